@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    name = "archive"
+    verbose_name = "Warrant archive"
+
+    def ready(self) -> None:
+        from archive import history  # noqa: F401  (connects history signal handlers)

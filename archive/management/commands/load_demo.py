@@ -1,0 +1,230 @@
+"""Load a small demo workspace, and (re)set the demo users' passwords.
+
+Idempotent: the content is created once; every run prints fresh passwords,
+so `make run` can always say how to log in.
+"""
+
+import datetime
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from archive.grading import Credibility, Reliability
+from archive.history import recorded_as
+from archive.models import Derivation, Membership, Outlet, Role, Source, Stance, Workspace
+from archive.services.claims import add_evidence, create_annotation, create_claim
+from archive.services.editing import update_object
+from archive.services.passages import create_passage
+from archive.services.sources import create_source
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+WORKSPACE_SLUG = "demo"
+DEMO_USERS = {"demo-analyst": Role.ANALYST, "demo-reviewer": Role.REVIEWER, "demo-admin": Role.ADMIN}
+
+
+def _demo_text(name: str) -> str:
+    return (DEMO_DIR / name).read_text(encoding="utf-8")
+
+
+def _passage(source: Source, quote: str, user):
+    start = source.text.index(quote)
+    return create_passage(source=source, user=user, start=start, end=start + len(quote))
+
+
+class Command(BaseCommand):
+    help = "Create the demo workspace and users (idempotent) and print how to log in."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            users = self._users()
+            workspace, created = Workspace.objects.get_or_create(
+                slug=WORKSPACE_SLUG,
+                defaults={
+                    "name": "Demo: Tell al-Zaytoun water station",
+                    "description": "A fictional case for trying Warrant.",
+                },
+            )
+            for username, role in DEMO_USERS.items():
+                Membership.objects.update_or_create(
+                    user=users[username], workspace=workspace, defaults={"role": role}
+                )
+            if created or not Source.objects.filter(workspace=workspace).exists():
+                self._content(workspace, users)
+        self.stdout.write(self.style.SUCCESS("Demo workspace ready. Log in at http://127.0.0.1:8000/ as:"))
+        for username, password in self._passwords.items():
+            self.stdout.write(f"  {DEMO_USERS[username]:<9} {username} / {password}")
+
+    def _users(self) -> dict:
+        User = get_user_model()
+        users, self._passwords = {}, {}
+        for username in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            # The demo admin also manages the site through the Django admin.
+            user.is_staff = user.is_superuser = username == "demo-admin"
+            user.save()
+            users[username], self._passwords[username] = user, password
+        return users
+
+    def _content(self, workspace: Workspace, users: dict) -> None:
+        admin, analyst, reviewer = users["demo-admin"], users["demo-analyst"], users["demo-reviewer"]
+        with recorded_as(user=admin, reason="demo data"):
+            voice = Outlet.objects.create(
+                workspace=workspace,
+                name="Hawran Voice",
+                url="https://hawran-voice.example/",
+                country="Syria",
+                language="ar",
+                reliability=Reliability.C,
+                reliability_reason="Local outlet; mostly accurate on events it witnesses.",
+            )
+            monitor = Outlet.objects.create(
+                workspace=workspace,
+                name="Levant Monitor English",
+                url="https://levant-monitor.example/",
+                language="en",
+                reliability=Reliability.B,
+                reliability_reason="Careful translations, sources named.",
+            )
+            blog = Outlet.objects.create(
+                workspace=workspace,
+                name="Open Notes (blog)",
+                url="https://open-notes.example/",
+                language="en",
+                reliability=Reliability.E,
+                reliability_reason="Republishes without checking; has altered figures before.",
+            )
+        published = datetime.date(2026, 3, 10)
+        original = create_source(
+            workspace=workspace,
+            user=admin,
+            title="محطة المياه في تل الزيتون خارج الخدمة بعد القصف",
+            text=_demo_text("original-ar.txt"),
+            language="ar",
+            authors=["سامر الحوراني"],
+            outlet=voice,
+            original_url="https://hawran-voice.example/news/water-station",
+            published_on=published,
+        )
+        translation = create_source(
+            workspace=workspace,
+            user=admin,
+            title="Water station in Tell al-Zaytoun out of service after shelling",
+            text=_demo_text("translation-en.txt"),
+            language="en",
+            authors=["Samer al-Hourani", "trans. L. M. staff"],
+            outlet=monitor,
+            original_url="https://levant-monitor.example/2026/03/water-station",
+            published_on=published + datetime.timedelta(days=1),
+            derived_from=original,
+            derivation=Derivation.TRANSLATION,
+        )
+        republication = create_source(
+            workspace=workspace,
+            user=analyst,
+            title="Tell al-Zaytoun without water",
+            text=_demo_text("republication-en.txt"),
+            language="en",
+            outlet=blog,
+            original_url="https://open-notes.example/tell-al-zaytoun",
+            published_on=published + datetime.timedelta(days=3),
+            derived_from=translation,
+            derivation=Derivation.REPUBLICATION,
+        )
+
+        outage = create_claim(
+            workspace=workspace,
+            user=analyst,
+            statement="Shelling put the Tell al-Zaytoun water station out of service.",
+            credibility=Credibility.POSSIBLY_TRUE,
+            tags=["water", "infrastructure"],
+        )
+        for source, quote in [
+            (original, "توقفت عن العمل صباح الثلاثاء بعد سقوط ثلاث قذائف على مبنى المضخات"),
+            (
+                translation,
+                "the station stopped working on Tuesday morning after three shells fell on the pump building",
+            ),
+        ]:
+            add_evidence(
+                claim=outage, passage=_passage(source, quote, analyst), user=analyst, stance=Stance.SUPPORTS
+            )
+
+        affected = create_claim(
+            workspace=workspace,
+            user=analyst,
+            statement="About 50,000 people lost drinking water in Tell al-Zaytoun.",
+            tags=["water", "figures"],
+        )
+        blog_figure = _passage(
+            republication, "about fifty thousand people are now without drinking water", analyst
+        )
+        add_evidence(
+            claim=affected,
+            passage=blog_figure,
+            user=analyst,
+            stance=Stance.SUPPORTS,
+            note="Only the blog gives this figure.",
+        )
+        add_evidence(
+            claim=affected,
+            passage=_passage(
+                translation, "about fifteen thousand people are now without drinking water", analyst
+            ),
+            user=analyst,
+            stance=Stance.REFUTES,
+            note="The translation, and the Arabic original, say fifteen thousand.",
+        )
+        add_evidence(
+            claim=affected,
+            passage=_passage(original, "نحو خمسة عشر ألف نسمة", analyst),
+            user=analyst,
+            stance=Stance.REFUTES,
+            note="Original: 'about fifteen thousand people'.",
+        )
+        tankers = _passage(translation, "which cost about two thousand pounds per barrel", analyst)
+        note = create_annotation(
+            passages=[tankers],
+            user=analyst,
+            body="Price of tankers: worth tracking over time.",
+            tags=["prices"],
+        )
+        create_annotation(
+            passages=[blog_figure],
+            user=analyst,
+            body="Figure differs from the source it republishes.",
+            motivation="questioning",
+            tags=["discrepancy"],
+        )
+
+        # A few edits, so the history shows who changed what and why.
+        update_object(
+            note,
+            user=analyst,
+            expected_version=note.version,
+            changes={"body": "Price of water tankers (2,000 SYP a barrel): track over time."},
+            reason="more precise",
+        )
+        update_object(
+            affected,
+            user=reviewer,
+            expected_version=affected.version,
+            changes={
+                "credibility": Credibility.IMPROBABLE,
+                "credibility_reason": "Original and translation say 15,000.",
+            },
+            reason="graded after comparing with the original",
+        )
+        update_object(
+            blog,
+            user=admin,
+            expected_version=blog.version,
+            changes={
+                "reliability_reason": "Republishes without checking; misstated the Tell al-Zaytoun figure."
+            },
+            reason="new example of an altered figure",
+        )

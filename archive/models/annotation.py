@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from archive.history import tracked_history
+from archive.models.base import WorkspaceOwned, tags_field
+
+
+class Motivation(models.TextChoices):
+    """The W3C Web Annotation motivations."""
+
+    ASSESSING = "assessing", "assessing"
+    BOOKMARKING = "bookmarking", "bookmarking"
+    CLASSIFYING = "classifying", "classifying"
+    COMMENTING = "commenting", "commenting"
+    DESCRIBING = "describing", "describing"
+    EDITING = "editing", "editing"
+    HIGHLIGHTING = "highlighting", "highlighting"
+    IDENTIFYING = "identifying", "identifying"
+    LINKING = "linking", "linking"
+    MODERATING = "moderating", "moderating"
+    QUESTIONING = "questioning", "questioning"
+    REPLYING = "replying", "replying"
+    TAGGING = "tagging", "tagging"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    SUBMITTED = "submitted", "submitted"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+
+
+class Annotation(WorkspaceOwned):
+    """An analyst's note on one or more passages."""
+
+    passages = models.ManyToManyField("archive.Passage", related_name="annotations")
+    body = models.TextField(blank=True)
+    motivation = models.CharField(max_length=20, choices=Motivation.choices, default=Motivation.COMMENTING)
+    tags = tags_field()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+
+    history = tracked_history(m2m_fields=[passages])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(motivation__in=Motivation.values), name="annotation_motivation_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_status__in=ReviewStatus.values),
+                name="annotation_review_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_motivation_display()} by {self.author}: {self.body[:60]}"
+
+
+@receiver(m2m_changed, sender=Annotation.passages.through)
+def _passages_in_same_workspace(sender, instance, action, pk_set, **kwargs) -> None:
+    if action != "pre_add" or not pk_set:
+        return
+    from archive.models.passage import Passage
+
+    foreign = Passage.objects.filter(pk__in=pk_set).exclude(workspace_id=instance.workspace_id)
+    if foreign.exists():
+        raise ValidationError({"passages": "A passage belongs to another workspace."})

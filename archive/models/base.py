@@ -1,0 +1,69 @@
+"""Abstract bases shared by the workspace-owned models."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class VersionedModel(models.Model):
+    """Timestamps and a version number that grows with every save.
+
+    The version is the optimistic-concurrency token: an edit made from a
+    stale version is refused instead of silently overwriting another's.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class WorkspaceOwned(VersionedModel):
+    """A model that belongs to exactly one workspace.
+
+    Subclasses name the related objects that must live in the same workspace
+    (`same_workspace_as`) and may derive their workspace from a parent
+    (`workspace_from`), so a passage can never point across workspaces.
+    """
+
+    workspace = models.ForeignKey("archive.Workspace", on_delete=models.PROTECT)
+
+    workspace_from: str | None = None
+    same_workspace_as: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.check_invariants()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_invariants()
+
+    def check_invariants(self) -> None:
+        """Rules that hold however the object is saved (admin, API, commands)."""
+        if self.workspace_from:
+            parent = getattr(self, self.workspace_from, None)
+            if parent is not None:
+                self.workspace_id = parent.workspace_id
+        for field in self.same_workspace_as:
+            related = getattr(self, field, None)
+            if related is not None and related.workspace_id != self.workspace_id:
+                raise ValidationError({field: "This belongs to another workspace."})
+
+
+def validate_tags(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
+        raise ValidationError("Tags must be a list of non-empty strings.")
+
+
+def tags_field() -> models.JSONField:
+    return models.JSONField(default=list, blank=True, validators=[validate_tags])

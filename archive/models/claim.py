@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.db import models
+
+from archive.grading import Credibility, admiralty_code
+from archive.history import tracked_history
+from archive.models.annotation import ReviewStatus
+from archive.models.base import WorkspaceOwned, tags_field
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "open"
+    CORROBORATED = "corroborated", "corroborated"
+    DISPUTED = "disputed", "disputed"
+    DEBUNKED = "debunked", "debunked"
+    UNVERIFIABLE = "unverifiable", "unverifiable"
+
+
+class Claim(WorkspaceOwned):
+    """A statement under examination, graded for credibility (1-6)."""
+
+    statement = models.TextField()
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
+    )
+    credibility_reason = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    tags = tags_field()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(credibility__gte=1, credibility__lte=6), name="claim_credibility_1_to_6"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement if len(self.statement) <= 80 else self.statement[:77] + "..."
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "supports"
+    REFUTES = "refutes", "refutes"
+    CONTEXTUALIZES = "contextualizes", "gives context to"
+
+
+class Evidence(WorkspaceOwned):
+    """A passage that supports, refutes or gives context to a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    passage = models.ForeignKey("archive.Passage", on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+
+    history = tracked_history()
+
+    workspace_from = "claim"
+    same_workspace_as = ("passage",)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "passage"], name="evidence_unique_claim_passage"),
+            models.CheckConstraint(
+                condition=models.Q(stance__in=Stance.values), name="evidence_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_status__in=ReviewStatus.values), name="evidence_review_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.passage} {self.stance} {self.claim}"
+
+    @property
+    def grade(self) -> str:
+        """The outlet's reliability and the claim's credibility, e.g. "B2"."""
+        outlet = self.passage.source.outlet
+        return admiralty_code(outlet.reliability if outlet else None, self.claim.credibility)

@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from archive.history import tracked_history
+from archive.models.base import WorkspaceOwned
+from archive.text import sha256_hex
+
+# A pragmatic BCP 47 check: primary language subtag plus optional subtags.
+bcp47_validator = RegexValidator(
+    r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Enter a BCP 47 language tag such as 'ar', 'en' or 'en-GB'."
+)
+
+
+class TextDirection(models.TextChoices):
+    LTR = "ltr", "Left to right"
+    RTL = "rtl", "Right to left"
+
+
+class Derivation(models.TextChoices):
+    TRANSLATION = "translation", "translation of"
+    REPUBLICATION = "republication", "republication of"
+    EXCERPT = "excerpt", "excerpt of"
+    SUMMARY = "summary", "summary of"
+
+
+class Source(WorkspaceOwned):
+    """One archived document: its original bytes, unchanged, and the plain
+    text that passages point into, each with its SHA-256."""
+
+    title = models.CharField(max_length=500)
+    authors = models.JSONField(default=list, blank=True, help_text="A list of names.")
+    outlet = models.ForeignKey(
+        "archive.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
+    )
+    original_url = models.URLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47 tag")
+    direction = models.CharField(max_length=3, choices=TextDirection.choices, default=TextDirection.LTR)
+
+    captured_at = models.DateTimeField(default=timezone.now)
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Stored content-addressed by SHA-256 (see archive.storage); never modified.
+    original = models.FileField(max_length=255, blank=True, editable=False)
+    media_type = models.CharField(max_length=100, default="text/plain")
+    original_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    text = models.TextField(help_text="Extracted plain text; passage offsets are code points into it.")
+    text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    derivation = models.CharField(max_length=20, choices=Derivation.choices, blank=True)
+
+    history = tracked_history()
+
+    same_workspace_as = ("outlet", "derived_from")
+
+    class Meta:
+        ordering = ["-captured_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(derived_from__isnull=True, derivation="")
+                    | (models.Q(derived_from__isnull=False) & ~models.Q(derivation=""))
+                ),
+                name="source_derivation_kind_iff_derived",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(derivation__in=["", *Derivation.values]), name="source_derivation_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(derived_from=models.F("id")), name="source_not_derived_from_itself"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=TextDirection.values), name="source_direction_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "text_sha256"]),
+            models.Index(fields=["workspace", "original_sha256"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def check_invariants(self) -> None:
+        super().check_invariants()
+        if bool(self.derived_from_id) != bool(self.derivation):
+            raise ValidationError(
+                {"derivation": "Give both the source derived from and the kind of derivation, or neither."}
+            )
+        if self.derived_from_id:
+            self._check_no_derivation_cycle()
+        self.text_sha256 = sha256_hex(self.text)
+
+    def _check_no_derivation_cycle(self) -> None:
+        seen = {self.pk}
+        ancestor = self.derived_from
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError(
+                    {"derived_from": "A source cannot derive, even indirectly, from itself."}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.derived_from
+
+    def derivation_chain(self) -> list["Source"]:
+        """This source and its ancestors, from itself up to the original."""
+        chain = [self]
+        while chain[-1].derived_from is not None:
+            chain.append(chain[-1].derived_from)
+        return chain

@@ -1,0 +1,43 @@
+"""Editing with optimistic concurrency: a stale edit is refused, not merged."""
+
+from django.db import transaction
+from django.db.models import Model
+
+from archive.history import recorded_as
+
+
+class StaleVersion(Exception):
+    """Someone else saved the object since the editor loaded it."""
+
+    def __init__(self, current: Model):
+        super().__init__(
+            f"{current._meta.verbose_name} was changed by someone else (now version {current.version})."
+        )
+        self.current = current
+
+
+@transaction.atomic
+def update_object(
+    obj: Model, *, user, expected_version: int | None, changes: dict, reason: str = ""
+) -> Model:
+    """Apply `changes` to `obj` if it is still at `expected_version`.
+
+    The row is locked while it is compared and saved, so of two concurrent
+    edits from the same version exactly one succeeds.
+    """
+    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.full_clean()
+    with recorded_as(user=user, reason=reason):
+        current.save()
+    return current
+
+
+@transaction.atomic
+def delete_object(obj: Model, *, user, reason: str) -> None:
+    """Delete, keeping the last state in history with who and why."""
+    with recorded_as(user=user, reason=reason):
+        obj.delete()

@@ -1,0 +1,27 @@
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from archive.models import Source
+from archive.permissions import Action, member_view, workspace_view
+
+
+@member_view
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        request.user.memberships.select_related("workspace")
+        .annotate(source_count=Count("workspace__source"))
+        .order_by("workspace__name")
+    )
+    return render(request, "archive/home.html", {"memberships": memberships})
+
+
+@workspace_view(Action.VIEW)
+def workspace_detail(request: HttpRequest) -> HttpResponse:
+    sources = (
+        Source.objects.filter(workspace=request.workspace)
+        .select_related("outlet", "derived_from")
+        .annotate(passage_count=Count("passages"))
+        .order_by("title")
+    )
+    return render(request, "archive/workspace_detail.html", {"sources": sources})

@@ -1,0 +1,64 @@
+"""Shared fixtures: one workspace with a member of every role, an outsider
+and a site superuser, so every view test can check access for each."""
+
+from pathlib import Path
+
+import pytest
+
+from archive.models import Role
+from tests.factories import MembershipFactory, SourceFactory, UserFactory, WorkspaceFactory
+
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Southern Syria 2017", slug="southern-syria-2017")
+
+
+def _member(workspace, role, username):
+    return MembershipFactory(workspace=workspace, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def analyst(workspace):
+    return _member(workspace, Role.ANALYST, "analyst")
+
+
+@pytest.fixture
+def reviewer(workspace):
+    return _member(workspace, Role.REVIEWER, "reviewer")
+
+
+@pytest.fixture
+def ws_admin(workspace):
+    return _member(workspace, Role.ADMIN, "ws-admin")
+
+
+@pytest.fixture
+def outsider(db):
+    """A user who belongs to another workspace, not ours."""
+    return _member(WorkspaceFactory(), Role.ADMIN, "outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def source(workspace):
+    return SourceFactory(workspace=workspace)
+
+
+@pytest.fixture
+def corpus_text() -> str:
+    """The real article in ../shared/corpus (CI always has it)."""
+    path = SHARED_DIR / "corpus" / "baladi-aleppo-daraa.txt"
+    if not path.exists():
+        import os
+
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip(f"{path} is absent (the shared/ folder sits beside the project)")
+    return path.read_text(encoding="utf-8")

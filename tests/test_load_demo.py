@@ -1,0 +1,53 @@
+import re
+from io import StringIO
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from archive.models import Claim, Evidence, Source, Stance
+
+LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(demo-\w+) / (\S+)$", re.MULTILINE)
+
+
+def run_load_demo() -> dict[str, str]:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return {username: password for _, username, password in LOGIN_LINE.findall(out.getvalue())}
+
+
+def test_demo_has_a_derivation_chain_of_three_sources(db):
+    run_load_demo()
+    republication = Source.objects.get(derivation="republication")
+    chain = republication.derivation_chain()
+    assert [source.derivation or "original" for source in chain] == [
+        "republication",
+        "translation",
+        "original",
+    ]
+    assert chain[-1].direction == "rtl"
+
+
+def test_demo_has_supporting_and_refuting_evidence_and_edits(db):
+    run_load_demo()
+    stances = set(Evidence.objects.values_list("stance", flat=True))
+    assert {Stance.SUPPORTS, Stance.REFUTES} <= stances
+    edited = Claim.history.filter(history_type="~").exclude(history_change_reason=None)
+    assert edited.exists()
+
+
+def test_demo_prints_working_generated_passwords(db):
+    logins = run_load_demo()
+    assert set(logins) == {"demo-analyst", "demo-reviewer", "demo-admin"}
+    request = RequestFactory().post("/accounts/login/")
+    for username, password in logins.items():
+        assert len(password) >= 12
+        assert authenticate(request, username=username, password=password) is not None
+
+
+def test_load_demo_is_idempotent_and_passwords_change(db):
+    first = run_load_demo()
+    counts = (Source.objects.count(), Evidence.objects.count(), Claim.objects.count())
+    second = run_load_demo()
+    assert (Source.objects.count(), Evidence.objects.count(), Claim.objects.count()) == counts
+    assert first["demo-analyst"] != second["demo-analyst"]

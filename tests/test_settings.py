@@ -1,0 +1,45 @@
+import pytest
+
+from tests.support import fresh_env, run_manage
+
+
+def manage(*args: str, env: dict[str, str]):
+    return run_manage(*args, env=fresh_env(**env))
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DEBUG": "false",
+            "SECRET_KEY": "a-long-random-production-key-" + "x7Q9" * 10,
+            "ALLOWED_HOSTS": "warrant.example",
+            "VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path):
+    result = manage("check", env={"DEBUG": "false", "VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_local_secret_key_is_generated_and_kept_in_var(tmp_path):
+    env = {"DEBUG": "true", "VAR_DIR": str(tmp_path)}
+    assert manage("check", env=env).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert manage("check", env=env).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+@pytest.mark.parametrize(("value", "ok"), [("yes", True), ("maybe", False)])
+def test_boolean_settings_refuse_unreadable_values(tmp_path, value, ok):
+    result = manage("check", env={"DEBUG": value, "VAR_DIR": str(tmp_path)})
+    assert (result.returncode == 0) is ok

@@ -1,0 +1,30 @@
+import pytest
+
+from archive.text import direction_for_language, direction_for_text, normalize_text, sha256_hex
+
+
+def test_normalize_text_composes_to_nfc():
+    decomposed = "Cafe\u0301"
+    assert normalize_text(decomposed) == "Caf\u00e9"
+
+
+def test_normalize_text_unifies_newlines():
+    assert normalize_text("a\r\nb\rc\u2028d") == "a\nb\nc\nd"
+
+
+def test_sha256_hex_hashes_text_as_utf8():
+    assert sha256_hex("درعا") == sha256_hex("درعا".encode())
+    assert len(sha256_hex(b"")) == 64
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"),
+    [("ar", "rtl"), ("fa-IR", "rtl"), ("he", "rtl"), ("en", "ltr"), ("az-Arab", "rtl"), ("az-Latn", "ltr")],
+)
+def test_direction_for_language(language, direction):
+    assert direction_for_language(language) == direction
+
+
+def test_direction_for_text_follows_the_script():
+    assert direction_for_text("قال مدير المحطة (Director)") == "rtl"
+    assert direction_for_text("The director said قال") == "ltr"
