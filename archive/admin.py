@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
@@ -18,6 +19,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     form = ReasonForm
     history_list_display = ["history_change_reason"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change) -> None:
         obj._change_reason = form.cleaned_data.get("change_reason") or None

@@ -55,5 +55,5 @@ class Passage(WorkspaceOwned):
     def check_invariants(self) -> None:
         super().check_invariants()
         # An orphaned passage keeps its old quote; every other one must match.
-        if self.anchor_status != AnchorStatus.ORPHANED:
+        if self.source_id is not None and self.anchor_status != AnchorStatus.ORPHANED:
             check_quote(self.source.text, self.start, self.end, self.exact)

@@ -1,0 +1,319 @@
+"""The permission matrix: every URL of the project, every role, every method.
+
+The URL resolver is walked, so a new URL cannot be forgotten: a URL without a
+row in RULES fails `test_every_url_has_a_rule`. For each (URL, method) one test
+builds a workspace "world" and requests the URL as each role in turn, each
+inside a savepoint that is rolled back, and asserts
+
+- the expected outcome for that role (OK, LOGIN redirect, 401, 403, 404), and
+- that nothing was written to the database when the request was refused
+  (every model is history-tracked, so any write adds a history row).
+
+Adding a URL: name its kwargs after the world's objects (`slug`, `source_id`,
+`passage_id`, `annotation_id`, `claim_id`, `evidence_id`, `outlet_id`,
+`membership_id`, `user_id`, ...) so they are filled in automatically, or give
+`kwargs=` in its Rule; then declare who may do what with `members(...)`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from archive.models import Role
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    MembershipFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
+
+OK, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = "ok", "login", 401, 403, 404
+ROLES = ["anonymous", "outsider", "analyst", "reviewer", "admin", "superuser"]
+ADMIN_ROLES = ["anonymous", "analyst", "admin", "superuser"]  # no member is site staff
+
+
+def members(*allowed: str, anonymous=LOGIN) -> dict[str, object]:
+    """Workspace members with an allowed role get in; other members get 403,
+    outsiders and site superusers (not members) 404, anonymous visitors the
+    login page (or 401 for API endpoints)."""
+    expected = {"anonymous": anonymous, "outsider": NOT_FOUND, "superuser": NOT_FOUND}
+    for role in ("analyst", "reviewer", "admin"):
+        expected[role] = OK if role in allowed else FORBIDDEN
+    return expected
+
+
+EVERY_MEMBER = members("analyst", "reviewer", "admin")
+CONTRIBUTORS = members("analyst", "admin")
+REVIEWERS = members("reviewer", "admin")
+ADMINS = members("admin")
+SIGNED_IN = {role: OK for role in ROLES} | {"anonymous": LOGIN}
+PUBLIC = {role: OK for role in ROLES}
+
+
+@dataclass
+class Rule:
+    methods: dict[str, dict[str, object]]
+    kwargs: Callable[["World"], dict] | None = None
+    data: dict = field(default_factory=dict)
+
+
+RULES: dict[str, Rule] = {
+    "login": Rule({"GET": PUBLIC, "POST": PUBLIC}),
+    "logout": Rule({"POST": {role: LOGIN for role in ROLES}}),
+    "archive:home": Rule({"GET": SIGNED_IN}),
+    "archive:workspace": Rule({"GET": EVERY_MEMBER}),
+    "archive:source": Rule({"GET": EVERY_MEMBER}),
+}
+
+
+@dataclass
+class World:
+    """One workspace with a member of every role and one object of each kind."""
+
+    users: dict
+    workspace: object
+    outlet: object
+    source: object
+    passage: object
+    annotation: object
+    claim: object
+    evidence: object
+    membership: object
+
+    def kwarg(self, name: str):
+        if name == "slug":
+            return self.workspace.slug
+        if name == "user_id":
+            return self.users["analyst"].pk
+        if name.endswith("_id") and hasattr(self, name[:-3]):
+            return getattr(self, name[:-3]).pk
+        raise KeyError(f"no world object for URL kwarg {name!r}: give the Rule explicit kwargs")
+
+    def object_of(self, model) -> object | None:
+        for obj in (self.outlet, self.source, self.passage, self.annotation, self.claim, self.evidence):
+            if isinstance(obj, model):
+                return obj
+        named = {"workspace": self.workspace, "membership": self.membership, "user": self.users["analyst"]}
+        return named.get(model._meta.model_name) or model._default_manager.first()
+
+
+def build_world() -> World:
+    workspace = WorkspaceFactory(slug="matrix")
+    users = {"anonymous": None, "superuser": UserFactory(username="root", is_staff=True, is_superuser=True)}
+    for role in (Role.ANALYST, Role.REVIEWER, Role.ADMIN):
+        users[str(role)] = MembershipFactory(
+            workspace=workspace, role=role, user=UserFactory(username=role)
+        ).user
+    users["outsider"] = MembershipFactory(role=Role.ADMIN, user=UserFactory(username="outsider")).user
+    analyst = users["analyst"]
+    login_trail = {"username": "analyst", "ip_address": "192.0.2.1", "user_agent": "test", "path_info": "/"}
+    AccessAttempt.objects.create(**login_trail, failures_since_start=1, get_data="", post_data="")
+    AccessLog.objects.create(**login_trail)
+    AccessFailureLog.objects.create(**login_trail)
+    Group.objects.create(name="editors")
+    outlet = OutletFactory(workspace=workspace)
+    source = SourceFactory(workspace=workspace, outlet=outlet)
+    passage = PassageFactory(source=source, created_by=analyst)
+    return World(
+        users=users,
+        workspace=workspace,
+        outlet=outlet,
+        source=source,
+        passage=passage,
+        annotation=AnnotationFactory(workspace=workspace, passages=[passage], author=analyst),
+        claim=(claim := ClaimFactory(workspace=workspace, created_by=analyst)),
+        evidence=EvidenceFactory(claim=claim, passage=passage, created_by=analyst),
+        membership=workspace.memberships.get(user=analyst),
+    )
+
+
+# --- Walking the URL resolver ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    route: str
+    kwargs: tuple[str, ...]
+    positional: int  # unnamed regex groups (django-simple-history's admin URLs)
+    callback: Callable
+
+
+def walk(resolver: URLResolver = None, prefix: str = "", namespace: str = "") -> list[Route]:
+    resolver = resolver or get_resolver()
+    routes = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes += walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else None
+            keys = tuple(entry.pattern.regex.groupindex)
+            positional = entry.pattern.regex.groups - len(keys)
+            routes.append(Route(name, prefix + str(entry.pattern), keys, positional, entry.callback))
+    return routes
+
+
+ALL_ROUTES = walk()
+APP_ROUTES = [route for route in ALL_ROUTES if not (route.name or "").startswith("admin:") and route.name]
+ADMIN_ROUTES = [route for route in ALL_ROUTES if (route.name or "").startswith("admin:")]
+
+
+def test_every_url_is_named_or_belongs_to_the_admin():
+    unnamed = [
+        route.route for route in ALL_ROUTES if route.name is None and not route.route.startswith("admin/")
+    ]
+    assert unnamed == []
+
+
+def test_every_url_has_a_rule():
+    missing = sorted(route.name for route in APP_ROUTES if route.name not in RULES)
+    assert missing == [], "add these URLs to RULES in tests/test_permission_matrix.py"
+
+
+def test_every_rule_names_a_real_url():
+    names = {route.name for route in APP_ROUTES}
+    assert sorted(set(RULES) - names) == []
+
+
+def test_every_app_view_declares_its_permission_rule():
+    """Denied by default: a view must say who may use it (permissions.py)."""
+    public = {"login", "logout"}
+    undeclared = [
+        route.name
+        for route in APP_ROUTES
+        if route.name not in public
+        and not getattr(route.callback, "permission_rule", None)
+        and not getattr(getattr(route.callback, "cls", None), "permission_rule", None)
+    ]
+    assert undeclared == []
+
+
+# --- Requesting every URL as every role ---------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def database_fingerprint() -> tuple:
+    """Row counts of every history table and of users: any write changes one."""
+    counts = [model.objects.count() for model in apps.get_models() if model.__name__.startswith("Historical")]
+    return (*counts, get_user_model().objects.count())
+
+
+def request_as(user, method: str, url: str, data: dict):
+    """Make one request as `user` in a savepoint that is always rolled back."""
+    client = Client()
+    outcome = {}
+    try:
+        with transaction.atomic():
+            if user is not None:
+                client.force_login(user)
+            before = database_fingerprint()
+            outcome["response"] = (
+                client.generic(method, url, data=data) if method != "GET" else client.get(url)
+            )
+            outcome["changed"] = database_fingerprint() != before
+            raise _Rollback
+    except _Rollback:
+        pass
+    return outcome["response"], outcome["changed"]
+
+
+def classify(response, login_url: str) -> object:
+    if response.status_code in (301, 302) and response["Location"].split("?")[0].endswith(login_url):
+        return LOGIN
+    if response.status_code in (UNAUTHORIZED, FORBIDDEN, NOT_FOUND, 405):
+        return response.status_code
+    assert response.status_code < 500, f"server error {response.status_code}"
+    return OK
+
+
+def encode(data: dict, method: str):
+    from urllib.parse import urlencode
+
+    return urlencode(data) if method != "GET" else data
+
+
+def app_cases():
+    for name, rule in RULES.items():
+        for method in rule.methods:
+            yield pytest.param(name, method, id=f"{name} {method}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method"), list(app_cases()))
+def test_app_url_access_per_role(name, method):
+    world = build_world()
+    rule = RULES[name]
+    route = next(route for route in APP_ROUTES if route.name == name)
+    kwargs = rule.kwargs(world) if rule.kwargs else {key: world.kwarg(key) for key in route.kwargs}
+    url = reverse(name, kwargs=kwargs)
+    failures = []
+    for role, expected in rule.methods[method].items():
+        response, changed = request_as(world.users[role], method, url, encode(rule.data, method))
+        got = classify(response, reverse("login"))
+        if got != expected:
+            failures.append(f"{role}: expected {expected}, got {got} ({response.status_code})")
+        elif got != OK and changed:
+            failures.append(f"{role}: refused with {got} but the database changed")
+    assert failures == [], f"{method} {url}"
+
+
+def admin_url(route: Route, world: World) -> str | None:
+    """Fill an admin URL's arguments from the world; None if it cannot be."""
+    model_name = route.name.split(":")[1].rsplit("_", 1)[0].removesuffix("_simple")
+    app_label, _, model = model_name.partition("_")
+    try:
+        obj = world.object_of(apps.get_model(app_label, model))
+    except LookupError:  # admin-wide URLs such as view_on_site
+        obj = world.source
+    values = {"app_label": "archive", "id": world.users["analyst"].pk}
+    if obj is not None:
+        values |= {"object_id": obj.pk, "content_type_id": ContentType.objects.get_for_model(obj).pk}
+    if route.positional:  # simple_history: <object_id>/history/<history_id>/
+        if obj is None:
+            return None
+        return reverse(route.name, args=[obj.pk, obj.history.first().history_id])
+    if not set(route.kwargs) <= set(values):
+        return None
+    return reverse(route.name, kwargs={key: str(values[key]) for key in route.kwargs})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ADMIN_ROUTES, ids=[route.name for route in ADMIN_ROUTES])
+def test_only_site_staff_reach_the_admin(route):
+    world = build_world()
+    url = admin_url(route, world)
+    assert url is not None, f"the matrix cannot fill the arguments of {route.name}"
+    login_url = reverse("admin:login")
+    failures = []
+    for role in ADMIN_ROLES:
+        for method in ("GET", "POST"):
+            response, changed = request_as(world.users[role], method, url, "")
+            got = classify(response, login_url)
+            if role == "superuser":
+                continue  # classify() already asserted no server error
+            allowed = route.name in ("admin:login", "admin:logout") and got == OK
+            if not allowed and got != LOGIN:
+                failures.append(
+                    f"{role} {method}: expected the admin login, got {got} ({response.status_code})"
+                )
+            if not allowed and changed:
+                failures.append(f"{role} {method}: refused but the database changed")
+    assert failures == [], url
