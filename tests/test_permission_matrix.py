@@ -19,27 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from archive.models import Role
-from tests.factories import (
-    AnnotationFactory,
-    ClaimFactory,
-    EvidenceFactory,
-    MembershipFactory,
-    OutletFactory,
-    PassageFactory,
-    SourceFactory,
-    UserFactory,
-    WorkspaceFactory,
-)
+from tests.world import World, build_world
 
 OK, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = "ok", "login", 401, 403, 404
 ROLES = ["anonymous", "outsider", "analyst", "reviewer", "admin", "superuser"]
@@ -74,71 +61,12 @@ class Rule:
 RULES: dict[str, Rule] = {
     "login": Rule({"GET": PUBLIC, "POST": PUBLIC}),
     "logout": Rule({"POST": {role: LOGIN for role in ROLES}}),
+    "password_change": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
+    "password_change_done": Rule({"GET": SIGNED_IN}),
     "archive:home": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),
 }
-
-
-@dataclass
-class World:
-    """One workspace with a member of every role and one object of each kind."""
-
-    users: dict
-    workspace: object
-    outlet: object
-    source: object
-    passage: object
-    annotation: object
-    claim: object
-    evidence: object
-    membership: object
-
-    def kwarg(self, name: str):
-        if name == "slug":
-            return self.workspace.slug
-        if name == "user_id":
-            return self.users["analyst"].pk
-        if name.endswith("_id") and hasattr(self, name[:-3]):
-            return getattr(self, name[:-3]).pk
-        raise KeyError(f"no world object for URL kwarg {name!r}: give the Rule explicit kwargs")
-
-    def object_of(self, model) -> object | None:
-        for obj in (self.outlet, self.source, self.passage, self.annotation, self.claim, self.evidence):
-            if isinstance(obj, model):
-                return obj
-        named = {"workspace": self.workspace, "membership": self.membership, "user": self.users["analyst"]}
-        return named.get(model._meta.model_name) or model._default_manager.first()
-
-
-def build_world() -> World:
-    workspace = WorkspaceFactory(slug="matrix")
-    users = {"anonymous": None, "superuser": UserFactory(username="root", is_staff=True, is_superuser=True)}
-    for role in (Role.ANALYST, Role.REVIEWER, Role.ADMIN):
-        users[str(role)] = MembershipFactory(
-            workspace=workspace, role=role, user=UserFactory(username=role)
-        ).user
-    users["outsider"] = MembershipFactory(role=Role.ADMIN, user=UserFactory(username="outsider")).user
-    analyst = users["analyst"]
-    login_trail = {"username": "analyst", "ip_address": "192.0.2.1", "user_agent": "test", "path_info": "/"}
-    AccessAttempt.objects.create(**login_trail, failures_since_start=1, get_data="", post_data="")
-    AccessLog.objects.create(**login_trail)
-    AccessFailureLog.objects.create(**login_trail)
-    Group.objects.create(name="editors")
-    outlet = OutletFactory(workspace=workspace)
-    source = SourceFactory(workspace=workspace, outlet=outlet)
-    passage = PassageFactory(source=source, created_by=analyst)
-    return World(
-        users=users,
-        workspace=workspace,
-        outlet=outlet,
-        source=source,
-        passage=passage,
-        annotation=AnnotationFactory(workspace=workspace, passages=[passage], author=analyst),
-        claim=(claim := ClaimFactory(workspace=workspace, created_by=analyst)),
-        evidence=EvidenceFactory(claim=claim, passage=passage, created_by=analyst),
-        membership=workspace.memberships.get(user=analyst),
-    )
 
 
 # --- Walking the URL resolver ------------------------------------------------
@@ -192,11 +120,11 @@ def test_every_rule_names_a_real_url():
 
 def test_every_app_view_declares_its_permission_rule():
     """Denied by default: a view must say who may use it (permissions.py)."""
-    public = {"login", "logout"}
+    django_auth_views = {"login", "logout", "password_change", "password_change_done"}
     undeclared = [
         route.name
         for route in APP_ROUTES
-        if route.name not in public
+        if route.name not in django_auth_views
         and not getattr(route.callback, "permission_rule", None)
         and not getattr(getattr(route.callback, "cls", None), "permission_rule", None)
     ]

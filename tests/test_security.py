@@ -1,0 +1,127 @@
+"""The security baseline: login throttling, passwords, sessions, CSRF, headers."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PASSWORD, UserFactory
+
+NEW_PASSWORD = "Daraa al-Balad withstood"
+
+
+def attempt_login(username: str, password: str, address: str = "198.51.100.7"):
+    return Client(REMOTE_ADDR=address).post(reverse("login"), {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_correct_login_succeeds():
+    UserFactory(username="analyst")
+    assert attempt_login("analyst", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_username_even_from_new_addresses():
+    UserFactory(username="analyst")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        attempt_login("analyst", "wrong password", address=f"198.51.100.{attempt + 10}")
+    response = attempt_login("analyst", PASSWORD, address="203.0.113.99")
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_address_for_every_username():
+    UserFactory(username="reviewer")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        attempt_login(f"guess{attempt}", "wrong password", address="198.51.100.50")
+    assert attempt_login("reviewer", PASSWORD, address="198.51.100.50").status_code == 429
+    assert attempt_login("reviewer", PASSWORD, address="198.51.100.51").status_code == 302
+
+
+@pytest.mark.parametrize("password", ["short1", "password123456", "12345678901234"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_long_unusual_password_is_accepted():
+    validate_password("Castello road at dawn, 2016")
+
+
+@pytest.mark.django_db
+def test_changing_the_password_logs_out_every_other_session():
+    user = UserFactory(username="analyst")
+    laptop, phone = Client(), Client()
+    laptop.force_login(user)
+    phone.force_login(user)
+    response = laptop.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Daraa al-Balad withstood",
+            "new_password2": "Daraa al-Balad withstood",
+        },
+    )
+    assert response.status_code == 302
+    assert laptop.get(reverse("archive:home")).status_code == 200
+    assert phone.get(reverse("archive:home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_expired_session_must_log_in_again(client):
+    client.force_login(UserFactory())
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("archive:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_sessions_expire_after_the_configured_age_and_at_browser_close():
+    assert settings.SESSION_COOKIE_AGE <= 24 * 60 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.django_db
+def test_state_changing_request_without_csrf_token_is_refused():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post(reverse("password_change"), {"old_password": PASSWORD})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_login_form_without_csrf_token_is_refused():
+    UserFactory(username="analyst")
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(reverse("login"), {"username": "analyst", "password": PASSWORD}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_pages_carry_security_headers(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_httponly_and_samesite(client):
+    UserFactory(username="analyst")
+    client.get(reverse("login"))
+    response = client.post(reverse("login"), {"username": "analyst", "password": PASSWORD})
+    session_cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session_cookie["httponly"]
+    assert session_cookie["samesite"] == "Lax"
+    assert settings.CSRF_COOKIE_HTTPONLY
