@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local runs are development runs; production sets its own environment.
 export DEBUG ?= true
 
-.PHONY: run test lint format migrate demo check-migrations clean
+.PHONY: run test lint audit format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP) ## The whole test suite
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+audit: $(STAMP) ## Static security analysis and known-vulnerability check of pinned dependencies
+	$(BIN)/bandit -q -r archive config -x archive/migrations
+	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 format: $(STAMP)
 	$(BIN)/ruff format .
