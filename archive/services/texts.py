@@ -1,0 +1,115 @@
+"""Correcting a source's text, and finding every passage of it again."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from archive.anchoring import TextSelector, selector_for
+from archive.history import recorded_as
+from archive.models import AnchorStatus, Passage, Source
+from archive.reanchoring import reanchor
+from archive.services.editing import update_object
+from archive.text import normalize_text
+
+# What re-anchoring changes on a passage (version and updated_at included:
+# the passages are written in bulk, not through Model.save).
+_REANCHORED_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "version", "updated_at"]
+# History rows per INSERT statement.
+_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class ReanchorReport:
+    source: Source
+    counts: dict[AnchorStatus, int]
+    """How many passages of the source have each anchor status now."""
+    changed: list[Passage]
+    """Passages whose selector or status changed (each has a new history row)."""
+    orphaned: list[Passage]
+    """Passages not found in the new text: they keep their old quote."""
+
+
+@transaction.atomic
+def correct_source_text(
+    *, source: Source, user, new_text: str, reason: str, expected_version: int | None = None
+) -> ReanchorReport:
+    """Replace the source's text and re-anchor every passage of it, in one transaction.
+
+    The source is refused with StaleVersion if it is no longer at
+    `expected_version`. Each passage whose selector or status changes gets a
+    history row by `user`, giving `reason`; prefix and suffix are taken
+    afresh from the new text. See archive.reanchoring for how passages are
+    found again.
+    """
+    new_text = normalize_text(new_text)
+    old_text = Source.objects.select_for_update().values_list("text", flat=True).get(pk=source.pk)
+    source = update_object(
+        source, user=user, expected_version=expected_version, changes={"text": new_text}, reason=reason
+    )
+    passages = list(source.passages.select_for_update())
+    results = reanchor([_selector(passage) for passage in passages], old_text=old_text, new_text=new_text)
+
+    changed = []
+    now = timezone.now()
+    for passage, result in zip(passages, results, strict=True):
+        before = _selector(passage), passage.anchor_status
+        if result.status != AnchorStatus.ORPHANED:
+            selector = selector_for(new_text, result.start, result.end)
+            passage.start, passage.end, passage.exact = selector.start, selector.end, selector.exact
+            passage.prefix, passage.suffix = selector.prefix, selector.suffix
+        passage.anchor_status = result.status
+        if (_selector(passage), passage.anchor_status) != before:
+            passage.version += 1
+            passage.updated_at = now
+            passage.check_invariants()
+            changed.append(passage)
+    passage_reason = f"re-anchored after text correction: {reason}"
+    _update_rows(changed)
+    with recorded_as(user=user, reason=passage_reason):
+        Passage.history.bulk_history_create(
+            changed,
+            update=True,
+            batch_size=_BATCH_SIZE,
+            default_user=user,
+            default_change_reason=passage_reason,
+        )
+
+    counts = Counter(result.status for result in results)
+    return ReanchorReport(
+        source=source,
+        counts={status: counts[status] for status in AnchorStatus},
+        changed=changed,
+        orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
+    )
+
+
+def _update_rows(passages: list[Passage]) -> None:
+    """Write the re-anchored fields of `passages`, one parameterized UPDATE
+    run for all rows: QuerySet.bulk_update builds a CASE expression per field
+    and row, which takes seconds for the thousands of passages of a long
+    source."""
+    fields = [Passage._meta.get_field(name) for name in _REANCHORED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    table, key = quote(Passage._meta.db_table), quote(Passage._meta.pk.column)
+    # Identifiers come from the model, values are parameters.
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608  # nosec B608
+    rows = [
+        [field.get_db_prep_save(getattr(passage, field.attname), connection) for field in fields]
+        + [passage.pk]
+        for passage in passages
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _selector(passage: Passage) -> TextSelector:
+    return TextSelector(
+        start=passage.start,
+        end=passage.end,
+        exact=passage.exact,
+        prefix=passage.prefix,
+        suffix=passage.suffix,
+    )

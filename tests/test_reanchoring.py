@@ -1,0 +1,390 @@
+"""Re-anchoring passages after a source's text changes: the pure search
+(archive.reanchoring) and the correction service (archive.services.texts)."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from simple_history.manager import HistoryManager
+
+from archive.anchoring import TextSelector, selector_for
+from archive.models import AnchorStatus, Passage, Source
+from archive.reanchoring import AnchorResult, reanchor
+from archive.services.editing import StaleVersion
+from archive.services.texts import correct_source_text
+from archive.text import normalize_text
+from tests.factories import PassageFactory, SourceFactory
+
+PLAIN = (
+    "Russian airstrikes were increased, reaching 120 a week. "
+    "Al-Rashideen area in Aleppo underwent more than 400 airstrikes. "
+    "The city was completely surrounded in the summer of 2012."
+)
+ARABIC = "قال مُدير المحطة إن درعا صمدت. أما حلب فقد سقطت بعد حصار طويل. وتراجعت الفصائل إلى الأحياء الداخلية."
+EMOJI = "Flood 🌊🌊 hit Daraa al-Balad 🔥 at dawn. Families fled 🏃 north toward the border 🚧 before noon."
+
+
+def select(text: str, quote: str, occurrence: int = 0) -> TextSelector:
+    """The selector of the `occurrence`-th (from 0) `quote` in `text`."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(quote, start + 1)
+    return selector_for(text, start, start + len(quote))
+
+
+def anchor(old_text: str, new_text: str, selector: TextSelector) -> AnchorResult:
+    [result] = reanchor([selector], old_text=old_text, new_text=new_text)
+    return result
+
+
+# Edits beside an untouched passage: (text, passage, text before the edit, after).
+EDITS_OUTSIDE = [
+    pytest.param(PLAIN, "reaching 120 a week", "Russian", "Heavy Russian", id="plain-insert-before"),
+    pytest.param(
+        PLAIN, "reaching 120 a week", "Russian airstrikes were increased, ", "", id="plain-delete-before"
+    ),
+    pytest.param(
+        PLAIN, "reaching 120 a week", "Russian", "The Russian and Syrian", id="plain-replace-before"
+    ),
+    pytest.param(PLAIN, "Al-Rashideen area", "summer of 2012", "summer of 2016", id="plain-replace-after"),
+    pytest.param(PLAIN, "Al-Rashideen area", "The city was", "Later the city was", id="plain-insert-after"),
+    pytest.param(ARABIC, "درعا صمدت", "قال", "وقال", id="arabic-insert-before"),
+    pytest.param(ARABIC, "فقد سقطت", "قال مُدير المحطة إن ", "", id="arabic-delete-before"),
+    pytest.param(ARABIC, "فقد سقطت", "الداخلية", "الشرقية", id="arabic-replace-after"),
+    pytest.param(EMOJI, "Daraa al-Balad", "Flood 🌊🌊", "Flood 🌊🌊🌊", id="emoji-insert-before"),
+    pytest.param(EMOJI, "Families fled 🏃", "🔥 ", "", id="emoji-delete-before"),
+    pytest.param(EMOJI, "Families fled 🏃", "🚧", "🛂", id="emoji-replace-after"),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "old", "new"), EDITS_OUTSIDE)
+def test_passage_untouched_by_an_edit_stays_exact_at_its_new_offsets(text, quote, old, new):
+    new_text = text.replace(old, new, 1)
+    result = anchor(text, new_text, select(text, quote))
+    assert result == AnchorResult(
+        AnchorStatus.EXACT, new_text.index(quote), new_text.index(quote) + len(quote)
+    )
+
+
+# Small edits inside a passage: (text, passage, text before the edit, after).
+EDITS_INSIDE = [
+    pytest.param(PLAIN, "Al-Rashideen area in Aleppo", "Rashideen", "Rashidin", id="plain-typo-fix"),
+    pytest.param(PLAIN, "were increased, reaching 120 a week", "120", "about 120", id="plain-insertion"),
+    pytest.param(PLAIN, "surrounded in the summer of 2012", "the ", "", id="plain-deletion"),
+    pytest.param(ARABIC, "أما حلب فقد سقطت بعد", "سقطت", "سُقطت", id="arabic-diacritic-added"),
+    pytest.param(EMOJI, "Families fled 🏃 north toward", "🏃", "🏃🏃", id="emoji-insertion"),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "old", "new"), EDITS_INSIDE)
+def test_small_edit_inside_a_passage_anchors_it_fuzzily_on_the_edited_words(text, quote, old, new):
+    edited = quote.replace(old, new, 1)
+    new_text = text.replace(quote, edited, 1)
+    result = anchor(text, new_text, select(text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == edited
+
+
+def test_deleted_passage_is_orphaned_and_keeps_its_old_offsets():
+    selector = select(PLAIN, "Al-Rashideen area in Aleppo")
+    new_text = PLAIN.replace("Al-Rashideen area in Aleppo underwent more than 400 airstrikes. ", "")
+    assert anchor(PLAIN, new_text, selector) == AnchorResult(
+        AnchorStatus.ORPHANED, selector.start, selector.end
+    )
+
+
+def test_passage_rewritten_beyond_a_quarter_of_its_length_is_orphaned():
+    selector = select(PLAIN, "more than 400 airstrikes")
+    new_text = PLAIN.replace("more than 400 airstrikes", "over four hundred raids")
+    assert anchor(PLAIN, new_text, selector).status == AnchorStatus.ORPHANED
+
+
+def test_passage_in_a_moved_sentence_is_moved_with_it():
+    first, rest = PLAIN.split(". ", 1)
+    new_text = f"{rest} {first}."
+    result = anchor(PLAIN, new_text, select(PLAIN, "reaching 120 a week"))
+    assert result.status == AnchorStatus.MOVED
+    assert result.start == new_text.index("reaching 120 a week")
+
+
+def test_repeated_phrase_is_found_by_its_context_not_by_nearness():
+    daraa = "In Daraa the siege began in 2013 but the factions held. "
+    homs = "In Homs the siege began in 2014 and lasted two years. "
+    old_text = (
+        "The report covers two cities. " + daraa + "Aleppo fell in 2016. Daraa withstood. Then came 2018."
+    )
+    # Daraa's sentence moved to the end; a sentence on Homs added near where it was.
+    new_text = (
+        "The report covers two cities. Aleppo fell in 2016. " + homs + "Daraa withstood. Then came 2018. "
+    )
+    new_text += daraa.strip()
+    result = anchor(old_text, new_text, select(old_text, "the siege began"))
+    assert result.status == AnchorStatus.MOVED
+    assert result.start == new_text.rindex("the siege began")  # Daraa's, not the nearer Homs'
+
+
+def test_moved_passage_is_found_among_many_occurrences_of_its_quote():
+    reports = "".join(f"Report {n}: the city was calm. " for n in range(80))
+    shelling = "At dawn the city was shelled from the north. "
+    old_text = "Intro. " + shelling + reports
+    new_text = "Intro. " + reports + shelling
+    result = anchor(old_text, new_text, select(old_text, "the city"))
+    assert result == AnchorResult(
+        AnchorStatus.MOVED, new_text.rindex("the city"), new_text.rindex("the city") + 8
+    )
+
+
+def test_quote_left_only_in_other_unchanged_text_is_not_taken():
+    text = "The regime shelled the old city of Daraa at night. Residents said the regime shelled the market."
+    new_text = text.replace("The regime shelled the old city of Daraa at night. ", "")
+    result = anchor(text, new_text, select(text, "regime shelled"))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_approximate_match_in_other_unchanged_text_is_not_taken():
+    text = "Witnesses said the regime shelled Daraa at dawn. Later the regime shelled Aleppo from the air."
+    new_text = text.replace("Witnesses said the regime shelled Daraa at dawn. ", "")
+    result = anchor(text, new_text, select(text, "the regime shelled Daraa"))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_passage_on_a_removed_duplicate_paragraph_moves_to_the_copy_left():
+    paragraph = "The two revolting cities joined the armed confrontation with the regime in 2012.\n"
+    old_text = "Intro.\n" + paragraph + "Middle.\n" + paragraph
+    new_text = "Intro.\nMiddle.\n" + paragraph
+    result = anchor(old_text, new_text, select(old_text, "joined the armed confrontation"))
+    assert result.status == AnchorStatus.MOVED
+    assert result.start == new_text.index("joined the armed confrontation")
+
+
+def test_passage_between_two_edits_in_one_sentence_stays_exact():
+    text = "Russian airstrikes were increased, reaching 120 a week, near Daraa."
+    new_text = text.replace("Russian", "The Russian").replace("Daraa", "Daraa al-Balad")
+    result = anchor(text, new_text, select(text, "increased, reaching"))
+    assert result == AnchorResult(AnchorStatus.EXACT, new_text.index("increased"), new_text.index(" 120"))
+
+
+def test_orphaned_passage_is_found_again_when_its_text_comes_back():
+    selector = select(PLAIN, "Al-Rashideen area in Aleppo")
+    without = PLAIN.replace("Al-Rashideen area in Aleppo underwent more than 400 airstrikes. ", "")
+    result = anchor(without, PLAIN, selector)  # the orphan's offsets no longer fit the old text
+    assert result.status == AnchorStatus.MOVED
+    assert PLAIN[result.start : result.end] == "Al-Rashideen area in Aleppo"
+
+
+# The real article.
+
+CORPUS_QUOTES = {
+    "before": "the birthplace of the revolution, withstood?",
+    "shifted": "reaching 120 a week",
+    "typo": "Al-Rashideen area in Aleppo underwent more than 400 airstrikes",
+    "deleted": "Long-range missiles were also fired from Russian warships offshore Tartus city.",
+}
+
+
+def corrected_corpus(text: str) -> str:
+    """An editor's corrections to the article: a paragraph inserted near the
+    top, a spelling fixed in one passage, a sentence deleted."""
+    text = text.replace(
+        "\nThe two revolting cities", "\n[Editor's note: translated from Arabic.]\n\nThe two revolting cities"
+    )
+    text = text.replace("Al-Rashideen area", "Al-Rashidin area")
+    return text.replace(" " + CORPUS_QUOTES["deleted"], "")
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("before", AnchorStatus.EXACT),
+        ("shifted", AnchorStatus.EXACT),
+        ("typo", AnchorStatus.FUZZY),
+        ("deleted", AnchorStatus.ORPHANED),
+    ],
+)
+def test_corrections_to_the_corpus_article_reanchor_each_passage(corpus_text, name, status):
+    text = normalize_text(corpus_text)
+    new_text = corrected_corpus(text)
+    result = anchor(text, new_text, select(text, CORPUS_QUOTES[name]))
+    assert result.status == status
+    if status != AnchorStatus.ORPHANED:
+        assert new_text[result.start : result.end] == CORPUS_QUOTES[name].replace("Rashideen", "Rashidin")
+
+
+# Properties: an untouched passage is found exactly under any edits elsewhere.
+
+TEXTS = st.text(alphabet="abcdefghij ,.\n🌊🔥" + "درعاحلب", max_size=300)
+# A passage holds a character found nowhere else: without one, no text tells
+# whether the passage "a" of "aa" survived the edit to "a0".
+PASSAGES = st.builds(
+    "{}§{}".format, st.text(alphabet="abcdefghij ,.", max_size=20), TEXTS.map(lambda t: t[:20])
+)
+# Inserted text uses characters the texts never do, so that where it was
+# inserted is never ambiguous (in "ab" + "ab", which "ab" is the old one?).
+INSERTIONS = st.text(alphabet="0123456789", max_size=12)
+
+
+@st.composite
+def edited(draw, text: str) -> str:
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        cut = draw(st.integers(0, min(12, len(text) - at)))
+        text = text[:at] + draw(INSERTIONS) + text[at + cut :]
+    return text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), before=TEXTS, passage=PASSAGES, after=TEXTS)
+def test_untouched_passage_always_reanchors_exactly_under_random_edits_elsewhere(
+    data, before, passage, after
+):
+    text = before + passage + after
+    new_before, new_after = data.draw(edited(before)), data.draw(edited(after))
+    new_text = new_before + passage + new_after
+    result = anchor(text, new_text, selector_for(text, len(before), len(before) + len(passage)))
+    assert result == AnchorResult(AnchorStatus.EXACT, len(new_before), len(new_before) + len(passage))
+
+
+def levenshtein(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (char != other))
+    return row[-1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), text=TEXTS.filter(bool))
+def test_every_reanchored_passage_matches_its_quote_within_the_allowed_errors(data, text):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, min(len(text), start + 40)))
+    new_text = data.draw(edited(text))
+    result = anchor(text, new_text, selector_for(text, start, end))
+    if result.status == AnchorStatus.ORPHANED:
+        assert (result.start, result.end) == (start, end)
+    else:
+        allowed = 0 if result.status in (AnchorStatus.EXACT, AnchorStatus.MOVED) else (end - start) // 4
+        assert levenshtein(new_text[result.start : result.end], text[start:end]) <= allowed
+
+
+# The service.
+
+
+@pytest.fixture
+def article(workspace):
+    return SourceFactory(workspace=workspace, text=PLAIN)
+
+
+def passage_on(source: Source, quote: str) -> Passage:
+    start = source.text.index(quote)
+    return PassageFactory(source=source, start=start, length=len(quote))
+
+
+def test_correction_replaces_the_text_and_reanchors_every_passage(article, ws_admin):
+    moved = passage_on(article, "reaching 120 a week")
+    deleted = passage_on(article, "Al-Rashideen area in Aleppo")
+    new_text = "Heavy " + PLAIN.replace(
+        "Al-Rashideen area in Aleppo underwent more than 400 airstrikes. ", ""
+    )
+    correct_source_text(source=article, user=ws_admin, new_text=new_text, reason="typo")
+    moved.refresh_from_db()
+    deleted.refresh_from_db()
+    assert Source.objects.get(pk=article.pk).text == new_text
+    assert (moved.anchor_status, moved.start) == (AnchorStatus.EXACT, new_text.index("reaching 120 a week"))
+    assert (deleted.anchor_status, deleted.exact) == (AnchorStatus.ORPHANED, "Al-Rashideen area in Aleppo")
+
+
+def test_correction_refreshes_the_prefix_and_suffix_of_anchored_passages(article, ws_admin):
+    passage = passage_on(article, "reaching 120 a week")
+    new_text = PLAIN.replace("increased, ", "increased sharply, ")
+    correct_source_text(source=article, user=ws_admin, new_text=new_text, reason="missing word")
+    passage.refresh_from_db()
+    assert passage.prefix.endswith("increased sharply, ")
+    assert passage.suffix == new_text[passage.end : passage.end + 32]
+
+
+def test_fuzzy_passage_takes_the_corrected_quote(article, ws_admin):
+    passage = passage_on(article, "Al-Rashideen area in Aleppo")
+    new_text = PLAIN.replace("Rashideen", "Rashidin")
+    correct_source_text(source=article, user=ws_admin, new_text=new_text, reason="spelling")
+    passage.refresh_from_db()
+    assert (passage.anchor_status, passage.exact) == (AnchorStatus.FUZZY, "Al-Rashidin area in Aleppo")
+
+
+def test_correction_normalizes_the_new_text(article, ws_admin):
+    correct_source_text(source=article, user=ws_admin, new_text=PLAIN + "\r\nCafe\u0301.", reason="addendum")
+    assert Source.objects.get(pk=article.pk).text == PLAIN + "\nCaf\u00e9."
+
+
+def test_report_counts_passages_per_status_and_lists_the_orphans(article, ws_admin):
+    passage_on(article, "reaching 120 a week")
+    passage_on(article, "The city was")
+    orphan = passage_on(article, "Al-Rashideen area in Aleppo")
+    new_text = PLAIN.replace("Al-Rashideen area in Aleppo underwent more than 400 airstrikes. ", "")
+    report = correct_source_text(source=article, user=ws_admin, new_text=new_text, reason="duplicate")
+    assert report.counts == {
+        AnchorStatus.EXACT: 2,
+        AnchorStatus.MOVED: 0,
+        AnchorStatus.FUZZY: 0,
+        AnchorStatus.ORPHANED: 1,
+    }
+    assert [passage.pk for passage in report.orphaned] == [orphan.pk]
+
+
+def test_history_records_each_reanchored_passage_with_user_and_reason(article, ws_admin):
+    passages = [passage_on(article, "Al-Rashideen"), passage_on(article, "The city was")]
+    correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
+    for passage in passages:
+        latest = Passage.history.filter(id=passage.pk).latest("history_date")
+        assert (latest.history_type, latest.history_user, latest.history_change_reason) == (
+            "~",
+            ws_admin,
+            "re-anchored after text correction: lead added",
+        )
+        assert latest.start == passage.start + len("Update. ")
+
+
+def test_history_records_the_text_correction_with_user_and_reason(article, ws_admin):
+    correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
+    latest = article.history.latest("history_date")
+    assert (latest.text, latest.history_user, latest.history_change_reason) == (
+        "Update. " + PLAIN,
+        ws_admin,
+        "lead added",
+    )
+
+
+def test_passage_the_edit_does_not_touch_gets_no_history_row(article, ws_admin):
+    passage = passage_on(article, "Russian airstrikes")
+    correct_source_text(source=article, user=ws_admin, new_text=PLAIN + " More soon.", reason="addendum")
+    assert Passage.history.filter(id=passage.pk).count() == 1
+
+
+def test_reanchored_passage_gets_a_new_version(article, ws_admin):
+    passage = passage_on(article, "The city was")
+    correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
+    assert Passage.objects.get(pk=passage.pk).version == passage.version + 1
+
+
+def test_failed_correction_leaves_text_passages_and_history_unchanged(article, ws_admin, monkeypatch):
+    passage = passage_on(article, "The city was")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(HistoryManager, "bulk_history_create", fail)
+    with pytest.raises(RuntimeError):
+        correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
+    stored = Passage.objects.get(pk=passage.pk)
+    assert Source.objects.get(pk=article.pk).text == PLAIN
+    assert (stored.start, stored.version) == (passage.start, passage.version)
+    assert article.history.count() == 1
+
+
+def test_stale_correction_is_refused_and_changes_nothing(article, ws_admin):
+    passage = passage_on(article, "The city was")
+    with pytest.raises(StaleVersion):
+        correct_source_text(
+            source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="x", expected_version=99
+        )
+    assert Source.objects.get(pk=article.pk).text == PLAIN
+    assert Passage.objects.get(pk=passage.pk).start == passage.start
