@@ -1,0 +1,15 @@
+"""Getting sources into the archive: files, pasted text and web captures.
+
+detect.py decides what a file is from its content (never its name),
+extract.py turns it into normalized text plus proposed metadata,
+staging.py keeps an upload between proposing and confirming its metadata,
+pipeline.py saves it as a Source with its Capture, reporting duplicates.
+"""
+
+
+class ImportRefused(Exception):
+    """Input the archive will not take; the message says why, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,30 @@
+"""Derivation links between sources (translation of, republication of, ...)."""
+
+from django.db import transaction
+
+from archive.models import Derivation, Source
+from archive.services.editing import update_object
+
+
+@transaction.atomic
+def set_derivation(
+    *,
+    source: Source,
+    user,
+    derived_from: Source | None,
+    derivation: Derivation | str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Source:
+    """Link the source to the one it derives from, or unlink it (None and "").
+
+    The model refuses a link across workspaces, a cycle, or a link without its
+    kind; the change is in the source's history with `reason`.
+    """
+    return update_object(
+        source,
+        user=user,
+        expected_version=expected_version,
+        changes={"derived_from": derived_from, "derivation": derivation if derived_from else ""},
+        reason=reason,
+    )

@@ -1,0 +1,209 @@
+"""Importing in the browser, in two steps: upload a file, paste text or give a
+URL; then confirm or edit the proposed metadata before the source is saved.
+
+The views only move data between forms and archive.importing: detection,
+extraction, staging between the steps and saving all live there.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from archive.capture import capture_url
+from archive.importing import ImportRefused
+from archive.importing.detect import check_size
+from archive.importing.extract import Extraction
+from archive.importing.pipeline import ImportStatus, Metadata, Origin, examine, find_duplicate, save_import
+from archive.importing.staging import Pending, hold, release, resume
+from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
+from archive.models.source import bcp47_validator
+from archive.permissions import Action, workspace_view
+from archive.text import sha256_hex
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        help_text="Plain text, Markdown, HTML or PDF.",
+        # A hint for the file picker only: the type is decided by the content.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".txt,.md,.markdown,.html,.htm,.pdf,text/*,application/pdf"}
+        ),
+    )
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
+    url = forms.URLField(required=False, max_length=2000, assume_scheme="https", label="URL")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        given = [name for name in ("file", "text", "url") if data.get(name)]
+        if len(given) != 1:
+            raise ValidationError("Give one file, one pasted text or one URL.")
+        return data
+
+
+class MetadataForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
+    authors = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}), help_text="One per line."
+    )
+    outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
+    new_outlet = forms.CharField(
+        required=False, max_length=200, label="Or a new outlet", help_text="Created ungraded (F)."
+    )
+    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
+    direction = forms.ChoiceField(choices=TextDirection.choices)
+    derived_from = forms.ModelChoiceField(queryset=Source.objects.none(), required=False)
+    derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
+    reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
+    import_duplicate = forms.BooleanField(
+        required=False, label="Import anyway, as a separate source (e.g. a republication with the same text)"
+    )
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = Outlet.objects.filter(workspace=workspace)
+        self.fields["derived_from"].queryset = Source.objects.filter(workspace=workspace).only("pk", "title")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("derived_from")) != bool(data.get("derivation")):
+            raise ValidationError(
+                "Give both the source this derives from and the kind of derivation, or neither."
+            )
+        return data
+
+    def metadata(self) -> Metadata:
+        data = self.cleaned_data
+        return Metadata(
+            title=data["title"],
+            language=data["language"],
+            direction=data["direction"],
+            authors=[name.strip() for name in data["authors"].splitlines() if name.strip()],
+            outlet=data["outlet"],
+            outlet_name=data["new_outlet"],
+            published_on=data["published_on"],
+            derived_from=data["derived_from"],
+            derivation=data["derivation"],
+        )
+
+
+def _salt(request: HttpRequest) -> str:
+    # A token is good only for the user and workspace it was made for.
+    return f"archive.import:{request.workspace.pk}:{request.user.pk}"
+
+
+def _received(form: UploadForm) -> Pending:
+    data = form.cleaned_data
+    if data["file"]:
+        upload = data["file"]
+        check_size(upload.size)
+        return Pending(Origin(CaptureMethod.FILE, filename=upload.name), b"".join(upload.chunks()))
+    if data["text"]:
+        return Pending(Origin(CaptureMethod.PASTE), data["text"].encode("utf-8"))
+    web = capture_url(data["url"])
+    return Pending(Origin(CaptureMethod.URL, web=web), web.body)
+
+
+def _proposed_initial(request: HttpRequest, extraction: Extraction, token: str) -> dict:
+    proposal = extraction.proposal
+    outlet = (
+        Outlet.objects.filter(workspace=request.workspace, name__iexact=proposal.outlet_name).first()
+        if proposal.outlet_name
+        else None
+    )
+    return {
+        "token": token,
+        "title": proposal.title,
+        "authors": "\n".join(proposal.authors),
+        "outlet": outlet,
+        "new_outlet": "" if outlet else proposal.outlet_name,
+        "published_on": proposal.published_on,
+        "language": proposal.language,
+        "direction": proposal.direction,
+    }
+
+
+def _render_upload(
+    request: HttpRequest, form: UploadForm, *, status: int = 200, refusal: str = ""
+) -> HttpResponse:
+    context = {"form": form, "refusal": refusal, "max_bytes": settings.IMPORT_MAX_BYTES}
+    return render(request, "archive/import.html", context, status=status)
+
+
+def _render_confirm(request, form: MetadataForm, pending: Pending, extraction: Extraction, *, status=200):
+    duplicate = find_duplicate(
+        workspace=request.workspace,
+        original_sha256=sha256_hex(pending.original),
+        text_sha256=sha256_hex(extraction.text),
+    )
+    context = {
+        "form": form,
+        "origin": pending.origin,
+        "extraction": extraction,
+        "size": len(pending.original),
+        "original_sha256": sha256_hex(pending.original),
+        "duplicate": duplicate,
+    }
+    return render(request, "archive/import_confirm.html", context, status=status)
+
+
+@workspace_view(Action.CONTRIBUTE)
+def import_source(request: HttpRequest) -> HttpResponse:
+    """Step 1: receive the input, extract its text and propose metadata."""
+    if request.method != "POST":
+        return _render_upload(request, UploadForm())
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            pending = _received(form)
+            extraction = examine(pending.origin, pending.original)
+        except ImportRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            token = hold(pending, salt=_salt(request))
+            metadata_form = MetadataForm(
+                initial=_proposed_initial(request, extraction, token), workspace=request.workspace
+            )
+            return _render_confirm(request, metadata_form, pending, extraction)
+    return _render_upload(request, form, status=400)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: save the source with the metadata as confirmed or edited."""
+    form = MetadataForm(request.POST, workspace=request.workspace)
+    try:
+        pending = resume(request.POST.get("token", ""), salt=_salt(request))
+        extraction = examine(pending.origin, pending.original)
+    except ImportRefused as refusal:
+        return _render_upload(request, UploadForm(), status=400, refusal=refusal.message)
+    if not form.is_valid():
+        return _render_confirm(request, form, pending, extraction, status=400)
+    try:
+        result = save_import(
+            workspace=request.workspace,
+            user=request.user,
+            original=pending.original,
+            extraction=extraction,
+            metadata=form.metadata(),
+            origin=pending.origin,
+            allow_duplicate=form.cleaned_data["import_duplicate"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _render_confirm(request, form, pending, extraction, status=400)
+    if result.status == ImportStatus.DUPLICATE:
+        form.add_error(None, result.message)
+        return _render_confirm(request, form, pending, extraction, status=409)
+    release(pending)
+    messages.success(request, f"Imported “{result.source.title}”.")
+    return redirect("archive:source_provenance", request.workspace.slug, result.source.pk)

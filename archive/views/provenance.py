@@ -1,0 +1,146 @@
+"""A source's provenance page, its stored files, derivation links and PROV exports."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from archive.models import Capture, Claim, Derivation, Source
+from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
+from archive.provenance import CONTENT_TYPES, PROV_N, claim_document, lineage, serialize, source_document
+from archive.services.derivations import set_derivation
+from archive.services.editing import StaleVersion
+
+_EXTENSIONS = {"text/plain": "txt", "text/markdown": "md", "text/html": "html", "application/pdf": "pdf"}
+
+
+def _source(request: HttpRequest, source_id: int) -> Source:
+    return get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def source_provenance(request: HttpRequest, source_id: int) -> HttpResponse:
+    found = lineage(_source(request, source_id))
+    context = {
+        "lineage": found,
+        "source": found.source,
+        "can_manage": can(request.role, Action.MANAGE),
+    }
+    return render(request, "archive/provenance.html", context)
+
+
+def _attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file as a download the browser will not render or sniff."""
+    if not name or not default_storage.exists(name):
+        raise Http404("The stored file is missing (see verify_fixity).")
+    response = FileResponse(
+        default_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def source_original(request: HttpRequest, source_id: int) -> FileResponse:
+    source = _source(request, source_id)
+    extension = _EXTENSIONS.get(source.media_type, "bin")
+    return _attachment(
+        source.original.name,
+        filename=f"source-{source.pk}-{source.original_sha256[:12]}.{extension}",
+        content_type=source.media_type,
+    )
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def source_warc(request: HttpRequest, source_id: int) -> FileResponse:
+    capture = get_in_workspace_or_404(
+        Capture.objects.exclude(warc=""), request.workspace, source_id=source_id
+    )
+    return _attachment(
+        capture.warc.name,
+        filename=f"source-{source_id}-capture-{capture.warc_sha256[:12]}.warc.gz",
+        content_type="application/warc",
+    )
+
+
+def _export(document, fmt: str, stem: str) -> HttpResponse:
+    response = HttpResponse(serialize(document, fmt), content_type=CONTENT_TYPES[fmt])
+    extension = "provn" if fmt == PROV_N else "prov.json"
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    return response
+
+
+def _namespace(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("archive:workspace", args=[request.workspace.slug]))
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def source_prov(request: HttpRequest, source_id: int, fmt: str) -> HttpResponse:
+    document = source_document(_source(request, source_id), base_uri=_namespace(request))
+    return _export(document, fmt, f"source-{source_id}-provenance")
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def claim_prov(request: HttpRequest, claim_id: int, fmt: str) -> HttpResponse:
+    claim = get_in_workspace_or_404(
+        Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
+    )
+    document = claim_document(claim, base_uri=_namespace(request))
+    return _export(document, fmt, f"claim-{claim_id}-evidence-trail")
+
+
+class DerivationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    derived_from = forms.ModelChoiceField(
+        queryset=Source.objects.none(), required=False, help_text="Leave empty for an original."
+    )
+    derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
+    reason = forms.CharField(required=False, max_length=500, help_text="Why, for the history.")
+
+    def __init__(self, *args, source: Source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["derived_from"].queryset = Source.objects.filter(
+            workspace_id=source.workspace_id
+        ).exclude(pk=source.pk)
+
+
+@workspace_view(Action.MANAGE)
+def source_derivation(request: HttpRequest, source_id: int) -> HttpResponse:
+    """Set or change what a source derives from, after import."""
+    source = _source(request, source_id)
+    initial = {
+        "version": source.version,
+        "derived_from": source.derived_from,
+        "derivation": source.derivation,
+    }
+    form = DerivationForm(request.POST or None, initial=initial, source=source)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            set_derivation(
+                source=source,
+                user=request.user,
+                derived_from=data["derived_from"],
+                derivation=data["derivation"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except StaleVersion as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Derivation saved.")
+            return redirect("archive:source_provenance", request.workspace.slug, source.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "archive/derivation_form.html", {"form": form, "source": source}, status=status)

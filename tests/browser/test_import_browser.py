@@ -1,0 +1,29 @@
+"""Importing a file in Chromium, confirming its metadata, and opening its provenance page."""
+
+from django.urls import reverse
+
+from archive.models import Source
+from tests.documents import article_html
+
+
+def test_analyst_imports_a_file_and_lands_on_its_provenance_page(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.goto(reverse("archive:import", args=[workspace.slug]))
+    page.get_by_label("File").set_input_files(
+        {"name": "water-station.html", "mimeType": "text/html", "buffer": article_html()}
+    )
+    page.get_by_role("button", name="Continue").click()
+    title = page.get_by_label("Title")
+    assert title.input_value() == "Water station out of service after shelling"
+    title.fill("Water station hit (Hawran Voice)")
+    page.get_by_role("button", name="Save source").click()
+
+    page.wait_for_url("**/provenance/")
+    source = Source.objects.get()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Provenance of Water station hit (Hawran Voice)"
+    )
+    card = page.locator(f"#source-{source.pk}")
+    assert source.original_sha256 in card.inner_text()
+    assert "Outlet\nHawran Voice F" in card.inner_text()
+    assert page.errors == []

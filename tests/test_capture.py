@@ -1,0 +1,246 @@
+"""Capturing web pages from a local test server: redirects, limits, the SSRF guard, WARC records."""
+
+import gzip
+import io
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.capture import capture_url
+from archive.importing import ImportRefused
+from archive.importing.pipeline import ImportStatus, Metadata, Origin, examine, save_import
+from archive.models import CaptureMethod, Source
+from tests.documents import article_html
+from tests.media import stored_files
+
+SLOW_SECONDS = 3
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Routes of the test site; every request path is recorded."""
+
+    def do_GET(self) -> None:
+        self.server.paths.append(self.path)
+        route = self.path.split("?")[0]
+        if route == "/article":
+            self._send(200, article_html(), "text/html; charset=utf-8")
+        elif route == "/moved":
+            self._redirect(301, "/article")
+        elif route.startswith("/hop/"):
+            left = int(route.rsplit("/", 1)[1])
+            self._redirect(302, f"/hop/{left - 1}" if left else "/article")
+        elif route == "/slow":
+            time.sleep(SLOW_SECONDS)
+            self._send(200, article_html(), "text/html")
+        elif route == "/big":
+            self._send(200, b"a" * 50_000, "text/plain")
+        elif route == "/big-unannounced":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"a" * 50_000)
+        elif route == "/gzip":
+            body = gzip.compress(article_html())
+            self._send(200, body, "text/html; charset=utf-8", [("Content-Encoding", "gzip")])
+        elif route == "/to-private":
+            self._redirect(302, "http://10.9.9.9/internal-admin")
+        elif route == "/to-file":
+            self._redirect(302, "file:///etc/passwd")
+        else:
+            self._send(404, b"not here", "text/plain")
+
+    def _send(self, status: int, body: bytes, content_type: str, extra: list | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Test-Site", "warrant")
+        for name, value in extra or []:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+
+class _Site(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # captures hang up on oversized or slow responses on purpose
+
+
+@pytest.fixture
+def site(settings):
+    """A local web site; captures may reach loopback addresses while it runs."""
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    settings.CAPTURE_TIMEOUT_SECONDS = 5
+    server = _Site(("127.0.0.1", 0), _Handler)
+    server.paths = []
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def refusal_of(url: str) -> str:
+    with pytest.raises(ImportRefused) as refused:
+        capture_url(url)
+    return refused.value.message
+
+
+def test_capture_keeps_final_url_status_headers_and_time(site):
+    capture = capture_url(f"{site.url}/moved")
+    assert capture.final_url == f"{site.url}/article"
+    assert capture.redirects == [(301, f"{site.url}/moved")]
+    assert capture.status == 200
+    assert ("X-Test-Site", "warrant") in capture.headers
+    assert capture.body == article_html()
+    assert capture.fetched_at is not None
+
+
+def read_warc(stream) -> list[tuple]:
+    """(record type, target URI, HTTP status, raw payload, decoded payload) of each record."""
+    return [
+        (
+            record.rec_type,
+            record.rec_headers.get_header("WARC-Target-URI"),
+            record.http_headers.get_statuscode(),
+            (raw := record.raw_stream.read()),
+            gzip.decompress(raw) if record.http_headers.get_header("Content-Encoding") == "gzip" else raw,
+        )
+        for record in ArchiveIterator(stream)
+    ]
+
+
+def test_capture_is_written_as_a_readable_warc_response_record(site):
+    capture = capture_url(f"{site.url}/article")
+    assert read_warc(io.BytesIO(capture.warc)) == [
+        ("response", f"{site.url}/article", "200", article_html(), article_html())
+    ]
+
+
+def test_gzip_content_encoding_is_undone_for_the_original_and_kept_in_the_warc(site):
+    capture = capture_url(f"{site.url}/gzip")
+    [(_, _, _, raw, decoded)] = read_warc(io.BytesIO(capture.warc))
+    assert capture.body == article_html()
+    assert raw.startswith(b"\x1f\x8b")  # the WARC keeps the response as sent
+    assert decoded == article_html()
+
+
+def test_too_many_redirects_are_refused(site, settings):
+    settings.CAPTURE_MAX_REDIRECTS = 2
+    assert "redirects more than 2 times" in refusal_of(f"{site.url}/hop/5")
+
+
+def test_slow_response_times_out(site, settings):
+    settings.CAPTURE_TIMEOUT_SECONDS = 1
+    started = time.monotonic()
+    assert "timed out after 1 seconds" in refusal_of(f"{site.url}/slow")
+    assert time.monotonic() - started < SLOW_SECONDS
+
+
+def test_body_over_the_size_limit_is_refused(site, settings):
+    settings.IMPORT_MAX_BYTES = 10_000
+    assert "larger than the limit" in refusal_of(f"{site.url}/big")
+
+
+def test_body_over_the_limit_without_content_length_is_refused_while_streaming(site, settings):
+    settings.IMPORT_MAX_BYTES = 10_000
+    assert "larger than the limit" in refusal_of(f"{site.url}/big-unannounced")
+
+
+def test_http_error_status_is_refused(site):
+    assert "answered HTTP 404" in refusal_of(f"{site.url}/missing")
+
+
+def test_unreachable_server_is_refused_with_a_clear_message(site):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens on this port now
+    assert "could not connect to 127.0.0.1" in refusal_of(f"http://127.0.0.1:{port}/")
+
+
+def test_loopback_address_is_refused_without_sending_a_request(site, settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = []
+    assert "does not capture internal addresses" in refusal_of(f"{site.url}/article")
+    assert site.paths == []
+
+
+def test_localhost_name_is_refused_as_internal(settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = []
+    assert "does not capture internal addresses" in refusal_of("http://localhost:9/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://192.168.1.1/", "http://[::1]/"],
+    ids=["link-local-metadata", "private-10", "private-192", "ipv6-loopback"],
+)
+def test_private_and_link_local_addresses_are_refused(url, settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = []
+    assert "does not capture internal addresses" in refusal_of(url)
+
+
+def test_redirect_to_a_private_address_is_refused_at_that_hop(site):
+    assert "does not capture internal addresses" in refusal_of(f"{site.url}/to-private")
+    assert site.paths == ["/to-private"]
+
+
+def test_redirect_to_a_non_http_scheme_is_refused(site):
+    assert "Only http and https" in refusal_of(f"{site.url}/to-file")
+
+
+def test_non_http_scheme_is_refused():
+    assert "Only http and https" in refusal_of("ftp://example.org/file.txt")
+
+
+def test_captured_page_is_saved_with_its_capture_and_warc(site, workspace, analyst):
+    web = capture_url(f"{site.url}/moved")
+    origin = Origin(CaptureMethod.URL, web=web)
+    extraction = examine(origin, web.body)
+    result = save_import(
+        workspace=workspace,
+        user=analyst,
+        original=web.body,
+        extraction=extraction,
+        metadata=Metadata.proposed(extraction.proposal),
+        origin=origin,
+    )
+    source = Source.objects.select_related("capture").get(pk=result.source.pk)
+    assert result.status == ImportStatus.IMPORTED
+    assert source.original_url == f"{site.url}/article"
+    assert (source.capture.final_url, source.capture.http_status) == (f"{site.url}/article", 200)
+    assert source.capture.redirects == [[301, f"{site.url}/moved"]]
+    with default_storage.open(source.capture.warc.name, "rb") as warc:
+        [(_, uri, _, _, payload)] = read_warc(warc)
+    assert (uri, payload) == (f"{site.url}/article", article_html())
+
+
+def test_failed_capture_stores_nothing(site, settings):
+    settings.IMPORT_MAX_BYTES = 10_000
+    before = stored_files()
+    refusal_of(f"{site.url}/big")
+    assert stored_files() == before
+
+
+def test_url_given_in_the_import_form_is_captured_and_its_metadata_proposed(site, client, analyst, workspace):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"url": f"{site.url}/moved"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"{site.url}/article" in page  # the final URL, after the redirect
+    assert 'value="Water station out of service after shelling"' in page

@@ -1,0 +1,83 @@
+"""`manage.py import_sources`: files and folders, progress and a summary."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.models import Derivation, Source
+from tests.documents import article_html, pdf_bytes
+from tests.factories import SourceFactory
+
+
+def run(*args: str) -> tuple[str, str, CommandError | None]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_sources", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "story.html").write_bytes(article_html())
+    (tmp_path / "notes.md").write_text("# Field notes\n\nThe pumps stopped on Tuesday.")
+    (tmp_path / "nested" / "report.pdf").write_bytes(pdf_bytes("Reaching 120 a week."))
+    (tmp_path / "nested" / "copy-of-notes.md").write_text("# Field notes\n\nThe pumps stopped on Tuesday.")
+    (tmp_path / "nested" / "tool.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(60))
+    (tmp_path / ".hidden").write_text("Editor state, not a source.")
+    return tmp_path
+
+
+def test_a_folder_is_imported_with_a_summary_of_imported_duplicate_and_failed(workspace, analyst, folder):
+    out, _, error = run("--workspace", workspace.slug, "--user", analyst.username, str(folder))
+    assert "3 imported, 1 duplicate, 1 failed." in out
+    assert "tool.txt: This file is an executable program (ELF)" in out
+    assert "The same file is already in this workspace as “Field notes”" in out
+    assert error is not None  # a failed file makes the command fail
+    assert Source.objects.count() == 3
+
+
+def test_progress_bar_counts_every_file(workspace, folder):
+    _, err, _ = run("--workspace", workspace.slug, str(folder))
+    assert "5/5" in err
+
+
+def test_single_files_are_imported_and_the_command_succeeds(workspace, analyst, folder):
+    out, _, error = run("--workspace", workspace.slug, str(folder / "story.html"), str(folder / "notes.md"))
+    assert error is None
+    assert "2 imported, 0 duplicate, 0 failed." in out
+
+
+def test_imports_can_be_declared_derived_from_a_source(workspace, analyst, folder):
+    original = SourceFactory(workspace=workspace)
+    run(
+        "--workspace",
+        workspace.slug,
+        "--derived-from",
+        str(original.pk),
+        "--derivation",
+        "translation",
+        "--language",
+        "en-GB",
+        str(folder / "notes.md"),
+    )
+    imported = Source.objects.exclude(pk=original.pk).get()
+    assert (imported.derived_from, imported.derivation, imported.language) == (
+        original,
+        Derivation.TRANSLATION,
+        "en-GB",
+    )
+
+
+def test_a_user_who_cannot_contribute_is_refused(workspace, reviewer, folder):
+    _, _, error = run("--workspace", workspace.slug, "--user", reviewer.username, str(folder))
+    assert "is not an analyst or admin" in str(error)
+    assert Source.objects.count() == 0
+
+
+def test_an_unknown_workspace_is_refused(db, folder):
+    _, _, error = run("--workspace", "no-such-case", str(folder))
+    assert "No workspace 'no-such-case'" in str(error)

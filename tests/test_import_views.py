@@ -1,0 +1,188 @@
+"""Importing in the browser: upload, proposed metadata, confirmation; original downloads."""
+
+import os
+import re
+import time
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from archive.importing.staging import STAGING_DIR, stage
+from archive.models import Outlet, Source
+from archive.text import sha256_hex
+from tests.documents import article_html
+from tests.factories import SourceFactory
+from tests.media import stored_files
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+def upload(client, workspace, **data):
+    return client.post(reverse("archive:import", args=[workspace.slug]), data)
+
+
+def token_of(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def confirm(client, workspace, token: str, **overrides):
+    data = {"token": token, "title": "Confirmed title", "language": "en", "direction": "ltr"} | overrides
+    return client.post(reverse("archive:import_confirm", args=[workspace.slug]), data)
+
+
+def test_upload_proposes_the_metadata_found_in_the_file(analyst_client, workspace):
+    response = upload(analyst_client, workspace, file=SimpleUploadedFile("story.txt", article_html()))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Water station out of service after shelling"' in page
+    assert "Samer al-Hourani" in page
+    assert 'value="Hawran Voice"' in page
+    assert 'value="2026-03-10"' in page
+
+
+def test_upload_alone_creates_no_source(analyst_client, workspace):
+    upload(analyst_client, workspace, file=SimpleUploadedFile("story.html", article_html()))
+    assert Source.objects.count() == 0
+
+
+def test_confirming_saves_the_source_with_the_edited_metadata(analyst_client, workspace, analyst):
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("story.html", article_html()))
+    response = confirm(
+        analyst_client,
+        workspace,
+        token_of(proposed),
+        title="Edited title",
+        authors="Samer al-Hourani\nSecond Author",
+        new_outlet="Hawran Voice",
+        published_on="2026-03-11",
+    )
+    source = Source.objects.get()
+    assert response["Location"] == reverse("archive:source_provenance", args=[workspace.slug, source.pk])
+    assert (source.title, source.authors) == ("Edited title", ["Samer al-Hourani", "Second Author"])
+    assert source.outlet == Outlet.objects.get(name="Hawran Voice")
+    assert source.published_on.isoformat() == "2026-03-11"
+    assert (source.capture.filename, source.captured_by) == ("story.html", analyst)
+
+
+def test_confirming_removes_the_staged_upload(analyst_client, workspace):
+    data = b"Staged, then archived."
+    staged = f"{STAGING_DIR}/{sha256_hex(data)}"
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("note.txt", data))
+    assert default_storage.exists(staged)
+    confirm(analyst_client, workspace, token_of(proposed))
+    assert not default_storage.exists(staged)
+
+
+def test_pasted_text_is_imported_as_plain_text(analyst_client, workspace):
+    proposed = upload(analyst_client, workspace, text="<b>Pasted</b> words stay as they are.")
+    confirm(analyst_client, workspace, token_of(proposed))
+    source = Source.objects.get()
+    assert (source.text, source.media_type) == ("<b>Pasted</b> words stay as they are.", "text/plain")
+
+
+def test_refused_upload_says_why_and_stores_nothing(analyst_client, workspace):
+    before = stored_files()
+    response = upload(
+        analyst_client, workspace, file=SimpleUploadedFile("notes.txt", b"#!/bin/sh\nrm -rf ~\n")
+    )
+    assert response.status_code == 400
+    assert "This file is a script" in response.content.decode()
+    assert stored_files() == before
+
+
+def test_oversized_upload_is_refused_with_the_limit(analyst_client, workspace, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    response = upload(analyst_client, workspace, file=SimpleUploadedFile("big.txt", b"a" * 2048))
+    assert response.status_code == 400
+    assert "larger than the limit of 1.0" in response.content.decode()
+
+
+def test_upload_needs_exactly_one_input(analyst_client, workspace):
+    response = upload(analyst_client, workspace, text="Some text", url="https://example.org/")
+    assert response.status_code == 400
+    assert "Give one file, one pasted text or one URL." in response.content.decode()
+
+
+def test_duplicate_is_shown_with_a_link_to_the_existing_source(analyst_client, workspace):
+    existing = SourceFactory(workspace=workspace, text="Already archived text.")
+    response = upload(
+        analyst_client, workspace, file=SimpleUploadedFile("again.txt", b"Already archived text.")
+    )
+    link = reverse("archive:source_provenance", args=[workspace.slug, existing.pk])
+    assert "Already archived" in response.content.decode()
+    assert f'href="{link}"' in response.content.decode()
+
+
+def test_confirming_a_duplicate_without_asking_for_a_copy_saves_nothing(analyst_client, workspace):
+    SourceFactory(workspace=workspace, text="Already archived text.")
+    proposed = upload(
+        analyst_client, workspace, file=SimpleUploadedFile("again.txt", b"Already archived text.")
+    )
+    response = confirm(analyst_client, workspace, token_of(proposed))
+    assert response.status_code == 409
+    assert Source.objects.count() == 1
+
+
+def test_a_duplicate_is_saved_when_asked_for_explicitly(analyst_client, workspace):
+    SourceFactory(workspace=workspace, text="Already archived text.")
+    proposed = upload(
+        analyst_client, workspace, file=SimpleUploadedFile("again.txt", b"Already archived text.")
+    )
+    confirm(analyst_client, workspace, token_of(proposed), import_duplicate="on")
+    assert Source.objects.count() == 2
+
+
+def test_a_token_made_for_another_user_is_refused(client, workspace, analyst, ws_admin):
+    client.force_login(analyst)
+    token = token_of(upload(client, workspace, text="Analyst's upload."))
+    client.force_login(ws_admin)
+    response = confirm(client, workspace, token)
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+    assert Source.objects.count() == 0
+
+
+def test_derivation_can_be_set_at_import(analyst_client, workspace):
+    original = SourceFactory(workspace=workspace)
+    proposed = upload(analyst_client, workspace, text="A faithful translation of the original.")
+    confirm(analyst_client, workspace, token_of(proposed), derived_from=original.pk, derivation="translation")
+    source = Source.objects.exclude(pk=original.pk).get()
+    assert (source.derived_from, source.derivation) == (original, "translation")
+
+
+def test_derivation_without_its_kind_is_refused_at_import(analyst_client, workspace):
+    original = SourceFactory(workspace=workspace)
+    proposed = upload(analyst_client, workspace, text="Derived, but of what kind?")
+    response = confirm(analyst_client, workspace, token_of(proposed), derived_from=original.pk)
+    assert response.status_code == 400
+    assert Source.objects.count() == 1
+
+
+def test_original_download_is_an_attachment_that_is_not_sniffed(analyst_client, workspace):
+    source = SourceFactory(workspace=workspace, with_original=True)
+    response = analyst_client.get(reverse("archive:source_original", args=[workspace.slug, source.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == source.text.encode()
+
+
+def test_download_of_a_missing_stored_original_is_404(analyst_client, workspace):
+    source = SourceFactory(workspace=workspace, text="Stored, then lost.", with_original=True)
+    default_storage.delete(source.original.name)
+    response = analyst_client.get(reverse("archive:source_original", args=[workspace.slug, source.pk]))
+    assert response.status_code == 404
+
+
+def test_stale_staged_uploads_are_deleted_when_something_new_is_staged(db):
+    old = stage(b"Abandoned before confirming.")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(default_storage.path(f"{STAGING_DIR}/{old}"), (two_days_ago, two_days_ago))
+    fresh = stage(b"Just uploaded.")
+    assert not default_storage.exists(f"{STAGING_DIR}/{old}")
+    assert default_storage.exists(f"{STAGING_DIR}/{fresh}")

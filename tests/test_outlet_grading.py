@@ -1,0 +1,51 @@
+"""Grading outlets: a reason is required and every change is in the history."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import OutletFactory
+
+
+@pytest.fixture
+def outlet(workspace):
+    return OutletFactory(workspace=workspace, name="Hawran Voice", reliability="C")
+
+
+def grade(client, user, outlet, **data):
+    client.force_login(user)
+    url = reverse("archive:outlet_grade", args=[outlet.workspace.slug, outlet.pk])
+    return client.post(url, {"version": outlet.version} | data)
+
+
+def test_grade_change_is_saved_with_its_reason_in_the_history(client, ws_admin, outlet):
+    grade(client, ws_admin, outlet, reliability="B", reason="Two years of accurate reports.")
+    outlet.refresh_from_db()
+    assert (outlet.reliability, outlet.reliability_reason) == ("B", "Two years of accurate reports.")
+    latest = outlet.history.first()
+    assert latest.history_user == ws_admin
+    assert latest.history_change_reason == "reliability graded B: Two years of accurate reports."
+
+
+def test_grade_change_without_a_reason_is_refused(client, ws_admin, outlet):
+    response = grade(client, ws_admin, outlet, reliability="A", reason="  ")
+    assert response.status_code == 400
+    outlet.refresh_from_db()
+    assert outlet.reliability == "C"
+
+
+def test_grade_change_from_a_stale_form_is_refused(client, ws_admin, outlet):
+    grade(client, ws_admin, outlet, reliability="B", reason="First look.")
+    response = grade(client, ws_admin, outlet, reliability="E", reason="From an old page.")
+    assert response.status_code == 400
+    assert "changed by someone else" in response.content.decode()
+    outlet.refresh_from_db()
+    assert outlet.reliability == "B"
+
+
+def test_outlet_list_shows_grades_and_reasons_to_members(client, reviewer, outlet):
+    outlet.reliability_reason = "Local, mostly accurate."
+    outlet.save()
+    client.force_login(reviewer)
+    page = client.get(reverse("archive:outlets", args=[outlet.workspace.slug])).content.decode()
+    assert "Hawran Voice" in page and "Local, mostly accurate." in page
+    assert "Change grade" not in page

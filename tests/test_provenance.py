@@ -1,0 +1,227 @@
+"""Derivation chains, the provenance page, and W3C PROV exports of sources and claims."""
+
+import pytest
+from django.urls import reverse
+from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
+
+from archive.history import recorded_as
+from archive.models import Derivation
+from archive.provenance import lineage
+from tests.factories import (
+    CaptureFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def chain(workspace, analyst):
+    """original <- translation <- republication, and an excerpt of the translation."""
+    original = SourceFactory(
+        workspace=workspace,
+        title="Original report",
+        language="ar",
+        authors=["Turki Mostafa"],
+        outlet=OutletFactory(workspace=workspace, name="Baladi News", reliability="B"),
+        captured_by=analyst,
+        with_original=True,
+    )
+    translation = SourceFactory(
+        workspace=workspace,
+        title="English translation",
+        text="The translated text.",
+        derived_from=original,
+        derivation=Derivation.TRANSLATION,
+        captured_by=analyst,
+    )
+    republication = SourceFactory(
+        workspace=workspace,
+        title="Blog republication",
+        text="The republished text.",
+        outlet=OutletFactory(workspace=workspace, name="It's Over 9000!", reliability="E"),
+        derived_from=translation,
+        derivation=Derivation.REPUBLICATION,
+    )
+    excerpt = SourceFactory(
+        workspace=workspace,
+        title="Quoted excerpt",
+        text="The excerpt.",
+        derived_from=translation,
+        derivation=Derivation.EXCERPT,
+    )
+    CaptureFactory(source=republication, web=True)
+    return {
+        "original": original,
+        "translation": translation,
+        "republication": republication,
+        "excerpt": excerpt,
+    }
+
+
+def get_page(client, user, name: str, *args):
+    client.force_login(user)
+    return client.get(reverse(name, args=args))
+
+
+def test_lineage_goes_up_to_the_original_and_down_every_branch(chain):
+    found = lineage(chain["translation"])
+    assert found.ancestors == [chain["original"]]
+    assert [node.source for node in found.descendants] == [chain["republication"], chain["excerpt"]]
+
+
+def test_lineage_of_the_original_has_the_whole_tree(chain):
+    [translation] = lineage(chain["original"]).descendants
+    assert translation.source == chain["translation"]
+    assert {node.source.title for node in translation.children} == {"Blog republication", "Quoted excerpt"}
+
+
+def test_provenance_page_shows_the_chain_with_outlets_grades_and_hashes(client, analyst, workspace, chain):
+    response = get_page(
+        client, analyst, "archive:source_provenance", workspace.slug, chain["republication"].pk
+    )
+    page = response.content.decode().split('id="chain-title"', 1)[1]
+    assert (
+        page.index("Original report") < page.index("English translation") < page.index("Blog republication")
+    )
+    assert "Baladi News" in page and "It&#x27;s Over 9000!" in page
+    assert chain["original"].original_sha256 in page
+    assert chain["republication"].text_sha256 in page
+    assert "republication of" in page
+
+
+def test_provenance_page_shows_the_capture_details_of_a_web_capture(client, analyst, workspace, chain):
+    response = get_page(
+        client, analyst, "archive:source_provenance", workspace.slug, chain["republication"].pk
+    )
+    capture = chain["republication"].capture
+    page = response.content.decode()
+    assert capture.final_url in page
+    assert capture.warc_sha256 in page
+    assert "301 from https://news.example/story" in page
+
+
+def test_provenance_page_says_when_fixity_was_never_verified(client, analyst, workspace, chain):
+    response = get_page(client, analyst, "archive:source_provenance", workspace.slug, chain["original"].pk)
+    assert "not verified yet" in response.content.decode()
+
+
+def export(client, user, name: str, *args) -> ProvDocument:
+    response = get_page(client, user, name, *args)
+    assert response["Content-Disposition"].startswith("attachment;")
+    return ProvDocument.deserialize(content=response.content, format="json")
+
+
+def identifiers(document: ProvDocument, kind) -> set[str]:
+    return {record.identifier.localpart for record in document.get_records(kind)}
+
+
+def test_source_prov_json_has_the_chain_captures_and_agents(client, analyst, workspace, chain):
+    document = export(client, analyst, "archive:source_prov_json", workspace.slug, chain["translation"].pk)
+    sources = {f"source-{chain[name].pk}" for name in chain}
+    assert sources <= identifiers(document, ProvEntity)
+    assert f"original-{chain['original'].original_sha256}" in identifiers(document, ProvEntity)
+    assert f"warc-{chain['republication'].capture.warc_sha256}" in identifiers(document, ProvEntity)
+    assert {f"import-{chain['original'].pk}", f"capture-{chain['republication'].pk}"} <= identifiers(
+        document, ProvActivity
+    )
+    agents = identifiers(document, ProvAgent)
+    assert {f"user-{analyst.pk}", f"outlet-{chain['original'].outlet_id}"} <= agents
+    assert any(agent.startswith("author-") for agent in agents)
+
+
+def test_source_prov_json_links_each_derivation_with_its_kind(client, analyst, workspace, chain):
+    document = export(client, analyst, "archive:source_prov_json", workspace.slug, chain["original"].pk)
+    derivations = {
+        (str(record.args[0].localpart), str(record.args[1].localpart), str(record.get_asserted_types().pop()))
+        for record in document.get_records()
+        if record.get_type().localpart == "Derivation" and record.get_asserted_types()
+    }
+    assert (f"source-{chain['translation'].pk}", f"source-{chain['original'].pk}", "warrant:translation") in (
+        derivations
+    )
+
+
+def test_source_prov_n_is_provenance_notation(client, analyst, workspace, chain):
+    response = get_page(client, analyst, "archive:source_prov_n", workspace.slug, chain["translation"].pk)
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/provenance-notation")
+    assert text.startswith("document")
+    assert (
+        f"wasDerivedFrom(warrant:source-{chain['translation'].pk}, warrant:source-{chain['original'].pk}"
+        in text
+    )
+
+
+def test_claim_prov_export_has_the_whole_evidence_trail_and_who_did_each_step(
+    client, workspace, analyst, reviewer, chain
+):
+    highlighter = UserFactory(username="highlighter")
+    passage = PassageFactory(source=chain["republication"], created_by=highlighter)
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    with recorded_as(user=reviewer, reason="compared with the original"):
+        claim.credibility = 2
+        claim.save()
+    evidence = EvidenceFactory(claim=claim, passage=passage, created_by=analyst)
+
+    document = export(client, reviewer, "archive:claim_prov_json", workspace.slug, claim.pk)
+    entities = identifiers(document, ProvEntity)
+    assert {f"claim-{claim.pk}", f"evidence-{evidence.pk}", f"passage-{passage.pk}"} <= entities
+    assert {f"source-{chain[name].pk}" for name in ("republication", "translation", "original")} <= entities
+    activities = identifiers(document, ProvActivity)
+    assert {f"link-evidence-{evidence.pk}", f"highlight-{passage.pk}"} <= activities
+    assert any(activity.startswith(f"grading-claim-{claim.pk}-") for activity in activities)
+    agents = identifiers(document, ProvAgent)
+    assert {f"user-{analyst.pk}", f"user-{highlighter.pk}", f"user-{reviewer.pk}"} <= agents
+    assert f"outlet-{chain['republication'].outlet_id}" in agents
+
+
+def test_claim_prov_export_shows_the_combined_grade_of_each_piece_of_evidence(
+    client, workspace, analyst, chain
+):
+    passage = PassageFactory(source=chain["republication"])
+    claim = ClaimFactory(workspace=workspace, credibility=2)
+    evidence = EvidenceFactory(claim=claim, passage=passage)
+    document = export(client, analyst, "archive:claim_prov_json", workspace.slug, claim.pk)
+    [record] = [
+        r for r in document.get_records(ProvEntity) if r.identifier.localpart == f"evidence-{evidence.pk}"
+    ]
+    grades = {str(value) for key, value in record.attributes if key.localpart == "grade"}
+    assert grades == {"E2"}
+
+
+def test_admin_sets_a_derivation_later_with_a_reason_in_the_history(client, ws_admin, workspace, chain):
+    excerpt = chain["excerpt"]
+    client.force_login(ws_admin)
+    client.post(
+        reverse("archive:source_derivation", args=[workspace.slug, excerpt.pk]),
+        {
+            "version": excerpt.version,
+            "derived_from": chain["original"].pk,
+            "derivation": "summary",
+            "reason": "it summarizes the Arabic original",
+        },
+    )
+    excerpt.refresh_from_db()
+    assert (excerpt.derived_from, excerpt.derivation) == (chain["original"], "summary")
+    latest = excerpt.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        ws_admin,
+        "it summarizes the Arabic original",
+    )
+
+
+def test_a_derivation_cycle_is_refused_with_a_message(client, ws_admin, workspace, chain):
+    original = chain["original"]
+    client.force_login(ws_admin)
+    response = client.post(
+        reverse("archive:source_derivation", args=[workspace.slug, original.pk]),
+        {"version": original.version, "derived_from": chain["republication"].pk, "derivation": "translation"},
+    )
+    assert response.status_code == 400
+    assert "cannot derive, even indirectly, from itself" in response.content.decode()
+    original.refresh_from_db()
+    assert original.derived_from is None
