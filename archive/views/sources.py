@@ -1,16 +1,31 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from archive.models import Source
-from archive.permissions import Action, get_in_workspace_or_404, workspace_view
+from archive.models import Motivation, Source, Stance
+from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
+from archive.reading import build_reading
+from archive.reading_items import ItemLinks, render_items
 
 
 @workspace_view(Action.VIEW)
 def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+    """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
         Source.objects.select_related("outlet", "derived_from", "captured_by"),
         request.workspace,
         pk=source_id,
     )
-    passages = source.passages.all()
-    return render(request, "archive/source_detail.html", {"source": source, "passages": passages})
+    reading = build_reading(source, user=request.user, user_role=request.role)
+    links = ItemLinks(request.workspace.slug)
+    context = {
+        "source": source,
+        # Each link of the chain up to the original: "translation of X", "republication of Y".
+        "derivation": source.derivation_chain()[:-1],
+        "reading": reading,
+        "items_html": render_items(reading.items, links),
+        "orphaned_html": render_items(reading.orphaned_items, links),
+        "can_contribute": can(request.role, Action.CONTRIBUTE),
+        "motivations": Motivation.choices,
+        "stances": Stance.choices,
+    }
+    return render(request, "archive/source_detail.html", context)

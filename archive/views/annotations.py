@@ -1,0 +1,183 @@
+"""JSON endpoints behind the reading page: highlight a selection and annotate
+it or cite it as evidence; edit and delete annotations and evidence.
+
+Each answers with the new state of what changed: the passage (its id, offsets
+and colour, or that it is gone) and the sidebar item as rendered HTML, so the
+page updates without a reload and looks exactly as it would after one.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from archive.models import Annotation, Claim, Evidence, Motivation, Passage, Source
+from archive.permissions import Action, can_change, get_in_workspace_or_404, workspace_view
+from archive.reading import ReadingItem, annotation_item, evidence_item, passage_role
+from archive.reading_items import ItemLinks, render_item
+from archive.selections import selector_from_target
+from archive.services.claims import (
+    annotate_selection,
+    delete_annotation,
+    delete_evidence,
+    edit,
+    link_selection_as_evidence,
+)
+from archive.services.editing import StaleVersion
+from archive.views.json_endpoints import (
+    conflict_response,
+    id_value,
+    json_endpoint,
+    read_json,
+    text_value,
+    version_value,
+)
+
+DEFAULT_DELETE_REASON = "Deleted on the reading page."
+
+
+def _passage_state(passage: Passage) -> dict:
+    return {"id": passage.pk, "start": passage.start, "end": passage.end, "role": passage_role(passage)}
+
+
+def _item_state(request: HttpRequest, item: ReadingItem) -> dict:
+    html = render_item(item, ItemLinks(request.workspace.slug))
+    return {"passage": _passage_state(item.passage), "item": {"id": item.dom_id, "html": html}}
+
+
+def _annotation_state(request: HttpRequest, annotation: Annotation) -> dict:
+    passage = annotation.passages.order_by("start", "end", "pk").first()
+    item = annotation_item(
+        annotation, passage, role=passage_role(passage), user=request.user, user_role=request.role
+    )
+    return _item_state(request, item)
+
+
+def _evidence_state(request: HttpRequest, evidence: Evidence) -> dict:
+    passage = evidence.passage
+    item = evidence_item(
+        evidence,
+        passage,
+        source=passage.source,
+        role=passage_role(passage),
+        user=request.user,
+        user_role=request.role,
+    )
+    return _item_state(request, item)
+
+
+def _deleted_response(passage_ids: list[int], deleted_ids: list[int]) -> JsonResponse:
+    remaining = Passage.objects.filter(pk__in=passage_ids).exclude(pk__in=deleted_ids)
+    return JsonResponse(
+        {"deleted_passages": deleted_ids, "passages": [_passage_state(passage) for passage in remaining]}
+    )
+
+
+def _source(request: HttpRequest, source_id: int) -> Source:
+    return get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
+
+
+def _changeable(request: HttpRequest, queryset, object_id: int):
+    obj = get_in_workspace_or_404(queryset, request.workspace, pk=object_id)
+    if not can_change(request.role, request.user, obj):
+        raise PermissionDenied("Only its author or a workspace admin can change this.")
+    return obj
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+@json_endpoint
+def annotation_create(request: HttpRequest, source_id: int) -> JsonResponse:
+    source = _source(request, source_id)
+    payload = read_json(request)
+    annotation = annotate_selection(
+        source=source,
+        user=request.user,
+        selector=selector_from_target(source.text, payload.get("target")),
+        body=text_value(payload, "body"),
+        motivation=text_value(payload, "motivation", Motivation.COMMENTING),
+        tags=payload.get("tags"),
+    )
+    return JsonResponse(_annotation_state(request, annotation), status=201)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+@json_endpoint
+def evidence_create(request: HttpRequest, source_id: int) -> JsonResponse:
+    """Cite a selection as evidence for a claim: `claim` (an id) or `new_claim` (a statement)."""
+    source = _source(request, source_id)
+    payload = read_json(request)
+    selector = selector_from_target(source.text, payload.get("target"))
+    claim_id = id_value(payload, "claim")
+    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id) if claim_id else None
+    evidence = link_selection_as_evidence(
+        source=source,
+        user=request.user,
+        selector=selector,
+        stance=text_value(payload, "stance"),
+        note=text_value(payload, "note"),
+        claim=claim,
+        new_claim_statement=text_value(payload, "new_claim"),
+    )
+    return JsonResponse(_evidence_state(request, evidence), status=201)
+
+
+def _changes(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if key not in ("version", "reason")}
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_http_methods(["PATCH", "DELETE"])
+@json_endpoint
+def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
+    """PATCH {version, body?, motivation?, tags?, reason?}; DELETE {version, reason?}.
+
+    Either is refused with 409 and the current version if someone saved since `version`.
+    """
+    annotation = _changeable(request, Annotation.objects.all(), annotation_id)
+    payload = read_json(request)
+    version, reason = version_value(payload), text_value(payload, "reason")
+    try:
+        if request.method == "DELETE":
+            passage_ids = list(annotation.passages.values_list("pk", flat=True))
+            deleted = delete_annotation(
+                annotation=annotation,
+                user=request.user,
+                reason=reason or DEFAULT_DELETE_REASON,
+                expected_version=version,
+            )
+            return _deleted_response(passage_ids, deleted)
+        annotation = edit(
+            annotation, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
+        )
+    except StaleVersion as error:
+        return conflict_response(error, **_annotation_state(request, error.current))
+    return JsonResponse(_annotation_state(request, annotation))
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_http_methods(["PATCH", "DELETE"])
+@json_endpoint
+def evidence_change(request: HttpRequest, evidence_id: int) -> JsonResponse:
+    """PATCH {version, stance?, note?, reason?}; DELETE {version, reason?}.
+
+    Either is refused with 409 and the current version if someone saved since `version`.
+    """
+    evidence = _changeable(request, Evidence.objects.select_related("passage__source__outlet"), evidence_id)
+    payload = read_json(request)
+    version, reason = version_value(payload), text_value(payload, "reason")
+    try:
+        if request.method == "DELETE":
+            deleted = delete_evidence(
+                evidence=evidence,
+                user=request.user,
+                reason=reason or DEFAULT_DELETE_REASON,
+                expected_version=version,
+            )
+            return _deleted_response([evidence.passage_id], deleted)
+        evidence = edit(
+            evidence, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
+        )
+    except StaleVersion as error:
+        return conflict_response(error, **_evidence_state(request, error.current))
+    return JsonResponse(_evidence_state(request, evidence))

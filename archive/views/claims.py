@@ -1,0 +1,235 @@
+"""The workspace's claims: a filterable list, each claim's evidence grouped by
+stance with its graph of sources, creating and editing claims, and a search
+for the reading page's claim picker."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from archive.claim_graph import build_claim_graph
+from archive.grading import Credibility, admiralty_code
+from archive.models import Claim, ClaimStatus, Evidence, Stance
+from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
+from archive.services.claims import create_claim, edit
+from archive.services.editing import StaleVersion
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "credibility": ("credibility", "-created_at"),
+    "most-evidence": ("-evidence_count", "-created_at"),
+    "most-refuted": ("-refuting", "-created_at"),
+    "statement": ("statement", "id"),
+}
+SEARCH_RESULTS = 10
+CREDIBILITY_VALUES = {str(value) for value in Credibility.values}
+
+
+def _claims_with_counts(workspace) -> QuerySet[Claim]:
+    return Claim.objects.filter(workspace=workspace).annotate(
+        evidence_count=Count("evidence"),
+        supporting=Count("evidence", filter=Q(evidence__stance=Stance.SUPPORTS)),
+        refuting=Count("evidence", filter=Q(evidence__stance=Stance.REFUTES)),
+        contextual=Count("evidence", filter=Q(evidence__stance=Stance.CONTEXTUALIZES)),
+    )
+
+
+def _filtered_claims(request: HttpRequest) -> tuple[list[Claim], dict]:
+    params = request.GET
+    chosen = {
+        "q": params.get("q", "").strip(),
+        "status": params.get("status") if params.get("status") in ClaimStatus.values else "",
+        "credibility": params.get("credibility") if params.get("credibility") in CREDIBILITY_VALUES else "",
+        "tag": params.get("tag", "").strip(),
+        "sort": params.get("sort") if params.get("sort") in SORTS else "newest",
+    }
+    claims = _claims_with_counts(request.workspace)
+    if chosen["q"]:
+        claims = claims.filter(statement__icontains=chosen["q"])
+    if chosen["status"]:
+        claims = claims.filter(status=chosen["status"])
+    if chosen["credibility"]:
+        claims = claims.filter(credibility=int(chosen["credibility"]))
+    claims = claims.select_related("created_by").order_by(*SORTS[chosen["sort"]])
+    # JSON "contains" is not portable to SQLite, and a workspace's claims fit in memory.
+    listed = [claim for claim in claims if not chosen["tag"] or chosen["tag"] in claim.tags]
+    return listed, chosen
+
+
+def _render_claim_list(
+    request: HttpRequest, *, form_errors=None, form_values=None, status=200
+) -> HttpResponse:
+    claims, chosen = _filtered_claims(request)
+    all_tags = sorted(
+        {
+            tag
+            for tags in Claim.objects.filter(workspace=request.workspace).values_list("tags", flat=True)
+            for tag in tags
+        }
+    )
+    context = {
+        "claims": claims,
+        "chosen": chosen,
+        "sorts": list(SORTS),
+        "statuses": ClaimStatus.choices,
+        "credibilities": Credibility.choices,
+        "all_tags": all_tags,
+        "can_contribute": can(request.role, Action.CONTRIBUTE),
+        "form_errors": form_errors or [],
+        "form_values": form_values or {},
+    }
+    return render(request, "archive/claim_list.html", context, status=status)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    return _render_claim_list(request)
+
+
+def _tags_from(text: str) -> list[str]:
+    return [tag for tag in (part.strip() for part in text.split(",")) if tag]
+
+
+def _credibility_from(value: str) -> int:
+    try:
+        return Credibility(int(value))
+    except ValueError as error:
+        raise ValidationError({"credibility": "Choose a credibility grade from 1 to 6."}) from error
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [
+            f"{name.replace('_', ' ').capitalize()}: {text}"
+            for name, texts in error.message_dict.items()
+            for text in texts
+        ]
+    return error.messages
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def claim_create(request: HttpRequest) -> HttpResponse:
+    form = request.POST
+    try:
+        claim = create_claim(
+            workspace=request.workspace,
+            user=request.user,
+            statement=form.get("statement", ""),
+            credibility=_credibility_from(form.get("credibility", Credibility.CANNOT_BE_JUDGED)),
+            tags=_tags_from(form.get("tags", "")),
+        )
+    except ValidationError as error:
+        return _render_claim_list(request, form_errors=_messages_of(error), form_values=form, status=400)
+    messages.success(request, "Claim created.")
+    return redirect("archive:claim", request.workspace.slug, claim.pk)
+
+
+def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, str, list[Evidence]]]]:
+    evidence = list(
+        claim.evidence.select_related("passage__source__outlet", "created_by").order_by(
+            "passage__source__title", "passage__start", "id"
+        )
+    )
+    for item in evidence:
+        outlet = item.passage.source.outlet
+        item.admiralty = admiralty_code(outlet.reliability if outlet else None, claim.credibility)
+    groups = [
+        (stance, label, [item for item in evidence if item.stance == stance])
+        for stance, label in Stance.choices
+    ]
+    return evidence, groups
+
+
+def _render_claim(request: HttpRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
+    evidence, groups = _evidence_by_stance(claim)
+    slug = request.workspace.slug
+    graph = build_claim_graph(
+        claim, evidence, source_url=lambda source: reverse("archive:source", args=[slug, source.pk])
+    )
+    context = {
+        "claim": claim,
+        "groups": groups,
+        "graph": graph,
+        "can_edit": can_change(request.role, request.user, claim),
+        "statuses": ClaimStatus.choices,
+        "credibilities": Credibility.choices,
+        "form_values": form_state.get("form_values"),
+        "form_errors": form_state.get("form_errors", []),
+        "conflict": form_state.get("conflict"),
+    }
+    return render(request, "archive/claim_detail.html", context, status=status)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = get_in_workspace_or_404(
+        Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
+    )
+    return _render_claim(request, claim)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """Save the claim form; a save from a stale version is refused with the other's version shown."""
+    claim = get_in_workspace_or_404(
+        Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
+    )
+    if not can_change(request.role, request.user, claim):
+        raise PermissionDenied("Only the claim's author or a workspace admin can edit it.")
+    form = request.POST
+    try:
+        version = int(form.get("version", ""))
+        changes = {
+            "statement": form.get("statement", ""),
+            "credibility": _credibility_from(form.get("credibility", "")),
+            "credibility_reason": form.get("credibility_reason", ""),
+            "status": form.get("status", ""),
+            "tags": _tags_from(form.get("tags", "")),
+        }
+        edit(
+            claim, user=request.user, expected_version=version, changes=changes, reason=form.get("reason", "")
+        )
+    except StaleVersion as error:
+        return _render_claim(request, error.current, status=409, form_values=form, conflict=error.current)
+    except ValueError:
+        return _render_claim(
+            request,
+            claim,
+            status=400,
+            form_values=form,
+            form_errors=["The form is out of date: reload the page."],
+        )
+    except ValidationError as error:
+        return _render_claim(request, claim, status=400, form_values=form, form_errors=_messages_of(error))
+    messages.success(request, "Claim saved.")
+    return redirect("archive:claim", request.workspace.slug, claim.pk)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def claim_search(request: HttpRequest) -> JsonResponse:
+    """Claims whose statement contains `q` (the latest ones for an empty `q`), for the claim picker."""
+    query = request.GET.get("q", "").strip()
+    claims = Claim.objects.filter(workspace=request.workspace)
+    if query:
+        claims = claims.filter(statement__icontains=query)
+    slug = request.workspace.slug
+    results = [
+        {
+            "id": claim.pk,
+            "statement": claim.statement,
+            "credibility": claim.credibility,
+            "status": claim.status,
+            "url": reverse("archive:claim", args=[slug, claim.pk]),
+        }
+        for claim in claims.order_by("-created_at", "-id")[:SEARCH_RESULTS]
+    ]
+    return JsonResponse({"results": results})

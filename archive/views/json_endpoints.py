@@ -1,0 +1,109 @@
+"""Small JSON endpoints for the browser's fetch() calls.
+
+`json_endpoint` turns the ways a request can fail into JSON answers with a
+message the page can show: malformed JSON or a bad value (400), not found
+(404), not allowed (403), and an edit from a stale version (409, with the
+version that is there now, so the user sees what the other person saved).
+"""
+
+import json
+from functools import wraps
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+
+from archive.services.claims import EDITABLE_FIELDS
+from archive.services.editing import StaleVersion
+
+
+class MalformedRequest(Exception):
+    """The request body is not the JSON object the endpoint expects."""
+
+
+def read_json(request: HttpRequest) -> dict:
+    try:
+        payload = json.loads(request.body or b"")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MalformedRequest(f"The request is not valid JSON ({error}).") from error
+    if not isinstance(payload, dict):
+        raise MalformedRequest("The request must be a JSON object.")
+    return payload
+
+
+def text_value(payload: dict, key: str, default: str = "") -> str:
+    value = payload.get(key, default)
+    if not isinstance(value, str):
+        raise ValidationError({key: "This must be text."})
+    return value
+
+
+def id_value(payload: dict, key: str) -> int | None:
+    """An optional object id: absent or null is None, anything but a whole number is refused."""
+    value = payload.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({key: "This must be the id of one (a whole number)."})
+    return value
+
+
+def version_value(payload: dict) -> int:
+    """The version the client edited from: required, so no edit is blind."""
+    version = payload.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationError({"version": "Give the version you edited (a whole number)."})
+    return version
+
+
+def json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _validation_error(error: ValidationError) -> JsonResponse:
+    fields = error.message_dict if hasattr(error, "error_dict") else {}
+    if not fields:
+        return json_error(" ".join(error.messages), 400, fields={})
+    message = " ".join(
+        text if name == NON_FIELD_ERRORS else f"{name.replace('_', ' ').capitalize()}: {text}"
+        for name, texts in fields.items()
+        for text in texts
+    )
+    return json_error(message, 400, fields=fields)
+
+
+def conflict_response(error: StaleVersion, **extra) -> JsonResponse:
+    """409 with the version that is there now, who saved it, and its editable fields."""
+    current = error.current
+    latest = current.history.first()
+    editor = getattr(latest, "history_user", None)
+    return json_error(
+        str(error),
+        409,
+        current={
+            "version": current.version,
+            "changed_by": editor.get_username() if editor else None,
+            **{name: getattr(current, name) for name in sorted(EDITABLE_FIELDS[type(current)])},
+        },
+        **extra,
+    )
+
+
+def json_endpoint(view):
+    """Answer every failure of `view` in JSON (inside the permission decorator)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except MalformedRequest as error:
+            return json_error(str(error), 400)
+        except ValidationError as error:
+            return _validation_error(error)
+        except StaleVersion as error:
+            return conflict_response(error)
+        except PermissionDenied as error:
+            return json_error(str(error) or "You may not do this here.", 403)
+        except Http404:
+            return json_error("Not found in this workspace.", 404)
+
+    return wrapper

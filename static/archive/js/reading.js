@@ -1,0 +1,382 @@
+// The reading page, enhanced: select text to annotate it or cite it as
+// evidence; open a highlight (click, or Tab to it and press Enter) to see
+// what is attached to it; edit and delete your own notes and evidence in
+// place. The server renders the highlights and every sidebar item; this
+// module only asks the server to change things and puts its answers in.
+
+import { ClaimPicker } from "./claim-picker.js";
+import { marksOf, passageMark, recolour, unwrap, wrapRange } from "./highlights.js";
+import { requestJSON } from "./http.js";
+import { rangeInText, selectorsFor, utf16Offset } from "./offsets.js";
+
+const reading = document.getElementById("reading");
+const textElement = document.getElementById("source-text");
+const sidebar = document.getElementById("reading-items");
+const dialog = document.getElementById("reading-dialog");
+const tools = document.getElementById("selection-tools"); // absent for readers who cannot contribute
+// The page's text is the source's text, character for character.
+const text = textElement.textContent;
+
+// --- The dialog ---------------------------------------------------------------
+
+let returnFocus = null;
+let onDialogClosed = null;
+
+function openDialog(title, content, whenClosed = null) {
+  dialog.querySelector("#reading-dialog-title").textContent = title;
+  dialog.querySelector(".dialog-body").replaceChildren(content);
+  returnFocus = document.activeElement;
+  onDialogClosed = whenClosed;
+  if (!dialog.open) dialog.showModal();
+  const first = content.querySelector("textarea, input:not([type=hidden]), select, button, a[href]");
+  first?.focus();
+}
+
+dialog.addEventListener("close", () => {
+  const closed = onDialogClosed;
+  onDialogClosed = null;
+  closed?.();
+  if (returnFocus?.isConnected) returnFocus.focus();
+  for (const item of document.querySelectorAll(".item.active")) item.classList.remove("active");
+});
+dialog.addEventListener("click", (event) => {
+  // A click on the backdrop lands on the dialog element itself.
+  if (event.target === dialog || event.target.closest('[data-action="close"]')) dialog.close();
+});
+
+function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+function showError(form, message) {
+  const error = form.querySelector(".form-error");
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+function tagsFrom(value) {
+  return value.split(",").map((tag) => tag.trim()).filter(Boolean);
+}
+
+// --- Sidebar items ------------------------------------------------------------
+
+function elementFrom(html) {
+  const holder = document.createElement("template");
+  holder.innerHTML = html.trim();
+  return holder.content.firstElementChild;
+}
+
+function copiesOf(itemId) {
+  return [...document.querySelectorAll(`[data-item="${CSS.escape(itemId)}"]`)];
+}
+
+/** Put an item the server rendered in the sidebar (in text order) and in the open popup. */
+function showItem(item) {
+  const copies = copiesOf(item.id);
+  if (copies.length) {
+    for (const copy of copies) {
+      const fresh = elementFrom(item.html);
+      copy.replaceWith(copy.closest("#reading-items") ? fresh : popupCopy(fresh));
+    }
+    return;
+  }
+  const element = elementFrom(item.html);
+  const start = Number(element.dataset.start);
+  const next = [...sidebar.children].find((other) => Number(other.dataset.start) > start);
+  sidebar.insertBefore(element, next ?? null);
+  document.getElementById("no-items").hidden = true;
+}
+
+function removeItem(itemId) {
+  for (const copy of copiesOf(itemId)) copy.remove();
+  document.getElementById("no-items").hidden = sidebar.children.length > 0;
+}
+
+function showPassage(passage) {
+  const marks = marksOf(textElement, passage.id);
+  if (marks.length) {
+    recolour(textElement, passage.id, passage.role);
+    return marks;
+  }
+  const start = utf16Offset(text, passage.start);
+  const end = utf16Offset(text, passage.end);
+  return wrapRange(textElement, start, end, (first) => passageMark(passage.id, passage.role, first));
+}
+
+// --- Going from the sidebar to the text and back ---------------------------------
+
+function flash(elements) {
+  for (const element of elements) {
+    element.classList.remove("flash");
+    void element.offsetWidth; // restart the animation
+    element.classList.add("flash");
+    setTimeout(() => element.classList.remove("flash"), 1700);
+  }
+}
+
+function goToPassage(passageId) {
+  const marks = marksOf(textElement, passageId);
+  if (!marks.length) return;
+  if (dialog.open) dialog.close();
+  marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  marks[0].focus({ preventScroll: true });
+  flash(marks);
+  history.replaceState(null, "", `#passage-${passageId}`);
+}
+
+function sidebarItemsFor(passageIds) {
+  return [...sidebar.children].filter((item) => passageIds.includes(item.dataset.passage));
+}
+
+function popupCopy(item) {
+  const copy = item.cloneNode(true);
+  copy.classList.remove("active");
+  return copy;
+}
+
+/** Show what is attached to these passages, and point at it in the sidebar. */
+function openPassages(passageIds) {
+  const items = sidebarItemsFor(passageIds);
+  if (!items.length) return;
+  const list = document.createElement("ol");
+  list.className = "items";
+  list.append(...items.map(popupCopy));
+  for (const item of items) item.classList.add("active");
+  items[0].scrollIntoView({ block: "nearest" });
+  openDialog(items.length === 1 ? "On this passage" : `${items.length} items on this passage`, list);
+}
+
+function passagesAt(mark) {
+  const ids = [];
+  for (let node = mark; node && node !== textElement; node = node.parentElement) {
+    if (node.matches("mark[data-passage]") && !ids.includes(node.dataset.passage)) ids.push(node.dataset.passage);
+  }
+  return ids;
+}
+
+textElement.addEventListener("click", (event) => {
+  const mark = event.target.closest("mark[data-passage]");
+  if (!mark || !document.getSelection().isCollapsed) return; // the end of a drag that selected text
+  openPassages(passagesAt(mark));
+});
+textElement.addEventListener("keydown", (event) => {
+  const mark = event.target.closest?.("mark[data-passage]");
+  if (!mark || (event.key !== "Enter" && event.key !== " ")) return;
+  event.preventDefault();
+  openPassages([mark.dataset.passage]);
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-goto-passage]");
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+  event.preventDefault();
+  goToPassage(link.dataset.gotoPassage);
+});
+
+// --- Selecting text -------------------------------------------------------------
+
+let selection = null; // [start, end] in UTF-16 indexes of the text
+
+function selectedRange() {
+  const current = document.getSelection();
+  if (!current || current.isCollapsed || current.rangeCount === 0) return null;
+  const range = rangeInText(textElement, current.getRangeAt(0));
+  if (!range) return null;
+  let [start, end] = range;
+  // Leave out surrounding white space, as double-clicking a word may select it.
+  while (start < end && /\s/.test(text[start])) start += 1;
+  while (end > start && /\s/.test(text[end - 1])) end -= 1;
+  return start < end ? [start, end] : null;
+}
+
+function updateTools() {
+  selection = dialog.open ? null : selectedRange();
+  tools.hidden = !selection;
+  if (!selection) return;
+  const box = document.getSelection().getRangeAt(0).getBoundingClientRect();
+  // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
+  tools.style.top = `${window.scrollY + box.bottom + 6}px`;
+  tools.style.left = `${window.scrollX + Math.max(box.left, 8)}px`;
+}
+
+function pendingMark() {
+  const mark = document.createElement("mark");
+  mark.className = "hl hl-pending";
+  return mark;
+}
+
+/** The form for a new annotation or evidence on [start, end), sent as one request. */
+function openSelectionForm(kind, [start, end]) {
+  const isEvidence = kind === "cite";
+  const target = { selector: selectorsFor(text, start, end) };
+  const pending = wrapRange(textElement, start, end, pendingMark);
+  const form = fromTemplate(isEvidence ? "evidence-form" : "annotation-form");
+  const quote = document.createElement("p");
+  quote.className = "dialog-quote";
+  quote.dir = "auto";
+  quote.textContent = `“${text.slice(start, end)}”`;
+  form.prepend(quote);
+  const picker = isEvidence
+    ? new ClaimPicker(form.querySelector(".claim-picker"), reading.dataset.claimSearchUrl)
+    : null;
+  let saved = false;
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = form.elements;
+    let body;
+    if (isEvidence) {
+      const claim = picker.value();
+      if (!claim) return showError(form, "Choose a claim from the list, or “New claim” to create one.");
+      body = { target, ...claim, stance: fields.stance.value, note: fields.note.value };
+    } else {
+      const tags = tagsFrom(fields.tags.value);
+      body = { target, body: fields.body.value, motivation: fields.motivation.value, tags };
+    }
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    const url = isEvidence ? reading.dataset.evidenceUrl : reading.dataset.annotateUrl;
+    const { ok, data } = await requestJSON(url, { method: "POST", body });
+    submit.disabled = false;
+    if (!ok) return showError(form, data.error);
+    saved = true;
+    unwrap(pending);
+    showPassage(data.passage);
+    showItem(data.item);
+    returnFocus = marksOf(textElement, data.passage.id)[0] ?? returnFocus;
+    dialog.close();
+  });
+  form.querySelector('[data-action="cancel"]').addEventListener("click", () => dialog.close());
+  document.getSelection().removeAllRanges();
+  tools.hidden = true;
+  openDialog(isEvidence ? "Cite as evidence" : "Annotate", form, () => saved || unwrap(pending));
+}
+
+if (tools) {
+  let timer;
+  document.addEventListener("selectionchange", () => {
+    clearTimeout(timer);
+    timer = setTimeout(updateTools, 200);
+  });
+  textElement.addEventListener("mouseup", () => setTimeout(updateTools, 0));
+  tools.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !tools.hidden) tools.hidden = true;
+  });
+  tools.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (button && selection) openSelectionForm(button.dataset.action, selection);
+  });
+}
+
+// --- Editing and deleting in place ---------------------------------------------------
+
+function theirVersion(kind, current) {
+  return kind === "annotation" ? current.body : `${current.stance}: ${current.note}`;
+}
+
+function showConflict(form, data, kind) {
+  const box = document.createElement("div");
+  box.className = "conflict";
+  box.setAttribute("role", "alert");
+  const who = data.current.changed_by ?? "Someone";
+  const headline = document.createElement("p");
+  headline.textContent =
+    `Not saved: ${who} changed this while you were editing (now version ${data.current.version}). ` +
+    "Their version:";
+  const theirs = document.createElement("p");
+  theirs.className = "theirs";
+  theirs.dir = "auto";
+  theirs.textContent = theirVersion(kind, data.current) || "(empty)";
+  box.append(headline, theirs);
+  form.querySelector(".conflict")?.remove();
+  form.prepend(box);
+}
+
+/** Replace `item`'s content by `form` until it is saved or cancelled. */
+function editInPlace(item, form, send) {
+  const shown = [...item.childNodes];
+  let current = null; // the item as the server has it now, after a conflict
+  item.replaceChildren(form);
+  form.querySelector("textarea, input, select")?.focus();
+  form.querySelector('[data-action="cancel"]').addEventListener("click", () => {
+    if (current) showItem(current);
+    else item.replaceChildren(...shown);
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    const { ok, status, data } = await send(Number(item.dataset.version));
+    submit.disabled = false;
+    if (ok) return;
+    if (status === 409) {
+      // Keep what the user typed; saving again now replaces theirs knowingly.
+      current = data.item;
+      item.dataset.version = String(data.current.version);
+      showConflict(form, data, item.dataset.kind);
+      submit.textContent = form.classList.contains("delete-form") ? "Delete anyway" : "Save mine over theirs";
+      return showError(form, "");
+    }
+    showError(form, data.error);
+  });
+}
+
+function startEdit(item) {
+  const isAnnotation = item.dataset.kind === "annotation";
+  const form = fromTemplate(isAnnotation ? "annotation-form" : "evidence-form");
+  form.querySelector(".claim-picker")?.remove(); // evidence keeps its claim; stance and note change
+  const fields = form.elements;
+  // The item shows its text exactly (white-space: pre-wrap), so the form starts from what is shown.
+  const shownText = item.querySelector(".item-body")?.textContent ?? "";
+  if (isAnnotation) {
+    fields.body.value = shownText;
+    fields.motivation.value = item.dataset.motivation;
+    fields.tags.value = [...item.querySelectorAll(".tags li")].map((tag) => tag.textContent).join(", ");
+  } else {
+    fields.stance.value = item.dataset.stance;
+    fields.note.value = shownText;
+  }
+  editInPlace(item, form, async (version) => {
+    const changes = isAnnotation
+      ? { body: fields.body.value, motivation: fields.motivation.value, tags: tagsFrom(fields.tags.value) }
+      : { stance: fields.stance.value, note: fields.note.value };
+    const answer = await requestJSON(item.dataset.url, { method: "PATCH", body: { version, ...changes } });
+    if (answer.ok) {
+      showPassage(answer.data.passage);
+      showItem(answer.data.item);
+    }
+    return answer;
+  });
+}
+
+function startDelete(item) {
+  const form = fromTemplate("delete-form");
+  editInPlace(item, form, async (version) => {
+    const reason = form.elements.reason.value;
+    const answer = await requestJSON(item.dataset.url, { method: "DELETE", body: { version, reason } });
+    if (answer.ok) {
+      removeItem(item.dataset.item);
+      for (const passageId of answer.data.deleted_passages) unwrap(marksOf(textElement, passageId));
+      for (const passage of answer.data.passages) recolour(textElement, passage.id, passage.role);
+      if (dialog.open && !dialog.querySelector("[data-item]")) dialog.close();
+    }
+    return answer;
+  });
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  const item = button?.closest("[data-item][data-url]");
+  if (!item) return;
+  if (button.dataset.action === "edit") startEdit(item);
+  else if (button.dataset.action === "delete") startDelete(item);
+});
+
+// --- Arriving at #passage-N (e.g. from a claim's page) ------------------------------
+
+const arrived = /^#passage-(\d+)$/.exec(location.hash);
+if (arrived) {
+  flash(marksOf(textElement, arrived[1]));
+  for (const item of sidebarItemsFor([arrived[1]])) item.classList.add("active");
+}
+reading.dataset.ready = "true";

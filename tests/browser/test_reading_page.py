@@ -1,0 +1,222 @@
+"""The reading page in Chromium: select, annotate, cite, reload; keyboard; offsets across emoji and RTL."""
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Annotation, Evidence, Passage
+from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory, SourceFactory
+
+ARABIC_TEXT = "قال مدير المحطة إن المحطة توقفت عن العمل صباح الثلاثاء بعد سقوط ثلاث قذائف على مبنى المضخات."
+EMOJI_TEXT = "Witness 😀🇸🇾 and 👩🏽‍⚕️ said: the pump building was hit at dawn."
+
+SELECT_PHRASE = """
+([phrase, occurrence]) => {
+  const container = document.getElementById("source-text");
+  let start = -1;
+  for (let n = 0; n <= occurrence; n += 1) start = container.textContent.indexOf(phrase, start + 1);
+  const end = start + phrase.length;
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let offset = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (start >= offset && start < offset + node.length) range.setStart(node, start - offset);
+    if (end > offset && end <= offset + node.length) { range.setEnd(node, end - offset); break; }
+    offset += node.length;
+  }
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+"""
+
+
+def reading_url(source) -> str:
+    return reverse("archive:source", args=[source.workspace.slug, source.pk])
+
+
+def open_reading_page(page, source):
+    page.goto(reading_url(source))
+    page.wait_for_selector("#reading[data-ready=true]")
+
+
+def select(page, phrase: str, occurrence: int = 0):
+    page.evaluate(SELECT_PHRASE, [phrase, occurrence])
+    page.wait_for_selector("#selection-tools:not([hidden])")
+
+
+def annotate(page, phrase: str, note: str):
+    select(page, phrase)
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_label("Note").fill(note)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#reading-dialog:not([open])", state="attached")
+
+
+HIGHLIGHTED_TEXT = """
+marks => marks.map(
+  (first) => [...document.querySelectorAll(`mark[data-passage='${first.dataset.passage}']`)]
+    .map((mark) => mark.textContent).join("")
+).join("|")
+"""
+
+
+def highlighted_text(page) -> str:
+    """The text of every note highlight, each passage's marks joined up."""
+    return page.eval_on_selector_all("#source-text mark.hl-note[id^=passage-]", HIGHLIGHTED_TEXT)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "direction", "phrase"),
+    [
+        (None, "en", "ltr", "more than 400 airstrikes"),
+        (ARABIC_TEXT, "ar", "rtl", "ثلاث قذائف"),
+        (EMOJI_TEXT, "en", "ltr", "pump building"),
+    ],
+    ids=["left-to-right", "right-to-left", "emoji before the selection"],
+)
+def test_annotated_selection_is_highlighted_and_still_there_after_reload(
+    page_for, analyst, workspace, text, language, direction, phrase
+):
+    source = SourceFactory(
+        workspace=workspace, language=language, direction=direction, **({"text": text} if text else {})
+    )
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    annotate(page, phrase, "Check against the original.")
+    assert highlighted_text(page) == phrase
+
+    passage = Passage.objects.get()
+    assert (passage.exact, passage.start) == (phrase, source.text.index(phrase))
+    page.reload()
+    page.wait_for_selector("#reading[data-ready=true]")
+    assert highlighted_text(page) == phrase
+    assert page.locator("#reading-items .item-body").inner_text() == "Check against the original."
+    assert page.errors == []
+
+
+def test_selection_cited_as_evidence_for_a_new_claim_is_on_the_claims_page(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    select(page, "120 a week")
+    page.get_by_role("button", name="Cite as evidence").click()
+    page.get_by_role("combobox").fill("Airstrikes on Daraa reached 120 a week")
+    page.get_by_role("option", name="New claim: “Airstrikes on Daraa reached 120 a week”").click()
+    page.get_by_label("refutes").check()
+    page.get_by_label("Note").fill("The article says 120, but for Aleppo.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#source-text mark.hl-refutes")
+    evidence = Evidence.objects.select_related("claim").get()
+    assert evidence.claim.statement == "Airstrikes on Daraa reached 120 a week"
+
+    page.get_by_role("link", name="Airstrikes on Daraa reached 120 a week").first.click()
+    page.wait_for_url(f"**/claims/{evidence.claim_id}/")
+    refuting = page.locator("section.evidence-refutes")
+    assert refuting.locator("blockquote").inner_text() == "120 a week"
+    refuting.locator("blockquote a").click()
+    page.wait_for_selector(f"#passage-{evidence.passage_id}.flash")
+    assert page.errors == []
+
+
+def test_citing_an_existing_claim_found_by_typing(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    claim = ClaimFactory(workspace=workspace, statement="Aleppo was encircled in 2012")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    select(page, "completely surrounded")
+    page.get_by_role("button", name="Cite as evidence").click()
+    page.get_by_role("combobox").fill("encircled")
+    page.get_by_role("option", name="Aleppo was encircled in 2012 (6)").click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#source-text mark.hl-supports")
+    assert Evidence.objects.get().claim == claim
+    assert page.errors == []
+
+
+def test_keyboard_tab_to_a_highlight_enter_opens_escape_closes(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    passage = PassageFactory(source=source, start=8, length=11)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Keyboard note")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('mark.hl')"):
+            break
+    assert page.evaluate("document.activeElement.id") == f"passage-{passage.pk}"
+    page.keyboard.press("Enter")
+    dialog = page.locator("#reading-dialog")
+    assert dialog.get_attribute("open") is not None
+    assert "Keyboard note" in dialog.inner_text()
+    page.keyboard.press("Escape")
+    assert dialog.get_attribute("open") is None
+    assert page.evaluate("document.activeElement.id") == f"passage-{passage.pk}"
+    assert page.errors == []
+
+
+def test_deleting_own_annotation_asks_once_and_removes_the_highlight(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    passage = PassageFactory(source=source, start=8, length=11)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="To be deleted")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    page.locator("#reading-items").get_by_role("button", name="Delete").click()
+    page.get_by_label("Reason (optional)").fill("wrong passage")
+    page.locator("#reading-items").get_by_role("button", name="Delete").click()
+    page.wait_for_selector("#no-items:not([hidden])")
+    assert page.locator("#source-text mark").count() == 0
+    assert not Annotation.objects.exists()
+    assert Annotation.history.filter(history_type="-").get().history_change_reason == "wrong passage"
+    assert page.errors == []
+
+
+def test_editing_shows_the_others_version_when_someone_saved_first(page_for, analyst, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace)
+    annotation = AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source)], author=analyst, body="First words"
+    )
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    page.locator("#reading-items").get_by_role("button", name="Edit").click()
+    Annotation.objects.filter(pk=annotation.pk).update(body="Admin's words", version=2)
+    page.get_by_label("Note").fill("My words")
+    page.get_by_role("button", name="Save").click()
+    conflict = page.locator(".conflict")
+    conflict.wait_for()
+    assert "Admin's words" in conflict.inner_text()
+    assert page.get_by_label("Note").input_value() == "My words"
+    page.get_by_role("button", name="Save mine over theirs").click()
+    page.wait_for_selector("#reading-items .item-body")
+    assert page.locator("#reading-items .item-body").inner_text() == "My words"
+    annotation.refresh_from_db()
+    assert (annotation.body, annotation.version) == ("My words", 3)
+    # Chromium logs the refused save as a failed resource; that 409 is the point of the test.
+    assert [error for error in page.errors if "409 (Conflict)" not in error] == []
+
+
+def test_offset_conversion_counts_code_points_in_the_browser(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    text = "a😀b\u0301🇸🇾c"
+    results = page.evaluate(
+        """async (text) => {
+          const offsets = await import("/static/archive/js/offsets.js");
+          const utf16 = [...Array(text.length + 1).keys()];
+          return {
+            points: utf16.map((index) => offsets.codePointOffset(text, index)),
+            back: [...Array([...text].length + 1).keys()].map((p) => offsets.utf16Offset(text, p)),
+            selectors: offsets.selectorsFor(text, 3, 5, 2),
+          };
+        }""",
+        text,
+    )
+    # UTF-16 units: a=1, 😀=2, b=1, U+0301=1, 🇸=2, 🇾=2, c=1; an index inside a pair counts the pair.
+    assert results["points"] == [0, 1, 2, 2, 3, 4, 5, 5, 6, 6, 7]
+    assert results["back"] == [0, 1, 3, 4, 5, 7, 9, 10]
+    assert results["selectors"][0] == {"type": "TextPositionSelector", "start": 2, "end": 4}
+    assert results["selectors"][1] == {
+        "type": "TextQuoteSelector",
+        "exact": "b\u0301",
+        "prefix": "a😀",
+        "suffix": "🇸🇾",
+    }

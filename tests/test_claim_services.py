@@ -1,0 +1,84 @@
+"""The claim-evidence services (archive.services.claims) as the API and commands call them."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from archive.anchoring import selector_for
+from archive.models import Claim, Evidence, Passage
+from archive.services.claims import (
+    annotate_selection,
+    clean_tags,
+    delete_evidence,
+    edit,
+    link_selection_as_evidence,
+)
+from archive.services.editing import StaleVersion
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, WorkspaceFactory
+
+
+def test_clean_tags_strips_drops_blanks_and_repeats_in_order():
+    assert clean_tags([" water", "", "figures ", "water"]) == ["water", "figures"]
+
+
+def test_clean_tags_refuses_anything_but_a_list_of_text():
+    with pytest.raises(ValidationError):
+        clean_tags("water, figures")
+
+
+def test_annotate_selection_reuses_an_orphaned_span_only_when_anchored(analyst, source):
+    orphan = PassageFactory(source=source, start=0, length=6, anchor_status="orphaned")
+    annotation = annotate_selection(
+        source=source, user=analyst, selector=selector_for(source.text, 0, 6), body="x"
+    )
+    assert annotation.passages.get() != orphan
+    assert Passage.objects.count() == 2
+
+
+def test_link_selection_as_evidence_refuses_a_claim_of_another_workspace(analyst, source):
+    foreign = ClaimFactory(workspace=WorkspaceFactory())
+    with pytest.raises(ValidationError, match="another workspace"):
+        link_selection_as_evidence(
+            source=source,
+            user=analyst,
+            selector=selector_for(source.text, 0, 6),
+            stance="supports",
+            claim=foreign,
+        )
+    assert not Passage.objects.exists()
+
+
+def test_link_selection_as_evidence_refuses_both_a_claim_and_a_new_statement(analyst, workspace, source):
+    with pytest.raises(ValidationError, match="not both"):
+        link_selection_as_evidence(
+            source=source,
+            user=analyst,
+            selector=selector_for(source.text, 0, 6),
+            stance="supports",
+            claim=ClaimFactory(workspace=workspace),
+            new_claim_statement="Another",
+        )
+    assert Evidence.objects.count() == 0 and Claim.objects.count() == 1
+
+
+def test_edit_refuses_a_stale_version_and_keeps_the_others_text(analyst, ws_admin, workspace, source):
+    annotation = AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source)], author=analyst
+    )
+    edit(annotation, user=ws_admin, expected_version=1, changes={"body": "Theirs"})
+    with pytest.raises(StaleVersion) as refused:
+        edit(annotation, user=analyst, expected_version=1, changes={"body": "Mine"})
+    assert refused.value.current.body == "Theirs"
+
+
+def test_edit_refuses_an_empty_claim_statement(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    with pytest.raises(ValidationError, match="needs a statement"):
+        edit(claim, user=analyst, expected_version=1, changes={"statement": "  "})
+
+
+def test_delete_evidence_keeps_a_passage_another_claim_cites(analyst, workspace, source):
+    passage = PassageFactory(source=source)
+    first = EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace))
+    EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace))
+    assert delete_evidence(evidence=first, user=analyst, reason="wrong claim") == []
+    assert Passage.objects.filter(pk=passage.pk).exists()

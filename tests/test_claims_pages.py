@@ -1,0 +1,270 @@
+"""Claims: the list with its filters, a claim's evidence and graph, creating, editing, searching."""
+
+import pytest
+from django.urls import reverse
+
+from archive.claim_graph import build_claim_graph
+from archive.models import Claim, ClaimStatus, Stance
+from archive.services.editing import update_object
+from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
+
+
+def get_page(client, user, name: str, *args, **params) -> str:
+    client.force_login(user)
+    response = client.get(reverse(name, args=args), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def sources(workspace):
+    """An original, its translation and a blog's republication of the translation."""
+    voice = OutletFactory(workspace=workspace, name="Hawran Voice", reliability="C")
+    monitor = OutletFactory(workspace=workspace, name="Levant Monitor", reliability="B")
+    blog = OutletFactory(workspace=workspace, name="Open Notes", reliability="E")
+    original = SourceFactory(workspace=workspace, title="Original report", outlet=voice)
+    translation = SourceFactory(
+        workspace=workspace,
+        title="Translation",
+        outlet=monitor,
+        derived_from=original,
+        derivation="translation",
+    )
+    copy = SourceFactory(
+        workspace=workspace,
+        title="Blog copy",
+        outlet=blog,
+        derived_from=translation,
+        derivation="republication",
+    )
+    return original, translation, copy
+
+
+# --- The list ----------------------------------------------------------------------
+
+
+def test_claims_list_counts_evidence_by_stance(client, workspace, reviewer, source):
+    claim = ClaimFactory(workspace=workspace, statement="Airstrikes reached 120 a week.")
+    for start, stance in [(0, Stance.SUPPORTS), (10, Stance.SUPPORTS), (20, Stance.REFUTES)]:
+        EvidenceFactory(passage=PassageFactory(source=source, start=start), claim=claim, stance=stance)
+    page = get_page(client, reviewer, "archive:claims", workspace.slug)
+    row = page[page.index("Airstrikes reached 120 a week.") :]
+    cells = [cell.split("</td>")[0] for cell in row.split('<td class="count">')[1:4]]
+    assert cells == ["2", "1", "0"]
+
+
+def test_claims_list_filters_by_status_and_tag(client, workspace, analyst):
+    ClaimFactory(workspace=workspace, statement="Open water claim", tags=["water"])
+    ClaimFactory(
+        workspace=workspace, statement="Debunked water claim", tags=["water"], status=ClaimStatus.DEBUNKED
+    )
+    ClaimFactory(workspace=workspace, statement="Open power claim", tags=["power"])
+    page = get_page(client, analyst, "archive:claims", workspace.slug, status="open", tag="water")
+    assert "Open water claim" in page
+    assert "Debunked water claim" not in page and "Open power claim" not in page
+
+
+def test_claims_list_filters_by_text_and_credibility(client, workspace, analyst):
+    ClaimFactory(workspace=workspace, statement="Shelling hit the station", credibility=2)
+    ClaimFactory(workspace=workspace, statement="Shelling hit the school", credibility=5)
+    page = get_page(client, analyst, "archive:claims", workspace.slug, q="shelling", credibility="2")
+    assert "Shelling hit the station" in page and "Shelling hit the school" not in page
+
+
+def test_claims_list_sorts_by_credibility(client, workspace, analyst):
+    ClaimFactory(workspace=workspace, statement="Doubtful claim", credibility=4)
+    ClaimFactory(workspace=workspace, statement="Confirmed claim", credibility=1)
+    page = get_page(client, analyst, "archive:claims", workspace.slug, sort="credibility")
+    assert page.index("Confirmed claim") < page.index("Doubtful claim")
+
+
+def test_claims_list_ignores_an_unknown_sort_or_filter_value(client, workspace, analyst):
+    ClaimFactory(workspace=workspace, statement="Still listed")
+    page = get_page(client, analyst, "archive:claims", workspace.slug, sort="drop table", credibility="12")
+    assert "Still listed" in page
+
+
+def test_claims_list_shows_only_this_workspaces_claims(client, workspace, analyst):
+    ClaimFactory(statement="A claim elsewhere")
+    assert "A claim elsewhere" not in get_page(client, analyst, "archive:claims", workspace.slug)
+
+
+# --- A claim's page -------------------------------------------------------------------
+
+
+def test_claim_page_groups_evidence_by_stance_with_admiralty_grade_and_link(
+    client, workspace, analyst, sources
+):
+    original, translation, _ = sources
+    claim = ClaimFactory(workspace=workspace, credibility=3)
+    supporting = EvidenceFactory(passage=PassageFactory(source=translation, start=0), claim=claim)
+    EvidenceFactory(passage=PassageFactory(source=original, start=10), claim=claim, stance=Stance.REFUTES)
+    page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    supports, refutes = page.index("evidence-supports"), page.index("evidence-refutes")
+    link = (
+        reverse("archive:source", args=[workspace.slug, translation.pk]) + f"#passage-{supporting.passage_id}"
+    )
+    assert supports < page.index(link) < refutes
+    assert '">B3</span>' in page[supports:refutes]  # Levant Monitor is B, the claim 3
+    assert '">C3</span>' in page[refutes:]
+
+
+def test_claim_graph_traces_a_claim_to_its_one_original(workspace, sources):
+    original, translation, copy = sources
+    claim = ClaimFactory(workspace=workspace)
+    evidence = [
+        EvidenceFactory(passage=PassageFactory(source=copy), claim=claim),
+        EvidenceFactory(passage=PassageFactory(source=translation), claim=claim, stance=Stance.REFUTES),
+    ]
+    graph = build_claim_graph(claim, evidence, source_url=lambda source: f"/s/{source.pk}")
+    assert [source.pk for source in graph.originals] == [original.pk]
+    assert "all tracing back to one original: “Original report”" in graph.summary
+    assert {node.full_text: node.cited for node in graph.nodes if node.kind == "source"} == {
+        "Original report": False,
+        "Translation": True,
+        "Blog copy": True,
+    }
+    assert sorted(edge.kind for edge in graph.edges) == ["derivation", "derivation", "refutes", "supports"]
+
+
+def test_claim_graph_places_each_derivative_left_of_what_it_derives_from(workspace, sources):
+    copy = sources[2]
+    claim = ClaimFactory(workspace=workspace)
+    evidence = [EvidenceFactory(passage=PassageFactory(source=copy), claim=claim)]
+    graph = build_claim_graph(claim, evidence, source_url=str)
+    x = {node.full_text: node.x for node in graph.nodes}
+    assert x[claim.statement] < x["Blog copy"] < x["Translation"] < x["Original report"]
+
+
+def test_claim_graph_counts_independent_originals(workspace):
+    claim = ClaimFactory(workspace=workspace)
+    evidence = [
+        EvidenceFactory(passage=PassageFactory(source=SourceFactory(workspace=workspace)), claim=claim)
+        for _ in range(2)
+    ]
+    graph = build_claim_graph(claim, evidence, source_url=str)
+    assert graph.summary.endswith("tracing back to 2 independent originals.")
+
+
+def test_claim_page_renders_the_graph_as_inline_svg(client, workspace, analyst, sources):
+    claim = ClaimFactory(workspace=workspace)
+    EvidenceFactory(passage=PassageFactory(source=sources[2]), claim=claim)
+    page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
+    assert page.count('class="node node-source') == 3
+    assert reverse("archive:source", args=[workspace.slug, sources[0].pk]) in page
+
+
+def test_claim_page_of_another_workspace_is_404(client, analyst):
+    foreign = ClaimFactory()
+    client.force_login(analyst)
+    assert client.get(reverse("archive:claim", args=["southern-syria-2017", foreign.pk])).status_code == 404
+
+
+# --- Creating and editing --------------------------------------------------------------
+
+
+def test_analyst_creates_a_claim_from_the_list(client, workspace, analyst):
+    client.force_login(analyst)
+    form = {
+        "statement": "The station is out of service.",
+        "credibility": "3",
+        "tags": "water, ,infrastructure",
+    }
+    response = client.post(reverse("archive:claim_create", args=[workspace.slug]), form)
+    claim = Claim.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/claims/{claim.pk}/")
+    assert (claim.credibility, claim.tags, claim.created_by) == (3, ["water", "infrastructure"], analyst)
+
+
+def test_creating_a_claim_without_a_statement_shows_the_error_and_keeps_input(client, workspace, analyst):
+    client.force_login(analyst)
+    response = client.post(
+        reverse("archive:claim_create", args=[workspace.slug]), {"statement": " ", "tags": "kept-tag"}
+    )
+    assert response.status_code == 400
+    assert "A claim needs a statement." in response.content.decode()
+    assert 'value="kept-tag"' in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def claim_form(claim, **changes) -> dict:
+    return {
+        "version": claim.version,
+        "statement": claim.statement,
+        "credibility": claim.credibility,
+        "credibility_reason": "",
+        "status": claim.status,
+        "tags": ", ".join(claim.tags),
+        **changes,
+    }
+
+
+def test_author_edits_a_claim(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    client.force_login(analyst)
+    form = claim_form(claim, statement="Sharper statement", status="disputed", reason="new source")
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.statement, claim.status, claim.version) == ("Sharper statement", "disputed", 2)
+    assert claim.history.first().history_change_reason == "new source"
+
+
+def test_later_claim_edit_from_a_stale_version_is_refused_showing_the_others(
+    client, workspace, analyst, ws_admin
+):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Original words")
+    form = claim_form(claim, statement="Analyst's words")
+    update_object(claim, user=ws_admin, expected_version=1, changes={"statement": "Admin's words"})
+    client.force_login(analyst)
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "ws-admin changed this claim while you were editing" in page
+    assert "Admin&#x27;s words" in page and "Analyst&#x27;s words" in page
+    assert '<input type="hidden" name="version" value="2">' in page
+    claim.refresh_from_db()
+    assert claim.statement == "Admin's words"
+
+
+def test_claim_edit_with_a_bad_credibility_is_refused(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    client.force_login(analyst)
+    response = client.post(
+        reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), claim_form(claim, credibility="9")
+    )
+    assert response.status_code == 400 and "from 1 to 6" in response.content.decode()
+
+
+def test_reviewer_cannot_edit_an_analysts_claim(client, workspace, analyst, reviewer):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    client.force_login(reviewer)
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), claim_form(claim))
+    assert response.status_code == 403
+
+
+def test_analyst_cannot_edit_anothers_claim(client, workspace, analyst, ws_admin):
+    claim = ClaimFactory(workspace=workspace, created_by=ws_admin)
+    client.force_login(analyst)
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), claim_form(claim))
+    assert response.status_code == 403
+
+
+# --- Search for the claim picker --------------------------------------------------------------
+
+
+def test_claim_search_finds_claims_of_this_workspace_by_text(client, workspace, analyst):
+    wanted = ClaimFactory(workspace=workspace, statement="Water station hit")
+    ClaimFactory(workspace=workspace, statement="School hit")
+    ClaimFactory(statement="Water elsewhere")
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claim_search", args=[workspace.slug]), {"q": "water"})
+    assert [result["id"] for result in response.json()["results"]] == [wanted.pk]
+
+
+def test_claim_search_without_a_query_gives_the_latest_claims(client, workspace, analyst):
+    claims = [ClaimFactory(workspace=workspace) for _ in range(12)]
+    client.force_login(analyst)
+    results = client.get(reverse("archive:claim_search", args=[workspace.slug])).json()["results"]
+    assert [result["id"] for result in results] == [claim.pk for claim in claims[::-1][:10]]
