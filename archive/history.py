@@ -1,4 +1,5 @@
-"""Who changed what, and why: attribution for django-simple-history.
+"""Who changed what, and why: attribution for django-simple-history, and the
+hash-chained audit ledger every history row enters.
 
 Every tracked model declares `history = tracked_history()`. The acting user
 and the reason for a change come from, in order:
@@ -8,6 +9,28 @@ and the reason for a change come from, in order:
    commands, services and the API use,
 3. the current request (simple_history's HistoryRequestMiddleware), which
    covers the browser and the Django admin.
+
+`recorded_as(..., action=HistoryAction.X)` also names what kind of change the
+block makes (reverted, re-anchored, submitted, approved, rejected); without
+it, the action follows the history row: created, changed or deleted. An inner
+block without a reason or action keeps the enclosing block's, so a revert that
+goes through the ordinary edit path is still recorded as a revert, and a
+command's reason reaches the services it calls.
+
+The ledger (archive.models.audit, archive.audit.ledger) gets one entry per
+history row, in the same transaction:
+
+- rows written by `save()`/`delete()`/m2m changes arrive through
+  simple_history's `post_create_historical_record` signal;
+- rows written in bulk (`bulk_create_with_history`, `bulk_update_with_history`,
+  or `Model.history.bulk_history_create(...)` directly) send no signal, so the
+  history manager of every tracked model (`LedgerHistoryManager`) chains them
+  right after inserting them. Bulk writers need to do nothing more; wrap the
+  call in `recorded_as(...)` to give the user, reason and action (the bulk
+  helpers' `default_user` / `default_change_reason` work too).
+
+Never write history rows any other way (raw SQL, QuerySet.update on history
+tables, `update_change_reason`): `verify_history` reports them as tampering.
 """
 
 from collections.abc import Iterator
@@ -16,27 +39,41 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.dispatch import receiver
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 
 @dataclass(frozen=True)
-class _Attribution:
+class Attribution:
     user: object | None
     reason: str
+    action: str | None = None
 
 
-_current: ContextVar[_Attribution | None] = ContextVar("history_attribution", default=None)
+_current: ContextVar[Attribution | None] = ContextVar("history_attribution", default=None)
 
 
 @contextmanager
-def recorded_as(*, user, reason: str = "") -> Iterator[None]:
-    """Attribute every history row written inside the block to `user`."""
-    token = _current.set(_Attribution(user=user, reason=reason))
+def recorded_as(*, user, reason: str = "", action: str | None = None) -> Iterator[None]:
+    """Attribute every history row written inside the block to `user`, for `reason`.
+
+    `action` (an archive.models.HistoryAction) names the kind of change in
+    the audit ledger, else created, changed or deleted. A block without a
+    reason or action keeps the enclosing block's.
+    """
+    outer = _current.get()
+    if outer is not None:
+        reason, action = reason or outer.reason, action or outer.action
+    token = _current.set(Attribution(user=user, reason=reason, action=action))
     try:
         yield
     finally:
         _current.reset(token)
+
+
+def current_attribution() -> Attribution | None:
+    return _current.get()
 
 
 def _history_user(instance, request=None, **kwargs):
@@ -49,9 +86,25 @@ def _history_user(instance, request=None, **kwargs):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+class LedgerHistoryManager(HistoryManager):
+    """simple_history's manager, whose bulk path also chains rows into the ledger."""
+
+    def bulk_history_create(self, objs, *args, default_change_reason="", **kwargs):
+        objs = list(objs)
+        attribution = _current.get()
+        if not default_change_reason and attribution is not None:
+            default_change_reason = attribution.reason
+        rows = super().bulk_history_create(objs, *args, default_change_reason=default_change_reason, **kwargs)
+        if rows:
+            from archive.audit.ledger import chain_rows
+
+            chain_rows(rows, instances=objs)
+        return rows
+
+
 def tracked_history(**options) -> HistoricalRecords:
     """The HistoricalRecords every Warrant model uses."""
-    return HistoricalRecords(get_user=_history_user, **options)
+    return HistoricalRecords(get_user=_history_user, history_manager=LedgerHistoryManager, **options)
 
 
 @receiver(pre_create_historical_record)
@@ -59,3 +112,10 @@ def _add_reason_from_context(sender, history_instance, **kwargs) -> None:
     attribution = _current.get()
     if attribution is not None and not history_instance.history_change_reason:
         history_instance.history_change_reason = attribution.reason or None
+
+
+@receiver(post_create_historical_record)
+def _chain_into_ledger(sender, instance, history_instance, **kwargs) -> None:
+    from archive.audit.ledger import chain_rows
+
+    chain_rows([history_instance], instances=[instance])

@@ -1,9 +1,11 @@
 """Editing with optimistic concurrency: a stale edit is refused, not merged."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
 from archive.history import recorded_as
+from archive.models import ReviewStatus
 
 
 class StaleVersion(Exception):
@@ -23,14 +25,24 @@ def update_object(
     """Apply `changes` to `obj` if it is still at `expected_version`.
 
     The row is locked while it is compared and saved, so of two concurrent
-    edits from the same version exactly one succeeds.
+    edits from the same version exactly one succeeds. Editing an approved
+    item sends it back to review (see archive.services.review).
     """
+    if "review_status" in changes:
+        raise ValidationError(
+            {"review_status": "Review status changes only by submitting, approving or rejecting."}
+        )
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleVersion(current)
+    before = {field: getattr(current, field) for field in changes}
     for field, value in changes.items():
         setattr(current, field, value)
     current.full_clean()
+    if getattr(current, "review_status", None) == ReviewStatus.APPROVED and any(
+        getattr(current, field) != value for field, value in before.items()
+    ):
+        current.review_status = ReviewStatus.SUBMITTED
     with recorded_as(user=user, reason=reason):
         current.save()
     return current
@@ -38,6 +50,8 @@ def update_object(
 
 @transaction.atomic
 def delete_object(obj: Model, *, user, reason: str) -> None:
-    """Delete, keeping the last state in history with who and why."""
+    """Delete, keeping the last state in history with who and why (a reason is required)."""
+    if not reason.strip():
+        raise ValidationError("Say why it is deleted: the reason is kept in the history.")
     with recorded_as(user=user, reason=reason):
         obj.delete()

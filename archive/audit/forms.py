@@ -1,0 +1,151 @@
+"""Forms of the audit pages, and the change-reason field every editing form uses.
+
+Forms that change claims, evidence, annotations or source texts take a reason
+with `reason_field()`: optional for edits, required for deletes and reverts.
+"""
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import F, Max, Min, Q, QuerySet
+
+from archive.audit.ledger import live_ledger
+from archive.models import HistoryAction, HistoryEntry, Workspace
+
+REASON_MAX_LENGTH = 2000
+
+
+def reason_field(*, required: bool, label: str = "Reason") -> forms.CharField:
+    """Why the change is made: recorded in the history and shown in the activity feed."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=REASON_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why: the reason is kept in the history."},
+    )
+
+
+def model_choices() -> list[tuple[str, str]]:
+    return sorted(
+        (label, str(apps.get_model("archive", label)._meta.verbose_name).capitalize())
+        for label in live_ledger().history_models
+    )
+
+
+class _DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class ActivityFilter(forms.Form):
+    """The activity feed's filters (a GET form). Every field is optional."""
+
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="anyone"
+    )
+    model = forms.ChoiceField(label="Object type", required=False)
+    action = forms.ChoiceField(choices=[("", "any"), *HistoryAction.choices], required=False)
+    # Ids, not drop-downs: a workspace has thousands of claims, and deleted ones still have history.
+    source = forms.IntegerField(label="Source #", required=False, min_value=1)
+    claim = forms.IntegerField(label="Claim #", required=False, min_value=1)
+    since = forms.DateTimeField(label="From", required=False, widget=_DateTimeInput)
+    until = forms.DateTimeField(label="Until", required=False, widget=_DateTimeInput)
+
+    def __init__(self, data, *, workspace: Workspace):
+        super().__init__(data)
+        self.workspace = workspace
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
+        )
+        self.fields["model"].choices = [("", "any"), *model_choices()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since >= until:
+            raise ValidationError("“From” must be before “Until”.")
+        return data
+
+    def entries(self) -> QuerySet[HistoryEntry]:
+        """The workspace's ledger entries that pass the filters, newest first (call after is_valid)."""
+        data = self.cleaned_data
+        entries = HistoryEntry.objects.filter(workspace=self.workspace)
+        lookups = {
+            "user": "user",
+            "model": "model",
+            "action": "action",
+            "source": "source_id",
+            "claim": "claim_id",
+        }
+        for name, lookup in lookups.items():
+            if data.get(name):
+                entries = entries.filter(**{lookup: data[name]})
+        if data.get("since") or data.get("until"):
+            entries = self._in_time_range(entries, data.get("since"), data.get("until"))
+        return entries.order_by("-sequence")
+
+    def _in_time_range(self, entries: QuerySet, since, until) -> QuerySet:
+        """Entries recorded in [since, until).
+
+        The time index gives the range's first and last sequence numbers, so the
+        page is then read along the sequence, like any other page, instead of
+        sorting every entry of the range.
+        """
+        in_range = Q(recorded_at__gte=since) if since else Q()
+        if until:
+            in_range &= Q(recorded_at__lt=until)
+        # "+ 0": on a bare column PostgreSQL turns MIN/MAX into a walk along the
+        # sequence index, filtering times; this keeps it on the time index.
+        bounds = HistoryEntry.objects.filter(in_range, workspace=self.workspace).aggregate(
+            first=Min(F("sequence") + 0), last=Max(F("sequence") + 0)
+        )
+        if bounds["first"] is None:
+            return entries.none()
+        # Times nearly follow sequence numbers; the time test drops the odd entry that does not.
+        return entries.filter(in_range, sequence__gte=bounds["first"], sequence__lte=bounds["last"])
+
+    def scope(self) -> list[str]:
+        """What the source and claim filters name, as the ledger last recorded them (deleted ones too)."""
+        named = []
+        for model in ("source", "claim"):
+            object_id = self.cleaned_data.get(model)
+            if object_id:
+                entry = (
+                    HistoryEntry.objects.filter(workspace=self.workspace, model=model, object_id=object_id)
+                    .order_by("-sequence")
+                    .first()
+                )
+                named.append(
+                    f"{model} #{object_id}: {entry.object_repr if entry else 'none in this workspace'}"
+                )
+        return named
+
+    def active_filters(self) -> dict[str, str]:
+        """The filters as given, for export links and the export's header."""
+        return {name: value for name, value in self.data.items() if name in self.fields and value}
+
+
+class RevertForm(forms.Form):
+    history_id = forms.IntegerField(widget=forms.HiddenInput)
+    # The newest version the reviewer saw: a revert on top of an unseen change is refused.
+    latest_history_id = forms.IntegerField(widget=forms.HiddenInput)
+    reason = reason_field(required=True)
+
+
+class SubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = reason_field(required=False, label="Note for the reviewer")
+
+
+class ReviewDecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = reason_field(required=False, label="Comment")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("comment"):
+            self.add_error("comment", "Say why it is rejected: the analyst needs to know.")
+        return data

@@ -1,0 +1,385 @@
+"""Appending history rows to the hash-chained ledger, and verifying it.
+
+Each workspace has one chain. Entry n's hash is
+
+    SHA-256( prev_hash + "\\n" + canonical JSON of {entry fields..., "row": history row} )
+
+where prev_hash is entry n-1's hash (64 zeros for entry 1), the entry fields
+are ENTRY_FIELDS, and the history row is every column of the model's
+history table, plus the rows of its many-to-many history tables (an
+annotation's passages) under "m2m:<table>". Canonical JSON: keys sorted, no
+spaces, UTF-8, datetimes as ISO 8601 in UTC with microseconds, dates as ISO
+8601. The row is always serialized as read back from the database, so the
+write path and the verifier hash exactly the same values.
+
+The same code runs against the live models and against a migration's
+historical models (the backfill in the migration that created the ledger).
+"""
+
+import hashlib
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from uuid import UUID
+
+from django.apps import apps as live_apps
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from archive.history import current_attribution
+from archive.models.audit import GENESIS_HASH, HistoryAction
+
+ENTRY_FIELDS = (
+    "workspace_id",
+    "sequence",
+    "model",
+    "object_id",
+    "history_id",
+    "action",
+    "user_id",
+    "recorded_at",
+    "reason",
+    "object_repr",
+    "source_id",
+    "claim_id",
+)
+ACTION_OF_HISTORY_TYPE = {"+": HistoryAction.CREATED, "~": HistoryAction.CHANGED, "-": HistoryAction.DELETED}
+OBJECT_REPR_LENGTH = 200
+# Ids per `IN (...)` query: below SQLite's historical limit of 999 parameters.
+_IDS_PER_QUERY = 900
+_HISTORICAL = "Historical"
+
+
+# --- Canonical serialization and hashing ---------------------------------------
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime):
+        if value.tzinfo is not UTC:  # the database gives UTC; anything else is converted
+            value = timezone.make_aware(value, UTC) if timezone.is_naive(value) else value.astimezone(UTC)
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    raise TypeError(f"cannot serialize {type(value).__name__} for the audit ledger")
+
+
+# One encoder for every entry: json.dumps() with options would build one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_value)
+
+
+def canonical_json(payload: dict) -> str:
+    return _ENCODER.encode(payload)
+
+
+def entry_hash(prev_hash: str, entry: dict, row: dict) -> str:
+    """The hash of an entry (a dict with ENTRY_FIELDS) and its serialized history row."""
+    payload = {**{name: entry[name] for name in ENTRY_FIELDS}, "row": row}
+    return hashlib.sha256(f"{prev_hash}\n{canonical_json(payload)}".encode()).hexdigest()
+
+
+# --- Which tables hold history ----------------------------------------------------
+
+
+class Ledger:
+    """The ledger's models and the history models, live or from a migration's state."""
+
+    def __init__(self, apps=live_apps):
+        self.entry_model = apps.get_model("archive", "HistoryEntry")
+        self.chain_model = apps.get_model("archive", "HistoryChain")
+        self.history_models: dict[str, type[Model]] = {}
+        self.m2m_models: dict[str, list[tuple[str, type[Model]]]] = {}
+        for model in apps.get_app_config("archive").get_models():
+            name = model._meta.object_name
+            field_names = {field.name for field in model._meta.concrete_fields}
+            if name.startswith(_HISTORICAL) and "history_type" in field_names:
+                label = name[len(_HISTORICAL) :].lower()
+                self.history_models[label] = model
+                self.m2m_models[label] = [
+                    (f"m2m:{rel.related_model._meta.model_name}", rel.related_model)
+                    for rel in model._meta.related_objects
+                    if rel.field.name == "history"
+                ]
+
+    def workspace_rows(self, label: str, workspace_id: int):
+        """A queryset of the history rows of `label` that belong to the workspace."""
+        rows = self.history_models[label]._default_manager
+        return (
+            rows.filter(id=workspace_id) if label == "workspace" else rows.filter(workspace_id=workspace_id)
+        )
+
+    def serialize(self, label: str, history_ids: Iterable[int]) -> dict[int, dict]:
+        """Every column of these history rows (and of their m2m history rows), by history id."""
+        model = self.history_models[label]
+        columns = [field.attname for field in model._meta.concrete_fields]
+        rows: dict[int, dict] = {}
+        ids = list(history_ids)
+        for chunk in _chunks(ids):
+            for values in model._default_manager.filter(pk__in=chunk).values(*columns):
+                rows[values["history_id"]] = values
+        for key, m2m_model in self.m2m_models[label]:
+            m2m_columns = [field.attname for field in m2m_model._meta.concrete_fields]
+            for values in rows.values():
+                values[key] = []
+            for chunk in _chunks(ids):
+                query = m2m_model._default_manager.filter(history_id__in=chunk).order_by("pk")
+                for values in query.values(*m2m_columns):
+                    rows[values["history_id"]][key].append(values)
+        return rows
+
+    def passage_sources(self, passage_ids: set[int]) -> dict[int, int]:
+        """The source of each passage (a passage never changes source; history has deleted ones too)."""
+        passages = self.history_models["passage"]._default_manager
+        found: dict[int, int] = {}
+        for chunk in _chunks(sorted(passage_ids)):
+            found.update(passages.filter(id__in=chunk).values_list("id", "source_id").distinct())
+        return found
+
+
+@cache
+def live_ledger() -> Ledger:
+    return Ledger()
+
+
+def _chunks(items: Sequence, size: int = _IDS_PER_QUERY) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _label_of(history_model: type[Model]) -> str:
+    return history_model._meta.object_name[len(_HISTORICAL) :].lower()
+
+
+def _passage_ids(row: dict) -> list[int]:
+    if row.get("passage_id") is not None:
+        return [row["passage_id"]]
+    return [m2m["passage_id"] for key, value in row.items() if key.startswith("m2m:") for m2m in value]
+
+
+def _links(label: str, row: dict, passage_sources: dict[int, int]) -> tuple[int | None, int | None]:
+    """The source and claim an object belongs to, for the feed's filters."""
+    source_id = row["id"] if label == "source" else row.get("source_id")
+    claim_id = row["id"] if label == "claim" else row.get("claim_id")
+    if source_id is None:
+        source_id = next((passage_sources[p] for p in _passage_ids(row) if p in passage_sources), None)
+    return source_id, claim_id
+
+
+# --- Appending ---------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    label: str
+    row: dict
+    action: str
+    object_repr: str
+
+    @property
+    def workspace_id(self) -> int:
+        workspace_id = self.row["id"] if self.label == "workspace" else self.row.get("workspace_id")
+        if workspace_id is None:
+            raise ImproperlyConfigured(f"{self.label} history has no workspace: the audit ledger needs one.")
+        return workspace_id
+
+
+def _object_repr(instance: Model) -> str:
+    try:
+        text = str(instance)
+    except ObjectDoesNotExist:  # e.g. evidence whose claim went in the same cascade
+        text = f"{instance._meta.verbose_name} #{instance.pk}"
+    return text[:OBJECT_REPR_LENGTH]
+
+
+def chain_rows(history_rows: Sequence[Model], *, instances: Sequence[Model]) -> None:
+    """Append these just-written history rows (of `instances`) to their workspaces' chains."""
+    ledger = live_ledger()
+    attribution = current_attribution()
+    action = attribution.action if attribution is not None else None
+    ids_by_label: dict[str, list[int]] = defaultdict(list)
+    for history_row in history_rows:
+        ids_by_label[_label_of(type(history_row))].append(history_row.pk)
+    serialized = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
+    pending = []
+    for history_row, instance in zip(history_rows, instances, strict=True):
+        label = _label_of(type(history_row))
+        row = serialized[label][history_row.pk]
+        pending.append(
+            _Pending(
+                label, row, action or ACTION_OF_HISTORY_TYPE[row["history_type"]], _object_repr(instance)
+            )
+        )
+    _append(ledger, pending)
+
+
+def _append(ledger: Ledger, pending: list[_Pending]) -> None:
+    passage_sources = ledger.passage_sources({p for item in pending for p in _passage_ids(item.row)})
+    by_workspace: dict[int, list[_Pending]] = defaultdict(list)
+    for item in pending:
+        by_workspace[item.workspace_id].append(item)
+    with transaction.atomic(savepoint=False):
+        # Chains are locked in workspace order, so two writers cannot deadlock on them.
+        for workspace_id in sorted(by_workspace):
+            chain, _ = ledger.chain_model._default_manager.select_for_update().get_or_create(
+                workspace_id=workspace_id
+            )
+            entries = []
+            for item in by_workspace[workspace_id]:
+                chain.length += 1
+                source_id, claim_id = _links(item.label, item.row, passage_sources)
+                fields = {
+                    "workspace_id": workspace_id,
+                    "sequence": chain.length,
+                    "model": item.label,
+                    "object_id": item.row["id"],
+                    "history_id": item.row["history_id"],
+                    "action": str(item.action),
+                    "user_id": item.row["history_user_id"],
+                    "recorded_at": item.row["history_date"],
+                    "reason": item.row["history_change_reason"] or "",
+                    "object_repr": item.object_repr,
+                    "source_id": source_id,
+                    "claim_id": claim_id,
+                }
+                digest = entry_hash(chain.head_hash, fields, item.row)
+                entries.append(ledger.entry_model(**fields, prev_hash=chain.head_hash, hash=digest))
+                chain.head_hash = digest
+            ledger.entry_model._default_manager.bulk_create(entries)
+            chain.updated_at = timezone.now()
+            chain.save(update_fields=["length", "head_hash", "updated_at"])
+
+
+def backfill(apps) -> None:
+    """Chain every history row written before the ledger existed, oldest first (migrations)."""
+    ledger = Ledger(apps)
+    found = []
+    for label, model in ledger.history_models.items():
+        for history_id, history_date in model._default_manager.values_list("history_id", "history_date"):
+            found.append((history_date, label, history_id))
+    found.sort()
+    for chunk in _chunks(found, 2000):
+        ids_by_label: dict[str, list[int]] = defaultdict(list)
+        for _, label, history_id in chunk:
+            ids_by_label[label].append(history_id)
+        serialized = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
+        pending = []
+        for _, label, history_id in chunk:
+            row = serialized[label][history_id]
+            action = ACTION_OF_HISTORY_TYPE[row["history_type"]]
+            pending.append(_Pending(label, row, action, f"{label} #{row['id']}"))
+        _append(ledger, pending)
+
+
+# --- Verifying ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    workspace_id: int
+    ok: bool
+    checked: int
+    length: int
+    head_hash: str
+    problem: str = ""
+    sequence: int | None = None
+    """The first entry found wrong (None when the problem is not one entry)."""
+    seconds: float = 0.0
+
+
+def _describe(entry: dict) -> str:
+    row = f"{entry['model']} {entry['object_id']}, history row {entry['history_id']}"
+    return f"entry #{entry['sequence']} ({row})"
+
+
+def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verification:
+    """Walk the workspace's chain from entry 1, recomputing every hash; stop at the first problem.
+
+    Finds modified entries and history rows (hash mismatch), deleted entries
+    (a gap in the sequence, or a head beyond the last entry), deleted history
+    rows (an entry without its row), entries inserted out of order (a
+    previous hash that does not link), and history rows inserted without an
+    entry.
+    """
+    started = time.perf_counter()
+    ledger = live_ledger()
+    chain = ledger.chain_model._default_manager.filter(workspace_id=workspace_id).first()
+    length, head = (chain.length, chain.head_hash) if chain else (0, GENESIS_HASH)
+
+    def result(problem: str = "", sequence: int | None = None, checked: int = 0) -> Verification:
+        return Verification(
+            workspace_id, not problem, checked, length, head, problem, sequence, time.perf_counter() - started
+        )
+
+    entries = ledger.entry_model._default_manager.filter(workspace_id=workspace_id).order_by("sequence")
+    columns = (*ENTRY_FIELDS, "prev_hash", "hash")
+    seen: dict[str, set[int]] = defaultdict(set)
+    expected, prev_hash = 1, GENESIS_HASH
+    while True:
+        chunk = [
+            dict(zip(columns, values, strict=True))
+            for values in entries.filter(sequence__gte=expected).values_list(*columns)[:chunk_size]
+        ]
+        if not chunk:
+            break
+        unknown = next((entry for entry in chunk if entry["model"] not in ledger.history_models), None)
+        if unknown is not None:
+            return result(f"{_describe(unknown)} names an unknown model", unknown["sequence"], expected - 1)
+        ids_by_label: dict[str, list[int]] = defaultdict(list)
+        for entry in chunk:
+            ids_by_label[entry["model"]].append(entry["history_id"])
+        rows = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
+        for entry in chunk:
+            sequence = entry["sequence"]
+            if sequence != expected:
+                return result(
+                    f"entry #{expected} is missing (deleted): "
+                    f"the chain goes from #{expected - 1} to #{sequence}",
+                    expected,
+                    expected - 1,
+                )
+            if entry["prev_hash"] != prev_hash:
+                return result(
+                    f"{_describe(entry)} does not link to entry #{sequence - 1}: inserted out of order",
+                    sequence,
+                    expected - 1,
+                )
+            row = rows[entry["model"]].get(entry["history_id"])
+            if row is None:
+                return result(
+                    f"the history row of {_describe(entry)} is missing (deleted)", sequence, expected - 1
+                )
+            if entry_hash(prev_hash, entry, row) != entry["hash"]:
+                return result(
+                    f"{_describe(entry)} does not match its hash: the entry or its history row was modified",
+                    sequence,
+                    expected - 1,
+                )
+            seen[entry["model"]].add(entry["history_id"])
+            prev_hash = entry["hash"]
+            expected += 1
+    checked = expected - 1
+    if checked != length or prev_hash != head:
+        return result(
+            f"the chain ends at entry #{checked} but its head records #{length}: "
+            "entries were deleted from the end, or the head was altered",
+            checked + 1 if checked < length else None,
+            checked,
+        )
+    for label in sorted(ledger.history_models):
+        ids = ledger.workspace_rows(label, workspace_id).values_list("history_id", flat=True).order_by("pk")
+        stray = next((history_id for history_id in ids.iterator() if history_id not in seen[label]), None)
+        if stray is not None:
+            return result(
+                f"{label} history row {stray} is in no entry: inserted outside the chain", None, checked
+            )
+    return result(checked=checked)

@@ -1,0 +1,67 @@
+"""Verify the hash chains of the audit ledger: exit non-zero at the first problem."""
+
+import re
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from archive.audit.ledger import verify_workspace
+from archive.models import HistoryChain, HistoryEntry, Workspace
+
+PUBLISHED = re.compile(r"^(?P<sequence>\d+):(?P<hash>[0-9a-f]{64})$")
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every workspace's history chain (or one, with --workspace) and report the first "
+        "entry or history row that was modified, deleted or inserted out of order."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--workspace", metavar="SLUG", help="Verify only this workspace.")
+        parser.add_argument(
+            "--expect",
+            metavar="SEQUENCE:HASH",
+            help="A head hash published earlier: check that the chain still has it at that entry "
+            "(needs --workspace).",
+        )
+
+    def handle(self, *args, workspace: str | None = None, expect: str | None = None, **options) -> None:
+        if expect and not workspace:
+            raise CommandError("--expect needs --workspace.")
+        published = PUBLISHED.match(expect or "")
+        if expect and published is None:
+            raise CommandError("--expect takes SEQUENCE:HASH, e.g. 1520:3f5a… (64 hex digits).")
+        failures = []
+        for workspace_id, label in self._workspaces(workspace):
+            result = verify_workspace(workspace_id)
+            if not result.ok:
+                failures.append(f"{label}: FAILED after {result.checked} good entries: {result.problem}")
+                continue
+            self.stdout.write(
+                f"{label}: OK, {result.checked} entries in {result.seconds:.1f} s, "
+                f"head #{result.length} {result.head_hash}"
+            )
+            if published is not None:
+                self._check_published(workspace_id, label, int(published["sequence"]), published["hash"])
+        if failures:
+            raise CommandError("\n".join(failures))
+
+    def _workspaces(self, slug: str | None) -> list[tuple[int, str]]:
+        if slug is not None:
+            workspace = Workspace.objects.filter(slug=slug).first()
+            if workspace is None:
+                raise CommandError(f"No workspace {slug!r}.")
+            return [(workspace.pk, slug)]
+        slugs = dict(Workspace.objects.values_list("pk", "slug"))
+        # Chains of deleted workspaces are verified too: the ledger outlives them.
+        ids = sorted(set(slugs) | set(HistoryChain.objects.values_list("workspace_id", flat=True)))
+        return [(pk, slugs.get(pk, f"deleted workspace {pk}")) for pk in ids]
+
+    def _check_published(self, workspace_id: int, label: str, sequence: int, digest: str) -> None:
+        entry = HistoryEntry.objects.filter(workspace_id=workspace_id, sequence=sequence).first()
+        if entry is None or entry.hash != digest:
+            raise CommandError(
+                f"{label}: entry #{sequence} no longer has the published hash {digest}: "
+                "the history up to it was rewritten."
+            )
+        self.stdout.write(f"{label}: entry #{sequence} still has the published hash.")

@@ -1,0 +1,101 @@
+"""The audit ledger: one append-only, hash-chained entry per history row.
+
+django-simple-history keeps each model's history in its own table. The ledger
+puts every history row of a workspace (its own, its memberships' and those of
+everything it owns) into one sequence, numbered 1, 2, 3... per workspace, and
+chains them: each entry's hash is SHA-256 over the previous entry's hash and a
+canonical serialization of the entry and of its history row (see
+archive.audit.ledger). Changing, deleting or inserting a history row or an
+entry breaks the chain from that point on.
+
+The ledger doubles as the activity feed's index: it is narrow, and its
+indexes match the feed's filters, so a filtered page over hundreds of
+thousands of changes is one index scan.
+
+These two tables are not history-tracked themselves: they are the history.
+Entries are written only by archive.history's hooks, never edited.
+"""
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class HistoryAction(models.TextChoices):
+    CREATED = "created", "created"
+    CHANGED = "changed", "changed"
+    DELETED = "deleted", "deleted"
+    REVERTED = "reverted", "reverted"
+    REANCHORED = "reanchored", "re-anchored"
+    SUBMITTED = "submitted", "submitted for review"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+
+
+class HistoryEntry(models.Model):
+    # No database constraint: the ledger outlives what it records.
+    workspace = models.ForeignKey(
+        "archive.Workspace", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    sequence = models.PositiveBigIntegerField()
+    model = models.CharField(max_length=40, help_text="The tracked model's name, e.g. claim.")
+    object_id = models.BigIntegerField()
+    history_id = models.BigIntegerField(help_text="The row in the model's history table.")
+    action = models.CharField(max_length=12, choices=HistoryAction.choices)
+    # PROTECT: who did what is never erased; deactivate users instead of deleting them.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    object_repr = models.CharField(max_length=200)
+    # What the object belongs to, for the feed's source and claim filters.
+    source_id = models.BigIntegerField(null=True, blank=True)
+    claim_id = models.BigIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name_plural = "history entries"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "sequence"], name="history_entry_unique_sequence"),
+            models.UniqueConstraint(fields=["model", "history_id"], name="history_entry_one_per_row"),
+        ]
+        # The feed always filters by workspace and pages by sequence.
+        indexes = [
+            models.Index(fields=["workspace", "user", "sequence"], name="history_entry_by_user"),
+            models.Index(fields=["workspace", "model", "sequence"], name="history_entry_by_model"),
+            models.Index(fields=["workspace", "action", "sequence"], name="history_entry_by_action"),
+            models.Index(fields=["workspace", "source_id", "sequence"], name="history_entry_by_source"),
+            models.Index(fields=["workspace", "claim_id", "sequence"], name="history_entry_by_claim"),
+            # Covering: a date range is turned into a sequence range from the index alone.
+            models.Index(fields=["workspace", "recorded_at", "sequence"], name="history_entry_by_time"),
+            models.Index(fields=["workspace", "model", "object_id"], name="history_entry_by_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.model} {self.object_id}"
+
+
+class HistoryChain(models.Model):
+    """The head of a workspace's chain: its length and last hash.
+
+    Writers lock this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite
+    serializes writers) so two transactions never take the same sequence
+    number or previous hash.
+    """
+
+    workspace = models.OneToOneField(
+        "archive.Workspace",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    length = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"chain of workspace {self.workspace_id}: #{self.length} {self.head_hash}"

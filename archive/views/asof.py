@@ -1,0 +1,50 @@
+"""Read-only pages showing a source or a claim as it stood at a past moment."""
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from archive.audit.asof import claim_as_of, marked_text, source_as_of
+from archive.models import Claim, Source
+from archive.permissions import Action, workspace_view
+
+
+class AsOfForm(forms.Form):
+    at = forms.DateTimeField(
+        label="As of", widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
+    )
+
+
+def _in_history(model, request: HttpRequest, object_id: int) -> None:
+    """404 unless the object is, or once was, in this workspace."""
+    if not model.history.filter(workspace=request.workspace, id=object_id).exists():
+        raise Http404("Not found.")
+
+
+@workspace_view(Action.VIEW)
+def source_as_of_view(request: HttpRequest, source_id: int) -> HttpResponse:
+    """The source's text, passages, annotations and evidence at `?at=`."""
+    _in_history(Source, request, source_id)
+    form = AsOfForm(request.GET if "at" in request.GET else None)
+    state = None
+    if form.is_valid():
+        state = source_as_of(workspace=request.workspace, source_id=source_id, at=form.cleaned_data["at"])
+    context = {"form": form, "object_id": source_id, "state": state}
+    if state is not None:
+        context["stretches"] = marked_text(state.source.text, state.passages)
+        context["exists_now"] = Source.objects.filter(workspace=request.workspace, pk=source_id).exists()
+    return render(request, "archive/audit/source_as_of.html", context)
+
+
+@workspace_view(Action.VIEW)
+def claim_as_of_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """The claim and its evidence at `?at=`."""
+    _in_history(Claim, request, claim_id)
+    form = AsOfForm(request.GET if "at" in request.GET else None)
+    state = None
+    if form.is_valid():
+        state = claim_as_of(workspace=request.workspace, claim_id=claim_id, at=form.cleaned_data["at"])
+    context = {"form": form, "object_id": claim_id, "state": state}
+    if state is not None:
+        context["exists_now"] = Claim.objects.filter(workspace=request.workspace, pk=claim_id).exists()
+    return render(request, "archive/audit/claim_as_of.html", context)

@@ -1,0 +1,308 @@
+"""The audit pages: the workspace's activity feed and its exports, each
+object's history with diffs and reverts, and the history chain's status."""
+
+import csv
+import json
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from archive.audit.diffing import field_changes
+from archive.audit.forms import ActivityFilter, RevertForm, ReviewDecisionForm, SubmitForm
+from archive.audit.ledger import live_ledger, verify_workspace
+from archive.models import HistoryChain, HistoryEntry, ReviewStatus
+from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
+from archive.services.revert import may_revert, revert_object
+from archive.services.review import REVIEWED_MODELS
+
+PAGE_SIZE = 50
+EXPORT_COLUMNS = [
+    "sequence",
+    "recorded_at",
+    "user",
+    "action",
+    "model",
+    "object_id",
+    "object_repr",
+    "reason",
+    "source_id",
+    "claim_id",
+    "history_id",
+    "hash",
+]
+
+
+def report_errors(request: HttpRequest, form: forms.Form) -> None:
+    """A refused form's errors as messages, for views that redirect back."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
+def _filter_form(request: HttpRequest) -> ActivityFilter:
+    return ActivityFilter(request.GET, workspace=request.workspace)
+
+
+@workspace_view(Action.VIEW)
+def activity(request: HttpRequest) -> HttpResponse:
+    """Every change in the workspace, newest first, filtered, a page at a time.
+
+    Pages are cut by sequence number (`?before=N`), never by offset, so a
+    page deep in a long history costs the same as the first.
+    """
+    form = _filter_form(request)
+    entries, older, scope = [], None, []
+    if form.is_valid():
+        scope = form.scope()
+        # Users in a second query: a join would let the planner sort the whole filtered set.
+        page = form.entries().prefetch_related("user")
+        before = _positive_int(request.GET.get("before"))
+        if before is not None:
+            page = page.filter(sequence__lt=before)
+        entries = list(page[: PAGE_SIZE + 1])
+        if len(entries) > PAGE_SIZE:
+            entries = entries[:PAGE_SIZE]
+            older = entries[-1].sequence
+    filters = urlencode(form.active_filters())
+    return render(
+        request,
+        "archive/audit/activity.html",
+        {
+            "form": form,
+            "entries": entries,
+            "scope": scope,
+            "filters": filters,
+            "older_query": urlencode({**form.active_filters(), "before": older}) if older else "",
+            "paged": "before" in request.GET,
+            "can_export": can(request.role, Action.AUDIT),
+        },
+    )
+
+
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def _export_rows(form: ActivityFilter) -> Iterator[dict]:
+    rows = form.entries().values(*[c for c in EXPORT_COLUMNS if c != "user"], "user__username")
+    for row in rows.iterator(chunk_size=2000):
+        row["user"] = row.pop("user__username") or ""
+        row["recorded_at"] = row["recorded_at"].isoformat()
+        yield {column: row[column] for column in EXPORT_COLUMNS}
+
+
+def _invalid_filters(form: ActivityFilter) -> HttpResponse:
+    errors = "; ".join(f"{field}: {' '.join(problems)}" for field, problems in form.errors.items())
+    return HttpResponse(f"Bad filter: {errors}", status=400, content_type="text/plain; charset=utf-8")
+
+
+def _export_name(request: HttpRequest, extension: str) -> str:
+    return f"{request.workspace.slug}-activity-{timezone.now():%Y%m%dT%H%M%SZ}.{extension}"
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: object) -> object:
+    # A reason typed as "=HYPERLINK(...)" must not run as a formula in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@workspace_view(Action.AUDIT)
+def activity_csv(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the same filters show in the feed, as CSV, newest first."""
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid_filters(form)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(EXPORT_COLUMNS)
+        for row in _export_rows(form):
+            yield writer.writerow([_csv_cell(row[column]) for column in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, "csv")}"'
+    return response
+
+
+@workspace_view(Action.AUDIT)
+def activity_json(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the same filters show in the feed, as JSON, with the chain's head."""
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid_filters(form)
+    chain = HistoryChain.objects.filter(workspace=request.workspace).first()
+    header = {
+        "workspace": request.workspace.slug,
+        "exported_at": timezone.now().isoformat(),
+        "filters": form.active_filters(),
+        "head": {"sequence": chain.length, "hash": chain.head_hash} if chain else None,
+    }
+
+    def chunks() -> Iterator[str]:
+        # The header object, left open for the entries, which are streamed one by one.
+        yield json.dumps(header)[:-1] + ', "entries": ['
+        for index, row in enumerate(_export_rows(form)):
+            yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, "json")}"'
+    return response
+
+
+def _versions(request: HttpRequest, model_name: str, object_id: int) -> list[dict]:
+    """Each version of the object, oldest first, with its ledger entry and its changes."""
+    ledger = live_ledger()
+    if model_name not in ledger.history_models:
+        raise Http404("No such kind of object.")
+    entries = {
+        entry.history_id: entry
+        for entry in HistoryEntry.objects.filter(
+            workspace=request.workspace, model=model_name, object_id=object_id
+        ).select_related("user")
+    }
+    if not entries:
+        raise Http404("No history here.")
+    rows = ledger.workspace_rows(model_name, request.workspace.pk).filter(id=object_id)
+    rows = list(rows.order_by("history_date", "history_id"))
+    model = ledger.history_models[model_name].instance_type
+    passages = _passages_by_version(model_name, rows)
+    versions, previous = [], None
+    for row in rows:
+        values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+        if passages is not None:
+            values["passages"] = passages.get(row.history_id, set())
+        changes = [] if row.history_type == "-" else field_changes(model, previous, values)
+        versions.append({"row": row, "entry": entries.get(row.history_id), "changes": changes})
+        previous = values
+    return versions
+
+
+def _passages_by_version(model_name: str, rows: list) -> dict[int, set[int]] | None:
+    m2m = live_ledger().m2m_models[model_name]
+    if not m2m:
+        return None
+    [(_, through)] = m2m
+    found: dict[int, set[int]] = {}
+    for history_id, passage_id in through.objects.filter(
+        history_id__in=[row.history_id for row in rows]
+    ).values_list("history_id", "passage_id"):
+        found.setdefault(history_id, set()).add(passage_id)
+    return found
+
+
+@workspace_view(Action.VIEW)
+def object_history(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+    """Every version of one object, newest first, each with what it changed."""
+    versions = _versions(request, model, object_id)
+    latest = versions[-1]["row"]
+    exists = latest.history_type != "-"
+    model_class = live_ledger().history_models[model].instance_type
+    revertible = may_revert(request.role, model)
+    for version in versions:
+        row = version["row"]
+        # Any version but the current one can be gone back to; a deleted object, to any version.
+        if revertible and row.history_type != "-" and (row is not latest or not exists):
+            version["revert_form"] = RevertForm(
+                initial={"history_id": row.history_id, "latest_history_id": latest.history_id}
+            )
+    return render(
+        request,
+        "archive/audit/history.html",
+        {
+            "model": model,
+            "object_id": object_id,
+            "verbose_name": model_class._meta.verbose_name,
+            "title": next((v["entry"].object_repr for v in reversed(versions) if v["entry"]), ""),
+            "versions": list(reversed(versions)),
+            "exists": exists,
+            "present_url": _page_url(request, model, object_id, "") if exists else None,
+            "as_of_url": _page_url(request, model, object_id, "_as_of"),
+            "review": _review_forms(request, model, object_id) if exists else None,
+        },
+    )
+
+
+def _page_url(request: HttpRequest, model: str, object_id: int, suffix: str) -> str | None:
+    """The reading page of a source or the page of a claim (now, or `_as_of` a time)."""
+    if model not in ("source", "claim"):
+        return None
+    return reverse(
+        f"archive:{model}{suffix}", kwargs={"slug": request.workspace.slug, f"{model}_id": object_id}
+    )
+
+
+def _review_forms(request: HttpRequest, model: str, object_id: int) -> dict | None:
+    """The review status of an annotation, claim or evidence, and what this user may do about it."""
+    if model not in REVIEWED_MODELS:
+        return None
+    obj = REVIEWED_MODELS[model].objects.filter(workspace=request.workspace, pk=object_id).first()
+    if obj is None:
+        return None
+    initial = {"version": obj.version}
+    may_submit = obj.review_status in (ReviewStatus.DRAFT, ReviewStatus.REJECTED) and can_change(
+        request.role, request.user, obj
+    )
+    may_decide = obj.review_status == ReviewStatus.SUBMITTED and can(request.role, Action.REVIEW)
+    return {
+        "obj": obj,
+        "submit_form": SubmitForm(initial=initial) if may_submit else None,
+        "decision_form": ReviewDecisionForm(initial=initial) if may_decide else None,
+    }
+
+
+@workspace_view(Action.REVIEW)
+@require_POST
+def revert(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+    """Go back to an earlier version (or bring a deleted object back), with a reason."""
+    get_in_workspace_or_404(HistoryEntry.objects, request.workspace, model=model, object_id=object_id)
+    history_url = reverse("archive:object_history", args=[request.workspace.slug, model, object_id])
+    form = RevertForm(request.POST)
+    if not form.is_valid():
+        report_errors(request, form)
+        return redirect(history_url)
+    try:
+        outcome = revert_object(
+            workspace=request.workspace,
+            model_name=model,
+            object_id=object_id,
+            history_id=form.cleaned_data["history_id"],
+            latest_history_id=form.cleaned_data["latest_history_id"],
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(history_url)
+    done = "Restored" if outcome.restored else "Reverted"
+    messages.success(request, f"{done}: {outcome.obj}")
+    for note in outcome.notes:
+        messages.warning(request, note)
+    return redirect(history_url)
+
+
+@workspace_view(Action.AUDIT)
+def audit_status(request: HttpRequest) -> HttpResponse:
+    """Whether the workspace's history chain verifies, and its head hash to write down."""
+    result = verify_workspace(request.workspace.pk)
+    chain = HistoryChain.objects.filter(workspace=request.workspace).first()
+    return render(
+        request,
+        "archive/audit/status.html",
+        {"result": result, "chain": chain, "checked_at": timezone.now()},
+    )

@@ -1,0 +1,85 @@
+"""The review workflow's pages: the reviewers' queue, submitting, deciding."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from archive.audit.forms import ReviewDecisionForm, SubmitForm
+from archive.permissions import Action, get_in_workspace_or_404, workspace_view
+from archive.services import review
+from archive.services.editing import StaleVersion
+from archive.views.audit import report_errors
+
+
+def _reviewed(request: HttpRequest, model: str, object_id: int):
+    if model not in review.REVIEWED_MODELS:
+        raise Http404("Only annotations, claims and evidence are reviewed.")
+    return get_in_workspace_or_404(review.REVIEWED_MODELS[model].objects, request.workspace, pk=object_id)
+
+
+def _back(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+    """To the page the form was on, or else to the object's history."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("archive:object_history", args=[request.workspace.slug, model, object_id])
+    return redirect(target)
+
+
+def _refusal(error: ValidationError | StaleVersion) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+@workspace_view(Action.REVIEW)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """What waits for review, longest waiting first, with a decision form each."""
+    items = review.review_queue(workspace=request.workspace)
+    forms = [ReviewDecisionForm(initial={"version": item.obj.version}) for item in items]
+    return render(request, "archive/audit/review_queue.html", {"queue": list(zip(items, forms, strict=True))})
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def submit_for_review(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+    obj = _reviewed(request, model, object_id)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        report_errors(request, form)
+        return _back(request, model, object_id)
+    try:
+        review.submit_for_review(
+            obj,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"Submitted for review: {obj}")
+    return _back(request, model, object_id)
+
+
+@workspace_view(Action.REVIEW)
+@require_POST
+def review_decision(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+    """Approve or reject a submitted item, as it stood when the reviewer read it."""
+    obj = _reviewed(request, model, object_id)
+    form = ReviewDecisionForm(request.POST)
+    if not form.is_valid():
+        report_errors(request, form)
+        return _back(request, model, object_id)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            review.approve(obj, user=request.user, expected_version=data["version"], comment=data["comment"])
+        else:
+            review.reject(obj, user=request.user, expected_version=data["version"], comment=data["comment"])
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"{'Approved' if data['decision'] == 'approve' else 'Rejected'}: {obj}")
+    return _back(request, model, object_id)

@@ -1,0 +1,39 @@
+from django.urls import reverse
+
+from archive.models import Claim
+from archive.services.claims import create_claim
+from archive.services.editing import update_object
+from tests.factories import OutletFactory
+
+
+def test_reviewer_filters_the_feed_by_user_opens_a_diff_and_reverts(
+    page_for, reviewer, analyst, ws_admin, workspace
+):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    update_object(
+        claim,
+        user=analyst,
+        expected_version=1,
+        changes={"statement": "Airstrikes reached 400 a week."},
+        reason="figure from the second paragraph",
+    )
+    OutletFactory(workspace=workspace, name="Enab Baladi")  # a change by nobody in particular
+
+    page = page_for(reviewer)
+    page.goto(reverse("archive:activity", args=[workspace.slug]))
+    page.get_by_label("User").select_option(label="analyst")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.activity tbody tr")
+    assert rows.count() == 2
+    assert "Enab Baladi" not in page.locator("table.activity").inner_text()
+
+    rows.first.get_by_role("link", name="Airstrikes reached 400 a week.").click()
+    assert page.locator("del", has_text="120").first.is_visible()
+    assert page.locator("ins", has_text="400").first.is_visible()
+
+    page.get_by_text("Revert to this version").click()
+    page.get_by_label("Reason (required)").fill("the 400 figure is for Aleppo, not Daraa")
+    page.get_by_role("button", name="Revert").click()
+    assert page.get_by_text("Reverted:").is_visible()
+    assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
+    assert page.errors == []

@@ -1,0 +1,158 @@
+"""Time travel: a source or a claim as it stood at a past moment."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.audit.asof import claim_as_of, marked_text, source_as_of
+from archive.models import Claim
+from archive.services.claims import add_evidence, create_annotation, create_claim
+from archive.services.editing import delete_object, update_object
+from archive.services.passages import create_passage
+from archive.services.texts import correct_source_text
+from tests.factories import SourceFactory, WorkspaceFactory
+
+
+@pytest.fixture
+def timeline(workspace, analyst, ws_admin, source):
+    """Moments before and after a source is annotated, cited and corrected."""
+    moments = {"created": timezone.now()}
+    start = source.text.index("Aleppo")
+    passage = create_passage(source=source, user=analyst, start=start, end=start + len("Aleppo"))
+    create_annotation(passages=[passage], user=analyst, body="Which district?")
+    claim = create_claim(workspace=workspace, user=analyst, statement="Al-Rashideen saw 400 airstrikes.")
+    add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")
+    moments["annotated"] = timezone.now()
+    correct_source_text(source=source, user=ws_admin, new_text="Update: " + source.text, reason="dateline")
+    update_object(claim, user=analyst, expected_version=1, changes={"statement": "Al-Rashideen saw 450."})
+    moments["corrected"] = timezone.now()
+    return {"moments": moments, "source": source, "claim": claim, "passage": passage}
+
+
+def test_source_as_of_before_annotation_has_its_text_and_nothing_else(workspace, timeline):
+    state = source_as_of(
+        workspace=workspace, source_id=timeline["source"].pk, at=timeline["moments"]["created"]
+    )
+    assert state.source.text == timeline["source"].text
+    assert (state.passages, state.annotations, state.evidence) == ([], [], [])
+
+
+def test_source_as_of_after_annotation_has_passages_annotations_and_evidence(workspace, timeline):
+    state = source_as_of(
+        workspace=workspace, source_id=timeline["source"].pk, at=timeline["moments"]["annotated"]
+    )
+    [passage] = state.passages
+    assert state.source.text[passage.start : passage.end] == "Aleppo"
+    assert [item.annotation.body for item in state.annotations] == ["Which district?"]
+    assert [item.claim.statement for item in state.evidence] == ["Al-Rashideen saw 400 airstrikes."]
+
+
+def test_source_as_of_after_correction_has_the_new_text_and_moved_passage(workspace, timeline):
+    state = source_as_of(
+        workspace=workspace, source_id=timeline["source"].pk, at=timeline["moments"]["corrected"]
+    )
+    [passage] = state.passages
+    assert state.source.text.startswith("Update: ")
+    assert state.source.text[passage.start : passage.end] == "Aleppo"
+
+
+def test_source_before_it_existed_is_none(workspace, timeline):
+    earlier = timeline["moments"]["created"] - timedelta(days=1)
+    assert source_as_of(workspace=workspace, source_id=timeline["source"].pk, at=earlier) is None
+
+
+def test_claim_as_of_shows_the_statement_and_evidence_of_then(workspace, timeline):
+    state = claim_as_of(
+        workspace=workspace, claim_id=timeline["claim"].pk, at=timeline["moments"]["annotated"]
+    )
+    assert state.claim.statement == "Al-Rashideen saw 400 airstrikes."
+    [item] = state.evidence
+    assert (item.evidence.stance, item.passage.exact, item.source.title) == (
+        "supports",
+        "Aleppo",
+        timeline["source"].title,
+    )
+
+
+def test_claim_as_of_after_its_deletion_is_none(workspace, timeline, analyst):
+    claim_id = timeline["claim"].pk
+    delete_object(Claim.objects.get(pk=claim_id), user=analyst, reason="merged")
+    assert claim_as_of(workspace=workspace, claim_id=claim_id, at=timezone.now()) is None
+    assert (
+        claim_as_of(workspace=workspace, claim_id=claim_id, at=timeline["moments"]["corrected"]) is not None
+    )
+
+
+def test_marked_text_cuts_at_passage_boundaries_with_overlaps():
+    class P:
+        def __init__(self, id, start, end):
+            self.id, self.start, self.end, self.anchor_status = id, start, end, "exact"
+
+    stretches = marked_text("abcdefgh", [P(1, 1, 5), P(2, 3, 7)])
+    assert [(s.text, s.passage_ids) for s in stretches] == [
+        ("a", ()),
+        ("bc", (1,)),
+        ("de", (1, 2)),
+        ("fg", (2,)),
+        ("h", ()),
+    ]
+
+
+# --- Views ---------------------------------------------------------------------
+
+
+def as_of_page(client, name: str, workspace, object_id: int, at=None):
+    params = {"at": at.isoformat()} if at else {}
+    return client.get(reverse(f"archive:{name}", args=[workspace.slug, object_id]), params)
+
+
+def test_source_as_of_page_shows_old_text_with_a_read_only_banner(client, reviewer, workspace, timeline):
+    client.force_login(reviewer)
+    page = as_of_page(
+        client, "source_as_of", workspace, timeline["source"].pk, timeline["moments"]["annotated"]
+    ).content.decode()
+    assert "Read-only: as it stood on" in page
+    assert "Update: " not in page
+    assert '<mark class="then">Aleppo</mark>' in page
+    assert "Which district?" in page
+    assert reverse("archive:source", args=[workspace.slug, timeline["source"].pk]) in page
+    main = page[page.index("<main>") :]
+    assert "<textarea" not in main and 'method="post"' not in main
+
+
+def test_claim_as_of_page_shows_the_old_statement(client, analyst, workspace, timeline):
+    client.force_login(analyst)
+    page = as_of_page(
+        client, "claim_as_of", workspace, timeline["claim"].pk, timeline["moments"]["annotated"]
+    ).content.decode()
+    assert "Al-Rashideen saw 400 airstrikes." in page and "Al-Rashideen saw 450." not in page
+    assert reverse("archive:claim", args=[workspace.slug, timeline["claim"].pk]) in page
+
+
+def test_as_of_page_says_when_the_object_did_not_exist_yet(client, analyst, workspace, timeline):
+    client.force_login(analyst)
+    earlier = timeline["moments"]["created"] - timedelta(days=1)
+    page = as_of_page(client, "source_as_of", workspace, timeline["source"].pk, earlier).content.decode()
+    assert "did not exist on" in page
+
+
+def test_as_of_page_explains_a_bad_date(client, analyst, workspace, timeline):
+    client.force_login(analyst)
+    url = reverse("archive:source_as_of", args=[workspace.slug, timeline["source"].pk])
+    page = client.get(url, {"at": "yesterday-ish"}).content.decode()
+    assert "Enter a valid date/time." in page
+
+
+def test_as_of_page_of_another_workspaces_source_is_404(client, analyst, workspace):
+    foreign = SourceFactory(workspace=WorkspaceFactory())
+    client.force_login(analyst)
+    assert as_of_page(client, "source_as_of", workspace, foreign.pk, timezone.now()).status_code == 404
+
+
+def test_outsider_gets_404_for_as_of_pages(client, outsider, workspace, timeline):
+    client.force_login(outsider)
+    assert (
+        as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, timezone.now()).status_code == 404
+    )

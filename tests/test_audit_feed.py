@@ -1,0 +1,228 @@
+"""The activity feed, its exports and the history chain's status page."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.history import recorded_as
+from archive.models import HistoryEntry
+from archive.services.claims import add_evidence, create_claim
+from archive.services.editing import delete_object, update_object
+from archive.views.audit import PAGE_SIZE
+from tests.factories import ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
+
+
+def feed_page(client, workspace, **params) -> str:
+    response = client.get(reverse("archive:activity", args=[workspace.slug]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def feed(client, workspace, **params) -> str:
+    """The feed's table of changes (and pager), without the filter form."""
+    page = feed_page(client, workspace, **params)
+    return page[page.index('<table class="listing activity">') :]
+
+
+def export(client, workspace, fmt: str, **params):
+    return client.get(reverse(f"archive:activity_{fmt}", args=[workspace.slug]), params)
+
+
+@pytest.fixture
+def activity(workspace, analyst, ws_admin, source):
+    """Changes by two people: a claim created, edited, deleted; evidence on the source."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    claim = update_object(
+        claim, user=ws_admin, expected_version=1, changes={"credibility": 2}, reason="two outlets agree"
+    )
+    other = create_claim(workspace=workspace, user=analyst, statement="The siege began in 2012.")
+    add_evidence(claim=other, passage=PassageFactory(source=source), user=analyst, stance="supports")
+    delete_object(claim, user=ws_admin, reason="duplicate of another claim")
+    return {"claim": claim, "other": other}
+
+
+def test_feed_shows_time_user_action_object_and_reason(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = feed(client, workspace)
+    assert "duplicate of another claim" in page
+    assert "two outlets agree" in page
+    assert "Airstrikes reached 120 a week." in page
+    assert ">deleted<" in page and ">ws-admin<" in page
+
+
+def test_feed_is_newest_first(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = feed(client, workspace)
+    assert page.index("duplicate of another claim") < page.index("two outlets agree")
+
+
+def test_feed_filters_by_user(client, reviewer, workspace, activity, ws_admin):
+    client.force_login(reviewer)
+    page = feed(client, workspace, user=ws_admin.pk)
+    assert "two outlets agree" in page
+    assert "The siege began in 2012." not in page
+
+
+def test_feed_filters_by_object_type_and_action(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = feed(client, workspace, model="claim", action="deleted")
+    assert "duplicate of another claim" in page
+    assert "two outlets agree" not in page
+
+
+def test_feed_filters_by_claim_including_its_evidence(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = feed(client, workspace, claim=activity["other"].pk)
+    assert "The siege began in 2012." in page
+    assert ">evidence<" in page
+    assert "Airstrikes reached 120 a week." not in page
+
+
+def test_feed_filters_by_source_including_passages_and_evidence(
+    client, reviewer, workspace, activity, source
+):
+    client.force_login(reviewer)
+    page = feed(client, workspace, source=source.pk)
+    assert ">passage<" in page and ">evidence<" in page
+    assert "Airstrikes reached 120 a week." not in page
+
+
+def test_feed_filters_by_date_range(client, reviewer, workspace, activity):
+    HistoryEntry.objects.filter(reason="two outlets agree").update(
+        recorded_at=timezone.now() - timedelta(days=9)
+    )
+    client.force_login(reviewer)
+    since = (timezone.now() - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    until = (timezone.now() - timedelta(days=8)).strftime("%Y-%m-%dT%H:%M")
+    page = feed(client, workspace, since=since, until=until)
+    assert "two outlets agree" in page
+    assert "duplicate of another claim" not in page
+
+
+def test_feed_explains_a_bad_date_range(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = feed_page(client, workspace, since="2025-03-02T10:00", until="2025-03-01T10:00")
+    assert "must be before" in page
+
+
+def test_feed_explains_an_unknown_user(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = feed_page(client, workspace, user="999999")
+    assert "Select a valid choice" in page
+    assert "Correct the filters above." in page
+
+
+def test_feed_pages_by_sequence(client, reviewer, workspace, analyst):
+    for n in range(PAGE_SIZE + 5):
+        ClaimFactory(workspace=workspace, statement=f"Numbered claim {n:03}")
+    client.force_login(reviewer)
+    first = feed(client, workspace, model="claim")
+    assert "Numbered claim 054" in first and "Numbered claim 004" not in first
+    oldest_shown = HistoryEntry.objects.filter(model="claim").order_by("-sequence")[PAGE_SIZE - 1].sequence
+    assert f"before={oldest_shown}" in first
+    second = feed(client, workspace, model="claim", before=oldest_shown)
+    assert "Numbered claim 004" in second and "Numbered claim 005" not in second
+
+
+def test_feed_shows_nothing_of_other_workspaces(client, reviewer, workspace, activity):
+    ClaimFactory(workspace=WorkspaceFactory(), statement="A claim elsewhere")
+    client.force_login(reviewer)
+    assert "A claim elsewhere" not in feed(client, workspace)
+
+
+def test_analyst_reads_the_feed_but_gets_no_export_links(client, analyst, workspace, activity):
+    client.force_login(analyst)
+    page = feed_page(client, workspace)
+    assert "duplicate of another claim" in page
+    assert reverse("archive:activity_csv", args=[workspace.slug]) not in page
+
+
+def test_analyst_cannot_export(client, analyst, workspace, activity):
+    client.force_login(analyst)
+    assert export(client, workspace, "csv").status_code == 403
+
+
+def test_outsider_gets_404_for_feed_and_export(client, outsider, workspace, activity):
+    client.force_login(outsider)
+    assert client.get(reverse("archive:activity", args=[workspace.slug])).status_code == 404
+    assert export(client, workspace, "json").status_code == 404
+
+
+def _sequences_in_feed(workspace, **filters) -> list[int]:
+    return list(
+        HistoryEntry.objects.filter(workspace=workspace, **filters)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+    )
+
+
+def test_csv_export_has_exactly_the_filtered_rows(client, reviewer, workspace, activity, ws_admin):
+    client.force_login(reviewer)
+    response = export(client, workspace, "csv", user=ws_admin.pk)
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [int(row["sequence"]) for row in rows] == _sequences_in_feed(workspace, user=ws_admin)
+    assert {row["user"] for row in rows} == {"ws-admin"}
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_json_export_has_exactly_the_filtered_rows_and_the_head(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    response = export(client, workspace, "json", model="claim", action="created")
+    data = json.loads(b"".join(response.streaming_content))
+    assert [row["sequence"] for row in data["entries"]] == _sequences_in_feed(
+        workspace, model="claim", action="created"
+    )
+    assert data["filters"] == {"model": "claim", "action": "created"}
+    assert data["head"]["hash"] == HistoryEntry.objects.filter(workspace=workspace).latest("sequence").hash
+
+
+def test_export_refuses_bad_filters_with_a_clear_error(client, reviewer, workspace):
+    client.force_login(reviewer)
+    response = export(client, workspace, "csv", since="not a date")
+    assert response.status_code == 400
+    assert "since" in response.content.decode()
+
+
+def test_csv_export_defuses_formulas_in_reasons(client, reviewer, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace)
+    update_object(
+        claim, user=analyst, expected_version=1, changes={"status": "disputed"}, reason="=HYPERLINK(1)"
+    )
+    client.force_login(reviewer)
+    body = b"".join(export(client, workspace, "csv").streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+# --- The history chain's status ---------------------------------------------------
+
+
+def test_reviewer_sees_the_chain_verified_with_its_head_hash(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    page = client.get(reverse("archive:audit_status", args=[workspace.slug])).content.decode()
+    head = HistoryEntry.objects.filter(workspace=workspace).latest("sequence")
+    assert "Verified." in page
+    assert f"{head.sequence}:{head.hash}" in page
+
+
+def test_reviewer_sees_when_the_chain_does_not_verify(client, reviewer, workspace, activity):
+    HistoryEntry.objects.filter(reason="two outlets agree").update(reason="rewritten")
+    client.force_login(reviewer)
+    page = client.get(reverse("archive:audit_status", args=[workspace.slug])).content.decode()
+    assert "Verification failed." in page
+
+
+def test_analyst_cannot_see_the_chain_status(client, analyst, workspace):
+    client.force_login(analyst)
+    assert client.get(reverse("archive:audit_status", args=[workspace.slug])).status_code == 403
+
+
+def test_changes_made_in_another_workspace_do_not_enter_this_chain(workspace, analyst):
+    before = HistoryEntry.objects.filter(workspace=workspace).count()
+    with recorded_as(user=analyst):
+        SourceFactory(workspace=WorkspaceFactory())
+    assert HistoryEntry.objects.filter(workspace=workspace).count() == before

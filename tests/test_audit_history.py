@@ -1,0 +1,386 @@
+"""Object history pages: field-by-field diffs, word-level diffs of long text,
+and reverting or restoring an object."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from archive.audit.diffing import Segment, condensed, field_changes, word_diff
+from archive.models import (
+    Annotation,
+    Claim,
+    Evidence,
+    HistoryAction,
+    HistoryEntry,
+    Membership,
+    Passage,
+    ReviewStatus,
+    Source,
+)
+from archive.services.claims import add_evidence, create_annotation, create_claim, delete_annotation
+from archive.services.editing import delete_object, update_object
+from archive.services.passages import create_passage
+from archive.services.revert import revert_object
+from archive.services.review import approve, submit_for_review
+from archive.services.texts import correct_source_text
+from tests.factories import ClaimFactory, PassageFactory
+
+# --- Diffing ---------------------------------------------------------------------
+
+
+def test_word_diff_marks_inserted_and_deleted_words():
+    segments = word_diff("Airstrikes reached 120 a week.", "Airstrikes reached 400 a week in June.")
+    assert segments == [
+        Segment("equal", "Airstrikes reached "),
+        Segment("delete", "120"),
+        Segment("insert", "400"),
+        Segment("equal", " a week"),
+        Segment("insert", " in June"),
+        Segment("equal", "."),
+    ]
+
+
+def test_word_diff_rebuilds_both_texts():
+    before, after = "قال مدير المحطة إن القصف بدأ", "قال مدير المحطة إن القصف توقف أمس"
+    segments = word_diff(before, after)
+    assert "".join(s.text for s in segments if s.op != "insert") == before
+    assert "".join(s.text for s in segments if s.op != "delete") == after
+
+
+def test_condensed_diff_cuts_long_unchanged_text_around_changes():
+    before = "word " * 2000 + "old " + "word " * 2000
+    segments = condensed(word_diff(before, before.replace("old", "new")))
+    assert [s.op for s in segments] == ["skip", "equal", "delete", "insert", "equal", "skip"]
+    assert sum(len(s.text) for s in segments) < 1000
+
+
+def test_field_changes_lists_only_changed_fields_with_display_values():
+    before = {"statement": "A claim.", "credibility": 6, "status": "open", "tags": []}
+    after = {"statement": "A claim.", "credibility": 2, "status": "disputed", "tags": ["daraa"]}
+    changes = {change.name: change for change in field_changes(Claim, before, after)}
+    assert set(changes) == {"credibility", "status", "tags"}
+    assert (changes["status"].before, changes["status"].after) == ("open", "disputed")
+    assert changes["tags"].after == "daraa"
+
+
+def test_field_changes_diffs_long_text_word_by_word():
+    [change] = field_changes(
+        Claim, {"statement": "Strikes reached 120."}, {"statement": "Strikes reached 400."}
+    )
+    assert Segment("insert", "400") in change.words
+
+
+# --- History page ----------------------------------------------------------------
+
+
+@pytest.fixture
+def edited_claim(workspace, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    return update_object(
+        claim,
+        user=analyst,
+        expected_version=1,
+        changes={"statement": "Airstrikes reached <b>400</b> a week.", "credibility": 2},
+        reason="corrected figure",
+    )
+
+
+def history_page(client, workspace, model: str, object_id: int) -> str:
+    response = client.get(reverse("archive:object_history", args=[workspace.slug, model, object_id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_history_page_shows_each_version_with_its_reason(client, analyst, workspace, edited_claim):
+    client.force_login(analyst)
+    page = history_page(client, workspace, "claim", edited_claim.pk)
+    assert "corrected figure" in page
+    assert page.count('class="version"') == 2
+
+
+def test_history_page_renders_the_word_diff_escaped(client, analyst, workspace, edited_claim):
+    client.force_login(analyst)
+    page = history_page(client, workspace, "claim", edited_claim.pk)
+    assert "<del>120</del><ins>&lt;b&gt;400&lt;/b&gt;</ins>" in page
+    assert "<b>400</b>" not in page
+
+
+def test_history_page_of_an_annotation_shows_passage_changes(client, analyst, workspace, source):
+    first, second = PassageFactory(source=source), PassageFactory(source=source, start=20)
+    annotation = create_annotation(passages=[first], user=analyst, body="Compare.")
+    annotation.passages.add(second)
+    client.force_login(analyst)
+    page = history_page(client, workspace, "annotation", annotation.pk)
+    assert f"passage #{first.pk}, passage #{second.pk}" in page
+
+
+def test_history_of_a_deleted_object_is_still_readable(client, reviewer, workspace, edited_claim, analyst):
+    delete_object(Claim.objects.get(pk=edited_claim.pk), user=analyst, reason="duplicate")
+    client.force_login(reviewer)
+    page = history_page(client, workspace, "claim", edited_claim.pk)
+    assert "has been deleted" in page and "Restore this version" in page
+
+
+def test_analyst_sees_history_without_revert_forms(client, analyst, workspace, edited_claim):
+    client.force_login(analyst)
+    assert "Revert to this version" not in history_page(client, workspace, "claim", edited_claim.pk)
+
+
+def test_reviewer_sees_revert_forms_for_earlier_versions_only(client, reviewer, workspace, edited_claim):
+    client.force_login(reviewer)
+    assert history_page(client, workspace, "claim", edited_claim.pk).count("Revert to this version") == 1
+
+
+def test_history_of_another_workspaces_object_is_404(client, outsider, workspace, edited_claim):
+    client.force_login(outsider)
+    url = reverse("archive:object_history", args=[workspace.slug, "claim", edited_claim.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_history_of_an_unknown_kind_is_404(client, analyst, workspace):
+    client.force_login(analyst)
+    assert client.get(reverse("archive:object_history", args=[workspace.slug, "user", 1])).status_code == 404
+
+
+# --- Reverting a changed object ---------------------------------------------------
+
+
+def first_version(obj) -> int:
+    return type(obj).history.filter(id=obj.pk).earliest("history_date").history_id
+
+
+def test_revert_restores_the_earlier_fields_as_a_new_history_entry(workspace, reviewer, edited_claim):
+    rows_before = Claim.history.filter(id=edited_claim.pk).count()
+    outcome = revert_object(
+        workspace=workspace,
+        model_name="claim",
+        object_id=edited_claim.pk,
+        history_id=first_version(edited_claim),
+        user=reviewer,
+        reason="the 400 figure is for Aleppo",
+    )
+    claim = Claim.objects.get(pk=edited_claim.pk)
+    assert (claim.statement, claim.credibility) == ("Airstrikes reached 120 a week.", 6)
+    assert not outcome.restored
+    assert Claim.history.filter(id=claim.pk).count() == rows_before + 1
+    entry = HistoryEntry.objects.filter(model="claim", object_id=claim.pk).latest("sequence")
+    assert (entry.action, entry.user, entry.reason) == (
+        HistoryAction.REVERTED,
+        reviewer,
+        "the 400 figure is for Aleppo",
+    )
+
+
+def test_revert_needs_a_reason(workspace, reviewer, edited_claim):
+    with pytest.raises(ValidationError):
+        revert_object(
+            workspace=workspace,
+            model_name="claim",
+            object_id=edited_claim.pk,
+            history_id=first_version(edited_claim),
+            user=reviewer,
+            reason=" ",
+        )
+
+
+def test_analyst_cannot_revert(workspace, analyst, edited_claim):
+    with pytest.raises(PermissionDenied):
+        revert_object(
+            workspace=workspace,
+            model_name="claim",
+            object_id=edited_claim.pk,
+            history_id=first_version(edited_claim),
+            user=analyst,
+            reason="mine",
+        )
+
+
+def test_reviewer_cannot_revert_a_membership(workspace, reviewer, analyst, ws_admin):
+    membership = Membership.objects.get(user=analyst, workspace=workspace)
+    update_object(membership, user=ws_admin, expected_version=None, changes={"role": "reviewer"})
+    with pytest.raises(PermissionDenied):
+        revert_object(
+            workspace=workspace,
+            model_name="membership",
+            object_id=membership.pk,
+            history_id=first_version(membership),
+            user=reviewer,
+            reason="promote back",
+        )
+
+
+def test_admin_reverts_a_membership_role(workspace, ws_admin, analyst):
+    membership = Membership.objects.get(user=analyst, workspace=workspace)
+    update_object(membership, user=ws_admin, expected_version=None, changes={"role": "admin"})
+    revert_object(
+        workspace=workspace,
+        model_name="membership",
+        object_id=membership.pk,
+        history_id=first_version(membership),
+        user=ws_admin,
+        reason="promoted by mistake",
+    )
+    assert Membership.objects.get(pk=membership.pk).role == "analyst"
+
+
+def test_revert_on_top_of_an_unseen_change_is_refused(workspace, reviewer, analyst, edited_claim):
+    seen = Claim.history.filter(id=edited_claim.pk).latest("history_date").history_id
+    update_object(
+        edited_claim, user=analyst, expected_version=edited_claim.version, changes={"status": "disputed"}
+    )
+    with pytest.raises(ValidationError, match="changed since"):
+        revert_object(
+            workspace=workspace,
+            model_name="claim",
+            object_id=edited_claim.pk,
+            history_id=first_version(edited_claim),
+            latest_history_id=seen,
+            user=reviewer,
+            reason="undo",
+        )
+
+
+def test_reverting_an_approved_claim_sends_it_back_to_review(workspace, reviewer, analyst, edited_claim):
+    approve(submit_for_review(edited_claim, user=analyst), user=reviewer)
+    revert_object(
+        workspace=workspace,
+        model_name="claim",
+        object_id=edited_claim.pk,
+        history_id=first_version(edited_claim),
+        user=reviewer,
+        reason="undo the figure",
+    )
+    assert Claim.objects.get(pk=edited_claim.pk).review_status == ReviewStatus.SUBMITTED
+
+
+def test_reverting_a_source_text_re_anchors_its_passages(workspace, reviewer, ws_admin, source):
+    original = source.text
+    passage = create_passage(
+        source=source, user=ws_admin, start=source.text.index("Aleppo"), end=source.text.index("Aleppo") + 6
+    )
+    correct_source_text(source=source, user=ws_admin, new_text="Breaking: " + original, reason="add dateline")
+    revert_object(
+        workspace=workspace,
+        model_name="source",
+        object_id=source.pk,
+        history_id=first_version(source),
+        user=reviewer,
+        reason="the dateline is not in the original",
+    )
+    assert Source.objects.get(pk=source.pk).text == original
+    passage = Passage.objects.get(pk=passage.pk)
+    assert original[passage.start : passage.end] == "Aleppo"
+
+
+def test_revert_view_reverts_and_reports(client, reviewer, workspace, edited_claim):
+    client.force_login(reviewer)
+    url = reverse("archive:revert", args=[workspace.slug, "claim", edited_claim.pk])
+    latest = Claim.history.filter(id=edited_claim.pk).latest("history_date").history_id
+    response = client.post(
+        url,
+        {"history_id": first_version(edited_claim), "latest_history_id": latest, "reason": "wrong city"},
+        follow=True,
+    )
+    assert "Reverted" in response.content.decode()
+    assert Claim.objects.get(pk=edited_claim.pk).statement == "Airstrikes reached 120 a week."
+
+
+def test_revert_view_without_reason_changes_nothing_and_says_why(client, reviewer, workspace, edited_claim):
+    client.force_login(reviewer)
+    url = reverse("archive:revert", args=[workspace.slug, "claim", edited_claim.pk])
+    latest = Claim.history.filter(id=edited_claim.pk).latest("history_date").history_id
+    response = client.post(
+        url, {"history_id": first_version(edited_claim), "latest_history_id": latest}, follow=True
+    )
+    assert "Say why" in response.content.decode()
+    assert Claim.objects.get(pk=edited_claim.pk).statement.startswith("Airstrikes reached <b>400")
+
+
+# --- Restoring a deleted object ----------------------------------------------------
+
+
+def last_version(model, pk) -> int:
+    return model.history.filter(id=pk).latest("history_date").history_id
+
+
+def restore(workspace, user, model_name: str, model, pk: int):
+    return revert_object(
+        workspace=workspace,
+        model_name=model_name,
+        object_id=pk,
+        history_id=last_version(model, pk),
+        user=user,
+        reason="deleted by mistake",
+    )
+
+
+def test_restoring_a_deleted_claim_brings_back_its_evidence(workspace, reviewer, analyst, source):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    evidence = add_evidence(
+        claim=claim, passage=PassageFactory(source=source), user=analyst, stance="supports"
+    )
+    delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="oops")
+    outcome = restore(workspace, reviewer, "claim", Claim, claim.pk)
+    assert outcome.restored
+    assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
+    assert Evidence.objects.get(pk=evidence.pk).claim_id == claim.pk
+    assert f"evidence #{evidence.pk} was restored too." in outcome.notes
+
+
+def test_restored_object_keeps_growing_its_version(workspace, reviewer, analyst, edited_claim):
+    delete_object(Claim.objects.get(pk=edited_claim.pk), user=analyst, reason="oops")
+    restore(workspace, reviewer, "claim", Claim, edited_claim.pk)
+    assert Claim.objects.get(pk=edited_claim.pk).version == edited_claim.version + 1
+
+
+def test_restoring_evidence_whose_claim_is_gone_says_so(workspace, reviewer, analyst, source):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Gone.")
+    evidence = add_evidence(
+        claim=claim, passage=PassageFactory(source=source), user=analyst, stance="refutes"
+    )
+    delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="oops")
+    with pytest.raises(ValidationError, match=r"claim .* no longer exists"):
+        restore(workspace, reviewer, "evidence", Evidence, evidence.pk)
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_restoring_an_annotation_brings_back_its_deleted_passage(workspace, reviewer, analyst, source):
+    passage = create_passage(source=source, user=analyst, start=0, end=8)
+    annotation = create_annotation(passages=[passage], user=analyst, body="Check the date.")
+    assert delete_annotation(
+        annotation=Annotation.objects.get(pk=annotation.pk), user=analyst, reason="oops"
+    ) == [passage.pk]
+    outcome = restore(workspace, reviewer, "annotation", Annotation, annotation.pk)
+    assert list(Annotation.objects.get(pk=annotation.pk).passages.values_list("pk", flat=True)) == [
+        passage.pk
+    ]
+    assert f"passage #{passage.pk} was restored too." in outcome.notes
+
+
+def test_restoring_a_passage_whose_text_moved_restores_it_orphaned(workspace, reviewer, ws_admin, source):
+    passage = create_passage(source=source, user=ws_admin, start=0, end=8)
+    delete_object(Passage.objects.get(pk=passage.pk), user=ws_admin, reason="unused")
+    correct_source_text(source=source, user=ws_admin, new_text="Completely different text now.", reason="fix")
+    outcome = restore(workspace, reviewer, "passage", Passage, passage.pk)
+    assert Passage.objects.get(pk=passage.pk).anchor_status == "orphaned"
+    assert any("restored as orphaned" in note for note in outcome.notes)
+
+
+def test_restore_view_reports_what_came_back(client, reviewer, analyst, workspace, source):
+    claim = ClaimFactory(workspace=workspace)
+    evidence = add_evidence(
+        claim=claim, passage=PassageFactory(source=source), user=analyst, stance="supports"
+    )
+    delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="oops")
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("archive:revert", args=[workspace.slug, "claim", claim.pk]),
+        {
+            "history_id": last_version(Claim, claim.pk),
+            "latest_history_id": last_version(Claim, claim.pk),
+            "reason": "deleted by mistake",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Restored" in page and f"evidence #{evidence.pk} was restored too." in page

@@ -1,0 +1,245 @@
+"""The hash-chained ledger: one entry per history row, in one chain per
+workspace, and verification that catches tampering done in raw SQL."""
+
+from itertools import pairwise
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import ProtectedError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from archive.audit.ledger import backfill, verify_workspace
+from archive.history import recorded_as
+from archive.models import Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
+from archive.services.claims import add_evidence, create_annotation, create_claim
+from archive.services.editing import delete_object, update_object
+from tests.factories import ClaimFactory, MembershipFactory, PassageFactory, UserFactory, WorkspaceFactory
+
+
+def entries(workspace) -> list[HistoryEntry]:
+    return list(HistoryEntry.objects.filter(workspace=workspace).order_by("sequence"))
+
+
+def test_every_history_row_gets_one_entry_in_its_workspace_chain(workspace, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    update_object(claim, user=analyst, expected_version=1, changes={"statement": "120 airstrikes a week."})
+    claim_entries = [e for e in entries(workspace) if e.model == "claim"]
+    assert [(e.action, e.user, e.object_id) for e in claim_entries] == [
+        (HistoryAction.CREATED, analyst, claim.pk),
+        (HistoryAction.CHANGED, analyst, claim.pk),
+    ]
+    assert {e.history_id for e in claim_entries} == set(claim.history.values_list("history_id", flat=True))
+
+
+def test_sequence_numbers_count_up_from_one_and_each_entry_links_to_the_previous(workspace, analyst):
+    ClaimFactory(workspace=workspace)
+    chain = entries(workspace)
+    assert [e.sequence for e in chain] == list(range(1, len(chain) + 1))
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(chain))
+
+
+def test_workspace_and_membership_history_belong_to_the_workspace_chain(workspace, analyst):
+    assert [e.model for e in entries(workspace)][:2] == ["workspace", "membership"]
+
+
+def test_chains_of_two_workspaces_are_independent(workspace):
+    other = WorkspaceFactory()
+    ClaimFactory(workspace=other)
+    assert [e.sequence for e in entries(other)] == [1, 2]
+    assert [e.sequence for e in entries(workspace)] == [1]
+
+
+def test_entry_keeps_reason_and_links_to_source_and_claim(workspace, analyst, source):
+    passage = PassageFactory(source=source)
+    claim = ClaimFactory(workspace=workspace)
+    with recorded_as(user=analyst, reason="cited by the UN report"):
+        create_annotation(passages=[passage], user=analyst, body="See the UN report.")
+        add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")
+    evidence_entry = HistoryEntry.objects.get(model="evidence")
+    annotation_entry = HistoryEntry.objects.filter(model="annotation").last()
+    assert (evidence_entry.source_id, evidence_entry.claim_id) == (source.pk, claim.pk)
+    assert annotation_entry.source_id == source.pk
+    assert annotation_entry.reason == "cited by the UN report"
+
+
+def test_recorded_as_names_the_action_and_inner_blocks_keep_it(workspace, ws_admin):
+    claim = ClaimFactory(workspace=workspace)
+    with recorded_as(user=ws_admin, reason="back to the original", action=HistoryAction.REVERTED):
+        update_object(claim, user=ws_admin, expected_version=1, changes={"statement": "Restored."})
+    assert HistoryEntry.objects.filter(model="claim").last().action == HistoryAction.REVERTED
+
+
+def test_bulk_history_writes_enter_the_ledger_with_user_and_reason(workspace, analyst):
+    with recorded_as(user=analyst, reason="bulk import", action=HistoryAction.CREATED):
+        claims = bulk_create_with_history(
+            [Claim(workspace=workspace, statement=f"Claim {n}") for n in range(3)], Claim
+        )
+    for claim in claims:
+        claim.status = "disputed"
+    with recorded_as(user=analyst, reason="bulk regrade", action=HistoryAction.REANCHORED):
+        bulk_update_with_history(claims, Claim, ["status"])
+    claim_entries = [e for e in entries(workspace) if e.model == "claim"]
+    assert [(e.action, e.reason, e.user) for e in claim_entries] == [
+        *[(HistoryAction.CREATED, "bulk import", analyst)] * 3,
+        *[(HistoryAction.REANCHORED, "bulk regrade", analyst)] * 3,
+    ]
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_bulk_history_create_called_directly_is_chained_too(workspace, source, analyst):
+    passage = PassageFactory(source=source)
+    Passage.history.bulk_history_create([passage], update=True, default_user=analyst)
+    assert HistoryEntry.objects.filter(model="passage", object_id=passage.pk).count() == 2
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_users_with_history_cannot_be_deleted(workspace, analyst):
+    ClaimFactory(workspace=workspace, created_by=analyst)
+    create_claim(workspace=workspace, user=analyst, statement="Attributed to the analyst.")
+    with pytest.raises(ProtectedError):
+        analyst.delete()
+
+
+# --- Verification --------------------------------------------------------------
+
+
+@pytest.fixture
+def chained(workspace, analyst):
+    """A workspace with a claim created, edited and deleted, and an annotation."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    claim = update_object(claim, user=analyst, expected_version=1, changes={"statement": "Edited."})
+    kept = create_claim(workspace=workspace, user=analyst, statement="Kept.")
+    update_object(kept, user=analyst, expected_version=1, changes={"statement": "Kept, edited."})
+    delete_object(claim, user=analyst, reason="duplicate")
+    return workspace
+
+
+def tamper(sql: str, params: list, **tables) -> None:
+    """Raw SQL, as someone with access to the database would write it.
+
+    `{name}` in `sql` is replaced by the table of the model given as `name=`.
+    """
+    names = {name: connection.ops.quote_name(model._meta.db_table) for name, model in tables.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**names), params)
+
+
+def forge(model, values: dict) -> None:
+    """INSERT a row of `model` with these column values, bypassing Django."""
+    columns = ", ".join(connection.ops.quote_name(column) for column in values)
+    placeholders = ", ".join(["%s"] * len(values))
+    sql = "INSERT INTO {t} (" + columns + ") VALUES (" + placeholders + ")"  # noqa: S608 (our own column names)
+    tamper(sql, list(values.values()), t=model)
+
+
+def test_an_untouched_chain_verifies(chained):
+    result = verify_workspace(chained.pk)
+    assert result.ok and result.checked == result.length == HistoryEntry.objects.count()
+    assert result.head_hash == HistoryChain.objects.get(workspace=chained).head_hash
+
+
+def test_verification_catches_a_modified_history_row(chained):
+    row = Claim.history.filter(statement="Kept.").get()
+    tamper("UPDATE {t} SET statement = %s WHERE history_id = %s", ["Forged.", row.pk], t=Claim.history.model)
+    result = verify_workspace(chained.pk)
+    entry = HistoryEntry.objects.get(model="claim", history_id=row.pk)
+    assert (result.ok, result.sequence) == (False, entry.sequence)
+    assert "modified" in result.problem
+
+
+def test_verification_catches_a_modified_entry(chained):
+    entry = HistoryEntry.objects.get(model="claim", action="deleted")
+    tamper("UPDATE {t} SET reason = %s WHERE id = %s", ["no reason", entry.pk], t=HistoryEntry)
+    result = verify_workspace(chained.pk)
+    assert (result.ok, result.sequence) == (False, entry.sequence)
+
+
+def test_verification_catches_a_deleted_history_row(chained):
+    row = Claim.history.filter(statement="Edited.", history_type="~").get()
+    tamper("DELETE FROM {t} WHERE history_id = %s", [row.pk], t=Claim.history.model)
+    result = verify_workspace(chained.pk)
+    assert result.ok is False
+    assert "missing (deleted)" in result.problem
+    assert result.sequence == HistoryEntry.objects.get(model="claim", history_id=row.pk).sequence
+
+
+def test_verification_catches_a_deleted_entry(chained):
+    entry = HistoryEntry.objects.filter(workspace=chained).order_by("sequence")[2]
+    tamper("DELETE FROM {t} WHERE id = %s", [entry.pk], t=HistoryEntry)
+    result = verify_workspace(chained.pk)
+    assert (result.ok, result.sequence) == (False, entry.sequence)
+    assert f"entry #{entry.sequence} is missing" in result.problem
+
+
+def test_verification_catches_entries_deleted_from_the_end(chained):
+    last = HistoryEntry.objects.filter(workspace=chained).order_by("sequence").last()
+    tamper("DELETE FROM {t} WHERE id = %s", [last.pk], t=HistoryEntry)
+    result = verify_workspace(chained.pk)
+    assert (result.ok, result.sequence) == (False, last.sequence)
+
+
+def test_verification_catches_a_forged_history_row_inserted_without_an_entry(chained):
+    model = Claim.history.model
+    row = model.objects.filter(statement="Kept.").values().get()
+    row.pop("history_id")
+    forge(model, {column: "[]" if isinstance(value, list) else value for column, value in row.items()})
+    result = verify_workspace(chained.pk)
+    assert result.ok is False
+    assert "inserted outside the chain" in result.problem
+
+
+def test_verification_catches_an_entry_inserted_out_of_order(chained):
+    chain = entries(chained)
+    forged, after = chain[1], chain[2:]
+    # Make room by shifting later entries up one, then insert a forged copy.
+    for entry in reversed(after):
+        tamper("UPDATE {t} SET sequence = %s WHERE id = %s", [entry.sequence + 1, entry.pk], t=HistoryEntry)
+    forge(
+        HistoryEntry,
+        {
+            **{
+                name: getattr(forged, name)
+                for name in ("workspace_id", "model", "action", "recorded_at", "reason")
+            },
+            **{"sequence": 3, "object_id": 999, "history_id": 999, "object_repr": "forged"},
+            **{"prev_hash": forged.hash, "hash": "f" * 64},
+        },
+    )
+    result = verify_workspace(chained.pk)
+    assert (result.ok, result.sequence) == (False, 3)
+
+
+def test_verify_history_command_passes_on_an_intact_archive(chained, capsys):
+    call_command("verify_history")
+    assert f"{chained.slug}: OK" in capsys.readouterr().out
+
+
+def test_verify_history_command_fails_naming_the_first_bad_entry(chained):
+    row = Claim.history.filter(statement="Kept.").get()
+    tamper("UPDATE {t} SET statement = %s WHERE history_id = %s", ["Forged.", row.pk], t=Claim.history.model)
+    sequence = HistoryEntry.objects.get(model="claim", history_id=row.pk).sequence
+    with pytest.raises(CommandError, match=f"entry #{sequence} ") as error:
+        call_command("verify_history", "--workspace", chained.slug)
+    assert error.value.returncode == 1  # manage.py exits with it
+
+
+def test_verify_history_command_checks_a_published_head(chained):
+    with pytest.raises(CommandError, match="published"):
+        call_command("verify_history", "--workspace", chained.slug, "--expect", f"2:{'a' * 64}")
+
+
+def test_membership_of_a_new_user_is_chained(workspace):
+    MembershipFactory(workspace=workspace, user=UserFactory(username="newcomer"))
+    assert entries(workspace)[-1].model == "membership"
+
+
+def test_backfill_chains_history_written_before_the_ledger(chained, source):
+    rows = HistoryEntry.objects.count()
+    HistoryEntry.objects.all().delete()
+    HistoryChain.objects.all().delete()
+    backfill(apps)
+    assert HistoryEntry.objects.count() == rows
+    assert verify_workspace(chained.pk).ok
