@@ -1,0 +1,29 @@
+"""Search across the archive: sources, passages, annotations and claims.
+
+- `search(user=, query=, filters=, kind=, page=)` -> SearchResults: for the
+  search page and the API; raises QueryError (a message for the user).
+- `index_objects(objects=[...])`, `index_workspace(workspace=)`: bring the
+  index up to date after writes without model signals (bulk operations,
+  imports); see indexing.py.
+- `rebuild_index()`: `manage.py rebuild_search_index`.
+
+normalize.py folds text and queries alike, query.py parses the syntax,
+backends/ hold the PostgreSQL (tsvector, GIN, pg_trgm) and SQLite (FTS5)
+halves, highlight.py makes snippets.
+"""
+
+from archive.search.indexing import index_objects, index_workspace, rebuild_index
+from archive.search.query import QueryError
+from archive.search.service import Hit, KindResults, SearchFilters, SearchResults, search
+
+__all__ = [
+    "Hit",
+    "KindResults",
+    "QueryError",
+    "SearchFilters",
+    "SearchResults",
+    "index_objects",
+    "index_workspace",
+    "rebuild_index",
+    "search",
+]

@@ -1,0 +1,157 @@
+"""Snippets with the matches marked, computed on the original text.
+
+The databases find and rank; highlighting runs here, the same on both
+backends: the query's words are looked for in the folded text
+(archive.search.normalize), and every match is mapped back to the original
+characters, diacritics, case and all.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from archive.search.normalize import WORD, FoldedText, arabic_base, stem_words
+from archive.search.query import Query
+
+SNIPPET_CHARS = 240
+_BEFORE = r"(?<![^\W_])"
+_AFTER = r"(?![^\W_])"
+_GAP = r"[\W_]+"
+_REST = r"[^\W_]*"  # the rest of a prefix's word
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A stretch of text as (text, is_match) parts, `start` code points into the original."""
+
+    parts: tuple[tuple[str, bool], ...]
+    start: int = 0
+    truncated_before: bool = False
+    truncated_after: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+    @property
+    def html(self) -> SafeString:
+        marked = "".join(f"<mark>{escape(text)}</mark>" if hit else escape(text) for text, hit in self.parts)
+        html = ("…" if self.truncated_before else "") + marked + ("…" if self.truncated_after else "")
+        return mark_safe(html)  # noqa: S308  (every part is escaped above)
+
+    @property
+    def has_match(self) -> bool:
+        return any(hit for _, hit in self.parts)
+
+    def text_fragment(self) -> str:
+        """A URL fragment directive that scrolls to and highlights the first
+        match in the browser (#:~:text=prefix-,match), or ""."""
+        for index, (text, hit) in enumerate(self.parts):
+            if hit:
+                before = "".join(part for part, _ in self.parts[:index]).split()[-3:]
+                prefix = f"{_fragment_quote(' '.join(before))}-," if before else ""
+                return f":~:text={prefix}{_fragment_quote(text)}"
+        return ""
+
+
+def _fragment_quote(text: str) -> str:
+    return quote(text, safe="").replace("-", "%2D")
+
+
+class Matcher:
+    """Finds a query's matches in texts of one language."""
+
+    def __init__(self, query: Query, language: str):
+        terms = query.positive_terms
+        stemmable = sorted({term.words[0] for term in terms if term.stemmable})
+        self.language = language
+        self.stems = set(stem_words(stemmable, language) or ())
+        self.arabic_bases = {base for base in map(arabic_base, stemmable) if base}
+        # Longest first, so a phrase wins over one of its words.
+        ordered = sorted(terms, key=lambda term: len(term.words), reverse=True)
+        self._pattern = re.compile(
+            "|".join(
+                _BEFORE + _GAP.join(map(re.escape, term.words)) + (_REST if term.prefix else _AFTER)
+                for term in ordered
+            )
+        )
+
+    def _stem_matches(self, words: list[str]) -> list[bool]:
+        """Which words match only through a stem or without the Arabic article."""
+        stems = stem_words(words, self.language) if self.stems else [None] * len(words)
+        return [
+            stem in self.stems or (bool(self.arabic_bases) and arabic_base(word) in self.arabic_bases)
+            for word, stem in zip(words, stems, strict=True)
+        ]
+
+    def _stem_spans(self, folded: str) -> list[tuple[int, int]]:
+        if not (self.stems or self.arabic_bases):
+            return []
+        words = list(WORD.finditer(folded))
+        hits = self._stem_matches([word.group() for word in words])
+        return [word.span() for word, hit in zip(words, hits, strict=True) if hit]
+
+    def locate(self, doc: FoldedText) -> int | None:
+        """The original offset of the first match, if any."""
+        found = self._pattern.search(doc.folded)
+        if found is None:
+            stemmed = self._stem_spans(doc.folded)
+            return doc.original_start(stemmed[0][0]) if stemmed else None
+        return doc.original_start(found.start())
+
+    def spans(self, doc: FoldedText) -> list[tuple[int, int]]:
+        """Original (start, end) of every match, in order, not overlapping."""
+        folded = [match.span() for match in self._pattern.finditer(doc.folded)] + self._stem_spans(doc.folded)
+        return _merge([(doc.original_start(start), doc.original_end(end)) for start, end in folded])
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _parts(text: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:
+    parts, position = [], 0
+    for start, end in spans:
+        if start > position:
+            parts.append((text[position:start], False))
+        parts.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        parts.append((text[position:], False))
+    return tuple(parts)
+
+
+def highlight(text: str, matcher: Matcher) -> Snippet:
+    """All of `text` (a title, say) with its matches marked."""
+    return Snippet(_parts(text, matcher.spans(FoldedText(text))))
+
+
+def snippet(text: str, matcher: Matcher, *, width: int = SNIPPET_CHARS) -> Snippet:
+    """About `width` characters around the first match (or the start), whole words only."""
+    if len(text) <= width:
+        return highlight(text, matcher)
+    center = matcher.locate(FoldedText(text)) or 0
+    start = max(0, center - width // 4)
+    if start > 0:  # begin after a space, so no word is cut
+        space = text.find(" ", start, center)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", center + 1, end)
+        end = space if space != -1 else end
+    window = text[start:end]
+    return Snippet(
+        _parts(window, matcher.spans(FoldedText(window))),
+        start=start,
+        truncated_before=start > 0,
+        truncated_after=end < len(text),
+    )

@@ -1,0 +1,211 @@
+# ruff: noqa: RUF002  (the docstring shows Arabic letters on purpose)
+"""Normalization for search: one function for the indexed text and the query.
+
+Text is folded character by character (so offsets map back to the original):
+
+- compatibility decomposition (NFKD), then every combining mark is dropped:
+  Latin accents ("é" -> "e") and Arabic tashkeel (U+064B-U+0652, U+0670),
+  hamza and madda above or below ("أ إ آ" -> "ا", "ؤ" -> "و", "ئ" -> "ي");
+- case folding ("Straße" -> "strasse");
+- Arabic: alef wasla "ٱ" -> "ا", alef maksura "ى" and Farsi yeh "ی" -> "ي",
+  teh marbuta "ة" -> "ه", keheh "ک" -> "ك", tatweel "ـ" removed;
+- digits of every script become ASCII digits ("١٢٠" -> "120");
+- invisible format characters (ZWNJ, soft hyphen, bidi marks) are removed.
+
+Tokens are the runs of letters and digits of the folded text. The index
+stores them joined by single spaces, so PostgreSQL's and SQLite's own
+tokenizers see exactly the words we made, and both backends agree.
+"""
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import accumulate
+
+import Stemmer
+
+_ARABIC = {
+    "\u0671": "\u0627",  # alef wasla -> alef (the hamza forms decompose under NFKD)
+    "\u0649": "\u064a",  # alef maksura -> yeh
+    "\u06cc": "\u064a",  # Farsi yeh -> yeh
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u0640": "",  # tatweel
+}
+_DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}
+
+WORD = re.compile(r"[^\W_]+")
+
+
+def _fold_char(char: str) -> str:
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
+    return "".join(
+        _ARABIC.get(part, part)
+        for part in decomposed
+        if unicodedata.category(part) not in _DROPPED_CATEGORIES
+    )
+
+
+class _FoldTable(dict):
+    """str.translate table, filled lazily: code point -> folded string."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The folded text (see the module docstring); may differ in length."""
+    return text.translate(_FOLD)
+
+
+def tokens(text: str) -> list[str]:
+    """The search words of `text`, in order."""
+    return WORD.findall(fold(text))
+
+
+def index_text(text: str) -> str:
+    """What the index stores for `text`: its words joined by single spaces."""
+    return " ".join(tokens(text))
+
+
+class _IrregularTable(dict):
+    """str.translate table keeping only the characters that do not fold to exactly one."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = self[code] = None if len(_FOLD[code]) == 1 else chr(code)
+        return kept
+
+
+_IRREGULAR = _IrregularTable()
+
+
+class FoldedText:
+    """A text, its folded form, and the mapping of offsets between them."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = fold(text)
+        # ends[i]: length of the folded text after original character i; not
+        # needed when every character folds to exactly one (most texts).
+        self._ends = (
+            list(accumulate(map(len, map(_FOLD.__getitem__, map(ord, text)))))
+            if text.translate(_IRREGULAR)
+            else None
+        )
+
+    def original_start(self, folded_offset: int) -> int:
+        return folded_offset if self._ends is None else bisect_right(self._ends, folded_offset)
+
+    def original_end(self, folded_offset: int) -> int:
+        return folded_offset if self._ends is None else bisect_left(self._ends, folded_offset) + 1
+
+
+# --- Stemming ------------------------------------------------------------------
+# Stems are indexed beside the words, marked so they can never equal a word:
+# "ŝ" + language + "ŝ" + stem. "ŝ" survives the databases' tokenizers as a
+# letter but never survives fold() (NFKD splits off its circumflex), so a
+# typed word never collides with a stem, and "roads" finds "road" only when
+# the query asks for a bare (unquoted) word.
+
+STEM_MARK = "ŝ"
+# BCP 47 primary language subtag -> Snowball algorithm (PyStemmer).
+STEMMERS = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "da": "danish",
+    "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian", "fi": "finnish", "fr": "french",
+    "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish",
+    "it": "italian", "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "nb": "norwegian",
+    "nn": "norwegian", "fa": "persian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sr": "serbian", "st": "sesotho", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+_stemmers: dict[str, Stemmer.Stemmer] = {}
+
+
+def primary_language(language: str) -> str:
+    """'en' for 'en-GB'; the filter and stemming key of a BCP 47 tag."""
+    return language.split("-", 1)[0].lower()
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    algorithm = STEMMERS.get(language)
+    if algorithm is None:
+        return None
+    if language not in _stemmers:
+        _stemmers[language] = Stemmer.Stemmer(algorithm, 10_000)  # with a cache of 10,000 words
+    return _stemmers[language]
+
+
+def stem_words(words: list[str], language: str) -> list[str] | None:
+    """The stem of each word in `language` (a primary subtag); None without a stemmer."""
+    stemmer = _stemmer(language)
+    return None if stemmer is None else stemmer.stemWords(words)
+
+
+# Arabic words are also indexed without the definite article (and a
+# preposition fused with it), in any document: "المحطة" and "محطة" find each
+# other, which Snowball's Arabic stemmer does not always do.
+_ARTICLE_MARK = f"{STEM_MARK}al{STEM_MARK}"
+_ARABIC_ARTICLE = re.compile(r"^(?:[وفبكل]?ال|لل)(?=\w\w)")
+
+
+def arabic_base(word: str) -> str | None:
+    """An Arabic word without its article; None for a word in another script."""
+    if not "\u0621" <= word[0] <= "\u064a":
+        return None
+    return _ARABIC_ARTICLE.sub("", word, count=1)
+
+
+def index_stems(words: list[str], language: str) -> str:
+    """What the index stores beside the words: each distinct marked stem (or
+    Arabic base) that differs from its word. One that equals its word is
+    already indexed as the word, and query_stems() asks for it as a word too:
+    this keeps the index about half as big."""
+    distinct = sorted(set(words))
+    forms = {
+        f"{_ARTICLE_MARK}{base}"
+        for word, base in zip(distinct, map(arabic_base, distinct), strict=True)
+        if base not in (None, word)
+    }
+    stems = stem_words(distinct, language) or distinct
+    forms.update(
+        f"{STEM_MARK}{language}{STEM_MARK}{stem}"
+        for word, stem in zip(distinct, stems, strict=True)
+        if stem != word
+    )
+    return " ".join(sorted(forms))
+
+
+def query_stems(word: str, languages: Iterable[str]) -> list[str]:
+    """The other words a bare query word matches: its stem in each of these
+    languages (a document's stems are in its own language only) and its
+    Arabic form without the article, each as a marked stem and as a word."""
+    base = arabic_base(word)
+    forms = {base, f"{_ARTICLE_MARK}{base}"} if base else set()
+    for language in set(languages) & set(STEMMERS):
+        stem = _stemmer(language).stemWord(word)
+        forms.update((stem, f"{STEM_MARK}{language}{STEM_MARK}{stem}"))
+    return sorted(forms - {word})
+
+
+# What guess_language() can answer.
+GUESSED_LANGUAGES = ("ar", "en")
+
+
+def guess_language(text: str) -> str:
+    """For what analysts write (notes, claims), which have no language tag:
+    Arabic when most letters are Arabic script, English otherwise."""
+    arabic = latin = 0
+    for char in text[:2000]:
+        if "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f":
+            arabic += 1
+        elif char.isalpha():
+            latin += 1
+    return "ar" if arabic > latin else "en"

@@ -1,0 +1,136 @@
+"""The search syntax users already know from web search engines:
+
+    castello road          both words (in any order, anywhere)
+    "castello road"        the exact phrase
+    aleppo OR daraa        either word (OR in capitals; it binds tighter than AND)
+    -checkpoint            without this word (or -"a phrase")
+    rash*                  words starting with "rash" (at least two letters)
+
+Case, accents and Arabic diacritics do not matter (archive.search.normalize).
+A bare word also finds the other forms of its stem ("roads" -> "road") in the
+languages that have a stemmer; a quoted word finds only itself.
+"""
+
+import re
+from dataclasses import dataclass
+
+from archive.search.normalize import tokens
+
+MAX_QUERY_LENGTH = 500
+MAX_TERMS = 16
+MIN_PREFIX_LENGTH = 2
+
+_BARE = re.compile(r'[^\s"]+')
+
+
+class QueryError(ValueError):
+    """A query we cannot run; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # normalized; more than one is a phrase
+    prefix: bool = False  # the last word is a prefix
+    quoted: bool = False  # typed in quotes: no stemming
+    span: tuple[int, int] = (0, 0)  # where the user typed it, in the raw query
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+    @property
+    def stemmable(self) -> bool:
+        return not (self.is_phrase or self.prefix or self.quoted)
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    groups: tuple[tuple[Term, ...], ...]  # every group must match: any one term of it
+    excluded: tuple[Term, ...] = ()
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+
+@dataclass(frozen=True)
+class _Item:
+    text: str
+    negated: bool
+    quoted: bool
+    span: tuple[int, int]
+
+
+def _lex(raw: str) -> list[_Item]:
+    items, position = [], 0
+    while position < len(raw):
+        if raw[position].isspace():
+            position += 1
+            continue
+        start = position
+        negated = raw[position] == "-" and position + 1 < len(raw) and not raw[position + 1].isspace()
+        position += negated
+        if raw[position] == '"':
+            close = raw.find('"', position + 1)
+            end = len(raw) if close == -1 else close  # an unclosed quote runs to the end
+            items.append(_Item(raw[position + 1 : end], negated, True, (start, min(end + 1, len(raw)))))
+            position = end + 1
+        else:
+            match = _BARE.match(raw, position)
+            items.append(_Item(match.group(), negated, False, (start, match.end())))
+            position = match.end()
+    return items
+
+
+def _term(item: _Item) -> Term | None:
+    text = item.text
+    prefix = not item.quoted and text.endswith("*")
+    words = tuple(tokens(text))
+    if not words:
+        return None
+    if prefix and len(words[-1]) < MIN_PREFIX_LENGTH:
+        raise QueryError(f"Type at least {MIN_PREFIX_LENGTH} letters before the * in “{text}”.")
+    return Term(words=words, prefix=prefix, quoted=item.quoted, span=item.span)
+
+
+def parse_query(raw: str) -> Query:
+    """Parse what the user typed; QueryError explains what cannot be searched."""
+    raw = raw.strip()
+    if not raw:
+        raise QueryError("Type a word or a phrase to search for.")
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise QueryError(f"The search is too long: use at most {MAX_QUERY_LENGTH} characters.")
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    joins_previous = False
+    for item in _lex(raw):
+        if item.text == "OR" and not (item.quoted or item.negated):
+            joins_previous = bool(groups)
+            continue
+        term = _term(item)
+        if term is None:
+            continue
+        if item.negated:
+            excluded.append(term)
+        elif joins_previous:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joins_previous = False
+    if not groups:
+        raise QueryError(
+            "Give at least one word or phrase to search for: a query of -exclusions alone finds nothing."
+        )
+    if sum(map(len, groups)) + len(excluded) > MAX_TERMS:
+        raise QueryError(f"Too many words: use at most {MAX_TERMS}.")
+    return Query(raw=raw, groups=tuple(map(tuple, groups)), excluded=tuple(excluded))
+
+
+def replace_terms(query: Query, replacements: dict[Term, str]) -> str:
+    """The raw query with some terms retyped (for "did you mean")."""
+    text = query.raw
+    for term, word in sorted(replacements.items(), key=lambda item: item[0].span, reverse=True):
+        start, end = term.span
+        text = text[:start] + word + text[end:]
+    return text

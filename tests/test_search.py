@@ -1,0 +1,368 @@
+"""Search behaviour, the same on SQLite (FTS5) and PostgreSQL (tsvector):
+CI runs this file on both databases."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from archive.models import Role, Stance
+from archive.search import QueryError, SearchFilters, search
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    MembershipFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+    WorkspaceFactory,
+)
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="typo suggestions use PostgreSQL's pg_trgm"
+)
+
+
+def titles(user, query: str, **options) -> list[str]:
+    """The titles of the matching sources, best first."""
+    results = search(user=user, query=query, kind="source", **options)
+    return [hit.object.title for hit in results.kinds[0].hits]
+
+
+def counts(user, query: str, **options) -> dict[str, int]:
+    return {group.kind: group.count for group in search(user=user, query=query, **options).kinds}
+
+
+def passage_of(source, quote: str, **fields):
+    return PassageFactory(source=source, start=source.text.index(quote), length=len(quote), **fields)
+
+
+@pytest.fixture
+def sources(workspace):
+    """Three short sources of the analyst's workspace, by title."""
+    texts = {
+        "road": "The Castello road was cut by the regime in July.",
+        "apart": "A road to the north of the Castello hospital stayed open.",
+        "daraa": "Daraa withstood the siege; Russian airstrikes reached 120 a week.",
+    }
+    return {
+        title: SourceFactory(workspace=workspace, title=title, text=text) for title, text in texts.items()
+    }
+
+
+# --- Query syntax ---------------------------------------------------------------
+
+
+def test_every_word_must_match(analyst, sources):
+    assert sorted(titles(analyst, "castello road")) == ["apart", "road"]
+    assert titles(analyst, "castello siege") == []
+
+
+def test_a_phrase_matches_only_the_words_in_that_order(analyst, sources):
+    assert titles(analyst, '"Castello road"') == ["road"]
+
+
+def test_or_matches_either_word(analyst, sources):
+    assert sorted(titles(analyst, "hospital OR siege")) == ["apart", "daraa"]
+
+
+def test_a_minus_excludes_a_word(analyst, sources):
+    assert titles(analyst, "castello -hospital") == ["road"]
+
+
+def test_a_minus_excludes_a_phrase(analyst, sources):
+    assert titles(analyst, 'castello -"castello road"') == ["apart"]
+
+
+def test_a_star_matches_the_start_of_a_word(analyst, sources):
+    assert titles(analyst, "Castel*") == titles(analyst, "castello") != []
+    assert titles(analyst, "airstr*") == ["daraa"]
+
+
+def test_numbers_and_phrases_with_numbers_are_found(analyst, sources):
+    assert titles(analyst, '"120 a week"') == ["daraa"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"query": "-castello"}, "at least one word"), ({"kind": "outlet"}, "no kind"), ({"page": 0}, "from 1")],
+)
+def test_what_cannot_be_searched_raises_a_query_error(analyst, sources, options, message):
+    with pytest.raises(QueryError, match=message):
+        search(user=analyst, **{"query": "castello", **options})
+
+
+# --- Normalization: case, accents, Arabic, stems ---------------------------------
+
+
+def test_case_and_accents_do_not_matter(analyst, workspace):
+    SourceFactory(workspace=workspace, title="cafe", text="Protesters met at the Café Élysée.")
+    assert titles(analyst, "cafe elysee") == ["cafe"]
+    assert titles(analyst, "CAFÉ ÉLYSÉE") == ["cafe"]
+
+
+def test_arabic_ignores_tashkeel_tatweel_and_alef_forms(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="قال مُحَمَّد إِبْرَاهِيم إن القصف بدأ")
+    assert titles(analyst, "محمد ابراهيم") == ["ar"]
+    assert titles(analyst, "مـــحمد أبراهيم") == ["ar"]
+
+
+def test_an_arabic_word_is_found_with_its_article(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="توقفت المحطة عن العمل")
+    assert titles(analyst, "محطة") == ["ar"]
+
+
+def test_mixed_english_and_arabic_text_is_searchable_in_both(analyst, workspace):
+    SourceFactory(workspace=workspace, title="mixed", text="The station (محطة المياه) stopped on Tuesday.")
+    assert titles(analyst, "station المياه") == ["mixed"]
+
+
+def test_a_bare_word_finds_other_forms_of_it(analyst, workspace):
+    SourceFactory(workspace=workspace, title="plural", text="Both roads were closed.")
+    assert titles(analyst, "road") == ["plural"]
+
+
+def test_a_bare_word_is_stemmed_in_the_language_of_the_source(analyst, workspace):
+    SourceFactory(workspace=workspace, title="french", language="fr", text="Les routes du nord.")
+    assert titles(analyst, "route") == ["french"]
+
+
+def test_a_quoted_word_finds_only_that_form(analyst, workspace):
+    SourceFactory(workspace=workspace, title="plural", text="Both roads were closed.")
+    assert titles(analyst, '"road"') == []
+
+
+# --- Ranking and snippets ---------------------------------------------------------
+
+
+def test_a_match_in_the_title_ranks_above_one_in_the_text(analyst, workspace):
+    SourceFactory(
+        workspace=workspace, title="Report", text="Shelling near the water station in Tell al-Zaytoun."
+    )
+    SourceFactory(workspace=workspace, title="Water station hit", text="Shelling in Tell al-Zaytoun.")
+    assert titles(analyst, "station") == ["Water station hit", "Report"]
+
+
+def test_more_mentions_rank_higher(analyst, workspace):
+    SourceFactory(workspace=workspace, title="once", text="The siege began in spring. Food ran out later.")
+    SourceFactory(
+        workspace=workspace, title="thrice", text="The siege tightened. Siege lines held. The siege ended."
+    )
+    assert titles(analyst, "siege") == ["thrice", "once"]
+
+
+def test_the_snippet_marks_the_match_in_the_original_text(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="قال مُحَمَّد إن القصف بدأ")
+    hit = search(user=analyst, query="محمد").kinds[0].hits[0]
+    assert "<mark>مُحَمَّد</mark>" in hit.snippet.html
+
+
+def test_the_snippet_is_cut_around_the_match(analyst, workspace):
+    filler = "Nothing happened that day. " * 40
+    SourceFactory(workspace=workspace, title="long", text=f"{filler}Then the Castello road was cut. {filler}")
+    snippet = search(user=analyst, query="castello").kinds[0].hits[0].snippet
+    assert snippet.truncated_before and snippet.truncated_after
+    assert "<mark>Castello</mark> road was cut" in snippet.html
+
+
+def test_snippets_escape_the_text_around_the_match(analyst, workspace):
+    SourceFactory(workspace=workspace, title="<b>x</b>", text="<script>alert(1)</script> siege")
+    hit = search(user=analyst, query="siege").kinds[0].hits[0]
+    assert "<script>" not in hit.snippet.html and "&lt;script&gt;" in hit.snippet.html
+    assert "<b>" not in hit.title.html
+
+
+def test_a_source_hit_links_to_the_match_in_its_text(analyst, sources):
+    hit = search(user=analyst, query="hospital").kinds[0].hits[0]
+    assert (
+        hit.url == f"/w/{hit.workspace.slug}/sources/{hit.object.pk}/#:~:text=of%20the%20Castello-,hospital"
+    )
+
+
+def test_a_passage_hit_links_to_the_passage_in_its_source(analyst, sources):
+    passage = passage_of(sources["daraa"], "120 a week")
+    hit = search(user=analyst, query="120", kind="passage").kinds[1].hits[0]
+    assert hit.object == passage
+    assert hit.url == f"/w/{passage.workspace.slug}/sources/{passage.source_id}/#passage-{passage.pk}"
+
+
+def test_a_long_source_is_searched_to_its_end(analyst, workspace):
+    # Past 16,383 words, where PostgreSQL's tsvector positions stop counting.
+    text = "Nothing happened. " * 10_000 + "The Castello road was cut."
+    SourceFactory(workspace=workspace, title="long", text=text)
+    assert titles(analyst, '"castello road"') == ["long"]
+
+
+def test_the_real_article_is_searchable(analyst, workspace, corpus_text):
+    SourceFactory(workspace=workspace, title="Why Aleppo Fell", text=corpus_text)
+    assert (
+        titles(analyst, '"120 a week"') == titles(analyst, "Al-Rashideen airstrikes") == ["Why Aleppo Fell"]
+    )
+
+
+@postgresql_only
+def test_past_the_rank_limit_the_newest_matches_are_ranked(analyst, workspace, monkeypatch):
+    from archive.search.backends import postgres
+
+    monkeypatch.setattr(postgres, "RANK_LIMIT", 2)
+    SourceFactory(workspace=workspace, title="Siege", text="The siege. The siege. The siege.")
+    for title in ("newer", "newest"):
+        SourceFactory(workspace=workspace, title=title, text="Then the siege ended.")
+    group = search(user=analyst, query="siege").kinds[0]
+    assert (group.count, group.ranked_among) == (3, 2)
+    assert "Siege" not in [hit.object.title for hit in group.hits]
+
+
+# --- Kinds, counts, pages -----------------------------------------------------------
+
+
+def test_every_kind_is_searched_and_counted(analyst, workspace, sources):
+    passage = passage_of(sources["daraa"], "Russian airstrikes")
+    AnnotationFactory(workspace=workspace, passages=[passage], body="Check the airstrikes figure.")
+    claim = ClaimFactory(workspace=workspace, statement="Airstrikes on Daraa reached 120 a week.")
+    assert counts(analyst, "airstrikes") == {"source": 1, "passage": 1, "annotation": 1, "claim": 1}
+    assert search(user=analyst, query="airstrikes").kinds[3].hits[0].object == claim
+
+
+def test_annotations_are_found_by_their_tags(analyst, workspace, sources):
+    passage = passage_of(sources["road"], "Castello road")
+    annotation = AnnotationFactory(
+        workspace=workspace, passages=[passage], body="Check.", tags=["Supply route"]
+    )
+    assert search(user=analyst, query="supply", kind="annotation").kinds[2].hits[0].object == annotation
+
+
+def test_claims_are_found_by_their_evidence_notes(analyst, workspace, sources):
+    claim = ClaimFactory(workspace=workspace, statement="The road was cut.")
+    EvidenceFactory(
+        claim=claim, passage=passage_of(sources["road"], "Castello road"), note="Satellite imagery agrees."
+    )
+    assert counts(analyst, "satellite")["claim"] == 1
+
+
+def test_one_kind_is_paginated(analyst, workspace):
+    for number in range(5):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")
+    first = search(user=analyst, query="siege", kind="source", per_page=2).kinds[0]
+    last = search(user=analyst, query="siege", kind="source", page=3, per_page=2).kinds[0]
+    assert (first.count, first.pages, len(first.hits), len(last.hits)) == (5, 3, 2, 1)
+    assert not {hit.object for hit in first.hits} & {hit.object for hit in last.hits}
+
+
+def test_the_overview_shows_the_first_hits_of_each_kind(analyst, workspace):
+    for number in range(7):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")
+    group = search(user=analyst, query="siege").kinds[0]
+    assert (group.count, len(group.hits)) == (7, 5)
+
+
+# --- Filters ------------------------------------------------------------------------
+
+
+def test_filter_by_workspace(analyst, workspace, sources):
+    other = WorkspaceFactory()
+    MembershipFactory(workspace=other, user=analyst, role=Role.ANALYST)
+    SourceFactory(workspace=other, title="elsewhere", text="Castello road again.")
+    assert titles(analyst, "castello", filters=SearchFilters(workspace=other)) == ["elsewhere"]
+
+
+def test_filter_by_outlet(analyst, workspace, sources):
+    outlet = OutletFactory(workspace=workspace)
+    SourceFactory(workspace=workspace, title="outlet", outlet=outlet, text="Castello road.")
+    assert titles(analyst, "castello", filters=SearchFilters(outlet=outlet)) == ["outlet"]
+
+
+def test_filter_by_language_compares_the_primary_subtag(analyst, workspace, sources):
+    SourceFactory(workspace=workspace, title="british", language="en-GB", text="Castello road.")
+    SourceFactory(workspace=workspace, title="french", language="fr", text="La route Castello.")
+    assert titles(analyst, "castello", filters=SearchFilters(language="fr")) == ["french"]
+    assert "british" in titles(analyst, "castello", filters=SearchFilters(language="en"))
+
+
+def test_filter_by_publication_dates(analyst, workspace):
+    for title, day in [("june", datetime.date(2017, 6, 1)), ("july", datetime.date(2017, 7, 1))]:
+        SourceFactory(workspace=workspace, title=title, published_on=day, text="The siege.")
+    filters = SearchFilters(date_from=datetime.date(2017, 6, 15), date_to=datetime.date(2017, 12, 31))
+    assert titles(analyst, "siege", filters=filters) == ["july"]
+
+
+def test_filter_by_tag_ignores_case(analyst, workspace, sources):
+    passage = passage_of(sources["road"], "Castello road")
+    tagged = AnnotationFactory(
+        workspace=workspace, passages=[passage], body="Road cut.", tags=["Supply Route"]
+    )
+    AnnotationFactory(workspace=workspace, passages=[passage], body="Road cut again.", tags=["supply"])
+    hits = search(user=analyst, query="road", filters=SearchFilters(tag="supply route")).kinds[2].hits
+    assert [hit.object for hit in hits] == [tagged]
+
+
+def test_filter_by_stance_of_evidence(analyst, workspace, sources):
+    claim = ClaimFactory(workspace=workspace, statement="The Castello road was cut.")
+    passage = passage_of(sources["road"], "Castello road")
+    EvidenceFactory(claim=claim, passage=passage, stance=Stance.REFUTES)
+    refuting = counts(analyst, "castello", filters=SearchFilters(stance=Stance.REFUTES))
+    assert refuting == {"source": 0, "passage": 1, "annotation": 0, "claim": 1}
+    assert sum(counts(analyst, "castello", filters=SearchFilters(stance=Stance.SUPPORTS)).values()) == 0
+
+
+def test_filter_by_review_status(analyst, workspace):
+    ClaimFactory(workspace=workspace, statement="Approved siege claim.", review_status="approved")
+    ClaimFactory(workspace=workspace, statement="Draft siege claim.")
+    hits = search(user=analyst, query="siege", filters=SearchFilters(review_status="approved")).kinds[3].hits
+    assert [hit.object.statement for hit in hits] == ["Approved siege claim."]
+
+
+def test_filter_by_author(analyst, reviewer, workspace):
+    ClaimFactory(workspace=workspace, statement="The analyst's siege claim.", created_by=analyst)
+    ClaimFactory(workspace=workspace, statement="The reviewer's siege claim.", created_by=reviewer)
+    hits = search(user=analyst, query="siege", filters=SearchFilters(author=reviewer)).kinds[3].hits
+    assert [hit.object.created_by for hit in hits] == [reviewer]
+
+
+# --- Permissions ----------------------------------------------------------------------
+
+
+def test_an_outsider_finds_nothing_not_even_a_count(outsider, sources):
+    results = search(user=outsider, query="castello")
+    assert results.total == 0 and results.suggestion is None
+
+
+def test_a_member_of_two_workspaces_finds_both(analyst, sources):
+    other = WorkspaceFactory()
+    MembershipFactory(workspace=other, user=analyst, role=Role.REVIEWER)
+    SourceFactory(workspace=other, title="elsewhere", text="Castello road again.")
+    assert sorted(titles(analyst, '"castello road"')) == ["elsewhere", "road"]
+
+
+def test_filtering_on_someone_elses_workspace_finds_nothing(outsider, workspace, sources):
+    assert counts(outsider, "castello", filters=SearchFilters(workspace=workspace))["source"] == 0
+
+
+def test_a_signed_out_visitor_finds_nothing(sources):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert search(user=AnonymousUser(), query="castello").total == 0
+
+
+# --- Did you mean (PostgreSQL) ------------------------------------------------------------
+
+
+@postgresql_only
+def test_a_misspelt_name_gets_a_suggestion(analyst, workspace):
+    SourceFactory(workspace=workspace, title="Tell al-Zaytoun", text="The water station of Tell al-Zaytoun.")
+    results = search(user=analyst, query="Zaytoon water")
+    assert results.total == 0 and results.suggestion == "Zaytoun water"
+
+
+@postgresql_only
+def test_suggestions_come_only_from_the_users_workspaces(analyst, outsider):
+    SourceFactory(
+        workspace=outsider.memberships.get().workspace, title="secret", text="Operation Nightingale."
+    )
+    assert search(user=analyst, query="Nightingal").suggestion is None
+    assert search(user=outsider, query="Nightingal").suggestion == "Nightingale"
+
+
+def test_no_suggestion_when_something_matched(analyst, sources):
+    assert search(user=analyst, query="castello").suggestion is None

@@ -1,0 +1,186 @@
+"""The search index follows every write: saves, deletes, reverts, bulk
+re-anchoring (through index_objects) and full rebuilds."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import Passage, Role, SearchDocument, Source, Stance
+from archive.search import SearchFilters, index_objects, index_workspace, rebuild_index, search
+from archive.services.editing import delete_object, update_object
+from archive.services.revert import revert_object
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+
+def found(user, query: str, **options) -> dict[str, list]:
+    """The objects matching `query`, by kind."""
+    return {
+        group.kind: [hit.object for hit in group.hits]
+        for group in search(user=user, query=query, **options).kinds
+    }
+
+
+def test_a_new_source_is_found_at_once(analyst, workspace):
+    source = SourceFactory(workspace=workspace, text="The Castello road was cut.")
+    assert found(analyst, "castello")["source"] == [source]
+
+
+def test_an_edited_claim_is_found_by_its_new_words_only(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The siege began in July.")
+    update_object(
+        claim, user=analyst, expected_version=claim.version, changes={"statement": "The blockade began."}
+    )
+    assert found(analyst, "siege")["claim"] == []
+    assert found(analyst, "blockade")["claim"] == [claim]
+
+
+def test_a_deleted_passage_is_no_longer_found(analyst, source):
+    passage = PassageFactory(source=source, start=0, length=7)
+    delete_object(passage, user=analyst, reason="duplicate")
+    assert found(analyst, "russian")["passage"] == []
+
+
+def test_a_reverted_claim_is_found_by_its_old_words(reviewer, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The siege began in July.")
+    first = claim.history.get().history_id
+    claim = update_object(
+        claim, user=reviewer, expected_version=claim.version, changes={"statement": "Blockade."}
+    )
+    revert_object(
+        workspace=workspace,
+        model_name="claim",
+        object_id=claim.pk,
+        history_id=first,
+        user=reviewer,
+        reason="wrong",
+    )
+    assert found(reviewer, "siege")["claim"] == [claim]
+
+
+def test_a_deleted_claim_brought_back_is_found_again(reviewer, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The siege began in July.")
+    pk, last = claim.pk, claim.history.get().history_id
+    delete_object(claim, user=reviewer, reason="mistake")
+    revert_object(
+        workspace=workspace, model_name="claim", object_id=pk, history_id=last, user=reviewer, reason="undo"
+    )
+    assert [claim.pk for claim in found(reviewer, "siege")["claim"]] == [pk]
+
+
+def test_bulk_reanchored_passages_are_found_after_index_objects(analyst, workspace):
+    """What re-anchoring does: bulk_update (no signals), then index_objects."""
+    source = SourceFactory(workspace=workspace, text="Strikes reached 120 a week. Later 130 a week.")
+    passage = PassageFactory(source=source, start=16, length=10)
+    passage.start, passage.end, passage.exact = 34, 44, "130 a week"
+    Passage.objects.bulk_update([passage], ["start", "end", "exact"])
+    assert found(analyst, '"120 a week"')["passage"] == [passage]  # not yet
+    index_objects(objects=[passage])
+    assert found(analyst, '"120 a week"')["passage"] == []
+    assert found(analyst, '"130 a week"')["passage"] == [passage]
+
+
+def test_index_objects_forgets_objects_deleted_in_bulk(analyst, source):
+    passage = PassageFactory(source=source, start=0, length=7)
+    Passage.objects.filter(pk=passage.pk)._raw_delete(using="default")  # no signals
+    index_objects(objects=[passage])
+    assert not SearchDocument.objects.filter(kind="passage", object_id=passage.pk).exists()
+
+
+def test_index_workspace_indexes_what_was_loaded_in_bulk(analyst, workspace):
+    source = Source.objects.bulk_create(
+        [Source(workspace=workspace, title="Bulk", text="Castello road.", language="en")]
+    )[0]
+    assert found(analyst, "castello")["source"] == []
+    index_workspace(workspace=workspace)
+    assert found(analyst, "castello")["source"] == [source]
+
+
+def test_index_objects_refuses_what_is_not_searchable(workspace):
+    with pytest.raises(TypeError):
+        index_objects(objects=[workspace])
+
+
+def test_new_evidence_gives_its_claim_and_passage_a_stance(analyst, source):
+    claim = ClaimFactory(workspace=source.workspace, statement="Airstrikes reached 120 a week.")
+    passage = PassageFactory(source=source, start=0, length=7)
+    EvidenceFactory(claim=claim, passage=passage, stance=Stance.REFUTES)
+    refuting = found(analyst, "russian OR airstrikes", filters=SearchFilters(stance=Stance.REFUTES))
+    assert (refuting["claim"], refuting["passage"]) == ([claim], [passage])
+
+
+def test_a_source_moved_to_another_outlet_takes_its_passages_along(analyst, source):
+    passage = PassageFactory(source=source, start=0, length=7)
+    outlet = OutletFactory(workspace=source.workspace)
+    update_object(source, user=analyst, expected_version=source.version, changes={"outlet": outlet})
+    assert found(analyst, "russian", filters=SearchFilters(outlet=outlet))["passage"] == [passage]
+
+
+def test_an_annotation_is_filed_under_its_passages_source(analyst, source):
+    outlet = OutletFactory(workspace=source.workspace)
+    source.outlet = outlet
+    source.save()
+    annotation = AnnotationFactory(workspace=source.workspace, body="Check the figure.")
+    annotation.passages.add(PassageFactory(source=source, start=0, length=7))
+    assert found(analyst, "figure", filters=SearchFilters(outlet=outlet))["annotation"] == [annotation]
+
+
+def test_saving_an_unchanged_object_writes_nothing_to_the_index(source):
+    with CaptureQueriesContext(connection) as queries:
+        source.save()
+    writes = [q["sql"] for q in queries if "searchdocument" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert writes == []
+
+
+def test_rebuild_restores_the_index(analyst, source):
+    SearchDocument.objects.all().delete()
+    assert rebuild_index() == 1
+    assert found(analyst, "russian")["source"] == [source]
+
+
+def test_the_rebuild_command_shows_progress(source):
+    output = StringIO()
+    call_command("rebuild_search_index", stdout=output)
+    assert "[##############################] 1/1 100%" in output.getvalue()
+    assert "Indexed 1 objects" in output.getvalue()
+
+
+def test_a_member_added_later_finds_what_was_indexed_before(workspace, source):
+    from tests.factories import MembershipFactory
+
+    newcomer = MembershipFactory(workspace=workspace, role=Role.REVIEWER, user=UserFactory()).user
+    assert found(newcomer, "russian")["source"] == [source]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 triggers")
+def test_the_fts5_triggers_exist(db):
+    """A migration that alters archive_searchdocument on SQLite drops them: it must create them again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'archive_search_fts%'"
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == [
+            "archive_search_fts_delete",
+            "archive_search_fts_insert",
+            "archive_search_fts_update",
+        ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsvector")
+def test_the_search_vector_is_generated_and_indexed(source):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vector::text FROM archive_searchdocument WHERE object_id = %s", [source.pk])
+        assert re.search(r"'russian':\d+B", cursor.fetchone()[0])  # a word of the body, weight B
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'searchdocument_vector'")
+        assert "USING gin (vector)" in cursor.fetchone()[0]

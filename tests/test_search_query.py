@@ -1,0 +1,74 @@
+"""archive.search.query: the syntax users type."""
+
+import pytest
+
+from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, QueryError, parse_query, replace_terms
+
+
+def words(query):
+    return [[term.words for term in group] for group in query.groups]
+
+
+def test_bare_words_are_all_required():
+    assert words(parse_query("Castello road")) == [[("castello",)], [("road",)]]
+
+
+def test_quotes_make_a_phrase():
+    term = parse_query('"Castello road"').groups[0][0]
+    assert term.words == ("castello", "road") and term.is_phrase and term.quoted
+
+
+def test_or_joins_its_neighbours_into_one_group():
+    assert words(parse_query("aleppo OR daraa siege")) == [[("aleppo",), ("daraa",)], [("siege",)]]
+
+
+def test_lowercase_or_is_an_ordinary_word():
+    assert words(parse_query("aleppo or daraa")) == [[("aleppo",)], [("or",)], [("daraa",)]]
+
+
+def test_minus_excludes_a_word_or_a_phrase():
+    query = parse_query('siege -checkpoint -"water station"')
+    assert [term.words for term in query.excluded] == [("checkpoint",), ("water", "station")]
+
+
+def test_a_hyphen_inside_a_word_is_not_an_exclusion():
+    query = parse_query("Al-Rashideen")
+    assert query.excluded == () and words(query) == [[("al", "rashideen")]]
+
+
+def test_star_makes_a_prefix():
+    term = parse_query("Rash*").groups[0][0]
+    assert term.words == ("rash",) and term.prefix and not term.stemmable
+
+
+def test_only_bare_single_words_are_stemmed():
+    query = parse_query('roads "roads" road* al-rashideen')
+    assert [term.stemmable for term in query.positive_terms] == [True, False, False, False]
+
+
+def test_an_unclosed_quote_runs_to_the_end():
+    assert words(parse_query('"castello road')) == [[("castello", "road")]]
+
+
+def test_punctuation_alone_is_ignored():
+    assert words(parse_query("siege !!! —")) == [[("siege",)]]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("   ", "Type a word"),
+        ("-checkpoint", "at least one word"),
+        ("r*", "at least 2 letters"),
+        ("x" * (MAX_QUERY_LENGTH + 1), "too long"),
+        (" ".join(f"w{n}" for n in range(MAX_TERMS + 1)), "Too many words"),
+    ],
+)
+def test_unsearchable_queries_get_a_message_for_the_user(raw, message):
+    with pytest.raises(QueryError, match=message):
+        parse_query(raw)
+
+
+def test_replace_terms_keeps_the_rest_of_what_was_typed():
+    query = parse_query('Zaytoon "water station" -Qamishli')
+    assert replace_terms(query, {query.groups[0][0]: "Zaytoun"}) == 'Zaytoun "water station" -Qamishli'

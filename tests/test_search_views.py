@@ -1,0 +1,83 @@
+"""The search page and the header search box."""
+
+from django.urls import reverse
+
+from tests.factories import ClaimFactory, SourceFactory
+
+URL = reverse("archive:search")
+
+
+def page(client, user, **params) -> str:
+    client.force_login(user)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_log_in(client):
+    response = client.get(URL, {"q": "siege"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_every_page_has_the_search_box_in_its_header(client, analyst):
+    client.force_login(analyst)
+    header = client.get(reverse("archive:home")).content.decode()
+    assert f'action="{URL}"' in header and 'id="site-search-q"' in header
+
+
+def test_results_are_grouped_by_kind_with_counts_and_marks(client, analyst, workspace):
+    SourceFactory(workspace=workspace, title="Siege of Daraa", text="The siege lasted a year.")
+    ClaimFactory(workspace=workspace, statement="The siege lasted a year.")
+    html = page(client, analyst, q="siege")
+    assert 'Sources <span class="count">1</span>' in html
+    assert 'Claims <span class="count">1</span>' in html
+    assert "<mark>Siege</mark> of Daraa" in html and "The <mark>siege</mark> lasted" in html
+
+
+def test_a_kind_page_has_pagination(client, analyst, workspace):
+    for number in range(21):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege.")
+    html = page(client, analyst, q="siege", kind="source")
+    assert "Page 1 of 2" in html and "kind=source" in html and "page=2" in html
+
+
+def test_an_unsearchable_query_gets_a_message_not_an_error(client, analyst):
+    html = page(client, analyst, q="-siege")
+    assert "at least one word or phrase" in html
+
+
+def test_a_bad_date_gets_a_message_not_an_error(client, analyst):
+    html = page(client, analyst, q="siege", date_from="2017-13-45")
+    assert "Enter a valid date." in html
+
+
+def test_dates_in_the_wrong_order_get_a_message(client, analyst):
+    html = page(client, analyst, q="siege", date_from="2017-12-01", date_to="2017-01-01")
+    assert "The start date is after the end date." in html
+
+
+def test_a_workspace_the_user_is_not_in_is_not_a_choice(client, outsider, workspace):
+    html = page(client, outsider, q="siege", workspace=workspace.slug)
+    assert "Select a valid choice" in html and workspace.name not in html
+
+
+def test_nothing_found_says_so(client, analyst, workspace):
+    html = page(client, analyst, q="nightingale")
+    assert "Nothing in your workspaces matches" in html
+
+
+def test_an_outsider_sees_no_counts_of_others_matches(client, outsider, workspace):
+    SourceFactory(workspace=workspace, title="Siege of Daraa", text="The siege lasted a year.")
+    html = page(client, outsider, q="siege")
+    assert 'All <span class="count">0</span>' in html and "Siege of Daraa" not in html
+
+
+def test_the_page_has_no_inline_script_or_style(client, analyst, workspace):
+    SourceFactory(workspace=workspace, text="The siege.")
+    html = page(client, analyst, q="siege")
+    assert (
+        "<script>" not in html
+        and "<style" not in html
+        and " style=" not in html
+        and " on" + "click" not in html
+    )
