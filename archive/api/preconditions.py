@@ -1,0 +1,34 @@
+"""Optimistic concurrency over HTTP: the ETag is the object's version.
+
+A write must send `If-Match` with the ETag it read (or `*` to overwrite
+knowingly); a write from a stale version is refused with 412 and the current
+state, so two analysts never overwrite each other unknowingly.
+"""
+
+from django.db.models import Model
+from rest_framework.request import Request
+
+from archive.api.errors import PreconditionRequired
+from archive.services.editing import StaleVersion
+
+
+def etag(obj: Model) -> str:
+    return f'"{obj.version}"'
+
+
+def expected_version(request: Request, obj: Model) -> int | None:
+    """The version the client edited; None for `If-Match: *`.
+
+    Raises PreconditionRequired without the header and StaleVersion when no
+    tag in it names the object's current version.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    if header == "*":
+        return None
+    # Weak tags compare like strong ones: the version is the whole validator.
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    if str(obj.version) not in tags:
+        raise StaleVersion(obj)
+    return obj.version

@@ -1,0 +1,72 @@
+"""OpenAPI for the generic resource views: which serializer reads the request,
+which answers, and every refusal each method can give."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+_ERRORS = {
+    400: "Invalid input: the body maps each field to its errors.",
+    401: "Not signed in.",
+    403: "Your role in the workspace does not allow this.",
+    404: "No such object, or not in your workspaces.",
+    409: "Other records refer to it, or it conflicts with existing data.",
+    428: "If-Match is missing.",
+}
+_REFUSALS = {
+    "GET": (400, 401, 404),
+    "POST": (400, 401, 403, 404, 409),
+    "PUT": (400, 401, 403, 404, 409, 428),
+    "PATCH": (400, 401, 403, 404, 409, 428),
+    "DELETE": (401, 403, 404, 409, 428),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you edited, e.g. "3"; * to overwrite knowingly.',
+)
+REASON = OpenApiParameter("reason", OpenApiTypes.STR, description="Why (kept in history).")
+
+
+def refusals(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: OpenApiResponse(OpenApiTypes.OBJECT, description=_ERRORS[code]) for code in codes}
+
+
+class ResourceSchema(AutoSchema):
+    def _is_list_view(self, serializer=None) -> bool:
+        lists = getattr(self.view, "lists", None)
+        if lists is None:
+            return super()._is_list_view(serializer)
+        return lists and self.method == "GET"
+
+    def get_request_serializer(self):
+        if not hasattr(self.view, "output_serializer"):
+            return super().get_request_serializer()
+        if self.method == "POST":
+            return getattr(self.view, "create_serializer", None)
+        if self.method in ("PUT", "PATCH"):
+            return getattr(self.view, "update_serializer", None)
+        return None
+
+    def get_response_serializers(self):
+        if not hasattr(self.view, "output_serializer"):
+            return super().get_response_serializers()
+        output = self.view.output_serializer
+        success = {"GET": 200, "POST": 201, "PUT": 200, "PATCH": 200, "DELETE": 204}[self.method]
+        responses = {
+            success: None if self.method == "DELETE" else output,
+            **refusals(*_REFUSALS[self.method]),
+        }
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            responses[412] = OpenApiResponse(output, description="Stale If-Match: the current state.")
+        return responses
+
+    def get_override_parameters(self) -> list:
+        parameters = super().get_override_parameters()
+        if hasattr(self.view, "output_serializer") and self.method in ("PUT", "PATCH", "DELETE"):
+            parameters = [*parameters, IF_MATCH]
+        if self.method == "DELETE":
+            parameters = [*parameters, REASON]
+        return parameters

@@ -1,0 +1,286 @@
+"""Explicit input and output serializers for the REST API.
+
+Outputs are read-only model serializers; inputs are plain serializers that
+validate a request's fields before a service function runs.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from rest_framework import serializers
+
+from archive.anchoring import check_position, check_quote
+from archive.grading import Credibility, Reliability
+from archive.models import (
+    Annotation,
+    Claim,
+    ClaimStatus,
+    Derivation,
+    Evidence,
+    Motivation,
+    Outlet,
+    Passage,
+    Source,
+    Stance,
+    TextDirection,
+    Workspace,
+)
+
+# --- output ------------------------------------------------------------------
+
+
+class WorkspaceOut(serializers.ModelSerializer):
+    role = serializers.CharField(read_only=True, help_text="Your role in this workspace.")
+
+    class Meta:
+        model = Workspace
+        fields = ["slug", "name", "description", "created_at", "role"]
+
+
+def _username_field() -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+
+class VersionedOut(serializers.ModelSerializer):
+    workspace = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        fields = ["id", "workspace", "version", "created_at", "updated_at"]
+
+
+class OutletOut(VersionedOut):
+    class Meta:
+        model = Outlet
+        fields = [
+            *VersionedOut.Meta.fields,
+            *("name", "url", "country", "language", "reliability", "reliability_reason"),
+        ]
+
+
+class SourceOut(VersionedOut):
+    captured_by = _username_field()
+    text_url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = [
+            *VersionedOut.Meta.fields,
+            *("title", "authors", "outlet", "original_url", "published_on", "language", "direction"),
+            *("captured_at", "captured_by", "media_type", "original_sha256", "text_sha256"),
+            *("derived_from", "derivation", "text_url", "file_url"),
+        ]
+
+    def get_text_url(self, source: Source) -> str:
+        return reverse("api:source-text", kwargs={"pk": source.pk})
+
+    def get_file_url(self, source: Source) -> str:
+        return reverse("api:source-original", kwargs={"pk": source.pk})
+
+
+class PassageOut(VersionedOut):
+    created_by = _username_field()
+
+    class Meta:
+        model = Passage
+        fields = [
+            *VersionedOut.Meta.fields,
+            *("source", "start", "end", "exact", "prefix", "suffix", "anchor_status", "created_by"),
+        ]
+
+
+class AnnotationOut(VersionedOut):
+    author = _username_field()
+    passages = serializers.ListField(
+        child=serializers.IntegerField(), source="passage_ids", read_only=True, help_text="Passage ids."
+    )
+
+    class Meta:
+        model = Annotation
+        fields = [
+            *VersionedOut.Meta.fields,
+            *("passages", "body", "motivation", "tags", "author", "review_status"),
+        ]
+
+
+class ClaimOut(VersionedOut):
+    created_by = _username_field()
+
+    class Meta:
+        model = Claim
+        fields = [
+            *VersionedOut.Meta.fields,
+            *("statement", "credibility", "credibility_reason", "status", "tags", "created_by"),
+            "review_status",
+        ]
+
+
+class EvidenceOut(VersionedOut):
+    created_by = _username_field()
+    grade = serializers.CharField(
+        read_only=True, help_text="Outlet reliability and claim credibility, e.g. B2."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = [
+            *VersionedOut.Meta.fields,
+            *("claim", "passage", "stance", "note", "created_by", "review_status", "grade"),
+        ]
+
+
+class HistoryOut(serializers.Serializer):
+    """One history row: who changed the object, when, why, and its state after."""
+
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.ChoiceField(choices=[("+", "created"), ("~", "changed"), ("-", "deleted")])
+    history_user = serializers.CharField(source="history_user.username", allow_null=True, default=None)
+    history_change_reason = serializers.CharField(allow_null=True)
+    state = serializers.SerializerMethodField()
+
+    def get_state(self, row) -> dict:
+        """The tracked fields' values in this version (foreign keys as ids)."""
+        return {
+            field.attname: _plain(getattr(row, field.attname))
+            for field in row.instance_type._meta.concrete_fields
+        }
+
+
+def _plain(value: object) -> object:
+    """A model value as JSON: dates in ISO 8601, files by their stored name."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+# --- input -------------------------------------------------------------------
+
+
+class InWorkspace(serializers.PrimaryKeyRelatedField):
+    """The id of an object in the request's workspace (others do not exist)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(workspace=self.context["workspace"])
+
+
+def _tags_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=100, default=list
+    )
+
+
+def _reason_field() -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True, help_text="Why (kept in history)."
+    )
+
+
+class CreateIn(serializers.Serializer):
+    workspace = serializers.SlugField(help_text="The workspace's slug.")
+
+
+class OutletIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, default="")
+    country = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=35, required=False, allow_blank=True, default="")
+    reliability = serializers.ChoiceField(choices=Reliability.choices, required=False, default=Reliability.F)
+    reliability_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _reason_field()
+
+
+class OutletCreateIn(CreateIn, OutletIn):
+    pass
+
+
+class SourceIn(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    authors = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    outlet = InWorkspace(queryset=Outlet.objects.all(), required=False, allow_null=True, default=None)
+    original_url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    language = serializers.CharField(max_length=35, help_text="BCP 47 tag, e.g. ar or en-GB")
+    direction = serializers.ChoiceField(choices=TextDirection.choices, required=False)
+    derived_from = InWorkspace(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
+    derivation = serializers.ChoiceField(
+        choices=Derivation.choices, required=False, allow_blank=True, default=""
+    )
+    reason = _reason_field()
+
+
+class SourceCreateIn(CreateIn, SourceIn):
+    text = serializers.CharField(trim_whitespace=False, help_text="The plain text; it is also the original.")
+    media_type = serializers.CharField(max_length=100, required=False, default="text/plain")
+
+
+class PassageCreateIn(CreateIn):
+    source = InWorkspace(queryset=Source.objects.all())
+    start = serializers.IntegerField(min_value=0, help_text="Unicode code points.")
+    end = serializers.IntegerField(min_value=1, help_text="Unicode code points, exclusive.")
+    exact = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="The quote the client saw; must match the text."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        source, start, end = attrs["source"], attrs["start"], attrs["end"]
+        try:
+            if "exact" in attrs:
+                check_quote(source.text, start, end, attrs["exact"])
+            else:
+                check_position(source.text, start, end)
+        except DjangoValidationError as error:
+            field = "exact" if error.code == "quote_mismatch" else "end"
+            raise serializers.ValidationError({field: error.messages}) from None
+        return attrs
+
+
+class AnnotationIn(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    motivation = serializers.ChoiceField(
+        choices=Motivation.choices, required=False, default=Motivation.COMMENTING
+    )
+    tags = _tags_field()
+    reason = _reason_field()
+
+
+class AnnotationCreateIn(CreateIn, AnnotationIn):
+    passages = InWorkspace(queryset=Passage.objects.all(), many=True, allow_empty=False)
+
+
+class ClaimIn(serializers.Serializer):
+    statement = serializers.CharField()
+    credibility = serializers.ChoiceField(
+        choices=Credibility.choices, required=False, default=Credibility.CANNOT_BE_JUDGED
+    )
+    tags = _tags_field()
+    reason = _reason_field()
+
+
+class ClaimCreateIn(CreateIn, ClaimIn):
+    pass
+
+
+class ClaimUpdateIn(ClaimIn):
+    credibility_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, default=ClaimStatus.OPEN)
+
+
+class EvidenceIn(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _reason_field()
+
+
+class EvidenceCreateIn(CreateIn, EvidenceIn):
+    claim = InWorkspace(queryset=Claim.objects.all())
+    passage = InWorkspace(queryset=Passage.objects.all())
+
+
+class TokenOut(serializers.Serializer):
+    key = serializers.CharField(allow_null=True, help_text='Send as "Authorization: Token <key>".')
+    created = serializers.DateTimeField(allow_null=True)

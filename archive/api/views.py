@@ -1,0 +1,412 @@
+"""REST API views: thin, generic over a resource's serializers and services.
+
+Each resource is a list view and a detail view that declare their queryset,
+input and output serializers, filters and `permission_rule`; the writes call
+the service functions of archive.services.
+"""
+
+from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import generics, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from archive.api import filters
+from archive.api import serializers as io
+from archive.api.pagination import Cursor
+from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
+from archive.api.preconditions import etag, expected_version
+from archive.api.schema import refusals
+from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
+from archive.permissions import Action, workspaces_for
+from archive.services.claims import add_evidence, create_annotation, create_claim
+from archive.services.editing import StaleVersion, update_object
+from archive.services.outlets import create_outlet
+from archive.services.passages import create_passage
+from archive.services.revisions import delete_at_version
+from archive.services.sources import create_source
+
+ORDERING_FIELDS = ["id", "created_at", "updated_at"]
+
+
+class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
+    """What a resource's list and detail views share."""
+
+    queryset: QuerySet
+    output_serializer: type[serializers.Serializer]
+    detail_route: str
+    ordering_fields = ORDERING_FIELDS
+    ordering = ("id",)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(self.queryset.all())
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return self.output_serializer
+
+    def output(self, data, *, many: bool = False) -> dict | list:
+        self.prepare(list(data) if many else [data])
+        return self.output_serializer(data, many=many, context=self.get_serializer_context()).data
+
+    def prepare(self, objects: list[Model]) -> None:
+        """Load, in bulk, what the output serializer needs beyond the queryset."""
+
+    def validated(self, serializer_class, *, workspace: Workspace, partial: bool = False) -> dict:
+        context = {**self.get_serializer_context(), "workspace": workspace}
+        serializer = serializer_class(data=self.request.data, partial=partial, context=context)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def respond_with(self, obj: Model, *, status: int = 200, headers: dict | None = None) -> Response:
+        obj = self.get_queryset().get(pk=obj.pk)  # with the related rows the output needs
+        return Response(self.output(obj), status=status, headers={"ETag": etag(obj), **(headers or {})})
+
+
+class ResourceList(ResourceView):
+    """GET: the resource's objects in the user's workspaces, filtered and paged."""
+
+    lists = True
+
+    def get(self, request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.output(page, many=True))
+
+
+class CreatableList(ResourceList):
+    """POST: create in the workspace named in the body."""
+
+    create_serializer: type[serializers.Serializer]
+
+    def post(self, request, *args, **kwargs) -> Response:
+        workspace = self.workspace_for_create(request.data)
+        data = self.validated(self.create_serializer, workspace=workspace)
+        del data["workspace"]
+        obj = self.create(workspace=workspace, user=request.user, **data)
+        location = reverse(self.detail_route, kwargs={"pk": obj.pk})
+        # The services return the object with its related rows: no reload needed.
+        return Response(self.output(obj), status=201, headers={"ETag": etag(obj), "Location": location})
+
+    def create(self, *, workspace: Workspace, user, **data) -> Model:
+        raise NotImplementedError
+
+
+class ResourceDetail(ResourceView):
+    """GET one object, with its version as ETag."""
+
+    lists = False
+
+    def get(self, request, *args, **kwargs) -> Response:
+        obj = self.get_object()
+        return Response(self.output(obj), headers={"ETag": etag(obj)})
+
+    def stale(self, current: Model) -> Response:
+        """412 with the current state, so the client can merge and retry."""
+        return self.respond_with(current, status=412)
+
+
+class EditableDetail(ResourceDetail):
+    """PUT / PATCH with If-Match."""
+
+    update_serializer: type[serializers.Serializer]
+
+    def put(self, request, *args, **kwargs) -> Response:
+        return self.update(partial=False)
+
+    def patch(self, request, *args, **kwargs) -> Response:
+        return self.update(partial=True)
+
+    def update(self, *, partial: bool) -> Response:
+        obj = self.get_object()
+        try:
+            version = expected_version(self.request, obj)
+            changes = self.validated(self.update_serializer, workspace=obj.workspace, partial=partial)
+            reason = changes.pop("reason", "")
+            obj = update_object(
+                obj, user=self.request.user, expected_version=version, changes=changes, reason=reason
+            )
+        except StaleVersion as stale:
+            return self.stale(stale.current)
+        return self.respond_with(obj)
+
+
+class DeletableMixin:
+    """DELETE with If-Match; the last state stays in history."""
+
+    def delete(self, request, *args, **kwargs) -> Response:
+        obj = self.get_object()
+        try:
+            delete_at_version(
+                obj,
+                user=request.user,
+                expected_version=expected_version(request, obj),
+                reason=request.query_params.get("reason") or "Deleted through the API.",
+            )
+        except StaleVersion as stale:
+            return self.stale(stale.current)
+        return Response(status=204)
+
+
+class HistoryView(ResourceDetail):
+    """GET an object's history rows, oldest first."""
+
+    permission_rule = Rule()
+    pagination_class = type("HistoryCursor", (Cursor,), {"ordering": "history_id"})
+    filter_backends = []
+    output_serializer = io.HistoryOut
+    lists = True
+
+    def get(self, request, *args, **kwargs) -> Response:
+        rows = self.get_object().history.select_related("history_user")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(io.HistoryOut(page, many=True).data)
+
+
+# --- resources ---------------------------------------------------------------
+
+
+class WorkspaceView(WorkspaceScopedMixin, generics.GenericAPIView):
+    """The workspaces you belong to, with your role in each."""
+
+    permission_rule = Rule()
+    serializer_class = output_serializer = io.WorkspaceOut
+    filter_backends = []
+    pagination_class = type("WorkspaceCursor", (Cursor,), {"ordering": "slug"})
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        role = Membership.objects.filter(workspace=OuterRef("pk"), user=self.request.user).values("role")
+        return workspaces_for(self.request.user).annotate(role=Subquery(role[:1]))
+
+
+class WorkspaceList(WorkspaceView, generics.ListAPIView):
+    lists = True
+
+
+class WorkspaceDetail(WorkspaceView, generics.RetrieveAPIView):
+    lists = False
+
+
+class OutletList(CreatableList):
+    permission_rule = Rule(create=Action.MANAGE, change=Action.MANAGE)
+    queryset = Outlet.objects.select_related("workspace")
+    output_serializer = io.OutletOut
+    create_serializer = io.OutletCreateIn
+    filterset_class = filters.OutletFilter
+    detail_route = "api:outlet-detail"
+
+    def create(self, *, workspace, user, **data) -> Outlet:
+        return create_outlet(workspace=workspace, user=user, **data)
+
+
+class OutletDetail(DeletableMixin, EditableDetail):
+    permission_rule = OutletList.permission_rule
+    queryset = OutletList.queryset
+    output_serializer = io.OutletOut
+    update_serializer = io.OutletIn
+
+
+class SourceList(CreatableList):
+    # Analysts import sources; only admins edit their metadata or delete them.
+    permission_rule = Rule(create=Action.CONTRIBUTE, change=Action.MANAGE)
+    queryset = Source.objects.select_related("workspace", "captured_by")
+    output_serializer = io.SourceOut
+    create_serializer = io.SourceCreateIn
+    filterset_class = filters.SourceFilter
+    detail_route = "api:source-detail"
+
+    def create(self, *, workspace, user, **data) -> Source:
+        return create_source(workspace=workspace, user=user, **data)
+
+
+class SourceDetail(DeletableMixin, EditableDetail):
+    permission_rule = SourceList.permission_rule
+    queryset = SourceList.queryset
+    output_serializer = io.SourceOut
+    update_serializer = io.SourceIn
+
+
+class SourceText(ResourceDetail):
+    """The extracted plain text that passage offsets point into (code points)."""
+
+    permission_rule = Rule()
+    queryset = Source.objects.only("pk", "workspace_id", "text", "version")
+    output_serializer = io.SourceOut
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR, **refusals(401, 404)})
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        source = self.get_object()
+        return HttpResponse(
+            source.text, content_type="text/plain; charset=utf-8", headers={"ETag": etag(source)}
+        )
+
+
+class SourceOriginal(ResourceDetail):
+    """The original file, byte for byte, as archived."""
+
+    permission_rule = Rule()
+    queryset = Source.objects.all()
+    output_serializer = io.SourceOut
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **refusals(401, 404)})
+    def get(self, request, *args, **kwargs) -> FileResponse:
+        source = self.get_object()
+        if not source.original:
+            return HttpResponse(source.text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+        response = FileResponse(
+            source.original.open("rb"),
+            as_attachment=True,
+            filename=f"source-{source.pk}",
+            content_type=source.media_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Digest"] = f"sha-256={source.original_sha256}"
+        return response
+
+
+class PassageList(CreatableList):
+    permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
+    queryset = Passage.objects.select_related("workspace", "created_by")
+    output_serializer = io.PassageOut
+    create_serializer = io.PassageCreateIn
+    filterset_class = filters.PassageFilter
+    detail_route = "api:passage-detail"
+
+    def create(self, *, workspace, user, source, start, end, exact=None) -> Passage:
+        return create_passage(source=source, user=user, start=start, end=end, exact=exact)
+
+
+class PassageDetail(DeletableMixin, ResourceDetail):
+    """Passages are not edited through the API: their selectors follow the text."""
+
+    permission_rule = PassageList.permission_rule
+    queryset = PassageList.queryset
+    output_serializer = io.PassageOut
+
+
+class AnnotationsMixin:
+    def prepare(self, objects: list[Annotation]) -> None:
+        # One query for the passage ids of the whole page: cheaper than
+        # prefetching Passage objects through a related manager per annotation.
+        links = Annotation.passages.through.objects.filter(annotation__in=objects).order_by("passage_id")
+        ids: dict[int, list[int]] = {obj.pk: [] for obj in objects}
+        for annotation_id, passage_id in links.values_list("annotation_id", "passage_id"):
+            ids[annotation_id].append(passage_id)
+        for obj in objects:
+            obj.passage_ids = ids[obj.pk]
+
+
+class AnnotationList(AnnotationsMixin, CreatableList):
+    permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
+    queryset = Annotation.objects.select_related("workspace", "author")
+    output_serializer = io.AnnotationOut
+    create_serializer = io.AnnotationCreateIn
+    filterset_class = filters.AnnotationFilter
+    detail_route = "api:annotation-detail"
+
+    def create(self, *, workspace, user, passages, reason, **data) -> Annotation:
+        return create_annotation(passages=passages, user=user, **data)
+
+
+class AnnotationDetail(AnnotationsMixin, DeletableMixin, EditableDetail):
+    permission_rule = AnnotationList.permission_rule
+    queryset = AnnotationList.queryset
+    output_serializer = io.AnnotationOut
+    update_serializer = io.AnnotationIn
+
+
+class ClaimList(CreatableList):
+    permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
+    queryset = Claim.objects.select_related("workspace", "created_by")
+    output_serializer = io.ClaimOut
+    create_serializer = io.ClaimCreateIn
+    filterset_class = filters.ClaimFilter
+    detail_route = "api:claim-detail"
+
+    def create(self, *, workspace, user, **data) -> Claim:
+        return create_claim(workspace=workspace, user=user, **data)
+
+
+class ClaimDetail(DeletableMixin, EditableDetail):
+    permission_rule = ClaimList.permission_rule
+    queryset = ClaimList.queryset
+    output_serializer = io.ClaimOut
+    update_serializer = io.ClaimUpdateIn
+
+
+class EvidenceList(CreatableList):
+    permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
+    queryset = Evidence.objects.select_related("workspace", "created_by", "claim", "passage__source__outlet")
+    output_serializer = io.EvidenceOut
+    create_serializer = io.EvidenceCreateIn
+    filterset_class = filters.EvidenceFilter
+    detail_route = "api:evidence-detail"
+
+    def create(self, *, workspace, user, reason, **data) -> Evidence:
+        return add_evidence(user=user, **data)
+
+
+class EvidenceDetail(DeletableMixin, EditableDetail):
+    permission_rule = EvidenceList.permission_rule
+    queryset = EvidenceList.queryset
+    output_serializer = io.EvidenceOut
+    update_serializer = io.EvidenceIn
+
+
+class TokenView(APIView):
+    """Your API token: GET shows it (null if none), POST issues a new one in place of
+    the old, DELETE revokes it.
+
+    Admins revoke anyone's token in the Django admin.
+    """
+
+    permission_rule = "login"
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: io.TokenOut, **refusals(401)})
+    def get(self, request) -> Response:
+        token = Token.objects.filter(user=request.user).first()
+        return Response(io.TokenOut(token or {"key": None, "created": None}).data)
+
+    @extend_schema(request=None, responses={201: io.TokenOut, **refusals(401)})
+    def post(self, request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(io.TokenOut(Token.objects.create(user=request.user)).data, status=201)
+
+    @extend_schema(responses={204: None, **refusals(401)})
+    def delete(self, request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=204)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema: public, like any API documentation; it holds no data."""
+
+    permission_rule = "public"
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the pinned drf-spectacular-sidecar assets (no CDN)."""
+
+    permission_rule = "public"
+    template_name = "api/swagger_ui.html"
+
+
+class NotFoundView(APIView):
+    """Any unknown path under /api/: a JSON 404 for every method."""
+
+    permission_rule = "public"
+    permission_classes = []
+    authentication_classes = []
+    schema = None
+
+    def get(self, request, *args, **kwargs) -> Response:
+        raise NotFound()
+
+    post = put = patch = delete = get

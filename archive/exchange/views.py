@@ -1,0 +1,28 @@
+from django.http import HttpRequest, StreamingHttpResponse
+
+from archive.exchange.annotations import csv_lines, jsonld_chunks
+from archive.permissions import Action, workspace_view
+from archive.w3c.mapping import Links
+from archive.w3c.views import ANNO_MEDIA_TYPE
+
+
+def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@workspace_view(Action.VIEW)
+def annotations_jsonld(request: HttpRequest) -> StreamingHttpResponse:
+    """Every annotation and piece of evidence of the workspace, as W3C JSON-LD."""
+    links = Links(request.build_absolute_uri("/").rstrip("/"))
+    chunks = jsonld_chunks(request.workspace, links)
+    return _download(chunks, ANNO_MEDIA_TYPE, f"{request.workspace.slug}-annotations.jsonld")
+
+
+@workspace_view(Action.VIEW)
+def annotations_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The same as a spreadsheet: one row per annotation target or piece of evidence."""
+    links = Links(request.build_absolute_uri("/").rstrip("/"))
+    lines = csv_lines(request.workspace, links)
+    return _download(lines, "text/csv; charset=utf-8", f"{request.workspace.slug}-annotations.csv")

@@ -1,0 +1,323 @@
+"""Our model <-> W3C Web Annotation JSON-LD (https://www.w3.org/TR/annotation-model/).
+
+- A passage is a SpecificResource target on the source's text with both a
+  TextQuoteSelector and a TextPositionSelector (offsets in code points).
+- An annotation's text is a TextualBody; each tag a TextualBody with purpose
+  "tagging"; its motivation is the W3C motivation of the same name.
+- Evidence is an annotation with motivation "assessing" (supports, refutes)
+  or "linking" (gives context), whose bodies name the claim (a SpecificResource
+  with the claim's IRI as source, purpose "linking") and
+  the stance (a TextualBody with purpose "classifying"); its note is a
+  TextualBody with purpose "commenting".
+
+`to_w3c` renders; `read_w3c` parses what a client posts into a `W3CRequest`,
+checked against the source texts, raising ValidationError with the
+offending key. Nothing here writes: archive.services.w3c does.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.urls import Resolver404, resolve
+
+from archive.anchoring import TextSelector, check_position, check_quote, selector_for
+from archive.models import Annotation, Evidence, Motivation, Passage, Source, Stance
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
+# Evidence motivation by stance; and the stances a motivation allows.
+EVIDENCE_MOTIVATION = {
+    Stance.SUPPORTS: Motivation.ASSESSING,
+    Stance.REFUTES: Motivation.ASSESSING,
+    Stance.CONTEXTUALIZES: Motivation.LINKING,
+}
+STANCE_PURPOSE = "classifying"
+TAG_PURPOSE = "tagging"
+NOTE_PURPOSE = "commenting"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute IRIs of our resources, from the site's base URL."""
+
+    base: str  # e.g. "https://warrant.example.org", no trailing slash
+
+    def container(self, source_id: int) -> str:
+        return f"{self.base}/w3c/sources/{source_id}/"
+
+    def annotation(self, annotation_id: int) -> str:
+        return f"{self.base}/w3c/annotations/{annotation_id}/"
+
+    def evidence(self, evidence_id: int) -> str:
+        return f"{self.base}/w3c/evidence/{evidence_id}/"
+
+    def source_text(self, source_id: int) -> str:
+        return f"{self.base}/api/sources/{source_id}/text/"
+
+    def claim(self, claim_id: int) -> str:
+        return f"{self.base}/api/claims/{claim_id}/"
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _target(passage: Passage, links: Links) -> dict:
+    quote = {"type": "TextQuoteSelector", "exact": passage.exact}
+    if passage.prefix:
+        quote["prefix"] = passage.prefix
+    if passage.suffix:
+        quote["suffix"] = passage.suffix
+    return {
+        "type": "SpecificResource",
+        "source": links.source_text(passage.source_id),
+        "selector": [quote, {"type": "TextPositionSelector", "start": passage.start, "end": passage.end}],
+    }
+
+
+def _one_or_list(items: list) -> object:
+    return items[0] if len(items) == 1 else items
+
+
+def _envelope(obj, iri: str, motivation: str, author) -> dict:
+    rendered = {
+        "@context": ANNO_CONTEXT,
+        "id": iri,
+        "type": "Annotation",
+        "motivation": motivation,
+        "created": _timestamp(obj.created_at),
+        "modified": _timestamp(obj.updated_at),
+    }
+    if author is not None:
+        rendered["creator"] = {"type": "Person", "nickname": author.username}
+    return rendered
+
+
+def annotation_to_w3c(annotation: Annotation, links: Links) -> dict:
+    """Expects `passages` prefetched and `author` selected."""
+    bodies = (
+        [{"type": "TextualBody", "value": annotation.body, "format": "text/plain"}] if annotation.body else []
+    )
+    bodies += [{"type": "TextualBody", "value": tag, "purpose": TAG_PURPOSE} for tag in annotation.tags]
+    rendered = _envelope(
+        annotation, links.annotation(annotation.pk), annotation.motivation, annotation.author
+    )
+    if bodies:
+        rendered["body"] = _one_or_list(bodies)
+    rendered["target"] = _one_or_list([_target(passage, links) for passage in annotation.passages.all()])
+    return rendered
+
+
+def evidence_to_w3c(evidence: Evidence, links: Links) -> dict:
+    """Expects `passage` and `created_by` selected."""
+    bodies = [
+        {"type": "SpecificResource", "source": links.claim(evidence.claim_id), "purpose": "linking"},
+        {"type": "TextualBody", "value": evidence.stance, "purpose": STANCE_PURPOSE},
+    ]
+    if evidence.note:
+        bodies.append({"type": "TextualBody", "value": evidence.note, "purpose": NOTE_PURPOSE})
+    motivation = EVIDENCE_MOTIVATION[evidence.stance]
+    rendered = _envelope(evidence, links.evidence(evidence.pk), motivation, evidence.created_by)
+    rendered["body"] = bodies
+    rendered["target"] = _target(evidence.passage, links)
+    return rendered
+
+
+def to_w3c(obj: Annotation | Evidence, links: Links) -> dict:
+    return evidence_to_w3c(obj, links) if isinstance(obj, Evidence) else annotation_to_w3c(obj, links)
+
+
+# --- reading what a client sends ------------------------------------------------
+
+
+@dataclass
+class W3CRequest:
+    """A client's annotation, checked and ready for archive.services.w3c."""
+
+    motivation: str
+    targets: list[tuple[Source, TextSelector]]
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    claim_id: int | None = None  # set: the annotation is evidence for this claim
+    stance: str = ""
+    note: str = ""
+
+    @property
+    def is_evidence(self) -> bool:
+        return self.claim_id is not None
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _route_of(iri: object, name: str) -> int | None:
+    """The id in one of our IRIs for the URL named `name`, else None."""
+    if not isinstance(iri, str):
+        return None
+    try:
+        match = resolve(urlsplit(iri).path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("pk") if match.view_name == name else None
+
+
+def _claim_named(body: object) -> int | None:
+    """The claim a body names: its IRI, as the body or the body's id or source."""
+    if isinstance(body, dict):
+        return _route_of(body.get("source"), "api:claim-detail") or _route_of(
+            body.get("id"), "api:claim-detail"
+        )
+    return _route_of(body, "api:claim-detail")
+
+
+def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3CRequest:
+    """Parse and check a W3C annotation. `source_for(id)` gives a source the
+    client may target (None for any other)."""
+    if not isinstance(data, dict):
+        raise ValidationError({"annotation": "Send one annotation as a JSON object."})
+    if ANNO_CONTEXT not in _as_list(data.get("@context")):
+        raise ValidationError({"@context": f"The @context must include {ANNO_CONTEXT}."})
+    if "Annotation" not in _as_list(data.get("type")):
+        raise ValidationError({"type": 'The type must be "Annotation".'})
+    if "body" in data and "bodyValue" in data:
+        raise ValidationError({"body": "Give body or bodyValue, not both."})
+    request = W3CRequest(motivation="", targets=_read_targets(data.get("target"), source_for))
+    _read_bodies(data, request)
+    request.motivation = _read_motivation(data.get("motivation"), request)
+    if request.is_evidence and len(request.targets) != 1:
+        raise ValidationError({"target": "Evidence cites exactly one passage."})
+    return request
+
+
+def _read_motivation(value: object, request: W3CRequest) -> str:
+    motivations = _as_list(value) if value is not None else []
+    if len(motivations) > 1 or not all(isinstance(item, str) for item in motivations):
+        raise ValidationError({"motivation": "Give one motivation."})
+    motivation = motivations[0].removeprefix("oa:") if motivations else None
+    if request.is_evidence:
+        expected = EVIDENCE_MOTIVATION[request.stance]
+        if motivation not in (None, expected):
+            raise ValidationError({"motivation": f'Evidence that {request.stance} a claim is "{expected}".'})
+        return expected
+    if motivation is None:
+        return Motivation.COMMENTING if request.body else Motivation.HIGHLIGHTING
+    if motivation not in Motivation.values:
+        raise ValidationError({"motivation": f"Unknown motivation {motivation!r}."})
+    return motivation
+
+
+def _read_bodies(data: dict, request: W3CRequest) -> None:
+    if isinstance(data.get("bodyValue"), str):
+        request.body = data["bodyValue"]
+        return
+    if "bodyValue" in data:
+        raise ValidationError({"bodyValue": "bodyValue must be text."})
+    texts = []
+    for body in _as_list(data["body"]) if "body" in data else []:
+        claim_id = _claim_named(body)
+        if claim_id is not None:
+            if request.claim_id is not None:
+                raise ValidationError({"body": "Name one claim."})
+            request.claim_id = claim_id
+        elif isinstance(body, dict) and isinstance(body.get("value"), str):
+            purpose = body.get("purpose")
+            if purpose == TAG_PURPOSE and body["value"].strip():
+                request.tags.append(body["value"])
+            elif purpose == STANCE_PURPOSE and body["value"] in Stance.values:
+                request.stance = body["value"]
+            else:
+                texts.append(body["value"])
+        else:
+            raise ValidationError(
+                {"body": "Bodies are TextualBody objects, or the IRI of a claim of this workspace."}
+            )
+    if len(texts) > 1:
+        raise ValidationError({"body": "Give at most one TextualBody besides tags."})
+    text = texts[0] if texts else ""
+    if request.is_evidence:
+        if not request.stance:
+            raise ValidationError(
+                {"body": 'Evidence needs a stance: a TextualBody with purpose "classifying".'}
+            )
+        if request.tags:
+            raise ValidationError({"body": "Evidence has no tags."})
+        request.note = text
+    else:
+        if request.stance:
+            raise ValidationError({"body": "A stance needs the claim it is about."})
+        request.body = text
+
+
+def _read_targets(
+    value: object, source_for: Callable[[int], Source | None]
+) -> list[tuple[Source, TextSelector]]:
+    if value is None or value == []:
+        raise ValidationError({"target": "An annotation needs a target."})
+    return [_read_target(target, source_for) for target in _as_list(value)]
+
+
+def _read_target(target: object, source_for: Callable[[int], Source | None]) -> tuple[Source, TextSelector]:
+    if not isinstance(target, dict):
+        raise ValidationError(
+            {"target": "Each target is a SpecificResource with selectors on a source's text."}
+        )
+    source_id = _route_of(target.get("source"), "api:source-text") or _route_of(
+        target.get("source"), "api:source-detail"
+    )
+    source = source_for(source_id) if source_id is not None else None
+    if source is None:
+        raise ValidationError({"target": "The target's source must be the text of this container's source."})
+    selectors = [item for item in _as_list(target.get("selector")) if isinstance(item, dict)]
+    position = next((s for s in selectors if s.get("type") == "TextPositionSelector"), None)
+    quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), None)
+    try:
+        return source, _selector(source.text, position, quote)
+    except ValidationError as error:
+        raise ValidationError({"target": error.messages}) from None
+
+
+def _selector(text: str, position: dict | None, quote: dict | None) -> TextSelector:
+    """Our selector for the span the client's selectors name; they must agree with the text."""
+    if quote is not None:
+        for key in ("exact", "prefix", "suffix"):
+            if key in quote and not isinstance(quote[key], str):
+                raise ValidationError(f"The TextQuoteSelector's {key} must be text.")
+        if not quote.get("exact"):
+            raise ValidationError("The TextQuoteSelector needs the exact text.")
+    if position is not None:
+        start, end = position.get("start"), position.get("end")
+        check_position(text, start, end)
+    elif quote is not None:
+        start = _locate(text, quote["exact"], quote.get("prefix", ""), quote.get("suffix", ""))
+        end = start + len(quote["exact"])
+    else:
+        raise ValidationError("A target needs a TextPositionSelector or a TextQuoteSelector.")
+    if quote is not None:
+        check_quote(text, start, end, quote["exact"])
+        # Clients may send more context than we keep; all of it must match the text.
+        if not text[:start].endswith(quote.get("prefix", "")):
+            raise ValidationError("The prefix does not match the text before the selection.")
+        if not text[end:].startswith(quote.get("suffix", "")):
+            raise ValidationError("The suffix does not match the text after the selection.")
+    return selector_for(text, start, end)
+
+
+def _locate(text: str, exact: str, prefix: str, suffix: str) -> int:
+    """Where the quote is, with its context; refuse a quote that is absent or ambiguous."""
+    found = []
+    at = text.find(exact)
+    while at != -1:
+        if text[:at].endswith(prefix) and text[at + len(exact) :].startswith(suffix):
+            found.append(at)
+        at = text.find(exact, at + 1)
+    if not found:
+        raise ValidationError("The quoted text is not in the source.")
+    if len(found) > 1:
+        raise ValidationError(
+            "The quote occurs more than once: add a prefix, suffix or TextPositionSelector."
+        )
+    return found[0]

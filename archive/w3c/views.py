@@ -1,0 +1,284 @@
+"""The W3C Web Annotation Protocol (https://www.w3.org/TR/annotation-protocol/).
+
+Each source's annotations and evidence form an LDP basic container at
+/w3c/sources/<id>/; each has its own IRI (/w3c/annotations/<id>/,
+/w3c/evidence/<id>/) with GET, PUT (If-Match) and DELETE. Authentication
+and permissions are the REST API's (archive.api.permissions).
+"""
+
+import hashlib
+import re
+
+from django.db.models import Max, Model, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
+from archive.api.preconditions import etag, expected_version
+from archive.models import Annotation, Evidence, Source
+from archive.permissions import Action
+from archive.services.editing import StaleVersion
+from archive.services.revisions import delete_at_version
+from archive.services.w3c import create_from_w3c, replace_from_w3c
+from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, read_w3c, to_w3c
+
+ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+PAGE_SIZE = 100
+LDP = "http://www.w3.org/ns/ldp#"
+OA = "http://www.w3.org/ns/oa#"
+PREFER_MINIMAL = f"{LDP}PreferMinimalContainer"
+PREFER_IRIS = f"{OA}PreferContainedIRIs"
+PREFER_DESCRIPTIONS = f"{OA}PreferContainedDescriptions"
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class JSONLDParser(JSONParser):
+    media_type = "application/ld+json"
+
+
+def annotations_of(source_id: int) -> QuerySet:
+    return (
+        Annotation.objects.filter(passages__source_id=source_id)
+        .distinct()
+        .select_related("author")
+        .prefetch_related("passages")
+        .order_by("id")
+    )
+
+
+def evidence_of(source_id: int) -> QuerySet:
+    return (
+        Evidence.objects.filter(passage__source_id=source_id)
+        .select_related("passage", "created_by")
+        .order_by("id")
+    )
+
+
+class W3CView(WorkspaceScopedMixin, APIView):
+    """Content negotiation, headers and links shared by the protocol's resources."""
+
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    parser_classes = [JSONLDParser, JSONParser]
+    link_types: tuple[str, ...]
+
+    def links(self) -> Links:
+        return Links(self.request.build_absolute_uri("/").rstrip("/"))
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(getattr(response, "accepted_renderer", None), JSONLDRenderer):
+            response.content_type = ANNO_MEDIA_TYPE
+        response["Link"] = ", ".join(self.link_types)
+        response["Vary"] = "Accept"
+        return response
+
+
+class Container(W3CView):
+    """A source's annotation container: GET (paged, Prefer), POST."""
+
+    permission_rule = Rule(create=Action.CONTRIBUTE)
+    link_types = (
+        f'<{LDP}BasicContainer>; rel="type"',
+        f'<{LDP}Container>; rel="type"',
+        '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"',
+    )
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Vary"] = "Accept, Prefer"
+        response["Accept-Post"] = ANNO_MEDIA_TYPE
+        return response
+
+    def get_source(self, pk: int) -> Source:
+        source = self.scope(Source.objects.select_related("workspace")).filter(pk=pk).first()
+        if source is None:
+            raise Http404("No such source.")
+        return source
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int) -> Response:
+        source = self.get_source(pk)
+        annotations, evidence = annotations_of(pk), evidence_of(pk)
+        counts = (annotations.count(), evidence.count())
+        state = _container_state(pk, counts)
+        headers = {"ETag": state}
+        if "page" in request.query_params:
+            page = _page_number(request.query_params["page"])
+            iris_only = request.query_params.get("iris") == "1"
+            return Response(self.page(source, page, counts, iris_only=iris_only), headers=headers)
+        preferences = _preferences(request.headers.get("Prefer", ""))
+        if preferences:
+            headers["Preference-Applied"] = "return=representation"
+        return Response(self.container(source, counts, preferences), headers=headers)
+
+    def container(self, source: Source, counts: tuple[int, int], preferences: set[str]) -> dict:
+        links, total = self.links(), sum(counts)
+        iris_only = PREFER_IRIS in preferences and PREFER_DESCRIPTIONS not in preferences
+        rendered = {
+            "@context": [ANNO_CONTEXT, LDP_CONTEXT],
+            "id": links.container(source.pk),
+            "type": ["BasicContainer", "AnnotationCollection"],
+            "label": f"Annotations on {source.title}",
+            "total": total,
+        }
+        if total:
+            last = (total - 1) // PAGE_SIZE
+            if PREFER_MINIMAL in preferences:
+                rendered["first"] = self.page_iri(source.pk, 0, iris_only=iris_only)
+            else:
+                rendered["first"] = self.page(source, 0, counts, iris_only=iris_only, embedded=True)
+            rendered["last"] = self.page_iri(source.pk, last, iris_only=iris_only)
+        return rendered
+
+    def page_iri(self, source_id: int, number: int, *, iris_only: bool) -> str:
+        return f"{self.links().container(source_id)}?{'iris=1&' if iris_only else ''}page={number}"
+
+    def page(
+        self, source: Source, number: int, counts: tuple[int, int], *, iris_only: bool, embedded: bool = False
+    ) -> dict:
+        links, total = self.links(), sum(counts)
+        start = number * PAGE_SIZE
+        items = [
+            (iri_of(obj, links) if iris_only else to_w3c(obj, links))
+            for obj in _slice(source.pk, counts, start, start + PAGE_SIZE, iris_only=iris_only)
+        ]
+        rendered = {} if embedded else {"@context": ANNO_CONTEXT}
+        rendered |= {
+            "id": self.page_iri(source.pk, number, iris_only=iris_only),
+            "type": "AnnotationPage",
+            "startIndex": start,
+            "items": items,
+        }
+        if not embedded:
+            rendered["partOf"] = {"id": links.container(source.pk), "total": total}
+        if start + PAGE_SIZE < total:
+            rendered["next"] = self.page_iri(source.pk, number + 1, iris_only=iris_only)
+        if number > 0:
+            rendered["prev"] = self.page_iri(source.pk, number - 1, iris_only=iris_only)
+        return rendered
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request, pk: int) -> Response:
+        source = self.get_source(pk)
+        self.check_create_allowed(source.workspace)
+        w3c = read_w3c(request.data, source_for=lambda source_id: source if source_id == source.pk else None)
+        obj = create_from_w3c(workspace=source.workspace, user=request.user, request=w3c)
+        obj = _reload(obj)
+        rendered = to_w3c(obj, self.links())
+        return Response(rendered, status=201, headers={"Location": rendered["id"], "ETag": etag(obj)})
+
+
+class AnnotationResource(W3CView):
+    """One annotation (or evidence): GET, PUT with If-Match, DELETE."""
+
+    permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
+    link_types = (f'<{LDP}Resource>; rel="type"',)
+    model: type[Model] = Annotation
+
+    def get_object(self, pk: int) -> Annotation | Evidence:
+        obj = self.scope(_queryset(self.model)).filter(pk=pk).first()
+        if obj is None:
+            raise Http404("No such annotation.")
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int) -> Response:
+        obj = self.get_object(pk)
+        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj)})
+
+    @extend_schema(exclude=True)
+    def put(self, request: Request, pk: int) -> Response:
+        obj = self.get_object(pk)
+        workspace_sources = self.scope(Source.objects.filter(workspace_id=obj.workspace_id))
+        try:
+            version = expected_version(request, obj)
+            w3c = read_w3c(
+                request.data, source_for=lambda source_id: workspace_sources.filter(pk=source_id).first()
+            )
+            obj = replace_from_w3c(obj, user=request.user, expected_version=version, request=w3c)
+        except StaleVersion as stale:
+            current = _reload(stale.current)
+            return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})
+        obj = _reload(obj)
+        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj)})
+
+    @extend_schema(exclude=True)
+    def delete(self, request: Request, pk: int) -> Response:
+        obj = self.get_object(pk)
+        try:
+            delete_at_version(
+                obj,
+                user=request.user,
+                expected_version=expected_version(request, obj),
+                reason="Deleted through the W3C protocol.",
+            )
+        except StaleVersion as stale:
+            current = _reload(stale.current)
+            return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})
+        return Response(status=204)
+
+
+class EvidenceResource(AnnotationResource):
+    model = Evidence
+
+
+def iri_of(obj: Annotation | Evidence, links: Links) -> str:
+    return links.evidence(obj.pk) if isinstance(obj, Evidence) else links.annotation(obj.pk)
+
+
+def _queryset(model: type[Model]) -> QuerySet:
+    if model is Evidence:
+        return Evidence.objects.select_related("passage", "created_by", "workspace")
+    return Annotation.objects.select_related("author", "workspace").prefetch_related("passages")
+
+
+def _reload(obj: Annotation | Evidence) -> Annotation | Evidence:
+    return _queryset(type(obj)).get(pk=obj.pk)
+
+
+def _slice(source_id: int, counts: tuple[int, int], start: int, end: int, *, iris_only: bool) -> list:
+    """Items [start, end) of the container: its annotations, then its evidence."""
+    annotations, evidence = annotations_of(source_id), evidence_of(source_id)
+    if iris_only:
+        annotations = annotations.select_related(None).prefetch_related(None).only("pk")
+        evidence = evidence.select_related(None).only("pk")
+    items = list(annotations[start:end]) if start < counts[0] else []
+    if end > counts[0]:
+        items += list(evidence[max(0, start - counts[0]) : end - counts[0]])
+    return items
+
+
+def _container_state(source_id: int, counts: tuple[int, int]) -> str:
+    """An ETag that changes whenever an item is added, changed or removed."""
+    latest = (
+        Annotation.objects.filter(passages__source_id=source_id).aggregate(m=Max("updated_at"))["m"],
+        Evidence.objects.filter(passage__source_id=source_id).aggregate(m=Max("updated_at"))["m"],
+    )
+    return f'W/"{hashlib.sha256(repr((counts, latest)).encode()).hexdigest()[:32]}"'
+
+
+_INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"')
+
+
+def _preferences(prefer: str) -> set[str]:
+    """The IRIs a `Prefer: return=representation; include="..."` header asks for."""
+    if "return=representation" not in prefer:
+        return set()
+    return {iri for match in _INCLUDE.findall(prefer) for iri in match.split()}
+
+
+def _page_number(value: str) -> int:
+    if not value.isdigit():
+        raise ValidationError({"page": ["A page number: 0, 1, 2, ..."]})
+    return int(value)

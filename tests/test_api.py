@@ -1,0 +1,449 @@
+"""The REST API: authentication, the workspace permission layer per role,
+validation, filters, cursor pages, ETag / If-Match and history."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from archive.models import Annotation, Passage
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def passage(source, analyst):
+    return PassageFactory(source=source, created_by=analyst)
+
+
+@pytest.fixture
+def annotation(workspace, passage, analyst):
+    return AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
+
+
+def new_annotation(workspace, passage, **fields) -> dict:
+    return {"workspace": workspace.slug, "passages": [passage.pk], "body": "Check the figure.", **fields}
+
+
+# --- authentication -----------------------------------------------------------
+
+
+def test_anonymous_request_gets_401_naming_the_token_scheme(annotation):
+    response = APIClient().get(f"/api/annotations/{annotation.pk}/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_token_authenticates(analyst, annotation):
+    token = Token.objects.create(user=analyst)
+    response = APIClient().get(f"/api/annotations/{annotation.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+
+
+def test_revoked_token_is_refused(analyst, annotation):
+    token = Token.objects.create(user=analyst)
+    client_for(analyst).delete("/api/token/")
+    response = APIClient().get(f"/api/annotations/{annotation.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+
+
+def test_issuing_a_token_replaces_the_old_one(analyst):
+    client = client_for(analyst)
+    first = client.post("/api/token/").json()["key"]
+    second = client.post("/api/token/").json()["key"]
+    assert first != second
+    assert list(Token.objects.filter(user=analyst).values_list("key", flat=True)) == [second]
+
+
+def test_session_write_without_csrf_token_is_refused(workspace, analyst, passage):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    response = client.post("/api/annotations/", new_annotation(workspace, passage), format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not Annotation.objects.exists()
+
+
+def test_session_write_with_csrf_token_succeeds(workspace, analyst, passage):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    client.get("/accounts/login/")  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/api/annotations/", new_annotation(workspace, passage), format="json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 201
+
+
+# --- permissions per role -------------------------------------------------------
+
+
+def test_outsider_gets_404_for_an_object_in_the_workspace(outsider, annotation):
+    assert client_for(outsider).get(f"/api/annotations/{annotation.pk}/").status_code == 404
+
+
+def test_outsider_gets_404_creating_in_the_workspace(outsider, workspace, passage):
+    response = client_for(outsider).post(
+        "/api/annotations/", new_annotation(workspace, passage), format="json"
+    )
+    assert response.status_code == 404
+    assert not Annotation.objects.exists()
+
+
+def test_outsider_lists_nothing_of_the_workspace(outsider, annotation):
+    assert client_for(outsider).get("/api/annotations/").json()["results"] == []
+
+
+def test_reviewer_cannot_create_annotations(reviewer, workspace, passage):
+    response = client_for(reviewer).post(
+        "/api/annotations/", new_annotation(workspace, passage), format="json"
+    )
+    assert response.status_code == 403
+    assert not Annotation.objects.exists()
+
+
+def test_analyst_creates_an_annotation_attributed_in_history(analyst, workspace, passage):
+    response = client_for(analyst).post(
+        "/api/annotations/", new_annotation(workspace, passage, tags=["figures"]), format="json"
+    )
+    assert response.status_code == 201
+    created = Annotation.objects.get(pk=response.json()["id"])
+    assert response["Location"] == f"/api/annotations/{created.pk}/"
+    assert response["ETag"] == f'"{created.version}"'
+    assert created.tags == ["figures"]
+    assert created.history.first().history_user == analyst
+
+
+def test_analyst_cannot_edit_another_analysts_annotation(workspace, annotation):
+    other = UserFactory(username="other-analyst")
+    workspace.memberships.create(user=other, role="analyst")
+    response = client_for(other).patch(
+        f"/api/annotations/{annotation.pk}/", {"body": "mine now"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 403
+
+
+def test_workspace_admin_edits_anyones_annotation(ws_admin, annotation):
+    response = client_for(ws_admin).patch(
+        f"/api/annotations/{annotation.pk}/", {"body": "Corrected."}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 200
+    assert response.json()["body"] == "Corrected."
+
+
+def test_analyst_cannot_create_outlets(analyst, workspace):
+    response = client_for(analyst).post(
+        "/api/outlets/", {"workspace": workspace.slug, "name": "X"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_workspace_admin_creates_an_outlet(ws_admin, workspace):
+    response = client_for(ws_admin).post(
+        "/api/outlets/",
+        {"workspace": workspace.slug, "name": "Enab Baladi", "reliability": "B"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["reliability"] == "B"
+
+
+def test_workspace_list_shows_the_users_role(reviewer, workspace):
+    response = client_for(reviewer).get("/api/workspaces/")
+    assert response.json()["results"] == [
+        {
+            "slug": workspace.slug,
+            "name": workspace.name,
+            "description": "",
+            "created_at": response.json()["results"][0]["created_at"],
+            "role": "reviewer",
+        }
+    ]
+
+
+# --- validation -----------------------------------------------------------------
+
+
+def test_malformed_json_is_a_400(analyst):
+    response = client_for(analyst).post("/api/annotations/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_wrong_types_get_field_errors(analyst, workspace):
+    response = client_for(analyst).post(
+        "/api/annotations/",
+        {"workspace": workspace.slug, "passages": "one", "motivation": "shouting", "tags": [""]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"passages", "motivation", "tags"}
+
+
+def test_passage_past_the_end_of_the_text_gets_a_field_error(analyst, workspace, source):
+    response = client_for(analyst).post(
+        "/api/passages/",
+        {"workspace": workspace.slug, "source": source.pk, "start": 5, "end": len(source.text) + 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "past the end" in response.json()["end"][0]
+    assert not Passage.objects.exists()
+
+
+def test_passage_quote_must_match_the_text(analyst, workspace, source):
+    response = client_for(analyst).post(
+        "/api/passages/",
+        {"workspace": workspace.slug, "source": source.pk, "start": 0, "end": 7, "exact": "Nothing"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "exact" in response.json()
+
+
+def test_passage_offsets_are_code_points(analyst, workspace):
+    source = SourceFactory(workspace=workspace, text="قصف 🚀 درعا")
+    response = client_for(analyst).post(
+        "/api/passages/",
+        {"workspace": workspace.slug, "source": source.pk, "start": 6, "end": 10, "exact": "درعا"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["exact"] == "درعا"
+
+
+def test_a_passage_of_another_workspace_does_not_exist_here(analyst, workspace, outsider):
+    foreign = PassageFactory()
+    response = client_for(analyst).post(
+        "/api/annotations/", new_annotation(workspace, foreign), format="json"
+    )
+    assert response.status_code == 400
+    assert "passages" in response.json()
+
+
+def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):
+    response = client_for(ws_admin).delete(f"/api/sources/{source.pk}/", HTTP_IF_MATCH=f'"{source.version}"')
+    assert response.status_code == 409
+    assert source.__class__.objects.filter(pk=source.pk).exists()
+
+
+# --- optimistic concurrency -------------------------------------------------------
+
+
+def test_get_exposes_the_version_as_etag(analyst, annotation):
+    response = client_for(analyst).get(f"/api/annotations/{annotation.pk}/")
+    assert response["ETag"] == '"1"'
+    assert response.json()["version"] == 1
+
+
+def test_write_without_if_match_is_a_428(analyst, annotation):
+    response = client_for(analyst).patch(f"/api/annotations/{annotation.pk}/", {"body": "x"}, format="json")
+    assert response.status_code == 428
+    annotation.refresh_from_db()
+    assert annotation.version == 1
+
+
+def test_write_with_a_stale_if_match_is_a_412_with_the_current_state(analyst, annotation):
+    client = client_for(analyst)
+    client.patch(f"/api/annotations/{annotation.pk}/", {"body": "first"}, format="json", HTTP_IF_MATCH='"1"')
+    response = client.patch(
+        f"/api/annotations/{annotation.pk}/", {"body": "second"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 412
+    assert response.json()["body"] == "first"
+    assert response["ETag"] == '"2"'
+
+
+def test_write_with_the_current_if_match_bumps_the_version(analyst, annotation):
+    response = client_for(analyst).put(
+        f"/api/annotations/{annotation.pk}/",
+        {"body": "Rewritten.", "motivation": "questioning", "tags": ["t"], "reason": "typo"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200
+    assert response["ETag"] == '"2"'
+    assert annotation.history.first().history_change_reason == "typo"
+
+
+def test_delete_with_a_stale_if_match_is_a_412(analyst, annotation):
+    response = client_for(analyst).delete(f"/api/annotations/{annotation.pk}/", HTTP_IF_MATCH='"7"')
+    assert response.status_code == 412
+    assert Annotation.objects.filter(pk=annotation.pk).exists()
+
+
+def test_delete_keeps_who_and_why_in_history(analyst, annotation):
+    response = client_for(analyst).delete(
+        f"/api/annotations/{annotation.pk}/?reason=duplicate", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 204
+    last = Annotation.history.filter(id=annotation.pk).first()
+    assert (last.history_type, last.history_user, last.history_change_reason) == ("-", analyst, "duplicate")
+
+
+# --- reading: filters, ordering, pages, history, text ------------------------------
+
+
+def ids(response) -> list[int]:
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_annotations_filter_by_tag(analyst, workspace, passage):
+    tagged = AnnotationFactory(workspace=workspace, passages=[passage], tags=["airstrikes", "daraa"])
+    AnnotationFactory(workspace=workspace, passages=[passage], tags=["airstrikes-2"])
+    assert ids(client_for(analyst).get("/api/annotations/?tag=airstrikes")) == [tagged.pk]
+
+
+def test_annotations_filter_by_source_author_and_status(analyst, workspace, passage, annotation):
+    other_source_passage = PassageFactory(source=SourceFactory(workspace=workspace))
+    AnnotationFactory(workspace=workspace, passages=[other_source_passage], review_status="approved")
+    query = f"source={passage.source_id}&author=analyst&status=draft&workspace={workspace.slug}"
+    assert ids(client_for(analyst).get(f"/api/annotations/?{query}")) == [annotation.pk]
+
+
+def test_modified_since_filter(analyst, annotation):
+    future = "2999-01-01T00:00:00Z"
+    assert ids(client_for(analyst).get(f"/api/annotations/?modified_since={future}")) == []
+
+
+def test_invalid_filter_value_is_a_400(analyst):
+    response = client_for(analyst).get("/api/annotations/?modified_since=yesterday")
+    assert response.status_code == 400
+    assert "modified_since" in response.json()
+
+
+def test_ordering_by_newest_first(analyst, workspace):
+    claims = [ClaimFactory(workspace=workspace) for _ in range(3)]
+    response = client_for(analyst).get("/api/claims/?ordering=-id")
+    assert ids(response) == [claim.pk for claim in reversed(claims)]
+
+
+def test_cursor_pages_walk_every_object_once(analyst, workspace):
+    outlets = [OutletFactory(workspace=workspace) for _ in range(5)]
+    client, url, seen = client_for(analyst), "/api/outlets/?page_size=2&ordering=id", []
+    while url:
+        page = client.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert seen == [outlet.pk for outlet in outlets]
+
+
+def test_list_query_count_does_not_grow_with_page_size(analyst, workspace, passage):
+    client = client_for(analyst)
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/annotations/").status_code == 200
+        return len(captured)
+
+    AnnotationFactory.create_batch(2, workspace=workspace, passages=[passage])
+    few = queries_for_list()
+    AnnotationFactory.create_batch(30, workspace=workspace, passages=[passage])
+    assert queries_for_list() == few
+
+
+def test_history_lists_every_version_with_user_and_reason(analyst, annotation):
+    client = client_for(analyst)
+    client.patch(
+        f"/api/annotations/{annotation.pk}/",
+        {"body": "Edited.", "reason": "clarity"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    rows = client.get(f"/api/annotations/{annotation.pk}/history/").json()["results"]
+    assert [row["history_type"] for row in rows][-1] == "~"
+    assert rows[-1]["history_user"] == "analyst"
+    assert rows[-1]["history_change_reason"] == "clarity"
+    assert rows[-1]["state"]["body"] == "Edited."
+
+
+def test_source_text_is_plain_utf8(analyst, source):
+    response = client_for(analyst).get(f"/api/sources/{source.pk}/text/")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode("utf-8") == source.text
+
+
+def test_source_original_downloads_the_archived_bytes(analyst, workspace):
+    from archive.services.sources import create_source
+
+    original = "Bytes as archived\r\n".encode("utf-16")
+    source = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="T",
+        text="Bytes as archived",
+        language="en",
+        original=original,
+    )
+    response = client_for(analyst).get(f"/api/sources/{source.pk}/original/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == original
+
+
+def test_evidence_shows_its_admiralty_grade(analyst, workspace, passage):
+    claim = ClaimFactory(workspace=workspace, credibility=2)
+    response = client_for(analyst).post(
+        "/api/evidence/",
+        {"workspace": workspace.slug, "claim": claim.pk, "passage": passage.pk, "stance": "supports"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert (
+        response.json()["grade"] == f"{passage.source.outlet.reliability if passage.source.outlet else 'F'}2"
+    )
+
+
+def test_api_errors_are_json(analyst):
+    response = client_for(analyst).get("/api/annotations/999999/")
+    assert response.status_code == 404
+    assert json.loads(response.content) == {"detail": response.json()["detail"]}
+
+
+# --- schema and docs ------------------------------------------------------------
+
+
+def test_openapi_schema_is_served(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/annotations/{id}/" in schema["paths"]
+
+
+def test_docs_use_the_vendored_swagger_ui_and_no_cdn(client):
+    page = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    script = client.get("/api/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_an_id_filter_beyond_64_bits_is_a_400(analyst):
+    response = client_for(analyst).get(f"/api/passages/?source={2**70}")
+    assert response.status_code == 400
+    assert "source" in response.json()
+
+
+def test_an_id_beyond_64_bits_in_the_path_is_a_404(analyst):
+    assert client_for(analyst).get(f"/api/annotations/{2**70}/").status_code == 404
+    assert client_for(analyst).get(f"/w3c/annotations/{2**70}/").status_code == 404
+
+
+def test_modified_since_accepts_any_iso_offset(analyst, annotation):
+    response = client_for(analyst).get("/api/annotations/?modified_since=2000-01-01T00:00:00-23:12")
+    assert ids(response) == [annotation.pk]

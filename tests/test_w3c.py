@@ -1,0 +1,502 @@
+"""The W3C Web Annotation Protocol container and our model <-> W3C mapping."""
+
+import csv
+import io
+import json
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from archive.models import Annotation, Evidence, Passage
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.w3c_schemas import model_violations, must_violations, sample, w3c_tests_dir
+
+ANNO = "http://www.w3.org/ns/anno.jsonld"
+ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO}"'
+PREFER = 'return=representation;include="{}"'
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def passage(source, analyst):
+    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
+
+
+@pytest.fixture
+def annotation(workspace, passage, analyst):
+    return AnnotationFactory(
+        workspace=workspace, passages=[passage], author=analyst, tags=["figures"], motivation="questioning"
+    )
+
+
+@pytest.fixture
+def evidence(workspace, passage, analyst):
+    claim = ClaimFactory(workspace=workspace)
+    return EvidenceFactory(
+        claim=claim, passage=passage, created_by=analyst, stance="refutes", note="Contradicts."
+    )
+
+
+def container(source) -> str:
+    return f"http://testserver/w3c/sources/{source.pk}/"
+
+
+def text_iri(source) -> str:
+    return f"http://testserver/api/sources/{source.pk}/text/"
+
+
+def posted(source, **fields) -> dict:
+    """A W3C client's annotation on "Al-Rashideen" in the factories' sample text."""
+    start = source.text.index("Al-Rashideen")
+    return {
+        "@context": ANNO,
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": {"type": "TextualBody", "value": "Which district?"},
+        "target": {
+            "source": text_iri(source),
+            "selector": [
+                {"type": "TextPositionSelector", "start": start, "end": start + 12},
+                {"type": "TextQuoteSelector", "exact": "Al-Rashideen"},
+            ],
+        },
+        **fields,
+    }
+
+
+def post(client, source, body, **headers):
+    return client.post(
+        f"/w3c/sources/{source.pk}/", json.dumps(body), content_type="application/ld+json", **headers
+    )
+
+
+# --- container ----------------------------------------------------------------
+
+
+def test_container_answers_in_json_ld_with_the_annotation_profile(analyst, source, annotation):
+    response = client_for(analyst).get(f"/w3c/sources/{source.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == ANNO_MEDIA_TYPE
+
+
+def test_container_declares_ldp_basic_container_and_its_constraints(analyst, source):
+    link = client_for(analyst).get(f"/w3c/sources/{source.pk}/")["Link"]
+    assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in link
+    assert 'rel="http://www.w3.org/ns/ldp#constrainedBy"' in link
+
+
+def test_container_headers_allow_vary_etag_and_accept_post(analyst, source):
+    response = client_for(analyst).get(f"/w3c/sources/{source.pk}/")
+    assert {"GET", "POST", "HEAD", "OPTIONS"} <= {m.strip() for m in response["Allow"].split(",")}
+    assert response["Vary"] == "Accept, Prefer"
+    assert response["Accept-Post"] == ANNO_MEDIA_TYPE
+    assert response["ETag"]
+
+
+def test_container_etag_changes_when_an_annotation_changes(analyst, source, annotation):
+    client = client_for(analyst)
+    before = client.get(f"/w3c/sources/{source.pk}/")["ETag"]
+    annotation.body = "changed"
+    annotation.save()
+    assert client.get(f"/w3c/sources/{source.pk}/")["ETag"] != before
+
+
+def test_container_embeds_full_descriptions_by_default(analyst, source, annotation, evidence):
+    body = client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()
+    assert body["type"] == ["BasicContainer", "AnnotationCollection"]
+    assert body["total"] == 2
+    assert [item["id"] for item in body["first"]["items"]] == [
+        f"http://testserver/w3c/annotations/{annotation.pk}/",
+        f"http://testserver/w3c/evidence/{evidence.pk}/",
+    ]
+
+
+def test_prefer_minimal_container_leaves_out_the_annotations(analyst, source, annotation):
+    response = client_for(analyst).get(
+        f"/w3c/sources/{source.pk}/",
+        HTTP_PREFER=PREFER.format("http://www.w3.org/ns/ldp#PreferMinimalContainer"),
+    )
+    assert response.json()["first"] == f"{container(source)}?page=0"
+    assert response["Preference-Applied"] == "return=representation"
+
+
+def test_prefer_contained_iris_lists_only_iris(analyst, source, annotation):
+    response = client_for(analyst).get(
+        f"/w3c/sources/{source.pk}/", HTTP_PREFER=PREFER.format("http://www.w3.org/ns/oa#PreferContainedIRIs")
+    )
+    assert response.json()["first"]["items"] == [f"http://testserver/w3c/annotations/{annotation.pk}/"]
+    assert response.json()["last"] == f"{container(source)}?iris=1&page=0"
+
+
+def test_prefer_contained_descriptions_embeds_annotations(analyst, source, annotation):
+    response = client_for(analyst).get(
+        f"/w3c/sources/{source.pk}/",
+        HTTP_PREFER=PREFER.format("http://www.w3.org/ns/oa#PreferContainedDescriptions"),
+    )
+    assert response.json()["first"]["items"][0]["type"] == "Annotation"
+
+
+def test_annotation_pages_link_forward_and_back(analyst, workspace, source, passage, monkeypatch):
+    monkeypatch.setattr("archive.w3c.views.PAGE_SIZE", 2)
+    AnnotationFactory.create_batch(5, workspace=workspace, passages=[passage])
+    page = client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=1").json()
+    assert page["type"] == "AnnotationPage"
+    assert (page["startIndex"], len(page["items"])) == (2, 2)
+    assert page["partOf"] == {"id": container(source), "total": 5}
+    assert (page["prev"], page["next"]) == (f"{container(source)}?page=0", f"{container(source)}?page=2")
+
+
+def test_page_number_must_be_a_number(analyst, source):
+    assert client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=last").status_code == 400
+
+
+def test_turtle_only_clients_get_406(analyst, source):
+    assert client_for(analyst).get(f"/w3c/sources/{source.pk}/", HTTP_ACCEPT="text/turtle").status_code == 406
+
+
+# --- creating -----------------------------------------------------------------
+
+
+def test_post_creates_an_annotation_with_location_and_etag(analyst, source):
+    response = post(client_for(analyst), source, posted(source))
+    assert response.status_code == 201
+    created = Annotation.objects.get()
+    assert response["Location"] == f"http://testserver/w3c/annotations/{created.pk}/"
+    assert response["ETag"] == '"1"'
+    assert response["Content-Type"] == ANNO_MEDIA_TYPE
+    assert created.history.first().history_user == analyst
+
+
+def test_post_with_only_a_quote_selector_finds_the_position(analyst, source):
+    body = posted(source)
+    body["target"]["selector"] = {"type": "TextQuoteSelector", "exact": "Al-Rashideen", "suffix": " area"}
+    assert post(client_for(analyst), source, body).status_code == 201
+    assert Passage.objects.get().start == source.text.index("Al-Rashideen")
+
+
+def test_post_with_only_a_position_selector_fills_in_the_quote(analyst, source):
+    body = posted(source)
+    body["target"]["selector"] = {"type": "TextPositionSelector", "start": 0, "end": 7}
+    assert post(client_for(analyst), source, body).status_code == 201
+    assert Passage.objects.get().exact == "Russian"
+
+
+def test_post_with_selectors_that_disagree_is_a_400_and_writes_nothing(analyst, source):
+    body = posted(source)
+    body["target"]["selector"][1]["exact"] = "Damascus"
+    response = post(client_for(analyst), source, body)
+    assert response.status_code == 400
+    assert "target" in response.json()
+    assert not Passage.objects.exists()
+
+
+def test_post_with_an_ambiguous_quote_is_a_400(analyst, source):
+    body = posted(source)
+    body["target"]["selector"] = {"type": "TextQuoteSelector", "exact": "a"}
+    assert "more than once" in post(client_for(analyst), source, body).json()["target"][0]
+
+
+def test_post_targeting_another_source_is_a_400(analyst, workspace, source):
+    other = PassageFactory(source__workspace=workspace).source
+    body = posted(source)
+    body["target"]["source"] = text_iri(other)
+    assert post(client_for(analyst), source, body).status_code == 400
+
+
+def test_post_without_the_annotation_context_is_a_400(analyst, source):
+    response = post(client_for(analyst), source, posted(source, **{"@context": "http://schema.org/"}))
+    assert "@context" in response.json()
+
+
+def test_post_naming_a_claim_and_stance_creates_evidence(analyst, workspace, source):
+    claim = ClaimFactory(workspace=workspace)
+    body = posted(
+        source,
+        motivation="assessing",
+        body=[
+            {"id": f"http://testserver/api/claims/{claim.pk}/", "purpose": "linking"},
+            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
+        ],
+    )
+    response = post(client_for(analyst), source, body)
+    assert response.status_code == 201
+    assert Evidence.objects.get().stance == "supports"
+    assert response["Location"].startswith("http://testserver/w3c/evidence/")
+
+
+def test_reviewer_cannot_post(reviewer, source):
+    assert post(client_for(reviewer), source, posted(source)).status_code == 403
+
+
+def test_outsider_gets_404(outsider, source):
+    assert post(client_for(outsider), source, posted(source)).status_code == 404
+    assert client_for(outsider).get(f"/w3c/sources/{source.pk}/").status_code == 404
+
+
+def test_anonymous_gets_401(source):
+    assert APIClient().get(f"/w3c/sources/{source.pk}/").status_code == 401
+
+
+# --- one annotation ---------------------------------------------------------------
+
+
+def test_annotation_headers(analyst, annotation):
+    response = client_for(analyst).get(f"/w3c/annotations/{annotation.pk}/")
+    assert response["Content-Type"] == ANNO_MEDIA_TYPE
+    assert response["Link"] == '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+    assert {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"} <= {m.strip() for m in response["Allow"].split(",")}
+    assert response["Vary"] == "Accept"
+    assert response["ETag"] == '"1"'
+
+
+def test_put_with_if_match_replaces_the_annotation(analyst, source, annotation):
+    body = posted(source, motivation="describing")
+    response = client_for(analyst).put(
+        f"/w3c/annotations/{annotation.pk}/",
+        json.dumps(body),
+        content_type="application/ld+json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200
+    annotation.refresh_from_db()
+    assert (annotation.motivation, annotation.body, annotation.tags) == ("describing", "Which district?", [])
+    assert [p.exact for p in annotation.passages.all()] == ["Al-Rashideen"]
+
+
+def test_put_with_a_stale_if_match_is_a_412_with_the_current_annotation(analyst, source, annotation):
+    response = client_for(analyst).put(
+        f"/w3c/annotations/{annotation.pk}/",
+        json.dumps(posted(source)),
+        content_type="application/ld+json",
+        HTTP_IF_MATCH='"0"',
+    )
+    assert response.status_code == 412
+    assert response.json()["motivation"] == "questioning"
+    assert not Passage.objects.filter(exact="Al-Rashideen").exists()
+
+
+def test_put_without_if_match_is_a_428(analyst, source, annotation):
+    response = client_for(analyst).put(
+        f"/w3c/annotations/{annotation.pk}/", json.dumps(posted(source)), content_type="application/ld+json"
+    )
+    assert response.status_code == 428
+
+
+def test_put_cannot_turn_an_annotation_into_evidence(analyst, workspace, source, annotation):
+    claim = ClaimFactory(workspace=workspace)
+    body = posted(
+        source,
+        motivation="assessing",
+        body=[
+            f"http://testserver/api/claims/{claim.pk}/",
+            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
+        ],
+    )
+    response = client_for(analyst).put(
+        f"/w3c/annotations/{annotation.pk}/",
+        json.dumps(body),
+        content_type="application/ld+json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400
+
+
+def test_delete_removes_the_annotation(analyst, annotation):
+    response = client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 204
+    assert not Annotation.objects.exists()
+
+
+def test_evidence_has_its_own_iri(analyst, evidence):
+    body = client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
+    assert body["motivation"] == "assessing"
+    assert {"type": "TextualBody", "value": "refutes", "purpose": "classifying"} in body["body"]
+
+
+# --- the mapping against the W3C model ---------------------------------------------
+
+
+def test_emitted_annotation_meets_the_w3c_model(analyst, annotation):
+    emitted = client_for(analyst).get(f"/w3c/annotations/{annotation.pk}/").json()
+    assert model_violations(emitted) == []
+
+
+def test_emitted_evidence_meets_the_w3c_model(analyst, evidence):
+    emitted = client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
+    assert model_violations(emitted) == []
+
+
+def test_every_annotation_in_a_container_meets_the_w3c_model(analyst, workspace, source, passage, evidence):
+    second = PassageFactory(source=source, start=0, length=7)
+    AnnotationFactory(workspace=workspace, passages=[passage, second], body="", motivation="highlighting")
+    AnnotationFactory(workspace=workspace, passages=[second], tags=["a", "b"])
+    items = client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()["first"]["items"]
+    assert len(items) == 3
+    assert [model_violations(item) for item in items] == [[], [], []]
+
+
+def test_the_schema_check_accepts_a_w3c_sample():
+    assert must_violations(sample("correct", "anno1.json")) == []
+
+
+def test_the_schema_check_rejects_every_readable_incorrect_w3c_sample():
+    passing = []
+    for path in sorted((w3c_tests_dir() / "samples" / "incorrect").iterdir()):
+        try:
+            annotation = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            continue  # some incorrect samples are not even JSON
+        if not must_violations(annotation):
+            passing.append(path.name)
+    assert passing == []
+
+
+def essence(annotation: dict) -> dict:
+    """What a W3C annotation says, whichever equivalent form it takes."""
+
+    def listed(value):
+        return value if isinstance(value, list) else [value]
+
+    bodies = [{"type": "TextualBody", "value": annotation["bodyValue"]}] if "bodyValue" in annotation else []
+    bodies += listed(annotation.get("body", []))
+    normalized = sorted(
+        json.dumps(
+            {"id": body}
+            if isinstance(body, str)
+            else {k: v for k, v in body.items() if k not in ("format", "type")},
+            sort_keys=True,
+        )
+        for body in bodies
+    )
+    targets = []
+    for target in listed(annotation["target"]):
+        selectors = {s["type"]: s for s in listed(target["selector"])}
+        quote = selectors.get("TextQuoteSelector", {}).get("exact")
+        position = selectors.get("TextPositionSelector", {})
+        targets.append((target["source"], quote or None, position.get("start")))
+    return {"motivation": annotation.get("motivation"), "bodies": normalized, "targets": sorted(targets)}
+
+
+ROUND_TRIPS = {
+    "comment": {},
+    "bodyValue": {"body": None, "bodyValue": "Plain text body."},
+    "tags": {
+        "body": [
+            {"type": "TextualBody", "value": "Note."},
+            {"type": "TextualBody", "value": "daraa", "purpose": "tagging"},
+        ]
+    },
+    "highlight without body": {"body": None, "motivation": "highlighting"},
+}
+
+
+@pytest.mark.parametrize("case", ROUND_TRIPS)
+def test_what_a_client_posts_comes_back_equivalent(analyst, source, case):
+    body = {k: v for k, v in posted(source, **ROUND_TRIPS[case]).items() if v is not None}
+    created = post(client_for(analyst), source, body).json()
+    read_back = client_for(analyst).get(created["id"]).json()
+    assert essence(read_back) == essence(body)
+    assert model_violations(read_back) == []
+
+
+def test_evidence_round_trips(analyst, workspace, source):
+    claim = ClaimFactory(workspace=workspace)
+    body = posted(
+        source,
+        motivation="linking",
+        body=[
+            {
+                "type": "SpecificResource",
+                "source": f"http://testserver/api/claims/{claim.pk}/",
+                "purpose": "linking",
+            },
+            {"type": "TextualBody", "value": "contextualizes", "purpose": "classifying"},
+            {"type": "TextualBody", "value": "Background on the siege.", "purpose": "commenting"},
+        ],
+    )
+    created = post(client_for(analyst), source, body).json()
+    assert essence(client_for(analyst).get(created["id"]).json()) == essence(body)
+
+
+def test_shared_w3c_material_is_present_in_ci():
+    if os.environ.get("CI") == "true":
+        assert w3c_tests_dir().exists()
+    else:
+        assert w3c_tests_dir().name == "web-annotation-tests"
+
+
+# --- whole-workspace exports ---------------------------------------------------------
+
+
+def test_jsonld_export_is_a_collection_of_valid_annotations(client, analyst, workspace, annotation, evidence):
+    client.force_login(analyst)
+    response = client.get(f"/exports/w/{workspace.slug}/annotations.jsonld")
+    assert response["Content-Type"] == ANNO_MEDIA_TYPE
+    collection = json.loads(b"".join(response.streaming_content))
+    items = collection["first"]["items"]
+    assert [item["id"].split("/")[-3] for item in items] == ["annotations", "evidence"]
+    assert [model_violations(item) for item in items] == [[], []]
+
+
+def test_csv_export_has_a_row_per_target(client, analyst, workspace, source, annotation, evidence):
+    annotation.passages.add(PassageFactory(source=source, start=0, length=7))
+    client.force_login(analyst)
+    response = client.get(f"/exports/w/{workspace.slug}/annotations.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["kind"], row["exact"]) for row in rows] == [
+        ("annotation", source.text[8:18]),
+        ("annotation", "Russian"),
+        ("evidence", source.text[8:18]),
+    ]
+    assert rows[2]["stance"] == "refutes"
+
+
+def test_csv_export_defuses_spreadsheet_formulas(client, analyst, workspace, passage):
+    AnnotationFactory(workspace=workspace, passages=[passage], body='=HYPERLINK("http://evil")')
+    client.force_login(analyst)
+    content = b"".join(client.get(f"/exports/w/{workspace.slug}/annotations.csv").streaming_content).decode()
+    assert "'=HYPERLINK" in content
+
+
+def test_export_command_writes_jsonld(analyst, workspace, annotation, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "annotations.jsonld"
+    call_command(
+        "export_annotations",
+        "--workspace",
+        workspace.slug,
+        "--base-url",
+        "https://warrant.example",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    items = json.loads(out.read_text())["first"]["items"]
+    assert items[0]["id"] == f"https://warrant.example/w3c/annotations/{annotation.pk}/"
+
+
+def test_w3c_session_post_without_csrf_token_is_refused(analyst, source):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    response = post(client, source, posted(source))
+    assert response.status_code == 403
+    assert not Annotation.objects.exists()
+
+
+def test_post_may_give_more_context_than_the_server_keeps(analyst, source):
+    body = posted(source)
+    start = source.text.index("Al-Rashideen")
+    body["target"]["selector"][1]["prefix"] = source.text[:start]  # longer than 32 code points
+    assert post(client_for(analyst), source, body).status_code == 201
+
+
+def test_post_with_a_prefix_that_does_not_match_is_a_400(analyst, source):
+    body = posted(source)
+    body["target"]["selector"][1]["prefix"] = "Nowhere in the text "
+    assert "prefix" in post(client_for(analyst), source, body).json()["target"][0]
