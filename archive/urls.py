@@ -1,11 +1,105 @@
 from django.urls import path
 
-from archive.views import sources, workspaces
+from archive.views import (
+    annotations,
+    asof,
+    audit,
+    claims,
+    imports,
+    outlets,
+    provenance,
+    review,
+    search,
+    sources,
+    workspaces,
+)
 
 app_name = "archive"
 
 urlpatterns = [
     path("", workspaces.home, name="home"),
+    # Search across the archive (issue 8).
+    path("search/", search.search_page, name="search"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/sources/<int:source_id>/", sources.source_detail, name="source"),
+    # Reading page (issue 4): highlight a selection, annotate it or cite it as evidence.
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/annotations/",
+        annotations.annotation_create,
+        name="annotation_create",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/evidence/", annotations.evidence_create, name="evidence_create"
+    ),
+    path("w/<slug:slug>/annotations/<int:annotation_id>/", annotations.annotation_change, name="annotation"),
+    path("w/<slug:slug>/evidence/<int:evidence_id>/", annotations.evidence_change, name="evidence"),
+    path("w/<slug:slug>/claims/", claims.claim_list, name="claims"),
+    path("w/<slug:slug>/claims/new/", claims.claim_create, name="claim_create"),
+    path("w/<slug:slug>/claims/search/", claims.claim_search, name="claim_search"),
+    path("w/<slug:slug>/claims/<int:claim_id>/", claims.claim_detail, name="claim"),
+    path("w/<slug:slug>/claims/<int:claim_id>/edit/", claims.claim_edit, name="claim_edit"),
+    # Sources with provenance (issue 5): import and capture, derivations, grades, PROV export.
+    path("w/<slug:slug>/import/", imports.import_source, name="import"),
+    path("w/<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/provenance/",
+        provenance.source_provenance,
+        name="source_provenance",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/original/", provenance.source_original, name="source_original"
+    ),
+    path("w/<slug:slug>/sources/<int:source_id>/capture.warc.gz", provenance.source_warc, name="source_warc"),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/derivation/",
+        provenance.source_derivation,
+        name="source_derivation",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/provenance.prov.json",
+        provenance.source_prov,
+        {"fmt": "json"},
+        name="source_prov_json",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/provenance.provn",
+        provenance.source_prov,
+        {"fmt": "provn"},
+        name="source_prov_n",
+    ),
+    path(
+        "w/<slug:slug>/claims/<int:claim_id>/evidence-trail.prov.json",
+        provenance.claim_prov,
+        {"fmt": "json"},
+        name="claim_prov_json",
+    ),
+    path(
+        "w/<slug:slug>/claims/<int:claim_id>/evidence-trail.provn",
+        provenance.claim_prov,
+        {"fmt": "provn"},
+        name="claim_prov_n",
+    ),
+    path("w/<slug:slug>/outlets/", outlets.outlet_list, name="outlets"),
+    path("w/<slug:slug>/outlets/<int:outlet_id>/grade/", outlets.outlet_grade, name="outlet_grade"),
+    # Reviewer audit (issue 6): activity feed and exports, object history and revert,
+    # review workflow, time travel, the history chain's status.
+    path("w/<slug:slug>/activity/", audit.activity, name="activity"),
+    path("w/<slug:slug>/activity.csv", audit.activity_csv, name="activity_csv"),
+    path("w/<slug:slug>/activity.json", audit.activity_json, name="activity_json"),
+    path("w/<slug:slug>/history/<slug:model>/<int:object_id>/", audit.object_history, name="object_history"),
+    path("w/<slug:slug>/history/<slug:model>/<int:object_id>/revert/", audit.revert, name="revert"),
+    path("w/<slug:slug>/audit/", audit.audit_status, name="audit_status"),
+    path("w/<slug:slug>/review/", review.review_queue, name="review_queue"),
+    path(
+        "w/<slug:slug>/review/<slug:model>/<int:object_id>/submit/",
+        review.submit_for_review,
+        name="submit_for_review",
+    ),
+    path(
+        "w/<slug:slug>/review/<slug:model>/<int:object_id>/decide/",
+        review.review_decision,
+        name="review_decision",
+    ),
+    path("w/<slug:slug>/sources/<int:source_id>/as-of/", asof.source_as_of_view, name="source_as_of"),
+    path("w/<slug:slug>/claims/<int:claim_id>/as-of/", asof.claim_as_of_view, name="claim_as_of"),
 ]

@@ -10,5 +10,8 @@ urlpatterns = [
     # session auth hash); the session that changed it stays logged in.
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("api/", include("archive.api.urls")),
+    path("w3c/", include("archive.w3c.urls")),
+    path("exports/", include("archive.exchange.urls")),
     path("", include("archive.urls")),
 ]

@@ -2,10 +2,13 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from archive.anchoring import selector_for
 from archive.models import (
     Annotation,
+    Capture,
+    CaptureMethod,
     Claim,
     Evidence,
     Membership,
@@ -16,6 +19,7 @@ from archive.models import (
     Stance,
     Workspace,
 )
+from archive.storage import store_original
 from archive.text import sha256_hex
 
 PASSWORD = "correct horse battery staple"
@@ -71,6 +75,45 @@ class SourceFactory(factory.django.DjangoModelFactory):
     text = SAMPLE_TEXT
     language = "en"
     original_sha256 = factory.LazyAttribute(lambda source: sha256_hex(source.text))
+
+    class Params:
+        # The text (UTF-8) stored as the original, as create_source does.
+        with_original = factory.Trait(
+            original=factory.LazyAttribute(lambda source: store_original(source.text.encode("utf-8"))[0])
+        )
+
+
+class CaptureFactory(factory.django.DjangoModelFactory):
+    """How a source came in: a file by default, a web capture with `web=True`."""
+
+    class Meta:
+        model = Capture
+        exclude = ["stored_warc"]
+
+    source = factory.SubFactory(SourceFactory)
+    workspace = factory.SelfAttribute("source.workspace")
+    method = CaptureMethod.FILE
+    filename = "report.txt"
+    extraction = "text as is (utf-8)"
+    stored_warc = None
+
+    class Params:
+        web = factory.Trait(
+            method=CaptureMethod.URL,
+            filename="",
+            extraction="trafilatura, main content (utf-8)",
+            requested_url="https://news.example/story",
+            final_url="https://news.example/2017/07/story",
+            redirects=[[301, "https://news.example/story"]],
+            http_status=200,
+            http_headers=[["Content-Type", "text/html; charset=utf-8"]],
+            fetched_at=factory.LazyFunction(timezone.now),
+            stored_warc=factory.LazyFunction(
+                lambda: store_original(b"WARC/1.0\r\nWARC-Type: response\r\n\r\n")
+            ),
+            warc=factory.LazyAttribute(lambda capture: capture.stored_warc[0]),
+            warc_sha256=factory.LazyAttribute(lambda capture: capture.stored_warc[1]),
+        )
 
 
 class PassageFactory(factory.django.DjangoModelFactory):

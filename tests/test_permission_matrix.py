@@ -15,6 +15,7 @@ Adding a URL: name its kwargs after the world's objects (`slug`, `source_id`,
 `kwargs=` in its Rule; then declare who may do what with `members(...)`.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.factories import CaptureFactory, SourceFactory
 from tests.world import World, build_world
 
 OK, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = "ok", "login", 401, 403, 404
@@ -55,7 +57,14 @@ PUBLIC = {role: OK for role in ROLES}
 class Rule:
     methods: dict[str, dict[str, object]]
     kwargs: Callable[["World"], dict] | None = None
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[["World"], dict] = field(default_factory=dict)
+    json: bool = False  # send `data` as a JSON body (API endpoints)
+    headers: dict = field(default_factory=dict)
+
+
+def _claim_history(world: "World") -> dict:
+    """URL kwargs naming the world's claim by model and id (history, revert, review)."""
+    return {"slug": world.workspace.slug, "model": "claim", "object_id": world.claim.pk}
 
 
 RULES: dict[str, Rule] = {
@@ -64,9 +73,224 @@ RULES: dict[str, Rule] = {
     "password_change": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "password_change_done": Rule({"GET": SIGNED_IN}),
     "archive:home": Rule({"GET": SIGNED_IN}),
+    "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),
+    # Sources with provenance (issue 5).
+    "archive:import": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
+    "archive:import_confirm": Rule({"POST": CONTRIBUTORS}),
+    "archive:source_provenance": Rule({"GET": EVERY_MEMBER}),
+    "archive:source_original": Rule(
+        {"GET": EVERY_MEMBER},
+        kwargs=lambda world: {
+            "slug": world.workspace.slug,
+            "source_id": SourceFactory(workspace=world.workspace, with_original=True).pk,
+        },
+    ),
+    "archive:source_warc": Rule(
+        {"GET": EVERY_MEMBER},
+        kwargs=lambda world: {
+            "slug": world.workspace.slug,
+            "source_id": CaptureFactory(source=world.source, web=True).source_id,
+        },
+    ),
+    "archive:source_derivation": Rule({"GET": ADMINS, "POST": ADMINS}),
+    "archive:source_prov_json": Rule({"GET": EVERY_MEMBER}),
+    "archive:source_prov_n": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_prov_json": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_prov_n": Rule({"GET": EVERY_MEMBER}),
+    "archive:outlets": Rule({"GET": EVERY_MEMBER}),
+    "archive:outlet_grade": Rule({"GET": ADMINS, "POST": ADMINS}),
+    # Reviewer audit (issue 6): every member reads history; reviewers export, revert, decide.
+    "archive:activity": Rule({"GET": EVERY_MEMBER}),
+    "archive:activity_csv": Rule({"GET": REVIEWERS}),
+    "archive:activity_json": Rule({"GET": REVIEWERS}),
+    "archive:audit_status": Rule({"GET": REVIEWERS}),
+    "archive:object_history": Rule({"GET": EVERY_MEMBER}, kwargs=lambda world: _claim_history(world)),
+    "archive:revert": Rule(
+        {"POST": REVIEWERS},
+        kwargs=lambda world: _claim_history(world),
+        data=lambda world: {
+            "history_id": world.claim.history.last().history_id,
+            "latest_history_id": world.claim.history.first().history_id,
+            "reason": "checking the matrix",
+        },
+    ),
+    "archive:review_queue": Rule({"GET": REVIEWERS}),
+    "archive:submit_for_review": Rule(
+        {"POST": CONTRIBUTORS},
+        kwargs=lambda world: _claim_history(world),
+        data=lambda world: {"version": world.claim.version},
+    ),
+    "archive:review_decision": Rule(
+        {"POST": REVIEWERS},
+        kwargs=lambda world: _claim_history(world),
+        data=lambda world: {"version": world.claim.version, "decision": "approve"},
+    ),
+    "archive:source_as_of": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_as_of": Rule({"GET": EVERY_MEMBER}),
+    # Reading page and claims (issue 4). The world's annotation, claim and evidence are the analyst's.
+    "archive:annotation_create": Rule(
+        {"POST": CONTRIBUTORS},
+        data=lambda world: {"target": _w3c_target(world, 20, 30), "body": "x"},
+        json=True,
+    ),
+    "archive:evidence_create": Rule(
+        {"POST": CONTRIBUTORS},
+        data=lambda world: {
+            "target": _w3c_target(world, 20, 30),
+            "claim": world.claim.pk,
+            "stance": "refutes",
+        },
+        json=True,
+    ),
+    "archive:annotation": Rule(
+        {"PATCH": CONTRIBUTORS, "DELETE": CONTRIBUTORS},
+        data=lambda world: {"version": world.annotation.version, "body": "edited"},
+        json=True,
+    ),
+    "archive:evidence": Rule(
+        {"PATCH": CONTRIBUTORS, "DELETE": CONTRIBUTORS},
+        data=lambda world: {"version": world.evidence.version, "note": "edited"},
+        json=True,
+    ),
+    "archive:claims": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_create": Rule(
+        {"POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
+    ),
+    "archive:claim_search": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_edit": Rule(
+        {"POST": CONTRIBUTORS},
+        data=lambda world: {
+            "version": world.claim.version,
+            "statement": "Edited statement",
+            "credibility": "2",
+            "status": "open",
+        },
+    ),
 }
+
+
+def _w3c_target(world: "World", start: int, end: int) -> dict:
+    """A W3C target for [start, end) of the world's source, as the reading page sends it."""
+    exact = world.source.text[start:end]
+    return {
+        "selector": [
+            {"type": "TextPositionSelector", "start": start, "end": end},
+            {"type": "TextQuoteSelector", "exact": exact},
+        ]
+    }
+
+
+# --- The REST API (archive/api) and the W3C protocol (archive/w3c) -------------
+# Anonymous requests get 401; lists are scoped (outsiders see an empty list);
+# writes send JSON, and If-Match: * so that an allowed write really happens.
+API_SIGNED_IN = {role: OK for role in ROLES} | {"anonymous": UNAUTHORIZED}
+API_MEMBERS = members("analyst", "reviewer", "admin", anonymous=UNAUTHORIZED)
+API_CONTRIBUTORS = members("analyst", "admin", anonymous=UNAUTHORIZED)
+API_ADMINS = members("admin", anonymous=UNAUTHORIZED)
+ANY_VERSION = {"HTTP_IF_MATCH": "*"}
+
+
+def pk_of(name: str) -> Callable[[World], dict]:
+    return lambda world: {"pk": getattr(world, name).pk}
+
+
+def api_resource(
+    name: str, create: dict, change: dict, data: Callable[[World], dict], edits: bool = True
+) -> dict:
+    """Rules for one REST resource: its list, detail and history URLs."""
+    detail = {"GET": API_MEMBERS, "DELETE": change} | ({"PUT": change, "PATCH": change} if edits else {})
+    return {
+        f"api:{name}-list": Rule({"GET": API_SIGNED_IN, "POST": create}, data=data, json=True),
+        f"api:{name}-detail": Rule(detail, kwargs=pk_of(name), data=data, json=True, headers=ANY_VERSION),
+        f"api:{name}-history": Rule({"GET": API_MEMBERS}, kwargs=pk_of(name)),
+    }
+
+
+def w3c_body(world: World) -> dict:
+    source = world.source
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "bodyValue": "Matrix note",
+        "target": {
+            "source": f"http://testserver/api/sources/{source.pk}/text/",
+            "selector": {"type": "TextPositionSelector", "start": 0, "end": 7},
+        },
+    }
+
+
+RULES.update(
+    {
+        "api:workspace-list": Rule({"GET": API_SIGNED_IN}),
+        "api:workspace-detail": Rule({"GET": API_MEMBERS}),
+        **api_resource(
+            "outlet", API_ADMINS, API_ADMINS, lambda w: {"workspace": w.workspace.slug, "name": "New outlet"}
+        ),
+        **api_resource(
+            "source",
+            API_CONTRIBUTORS,
+            API_ADMINS,
+            lambda w: {"workspace": w.workspace.slug, "title": "T", "text": "Text.", "language": "en"},
+        ),
+        "api:source-text": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
+        "api:source-original": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
+        **api_resource(
+            "passage",
+            API_CONTRIBUTORS,
+            API_CONTRIBUTORS,
+            lambda w: {"workspace": w.workspace.slug, "source": w.source.pk, "start": 0, "end": 3},
+            edits=False,
+        ),
+        **api_resource(
+            "annotation",
+            API_CONTRIBUTORS,
+            API_CONTRIBUTORS,
+            lambda w: {"workspace": w.workspace.slug, "passages": [w.passage.pk], "body": "Matrix"},
+        ),
+        **api_resource(
+            "claim",
+            API_CONTRIBUTORS,
+            API_CONTRIBUTORS,
+            lambda w: {"workspace": w.workspace.slug, "statement": "S"},
+        ),
+        **api_resource(
+            "evidence",
+            API_CONTRIBUTORS,
+            API_CONTRIBUTORS,
+            lambda w: {
+                "workspace": w.workspace.slug,
+                "claim": w.claim.pk,
+                "passage": w.passage.pk,
+                "stance": "refutes",
+            },
+        ),
+        "api:token": Rule({"GET": API_SIGNED_IN, "POST": API_SIGNED_IN, "DELETE": API_SIGNED_IN}),
+        "api:schema": Rule({"GET": PUBLIC}),
+        "api:docs": Rule({"GET": PUBLIC}),
+        "api:unknown": Rule(
+            {"GET": {role: NOT_FOUND for role in ROLES}, "POST": {role: NOT_FOUND for role in ROLES}},
+            kwargs=lambda world: {"rest": "no/such/thing/"},
+        ),
+        "exchange:annotations-jsonld": Rule({"GET": EVERY_MEMBER}),
+        "exchange:annotations-csv": Rule({"GET": EVERY_MEMBER}),
+        "w3c:container": Rule(
+            {"GET": API_MEMBERS, "POST": API_CONTRIBUTORS}, kwargs=pk_of("source"), data=w3c_body, json=True
+        ),
+        "w3c:annotation": Rule(
+            {"GET": API_MEMBERS, "PUT": API_CONTRIBUTORS, "DELETE": API_CONTRIBUTORS},
+            kwargs=pk_of("annotation"),
+            data=w3c_body,
+            json=True,
+            headers=ANY_VERSION,
+        ),
+        "w3c:evidence": Rule(
+            {"GET": API_MEMBERS, "DELETE": API_CONTRIBUTORS}, kwargs=pk_of("evidence"), headers=ANY_VERSION
+        ),
+    }
+)
 
 
 # --- Walking the URL resolver ------------------------------------------------
@@ -144,7 +368,7 @@ def database_fingerprint() -> tuple:
     return (*counts, get_user_model().objects.count())
 
 
-def request_as(user, method: str, url: str, data: dict):
+def request_as(user, method: str, url: str, data, content_type: str = "application/octet-stream", **headers):
     """Make one request as `user` in a savepoint that is always rolled back."""
     client = Client()
     outcome = {}
@@ -154,7 +378,9 @@ def request_as(user, method: str, url: str, data: dict):
                 client.force_login(user)
             before = database_fingerprint()
             outcome["response"] = (
-                client.generic(method, url, data=data) if method != "GET" else client.get(url)
+                client.generic(method, url, data=data, content_type=content_type, **headers)
+                if method != "GET"
+                else client.get(url, **headers)
             )
             outcome["changed"] = database_fingerprint() != before
             raise _Rollback
@@ -192,9 +418,13 @@ def test_app_url_access_per_role(name, method):
     route = next(route for route in APP_ROUTES if route.name == name)
     kwargs = rule.kwargs(world) if rule.kwargs else {key: world.kwarg(key) for key in route.kwargs}
     url = reverse(name, kwargs=kwargs)
+    data = rule.data(world) if callable(rule.data) else rule.data
+    body, content_type = (json.dumps(data), "application/json") if rule.json else (encode(data, method), None)
     failures = []
     for role, expected in rule.methods[method].items():
-        response, changed = request_as(world.users[role], method, url, encode(rule.data, method))
+        response, changed = request_as(
+            world.users[role], method, url, body, content_type or "application/octet-stream", **rule.headers
+        )
         got = classify(response, reverse("login"))
         if got != expected:
             failures.append(f"{role}: expected {expected}, got {got} ({response.status_code})")

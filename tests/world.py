@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
 
 from archive.models import Role
 from tests.factories import (
@@ -65,6 +66,7 @@ def build_world(payload: str = "") -> World:
     users["outsider"] = MembershipFactory(role=Role.ADMIN, user=UserFactory(username="outsider")).user
     analyst = users["analyst"]
     _login_trail()
+    Token.objects.create(user=analyst)  # for the admin's API token pages
     outlet = OutletFactory(workspace=workspace, name=f"Baladi News{mark}", reliability_reason=payload)
     source = SourceFactory(
         workspace=workspace,

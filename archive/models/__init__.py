@@ -2,25 +2,38 @@
 keeps its full history (see archive.history)."""
 
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
+from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
+from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
+from archive.models.search import SearchDocument, SearchKind, SearchTerm
 from archive.models.source import Derivation, Source, TextDirection
 from archive.models.workspace import Membership, Role, Workspace
 
 __all__ = [
     "AnchorStatus",
     "Annotation",
+    "Capture",
+    "CaptureMethod",
     "Claim",
     "ClaimStatus",
     "Derivation",
     "Evidence",
+    "FixityCheck",
+    "FixityStatus",
+    "HistoryAction",
+    "HistoryChain",
+    "HistoryEntry",
     "Membership",
     "Motivation",
     "Outlet",
     "Passage",
     "ReviewStatus",
     "Role",
+    "SearchDocument",
+    "SearchKind",
+    "SearchTerm",
     "Source",
     "Stance",
     "TextDirection",

@@ -9,7 +9,9 @@ from django.utils import timezone
 from archive.anchoring import TextSelector, selector_for
 from archive.history import recorded_as
 from archive.models import AnchorStatus, Passage, Source
+from archive.models.audit import HistoryAction
 from archive.reanchoring import reanchor
+from archive.search import index_objects
 from archive.services.editing import update_object
 from archive.text import normalize_text
 
@@ -67,7 +69,8 @@ def correct_source_text(
             changed.append(passage)
     passage_reason = f"re-anchored after text correction: {reason}"
     _update_rows(changed)
-    with recorded_as(user=user, reason=passage_reason):
+    index_objects(objects=changed)  # the raw UPDATE sends no signals
+    with recorded_as(user=user, reason=passage_reason, action=HistoryAction.REANCHORED):
         Passage.history.bulk_history_create(
             changed,
             update=True,
