@@ -40,7 +40,7 @@ class Snippet:
     def html(self) -> SafeString:
         marked = "".join(f"<mark>{escape(text)}</mark>" if hit else escape(text) for text, hit in self.parts)
         html = ("…" if self.truncated_before else "") + marked + ("…" if self.truncated_after else "")
-        return mark_safe(html)  # noqa: S308  (every part is escaped above)
+        return mark_safe(html)  # noqa: S308  (every part is escaped above)  # nosec B308, B703
 
     @property
     def has_match(self) -> bool:

@@ -92,7 +92,7 @@ def count_by_kind(match: Match, documents: QuerySet[SearchDocument]) -> dict[str
     """How many of `documents` match, per kind."""
     where, where_params = where_sql(documents)
     sql = (
-        f"SELECT {DOC}.kind, COUNT(*) FROM {match.tables} "  # noqa: S608  (our own SQL; values are parameters)
+        f"SELECT {DOC}.kind, COUNT(*) FROM {match.tables} "  # noqa: S608  (our own SQL; values are parameters)  # nosec B608
         f"WHERE {match.condition} AND {where} GROUP BY {DOC}.kind"
     )
     with connection.cursor() as cursor:
@@ -116,7 +116,7 @@ def ranked(
         # left to itself the planner may walk the primary key backwards and
         # test each document for "the newest N".
         sql = (
-            f"WITH matching AS MATERIALIZED (SELECT {DOC}.id {matching}) "  # noqa: S608
+            f"WITH matching AS MATERIALIZED (SELECT {DOC}.id {matching}) "  # noqa: S608  # nosec B608
             f"SELECT {DOC}.object_id, {match.score} AS score FROM {DOC} "
             f"WHERE {DOC}.id IN (SELECT id FROM matching ORDER BY id DESC LIMIT %s) {order}"
         )

@@ -108,7 +108,7 @@ class PostgresBackend(Backend):
         scope, scope_params = workspaces.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT word FROM {TERMS} WHERE workspace_id IN ({scope}) "  # noqa: S608  (values are parameters)
+                f"SELECT word FROM {TERMS} WHERE workspace_id IN ({scope}) "  # noqa: S608  (values are parameters)  # nosec B608
                 "AND (word = %s OR word %% %s) "
                 "ORDER BY word = %s DESC, similarity(word, %s) DESC, word LIMIT 1",
                 [*scope_params, word, word, word, word],
