@@ -63,6 +63,11 @@ class SourceAdmin(TrackedAdmin):
     readonly_fields = ["version", "original", "original_sha256", "text_sha256", "created_at", "updated_at"]
     autocomplete_fields = ["outlet", "derived_from"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A stored text is corrected only through services.texts.correct_source_text,
+        # which re-anchors the passages that point into it.
+        return [*self.readonly_fields, "text"] if obj is not None else self.readonly_fields
+
 
 @admin.register(Passage)
 class PassageAdmin(TrackedAdmin):
