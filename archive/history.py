@@ -33,11 +33,12 @@ Never write history rows any other way (raw SQL, QuerySet.update on history
 tables, `update_change_reason`): `verify_history` reports them as tampering.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.db.models import Model
 from django.dispatch import receiver
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
@@ -87,24 +88,54 @@ def _history_user(instance, request=None, **kwargs):
 
 
 class LedgerHistoryManager(HistoryManager):
-    """simple_history's manager, whose bulk path also chains rows into the ledger."""
+    """simple_history's manager, whose bulk path also chains rows into the ledger.
 
-    def bulk_history_create(self, objs, *args, default_change_reason="", **kwargs):
+    `m2m` (field name -> the through rows just inserted for `objs`) adds the
+    many-to-many history rows, which simple_history's bulk path leaves out.
+    """
+
+    def bulk_history_create(
+        self, objs, *args, default_change_reason="", m2m: dict[str, Sequence[Model]] | None = None, **kwargs
+    ):
         objs = list(objs)
         attribution = _current.get()
         if not default_change_reason and attribution is not None:
             default_change_reason = attribution.reason
         rows = super().bulk_history_create(objs, *args, default_change_reason=default_change_reason, **kwargs)
         if rows:
+            for name, through_rows in (m2m or {}).items():
+                self._bulk_m2m_history(rows, name, through_rows)
             from archive.audit.ledger import chain_rows
 
             chain_rows(rows, instances=objs)
         return rows
 
+    def _bulk_m2m_history(self, rows: list[Model], name: str, through_rows: Sequence[Model]) -> None:
+        field = self.model.instance_type._meta.get_field(name)
+        history_model = _TrackedHistory.by_model[self.model.instance_type].m2m_models[field]
+        row_of = {row.id: row for row in rows}  # a history row's `id` is its object's
+        owner = f"{field.m2m_field_name()}_id"
+        columns = [column.attname for column in field.remote_field.through._meta.concrete_fields]
+        history_model.objects.bulk_create(
+            history_model(history=row_of[getattr(row, owner)], **{c: getattr(row, c) for c in columns})
+            for row in through_rows
+        )
+
+
+class _TrackedHistory(HistoricalRecords):
+    """simple_history's HistoricalRecords, remembered per model (the bulk path needs its m2m models)."""
+
+    by_model: dict[type, "_TrackedHistory"] = {}
+
+    def finalize(self, sender, **kwargs) -> None:
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            self.by_model[sender] = self
+
 
 def tracked_history(**options) -> HistoricalRecords:
     """The HistoricalRecords every Warrant model uses."""
-    return HistoricalRecords(get_user=_history_user, history_manager=LedgerHistoryManager, **options)
+    return _TrackedHistory(get_user=_history_user, history_manager=LedgerHistoryManager, **options)
 
 
 @receiver(pre_create_historical_record)

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from archive.history import current_attribution
 from archive.models.audit import GENESIS_HASH, HistoryAction
+from archive.unit_of_work import defer
 
 ENTRY_FIELDS = (
     "workspace_id",
@@ -193,6 +194,10 @@ class _Pending:
         return workspace_id
 
 
+def _action_of(row: dict) -> str:
+    return ACTION_OF_HISTORY_TYPE[row["history_type"]]
+
+
 def _object_repr(instance: Model) -> str:
     try:
         text = str(instance)
@@ -201,25 +206,52 @@ def _object_repr(instance: Model) -> str:
     return text[:OBJECT_REPR_LENGTH]
 
 
+@dataclass(frozen=True)
+class _Written:
+    """A history row just written, waiting to enter the ledger."""
+
+    label: str
+    history_id: int
+    action: str | None
+    object_repr: str
+
+
 def chain_rows(history_rows: Sequence[Model], *, instances: Sequence[Model]) -> None:
-    """Append these just-written history rows (of `instances`) to their workspaces' chains."""
-    ledger = live_ledger()
+    """Append these just-written history rows (of `instances`) to their workspaces' chains.
+
+    Inside a unit of work (archive.unit_of_work) they are appended at its end,
+    so the chain's lock is held only from there to COMMIT; otherwise now. Who,
+    why and what kind of change are taken now, while the writer's
+    `recorded_as` block is still open.
+    """
     attribution = current_attribution()
     action = attribution.action if attribution is not None else None
-    ids_by_label: dict[str, list[int]] = defaultdict(list)
-    for history_row in history_rows:
-        ids_by_label[_label_of(type(history_row))].append(history_row.pk)
-    serialized = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
-    pending = []
     for history_row, instance in zip(history_rows, instances, strict=True):
-        label = _label_of(type(history_row))
-        row = serialized[label][history_row.pk]
-        pending.append(
-            _Pending(
-                label, row, action or ACTION_OF_HISTORY_TYPE[row["history_type"]], _object_repr(instance)
-            )
+        written = _Written(_label_of(type(history_row)), history_row.pk, action, _object_repr(instance))
+        defer(_chain_written, written, last=True)
+
+
+def _chain_written(written: list[_Written]) -> None:
+    ledger = live_ledger()
+    # Once per row, in the order written. A row that a rolled-back savepoint took
+    # away is skipped, and if SQLite gave its id to a later row, the later one counts.
+    unique: dict[tuple[str, int], _Written] = {}
+    for item in written:
+        unique.pop((item.label, item.history_id), None)
+        unique[item.label, item.history_id] = item
+    ids_by_label: dict[str, list[int]] = defaultdict(list)
+    for label, history_id in unique:
+        ids_by_label[label].append(history_id)
+    serialized = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
+    pending = [
+        _Pending(
+            item.label, row, item.action or ACTION_OF_HISTORY_TYPE[row["history_type"]], item.object_repr
         )
-    _append(ledger, pending)
+        for item in unique.values()
+        if (row := serialized[item.label].get(item.history_id)) is not None
+    ]
+    if pending:
+        _append(ledger, pending)
 
 
 def _append(ledger: Ledger, pending: list[_Pending]) -> None:
@@ -275,8 +307,7 @@ def backfill(apps) -> None:
         pending = []
         for _, label, history_id in chunk:
             row = serialized[label][history_id]
-            action = ACTION_OF_HISTORY_TYPE[row["history_type"]]
-            pending.append(_Pending(label, row, action, f"{label} #{row['id']}"))
+            pending.append(_Pending(label, row, _action_of(row), f"{label} #{row['id']}"))
         _append(ledger, pending)
 
 

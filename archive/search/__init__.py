@@ -4,7 +4,8 @@
   search page and the API; raises QueryError (a message for the user).
 - `index_objects(objects=[...])`, `index_workspace(workspace=)`: bring the
   index up to date after writes without model signals (bulk operations,
-  imports); see indexing.py.
+  imports); `index_later(objects=[...])` does it at the end of the unit of
+  work (archive.unit_of_work); see indexing.py.
 - `rebuild_index()`: `manage.py rebuild_search_index`.
 
 normalize.py folds text and queries alike, query.py parses the syntax,
@@ -12,7 +13,7 @@ backends/ hold the PostgreSQL (tsvector, GIN, pg_trgm) and SQLite (FTS5)
 halves, highlight.py makes snippets.
 """
 
-from archive.search.indexing import index_objects, index_workspace, rebuild_index
+from archive.search.indexing import index_later, index_objects, index_workspace, rebuild_index
 from archive.search.query import QueryError
 from archive.search.service import Hit, KindResults, SearchFilters, SearchResults, search
 
@@ -22,6 +23,7 @@ __all__ = [
     "QueryError",
     "SearchFilters",
     "SearchResults",
+    "index_later",
     "index_objects",
     "index_workspace",
     "rebuild_index",

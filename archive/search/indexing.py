@@ -14,7 +14,7 @@ so re-indexing an unchanged object costs a read, not a write.
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import transaction
 from django.db.models import Model
@@ -32,6 +32,7 @@ from archive.models import (
 )
 from archive.search.backends import get_backend
 from archive.search.normalize import fold, guess_language, index_stems, primary_language, tokens
+from archive.unit_of_work import defer
 
 # Longer texts are indexed up to here (PostgreSQL's tsvector holds at most 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
@@ -286,22 +287,41 @@ def _sources_with_new_filters(documents: list[SearchDocument]) -> set[int]:
     }
 
 
-def index_objects(*, objects: Iterable[Model]) -> None:
-    """Bring the index up to date for these sources, passages, annotations,
-    claims and evidence (evidence: its claim and passage), whether they were
-    created, changed or deleted. Runs in the caller's transaction."""
-    ids: dict[str, set[int]] = defaultdict(set)
+def _keys(objects: Iterable[Model]) -> Iterator[tuple[str, int]]:
+    """The (kind, id) of the documents these objects affect."""
     for obj in objects:
         if isinstance(obj, Evidence):
-            ids[SearchKind.CLAIM].add(obj.claim_id)
-            ids[SearchKind.PASSAGE].add(obj.passage_id)
+            yield SearchKind.CLAIM, obj.claim_id
+            yield SearchKind.PASSAGE, obj.passage_id
             continue
         kind = next((kind for model, kind in _KINDS if isinstance(obj, model)), None)
         if kind is None:
             raise TypeError(f"{type(obj).__name__} is not searchable.")
-        ids[kind].add(obj.pk)
+        yield kind, obj.pk
+
+
+def _index_keys(keys: Iterable[tuple[str, int]]) -> None:
+    ids: dict[str, set[int]] = defaultdict(set)
+    for kind, object_id in keys:
+        ids[kind].add(object_id)
     for _, kind in _KINDS:
         index_kind(kind=kind, ids=ids[kind])
+
+
+def index_objects(*, objects: Iterable[Model]) -> None:
+    """Bring the index up to date for these sources, passages, annotations,
+    claims and evidence (evidence: its claim and passage), whether they were
+    created, changed or deleted. Runs in the caller's transaction."""
+    _index_keys(_keys(objects))
+
+
+def index_later(*, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[int] = ()) -> None:
+    """index_objects(objects=...), or index_kind(kind=..., ids=...), at the end of
+    the current unit of work (archive.unit_of_work), once per document however
+    often the unit changed it; outside a unit, now. Ids are taken now: a
+    deleted object has none by the end of the unit."""
+    for key in [*_keys(objects), *((kind, object_id) for object_id in ids)]:
+        defer(_index_keys, key)
 
 
 def index_workspace(*, workspace: Workspace) -> None:

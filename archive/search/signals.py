@@ -1,15 +1,16 @@
-"""Re-index on every save and delete, in the writer's transaction
-(connected in ArchiveConfig.ready). Bulk writers call index_objects()."""
+"""Re-index on every save and delete, in the writer's transaction (connected
+in ArchiveConfig.ready): at the end of its unit of work, once per document.
+Bulk writers call index_objects()."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from archive.models import Annotation, Claim, Evidence, Passage, SearchKind, Source
-from archive.search.indexing import index_kind, index_objects
+from archive.search.indexing import index_later
 
 
 def _object_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:  # loaddata writes rows in any order: run rebuild_search_index after it
-        index_objects(objects=[instance])
+        index_later(objects=[instance])
 
 
 def _annotation_passages_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
@@ -17,9 +18,9 @@ def _annotation_passages_changed(sender, instance, action: str, reverse: bool, p
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
-        index_objects(objects=[instance])
+        index_later(objects=[instance])
     elif pk_set:  # passage.annotations.add/remove(...)
-        index_kind(kind=SearchKind.ANNOTATION, ids=pk_set)
+        index_later(kind=SearchKind.ANNOTATION, ids=pk_set)
 
 
 def connect() -> None:

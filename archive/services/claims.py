@@ -6,8 +6,9 @@ transaction; edits go through archive.services.editing, so a stale edit is
 refused (StaleVersion) instead of overwriting someone else's.
 """
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from archive.anchoring import TextSelector
 from archive.grading import Credibility
@@ -23,8 +24,10 @@ from archive.models import (
     Stance,
     Workspace,
 )
+from archive.search import index_later
 from archive.services.editing import StaleVersion, delete_object, update_object
 from archive.services.passages import create_passage
+from archive.unit_of_work import unit_of_work
 
 # What an edit may change, per model; everything else is fixed once created.
 EDITABLE_FIELDS: dict[type, frozenset[str]] = {
@@ -43,7 +46,7 @@ def clean_tags(tags: object) -> list[str]:
     return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
 
 
-@transaction.atomic
+@unit_of_work()
 def create_claim(
     *,
     workspace: Workspace,
@@ -68,7 +71,7 @@ def create_claim(
     return claim
 
 
-@transaction.atomic
+@unit_of_work()
 def add_evidence(*, claim: Claim, passage: Passage, user, stance: Stance | str, note: str = "") -> Evidence:
     if Evidence.objects.filter(claim=claim, passage=passage).exists():
         raise ValidationError("This passage is already evidence for that claim.", code="duplicate")
@@ -81,7 +84,6 @@ def add_evidence(*, claim: Claim, passage: Passage, user, stance: Stance | str, 
     return evidence
 
 
-@transaction.atomic
 def create_annotation(
     *,
     passages: list[Passage],
@@ -90,19 +92,48 @@ def create_annotation(
     motivation: Motivation | str = Motivation.COMMENTING,
     tags: list[str] | None = None,
 ) -> Annotation:
-    if not passages:
-        raise ValidationError("An annotation needs at least one passage.")
-    annotation = Annotation(
-        workspace=passages[0].workspace, body=body, motivation=motivation, tags=clean_tags(tags), author=user
-    )
-    annotation.full_clean()
+    items = [{"passages": passages, "body": body, "motivation": motivation, "tags": tags}]
+    return create_annotations(user=user, items=items)[0]
+
+
+@unit_of_work()
+def create_annotations(*, user, items: Sequence[dict]) -> list[Annotation]:
+    """Annotations, all or none: `items` are create_annotation()'s arguments but
+    the user. Written in bulk, with one history row each (with its passages),
+    so a batch costs a handful of queries whatever its size."""
+    annotations = [_new_annotation(user=user, **item) for item in items]
+    through = Annotation.passages.through
+    links = [
+        through(annotation=annotation, passage=passage)
+        for annotation, item in zip(annotations, items, strict=True)
+        for passage in dict.fromkeys(item["passages"])
+    ]
     with recorded_as(user=user):
-        annotation.save()
-        annotation.passages.set(passages)
+        Annotation.objects.bulk_create(annotations)
+        through.objects.bulk_create(links)
+        Annotation.history.bulk_history_create(annotations, m2m={"passages": links})
+    index_later(objects=annotations)  # bulk_create sends no signals
+    return annotations
+
+
+def _new_annotation(
+    *, user, passages: list[Passage], body: str, motivation: str = Motivation.COMMENTING, tags=None
+) -> Annotation:
+    if not passages:
+        raise ValidationError({"passages": "An annotation needs at least one passage."})
+    workspace = passages[0].workspace
+    if any(passage.workspace_id != workspace.pk for passage in passages):
+        raise ValidationError({"passages": "A passage belongs to another workspace."})
+    annotation = Annotation(
+        workspace=workspace, body=body, motivation=motivation, tags=clean_tags(tags), author=user
+    )
+    # The workspace and author are rows the caller holds, and the check constraints
+    # repeat the choices' validation: skip the queries that would confirm them.
+    annotation.full_clean(exclude=["workspace", "author"], validate_constraints=False)
     return annotation
 
 
-@transaction.atomic
+@unit_of_work()
 def passage_for_selector(*, source: Source, user, selector: TextSelector) -> Passage:
     """The source's anchored passage at exactly this selection, or a new one.
 
@@ -121,7 +152,7 @@ def passage_for_selector(*, source: Source, user, selector: TextSelector) -> Pas
     )
 
 
-@transaction.atomic
+@unit_of_work()
 def annotate_selection(
     *,
     source: Source,
@@ -136,7 +167,7 @@ def annotate_selection(
     return create_annotation(passages=[passage], user=user, body=body, motivation=motivation, tags=tags)
 
 
-@transaction.atomic
+@unit_of_work()
 def link_selection_as_evidence(
     *,
     source: Source,
@@ -195,7 +226,7 @@ def _delete_unused_passages(passage_ids: list[int], *, user, reason: str) -> lis
     return deleted
 
 
-@transaction.atomic
+@unit_of_work()
 def delete_annotation(
     *, annotation: Annotation, user, reason: str, expected_version: int | None = None
 ) -> list[int]:
@@ -209,7 +240,7 @@ def delete_annotation(
     return _delete_unused_passages(passage_ids, user=user, reason=reason)
 
 
-@transaction.atomic
+@unit_of_work()
 def delete_evidence(
     *, evidence: Evidence, user, reason: str, expected_version: int | None = None
 ) -> list[int]:

@@ -1,12 +1,11 @@
 """Derivation links between sources (translation of, republication of, ...)."""
 
-from django.db import transaction
-
 from archive.models import Derivation, Source
 from archive.services.editing import update_object
+from archive.unit_of_work import unit_of_work
 
 
-@transaction.atomic
+@unit_of_work()
 def set_derivation(
     *,
     source: Source,

@@ -1,11 +1,11 @@
 """Editing with optimistic concurrency: a stale edit is refused, not merged."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Model
 
 from archive.history import recorded_as
 from archive.models import ReviewStatus
+from archive.unit_of_work import unit_of_work
 
 
 class StaleVersion(Exception):
@@ -18,7 +18,7 @@ class StaleVersion(Exception):
         self.current = current
 
 
-@transaction.atomic
+@unit_of_work()
 def update_object(
     obj: Model, *, user, expected_version: int | None, changes: dict, reason: str = ""
 ) -> Model:
@@ -48,7 +48,7 @@ def update_object(
     return current
 
 
-@transaction.atomic
+@unit_of_work()
 def delete_object(obj: Model, *, user, reason: str) -> None:
     """Delete, keeping the last state in history with who and why (a reason is required)."""
     if not reason.strip():

@@ -6,11 +6,11 @@ and why. Edits are optimistic (StaleVersion for a stale form).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from archive.grading import Reliability
 from archive.models import Outlet
 from archive.services.editing import update_object
+from archive.unit_of_work import unit_of_work
 
 
 def _required_reason(reason: str) -> str:
@@ -20,7 +20,7 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
+@unit_of_work()
 def grade_outlet(
     *, outlet: Outlet, user, reliability: Reliability | str, reason: str, expected_version: int | None
 ) -> Outlet:

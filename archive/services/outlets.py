@@ -1,11 +1,10 @@
-from django.db import transaction
-
 from archive.grading import Reliability
 from archive.history import recorded_as
 from archive.models import Outlet, Workspace
+from archive.unit_of_work import unit_of_work
 
 
-@transaction.atomic
+@unit_of_work()
 def create_outlet(
     *,
     workspace: Workspace,

@@ -1,11 +1,10 @@
-from django.db import transaction
-
 from archive.anchoring import selector_for
 from archive.history import recorded_as
 from archive.models import Passage, Source
+from archive.unit_of_work import unit_of_work
 
 
-@transaction.atomic
+@unit_of_work()
 def create_passage(*, source: Source, user, start: int, end: int, exact: str | None = None) -> Passage:
     """A passage at [start, end) of the source's text, in code points.
 

@@ -29,6 +29,7 @@ from archive.models import (
 from archive.permissions import Action, can, role_in
 from archive.services.editing import update_object
 from archive.services.texts import correct_source_text
+from archive.unit_of_work import unit_of_work
 
 # Who may revert what. Memberships and the workspace itself grant access, so
 # only admins restore them; captures and fixity checks record what happened
@@ -72,7 +73,7 @@ def _label(model: type[Model], pk: int) -> str:
     return f"{model._meta.verbose_name} #{pk}"
 
 
-@transaction.atomic
+@unit_of_work()
 def revert_object(
     *,
     workspace: Workspace,

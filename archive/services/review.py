@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Model
 
 from archive.history import recorded_as
 from archive.models import Annotation, Claim, Evidence, HistoryAction, ReviewStatus, Workspace
 from archive.permissions import Action, can, can_change, role_in
 from archive.services.editing import StaleVersion
+from archive.unit_of_work import unit_of_work
 
 REVIEWED_MODELS: dict[str, type[Model]] = {"annotation": Annotation, "claim": Claim, "evidence": Evidence}
 
@@ -52,7 +52,7 @@ def _transition(
     return current
 
 
-@transaction.atomic
+@unit_of_work()
 def submit_for_review(obj: Model, *, user, expected_version: int | None = None, reason: str = "") -> Model:
     """Send a draft or rejected item to the reviewers."""
     if not can_change(role_in(user, obj.workspace), user, obj):
@@ -73,7 +73,7 @@ def _require_reviewer(user, obj: Model) -> None:
         raise PermissionDenied("Only reviewers and admins approve or reject.")
 
 
-@transaction.atomic
+@unit_of_work()
 def approve(obj: Model, *, user, expected_version: int | None = None, comment: str = "") -> Model:
     """Approve a submitted item, as it stands at `expected_version`."""
     _require_reviewer(user, obj)
@@ -88,7 +88,7 @@ def approve(obj: Model, *, user, expected_version: int | None = None, comment: s
     )
 
 
-@transaction.atomic
+@unit_of_work()
 def reject(obj: Model, *, user, comment: str, expected_version: int | None = None) -> Model:
     """Reject a submitted item, saying why; its author can edit and submit it again."""
     _require_reviewer(user, obj)

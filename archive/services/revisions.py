@@ -2,15 +2,14 @@
 version, replacing an annotation's passages, and finding or making the
 passage at a span (for clients that speak in selectors)."""
 
-from django.db import transaction
-
 from archive.history import recorded_as
 from archive.models import AnchorStatus, Annotation, Passage, Source
 from archive.services.editing import StaleVersion, delete_object, update_object
 from archive.services.passages import create_passage
+from archive.unit_of_work import unit_of_work
 
 
-@transaction.atomic
+@unit_of_work()
 def delete_at_version(obj, *, user, expected_version: int | None, reason: str) -> None:
     """Delete `obj` if it is still at `expected_version` (None: unconditionally)."""
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -19,7 +18,7 @@ def delete_at_version(obj, *, user, expected_version: int | None, reason: str) -
     delete_object(current, user=user, reason=reason)
 
 
-@transaction.atomic
+@unit_of_work()
 def update_annotation(
     annotation: Annotation,
     *,
@@ -41,7 +40,7 @@ def update_annotation(
     return annotation
 
 
-@transaction.atomic
+@unit_of_work()
 def passage_at(*, source: Source, user, start: int, end: int, exact: str | None = None) -> Passage:
     """The source's anchored passage at [start, end), created if there is none yet.
 

@@ -1,14 +1,13 @@
 import datetime
 
-from django.db import transaction
-
 from archive.history import recorded_as
 from archive.models import Derivation, Outlet, Source, Workspace
 from archive.storage import store_original
 from archive.text import direction_for_language, normalize_text
+from archive.unit_of_work import unit_of_work
 
 
-@transaction.atomic
+@unit_of_work()
 def create_source(
     *,
     workspace: Workspace,

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from archive.anchoring import TextSelector, selector_for
@@ -14,6 +14,7 @@ from archive.reanchoring import reanchor
 from archive.search import index_objects
 from archive.services.editing import update_object
 from archive.text import normalize_text
+from archive.unit_of_work import unit_of_work
 
 # What re-anchoring changes on a passage (version and updated_at included:
 # the passages are written in bulk, not through Model.save).
@@ -33,7 +34,7 @@ class ReanchorReport:
     """Passages not found in the new text: they keep their old quote."""
 
 
-@transaction.atomic
+@unit_of_work()
 def correct_source_text(
     *, source: Source, user, new_text: str, reason: str, expected_version: int | None = None
 ) -> ReanchorReport:

@@ -2,12 +2,12 @@
 checked W3CRequest (archive.w3c.mapping), created or replacing one."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from archive.models import Annotation, Claim, Evidence, Passage, Workspace
 from archive.services.claims import add_evidence, create_annotation
 from archive.services.editing import update_object
 from archive.services.revisions import passage_at, update_annotation
+from archive.unit_of_work import unit_of_work
 from archive.w3c.mapping import W3CRequest
 
 
@@ -25,7 +25,7 @@ def _claim(workspace: Workspace, claim_id: int) -> Claim:
     return claim
 
 
-@transaction.atomic
+@unit_of_work()
 def create_from_w3c(*, workspace: Workspace, user, request: W3CRequest) -> Annotation | Evidence:
     passages = _passages(request, user)
     if request.is_evidence:
@@ -38,7 +38,7 @@ def create_from_w3c(*, workspace: Workspace, user, request: W3CRequest) -> Annot
     )
 
 
-@transaction.atomic
+@unit_of_work()
 def replace_from_w3c(
     obj: Annotation | Evidence, *, user, expected_version: int | None, request: W3CRequest
 ) -> Annotation | Evidence:

@@ -1,0 +1,80 @@
+"""A write's transaction, with the work every write implies done once, at its end.
+
+Saving a tracked object implies more writes: its history rows enter the
+workspace's audit ledger (archive.audit.ledger), and the search index follows
+the change (archive.search). Done at each save, that work repeats (an
+annotation saved, then given its passages, would be indexed twice) and the
+ledger's lock on the workspace's chain, taken at the first history row, would
+be held for the rest of the transaction, so every other writer to the
+workspace would queue behind it.
+
+Inside `unit_of_work()` (a `transaction.atomic` block; the services use it as
+a decorator) that work is `defer()`-ed and done at the end of the outermost
+unit, still inside its transaction: each task once, with everything deferred
+to it, and the ledger last, so its lock is held only until COMMIT. A unit
+inside a unit is a savepoint; the outermost one does the work. Outside any
+unit (the Django admin, plain saves in scripts and tests) deferred work runs
+at once.
+
+A task must tolerate items whose rows a rolled-back savepoint took away
+(the ledger skips history rows it cannot read back; the index drops documents
+of objects that are gone).
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+from django.db import transaction
+
+Item = TypeVar("Item")
+Task = Callable[[list], None]
+
+
+class _Deferred:
+    """The work deferred in one outermost unit: items per task, in order."""
+
+    def __init__(self) -> None:
+        self.items: dict[Task, list] = {}
+        self.last: set[Task] = set()
+
+    def add(self, task: Task, item: object, *, last: bool) -> None:
+        self.items.setdefault(task, []).append(item)
+        if last:
+            self.last.add(task)
+
+    def run(self) -> None:
+        # A task may defer more work (to itself or another): loop until none is left.
+        while self.items:
+            task = next((task for task in self.items if task not in self.last), next(iter(self.items)))
+            task(self.items.pop(task))
+
+
+_deferred: ContextVar[_Deferred | None] = ContextVar("unit_of_work", default=None)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """A transaction whose deferred work is done once, at the end of the outermost unit."""
+    with transaction.atomic():
+        if _deferred.get() is not None:
+            yield
+            return
+        deferred = _Deferred()
+        token = _deferred.set(deferred)
+        try:
+            yield
+            deferred.run()
+        finally:
+            _deferred.reset(token)
+
+
+def defer(task: Callable[[list[Item]], None], item: Item, *, last: bool = False) -> None:
+    """Have `task` called with `item` (and the others deferred to it) at the end of
+    the current unit, after the tasks not marked `last`; outside a unit, now."""
+    deferred = _deferred.get()
+    if deferred is None:
+        task([item])
+    else:
+        deferred.add(task, item, last=last)
