@@ -5,12 +5,13 @@
     over ANNOTATIONS annotations (default 1000), in a throwaway test database
     on DATABASE_URL's engine (Django test client, in process).
 
-.venv/bin/python bench/api.py create [COUNT] [--clients 8] [--workers 4]
+.venv/bin/python bench/api.py create [COUNT] [--clients 8] [--workers 4] [--batch N]
     Starts gunicorn on DATABASE_URL (use a scratch PostgreSQL database; it is
     migrated and a workspace "bench-<time>" is added), then COUNT annotations
-    (default 2000) are POSTed by CLIENTS concurrent clients with a token.
-    Prints annotations per second, errors, and whether every row and
-    history row is there afterwards.
+    (default 2000) are POSTed by CLIENTS concurrent clients with a token: one
+    per request to /api/annotations/, or N per request to
+    /api/annotations/batch/. Prints annotations per second, errors, and
+    whether every row, history row and ledger entry is there afterwards.
 
 .venv/bin/python bench/api.py exchange [ANNOTATIONS]
     Export and re-import of a workspace of ANNOTATIONS annotations (default
@@ -45,7 +46,8 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from archive.anchoring import selector_for  # noqa: E402
-from archive.models import Annotation, Membership, Passage, Role, Source, Workspace  # noqa: E402
+from archive.audit.ledger import verify_workspace  # noqa: E402
+from archive.models import Annotation, HistoryEntry, Membership, Passage, Role, Source, Workspace  # noqa: E402
 from tests.factories import SAMPLE_TEXT, UserFactory  # noqa: E402
 
 
@@ -116,7 +118,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def bench_create(count: int, clients: int, workers: int, workspaces: int) -> None:
+# gunicorn serves the production settings (DEBUG off), over plain HTTP on loopback.
+PRODUCTION_LIKE = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "bench-only-secret-key-not-for-any-deployment-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def bench_create(count: int, clients: int, workers: int, workspaces: int, batch: int) -> None:
     if connection.vendor != "postgresql":
         sys.exit("create: set DATABASE_URL to a scratch PostgreSQL database")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
@@ -125,19 +137,17 @@ def bench_create(count: int, clients: int, workers: int, workspaces: int) -> Non
     with transaction.atomic():
         for n in range(workspaces):
             workspace, user, passage = build(0, f"bench-{int(time.time())}-{n}")
-            body = {
-                "workspace": workspace.slug,
-                "passages": [passage.pk],
-                "body": "Bench note",
-                "tags": ["bench"],
-            }
+            note = {"passages": [passage.pk], "body": "Bench note", "tags": ["bench"]}
+            body = {"workspace": workspace.slug, **({"annotations": [note] * batch} if batch else note)}
             targets.append((workspace, Token.objects.create(user=user).key, json.dumps(body).encode()))
+    path = "/api/annotations/batch/" if batch else "/api/annotations/"
+    per_request = batch or 1
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(  # noqa: S603
         [*command, "--workers", str(workers)],
         cwd=ROOT,
-        env={**env, "ALLOWED_HOSTS": "127.0.0.1"},
+        env={**env, **PRODUCTION_LIKE},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -148,7 +158,7 @@ def bench_create(count: int, clients: int, workers: int, workspaces: int) -> Non
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         for _ in range(share):
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/annotations/", data=body, method="POST", headers=headers
+                f"http://127.0.0.1:{port}{path}", data=body, method="POST", headers=headers
             )
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
@@ -160,7 +170,8 @@ def bench_create(count: int, clients: int, workers: int, workspaces: int) -> Non
 
     try:
         _wait_for(port)
-        threads = [threading.Thread(target=client, args=(n, count // clients)) for n in range(clients)]
+        share = count // clients // per_request
+        threads = [threading.Thread(target=client, args=(n, share)) for n in range(clients)]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -170,14 +181,17 @@ def bench_create(count: int, clients: int, workers: int, workspaces: int) -> Non
     finally:
         server.terminate()
         server.wait()
-    sent = (count // clients) * clients
+    sent = share * per_request * clients
     ids = [workspace.pk for workspace, _, _ in targets]
     rows = Annotation.objects.filter(workspace_id__in=ids).count()
     history = Annotation.history.filter(workspace_id__in=ids, history_type="+").count()
+    entries = HistoryEntry.objects.filter(workspace_id__in=ids, model="annotation").count()
+    chains = [verify_workspace(workspace_id).ok for workspace_id in ids]
     print(
         f"{sent} annotations from {clients} clients into {workspaces} workspace(s), "
-        f"gunicorn {workers} workers: {sent / elapsed:.0f}/s ({elapsed:.1f} s), {len(errors)} errors; "
-        f"rows {rows}/{sent}, creation history rows {history}/{sent}"
+        f"{per_request} per request, gunicorn {workers} workers: {sent / elapsed:.0f}/s ({elapsed:.1f} s), "
+        f"{len(errors)} errors; rows {rows}/{sent}, creation history rows {history}/{sent}, "
+        f"ledger entries {entries}/{sent}, chains verified: {all(chains)}"
     )
 
 
@@ -225,9 +239,10 @@ def main() -> None:
     parser.add_argument(
         "--workspaces", type=int, default=1, help="create: spread the clients over N workspaces"
     )
+    parser.add_argument("--batch", type=int, default=0, help="create: N annotations per request")
     args = parser.parse_args()
     if args.what == "create":
-        bench_create(args.size or 2000, args.clients, args.workers, args.workspaces)
+        bench_create(args.size or 2000, args.clients, args.workers, args.workspaces, args.batch)
         return
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)

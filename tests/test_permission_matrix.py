@@ -250,6 +250,11 @@ RULES.update(
             API_CONTRIBUTORS,
             lambda w: {"workspace": w.workspace.slug, "passages": [w.passage.pk], "body": "Matrix"},
         ),
+        "api:annotation-batch": Rule(
+            {"POST": API_CONTRIBUTORS},
+            data=lambda w: {"workspace": w.workspace.slug, "annotations": [{"passages": [w.passage.pk]}]},
+            json=True,
+        ),
         **api_resource(
             "claim",
             API_CONTRIBUTORS,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("sources/<int:pk>/text/", views.SourceText.as_view(), name="source-text"),
     path("sources/<int:pk>/original/", views.SourceOriginal.as_view(), name="source-original"),
     *resource("passages", "passage", views.PassageList, views.PassageDetail, Passage),
+    path("annotations/batch/", views.AnnotationBatch.as_view(), name="annotation-batch"),
     *resource("annotations", "annotation", views.AnnotationList, views.AnnotationDetail, Annotation),
     *resource("claims", "claim", views.ClaimList, views.ClaimDetail, Claim),
     *resource("evidence", "evidence", views.EvidenceList, views.EvidenceDetail, Evidence),

@@ -26,7 +26,7 @@ from archive.api.preconditions import etag, expected_version
 from archive.api.schema import refusals
 from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
 from archive.permissions import Action, workspaces_for
-from archive.services.claims import add_evidence, create_annotation, create_claim
+from archive.services.claims import add_evidence, create_annotation, create_annotations, create_claim
 from archive.services.editing import StaleVersion, update_object
 from archive.services.outlets import create_outlet
 from archive.services.passages import create_passage
@@ -64,6 +64,14 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
+    def create_input(self) -> tuple[Workspace, dict]:
+        """The workspace a create request names (if the user may create in it) and its
+        validated fields but the workspace."""
+        workspace = self.workspace_for_create(self.request.data)
+        data = self.validated(self.create_serializer, workspace=workspace)
+        del data["workspace"]
+        return workspace, data
+
     def respond_with(self, obj: Model, *, status: int = 200, headers: dict | None = None) -> Response:
         obj = self.get_queryset().get(pk=obj.pk)  # with the related rows the output needs
         return Response(self.output(obj), status=status, headers={"ETag": etag(obj), **(headers or {})})
@@ -85,9 +93,7 @@ class CreatableList(ResourceList):
     create_serializer: type[serializers.Serializer]
 
     def post(self, request, *args, **kwargs) -> Response:
-        workspace = self.workspace_for_create(request.data)
-        data = self.validated(self.create_serializer, workspace=workspace)
-        del data["workspace"]
+        workspace, data = self.create_input()
         obj = self.create(workspace=workspace, user=request.user, **data)
         location = reverse(self.detail_route, kwargs={"pk": obj.pk})
         # The services return the object with its related rows: no reload needed.
@@ -294,6 +300,9 @@ class AnnotationsMixin:
     def prepare(self, objects: list[Annotation]) -> None:
         # One query for the passage ids of the whole page: cheaper than
         # prefetching Passage objects through a related manager per annotation.
+        objects = [obj for obj in objects if not hasattr(obj, "passage_ids")]  # e.g. set on create
+        if not objects:
+            return
         links = Annotation.passages.through.objects.filter(annotation__in=objects).order_by("passage_id")
         ids: dict[int, list[int]] = {obj.pk: [] for obj in objects}
         for annotation_id, passage_id in links.values_list("annotation_id", "passage_id"):
@@ -311,7 +320,34 @@ class AnnotationList(AnnotationsMixin, CreatableList):
     detail_route = "api:annotation-detail"
 
     def create(self, *, workspace, user, passages, reason, **data) -> Annotation:
-        return create_annotation(passages=passages, user=user, **data)
+        annotation = create_annotation(passages=passages, user=user, **data)
+        annotation.passage_ids = sorted(passage.pk for passage in passages)
+        return annotation
+
+
+class AnnotationBatch(AnnotationsMixin, ResourceView):
+    """POST up to 500 annotations in one request and one transaction: all or none.
+
+    For scripts that load many annotations: far cheaper per annotation than a
+    request each, since the lot shares one ledger append and one index update.
+    Errors are listed per annotation, in the order sent.
+    """
+
+    permission_rule = Rule(create=Action.CONTRIBUTE)
+    queryset = AnnotationList.queryset
+    output_serializer = io.AnnotationBatchOut
+    create_serializer = io.AnnotationBatchIn
+    filter_backends = []
+    lists = False
+
+    def post(self, request, *args, **kwargs) -> Response:
+        _, data = self.create_input()
+        items = data["annotations"]
+        annotations = create_annotations(user=request.user, items=items)
+        for annotation, item in zip(annotations, items, strict=True):
+            annotation.passage_ids = sorted(passage.pk for passage in item["passages"])
+        output = self.output_serializer({"results": annotations}, context=self.get_serializer_context())
+        return Response(output.data, status=201)
 
 
 class AnnotationDetail(AnnotationsMixin, DeletableMixin, EditableDetail):
