@@ -28,12 +28,26 @@ class ItemLinks:
 
     def __init__(self, slug: str):
         self._patterns = {
-            name: reverse(f"archive:{name}", args=[slug, self._PLACEHOLDER]).rsplit(str(self._PLACEHOLDER), 1)
+            name: self._split(reverse(f"archive:{name}", args=[slug, self._PLACEHOLDER]))
             for name in ("annotation", "evidence", "claim")
         }
+        # The history pages of the kinds of item, named as archive.views.audit names models.
+        self._history_patterns = {
+            kind: self._split(reverse("archive:object_history", args=[slug, kind, self._PLACEHOLDER]))
+            for kind in ("annotation", "evidence", "passage")
+        }
+
+    @classmethod
+    def _split(cls, url: str) -> tuple[str, str]:
+        prefix, suffix = url.rsplit(str(cls._PLACEHOLDER), 1)
+        return prefix, suffix
 
     def url(self, name: str, pk: int) -> str:
         prefix, suffix = self._patterns[name]
+        return f"{prefix}{pk}{suffix}"
+
+    def history_url(self, kind: str, pk: int) -> str:
+        prefix, suffix = self._history_patterns[kind]
         return f"{prefix}{pk}{suffix}"
 
 
@@ -41,9 +55,16 @@ def _shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _meta(item: ReadingItem) -> str:
+def _history_link(item: ReadingItem, links: ItemLinks) -> str:
+    return f'<a href="{links.history_url(item.kind, item.obj.pk)}" class="history-link">history</a>'
+
+
+def _meta(item: ReadingItem, links: ItemLinks) -> str:
     when = timezone.localtime(item.obj.updated_at).strftime("%Y-%m-%d %H:%M")
-    return f'<p class="meta">{escape(item.person)} · {when} · version {item.obj.version}</p>'
+    return (
+        f'<p class="meta">{escape(item.person)} · {when} · version {item.obj.version}'
+        f" · {_history_link(item, links)}</p>"
+    )
 
 
 def _tags(tags: list[str]) -> str:
@@ -57,7 +78,7 @@ def _body(text: str) -> str:
     return f'<div class="item-body" dir="auto">{escape(text)}</div>' if text else ""
 
 
-def _annotation_parts(item: ReadingItem) -> tuple[dict, str]:
+def _annotation_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     annotation = item.obj
     # The editor reads body and tags back from the rendered item; only the choice needs its value.
     data = {"motivation": annotation.motivation}
@@ -65,7 +86,7 @@ def _annotation_parts(item: ReadingItem) -> tuple[dict, str]:
     html = (
         '<p class="item-label"><span class="role role-note">note</span> '
         f'<span class="meta">{label}</span></p>'
-        f"{_body(annotation.body)}{_tags(annotation.tags)}{_meta(item)}"
+        f"{_body(annotation.body)}{_tags(annotation.tags)}{_meta(item, links)}"
     )
     return data, html
 
@@ -80,29 +101,29 @@ def _evidence_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
         f'<p class="item-label"><span class="role role-{evidence.stance}">{stance}</span> '
         f'<a href="{claim_url}" dir="auto">{statement}</a> '
         f'<span class="grade" title="{GRADE_TITLE}">{escape(item.grade)}</span></p>'
-        f"{_body(evidence.note)}{_meta(item)}"
+        f"{_body(evidence.note)}{_meta(item, links)}"
     )
     return data, html
 
 
-def _passage_parts(item: ReadingItem) -> tuple[dict, str]:
+def _passage_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     passage = item.obj
     status = escape(AnchorStatus(passage.anchor_status).label)
     who = escape(item.person)
     return {}, (
         f'<p class="item-label"><span class="role role-plain">highlight</span> '
-        f'<span class="meta">{status} · {who}</span></p>'
+        f'<span class="meta">{status} · {who} · {_history_link(item, links)}</span></p>'
     )
 
 
 def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
     """One <li> of the sidebar; its data-* attributes and text feed the inline editor."""
     if item.kind == "annotation":
-        data, content = _annotation_parts(item)
+        data, content = _annotation_parts(item, links)
     elif item.kind == "evidence":
         data, content = _evidence_parts(item, links)
     else:
-        data, content = _passage_parts(item)
+        data, content = _passage_parts(item, links)
     passage = item.passage
     attributes = {
         "class": f"item item-{item.role}",

@@ -76,6 +76,14 @@ RULES: dict[str, Rule] = {
     "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),
+    "archive:source_text": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        data=lambda world: {
+            "version": world.source.version,
+            "text": world.source.text + " Corrected.",
+            "reason": "checking the matrix",
+        },
+    ),
     # Sources with provenance (issue 5).
     "archive:import": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
     "archive:import_confirm": Rule({"POST": CONTRIBUTORS}),

@@ -16,6 +16,7 @@ from archive.models import Claim, ClaimStatus, Evidence, Stance
 from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
 from archive.services.claims import create_claim, edit
 from archive.services.editing import StaleVersion
+from archive.views.asof import AsOfForm
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -162,6 +163,7 @@ def _render_claim(request: HttpRequest, claim: Claim, *, status=200, **form_stat
         "form_values": form_state.get("form_values"),
         "form_errors": form_state.get("form_errors", []),
         "conflict": form_state.get("conflict"),
+        "as_of_form": AsOfForm(),
     }
     return render(request, "archive/claim_detail.html", context, status=status)
 

@@ -5,6 +5,7 @@ from archive.models import Motivation, Source, Stance
 from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
 from archive.reading import build_reading
 from archive.reading_items import ItemLinks, render_items
+from archive.views.asof import AsOfForm
 
 
 @workspace_view(Action.VIEW)
@@ -27,5 +28,6 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
         "can_contribute": can(request.role, Action.CONTRIBUTE),
         "motivations": Motivation.choices,
         "stances": Stance.choices,
+        "as_of_form": AsOfForm(),
     }
     return render(request, "archive/source_detail.html", context)
