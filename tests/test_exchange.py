@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
+from archive.audit.ledger import verify_workspace
 from archive.exchange.archive import archive_models, export_workspace, import_archive, scope
 from archive.models import Annotation, Workspace
 from archive.services.claims import add_evidence, create_annotation, create_claim
@@ -105,6 +107,19 @@ def test_round_trip_of_the_demo_data_is_byte_for_byte(db, tmp_path):
     first, second = round_trip(demo, tmp_path)
     assert second == first
     assert sum(json.loads(first["manifest.json"])["rows"].values()) > 20
+
+
+def test_restored_history_chain_verifies(workspace, analyst, ws_admin, tmp_path):
+    round_trip(generated_workspace(workspace, analyst, ws_admin), tmp_path)
+    result = verify_workspace(Workspace.objects.get().pk)
+    assert result.ok, result.problem
+
+
+def test_export_keeps_the_passages_history_of_deleted_annotations(workspace, analyst, ws_admin, tmp_path):
+    export_workspace(workspace=generated_workspace(workspace, analyst, ws_admin), directory=tmp_path)
+    rows = json.loads((tmp_path / "manifest.json").read_text())["rows"]
+    m2m_history = apps.get_model("archive", "HistoricalAnnotation_passages")
+    assert rows["archive.HistoricalAnnotation_passages"] == m2m_history.objects.count()
 
 
 def test_restored_originals_are_the_archived_bytes(workspace, analyst, ws_admin, tmp_path):

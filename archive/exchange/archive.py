@@ -59,7 +59,8 @@ def scope(model: type[Model], workspace: Workspace, depth: int = 3) -> Q:
         if field.related_model is Workspace:
             return Q(**{field.attname: workspace.pk})
     if depth > 1:
-        for field in keys:
+        # Through a history row first: it outlives its object (a deleted annotation's passages).
+        for field in sorted(keys, key=lambda key: not hasattr(key.related_model, "instance_type")):
             if field.related_model is not model and field.related_model._meta.app_label == "archive":
                 try:
                     inner = scope(field.related_model, workspace, depth - 1)
