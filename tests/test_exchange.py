@@ -59,13 +59,16 @@ def generated_workspace(workspace, analyst, ws_admin) -> Workspace:
 
 
 def wipe_database() -> None:
-    """Empty every table of the archive app and the users, and the stored originals."""
+    """Empty every table of the archive app and the users, and the stored originals:
+    a fresh database, its id sequences back at the start."""
     names = [name for model in archive_models() for name in _file_names(model)]
     tables = [model._meta.db_table for model in archive_models()] + [get_user_model()._meta.db_table]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # TRUNCATE refuses pending deferred checks
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
+        connection.ops.execute_sql_flush(
+            connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+        )
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     for name in names:
@@ -180,3 +183,13 @@ def test_commands_export_and_import(workspace, analyst, ws_admin, tmp_path):
     wipe_database()
     call_command("import_archive", str(tmp_path / "out"), stdout=io.StringIO())
     assert Annotation.objects.get().body == "Same place."
+
+
+def test_restored_workspace_gives_new_objects_ids_no_deleted_object_had(
+    workspace, analyst, ws_admin, tmp_path
+):
+    round_trip(generated_workspace(workspace, analyst, ws_admin), tmp_path)
+    remembered = set(Annotation.history.values_list("id", flat=True))
+    passage = Annotation.objects.get().passages.first()
+    added = create_annotation(passages=[passage], user=passage.created_by, body="New")
+    assert added.pk not in remembered

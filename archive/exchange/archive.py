@@ -30,8 +30,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Model, Q
+from django.db.models import Max, Model, Q
 
+from archive.exchange.sequences import advance_past
 from archive.models import Workspace
 
 FORMAT = "warrant-archive"
@@ -257,7 +258,18 @@ def import_archive(*, directory: Path) -> Workspace:
     with connection.cursor() as cursor:  # PostgreSQL: sequences past the restored ids
         for statement in connection.ops.sequence_reset_sql(no_style(), model_list):
             cursor.execute(statement)
+    _keep_remembered_ids(model_list)
     return Workspace.objects.get(slug=manifest["workspace"])
+
+
+def _keep_remembered_ids(model_list: list[type[Model]]) -> None:
+    """Ids of deleted objects live on in their history rows: new objects must not take them."""
+    for model in model_list:
+        instance_type = getattr(model, "instance_type", None)
+        if instance_type is not None:
+            largest = model._base_manager.aggregate(largest=Max("id"))["largest"]
+            if largest is not None:
+                advance_past(instance_type, largest)
 
 
 def _insert(model: type[Model], batch: list[Model]) -> None:
