@@ -35,3 +35,28 @@ def advance_past(model: type[Model], largest: int) -> None:
                 cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, largest])
         else:
             raise _unsupported()
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`'s table, ascending, that no other row will take."""
+    if not count:
+        return []
+    table, column = _table(model)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(table), column, count],
+            )
+            return sorted(value for (value,) in cursor.fetchall())
+        if connection.vendor == "sqlite":
+            # The transaction holds the write lock from its start (transaction_mode IMMEDIATE).
+            cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")  # noqa: S608  # nosec B608
+            (largest,) = cursor.fetchone()
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            used = cursor.fetchone()
+            first = max(largest or 0, used[0] if used else 0) + 1
+            advance_past(model, first + count - 1)
+            return list(range(first, first + count))
+    raise _unsupported()
