@@ -356,3 +356,15 @@ def test_plain_import_refuses_rows_whose_ids_are_taken(archive, workspace):
     with pytest.raises(ValidationError, match=r"ids exist already.*as a new workspace"):
         import_archive(directory=archive)
     assert database_state() == before
+
+
+def test_demo_data_copies_beside_itself_and_verifies(db, tmp_path):
+    call_command("load_demo", stdout=io.StringIO())
+    demo = Workspace.objects.get()
+    export_workspace(workspace=demo, directory=tmp_path / "demo")
+    copy = import_as_new_workspace(directory=tmp_path / "demo", slug="demo-copy").workspace
+    assert verify_workspace(copy.pk).ok
+    export_workspace(workspace=copy, directory=tmp_path / "copy")
+    assert canonical_records(tmp_path / "copy", drop_last_workspace_history=True) == canonical_records(
+        tmp_path / "demo"
+    )
