@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
+from archive.audit.ledger import verify_workspace
 from archive.exchange.archive import archive_models, export_workspace, import_archive, scope
 from archive.models import Annotation, Workspace
 from archive.services.claims import add_evidence, create_annotation, create_claim
@@ -57,13 +59,16 @@ def generated_workspace(workspace, analyst, ws_admin) -> Workspace:
 
 
 def wipe_database() -> None:
-    """Empty every table of the archive app and the users, and the stored originals."""
+    """Empty every table of the archive app and the users, and the stored originals:
+    a fresh database, its id sequences back at the start."""
     names = [name for model in archive_models() for name in _file_names(model)]
     tables = [model._meta.db_table for model in archive_models()] + [get_user_model()._meta.db_table]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # TRUNCATE refuses pending deferred checks
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
+        connection.ops.execute_sql_flush(
+            connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+        )
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     for name in names:
@@ -105,6 +110,19 @@ def test_round_trip_of_the_demo_data_is_byte_for_byte(db, tmp_path):
     first, second = round_trip(demo, tmp_path)
     assert second == first
     assert sum(json.loads(first["manifest.json"])["rows"].values()) > 20
+
+
+def test_restored_history_chain_verifies(workspace, analyst, ws_admin, tmp_path):
+    round_trip(generated_workspace(workspace, analyst, ws_admin), tmp_path)
+    result = verify_workspace(Workspace.objects.get().pk)
+    assert result.ok, result.problem
+
+
+def test_export_keeps_the_passages_history_of_deleted_annotations(workspace, analyst, ws_admin, tmp_path):
+    export_workspace(workspace=generated_workspace(workspace, analyst, ws_admin), directory=tmp_path)
+    rows = json.loads((tmp_path / "manifest.json").read_text())["rows"]
+    m2m_history = apps.get_model("archive", "HistoricalAnnotation_passages")
+    assert rows["archive.HistoricalAnnotation_passages"] == m2m_history.objects.count()
 
 
 def test_restored_originals_are_the_archived_bytes(workspace, analyst, ws_admin, tmp_path):
@@ -165,3 +183,13 @@ def test_commands_export_and_import(workspace, analyst, ws_admin, tmp_path):
     wipe_database()
     call_command("import_archive", str(tmp_path / "out"), stdout=io.StringIO())
     assert Annotation.objects.get().body == "Same place."
+
+
+def test_restored_workspace_gives_new_objects_ids_no_deleted_object_had(
+    workspace, analyst, ws_admin, tmp_path
+):
+    round_trip(generated_workspace(workspace, analyst, ws_admin), tmp_path)
+    remembered = set(Annotation.history.values_list("id", flat=True))
+    passage = Annotation.objects.get().passages.first()
+    added = create_annotation(passages=[passage], user=passage.created_by, body="New")
+    assert added.pk not in remembered

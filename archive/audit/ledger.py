@@ -311,6 +311,16 @@ def backfill(apps) -> None:
         _append(ledger, pending)
 
 
+def chain_imported(rows: Iterable[tuple[str, dict, str, str]]) -> None:
+    """Append history rows written without the ledger's hooks (an archive imported
+    under new ids) to their workspaces' chains, in the order given.
+
+    Each is (model label, the row as Ledger.serialize gives it, action, object repr):
+    the action and text the rows had in the chain they come from.
+    """
+    _append(live_ledger(), [_Pending(label, row, action, text) for label, row, action, text in rows])
+
+
 # --- Verifying ---------------------------------------------------------------------
 
 

@@ -30,14 +30,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Model, Q
+from django.db.models import Max, Model, Q
 
+from archive.exchange.sequences import advance_past
 from archive.models import Workspace
 
 FORMAT = "warrant-archive"
 FORMAT_VERSION = 1
 USER_FIELDS = ["id", "username", "first_name", "last_name", "email", "is_active", "date_joined"]
 _BATCH = 1000
+_AS_NEW = "import it as a new workspace (import_archive --as-new-workspace SLUG)"
 
 
 def archive_models() -> list[type[Model]]:
@@ -46,7 +48,7 @@ def archive_models() -> list[type[Model]]:
     return sorted((m for m in found if not m._meta.proxy and m._meta.managed), key=lambda m: m._meta.label)
 
 
-def _foreign_keys(model: type[Model]) -> list[models.ForeignKey]:
+def foreign_keys(model: type[Model]) -> list[models.ForeignKey]:
     return [field for field in model._meta.concrete_fields if field.many_to_one or field.one_to_one]
 
 
@@ -54,12 +56,13 @@ def scope(model: type[Model], workspace: Workspace, depth: int = 3) -> Q:
     """A filter for the rows of `model` that belong to `workspace`."""
     if model is Workspace or getattr(model, "instance_type", None) is Workspace:
         return Q(**{"id" if model is not Workspace else "pk": workspace.pk})
-    keys = _foreign_keys(model)
+    keys = foreign_keys(model)
     for field in keys:
         if field.related_model is Workspace:
             return Q(**{field.attname: workspace.pk})
     if depth > 1:
-        for field in keys:
+        # Through a history row first: it outlives its object (a deleted annotation's passages).
+        for field in sorted(keys, key=lambda key: not hasattr(key.related_model, "instance_type")):
             if field.related_model is not model and field.related_model._meta.app_label == "archive":
                 try:
                     inner = scope(field.related_model, workspace, depth - 1)
@@ -87,7 +90,7 @@ def _line(row: dict) -> bytes:
     )
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
@@ -119,10 +122,10 @@ def export_workspace(*, workspace: Workspace, directory: Path) -> Summary:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         for model in archive_models():
             fields = model._meta.concrete_fields
-            user_keys = [f.attname for f in _foreign_keys(model) if f.related_model is user_model]
+            user_keys = [f.attname for f in foreign_keys(model) if f.related_model is user_model]
             file_fields = [f.attname for f in fields if isinstance(f, models.FileField)]
             count = 0
-            with (directory / "records" / f"{model._meta.label}.jsonl").open("wb") as out:
+            with (directory / records_name(model._meta.label)).open("wb") as out:
                 queryset = model._base_manager.filter(scope(model, workspace)).order_by("pk")
                 for row in queryset.values(*[f.attname for f in fields]).iterator(chunk_size=_BATCH):
                     out.write(_line(row))
@@ -140,7 +143,7 @@ def export_workspace(*, workspace: Workspace, directory: Path) -> Summary:
             for chunk in iter(lambda: source.read(1 << 20), b""):
                 out.write(chunk)
     hashes = {
-        path.relative_to(directory).as_posix(): _sha256_file(path)
+        path.relative_to(directory).as_posix(): sha256_file(path)
         for path in sorted(directory.rglob("*"))
         if path.is_file()
     }
@@ -160,35 +163,74 @@ def export_workspace(*, workspace: Workspace, directory: Path) -> Summary:
 
 def verify(directory: Path) -> dict:
     """The manifest, once every file it lists has its SHA-256 and nothing else is there."""
-    manifest = json.loads((directory / "manifest.json").read_text())
-    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise ValidationError(f"{directory}/manifest.json is missing or not JSON.") from None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("version") != FORMAT_VERSION
+        or not isinstance(manifest.get("sha256"), dict)
+        or not isinstance(manifest.get("rows"), dict)
+    ):
         raise ValidationError(f"{directory} is not a {FORMAT} version {FORMAT_VERSION}.")
     present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()}
     unlisted = present - set(manifest["sha256"]) - {"manifest.json"}
     if unlisted:
         raise ValidationError(f"Files not in the manifest: {', '.join(sorted(unlisted))}")
-    for name, expected in manifest["sha256"].items():
-        path = directory / name
-        if not path.is_file():
+    needed = ["users.jsonl", *(records_name(label) for label in manifest["rows"])]
+    for name in [*needed, *manifest["sha256"]]:
+        if name not in manifest["sha256"] or not (directory / name).is_file():
             raise ValidationError(f"{name} is missing.")
-        if _sha256_file(path) != expected:
+    for name, expected in manifest["sha256"].items():
+        if sha256_file(directory / name) != expected:
             raise ValidationError(f"{name} does not match its SHA-256 in the manifest.")
     return manifest
 
 
-def _records(path: Path) -> Iterator[dict]:
+def records_name(label: str) -> str:
+    """Where an archive keeps the rows of the model with this label."""
+    return f"records/{label}.jsonl"
+
+
+def read_records(path: Path) -> Iterator[dict]:
     with path.open("rb") as stream:
-        for line in stream:
-            yield json.loads(line)
+        for number, line in enumerate(stream, 1):
+            try:
+                row = json.loads(line)
+            except ValueError:  # not JSON, or not UTF-8
+                row = None
+            if not isinstance(row, dict):
+                raise ValidationError(f"{path.name} line {number} is not a JSON record.")
+            yield row
 
 
-def _instance(model: type[Model], row: dict) -> Model:
+def build_instance(model: type[Model], row: dict) -> Model:
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    return model(**{name: fields[name].to_python(value) for name, value in row.items()})
+    unknown = set(row) - set(fields)
+    if unknown:
+        raise ValidationError(f"{model._meta.label} has no column {', '.join(sorted(unknown))}.")
+    values = {}
+    for name, value in row.items():
+        try:
+            values[name] = fields[name].to_python(value)
+        except ValidationError as error:
+            raise ValidationError(f"{model._meta.label}.{name}: {' '.join(error.messages)}") from None
+    return model(**values)
+
+
+def archived_models(manifest: dict) -> list[type[Model]]:
+    """The models whose rows the archive holds, in its order; refused if this site lacks one."""
+    known = {model._meta.label: model for model in archive_models()}
+    unknown = set(manifest["rows"]) - set(known)
+    if unknown:
+        raise ValidationError(f"This site has no tables for {', '.join(sorted(unknown))}.")
+    return [known[label] for label in manifest["rows"]]
 
 
 @contextmanager
-def _stored_timestamps(model_list: list[type[Model]]) -> Iterator[None]:
+def stored_timestamps(model_list: list[type[Model]]) -> Iterator[None]:
     """Let bulk_create keep the stored created/updated times (auto_now would
     overwrite them with the time of the import)."""
     switched = [
@@ -206,25 +248,34 @@ def _stored_timestamps(model_list: list[type[Model]]) -> Iterator[None]:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
+def unsaved_user(row: dict) -> Model:
+    """An archived user as a new user of this site, with the archived fields."""
+    user = build_instance(get_user_model(), row)
+    user.set_unusable_password()  # passwords are not exported; an admin resets them
+    return user
+
+
 def _restore_users(path: Path) -> None:
     """Create the archive's users; an existing user must be the same (id and username)."""
     user_model = get_user_model()
     existing = dict(user_model._base_manager.values_list("pk", "username"))
     taken = set(existing.values())
     new = []
-    for row in _records(path):
+    for row in read_records(path):
         if row["id"] in existing:
             if existing[row["id"]] != row["username"]:
                 raise ValidationError(
-                    f"User {row['id']} is {existing[row['id']]!r} here, not {row['username']!r}."
+                    f"User {row['id']} is {existing[row['id']]!r} here, not {row['username']!r}: "
+                    f"import into an empty database or {_AS_NEW}."
                 )
             continue
         if row["username"] in taken:
-            raise ValidationError(f"The username {row['username']!r} belongs to another user here.")
-        user = _instance(user_model, row)
-        user.set_unusable_password()  # passwords are not exported; an admin resets them
-        new.append(user)
-    with _stored_timestamps([user_model]):
+            raise ValidationError(
+                f"The username {row['username']!r} belongs to another user here: "
+                f"import into an empty database or {_AS_NEW}."
+            )
+        new.append(unsaved_user(row))
+    with stored_timestamps([user_model]):
         user_model._base_manager.bulk_create(new, batch_size=_BATCH)
 
 
@@ -234,21 +285,17 @@ def import_archive(*, directory: Path) -> Workspace:
     database that does not hold it (an empty one, or another site's)."""
     manifest = verify(directory)
     if Workspace.objects.filter(slug=manifest["workspace"]).exists():
-        raise ValidationError(f"A workspace {manifest['workspace']!r} exists already.")
-    known = {model._meta.label: model for model in archive_models()}
-    unknown = set(manifest["rows"]) - set(known)
-    if unknown:
-        raise ValidationError(f"This site has no tables for {', '.join(sorted(unknown))}.")
+        raise ValidationError(f"A workspace {manifest['workspace']!r} exists already: {_AS_NEW}.")
+    model_list = archived_models(manifest)
     _restore_users(directory / "users.jsonl")
     for name in manifest["sha256"]:
         if name.startswith("files/"):
-            _restore_file(directory / name, name.removeprefix("files/"))
-    model_list = [known[label] for label in manifest["rows"]]
-    with _stored_timestamps(model_list):
+            restore_file(directory / name, name.removeprefix("files/"))
+    with stored_timestamps(model_list):
         for model in model_list:
             batch = []
-            for row in _records(directory / "records" / f"{model._meta.label}.jsonl"):
-                batch.append(_instance(model, row))
+            for row in read_records(directory / records_name(model._meta.label)):
+                batch.append(build_instance(model, row))
                 if len(batch) == _BATCH:
                     _insert(model, batch)
                     batch = []
@@ -256,18 +303,30 @@ def import_archive(*, directory: Path) -> Workspace:
     with connection.cursor() as cursor:  # PostgreSQL: sequences past the restored ids
         for statement in connection.ops.sequence_reset_sql(no_style(), model_list):
             cursor.execute(statement)
+    _keep_remembered_ids(model_list)
     return Workspace.objects.get(slug=manifest["workspace"])
+
+
+def _keep_remembered_ids(model_list: list[type[Model]]) -> None:
+    """Ids of deleted objects live on in their history rows: new objects must not take them."""
+    for model in model_list:
+        instance_type = getattr(model, "instance_type", None)
+        if instance_type is not None:
+            largest = model._base_manager.aggregate(largest=Max("id"))["largest"]
+            if largest is not None:
+                advance_past(instance_type, largest)
 
 
 def _insert(model: type[Model], batch: list[Model]) -> None:
     if batch and model._base_manager.filter(pk__in=[obj.pk for obj in batch]).exists():
         raise ValidationError(
-            f"{model._meta.label}: rows with these ids exist already; import into an empty database."
+            f"{model._meta.label}: rows with these ids exist already: "
+            f"import into an empty database or {_AS_NEW}."
         )
     model._base_manager.bulk_create(batch)
 
 
-def _restore_file(path: Path, name: str) -> None:
+def restore_file(path: Path, name: str) -> None:
     """Store an original under its name; one already there must be the same bytes."""
     data = path.read_bytes()
     if default_storage.exists(name):

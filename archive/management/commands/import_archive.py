@@ -4,19 +4,49 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.exchange.archive import import_archive
+from archive.exchange.new_workspace import import_as_new_workspace
 
 
 class Command(BaseCommand):
-    help = "Restore a workspace exported by export_archive, after checking every file's SHA-256."
+    help = (
+        "Restore a workspace exported by export_archive, after checking every file's SHA-256; "
+        "or, with --as-new-workspace, copy it beside what the database holds, under new ids."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("archive", type=Path, help="The directory export_archive wrote.")
+        parser.add_argument(
+            "--as-new-workspace",
+            metavar="SLUG",
+            dest="slug",
+            help="Import into a new workspace with this slug, every row under a new id, "
+            "users matched by username, the history re-chained.",
+        )
+        parser.add_argument(
+            "--name", help="The new workspace's name (with --as-new-workspace; default: the archived one)."
+        )
 
-    def handle(self, *args, archive: Path, **options) -> None:
+    def handle(self, *args, archive: Path, slug: str | None, name: str | None, **options) -> None:
+        if name is not None and slug is None:
+            raise CommandError("--name needs --as-new-workspace.")
         if not (archive / "manifest.json").is_file():
             raise CommandError(f"{archive} has no manifest.json.")
         try:
-            workspace = import_archive(directory=archive)
+            if slug is None:
+                workspace = import_archive(directory=archive)
+                self.stdout.write(f"Imported workspace {workspace.slug!r}. Users' passwords must be reset.")
+                return
+            copy = import_as_new_workspace(directory=archive, slug=slug, name=name)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self.stdout.write(f"Imported workspace {workspace.slug!r}. Users' passwords must be reset.")
+        self.stdout.write(
+            f"Imported workspace {copy.source_slug!r} as {copy.workspace.slug!r}: {copy.rows} rows "
+            f"under new ids, {copy.files} files; its history verified up to entry #{copy.history_length} "
+            f"({copy.head_hash}) and was chained anew."
+        )
+        if copy.matched_users:
+            self.stdout.write(f"Users matched by username: {', '.join(copy.matched_users)}.")
+        if copy.created_users:
+            self.stdout.write(
+                f"Users created without a password (to be reset): {', '.join(copy.created_users)}."
+            )

@@ -1,0 +1,355 @@
+"""Importing an archive as a new workspace, beside whatever the database holds.
+
+The plain import (archive.exchange.archive.import_archive) keeps every primary
+key, so it needs a database that has none of them. This one copies the
+archive into a new workspace of any database (the same one it came from, to
+duplicate a workspace, or another site's that has other workspaces):
+
+- ids: every object the archive mentions, live or only remembered by its
+  history (deleted objects, their many-to-many rows), gets an id reserved from
+  its table's sequence, in the order of the old ids, so no later row takes it;
+  every column holding an id (primary keys, foreign keys, a history row's
+  object id) is rewritten through these maps (`id_columns`).
+- users: matched by username; the others are created as the plain import
+  creates them (archived fields, no usable password).
+- the ledger: its hashes cover the ids, so they cannot be copied. Each
+  imported history row, read back and mapped to its old ids, must hash as the
+  archive's entry says, entry after entry up to the archive's head: a changed
+  history is refused, not laundered into a fresh chain. The same rows are then
+  chained, in the same order and with the same actions, into the new
+  workspace's chain. The workspace's description and a last history row name
+  the archive (its manifest's SHA-256) and the head hash it verified against.
+- the search index is derived data: rebuilt for the new workspace.
+- files are content-addressed: what is stored already is shared.
+
+Every file's SHA-256 is checked before anything is written, and everything
+happens in one transaction: a refused archive leaves the database as it was.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from itertools import islice
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash, live_ledger
+from archive.exchange.archive import (
+    archived_models,
+    build_instance,
+    foreign_keys,
+    read_records,
+    records_name,
+    sha256_file,
+    stored_timestamps,
+    unsaved_user,
+    verify,
+)
+from archive.exchange.sequences import reserve_ids
+from archive.history import recorded_as
+from archive.models import HistoryChain, HistoryEntry, SearchDocument, SearchTerm, Workspace
+from archive.models.audit import GENESIS_HASH
+from archive.search.indexing import index_workspace
+from archive.storage import original_name, store_original
+
+# Derived tables, not copied: the ledger is re-chained over the new ids, the search index rebuilt.
+REBUILT = (HistoryChain, HistoryEntry, SearchDocument, SearchTerm)
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Copy:
+    workspace: Workspace
+    source_slug: str
+    manifest_sha256: str
+    history_length: int
+    """Of the archive's chain, verified; the new chain has one more entry (the import itself)."""
+    head_hash: str
+    matched_users: list[str]
+    created_users: list[str]
+    rows: int
+    files: int
+
+
+def id_columns(model: type[Model]) -> dict[str, type[Model]]:
+    """Each column of `model` that holds an id, and the model whose id it is."""
+    columns: dict[str, type[Model]] = {model._meta.pk.attname: model}
+    instance_type = getattr(model, "instance_type", None)
+    if instance_type is not None:  # a history row: `id` is its object's
+        columns["id"] = instance_type
+    columns |= {field.attname: field.related_model for field in foreign_keys(model)}
+    for field in model._meta.concrete_fields:
+        if field.attname not in columns and (field.attname == "id" or field.attname.endswith("_id")):
+            raise ImproperlyConfigured(
+                f"{model._meta.label}.{field.attname} looks like an id: say how to renumber it."
+            )
+    return columns
+
+
+class _Renumbering:
+    """Old id -> new id for every id the archive mentions, per model."""
+
+    def __init__(self, tables: dict[type[Model], dict[str, type[Model]]]):
+        self.tables = tables
+        self.new: dict[type[Model], dict[int, int]] = {}
+        self.old: dict[type[Model], dict[int, int]] = {}
+
+    def add(self, model: type[Model], new_ids: dict[int, int]) -> None:
+        self.new[model] = new_ids
+        self.old[model] = {new: old for old, new in new_ids.items()}
+
+    def forward(self, model: type[Model], row: dict) -> dict:
+        return self._map(model, row, self.new)
+
+    def original_history_row(self, ledger: Ledger, label: str, row: dict) -> dict:
+        """A history row as Ledger.serialize reads it here, with the archive's ids back."""
+        original = self._map(ledger.history_models[label], row, self.old)
+        for key, m2m_model in ledger.m2m_models[label]:
+            original[key] = [self._map(m2m_model, m2m_row, self.old) for m2m_row in row[key]]
+        return original
+
+    def object_repr(self, ledger: Ledger, entry: dict) -> str:
+        """The entry's text, renumbered where the ledger wrote "<model> #<id>" for want of one."""
+        model = ledger.history_models[entry["model"]].instance_type
+        old, text = entry["object_id"], entry["object_repr"]
+        new = self.new.get(model, {}).get(old)
+        for name in (model._meta.verbose_name, entry["model"]):
+            if new is not None and text == f"{name} #{old}":
+                return f"{name} #{new}"
+        return text
+
+    def _map(self, model: type[Model], row: dict, maps: dict[type[Model], dict[int, int]]) -> dict:
+        mapped = dict(row)
+        for column, target in self.tables[model].items():
+            if mapped.get(column) is not None:
+                mapped[column] = maps[target][mapped[column]]
+        return mapped
+
+
+@transaction.atomic
+def import_as_new_workspace(*, directory: Path, slug: str, name: str | None = None) -> Copy:
+    """Copy an exported workspace, with its full history and files, into a new
+    workspace `slug` (named `name`, else as archived), under new ids."""
+    _check_new_workspace(slug, name)
+    manifest = verify(directory)
+    files = _files(directory, manifest)
+    try:
+        return _copy(directory, manifest, files, slug=slug, name=name)
+    except (IntegrityError, DataError) as error:
+        raise ValidationError(f"The archive's rows do not fit together: {error}") from None
+
+
+def _check_new_workspace(slug: str, name: str | None) -> None:
+    for field_name, value in (("slug", slug), ("name", name)):
+        if value is None:
+            continue
+        try:
+            Workspace._meta.get_field(field_name).clean(value, None)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+            raise ValidationError(f"The new workspace's {field_name} {value!r}: {problem}") from None
+    if Workspace.objects.filter(slug=slug).exists():
+        raise ValidationError(f"A workspace {slug!r} exists already: choose another slug.")
+
+
+def _files(directory: Path, manifest: dict) -> list[tuple[Path, str]]:
+    """The archive's originals and their storage names, which must be their SHA-256's."""
+    files = []
+    for name, sha256 in manifest["sha256"].items():
+        if name.startswith("files/"):
+            if name.removeprefix("files/") != original_name(sha256):
+                raise ValidationError(f"{name} is not named for its SHA-256, as stored originals are.")
+            files.append((directory / name, original_name(sha256)))
+    return files
+
+
+def _copy(
+    directory: Path, manifest: dict, files: list[tuple[Path, str]], *, slug: str, name: str | None
+) -> Copy:
+    rebuilt = {model._meta.label for model in REBUILT}
+    tables = {
+        model: id_columns(model) for model in archived_models(manifest) if model._meta.label not in rebuilt
+    }
+    archived = list(read_records(directory / records_name(Workspace._meta.label)))
+    if len(archived) != 1:
+        raise ValidationError(f"The archive holds {len(archived)} workspaces, not one.")
+    mentioned = _mentioned_ids(directory, tables)
+    if mentioned.pop(Workspace, set()) != {archived[0]["id"]}:
+        raise ValidationError("The archive's rows belong to more than one workspace.")
+    renumbering = _Renumbering(tables)
+    renumbering.add(Workspace, {archived[0]["id"]: reserve_ids(Workspace, 1)[0]})
+    user_model = get_user_model()
+    user_ids, matched, created = _users(directory, mentioned.pop(user_model, set()))
+    renumbering.add(user_model, user_ids)
+    for target, ids in sorted(mentioned.items(), key=lambda item: item[0]._meta.label):
+        if target not in tables:
+            raise ImproperlyConfigured(f"Cannot renumber the ids of {target._meta.label}.")
+        renumbering.add(target, dict(zip(sorted(ids), reserve_ids(target, len(ids)), strict=True)))
+    rows = _insert(directory, tables, renumbering, slug=slug)
+    connection.check_constraints(table_names=[model._meta.db_table for model in tables])
+    length, head = _rechain(directory, manifest, renumbering)
+    for path, stored_name in files:
+        if store_original(path.read_bytes())[0] != stored_name:
+            raise ValidationError(f"{path.name} changed while it was imported.")
+    workspace = Workspace.objects.get(pk=renumbering.new[Workspace][archived[0]["id"]])
+    index_workspace(workspace=workspace)
+    manifest_sha256 = sha256_file(directory / "manifest.json")
+    _record_provenance(workspace, name, manifest["workspace"], manifest_sha256, length, head)
+    return Copy(
+        workspace, manifest["workspace"], manifest_sha256, length, head, matched, created, rows, len(files)
+    )
+
+
+def _mentioned_ids(directory: Path, tables: dict[type[Model], dict[str, type[Model]]]) -> dict:
+    """Every id found in the archive's rows, per model it belongs to."""
+    mentioned: dict[type[Model], set[int]] = defaultdict(set)
+    for model, columns in tables.items():
+        for row in read_records(directory / records_name(model._meta.label)):
+            if row.get(model._meta.pk.attname) is None:
+                raise ValidationError(f"A row of {model._meta.label} has no {model._meta.pk.attname}.")
+            for column, target in columns.items():
+                value = row.get(column)
+                if value is None:
+                    continue
+                if type(value) is not int:
+                    raise ValidationError(f"{model._meta.label}.{column} holds {value!r}, not an id.")
+                mentioned[target].add(value)
+    return mentioned
+
+
+def _users(directory: Path, mentioned: set[int]) -> tuple[dict[int, int], list[str], list[str]]:
+    """Archived user id -> user here (matched by username, else created), and who was which."""
+    user_model = get_user_model()
+    archived = list(read_records(directory / "users.jsonl"))
+    if any(type(row.get("id")) is not int or not row.get("username") for row in archived):
+        raise ValidationError("users.jsonl has a user without an id or a username.")
+    here = dict(
+        user_model._base_manager.filter(username__in=[row["username"] for row in archived]).values_list(
+            "username", "pk"
+        )
+    )
+    new_rows = [row for row in archived if row["username"] not in here]
+    # Users deleted before the export are known by id only: they get ids no user here has.
+    fresh = sorted({row["id"] for row in new_rows} | (mentioned - {row["id"] for row in archived}))
+    ids = dict(zip(fresh, reserve_ids(user_model, len(fresh)), strict=True))
+    ids |= {row["id"]: here[row["username"]] for row in archived if row["username"] in here}
+    users = []
+    for row in new_rows:
+        user = unsaved_user(row)
+        user.pk = ids[row["id"]]
+        users.append(user)
+    with stored_timestamps([user_model]):
+        user_model._base_manager.bulk_create(users, batch_size=_BATCH)
+    matched = sorted(row["username"] for row in archived if row["username"] in here)
+    return ids, matched, sorted(row["username"] for row in new_rows)
+
+
+def _insert(directory: Path, tables: dict, renumbering: _Renumbering, *, slug: str) -> int:
+    """Write every archived row, renumbered; the workspace under its new slug."""
+    count = 0
+    with stored_timestamps(list(tables)):
+        for model in tables:
+            rows = (
+                renumbering.forward(model, row)
+                for row in read_records(directory / records_name(model._meta.label))
+            )
+            for batch in _batches(rows, _BATCH):
+                if model is Workspace:
+                    batch = [{**row, "slug": slug} for row in batch]
+                model._base_manager.bulk_create([build_instance(model, row) for row in batch])
+                count += len(batch)
+    return count
+
+
+def _rechain(directory: Path, manifest: dict, renumbering: _Renumbering) -> tuple[int, str]:
+    """Check the archive's chain against the imported rows, and chain them into the new workspace's.
+
+    Returns the archive chain's length and head hash.
+    """
+    ledger = live_ledger()
+    covered: Counter[str] = Counter()
+    expected, prev_hash = 1, GENESIS_HASH
+    entries = (_entry(row) for row in _archived_rows(directory, manifest, HistoryEntry))
+    for chunk in _batches(entries, _BATCH):
+        ids_by_label: dict[str, list[int]] = defaultdict(list)
+        for entry in chunk:
+            if entry["model"] not in ledger.history_models:
+                raise _unverified(entry, "names an unknown model")
+            new_id = renumbering.new.get(ledger.history_models[entry["model"]], {}).get(entry["history_id"])
+            if new_id is None:
+                raise _unverified(entry, "has no history row in the archive")
+            ids_by_label[entry["model"]].append(new_id)
+        rows = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
+        imported = []
+        for entry in chunk:
+            if entry["sequence"] != expected or entry["prev_hash"] != prev_hash:
+                raise _unverified(entry, f"does not follow entry #{expected - 1}")
+            label = entry["model"]
+            row = rows[label][renumbering.new[ledger.history_models[label]][entry["history_id"]]]
+            if (
+                entry_hash(prev_hash, entry, renumbering.original_history_row(ledger, label, row))
+                != entry["hash"]
+            ):
+                raise _unverified(entry, "does not match its hash: the entry or its history row was changed")
+            imported.append((label, row, entry["action"], renumbering.object_repr(ledger, entry)))
+            covered[label] += 1
+            prev_hash, expected = entry["hash"], expected + 1
+        chain_imported(imported)
+    chain = list(_archived_rows(directory, manifest, HistoryChain))
+    length, head = (chain[0]["length"], chain[0]["head_hash"]) if chain else (0, GENESIS_HASH)
+    if len(chain) > 1 or (length, head) != (expected - 1, prev_hash):
+        raise ValidationError(
+            f"The archive's history does not verify: its chain ends at entry #{expected - 1}, "
+            f"but its head records #{length} {head}."
+        )
+    for label, model in ledger.history_models.items():
+        if covered[label] != manifest["rows"].get(model._meta.label, 0):
+            raise ValidationError(
+                f"The archive's history does not verify: {label} history rows are missing from its chain."
+            )
+    return length, head
+
+
+def _archived_rows(directory: Path, manifest: dict, model: type[Model]) -> Iterator[dict]:
+    if model._meta.label in manifest["rows"]:
+        yield from read_records(directory / records_name(model._meta.label))
+
+
+def _entry(row: dict) -> dict:
+    """A ledger entry as the ledger hashes it (typed values)."""
+    entry = build_instance(HistoryEntry, row)
+    return {name: getattr(entry, name) for name in (*ENTRY_FIELDS, "prev_hash", "hash")}
+
+
+def _unverified(entry: dict, problem: str) -> ValidationError:
+    return ValidationError(
+        f"The archive's history does not verify: entry #{entry['sequence']} ({entry['model']} "
+        f"{entry['object_id']}, history row {entry['history_id']}) {problem}."
+    )
+
+
+def _record_provenance(
+    workspace: Workspace, name: str | None, source_slug: str, manifest_sha256: str, length: int, head: str
+) -> None:
+    """Say in the workspace, and in its history (so in the new chain), where the copy came from."""
+    now = timezone.now().astimezone(UTC)
+    note = (
+        f"Imported from an archive of workspace {source_slug!r} on {now:%Y-%m-%d %H:%M} UTC "
+        f"(manifest SHA-256 {manifest_sha256}); its history verified up to entry #{length}, head hash {head}."
+    )
+    workspace.name = name or workspace.name
+    workspace.description = "\n\n".join(part for part in (workspace.description, note) if part)
+    with recorded_as(user=None, reason=note):
+        workspace.save()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
