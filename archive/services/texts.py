@@ -54,7 +54,7 @@ def correct_source_text(
     passages = list(source.passages.select_for_update())
     results = reanchor([_selector(passage) for passage in passages], old_text=old_text, new_text=new_text)
 
-    changed = []
+    changed, requoted = [], []
     now = timezone.now()
     for passage, result in zip(passages, results, strict=True):
         before = _selector(passage), passage.anchor_status
@@ -68,9 +68,11 @@ def correct_source_text(
             passage.updated_at = now
             passage.check_invariants()
             changed.append(passage)
+            if passage.exact != before[0].exact:
+                requoted.append(passage)
     passage_reason = f"re-anchored after text correction: {reason}"
     _update_rows(changed)
-    index_objects(objects=changed)  # the raw UPDATE sends no signals
+    index_objects(objects=requoted)  # the raw UPDATE sends no signals; the index holds quotes, not offsets
     with recorded_as(user=user, reason=passage_reason, action=HistoryAction.REANCHORED):
         Passage.history.bulk_history_create(
             changed,
