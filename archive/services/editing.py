@@ -8,6 +8,14 @@ from archive.history import recorded_as
 from archive.models import ReviewStatus
 
 
+def required_reason(reason: str | None, message: str) -> str:
+    """`reason` without surrounding blanks; a ValidationError on `reason` if there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": message})
+    return reason
+
+
 class StaleVersion(Exception):
     """Someone else saved the object since the editor loaded it."""
 
@@ -48,10 +56,12 @@ def update_object(
     return current
 
 
+DELETE_REASON_REQUIRED = "Say why it is deleted: the reason is kept in the history."
+
+
 @transaction.atomic
 def delete_object(obj: Model, *, user, reason: str) -> None:
     """Delete, keeping the last state in history with who and why (a reason is required)."""
-    if not reason.strip():
-        raise ValidationError("Say why it is deleted: the reason is kept in the history.")
+    reason = required_reason(reason, DELETE_REASON_REQUIRED)
     with recorded_as(user=user, reason=reason):
         obj.delete()
