@@ -317,6 +317,51 @@ def test_delete_without_a_reason_is_a_400_and_deletes_nothing(
     assert type(obj).history.count() == history_rows
 
 
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_changing_a_claims_credibility_without_a_reason_is_a_400(analyst, workspace, method):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="S", credibility=6)
+    response = getattr(client_for(analyst), method)(
+        f"/api/claims/{claim.pk}/", {"statement": "S", "credibility": 2}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "reason": ["Say why you change the credibility grade: the reason is kept in the history."]
+    }
+    claim.refresh_from_db()
+    assert (claim.credibility, claim.version, claim.history.count()) == (6, 1, 1)
+
+
+def test_changing_a_claims_credibility_with_a_reason_keeps_it_in_the_history(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    response = client_for(analyst).patch(
+        f"/api/claims/{claim.pk}/",
+        {"credibility": 2, "reason": "confirmed"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200 and response.json()["credibility"] == 2
+    row = claim.history.first()
+    assert (row.credibility, row.history_user, row.history_change_reason) == (2, analyst, "confirmed")
+
+
+def test_editing_a_claim_at_the_same_credibility_needs_no_reason(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=3)
+    response = client_for(analyst).patch(
+        f"/api/claims/{claim.pk}/", {"statement": "New", "credibility": 3}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 200
+
+
+def test_changing_an_outlets_reliability_without_a_reason_is_a_400(ws_admin, workspace):
+    outlet = OutletFactory(workspace=workspace, reliability="B")
+    response = client_for(ws_admin).patch(
+        f"/api/outlets/{outlet.pk}/", {"reliability": "E"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400 and "reason" in response.json()
+    outlet.refresh_from_db()
+    assert outlet.reliability == "B"
+
+
 # --- reading: filters, ordering, pages, history, text ------------------------------
 
 

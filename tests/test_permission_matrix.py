@@ -168,6 +168,7 @@ RULES: dict[str, Rule] = {
             "statement": "Edited statement",
             "credibility": "2",
             "status": "open",
+            "reason": "checking the matrix",
         },
     ),
 }

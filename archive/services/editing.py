@@ -1,11 +1,19 @@
-"""Editing with optimistic concurrency: a stale edit is refused, not merged."""
+"""Editing with optimistic concurrency: a stale edit is refused, not merged.
+
+Every edit goes through `update_object`, so the rules every edit obeys live
+here: review status changes only through the review workflow, an approved
+item edited goes back to review, and a grade changes only with a reason.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
 from archive.history import recorded_as
-from archive.models import ReviewStatus
+from archive.models import Claim, Outlet, ReviewStatus
+
+# The grade of each graded model: changing it needs a reason, which the history row keeps.
+GRADE_FIELDS: dict[type[Model], str] = {Claim: "credibility", Outlet: "reliability"}
 
 
 def required_reason(reason: str | None, message: str) -> str:
@@ -14,6 +22,15 @@ def required_reason(reason: str | None, message: str) -> str:
     if not reason:
         raise ValidationError({"reason": message})
     return reason
+
+
+def check_grade_reason(obj: Model, changes: dict, reason: str | None) -> None:
+    """Refuse `changes` that change `obj`'s grade (credibility, reliability) without a reason."""
+    grade = GRADE_FIELDS.get(type(obj))
+    if grade is None or grade not in changes:
+        return
+    if obj._meta.get_field(grade).to_python(changes[grade]) != getattr(obj, grade):
+        required_reason(reason, f"Say why you change the {grade} grade: the reason is kept in the history.")
 
 
 class StaleVersion(Exception):
@@ -43,6 +60,7 @@ def update_object(
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleVersion(current)
+    check_grade_reason(current, changes, reason)
     before = {field: getattr(current, field) for field in changes}
     for field, value in changes.items():
         setattr(current, field, value)
