@@ -107,6 +107,7 @@ RULES: dict[str, Rule] = {
     "archive:activity_csv": Rule({"GET": REVIEWERS}),
     "archive:activity_json": Rule({"GET": REVIEWERS}),
     "archive:audit_status": Rule({"GET": REVIEWERS}),
+    "archive:audit_verify": Rule({"POST": REVIEWERS}),
     "archive:object_history": Rule({"GET": EVERY_MEMBER}, kwargs=lambda world: _claim_history(world)),
     "archive:revert": Rule(
         {"POST": REVIEWERS},
