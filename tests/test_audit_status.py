@@ -4,6 +4,7 @@ verification, and "Verify now" (also recorded by `manage.py verify_history`)."""
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
 
 from archive.audit import verification
@@ -147,3 +148,21 @@ def test_a_failed_command_run_is_recorded_too(workspace, claims):
 def test_verifications_are_not_history_tracked_nor_in_the_ledger():
     assert not hasattr(HistoryVerification, "history")
     assert "historyverification" not in live_ledger().history_models
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_outside_a_transaction_walks_one_snapshot_on_postgresql(workspace, claims, monkeypatch):
+    """Entries appended while the chain is walked must not look like a broken chain."""
+    isolation = []
+    real_verify = verification.verify_workspace
+
+    def verify_workspace(workspace_id):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                isolation.append(cursor.fetchone()[0])
+        return real_verify(workspace_id)
+
+    monkeypatch.setattr(verification, "verify_workspace", verify_workspace)
+    assert verify_and_record(workspace_id=workspace.pk).ok
+    assert isolation == (["repeatable read"] if connection.vendor == "postgresql" else [])
