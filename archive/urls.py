@@ -92,6 +92,7 @@ urlpatterns = [
     path("w/<slug:slug>/history/<slug:model>/<int:object_id>/", audit.object_history, name="object_history"),
     path("w/<slug:slug>/history/<slug:model>/<int:object_id>/revert/", audit.revert, name="revert"),
     path("w/<slug:slug>/audit/", audit.audit_status, name="audit_status"),
+    path("w/<slug:slug>/audit/verify/", audit.audit_verify, name="audit_verify"),
     path("w/<slug:slug>/review/", review.review_queue, name="review_queue"),
     path(
         "w/<slug:slug>/review/<slug:model>/<int:object_id>/submit/",

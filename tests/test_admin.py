@@ -1,7 +1,15 @@
+"""The Django admin: read-only stored texts, and the reasons a delete, a revert
+or a regrade needs there as everywhere else."""
+
+import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
+from django.urls import reverse
 
-from archive.models import Source
+from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Source
+from tests.factories import ClaimFactory
+
+NO_REASON = "Nothing was deleted. Say why it is deleted: the reason is kept in the history."
 
 
 def test_admin_cannot_edit_a_stored_source_text_that_passages_point_into(source, superuser):
@@ -10,3 +18,144 @@ def test_admin_cannot_edit_a_stored_source_text_that_passages_point_into(source,
     request.user = superuser
     assert "text" in source_admin.get_readonly_fields(request, source)
     assert "text" not in source_admin.get_readonly_fields(request, None)
+
+
+@pytest.fixture
+def staff(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def claim(workspace):
+    return ClaimFactory(workspace=workspace, statement="First words", credibility=6)
+
+
+def claim_form(claim, **changes) -> dict:
+    """The admin change form of `claim`, as the browser posts it."""
+    return {
+        "workspace": claim.workspace_id,
+        "statement": claim.statement,
+        "credibility": claim.credibility,
+        "credibility_reason": claim.credibility_reason,
+        "status": claim.status,
+        "tags": "[]",
+        "review_status": claim.review_status,
+        **changes,
+    }
+
+
+def test_delete_confirmation_asks_for_a_reason(staff, claim):
+    page = staff.get(reverse("admin:archive_claim_delete", args=[claim.pk])).content.decode()
+    assert 'name="reason"' in page and "required" in page
+
+
+def test_admin_delete_without_a_reason_deletes_nothing_and_says_why(staff, claim):
+    url = reverse("admin:archive_claim_delete", args=[claim.pk])
+    response = staff.post(url, {"post": "yes", "reason": " "}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert NO_REASON in response.content.decode()
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert claim.history.count() == 1
+
+
+def test_admin_delete_keeps_who_and_why_in_the_history(staff, superuser, claim):
+    staff.post(reverse("admin:archive_claim_delete", args=[claim.pk]), {"post": "yes", "reason": "spam"})
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    deleted = Claim.history.filter(id=claim.pk, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (superuser, "spam")
+
+
+def bulk_delete(client, claims, **extra):
+    data = {"action": "delete_selected", "_selected_action": [c.pk for c in claims], "post": "yes", **extra}
+    return client.post(reverse("admin:archive_claim_changelist"), data, follow=True)
+
+
+def test_admin_bulk_delete_without_a_reason_deletes_nothing(staff, workspace, claim):
+    other = ClaimFactory(workspace=workspace)
+    response = bulk_delete(staff, [claim, other])
+    assert NO_REASON in response.content.decode()
+    assert Claim.objects.count() == 2
+    assert not Claim.history.filter(history_type="-").exists()
+
+
+def test_admin_bulk_delete_keeps_the_reason_for_each(staff, workspace, claim):
+    other = ClaimFactory(workspace=workspace)
+    bulk_delete(staff, [claim, other], reason="test data")
+    assert not Claim.objects.exists()
+    reasons = Claim.history.filter(history_type="-").values_list("history_change_reason", flat=True)
+    assert list(reasons) == ["test data", "test data"]
+
+
+def workspace_form(workspace, membership, **extra) -> dict:
+    """The workspace's admin page with its one membership row, as the browser posts it."""
+    return {
+        "name": workspace.name,
+        "slug": workspace.slug,
+        "description": "",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": membership.pk,
+        "memberships-0-workspace": workspace.pk,
+        "memberships-0-user": membership.user_id,
+        "memberships-0-role": membership.role,
+        **extra,
+    }
+
+
+def test_removing_a_member_in_the_admin_needs_a_reason(staff, workspace, analyst):
+    membership = Membership.objects.get(user=analyst)
+    url = reverse("admin:archive_workspace_change", args=[workspace.pk])
+    response = staff.post(url, workspace_form(workspace, membership, **{"memberships-0-DELETE": "on"}))
+    assert response.status_code == 200
+    assert "To remove a row: Say why it is deleted" in response.content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_removing_a_member_in_the_admin_keeps_the_reason(staff, workspace, analyst):
+    membership = Membership.objects.get(user=analyst)
+    url = reverse("admin:archive_workspace_change", args=[workspace.pk])
+    data = workspace_form(
+        workspace, membership, change_reason="left the project", **{"memberships-0-DELETE": "on"}
+    )
+    assert staff.post(url, data).status_code == 302
+    assert Membership.history.filter(id=membership.pk, history_type="-").get().history_change_reason == (
+        "left the project"
+    )
+
+
+def test_admin_revert_to_an_old_version_needs_a_reason(staff, claim):
+    first = claim.history.get()
+    Claim.objects.filter(pk=claim.pk).update(statement="Second words")
+    url = reverse("admin:archive_claim_simple_history", args=[claim.pk, first.history_id])
+    response = staff.post(url, claim_form(claim))
+    assert response.status_code == 200
+    assert "Say why you revert" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).statement == "Second words"
+
+
+def test_admin_revert_is_recorded_as_a_revert_with_its_reason(staff, claim):
+    first = claim.history.get()
+    Claim.objects.filter(pk=claim.pk).update(statement="Second words")
+    url = reverse("admin:archive_claim_simple_history", args=[claim.pk, first.history_id])
+    assert staff.post(url, claim_form(claim, change_reason="vandalism")).status_code == 302
+    entry = HistoryEntry.objects.filter(model="claim", object_id=claim.pk).latest("sequence")
+    assert (entry.action, entry.reason) == (HistoryAction.REVERTED, "vandalism")
+    assert Claim.objects.get(pk=claim.pk).statement == "First words"
+
+
+def test_changing_a_grade_in_the_admin_needs_a_reason(staff, claim):
+    url = reverse("admin:archive_claim_change", args=[claim.pk])
+    response = staff.post(url, claim_form(claim, credibility=2))
+    assert response.status_code == 200
+    assert "Say why you change the credibility grade" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).credibility == 6
+
+
+def test_changing_a_grade_in_the_admin_with_a_reason_is_in_the_history(staff, claim):
+    url = reverse("admin:archive_claim_change", args=[claim.pk])
+    assert staff.post(url, claim_form(claim, credibility=2, change_reason="confirmed")).status_code == 302
+    row = claim.history.first()
+    assert (row.credibility, row.history_change_reason) == (2, "confirmed")

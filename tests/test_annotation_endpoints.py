@@ -373,7 +373,9 @@ def test_deleting_an_annotation_removes_its_unused_passage_and_keeps_history(cli
 def test_deleting_an_annotation_keeps_a_passage_that_is_also_evidence(client, analyst, workspace, annotation):
     passage = annotation.passages.get()
     EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace), stance=Stance.SUPPORTS)
-    status, data = send(client, analyst, "DELETE", annotation_url(annotation), {"version": 1})
+    status, data = send(
+        client, analyst, "DELETE", annotation_url(annotation), {"version": 1, "reason": "dup"}
+    )
     assert status == 200
     assert data == {
         "deleted_passages": [],
@@ -383,18 +385,44 @@ def test_deleting_an_annotation_keeps_a_passage_that_is_also_evidence(client, an
 
 
 def test_deleting_evidence_keeps_the_claim(client, analyst, evidence):
-    status, _ = send(client, analyst, "DELETE", one_evidence_url(evidence), {"version": 1})
+    status, _ = send(client, analyst, "DELETE", one_evidence_url(evidence), {"version": 1, "reason": "wrong"})
     assert status == 200
     assert not Evidence.objects.exists() and Claim.objects.filter(pk=evidence.claim_id).exists()
 
 
+@pytest.mark.parametrize("payload", [{"version": 1}, {"version": 1, "reason": "  "}], ids=["none", "blank"])
+def test_deleting_an_annotation_without_a_reason_is_refused_and_deletes_nothing(
+    client, analyst, annotation, payload
+):
+    history_rows = Annotation.history.count() + Passage.history.count()
+    status, data = send(client, analyst, "DELETE", annotation_url(annotation), payload)
+    assert status == 400
+    assert data["fields"] == {"reason": ["Say why it is deleted: the reason is kept in the history."]}
+    assert data["error"].startswith("Reason: Say why it is deleted")
+    assert Annotation.objects.filter(pk=annotation.pk).exists() and Passage.objects.exists()
+    assert Annotation.history.count() + Passage.history.count() == history_rows
+
+
+def test_deleting_evidence_without_a_reason_is_refused_and_deletes_nothing(client, analyst, evidence):
+    history_rows = Evidence.history.count() + Passage.history.count()
+    status, data = send(client, analyst, "DELETE", one_evidence_url(evidence), {"version": 1})
+    assert status == 400 and "reason" in data["fields"]
+    assert Evidence.objects.filter(pk=evidence.pk).exists() and Passage.objects.exists()
+    assert Evidence.history.count() + Passage.history.count() == history_rows
+
+
+def test_deleting_evidence_keeps_its_reason_in_history(client, analyst, evidence):
+    send(client, analyst, "DELETE", one_evidence_url(evidence), {"version": 1, "reason": "wrong claim"})
+    assert Evidence.history.filter(history_type="-").get().history_change_reason == "wrong claim"
+
+
 def test_deleting_from_a_stale_version_is_refused(client, analyst, ws_admin, annotation):
     update_object(annotation, user=ws_admin, expected_version=1, changes={"body": "Changed"})
-    status, data = send(client, analyst, "DELETE", annotation_url(annotation), {"version": 1})
+    status, data = send(client, analyst, "DELETE", annotation_url(annotation), {"version": 1, "reason": "x"})
     assert status == 409 and data["current"]["body"] == "Changed"
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 
 def test_reviewer_cannot_delete_an_analysts_evidence(client, reviewer, evidence):
-    status, _ = send(client, reviewer, "DELETE", one_evidence_url(evidence), {"version": 1})
+    status, _ = send(client, reviewer, "DELETE", one_evidence_url(evidence), {"version": 1, "reason": "x"})
     assert status == 403 and Evidence.objects.exists()

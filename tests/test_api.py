@@ -237,7 +237,9 @@ def test_a_passage_of_another_workspace_does_not_exist_here(analyst, workspace, 
 
 
 def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):
-    response = client_for(ws_admin).delete(f"/api/sources/{source.pk}/", HTTP_IF_MATCH=f'"{source.version}"')
+    response = client_for(ws_admin).delete(
+        f"/api/sources/{source.pk}/?reason=obsolete", HTTP_IF_MATCH=f'"{source.version}"'
+    )
     assert response.status_code == 409
     assert source.__class__.objects.filter(pk=source.pk).exists()
 
@@ -282,7 +284,7 @@ def test_write_with_the_current_if_match_bumps_the_version(analyst, annotation):
 
 
 def test_delete_with_a_stale_if_match_is_a_412(analyst, annotation):
-    response = client_for(analyst).delete(f"/api/annotations/{annotation.pk}/", HTTP_IF_MATCH='"7"')
+    response = client_for(analyst).delete(f"/api/annotations/{annotation.pk}/?reason=x", HTTP_IF_MATCH='"7"')
     assert response.status_code == 412
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
@@ -294,6 +296,70 @@ def test_delete_keeps_who_and_why_in_history(analyst, annotation):
     assert response.status_code == 204
     last = Annotation.history.filter(id=annotation.pk).first()
     assert (last.history_type, last.history_user, last.history_change_reason) == ("-", analyst, "duplicate")
+
+
+@pytest.mark.parametrize("query", ["", "?reason=", "?reason=%20%20"], ids=["absent", "empty", "blank"])
+@pytest.mark.parametrize("resource", ["annotation", "claim", "source"])
+def test_delete_without_a_reason_is_a_400_and_deletes_nothing(
+    analyst, ws_admin, annotation, source, resource, query
+):
+    claim = ClaimFactory(workspace=annotation.workspace, created_by=analyst)
+    obj, user = {
+        "annotation": (annotation, analyst),
+        "claim": (claim, analyst),
+        "source": (source, ws_admin),
+    }[resource]
+    history_rows = type(obj).history.count()
+    response = client_for(user).delete(f"/api/{resource}s/{obj.pk}/{query}", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Say why it is deleted: the reason is kept in the history."]}
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert type(obj).history.count() == history_rows
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_changing_a_claims_credibility_without_a_reason_is_a_400(analyst, workspace, method):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="S", credibility=6)
+    response = getattr(client_for(analyst), method)(
+        f"/api/claims/{claim.pk}/", {"statement": "S", "credibility": 2}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "reason": ["Say why you change the credibility grade: the reason is kept in the history."]
+    }
+    claim.refresh_from_db()
+    assert (claim.credibility, claim.version, claim.history.count()) == (6, 1, 1)
+
+
+def test_changing_a_claims_credibility_with_a_reason_keeps_it_in_the_history(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    response = client_for(analyst).patch(
+        f"/api/claims/{claim.pk}/",
+        {"credibility": 2, "reason": "confirmed"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200 and response.json()["credibility"] == 2
+    row = claim.history.first()
+    assert (row.credibility, row.history_user, row.history_change_reason) == (2, analyst, "confirmed")
+
+
+def test_editing_a_claim_at_the_same_credibility_needs_no_reason(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=3)
+    response = client_for(analyst).patch(
+        f"/api/claims/{claim.pk}/", {"statement": "New", "credibility": 3}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 200
+
+
+def test_changing_an_outlets_reliability_without_a_reason_is_a_400(ws_admin, workspace):
+    outlet = OutletFactory(workspace=workspace, reliability="B")
+    response = client_for(ws_admin).patch(
+        f"/api/outlets/{outlet.pk}/", {"reliability": "E"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400 and "reason" in response.json()
+    outlet.refresh_from_db()
+    assert outlet.reliability == "B"
 
 
 # --- reading: filters, ordering, pages, history, text ------------------------------

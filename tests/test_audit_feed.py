@@ -1,4 +1,4 @@
-"""The activity feed, its exports and the history chain's status page."""
+"""The activity feed and its exports (the history chain's page: test_audit_status.py)."""
 
 import csv
 import io
@@ -196,29 +196,6 @@ def test_csv_export_defuses_formulas_in_reasons(client, reviewer, workspace, ana
     client.force_login(reviewer)
     body = b"".join(export(client, workspace, "csv").streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
-
-
-# --- The history chain's status ---------------------------------------------------
-
-
-def test_reviewer_sees_the_chain_verified_with_its_head_hash(client, reviewer, workspace, activity):
-    client.force_login(reviewer)
-    page = client.get(reverse("archive:audit_status", args=[workspace.slug])).content.decode()
-    head = HistoryEntry.objects.filter(workspace=workspace).latest("sequence")
-    assert "Verified." in page
-    assert f"{head.sequence}:{head.hash}" in page
-
-
-def test_reviewer_sees_when_the_chain_does_not_verify(client, reviewer, workspace, activity):
-    HistoryEntry.objects.filter(reason="two outlets agree").update(reason="rewritten")
-    client.force_login(reviewer)
-    page = client.get(reverse("archive:audit_status", args=[workspace.slug])).content.decode()
-    assert "Verification failed." in page
-
-
-def test_analyst_cannot_see_the_chain_status(client, analyst, workspace):
-    client.force_login(analyst)
-    assert client.get(reverse("archive:audit_status", args=[workspace.slug])).status_code == 403
 
 
 def test_changes_made_in_another_workspace_do_not_enter_this_chain(workspace, analyst):

@@ -237,6 +237,43 @@ def test_claim_edit_with_a_bad_credibility_is_refused(client, workspace, analyst
     assert response.status_code == 400 and "from 1 to 6" in response.content.decode()
 
 
+def test_changing_a_claims_credibility_without_a_reason_is_refused_keeping_the_form(
+    client, workspace, analyst
+):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    client.force_login(analyst)
+    form = claim_form(claim, credibility="2", statement="Kept statement", reason=" ")
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Reason: Say why you change the credibility grade" in page
+    assert "Kept statement" in page
+    claim.refresh_from_db()
+    assert (claim.credibility, claim.version, claim.history.count()) == (6, 1, 1)
+
+
+def test_changing_a_claims_credibility_with_a_reason_records_it_in_the_history(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    client.force_login(analyst)
+    form = claim_form(claim, credibility="2", reason="two independent witnesses")
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    assert response.status_code == 302
+    row = claim.history.first()
+    assert (row.credibility, row.history_user, row.history_change_reason) == (
+        2,
+        analyst,
+        "two independent witnesses",
+    )
+
+
+def test_editing_a_claim_without_changing_its_credibility_needs_no_reason(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=3)
+    client.force_login(analyst)
+    form = claim_form(claim, credibility="3", statement="Sharper")
+    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    assert response.status_code == 302
+
+
 def test_reviewer_cannot_edit_an_analysts_claim(client, workspace, analyst, reviewer):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
     client.force_login(reviewer)

@@ -60,6 +60,7 @@ class Rule:
     data: dict | Callable[["World"], dict] = field(default_factory=dict)
     json: bool = False  # send `data` as a JSON body (API endpoints)
     headers: dict = field(default_factory=dict)
+    query: str = ""  # appended to the URL, e.g. the reason an API delete needs
 
 
 def _claim_history(world: "World") -> dict:
@@ -114,6 +115,7 @@ RULES: dict[str, Rule] = {
     "archive:activity_csv": Rule({"GET": REVIEWERS}),
     "archive:activity_json": Rule({"GET": REVIEWERS}),
     "archive:audit_status": Rule({"GET": REVIEWERS}),
+    "archive:audit_verify": Rule({"POST": REVIEWERS}),
     "archive:object_history": Rule({"GET": EVERY_MEMBER}, kwargs=lambda world: _claim_history(world)),
     "archive:revert": Rule(
         {"POST": REVIEWERS},
@@ -154,12 +156,12 @@ RULES: dict[str, Rule] = {
     ),
     "archive:annotation": Rule(
         {"PATCH": CONTRIBUTORS, "DELETE": CONTRIBUTORS},
-        data=lambda world: {"version": world.annotation.version, "body": "edited"},
+        data=lambda world: {"version": world.annotation.version, "body": "edited", "reason": "matrix"},
         json=True,
     ),
     "archive:evidence": Rule(
         {"PATCH": CONTRIBUTORS, "DELETE": CONTRIBUTORS},
-        data=lambda world: {"version": world.evidence.version, "note": "edited"},
+        data=lambda world: {"version": world.evidence.version, "note": "edited", "reason": "matrix"},
         json=True,
     ),
     "archive:claims": Rule({"GET": EVERY_MEMBER}),
@@ -175,6 +177,7 @@ RULES: dict[str, Rule] = {
             "statement": "Edited statement",
             "credibility": "2",
             "status": "open",
+            "reason": "checking the matrix",
         },
     ),
 }
@@ -212,7 +215,9 @@ def api_resource(
     detail = {"GET": API_MEMBERS, "DELETE": change} | ({"PUT": change, "PATCH": change} if edits else {})
     return {
         f"api:{name}-list": Rule({"GET": API_SIGNED_IN, "POST": create}, data=data, json=True),
-        f"api:{name}-detail": Rule(detail, kwargs=pk_of(name), data=data, json=True, headers=ANY_VERSION),
+        f"api:{name}-detail": Rule(
+            detail, kwargs=pk_of(name), data=data, json=True, headers=ANY_VERSION, query="?reason=matrix"
+        ),
         f"api:{name}-history": Rule({"GET": API_MEMBERS}, kwargs=pk_of(name)),
     }
 
@@ -430,7 +435,7 @@ def test_app_url_access_per_role(name, method):
     rule = RULES[name]
     route = next(route for route in APP_ROUTES if route.name == name)
     kwargs = rule.kwargs(world) if rule.kwargs else {key: world.kwarg(key) for key in route.kwargs}
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=kwargs) + rule.query
     data = rule.data(world) if callable(rule.data) else rule.data
     body, content_type = (json.dumps(data), "application/json") if rule.json else (encode(data, method), None)
     failures = []

@@ -313,6 +313,16 @@ def test_delete_removes_the_annotation(analyst, annotation):
     assert not Annotation.objects.exists()
 
 
+def test_delete_records_who_and_the_protocols_fixed_reason(analyst, annotation):
+    # W3C clients have no way to send a reason (see AnnotationResource.delete).
+    client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
+    deleted = Annotation.history.filter(id=annotation.pk, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (
+        analyst,
+        "Deleted through the W3C protocol.",
+    )
+
+
 def test_evidence_has_its_own_iri(analyst, evidence):
     body = client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
     assert body["motivation"] == "assessing"

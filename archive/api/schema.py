@@ -18,7 +18,7 @@ _REFUSALS = {
     "POST": (400, 401, 403, 404, 409),
     "PUT": (400, 401, 403, 404, 409, 428),
     "PATCH": (400, 401, 403, 404, 409, 428),
-    "DELETE": (401, 403, 404, 409, 428),
+    "DELETE": (400, 401, 403, 404, 409, 428),
 }
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -27,7 +27,12 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description='The ETag of the version you edited, e.g. "3"; * to overwrite knowingly.',
 )
-REASON = OpenApiParameter("reason", OpenApiTypes.STR, description="Why (kept in history).")
+DELETE_REASON = OpenApiParameter(
+    "reason",
+    OpenApiTypes.STR,
+    required=True,
+    description="Why it is deleted (kept in history). Without one the delete is refused with 400.",
+)
 
 
 def refusals(*codes: int) -> dict[int, OpenApiResponse]:
@@ -67,6 +72,4 @@ class ResourceSchema(AutoSchema):
         parameters = super().get_override_parameters()
         if hasattr(self.view, "output_serializer") and self.method in ("PUT", "PATCH", "DELETE"):
             parameters = [*parameters, IF_MATCH]
-        if self.method == "DELETE":
-            parameters = [*parameters, REASON]
         return parameters

@@ -23,7 +23,7 @@ from archive.api import serializers as io
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
-from archive.api.schema import refusals
+from archive.api.schema import DELETE_REASON, refusals
 from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
 from archive.permissions import Action, workspaces_for
 from archive.services.claims import add_evidence, create_annotation, create_annotations, create_claim
@@ -143,8 +143,13 @@ class EditableDetail(ResourceDetail):
 
 
 class DeletableMixin:
-    """DELETE with If-Match; the last state stays in history."""
+    """DELETE with If-Match and `?reason=`; the last state stays in history, with who and why.
 
+    A delete without a reason is refused with 400 `{"reason": [...]}` (the
+    service requires one), and nothing is deleted.
+    """
+
+    @extend_schema(parameters=[DELETE_REASON])
     def delete(self, request, *args, **kwargs) -> Response:
         obj = self.get_object()
         try:
@@ -152,7 +157,7 @@ class DeletableMixin:
                 obj,
                 user=request.user,
                 expected_version=expected_version(request, obj),
-                reason=request.query_params.get("reason") or "Deleted through the API.",
+                reason=request.query_params.get("reason", ""),
             )
         except StaleVersion as stale:
             return self.stale(stale.current)

@@ -2,7 +2,7 @@
 keeps its full history (see archive.history)."""
 
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
-from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry
+from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
@@ -25,6 +25,7 @@ __all__ = [
     "HistoryAction",
     "HistoryChain",
     "HistoryEntry",
+    "HistoryVerification",
     "Membership",
     "Motivation",
     "Outlet",

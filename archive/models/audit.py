@@ -99,3 +99,37 @@ class HistoryChain(models.Model):
 
     def __str__(self) -> str:
         return f"chain of workspace {self.workspace_id}: #{self.length} {self.head_hash}"
+
+
+class HistoryVerification(models.Model):
+    """One run of the chain verification (archive.audit.ledger.verify_workspace), as recorded.
+
+    Verifying walks the whole chain, which takes seconds at hundreds of
+    thousands of entries, so the status page shows the last recorded run
+    instead of verifying on every load. Not history-tracked, and not part of
+    the ledger: a record of checks made on the history, not of the archive.
+    """
+
+    # No database constraint: chains of deleted workspaces are verified too.
+    workspace = models.ForeignKey(
+        "archive.Workspace", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long the verification took.")
+    ok = models.BooleanField()
+    checked = models.PositiveBigIntegerField(help_text="Entries found good before any problem.")
+    length = models.PositiveBigIntegerField(help_text="The chain's length when it was verified.")
+    head_hash = models.CharField(max_length=64, help_text="The chain's head hash when it was verified.")
+    problem = models.TextField(blank=True)
+    sequence = models.PositiveBigIntegerField(null=True, blank=True, help_text="The first entry found wrong.")
+    # Null: run by `manage.py verify_history`. PROTECT, as in the ledger: deactivate users instead.
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-started_at"], name="history_verification_latest")]
+
+    def __str__(self) -> str:
+        outcome = "OK" if self.ok else f"FAILED at #{self.sequence}"
+        return f"verification of workspace {self.workspace_id} at {self.started_at:%Y-%m-%d %H:%M}: {outcome}"

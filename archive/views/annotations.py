@@ -32,8 +32,6 @@ from archive.views.json_endpoints import (
     version_value,
 )
 
-DEFAULT_DELETE_REASON = "Deleted on the reading page."
-
 
 def _passage_state(passage: Passage) -> dict:
     return {"id": passage.pk, "start": passage.start, "end": passage.end, "role": passage_role(passage)}
@@ -130,9 +128,10 @@ def _changes(payload: dict) -> dict:
 @require_http_methods(["PATCH", "DELETE"])
 @json_endpoint
 def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
-    """PATCH {version, body?, motivation?, tags?, reason?}; DELETE {version, reason?}.
+    """PATCH {version, body?, motivation?, tags?, reason?}; DELETE {version, reason}.
 
-    Either is refused with 409 and the current version if someone saved since `version`.
+    A delete without a reason is refused (400); either is refused with 409 and
+    the current version if someone saved since `version`.
     """
     annotation = _changeable(request, Annotation.objects.all(), annotation_id)
     payload = read_json(request)
@@ -143,7 +142,7 @@ def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
             deleted = delete_annotation(
                 annotation=annotation,
                 user=request.user,
-                reason=reason or DEFAULT_DELETE_REASON,
+                reason=reason,
                 expected_version=version,
             )
             return _deleted_response(passage_ids, deleted)
@@ -159,9 +158,10 @@ def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
 @require_http_methods(["PATCH", "DELETE"])
 @json_endpoint
 def evidence_change(request: HttpRequest, evidence_id: int) -> JsonResponse:
-    """PATCH {version, stance?, note?, reason?}; DELETE {version, reason?}.
+    """PATCH {version, stance?, note?, reason?}; DELETE {version, reason}.
 
-    Either is refused with 409 and the current version if someone saved since `version`.
+    A delete without a reason is refused (400); either is refused with 409 and
+    the current version if someone saved since `version`.
     """
     evidence = _changeable(request, Evidence.objects.select_related("passage__source__outlet"), evidence_id)
     payload = read_json(request)
@@ -171,7 +171,7 @@ def evidence_change(request: HttpRequest, evidence_id: int) -> JsonResponse:
             deleted = delete_evidence(
                 evidence=evidence,
                 user=request.user,
-                reason=reason or DEFAULT_DELETE_REASON,
+                reason=reason,
                 expected_version=version,
             )
             return _deleted_response([evidence.passage_id], deleted)

@@ -161,12 +161,35 @@ def test_deleting_own_annotation_asks_once_and_removes_the_highlight(page_for, a
     page = page_for(analyst)
     open_reading_page(page, source)
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
-    page.get_by_label("Reason (optional)").fill("wrong passage")
+    page.get_by_label("Reason (kept in the history)").fill("wrong passage")
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
     page.wait_for_selector("#no-items:not([hidden])")
     assert page.locator("#source-text mark").count() == 0
     assert not Annotation.objects.exists()
     assert Annotation.history.filter(history_type="-").get().history_change_reason == "wrong passage"
+    assert page.errors == []
+
+
+def test_delete_needs_a_reason_and_escape_gives_up_by_keyboard(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    passage = PassageFactory(source=source, start=8, length=11)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Keep me")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    items = page.locator("#reading-items")
+    items.get_by_role("button", name="Delete").focus()
+    page.keyboard.press("Enter")
+    reason = page.get_by_label("Reason (kept in the history)")
+    assert page.evaluate("document.activeElement.name") == "reason"
+    page.keyboard.press("Enter")  # an empty reason: the browser refuses to send the form
+    assert reason.evaluate("input => input.validity.valueMissing") is True
+    reason.fill("   ")
+    page.keyboard.press("Enter")
+    assert reason.evaluate("input => input.validity.patternMismatch") is True
+    page.keyboard.press("Escape")
+    assert items.locator(".item-body").inner_text() == "Keep me"
+    assert page.evaluate("document.activeElement.dataset.action") == "delete"
+    assert Annotation.objects.count() == 1 and not Annotation.history.filter(history_type="-").exists()
     assert page.errors == []
 
 

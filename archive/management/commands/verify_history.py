@@ -1,10 +1,13 @@
-"""Verify the hash chains of the audit ledger: exit non-zero at the first problem."""
+"""Verify the hash chains of the audit ledger: exit non-zero at the first problem.
+
+Each workspace's result is recorded, so its status page shows it.
+"""
 
 import re
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from archive.audit.ledger import verify_workspace
+from archive.audit.verification import verify_and_record
 from archive.models import HistoryChain, HistoryEntry, Workspace
 
 PUBLISHED = re.compile(r"^(?P<sequence>\d+):(?P<hash>[0-9a-f]{64})$")
@@ -13,7 +16,8 @@ PUBLISHED = re.compile(r"^(?P<sequence>\d+):(?P<hash>[0-9a-f]{64})$")
 class Command(BaseCommand):
     help = (
         "Recompute every workspace's history chain (or one, with --workspace) and report the first "
-        "entry or history row that was modified, deleted or inserted out of order."
+        "entry or history row that was modified, deleted or inserted out of order. Each result is "
+        "recorded for the workspace's history chain page."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--expect takes SEQUENCE:HASH, e.g. 1520:3f5a… (64 hex digits).")
         failures = []
         for workspace_id, label in self._workspaces(workspace):
-            result = verify_workspace(workspace_id)
+            result = verify_and_record(workspace_id=workspace_id)
             if not result.ok:
                 failures.append(f"{label}: FAILED after {result.checked} good entries: {result.problem}")
                 continue

@@ -295,12 +295,19 @@ function showConflict(form, data, kind) {
 /** Replace `item`'s content by `form` until it is saved or cancelled. */
 function editInPlace(item, form, send) {
   const shown = [...item.childNodes];
+  const opener = document.activeElement; // the Edit or Delete button, focused again on cancel
   let current = null; // the item as the server has it now, after a conflict
   item.replaceChildren(form);
   form.querySelector("textarea, input, select")?.focus();
-  form.querySelector('[data-action="cancel"]').addEventListener("click", () => {
+  const cancel = form.querySelector('[data-action="cancel"]');
+  cancel.addEventListener("click", () => {
     if (current) showItem(current);
     else item.replaceChildren(...shown);
+    if (opener?.isConnected) opener.focus();
+  });
+  // Escape gives up the edit (in a popup the dialog closes too, as always).
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") cancel.click();
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
