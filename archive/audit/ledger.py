@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from archive.db import insert_rows
 from archive.history import current_attribution
 from archive.models.audit import GENESIS_HASH, HistoryAction
 from archive.unit_of_work import defer
@@ -284,9 +285,9 @@ def _append(ledger: Ledger, pending: list[_Pending]) -> None:
                     "claim_id": claim_id,
                 }
                 digest = entry_hash(chain.head_hash, fields, item.row)
-                entries.append(ledger.entry_model(**fields, prev_hash=chain.head_hash, hash=digest))
+                entries.append({**fields, "prev_hash": chain.head_hash, "hash": digest})
                 chain.head_hash = digest
-            ledger.entry_model._default_manager.bulk_create(entries)
+            insert_rows(ledger.entry_model, entries)
             chain.updated_at = timezone.now()
             chain.save(update_fields=["length", "head_hash", "updated_at"])
 
