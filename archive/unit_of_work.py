@@ -39,8 +39,8 @@ class _Deferred:
         self.items: dict[Task, list] = {}
         self.last: set[Task] = set()
 
-    def add(self, task: Task, item: object, *, last: bool) -> None:
-        self.items.setdefault(task, []).append(item)
+    def add(self, task: Task, items: tuple, *, last: bool) -> None:
+        self.items.setdefault(task, []).extend(items)
         if last:
             self.last.add(task)
 
@@ -70,11 +70,11 @@ def unit_of_work() -> Iterator[None]:
             _deferred.reset(token)
 
 
-def defer(task: Callable[[list[Item]], None], item: Item, *, last: bool = False) -> None:
-    """Have `task` called with `item` (and the others deferred to it) at the end of
+def defer(task: Callable[[list[Item]], None], *items: Item, last: bool = False) -> None:
+    """Have `task` called with `items` (and the others deferred to it) at the end of
     the current unit, after the tasks not marked `last`; outside a unit, now."""
     deferred = _deferred.get()
     if deferred is None:
-        task([item])
+        task(list(items))
     else:
-        deferred.add(task, item, last=last)
+        deferred.add(task, items, last=last)

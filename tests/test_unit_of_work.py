@@ -5,6 +5,8 @@ import threading
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from simple_history.utils import bulk_create_with_history
 
 from archive.audit.ledger import verify_workspace
 from archive.history import recorded_as
@@ -27,10 +29,10 @@ def test_ledger_entries_wait_for_the_end_of_the_unit(workspace, analyst):
     assert entry_count(workspace) == before + 1
 
 
-def test_outside_a_unit_deferred_work_runs_at_once():
-    done = []
-    defer(done.extend, "now")
-    assert done == ["now"]
+def test_outside_a_unit_deferred_work_runs_at_once_with_all_its_items():
+    calls = []
+    defer(calls.append, "one", "two")
+    assert calls == [["one", "two"]]
 
 
 def test_each_task_runs_once_with_all_its_items_and_last_tasks_after_the_others(db):
@@ -111,4 +113,17 @@ def test_a_writer_holds_the_chain_lock_only_at_the_end_of_its_unit(workspace, an
         other.start()
         other.join()
     assert locked_meanwhile == [False]
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_bulk_history_outside_a_unit_enters_the_ledger_in_one_append(workspace, analyst):
+    def queries_for(count: int) -> int:
+        claims = [
+            Claim(workspace=workspace, statement=f"Claim {n}", created_by=analyst) for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            bulk_create_with_history(claims, Claim, default_user=analyst)
+        return len(queries)
+
+    assert queries_for(2) == queries_for(30)
     assert verify_workspace(workspace.pk).ok

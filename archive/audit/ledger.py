@@ -227,9 +227,11 @@ def chain_rows(history_rows: Sequence[Model], *, instances: Sequence[Model]) -> 
     """
     attribution = current_attribution()
     action = attribution.action if attribution is not None else None
-    for history_row, instance in zip(history_rows, instances, strict=True):
-        written = _Written(_label_of(type(history_row)), history_row.pk, action, _object_repr(instance))
-        defer(_chain_written, written, last=True)
+    written = [
+        _Written(_label_of(type(history_row)), history_row.pk, action, _object_repr(instance))
+        for history_row, instance in zip(history_rows, instances, strict=True)
+    ]
+    defer(_chain_written, *written, last=True)
 
 
 def _chain_written(written: list[_Written]) -> None:

@@ -320,8 +320,7 @@ def index_later(*, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[
     the current unit of work (archive.unit_of_work), once per document however
     often the unit changed it; outside a unit, now. Ids are taken now: a
     deleted object has none by the end of the unit."""
-    for key in [*_keys(objects), *((kind, object_id) for object_id in ids)]:
-        defer(_index_keys, key)
+    defer(_index_keys, *_keys(objects), *((kind, object_id) for object_id in ids))
 
 
 def index_workspace(*, workspace: Workspace) -> None:
