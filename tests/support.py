@@ -1,9 +1,12 @@
-"""Helpers for tests that run the project's commands as a user would."""
+"""Helpers shared by tests: an API client signed in as a user, and running the
+project's commands as a user would."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from rest_framework.test import APIClient
 
 ROOT = Path(__file__).resolve().parents[1]
 # Variables the test run sets that a fresh shell would not have.
@@ -25,3 +28,11 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
+
+
+def api_client_for(user) -> APIClient:
+    """An API client authenticated as `user` (None: anonymous)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -18,13 +18,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
+from tests.support import api_client_for
 
 
 @pytest.fixture
@@ -58,13 +52,13 @@ def test_token_authenticates(analyst, annotation):
 
 def test_revoked_token_is_refused(analyst, annotation):
     token = Token.objects.create(user=analyst)
-    client_for(analyst).delete("/api/token/")
+    api_client_for(analyst).delete("/api/token/")
     response = APIClient().get(f"/api/annotations/{annotation.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 401
 
 
 def test_issuing_a_token_replaces_the_old_one(analyst):
-    client = client_for(analyst)
+    client = api_client_for(analyst)
     first = client.post("/api/token/").json()["key"]
     second = client.post("/api/token/").json()["key"]
     assert first != second
@@ -95,11 +89,11 @@ def test_session_write_with_csrf_token_succeeds(workspace, analyst, passage):
 
 
 def test_outsider_gets_404_for_an_object_in_the_workspace(outsider, annotation):
-    assert client_for(outsider).get(f"/api/annotations/{annotation.pk}/").status_code == 404
+    assert api_client_for(outsider).get(f"/api/annotations/{annotation.pk}/").status_code == 404
 
 
 def test_outsider_gets_404_creating_in_the_workspace(outsider, workspace, passage):
-    response = client_for(outsider).post(
+    response = api_client_for(outsider).post(
         "/api/annotations/", new_annotation(workspace, passage), format="json"
     )
     assert response.status_code == 404
@@ -107,11 +101,11 @@ def test_outsider_gets_404_creating_in_the_workspace(outsider, workspace, passag
 
 
 def test_outsider_lists_nothing_of_the_workspace(outsider, annotation):
-    assert client_for(outsider).get("/api/annotations/").json()["results"] == []
+    assert api_client_for(outsider).get("/api/annotations/").json()["results"] == []
 
 
 def test_reviewer_cannot_create_annotations(reviewer, workspace, passage):
-    response = client_for(reviewer).post(
+    response = api_client_for(reviewer).post(
         "/api/annotations/", new_annotation(workspace, passage), format="json"
     )
     assert response.status_code == 403
@@ -119,7 +113,7 @@ def test_reviewer_cannot_create_annotations(reviewer, workspace, passage):
 
 
 def test_analyst_creates_an_annotation_attributed_in_history(analyst, workspace, passage):
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/annotations/", new_annotation(workspace, passage, tags=["figures"]), format="json"
     )
     assert response.status_code == 201
@@ -133,14 +127,14 @@ def test_analyst_creates_an_annotation_attributed_in_history(analyst, workspace,
 def test_analyst_cannot_edit_another_analysts_annotation(workspace, annotation):
     other = UserFactory(username="other-analyst")
     workspace.memberships.create(user=other, role="analyst")
-    response = client_for(other).patch(
+    response = api_client_for(other).patch(
         f"/api/annotations/{annotation.pk}/", {"body": "mine now"}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 403
 
 
 def test_workspace_admin_edits_anyones_annotation(ws_admin, annotation):
-    response = client_for(ws_admin).patch(
+    response = api_client_for(ws_admin).patch(
         f"/api/annotations/{annotation.pk}/", {"body": "Corrected."}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 200
@@ -148,14 +142,14 @@ def test_workspace_admin_edits_anyones_annotation(ws_admin, annotation):
 
 
 def test_analyst_cannot_create_outlets(analyst, workspace):
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/outlets/", {"workspace": workspace.slug, "name": "X"}, format="json"
     )
     assert response.status_code == 403
 
 
 def test_workspace_admin_creates_an_outlet(ws_admin, workspace):
-    response = client_for(ws_admin).post(
+    response = api_client_for(ws_admin).post(
         "/api/outlets/",
         {"workspace": workspace.slug, "name": "Enab Baladi", "reliability": "B"},
         format="json",
@@ -165,7 +159,7 @@ def test_workspace_admin_creates_an_outlet(ws_admin, workspace):
 
 
 def test_workspace_list_shows_the_users_role(reviewer, workspace):
-    response = client_for(reviewer).get("/api/workspaces/")
+    response = api_client_for(reviewer).get("/api/workspaces/")
     assert response.json()["results"] == [
         {
             "slug": workspace.slug,
@@ -181,12 +175,12 @@ def test_workspace_list_shows_the_users_role(reviewer, workspace):
 
 
 def test_malformed_json_is_a_400(analyst):
-    response = client_for(analyst).post("/api/annotations/", "{not json", content_type="application/json")
+    response = api_client_for(analyst).post("/api/annotations/", "{not json", content_type="application/json")
     assert response.status_code == 400
 
 
 def test_wrong_types_get_field_errors(analyst, workspace):
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/annotations/",
         {"workspace": workspace.slug, "passages": "one", "motivation": "shouting", "tags": [""]},
         format="json",
@@ -196,7 +190,7 @@ def test_wrong_types_get_field_errors(analyst, workspace):
 
 
 def test_passage_past_the_end_of_the_text_gets_a_field_error(analyst, workspace, source):
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/passages/",
         {"workspace": workspace.slug, "source": source.pk, "start": 5, "end": len(source.text) + 1},
         format="json",
@@ -207,7 +201,7 @@ def test_passage_past_the_end_of_the_text_gets_a_field_error(analyst, workspace,
 
 
 def test_passage_quote_must_match_the_text(analyst, workspace, source):
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/passages/",
         {"workspace": workspace.slug, "source": source.pk, "start": 0, "end": 7, "exact": "Nothing"},
         format="json",
@@ -218,7 +212,7 @@ def test_passage_quote_must_match_the_text(analyst, workspace, source):
 
 def test_passage_offsets_are_code_points(analyst, workspace):
     source = SourceFactory(workspace=workspace, text="قصف 🚀 درعا")
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/passages/",
         {"workspace": workspace.slug, "source": source.pk, "start": 6, "end": 10, "exact": "درعا"},
         format="json",
@@ -229,7 +223,7 @@ def test_passage_offsets_are_code_points(analyst, workspace):
 
 def test_a_passage_of_another_workspace_does_not_exist_here(analyst, workspace, outsider):
     foreign = PassageFactory()
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/annotations/", new_annotation(workspace, foreign), format="json"
     )
     assert response.status_code == 400
@@ -237,7 +231,7 @@ def test_a_passage_of_another_workspace_does_not_exist_here(analyst, workspace, 
 
 
 def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):
-    response = client_for(ws_admin).delete(
+    response = api_client_for(ws_admin).delete(
         f"/api/sources/{source.pk}/?reason=obsolete", HTTP_IF_MATCH=f'"{source.version}"'
     )
     assert response.status_code == 409
@@ -248,20 +242,22 @@ def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):
 
 
 def test_get_exposes_the_version_as_etag(analyst, annotation):
-    response = client_for(analyst).get(f"/api/annotations/{annotation.pk}/")
+    response = api_client_for(analyst).get(f"/api/annotations/{annotation.pk}/")
     assert response["ETag"] == '"1"'
     assert response.json()["version"] == 1
 
 
 def test_write_without_if_match_is_a_428(analyst, annotation):
-    response = client_for(analyst).patch(f"/api/annotations/{annotation.pk}/", {"body": "x"}, format="json")
+    response = api_client_for(analyst).patch(
+        f"/api/annotations/{annotation.pk}/", {"body": "x"}, format="json"
+    )
     assert response.status_code == 428
     annotation.refresh_from_db()
     assert annotation.version == 1
 
 
 def test_write_with_a_stale_if_match_is_a_412_with_the_current_state(analyst, annotation):
-    client = client_for(analyst)
+    client = api_client_for(analyst)
     client.patch(f"/api/annotations/{annotation.pk}/", {"body": "first"}, format="json", HTTP_IF_MATCH='"1"')
     response = client.patch(
         f"/api/annotations/{annotation.pk}/", {"body": "second"}, format="json", HTTP_IF_MATCH='"1"'
@@ -272,7 +268,7 @@ def test_write_with_a_stale_if_match_is_a_412_with_the_current_state(analyst, an
 
 
 def test_write_with_the_current_if_match_bumps_the_version(analyst, annotation):
-    response = client_for(analyst).put(
+    response = api_client_for(analyst).put(
         f"/api/annotations/{annotation.pk}/",
         {"body": "Rewritten.", "motivation": "questioning", "tags": ["t"], "reason": "typo"},
         format="json",
@@ -284,13 +280,15 @@ def test_write_with_the_current_if_match_bumps_the_version(analyst, annotation):
 
 
 def test_delete_with_a_stale_if_match_is_a_412(analyst, annotation):
-    response = client_for(analyst).delete(f"/api/annotations/{annotation.pk}/?reason=x", HTTP_IF_MATCH='"7"')
+    response = api_client_for(analyst).delete(
+        f"/api/annotations/{annotation.pk}/?reason=x", HTTP_IF_MATCH='"7"'
+    )
     assert response.status_code == 412
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 
 def test_delete_keeps_who_and_why_in_history(analyst, annotation):
-    response = client_for(analyst).delete(
+    response = api_client_for(analyst).delete(
         f"/api/annotations/{annotation.pk}/?reason=duplicate", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 204
@@ -310,7 +308,7 @@ def test_delete_without_a_reason_is_a_400_and_deletes_nothing(
         "source": (source, ws_admin),
     }[resource]
     history_rows = type(obj).history.count()
-    response = client_for(user).delete(f"/api/{resource}s/{obj.pk}/{query}", HTTP_IF_MATCH='"1"')
+    response = api_client_for(user).delete(f"/api/{resource}s/{obj.pk}/{query}", HTTP_IF_MATCH='"1"')
     assert response.status_code == 400
     assert response.json() == {"reason": ["Say why it is deleted: the reason is kept in the history."]}
     assert type(obj).objects.filter(pk=obj.pk).exists()
@@ -320,7 +318,7 @@ def test_delete_without_a_reason_is_a_400_and_deletes_nothing(
 @pytest.mark.parametrize("method", ["patch", "put"])
 def test_changing_a_claims_credibility_without_a_reason_is_a_400(analyst, workspace, method):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="S", credibility=6)
-    response = getattr(client_for(analyst), method)(
+    response = getattr(api_client_for(analyst), method)(
         f"/api/claims/{claim.pk}/", {"statement": "S", "credibility": 2}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 400
@@ -333,7 +331,7 @@ def test_changing_a_claims_credibility_without_a_reason_is_a_400(analyst, worksp
 
 def test_changing_a_claims_credibility_with_a_reason_keeps_it_in_the_history(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
-    response = client_for(analyst).patch(
+    response = api_client_for(analyst).patch(
         f"/api/claims/{claim.pk}/",
         {"credibility": 2, "reason": "confirmed"},
         format="json",
@@ -346,7 +344,7 @@ def test_changing_a_claims_credibility_with_a_reason_keeps_it_in_the_history(ana
 
 def test_editing_a_claim_at_the_same_credibility_needs_no_reason(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=3)
-    response = client_for(analyst).patch(
+    response = api_client_for(analyst).patch(
         f"/api/claims/{claim.pk}/", {"statement": "New", "credibility": 3}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 200
@@ -354,7 +352,7 @@ def test_editing_a_claim_at_the_same_credibility_needs_no_reason(analyst, worksp
 
 def test_changing_an_outlets_reliability_without_a_reason_is_a_400(ws_admin, workspace):
     outlet = OutletFactory(workspace=workspace, reliability="B")
-    response = client_for(ws_admin).patch(
+    response = api_client_for(ws_admin).patch(
         f"/api/outlets/{outlet.pk}/", {"reliability": "E"}, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 400 and "reason" in response.json()
@@ -372,36 +370,36 @@ def ids(response) -> list[int]:
 def test_annotations_filter_by_tag(analyst, workspace, passage):
     tagged = AnnotationFactory(workspace=workspace, passages=[passage], tags=["airstrikes", "daraa"])
     AnnotationFactory(workspace=workspace, passages=[passage], tags=["airstrikes-2"])
-    assert ids(client_for(analyst).get("/api/annotations/?tag=airstrikes")) == [tagged.pk]
+    assert ids(api_client_for(analyst).get("/api/annotations/?tag=airstrikes")) == [tagged.pk]
 
 
 def test_annotations_filter_by_source_author_and_status(analyst, workspace, passage, annotation):
     other_source_passage = PassageFactory(source=SourceFactory(workspace=workspace))
     AnnotationFactory(workspace=workspace, passages=[other_source_passage], review_status="approved")
     query = f"source={passage.source_id}&author=analyst&status=draft&workspace={workspace.slug}"
-    assert ids(client_for(analyst).get(f"/api/annotations/?{query}")) == [annotation.pk]
+    assert ids(api_client_for(analyst).get(f"/api/annotations/?{query}")) == [annotation.pk]
 
 
 def test_modified_since_filter(analyst, annotation):
     future = "2999-01-01T00:00:00Z"
-    assert ids(client_for(analyst).get(f"/api/annotations/?modified_since={future}")) == []
+    assert ids(api_client_for(analyst).get(f"/api/annotations/?modified_since={future}")) == []
 
 
 def test_invalid_filter_value_is_a_400(analyst):
-    response = client_for(analyst).get("/api/annotations/?modified_since=yesterday")
+    response = api_client_for(analyst).get("/api/annotations/?modified_since=yesterday")
     assert response.status_code == 400
     assert "modified_since" in response.json()
 
 
 def test_ordering_by_newest_first(analyst, workspace):
     claims = [ClaimFactory(workspace=workspace) for _ in range(3)]
-    response = client_for(analyst).get("/api/claims/?ordering=-id")
+    response = api_client_for(analyst).get("/api/claims/?ordering=-id")
     assert ids(response) == [claim.pk for claim in reversed(claims)]
 
 
 def test_cursor_pages_walk_every_object_once(analyst, workspace):
     outlets = [OutletFactory(workspace=workspace) for _ in range(5)]
-    client, url, seen = client_for(analyst), "/api/outlets/?page_size=2&ordering=id", []
+    client, url, seen = api_client_for(analyst), "/api/outlets/?page_size=2&ordering=id", []
     while url:
         page = client.get(url).json()
         seen += [row["id"] for row in page["results"]]
@@ -410,7 +408,7 @@ def test_cursor_pages_walk_every_object_once(analyst, workspace):
 
 
 def test_list_query_count_does_not_grow_with_page_size(analyst, workspace, passage):
-    client = client_for(analyst)
+    client = api_client_for(analyst)
 
     def queries_for_list() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -424,7 +422,7 @@ def test_list_query_count_does_not_grow_with_page_size(analyst, workspace, passa
 
 
 def test_history_lists_every_version_with_user_and_reason(analyst, annotation):
-    client = client_for(analyst)
+    client = api_client_for(analyst)
     client.patch(
         f"/api/annotations/{annotation.pk}/",
         {"body": "Edited.", "reason": "clarity"},
@@ -439,7 +437,7 @@ def test_history_lists_every_version_with_user_and_reason(analyst, annotation):
 
 
 def test_source_text_is_plain_utf8(analyst, source):
-    response = client_for(analyst).get(f"/api/sources/{source.pk}/text/")
+    response = api_client_for(analyst).get(f"/api/sources/{source.pk}/text/")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode("utf-8") == source.text
 
@@ -456,14 +454,14 @@ def test_source_original_downloads_the_archived_bytes(analyst, workspace):
         language="en",
         original=original,
     )
-    response = client_for(analyst).get(f"/api/sources/{source.pk}/original/")
+    response = api_client_for(analyst).get(f"/api/sources/{source.pk}/original/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == original
 
 
 def test_evidence_shows_its_admiralty_grade(analyst, workspace, passage):
     claim = ClaimFactory(workspace=workspace, credibility=2)
-    response = client_for(analyst).post(
+    response = api_client_for(analyst).post(
         "/api/evidence/",
         {"workspace": workspace.slug, "claim": claim.pk, "passage": passage.pk, "stance": "supports"},
         format="json",
@@ -475,7 +473,7 @@ def test_evidence_shows_its_admiralty_grade(analyst, workspace, passage):
 
 
 def test_api_errors_are_json(analyst):
-    response = client_for(analyst).get("/api/annotations/999999/")
+    response = api_client_for(analyst).get("/api/annotations/999999/")
     assert response.status_code == 404
     assert json.loads(response.content) == {"detail": response.json()["detail"]}
 
@@ -500,16 +498,16 @@ def test_docs_use_the_vendored_swagger_ui_and_no_cdn(client):
 
 
 def test_an_id_filter_beyond_64_bits_is_a_400(analyst):
-    response = client_for(analyst).get(f"/api/passages/?source={2**70}")
+    response = api_client_for(analyst).get(f"/api/passages/?source={2**70}")
     assert response.status_code == 400
     assert "source" in response.json()
 
 
 def test_an_id_beyond_64_bits_in_the_path_is_a_404(analyst):
-    assert client_for(analyst).get(f"/api/annotations/{2**70}/").status_code == 404
-    assert client_for(analyst).get(f"/w3c/annotations/{2**70}/").status_code == 404
+    assert api_client_for(analyst).get(f"/api/annotations/{2**70}/").status_code == 404
+    assert api_client_for(analyst).get(f"/w3c/annotations/{2**70}/").status_code == 404
 
 
 def test_modified_since_accepts_any_iso_offset(analyst, annotation):
-    response = client_for(analyst).get("/api/annotations/?modified_since=2000-01-01T00:00:00-23:12")
+    response = api_client_for(analyst).get("/api/annotations/?modified_since=2000-01-01T00:00:00-23:12")
     assert ids(response) == [annotation.pk]

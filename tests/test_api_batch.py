@@ -3,21 +3,15 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from archive.api.serializers import BATCH_MAX
 from archive.audit.ledger import verify_workspace
 from archive.models import Annotation, HistoryEntry
 from archive.search import search
 from tests.factories import PassageFactory, SourceFactory
+from tests.support import api_client_for
 
 URL = "/api/annotations/batch/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -33,7 +27,7 @@ def test_a_batch_creates_every_annotation_in_the_order_sent(analyst, workspace, 
     notes = [
         {"passages": [p.pk], "body": f"Note {n}", "tags": ["casualties"]} for n, p in enumerate(passages)
     ]
-    response = client_for(analyst).post(URL, batch(workspace, *notes), format="json")
+    response = api_client_for(analyst).post(URL, batch(workspace, *notes), format="json")
     assert response.status_code == 201
     results = response.json()["results"]
     assert [(r["body"], r["passages"], r["author"]) for r in results] == [
@@ -44,7 +38,7 @@ def test_a_batch_creates_every_annotation_in_the_order_sent(analyst, workspace, 
 
 def test_each_annotation_of_a_batch_has_one_history_row_and_one_ledger_entry(analyst, workspace, passages):
     notes = [{"passages": [p.pk for p in passages]}, {"passages": [passages[0].pk]}]
-    client_for(analyst).post(URL, batch(workspace, *notes), format="json")
+    api_client_for(analyst).post(URL, batch(workspace, *notes), format="json")
     for annotation in Annotation.objects.filter(workspace=workspace):
         (row,) = annotation.history.all()
         assert (row.history_type, row.history_user) == ("+", analyst)
@@ -56,7 +50,9 @@ def test_each_annotation_of_a_batch_has_one_history_row_and_one_ledger_entry(ana
 
 
 def test_a_batch_is_searchable_at_once(analyst, workspace, passages):
-    client_for(analyst).post(URL, batch(workspace, {"passages": [passages[0].pk], "body": "barrel bombs"}))
+    api_client_for(analyst).post(
+        URL, batch(workspace, {"passages": [passages[0].pk], "body": "barrel bombs"})
+    )
     (annotations,) = [
         kind for kind in search(user=analyst, query="barrel").kinds if kind.kind == "annotation"
     ]
@@ -68,7 +64,7 @@ def test_a_batch_is_searchable_at_once(analyst, workspace, passages):
 def test_one_bad_annotation_refuses_the_whole_batch_naming_it(analyst, workspace, passages, outsider):
     foreign = PassageFactory(source=SourceFactory())
     notes = [{"passages": [passages[0].pk]}, {"passages": [foreign.pk]}, {"passages": []}]
-    response = client_for(analyst).post(URL, batch(workspace, *notes), format="json")
+    response = api_client_for(analyst).post(URL, batch(workspace, *notes), format="json")
     assert response.status_code == 400
     errors = response.json()["annotations"]  # by position, only the bad ones
     assert {position: list(fields) for position, fields in errors.items()} == {
@@ -81,26 +77,30 @@ def test_one_bad_annotation_refuses_the_whole_batch_naming_it(analyst, workspace
 
 def test_a_batch_over_the_limit_is_refused(analyst, workspace, passages):
     notes = [{"passages": [passages[0].pk]}] * (BATCH_MAX + 1)
-    response = client_for(analyst).post(URL, batch(workspace, *notes), format="json")
+    response = api_client_for(analyst).post(URL, batch(workspace, *notes), format="json")
     assert response.status_code == 400
     assert "annotations" in response.json()
     assert not Annotation.objects.exists()
 
 
 def test_reviewers_cannot_post_a_batch(reviewer, workspace, passages):
-    response = client_for(reviewer).post(URL, batch(workspace, {"passages": [passages[0].pk]}), format="json")
+    response = api_client_for(reviewer).post(
+        URL, batch(workspace, {"passages": [passages[0].pk]}), format="json"
+    )
     assert response.status_code == 403
     assert not Annotation.objects.exists()
 
 
 def test_outsiders_get_404_for_a_batch_into_the_workspace(outsider, workspace, passages):
-    response = client_for(outsider).post(URL, batch(workspace, {"passages": [passages[0].pk]}), format="json")
+    response = api_client_for(outsider).post(
+        URL, batch(workspace, {"passages": [passages[0].pk]}), format="json"
+    )
     assert response.status_code == 404
     assert not Annotation.objects.exists()
 
 
 def test_a_batchs_query_count_does_not_grow_with_its_size(analyst, workspace, passages):
-    client = client_for(analyst)
+    client = api_client_for(analyst)
 
     def queries_for(size: int) -> int:
         notes = [{"passages": [passages[n % 3].pk], "body": f"n{n}"} for n in range(size)]

@@ -10,17 +10,12 @@ from rest_framework.test import APIClient
 
 from archive.models import Annotation, Evidence, Passage
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.support import api_client_for
 from tests.w3c_schemas import model_violations, must_violations, sample, w3c_tests_dir
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO}"'
 PREFER = 'return=representation;include="{}"'
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -80,19 +75,19 @@ def post(client, source, body, **headers):
 
 
 def test_container_answers_in_json_ld_with_the_annotation_profile(analyst, source, annotation):
-    response = client_for(analyst).get(f"/w3c/sources/{source.pk}/")
+    response = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == ANNO_MEDIA_TYPE
 
 
 def test_container_declares_ldp_basic_container_and_its_constraints(analyst, source):
-    link = client_for(analyst).get(f"/w3c/sources/{source.pk}/")["Link"]
+    link = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/")["Link"]
     assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in link
     assert 'rel="http://www.w3.org/ns/ldp#constrainedBy"' in link
 
 
 def test_container_headers_allow_vary_etag_and_accept_post(analyst, source):
-    response = client_for(analyst).get(f"/w3c/sources/{source.pk}/")
+    response = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/")
     assert {"GET", "POST", "HEAD", "OPTIONS"} <= {m.strip() for m in response["Allow"].split(",")}
     assert response["Vary"] == "Accept, Prefer"
     assert response["Accept-Post"] == ANNO_MEDIA_TYPE
@@ -100,7 +95,7 @@ def test_container_headers_allow_vary_etag_and_accept_post(analyst, source):
 
 
 def test_container_etag_changes_when_an_annotation_changes(analyst, source, annotation):
-    client = client_for(analyst)
+    client = api_client_for(analyst)
     before = client.get(f"/w3c/sources/{source.pk}/")["ETag"]
     annotation.body = "changed"
     annotation.save()
@@ -108,7 +103,7 @@ def test_container_etag_changes_when_an_annotation_changes(analyst, source, anno
 
 
 def test_container_embeds_full_descriptions_by_default(analyst, source, annotation, evidence):
-    body = client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()
+    body = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()
     assert body["type"] == ["BasicContainer", "AnnotationCollection"]
     assert body["total"] == 2
     assert [item["id"] for item in body["first"]["items"]] == [
@@ -118,7 +113,7 @@ def test_container_embeds_full_descriptions_by_default(analyst, source, annotati
 
 
 def test_prefer_minimal_container_leaves_out_the_annotations(analyst, source, annotation):
-    response = client_for(analyst).get(
+    response = api_client_for(analyst).get(
         f"/w3c/sources/{source.pk}/",
         HTTP_PREFER=PREFER.format("http://www.w3.org/ns/ldp#PreferMinimalContainer"),
     )
@@ -127,7 +122,7 @@ def test_prefer_minimal_container_leaves_out_the_annotations(analyst, source, an
 
 
 def test_prefer_contained_iris_lists_only_iris(analyst, source, annotation):
-    response = client_for(analyst).get(
+    response = api_client_for(analyst).get(
         f"/w3c/sources/{source.pk}/", HTTP_PREFER=PREFER.format("http://www.w3.org/ns/oa#PreferContainedIRIs")
     )
     assert response.json()["first"]["items"] == [f"http://testserver/w3c/annotations/{annotation.pk}/"]
@@ -135,7 +130,7 @@ def test_prefer_contained_iris_lists_only_iris(analyst, source, annotation):
 
 
 def test_prefer_contained_descriptions_embeds_annotations(analyst, source, annotation):
-    response = client_for(analyst).get(
+    response = api_client_for(analyst).get(
         f"/w3c/sources/{source.pk}/",
         HTTP_PREFER=PREFER.format("http://www.w3.org/ns/oa#PreferContainedDescriptions"),
     )
@@ -145,7 +140,7 @@ def test_prefer_contained_descriptions_embeds_annotations(analyst, source, annot
 def test_annotation_pages_link_forward_and_back(analyst, workspace, source, passage, monkeypatch):
     monkeypatch.setattr("archive.w3c.views.PAGE_SIZE", 2)
     AnnotationFactory.create_batch(5, workspace=workspace, passages=[passage])
-    page = client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=1").json()
+    page = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=1").json()
     assert page["type"] == "AnnotationPage"
     assert (page["startIndex"], len(page["items"])) == (2, 2)
     assert page["partOf"] == {"id": container(source), "total": 5}
@@ -153,18 +148,21 @@ def test_annotation_pages_link_forward_and_back(analyst, workspace, source, pass
 
 
 def test_page_number_must_be_a_number(analyst, source):
-    assert client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=last").status_code == 400
+    assert api_client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=last").status_code == 400
 
 
 def test_turtle_only_clients_get_406(analyst, source):
-    assert client_for(analyst).get(f"/w3c/sources/{source.pk}/", HTTP_ACCEPT="text/turtle").status_code == 406
+    assert (
+        api_client_for(analyst).get(f"/w3c/sources/{source.pk}/", HTTP_ACCEPT="text/turtle").status_code
+        == 406
+    )
 
 
 # --- creating -----------------------------------------------------------------
 
 
 def test_post_creates_an_annotation_with_location_and_etag(analyst, source):
-    response = post(client_for(analyst), source, posted(source))
+    response = post(api_client_for(analyst), source, posted(source))
     assert response.status_code == 201
     created = Annotation.objects.get()
     assert response["Location"] == f"http://testserver/w3c/annotations/{created.pk}/"
@@ -176,21 +174,21 @@ def test_post_creates_an_annotation_with_location_and_etag(analyst, source):
 def test_post_with_only_a_quote_selector_finds_the_position(analyst, source):
     body = posted(source)
     body["target"]["selector"] = {"type": "TextQuoteSelector", "exact": "Al-Rashideen", "suffix": " area"}
-    assert post(client_for(analyst), source, body).status_code == 201
+    assert post(api_client_for(analyst), source, body).status_code == 201
     assert Passage.objects.get().start == source.text.index("Al-Rashideen")
 
 
 def test_post_with_only_a_position_selector_fills_in_the_quote(analyst, source):
     body = posted(source)
     body["target"]["selector"] = {"type": "TextPositionSelector", "start": 0, "end": 7}
-    assert post(client_for(analyst), source, body).status_code == 201
+    assert post(api_client_for(analyst), source, body).status_code == 201
     assert Passage.objects.get().exact == "Russian"
 
 
 def test_post_with_selectors_that_disagree_is_a_400_and_writes_nothing(analyst, source):
     body = posted(source)
     body["target"]["selector"][1]["exact"] = "Damascus"
-    response = post(client_for(analyst), source, body)
+    response = post(api_client_for(analyst), source, body)
     assert response.status_code == 400
     assert "target" in response.json()
     assert not Passage.objects.exists()
@@ -199,18 +197,18 @@ def test_post_with_selectors_that_disagree_is_a_400_and_writes_nothing(analyst, 
 def test_post_with_an_ambiguous_quote_is_a_400(analyst, source):
     body = posted(source)
     body["target"]["selector"] = {"type": "TextQuoteSelector", "exact": "a"}
-    assert "more than once" in post(client_for(analyst), source, body).json()["target"][0]
+    assert "more than once" in post(api_client_for(analyst), source, body).json()["target"][0]
 
 
 def test_post_targeting_another_source_is_a_400(analyst, workspace, source):
     other = PassageFactory(source__workspace=workspace).source
     body = posted(source)
     body["target"]["source"] = text_iri(other)
-    assert post(client_for(analyst), source, body).status_code == 400
+    assert post(api_client_for(analyst), source, body).status_code == 400
 
 
 def test_post_without_the_annotation_context_is_a_400(analyst, source):
-    response = post(client_for(analyst), source, posted(source, **{"@context": "http://schema.org/"}))
+    response = post(api_client_for(analyst), source, posted(source, **{"@context": "http://schema.org/"}))
     assert "@context" in response.json()
 
 
@@ -224,19 +222,19 @@ def test_post_naming_a_claim_and_stance_creates_evidence(analyst, workspace, sou
             {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
         ],
     )
-    response = post(client_for(analyst), source, body)
+    response = post(api_client_for(analyst), source, body)
     assert response.status_code == 201
     assert Evidence.objects.get().stance == "supports"
     assert response["Location"].startswith("http://testserver/w3c/evidence/")
 
 
 def test_reviewer_cannot_post(reviewer, source):
-    assert post(client_for(reviewer), source, posted(source)).status_code == 403
+    assert post(api_client_for(reviewer), source, posted(source)).status_code == 403
 
 
 def test_outsider_gets_404(outsider, source):
-    assert post(client_for(outsider), source, posted(source)).status_code == 404
-    assert client_for(outsider).get(f"/w3c/sources/{source.pk}/").status_code == 404
+    assert post(api_client_for(outsider), source, posted(source)).status_code == 404
+    assert api_client_for(outsider).get(f"/w3c/sources/{source.pk}/").status_code == 404
 
 
 def test_anonymous_gets_401(source):
@@ -247,7 +245,7 @@ def test_anonymous_gets_401(source):
 
 
 def test_annotation_headers(analyst, annotation):
-    response = client_for(analyst).get(f"/w3c/annotations/{annotation.pk}/")
+    response = api_client_for(analyst).get(f"/w3c/annotations/{annotation.pk}/")
     assert response["Content-Type"] == ANNO_MEDIA_TYPE
     assert response["Link"] == '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
     assert {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"} <= {m.strip() for m in response["Allow"].split(",")}
@@ -257,7 +255,7 @@ def test_annotation_headers(analyst, annotation):
 
 def test_put_with_if_match_replaces_the_annotation(analyst, source, annotation):
     body = posted(source, motivation="describing")
-    response = client_for(analyst).put(
+    response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/",
         json.dumps(body),
         content_type="application/ld+json",
@@ -270,7 +268,7 @@ def test_put_with_if_match_replaces_the_annotation(analyst, source, annotation):
 
 
 def test_put_with_a_stale_if_match_is_a_412_with_the_current_annotation(analyst, source, annotation):
-    response = client_for(analyst).put(
+    response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/",
         json.dumps(posted(source)),
         content_type="application/ld+json",
@@ -282,7 +280,7 @@ def test_put_with_a_stale_if_match_is_a_412_with_the_current_annotation(analyst,
 
 
 def test_put_without_if_match_is_a_428(analyst, source, annotation):
-    response = client_for(analyst).put(
+    response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/", json.dumps(posted(source)), content_type="application/ld+json"
     )
     assert response.status_code == 428
@@ -298,7 +296,7 @@ def test_put_cannot_turn_an_annotation_into_evidence(analyst, workspace, source,
             {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
         ],
     )
-    response = client_for(analyst).put(
+    response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/",
         json.dumps(body),
         content_type="application/ld+json",
@@ -308,14 +306,14 @@ def test_put_cannot_turn_an_annotation_into_evidence(analyst, workspace, source,
 
 
 def test_delete_removes_the_annotation(analyst, annotation):
-    response = client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
+    response = api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
     assert response.status_code == 204
     assert not Annotation.objects.exists()
 
 
 def test_delete_records_who_and_the_protocols_fixed_reason(analyst, annotation):
     # W3C clients have no way to send a reason (see AnnotationResource.delete).
-    client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
+    api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
     deleted = Annotation.history.filter(id=annotation.pk, history_type="-").get()
     assert (deleted.history_user, deleted.history_change_reason) == (
         analyst,
@@ -324,7 +322,7 @@ def test_delete_records_who_and_the_protocols_fixed_reason(analyst, annotation):
 
 
 def test_evidence_has_its_own_iri(analyst, evidence):
-    body = client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
+    body = api_client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
     assert body["motivation"] == "assessing"
     assert {"type": "TextualBody", "value": "refutes", "purpose": "classifying"} in body["body"]
 
@@ -333,12 +331,12 @@ def test_evidence_has_its_own_iri(analyst, evidence):
 
 
 def test_emitted_annotation_meets_the_w3c_model(analyst, annotation):
-    emitted = client_for(analyst).get(f"/w3c/annotations/{annotation.pk}/").json()
+    emitted = api_client_for(analyst).get(f"/w3c/annotations/{annotation.pk}/").json()
     assert model_violations(emitted) == []
 
 
 def test_emitted_evidence_meets_the_w3c_model(analyst, evidence):
-    emitted = client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
+    emitted = api_client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
     assert model_violations(emitted) == []
 
 
@@ -346,7 +344,7 @@ def test_every_annotation_in_a_container_meets_the_w3c_model(analyst, workspace,
     second = PassageFactory(source=source, start=0, length=7)
     AnnotationFactory(workspace=workspace, passages=[passage, second], body="", motivation="highlighting")
     AnnotationFactory(workspace=workspace, passages=[second], tags=["a", "b"])
-    items = client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()["first"]["items"]
+    items = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()["first"]["items"]
     assert len(items) == 3
     assert [model_violations(item) for item in items] == [[], [], []]
 
@@ -409,8 +407,8 @@ ROUND_TRIPS = {
 @pytest.mark.parametrize("case", ROUND_TRIPS)
 def test_what_a_client_posts_comes_back_equivalent(analyst, source, case):
     body = {k: v for k, v in posted(source, **ROUND_TRIPS[case]).items() if v is not None}
-    created = post(client_for(analyst), source, body).json()
-    read_back = client_for(analyst).get(created["id"]).json()
+    created = post(api_client_for(analyst), source, body).json()
+    read_back = api_client_for(analyst).get(created["id"]).json()
     assert essence(read_back) == essence(body)
     assert model_violations(read_back) == []
 
@@ -430,8 +428,8 @@ def test_evidence_round_trips(analyst, workspace, source):
             {"type": "TextualBody", "value": "Background on the siege.", "purpose": "commenting"},
         ],
     )
-    created = post(client_for(analyst), source, body).json()
-    assert essence(client_for(analyst).get(created["id"]).json()) == essence(body)
+    created = post(api_client_for(analyst), source, body).json()
+    assert essence(api_client_for(analyst).get(created["id"]).json()) == essence(body)
 
 
 def test_shared_w3c_material_is_present_in_ci():
@@ -503,10 +501,10 @@ def test_post_may_give_more_context_than_the_server_keeps(analyst, source):
     body = posted(source)
     start = source.text.index("Al-Rashideen")
     body["target"]["selector"][1]["prefix"] = source.text[:start]  # longer than 32 code points
-    assert post(client_for(analyst), source, body).status_code == 201
+    assert post(api_client_for(analyst), source, body).status_code == 201
 
 
 def test_post_with_a_prefix_that_does_not_match_is_a_400(analyst, source):
     body = posted(source)
     body["target"]["selector"][1]["prefix"] = "Nowhere in the text "
-    assert "prefix" in post(client_for(analyst), source, body).json()["target"][0]
+    assert "prefix" in post(api_client_for(analyst), source, body).json()["target"][0]
