@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from archive.models import Annotation, Evidence, Passage
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory, SourceFactory
@@ -209,8 +210,8 @@ def test_editing_shows_the_others_version_when_someone_saved_first(page_for, ana
     assert "Admin's words" in conflict.inner_text()
     assert page.get_by_label("Note").input_value() == "My words"
     page.get_by_role("button", name="Save mine over theirs").click()
-    page.wait_for_selector("#reading-items .item-body")
-    assert page.locator("#reading-items .item-body").inner_text() == "My words"
+    # The saved item replaces the editor once the server answers: wait for it.
+    expect(page.locator("#reading-items .item-body")).to_have_text("My words")
     annotation.refresh_from_db()
     assert (annotation.body, annotation.version) == ("My words", 3)
     # Chromium logs the refused save as a failed resource; that 409 is the point of the test.
