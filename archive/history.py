@@ -27,10 +27,13 @@ history row, in the same transaction:
   history manager of every tracked model (`LedgerHistoryManager`) chains them
   right after inserting them. Bulk writers need to do nothing more; wrap the
   call in `recorded_as(...)` to give the user, reason and action (the bulk
-  helpers' `default_user` / `default_change_reason` work too).
+  helpers' `default_user` / `default_change_reason` work too);
+- `copy_history(objects)` has the database copy the rows of thousands of
+  objects changed in bulk into their history, and chains them too.
 
-Never write history rows any other way (raw SQL, QuerySet.update on history
-tables, `update_change_reason`): `verify_history` reports them as tampering.
+Never write history rows any other way (other raw SQL, QuerySet.update on
+history tables, `update_change_reason`): `verify_history` reports them as
+tampering.
 """
 
 from collections.abc import Iterator, Sequence
@@ -38,8 +41,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Model
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
@@ -136,6 +141,54 @@ class _TrackedHistory(HistoricalRecords):
 def tracked_history(**options) -> HistoricalRecords:
     """The HistoricalRecords every Warrant model uses."""
     return _TrackedHistory(get_user=_history_user, history_manager=LedgerHistoryManager, **options)
+
+
+def copy_history(objects: Sequence[Model], *, history_type: str = "~") -> None:
+    """History rows for `objects` (of one model) just written in bulk, copied by
+    the database from their table in one INSERT ... SELECT per 900, and chained
+    into the ledger like any other. Who and why come from the enclosing
+    `recorded_as` block.
+
+    For thousands of rows (re-anchoring after a text correction) this takes a
+    fraction of the bulk path's time, which builds and binds every value in
+    Python. Models with many-to-many history use that path.
+    """
+    from archive.audit.ledger import chain_history_ids
+
+    model = type(objects[0])
+    history_model = model.history.model
+    attribution = _current.get() or Attribution(user=None, reason="")
+    stamped = {
+        "history_date": timezone.now(),
+        "history_change_reason": attribution.reason or None,
+        "history_type": history_type,
+        "history_user_id": getattr(attribution.user, "pk", None),
+    }
+
+    def column(of: type[Model], name: str) -> str:
+        return connection.ops.quote_name(of._meta.get_field(name).column)
+
+    tracked = [field.name for field in history_model.tracked_fields]
+    targets = ", ".join(column(history_model, name) for name in [*tracked, *stamped])
+    copied = ", ".join([*(column(model, name) for name in tracked), *["%s"] * len(stamped)])
+    stamps = [
+        history_model._meta.get_field(name).get_db_prep_save(v, connection) for name, v in stamped.items()
+    ]
+    history_table, table = (connection.ops.quote_name(m._meta.db_table) for m in (history_model, model))
+    pk = model._meta.pk.name
+    history_ids: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        for first in range(0, len(objects), 900):
+            ids = [obj.pk for obj in objects[first : first + 900]]
+            # Identifiers come from the models; values are parameters.
+            cursor.execute(
+                f"INSERT INTO {history_table} ({targets}) SELECT {copied} FROM {table} "  # noqa: S608  # nosec B608
+                f"WHERE {column(model, pk)} IN ({', '.join(['%s'] * len(ids))}) "
+                f"RETURNING {column(history_model, 'history_id')}, {column(history_model, pk)}",
+                [*stamps, *ids],
+            )
+            history_ids.update((object_id, history_id) for history_id, object_id in cursor.fetchall())
+    chain_history_ids(history_model, [history_ids[obj.pk] for obj in objects], instances=objects)
 
 
 @receiver(pre_create_historical_record)

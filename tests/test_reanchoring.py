@@ -4,11 +4,12 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simple_history.manager import HistoryManager
 
 from archive.anchoring import TextSelector, selector_for
-from archive.models import AnchorStatus, Passage, Source
+from archive.audit.ledger import verify_workspace
+from archive.models import AnchorStatus, HistoryAction, HistoryEntry, Passage, Source
 from archive.reanchoring import AnchorResult, reanchor
+from archive.services import texts
 from archive.services.editing import StaleVersion
 from archive.services.texts import correct_source_text
 from archive.text import normalize_text
@@ -343,6 +344,20 @@ def test_history_records_each_reanchored_passage_with_user_and_reason(article, w
         assert latest.start == passage.start + len("Update. ")
 
 
+def test_reanchored_history_rows_copy_every_field_and_enter_the_ledger(article, ws_admin):
+    passages = [passage_on(article, "Al-Rashideen"), passage_on(article, "The city was")]
+    correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
+    fields = [field.attname for field in Passage._meta.concrete_fields]
+    for passage in Passage.objects.filter(pk__in=[p.pk for p in passages]):
+        latest = Passage.history.filter(id=passage.pk).latest("history_id")
+        assert {name: getattr(latest, name) for name in fields} == {
+            name: getattr(passage, name) for name in fields
+        }
+        entry = HistoryEntry.objects.get(model="passage", history_id=latest.history_id)
+        assert (entry.action, entry.user, entry.source_id) == (HistoryAction.REANCHORED, ws_admin, article.pk)
+    assert verify_workspace(article.workspace_id).ok
+
+
 def test_history_records_the_text_correction_with_user_and_reason(article, ws_admin):
     correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
     latest = article.history.latest("history_date")
@@ -371,7 +386,7 @@ def test_failed_correction_leaves_text_passages_and_history_unchanged(article, w
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(HistoryManager, "bulk_history_create", fail)
+    monkeypatch.setattr(texts, "copy_history", fail)  # the last write of a correction
     with pytest.raises(RuntimeError):
         correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
     stored = Passage.objects.get(pk=passage.pk)

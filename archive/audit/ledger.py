@@ -225,11 +225,19 @@ def chain_rows(history_rows: Sequence[Model], *, instances: Sequence[Model]) -> 
     why and what kind of change are taken now, while the writer's
     `recorded_as` block is still open.
     """
+    if history_rows:
+        ids = [row.pk for row in history_rows]
+        chain_history_ids(type(history_rows[0]), ids, instances=instances)
+
+
+def chain_history_ids(history_model: type[Model], history_ids: Sequence[int], *, instances) -> None:
+    """chain_rows() for rows of one history model known by their ids alone."""
     attribution = current_attribution()
     action = attribution.action if attribution is not None else None
+    label = _label_of(history_model)
     written = [
-        _Written(_label_of(type(history_row)), history_row.pk, action, _object_repr(instance))
-        for history_row, instance in zip(history_rows, instances, strict=True)
+        _Written(label, history_id, action, _object_repr(instance))
+        for history_id, instance in zip(history_ids, instances, strict=True)
     ]
     defer(_chain_written, *written, last=True)
 

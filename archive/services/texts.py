@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from archive.anchoring import TextSelector, selector_for
-from archive.history import recorded_as
+from archive.history import copy_history, recorded_as
 from archive.models import AnchorStatus, Passage, Source
 from archive.models.audit import HistoryAction
 from archive.reanchoring import reanchor
@@ -19,8 +19,6 @@ from archive.unit_of_work import unit_of_work
 # What re-anchoring changes on a passage (version and updated_at included:
 # the passages are written in bulk, not through Model.save).
 _REANCHORED_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "version", "updated_at"]
-# History rows per INSERT statement.
-_BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -73,14 +71,9 @@ def correct_source_text(
     passage_reason = f"re-anchored after text correction: {reason}"
     _update_rows(changed)
     index_objects(objects=requoted)  # the raw UPDATE sends no signals; the index holds quotes, not offsets
-    with recorded_as(user=user, reason=passage_reason, action=HistoryAction.REANCHORED):
-        Passage.history.bulk_history_create(
-            changed,
-            update=True,
-            batch_size=_BATCH_SIZE,
-            default_user=user,
-            default_change_reason=passage_reason,
-        )
+    if changed:
+        with recorded_as(user=user, reason=passage_reason, action=HistoryAction.REANCHORED):
+            copy_history(changed)
 
     counts = Counter(result.status for result in results)
     return ReanchorReport(
@@ -92,16 +85,30 @@ def correct_source_text(
 
 
 def _update_rows(passages: list[Passage]) -> None:
-    """Write the re-anchored fields of `passages`, one parameterized UPDATE
-    run for all rows: QuerySet.bulk_update builds a CASE expression per field
-    and row, which takes seconds for the thousands of passages of a long
-    source."""
+    """Write the re-anchored fields of `passages`. QuerySet.bulk_update builds a
+    CASE expression per field and row, which takes seconds for the thousands
+    of passages of a long source. PostgreSQL takes one UPDATE from arrays of
+    the new values (half the time of one UPDATE per row); elsewhere one
+    parameterized UPDATE runs for every row."""
     fields = [Passage._meta.get_field(name) for name in _REANCHORED_FIELDS]
+    key = Passage._meta.pk
     quote = connection.ops.quote_name
+    table = quote(Passage._meta.db_table)
+    # Identifiers and types come from the model, values are parameters.
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in [*fields, key])
+        names = ", ".join(quote(field.column) for field in [*fields, key])
+        assignments = ", ".join(f"{quote(field.column)} = new.{quote(field.column)}" for field in fields)
+        sql = (
+            f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS new({names}) "  # noqa: S608  # nosec B608
+            f"WHERE {table}.{quote(key.column)} = new.{quote(key.column)}"
+        )
+        columns = [[getattr(passage, field.attname) for passage in passages] for field in [*fields, key]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, columns)
+        return
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    table, key = quote(Passage._meta.db_table), quote(Passage._meta.pk.column)
-    # Identifiers come from the model, values are parameters.
-    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608  # nosec B608
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote(key.column)} = %s"  # noqa: S608  # nosec B608
     rows = [
         [field.get_db_prep_save(getattr(passage, field.attname), connection) for field in fields]
         + [passage.pk]
