@@ -106,7 +106,7 @@ class ReadingItem:
 
     @property
     def text_order(self) -> tuple:
-        return (self.passage.start, self.passage.end, self.kind, self.obj.created_at, self.obj.pk)
+        return (self.passage.start, self.passage.end, self.kind, self.obj.pk)  # ids grow with creation
 
 
 @dataclass
@@ -162,10 +162,11 @@ def evidence_item(
     )
 
 
-_ITEM_FIELDS = ("workspace", "version", "created_at", "updated_at")
-_PASSAGE_FIELDS = (*_ITEM_FIELDS, "source", "start", "end", "exact", "anchor_status", "created_by")
-_ANNOTATION_FIELDS = (*_ITEM_FIELDS, "body", "motivation", "tags", "author")
-_EVIDENCE_FIELDS = (*_ITEM_FIELDS, "passage", "claim", "stance", "note", "created_by")
+# Only what the page shows: every date-time loaded costs (most on PostgreSQL), so
+# passages, which show none, load none, and the notes only when they last changed.
+_PASSAGE_FIELDS = ("workspace", "version", "source", "start", "end", "exact", "anchor_status", "created_by")
+_ANNOTATION_FIELDS = ("workspace", "version", "updated_at", "body", "motivation", "tags", "author")
+_EVIDENCE_FIELDS = ("workspace", "version", "updated_at", "passage", "claim", "stance", "note", "created_by")
 
 
 def _usernames(user_ids: set[int | None]) -> dict[int | None, str]:
