@@ -40,6 +40,16 @@ def open_reading_page(page, source):
     page.wait_for_selector("#reading[data-ready=true]")
 
 
+def open_with_own_note(page_for, analyst, workspace, body: str):
+    """The reading page of a new source, as `analyst`, and the passage of the one note of theirs on it."""
+    source = SourceFactory(workspace=workspace)
+    passage = PassageFactory(source=source, start=8, length=11)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body=body)
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    return page, passage
+
+
 def select(page, phrase: str, occurrence: int = 0):
     page.evaluate(SELECT_PHRASE, [phrase, occurrence])
     page.wait_for_selector("#selection-tools:not([hidden])")
@@ -135,11 +145,7 @@ def test_citing_an_existing_claim_found_by_typing(page_for, analyst, workspace):
 
 
 def test_keyboard_tab_to_a_highlight_enter_opens_escape_closes(page_for, analyst, workspace):
-    source = SourceFactory(workspace=workspace)
-    passage = PassageFactory(source=source, start=8, length=11)
-    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Keyboard note")
-    page = page_for(analyst)
-    open_reading_page(page, source)
+    page, passage = open_with_own_note(page_for, analyst, workspace, "Keyboard note")
     for _ in range(30):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('mark.hl')"):
@@ -156,11 +162,7 @@ def test_keyboard_tab_to_a_highlight_enter_opens_escape_closes(page_for, analyst
 
 
 def test_deleting_own_annotation_asks_once_and_removes_the_highlight(page_for, analyst, workspace):
-    source = SourceFactory(workspace=workspace)
-    passage = PassageFactory(source=source, start=8, length=11)
-    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="To be deleted")
-    page = page_for(analyst)
-    open_reading_page(page, source)
+    page, _ = open_with_own_note(page_for, analyst, workspace, "To be deleted")
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
     page.get_by_label("Reason (kept in the history)").fill("wrong passage")
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
@@ -172,11 +174,7 @@ def test_deleting_own_annotation_asks_once_and_removes_the_highlight(page_for, a
 
 
 def test_delete_needs_a_reason_and_escape_gives_up_by_keyboard(page_for, analyst, workspace):
-    source = SourceFactory(workspace=workspace)
-    passage = PassageFactory(source=source, start=8, length=11)
-    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Keep me")
-    page = page_for(analyst)
-    open_reading_page(page, source)
+    page, _ = open_with_own_note(page_for, analyst, workspace, "Keep me")
     items = page.locator("#reading-items")
     items.get_by_role("button", name="Delete").focus()
     page.keyboard.press("Enter")
