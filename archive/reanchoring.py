@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
 
+from rapidfuzz.distance import Levenshtein
+
 from archive.anchoring import CONTEXT_LENGTH, TextSelector
 from archive.models.passage import AnchorStatus
 
@@ -268,7 +270,7 @@ class TextChange:
         low = max(0, low - pad, expected - FUZZY_RADIUS)
         high = min(len(self.new), high + pad, expected + length + FUZZY_RADIUS)
         window = self.new[low:high]
-        errors = _edit_distances(quote, window, anchored=False)
+        errors = _match_distances(quote, window)
         ends = [
             (low + index + 1, error)
             for index, error in enumerate(errors)
@@ -282,12 +284,16 @@ class TextChange:
 
     def _approximate_match(self, quote: str, end: int, errors: int) -> tuple[int, int, int]:
         """(start, end, errors) of the best match of `quote` ending at `end`,
-        found with `errors` edits: of the best, the length nearest the quote's."""
-        before = self.new[max(0, end - len(quote) - errors) : end][::-1]
-        distances = _edit_distances(quote[::-1], before, anchored=True)
+        found with `errors` edits: of the best, the length nearest the quote's
+        (the shorter of two as near). A match `errors` edits away is at most
+        that much shorter or longer than the quote."""
+        lengths = sorted(
+            range(max(1, len(quote) - errors), min(end, len(quote) + errors) + 1),
+            key=lambda length: abs(length - len(quote)),
+        )
+        distances = [Levenshtein.distance(quote, self.new[end - length : end]) for length in lengths]
         fewest = min(distances)
-        lengths = [index + 1 for index, distance in enumerate(distances) if distance == fewest]
-        return end - min(lengths, key=lambda length: abs(length - len(quote))), end, fewest
+        return end - lengths[distances.index(fewest)], end, fewest
 
 
 def _unchanged_segments(old: str, new: str) -> list[tuple[int, int, int]]:
@@ -422,18 +428,20 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
     return good
 
 
-def _edit_distances(pattern: str, text: str, *, anchored: bool) -> list[int]:
-    """For each end j, the Levenshtein distance between `pattern` and
-    text[:j + 1] (anchored) or its best-matching suffix (not anchored).
+def _match_distances(pattern: str, text: str) -> list[int]:
+    """For each end j, the fewest edits (Levenshtein) between `pattern` and
+    any stretch of text ending at j: the best match ending there.
 
     Myers' bit-parallel algorithm (J. ACM 1999, in Hyyrö's formulation): one
     column of the edit-distance matrix per character of text, as bit vectors.
+    rapidfuzz has no search of a pattern within a text, only whole-string
+    distances, which _approximate_match and _similarity use.
     """
     length = len(pattern)
     masks: dict[str, int] = {}
     for bit, char in enumerate(pattern):
         masks[char] = masks.get(char, 0) | (1 << bit)
-    full, high, carry = (1 << length) - 1, 1 << (length - 1), int(anchored)
+    full, high = (1 << length) - 1, 1 << (length - 1)
     plus, minus, score = full, 0, length
     scores = []
     for char in text:
@@ -446,7 +454,7 @@ def _edit_distances(pattern: str, text: str, *, anchored: bool) -> list[int]:
             score += 1
         elif h_minus & high:
             score -= 1
-        h_plus = (h_plus << 1) | carry
+        h_plus <<= 1
         plus = ((h_minus << 1) | ~(vertical | h_plus)) & full
         minus = h_plus & vertical
         scores.append(score)
@@ -454,7 +462,6 @@ def _edit_distances(pattern: str, text: str, *, anchored: bool) -> list[int]:
 
 
 def _similarity(a: str, b: str) -> float:
-    """1 for equal strings, 0 for wholly different ones (normalized Levenshtein)."""
-    if not a or not b:
-        return float(a == b)
-    return 1 - _edit_distances(a, b, anchored=True)[-1] / max(len(a), len(b))
+    """1 for equal strings, 0 for wholly different ones (Levenshtein distance
+    over the longer one's length)."""
+    return Levenshtein.normalized_similarity(a, b)
