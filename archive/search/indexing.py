@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from archive.db import upsert_rows
 from archive.models import (
     Annotation,
     Claim,
@@ -248,10 +249,9 @@ def index_kind(*, kind: str, ids: Iterable[int], known: dict[int, str] | None = 
     if not changed:
         return
     moved = _sources_with_new_filters(changed) if kind == SearchKind.SOURCE else set()
-    SearchDocument.objects.bulk_create(
+    upsert_rows(
+        SearchDocument,
         changed,
-        batch_size=_BATCH_SIZE,
-        update_conflicts=True,
         unique_fields=["kind", "object_id"],
         update_fields=[*_DOCUMENT_FIELDS, "digest"],
     )

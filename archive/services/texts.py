@@ -3,10 +3,10 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
 from archive.anchoring import TextSelector, selector_for
+from archive.db import update_rows
 from archive.history import copy_history, recorded_as
 from archive.models import AnchorStatus, Passage, Source
 from archive.models.audit import HistoryAction
@@ -19,6 +19,19 @@ from archive.unit_of_work import unit_of_work
 # What re-anchoring changes on a passage (version and updated_at included:
 # the passages are written in bulk, not through Model.save).
 _REANCHORED_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "version", "updated_at"]
+# What it reads (updated_at is only written).
+_LOADED_FIELDS = [
+    "id",
+    "workspace_id",
+    "source_id",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "anchor_status",
+    "version",
+]
 
 
 @dataclass(frozen=True)
@@ -49,27 +62,28 @@ def correct_source_text(
     source = update_object(
         source, user=user, expected_version=expected_version, changes={"text": new_text}, reason=reason
     )
-    passages = list(source.passages.select_for_update())
-    results = reanchor([_selector(passage) for passage in passages], old_text=old_text, new_text=new_text)
+    # Only what re-anchoring reads and writes: thousands of rows are loaded.
+    passages = list(source.passages.select_for_update().only(*_LOADED_FIELDS))
+    before = [(_selector(passage), passage.anchor_status) for passage in passages]
+    results = reanchor([selector for selector, _ in before], old_text=old_text, new_text=new_text)
 
     changed, requoted = [], []
     now = timezone.now()
-    for passage, result in zip(passages, results, strict=True):
-        before = _selector(passage), passage.anchor_status
+    for passage, result, (old_selector, old_status) in zip(passages, results, before, strict=True):
         if result.status != AnchorStatus.ORPHANED:
             selector = selector_for(new_text, result.start, result.end)
             passage.start, passage.end, passage.exact = selector.start, selector.end, selector.exact
             passage.prefix, passage.suffix = selector.prefix, selector.suffix
         passage.anchor_status = result.status
-        if (_selector(passage), passage.anchor_status) != before:
+        if (_selector(passage), passage.anchor_status) != (old_selector, old_status):
             passage.version += 1
             passage.updated_at = now
             passage.check_invariants()
             changed.append(passage)
-            if passage.exact != before[0].exact:
+            if passage.exact != old_selector.exact:
                 requoted.append(passage)
     passage_reason = f"re-anchored after text correction: {reason}"
-    _update_rows(changed)
+    update_rows(changed, _REANCHORED_FIELDS)
     index_objects(objects=requoted)  # the raw UPDATE sends no signals; the index holds quotes, not offsets
     if changed:
         with recorded_as(user=user, reason=passage_reason, action=HistoryAction.REANCHORED):
@@ -82,40 +96,6 @@ def correct_source_text(
         changed=changed,
         orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
     )
-
-
-def _update_rows(passages: list[Passage]) -> None:
-    """Write the re-anchored fields of `passages`. QuerySet.bulk_update builds a
-    CASE expression per field and row, which takes seconds for the thousands
-    of passages of a long source. PostgreSQL takes one UPDATE from arrays of
-    the new values (half the time of one UPDATE per row); elsewhere one
-    parameterized UPDATE runs for every row."""
-    fields = [Passage._meta.get_field(name) for name in _REANCHORED_FIELDS]
-    key = Passage._meta.pk
-    quote = connection.ops.quote_name
-    table = quote(Passage._meta.db_table)
-    # Identifiers and types come from the model, values are parameters.
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in [*fields, key])
-        names = ", ".join(quote(field.column) for field in [*fields, key])
-        assignments = ", ".join(f"{quote(field.column)} = new.{quote(field.column)}" for field in fields)
-        sql = (
-            f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS new({names}) "  # noqa: S608  # nosec B608
-            f"WHERE {table}.{quote(key.column)} = new.{quote(key.column)}"
-        )
-        columns = [[getattr(passage, field.attname) for passage in passages] for field in [*fields, key]]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, columns)
-        return
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {table} SET {assignments} WHERE {quote(key.column)} = %s"  # noqa: S608  # nosec B608
-    rows = [
-        [field.get_db_prep_save(getattr(passage, field.attname), connection) for field in fields]
-        + [passage.pk]
-        for passage in passages
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _selector(passage: Passage) -> TextSelector:

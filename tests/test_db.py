@@ -1,0 +1,96 @@
+"""archive.db: the bulk writers that bypass Model.save, on either database."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from psycopg.postgres import types
+from psycopg.pq import Format
+
+from archive.db import update_rows, upsert_rows
+from archive.models import Annotation, Passage, SearchDocument, SearchKind
+from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def search_document(workspace, object_id: int, body: str) -> SearchDocument:
+    return SearchDocument(
+        workspace=workspace, kind=SearchKind.PASSAGE, object_id=object_id, body=body, digest=body
+    )
+
+
+def test_upsert_rows_inserts_new_rows_and_updates_existing_ones(workspace):
+    upsert_rows(
+        SearchDocument,
+        [search_document(workspace, 1, "siege")],
+        unique_fields=["kind", "object_id"],
+        update_fields=["body", "digest"],
+    )
+    upsert_rows(
+        SearchDocument,
+        [search_document(workspace, 1, "siege of aleppo"), search_document(workspace, 2, "daraa")],
+        unique_fields=["kind", "object_id"],
+        update_fields=["body", "digest"],
+    )
+    rows = dict(SearchDocument.objects.filter(workspace=workspace).values_list("object_id", "body"))
+    assert rows == {1: "siege of aleppo", 2: "daraa"}
+
+
+def test_update_rows_writes_only_the_fields_named(workspace):
+    source = SourceFactory(workspace=workspace)
+    passages = [
+        PassageFactory(source=source, start=0, length=7),
+        PassageFactory(source=source, start=8, length=10),
+    ]
+    for passage in passages:
+        passage.start += 1
+        passage.prefix = "not written"
+    update_rows(passages, ["start"])
+    stored = list(
+        Passage.objects.filter(pk__in=[p.pk for p in passages]).order_by("pk").values("start", "prefix")
+    )
+    assert [row["start"] for row in stored] == [1, 9]
+    assert all(row["prefix"] != "not written" for row in stored)
+
+
+def test_update_rows_stores_datetimes_as_the_orm_does(workspace):
+    passage = PassageFactory(source=SourceFactory(workspace=workspace))
+    passage.updated_at = datetime(2017, 3, 15, 9, 30, 0, 123456, tzinfo=UTC)
+    update_rows([passage], ["updated_at"])
+    assert Passage.objects.filter(updated_at=passage.updated_at).get() == passage
+
+
+def test_update_rows_prepares_json_values_as_the_orm_does(workspace):
+    annotation = AnnotationFactory(workspace=workspace, tags=["old"])
+    annotation.tags = ["siege", "حلب", "🌊"]
+    update_rows([annotation], ["tags"])
+    assert Annotation.objects.get(pk=annotation.pk).tags == ["siege", "حلب", "🌊"]
+
+
+TIMESTAMPTZ_OID = types["timestamptz"].oid
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's loaders")
+
+
+@postgresql_only
+def test_timestamps_are_read_by_psycopgs_compiled_loader():
+    with connection.cursor():  # connects
+        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    assert loader.__name__ == "CompiledUtcLoader"
+
+
+@postgresql_only
+def test_compiled_loader_reads_timestamps_in_utc_as_django_would():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT '2017-03-15 09:30:00.123456+05:30'::timestamptz, '0001-01-01 00:00:00+00'::timestamptz, "
+            "'9999-12-31 23:59:59.999999+00'::timestamptz, NULL::timestamptz"
+        )
+        values = cursor.fetchone()
+    assert values == (
+        datetime(2017, 3, 15, 4, 0, 0, 123456, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        None,
+    )
+    assert all(value.tzinfo is UTC for value in values[:3])
