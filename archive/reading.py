@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from html import escape  # the stdlib one: Django's checks every argument for lazy strings, too slow here
 from itertools import pairwise
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.grading import admiralty_code
@@ -88,13 +90,27 @@ def highlighted_html(text: str, highlights: list[Highlight]) -> SafeString:
     return mark_safe("".join(pieces))  # noqa: S308 (every piece of text is escaped above)  # nosec B308, B703
 
 
+class Row(SimpleNamespace):
+    """A row of a model, read by attribute like the instance it stands for
+    (with `pk`). The reading page shows thousands of passages, notes and
+    evidence: building model instances for them was most of its cost."""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[Row]:
+    return [Row(**values) for values in queryset.values(*fields)]
+
+
 @dataclass
 class ReadingItem:
     """One annotation or piece of evidence, shown at one of its passages."""
 
     kind: str  # "annotation", "evidence", or "passage" for a passage nothing refers to
-    obj: Annotation | Evidence | Passage
-    passage: Passage
+    obj: Annotation | Evidence | Passage | Row
+    passage: Passage | Row
     role: str
     can_edit: bool
     person: str  # who wrote it
@@ -117,7 +133,7 @@ class Reading:
     orphaned_items: list[ReadingItem] = field(default_factory=list)
 
 
-def _anchored(passage: Passage, text_length: int) -> bool:
+def _anchored(passage: Passage | Row, text_length: int) -> bool:
     return passage.anchor_status != AnchorStatus.ORPHANED and 0 <= passage.start < passage.end <= text_length
 
 
@@ -126,7 +142,13 @@ def _name(person) -> str:
 
 
 def annotation_item(
-    annotation: Annotation, passage: Passage, *, role: str, user, user_role, person: str | None = None
+    annotation: Annotation | Row,
+    passage: Passage | Row,
+    *,
+    role: str,
+    user,
+    user_role,
+    person: str | None = None,
 ) -> ReadingItem:
     """The sidebar item of an annotation; `person` (its author's name) saves a query when known."""
     return ReadingItem(
@@ -140,8 +162,8 @@ def annotation_item(
 
 
 def evidence_item(
-    evidence: Evidence,
-    passage: Passage,
+    evidence: Evidence | Row,
+    passage: Passage | Row,
     *,
     source: Source,
     role: str,
@@ -164,9 +186,18 @@ def evidence_item(
 
 # Only what the page shows: every date-time loaded costs (most on PostgreSQL), so
 # passages, which show none, load none, and the notes only when they last changed.
-_PASSAGE_FIELDS = ("workspace", "version", "source", "start", "end", "exact", "anchor_status", "created_by")
-_ANNOTATION_FIELDS = ("workspace", "version", "updated_at", "body", "motivation", "tags", "author")
-_EVIDENCE_FIELDS = ("workspace", "version", "updated_at", "passage", "claim", "stance", "note", "created_by")
+_PASSAGE_FIELDS = ("id", "version", "start", "end", "exact", "anchor_status", "created_by_id")
+_ANNOTATION_FIELDS = ("id", "version", "updated_at", "body", "motivation", "tags", "author_id")
+_EVIDENCE_FIELDS = (
+    "id",
+    "version",
+    "updated_at",
+    "passage_id",
+    "claim_id",
+    "stance",
+    "note",
+    "created_by_id",
+)
 
 
 def _usernames(user_ids: set[int | None]) -> dict[int | None, str]:
@@ -178,15 +209,14 @@ def _usernames(user_ids: set[int | None]) -> dict[int | None, str]:
 def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
     """Everything the reading page shows, in six queries however many passages there are.
 
-    Only the fields the page shows are loaded, and claims and people once
-    each rather than once per row: with thousands of passages, building
-    model instances is most of the page's cost.
+    Passages, notes and evidence come as Rows of the fields the page shows,
+    and claims and people once each rather than once per row.
     """
-    passages = list(Passage.objects.filter(source=source).only(*_PASSAGE_FIELDS))
+    passages = _rows(Passage.objects.filter(source=source), _PASSAGE_FIELDS)
     links = Annotation.passages.through.objects.filter(passage__source=source)
-    annotations = Annotation.objects.filter(pk__in=links.values("annotation_id")).only(*_ANNOTATION_FIELDS)
+    annotations = _rows(Annotation.objects.filter(pk__in=links.values("annotation_id")), _ANNOTATION_FIELDS)
     annotation_by_id = {annotation.pk: annotation for annotation in annotations}
-    evidence = list(Evidence.objects.filter(passage__source=source).only(*_EVIDENCE_FIELDS))
+    evidence = _rows(Evidence.objects.filter(passage__source=source), _EVIDENCE_FIELDS)
     claims = Claim.objects.filter(pk__in={e.claim_id for e in evidence}).only("statement", "credibility")
     claim_by_id = {claim.pk: claim for claim in claims}
     names = _usernames(
@@ -195,10 +225,10 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
         | {e.created_by_id for e in evidence}
     )
 
-    annotations_of: dict[int, list[Annotation]] = defaultdict(list)
+    annotations_of: dict[int, list[Row]] = defaultdict(list)
     for passage_id, annotation_id in links.values_list("passage_id", "annotation_id"):
         annotations_of[passage_id].append(annotation_by_id[annotation_id])
-    evidence_of: dict[int, list[Evidence]] = defaultdict(list)
+    evidence_of: dict[int, list[Row]] = defaultdict(list)
     for item in evidence:
         item.claim = claim_by_id[item.claim_id]
         evidence_of[item.passage_id].append(item)

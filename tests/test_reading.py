@@ -116,7 +116,7 @@ def test_only_own_items_are_editable_for_an_analyst(workspace, analyst, reviewer
     AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
     AnnotationFactory(workspace=workspace, passages=[passage], author=reviewer)
     reading = build_reading(source, user=analyst, user_role="analyst")
-    assert sorted((item.obj.author.username, item.can_edit) for item in reading.items) == [
+    assert sorted((item.person, item.can_edit) for item in reading.items) == [
         ("analyst", True),
         ("reviewer", False),
     ]
