@@ -34,9 +34,15 @@ class HistoryAction(models.TextChoices):
 
 
 class HistoryEntry(models.Model):
-    # No database constraint: the ledger outlives what it records.
+    # No database constraint: the ledger outlives what it records. No index of
+    # its own: the unique (workspace, sequence) one serves, and every index
+    # costs each of the thousands of entries a text correction appends.
     workspace = models.ForeignKey(
-        "archive.Workspace", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "archive.Workspace",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     sequence = models.PositiveBigIntegerField()
     model = models.CharField(max_length=40, help_text="The tracked model's name, e.g. claim.")
