@@ -7,8 +7,8 @@ from django.db import connection
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-from archive.db import update_rows, upsert_rows
-from archive.models import Annotation, Passage, SearchDocument, SearchKind
+from archive.db import insert_rows, update_rows, upsert_rows
+from archive.models import Annotation, HistoryEntry, Passage, SearchDocument, SearchKind
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,18 @@ def test_upsert_rows_inserts_new_rows_and_updates_existing_ones(workspace):
     )
     rows = dict(SearchDocument.objects.filter(workspace=workspace).values_list("object_id", "body"))
     assert rows == {1: "siege of aleppo", 2: "daraa"}
+
+
+def test_insert_rows_stores_rows_in_order_with_datetimes_as_the_orm_does(workspace):
+    recorded_at = datetime(2017, 3, 15, 9, 30, 0, 123456, tzinfo=UTC)
+    entry = {
+        "workspace_id": workspace.pk, "model": "passage", "object_id": 7, "action": "changed",
+        "user_id": None, "recorded_at": recorded_at, "reason": "فصائل 🌊", "object_repr": "“siege”",
+        "source_id": None, "claim_id": None, "prev_hash": "0" * 64, "hash": "1" * 64,
+    }  # fmt: skip
+    insert_rows(HistoryEntry, [{**entry, "sequence": n, "history_id": n} for n in (1001, 1002)])
+    stored = HistoryEntry.objects.filter(workspace=workspace, recorded_at=recorded_at).order_by("id")
+    assert [(row.sequence, row.reason) for row in stored] == [(1001, "فصائل 🌊"), (1002, "فصائل 🌊")]
 
 
 def test_update_rows_writes_only_the_fields_named(workspace):
