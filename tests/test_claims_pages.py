@@ -200,11 +200,21 @@ def claim_form(claim, **changes) -> dict:
     }
 
 
+def post_claim_edit(client, user, claim, form: dict | None = None):
+    """The claim's edit form posted by `user` (by default unchanged)."""
+    client.force_login(user)
+    url = reverse("archive:claim_edit", args=[claim.workspace.slug, claim.pk])
+    return client.post(url, form if form is not None else claim_form(claim))
+
+
 def test_author_edits_a_claim(client, workspace, analyst):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
-    client.force_login(analyst)
-    form = claim_form(claim, statement="Sharper statement", status="disputed", reason="new source")
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    response = post_claim_edit(
+        client,
+        analyst,
+        claim,
+        claim_form(claim, statement="Sharper statement", status="disputed", reason="new source"),
+    )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.statement, claim.status, claim.version) == ("Sharper statement", "disputed", 2)
@@ -217,8 +227,7 @@ def test_later_claim_edit_from_a_stale_version_is_refused_showing_the_others(
     claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Original words")
     form = claim_form(claim, statement="Analyst's words")
     update_object(claim, user=ws_admin, expected_version=1, changes={"statement": "Admin's words"})
-    client.force_login(analyst)
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    response = post_claim_edit(client, analyst, claim, form)
     page = response.content.decode()
     assert response.status_code == 409
     assert "ws-admin changed this claim while you were editing" in page
@@ -230,10 +239,7 @@ def test_later_claim_edit_from_a_stale_version_is_refused_showing_the_others(
 
 def test_claim_edit_with_a_bad_credibility_is_refused(client, workspace, analyst):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
-    client.force_login(analyst)
-    response = client.post(
-        reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), claim_form(claim, credibility="9")
-    )
+    response = post_claim_edit(client, analyst, claim, claim_form(claim, credibility="9"))
     assert response.status_code == 400 and "from 1 to 6" in response.content.decode()
 
 
@@ -241,9 +247,9 @@ def test_changing_a_claims_credibility_without_a_reason_is_refused_keeping_the_f
     client, workspace, analyst
 ):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
-    client.force_login(analyst)
-    form = claim_form(claim, credibility="2", statement="Kept statement", reason=" ")
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    response = post_claim_edit(
+        client, analyst, claim, claim_form(claim, credibility="2", statement="Kept statement", reason=" ")
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Reason: Say why you change the credibility grade" in page
@@ -254,9 +260,9 @@ def test_changing_a_claims_credibility_without_a_reason_is_refused_keeping_the_f
 
 def test_changing_a_claims_credibility_with_a_reason_records_it_in_the_history(client, workspace, analyst):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
-    client.force_login(analyst)
-    form = claim_form(claim, credibility="2", reason="two independent witnesses")
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    response = post_claim_edit(
+        client, analyst, claim, claim_form(claim, credibility="2", reason="two independent witnesses")
+    )
     assert response.status_code == 302
     row = claim.history.first()
     assert (row.credibility, row.history_user, row.history_change_reason) == (
@@ -268,23 +274,21 @@ def test_changing_a_claims_credibility_with_a_reason_records_it_in_the_history(c
 
 def test_editing_a_claim_without_changing_its_credibility_needs_no_reason(client, workspace, analyst):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=3)
-    client.force_login(analyst)
-    form = claim_form(claim, credibility="3", statement="Sharper")
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), form)
+    response = post_claim_edit(
+        client, analyst, claim, claim_form(claim, credibility="3", statement="Sharper")
+    )
     assert response.status_code == 302
 
 
 def test_reviewer_cannot_edit_an_analysts_claim(client, workspace, analyst, reviewer):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
-    client.force_login(reviewer)
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), claim_form(claim))
+    response = post_claim_edit(client, reviewer, claim)
     assert response.status_code == 403
 
 
 def test_analyst_cannot_edit_anothers_claim(client, workspace, analyst, ws_admin):
     claim = ClaimFactory(workspace=workspace, created_by=ws_admin)
-    client.force_login(analyst)
-    response = client.post(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]), claim_form(claim))
+    response = post_claim_edit(client, analyst, claim)
     assert response.status_code == 403
 
 
