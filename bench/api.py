@@ -60,21 +60,15 @@ def build(annotations: int, slug: str = "bench") -> tuple[Workspace, object, Pas
     source = Source.objects.create(
         workspace=workspace, title="Bench", text=text, language="en", captured_by=user
     )
-    passages = []
-    for n in range(50):
-        selector = selector_for(text, n * 10, n * 10 + 8)
-        passages.append(
-            Passage(
-                workspace=workspace,
-                source=source,
-                start=selector.start,
-                end=selector.end,
-                exact=selector.exact,
-                prefix=selector.prefix,
-                suffix=selector.suffix,
-                created_by=user,
-            )
+    passages = [
+        Passage(
+            workspace=workspace,
+            source=source,
+            created_by=user,
+            **vars(selector_for(text, n * 10, n * 10 + 8)),
         )
+        for n in range(50)
+    ]
     passages = bulk_create_with_history(passages, Passage, default_user=user)
     rows = [
         Annotation(
