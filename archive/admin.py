@@ -14,7 +14,13 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.history import recorded_as
+from archive.core.attribution import recorded_as
+from archive.core.editing import (
+    DELETE_REASON_REQUIRED,
+    check_grade_reason,
+    delete_object,
+    required_reason,
+)
 from archive.models import (
     Annotation,
     Claim,
@@ -25,12 +31,6 @@ from archive.models import (
     Passage,
     Source,
     Workspace,
-)
-from archive.services.editing import (
-    DELETE_REASON_REQUIRED,
-    check_grade_reason,
-    delete_object,
-    required_reason,
 )
 
 REASON_HELP = "Why this change? Shown in the object's history."
@@ -165,7 +165,7 @@ class SourceAdmin(TrackedAdmin):
     autocomplete_fields = ["outlet", "derived_from"]
 
     def get_readonly_fields(self, request, obj=None):
-        # A stored text is corrected only through services.texts.correct_source_text,
+        # A stored text is corrected only through archive.passages.correction.correct_source_text,
         # which re-anchors the passages that point into it.
         return [*self.readonly_fields, "text"] if obj is not None else self.readonly_fields
 

@@ -6,11 +6,28 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Warrant archive"
 
     def ready(self) -> None:
+        """Every signal receiver and system check of the app, connected here and nowhere else."""
+        from django.core import checks
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import m2m_changed
+        from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-        from archive import history  # noqa: F401  (connects history signal handlers)
-        from archive.db import use_compiled_timestamptz_loader
-        from archive.search import signals as search_signals
+        from archive.audit.checks import check_tracked_models
+        from archive.audit.ledger import chain_history_rows
+        from archive.core.db import use_compiled_timestamptz_loader
+        from archive.core.history import add_reason_from_context, announce_saved_row, history_written
+        from archive.models import Annotation
+        from archive.search.signals import object_written, passage_annotations_changed
 
-        search_signals.connect()  # keeps the search index current
+        # History rows: the reason of the enclosing recorded_as block; single
+        # saves announced like bulk writes; every row into the audit ledger and
+        # its object into the search index.
+        pre_create_historical_record.connect(add_reason_from_context, dispatch_uid="history-reason")
+        post_create_historical_record.connect(announce_saved_row, dispatch_uid="history-announce")
+        history_written.connect(chain_history_rows, dispatch_uid="history-ledger")
+        history_written.connect(object_written, dispatch_uid="history-search")
+        m2m_changed.connect(
+            passage_annotations_changed, sender=Annotation.passages.through, dispatch_uid="search-passages"
+        )
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
+        checks.register(check_tracked_models, checks.Tags.models)

@@ -45,9 +45,9 @@ from django.test.utils import CaptureQueriesContext, setup_databases, setup_test
 from rest_framework.authtoken.models import Token  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
-from archive.anchoring import selector_for  # noqa: E402
 from archive.audit.ledger import verify_workspace  # noqa: E402
 from archive.models import Annotation, HistoryEntry, Membership, Passage, Role, Source, Workspace  # noqa: E402
+from archive.passages.selectors import selector_for  # noqa: E402
 from tests.factories import SAMPLE_TEXT, UserFactory  # noqa: E402
 
 

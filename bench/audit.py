@@ -37,9 +37,8 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history  # noqa: E402
 
-from archive.anchoring import selector_for  # noqa: E402
 from archive.audit.verification import verify_and_record  # noqa: E402
-from archive.history import recorded_as  # noqa: E402
+from archive.core.attribution import recorded_as  # noqa: E402
 from archive.models import (  # noqa: E402
     Claim,
     Evidence,
@@ -51,6 +50,7 @@ from archive.models import (  # noqa: E402
     Source,
     Workspace,
 )
+from archive.passages.selectors import selector_for  # noqa: E402
 
 TEXT = (
     "Russian airstrikes were increased, reaching 120 a week. Al-Rashideen area in Aleppo underwent "

@@ -34,7 +34,6 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from archive.anchoring import selector_for  # noqa: E402
 from archive.models import (  # noqa: E402
     Annotation,
     Claim,
@@ -47,7 +46,8 @@ from archive.models import (  # noqa: E402
     Stance,
     Workspace,
 )
-from archive.reading import build_reading  # noqa: E402
+from archive.passages.selectors import selector_for  # noqa: E402
+from archive.reading.page import build_reading  # noqa: E402
 
 # English, Arabic, and emoji that take two UTF-16 units each.
 SENTENCES = [

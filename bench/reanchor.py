@@ -4,9 +4,9 @@
 
 Builds a text of CHARS code points (default 300000) with PASSAGES passages
 (default 5000), applies each kind of edit below and prints how long
-re-anchoring takes, for the pure function (archive.reanchoring.reanchor) and
+re-anchoring takes, for the pure function (archive.passages.reanchoring.reanchor) and
 for the whole service against a throwaway test database
-(archive.services.texts.correct_source_text, on DATABASE_URL's engine):
+(archive.passages.correction.correct_source_text, on DATABASE_URL's engine):
 the median and the best of RUNS runs (default 3), each on a fresh source.
 """
 
@@ -30,11 +30,11 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from archive.anchoring import selector_for  # noqa: E402
 from archive.models import Passage, Source, Workspace  # noqa: E402
-from archive.reanchoring import reanchor  # noqa: E402
+from archive.passages.correction import correct_source_text  # noqa: E402
+from archive.passages.reanchoring import reanchor  # noqa: E402
+from archive.passages.selectors import selector_for  # noqa: E402
 from archive.search import index_objects  # noqa: E402
-from archive.services.texts import correct_source_text  # noqa: E402
 
 # English, Arabic and an emoji (one code point, two UTF-16 units).
 WORDS = [

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from archive.anchoring import selector_for
+from archive.core.text import sha256_hex
 from archive.models import (
     Annotation,
     Capture,
@@ -19,8 +19,8 @@ from archive.models import (
     Stance,
     Workspace,
 )
-from archive.storage import store_original
-from archive.text import sha256_hex
+from archive.passages.selectors import selector_for
+from archive.sources.storage import store_original
 
 PASSWORD = "correct horse battery staple"
 SAMPLE_TEXT = (

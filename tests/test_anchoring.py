@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from archive.anchoring import CONTEXT_LENGTH, check_quote, selector_for
+from archive.passages.selectors import CONTEXT_LENGTH, check_quote, selector_for
 
 
 def test_selector_counts_code_points_not_utf16_units():

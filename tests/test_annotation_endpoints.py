@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from archive.claims import edit_item
 from archive.models import Annotation, Claim, Evidence, Passage, Stance
-from archive.services.editing import update_object
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -99,7 +99,10 @@ def test_annotating_with_an_unknown_motivation_is_refused_and_writes_nothing(cli
 @pytest.mark.parametrize(
     ("make_target", "message"),
     [
-        (lambda text: target(text, "Aleppo") | {"selector": []}, "exactly one TextPositionSelector"),
+        (
+            lambda text: target(text, "Aleppo") | {"selector": []},
+            "TextPositionSelector or a TextQuoteSelector",
+        ),
         (
             lambda text: {
                 "selector": [
@@ -128,7 +131,7 @@ def test_annotating_with_an_unknown_motivation_is_refused_and_writes_nothing(cli
             "empty",
         ),
     ],
-    ids=["no position", "outside the text", "exact does not match", "empty selection"],
+    ids=["no selectors", "outside the text", "exact does not match", "empty selection"],
 )
 def test_bad_selector_is_refused_with_a_clear_message_and_writes_nothing(
     client, analyst, source, make_target, message
@@ -293,7 +296,7 @@ def test_author_edits_own_annotation(client, analyst, annotation):
 
 
 def test_edit_from_a_stale_version_is_refused_with_the_other_version(client, analyst, annotation, ws_admin):
-    update_object(annotation, user=ws_admin, expected_version=1, changes={"body": "Admin's words"})
+    edit_item(annotation, user=ws_admin, expected_version=1, changes={"body": "Admin's words"})
     payload = {"version": 1, "body": "Mine"}
     status, data = send(client, analyst, "PATCH", annotation_url(annotation), payload)
     assert status == 409
@@ -312,7 +315,7 @@ def test_edit_without_a_version_is_refused(client, analyst, annotation):
 def test_edit_of_a_field_that_cannot_change_is_refused(client, analyst, annotation):
     payload = {"version": 1, "author": 99, "workspace": 3}
     status, data = send(client, analyst, "PATCH", annotation_url(annotation), payload)
-    assert status == 400 and "author, workspace" in data["error"]
+    assert status == 400 and set(data["fields"]) == {"author", "workspace"}
 
 
 def test_analyst_cannot_edit_anothers_annotation(client, workspace, source, analyst, ws_admin):
@@ -417,7 +420,7 @@ def test_deleting_evidence_keeps_its_reason_in_history(client, analyst, evidence
 
 
 def test_deleting_from_a_stale_version_is_refused(client, analyst, ws_admin, annotation):
-    update_object(annotation, user=ws_admin, expected_version=1, changes={"body": "Changed"})
+    edit_item(annotation, user=ws_admin, expected_version=1, changes={"body": "Changed"})
     status, data = send(client, analyst, "DELETE", annotation_url(annotation), {"version": 1, "reason": "x"})
     assert status == 409 and data["current"]["body"] == "Changed"
     assert Annotation.objects.filter(pk=annotation.pk).exists()

@@ -443,7 +443,7 @@ def test_source_text_is_plain_utf8(analyst, source):
 
 
 def test_source_original_downloads_the_archived_bytes(analyst, workspace):
-    from archive.services.sources import create_source
+    from archive.sources.writes import create_source
 
     original = "Bytes as archived\r\n".encode("utf-16")
     source = create_source(

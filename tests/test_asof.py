@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.audit.asof import claim_as_of, marked_text, source_as_of
+from archive.claims import add_evidence, create_annotation, create_claim, edit_item
+from archive.core.editing import delete_object
 from archive.models import Claim
-from archive.services.claims import add_evidence, create_annotation, create_claim
-from archive.services.editing import delete_object, update_object
-from archive.services.passages import create_passage
-from archive.services.texts import correct_source_text
+from archive.passages.correction import correct_source_text
+from archive.passages.writes import create_passage
 from tests.factories import SourceFactory, WorkspaceFactory
 
 
@@ -26,7 +26,7 @@ def timeline(workspace, analyst, ws_admin, source):
     add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")
     moments["annotated"] = timezone.now()
     correct_source_text(source=source, user=ws_admin, new_text="Update: " + source.text, reason="dateline")
-    update_object(claim, user=analyst, expected_version=1, changes={"statement": "Al-Rashideen saw 450."})
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Al-Rashideen saw 450."})
     moments["corrected"] = timezone.now()
     return {"moments": moments, "source": source, "claim": claim, "passage": passage}
 

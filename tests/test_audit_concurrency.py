@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, connections
 
 from archive.audit.ledger import verify_workspace
+from archive.claims import create_claim
 from archive.models import HistoryEntry
-from archive.services.claims import create_claim
 
 WRITERS, CLAIMS_EACH = 4, 10
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.history import recorded_as
+from archive.claims import add_evidence, create_claim, edit_item
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object
 from archive.models import HistoryEntry
-from archive.services.claims import add_evidence, create_claim
-from archive.services.editing import delete_object, update_object
 from archive.views.audit import PAGE_SIZE
 from tests.factories import ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
 
@@ -37,7 +37,7 @@ def export(client, workspace, fmt: str, **params):
 def activity(workspace, analyst, ws_admin, source):
     """Changes by two people: a claim created, edited, deleted; evidence on the source."""
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
-    claim = update_object(
+    claim = edit_item(
         claim, user=ws_admin, expected_version=1, changes={"credibility": 2}, reason="two outlets agree"
     )
     other = create_claim(workspace=workspace, user=analyst, statement="The siege began in 2012.")
@@ -190,9 +190,7 @@ def test_export_refuses_bad_filters_with_a_clear_error(client, reviewer, workspa
 
 def test_csv_export_defuses_formulas_in_reasons(client, reviewer, workspace, analyst):
     claim = ClaimFactory(workspace=workspace)
-    update_object(
-        claim, user=analyst, expected_version=1, changes={"status": "disputed"}, reason="=HYPERLINK(1)"
-    )
+    edit_item(claim, user=analyst, expected_version=1, changes={"status": "disputed"}, reason="=HYPERLINK(1)")
     client.force_login(reviewer)
     body = b"".join(export(client, workspace, "csv").streaming_content).decode()
     assert "'=HYPERLINK(1)" in body

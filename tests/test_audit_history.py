@@ -6,6 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from archive.audit.diffing import Segment, condensed, field_changes, word_diff
+from archive.audit.revert import revert_object
+from archive.audit.review import approve, submit_for_review
+from archive.claims import add_evidence, create_annotation, create_claim, delete_annotation, edit_item
+from archive.core.editing import delete_object
 from archive.models import (
     Annotation,
     Claim,
@@ -17,12 +21,9 @@ from archive.models import (
     ReviewStatus,
     Source,
 )
-from archive.services.claims import add_evidence, create_annotation, create_claim, delete_annotation
-from archive.services.editing import delete_object, update_object
-from archive.services.passages import create_passage
-from archive.services.revert import revert_object
-from archive.services.review import approve, submit_for_review
-from archive.services.texts import correct_source_text
+from archive.passages.correction import correct_source_text
+from archive.passages.writes import create_passage
+from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
 
 # --- Diffing ---------------------------------------------------------------------
@@ -76,7 +77,7 @@ def test_field_changes_diffs_long_text_word_by_word():
 @pytest.fixture
 def edited_claim(workspace, analyst):
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
-    return update_object(
+    return edit_item(
         claim,
         user=analyst,
         expected_version=1,
@@ -197,7 +198,7 @@ def test_analyst_cannot_revert(workspace, analyst, edited_claim):
 
 def test_reviewer_cannot_revert_a_membership(workspace, reviewer, analyst, ws_admin):
     membership = Membership.objects.get(user=analyst, workspace=workspace)
-    update_object(membership, user=ws_admin, expected_version=None, changes={"role": "reviewer"})
+    set_role(workspace=workspace, member=analyst, role="reviewer", user=ws_admin)
     with pytest.raises(PermissionDenied):
         revert_object(
             workspace=workspace,
@@ -211,7 +212,7 @@ def test_reviewer_cannot_revert_a_membership(workspace, reviewer, analyst, ws_ad
 
 def test_admin_reverts_a_membership_role(workspace, ws_admin, analyst):
     membership = Membership.objects.get(user=analyst, workspace=workspace)
-    update_object(membership, user=ws_admin, expected_version=None, changes={"role": "admin"})
+    set_role(workspace=workspace, member=analyst, role="admin", user=ws_admin)
     revert_object(
         workspace=workspace,
         model_name="membership",
@@ -225,7 +226,7 @@ def test_admin_reverts_a_membership_role(workspace, ws_admin, analyst):
 
 def test_revert_on_top_of_an_unseen_change_is_refused(workspace, reviewer, analyst, edited_claim):
     seen = Claim.history.filter(id=edited_claim.pk).latest("history_date").history_id
-    update_object(
+    edit_item(
         edited_claim, user=analyst, expected_version=edited_claim.version, changes={"status": "disputed"}
     )
     with pytest.raises(ValidationError, match="changed since"):

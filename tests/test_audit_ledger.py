@@ -12,10 +12,10 @@ from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.audit.ledger import backfill, verify_workspace
-from archive.history import recorded_as
+from archive.claims import add_evidence, create_annotation, create_claim, edit_item
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object
 from archive.models import Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
-from archive.services.claims import add_evidence, create_annotation, create_claim
-from archive.services.editing import delete_object, update_object
 from tests.factories import ClaimFactory, MembershipFactory, PassageFactory, UserFactory, WorkspaceFactory
 
 
@@ -25,7 +25,7 @@ def entries(workspace) -> list[HistoryEntry]:
 
 def test_every_history_row_gets_one_entry_in_its_workspace_chain(workspace, analyst):
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
-    update_object(claim, user=analyst, expected_version=1, changes={"statement": "120 airstrikes a week."})
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "120 airstrikes a week."})
     claim_entries = [e for e in entries(workspace) if e.model == "claim"]
     assert [(e.action, e.user, e.object_id) for e in claim_entries] == [
         (HistoryAction.CREATED, analyst, claim.pk),
@@ -68,7 +68,7 @@ def test_entry_keeps_reason_and_links_to_source_and_claim(workspace, analyst, so
 def test_recorded_as_names_the_action_and_inner_blocks_keep_it(workspace, ws_admin):
     claim = ClaimFactory(workspace=workspace)
     with recorded_as(user=ws_admin, reason="back to the original", action=HistoryAction.REVERTED):
-        update_object(claim, user=ws_admin, expected_version=1, changes={"statement": "Restored."})
+        edit_item(claim, user=ws_admin, expected_version=1, changes={"statement": "Restored."})
     assert HistoryEntry.objects.filter(model="claim").last().action == HistoryAction.REVERTED
 
 
@@ -110,9 +110,9 @@ def test_users_with_history_cannot_be_deleted(workspace, analyst):
 def chained(workspace, analyst):
     """A workspace with a claim created, edited and deleted, and an annotation."""
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
-    claim = update_object(claim, user=analyst, expected_version=1, changes={"statement": "Edited."})
+    claim = edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Edited."})
     kept = create_claim(workspace=workspace, user=analyst, statement="Kept.")
-    update_object(kept, user=analyst, expected_version=1, changes={"statement": "Kept, edited."})
+    edit_item(kept, user=analyst, expected_version=1, changes={"statement": "Kept, edited."})
     delete_object(claim, user=analyst, reason="duplicate")
     return workspace
 

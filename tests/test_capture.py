@@ -12,10 +12,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.capture import capture_url
-from archive.importing import ImportRefused
-from archive.importing.pipeline import ImportStatus, Metadata, Origin, examine, save_import
 from archive.models import CaptureMethod, Source
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.capture import capture_url
+from archive.sources.importing.pipeline import ImportStatus, Metadata, Origin, examine, save_import
 from tests.documents import article_html
 from tests.media import stored_files
 

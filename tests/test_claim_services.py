@@ -1,18 +1,18 @@
-"""The claim-evidence services (archive.services.claims) as the API and commands call them."""
+"""The claim-evidence services (archive.claims.writes) as the API and commands call them."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from archive.anchoring import selector_for
-from archive.models import Claim, Evidence, Passage
-from archive.services.claims import (
+from archive.claims import (
     annotate_selection,
+    cite_selection,
     clean_tags,
     delete_evidence,
-    edit,
-    link_selection_as_evidence,
+    edit_item,
 )
-from archive.services.editing import StaleVersion
+from archive.core.editing import StaleVersion
+from archive.models import Claim, Evidence, Passage
+from archive.passages.selectors import selector_for
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, WorkspaceFactory
 
 
@@ -34,10 +34,10 @@ def test_annotate_selection_reuses_an_orphaned_span_only_when_anchored(analyst, 
     assert Passage.objects.count() == 2
 
 
-def test_link_selection_as_evidence_refuses_a_claim_of_another_workspace(analyst, source):
+def test_cite_selection_refuses_a_claim_of_another_workspace(analyst, source):
     foreign = ClaimFactory(workspace=WorkspaceFactory())
     with pytest.raises(ValidationError, match="another workspace"):
-        link_selection_as_evidence(
+        cite_selection(
             source=source,
             user=analyst,
             selector=selector_for(source.text, 0, 6),
@@ -47,9 +47,9 @@ def test_link_selection_as_evidence_refuses_a_claim_of_another_workspace(analyst
     assert not Passage.objects.exists()
 
 
-def test_link_selection_as_evidence_refuses_both_a_claim_and_a_new_statement(analyst, workspace, source):
+def test_cite_selection_refuses_both_a_claim_and_a_new_statement(analyst, workspace, source):
     with pytest.raises(ValidationError, match="not both"):
-        link_selection_as_evidence(
+        cite_selection(
             source=source,
             user=analyst,
             selector=selector_for(source.text, 0, 6),
@@ -64,16 +64,16 @@ def test_edit_refuses_a_stale_version_and_keeps_the_others_text(analyst, ws_admi
     annotation = AnnotationFactory(
         workspace=workspace, passages=[PassageFactory(source=source)], author=analyst
     )
-    edit(annotation, user=ws_admin, expected_version=1, changes={"body": "Theirs"})
+    edit_item(annotation, user=ws_admin, expected_version=1, changes={"body": "Theirs"})
     with pytest.raises(StaleVersion) as refused:
-        edit(annotation, user=analyst, expected_version=1, changes={"body": "Mine"})
+        edit_item(annotation, user=analyst, expected_version=1, changes={"body": "Mine"})
     assert refused.value.current.body == "Theirs"
 
 
 def test_edit_refuses_an_empty_claim_statement(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
     with pytest.raises(ValidationError, match="needs a statement"):
-        edit(claim, user=analyst, expected_version=1, changes={"statement": "  "})
+        edit_item(claim, user=analyst, expected_version=1, changes={"statement": "  "})
 
 
 def test_delete_evidence_keeps_a_passage_another_claim_cites(analyst, workspace, source):

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from archive.claim_graph import build_claim_graph
+from archive.claims import edit_item
+from archive.claims.graph import build_claim_graph
 from archive.models import Claim, ClaimStatus, Stance
-from archive.services.editing import update_object
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 
@@ -226,7 +226,7 @@ def test_later_claim_edit_from_a_stale_version_is_refused_showing_the_others(
 ):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Original words")
     form = claim_form(claim, statement="Analyst's words")
-    update_object(claim, user=ws_admin, expected_version=1, changes={"statement": "Admin's words"})
+    edit_item(claim, user=ws_admin, expected_version=1, changes={"statement": "Admin's words"})
     response = post_claim_edit(client, analyst, claim, form)
     page = response.content.decode()
     assert response.status_code == 409

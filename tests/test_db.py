@@ -1,4 +1,4 @@
-"""archive.db: the bulk writers that bypass Model.save, on either database."""
+"""archive.core.db: the bulk writers that bypass Model.save, on either database."""
 
 from datetime import UTC, datetime
 
@@ -7,7 +7,7 @@ from django.db import connection
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-from archive.db import insert_rows, update_rows, upsert_rows
+from archive.core.db import insert_rows, update_rows, upsert_rows
 from archive.models import Annotation, HistoryEntry, Passage, SearchDocument, SearchKind
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 

@@ -15,12 +15,12 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from archive.audit.ledger import verify_workspace
+from archive.claims import add_evidence, create_annotation, create_claim, edit_item
+from archive.core.editing import delete_object
 from archive.exchange.archive import archive_models, export_workspace, import_archive, scope
 from archive.models import Annotation, Workspace
-from archive.services.claims import add_evidence, create_annotation, create_claim
-from archive.services.editing import delete_object, update_object
-from archive.services.passages import create_passage
-from archive.services.sources import create_source
+from archive.passages.writes import create_passage
+from archive.sources.writes import create_source
 
 ARABIC_TEXT = "قصف 🚀 درعا\r\nاليوم"  # noqa: RUF001 (Arabic letters, not Latin look-alikes)
 
@@ -50,7 +50,7 @@ def generated_workspace(workspace, analyst, ws_admin) -> Workspace:
         create_passage(source=translation, user=analyst, start=12, end=17),
     ]
     kept = create_annotation(passages=passages, user=analyst, body="Same place?", tags=["daraa"])
-    update_object(kept, user=analyst, expected_version=1, changes={"body": "Same place."}, reason="typo")
+    edit_item(kept, user=analyst, expected_version=1, changes={"body": "Same place."}, reason="typo")
     gone = create_annotation(passages=passages[:1], user=analyst, body="Duplicate")
     delete_object(gone, user=analyst, reason="duplicate")
     claim = create_claim(workspace=workspace, user=analyst, statement="Daraa was shelled.", tags=["x"])

@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.audit.ledger import live_ledger, verify_workspace
+from archive.claims import create_annotation
 from archive.exchange.archive import archive_models, export_workspace, import_archive
 from archive.exchange.new_workspace import REBUILT, _Renumbering, id_columns, import_as_new_workspace
 from archive.models import Annotation, HistoryChain, HistoryEntry, SearchDocument, Source, Workspace
-from archive.services.claims import create_annotation
 from tests.test_exchange import files_of, generated_workspace
 
 COPIED = [model for model in archive_models() if model not in REBUILT]

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from archive.models import FixityCheck, FixityStatus, Source
-from archive.services.sources import create_source
+from archive.sources.writes import create_source
 from tests.factories import CaptureFactory
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from archive.grading import Credibility, Reliability, admiralty_code
+from archive.models.grading import Credibility, Reliability, admiralty_code
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 

@@ -1,20 +1,18 @@
 import pytest
 from django.urls import reverse
 
-from archive.grading import Credibility
-from archive.history import recorded_as
+from archive.claims import add_evidence, create_annotation, create_claim, edit_item
+from archive.core.attribution import recorded_as
+from archive.core.editing import StaleVersion, delete_object
 from archive.models import Claim, Evidence, Membership, Outlet, Passage, Source
-from archive.services.claims import add_evidence, create_annotation, create_claim
-from archive.services.editing import StaleVersion, delete_object, update_object
-from archive.services.passages import create_passage
+from archive.models.grading import Credibility
+from archive.passages.writes import create_passage
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory
 
 
 def test_create_change_and_delete_are_each_recorded(workspace, analyst):
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
-    update_object(
-        claim, user=analyst, expected_version=1, changes={"statement": "Airstrikes reached 120/week."}
-    )
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Airstrikes reached 120/week."})
     delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="duplicate of another claim")
     types = list(
         Claim.history.filter(id=claim.pk).order_by("history_date").values_list("history_type", flat=True)
@@ -24,7 +22,7 @@ def test_create_change_and_delete_are_each_recorded(workspace, analyst):
 
 def test_history_records_the_acting_user_and_reason(workspace, reviewer):
     claim = ClaimFactory(workspace=workspace)
-    update_object(
+    edit_item(
         claim,
         user=reviewer,
         expected_version=claim.version,
@@ -77,9 +75,9 @@ def test_every_model_has_history(model):
 
 def test_stale_edit_is_refused_and_changes_nothing(workspace, analyst):
     claim = ClaimFactory(workspace=workspace, statement="First version")
-    update_object(claim, user=analyst, expected_version=1, changes={"statement": "Second version"})
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Second version"})
     with pytest.raises(StaleVersion) as error:
-        update_object(claim, user=analyst, expected_version=1, changes={"statement": "Overwrite"})
+        edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Overwrite"})
     assert error.value.current.statement == "Second version"
     assert Claim.objects.get(pk=claim.pk).statement == "Second version"
 

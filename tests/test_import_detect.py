@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from archive.importing import ImportRefused
-from archive.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, detect
-from archive.importing.extract import extract
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, detect
+from archive.sources.importing.extract import extract
 from tests.documents import article_html, pdf_bytes
 
 

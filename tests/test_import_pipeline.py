@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 
-from archive.importing.pipeline import ImportStatus, examine_file, import_examined
+from archive.core.text import normalize_text, sha256_hex
 from archive.models import CaptureMethod, Derivation, Source
-from archive.provenance import lineage
-from archive.services.sources import create_source
-from archive.storage import original_name
-from archive.text import normalize_text, sha256_hex
+from archive.sources.importing.pipeline import ImportStatus, examine_file, import_examined
+from archive.sources.provenance import lineage
+from archive.sources.storage import original_name
+from archive.sources.writes import create_source
 from tests.conftest import SHARED_DIR
 from tests.documents import article_html, pdf_bytes
 from tests.factories import OutletFactory

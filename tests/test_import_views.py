@@ -9,9 +9,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from archive.importing.staging import STAGING_DIR, stage
+from archive.core.text import sha256_hex
 from archive.models import Outlet, Source
-from archive.text import sha256_hex
+from archive.sources.importing.staging import STAGING_DIR, stage
 from tests.documents import article_html
 from tests.factories import SourceFactory
 from tests.media import stored_files

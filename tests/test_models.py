@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from archive.core.text import sha256_hex
 from archive.models import AnchorStatus, Derivation, Passage, Source
-from archive.text import sha256_hex
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
 
-from archive.history import recorded_as
+from archive.core.attribution import recorded_as
 from archive.models import Derivation
-from archive.provenance import lineage
+from archive.sources.provenance import lineage
 from tests.factories import (
     CaptureFactory,
     ClaimFactory,

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.models import AnchorStatus, Stance
-from archive.reading import Highlight, HighlightRole, build_reading, highlight_role, highlighted_html
+from archive.reading.page import Highlight, HighlightRole, build_reading, highlight_role, highlighted_html
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,

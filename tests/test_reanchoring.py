@@ -1,18 +1,18 @@
 """Re-anchoring passages after a source's text changes: the pure search
-(archive.reanchoring) and the correction service (archive.services.texts)."""
+(archive.passages.reanchoring) and the correction service (archive.passages.correction)."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.anchoring import TextSelector, selector_for
 from archive.audit.ledger import verify_workspace
+from archive.core.editing import StaleVersion
+from archive.core.text import normalize_text
 from archive.models import AnchorStatus, HistoryAction, HistoryEntry, Passage, Source
-from archive.reanchoring import AnchorResult, reanchor
-from archive.services import texts
-from archive.services.editing import StaleVersion
-from archive.services.texts import correct_source_text
-from archive.text import normalize_text
+from archive.passages import correction as texts
+from archive.passages.correction import correct_source_text
+from archive.passages.reanchoring import AnchorResult, reanchor
+from archive.passages.selectors import TextSelector, selector_for
 from tests.factories import PassageFactory, SourceFactory
 
 PLAIN = (

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from archive.audit.review import approve, reject, review_queue, submit_for_review
+from archive.claims import edit_item
+from archive.core.editing import StaleVersion
 from archive.models import Claim, HistoryAction, HistoryEntry, ReviewStatus
-from archive.services.editing import StaleVersion, update_object
-from archive.services.review import approve, reject, review_queue, submit_for_review
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 
 
@@ -82,7 +83,7 @@ def test_only_submitted_items_can_be_approved(claim, reviewer):
 
 def test_approving_a_version_the_reviewer_has_not_seen_is_refused(submitted, reviewer, analyst):
     seen = submitted.version
-    update_object(submitted, user=analyst, expected_version=seen, changes={"statement": "Changed meanwhile."})
+    edit_item(submitted, user=analyst, expected_version=seen, changes={"statement": "Changed meanwhile."})
     with pytest.raises(StaleVersion):
         approve(submitted, user=reviewer, expected_version=seen)
 
@@ -94,7 +95,7 @@ def test_rejected_item_can_be_submitted_again(submitted, reviewer, analyst):
 
 def test_editing_an_approved_item_sends_it_back_to_submitted(submitted, reviewer, analyst):
     approved = approve(submitted, user=reviewer)
-    edited = update_object(
+    edited = edit_item(
         approved, user=analyst, expected_version=approved.version, changes={"statement": "New figure."}
     )
     assert edited.review_status == ReviewStatus.SUBMITTED
@@ -102,7 +103,7 @@ def test_editing_an_approved_item_sends_it_back_to_submitted(submitted, reviewer
 
 def test_an_edit_that_changes_nothing_keeps_the_approval(submitted, reviewer, analyst):
     approved = approve(submitted, user=reviewer)
-    edited = update_object(
+    edited = edit_item(
         approved, user=analyst, expected_version=approved.version, changes={"statement": approved.statement}
     )
     assert edited.review_status == ReviewStatus.APPROVED
@@ -110,7 +111,7 @@ def test_an_edit_that_changes_nothing_keeps_the_approval(submitted, reviewer, an
 
 def test_review_status_cannot_be_changed_by_an_edit(claim, analyst):
     with pytest.raises(ValidationError):
-        update_object(claim, user=analyst, expected_version=1, changes={"review_status": "approved"})
+        edit_item(claim, user=analyst, expected_version=1, changes={"review_status": "approved"})
     assert Claim.objects.get(pk=claim.pk).review_status == ReviewStatus.DRAFT
 
 

@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from archive.audit.revert import revert_object
+from archive.claims import edit_item
+from archive.core.editing import delete_object
 from archive.models import Passage, Role, SearchDocument, Source, Stance
 from archive.search import SearchFilters, index_objects, index_workspace, rebuild_index, search
-from archive.services.editing import delete_object, update_object
-from archive.services.revert import revert_object
+from archive.sources.writes import edit_source
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -39,7 +41,7 @@ def test_a_new_source_is_found_at_once(analyst, workspace):
 
 def test_an_edited_claim_is_found_by_its_new_words_only(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, statement="The siege began in July.")
-    update_object(
+    edit_item(
         claim, user=analyst, expected_version=claim.version, changes={"statement": "The blockade began."}
     )
     assert found(analyst, "siege")["claim"] == []
@@ -55,7 +57,7 @@ def test_a_deleted_passage_is_no_longer_found(analyst, source):
 def test_a_reverted_claim_is_found_by_its_old_words(reviewer, workspace):
     claim = ClaimFactory(workspace=workspace, statement="The siege began in July.")
     first = claim.history.get().history_id
-    claim = update_object(
+    claim = edit_item(
         claim, user=reviewer, expected_version=claim.version, changes={"statement": "Blockade."}
     )
     revert_object(
@@ -123,7 +125,7 @@ def test_new_evidence_gives_its_claim_and_passage_a_stance(analyst, source):
 def test_a_source_moved_to_another_outlet_takes_its_passages_along(analyst, source):
     passage = PassageFactory(source=source, start=0, length=7)
     outlet = OutletFactory(workspace=source.workspace)
-    update_object(source, user=analyst, expected_version=source.version, changes={"outlet": outlet})
+    edit_source(source, user=analyst, expected_version=source.version, changes={"outlet": outlet})
     assert found(analyst, "russian", filters=SearchFilters(outlet=outlet))["passage"] == [passage]
 
 

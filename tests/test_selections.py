@@ -1,10 +1,9 @@
-"""Selections a client sends (archive.selections): W3C selectors in code points, checked against the text."""
+"""Targets a client sends (archive.passages.selectors): W3C selectors in code points."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from archive.anchoring import CONTEXT_LENGTH
-from archive.selections import ClientSelection, check_selection, parse_target, selector_from_target
+from archive.passages.selectors import CONTEXT_LENGTH, selector_from_target
 
 TEXT = "Aleppo fell; Daraa withstood."
 
@@ -18,14 +17,14 @@ def target(start, end, exact, **quote):
     }
 
 
-def test_parse_target_reads_position_and_quote():
-    parsed = parse_target(target(13, 18, "Daraa", prefix="fell; ", suffix=" with"))
-    assert parsed == ClientSelection(start=13, end=18, exact="Daraa", prefix="fell; ", suffix=" with")
+def test_a_target_with_position_and_quote_gives_the_span():
+    selector = selector_from_target(TEXT, target(13, 18, "Daraa", prefix="fell; ", suffix=" with"))
+    assert (selector.start, selector.end, selector.exact) == (13, 18, "Daraa")
 
 
-def test_parse_target_accepts_selectors_in_any_order():
+def test_selectors_may_come_in_any_order():
     selectors = target(0, 6, "Aleppo")["selector"]
-    assert parse_target({"selector": selectors[::-1]}).exact == "Aleppo"
+    assert selector_from_target(TEXT, {"selector": selectors[::-1]}).exact == "Aleppo"
 
 
 @pytest.mark.parametrize(
@@ -33,25 +32,49 @@ def test_parse_target_accepts_selectors_in_any_order():
     [None, "0-6", [], {"selector": "TextPositionSelector"}, {"selector": []}],
     ids=["null", "string", "list", "selector not a list", "no selectors"],
 )
-def test_parse_target_refuses_a_target_without_selectors(bad_target):
+def test_a_target_without_selectors_is_refused(bad_target):
     with pytest.raises(ValidationError):
-        parse_target(bad_target)
+        selector_from_target(TEXT, bad_target)
 
 
-def test_parse_target_refuses_a_target_without_a_quote_selector():
-    with pytest.raises(ValidationError, match="TextQuoteSelector"):
-        parse_target({"selector": [{"type": "TextPositionSelector", "start": 0, "end": 6}]})
+def test_a_position_alone_takes_the_quote_from_the_text():
+    selector = selector_from_target(
+        TEXT, {"selector": [{"type": "TextPositionSelector", "start": 0, "end": 6}]}
+    )
+    assert selector.exact == "Aleppo"
 
 
-def test_parse_target_refuses_two_position_selectors():
+def test_a_quote_alone_is_found_in_the_text():
+    selector = selector_from_target(TEXT, {"selector": {"type": "TextQuoteSelector", "exact": "Daraa"}})
+    assert (selector.start, selector.end) == (13, 18)
+
+
+def test_a_quote_alone_that_occurs_twice_is_refused():
+    with pytest.raises(ValidationError, match="more than once"):
+        selector_from_target("ab ab", {"selector": [{"type": "TextQuoteSelector", "exact": "ab"}]})
+
+
+def test_two_position_selectors_are_refused():
     selectors = target(0, 6, "Aleppo")["selector"]
-    with pytest.raises(ValidationError, match="exactly one TextPositionSelector"):
-        parse_target({"selector": [selectors[0], *selectors]})
+    with pytest.raises(ValidationError, match="at most one TextPositionSelector"):
+        selector_from_target(TEXT, {"selector": [selectors[0], *selectors]})
 
 
-def test_parse_target_refuses_a_quote_that_is_not_text():
-    with pytest.raises(ValidationError, match="exact text"):
-        parse_target(target(0, 6, 6))
+@pytest.mark.parametrize("kind", ["RangeSelector", "XPathSelector", None])
+def test_an_unsupported_selector_is_refused_by_name(kind):
+    selectors = [*target(0, 6, "Aleppo")["selector"], {"type": kind}]
+    with pytest.raises(ValidationError, match="not supported"):
+        selector_from_target(TEXT, {"selector": selectors})
+
+
+def test_a_quote_that_is_not_text_is_refused():
+    with pytest.raises(ValidationError, match="exact"):
+        selector_from_target(TEXT, target(0, 6, 6))
+
+
+def test_a_longer_prefix_than_kept_must_match_the_text():
+    text = "x" * 100 + "Daraa"
+    assert selector_from_target(text, target(100, 105, "Daraa", prefix="x" * 60)).start == 100
 
 
 def test_check_selection_gives_the_servers_selector_with_context():
@@ -124,5 +147,5 @@ def test_suffix_that_differs_from_the_text_is_refused():
 
 def test_context_is_at_most_context_length_code_points():
     text = "x" * 100 + "Daraa" + "y" * 100
-    selector = check_selection(text, ClientSelection(start=100, end=105, exact="Daraa"))
+    selector = selector_from_target(text, target(100, 105, "Daraa"))
     assert len(selector.prefix) == len(selector.suffix) == CONTEXT_LENGTH

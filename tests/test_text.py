@@ -1,6 +1,6 @@
 import pytest
 
-from archive.text import direction_for_language, direction_for_text, normalize_text, sha256_hex
+from archive.core.text import direction_for_language, direction_for_text, normalize_text, sha256_hex
 
 
 def test_normalize_text_composes_to_nfc():

@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from archive.models import Passage, Source
-from archive.services.texts import correct_source_text
+from archive.passages.correction import correct_source_text
 from tests.factories import PassageFactory, SourceFactory
 from tests.test_permission_matrix import database_fingerprint
 

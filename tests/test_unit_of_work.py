@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history
 
 from archive.audit.ledger import verify_workspace
-from archive.history import recorded_as
+from archive.claims import create_annotation, create_claim
+from archive.core.attribution import recorded_as
+from archive.core.unit_of_work import defer, unit_of_work
 from archive.models import Claim, HistoryChain, HistoryEntry, SearchDocument, SearchKind
 from archive.search import indexing
-from archive.services.claims import create_annotation, create_claim
-from archive.unit_of_work import defer, unit_of_work
 from tests.factories import PassageFactory
 
 

@@ -9,7 +9,7 @@ from django.db.models import Model
 from rest_framework.request import Request
 
 from archive.api.errors import PreconditionRequired
-from archive.services.editing import StaleVersion
+from archive.core.editing import StaleVersion
 
 
 def etag(obj: Model) -> str:

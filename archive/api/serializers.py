@@ -12,8 +12,6 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
 
-from archive.anchoring import check_position, check_quote
-from archive.grading import Credibility, Reliability
 from archive.models import (
     Annotation,
     Claim,
@@ -28,6 +26,8 @@ from archive.models import (
     TextDirection,
     Workspace,
 )
+from archive.models.grading import Credibility, Reliability
+from archive.passages.selectors import check_position, check_quote
 
 # Most annotations one batch request creates (POST /api/annotations/batch/).
 BATCH_MAX = 500

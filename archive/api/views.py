@@ -1,8 +1,9 @@
-"""REST API views: thin, generic over a resource's serializers and services.
+"""REST API views: thin, generic over a resource's serializers and domain functions.
 
 Each resource is a list view and a detail view that declare their queryset,
-input and output serializers, filters and `permission_rule`; the writes call
-the service functions of archive.services.
+input and output serializers, filters and `permission_rule`; every write calls
+the domain package's function for that entity (archive.claims, archive.sources,
+archive.passages), the same one the browser, the W3C protocol and the admin call.
 """
 
 from django.db.models import Model, OuterRef, QuerySet, Subquery
@@ -24,14 +25,24 @@ from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
 from archive.api.schema import DELETE_REASON, refusals
+from archive.claims import (
+    add_evidence,
+    create_annotation,
+    create_annotations,
+    create_claim,
+    delete_annotation,
+    delete_claim,
+    delete_evidence,
+    edit_annotation,
+    edit_claim,
+    edit_evidence,
+)
+from archive.core.editing import StaleVersion
 from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
+from archive.passages.writes import create_passage, delete_passage
 from archive.permissions import Action, workspaces_for
-from archive.services.claims import add_evidence, create_annotation, create_annotations, create_claim
-from archive.services.editing import StaleVersion, update_object
-from archive.services.outlets import create_outlet
-from archive.services.passages import create_passage
-from archive.services.revisions import delete_at_version
-from archive.services.sources import create_source
+from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
+from archive.sources.writes import create_source, delete_source, edit_source
 
 ORDERING_FIELDS = ["id", "created_at", "updated_at"]
 
@@ -134,12 +145,16 @@ class EditableDetail(ResourceDetail):
             version = expected_version(self.request, obj)
             changes = self.validated(self.update_serializer, workspace=obj.workspace, partial=partial)
             reason = changes.pop("reason", "")
-            obj = update_object(
+            obj = self.edit(
                 obj, user=self.request.user, expected_version=version, changes=changes, reason=reason
             )
         except StaleVersion as stale:
             return self.stale(stale.current)
         return self.respond_with(obj)
+
+    def edit(self, obj: Model, *, user, expected_version: int | None, changes: dict, reason: str) -> Model:
+        """The domain's edit function for this resource."""
+        raise NotImplementedError
 
 
 class DeletableMixin:
@@ -153,7 +168,7 @@ class DeletableMixin:
     def delete(self, request, *args, **kwargs) -> Response:
         obj = self.get_object()
         try:
-            delete_at_version(
+            self.remove(
                 obj,
                 user=request.user,
                 expected_version=expected_version(request, obj),
@@ -162,6 +177,10 @@ class DeletableMixin:
         except StaleVersion as stale:
             return self.stale(stale.current)
         return Response(status=204)
+
+    def remove(self, obj: Model, *, user, expected_version: int | None, reason: str) -> None:
+        """The domain's delete function for this resource."""
+        raise NotImplementedError
 
 
 class HistoryView(ResourceDetail):
@@ -221,6 +240,10 @@ class OutletDetail(DeletableMixin, EditableDetail):
     queryset = OutletList.queryset
     output_serializer = io.OutletOut
     update_serializer = io.OutletIn
+    edit = staticmethod(edit_outlet)
+
+    def remove(self, obj, **kwargs) -> None:
+        delete_outlet(outlet=obj, **kwargs)
 
 
 class SourceList(CreatableList):
@@ -241,6 +264,10 @@ class SourceDetail(DeletableMixin, EditableDetail):
     queryset = SourceList.queryset
     output_serializer = io.SourceOut
     update_serializer = io.SourceIn
+    edit = staticmethod(edit_source)
+
+    def remove(self, obj, **kwargs) -> None:
+        delete_source(source=obj, **kwargs)
 
 
 class SourceText(ResourceDetail):
@@ -299,6 +326,9 @@ class PassageDetail(DeletableMixin, ResourceDetail):
     permission_rule = PassageList.permission_rule
     queryset = PassageList.queryset
     output_serializer = io.PassageOut
+
+    def remove(self, obj, **kwargs) -> None:
+        delete_passage(passage=obj, **kwargs)
 
 
 class AnnotationsMixin:
@@ -360,6 +390,10 @@ class AnnotationDetail(AnnotationsMixin, DeletableMixin, EditableDetail):
     queryset = AnnotationList.queryset
     output_serializer = io.AnnotationOut
     update_serializer = io.AnnotationIn
+    edit = staticmethod(edit_annotation)
+
+    def remove(self, obj, **kwargs) -> None:
+        delete_annotation(annotation=obj, **kwargs)
 
 
 class ClaimList(CreatableList):
@@ -379,6 +413,10 @@ class ClaimDetail(DeletableMixin, EditableDetail):
     queryset = ClaimList.queryset
     output_serializer = io.ClaimOut
     update_serializer = io.ClaimUpdateIn
+    edit = staticmethod(edit_claim)
+
+    def remove(self, obj, **kwargs) -> None:
+        delete_claim(claim=obj, **kwargs)
 
 
 class EvidenceList(CreatableList):
@@ -398,6 +436,10 @@ class EvidenceDetail(DeletableMixin, EditableDetail):
     queryset = EvidenceList.queryset
     output_serializer = io.EvidenceOut
     update_serializer = io.EvidenceIn
+    edit = staticmethod(edit_evidence)
+
+    def remove(self, obj, **kwargs) -> None:
+        delete_evidence(evidence=obj, **kwargs)
 
 
 class TokenView(APIView):

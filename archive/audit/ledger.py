@@ -33,10 +33,10 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from archive.db import insert_rows
-from archive.history import current_attribution
+from archive.core.attribution import current_attribution
+from archive.core.db import insert_rows
+from archive.core.unit_of_work import defer
 from archive.models.audit import GENESIS_HASH, HistoryAction
-from archive.unit_of_work import defer
 
 ENTRY_FIELDS = (
     "workspace_id",
@@ -217,24 +217,20 @@ class _Written:
     object_repr: str
 
 
-def chain_rows(history_rows: Sequence[Model], *, instances: Sequence[Model]) -> None:
-    """Append these just-written history rows (of `instances`) to their workspaces' chains.
+def chain_history_rows(
+    sender: type[Model], *, history_ids: Sequence[int], instances: Sequence[Model], **kwargs: object
+) -> None:
+    """Append history rows just written (archive.core.history.history_written) to
+    their workspaces' chains.
 
-    Inside a unit of work (archive.unit_of_work) they are appended at its end,
-    so the chain's lock is held only from there to COMMIT; otherwise now. Who,
-    why and what kind of change are taken now, while the writer's
+    Inside a unit of work (archive.core.unit_of_work) they are appended at its
+    end, so the chain's lock is held only from there to COMMIT; otherwise now.
+    Who, why and what kind of change are taken now, while the writer's
     `recorded_as` block is still open.
     """
-    if history_rows:
-        ids = [row.pk for row in history_rows]
-        chain_history_ids(type(history_rows[0]), ids, instances=instances)
-
-
-def chain_history_ids(history_model: type[Model], history_ids: Sequence[int], *, instances) -> None:
-    """chain_rows() for rows of one history model known by their ids alone."""
     attribution = current_attribution()
     action = attribution.action if attribution is not None else None
-    label = _label_of(history_model)
+    label = _label_of(sender)
     written = [
         _Written(label, history_id, action, _object_repr(instance))
         for history_id, instance in zip(history_ids, instances, strict=True)

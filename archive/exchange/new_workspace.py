@@ -40,6 +40,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash, live_ledger
+from archive.core.attribution import recorded_as
 from archive.exchange.archive import (
     archived_models,
     build_instance,
@@ -52,11 +53,10 @@ from archive.exchange.archive import (
     verify,
 )
 from archive.exchange.sequences import reserve_ids
-from archive.history import recorded_as
 from archive.models import HistoryChain, HistoryEntry, SearchDocument, SearchTerm, Workspace
 from archive.models.audit import GENESIS_HASH
 from archive.search.indexing import index_workspace
-from archive.storage import original_name, store_original
+from archive.sources.storage import original_name, store_original
 
 # Derived tables, not copied: the ledger is re-chained over the new ids, the search index rebuilt.
 REBUILT = (HistoryChain, HistoryEntry, SearchDocument, SearchTerm)

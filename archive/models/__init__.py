@@ -1,5 +1,5 @@
 """The archive's data model. Every model belongs to exactly one workspace and
-keeps its full history (see archive.history)."""
+keeps its full history (see archive.core.history)."""
 
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification

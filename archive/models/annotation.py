@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from archive.history import tracked_history
+from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned, tags_field
 
 

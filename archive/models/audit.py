@@ -13,7 +13,7 @@ indexes match the feed's filters, so a filtered page over hundreds of
 thousands of changes is one index scan.
 
 These two tables are not history-tracked themselves: they are the history.
-Entries are written only by archive.history's hooks, never edited.
+Entries are written only by archive.core.history's hooks, never edited.
 """
 
 from django.conf import settings

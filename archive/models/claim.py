@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 
-from archive.grading import Credibility, admiralty_code
-from archive.history import tracked_history
+from archive.core.history import tracked_history
 from archive.models.annotation import ReviewStatus
 from archive.models.base import WorkspaceOwned, tags_field
+from archive.models.grading import Credibility, admiralty_code
 
 
 class ClaimStatus(models.TextChoices):
@@ -17,6 +17,9 @@ class ClaimStatus(models.TextChoices):
 
 class Claim(WorkspaceOwned):
     """A statement under examination, graded for credibility (1-6)."""
+
+    # Changing it needs a reason (archive.core.editing).
+    grade_field = "credibility"
 
     statement = models.TextField()
     credibility = models.PositiveSmallIntegerField(

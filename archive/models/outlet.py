@@ -1,12 +1,15 @@
 from django.db import models
 
-from archive.grading import Reliability
-from archive.history import tracked_history
+from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned
+from archive.models.grading import Reliability
 
 
 class Outlet(WorkspaceOwned):
     """Who publishes sources, graded for reliability on the Admiralty scale."""
+
+    # Changing it needs a reason (archive.core.editing).
+    grade_field = "reliability"
 
     name = models.CharField(max_length=200)
     url = models.URLField(blank=True)

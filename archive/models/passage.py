@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
 
-from archive.anchoring import CONTEXT_LENGTH, check_quote
-from archive.history import tracked_history
+from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned
+from archive.passages.selectors import CONTEXT_LENGTH, check_quote
 
 
 class AnchorStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from archive.history import tracked_history
+from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned
 
 

@@ -4,9 +4,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from archive.history import tracked_history
+from archive.core.history import tracked_history
+from archive.core.text import sha256_hex
 from archive.models.base import WorkspaceOwned
-from archive.text import sha256_hex
 
 # A pragmatic BCP 47 check: primary language subtag plus optional subtags.
 bcp47_validator = RegexValidator(
@@ -44,7 +44,7 @@ class Source(WorkspaceOwned):
     captured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Stored content-addressed by SHA-256 (see archive.storage); never modified.
+    # Stored content-addressed by SHA-256 (see archive.sources.storage); never modified.
     original = models.FileField(max_length=255, blank=True, editable=False)
     media_type = models.CharField(max_length=100, default="text/plain")
     original_sha256 = models.CharField(max_length=64, blank=True, editable=False)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from archive.history import tracked_history
+from archive.core.history import tracked_history
 
 
 class Workspace(models.Model):

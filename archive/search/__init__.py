@@ -5,7 +5,7 @@
 - `index_objects(objects=[...])`, `index_workspace(workspace=)`: bring the
   index up to date after writes without model signals (bulk operations,
   imports); `index_later(objects=[...])` does it at the end of the unit of
-  work (archive.unit_of_work); see indexing.py.
+  work (archive.core.unit_of_work); see indexing.py.
 - `rebuild_index()`: `manage.py rebuild_search_index`.
 
 normalize.py folds text and queries alike, query.py parses the syntax,

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from archive.db import upsert_rows
+from archive.core.db import upsert_rows
+from archive.core.unit_of_work import defer
 from archive.models import (
     Annotation,
     Claim,
@@ -33,7 +34,6 @@ from archive.models import (
 )
 from archive.search.backends import get_backend
 from archive.search.normalize import fold, guess_language, index_stems, primary_language, tokens
-from archive.unit_of_work import defer
 
 # Longer texts are indexed up to here (PostgreSQL's tsvector holds at most 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
@@ -317,7 +317,7 @@ def index_objects(*, objects: Iterable[Model]) -> None:
 
 def index_later(*, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[int] = ()) -> None:
     """index_objects(objects=...), or index_kind(kind=..., ids=...), at the end of
-    the current unit of work (archive.unit_of_work), once per document however
+    the current unit of work (archive.core.unit_of_work), once per document however
     often the unit changed it; outside a unit, now. Ids are taken now: a
     deleted object has none by the end of the unit."""
     defer(_index_keys, *_keys(objects), *((kind, object_id) for object_id in ids))

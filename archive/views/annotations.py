@@ -10,19 +10,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from archive.models import Annotation, Claim, Evidence, Motivation, Passage, Source
-from archive.permissions import Action, can_change, get_in_workspace_or_404, workspace_view
-from archive.reading import ReadingItem, annotation_item, evidence_item, passage_role
-from archive.reading_items import ItemLinks, render_item
-from archive.selections import selector_from_target
-from archive.services.claims import (
+from archive.claims import (
     annotate_selection,
+    cite_selection,
     delete_annotation,
     delete_evidence,
-    edit,
-    link_selection_as_evidence,
+    edit_annotation,
+    edit_evidence,
 )
-from archive.services.editing import StaleVersion
+from archive.core.editing import StaleVersion
+from archive.models import Annotation, Claim, Evidence, Motivation, Passage, Source
+from archive.passages.selectors import selector_from_target
+from archive.permissions import Action, can_change, get_in_workspace_or_404, workspace_view
+from archive.reading.items import ItemLinks, render_item
+from archive.reading.page import ReadingItem, annotation_item, evidence_item, passage_role
 from archive.views.json_endpoints import (
     conflict_response,
     id_value,
@@ -108,7 +109,7 @@ def evidence_create(request: HttpRequest, source_id: int) -> JsonResponse:
     selector = selector_from_target(source.text, payload.get("target"))
     claim_id = id_value(payload, "claim")
     claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id) if claim_id else None
-    evidence = link_selection_as_evidence(
+    evidence = cite_selection(
         source=source,
         user=request.user,
         selector=selector,
@@ -146,7 +147,7 @@ def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
                 expected_version=version,
             )
             return _deleted_response(passage_ids, deleted)
-        annotation = edit(
+        annotation = edit_annotation(
             annotation, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
@@ -175,7 +176,7 @@ def evidence_change(request: HttpRequest, evidence_id: int) -> JsonResponse:
                 expected_version=version,
             )
             return _deleted_response([evidence.passage_id], deleted)
-        evidence = edit(
+        evidence = edit_evidence(
             evidence, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:

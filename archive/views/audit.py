@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 from archive.audit.diffing import field_changes
 from archive.audit.forms import ActivityFilter, RevertForm, ReviewDecisionForm, SubmitForm
 from archive.audit.ledger import live_ledger
+from archive.audit.revert import may_revert, revert_object
+from archive.audit.review import REVIEWED_MODELS
 from archive.audit.verification import last_verification, verify_and_record
 from archive.models import HistoryChain, HistoryEntry, ReviewStatus
 from archive.models.audit import GENESIS_HASH
 from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
-from archive.services.revert import may_revert, revert_object
-from archive.services.review import REVIEWED_MODELS
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.claim_graph import build_claim_graph
-from archive.grading import Credibility, admiralty_code
+from archive.claims import create_claim, edit_claim
+from archive.claims.graph import build_claim_graph
+from archive.core.editing import StaleVersion
 from archive.models import Claim, ClaimStatus, Evidence, Stance
+from archive.models.grading import Credibility, admiralty_code
 from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
-from archive.services.claims import create_claim, edit
-from archive.services.editing import StaleVersion
 from archive.views.asof import AsOfForm
 
 SORTS = {
@@ -196,7 +196,7 @@ def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
             "status": form.get("status", ""),
             "tags": _tags_from(form.get("tags", "")),
         }
-        edit(
+        edit_claim(
             claim, user=request.user, expected_version=version, changes=changes, reason=form.get("reason", "")
         )
     except StaleVersion as error:

@@ -1,7 +1,7 @@
 """Importing in the browser, in two steps: upload a file, paste text or give a
 URL; then confirm or edit the proposed metadata before the source is saved.
 
-The views only move data between forms and archive.importing: detection,
+The views only move data between forms and archive.sources.importing: detection,
 extraction, staging between the steps and saving all live there.
 """
 
@@ -13,16 +13,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from archive.capture import capture_url
-from archive.importing import ImportRefused
-from archive.importing.detect import check_size
-from archive.importing.extract import Extraction
-from archive.importing.pipeline import ImportStatus, Metadata, Origin, examine, find_duplicate, save_import
-from archive.importing.staging import Pending, hold, release, resume
+from archive.core.text import sha256_hex
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
 from archive.models.source import bcp47_validator
 from archive.permissions import Action, workspace_view
-from archive.text import sha256_hex
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.capture import capture_url
+from archive.sources.importing.detect import check_size
+from archive.sources.importing.extract import Extraction
+from archive.sources.importing.pipeline import (
+    ImportStatus,
+    Metadata,
+    Origin,
+    examine,
+    find_duplicate,
+    save_import,
+)
+from archive.sources.importing.staging import Pending, hold, release, resume
 
 
 class UploadForm(forms.Form):

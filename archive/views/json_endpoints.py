@@ -12,8 +12,8 @@ from functools import wraps
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 
-from archive.services.claims import EDITABLE_FIELDS
-from archive.services.editing import StaleVersion
+from archive.claims import EDITABLE_FIELDS
+from archive.core.editing import StaleVersion
 
 
 class MalformedRequest(Exception):

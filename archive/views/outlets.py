@@ -7,11 +7,11 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from archive.grading import Reliability
+from archive.core.editing import StaleVersion
 from archive.models import Outlet
+from archive.models.grading import Reliability
 from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
-from archive.services.editing import StaleVersion
-from archive.services.grading import grade_outlet
+from archive.sources.outlets import grade_outlet
 
 
 class GradeForm(forms.Form):

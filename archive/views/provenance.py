@@ -9,11 +9,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from archive.core.editing import StaleVersion
 from archive.models import Capture, Claim, Derivation, Source
 from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
-from archive.provenance import CONTENT_TYPES, PROV_N, claim_document, lineage, serialize, source_document
-from archive.services.derivations import set_derivation
-from archive.services.editing import StaleVersion
+from archive.sources.provenance import (
+    CONTENT_TYPES,
+    PROV_N,
+    claim_document,
+    lineage,
+    serialize,
+    source_document,
+)
+from archive.sources.writes import set_derivation
 
 _EXTENSIONS = {"text/plain": "txt", "text/markdown": "md", "text/html": "html", "application/pdf": "pdf"}
 

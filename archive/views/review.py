@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from archive.audit import review
 from archive.audit.forms import ReviewDecisionForm, SubmitForm
+from archive.core.editing import StaleVersion
 from archive.permissions import Action, get_in_workspace_or_404, workspace_view
-from archive.services import review
-from archive.services.editing import StaleVersion
 from archive.views.audit import report_errors
 
 

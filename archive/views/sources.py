@@ -3,8 +3,8 @@ from django.shortcuts import render
 
 from archive.models import Motivation, Source, Stance
 from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
-from archive.reading import build_reading
-from archive.reading_items import ItemLinks, render_items
+from archive.reading.items import ItemLinks, render_items
+from archive.reading.page import build_reading
 from archive.views.asof import AsOfForm
 
 

@@ -1,6 +1,6 @@
 """Correcting a source's text in the browser (the Django admin keeps it read-only).
 
-The correction goes through archive.services.texts, which re-anchors every
+The correction goes through archive.passages.correction, which re-anchors every
 passage in the same transaction; the reading page then says how the
 passages fared.
 """
@@ -14,11 +14,11 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from archive.audit.forms import reason_field
+from archive.core.editing import StaleVersion
+from archive.core.text import normalize_text
 from archive.models import AnchorStatus, Source
+from archive.passages.correction import ReanchorReport, correct_source_text
 from archive.permissions import Action, get_in_workspace_or_404, workspace_view
-from archive.services.editing import StaleVersion
-from archive.services.texts import ReanchorReport, correct_source_text
-from archive.text import normalize_text
 
 # Orphaned passages named one by one after a correction; the rest are counted
 # (the reading page lists them all under "Not found in the current text").

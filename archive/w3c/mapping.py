@@ -12,7 +12,7 @@
 
 `to_w3c` renders; `read_w3c` parses what a client posts into a `W3CRequest`,
 checked against the source texts, raising ValidationError with the
-offending key. Nothing here writes: archive.services.w3c does.
+offending key. Nothing here writes: archive.w3c.writes does.
 """
 
 from collections.abc import Callable
@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
-from archive.anchoring import TextSelector, check_position, check_quote, selector_for
 from archive.models import Annotation, Evidence, Motivation, Passage, Source, Stance
+from archive.passages.selectors import TextSelector, selector_from_target
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -135,7 +135,7 @@ def to_w3c(obj: Annotation | Evidence, links: Links) -> dict:
 
 @dataclass
 class W3CRequest:
-    """A client's annotation, checked and ready for archive.services.w3c."""
+    """A client's annotation, checked and ready for archive.w3c.writes."""
 
     motivation: str
     targets: list[tuple[Source, TextSelector]]
@@ -271,53 +271,7 @@ def _read_target(target: object, source_for: Callable[[int], Source | None]) -> 
     source = source_for(source_id) if source_id is not None else None
     if source is None:
         raise ValidationError({"target": "The target's source must be the text of this container's source."})
-    selectors = [item for item in _as_list(target.get("selector")) if isinstance(item, dict)]
-    position = next((s for s in selectors if s.get("type") == "TextPositionSelector"), None)
-    quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), None)
     try:
-        return source, _selector(source.text, position, quote)
+        return source, selector_from_target(source.text, target)
     except ValidationError as error:
         raise ValidationError({"target": error.messages}) from None
-
-
-def _selector(text: str, position: dict | None, quote: dict | None) -> TextSelector:
-    """Our selector for the span the client's selectors name; they must agree with the text."""
-    if quote is not None:
-        for key in ("exact", "prefix", "suffix"):
-            if key in quote and not isinstance(quote[key], str):
-                raise ValidationError(f"The TextQuoteSelector's {key} must be text.")
-        if not quote.get("exact"):
-            raise ValidationError("The TextQuoteSelector needs the exact text.")
-    if position is not None:
-        start, end = position.get("start"), position.get("end")
-        check_position(text, start, end)
-    elif quote is not None:
-        start = _locate(text, quote["exact"], quote.get("prefix", ""), quote.get("suffix", ""))
-        end = start + len(quote["exact"])
-    else:
-        raise ValidationError("A target needs a TextPositionSelector or a TextQuoteSelector.")
-    if quote is not None:
-        check_quote(text, start, end, quote["exact"])
-        # Clients may send more context than we keep; all of it must match the text.
-        if not text[:start].endswith(quote.get("prefix", "")):
-            raise ValidationError("The prefix does not match the text before the selection.")
-        if not text[end:].startswith(quote.get("suffix", "")):
-            raise ValidationError("The suffix does not match the text after the selection.")
-    return selector_for(text, start, end)
-
-
-def _locate(text: str, exact: str, prefix: str, suffix: str) -> int:
-    """Where the quote is, with its context; refuse a quote that is absent or ambiguous."""
-    found = []
-    at = text.find(exact)
-    while at != -1:
-        if text[:at].endswith(prefix) and text[at + len(exact) :].startswith(suffix):
-            found.append(at)
-        at = text.find(exact, at + 1)
-    if not found:
-        raise ValidationError("The quoted text is not in the source.")
-    if len(found) > 1:
-        raise ValidationError(
-            "The quote occurs more than once: add a prefix, suffix or TextPositionSelector."
-        )
-    return found[0]

@@ -21,12 +21,12 @@ from rest_framework.views import APIView
 
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
+from archive.claims import delete_annotation, delete_evidence
+from archive.core.editing import StaleVersion
 from archive.models import Annotation, Evidence, Source
 from archive.permissions import Action
-from archive.services.editing import StaleVersion
-from archive.services.revisions import delete_at_version
-from archive.services.w3c import create_from_w3c, replace_from_w3c
 from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, read_w3c, to_w3c
+from archive.w3c.writes import create_from_w3c, replace_from_w3c
 
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 PAGE_SIZE = 100
@@ -226,12 +226,15 @@ class AnnotationResource(W3CView):
         """
         obj = self.get_object(pk)
         try:
-            delete_at_version(
-                obj,
-                user=request.user,
-                expected_version=expected_version(request, obj),
-                reason=W3C_DELETE_REASON,
-            )
+            version = expected_version(request, obj)
+            if isinstance(obj, Evidence):
+                delete_evidence(
+                    evidence=obj, user=request.user, expected_version=version, reason=W3C_DELETE_REASON
+                )
+            else:
+                delete_annotation(
+                    annotation=obj, user=request.user, expected_version=version, reason=W3C_DELETE_REASON
+                )
         except StaleVersion as stale:
             current = _reload(stale.current)
             return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})

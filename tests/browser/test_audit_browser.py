@@ -1,8 +1,7 @@
 from django.urls import reverse
 
+from archive.claims import create_claim, edit_item
 from archive.models import Claim
-from archive.services.claims import create_claim
-from archive.services.editing import update_object
 from tests.factories import OutletFactory
 
 
@@ -10,7 +9,7 @@ def test_reviewer_filters_the_feed_by_user_opens_a_diff_and_reverts(
     page_for, reviewer, analyst, ws_admin, workspace
 ):
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
-    update_object(
+    edit_item(
         claim,
         user=analyst,
         expected_version=1,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import AnchorStatus, Passage
-from archive.services.texts import correct_source_text
+from archive.passages.correction import correct_source_text
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 PLAIN = (

@@ -22,9 +22,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries
 from django.urls import reverse
 
-from archive.importing.pipeline import ExaminedFile, ImportResult, ImportStatus, examine_file, import_examined
 from archive.models import Derivation, Source, Workspace
 from archive.permissions import Action, can, role_in
+from archive.sources.importing.pipeline import (
+    ExaminedFile,
+    ImportResult,
+    ImportStatus,
+    examine_file,
+    import_examined,
+)
 
 _BAR_WIDTH = 30
 

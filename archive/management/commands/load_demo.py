@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from archive.grading import Credibility, Reliability
-from archive.history import recorded_as
-from archive.models import Derivation, Membership, Outlet, Role, Source, Stance, Workspace
-from archive.services.claims import add_evidence, create_annotation, create_claim
-from archive.services.editing import update_object
-from archive.services.passages import create_passage
-from archive.services.sources import create_source
+from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
+from archive.core.attribution import recorded_as
+from archive.models import Derivation, Membership, Role, Source, Stance, Workspace
+from archive.models.grading import Credibility, Reliability
+from archive.passages.writes import create_passage
+from archive.sources.outlets import create_outlet, edit_outlet
+from archive.sources.writes import create_source
+from archive.workspaces import create_workspace, set_role
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 WORKSPACE_SLUG = "demo"
@@ -40,17 +41,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             users = self._users()
-            workspace, created = Workspace.objects.get_or_create(
-                slug=WORKSPACE_SLUG,
-                defaults={
-                    "name": "Demo: Tell al-Zaytoun water station",
-                    "description": "A fictional case for trying Warrant.",
-                },
-            )
-            for username, role in DEMO_USERS.items():
-                Membership.objects.update_or_create(
-                    user=users[username], workspace=workspace, defaults={"role": role}
+            workspace = Workspace.objects.filter(slug=WORKSPACE_SLUG).first()
+            created = workspace is None
+            if workspace is None:
+                workspace = create_workspace(
+                    user=None,
+                    slug=WORKSPACE_SLUG,
+                    name="Demo: Tell al-Zaytoun water station",
+                    description="A fictional case for trying Warrant.",
+                    reason="demo data",
                 )
+            roles = dict(Membership.objects.filter(workspace=workspace).values_list("user__username", "role"))
+            for username, role in DEMO_USERS.items():
+                if roles.get(username) != role:
+                    set_role(
+                        workspace=workspace, member=users[username], role=role, user=None, reason="demo data"
+                    )
             if created or not Source.objects.filter(workspace=workspace).exists():
                 self._content(workspace, users)
         self.stdout.write(self.style.SUCCESS("Demo workspace ready. Log in at http://127.0.0.1:8000/ as:"))
@@ -73,8 +79,9 @@ class Command(BaseCommand):
     def _content(self, workspace: Workspace, users: dict) -> None:
         admin, analyst, reviewer = users["demo-admin"], users["demo-analyst"], users["demo-reviewer"]
         with recorded_as(user=admin, reason="demo data"):
-            voice = Outlet.objects.create(
+            voice = create_outlet(
                 workspace=workspace,
+                user=admin,
                 name="Hawran Voice",
                 url="https://hawran-voice.example/",
                 country="Syria",
@@ -82,16 +89,18 @@ class Command(BaseCommand):
                 reliability=Reliability.C,
                 reliability_reason="Local outlet; mostly accurate on events it witnesses.",
             )
-            monitor = Outlet.objects.create(
+            monitor = create_outlet(
                 workspace=workspace,
+                user=admin,
                 name="Levant Monitor English",
                 url="https://levant-monitor.example/",
                 language="en",
                 reliability=Reliability.B,
                 reliability_reason="Careful translations, sources named.",
             )
-            blog = Outlet.objects.create(
+            blog = create_outlet(
                 workspace=workspace,
+                user=admin,
                 name="Open Notes (blog)",
                 url="https://open-notes.example/",
                 language="en",
@@ -202,14 +211,14 @@ class Command(BaseCommand):
         )
 
         # A few edits, so the history shows who changed what and why.
-        update_object(
+        edit_annotation(
             note,
             user=analyst,
             expected_version=note.version,
             changes={"body": "Price of water tankers (2,000 SYP a barrel): track over time."},
             reason="more precise",
         )
-        update_object(
+        edit_claim(
             affected,
             user=reviewer,
             expected_version=affected.version,
@@ -219,7 +228,7 @@ class Command(BaseCommand):
             },
             reason="graded after comparing with the original",
         )
-        update_object(
+        edit_outlet(
             blog,
             user=admin,
             expected_version=blog.version,

@@ -8,8 +8,8 @@ Every verification is recorded, so provenance pages show the last one.
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from archive.fixity import verify_all
 from archive.models import FixityStatus, Workspace
+from archive.sources.fixity import verify_all
 
 
 class Command(BaseCommand):

@@ -1,0 +1,262 @@
+"""Reverting an object to an earlier version, or bringing a deleted one back.
+
+A revert never rewrites history: it is a new change, recorded with the
+reviewer's reason and the action "reverted". Links are restored where what
+they point to still exists; what could not be restored is reported.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ForeignKey, Max, Model, QuerySet
+
+from archive.audit.ledger import live_ledger
+from archive.claims.editing import reopen_review
+from archive.core.attribution import recorded_as
+from archive.core.editing import update_object
+from archive.core.unit_of_work import unit_of_work
+from archive.models import (
+    Annotation,
+    Claim,
+    Evidence,
+    HistoryAction,
+    HistoryEntry,
+    Membership,
+    Outlet,
+    Passage,
+    ReviewStatus,
+    Source,
+    Workspace,
+)
+from archive.passages.correction import correct_source_text
+from archive.permissions import Action, can, role_in
+
+# Who may revert what. Memberships and the workspace itself grant access, so
+# only admins restore them; captures and fixity checks record what happened
+# and are never reverted.
+REVERTIBLE: dict[str, tuple[type[Model], Action]] = {
+    "annotation": (Annotation, Action.REVIEW),
+    "claim": (Claim, Action.REVIEW),
+    "evidence": (Evidence, Action.REVIEW),
+    "passage": (Passage, Action.REVIEW),
+    "source": (Source, Action.REVIEW),
+    "outlet": (Outlet, Action.REVIEW),
+    "membership": (Membership, Action.MANAGE),
+    "workspace": (Workspace, Action.MANAGE),
+}
+# Set by saving, never restored from an old version.
+_BOOKKEEPING = {"id", "version", "created_at", "updated_at", "workspace", "review_status"}
+
+
+@dataclass
+class RevertOutcome:
+    obj: Model
+    restored: bool
+    """True when the object had been deleted and is back."""
+    notes: list[str] = field(default_factory=list)
+    """What else came back, and what could not be restored."""
+
+
+def may_revert(role: str | None, model_name: str) -> bool:
+    return model_name in REVERTIBLE and can(role, REVERTIBLE[model_name][1])
+
+
+def _history(model_name: str, workspace: Workspace, object_id: int) -> QuerySet:
+    return live_ledger().workspace_rows(model_name, workspace.pk).filter(id=object_id)
+
+
+def _values(row: Model) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+
+def _label(model: type[Model], pk: int) -> str:
+    return f"{model._meta.verbose_name} #{pk}"
+
+
+@unit_of_work()
+def revert_object(
+    *,
+    workspace: Workspace,
+    model_name: str,
+    object_id: int,
+    history_id: int,
+    user,
+    reason: str,
+    latest_history_id: int | None = None,
+) -> RevertOutcome:
+    """Make the object what it was in history row `history_id`, or bring it back if deleted.
+
+    `latest_history_id` is the newest version the reviewer saw; if the object
+    changed since, the revert is refused rather than undoing an unseen change.
+    """
+    if not reason.strip():
+        raise ValidationError("Say why you revert: the reason is kept in the history.")
+    if model_name not in REVERTIBLE:
+        raise ValidationError(f"A {model_name} cannot be reverted.")
+    if not may_revert(role_in(user, workspace), model_name):
+        raise PermissionDenied("Your role in this workspace cannot revert this.")
+    model = REVERTIBLE[model_name][0]
+    history = _history(model_name, workspace, object_id)
+    target = history.filter(history_id=history_id).first()
+    if target is None:
+        raise ValidationError("That version does not exist.")
+    if target.history_type == "-":
+        # A deletion row holds the last state, but its many-to-many snapshot is
+        # taken after the links were removed: go back to the version before it.
+        target = history.filter(history_id__lt=target.history_id).order_by("-history_id").first() or target
+    current = model._default_manager.select_for_update().filter(pk=object_id).first()
+    latest = history.order_by("-history_date", "-history_id").first()
+    if latest_history_id is not None and latest.history_id != latest_history_id:
+        raise ValidationError("It changed since you opened its history: look at the new version first.")
+    with recorded_as(user=user, reason=reason, action=HistoryAction.REVERTED):
+        if current is None:
+            return _restore(model, target, workspace)
+        return _revert_changes(current, target, user=user, reason=reason)
+
+
+def _linked_value(fk: ForeignKey, value: int | None, workspace: Workspace, notes: list[str]) -> int | None:
+    """`value` if what it points to still exists (restoring a deleted passage); else None, noted."""
+    if value is None or fk.name == "workspace" or fk.related_model._default_manager.filter(pk=value).exists():
+        return value
+    if fk.related_model is Passage and _restore_linked(Passage, value, workspace, notes):
+        return value
+    if not fk.null:
+        raise ValidationError(f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists.")
+    notes.append(f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists: left empty.")
+    return None
+
+
+def _revert_changes(current: Model, target: Model, *, user, reason: str) -> RevertOutcome:
+    old = _values(target)
+    notes: list[str] = []
+    changes = {}
+    for model_field in current._meta.concrete_fields:
+        if model_field.name in _BOOKKEEPING or not model_field.editable:
+            continue
+        value = old[model_field.attname]
+        if isinstance(model_field, ForeignKey):
+            value = _linked_value(model_field, value, current.workspace, notes)
+        if getattr(current, model_field.attname) != value:
+            changes[model_field.attname] = value
+    text = changes.pop("text", None) if isinstance(current, Source) else None
+    passages_changed = isinstance(current, Annotation) and _set_passages(current, target, notes, dry_run=True)
+    if not changes and text is None and not passages_changed:
+        raise ValidationError("It is already as it was in that version.")
+    if changes:
+        current = update_object(
+            # The row is locked: no version to compare (memberships and workspaces have none).
+            current,
+            user=user,
+            expected_version=None,
+            changes=changes,
+            # A revert restores every field an old version holds, by the ordinary edit rules.
+            editable=changes.keys(),
+            reason=reason,
+            before_save=reopen_review,
+        )
+    if text is not None:
+        # A text change moves passages: the text service re-anchors them.
+        current = correct_source_text(
+            source=current, user=user, new_text=text, reason=reason, expected_version=None
+        ).source
+    if passages_changed:
+        _set_passages(current, target, notes)
+    return RevertOutcome(current, restored=False, notes=notes)
+
+
+def _set_passages(annotation: Annotation, target: Model, notes: list[str], *, dry_run: bool = False) -> bool:
+    """Give the annotation the passages it had in `target`, restoring deleted ones where possible.
+
+    With `dry_run`, only say whether its passages differ from those.
+    """
+    wanted = sorted(row.passage_id for row in target.passages.all())
+    if dry_run:
+        return set(wanted) != set(annotation.passages.values_list("pk", flat=True))
+    existing = set(Passage.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    kept = [
+        pk for pk in wanted if pk in existing or _restore_linked(Passage, pk, annotation.workspace, notes)
+    ]
+    annotation.passages.set(kept)
+    return True
+
+
+def _restore(model: type[Model], target: Model, workspace: Workspace) -> RevertOutcome:
+    """Insert the object again, with its id, as it was in `target`."""
+    notes: list[str] = []
+    values = _values(target)
+    history = _history(model._meta.model_name, workspace, values["id"])
+    kwargs = {}
+    for model_field in model._meta.concrete_fields:
+        if model_field.name in ("created_at", "updated_at"):
+            continue
+        value = values[model_field.attname]
+        if isinstance(model_field, ForeignKey):
+            value = _linked_value(model_field, value, workspace, notes)
+        kwargs[model_field.attname] = value
+    if "version" in kwargs:
+        # Versions keep growing: an edit form from before the deletion stays stale.
+        kwargs["version"] = history.aggregate(Max("version"))["version__max"] + 1
+    obj = model(**kwargs)
+    if isinstance(obj, Passage):
+        _orphan_if_text_moved(obj, notes)
+    obj.full_clean()
+    if notes and getattr(obj, "review_status", None) == ReviewStatus.APPROVED:
+        obj.review_status = ReviewStatus.SUBMITTED  # not what was approved any more
+    obj.save(force_insert=True)
+    if isinstance(obj, Annotation):
+        _set_passages(obj, target, notes)
+    if isinstance(obj, Claim):
+        _restore_cascaded_evidence(obj, workspace, notes)
+    return RevertOutcome(obj, restored=True, notes=notes)
+
+
+def _orphan_if_text_moved(passage: Passage, notes: list[str]) -> None:
+    try:
+        passage.check_invariants()
+    except ValidationError:
+        passage.anchor_status = "orphaned"
+        notes.append(
+            f"{_label(Passage, passage.pk)} no longer matches its source's text: restored as orphaned."
+        )
+
+
+def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: list[str]) -> bool:
+    """Bring back a deleted object something restored points to; False (noted) if it cannot be."""
+    last = _history(model._meta.model_name, workspace, pk).order_by("-history_date", "-history_id").first()
+    if last is None:
+        notes.append(f"{_label(model, pk)} no longer exists.")
+        return False
+    try:
+        with transaction.atomic():
+            outcome = _restore(model, last, workspace)
+    except ValidationError as error:
+        notes.append(f"{_label(model, pk)} could not be restored: {' '.join(error.messages)}")
+        return False
+    notes.append(f"{_label(model, pk)} was restored too.")
+    notes.extend(outcome.notes)
+    return True
+
+
+def _restore_cascaded_evidence(claim: Claim, workspace: Workspace, notes: list[str]) -> None:
+    """Evidence deleted with the claim: the entries just before the claim's deletion, in its chain.
+
+    A deletion holds the workspace's chain until it commits, so the evidence
+    its cascade removed are exactly the evidence deletions right before it.
+    """
+    deletion = (
+        HistoryEntry.objects.filter(
+            workspace=workspace, model="claim", object_id=claim.pk, action=HistoryAction.DELETED
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    if deletion is None:
+        return
+    earlier = HistoryEntry.objects.filter(workspace=workspace, sequence__lt=deletion.sequence).order_by(
+        "-sequence"
+    )
+    for entry in earlier.iterator():
+        if (entry.model, entry.action, entry.claim_id) != ("evidence", HistoryAction.DELETED, claim.pk):
+            break
+        _restore_linked(Evidence, entry.object_id, workspace, notes)

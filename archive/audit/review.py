@@ -1,0 +1,127 @@
+"""The review workflow of annotations, claims and evidence.
+
+    draft ──submit──> submitted ──approve──> approved
+    rejected ──submit──┘      └───reject───> rejected
+
+Analysts submit their own work (admins anyone's); reviewers and admins
+approve or reject it with a comment, and only what is submitted. Nobody
+rewrites an item while reviewing it: a decision changes the review status
+and nothing else. Editing an approved item sends it back to submitted (the
+rule lives in archive.claims.editing, which every edit goes
+through), so "approved" always means a reviewer approved exactly this content.
+Review status never changes through an edit: only through these functions. Every
+transition is a history row with who, why, and its action in the ledger.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+
+from archive.core.attribution import recorded_as
+from archive.core.editing import StaleVersion
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Annotation, Claim, Evidence, HistoryAction, ReviewStatus, Workspace
+from archive.permissions import Action, can, can_change, role_in
+
+REVIEWED_MODELS: dict[str, type[Model]] = {"annotation": Annotation, "claim": Claim, "evidence": Evidence}
+
+
+def _transition(
+    obj: Model,
+    *,
+    user,
+    expected_version: int | None,
+    allowed_from: set[str],
+    to: ReviewStatus,
+    action: HistoryAction,
+    reason: str,
+) -> Model:
+    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current)
+    if current.review_status not in allowed_from:
+        raise ValidationError(
+            f"This {current._meta.verbose_name} is {current.get_review_status_display()}: "
+            f"it cannot be {action.label} now."
+        )
+    current.review_status = to
+    with recorded_as(user=user, reason=reason, action=action):
+        current.save()
+    return current
+
+
+@unit_of_work()
+def submit_for_review(obj: Model, *, user, expected_version: int | None = None, reason: str = "") -> Model:
+    """Send a draft or rejected item to the reviewers."""
+    if not can_change(role_in(user, obj.workspace), user, obj):
+        raise PermissionDenied("Only its author or an admin can submit this for review.")
+    return _transition(
+        obj,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ReviewStatus.DRAFT, ReviewStatus.REJECTED},
+        to=ReviewStatus.SUBMITTED,
+        action=HistoryAction.SUBMITTED,
+        reason=reason,
+    )
+
+
+def _require_reviewer(user, obj: Model) -> None:
+    if not can(role_in(user, obj.workspace), Action.REVIEW):
+        raise PermissionDenied("Only reviewers and admins approve or reject.")
+
+
+@unit_of_work()
+def approve(obj: Model, *, user, expected_version: int | None = None, comment: str = "") -> Model:
+    """Approve a submitted item, as it stands at `expected_version`."""
+    _require_reviewer(user, obj)
+    return _transition(
+        obj,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ReviewStatus.SUBMITTED},
+        to=ReviewStatus.APPROVED,
+        action=HistoryAction.APPROVED,
+        reason=comment,
+    )
+
+
+@unit_of_work()
+def reject(obj: Model, *, user, comment: str, expected_version: int | None = None) -> Model:
+    """Reject a submitted item, saying why; its author can edit and submit it again."""
+    _require_reviewer(user, obj)
+    if not comment.strip():
+        raise ValidationError("Say why it is rejected: the analyst needs to know.")
+    return _transition(
+        obj,
+        user=user,
+        expected_version=expected_version,
+        allowed_from={ReviewStatus.SUBMITTED},
+        to=ReviewStatus.REJECTED,
+        action=HistoryAction.REJECTED,
+        reason=comment,
+    )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    obj: Model
+    waiting_since: datetime
+
+
+def review_queue(*, workspace: Workspace) -> list[QueueItem]:
+    """What waits for review in the workspace, longest waiting first."""
+    querysets = {
+        "annotation": Annotation.objects.select_related("author").prefetch_related("passages__source"),
+        "claim": Claim.objects.select_related("created_by"),
+        "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source"),
+    }
+    items = [
+        QueueItem(kind, obj, obj.updated_at)
+        for kind, queryset in querysets.items()
+        for obj in queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
+    ]
+    return sorted(items, key=lambda item: (item.waiting_since, item.kind, item.obj.pk))

@@ -1,0 +1,118 @@
+"""Annotations: notes, questions, tags on one or more passages."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from archive.claims.editing import edit_item
+from archive.claims.tags import clean_tags
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Annotation, Motivation, Passage, Source
+from archive.passages.selectors import TextSelector
+from archive.passages.writes import delete_unused_passages, passage_at
+
+
+def create_annotation(
+    *,
+    passages: list[Passage],
+    user: Any,
+    body: str,
+    motivation: Motivation | str = Motivation.COMMENTING,
+    tags: list[str] | None = None,
+) -> Annotation:
+    items = [{"passages": passages, "body": body, "motivation": motivation, "tags": tags}]
+    return create_annotations(user=user, items=items)[0]
+
+
+@unit_of_work()
+def create_annotations(*, user: Any, items: Sequence[dict[str, Any]]) -> list[Annotation]:
+    """Annotations, all or none: `items` are create_annotation()'s arguments but
+    the user. Written in bulk, with one history row each (with its passages),
+    so a batch costs a handful of queries whatever its size."""
+    annotations = [_new_annotation(user=user, **item) for item in items]
+    through = Annotation.passages.through
+    links = [
+        through(annotation=annotation, passage=passage)
+        for annotation, item in zip(annotations, items, strict=True)
+        for passage in dict.fromkeys(item["passages"])
+    ]
+    with recorded_as(user=user):
+        Annotation.objects.bulk_create(annotations)
+        through.objects.bulk_create(links)
+        Annotation.history.bulk_history_create(annotations, m2m={"passages": links})
+    return annotations
+
+
+def _new_annotation(
+    *,
+    user: Any,
+    passages: list[Passage],
+    body: str,
+    motivation: str = Motivation.COMMENTING,
+    tags: list[str] | None = None,
+) -> Annotation:
+    if not passages:
+        raise ValidationError({"passages": "An annotation needs at least one passage."})
+    workspace = passages[0].workspace
+    if any(passage.workspace_id != workspace.pk for passage in passages):
+        raise ValidationError({"passages": "A passage belongs to another workspace."})
+    annotation = Annotation(
+        workspace=workspace, body=body, motivation=motivation, tags=clean_tags(tags), author=user
+    )
+    # The workspace and author are rows the caller holds, and the check constraints
+    # repeat the choices' validation: skip the queries that would confirm them.
+    annotation.full_clean(exclude=["workspace", "author"], validate_constraints=False)
+    return annotation
+
+
+@unit_of_work()
+def annotate_selection(
+    *,
+    source: Source,
+    user: Any,
+    selector: TextSelector,
+    body: str,
+    motivation: Motivation | str = Motivation.COMMENTING,
+    tags: list[str] | None = None,
+) -> Annotation:
+    """Highlight a selection and annotate it, all or nothing."""
+    passage = passage_at(source=source, user=user, selector=selector)
+    return create_annotation(passages=[passage], user=user, body=body, motivation=motivation, tags=tags)
+
+
+@unit_of_work()
+def edit_annotation(
+    annotation: Annotation,
+    *,
+    user: Any,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    passages: list[Passage] | None = None,
+    reason: str = "",
+) -> Annotation:
+    """Edit an annotation's fields and, when given, the passages it is on."""
+    annotation = edit_item(
+        annotation, user=user, expected_version=expected_version, changes=changes, reason=reason
+    )
+    if passages is not None and {p.pk for p in passages} != set(
+        annotation.passages.values_list("pk", flat=True)
+    ):
+        with recorded_as(user=user, reason=reason):
+            annotation.passages.set(passages)
+    return annotation
+
+
+@unit_of_work()
+def delete_annotation(
+    *, annotation: Annotation, user: Any, reason: str, expected_version: int | None = None
+) -> list[int]:
+    """Delete an annotation, and its passages if nothing else uses them.
+
+    History keeps both. Returns the ids of the passages deleted.
+    """
+    passage_ids = list(annotation.passages.values_list("pk", flat=True))
+    delete_object(annotation, user=user, reason=reason, expected_version=expected_version)
+    return delete_unused_passages(passage_ids, user=user, reason=reason)

@@ -1,0 +1,72 @@
+"""What an edit of an annotation, evidence or claim may change, and the rules
+every such edit obeys, whichever way it comes in (browser, API, W3C, admin).
+
+- Only the fields in EDITABLE_FIELDS change; anything else is refused by name.
+- Tags are cleaned by the one rule (archive.claims.tags).
+- Review status never changes through an edit, only through the review
+  workflow (archive.audit.review); editing an approved item sends it back to
+  submitted, so "approved" always means a reviewer approved exactly this content.
+"""
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from archive.claims.tags import clean_tags
+from archive.core.editing import update_object
+from archive.models import Annotation, Claim, Evidence, ReviewStatus
+
+Reviewable = TypeVar("Reviewable", Annotation, Evidence, Claim)
+
+# What an edit may change, per model; everything else is fixed once created.
+EDITABLE_FIELDS: dict[type[Model], frozenset[str]] = {
+    Annotation: frozenset({"body", "motivation", "tags"}),
+    Evidence: frozenset({"stance", "note"}),
+    Claim: frozenset({"statement", "credibility", "credibility_reason", "status", "tags"}),
+}
+REVIEW_STATUS_MESSAGE = "Review status changes only by submitting, approving or rejecting."
+
+
+def reopen_review(obj: Model, before: dict[str, Any]) -> None:
+    """An approved item whose content changed goes back to the reviewers."""
+    if getattr(obj, "review_status", None) == ReviewStatus.APPROVED and any(
+        getattr(obj, field) != value for field, value in before.items()
+    ):
+        obj.review_status = ReviewStatus.SUBMITTED  # type: ignore[attr-defined]
+
+
+def clean_changes(model: type[Model], changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` checked against what the model's edits may change, tags cleaned."""
+    if "review_status" in changes:
+        raise ValidationError({"review_status": REVIEW_STATUS_MESSAGE})
+    if "tags" in changes:
+        changes = {**changes, "tags": clean_tags(changes["tags"])}
+    if "statement" in changes and not str(changes["statement"]).strip():
+        raise ValidationError({"statement": "A claim needs a statement."})
+    return changes
+
+
+def edit_item(
+    obj: Reviewable,
+    *,
+    user: Any,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    reason: str = "",
+    editable: frozenset[str] | None = None,
+) -> Reviewable:
+    """Change an annotation's, evidence's or claim's editable fields (or `editable`).
+
+    Raises ValidationError naming a field that cannot be changed or a bad
+    value, and StaleVersion when someone else saved since `expected_version`.
+    """
+    return update_object(
+        obj,
+        user=user,
+        expected_version=expected_version,
+        changes=clean_changes(type(obj), changes),
+        editable=EDITABLE_FIELDS[type(obj)] if editable is None else editable,
+        reason=reason,
+        before_save=reopen_review,
+    )

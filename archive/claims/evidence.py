@@ -1,0 +1,99 @@
+"""Evidence: a passage that supports, refutes or gives context to a claim."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from archive.claims.claims import create_claim
+from archive.claims.editing import EDITABLE_FIELDS, edit_item
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Claim, Evidence, Passage, Source, Stance
+from archive.passages.selectors import TextSelector
+from archive.passages.writes import delete_unused_passages, passage_at
+
+
+@unit_of_work()
+def add_evidence(
+    *, claim: Claim, passage: Passage, user: Any, stance: Stance | str, note: str = ""
+) -> Evidence:
+    if Evidence.objects.filter(claim=claim, passage=passage).exists():
+        raise ValidationError("This passage is already evidence for that claim.", code="duplicate")
+    evidence = Evidence(
+        claim=claim, workspace=claim.workspace, passage=passage, stance=stance, note=note, created_by=user
+    )
+    evidence.full_clean()
+    with recorded_as(user=user):
+        evidence.save()
+    return evidence
+
+
+@unit_of_work()
+def cite_selection(
+    *,
+    source: Source,
+    user: Any,
+    selector: TextSelector,
+    stance: Stance | str,
+    note: str = "",
+    claim: Claim | None = None,
+    new_claim_statement: str = "",
+) -> Evidence:
+    """Highlight a selection and make it evidence for an existing claim of the
+    source's workspace or for a new one, all or nothing."""
+    if (claim is None) == (not new_claim_statement.strip()):
+        raise ValidationError("Choose an existing claim or write a new one (not both).", code="claim")
+    if claim is not None and claim.workspace_id != source.workspace_id:
+        raise ValidationError("That claim belongs to another workspace.", code="claim")
+    passage = passage_at(source=source, user=user, selector=selector)
+    if claim is None:
+        claim = create_claim(workspace=source.workspace, user=user, statement=new_claim_statement)
+    return add_evidence(claim=claim, passage=passage, user=user, stance=stance, note=note)
+
+
+def edit_evidence(
+    evidence: Evidence,
+    *,
+    user: Any,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> Evidence:
+    """Change the stance or note of a piece of evidence."""
+    return edit_item(evidence, user=user, expected_version=expected_version, changes=changes, reason=reason)
+
+
+def replace_evidence(
+    evidence: Evidence,
+    *,
+    user: Any,
+    expected_version: int | None,
+    claim: Claim,
+    passage: Passage,
+    stance: Stance | str,
+    note: str = "",
+) -> Evidence:
+    """Point the evidence at another claim or passage as well (a W3C PUT replaces it whole)."""
+    if claim.workspace_id != evidence.workspace_id:
+        raise ValidationError({"claim": "That claim belongs to another workspace."})
+    return edit_item(
+        evidence,
+        user=user,
+        expected_version=expected_version,
+        changes={"claim": claim, "passage": passage, "stance": stance, "note": note},
+        editable=EDITABLE_FIELDS[Evidence] | {"claim", "passage"},
+    )
+
+
+@unit_of_work()
+def delete_evidence(
+    *, evidence: Evidence, user: Any, reason: str, expected_version: int | None = None
+) -> list[int]:
+    """Delete a piece of evidence, and its passage if nothing else uses it.
+
+    The claim stays. History keeps both. Returns the ids of the passages deleted.
+    """
+    passage_id = evidence.passage_id
+    delete_object(evidence, user=user, reason=reason, expected_version=expected_version)
+    return delete_unused_passages([passage_id], user=user, reason=reason)

@@ -1,0 +1,67 @@
+"""Who changed what, and why: the attribution every history row carries.
+
+The acting user and the reason for a change come from, in order:
+
+1. the instance itself (`instance._history_user`, `instance._change_reason`),
+2. an enclosing `recorded_as(user=..., reason=...)` block, which the domain
+   functions open for every write (so do management commands),
+3. the current request (simple_history's HistoryRequestMiddleware), which
+   covers the Django admin.
+
+`recorded_as(..., action=HistoryAction.X)` also names what kind of change the
+block makes (reverted, re-anchored, submitted, approved, rejected); without
+it, the action follows the history row: created, changed or deleted. An inner
+block without a reason or action keeps the enclosing block's, so a revert that
+goes through the ordinary edit path is still recorded as a revert, and a
+command's reason reaches the functions it calls.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from simple_history.models import HistoricalRecords
+
+
+@dataclass(frozen=True)
+class Attribution:
+    user: Any
+    reason: str
+    action: str | None = None
+
+
+_current: ContextVar[Attribution | None] = ContextVar("history_attribution", default=None)
+
+
+@contextmanager
+def recorded_as(*, user: Any, reason: str = "", action: str | None = None) -> Iterator[None]:
+    """Attribute every history row written inside the block to `user`, for `reason`.
+
+    `action` (an archive.models.HistoryAction) names the kind of change in
+    the audit ledger, else created, changed or deleted. A block without a
+    reason or action keeps the enclosing block's.
+    """
+    outer = _current.get()
+    if outer is not None:
+        reason, action = reason or outer.reason, action or outer.action
+    token = _current.set(Attribution(user=user, reason=reason, action=action))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_attribution() -> Attribution | None:
+    return _current.get()
+
+
+def history_user(instance: object, request: Any = None, **kwargs: object) -> Any:
+    """The user simple_history records (it prefers `instance._history_user` itself)."""
+    attribution = _current.get()
+    if attribution is not None and attribution.user is not None:
+        return attribution.user
+    request = request or getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None

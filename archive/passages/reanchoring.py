@@ -1,0 +1,467 @@
+"""Finding passages again after their source's text has changed.
+
+When a source's text is corrected, every passage's TextPositionSelector may
+point at the wrong characters. `reanchor` finds each passage in the new text,
+in this order:
+
+1. exact: the quote is where the edit left it: it keeps some of its own old
+   text (as the diff maps it) and its offset from the unchanged text right
+   before or right after it, or at least lies between the same unchanged text;
+2. moved: the quote is elsewhere; among its occurrences, the one whose
+   context best matches the stored prefix and suffix and that lies closest to
+   where the passage was expected;
+3. fuzzy: near where it was expected, an approximate match of the quote with
+   at most a quarter of its length in edits (Levenshtein distance), scored by
+   the quote, the context and the distance;
+4. orphaned: none of the above; the passage keeps its old quote and offsets.
+
+A candidate lying wholly in text that the edit left unchanged, and that was
+not the passage's own text before the edit, belongs to other words of the
+source: it is taken only when the context on both sides matches too (a
+removed duplicate), so a passage is never silently attached to other text.
+
+The edit is worked out once for all passages, as the stretches of text that
+it left unchanged: the common head and tail are trimmed, and what is left
+between them is diffed by sentence, by word or by character, whichever is
+the finest that suits its size (difflib on single characters is only fast on
+short blocks), then each changed block again at a finer level. At each level
+tokens found once on each side are matched first (patience diff), so that a
+greedy diff does not pair a passage's words with equal words elsewhere. A
+passage wholly inside an unchanged stretch is then moved by that stretch's
+shift without any search, which is what most passages of a long text need.
+
+Offsets are Unicode code points, like Python string indexing.
+"""
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import accumulate
+
+from rapidfuzz.distance import Levenshtein
+
+from archive.models.passage import AnchorStatus
+from archive.passages.selectors import CONTEXT_LENGTH, TextSelector
+
+# A fuzzy match may differ from the quote by this fraction of its length.
+MAX_ERROR_RATE = 0.25
+# How far (in code points, beyond the changed text) a fuzzy match is looked for.
+FUZZY_RADIUS = 1000
+# How a candidate is scored: its quote, its context, its distance.
+QUOTE_WEIGHT, CONTEXT_WEIGHT, POSITION_WEIGHT = 0.5, 0.45, 0.05
+# Context that a candidate in other unchanged text must match, on each side.
+MIN_CONTEXT_IN_OTHER_TEXT = 0.75
+# At most this many occurrences or fuzzy matches of a passage are scored.
+MAX_CANDIDATES = 50
+
+# Diff levels: sentences (or lines), words within changed sentences, then
+# characters within short changed blocks, each as (tokens, the largest block
+# it diffs in code points of old and new together, or None for any).
+_SENTENCES = re.compile(r"[^\n.!?;؟؛。]*(?:[.!?;؟؛。]+|\n)\s*|[^\n.!?;؟؛。]+")
+_WORDS = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
+_CHARACTERS = re.compile(".", re.DOTALL)
+_DIFF_LEVELS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (_SENTENCES, None),
+    (_WORDS, 20_000),
+    (_CHARACTERS, 200),
+)
+
+
+@dataclass(frozen=True)
+class AnchorResult:
+    status: AnchorStatus
+    start: int
+    end: int
+
+
+def reanchor(selectors: Sequence[TextSelector], *, old_text: str, new_text: str) -> list[AnchorResult]:
+    """Where each passage anchored in `old_text` lies in `new_text`, in order."""
+    change = TextChange(old_text, new_text)
+    return [change.anchor(selector) for selector in selectors]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    errors: int
+    score: float
+
+
+class TextChange:
+    """The edit from old_text to new_text, as the stretches it left unchanged."""
+
+    def __init__(self, old_text: str, new_text: str):
+        self.old = old_text
+        self.new = new_text
+        segments = _unchanged_segments(old_text, new_text)
+        # Unchanged stretches, in order in both texts: old[a:a+n] == new[b:b+n].
+        self._old_starts = [a for a, _, _ in segments]
+        self._new_starts = [b for _, b, _ in segments]
+        self._lengths = [n for _, _, n in segments]
+        self._old_ends = [a + n for a, _, n in segments]
+
+    def anchor(self, selector: TextSelector) -> AnchorResult:
+        """Where the passage that `selector` gives in the old text lies in the new."""
+        start, end, quote = selector.start, selector.end, selector.exact
+        if not quote:
+            return AnchorResult(AnchorStatus.ORPHANED, start, end)
+        index = self._segment_before(start)
+        if index >= 0 and end <= self._old_ends[index] and self.old[start:end] == quote:
+            return AnchorResult(AnchorStatus.EXACT, start + self._shift(index), end + self._shift(index))
+        expected = self._expected_start(min(start, len(self.old)))
+        for status, search in (
+            (AnchorStatus.EXACT, self._in_place),
+            (AnchorStatus.MOVED, self._best_occurrence),
+            (AnchorStatus.FUZZY, self._best_approximate),
+        ):
+            found = search(selector, expected)
+            if found is not None:
+                return AnchorResult(status, found.start, found.end)
+        return AnchorResult(AnchorStatus.ORPHANED, start, end)
+
+    # Where the edit puts old text.
+
+    def _segment_before(self, position: int) -> int:
+        """Index of the last unchanged stretch starting at or before `position` (-1 if none)."""
+        return bisect_right(self._old_starts, position) - 1
+
+    def _shift(self, index: int) -> int:
+        return self._new_starts[index] - self._old_starts[index]
+
+    def _expected_start(self, position: int) -> int:
+        """Where old offset `position` lands in the new text (the same offset
+        into a changed block, at most its end)."""
+        index = self._segment_before(position)
+        if index >= 0 and position < self._old_ends[index]:
+            return position + self._shift(index)
+        block_old = self._old_ends[index] if index >= 0 else 0
+        block_new = self._new_starts[index] + self._lengths[index] if index >= 0 else 0
+        block_new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
+        return min(block_new + position - block_old, block_new_end)
+
+    def _new_range(self, start: int, end: int) -> tuple[int, int]:
+        """The new text that old[start:end] may have become: its image, widened
+        to whole changed blocks at either edge."""
+        index = self._segment_before(start)
+        if index >= 0 and start < self._old_ends[index]:
+            new_start = start + self._shift(index)
+        else:
+            new_start = self._new_starts[index] + self._lengths[index] if index >= 0 else 0
+        index = self._segment_before(end - 1)
+        if index >= 0 and end <= self._old_ends[index]:
+            new_end = end + self._shift(index)
+        else:
+            new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
+        return new_start, max(new_start, new_end)
+
+    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[bool, bool]:
+        """Whether new[start:end] is all unchanged text, and whether any of it
+        was the passage's own text before the edit."""
+        unchanged, own = 0, False
+        index = max(0, bisect_right(self._new_starts, start) - 1)
+        while index < len(self._lengths) and self._new_starts[index] < end:
+            low = max(start, self._new_starts[index])
+            high = min(end, self._new_starts[index] + self._lengths[index])
+            if low < high:
+                unchanged += high - low
+                own = own or (
+                    low - self._shift(index) < selector.end and selector.start < high - self._shift(index)
+                )
+            index += 1
+        return unchanged == end - start, own
+
+    # Searching the new text.
+
+    def _score(
+        self, selector: TextSelector, start: int, end: int, errors: int, expected: int
+    ) -> float | None:
+        """How well new[start:end] matches the passage, or None if it must not be taken."""
+        prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
+        suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
+        unchanged, own = self._origin(selector, start, end)
+        if unchanged and not own and min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
+            return None
+        length = len(selector.exact)
+        closeness = 1 / (1 + abs(start - expected) / max(length, CONTEXT_LENGTH))
+        return (
+            QUOTE_WEIGHT * (1 - errors / length)
+            + CONTEXT_WEIGHT * (prefix + suffix) / 2
+            + POSITION_WEIGHT * closeness
+        )
+
+    def _best(
+        self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
+    ) -> _Candidate | None:
+        """The best-scoring of (start, end, errors) matches. Only the first
+        MAX_CANDIDATES are scored, taking first those with the most context
+        matching exactly, then the nearest to `expected`."""
+        prefix, suffix = selector.prefix, selector.suffix
+
+        def exact_context(start: int, end: int) -> int:
+            before = _common_length(
+                prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True
+            )
+            return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
+
+        matches.sort(
+            key=lambda match: (-exact_context(match[0], match[1]), abs(match[0] - expected), match[2])
+        )
+        best = None
+        for start, end, errors in matches[:MAX_CANDIDATES]:
+            score = self._score(selector, start, end, errors, expected)
+            if score is not None and (best is None or score > best.score):
+                best = _Candidate(start, end, errors, score)
+        return best
+
+    def _occurrences(self, quote: str, low: int, high: int) -> list[tuple[int, int, int]]:
+        """(start, end, 0) of each occurrence of `quote` in new[low:high]."""
+        matches = []
+        found = self.new.find(quote, low, high)
+        while found != -1:
+            matches.append((found, found + len(quote), 0))
+            found = self.new.find(quote, found + 1, high)
+        return matches
+
+    def _in_place(self, selector: TextSelector, expected: int) -> _Candidate | None:
+        """The quote where the edit left it, if the passage was not edited.
+
+        In place means keeping some of its own old text (as the diff maps it),
+        and lying at the same offset from the unchanged text just before or
+        just after the passage, or anywhere within the unchanged stretches
+        that were wholly before and wholly after it, overlapping them: a diff
+        cannot always tell on which side of a passage an edit was, nor which
+        of several equal characters it kept.
+        """
+        start, end, quote = selector.start, selector.end, selector.exact
+        if self.old[start:end] != quote:
+            return None
+        index = self._segment_before(start)
+        before = self._shift(index) if index >= 0 else 0
+        index = bisect_left(self._old_ends, end)
+        after = self._shift(index) if index < len(self._lengths) else len(self.new) - len(self.old)
+        matches = [(start + shift, end + shift, 0) for shift in (before, after) if start + shift >= 0]
+        index = bisect_right(self._old_ends, start) - 1
+        low = self._new_starts[index] if index >= 0 else 0
+        index = bisect_left(self._old_starts, end)
+        high = self._new_starts[index] + self._lengths[index] if index < len(self._lengths) else len(self.new)
+        matches += self._occurrences(quote, low, high)
+        in_place = [
+            match
+            for match in matches
+            if self.new[match[0] : match[1]] == quote and self._origin(selector, match[0], match[1])[1]
+        ]
+        return self._best(selector, in_place, expected)
+
+    def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
+        return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
+
+    def _best_approximate(self, selector: TextSelector, expected: int) -> _Candidate | None:
+        quote, length = selector.exact, len(selector.exact)
+        max_errors = int(length * MAX_ERROR_RATE)
+        if max_errors == 0:
+            return None
+        old_start = min(selector.start, len(self.old))
+        low, high = self._new_range(old_start, max(old_start + 1, min(selector.end, len(self.old))))
+        pad = max_errors + CONTEXT_LENGTH
+        low = max(0, low - pad, expected - FUZZY_RADIUS)
+        high = min(len(self.new), high + pad, expected + length + FUZZY_RADIUS)
+        window = self.new[low:high]
+        errors = _match_distances(quote, window)
+        ends = [
+            (low + index + 1, error)
+            for index, error in enumerate(errors)
+            if error <= max_errors
+            and not (index > 0 and errors[index - 1] < error)
+            and not (index + 1 < len(errors) and errors[index + 1] < error)
+        ]
+        ends.sort(key=lambda end: abs(end[0] - length - expected))
+        matches = [self._approximate_match(quote, end, error) for end, error in ends[:MAX_CANDIDATES]]
+        return self._best(selector, matches, expected)
+
+    def _approximate_match(self, quote: str, end: int, errors: int) -> tuple[int, int, int]:
+        """(start, end, errors) of the best match of `quote` ending at `end`,
+        found with `errors` edits: of the best, the length nearest the quote's
+        (the shorter of two as near). A match `errors` edits away is at most
+        that much shorter or longer than the quote."""
+        lengths = sorted(
+            range(max(1, len(quote) - errors), min(end, len(quote) + errors) + 1),
+            key=lambda length: abs(length - len(quote)),
+        )
+        distances = [Levenshtein.distance(quote, self.new[end - length : end]) for length in lengths]
+        fewest = min(distances)
+        return end - lengths[distances.index(fewest)], end, fewest
+
+
+def _unchanged_segments(old: str, new: str) -> list[tuple[int, int, int]]:
+    """(old start, new start, length) of the stretches an edit left unchanged."""
+    segments: list[tuple[int, int, int]] = []
+    _diff(old, 0, len(old), new, 0, len(new), _DIFF_LEVELS, segments)
+    merged: list[tuple[int, int, int]] = []
+    for a, b, n in segments:
+        if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
+        else:
+            merged.append((a, b, n))
+    return merged
+
+
+def _diff(
+    old: str,
+    old_start: int,
+    old_end: int,
+    new: str,
+    new_start: int,
+    new_end: int,
+    levels: tuple[tuple[re.Pattern[str], int | None], ...],
+    segments: list[tuple[int, int, int]],
+) -> None:
+    """Append the unchanged segments between old[old_start:old_end] and
+    new[new_start:new_end]: trim a common head and tail, diff the rest by
+    the finest of `levels` that takes it, and each changed block again."""
+    limit = min(old_end - old_start, new_end - new_start)
+    head = _common_length(old, old_start, new, new_start, limit)
+    tail = _common_length(old, old_end, new, new_end, limit - head, backwards=True)
+    if head:
+        segments.append((old_start, new_start, head))
+    old_start, new_start, old_end, new_end = (
+        old_start + head,
+        new_start + head,
+        old_end - tail,
+        new_end - tail,
+    )
+    size = (old_end - old_start) + (new_end - new_start)
+    fitting = [level for level, (_, largest) in enumerate(levels) if largest is None or size <= largest]
+    if old_start < old_end and new_start < new_end and fitting:
+        # The finest level that takes a block this size; finer ones then
+        # take the blocks it leaves changed.
+        tokens, deeper = levels[fitting[-1]][0], levels[fitting[-1] + 1 :]
+        old_tokens = tokens.findall(old, old_start, old_end)
+        new_tokens = tokens.findall(new, new_start, new_end)
+        old_at = list(accumulate(map(len, old_tokens), initial=old_start))
+        new_at = list(accumulate(map(len, new_tokens), initial=new_start))
+        i = j = 0
+        for match_i, match_j, size in [
+            *_matching_tokens(old_tokens, new_tokens),
+            (len(old_tokens), len(new_tokens), 0),
+        ]:
+            _diff(old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], deeper, segments)
+            if size:
+                segments.append((old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i]))
+            i, j = match_i + size, match_j + size
+    if tail:
+        segments.append((old_end, new_end, tail))
+
+
+def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int]]:
+    """(i, j, n) where old[i:i + n] == new[j:j + n], in order of both.
+
+    Tokens found once on each side are matched first, the longest run of them
+    in an order both sides share (patience diff); difflib matches what lies
+    between them. Unique tokens keep a greedy diff from pairing a passage's
+    words with equal words elsewhere.
+    """
+    old_counts, new_counts = Counter(old), Counter(new)
+    new_unique = {token: j for j, token in enumerate(new) if new_counts[token] == 1}
+    pairs = [
+        (i, new_unique[token])
+        for i, token in enumerate(old)
+        if old_counts[token] == 1 and token in new_unique
+    ]
+    matches = []
+    i = j = 0
+    for anchor_i, anchor_j in [*_longest_increasing_run(pairs), (len(old), len(new))]:
+        between = SequenceMatcher(None, old[i:anchor_i], new[j:anchor_j]).get_matching_blocks()
+        matches.extend((i + a, j + b, size) for a, b, size in between if size)
+        if anchor_i < len(old):
+            matches.append((anchor_i, anchor_j, 1))
+        i, j = anchor_i + 1, anchor_j + 1
+    return matches
+
+
+def _longest_increasing_run(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of `pairs` (sorted by first item) whose second
+    items increase too (patience sorting)."""
+    tails: list[int] = []  # tails[k]: smallest second item ending a run of k + 1
+    tail_at: list[int] = []  # where that run ends in pairs
+    previous = [-1] * len(pairs)
+    for at, (_, second) in enumerate(pairs):
+        k = bisect_left(tails, second)
+        if k == len(tails):
+            tails.append(second)
+            tail_at.append(at)
+        else:
+            tails[k], tail_at[k] = second, at
+        previous[at] = tail_at[k - 1] if k else -1
+    run = []
+    at = tail_at[-1] if tail_at else -1
+    while at != -1:
+        run.append(pairs[at])
+        at = previous[at]
+    return run[::-1]
+
+
+def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, backwards: bool = False) -> int:
+    """How many characters old and new share from old_at and new_at (or up to
+    them, backwards), at most `limit`: whole slices compared, galloping then
+    bisecting, so that long texts are compared at C speed."""
+
+    def same(length: int) -> bool:
+        if backwards:
+            return old[old_at - length : old_at] == new[new_at - length : new_at]
+        return old[old_at : old_at + length] == new[new_at : new_at + length]
+
+    good, probe = 0, min(limit, 64)
+    while same(probe):
+        if probe == limit:
+            return limit
+        good, probe = probe, min(limit, probe * 2)
+    while probe - good > 1:
+        middle = (good + probe) // 2
+        if same(middle):
+            good = middle
+        else:
+            probe = middle
+    return good
+
+
+def _match_distances(pattern: str, text: str) -> list[int]:
+    """For each end j, the fewest edits (Levenshtein) between `pattern` and
+    any stretch of text ending at j: the best match ending there.
+
+    Myers' bit-parallel algorithm (J. ACM 1999, in Hyyrö's formulation): one
+    column of the edit-distance matrix per character of text, as bit vectors.
+    rapidfuzz has no search of a pattern within a text, only whole-string
+    distances, which _approximate_match and _similarity use.
+    """
+    length = len(pattern)
+    masks: dict[str, int] = {}
+    for bit, char in enumerate(pattern):
+        masks[char] = masks.get(char, 0) | (1 << bit)
+    full, high = (1 << length) - 1, 1 << (length - 1)
+    plus, minus, score = full, 0, length
+    scores = []
+    for char in text:
+        equal = masks.get(char, 0)
+        vertical = equal | minus
+        horizontal = (((equal & plus) + plus) ^ plus) | equal
+        h_plus = minus | ~(horizontal | plus)
+        h_minus = plus & horizontal
+        if h_plus & high:
+            score += 1
+        elif h_minus & high:
+            score -= 1
+        h_plus <<= 1
+        plus = ((h_minus << 1) | ~(vertical | h_plus)) & full
+        minus = h_plus & vertical
+        scores.append(score)
+    return scores
+
+
+def _similarity(a: str, b: str) -> float:
+    """1 for equal strings, 0 for wholly different ones (Levenshtein distance
+    over the longer one's length)."""
+    return Levenshtein.normalized_similarity(a, b)

@@ -1,0 +1,69 @@
+"""Passages: the only functions that create and delete them.
+
+(Their selectors change only by re-anchoring: archive.passages.correction.)
+"""
+
+from typing import Any
+
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object
+from archive.core.unit_of_work import unit_of_work
+from archive.models import AnchorStatus, Passage, Source
+from archive.passages.selectors import TextSelector, check_quote, selector_for
+
+
+@unit_of_work()
+def create_passage(*, source: Source, user: Any, start: int, end: int, exact: str | None = None) -> Passage:
+    """A new passage at [start, end) of the source's text, in code points.
+
+    When the client sends the quote it saw (`exact`), it must match the text:
+    a mismatch means the client's copy of the text differs from the server's.
+    """
+    if exact is not None:
+        check_quote(source.text, start, end, exact)
+    selector = selector_for(source.text, start, end)
+    passage = Passage(
+        source=source,
+        start=selector.start,
+        end=selector.end,
+        exact=selector.exact,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        created_by=user,
+    )
+    with recorded_as(user=user):
+        passage.save()
+    return passage
+
+
+@unit_of_work()
+def passage_at(*, source: Source, user: Any, selector: TextSelector) -> Passage:
+    """The source's anchored passage at exactly this selection, created if there is none.
+
+    Clients name spans, not passages: reusing the passage keeps one per span,
+    so a span annotated twice, or annotated and cited as evidence, is one
+    highlight with two meanings.
+    """
+    existing = (
+        Passage.objects.filter(source=source, start=selector.start, end=selector.end, exact=selector.exact)
+        .exclude(anchor_status=AnchorStatus.ORPHANED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return create_passage(source=source, user=user, start=selector.start, end=selector.end)
+
+
+@unit_of_work()
+def delete_passage(*, passage: Passage, user: Any, reason: str, expected_version: int | None = None) -> None:
+    """Delete a passage (the annotations and evidence on it must go first)."""
+    delete_object(passage, user=user, reason=reason, expected_version=expected_version)
+
+
+def delete_unused_passages(passage_ids: list[int], *, user: Any, reason: str) -> list[int]:
+    """Delete the passages that no longer serve any annotation or evidence; their ids."""
+    deleted = []
+    for passage in Passage.objects.filter(pk__in=passage_ids, annotations=None, evidence=None):
+        deleted.append(passage.pk)
+        delete_object(passage, user=user, reason=reason)
+    return deleted

@@ -1,0 +1,297 @@
+"""The reading page's content: a source's text with its passages highlighted,
+and the annotations and evidence on it in text order.
+
+Highlights are rendered on the server: the text is cut into segments at every
+passage boundary, and each segment is wrapped in one <mark> per passage that
+covers it, outermost first. Overlapping passages nest, the page works without
+JavaScript, and the whole page costs a fixed number of queries however many
+passages the source has.
+"""
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html import escape  # the stdlib one: Django's checks every argument for lazy strings, too slow here
+from itertools import pairwise
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from archive.models import AnchorStatus, Annotation, Claim, Evidence, Passage, Source, Stance
+from archive.models.grading import admiralty_code
+from archive.permissions import can_change
+
+
+class HighlightRole(StrEnum):
+    """What a passage serves, which decides its colour."""
+
+    REFUTES = Stance.REFUTES.value
+    SUPPORTS = Stance.SUPPORTS.value
+    CONTEXTUALIZES = Stance.CONTEXTUALIZES.value
+    NOTE = "note"
+    PLAIN = "plain"  # a passage nothing refers to (yet)
+
+
+# A passage that serves several purposes is coloured by the first that applies.
+_ROLE_PRIORITY = list(HighlightRole)
+
+
+def highlight_role(*, annotated: bool, stances: set[str]) -> HighlightRole:
+    roles = {HighlightRole(stance) for stance in stances}
+    if annotated:
+        roles.add(HighlightRole.NOTE)
+    return min(roles, key=_ROLE_PRIORITY.index, default=HighlightRole.PLAIN)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    passage_id: int
+    start: int
+    end: int
+    role: str
+
+    @property
+    def nesting_key(self) -> tuple[int, int, int]:
+        # Longer passages starting at the same place are the outer marks.
+        return (self.start, -self.end, self.passage_id)
+
+
+def _mark_open(highlight: Highlight, *, first: bool) -> str:
+    # The first mark of a passage is its anchor (#passage-N) and its tab stop.
+    anchor = f' id="passage-{highlight.passage_id}" tabindex="0"' if first else ""
+    return f'<mark class="hl hl-{highlight.role}" data-passage="{highlight.passage_id}"{anchor}>'
+
+
+def highlighted_html(text: str, highlights: list[Highlight]) -> SafeString:
+    """`text`, escaped, with every highlight wrapped in nested <mark>s.
+
+    Highlights must lie within the text (0 <= start < end <= len(text)).
+    """
+    starting, ending = defaultdict(list), defaultdict(list)
+    for highlight in highlights:
+        starting[highlight.start].append(highlight)
+        ending[highlight.end].append(highlight)
+    boundaries = sorted({0, len(text), *starting, *ending})
+    active: list[Highlight] = []  # sorted by nesting_key, outermost first
+    pieces = []
+    for segment_start, segment_end in pairwise(boundaries):
+        for highlight in ending[segment_start]:
+            active.remove(highlight)
+        for highlight in starting[segment_start]:
+            bisect.insort(active, highlight, key=lambda h: h.nesting_key)
+        segment = escape(text[segment_start:segment_end])
+        if active:
+            opening = "".join(_mark_open(h, first=h.start == segment_start) for h in active)
+            segment = f"{opening}{segment}{'</mark>' * len(active)}"
+        pieces.append(segment)
+    return mark_safe("".join(pieces))  # noqa: S308 (every piece of text is escaped above)  # nosec B308, B703
+
+
+class Row(SimpleNamespace):
+    """A row of a model, read by attribute like the instance it stands for
+    (with `pk`). The reading page shows thousands of passages, notes and
+    evidence: building model instances for them was most of its cost."""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[Row]:
+    return [Row(**values) for values in queryset.values(*fields)]
+
+
+@dataclass
+class ReadingItem:
+    """One annotation or piece of evidence, shown at one of its passages."""
+
+    kind: str  # "annotation", "evidence", or "passage" for a passage nothing refers to
+    obj: Annotation | Evidence | Passage | Row
+    passage: Passage | Row
+    role: str
+    can_edit: bool
+    person: str  # who wrote it
+    grade: str = ""  # evidence only: outlet reliability + claim credibility
+
+    @property
+    def dom_id(self) -> str:
+        return f"{self.kind}-{self.obj.pk}"
+
+    @property
+    def text_order(self) -> tuple:
+        return (self.passage.start, self.passage.end, self.kind, self.obj.pk)  # ids grow with creation
+
+
+@dataclass
+class Reading:
+    text_html: SafeString
+    items: list[ReadingItem]
+    # Items whose passage could not be found in the current text (see re-anchoring).
+    orphaned_items: list[ReadingItem] = field(default_factory=list)
+
+
+def _anchored(passage: Passage | Row, text_length: int) -> bool:
+    return passage.anchor_status != AnchorStatus.ORPHANED and 0 <= passage.start < passage.end <= text_length
+
+
+def _name(person) -> str:
+    return str(person) if person is not None else "unknown"
+
+
+def annotation_item(
+    annotation: Annotation | Row,
+    passage: Passage | Row,
+    *,
+    role: str,
+    user,
+    user_role,
+    person: str | None = None,
+) -> ReadingItem:
+    """The sidebar item of an annotation; `person` (its author's name) saves a query when known."""
+    return ReadingItem(
+        kind="annotation",
+        obj=annotation,
+        passage=passage,
+        role=role,
+        can_edit=can_change(user_role, user, annotation),
+        person=person if person is not None else _name(annotation.author),
+    )
+
+
+def evidence_item(
+    evidence: Evidence | Row,
+    passage: Passage | Row,
+    *,
+    source: Source,
+    role: str,
+    user,
+    user_role,
+    person: str | None = None,
+) -> ReadingItem:
+    """The sidebar item of a piece of evidence, graded with the source's outlet and the claim."""
+    outlet = source.outlet
+    return ReadingItem(
+        kind="evidence",
+        obj=evidence,
+        passage=passage,
+        role=role,
+        can_edit=can_change(user_role, user, evidence),
+        person=person if person is not None else _name(evidence.created_by),
+        grade=admiralty_code(outlet.reliability if outlet else None, evidence.claim.credibility),
+    )
+
+
+# Only what the page shows: every date-time loaded costs (most on PostgreSQL), so
+# passages, which show none, load none, and the notes only when they last changed.
+_PASSAGE_FIELDS = ("id", "version", "start", "end", "exact", "anchor_status", "created_by_id")
+_ANNOTATION_FIELDS = ("id", "version", "updated_at", "body", "motivation", "tags", "author_id")
+_EVIDENCE_FIELDS = (
+    "id",
+    "version",
+    "updated_at",
+    "passage_id",
+    "claim_id",
+    "stance",
+    "note",
+    "created_by_id",
+)
+
+
+def _usernames(user_ids: set[int | None]) -> dict[int | None, str]:
+    User = get_user_model()
+    names = User.objects.filter(pk__in=user_ids - {None}).values_list("pk", User.USERNAME_FIELD)
+    return {None: "unknown", **dict(names)}
+
+
+def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
+    """Everything the reading page shows, in six queries however many passages there are.
+
+    Passages, notes and evidence come as Rows of the fields the page shows,
+    and claims and people once each rather than once per row.
+    """
+    passages = _rows(Passage.objects.filter(source=source), _PASSAGE_FIELDS)
+    links = Annotation.passages.through.objects.filter(passage__source=source)
+    annotations = _rows(Annotation.objects.filter(pk__in=links.values("annotation_id")), _ANNOTATION_FIELDS)
+    annotation_by_id = {annotation.pk: annotation for annotation in annotations}
+    evidence = _rows(Evidence.objects.filter(passage__source=source), _EVIDENCE_FIELDS)
+    claims = Claim.objects.filter(pk__in={e.claim_id for e in evidence}).only("statement", "credibility")
+    claim_by_id = {claim.pk: claim for claim in claims}
+    names = _usernames(
+        {p.created_by_id for p in passages}
+        | {a.author_id for a in annotation_by_id.values()}
+        | {e.created_by_id for e in evidence}
+    )
+
+    annotations_of: dict[int, list[Row]] = defaultdict(list)
+    for passage_id, annotation_id in links.values_list("passage_id", "annotation_id"):
+        annotations_of[passage_id].append(annotation_by_id[annotation_id])
+    evidence_of: dict[int, list[Row]] = defaultdict(list)
+    for item in evidence:
+        item.claim = claim_by_id[item.claim_id]
+        evidence_of[item.passage_id].append(item)
+
+    text_length = len(source.text)
+    highlights, items, orphaned_items = [], [], []
+    shown_annotations: set[int] = set()
+    for passage in passages:
+        role = highlight_role(
+            annotated=bool(annotations_of[passage.pk]), stances={e.stance for e in evidence_of[passage.pk]}
+        )
+        anchored = _anchored(passage, text_length)
+        if anchored:
+            highlights.append(Highlight(passage.pk, passage.start, passage.end, role))
+        listed = items if anchored else orphaned_items
+        for annotation in annotations_of[passage.pk]:
+            # An annotation on several passages is listed once, at its first.
+            if annotation.pk not in shown_annotations:
+                shown_annotations.add(annotation.pk)
+                listed.append(
+                    annotation_item(
+                        annotation,
+                        passage,
+                        role=role,
+                        user=user,
+                        user_role=user_role,
+                        person=names[annotation.author_id],
+                    )
+                )
+        listed.extend(
+            evidence_item(
+                e,
+                passage,
+                source=source,
+                role=role,
+                user=user,
+                user_role=user_role,
+                person=names[e.created_by_id],
+            )
+            for e in evidence_of[passage.pk]
+        )
+        if role == HighlightRole.PLAIN:
+            listed.append(
+                ReadingItem(
+                    kind="passage",
+                    obj=passage,
+                    passage=passage,
+                    role=role,
+                    can_edit=False,
+                    person=names[passage.created_by_id],
+                )
+            )
+    items.sort(key=lambda item: item.text_order)
+    return Reading(
+        text_html=highlighted_html(source.text, highlights),
+        items=items,
+        orphaned_items=orphaned_items,
+    )
+
+
+def passage_role(passage: Passage) -> str:
+    """The colour of one passage, as its annotations and evidence stand now."""
+    return highlight_role(
+        annotated=passage.annotations.exists(),
+        stances=set(passage.evidence.values_list("stance", flat=True)),
+    )

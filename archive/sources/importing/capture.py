@@ -1,0 +1,254 @@
+"""Capturing a web page: fetch it within limits and keep the exchange as evidence.
+
+Only http and https. Every hop (the URL given and each redirect) is resolved
+first and refused if any of its addresses is not public (private, loopback,
+link-local, reserved, multicast), unless settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS
+lists it; the request then goes to the address that was checked, so a second
+DNS answer cannot point it elsewhere. Size (settings.IMPORT_MAX_BYTES), total
+time (CAPTURE_TIMEOUT_SECONDS) and redirects (CAPTURE_MAX_REDIRECTS) are
+limited. The raw response is kept as a WARC record (warcio).
+"""
+
+import datetime
+import io
+import ipaddress
+import socket
+import time
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from django.conf import settings
+from django.utils import timezone
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.detect import check_size
+
+USER_AGENT = "Warrant-archive/1.0 (source capture for fact-checking)"
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+_CHUNK = 64 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class WebCapture:
+    """One web page as fetched: the exchange, the body and its WARC record."""
+
+    requested_url: str
+    final_url: str
+    redirects: list[tuple[int, str]]  # (status, URL) of each redirect response
+    status: int
+    headers: list[tuple[str, str]]
+    fetched_at: datetime.datetime
+    body: bytes  # the document (content encoding undone)
+    warc: bytes  # a gzipped WARC response record of the raw response
+
+    @property
+    def charset(self) -> str | None:
+        """The charset the Content-Type header declares, if any."""
+        content_type = next((value for name, value in self.headers if name.lower() == "content-type"), "")
+        for parameter in content_type.split(";")[1:]:
+            key, _, value = parameter.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip("\"'")
+        return None
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str
+    port: int
+    address: str
+    path: str
+
+
+def capture_url(url: str) -> WebCapture:
+    """Fetch `url` following redirects; ImportRefused with the reason if it fails."""
+    deadline = time.monotonic() + settings.CAPTURE_TIMEOUT_SECONDS
+    redirects: list[tuple[int, str]] = []
+    current = url
+    while True:
+        target = checked_target(current)
+        response = _request(target, deadline)
+        location = response.headers.get("Location")
+        if response.status not in _REDIRECT_STATUSES or not location:
+            break
+        response.close()  # connections are never reused
+        if len(redirects) >= settings.CAPTURE_MAX_REDIRECTS:
+            raise ImportRefused(f"{url} redirects more than {settings.CAPTURE_MAX_REDIRECTS} times.")
+        redirects.append((response.status, current))
+        current = urljoin(current, location)
+    fetched_at = timezone.now()
+    try:
+        if not 200 <= response.status < 300:
+            raise ImportRefused(f"{current} answered HTTP {response.status} {response.reason}.")
+        raw = _read_body(response, deadline, target.url)
+    finally:
+        response.close()
+    headers = list(response.headers.items())
+    return WebCapture(
+        requested_url=url,
+        final_url=current,
+        redirects=redirects,
+        status=response.status,
+        headers=headers,
+        fetched_at=fetched_at,
+        body=_decoded(raw, response.headers.get("Content-Encoding", "")),
+        warc=_warc_record(target, response, headers, raw, fetched_at),
+    )
+
+
+def checked_target(url: str) -> _Target:
+    """Where to connect for `url`, refusing anything but public http(s) addresses."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ImportRefused(f"Only http and https addresses can be captured, not {url!r}.")
+    if parts.username or parts.password:
+        raise ImportRefused("Addresses with a user name or password cannot be captured.")
+    try:
+        host, port = parts.hostname, parts.port or _DEFAULT_PORTS[scheme]
+    except ValueError:
+        raise ImportRefused(f"{url!r} has an invalid port.") from None
+    if not host:
+        raise ImportRefused(f"{url!r} has no host name.")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise ImportRefused(f"The host name {host!r} could not be resolved.") from None
+    addresses = [info[4][0] for info in infos]
+    for address in addresses:
+        if not _allowed(ipaddress.ip_address(address.split("%")[0])):
+            raise ImportRefused(
+                f"{host} is on a private, loopback or link-local network ({address}); "
+                "the archive does not capture internal addresses."
+            )
+    path = parts.path or "/"
+    return _Target(url, scheme, host, port, addresses[0], f"{path}?{parts.query}" if parts.query else path)
+
+
+def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_global and not address.is_multicast:
+        return True
+    return any(
+        address in ipaddress.ip_network(network) for network in settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS
+    )
+
+
+def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise ImportRefused(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
+    options = {"timeout": urllib3.Timeout(connect=remaining, read=remaining), "retries": False, "maxsize": 1}
+    if target.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            target.address,
+            target.port,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            **options,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(target.address, target.port, **options)
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != _DEFAULT_PORTS[target.scheme]:
+        host = f"{host}:{target.port}"
+    try:
+        return pool.urlopen(
+            "GET",
+            target.path,
+            headers={
+                "Host": host,
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            decode_content=False,
+        )
+    except NewConnectionError:  # before timeouts: urllib3 makes it a ConnectTimeoutError too
+        raise ImportRefused(f"{target.url}: could not connect to {target.host}.") from None
+    except (ConnectTimeoutError, ReadTimeoutError):
+        raise ImportRefused(
+            f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds."
+        ) from None
+    except SSLError as error:
+        raise ImportRefused(f"{target.url}: the secure connection failed ({error}).") from None
+    except HTTPError as error:
+        raise ImportRefused(f"{target.url} could not be fetched ({error}).") from None
+
+
+def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) -> bytes:
+    """The raw body, refused past the size limit or the deadline."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit():
+        check_size(int(declared))
+    body = bytearray()
+    try:
+        while chunk := response.read1(_CHUNK):
+            body += chunk
+            check_size(len(body))
+            if time.monotonic() > deadline:
+                raise ImportRefused(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
+    except ReadTimeoutError:
+        raise ImportRefused(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.") from None
+    except HTTPError as error:
+        raise ImportRefused(f"{url}: the response broke off ({error}).") from None
+    check_size(len(body))  # refuses an empty page
+    return bytes(body)
+
+
+def _decoded(raw: bytes, content_encoding: str) -> bytes:
+    """Undo gzip or deflate content encoding, within the size limit."""
+    encoding = content_encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return raw
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise ImportRefused(f"The page uses a content encoding the archive cannot read ({encoding}).")
+    decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 32)  # gzip or zlib header
+    try:
+        body = decompressor.decompress(raw, settings.IMPORT_MAX_BYTES + 1)
+    except zlib.error:
+        raise ImportRefused(f"The page's {encoding} content is damaged.") from None
+    check_size(len(body))
+    return body
+
+
+def _warc_record(
+    target: _Target,
+    response: urllib3.BaseHTTPResponse,
+    headers: list[tuple[str, str]],
+    raw: bytes,
+    fetched_at: datetime.datetime,
+) -> bytes:
+    # The payload is stored de-chunked, so the record must not claim chunking.
+    record_headers = [(name, value) for name, value in headers if name.lower() != "transfer-encoding"]
+    protocol = "HTTP/1.0" if response.version == 10 else "HTTP/1.1"
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    record = writer.create_warc_record(
+        target.url,
+        "response",
+        payload=io.BytesIO(raw),
+        length=len(raw),
+        http_headers=StatusAndHeaders(
+            f"{response.status} {response.reason}", record_headers, protocol=protocol
+        ),
+        warc_headers_dict={
+            "WARC-Date": fetched_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "WARC-IP-Address": target.address,
+        },
+    )
+    writer.write_record(record)
+    return buffer.getvalue()

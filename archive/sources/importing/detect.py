@@ -1,0 +1,180 @@
+"""What a file is, decided by its content, never by its name.
+
+Only plain text, Markdown, HTML and PDF are accepted. Everything else is
+refused with a message that names what the file looks like: executables and
+scripts renamed `.txt`, archives, images, and polyglots (files that are
+valid as two types at once, such as a PDF that is also HTML, which a browser
+or viewer could be tricked into running).
+"""
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import charset_normalizer
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from archive.sources.importing import ImportRefused
+
+PDF = "application/pdf"
+HTML = "text/html"
+MARKDOWN = "text/markdown"
+PLAIN_TEXT = "text/plain"
+
+ACCEPTED = "plain text, Markdown, HTML or PDF"
+_MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+
+# Leading bytes of types that are never accepted, and what to call them.
+_REFUSED_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"\x7fELF", "an executable program (ELF)"),
+    (b"\xcf\xfa\xed\xfe", "an executable program (Mach-O)"),
+    (b"\xce\xfa\xed\xfe", "an executable program (Mach-O)"),
+    (b"\xfe\xed\xfa\xce", "an executable program (Mach-O)"),
+    (b"\xfe\xed\xfa\xcf", "an executable program (Mach-O)"),
+    (b"\xca\xfe\xba\xbe", "an executable program or Java class"),
+    (b"\x00asm", "a WebAssembly module"),
+    (b"<?php", "a PHP script"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"RIFF", "a media file (RIFF)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+]
+# A Windows executable starts with "MZ" and has NUL bytes in its header,
+# which tells it from a text that happens to start with "MZ".
+_WINDOWS_EXECUTABLE = re.compile(rb"\AMZ[\s\S]{0,62}\x00")
+_SHEBANG = re.compile(r"\A\ufeff?#!\s*/")
+# PDF readers accept the header anywhere in the first 1024 bytes; only a
+# PDF that starts with it is taken as one.
+_PDF_HEADER = b"%PDF-"
+_PDF_HEADER_WINDOW = 1024
+# Markup a browser would act on, found inside a PDF: a PDF/HTML polyglot.
+_ACTIVE_MARKUP = re.compile(rb"<(script|html|body|iframe|svg|object|embed|meta)[\s>/]", re.IGNORECASE)
+# The WHATWG MIME sniffing patterns that make a text HTML.
+_HTML_START = re.compile(
+    r"\A\ufeff?\s*(<!doctype\s+html|<html|<head|<body|<script|<iframe|<h1|<div|<font|<table|<a|<style"
+    r"|<title|<b|<br|<p)[\s>]|\A\ufeff?\s*<!--",
+    re.IGNORECASE,
+)
+_XML_START = re.compile(r"\A\ufeff?\s*<(\?xml|svg)[\s>]", re.IGNORECASE)
+_XHTML_ROOT = re.compile(r"<html[\s>]", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+# Control characters allowed in text: tab, newlines, form feed.
+_TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+
+
+@dataclass(frozen=True)
+class Detected:
+    media_type: str
+    text: str | None  # the decoded text, for every type but PDF
+    encoding: str | None
+
+
+def detect(data: bytes, *, filename: str = "", declared_charset: str | None = None) -> Detected:
+    """Decide the type of `data` from its content; ImportRefused if not accepted.
+
+    `filename` only tells Markdown from plain text once the content is text;
+    `declared_charset` is the one an HTTP response gave, if any.
+    """
+    check_size(len(data))
+    for signature, what in _REFUSED_SIGNATURES:
+        if data.startswith(signature):
+            raise ImportRefused(f"This file is {what}; only {ACCEPTED} can be imported.")
+    if _WINDOWS_EXECUTABLE.match(data):
+        raise ImportRefused(f"This file is a Windows executable program; only {ACCEPTED} can be imported.")
+    if data.startswith(_PDF_HEADER):
+        if _ACTIVE_MARKUP.search(data):
+            raise ImportRefused(
+                "This file is both a PDF and an HTML page (a polyglot file), so it was refused: "
+                "a browser could run what the PDF hides."
+            )
+        return Detected(PDF, None, None)
+    if _PDF_HEADER in data[:_PDF_HEADER_WINDOW]:
+        raise ImportRefused(
+            "This file hides a PDF header after other content (a polyglot file), so it was refused."
+        )
+    text, encoding = decode_text(data, declared_charset=declared_charset)
+    _check_is_text(text)
+    if _SHEBANG.match(text):
+        raise ImportRefused(f"This file is a script (it starts with #!); only {ACCEPTED} can be imported.")
+    if _XML_START.match(text):
+        if not _XHTML_ROOT.search(text[:4096]):
+            raise ImportRefused(f"This file is XML or SVG; only {ACCEPTED} can be imported.")
+        return Detected(HTML, text, encoding)
+    if _HTML_START.match(text):
+        return Detected(HTML, text, encoding)
+    if PurePath(filename).suffix.lower() in _MARKDOWN_SUFFIXES:
+        return Detected(MARKDOWN, text, encoding)
+    return Detected(PLAIN_TEXT, text, encoding)
+
+
+def check_size(size: int) -> None:
+    """Refuse an empty input or one over settings.IMPORT_MAX_BYTES."""
+    if size == 0:
+        raise ImportRefused("The file is empty.")
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            f"The file is larger than the limit of {filesizeformat(settings.IMPORT_MAX_BYTES)}."
+        )
+
+
+def decode_text(data: bytes, *, declared_charset: str | None = None) -> tuple[str, str]:
+    """The text of `data` and its encoding: BOM, then the declared charset,
+    UTF-8, an HTML meta charset, and finally a statistical guess."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), codecs.lookup(encoding).name
+            except UnicodeDecodeError:
+                raise ImportRefused(
+                    f"The file starts with a {encoding} byte order mark but is not valid {encoding} text."
+                ) from None
+    candidates = [declared_charset, "utf-8"]
+    meta = _META_CHARSET.search(data[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii"))
+    for encoding in candidates:
+        if encoding and _known_codec(encoding):
+            try:
+                return data.decode(encoding), codecs.lookup(encoding).name
+            except UnicodeDecodeError:
+                continue
+    guess = charset_normalizer.from_bytes(data).best()
+    if guess is None:
+        raise ImportRefused("The file cannot be decoded as text: its character encoding is not recognized.")
+    return str(guess), guess.encoding
+
+
+def _known_codec(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def _check_is_text(text: str) -> None:
+    """Refuse binary data that happened to decode: NULs or many control characters."""
+    controls = sum(
+        1 for char in text[:65536] if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS
+    )
+    if "\x00" in text or controls > len(text[:65536]) / 1000:
+        raise ImportRefused(f"This file is binary data, not text; only {ACCEPTED} can be imported.")

@@ -1,0 +1,200 @@
+"""From an accepted original to the text passages point into, plus metadata
+proposed to the user (who may change all of it before saving).
+
+HTML goes through trafilatura's main-content extractor, so navigation,
+scripts and styles never reach the text; PDF through pypdf; text and
+Markdown are taken as they are. The text is normalized once (archive.core.text).
+"""
+
+import datetime
+import io
+import logging
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import pypdf
+import trafilatura
+from django.core.exceptions import ValidationError
+from pypdf.errors import PdfReadError
+
+from archive.core.text import direction_for_text, normalize_text
+from archive.models.source import bcp47_validator
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, check_size, detect
+
+# pypdf reports every recoverable oddity of a PDF as a warning log line.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+_TITLE_MAX = 200
+_HTML_LANG = re.compile(r"""<html[^>]*?\slang\s*=\s*["']?([A-Za-z0-9-]+)""", re.IGNORECASE)
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+# A best guess of the language from the script most letters are written in.
+_LANGUAGE_OF_SCRIPT = {
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "CYRILLIC": "ru",
+    "GREEK": "el",
+    "CJK": "zh",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "LATIN": "en",
+}
+UNDETERMINED_LANGUAGE = "und"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Metadata found in the file, for the user to confirm or correct."""
+
+    title: str
+    language: str
+    direction: str
+    authors: list[str] = field(default_factory=list)
+    outlet_name: str = ""
+    published_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    media_type: str
+    text: str  # normalized: NFC, "\n" newlines
+    method: str  # how the text was obtained, kept with the capture
+    proposal: Proposal
+
+
+def extract(data: bytes, *, filename: str = "", declared_charset: str | None = None) -> Extraction:
+    """The text and proposed metadata of an original; ImportRefused if unusable."""
+    detected = detect(data, filename=filename, declared_charset=declared_charset)
+    fallback_title = PurePath(filename).stem
+    if detected.media_type == PDF:
+        return _from_pdf(data, fallback_title)
+    if detected.media_type == HTML:
+        return _from_html(detected.text, detected.encoding, fallback_title)
+    return _from_text(detected.text, detected.media_type, f"text as is ({detected.encoding})", fallback_title)
+
+
+def extract_pasted(text: str) -> Extraction:
+    """Pasted text is taken as plain text, whatever it looks like."""
+    check_size(len(text.encode("utf-8")))
+    return _from_text(text, PLAIN_TEXT, "pasted text", "")
+
+
+def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> Extraction:
+    text = _checked(normalize_text(text))
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if media_type == MARKDOWN:
+        first_line = _MARKDOWN_HEADING.sub("", first_line)
+    title = first_line if len(first_line) <= _TITLE_MAX else fallback_title or first_line[:_TITLE_MAX]
+    return Extraction(media_type, text, method, _proposal(text, title=title))
+
+
+def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+    )
+    method = f"trafilatura {trafilatura.__version__}, main content"
+    text = document.text if document is not None else ""
+    if not (text or "").strip():
+        # Too little for a main-content guess (a short page): all visible text.
+        text, method = trafilatura.html2txt(html), f"trafilatura {trafilatura.__version__}, all text"
+    text = _checked(normalize_text(text or ""))
+    lang = _HTML_LANG.search(html[:4096])
+    return Extraction(
+        HTML,
+        text,
+        f"{method} ({encoding})",
+        _proposal(
+            text,
+            title=_found(document, "title") or fallback_title,
+            language=lang.group(1) if lang else "",
+            authors=_names(_found(document, "author")),
+            outlet_name=_found(document, "sitename"),
+            published_on=_date(_found(document, "date")),
+        ),
+    )
+
+
+def _found(document, name: str) -> str:
+    """A metadata field trafilatura found, or ""."""
+    return (getattr(document, name, None) or "") if document is not None else ""
+
+
+def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ImportRefused("This PDF is encrypted with a password; import an unprotected copy.")
+        text = "\n\n".join((page.extract_text() or "").strip("\n") for page in reader.pages)
+        info = reader.metadata or {}
+        language = str(reader.trailer["/Root"].get("/Lang", "") or "")
+        created = _pdf_date(reader)
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise ImportRefused(f"This PDF cannot be read ({error}).") from None
+    if not text.strip():
+        raise ImportRefused(
+            "This PDF has no text layer: its pages are images (a scan?). Run OCR on it and import the result."
+        )
+    text = _checked(normalize_text(text))
+    return Extraction(
+        PDF,
+        text,
+        f"pypdf {pypdf.__version__}",
+        _proposal(
+            text,
+            title=str(info.get("/Title") or "").strip() or fallback_title,
+            language=language,
+            authors=_names(str(info.get("/Author") or "")),
+            published_on=created,
+        ),
+    )
+
+
+def _pdf_date(reader: pypdf.PdfReader) -> datetime.date | None:
+    try:
+        created = reader.metadata and reader.metadata.creation_date
+    except ValueError:  # a malformed date string in the document info
+        return None
+    return created.date() if created else None
+
+
+def _checked(text: str) -> str:
+    if not text.strip():
+        raise ImportRefused("No text was found in this file.")
+    return text
+
+
+def _proposal(text: str, *, title: str, language: str = "", **found) -> Proposal:
+    try:
+        bcp47_validator(language)
+    except ValidationError:
+        language = guess_language(text)
+    return Proposal(
+        title=" ".join(title.split())[:_TITLE_MAX] or "Untitled",
+        language=language,
+        direction=direction_for_text(text),
+        **found,
+    )
+
+
+def guess_language(text: str) -> str:
+    """A BCP 47 tag for the script most letters of the text are in; "und" if none."""
+    scripts = Counter(unicodedata.name(char, "").split(" ", 1)[0] for char in text[:5000] if char.isalpha())
+    for script, _ in scripts.most_common():
+        if script in _LANGUAGE_OF_SCRIPT:
+            return _LANGUAGE_OF_SCRIPT[script]
+    return UNDETERMINED_LANGUAGE
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in re.split(r"[;\n]", value) if name.strip()]
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

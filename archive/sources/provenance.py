@@ -1,0 +1,345 @@
+"""Provenance: a source's derivation chain, and W3C PROV documents.
+
+`lineage()` gives the chain up to the original and everything derived from
+a source, with the details the provenance page shows. `source_document()`
+and `claim_document()` build PROV documents with the `prov` library: the
+source's chain, captures, outlets, authors and the people who did each step,
+or a claim's whole evidence trail (claim <- evidence <- passages <- sources
+<- derivations and captures <- outlets). `serialize()` checks a document by
+reading its PROV-JSON back before handing it out.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from prov.model import PROV, ProvDocument
+
+from archive.core.text import sha256_hex
+from archive.models import Capture, Claim, FixityCheck, Outlet, Passage, Source
+
+PROV_JSON = "json"
+PROV_N = "provn"
+CONTENT_TYPES = {PROV_JSON: "application/json", PROV_N: "text/provenance-notation; charset=utf-8"}
+
+
+class ProvExportError(Exception):
+    """The PROV document did not survive a round trip; nothing is exported."""
+
+
+# --- The derivation chain ----------------------------------------------------
+
+
+@dataclass
+class LineageNode:
+    source: Source
+    children: list["LineageNode"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    ancestors: list[Source]  # from the original down to the source's parent
+    source: Source
+    descendants: list[LineageNode]  # everything derived from the source, as a tree
+
+
+def with_provenance_details(queryset: QuerySet[Source]) -> QuerySet[Source]:
+    """Sources with what the provenance page shows, in a fixed number of queries."""
+    last_check = FixityCheck.objects.filter(source=OuterRef("pk")).order_by("-created_at", "-id")
+    return queryset.select_related("outlet", "captured_by", "capture", "derived_from").annotate(
+        last_fixity_status=Subquery(last_check.values("status")[:1]),
+        last_fixity_at=Subquery(last_check.values("created_at")[:1]),
+    )
+
+
+def lineage(source: Source) -> Lineage:
+    """The source's whole chain: up to the original and down to everything derived."""
+    in_workspace = with_provenance_details(Source.objects.filter(workspace_id=source.workspace_id))
+    ancestor_ids, parent_id = [], source.derived_from_id
+    while parent_id is not None and parent_id not in ancestor_ids:
+        ancestor_ids.append(parent_id)
+        parent_id = Source.objects.filter(pk=parent_id).values_list("derived_from_id", flat=True).first()
+    by_id = in_workspace.in_bulk(ancestor_ids)
+    ancestors = [by_id[pk] for pk in reversed(ancestor_ids)]
+
+    root = LineageNode(in_workspace.get(pk=source.pk))
+    level, seen = [root], {source.pk}
+    while level:
+        parents = {node.source.pk: node for node in level}
+        level = []
+        for child in in_workspace.filter(derived_from_id__in=parents).exclude(pk__in=seen).order_by("pk"):
+            node = LineageNode(child)
+            parents[child.derived_from_id].children.append(node)
+            level.append(node)
+            seen.add(child.pk)
+    return Lineage(ancestors=ancestors, source=root.source, descendants=root.children)
+
+
+# --- PROV documents ----------------------------------------------------------
+
+
+class _ProvBuilder:
+    """Adds each object once, under an identifier in the workspace's namespace."""
+
+    def __init__(self, base_uri: str):
+        self.document = ProvDocument()
+        self.ns = self.document.add_namespace("warrant", base_uri)
+        self._added: set[str] = set()
+
+    def _once(self, key: str) -> bool:
+        if key in self._added:
+            return False
+        self._added.add(key)
+        return True
+
+    def user(self, user) -> object | None:
+        if user is None:
+            return None
+        identifier = self.ns[f"user-{user.pk}"]
+        if self._once(str(identifier)):
+            self.document.agent(identifier, {"prov:type": PROV["Person"], "prov:label": user.get_username()})
+        return identifier
+
+    def outlet(self, outlet: Outlet) -> object:
+        identifier = self.ns[f"outlet-{outlet.pk}"]
+        if self._once(str(identifier)):
+            attributes = {
+                "prov:type": PROV["Organization"],
+                "prov:label": outlet.name,
+                self.ns["reliability"]: outlet.reliability,
+                self.ns["reliabilityReason"]: outlet.reliability_reason,
+            }
+            if outlet.url:
+                attributes["prov:location"] = outlet.url
+            self.document.agent(identifier, attributes)
+            self._grading(outlet, "reliability", identifier)
+        return identifier
+
+    def author(self, name: str) -> object:
+        # Authors are names only: the same name is the same agent across sources.
+        identifier = self.ns[f"author-{sha256_hex(name.casefold())[:16]}"]
+        if self._once(str(identifier)):
+            self.document.agent(identifier, {"prov:type": PROV["Person"], "prov:label": name})
+        return identifier
+
+    def source(self, source: Source) -> object:
+        """The source and, recursively, everything it was derived from."""
+        identifier = self.ns[f"source-{source.pk}"]
+        if not self._once(str(identifier)):
+            return identifier
+        attributes = {
+            "prov:type": self.ns["Source"],
+            "prov:label": source.title,
+            self.ns["language"]: source.language,
+            self.ns["mediaType"]: source.media_type,
+            self.ns["textSha256"]: source.text_sha256,
+            self.ns["originalSha256"]: source.original_sha256,
+        }
+        if source.published_on:
+            attributes[self.ns["publishedOn"]] = source.published_on.isoformat()
+        if source.original_url:
+            attributes["prov:location"] = source.original_url
+        self.document.entity(identifier, attributes)
+        if source.outlet:
+            self.document.wasAttributedTo(
+                identifier, self.outlet(source.outlet), None, {"prov:role": "publisher"}
+            )
+        for name in source.authors:
+            self.document.wasAttributedTo(identifier, self.author(name), None, {"prov:role": "author"})
+        self._import(source, identifier)
+        if source.derived_from:
+            parent = self.source(source.derived_from)
+            self.document.wasDerivedFrom(
+                identifier, parent, other_attributes={"prov:type": self.ns[source.derivation]}
+            )
+        return identifier
+
+    def _import(self, source: Source, identifier) -> None:
+        """How the source entered the archive: capture, original bytes, text extraction."""
+        capture = Capture.objects.filter(source=source).first()
+        original = self.ns[f"original-{source.original_sha256}"]
+        if self._once(str(original)):
+            self.document.entity(
+                original,
+                {
+                    "prov:type": self.ns["Original"],
+                    self.ns["sha256"]: source.original_sha256,
+                    self.ns["mediaType"]: source.media_type,
+                },
+            )
+        importing = self.ns[f"import-{source.pk}"]
+        attributes = {"prov:label": f"archived by {source.captured_by or 'unknown'}"}
+        if capture:
+            attributes |= {self.ns["method"]: capture.method, self.ns["extraction"]: capture.extraction}
+            if capture.filename:
+                attributes[self.ns["filename"]] = capture.filename
+        self.document.activity(importing, source.captured_at, source.captured_at, attributes)
+        self.document.used(importing, original, source.captured_at)
+        self.document.wasGeneratedBy(identifier, importing, source.captured_at)
+        self.document.wasDerivedFrom(identifier, original, importing)
+        if agent := self.user(source.captured_by):
+            self.document.wasAssociatedWith(importing, agent)
+        if capture and capture.method == "url":
+            self._web_capture(source, capture, original)
+        self._fixity(source, original)
+
+    def _web_capture(self, source: Source, capture: Capture, original) -> None:
+        page = self.ns[f"webpage-{source.pk}"]
+        self.document.entity(page, {"prov:type": self.ns["WebPage"], "prov:location": capture.final_url})
+        fetching = self.ns[f"capture-{source.pk}"]
+        self.document.activity(
+            fetching,
+            capture.fetched_at,
+            capture.fetched_at,
+            {
+                "prov:label": "web capture",
+                self.ns["requestedUrl"]: capture.requested_url,
+                self.ns["finalUrl"]: capture.final_url,
+                self.ns["httpStatus"]: capture.http_status,
+                self.ns["redirects"]: len(capture.redirects),
+            },
+        )
+        self.document.used(fetching, page, capture.fetched_at)
+        self.document.wasGeneratedBy(original, fetching, capture.fetched_at)
+        if capture.warc_sha256:
+            warc = self.ns[f"warc-{capture.warc_sha256}"]
+            self.document.entity(
+                warc,
+                {
+                    "prov:type": self.ns["WarcRecord"],
+                    self.ns["sha256"]: capture.warc_sha256,
+                    self.ns["mediaType"]: "application/warc",
+                },
+            )
+            self.document.wasGeneratedBy(warc, fetching, capture.fetched_at)
+        if agent := self.user(source.captured_by):
+            self.document.wasAssociatedWith(fetching, agent)
+
+    def _fixity(self, source: Source, original) -> None:
+        check = FixityCheck.objects.filter(source=source).order_by("-created_at", "-id").first()
+        if check is None:
+            return
+        verifying = self.ns[f"fixity-check-{check.pk}"]
+        self.document.activity(
+            verifying,
+            check.created_at,
+            check.created_at,
+            {"prov:label": "fixity verification", self.ns["status"]: check.status},
+        )
+        self.document.used(verifying, original, check.created_at)
+
+    def _grading(self, obj: Outlet | Claim, field_name: str, identifier) -> None:
+        """Who gave the current grade, when and why (from the history)."""
+        current, graded = getattr(obj, field_name), None
+        for record in obj.history.order_by("-history_date", "-history_id").select_related("history_user"):
+            if getattr(record, field_name) != current:
+                break
+            graded = record
+        if graded is None:
+            return
+        grading = self.ns[f"grading-{obj._meta.model_name}-{obj.pk}-{graded.history_id}"]
+        self.document.activity(
+            grading,
+            graded.history_date,
+            graded.history_date,
+            {
+                "prov:label": f"graded {field_name} {current}",
+                self.ns["reason"]: graded.history_change_reason or "",
+            },
+        )
+        self.document.wasInfluencedBy(identifier, grading)
+        if agent := self.user(graded.history_user):
+            self.document.wasAssociatedWith(grading, agent)
+
+    def passage(self, passage: Passage) -> object:
+        identifier = self.ns[f"passage-{passage.pk}"]
+        if not self._once(str(identifier)):
+            return identifier
+        self.document.entity(
+            identifier,
+            {
+                "prov:type": self.ns["Passage"],
+                "prov:value": passage.exact,
+                self.ns["start"]: passage.start,
+                self.ns["end"]: passage.end,
+                self.ns["anchorStatus"]: passage.anchor_status,
+            },
+        )
+        source = self.source(passage.source)
+        self._step(f"highlight-{passage.pk}", identifier, source, passage, "highlighted passage")
+        self.document.wasDerivedFrom(identifier, source, other_attributes={"prov:type": PROV["Quotation"]})
+        return identifier
+
+    def _step(self, name: str, generated, used, obj, label: str) -> None:
+        """An activity by the object's creator that used one entity and made another."""
+        activity = self.ns[name]
+        self.document.activity(activity, obj.created_at, obj.created_at, {"prov:label": label})
+        self.document.used(activity, used, obj.created_at)
+        self.document.wasGeneratedBy(generated, activity, obj.created_at)
+        if agent := self.user(obj.created_by):
+            self.document.wasAssociatedWith(activity, agent)
+
+    def claim(self, claim: Claim) -> object:
+        identifier = self.ns[f"claim-{claim.pk}"]
+        self.document.entity(
+            identifier,
+            {
+                "prov:type": self.ns["Claim"],
+                "prov:value": claim.statement,
+                self.ns["credibility"]: claim.credibility,
+                self.ns["status"]: claim.status,
+            },
+        )
+        if agent := self.user(claim.created_by):
+            self.document.wasAttributedTo(identifier, agent)
+        self._grading(claim, "credibility", identifier)
+        evidence_list = claim.evidence.select_related(
+            "created_by", "passage__created_by", "passage__source__outlet", "passage__source__captured_by"
+        )
+        for evidence in evidence_list:
+            item = self.ns[f"evidence-{evidence.pk}"]
+            self.document.entity(
+                item,
+                {
+                    "prov:type": self.ns["Evidence"],
+                    self.ns["stance"]: evidence.stance,
+                    self.ns["grade"]: evidence.grade,
+                    self.ns["note"]: evidence.note,
+                },
+            )
+            self._step(
+                f"link-evidence-{evidence.pk}",
+                item,
+                self.passage(evidence.passage),
+                evidence,
+                "linked evidence",
+            )
+            self.document.wasInfluencedBy(identifier, item, None, {self.ns["stance"]: evidence.stance})
+        return identifier
+
+
+def source_document(source: Source, *, base_uri: str) -> ProvDocument:
+    """The provenance of a source: its chain up to the original and everything derived from it."""
+    builder = _ProvBuilder(base_uri)
+    found = lineage(source)
+    stack = list(found.descendants)
+    builder.source(found.source)
+    while stack:
+        node = stack.pop()
+        builder.source(node.source)
+        stack.extend(node.children)
+    return builder.document
+
+
+def claim_document(claim: Claim, *, base_uri: str) -> ProvDocument:
+    """A claim's full evidence trail, with the people who did each step."""
+    builder = _ProvBuilder(base_uri)
+    builder.claim(claim)
+    return builder.document
+
+
+def serialize(document: ProvDocument, fmt: str) -> str:
+    """PROV-JSON or PROV-N, after checking the document reads back unchanged."""
+    as_json = document.serialize(format="json")
+    if ProvDocument.deserialize(content=as_json, format="json") != document:
+        raise ProvExportError("The PROV document does not read back as it was written.")
+    return as_json if fmt == PROV_JSON else document.get_provn()

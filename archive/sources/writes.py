@@ -1,0 +1,108 @@
+"""Sources: archiving a document, correcting its metadata, linking derivations, deleting.
+
+(Its text changes only through archive.passages.correction, which re-anchors
+the passages in it; imports go through archive.sources.importing.)
+"""
+
+import datetime
+from typing import Any
+
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object, update_object
+from archive.core.text import direction_for_language, normalize_text
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Derivation, Outlet, Source, Workspace
+from archive.sources.storage import store_original
+
+
+@unit_of_work()
+def create_source(
+    *,
+    workspace: Workspace,
+    user: Any,
+    title: str,
+    text: str,
+    language: str,
+    original: bytes | None = None,
+    media_type: str = "text/plain",
+    authors: list[str] | None = None,
+    outlet: Outlet | None = None,
+    original_url: str = "",
+    published_on: datetime.date | None = None,
+    direction: str | None = None,
+    derived_from: Source | None = None,
+    derivation: Derivation | str = "",
+    reason: str = "",
+) -> Source:
+    """Archive a document: keep its original bytes and its normalized text.
+
+    Without `original`, the text itself (UTF-8) is the original.
+    """
+    text = normalize_text(text)
+    name, digest = store_original(original if original is not None else text.encode("utf-8"))
+    source = Source(
+        workspace=workspace,
+        title=title,
+        text=text,
+        language=language,
+        direction=direction or direction_for_language(language),
+        media_type=media_type,
+        authors=authors or [],
+        outlet=outlet,
+        original_url=original_url,
+        published_on=published_on,
+        captured_by=user,
+        original=name,
+        original_sha256=digest,
+        derived_from=derived_from,
+        derivation=derivation,
+    )
+    source.full_clean()
+    with recorded_as(user=user, reason=reason):
+        source.save()
+    return source
+
+
+# What an edit of a source may change (its text: archive.passages.correction).
+EDITABLE_FIELDS = frozenset(
+    {"title", "authors", "outlet", "original_url", "published_on", "language", "direction"}
+    | {"derived_from", "derivation"}
+)
+
+
+def edit_source(
+    source: Source, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str = ""
+) -> Source:
+    """Correct a source's metadata; anything else is refused by name."""
+    return update_object(
+        source,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        editable=EDITABLE_FIELDS,
+        reason=reason,
+    )
+
+
+def set_derivation(
+    *,
+    source: Source,
+    user: Any,
+    derived_from: Source | None,
+    derivation: Derivation | str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Source:
+    """Link the source to the one it derives from, or unlink it (None and "").
+
+    The model refuses a link across workspaces, a cycle, or a link without its
+    kind; the change is in the source's history with `reason`.
+    """
+    changes = {"derived_from": derived_from, "derivation": derivation if derived_from else ""}
+    return edit_source(source, user=user, expected_version=expected_version, changes=changes, reason=reason)
+
+
+@unit_of_work()
+def delete_source(*, source: Source, user: Any, reason: str, expected_version: int | None = None) -> None:
+    """Delete a source that nothing refers to any more (passages protect it)."""
+    delete_object(source, user=user, reason=reason, expected_version=expected_version)

@@ -1,0 +1,58 @@
+"""Writes of W3C Web Annotation clients: an annotation (or evidence) from a
+checked W3CRequest (archive.w3c.mapping), created or replacing one."""
+
+from django.core.exceptions import ValidationError
+
+from archive.claims import add_evidence, create_annotation, edit_annotation, replace_evidence
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Annotation, Claim, Evidence, Passage, Workspace
+from archive.passages.writes import passage_at
+from archive.w3c.mapping import W3CRequest
+
+
+def _passages(request: W3CRequest, user) -> list[Passage]:
+    return [passage_at(source=source, user=user, selector=selector) for source, selector in request.targets]
+
+
+def _claim(workspace: Workspace, claim_id: int) -> Claim:
+    claim = Claim.objects.filter(workspace=workspace, pk=claim_id).first()
+    if claim is None:
+        raise ValidationError({"body": "The claim named in the body is not in this workspace."})
+    return claim
+
+
+@unit_of_work()
+def create_from_w3c(*, workspace: Workspace, user, request: W3CRequest) -> Annotation | Evidence:
+    passages = _passages(request, user)
+    if request.is_evidence:
+        claim = _claim(workspace, request.claim_id)
+        return add_evidence(
+            claim=claim, passage=passages[0], user=user, stance=request.stance, note=request.note
+        )
+    return create_annotation(
+        passages=passages, user=user, body=request.body, motivation=request.motivation, tags=request.tags
+    )
+
+
+@unit_of_work()
+def replace_from_w3c(
+    obj: Annotation | Evidence, *, user, expected_version: int | None, request: W3CRequest
+) -> Annotation | Evidence:
+    """Replace `obj` with the client's description (a W3C PUT)."""
+    if request.is_evidence != isinstance(obj, Evidence):
+        raise ValidationError({"body": "An annotation cannot become evidence, nor evidence an annotation."})
+    passages = _passages(request, user)
+    if isinstance(obj, Evidence):
+        return replace_evidence(
+            obj,
+            user=user,
+            expected_version=expected_version,
+            claim=_claim(obj.workspace, request.claim_id),
+            passage=passages[0],
+            stance=request.stance,
+            note=request.note,
+        )
+    changes = {"body": request.body, "motivation": request.motivation, "tags": request.tags}
+    return edit_annotation(
+        obj, user=user, expected_version=expected_version, changes=changes, passages=passages
+    )

@@ -1,0 +1,48 @@
+"""Workspaces and the people in them: the only functions that write either.
+
+Memberships have no version: a role change locks the row and applies.
+"""
+
+from typing import Any
+
+from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object, update_object
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Membership, Role, Workspace
+
+
+@unit_of_work()
+def create_workspace(
+    *, user: Any, name: str, slug: str, description: str = "", reason: str = ""
+) -> Workspace:
+    workspace = Workspace(name=name, slug=slug, description=description)
+    workspace.full_clean()
+    with recorded_as(user=user, reason=reason):
+        workspace.save()
+    return workspace
+
+
+@unit_of_work()
+def set_role(
+    *, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str = ""
+) -> Membership:
+    """Make `member` a member of `workspace` with `role`, or change their role."""
+    membership = Membership.objects.filter(workspace=workspace, user=member).first()
+    if membership is not None:
+        return update_object(
+            membership,
+            user=user,
+            expected_version=None,
+            changes={"role": role},
+            editable={"role"},
+            reason=reason,
+        )
+    membership = Membership(workspace=workspace, user=member, role=role)
+    membership.full_clean()
+    with recorded_as(user=user, reason=reason):
+        membership.save()
+    return membership
+
+
+def remove_member(*, membership: Membership, user: Any, reason: str) -> None:
+    delete_object(membership, user=user, reason=reason)
