@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from archive.audit.review import approve, reject, review_queue, submit_for_review
+from archive.audit.review import REVIEWED_MODELS, approve, reject, review_queue, submit_for_review
 from archive.claims import edit_item
 from archive.core.editing import StaleVersion
 from archive.models import Claim, HistoryAction, HistoryEntry, ReviewStatus
@@ -129,9 +129,54 @@ def test_queue_lists_submitted_items_oldest_first(workspace, analyst, source):
         ("annotation", second.pk),
         ("evidence", third.pk),
     ]
+    assert [item.author for item in queue] == [analyst, analyst, analyst]
 
 
 # --- Views ---------------------------------------------------------------------
+
+
+def submitted_by_its_author(kind: str, *, workspace, author, source):
+    """An item of the reviewable `kind`, written by `author` and submitted by them."""
+    if kind == "annotation":
+        passage = PassageFactory(source=source)
+        draft = AnnotationFactory(workspace=workspace, passages=[passage], author=author)
+    elif kind == "claim":
+        draft = ClaimFactory(workspace=workspace, created_by=author)
+    elif kind == "evidence":
+        draft = EvidenceFactory(passage=PassageFactory(source=source), created_by=author)
+    else:
+        raise AssertionError(f"the tests do not know how to make a {kind}: add it here")
+    return submit_for_review(draft, user=author)
+
+
+def assert_listed(page: str, workspace, kind: str, obj, author) -> None:
+    assert reverse("archive:object_history", args=[workspace.slug, kind, obj.pk]) in page
+    assert f"by {author.username} · version {obj.version}" in page
+
+
+@pytest.mark.parametrize("kind", sorted(REVIEWED_MODELS))
+def test_queue_page_lists_a_submitted_item_of_each_kind_with_its_author(
+    client, kind, workspace, analyst, reviewer, source
+):
+    item = submitted_by_its_author(kind, workspace=workspace, author=analyst, source=source)
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:review_queue", args=[workspace.slug]))
+    assert response.status_code == 200
+    assert_listed(response.content.decode(), workspace, kind, item, analyst)
+
+
+def test_queue_page_lists_every_kind_waiting_at_once(client, workspace, analyst, ws_admin, reviewer, source):
+    authors = {kind: (analyst, ws_admin)[i % 2] for i, kind in enumerate(sorted(REVIEWED_MODELS))}
+    waiting = {
+        kind: submitted_by_its_author(kind, workspace=workspace, author=author, source=source)
+        for kind, author in authors.items()
+    }
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:review_queue", args=[workspace.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for kind, item in waiting.items():
+        assert_listed(page, workspace, kind, item, authors[kind])
 
 
 def test_reviewer_approves_from_the_queue(client, submitted, reviewer, workspace):

@@ -16,6 +16,7 @@ transition is a history row with who, why, and its action in the ledger.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 
@@ -26,6 +27,8 @@ from archive.models import Annotation, Claim, Evidence, HistoryAction, ReviewSta
 from archive.permissions import Action, can, can_change, role_in
 
 REVIEWED_MODELS: dict[str, type[Model]] = {"annotation": Annotation, "claim": Claim, "evidence": Evidence}
+# Who wrote an item of each kind: annotations name it `author`, claims and evidence `created_by`.
+AUTHOR_FIELDS: dict[str, str] = {"annotation": "author", "claim": "created_by", "evidence": "created_by"}
 
 
 def _transition(
@@ -110,6 +113,7 @@ class QueueItem:
     kind: str
     obj: Model
     waiting_since: datetime
+    author: AbstractBaseUser | None
 
 
 def review_queue(*, workspace: Workspace) -> list[QueueItem]:
@@ -120,7 +124,7 @@ def review_queue(*, workspace: Workspace) -> list[QueueItem]:
         "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source"),
     }
     items = [
-        QueueItem(kind, obj, obj.updated_at)
+        QueueItem(kind, obj, obj.updated_at, author=getattr(obj, AUTHOR_FIELDS[kind]))
         for kind, queryset in querysets.items()
         for obj in queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
     ]
