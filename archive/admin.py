@@ -179,8 +179,15 @@ class PassageAdmin(TrackedAdmin):
     autocomplete_fields = ["source"]
 
 
+class ReviewedAdmin(TrackedAdmin):
+    """Review status changes only through the review workflow, here as everywhere."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "review_status"]
+
+
 @admin.register(Annotation)
-class AnnotationAdmin(TrackedAdmin):
+class AnnotationAdmin(ReviewedAdmin):
     list_display = ["__str__", "workspace", "motivation", "author", "review_status", "updated_at"]
     list_filter = ["workspace", "motivation", "review_status"]
     search_fields = ["body"]
@@ -188,14 +195,14 @@ class AnnotationAdmin(TrackedAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(TrackedAdmin):
+class ClaimAdmin(ReviewedAdmin):
     list_display = ["__str__", "workspace", "credibility", "status", "review_status", "created_by"]
     list_filter = ["workspace", "credibility", "status", "review_status"]
     search_fields = ["statement"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(TrackedAdmin):
+class EvidenceAdmin(ReviewedAdmin):
     list_display = ["claim", "passage", "stance", "grade", "review_status", "created_by"]
     list_filter = ["workspace", "stance", "review_status"]
     search_fields = ["claim__statement", "passage__exact", "note"]

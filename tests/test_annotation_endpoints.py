@@ -299,7 +299,7 @@ def test_edit_from_a_stale_version_is_refused_with_the_other_version(client, ana
     edit_item(annotation, user=ws_admin, expected_version=1, changes={"body": "Admin's words"})
     payload = {"version": 1, "body": "Mine"}
     status, data = send(client, analyst, "PATCH", annotation_url(annotation), payload)
-    assert status == 409
+    assert status == 412
     assert data["current"]["body"] == "Admin's words"
     assert (data["current"]["version"], data["current"]["changed_by"]) == (2, "ws-admin")
     assert "Admin&#x27;s words" in data["item"]["html"]
@@ -422,7 +422,7 @@ def test_deleting_evidence_keeps_its_reason_in_history(client, analyst, evidence
 def test_deleting_from_a_stale_version_is_refused(client, analyst, ws_admin, annotation):
     edit_item(annotation, user=ws_admin, expected_version=1, changes={"body": "Changed"})
     status, data = send(client, analyst, "DELETE", annotation_url(annotation), {"version": 1, "reason": "x"})
-    assert status == 409 and data["current"]["body"] == "Changed"
+    assert status == 412 and data["current"]["body"] == "Changed"
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 

@@ -20,8 +20,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from archive.claims import edit_item
 from archive.models import Annotation, Claim, Passage, ReviewStatus, Role
-from archive.services.editing import update_object
 from tests.factories import AnnotationFactory, ClaimFactory, MembershipFactory, PassageFactory, UserFactory
 from tests.support import api_client_for
 
@@ -459,7 +459,7 @@ def test_a_selector_past_the_end_of_the_text_is_refused(entry, writer, source):
 
 @through(BROWSER, REST, W3C)
 def test_an_edit_from_a_stale_version_is_412_with_the_current_state(entry, analyst, annotation):
-    update_object(annotation, user=analyst, expected_version=1, changes={"body": "Saved first elsewhere."})
+    edit_item(annotation, user=analyst, expected_version=1, changes={"body": "Saved first elsewhere."})
     before = stored(annotation)
     outcome = entry.edit_annotation(analyst, annotation, 1, {"body": "My edit."})
     assert outcome.status == 412, outcome.content

@@ -1,11 +1,12 @@
 """One error format for the API: `{"field": ["message", ...]}` with 4xx, never a 500
 for input the client controls."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -34,7 +35,10 @@ def field_errors(error: DjangoValidationError) -> dict | list:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ObjectDoesNotExist):
+        # Deleted by someone else while this request waited for its row lock.
+        exc = NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(field_errors(exc))
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict("Other records still refer to this one; remove them first.")

@@ -202,11 +202,23 @@ def _reason_field() -> serializers.CharField:
     )
 
 
-class CreateIn(serializers.Serializer):
+class StrictIn(serializers.Serializer):
+    """Input that refuses a field it does not know, by name, instead of dropping it
+    (a misspelt `credibilty` must not create a claim with the default grade)."""
+
+    def to_internal_value(self, data: object) -> dict:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["There is no such field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class CreateIn(StrictIn):
     workspace = serializers.SlugField(help_text="The workspace's slug.")
 
 
-class OutletIn(serializers.Serializer):
+class OutletIn(StrictIn):
     name = serializers.CharField(max_length=200)
     url = serializers.URLField(required=False, allow_blank=True, default="")
     country = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -220,7 +232,7 @@ class OutletCreateIn(CreateIn, OutletIn):
     pass
 
 
-class SourceIn(serializers.Serializer):
+class SourceIn(StrictIn):
     title = serializers.CharField(max_length=500)
     authors = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
     outlet = InWorkspace(queryset=Outlet.objects.all(), required=False, allow_null=True, default=None)
@@ -261,7 +273,7 @@ class PassageCreateIn(CreateIn):
         return attrs
 
 
-class AnnotationIn(serializers.Serializer):
+class AnnotationIn(StrictIn):
     body = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     motivation = serializers.ChoiceField(
         choices=Motivation.choices, required=False, default=Motivation.COMMENTING
@@ -300,7 +312,7 @@ class AnnotationBatchOut(serializers.Serializer):
     results = AnnotationOut(many=True, help_text="The annotations created, in the order sent.")
 
 
-class ClaimIn(serializers.Serializer):
+class ClaimIn(StrictIn):
     statement = serializers.CharField()
     credibility = serializers.ChoiceField(
         choices=Credibility.choices, required=False, default=Credibility.CANNOT_BE_JUDGED
@@ -318,7 +330,7 @@ class ClaimUpdateIn(ClaimIn):
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, default=ClaimStatus.OPEN)
 
 
-class EvidenceIn(serializers.Serializer):
+class EvidenceIn(StrictIn):
     stance = serializers.ChoiceField(choices=Stance.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = _reason_field()

@@ -1,24 +1,20 @@
-"""The one rule for tags, on annotations and claims alike."""
+"""Tags on annotations and claims, cleaned the same way whichever way they come in."""
 
 from django.core.exceptions import ValidationError
 
-MAX_TAGS = 100
-MAX_TAG_LENGTH = 100
+from archive.models.base import validate_tags
 
 
 def clean_tags(tags: object) -> list[str]:
-    """Tags as given, stripped, without blanks or repeats, in their order.
-
-    At most MAX_TAGS of at most MAX_TAG_LENGTH characters each.
-    """
+    """Tags as given, stripped, without blanks or repeats, in their order; then
+    checked by the model's rule (how many, how long)."""
     if tags is None:
         return []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ValidationError({"tags": "Tags must be a list of words or phrases."})
     cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
-    if len(cleaned) > MAX_TAGS:
-        raise ValidationError({"tags": f"At most {MAX_TAGS} tags."})
-    too_long = [tag for tag in cleaned if len(tag) > MAX_TAG_LENGTH]
-    if too_long:
-        raise ValidationError({"tags": f"A tag has at most {MAX_TAG_LENGTH} characters."})
+    try:
+        validate_tags(cleaned)
+    except ValidationError as error:
+        raise ValidationError({"tags": error.messages}) from None
     return cleaned

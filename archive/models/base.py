@@ -60,9 +60,18 @@ class WorkspaceOwned(VersionedModel):
                 raise ValidationError({field: "This belongs to another workspace."})
 
 
+# The one rule for tags, however they are saved (archive.claims.tags cleans them first).
+MAX_TAGS = 100
+MAX_TAG_LENGTH = 100
+
+
 def validate_tags(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(tag, str) and tag.strip() for tag in value):
         raise ValidationError("Tags must be a list of non-empty strings.")
+    if len(value) > MAX_TAGS:
+        raise ValidationError(f"At most {MAX_TAGS} tags.")
+    if any(len(tag) > MAX_TAG_LENGTH for tag in value):
+        raise ValidationError(f"A tag has at most {MAX_TAG_LENGTH} characters.")
 
 
 def tags_field() -> models.JSONField:

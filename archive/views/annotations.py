@@ -87,7 +87,7 @@ def _changeable(request: HttpRequest, queryset, object_id: int):
 @json_endpoint
 def annotation_create(request: HttpRequest, source_id: int) -> JsonResponse:
     source = _source(request, source_id)
-    payload = read_json(request)
+    payload = read_json(request, allowed={"target", "body", "motivation", "tags"})
     annotation = annotate_selection(
         source=source,
         user=request.user,
@@ -105,7 +105,7 @@ def annotation_create(request: HttpRequest, source_id: int) -> JsonResponse:
 def evidence_create(request: HttpRequest, source_id: int) -> JsonResponse:
     """Cite a selection as evidence for a claim: `claim` (an id) or `new_claim` (a statement)."""
     source = _source(request, source_id)
-    payload = read_json(request)
+    payload = read_json(request, allowed={"target", "claim", "new_claim", "stance", "note"})
     selector = selector_from_target(source.text, payload.get("target"))
     claim_id = id_value(payload, "claim")
     claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id) if claim_id else None

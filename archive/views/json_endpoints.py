@@ -2,31 +2,36 @@
 
 `json_endpoint` turns the ways a request can fail into JSON answers with a
 message the page can show: malformed JSON or a bad value (400), not found
-(404), not allowed (403), and an edit from a stale version (409, with the
-version that is there now, so the user sees what the other person saved).
+(404), not allowed (403), and an edit from a stale version (412, as in the
+API, with the version that is there now, so the user sees what the other
+person saved).
 """
 
 import json
+from collections.abc import Collection
 from functools import wraps
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 
 from archive.claims import EDITABLE_FIELDS
-from archive.core.editing import StaleVersion
+from archive.core.editing import StaleVersion, refuse_unknown_fields
 
 
 class MalformedRequest(Exception):
     """The request body is not the JSON object the endpoint expects."""
 
 
-def read_json(request: HttpRequest) -> dict:
+def read_json(request: HttpRequest, *, allowed: Collection[str] | None = None) -> dict:
+    """The request's JSON object; with `allowed`, any other key is refused by name."""
     try:
         payload = json.loads(request.body or b"")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MalformedRequest(f"The request is not valid JSON ({error}).") from error
     if not isinstance(payload, dict):
         raise MalformedRequest("The request must be a JSON object.")
+    if allowed is not None:
+        refuse_unknown_fields(payload, allowed)
     return payload
 
 
@@ -72,13 +77,13 @@ def _validation_error(error: ValidationError) -> JsonResponse:
 
 
 def conflict_response(error: StaleVersion, **extra) -> JsonResponse:
-    """409 with the version that is there now, who saved it, and its editable fields."""
+    """412 with the version that is there now, who saved it, and its editable fields."""
     current = error.current
     latest = current.history.first()
     editor = getattr(latest, "history_user", None)
     return json_error(
         str(error),
-        409,
+        412,
         current={
             "version": current.version,
             "changed_by": editor.get_username() if editor else None,
@@ -103,7 +108,7 @@ def json_endpoint(view):
             return conflict_response(error)
         except PermissionDenied as error:
             return json_error(str(error) or "You may not do this here.", 403)
-        except Http404:
+        except (Http404, ObjectDoesNotExist):
             return json_error("Not found in this workspace.", 404)
 
     return wrapper

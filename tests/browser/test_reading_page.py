@@ -212,8 +212,8 @@ def test_editing_shows_the_others_version_when_someone_saved_first(page_for, ana
     expect(page.locator("#reading-items .item-body")).to_have_text("My words")
     annotation.refresh_from_db()
     assert (annotation.body, annotation.version) == ("My words", 3)
-    # Chromium logs the refused save as a failed resource; that 409 is the point of the test.
-    assert [error for error in page.errors if "409 (Conflict)" not in error] == []
+    # Chromium logs the refused save as a failed resource; that 412 is the point of the test.
+    assert [error for error in page.errors if "412 (Precondition Failed)" not in error] == []
 
 
 def test_offset_conversion_counts_code_points_in_the_browser(page_for, analyst, workspace):

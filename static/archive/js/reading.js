@@ -316,7 +316,7 @@ function editInPlace(item, form, send) {
     const { ok, status, data } = await send(Number(item.dataset.version));
     submit.disabled = false;
     if (ok) return;
-    if (status === 409) {
+    if (status === 412) {
       // Keep what the user typed; saving again now replaces theirs knowingly.
       current = data.item;
       item.dataset.version = String(data.current.version);
