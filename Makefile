@@ -26,9 +26,10 @@ test: $(STAMP) ## The whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) ## Style, formatting and the layer contracts between packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 audit: $(STAMP) ## Static security analysis and known-vulnerability check of pinned dependencies
 	$(BIN)/bandit -q -r archive config -x archive/migrations

@@ -13,7 +13,7 @@ from archive.audit.ledger import live_ledger
 from archive.core.history import LedgerHistoryManager
 
 
-def _problems(model: type[Model], history_labels: set[str]) -> list[str]:
+def ledger_problems(model: type[Model], history_labels: set[str]) -> list[str]:
     problems = []
     if not isinstance(getattr(model, "history", None), LedgerHistoryManager):
         problems.append("declare `history = tracked_history()` (archive.core.history), not HistoricalRecords")
@@ -38,5 +38,5 @@ def check_tracked_models(app_configs: Sequence[Any] | None = None, **kwargs: obj
     return [
         Error(f"{model.__name__}: {problem}.", obj=model, id="archive.E001")
         for model in tracked
-        for problem in _problems(model, history_labels)
+        for problem in ledger_problems(model, history_labels)
     ]

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 
 from archive.core.history import tracked_history
+from archive.core.spans import CONTEXT_LENGTH, check_quote
 from archive.models.base import WorkspaceOwned
-from archive.passages.selectors import CONTEXT_LENGTH, check_quote
 
 
 class AnchorStatus(models.TextChoices):

@@ -1,0 +1,60 @@
+"""Spans of a text, in Unicode code points (what Python string indexing
+counts, so `text[start:end]` is a W3C TextPositionSelector): checking them and
+taking the quote and context of one. archive.passages.selectors reads what
+clients send; the models check their invariants with these.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+CONTEXT_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class TextSelector:
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def check_position(text: str, start: int, end: int) -> None:
+    """Raise ValidationError unless 0 <= start < end <= len(text)."""
+    if (
+        isinstance(start, bool)
+        or isinstance(end, bool)
+        or not isinstance(start, int)
+        or not isinstance(end, int)
+    ):
+        raise ValidationError("Start and end must be whole numbers of characters.", code="offset_type")
+    if start < 0:
+        raise ValidationError(f"Start {start} is before the beginning of the text.", code="offset_range")
+    if end <= start:
+        raise ValidationError("The selection is empty: end must be greater than start.", code="empty")
+    if end > len(text):
+        raise ValidationError(
+            f"End {end} is past the end of the text ({len(text)} characters).", code="offset_range"
+        )
+
+
+def check_quote(text: str, start: int, end: int, exact: str) -> None:
+    """Raise ValidationError unless `exact` is the text at [start, end)."""
+    check_position(text, start, end)
+    if text[start:end] != exact:
+        raise ValidationError(
+            f"The quoted text does not match the source at {start}-{end}.", code="quote_mismatch"
+        )
+
+
+def selector_for(text: str, start: int, end: int) -> TextSelector:
+    """Both W3C selectors for text[start:end], with context either side."""
+    check_position(text, start, end)
+    return TextSelector(
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT_LENGTH) : start],
+        suffix=text[end : end + CONTEXT_LENGTH],
+    )
