@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from archive.audit.checks import ledger_problems, check_tracked_models
+from archive.audit.checks import check_tracked_models, ledger_problems
 from archive.audit.ledger import live_ledger
 from archive.models import Claim, Workspace
 
