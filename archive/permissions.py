@@ -81,7 +81,7 @@ def get_in_workspace_or_404(queryset: QuerySet, workspace: Workspace, **lookup) 
 
 
 def is_own(user, obj: Model) -> bool:
-    owner_id = getattr(obj, "author_id", None) or getattr(obj, "created_by_id", None)
+    owner_id = getattr(obj, "owner_id", None)
     return owner_id is not None and owner_id == user.pk
 
 

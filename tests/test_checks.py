@@ -2,7 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from archive.audit.checks import check_tracked_models, ledger_problems
+from archive.audit.checks import check_kinds, check_tracked_models, ledger_problems
+from archive.audit.kinds import KINDS
 from archive.audit.ledger import live_ledger
 from archive.models import Claim, Workspace
 
@@ -24,3 +25,12 @@ def test_a_model_without_tracked_history_or_workspace_is_reported():
     assert any("tracked_history" in problem for problem in problems)
     assert any("workspace" in problem for problem in problems)
     assert any("history table" in problem for problem in problems)
+
+
+def test_the_kinds_registry_names_every_tracked_model(db):
+    assert check_kinds() == []
+
+
+def test_a_tracked_model_missing_from_the_kinds_is_reported(monkeypatch):
+    monkeypatch.delitem(KINDS, "outlet")
+    assert [error.id for error in check_kinds()] == ["archive.E002"]

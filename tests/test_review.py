@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from archive.audit.review import REVIEWED_MODELS, approve, reject, review_queue, submit_for_review
+from archive.audit.kinds import REVIEWED
+from archive.audit.review import approve, reject, review_queue, submit_for_review
 from archive.claims import edit_item
 from archive.core.editing import StaleVersion
 from archive.models import Claim, HistoryAction, HistoryEntry, ReviewStatus
@@ -154,7 +155,7 @@ def assert_listed(page: str, workspace, kind: str, obj, author) -> None:
     assert f"by {author.username} · version {obj.version}" in page
 
 
-@pytest.mark.parametrize("kind", sorted(REVIEWED_MODELS))
+@pytest.mark.parametrize("kind", sorted(REVIEWED))
 def test_queue_page_lists_a_submitted_item_of_each_kind_with_its_author(
     client, kind, workspace, analyst, reviewer, source
 ):
@@ -166,7 +167,7 @@ def test_queue_page_lists_a_submitted_item_of_each_kind_with_its_author(
 
 
 def test_queue_page_lists_every_kind_waiting_at_once(client, workspace, analyst, ws_admin, reviewer, source):
-    authors = {kind: (analyst, ws_admin)[i % 2] for i, kind in enumerate(sorted(REVIEWED_MODELS))}
+    authors = {kind: (analyst, ws_admin)[i % 2] for i, kind in enumerate(sorted(REVIEWED))}
     waiting = {
         kind: submitted_by_its_author(kind, workspace=workspace, author=author, source=source)
         for kind, author in authors.items()

@@ -5,27 +5,11 @@ import datetime
 
 import django_filters as filters
 from django import forms
-from django.db import connection
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django_filters.fields import IsoDateTimeField
 
+from archive.claims.tags import with_tag
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Outlet, Passage, ReviewStatus, Source
-
-
-def with_tag(queryset: QuerySet, tag: str) -> QuerySet:
-    """Rows whose `tags` JSON list contains `tag` exactly, on every database."""
-    if connection.features.supports_json_field_contains:
-        return queryset.filter(tags__contains=[tag])
-    # SQLite has no JSON containment: look through the list with json_each.
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    # The tag is a bound parameter; only the quoted table name is interpolated.
-    has_tag = RawSQL(  # noqa: S611  # nosec B611
-        f"EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE json_each.value = %s)",  # noqa: S608  # nosec B608
-        (tag,),
-        output_field=BooleanField(),
-    )
-    return queryset.alias(has_tag=has_tag).filter(has_tag=True)
 
 
 class _IdField(forms.IntegerField):

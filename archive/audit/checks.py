@@ -9,6 +9,7 @@ from django.core.checks import CheckMessage, Error
 from django.db.models import ForeignKey, Model
 from simple_history.models import registered_models
 
+from archive.audit.kinds import KINDS
 from archive.audit.ledger import live_ledger
 from archive.core.history import LedgerHistoryManager
 
@@ -39,4 +40,19 @@ def check_tracked_models(app_configs: Sequence[Any] | None = None, **kwargs: obj
         Error(f"{model.__name__}: {problem}.", obj=model, id="archive.E001")
         for model in tracked
         for problem in ledger_problems(model, history_labels)
+    ]
+
+
+def check_kinds(app_configs: Sequence[Any] | None = None, **kwargs: object) -> list[CheckMessage]:
+    """The kinds registry (archive.audit.kinds) names exactly the models the ledger records."""
+    config = apps.get_app_config("archive")
+    if app_configs is not None and config not in app_configs:
+        return []
+    ledger, registered = set(live_ledger().history_models), set(KINDS)
+    return [
+        Error(f"{name!r} is tracked but not in archive.audit.kinds.KINDS.", id="archive.E002")
+        for name in sorted(ledger - registered)
+    ] + [
+        Error(f"{name!r} is in archive.audit.kinds.KINDS but has no history.", id="archive.E003")
+        for name in sorted(registered - ledger)
     ]

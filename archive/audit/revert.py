@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, Max, Model, QuerySet
 
+from archive.audit.kinds import KINDS
 from archive.audit.ledger import live_ledger
 from archive.claims.editing import reopen_review
 from archive.core.attribution import recorded_as
@@ -22,29 +23,14 @@ from archive.models import (
     Evidence,
     HistoryAction,
     HistoryEntry,
-    Membership,
-    Outlet,
     Passage,
     ReviewStatus,
     Source,
     Workspace,
 )
 from archive.passages.correction import correct_source_text
-from archive.permissions import Action, can, role_in
+from archive.permissions import can, role_in
 
-# Who may revert what. Memberships and the workspace itself grant access, so
-# only admins restore them; captures and fixity checks record what happened
-# and are never reverted.
-REVERTIBLE: dict[str, tuple[type[Model], Action]] = {
-    "annotation": (Annotation, Action.REVIEW),
-    "claim": (Claim, Action.REVIEW),
-    "evidence": (Evidence, Action.REVIEW),
-    "passage": (Passage, Action.REVIEW),
-    "source": (Source, Action.REVIEW),
-    "outlet": (Outlet, Action.REVIEW),
-    "membership": (Membership, Action.MANAGE),
-    "workspace": (Workspace, Action.MANAGE),
-}
 # Set by saving, never restored from an old version.
 _BOOKKEEPING = {"id", "version", "created_at", "updated_at", "workspace", "review_status"}
 
@@ -59,7 +45,8 @@ class RevertOutcome:
 
 
 def may_revert(role: str | None, model_name: str) -> bool:
-    return model_name in REVERTIBLE and can(role, REVERTIBLE[model_name][1])
+    kind = KINDS.get(model_name)
+    return kind is not None and kind.revert is not None and can(role, kind.revert)
 
 
 def _history(model_name: str, workspace: Workspace, object_id: int) -> QuerySet:
@@ -92,11 +79,11 @@ def revert_object(
     """
     if not reason.strip():
         raise ValidationError("Say why you revert: the reason is kept in the history.")
-    if model_name not in REVERTIBLE:
+    if model_name not in KINDS or KINDS[model_name].revert is None:
         raise ValidationError(f"A {model_name} cannot be reverted.")
     if not may_revert(role_in(user, workspace), model_name):
         raise PermissionDenied("Your role in this workspace cannot revert this.")
-    model = REVERTIBLE[model_name][0]
+    model = KINDS[model_name].model
     history = _history(model_name, workspace, object_id)
     target = history.filter(history_id=history_id).first()
     if target is None:
@@ -105,7 +92,7 @@ def revert_object(
         # A deletion row holds the last state, but its many-to-many snapshot is
         # taken after the links were removed: go back to the version before it.
         target = history.filter(history_id__lt=target.history_id).order_by("-history_id").first() or target
-    current = model._default_manager.select_for_update().filter(pk=object_id).first()
+    current = model._default_manager.select_for_update().filter(pk=object_id).first()  # None: deleted
     latest = history.order_by("-history_date", "-history_id").first()
     if latest_history_id is not None and latest.history_id != latest_history_id:
         raise ValidationError("It changed since you opened its history: look at the new version first.")

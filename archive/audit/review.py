@@ -15,20 +15,17 @@ transition is a history row with who, why, and its action in the ledger.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 
 from archive.core.attribution import recorded_as
-from archive.core.editing import StaleVersion
+from archive.core.editing import lock_at_version
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Claim, Evidence, HistoryAction, ReviewStatus, Workspace
 from archive.permissions import Action, can, can_change, role_in
-
-REVIEWED_MODELS: dict[str, type[Model]] = {"annotation": Annotation, "claim": Claim, "evidence": Evidence}
-# Who wrote an item of each kind: annotations name it `author`, claims and evidence `created_by`.
-AUTHOR_FIELDS: dict[str, str] = {"annotation": "author", "claim": "created_by", "evidence": "created_by"}
 
 
 def _transition(
@@ -41,9 +38,7 @@ def _transition(
     action: HistoryAction,
     reason: str,
 ) -> Model:
-    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleVersion(current)
+    current = lock_at_version(obj, expected_version)
     if current.review_status not in allowed_from:
         raise ValidationError(
             f"This {current._meta.verbose_name} is {current.get_review_status_display()}: "
@@ -55,6 +50,19 @@ def _transition(
     return current
 
 
+SUBMITTABLE = {ReviewStatus.DRAFT, ReviewStatus.REJECTED}
+
+
+def may_submit(role: str | None, user: Any, obj: Model) -> bool:
+    """Its author or an admin may send a draft or rejected item to the reviewers."""
+    return obj.review_status in SUBMITTABLE and can_change(role, user, obj)  # type: ignore[attr-defined]
+
+
+def may_decide(role: str | None, obj: Model) -> bool:
+    """Reviewers and admins approve or reject what is submitted."""
+    return obj.review_status == ReviewStatus.SUBMITTED and can(role, Action.REVIEW)  # type: ignore[attr-defined]
+
+
 @unit_of_work()
 def submit_for_review(obj: Model, *, user, expected_version: int | None = None, reason: str = "") -> Model:
     """Send a draft or rejected item to the reviewers."""
@@ -64,7 +72,7 @@ def submit_for_review(obj: Model, *, user, expected_version: int | None = None, 
         obj,
         user=user,
         expected_version=expected_version,
-        allowed_from={ReviewStatus.DRAFT, ReviewStatus.REJECTED},
+        allowed_from=SUBMITTABLE,
         to=ReviewStatus.SUBMITTED,
         action=HistoryAction.SUBMITTED,
         reason=reason,
@@ -124,7 +132,7 @@ def review_queue(*, workspace: Workspace) -> list[QueueItem]:
         "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source"),
     }
     items = [
-        QueueItem(kind, obj, obj.updated_at, author=getattr(obj, AUTHOR_FIELDS[kind]))
+        QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field))
         for kind, queryset in querysets.items()
         for obj in queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
     ]

@@ -1,6 +1,10 @@
-"""Tags on annotations and claims, cleaned the same way whichever way they come in."""
+"""Tags on annotations and claims: cleaned the same way whichever way they come
+in, and found the same way on either database."""
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from archive.models.base import validate_tags
 
@@ -18,3 +22,18 @@ def clean_tags(tags: object) -> list[str]:
     except ValidationError as error:
         raise ValidationError({"tags": error.messages}) from None
     return cleaned
+
+
+def with_tag(queryset: QuerySet, tag: str) -> QuerySet:
+    """Rows whose `tags` JSON list contains `tag` exactly, on every database."""
+    if connection.features.supports_json_field_contains:
+        return queryset.filter(tags__contains=[tag])
+    # SQLite has no JSON containment: look through the list with json_each.
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    # The tag is a bound parameter; only the quoted table name is interpolated.
+    has_tag = RawSQL(  # noqa: S611  # nosec B611
+        f"EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE json_each.value = %s)",  # noqa: S608  # nosec B608
+        (tag,),
+        output_field=BooleanField(),
+    )
+    return queryset.alias(has_tag=has_tag).filter(has_tag=True)

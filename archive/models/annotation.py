@@ -36,6 +36,8 @@ class ReviewStatus(models.TextChoices):
 class Annotation(WorkspaceOwned):
     """An analyst's note on one or more passages."""
 
+    author_field = "author"
+
     passages = models.ManyToManyField("archive.Passage", related_name="annotations")
     body = models.TextField(blank=True)
     motivation = models.CharField(max_length=20, choices=Motivation.choices, default=Motivation.COMMENTING)

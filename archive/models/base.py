@@ -36,6 +36,8 @@ class WorkspaceOwned(VersionedModel):
 
     workspace_from: str | None = None
     same_workspace_as: tuple[str, ...] = ()
+    # The user whose work the object is (analysts change only their own).
+    author_field: str | None = None
 
     class Meta:
         abstract = True
@@ -47,6 +49,11 @@ class WorkspaceOwned(VersionedModel):
     def clean(self) -> None:
         super().clean()
         self.check_invariants()
+
+    @property
+    def owner_id(self) -> int | None:
+        """The id of the user whose work this is (`author_field`), if it has one."""
+        return getattr(self, f"{self.author_field}_id") if self.author_field else None
 
     def check_invariants(self) -> None:
         """Rules that hold however the object is saved (admin, API, commands)."""

@@ -18,6 +18,8 @@ class ClaimStatus(models.TextChoices):
 class Claim(WorkspaceOwned):
     """A statement under examination, graded for credibility (1-6)."""
 
+    author_field = "created_by"
+
     # Changing it needs a reason (archive.core.editing).
     grade_field = "credibility"
 
@@ -61,6 +63,8 @@ class Stance(models.TextChoices):
 
 class Evidence(WorkspaceOwned):
     """A passage that supports, refutes or gives context to a claim."""
+
+    author_field = "created_by"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     passage = models.ForeignKey("archive.Passage", on_delete=models.PROTECT, related_name="evidence")

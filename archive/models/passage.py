@@ -20,6 +20,8 @@ class Passage(WorkspaceOwned):
     prefix and suffix a TextQuoteSelector.
     """
 
+    author_field = "created_by"
+
     # Indexed by (source, start) below: a second index on source alone would
     # cost every re-anchored passage's update and serve nothing more.
     source = models.ForeignKey(

@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.audit.diffing import field_changes
 from archive.audit.forms import ActivityFilter, RevertForm, ReviewDecisionForm, SubmitForm
+from archive.audit.history import object_versions
+from archive.audit.kinds import REVIEWED
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
-from archive.audit.review import REVIEWED_MODELS
+from archive.audit.review import may_decide, may_submit
 from archive.audit.verification import last_verification, verify_and_record
-from archive.models import HistoryChain, HistoryEntry, ReviewStatus
+from archive.models import HistoryChain, HistoryEntry
 from archive.models.audit import GENESIS_HASH
-from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [
@@ -167,51 +168,12 @@ def activity_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _versions(request: HttpRequest, model_name: str, object_id: int) -> list[dict]:
-    """Each version of the object, oldest first, with its ledger entry and its changes."""
-    ledger = live_ledger()
-    if model_name not in ledger.history_models:
-        raise Http404("No such kind of object.")
-    entries = {
-        entry.history_id: entry
-        for entry in HistoryEntry.objects.filter(
-            workspace=request.workspace, model=model_name, object_id=object_id
-        ).select_related("user")
-    }
-    if not entries:
-        raise Http404("No history here.")
-    rows = ledger.workspace_rows(model_name, request.workspace.pk).filter(id=object_id)
-    rows = list(rows.order_by("history_date", "history_id"))
-    model = ledger.history_models[model_name].instance_type
-    passages = _passages_by_version(model_name, rows)
-    versions, previous = [], None
-    for row in rows:
-        values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
-        if passages is not None:
-            values["passages"] = passages.get(row.history_id, set())
-        changes = [] if row.history_type == "-" else field_changes(model, previous, values)
-        versions.append({"row": row, "entry": entries.get(row.history_id), "changes": changes})
-        previous = values
-    return versions
-
-
-def _passages_by_version(model_name: str, rows: list) -> dict[int, set[int]] | None:
-    m2m = live_ledger().m2m_models[model_name]
-    if not m2m:
-        return None
-    [(_, through)] = m2m
-    found: dict[int, set[int]] = {}
-    for history_id, passage_id in through.objects.filter(
-        history_id__in=[row.history_id for row in rows]
-    ).values_list("history_id", "passage_id"):
-        found.setdefault(history_id, set()).add(passage_id)
-    return found
-
-
 @workspace_view(Action.VIEW)
 def object_history(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
     """Every version of one object, newest first, each with what it changed."""
-    versions = _versions(request, model, object_id)
+    versions = object_versions(workspace=request.workspace, model_name=model, object_id=object_id)
+    if versions is None:
+        raise Http404("No history here.")
     latest = versions[-1]["row"]
     exists = latest.history_type != "-"
     model_class = live_ledger().history_models[model].instance_type
@@ -251,20 +213,16 @@ def _page_url(request: HttpRequest, model: str, object_id: int, suffix: str) -> 
 
 def _review_forms(request: HttpRequest, model: str, object_id: int) -> dict | None:
     """The review status of an annotation, claim or evidence, and what this user may do about it."""
-    if model not in REVIEWED_MODELS:
+    if model not in REVIEWED:
         return None
-    obj = REVIEWED_MODELS[model].objects.filter(workspace=request.workspace, pk=object_id).first()
+    obj = REVIEWED[model].objects.filter(workspace=request.workspace, pk=object_id).first()
     if obj is None:
         return None
     initial = {"version": obj.version}
-    may_submit = obj.review_status in (ReviewStatus.DRAFT, ReviewStatus.REJECTED) and can_change(
-        request.role, request.user, obj
-    )
-    may_decide = obj.review_status == ReviewStatus.SUBMITTED and can(request.role, Action.REVIEW)
     return {
         "obj": obj,
-        "submit_form": SubmitForm(initial=initial) if may_submit else None,
-        "decision_form": ReviewDecisionForm(initial=initial) if may_decide else None,
+        "submit_form": SubmitForm(initial=initial) if may_submit(request.role, request.user, obj) else None,
+        "decision_form": ReviewDecisionForm(initial=initial) if may_decide(request.role, obj) else None,
     }
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from archive.claims import create_claim, edit_claim
 from archive.claims.graph import build_claim_graph
+from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
 from archive.models import Claim, ClaimStatus, Evidence, Stance
 from archive.models.grading import Credibility, admiralty_code
@@ -55,10 +56,9 @@ def _filtered_claims(request: HttpRequest) -> tuple[list[Claim], dict]:
         claims = claims.filter(status=chosen["status"])
     if chosen["credibility"]:
         claims = claims.filter(credibility=int(chosen["credibility"]))
-    claims = claims.select_related("created_by").order_by(*SORTS[chosen["sort"]])
-    # JSON "contains" is not portable to SQLite, and a workspace's claims fit in memory.
-    listed = [claim for claim in claims if not chosen["tag"] or chosen["tag"] in claim.tags]
-    return listed, chosen
+    if chosen["tag"]:
+        claims = with_tag(claims, chosen["tag"])
+    return list(claims.select_related("created_by").order_by(*SORTS[chosen["sort"]])), chosen
 
 
 def _render_claim_list(

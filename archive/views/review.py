@@ -10,15 +10,16 @@ from django.views.decorators.http import require_POST
 
 from archive.audit import review
 from archive.audit.forms import ReviewDecisionForm, SubmitForm
+from archive.audit.kinds import REVIEWED
 from archive.core.editing import StaleVersion
 from archive.permissions import Action, get_in_workspace_or_404, workspace_view
 from archive.views.audit import report_errors
 
 
 def _reviewed(request: HttpRequest, model: str, object_id: int):
-    if model not in review.REVIEWED_MODELS:
+    if model not in REVIEWED:
         raise Http404("Only annotations, claims and evidence are reviewed.")
-    return get_in_workspace_or_404(review.REVIEWED_MODELS[model].objects, request.workspace, pk=object_id)
+    return get_in_workspace_or_404(REVIEWED[model].objects, request.workspace, pk=object_id)
 
 
 def _back(request: HttpRequest, model: str, object_id: int) -> HttpResponse:

@@ -1,0 +1,54 @@
+"""The kinds of tracked object, by the names that pages, URLs and the ledger
+use ("annotation", "claim", ...): the one registry of what each kind is and
+what the audit pages may do with it."""
+
+from dataclasses import dataclass
+
+from django.db.models import Model
+
+from archive.models import (
+    Annotation,
+    Capture,
+    Claim,
+    Evidence,
+    FixityCheck,
+    Membership,
+    Outlet,
+    Passage,
+    Source,
+    Workspace,
+)
+from archive.permissions import Action
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type[Model]
+    reviewed: bool = False
+    """In the review workflow (draft, submitted, approved, rejected)."""
+    revert: Action | None = None
+    """Who may go back to an earlier version; None: never reverted (records of what happened)."""
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("annotation", Annotation, reviewed=True, revert=Action.REVIEW),
+        Kind("claim", Claim, reviewed=True, revert=Action.REVIEW),
+        Kind("evidence", Evidence, reviewed=True, revert=Action.REVIEW),
+        Kind("passage", Passage, revert=Action.REVIEW),
+        Kind("source", Source, revert=Action.REVIEW),
+        Kind("outlet", Outlet, revert=Action.REVIEW),
+        # Memberships and the workspace itself grant access: only admins restore them.
+        Kind("membership", Membership, revert=Action.MANAGE),
+        Kind("workspace", Workspace, revert=Action.MANAGE),
+        Kind("capture", Capture),
+        Kind("fixitycheck", FixityCheck),
+    )
+}
+REVIEWED: dict[str, type[Model]] = {name: kind.model for name, kind in KINDS.items() if kind.reviewed}
+
+
+def kind_of(obj: Model) -> str:
+    return obj._meta.model_name  # type: ignore[return-value]
