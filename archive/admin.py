@@ -1,26 +1,30 @@
 """The Django admin, for site staff: every model with its history.
 
-As everywhere else, a change may give a reason, and a delete (of one object,
-of the selected ones, or of an inline row) and a revert to an old version
-must: the history keeps it.
+Like every other way in, the admin writes only through the domain's functions
+(archive.claims, archive.sources, archive.passages, archive.workspaces), so
+the same rules hold: on a change form only the fields the domain lets change
+are editable (review status never is), tags and grades are checked the same
+way, an edit from a stale page is refused, and a delete (of one object, of the
+selected ones, or of an inline row) and a revert to an old version need a
+reason, which the history keeps.
 """
+
+from collections.abc import Collection
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from archive import claims, workspaces
 from archive.core.attribution import recorded_as
-from archive.core.editing import (
-    DELETE_REASON_REQUIRED,
-    check_grade_reason,
-    delete_object,
-    required_reason,
-)
+from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, check_grade_reason, required_reason
 from archive.models import (
     Annotation,
     Claim,
@@ -32,12 +36,21 @@ from archive.models import (
     Source,
     Workspace,
 )
+from archive.passages import writes as passages
+from archive.sources import outlets
+from archive.sources import writes as sources
 
 REASON_HELP = "Why this change? Shown in the object's history."
 
 
 class ReasonForm(forms.ModelForm):
     change_reason = forms.CharField(required=False, max_length=500, help_text=REASON_HELP)
+    # The version the page was loaded at: an edit from a stale page is refused.
+    seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = getattr(self.instance, "version", None)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -75,8 +88,22 @@ def delete_selected(modeladmin, request: HttpRequest, queryset):
     return django_delete_selected(modeladmin, request, queryset)
 
 
+def _stored_value(obj: Model, name: str) -> Any:
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return set(getattr(obj, name).all())
+    return getattr(obj, name)
+
+
+def _plain(value: Any) -> Any:
+    return set(value) if isinstance(value, models.QuerySet) else value
+
+
 class TrackedAdmin(SimpleHistoryAdmin):
-    """Admin that records the reason of every change, and requires one to delete or revert."""
+    """Admin whose writes go through the domain: subclasses name the fields an edit
+    may change (`editable`), and how to create, edit and delete."""
+
+    editable: Collection[str] = ()
 
     form = ReasonForm
     history_list_display = ["history_change_reason"]
@@ -92,16 +119,64 @@ class TrackedAdmin(SimpleHistoryAdmin):
         request.reverting = True  # saving this page reverts to the version shown
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_readonly_fields(request, obj)
+        shown = [
+            field.name for field in self.model._meta.get_fields() if field.concrete or field.many_to_many
+        ]
+        return [name for name in shown if name not in self.editable and name != "id"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, StaleVersion) as error:
+            # Refused by the domain after the form passed: nothing was saved (one transaction).
+            text = str(error) if isinstance(error, StaleVersion) else " ".join(error.messages)
+            messages.error(request, f"Nothing was saved. {text}")
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change) -> None:
         reason = form.cleaned_data.get("change_reason") or ""
         action = HistoryAction.REVERTED if getattr(request, "reverting", False) else None
         with recorded_as(user=request.user, reason=reason, action=action):
-            super().save_model(request, obj, form, change)
+            if change:
+                changes = self.changes(obj, form)
+                version = form.cleaned_data.get("seen_version")
+                saved = self.edit(
+                    obj, user=request.user, expected_version=version, changes=changes, reason=reason
+                )
+            else:
+                fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+                del fields["change_reason"], fields["seen_version"]
+                saved = self.create(user=request.user, reason=reason, **fields)
+        obj.pk = saved.pk
+        obj._state.adding = False
 
     def save_related(self, request, form, formsets, change) -> None:
-        # Inline rows (e.g. memberships removed from a workspace) share the page's reason.
+        # Many-to-many fields are the domain's to write (an annotation's passages);
+        # inline rows (e.g. memberships removed from a workspace) share the page's reason.
         with recorded_as(user=request.user, reason=form.cleaned_data.get("change_reason") or ""):
-            super().save_related(request, form, formsets, change)
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+
+    def changes(self, obj: Model, form: forms.ModelForm) -> dict[str, Any]:
+        """The editable fields whose posted value differs from the stored one (a revert's
+        form starts from the old version, so the form's own changed_data would miss them)."""
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        posted = {name: form.cleaned_data[name] for name in self.editable if name in form.cleaned_data}
+        return {name: value for name, value in posted.items() if _stored_value(stored, name) != _plain(value)}
+
+    def create(self, *, user: Any, reason: str, **fields: Any) -> Model:
+        raise NotImplementedError(f"{self.model.__name__} is not created in the admin.")
+
+    def edit(
+        self, obj: Model, *, user: Any, expected_version: int | None, changes: dict, reason: str
+    ) -> Model:
+        raise NotImplementedError(f"{self.model.__name__} is not edited in the admin.")
+
+    def remove(self, obj: Model, *, user: Any, reason: str) -> None:
+        raise NotImplementedError(f"{self.model.__name__} is not deleted in the admin.")
 
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST" and _delete_reason(request) is None:
@@ -109,12 +184,12 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj) -> None:
-        delete_object(obj, user=request.user, reason=request.POST.get("reason", ""))
+        self.remove(obj, user=request.user, reason=request.POST.get("reason", ""))
 
     def delete_queryset(self, request, queryset) -> None:
         reason = required_reason(request.POST.get("reason"), DELETE_REASON_REQUIRED)
-        with recorded_as(user=request.user, reason=reason):
-            super().delete_queryset(request, queryset)
+        for obj in queryset:
+            self.remove(obj, user=request.user, reason=reason)
 
 
 class ReasonedInlineFormSet(BaseInlineFormSet):
@@ -133,78 +208,205 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class CreateFieldsAdmin(TrackedAdmin):
+    """An add form with the fields the domain's create function takes."""
+
+    create_fields: tuple[str, ...] = ()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*self.create_fields, "change_reason", "seen_version"]
+        return super().get_fields(request, obj)
+
+
 @admin.register(Workspace)
-class WorkspaceAdmin(TrackedAdmin):
+class WorkspaceAdmin(CreateFieldsAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    create_fields = ("name", "slug", "description")
+    editable = workspaces.EDITABLE_FIELDS
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def create(self, *, user, reason, **fields) -> Workspace:
+        return workspaces.create_workspace(user=user, reason=reason, **fields)
+
+    def edit(self, obj, **kwargs) -> Workspace:
+        return workspaces.edit_workspace(obj, **kwargs)
+
+    def remove(self, obj, *, user, reason) -> None:
+        workspaces.delete_workspace(workspace=obj, user=user, reason=reason)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Memberships added, changed or removed on the workspace's page, through the domain."""
+        reason = form.cleaned_data.get("change_reason") or ""
+        # What the admin's change message reads from a saved formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None:
+                workspaces.remove_member(membership=row.instance, user=request.user, reason=reason)
+                formset.deleted_objects.append(row.instance)
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed() or not row.cleaned_data:
+                continue
+            membership = workspaces.set_role(
+                workspace=form.instance,
+                member=row.cleaned_data["user"],
+                role=row.cleaned_data["role"],
+                user=request.user,
+                reason=reason,
+            )
+            if row.instance.pk is None:
+                formset.new_objects.append(membership)
+            else:
+                formset.changed_objects.append((membership, row.changed_data))
 
 
 @admin.register(Membership)
-class MembershipAdmin(TrackedAdmin):
+class MembershipAdmin(CreateFieldsAdmin):
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role", "workspace"]
     search_fields = ["user__username", "workspace__name"]
     autocomplete_fields = ["user", "workspace"]
+    create_fields = ("user", "workspace", "role")
+    editable = ("role",)
+
+    def create(self, *, user, reason, **fields) -> Membership:
+        return workspaces.set_role(
+            workspace=fields["workspace"],
+            member=fields["user"],
+            role=fields["role"],
+            user=user,
+            reason=reason,
+        )
+
+    def edit(self, obj, *, user, changes, reason, **kwargs) -> Membership:
+        role = changes.get("role", obj.role)
+        return workspaces.set_role(
+            workspace=obj.workspace, member=obj.user, role=role, user=user, reason=reason
+        )
+
+    def remove(self, obj, *, user, reason) -> None:
+        workspaces.remove_member(membership=obj, user=user, reason=reason)
 
 
 @admin.register(Outlet)
-class OutletAdmin(TrackedAdmin):
+class OutletAdmin(CreateFieldsAdmin):
     list_display = ["name", "workspace", "country", "language", "reliability"]
     list_filter = ["workspace", "reliability", "country"]
     search_fields = ["name", "url"]
+    create_fields = ("workspace", "name", "url", "country", "language", "reliability", "reliability_reason")
+    editable = outlets.EDITABLE_FIELDS
+
+    def create(self, **fields) -> Outlet:
+        return outlets.create_outlet(**fields)
+
+    def edit(self, obj, **kwargs) -> Outlet:
+        return outlets.edit_outlet(obj, **kwargs)
+
+    def remove(self, obj, **kwargs) -> None:
+        outlets.delete_outlet(outlet=obj, **kwargs)
 
 
 @admin.register(Source)
-class SourceAdmin(TrackedAdmin):
+class SourceAdmin(CreateFieldsAdmin):
     list_display = ["title", "workspace", "outlet", "language", "published_on", "derivation", "captured_at"]
     list_filter = ["workspace", "language", "direction", "derivation", "media_type"]
     search_fields = ["title", "original_url", "text_sha256", "original_sha256"]
-    readonly_fields = ["version", "original", "original_sha256", "text_sha256", "created_at", "updated_at"]
     autocomplete_fields = ["outlet", "derived_from"]
+    # A stored text is corrected only through archive.passages.correction.correct_source_text,
+    # which re-anchors the passages that point into it: not editable here.
+    create_fields = (
+        *("workspace", "title", "text", "language", "authors", "outlet", "original_url"),
+        *("published_on", "derived_from", "derivation"),
+    )
+    editable = sources.EDITABLE_FIELDS
 
-    def get_readonly_fields(self, request, obj=None):
-        # A stored text is corrected only through archive.passages.correction.correct_source_text,
-        # which re-anchors the passages that point into it.
-        return [*self.readonly_fields, "text"] if obj is not None else self.readonly_fields
+    def create(self, **fields) -> Source:
+        return sources.create_source(**fields)
+
+    def edit(self, obj, **kwargs) -> Source:
+        return sources.edit_source(obj, **kwargs)
+
+    def remove(self, obj, **kwargs) -> None:
+        sources.delete_source(source=obj, **kwargs)
 
 
 @admin.register(Passage)
-class PassageAdmin(TrackedAdmin):
+class PassageAdmin(CreateFieldsAdmin):
+    """Passages are made on a source's text; their selectors follow the text, never edited."""
+
     list_display = ["__str__", "source", "start", "end", "anchor_status", "created_by"]
     list_filter = ["workspace", "anchor_status"]
     search_fields = ["exact", "source__title"]
-    readonly_fields = ["workspace", "version", "created_at", "updated_at"]
     autocomplete_fields = ["source"]
+    create_fields = ("source", "start", "end", "exact")
 
+    def create(self, *, user, reason, **fields) -> Passage:
+        return passages.create_passage(user=user, **fields)
 
-class ReviewedAdmin(TrackedAdmin):
-    """Review status changes only through the review workflow, here as everywhere."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "review_status"]
+    def remove(self, obj, **kwargs) -> None:
+        passages.delete_passage(passage=obj, **kwargs)
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(ReviewedAdmin):
+class AnnotationAdmin(CreateFieldsAdmin):
     list_display = ["__str__", "workspace", "motivation", "author", "review_status", "updated_at"]
     list_filter = ["workspace", "motivation", "review_status"]
     search_fields = ["body"]
     autocomplete_fields = ["passages"]
+    create_fields = ("passages", "body", "motivation", "tags")
+    editable = (*claims.EDITABLE_FIELDS[Annotation], "passages")
+
+    def create(self, *, user, reason, passages, **fields) -> Annotation:
+        return claims.create_annotation(passages=list(passages), user=user, **fields)
+
+    def edit(self, obj, *, changes, **kwargs) -> Annotation:
+        changes = dict(changes)
+        chosen = changes.pop("passages", None)
+        return claims.edit_annotation(
+            obj, changes=changes, passages=None if chosen is None else list(chosen), **kwargs
+        )
+
+    def remove(self, obj, **kwargs) -> None:
+        claims.delete_annotation(annotation=obj, **kwargs)
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReviewedAdmin):
+class ClaimAdmin(CreateFieldsAdmin):
     list_display = ["__str__", "workspace", "credibility", "status", "review_status", "created_by"]
     list_filter = ["workspace", "credibility", "status", "review_status"]
     search_fields = ["statement"]
+    create_fields = ("workspace", "statement", "credibility", "tags")
+    editable = claims.EDITABLE_FIELDS[Claim]
+
+    def create(self, **fields) -> Claim:
+        return claims.create_claim(**fields)
+
+    def edit(self, obj, **kwargs) -> Claim:
+        return claims.edit_claim(obj, **kwargs)
+
+    def remove(self, obj, **kwargs) -> None:
+        claims.delete_claim(claim=obj, **kwargs)
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReviewedAdmin):
+class EvidenceAdmin(CreateFieldsAdmin):
     list_display = ["claim", "passage", "stance", "grade", "review_status", "created_by"]
     list_filter = ["workspace", "stance", "review_status"]
     search_fields = ["claim__statement", "passage__exact", "note"]
-    readonly_fields = ["workspace", "version", "created_at", "updated_at"]
     autocomplete_fields = ["claim", "passage"]
+    create_fields = ("claim", "passage", "stance", "note")
+    editable = claims.EDITABLE_FIELDS[Evidence]
+
+    def create(self, *, user, reason, **fields) -> Evidence:
+        return claims.add_evidence(user=user, **fields)
+
+    def edit(self, obj, **kwargs) -> Evidence:
+        return claims.edit_evidence(obj, **kwargs)
+
+    def remove(self, obj, **kwargs) -> None:
+        claims.delete_evidence(evidence=obj, **kwargs)

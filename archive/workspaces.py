@@ -6,7 +6,7 @@ Memberships have no version: a role change locks the row and applies.
 from typing import Any
 
 from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object, update_object
+from archive.core.editing import DELETE_REASON_REQUIRED, delete_object, required_reason, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Membership, Role, Workspace
 
@@ -46,3 +46,29 @@ def set_role(
 
 def remove_member(*, membership: Membership, user: Any, reason: str) -> None:
     delete_object(membership, user=user, reason=reason)
+
+
+EDITABLE_FIELDS = frozenset({"name", "description"})
+
+
+def edit_workspace(
+    workspace: Workspace,
+    *,
+    user: Any,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> Workspace:
+    """Rename a workspace or change its description (its slug is its address: fixed)."""
+    return update_object(
+        workspace, user=user, expected_version=None, changes=changes, editable=EDITABLE_FIELDS, reason=reason
+    )
+
+
+@unit_of_work()
+def delete_workspace(*, workspace: Workspace, user: Any, reason: str) -> None:
+    """Delete an empty workspace (what it owns protects it) with its memberships."""
+    with recorded_as(user=user, reason=required_reason(reason, DELETE_REASON_REQUIRED)):
+        for membership in workspace.memberships.all():
+            membership.delete()
+        workspace.delete()

@@ -6,6 +6,7 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
 
+from archive.claims import EDITABLE_FIELDS, edit_item
 from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Source
 from tests.factories import ClaimFactory
 
@@ -159,3 +160,26 @@ def test_changing_a_grade_in_the_admin_with_a_reason_is_in_the_history(staff, cl
     assert staff.post(url, claim_form(claim, credibility=2, change_reason="confirmed")).status_code == 302
     row = claim.history.first()
     assert (row.credibility, row.history_change_reason) == (2, "confirmed")
+
+
+def test_an_admin_edit_from_a_stale_page_saves_nothing_and_says_why(staff, claim, analyst):
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Edited meanwhile"})
+    url = reverse("admin:archive_claim_change", args=[claim.pk])
+    response = staff.post(url, claim_form(claim, statement="Mine", seen_version=1), follow=True)
+    assert "Nothing was saved" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).statement == "Edited meanwhile"
+
+
+def test_an_admin_edit_is_written_by_the_domain_with_its_reason(staff, claim):
+    url = reverse("admin:archive_claim_change", args=[claim.pk])
+    response = staff.post(
+        url, claim_form(claim, statement="Second words", seen_version=1, change_reason="typo")
+    )
+    assert response.status_code == 302
+    row = claim.history.first()
+    assert (row.statement, row.history_change_reason, row.version) == ("Second words", "typo", 2)
+
+
+def test_an_admin_change_form_shows_only_what_the_domain_lets_change(staff, claim):
+    form = staff.get(reverse("admin:archive_claim_change", args=[claim.pk])).context["adminform"].form
+    assert set(form.fields) == {*EDITABLE_FIELDS[Claim], "change_reason", "seen_version"}
