@@ -202,7 +202,7 @@ def _wait_for(port: int) -> None:
 def bench_exchange(annotations: int) -> None:
     from django.core.management.color import no_style
 
-    from archive.exchange.archive import archive_models, export_workspace, import_archive
+    from archive.backups.archive import archive_models, export_workspace, import_archive
 
     workspace, _, _ = build(annotations)
     with tempfile.TemporaryDirectory() as tmp:

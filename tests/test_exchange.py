@@ -15,9 +15,9 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from archive.audit.ledger import verify_workspace
+from archive.backups.archive import archive_models, export_workspace, import_archive, scope
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.editing import delete_object
-from archive.exchange.archive import archive_models, export_workspace, import_archive, scope
 from archive.models import Annotation, Workspace
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.audit.ledger import live_ledger, verify_workspace
+from archive.backups.archive import archive_models, export_workspace, import_archive
+from archive.backups.new_workspace import REBUILT, _Renumbering, id_columns, import_as_new_workspace
 from archive.claims import create_annotation
-from archive.exchange.archive import archive_models, export_workspace, import_archive
-from archive.exchange.new_workspace import REBUILT, _Renumbering, id_columns, import_as_new_workspace
 from archive.models import Annotation, HistoryChain, HistoryEntry, SearchDocument, Source, Workspace
 from tests.test_exchange import files_of, generated_workspace
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.exchange.archive import export_workspace
+from archive.backups.archive import export_workspace
 from archive.models import Workspace
 
 

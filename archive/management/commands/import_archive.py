@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.exchange.archive import import_archive
-from archive.exchange.new_workspace import import_as_new_workspace
+from archive.backups.archive import import_archive
+from archive.backups.new_workspace import import_as_new_workspace
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Importing an archive as a new workspace, beside whatever the database holds.
 
-The plain import (archive.exchange.archive.import_archive) keeps every primary
+The plain import (archive.backups.archive.import_archive) keeps every primary
 key, so it needs a database that has none of them. This one copies the
 archive into a new workspace of any database (the same one it came from, to
 duplicate a workspace, or another site's that has other workspaces):
@@ -40,8 +40,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash, live_ledger
-from archive.core.attribution import recorded_as
-from archive.exchange.archive import (
+from archive.backups.archive import (
     archived_models,
     build_instance,
     foreign_keys,
@@ -52,7 +51,8 @@ from archive.exchange.archive import (
     unsaved_user,
     verify,
 )
-from archive.exchange.sequences import reserve_ids
+from archive.backups.sequences import reserve_ids
+from archive.core.attribution import recorded_as
 from archive.models import HistoryChain, HistoryEntry, SearchDocument, SearchTerm, Workspace
 from archive.models.audit import GENESIS_HASH
 from archive.search.indexing import index_workspace

@@ -32,7 +32,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max, Model, Q
 
-from archive.exchange.sequences import advance_past
+from archive.backups.sequences import advance_past
 from archive.models import Workspace
 
 FORMAT = "warrant-archive"

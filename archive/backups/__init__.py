@@ -1,0 +1,13 @@
+"""Backing up and restoring a workspace losslessly, history chain included.
+
+- archive.py: `export_workspace` writes every row and file of a workspace,
+  hashed; `import_archive` restores it with the same ids into a database
+  without them.
+- new_workspace.py: `import_as_new_workspace` copies an archive beside
+  existing data under new ids, its history verified against the archive's
+  chain and re-chained.
+
+These restore rows and their history as they were, in bulk: the one place
+outside the unit-of-work writers that writes tracked tables, because what it
+writes is history already recorded elsewhere, verified before it is written.
+"""
