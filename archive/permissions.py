@@ -9,15 +9,35 @@ Site superusers are not members by virtue of being superusers: they manage
 the site through the Django admin and join a workspace to work in it.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from archive.models import Membership, Role, Workspace
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+class WorkspaceRequest(HttpRequest):
+    """The request a `workspace_view` view receives.
+
+    Never instantiated: `workspace_view` sets `workspace` and `role` on the
+    ordinary HttpRequest after checking membership, and `login_required` has
+    already turned anonymous users away, so `user` is a signed-in User.
+    """
+
+    user: User
+    workspace: Workspace
+    role: str
 
 
 class Action(StrEnum):
@@ -90,7 +110,9 @@ def can_change(role: str | None, user, obj: Model) -> bool:
     return can(role, Action.MANAGE) or (can(role, Action.CONTRIBUTE) and is_own(user, obj))
 
 
-def workspace_view(action: Action):
+def workspace_view(
+    action: Action,
+) -> Callable[[Callable[Concatenate[WorkspaceRequest, P], R]], Callable[Concatenate[HttpRequest, str, P], R]]:
     """Decorate a view taking `slug`: require login, membership and `action`.
 
     The view receives `request.workspace` and `request.role`. Views without
@@ -98,16 +120,19 @@ def workspace_view(action: Action):
     new endpoint is denied by default until it declares its rule.
     """
 
-    def decorator(view):
+    def decorator(
+        view: Callable[Concatenate[WorkspaceRequest, P], R],
+    ) -> Callable[Concatenate[HttpRequest, str, P], R]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args, **kwargs):
-            request.workspace, request.role = get_workspace_or_404(request.user, slug)
-            if not can(request.role, action):
+        def wrapper(request: HttpRequest, slug: str, *args: P.args, **kwargs: P.kwargs) -> R:
+            ws_request = cast(WorkspaceRequest, request)  # the same object, given the attributes below
+            ws_request.workspace, ws_request.role = get_workspace_or_404(request.user, slug)
+            if not can(ws_request.role, action):
                 raise PermissionDenied(f"Your role in this workspace cannot {action}.")
-            return view(request, *args, **kwargs)
+            return view(ws_request, *args, **kwargs)
 
-        wrapper.permission_rule = f"workspace:{action}"
+        wrapper.permission_rule = f"workspace:{action}"  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
