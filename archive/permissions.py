@@ -76,7 +76,8 @@ def role_in(user, workspace: Workspace) -> str | None:
     return Membership.objects.filter(user=user, workspace=workspace).values_list("role", flat=True).first()
 
 
-def can(role: str | None, action: Action) -> bool:
+def can(role: str | None, action: Action | None) -> bool:
+    """Whether `role` may do `action`; no role, and no action (a rule that allows none), are False."""
     return role is not None and action in ROLE_ACTIONS[role]
 
 
