@@ -17,7 +17,7 @@ from typing import Concatenate, ParamSpec, TypeVar, cast
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -25,6 +25,7 @@ from archive.models import Membership, Role, Workspace
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)
+M = TypeVar("M", bound=Model)
 
 
 class WorkspaceRequest(HttpRequest):
@@ -93,7 +94,7 @@ def get_workspace_or_404(user, slug: str) -> tuple[Workspace, str]:
     return membership.workspace, membership.role
 
 
-def get_in_workspace_or_404(queryset: QuerySet, workspace: Workspace, **lookup) -> Model:
+def get_in_workspace_or_404(queryset: QuerySet[M] | Manager[M], workspace: Workspace, **lookup) -> M:
     """An object of the current workspace; 404 for anything outside it."""
     obj = queryset.filter(workspace=workspace, **lookup).first()
     if obj is None:
@@ -101,12 +102,12 @@ def get_in_workspace_or_404(queryset: QuerySet, workspace: Workspace, **lookup) 
     return obj
 
 
-def is_own(user, obj: Model) -> bool:
+def is_own(user, obj: object) -> bool:
     owner_id = getattr(obj, "author_id", None) or getattr(obj, "created_by_id", None)
     return owner_id is not None and owner_id == user.pk
 
 
-def can_change(role: str | None, user, obj: Model) -> bool:
+def can_change(role: str | None, user, obj: object) -> bool:
     """Analysts change their own work; admins change anything in the workspace."""
     return can(role, Action.MANAGE) or (can(role, Action.CONTRIBUTE) and is_own(user, obj))
 
