@@ -9,15 +9,36 @@ Site superusers are not members by virtue of being superusers: they manage
 the site through the Django admin and join a workspace to work in it.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from archive.models import Membership, Role, Workspace
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+M = TypeVar("M", bound=Model)
+
+
+class WorkspaceRequest(HttpRequest):
+    """The request a `workspace_view` view receives.
+
+    Never instantiated: `workspace_view` sets `workspace` and `role` on the
+    ordinary HttpRequest after checking membership, and `login_required` has
+    already turned anonymous users away, so `user` is a signed-in User.
+    """
+
+    user: User
+    workspace: Workspace
+    role: str
 
 
 class Action(StrEnum):
@@ -56,7 +77,8 @@ def role_in(user, workspace: Workspace) -> str | None:
     return Membership.objects.filter(user=user, workspace=workspace).values_list("role", flat=True).first()
 
 
-def can(role: str | None, action: Action) -> bool:
+def can(role: str | None, action: Action | None) -> bool:
+    """Whether `role` may do `action`; no role, and no action (a rule that allows none), are False."""
     return role is not None and action in ROLE_ACTIONS[role]
 
 
@@ -72,7 +94,7 @@ def get_workspace_or_404(user, slug: str) -> tuple[Workspace, str]:
     return membership.workspace, membership.role
 
 
-def get_in_workspace_or_404(queryset: QuerySet, workspace: Workspace, **lookup) -> Model:
+def get_in_workspace_or_404(queryset: QuerySet[M] | Manager[M], workspace: Workspace, **lookup) -> M:
     """An object of the current workspace; 404 for anything outside it."""
     obj = queryset.filter(workspace=workspace, **lookup).first()
     if obj is None:
@@ -80,17 +102,19 @@ def get_in_workspace_or_404(queryset: QuerySet, workspace: Workspace, **lookup) 
     return obj
 
 
-def is_own(user, obj: Model) -> bool:
+def is_own(user, obj: object) -> bool:
     owner_id = getattr(obj, "owner_id", None)
     return owner_id is not None and owner_id == user.pk
 
 
-def can_change(role: str | None, user, obj: Model) -> bool:
+def can_change(role: str | None, user, obj: object) -> bool:
     """Analysts change their own work; admins change anything in the workspace."""
     return can(role, Action.MANAGE) or (can(role, Action.CONTRIBUTE) and is_own(user, obj))
 
 
-def workspace_view(action: Action):
+def workspace_view(
+    action: Action,
+) -> Callable[[Callable[Concatenate[WorkspaceRequest, P], R]], Callable[Concatenate[HttpRequest, str, P], R]]:
     """Decorate a view taking `slug`: require login, membership and `action`.
 
     The view receives `request.workspace` and `request.role`. Views without
@@ -98,16 +122,19 @@ def workspace_view(action: Action):
     new endpoint is denied by default until it declares its rule.
     """
 
-    def decorator(view):
+    def decorator(
+        view: Callable[Concatenate[WorkspaceRequest, P], R],
+    ) -> Callable[Concatenate[HttpRequest, str, P], R]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args, **kwargs):
-            request.workspace, request.role = get_workspace_or_404(request.user, slug)
-            if not can(request.role, action):
+        def wrapper(request: HttpRequest, slug: str, *args: P.args, **kwargs: P.kwargs) -> R:
+            ws_request = cast(WorkspaceRequest, request)  # the same object, given the attributes below
+            ws_request.workspace, ws_request.role = get_workspace_or_404(request.user, slug)
+            if not can(ws_request.role, action):
                 raise PermissionDenied(f"Your role in this workspace cannot {action}.")
-            return view(request, *args, **kwargs)
+            return view(ws_request, *args, **kwargs)
 
-        wrapper.permission_rule = f"workspace:{action}"
+        wrapper.permission_rule = f"workspace:{action}"  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

@@ -8,18 +8,30 @@ a `permission_rule`. The outcomes match the pages:
 - a member whose role lacks the action: 403.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Literal
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from archive.models import Workspace
+from archive.models.base import WorkspaceOwned
 from archive.permissions import Action, can, can_change, get_workspace_or_404, role_in, scoped
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+    from rest_framework.views import APIView
+
+    # The mixin is only ever combined with a DRF view; let mypy see that view's API.
+    _ViewBase = APIView
+else:
+    _ViewBase = object
 
 # The change rule under which analysts change their own work and admins
 # anything in the workspace (archive.permissions.can_change).
-OWN = "own"
+OWN: Final = "own"
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,7 @@ class Rule:
 
     read: Action = Action.VIEW
     create: Action | None = None
-    change: Action | str | None = None
+    change: Action | Literal["own"] | None = None
 
     def __str__(self) -> str:
         return f"api:read={self.read},create={self.create},change={self.change}"
@@ -37,20 +49,20 @@ class Rule:
 class WorkspacePermission(BasePermission):
     """Object-level check of the view's rule against the user's role."""
 
-    def has_object_permission(self, request, view, obj: Model) -> bool:
+    def has_object_permission(self, request, view, obj: Workspace | WorkspaceOwned) -> bool:
         rule: Rule = view.permission_rule
         role = view.role_in(obj if isinstance(obj, Workspace) else obj.workspace)
         if request.method in SAFE_METHODS:
             return can(role, rule.read)
         if rule.change == OWN:
             return can_change(role, request.user, obj)
-        return rule.change is not None and can(role, rule.change)
+        return isinstance(rule.change, Action) and can(role, rule.change)
 
 
-class WorkspaceScopedMixin:
+class WorkspaceScopedMixin(_ViewBase):
     """For DRF views: scoped querysets, and the rule checks that need a workspace."""
 
-    permission_classes = [IsAuthenticated, WorkspacePermission]
+    permission_classes: "Sequence[_PermissionClass]" = [IsAuthenticated, WorkspacePermission]
     permission_rule: Rule
 
     def scope(self, queryset: QuerySet) -> QuerySet:

@@ -6,8 +6,11 @@ the domain package's function for that entity (archive.claims, archive.sources,
 archive.passages), the same one the browser, the W3C protocol and the admin call.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -52,6 +55,7 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
 
     queryset: QuerySet
     output_serializer: type[serializers.Serializer]
+    create_serializer: type[serializers.Serializer]
     detail_route: str
     ordering_fields = ORDERING_FIELDS
     ordering = ("id",)
@@ -66,7 +70,7 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
         self.prepare(list(data) if many else [data])
         return self.output_serializer(data, many=many, context=self.get_serializer_context()).data
 
-    def prepare(self, objects: list[Model]) -> None:
+    def prepare(self, objects: list[Any]) -> None:
         """Load, in bulk, what the output serializer needs beyond the queryset."""
 
     def validated(self, serializer_class, *, workspace: Workspace, partial: bool = False) -> dict:
@@ -101,8 +105,6 @@ class ResourceList(ResourceView):
 class CreatableList(ResourceList):
     """POST: create in the workspace named in the body."""
 
-    create_serializer: type[serializers.Serializer]
-
     def post(self, request, *args, **kwargs) -> Response:
         workspace, data = self.create_input()
         obj = self.create(workspace=workspace, user=request.user, **data)
@@ -119,7 +121,7 @@ class ResourceDetail(ResourceView):
 
     lists = False
 
-    def get(self, request, *args, **kwargs) -> Response:
+    def get(self, request, *args, **kwargs) -> HttpResponseBase:
         obj = self.get_object()
         return Response(self.output(obj), headers={"ETag": etag(obj)})
 
@@ -157,7 +159,14 @@ class EditableDetail(ResourceDetail):
         raise NotImplementedError
 
 
-class DeletableMixin:
+if TYPE_CHECKING:
+    # The mixin is only ever combined with a ResourceDetail; let mypy see its API.
+    _DeletableBase = ResourceDetail
+else:
+    _DeletableBase = object
+
+
+class DeletableMixin(_DeletableBase):
     """DELETE with If-Match and `?reason=`; the last state stays in history, with who and why.
 
     A delete without a reason is refused with 400 `{"reason": [...]}` (the
@@ -211,7 +220,8 @@ class WorkspaceView(WorkspaceScopedMixin, generics.GenericAPIView):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet:
-        role = Membership.objects.filter(workspace=OuterRef("pk"), user=self.request.user).values("role")
+        user = self.request.user  # signed in: IsAuthenticated has run
+        role = Membership.objects.filter(workspace=OuterRef("pk"), user=user).values("role")  # type: ignore[misc]
         return workspaces_for(self.request.user).annotate(role=Subquery(role[:1]))
 
 
@@ -240,7 +250,9 @@ class OutletDetail(DeletableMixin, EditableDetail):
     queryset = OutletList.queryset
     output_serializer = io.OutletOut
     update_serializer = io.OutletIn
-    edit = staticmethod(edit_outlet)
+
+    def edit(self, obj, **kwargs) -> Outlet:
+        return edit_outlet(obj, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_outlet(outlet=obj, **kwargs)
@@ -264,7 +276,9 @@ class SourceDetail(DeletableMixin, EditableDetail):
     queryset = SourceList.queryset
     output_serializer = io.SourceOut
     update_serializer = io.SourceIn
-    edit = staticmethod(edit_source)
+
+    def edit(self, obj, **kwargs) -> Source:
+        return edit_source(obj, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_source(source=obj, **kwargs)
@@ -293,7 +307,7 @@ class SourceOriginal(ResourceDetail):
     output_serializer = io.SourceOut
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **refusals(401, 404)})
-    def get(self, request, *args, **kwargs) -> FileResponse:
+    def get(self, request, *args, **kwargs) -> HttpResponse | FileResponse:
         source = self.get_object()
         if not source.original:
             return HttpResponse(source.text.encode("utf-8"), content_type="text/plain; charset=utf-8")
@@ -316,7 +330,7 @@ class PassageList(CreatableList):
     filterset_class = filters.PassageFilter
     detail_route = "api:passage-detail"
 
-    def create(self, *, workspace, user, source, start, end, exact=None) -> Passage:
+    def create(self, *, workspace, user, source, start, end, exact=None) -> Passage:  # type: ignore[override]
         return create_passage(source=source, user=user, start=start, end=end, exact=exact)
 
 
@@ -354,7 +368,7 @@ class AnnotationList(AnnotationsMixin, CreatableList):
     filterset_class = filters.AnnotationFilter
     detail_route = "api:annotation-detail"
 
-    def create(self, *, workspace, user, passages, reason, **data) -> Annotation:
+    def create(self, *, workspace, user, passages, reason, **data) -> Annotation:  # type: ignore[override]
         annotation = create_annotation(passages=passages, user=user, **data)
         annotation.passage_ids = sorted(passage.pk for passage in passages)
         return annotation
@@ -390,7 +404,9 @@ class AnnotationDetail(AnnotationsMixin, DeletableMixin, EditableDetail):
     queryset = AnnotationList.queryset
     output_serializer = io.AnnotationOut
     update_serializer = io.AnnotationIn
-    edit = staticmethod(edit_annotation)
+
+    def edit(self, obj, **kwargs) -> Annotation:
+        return edit_annotation(obj, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_annotation(annotation=obj, **kwargs)
@@ -413,7 +429,9 @@ class ClaimDetail(DeletableMixin, EditableDetail):
     queryset = ClaimList.queryset
     output_serializer = io.ClaimOut
     update_serializer = io.ClaimUpdateIn
-    edit = staticmethod(edit_claim)
+
+    def edit(self, obj, **kwargs) -> Claim:
+        return edit_claim(obj, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_claim(claim=obj, **kwargs)
@@ -427,7 +445,7 @@ class EvidenceList(CreatableList):
     filterset_class = filters.EvidenceFilter
     detail_route = "api:evidence-detail"
 
-    def create(self, *, workspace, user, reason, **data) -> Evidence:
+    def create(self, *, workspace, user, reason, **data) -> Evidence:  # type: ignore[override]
         return add_evidence(user=user, **data)
 
 
@@ -436,7 +454,9 @@ class EvidenceDetail(DeletableMixin, EditableDetail):
     queryset = EvidenceList.queryset
     output_serializer = io.EvidenceOut
     update_serializer = io.EvidenceIn
-    edit = staticmethod(edit_evidence)
+
+    def edit(self, obj, **kwargs) -> Evidence:
+        return edit_evidence(obj, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_evidence(evidence=obj, **kwargs)

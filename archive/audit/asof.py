@@ -11,46 +11,54 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 from archive.audit.ledger import live_ledger
 from archive.models import AnchorStatus, Annotation, Claim, Evidence, Outlet, Passage, Source, Workspace
 
+# A django-simple-history Historical* row: a model class made at runtime with
+# the tracked model's fields plus history_id, history_date and history_type.
+# simple_history ships no types, so mypy cannot know its fields.
+HistoryRow = Any
 
-def state_at(history: QuerySet, at: datetime) -> list[Model]:
+
+def state_at(history: QuerySet, at: datetime) -> list[HistoryRow]:
     """The state at `at` of each object in `history` that existed then, by object id."""
-    latest: dict[int, Model] = {}
+    latest: dict[int, HistoryRow] = {}
     for row in history.filter(history_date__lte=at).order_by("id", "history_date", "history_id"):
         latest[row.id] = row
     return [row for row in latest.values() if row.history_type != "-"]
 
 
-def object_at(model: type[Model], *, workspace: Workspace, object_id: int, at: datetime) -> Model | None:
+def object_at(
+    model: type[Source | Outlet | Claim], *, workspace: Workspace, object_id: int, at: datetime
+) -> HistoryRow | None:
     rows = state_at(model.history.filter(workspace=workspace, id=object_id), at)
     return rows[0] if rows else None
 
 
 @dataclass(frozen=True)
 class AnnotationThen:
-    annotation: Model
+    annotation: HistoryRow
     passage_ids: list[int]
 
 
 @dataclass(frozen=True)
 class EvidenceThen:
-    evidence: Model
-    claim: Model | None
-    passage: Model | None
-    source: Model | None
+    evidence: HistoryRow
+    claim: HistoryRow | None
+    passage: HistoryRow | None
+    source: HistoryRow | None
 
 
 @dataclass(frozen=True)
 class SourceThen:
     at: datetime
-    source: Model
-    outlet: Model | None
-    passages: list[Model]
+    source: HistoryRow
+    outlet: HistoryRow | None
+    passages: list[HistoryRow]
     annotations: list[AnnotationThen]
     evidence: list[EvidenceThen]
 
@@ -58,16 +66,17 @@ class SourceThen:
 @dataclass(frozen=True)
 class ClaimThen:
     at: datetime
-    claim: Model
+    claim: HistoryRow
     evidence: list[EvidenceThen]
 
 
-def _by_id(rows: Iterable[Model]) -> dict[int, Model]:
+def _by_id(rows: Iterable[HistoryRow]) -> dict[int, HistoryRow]:
     return {row.id: row for row in rows}
 
 
 def _annotations_then(workspace: Workspace, passage_ids: set[int], at: datetime) -> list[AnnotationThen]:
     """Annotations that, at `at`, were on at least one of these passages."""
+    m2m: Any  # the historical m2m model, made at runtime like the rows
     [(_, m2m)] = live_ledger().m2m_models["annotation"]
     candidates = set(
         m2m.objects.filter(passage_id__in=passage_ids).values_list("annotation_id", flat=True).distinct()
@@ -85,7 +94,7 @@ def _annotations_then(workspace: Workspace, passage_ids: set[int], at: datetime)
     ]
 
 
-def _evidence_then(workspace: Workspace, evidence: list[Model], at: datetime) -> list[EvidenceThen]:
+def _evidence_then(workspace: Workspace, evidence: list[HistoryRow], at: datetime) -> list[EvidenceThen]:
     claims = _by_id(
         state_at(Claim.history.filter(workspace=workspace, id__in={e.claim_id for e in evidence}), at)
     )
@@ -101,7 +110,7 @@ def _evidence_then(workspace: Workspace, evidence: list[Model], at: datetime) ->
             evidence=row,
             claim=claims.get(row.claim_id),
             passage=passages.get(row.passage_id),
-            source=sources.get(getattr(passages.get(row.passage_id), "source_id", None)),
+            source=sources.get(getattr(passages.get(row.passage_id), "source_id", None)),  # type: ignore[arg-type]
         )
         for row in sorted(evidence, key=lambda row: (row.created_at, row.id))
     ]
@@ -150,7 +159,7 @@ class Stretch:
     passage_ids: tuple[int, ...]
 
 
-def marked_text(text: str, passages: Iterable[Model]) -> list[Stretch]:
+def marked_text(text: str, passages: Iterable[HistoryRow]) -> list[Stretch]:
     """The text cut where passages start and end, each run knowing which passages cover it.
 
     Orphaned passages no longer point into the text, so they mark nothing.

@@ -8,9 +8,11 @@ elsewhere the ORM's bulk methods or executemany do the same work.
 
 from collections.abc import Sequence
 from datetime import UTC
+from typing import cast
 
 from django.db import connection
 from django.db.models import Field, Model
+from django.db.models.options import Options
 
 # Fields whose Python values the database driver takes as they are, by
 # vendor; others are prepared as the ORM would (JSON, say, or datetimes on
@@ -27,6 +29,16 @@ _TAKEN_AS_THEY_ARE = {
 _BATCH_SIZE = 500
 
 
+def _concrete(meta: Options, name: str) -> Field:
+    """The field `name` of a model; callers here name only concrete, column-backed fields."""
+    return cast(Field, meta.get_field(name))
+
+
+def _column(field: Field) -> str:
+    """A concrete field's column name, quoted."""
+    return connection.ops.quote_name(cast(str, field.column))
+
+
 def insert_rows(model: type[Model], rows: list[dict]) -> None:
     """Insert `rows` (column attname -> value) into `model`'s table, in order.
 
@@ -38,9 +50,9 @@ def insert_rows(model: type[Model], rows: list[dict]) -> None:
     """
     if not rows:
         return
-    fields = [model._meta.get_field(attname) for attname in rows[0]]
+    fields = [_concrete(model._meta, attname) for attname in rows[0]]
     quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    table, columns = quote(model._meta.db_table), ", ".join(_column(field) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -73,11 +85,11 @@ def upsert_rows(
         return
     fields = [field for field in model._meta.concrete_fields if field is not model._meta.auto_field]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique_fields)
+    columns = ", ".join(_column(field) for field in fields)
+    conflict = ", ".join(_column(_concrete(model._meta, name)) for name in unique_fields)
     updates = ", ".join(
         f"{column} = EXCLUDED.{column}"
-        for column in (quote(model._meta.get_field(name).column) for name in update_fields)
+        for column in (_column(_concrete(model._meta, name)) for name in update_fields)
     )
     # Identifiers and types come from the model, values are parameters.
     sql = (
@@ -98,29 +110,28 @@ def update_rows(objects: Sequence[Model], fields: list[str]) -> None:
     if not objects:
         return
     meta = objects[0]._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [_concrete(meta, name) for name in fields]
     key = meta.pk
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            assignments = ", ".join(f"{quote(field.column)} = new.{quote(field.column)}" for field in columns)
+            assignments = ", ".join(f"{_column(field)} = new.{_column(field)}" for field in columns)
             sql = (
                 f"UPDATE {table} SET {assignments} FROM {_unnest([*columns, key])} "  # noqa: S608  # nosec B608
-                f"WHERE {table}.{quote(key.column)} = new.{quote(key.column)}"
+                f"WHERE {table}.{_column(key)} = new.{_column(key)}"
             )
             cursor.execute(sql, _columns(objects, [*columns, key]))
             return
-        assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-        sql = f"UPDATE {table} SET {assignments} WHERE {quote(key.column)} = %s"  # noqa: S608  # nosec B608
+        assignments = ", ".join(f"{_column(field)} = %s" for field in columns)
+        sql = f"UPDATE {table} SET {assignments} WHERE {_column(key)} = %s"  # noqa: S608  # nosec B608
         cursor.executemany(sql, list(zip(*_columns(objects, [*columns, key]), strict=True)))
 
 
 def _unnest(fields: list[Field]) -> str:
     """PostgreSQL: a table `new` of one array parameter per field (_columns)."""
-    quote = connection.ops.quote_name
     arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
-    return f"unnest({arrays}) AS new({', '.join(quote(field.column) for field in fields)})"
+    return f"unnest({arrays}) AS new({', '.join(_column(field) for field in fields)})"
 
 
 def _columns(objects: Sequence[Model], fields: list[Field]) -> list[list]:

@@ -1,7 +1,7 @@
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
 from archive.exchange.annotations import csv_lines, jsonld_chunks
-from archive.permissions import Action, workspace_view
+from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.w3c.mapping import Links
 from archive.w3c.views import ANNO_MEDIA_TYPE
 
@@ -13,7 +13,7 @@ def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse
 
 
 @workspace_view(Action.VIEW)
-def annotations_jsonld(request: HttpRequest) -> StreamingHttpResponse:
+def annotations_jsonld(request: WorkspaceRequest) -> StreamingHttpResponse:
     """Every annotation and piece of evidence of the workspace, as W3C JSON-LD."""
     links = Links(request.build_absolute_uri("/").rstrip("/"))
     chunks = jsonld_chunks(request.workspace, links)
@@ -21,7 +21,7 @@ def annotations_jsonld(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @workspace_view(Action.VIEW)
-def annotations_csv(request: HttpRequest) -> StreamingHttpResponse:
+def annotations_csv(request: WorkspaceRequest) -> StreamingHttpResponse:
     """The same as a spreadsheet: one row per annotation target or piece of evidence."""
     links = Links(request.build_absolute_uri("/").rstrip("/"))
     lines = csv_lines(request.workspace, links)

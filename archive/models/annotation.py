@@ -49,6 +49,9 @@ class Annotation(WorkspaceOwned):
 
     history = tracked_history(m2m_fields=[passages])
 
+    # Not a field: set on loaded objects by the API (archive.api.views.AnnotationsMixin).
+    passage_ids: list[int]
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [

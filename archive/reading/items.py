@@ -8,13 +8,14 @@ page and the JSON endpoints (which send an item after every change) both use
 """
 
 from html import escape  # the stdlib one: Django's checks every argument for lazy strings, too slow here
+from typing import cast
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import AnchorStatus, Motivation, Stance
-from archive.reading.page import ReadingItem
+from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, Stance
+from archive.reading.page import ReadingItem, Row
 
 QUOTE_LENGTH = 160
 CLAIM_LENGTH = 140
@@ -79,7 +80,7 @@ def _body(text: str) -> str:
 
 
 def _annotation_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
-    annotation = item.obj
+    annotation = cast(Annotation | Row, item.obj)  # item.kind == "annotation"
     # The editor reads body and tags back from the rendered item; only the choice needs its value.
     data = {"motivation": annotation.motivation}
     label = escape(Motivation(annotation.motivation).label)
@@ -92,7 +93,7 @@ def _annotation_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
 
 
 def _evidence_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
-    evidence = item.obj
+    evidence = cast(Evidence | Row, item.obj)  # item.kind == "evidence"
     data = {"stance": evidence.stance}
     claim_url = links.url("claim", evidence.claim_id)
     stance = escape(Stance(evidence.stance).label)
@@ -107,7 +108,7 @@ def _evidence_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
 
 
 def _passage_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
-    passage = item.obj
+    passage = cast(Passage | Row, item.obj)  # item.kind == "passage"
     status = escape(AnchorStatus(passage.anchor_status).label)
     who = escape(item.person)
     return {}, (

@@ -7,7 +7,7 @@ page updates without a reload and looks exactly as it would after one.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archive.claims import (
@@ -21,7 +21,7 @@ from archive.claims import (
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Claim, Evidence, Motivation, Passage, Source
 from archive.passages.selectors import selector_from_target
-from archive.permissions import Action, can_change, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, can_change, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_item
 from archive.reading.page import ReadingItem, annotation_item, evidence_item, passage_role
 from archive.views.json_endpoints import (
@@ -38,12 +38,12 @@ def _passage_state(passage: Passage) -> dict:
     return {"id": passage.pk, "start": passage.start, "end": passage.end, "role": passage_role(passage)}
 
 
-def _item_state(request: HttpRequest, item: ReadingItem) -> dict:
+def _item_state(request: WorkspaceRequest, item: ReadingItem) -> dict:
     html = render_item(item, ItemLinks(request.workspace.slug))
     return {"passage": _passage_state(item.passage), "item": {"id": item.dom_id, "html": html}}
 
 
-def _annotation_state(request: HttpRequest, annotation: Annotation) -> dict:
+def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict:
     passage = annotation.passages.order_by("start", "end", "pk").first()
     item = annotation_item(
         annotation, passage, role=passage_role(passage), user=request.user, user_role=request.role
@@ -51,7 +51,7 @@ def _annotation_state(request: HttpRequest, annotation: Annotation) -> dict:
     return _item_state(request, item)
 
 
-def _evidence_state(request: HttpRequest, evidence: Evidence) -> dict:
+def _evidence_state(request: WorkspaceRequest, evidence: Evidence) -> dict:
     passage = evidence.passage
     item = evidence_item(
         evidence,
@@ -71,11 +71,11 @@ def _deleted_response(passage_ids: list[int], deleted_ids: list[int]) -> JsonRes
     )
 
 
-def _source(request: HttpRequest, source_id: int) -> Source:
+def _source(request: WorkspaceRequest, source_id: int) -> Source:
     return get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
 
 
-def _changeable(request: HttpRequest, queryset, object_id: int):
+def _changeable(request: WorkspaceRequest, queryset, object_id: int):
     obj = get_in_workspace_or_404(queryset, request.workspace, pk=object_id)
     if not can_change(request.role, request.user, obj):
         raise PermissionDenied("Only its author or a workspace admin can change this.")
@@ -85,7 +85,7 @@ def _changeable(request: HttpRequest, queryset, object_id: int):
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
 @json_endpoint
-def annotation_create(request: HttpRequest, source_id: int) -> JsonResponse:
+def annotation_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
     source = _source(request, source_id)
     payload = read_json(request, allowed={"target", "body", "motivation", "tags"})
     annotation = annotate_selection(
@@ -102,7 +102,7 @@ def annotation_create(request: HttpRequest, source_id: int) -> JsonResponse:
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
 @json_endpoint
-def evidence_create(request: HttpRequest, source_id: int) -> JsonResponse:
+def evidence_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
     """Cite a selection as evidence for a claim: `claim` (an id) or `new_claim` (a statement)."""
     source = _source(request, source_id)
     payload = read_json(request, allowed={"target", "claim", "new_claim", "stance", "note"})
@@ -128,7 +128,7 @@ def _changes(payload: dict) -> dict:
 @workspace_view(Action.CONTRIBUTE)
 @require_http_methods(["PATCH", "DELETE"])
 @json_endpoint
-def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
+def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResponse:
     """PATCH {version, body?, motivation?, tags?, reason?}; DELETE {version, reason}.
 
     A delete without a reason is refused (400); either is refused with 409 and
@@ -158,7 +158,7 @@ def annotation_change(request: HttpRequest, annotation_id: int) -> JsonResponse:
 @workspace_view(Action.CONTRIBUTE)
 @require_http_methods(["PATCH", "DELETE"])
 @json_endpoint
-def evidence_change(request: HttpRequest, evidence_id: int) -> JsonResponse:
+def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse:
     """PATCH {version, stance?, note?, reason?}; DELETE {version, reason}.
 
     A delete without a reason is refused (400); either is refused with 409 and

@@ -1,12 +1,12 @@
 """Read-only pages showing a source or a claim as it stood at a past moment."""
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from archive.audit.asof import claim_as_of, marked_text, source_as_of
 from archive.models import Claim, Source
-from archive.permissions import Action, workspace_view
+from archive.permissions import Action, WorkspaceRequest, workspace_view
 
 
 class AsOfForm(forms.Form):
@@ -15,14 +15,14 @@ class AsOfForm(forms.Form):
     )
 
 
-def _in_history(model, request: HttpRequest, object_id: int) -> None:
+def _in_history(model, request: WorkspaceRequest, object_id: int) -> None:
     """404 unless the object is, or once was, in this workspace."""
     if not model.history.filter(workspace=request.workspace, id=object_id).exists():
         raise Http404("Not found.")
 
 
 @workspace_view(Action.VIEW)
-def source_as_of_view(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The source's text, passages, annotations and evidence at `?at=`."""
     _in_history(Source, request, source_id)
     form = AsOfForm(request.GET if "at" in request.GET else None)
@@ -37,7 +37,7 @@ def source_as_of_view(request: HttpRequest, source_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.VIEW)
-def claim_as_of_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+def claim_as_of_view(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """The claim and its evidence at `?at=`."""
     _in_history(Claim, request, claim_id)
     form = AsOfForm(request.GET if "at" in request.GET else None)

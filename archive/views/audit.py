@@ -24,7 +24,7 @@ from archive.audit.review import may_decide, may_submit
 from archive.audit.verification import last_verification, verify_and_record
 from archive.models import HistoryChain, HistoryEntry
 from archive.models.audit import GENESIS_HASH
-from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [
@@ -49,12 +49,12 @@ def report_errors(request: HttpRequest, form: forms.Form) -> None:
         messages.error(request, " ".join(errors))
 
 
-def _filter_form(request: HttpRequest) -> ActivityFilter:
+def _filter_form(request: WorkspaceRequest) -> ActivityFilter:
     return ActivityFilter(request.GET, workspace=request.workspace)
 
 
 @workspace_view(Action.VIEW)
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: WorkspaceRequest) -> HttpResponse:
     """Every change in the workspace, newest first, filtered, a page at a time.
 
     Pages are cut by sequence number (`?before=N`), never by offset, so a
@@ -106,7 +106,7 @@ def _invalid_filters(form: ActivityFilter) -> HttpResponse:
     return HttpResponse(f"Bad filter: {errors}", status=400, content_type="text/plain; charset=utf-8")
 
 
-def _export_name(request: HttpRequest, extension: str) -> str:
+def _export_name(request: WorkspaceRequest, extension: str) -> str:
     return f"{request.workspace.slug}-activity-{timezone.now():%Y%m%dT%H%M%SZ}.{extension}"
 
 
@@ -125,7 +125,7 @@ def _csv_cell(value: object) -> object:
 
 
 @workspace_view(Action.AUDIT)
-def activity_csv(request: HttpRequest) -> HttpResponse:
+def activity_csv(request: WorkspaceRequest) -> HttpResponse:
     """Exactly the rows the same filters show in the feed, as CSV, newest first."""
     form = _filter_form(request)
     if not form.is_valid():
@@ -143,7 +143,7 @@ def activity_csv(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view(Action.AUDIT)
-def activity_json(request: HttpRequest) -> HttpResponse:
+def activity_json(request: WorkspaceRequest) -> HttpResponse:
     """Exactly the rows the same filters show in the feed, as JSON, with the chain's head."""
     form = _filter_form(request)
     if not form.is_valid():
@@ -169,7 +169,7 @@ def activity_json(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view(Action.VIEW)
-def object_history(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+def object_history(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Every version of one object, newest first, each with what it changed."""
     versions = object_versions(workspace=request.workspace, model_name=model, object_id=object_id)
     if versions is None:
@@ -202,7 +202,7 @@ def object_history(request: HttpRequest, model: str, object_id: int) -> HttpResp
     )
 
 
-def _page_url(request: HttpRequest, model: str, object_id: int, suffix: str) -> str | None:
+def _page_url(request: WorkspaceRequest, model: str, object_id: int, suffix: str) -> str | None:
     """The reading page of a source or the page of a claim (now, or `_as_of` a time)."""
     if model not in ("source", "claim"):
         return None
@@ -211,7 +211,7 @@ def _page_url(request: HttpRequest, model: str, object_id: int, suffix: str) -> 
     )
 
 
-def _review_forms(request: HttpRequest, model: str, object_id: int) -> dict | None:
+def _review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict | None:
     """The review status of an annotation, claim or evidence, and what this user may do about it."""
     if model not in REVIEWED:
         return None
@@ -228,7 +228,7 @@ def _review_forms(request: HttpRequest, model: str, object_id: int) -> dict | No
 
 @workspace_view(Action.REVIEW)
 @require_POST
-def revert(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+def revert(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Go back to an earlier version (or bring a deleted object back), with a reason."""
     get_in_workspace_or_404(HistoryEntry.objects, request.workspace, model=model, object_id=object_id)
     history_url = reverse("archive:object_history", args=[request.workspace.slug, model, object_id])
@@ -258,7 +258,7 @@ def revert(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
 
 @workspace_view(Action.AUDIT)
 @require_GET
-def audit_status(request: HttpRequest) -> HttpResponse:
+def audit_status(request: WorkspaceRequest) -> HttpResponse:
     """The chain's head now, and the last recorded verification (verifying is too slow for every load)."""
     chain = HistoryChain.objects.filter(workspace=request.workspace).first()
     length, head_hash = (chain.length, chain.head_hash) if chain else (0, GENESIS_HASH)
@@ -275,7 +275,7 @@ def audit_status(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Action.AUDIT)
 @require_POST
-def audit_verify(request: HttpRequest) -> HttpResponse:
+def audit_verify(request: WorkspaceRequest) -> HttpResponse:
     """Verify the whole chain now and record the result, for the status page."""
     verification = verify_and_record(workspace_id=request.workspace.pk, user=request.user)
     if verification.ok:

@@ -5,7 +5,7 @@ for the reading page's claim picker."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,14 @@ from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
 from archive.models import Claim, ClaimStatus, Evidence, Stance
 from archive.models.grading import Credibility, admiralty_code
-from archive.permissions import Action, can, can_change, get_in_workspace_or_404, workspace_view
+from archive.permissions import (
+    Action,
+    WorkspaceRequest,
+    can,
+    can_change,
+    get_in_workspace_or_404,
+    workspace_view,
+)
 from archive.views.asof import AsOfForm
 
 SORTS = {
@@ -40,7 +47,7 @@ def _claims_with_counts(workspace) -> QuerySet[Claim]:
     )
 
 
-def _filtered_claims(request: HttpRequest) -> tuple[list[Claim], dict]:
+def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
     params = request.GET
     chosen = {
         "q": params.get("q", "").strip(),
@@ -62,7 +69,7 @@ def _filtered_claims(request: HttpRequest) -> tuple[list[Claim], dict]:
 
 
 def _render_claim_list(
-    request: HttpRequest, *, form_errors=None, form_values=None, status=200
+    request: WorkspaceRequest, *, form_errors=None, form_values=None, status=200
 ) -> HttpResponse:
     claims, chosen = _filtered_claims(request)
     all_tags = sorted(
@@ -88,7 +95,7 @@ def _render_claim_list(
 
 @workspace_view(Action.VIEW)
 @require_GET
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: WorkspaceRequest) -> HttpResponse:
     return _render_claim_list(request)
 
 
@@ -115,7 +122,7 @@ def _messages_of(error: ValidationError) -> list[str]:
 
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
-def claim_create(request: HttpRequest) -> HttpResponse:
+def claim_create(request: WorkspaceRequest) -> HttpResponse:
     form = request.POST
     try:
         claim = create_claim(
@@ -147,7 +154,7 @@ def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, s
     return evidence, groups
 
 
-def _render_claim(request: HttpRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
+def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
     evidence, groups = _evidence_by_stance(claim)
     slug = request.workspace.slug
     graph = build_claim_graph(
@@ -170,7 +177,7 @@ def _render_claim(request: HttpRequest, claim: Claim, *, status=200, **form_stat
 
 @workspace_view(Action.VIEW)
 @require_GET
-def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+def claim_detail(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
     )
@@ -179,7 +186,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
-def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
+def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """Save the claim form; a save from a stale version is refused with the other's version shown."""
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
@@ -217,7 +224,7 @@ def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @workspace_view(Action.VIEW)
 @require_GET
-def claim_search(request: HttpRequest) -> JsonResponse:
+def claim_search(request: WorkspaceRequest) -> JsonResponse:
     """Claims whose statement contains `q` (the latest ones for an empty `q`), for the claim picker."""
     query = request.GET.get("q", "").strip()
     claims = Claim.objects.filter(workspace=request.workspace)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from archive.core.text import sha256_hex
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
 from archive.models.source import bcp47_validator
-from archive.permissions import Action, workspace_view
+from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import capture_url
 from archive.sources.importing.detect import check_size
@@ -100,7 +100,7 @@ class MetadataForm(forms.Form):
         )
 
 
-def _salt(request: HttpRequest) -> str:
+def _salt(request: WorkspaceRequest) -> str:
     # A token is good only for the user and workspace it was made for.
     return f"archive.import:{request.workspace.pk}:{request.user.pk}"
 
@@ -117,7 +117,7 @@ def _received(form: UploadForm) -> Pending:
     return Pending(Origin(CaptureMethod.URL, web=web), web.body)
 
 
-def _proposed_initial(request: HttpRequest, extraction: Extraction, token: str) -> dict:
+def _proposed_initial(request: WorkspaceRequest, extraction: Extraction, token: str) -> dict:
     proposal = extraction.proposal
     outlet = (
         Outlet.objects.filter(workspace=request.workspace, name__iexact=proposal.outlet_name).first()
@@ -161,7 +161,7 @@ def _render_confirm(request, form: MetadataForm, pending: Pending, extraction: E
 
 
 @workspace_view(Action.CONTRIBUTE)
-def import_source(request: HttpRequest) -> HttpResponse:
+def import_source(request: WorkspaceRequest) -> HttpResponse:
     """Step 1: receive the input, extract its text and propose metadata."""
     if request.method != "POST":
         return _render_upload(request, UploadForm())
@@ -183,7 +183,7 @@ def import_source(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     """Step 2: save the source with the metadata as confirmed or edited."""
     form = MetadataForm(request.POST, workspace=request.workspace)
     try:

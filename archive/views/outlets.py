@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from archive.core.editing import StaleVersion
 from archive.models import Outlet
 from archive.models.grading import Reliability
-from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.outlets import grade_outlet
 
 
@@ -24,14 +24,14 @@ class GradeForm(forms.Form):
 
 
 @workspace_view(Action.VIEW)
-def outlet_list(request: HttpRequest) -> HttpResponse:
+def outlet_list(request: WorkspaceRequest) -> HttpResponse:
     outlets = Outlet.objects.filter(workspace=request.workspace).annotate(source_count=Count("sources"))
     context = {"outlets": outlets, "can_grade": can(request.role, Action.MANAGE)}
     return render(request, "archive/outlet_list.html", context)
 
 
 @workspace_view(Action.MANAGE)
-def outlet_grade(request: HttpRequest, outlet_id: int) -> HttpResponse:
+def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Change an outlet's reliability grade; a reason is required."""
     outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
     initial = {"version": outlet.version, "reliability": outlet.reliability}

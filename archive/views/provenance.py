@@ -4,14 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from archive.core.editing import StaleVersion
 from archive.models import Capture, Claim, Derivation, Source
-from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.provenance import (
     CONTENT_TYPES,
     PROV_N,
@@ -25,13 +25,13 @@ from archive.sources.writes import set_derivation
 _EXTENSIONS = {"text/plain": "txt", "text/markdown": "md", "text/html": "html", "application/pdf": "pdf"}
 
 
-def _source(request: HttpRequest, source_id: int) -> Source:
+def _source(request: WorkspaceRequest, source_id: int) -> Source:
     return get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
 
 
 @workspace_view(Action.VIEW)
 @require_GET
-def source_provenance(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_provenance(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     found = lineage(_source(request, source_id))
     context = {
         "lineage": found,
@@ -54,7 +54,7 @@ def _attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
 
 @workspace_view(Action.VIEW)
 @require_GET
-def source_original(request: HttpRequest, source_id: int) -> FileResponse:
+def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
     source = _source(request, source_id)
     extension = _EXTENSIONS.get(source.media_type, "bin")
     return _attachment(
@@ -66,7 +66,7 @@ def source_original(request: HttpRequest, source_id: int) -> FileResponse:
 
 @workspace_view(Action.VIEW)
 @require_GET
-def source_warc(request: HttpRequest, source_id: int) -> FileResponse:
+def source_warc(request: WorkspaceRequest, source_id: int) -> FileResponse:
     capture = get_in_workspace_or_404(
         Capture.objects.exclude(warc=""), request.workspace, source_id=source_id
     )
@@ -84,20 +84,20 @@ def _export(document, fmt: str, stem: str) -> HttpResponse:
     return response
 
 
-def _namespace(request: HttpRequest) -> str:
+def _namespace(request: WorkspaceRequest) -> str:
     return request.build_absolute_uri(reverse("archive:workspace", args=[request.workspace.slug]))
 
 
 @workspace_view(Action.VIEW)
 @require_GET
-def source_prov(request: HttpRequest, source_id: int, fmt: str) -> HttpResponse:
+def source_prov(request: WorkspaceRequest, source_id: int, fmt: str) -> HttpResponse:
     document = source_document(_source(request, source_id), base_uri=_namespace(request))
     return _export(document, fmt, f"source-{source_id}-provenance")
 
 
 @workspace_view(Action.VIEW)
 @require_GET
-def claim_prov(request: HttpRequest, claim_id: int, fmt: str) -> HttpResponse:
+def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpResponse:
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
     )
@@ -121,7 +121,7 @@ class DerivationForm(forms.Form):
 
 
 @workspace_view(Action.MANAGE)
-def source_derivation(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Set or change what a source derives from, after import."""
     source = _source(request, source_id)
     initial = {

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,17 +12,17 @@ from archive.audit import review
 from archive.audit.forms import ReviewDecisionForm, SubmitForm
 from archive.audit.kinds import REVIEWED
 from archive.core.editing import StaleVersion
-from archive.permissions import Action, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views.audit import report_errors
 
 
-def _reviewed(request: HttpRequest, model: str, object_id: int):
+def _reviewed(request: WorkspaceRequest, model: str, object_id: int):
     if model not in REVIEWED:
         raise Http404("Only annotations, claims and evidence are reviewed.")
     return get_in_workspace_or_404(REVIEWED[model].objects, request.workspace, pk=object_id)
 
 
-def _back(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+def _back(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """To the page the form was on, or else to the object's history."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -35,7 +35,7 @@ def _refusal(error: ValidationError | StaleVersion) -> str:
 
 
 @workspace_view(Action.REVIEW)
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: WorkspaceRequest) -> HttpResponse:
     """What waits for review, longest waiting first, with a decision form each."""
     items = review.review_queue(workspace=request.workspace)
     forms = [ReviewDecisionForm(initial={"version": item.obj.version}) for item in items]
@@ -44,7 +44,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
-def submit_for_review(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+def submit_for_review(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     obj = _reviewed(request, model, object_id)
     form = SubmitForm(request.POST)
     if not form.is_valid():
@@ -66,7 +66,7 @@ def submit_for_review(request: HttpRequest, model: str, object_id: int) -> HttpR
 
 @workspace_view(Action.REVIEW)
 @require_POST
-def review_decision(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
+def review_decision(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Approve or reject a submitted item, as it stood when the reviewer read it."""
     obj = _reviewed(request, model, object_id)
     form = ReviewDecisionForm(request.POST)

@@ -1,15 +1,15 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from archive.models import Motivation, Source, Stance
-from archive.permissions import Action, can, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading
 from archive.views.asof import AsOfForm
 
 
 @workspace_view(Action.VIEW)
-def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
         Source.objects.select_related("outlet", "derived_from", "captured_by"),

@@ -18,7 +18,7 @@ from archive.core.editing import StaleVersion
 from archive.core.text import normalize_text
 from archive.models import AnchorStatus, Source
 from archive.passages.correction import ReanchorReport, correct_source_text
-from archive.permissions import Action, get_in_workspace_or_404, workspace_view
+from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 
 # Orphaned passages named one by one after a correction; the rest are counted
 # (the reading page lists them all under "Not found in the current text").
@@ -89,7 +89,7 @@ def _conflict(request: HttpRequest, current: Source) -> HttpResponse:
 
 @workspace_view(Action.MANAGE)
 @require_http_methods(["GET", "POST"])
-def correct_text(request: HttpRequest, source_id: int) -> HttpResponse:
+def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Correct a source's text with a reason; every passage is re-anchored."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
     initial = {"version": source.version, "text": source.text}

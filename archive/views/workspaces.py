@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from archive.models import Source
-from archive.permissions import Action, member_view, workspace_view
+from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
 
 @member_view
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view(Action.VIEW)
-def workspace_detail(request: HttpRequest) -> HttpResponse:
+def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
     sources = (
         Source.objects.filter(workspace=request.workspace)
         .select_related("outlet", "derived_from")
