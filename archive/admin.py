@@ -119,12 +119,15 @@ class TrackedAdmin(SimpleHistoryAdmin):
         request.reverting = True  # saving this page reverts to the version shown
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Nothing the domain lets change: a view-only page.
+        return bool(self.editable) and super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return super().get_readonly_fields(request, obj)
-        shown = [
-            field.name for field in self.model._meta.get_fields() if field.concrete or field.many_to_many
-        ]
+        opts = self.model._meta
+        shown = [field.name for field in [*opts.concrete_fields, *opts.many_to_many]]
         return [name for name in shown if name not in self.editable and name != "id"]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None) -> HttpResponse:
@@ -223,13 +226,12 @@ class CreateFieldsAdmin(TrackedAdmin):
 class WorkspaceAdmin(CreateFieldsAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     create_fields = ("name", "slug", "description")
     editable = workspaces.EDITABLE_FIELDS
 
     def get_prepopulated_fields(self, request, obj=None):
-        return self.prepopulated_fields if obj is None else {}
+        return {"slug": ["name"]} if obj is None else {}
 
     def create(self, *, user, reason, **fields) -> Workspace:
         return workspaces.create_workspace(user=user, reason=reason, **fields)
