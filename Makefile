@@ -9,12 +9,11 @@ PORT ?= 8000
 # Local runs are development runs; production sets its own environment.
 export DEBUG ?= true
 
-.PHONY: run test lint typecheck typecheck-baseline audit format clean
+.PHONY: run test lint typecheck typecheck-baseline audit audit-deps lock format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP) ## Install, migrate, load demo data and serve on 127.0.0.1:8000
@@ -43,9 +42,21 @@ typecheck: $(STAMP) ## Type check: fail on any mypy error not in mypy-baseline.t
 typecheck-baseline: $(STAMP) ## Rewrite mypy-baseline.txt from the current errors (after fixing some)
 	$(BIN)/mypy | $(BIN)/mypy-baseline sync
 
-audit: $(STAMP) ## Static security analysis and known-vulnerability check of pinned dependencies
+audit: $(STAMP) ## Static security analysis of the code (bandit); works offline
 	$(BIN)/bandit -q -r archive config -x archive/migrations
-	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
+
+# pip-audit asks an online vulnerability database (PyPI's advisories, OSV), so it is
+# not part of `make audit`: run it where the network allows, e.g. before a deployment.
+audit-deps: $(STAMP) ## Known vulnerabilities in the locked runtime dependencies (needs the network)
+	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements.txt --progress-spinner off
+
+# The .in files name the direct dependencies; the .txt files are the full, hashed locks.
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock"
+
+lock: $(STAMP) ## Recompile requirements*.txt (every dependency pinned and hashed) from requirements*.in
+	$(LOCK) --output-file requirements.txt requirements.in
+	$(LOCK) --output-file requirements-dev.txt requirements-dev.in
 
 format: $(STAMP)
 	$(BIN)/ruff format .

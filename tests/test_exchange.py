@@ -1,6 +1,7 @@
 """Export and import of a workspace: a round trip reproduces every row of every
 table (history and ledger included) and every original file, byte for byte."""
 
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection
 
@@ -21,6 +22,7 @@ from archive.core.editing import delete_object
 from archive.models import Annotation, Workspace
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
+from tests.media import stored_files
 
 ARABIC_TEXT = "قصف 🚀 درعا\r\nاليوم"  # noqa: RUF001 (Arabic letters, not Latin look-alikes)
 
@@ -150,6 +152,44 @@ def test_import_refuses_a_file_whose_hash_does_not_match(workspace, analyst, ws_
     with pytest.raises(ValidationError, match="SHA-256"):
         import_archive(directory=tmp_path)
     assert not Workspace.objects.exists()
+
+
+def forge_history_row(archive: Path, model: str, change) -> dict:
+    """Change the first history row of `model` in an archive and re-hash it in the manifest,
+    as a forger would; the ledger entry of that row, as archived."""
+    name = f"records/archive.Historical{model.capitalize()}.jsonl"
+    lines = (archive / name).read_bytes().splitlines(keepends=True)
+    row = json.loads(lines[0])
+    lines[0] = json.dumps(change(row), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    (archive / name).write_bytes(b"".join(lines))
+    manifest = json.loads((archive / "manifest.json").read_text())
+    manifest["sha256"][name] = hashlib.sha256((archive / name).read_bytes()).hexdigest()
+    (archive / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    entries = (archive / "records/archive.HistoryEntry.jsonl").read_text().splitlines()
+    return next(
+        entry
+        for entry in map(json.loads, entries)
+        if (entry["model"], entry["history_id"]) == (model, row["history_id"])
+    )
+
+
+def test_import_refuses_a_forged_history_row_naming_its_entry_and_writes_nothing(db, tmp_path):
+    call_command("load_demo", stdout=io.StringIO())
+    export_workspace(workspace=Workspace.objects.get(), directory=tmp_path)
+    entry = forge_history_row(tmp_path, "source", lambda row: {**row, "title": "A friendlier title"})
+    wipe_database()
+    files_before = stored_files()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_archive", str(tmp_path), stdout=io.StringIO())
+    assert str(refused.value) == (
+        f"The archive's history does not verify: entry #{entry['sequence']} "
+        f"(source {entry['object_id']}, history row {entry['history_id']}) does not match its hash: "
+        "the entry or its history row was modified."
+    )
+    assert not Workspace.objects.exists()
+    assert not get_user_model().objects.exists()
+    assert not any(model._base_manager.exists() for model in archive_models())
+    assert stored_files() == files_before
 
 
 def test_import_refuses_an_existing_workspace(workspace, analyst, ws_admin, tmp_path):

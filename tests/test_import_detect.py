@@ -24,8 +24,53 @@ def test_markdown_is_text_content_with_a_markdown_name():
     assert detect(b"# Heading\n\nSome *text*.", filename="notes.md").media_type == MARKDOWN
 
 
-def test_text_named_like_a_pdf_is_still_plain_text():
-    assert detect(b"Just words.", filename="report.pdf").media_type == PLAIN_TEXT
+def test_utf16_bytes_named_as_a_pdf_are_refused_naming_both():
+    # Once imported as UTF-16 text titled "戀摡".
+    assert refusal(b"\xff\xfe\x00bad", "bad.pdf") == (
+        "bad.pdf is named as a PDF but its bytes are not a PDF (they look like UTF-16 text), "
+        "so it was refused."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "looks_like"),
+    [
+        (b"Just words.", "report.pdf", "UTF-8 text"),
+        (b"<html><body><p>A page.</p></body></html>", "page.PDF", "an HTML or XML page in UTF-8"),
+        (bytes(range(256)) * 4, "blob.pdf", "binary data"),
+    ],
+    ids=["text", "html-uppercase-suffix", "binary"],
+)
+def test_a_name_claiming_a_pdf_for_other_bytes_is_refused(data, filename, looks_like):
+    assert refusal(data, filename) == (
+        f"{filename} is named as a PDF but its bytes are not a PDF (they look like {looks_like}), "
+        "so it was refused."
+    )
+
+
+def test_a_url_path_ending_in_pdf_is_no_claim_about_the_content():
+    extraction = extract(b"Just words.", filename="report.pdf", name_is_claim=False)
+    assert (extraction.media_type, extraction.text) == (PLAIN_TEXT, "Just words.")
+
+
+def test_text_that_decodes_to_implausible_characters_is_refused():
+    # UTF-8 read as Windows-1252 and saved again: mojibake, not a text to archive.
+    garbled = "Café à Daraa — the report said é, ü and ñ".encode().decode("cp1252").encode()
+    message = refusal(garbled, "notes.txt")
+    assert message.startswith("This file decodes (as UTF-8) to implausible characters (chaos score")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال المجلس المحلي إن محطة المياه توقفت عن العمل صباح الثلاثاء بعد القصف.",
+        "俄罗斯空袭增加\uff0c每周达到120次\u3002",
+        "Grüße aus Daraa, Ελλάδα, Москва.",
+    ],
+    ids=["arabic", "chinese", "mixed-scripts"],
+)
+def test_plausible_text_in_any_script_passes_the_chaos_check(text):
+    assert detect(text.encode()).text == text
 
 
 def test_pdf_is_recognized_by_its_header():

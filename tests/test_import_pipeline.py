@@ -43,6 +43,20 @@ def test_text_is_normalized_once_and_its_hash_kept(workspace, analyst):
     assert source.text_sha256 == sha256_hex(source.text)
 
 
+def test_what_normalizing_changed_is_reported_and_kept_with_the_capture(workspace, analyst):
+    decomposed = "Cafe\u0301 in Daraa\r\nA\u030a and o\u0308\r\nlast"
+    result = run_import(workspace, analyst, decomposed.encode(), "cafe.txt")
+    said = "normalized: 3 characters to Unicode NFC, 2 line breaks to \\n"
+    assert result.message == said
+    assert result.source.capture.extraction == f"text as decoded (utf-8); {said}"
+
+
+def test_text_that_needed_no_normalizing_says_nothing(workspace, analyst):
+    result = run_import(workspace, analyst, b"Already normal.\n", "plain.txt")
+    assert result.message == ""
+    assert result.source.capture.extraction == "text as decoded (utf-8)"
+
+
 def test_arabic_text_in_windows_1256_gets_arabic_language_and_rtl(workspace, analyst):
     arabic = "قال المجلس المحلي إن محطة المياه توقفت عن العمل صباح الثلاثاء بعد القصف."
     source = run_import(workspace, analyst, arabic.encode("cp1256"), "statement.txt").source
@@ -94,8 +108,9 @@ def test_import_records_how_the_source_came_in(workspace, analyst):
         (pdf_bytes("Hidden") + b"<script>alert(1)</script>", "polyglot.pdf"),
         (pdf_bytes(), "scan.pdf"),
         (b"", "empty.txt"),
+        (b"\xff\xfe\x00bad", "bad.pdf"),
     ],
-    ids=["script", "executable", "polyglot", "pdf-without-text", "empty"],
+    ids=["script", "executable", "polyglot", "pdf-without-text", "empty", "named-pdf-but-utf16"],
 )
 def test_refused_input_fails_with_a_message_and_stores_nothing(workspace, analyst, data, filename):
     before = stored_files()

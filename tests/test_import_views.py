@@ -96,6 +96,32 @@ def test_refused_upload_says_why_and_stores_nothing(analyst_client, workspace):
     assert stored_files() == before
 
 
+def test_upload_named_as_a_pdf_with_other_bytes_is_refused_naming_both(analyst_client, workspace):
+    response = upload(analyst_client, workspace, file=SimpleUploadedFile("bad.pdf", b"\xff\xfe\x00bad"))
+    assert response.status_code == 400
+    assert "bad.pdf is named as a PDF but its bytes are not a PDF (they look like UTF-16 text)" in (
+        response.content.decode()
+    )
+    assert Source.objects.count() == 0
+
+
+def test_confirm_page_says_what_normalizing_changed(analyst_client, workspace):
+    data = "Cafe\u0301 in Daraa\r\nsecond line\r\n".encode()
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("cafe.txt", data))
+    page = proposed.content.decode()
+    assert "extracted by text as decoded (utf-8)" in page
+    assert "1 character rewritten to Unicode NFC" in page
+    assert "2 line breaks (CRLF, CR or Unicode separators) made \\n" in page
+    saved = confirm(analyst_client, workspace, token_of(proposed))
+    shown = analyst_client.get(saved["Location"]).content.decode()
+    assert "Text normalized: 1 character to Unicode NFC, 2 line breaks to \\n." in shown
+
+
+def test_confirm_page_says_when_nothing_was_normalized(analyst_client, workspace):
+    page = upload(analyst_client, workspace, file=SimpleUploadedFile("a.txt", b"Plain.\n")).content.decode()
+    assert "nothing: the text is stored exactly as extracted" in page
+
+
 def test_oversized_upload_is_refused_with_the_limit(analyst_client, workspace, settings):
     settings.IMPORT_MAX_BYTES = 1024
     response = upload(analyst_client, workspace, file=SimpleUploadedFile("big.txt", b"a" * 2048))

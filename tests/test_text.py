@@ -1,6 +1,12 @@
 import pytest
 
-from archive.core.text import direction_for_language, direction_for_text, normalize_text, sha256_hex
+from archive.core.text import (
+    direction_for_language,
+    direction_for_text,
+    normalize_text,
+    normalize_text_counted,
+    sha256_hex,
+)
 
 
 def test_normalize_text_composes_to_nfc():
@@ -28,3 +34,16 @@ def test_direction_for_language(language, direction):
 def test_direction_for_text_follows_the_script():
     assert direction_for_text("قال مدير المحطة (Director)") == "rtl"
     assert direction_for_text("The director said قال") == "ltr"
+
+
+def test_normalize_text_counted_says_what_it_changed():
+    text, changed = normalize_text_counted("Cafe\u0301\r\n\u212b \u1100\u1161\u2028ok")
+    assert (
+        text == normalize_text("Cafe\u0301\r\n\u212b \u1100\u1161\u2028ok") == "Caf\u00e9\n\u00c5 \uac00\nok"
+    )
+    assert (changed.nfc_changed, changed.newlines) == (3, 2)
+    assert changed.describe() == "normalized: 3 characters to Unicode NFC, 2 line breaks to \\n"
+
+
+def test_normalize_text_counted_says_nothing_for_normal_text():
+    assert normalize_text_counted("Already\nnormal.")[1].describe() == ""

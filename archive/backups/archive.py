@@ -32,6 +32,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max, Model, Q
 
+from archive.audit.ledger import verify_workspace
 from archive.backups.sequences import advance_past
 from archive.models import Workspace
 
@@ -282,15 +283,21 @@ def _restore_users(path: Path) -> None:
 @transaction.atomic
 def import_archive(*, directory: Path) -> Workspace:
     """Restore an exported workspace, with the same primary keys, into a
-    database that does not hold it (an empty one, or another site's)."""
+    database that does not hold it (an empty one, or another site's).
+
+    The manifest's hashes prove only that the files are the ones it lists: a
+    forger who edits a history row can re-hash it. The archive's ledger is
+    restored verbatim with the rows, so its chain is then verified by the
+    ledger's own verifier (archive.audit.ledger.verify_workspace, which hashes
+    history rows as read back from the database, as the ledger does) before
+    any original is stored or the transaction commits: a history that does not
+    verify is refused, naming its first bad entry, and nothing is kept.
+    """
     manifest = verify(directory)
     if Workspace.objects.filter(slug=manifest["workspace"]).exists():
         raise ValidationError(f"A workspace {manifest['workspace']!r} exists already: {_AS_NEW}.")
     model_list = archived_models(manifest)
     _restore_users(directory / "users.jsonl")
-    for name in manifest["sha256"]:
-        if name.startswith("files/"):
-            restore_file(directory / name, name.removeprefix("files/"))
     with stored_timestamps(model_list):
         for model in model_list:
             batch = []
@@ -300,11 +307,20 @@ def import_archive(*, directory: Path) -> Workspace:
                     _insert(model, batch)
                     batch = []
             _insert(model, batch)
+    workspace = Workspace.objects.filter(slug=manifest["workspace"]).first()
+    if workspace is None:
+        raise ValidationError(f"The archive holds no workspace {manifest['workspace']!r}.")
+    verification = verify_workspace(workspace.pk)
+    if not verification.ok:
+        raise ValidationError(f"The archive's history does not verify: {verification.problem}.")
+    for name in manifest["sha256"]:
+        if name.startswith("files/"):
+            restore_file(directory / name, name.removeprefix("files/"))
     with connection.cursor() as cursor:  # PostgreSQL: sequences past the restored ids
         for statement in connection.ops.sequence_reset_sql(no_style(), model_list):
             cursor.execute(statement)
     _keep_remembered_ids(model_list)
-    return Workspace.objects.get(slug=manifest["workspace"])
+    return workspace
 
 
 def _keep_remembered_ids(model_list: list[type[Model]]) -> None:

@@ -7,6 +7,7 @@ string indexing counts, so `text[start:end]` is the W3C TextPositionSelector.
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 
@@ -18,6 +19,56 @@ _RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm"}
 def normalize_text(text: str) -> str:
     """Normalize extracted text once: Unicode NFC and "\\n" newlines."""
     return unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """What normalize_text changed in a text, to say so rather than do it silently."""
+
+    nfc_changed: int = 0  # characters (a letter with its combining marks) NFC rewrote
+    newlines: int = 0  # line breaks other than "\n" (CRLF, CR, U+2028, U+2029) made "\n"
+
+    def describe(self) -> str:
+        """E.g. "normalized: 3 characters to Unicode NFC, 2 line breaks to \\n"; "" if nothing changed."""
+        changes = []
+        if self.nfc_changed:
+            changes.append(f"{self.nfc_changed} character{'s' * (self.nfc_changed != 1)} to Unicode NFC")
+        if self.newlines:
+            changes.append(f"{self.newlines} line break{'s' * (self.newlines != 1)} to \\n")
+        return f"normalized: {', '.join(changes)}" if changes else ""
+
+
+def normalize_text_counted(text: str) -> tuple[str, Normalization]:
+    """normalize_text, and what it changed."""
+    newlines = len(_NEWLINES.findall(text))
+    unified = _NEWLINES.sub("\n", text)
+    normalized = unicodedata.normalize("NFC", unified)
+    changed = 0
+    if normalized != unified:
+        changed = sum(
+            _nfc_changed_characters(line)
+            for line in unified.split("\n")
+            if not unicodedata.is_normalized("NFC", line)
+        )
+    return normalized, Normalization(nfc_changed=changed, newlines=newlines)
+
+
+# Hangul vowel and final jamo compose with what precedes them although they are not marks.
+_JAMO_CONTINUATION = re.compile("[\u1161-\u1175\u11a8-\u11c2]")
+
+
+def _nfc_changed_characters(line: str) -> int:
+    """How many characters of a line NFC rewrites; a character is a starter with the
+    combining marks after it. A composition across two starters (rare: some Indic
+    vowel signs) is not told apart, so a changed line counts at least one."""
+    changed, segment = 0, ""
+    for char in line:
+        if segment and not unicodedata.combining(char) and not _JAMO_CONTINUATION.match(char):
+            changed += unicodedata.normalize("NFC", segment) != segment
+            segment = ""
+        segment += char
+    changed += unicodedata.normalize("NFC", segment) != segment
+    return max(changed, 1)
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -212,5 +212,6 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
         form.add_error(None, result.message)
         return _render_confirm(request, form, pending, extraction, status=409)
     release(pending)
-    messages.success(request, f"Imported “{result.source.title}”.")
+    changed = f" Text {result.message}." if result.message else ""
+    messages.success(request, f"Imported “{result.source.title}”.{changed}")
     return redirect("archive:source_provenance", request.workspace.slug, result.source.pk)

@@ -9,7 +9,8 @@ from archive.backups.new_workspace import import_as_new_workspace
 
 class Command(BaseCommand):
     help = (
-        "Restore a workspace exported by export_archive, after checking every file's SHA-256; "
+        "Restore a workspace exported by export_archive, after checking every file's SHA-256 "
+        "and the history's hash chain (refused, naming the first bad entry, with nothing kept); "
         "or, with --as-new-workspace, copy it beside what the database holds, under new ids."
     )
 

@@ -1,6 +1,6 @@
 """Getting sources into the archive: files, pasted text and web captures.
 
-detect.py decides what a file is from its content (never its name),
+detect.py decides what a file is from its content (refusing a name that contradicts it),
 extract.py turns it into normalized text plus proposed metadata,
 staging.py keeps an upload between proposing and confirming its metadata,
 pipeline.py saves it as a Source with its Capture, reporting duplicates.

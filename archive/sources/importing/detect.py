@@ -1,10 +1,16 @@
-"""What a file is, decided by its content, never by its name.
+"""What a file is, decided by its content; a name that contradicts it is refused.
 
 Only plain text, Markdown, HTML and PDF are accepted. Everything else is
 refused with a message that names what the file looks like: executables and
 scripts renamed `.txt`, archives, images, and polyglots (files that are
 valid as two types at once, such as a PDF that is also HTML, which a browser
 or viewer could be tricked into running).
+
+The name never makes a file a type it is not, but a name that claims a binary
+format we extract (`.pdf`) for bytes that are not that format is refused
+rather than read as something else: `bad.pdf` holding UTF-16 bytes is a
+mistake or a disguise, not a text to archive. Text that decodes only to
+implausible characters (charset-normalizer's chaos score) is refused too.
 """
 
 import codecs
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import charset_normalizer
+from charset_normalizer.md import mess_ratio
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
@@ -79,6 +86,12 @@ _BOMS = [
 ]
 # Control characters allowed in text: tab, newlines, form feed.
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+# File name suffixes that claim a binary format we extract: (type, what to call it).
+_CLAIMED_BY_NAME = {".pdf": (PDF, "a PDF")}
+# charset-normalizer's chaos ("mess") score above which decoded text is taken for
+# garbage: the threshold its own detection uses to reject a decoding.
+CHAOS_LIMIT = 0.2
+_CHAOS_SAMPLE = 65536
 
 
 @dataclass(frozen=True)
@@ -88,11 +101,15 @@ class Detected:
     encoding: str | None
 
 
-def detect(data: bytes, *, filename: str = "", declared_charset: str | None = None) -> Detected:
+def detect(
+    data: bytes, *, filename: str = "", declared_charset: str | None = None, name_is_claim: bool = True
+) -> Detected:
     """Decide the type of `data` from its content; ImportRefused if not accepted.
 
-    `filename` only tells Markdown from plain text once the content is text;
-    `declared_charset` is the one an HTTP response gave, if any.
+    `filename` tells Markdown from plain text once the content is text, and
+    (when `name_is_claim`, as for a file someone picked) a name claiming a PDF
+    for bytes that are not one is refused. A URL's last path segment is no such
+    claim. `declared_charset` is the one an HTTP response gave, if any.
     """
     check_size(len(data))
     for signature, what in _REFUSED_SIGNATURES:
@@ -111,8 +128,16 @@ def detect(data: bytes, *, filename: str = "", declared_charset: str | None = No
         raise ImportRefused(
             "This file hides a PDF header after other content (a polyglot file), so it was refused."
         )
+    claimed = _CLAIMED_BY_NAME.get(PurePath(filename).suffix.lower()) if name_is_claim else None
+    if claimed:
+        _, what = claimed
+        raise ImportRefused(
+            f"{PurePath(filename).name} is named as {what} but its bytes are not {what} "
+            f"(they look like {_looks_like(data, declared_charset)}), so it was refused."
+        )
     text, encoding = decode_text(data, declared_charset=declared_charset)
     _check_is_text(text)
+    _check_plausible(text, encoding)
     if _SHEBANG.match(text):
         raise ImportRefused(f"This file is a script (it starts with #!); only {ACCEPTED} can be imported.")
     if _XML_START.match(text):
@@ -178,3 +203,35 @@ def _check_is_text(text: str) -> None:
     )
     if "\x00" in text or controls > len(text[:65536]) / 1000:
         raise ImportRefused(f"This file is binary data, not text; only {ACCEPTED} can be imported.")
+
+
+def _check_plausible(text: str, encoding: str) -> None:
+    """Refuse text whose characters are implausible as writing (mojibake, a wrong
+    decoding): charset-normalizer's chaos score over CHAOS_LIMIT."""
+    chaos = mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0)
+    if chaos > CHAOS_LIMIT:
+        raise ImportRefused(
+            f"This file decodes (as {encoding_label(encoding)}) to implausible characters "
+            f"(chaos score {chaos:.2f}, over {CHAOS_LIMIT}): it is probably not text in that encoding, "
+            "or it is already garbled. Save it as UTF-8 and import it again."
+        )
+
+
+def encoding_label(encoding: str) -> str:
+    """An encoding as people write it: UTF-16, not utf-16 or utf_16."""
+    name = codecs.lookup(encoding).name
+    if name.startswith("utf"):
+        return name.removesuffix("-sig").upper()
+    return name
+
+
+def _looks_like(data: bytes, declared_charset: str | None) -> str:
+    """What bytes that are not what their name says look like, for the refusal."""
+    try:
+        text, encoding = decode_text(data, declared_charset=declared_charset)
+        _check_is_text(text)
+    except ImportRefused:
+        return "binary data"
+    if _HTML_START.match(text) or _XML_START.match(text):
+        return f"an HTML or XML page in {encoding_label(encoding)}"
+    return f"{encoding_label(encoding)} text"

@@ -3,7 +3,9 @@ proposed to the user (who may change all of it before saving).
 
 HTML goes through trafilatura's main-content extractor, so navigation,
 scripts and styles never reach the text; PDF through pypdf; text and
-Markdown are taken as they are. The text is normalized once (archive.core.text).
+Markdown are taken as they are. The text is normalized once (archive.core.text),
+and what that changed is kept with the extraction, shown before saving and
+recorded with the capture.
 """
 
 import datetime
@@ -20,7 +22,7 @@ import trafilatura
 from django.core.exceptions import ValidationError
 from pypdf.errors import PdfReadError
 
-from archive.core.text import direction_for_text, normalize_text
+from archive.core.text import Normalization, direction_for_text, normalize_text_counted
 from archive.models.source import bcp47_validator
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, check_size, detect
@@ -62,19 +64,31 @@ class Proposal:
 class Extraction:
     media_type: str
     text: str  # normalized: NFC, "\n" newlines
-    method: str  # how the text was obtained, kept with the capture
+    method: str  # how the text was obtained
     proposal: Proposal
+    normalization: Normalization = field(default_factory=Normalization)  # what normalizing changed
+
+    @property
+    def recorded_method(self) -> str:
+        """The method and what normalizing changed, as kept with the capture."""
+        changed = self.normalization.describe()
+        return f"{self.method}; {changed}" if changed else self.method
 
 
-def extract(data: bytes, *, filename: str = "", declared_charset: str | None = None) -> Extraction:
-    """The text and proposed metadata of an original; ImportRefused if unusable."""
-    detected = detect(data, filename=filename, declared_charset=declared_charset)
+def extract(
+    data: bytes, *, filename: str = "", declared_charset: str | None = None, name_is_claim: bool = True
+) -> Extraction:
+    """The text and proposed metadata of an original; ImportRefused if unusable.
+
+    `name_is_claim`: whether `filename` was given by a person (see detect)."""
+    detected = detect(data, filename=filename, declared_charset=declared_charset, name_is_claim=name_is_claim)
     fallback_title = PurePath(filename).stem
     if detected.media_type == PDF:
         return _from_pdf(data, fallback_title)
     if detected.media_type == HTML:
         return _from_html(detected.text, detected.encoding, fallback_title)
-    return _from_text(detected.text, detected.media_type, f"text as is ({detected.encoding})", fallback_title)
+    method = f"text as decoded ({detected.encoding})"
+    return _from_text(detected.text, detected.media_type, method, fallback_title)
 
 
 def extract_pasted(text: str) -> Extraction:
@@ -84,12 +98,12 @@ def extract_pasted(text: str) -> Extraction:
 
 
 def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> Extraction:
-    text = _checked(normalize_text(text))
+    text, normalization = _normalized(text)
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if media_type == MARKDOWN:
         first_line = _MARKDOWN_HEADING.sub("", first_line)
     title = first_line if len(first_line) <= _TITLE_MAX else fallback_title or first_line[:_TITLE_MAX]
-    return Extraction(media_type, text, method, _proposal(text, title=title))
+    return Extraction(media_type, text, method, _proposal(text, title=title), normalization)
 
 
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
@@ -101,7 +115,7 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
     if not (text or "").strip():
         # Too little for a main-content guess (a short page): all visible text.
         text, method = trafilatura.html2txt(html), f"trafilatura {trafilatura.__version__}, all text"
-    text = _checked(normalize_text(text or ""))
+    text, normalization = _normalized(text or "")
     lang = _HTML_LANG.search(html[:4096])
     return Extraction(
         HTML,
@@ -115,6 +129,7 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
             outlet_name=_found(document, "sitename"),
             published_on=_date(_found(document, "date")),
         ),
+        normalization,
     )
 
 
@@ -138,7 +153,7 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
         raise ImportRefused(
             "This PDF has no text layer: its pages are images (a scan?). Run OCR on it and import the result."
         )
-    text = _checked(normalize_text(text))
+    text, normalization = _normalized(text)
     return Extraction(
         PDF,
         text,
@@ -150,6 +165,7 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
             authors=_names(str(info.get("/Author") or "")),
             published_on=created,
         ),
+        normalization,
     )
 
 
@@ -161,10 +177,12 @@ def _pdf_date(reader: pypdf.PdfReader) -> datetime.date | None:
     return created.date() if created else None
 
 
-def _checked(text: str) -> str:
+def _normalized(text: str) -> tuple[str, Normalization]:
+    """The text normalized once, and what that changed; ImportRefused if it is empty."""
+    text, normalization = normalize_text_counted(text)
     if not text.strip():
         raise ImportRefused("No text was found in this file.")
-    return text
+    return text, normalization
 
 
 def _proposal(text: str, *, title: str, language: str = "", **found) -> Proposal:

@@ -44,7 +44,7 @@ class ImportResult:
     status: ImportStatus
     name: str  # the file name, URL or "pasted text"
     source: Source | None = None  # the new source, or the one it duplicates
-    message: str = ""
+    message: str = ""  # why it failed or duplicates; for an import, what normalizing changed
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ def examine(origin: Origin, original: bytes) -> Extraction:
         return extract_pasted(original.decode("utf-8"))
     if origin.web:
         filename = PurePosixPath(urlsplit(origin.web.final_url).path).name
-        return extract(original, filename=filename, declared_charset=origin.web.charset)
+        # A URL ending in .pdf that serves a page is common; its path is no claim by the user.
+        return extract(original, filename=filename, declared_charset=origin.web.charset, name_is_claim=False)
     return extract(original, filename=origin.filename)
 
 
@@ -178,7 +179,7 @@ def save_import(
     except BaseException:
         _remove_unreferenced(new_files)
         raise
-    return ImportResult(ImportStatus.IMPORTED, origin.name, source)
+    return ImportResult(ImportStatus.IMPORTED, origin.name, source, extraction.normalization.describe())
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,7 @@ def _save_capture(source: Source, user, extraction: Extraction, origin: Origin, 
         workspace=source.workspace,
         method=origin.method,
         filename=origin.filename[:255],
-        extraction=extraction.method[:200],
+        extraction=extraction.recorded_method[:200],
     )
     if origin.web:
         web = origin.web
