@@ -101,7 +101,13 @@ class Row(SimpleNamespace):
 
 
 def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[Row]:
-    return [Row(**values) for values in queryset.values(*fields)]
+    rows = [Row(**values) for values in queryset.values(*fields)]
+    # Whose work each row is, as the model says (permissions.is_own reads it).
+    owner = getattr(queryset.model, "author_field", None)
+    if owner is not None and f"{owner}_id" in fields:
+        for row in rows:
+            row.owner_id = getattr(row, f"{owner}_id")
+    return rows
 
 
 @dataclass
