@@ -12,6 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
 
+from archive.core.json_input import INT64_MAX
 from archive.models import (
     Annotation,
     Claim,
@@ -254,8 +255,10 @@ class SourceCreateIn(CreateIn, SourceIn):
 
 class PassageCreateIn(CreateIn):
     source = InWorkspace(queryset=Source.objects.all())
-    start = serializers.IntegerField(min_value=0, help_text="Unicode code points.")
-    end = serializers.IntegerField(min_value=1, help_text="Unicode code points, exclusive.")
+    start = serializers.IntegerField(min_value=0, max_value=INT64_MAX, help_text="Unicode code points.")
+    end = serializers.IntegerField(
+        min_value=1, max_value=INT64_MAX, help_text="Unicode code points, exclusive."
+    )
     exact = serializers.CharField(
         required=False, trim_whitespace=False, help_text="The quote the client saw; must match the text."
     )
