@@ -363,3 +363,22 @@ def test_browser_write_racing_a_delete_is_404_json(
 
 def test_database_connections_are_health_checked():
     assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+# --- found by tests/test_fuzz_inputs.py -------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [[], [1], {}, {"a": 1}])
+def test_an_object_where_an_id_belongs_is_400_on_rest(api, workspace, passage, evidence, value):
+    payload = {"workspace": workspace.slug, "claim": value, "passage": passage.pk, "stance": "supports"}
+    assert "claim" in refused(api.post("/api/evidence/", payload, format="json"))
+
+
+@pytest.mark.parametrize(("kind", "field"), [("annotation", "body"), ("evidence", "note")])
+def test_a_null_for_a_text_field_is_400_in_the_browser(browser, workspace, annotation, evidence, kind, field):
+    obj = annotation if kind == "annotation" else evidence
+    url = reverse(f"archive:{kind}", args=[workspace.slug, obj.pk])
+    response = browser.patch(url, {"version": 1, field: None}, "application/json")
+    assert field in refused(response)["fields"]
+    obj.refresh_from_db()
+    assert obj.version == 1

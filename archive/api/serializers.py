@@ -173,7 +173,10 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().filter(workspace=self.context["workspace"])
 
     def to_internal_value(self, data) -> Model:
-        obj = self.context.get("preloaded", {}).get((self.queryset.model, data))
+        # Only an id can be preloaded (and a list or object cannot be a dict key).
+        obj = (
+            self.context.get("preloaded", {}).get((self.queryset.model, data)) if type(data) is int else None
+        )
         if obj is None:
             obj = super().to_internal_value(data)
             obj.workspace = self.context["workspace"]  # it is that one: spare the services a query for it

@@ -69,6 +69,19 @@ def refuse_unknown_fields(changes: Collection[str], allowed: Collection[str]) ->
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
 
 
+def refuse_null(obj: Model, changes: dict[str, Any]) -> None:
+    """A ValidationError naming every change to None of a field that cannot be null.
+
+    Model.full_clean lets None through for a field that may be blank, and the
+    database would refuse it on save instead.
+    """
+    nulls = sorted(
+        name for name, value in changes.items() if value is None and not obj._meta.get_field(name).null
+    )
+    if nulls:
+        raise ValidationError({name: "This field cannot be empty (null)." for name in nulls})
+
+
 def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) -> None:
     """Refuse `changes` that change `obj`'s grade (its model's `grade_field`) without a reason."""
     grade = getattr(type(obj), "grade_field", None)
@@ -95,6 +108,7 @@ def update_object(
     edits from the same version exactly one succeeds.
     """
     refuse_unknown_fields(changes, editable)
+    refuse_null(obj, changes)
     current = lock_at_version(obj, expected_version)
     check_grade_reason(current, changes, reason)
     before = {field: getattr(current, field) for field in changes}

@@ -22,6 +22,8 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 
 from archive.claims import EDITABLE_FIELDS
@@ -130,5 +132,11 @@ def json_endpoint(view):
             return json_error(str(error) or "You may not do this here.", 403)
         except (Http404, ObjectDoesNotExist):
             return json_error("Not found in this workspace.", 404)
+        # As in the API (archive.api.errors): other rows still refer to it, or
+        # a concurrent write won a uniqueness race that validation had passed.
+        except (ProtectedError, RestrictedError):
+            return json_error("Other records still refer to this one; remove them first.", 409)
+        except IntegrityError:
+            return json_error("This conflicts with existing data; reload and try again.", 409)
 
     return wrapper
