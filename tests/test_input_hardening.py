@@ -374,11 +374,14 @@ def test_an_object_where_an_id_belongs_is_400_on_rest(api, workspace, passage, e
     assert "claim" in refused(api.post("/api/evidence/", payload, format="json"))
 
 
+@pytest.mark.parametrize("value", [None, {}, [], 5, ["text"]])
 @pytest.mark.parametrize(("kind", "field"), [("annotation", "body"), ("evidence", "note")])
-def test_a_null_for_a_text_field_is_400_in_the_browser(browser, workspace, annotation, evidence, kind, field):
+def test_a_text_field_given_no_text_is_400_in_the_browser(
+    browser, workspace, annotation, evidence, kind, field, value
+):
     obj = annotation if kind == "annotation" else evidence
     url = reverse(f"archive:{kind}", args=[workspace.slug, obj.pk])
-    response = browser.patch(url, {"version": 1, field: None}, "application/json")
+    response = browser.patch(url, {"version": 1, field: value}, "application/json")
     assert field in refused(response)["fields"]
     obj.refresh_from_db()
     assert obj.version == 1
