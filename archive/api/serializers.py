@@ -12,6 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
 
+from archive.core.json_input import INT64_MAX
 from archive.models import (
     Annotation,
     Claim,
@@ -172,7 +173,10 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().filter(workspace=self.context["workspace"])
 
     def to_internal_value(self, data) -> Model:
-        obj = self.context.get("preloaded", {}).get((self.queryset.model, data))
+        # Only an id can be preloaded (and a list or object cannot be a dict key).
+        obj = (
+            self.context.get("preloaded", {}).get((self.queryset.model, data)) if type(data) is int else None
+        )
         if obj is None:
             obj = super().to_internal_value(data)
             obj.workspace = self.context["workspace"]  # it is that one: spare the services a query for it
@@ -254,8 +258,10 @@ class SourceCreateIn(CreateIn, SourceIn):
 
 class PassageCreateIn(CreateIn):
     source = InWorkspace(queryset=Source.objects.all())
-    start = serializers.IntegerField(min_value=0, help_text="Unicode code points.")
-    end = serializers.IntegerField(min_value=1, help_text="Unicode code points, exclusive.")
+    start = serializers.IntegerField(min_value=0, max_value=INT64_MAX, help_text="Unicode code points.")
+    end = serializers.IntegerField(
+        min_value=1, max_value=INT64_MAX, help_text="Unicode code points, exclusive."
+    )
     exact = serializers.CharField(
         required=False, trim_whitespace=False, help_text="The quote the client saw; must match the text."
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import CharField, Model, TextField
 
 from archive.core.attribution import recorded_as
 from archive.core.unit_of_work import unit_of_work
@@ -69,6 +69,24 @@ def refuse_unknown_fields(changes: Collection[str], allowed: Collection[str]) ->
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
 
 
+def refuse_wrong_types(obj: Model, changes: dict[str, Any]) -> None:
+    """A ValidationError naming every change to None of a field that cannot be
+    null, and every non-text value for a text field.
+
+    Model.full_clean does not check a blank-allowed field whose value is
+    "empty" (None, [], {}): the save, or code reading the field, would fail instead.
+    """
+    errors = {}
+    for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        if value is None and not field.null:
+            errors[name] = "This field cannot be empty (null)."
+        elif value is not None and isinstance(field, CharField | TextField) and not isinstance(value, str):
+            errors[name] = "This must be text."
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) -> None:
     """Refuse `changes` that change `obj`'s grade (its model's `grade_field`) without a reason."""
     grade = getattr(type(obj), "grade_field", None)
@@ -95,6 +113,7 @@ def update_object(
     edits from the same version exactly one succeeds.
     """
     refuse_unknown_fields(changes, editable)
+    refuse_wrong_types(obj, changes)
     current = lock_at_version(obj, expected_version)
     check_grade_reason(current, changes, reason)
     before = {field: getattr(current, field) for field in changes}

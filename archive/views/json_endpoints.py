@@ -1,33 +1,48 @@
 """Small JSON endpoints for the browser's fetch() calls.
 
 `json_endpoint` turns the ways a request can fail into JSON answers with a
-message the page can show: malformed JSON or a bad value (400), not found
-(404), not allowed (403), and an edit from a stale version (412, as in the
-API, with the version that is there now, so the user sees what the other
-person saved).
+message the page can show: malformed JSON or a bad value (400), a body over
+the size limit (413, naming it), not found (404, also when someone deleted
+the object while this request waited for it), not allowed (403), and an edit
+from a stale version (412, as in the API, with the version that is there now,
+so the user sees what the other person saved).
+
+`read_json` reads bodies with archive.core.json_input, the function behind
+the REST API's and the W3C protocol's parsers too.
 """
 
-import json
 from collections.abc import Collection
 from functools import wraps
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 
 from archive.claims import EDITABLE_FIELDS
 from archive.core.editing import StaleVersion, refuse_unknown_fields
+from archive.core.json_input import INT64_MAX, JSONInputError, JSONInputTooLarge, parse_json_body
 
 
-class MalformedRequest(Exception):
+class MalformedRequest(JSONInputError):
     """The request body is not the JSON object the endpoint expects."""
 
 
 def read_json(request: HttpRequest, *, allowed: Collection[str] | None = None) -> dict:
     """The request's JSON object; with `allowed`, any other key is refused by name."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
-        payload = json.loads(request.body or b"")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedRequest(f"The request is not valid JSON ({error}).") from error
+        raw = request.body
+    except RequestDataTooBig:
+        raise JSONInputTooLarge(limit) from None
+    payload = parse_json_body(raw, max_bytes=limit)
     if not isinstance(payload, dict):
         raise MalformedRequest("The request must be a JSON object.")
     if allowed is not None:
@@ -42,12 +57,17 @@ def text_value(payload: dict, key: str, default: str = "") -> str:
     return value
 
 
+def _whole_number(value: object) -> bool:
+    """A whole number a database column holds (ids and versions are never negative)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT64_MAX
+
+
 def id_value(payload: dict, key: str) -> int | None:
     """An optional object id: absent or null is None, anything but a whole number is refused."""
     value = payload.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not _whole_number(value):
         raise ValidationError({key: "This must be the id of one (a whole number)."})
     return value
 
@@ -55,7 +75,7 @@ def id_value(payload: dict, key: str) -> int | None:
 def version_value(payload: dict) -> int:
     """The version the client edited from: required, so no edit is blind."""
     version = payload.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
+    if not _whole_number(version):
         raise ValidationError({"version": "Give the version you edited (a whole number)."})
     return version
 
@@ -100,8 +120,10 @@ def json_endpoint(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except MalformedRequest as error:
-            return json_error(str(error), 400)
+        except JSONInputTooLarge as error:
+            return json_error(str(error), 413, max_bytes=error.limit)
+        except JSONInputError as error:  # MalformedRequest too
+            return json_error(str(error), error.status)
         except ValidationError as error:
             return _validation_error(error)
         except StaleVersion as error:
@@ -110,5 +132,11 @@ def json_endpoint(view):
             return json_error(str(error) or "You may not do this here.", 403)
         except (Http404, ObjectDoesNotExist):
             return json_error("Not found in this workspace.", 404)
+        # As in the API (archive.api.errors): other rows still refer to it, or
+        # a concurrent write won a uniqueness race that validation had passed.
+        except (ProtectedError, RestrictedError):
+            return json_error("Other records still refer to this one; remove them first.", 409)
+        except IntegrityError:
+            return json_error("This conflicts with existing data; reload and try again.", 409)
 
     return wrapper

@@ -13,12 +13,12 @@ from django.db.models import Max, Model, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
 from archive.claims import delete_annotation, delete_evidence
@@ -30,6 +30,8 @@ from archive.w3c.writes import create_from_w3c, replace_from_w3c
 
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 PAGE_SIZE = 100
+# Page numbers are 0 to PAGE_MAX: the offset stays far within a 64-bit integer.
+PAGE_MAX = 10**9 - 1
 LDP = "http://www.w3.org/ns/ldp#"
 OA = "http://www.w3.org/ns/oa#"
 PREFER_MINIMAL = f"{LDP}PreferMinimalContainer"
@@ -42,10 +44,6 @@ W3C_DELETE_REASON = "Deleted through the W3C protocol."
 class JSONLDRenderer(JSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
-
-
-class JSONLDParser(JSONParser):
-    media_type = "application/ld+json"
 
 
 def annotations_of(source_id: int) -> QuerySet:
@@ -116,6 +114,8 @@ class Container(W3CView):
         headers = {"ETag": state}
         if "page" in request.query_params:
             page = _page_number(request.query_params["page"])
+            if page > max(0, (sum(counts) - 1) // PAGE_SIZE):
+                raise Http404(f"There is no page {page}: the container has {sum(counts)} items.")
             iris_only = request.query_params.get("iris") == "1"
             return Response(self.page(source, page, counts, iris_only=iris_only), headers=headers)
         preferences = _preferences(request.headers.get("Prefer", ""))
@@ -291,6 +291,7 @@ def _preferences(prefer: str) -> set[str]:
 
 
 def _page_number(value: str) -> int:
-    if not value.isdigit():
-        raise ValidationError({"page": ["A page number: 0, 1, 2, ..."]})
+    """A page number in ASCII digits (str.isdigit would take "²" or "٣"), at most PAGE_MAX."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(PAGE_MAX)):
+        raise ValidationError({"page": [f"A page number: 0, 1, 2, ... up to {PAGE_MAX}."]})
     return int(value)

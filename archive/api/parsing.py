@@ -1,0 +1,35 @@
+"""The REST API's and the W3C protocol's JSON parsers: archive.core.json_input's
+checks (size, UTF-8, depth, number range, surrogates and NUL) as DRF parsers.
+
+A refused body is a 400 ParseError naming the problem, or a 413 naming the
+limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE, which is IMPORT_MAX_BYTES); the
+browser's JSON endpoints read bodies with the same function
+(archive.views.json_endpoints.read_json).
+"""
+
+from django.conf import settings
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+from archive.api.errors import PayloadTooLarge
+from archive.core.json_input import JSONInputError, JSONInputTooLarge, parse_json_body
+
+
+class JSONParser(parsers.JSONParser):
+    """application/json, read by `parse_json_body` (always UTF-8, as RFC 8259 requires)."""
+
+    def parse(self, stream, media_type=None, parser_context=None) -> object:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if limit is not None else stream.read()
+        try:
+            return parse_json_body(raw, max_bytes=limit)
+        except JSONInputTooLarge as error:
+            raise PayloadTooLarge(error.limit) from None
+        except JSONInputError as error:
+            raise ParseError(str(error)) from None
+
+
+class JSONLDParser(JSONParser):
+    """application/ld+json (the W3C Web Annotation Protocol's media type)."""
+
+    media_type = "application/ld+json"
