@@ -36,3 +36,10 @@ def api_client_for(user) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+def field_errors(body: dict) -> dict:
+    """The per-field messages of a JSON error (archive.api.errors' format), after
+    checking the readable `error` sentence every error carries."""
+    assert isinstance(body.get("error"), str) and body["error"], body
+    return {key: value for key, value in body.items() if key != "error"}

@@ -15,6 +15,7 @@ from tests.factories import (
     SourceFactory,
     WorkspaceFactory,
 )
+from tests.support import field_errors
 
 
 def target(text: str, quote: str, *, occurrence: int = 0, **overrides) -> dict:
@@ -315,7 +316,7 @@ def test_edit_without_a_version_is_refused(client, analyst, annotation):
 def test_edit_of_a_field_that_cannot_change_is_refused(client, analyst, annotation):
     payload = {"version": 1, "author": 99, "workspace": 3}
     status, data = send(client, analyst, "PATCH", annotation_url(annotation), payload)
-    assert status == 400 and set(data["fields"]) == {"author", "workspace"}
+    assert status == 400 and set(field_errors(data)) == {"author", "workspace"}
 
 
 def test_analyst_cannot_edit_anothers_annotation(client, workspace, source, analyst, ws_admin):
@@ -400,7 +401,7 @@ def test_deleting_an_annotation_without_a_reason_is_refused_and_deletes_nothing(
     history_rows = Annotation.history.count() + Passage.history.count()
     status, data = send(client, analyst, "DELETE", annotation_url(annotation), payload)
     assert status == 400
-    assert data["fields"] == {"reason": ["Say why it is deleted: the reason is kept in the history."]}
+    assert field_errors(data) == {"reason": ["Say why it is deleted: the reason is kept in the history."]}
     assert data["error"].startswith("Reason: Say why it is deleted")
     assert Annotation.objects.filter(pk=annotation.pk).exists() and Passage.objects.exists()
     assert Annotation.history.count() + Passage.history.count() == history_rows
@@ -409,7 +410,7 @@ def test_deleting_an_annotation_without_a_reason_is_refused_and_deletes_nothing(
 def test_deleting_evidence_without_a_reason_is_refused_and_deletes_nothing(client, analyst, evidence):
     history_rows = Evidence.history.count() + Passage.history.count()
     status, data = send(client, analyst, "DELETE", one_evidence_url(evidence), {"version": 1})
-    assert status == 400 and "reason" in data["fields"]
+    assert status == 400 and "reason" in field_errors(data)
     assert Evidence.objects.filter(pk=evidence.pk).exists() and Passage.objects.exists()
     assert Evidence.history.count() + Passage.history.count() == history_rows
 

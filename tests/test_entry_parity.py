@@ -94,7 +94,7 @@ class EntryPath:
 
 
 class BrowserPath(EntryPath):
-    """The reading page's fetch() calls: W3C selectors in, `{"error", "fields"}` out."""
+    """The reading page's fetch() calls: W3C selectors in, `{"error", <field>: [...]}` out."""
 
     name = "browser"
 
@@ -105,7 +105,8 @@ class BrowserPath(EntryPath):
         data = _json(response)
         errors = {}
         if isinstance(data, dict) and "error" in data:
-            errors = {"": [data["error"]], **{k: _messages(v) for k, v in data.get("fields", {}).items()}}
+            fields = {k: v for k, v in data.items() if k not in ("error", "current", "passage", "item")}
+            errors = {"": [data["error"]], **{k: _messages(v) for k, v in fields.items()}}
         return Outcome(response.status_code, errors, response.content.decode())
 
     def create_annotation(self, user, source, span: Span, body="", tags=(), extra=None) -> Outcome:
@@ -502,3 +503,11 @@ def test_an_edit_cannot_set_the_review_status(entry, writer, annotation):
 def test_the_admin_change_form_cannot_set_the_review_status(entry, writer, annotation):
     entry.edit_annotation(writer, annotation, annotation.version, {"review_status": ReviewStatus.APPROVED})
     assert Annotation.objects.get(pk=annotation.pk).review_status == ReviewStatus.DRAFT
+
+
+@through(BROWSER, REST, W3C)
+def test_a_refusal_has_the_one_error_format(entry, writer, annotation):
+    outcome = entry.edit_annotation(writer, annotation, annotation.version, {"tags": [LONG_TAG]})
+    body = json.loads(outcome.content)
+    assert isinstance(body["error"], str) and "Tags" in body["error"], body
+    assert "tags" in body or any("tags" in str(value) for value in body.values()), body

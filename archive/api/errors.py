@@ -1,17 +1,27 @@
-"""One error format for the API: `{"field": ["message", ...]}` with 4xx, never a 500
-for input the client controls."""
+"""One error format for every JSON endpoint (the REST API, the W3C protocol and
+the browser's JSON endpoints), never a 500 for input the client controls:
+
+    {"error": "One sentence a person can read.", "<field>": ["message", ...], ...}
+
+`error` is always there; a refused value adds DRF's per-field messages (those
+not tied to a field under "non_field_errors"), other refusals DRF's "detail".
+A stale edit is 412 with the current state instead (see each adapter)."""
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ParseError
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from archive.core.json_input import JSONInputError, JSONInputTooLarge
 
 
 class PreconditionRequired(APIException):
@@ -46,21 +56,63 @@ def field_errors(error: DjangoValidationError) -> dict | list:
     return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
 
 
-def exception_handler(exc: Exception, context: dict) -> Response | None:
+def as_api_exception(exc: Exception) -> APIException | None:
+    """The client's refusal `exc` stands for, as DRF's exception; None if it is not one."""
+    if isinstance(exc, APIException):
+        return exc
     if isinstance(exc, RequestDataTooBig):
         # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
-        exc = PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    if isinstance(exc, ObjectDoesNotExist):
-        # Deleted by someone else while this request waited for its row lock.
-        exc = NotFound(str(exc) or None)
-    elif isinstance(exc, DjangoValidationError):
-        exc = DRFValidationError(field_errors(exc))
-    elif isinstance(exc, ProtectedError | RestrictedError):
-        exc = Conflict("Other records still refer to this one; remove them first.")
-    elif isinstance(exc, IntegrityError):
+        return PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if isinstance(exc, JSONInputTooLarge):
+        return PayloadTooLarge(exc.limit)
+    if isinstance(exc, JSONInputError):
+        return ParseError(str(exc))
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        # ObjectDoesNotExist: deleted by someone else while this request waited for its row lock.
+        return NotFound(str(exc) or None)
+    if isinstance(exc, PermissionDenied):
+        return DRFPermissionDenied(str(exc) or None)
+    if isinstance(exc, DjangoValidationError):
+        return DRFValidationError(field_errors(exc))
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Conflict("Other records still refer to this one; remove them first.")
+    if isinstance(exc, IntegrityError):
         # A concurrent write won a uniqueness race that validation had passed.
-        exc = Conflict("This conflicts with existing data; reload and try again.")
-    response = drf_exception_handler(exc, context)
-    if isinstance(exc, PayloadTooLarge) and response is not None:
-        response.data["max_bytes"] = exc.limit
+        return Conflict("This conflicts with existing data; reload and try again.")
+    return None
+
+
+def error_body(exc: APIException, data: object = None) -> dict:
+    """The one error format for `exc` (`data`: DRF's rendering of it, if already made)."""
+    if data is None:
+        data = exc.detail if isinstance(exc.detail, list | dict) else {"detail": exc.detail}
+    if isinstance(data, list):
+        data = {api_settings.NON_FIELD_ERRORS_KEY: data}
+    body = {"error": _summary(data), **data}  # type: ignore[dict-item]
+    if isinstance(exc, PayloadTooLarge):
+        body["max_bytes"] = exc.limit
+    return body
+
+
+def _summary(data: object, name: object = "") -> str:
+    """The messages of DRF's error rendering as sentences, each named by its field."""
+    if isinstance(data, dict):
+        # A list item's errors come under its index: name them by the field they are in.
+        return " ".join(
+            _summary(value, name if str(key).isdigit() else key) for key, value in data.items() if value
+        )
+    if isinstance(data, list):
+        return " ".join(_summary(item, name) for item in data if item)
+    if name in ("", "detail", api_settings.NON_FIELD_ERRORS_KEY):
+        return str(data)
+    return f"{str(name).replace('_', ' ').capitalize()}: {data}"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    api_exception = as_api_exception(exc)
+    if api_exception is None:
+        return drf_exception_handler(exc, context)
+    response = drf_exception_handler(api_exception, context)  # with its headers (WWW-Authenticate...)
+    if response is not None:
+        response.data = error_body(api_exception, response.data)
     return response

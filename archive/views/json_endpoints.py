@@ -1,11 +1,12 @@
 """Small JSON endpoints for the browser's fetch() calls.
 
-`json_endpoint` turns the ways a request can fail into JSON answers with a
-message the page can show: malformed JSON or a bad value (400), a body over
-the size limit (413, naming it), not found (404, also when someone deleted
-the object while this request waited for it), not allowed (403), and an edit
-from a stale version (412, as in the API, with the version that is there now,
-so the user sees what the other person saved).
+`json_endpoint` answers every way a request can fail as the REST API does,
+in the one error format of archive.api.errors (`{"error": "...", <field>:
+[...]}`): malformed JSON or a bad value (400), a body over the size limit
+(413, naming it), not found (404, also when someone deleted the object while
+this request waited for it), not allowed (403); and an edit from a stale
+version with 412 and the version that is there now, so the user sees what
+the other person saved.
 
 `read_json` reads bodies with archive.core.json_input, the function behind
 the REST API's and the W3C protocol's parsers too.
@@ -15,17 +16,10 @@ from collections.abc import Collection
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import (
-    NON_FIELD_ERRORS,
-    ObjectDoesNotExist,
-    PermissionDenied,
-    RequestDataTooBig,
-    ValidationError,
-)
-from django.db import IntegrityError
-from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.http import HttpRequest, JsonResponse
 
+from archive.api.errors import as_api_exception, error_body
 from archive.claims import EDITABLE_FIELDS
 from archive.core.editing import StaleVersion, refuse_unknown_fields
 from archive.core.json_input import INT64_MAX, JSONInputError, JSONInputTooLarge, parse_json_body
@@ -80,20 +74,8 @@ def version_value(payload: dict) -> int:
     return version
 
 
-def json_error(message: str, status: int, **extra) -> JsonResponse:
+def json_error(message: str, status: int, **extra: object) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
-
-
-def _validation_error(error: ValidationError) -> JsonResponse:
-    fields = error.message_dict if hasattr(error, "error_dict") else {}
-    if not fields:
-        return json_error(" ".join(error.messages), 400, fields={})
-    message = " ".join(
-        text if name == NON_FIELD_ERRORS else f"{name.replace('_', ' ').capitalize()}: {text}"
-        for name, texts in fields.items()
-        for text in texts
-    )
-    return json_error(message, 400, fields=fields)
 
 
 def conflict_response(error: StaleVersion, **extra) -> JsonResponse:
@@ -120,23 +102,12 @@ def json_endpoint(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except JSONInputTooLarge as error:
-            return json_error(str(error), 413, max_bytes=error.limit)
-        except JSONInputError as error:  # MalformedRequest too
-            return json_error(str(error), error.status)
-        except ValidationError as error:
-            return _validation_error(error)
         except StaleVersion as error:
             return conflict_response(error)
-        except PermissionDenied as error:
-            return json_error(str(error) or "You may not do this here.", 403)
-        except (Http404, ObjectDoesNotExist):
-            return json_error("Not found in this workspace.", 404)
-        # As in the API (archive.api.errors): other rows still refer to it, or
-        # a concurrent write won a uniqueness race that validation had passed.
-        except (ProtectedError, RestrictedError):
-            return json_error("Other records still refer to this one; remove them first.", 409)
-        except IntegrityError:
-            return json_error("This conflicts with existing data; reload and try again.", 409)
+        except Exception as error:
+            refusal = as_api_exception(error)
+            if refusal is None:
+                raise
+            return JsonResponse(error_body(refusal), status=refusal.status_code)
 
     return wrapper
