@@ -82,13 +82,18 @@ def as_api_exception(exc: Exception) -> APIException | None:
     return None
 
 
-def error_body(exc: APIException, data: object = None) -> dict:
+def error_body(exc: APIException, data: object = None) -> dict[str, object]:
     """The one error format for `exc` (`data`: DRF's rendering of it, if already made)."""
     if data is None:
-        data = exc.detail if isinstance(exc.detail, list | dict) else {"detail": exc.detail}
-    if isinstance(data, list):
-        data = {api_settings.NON_FIELD_ERRORS_KEY: data}
-    body = {"error": _summary(data), **data}  # type: ignore[dict-item]
+        data = exc.detail
+    fields: dict[str, object]
+    if isinstance(data, dict):
+        fields = data
+    elif isinstance(data, list):
+        fields = {api_settings.NON_FIELD_ERRORS_KEY: data}
+    else:
+        fields = {"detail": data}
+    body: dict[str, object] = {"error": _summary(fields), **fields}
     if isinstance(exc, PayloadTooLarge):
         body["max_bytes"] = exc.limit
     return body

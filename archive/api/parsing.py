@@ -18,7 +18,8 @@ from archive.core.json_input import JSONInputError, JSONInputTooLarge, parse_jso
 class JSONParser(parsers.JSONParser):
     """application/json, read by `parse_json_body` (always UTF-8, as RFC 8259 requires)."""
 
-    def parse(self, stream, media_type=None, parser_context=None) -> object:
+    def parse(self, stream, media_type=None, parser_context=None):
+        # Any JSON value, as DRF's own parser returns (a list for a batch, say), not only a mapping.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if limit is not None else stream.read()
         try:

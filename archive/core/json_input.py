@@ -22,6 +22,7 @@ Everything here is plain Python: no models, no HTTP framework.
 import json
 import math
 import re
+from collections import Counter
 from itertools import accumulate
 
 MAX_DEPTH = 64
@@ -171,7 +172,7 @@ def _constant(name: str) -> float:
 def _object(pairs: list[tuple[str, object]]) -> dict:
     obj = dict(pairs)
     if len(obj) != len(pairs):
-        seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        counts = Counter(key for key, _ in pairs)
+        twice = next(key for key, _ in pairs if counts[key] > 1)
         raise JSONInputError(f"The key {_shown(twice)!r} is given twice in one object.")
     return obj

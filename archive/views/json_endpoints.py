@@ -69,7 +69,7 @@ def id_value(payload: dict, key: str) -> int | None:
 def version_value(payload: dict) -> int:
     """The version the client edited from: required, so no edit is blind."""
     version = payload.get("version")
-    if not _whole_number(version):
+    if not isinstance(version, int) or not _whole_number(version):
         raise ValidationError({"version": "Give the version you edited (a whole number)."})
     return version
 
