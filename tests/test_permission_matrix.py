@@ -108,6 +108,7 @@ RULES: dict[str, Rule] = {
     "archive:source_prov_n": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_prov_json": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_prov_n": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_evidence_package": Rule({"GET": EVERY_MEMBER}),
     "archive:outlets": Rule({"GET": EVERY_MEMBER}),
     "archive:outlet_grade": Rule({"GET": ADMINS, "POST": ADMINS}),
     # Reviewer audit (issue 6): every member reads history; reviewers export, revert, decide.
@@ -249,6 +250,7 @@ RULES.update(
             lambda w: {"workspace": w.workspace.slug, "title": "T", "text": "Text.", "language": "en"},
         ),
         "api:source-text": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
+        "api:claim-claimreview": Rule({"GET": API_MEMBERS}, kwargs=pk_of("claim")),
         "api:source-original": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         **api_resource(
             "passage",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("annotations/batch/", views.AnnotationBatch.as_view(), name="annotation-batch"),
     *resource("annotations", "annotation", views.AnnotationList, views.AnnotationDetail, Annotation),
     *resource("claims", "claim", views.ClaimList, views.ClaimDetail, Claim),
+    path("claims/<int:pk>/claimreview/", views.ClaimReviewView.as_view(), name="claim-claimreview"),
     *resource("evidence", "evidence", views.EvidenceList, views.EvidenceDetail, Evidence),
     path("token/", views.TokenView.as_view(), name="token"),
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from archive.api import filters
 from archive.api import serializers as io
+from archive.api.errors import Conflict
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
@@ -41,6 +42,7 @@ from archive.claims import (
     edit_evidence,
 )
 from archive.core.editing import StaleVersion
+from archive.findings.claimreview import NoVerdict, claim_review
 from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
 from archive.passages.writes import create_passage, delete_passage
 from archive.permissions import Action, workspaces_for
@@ -435,6 +437,34 @@ class ClaimDetail(DeletableMixin, EditableDetail):
 
     def remove(self, obj, **kwargs) -> None:
         delete_claim(claim=obj, **kwargs)
+
+
+class ClaimReviewView(ResourceDetail):
+    """schema.org ClaimReview JSON-LD of a claim with a verdict (its status), for
+    publishing a fact-check; 409 while the claim is open."""
+
+    permission_rule = Rule()
+    queryset = Claim.objects.select_related("workspace")
+    output_serializer = io.ClaimOut
+
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **refusals(401, 404, 409)})
+    def get(self, request, *args, **kwargs) -> Response:
+        claim = self.get_object()
+        slug = claim.workspace.slug
+
+        def source_url(source: Source) -> str:
+            return request.build_absolute_uri(reverse("archive:source", args=[slug, source.pk]))
+
+        try:
+            review = claim_review(
+                claim,
+                claim_url=request.build_absolute_uri(reverse("archive:claim", args=[slug, claim.pk])),
+                source_url=source_url,
+                organisation=claim.workspace.name,
+            )
+        except NoVerdict as error:
+            raise Conflict(" ".join(error.messages)) from None
+        return Response(review, content_type="application/ld+json")
 
 
 class EvidenceList(CreatableList):

@@ -1,7 +1,21 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from archive.core.history import tracked_history
+
+
+def validate_verdict_scale(value: object) -> None:
+    from archive.models.claim import ClaimStatus  # claim.py builds on this module
+
+    if not isinstance(value, dict):
+        raise ValidationError("The verdict scale maps claim statuses to [rating, name].")
+    for status, rating in value.items():
+        if status not in ClaimStatus.values:
+            raise ValidationError(f"{status!r} is not a claim status.")
+        valid = isinstance(rating, list) and len(rating) == 2 and type(rating[0]) is int
+        if not valid or not 1 <= rating[0] <= 5 or not isinstance(rating[1], str) or not rating[1].strip():
+            raise ValidationError(f"The verdict {status!r} needs [a rating from 1 to 5, its name].")
 
 
 class Workspace(models.Model):
@@ -11,6 +25,9 @@ class Workspace(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # ClaimReview's rating scale: {claim status: [rating 1-5, its name]}; empty: the
+    # default scale (archive.findings.claimreview.DEFAULT_SCALE).
+    verdict_scale = models.JSONField(default=dict, blank=True, validators=[validate_verdict_scale])
 
     history = tracked_history()
 

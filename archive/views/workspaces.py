@@ -2,6 +2,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from archive.findings.keys import fingerprint
 from archive.models import Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
@@ -24,4 +25,5 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
         .annotate(passage_count=Count("passages"))
         .order_by("title")
     )
-    return render(request, "archive/workspace_detail.html", {"sources": sources})
+    context = {"sources": sources, "signing_key": fingerprint(request.workspace)}
+    return render(request, "archive/workspace_detail.html", context)

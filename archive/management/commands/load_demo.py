@@ -14,7 +14,7 @@ from django.db import transaction
 
 from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
 from archive.core.attribution import recorded_as
-from archive.models import Derivation, Membership, Role, Source, Stance, Workspace
+from archive.models import ClaimStatus, Derivation, Membership, Role, Source, Stance, Workspace
 from archive.models.grading import Credibility, Reliability
 from archive.passages.writes import create_passage
 from archive.sources.outlets import create_outlet, edit_outlet
@@ -225,6 +225,7 @@ class Command(BaseCommand):
             changes={
                 "credibility": Credibility.IMPROBABLE,
                 "credibility_reason": "Original and translation say 15,000.",
+                "status": ClaimStatus.DEBUNKED,
             },
             reason="graded after comparing with the original",
         )

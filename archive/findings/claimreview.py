@@ -1,0 +1,97 @@
+"""schema.org ClaimReview for a claim with a verdict, as fact-checkers publish it
+(Google's fact-check markup reads it).
+
+The verdict is the claim's status; the rating scale maps each status that is
+a verdict to a rating, worst (1) to best (5). A workspace may set its own
+scale (`Workspace.verdict_scale`, same shape as DEFAULT_SCALE); statuses it
+leaves out are not verdicts.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from archive.models import Claim, ClaimStatus, Evidence, Stance
+
+# status -> (rating, its name); worst 1, best 5.
+DEFAULT_SCALE: dict[str, tuple[int, str]] = {
+    ClaimStatus.DEBUNKED: (1, "False"),
+    ClaimStatus.DISPUTED: (3, "Mixture"),
+    ClaimStatus.UNVERIFIABLE: (2, "Unproven"),
+    ClaimStatus.CORROBORATED: (5, "True"),
+}
+WORST, BEST = 1, 5
+# What Google's fact-check markup requires of a ClaimReview and of its rating.
+REQUIRED = ("claimReviewed", "reviewRating", "url")
+REQUIRED_RATING = ("alternateName",)
+
+
+class NoVerdict(ValidationError):
+    """The claim has no verdict yet (it is open), so there is nothing to review."""
+
+
+def rating_scale(claim: Claim) -> dict[str, tuple[int, str]]:
+    custom = claim.workspace.verdict_scale
+    if not custom:
+        return DEFAULT_SCALE
+    return {status: (int(value[0]), str(value[1])) for status, value in custom.items()}
+
+
+def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation: str) -> dict[str, Any]:
+    """The ClaimReview JSON-LD of `claim`; `claim_url` is its public page, `source_url(source)`
+    a source's page in the archive. NoVerdict if its status is not on the scale."""
+    scale = rating_scale(claim)
+    if claim.status not in scale:
+        raise NoVerdict(f"The claim is {claim.get_status_display()}: give it a verdict first.")
+    rating, name = scale[claim.status]
+    evidence = (
+        Evidence.objects.filter(claim=claim)
+        .exclude(stance=Stance.CONTEXTUALIZES)
+        .select_related("passage__source__outlet")
+        .order_by("passage__source_id", "pk")
+    )
+    appearances, seen = [], set()
+    for item in evidence:
+        source = item.passage.source
+        if source.pk in seen:
+            continue
+        seen.add(source.pk)
+        appearance: dict[str, Any] = {
+            "@type": "CreativeWork",
+            "url": source_url(source),
+            "name": source.title,
+        }
+        if source.original_url:
+            appearance["sameAs"] = source.original_url
+        if source.published_on:
+            appearance["datePublished"] = source.published_on.isoformat()
+        if source.outlet is not None:
+            appearance["publisher"] = {"@type": "Organization", "name": source.outlet.name}
+        appearances.append(appearance)
+    item_reviewed: dict[str, Any] = {"@type": "Claim", "appearance": appearances}
+    if appearances:
+        item_reviewed["firstAppearance"] = appearances[0]
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": claim_url,
+        "claimReviewed": claim.statement,
+        "datePublished": claim.updated_at.date().isoformat(),
+        "author": {"@type": "Organization", "name": organisation},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating,
+            "bestRating": BEST,
+            "worstRating": WORST,
+            "alternateName": name,
+        },
+        "itemReviewed": item_reviewed,
+    }
+
+
+def missing_fields(review: dict[str, Any]) -> list[str]:
+    """What Google's fact-check markup requires and `review` lacks (empty: valid)."""
+    missing = [name for name in REQUIRED if not review.get(name)]
+    rating = review.get("reviewRating") or {}
+    missing += [f"reviewRating.{name}" for name in REQUIRED_RATING if not rating.get(name)]
+    return missing

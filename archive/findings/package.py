@@ -1,0 +1,281 @@
+"""Evidence packages: everything behind a claim, in one file a recipient can
+verify offline without Warrant (an editor, a court, another newsroom).
+
+The package is a BagIt bag (RFC 8493) in a ZIP. BagIt rather than WACZ: the
+sources behind a claim are files, translations and statements as often as web
+pages, and BagIt is the archives' and libraries' format for exactly that (a
+payload plus checksums), readable by their own tools; web captures keep their
+WARC inside it. Beside the bag: an Ed25519 signature of the manifest by the
+workspace's key (archive.findings.keys), the public key, verify.py (the
+standalone verifier, archive/findings/verify_package.py) and a README.
+
+    bagit.txt, bag-info.txt
+    manifest-sha256.txt          SHA-256 of every file under data/
+    tagmanifest-sha256.txt       SHA-256 of the three files above
+    signature.ed25519            hex signature of manifest-sha256.txt
+    public-key.pem, verify.py, README.txt
+    data/claim.json              the claim and its evidence, with grades
+    data/passages.json           each passage as W3C selectors (code points)
+    data/sources.json            each source's record, hashes included
+    data/sources/<id>/text.txt   the text passages point into
+    data/sources/<id>/original   the original file, byte for byte
+    data/sources/<id>/capture.warc.gz   the web capture, if any
+    data/provenance.prov.json    the claim's evidence trail as W3C PROV
+    data/history.jsonl           the ledger entries of all of the above, with their history rows
+    data/chain-head.json         the workspace chain's length and head hash at export
+"""
+
+import datetime
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger
+from archive.core.text import sha256_hex
+from archive.findings.keys import fingerprint, public_key_pem, signing_key
+from archive.models import Capture, Claim, Evidence, HistoryChain, HistoryEntry, Passage, Source
+from archive.models.audit import GENESIS_HASH
+from archive.sources.provenance import PROV_JSON, claim_document, serialize
+
+VERIFIER = Path(__file__).with_name("verify_package.py")
+
+
+@dataclass(frozen=True)
+class EvidencePackage:
+    data: bytes
+    fingerprint: str
+    filename: str
+
+
+def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
+    """The package of `claim`, signed by its workspace's key."""
+    evidence = list(
+        Evidence.objects.filter(claim=claim)
+        .select_related("passage__source__outlet", "created_by")
+        .order_by("pk")
+    )
+    passages = sorted({item.passage for item in evidence}, key=lambda passage: passage.pk)
+    sources = _sources_with_ancestors({passage.source for passage in passages})
+    captures = list(Capture.objects.filter(source__in=sources).order_by("pk"))
+    payload: dict[str, bytes] = {
+        "data/claim.json": _json(_claim_record(claim, evidence)),
+        "data/passages.json": _json([_passage_record(passage) for passage in passages]),
+        "data/sources.json": _json([_source_record(source) for source in sources]),
+        "data/provenance.prov.json": serialize(claim_document(claim, base_uri=base_uri), PROV_JSON).encode(),
+        "data/history.jsonl": _history(claim, evidence, passages, sources, captures),
+        "data/chain-head.json": _json(_chain_head(claim)),
+    }
+    for source in sources:
+        folder = f"data/sources/{source.pk}"
+        payload[f"{folder}/text.txt"] = source.text.encode("utf-8")
+        if source.original:
+            with source.original.open("rb") as original:
+                payload[f"{folder}/original"] = original.read()
+    for capture in captures:
+        if capture.warc:
+            with capture.warc.open("rb") as warc:
+                payload[f"data/sources/{capture.source_id}/capture.warc.gz"] = warc.read()
+    key = signing_key(claim.workspace)
+    manifest = _manifest(payload)
+    tags = {
+        "bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        "bag-info.txt": _bag_info(claim, payload),
+        "manifest-sha256.txt": manifest,
+    }
+    extra = {
+        "tagmanifest-sha256.txt": _manifest(tags),
+        "signature.ed25519": key.sign(manifest).hex().encode() + b"\n",
+        "public-key.pem": public_key_pem(claim.workspace),
+        "verify.py": VERIFIER.read_bytes(),
+        "README.txt": _readme(claim).encode(),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bag:
+        for name, data in {**tags, **extra, **payload}.items():
+            bag.writestr(name, data)
+    name = f"{claim.workspace.slug}-claim-{claim.pk}-evidence.zip"
+    return EvidencePackage(buffer.getvalue(), fingerprint(claim.workspace), name)
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str).encode()
+
+
+def _manifest(files: dict[str, bytes]) -> bytes:
+    return "".join(f"{sha256_hex(data)}  {name}\n" for name, data in sorted(files.items())).encode()
+
+
+def _sources_with_ancestors(sources: set[Source]) -> list[Source]:
+    found: dict[int, Source] = {}
+    for source in sources:
+        for ancestor in source.derivation_chain():
+            found[ancestor.pk] = ancestor
+    return [found[pk] for pk in sorted(found)]
+
+
+def _username(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _claim_record(claim: Claim, evidence: list[Evidence]) -> dict[str, Any]:
+    return {
+        "id": claim.pk,
+        "statement": claim.statement,
+        "credibility": claim.credibility,
+        "credibility_label": claim.get_credibility_display(),
+        "credibility_reason": claim.credibility_reason,
+        "status": claim.status,
+        "review_status": claim.review_status,
+        "tags": claim.tags,
+        "created_by": _username(claim.created_by),
+        "created_at": claim.created_at.isoformat(),
+        "updated_at": claim.updated_at.isoformat(),
+        "version": claim.version,
+        "evidence": [
+            {
+                "id": item.pk,
+                "stance": item.stance,
+                "note": item.note,
+                "passage": item.passage_id,
+                "source": item.passage.source_id,
+                "grade": item.grade,
+                "review_status": item.review_status,
+                "created_by": _username(item.created_by),
+                "version": item.version,
+            }
+            for item in evidence
+        ],
+    }
+
+
+def _passage_record(passage: Passage) -> dict[str, Any]:
+    return {
+        "id": passage.pk,
+        "source": passage.source_id,
+        "anchor_status": passage.anchor_status,
+        "selector": [
+            {"type": "TextPositionSelector", "start": passage.start, "end": passage.end},
+            {
+                "type": "TextQuoteSelector",
+                "exact": passage.exact,
+                "prefix": passage.prefix,
+                "suffix": passage.suffix,
+            },
+        ],
+    }
+
+
+def _source_record(source: Source) -> dict[str, Any]:
+    outlet = source.outlet
+    return {
+        "id": source.pk,
+        "title": source.title,
+        "authors": source.authors,
+        "outlet": {"name": outlet.name, "reliability": outlet.reliability} if outlet else None,
+        "original_url": source.original_url,
+        "published_on": source.published_on.isoformat() if source.published_on else None,
+        "language": source.language,
+        "direction": source.direction,
+        "media_type": source.media_type,
+        "captured_at": source.captured_at.isoformat(),
+        "captured_by": _username(source.captured_by),
+        "text_sha256": source.text_sha256,
+        "original_sha256": source.original_sha256 if source.original else None,
+        "derived_from": source.derived_from_id,
+        "derivation": source.derivation,
+    }
+
+
+def _history(
+    claim: Claim,
+    evidence: list[Evidence],
+    passages: list[Passage],
+    sources: list[Source],
+    captures: list[Capture],
+) -> bytes:
+    """The ledger entries of everything in the package, each with its history row,
+    as the ledger hashes them (one JSON object a line, by sequence)."""
+    covered = {
+        "claim": [claim.pk],
+        "evidence": [item.pk for item in evidence],
+        "passage": [passage.pk for passage in passages],
+        "source": [source.pk for source in sources],
+        "capture": [capture.pk for capture in captures],
+    }
+    query = Q()
+    for model, ids in covered.items():
+        if ids:
+            query |= Q(model=model, object_id__in=ids)
+    entries = list(
+        HistoryEntry.objects.filter(query, workspace_id=claim.workspace_id)
+        .order_by("sequence")
+        .values(*ENTRY_FIELDS, "prev_hash", "hash")
+    )
+    ledger = live_ledger()
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    for model in covered:
+        ids = [entry["history_id"] for entry in entries if entry["model"] == model]
+        rows[model] = ledger.serialize(model, ids) if ids else {}
+    lines = []
+    for entry in entries:
+        fields = {name: entry[name] for name in ENTRY_FIELDS}
+        item = {
+            # Round-tripped through the ledger's canonical JSON: what verify.py re-hashes.
+            "entry": json.loads(canonical_json(fields)),
+            "row": json.loads(canonical_json(rows[entry["model"]][entry["history_id"]])),
+            "prev_hash": entry["prev_hash"],
+            "hash": entry["hash"],
+        }
+        lines.append(json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n")
+    return "".join(lines).encode()
+
+
+def _chain_head(claim: Claim) -> dict[str, Any]:
+    chain = HistoryChain.objects.filter(workspace_id=claim.workspace_id).first()
+    return {
+        "workspace": claim.workspace.slug,
+        "length": chain.length if chain else 0,
+        "head_hash": chain.head_hash if chain else GENESIS_HASH,
+        "exported_at": timezone.now().isoformat(),
+    }
+
+
+def _bag_info(claim: Claim, payload: dict[str, bytes]) -> bytes:
+    octets = sum(len(data) for data in payload.values())
+    lines = [
+        f"Source-Organization: {claim.workspace.name}",
+        f"Bagging-Date: {datetime.date.today().isoformat()}",
+        f"External-Identifier: warrant:{claim.workspace.slug}:claim:{claim.pk}",
+        f"External-Description: Evidence for the claim: {' '.join(claim.statement.split())[:200]}",
+        f"Payload-Oxum: {octets}.{len(payload)}",
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _readme(claim: Claim) -> str:
+    return f"""Evidence package for claim {claim.pk} of the Warrant workspace "{claim.workspace.name}".
+
+To check it, with Python 3.11+ and the `cryptography` package, nothing else:
+
+    python3 verify.py {claim.workspace.slug}-claim-{claim.pk}-evidence.zip \\
+        --expect-key {fingerprint(claim.workspace)}
+
+It checks every file against the signed manifest, the signature against the
+workspace's public key (compare the fingerprint above with the one on the
+workspace's page), every history entry against its hash, every source file
+against its recorded SHA-256, and every quoted passage against its text. It
+exits 0 when all of that holds and names the first thing that does not.
+
+data/chain-head.json gives the workspace's history chain at export: its
+length and head hash. Each entry in data/history.jsonl carries the hash of the
+entry before it in the workspace's chain; to check that none of them was left
+out or reordered, ask the workspace for its chain (Warrant's "history chain"
+page shows the head hash, and `manage.py verify_history --expect SEQ:HASH`
+checks the whole chain against it).
+"""

@@ -1,0 +1,30 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from archive.findings.package import evidence_package
+from archive.models import Claim
+
+
+class Command(BaseCommand):
+    help = "Write a claim's evidence package: a signed ZIP its bundled verify.py checks offline."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--claim", type=int, required=True, help="the claim's id")
+        parser.add_argument("out", type=Path, help="the ZIP file to write")
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="the site's address, for the IRIs in the PROV bundle",
+        )
+
+    def handle(self, *args: object, **options: Any) -> None:
+        claim = Claim.objects.select_related("workspace").filter(pk=options["claim"]).first()
+        if claim is None:
+            raise CommandError(f"There is no claim {options['claim']}.")
+        base = str(options["base_url"]).rstrip("/")
+        package = evidence_package(claim, base_uri=f"{base}/w/{claim.workspace.slug}/")
+        out = Path(str(options["out"]))
+        out.write_bytes(package.data)
+        self.stdout.write(f"Wrote {out} ({len(package.data)} bytes), signed by key {package.fingerprint}.")
