@@ -9,6 +9,7 @@ from archive.views import (
     imports,
     outlets,
     provenance,
+    questions,
     review,
     search,
     sources,
@@ -88,6 +89,25 @@ urlpatterns = [
         findings.claim_evidence_package,
         name="claim_evidence_package",
     ),
+    # Analysis of Competing Hypotheses.
+    path("w/<slug:slug>/questions/", questions.question_list, name="questions"),
+    path("w/<slug:slug>/questions/<int:question_id>/", questions.question_detail, name="question"),
+    path(
+        "w/<slug:slug>/questions/<int:question_id>/hypotheses/",
+        questions.question_hypothesis,
+        name="question_hypothesis",
+    ),
+    path(
+        "w/<slug:slug>/questions/<int:question_id>/evidence/",
+        questions.question_evidence,
+        name="question_evidence",
+    ),
+    path(
+        "w/<slug:slug>/questions/<int:question_id>/ratings/",
+        questions.question_ratings,
+        name="question_ratings",
+    ),
+    path("w/<slug:slug>/questions/<int:question_id>/matrix.csv", questions.question_csv, name="question_csv"),
     path("w/<slug:slug>/outlets/", outlets.outlet_list, name="outlets"),
     path("w/<slug:slug>/outlets/<int:outlet_id>/grade/", outlets.outlet_grade, name="outlet_grade"),
     # Reviewer audit (issue 6): activity feed and exports, object history and revert,

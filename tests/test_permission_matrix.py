@@ -170,6 +170,21 @@ RULES: dict[str, Rule] = {
         {"POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
     ),
     "archive:claim_search": Rule({"GET": EVERY_MEMBER}),
+    "archive:questions": Rule(
+        {"GET": EVERY_MEMBER, "POST": CONTRIBUTORS}, data={"text": "Who cut the road?"}
+    ),
+    "archive:question": Rule({"GET": EVERY_MEMBER}),
+    "archive:question_hypothesis": Rule({"POST": CONTRIBUTORS}, data={"statement": "The army did."}),
+    "archive:question_evidence": Rule(
+        {"POST": CONTRIBUTORS}, data=lambda world: {"passage": world.passage.pk, "credibility": "2"}
+    ),
+    "archive:question_ratings": Rule(
+        {"POST": CONTRIBUTORS},
+        data=lambda world: {
+            f"cell-{world.question.evidence_items.get().pk}-{world.question.hypotheses.get().pk}": "C"
+        },
+    ),
+    "archive:question_csv": Rule({"GET": EVERY_MEMBER}),
     "archive:claim": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_edit": Rule(
         {"POST": CONTRIBUTORS},

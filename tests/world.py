@@ -11,7 +11,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
-from archive.models import Role
+from archive.models import EvidenceItem, Hypothesis, Question, Role
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -36,6 +36,7 @@ class World:
     claim: object
     evidence: object
     membership: object
+    question: object
 
     def kwarg(self, name: str):
         """The value for a URL kwarg named after a world object."""
@@ -85,6 +86,12 @@ def build_world(payload: str = "") -> World:
         statement=f"Airstrikes reached 120 a week{mark}",
         tags=[f"t{mark}"],
     )
+    evidence = EvidenceFactory(claim=claim, passage=passage, created_by=analyst, note=f"Note{mark}")
+    question = Question.objects.create(
+        workspace=workspace, text=f"Who cut the road?{mark}", created_by=analyst
+    )
+    Hypothesis.objects.create(question=question, claim=claim)
+    EvidenceItem.objects.create(question=question, passage=passage)
     return World(
         users=users,
         workspace=workspace,
@@ -93,8 +100,9 @@ def build_world(payload: str = "") -> World:
         passage=passage,
         annotation=annotation,
         claim=claim,
-        evidence=EvidenceFactory(claim=claim, passage=passage, created_by=analyst, note=f"Note{mark}"),
+        evidence=evidence,
         membership=workspace.memberships.get(user=analyst),
+        question=question,
     )
 
 

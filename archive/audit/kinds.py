@@ -11,10 +11,14 @@ from archive.models import (
     Capture,
     Claim,
     Evidence,
+    EvidenceItem,
     FixityCheck,
+    Hypothesis,
     Membership,
     Outlet,
     Passage,
+    Question,
+    Rating,
     Source,
     Workspace,
 )
@@ -43,6 +47,10 @@ KINDS: dict[str, Kind] = {
         # Memberships and the workspace itself grant access: only admins restore them.
         Kind("membership", Membership, revert=Action.MANAGE),
         Kind("workspace", Workspace, revert=Action.MANAGE),
+        Kind("question", Question, revert=Action.REVIEW),
+        Kind("hypothesis", Hypothesis, revert=Action.REVIEW),
+        Kind("evidenceitem", EvidenceItem, revert=Action.REVIEW),
+        Kind("rating", Rating, revert=Action.REVIEW),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
     )

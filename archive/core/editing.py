@@ -97,6 +97,15 @@ def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) 
 
 
 @unit_of_work()
+def create_object(obj: M, *, user: Any, reason: str = "") -> M:
+    """Save a new object after its own validation, attributed to `user` for `reason`."""
+    obj.full_clean()
+    with recorded_as(user=user, reason=reason):
+        obj.save()
+    return obj
+
+
+@unit_of_work()
 def update_object(
     obj: M,
     *,

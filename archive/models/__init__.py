@@ -1,6 +1,7 @@
 """The archive's data model. Every model belongs to exactly one workspace and
 keeps its full history (see archive.core.history)."""
 
+from archive.models.analysis import Consistency, EvidenceItem, Hypothesis, Question, Rating
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
@@ -18,18 +19,23 @@ __all__ = [
     "CaptureMethod",
     "Claim",
     "ClaimStatus",
+    "Consistency",
     "Derivation",
     "Evidence",
+    "EvidenceItem",
     "FixityCheck",
     "FixityStatus",
     "HistoryAction",
     "HistoryChain",
     "HistoryEntry",
     "HistoryVerification",
+    "Hypothesis",
     "Membership",
     "Motivation",
     "Outlet",
     "Passage",
+    "Question",
+    "Rating",
     "ReviewStatus",
     "Role",
     "SearchDocument",

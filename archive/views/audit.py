@@ -22,6 +22,7 @@ from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
 from archive.audit.review import may_decide, may_submit
 from archive.audit.verification import last_verification, verify_and_record
+from archive.core.text import spreadsheet_safe
 from archive.models import HistoryChain, HistoryEntry
 from archive.models.audit import GENESIS_HASH
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
@@ -117,13 +118,6 @@ class _Echo:
         return value
 
 
-def _csv_cell(value: object) -> object:
-    # A reason typed as "=HYPERLINK(...)" must not run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @workspace_view(Action.AUDIT)
 def activity_csv(request: WorkspaceRequest) -> HttpResponse:
     """Exactly the rows the same filters show in the feed, as CSV, newest first."""
@@ -135,7 +129,7 @@ def activity_csv(request: WorkspaceRequest) -> HttpResponse:
     def lines() -> Iterator[str]:
         yield writer.writerow(EXPORT_COLUMNS)
         for row in _export_rows(form):
-            yield writer.writerow([_csv_cell(row[column]) for column in EXPORT_COLUMNS])
+            yield writer.writerow([spreadsheet_safe(row[column]) for column in EXPORT_COLUMNS])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(request, "csv")}"'

@@ -14,9 +14,11 @@ from django.db import transaction
 
 from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
 from archive.core.attribution import recorded_as
+from archive.findings import ach
 from archive.models import ClaimStatus, Derivation, Membership, Role, Source, Stance, Workspace
 from archive.models.grading import Credibility, Reliability
-from archive.passages.writes import create_passage
+from archive.passages.selectors import selector_for
+from archive.passages.writes import passage_at
 from archive.sources.outlets import create_outlet, edit_outlet
 from archive.sources.writes import create_source
 from archive.workspaces import create_workspace, set_role
@@ -30,9 +32,29 @@ def _demo_text(name: str) -> str:
     return (DEMO_DIR / name).read_text(encoding="utf-8")
 
 
-def _passage(source: Source, quote: str, user):
+# The demo's Analysis of Competing Hypotheses: six passages weighed (source, quote,
+# credibility), and each analyst's ratings of them against its three hypotheses
+# (shelling, a power cut, maintenance): C consistent, I inconsistent, N neutral, NA.
+DEMO_ACH_EVIDENCE = [
+    (
+        "translation",
+        "the station stopped working on Tuesday morning after three shells fell on the pump building",
+        2,
+    ),
+    ("translation", "maintenance teams cannot reach the site because the shelling continues", 2),
+    ("translation", "the shelling began at six in the morning and lasted about two hours", 3),
+    ("translation", "No official body has commented so far.", 6),
+    ("translation", "For months the town's residents have relied on water tankers", 3),
+    ("original", "توقفت عن العمل صباح الثلاثاء بعد سقوط ثلاث قذائف على مبنى المضخات", 2),
+]
+DEMO_ACH_RATINGS = ["C I I", "C N I", "C N N", "N N N", "N C NA", "C I I"]
+DEMO_ACH_SECOND_OPINION = ["C I I", "C I I", "C N N", "N N N", "N N NA", "C I I"]
+
+
+def _passage_at(source: Source, quote: str, user):
+    """The passage at `quote` (the one already cited there, or a new one)."""
     start = source.text.index(quote)
-    return create_passage(source=source, user=user, start=start, end=start + len(quote))
+    return passage_at(source=source, user=user, selector=selector_for(source.text, start, start + len(quote)))
 
 
 class Command(BaseCommand):
@@ -160,7 +182,10 @@ class Command(BaseCommand):
             ),
         ]:
             add_evidence(
-                claim=outage, passage=_passage(source, quote, analyst), user=analyst, stance=Stance.SUPPORTS
+                claim=outage,
+                passage=_passage_at(source, quote, analyst),
+                user=analyst,
+                stance=Stance.SUPPORTS,
             )
 
         affected = create_claim(
@@ -169,7 +194,7 @@ class Command(BaseCommand):
             statement="About 50,000 people lost drinking water in Tell al-Zaytoun.",
             tags=["water", "figures"],
         )
-        blog_figure = _passage(
+        blog_figure = _passage_at(
             republication, "about fifty thousand people are now without drinking water", analyst
         )
         add_evidence(
@@ -181,7 +206,7 @@ class Command(BaseCommand):
         )
         add_evidence(
             claim=affected,
-            passage=_passage(
+            passage=_passage_at(
                 translation, "about fifteen thousand people are now without drinking water", analyst
             ),
             user=analyst,
@@ -190,12 +215,12 @@ class Command(BaseCommand):
         )
         add_evidence(
             claim=affected,
-            passage=_passage(original, "نحو خمسة عشر ألف نسمة", analyst),
+            passage=_passage_at(original, "نحو خمسة عشر ألف نسمة", analyst),
             user=analyst,
             stance=Stance.REFUTES,
             note="Original: 'about fifteen thousand people'.",
         )
-        tankers = _passage(translation, "which cost about two thousand pounds per barrel", analyst)
+        tankers = _passage_at(translation, "which cost about two thousand pounds per barrel", analyst)
         note = create_annotation(
             passages=[tankers],
             user=analyst,
@@ -238,3 +263,35 @@ class Command(BaseCommand):
             },
             reason="new example of an altered figure",
         )
+
+        self._competing_hypotheses(workspace, users, outage, original, translation)
+
+    def _competing_hypotheses(self, workspace, users, outage, original, translation) -> None:
+        """An Analysis of Competing Hypotheses: why the station stopped, rated by two analysts."""
+        analyst, admin = users["demo-analyst"], users["demo-admin"]
+        question = ach.create_question(
+            workspace=workspace, user=analyst, text="Why did the Tell al-Zaytoun water station stop working?"
+        )
+        hypotheses = [
+            ach.add_hypothesis(question=question, user=analyst, claim=outage),
+            ach.add_hypothesis(question=question, user=analyst, statement="A power cut stopped the pumps."),
+            ach.add_hypothesis(
+                question=question, user=analyst, statement="The station was shut down for maintenance."
+            ),
+        ]
+        items = [
+            ach.add_evidence_item(
+                question=question,
+                user=analyst,
+                passage=_passage_at(source, quote, analyst),
+                credibility=grade,
+            )
+            for source, quote, grade in [
+                ({"original": original, "translation": translation}[name], text, credibility)
+                for name, text, credibility in DEMO_ACH_EVIDENCE
+            ]
+        ]
+        for user, ratings in ((analyst, DEMO_ACH_RATINGS), (admin, DEMO_ACH_SECOND_OPINION)):
+            for item, row in zip(items, ratings, strict=True):
+                for hypothesis, value in zip(hypotheses, row.split(), strict=True):
+                    ach.rate(item=item, hypothesis=hypothesis, user=user, value=value)

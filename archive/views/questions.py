@@ -1,0 +1,184 @@
+"""Analysis of Competing Hypotheses pages: questions, the matrix, ratings, CSV."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from archive.core.text import spreadsheet_safe
+from archive.findings import ach
+from archive.models import Claim, Consistency, Passage, Question
+from archive.models.grading import Credibility
+from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+
+
+def _question(request: WorkspaceRequest, question_id: int) -> Question:
+    return get_in_workspace_or_404(Question.objects.all(), request.workspace, pk=question_id)
+
+
+def _back(request: WorkspaceRequest, question: Question) -> HttpResponse:
+    return redirect("archive:question", request.workspace.slug, question.pk)
+
+
+def _refused(request: WorkspaceRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@workspace_view(Action.VIEW)
+def question_list(request: WorkspaceRequest) -> HttpResponse:
+    if request.method == "POST":
+        if not can(request.role, Action.CONTRIBUTE):
+            return HttpResponse("Your role cannot start an analysis.", status=403)
+        try:
+            question = ach.create_question(
+                workspace=request.workspace, user=request.user, text=request.POST.get("text", "")
+            )
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("archive:questions", request.workspace.slug)
+        return _back(request, question)
+    questions = Question.objects.filter(workspace=request.workspace)
+    return render(
+        request,
+        "archive/questions.html",
+        {"questions": questions, "can_contribute": can(request.role, Action.CONTRIBUTE)},
+    )
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    question = _question(request, question_id)
+    weighted = request.GET.get("weighted") == "1"
+    found = ach.matrix(question, weighted=weighted)
+    username = request.user.get_username()
+    context = {
+        "question": question,
+        "matrix": found,
+        # Rows with their cells in column order, each with this user's own rating.
+        "rows": [
+            {
+                "row": row,
+                "cells": [
+                    {
+                        "hypothesis": h,
+                        "cell": row.cells[h.pk],
+                        "mine": row.cells[h.pk].ratings.get(username, ""),
+                        "name": f"cell-{row.item.pk}-{h.pk}",
+                    }
+                    for h in found.hypotheses
+                ],
+            }
+            for row in found.rows
+        ],
+        "scores": [(h, found.inconsistency[h.pk]) for h in found.hypotheses],
+        "values": Consistency.choices,
+        "credibilities": Credibility.choices,
+        "claims": Claim.objects.filter(workspace=request.workspace).exclude(hypotheses__question=question),
+        "passages": Passage.objects.filter(workspace=request.workspace, evidence__isnull=False)
+        .exclude(evidence_items__question=question)
+        .select_related("source")
+        .distinct(),
+        "can_contribute": can(request.role, Action.CONTRIBUTE),
+    }
+    return render(request, "archive/question_detail.html", context)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def question_hypothesis(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    question = _question(request, question_id)
+    claim_id = request.POST.get("claim", "")
+    claim = (
+        get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
+        if claim_id.isascii() and claim_id.isdigit()
+        else None
+    )
+    try:
+        ach.add_hypothesis(
+            question=question, user=request.user, claim=claim, statement=request.POST.get("statement", "")
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    return _back(request, question)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    question = _question(request, question_id)
+    passage_id = request.POST.get("passage", "")
+    if not (passage_id.isascii() and passage_id.isdigit()):
+        messages.error(request, "Choose a passage.")
+        return _back(request, question)
+    passage = get_in_workspace_or_404(Passage.objects.all(), request.workspace, pk=passage_id)
+    credibility = request.POST.get("credibility", "")
+    try:
+        ach.add_evidence_item(
+            question=question,
+            user=request.user,
+            passage=passage,
+            credibility=int(credibility) if credibility.isascii() and credibility.isdigit() else 6,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    return _back(request, question)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def question_ratings(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    """The signed-in analyst's ratings of every cell, from one form."""
+    question = _question(request, question_id)
+    hypotheses = {h.pk: h for h in question.hypotheses.all()}
+    changed = 0
+    for item in question.evidence_items.all():
+        for hypothesis_id, hypothesis in hypotheses.items():
+            value = request.POST.get(f"cell-{item.pk}-{hypothesis_id}", "")
+            if value not in Consistency.values:
+                continue
+            before = hypothesis.ratings.filter(item=item, analyst=request.user).values_list(
+                "value", flat=True
+            )
+            if list(before) != [value]:
+                ach.rate(item=item, hypothesis=hypothesis, user=request.user, value=value)
+                changed += 1
+    messages.success(request, f"{changed} rating{'s' if changed != 1 else ''} saved.")
+    return _back(request, question)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def question_csv(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    """The matrix as a spreadsheet: one row per evidence item, the scores last."""
+    found = ach.matrix(_question(request, question_id), weighted=request.GET.get("weighted") == "1")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["evidence", "source", "reliability", "credibility", "weight", "diagnosticity"]
+        + [h.claim.statement for h in found.hypotheses]
+    )
+    for row in found.rows:
+        outlet = row.item.passage.source.outlet
+        writer.writerow(
+            [
+                spreadsheet_safe(row.item.passage.exact),
+                spreadsheet_safe(row.item.passage.source.title),
+                outlet.reliability if outlet else "F",
+                row.item.credibility,
+                f"{row.weight:.2f}",
+                f"{row.diagnosticity:.2f}",
+            ]
+            + [row.cells[h.pk].consensus for h in found.hypotheses]
+        )
+    writer.writerow(
+        ["inconsistency", "", "", "", "", ""] + [f"{found.inconsistency[h.pk]:.2f}" for h in found.hypotheses]
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="question-{found.question.pk}-matrix.csv"'
+    return response

@@ -1,0 +1,118 @@
+"""Analysis of Competing Hypotheses on the demo: three hypotheses, six evidence
+items, two analysts; every score below is computed by hand from the ratings in
+load_demo (DEMO_ACH_RATINGS, DEMO_ACH_SECOND_OPINION)."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from archive.findings import ach
+from archive.models import Consistency, HistoryEntry, Membership, Question, Rating, Role
+
+# Cell means (C +1, N 0, I -1, NA not counted), rows E1..E6, columns shelling, power, maintenance:
+#   E1  1, -1,   -1     E2  1, -0.5, -1     E3  1, 0, 0
+#   E4  0,  0,    0     E5  0,  0.5, (NA)   E6  1, -1, -1
+DIAGNOSTICITY = [2.0, 2.0, 1.0, 0.0, 0.5, 2.0]
+# Share of inconsistent ratings per cell, summed down each column.
+INCONSISTENCY = {"shelling": 0.0, "power": 1 + 0.5 + 1, "maintenance": 1 + 1 + 1}
+
+
+@pytest.fixture
+def question(db) -> Question:
+    call_command("load_demo", stdout=io.StringIO())
+    return Question.objects.get()
+
+
+def by_name(found: ach.Matrix) -> dict[str, float]:
+    names = {"Shelling": "shelling", "A power": "power", "The station": "maintenance"}
+    return {
+        next(
+            short for start, short in names.items() if h.claim.statement.startswith(start)
+        ): found.inconsistency[h.pk]
+        for h in found.hypotheses
+    }
+
+
+def test_the_demo_matrix_has_three_hypotheses_and_six_items(question):
+    found = ach.matrix(question)
+    assert (len(found.hypotheses), len(found.rows)) == (3, 6)
+
+
+def test_diagnosticity_is_the_spread_of_each_items_cell_means(question):
+    assert [row.diagnosticity for row in ach.matrix(question).rows] == DIAGNOSTICITY
+
+
+def test_inconsistency_sums_the_inconsistent_shares_of_each_hypothesis(question):
+    assert by_name(ach.matrix(question)) == INCONSISTENCY
+
+
+def test_hypotheses_are_listed_least_inconsistent_first(question):
+    found = ach.matrix(question)
+    assert [found.inconsistency[h.pk] for h in found.hypotheses] == [0.0, 2.5, 3.0]
+    assert found.hypotheses[0].claim.statement.startswith("Shelling")
+
+
+def test_cells_where_the_analysts_differ_are_flagged(question):
+    found = ach.matrix(question)
+    flagged = [(found.rows.index(row), found.hypotheses.index(h)) for row, h in found.disagreements]
+    assert flagged == [(1, 1), (4, 1)]  # E2 and E5 against the power cut
+
+
+def test_weighting_by_grades_scales_each_items_share(question):
+    # Outlets: translation B (0.85), original C (0.7); credibility 2 (0.85), 3 (0.7), 6 (0.5).
+    weights = [0.85 * 0.85, 0.85 * 0.85, 0.85 * 0.7, 0.85 * 0.5, 0.85 * 0.7, 0.7 * 0.85]
+    found = ach.matrix(question, weighted=True)
+    assert [row.weight for row in found.rows] == pytest.approx(weights)
+    expected = {
+        "shelling": 0.0,
+        "power": weights[0] + 0.5 * weights[1] + weights[5],
+        "maintenance": weights[0] + weights[1] + weights[5],
+    }
+    assert by_name(found) == pytest.approx(expected)
+
+
+def test_a_changed_rating_is_recorded_in_the_history(question):
+    rating = Rating.objects.filter(item__question=question, value=Consistency.NEUTRAL).first()
+    ach.rate(
+        item=rating.item, hypothesis=rating.hypothesis, user=rating.analyst, value=Consistency.CONSISTENT
+    )
+    entry = HistoryEntry.objects.filter(model="rating", object_id=rating.pk).latest("sequence")
+    assert (entry.action, entry.user_id) == ("changed", rating.analyst_id)
+
+
+def test_an_item_and_a_hypothesis_of_different_questions_cannot_be_rated(question):
+    other = ach.create_question(workspace=question.workspace, user=None, text="Another question?")
+    hypothesis = ach.add_hypothesis(question=other, user=None, statement="Something else.")
+    with pytest.raises(ValidationError):
+        ach.rate(item=question.evidence_items.first(), hypothesis=hypothesis, user=None, value="C")
+
+
+def test_the_matrix_page_lets_an_analyst_rate_every_cell(client, question):
+    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
+    client.force_login(analyst)
+    page = client.get(reverse("archive:question", args=[question.workspace.slug, question.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count('<select id="cell-') == 18
+    assert html.count('<label class="visually-hidden" for="cell-') == 18  # each select has its label
+
+
+def test_posting_the_form_saves_the_analysts_ratings(client, question):
+    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
+    client.force_login(analyst)
+    item, hypothesis = question.evidence_items.first(), question.hypotheses.last()
+    url = reverse("archive:question_ratings", args=[question.workspace.slug, question.pk])
+    assert client.post(url, {f"cell-{item.pk}-{hypothesis.pk}": "N"}).status_code == 302
+    assert Rating.objects.get(item=item, hypothesis=hypothesis, analyst=analyst).value == "N"
+
+
+def test_the_csv_export_has_the_matrix_and_its_scores(client, question):
+    client.force_login(Membership.objects.filter(workspace=question.workspace).first().user)
+    response = client.get(reverse("archive:question_csv", args=[question.workspace.slug, question.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1 + 6 + 1
+    assert [float(value) for value in rows[-1][6:]] == [0.0, 2.5, 3.0]
+    assert [float(row[5]) for row in rows[1:-1]] == DIAGNOSTICITY
