@@ -172,6 +172,8 @@ def _object(pairs: list[tuple[str, object]]) -> dict:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise JSONInputError(f"The key {_shown(twice)!r} is given twice in one object.")
+        for key, _ in pairs:
+            if key in seen:
+                raise JSONInputError(f"The key {_shown(key)!r} is given twice in one object.")
+            seen.add(key)
     return obj
