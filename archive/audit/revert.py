@@ -86,7 +86,7 @@ def revert_object(
     model_name: str,
     object_id: int,
     history_id: int,
-    user,
+    user: Any,
     reason: str,
     latest_history_id: int | None = None,
 ) -> RevertOutcome:
