@@ -15,7 +15,7 @@ from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -56,13 +56,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
-def workspaces_for(user) -> QuerySet[Workspace]:
+def workspaces_for(user: User | AnonymousUser) -> QuerySet[Workspace]:
     if not user.is_authenticated:
         return Workspace.objects.none()
     return Workspace.objects.filter(memberships__user=user)
 
 
-def scoped(queryset: QuerySet, user) -> QuerySet:
+def scoped(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]:
     """Only the rows of `queryset` in workspaces `user` belongs to."""
     if not user.is_authenticated:
         return queryset.none()

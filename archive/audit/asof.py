@@ -11,17 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
 
 from django.db.models import QuerySet
 
 from archive.audit.ledger import live_ledger
+from archive.core.history import HistoryModel, HistoryRow
 from archive.models import AnchorStatus, Annotation, Claim, Evidence, Outlet, Passage, Source, Workspace
-
-# A django-simple-history Historical* row: a model class made at runtime with
-# the tracked model's fields plus history_id, history_date and history_type.
-# simple_history ships no types, so mypy cannot know its fields.
-HistoryRow = Any
 
 
 def state_at(history: QuerySet, at: datetime) -> list[HistoryRow]:
@@ -76,7 +71,7 @@ def _by_id(rows: Iterable[HistoryRow]) -> dict[int, HistoryRow]:
 
 def _annotations_then(workspace: Workspace, passage_ids: set[int], at: datetime) -> list[AnnotationThen]:
     """Annotations that, at `at`, were on at least one of these passages."""
-    m2m: Any  # the historical m2m model, made at runtime like the rows
+    m2m: HistoryModel  # the historical m2m model, made at runtime like the rows
     [(_, m2m)] = live_ledger().m2m_models["annotation"]
     candidates = set(
         m2m.objects.filter(passage_id__in=passage_ids).values_list("annotation_id", flat=True).distinct()

@@ -49,10 +49,11 @@ def check_kinds(app_configs: Sequence[Any] | None = None, **kwargs: object) -> l
     if app_configs is not None and config not in app_configs:
         return []
     ledger, registered = set(live_ledger().history_models), set(KINDS)
-    return [
+    problems: list[CheckMessage] = [
         Error(f"{name!r} is tracked but not in archive.audit.kinds.KINDS.", id="archive.E002")
         for name in sorted(ledger - registered)
-    ] + [
+    ]
+    return problems + [
         Error(f"{name!r} is in archive.audit.kinds.KINDS but has no history.", id="archive.E003")
         for name in sorted(registered - ledger)
     ]

@@ -127,14 +127,17 @@ def field_changes(model: type[models.Model], before: dict | None, after: dict) -
         new = after.get(field.attname)
         if old == new:
             continue
-        long_text = isinstance(field, models.TextField) and old and new
         changes.append(
             FieldChange(
                 name=field.name,
                 label=str(field.verbose_name),
                 before=_display(field, old),
                 after=_display(field, new),
-                words=condensed(word_diff(old, new)) if long_text else None,
+                words=(
+                    condensed(word_diff(old, new))
+                    if isinstance(field, models.TextField) and old and new
+                    else None
+                ),
             )
         )
     for field in model._meta.many_to_many:

@@ -4,6 +4,9 @@ Forms that change claims, evidence, annotations or source texts take a reason
 with `reason_field()`: optional for edits, required for deletes and reverts.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -11,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Min, Q, QuerySet
 
 from archive.audit.ledger import live_ledger
+from archive.core.forms import form_field
 from archive.models import HistoryAction, HistoryEntry, Workspace
 
 REASON_MAX_LENGTH = 2000
@@ -53,16 +57,17 @@ class ActivityFilter(forms.Form):
     since = forms.DateTimeField(label="From", required=False, widget=_DateTimeInput)
     until = forms.DateTimeField(label="Until", required=False, widget=_DateTimeInput)
 
-    def __init__(self, data, *, workspace: Workspace):
+    def __init__(self, data: Mapping[str, Any] | None, *, workspace: Workspace) -> None:
         super().__init__(data)
         self.workspace = workspace
-        self.fields["user"].queryset = (
+        form_field(self, "user", forms.ModelChoiceField).queryset = (
             get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
         )
-        self.fields["model"].choices = [("", "any"), *model_choices()]
+        form_field(self, "model", forms.ChoiceField).choices = [("", "any"), *model_choices()]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and since >= until:
             raise ValidationError("“From” must be before “Until”.")
@@ -144,8 +149,9 @@ class ReviewDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
     comment = reason_field(required=False, label="Comment")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not data.get("comment"):
             self.add_error("comment", "Say why it is rejected: the analyst needs to know.")
         return data

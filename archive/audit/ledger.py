@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from archive.core.attribution import current_attribution
 from archive.core.db import insert_rows
+from archive.core.history import HistoryModel
 from archive.core.unit_of_work import defer
 from archive.models.audit import GENESIS_HASH, HistoryAction
 
@@ -99,8 +100,8 @@ class Ledger:
     def __init__(self, apps=live_apps):
         self.entry_model = apps.get_model("archive", "HistoryEntry")
         self.chain_model = apps.get_model("archive", "HistoryChain")
-        self.history_models: dict[str, type[Model]] = {}
-        self.m2m_models: dict[str, list[tuple[str, type[Model]]]] = {}
+        self.history_models: dict[str, HistoryModel] = {}
+        self.m2m_models: dict[str, list[tuple[str, HistoryModel]]] = {}
         for model in apps.get_app_config("archive").get_models():
             name = model._meta.object_name
             field_names = {field.name for field in model._meta.concrete_fields}
@@ -158,7 +159,7 @@ def _chunks(items: Sequence, size: int = _IDS_PER_QUERY) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def _label_of(history_model: type[Model]) -> str:
+def _label_of(history_model: HistoryModel) -> str:
     return history_model._meta.object_name[len(_HISTORICAL) :].lower()
 
 

@@ -6,6 +6,7 @@ they point to still exists; what could not be restored is reported.
 """
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from archive.audit.ledger import live_ledger
 from archive.claims.editing import reopen_review
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
+from archive.core.history import HistoryRow
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
     Annotation,
@@ -23,11 +25,13 @@ from archive.models import (
     Evidence,
     HistoryAction,
     HistoryEntry,
+    Membership,
     Passage,
     ReviewStatus,
     Source,
     Workspace,
 )
+from archive.models.base import WorkspaceOwned
 from archive.passages.correction import correct_source_text
 from archive.permissions import can, role_in
 
@@ -53,7 +57,21 @@ def _history(model_name: str, workspace: Workspace, object_id: int) -> QuerySet:
     return live_ledger().workspace_rows(model_name, workspace.pk).filter(id=object_id)
 
 
-def _values(row: Model) -> dict:
+def _model_name(model: type[Model]) -> str:
+    # Options types it str | None; a model class's is always set.
+    return cast(str, model._meta.model_name)
+
+
+def _workspace_of(obj: Model) -> Workspace:
+    """The workspace `obj` belongs to (a workspace is its own)."""
+    if isinstance(obj, Workspace):
+        return obj
+    if isinstance(obj, WorkspaceOwned | Membership):
+        return obj.workspace
+    raise TypeError(f"{obj._meta.label} belongs to no workspace.")
+
+
+def _values(row: HistoryRow) -> dict[str, Any]:
     return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
 
 
@@ -68,7 +86,7 @@ def revert_object(
     model_name: str,
     object_id: int,
     history_id: int,
-    user,
+    user: Any,
     reason: str,
     latest_history_id: int | None = None,
 ) -> RevertOutcome:
@@ -94,7 +112,7 @@ def revert_object(
         target = history.filter(history_id__lt=target.history_id).order_by("-history_id").first() or target
     current = model._default_manager.select_for_update().filter(pk=object_id).first()  # None: deleted
     latest = history.order_by("-history_date", "-history_id").first()
-    if latest_history_id is not None and latest.history_id != latest_history_id:
+    if latest_history_id is not None and (latest is None or latest.history_id != latest_history_id):
         raise ValidationError("It changed since you opened its history: look at the new version first.")
     with recorded_as(user=user, reason=reason, action=HistoryAction.REVERTED):
         if current is None:
@@ -114,7 +132,7 @@ def _linked_value(fk: ForeignKey, value: int | None, workspace: Workspace, notes
     return None
 
 
-def _revert_changes(current: Model, target: Model, *, user, reason: str) -> RevertOutcome:
+def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: str) -> RevertOutcome:
     old = _values(target)
     notes: list[str] = []
     changes = {}
@@ -123,7 +141,7 @@ def _revert_changes(current: Model, target: Model, *, user, reason: str) -> Reve
             continue
         value = old[model_field.attname]
         if isinstance(model_field, ForeignKey):
-            value = _linked_value(model_field, value, current.workspace, notes)
+            value = _linked_value(model_field, value, _workspace_of(current), notes)
         if getattr(current, model_field.attname) != value:
             changes[model_field.attname] = value
     text = changes.pop("text", None) if isinstance(current, Source) else None
@@ -142,17 +160,19 @@ def _revert_changes(current: Model, target: Model, *, user, reason: str) -> Reve
             reason=reason,
             before_save=reopen_review,
         )
-    if text is not None:
+    if text is not None and isinstance(current, Source):
         # A text change moves passages: the text service re-anchors them.
         current = correct_source_text(
             source=current, user=user, new_text=text, reason=reason, expected_version=None
         ).source
-    if passages_changed:
+    if passages_changed and isinstance(current, Annotation):
         _set_passages(current, target, notes)
     return RevertOutcome(current, restored=False, notes=notes)
 
 
-def _set_passages(annotation: Annotation, target: Model, notes: list[str], *, dry_run: bool = False) -> bool:
+def _set_passages(
+    annotation: Annotation, target: HistoryRow, notes: list[str], *, dry_run: bool = False
+) -> bool:
     """Give the annotation the passages it had in `target`, restoring deleted ones where possible.
 
     With `dry_run`, only say whether its passages differ from those.
@@ -168,11 +188,11 @@ def _set_passages(annotation: Annotation, target: Model, notes: list[str], *, dr
     return True
 
 
-def _restore(model: type[Model], target: Model, workspace: Workspace) -> RevertOutcome:
+def _restore(model: type[Model], target: HistoryRow, workspace: Workspace) -> RevertOutcome:
     """Insert the object again, with its id, as it was in `target`."""
     notes: list[str] = []
     values = _values(target)
-    history = _history(model._meta.model_name, workspace, values["id"])
+    history = _history(_model_name(model), workspace, values["id"])
     kwargs = {}
     for model_field in model._meta.concrete_fields:
         if model_field.name in ("created_at", "updated_at"):
@@ -188,7 +208,11 @@ def _restore(model: type[Model], target: Model, workspace: Workspace) -> RevertO
     if isinstance(obj, Passage):
         _orphan_if_text_moved(obj, notes)
     obj.full_clean()
-    if notes and getattr(obj, "review_status", None) == ReviewStatus.APPROVED:
+    if (
+        notes
+        and isinstance(obj, Annotation | Claim | Evidence)
+        and obj.review_status == ReviewStatus.APPROVED
+    ):
         obj.review_status = ReviewStatus.SUBMITTED  # not what was approved any more
     obj.save(force_insert=True)
     if isinstance(obj, Annotation):
@@ -210,7 +234,7 @@ def _orphan_if_text_moved(passage: Passage, notes: list[str]) -> None:
 
 def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: list[str]) -> bool:
     """Bring back a deleted object something restored points to; False (noted) if it cannot be."""
-    last = _history(model._meta.model_name, workspace, pk).order_by("-history_date", "-history_id").first()
+    last = _history(_model_name(model), workspace, pk).order_by("-history_date", "-history_id").first()
     if last is None:
         notes.append(f"{_label(model, pk)} no longer exists.")
         return False

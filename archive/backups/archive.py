@@ -22,9 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,6 +37,8 @@ from django.db.models import Max, Model, Q
 from archive.audit.ledger import verify_workspace
 from archive.backups.sequences import advance_past
 from archive.models import Workspace
+
+M = TypeVar("M", bound=Model)
 
 FORMAT = "warrant-archive"
 FORMAT_VERSION = 1
@@ -50,7 +54,8 @@ def archive_models() -> list[type[Model]]:
 
 
 def foreign_keys(model: type[Model]) -> list[models.ForeignKey]:
-    return [field for field in model._meta.concrete_fields if field.many_to_one or field.one_to_one]
+    """The model's foreign keys (one-to-one fields too): its concrete many-to-one or one-to-one fields."""
+    return [field for field in model._meta.concrete_fields if isinstance(field, models.ForeignKey)]
 
 
 def scope(model: type[Model], workspace: Workspace, depth: int = 3) -> Q:
@@ -113,7 +118,9 @@ def export_workspace(*, workspace: Workspace, directory: Path) -> Summary:
         raise ValidationError(f"{directory} is not empty.")
     (directory / "records").mkdir()
     user_model = get_user_model()
-    rows, user_ids, stored_files = {}, set(), set()
+    rows: dict[str, int] = {}
+    user_ids: set[int] = set()
+    stored_files: set[str] = set()
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if (
@@ -207,7 +214,7 @@ def read_records(path: Path) -> Iterator[dict]:
             yield row
 
 
-def build_instance(model: type[Model], row: dict) -> Model:
+def build_instance(model: type[M], row: dict[str, Any]) -> M:
     fields = {f.attname: f for f in model._meta.concrete_fields}
     unknown = set(row) - set(fields)
     if unknown:
@@ -238,7 +245,8 @@ def stored_timestamps(model_list: list[type[Model]]) -> Iterator[None]:
         (field, field.auto_now, field.auto_now_add)
         for model in model_list
         for field in model._meta.concrete_fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        # The fields with auto_now(_add): DateField (and DateTimeField) and TimeField.
+        if isinstance(field, models.DateField | models.TimeField) and (field.auto_now or field.auto_now_add)
     ]
     for field, _, _ in switched:
         field.auto_now = field.auto_now_add = False
@@ -249,7 +257,7 @@ def stored_timestamps(model_list: list[type[Model]]) -> Iterator[None]:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def unsaved_user(row: dict) -> Model:
+def unsaved_user(row: dict[str, Any]) -> User:
     """An archived user as a new user of this site, with the archived fields."""
     user = build_instance(get_user_model(), row)
     user.set_unusable_password()  # passwords are not exported; an admin resets them

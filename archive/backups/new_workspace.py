@@ -53,6 +53,7 @@ from archive.backups.archive import (
 )
 from archive.backups.sequences import reserve_ids
 from archive.core.attribution import recorded_as
+from archive.core.db import concrete_field
 from archive.models import HistoryChain, HistoryEntry, SearchDocument, SearchTerm, Workspace
 from archive.models.audit import GENESIS_HASH
 from archive.search.indexing import index_workspace
@@ -150,7 +151,7 @@ def _check_new_workspace(slug: str, name: str | None) -> None:
         if value is None:
             continue
         try:
-            Workspace._meta.get_field(field_name).clean(value, None)
+            concrete_field(Workspace, field_name).clean(value, None)
         except ValidationError as error:
             problem = " ".join(error.messages)
             raise ValidationError(f"The new workspace's {field_name} {value!r}: {problem}") from None

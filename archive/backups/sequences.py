@@ -13,7 +13,10 @@ from django.db.models import Model
 
 
 def _table(model: type[Model]) -> tuple[str, str]:
-    return model._meta.db_table, model._meta.pk.column
+    column = model._meta.pk.column
+    if column is None:
+        raise ImproperlyConfigured(f"{model._meta.label}'s primary key has no column.")
+    return model._meta.db_table, column
 
 
 def _unsupported() -> ImproperlyConfigured:

@@ -29,6 +29,14 @@ _TAKEN_AS_THEY_ARE = {
 _BATCH_SIZE = 500
 
 
+def concrete_field(model: type[Model], name: str) -> Field:
+    """The field `name` of `model`: one of its own, not a relation pointing at it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model._meta.label}.{name} is a relation to it, not one of its fields.")
+    return field
+
+
 def _concrete(meta: Options, name: str) -> Field:
     """The field `name` of a model; callers here name only concrete, column-backed fields."""
     return cast(Field, meta.get_field(name))

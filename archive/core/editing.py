@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Model, TextField
 
 from archive.core.attribution import recorded_as
+from archive.core.db import concrete_field
 from archive.core.unit_of_work import unit_of_work
 
 DELETE_REASON_REQUIRED = "Say why it is deleted: the reason is kept in the history."
@@ -92,7 +93,7 @@ def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) 
     grade = getattr(type(obj), "grade_field", None)
     if grade is None or grade not in changes:
         return
-    if obj._meta.get_field(grade).to_python(changes[grade]) != getattr(obj, grade):
+    if concrete_field(type(obj), grade).to_python(changes[grade]) != getattr(obj, grade):
         required_reason(reason, f"Say why you change the {grade} grade: the reason is kept in the history.")
 
 

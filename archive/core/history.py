@@ -34,11 +34,34 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from archive.core.attribution import current_attribution, history_user
+from archive.core.db import concrete_field
 
 # Sent with `sender` (the history model), `history_ids` (rows just written, in
 # order), `instances` (the objects they record, one per row) and `reindex`
 # (those of them whose searchable content may have changed).
 history_written = Signal()
+
+# A django-simple-history Historical* row: a model class made at runtime with
+# the tracked model's fields plus history_id, history_date and history_type.
+# simple_history ships no types, so mypy cannot know its fields.
+HistoryRow = Any
+# The class of such rows (`Model.history.model`).
+HistoryModel = type[HistoryRow]
+
+
+def history_model_of(model: type[Model]) -> HistoryModel:
+    """The history model of `model`, which declares `history = tracked_history()`."""
+    # The attribute is added per model class; Model (in the stubs) has no `history`.
+    manager: HistoryManager = model.history  # type: ignore[attr-defined]
+    return manager.model
+
+
+def _quoted_column(model: type[Model], name: str) -> str:
+    """The quoted database column of `model`'s field `name`."""
+    column = concrete_field(model, name).column
+    if column is None:
+        raise TypeError(f"{model._meta.label}.{name} has no column of its own.")
+    return connection.ops.quote_name(column)
 
 
 class LedgerHistoryManager(HistoryManager):
@@ -64,7 +87,7 @@ class LedgerHistoryManager(HistoryManager):
             )
         return rows
 
-    def _bulk_m2m_history(self, rows: list[Model], name: str, through_rows: Sequence[Model]) -> None:
+    def _bulk_m2m_history(self, rows: list[HistoryRow], name: str, through_rows: Sequence[Model]) -> None:
         field = self.model.instance_type._meta.get_field(name)
         history_model = _TrackedHistory.by_model[self.model.instance_type].m2m_models[field]
         row_of = {row.id: row for row in rows}  # a history row's `id` is its object's
@@ -106,7 +129,7 @@ def copy_history(
     Python. Models with many-to-many history use that path.
     """
     model = type(objects[0])
-    history_model = model.history.model
+    history_model = history_model_of(model)
     attribution = current_attribution()
     stamped = {
         "history_date": timezone.now(),
@@ -115,17 +138,15 @@ def copy_history(
         "history_user_id": getattr(attribution.user if attribution else None, "pk", None),
     }
 
-    def column(of: type[Model], name: str) -> str:
-        return connection.ops.quote_name(of._meta.get_field(name).column)
-
     tracked = [field.name for field in history_model.tracked_fields]
-    targets = ", ".join(column(history_model, name) for name in [*tracked, *stamped])
-    copied = ", ".join([*(column(model, name) for name in tracked), *["%s"] * len(stamped)])
+    targets = ", ".join(_quoted_column(history_model, name) for name in [*tracked, *stamped])
+    copied = ", ".join([*(_quoted_column(model, name) for name in tracked), *["%s"] * len(stamped)])
     stamps = [
         history_model._meta.get_field(name).get_db_prep_save(v, connection) for name, v in stamped.items()
     ]
     history_table, table = (connection.ops.quote_name(m._meta.db_table) for m in (history_model, model))
     pk = model._meta.pk.name
+    history_id_column = _quoted_column(history_model, "history_id")
     history_ids: dict[int, int] = {}
     with connection.cursor() as cursor:
         for first in range(0, len(objects), 900):
@@ -133,8 +154,8 @@ def copy_history(
             # Identifiers come from the models; values are parameters.
             cursor.execute(
                 f"INSERT INTO {history_table} ({targets}) SELECT {copied} FROM {table} "  # noqa: S608  # nosec B608
-                f"WHERE {column(model, pk)} IN ({', '.join(['%s'] * len(ids))}) "
-                f"RETURNING {column(history_model, 'history_id')}, {column(history_model, pk)}",
+                f"WHERE {_quoted_column(model, pk)} IN ({', '.join(['%s'] * len(ids))}) "
+                f"RETURNING {history_id_column}, {_quoted_column(history_model, pk)}",
                 [*stamps, *ids],
             )
             history_ids.update((object_id, history_id) for history_id, object_id in cursor.fetchall())
@@ -146,7 +167,7 @@ def copy_history(
     )
 
 
-def add_reason_from_context(sender: type[Model], history_instance: Model, **kwargs: object) -> None:
+def add_reason_from_context(sender: HistoryModel, history_instance: HistoryRow, **kwargs: object) -> None:
     """pre_create_historical_record: the enclosing `recorded_as` block's reason."""
     attribution = current_attribution()
     if attribution is not None and not history_instance.history_change_reason:
@@ -154,7 +175,7 @@ def add_reason_from_context(sender: type[Model], history_instance: Model, **kwar
 
 
 def announce_saved_row(
-    sender: type[Model], instance: Model, history_instance: Model, **kwargs: object
+    sender: HistoryModel, instance: Model, history_instance: HistoryRow, **kwargs: object
 ) -> None:
     """post_create_historical_record: one row written by save(), delete() or an m2m change."""
     history_written.send(

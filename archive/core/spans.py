@@ -22,6 +22,12 @@ class TextSelector:
 
 def check_position(text: str, start: int, end: int) -> None:
     """Raise ValidationError unless 0 <= start < end <= len(text)."""
+    checked_position(text, start, end)
+
+
+def checked_position(text: str, start: object, end: object) -> tuple[int, int]:
+    """(start, end) as given, if they are whole numbers with 0 <= start < end <= len(text);
+    else ValidationError. For offsets as a client sent them, of any type."""
     if (
         isinstance(start, bool)
         or isinstance(end, bool)
@@ -37,10 +43,11 @@ def check_position(text: str, start: int, end: int) -> None:
         raise ValidationError(
             f"End {end} is past the end of the text ({len(text)} characters).", code="offset_range"
         )
+    return start, end
 
 
-def check_quote(text: str, start: int, end: int, exact: str) -> None:
-    """Raise ValidationError unless `exact` is the text at [start, end)."""
+def check_quote(text: str, start: int, end: int, exact: str | None) -> None:
+    """Raise ValidationError unless `exact` is the text at [start, end) (None never is)."""
     check_position(text, start, end)
     if text[start:end] != exact:
         raise ValidationError(

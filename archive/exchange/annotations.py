@@ -42,7 +42,8 @@ def jsonld_chunks(workspace: Workspace, links: Links) -> Iterator[str]:
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "first": {"type": "AnnotationPage", "items": ['
     separator = ""
-    for item in (*_annotations(workspace), *_evidence(workspace)):
+    items: tuple[Annotation | Evidence, ...] = (*_annotations(workspace), *_evidence(workspace))
+    for item in items:
         yield separator + json.dumps(to_w3c(item, links), ensure_ascii=False)
         separator = ", "
     yield "]}}\n"

@@ -371,7 +371,7 @@ def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int
         for i, token in enumerate(old)
         if old_counts[token] == 1 and token in new_unique
     ]
-    matches = []
+    matches: list[tuple[int, int, int]] = []
     i = j = 0
     for anchor_i, anchor_j in [*_longest_increasing_run(pairs), (len(old), len(new))]:
         between = SequenceMatcher(None, old[i:anchor_i], new[j:anchor_j]).get_matching_blocks()

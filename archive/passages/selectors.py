@@ -13,7 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from archive.core.spans import CONTEXT_LENGTH, TextSelector, check_position, check_quote, selector_for
+from archive.core.spans import (
+    CONTEXT_LENGTH,
+    TextSelector,
+    check_position,
+    check_quote,
+    checked_position,
+    selector_for,
+)
 
 __all__ = [
     "CONTEXT_LENGTH",
@@ -59,8 +66,7 @@ def selector_from_target(text: str, target: object) -> TextSelector:
             if key in quote and not isinstance(quote[key], str):
                 raise ValidationError(f"The {key} of the {QUOTE} must be text.", code="selector_type")
     if position is not None:
-        start, end = position.get("start"), position.get("end")
-        check_position(text, start, end)  # type: ignore[arg-type]
+        start, end = checked_position(text, position.get("start"), position.get("end"))
     elif quote is not None and quote.get("exact"):
         start = _locate(text, quote["exact"], quote.get("prefix", ""), quote.get("suffix", ""))
         end = start + len(quote["exact"])
@@ -69,17 +75,17 @@ def selector_from_target(text: str, target: object) -> TextSelector:
     else:
         raise ValidationError(f"The target needs a {POSITION} or a {QUOTE}.", code="selector_missing")
     if quote is not None:
-        check_quote(text, start, end, quote.get("exact"))  # type: ignore[arg-type]
+        check_quote(text, start, end, quote.get("exact"))
         # Clients may send more context than we keep; all of it must match the text.
         if not text[:start].endswith(quote.get("prefix", "")):
             raise ValidationError(
                 "The prefix does not match the text before the selection.", code="context_mismatch"
             )
-        if not text[end:].startswith(quote.get("suffix", "")):  # type: ignore[misc]
+        if not text[end:].startswith(quote.get("suffix", "")):
             raise ValidationError(
                 "The suffix does not match the text after the selection.", code="context_mismatch"
             )
-    return selector_for(text, start, end)  # type: ignore[arg-type]
+    return selector_for(text, start, end)
 
 
 def _locate(text: str, exact: str, prefix: str, suffix: str) -> int:

@@ -1,9 +1,13 @@
 """The search page's form: the query, the kind of result, the filters."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 
-from archive.models import Outlet, ReviewStatus, SearchKind, Source, Stance
+from archive.core.forms import form_field
+from archive.models import Outlet, ReviewStatus, SearchKind, Source, Stance, Workspace
 from archive.permissions import scoped, workspaces_for
 from archive.search.normalize import primary_language
 from archive.search.query import MAX_QUERY_LENGTH
@@ -26,13 +30,22 @@ class _DateInput(forms.DateInput):
     input_type = "date"
 
 
+class _OutletChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Outlet) -> str:
+        return f"{obj.name} ({obj.workspace.name})"
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, label="Search for")
     kind = forms.ChoiceField(required=False, choices=[("", "all"), *SearchKind.choices])
+    # Querysets are set per user in __init__.
     workspace = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="all your workspaces"
+        queryset=Workspace.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="all your workspaces",
     )
-    outlet = forms.ModelChoiceField(queryset=None, required=False, empty_label="any outlet")
+    outlet = _OutletChoiceField(queryset=Outlet.objects.none(), required=False, empty_label="any outlet")
     language = forms.ChoiceField(required=False)
     date_from = forms.DateField(required=False, label="Published from", widget=_DateInput)
     date_to = forms.DateField(required=False, label="Published until", widget=_DateInput)
@@ -44,30 +57,35 @@ class SearchForm(forms.Form):
         required=False, label="Review status", choices=[("", "any status"), *ReviewStatus.choices]
     )
     author = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="username", empty_label="anyone"
+        queryset=get_user_model().objects.none(),
+        required=False,
+        to_field_name="username",
+        empty_label="anyone",
     )
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         workspaces = workspaces_for(user)
-        self.fields["workspace"].queryset = workspaces.order_by("name")
-        self.fields["outlet"].queryset = scoped(Outlet.objects.select_related("workspace"), user)
-        self.fields["outlet"].label_from_instance = lambda outlet: f"{outlet.name} ({outlet.workspace.name})"
+        form_field(self, "workspace", forms.ModelChoiceField).queryset = workspaces.order_by("name")
+        form_field(self, "outlet", forms.ModelChoiceField).queryset = scoped(
+            Outlet.objects.select_related("workspace"), user
+        )
         languages = scoped(Source.objects.all(), user).values_list("language", flat=True).distinct()
-        self.fields["language"].choices = [
+        form_field(self, "language", forms.ChoiceField).choices = [
             ("", "any language"),
             *((code, code) for code in sorted({primary_language(language) for language in languages})),
         ]
-        self.fields["author"].queryset = (
+        form_field(self, "author", forms.ModelChoiceField).queryset = (
             get_user_model()
             .objects.filter(memberships__workspace__in=workspaces.values("pk"))
             .distinct()
             .order_by("username")
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data

@@ -81,10 +81,11 @@ class Matcher:
 
     def _stem_matches(self, words: list[str]) -> list[bool]:
         """Which words match only through a stem or without the Arabic article."""
-        stems = stem_words(words, self.language) if self.stems else [None] * len(words)
+        stems = stem_words(words, self.language) if self.stems else None
+        unstemmed: list[None] = [None] * len(words)
         return [
             stem in self.stems or (bool(self.arabic_bases) and arabic_base(word) in self.arabic_bases)
-            for word, stem in zip(words, stems, strict=True)
+            for word, stem in zip(words, stems or unstemmed, strict=True)
         ]
 
     def _stem_spans(self, folded: str) -> list[tuple[int, int]]:

@@ -209,7 +209,7 @@ _BUILDERS: dict[str, Callable[[set[int]], list[SearchDocument]]] = {
     SearchKind.ANNOTATION: _annotations,
     SearchKind.CLAIM: _claims,
 }
-_KINDS: list[tuple[type[Model], str]] = [
+_KINDS: list[tuple[type[Source | Passage | Annotation | Claim], str]] = [
     (Source, SearchKind.SOURCE),
     (Passage, SearchKind.PASSAGE),
     (Annotation, SearchKind.ANNOTATION),
@@ -218,7 +218,7 @@ _KINDS: list[tuple[type[Model], str]] = [
 
 
 def _words_for_suggestions(documents: list[SearchDocument]) -> dict[int, set[str]]:
-    words = defaultdict(set)
+    words: defaultdict[int, set[str]] = defaultdict(set)
     for document in documents:
         words[document.workspace_id].update(
             word

@@ -190,7 +190,9 @@ def query_stems(word: str, languages: Iterable[str]) -> list[str]:
     base = arabic_base(word)
     forms = {base, f"{_ARTICLE_MARK}{base}"} if base else set()
     for language in set(languages) & set(STEMMERS):
-        stem = _stemmer(language).stemWord(word)
+        if (stemmer := _stemmer(language)) is None:
+            continue  # not reached: every language in STEMMERS has a stemmer
+        stem = stemmer.stemWord(word)
         forms.update((stem, f"{STEM_MARK}{language}{STEM_MARK}{stem}"))
     return sorted(forms - {word})
 

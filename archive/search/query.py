@@ -78,6 +78,8 @@ def _lex(raw: str) -> list[_Item]:
             position = end + 1
         else:
             match = _BARE.match(raw, position)
+            if match is None:  # not reached: raw[position] is neither a space nor a quote
+                raise QueryError(f"Cannot read the query at character {position + 1}.")
             items.append(_Item(match.group(), negated, False, (start, match.end())))
             position = match.end()
     return items

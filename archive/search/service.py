@@ -9,7 +9,9 @@ import datetime
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Model, Prefetch, QuerySet
 from django.urls import reverse
@@ -23,6 +25,8 @@ from archive.search.query import Query, QueryError, parse_query, replace_terms
 
 PAGE_SIZE = 20  # hits per page of one kind
 OVERVIEW_SIZE = 5  # hits per kind when all kinds are shown
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -248,31 +252,40 @@ def _passages_with_source() -> QuerySet[Passage]:
     return Passage.objects.select_related("source").defer("source__text")
 
 
-_OBJECTS: dict[str, tuple[Callable[[], QuerySet], Callable[[Model, _Matchers, float], Hit]]] = {
-    SearchKind.SOURCE: (lambda: Source.objects.select_related("workspace", "outlet"), _source_hit),
-    SearchKind.PASSAGE: (lambda: _passages_with_source().select_related("workspace"), _passage_hit),
-    SearchKind.ANNOTATION: (
+@dataclass(frozen=True)
+class _HitsOf(Generic[M]):
+    """How the rows of one kind become hits: the objects to fetch them from, and the hit of one."""
+
+    objects: Callable[[], QuerySet[M]]
+    hit: Callable[[M, _Matchers, float], Hit]
+
+    def hits(self, rows: list[Row], matchers: _Matchers, user: User | AnonymousUser) -> list[Hit]:
+        objects = scoped(self.objects(), user).in_bulk([row.object_id for row in rows])
+        return [
+            self.hit(objects[row.object_id], matchers, row.score) for row in rows if row.object_id in objects
+        ]
+
+
+_OBJECTS: dict[str, _HitsOf[Any]] = {
+    SearchKind.SOURCE: _HitsOf(lambda: Source.objects.select_related("workspace", "outlet"), _source_hit),
+    SearchKind.PASSAGE: _HitsOf(lambda: _passages_with_source().select_related("workspace"), _passage_hit),
+    SearchKind.ANNOTATION: _HitsOf(
         lambda: Annotation.objects.select_related("workspace", "author").prefetch_related(
             Prefetch("passages", queryset=_passages_with_source())
         ),
         _annotation_hit,
     ),
-    SearchKind.CLAIM: (lambda: Claim.objects.select_related("workspace", "created_by"), _claim_hit),
+    SearchKind.CLAIM: _HitsOf(lambda: Claim.objects.select_related("workspace", "created_by"), _claim_hit),
 }
 
 
-def _hits(rows: list[Row], query: Query, user) -> dict[str, list[Hit]]:
+def _hits(rows: list[Row], query: Query, user: User | AnonymousUser) -> dict[str, list[Hit]]:
     """The objects behind the rows, fetched through the permission layer once more."""
     matchers = _Matchers(query)
     hits: dict[str, list[Hit]] = {}
-    for kind, (queryset, make_hit) in _OBJECTS.items():
+    for kind, hits_of in _OBJECTS.items():
         kind_rows = [row for row in rows if row.kind == kind]
         if not kind_rows:
             continue
-        objects = scoped(queryset(), user).in_bulk([row.object_id for row in kind_rows])
-        hits[kind] = [
-            make_hit(objects[row.object_id], matchers, row.score)
-            for row in kind_rows
-            if row.object_id in objects
-        ]
+        hits[kind] = hits_of.hits(kind_rows, matchers, user)
     return hits

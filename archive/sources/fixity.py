@@ -47,11 +47,11 @@ def _file_problems(label: str, name: str, expected: str) -> tuple[list[str], boo
 def verify_source(source: Source) -> FixityCheck:
     """Re-hash the source's original, WARC record and text; record the outcome."""
     problems, missing = [], False
-    files = []
-    if source.original:
+    files: list[tuple[str, str, str]] = []
+    if source.original.name:
         files.append(("original", source.original.name, source.original_sha256))
     capture = Capture.objects.filter(source=source).exclude(warc="").first()
-    if capture is not None:
+    if capture is not None and capture.warc.name:
         files.append(("WARC record", capture.warc.name, capture.warc_sha256))
     for label, name, expected in files:
         found, gone = _file_problems(label, name, expected)

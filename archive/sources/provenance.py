@@ -10,16 +10,22 @@ reading its PROV-JSON back before handing it out.
 """
 
 from dataclasses import dataclass, field
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.db.models import OuterRef, QuerySet, Subquery
-from prov.model import PROV, ProvDocument
+from prov.model import PROV, AttributeValue, ProvDocument, QualifiedName
 
 from archive.core.text import sha256_hex
-from archive.models import Capture, Claim, FixityCheck, Outlet, Passage, Source
+from archive.models import Capture, Claim, Evidence, FixityCheck, Outlet, Passage, Source
 
 PROV_JSON = "json"
 PROV_N = "provn"
 CONTENT_TYPES = {PROV_JSON: "application/json", PROV_N: "text/provenance-notation; charset=utf-8"}
+
+
+# A PROV record's attributes: prov names ("prov:label") or the workspace's qualified names.
+_Attributes = dict[QualifiedName | str, AttributeValue]
 
 
 class ProvExportError(Exception):
@@ -68,6 +74,8 @@ def lineage(source: Source) -> Lineage:
         level = []
         for child in in_workspace.filter(derived_from_id__in=parents).exclude(pk__in=seen).order_by("pk"):
             node = LineageNode(child)
+            if child.derived_from_id is None:
+                continue  # not reached: the filter asks for one of the parents
             parents[child.derived_from_id].children.append(node)
             level.append(node)
             seen.add(child.pk)
@@ -91,7 +99,7 @@ class _ProvBuilder:
         self._added.add(key)
         return True
 
-    def user(self, user) -> object | None:
+    def user(self, user: User | None) -> QualifiedName | None:
         if user is None:
             return None
         identifier = self.ns[f"user-{user.pk}"]
@@ -99,10 +107,10 @@ class _ProvBuilder:
             self.document.agent(identifier, {"prov:type": PROV["Person"], "prov:label": user.get_username()})
         return identifier
 
-    def outlet(self, outlet: Outlet) -> object:
+    def outlet(self, outlet: Outlet) -> QualifiedName:
         identifier = self.ns[f"outlet-{outlet.pk}"]
         if self._once(str(identifier)):
-            attributes = {
+            attributes: _Attributes = {
                 "prov:type": PROV["Organization"],
                 "prov:label": outlet.name,
                 self.ns["reliability"]: outlet.reliability,
@@ -114,19 +122,19 @@ class _ProvBuilder:
             self._grading(outlet, "reliability", identifier)
         return identifier
 
-    def author(self, name: str) -> object:
+    def author(self, name: str) -> QualifiedName:
         # Authors are names only: the same name is the same agent across sources.
         identifier = self.ns[f"author-{sha256_hex(name.casefold())[:16]}"]
         if self._once(str(identifier)):
             self.document.agent(identifier, {"prov:type": PROV["Person"], "prov:label": name})
         return identifier
 
-    def source(self, source: Source) -> object:
+    def source(self, source: Source) -> QualifiedName:
         """The source and, recursively, everything it was derived from."""
         identifier = self.ns[f"source-{source.pk}"]
         if not self._once(str(identifier)):
             return identifier
-        attributes = {
+        attributes: _Attributes = {
             "prov:type": self.ns["Source"],
             "prov:label": source.title,
             self.ns["language"]: source.language,
@@ -153,7 +161,7 @@ class _ProvBuilder:
             )
         return identifier
 
-    def _import(self, source: Source, identifier) -> None:
+    def _import(self, source: Source, identifier: QualifiedName) -> None:
         """How the source entered the archive: capture, original bytes, text extraction."""
         capture = Capture.objects.filter(source=source).first()
         original = self.ns[f"original-{source.original_sha256}"]
@@ -167,7 +175,7 @@ class _ProvBuilder:
                 },
             )
         importing = self.ns[f"import-{source.pk}"]
-        attributes = {"prov:label": f"archived by {source.captured_by or 'unknown'}"}
+        attributes: _Attributes = {"prov:label": f"archived by {source.captured_by or 'unknown'}"}
         if capture:
             attributes |= {self.ns["method"]: capture.method, self.ns["extraction"]: capture.extraction}
             if capture.filename:
@@ -182,7 +190,7 @@ class _ProvBuilder:
             self._web_capture(source, capture, original)
         self._fixity(source, original)
 
-    def _web_capture(self, source: Source, capture: Capture, original) -> None:
+    def _web_capture(self, source: Source, capture: Capture, original: QualifiedName) -> None:
         page = self.ns[f"webpage-{source.pk}"]
         self.document.entity(page, {"prov:type": self.ns["WebPage"], "prov:location": capture.final_url})
         fetching = self.ns[f"capture-{source.pk}"]
@@ -214,7 +222,7 @@ class _ProvBuilder:
         if agent := self.user(source.captured_by):
             self.document.wasAssociatedWith(fetching, agent)
 
-    def _fixity(self, source: Source, original) -> None:
+    def _fixity(self, source: Source, original: QualifiedName) -> None:
         check = FixityCheck.objects.filter(source=source).order_by("-created_at", "-id").first()
         if check is None:
             return
@@ -227,7 +235,7 @@ class _ProvBuilder:
         )
         self.document.used(verifying, original, check.created_at)
 
-    def _grading(self, obj: Outlet | Claim, field_name: str, identifier) -> None:
+    def _grading(self, obj: Outlet | Claim, field_name: str, identifier: QualifiedName) -> None:
         """Who gave the current grade, when and why (from the history)."""
         current, graded = getattr(obj, field_name), None
         for record in obj.history.order_by("-history_date", "-history_id").select_related("history_user"):
@@ -250,7 +258,7 @@ class _ProvBuilder:
         if agent := self.user(graded.history_user):
             self.document.wasAssociatedWith(grading, agent)
 
-    def passage(self, passage: Passage) -> object:
+    def passage(self, passage: Passage) -> QualifiedName:
         identifier = self.ns[f"passage-{passage.pk}"]
         if not self._once(str(identifier)):
             return identifier
@@ -269,7 +277,9 @@ class _ProvBuilder:
         self.document.wasDerivedFrom(identifier, source, other_attributes={"prov:type": PROV["Quotation"]})
         return identifier
 
-    def _step(self, name: str, generated, used, obj, label: str) -> None:
+    def _step(
+        self, name: str, generated: QualifiedName, used: QualifiedName, obj: Passage | Evidence, label: str
+    ) -> None:
         """An activity by the object's creator that used one entity and made another."""
         activity = self.ns[name]
         self.document.activity(activity, obj.created_at, obj.created_at, {"prov:label": label})
@@ -278,7 +288,7 @@ class _ProvBuilder:
         if agent := self.user(obj.created_by):
             self.document.wasAssociatedWith(activity, agent)
 
-    def claim(self, claim: Claim) -> object:
+    def claim(self, claim: Claim) -> QualifiedName:
         identifier = self.ns[f"claim-{claim.pk}"]
         self.document.entity(
             identifier,
@@ -339,7 +349,8 @@ def claim_document(claim: Claim, *, base_uri: str) -> ProvDocument:
 
 def serialize(document: ProvDocument, fmt: str) -> str:
     """PROV-JSON or PROV-N, after checking the document reads back unchanged."""
-    as_json = document.serialize(format="json")
+    # Without a destination, serialize() returns the text (prov types it str | None).
+    as_json = cast(str, document.serialize(format="json"))
     if ProvDocument.deserialize(content=as_json, format="json") != document:
         raise ProvExportError("The PROV document does not read back as it was written.")
     return as_json if fmt == PROV_JSON else document.get_provn()

@@ -144,7 +144,7 @@ class Command(BaseCommand):
         self.stderr.flush()
 
     def _line(self, workspace: Workspace, result: ImportResult, path: Path) -> str:
-        if result.status == ImportStatus.DUPLICATE:
+        if result.status == ImportStatus.DUPLICATE and result.source is not None:
             where = reverse("archive:source_provenance", args=[workspace.slug, result.source.pk])
             return f"duplicate  {path}: {result.message} ({where})"
         return self.style.ERROR(f"failed     {path}: {result.message}")

@@ -122,7 +122,8 @@ def checked_target(url: str) -> _Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise ImportRefused(f"The host name {host!r} could not be resolved.") from None
-    addresses = [info[4][0] for info in infos]
+    # An AF_INET or AF_INET6 socket address starts with the address as text.
+    addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         if not _allowed(ipaddress.ip_address(address.split("%")[0])):
             raise ImportRefused(
@@ -147,7 +148,8 @@ def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise ImportRefused(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
-    options = {"timeout": urllib3.Timeout(connect=remaining, read=remaining), "retries": False, "maxsize": 1}
+    timeout = urllib3.Timeout(connect=remaining, read=remaining)
+    pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             target.address,
@@ -155,10 +157,14 @@ def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
             server_hostname=target.host,
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
-            **options,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(target.address, target.port, **options)
+        pool = urllib3.HTTPConnectionPool(
+            target.address, target.port, timeout=timeout, retries=False, maxsize=1
+        )
     host = f"[{target.host}]" if ":" in target.host else target.host
     if target.port != _DEFAULT_PORTS[target.scheme]:
         host = f"{host}:{target.port}"

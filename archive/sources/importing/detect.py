@@ -100,6 +100,12 @@ class Detected:
     text: str | None  # the decoded text, for every type but PDF
     encoding: str | None
 
+    def decoded(self) -> tuple[str, str]:
+        """The text and its encoding; ValueError for a PDF, which is not decoded."""
+        if self.text is None or self.encoding is None:
+            raise ValueError(f"{self.media_type} is not decoded as text.")
+        return self.text, self.encoding
+
 
 def detect(
     data: bytes, *, filename: str = "", declared_charset: str | None = None, name_is_claim: bool = True
@@ -176,10 +182,10 @@ def decode_text(data: bytes, *, declared_charset: str | None = None) -> tuple[st
     meta = _META_CHARSET.search(data[:4096])
     if meta:
         candidates.append(meta.group(1).decode("ascii"))
-    for encoding in candidates:
-        if encoding and _known_codec(encoding):
+    for candidate in candidates:
+        if candidate and _known_codec(candidate):
             try:
-                return data.decode(encoding), codecs.lookup(encoding).name
+                return data.decode(candidate), codecs.lookup(candidate).name
             except UnicodeDecodeError:
                 continue
     guess = charset_normalizer.from_bytes(data).best()

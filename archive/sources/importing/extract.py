@@ -14,13 +14,17 @@ import logging
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import cast
 
 import pypdf
 import trafilatura
 from django.core.exceptions import ValidationError
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject
+from trafilatura.settings import Document
 
 from archive.core.text import Normalization, direction_for_text, normalize_text_counted
 from archive.models.source import bcp47_validator
@@ -85,10 +89,11 @@ def extract(
     fallback_title = PurePath(filename).stem
     if detected.media_type == PDF:
         return _from_pdf(data, fallback_title)
+    text, encoding = detected.decoded()
     if detected.media_type == HTML:
-        return _from_html(detected.text, detected.encoding, fallback_title)
-    method = f"text as decoded ({detected.encoding})"
-    return _from_text(detected.text, detected.media_type, method, fallback_title)
+        return _from_html(text, encoding, fallback_title)
+    method = f"text as decoded ({encoding})"
+    return _from_text(text, detected.media_type, method, fallback_title)
 
 
 def extract_pasted(text: str) -> Extraction:
@@ -107,9 +112,10 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
 
 
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
-    document = trafilatura.bare_extraction(
+    found = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
     )
+    document = found if isinstance(found, Document) else None  # a dict only with as_dict=True
     method = f"trafilatura {trafilatura.__version__}, main content"
     text = document.text if document is not None else ""
     if not (text or "").strip():
@@ -133,7 +139,7 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
     )
 
 
-def _found(document, name: str) -> str:
+def _found(document: Document | None, name: str) -> str:
     """A metadata field trafilatura found, or ""."""
     return (getattr(document, name, None) or "") if document is not None else ""
 
@@ -144,8 +150,10 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
         if reader.is_encrypted and not reader.decrypt(""):
             raise ImportRefused("This PDF is encrypted with a password; import an unprotected copy.")
         text = "\n\n".join((page.extract_text() or "").strip("\n") for page in reader.pages)
-        info = reader.metadata or {}
-        language = str(reader.trailer["/Root"].get("/Lang", "") or "")
+        info: Mapping[str, object] = reader.metadata or {}
+        # The trailer's /Root, resolved, is the document catalog (pypdf types it PdfObject).
+        catalog = cast(DictionaryObject, reader.trailer["/Root"])
+        language = str(catalog.get("/Lang", "") or "")
         created = _pdf_date(reader)
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
         raise ImportRefused(f"This PDF cannot be read ({error}).") from None

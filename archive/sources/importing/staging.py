@@ -12,6 +12,7 @@ so abandoned uploads do not pile up.
 import datetime
 import re
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -85,10 +86,31 @@ class Pending:
     original: bytes
 
 
+class _StagedWeb(TypedDict):
+    """A web capture's exchange in the token; its body is the original, its WARC record staged."""
+
+    requested_url: str
+    final_url: str
+    redirects: list[tuple[int, str]]
+    status: int
+    headers: list[tuple[str, str]]
+    fetched_at: str  # ISO 8601
+    warc: str  # the staged WARC record's SHA-256
+
+
+class _Token(TypedDict):
+    """What a token from `hold` carries (signed; JSON turns the tuples into lists)."""
+
+    method: str
+    filename: str
+    original: str  # the staged original's SHA-256
+    web: NotRequired[_StagedWeb]
+
+
 def hold(pending: Pending, *, salt: str) -> str:
     """Stage the upload (and its WARC record) and return a signed token for the form."""
     web = pending.origin.web
-    payload = {
+    payload: _Token = {
         "method": pending.origin.method,
         "filename": pending.origin.filename,
         "original": stage(pending.original),
