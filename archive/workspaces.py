@@ -6,7 +6,13 @@ Memberships have no version: a role change locks the row and applies.
 from typing import Any
 
 from archive.core.attribution import recorded_as
-from archive.core.editing import DELETE_REASON_REQUIRED, delete_object, required_reason, update_object
+from archive.core.editing import (
+    DELETE_REASON_REQUIRED,
+    create_object,
+    delete_object,
+    required_reason,
+    update_object,
+)
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Membership, Role, Workspace
 
@@ -16,10 +22,7 @@ def create_workspace(
     *, user: Any, name: str, slug: str, description: str = "", reason: str = ""
 ) -> Workspace:
     workspace = Workspace(name=name, slug=slug, description=description)
-    workspace.full_clean()
-    with recorded_as(user=user, reason=reason):
-        workspace.save()
-    return workspace
+    return create_object(workspace, user=user, reason=reason)
 
 
 @unit_of_work()
@@ -38,10 +41,7 @@ def set_role(
             reason=reason,
         )
     membership = Membership(workspace=workspace, user=member, role=role)
-    membership.full_clean()
-    with recorded_as(user=user, reason=reason):
-        membership.save()
-    return membership
+    return create_object(membership, user=user, reason=reason)
 
 
 def remove_member(*, membership: Membership, user: Any, reason: str) -> None:

@@ -6,8 +6,7 @@ reason of the history row, so the history says who graded what, when and why.
 
 from typing import Any
 
-from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object, required_reason, update_object
+from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Outlet, Workspace
 from archive.models.grading import Reliability
@@ -35,10 +34,7 @@ def create_outlet(
         reliability=reliability,
         reliability_reason=reliability_reason,
     )
-    outlet.full_clean()
-    with recorded_as(user=user, reason=reason):
-        outlet.save()
-    return outlet
+    return create_object(outlet, user=user, reason=reason)
 
 
 EDITABLE_FIELDS = frozenset({"name", "url", "country", "language", "reliability", "reliability_reason"})

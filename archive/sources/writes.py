@@ -7,8 +7,7 @@ the passages in it; imports go through archive.sources.importing.)
 import datetime
 from typing import Any
 
-from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object, update_object
+from archive.core.editing import create_object, delete_object, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Derivation, Outlet, Source, Workspace
@@ -57,10 +56,7 @@ def create_source(
         derived_from=derived_from,
         derivation=derivation,
     )
-    source.full_clean()
-    with recorded_as(user=user, reason=reason):
-        source.save()
-    return source
+    return create_object(source, user=user, reason=reason)
 
 
 # What an edit of a source may change (its text: archive.passages.correction).
