@@ -100,6 +100,11 @@ urlpatterns = [
         name="submit_for_review",
     ),
     path(
+        "w/<slug:slug>/sources/<int:source_id>/submit-drafts/",
+        review.submit_drafts,
+        name="submit_drafts",
+    ),
+    path(
         "w/<slug:slug>/review/<slug:model>/<int:object_id>/decide/",
         review.review_decision,
         name="review_decision",

@@ -132,6 +132,7 @@ RULES: dict[str, Rule] = {
         kwargs=lambda world: _claim_history(world),
         data=lambda world: {"version": world.claim.version},
     ),
+    "archive:submit_drafts": Rule({"POST": CONTRIBUTORS}),
     "archive:review_decision": Rule(
         {"POST": REVIEWERS},
         kwargs=lambda world: _claim_history(world),

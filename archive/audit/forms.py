@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Min, Q, QuerySet
 
+from archive.audit.kinds import REVIEWED
 from archive.audit.ledger import live_ledger
-from archive.models import HistoryAction, HistoryEntry, Workspace
+from archive.models import HistoryAction, HistoryEntry, ReviewStatus, Workspace
 
 REASON_MAX_LENGTH = 2000
 
@@ -47,6 +48,12 @@ class ActivityFilter(forms.Form):
     )
     model = forms.ChoiceField(label="Object type", required=False)
     action = forms.ChoiceField(choices=[("", "any"), *HistoryAction.choices], required=False)
+    review_status = forms.ChoiceField(
+        label="Review status now",
+        choices=[("", "any"), *ReviewStatus.choices],
+        required=False,
+        help_text="Only changes to annotations, claims and evidence whose review status is now this.",
+    )
     # Ids, not drop-downs: a workspace has thousands of claims, and deleted ones still have history.
     source = forms.IntegerField(label="Source #", required=False, min_value=1)
     claim = forms.IntegerField(label="Claim #", required=False, min_value=1)
@@ -82,9 +89,19 @@ class ActivityFilter(forms.Form):
         for name, lookup in lookups.items():
             if data.get(name):
                 entries = entries.filter(**{lookup: data[name]})
+        if data.get("review_status"):
+            entries = entries.filter(self._now_in_review_status(data["review_status"]))
         if data.get("since") or data.get("until"):
             entries = self._in_time_range(entries, data.get("since"), data.get("until"))
         return entries.order_by("-sequence")
+
+    def _now_in_review_status(self, status: str) -> Q:
+        """Entries of the reviewed objects (of every reviewed kind) whose status is now `status`."""
+        condition = Q(pk__in=[])
+        for name, model in REVIEWED.items():
+            ids = model._default_manager.filter(workspace=self.workspace, review_status=status).values("pk")
+            condition |= Q(model=name, object_id__in=ids)
+        return condition
 
     def _in_time_range(self, entries: QuerySet, since, until) -> QuerySet:
         """Entries recorded in [since, until).

@@ -24,7 +24,16 @@ from django.db.models import Model
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Annotation, Claim, Evidence, HistoryAction, ReviewStatus, Workspace
+from archive.models import (
+    Annotation,
+    Claim,
+    Evidence,
+    HistoryAction,
+    HistoryEntry,
+    ReviewStatus,
+    Source,
+    Workspace,
+)
 from archive.permissions import Action, can, can_change, role_in
 
 
@@ -77,6 +86,40 @@ def submit_for_review(obj: Model, *, user, expected_version: int | None = None, 
         action=HistoryAction.SUBMITTED,
         reason=reason,
     )
+
+
+def my_drafts_on(*, source: Source, user) -> list[Model]:
+    """The user's draft annotations and evidence on passages of `source`, in text order."""
+    drafts = {"workspace_id": source.workspace_id, "review_status": ReviewStatus.DRAFT}
+    annotations = Annotation.objects.filter(**drafts, author=user, passages__source=source).distinct()
+    evidence = Evidence.objects.filter(**drafts, created_by=user, passage__source=source)
+    return [*annotations.order_by("pk"), *evidence.order_by("pk")]
+
+
+@unit_of_work()
+def submit_drafts_on_source(*, source: Source, user, reason: str = "") -> list[Model]:
+    """Send every draft annotation and evidence of `user` on `source` to the reviewers, at once.
+
+    All or nothing: one unit of work, one history row per item (each its own
+    SUBMITTED ledger entry with `reason`). Rejected items are left alone: each
+    is resubmitted on its own, after its author has read the comment.
+    """
+    drafts = my_drafts_on(source=source, user=user)
+    return [submit_for_review(obj, user=user, reason=reason) for obj in drafts]
+
+
+def rejection_comments(*, workspace: Workspace | int, kind: str, ids: list[int]) -> dict[int, str]:
+    """The reviewer's comment of each object's latest rejection (from the ledger), by object id."""
+    if not ids:
+        return {}
+    entries = (
+        HistoryEntry.objects.filter(
+            workspace=workspace, model=kind, object_id__in=ids, action=HistoryAction.REJECTED
+        )
+        .order_by("sequence")
+        .values_list("object_id", "reason")
+    )
+    return dict(entries)  # the latest rejection of each object comes last and wins
 
 
 def _require_reviewer(user, obj: Model) -> None:

@@ -12,6 +12,7 @@ from archive.audit import review
 from archive.audit.forms import ReviewDecisionForm, SubmitForm
 from archive.audit.kinds import REVIEWED
 from archive.core.editing import StaleVersion
+from archive.models import Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views.audit import report_errors
 
@@ -62,6 +63,23 @@ def submit_for_review(request: WorkspaceRequest, model: str, object_id: int) -> 
     else:
         messages.success(request, f"Submitted for review: {obj}")
     return _back(request, model, object_id)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def submit_drafts(request: WorkspaceRequest, source_id: int) -> HttpResponse:
+    """Submit every draft annotation and evidence of the user on a source, back to its reading page."""
+    source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
+    form = SubmitForm({"version": 0, "reason": request.POST.get("reason", "")})
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        submitted = review.submit_drafts_on_source(source=source, user=request.user, reason=reason)
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _refusal(error))
+    else:
+        count = len(submitted)
+        messages.success(request, f"Submitted for review: {count} draft{'s' if count != 1 else ''}.")
+    return redirect("archive:source", request.workspace.slug, source.pk)
 
 
 @workspace_view(Action.REVIEW)
