@@ -4,6 +4,9 @@ Forms that change claims, evidence, annotations or source texts take a reason
 with `reason_field()`: optional for edits, required for deletes and reverts.
 """
 
+from datetime import timedelta
+from typing import cast
+
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -12,7 +15,8 @@ from django.db.models import F, Max, Min, Q, QuerySet
 
 from archive.audit.kinds import REVIEWED
 from archive.audit.ledger import live_ledger
-from archive.models import HistoryAction, HistoryEntry, ReviewStatus, Workspace
+from archive.audit.review import QueueFilters
+from archive.models import HistoryAction, HistoryEntry, ReviewStatus, Source, Workspace
 
 REASON_MAX_LENGTH = 2000
 
@@ -166,3 +170,54 @@ class ReviewDecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("comment"):
             self.add_error("comment", "Say why it is rejected: the analyst needs to know.")
         return data
+
+
+WAITING_CHOICES = {
+    "": ("any time", None),
+    "1h": ("an hour or more", timedelta(hours=1)),
+    "1d": ("a day or more", timedelta(days=1)),
+    "3d": ("three days or more", timedelta(days=3)),
+    "7d": ("a week or more", timedelta(days=7)),
+}
+
+
+class ReviewQueueFilter(forms.Form):
+    """The review queue's filters (a GET form): kind, author, source, how long it has waited."""
+
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((name, name) for name in REVIEWED)], label="Kind"
+    )
+    author = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="anyone", label="Author"
+    )
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.none(), required=False, empty_label="any", label="Source"
+    )
+    waiting = forms.ChoiceField(
+        required=False,
+        choices=[(value, label) for value, (label, _) in WAITING_CHOICES.items()],
+        label="Waiting",
+    )
+
+    def __init__(self, data, *, workspace: Workspace):
+        super().__init__(data)
+        cast(forms.ModelChoiceField, self.fields["author"]).queryset = (
+            get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
+        )
+        # Only sources something waits on: a workspace may hold thousands.
+        waiting_on = Q(passages__evidence__review_status=ReviewStatus.SUBMITTED) | Q(
+            passages__annotations__review_status=ReviewStatus.SUBMITTED
+        )
+        cast(forms.ModelChoiceField, self.fields["source"]).queryset = (
+            Source.objects.filter(waiting_on, workspace=workspace).distinct().order_by("title")
+        )
+
+    def filters(self) -> QueueFilters:
+        """The domain's filters (call after is_valid)."""
+        data = self.cleaned_data
+        return QueueFilters(
+            kind=data.get("kind") or "",
+            author_id=data["author"].pk if data.get("author") else None,
+            source_id=data["source"].pk if data.get("source") else None,
+            waiting_at_least=WAITING_CHOICES[data.get("waiting") or ""][1],
+        )

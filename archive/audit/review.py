@@ -13,14 +13,16 @@ Review status never changes through an edit: only through these functions. Every
 transition is a history row with who, why, and its action in the ledger.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
+from django.utils import timezone
 
+from archive.audit.diffing import FieldChange, field_changes, shown_fields
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
 from archive.core.unit_of_work import unit_of_work
@@ -30,6 +32,7 @@ from archive.models import (
     Evidence,
     HistoryAction,
     HistoryEntry,
+    Passage,
     ReviewStatus,
     Source,
     Workspace,
@@ -159,24 +162,102 @@ def reject(obj: Model, *, user, comment: str, expected_version: int | None = Non
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class QueueItem:
     kind: str
     obj: Model
     waiting_since: datetime
     author: AbstractBaseUser | None
+    # What a reviewer needs beside the item: the passage it is about (in context),
+    # the claim it serves, and what changed since a reviewer last approved it.
+    passage: Passage | None = None
+    claim: Claim | None = None
+    last_approved_version: int | None = None
+    changes_since_approved: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source | None:
+        return self.passage.source if self.passage is not None else None
+
+    @property
+    def source_ids(self) -> set[int]:
+        if self.passage is not None:
+            return {self.passage.source_id}
+        if isinstance(self.obj, Claim):
+            return set(Evidence.objects.filter(claim=self.obj).values_list("passage__source_id", flat=True))
+        return set()
 
 
-def review_queue(*, workspace: Workspace) -> list[QueueItem]:
-    """What waits for review in the workspace, longest waiting first."""
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a reviewer narrows the queue to; every field optional."""
+
+    kind: str = ""
+    author_id: int | None = None
+    source_id: int | None = None
+    waiting_at_least: timedelta | None = None
+
+
+def _first_passage(annotation: Annotation) -> Passage | None:
+    passages = sorted(annotation.passages.all(), key=lambda p: (p.start, p.end, p.pk))
+    return passages[0] if passages else None
+
+
+def changes_since_approved(obj: Model, *, kind: str) -> tuple[int | None, list[FieldChange]]:
+    """The version a reviewer last approved, and what changed since (word diffs for text).
+
+    (None, []) for an item never approved: everything in it is new to the reviewers.
+    """
+    entry = (
+        HistoryEntry.objects.filter(
+            workspace=obj.workspace_id,  # type: ignore[attr-defined]
+            model=kind,
+            object_id=obj.pk,
+            action=HistoryAction.APPROVED,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    if entry is None:
+        return None, []
+    row = obj.history.filter(history_id=entry.history_id).first()  # type: ignore[attr-defined]
+    if row is None:
+        return None, []
+    model = type(obj)
+    fields = shown_fields(model)
+    before = {f.attname: getattr(row, f.attname) for f in fields}
+    after = {f.attname: getattr(obj, f.attname) for f in fields}
+    changes = [change for change in field_changes(model, before, after) if change.name != "review_status"]
+    return row.version, changes
+
+
+def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[QueueItem]:
+    """What waits for review in the workspace, longest waiting first, with each item's context."""
+    filters = filters or QueueFilters()
     querysets = {
-        "annotation": Annotation.objects.select_related("author").prefetch_related("passages__source"),
+        "annotation": Annotation.objects.select_related("author").prefetch_related(
+            "passages__source__outlet"
+        ),
         "claim": Claim.objects.select_related("created_by"),
-        "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source"),
+        "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source__outlet"),
     }
-    items = [
-        QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field))
-        for kind, queryset in querysets.items()
-        for obj in queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
-    ]
+    if filters.kind:
+        querysets = {filters.kind: querysets[filters.kind]} if filters.kind in querysets else {}
+    items = []
+    for kind, queryset in querysets.items():
+        queryset = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
+        if filters.author_id is not None:
+            queryset = queryset.filter(**{f"{queryset.model.author_field}_id": filters.author_id})
+        if filters.waiting_at_least is not None:
+            queryset = queryset.filter(updated_at__lte=timezone.now() - filters.waiting_at_least)
+        for obj in queryset:
+            item = QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field))
+            if isinstance(obj, Annotation):
+                item.passage = _first_passage(obj)
+            elif isinstance(obj, Evidence):
+                item.passage, item.claim = obj.passage, obj.claim
+            if filters.source_id is not None and filters.source_id not in item.source_ids:
+                continue
+            item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=kind)
+            items.append(item)
     return sorted(items, key=lambda item: (item.waiting_since, item.kind, item.obj.pk))

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from archive.audit import review
-from archive.audit.forms import ReviewDecisionForm, SubmitForm
+from archive.audit.forms import ReviewDecisionForm, ReviewQueueFilter, SubmitForm
 from archive.audit.kinds import REVIEWED
 from archive.core.editing import StaleVersion
 from archive.models import Source
@@ -37,10 +37,23 @@ def _refusal(error: ValidationError | StaleVersion) -> str:
 
 @workspace_view(Action.REVIEW)
 def review_queue(request: WorkspaceRequest) -> HttpResponse:
-    """What waits for review, longest waiting first, with a decision form each."""
-    items = review.review_queue(workspace=request.workspace)
+    """What waits for review, longest waiting first, each with its context and a decision form."""
+    filter_form = ReviewQueueFilter(request.GET, workspace=request.workspace)
+    items = (
+        review.review_queue(workspace=request.workspace, filters=filter_form.filters())
+        if filter_form.is_valid()
+        else []
+    )
     forms = [ReviewDecisionForm(initial={"version": item.obj.version}) for item in items]
-    return render(request, "archive/audit/review_queue.html", {"queue": list(zip(items, forms, strict=True))})
+    return render(
+        request,
+        "archive/audit/review_queue.html",
+        {
+            "queue": list(zip(items, forms, strict=True)),
+            "filter_form": filter_form,
+            "filtered": any(request.GET.get(name) for name in filter_form.fields),
+        },
+    )
 
 
 @workspace_view(Action.CONTRIBUTE)
