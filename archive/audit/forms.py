@@ -160,6 +160,11 @@ class SubmitForm(forms.Form):
     reason = reason_field(required=False, label="Note for the reviewer")
 
 
+class FlagForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = reason_field(required=True, label="What should an admin look at?")
+
+
 class ReviewDecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])

@@ -162,6 +162,24 @@ def reject(obj: Model, *, user, comment: str, expected_version: int | None = Non
     )
 
 
+@unit_of_work()
+def flag_for_admin(obj: Model, *, user, reason: str, expected_version: int | None = None) -> Model:
+    """Ask the workspace's admins to look at an item (reviewers and admins), saying why.
+
+    The flag is a history row of the item with the action FLAGGED and the
+    reason, so it is in the item's history and the ledger, and admins find
+    every flag in the activity feed (action: flagged for an admin). Nothing
+    else changes: not the content, not the review status.
+    """
+    _require_reviewer(user, obj)
+    if not reason.strip():
+        raise ValidationError("Say what the admins should look at.")
+    current = lock_at_version(obj, expected_version)
+    with recorded_as(user=user, reason=reason.strip(), action=HistoryAction.FLAGGED):
+        current.save()
+    return current
+
+
 @dataclass
 class QueueItem:
     kind: str

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.audit.forms import ActivityFilter, RevertForm, ReviewDecisionForm, SubmitForm
+from archive.audit.forms import ActivityFilter, FlagForm, RevertForm, ReviewDecisionForm, SubmitForm
 from archive.audit.history import object_versions
 from archive.audit.kinds import REVIEWED
 from archive.audit.ledger import live_ledger
@@ -233,6 +233,7 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
         "comment": comments.get(obj.pk, ""),
         "submit_form": SubmitForm(initial=initial) if may_submit(request.role, request.user, obj) else None,
         "decision_form": ReviewDecisionForm(initial=initial) if may_decide(request.role, obj) else None,
+        "flag_form": FlagForm(initial=initial) if can(request.role, Action.REVIEW) else None,
     }
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from archive.audit.review import may_submit, rejection_comments
 from archive.claims import create_claim, edit_claim
+from archive.claims.claims import set_credibility
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
@@ -186,6 +187,7 @@ def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form
         "groups": groups,
         "graph": graph,
         "can_edit": can_change(request.role, request.user, claim),
+        "can_grade": can(request.role, Action.REVIEW),
         "statuses": ClaimStatus.choices,
         "credibilities": Credibility.choices,
         "form_values": form_state.get("form_values"),
@@ -266,3 +268,28 @@ def claim_search(request: WorkspaceRequest) -> JsonResponse:
         for claim in claims.order_by("-created_at", "-id")[:SEARCH_RESULTS]
     ]
     return JsonResponse({"results": results})
+
+
+@workspace_view(Action.REVIEW)
+@require_POST
+def claim_credibility(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
+    """A reviewer grades the claim's credibility, with the reason (kept in the history)."""
+    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
+    form = request.POST
+    try:
+        set_credibility(
+            claim,
+            user=request.user,
+            credibility=_credibility_from(form.get("credibility", "")),
+            reason=form.get("reason", ""),
+            expected_version=int(form.get("version", "")),
+        )
+    except StaleVersion as error:
+        messages.error(request, f"Not graded: {error}")
+    except ValueError:
+        messages.error(request, "The form is out of date: reload the page.")
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    else:
+        messages.success(request, "Credibility graded.")
+    return redirect("archive:claim", request.workspace.slug, claim.pk)

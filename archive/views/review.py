@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from archive.audit import review
-from archive.audit.forms import ReviewDecisionForm, ReviewQueueFilter, SubmitForm
+from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
 from archive.audit.kinds import REVIEWED
 from archive.core.editing import StaleVersion
 from archive.models import Source
@@ -114,4 +114,27 @@ def review_decision(request: WorkspaceRequest, model: str, object_id: int) -> Ht
         messages.error(request, _refusal(error))
     else:
         messages.success(request, f"{'Approved' if data['decision'] == 'approve' else 'Rejected'}: {obj}")
+    return _back(request, model, object_id)
+
+
+@workspace_view(Action.REVIEW)
+@require_POST
+def flag(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
+    """Flag an annotation, claim or evidence for the workspace's admins, with what to look at."""
+    obj = _reviewed(request, model, object_id)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        report_errors(request, form)
+        return _back(request, model, object_id)
+    try:
+        review.flag_for_admin(
+            obj,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"Flagged for an admin: {obj}")
     return _back(request, model, object_id)
