@@ -11,9 +11,9 @@ from html import escape  # the stdlib one: Django's checks every argument for la
 from typing import cast
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from archive.audit.history import human_time
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus, Stance
 from archive.reading.page import ReadingItem, Row
 
@@ -72,7 +72,7 @@ def _history_link(item: ReadingItem, links: ItemLinks) -> str:
 
 
 def _meta(item: ReadingItem, links: ItemLinks) -> str:
-    when = timezone.localtime(item.obj.updated_at).strftime("%Y-%m-%d %H:%M")
+    when = human_time(item.obj.updated_at)
     return (
         f'<p class="meta">{status_badge(item.review_status)} {escape(item.person)} · {when}'
         f" · version {item.obj.version} · {_history_link(item, links)}</p>{_review(item, links)}"
