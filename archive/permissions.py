@@ -56,6 +56,43 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
+# What each role may do, in words, for people (README's table): (what, the action
+# it takes, whether a contributor may do it only to their own work). Generated
+# from ROLE_ACTIONS by `role_table()`, so the table cannot drift from the rules.
+CAPABILITIES: list[tuple[str, Action, bool]] = [
+    ("Read sources, annotations, claims, evidence, history, activity", Action.VIEW, False),
+    ("Highlight, annotate, cite evidence, create claims, import sources", Action.CONTRIBUTE, False),
+    ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
+    ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
+    ("Review queue; approve or reject with a comment", Action.REVIEW, False),
+    ("Grade a claim's credibility (with a reason)", Action.REVIEW, False),
+    ("Flag an item for an admin (with a reason)", Action.REVIEW, False),
+    ("Revert annotations, claims, evidence, passages, sources, outlets", Action.REVIEW, False),
+    ("Export the activity (CSV, JSON); verify the history chain", Action.AUDIT, False),
+    ("Grade outlets, correct source texts, derivations, members", Action.MANAGE, False),
+]
+
+
+def role_table() -> str:
+    """CAPABILITIES as a Markdown table, one column per role: yes, own work, or no."""
+    roles = list(ROLE_ACTIONS)
+    lines = [
+        "| what | " + " | ".join(str(role) for role in roles) + " |",
+        "| --- |" + " --- |" * len(roles),
+    ]
+    for what, action, own_only in CAPABILITIES:
+        cells = []
+        for role in roles:
+            if not can(role, action):
+                cells.append("no")
+            elif own_only and not can(role, Action.MANAGE):
+                cells.append("own work")
+            else:
+                cells.append("yes")
+        lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def workspaces_for(user: User | AnonymousUser) -> QuerySet[Workspace]:
     if not user.is_authenticated:
         return Workspace.objects.none()

@@ -43,6 +43,9 @@ urlpatterns = [
     path("w/<slug:slug>/claims/search/", claims.claim_search, name="claim_search"),
     path("w/<slug:slug>/claims/<int:claim_id>/", claims.claim_detail, name="claim"),
     path("w/<slug:slug>/claims/<int:claim_id>/edit/", claims.claim_edit, name="claim_edit"),
+    path(
+        "w/<slug:slug>/claims/<int:claim_id>/credibility/", claims.claim_credibility, name="claim_credibility"
+    ),
     # Sources with provenance (issue 5): import and capture, derivations, grades, PROV export.
     path("w/<slug:slug>/import/", imports.import_source, name="import"),
     path("w/<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),
@@ -125,6 +128,12 @@ urlpatterns = [
         review.submit_for_review,
         name="submit_for_review",
     ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/submit-drafts/",
+        review.submit_drafts,
+        name="submit_drafts",
+    ),
+    path("w/<slug:slug>/review/<slug:model>/<int:object_id>/flag/", review.flag, name="flag"),
     path(
         "w/<slug:slug>/review/<slug:model>/<int:object_id>/decide/",
         review.review_decision,

@@ -4,6 +4,7 @@ and reverting or restoring an object."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from archive.audit.diffing import Segment, condensed, field_changes, word_diff
 from archive.audit.revert import revert_object
@@ -112,7 +113,9 @@ def test_history_page_of_an_annotation_shows_passage_changes(client, analyst, wo
     annotation.passages.add(second)
     client.force_login(analyst)
     page = history_page(client, workspace, "annotation", annotation.pk)
-    assert f"passage #{first.pk}, passage #{second.pk}" in page
+    # Passages are named as the ledger last recorded them, not by id.
+    assert escape(f"passage “{first}”, passage “{second}”") in page
+    assert f"passage #{first.pk}" not in page
 
 
 def test_history_of_a_deleted_object_is_still_readable(client, reviewer, workspace, edited_claim, analyst):
@@ -385,3 +388,20 @@ def test_restore_view_reports_what_came_back(client, reviewer, analyst, workspac
     )
     page = response.content.decode()
     assert "Restored" in page and f"evidence #{evidence.pk} was restored too." in page
+
+
+def test_history_names_related_objects_even_deleted_ones_and_writes_times_one_way(
+    client, analyst, workspace, source
+):
+    from archive.audit.history import human_time
+    from archive.claims import delete_claim
+    from tests.factories import ClaimFactory, EvidenceFactory
+
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Named, not numbered.")
+    evidence = EvidenceFactory(passage=PassageFactory(source=source), claim=claim, created_by=analyst)
+    delete_claim(claim=claim, user=analyst, reason="gone")
+    client.force_login(analyst)
+    page = history_page(client, workspace, "evidence", evidence.pk)
+    assert "claim “Named, not numbered.”" in page and f"claim #{claim.pk}" not in page
+    assert escape(f"“{analyst}”") not in page and "analyst" in page  # users by name
+    assert human_time(evidence.created_at).endswith(" UTC") and human_time(evidence.created_at) in page

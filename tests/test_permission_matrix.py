@@ -133,6 +133,20 @@ RULES: dict[str, Rule] = {
         kwargs=lambda world: _claim_history(world),
         data=lambda world: {"version": world.claim.version},
     ),
+    "archive:submit_drafts": Rule({"POST": CONTRIBUTORS}),
+    "archive:flag": Rule(
+        {"POST": REVIEWERS},
+        kwargs=lambda world: _claim_history(world),
+        data=lambda world: {"version": world.claim.version, "reason": "checking the matrix"},
+    ),
+    "archive:claim_credibility": Rule(
+        {"POST": REVIEWERS},
+        data=lambda world: {
+            "version": world.claim.version,
+            "credibility": 2,
+            "reason": "checking the matrix",
+        },
+    ),
     "archive:review_decision": Rule(
         {"POST": REVIEWERS},
         kwargs=lambda world: _claim_history(world),

@@ -2,6 +2,7 @@
 by word for long text (source texts, annotation bodies, claim statements)."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -96,12 +97,18 @@ def _merged(segments: list[Segment]) -> list[Segment]:
     return merged
 
 
-def _display(field: models.Field, value: object) -> str:
+NameOf = Callable[[type[models.Model], int], str]
+"""The name of a related object by model and id, e.g. passage “the quoted words”."""
+
+
+def _display(field: models.Field, value: object, name_of: NameOf | None = None) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
+        if name_of is not None and isinstance(value, int):
+            return name_of(field.related_model, value)
         return f"{field.related_model._meta.verbose_name} #{value}"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
@@ -115,11 +122,14 @@ def shown_fields(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.concrete_fields if field.name not in _NOT_SHOWN]
 
 
-def field_changes(model: type[models.Model], before: dict | None, after: dict) -> list[FieldChange]:
+def field_changes(
+    model: type[models.Model], before: dict | None, after: dict, *, name_of: NameOf | None = None
+) -> list[FieldChange]:
     """The differences between two versions of a `model` object, given as {attname: value}.
 
     `before` is None for the first version: every field that has a value is
     shown as added. Many-to-many fields are given as sets of ids under their name.
+    Related objects are named by `name_of`, else by model and id ("passage #3").
     """
     changes = []
     for field in shown_fields(model):
@@ -127,30 +137,32 @@ def field_changes(model: type[models.Model], before: dict | None, after: dict) -
         new = after.get(field.attname)
         if old == new:
             continue
+        long_text = isinstance(field, models.TextField) and isinstance(old, str) and isinstance(new, str)
         changes.append(
             FieldChange(
                 name=field.name,
                 label=str(field.verbose_name),
-                before=_display(field, old),
-                after=_display(field, new),
-                words=(
-                    condensed(word_diff(old, new))
-                    if isinstance(field, models.TextField) and old and new
-                    else None
-                ),
+                before=_display(field, old, name_of),
+                after=_display(field, new, name_of),
+                words=condensed(word_diff(old, new)) if long_text and old and new else None,
             )
         )
     for field in model._meta.many_to_many:
         old = before.get(field.name, set()) if before is not None else set()
         new = after.get(field.name, set())
         if old != new:
-            label = field.related_model._meta.verbose_name
+            related = field.related_model
+            label = related._meta.verbose_name
+
+            def named(pk: int) -> str:
+                return name_of(related, pk) if name_of is not None else f"{label} #{pk}"  # noqa: B023
+
             changes.append(
                 FieldChange(
                     name=field.name,
                     label=str(field.verbose_name),
-                    before=", ".join(f"{label} #{pk}" for pk in sorted(old)) or EMPTY,
-                    after=", ".join(f"{label} #{pk}" for pk in sorted(new)) or EMPTY,
+                    before=", ".join(named(pk) for pk in sorted(old)) or EMPTY,
+                    after=", ".join(named(pk) for pk in sorted(new)) or EMPTY,
                 )
             )
     return changes

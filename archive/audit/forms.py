@@ -5,7 +5,8 @@ with `reason_field()`: optional for edits, required for deletes and reverts.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps
@@ -13,9 +14,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Min, Q, QuerySet
 
+from archive.audit.kinds import REVIEWED
 from archive.audit.ledger import live_ledger
+from archive.audit.review import QueueFilters
 from archive.core.forms import form_field
-from archive.models import HistoryAction, HistoryEntry, Workspace
+from archive.models import HistoryAction, HistoryEntry, ReviewStatus, Source, Workspace
 
 REASON_MAX_LENGTH = 2000
 
@@ -51,6 +54,12 @@ class ActivityFilter(forms.Form):
     )
     model = forms.ChoiceField(label="Object type", required=False)
     action = forms.ChoiceField(choices=[("", "any"), *HistoryAction.choices], required=False)
+    review_status = forms.ChoiceField(
+        label="Review status now",
+        choices=[("", "any"), *ReviewStatus.choices],
+        required=False,
+        help_text="Only changes to annotations, claims and evidence whose review status is now this.",
+    )
     # Ids, not drop-downs: a workspace has thousands of claims, and deleted ones still have history.
     source = forms.IntegerField(label="Source #", required=False, min_value=1)
     claim = forms.IntegerField(label="Claim #", required=False, min_value=1)
@@ -87,9 +96,19 @@ class ActivityFilter(forms.Form):
         for name, lookup in lookups.items():
             if data.get(name):
                 entries = entries.filter(**{lookup: data[name]})
+        if data.get("review_status"):
+            entries = entries.filter(self._now_in_review_status(data["review_status"]))
         if data.get("since") or data.get("until"):
             entries = self._in_time_range(entries, data.get("since"), data.get("until"))
         return entries.order_by("-sequence")
+
+    def _now_in_review_status(self, status: str) -> Q:
+        """Entries of the reviewed objects (of every reviewed kind) whose status is now `status`."""
+        condition = Q(pk__in=[])
+        for name, model in REVIEWED.items():
+            ids = model._default_manager.filter(workspace=self.workspace, review_status=status).values("pk")
+            condition |= Q(model=name, object_id__in=ids)
+        return condition
 
     def _in_time_range(self, entries: QuerySet, since, until) -> QuerySet:
         """Entries recorded in [since, until).
@@ -144,6 +163,11 @@ class SubmitForm(forms.Form):
     reason = reason_field(required=False, label="Note for the reviewer")
 
 
+class FlagForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = reason_field(required=True, label="What should an admin look at?")
+
+
 class ReviewDecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
@@ -155,3 +179,54 @@ class ReviewDecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("comment"):
             self.add_error("comment", "Say why it is rejected: the analyst needs to know.")
         return data
+
+
+WAITING_CHOICES = {
+    "": ("any time", None),
+    "1h": ("an hour or more", timedelta(hours=1)),
+    "1d": ("a day or more", timedelta(days=1)),
+    "3d": ("three days or more", timedelta(days=3)),
+    "7d": ("a week or more", timedelta(days=7)),
+}
+
+
+class ReviewQueueFilter(forms.Form):
+    """The review queue's filters (a GET form): kind, author, source, how long it has waited."""
+
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((name, name) for name in REVIEWED)], label="Kind"
+    )
+    author = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="anyone", label="Author"
+    )
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.none(), required=False, empty_label="any", label="Source"
+    )
+    waiting = forms.ChoiceField(
+        required=False,
+        choices=[(value, label) for value, (label, _) in WAITING_CHOICES.items()],
+        label="Waiting",
+    )
+
+    def __init__(self, data, *, workspace: Workspace):
+        super().__init__(data)
+        cast(forms.ModelChoiceField, self.fields["author"]).queryset = (
+            get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
+        )
+        # Only sources something waits on: a workspace may hold thousands.
+        waiting_on = Q(passages__evidence__review_status=ReviewStatus.SUBMITTED) | Q(
+            passages__annotations__review_status=ReviewStatus.SUBMITTED
+        )
+        cast(forms.ModelChoiceField, self.fields["source"]).queryset = (
+            Source.objects.filter(waiting_on, workspace=workspace).distinct().order_by("title")
+        )
+
+    def filters(self) -> QueueFilters:
+        """The domain's filters (call after is_valid)."""
+        data = self.cleaned_data
+        return QueueFilters(
+            kind=data.get("kind") or "",
+            author_id=data["author"].pk if data.get("author") else None,
+            source_id=data["source"].pk if data.get("source") else None,
+            waiting_at_least=WAITING_CHOICES[data.get("waiting") or ""][1],
+        )

@@ -1,10 +1,24 @@
 """Reading an object's history: its versions with who, when, why and what changed."""
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.utils import timezone
 
 from archive.audit.diffing import field_changes
 from archive.audit.ledger import live_ledger
 from archive.models import HistoryEntry, Workspace
+
+TIME_FORMAT = "%-d %b %Y, %H:%M"
+
+
+def human_time(moment: datetime) -> str:
+    """The one way pages write a time: "7 Mar 2025, 14:05 UTC" (in the site's time zone)."""
+    local = timezone.localtime(moment)
+    return f"{local.strftime(TIME_FORMAT)} {local.tzname()}"
 
 
 def object_versions(*, workspace: Workspace, model_name: str, object_id: int) -> list[dict[str, Any]] | None:
@@ -26,15 +40,42 @@ def object_versions(*, workspace: Workspace, model_name: str, object_id: int) ->
     rows = list(rows.order_by("history_date", "history_id"))
     model = ledger.history_models[model_name].instance_type
     passages = _passages_by_version(model_name, rows)
+    name_of = names_in(workspace)
     versions, previous = [], None
     for row in rows:
         values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
         if passages is not None:
             values["passages"] = passages.get(row.history_id, set())
-        changes = [] if row.history_type == "-" else field_changes(model, previous, values)
+        changes = [] if row.history_type == "-" else field_changes(model, previous, values, name_of=name_of)
         versions.append({"row": row, "entry": entries.get(row.history_id), "changes": changes})
         previous = values
     return versions
+
+
+def names_in(workspace: Workspace) -> Callable[[type[Model], int], str]:
+    """Name related objects as people know them: users by name, everything else by the
+    name the ledger last recorded for it (so deleted objects keep theirs)."""
+    known: dict[tuple[str, int], str] = {}
+    User = get_user_model()
+
+    def name_of(model: type[Model], object_id: int) -> str:
+        label = model._meta.model_name or ""
+        if (label, object_id) not in known:
+            if model is User:
+                user = User.objects.filter(pk=object_id).first()
+                known[label, object_id] = str(user) if user is not None else f"user #{object_id}"
+            else:
+                last = (
+                    HistoryEntry.objects.filter(workspace=workspace, model=label, object_id=object_id)
+                    .order_by("-sequence")
+                    .values_list("object_repr", flat=True)
+                    .first()
+                )
+                verbose = model._meta.verbose_name
+                known[label, object_id] = f"{verbose} “{last}”" if last else f"{verbose} #{object_id}"
+        return known[label, object_id]
+
+    return name_of
 
 
 def _passages_by_version(model_name: str, rows: list[Any]) -> dict[int, set[int]] | None:

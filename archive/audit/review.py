@@ -13,18 +13,30 @@ Review status never changes through an edit: only through these functions. Every
 transition is a history row with who, why, and its action in the ledger.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
+from django.utils import timezone
 
+from archive.audit.diffing import FieldChange, field_changes, shown_fields
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Annotation, Claim, Evidence, HistoryAction, ReviewStatus, Workspace
+from archive.models import (
+    Annotation,
+    Claim,
+    Evidence,
+    HistoryAction,
+    HistoryEntry,
+    Passage,
+    ReviewStatus,
+    Source,
+    Workspace,
+)
 from archive.permissions import Action, can, can_change, role_in
 
 
@@ -79,6 +91,40 @@ def submit_for_review(obj: Model, *, user, expected_version: int | None = None, 
     )
 
 
+def my_drafts_on(*, source: Source, user) -> list[Model]:
+    """The user's draft annotations and evidence on passages of `source`, in text order."""
+    drafts = {"workspace_id": source.workspace_id, "review_status": ReviewStatus.DRAFT}
+    annotations = Annotation.objects.filter(**drafts, author=user, passages__source=source).distinct()
+    evidence = Evidence.objects.filter(**drafts, created_by=user, passage__source=source)
+    return [*annotations.order_by("pk"), *evidence.order_by("pk")]
+
+
+@unit_of_work()
+def submit_drafts_on_source(*, source: Source, user, reason: str = "") -> list[Model]:
+    """Send every draft annotation and evidence of `user` on `source` to the reviewers, at once.
+
+    All or nothing: one unit of work, one history row per item (each its own
+    SUBMITTED ledger entry with `reason`). Rejected items are left alone: each
+    is resubmitted on its own, after its author has read the comment.
+    """
+    drafts = my_drafts_on(source=source, user=user)
+    return [submit_for_review(obj, user=user, reason=reason) for obj in drafts]
+
+
+def rejection_comments(*, workspace: Workspace | int, kind: str, ids: list[int]) -> dict[int, str]:
+    """The reviewer's comment of each object's latest rejection (from the ledger), by object id."""
+    if not ids:
+        return {}
+    entries = (
+        HistoryEntry.objects.filter(
+            workspace=workspace, model=kind, object_id__in=ids, action=HistoryAction.REJECTED
+        )
+        .order_by("sequence")
+        .values_list("object_id", "reason")
+    )
+    return dict(entries)  # the latest rejection of each object comes last and wins
+
+
 def _require_reviewer(user, obj: Model) -> None:
     if not can(role_in(user, obj.workspace), Action.REVIEW):
         raise PermissionDenied("Only reviewers and admins approve or reject.")
@@ -116,24 +162,120 @@ def reject(obj: Model, *, user, comment: str, expected_version: int | None = Non
     )
 
 
-@dataclass(frozen=True)
+@unit_of_work()
+def flag_for_admin(obj: Model, *, user, reason: str, expected_version: int | None = None) -> Model:
+    """Ask the workspace's admins to look at an item (reviewers and admins), saying why.
+
+    The flag is a history row of the item with the action FLAGGED and the
+    reason, so it is in the item's history and the ledger, and admins find
+    every flag in the activity feed (action: flagged for an admin). Nothing
+    else changes: not the content, not the review status.
+    """
+    _require_reviewer(user, obj)
+    if not reason.strip():
+        raise ValidationError("Say what the admins should look at.")
+    current = lock_at_version(obj, expected_version)
+    with recorded_as(user=user, reason=reason.strip(), action=HistoryAction.FLAGGED):
+        current.save()
+    return current
+
+
+@dataclass
 class QueueItem:
     kind: str
     obj: Model
     waiting_since: datetime
     author: AbstractBaseUser | None
+    # What a reviewer needs beside the item: the passage it is about (in context),
+    # the claim it serves, and what changed since a reviewer last approved it.
+    passage: Passage | None = None
+    claim: Claim | None = None
+    last_approved_version: int | None = None
+    changes_since_approved: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source | None:
+        return self.passage.source if self.passage is not None else None
+
+    @property
+    def source_ids(self) -> set[int]:
+        if self.passage is not None:
+            return {self.passage.source_id}
+        if isinstance(self.obj, Claim):
+            return set(Evidence.objects.filter(claim=self.obj).values_list("passage__source_id", flat=True))
+        return set()
 
 
-def review_queue(*, workspace: Workspace) -> list[QueueItem]:
-    """What waits for review in the workspace, longest waiting first."""
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a reviewer narrows the queue to; every field optional."""
+
+    kind: str = ""
+    author_id: int | None = None
+    source_id: int | None = None
+    waiting_at_least: timedelta | None = None
+
+
+def _first_passage(annotation: Annotation) -> Passage | None:
+    passages = sorted(annotation.passages.all(), key=lambda p: (p.start, p.end, p.pk))
+    return passages[0] if passages else None
+
+
+def changes_since_approved(obj: Model, *, kind: str) -> tuple[int | None, list[FieldChange]]:
+    """The version a reviewer last approved, and what changed since (word diffs for text).
+
+    (None, []) for an item never approved: everything in it is new to the reviewers.
+    """
+    entry = (
+        HistoryEntry.objects.filter(
+            workspace=obj.workspace_id,  # type: ignore[attr-defined]
+            model=kind,
+            object_id=obj.pk,
+            action=HistoryAction.APPROVED,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    if entry is None:
+        return None, []
+    row = obj.history.filter(history_id=entry.history_id).first()  # type: ignore[attr-defined]
+    if row is None:
+        return None, []
+    model = type(obj)
+    fields = shown_fields(model)
+    before = {f.attname: getattr(row, f.attname) for f in fields}
+    after = {f.attname: getattr(obj, f.attname) for f in fields}
+    changes = [change for change in field_changes(model, before, after) if change.name != "review_status"]
+    return row.version, changes
+
+
+def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[QueueItem]:
+    """What waits for review in the workspace, longest waiting first, with each item's context."""
+    filters = filters or QueueFilters()
     querysets = {
-        "annotation": Annotation.objects.select_related("author").prefetch_related("passages__source"),
+        "annotation": Annotation.objects.select_related("author").prefetch_related(
+            "passages__source__outlet"
+        ),
         "claim": Claim.objects.select_related("created_by"),
-        "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source"),
+        "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source__outlet"),
     }
-    items = [
-        QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field))
-        for kind, queryset in querysets.items()
-        for obj in queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
-    ]
+    if filters.kind:
+        querysets = {filters.kind: querysets[filters.kind]} if filters.kind in querysets else {}
+    items = []
+    for kind, queryset in querysets.items():
+        queryset = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
+        if filters.author_id is not None:
+            queryset = queryset.filter(**{f"{queryset.model.author_field}_id": filters.author_id})
+        if filters.waiting_at_least is not None:
+            queryset = queryset.filter(updated_at__lte=timezone.now() - filters.waiting_at_least)
+        for obj in queryset:
+            item = QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field))
+            if isinstance(obj, Annotation):
+                item.passage = _first_passage(obj)
+            elif isinstance(obj, Evidence):
+                item.passage, item.claim = obj.passage, obj.claim
+            if filters.source_id is not None and filters.source_id not in item.source_ids:
+                continue
+            item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=kind)
+            items.append(item)
     return sorted(items, key=lambda item: (item.waiting_since, item.kind, item.obj.pk))

@@ -2,15 +2,16 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from archive.claims.editing import edit_item
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object
+from archive.core.editing import delete_object, lock_at_version, required_reason
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Claim, Workspace
 from archive.models.grading import Credibility
+from archive.permissions import Action, can, role_in
 
 
 @unit_of_work()
@@ -43,6 +44,30 @@ def edit_claim(
 ) -> Claim:
     """Change a claim's statement, credibility (with a reason), status or tags."""
     return edit_item(claim, user=user, expected_version=expected_version, changes=changes, reason=reason)
+
+
+@unit_of_work()
+def set_credibility(
+    claim: Claim, *, user: Any, credibility: int, reason: str, expected_version: int | None = None
+) -> Claim:
+    """A reviewer's (or admin's) grade of a claim's credibility, with the reason, recorded.
+
+    Grading is a reviewer's judgment, not an edit of the analyst's work: the
+    claim's review status stays as it is, and only credibility and its reason change.
+    """
+    if not can(role_in(user, claim.workspace), Action.REVIEW):
+        raise PermissionDenied("Only reviewers and admins grade a claim's credibility.")
+    reason = required_reason(reason, "Say why you grade it so: the reason is kept in the history.")
+    try:
+        grade = Credibility(int(credibility))
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"credibility": "Choose a credibility grade from 1 to 6."}) from error
+    current = lock_at_version(claim, expected_version)
+    current.credibility, current.credibility_reason = grade, reason
+    current.full_clean()
+    with recorded_as(user=user, reason=reason):
+        current.save()
+    return current
 
 
 @unit_of_work()

@@ -31,6 +31,7 @@ class HistoryAction(models.TextChoices):
     SUBMITTED = "submitted", "submitted for review"
     APPROVED = "approved", "approved"
     REJECTED = "rejected", "rejected"
+    FLAGGED = "flagged", "flagged for an admin"
 
 
 class HistoryEntry(models.Model):

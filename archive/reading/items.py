@@ -11,10 +11,10 @@ from html import escape  # the stdlib one: Django's checks every argument for la
 from typing import cast
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, Stance
+from archive.audit.history import human_time
+from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus, Stance
 from archive.reading.page import ReadingItem, Row
 
 QUOTE_LENGTH = 160
@@ -27,10 +27,17 @@ class ItemLinks:
 
     _PLACEHOLDER = 987654321
 
-    def __init__(self, slug: str):
+    def __init__(self, slug: str, *, csrf_token: str = ""):
+        # Forms in items (submit for review) post with the page's CSRF token.
+        self.csrf_token = csrf_token
         self._patterns = {
             name: self._split(reverse(f"archive:{name}", args=[slug, self._PLACEHOLDER]))
             for name in ("annotation", "evidence", "claim")
+        }
+        self._patterns["source"] = self._split(reverse("archive:source", args=[slug, self._PLACEHOLDER]))
+        self._submit_patterns = {
+            kind: self._split(reverse("archive:submit_for_review", args=[slug, kind, self._PLACEHOLDER]))
+            for kind in ("annotation", "evidence")
         }
         # The history pages of the kinds of item, named as archive.views.audit names models.
         self._history_patterns = {
@@ -47,6 +54,10 @@ class ItemLinks:
         prefix, suffix = self._patterns[name]
         return f"{prefix}{pk}{suffix}"
 
+    def submit_url(self, kind: str, pk: int) -> str:
+        prefix, suffix = self._submit_patterns[kind]
+        return f"{prefix}{pk}{suffix}"
+
     def history_url(self, kind: str, pk: int) -> str:
         prefix, suffix = self._history_patterns[kind]
         return f"{prefix}{pk}{suffix}"
@@ -61,11 +72,40 @@ def _history_link(item: ReadingItem, links: ItemLinks) -> str:
 
 
 def _meta(item: ReadingItem, links: ItemLinks) -> str:
-    when = timezone.localtime(item.obj.updated_at).strftime("%Y-%m-%d %H:%M")
+    when = human_time(item.obj.updated_at)
     return (
-        f'<p class="meta">{escape(item.person)} · {when} · version {item.obj.version}'
-        f" · {_history_link(item, links)}</p>"
+        f'<p class="meta">{status_badge(item.review_status)} {escape(item.person)} · {when}'
+        f" · version {item.obj.version} · {_history_link(item, links)}</p>{_review(item, links)}"
     )
+
+
+def status_badge(status: str) -> str:
+    """The review status in words (not only a colour), e.g. "rejected"."""
+    if not status:
+        return ""
+    label = escape(ReviewStatus(status).label)
+    return f'<span class="status status-{status}" title="Review status">{label}</span>'
+
+
+def _review(item: ReadingItem, links: ItemLinks) -> str:
+    """The reviewer's comment on a rejected item, and the form that submits it (again)."""
+    html = ""
+    if item.review_comment:
+        html += (
+            '<p class="review-comment"><strong>Reviewer\u2019s comment:</strong> '
+            f'<span dir="auto">{escape(item.review_comment)}</span></p>'
+        )
+    if item.can_edit and item.review_status in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
+        again = " again" if item.review_status == ReviewStatus.REJECTED else ""
+        back = f"{links.url('source', item.passage.source_id)}#{item.dom_id}"
+        html += (
+            f'<form method="post" action="{links.submit_url(item.kind, item.obj.pk)}" class="submit-form">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(links.csrf_token)}">'
+            f'<input type="hidden" name="version" value="{item.obj.version}">'
+            f'<input type="hidden" name="next" value="{escape(back)}">'
+            f'<button type="submit" class="small">Submit{again} for review</button></form>'
+        )
+    return html
 
 
 def _tags(tags: list[str]) -> str:
@@ -127,6 +167,7 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
         data, content = _passage_parts(item, links)
     passage = item.passage
     attributes = {
+        "id": item.dom_id,
         "class": f"item item-{item.role}",
         "data-item": item.dom_id,
         "data-kind": item.kind,

@@ -20,7 +20,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import AnchorStatus, Annotation, Claim, Evidence, Passage, Source, Stance
+from archive.audit.review import rejection_comments
+from archive.models import AnchorStatus, Annotation, Claim, Evidence, Passage, ReviewStatus, Source, Stance
 from archive.models.grading import admiralty_code
 from archive.permissions import can_change
 
@@ -121,6 +122,12 @@ class ReadingItem:
     can_edit: bool
     person: str  # who wrote it
     grade: str = ""  # evidence only: outlet reliability + claim credibility
+    review_comment: str = ""  # a rejected item's reviewer comment, for those who can revise it
+
+    @property
+    def review_status(self) -> str:
+        """Draft, submitted, approved or rejected; "" for a bare passage (not reviewed)."""
+        return getattr(self.obj, "review_status", "") if self.kind != "passage" else ""
 
     @property
     def dom_id(self) -> str:
@@ -192,8 +199,17 @@ def evidence_item(
 
 # Only what the page shows: every date-time loaded costs (most on PostgreSQL), so
 # passages, which show none, load none, and the notes only when they last changed.
-_PASSAGE_FIELDS = ("id", "version", "start", "end", "exact", "anchor_status", "created_by_id")
-_ANNOTATION_FIELDS = ("id", "version", "updated_at", "body", "motivation", "tags", "author_id")
+_PASSAGE_FIELDS = ("id", "version", "source_id", "start", "end", "exact", "anchor_status", "created_by_id")
+_ANNOTATION_FIELDS = (
+    "id",
+    "version",
+    "updated_at",
+    "body",
+    "motivation",
+    "tags",
+    "author_id",
+    "review_status",
+)
 _EVIDENCE_FIELDS = (
     "id",
     "version",
@@ -203,7 +219,24 @@ _EVIDENCE_FIELDS = (
     "stance",
     "note",
     "created_by_id",
+    "review_status",
 )
+
+
+def with_review_comments(items: list[ReadingItem], *, workspace) -> list[ReadingItem]:
+    """Give each rejected item its reviewer's comment, if the viewer may revise it (one query per kind)."""
+    for kind in ("annotation", "evidence"):
+        rejected = [
+            item
+            for item in items
+            if item.kind == kind and item.can_edit and item.review_status == ReviewStatus.REJECTED
+        ]
+        if rejected:
+            ids = [item.obj.pk for item in rejected]
+            comments = rejection_comments(workspace=workspace, kind=kind, ids=ids)
+            for item in rejected:
+                item.review_comment = comments.get(item.obj.pk, "")
+    return items
 
 
 def _usernames(user_ids: set[int | None]) -> dict[int | None, str]:
@@ -288,6 +321,7 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
                 )
             )
     items.sort(key=lambda item: item.text_order)
+    with_review_comments(items + orphaned_items, workspace=source.workspace_id)
     return Reading(
         text_html=highlighted_html(source.text, highlights),
         items=items,

@@ -8,6 +8,7 @@ page updates without a reload and looks exactly as it would after one.
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archive.claims import (
@@ -23,7 +24,13 @@ from archive.models import Annotation, Claim, Evidence, Motivation, Passage, Sou
 from archive.passages.selectors import selector_from_target
 from archive.permissions import Action, WorkspaceRequest, can_change, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_item
-from archive.reading.page import ReadingItem, annotation_item, evidence_item, passage_role
+from archive.reading.page import (
+    ReadingItem,
+    annotation_item,
+    evidence_item,
+    passage_role,
+    with_review_comments,
+)
 from archive.views.json_endpoints import (
     conflict_response,
     id_value,
@@ -39,7 +46,7 @@ def _passage_state(passage: Passage) -> dict:
 
 
 def _item_state(request: WorkspaceRequest, item: ReadingItem) -> dict:
-    html = render_item(item, ItemLinks(request.workspace.slug))
+    html = render_item(item, ItemLinks(request.workspace.slug, csrf_token=get_token(request)))
     return {"passage": _passage_state(item.passage), "item": {"id": item.dom_id, "html": html}}
 
 
@@ -48,7 +55,7 @@ def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict
     item = annotation_item(
         annotation, passage, role=passage_role(passage), user=request.user, user_role=request.role
     )
-    return _item_state(request, item)
+    return _item_state(request, with_review_comments([item], workspace=request.workspace)[0])
 
 
 def _evidence_state(request: WorkspaceRequest, evidence: Evidence) -> dict:
@@ -61,7 +68,7 @@ def _evidence_state(request: WorkspaceRequest, evidence: Evidence) -> dict:
         user=request.user,
         user_role=request.role,
     )
-    return _item_state(request, item)
+    return _item_state(request, with_review_comments([item], workspace=request.workspace)[0])
 
 
 def _deleted_response(passage_ids: list[int], deleted_ids: list[int]) -> JsonResponse:

@@ -15,17 +15,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.audit.forms import ActivityFilter, RevertForm, ReviewDecisionForm, SubmitForm
+from archive.audit.forms import ActivityFilter, FlagForm, RevertForm, ReviewDecisionForm, SubmitForm
 from archive.audit.history import object_versions
 from archive.audit.kinds import REVIEWED
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
-from archive.audit.review import may_decide, may_submit
+from archive.audit.review import may_decide, may_submit, rejection_comments
 from archive.audit.verification import last_verification, verify_and_record
 from archive.core.text import spreadsheet_safe
-from archive.models import HistoryChain, HistoryEntry
+from archive.models import HistoryChain, HistoryEntry, ReviewStatus
 from archive.models.audit import GENESIS_HASH
-from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.permissions import (
+    Action,
+    WorkspaceRequest,
+    can,
+    can_change,
+    get_in_workspace_or_404,
+    workspace_view,
+)
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [
@@ -191,7 +198,7 @@ def object_history(request: WorkspaceRequest, model: str, object_id: int) -> Htt
             "exists": exists,
             "present_url": _page_url(request, model, object_id, "") if exists else None,
             "as_of_url": _page_url(request, model, object_id, "_as_of"),
-            "review": _review_forms(request, model, object_id) if exists else None,
+            "review": review_forms(request, model, object_id) if exists else None,
         },
     )
 
@@ -205,7 +212,7 @@ def _page_url(request: WorkspaceRequest, model: str, object_id: int, suffix: str
     )
 
 
-def _review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict | None:
+def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict | None:
     """The review status of an annotation, claim or evidence, and what this user may do about it."""
     if model not in REVIEWED:
         return None
@@ -213,10 +220,14 @@ def _review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict
     if obj is None:
         return None
     initial = {"version": obj.version}
+    may_revise = obj.review_status == ReviewStatus.REJECTED and can_change(request.role, request.user, obj)
+    comments = rejection_comments(workspace=request.workspace, kind=model, ids=[obj.pk]) if may_revise else {}
     return {
         "obj": obj,
+        "comment": comments.get(obj.pk, ""),
         "submit_form": SubmitForm(initial=initial) if may_submit(request.role, request.user, obj) else None,
         "decision_form": ReviewDecisionForm(initial=initial) if may_decide(request.role, obj) else None,
+        "flag_form": FlagForm(initial=initial) if can(request.role, Action.REVIEW) else None,
     }
 
 

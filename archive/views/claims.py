@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from archive.audit.review import may_submit, rejection_comments
 from archive.claims import create_claim, edit_claim
+from archive.claims.claims import set_credibility
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
-from archive.models import Claim, ClaimStatus, Evidence, Stance
+from archive.models import Claim, ClaimStatus, Evidence, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
 from archive.permissions import (
     Action,
@@ -25,6 +27,7 @@ from archive.permissions import (
     workspace_view,
 )
 from archive.views.asof import AsOfForm
+from archive.views.audit import review_forms
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -52,6 +55,7 @@ def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
     chosen = {
         "q": params.get("q", "").strip(),
         "status": params.get("status") if params.get("status") in ClaimStatus.values else "",
+        "review": params.get("review") if params.get("review") in ReviewStatus.values else "",
         "credibility": params.get("credibility") if params.get("credibility") in CREDIBILITY_VALUES else "",
         "tag": params.get("tag", "").strip(),
         "sort": params.get("sort") if params.get("sort") in SORTS else "newest",
@@ -61,6 +65,8 @@ def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
         claims = claims.filter(statement__icontains=chosen["q"])
     if chosen["status"]:
         claims = claims.filter(status=chosen["status"])
+    if chosen["review"]:
+        claims = claims.filter(review_status=chosen["review"])
     if chosen["credibility"]:
         claims = claims.filter(credibility=int(chosen["credibility"]))
     if chosen["tag"]:
@@ -84,6 +90,7 @@ def _render_claim_list(
         "chosen": chosen,
         "sorts": list(SORTS),
         "statuses": ClaimStatus.choices,
+        "review_statuses": ReviewStatus.choices,
         "credibilities": Credibility.choices,
         "all_tags": all_tags,
         "can_contribute": can(request.role, Action.CONTRIBUTE),
@@ -154,8 +161,23 @@ def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, s
     return evidence, groups
 
 
+def _with_review_state(request: WorkspaceRequest, evidence: list[Evidence]) -> None:
+    """Whether the user may submit each piece of evidence, and the reviewer's comment on rejected ones."""
+    for item in evidence:
+        setattr(item, "may_submit", may_submit(request.role, request.user, item))  # noqa: B010 (for the template)
+    rejected = [
+        item.pk
+        for item in evidence
+        if item.review_status == ReviewStatus.REJECTED and can_change(request.role, request.user, item)
+    ]
+    comments = rejection_comments(workspace=request.workspace, kind="evidence", ids=rejected)
+    for item in evidence:
+        setattr(item, "review_comment", comments.get(item.pk, ""))  # noqa: B010
+
+
 def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
     evidence, groups = _evidence_by_stance(claim)
+    _with_review_state(request, evidence)
     slug = request.workspace.slug
     graph = build_claim_graph(
         claim, evidence, source_url=lambda source: reverse("archive:source", args=[slug, source.pk])
@@ -165,12 +187,16 @@ def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form
         "groups": groups,
         "graph": graph,
         "can_edit": can_change(request.role, request.user, claim),
+        "can_grade": can(request.role, Action.REVIEW),
         "statuses": ClaimStatus.choices,
         "credibilities": Credibility.choices,
         "form_values": form_state.get("form_values"),
         "form_errors": form_state.get("form_errors", []),
         "conflict": form_state.get("conflict"),
         "as_of_form": AsOfForm(),
+        "review": review_forms(request, "claim", claim.pk),
+        "model": "claim",
+        "object_id": claim.pk,
     }
     return render(request, "archive/claim_detail.html", context, status=status)
 
@@ -242,3 +268,28 @@ def claim_search(request: WorkspaceRequest) -> JsonResponse:
         for claim in claims.order_by("-created_at", "-id")[:SEARCH_RESULTS]
     ]
     return JsonResponse({"results": results})
+
+
+@workspace_view(Action.REVIEW)
+@require_POST
+def claim_credibility(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
+    """A reviewer grades the claim's credibility, with the reason (kept in the history)."""
+    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
+    form = request.POST
+    try:
+        set_credibility(
+            claim,
+            user=request.user,
+            credibility=_credibility_from(form.get("credibility", "")),
+            reason=form.get("reason", ""),
+            expected_version=int(form.get("version", "")),
+        )
+    except StaleVersion as error:
+        messages.error(request, f"Not graded: {error}")
+    except ValueError:
+        messages.error(request, "The form is out of date: reload the page.")
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    else:
+        messages.success(request, "Credibility graded.")
+    return redirect("archive:claim", request.workspace.slug, claim.pk)

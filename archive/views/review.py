@@ -9,9 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from archive.audit import review
-from archive.audit.forms import ReviewDecisionForm, SubmitForm
+from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
 from archive.audit.kinds import REVIEWED
 from archive.core.editing import StaleVersion
+from archive.models import Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views.audit import report_errors
 
@@ -36,10 +37,23 @@ def _refusal(error: ValidationError | StaleVersion) -> str:
 
 @workspace_view(Action.REVIEW)
 def review_queue(request: WorkspaceRequest) -> HttpResponse:
-    """What waits for review, longest waiting first, with a decision form each."""
-    items = review.review_queue(workspace=request.workspace)
+    """What waits for review, longest waiting first, each with its context and a decision form."""
+    filter_form = ReviewQueueFilter(request.GET, workspace=request.workspace)
+    items = (
+        review.review_queue(workspace=request.workspace, filters=filter_form.filters())
+        if filter_form.is_valid()
+        else []
+    )
     forms = [ReviewDecisionForm(initial={"version": item.obj.version}) for item in items]
-    return render(request, "archive/audit/review_queue.html", {"queue": list(zip(items, forms, strict=True))})
+    return render(
+        request,
+        "archive/audit/review_queue.html",
+        {
+            "queue": list(zip(items, forms, strict=True)),
+            "filter_form": filter_form,
+            "filtered": any(request.GET.get(name) for name in filter_form.fields),
+        },
+    )
 
 
 @workspace_view(Action.CONTRIBUTE)
@@ -64,6 +78,23 @@ def submit_for_review(request: WorkspaceRequest, model: str, object_id: int) -> 
     return _back(request, model, object_id)
 
 
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def submit_drafts(request: WorkspaceRequest, source_id: int) -> HttpResponse:
+    """Submit every draft annotation and evidence of the user on a source, back to its reading page."""
+    source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
+    form = SubmitForm({"version": 0, "reason": request.POST.get("reason", "")})
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        submitted = review.submit_drafts_on_source(source=source, user=request.user, reason=reason)
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _refusal(error))
+    else:
+        count = len(submitted)
+        messages.success(request, f"Submitted for review: {count} draft{'s' if count != 1 else ''}.")
+    return redirect("archive:source", request.workspace.slug, source.pk)
+
+
 @workspace_view(Action.REVIEW)
 @require_POST
 def review_decision(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
@@ -83,4 +114,27 @@ def review_decision(request: WorkspaceRequest, model: str, object_id: int) -> Ht
         messages.error(request, _refusal(error))
     else:
         messages.success(request, f"{'Approved' if data['decision'] == 'approve' else 'Rejected'}: {obj}")
+    return _back(request, model, object_id)
+
+
+@workspace_view(Action.REVIEW)
+@require_POST
+def flag(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
+    """Flag an annotation, claim or evidence for the workspace's admins, with what to look at."""
+    obj = _reviewed(request, model, object_id)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        report_errors(request, form)
+        return _back(request, model, object_id)
+    try:
+        review.flag_for_admin(
+            obj,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"Flagged for an admin: {obj}")
     return _back(request, model, object_id)

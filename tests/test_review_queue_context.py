@@ -1,0 +1,125 @@
+"""What a reviewer sees in the queue: the passage in context, its source and outlet
+grade, the claim and stance, author and version, what changed since the last
+approval, a link to the highlight; and the queue's filters."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.audit.review import QueueFilters, approve, review_queue, submit_for_review
+from archive.claims import edit_item
+from archive.models import Annotation, Evidence, Outlet
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
+
+
+@pytest.fixture
+def outlet(workspace):
+    return Outlet.objects.create(workspace=workspace, name="Enab Baladi", reliability="B")
+
+
+@pytest.fixture
+def article(workspace, outlet, corpus_text):
+    return SourceFactory(
+        workspace=workspace, outlet=outlet, title="Baladi: Aleppo and Daraa", text=corpus_text
+    )
+
+
+@pytest.fixture
+def passage(article, analyst):
+    return PassageFactory(
+        source=article, workspace=article.workspace, start=200, length=40, created_by=analyst
+    )
+
+
+@pytest.fixture
+def note(passage, analyst):
+    note = AnnotationFactory(
+        workspace=passage.workspace, author=analyst, passages=[passage], body="First take."
+    )
+    return submit_for_review(note, user=analyst)
+
+
+@pytest.fixture
+def cited(passage, analyst):
+    claim = ClaimFactory(
+        workspace=passage.workspace, created_by=analyst, statement="Shelling resumed in Daraa."
+    )
+    evidence = EvidenceFactory(passage=passage, claim=claim, created_by=analyst, stance="refutes")
+    return submit_for_review(evidence, user=analyst)
+
+
+def test_queue_shows_each_item_in_context(client, reviewer, workspace, note, cited, passage, article):
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:review_queue", args=[workspace.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count(f'<mark class="quoted">{passage.exact}</mark>') == 2
+    assert passage.prefix[-20:] in html and passage.suffix[:20] in html
+    highlight = reverse("archive:source", args=[workspace.slug, article.pk]) + f"#passage-{passage.pk}"
+    assert html.count(f'href="{highlight}"') == 2
+    assert "Enab Baladi" in html and 'title="Outlet reliability: ' in html
+    assert "Shelling resumed in Daraa." in html and "role-refutes" in html
+    assert "by analyst" in html and "version 2" in html
+    assert "Never approved before" in html
+    assert "review-queue.js" in html
+
+
+def test_queue_shows_what_changed_since_the_last_approval(client, analyst, reviewer, workspace, note):
+    approved = approve(note, user=reviewer)
+    edited = edit_item(
+        approved,
+        user=analyst,
+        expected_version=approved.version,
+        changes={"body": "First take, with the date."},
+    )
+    assert edited.review_status == "submitted"  # editing an approved item sends it back
+    (item,) = review_queue(workspace=workspace)
+    assert item.last_approved_version == approved.version
+    (change,) = item.changes_since_approved
+    assert change.name == "body"
+    assert [segment.op for segment in change.words if segment.op != "equal"] == ["insert"]
+    client.force_login(reviewer)
+    html = client.get(reverse("archive:review_queue", args=[workspace.slug])).content.decode()
+    assert f"Changed since version {approved.version}, the last one approved" in html
+    assert "<ins>" in html
+
+
+def test_queue_filters(client, reviewer, ws_admin, workspace, note, cited, analyst):
+    other_source = SourceFactory(workspace=workspace)
+    mine = AnnotationFactory(
+        workspace=workspace,
+        author=ws_admin,
+        passages=[PassageFactory(source=other_source, workspace=workspace)],
+    )
+    submit_for_review(mine, user=ws_admin)
+
+    def pks(**filters):
+        return [
+            (item.kind, item.obj.pk)
+            for item in review_queue(workspace=workspace, filters=QueueFilters(**filters))
+        ]
+
+    assert pks(kind="evidence") == [("evidence", cited.pk)]
+    assert pks(author_id=ws_admin.pk) == [("annotation", mine.pk)]
+    assert set(pks(source_id=other_source.pk)) == {("annotation", mine.pk)}
+    assert pks(waiting_at_least=timedelta(days=1)) == []
+    Annotation.objects.filter(pk=note.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    assert pks(waiting_at_least=timedelta(days=1)) == [("annotation", note.pk)]
+
+    client.force_login(reviewer)
+    url = reverse("archive:review_queue", args=[workspace.slug])
+    html = client.get(url, {"kind": "evidence", "waiting": "", "author": analyst.pk}).content.decode()
+    assert f"queue-evidence-{cited.pk}" in html and f"queue-annotation-{note.pk}" not in html
+    assert "Nothing waiting matches" in client.get(url, {"waiting": "7d"}).content.decode()
+    assert client.get(url, {"kind": "passage"}).status_code == 200  # an unknown kind: the form says so
+
+
+def test_claim_page_shows_evidence_in_context(client, analyst, cited, passage):
+    client.force_login(analyst)
+    claim = cited.claim
+    html = client.get(reverse("archive:claim", args=[claim.workspace.slug, claim.pk])).content.decode()
+    assert '<blockquote class="in-context"' in html
+    assert passage.prefix[-20:] in html and passage.suffix[:20] in html
+    assert Evidence.objects.get(pk=cited.pk).review_status == "submitted"

@@ -1,0 +1,48 @@
+"""The table of what each role may do (permissions.role_table, for the README)
+agrees with the rules and with the URLs' permission matrix."""
+
+from archive.permissions import CAPABILITIES, ROLE_ACTIONS, Action, role_table
+from tests.test_permission_matrix import OK, RULES
+
+# One URL per line of the table that the permission matrix checks for every role.
+URL_OF = {
+    "Read sources, annotations, claims, evidence, history, activity": "archive:activity",
+    "Highlight, annotate, cite evidence, create claims, import sources": "archive:claim_create",
+    "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
+    "Review queue; approve or reject with a comment": "archive:review_decision",
+    "Grade a claim's credibility (with a reason)": "archive:claim_credibility",
+    "Flag an item for an admin (with a reason)": "archive:flag",
+    "Revert annotations, claims, evidence, passages, sources, outlets": "archive:revert",
+    "Export the activity (CSV, JSON); verify the history chain": "archive:activity_csv",
+    "Grade outlets, correct source texts, derivations, members": "archive:outlet_grade",
+}
+
+
+def _table_rows() -> dict[str, dict[str, str]]:
+    header, _, *rows = role_table().splitlines()
+    roles = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    table = {}
+    for row in rows:
+        what, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        table[what] = dict(zip(roles, cells, strict=True))
+    return table
+
+
+def test_every_action_and_role_is_in_the_table():
+    assert {action for _, action, _ in CAPABILITIES} == set(Action)
+    assert list(_table_rows()["Review queue; approve or reject with a comment"]) == list(ROLE_ACTIONS)
+
+
+def test_the_table_agrees_with_the_permission_matrix():
+    table = _table_rows()
+    for what, url_name in URL_OF.items():
+        methods = RULES[url_name].methods
+        expected = methods.get("POST") or methods["GET"]
+        allowed_by_matrix = {role for role in ROLE_ACTIONS if expected[role] == OK}
+        allowed_by_table = {role for role, cell in table[what].items() if cell != "no"}
+        assert allowed_by_matrix == allowed_by_table, what
+
+
+def test_analysts_change_only_their_own_work():
+    row = _table_rows()["Edit, delete and submit for review annotations, claims, evidence"]
+    assert row == {"analyst": "own work", "reviewer": "no", "admin": "yes"}
