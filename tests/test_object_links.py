@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
+from archive.models import HistoryEntry
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 
 
@@ -67,7 +69,13 @@ def test_item_history_links_open_the_items_history(client, workspace, analyst, s
         workspace=workspace, passages=[PassageFactory(source=source)], author=analyst
     )
     html = page(client, analyst, "archive:object_history", workspace.slug, "annotation", annotation.pk)
-    assert f"History of annotation #{annotation.pk}" in html
+    # Named as people know it (its last recorded name), not by its id.
+    title = (
+        HistoryEntry.objects.filter(model="annotation", object_id=annotation.pk)
+        .latest("sequence")
+        .object_repr
+    )
+    assert f'History of annotation <q dir="auto">{escape(title)}</q>' in html
 
 
 def test_source_as_of_opens_from_the_forms_date_time_format(client, source, reviewer):
