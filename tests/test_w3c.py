@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.test import APIClient
 
 from archive.models import Annotation, Evidence, Passage
@@ -671,3 +672,49 @@ def test_an_html_body_is_refused_by_its_format(analyst, source):
     assert response.status_code == 400
     assert "text/html" in response.json()["body"][0]
     assert not Annotation.objects.exists()
+
+
+# --- UTF-16 offsets ----------------------------------------------------------------------
+
+
+def emoji_source(workspace):
+    from tests.factories import SourceFactory
+
+    return SourceFactory(workspace=workspace, text="Shelling 💥 near Daraa 💥 and Daraa again.")
+
+
+def utf16_target(source, exact, occurrence=0):
+    start = source.text.index(exact) if occurrence == 0 else source.text.rindex(exact)
+    before = len(source.text[:start].encode("utf-16-le")) // 2
+    return {
+        "source": text_iri(source),
+        "selector": [
+            {"type": "TextPositionSelector", "start": before, "end": before + len(exact)},
+            {"type": "TextQuoteSelector", "exact": exact},
+        ],
+    }
+
+
+def test_utf16_offsets_with_a_unique_quote_are_read_from_the_quote_with_a_warning(analyst, workspace):
+    source = emoji_source(workspace)
+    body = {"@context": ANNO, "type": "Annotation", "target": utf16_target(source, "near Daraa")}
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 201
+    assert response["Warning"].startswith('299 - "TextPositionSelector ignored:')
+    assert Passage.objects.get().exact == "near Daraa"
+
+
+def test_utf16_offsets_with_an_ambiguous_quote_are_a_400_naming_the_units(analyst, workspace):
+    source = emoji_source(workspace)
+    body = {"@context": ANNO, "type": "Annotation", "target": utf16_target(source, "Daraa", occurrence=-1)}
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 400
+    assert "read as UTF-16 units" in response.json()["target"][0]
+
+
+def test_the_browser_still_refuses_a_position_that_misses_its_quote(client, analyst, workspace):
+    from archive.passages.selectors import selector_from_target
+
+    source = emoji_source(workspace)
+    with pytest.raises(DjangoValidationError):
+        selector_from_target(source.text, utf16_target(source, "near Daraa"))

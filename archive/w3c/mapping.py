@@ -10,6 +10,13 @@
   the stance (a TextualBody with purpose "classifying"); its note is a
   TextualBody with purpose "commenting".
 
+- A client's `canonical` and `via` are kept and rendered; the `id` it gives
+  becomes `via` (archive.w3c.writes). A TextualBody's `format`, when given,
+  must be text/plain: we store plain text, and refuse any other by name.
+- A target whose TextPositionSelector misses its TextQuoteSelector (offsets
+  counted in UTF-16 units, say) is read from the quote when the quote alone is
+  unique, with a note for the client (archive.passages.selectors).
+
 `to_w3c` renders; `read_w3c` parses what a client posts into a `W3CRequest`,
 checked against the source texts, raising ValidationError with the
 offending key. Nothing here writes: archive.w3c.writes does.
@@ -25,7 +32,7 @@ from django.urls import Resolver404, resolve
 
 from archive.models import Annotation, Evidence, Motivation, Passage, Source, Stance
 from archive.models.annotation import IRI_MAX_LENGTH
-from archive.passages.selectors import TextSelector, selector_from_target
+from archive.passages.selectors import TextSelector, selector_from_quote_fallback
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -171,6 +178,8 @@ class W3CRequest:
     canonical: str = ""  # the client's canonical IRI, kept unchanged
     via: str = ""  # the client's via IRI
     client_id: str = ""  # the id the client gave (a POST moves it to via)
+    # Said to the client (a Warning header): e.g. a TextPositionSelector that was ignored.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_evidence(self) -> bool:
@@ -212,7 +221,10 @@ def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3C
         raise ValidationError({"type": 'The type must be "Annotation".'})
     if "body" in data and "bodyValue" in data:
         raise ValidationError({"body": "Give body or bodyValue, not both."})
-    request = W3CRequest(motivation="", targets=_read_targets(data.get("target"), source_for))
+    notes: list[str] = []
+    request = W3CRequest(
+        motivation="", targets=_read_targets(data.get("target"), source_for, notes), notes=notes
+    )
     request.canonical, request.via, request.client_id = (
         _read_iri(data, "canonical"),
         _read_iri(data, "via"),
@@ -316,14 +328,16 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
 
 
 def _read_targets(
-    value: object, source_for: Callable[[int], Source | None]
+    value: object, source_for: Callable[[int], Source | None], notes: list[str]
 ) -> list[tuple[Source, TextSelector]]:
     if value is None or value == []:
         raise ValidationError({"target": "An annotation needs a target."})
-    return [_read_target(target, source_for) for target in _as_list(value)]
+    return [_read_target(target, source_for, notes) for target in _as_list(value)]
 
 
-def _read_target(target: object, source_for: Callable[[int], Source | None]) -> tuple[Source, TextSelector]:
+def _read_target(
+    target: object, source_for: Callable[[int], Source | None], notes: list[str]
+) -> tuple[Source, TextSelector]:
     if not isinstance(target, dict):
         raise ValidationError(
             {"target": "Each target is a SpecificResource with selectors on a source's text."}
@@ -335,6 +349,9 @@ def _read_target(target: object, source_for: Callable[[int], Source | None]) -> 
     if source is None:
         raise ValidationError({"target": "The target's source must be the text of this container's source."})
     try:
-        return source, selector_from_target(source.text, target)
+        selector, note = selector_from_quote_fallback(source.text, target)
     except ValidationError as error:
         raise ValidationError({"target": error.messages}) from None
+    if note:
+        notes.append(note)
+    return source, selector

@@ -15,6 +15,10 @@ created annotation's, ldp#Resource), Vary, and, whenever the resource exists
 (OPTIONS and refusals included), its ETag; the container's GET adds
 Content-Location, equal to the `id` of what it serves (container or page).
 
+A write whose TextPositionSelector was ignored for its TextQuoteSelector
+(archive.passages.selectors: UTF-16 offsets, say) says so in a header
+`Warning: 299 - "TextPositionSelector ignored: ..."`.
+
 W3C clients send no If-Match: PUT and DELETE without it are unconditional
 (history keeps every state); with it, a stale version is a 412 with the
 current state. A delete records the fixed reason W3C_DELETE_REASON.
@@ -39,7 +43,7 @@ from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Evidence, Source
 from archive.permissions import Action
-from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, iri_of, read_w3c, to_w3c
+from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, W3CRequest, iri_of, read_w3c, to_w3c
 from archive.w3c.writes import create_from_w3c, replace_from_w3c
 
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -142,7 +146,7 @@ class Container(W3CView):
         return source
 
     @extend_schema(exclude=True)
-    def options(self, request: Request, *args, **kwargs) -> Response:
+    def options(self, request, *args, **kwargs) -> Response:
         """Allow, Accept-Post, Link and the ETag, as on GET (4.1)."""
         self.get_source(kwargs["pk"])
         return super().options(request, *args, **kwargs)
@@ -222,7 +226,8 @@ class Container(W3CView):
         obj = create_from_w3c(workspace=source.workspace, user=request.user, request=w3c)
         obj = _reload(obj)
         rendered = to_w3c(obj, self.links())
-        return Response(rendered, status=201, headers={"Location": rendered["id"], "ETag": etag(obj)})
+        headers = {"Location": rendered["id"], "ETag": etag(obj), **_warnings(w3c)}
+        return Response(rendered, status=201, headers=headers)
 
 
 class AnnotationResource(W3CView):
@@ -240,7 +245,7 @@ class AnnotationResource(W3CView):
             in_container = {
                 "passage__source_id" if self.model is Evidence else "passages__source_id": source_id
             }
-            queryset = queryset.filter(pk__in=self.model.objects.filter(**in_container).values("pk"))
+            queryset = queryset.filter(pk__in=self.model._default_manager.filter(**in_container).values("pk"))
         obj = queryset.first()
         if obj is None:
             raise Http404("No such annotation.")
@@ -255,7 +260,7 @@ class AnnotationResource(W3CView):
         return None if version is None else f'"{version}"'
 
     @extend_schema(exclude=True)
-    def options(self, request: Request, *args, **kwargs) -> Response:
+    def options(self, request, *args, **kwargs) -> Response:
         """Allow, Link and the ETag, as on GET (4.2)."""
         self.get_object(kwargs["pk"], kwargs.get("source_id"))
         return super().options(request, *args, **kwargs)
@@ -279,7 +284,7 @@ class AnnotationResource(W3CView):
             current = _reload(stale.current)
             return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})
         obj = _reload(obj)
-        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj)})
+        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj), **_warnings(w3c)})
 
     @extend_schema(exclude=True)
     def delete(self, request: Request, pk: int, source_id: int | None = None) -> Response:
@@ -309,6 +314,13 @@ class AnnotationResource(W3CView):
 
 class EvidenceResource(AnnotationResource):
     model = Evidence
+
+
+def _warnings(request: W3CRequest) -> dict[str, str]:
+    """The request's notes as a Warning header (warn-code 299: persistent)."""
+    if not request.notes:
+        return {}
+    return {"Warning": ", ".join(f'299 - "{note}"' for note in request.notes)}
 
 
 def _queryset(model: type[Model]) -> QuerySet:
