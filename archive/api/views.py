@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from archive.api import filters
 from archive.api import serializers as io
+from archive.api.idempotency import idempotent
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
@@ -105,6 +106,7 @@ class ResourceList(ResourceView):
 class CreatableList(ResourceList):
     """POST: create in the workspace named in the body."""
 
+    @idempotent
     def post(self, request, *args, **kwargs) -> Response:
         workspace, data = self.create_input()
         obj = self.create(workspace=workspace, user=request.user, **data)
@@ -389,6 +391,7 @@ class AnnotationBatch(AnnotationsMixin, ResourceView):
     filter_backends = []
     lists = False
 
+    @idempotent
     def post(self, request, *args, **kwargs) -> Response:
         _, data = self.create_input()
         items = data["annotations"]

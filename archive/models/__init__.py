@@ -4,6 +4,7 @@ keeps its full history (see archive.core.history)."""
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
+from archive.models.idempotency import IdempotencyKey
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
@@ -26,6 +27,7 @@ __all__ = [
     "HistoryChain",
     "HistoryEntry",
     "HistoryVerification",
+    "IdempotencyKey",
     "Membership",
     "Motivation",
     "Outlet",

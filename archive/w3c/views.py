@@ -36,6 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archive.api.idempotency import idempotent
 from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
@@ -219,6 +220,7 @@ class Container(W3CView):
         return rendered
 
     @extend_schema(exclude=True)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         source = self.get_source(pk)
         self.check_create_allowed(source.workspace)
