@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -57,6 +58,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(view, request: Request, *args, **kwargs) -> Response:
         if HEADER not in request.headers:
             return handler(view, request, *args, **kwargs)
+        user: Any = request.user  # signed in: the view's permissions have run
         key = _checked_key(request.headers[HEADER])
         fingerprint = _fingerprint(request)
         stored = _stored(request.user, key)
@@ -67,7 +69,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             try:
                 with transaction.atomic():
                     record = IdempotencyKey.objects.create(
-                        user=request.user, key=key, fingerprint=fingerprint, status=0
+                        user=user, key=key, fingerprint=fingerprint, status=0
                     )
             except IntegrityError:
                 record = None  # a concurrent request with this key committed first
