@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.audit.ledger import backfill, verify_workspace
+from archive.audit.ledger import backfill, live_ledger, verify_workspace
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
@@ -243,3 +243,18 @@ def test_backfill_chains_history_written_before_the_ledger(chained, source):
     backfill(apps)
     assert HistoryEntry.objects.count() == rows
     assert verify_workspace(chained.pk).ok
+
+
+def test_a_column_added_later_is_left_out_of_the_hashed_row_while_it_holds_its_default(workspace):
+    """Entries chained before `verdict_scale` existed hashed workspace rows without it."""
+    row_id = workspace.history.latest("history_id").history_id
+    assert "verdict_scale" not in live_ledger().serialize("workspace", [row_id])[row_id]
+
+
+def test_a_column_added_later_is_hashed_once_it_holds_a_value(workspace, ws_admin):
+    workspace.verdict_scale = {"debunked": [1, "False"]}
+    with recorded_as(user=ws_admin, reason="our own scale"):
+        workspace.save()
+    row_id = workspace.history.latest("history_id").history_id
+    assert live_ledger().serialize("workspace", [row_id])[row_id]["verdict_scale"] == workspace.verdict_scale
+    assert verify_workspace(workspace.pk).ok

@@ -338,6 +338,22 @@ RULES.update(
         "w3c:evidence": Rule(
             {"GET": API_MEMBERS, "DELETE": API_CONTRIBUTORS}, kwargs=pk_of("evidence"), headers=ANY_VERSION
         ),
+        # The canonical item IRIs, below the container's.
+        "w3c:item": Rule(
+            {
+                "GET": API_MEMBERS,
+                "OPTIONS": API_MEMBERS,
+                "PUT": API_CONTRIBUTORS,
+                "DELETE": API_CONTRIBUTORS,
+            },
+            kwargs=lambda world: {"source_id": world.source.pk, "pk": world.annotation.pk},
+            data=w3c_body,
+            json=True,
+        ),
+        "w3c:evidence-item": Rule(
+            {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS, "DELETE": API_CONTRIBUTORS},
+            kwargs=lambda world: {"source_id": world.source.pk, "pk": world.evidence.pk},
+        ),
     }
 )
 

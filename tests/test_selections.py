@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from archive.passages.selectors import CONTEXT_LENGTH, selector_from_target
+from archive.passages.selectors import CONTEXT_LENGTH, selector_from_quote_fallback, selector_from_target
 
 TEXT = "Aleppo fell; Daraa withstood."
 
@@ -149,3 +149,53 @@ def test_context_is_at_most_context_length_code_points():
     text = "x" * 100 + "Daraa" + "y" * 100
     selector = selector_from_target(text, target(100, 105, "Daraa"))
     assert len(selector.prefix) == len(selector.suffix) == CONTEXT_LENGTH
+
+
+# --- units: code points, not UTF-16 ------------------------------------------------
+
+EMOJI_TEXT = "Shelling 💥 near Daraa 💥 and Daraa again."
+
+
+def utf16_span(text, start, end):
+    """What a JavaScript client sends for text[start:end]: UTF-16 code units."""
+    before = len(text[:start].encode("utf-16-le")) // 2
+    return before, before + len(text[start:end].encode("utf-16-le")) // 2
+
+
+def test_a_utf16_position_is_refused_naming_the_units():
+    start = EMOJI_TEXT.index("Daraa")
+    u16 = utf16_span(EMOJI_TEXT, start, start + 5)
+    with pytest.raises(ValidationError) as refused:
+        selector_from_target(EMOJI_TEXT, target(*u16, "Daraa"))
+    message = refused.value.messages[0]
+    assert "read as UTF-16 units" in message
+    assert f"code points {start}-{start + 5}" in message
+
+
+def test_a_position_that_is_simply_wrong_says_offsets_are_code_points():
+    with pytest.raises(ValidationError) as refused:
+        selector_from_target(TEXT, target(0, 6, "Daraa"))
+    assert "Unicode code points" in refused.value.messages[0]
+
+
+def test_the_quote_fallback_uses_a_unique_quote_and_says_so():
+    start = EMOJI_TEXT.index("near Daraa")
+    u16 = utf16_span(EMOJI_TEXT, start, start + 10)
+    selector, note = selector_from_quote_fallback(EMOJI_TEXT, target(*u16, "near Daraa"))
+    assert (selector.start, selector.end) == (start, start + 10)
+    assert note.startswith("TextPositionSelector ignored:") and note.isascii()
+
+
+def test_the_quote_fallback_refuses_an_ambiguous_quote_with_the_unit_hint():
+    second = EMOJI_TEXT.rindex("Daraa")
+    u16 = utf16_span(EMOJI_TEXT, second, second + 5)
+    with pytest.raises(ValidationError) as refused:
+        selector_from_quote_fallback(EMOJI_TEXT, target(*u16, "Daraa"))
+    assert "read as UTF-16 units" in refused.value.messages[0]
+
+
+def test_the_quote_fallback_leaves_a_matching_position_alone():
+    assert selector_from_quote_fallback(TEXT, target(13, 18, "Daraa")) == (
+        selector_from_target(TEXT, target(13, 18, "Daraa")),
+        None,
+    )

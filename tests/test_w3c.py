@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.test import APIClient
 
 from archive.models import Annotation, Evidence, Passage
@@ -107,8 +108,8 @@ def test_container_embeds_full_descriptions_by_default(analyst, source, annotati
     assert body["type"] == ["BasicContainer", "AnnotationCollection"]
     assert body["total"] == 2
     assert [item["id"] for item in body["first"]["items"]] == [
-        f"http://testserver/w3c/annotations/{annotation.pk}/",
-        f"http://testserver/w3c/evidence/{evidence.pk}/",
+        f"{container(source)}annotations/{annotation.pk}/",
+        f"{container(source)}evidence/{evidence.pk}/",
     ]
 
 
@@ -125,7 +126,7 @@ def test_prefer_contained_iris_lists_only_iris(analyst, source, annotation):
     response = api_client_for(analyst).get(
         f"/w3c/sources/{source.pk}/", HTTP_PREFER=PREFER.format("http://www.w3.org/ns/oa#PreferContainedIRIs")
     )
-    assert response.json()["first"]["items"] == [f"http://testserver/w3c/annotations/{annotation.pk}/"]
+    assert response.json()["first"]["items"] == [f"{container(source)}annotations/{annotation.pk}/"]
     assert response.json()["last"] == f"{container(source)}?iris=1&page=0"
 
 
@@ -165,7 +166,7 @@ def test_post_creates_an_annotation_with_location_and_etag(analyst, source):
     response = post(api_client_for(analyst), source, posted(source))
     assert response.status_code == 201
     created = Annotation.objects.get()
-    assert response["Location"] == f"http://testserver/w3c/annotations/{created.pk}/"
+    assert response["Location"] == f"{container(source)}annotations/{created.pk}/"
     assert response["ETag"] == '"1"'
     assert response["Content-Type"] == ANNO_MEDIA_TYPE
     assert created.history.first().history_user == analyst
@@ -225,7 +226,7 @@ def test_post_naming_a_claim_and_stance_creates_evidence(analyst, workspace, sou
     response = post(api_client_for(analyst), source, body)
     assert response.status_code == 201
     assert Evidence.objects.get().stance == "supports"
-    assert response["Location"].startswith("http://testserver/w3c/evidence/")
+    assert response["Location"].startswith(f"{container(source)}evidence/")
 
 
 def test_reviewer_cannot_post(reviewer, source):
@@ -279,10 +280,30 @@ def test_put_with_a_stale_if_match_is_a_412_with_the_current_annotation(analyst,
     assert not Passage.objects.filter(exact="Al-Rashideen").exists()
 
 
-def test_put_without_if_match_is_a_428(analyst, source, annotation):
+def test_put_without_if_match_is_unconditional_and_keeps_history(analyst, source, annotation):
+    # W3C clients send no If-Match; every state stays in history.
     response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/", json.dumps(posted(source)), content_type="application/ld+json"
     )
+    assert (response.status_code, response["ETag"]) == (200, '"2"')
+    states = [row.motivation for row in annotation.history.order_by("history_id")]
+    assert (states[0], states[-1]) == ("questioning", "commenting")
+
+
+def test_delete_without_if_match_is_unconditional(analyst, annotation):
+    response = api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/")
+    assert response.status_code == 204
+    assert Annotation.history.filter(id=annotation.pk, history_type="-").exists()
+
+
+def test_delete_with_a_stale_if_match_is_a_412(analyst, annotation):
+    response = api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"7"')
+    assert (response.status_code, response["ETag"]) == (412, '"1"')
+    assert Annotation.objects.filter(pk=annotation.pk).exists()
+
+
+def test_rest_api_delete_still_needs_if_match(analyst, annotation):
+    response = api_client_for(analyst).delete(f"/api/annotations/{annotation.pk}/?reason=x")
     assert response.status_code == 428
 
 
@@ -486,7 +507,8 @@ def test_export_command_writes_jsonld(analyst, workspace, annotation, tmp_path):
         stdout=io.StringIO(),
     )
     items = json.loads(out.read_text())["first"]["items"]
-    assert items[0]["id"] == f"https://warrant.example/w3c/annotations/{annotation.pk}/"
+    source_id = annotation.passages.get().source_id
+    assert items[0]["id"] == f"https://warrant.example/w3c/sources/{source_id}/annotations/{annotation.pk}/"
 
 
 def test_w3c_session_post_without_csrf_token_is_refused(analyst, source):
@@ -508,3 +530,191 @@ def test_post_with_a_prefix_that_does_not_match_is_a_400(analyst, source):
     body = posted(source)
     body["target"]["selector"][1]["prefix"] = "Nowhere in the text "
     assert "prefix" in post(api_client_for(analyst), source, body).json()["target"][0]
+
+
+# --- canonical IRIs ---------------------------------------------------------------
+
+
+def test_items_are_served_below_their_container(analyst, source, annotation, evidence):
+    client = api_client_for(analyst)
+    body = client.get(f"{container(source)}annotations/{annotation.pk}/").json()
+    assert body["id"] == f"{container(source)}annotations/{annotation.pk}/"
+    assert (
+        client.get(f"{container(source)}evidence/{evidence.pk}/")
+        .json()["id"]
+        .endswith(f"/w3c/sources/{source.pk}/evidence/{evidence.pk}/")
+    )
+
+
+def test_the_older_iris_serve_the_same_resource(analyst, source, annotation):
+    # Kept working (no redirect): PUT and DELETE clients of the old IRIs go on as before.
+    client = api_client_for(analyst)
+    old = client.get(f"/w3c/annotations/{annotation.pk}/")
+    assert old.status_code == 200
+    assert old.json()["id"] == f"{container(source)}annotations/{annotation.pk}/"
+
+
+def test_an_item_is_not_served_below_a_container_it_is_not_in(analyst, workspace, source, annotation):
+    other = PassageFactory(source__workspace=workspace).source
+    response = api_client_for(analyst).get(f"/w3c/sources/{other.pk}/annotations/{annotation.pk}/")
+    assert response.status_code == 404
+
+
+def test_put_cannot_move_an_annotation_to_another_container(analyst, workspace, source, annotation):
+    other = PassageFactory(source__workspace=workspace).source
+    body = posted(source)
+    body["target"] = {
+        "source": text_iri(other),
+        "selector": {"type": "TextPositionSelector", "start": 0, "end": 3},
+    }
+    response = api_client_for(analyst).put(
+        f"/w3c/annotations/{annotation.pk}/", json.dumps(body), content_type="application/ld+json"
+    )
+    assert response.status_code == 400
+    assert "container" in response.json()["target"][0]
+
+
+# --- canonical and via ----------------------------------------------------------------
+
+
+def test_post_keeps_canonical_and_moves_the_clients_id_to_via(analyst, source):
+    body = posted(source, id="https://elsewhere.example/anno/7", canonical="urn:uuid:dbfb1861-0ecf-41ad-be94")
+    created = post(api_client_for(analyst), source, body).json()
+    assert created["id"].startswith(container(source))
+    assert (created["canonical"], created["via"]) == (
+        "urn:uuid:dbfb1861-0ecf-41ad-be94",
+        "https://elsewhere.example/anno/7",
+    )
+    stored = Annotation.objects.get()
+    assert (stored.canonical, stored.via) == (created["canonical"], created["via"])
+    assert model_violations(created) == []
+
+
+def test_put_keeps_the_canonical_unchanged(analyst, source):
+    client = api_client_for(analyst)
+    created = post(client, source, posted(source, canonical="urn:uuid:1")).json()
+    unchanged = client.put(created["id"], json.dumps(posted(source)), content_type="application/ld+json")
+    assert unchanged.json()["canonical"] == "urn:uuid:1"
+    changed = client.put(
+        created["id"], json.dumps(posted(source, canonical="urn:uuid:2")), content_type="application/ld+json"
+    )
+    assert changed.status_code == 400
+    assert "canonical" in changed.json()
+    assert Annotation.objects.get().canonical == "urn:uuid:1"
+
+
+def test_canonical_and_via_are_history_tracked(analyst, source):
+    client = api_client_for(analyst)
+    created = post(client, source, posted(source)).json()
+    client.put(
+        created["id"],
+        json.dumps(posted(source, via="https://a.example/1")),
+        content_type="application/ld+json",
+    )
+    assert [row.via for row in Annotation.history.order_by("history_id")] == ["", "https://a.example/1"]
+
+
+def test_evidence_keeps_canonical_and_via(analyst, workspace, source):
+    claim = ClaimFactory(workspace=workspace)
+    body = posted(
+        source,
+        id="https://elsewhere.example/e/1",
+        canonical="urn:uuid:e1",
+        motivation="assessing",
+        body=[
+            f"http://testserver/api/claims/{claim.pk}/",
+            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
+        ],
+    )
+    created = post(api_client_for(analyst), source, body).json()
+    assert (created["canonical"], created["via"]) == ("urn:uuid:e1", "https://elsewhere.example/e/1")
+
+
+def test_a_canonical_that_is_not_an_iri_is_a_400(analyst, source):
+    response = post(api_client_for(analyst), source, posted(source, canonical=["a", "b"]))
+    assert response.status_code == 400
+    assert "canonical" in response.json()
+
+
+def test_the_ledger_still_verifies_with_identities(analyst, workspace, source):
+    from archive.audit.ledger import verify_workspace
+
+    post(api_client_for(analyst), source, posted(source, canonical="urn:uuid:1"))
+    post(api_client_for(analyst), source, posted(source, motivation="highlighting"))
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_history_rows_without_identities_hash_as_before_the_columns_existed(analyst, source, annotation):
+    # Entries written before the canonical/via columns existed must still verify.
+    from archive.audit.ledger import live_ledger
+
+    row = next(
+        iter(
+            live_ledger()
+            .serialize("annotation", [annotation.history.earliest("history_id").history_id])
+            .values()
+        )
+    )
+    assert "canonical" not in row and "via" not in row
+
+
+# --- body formats ---------------------------------------------------------------------
+
+
+def test_a_plain_text_body_format_is_kept(analyst, source):
+    body = posted(source, body={"type": "TextualBody", "value": "Plain.", "format": "text/plain"})
+    assert post(api_client_for(analyst), source, body).status_code == 201
+
+
+def test_an_html_body_is_refused_by_its_format(analyst, source):
+    body = posted(source, body={"type": "TextualBody", "value": "<p>Hi</p>", "format": "text/html"})
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 400
+    assert "text/html" in response.json()["body"][0]
+    assert not Annotation.objects.exists()
+
+
+# --- UTF-16 offsets ----------------------------------------------------------------------
+
+
+def emoji_source(workspace):
+    from tests.factories import SourceFactory
+
+    return SourceFactory(workspace=workspace, text="Shelling 💥 near Daraa 💥 and Daraa again.")
+
+
+def utf16_target(source, exact, occurrence=0):
+    start = source.text.index(exact) if occurrence == 0 else source.text.rindex(exact)
+    before = len(source.text[:start].encode("utf-16-le")) // 2
+    return {
+        "source": text_iri(source),
+        "selector": [
+            {"type": "TextPositionSelector", "start": before, "end": before + len(exact)},
+            {"type": "TextQuoteSelector", "exact": exact},
+        ],
+    }
+
+
+def test_utf16_offsets_with_a_unique_quote_are_read_from_the_quote_with_a_warning(analyst, workspace):
+    source = emoji_source(workspace)
+    body = {"@context": ANNO, "type": "Annotation", "target": utf16_target(source, "near Daraa")}
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 201
+    assert response["Warning"].startswith('299 - "TextPositionSelector ignored:')
+    assert Passage.objects.get().exact == "near Daraa"
+
+
+def test_utf16_offsets_with_an_ambiguous_quote_are_a_400_naming_the_units(analyst, workspace):
+    source = emoji_source(workspace)
+    body = {"@context": ANNO, "type": "Annotation", "target": utf16_target(source, "Daraa", occurrence=-1)}
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 400
+    assert "read as UTF-16 units" in response.json()["target"][0]
+
+
+def test_the_browser_still_refuses_a_position_that_misses_its_quote(client, analyst, workspace):
+    from archive.passages.selectors import selector_from_target
+
+    source = emoji_source(workspace)
+    with pytest.raises(DjangoValidationError):
+        selector_from_target(source.text, utf16_target(source, "near Daraa"))

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from archive.api import filters
 from archive.api import serializers as io
 from archive.api.errors import Conflict
+from archive.api.idempotency import idempotent
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
@@ -107,6 +108,7 @@ class ResourceList(ResourceView):
 class CreatableList(ResourceList):
     """POST: create in the workspace named in the body."""
 
+    @idempotent
     def post(self, request, *args, **kwargs) -> Response:
         workspace, data = self.create_input()
         obj = self.create(workspace=workspace, user=request.user, **data)
@@ -391,6 +393,7 @@ class AnnotationBatch(AnnotationsMixin, ResourceView):
     filter_backends = []
     lists = False
 
+    @idempotent
     def post(self, request, *args, **kwargs) -> Response:
         _, data = self.create_input()
         items = data["annotations"]

@@ -55,6 +55,14 @@ ENTRY_FIELDS = (
 )
 ACTION_OF_HISTORY_TYPE = {"+": HistoryAction.CREATED, "~": HistoryAction.CHANGED, "-": HistoryAction.DELETED}
 OBJECT_REPR_LENGTH = 200
+# Columns added to a history table after chains had begun, with their default: a row
+# leaves such a column out while it holds the default, so that the entries written
+# before the column existed still verify (a non-default value is hashed as usual).
+LATER_COLUMNS: dict[str, dict[str, object]] = {
+    "annotation": {"canonical": "", "via": ""},
+    "evidence": {"canonical": "", "via": ""},
+    "workspace": {"verdict_scale": {}},
+}
 # Ids per `IN (...)` query: below SQLite's historical limit of 999 parameters.
 _IDS_PER_QUERY = 900
 _HISTORICAL = "Historical"
@@ -129,6 +137,9 @@ class Ledger:
         ids = list(history_ids)
         for chunk in _chunks(ids):
             for values in model._default_manager.filter(pk__in=chunk).values(*columns):
+                for column, default in LATER_COLUMNS.get(label, {}).items():
+                    if column in values and values[column] == default:
+                        del values[column]
                 rows[values["history_id"]] = values
         for key, m2m_model in self.m2m_models[label]:
             m2m_columns = [field.attname for field in m2m_model._meta.concrete_fields]

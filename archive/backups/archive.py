@@ -11,6 +11,8 @@ The exporter is generic: it takes every concrete model of the `archive` app
 ledger, whatever is added later) and finds each one's way to the workspace
 through its foreign keys. Values are written as the database holds them, so
 an import reproduces every row, primary keys included, byte for byte.
+A model that declares `in_backups = False` (IdempotencyKey: a day's record of
+API responses, in no workspace) is left out.
 """
 
 import datetime
@@ -50,7 +52,10 @@ _AS_NEW = "import it as a new workspace (import_archive --as-new-workspace SLUG)
 def archive_models() -> list[type[Model]]:
     """Every concrete model of the archive app, in a stable order."""
     found = apps.get_app_config("archive").get_models(include_auto_created=True)
-    return sorted((m for m in found if not m._meta.proxy and m._meta.managed), key=lambda m: m._meta.label)
+    return sorted(
+        (m for m in found if not m._meta.proxy and m._meta.managed and getattr(m, "in_backups", True)),
+        key=lambda m: m._meta.label,
+    )
 
 
 def foreign_keys(model: type[Model]) -> list[models.ForeignKey]:

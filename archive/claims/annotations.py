@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from archive.claims.editing import edit_item
+from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
@@ -22,8 +22,13 @@ def create_annotation(
     body: str,
     motivation: Motivation | str = Motivation.COMMENTING,
     tags: list[str] | None = None,
+    canonical: str = "",
+    via: str = "",
 ) -> Annotation:
+    """One annotation; `canonical` and `via` are a W3C client's identities (see IDENTITY_FIELDS)."""
     items = [{"passages": passages, "body": body, "motivation": motivation, "tags": tags}]
+    if canonical or via:
+        items[0] |= {"canonical": canonical, "via": via}
     return create_annotations(user=user, items=items)[0]
 
 
@@ -53,6 +58,8 @@ def _new_annotation(
     body: str,
     motivation: str = Motivation.COMMENTING,
     tags: list[str] | None = None,
+    canonical: str = "",
+    via: str = "",
 ) -> Annotation:
     if not passages:
         raise ValidationError({"passages": "An annotation needs at least one passage."})
@@ -60,7 +67,13 @@ def _new_annotation(
     if any(passage.workspace_id != workspace.pk for passage in passages):
         raise ValidationError({"passages": "A passage belongs to another workspace."})
     annotation = Annotation(
-        workspace=workspace, body=body, motivation=motivation, tags=clean_tags(tags), author=user
+        workspace=workspace,
+        body=body,
+        motivation=motivation,
+        tags=clean_tags(tags),
+        author=user,
+        canonical=canonical,
+        via=via,
     )
     # The workspace and author are rows the caller holds, and the check constraints
     # repeat the choices' validation: skip the queries that would confirm them.
@@ -92,10 +105,17 @@ def edit_annotation(
     changes: dict[str, Any],
     passages: list[Passage] | None = None,
     reason: str = "",
+    identities: dict[str, str] | None = None,
 ) -> Annotation:
-    """Edit an annotation's fields and, when given, the passages it is on."""
+    """Edit an annotation's fields and, when given, the passages it is on and its
+    W3C identities (`canonical`, `via`: see IDENTITY_FIELDS)."""
     annotation = edit_item(
-        annotation, user=user, expected_version=expected_version, changes=changes, reason=reason
+        annotation,
+        user=user,
+        expected_version=expected_version,
+        changes={**changes, **(identities or {})},
+        reason=reason,
+        editable=EDITABLE_FIELDS[Annotation] | (IDENTITY_FIELDS if identities else frozenset()),
     )
     if passages is not None and {p.pk for p in passages} != set(
         annotation.passages.values_list("pk", flat=True)

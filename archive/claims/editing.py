@@ -3,6 +3,7 @@ every such edit obeys, whichever way it comes in (browser, API, W3C, admin).
 
 - Only the fields in EDITABLE_FIELDS change; anything else is refused by name.
 - Tags are cleaned by the one rule (archive.claims.tags).
+- A W3C canonical IRI, once set, never changes (IDENTITY_FIELDS).
 - Review status never changes through an edit, only through the review
   workflow (archive.audit.review); editing an approved item sends it back to
   submitted, so "approved" always means a reviewer approved exactly this content.
@@ -25,6 +26,10 @@ EDITABLE_FIELDS: dict[type[Model], frozenset[str]] = {
     Evidence: frozenset({"stance", "note"}),
     Claim: frozenset({"statement", "credibility", "credibility_reason", "status", "tags"}),
 }
+# W3C identities (https://www.w3.org/TR/annotation-model/#other-identities), set only by
+# the W3C protocol: `canonical`, once set, is kept unchanged; `via` is where a copy came from.
+IDENTITY_FIELDS = frozenset({"canonical", "via"})
+CANONICAL_MESSAGE = "The canonical IRI is kept unchanged once set."
 REVIEW_STATUS_MESSAGE = "Review status changes only by submitting, approving or rejecting."
 
 
@@ -61,6 +66,9 @@ def edit_item(
     Raises ValidationError naming a field that cannot be changed or a bad
     value, and StaleVersion when someone else saved since `expected_version`.
     """
+    current = getattr(obj, "canonical", "")
+    if "canonical" in changes and current and changes["canonical"] != current:
+        raise ValidationError({"canonical": f"{CANONICAL_MESSAGE} It is {current}."})
     return update_object(
         obj,
         user=user,

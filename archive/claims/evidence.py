@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from archive.claims.claims import create_claim
-from archive.claims.editing import EDITABLE_FIELDS, edit_item
+from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.core.unit_of_work import unit_of_work
@@ -16,12 +16,27 @@ from archive.passages.writes import delete_unused_passages, passage_at
 
 @unit_of_work()
 def add_evidence(
-    *, claim: Claim, passage: Passage, user: Any, stance: Stance | str, note: str = ""
+    *,
+    claim: Claim,
+    passage: Passage,
+    user: Any,
+    stance: Stance | str,
+    note: str = "",
+    canonical: str = "",
+    via: str = "",
 ) -> Evidence:
+    """`canonical` and `via`: a W3C client's identities (see IDENTITY_FIELDS)."""
     if Evidence.objects.filter(claim=claim, passage=passage).exists():
         raise ValidationError("This passage is already evidence for that claim.", code="duplicate")
     evidence = Evidence(
-        claim=claim, workspace=claim.workspace, passage=passage, stance=stance, note=note, created_by=user
+        claim=claim,
+        workspace=claim.workspace,
+        passage=passage,
+        stance=stance,
+        note=note,
+        created_by=user,
+        canonical=canonical,
+        via=via,
     )
     evidence.full_clean()
     with recorded_as(user=user):
@@ -73,16 +88,18 @@ def replace_evidence(
     passage: Passage,
     stance: Stance | str,
     note: str = "",
+    identities: dict[str, str] | None = None,
 ) -> Evidence:
-    """Point the evidence at another claim or passage as well (a W3C PUT replaces it whole)."""
+    """Point the evidence at another claim or passage as well (a W3C PUT replaces it
+    whole), and set the W3C identities given (see IDENTITY_FIELDS)."""
     if claim.workspace_id != evidence.workspace_id:
         raise ValidationError({"claim": "That claim belongs to another workspace."})
     return edit_item(
         evidence,
         user=user,
         expected_version=expected_version,
-        changes={"claim": claim, "passage": passage, "stance": stance, "note": note},
-        editable=EDITABLE_FIELDS[Evidence] | {"claim", "passage"},
+        changes={"claim": claim, "passage": passage, "stance": stance, "note": note, **(identities or {})},
+        editable=EDITABLE_FIELDS[Evidence] | {"claim", "passage"} | IDENTITY_FIELDS,
     )
 
 

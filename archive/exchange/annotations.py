@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 
 from archive.models import Annotation, Evidence, Passage, Workspace
-from archive.w3c.mapping import ANNO_CONTEXT, Links, to_w3c
+from archive.w3c.mapping import ANNO_CONTEXT, Links, iri_of, to_w3c
 
 CSV_COLUMNS = [
     "kind", "id", "iri", "motivation", "text", "tags", "claim_id", "claim", "stance",
@@ -64,7 +64,7 @@ def csv_rows(workspace: Workspace, links: Links) -> Iterator[list]:
                 annotation,
                 passage,
                 kind="annotation",
-                iri=links.annotation(annotation.pk),
+                iri=iri_of(annotation, links),
                 author=annotation.author,
                 text=annotation.body,
                 tags="|".join(annotation.tags),
@@ -75,7 +75,7 @@ def csv_rows(workspace: Workspace, links: Links) -> Iterator[list]:
             evidence,
             evidence.passage,
             kind="evidence",
-            iri=links.evidence(evidence.pk),
+            iri=iri_of(evidence, links),
             author=evidence.created_by,
             text=evidence.note,
             claim_id=evidence.claim_id,

@@ -5,6 +5,7 @@ from archive.models.analysis import Consistency, EvidenceItem, Hypothesis, Quest
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
+from archive.models.idempotency import IdempotencyKey
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
@@ -30,6 +31,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryVerification",
     "Hypothesis",
+    "IdempotencyKey",
     "Membership",
     "Motivation",
     "Outlet",

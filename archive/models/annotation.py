@@ -7,6 +7,9 @@ from django.dispatch import receiver
 from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned, tags_field
 
+# The longest canonical or via IRI kept (W3C Web Annotation identities).
+IRI_MAX_LENGTH = 2048
+
 
 class Motivation(models.TextChoices):
     """The W3C Web Annotation motivations."""
@@ -46,6 +49,10 @@ class Annotation(WorkspaceOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    # W3C identities (https://www.w3.org/TR/annotation-model/#other-identities): the
+    # client's canonical IRI, kept unchanged; the IRI a copy came from (a client's `id`).
+    canonical = models.CharField(max_length=IRI_MAX_LENGTH, blank=True, default="")
+    via = models.CharField(max_length=IRI_MAX_LENGTH, blank=True, default="")
 
     history = tracked_history(m2m_fields=[passages])
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from archive.core.history import tracked_history
-from archive.models.annotation import ReviewStatus
+from archive.models.annotation import IRI_MAX_LENGTH, ReviewStatus
 from archive.models.base import WorkspaceOwned, tags_field
 from archive.models.grading import Credibility, admiralty_code
 
@@ -74,6 +74,9 @@ class Evidence(WorkspaceOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    # W3C identities, as on Annotation.
+    canonical = models.CharField(max_length=IRI_MAX_LENGTH, blank=True, default="")
+    via = models.CharField(max_length=IRI_MAX_LENGTH, blank=True, default="")
 
     history = tracked_history()
 

@@ -7,6 +7,18 @@ points of prefix and suffix), so it can be found again if the text changes.
 The server is the authority: every target a client sends (the browser, the
 REST API, a W3C client alike) is read by `selector_from_target`, the one
 parser, and checked against the text.
+
+Units: offsets are code points, but JavaScript clients count UTF-16 code units,
+which differ after any character outside the Basic Multilingual Plane (emoji,
+some CJK). A refused position then says so: when the offsets read as UTF-16
+units select exactly the quote, the message says that, with the code points to
+send. The W3C protocol reads targets with `selector_from_quote_fallback`
+instead: when the position misses but the TextQuoteSelector alone (with its
+prefix and suffix) occurs exactly once, that occurrence is used and a note says
+the position was ignored; the W3C adapter returns it as a response header
+`Warning: 299 - "TextPositionSelector ignored: ..."` (RFC 7234 warn-code 299, a
+persistent warning), on the 201 or 200 of the write. The browser converts units
+itself and keeps the strict `selector_from_target`: a mismatch is refused.
 """
 
 from typing import Any
@@ -28,6 +40,7 @@ __all__ = [
     "check_position",
     "check_quote",
     "selector_for",
+    "selector_from_quote_fallback",
     "selector_from_target",
 ]
 
@@ -66,7 +79,12 @@ def selector_from_target(text: str, target: object) -> TextSelector:
             if key in quote and not isinstance(quote[key], str):
                 raise ValidationError(f"The {key} of the {QUOTE} must be text.", code="selector_type")
     if position is not None:
-        start, end = checked_position(text, position.get("start"), position.get("end"))
+        try:
+            start, end = checked_position(text, position.get("start"), position.get("end"))
+            if quote is not None:
+                check_quote(text, start, end, quote.get("exact"))
+        except ValidationError as error:
+            raise _with_unit_hint(error, text, position.get("start"), position.get("end"), quote) from None
     elif quote is not None and quote.get("exact"):
         start = _locate(text, quote["exact"], quote.get("prefix", ""), quote.get("suffix", ""))
         end = start + len(quote["exact"])
@@ -86,6 +104,69 @@ def selector_from_target(text: str, target: object) -> TextSelector:
                 "The suffix does not match the text after the selection.", code="context_mismatch"
             )
     return selector_for(text, start, end)
+
+
+def selector_from_quote_fallback(text: str, target: object) -> tuple[TextSelector, str | None]:
+    """`selector_from_target`, except that a TextPositionSelector that misses the
+    quote (or the text) gives way to the TextQuoteSelector when the quote alone,
+    with its context, occurs exactly once. Returns the selector and, when the
+    position was ignored, a note saying so (ASCII, for a header); else the
+    strict parser's refusal, with its hint about units."""
+    try:
+        return selector_from_target(text, target), None
+    except ValidationError as error:
+        if error.code not in ("quote_mismatch", "offset_range") or not isinstance(target, dict):
+            raise
+        selectors = target["selector"] if isinstance(target["selector"], list) else [target["selector"]]
+        quotes = [item for item in selectors if isinstance(item, dict) and item.get("type") == QUOTE]
+        positions = [item for item in selectors if isinstance(item, dict) and item.get("type") == POSITION]
+        if not quotes or not positions or not quotes[0].get("exact"):
+            raise
+        try:
+            selector = selector_from_target(text, {"selector": quotes[0]})
+        except ValidationError:
+            raise error from None
+        sent = f"{positions[0].get('start')}-{positions[0].get('end')}"
+        note = (
+            f"TextPositionSelector ignored: {sent} does not select the quote in Unicode code points "
+            f"(UTF-16 units?); the TextQuoteSelector alone found it at {selector.start}-{selector.end}."
+        )
+        return selector, note.encode("ascii", "replace").decode()
+
+
+def utf16_to_code_point(text: str, unit: int) -> int | None:
+    """The code point index at UTF-16 code unit `unit` of `text`; None if `unit`
+    falls inside a surrogate pair or past the end."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == unit:
+            return index
+        if units > unit:
+            return None
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text) if units == unit else None
+
+
+def _with_unit_hint(
+    error: ValidationError, text: str, start: object, end: object, quote: dict[str, Any] | None
+) -> ValidationError:
+    """`error` for a position that missed, naming the unit problem when it is one."""
+    if (
+        error.code not in ("quote_mismatch", "offset_range")
+        or not isinstance(start, int)
+        or not isinstance(end, int)
+    ):
+        return error
+    exact = quote.get("exact") if quote is not None else None
+    first, last = utf16_to_code_point(text, start), utf16_to_code_point(text, end)
+    if exact and first is not None and last is not None and text[first:last] == exact:
+        hint = (
+            f"Offsets are Unicode code points, not UTF-16 code units: read as UTF-16 units, "
+            f"{start}-{end} is exactly the quote, which is at code points {first}-{last}."
+        )
+    else:
+        hint = "Offsets count Unicode code points (not UTF-16 code units or bytes)."
+    return ValidationError(f"{error.messages[0]} {hint}", code=error.code)
 
 
 def _locate(text: str, exact: str, prefix: str, suffix: str) -> int:

@@ -10,6 +10,13 @@
   the stance (a TextualBody with purpose "classifying"); its note is a
   TextualBody with purpose "commenting".
 
+- A client's `canonical` and `via` are kept and rendered; the `id` it gives
+  becomes `via` (archive.w3c.writes). A TextualBody's `format`, when given,
+  must be text/plain: we store plain text, and refuse any other by name.
+- A target whose TextPositionSelector misses its TextQuoteSelector (offsets
+  counted in UTF-16 units, say) is read from the quote when the quote alone is
+  unique, with a note for the client (archive.passages.selectors).
+
 `to_w3c` renders; `read_w3c` parses what a client posts into a `W3CRequest`,
 checked against the source texts, raising ValidationError with the
 offending key. Nothing here writes: archive.w3c.writes does.
@@ -24,7 +31,8 @@ from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
 from archive.models import Annotation, Evidence, Motivation, Passage, Source, Stance
-from archive.passages.selectors import TextSelector, selector_from_target
+from archive.models.annotation import IRI_MAX_LENGTH
+from archive.passages.selectors import TextSelector, selector_from_quote_fallback
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -37,6 +45,7 @@ EVIDENCE_MOTIVATION = {
 STANCE_PURPOSE = "classifying"
 TAG_PURPOSE = "tagging"
 NOTE_PURPOSE = "commenting"
+PLAIN_TEXT = "text/plain"
 
 
 @dataclass(frozen=True)
@@ -48,17 +57,37 @@ class Links:
     def container(self, source_id: int) -> str:
         return f"{self.base}/w3c/sources/{source_id}/"
 
-    def annotation(self, annotation_id: int) -> str:
-        return f"{self.base}/w3c/annotations/{annotation_id}/"
+    def annotation(self, source_id: int, annotation_id: int) -> str:
+        return f"{self.container(source_id)}annotations/{annotation_id}/"
 
-    def evidence(self, evidence_id: int) -> str:
-        return f"{self.base}/w3c/evidence/{evidence_id}/"
+    def evidence(self, source_id: int, evidence_id: int) -> str:
+        return f"{self.container(source_id)}evidence/{evidence_id}/"
 
     def source_text(self, source_id: int) -> str:
         return f"{self.base}/api/sources/{source_id}/text/"
 
     def claim(self, claim_id: int) -> str:
         return f"{self.base}/api/claims/{claim_id}/"
+
+
+def home_source_id(obj: Annotation | Evidence) -> int:
+    """The source whose container names the item: its passage's (evidence), or the
+    lowest source id among its passages (an annotation may be on several sources).
+    A query may give it as `home_source_id`; else passages are expected prefetched
+    (annotation) or the passage id loaded (evidence)."""
+    given = getattr(obj, "home_source_id", None)
+    if given is not None:
+        return given
+    if isinstance(obj, Evidence):
+        return obj.passage.source_id
+    return min(passage.source_id for passage in obj.passages.all())
+
+
+def iri_of(obj: Annotation | Evidence, links: Links) -> str:
+    """The item's IRI: below its container's, /w3c/sources/<id>/annotations/<id>/ (or evidence/)."""
+    if isinstance(obj, Evidence):
+        return links.evidence(home_source_id(obj), obj.pk)
+    return links.annotation(home_source_id(obj), obj.pk)
 
 
 def _timestamp(moment: datetime) -> str:
@@ -91,6 +120,10 @@ def _envelope(obj, iri: str, motivation: str, author) -> dict:
         "created": _timestamp(obj.created_at),
         "modified": _timestamp(obj.updated_at),
     }
+    if obj.canonical:
+        rendered["canonical"] = obj.canonical
+    if obj.via:
+        rendered["via"] = obj.via
     if author is not None:
         rendered["creator"] = {"type": "Person", "nickname": author.username}
     return rendered
@@ -99,12 +132,10 @@ def _envelope(obj, iri: str, motivation: str, author) -> dict:
 def annotation_to_w3c(annotation: Annotation, links: Links) -> dict:
     """Expects `passages` prefetched and `author` selected."""
     bodies = (
-        [{"type": "TextualBody", "value": annotation.body, "format": "text/plain"}] if annotation.body else []
+        [{"type": "TextualBody", "value": annotation.body, "format": PLAIN_TEXT}] if annotation.body else []
     )
     bodies += [{"type": "TextualBody", "value": tag, "purpose": TAG_PURPOSE} for tag in annotation.tags]
-    rendered = _envelope(
-        annotation, links.annotation(annotation.pk), annotation.motivation, annotation.author
-    )
+    rendered = _envelope(annotation, iri_of(annotation, links), annotation.motivation, annotation.author)
     if bodies:
         rendered["body"] = _one_or_list(bodies)
     rendered["target"] = _one_or_list([_target(passage, links) for passage in annotation.passages.all()])
@@ -120,7 +151,7 @@ def evidence_to_w3c(evidence: Evidence, links: Links) -> dict:
     if evidence.note:
         bodies.append({"type": "TextualBody", "value": evidence.note, "purpose": NOTE_PURPOSE})
     motivation = EVIDENCE_MOTIVATION[evidence.stance]
-    rendered = _envelope(evidence, links.evidence(evidence.pk), motivation, evidence.created_by)
+    rendered = _envelope(evidence, iri_of(evidence, links), motivation, evidence.created_by)
     rendered["body"] = bodies
     rendered["target"] = _target(evidence.passage, links)
     return rendered
@@ -144,6 +175,11 @@ class W3CRequest:
     claim_id: int | None = None  # set: the annotation is evidence for this claim
     stance: str = ""
     note: str = ""
+    canonical: str = ""  # the client's canonical IRI, kept unchanged
+    via: str = ""  # the client's via IRI
+    client_id: str = ""  # the id the client gave (a POST moves it to via)
+    # Said to the client (a Warning header): e.g. a TextPositionSelector that was ignored.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_evidence(self) -> bool:
@@ -185,12 +221,50 @@ def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3C
         raise ValidationError({"type": 'The type must be "Annotation".'})
     if "body" in data and "bodyValue" in data:
         raise ValidationError({"body": "Give body or bodyValue, not both."})
-    request = W3CRequest(motivation="", targets=_read_targets(data.get("target"), source_for))
+    notes: list[str] = []
+    request = W3CRequest(
+        motivation="", targets=_read_targets(data.get("target"), source_for, notes), notes=notes
+    )
+    request.canonical, request.via, request.client_id = (
+        _read_iri(data, "canonical"),
+        _read_iri(data, "via"),
+        _read_iri(data, "id"),
+    )
     _read_bodies(data, request)
     request.motivation = _read_motivation(data.get("motivation"), request)
     if request.is_evidence and len(request.targets) != 1:
         raise ValidationError({"target": "Evidence cites exactly one passage."})
     return request
+
+
+def _read_iri(data: dict, key: str) -> str:
+    """One absolute IRI under `key` (a list of one is accepted), or "" if absent."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if (
+        not isinstance(value, str)
+        or not urlsplit(value).scheme
+        or len(value) > IRI_MAX_LENGTH
+        or any(char.isspace() for char in value)
+    ):
+        raise ValidationError(
+            {key: f"The {key} must be one absolute IRI of at most {IRI_MAX_LENGTH} characters."}
+        )
+    return value
+
+
+def _read_format(body: dict) -> None:
+    """We store plain text: a TextualBody in any other format is refused by name."""
+    if "format" in body and body["format"] != PLAIN_TEXT:
+        raise ValidationError(
+            {
+                "body": f"Bodies are stored as plain text: format {body['format']!r} is not supported; "
+                f'send "{PLAIN_TEXT}" or leave format out.'
+            }
+        )
 
 
 def _read_motivation(value: object, request: W3CRequest) -> str:
@@ -224,6 +298,7 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
                 raise ValidationError({"body": "Name one claim."})
             request.claim_id = claim_id
         elif isinstance(body, dict) and isinstance(body.get("value"), str):
+            _read_format(body)
             purpose = body.get("purpose")
             if purpose == TAG_PURPOSE and body["value"].strip():
                 request.tags.append(body["value"])
@@ -253,14 +328,16 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
 
 
 def _read_targets(
-    value: object, source_for: Callable[[int], Source | None]
+    value: object, source_for: Callable[[int], Source | None], notes: list[str]
 ) -> list[tuple[Source, TextSelector]]:
     if value is None or value == []:
         raise ValidationError({"target": "An annotation needs a target."})
-    return [_read_target(target, source_for) for target in _as_list(value)]
+    return [_read_target(target, source_for, notes) for target in _as_list(value)]
 
 
-def _read_target(target: object, source_for: Callable[[int], Source | None]) -> tuple[Source, TextSelector]:
+def _read_target(
+    target: object, source_for: Callable[[int], Source | None], notes: list[str]
+) -> tuple[Source, TextSelector]:
     if not isinstance(target, dict):
         raise ValidationError(
             {"target": "Each target is a SpecificResource with selectors on a source's text."}
@@ -272,6 +349,9 @@ def _read_target(target: object, source_for: Callable[[int], Source | None]) -> 
     if source is None:
         raise ValidationError({"target": "The target's source must be the text of this container's source."})
     try:
-        return source, selector_from_target(source.text, target)
+        selector, note = selector_from_quote_fallback(source.text, target)
     except ValidationError as error:
         raise ValidationError({"target": error.messages}) from None
+    if note:
+        notes.append(note)
+    return source, selector

@@ -6,6 +6,12 @@ app_name = "w3c"
 
 urlpatterns = [
     path("sources/<int:pk>/", views.Container.as_view(), name="container"),
+    # Each item's IRI, below its container's (archive.w3c.views).
+    path("sources/<int:source_id>/annotations/<int:pk>/", views.AnnotationResource.as_view(), name="item"),
+    path(
+        "sources/<int:source_id>/evidence/<int:pk>/", views.EvidenceResource.as_view(), name="evidence-item"
+    ),
+    # The older IRIs: the same resources, served as well (their `id` is the one above).
     path("annotations/<int:pk>/", views.AnnotationResource.as_view(), name="annotation"),
     path("evidence/<int:pk>/", views.EvidenceResource.as_view(), name="evidence"),
 ]

@@ -1,15 +1,33 @@
 """The W3C Web Annotation Protocol (https://www.w3.org/TR/annotation-protocol/).
 
 Each source's annotations and evidence form an LDP basic container at
-/w3c/sources/<id>/; each has its own IRI (/w3c/annotations/<id>/,
-/w3c/evidence/<id>/) with GET, PUT (If-Match) and DELETE. Authentication
-and permissions are the REST API's (archive.api.permissions).
+/w3c/sources/<id>/; each item's IRI is below its container's,
+/w3c/sources/<id>/annotations/<id>/ (or evidence/<id>/), with GET, PUT and
+DELETE. The container of an annotation on several sources is the one of the
+lowest source id (archive.w3c.mapping.home_source_id); the annotation is also
+served below the others it appears in. The older IRIs /w3c/annotations/<id>/
+and /w3c/evidence/<id>/ keep working: they serve the same resource (every
+method), whose `id` is the canonical IRI. Authentication and permissions are
+the REST API's (archive.api.permissions).
+
+Headers: every response has the Link types of its resource (a 201 the
+created annotation's, ldp#Resource), Vary, and, whenever the resource exists
+(OPTIONS and refusals included), its ETag; the container's GET adds
+Content-Location, equal to the `id` of what it serves (container or page).
+
+A write whose TextPositionSelector was ignored for its TextQuoteSelector
+(archive.passages.selectors: UTF-16 offsets, say) says so in a header
+`Warning: 299 - "TextPositionSelector ignored: ..."`.
+
+W3C clients send no If-Match: PUT and DELETE without it are unconditional
+(history keeps every state); with it, a stale version is a 412 with the
+current state. A delete records the fixed reason W3C_DELETE_REASON.
 """
 
 import hashlib
 import re
 
-from django.db.models import Max, Model, QuerySet
+from django.db.models import F, Max, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
@@ -18,6 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archive.api.idempotency import idempotent
 from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
@@ -25,7 +44,7 @@ from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Evidence, Source
 from archive.permissions import Action
-from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, read_w3c, to_w3c
+from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, W3CRequest, iri_of, read_w3c, to_w3c
 from archive.w3c.writes import create_from_w3c, replace_from_w3c
 
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -39,6 +58,7 @@ PREFER_IRIS = f"{OA}PreferContainedIRIs"
 PREFER_DESCRIPTIONS = f"{OA}PreferContainedDescriptions"
 # The protocol cannot carry a reason: see AnnotationResource.delete.
 W3C_DELETE_REASON = "Deleted through the W3C protocol."
+RESOURCE_LINK = f'<{LDP}Resource>; rel="type"'
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -74,12 +94,20 @@ class W3CView(WorkspaceScopedMixin, APIView):
     def links(self) -> Links:
         return Links(self.request.build_absolute_uri("/").rstrip("/"))
 
+    def current_etag(self) -> str | None:
+        """The ETag of the resource as it is now; None if the request did not reach it."""
+        return None
+
     def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(getattr(response, "accepted_renderer", None), JSONLDRenderer):
             response.content_type = ANNO_MEDIA_TYPE
         response["Link"] = ", ".join(self.link_types)
         response["Vary"] = "Accept"
+        if "ETag" not in response and response.status_code not in (204, 404):
+            current = self.current_etag()
+            if current is not None:
+                response["ETag"] = current
         return response
 
 
@@ -93,17 +121,36 @@ class Container(W3CView):
         '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"',
     )
 
+    source: Source | None = None
+
     def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 201:  # the created annotation's headers
+            response["Link"] = RESOURCE_LINK
+            response["Allow"] = ", ".join(AnnotationResource().allowed_methods)
+            return response
         response["Vary"] = "Accept, Prefer"
         response["Accept-Post"] = ANNO_MEDIA_TYPE
         return response
+
+    def current_etag(self) -> str | None:
+        if self.source is None:
+            return None
+        pk = self.source.pk
+        return _container_state(pk, (annotations_of(pk).count(), evidence_of(pk).count()))
 
     def get_source(self, pk: int) -> Source:
         source = self.scope(Source.objects.select_related("workspace")).filter(pk=pk).first()
         if source is None:
             raise Http404("No such source.")
+        self.source = source
         return source
+
+    @extend_schema(exclude=True)
+    def options(self, request, *args, **kwargs) -> Response:
+        """Allow, Accept-Post, Link and the ETag, as on GET (4.1)."""
+        self.get_source(kwargs["pk"])
+        return super().options(request, *args, **kwargs)
 
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int) -> Response:
@@ -117,11 +164,14 @@ class Container(W3CView):
             if page > max(0, (sum(counts) - 1) // PAGE_SIZE):
                 raise Http404(f"There is no page {page}: the container has {sum(counts)} items.")
             iris_only = request.query_params.get("iris") == "1"
-            return Response(self.page(source, page, counts, iris_only=iris_only), headers=headers)
-        preferences = _preferences(request.headers.get("Prefer", ""))
-        if preferences:
-            headers["Preference-Applied"] = "return=representation"
-        return Response(self.container(source, counts, preferences), headers=headers)
+            rendered = self.page(source, page, counts, iris_only=iris_only)
+        else:
+            preferences = _preferences(request.headers.get("Prefer", ""))
+            if preferences:
+                headers["Preference-Applied"] = "return=representation"
+            rendered = self.container(source, counts, preferences)
+        headers["Content-Location"] = rendered["id"]
+        return Response(rendered, headers=headers)
 
     def container(self, source: Source, counts: tuple[int, int], preferences: set[str]) -> dict:
         links, total = self.links(), sum(counts)
@@ -170,6 +220,7 @@ class Container(W3CView):
         return rendered
 
     @extend_schema(exclude=True)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         source = self.get_source(pk)
         self.check_create_allowed(source.workspace)
@@ -177,34 +228,56 @@ class Container(W3CView):
         obj = create_from_w3c(workspace=source.workspace, user=request.user, request=w3c)
         obj = _reload(obj)
         rendered = to_w3c(obj, self.links())
-        return Response(rendered, status=201, headers={"Location": rendered["id"], "ETag": etag(obj)})
+        headers = {"Location": rendered["id"], "ETag": etag(obj), **_warnings(w3c)}
+        return Response(rendered, status=201, headers=headers)
 
 
 class AnnotationResource(W3CView):
-    """One annotation (or evidence): GET, PUT with If-Match, DELETE."""
+    """One annotation (or evidence): GET, PUT, DELETE (If-Match optional)."""
 
     permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
-    link_types = (f'<{LDP}Resource>; rel="type"',)
+    link_types = (RESOURCE_LINK,)
     model: type[Model] = Annotation
+    found: Annotation | Evidence | None = None
 
-    def get_object(self, pk: int) -> Annotation | Evidence:
-        obj = self.scope(_queryset(self.model)).filter(pk=pk).first()
+    def get_object(self, pk: int, source_id: int | None = None) -> Annotation | Evidence:
+        """The item, if the user may see it and, under a container's IRI, if it is in that container."""
+        queryset = self.scope(_queryset(self.model)).filter(pk=pk)
+        if source_id is not None:
+            in_container = {
+                "passage__source_id" if self.model is Evidence else "passages__source_id": source_id
+            }
+            queryset = queryset.filter(pk__in=self.model._default_manager.filter(**in_container).values("pk"))
+        obj = queryset.first()
         if obj is None:
             raise Http404("No such annotation.")
+        self.found = obj
         self.check_object_permissions(self.request, obj)
         return obj
 
+    def current_etag(self) -> str | None:
+        if self.found is None:
+            return None
+        version = type(self.found).objects.filter(pk=self.found.pk).values_list("version", flat=True).first()
+        return None if version is None else f'"{version}"'
+
     @extend_schema(exclude=True)
-    def get(self, request: Request, pk: int) -> Response:
-        obj = self.get_object(pk)
+    def options(self, request, *args, **kwargs) -> Response:
+        """Allow, Link and the ETag, as on GET (4.2)."""
+        self.get_object(kwargs["pk"], kwargs.get("source_id"))
+        return super().options(request, *args, **kwargs)
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int, source_id: int | None = None) -> Response:
+        obj = self.get_object(pk, source_id)
         return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj)})
 
     @extend_schema(exclude=True)
-    def put(self, request: Request, pk: int) -> Response:
-        obj = self.get_object(pk)
+    def put(self, request: Request, pk: int, source_id: int | None = None) -> Response:
+        obj = self.get_object(pk, source_id)
         workspace_sources = self.scope(Source.objects.filter(workspace_id=obj.workspace_id))
         try:
-            version = expected_version(request, obj)
+            version = expected_version(request, obj, required=False)
             w3c = read_w3c(
                 request.data, source_for=lambda source_id: workspace_sources.filter(pk=source_id).first()
             )
@@ -213,20 +286,20 @@ class AnnotationResource(W3CView):
             current = _reload(stale.current)
             return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})
         obj = _reload(obj)
-        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj)})
+        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj), **_warnings(w3c)})
 
     @extend_schema(exclude=True)
-    def delete(self, request: Request, pk: int) -> Response:
-        """Delete with If-Match, recorded with a fixed reason.
+    def delete(self, request: Request, pk: int, source_id: int | None = None) -> Response:
+        """Delete (If-Match optional), recorded with a fixed reason.
 
         Elsewhere a delete needs the user's reason, but the Web Annotation
         Protocol has no way to send one, and refusing would make the
         container unusable for standard clients. The fixed reason still says
         in the history how it was deleted; who deleted it is recorded as usual.
         """
-        obj = self.get_object(pk)
+        obj = self.get_object(pk, source_id)
         try:
-            version = expected_version(request, obj)
+            version = expected_version(request, obj, required=False)
             if isinstance(obj, Evidence):
                 delete_evidence(
                     evidence=obj, user=request.user, expected_version=version, reason=W3C_DELETE_REASON
@@ -245,8 +318,11 @@ class EvidenceResource(AnnotationResource):
     model = Evidence
 
 
-def iri_of(obj: Annotation | Evidence, links: Links) -> str:
-    return links.evidence(obj.pk) if isinstance(obj, Evidence) else links.annotation(obj.pk)
+def _warnings(request: W3CRequest) -> dict[str, str]:
+    """The request's notes as a Warning header (warn-code 299: persistent)."""
+    if not request.notes:
+        return {}
+    return {"Warning": ", ".join(f'299 - "{note}"' for note in request.notes)}
 
 
 def _queryset(model: type[Model]) -> QuerySet:
@@ -263,8 +339,19 @@ def _slice(source_id: int, counts: tuple[int, int], start: int, end: int, *, iri
     """Items [start, end) of the container: its annotations, then its evidence."""
     annotations, evidence = annotations_of(source_id), evidence_of(source_id)
     if iris_only:
-        annotations = annotations.select_related(None).prefetch_related(None).only("pk")
-        evidence = evidence.select_related(None).only("pk")
+        # Only what an IRI needs: the id and the source of the item's container.
+        home = (
+            Annotation.passages.through.objects.filter(annotation_id=OuterRef("pk"))
+            .order_by("passage__source_id")
+            .values("passage__source_id")[:1]
+        )
+        annotations = (
+            annotations.select_related(None)
+            .prefetch_related(None)
+            .only("pk")
+            .annotate(home_source_id=Subquery(home))
+        )
+        evidence = evidence.select_related(None).only("pk").annotate(home_source_id=F("passage__source_id"))
     items = list(annotations[start:end]) if start < counts[0] else []
     if end > counts[0]:
         items += list(evidence[max(0, start - counts[0]) : end - counts[0]])

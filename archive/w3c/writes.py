@@ -1,5 +1,12 @@
 """Writes of W3C Web Annotation clients: an annotation (or evidence) from a
-checked W3CRequest (archive.w3c.mapping), created or replacing one."""
+checked W3CRequest (archive.w3c.mapping), created or replacing one.
+
+Identities (https://www.w3.org/TR/annotation-protocol/#create-a-new-annotation):
+a client's `canonical` is kept unchanged; the `id` a client gives is replaced by
+ours and kept as `via` (its own `via` when it gives no id). A replacement keeps
+the stored canonical and via unless it sends them (a different canonical is
+refused), and keeps the item in its container, since its IRI names the container.
+"""
 
 from django.core.exceptions import ValidationError
 
@@ -7,7 +14,7 @@ from archive.claims import add_evidence, create_annotation, edit_annotation, rep
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Claim, Evidence, Passage, Workspace
 from archive.passages.writes import passage_at
-from archive.w3c.mapping import W3CRequest
+from archive.w3c.mapping import W3CRequest, home_source_id
 
 
 def _passages(request: W3CRequest, user) -> list[Passage]:
@@ -27,10 +34,22 @@ def create_from_w3c(*, workspace: Workspace, user, request: W3CRequest) -> Annot
     if request.is_evidence:
         claim = _claim(workspace, request.claim_id)
         return add_evidence(
-            claim=claim, passage=passages[0], user=user, stance=request.stance, note=request.note
+            claim=claim,
+            passage=passages[0],
+            user=user,
+            stance=request.stance,
+            note=request.note,
+            canonical=request.canonical,
+            via=request.client_id or request.via,
         )
     return create_annotation(
-        passages=passages, user=user, body=request.body, motivation=request.motivation, tags=request.tags
+        passages=passages,
+        user=user,
+        body=request.body,
+        motivation=request.motivation,
+        tags=request.tags,
+        canonical=request.canonical,
+        via=request.client_id or request.via,
     )
 
 
@@ -41,6 +60,14 @@ def replace_from_w3c(
     """Replace `obj` with the client's description (a W3C PUT)."""
     if request.is_evidence != isinstance(obj, Evidence):
         raise ValidationError({"body": "An annotation cannot become evidence, nor evidence an annotation."})
+    home = home_source_id(obj)
+    if min(source.pk for source, _ in request.targets) != home:
+        raise ValidationError(
+            {"target": f"The annotation's IRI is in the container of source {home}: keep its targets there."}
+        )
+    identities = {
+        key: value for key, value in (("canonical", request.canonical), ("via", request.via)) if value
+    }
     passages = _passages(request, user)
     if isinstance(obj, Evidence):
         return replace_evidence(
@@ -51,8 +78,14 @@ def replace_from_w3c(
             passage=passages[0],
             stance=request.stance,
             note=request.note,
+            identities=identities,
         )
     changes = {"body": request.body, "motivation": request.motivation, "tags": request.tags}
     return edit_annotation(
-        obj, user=user, expected_version=expected_version, changes=changes, passages=passages
+        obj,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        passages=passages,
+        identities=identities,
     )
