@@ -1,6 +1,8 @@
 """The table of what each role may do (permissions.role_table, for the README)
 agrees with the rules and with the URLs' permission matrix."""
 
+from pathlib import Path
+
 from archive.permissions import CAPABILITIES, ROLE_ACTIONS, Action, role_table
 from tests.test_permission_matrix import OK, RULES
 
@@ -46,3 +48,8 @@ def test_the_table_agrees_with_the_permission_matrix():
 def test_analysts_change_only_their_own_work():
     row = _table_rows()["Edit, delete and submit for review annotations, claims, evidence"]
     assert row == {"analyst": "own work", "reviewer": "no", "admin": "yes"}
+
+
+def test_the_readme_shows_the_table_the_rules_generate():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert role_table() in readme
