@@ -199,3 +199,15 @@ def test_the_quote_fallback_leaves_a_matching_position_alone():
         selector_from_target(TEXT, target(13, 18, "Daraa")),
         None,
     )
+
+
+def test_the_w3c_fallback_finds_a_quote_sent_with_utf16_offsets():
+    text = "💧 Daraa withstood."
+    utf16 = target(3, 8, "Daraa")  # the drop is two UTF-16 units, one code point
+    selector, note = selector_from_quote_fallback(text, utf16)
+    assert (selector.start, selector.end) == (2, 7) and "UTF-16" in note
+
+
+def test_the_w3c_fallback_still_refuses_a_position_outside_the_text():
+    with pytest.raises(ValidationError):
+        selector_from_quote_fallback(TEXT, target(len(TEXT) - 2, len(TEXT) + 5, TEXT[-2:]))

@@ -108,8 +108,9 @@ def selector_from_target(text: str, target: object) -> TextSelector:
 
 def selector_from_quote_fallback(text: str, target: object) -> tuple[TextSelector, str | None]:
     """`selector_from_target`, except that a TextPositionSelector that misses the
-    quote (or the text) gives way to the TextQuoteSelector when the quote alone,
-    with its context, occurs exactly once. Returns the selector and, when the
+    quote gives way to the TextQuoteSelector when the quote alone, with its
+    context, occurs exactly once (a position outside the text, even counted in
+    UTF-16 units, is still refused). Returns the selector and, when the
     position was ignored, a note saying so (ASCII, for a header); else the
     strict parser's refusal, with its hint about units."""
     try:
@@ -122,6 +123,10 @@ def selector_from_quote_fallback(text: str, target: object) -> tuple[TextSelecto
         positions = [item for item in selectors if isinstance(item, dict) and item.get("type") == POSITION]
         if not quotes or not positions or not quotes[0].get("exact"):
             raise
+        start, end = positions[0].get("start"), positions[0].get("end")
+        utf16_length = len(text.encode("utf-16-le")) // 2
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= utf16_length):
+            raise  # outside the text however its units are counted: refused as on every path
         try:
             selector = selector_from_target(text, {"selector": quotes[0]})
         except ValidationError:
