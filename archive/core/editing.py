@@ -34,9 +34,10 @@ BeforeSave = Callable[[Model, dict[str, Any]], None]
 class StaleVersion(Exception):
     """Someone else saved the object since the editor loaded it."""
 
-    def __init__(self, current: Model):
+    def __init__(self, current: Any):
+        # Any tracked model: callers read its version, history and editable fields.
         super().__init__(
-            f"{current._meta.verbose_name} was changed by someone else (now version {current.version})."  # type: ignore[attr-defined]
+            f"{current._meta.verbose_name} was changed by someone else (now version {current.version})."
         )
         self.current = current
 

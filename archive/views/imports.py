@@ -5,6 +5,8 @@ The views only move data between forms and archive.sources.importing: detection,
 extraction, staging between the steps and saving all live there.
 """
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from archive.core.forms import form_field
 from archive.core.text import sha256_hex
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
 from archive.models.source import bcp47_validator
@@ -44,8 +47,9 @@ class UploadForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
     url = forms.URLField(required=False, max_length=2000, assume_scheme="https", label="URL")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         given = [name for name in ("file", "text", "url") if data.get(name)]
         if len(given) != 1:
             raise ValidationError("Give one file, one pasted text or one URL.")
@@ -74,11 +78,16 @@ class MetadataForm(forms.Form):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outlet"].queryset = Outlet.objects.filter(workspace=workspace)
-        self.fields["derived_from"].queryset = Source.objects.filter(workspace=workspace).only("pk", "title")
+        form_field(self, "outlet", forms.ModelChoiceField).queryset = Outlet.objects.filter(
+            workspace=workspace
+        )
+        form_field(self, "derived_from", forms.ModelChoiceField).queryset = Source.objects.filter(
+            workspace=workspace
+        ).only("pk", "title")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("derived_from")) != bool(data.get("derivation")):
             raise ValidationError(
                 "Give both the source this derives from and the kind of derivation, or neither."
@@ -212,6 +221,9 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
         form.add_error(None, result.message)
         return _render_confirm(request, form, pending, extraction, status=409)
     release(pending)
+    source = result.source
+    if source is None:  # an import that is not a duplicate made its source
+        raise RuntimeError(f"{result.name} was imported without a source.")
     changed = f" Text {result.message}." if result.message else ""
-    messages.success(request, f"Imported “{result.source.title}”.{changed}")
-    return redirect("archive:source_provenance", request.workspace.slug, result.source.pk)
+    messages.success(request, f"Imported “{source.title}”.{changed}")
+    return redirect("archive:source_provenance", request.workspace.slug, source.pk)

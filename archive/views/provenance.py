@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from archive.core.editing import StaleVersion
+from archive.core.forms import form_field
 from archive.models import Capture, Claim, Derivation, Source
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.provenance import (
@@ -58,7 +59,7 @@ def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
     source = _source(request, source_id)
     extension = _EXTENSIONS.get(source.media_type, "bin")
     return _attachment(
-        source.original.name,
+        source.original.name or "",
         filename=f"source-{source.pk}-{source.original_sha256[:12]}.{extension}",
         content_type=source.media_type,
     )
@@ -71,7 +72,7 @@ def source_warc(request: WorkspaceRequest, source_id: int) -> FileResponse:
         Capture.objects.exclude(warc=""), request.workspace, source_id=source_id
     )
     return _attachment(
-        capture.warc.name,
+        capture.warc.name or "",
         filename=f"source-{source_id}-capture-{capture.warc_sha256[:12]}.warc.gz",
         content_type="application/warc",
     )
@@ -115,7 +116,7 @@ class DerivationForm(forms.Form):
 
     def __init__(self, *args, source: Source, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["derived_from"].queryset = Source.objects.filter(
+        form_field(self, "derived_from", forms.ModelChoiceField).queryset = Source.objects.filter(
             workspace_id=source.workspace_id
         ).exclude(pk=source.pk)
 

@@ -1,16 +1,20 @@
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from archive.findings.keys import fingerprint
-from archive.models import Source
+from archive.models import Membership, Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
 
 @member_view
 def home(request: HttpRequest) -> HttpResponse:
     memberships = (
-        request.user.memberships.select_related("workspace")
+        Membership.objects.filter(user=cast(User, request.user))  # member_view: signed in
+        .select_related("workspace")
         .annotate(source_count=Count("workspace__source"))
         .order_by("workspace__name")
     )
