@@ -52,8 +52,9 @@ class ReasonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = getattr(self.instance, "version", None)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean() returns
         if self.instance.pk is not None:  # the instance still holds the values before the edit
             changes = {name: cleaned[name] for name in self.changed_data if name in cleaned}
             try:
@@ -363,7 +364,8 @@ class AnnotationAdmin(CreateFieldsAdmin):
     create_fields = ("passages", "body", "motivation", "tags")
     editable = (*claims.EDITABLE_FIELDS[Annotation], "passages")
 
-    def create(self, *, user, reason, passages, **fields) -> Annotation:
+    def create(self, *, user: Any, reason: str, **fields: Any) -> Annotation:
+        passages = fields.pop("passages")  # one of the create_fields
         return claims.create_annotation(passages=list(passages), user=user, **fields)
 
     def edit(self, obj, *, changes, **kwargs) -> Annotation:

@@ -2,10 +2,12 @@
 tag, author, status and modified-since, as each resource has them."""
 
 import datetime
+from typing import Any
 
 import django_filters as filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
 
 from archive.claims.tags import with_tag
@@ -38,10 +40,15 @@ class IdFilter(filters.NumberFilter):
     """An object id. Not a ModelChoiceFilter, which would tell apart ids that
     exist in other workspaces from ids that exist nowhere."""
 
-    field_class = _IdField
+    # An integer field where NumberFilter has a DecimalField: django-filter takes any
+    # form field class, the stubs only NumberFilter's own.
+    field_class = _IdField  # type: ignore[assignment]
 
 
 class WorkspaceOwnedFilter(filters.FilterSet):
+    # django-filter stores `data or QueryDict()`: never None, unlike the argument.
+    data: QueryDict | dict[str, Any]
+
     def is_valid(self) -> bool:
         """Also refuse `?name=` with no value, which django-filter would ignore."""
         valid = super().is_valid()

@@ -7,18 +7,18 @@ protocol's clients send no If-Match: there a write without it is unconditional
 (`required=False`), and one with it is checked the same way.
 """
 
-from django.db.models import Model
 from rest_framework.request import Request
 
 from archive.api.errors import PreconditionRequired
 from archive.core.editing import StaleVersion
+from archive.models.base import VersionedModel
 
 
-def etag(obj: Model) -> str:
+def etag(obj: VersionedModel) -> str:
     return f'"{obj.version}"'
 
 
-def expected_version(request: Request, obj: Model, *, required: bool = True) -> int | None:
+def expected_version(request: Request, obj: VersionedModel, *, required: bool = True) -> int | None:
     """The version the client edited; None for `If-Match: *` (and for no If-Match
     when not `required`).
 

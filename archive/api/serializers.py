@@ -5,9 +5,11 @@ validate a request's fields before a service function runs.
 """
 
 import datetime
+from typing import Any, cast
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
@@ -27,6 +29,7 @@ from archive.models import (
     TextDirection,
     Workspace,
 )
+from archive.models.base import WorkspaceOwned
 from archive.models.grading import Credibility, Reliability
 from archive.passages.selectors import check_position, check_quote
 
@@ -49,7 +52,9 @@ def _username_field() -> serializers.SlugRelatedField:
 
 
 class VersionedOut(serializers.ModelSerializer):
-    workspace = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    workspace: "serializers.SlugRelatedField[Workspace]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         fields = ["id", "workspace", "version", "created_at", "updated_at"]
@@ -169,10 +174,17 @@ def _plain(value: object) -> object:
 class InWorkspace(serializers.PrimaryKeyRelatedField):
     """The id of an object in the request's workspace (others do not exist)."""
 
-    def get_queryset(self):
-        return super().get_queryset().filter(workspace=self.context["workspace"])
+    # Every InWorkspace is given `queryset=Model.objects.all()` (the field is writable,
+    # so DRF requires one): never a manager, never None.
+    queryset: QuerySet[Model]
 
-    def to_internal_value(self, data) -> Model:
+    def get_queryset(self) -> QuerySet[Model]:
+        queryset = super().get_queryset()
+        if queryset is None:  # not reached: see `queryset`
+            raise ImproperlyConfigured("InWorkspace needs a queryset.")
+        return queryset.filter(workspace=self.context["workspace"])
+
+    def to_internal_value(self, data: object) -> Model:
         # Only an id can be preloaded (and a list or object cannot be a dict key).
         obj = (
             self.context.get("preloaded", {}).get((self.queryset.model, data)) if type(data) is int else None
@@ -183,13 +195,15 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         return obj
 
 
-def preload(context: dict, model: type[Model], ids: set[int]) -> None:
+def preload(context: dict[str, Any], model: type[WorkspaceOwned], ids: set[int]) -> None:
     """Fetch these objects of the context's workspace for InWorkspace fields in one
     query per 900, instead of one query per id (batch requests)."""
     ordered = sorted(ids)
     preloaded = context.setdefault("preloaded", {})
     for first in range(0, len(ordered), 900):
-        for obj in model.objects.filter(workspace=context["workspace"], pk__in=ordered[first : first + 900]):
+        for obj in model._default_manager.filter(
+            workspace=context["workspace"], pk__in=ordered[first : first + 900]
+        ):
             obj.workspace = context["workspace"]
             preloaded[model, obj.pk] = obj
 
@@ -257,7 +271,9 @@ class SourceCreateIn(CreateIn, SourceIn):
 
 
 class PassageCreateIn(CreateIn):
-    source = InWorkspace(queryset=Source.objects.all())
+    # The serializer's metaclass moves declared fields off the class, so this never
+    # shadows Field.source (the attribute path), which the stubs cannot know.
+    source = InWorkspace(queryset=Source.objects.all())  # type: ignore[assignment]
     start = serializers.IntegerField(min_value=0, max_value=INT64_MAX, help_text="Unicode code points.")
     end = serializers.IntegerField(
         min_value=1, max_value=INT64_MAX, help_text="Unicode code points, exclusive."
@@ -285,12 +301,12 @@ class AnnotationIn(StrictIn):
         choices=Motivation.choices, required=False, default=Motivation.COMMENTING
     )
     tags = _tags_field()
-    reason = _reason_field()
+    reason: serializers.CharField | None = _reason_field()  # None in a subclass: no such field
 
 
 class AnnotationItemIn(AnnotationIn):
     passages = InWorkspace(queryset=Passage.objects.all(), many=True, allow_empty=False)
-    reason = None  # creating needs no reason
+    reason: serializers.CharField | None = None  # creating needs no reason
 
 
 class AnnotationCreateIn(CreateIn, AnnotationItemIn):
@@ -298,9 +314,12 @@ class AnnotationCreateIn(CreateIn, AnnotationItemIn):
 
 
 class AnnotationBatchIn(CreateIn):
-    annotations = AnnotationItemIn(many=True, allow_empty=False, max_length=BATCH_MAX)
+    # What AnnotationItemIn(many=True, allow_empty=False, max_length=BATCH_MAX) builds.
+    annotations: "serializers.ListSerializer[Any]" = serializers.ListSerializer(
+        child=AnnotationItemIn(), allow_empty=False, max_length=BATCH_MAX
+    )
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> dict:
         items = data.get("annotations") if isinstance(data, dict) else None
         if isinstance(items, list) and len(items) <= BATCH_MAX:
             ids = {
@@ -310,7 +329,8 @@ class AnnotationBatchIn(CreateIn):
                 for pk in item["passages"]
                 if type(pk) is int  # not bool; anything else is refused by the field itself
             }
-            preload(self.context, Passage, ids)
+            # The context is the dict the view passed (DRF types it as a read-only Mapping).
+            preload(cast(dict[str, Any], self.context), Passage, ids)
         return super().to_internal_value(data)
 
 

@@ -45,6 +45,7 @@ from archive.claims import (
 from archive.core.editing import StaleVersion
 from archive.findings.claimreview import NoVerdict, claim_review
 from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
+from archive.models.base import VersionedModel
 from archive.passages.writes import create_passage, delete_passage
 from archive.permissions import Action, workspaces_for
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
@@ -90,9 +91,14 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
         del data["workspace"]
         return workspace, data
 
-    def respond_with(self, obj: Model, *, status: int = 200, headers: dict | None = None) -> Response:
-        obj = self.get_queryset().get(pk=obj.pk)  # with the related rows the output needs
-        return Response(self.output(obj), status=status, headers={"ETag": etag(obj), **(headers or {})})
+    def respond_with(
+        self, obj: Model, *, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        # Read again with the related rows the output needs; every resource is versioned.
+        current: VersionedModel = self.get_queryset().get(pk=obj.pk)
+        return Response(
+            self.output(current), status=status, headers={"ETag": etag(current), **(headers or {})}
+        )
 
 
 class ResourceList(ResourceView):
@@ -116,7 +122,7 @@ class CreatableList(ResourceList):
         # The services return the object with its related rows: no reload needed.
         return Response(self.output(obj), status=201, headers={"ETag": etag(obj), "Location": location})
 
-    def create(self, *, workspace: Workspace, user, **data) -> Model:
+    def create(self, *, workspace: Workspace, user: Any, **data: Any) -> VersionedModel:
         raise NotImplementedError
 
 

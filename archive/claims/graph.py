@@ -10,6 +10,7 @@ enters the source from above, so it never hides a derivation edge.
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from archive.models import Claim, Evidence, Source, Stance
@@ -94,12 +95,17 @@ class ClaimGraph:
 def load_sources_with_ancestors(evidence: list[Evidence]) -> dict[int, Source]:
     """The cited sources and all they derive from: one query per derivation level."""
     sources = {item.passage.source_id: item.passage.source for item in evidence}
-    missing = {s.derived_from_id for s in sources.values()} - set(sources) - {None}
+    missing = _parent_ids(sources.values()) - set(sources)
     while missing:
         found = {s.pk: s for s in Source.objects.filter(pk__in=missing).select_related("outlet")}
         sources |= found
-        missing = {s.derived_from_id for s in found.values()} - set(sources) - {None}
+        missing = _parent_ids(found.values()) - set(sources)
     return sources
+
+
+def _parent_ids(sources: Iterable[Source]) -> set[int]:
+    """The ids of the sources these derive from."""
+    return {s.derived_from_id for s in sources if s.derived_from_id is not None}
 
 
 def _original_of(source: Source, sources: dict[int, Source]) -> Source:
@@ -122,7 +128,9 @@ def _summary(cited: list[Source], originals: list[Source], outlet_count: int) ->
     return f"{rests}, tracing back to {len(originals)} independent originals."
 
 
-def build_claim_graph(claim: Claim, evidence: list[Evidence], *, source_url) -> ClaimGraph:
+def build_claim_graph(
+    claim: Claim, evidence: list[Evidence], *, source_url: Callable[[Source], str]
+) -> ClaimGraph:
     """Lay out the graph. `source_url(source)` gives the link of a source node."""
     sources = load_sources_with_ancestors(evidence)
     cited_ids = list(dict.fromkeys(item.passage.source_id for item in evidence))
@@ -167,8 +175,8 @@ def build_claim_graph(claim: Claim, evidence: list[Evidence], *, source_url) -> 
         y=top + (rows * row_step - ROW_GAP) / 2 - NODE_HEIGHT / 2 - 9,
         height=NODE_HEIGHT + 18,
     )
-    nodes = {None: claim_node}
-    originals = {}
+    nodes: dict[int | None, GraphNode] = {None: claim_node}  # None: the claim
+    originals: dict[int, Source] = {}
     for source in sources.values():
         outlet = source.outlet
         column = 1 + deepest - depth[source.pk]
@@ -234,7 +242,9 @@ def _derivation_edge(source: Source, node: GraphNode, parent: GraphNode) -> Grap
     return edge
 
 
-def _stance_edges(claim_node: GraphNode, nodes: dict, evidence: list[Evidence]) -> list[GraphEdge]:
+def _stance_edges(
+    claim_node: GraphNode, nodes: dict[int | None, GraphNode], evidence: list[Evidence]
+) -> list[GraphEdge]:
     """One edge per (source, stance), labelled with how many passages it counts."""
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for item in evidence:

@@ -25,8 +25,10 @@ offending key. Nothing here writes: archive.w3c.writes does.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
@@ -36,8 +38,9 @@ from archive.passages.selectors import TextSelector, selector_from_quote_fallbac
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
-# Evidence motivation by stance; and the stances a motivation allows.
-EVIDENCE_MOTIVATION = {
+# Evidence motivation by stance; and the stances a motivation allows. Keyed by
+# str: a stance's value (as a W3CRequest holds it) finds its Stance.
+EVIDENCE_MOTIVATION: dict[str, Motivation] = {
     Stance.SUPPORTS: Motivation.ASSESSING,
     Stance.REFUTES: Motivation.ASSESSING,
     Stance.CONTEXTUALIZES: Motivation.LINKING,
@@ -111,8 +114,8 @@ def _one_or_list(items: list) -> object:
     return items[0] if len(items) == 1 else items
 
 
-def _envelope(obj, iri: str, motivation: str, author) -> dict:
-    rendered = {
+def _envelope(obj: Annotation | Evidence, iri: str, motivation: str, author: User | None) -> dict[str, Any]:
+    rendered: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
         "id": iri,
         "type": "Annotation",

@@ -26,6 +26,7 @@ current state. A delete records the fixed reason W3C_DELETE_REASON.
 
 import hashlib
 import re
+from typing import Any
 
 from django.db.models import F, Max, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
@@ -197,14 +198,14 @@ class Container(W3CView):
 
     def page(
         self, source: Source, number: int, counts: tuple[int, int], *, iris_only: bool, embedded: bool = False
-    ) -> dict:
+    ) -> dict[str, Any]:
         links, total = self.links(), sum(counts)
         start = number * PAGE_SIZE
         items = [
             (iri_of(obj, links) if iris_only else to_w3c(obj, links))
             for obj in _slice(source.pk, counts, start, start + PAGE_SIZE, iris_only=iris_only)
         ]
-        rendered = {} if embedded else {"@context": ANNO_CONTEXT}
+        rendered: dict[str, Any] = {} if embedded else {"@context": ANNO_CONTEXT}
         rendered |= {
             "id": self.page_iri(source.pk, number, iris_only=iris_only),
             "type": "AnnotationPage",
@@ -237,7 +238,7 @@ class AnnotationResource(W3CView):
 
     permission_rule = Rule(create=Action.CONTRIBUTE, change=OWN)
     link_types = (RESOURCE_LINK,)
-    model: type[Model] = Annotation
+    model: type[Annotation] | type[Evidence] = Annotation
     found: Annotation | Evidence | None = None
 
     def get_object(self, pk: int, source_id: int | None = None) -> Annotation | Evidence:
@@ -325,13 +326,15 @@ def _warnings(request: W3CRequest) -> dict[str, str]:
     return {"Warning": ", ".join(f'299 - "{note}"' for note in request.notes)}
 
 
-def _queryset(model: type[Model]) -> QuerySet:
+def _queryset(model: type[Model]) -> QuerySet[Annotation] | QuerySet[Evidence]:
     if model is Evidence:
         return Evidence.objects.select_related("passage", "created_by", "workspace")
     return Annotation.objects.select_related("author", "workspace").prefetch_related("passages")
 
 
-def _reload(obj: Annotation | Evidence) -> Annotation | Evidence:
+def _reload(obj: Model) -> Annotation | Evidence:
+    """The annotation or evidence `obj` (as StaleVersion carries it: a Model) read
+    again with what to_w3c needs."""
     return _queryset(type(obj)).get(pk=obj.pk)
 
 

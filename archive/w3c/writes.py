@@ -8,6 +8,8 @@ the stored canonical and via unless it sends them (a different canonical is
 refused), and keeps the item in its container, since its IRI names the container.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
 from archive.claims import add_evidence, create_annotation, edit_annotation, replace_evidence
@@ -17,19 +19,20 @@ from archive.passages.writes import passage_at
 from archive.w3c.mapping import W3CRequest, home_source_id
 
 
-def _passages(request: W3CRequest, user) -> list[Passage]:
+def _passages(request: W3CRequest, user: Any) -> list[Passage]:
     return [passage_at(source=source, user=user, selector=selector) for source, selector in request.targets]
 
 
-def _claim(workspace: Workspace, claim_id: int) -> Claim:
-    claim = Claim.objects.filter(workspace=workspace, pk=claim_id).first()
+def _claim(workspace: Workspace, claim_id: int | None) -> Claim:
+    """The claim `claim_id` names in `workspace` (None names none: only evidence names one)."""
+    claim = Claim.objects.filter(workspace=workspace, pk=claim_id).first() if claim_id is not None else None
     if claim is None:
         raise ValidationError({"body": "The claim named in the body is not in this workspace."})
     return claim
 
 
 @unit_of_work()
-def create_from_w3c(*, workspace: Workspace, user, request: W3CRequest) -> Annotation | Evidence:
+def create_from_w3c(*, workspace: Workspace, user: Any, request: W3CRequest) -> Annotation | Evidence:
     passages = _passages(request, user)
     if request.is_evidence:
         claim = _claim(workspace, request.claim_id)
@@ -55,7 +58,7 @@ def create_from_w3c(*, workspace: Workspace, user, request: W3CRequest) -> Annot
 
 @unit_of_work()
 def replace_from_w3c(
-    obj: Annotation | Evidence, *, user, expected_version: int | None, request: W3CRequest
+    obj: Annotation | Evidence, *, user: Any, expected_version: int | None, request: W3CRequest
 ) -> Annotation | Evidence:
     """Replace `obj` with the client's description (a W3C PUT)."""
     if request.is_evidence != isinstance(obj, Evidence):
