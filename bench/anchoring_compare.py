@@ -1,0 +1,251 @@
+"""Warrant's re-anchoring against Hypothesis's, on the adversarial corpus.
+
+    .venv/bin/python bench/anchoring_compare.py [PER_CLASS] [SEED] [ROUNDS]
+
+Builds bench/anchoring_corpus.py's corpus (PER_CLASS passages of each class,
+default 20) and anchors every passage in its edited document with
+archive.passages.reanchoring.reanchor and with the Hypothesis client's
+text-quote anchoring (its matchQuote: the quote searched with
+approx-string-match, up to half its length in errors, each match scored by
+quote 50, prefix 20, suffix 20 and position 2; before that, the position
+selector is taken if the quote is still there), run by Node. Node is started
+once; the two tools take turns document by document, ROUNDS times (default 3),
+and the best round of each counts for speed.
+
+A passage is found when the result overlaps its ground truth with at least
+half of its own length; anchored anywhere else (or at all, when its text was
+destroyed) it is wrong. Hypothesis needs `approx-string-match`: it is
+installed with npm into a temporary directory on the first run.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django
+
+django.setup()
+
+import regex  # noqa: E402
+from anchoring_corpus import CLASSES, DAMAGED, Document, build_corpus  # noqa: E402
+
+from archive.models import AnchorStatus  # noqa: E402
+from archive.passages.reanchoring import reanchor  # noqa: E402
+from archive.passages.selectors import selector_for  # noqa: E402
+
+NODE_DIR = Path(tempfile.gettempdir()) / "warrant-hypothesis-anchoring"
+
+# Hypothesis's anchoring (hypothesis/client, src/annotator/anchoring/match-quote.ts
+# and html.ts's anchor()), fed one document per line of stdin, answering one line each.
+NODE_SCRIPT = r"""
+import approxSearch from 'approx-string-match';
+import readline from 'node:readline';
+
+function search(text, str, maxErrors) {
+  let matchPos = 0;
+  const exactMatches = [];
+  while (matchPos !== -1) {
+    matchPos = text.indexOf(str, matchPos);
+    if (matchPos !== -1) {
+      exactMatches.push({ start: matchPos, end: matchPos + str.length, errors: 0 });
+      matchPos += 1;
+    }
+  }
+  if (exactMatches.length > 0) return exactMatches;
+  return approxSearch(text, str, maxErrors);
+}
+
+function textMatchScore(text, str) {
+  if (str.length === 0 || text.length === 0) return 0.0;
+  const matches = search(text, str, str.length);
+  return 1 - matches[0].errors / str.length;
+}
+
+function matchQuote(text, quote, context = {}) {
+  if (quote.length === 0) return null;
+  const maxErrors = Math.min(256, quote.length / 2);
+  const matches = search(text, quote, maxErrors);
+  if (matches.length === 0) return null;
+  const scoreMatch = match => {
+    const quoteWeight = 50, prefixWeight = 20, suffixWeight = 20, posWeight = 2;
+    const quoteScore = 1 - match.errors / quote.length;
+    const prefixScore = context.prefix
+      ? textMatchScore(
+          text.slice(Math.max(0, match.start - context.prefix.length), match.start), context.prefix)
+      : 1.0;
+    const suffixScore = context.suffix
+      ? textMatchScore(text.slice(match.end, match.end + context.suffix.length), context.suffix)
+      : 1.0;
+    let posScore = 1.0;
+    if (typeof context.hint === 'number') {
+      posScore = 1.0 - Math.abs(match.start - context.hint) / text.length;
+    }
+    const raw = quoteWeight * quoteScore + prefixWeight * prefixScore
+      + suffixWeight * suffixScore + posWeight * posScore;
+    return raw / (quoteWeight + prefixWeight + suffixWeight + posWeight);
+  };
+  const scored = matches.map(m => ({ start: m.start, end: m.end, score: scoreMatch(m) }));
+  scored.sort((a, b) => b.score - a.score);
+  return scored[0];
+}
+
+function anchor(text, p) {
+  // html.ts: the TextPositionSelector first, if the quote is there; else the quote, hinted.
+  if (p.end <= text.length && text.slice(p.start, p.end) === p.exact) return { start: p.start, end: p.end };
+  return matchQuote(text, p.exact, { prefix: p.prefix, suffix: p.suffix, hint: p.start });
+}
+
+function unitsOf(text) {  // code point offset -> UTF-16 offset
+  const units = [0];
+  for (const ch of text) units.push(units[units.length - 1] + ch.length);
+  return units;
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', line => {
+  const doc = JSON.parse(line);
+  const units = unitsOf(doc.new_text);
+  const points = new Map(units.map((u, i) => [u, i]));
+  const passages = doc.passages.map(p => ({
+    ...p, start: units[Math.min(p.start, units.length - 1)], end: units[Math.min(p.end, units.length - 1)],
+  }));
+  const began = process.hrtime.bigint();
+  const found = passages.map(p => anchor(doc.new_text, p));
+  const elapsed = Number(process.hrtime.bigint() - began) / 1e3;
+  const results = found.map(m => (m ? [points.get(m.start) ?? -1, points.get(m.end) ?? -1] : null));
+  process.stdout.write(JSON.stringify({ results, microseconds: elapsed }) + '\n');
+});
+"""
+
+
+def start_node() -> subprocess.Popen:
+    npm, node = shutil.which("npm") or "npm", shutil.which("node") or "node"
+    if not (NODE_DIR / "node_modules" / "approx-string-match").exists():
+        install = [npm, "install", "--silent", "--prefix", str(NODE_DIR), "approx-string-match@2"]
+        subprocess.run(install, check=True)  # noqa: S603 (fixed arguments)
+    script = NODE_DIR / "hypothesis-anchor.mjs"
+    script.write_text(NODE_SCRIPT, encoding="utf-8")
+    return subprocess.Popen(  # noqa: S603 (fixed arguments)
+        [node, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+
+
+def run_ours(document: Document) -> tuple[list[tuple[int, int] | None], float, list]:
+    selectors = [selector_for(document.old_text, p.start, p.end) for p in document.passages]
+    began = time.perf_counter()
+    results = reanchor(selectors, old_text=document.old_text, new_text=document.new_text)
+    elapsed = (time.perf_counter() - began) * 1e6
+    spans = [None if r.status == AnchorStatus.ORPHANED else (r.start, r.end) for r in results]
+    return spans, elapsed, results
+
+
+def run_hypothesis(node: subprocess.Popen, document: Document) -> tuple[list[tuple[int, int] | None], float]:
+    passages = []
+    for p in document.passages:
+        selector = selector_for(document.old_text, p.start, p.end)
+        passages.append(
+            {
+                "start": p.start,
+                "end": p.end,
+                "exact": selector.exact,
+                "prefix": selector.prefix,
+                "suffix": selector.suffix,
+            }
+        )
+    assert node.stdin is not None and node.stdout is not None
+    node.stdin.write(json.dumps({"new_text": document.new_text, "passages": passages}) + "\n")
+    node.stdin.flush()
+    answer = json.loads(node.stdout.readline())
+    spans = [None if r is None or -1 in r else (r[0], r[1]) for r in answer["results"]]
+    return spans, answer["microseconds"]
+
+
+def judge(truth: tuple[int, int] | None, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return "orphaned"
+    if truth is None:
+        return "wrong"
+    overlap = min(span[1], truth[1]) - max(span[0], truth[0])
+    return "found" if overlap > 0 and overlap * 2 >= span[1] - span[0] else "wrong"
+
+
+def grapheme_bounds(text: str) -> set[int]:
+    return {match.start() for match in regex.finditer(r"\X", text)} | {len(text)}
+
+
+def main() -> None:
+    per_class = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2017
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    documents = build_corpus(per_class, seed)
+    total = sum(len(d.passages) for d in documents)
+    node = start_node()
+    ours_time, hyp_time = [0.0] * rounds, [0.0] * rounds
+    tally: dict[str, dict[str, Counter]] = {
+        "warrant": defaultdict(Counter),
+        "hypothesis": defaultdict(Counter),
+    }
+    split = {"warrant": 0, "hypothesis": 0}
+    false_exact = 0
+    try:
+        for round_ in range(rounds):
+            for document in documents:
+                ours, elapsed, results = run_ours(document)
+                ours_time[round_] += elapsed
+                theirs, elapsed = run_hypothesis(node, document)
+                hyp_time[round_] += elapsed
+                if round_:
+                    continue
+                bounds = grapheme_bounds(document.new_text)
+                old = document.old_text
+                for passage, mine, hyp, result in zip(document.passages, ours, theirs, results, strict=True):
+                    for tool, span in (("warrant", mine), ("hypothesis", hyp)):
+                        tally[tool][passage.kind][judge(passage.truth, span)] += 1
+                        if span is not None and not {span[0], span[1]} <= bounds:
+                            split[tool] += 1
+                    if result.status == AnchorStatus.EXACT and (
+                        document.new_text[result.start : result.end] != old[passage.start : passage.end]
+                    ):
+                        false_exact += 1
+    finally:
+        node.kill()
+    print(f"{len(documents)} documents, {total} passages, seed {seed}, {rounds} rounds (best round timed)")
+    print(f"{'class':16} {'warrant found/orph/wrong':>26} {'hypothesis found/orph/wrong':>30}")
+    sums = {tool: Counter() for tool in tally}
+    for kind in CLASSES:
+        cells = []
+        for tool in ("warrant", "hypothesis"):
+            c = tally[tool][kind]
+            sums[tool].update(c)
+            cells.append(f"{c['found']:4} / {c['orphaned']:4} / {c['wrong']:4}")
+        print(f"{kind:16} {cells[0]:>26} {cells[1]:>30}")
+    cells = [
+        f"{sums[t]['found']:4} / {sums[t]['orphaned']:4} / {sums[t]['wrong']:4}"
+        for t in ("warrant", "hypothesis")
+    ]
+    print(f"{'all':16} {cells[0]:>26} {cells[1]:>30}")
+    for tool in ("warrant", "hypothesis"):
+        damaged = sum(tally[tool][kind]["found"] for kind in DAMAGED)
+        damaged_total = sum(sum(tally[tool][kind].values()) for kind in DAMAGED)
+        wrong = sums[tool]["wrong"]
+        print(
+            f"{tool:10}: damaged found {damaged}/{damaged_total}, wrong {wrong} "
+            f"({1000 * wrong / total:.1f} per 1,000), boundaries inside a grapheme cluster {split[tool]}, "
+            f"{min(ours_time if tool == 'warrant' else hyp_time) / total:.0f} µs/passage"
+        )
+    print(f"warrant 'exact' with a changed quote: {false_exact}")
+    print(f"speed ratio (hypothesis / warrant, best rounds): {min(hyp_time) / min(ours_time):.1f}x")
+
+
+if __name__ == "__main__":
+    main()
