@@ -19,10 +19,11 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from archive.audit.diffing import FieldChange, field_changes, shown_fields
+from archive.audit.kinds import Reviewed
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
 from archive.core.unit_of_work import unit_of_work
@@ -41,15 +42,15 @@ from archive.permissions import Action, can, can_change, role_in
 
 
 def _transition(
-    obj: Model,
+    obj: Reviewed,
     *,
-    user,
+    user: Any,
     expected_version: int | None,
-    allowed_from: set[str],
+    allowed_from: set[ReviewStatus],
     to: ReviewStatus,
     action: HistoryAction,
     reason: str,
-) -> Model:
+) -> Reviewed:
     current = lock_at_version(obj, expected_version)
     if current.review_status not in allowed_from:
         raise ValidationError(
@@ -65,18 +66,20 @@ def _transition(
 SUBMITTABLE = {ReviewStatus.DRAFT, ReviewStatus.REJECTED}
 
 
-def may_submit(role: str | None, user: Any, obj: Model) -> bool:
+def may_submit(role: str | None, user: Any, obj: Reviewed) -> bool:
     """Its author or an admin may send a draft or rejected item to the reviewers."""
-    return obj.review_status in SUBMITTABLE and can_change(role, user, obj)  # type: ignore[attr-defined]
+    return obj.review_status in SUBMITTABLE and can_change(role, user, obj)
 
 
-def may_decide(role: str | None, obj: Model) -> bool:
+def may_decide(role: str | None, obj: Reviewed) -> bool:
     """Reviewers and admins approve or reject what is submitted."""
-    return obj.review_status == ReviewStatus.SUBMITTED and can(role, Action.REVIEW)  # type: ignore[attr-defined]
+    return obj.review_status == ReviewStatus.SUBMITTED and can(role, Action.REVIEW)
 
 
 @unit_of_work()
-def submit_for_review(obj: Model, *, user, expected_version: int | None = None, reason: str = "") -> Model:
+def submit_for_review(
+    obj: Reviewed, *, user: Any, expected_version: int | None = None, reason: str = ""
+) -> Reviewed:
     """Send a draft or rejected item to the reviewers."""
     if not can_change(role_in(user, obj.workspace), user, obj):
         raise PermissionDenied("Only its author or an admin can submit this for review.")
@@ -91,7 +94,7 @@ def submit_for_review(obj: Model, *, user, expected_version: int | None = None, 
     )
 
 
-def my_drafts_on(*, source: Source, user) -> list[Model]:
+def my_drafts_on(*, source: Source, user: Any) -> list[Reviewed]:
     """The user's draft annotations and evidence on passages of `source`, in text order."""
     drafts = {"workspace_id": source.workspace_id, "review_status": ReviewStatus.DRAFT}
     annotations = Annotation.objects.filter(**drafts, author=user, passages__source=source).distinct()
@@ -100,7 +103,7 @@ def my_drafts_on(*, source: Source, user) -> list[Model]:
 
 
 @unit_of_work()
-def submit_drafts_on_source(*, source: Source, user, reason: str = "") -> list[Model]:
+def submit_drafts_on_source(*, source: Source, user: Any, reason: str = "") -> list[Reviewed]:
     """Send every draft annotation and evidence of `user` on `source` to the reviewers, at once.
 
     All or nothing: one unit of work, one history row per item (each its own
@@ -125,13 +128,13 @@ def rejection_comments(*, workspace: Workspace | int, kind: str, ids: list[int])
     return dict(entries)  # the latest rejection of each object comes last and wins
 
 
-def _require_reviewer(user, obj: Model) -> None:
+def _require_reviewer(user: Any, obj: Reviewed) -> None:
     if not can(role_in(user, obj.workspace), Action.REVIEW):
         raise PermissionDenied("Only reviewers and admins approve or reject.")
 
 
 @unit_of_work()
-def approve(obj: Model, *, user, expected_version: int | None = None, comment: str = "") -> Model:
+def approve(obj: Reviewed, *, user: Any, expected_version: int | None = None, comment: str = "") -> Reviewed:
     """Approve a submitted item, as it stands at `expected_version`."""
     _require_reviewer(user, obj)
     return _transition(
@@ -146,7 +149,7 @@ def approve(obj: Model, *, user, expected_version: int | None = None, comment: s
 
 
 @unit_of_work()
-def reject(obj: Model, *, user, comment: str, expected_version: int | None = None) -> Model:
+def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | None = None) -> Reviewed:
     """Reject a submitted item, saying why; its author can edit and submit it again."""
     _require_reviewer(user, obj)
     if not comment.strip():
@@ -163,7 +166,7 @@ def reject(obj: Model, *, user, comment: str, expected_version: int | None = Non
 
 
 @unit_of_work()
-def flag_for_admin(obj: Model, *, user, reason: str, expected_version: int | None = None) -> Model:
+def flag_for_admin(obj: Reviewed, *, user: Any, reason: str, expected_version: int | None = None) -> Reviewed:
     """Ask the workspace's admins to look at an item (reviewers and admins), saying why.
 
     The flag is a history row of the item with the action FLAGGED and the
@@ -183,7 +186,7 @@ def flag_for_admin(obj: Model, *, user, reason: str, expected_version: int | Non
 @dataclass
 class QueueItem:
     kind: str
-    obj: Model
+    obj: Reviewed
     waiting_since: datetime
     author: AbstractBaseUser | None
     # What a reviewer needs beside the item: the passage it is about (in context),
@@ -252,7 +255,7 @@ def changes_since_approved(obj: Model, *, kind: str) -> tuple[int | None, list[F
 def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[QueueItem]:
     """What waits for review in the workspace, longest waiting first, with each item's context."""
     filters = filters or QueueFilters()
-    querysets = {
+    querysets: dict[str, QuerySet[Any]] = {
         "annotation": Annotation.objects.select_related("author").prefetch_related(
             "passages__source__outlet"
         ),
@@ -269,7 +272,7 @@ def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -
         if filters.waiting_at_least is not None:
             queryset = queryset.filter(updated_at__lte=timezone.now() - filters.waiting_at_least)
         for obj in queryset:
-            item = QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field))
+            item = QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field or "", None))
             if isinstance(obj, Annotation):
                 item.passage = _first_passage(obj)
             elif isinstance(obj, Evidence):

@@ -54,7 +54,7 @@ EXPORT_COLUMNS = [
 def report_errors(request: HttpRequest, form: forms.Form) -> None:
     """A refused form's errors as messages, for views that redirect back."""
     for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
+        messages.error(request, " ".join(str(error) for error in errors))
 
 
 def _filter_form(request: WorkspaceRequest) -> ActivityFilter:
@@ -110,7 +110,10 @@ def _export_rows(form: ActivityFilter) -> Iterator[dict]:
 
 
 def _invalid_filters(form: ActivityFilter) -> HttpResponse:
-    errors = "; ".join(f"{field}: {' '.join(problems)}" for field, problems in form.errors.items())
+    errors = "; ".join(
+        f"{field}: {' '.join(str(problem) for problem in problems)}"
+        for field, problems in form.errors.items()
+    )
     return HttpResponse(f"Bad filter: {errors}", status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -126,7 +129,7 @@ class _Echo:
 
 
 @workspace_view(Action.AUDIT)
-def activity_csv(request: WorkspaceRequest) -> HttpResponse:
+def activity_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as CSV, newest first."""
     form = _filter_form(request)
     if not form.is_valid():
@@ -144,7 +147,7 @@ def activity_csv(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Action.AUDIT)
-def activity_json(request: WorkspaceRequest) -> HttpResponse:
+def activity_json(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as JSON, with the chain's head."""
     form = _filter_form(request)
     if not form.is_valid():
