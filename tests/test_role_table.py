@@ -9,6 +9,7 @@ URL_OF = {
     "Read sources, annotations, claims, evidence, history, activity": "archive:activity",
     "Highlight, annotate, cite evidence, create claims, import sources": "archive:claim_create",
     "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
+    "Reply in discussions": "archive:discussion_reply",
     "Review queue; approve or reject with a comment": "archive:review_decision",
     "Grade a claim's credibility (with a reason)": "archive:claim_credibility",
     "Flag an item for an admin (with a reason)": "archive:flag",
@@ -46,3 +47,7 @@ def test_the_table_agrees_with_the_permission_matrix():
 def test_analysts_change_only_their_own_work():
     row = _table_rows()["Edit, delete and submit for review annotations, claims, evidence"]
     assert row == {"analyst": "own work", "reviewer": "no", "admin": "yes"}
+
+
+def test_every_member_replies_in_discussions():
+    assert _table_rows()["Reply in discussions"] == {"analyst": "yes", "reviewer": "yes", "admin": "yes"}

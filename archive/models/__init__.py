@@ -5,6 +5,7 @@ from archive.models.analysis import Consistency, EvidenceItem, Hypothesis, Quest
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
+from archive.models.discussion import Discussion, Reply
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
@@ -21,6 +22,7 @@ __all__ = [
     "ClaimStatus",
     "Consistency",
     "Derivation",
+    "Discussion",
     "Evidence",
     "EvidenceItem",
     "FixityCheck",
@@ -36,6 +38,7 @@ __all__ = [
     "Passage",
     "Question",
     "Rating",
+    "Reply",
     "ReviewStatus",
     "Role",
     "SearchDocument",

@@ -29,6 +29,7 @@ from archive.reading.page import (
     annotation_item,
     evidence_item,
     passage_role,
+    with_discussions,
     with_review_comments,
 )
 from archive.views.json_endpoints import (
@@ -55,6 +56,7 @@ def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict
     item = annotation_item(
         annotation, passage, role=passage_role(passage), user=request.user, user_role=request.role
     )
+    with_discussions([item], user=request.user, user_role=request.role)
     return _item_state(request, with_review_comments([item], workspace=request.workspace)[0])
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from archive.audit.review import may_submit, rejection_comments
 from archive.claims import create_claim, edit_claim
 from archive.claims.claims import set_credibility
+from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
@@ -195,6 +196,7 @@ def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form
         "conflict": form_state.get("conflict"),
         "as_of_form": AsOfForm(),
         "review": review_forms(request, "claim", claim.pk),
+        "thread": discussion_thread(claim, user=request.user, role=request.role),
         "model": "claim",
         "object_id": claim.pk,
     }
