@@ -166,7 +166,7 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
         fields = {"next": back, "version": thread.version, "resolved": resolved}
         button = f'<button type="submit" class="small">{text}</button>'
         html += _form(links.discussion_url("resolve", pk), fields, links, button, "resolve-form")
-    return f'<section class="discussion" aria-label="Discussion of this note">{html}</section>'
+    return f'<section class="discussion" aria-label="Discussion">{html}</section>'
 
 
 def _tags(tags: list[str]) -> str:
