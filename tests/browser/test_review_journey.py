@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from archive.models import Annotation, Claim, Evidence, HistoryAction, HistoryEntry, ReviewStatus
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_reading_page import annotate, open_reading_page, select
-from tests.factories import SourceFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 NOTED = "captured many areas in the city"
 CITED = "the factions of the armed opposition retreated"
@@ -206,3 +206,101 @@ def test_review_journey_analyst_and_reviewer(page_for, analyst, reviewer, worksp
     open_reading_page(analyst_page, article)
     expect(sidebar_item(analyst_page, annotation).locator(".meta .status").first).to_have_text("approved")
     assert analyst_page.errors == reviewer_page.errors == []
+
+
+def _pages(world: dict, role: str) -> list[tuple[str, str]]:
+    """Every kind of page, as (what, URL), that `role` may open."""
+    slug = world["workspace"].slug
+    source, claim, annotation = world["source"], world["claim"], world["annotation"]
+    question, outlet = world["question"], world["outlet"]
+
+    def url(name: str, *args) -> str:
+        return reverse(f"archive:{name}", args=[slug, *args])
+
+    pages = [
+        ("home", reverse("archive:home")),
+        ("search", reverse("archive:search") + "?q=Aleppo"),
+        ("workspace", url("workspace")),
+        ("reading page", url("source", source.pk)),
+        ("source provenance", url("source_provenance", source.pk)),
+        ("source as of", url("source_as_of", source.pk)),
+        ("claims list", url("claims")),
+        ("claim page", url("claim", claim.pk)),
+        ("claim as of", url("claim_as_of", claim.pk)),
+        ("questions", url("questions")),
+        ("question", url("question", question.pk)),
+        ("outlets", url("outlets")),
+        ("activity", url("activity")),
+        ("annotation history", url("object_history", "annotation", annotation.pk)),
+        ("claim history", url("object_history", "claim", claim.pk)),
+        ("discussion history", url("object_history", "discussion", world["discussion"].pk)),
+        ("reply history", url("object_history", "reply", world["reply"].pk)),
+    ]
+    if role in ("analyst", "admin"):
+        pages.append(("import", url("import")))
+    if role in ("reviewer", "admin"):
+        pages += [("review queue", url("review_queue")), ("audit status", url("audit_status"))]
+    if role == "admin":
+        pages += [
+            ("text correction", url("source_text", source.pk)),
+            ("derivation", url("source_derivation", source.pk)),
+            ("outlet grade", url("outlet_grade", outlet.pk)),
+        ]
+    return pages
+
+
+@pytest.fixture
+def world(workspace, analyst, reviewer, corpus_text):
+    from archive.audit.review import submit_for_review
+    from archive.claims import reply
+    from archive.models import Hypothesis, Question
+    from tests.factories import OutletFactory
+
+    outlet = OutletFactory(workspace=workspace)
+    source = SourceFactory(workspace=workspace, text=corpus_text, title="Why Aleppo fell", outlet=outlet)
+    start = corpus_text.index(NOTED)
+    noted = PassageFactory(source=source, start=start, length=len(NOTED), created_by=analyst)
+    start = corpus_text.index(CITED)
+    cited = PassageFactory(source=source, start=start, length=len(CITED), created_by=analyst)
+    annotation = AnnotationFactory(workspace=workspace, passages=[noted], author=analyst, body="Which areas?")
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement=STATEMENT)
+    evidence = EvidenceFactory(claim=claim, passage=cited, created_by=analyst, stance="supports")
+    for obj in (annotation, claim, evidence):
+        submit_for_review(obj, user=analyst)
+    answer = reply(item=annotation, user=reviewer, body="The article names them: al-Khalidiyya to Ramouseh.")
+    reply(item=claim, user=reviewer, body="Is the summer of 2012 right?")
+    question = Question.objects.create(workspace=workspace, text="Why did Aleppo fall?", created_by=analyst)
+    Hypothesis.objects.create(question=question, claim=claim)
+    return {
+        "workspace": workspace,
+        "source": source,
+        "annotation": annotation,
+        "claim": claim,
+        "question": question,
+        "outlet": outlet,
+        "discussion": answer.discussion,
+        "reply": answer,
+    }
+
+
+@pytest.mark.parametrize("role", ["analyst", "reviewer", "ws_admin"])
+def test_every_page_kind_is_accessible_to_each_role(request, page_for, world, role):
+    user = request.getfixturevalue(role)
+    page = page_for(user)
+    for what, url in _pages(world, user.memberships.get().role):
+        visit(page, url, f"{what} ({role})")
+
+    # Taking part in the claim's discussion, in the browser: the page stays accessible.
+    page.goto(claim_url(world["claim"]))
+    page.get_by_label("Your reply").fill(f"A reply from the {role}.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#discussion .replies")).to_contain_text(f"A reply from the {role}.")
+    assert_accessible(page, f"claim page after a reply ({role})")
+    # On the reading page, the reply form under the note opens from its summary.
+    open_reading_page(page, world["source"])
+    item = sidebar_item(page, world["annotation"])
+    expect(item.locator(".discussion .replies")).to_contain_text("al-Khalidiyya to Ramouseh")
+    item.locator("summary", has_text="Reply").click()
+    assert_accessible(page, f"reading page with the reply form open ({role})")
+    assert page.errors == []
