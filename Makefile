@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local runs are development runs; production sets its own environment.
 export DEBUG ?= true
 
-.PHONY: run test lint typecheck typecheck-baseline audit audit-deps lock format clean
+.PHONY: run test lint typecheck audit audit-deps lock format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,17 +30,10 @@ lint: $(STAMP) ## Style, formatting and the layer contracts between packages
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# mypy (settings in pyproject.toml) on archive/ and config/. Errors listed in
-# mypy-baseline.txt pass; any other fails, and so does a listed error that is
-# gone (run `make typecheck-baseline` and commit the shorter file). mypy's
-# exit status 2 (crash, bad configuration) fails too.
-typecheck: $(STAMP) ## Type check: fail on any mypy error not in mypy-baseline.txt
-	@out=$$($(BIN)/mypy); status=$$?; \
-	if [ $$status -gt 1 ]; then echo "$$out"; echo "mypy did not run to completion (exit $$status)" >&2; exit $$status; fi; \
-	echo "$$out" | $(BIN)/mypy-baseline filter --no-colors
-
-typecheck-baseline: $(STAMP) ## Rewrite mypy-baseline.txt from the current errors (after fixing some)
-	$(BIN)/mypy | $(BIN)/mypy-baseline sync
+# mypy with django-stubs and djangorestframework-stubs (settings in pyproject.toml),
+# on archive/ and config/: any error fails.
+typecheck: $(STAMP) ## Type check
+	$(BIN)/mypy
 
 audit: $(STAMP) ## Static security analysis of the code (bandit); works offline
 	$(BIN)/bandit -q -r archive config -x archive/migrations

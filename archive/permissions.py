@@ -44,14 +44,15 @@ class WorkspaceRequest(HttpRequest):
 class Action(StrEnum):
     VIEW = "view"  # read everything in the workspace
     CONTRIBUTE = "contribute"  # passages, annotations, claims, evidence; import sources
+    DISCUSS = "discuss"  # reply in the discussion of an annotation or claim
     REVIEW = "review"  # approve / reject, revert
     AUDIT = "audit"  # export the audit trail
     MANAGE = "manage"  # sources, outlets and grades, text corrections, members
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.ANALYST: frozenset({Action.VIEW, Action.CONTRIBUTE}),
-    Role.REVIEWER: frozenset({Action.VIEW, Action.REVIEW, Action.AUDIT}),
+    Role.ANALYST: frozenset({Action.VIEW, Action.CONTRIBUTE, Action.DISCUSS}),
+    Role.REVIEWER: frozenset({Action.VIEW, Action.DISCUSS, Action.REVIEW, Action.AUDIT}),
     Role.ADMIN: frozenset(Action),
 }
 
@@ -64,6 +65,7 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Highlight, annotate, cite evidence, create claims, import sources", Action.CONTRIBUTE, False),
     ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
+    ("Reply in discussions", Action.DISCUSS, False),
     ("Review queue; approve or reject with a comment", Action.REVIEW, False),
     ("Grade a claim's credibility (with a reason)", Action.REVIEW, False),
     ("Flag an item for an admin (with a reason)", Action.REVIEW, False),

@@ -134,6 +134,17 @@ RULES: dict[str, Rule] = {
         data=lambda world: {"version": world.claim.version},
     ),
     "archive:submit_drafts": Rule({"POST": CONTRIBUTORS}),
+    "archive:discussion_reply": Rule(
+        {"POST": EVERY_MEMBER},
+        kwargs=lambda world: _claim_history(world),
+        data={"body": "A question for the author"},
+    ),
+    # The claim's author (the analyst) or an admin; a reviewer may reply but not resolve.
+    "archive:discussion_resolve": Rule(
+        {"POST": CONTRIBUTORS},
+        kwargs=lambda world: _claim_history(world),
+        data={"resolved": "1"},
+    ),
     "archive:flag": Rule(
         {"POST": REVIEWERS},
         kwargs=lambda world: _claim_history(world),

@@ -11,6 +11,7 @@ URL_OF = {
     "Read sources, annotations, claims, evidence, history, activity": "archive:activity",
     "Highlight, annotate, cite evidence, create claims, import sources": "archive:claim_create",
     "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
+    "Reply in discussions": "archive:discussion_reply",
     "Review queue; approve or reject with a comment": "archive:review_decision",
     "Grade a claim's credibility (with a reason)": "archive:claim_credibility",
     "Flag an item for an admin (with a reason)": "archive:flag",
@@ -53,3 +54,7 @@ def test_analysts_change_only_their_own_work():
 def test_the_readme_shows_the_table_the_rules_generate():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert role_table() in readme
+
+
+def test_every_member_replies_in_discussions():
+    assert _table_rows()["Reply in discussions"] == {"analyst": "yes", "reviewer": "yes", "admin": "yes"}

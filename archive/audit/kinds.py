@@ -10,6 +10,7 @@ from archive.models import (
     Annotation,
     Capture,
     Claim,
+    Discussion,
     Evidence,
     EvidenceItem,
     FixityCheck,
@@ -19,6 +20,7 @@ from archive.models import (
     Passage,
     Question,
     Rating,
+    Reply,
     Source,
     Workspace,
 )
@@ -51,6 +53,9 @@ KINDS: dict[str, Kind] = {
         Kind("hypothesis", Hypothesis, revert=Action.REVIEW),
         Kind("evidenceitem", EvidenceItem, revert=Action.REVIEW),
         Kind("rating", Rating, revert=Action.REVIEW),
+        # Discussions are conversations, not work to restore: replies are never reverted.
+        Kind("discussion", Discussion),
+        Kind("reply", Reply),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
     )

@@ -12,6 +12,7 @@ from archive.claims.annotations import (
     edit_annotation,
 )
 from archive.claims.claims import create_claim, delete_claim, edit_claim
+from archive.claims.discussion import reply, resolve_thread
 from archive.claims.editing import EDITABLE_FIELDS, edit_item
 from archive.claims.evidence import (
     add_evidence,
@@ -39,4 +40,6 @@ __all__ = [
     "edit_evidence",
     "edit_item",
     "replace_evidence",
+    "reply",
+    "resolve_thread",
 ]

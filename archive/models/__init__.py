@@ -5,6 +5,7 @@ from archive.models.analysis import Consistency, EvidenceItem, Hypothesis, Quest
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
+from archive.models.discussion import Discussion, Reply
 from archive.models.idempotency import IdempotencyKey
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
@@ -22,6 +23,7 @@ __all__ = [
     "ClaimStatus",
     "Consistency",
     "Derivation",
+    "Discussion",
     "Evidence",
     "EvidenceItem",
     "FixityCheck",
@@ -38,6 +40,7 @@ __all__ = [
     "Passage",
     "Question",
     "Rating",
+    "Reply",
     "ReviewStatus",
     "Role",
     "SearchDocument",

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.history import human_time
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus, Stance
-from archive.reading.page import ReadingItem, Row
+from archive.reading.page import ReadingItem, Row, Thread
 
 QUOTE_LENGTH = 160
 CLAIM_LENGTH = 140
@@ -39,6 +39,12 @@ class ItemLinks:
             kind: self._split(reverse("archive:submit_for_review", args=[slug, kind, self._PLACEHOLDER]))
             for kind in ("annotation", "evidence")
         }
+        self._discussion_patterns = {
+            name: self._split(
+                reverse(f"archive:discussion_{name}", args=[slug, "annotation", self._PLACEHOLDER])
+            )
+            for name in ("reply", "resolve")
+        }
         # The history pages of the kinds of item, named as archive.views.audit names models.
         self._history_patterns = {
             kind: self._split(reverse("archive:object_history", args=[slug, kind, self._PLACEHOLDER]))
@@ -56,6 +62,11 @@ class ItemLinks:
 
     def submit_url(self, kind: str, pk: int) -> str:
         prefix, suffix = self._submit_patterns[kind]
+        return f"{prefix}{pk}{suffix}"
+
+    def discussion_url(self, action: str, pk: int) -> str:
+        """Where to post a reply to ("reply") or resolve ("resolve") an annotation's discussion."""
+        prefix, suffix = self._discussion_patterns[action]
         return f"{prefix}{pk}{suffix}"
 
     def history_url(self, kind: str, pk: int) -> str:
@@ -106,6 +117,56 @@ def _review(item: ReadingItem, links: ItemLinks) -> str:
             f'<button type="submit" class="small">Submit{again} for review</button></form>'
         )
     return html
+
+
+def _form(action: str, fields: dict[str, object], links: ItemLinks, inner: str, css: str) -> str:
+    hidden = "".join(
+        f'<input type="hidden" name="{name}" value="{escape(str(value))}">'
+        for name, value in {"csrfmiddlewaretoken": links.csrf_token, **fields}.items()
+    )
+    return f'<form method="post" action="{action}" class="{css}">{hidden}{inner}</form>'
+
+
+def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
+    """The replies under an annotation, the form to reply and the one to resolve (or reopen) it."""
+    pk = item.obj.pk
+    back = f"{links.url('source', item.passage.source_id)}#{item.dom_id}"
+    count = len(thread.replies)
+    label = f"{count} repl{'y' if count == 1 else 'ies'}" if count else "No replies yet"
+    state = ""
+    if thread.resolved:
+        when = human_time(thread.resolved_at) if thread.resolved_at else ""
+        state = (
+            f'<span class="status status-resolved">resolved</span> '
+            f'<span class="meta">by {escape(thread.resolved_by)} · {when}</span>'
+        )
+    html = f'<p class="discussion-heading"><strong>Discussion</strong> · {label} {state}</p>'
+    if thread.replies:
+        html += (
+            '<ol class="replies">'
+            + "".join(
+                f'<li class="reply"><p class="meta">{escape(r.person)} · {human_time(r.created_at)}</p>'
+                f'<div class="reply-body" dir="auto">{escape(r.body)}</div></li>'
+                for r in thread.replies
+            )
+            + "</ol>"
+        )
+    if thread.can_reply:
+        field_id = f"reply-{item.dom_id}"
+        inner = (
+            f'<label for="{field_id}">Your reply</label>'
+            f'<textarea id="{field_id}" name="body" rows="3" required dir="auto"></textarea>'
+            '<button type="submit" class="small">Post reply</button>'
+        )
+        form = _form(links.discussion_url("reply", pk), {"next": back}, links, inner, "reply-form")
+        html += f'<details class="reply-details"><summary>Reply</summary>{form}</details>'
+    if thread.can_resolve and thread.version is not None:
+        resolved = "0" if thread.resolved else "1"
+        text = "Reopen discussion" if thread.resolved else "Resolve discussion"
+        fields = {"next": back, "version": thread.version, "resolved": resolved}
+        button = f'<button type="submit" class="small">{text}</button>'
+        html += _form(links.discussion_url("resolve", pk), fields, links, button, "resolve-form")
+    return f'<section class="discussion" aria-label="Discussion">{html}</section>'
 
 
 def _tags(tags: list[str]) -> str:
@@ -188,7 +249,8 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
         if item.can_edit
         else ""
     )
-    return mark_safe(f"<li {opening}>{quote}{content}{actions}</li>")  # noqa: S308 (all text escaped above)  # nosec B308, B703
+    thread = _thread(item, item.thread, links) if item.thread is not None else ""
+    return mark_safe(f"<li {opening}>{quote}{content}{actions}{thread}</li>")  # noqa: S308 (all text escaped above)  # nosec B308, B703
 
 
 def render_items(items: list[ReadingItem], links: ItemLinks) -> SafeString:

@@ -11,17 +11,30 @@ passages the source has.
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from html import escape  # the stdlib one: Django's checks every argument for lazy strings, too slow here
 from itertools import pairwise
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.review import rejection_comments
-from archive.models import AnchorStatus, Annotation, Claim, Evidence, Passage, ReviewStatus, Source, Stance
+from archive.claims.discussion import may_reply, may_resolve
+from archive.models import (
+    AnchorStatus,
+    Annotation,
+    Claim,
+    Discussion,
+    Evidence,
+    Passage,
+    Reply,
+    ReviewStatus,
+    Source,
+    Stance,
+)
 from archive.models.grading import admiralty_code
 from archive.permissions import can_change
 
@@ -112,6 +125,26 @@ def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[Row]:
 
 
 @dataclass
+class ThreadReply:
+    person: str
+    created_at: datetime
+    body: str
+
+
+@dataclass
+class Thread:
+    """The discussion under an annotation: its replies, whether it is resolved, what the viewer may do."""
+
+    can_reply: bool
+    can_resolve: bool
+    version: int | None = None  # None: nobody has replied yet
+    resolved: bool = False
+    resolved_by: str = ""
+    resolved_at: datetime | None = None
+    replies: list[ThreadReply] = field(default_factory=list)
+
+
+@dataclass
 class ReadingItem:
     """One annotation or piece of evidence, shown at one of its passages."""
 
@@ -123,6 +156,7 @@ class ReadingItem:
     person: str  # who wrote it
     grade: str = ""  # evidence only: outlet reliability + claim credibility
     review_comment: str = ""  # a rejected item's reviewer comment, for those who can revise it
+    thread: Thread | None = None  # annotations only (with_discussions)
 
     @property
     def review_status(self) -> str:
@@ -209,6 +243,7 @@ _ANNOTATION_FIELDS = (
     "tags",
     "author_id",
     "review_status",
+    "discussion__id",  # a join, not a query: most notes have no discussion
 )
 _EVIDENCE_FIELDS = (
     "id",
@@ -239,14 +274,53 @@ def with_review_comments(items: list[ReadingItem], *, workspace) -> list[Reading
     return items
 
 
+def with_discussions(items: list[ReadingItem], *, user, user_role: str | None) -> list[ReadingItem]:
+    """Give each annotation item its discussion thread (no query if nobody replied, else two)."""
+    annotations = {item.obj.pk: item for item in items if item.kind == "annotation"}
+    for item in annotations.values():
+        item.thread = Thread(
+            can_reply=may_reply(user_role), can_resolve=may_resolve(user_role, user, item.obj)
+        )
+    # The page's rows say which notes have a discussion (None: none); an instance does not.
+    if all(getattr(item.obj, "discussion__id", 0) is None for item in annotations.values()):
+        return items
+    username = f"__{get_user_model().USERNAME_FIELD}"
+    discussions = list(
+        Discussion.objects.filter(annotation_id__in=annotations).values(
+            "id", "annotation_id", "version", "resolved", "resolved_at", resolver=F(f"resolved_by{username}")
+        )
+    )
+    replies_of: dict[int, list[ThreadReply]] = defaultdict(list)
+    if discussions:  # one query more only where someone replied
+        replies = Reply.objects.filter(discussion_id__in=[d["id"] for d in discussions]).order_by(
+            "created_at", "id"
+        )
+        for values in replies.values("discussion_id", "created_at", "body", person=F(f"author{username}")):
+            replies_of[values["discussion_id"]].append(
+                ThreadReply(
+                    person=values["person"] or "unknown", created_at=values["created_at"], body=values["body"]
+                )
+            )
+    for row in discussions:
+        thread = annotations[row["annotation_id"]].thread
+        assert thread is not None
+        thread.version, thread.resolved = row["version"], row["resolved"]
+        thread.resolved_by = (row["resolver"] or "unknown") if row["resolved"] else ""
+        thread.resolved_at = row["resolved_at"]
+        thread.replies = replies_of[row["id"]]
+    return items
+
+
 def _usernames(user_ids: set[int | None]) -> dict[int | None, str]:
     User = get_user_model()
-    names = User.objects.filter(pk__in=user_ids - {None}).values_list("pk", User.USERNAME_FIELD)
+    known = {user_id for user_id in user_ids if user_id is not None}
+    names = User.objects.filter(pk__in=known).values_list("pk", User.USERNAME_FIELD)
     return {None: "unknown", **dict(names)}
 
 
 def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
-    """Everything the reading page shows, in six queries however many passages there are.
+    """Everything the reading page shows, in a fixed number of queries however many passages
+    there are (two more where notes have discussions).
 
     Passages, notes and evidence come as Rows of the fields the page shows,
     and claims and people once each rather than once per row.
@@ -273,7 +347,9 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
         evidence_of[item.passage_id].append(item)
 
     text_length = len(source.text)
-    highlights, items, orphaned_items = [], [], []
+    highlights: list[Highlight] = []
+    items: list[ReadingItem] = []
+    orphaned_items: list[ReadingItem] = []
     shown_annotations: set[int] = set()
     for passage in passages:
         role = highlight_role(
@@ -322,6 +398,7 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
             )
     items.sort(key=lambda item: item.text_order)
     with_review_comments(items + orphaned_items, workspace=source.workspace_id)
+    with_discussions(items + orphaned_items, user=user, user_role=user_role)
     return Reading(
         text_html=highlighted_html(source.text, highlights),
         items=items,

@@ -29,6 +29,7 @@ from archive.reading.page import (
     annotation_item,
     evidence_item,
     passage_role,
+    with_discussions,
     with_review_comments,
 )
 from archive.views.json_endpoints import (
@@ -47,14 +48,19 @@ def _passage_state(passage: Passage) -> dict:
 
 def _item_state(request: WorkspaceRequest, item: ReadingItem) -> dict:
     html = render_item(item, ItemLinks(request.workspace.slug, csrf_token=get_token(request)))
-    return {"passage": _passage_state(item.passage), "item": {"id": item.dom_id, "html": html}}
+    # The endpoints build items from model instances (the page, from rows).
+    passage = item.passage if isinstance(item.passage, Passage) else Passage.objects.get(pk=item.passage.pk)
+    return {"passage": _passage_state(passage), "item": {"id": item.dom_id, "html": html}}
 
 
 def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict:
     passage = annotation.passages.order_by("start", "end", "pk").first()
+    if passage is None:  # an annotation always has a passage (archive.claims.annotations)
+        raise ValueError(f"annotation {annotation.pk} has no passage")
     item = annotation_item(
         annotation, passage, role=passage_role(passage), user=request.user, user_role=request.role
     )
+    with_discussions([item], user=request.user, user_role=request.role)
     return _item_state(request, with_review_comments([item], workspace=request.workspace)[0])
 
 

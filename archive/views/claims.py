@@ -2,6 +2,8 @@
 stance with its graph of sources, creating and editing claims, and a search
 for the reading page's claim picker."""
 
+from collections.abc import Collection
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from archive.audit.review import may_submit, rejection_comments
 from archive.claims import create_claim, edit_claim
 from archive.claims.claims import set_credibility
+from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
@@ -50,15 +53,20 @@ def _claims_with_counts(workspace) -> QuerySet[Claim]:
     )
 
 
+def _one_of(value: str | None, allowed: Collection[object]) -> str:
+    """`value` if it is one of `allowed`, else ""."""
+    return value if value is not None and value in allowed else ""
+
+
 def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
     params = request.GET
-    chosen = {
+    chosen: dict[str, str] = {
         "q": params.get("q", "").strip(),
-        "status": params.get("status") if params.get("status") in ClaimStatus.values else "",
-        "review": params.get("review") if params.get("review") in ReviewStatus.values else "",
-        "credibility": params.get("credibility") if params.get("credibility") in CREDIBILITY_VALUES else "",
+        "status": _one_of(params.get("status"), ClaimStatus.values),
+        "review": _one_of(params.get("review"), ReviewStatus.values),
+        "credibility": _one_of(params.get("credibility"), CREDIBILITY_VALUES),
         "tag": params.get("tag", "").strip(),
-        "sort": params.get("sort") if params.get("sort") in SORTS else "newest",
+        "sort": _one_of(params.get("sort"), SORTS) or "newest",
     }
     claims = _claims_with_counts(request.workspace)
     if chosen["q"]:
@@ -136,7 +144,7 @@ def claim_create(request: WorkspaceRequest) -> HttpResponse:
             workspace=request.workspace,
             user=request.user,
             statement=form.get("statement", ""),
-            credibility=_credibility_from(form.get("credibility", Credibility.CANNOT_BE_JUDGED)),
+            credibility=_credibility_from(form.get("credibility", str(Credibility.CANNOT_BE_JUDGED.value))),
             tags=_tags_from(form.get("tags", "")),
         )
     except ValidationError as error:
@@ -153,7 +161,9 @@ def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, s
     )
     for item in evidence:
         outlet = item.passage.source.outlet
-        item.admiralty = admiralty_code(outlet.reliability if outlet else None, claim.credibility)
+        item.admiralty = admiralty_code(  # type: ignore[attr-defined]  # shown beside each item
+            outlet.reliability if outlet else None, claim.credibility
+        )
     groups = [
         (stance, label, [item for item in evidence if item.stance == stance])
         for stance, label in Stance.choices
@@ -195,6 +205,7 @@ def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form
         "conflict": form_state.get("conflict"),
         "as_of_form": AsOfForm(),
         "review": review_forms(request, "claim", claim.pk),
+        "thread": discussion_thread(claim, user=request.user, role=request.role),
         "model": "claim",
         "object_id": claim.pk,
     }

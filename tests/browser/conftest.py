@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,8 +52,10 @@ def browser(chromium_path):
 
 
 @pytest.fixture
-def page_for(browser, live_server, client):
+def page_for(browser, live_server):
     """page_for(user) -> a Playwright page logged in as `user` on the live server.
+
+    Each page has its own session, so pages of several users can work side by side.
 
     Each page records the console errors and failed CSP checks it saw in
     `page.errors`, so tests can assert the page ran cleanly.
@@ -60,6 +63,7 @@ def page_for(browser, live_server, client):
     contexts = []
 
     def open_page(user):
+        client = Client()
         client.force_login(user)
         context = browser.new_context(base_url=live_server.url)
         context.add_cookies(

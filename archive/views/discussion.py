@@ -1,0 +1,74 @@
+"""Replying in the discussion of an annotation or claim, and resolving it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from archive.claims import reply, resolve_thread
+from archive.core.editing import StaleVersion
+from archive.models import Annotation, Claim
+from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+
+DISCUSSED = {"annotation": Annotation, "claim": Claim}
+
+
+def _discussed(request: WorkspaceRequest, model: str, object_id: int) -> Annotation | Claim:
+    if model not in DISCUSSED:
+        raise Http404("Only annotations and claims have discussions.")
+    return get_in_workspace_or_404(DISCUSSED[model].objects, request.workspace, pk=object_id)  # type: ignore[attr-defined]
+
+
+def _back(request: WorkspaceRequest, item: Annotation | Claim) -> HttpResponse:
+    """To the page the form was on, or else to the item's page, at its discussion."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        slug = request.workspace.slug
+        passage = item.passages.first() if isinstance(item, Annotation) else None
+        if isinstance(item, Claim):
+            target = reverse("archive:claim", args=[slug, item.pk]) + "#discussion"
+        elif passage is not None:
+            target = reverse("archive:source", args=[slug, passage.source_id]) + f"#annotation-{item.pk}"
+        else:
+            target = reverse("archive:object_history", args=[slug, "annotation", item.pk])
+    return redirect(target)
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@workspace_view(Action.DISCUSS)
+@require_POST
+def discussion_reply(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
+    item = _discussed(request, model, object_id)
+    try:
+        reply(item=item, user=request.user, body=request.POST.get("body", ""))
+    except ValidationError as error:
+        messages.error(request, _messages(error))
+    else:
+        messages.success(request, "Reply posted.")
+    return _back(request, item)
+
+
+@workspace_view(Action.DISCUSS)
+@require_POST
+def discussion_resolve(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
+    """Resolve the item's discussion, or open it again (resolved=0); its author or an admin."""
+    item = _discussed(request, model, object_id)
+    resolved = request.POST.get("resolved", "1") != "0"
+    try:
+        version = int(request.POST["version"]) if request.POST.get("version") else None
+        resolve_thread(item=item, user=request.user, resolved=resolved, expected_version=version)
+    except PermissionDenied:
+        raise
+    except ValueError:
+        messages.error(request, "The form is out of date: reload the page.")
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _messages(error) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, "Discussion resolved." if resolved else "Discussion opened again.")
+    return _back(request, item)
