@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from archive.claims.editing import edit_item
 from archive.claims.tags import clean_tags
-from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object, lock_at_version, required_reason
+from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Claim, Workspace
 from archive.models.grading import Credibility
@@ -33,10 +32,7 @@ def create_claim(
         tags=clean_tags(tags),
         created_by=user,
     )
-    claim.full_clean()
-    with recorded_as(user=user, reason=reason):
-        claim.save()
-    return claim
+    return create_object(claim, user=user, reason=reason)
 
 
 def edit_claim(
@@ -62,12 +58,14 @@ def set_credibility(
         grade = Credibility(int(credibility))
     except (TypeError, ValueError) as error:
         raise ValidationError({"credibility": "Choose a credibility grade from 1 to 6."}) from error
-    current = lock_at_version(claim, expected_version)
-    current.credibility, current.credibility_reason = grade, reason
-    current.full_clean()
-    with recorded_as(user=user, reason=reason):
-        current.save()
-    return current
+    return update_object(
+        claim,
+        user=user,
+        expected_version=expected_version,
+        changes={"credibility": grade, "credibility_reason": reason},
+        editable={"credibility", "credibility_reason"},
+        reason=reason,
+    )
 
 
 @unit_of_work()

@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from archive.core.attribution import recorded_as
-from archive.core.editing import create_object, lock_at_version
+from archive.core.editing import create_object, lock_at_version, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Claim, Discussion, Reply
 from archive.models.discussion import MAX_REPLY_LENGTH
@@ -91,13 +90,14 @@ def reply(*, item: Discussed, user: Any, body: str) -> Reply:
 
 
 def _set_resolved(discussion: Discussion, *, user: Any, resolved: bool, reason: str = "") -> Discussion:
-    discussion.resolved = resolved
-    discussion.resolved_by = user if resolved else None
-    discussion.resolved_at = timezone.now() if resolved else None
-    discussion.full_clean()
-    with recorded_as(user=user, reason=reason):
-        discussion.save()
-    return discussion
+    changes = {
+        "resolved": resolved,
+        "resolved_by": user if resolved else None,
+        "resolved_at": timezone.now() if resolved else None,
+    }
+    return update_object(
+        discussion, user=user, expected_version=None, changes=changes, editable=changes, reason=reason
+    )
 
 
 @unit_of_work()

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 
 from archive.claims.claims import create_claim
 from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
-from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object
+from archive.core.editing import create_object, delete_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Claim, Evidence, Passage, Source, Stance
 from archive.passages.selectors import TextSelector
@@ -38,10 +37,7 @@ def add_evidence(
         canonical=canonical,
         via=via,
     )
-    evidence.full_clean()
-    with recorded_as(user=user):
-        evidence.save()
-    return evidence
+    return create_object(evidence, user=user)
 
 
 @unit_of_work()
