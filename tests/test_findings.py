@@ -136,6 +136,26 @@ def manifest_for(files: dict) -> bytes:
     ).encode()
 
 
+def rewrite_first_history_entry(files: dict) -> None:
+    """Change the first history entry's reason, and the manifest to match, as a forger would."""
+    lines = files["data/history.jsonl"].decode().splitlines()
+    entry = json.loads(lines[0])
+    entry["entry"]["reason"] = "nothing to see here"
+    lines[0] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    files["data/history.jsonl"] = ("\n".join(lines) + "\n").encode()
+    files["manifest-sha256.txt"] = manifest_for(files)
+
+
+def test_the_verifier_hashes_entries_as_the_ledger_does():
+    """verify.py stands alone, so it repeats the ledger's entry fields and encoding: the same."""
+    from archive.audit import ledger
+    from archive.findings import verify_package
+
+    assert verify_package.ENTRY_FIELDS == ledger.ENTRY_FIELDS
+    payload = {"b": "ق", "a": [1, None, "x"], "c": {"z": 1, "y": "2026-12-03T00:00:00.000000+00:00"}}
+    assert verify_package.canonical_json(payload) == ledger.canonical_json(payload)
+
+
 def test_a_package_round_trip_verifies_offline(package_file, demo_claim):
     result = verify(package_file, "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 0, result.stderr
@@ -170,12 +190,7 @@ def test_one_changed_byte_in_a_file_is_caught_and_named(package_file):
 
 def test_a_changed_history_entry_is_caught_even_with_the_manifest_updated(package_file):
     def change(files):
-        lines = files["data/history.jsonl"].decode().splitlines()
-        entry = json.loads(lines[0])
-        entry["entry"]["reason"] = "nothing to see here"
-        lines[0] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
-        files["data/history.jsonl"] = ("\n".join(lines) + "\n").encode()
-        files["manifest-sha256.txt"] = manifest_for(files)
+        rewrite_first_history_entry(files)
 
     result = verify(rewritten(package_file, change))
     # The manifest changed, so the tag manifest (and the signature) no longer hold.
@@ -188,12 +203,7 @@ def test_a_changed_history_entry_resigned_with_another_key_is_caught(package_fil
     forger = Ed25519PrivateKey.generate()
 
     def change(files):
-        lines = files["data/history.jsonl"].decode().splitlines()
-        entry = json.loads(lines[0])
-        entry["entry"]["reason"] = "nothing to see here"
-        lines[0] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
-        files["data/history.jsonl"] = ("\n".join(lines) + "\n").encode()
-        files["manifest-sha256.txt"] = manifest_for(files)
+        rewrite_first_history_entry(files)
         files["tagmanifest-sha256.txt"] = "".join(
             f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
             for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")

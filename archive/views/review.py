@@ -1,5 +1,9 @@
 """The review workflow's pages: the reviewers' queue, submitting, deciding."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -10,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from archive.audit import review
 from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
-from archive.audit.kinds import REVIEWED
+from archive.audit.kinds import REVIEWED, Reviewed
 from archive.core.editing import StaleVersion
 from archive.models import Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
@@ -56,26 +60,39 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_view(Action.CONTRIBUTE)
-@require_POST
-def submit_for_review(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
+def _decide(
+    request: WorkspaceRequest,
+    model: str,
+    object_id: int,
+    form_class: type[forms.Form],
+    act: Callable[[Reviewed, dict[str, Any]], str],
+) -> HttpResponse:
+    """Read `form_class` from the POST and `act` on the item with its data (it returns
+    what was done, for the message); a refusal is shown instead; back to the form's page."""
     obj = _reviewed(request, model, object_id)
-    form = SubmitForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         report_errors(request, form)
         return _back(request, model, object_id)
     try:
-        review.submit_for_review(
-            obj,
-            user=request.user,
-            expected_version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
+        done = act(obj, form.cleaned_data)
     except (ValidationError, StaleVersion) as error:
         messages.error(request, _refusal(error))
     else:
-        messages.success(request, f"Submitted for review: {obj}")
+        messages.success(request, f"{done}: {obj}")
     return _back(request, model, object_id)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def submit_for_review(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
+    def act(obj: Reviewed, data: dict[str, Any]) -> str:
+        review.submit_for_review(
+            obj, user=request.user, expected_version=data["version"], reason=data["reason"]
+        )
+        return "Submitted for review"
+
+    return _decide(request, model, object_id, SubmitForm, act)
 
 
 @workspace_view(Action.CONTRIBUTE)
@@ -99,42 +116,22 @@ def submit_drafts(request: WorkspaceRequest, source_id: int) -> HttpResponse:
 @require_POST
 def review_decision(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Approve or reject a submitted item, as it stood when the reviewer read it."""
-    obj = _reviewed(request, model, object_id)
-    form = ReviewDecisionForm(request.POST)
-    if not form.is_valid():
-        report_errors(request, form)
-        return _back(request, model, object_id)
-    data = form.cleaned_data
-    try:
-        if data["decision"] == "approve":
-            review.approve(obj, user=request.user, expected_version=data["version"], comment=data["comment"])
-        else:
-            review.reject(obj, user=request.user, expected_version=data["version"], comment=data["comment"])
-    except (ValidationError, StaleVersion) as error:
-        messages.error(request, _refusal(error))
-    else:
-        messages.success(request, f"{'Approved' if data['decision'] == 'approve' else 'Rejected'}: {obj}")
-    return _back(request, model, object_id)
+
+    def act(obj: Reviewed, data: dict[str, Any]) -> str:
+        decide = review.approve if data["decision"] == "approve" else review.reject
+        decide(obj, user=request.user, expected_version=data["version"], comment=data["comment"])
+        return "Approved" if data["decision"] == "approve" else "Rejected"
+
+    return _decide(request, model, object_id, ReviewDecisionForm, act)
 
 
 @workspace_view(Action.REVIEW)
 @require_POST
 def flag(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Flag an annotation, claim or evidence for the workspace's admins, with what to look at."""
-    obj = _reviewed(request, model, object_id)
-    form = FlagForm(request.POST)
-    if not form.is_valid():
-        report_errors(request, form)
-        return _back(request, model, object_id)
-    try:
-        review.flag_for_admin(
-            obj,
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except (ValidationError, StaleVersion) as error:
-        messages.error(request, _refusal(error))
-    else:
-        messages.success(request, f"Flagged for an admin: {obj}")
-    return _back(request, model, object_id)
+
+    def act(obj: Reviewed, data: dict[str, Any]) -> str:
+        review.flag_for_admin(obj, user=request.user, reason=data["reason"], expected_version=data["version"])
+        return "Flagged for an admin"
+
+    return _decide(request, model, object_id, FlagForm, act)
