@@ -277,10 +277,12 @@ def with_review_comments(items: list[ReadingItem], *, workspace) -> list[Reading
 def with_discussions(items: list[ReadingItem], *, user, user_role: str | None) -> list[ReadingItem]:
     """Give each annotation item its discussion thread (no query if nobody replied, else two)."""
     annotations = {item.obj.pk: item for item in items if item.kind == "annotation"}
-    for item in annotations.values():
-        item.thread = Thread(
-            can_reply=may_reply(user_role), can_resolve=may_resolve(user_role, user, item.obj)
-        )
+    threads = {
+        pk: Thread(can_reply=may_reply(user_role), can_resolve=may_resolve(user_role, user, item.obj))
+        for pk, item in annotations.items()
+    }
+    for pk, item in annotations.items():
+        item.thread = threads[pk]
     # The page's rows say which notes have a discussion (None: none); an instance does not.
     if all(getattr(item.obj, "discussion__id", 0) is None for item in annotations.values()):
         return items
@@ -302,8 +304,7 @@ def with_discussions(items: list[ReadingItem], *, user, user_role: str | None) -
                 )
             )
     for row in discussions:
-        thread = annotations[row["annotation_id"]].thread
-        assert thread is not None
+        thread = threads[row["annotation_id"]]
         thread.version, thread.resolved = row["version"], row["resolved"]
         thread.resolved_by = (row["resolver"] or "unknown") if row["resolved"] else ""
         thread.resolved_at = row["resolved_at"]
