@@ -361,6 +361,10 @@ RULES.update(
             data=w3c_body,
             json=True,
         ),
+        "w3c:reply-item": Rule(
+            {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS},
+            kwargs=lambda world: {"source_id": world.source.pk, "pk": world.reply.pk},
+        ),
         "w3c:evidence-item": Rule(
             {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS, "DELETE": API_CONTRIBUTORS},
             kwargs=lambda world: {"source_id": world.source.pk, "pk": world.evidence.pk},

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.test import APIClient
 
+from archive.claims import discussion as claims_discussion
 from archive.models import Annotation, Evidence, Passage
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for
 from tests.w3c_schemas import model_violations, must_violations, sample, w3c_tests_dir
 
@@ -718,3 +719,54 @@ def test_the_browser_still_refuses_a_position_that_misses_its_quote(client, anal
     source = emoji_source(workspace)
     with pytest.raises(DjangoValidationError):
         selector_from_target(source.text, utf16_target(source, "near Daraa"))
+
+
+# --- replies in a note's discussion ---------------------------------------------------
+
+
+@pytest.fixture
+def reply(annotation, reviewer):
+    return claims_discussion.reply(item=annotation, user=reviewer, body="Which week was that?")
+
+
+def test_a_reply_appears_in_the_container_as_replying_to_its_annotation(analyst, source, annotation, reply):
+    items = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()["first"]["items"]
+    replying = [item for item in items if item["motivation"] == "replying"]
+    assert replying == [
+        {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": f"{container(source)}replies/{reply.pk}/",
+            "type": "Annotation",
+            "motivation": "replying",
+            "created": replying[0]["created"],
+            "modified": replying[0]["modified"],
+            "body": {"type": "TextualBody", "value": "Which week was that?", "format": "text/plain"},
+            "target": f"{container(source)}annotations/{annotation.pk}/",
+            "creator": {"type": "Person", "nickname": "reviewer"},
+        }
+    ]
+
+
+def test_the_container_counts_and_lists_reply_iris(analyst, source, annotation, reply):
+    response = api_client_for(analyst).get(
+        f"/w3c/sources/{source.pk}/", HTTP_PREFER=PREFER.format("http://www.w3.org/ns/oa#PreferContainedIRIs")
+    )
+    assert response.json()["total"] == 2
+    assert response.json()["first"]["items"] == [
+        f"{container(source)}annotations/{annotation.pk}/",
+        f"{container(source)}replies/{reply.pk}/",
+    ]
+
+
+def test_a_reply_is_read_at_its_iri_and_not_changed_there(analyst, source, reply):
+    client = api_client_for(analyst)
+    url = f"/w3c/sources/{source.pk}/replies/{reply.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200 and response.json()["motivation"] == "replying"
+    assert client.delete(url).status_code == 405
+    assert type(reply).objects.filter(pk=reply.pk).exists()
+
+
+def test_a_reply_is_not_found_under_another_sources_container(analyst, workspace, reply):
+    other = SourceFactory(workspace=workspace)
+    assert api_client_for(analyst).get(f"/w3c/sources/{other.pk}/replies/{reply.pk}/").status_code == 404

@@ -11,7 +11,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
-from archive.models import EvidenceItem, Hypothesis, Question, Role
+from archive.models import Discussion, EvidenceItem, Hypothesis, Question, Reply, Role
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -37,6 +37,7 @@ class World:
     evidence: object
     membership: object
     question: object
+    reply: object
 
     def kwarg(self, name: str):
         """The value for a URL kwarg named after a world object."""
@@ -92,6 +93,8 @@ def build_world(payload: str = "") -> World:
     )
     Hypothesis.objects.create(question=question, claim=claim)
     EvidenceItem.objects.create(question=question, passage=passage)
+    discussion = Discussion.objects.create(workspace=workspace, annotation=annotation)
+    reply = Reply.objects.create(discussion=discussion, body=f"Which week?{mark}", author=analyst)
     return World(
         users=users,
         workspace=workspace,
@@ -103,6 +106,7 @@ def build_world(payload: str = "") -> World:
         evidence=evidence,
         membership=workspace.memberships.get(user=analyst),
         question=question,
+        reply=reply,
     )
 
 

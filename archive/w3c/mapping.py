@@ -32,7 +32,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
-from archive.models import Annotation, Evidence, Motivation, Passage, Source, Stance
+from archive.models import Annotation, Evidence, Motivation, Passage, Reply, Source, Stance
 from archive.models.annotation import IRI_MAX_LENGTH
 from archive.passages.selectors import TextSelector, selector_from_quote_fallback
 
@@ -66,6 +66,9 @@ class Links:
     def evidence(self, source_id: int, evidence_id: int) -> str:
         return f"{self.container(source_id)}evidence/{evidence_id}/"
 
+    def reply(self, source_id: int, reply_id: int) -> str:
+        return f"{self.container(source_id)}replies/{reply_id}/"
+
     def source_text(self, source_id: int) -> str:
         return f"{self.base}/api/sources/{source_id}/text/"
 
@@ -73,7 +76,7 @@ class Links:
         return f"{self.base}/api/claims/{claim_id}/"
 
 
-def home_source_id(obj: Annotation | Evidence) -> int:
+def home_source_id(obj: Annotation | Evidence | Reply) -> int:
     """The source whose container names the item: its passage's (evidence), or the
     lowest source id among its passages (an annotation may be on several sources).
     A query may give it as `home_source_id`; else passages are expected prefetched
@@ -83,13 +86,20 @@ def home_source_id(obj: Annotation | Evidence) -> int:
         return given
     if isinstance(obj, Evidence):
         return obj.passage.source_id
+    if isinstance(obj, Reply):  # in the container of the annotation it answers
+        annotation = obj.discussion.annotation
+        if annotation is None:
+            raise ValueError(f"reply {obj.pk} answers a claim: it is in no source's container")
+        return home_source_id(annotation)
     return min(passage.source_id for passage in obj.passages.all())
 
 
-def iri_of(obj: Annotation | Evidence, links: Links) -> str:
-    """The item's IRI: below its container's, /w3c/sources/<id>/annotations/<id>/ (or evidence/)."""
+def iri_of(obj: Annotation | Evidence | Reply, links: Links) -> str:
+    """The item's IRI: below its container's, /w3c/sources/<id>/annotations/<id>/ (or evidence/, replies/)."""
     if isinstance(obj, Evidence):
         return links.evidence(home_source_id(obj), obj.pk)
+    if isinstance(obj, Reply):
+        return links.reply(home_source_id(obj), obj.pk)
     return links.annotation(home_source_id(obj), obj.pk)
 
 
@@ -160,7 +170,30 @@ def evidence_to_w3c(evidence: Evidence, links: Links) -> dict:
     return rendered
 
 
-def to_w3c(obj: Annotation | Evidence, links: Links) -> dict:
+def reply_to_w3c(reply: Reply, links: Links) -> dict[str, Any]:
+    """A member's reply in a note's discussion: motivation "replying", its target the
+    annotation it answers. Expects `author` and the annotation's passages loaded."""
+    annotation = reply.discussion.annotation
+    if annotation is None:
+        raise ValueError(f"reply {reply.pk} answers a claim: it is in no source's container")
+    rendered: dict[str, Any] = {
+        "@context": ANNO_CONTEXT,
+        "id": iri_of(reply, links),
+        "type": "Annotation",
+        "motivation": "replying",
+        "created": _timestamp(reply.created_at),
+        "modified": _timestamp(reply.updated_at),
+        "body": {"type": "TextualBody", "value": reply.body, "format": PLAIN_TEXT},
+        "target": iri_of(annotation, links),
+    }
+    if reply.author is not None:
+        rendered["creator"] = {"type": "Person", "nickname": reply.author.username}
+    return rendered
+
+
+def to_w3c(obj: Annotation | Evidence | Reply, links: Links) -> dict:
+    if isinstance(obj, Reply):
+        return reply_to_w3c(obj, links)
     return evidence_to_w3c(obj, links) if isinstance(obj, Evidence) else annotation_to_w3c(obj, links)
 
 

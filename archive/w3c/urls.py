@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "sources/<int:source_id>/evidence/<int:pk>/", views.EvidenceResource.as_view(), name="evidence-item"
     ),
+    path("sources/<int:source_id>/replies/<int:pk>/", views.ReplyResource.as_view(), name="reply-item"),
     # The older IRIs: the same resources, served as well (their `id` is the one above).
     path("annotations/<int:pk>/", views.AnnotationResource.as_view(), name="annotation"),
     path("evidence/<int:pk>/", views.EvidenceResource.as_view(), name="evidence"),

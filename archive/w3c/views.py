@@ -43,7 +43,7 @@ from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
 from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import StaleVersion
-from archive.models import Annotation, Evidence, Source
+from archive.models import Annotation, Evidence, Reply, Source
 from archive.permissions import Action
 from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, W3CRequest, iri_of, read_w3c, to_w3c
 from archive.w3c.writes import create_from_w3c, replace_from_w3c
@@ -83,6 +83,22 @@ def evidence_of(source_id: int) -> QuerySet:
         .select_related("passage", "created_by")
         .order_by("id")
     )
+
+
+def replies_of(source_id: int) -> QuerySet:
+    """Replies in the discussions of the source's annotations (motivation "replying")."""
+    return (
+        Reply.objects.filter(discussion__annotation__passages__source_id=source_id)
+        .distinct()
+        .select_related("author", "discussion__annotation")
+        .prefetch_related("discussion__annotation__passages")
+        .order_by("id")
+    )
+
+
+def _items_of(source_id: int) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The container's items, in its order: annotations, evidence, then replies."""
+    return annotations_of(source_id), evidence_of(source_id), replies_of(source_id)
 
 
 class W3CView(WorkspaceScopedMixin, APIView):
@@ -138,7 +154,7 @@ class Container(W3CView):
         if self.source is None:
             return None
         pk = self.source.pk
-        return _container_state(pk, (annotations_of(pk).count(), evidence_of(pk).count()))
+        return _container_state(pk, tuple(items.count() for items in _items_of(pk)))
 
     def get_source(self, pk: int) -> Source:
         source = self.scope(Source.objects.select_related("workspace")).filter(pk=pk).first()
@@ -156,8 +172,7 @@ class Container(W3CView):
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int) -> Response:
         source = self.get_source(pk)
-        annotations, evidence = annotations_of(pk), evidence_of(pk)
-        counts = (annotations.count(), evidence.count())
+        counts = tuple(items.count() for items in _items_of(pk))
         state = _container_state(pk, counts)
         headers = {"ETag": state}
         if "page" in request.query_params:
@@ -174,7 +189,7 @@ class Container(W3CView):
         headers["Content-Location"] = rendered["id"]
         return Response(rendered, headers=headers)
 
-    def container(self, source: Source, counts: tuple[int, int], preferences: set[str]) -> dict:
+    def container(self, source: Source, counts: tuple[int, ...], preferences: set[str]) -> dict:
         links, total = self.links(), sum(counts)
         iris_only = PREFER_IRIS in preferences and PREFER_DESCRIPTIONS not in preferences
         rendered = {
@@ -197,7 +212,7 @@ class Container(W3CView):
         return f"{self.links().container(source_id)}?{'iris=1&' if iris_only else ''}page={number}"
 
     def page(
-        self, source: Source, number: int, counts: tuple[int, int], *, iris_only: bool, embedded: bool = False
+        self, source: Source, number: int, counts: tuple[int, ...], *, iris_only: bool, embedded: bool = False
     ) -> dict[str, Any]:
         links, total = self.links(), sum(counts)
         start = number * PAGE_SIZE
@@ -319,6 +334,42 @@ class EvidenceResource(AnnotationResource):
     model = Evidence
 
 
+class ReplyResource(W3CView):
+    """A reply in a note's discussion, read-only here: replies are written on the
+    reading page (archive.claims.discussion), which keeps their thread rules."""
+
+    permission_rule = Rule()
+    link_types = (RESOURCE_LINK,)
+    http_method_names = ["get", "head", "options"]
+    found: Reply | None = None
+
+    def get_reply(self, pk: int, source_id: int) -> Reply:
+        reply = (
+            self.scope(replies_of(source_id)).filter(pk=pk).select_related("workspace").first()
+            if source_id is not None
+            else None
+        )
+        if reply is None:
+            raise Http404("No such reply.")
+        self.found = reply
+        self.check_object_permissions(self.request, reply)
+        return reply
+
+    def current_etag(self) -> str | None:
+        return None if self.found is None else etag(self.found)
+
+    @extend_schema(exclude=True)
+    def options(self, request, *args, **kwargs) -> Response:
+        """Allow, Link and the ETag, as on GET."""
+        self.get_reply(kwargs["pk"], kwargs["source_id"])
+        return super().options(request, *args, **kwargs)
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int, source_id: int) -> Response:
+        reply = self.get_reply(pk, source_id)
+        return Response(to_w3c(reply, self.links()), headers={"ETag": etag(reply)})
+
+
 def _warnings(request: W3CRequest) -> dict[str, str]:
     """The request's notes as a Warning header (warn-code 299: persistent)."""
     if not request.notes:
@@ -338,13 +389,18 @@ def _reload(obj: Model) -> Annotation | Evidence:
     return _queryset(type(obj)).get(pk=obj.pk)
 
 
-def _slice(source_id: int, counts: tuple[int, int], start: int, end: int, *, iris_only: bool) -> list:
-    """Items [start, end) of the container: its annotations, then its evidence."""
-    annotations, evidence = annotations_of(source_id), evidence_of(source_id)
+def _slice(source_id: int, counts: tuple[int, ...], start: int, end: int, *, iris_only: bool) -> list:
+    """Items [start, end) of the container: its annotations, then its evidence, then replies."""
+    annotations, evidence, replies = _items_of(source_id)
     if iris_only:
         # Only what an IRI needs: the id and the source of the item's container.
         home = (
             Annotation.passages.through.objects.filter(annotation_id=OuterRef("pk"))
+            .order_by("passage__source_id")
+            .values("passage__source_id")[:1]
+        )
+        reply_home = (
+            Annotation.passages.through.objects.filter(annotation_id=OuterRef("discussion__annotation_id"))
             .order_by("passage__source_id")
             .values("passage__source_id")[:1]
         )
@@ -355,18 +411,24 @@ def _slice(source_id: int, counts: tuple[int, int], start: int, end: int, *, iri
             .annotate(home_source_id=Subquery(home))
         )
         evidence = evidence.select_related(None).only("pk").annotate(home_source_id=F("passage__source_id"))
-    items = list(annotations[start:end]) if start < counts[0] else []
-    if end > counts[0]:
-        items += list(evidence[max(0, start - counts[0]) : end - counts[0]])
+        replies = (
+            replies.select_related(None)
+            .prefetch_related(None)
+            .only("pk")
+            .annotate(home_source_id=Subquery(reply_home))
+        )
+    items: list = []
+    offset = 0
+    for queryset, count in zip((annotations, evidence, replies), counts, strict=True):
+        if start < offset + count and end > offset:
+            items += list(queryset[max(0, start - offset) : end - offset])
+        offset += count
     return items
 
 
-def _container_state(source_id: int, counts: tuple[int, int]) -> str:
+def _container_state(source_id: int, counts: tuple[int, ...]) -> str:
     """An ETag that changes whenever an item is added, changed or removed."""
-    latest = (
-        Annotation.objects.filter(passages__source_id=source_id).aggregate(m=Max("updated_at"))["m"],
-        Evidence.objects.filter(passage__source_id=source_id).aggregate(m=Max("updated_at"))["m"],
-    )
+    latest = tuple(items.aggregate(m=Max("updated_at"))["m"] for items in _items_of(source_id))
     return f'W/"{hashlib.sha256(repr((counts, latest)).encode()).hexdigest()[:32]}"'
 
 
