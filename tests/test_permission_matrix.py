@@ -292,6 +292,8 @@ RULES.update(
         "api:source-text": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:claim-claimreview": Rule({"GET": API_MEMBERS}, kwargs=pk_of("claim")),
         "api:source-original": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
+        "api:source-divergences": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
+        "api:passage-counterparts": Rule({"GET": API_MEMBERS}, kwargs=pk_of("passage")),
         **api_resource(
             "passage",
             API_CONTRIBUTORS,

@@ -6,6 +6,7 @@ the domain package's function for that entity (archive.claims, archive.sources,
 archive.passages), the same one the browser, the W3C protocol and the admin call.
 """
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, OuterRef, QuerySet, Subquery
@@ -22,6 +23,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archive.alignment import counterparts, divergences
 from archive.api import filters
 from archive.api import serializers as io
 from archive.api.errors import Conflict
@@ -309,6 +311,40 @@ class SourceText(ResourceDetail):
         )
 
 
+class SourceDivergences(ResourceDetail):
+    """Where the source departs from what it derives from, sentence pair by sentence pair:
+    numbers, dates and Latin-script names (archive.alignment.divergences)."""
+
+    permission_rule = Rule()
+    queryset = Source.objects.select_related("derived_from")
+    output_serializer = io.SourceOut
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **refusals(401, 404)})
+    def get(self, request, *args, **kwargs) -> Response:
+        source = self.get_object()
+        flags = divergences(source=source)
+        return Response(
+            {
+                "source": source.pk,
+                "derived_from": source.derived_from_id,
+                "derivation": source.derivation,
+                "divergences": [
+                    {
+                        "key": flag.key,
+                        "kind": flag.kind,
+                        "source": asdict(flag.source) if flag.source else None,
+                        "counterpart": asdict(flag.counterpart) if flag.counterpart else None,
+                        "sentence": list(flag.sentence),
+                        "counterpart_sentence": list(flag.counterpart_sentence),
+                        "confidence": flag.confidence,
+                        "description": flag.describe(),
+                    }
+                    for flag in flags
+                ],
+            }
+        )
+
+
 class SourceOriginal(ResourceDetail):
     """The original file, byte for byte, as archived."""
 
@@ -353,6 +389,21 @@ class PassageDetail(DeletableMixin, ResourceDetail):
 
     def remove(self, obj, **kwargs) -> None:
         delete_passage(passage=obj, **kwargs)
+
+
+class PassageCounterparts(ResourceDetail):
+    """The spans corresponding to the passage up its source's derivation chain and in
+    every derivative (archive.alignment.counterparts)."""
+
+    permission_rule = Rule()
+    queryset = Passage.objects.select_related("source__derived_from")
+    output_serializer = io.PassageOut
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **refusals(401, 404)})
+    def get(self, request, *args, **kwargs) -> Response:
+        passage = self.get_object()
+        found = counterparts(passage=passage)
+        return Response({"passage": passage.pk, "counterparts": [asdict(item) for item in found]})
 
 
 class AnnotationsMixin:

@@ -1,6 +1,7 @@
 """The archive's data model. Every model belongs to exactly one workspace and
 keeps its full history (see archive.core.history)."""
 
+from archive.models.alignment import Alignment, SentenceLink
 from archive.models.analysis import Consistency, EvidenceItem, Hypothesis, Question, Rating
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
@@ -15,6 +16,7 @@ from archive.models.source import Derivation, Source, TextDirection
 from archive.models.workspace import Membership, Role, Workspace
 
 __all__ = [
+    "Alignment",
     "AnchorStatus",
     "Annotation",
     "Capture",
@@ -46,6 +48,7 @@ __all__ = [
     "SearchDocument",
     "SearchKind",
     "SearchTerm",
+    "SentenceLink",
     "Source",
     "Stance",
     "TextDirection",

@@ -1,0 +1,125 @@
+"""Following a passage across derivations: the span that corresponds to it in the
+source it derives from (up to the original) and in every derivative."""
+
+import difflib
+from dataclasses import dataclass
+
+from archive.alignment.aligning import current_alignment, links_of, same_language
+from archive.models import Passage, SentenceLink, Source
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    source_id: int
+    start: int
+    end: int
+    exact: str
+    confidence: float
+    relation: str
+    """"ancestor" (what the passage's source derives from, and up) or "derivative"."""
+    derivation: str
+    """How the derivative derives from the other of the pair ("translation", ...)."""
+
+
+def counterparts(*, passage: Passage) -> list[Counterpart]:
+    """Every corresponding span up the derivation chain and down all derivatives."""
+    source = passage.source
+    found: list[Counterpart] = []
+    # Up: the source derives from its parent, and so on to the original.
+    span: tuple[int, int, float] | None = (passage.start, passage.end, 1.0)
+    current, seen = source, {source.pk}
+    while span is not None and current.derived_from is not None and current.derived_from_id not in seen:
+        parent = current.derived_from
+        span = _map(current, parent, span, upwards=True)
+        if span is not None:
+            found.append(_counterpart(parent, span, "ancestor", current.derivation))
+        seen.add(parent.pk)
+        current = parent
+    # Down: every derivative, and theirs.
+    stack = [(source, (passage.start, passage.end, 1.0))]
+    seen = {source.pk}
+    while stack:
+        origin, origin_span = stack.pop()
+        for derivative in Source.objects.filter(derived_from=origin).order_by("id"):
+            if derivative.pk in seen:
+                continue
+            seen.add(derivative.pk)
+            mapped = _map(derivative, origin, origin_span, upwards=False)
+            if mapped is not None:
+                found.append(_counterpart(derivative, mapped, "derivative", derivative.derivation))
+                stack.append((derivative, mapped))
+    return found
+
+
+def _counterpart(source: Source, span: tuple[int, int, float], relation: str, derivation: str) -> Counterpart:
+    start, end, confidence = span
+    return Counterpart(
+        source.pk, start, end, source.text[start:end], round(confidence, 3), relation, derivation
+    )
+
+
+def _map(
+    derivative: Source, origin: Source, span: tuple[int, int, float], *, upwards: bool
+) -> tuple[int, int, float] | None:
+    """Map `span` from the derivative to its origin (upwards) or back."""
+    alignment = current_alignment(source=derivative)
+    if alignment is None:
+        return None
+    start, end, confidence = span
+    hits: list[SentenceLink] = []
+    for link in links_of(alignment):
+        here = (
+            (link.source_start, link.source_end)
+            if upwards
+            else (link.counterpart_start, link.counterpart_end)
+        )
+        there = (
+            (link.counterpart_start, link.counterpart_end)
+            if upwards
+            else (link.source_start, link.source_end)
+        )
+        if here[0] < here[1] and there[0] < there[1] and here[0] < end and start < here[1]:
+            hits.append(link)
+    if not hits:
+        return None
+    from_text, to_text = (derivative.text, origin.text) if upwards else (origin.text, derivative.text)
+    if len(hits) == 1 and same_language(derivative, origin):
+        link = hits[0]
+        here = (
+            (link.source_start, link.source_end)
+            if upwards
+            else (link.counterpart_start, link.counterpart_end)
+        )
+        there = (
+            (link.counterpart_start, link.counterpart_end)
+            if upwards
+            else (link.source_start, link.source_end)
+        )
+        refined = _refine(from_text, to_text, here, there, max(start, here[0]), min(end, here[1]))
+        if refined is not None:
+            return refined[0], refined[1], confidence * link.confidence
+    if upwards:
+        target = (min(h.counterpart_start for h in hits), max(h.counterpart_end for h in hits))
+    else:
+        target = (min(h.source_start for h in hits), max(h.source_end for h in hits))
+    return target[0], target[1], confidence * min(h.confidence for h in hits)
+
+
+def _refine(
+    from_text: str, to_text: str, here: tuple[int, int], there: tuple[int, int], start: int, end: int
+) -> tuple[int, int] | None:
+    """Within two linked sentences of the same language, the characters that match."""
+    a, b = from_text[here[0] : here[1]], to_text[there[0] : there[1]]
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+
+    def position(offset: int, *, is_end: bool) -> int | None:
+        for block in blocks:
+            if block.size and block.a <= offset < block.a + block.size + (1 if is_end else 0):
+                return block.b + offset - block.a
+        return None
+
+    mapped_start = position(start - here[0], is_end=False)
+    mapped_end = position(end - here[0], is_end=True)
+    if mapped_start is None or mapped_end is None or mapped_end <= mapped_start:
+        return None
+    return there[0] + mapped_start, there[0] + mapped_end

@@ -1,0 +1,325 @@
+# ruff: noqa: RUF001 (Arabic-Indic and Persian digits are the point)
+"""Translations aligned with their originals (archive.alignment): sentence links,
+a passage's counterparts across the derivation chain, and divergence checks, on the
+demo's Arabic original, English translation and republication, and on a pair made
+from the corpus article with sentences translated by hand."""
+
+from pathlib import Path
+
+import pytest
+
+from archive.alignment import align, counterparts, current_alignment, divergences
+from archive.alignment.features import features
+from archive.alignment.sentences import split_sentences
+from archive.alignment.texts import align_texts
+from archive.models import Alignment
+from archive.passages.correction import correct_source_text
+from archive.passages.writes import create_passage
+from archive.sources.writes import create_source, set_derivation
+from tests.support import api_client_for
+
+DEMO = Path(__file__).resolve().parents[1] / "archive" / "demo"
+
+
+def demo_text(name: str) -> str:
+    return (DEMO / name).read_text(encoding="utf-8").strip()
+
+
+@pytest.fixture
+def chain(workspace, analyst):
+    original = create_source(
+        workspace=workspace, user=analyst, title="Original", text=demo_text("original-ar.txt"), language="ar"
+    )
+    translation = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="Translation",
+        text=demo_text("translation-en.txt"),
+        language="en",
+        derived_from=original,
+        derivation="translation",
+    )
+    republication = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="Republication",
+        text=demo_text("republication-en.txt"),
+        language="en",
+        derived_from=translation,
+        derivation="republication",
+    )
+    return original, translation, republication
+
+
+def linked(alignment: Alignment) -> list[tuple[str, str]]:
+    source, counterpart = alignment.source, alignment.counterpart
+    return [
+        (
+            source.text[link.source_start : link.source_end],
+            counterpart.text[link.counterpart_start : link.counterpart_end],
+        )
+        for link in alignment.links.all()
+    ]
+
+
+# --- the pieces -------------------------------------------------------------------
+
+
+def test_sentences_split_on_arabic_and_latin_stops_and_newlines():
+    text = "قال المدير إن المحطة توقفت. هل تعود؟ نعم!\nTitle line\nIt costs 3.5 pounds. Really?"
+    assert [s.text for s in split_sentences(text)] == [
+        "قال المدير إن المحطة توقفت.",
+        "هل تعود؟",
+        "نعم!",
+        "Title line",
+        "It costs 3.5 pounds.",
+        "Really?",
+    ]
+    for sentence in split_sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("about fifteen thousand people", 15000),
+        ("about fifty thousand people", 50000),
+        ("50,000 people", 50000),
+        ("٥٠٬٠٠٠ شخص", 50000),
+        ("۱۵۰۰۰ نفر", 15000),
+        ("نحو خمسة عشر ألف نسمة", 15000),
+        ("نحو خمسين ألف نسمة", 50000),
+        ("خمسة وعشرون", 25),
+        ("two thousand pounds", 2000),
+        ("ألفي ليرة", 2000),
+        ("2.5 million", 2_500_000),
+    ],
+)
+def test_numbers_are_read_in_digits_of_any_system_and_in_words(text, value):
+    assert [item.value for item in features(text).of("number")] == [value]
+
+
+def test_dates_compare_across_languages():
+    english = features("On Tuesday, 5 March 2024").of("date")
+    arabic = features("يوم الثلاثاء ٥ آذار ٢٠٢٤").of("date")
+    assert (
+        {item.value for item in english} == {item.value for item in arabic} == {(2024, 3, 5), ("weekday", 2)}
+    )
+
+
+# --- the demo chain ------------------------------------------------------------------
+
+
+def test_translation_is_aligned_sentence_by_sentence_with_the_arabic_original(chain):
+    _original, translation, _ = chain
+    alignment = align(source=translation)
+    pairs = linked(alignment)
+    assert len(pairs) == 6
+    assert all(link.source_sentences == link.counterpart_sentences == 1 for link in alignment.links.all())
+    assert pairs[0] == (
+        "Water station in Tell al-Zaytoun out of service after shelling",
+        "محطة المياه في تل الزيتون خارج الخدمة بعد القصف",
+    )
+    assert pairs[2][0].startswith("He added that about fifteen thousand") and "خمسة عشر ألف" in pairs[2][1]
+    assert pairs[4] == (
+        "No official body has commented so far.",
+        "ولم يصدر أي تعليق من الجهات الرسمية حتى الآن.",
+    )
+    assert all(0 < link.confidence <= 1 for link in alignment.links.all())
+
+
+def test_republication_is_aligned_by_diff_with_its_added_sentences_unlinked(chain):
+    _, _translation, republication = chain
+    alignment = align(source=republication)
+    pairs = linked(alignment)
+    assert ("Another day, another water station hit.", "") in pairs
+    assert ("We republish this report in full because nobody else is covering it.", "") in pairs
+    assert ("No official body has commented so far.", "No official body has commented so far.") in pairs
+    fifty = next(pair for pair in pairs if "fifty thousand" in pair[0])
+    assert "fifteen thousand" in fifty[1]
+    assert [link.confidence for link in alignment.links.all() if link.source_end > link.source_start][
+        -1
+    ] == 1.0
+
+
+def test_a_passage_has_counterparts_up_to_the_original_and_down_to_the_republication(chain, analyst):
+    original, translation, republication = chain
+    start = translation.text.index("fifteen thousand people")
+    passage = create_passage(
+        source=translation, user=analyst, start=start, end=start + len("fifteen thousand people")
+    )
+    found = {item.source_id: item for item in counterparts(passage=passage)}
+    assert set(found) == {original.pk, republication.pk}
+    up = found[original.pk]
+    assert up.relation == "ancestor" and up.derivation == "translation"
+    assert "خمسة عشر ألف نسمة" in up.exact and up.exact == original.text[up.start : up.end]
+    down = found[republication.pk]
+    assert down.relation == "derivative" and down.exact == "fifty thousand people"
+    assert 0 < down.confidence <= 1
+
+
+def test_a_passage_of_the_republication_follows_the_chain_to_the_original(chain, analyst):
+    original, translation, republication = chain
+    quote = "No official body has commented so far."
+    start = republication.text.index(quote)
+    passage = create_passage(source=republication, user=analyst, start=start, end=start + len(quote))
+    found = {item.source_id: item.exact for item in counterparts(passage=passage)}
+    assert found == {translation.pk: quote, original.pk: "ولم يصدر أي تعليق من الجهات الرسمية حتى الآن."}
+
+
+def test_a_sentence_added_by_the_republication_has_no_counterpart(chain, analyst):
+    _, _, republication = chain
+    quote = "Another day"
+    passage = create_passage(
+        source=republication,
+        user=analyst,
+        start=republication.text.index(quote),
+        end=republication.text.index(quote) + len(quote),
+    )
+    assert counterparts(passage=passage) == []
+
+
+def test_the_republications_fifty_thousand_is_flagged_against_fifteen_thousand(chain):
+    _, _translation, republication = chain
+    flags = divergences(source=republication)
+    numbers = [flag for flag in flags if flag.kind == "number"]
+    assert len(numbers) == 1
+    assert numbers[0].source.surface == "fifty thousand"
+    assert numbers[0].counterpart.surface == "fifteen thousand"
+    assert republication.text[numbers[0].source.start : numbers[0].source.end] == "fifty thousand"
+    # Only the rewritten title differs otherwise (names it adds); the agreeing sentences give nothing.
+    assert {flag.kind for flag in flags} <= {"number", "name"}
+    assert all(
+        republication.text[flag.sentence[0] : flag.sentence[1]].startswith(("Tell al-Zaytoun", "He added"))
+        for flag in flags
+    )
+
+
+def test_the_translation_agrees_with_the_arabic_original_on_every_figure(chain):
+    _, translation, _ = chain
+    assert divergences(source=translation) == []
+
+
+def test_a_translation_saying_fifty_thousand_is_flagged_against_the_arabic(chain, workspace, analyst):
+    original, translation, _ = chain
+    wrong = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="Wrong translation",
+        text=translation.text.replace("fifteen thousand", "50,000"),
+        language="en",
+        derived_from=original,
+        derivation="translation",
+    )
+    [flag] = divergences(source=wrong)
+    assert (flag.kind, flag.source.surface, flag.counterpart.surface) == ("number", "50,000", "خمسة عشر ألف")
+
+
+def test_alignment_is_recomputed_when_a_text_or_the_derivation_changes(chain, analyst):
+    original, translation, republication = chain
+    first = current_alignment(source=republication)
+    assert current_alignment(source=republication).pk == first.pk  # unchanged: reused
+    correct_source_text(
+        source=translation,
+        user=analyst,
+        new_text=translation.text.replace("fifteen thousand", "fifty thousand"),
+        reason="typo",
+    )
+    republication.refresh_from_db()
+    assert divergences(source=republication) == [
+        flag for flag in divergences(source=republication) if flag.kind == "name"
+    ]
+    set_derivation(
+        source=republication, user=analyst, derived_from=original, derivation="translation", reason="x"
+    )
+    republication.refresh_from_db()
+    alignment = current_alignment(source=republication)
+    assert alignment.counterpart_id == original.pk
+    set_derivation(source=republication, user=analyst, derived_from=None, derivation="", reason="x")
+    republication.refresh_from_db()
+    assert current_alignment(source=republication) is None
+
+
+# --- the corpus article, with a few sentences translated by hand ------------------
+
+# The translation keeps "FSA" in Latin script where it first names the Free Syrian Army,
+# writes 2012 as ٢٠١٣ in the first sentence (a changed number) and drops "FSA" from the second.
+CORPUS_SENTENCES = [
+    "The two revolting cities joined the armed confrontation with Assad's regime in 2012,",
+    "In Daraa, the FSA factions controls the majority of the city,",
+    "With the development of events,",
+    "However, Daraa, the birthplace of the uprising, has withstood",
+]
+ARABIC = [
+    "انضمت المدينتان الثائرتان إلى المواجهة المسلحة مع نظام الأسد عام ٢٠١٣، حين قررت فصائل الجيش"
+    " السوري الحر (FSA) السيطرة عليهما، وانتهى ذلك بالسيطرة على معظم الأحياء السكنية.",
+    "في درعا، تسيطر فصائل الجيش الحر على معظم المدينة المعروفة بدرعا البلد، بينما يسيطر النظام على"
+    " الجزء المتبقي المعروف بدرعا المحطة.",
+    "ومع تطور الأحداث، وبسبب التواطؤ الإقليمي والدولي مع نظام الأسد في ظل الهجمات الهمجية لسلاح الجو"
+    " الروسي والميليشيات الشيعية على مدى عام حتى حوصرت المدينة بالكامل في صيف عام 2012، انسحبت فصائل"
+    " المعارضة المسلحة من الأطراف إلى الأحياء المركزية الأكثر كثافة، وهو ما انتهى بسقوط حلب.",
+    "غير أن درعا، مهد الانتفاضة، صمدت في وجه الغزو وصدت الميليشيات الشيعية.",
+]
+
+
+def corpus_paragraphs(corpus_text: str) -> list[str]:
+    lines = [line.strip() for line in corpus_text.splitlines()]
+    return [next(line for line in lines if line.startswith(begin)) for begin in CORPUS_SENTENCES]
+
+
+def test_a_hand_translated_corpus_pair_is_aligned_and_its_changes_flagged(corpus_text, workspace, analyst):
+    paragraphs = corpus_paragraphs(corpus_text)
+    original = create_source(
+        workspace=workspace, user=analyst, title="Baladi", text="\n\n".join(paragraphs), language="en"
+    )
+    translation = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="بلدي",
+        text="\n\n".join(ARABIC),
+        language="ar",
+        derived_from=original,
+        derivation="translation",
+    )
+    pairs = linked(align(source=translation))
+    assert pairs == list(zip(ARABIC, paragraphs, strict=True))
+
+    flags = divergences(source=translation)
+    described = [
+        (flag.kind, flag.source and flag.source.surface, flag.counterpart and flag.counterpart.surface)
+        for flag in flags
+    ]
+    assert sorted(described, key=str) == [("name", None, "FSA"), ("number", "٢٠١٣", "2012")]
+    [name] = [flag for flag in flags if flag.kind == "name"]
+    assert original.text[name.counterpart_sentence[0] :].startswith("In Daraa, the FSA factions")
+
+
+def test_pure_alignment_of_a_shuffled_pair_keeps_order_and_gaps():
+    a = "One sentence here. Another one follows. A third closes it."
+    b = "One sentence here. A third closes it."
+    links = align_texts(a, b, same_language=True)
+    assert [(a[link.a_start : link.a_end], b[link.b_start : link.b_end]) for link in links] == [
+        ("One sentence here.", "One sentence here."),
+        ("Another one follows.", ""),
+        ("A third closes it.", "A third closes it."),
+    ]
+
+
+# --- the API ------------------------------------------------------------------------
+
+
+def test_counterparts_and_divergences_endpoints(chain, analyst, outsider):
+    original, translation, republication = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(
+        source=translation, user=analyst, start=start, end=start + len("fifteen thousand")
+    )
+    client = api_client_for(analyst)
+    body = client.get(f"/api/passages/{passage.pk}/counterparts/").json()
+    assert {item["source_id"] for item in body["counterparts"]} == {original.pk, republication.pk}
+    assert {"source_id", "start", "end", "exact", "confidence"} <= set(body["counterparts"][0])
+    body = client.get(f"/api/sources/{republication.pk}/divergences/").json()
+    assert body["derived_from"] == translation.pk
+    numbers = [flag for flag in body["divergences"] if flag["kind"] == "number"]
+    assert numbers[0]["source"]["surface"] == "fifty thousand"
+    assert api_client_for(outsider).get(f"/api/sources/{republication.pk}/divergences/").status_code == 404
