@@ -63,7 +63,7 @@ def align_lengths(
     lengths_b: Sequence[int],
     *,
     c: float | None = None,
-    extra: ExtraCost | None = None,
+    judge: ExtraCost | None = None,
     band: int | None = None,
     gap_lengths: bool = True,
 ) -> list[Bead]:
@@ -72,7 +72,7 @@ def align_lengths(
     `c` defaults to the ratio of the two sides' total lengths (characters of b per
     character of a), which suits pairs of scripts whose lengths differ (Arabic and English).
     Without `gap_lengths`, a sentence with no counterpart (1-0, 0-1) costs its prior
-    only: `extra` judges it (same-language alignment, where words say more than lengths).
+    only: `judge` judges it (same-language alignment, where words say more than lengths).
     """
     n, m = len(lengths_a), len(lengths_b)
     if c is None:
@@ -111,8 +111,8 @@ def align_lengths(
                 len_b = prefix_b[j] - prefix_b[pj]
                 probability = length_probability(len_a, len_b, c=c) if gap_lengths or (da and db) else 1.0
                 cost = -math.log(max(probability * PRIORS[(da, db)], _FLOOR))
-                if extra is not None:
-                    cost += extra(pi, pj, da, db)
+                if judge is not None:
+                    cost += judge(pi, pj, da, db)
                 total = before + cost
                 if total < cheapest:
                     cheapest, choice = total, (da, db, cost, probability)
@@ -122,7 +122,7 @@ def align_lengths(
     if m not in best[n]:
         if band >= max(n, m):
             raise ValueError("no alignment found")
-        return align_lengths(lengths_a, lengths_b, c=c, extra=extra, band=band * 2, gap_lengths=gap_lengths)
+        return align_lengths(lengths_a, lengths_b, c=c, judge=judge, band=band * 2, gap_lengths=gap_lengths)
     beads: list[Bead] = []
     i, j = n, m
     while i or j:

@@ -93,7 +93,7 @@ def _align_translation(
         shared, missing = anchors(i, j, da, db)
         return ANCHOR_MISSING * missing - ANCHOR_SHARED * shared
 
-    beads = align_lengths([len(s) for s in sentences_a], [len(s) for s in sentences_b], extra=extra)
+    beads = align_lengths([len(s) for s in sentences_a], [len(s) for s in sentences_b], judge=extra)
     links = []
     for bead in beads:
         if bead.a and bead.b:
@@ -144,7 +144,7 @@ def _align_by_diff(sentences_a: list[Sentence], sentences_b: list[Sentence]) -> 
             return cost
 
         beads = align_lengths(
-            [len(s) for s in part_a], [len(s) for s in part_b], c=1.0, extra=extra, gap_lengths=False
+            [len(s) for s in part_a], [len(s) for s in part_b], c=1.0, judge=extra, gap_lengths=False
         )
         for bead in beads:
             if bead.a and bead.b:
