@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 from archive.findings import ach
 from archive.models import Stance
 from tests.browser.accessibility import assert_accessible
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+)
 
 COLUMNS = """
 () => {
@@ -132,3 +139,36 @@ def test_reading_sidebar_slides_over_the_text_at_390_px(page_for, analyst, works
     expect(card).not_to_be_in_viewport()
     expect(toggle).to_be_focused()
     assert page.errors == []
+
+
+# The x of the truncated Arabic title's first character and of its ellipsis in the claim graph,
+# and the left edges of an Arabic outlet name and of the Latin text that follows it.
+BIDI_GEOMETRY = """
+(title) => {
+  const text = [...document.querySelectorAll(".claim-graph text")].find((t) => t.textContent.endsWith("…"));
+  const last = text.getNumberOfChars() - 1;
+  const ellipsis = [text.textContent.slice(0, 3), text.getExtentOfChar(0).x, text.getExtentOfChar(last).x];
+  const outlet = [...document.querySelectorAll(".evidence-list bdi")].find((b) => b.textContent === title);
+  const after = document.createRange();
+  after.selectNodeContents(outlet.nextSibling);
+  const runs = [outlet.getClientRects()[0].left, after.getClientRects()[0].left];
+  return [ellipsis, runs];
+}
+"""
+
+
+def test_arabic_next_to_latin_keeps_logical_order(page_for, analyst, workspace):
+    title = "لماذا سقطت حلب وصمدت درعا: قراءة في أسباب الهزيمة والصمود"
+    outlet = "بلدي نيوز 24"  # digits at its end would join the Latin text's run without isolation
+    source = SourceFactory(
+        workspace=workspace, title=title, outlet=OutletFactory(workspace=workspace, name=outlet)
+    )
+    claim = ClaimFactory(workspace=workspace, statement="Aleppo fell in December")
+    EvidenceFactory(claim=claim, passage=PassageFactory(source=source))
+
+    page = page_for(analyst)
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    (start, first_x, ellipsis_x), (outlet_left, latin_left) = page.evaluate(BIDI_GEOMETRY, outlet)
+    assert start == title[:3]  # the title was truncated at its logical end
+    assert ellipsis_x < first_x  # right to left: the ellipsis ends the line on the left
+    assert outlet_left < latin_left  # the Arabic run, first in logical order, comes first in the LTR line
