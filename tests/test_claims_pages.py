@@ -230,7 +230,7 @@ def test_later_claim_edit_from_a_stale_version_is_refused_showing_the_others(
     response = post_claim_edit(client, analyst, claim, form)
     page = response.content.decode()
     assert response.status_code == 409
-    assert "ws-admin changed this claim while you were editing" in page
+    assert "<bdi>ws-admin</bdi> changed this claim while you were editing" in page
     assert "Admin&#x27;s words" in page and "Analyst&#x27;s words" in page
     assert '<input type="hidden" name="version" value="2">' in page
     claim.refresh_from_db()

@@ -61,7 +61,7 @@ def test_queue_shows_each_item_in_context(client, reviewer, workspace, note, cit
     assert html.count(f'href="{highlight}"') == 2
     assert "Enab Baladi" in html and 'title="Outlet reliability: ' in html
     assert "Shelling resumed in Daraa." in html and "role-refutes" in html
-    assert "by analyst" in html and "version 2" in html
+    assert "by <bdi>analyst</bdi>" in html and "version 2" in html
     assert "Never approved before" in html
     assert "review-queue.js" in html
 

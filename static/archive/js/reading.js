@@ -154,10 +154,36 @@ function passagesAt(mark) {
   return ids;
 }
 
+// A plain click on a highlight opens it; a drag or a double or triple click that
+// starts inside one selects text, as anywhere else. The click waits a moment for
+// a second click of the same gesture before it opens the dialog, which would
+// otherwise cover the text and take that second click.
+const DOUBLE_CLICK_MS = 300;
+const DRAG_PX = 4;
+let pressedAt = null; // where the last press in the text was
+let pendingOpen = null;
+
+function cancelPendingOpen() {
+  clearTimeout(pendingOpen);
+  pendingOpen = null;
+}
+
+textElement.addEventListener("mousedown", (event) => {
+  cancelPendingOpen();
+  pressedAt = event.detail > 1 ? null : [event.clientX, event.clientY];
+});
 textElement.addEventListener("click", (event) => {
   const mark = event.target.closest("mark[data-passage]");
-  if (!mark || !document.getSelection().isCollapsed) return; // the end of a drag that selected text
-  openPassages(passagesAt(mark));
+  const press = pressedAt;
+  pressedAt = null;
+  if (!mark || event.detail !== 1 || !press) return;
+  const moved = Math.hypot(event.clientX - press[0], event.clientY - press[1]) > DRAG_PX;
+  if (moved || !document.getSelection().isCollapsed) return; // the end of a drag that selected text
+  const passages = passagesAt(mark);
+  pendingOpen = setTimeout(() => {
+    pendingOpen = null;
+    if (document.getSelection().isCollapsed) openPassages(passages);
+  }, DOUBLE_CLICK_MS);
 });
 textElement.addEventListener("keydown", (event) => {
   const mark = event.target.closest?.("mark[data-passage]");

@@ -1,0 +1,174 @@
+"""Layout in Chromium: the claims table's columns, narrow screens, mixed scripts."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from archive.findings import ach
+from archive.models import Stance
+from tests.browser.accessibility import assert_accessible
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+)
+
+COLUMNS = """
+() => {
+  const table = document.querySelector("table.claims");
+  const headers = [...table.querySelectorAll("thead th")].map((th) => {
+    const box = th.getBoundingClientRect();
+    return [th.textContent.trim(), box.left, box.right];
+  });
+  const cells = [...table.querySelectorAll("tbody tr:first-child td")].map((td) => {
+    const box = td.getBoundingClientRect();
+    return [td.textContent.trim(), box.left, box.right];
+  });
+  return [headers, cells];
+}
+"""
+
+
+def test_claim_counts_stand_under_their_headers(page_for, analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The pumping station stopped on Tuesday")
+    source = SourceFactory(workspace=workspace)
+    for n, stance in enumerate([Stance.SUPPORTS, Stance.SUPPORTS, Stance.REFUTES]):
+        EvidenceFactory(claim=claim, passage=PassageFactory(source=source, start=n, length=3), stance=stance)
+
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(reverse("archive:claims", args=[workspace.slug]))
+    headers, cells = page.evaluate(COLUMNS)
+
+    assert len(headers) == len(cells) == 8
+    for (header, h_left, h_right), (cell, c_left, c_right) in zip(headers, cells, strict=True):
+        overlap = min(h_right, c_right) - max(h_left, c_left)
+        assert overlap > 0.5 * (h_right - h_left), (header, cell, (h_left, h_right), (c_left, c_right))
+        assert abs(h_left - c_left) < 1 and abs(h_right - c_right) < 1, (header, cell)
+    counts = {header: cell for (header, *_), (cell, *_) in zip(headers, cells, strict=True)}
+    assert (counts["Supports"], counts["Refutes"], counts["Context"]) == ("2", "1", "0")
+
+
+NARROW = {"width": 390, "height": 844}
+OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@pytest.fixture
+def busy_workspace(workspace, analyst, corpus_text):
+    """A long article with a note and evidence on it, a claim, a question with a hypothesis."""
+    source = SourceFactory(
+        workspace=workspace,
+        text=corpus_text,
+        title="Why Aleppo fell and Daraa withstood: a long title that has to wrap on a telephone",
+        original_url="https://www.baladi-news.com/ar/articles/a-very-long-address-without-any-break-in-it-at-all",
+    )
+    passage = PassageFactory(source=source, start=40, length=30)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Check the dates.")
+    claim = ClaimFactory(workspace=workspace, statement="Factions in Aleppo retreated", tags=["aleppo"])
+    EvidenceFactory(claim=claim, passage=PassageFactory(source=source, start=200, length=40))
+    question = ach.create_question(workspace=workspace, user=analyst, text="Why did Aleppo fall?")
+    ach.add_hypothesis(question=question, user=analyst, claim=claim)
+    return source, claim, question
+
+
+def test_no_horizontal_scroll_at_390_px(page_for, analyst, ws_admin, workspace, busy_workspace):
+    source, claim, question = busy_workspace
+    slug = workspace.slug
+    pages = [
+        (analyst, reverse("archive:home")),
+        (analyst, reverse("archive:workspace", args=[slug])),
+        (analyst, reverse("archive:source", args=[slug, source.pk])),
+        (analyst, reverse("archive:claims", args=[slug])),
+        (analyst, reverse("archive:claim", args=[slug, claim.pk])),
+        (ws_admin, reverse("archive:review_queue", args=[slug])),  # analysts have no review queue
+        (analyst, reverse("archive:activity", args=[slug])),
+        (analyst, reverse("archive:questions", args=[slug])),
+        (analyst, reverse("archive:question", args=[slug, question.pk])),
+    ]
+    wide = []
+    browsers = {}
+    for user, url in pages:
+        page = browsers.get(user.pk) or browsers.setdefault(user.pk, page_for(user))
+        page.set_viewport_size(NARROW)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        scroll_width, width = page.evaluate(OVERFLOW)
+        if scroll_width > width:
+            wide.append((url, scroll_width))
+    assert wide == []
+
+
+def test_header_collapses_into_a_menu_at_390_px(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.set_viewport_size(NARROW)
+    page.goto(reverse("archive:workspace", args=[workspace.slug]))
+    claims = page.get_by_role("link", name="Claims", exact=True)
+    expect(claims).to_be_hidden()
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    claims.click()
+    page.wait_for_url("**/claims/")
+    assert page.evaluate(OVERFLOW)[0] <= NARROW["width"]
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.get_by_role("link", name="Claims", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+
+
+def test_reading_sidebar_slides_over_the_text_at_390_px(page_for, analyst, workspace, busy_workspace):
+    source, _, _ = busy_workspace
+    page = page_for(analyst)
+    page.set_viewport_size(NARROW)
+    page.goto(reverse("archive:source", args=[workspace.slug, source.pk]))
+    page.wait_for_selector("#reading[data-ready=true]")
+    card = page.locator("#reading-items .item-note")
+    expect(card).not_to_be_in_viewport()
+    toggle = page.get_by_role("button", name="Annotations and evidence")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(card).to_be_in_viewport()
+    expect(card).to_contain_text("Check the dates.")
+    assert page.evaluate(OVERFLOW)[0] <= NARROW["width"]
+    assert_accessible(page, "reading page at 390 px, sidebar open")
+    page.get_by_role("button", name="Close annotations").click()
+    expect(card).not_to_be_in_viewport()
+    expect(toggle).to_be_focused()
+    assert page.errors == []
+
+
+# The x of the truncated Arabic title's first character and of its ellipsis in the claim graph,
+# and the left edges of an Arabic outlet name and of the Latin text that follows it.
+BIDI_GEOMETRY = """
+(title) => {
+  const text = [...document.querySelectorAll(".claim-graph text")].find((t) => t.textContent.endsWith("…"));
+  const last = text.getNumberOfChars() - 1;
+  const ellipsis = [text.textContent.slice(0, 3), text.getExtentOfChar(0).x, text.getExtentOfChar(last).x];
+  const outlet = [...document.querySelectorAll(".evidence-list bdi")].find((b) => b.textContent === title);
+  const after = document.createRange();
+  after.selectNodeContents(outlet.nextSibling);
+  const runs = [outlet.getClientRects()[0].left, after.getClientRects()[0].left];
+  return [ellipsis, runs];
+}
+"""
+
+
+def test_arabic_next_to_latin_keeps_logical_order(page_for, analyst, workspace):
+    title = "لماذا سقطت حلب وصمدت درعا: قراءة في أسباب الهزيمة والصمود"
+    outlet = "بلدي نيوز 24"  # digits at its end would join the Latin text's run without isolation
+    source = SourceFactory(
+        workspace=workspace, title=title, outlet=OutletFactory(workspace=workspace, name=outlet)
+    )
+    claim = ClaimFactory(workspace=workspace, statement="Aleppo fell in December")
+    EvidenceFactory(claim=claim, passage=PassageFactory(source=source))
+
+    page = page_for(analyst)
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    (start, first_x, ellipsis_x), (outlet_left, latin_left) = page.evaluate(BIDI_GEOMETRY, outlet)
+    assert start == title[:3]  # the title was truncated at its logical end
+    assert ellipsis_x < first_x  # right to left: the ellipsis ends the line on the left
+    assert outlet_left < latin_left  # the Arabic run, first in logical order, comes first in the LTR line
