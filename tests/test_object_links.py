@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from archive.audit.kinds import KINDS
 from archive.models import HistoryEntry
+from archive.reading.items import ItemLinks
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 
 
@@ -117,3 +119,13 @@ def test_claim_pages_evidence_links_to_its_history_and_its_sources_provenance(cl
     html = page(client, analyst, "archive:claim", claim.workspace.slug, claim.pk)
     assert href("archive:object_history", claim.workspace.slug, "evidence", evidence.pk) in html
     assert href("archive:source_provenance", claim.workspace.slug, source.pk) in html
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_of_tracked_object_has_a_history_link(db, kind):
+    assert ItemLinks("case").history_url(kind, 7) == reverse("archive:object_history", args=["case", kind, 7])
+
+
+def test_a_name_that_is_no_kind_has_no_history_link(db):
+    with pytest.raises(KeyError):
+        ItemLinks("case").history_url("pasage", 7)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.history import human_time
+from archive.audit.kinds import KINDS, REVIEWED
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus, Stance
 from archive.reading.page import ReadingItem, Row, Thread
 
@@ -26,6 +27,7 @@ class ItemLinks:
     """The URLs items link to, reversed once per page instead of once per item."""
 
     _PLACEHOLDER = 987654321
+    _KIND = "kindplaceholder"
 
     def __init__(self, slug: str, *, csrf_token: str = ""):
         # Forms in items (submit for review) post with the page's CSRF token.
@@ -35,21 +37,19 @@ class ItemLinks:
             for name in ("annotation", "evidence", "claim")
         }
         self._patterns["source"] = self._split(reverse("archive:source", args=[slug, self._PLACEHOLDER]))
-        self._submit_patterns = {
-            kind: self._split(reverse("archive:submit_for_review", args=[slug, kind, self._PLACEHOLDER]))
-            for kind in ("annotation", "evidence")
-        }
+        # Per kind of item (named as archive.audit.kinds names them), filled in per item.
+        self._submit_pattern = self._split(
+            reverse("archive:submit_for_review", args=[slug, self._KIND, self._PLACEHOLDER])
+        )
         self._discussion_patterns = {
             name: self._split(
                 reverse(f"archive:discussion_{name}", args=[slug, "annotation", self._PLACEHOLDER])
             )
             for name in ("reply", "resolve")
         }
-        # The history pages of the kinds of item, named as archive.views.audit names models.
-        self._history_patterns = {
-            kind: self._split(reverse("archive:object_history", args=[slug, kind, self._PLACEHOLDER]))
-            for kind in ("annotation", "evidence", "passage")
-        }
+        self._history_pattern = self._split(
+            reverse("archive:object_history", args=[slug, self._KIND, self._PLACEHOLDER])
+        )
 
     @classmethod
     def _split(cls, url: str) -> tuple[str, str]:
@@ -61,8 +61,10 @@ class ItemLinks:
         return f"{prefix}{pk}{suffix}"
 
     def submit_url(self, kind: str, pk: int) -> str:
-        prefix, suffix = self._submit_patterns[kind]
-        return f"{prefix}{pk}{suffix}"
+        if kind not in REVIEWED:
+            raise KeyError(f"{kind!r} is not reviewed")
+        prefix, suffix = self._submit_pattern
+        return f"{prefix.replace(self._KIND, kind)}{pk}{suffix}"
 
     def discussion_url(self, action: str, pk: int) -> str:
         """Where to post a reply to ("reply") or resolve ("resolve") an annotation's discussion."""
@@ -70,8 +72,10 @@ class ItemLinks:
         return f"{prefix}{pk}{suffix}"
 
     def history_url(self, kind: str, pk: int) -> str:
-        prefix, suffix = self._history_patterns[kind]
-        return f"{prefix}{pk}{suffix}"
+        if kind not in KINDS:
+            raise KeyError(f"{kind!r} is not a kind of tracked object")
+        prefix, suffix = self._history_pattern
+        return f"{prefix.replace(self._KIND, kind)}{pk}{suffix}"
 
 
 def _shorten(text: str, length: int) -> str:
