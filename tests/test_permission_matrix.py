@@ -330,6 +330,7 @@ RULES.update(
             },
         ),
         "api:token": Rule({"GET": API_SIGNED_IN, "POST": API_SIGNED_IN, "DELETE": API_SIGNED_IN}),
+        "api:root": Rule({"GET": PUBLIC}),
         "api:schema": Rule({"GET": PUBLIC}),
         "api:docs": Rule({"GET": PUBLIC}),
         "api:unknown": Rule(

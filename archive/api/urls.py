@@ -20,6 +20,7 @@ def resource(prefix: str, name: str, list_view, detail_view, model) -> list:
 
 
 urlpatterns = [
+    path("", views.ApiRoot.as_view(), name="root"),
     path("workspaces/", views.WorkspaceList.as_view(), name="workspace-list"),
     path("workspaces/<slug:slug>/", views.WorkspaceDetail.as_view(), name="workspace-detail"),
     *resource("outlets", "outlet", views.OutletList, views.OutletDetail, Outlet),

@@ -591,6 +591,33 @@ class DocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
 
 
+class ApiRoot(APIView):
+    """/api/: the API's entry points, and where its documentation is."""
+
+    permission_rule = "public"
+    permission_classes = []
+    authentication_classes = []
+    schema = None
+
+    def get(self, request, *args, **kwargs) -> Response:
+        def url(name: str) -> str:
+            return request.build_absolute_uri(reverse(f"api:{name}"))
+
+        resources = ["workspace", "outlet", "source", "passage", "annotation", "claim", "evidence"]
+        return Response(
+            {
+                "docs": url("docs"),
+                "schema": url("schema"),
+                "token": url("token"),
+                "resources": {
+                    f"{name}s" if name != "evidence" else name: url(f"{name}-list") for name in resources
+                },
+                "batch": url("annotation-batch"),
+                "w3c": "Each source's annotations form the W3C container /w3c/sources/<id>/.",
+            }
+        )
+
+
 class NotFoundView(APIView):
     """Any unknown path under /api/: a JSON 404 for every method."""
 

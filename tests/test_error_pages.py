@@ -1,0 +1,46 @@
+"""Refusals in the browser come in the app's own layout, and /api/ says where things are."""
+
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views.defaults import server_error
+
+from tests.factories import SourceFactory
+
+
+def test_a_missing_page_is_shown_in_the_apps_layout(client, analyst, workspace):
+    client.force_login(analyst)
+    response = client.get(f"/w/{workspace.slug}/sources/999999/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<header class="site-header">' in html and "<h1>Not found</h1>" in html
+
+
+def test_a_refused_page_says_why_in_the_apps_layout(client, reviewer, workspace):
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:import", args=[workspace.slug]))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Not allowed</h1>" in html and "cannot contribute" in html
+
+
+def test_the_server_error_page_needs_no_request_context(db):
+    response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500 and "Something went wrong" in html and "app.css" in html
+
+
+def test_the_api_root_lists_its_entry_points_and_docs(client):
+    body = client.get("/api/").json()
+    assert body["docs"].endswith("/api/docs/") and body["resources"]["claims"].endswith("/api/claims/")
+    assert set(body["resources"]) == {
+        "workspaces", "outlets", "sources", "passages", "annotations", "claims", "evidence"
+    }  # fmt: skip
+
+
+def test_every_page_links_to_the_api_docs(client, analyst, workspace):
+    client.force_login(analyst)
+    SourceFactory(workspace=workspace)
+    assert (
+        reverse("api:docs")
+        in client.get(reverse("archive:workspace", args=[workspace.slug])).content.decode()
+    )
