@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from archive.core.text import normalize_text, sha256_hex
 from archive.models import CaptureMethod, Derivation, Source
+from archive.sources.importing.extract import extract, without_site_suffix
 from archive.sources.importing.pipeline import ImportStatus, examine_file, import_examined
 from archive.sources.provenance import lineage
 from archive.sources.storage import original_name
@@ -215,3 +216,33 @@ def test_real_article_imports_as_republication_of_a_translation_with_its_chain_a
     descendants = lineage(original).descendants
     assert descendants[0].source == translation
     assert descendants[0].children[0].source == republication
+
+
+def extract_proposal(text: str):
+    """What importing the corpus article as a text file proposes."""
+    return extract(text.encode("utf-8"), filename="baladi-aleppo-daraa.txt").proposal
+
+
+def test_the_title_proposal_drops_the_sites_name(corpus_text):
+    proposal = extract_proposal(corpus_text)
+    assert proposal.title == "Why Aleppo Fell and Daraa Withstood Assad's Invasion…"
+
+
+def test_the_byline_in_the_text_is_proposed_as_the_author(corpus_text):
+    assert extract_proposal(corpus_text).authors == ["Turki Mostafa"]
+
+
+@pytest.mark.parametrize(
+    ("title", "proposed"),
+    [
+        ("Water station hit | Hawran Voice", "Water station hit"),
+        ("Water station hit \u2014 Hawran Voice", "Water station hit"),
+        (
+            "Aleppo - the long siege of a city, told by its people",
+            "Aleppo - the long siege of a city, told by its people",
+        ),
+        ("Short - x", "Short - x"),
+    ],
+)
+def test_only_a_short_trailing_site_name_is_dropped(title, proposed):
+    assert without_site_suffix(title) == proposed

@@ -63,7 +63,7 @@ def test_confirming_saves_the_source_with_the_edited_metadata(analyst_client, wo
         published_on="2026-03-11",
     )
     source = Source.objects.get()
-    assert response["Location"] == reverse("archive:source_provenance", args=[workspace.slug, source.pk])
+    assert response["Location"] == reverse("archive:source", args=[workspace.slug, source.pk])  # to read it
     assert (source.title, source.authors) == ("Edited title", ["Samer al-Hourani", "Second Author"])
     assert source.outlet == Outlet.objects.get(name="Hawran Voice")
     assert source.published_on.isoformat() == "2026-03-11"

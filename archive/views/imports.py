@@ -226,4 +226,4 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
         raise RuntimeError(f"{result.name} was imported without a source.")
     changed = f" Text {result.message}." if result.message else ""
     messages.success(request, f"Imported “{source.title}”.{changed}")
-    return redirect("archive:source_provenance", request.workspace.slug, source.pk)
+    return redirect("archive:source", request.workspace.slug, source.pk)

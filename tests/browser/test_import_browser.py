@@ -1,4 +1,5 @@
-"""Importing a file in Chromium, confirming its metadata, and opening its provenance page."""
+"""Importing a file in Chromium, confirming its metadata, landing on its reading page, and
+opening its provenance page from there."""
 
 from django.urls import reverse
 
@@ -6,7 +7,7 @@ from archive.models import Source
 from tests.documents import article_html
 
 
-def test_analyst_imports_a_file_and_lands_on_its_provenance_page(page_for, analyst, workspace):
+def test_analyst_imports_a_file_reads_it_and_opens_its_provenance(page_for, analyst, workspace):
     page = page_for(analyst)
     page.goto(reverse("archive:import", args=[workspace.slug]))
     page.get_by_label("File").set_input_files(
@@ -18,8 +19,10 @@ def test_analyst_imports_a_file_and_lands_on_its_provenance_page(page_for, analy
     title.fill("Water station hit (Hawran Voice)")
     page.get_by_role("button", name="Save source").click()
 
-    page.wait_for_url("**/provenance/")
     source = Source.objects.get()
+    page.wait_for_url(f"**/sources/{source.pk}/")  # the reading page, to start annotating
+    page.get_by_role("link", name="Provenance", exact=True).click()
+    page.wait_for_url("**/provenance/")
     assert (
         page.get_by_role("heading", level=1).inner_text() == "Provenance of Water station hit (Hawran Voice)"
     )

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import cast
+from typing import Any, cast
 
 import pypdf
 import trafilatura
@@ -193,17 +193,45 @@ def _normalized(text: str) -> tuple[str, Normalization]:
     return text, normalization
 
 
-def _proposal(text: str, *, title: str, language: str = "", **found) -> Proposal:
+def _proposal(text: str, *, title: str, language: str = "", **found: Any) -> Proposal:
     try:
         bcp47_validator(language)
     except ValidationError:
         language = guess_language(text)
+    if not found.get("authors"):
+        found["authors"] = _byline(text)
     return Proposal(
-        title=" ".join(title.split())[:_TITLE_MAX] or "Untitled",
+        title=without_site_suffix(" ".join(title.split()))[:_TITLE_MAX] or "Untitled",
         language=language,
         direction=direction_for_text(text),
         **found,
     )
+
+
+# "Title - Site", "Title | Site", or with an en or em dash: the site's name a page appends.
+_SITE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-|\u2013\u2014]\s+(?P<site>[^-|\u2013\u2014]{2,40})$")
+# A byline near the top: "By Jane Doe", or an outlet with the author in brackets,
+# as in "Baladi News, (Turki Mostafa)" with an en dash.
+_BYLINE = re.compile(
+    r"^(?:by\s+(?P<by>[^()\n]{3,60})|.{0,60}\((?P<bracketed>[^()\n]{3,60})\))$", re.IGNORECASE
+)
+_BYLINE_LINES = 8
+
+
+def without_site_suffix(title: str) -> str:
+    """`title` without a site name appended after a dash or bar (short, and the rest a title)."""
+    match = _SITE_SUFFIX.match(title)
+    return match["title"].strip() if match else title
+
+
+def _byline(text: str) -> list[str]:
+    """The author a byline in the first lines names, if one does."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:_BYLINE_LINES]
+    for line in lines[1:]:  # the first line is the title
+        match = _BYLINE.match(line)
+        if match:
+            return [" ".join((match["by"] or match["bracketed"]).split())]
+    return []
 
 
 def guess_language(text: str) -> str:
