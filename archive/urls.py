@@ -26,6 +26,7 @@ urlpatterns = [
     path("search/", search.search_page, name="search"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/sources/<int:source_id>/", sources.source_detail, name="source"),
+    path("w/<slug:slug>/sources/<int:source_id>/edit/", sources.source_edit, name="source_edit"),
     # Correcting a source's text re-anchors its passages (issues 4 and 6).
     path("w/<slug:slug>/sources/<int:source_id>/text/", texts.correct_text, name="source_text"),
     # Reading page (issue 4): highlight a selection, annotate it or cite it as evidence.

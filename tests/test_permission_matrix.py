@@ -191,6 +191,17 @@ RULES: dict[str, Rule] = {
         json=True,
     ),
     "archive:claims": Rule({"GET": EVERY_MEMBER}),
+    "archive:source_edit": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        data=lambda world: {
+            "version": world.source.version,
+            "title": "Why Aleppo Fell",
+            "authors": "Turki Mostafa",
+            "language": "en",
+            "direction": "ltr",
+            "reason": "the site's name was in the title",
+        },
+    ),
     "archive:claim_create": Rule(
         {"POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
     ),

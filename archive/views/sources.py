@@ -1,12 +1,21 @@
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from archive.audit.review import my_drafts_on
-from archive.models import Motivation, Source, Stance
+from archive.core.editing import StaleVersion
+from archive.core.forms import form_field
+from archive.models import Motivation, Outlet, Source, Stance, TextDirection
+from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading
+from archive.sources.writes import edit_source
 from archive.views.asof import AsOfForm
 
 
@@ -34,3 +43,68 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "as_of_form": AsOfForm(),
     }
     return render(request, "archive/source_detail.html", context)
+
+
+class SourceMetadataForm(forms.Form):
+    """A source's record as an admin corrects it (its text: the text correction page)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
+    authors = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}), help_text="One per line."
+    )
+    outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
+    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
+    direction = forms.ChoiceField(choices=TextDirection.choices)
+    reason = forms.CharField(max_length=500, help_text="Why, for the history.")
+
+    def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outlets = Outlet.objects.filter(workspace_id=source.workspace_id)
+        form_field(self, "outlet", forms.ModelChoiceField).queryset = outlets
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        authors = [name.strip() for name in data["authors"].splitlines() if name.strip()]
+        fields = ("title", "outlet", "published_on", "language", "direction")
+        return {"authors": authors, **{name: data[name] for name in fields}}
+
+
+@workspace_view(Action.MANAGE)
+def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
+    """Correct a source's title, authors, outlet, date, language or direction, with a reason."""
+    source = get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
+    initial = {
+        "version": source.version,
+        "title": source.title,
+        "authors": "\n".join(source.authors),
+        "outlet": source.outlet,
+        "published_on": source.published_on,
+        "language": source.language,
+        "direction": source.direction,
+    }
+    form = SourceMetadataForm(request.POST or None, initial=initial, source=source)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                edit_source(
+                    source,
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except StaleVersion as error:
+                form.add_error(None, f"{error} Reload the page to see their version.")
+                status = 409
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "The source's record is corrected.")
+                return redirect("archive:source", request.workspace.slug, source.pk)
+    context = {"source": source, "form": form}
+    return render(request, "archive/source_edit.html", context, status=status)

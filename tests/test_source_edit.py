@@ -1,0 +1,61 @@
+"""Admins correct a source's record in the app, with a reason the history keeps."""
+
+from django.urls import reverse
+
+from archive.models import HistoryEntry
+from tests.factories import OutletFactory, SourceFactory
+
+
+def form(source, **changes) -> dict:
+    return {
+        "version": source.version,
+        "title": source.title,
+        "authors": "\n".join(source.authors),
+        "language": source.language,
+        "direction": source.direction,
+        "reason": "checked against the page",
+        **changes,
+    }
+
+
+def test_an_admin_corrects_title_authors_and_outlet_with_a_reason(client, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace, title="Why Aleppo Fell - It's Over 9000!")
+    outlet = OutletFactory(workspace=workspace, name="Baladi News")
+    client.force_login(ws_admin)
+    url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
+    data = form(source, title="Why Aleppo Fell", authors="Turki Mostafa", outlet=outlet.pk)
+    assert client.post(url, data).status_code == 302
+    source.refresh_from_db()
+    assert (source.title, source.authors, source.outlet) == ("Why Aleppo Fell", ["Turki Mostafa"], outlet)
+    entry = HistoryEntry.objects.filter(model="source", object_id=source.pk).latest("sequence")
+    assert (entry.user, entry.reason) == (ws_admin, "checked against the page")
+
+
+def test_a_correction_needs_a_reason(client, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace, title="Old")
+    client.force_login(ws_admin)
+    url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
+    assert client.post(url, form(source, title="New", reason="")).status_code == 400
+    source.refresh_from_db()
+    assert source.title == "Old"
+
+
+def test_a_correction_from_a_stale_page_is_refused(client, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace, title="Old")
+    client.force_login(ws_admin)
+    url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
+    stale = form(source, title="Mine")
+    assert client.post(url, form(source, title="Theirs")).status_code == 302
+    assert client.post(url, stale).status_code == 409
+    source.refresh_from_db()
+    assert source.title == "Theirs"
+
+
+def test_the_reading_page_links_admins_to_the_correction(client, ws_admin, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
+    page = reverse("archive:source", args=[workspace.slug, source.pk])
+    client.force_login(ws_admin)
+    assert url in client.get(page).content.decode()
+    client.force_login(analyst)
+    assert url not in client.get(page).content.decode()
