@@ -22,14 +22,14 @@ app_name = "archive"
 
 urlpatterns = [
     path("", workspaces.home, name="home"),
-    # Search across the archive (issue 8).
+    # Search across the archive.
     path("search/", search.search_page, name="search"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/sources/<int:source_id>/", sources.source_detail, name="source"),
     path("w/<slug:slug>/sources/<int:source_id>/edit/", sources.source_edit, name="source_edit"),
-    # Correcting a source's text re-anchors its passages (issues 4 and 6).
+    # Correcting a source's text re-anchors its passages, so it has its own page.
     path("w/<slug:slug>/sources/<int:source_id>/text/", texts.correct_text, name="source_text"),
-    # Reading page (issue 4): highlight a selection, annotate it or cite it as evidence.
+    # Reading page: highlight a selection, annotate it or cite it as evidence.
     path(
         "w/<slug:slug>/sources/<int:source_id>/annotations/",
         annotations.annotation_create,
@@ -48,7 +48,7 @@ urlpatterns = [
     path(
         "w/<slug:slug>/claims/<int:claim_id>/credibility/", claims.claim_credibility, name="claim_credibility"
     ),
-    # Sources with provenance (issue 5): import and capture, derivations, grades, PROV export.
+    # Sources with provenance: import and capture, derivations, grades, PROV export.
     path("w/<slug:slug>/import/", imports.import_source, name="import"),
     path("w/<slug:slug>/import/confirm/", imports.import_confirm, name="import_confirm"),
     path(
@@ -115,7 +115,7 @@ urlpatterns = [
     path("w/<slug:slug>/questions/<int:question_id>/matrix.csv", questions.question_csv, name="question_csv"),
     path("w/<slug:slug>/outlets/", outlets.outlet_list, name="outlets"),
     path("w/<slug:slug>/outlets/<int:outlet_id>/grade/", outlets.outlet_grade, name="outlet_grade"),
-    # Reviewer audit (issue 6): activity feed and exports, object history and revert,
+    # Reviewer audit: activity feed and exports, object history and revert,
     # review workflow, time travel, the history chain's status.
     path("w/<slug:slug>/activity/", audit.activity, name="activity"),
     path("w/<slug:slug>/activity.csv", audit.activity_csv, name="activity_csv"),

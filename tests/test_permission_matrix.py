@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = {
             "reason": "checking the matrix",
         },
     ),
-    # Sources with provenance (issue 5).
+    # Sources with provenance.
     "archive:import": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
     "archive:import_confirm": Rule({"POST": CONTRIBUTORS}),
     "archive:source_provenance": Rule({"GET": EVERY_MEMBER}),
@@ -111,7 +111,7 @@ RULES: dict[str, Rule] = {
     "archive:claim_evidence_package": Rule({"GET": EVERY_MEMBER}),
     "archive:outlets": Rule({"GET": EVERY_MEMBER}),
     "archive:outlet_grade": Rule({"GET": ADMINS, "POST": ADMINS}),
-    # Reviewer audit (issue 6): every member reads history; reviewers export, revert, decide.
+    # Reviewer audit: every member reads history; reviewers export, revert, decide.
     "archive:activity": Rule({"GET": EVERY_MEMBER}),
     "archive:activity_csv": Rule({"GET": REVIEWERS}),
     "archive:activity_json": Rule({"GET": REVIEWERS}),
@@ -165,7 +165,7 @@ RULES: dict[str, Rule] = {
     ),
     "archive:source_as_of": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_as_of": Rule({"GET": EVERY_MEMBER}),
-    # Reading page and claims (issue 4). The world's annotation, claim and evidence are the analyst's.
+    # Reading page and claims. The world's annotation, claim and evidence are the analyst's.
     "archive:annotation_create": Rule(
         {"POST": CONTRIBUTORS},
         data=lambda world: {"target": _w3c_target(world, 20, 30), "body": "x"},

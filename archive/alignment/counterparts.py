@@ -58,6 +58,13 @@ def _counterpart(source: Source, span: tuple[int, int, float], relation: str, de
     )
 
 
+def _sides(link: SentenceLink, *, upwards: bool) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The link's span in the text mapped from, then in the text mapped to."""
+    derivative = (link.source_start, link.source_end)
+    origin = (link.counterpart_start, link.counterpart_end)
+    return (derivative, origin) if upwards else (origin, derivative)
+
+
 def _map(
     derivative: Source, origin: Source, span: tuple[int, int, float], *, upwards: bool
 ) -> tuple[int, int, float] | None:
@@ -68,16 +75,7 @@ def _map(
     start, end, confidence = span
     hits: list[SentenceLink] = []
     for link in links_of(alignment):
-        here = (
-            (link.source_start, link.source_end)
-            if upwards
-            else (link.counterpart_start, link.counterpart_end)
-        )
-        there = (
-            (link.counterpart_start, link.counterpart_end)
-            if upwards
-            else (link.source_start, link.source_end)
-        )
+        here, there = _sides(link, upwards=upwards)
         if here[0] < here[1] and there[0] < there[1] and here[0] < end and start < here[1]:
             hits.append(link)
     if not hits:
@@ -85,16 +83,7 @@ def _map(
     from_text, to_text = (derivative.text, origin.text) if upwards else (origin.text, derivative.text)
     if len(hits) == 1 and same_language(derivative, origin):
         link = hits[0]
-        here = (
-            (link.source_start, link.source_end)
-            if upwards
-            else (link.counterpart_start, link.counterpart_end)
-        )
-        there = (
-            (link.counterpart_start, link.counterpart_end)
-            if upwards
-            else (link.source_start, link.source_end)
-        )
+        here, there = _sides(link, upwards=upwards)
         refined = _refine(from_text, to_text, here, there, max(start, here[0]), min(end, here[1]))
         if refined is not None:
             return refined[0], refined[1], confidence * link.confidence

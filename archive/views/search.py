@@ -19,7 +19,7 @@ def _url(params: QueryDict, **changes) -> str:
 
 @member_view
 def search_page(request: HttpRequest) -> HttpResponse:
-    """Search every workspace of the user (issue 8); archive.search does the work."""
+    """Search every workspace of the user; archive.search does the work."""
     form = SearchForm(request.GET or None, user=request.user)
     context: dict[str, object] = {"form": form}
     if form.is_valid() and form.cleaned_data["q"].strip():
