@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from django.core.management import CommandError, call_command
 from archive.findings.claimreview import claim_review, missing_fields
 from archive.findings.keys import fingerprint
 from archive.findings.package import evidence_package
+from archive.findings.timestamp import request_timestamp
+from archive.findings.verify_package import Refused, check_stamp
 from archive.models import Claim, ClaimStatus, Membership, Workspace
 from tests.support import api_client_for
 from tests.tsa import OPENSSL, local_tsa, make_ca
@@ -279,6 +282,25 @@ def stamped_package(tsa, demo_claim, tmp_path) -> Path:
     path = tmp_path / "stamped.zip"
     path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
     return path
+
+
+@pytest.mark.parametrize(
+    ("key_type", "ess_cert_id_alg"), [("rsa", "sha256"), ("ec", "sha1"), ("rsa", "sha512")]
+)
+def test_time_stamps_signed_with_rsa_or_ecdsa_naming_their_certificate_by_any_hash_check_out(
+    settings, tmp_path, key_type, ess_cert_id_alg
+):
+    signature = b"0123abcd" * 16 + b"\n"
+    with local_tsa(tmp_path, key_type=key_type, ess_cert_id_alg=ess_cert_id_alg) as authority:
+        settings.EVIDENCE_TSA_URL = authority.url
+        token = request_timestamp(signature)
+    trusted = x509.load_pem_x509_certificate(authority.ca_pem.read_bytes())
+    assert token is not None
+    assert (
+        check_stamp(token, signature, trusted=trusted).tsa.subject.rfc4514_string() == "CN=Warrant test TSA"
+    )
+    with pytest.raises(Refused, match="issued for another signature"):
+        check_stamp(token, signature.upper(), trusted=trusted)
 
 
 def stamped_time(output: str) -> datetime.datetime:

@@ -52,8 +52,14 @@ def make_ca(folder: Path, common_name: str) -> tuple[x509.Certificate, ec.Ellipt
     return certificate, key
 
 
-def _tsa_certificate(folder: Path, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def _tsa_certificate(
+    folder: Path, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, *, key_type: str
+) -> None:
+    key = (
+        ec.generate_private_key(ec.SECP384R1())
+        if key_type == "ec"
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -75,8 +81,10 @@ def _tsa_certificate(folder: Path, ca: x509.Certificate, ca_key: ec.EllipticCurv
     )
 
 
-def _config(folder: Path) -> Path:
-    """OpenSSL's TSA configuration: the chain (TSA and CA) goes into every token."""
+def _config(folder: Path, *, ess_cert_id_alg: str) -> Path:
+    """OpenSSL's TSA configuration: the chain (TSA and CA) goes into every token; the
+    TSA's certificate is named in the signed attributes by its SHA-1 (ESS signingCertificate)
+    or another hash (signingCertificateV2)."""
     config = folder / "tsa.cnf"
     config.write_text(
         f"""[ tsa ]
@@ -96,7 +104,7 @@ accuracy = secs:1
 ordering = no
 tsa_name = yes
 ess_cert_id_chain = no
-ess_cert_id_alg = sha256
+ess_cert_id_alg = {ess_cert_id_alg}
 """
     )
     (folder / "serial").write_text("01\n")
@@ -167,13 +175,13 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def local_tsa(folder: Path) -> Iterator[LocalTSA]:
+def local_tsa(folder: Path, *, key_type: str = "rsa", ess_cert_id_alg: str = "sha256") -> Iterator[LocalTSA]:
     folder.mkdir(parents=True, exist_ok=True)
     ca, ca_key = make_ca(folder, "Warrant test TSA root")
-    _tsa_certificate(folder, ca, ca_key)
+    _tsa_certificate(folder, ca, ca_key, key_type=key_type)
     server = _Server(("127.0.0.1", 0), _Handler)
     server.folder = folder
-    server.config = _config(folder)
+    server.config = _config(folder, ess_cert_id_alg=ess_cert_id_alg)
     server.lock = threading.Lock()
     server.tsa = LocalTSA(url=f"http://127.0.0.1:{server.server_port}/tsr", ca_pem=folder / "ca.pem")
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
