@@ -115,7 +115,8 @@ def test_source_as_of_page_shows_old_text_with_a_read_only_banner(client, review
     ).content.decode()
     assert "Read-only: as it stood on" in page
     assert "Update: " not in page
-    assert '<mark class="then">Aleppo</mark>' in page
+    # Coloured as on the reading page: the passage supports a claim.
+    assert '<mark class="then hl hl-supports">Aleppo</mark>' in page
     assert "Which district?" in page
     assert reverse("archive:source", args=[workspace.slug, timeline["source"].pk]) in page
     main = page[page.index("<main>") :]
