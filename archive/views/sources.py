@@ -44,6 +44,13 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "stances": Stance.choices,
         "workspace_tags": workspace_tags(request.workspace.pk),
         # The words the sidebar's filters show for the values items carry (js/filters.js).
+        "filter_names": [
+            ("person", "Author"),
+            ("tag", "Tag"),
+            ("motivation", "Motivation"),
+            ("stance", "Stance"),
+            ("status", "Review status"),
+        ],
         "filter_labels": json.dumps(
             {
                 "motivation": dict(Motivation.choices),

@@ -6,7 +6,7 @@
 
 const box = document.getElementById("sidebar-filters");
 const form = box?.querySelector("form");
-const status = document.getElementById("filter-status");
+const status = document.getElementById("filter-result");
 const summary = document.getElementById("filter-summary");
 // The values' names in words, e.g. {"motivation": {"questioning": "Question"}}.
 const labels = JSON.parse(box?.dataset.labels ?? "{}");
@@ -86,7 +86,7 @@ function fillChoices(facet, entries, state) {
   select.replaceChildren(...options);
   select.value = state[facet];
   // A facet no item has (no evidence yet: no stance) is left out.
-  select.closest("label").hidden = present.size === 0;
+  select.closest(".filter").hidden = present.size === 0;
 }
 
 function update(state = chosen()) {
@@ -114,7 +114,7 @@ function filterByTag(tag) {
   if (dialog) dialog.close();
   // Narrow screens: the sidebar is a panel; open it to show what the tag leaves.
   const opener = document.querySelector(".sidebar-toggle");
-  if (opener && opener.getAttribute("aria-expanded") === "false" && opener.offsetParent !== null) opener.click();
+  if (opener && opener.getAttribute("aria-expanded") === "false" && opener.getClientRects().length > 0) opener.click();
   form.elements.tag.focus();
 }
 

@@ -32,7 +32,7 @@ function moveHighlight(step) {
 
 function toggleSidebar() {
   const opener = document.querySelector(".sidebar-toggle");
-  if (opener && opener.offsetParent !== null) return opener.click();
+  if (opener && opener.getClientRects().length > 0) return opener.click();
   // Wide screens: the sidebar is always shown beside the text; go to it.
   const title = document.getElementById("sidebar-title");
   title.tabIndex = -1;
@@ -43,7 +43,7 @@ function focusFilters() {
   const filters = document.getElementById("sidebar-filters");
   if (!filters || filters.hidden) return;
   const opener = document.querySelector(".sidebar-toggle");
-  if (opener && opener.offsetParent !== null && opener.getAttribute("aria-expanded") === "false") opener.click();
+  if (opener && opener.getClientRects().length > 0 && opener.getAttribute("aria-expanded") === "false") opener.click();
   filters.open = true;
   filters.querySelector("input[name=text]").focus();
 }
