@@ -15,6 +15,7 @@ from datetime import datetime
 from html import escape  # the stdlib one: Django's checks every argument for lazy strings, too slow here
 from itertools import pairwise
 from types import SimpleNamespace
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
@@ -144,9 +145,9 @@ class ReadingItem:
     def role(self) -> HighlightRole:
         """The item's own kind (its colour and label): a note, a question, an error flag, a stance."""
         if self.kind == "annotation":
-            return annotation_role(self.obj.motivation)
+            return annotation_role(cast(Annotation | Row, self.obj).motivation)
         if self.kind == "evidence":
-            return HighlightRole(self.obj.stance)
+            return HighlightRole(cast(Evidence | Row, self.obj).stance)
         return HighlightRole.PLAIN
 
     @property

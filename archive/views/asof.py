@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from archive.audit.asof import SourceThen, Stretch, claim_as_of, marked_text, source_as_of
+from archive.audit.asof import AnnotationThen, SourceThen, Stretch, claim_as_of, marked_text, source_as_of
 from archive.models import Claim, Source
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.reading.kinds import LABELS, annotation_role, highlight_role
@@ -24,7 +24,7 @@ def _in_history(model, request: WorkspaceRequest, object_id: int) -> None:
         raise Http404("Not found.")
 
 
-def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[object, str, str]]]:
+def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[AnnotationThen, str, str]]]:
     """The text's stretches with the colour of the passages covering them, as on the reading page,
     and the annotations then with their kind's colour and label."""
     motivations: dict[int, set[str]] = defaultdict(set)
@@ -34,7 +34,7 @@ def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[
             motivations[passage_id].add(note.annotation.motivation)
     for item in state.evidence:
         stances[item.evidence.passage_id].add(item.evidence.stance)
-    stretches = [
+    stretches: list[tuple[Stretch, str]] = [
         (
             stretch,
             highlight_role(
@@ -46,7 +46,7 @@ def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[
         )
         for stretch in marked_text(state.source.text, state.passages)
     ]
-    notes = []
+    notes: list[tuple[AnnotationThen, str, str]] = []
     for note in state.annotations:
         role = annotation_role(note.annotation.motivation)
         notes.append((note, role, LABELS[role]))
