@@ -157,3 +157,15 @@ def test_outsider_gets_404_for_as_of_pages(client, outsider, workspace, timeline
     assert (
         as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, timezone.now()).status_code == 404
     )
+
+
+def test_source_as_of_page_colours_and_labels_a_question_as_the_reading_page_does(client, analyst, workspace):
+    source = SourceFactory(workspace=workspace, text="Who shelled Aleppo?")
+    passage = create_passage(source=source, user=analyst, start=12, end=18)
+    create_annotation(passages=[passage], user=analyst, body="Which district?", motivation="questioning")
+    client.force_login(analyst)
+    page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
+    assert '<mark class="then hl hl-question">Aleppo</mark>' in page
+    assert (
+        '<span class="role role-question">question</span> <span class="meta">Question · draft</span>' in page
+    )

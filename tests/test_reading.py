@@ -268,7 +268,7 @@ def test_a_motivation_without_a_kind_of_its_own_is_named_in_plain_words(client, 
 def test_annotation_form_offers_a_few_motivations_in_plain_words_a_note_first(client, analyst, source):
     page = page_of(client, analyst, source)
     form = page[page.index('<template id="annotation-form">') :]
-    choices = re.search(r'<select name="motivation">(.*?)</select>', form).group(1)
+    choices = re.search(r'<select name="motivation"[^>]*>(.*?)</select>', form).group(1)
     assert re.findall(r'<option value="(\w+)">([^<]+)</option>', choices) == [
         ("commenting", "Note"),
         ("questioning", "Question"),

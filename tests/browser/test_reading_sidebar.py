@@ -303,3 +303,40 @@ def test_activity_feed_keeps_arabic_and_latin_in_logical_order(page_for, analyst
     page.goto(reverse("archive:activity", args=[workspace.slug]))
     kind, latin, first_arabic, last_arabic = page.evaluate(ACTIVITY_RUNS, ["قصف", "ساعة"])
     assert kind < latin < last_arabic < first_arabic  # the Arabic run reads right to left after the Latin
+
+
+def test_tags_field_suggests_the_workspaces_tags_after_those_typed(page_for, analyst, annotated):
+    page = page_for(analyst)
+    open_reading_page(page, annotated)
+    select(page, "eastern districts")
+    page.keyboard.press("a")
+    tags = page.locator("#reading-dialog").get_by_label("Tags")
+    tags.fill("water, ")
+    suggestions = page.eval_on_selector_all("#workspace-tags option", "options => options.map(o => o.value)")
+    assert suggestions == ["water, dates"]  # "water" is already there
+
+
+def used_fonts(page, selector: str) -> dict[str, int]:
+    """The fonts Chromium drew an element's text with, and how many glyphs each (DevTools protocol)."""
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    root = session.send("DOM.getDocument")["root"]["nodeId"]
+    node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+def test_latin_and_digits_use_one_vendored_face_and_arabic_the_other(page_for, analyst, workspace):
+    arabic_words = ["قصف", "حلب", "استمر", "ساعة"]
+    text = f"Report 2024: {arabic_words[0]} {arabic_words[1]} {arabic_words[2]} 24 {arabic_words[3]}"
+    source = SourceFactory(workspace=workspace, text=text, language="ar", direction="rtl")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    page.evaluate("document.fonts.ready")
+    letters = sum(len(word) for word in arabic_words)
+    assert used_fonts(page, "#source-text") == {
+        "Noto Sans": len(text) - letters,
+        "Noto Naskh Arabic": letters,
+    }
+    assert page.errors == []
