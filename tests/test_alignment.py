@@ -240,6 +240,24 @@ def test_alignment_is_recomputed_when_a_text_or_the_derivation_changes(chain, an
     assert current_alignment(source=republication) is None
 
 
+def test_writes_that_change_a_text_or_derivation_realign_once_committed(
+    chain, analyst, django_capture_on_commit_callbacks
+):
+    original, translation, republication = chain
+    Alignment.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_source_text(
+            source=original, user=analyst, new_text=original.text + "\nسطر جديد.", reason="added a line"
+        )
+    # The original's text changed: its derivative, the translation, is realigned.
+    assert list(Alignment.objects.values_list("source_id", flat=True)) == [translation.pk]
+    assert current_alignment(source=translation).pk == Alignment.objects.get().pk
+    with django_capture_on_commit_callbacks(execute=True):
+        set_derivation(source=translation, user=analyst, derived_from=None, derivation="", reason="unlinked")
+    # Unlinked: its alignment is gone, and the republication's (of the translation) computed.
+    assert list(Alignment.objects.values_list("source_id", flat=True)) == [republication.pk]
+
+
 # --- the corpus article, with a few sentences translated by hand ------------------
 
 # The translation keeps "FSA" in Latin script where it first names the Free Syrian Army,

@@ -2,7 +2,7 @@
 its original, a republication and what it republishes), following passages across
 derivations, and divergence checks on aligned sentences."""
 
-from archive.alignment.aligning import align, current_alignment, refresh_alignments
+from archive.alignment.aligning import align, current_alignment, refresh_alignments, refresh_later
 from archive.alignment.counterparts import Counterpart, counterparts
 from archive.alignment.divergences import Divergence, divergences
 
@@ -14,4 +14,5 @@ __all__ = [
     "current_alignment",
     "divergences",
     "refresh_alignments",
+    "refresh_later",
 ]
