@@ -7,12 +7,21 @@ from the corpus article with sentences translated by hand."""
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from archive.alignment import align, counterparts, current_alignment, divergences
+from archive.alignment import (
+    align,
+    counterparts,
+    current_alignment,
+    divergences,
+    explain_divergence,
+    explained_flags,
+    values_of,
+)
 from archive.alignment.features import features
 from archive.alignment.sentences import split_sentences
 from archive.alignment.texts import align_texts
-from archive.models import Alignment
+from archive.models import Alignment, DivergenceNote, HistoryEntry
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source, set_derivation
@@ -341,3 +350,90 @@ def test_counterparts_and_divergences_endpoints(chain, analyst, outsider):
     numbers = [flag for flag in body["divergences"] if flag["kind"] == "number"]
     assert numbers[0]["source"]["surface"] == "fifty thousand"
     assert api_client_for(outsider).get(f"/api/sources/{republication.pk}/divergences/").status_code == 404
+
+
+# --- explaining a flag --------------------------------------------------------------
+
+
+def republication_number_flag(republication):
+    [flag] = [flag for flag in divergences(source=republication) if flag.kind == "number"]
+    return flag
+
+
+def test_an_explained_flag_keeps_who_when_and_why_in_history(chain, analyst):
+    _, _, republication = chain
+    flag = republication_number_flag(republication)
+    note = explain_divergence(
+        source=republication,
+        user=analyst,
+        kind="number",
+        here="fifty thousand",
+        there="fifteen thousand",
+        reason="The blog rounded up; the station's operator confirms fifteen.",
+    )
+    assert values_of(flag) == ("number", "fifty thousand", "fifteen thousand")
+    [(_, explained)] = [pair for pair in explained_flags(source=republication) if pair[0] == flag]
+    assert explained == note
+    [row] = note.history.all()
+    assert (row.history_user, row.history_change_reason) == (analyst, note.reason)
+    assert HistoryEntry.objects.filter(model="divergencenote", object_id=note.pk).exists()
+
+
+def test_an_explanation_survives_the_alignment_being_recomputed(chain, analyst):
+    _, _, republication = chain
+    explain_divergence(
+        source=republication,
+        user=analyst,
+        kind="number",
+        here="fifty thousand",
+        there="fifteen thousand",
+        reason="rounded",
+    )
+    align(source=republication)  # new alignment rows, new flags
+    explained = [note for flag, note in explained_flags(source=republication) if flag.kind == "number"]
+    assert [note.reason for note in explained] == ["rounded"]
+    # Explaining again replaces the reason; the first stays in history.
+    note = explain_divergence(
+        source=republication,
+        user=analyst,
+        kind="number",
+        here="fifty thousand",
+        there="fifteen thousand",
+        reason="confirmed with the editor",
+    )
+    assert [row.reason for row in note.history.all()] == ["confirmed with the editor", "rounded"]
+
+
+def test_explaining_a_flag_the_texts_do_not_raise_is_refused(chain, analyst):
+    _, translation, republication = chain
+    with pytest.raises(ValidationError) as refused:
+        explain_divergence(source=translation, user=analyst, kind="number", here="50", there="15", reason="x")
+    assert "flag" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        explain_divergence(
+            source=republication,
+            user=analyst,
+            kind="number",
+            here="fifty thousand",
+            there="fifteen thousand",
+            reason="  ",
+        )
+    assert "reason" in refused.value.message_dict
+    assert not DivergenceNote.objects.exists()
+
+
+def test_the_api_explains_a_flag_and_lists_it_explained(chain, analyst, reviewer):
+    _, _, republication = chain
+    url = f"/api/sources/{republication.pk}/divergences/"
+    body = {"kind": "number", "here": "fifty thousand", "there": "fifteen thousand", "reason": "rounded"}
+    assert api_client_for(reviewer).post(f"{url}explanations/", body, format="json").status_code == 403
+    refused = api_client_for(analyst).post(f"{url}explanations/", {**body, "here": "5"}, format="json")
+    assert refused.status_code == 400
+    assert "flag" in refused.json()
+    created = api_client_for(analyst).post(f"{url}explanations/", body, format="json")
+    assert created.status_code == 201
+    assert created.json()["explained_by"] == analyst.username
+    listed = api_client_for(reviewer).get(url).json()["divergences"]
+    [number] = [flag for flag in listed if flag["kind"] == "number"]
+    assert number["explanation"]["reason"] == "rounded"
+    assert all(flag["explanation"] is None for flag in listed if flag["kind"] != "number")

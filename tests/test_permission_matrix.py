@@ -305,6 +305,12 @@ RULES.update(
         "api:source-original": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:source-divergences": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:passage-counterparts": Rule({"GET": API_MEMBERS}, kwargs=pk_of("passage")),
+        "api:source-divergence-explanations": Rule(
+            {"POST": API_CONTRIBUTORS},
+            kwargs=pk_of("source"),
+            data={"kind": "number", "here": "120", "there": "", "reason": "checking the matrix"},
+            json=True,
+        ),
         **api_resource(
             "passage",
             API_CONTRIBUTORS,
