@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from archive.alignment import (
     align,
@@ -25,6 +26,7 @@ from archive.models import Alignment, DivergenceNote, HistoryEntry
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source, set_derivation
+from tests.factories import AnnotationFactory
 from tests.support import api_client_for
 
 DEMO = Path(__file__).resolve().parents[1] / "archive" / "demo"
@@ -437,3 +439,76 @@ def test_the_api_explains_a_flag_and_lists_it_explained(chain, analyst, reviewer
     [number] = [flag for flag in listed if flag["kind"] == "number"]
     assert number["explanation"]["reason"] == "rounded"
     assert all(flag["explanation"] is None for flag in listed if flag["kind"] != "number")
+
+
+# --- the pages ----------------------------------------------------------------------
+
+
+def test_the_reading_page_shows_a_passage_in_the_original_with_its_direction(chain, analyst, client):
+    original, translation, _ = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(
+        source=translation, user=analyst, start=start, end=start + len("fifteen thousand")
+    )
+    AnnotationFactory(workspace=translation.workspace, passages=[passage], author=analyst, body="Check")
+    client.force_login(analyst)
+    html = client.get(reverse("archive:source", args=[translation.workspace.slug, translation.pk])).content
+    html = html.decode()
+    [found] = [c for c in counterparts(passage=passage) if c.source_id == original.pk]
+    assert "In the original" in html
+    assert f'<q lang="ar" dir="rtl"><bdi>{found.exact}</bdi></q>' in html
+    here, there = f"{passage.start}:{passage.end}", f"{found.start}:{found.end}"
+    marks = f"mark={translation.pk}:{here}&amp;mark={original.pk}:{there}"
+    assert f"/sources/{translation.pk}/aligned/?{marks}#mark-o" in html
+
+
+def test_the_side_by_side_page_pairs_sentences_and_marks_the_counterpart(chain, analyst, client):
+    original, translation, _ = chain
+    start = translation.text.index("fifteen thousand")
+    [found] = [
+        c
+        for c in counterparts(
+            passage=create_passage(source=translation, user=analyst, start=start, end=start + 16)
+        )
+        if c.source_id == original.pk
+    ]
+    client.force_login(analyst)
+    url = reverse("archive:source_aligned", args=[translation.workspace.slug, translation.pk])
+    response = client.get(url, {"mark": [f"{original.pk}:{found.start}:{found.end}"]})
+    html = response.content.decode()
+    assert 'lang="ar" dir="rtl"' in html and 'lang="en" dir="ltr"' in html
+    pairs = current_alignment(source=translation).links.count()
+    assert html.count('class="seg') == 2 * pairs
+    assert f'<span class="anchor" id="mark-o"></span><mark class="hl-aligned">{found.exact}</mark>' in html
+    assert "None: the numbers, dates and names agree" in html
+
+
+def test_the_side_by_side_page_flags_divergences_on_both_texts_and_explains_them(chain, analyst, client):
+    _, _, republication = chain
+    client.force_login(analyst)
+    slug = republication.workspace.slug
+    html = client.get(reverse("archive:source_aligned", args=[slug, republication.pk])).content.decode()
+    number = next(n for n, flag in enumerate(divergences(source=republication)) if flag.kind == "number")
+    assert f'id="flag-d-{number}"></span><mark class="flag flag-number"' in html
+    assert f'id="flag-o-{number}"></span><mark class="flag flag-number"' in html
+    response = client.post(
+        reverse("archive:divergence_explain", args=[slug, republication.pk]),
+        {"kind": "number", "here": "fifty thousand", "there": "fifteen thousand", "reason": "rounded up"},
+    )
+    assert response.status_code == 302
+    note = DivergenceNote.objects.get()
+    assert (note.explained_by, note.history.get().history_change_reason) == (analyst, "rounded up")
+    html = client.get(reverse("archive:source_aligned", args=[slug, republication.pk])).content.decode()
+    assert "flag flag-number flag-explained" in html and "rounded up" in html
+
+
+def test_the_side_by_side_page_refuses_a_bad_mark_and_a_source_that_derives_from_nothing(
+    chain, analyst, client
+):
+    original, translation, _ = chain
+    client.force_login(analyst)
+    slug = original.workspace.slug
+    assert client.get(reverse("archive:source_aligned", args=[slug, original.pk])).status_code == 404
+    url = reverse("archive:source_aligned", args=[slug, translation.pk])
+    assert client.get(url, {"mark": "x"}).status_code == 400
+    assert client.get(url, {"mark": f"{original.pk}:0:{len(original.text) + 1}"}).status_code == 400

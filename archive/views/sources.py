@@ -15,6 +15,7 @@ from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading
+from archive.reading.side_by_side import with_across
 from archive.sources.writes import edit_source
 from archive.views.asof import AsOfForm
 
@@ -28,6 +29,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         pk=source_id,
     )
     reading = build_reading(source, user=request.user, user_role=request.role)
+    with_across(reading.items, source=source, slug=request.workspace.slug)
     links = ItemLinks(request.workspace.slug, csrf_token=get_token(request))
     context = {
         "source": source,
@@ -41,6 +43,9 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "motivations": Motivation.choices,
         "stances": Stance.choices,
         "as_of_form": AsOfForm(),
+        # The side-by-side pages this source is in: with what it derives from, with each derivative.
+        "aligned_with": ([source] if source.derived_from_id else [])
+        + list(source.derivatives.order_by("id")),
     }
     return render(request, "archive/source_detail.html", context)
 
