@@ -26,7 +26,7 @@ from archive.models import Alignment, DivergenceNote, HistoryEntry
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source, set_derivation
-from tests.factories import AnnotationFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory
 from tests.support import api_client_for
 
 DEMO = Path(__file__).resolve().parents[1] / "archive" / "demo"
@@ -512,3 +512,23 @@ def test_the_side_by_side_page_refuses_a_bad_mark_and_a_source_that_derives_from
     url = reverse("archive:source_aligned", args=[slug, translation.pk])
     assert client.get(url, {"mark": "x"}).status_code == 400
     assert client.get(url, {"mark": f"{original.pk}:0:{len(original.text) + 1}"}).status_code == 400
+
+
+def test_the_claim_page_says_evidence_was_cited_from_a_translation_and_links_the_original(
+    chain, analyst, client
+):
+    original, translation, _ = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(source=translation, user=analyst, start=start, end=start + 16)
+    claim = ClaimFactory(workspace=translation.workspace, statement="Fifteen thousand are without water")
+    EvidenceFactory(claim=claim, passage=passage, created_by=analyst)
+    client.force_login(analyst)
+    html = client.get(reverse("archive:claim", args=[claim.workspace.slug, claim.pk])).content.decode()
+    [found] = [c for c in counterparts(passage=passage) if c.source_id == original.pk]
+    assert "Cited from a translation</strong>" in html
+    assert f'<q lang="ar" dir="rtl"><bdi>{found.exact}</bdi></q>' in html
+    here, there = f"{passage.start}:{passage.end}", f"{found.start}:{found.end}"
+    link = f"/aligned/?mark={translation.pk}:{here}&amp;mark={original.pk}:{there}#mark-o"
+    # Twice: beside the evidence, and on the original's node in the graph.
+    assert html.count(link) == 2
+    assert "cited in translation</text>" in html

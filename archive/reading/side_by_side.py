@@ -89,7 +89,7 @@ def build_side_by_side(derivative: Source, *, marks: list[Span]) -> SideBySide:
             _Range(mark.start, mark.end, "hl-aligned", f"mark-{side}" if number == 0 else "")
             for number, mark in enumerate(m for m in marks if m.source_id == source.pk)
         ]
-        label = "What it derives from" if side == "o" else derivative.get_derivation_display().capitalize()
+        label = "What it derives from" if side == "o" else f"The {derivative.derivation}"
         columns.append(Column(source, side, _column_html(source.text, side, segments, inner), label))
     return SideBySide(derivative, original, columns, flags, len(links), marks)
 
@@ -212,7 +212,7 @@ def passage_across(
             below = chain[[each.pk for each in chain].index(there.pk) - 1]
             derivative, label = below, "In the original" if there.derived_from_id is None else "Up the chain"
         else:
-            derivative, label = there, f"In the {there.get_derivation_display()}"
+            derivative, label = there, f"In the {there.derivation}"
         marks = [spans[derivative.pk], spans[derivative.derived_from_id]]
         across.append(Across(item, there, label, side_by_side_url(slug, derivative.pk, marks)))
     return across
