@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from prov.model import ProvActivity, ProvDerivation, ProvDocument, ProvEntity
 
 from archive.alignment import (
     align,
@@ -532,3 +533,48 @@ def test_the_claim_page_says_evidence_was_cited_from_a_translation_and_links_the
     # Twice: beside the evidence, and on the original's node in the graph.
     assert html.count(link) == 2
     assert "cited in translation</text>" in html
+
+
+# --- export -------------------------------------------------------------------------
+
+
+def test_the_prov_evidence_trail_derives_the_passage_from_the_original_by_the_alignment(
+    chain, analyst, client
+):
+    original, translation, republication = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(source=translation, user=analyst, start=start, end=start + 16)
+    claim = ClaimFactory(workspace=translation.workspace)
+    EvidenceFactory(claim=claim, passage=passage, created_by=analyst)
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claim_prov_json", args=[claim.workspace.slug, claim.pk]))
+    document = ProvDocument.deserialize(content=response.content, format="json")
+    found = {c.source_id: c for c in counterparts(passage=passage)}
+    up, down = found[original.pk], found[republication.pk]
+    names = set()
+    for record in document.get_records(ProvDerivation):
+        ends = [
+            record.get_attribute(f"prov:{name}") for name in ("generatedEntity", "usedEntity", "activity")
+        ]
+        if all(ends):
+            names.add(tuple(next(iter(end)).localpart for end in ends))
+    # The translation's passage comes from the original's words, by the translation's alignment;
+    # the republication's words from the passage, by the republication's alignment.
+    assert (
+        f"passage-{passage.pk}",
+        f"span-{original.pk}-{up.start}-{up.end}",
+        f"alignment-{translation.pk}",
+    ) in names
+    assert (
+        f"span-{republication.pk}-{down.start}-{down.end}",
+        f"passage-{passage.pk}",
+        f"alignment-{republication.pk}",
+    ) in names
+    [span] = [
+        r
+        for r in document.get_records(ProvEntity)
+        if r.identifier.localpart.startswith(f"span-{original.pk}-")
+    ]
+    assert next(iter(span.get_attribute("prov:value"))) == up.exact
+    activities = {r.identifier.localpart for r in document.get_records(ProvActivity)}
+    assert {f"alignment-{translation.pk}", f"alignment-{republication.pk}"} <= activities
