@@ -29,6 +29,7 @@ from archive.passages.writes import create_passage
 from archive.sources.writes import create_source, set_derivation
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory
 from tests.support import api_client_for
+from tests.w3c_schemas import model_violations
 
 DEMO = Path(__file__).resolve().parents[1] / "archive" / "demo"
 
@@ -578,3 +579,26 @@ def test_the_prov_evidence_trail_derives_the_passage_from_the_original_by_the_al
     assert next(iter(span.get_attribute("prov:value"))) == up.exact
     activities = {r.identifier.localpart for r in document.get_records(ProvActivity)}
     assert {f"alignment-{translation.pk}", f"alignment-{republication.pk}"} <= activities
+
+
+def test_the_w3c_linking_annotation_joins_a_passage_to_its_counterparts_and_validates(
+    chain, analyst, outsider
+):
+    original, translation, republication = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(source=translation, user=analyst, start=start, end=start + 16)
+    url = f"/w3c/sources/{translation.pk}/passages/{passage.pk}/linking/"
+    response = api_client_for(analyst).get(url)
+    annotation = response.json()
+    assert model_violations(annotation) == []
+    assert (annotation["motivation"], annotation["id"]) == ("linking", f"http://testserver{url}")
+    assert annotation["target"]["source"] == f"http://testserver/api/sources/{translation.pk}/text/"
+    found = {c.source_id: c for c in counterparts(passage=passage)}
+    bodies = {body["source"]: body for body in annotation["body"]}
+    for source in (original, republication):
+        body = bodies[f"http://testserver/api/sources/{source.pk}/text/"]
+        quote, position = body["selector"]
+        assert quote["exact"] == found[source.pk].exact == source.text[position["start"] : position["end"]]
+    assert api_client_for(outsider).get(url).status_code == 404
+    other = f"/w3c/sources/{original.pk}/passages/{passage.pk}/linking/"
+    assert api_client_for(analyst).get(other).status_code == 404

@@ -403,6 +403,10 @@ RULES.update(
             {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS},
             kwargs=lambda world: {"source_id": world.source.pk, "pk": world.reply.pk},
         ),
+        "w3c:passage-linking": Rule(
+            {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS},
+            kwargs=lambda world: {"source_id": world.source.pk, "pk": world.passage.pk},
+        ),
         "w3c:evidence-item": Rule(
             {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS, "DELETE": API_CONTRIBUTORS},
             kwargs=lambda world: {"source_id": world.source.pk, "pk": world.evidence.pk},
