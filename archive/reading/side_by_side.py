@@ -142,7 +142,7 @@ def _pieces(text: str, start: int, end: int, ranges: list[_Range]) -> str:
     boundaries = sorted(
         {start, end} | {max(start, r.start) for r in clipped} | {min(end, r.end) for r in clipped}
     )
-    out = []
+    out: list[str] = []
     for piece_start, piece_end in pairwise(boundaries):
         out.extend(
             f'<span class="anchor" id="{r.anchor}"></span>'
@@ -213,6 +213,8 @@ def passage_across(
             derivative, label = below, "In the original" if there.derived_from_id is None else "Up the chain"
         else:
             derivative, label = there, f"In the {there.derivation}"
+        if derivative.derived_from_id is None:  # a derivative always derives from something
+            continue
         marks = [spans[derivative.pk], spans[derivative.derived_from_id]]
         across.append(Across(item, there, label, side_by_side_url(slug, derivative.pk, marks)))
     return across

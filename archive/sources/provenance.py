@@ -301,9 +301,11 @@ class _ProvBuilder:
             if item.relation == "ancestor":
                 derivative = chain[[each.pk for each in chain].index(there.pk) - 1]
                 derived, used = spans[derivative.pk], spans[there.pk]
-            else:
+            elif there.derived_from_id is not None:  # a derivative's counterpart: always
                 derivative = there
                 derived, used = spans[there.pk], spans[there.derived_from_id]
+            else:
+                continue
             activity = self._alignment(derivative)
             self.document.wasDerivedFrom(
                 derived,

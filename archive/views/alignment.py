@@ -15,22 +15,23 @@ from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_
 from archive.reading.side_by_side import build_side_by_side, parse_marks
 
 
-def _derivative(request: WorkspaceRequest, source_id: int) -> Source:
+def _pair(request: WorkspaceRequest, source_id: int) -> tuple[Source, Source]:
+    """The source and what it derives from; 404 if it derives from nothing."""
     source = get_in_workspace_or_404(
         Source.objects.select_related("derived_from"), request.workspace, pk=source_id
     )
     if source.derived_from is None:
         raise Http404("This source derives from no other: there is nothing to show beside it.")
-    return source
+    return source, source.derived_from
 
 
 @workspace_view(Action.VIEW)
 def source_aligned(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Both texts side by side, sentence pairs linked, divergences flagged on both; `mark`
     parameters (SOURCE:START:END, code points) highlight spans, e.g. a passage and its counterpart."""
-    derivative = _derivative(request, source_id)
+    derivative, original = _pair(request, source_id)
     try:
-        marks = parse_marks(request.GET.getlist("mark"), sources=(derivative, derivative.derived_from))
+        marks = parse_marks(request.GET.getlist("mark"), sources=(derivative, original))
     except ValidationError as error:
         return _refused(error.messages[0])
     context = {
@@ -53,7 +54,7 @@ class ExplanationForm(forms.Form):
 @require_POST
 def divergence_explain(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Mark one of the source's divergence flags as explained, with a reason; back to the page."""
-    derivative = _derivative(request, source_id)
+    derivative, _ = _pair(request, source_id)
     form = ExplanationForm(request.POST)
     back = reverse("archive:source_aligned", args=[request.workspace.slug, derivative.pk])
     if not form.is_valid():
