@@ -5,11 +5,14 @@ in view, at a desktop width and a phone's, with no serious axe violation."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
+from archive.models import DivergenceNote
 from archive.passages.writes import create_passage
 from archive.reading.side_by_side import passage_across
 from archive.sources.writes import create_source
 from tests.browser.accessibility import assert_accessible
+from tests.factories import AnnotationFactory
 from tests.test_alignment import ARABIC, corpus_paragraphs, demo_text
 
 GEOMETRY = """
@@ -125,4 +128,45 @@ def test_the_columns_scroll_together(page_for, analyst, workspace, corpus_text):
     assert scrollable == [True, True]
     page.evaluate("() => { const d = document.getElementById('text-d'); d.scrollTop = d.scrollHeight; }")
     page.wait_for_function("() => document.getElementById('text-o').scrollTop > 0")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_reading_page_shows_the_passage_in_the_original(
+    page_for, analyst, workspace, corpus_text, width, height
+):
+    _, translation, passage = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Which figure?")
+    page = page_for(analyst)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(reverse("archive:source", args=[workspace.slug, translation.pk]))
+    if width < 700:
+        page.get_by_role("button", name="Annotations and evidence (1)").click()
+    counterpart = page.locator(".across .counterpart q")
+    expect(counterpart).to_be_visible()
+    assert counterpart.evaluate("(q) => getComputedStyle(q).direction") == "rtl"
+    assert "In the original" in page.locator(".across").inner_text()
+    assert_accessible(page, f"reading page with counterparts at {width}px")
+    page.locator(".across a", has_text="side by side").click()
+    expect(page.locator("#text-o mark.hl-aligned")).to_be_visible()
+    assert page.errors == []
+
+
+def test_an_analyst_marks_a_divergence_explained_in_the_browser(page_for, analyst, workspace, corpus_text):
+    _, translation, _ = make_pair(workspace, analyst, arabic_original=False, corpus_text=corpus_text)
+    page = page_for(analyst)
+    page.goto(reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    flags = page.locator(".flag-item")
+    expect(flags).to_have_count(2)  # the changed year and the dropped "FSA"
+    number = flags.filter(has_text="number")
+    number.get_by_text("Mark as explained").first.click()
+    number.get_by_label("Why the texts may differ here").fill("The translator's own error, checked.")
+    number.get_by_role("button", name="Mark as explained").click()
+    expect(page.locator(".flag-item.explained")).to_have_count(1)
+    note = DivergenceNote.objects.get()
+    assert (note.kind, note.here, note.there) == ("number", "٢٠١٣", "2012")
+    [row] = note.history.all()
+    assert (row.history_user, row.history_change_reason) == (analyst, "The translator's own error, checked.")
+    assert page.locator("#text-d mark.flag-explained").count() == 1
+    assert_accessible(page, "side by side after explaining")
     assert page.errors == []
