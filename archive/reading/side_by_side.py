@@ -222,9 +222,7 @@ def passage_across(
 
 def with_across(items: list, *, source: Source, slug: str) -> None:
     """Give each reading item (archive.reading.page.ReadingItem) its passage's
-    counterparts, when the source derives from another or has derivatives."""
-    if source.derived_from_id is None and not source.derivatives.exists():
-        return
+    counterparts (for a source that derives from another or has derivatives)."""
     memo = Memo()
     by_span: dict[tuple[int, int], list[Across]] = {}
     for item in items:

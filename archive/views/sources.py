@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -24,12 +25,18 @@ from archive.views.asof import AsOfForm
 def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
-        Source.objects.select_related("outlet", "derived_from", "captured_by"),
+        Source.objects.select_related("outlet", "derived_from", "captured_by").annotate(
+            has_derivatives=Exists(Source.objects.filter(derived_from=OuterRef("pk")))
+        ),
         request.workspace,
         pk=source_id,
     )
     reading = build_reading(source, user=request.user, user_role=request.role)
-    with_across(reading.items, source=source, slug=request.workspace.slug)
+    # The side-by-side pages this source is in: with what it derives from, with each derivative.
+    derivatives = list(source.derivatives.order_by("id")) if getattr(source, "has_derivatives", True) else []
+    aligned_with = ([source] if source.derived_from_id else []) + derivatives
+    if aligned_with:
+        with_across(reading.items, source=source, slug=request.workspace.slug)
     links = ItemLinks(request.workspace.slug, csrf_token=get_token(request))
     context = {
         "source": source,
@@ -43,9 +50,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "motivations": Motivation.choices,
         "stances": Stance.choices,
         "as_of_form": AsOfForm(),
-        # The side-by-side pages this source is in: with what it derives from, with each derivative.
-        "aligned_with": ([source] if source.derived_from_id else [])
-        + list(source.derivatives.order_by("id")),
+        "aligned_with": aligned_with,
     }
     return render(request, "archive/source_detail.html", context)
 
