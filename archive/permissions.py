@@ -62,7 +62,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 # from ROLE_ACTIONS by `role_table()`, so the table cannot drift from the rules.
 CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Read sources, annotations, claims, evidence, history, activity", Action.VIEW, False),
-    ("Highlight, annotate, cite evidence, create claims, import sources", Action.CONTRIBUTE, False),
+    (
+        "Highlight, annotate, cite evidence, create claims, import sources, explain divergences",
+        Action.CONTRIBUTE,
+        False,
+    ),
     ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
     ("Reply in discussions", Action.DISCUSS, False),

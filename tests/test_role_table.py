@@ -9,7 +9,9 @@ from tests.test_permission_matrix import OK, RULES
 # One URL per line of the table that the permission matrix checks for every role.
 URL_OF = {
     "Read sources, annotations, claims, evidence, history, activity": "archive:activity",
-    "Highlight, annotate, cite evidence, create claims, import sources": "archive:claim_create",
+    "Highlight, annotate, cite evidence, create claims, import sources, explain divergences": (
+        "archive:claim_create"
+    ),
     "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
     "Reply in discussions": "archive:discussion_reply",
     "Review queue; approve or reject with a comment": "archive:review_decision",

@@ -11,6 +11,7 @@ from archive.models import (
     Capture,
     Claim,
     Discussion,
+    DivergenceNote,
     Evidence,
     EvidenceItem,
     FixityCheck,
@@ -56,6 +57,8 @@ KINDS: dict[str, Kind] = {
         # Discussions are conversations, not work to restore: replies are never reverted.
         Kind("discussion", Discussion),
         Kind("reply", Reply),
+        # An analyst's judgement on a divergence flag: restored like other work.
+        Kind("divergencenote", DivergenceNote, revert=Action.REVIEW),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from archive.alignment import refresh_later
 from archive.core.attribution import recorded_as
 from archive.core.db import update_rows
 from archive.core.editing import update_object
@@ -94,6 +95,7 @@ def correct_source_text(
             # The index holds quotes, not offsets: only the requoted need it.
             copy_history(changed, reindex=requoted)
 
+    refresh_later(source_id=source.pk)
     counts = Counter(result.status for result in results)
     return ReanchorReport(
         source=source,
