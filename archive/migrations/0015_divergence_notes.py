@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0013_alignment'),
+        ('archive', '0014_motivation_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
