@@ -244,27 +244,29 @@ def test_untouched_passage_always_reanchors_exactly_under_random_edits_elsewhere
     assert result == AnchorResult(AnchorStatus.EXACT, len(new_before), len(new_before) + len(passage))
 
 
-def levenshtein(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        previous, row[0] = row[0], i
+def common_subsequence(a: str, b: str) -> int:
+    """The length of the longest common subsequence of a and b."""
+    row = [0] * (len(b) + 1)
+    for char in a:
+        previous = 0
         for j, other in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (char != other))
+            previous, row[j] = row[j], previous + 1 if char == other else max(row[j], row[j - 1])
     return row[-1]
 
 
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), text=TEXTS.filter(bool))
-def test_every_reanchored_passage_matches_its_quote_within_the_allowed_errors(data, text):
+def test_every_reanchored_passage_keeps_at_least_half_of_its_quote_in_order(data, text):
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, min(len(text), start + 40)))
     new_text = data.draw(edited(text))
     result = anchor(text, new_text, selector_for(text, start, end))
     if result.status == AnchorStatus.ORPHANED:
         assert (result.start, result.end) == (start, end)
+    elif result.status in (AnchorStatus.EXACT, AnchorStatus.MOVED):
+        assert new_text[result.start : result.end] == text[start:end]
     else:
-        allowed = 0 if result.status in (AnchorStatus.EXACT, AnchorStatus.MOVED) else (end - start) // 4
-        assert levenshtein(new_text[result.start : result.end], text[start:end]) <= allowed
+        assert common_subsequence(new_text[result.start : result.end], text[start:end]) * 2 >= end - start
 
 
 # The service.

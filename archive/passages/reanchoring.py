@@ -37,10 +37,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import accumulate
 
+import regex
 from rapidfuzz.distance import Levenshtein
 
 from archive.models.passage import AnchorStatus
@@ -56,6 +57,29 @@ QUOTE_WEIGHT, CONTEXT_WEIGHT, POSITION_WEIGHT = 0.5, 0.45, 0.05
 MIN_CONTEXT_IN_OTHER_TEXT = 0.75
 # At most this many occurrences or fuzzy matches of a passage are scored.
 MAX_CANDIDATES = 50
+# A passage is found in place when at least this fraction of its quote
+# survives the edit there, counting only stretches of at least
+# MIN_SURVIVING_RUN code points (a character diff pairs single letters and
+# short syllables of any two texts).
+MIN_SURVIVING = 0.5
+MIN_SURVIVING_RUN = 3
+# What one inserted character costs a passage whose surviving text it
+# splits, against one character of its quote kept: an insertion inside a
+# passage becomes part of it unless it dwarfs the text it separates.
+INSERTED_COST = 0.25
+LOST_COST = 0.35
+# Unchanged stretches at least this long tell where an edit's bounds are; a
+# character diff's shorter ones may pair letters of unrelated words.
+SIGNIFICANT_RUN = 16
+# A quote shorter than its context carries too little evidence by itself: it
+# is taken only with this many characters of its context matching exactly
+# right beside it, or one side's context this similar.
+SELF_EVIDENT_LENGTH = CONTEXT_LENGTH
+MIN_ADJACENT_CONTEXT = 8
+MIN_CONTEXT_FOR_SHORT = 0.75
+# A copy of the quote that the edit did not leave in the passage's place
+# (moved text, or other words) needs its context this similar on average.
+MIN_CONTEXT_ELSEWHERE = 0.5
 
 # Diff levels: sentences (or lines), words within changed sentences, then
 # characters within short changed blocks, each as (tokens, the largest block
@@ -75,6 +99,10 @@ class AnchorResult:
     status: AnchorStatus
     start: int
     end: int
+    # How well the new span matches the passage (0 to 1, 0 for an orphan)
+    # and why it was taken or orphaned, for whoever reviews the result.
+    score: float = field(default=1.0, compare=False)
+    reason: str = field(default="", compare=False)
 
 
 def reanchor(selectors: Sequence[TextSelector], *, old_text: str, new_text: str) -> list[AnchorResult]:
@@ -108,20 +136,38 @@ class TextChange:
         """Where the passage that `selector` gives in the old text lies in the new."""
         start, end, quote = selector.start, selector.end, selector.exact
         if not quote:
-            return AnchorResult(AnchorStatus.ORPHANED, start, end)
+            return AnchorResult(AnchorStatus.ORPHANED, start, end, 0.0, "the passage has no quote")
         index = self._segment_before(start)
-        if index >= 0 and end <= self._old_ends[index] and self.old[start:end] == quote:
-            return AnchorResult(AnchorStatus.EXACT, start + self._shift(index), end + self._shift(index))
+        if (
+            index >= 0
+            and end <= self._old_ends[index]
+            and self.old[start:end] == quote
+            # A short quote needs some of its context left unchanged too.
+            and (
+                len(quote) >= SELF_EVIDENT_LENGTH
+                or start - self._old_starts[index] + self._old_ends[index] - end >= MIN_ADJACENT_CONTEXT
+            )
+        ):
+            shift = self._shift(index)
+            return AnchorResult(
+                AnchorStatus.EXACT, start + shift, end + shift, 1.0, "the edit left it unchanged"
+            )
         expected = self._expected_start(min(start, len(self.old)))
-        for status, search in (
-            (AnchorStatus.EXACT, self._in_place),
-            (AnchorStatus.MOVED, self._best_occurrence),
-            (AnchorStatus.FUZZY, self._best_approximate),
+        for status, search, reason in (
+            (AnchorStatus.EXACT, self._in_place, "its quote where the edit left it"),
+            (AnchorStatus.FUZZY, self._surviving, "its surviving text where the edit left it"),
+            (AnchorStatus.MOVED, self._best_occurrence, "its quote elsewhere, with its context"),
+            (AnchorStatus.FUZZY, self._best_approximate, "an approximate match near its place"),
         ):
             found = search(selector, expected)
             if found is not None:
-                return AnchorResult(status, found.start, found.end)
-        return AnchorResult(AnchorStatus.ORPHANED, start, end)
+                new_start, new_end = _grapheme_bounds(self.new, found.start, found.end)
+                if (new_start, new_end) != (found.start, found.end):
+                    status = AnchorStatus.FUZZY
+                return AnchorResult(status, new_start, new_end, round(found.score, 3), reason)
+        return AnchorResult(
+            AnchorStatus.ORPHANED, start, end, 0.0, "not found: too little of its text or context survives"
+        )
 
     # Where the edit puts old text.
 
@@ -183,9 +229,17 @@ class TextChange:
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
         unchanged, own = self._origin(selector, start, end)
-        if unchanged and not own and min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
+        if not own and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE:
+            return None
+        if unchanged and not own and not self._removed_duplicate(selector, prefix, suffix):
             return None
         length = len(selector.exact)
+        if (
+            length < SELF_EVIDENT_LENGTH
+            and not self._beside_context(selector, start, end, prefix, suffix)
+            and not (own and self._unique(selector.exact))
+        ):
+            return None
         closeness = 1 / (1 + abs(start - expected) / max(length, CONTEXT_LENGTH))
         return (
             QUOTE_WEIGHT * (1 - errors / length)
@@ -193,22 +247,59 @@ class TextChange:
             + POSITION_WEIGHT * closeness
         )
 
+    def _beside_context(
+        self, selector: TextSelector, start: int, end: int, prefix: float, suffix: float
+    ) -> bool:
+        """Whether a short quote at new[start:end] has its context: enough of
+        it equal right beside it, or one side nearly all there."""
+        return max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or self._exact_context(selector, start, end) >= (
+            MIN_ADJACENT_CONTEXT
+        )
+
+    def _unique(self, quote: str) -> bool:
+        """Whether `quote` occurs once in the old text and once in the new:
+        then the words themselves tell where they went."""
+        return all(
+            text.find(quote, text.find(quote) + 1) == -1 and quote in text for text in (self.old, self.new)
+        )
+
+    def _exact_context(self, selector: TextSelector, start: int, end: int) -> int:
+        """How many characters of the stored context equal the new text right beside new[start:end]."""
+        prefix, suffix = selector.prefix, selector.suffix
+        before = _common_length(prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True)
+        return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
+
+    def _removed_duplicate(self, selector: TextSelector, prefix: float, suffix: float) -> bool:
+        """Whether a copy of the passage in other unchanged text may take its
+        place: the passage's own text was deleted (not replaced by other
+        text, which is where it then was) and the copy's context matches on
+        both sides."""
+        if min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
+            return False
+        start, end = selector.start, selector.end
+        low = high = None
+        for index in range(len(self._lengths)):
+            if self._lengths[index] < SIGNIFICANT_RUN:
+                continue
+            if self._old_starts[index] < start:
+                low = min(self._old_ends[index], start) + self._shift(index)
+            elif self._old_ends[index] > end and high is None:
+                high = max(self._old_starts[index], end) + self._shift(index)
+        replaced = (len(self.new) if high is None else high) - (low or 0)
+        return replaced * 2 < len(selector.exact)
+
     def _best(
         self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
     ) -> _Candidate | None:
         """The best-scoring of (start, end, errors) matches. Only the first
         MAX_CANDIDATES are scored, taking first those with the most context
         matching exactly, then the nearest to `expected`."""
-        prefix, suffix = selector.prefix, selector.suffix
-
-        def exact_context(start: int, end: int) -> int:
-            before = _common_length(
-                prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True
-            )
-            return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
-
         matches.sort(
-            key=lambda match: (-exact_context(match[0], match[1]), abs(match[0] - expected), match[2])
+            key=lambda match: (
+                -self._exact_context(selector, match[0], match[1]),
+                abs(match[0] - expected),
+                match[2],
+            )
         )
         best = None
         for start, end, errors in matches[:MAX_CANDIDATES]:
@@ -255,6 +346,31 @@ class TextChange:
             if self.new[match[0] : match[1]] == quote and self._origin(selector, match[0], match[1])[1]
         ]
         return self._best(selector, in_place, expected)
+
+    def _surviving(self, selector: TextSelector, expected: int) -> _Candidate | None:
+        """The passage's surviving text where the edit left it: from the first
+        to the last stretch of its quote that the edit kept, with whatever
+        was inserted or replaced between them, as a reader would mark it."""
+        start, end, quote = selector.start, selector.end, selector.exact
+        if self.old[start:end] != quote:
+            return None
+        pieces = []
+        index = bisect_right(self._old_ends, start)
+        while index < len(self._lengths) and self._old_starts[index] < end:
+            low, high = max(start, self._old_starts[index]), min(end, self._old_ends[index])
+            if high - low >= MIN_SURVIVING_RUN:
+                pieces.append((low + self._shift(index), high + self._shift(index), high - low, low))
+            index += 1
+        pieces = _densest(pieces)
+        surviving = sum(size for _, _, size, _ in pieces)
+        if surviving < MIN_SURVIVING * len(quote):
+            return None
+        new_start, new_end = pieces[0][0], pieces[-1][1]
+        # Fewer edits than the quote has characters: what was inserted
+        # between surviving stretches costs nothing (it is now part of the
+        # passage), what was lost does.
+        score = self._score(selector, new_start, new_end, len(quote) - surviving, expected)
+        return None if score is None else _Candidate(new_start, new_end, len(quote) - surviving, score)
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
@@ -459,6 +575,56 @@ def _match_distances(pattern: str, text: str) -> list[int]:
         minus = h_plus & vertical
         scores.append(score)
     return scores
+
+
+def _densest(pieces: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The run of consecutive surviving pieces (new start, new end, length,
+    old start) that keeps the most of the quote for what it spans: each gap
+    between two pieces costs the quote's characters lost there, and a little
+    for each character inserted there. A diff can pair a few of a passage's
+    words with equal words inserted nearby; those pieces, scattered and
+    skipping the words between them, cost more than they keep."""
+    best, best_range = 0.0, (0, 0)
+    value, first = 0.0, 0
+    for at, (new_start, _, size, old_start) in enumerate(pieces):
+        if at:
+            previous = pieces[at - 1]
+            gap_cost = LOST_COST * (old_start - previous[3] - previous[2]) + INSERTED_COST * (
+                new_start - previous[1]
+            )
+            value -= gap_cost
+        if value <= 0:
+            value, first = 0.0, at
+        value += size
+        if value > best:
+            best, best_range = value, (first, at + 1)
+    return pieces[best_range[0] : best_range[1]]
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] widened to whole extended grapheme clusters."""
+    return _cluster_start(text, start), _cluster_start(text, end, after=True)
+
+
+def _cluster_start(text: str, position: int, after: bool = False) -> int:
+    """The grapheme cluster boundary at `position`, or the one before it (after it with `after`).
+
+    Clusters are read from the last whitespace character at least a cluster's
+    usual length before `position`, which always starts a cluster (text is
+    normalized: no CR LF pairs)."""
+    if position <= 0 or position >= len(text):
+        return max(0, min(position, len(text)))
+    floor = max(0, position - 64)
+    origin = max(text.rfind(" ", 0, floor + 1), text.rfind("\n", 0, floor + 1), 0)
+    bound = origin
+    for match in _GRAPHEME.finditer(text, origin, min(len(text), position + 64)):
+        if match.end() > position:
+            return match.end() if after and match.start() < position else match.start()
+        bound = match.end()
+    return bound
 
 
 def _similarity(a: str, b: str) -> float:
