@@ -38,11 +38,10 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from itertools import accumulate
 
 import regex
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from archive.models.passage import AnchorStatus
 from archive.passages.selectors import CONTEXT_LENGTH, TextSelector
@@ -455,19 +454,27 @@ def _diff(
         # The finest level that takes a block this size; finer ones then
         # take the blocks it leaves changed.
         tokens, deeper = levels[fitting[-1]][0], levels[fitting[-1] + 1 :]
-        old_tokens = tokens.findall(old, old_start, old_end)
-        new_tokens = tokens.findall(new, new_start, new_end)
-        old_at = list(accumulate(map(len, old_tokens), initial=old_start))
-        new_at = list(accumulate(map(len, new_tokens), initial=new_start))
-        i = j = 0
-        for match_i, match_j, size in [
-            *_matching_tokens(old_tokens, new_tokens),
-            (len(old_tokens), len(new_tokens), 0),
-        ]:
-            _diff(old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], deeper, segments)
-            if size:
-                segments.append((old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i]))
-            i, j = match_i + size, match_j + size
+        if tokens is _CHARACTERS:
+            # The finest level: characters matched in C, nothing left to refine.
+            blocks = Indel.opcodes(old[old_start:old_end], new[new_start:new_end]).as_matching_blocks()
+            segments.extend((old_start + a, new_start + b, size) for a, b, size in blocks if size)
+        else:
+            old_tokens = tokens.findall(old, old_start, old_end)
+            new_tokens = tokens.findall(new, new_start, new_end)
+            old_at = list(accumulate(map(len, old_tokens), initial=old_start))
+            new_at = list(accumulate(map(len, new_tokens), initial=new_start))
+            i = j = 0
+            for match_i, match_j, size in [
+                *_matching_tokens(old_tokens, new_tokens),
+                (len(old_tokens), len(new_tokens), 0),
+            ]:
+                if i < match_i and j < match_j:  # else a pure insertion or deletion
+                    _diff(old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], deeper, segments)
+                if size:
+                    segments.append(
+                        (old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i])
+                    )
+                i, j = match_i + size, match_j + size
     if tail:
         segments.append((old_end, new_end, tail))
 
@@ -490,7 +497,7 @@ def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int
     matches: list[tuple[int, int, int]] = []
     i = j = 0
     for anchor_i, anchor_j in [*_longest_increasing_run(pairs), (len(old), len(new))]:
-        between = SequenceMatcher(None, old[i:anchor_i], new[j:anchor_j]).get_matching_blocks()
+        between = Indel.opcodes(old[i:anchor_i], new[j:anchor_j]).as_matching_blocks()
         matches.extend((i + a, j + b, size) for a, b, size in between if size)
         if anchor_i < len(old):
             matches.append((anchor_i, anchor_j, 1))
@@ -530,7 +537,9 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
             return old[old_at - length : old_at] == new[new_at - length : new_at]
         return old[old_at : old_at + length] == new[new_at : new_at + length]
 
-    good, probe = 0, min(limit, 64)
+    if limit <= 0 or not same(1):  # most comparisons end at the first character
+        return 0
+    good, probe = 1, min(limit, 64)
     while same(probe):
         if probe == limit:
             return limit
