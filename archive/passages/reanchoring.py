@@ -2,33 +2,47 @@
 
 When a source's text is corrected, every passage's TextPositionSelector may
 point at the wrong characters. `reanchor` finds each passage in the new text,
-in this order:
+in this order, and says with a score (0 to 1) and a reason how:
 
 1. exact: the quote is where the edit left it: it keeps some of its own old
    text (as the diff maps it) and its offset from the unchanged text right
    before or right after it, or at least lies between the same unchanged text;
-2. moved: the quote is elsewhere; among its occurrences, the one whose
+2. fuzzy, in place: at least half of the quote survives where the edit left
+   it; the passage spans its surviving text from the first to the last kept
+   stretch, with whatever was inserted or replaced between them (an
+   insertion inside a passage keeps all of its characters, so it is found
+   however long the insertion), judged by that surviving text, its context
+   and its position rather than by an edit budget;
+3. moved: the quote is elsewhere; among its occurrences, the one whose
    context best matches the stored prefix and suffix and that lies closest to
-   where the passage was expected;
-3. fuzzy: near where it was expected, an approximate match of the quote with
+   where the passage was expected, its context at least half the same;
+4. fuzzy: near where it was expected, an approximate match of the quote with
    at most a quarter of its length in edits (Levenshtein distance), scored by
    the quote, the context and the distance;
-4. orphaned: none of the above; the passage keeps its old quote and offsets.
+5. orphaned: none of the above; the passage keeps its old quote and offsets.
 
-A candidate lying wholly in text that the edit left unchanged, and that was
-not the passage's own text before the edit, belongs to other words of the
-source: it is taken only when the context on both sides matches too (a
-removed duplicate), so a passage is never silently attached to other text.
+Nothing is attached without support. A quote shorter than its context says
+little by itself: it is taken only with its context (some of it equal right
+beside it, or one side nearly all there), or where the edit kept it and it
+occurs once in each text. A candidate lying wholly in text that the edit left
+unchanged, and that was not the passage's own text, belongs to other words
+of the source: it is taken only when the context on both sides matches and
+the passage's own text was deleted rather than replaced (a removed
+duplicate). Spans are widened to whole extended grapheme clusters, so a
+highlight never starts on a lone accent.
 
 The edit is worked out once for all passages, as the stretches of text that
 it left unchanged: the common head and tail are trimmed, and what is left
 between them is diffed by sentence, by word or by character, whichever is
-the finest that suits its size (difflib on single characters is only fast on
-short blocks), then each changed block again at a finer level. At each level
-tokens found once on each side are matched first (patience diff), so that a
-greedy diff does not pair a passage's words with equal words elsewhere. A
-passage wholly inside an unchanged stretch is then moved by that stretch's
-shift without any search, which is what most passages of a long text need.
+the finest that suits its size, then each changed block again at a finer
+level. At each level tokens found once on each side are matched first
+(patience diff), so that a passage's words are not paired with equal words
+elsewhere, and a longest common subsequence computed in C (rapidfuzz)
+matches the tokens between them, and the characters of short blocks.
+An insertion that repeats words of the text right after it is then moved in
+front of them, so that a passage's words are not paired with their echo. A
+passage wholly inside an unchanged stretch is moved by that stretch's shift
+without any search, which is what most passages of a long text need.
 
 Offsets are Unicode code points, like Python string indexing.
 """
@@ -65,7 +79,7 @@ MIN_SURVIVING_RUN = 3
 # What one inserted character costs a passage whose surviving text it
 # splits, against one character of its quote kept: an insertion inside a
 # passage becomes part of it unless it dwarfs the text it separates.
-INSERTED_COST = 0.25
+INSERTED_COST = 0.35
 LOST_COST = 0.35
 # Unchanged stretches at least this long tell where an edit's bounds are; a
 # character diff's shorter ones may pair letters of unrelated words.
@@ -415,13 +429,41 @@ def _unchanged_segments(old: str, new: str) -> list[tuple[int, int, int]]:
     """(old start, new start, length) of the stretches an edit left unchanged."""
     segments: list[tuple[int, int, int]] = []
     _diff(old, 0, len(old), new, 0, len(new), _DIFF_LEVELS, segments)
+    return _merged(_slid(_merged(segments), old, new))
+
+
+def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Segments with those that continue each other in both texts joined."""
     merged: list[tuple[int, int, int]] = []
     for a, b, n in segments:
         if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
             merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
-        else:
+        elif n:
             merged.append((a, b, n))
     return merged
+
+
+def _slid(segments: list[tuple[int, int, int]], old: str, new: str) -> list[tuple[int, int, int]]:
+    """Segments with insertions moved off the text they split.
+
+    Where old text runs on from one segment into the next but new text was
+    inserted between them, and the inserted text ends with the first
+    segment's last characters, a diff may as well have kept those characters
+    after the insertion: an insertion that repeats a passage's words just
+    before it is then not taken for the passage. Taken from the right, so
+    that a segment moved whole joins the one after it.
+    """
+    result = list(segments)
+    for index in range(len(result) - 2, -1, -1):
+        a1, b1, n1 = result[index]
+        a2, b2, n2 = result[index + 1]
+        if a1 + n1 != a2 or b1 + n1 >= b2:
+            continue
+        moved = _common_length(old, a1 + n1, new, b2, n1, backwards=True)
+        if moved:
+            result[index] = (a1, b1, n1 - moved)
+            result[index + 1] = (a2 - moved, b2 - moved, n2 + moved)
+    return [segment for segment in result if segment[2]]
 
 
 def _diff(
@@ -483,9 +525,10 @@ def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int
     """(i, j, n) where old[i:i + n] == new[j:j + n], in order of both.
 
     Tokens found once on each side are matched first, the longest run of them
-    in an order both sides share (patience diff); difflib matches what lies
-    between them. Unique tokens keep a greedy diff from pairing a passage's
-    words with equal words elsewhere.
+    in an order both sides share (patience diff); a longest common
+    subsequence (rapidfuzz, in C) matches what lies between them. Unique
+    tokens keep the diff from pairing a passage's words with equal words
+    elsewhere.
     """
     old_counts, new_counts = Counter(old), Counter(new)
     new_unique = {token: j for j, token in enumerate(new) if new_counts[token] == 1}
@@ -623,17 +666,23 @@ def _cluster_start(text: str, position: int, after: bool = False) -> int:
 
     Clusters are read from the last whitespace character at least a cluster's
     usual length before `position`, which always starts a cluster (text is
-    normalized: no CR LF pairs)."""
+    normalized: no CR LF pairs), looking back a few hundred characters at most."""
     if position <= 0 or position >= len(text):
         return max(0, min(position, len(text)))
+    if ord(text[position - 1]) < 0x300 and ord(text[position]) < 0x300 and text[position - 1] != "\r":
+        return position  # Latin letters, digits, punctuation: no cluster spans them (no CR LF)
     floor = max(0, position - 64)
-    origin = max(text.rfind(" ", 0, floor + 1), text.rfind("\n", 0, floor + 1), 0)
-    bound = origin
-    for match in _GRAPHEME.finditer(text, origin, min(len(text), position + 64)):
+    lowest = max(0, floor - 256)  # beyond that, no whitespace: take it as a boundary
+    origin = max(text.rfind(" ", lowest, floor + 1), text.rfind("\n", lowest, floor + 1), lowest)
+    # A slice: the regex module reads the whole string for a search from an offset.
+    window, position = text[origin : position + 64], position - origin
+    bound = 0
+    for match in _GRAPHEME.finditer(window):
         if match.end() > position:
-            return match.end() if after and match.start() < position else match.start()
+            bound = match.end() if after and match.start() < position else match.start()
+            break
         bound = match.end()
-    return bound
+    return origin + bound
 
 
 def _similarity(a: str, b: str) -> float:
