@@ -379,6 +379,13 @@ class TextChange:
         if surviving < MIN_SURVIVING * len(quote):
             return None
         new_start, new_end = pieces[0][0], pieces[-1][1]
+        # Whitespace that a slid edit left at an edge is not the quote's.
+        if not quote[0].isspace():
+            while new_start < new_end and self.new[new_start].isspace():
+                new_start += 1
+        if not quote[-1].isspace():
+            while new_end > new_start and self.new[new_end - 1].isspace():
+                new_end -= 1
         # Fewer edits than the quote has characters: what was inserted
         # between surviving stretches costs nothing (it is now part of the
         # passage), what was lost does.
@@ -444,26 +451,34 @@ def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
 
 
 def _slid(segments: list[tuple[int, int, int]], old: str, new: str) -> list[tuple[int, int, int]]:
-    """Segments with insertions moved off the text they split.
+    """Segments with insertions and deletions moved off the text they split.
 
     Where old text runs on from one segment into the next but new text was
     inserted between them, and the inserted text ends with the first
     segment's last characters, a diff may as well have kept those characters
     after the insertion: an insertion that repeats a passage's words just
-    before it is then not taken for the passage. Taken from the right, so
-    that a segment moved whole joins the one after it.
+    before it is then not taken for the passage. Likewise a deletion that
+    ends with the characters before it ("Al" of "Al-Rashideen area in
+    Aleppo" cut to "Aleppo") leaves them to the text after it. Taken from
+    the right, so that a segment moved whole joins the one after it.
     """
     result = list(segments)
     for index in range(len(result) - 2, -1, -1):
         a1, b1, n1 = result[index]
         a2, b2, n2 = result[index + 1]
-        if a1 + n1 != a2 or b1 + n1 >= b2:
+        if a1 + n1 == a2 and b1 + n1 < b2:  # an insertion between them
+            moved = _common_length(old, a1 + n1, new, b2, n1, backwards=True)
+        elif b1 + n1 == b2 and a1 + n1 < a2:  # a deletion between them
+            moved = _common_length(old, a1 + n1, old, a2, n1, backwards=True)
+        else:
             continue
-        moved = _common_length(old, a1 + n1, new, b2, n1, backwards=True)
         if moved:
-            result[index] = (a1, b1, n1 - moved)
             result[index + 1] = (a2 - moved, b2 - moved, n2 + moved)
-    return [segment for segment in result if segment[2]]
+            if moved == n1:
+                del result[index]  # so that the segment before meets the one it joined
+            else:
+                result[index] = (a1, b1, n1 - moved)
+    return result
 
 
 def _diff(
@@ -641,9 +656,8 @@ def _densest(pieces: list[tuple[int, int, int, int]]) -> list[tuple[int, int, in
     for at, (new_start, _, size, old_start) in enumerate(pieces):
         if at:
             previous = pieces[at - 1]
-            gap_cost = LOST_COST * (old_start - previous[3] - previous[2]) + INSERTED_COST * (
-                new_start - previous[1]
-            )
+            lost, inserted = old_start - previous[3] - previous[2], new_start - previous[1]
+            gap_cost = LOST_COST * lost + INSERTED_COST * inserted
             value -= gap_cost
         if value <= 0:
             value, first = 0.0, at
