@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from alternate import alternate, analyze, bench_database, report  # noqa: E402
+from alternate import alternate, analyze, bench_database, report
 
-from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace  # noqa: E402
-from archive.models import HistoryEntry  # noqa: E402
+from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
+from archive.models import HistoryEntry
 
 
 def serialised(workspace_id: int) -> list[bytes]:

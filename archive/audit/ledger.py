@@ -35,7 +35,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from archive.core.attribution import current_attribution
-from archive.core.db import insert_rows
+from archive.core.db import concrete_field, insert_rows
 from archive.core.history import HistoryModel
 from archive.core.unit_of_work import defer
 from archive.models.audit import GENESIS_HASH, HistoryAction
@@ -181,7 +181,12 @@ def _json(value: object) -> object:
 
 # How a column read with a plain cursor becomes the value the ORM's .values()
 # would give (the ledger hashes those values); other columns are taken as read.
-_CONVERTERS = {"DateTimeField": _utc_datetime, "DateField": _date, "BooleanField": _boolean, "JSONField": _json}
+_CONVERTERS = {
+    "DateTimeField": _utc_datetime,
+    "DateField": _date,
+    "BooleanField": _boolean,
+    "JSONField": _json,
+}
 
 
 class _Rows:
@@ -189,7 +194,7 @@ class _Rows:
     per-value machinery: the verifier reads every history row there is."""
 
     def __init__(self, model: type[Model], names: Sequence[str] = ()):
-        fields = [model._meta.get_field(name) for name in names] if names else model._meta.concrete_fields
+        fields = [concrete_field(model, name) for name in names] if names else model._meta.concrete_fields
         quote = connection.ops.quote_name
         self.attnames = [field.attname for field in fields]
         self.columns = ", ".join(quote(cast(str, field.column)) for field in fields)
@@ -202,9 +207,12 @@ class _Rows:
         self.quote = quote
 
     @staticmethod
-    @cache
     def of(model: type[Model], names: tuple[str, ...] = ()) -> "_Rows":
-        return _Rows(model, names)
+        """One reader per model and columns, made when first needed."""
+        reader = _READERS.get((model, names))
+        if reader is None:
+            reader = _READERS[model, names] = _Rows(model, names)
+        return reader
 
     def _dicts(self, tuples: Iterable[Sequence]) -> Iterator[dict]:
         attnames, converters = self.attnames, self.converters
@@ -237,6 +245,9 @@ class _Rows:
             cursor.execute(sql, [value])
             while chunk := cursor.fetchmany(chunk_size):
                 yield list(self._dicts(chunk))
+
+
+_READERS: dict[tuple[type[Model], tuple[str, ...]], _Rows] = {}
 
 
 @cache
@@ -460,7 +471,8 @@ def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verificati
         )
 
     columns = (*ENTRY_FIELDS, "prev_hash", "hash")
-    entries = _Rows.of(ledger.entry_model, columns).stream("workspace_id", workspace_id, "sequence", chunk_size)
+    reader = _Rows.of(ledger.entry_model, columns)
+    entries = reader.stream("workspace_id", workspace_id, "sequence", chunk_size)
     seen: dict[str, set[int]] = defaultdict(set)
     expected, prev_hash = 1, GENESIS_HASH
     for chunk in entries:
