@@ -61,15 +61,20 @@ def alternate(rounds: int, ours: Callable[[], object], baseline: Callable[[], ob
     return timings
 
 
-def report(label: str, ours: list[float], baseline: list[float], *, per: int = 1, unit: str = "") -> float:
+def report(
+    label: str, ours: list[float], baseline: list[float], *, per: int = 1, unit: str = "", each: str = ""
+) -> float:
     """Print both medians and the ratio baseline / ours (1.0: as fast as the baseline).
 
     With `per` and `unit`, figures are throughputs (`per` units per round);
-    otherwise milliseconds per round.
+    with `per` and `each`, milliseconds per one of them; otherwise
+    milliseconds per round.
     """
     ours_s, base_s = statistics.median(ours), statistics.median(baseline)
     ratio = base_s / ours_s
-    if unit:
+    if each:
+        figures = f"Warrant {ours_s / per * 1000:.2f} ms, baseline {base_s / per * 1000:.2f} ms per {each}"
+    elif unit:
         figures = f"Warrant {per / ours_s:,.0f} {unit}/s, baseline {per / base_s:,.0f} {unit}/s"
     else:
         figures = f"Warrant {ours_s * 1000:.2f} ms, baseline {base_s * 1000:.2f} ms"
