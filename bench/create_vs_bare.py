@@ -80,8 +80,8 @@ def main() -> None:
                 post("/bench-bare/")
 
         try:
-            mine, theirs = alternate(args.rounds, ours, baseline)
-            report("create one annotation per request", mine, theirs, per=args.requests, unit="requests")
+            rounds = alternate(args.rounds, ours, baseline)
+            report("create one annotation per request", rounds, per=args.requests, unit="requests")
             for url in ("/api/annotations/", "/bench-bare/"):
                 with CaptureQueriesContext(connection) as queries:
                     post(url)

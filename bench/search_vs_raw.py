@@ -104,8 +104,8 @@ def main() -> None:
                 raw_query(query)
 
         for label, ours in (("search, all kinds", all_kinds), ("search, passages only", passages_only)):
-            mine, theirs = alternate(args.rounds, ours, baseline)
-            report(label, mine, theirs, per=len(queries), each="query")
+            rounds = alternate(args.rounds, ours, baseline)
+            report(label, rounds, per=len(queries), each="query")
 
 
 if __name__ == "__main__":
