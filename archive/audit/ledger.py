@@ -154,7 +154,8 @@ class Ledger:
         passages = self.history_models["passage"]._default_manager
         found: dict[int, int] = {}
         for chunk in _chunks(sorted(passage_ids)):
-            found.update(passages.filter(id__in=chunk).values_list("id", "source_id").distinct())
+            # order_by(): without it the history's ordering columns would defeat DISTINCT.
+            found.update(passages.filter(id__in=chunk).order_by().values_list("id", "source_id").distinct())
         return found
 
 
