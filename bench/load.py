@@ -213,10 +213,13 @@ class Analyst:
         )  # fmt: skip
 
     def cite(self) -> None:
+        with self.setup["lock"]:  # a passage is evidence for a claim once: pairs not cited yet
+            unused = self.setup["uncited"]
+            claim, passage = unused.pop(self.rng.randrange(len(unused)))
         payload = {
             "workspace": self.setup["slug"],
-            "claim": self.rng.choice(self.setup["claims"]),
-            "passage": self.rng.choice(self.setup["passages"]),
+            "claim": claim,
+            "passage": passage,
             "stance": self.rng.choice(["supports", "refutes", "contextualizes"]),
         }
         made, _ = self.request("cite", "POST", "/api/evidence/", body=payload, expect=(201,))
@@ -285,6 +288,8 @@ def build(analysts: int) -> dict:
         "source_url": f"/w/{workspace.slug}/sources/{source.pk}/",
         "passages": [passage.pk for passage in passages],
         "claims": [claim.pk for claim in claims],
+        "uncited": [(claim.pk, passage.pk) for claim in claims for passage in passages],
+        "lock": threading.Lock(),
     }
 
 
