@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.audit.ledger import backfill, live_ledger, verify_workspace
+from archive.audit.ledger import LATER_COLUMNS, backfill, canonical_json, live_ledger, verify_workspace
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
@@ -258,3 +258,31 @@ def test_a_column_added_later_is_hashed_once_it_holds_a_value(workspace, ws_admi
     row_id = workspace.history.latest("history_id").history_id
     assert live_ledger().serialize("workspace", [row_id])[row_id]["verdict_scale"] == workspace.verdict_scale
     assert verify_workspace(workspace.pk).ok
+
+
+def test_the_ledger_hashes_history_rows_with_the_values_the_orm_reads(workspace, analyst, source):
+    """Rows are read with a plain cursor for speed: the hashed text must stay the ORM's."""
+    passage = PassageFactory(workspace=workspace, source=source)
+    create_annotation(passages=[passage], user=analyst, body="Shelling at six.", tags=["aleppo"])
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")
+    workspace.verdict_scale = {"debunked": [1, "False"]}
+    with recorded_as(user=analyst, reason="our own scale"):
+        workspace.save()
+    ledger = live_ledger()
+    compared = 0
+    for label, model in ledger.history_models.items():
+        columns = [field.attname for field in model._meta.concrete_fields]
+        expected = {values["history_id"]: values for values in model.objects.values(*columns)}
+        for values in expected.values():
+            for column, default in LATER_COLUMNS.get(label, {}).items():
+                if values[column] == default:
+                    del values[column]
+            for key, m2m_model in ledger.m2m_models[label]:
+                m2m_columns = [field.attname for field in m2m_model._meta.concrete_fields]
+                query = m2m_model.objects.filter(history_id=values["history_id"]).order_by("pk")
+                values[key] = list(query.values(*m2m_columns))
+        serialized = ledger.serialize(label, list(expected))
+        assert canonical_json(serialized) == canonical_json(expected)
+        compared += len(expected)
+    assert compared >= 6

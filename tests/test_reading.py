@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive.models import AnchorStatus, Stance
+from archive.models import AnchorStatus, Annotation, Stance
 from archive.reading.page import Highlight, HighlightRole, build_reading, highlight_role, highlighted_html
 from tests.factories import (
     AnnotationFactory,
@@ -303,3 +303,27 @@ def test_tag_suggestions_are_the_workspaces_tags_only(client, workspace, analyst
     page = page_of(client, analyst, source)
     suggestions = re.search(r'<datalist id="workspace-tags">(.*?)</datalist>', page).group(1)
     assert re.findall(r'<option value="([^"]+)">', suggestions) == ["aleppo", "Daraa"]
+
+
+def test_a_note_added_while_the_page_is_read_is_left_out_not_a_server_error(workspace, analyst, source):
+    """The page's queries each see what was committed when they ran (PostgreSQL's READ COMMITTED)."""
+    passage = PassageFactory(workspace=workspace, source=source)
+    added: list = []
+
+    def add_a_note_before_the_links_are_read(execute, sql, params, many, context):
+        links_query = sql.lstrip().startswith('SELECT "archive_annotation_passages"')
+        if links_query and not added:
+            added.append(None)  # once: the writes below run through this wrapper too
+            added[0] = AnnotationFactory(workspace=workspace, author=analyst)
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(Annotation.passages.through._meta.db_table)
+                cursor.execute(
+                    f"INSERT INTO {table} (annotation_id, passage_id) VALUES (%s, %s)",  # noqa: S608
+                    [added[0].pk, passage.pk],
+                )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(add_a_note_before_the_links_are_read):
+        reading = build_reading(source, user=analyst, user_role="analyst")
+    assert added, "the links were read after the notes"
+    assert added[0].pk not in {item.obj.pk for item in reading.items if item.kind == "annotation"}

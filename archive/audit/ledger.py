@@ -25,16 +25,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import cast
 from uuid import UUID
 
 from django.apps import apps as live_apps
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from archive.core.attribution import current_attribution
-from archive.core.db import insert_rows
+from archive.core.db import concrete_field, insert_rows
 from archive.core.history import HistoryModel
 from archive.core.unit_of_work import defer
 from archive.models.audit import GENESIS_HASH, HistoryAction
@@ -132,23 +133,20 @@ class Ledger:
     def serialize(self, label: str, history_ids: Iterable[int]) -> dict[int, dict]:
         """Every column of these history rows (and of their m2m history rows), by history id."""
         model = self.history_models[label]
-        columns = [field.attname for field in model._meta.concrete_fields]
         rows: dict[int, dict] = {}
         ids = list(history_ids)
-        for chunk in _chunks(ids):
-            for values in model._default_manager.filter(pk__in=chunk).values(*columns):
-                for column, default in LATER_COLUMNS.get(label, {}).items():
-                    if column in values and values[column] == default:
-                        del values[column]
-                rows[values["history_id"]] = values
+        later = LATER_COLUMNS.get(label, {})
+        for values in _Rows.of(model).where_in("history_id", ids):
+            for column, default in later.items():
+                if column in values and values[column] == default:
+                    del values[column]
+            rows[values["history_id"]] = values
         for key, m2m_model in self.m2m_models[label]:
-            m2m_columns = [field.attname for field in m2m_model._meta.concrete_fields]
             for values in rows.values():
                 values[key] = []
-            for chunk in _chunks(ids):
-                query = m2m_model._default_manager.filter(history_id__in=chunk).order_by("pk")
-                for values in query.values(*m2m_columns):
-                    rows[values["history_id"]][key].append(values)
+            m2m_rows = _Rows.of(m2m_model).where_in("history_id", ids)
+            for values in sorted(m2m_rows, key=lambda values: values[m2m_model._meta.pk.attname]):
+                rows[values["history_id"]][key].append(values)
         return rows
 
     def passage_sources(self, passage_ids: set[int]) -> dict[int, int]:
@@ -156,8 +154,101 @@ class Ledger:
         passages = self.history_models["passage"]._default_manager
         found: dict[int, int] = {}
         for chunk in _chunks(sorted(passage_ids)):
-            found.update(passages.filter(id__in=chunk).values_list("id", "source_id").distinct())
+            # order_by(): without it the history's ordering columns would defeat DISTINCT.
+            found.update(passages.filter(id__in=chunk).order_by().values_list("id", "source_id").distinct())
         return found
+
+
+def _utc_datetime(value: object) -> object:
+    """A datetime column as the ORM gives it with USE_TZ: aware, here in UTC."""
+    if isinstance(value, str):  # SQLite's text, in Django's format
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+def _date(value: object) -> object:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _boolean(value: object) -> object:
+    return bool(value) if isinstance(value, int) else value
+
+
+def _json(value: object) -> object:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+# How a column read with a plain cursor becomes the value the ORM's .values()
+# would give (the ledger hashes those values); other columns are taken as read.
+_CONVERTERS = {
+    "DateTimeField": _utc_datetime,
+    "DateField": _date,
+    "BooleanField": _boolean,
+    "JSONField": _json,
+}
+
+
+class _Rows:
+    """Rows of a history table as dicts of every column, read without the ORM's
+    per-value machinery: the verifier reads every history row there is."""
+
+    def __init__(self, model: type[Model], names: Sequence[str] = ()):
+        fields = [concrete_field(model, name) for name in names] if names else model._meta.concrete_fields
+        quote = connection.ops.quote_name
+        self.attnames = [field.attname for field in fields]
+        self.columns = ", ".join(quote(cast(str, field.column)) for field in fields)
+        self.table = quote(model._meta.db_table)
+        self.converters = [
+            (index, _CONVERTERS[field.get_internal_type()])
+            for index, field in enumerate(fields)
+            if field.get_internal_type() in _CONVERTERS
+        ]
+        self.quote = quote
+
+    @staticmethod
+    def of(model: type[Model], names: tuple[str, ...] = ()) -> "_Rows":
+        """One reader per model and columns, made when first needed."""
+        reader = _READERS.get((model, names))
+        if reader is None:
+            reader = _READERS[model, names] = _Rows(model, names)
+        return reader
+
+    def _dicts(self, tuples: Iterable[Sequence]) -> Iterator[dict]:
+        attnames, converters = self.attnames, self.converters
+        for values in tuples:
+            row = dict(zip(attnames, values, strict=True))
+            for index, convert in converters:
+                name = attnames[index]
+                row[name] = convert(row[name])
+            yield row
+
+    def where_in(self, column: str, ids: Sequence[int]) -> Iterator[dict]:
+        """The rows whose `column` is one of `ids`."""
+        column = self.quote(column)
+        select = f"SELECT {self.columns} FROM {self.table} WHERE {column}"  # noqa: S608  # nosec B608
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"{select} = ANY(%s)", [list(ids)])
+                yield from self._dicts(cursor.fetchall())
+                return
+            for chunk in _chunks(ids):
+                cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
+                yield from self._dicts(cursor.fetchall())
+
+    def stream(self, column: str, value: int, order_by: str, chunk_size: int) -> Iterator[list[dict]]:
+        """The rows whose `column` is `value`, in order, `chunk_size` at a time
+        (from a server-side cursor on PostgreSQL)."""
+        where, order = self.quote(column), self.quote(order_by)
+        sql = f"SELECT {self.columns} FROM {self.table} WHERE {where} = %s ORDER BY {order}"  # noqa: S608  # nosec B608
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, [value])
+            while chunk := cursor.fetchmany(chunk_size):
+                yield list(self._dicts(chunk))
+
+
+_READERS: dict[tuple[type[Model], tuple[str, ...]], _Rows] = {}
 
 
 @cache
@@ -380,17 +471,12 @@ def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verificati
             workspace_id, not problem, checked, length, head, problem, sequence, time.perf_counter() - started
         )
 
-    entries = ledger.entry_model._default_manager.filter(workspace_id=workspace_id).order_by("sequence")
     columns = (*ENTRY_FIELDS, "prev_hash", "hash")
+    reader = _Rows.of(ledger.entry_model, columns)
+    entries = reader.stream("workspace_id", workspace_id, "sequence", chunk_size)
     seen: dict[str, set[int]] = defaultdict(set)
     expected, prev_hash = 1, GENESIS_HASH
-    while True:
-        chunk = [
-            dict(zip(columns, values, strict=True))
-            for values in entries.filter(sequence__gte=expected).values_list(*columns)[:chunk_size]
-        ]
-        if not chunk:
-            break
+    for chunk in entries:
         unknown = next((entry for entry in chunk if entry["model"] not in ledger.history_models), None)
         if unknown is not None:
             return result(f"{_describe(unknown)} names an unknown model", unknown["sequence"], expected - 1)

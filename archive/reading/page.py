@@ -324,13 +324,17 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
         | {e.created_by_id for e in evidence}
     )
 
+    # Each query sees the rows committed when it ran: a note or claim deleted (or a
+    # note added) by someone else in between is left out, not a server error.
     annotations_of: dict[int, list[Row]] = defaultdict(list)
     for passage_id, annotation_id in links.values_list("passage_id", "annotation_id"):
-        annotations_of[passage_id].append(annotation_by_id[annotation_id])
+        if annotation_id in annotation_by_id:
+            annotations_of[passage_id].append(annotation_by_id[annotation_id])
     evidence_of: dict[int, list[Row]] = defaultdict(list)
     for item in evidence:
-        item.claim = claim_by_id[item.claim_id]
-        evidence_of[item.passage_id].append(item)
+        if item.claim_id in claim_by_id:
+            item.claim = claim_by_id[item.claim_id]
+            evidence_of[item.passage_id].append(item)
 
     text_length = len(source.text)
     highlights: list[Highlight] = []

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 
-from archive.audit.review import my_drafts_on
+from archive.audit.review import count_my_drafts_on
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
@@ -48,7 +48,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "items_html": render_items(reading.items, links),
         "orphaned_html": render_items(reading.orphaned_items, links),
         "can_contribute": can(request.role, Action.CONTRIBUTE),
-        "my_drafts": len(my_drafts_on(source=source, user=request.user)),
+        "my_drafts": count_my_drafts_on(source=source, user=request.user),
         "motivations": [(m.value, m.label) for m in FORM_MOTIVATIONS],
         "stances": Stance.choices,
         "workspace_tags": workspace_tags(request.workspace.pk),

@@ -1,0 +1,99 @@
+"""Benchmark: creating one annotation per API request against a bare Django view.
+
+    .venv/bin/python bench/create_vs_bare.py [REQUESTS] [--rounds N]
+
+In a throwaway database on DATABASE_URL's engine (bench/alternate.py), with
+Django's test client in this process (the issue's figures came from gunicorn;
+here the same middleware, URL routing and token authentication run, without
+HTTP and worker processes), alternately N times (default 5): REQUESTS
+(default 50) POSTs to /api/annotations/, each creating one annotation (its
+history row, ledger entry and search document included), and REQUESTS
+POSTs of the same body to a bare view that inserts one row into a plain
+table the benchmark creates (and drops at the end). Prints requests per
+second of both, the ratio, and the SQL statements of one request of each.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from alternate import alternate, bench_database, report
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from archive.models import Annotation, HistoryEntry, SearchDocument
+
+TABLE = "bench_bare_note"
+
+
+@require_POST
+def bare(request: HttpRequest) -> JsonResponse:
+    """One row from the request's JSON: what any Django write costs at the least."""
+    body = json.loads(request.body)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} (body) VALUES (%s)", [body["body"]])  # noqa: S608  # nosec B608
+    return JsonResponse({"body": body["body"]}, status=201)
+
+
+urlpatterns = [path("bench-bare/", bare), path("", include(settings.ROOT_URLCONF))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("requests", type=int, nargs="?", default=50)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    from api import build  # bench/api.py: a workspace, its analyst and 50 passages
+
+    settings.ROOT_URLCONF = __name__
+    with bench_database():
+        workspace, user, passage = build(0)
+        serial = "SERIAL" if connection.vendor == "postgresql" else "INTEGER"
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE {TABLE} (id {serial} PRIMARY KEY, body TEXT NOT NULL)")
+        token = Token.objects.create(user=user).key
+        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        body = json.dumps(
+            {"workspace": workspace.slug, "passages": [passage.pk], "body": "Bench note", "tags": ["bench"]}
+        )
+
+        def post(url: str) -> None:
+            response = client.post(url, body, content_type="application/json")
+            if response.status_code != 201:
+                raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
+
+        def ours() -> None:
+            for _ in range(args.requests):
+                post("/api/annotations/")
+
+        def baseline() -> None:
+            for _ in range(args.requests):
+                post("/bench-bare/")
+
+        try:
+            rounds = alternate(args.rounds, ours, baseline)
+            report("create one annotation per request", rounds, per=args.requests, unit="requests")
+            for url in ("/api/annotations/", "/bench-bare/"):
+                with CaptureQueriesContext(connection) as queries:
+                    post(url)
+                print(f"  {url}: {len(queries)} SQL statements")
+            made = Annotation.objects.filter(workspace=workspace).count()
+            ledger = HistoryEntry.objects.filter(workspace=workspace, model="annotation").count()
+            indexed = SearchDocument.objects.filter(workspace=workspace, kind="annotation").count()
+            print(f"  {made} annotations made, {ledger} ledger entries, {indexed} search documents")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {TABLE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Benchmark: search against a raw full-text query on the passages.
+
+    .venv/bin/python bench/search_vs_raw.py [SOURCES] [PASSAGES] [ANNOTATIONS] [--queries Q] [--rounds N]
+
+Builds a generated archive the way bench/search.py does (defaults 2000
+sources, 30000 passages, 10000 annotations: minutes to build; the issue
+measured 20000 300000 100000) in a throwaway database on DATABASE_URL's
+engine (bench/alternate.py), and beside it a plain table of the passages'
+text with a full-text index: on PostgreSQL a GIN-indexed
+to_tsvector('english', text), on SQLite an FTS5 table. Then, alternately, N
+times (default 5), over Q queries (default 60; words, phrases, OR and
+prefixes as they occur in the texts):
+
+- all kinds: search() as /search/ calls it (counts of every kind, the first
+  hits of each with their snippets, through the permission layer) against
+  the raw query: websearch_to_tsquery, top 20 by ts_rank (SQLite: MATCH,
+  top 20 by bm25);
+- passages only: search(kind="passage"), a page of 20, against the same raw
+  query.
+
+Prints milliseconds per query of both (the mean over a round, median of the
+rounds) and the ratio.
+"""
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from alternate import alternate, analyze, bench_database, report
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from archive.models import Passage
+from archive.search import search
+
+TABLE = "bench_passage_fts"
+
+
+def build_baseline() -> None:
+    passages = connection.ops.quote_name(Passage._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TABLE {TABLE} (id integer PRIMARY KEY, vector tsvector NOT NULL)")
+            cursor.execute(
+                f"INSERT INTO {TABLE} SELECT id, to_tsvector('english', exact) FROM {passages}"  # noqa: S608  # nosec B608
+            )
+            cursor.execute(f"CREATE INDEX {TABLE}_vector ON {TABLE} USING gin (vector)")
+        else:
+            cursor.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5(exact)")
+            cursor.execute(f"INSERT INTO {TABLE} (rowid, exact) SELECT id, exact FROM {passages}")  # noqa: S608  # nosec B608
+
+
+def raw_query(query: str) -> list:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT id, ts_rank(vector, query) AS rank "  # noqa: S608  # nosec B608
+                f"FROM {TABLE}, websearch_to_tsquery('english', %s) query "
+                "WHERE vector @@ query ORDER BY rank DESC LIMIT 20",
+                [query],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rank LIMIT 20",  # noqa: S608  # nosec B608
+                [query],
+            )
+        return cursor.fetchall()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", type=int, nargs="*", help="SOURCES PASSAGES ANNOTATIONS")
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    sources, passages, annotations = args.sizes + [2_000, 30_000, 10_000][len(args.sizes) :]
+    import search as generated  # bench/search.py: the archive, its vocabularies and queries
+
+    rng = random.Random(2017)  # noqa: S311 (a benchmark, not cryptography)
+    vocabularies = {"en": generated.english(rng), "ar": generated.arabic(rng)}
+    with bench_database():
+        print(f"{sources} sources, {passages} passages, {annotations} annotations, {connection.vendor}")
+        generated.build(rng, sources, passages, annotations, vocabularies)
+        build_baseline()
+        analyze()
+        made = generated.queries(rng, vocabularies, args.queries)
+        queries = [query for label, texts in made.items() if label != "frequent words" for query in texts]
+        queries = queries[: args.queries]
+        user = get_user_model().objects.get(username="bench")
+
+        def all_kinds() -> None:
+            for query in queries:
+                search(user=user, query=query)
+
+        def passages_only() -> None:
+            for query in queries:
+                search(user=user, query=query, kind="passage")
+
+        def baseline() -> None:
+            for query in queries:
+                raw_query(query)
+
+        for label, ours in (("search, all kinds", all_kinds), ("search, passages only", passages_only)):
+            rounds = alternate(args.rounds, ours, baseline)
+            report(label, rounds, per=len(queries), each="query")
+
+
+if __name__ == "__main__":
+    main()

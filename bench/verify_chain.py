@@ -1,0 +1,74 @@
+"""Benchmark: verify_history against SHA-256 chained over pre-serialised rows.
+
+    .venv/bin/python bench/verify_chain.py [ENTRIES] [--rounds N]
+
+Builds one workspace whose ledger holds about ENTRIES entries (default
+20000; the issue measured 200000) the way bench/audit.py does, in a throwaway
+database on DATABASE_URL's engine (bench/alternate.py). Then, alternately,
+N times (default 5): our verification of the whole chain (verify_workspace:
+reading the entries and history rows, canonical JSON, hashing, the stray-row
+check), and the baseline: SHA-256 chained over the same entries, already
+serialised in memory. Prints entries per second of both and the ratio.
+"""
+
+import argparse
+import hashlib
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from alternate import alternate, analyze, bench_database, report
+
+from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
+from archive.models import HistoryEntry
+
+
+def serialised(workspace_id: int) -> list[bytes]:
+    """Each entry's hashed text after its previous hash, as the ledger defines it."""
+    ledger = live_ledger()
+    entries = list(
+        HistoryEntry.objects.filter(workspace_id=workspace_id).order_by("sequence").values(*ENTRY_FIELDS)
+    )
+    rows = {}
+    for label in {entry["model"] for entry in entries}:
+        ids = [entry["history_id"] for entry in entries if entry["model"] == label]
+        rows[label] = ledger.serialize(label, ids)
+    return [
+        ("\n" + canonical_json({**entry, "row": rows[entry["model"]][entry["history_id"]]})).encode()
+        for entry in entries
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("entries", type=int, nargs="?", default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    from audit import build  # bench/audit.py: the same chain as the feed's benchmark
+
+    with bench_database():
+        workspace, *_ = build(args.entries, random.Random(2017))  # noqa: S311 (not cryptography)
+        analyze()
+        texts = serialised(workspace.pk)
+        head = HistoryEntry.objects.filter(workspace=workspace).order_by("-sequence").first()
+
+        def ours() -> None:
+            result = verify_workspace(workspace.pk)
+            if not result.ok:
+                raise SystemExit(f"the chain does not verify: {result.problem}")
+
+        def baseline() -> None:
+            digest = "0" * 64
+            for text in texts:
+                digest = hashlib.sha256(digest.encode() + text).hexdigest()
+            if digest != head.hash:
+                raise SystemExit("the baseline's chain does not end at the ledger's head")
+
+        rounds = alternate(args.rounds, ours, baseline)
+        report(f"verify_history, {len(texts)} entries", rounds, per=len(texts), unit="entries")
+
+
+if __name__ == "__main__":
+    main()
