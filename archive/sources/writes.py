@@ -10,8 +10,9 @@ from typing import Any
 from archive.core.editing import create_object, delete_object, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Derivation, Outlet, Source, Workspace
+from archive.models import Derivation, Outlet, Source, VersionOrigin, Workspace
 from archive.sources.storage import store_original
+from archive.sources.versions import record_version
 
 
 @unit_of_work()
@@ -32,10 +33,13 @@ def create_source(
     derived_from: Source | None = None,
     derivation: Derivation | str = "",
     reason: str = "",
+    warc: bytes | None = None,
+    fetched_at: datetime.datetime | None = None,
 ) -> Source:
-    """Archive a document: keep its original bytes and its normalized text.
+    """Archive a document: keep its original bytes and its normalized text, as its version 1.
 
-    Without `original`, the text itself (UTF-8) is the original.
+    Without `original`, the text itself (UTF-8) is the original. A web capture
+    gives its WARC record and when it was fetched.
     """
     text = normalize_text(text)
     name, digest = store_original(original if original is not None else text.encode("utf-8"))
@@ -56,7 +60,18 @@ def create_source(
         derived_from=derived_from,
         derivation=derivation,
     )
-    return create_object(source, user=user, reason=reason)
+    source = create_object(source, user=user, reason=reason)
+    record_version(
+        source=source,
+        user=user,
+        origin=VersionOrigin.IMPORT,
+        text=source.text,
+        warc=warc,
+        url=original_url,
+        captured_at=fetched_at or source.captured_at,
+        reason=reason,
+    )
+    return source
 
 
 # What an edit of a source may change (its text: archive.passages.correction).
