@@ -96,7 +96,9 @@ def carry_passages(
             copy_history(changed, reindex=requoted)
     anchors = _record_anchors(
         [
-            _anchor(passage, version, selector_of(passage), passage.anchor_status, carried_from.get(passage.pk))
+            _anchor(
+                passage, version, selector_of(passage), passage.anchor_status, carried_from.get(passage.pk)
+            )
             for passage in passages
         ],
         user=user,
@@ -114,7 +116,11 @@ def carry_passages(
 
 def selector_of(passage: Passage | PassageAnchor) -> TextSelector:
     return TextSelector(
-        start=passage.start, end=passage.end, exact=passage.exact, prefix=passage.prefix, suffix=passage.suffix
+        start=passage.start,
+        end=passage.end,
+        exact=passage.exact,
+        prefix=passage.prefix,
+        suffix=passage.suffix,
     )
 
 

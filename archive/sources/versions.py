@@ -137,12 +137,13 @@ def fetch_page(*, url: str, previous_text: str) -> Fetched:
     except ImportRefused as refusal:
         return Fetched(url, web, failure=refusal.message)
     text = extraction.text
-    if len(text.strip()) < SHRUNK_SHARE * len(previous_text.strip()):
+    now, before = len(text.strip()), len(previous_text.strip())
+    if now < SHRUNK_SHARE * before:
         return Fetched(
             url,
             web,
             failure=(
-                f"The page's text shrank to {len(text.strip()):,} characters from {len(previous_text.strip()):,}: "
+                f"The page's text shrank to {now:,} characters from {before:,}: "
                 "a paywall, login or error page rather than the article."
             ),
         )
