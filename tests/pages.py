@@ -57,8 +57,8 @@ def article(paragraphs: list[str], *, title: str = "Daraa after the ceasefire", 
     body = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
     direction = "rtl" if lang == "ar" else "ltr"
     return (
-        f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><title>{title}</title>'
-        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+        f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
     )
 
 

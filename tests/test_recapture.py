@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -24,6 +25,7 @@ from archive.models import (
 from archive.monitoring.alerts import set_email_alerts
 from archive.monitoring.recapture import recapture
 from archive.passages.writes import create_passage
+from archive.sources.writes import create_source
 from tests.pages import article, capture_source, site  # noqa: F401 (the fixture)
 
 EDITED = "The council said forty families returned to the old quarter in July."
@@ -43,6 +45,11 @@ def cite(source, user, quote: str, statement: str):
     passage = create_passage(source=source, user=user, start=start, end=start + len(quote))
     claim = create_claim(workspace=source.workspace, user=user, statement=statement)
     return add_evidence(claim=claim, passage=passage, user=user, stance="supports")
+
+
+@pytest.fixture
+def mailed(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
 
 
 @pytest.fixture
@@ -150,7 +157,7 @@ def test_paywalled_page_fails_instead_of_becoming_a_version(site, captured):  # 
 def test_redirect_to_another_site_fails(site, captured):  # noqa: F811
     source, _ = captured
     site.serve(
-        "/daraa", "", status=301, headers=[("Location", "http://localhost:%d/elsewhere" % site.server_port)]
+        "/daraa", "", status=301, headers=[("Location", f"http://localhost:{site.server_port}/elsewhere")]
     )
     site.serve("/elsewhere", article(AFTER))
     outcome = recapture(source_id=source.pk)
@@ -159,10 +166,6 @@ def test_redirect_to_another_site_fails(site, captured):  # noqa: F811
 
 
 def test_source_not_captured_from_the_web_is_refused(workspace, analyst):
-    from django.core.exceptions import ValidationError
-
-    from archive.sources.writes import create_source
-
     source = create_source(
         workspace=workspace, user=analyst, title="Notes", text="Typed notes.", language="en"
     )
@@ -170,19 +173,13 @@ def test_source_not_captured_from_the_web_is_refused(workspace, analyst):
         recapture(source_id=source.pk)
 
 
-def test_members_who_opt_in_get_their_alerts_by_email(
-    site,
-    captured,
-    analyst,
-    ws_admin,
-    django_capture_on_commit_callbacks,  # noqa: F811
-):
+def test_members_who_opt_in_get_their_alerts_by_email(site, captured, analyst, ws_admin, mailed):  # noqa: F811
     source, _ = captured
     analyst.email = "analyst@example.org"
     analyst.save()
     set_email_alerts(membership=analyst.memberships.get(), user=analyst, enabled=True)
     site.serve("/daraa", article(AFTER))
-    with django_capture_on_commit_callbacks(execute=True):
+    with mailed(execute=True):
         recapture(source_id=source.pk, by=ws_admin)
     [message] = mail.outbox
     assert message.to == ["analyst@example.org"]
@@ -203,5 +200,5 @@ def test_command_prints_new_version_with_alerts_then_unchanged(site, captured, c
 def test_command_fails_with_the_reason(site, captured):  # noqa: F811
     source, _ = captured
     site.serve("/daraa", "gone", status=410)
-    with pytest.raises(CommandError, match="failed: .*410"):
+    with pytest.raises(CommandError, match=r"failed: .*410"):
         call_command("recapture", str(source.pk))
