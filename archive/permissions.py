@@ -63,6 +63,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Read sources, annotations, claims, evidence, history, activity", Action.VIEW, False),
     ("Highlight, annotate, cite evidence, create claims, import sources", Action.CONTRIBUTE, False),
+    (
+        "Recapture a web source now; get alerts when cited text changes or a recapture fails",
+        Action.CONTRIBUTE,
+        False,
+    ),
     ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
     ("Reply in discussions", Action.DISCUSS, False),

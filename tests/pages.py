@@ -6,7 +6,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from archive.claims.claims import create_claim
+from archive.claims.evidence import add_evidence
 from archive.models import CaptureMethod, Source
+from archive.passages.writes import create_passage
 from archive.sources.importing.capture import capture_url
 from archive.sources.importing.pipeline import Metadata, Origin, examine, save_import
 
@@ -39,7 +42,7 @@ class Site(ThreadingHTTPServer):
 
 
 @pytest.fixture
-def site(settings):
+def live_site(settings):
     """A local site on 127.0.0.1 (random port); captures may reach loopback while it runs."""
     settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
     settings.CAPTURE_TIMEOUT_SECONDS = 5
@@ -78,3 +81,34 @@ def capture_source(url: str, *, workspace, user) -> Source:
     if result.source is None:
         raise AssertionError(result.message)
     return Source.objects.get(pk=result.source.pk)
+
+
+EDITED = "The council said forty families returned to the old quarter in July."
+KEPT = "Water trucks reached the eastern villages twice a week through the summer months."
+DELETED = "A second convoy was turned back at the checkpoint north of the city."
+FILLER = [
+    "Residents of Daraa describe a city still divided by checkpoints, two months after the ceasefire.",
+    "Shops on the main road have reopened, but many owners say their customers have not come back.",
+    "Teachers at the two schools that reopened said classes were crowded and books were scarce.",
+]
+BEFORE = [FILLER[0], EDITED, KEPT, DELETED, FILLER[1], FILLER[2]]
+AFTER = [FILLER[0], EDITED.replace("forty", "fourteen"), FILLER[1], KEPT, FILLER[2]]
+
+
+def cite(source, user, quote: str, statement: str):
+    start = source.text.index(quote)
+    passage = create_passage(source=source, user=user, start=start, end=start + len(quote))
+    claim = create_claim(workspace=source.workspace, user=user, statement=statement)
+    return add_evidence(claim=claim, passage=passage, user=user, stance="supports")
+
+
+@pytest.fixture
+def captured(live_site, workspace, analyst, ws_admin):
+    url = live_site.serve("/daraa", article(BEFORE))
+    source = capture_source(url, workspace=workspace, user=analyst)
+    evidence = {
+        "edited": cite(source, analyst, EDITED, "Forty families returned"),
+        "kept": cite(source, analyst, KEPT, "Water reached the villages"),
+        "deleted": cite(source, analyst, DELETED, "A convoy was turned back"),
+    }
+    return source, evidence

@@ -8,8 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.audit.ledger import verify_workspace
-from archive.claims.claims import create_claim
-from archive.claims.evidence import add_evidence
 from archive.core.text import sha256_hex
 from archive.models import (
     Alert,
@@ -24,44 +22,13 @@ from archive.models import (
 )
 from archive.monitoring.alerts import set_email_alerts
 from archive.monitoring.recapture import recapture
-from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
-from tests.pages import article, capture_source, site  # noqa: F401 (the fixture)
-
-EDITED = "The council said forty families returned to the old quarter in July."
-KEPT = "Water trucks reached the eastern villages twice a week through the summer months."
-DELETED = "A second convoy was turned back at the checkpoint north of the city."
-FILLER = [
-    "Residents of Daraa describe a city still divided by checkpoints, two months after the ceasefire.",
-    "Shops on the main road have reopened, but many owners say their customers have not come back.",
-    "Teachers at the two schools that reopened said classes were crowded and books were scarce.",
-]
-BEFORE = [FILLER[0], EDITED, KEPT, DELETED, FILLER[1], FILLER[2]]
-AFTER = [FILLER[0], EDITED.replace("forty", "fourteen"), FILLER[1], KEPT, FILLER[2]]
-
-
-def cite(source, user, quote: str, statement: str):
-    start = source.text.index(quote)
-    passage = create_passage(source=source, user=user, start=start, end=start + len(quote))
-    claim = create_claim(workspace=source.workspace, user=user, statement=statement)
-    return add_evidence(claim=claim, passage=passage, user=user, stance="supports")
+from tests.pages import AFTER, DELETED, EDITED, KEPT, article
 
 
 @pytest.fixture
 def mailed(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
-def captured(site, workspace, analyst, ws_admin):  # noqa: F811
-    url = site.serve("/daraa", article(BEFORE))
-    source = capture_source(url, workspace=workspace, user=analyst)
-    evidence = {
-        "edited": cite(source, analyst, EDITED, "Forty families returned"),
-        "kept": cite(source, analyst, KEPT, "Water reached the villages"),
-        "deleted": cite(source, analyst, DELETED, "A convoy was turned back"),
-    }
-    return source, evidence
 
 
 def test_capture_records_version_one_with_hashes_and_warc(captured):
@@ -78,9 +45,9 @@ def test_capture_records_version_one_with_hashes_and_warc(captured):
     assert version.captured_by.username == "analyst"
 
 
-def test_changed_page_gives_version_two_carried_passages_and_alerts(site, captured, analyst, ws_admin):  # noqa: F811
+def test_changed_page_gives_version_two_carried_passages_and_alerts(live_site, captured, analyst, ws_admin):
     source, evidence = captured
-    site.serve("/daraa", article(AFTER))
+    live_site.serve("/daraa", article(AFTER))
 
     outcome = recapture(source_id=source.pk, by=ws_admin)
 
@@ -110,9 +77,9 @@ def test_changed_page_gives_version_two_carried_passages_and_alerts(site, captur
     assert verify_workspace(source.workspace_id).ok
 
 
-def test_unchanged_page_records_the_check_and_nothing_new(site, captured, ws_admin):  # noqa: F811
+def test_unchanged_page_records_the_check_and_nothing_new(live_site, captured, ws_admin):
     source, _ = captured
-    site.serve("/daraa", article(AFTER))
+    live_site.serve("/daraa", article(AFTER))
     recapture(source_id=source.pk, by=ws_admin)
     counts = (SourceVersion.objects.count(), PassageAnchor.objects.count(), Alert.objects.count())
     source_version = Source.objects.get(pk=source.pk).version
@@ -134,9 +101,9 @@ def test_unchanged_page_records_the_check_and_nothing_new(site, captured, ws_adm
     ("status", "expected"),
     [(404, "answered HTTP 404"), (410, "answered HTTP 410")],
 )
-def test_gone_page_fails_with_its_status_and_alerts(site, captured, status, expected):  # noqa: F811
+def test_gone_page_fails_with_its_status_and_alerts(live_site, captured, status, expected):
     source, _ = captured
-    site.serve("/daraa", "gone", status=status)
+    live_site.serve("/daraa", "gone", status=status)
     outcome = recapture(source_id=source.pk)
     assert outcome.outcome == CheckOutcome.FAILED
     assert expected in outcome.reason
@@ -145,21 +112,21 @@ def test_gone_page_fails_with_its_status_and_alerts(site, captured, status, expe
     assert len(outcome.alerts) == 2  # the analyst and the admin
 
 
-def test_paywalled_page_fails_instead_of_becoming_a_version(site, captured):  # noqa: F811
+def test_paywalled_page_fails_instead_of_becoming_a_version(live_site, captured):
     source, _ = captured
-    site.serve("/daraa", article(["Subscribe to read this article and the rest of our coverage today."]))
+    live_site.serve("/daraa", article(["Subscribe to read this article and the rest of our coverage today."]))
     outcome = recapture(source_id=source.pk)
     assert outcome.outcome == CheckOutcome.FAILED
     assert "paywall" in outcome.reason
     assert Source.objects.get(pk=source.pk).text == source.text
 
 
-def test_redirect_to_another_site_fails(site, captured):  # noqa: F811
+def test_redirect_to_another_site_fails(live_site, captured):
     source, _ = captured
-    site.serve(
-        "/daraa", "", status=301, headers=[("Location", f"http://localhost:{site.server_port}/elsewhere")]
+    live_site.serve(
+        "/daraa", "", status=301, headers=[("Location", f"http://localhost:{live_site.server_port}/elsewhere")]
     )
-    site.serve("/elsewhere", article(AFTER))
+    live_site.serve("/elsewhere", article(AFTER))
     outcome = recapture(source_id=source.pk)
     assert outcome.outcome == CheckOutcome.FAILED
     assert "another site" in outcome.reason
@@ -173,12 +140,12 @@ def test_source_not_captured_from_the_web_is_refused(workspace, analyst):
         recapture(source_id=source.pk)
 
 
-def test_members_who_opt_in_get_their_alerts_by_email(site, captured, analyst, ws_admin, mailed):  # noqa: F811
+def test_members_who_opt_in_get_their_alerts_by_email(live_site, captured, analyst, ws_admin, mailed):
     source, _ = captured
     analyst.email = "analyst@example.org"
     analyst.save()
     set_email_alerts(membership=analyst.memberships.get(), user=analyst, enabled=True)
-    site.serve("/daraa", article(AFTER))
+    live_site.serve("/daraa", article(AFTER))
     with mailed(execute=True):
         recapture(source_id=source.pk, by=ws_admin)
     [message] = mail.outbox
@@ -186,9 +153,9 @@ def test_members_who_opt_in_get_their_alerts_by_email(site, captured, analyst, w
     assert "fourteen" in message.body and DELETED in message.body
 
 
-def test_command_prints_new_version_with_alerts_then_unchanged(site, captured, capsys):  # noqa: F811
+def test_command_prints_new_version_with_alerts_then_unchanged(live_site, captured, capsys):
     source, _ = captured
-    site.serve("/daraa", article(AFTER))
+    live_site.serve("/daraa", article(AFTER))
     call_command("recapture", str(source.pk))
     printed = capsys.readouterr().out
     assert printed.startswith("new version 2")
@@ -197,8 +164,8 @@ def test_command_prints_new_version_with_alerts_then_unchanged(site, captured, c
     assert capsys.readouterr().out.strip() == "unchanged"
 
 
-def test_command_fails_with_the_reason(site, captured):  # noqa: F811
+def test_command_fails_with_the_reason(live_site, captured):
     source, _ = captured
-    site.serve("/daraa", "gone", status=410)
+    live_site.serve("/daraa", "gone", status=410)
     with pytest.raises(CommandError, match=r"failed: .*410"):
         call_command("recapture", str(source.pk))

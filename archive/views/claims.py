@@ -21,6 +21,7 @@ from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
 from archive.models import Claim, ClaimStatus, Evidence, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
+from archive.monitoring.changes import evidence_changes
 from archive.permissions import (
     Action,
     WorkspaceRequest,
@@ -188,6 +189,9 @@ def _with_review_state(request: WorkspaceRequest, evidence: list[Evidence]) -> N
 def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
     evidence, groups = _evidence_by_stance(claim)
     _with_review_state(request, evidence)
+    changes = evidence_changes(evidence)
+    for item in evidence:
+        setattr(item, "change", changes.get(item.pk))  # noqa: B010 (for the template)
     slug = request.workspace.slug
     graph = build_claim_graph(
         claim, evidence, source_url=lambda source: reverse("archive:source", args=[slug, source.pk])

@@ -12,6 +12,7 @@ from archive.core.editing import StaleVersion
 from archive.core.forms import form_field
 from archive.models import Motivation, Outlet, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
+from archive.monitoring.changes import timeline
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading
@@ -41,6 +42,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "motivations": Motivation.choices,
         "stances": Stance.choices,
         "as_of_form": AsOfForm(),
+        "versions": timeline(source),
     }
     return render(request, "archive/source_detail.html", context)
 
