@@ -124,7 +124,10 @@ def test_paywalled_page_fails_instead_of_becoming_a_version(live_site, captured)
 def test_redirect_to_another_site_fails(live_site, captured):
     source, _ = captured
     live_site.serve(
-        "/daraa", "", status=301, headers=[("Location", f"http://localhost:{live_site.server_port}/elsewhere")]
+        "/daraa",
+        "",
+        status=301,
+        headers=[("Location", f"http://localhost:{live_site.server_port}/elsewhere")],
     )
     live_site.serve("/elsewhere", article(AFTER))
     outcome = recapture(source_id=source.pk)

@@ -44,7 +44,9 @@ def test_compare_page_marks_changed_moved_and_vanished_passages(client, analyst,
     page = response.content.decode()
     assert response.status_code == 200
     assert "<del>forty</del><ins>fourteen</ins>" in page
-    changed, moved, vanished = (page.index(f'class="fate-{fate}"') for fate in ("changed", "moved", "vanished"))
+    changed, moved, vanished = (
+        page.index(f'class="fate-{fate}"') for fate in ("changed", "moved", "vanished")
+    )
     assert changed < page.index("fourteen")
     assert KEPT in page[moved:] and DELETED in page[vanished:]
 
