@@ -6,7 +6,7 @@ Django's mail settings, once the recapture is committed."""
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -128,7 +128,7 @@ def _send(messages: list[tuple[str, str, list[Alert]]]) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
-def unread_count(user: User) -> int:
+def unread_count(user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Alert.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,7 +1,10 @@
 """Alerts: the inbox of the signed-in member, marking alerts read, e-mail opt-in."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,13 +23,13 @@ class ReadForm(forms.Form):
 @member_view
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET: the user's alerts, unread first. POST: mark one (`alert`) or all read."""
-    user = request.user
+    user = cast(User, request.user)  # member_view turned anonymous visitors away
     if request.method == "POST":
         form = ReadForm(request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest("Give the number of an alert, or nothing to mark all read.")
         alert_id = form.cleaned_data["alert"]
-        marked = mark_read(user=user, alert_ids=[alert_id] if alert_id else None)  # type: ignore[arg-type]
+        marked = mark_read(user=user, alert_ids=[alert_id] if alert_id else None)
         messages.success(request, f"{marked} alert{'s' if marked != 1 else ''} marked read.")
         return redirect("archive:alerts")
     if request.method != "GET":
