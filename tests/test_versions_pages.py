@@ -1,12 +1,16 @@
 """The pages of a source over time: timeline, one version, two compared,
 the claim page's notice, the alerts inbox and its count in the header."""
 
+from datetime import UTC
+
 import pytest
 from django.urls import reverse
 
 from archive.models import Alert, Membership
 from archive.monitoring.recapture import recapture
 from tests.pages import AFTER, DELETED, EDITED, KEPT, article
+from tests.support import api_client_for
+from tests.w3c_schemas import model_violations
 
 
 @pytest.fixture
@@ -96,3 +100,16 @@ def test_recapture_button_records_a_check(client, analyst, recaptured):
     client.force_login(analyst)
     response = client.post(url("source_recapture", source), follow=True)
     assert "Recapture: unchanged." in response.content.decode()
+
+
+def test_w3c_evidence_target_says_which_version_it_points_into(analyst, recaptured):
+    source, evidence = recaptured
+    client = api_client_for(analyst)
+    body = client.get(f"/w3c/sources/{source.pk}/evidence/{evidence['edited'].pk}/").json()
+    version = source.versions.get(number=2)
+    assert body["target"]["state"] == {
+        "type": "TimeState",
+        "sourceDate": version.captured_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "cached": f"http://testserver{url('source_version', source, 2)}",
+    }
+    assert model_violations(body) == []
