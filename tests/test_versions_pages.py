@@ -113,3 +113,10 @@ def test_w3c_evidence_target_says_which_version_it_points_into(analyst, recaptur
         "cached": f"http://testserver{url('source_version', source, 2)}",
     }
     assert model_violations(body) == []
+
+
+def test_activity_feed_shows_each_recapture_check(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(reverse("archive:activity", args=[source.workspace.slug])).content.decode()
+    assert "recapture of" in page and "new version" in page
