@@ -172,3 +172,11 @@ def test_command_fails_with_the_reason(live_site, captured):
     live_site.serve("/daraa", "gone", status=410)
     with pytest.raises(CommandError, match=r"failed: .*410"):
         call_command("recapture", str(source.pk))
+
+
+def test_server_error_is_a_transient_failure_without_alerts(live_site, captured):
+    source, _ = captured
+    live_site.serve("/daraa", "busy", status=503)
+    outcome = recapture(source_id=source.pk)
+    assert (outcome.outcome, outcome.transient, outcome.alerts) == (CheckOutcome.FAILED, True, [])
+    assert "503" in RecaptureCheck.objects.get(source=source).reason

@@ -5,7 +5,9 @@ bytes: a new version, the source's text and original follow it, every passage
 is carried to it (archive.passages.carrying), and the members are alerted for
 each piece of evidence whose cited text changed or vanished. A failure (an
 error status, a redirect to another site, a page that lost most of its text)
-is recorded with its reason and alerted. Every check is in history and the
+is recorded with its reason and alerted; one of the network or the server
+(unreachable, timed out, 5xx) is recorded and marked transient, for a job to
+retry with back-off, without an alert. Every check is in history and the
 ledger, so "checked, unchanged" shows in the activity feed too.
 
 The page is fetched before the transaction starts: a slow site holds no lock.
@@ -36,6 +38,9 @@ class RecaptureOutcome:
     report: ReanchorReport | None = None
     """How the passages were carried to a new version."""
     alerts: list[Alert] = field(default_factory=list)
+    transient: bool = False
+    """A failure of the network or the server (unreachable, timed out, 5xx): worth
+    retrying later; recorded as a failed check but not alerted."""
 
     def describe(self) -> str:
         if self.outcome == CheckOutcome.FAILED:
@@ -80,8 +85,10 @@ def _record(*, source_id: int, fetched: Fetched, by: User | None, schedule_label
     if fetched.failure or fetched.web is None:
         check.outcome, check.reason = CheckOutcome.FAILED, fetched.failure
         _save(check, by)
+        # A site down for a moment is retried, not alerted; one that says the page is gone is.
+        alerts = [] if fetched.transient else failure_alerts(check=check, user=by)
         return RecaptureOutcome(
-            CheckOutcome.FAILED, check, None, fetched.failure, alerts=failure_alerts(check=check, user=by)
+            CheckOutcome.FAILED, check, None, fetched.failure, alerts=alerts, transient=fetched.transient
         )
     if fetched.original_sha256 == previous.original_sha256:
         check.outcome, check.source_version = CheckOutcome.UNCHANGED, previous

@@ -10,7 +10,9 @@ archive.passages.carrying keeps where each passage was in every version.
 import's (archive.sources.importing.capture: same address rules, size and time
 limits), examined the same way, and judged: an error status, a redirect to
 another site or a page whose text shrank to a fraction (a paywall, a login or
-an error page served with 200) is a failure with its reason, not a version.
+an error page served with 200) is a failure with its reason, not a version. A
+site that cannot be reached or answers with a server error is a transient
+failure, worth trying again later.
 """
 
 import datetime
@@ -26,7 +28,7 @@ from archive.core.attribution import recorded_as
 from archive.core.text import normalize_text, sha256_hex
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Source, SourceVersion, VersionOrigin
-from archive.sources.importing import ImportRefused
+from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.capture import WebCapture, capture_url
 from archive.sources.importing.extract import extract
 from archive.sources.storage import store_original
@@ -116,6 +118,8 @@ class Fetched:
     text: str = ""
     media_type: str = ""
     failure: str = ""
+    transient: bool = False
+    """The failure was the network's or the server's (unreachable, timed out, 5xx): try again later."""
 
     @property
     def original_sha256(self) -> str:
@@ -127,7 +131,7 @@ def fetch_page(*, url: str, previous_text: str) -> Fetched:
     try:
         web = capture_url(url)
     except ImportRefused as refusal:
-        return Fetched(url, failure=refusal.message)
+        return Fetched(url, failure=refusal.message, transient=isinstance(refusal, Unreachable))
     wanted, landed = _site(url), _site(web.final_url)
     if wanted != landed:
         return Fetched(url, web, failure=f"{url} now redirects to another site ({web.final_url}).")
