@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -226,6 +226,14 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.dummy.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "warrant@localhost")
+
+# --- Evidence packages (archive/findings) --------------------------------
+# An RFC 3161 time-stamping authority (TSA), e.g. https://freetsa.org/tsr. When
+# set, every evidence package carries the TSA's time-stamp of its signature,
+# and a package the TSA cannot stamp is not built (the export names the
+# failure) rather than handed out silently without one. Empty: no time-stamps.
+EVIDENCE_TSA_URL = env_url("EVIDENCE_TSA_URL")
+EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10)
 
 # --- API (archive/api, archive/w3c) --------------------------------------
 # Token first: its WWW-Authenticate header makes anonymous requests 401, not 403.

@@ -115,7 +115,8 @@ def test_source_as_of_page_shows_old_text_with_a_read_only_banner(client, review
     ).content.decode()
     assert "Read-only: as it stood on" in page
     assert "Update: " not in page
-    assert '<mark class="then">Aleppo</mark>' in page
+    # Coloured as on the reading page: the passage supports a claim.
+    assert '<mark class="then hl hl-supports">Aleppo</mark>' in page
     assert "Which district?" in page
     assert reverse("archive:source", args=[workspace.slug, timeline["source"].pk]) in page
     main = page[page.index("<main>") :]
@@ -155,4 +156,16 @@ def test_outsider_gets_404_for_as_of_pages(client, outsider, workspace, timeline
     client.force_login(outsider)
     assert (
         as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, timezone.now()).status_code == 404
+    )
+
+
+def test_source_as_of_page_colours_and_labels_a_question_as_the_reading_page_does(client, analyst, workspace):
+    source = SourceFactory(workspace=workspace, text="Who shelled Aleppo?")
+    passage = create_passage(source=source, user=analyst, start=12, end=18)
+    create_annotation(passages=[passage], user=analyst, body="Which district?", motivation="questioning")
+    client.force_login(analyst)
+    page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
+    assert '<mark class="then hl hl-question">Aleppo</mark>' in page
+    assert (
+        '<span class="role role-question">question</span> <span class="meta">Question · draft</span>' in page
     )

@@ -1,24 +1,32 @@
 """What analysts publish: ClaimReview for a verdict, and evidence packages that a
 recipient verifies offline with the bundled verify.py, without Django."""
 
+import datetime
 import hashlib
 import io
 import json
+import re
+import socket
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from archive.findings.claimreview import claim_review, missing_fields
 from archive.findings.keys import fingerprint
 from archive.findings.package import evidence_package
+from archive.findings.timestamp import request_timestamp
+from archive.findings.verify_package import Refused, check_stamp
 from archive.models import Claim, ClaimStatus, Membership, Workspace
 from tests.support import api_client_for
+from tests.tsa import OPENSSL, local_tsa, make_ca
 
 DEMO = "demo"
 
@@ -255,3 +263,209 @@ def test_members_download_the_package_from_the_claim_page(client, demo_claim):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["X-Signing-Key"] == fingerprint(demo_claim.workspace)
     assert url in client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/").content.decode()
+
+
+# --- RFC 3161 time-stamps -----------------------------------------------------------
+
+
+@pytest.fixture
+def tsa(settings, tmp_path):
+    """A local time-stamping authority, configured as the deployment's TSA."""
+    with local_tsa(tmp_path / "tsa") as authority:
+        settings.EVIDENCE_TSA_URL = authority.url
+        settings.EVIDENCE_TSA_TIMEOUT_SECONDS = 10
+        yield authority
+
+
+@pytest.fixture
+def stamped_package(tsa, demo_claim, tmp_path) -> Path:
+    path = tmp_path / "stamped.zip"
+    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("key_type", "ess_cert_id_alg"), [("rsa", "sha256"), ("ec", "sha1"), ("rsa", "sha512")]
+)
+def test_time_stamps_signed_with_rsa_or_ecdsa_naming_their_certificate_by_any_hash_check_out(
+    settings, tmp_path, key_type, ess_cert_id_alg
+):
+    signature = b"0123abcd" * 16 + b"\n"
+    with local_tsa(tmp_path, key_type=key_type, ess_cert_id_alg=ess_cert_id_alg) as authority:
+        settings.EVIDENCE_TSA_URL = authority.url
+        token = request_timestamp(signature)
+    trusted = x509.load_pem_x509_certificate(authority.ca_pem.read_bytes())
+    assert token is not None
+    assert (
+        check_stamp(token, signature, trusted=trusted).tsa.subject.rfc4514_string() == "CN=Warrant test TSA"
+    )
+    with pytest.raises(Refused, match="issued for another signature"):
+        check_stamp(token, signature.upper(), trusted=trusted)
+
+
+def stamped_time(output: str) -> datetime.datetime:
+    match = re.search(r"time-stamped at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", output)
+    assert match, output
+    return datetime.datetime.strptime(match[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+
+
+def test_a_time_stamped_package_verifies_offline_and_prints_the_stamped_time(tsa, demo_claim, tmp_path):
+    before = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    path = tmp_path / "stamped.zip"
+    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    after = datetime.datetime.now(datetime.UTC)
+    result = verify(path, "--tsa-cert", str(tsa.ca_pem))
+    assert result.returncode == 0, result.stderr
+    assert before <= stamped_time(result.stdout) <= after
+    assert "Warrant test TSA" in result.stdout and "issued under the trusted --tsa-cert" in result.stdout
+    assert tsa.requests == 1
+
+
+def test_openssl_verifies_the_time_stamp_against_the_signature_on_its_own(stamped_package, tsa, tmp_path):
+    """What the recipient's README promises: the token stamps signature.ed25519."""
+    with zipfile.ZipFile(stamped_package) as bag:
+        bag.extract("signature.ed25519", tmp_path)
+        bag.extract("timestamp.tsr", tmp_path)
+    result = subprocess.run(
+        [
+            OPENSSL,
+            "ts",
+            "-verify",
+            "-data",
+            "signature.ed25519",
+            "-in",
+            "timestamp.tsr",
+            "-CAfile",
+            str(tsa.ca_pem),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and "Verification: OK" in result.stdout, result.stderr
+
+
+def test_without_a_trusted_tsa_certificate_the_verifier_says_the_tsa_is_not_vouched_for(stamped_package):
+    result = verify(stamped_package)
+    assert result.returncode == 0, result.stderr
+    assert "not checked against a trusted TSA certificate" in result.stdout
+
+
+def change_stamped_time(token: bytes) -> bytes:
+    """One digit of the TSTInfo's genTime, moved back by one (a back-dated stamp)."""
+    match = re.search(rb"\x18\x0f\d{14}Z", token)
+    assert match
+    at = match.start() + 2 + 13  # the last digit of the seconds
+    digit = token[at] - ord("0")
+    return token[:at] + str((digit + 9) % 10).encode() + token[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (change_stamped_time, "time-stamp info is not what the TSA signed"),
+        (
+            lambda token: token[:-1] + bytes([token[-1] ^ 0x01]),
+            "The TSA's signature in timestamp.tsr does not verify",
+        ),
+    ],
+    ids=["the stamped time", "the TSA's signature"],
+)
+def test_one_changed_byte_in_the_time_stamp_is_caught_and_named(stamped_package, change, named):
+    def tamper(files):
+        files["timestamp.tsr"] = change(files["timestamp.tsr"])
+
+    result = verify(rewritten(stamped_package, tamper))
+    assert result.returncode == 1
+    assert (
+        result.stderr.startswith("FAILED: ")
+        and named in result.stderr
+        and "the token was changed" in result.stderr
+    )
+
+
+def test_a_changed_manifest_in_a_time_stamped_package_is_caught(stamped_package):
+    def change(files):
+        files["manifest-sha256.txt"] = files["manifest-sha256.txt"].replace(b"data/", b"data/x", 1)
+
+    result = verify(rewritten(stamped_package, change))
+    assert result.returncode == 1 and "manifest-sha256.txt does not match" in result.stderr
+
+
+def test_a_manifest_changed_and_re_signed_after_the_time_stamp_is_caught(stamped_package):
+    """A forger who changes a file, the manifests and re-signs with a key of their own
+    still cannot move the independent time-stamp onto the new signature."""
+    forger = Ed25519PrivateKey.generate()
+
+    def change(files):
+        rewrite_first_history_entry(files)
+        tags = {name: files[name] for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")}
+        files["tagmanifest-sha256.txt"] = "".join(
+            f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(tags.items())
+        ).encode()
+        files["signature.ed25519"] = forger.sign(files["manifest-sha256.txt"]).hex().encode() + b"\n"
+        files["public-key.pem"] = forger.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    result = verify(rewritten(stamped_package, change))
+    assert result.returncode == 1
+    assert "timestamp.tsr was issued for another signature.ed25519" in result.stderr
+
+
+def test_a_time_stamp_from_another_tsa_than_the_trusted_one_is_refused(stamped_package, tmp_path):
+    make_ca(tmp_path, "Some other root")
+    result = verify(stamped_package, "--tsa-cert", str(tmp_path / "ca.pem"))
+    assert result.returncode == 1
+    assert "not the trusted TSA certificate CN=Some other root" in result.stderr
+
+
+def test_a_package_without_a_time_stamp_is_refused_when_a_tsa_is_required(package_file, tmp_path):
+    make_ca(tmp_path, "Some root")
+    result = verify(package_file, "--tsa-cert", str(tmp_path / "ca.pem"))
+    assert result.returncode == 1 and "timestamp.tsr is missing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "named"),
+    [
+        ("error", "answered HTTP 500 instead of a time-stamp"),
+        ("garbage", "did not answer with a valid time-stamp"),
+    ],
+)
+def test_a_failing_tsa_stops_the_export_with_its_reason_and_writes_nothing(
+    tsa, demo_claim, tmp_path, mode, named
+):
+    tsa.mode = mode
+    out = tmp_path / "claim.zip"
+    with pytest.raises(CommandError) as failed:
+        call_command("export_evidence_package", "--claim", str(demo_claim.pk), str(out), stdout=io.StringIO())
+    assert f"The time-stamping authority at {tsa.url} {named}" in str(failed.value)
+    assert not out.exists() and tsa.requests == 1
+
+
+def test_an_unreachable_tsa_stops_the_export(settings, demo_claim, tmp_path):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        settings.EVIDENCE_TSA_URL = f"http://127.0.0.1:{unused.getsockname()[1]}/tsr"
+    with pytest.raises(CommandError, match="did not answer"):
+        call_command("export_evidence_package", "--claim", str(demo_claim.pk), str(tmp_path / "x.zip"))
+
+
+def test_the_download_says_what_failed_when_the_tsa_answers_500(client, tsa, demo_claim):
+    tsa.mode = "error"
+    client.force_login(Membership.objects.filter(workspace=demo_claim.workspace).first().user)
+    response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    assert response.status_code == 503 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "The evidence package was not built." in page and "answered HTTP 500" in page
+
+
+def test_the_command_says_the_package_was_time_stamped(tsa, demo_claim, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "export_evidence_package", "--claim", str(demo_claim.pk), str(tmp_path / "c.zip"), stdout=out
+    )
+    assert "and time-stamped." in out.getvalue()
+    assert verify(tmp_path / "c.zip").returncode == 0

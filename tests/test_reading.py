@@ -16,6 +16,7 @@ from tests.factories import (
     OutletFactory,
     PassageFactory,
     SourceFactory,
+    WorkspaceFactory,
 )
 
 
@@ -74,16 +75,25 @@ def test_markup_in_the_text_is_escaped_inside_highlights():
 # --- highlight_role --------------------------------------------------------------
 
 
-def test_role_of_a_passage_with_only_an_annotation_is_note():
-    assert highlight_role(annotated=True, stances=set()) == HighlightRole.NOTE
+def test_role_of_a_passage_with_only_a_comment_is_note():
+    assert highlight_role(motivations={"commenting"}, stances=set()) == HighlightRole.NOTE
+
+
+def test_questions_and_error_flags_have_their_own_role():
+    assert highlight_role(motivations={"questioning"}, stances=set()) == HighlightRole.QUESTION
+    assert highlight_role(motivations={"editing", "questioning"}, stances=set()) == HighlightRole.ERROR
+
+
+def test_motivations_without_a_kind_of_their_own_are_notes():
+    assert highlight_role(motivations={"assessing", "tagging"}, stances=set()) == HighlightRole.NOTE
 
 
 def test_evidence_colours_a_passage_before_an_annotation_and_refutes_first():
-    assert highlight_role(annotated=True, stances={"supports", "refutes"}) == HighlightRole.REFUTES
+    assert highlight_role(motivations={"editing"}, stances={"supports", "refutes"}) == HighlightRole.REFUTES
 
 
 def test_role_of_a_passage_nothing_refers_to_is_plain():
-    assert highlight_role(annotated=False, stances=set()) == HighlightRole.PLAIN
+    assert highlight_role(motivations=set(), stances=set()) == HighlightRole.PLAIN
 
 
 # --- build_reading ------------------------------------------------------------------
@@ -224,5 +234,73 @@ def _queries_for_page(client, source) -> int:
 def test_reading_page_query_count_does_not_grow_with_passages(client, workspace, analyst):
     client.force_login(analyst)
     one_of_each_kind = _queries_for_page(client, _source_with_passages(workspace, analyst, 3))
-    # 14: the page's own 12, the versions timeline and the header's count of unread alerts.
-    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 14
+    # 15: the page's own 12, the workspace's tags (which the annotation form suggests),
+    # the versions timeline and the header's count of unread alerts.
+    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 15
+
+
+# --- Kinds, filters' data, tag suggestions ------------------------------------------
+
+
+def test_sidebar_cards_are_labelled_and_coloured_by_their_own_kind(client, workspace, analyst, source):
+    passage = PassageFactory(source=source)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, motivation="questioning")
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, motivation="editing")
+    EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace), stance=Stance.CONTEXTUALIZES)
+    page = page_of(client, analyst, source)
+    assert re.search(r'class="item item-question".*?<span class="role role-question">question</span>', page)
+    assert re.search(r'class="item item-error".*?<span class="role role-error">error flag</span>', page)
+    assert re.search(
+        r'class="item item-contextualizes".*?<span class="role role-contextualizes">context</', page
+    )
+    # The passage itself takes the strongest colour: evidence before notes.
+    assert f'<mark class="hl hl-contextualizes" data-passage="{passage.pk}"' in page
+
+
+def test_a_motivation_without_a_kind_of_its_own_is_named_in_plain_words(client, workspace, analyst, source):
+    AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source)], author=analyst, motivation="assessing"
+    )
+    page = page_of(client, analyst, source)
+    assert '<span class="role role-note">note</span> <span class="meta">Assessment</span>' in page
+    assert 'data-motivation="assessing"' in page  # the W3C term stays in the data
+
+
+def test_annotation_form_offers_a_few_motivations_in_plain_words_a_note_first(client, analyst, source):
+    page = page_of(client, analyst, source)
+    form = page[page.index('<template id="annotation-form">') :]
+    choices = re.search(r'<select name="motivation"[^>]*>(.*?)</select>', form).group(1)
+    assert re.findall(r'<option value="(\w+)">([^<]+)</option>', choices) == [
+        ("commenting", "Note"),
+        ("questioning", "Question"),
+        ("editing", "Error flag"),
+        ("assessing", "Assessment"),
+    ]
+
+
+def test_items_carry_what_the_filters_narrow_by(client, workspace, analyst, source):
+    AnnotationFactory(
+        workspace=workspace,
+        passages=[PassageFactory(source=source)],
+        author=analyst,
+        tags=["airstrikes", "حلب"],
+        review_status="submitted",
+    )
+    page = page_of(client, analyst, source)
+    item = re.search(r'<li id="annotation-\d+"[^>]*>', page).group(0)
+    assert 'data-person="analyst"' in item and 'data-status="submitted"' in item
+    assert 'data-filter-tag="airstrikes"' in page and 'data-filter-tag="حلب"' in page
+
+
+def test_tag_suggestions_are_the_workspaces_tags_only(client, workspace, analyst, source):
+    elsewhere = SourceFactory(workspace=workspace)
+    AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=elsewhere)], tags=["Daraa", "aleppo"]
+    )
+    other = WorkspaceFactory()
+    AnnotationFactory(
+        workspace=other, passages=[PassageFactory(source=SourceFactory(workspace=other))], tags=["x"]
+    )
+    page = page_of(client, analyst, source)
+    suggestions = re.search(r'<datalist id="workspace-tags">(.*?)</datalist>', page).group(1)
+    assert re.findall(r'<option value="([^"]+)">', suggestions) == ["aleppo", "Daraa"]

@@ -43,3 +43,13 @@ def test_local_secret_key_is_generated_and_kept_in_var(tmp_path):
 def test_boolean_settings_refuse_unreadable_values(tmp_path, value, ok):
     result = manage("check", env={"DEBUG": value, "VAR_DIR": str(tmp_path)})
     assert (result.returncode == 0) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("https://tsa.example/tsr", True), ("ftp://tsa.example/tsr", False), ("tsa.example", False)],
+)
+def test_the_time_stamping_authority_must_be_an_http_address(tmp_path, value, ok):
+    result = manage("check", env={"DEBUG": "true", "VAR_DIR": str(tmp_path), "EVIDENCE_TSA_URL": value})
+    assert (result.returncode == 0) is ok
+    assert ok or "EVIDENCE_TSA_URL must be an http:// or https:// address" in result.stderr

@@ -7,12 +7,15 @@ pages, and BagIt is the archives' and libraries' format for exactly that (a
 payload plus checksums), readable by their own tools; web captures keep their
 WARC inside it. Beside the bag: an Ed25519 signature of the manifest by the
 workspace's key (archive.findings.keys), the public key, verify.py (the
-standalone verifier, archive/findings/verify_package.py) and a README.
+standalone verifier, archive/findings/verify_package.py) and a README; and,
+when the deployment names a time-stamping authority, its RFC 3161 time-stamp
+of the signature (archive.findings.timestamp).
 
     bagit.txt, bag-info.txt
     manifest-sha256.txt          SHA-256 of every file under data/
     tagmanifest-sha256.txt       SHA-256 of the three files above
     signature.ed25519            hex signature of manifest-sha256.txt
+    timestamp.tsr                the TSA's DER TimeStampResp over signature.ed25519, if configured
     public-key.pem, verify.py, README.txt
     data/claim.json              the claim and its evidence, with grades
     data/passages.json           each passage as W3C selectors (code points)
@@ -39,6 +42,7 @@ from django.utils import timezone
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger
 from archive.core.text import sha256_hex
 from archive.findings.keys import fingerprint, public_key_pem, signing_key
+from archive.findings.timestamp import request_timestamp
 from archive.models import Capture, Claim, Evidence, HistoryChain, HistoryEntry, Passage, Source
 from archive.models.audit import GENESIS_HASH
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
@@ -51,10 +55,12 @@ class EvidencePackage:
     data: bytes
     fingerprint: str
     filename: str
+    timestamped: bool
 
 
 def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
-    """The package of `claim`, signed by its workspace's key."""
+    """The package of `claim`, signed by its workspace's key and time-stamped when a
+    TSA is configured; TimestampUnavailable when that TSA cannot stamp it."""
     evidence = list(
         Evidence.objects.filter(claim=claim)
         .select_related("passage__source__outlet", "created_by")
@@ -88,19 +94,22 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
         "bag-info.txt": _bag_info(claim, payload),
         "manifest-sha256.txt": manifest,
     }
+    signature = key.sign(manifest).hex().encode() + b"\n"
+    timestamp = request_timestamp(signature)
     extra = {
         "tagmanifest-sha256.txt": _manifest(tags),
-        "signature.ed25519": key.sign(manifest).hex().encode() + b"\n",
+        "signature.ed25519": signature,
+        **({"timestamp.tsr": timestamp} if timestamp is not None else {}),
         "public-key.pem": public_key_pem(claim.workspace),
         "verify.py": VERIFIER.read_bytes(),
-        "README.txt": _readme(claim).encode(),
+        "README.txt": _readme(claim, timestamped=timestamp is not None).encode(),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bag:
         for name, data in {**tags, **extra, **payload}.items():
             bag.writestr(name, data)
     name = f"{claim.workspace.slug}-claim-{claim.pk}-evidence.zip"
-    return EvidencePackage(buffer.getvalue(), fingerprint(claim.workspace), name)
+    return EvidencePackage(buffer.getvalue(), fingerprint(claim.workspace), name, timestamp is not None)
 
 
 def _json(value: object) -> bytes:
@@ -258,7 +267,7 @@ def _bag_info(claim: Claim, payload: dict[str, bytes]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _readme(claim: Claim) -> str:
+def _readme(claim: Claim, *, timestamped: bool) -> str:
     return f"""Evidence package for claim {claim.pk} of the Warrant workspace "{claim.workspace.name}".
 
 To check it, with Python 3.11+ and the `cryptography` package, nothing else:
@@ -278,4 +287,15 @@ entry before it in the workspace's chain; to check that none of them was left
 out or reordered, ask the workspace for its chain (Warrant's "history chain"
 page shows the head hash, and `manage.py verify_history --expect SEQ:HASH`
 checks the whole chain against it).
+""" + (_TIMESTAMP_README if timestamped else "")
+
+
+_TIMESTAMP_README = """
+timestamp.tsr is an RFC 3161 time-stamp of signature.ed25519 by an
+independent time-stamping authority (TSA): it shows that the signed manifest,
+so every file it lists, existed at the time it states. verify.py checks the
+TSA's signature on it and that it stamps this package's signature, and prints
+the time and the TSA. To require a particular TSA, get its certificate (or its
+CA's) from the TSA itself and pass it as --tsa-cert FILE. OpenSSL checks it
+too: openssl ts -verify -data signature.ed25519 -in timestamp.tsr -CAfile FILE
 """

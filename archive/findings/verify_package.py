@@ -1,6 +1,6 @@
 """Verify a Warrant evidence package, offline, without Warrant.
 
-    python3 verify.py PACKAGE.zip [--expect-key FINGERPRINT]
+    python3 verify.py PACKAGE.zip [--expect-key FINGERPRINT] [--tsa-cert FILE]
 
 Needs Python 3.11+ and the `cryptography` package, nothing else. Exits 0 when
 everything checks, 1 naming the first thing that does not, 2 for bad usage.
@@ -16,9 +16,16 @@ What it checks, in order:
    public-key.pem. The key's fingerprint (SHA-256 of the raw public key) is
    printed: compare it with the one on the workspace's page in Warrant, or pass
    it as --expect-key so a package re-signed with another key is refused.
-4. Every history entry in data/history.jsonl has the hash that its fields, its
+4. If the package holds timestamp.tsr, an RFC 3161 time-stamp response from
+   a time-stamping authority (TSA) over signature.ed25519: the TSA's signature
+   over the token verifies with the TSA certificate inside it (which must be
+   for time-stamping), and the stamped hash is the SHA-256 of the package's
+   signature.ed25519. The stamped time is printed. Pass the TSA's certificate
+   (or its CA's, PEM or DER) as --tsa-cert to require that the token was
+   issued under it; without it, the TSA is named but not vouched for.
+5. Every history entry in data/history.jsonl has the hash that its fields, its
    history row and the previous entry's hash give (the ledger's own formula).
-5. Every source's text and original file have the SHA-256 its record states,
+6. Every source's text and original file have the SHA-256 its record states,
    and every passage's quote is the text at its offsets (Unicode code points).
 
 This file is standalone on purpose (standard library and `cryptography`): a
@@ -28,22 +35,29 @@ recipient can read all of it.
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
+import re
 import sys
 import zipfile
+from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 MANIFEST = "manifest-sha256.txt"
 TAG_MANIFEST = "tagmanifest-sha256.txt"
 TAG_FILES = ("bagit.txt", "bag-info.txt", MANIFEST)
 SIGNATURE = "signature.ed25519"
 PUBLIC_KEY = "public-key.pem"
+TIMESTAMP = "timestamp.tsr"
 # Files beside the bag that the tag manifest does not cover (they verify it).
-UNCOVERED = {TAG_MANIFEST, SIGNATURE, PUBLIC_KEY, "verify.py", "README.txt"}
+UNCOVERED = {TAG_MANIFEST, SIGNATURE, PUBLIC_KEY, TIMESTAMP, "verify.py", "README.txt"}
 # The ledger's entry fields, in the ledger's own order (archive.audit.ledger.ENTRY_FIELDS).
 ENTRY_FIELDS = (
     "workspace_id",
@@ -129,8 +143,416 @@ def check_signature(bag: zipfile.ZipFile, expect_key: str | None) -> str:
     return fingerprint
 
 
+# --- Step 4: the RFC 3161 time-stamp ---------------------------------------------
+# A time-stamp response is DER (ASN.1): TimeStampResp (RFC 3161) holding a CMS
+# SignedData (RFC 5652) whose content is the TSTInfo, signed by the TSA. The
+# standard library has no ASN.1 reader, so here is a small strict one.
+
+OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
+OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12"  # ESSCertID: SHA-1 of the TSA's certificate
+OID_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47"  # ESSCertIDv2: any hash, SHA-256 by default
+RSA, ECDSA, ED25519 = "RSA", "ECDSA", "Ed25519"
+SIGNATURE_ALGORITHMS = {
+    "1.2.840.113549.1.1.1": RSA,  # rsaEncryption, and RSA with SHA-1, -256, -384, -512 (PKCS #1 v1.5)
+    "1.2.840.113549.1.1.5": RSA,
+    "1.2.840.113549.1.1.11": RSA,
+    "1.2.840.113549.1.1.12": RSA,
+    "1.2.840.113549.1.1.13": RSA,
+    "1.2.840.10045.4.1": ECDSA,  # ECDSA with SHA-1, -256, -384, -512
+    "1.2.840.10045.4.3.2": ECDSA,
+    "1.2.840.10045.4.3.3": ECDSA,
+    "1.2.840.10045.4.3.4": ECDSA,
+    "1.3.101.112": ED25519,
+}
+DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
+    "1.3.14.3.2.26": hashes.SHA1,
+    "2.16.840.1.101.3.4.2.1": hashes.SHA256,
+    "2.16.840.1.101.3.4.2.2": hashes.SHA384,
+    "2.16.840.1.101.3.4.2.3": hashes.SHA512,
+}
+SEQUENCE, SET, INTEGER, OCTET_STRING, OID, GENERALIZED_TIME = 0x30, 0x31, 0x02, 0x04, 0x06, 0x18
+EXPLICIT_0, IMPLICIT_0_PRIMITIVE = 0xA0, 0x80
+NULL = b"\x05\x00"
+
+
+class Malformed(ValueError):
+    """The time-stamp is not the DER it should be."""
+
+
+@dataclass(frozen=True)
+class Der:
+    """One DER element: its tag byte, its whole encoding and its contents."""
+
+    tag: int
+    raw: bytes
+    body: bytes
+
+    def items(self) -> list[Der]:
+        return der_elements(self.body)
+
+    def expect(self, tag: int, what: str) -> Der:
+        if self.tag != tag:
+            raise Malformed(f"{what} has tag 0x{self.tag:02x}, not 0x{tag:02x}")
+        return self
+
+
+def der_elements(data: bytes) -> list[Der]:
+    """The DER elements one after another in `data`."""
+    elements = []
+    offset = 0
+    while offset < len(data):
+        if len(data) - offset < 2:
+            raise Malformed("an element is cut short")
+        tag, length = data[offset], data[offset + 1]
+        if tag & 0x1F == 0x1F:
+            raise Malformed("high tag numbers are not used in time-stamps")
+        start = offset + 2
+        if length & 0x80:
+            count = length & 0x7F
+            if not 1 <= count <= 4 or start + count > len(data):
+                raise Malformed("a length is indefinite or cut short")
+            length = int.from_bytes(data[start : start + count], "big")
+            start += count
+        end = start + length
+        if end > len(data):
+            raise Malformed("an element runs past its end")
+        elements.append(Der(tag, data[offset:end], data[start:end]))
+        offset = end
+    return elements
+
+
+def der(data: bytes, tag: int, what: str) -> Der:
+    elements = der_elements(data)
+    if len(elements) != 1:
+        raise Malformed(f"{what} is not one DER element")
+    return elements[0].expect(tag, what)
+
+
+def der_oid(element: Der) -> str:
+    element.expect(OID, "an object identifier")
+    arcs, value = [], 0
+    for byte in element.body:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            arcs.append(value)
+            value = 0
+    if not arcs:
+        raise Malformed("an object identifier is empty")
+    first = min(arcs[0] // 40, 2)
+    return ".".join(str(arc) for arc in (first, arcs[0] - 40 * first, *arcs[1:]))
+
+
+def der_int(element: Der) -> int:
+    return int.from_bytes(element.expect(INTEGER, "an integer").body, "big", signed=True)
+
+
+def der_time(element: Der) -> datetime.datetime:
+    text = element.expect(GENERALIZED_TIME, "genTime").body.decode("ascii")
+    match = re.fullmatch(r"(\d{14})(?:\.(\d{1,6}))?Z", text)
+    if match is None:
+        raise Malformed(f"genTime {text!r} is not a UTC time")
+    when = datetime.datetime.strptime(match[1], "%Y%m%d%H%M%S").replace(tzinfo=datetime.UTC)
+    return when.replace(microsecond=int((match[2] or "0").ljust(6, "0")))
+
+
+def algorithm_oid(algorithm: Der) -> str:
+    """An AlgorithmIdentifier's OID; the algorithms used here take no parameters (or NULL)."""
+    identifier = algorithm.expect(SEQUENCE, "an algorithm").items()
+    if not identifier or [item.raw for item in identifier[1:]] not in ([], [NULL]):
+        raise Malformed("an algorithm identifier has unexpected parameters")
+    return der_oid(identifier[0])
+
+
+def digest_of(algorithm: Der, data: bytes) -> tuple[bytes, hashes.HashAlgorithm]:
+    """`data` hashed with the AlgorithmIdentifier `algorithm`, and that hash."""
+    name = algorithm_oid(algorithm)
+    if name not in DIGESTS:
+        raise Refused(f"{TIMESTAMP} uses the hash algorithm {name}, which this verifier does not know.")
+    algorithm_ = DIGESTS[name]()
+    hasher = hashes.Hash(algorithm_)
+    hasher.update(data)
+    return hasher.finalize(), algorithm_
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    time: datetime.datetime
+    tsa: x509.Certificate
+    imprint: bytes
+    imprint_algorithm: Der
+    nonce: int | None
+
+    def describe(self, *, vouched: bool) -> str:
+        return (
+            f"time-stamped at {self.time:%Y-%m-%dT%H:%M:%SZ} by {self.tsa.subject.rfc4514_string()} "
+            f"(certificate SHA-256 {self.tsa.fingerprint(hashes.SHA256()).hex()}), "
+            + (
+                "issued under the trusted --tsa-cert"
+                if vouched
+                else "not checked against a trusted TSA certificate (pass --tsa-cert)"
+            )
+        )
+
+
+def read_timestamp(data: bytes, *, trusted: x509.Certificate | None = None) -> Timestamp:
+    """The time-stamp in the DER TimeStampResp `data`, once its TSA's signature checks out."""
+    response = der(data, SEQUENCE, "TimeStampResp").items()
+    status_info = response[0].expect(SEQUENCE, "PKIStatusInfo").items()
+    status = der_int(status_info[0])
+    if status not in (0, 1) or len(response) < 2:
+        said = [
+            text.body.decode("utf-8", "replace")
+            for element in status_info[1:2]
+            if element.tag == SEQUENCE
+            for text in element.items()
+        ]
+        raise Refused(
+            f"{TIMESTAMP} is the TSA's refusal (status {status}: {'; '.join(said) or 'no reason given'})."
+        )
+    content_type, content = response[1].expect(SEQUENCE, "TimeStampToken").items()
+    if der_oid(content_type) != OID_SIGNED_DATA:
+        raise Malformed("the token is not CMS SignedData")
+    signed_data = (
+        content.expect(EXPLICIT_0, "the token's content").items()[0].expect(SEQUENCE, "SignedData").items()
+    )
+    if der_int(signed_data[0]) != 3:
+        raise Malformed("SignedData is not version 3")
+    encapsulated = signed_data[2].expect(SEQUENCE, "encapContentInfo").items()
+    if der_oid(encapsulated[0]) != OID_TST_INFO:
+        raise Malformed("the signed content is not a TSTInfo")
+    tst_info = encapsulated[1].expect(EXPLICIT_0, "eContent").items()[0].expect(OCTET_STRING, "eContent").body
+    certificates = [
+        x509.load_der_x509_certificate(item.expect(SEQUENCE, "a certificate").raw)
+        for element in signed_data[3:]
+        if element.tag == EXPLICIT_0
+        for item in element.items()
+    ]
+    signer_infos = signed_data[-1].expect(SET, "signerInfos").items()
+    if len(signer_infos) != 1:
+        raise Malformed(f"the token has {len(signer_infos)} signers, not one")
+    if signed_data[1].expect(SET, "digestAlgorithms").items() != [signer_infos[0].items()[2]]:
+        raise Malformed("digestAlgorithms is not the signer's digest algorithm")
+    tsa = check_token_signature(signer_infos[0], tst_info, [*certificates, *([trusted] if trusted else [])])
+    check_certificates(tsa, certificates)
+    fields = der(tst_info, SEQUENCE, "TSTInfo").items()
+    imprint_algorithm, imprint = fields[2].expect(SEQUENCE, "messageImprint").items()
+    time = der_time(fields[4])
+    if not tsa.not_valid_before_utc <= time <= tsa.not_valid_after_utc:
+        raise Refused(
+            f"{TIMESTAMP} is dated {time:%Y-%m-%dT%H:%M:%SZ}, outside its TSA certificate's validity."
+        )
+    if trusted is not None:
+        check_issued_under(tsa, trusted, certificates, time)
+    nonce = next((der_int(field) for field in fields[5:] if field.tag == INTEGER), None)
+    return Timestamp(time, tsa, imprint.expect(OCTET_STRING, "hashedMessage").body, imprint_algorithm, nonce)
+
+
+def check_certificates(tsa: x509.Certificate, certificates: list[x509.Certificate]) -> None:
+    """The certificates in the token are the TSA's and its issuers', each signed by the next
+    (a root by itself): the TSA's chain, nothing else."""
+    chain = [tsa]
+    while True:
+        current = chain[-1]
+        issuer = next((candidate for candidate in certificates if candidate.subject == current.issuer), None)
+        if issuer is None or issuer in chain[:-1]:
+            break
+        if not issued_by(current, issuer):
+            raise Refused(
+                f"The certificate of {current.subject.rfc4514_string()} in {TIMESTAMP} is not signed by "
+                "its issuer's: the token was changed."
+            )
+        if issuer == current:
+            break
+        chain.append(issuer)
+    stray = [certificate for certificate in certificates if certificate not in chain]
+    if stray:
+        raise Refused(
+            f"{TIMESTAMP} carries the certificate of {stray[0].subject.rfc4514_string()}, which is not "
+            "in the TSA's chain: the token was changed."
+        )
+
+
+def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def check_token_signature(
+    signer: Der, tst_info: bytes, certificates: list[x509.Certificate]
+) -> x509.Certificate:
+    """The TSA's certificate, once its signature over the signed attributes (which hold the
+    TSTInfo's digest and the hash of that certificate) verifies."""
+    version, sid, digest_algorithm, signed_attributes, signature_algorithm, signature, *_ = signer.expect(
+        SEQUENCE, "SignerInfo"
+    ).items()
+    if der_int(version) != (1 if sid.tag == SEQUENCE else 3):
+        raise Malformed("the SignerInfo's version does not fit how it names the signer")
+    tsa = signing_certificate(sid, certificates)
+    try:
+        usage = tsa.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is None or not usage.critical or x509.ExtendedKeyUsageOID.TIME_STAMPING not in usage.value:
+        raise Refused(f"{TIMESTAMP} is signed by a certificate that is not for time-stamping.")
+    attributes = {
+        der_oid(attribute.items()[0]): attribute.items()[1].expect(SET, "an attribute's values").items()[0]
+        for attribute in signed_attributes.expect(EXPLICIT_0, "signedAttrs").items()
+    }
+    digest, algorithm = digest_of(digest_algorithm, tst_info)
+    if (
+        OID_CONTENT_TYPE not in attributes
+        or der_oid(attributes[OID_CONTENT_TYPE]) != OID_TST_INFO
+        or OID_MESSAGE_DIGEST not in attributes
+        or attributes[OID_MESSAGE_DIGEST].expect(OCTET_STRING, "messageDigest").body != digest
+    ):
+        raise Refused(f"{TIMESTAMP}'s time-stamp info is not what the TSA signed: the token was changed.")
+    check_certificate_hash(attributes, tsa)
+    # The signature covers the signed attributes encoded as a SET, not as the [0] they are stored under.
+    covered = bytes([SET]) + signed_attributes.raw[1:]
+    signature_bytes = signature.expect(OCTET_STRING, "the signature").body
+    key = tsa.public_key()
+    kind = SIGNATURE_ALGORITHMS.get(algorithm_oid(signature_algorithm))
+    try:
+        if kind == RSA and isinstance(key, RSAPublicKey):
+            key.verify(signature_bytes, covered, padding.PKCS1v15(), algorithm)
+        elif kind == ECDSA and isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature_bytes, covered, ec.ECDSA(algorithm))
+        elif kind == ED25519 and isinstance(key, Ed25519PublicKey):
+            key.verify(signature_bytes, covered)
+        else:
+            raise Refused(f"{TIMESTAMP} is signed with an algorithm this verifier does not know.")
+    except InvalidSignature:
+        raise Refused(f"The TSA's signature in {TIMESTAMP} does not verify: the token was changed.") from None
+    return tsa
+
+
+def signing_certificate(sid: Der, certificates: list[x509.Certificate]) -> x509.Certificate:
+    """The certificate the SignerInfo names, by issuer and serial number or by key identifier."""
+    for certificate in certificates:
+        if sid.tag == SEQUENCE:
+            issuer, serial = sid.items()
+            tbs = der(certificate.tbs_certificate_bytes, SEQUENCE, "a certificate").items()
+            certificate_issuer = tbs[3] if tbs[0].tag == EXPLICIT_0 else tbs[2]
+            if der_int(serial) == certificate.serial_number and issuer.raw == certificate_issuer.raw:
+                return certificate
+        elif sid.tag == IMPLICIT_0_PRIMITIVE:
+            try:
+                key_id = certificate.extensions.get_extension_for_class(
+                    x509.SubjectKeyIdentifier
+                ).value.digest
+            except x509.ExtensionNotFound:
+                continue
+            if key_id == sid.body:
+                return certificate
+    raise Refused(
+        f"{TIMESTAMP} does not carry the TSA's certificate that signed it: pass it with --tsa-cert."
+    )
+
+
+def check_certificate_hash(attributes: dict[str, Der], tsa: x509.Certificate) -> None:
+    """The signed attributes name the TSA's certificate by its hash (RFC 3161's ESS
+    SigningCertificate), so another certificate with the same name cannot stand in."""
+    encoded = tsa.public_bytes(serialization.Encoding.DER)
+    if OID_SIGNING_CERTIFICATE_V2 in attributes:
+        first = attributes[OID_SIGNING_CERTIFICATE_V2].items()[0].items()[0].items()
+        if first[0].tag == SEQUENCE:  # a hash other than the default SHA-256
+            expected = digest_of(first[0], encoded)[0]
+            stated = first[1]
+        else:
+            expected, stated = hashlib.sha256(encoded).digest(), first[0]
+    elif OID_SIGNING_CERTIFICATE in attributes:
+        stated = attributes[OID_SIGNING_CERTIFICATE].items()[0].items()[0].items()[0]
+        expected = hashlib.sha1(encoded, usedforsecurity=False).digest()
+    else:
+        raise Refused(f"{TIMESTAMP} does not name the TSA's certificate in what the TSA signed.")
+    if stated.expect(OCTET_STRING, "certHash").body != expected:
+        raise Refused(f"{TIMESTAMP} is signed for another TSA certificate than the one it carries.")
+
+
+def check_issued_under(
+    tsa: x509.Certificate,
+    trusted: x509.Certificate,
+    certificates: list[x509.Certificate],
+    time: datetime.datetime,
+) -> None:
+    """The TSA's certificate is the trusted one or chains up to it (through the token's
+    certificates), each link valid when the time-stamp was made."""
+    current = tsa
+    for _ in range(len(certificates) + 1):
+        if current == trusted:
+            return
+        issuer = next(
+            (
+                candidate
+                for candidate in (trusted, *certificates)
+                if candidate != current
+                and candidate.subject == current.issuer
+                and issued_by(current, candidate)
+            ),
+            None,
+        )
+        if issuer is None or not issuer.not_valid_before_utc <= time <= issuer.not_valid_after_utc:
+            break
+        current = issuer
+    raise Refused(
+        f"{TIMESTAMP} was issued by {tsa.subject.rfc4514_string()}, which is not the trusted TSA "
+        f"certificate {trusted.subject.rfc4514_string()} nor issued under it."
+    )
+
+
+def check_timestamp(bag: zipfile.ZipFile, trusted: x509.Certificate | None) -> str | None:
+    """Step 4; what the time-stamp says, or None when the package has none."""
+    if TIMESTAMP not in bag.namelist():
+        if trusted is not None:
+            raise Refused(
+                f"{TIMESTAMP} is missing: the package was not time-stamped, though --tsa-cert asks for it."
+            )
+        return None
+    return check_stamp(bag.read(TIMESTAMP), bag.read(SIGNATURE), trusted=trusted).describe(
+        vouched=trusted is not None
+    )
+
+
+def check_stamp(data: bytes, stamped: bytes, *, trusted: x509.Certificate | None = None) -> Timestamp:
+    """The time-stamp response `data`, once it checks out as a time-stamp of `stamped`."""
+    try:
+        timestamp = read_timestamp(data, trusted=trusted)
+        imprint = digest_of(timestamp.imprint_algorithm, stamped)[0]
+    except (
+        ValueError,
+        IndexError,
+        UnsupportedAlgorithm,
+        x509.InvalidVersion,
+        x509.DuplicateExtension,
+    ) as error:
+        raise Refused(f"{TIMESTAMP} is not a well-formed RFC 3161 time-stamp ({error}).") from None
+    if imprint != timestamp.imprint:
+        raise Refused(
+            f"{TIMESTAMP} was issued for another {SIGNATURE}: the manifest or its signature "
+            "changed after it was time-stamped."
+        )
+    return timestamp
+
+
+def load_certificate(path: str) -> x509.Certificate:
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except (OSError, ValueError) as error:
+        raise Refused(f"--tsa-cert {path} is not a readable certificate ({error}).") from None
+
+
 def check_history(files: dict[str, bytes]) -> int:
-    """Step 4; how many entries."""
+    """Step 5; how many entries."""
     lines = files["data/history.jsonl"].decode("utf-8").splitlines()
     for line in lines:
         item = json.loads(line)
@@ -146,7 +568,7 @@ def check_history(files: dict[str, bytes]) -> int:
 
 
 def check_sources(files: dict[str, bytes]) -> int:
-    """Step 5; how many passages."""
+    """Step 6; how many passages."""
     texts: dict[int, str] = {}
     for source in json.loads(files["data/sources.json"]):
         folder = f"data/sources/{source['id']}"
@@ -169,8 +591,9 @@ def check_sources(files: dict[str, bytes]) -> int:
     return len(passages)
 
 
-def verify(path: str, *, expect_key: str | None = None) -> str:
-    """Everything above; a one-line summary, or Refused naming the first failure."""
+def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = None) -> str:
+    """Everything above; a summary, or Refused naming the first failure."""
+    trusted = load_certificate(tsa_cert) if tsa_cert is not None else None
     try:
         bag = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as error:
@@ -178,11 +601,13 @@ def verify(path: str, *, expect_key: str | None = None) -> str:
     with bag:
         files = check_bag(bag)
         fingerprint = check_signature(bag, expect_key)
+        timestamp = check_timestamp(bag, trusted)
     entries = check_history(files)
     passages = check_sources(files)
+    stamped = f"\nThe signature was {timestamp}." if timestamp else "\nThe package carries no time-stamp."
     return (
         f"OK: {len(files)} files match the signed manifest; signed by key {fingerprint}; "
-        f"{entries} history entries and {passages} passages check out."
+        f"{entries} history entries and {passages} passages check out.{stamped}"
     )
 
 
@@ -190,9 +615,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a Warrant evidence package offline.")
     parser.add_argument("package", help="the package's ZIP file")
     parser.add_argument("--expect-key", help="the signing key's fingerprint, as the workspace page shows it")
+    parser.add_argument(
+        "--tsa-cert", help="the time-stamping authority's certificate or its CA's (PEM or DER) to trust"
+    )
     args = parser.parse_args(argv)
     try:
-        print(verify(args.package, expect_key=args.expect_key))
+        print(verify(args.package, expect_key=args.expect_key, tsa_cert=args.tsa_cert))
     except (Refused, KeyError, ValueError) as error:
         problem = error if isinstance(error, Refused) else f"malformed package ({error!r})"
         print(f"FAILED: {problem}", file=sys.stderr)

@@ -12,21 +12,21 @@ IRI_MAX_LENGTH = 2048
 
 
 class Motivation(models.TextChoices):
-    """The W3C Web Annotation motivations."""
+    """The W3C Web Annotation motivations (the value, as W3C names it) in plain words (the label)."""
 
-    ASSESSING = "assessing", "assessing"
-    BOOKMARKING = "bookmarking", "bookmarking"
-    CLASSIFYING = "classifying", "classifying"
-    COMMENTING = "commenting", "commenting"
-    DESCRIBING = "describing", "describing"
-    EDITING = "editing", "editing"
-    HIGHLIGHTING = "highlighting", "highlighting"
-    IDENTIFYING = "identifying", "identifying"
-    LINKING = "linking", "linking"
-    MODERATING = "moderating", "moderating"
-    QUESTIONING = "questioning", "questioning"
-    REPLYING = "replying", "replying"
-    TAGGING = "tagging", "tagging"
+    ASSESSING = "assessing", "Assessment"
+    BOOKMARKING = "bookmarking", "Bookmark"
+    CLASSIFYING = "classifying", "Classification"
+    COMMENTING = "commenting", "Note"
+    DESCRIBING = "describing", "Description"
+    EDITING = "editing", "Error flag"  # W3C: a request to change the target, here to correct it
+    HIGHLIGHTING = "highlighting", "Highlight"
+    IDENTIFYING = "identifying", "Identification"
+    LINKING = "linking", "Link"
+    MODERATING = "moderating", "Moderation"
+    QUESTIONING = "questioning", "Question"
+    REPLYING = "replying", "Reply"
+    TAGGING = "tagging", "Tags"
 
 
 class ReviewStatus(models.TextChoices):

@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.history import human_time
 from archive.audit.kinds import KINDS, REVIEWED
-from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus, Stance
+from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
+from archive.reading.kinds import LABELS
 from archive.reading.page import ReadingItem, Row, Thread
 
 QUOTE_LENGTH = 160
@@ -174,26 +175,46 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
 
 
 def _tags(tags: list[str]) -> str:
+    """The tags, each a button that narrows the sidebar to the items tagged so (js/filters.js)."""
     if not tags:
         return ""
-    return '<ul class="tags">' + "".join(f'<li dir="auto">{escape(tag)}</li>' for tag in tags) + "</ul>"
+    return (
+        '<ul class="tags" aria-label="Tags">'
+        + "".join(
+            f'<li><button type="button" class="tag" data-filter-tag="{escape(tag)}" dir="auto"'
+            f' title="Show only items with this tag">{escape(tag)}</button></li>'
+            for tag in tags
+        )
+        + "</ul>"
+    )
 
 
-def _body(text: str) -> str:
+def _label(item: ReadingItem, content: str) -> str:
+    """The item's kind in words (the colour is a second cue); its highlight is described by it."""
+    kind = item.role
+    return (
+        f'<p class="item-label" id="label-{item.dom_id}">'
+        f'<span class="role role-{kind}">{LABELS[kind]}</span> {content}</p>'
+    )
+
+
+def _body(item: ReadingItem, text: str) -> str:
     # The sidebar keeps line breaks with white-space: pre-wrap.
-    return f'<div class="item-body" dir="auto">{escape(text)}</div>' if text else ""
+    if not text:
+        return ""
+    return f'<div class="item-body" id="body-{item.dom_id}" dir="auto">{escape(text)}</div>'
 
 
 def _annotation_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     annotation = cast(Annotation | Row, item.obj)  # item.kind == "annotation"
     # The editor reads body and tags back from the rendered item; only the choice needs its value.
     data = {"motivation": annotation.motivation}
-    label = escape(Motivation(annotation.motivation).label)
-    html = (
-        '<p class="item-label"><span class="role role-note">note</span> '
-        f'<span class="meta">{label}</span></p>'
-        f"{_body(annotation.body)}{_tags(annotation.tags)}{_meta(item, links)}"
-    )
+    motivation = Motivation(annotation.motivation).label
+    # The motivation is named where the kind alone does not say it (an assessment is shown as a note).
+    named = ""
+    if motivation.lower() != LABELS[item.role]:
+        named = f'<span class="meta">{escape(motivation)}</span>'
+    html = f"{_label(item, named)}{_body(item, annotation.body)}{_tags(annotation.tags)}{_meta(item, links)}"
     return data, html
 
 
@@ -201,14 +222,12 @@ def _evidence_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     evidence = cast(Evidence | Row, item.obj)  # item.kind == "evidence"
     data = {"stance": evidence.stance}
     claim_url = links.url("claim", evidence.claim_id)
-    stance = escape(Stance(evidence.stance).label)
     statement = escape(_shorten(evidence.claim.statement, CLAIM_LENGTH))
-    html = (
-        f'<p class="item-label"><span class="role role-{evidence.stance}">{stance}</span> '
+    claim = (
         f'<a href="{claim_url}" dir="auto">{statement}</a> '
-        f'<span class="grade" title="{GRADE_TITLE}">{escape(item.grade)}</span></p>'
-        f"{_body(evidence.note)}{_meta(item, links)}"
+        f'<span class="grade" title="{GRADE_TITLE}">{escape(item.grade)}</span>'
     )
+    html = f"{_label(item, claim)}{_body(item, evidence.note)}{_meta(item, links)}"
     return data, html
 
 
@@ -216,10 +235,7 @@ def _passage_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     passage = cast(Passage | Row, item.obj)  # item.kind == "passage"
     status = escape(AnchorStatus(passage.anchor_status).label)
     who = escape(item.person)
-    return {}, (
-        f'<p class="item-label"><span class="role role-plain">highlight</span> '
-        f'<span class="meta">{status} · {who} · {_history_link(item, links)}</span></p>'
-    )
+    return {}, _label(item, f'<span class="meta">{status} · {who} · {_history_link(item, links)}</span>')
 
 
 def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
@@ -239,6 +255,9 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
         "data-passage": passage.pk,
         "data-start": passage.start,
         "data-version": item.obj.version,
+        # What the sidebar's filters narrow by (js/filters.js); tags are read from the tag buttons.
+        "data-person": item.person,
+        **({"data-status": item.review_status} if item.review_status else {}),
         **({"data-url": links.url(item.kind, item.obj.pk)} if item.can_edit else {}),
         **{f"data-{name}": value for name, value in data.items()},
     }

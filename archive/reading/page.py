@@ -12,10 +12,10 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from html import escape  # the stdlib one: Django's checks every argument for lazy strings, too slow here
 from itertools import pairwise
 from types import SimpleNamespace
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
@@ -33,31 +33,10 @@ from archive.models import (
     Reply,
     ReviewStatus,
     Source,
-    Stance,
 )
 from archive.models.grading import admiralty_code
 from archive.permissions import can_change
-
-
-class HighlightRole(StrEnum):
-    """What a passage serves, which decides its colour."""
-
-    REFUTES = Stance.REFUTES.value
-    SUPPORTS = Stance.SUPPORTS.value
-    CONTEXTUALIZES = Stance.CONTEXTUALIZES.value
-    NOTE = "note"
-    PLAIN = "plain"  # a passage nothing refers to (yet)
-
-
-# A passage that serves several purposes is coloured by the first that applies.
-_ROLE_PRIORITY = list(HighlightRole)
-
-
-def highlight_role(*, annotated: bool, stances: set[str]) -> HighlightRole:
-    roles = {HighlightRole(stance) for stance in stances}
-    if annotated:
-        roles.add(HighlightRole.NOTE)
-    return min(roles, key=_ROLE_PRIORITY.index, default=HighlightRole.PLAIN)
+from archive.reading.kinds import HighlightRole, annotation_role, highlight_role
 
 
 @dataclass(frozen=True)
@@ -151,7 +130,6 @@ class ReadingItem:
     kind: str  # "annotation", "evidence", or "passage" for a passage nothing refers to
     obj: Annotation | Evidence | Passage | Row
     passage: Passage | Row
-    role: str
     can_edit: bool
     person: str  # who wrote it
     grade: str = ""  # evidence only: outlet reliability + claim credibility
@@ -162,6 +140,15 @@ class ReadingItem:
     def review_status(self) -> str:
         """Draft, submitted, approved or rejected; "" for a bare passage (not reviewed)."""
         return getattr(self.obj, "review_status", "") if self.kind != "passage" else ""
+
+    @property
+    def role(self) -> HighlightRole:
+        """The item's own kind (its colour and label): a note, a question, an error flag, a stance."""
+        if self.kind == "annotation":
+            return annotation_role(cast(Annotation | Row, self.obj).motivation)
+        if self.kind == "evidence":
+            return HighlightRole(cast(Evidence | Row, self.obj).stance)
+        return HighlightRole.PLAIN
 
     @property
     def dom_id(self) -> str:
@@ -192,7 +179,6 @@ def annotation_item(
     annotation: Annotation | Row,
     passage: Passage | Row,
     *,
-    role: str,
     user,
     user_role,
     person: str | None = None,
@@ -202,7 +188,6 @@ def annotation_item(
         kind="annotation",
         obj=annotation,
         passage=passage,
-        role=role,
         can_edit=can_change(user_role, user, annotation),
         person=person if person is not None else _name(annotation.author),
     )
@@ -213,7 +198,6 @@ def evidence_item(
     passage: Passage | Row,
     *,
     source: Source,
-    role: str,
     user,
     user_role,
     person: str | None = None,
@@ -224,7 +208,6 @@ def evidence_item(
         kind="evidence",
         obj=evidence,
         passage=passage,
-        role=role,
         can_edit=can_change(user_role, user, evidence),
         person=person if person is not None else _name(evidence.created_by),
         grade=admiralty_code(outlet.reliability if outlet else None, evidence.claim.credibility),
@@ -354,7 +337,8 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
     shown_annotations: set[int] = set()
     for passage in passages:
         role = highlight_role(
-            annotated=bool(annotations_of[passage.pk]), stances={e.stance for e in evidence_of[passage.pk]}
+            motivations={a.motivation for a in annotations_of[passage.pk]},
+            stances={e.stance for e in evidence_of[passage.pk]},
         )
         anchored = _anchored(passage, text_length)
         if anchored:
@@ -368,7 +352,6 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
                     annotation_item(
                         annotation,
                         passage,
-                        role=role,
                         user=user,
                         user_role=user_role,
                         person=names[annotation.author_id],
@@ -379,7 +362,6 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
                 e,
                 passage,
                 source=source,
-                role=role,
                 user=user,
                 user_role=user_role,
                 person=names[e.created_by_id],
@@ -392,7 +374,6 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
                     kind="passage",
                     obj=passage,
                     passage=passage,
-                    role=role,
                     can_edit=False,
                     person=names[passage.created_by_id],
                 )
@@ -410,6 +391,13 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
 def passage_role(passage: Passage) -> str:
     """The colour of one passage, as its annotations and evidence stand now."""
     return highlight_role(
-        annotated=passage.annotations.exists(),
+        motivations=set(passage.annotations.values_list("motivation", flat=True)),
         stances=set(passage.evidence.values_list("stance", flat=True)),
     )
+
+
+def workspace_tags(workspace_id: int) -> list[str]:
+    """Every tag on the workspace's annotations, sorted, for the annotation form's suggestions."""
+    annotations = Annotation.objects.filter(workspace_id=workspace_id).exclude(tags=[])
+    tag_lists = annotations.values_list("tags", flat=True)
+    return sorted({tag for tags in tag_lists for tag in tags}, key=str.casefold)

@@ -57,9 +57,7 @@ def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict
     passage = annotation.passages.order_by("start", "end", "pk").first()
     if passage is None:  # an annotation always has a passage (archive.claims.annotations)
         raise ValueError(f"annotation {annotation.pk} has no passage")
-    item = annotation_item(
-        annotation, passage, role=passage_role(passage), user=request.user, user_role=request.role
-    )
+    item = annotation_item(annotation, passage, user=request.user, user_role=request.role)
     with_discussions([item], user=request.user, user_role=request.role)
     return _item_state(request, with_review_comments([item], workspace=request.workspace)[0])
 
@@ -70,7 +68,6 @@ def _evidence_state(request: WorkspaceRequest, evidence: Evidence) -> dict:
         evidence,
         passage,
         source=passage.source,
-        role=passage_role(passage),
         user=request.user,
         user_role=request.role,
     )

@@ -186,7 +186,7 @@ def _with_review_state(request: WorkspaceRequest, evidence: list[Evidence]) -> N
         setattr(item, "review_comment", comments.get(item.pk, ""))  # noqa: B010
 
 
-def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
+def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
     evidence, groups = _evidence_by_stance(claim)
     _with_review_state(request, evidence)
     changes = evidence_changes(evidence)
@@ -207,6 +207,7 @@ def _render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form
         "form_values": form_state.get("form_values"),
         "form_errors": form_state.get("form_errors", []),
         "conflict": form_state.get("conflict"),
+        "package_error": form_state.get("package_error"),
         "as_of_form": AsOfForm(),
         "review": review_forms(request, "claim", claim.pk),
         "thread": discussion_thread(claim, user=request.user, role=request.role),
@@ -222,7 +223,7 @@ def claim_detail(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
     )
-    return _render_claim(request, claim)
+    return render_claim(request, claim)
 
 
 @workspace_view(Action.CONTRIBUTE)
@@ -248,9 +249,9 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             claim, user=request.user, expected_version=version, changes=changes, reason=form.get("reason", "")
         )
     except StaleVersion as error:
-        return _render_claim(request, error.current, status=409, form_values=form, conflict=error.current)
+        return render_claim(request, error.current, status=409, form_values=form, conflict=error.current)
     except ValueError:
-        return _render_claim(
+        return render_claim(
             request,
             claim,
             status=400,
@@ -258,7 +259,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             form_errors=["The form is out of date: reload the page."],
         )
     except ValidationError as error:
-        return _render_claim(request, claim, status=400, form_values=form, form_errors=_messages_of(error))
+        return render_claim(request, claim, status=400, form_values=form, form_errors=_messages_of(error))
     messages.success(request, "Claim saved.")
     return redirect("archive:claim", request.workspace.slug, claim.pk)
 

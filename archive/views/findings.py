@@ -5,17 +5,26 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from archive.findings.package import evidence_package
+from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.views.claims import render_claim
 
 
 @workspace_view(Action.VIEW)
 @require_GET
 def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
-    """Everything behind the claim, signed, for a recipient to verify offline."""
+    """Everything behind the claim, signed, for a recipient to verify offline. When the
+    configured time-stamping authority fails, the claim page says so (503: the package
+    would be missing the time-stamp the deployment promises, so none is handed out)."""
     claim = get_in_workspace_or_404(Claim.objects.select_related("workspace"), request.workspace, pk=claim_id)
     namespace = request.build_absolute_uri(reverse("archive:workspace", args=[request.workspace.slug]))
-    package = evidence_package(claim, base_uri=namespace)
+    try:
+        package = evidence_package(claim, base_uri=namespace)
+    except TimestampUnavailable as error:
+        response = render_claim(request, claim, status=503, package_error=str(error))
+        response["Retry-After"] = "60"
+        return response
     response = HttpResponse(package.data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
     response["X-Signing-Key"] = package.fingerprint

@@ -1,3 +1,4 @@
+import json
 from typing import Any
 
 from django import forms
@@ -10,12 +11,13 @@ from django.shortcuts import redirect, render
 from archive.audit.review import my_drafts_on
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field
-from archive.models import Motivation, Outlet, Source, Stance, TextDirection
+from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
 from archive.monitoring.changes import timeline
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_items
-from archive.reading.page import build_reading
+from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
+from archive.reading.page import build_reading, workspace_tags
 from archive.sources.writes import edit_source
 from archive.views.asof import AsOfForm
 
@@ -39,8 +41,24 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "orphaned_html": render_items(reading.orphaned_items, links),
         "can_contribute": can(request.role, Action.CONTRIBUTE),
         "my_drafts": len(my_drafts_on(source=source, user=request.user)),
-        "motivations": Motivation.choices,
+        "motivations": [(m.value, m.label) for m in FORM_MOTIVATIONS],
         "stances": Stance.choices,
+        "workspace_tags": workspace_tags(request.workspace.pk),
+        # The words the sidebar's filters show for the values items carry (js/filters.js).
+        "filter_names": [
+            ("person", "Author"),
+            ("tag", "Tag"),
+            ("motivation", "Motivation"),
+            ("stance", "Stance"),
+            ("status", "Review status"),
+        ],
+        "filter_labels": json.dumps(
+            {
+                "motivation": dict(Motivation.choices),
+                "stance": {stance.value: LABELS[HighlightRole(stance)] for stance in Stance},
+                "status": dict(ReviewStatus.choices),
+            }
+        ),
         "as_of_form": AsOfForm(),
         "versions": timeline(source),
     }

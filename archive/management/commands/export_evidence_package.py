@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from archive.findings.package import evidence_package
+from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
 
 
@@ -24,7 +25,13 @@ class Command(BaseCommand):
         if claim is None:
             raise CommandError(f"There is no claim {options['claim']}.")
         base = str(options["base_url"]).rstrip("/")
-        package = evidence_package(claim, base_uri=f"{base}/w/{claim.workspace.slug}/")
+        try:
+            package = evidence_package(claim, base_uri=f"{base}/w/{claim.workspace.slug}/")
+        except TimestampUnavailable as error:
+            raise CommandError(f"{error} No package was written.") from None
         out = Path(str(options["out"]))
         out.write_bytes(package.data)
-        self.stdout.write(f"Wrote {out} ({len(package.data)} bytes), signed by key {package.fingerprint}.")
+        stamped = " and time-stamped" if package.timestamped else ""
+        self.stdout.write(
+            f"Wrote {out} ({len(package.data)} bytes), signed by key {package.fingerprint}{stamped}."
+        )

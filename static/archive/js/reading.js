@@ -16,6 +16,8 @@ const dialog = document.getElementById("reading-dialog");
 const tools = document.getElementById("selection-tools"); // absent for readers who cannot contribute
 // The page's text is the source's text, character for character.
 const text = textElement.textContent;
+// The motivations in plain words, by their W3C name.
+const motivationLabels = JSON.parse(document.getElementById("sidebar-filters")?.dataset.labels ?? "{}").motivation ?? {};
 
 // --- The dialog ---------------------------------------------------------------
 
@@ -58,6 +60,23 @@ function tagsFrom(value) {
   return value.split(",").map((tag) => tag.trim()).filter(Boolean);
 }
 
+// The tags field takes several tags; its suggestions (the workspace's tags) complete
+// the last one, after those already typed, and leave out those already there.
+const tagList = document.getElementById("workspace-tags");
+const workspaceTags = tagList ? [...tagList.options].map((option) => option.value) : [];
+
+function suggestTags(input) {
+  const cut = input.value.lastIndexOf(",");
+  const before = cut === -1 ? "" : `${input.value.slice(0, cut + 1).trimEnd()} `;
+  const typed = new Set(tagsFrom(before));
+  const options = workspaceTags.filter((tag) => !typed.has(tag)).map((tag) => new Option("", before + tag));
+  tagList.replaceChildren(...options);
+}
+
+document.addEventListener("input", (event) => {
+  if (tagList && event.target.matches?.('input[list="workspace-tags"]')) suggestTags(event.target);
+});
+
 // --- Sidebar items ------------------------------------------------------------
 
 function elementFrom(html) {
@@ -78,6 +97,7 @@ function showItem(item) {
       const fresh = elementFrom(item.html);
       copy.replaceWith(copy.closest("#reading-items") ? fresh : popupCopy(fresh));
     }
+    describeHighlights();
     return;
   }
   const element = elementFrom(item.html);
@@ -85,11 +105,29 @@ function showItem(item) {
   const next = [...sidebar.children].find((other) => Number(other.dataset.start) > start);
   sidebar.insertBefore(element, next ?? null);
   document.getElementById("no-items").hidden = true;
+  describeHighlights();
 }
 
 function removeItem(itemId) {
   for (const copy of copiesOf(itemId)) copy.remove();
   document.getElementById("no-items").hidden = sidebar.children.length > 0;
+  describeHighlights();
+}
+
+// A highlight's text alternative for screen readers: its first mark (the tab stop) is
+// described by the kind and the note or claim of each item on it in the sidebar.
+function describeHighlights() {
+  const parts = new Map();
+  for (const part of document.querySelectorAll("#reading-sidebar [data-item] > :is(.item-label, .item-body)[id]")) {
+    const passageId = part.parentElement.dataset.passage;
+    if (!parts.has(passageId)) parts.set(passageId, []);
+    parts.get(passageId).push(part.id);
+  }
+  for (const mark of textElement.querySelectorAll("mark[data-passage][tabindex]")) {
+    const ids = parts.get(mark.dataset.passage);
+    if (ids) mark.setAttribute("aria-describedby", ids.join(" "));
+    else mark.removeAttribute("aria-describedby");
+  }
 }
 
 function showPassage(passage) {
@@ -131,6 +169,8 @@ function sidebarItemsFor(passageIds) {
 function popupCopy(item) {
   const copy = item.cloneNode(true);
   copy.classList.remove("active");
+  // The sidebar's item keeps the ids highlights are described by.
+  for (const part of copy.querySelectorAll(":scope > :is(.item-label, .item-body)[id]")) part.removeAttribute("id");
   return copy;
 }
 
@@ -363,7 +403,12 @@ function startEdit(item) {
   const shownText = item.querySelector(".item-body")?.textContent ?? "";
   if (isAnnotation) {
     fields.body.value = shownText;
-    fields.motivation.value = item.dataset.motivation;
+    const motivation = item.dataset.motivation;
+    // The form offers the usual motivations; a note made elsewhere keeps its own.
+    if (![...fields.motivation.options].some((option) => option.value === motivation)) {
+      fields.motivation.add(new Option(motivationLabels[motivation] ?? motivation, motivation));
+    }
+    fields.motivation.value = motivation;
     fields.tags.value = [...item.querySelectorAll(".tags li")].map((tag) => tag.textContent).join(", ");
   } else {
     fields.stance.value = item.dataset.stance;
@@ -412,4 +457,5 @@ if (arrived) {
   flash(marksOf(textElement, arrived[1]));
   for (const item of sidebarItemsFor([arrived[1]])) item.classList.add("active");
 }
+describeHighlights();
 reading.dataset.ready = "true";
