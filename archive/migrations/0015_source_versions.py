@@ -54,7 +54,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0013_alignment'),
+        ('archive', '0014_motivation_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
