@@ -62,7 +62,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 # from ROLE_ACTIONS by `role_table()`, so the table cannot drift from the rules.
 CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Read sources, annotations, claims, evidence, history, activity", Action.VIEW, False),
-    ("Highlight, annotate, cite evidence, create claims, import sources", Action.CONTRIBUTE, False),
+    (
+        "Highlight, annotate, cite evidence, create claims, import sources, explain divergences",
+        Action.CONTRIBUTE,
+        False,
+    ),
     (
         "Recapture a web source now; get alerts when cited text changes or a recapture fails",
         Action.CONTRIBUTE,

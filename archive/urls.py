@@ -2,6 +2,7 @@ from django.urls import path
 
 from archive.views import (
     alerts,
+    alignment,
     annotations,
     asof,
     audit,
@@ -49,6 +50,13 @@ urlpatterns = [
     ),
     # Correcting a source's text re-anchors its passages, so it has its own page.
     path("w/<slug:slug>/sources/<int:source_id>/text/", texts.correct_text, name="source_text"),
+    # A translation or republication beside what it derives from; explaining a divergence.
+    path("w/<slug:slug>/sources/<int:source_id>/aligned/", alignment.source_aligned, name="source_aligned"),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/divergences/explain/",
+        alignment.divergence_explain,
+        name="divergence_explain",
+    ),
     # Reading page: highlight a selection, annotate it or cite it as evidence.
     path(
         "w/<slug:slug>/sources/<int:source_id>/annotations/",

@@ -1,6 +1,6 @@
 """Warrant's re-anchoring against Hypothesis's, on the adversarial corpus.
 
-    .venv/bin/python bench/anchoring_compare.py [PER_CLASS] [SEED] [ROUNDS]
+    .venv/bin/python bench/anchoring_compare.py [PER_CLASS] [SEED] [ROUNDS] [RATES]
 
 Builds bench/anchoring_corpus.py's corpus (PER_CLASS passages of each class,
 default 20) and anchors every passage in its edited document with
@@ -10,7 +10,9 @@ approx-string-match, up to half its length in errors, each match scored by
 quote 50, prefix 20, suffix 20 and position 2; before that, the position
 selector is taken if the quote is still there), run by Node. Node is started
 once; the two tools take turns document by document, ROUNDS times (default 3),
-and the best round of each counts for speed.
+and the best round of each counts for speed. RATES (default 0) is a
+comma-separated list of background edit rates (edits per 100 words, see
+bench/anchoring_corpus.py): a corpus and a table per rate.
 
 A passage is found when the result overlaps its ground truth with at least
 half of its own length; anchored anywhere else (or at all, when its text was
@@ -187,9 +189,17 @@ def main() -> None:
     per_class = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2017
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
-    documents = build_corpus(per_class, seed)
-    total = sum(len(d.passages) for d in documents)
+    rates = [float(rate) for rate in sys.argv[4].split(",")] if len(sys.argv) > 4 else [0.0]
     node = start_node()
+    try:
+        for rate in rates:
+            compare(node, build_corpus(per_class, seed, rate), seed, rounds, rate)
+    finally:
+        node.kill()
+
+
+def compare(node: subprocess.Popen, documents: list[Document], seed: int, rounds: int, rate: float) -> None:
+    total = sum(len(d.passages) for d in documents)
     ours_time, hyp_time = [0.0] * rounds, [0.0] * rounds
     tally: dict[str, dict[str, Counter]] = {
         "warrant": defaultdict(Counter),
@@ -197,29 +207,29 @@ def main() -> None:
     }
     split = {"warrant": 0, "hypothesis": 0}
     false_exact = 0
-    try:
-        for round_ in range(rounds):
-            for document in documents:
-                ours, elapsed, results = run_ours(document)
-                ours_time[round_] += elapsed
-                theirs, elapsed = run_hypothesis(node, document)
-                hyp_time[round_] += elapsed
-                if round_:
-                    continue
-                bounds = grapheme_bounds(document.new_text)
-                old = document.old_text
-                for passage, mine, hyp, result in zip(document.passages, ours, theirs, results, strict=True):
-                    for tool, span in (("warrant", mine), ("hypothesis", hyp)):
-                        tally[tool][passage.kind][judge(passage.truth, span)] += 1
-                        if span is not None and not {span[0], span[1]} <= bounds:
-                            split[tool] += 1
-                    if result.status == AnchorStatus.EXACT and (
-                        document.new_text[result.start : result.end] != old[passage.start : passage.end]
-                    ):
-                        false_exact += 1
-    finally:
-        node.kill()
-    print(f"{len(documents)} documents, {total} passages, seed {seed}, {rounds} rounds (best round timed)")
+    for round_ in range(rounds):
+        for document in documents:
+            ours, elapsed, results = run_ours(document)
+            ours_time[round_] += elapsed
+            theirs, elapsed = run_hypothesis(node, document)
+            hyp_time[round_] += elapsed
+            if round_:
+                continue
+            bounds = grapheme_bounds(document.new_text)
+            old = document.old_text
+            for passage, mine, hyp, result in zip(document.passages, ours, theirs, results, strict=True):
+                for tool, span in (("warrant", mine), ("hypothesis", hyp)):
+                    tally[tool][passage.kind][judge(passage.truth, span)] += 1
+                    if span is not None and not {span[0], span[1]} <= bounds:
+                        split[tool] += 1
+                if result.status == AnchorStatus.EXACT and (
+                    document.new_text[result.start : result.end] != old[passage.start : passage.end]
+                ):
+                    false_exact += 1
+    print(
+        f"\nedit rate {rate:g} per 100 words: {len(documents)} documents, {total} passages, "
+        f"seed {seed}, {rounds} rounds (best round timed)"
+    )
     print(f"{'class':16} {'warrant found/orph/wrong':>26} {'hypothesis found/orph/wrong':>30}")
     sums = {tool: Counter() for tool in tally}
     for kind in CLASSES:

@@ -1,6 +1,6 @@
 """An adversarial corpus for re-anchoring, with ground truth.
 
-    .venv/bin/python bench/anchoring_corpus.py [PER_CLASS] [SEED]
+    .venv/bin/python bench/anchoring_corpus.py [PER_CLASS] [SEED] [RATE]
 
 Builds documents from real texts (the corpus article in ../shared/corpus, the
 demo texts in archive/demo, a licence text, Arabic with diacritics added,
@@ -13,6 +13,10 @@ None when its text was destroyed and it must be orphaned.
 Passages and edits start and end on grapheme cluster boundaries; passages of
 one document do not overlap and each passage's edits stay in its own slot of
 the document, so that the truth of one is not disturbed by another's edits.
+
+RATE (default 0) adds background edits: that many per 100 words of text, each
+replacing, deleting or inserting a few words anywhere except inside a passage
+or another edit, context included, as a heavily revised text would be.
 """
 
 import random
@@ -416,8 +420,37 @@ def _placer(kind: str, language: str) -> Callable:
 SLOT = 420  # code points of text per passage
 
 
-def build_corpus(per_class: int, seed: int = 2017) -> list[Document]:
-    """Documents holding `per_class` passages of each class (at least)."""
+def _background_edits(
+    rng: random.Random, t: _Text, rate: float, kept: list[tuple[int, int]], donors: list[str]
+) -> list[tuple[int, int, str]]:
+    """`rate` edits per 100 words, of one to three words each, none touching `kept` spans."""
+    edits: list[tuple[int, int, str]] = []
+    count = int(len(t.words) * rate / 100)
+    busy = sorted(kept)
+    for _ in range(count * 3):
+        if len(edits) >= count:
+            break
+        index = rng.randrange(len(t.words))
+        at = t.words[index]
+        stop = (
+            t.word_end_at_or_before(t.words[min(len(t.words) - 1, index + rng.randint(1, 3))] - 1, at) or at
+        )
+        kind = rng.choice(["replace", "delete", "insert"])
+        if kind == "insert":
+            stop = at
+        if any(at - 1 <= b and a <= stop + 1 for a, b in busy):
+            continue
+        replacement = "" if kind == "delete" else _donor(rng, donors, rng.randint(3, 25)) + " "
+        if at == stop and not replacement:
+            continue
+        edits.append((at, stop, replacement))
+        busy.append((at, stop))
+    return edits
+
+
+def build_corpus(per_class: int, seed: int = 2017, rate: float = 0) -> list[Document]:
+    """Documents holding `per_class` passages of each class (at least), with
+    `rate` background edits per 100 words."""
     rng = random.Random(seed)  # noqa: S311 (a benchmark corpus, not cryptography)
     texts = base_texts(rng)
     needed = dict.fromkeys(CLASSES, per_class)
@@ -469,6 +502,9 @@ def build_corpus(per_class: int, seed: int = 2017) -> list[Document]:
             placed.append((kind, start, end, truth))
             taken.append((low, high))
             needed[kind] -= 1
+        if rate:
+            kept = [(a, b) for a, b, _ in edits] + [(start, end) for _, start, end, _ in placed]
+            edits += _background_edits(rng, t, rate, kept, donors)
         new_text = _apply(text, edits)
         edits.sort(key=lambda edit: (edit[0], edit[1]))
         passages = []
@@ -483,7 +519,8 @@ def build_corpus(per_class: int, seed: int = 2017) -> list[Document]:
 def main() -> None:
     per_class = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2017
-    documents = build_corpus(per_class, seed)
+    rate = float(sys.argv[3]) if len(sys.argv) > 3 else 0
+    documents = build_corpus(per_class, seed, rate)
     for document in documents[:3]:
         for passage in document.passages[:4]:
             old = document.old_text[passage.start : passage.end]

@@ -7,16 +7,29 @@ from the corpus article with sentences translated by hand."""
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from prov.model import ProvActivity, ProvDerivation, ProvDocument, ProvEntity
 
-from archive.alignment import align, counterparts, current_alignment, divergences
+from archive.alignment import (
+    align,
+    counterparts,
+    current_alignment,
+    divergences,
+    explain_divergence,
+    explained_flags,
+    values_of,
+)
 from archive.alignment.features import features
 from archive.alignment.sentences import split_sentences
 from archive.alignment.texts import align_texts
-from archive.models import Alignment
+from archive.models import Alignment, DivergenceNote, HistoryEntry
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source, set_derivation
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory
 from tests.support import api_client_for
+from tests.w3c_schemas import model_violations
 
 DEMO = Path(__file__).resolve().parents[1] / "archive" / "demo"
 
@@ -240,6 +253,24 @@ def test_alignment_is_recomputed_when_a_text_or_the_derivation_changes(chain, an
     assert current_alignment(source=republication) is None
 
 
+def test_writes_that_change_a_text_or_derivation_realign_once_committed(
+    chain, analyst, django_capture_on_commit_callbacks
+):
+    original, translation, republication = chain
+    Alignment.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_source_text(
+            source=original, user=analyst, new_text=original.text + "\nسطر جديد.", reason="added a line"
+        )
+    # The original's text changed: its derivative, the translation, is realigned.
+    assert list(Alignment.objects.values_list("source_id", flat=True)) == [translation.pk]
+    assert current_alignment(source=translation).pk == Alignment.objects.get().pk
+    with django_capture_on_commit_callbacks(execute=True):
+        set_derivation(source=translation, user=analyst, derived_from=None, derivation="", reason="unlinked")
+    # Unlinked: its alignment is gone, and the republication's (of the translation) computed.
+    assert list(Alignment.objects.values_list("source_id", flat=True)) == [republication.pk]
+
+
 # --- the corpus article, with a few sentences translated by hand ------------------
 
 # The translation keeps "FSA" in Latin script where it first names the Free Syrian Army,
@@ -323,3 +354,251 @@ def test_counterparts_and_divergences_endpoints(chain, analyst, outsider):
     numbers = [flag for flag in body["divergences"] if flag["kind"] == "number"]
     assert numbers[0]["source"]["surface"] == "fifty thousand"
     assert api_client_for(outsider).get(f"/api/sources/{republication.pk}/divergences/").status_code == 404
+
+
+# --- explaining a flag --------------------------------------------------------------
+
+
+def republication_number_flag(republication):
+    [flag] = [flag for flag in divergences(source=republication) if flag.kind == "number"]
+    return flag
+
+
+def test_an_explained_flag_keeps_who_when_and_why_in_history(chain, analyst):
+    _, _, republication = chain
+    flag = republication_number_flag(republication)
+    note = explain_divergence(
+        source=republication,
+        user=analyst,
+        kind="number",
+        here="fifty thousand",
+        there="fifteen thousand",
+        reason="The blog rounded up; the station's operator confirms fifteen.",
+    )
+    assert values_of(flag) == ("number", "fifty thousand", "fifteen thousand")
+    [(_, explained)] = [pair for pair in explained_flags(source=republication) if pair[0] == flag]
+    assert explained == note
+    [row] = note.history.all()
+    assert (row.history_user, row.history_change_reason) == (analyst, note.reason)
+    assert HistoryEntry.objects.filter(model="divergencenote", object_id=note.pk).exists()
+
+
+def test_an_explanation_survives_the_alignment_being_recomputed(chain, analyst):
+    _, _, republication = chain
+    explain_divergence(
+        source=republication,
+        user=analyst,
+        kind="number",
+        here="fifty thousand",
+        there="fifteen thousand",
+        reason="rounded",
+    )
+    align(source=republication)  # new alignment rows, new flags
+    explained = [note for flag, note in explained_flags(source=republication) if flag.kind == "number"]
+    assert [note.reason for note in explained] == ["rounded"]
+    # Explaining again replaces the reason; the first stays in history.
+    note = explain_divergence(
+        source=republication,
+        user=analyst,
+        kind="number",
+        here="fifty thousand",
+        there="fifteen thousand",
+        reason="confirmed with the editor",
+    )
+    assert [row.reason for row in note.history.all()] == ["confirmed with the editor", "rounded"]
+
+
+def test_explaining_a_flag_the_texts_do_not_raise_is_refused(chain, analyst):
+    _, translation, republication = chain
+    with pytest.raises(ValidationError) as refused:
+        explain_divergence(source=translation, user=analyst, kind="number", here="50", there="15", reason="x")
+    assert "flag" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        explain_divergence(
+            source=republication,
+            user=analyst,
+            kind="number",
+            here="fifty thousand",
+            there="fifteen thousand",
+            reason="  ",
+        )
+    assert "reason" in refused.value.message_dict
+    assert not DivergenceNote.objects.exists()
+
+
+def test_the_api_explains_a_flag_and_lists_it_explained(chain, analyst, reviewer):
+    _, _, republication = chain
+    url = f"/api/sources/{republication.pk}/divergences/"
+    body = {"kind": "number", "here": "fifty thousand", "there": "fifteen thousand", "reason": "rounded"}
+    assert api_client_for(reviewer).post(f"{url}explanations/", body, format="json").status_code == 403
+    refused = api_client_for(analyst).post(f"{url}explanations/", {**body, "here": "5"}, format="json")
+    assert refused.status_code == 400
+    assert "flag" in refused.json()
+    created = api_client_for(analyst).post(f"{url}explanations/", body, format="json")
+    assert created.status_code == 201
+    assert created.json()["explained_by"] == analyst.username
+    listed = api_client_for(reviewer).get(url).json()["divergences"]
+    [number] = [flag for flag in listed if flag["kind"] == "number"]
+    assert number["explanation"]["reason"] == "rounded"
+    assert all(flag["explanation"] is None for flag in listed if flag["kind"] != "number")
+
+
+# --- the pages ----------------------------------------------------------------------
+
+
+def test_the_reading_page_shows_a_passage_in_the_original_with_its_direction(chain, analyst, client):
+    original, translation, _ = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(
+        source=translation, user=analyst, start=start, end=start + len("fifteen thousand")
+    )
+    AnnotationFactory(workspace=translation.workspace, passages=[passage], author=analyst, body="Check")
+    client.force_login(analyst)
+    html = client.get(reverse("archive:source", args=[translation.workspace.slug, translation.pk])).content
+    html = html.decode()
+    [found] = [c for c in counterparts(passage=passage) if c.source_id == original.pk]
+    assert "In the original" in html
+    assert f'<q lang="ar" dir="rtl"><bdi>{found.exact}</bdi></q>' in html
+    here, there = f"{passage.start}:{passage.end}", f"{found.start}:{found.end}"
+    marks = f"mark={translation.pk}:{here}&amp;mark={original.pk}:{there}"
+    assert f"/sources/{translation.pk}/aligned/?{marks}#mark-o" in html
+
+
+def test_the_side_by_side_page_pairs_sentences_and_marks_the_counterpart(chain, analyst, client):
+    original, translation, _ = chain
+    start = translation.text.index("fifteen thousand")
+    [found] = [
+        c
+        for c in counterparts(
+            passage=create_passage(source=translation, user=analyst, start=start, end=start + 16)
+        )
+        if c.source_id == original.pk
+    ]
+    client.force_login(analyst)
+    url = reverse("archive:source_aligned", args=[translation.workspace.slug, translation.pk])
+    response = client.get(url, {"mark": [f"{original.pk}:{found.start}:{found.end}"]})
+    html = response.content.decode()
+    assert 'lang="ar" dir="rtl"' in html and 'lang="en" dir="ltr"' in html
+    pairs = current_alignment(source=translation).links.count()
+    assert html.count('class="seg') == 2 * pairs
+    assert f'<span class="anchor" id="mark-o"></span><mark class="hl-aligned">{found.exact}</mark>' in html
+    assert "None: the numbers, dates and names agree" in html
+
+
+def test_the_side_by_side_page_flags_divergences_on_both_texts_and_explains_them(chain, analyst, client):
+    _, _, republication = chain
+    client.force_login(analyst)
+    slug = republication.workspace.slug
+    html = client.get(reverse("archive:source_aligned", args=[slug, republication.pk])).content.decode()
+    number = next(n for n, flag in enumerate(divergences(source=republication)) if flag.kind == "number")
+    assert f'id="flag-d-{number}"></span><mark class="flag flag-number"' in html
+    assert f'id="flag-o-{number}"></span><mark class="flag flag-number"' in html
+    response = client.post(
+        reverse("archive:divergence_explain", args=[slug, republication.pk]),
+        {"kind": "number", "here": "fifty thousand", "there": "fifteen thousand", "reason": "rounded up"},
+    )
+    assert response.status_code == 302
+    note = DivergenceNote.objects.get()
+    assert (note.explained_by, note.history.get().history_change_reason) == (analyst, "rounded up")
+    html = client.get(reverse("archive:source_aligned", args=[slug, republication.pk])).content.decode()
+    assert "flag flag-number flag-explained" in html and "rounded up" in html
+
+
+def test_the_side_by_side_page_refuses_a_bad_mark_and_a_source_that_derives_from_nothing(
+    chain, analyst, client
+):
+    original, translation, _ = chain
+    client.force_login(analyst)
+    slug = original.workspace.slug
+    assert client.get(reverse("archive:source_aligned", args=[slug, original.pk])).status_code == 404
+    url = reverse("archive:source_aligned", args=[slug, translation.pk])
+    assert client.get(url, {"mark": "x"}).status_code == 400
+    assert client.get(url, {"mark": f"{original.pk}:0:{len(original.text) + 1}"}).status_code == 400
+
+
+def test_the_claim_page_says_evidence_was_cited_from_a_translation_and_links_the_original(
+    chain, analyst, client
+):
+    original, translation, _ = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(source=translation, user=analyst, start=start, end=start + 16)
+    claim = ClaimFactory(workspace=translation.workspace, statement="Fifteen thousand are without water")
+    EvidenceFactory(claim=claim, passage=passage, created_by=analyst)
+    client.force_login(analyst)
+    html = client.get(reverse("archive:claim", args=[claim.workspace.slug, claim.pk])).content.decode()
+    [found] = [c for c in counterparts(passage=passage) if c.source_id == original.pk]
+    assert "Cited from a translation</strong>" in html
+    assert f'<q lang="ar" dir="rtl"><bdi>{found.exact}</bdi></q>' in html
+    here, there = f"{passage.start}:{passage.end}", f"{found.start}:{found.end}"
+    link = f"/aligned/?mark={translation.pk}:{here}&amp;mark={original.pk}:{there}#mark-o"
+    # Twice: beside the evidence, and on the original's node in the graph.
+    assert html.count(link) == 2
+    assert "cited in translation</text>" in html
+
+
+# --- export -------------------------------------------------------------------------
+
+
+def test_the_prov_evidence_trail_derives_the_passage_from_the_original_by_the_alignment(
+    chain, analyst, client
+):
+    original, translation, republication = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(source=translation, user=analyst, start=start, end=start + 16)
+    claim = ClaimFactory(workspace=translation.workspace)
+    EvidenceFactory(claim=claim, passage=passage, created_by=analyst)
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claim_prov_json", args=[claim.workspace.slug, claim.pk]))
+    document = ProvDocument.deserialize(content=response.content, format="json")
+    found = {c.source_id: c for c in counterparts(passage=passage)}
+    up, down = found[original.pk], found[republication.pk]
+    names = set()
+    for record in document.get_records(ProvDerivation):
+        ends = [
+            record.get_attribute(f"prov:{name}") for name in ("generatedEntity", "usedEntity", "activity")
+        ]
+        if all(ends):
+            names.add(tuple(next(iter(end)).localpart for end in ends))
+    # The translation's passage comes from the original's words, by the translation's alignment;
+    # the republication's words from the passage, by the republication's alignment.
+    assert (
+        f"passage-{passage.pk}",
+        f"span-{original.pk}-{up.start}-{up.end}",
+        f"alignment-{translation.pk}",
+    ) in names
+    assert (
+        f"span-{republication.pk}-{down.start}-{down.end}",
+        f"passage-{passage.pk}",
+        f"alignment-{republication.pk}",
+    ) in names
+    [span] = [
+        r
+        for r in document.get_records(ProvEntity)
+        if r.identifier.localpart.startswith(f"span-{original.pk}-")
+    ]
+    assert next(iter(span.get_attribute("prov:value"))) == up.exact
+    activities = {r.identifier.localpart for r in document.get_records(ProvActivity)}
+    assert {f"alignment-{translation.pk}", f"alignment-{republication.pk}"} <= activities
+
+
+def test_the_w3c_linking_annotation_joins_a_passage_to_its_counterparts_and_validates(
+    chain, analyst, outsider
+):
+    original, translation, republication = chain
+    start = translation.text.index("fifteen thousand")
+    passage = create_passage(source=translation, user=analyst, start=start, end=start + 16)
+    url = f"/w3c/sources/{translation.pk}/passages/{passage.pk}/linking/"
+    response = api_client_for(analyst).get(url)
+    annotation = response.json()
+    assert model_violations(annotation) == []
+    assert (annotation["motivation"], annotation["id"]) == ("linking", f"http://testserver{url}")
+    assert annotation["target"]["source"] == f"http://testserver/api/sources/{translation.pk}/text/"
+    found = {c.source_id: c for c in counterparts(passage=passage)}
+    bodies = {body["source"]: body for body in annotation["body"]}
+    for source in (original, republication):
+        body = bodies[f"http://testserver/api/sources/{source.pk}/text/"]
+        quote, position = body["selector"]
+        assert quote["exact"] == found[source.pk].exact == source.text[position["start"] : position["end"]]
+    assert api_client_for(outsider).get(url).status_code == 404
+    other = f"/w3c/sources/{original.pk}/passages/{passage.pk}/linking/"
+    assert api_client_for(analyst).get(other).status_code == 404

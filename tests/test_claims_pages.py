@@ -152,7 +152,9 @@ def test_claim_page_renders_the_graph_as_inline_svg(client, workspace, analyst, 
     page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
     assert page.count('class="node node-source') == 3
-    assert reverse("archive:source", args=[workspace.slug, sources[0].pk]) in page
+    # The original, not cited itself, links to the cited passage's counterpart in it.
+    side_by_side = reverse("archive:source_aligned", args=[workspace.slug, sources[1].pk])
+    assert f'<a href="{side_by_side}?mark={sources[1].pk}:' in page
 
 
 def test_claim_page_of_another_workspace_is_404(client, analyst):

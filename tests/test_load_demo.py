@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from archive.models import Claim, Evidence, Source, Stance
+from archive.models import Alignment, Claim, Evidence, Source, Stance
 
 LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(demo-\w+) / (\S+)$", re.MULTILINE)
 
@@ -51,3 +51,12 @@ def test_load_demo_is_idempotent_and_passwords_change(db):
     second = run_load_demo()
     assert (Source.objects.count(), Evidence.objects.count(), Claim.objects.count()) == counts
     assert first["demo-analyst"] != second["demo-analyst"]
+
+
+def test_the_demo_sources_are_aligned_once_loaded(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_load_demo()
+    aligned = dict(Alignment.objects.values_list("source__derivation", "counterpart__derivation"))
+    assert aligned == {"translation": "", "republication": "translation"}
+    translation = Source.objects.get(derivation="translation")
+    assert translation.alignment.links.count() >= 5

@@ -68,6 +68,17 @@ def _claim_history(world: "World") -> dict:
     return {"slug": world.workspace.slug, "model": "claim", "object_id": world.claim.pk}
 
 
+def _translation(world: "World") -> dict:
+    """URL kwargs naming a translation of the world's source that changes its number."""
+    translation = SourceFactory(
+        workspace=world.workspace,
+        text=world.source.text.replace("120", "210"),
+        derived_from=world.source,
+        derivation="translation",
+    )
+    return {"slug": world.workspace.slug, "source_id": translation.pk}
+
+
 RULES: dict[str, Rule] = {
     "login": Rule({"GET": PUBLIC, "POST": PUBLIC}),
     "logout": Rule({"POST": {role: LOGIN for role in ROLES}}),
@@ -84,6 +95,13 @@ RULES: dict[str, Rule] = {
             "text": world.source.text + " Corrected.",
             "reason": "checking the matrix",
         },
+    ),
+    # A translation beside what it derives from; explaining a divergence.
+    "archive:source_aligned": Rule({"GET": EVERY_MEMBER}, kwargs=lambda world: _translation(world)),
+    "archive:divergence_explain": Rule(
+        {"POST": CONTRIBUTORS},
+        kwargs=lambda world: _translation(world),
+        data={"kind": "number", "here": "210", "there": "120", "reason": "checking the matrix"},
     ),
     # Sources with provenance.
     "archive:import": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
@@ -316,6 +334,12 @@ RULES.update(
         "api:source-original": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:source-divergences": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:passage-counterparts": Rule({"GET": API_MEMBERS}, kwargs=pk_of("passage")),
+        "api:source-divergence-explanations": Rule(
+            {"POST": API_CONTRIBUTORS},
+            kwargs=pk_of("source"),
+            data={"kind": "number", "here": "120", "there": "", "reason": "checking the matrix"},
+            json=True,
+        ),
         **api_resource(
             "passage",
             API_CONTRIBUTORS,
@@ -389,6 +413,10 @@ RULES.update(
         "w3c:reply-item": Rule(
             {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS},
             kwargs=lambda world: {"source_id": world.source.pk, "pk": world.reply.pk},
+        ),
+        "w3c:passage-linking": Rule(
+            {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS},
+            kwargs=lambda world: {"source_id": world.source.pk, "pk": world.passage.pk},
         ),
         "w3c:evidence-item": Rule(
             {"GET": API_MEMBERS, "OPTIONS": API_MEMBERS, "DELETE": API_CONTRIBUTORS},

@@ -93,10 +93,83 @@ def test_deleted_passage_is_orphaned_and_keeps_its_old_offsets():
     )
 
 
-def test_passage_rewritten_beyond_a_quarter_of_its_length_is_orphaned():
+def test_passage_rewritten_in_other_words_is_orphaned():
     selector = select(PLAIN, "more than 400 airstrikes")
     new_text = PLAIN.replace("more than 400 airstrikes", "over four hundred raids")
     assert anchor(PLAIN, new_text, selector).status == AnchorStatus.ORPHANED
+
+
+def test_long_insertion_inside_a_passage_becomes_part_of_it():
+    quote = "Al-Rashideen area in Aleppo underwent more than 400 airstrikes"
+    insertion = "(according to the local council's own records) "
+    new_text = PLAIN.replace("underwent ", "underwent " + insertion)
+    result = anchor(PLAIN, new_text, select(PLAIN, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == quote.replace("underwent ", "underwent " + insertion)
+
+
+def test_passage_cut_by_two_fifths_at_its_start_is_found_on_what_is_left():
+    quote = "Al-Rashideen area in Aleppo underwent more than 400 airstrikes"
+    new_text = PLAIN.replace("Al-Rashideen area in ", "")
+    result = anchor(PLAIN, new_text, select(PLAIN, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == "Aleppo underwent more than 400 airstrikes"
+
+
+def test_insertion_repeating_a_passages_words_before_it_is_not_taken_for_it():
+    quote = "Al-Rashideen area in Aleppo underwent more than 400 airstrikes"
+    echo = "Aleppo more than airstrikes in the area were reported by Al-Rashideen residents. "
+    new_text = PLAIN.replace(quote, echo + quote.replace("400", "four hundred"))
+    result = anchor(PLAIN, new_text, select(PLAIN, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == quote.replace("400", "four hundred")
+
+
+WATER = "Residents of the old quarter said the water station stopped working on Tuesday after the shelling."
+
+
+def test_short_quote_whose_surroundings_were_rewritten_around_the_same_word_is_orphaned():
+    text = WATER
+    new_text = text.replace(
+        "Residents of the old quarter said the water station stopped",
+        "Engineers from the city council confirmed the pumps had",
+    )
+    result = anchor(text, new_text, select(text, "the", 1))  # "said the water": rewritten
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_short_quote_kept_beside_its_context_stays_exact():
+    text = WATER
+    new_text = text.replace("Residents of", "Many residents of")
+    result = anchor(text, new_text, select(text, "the", 1))
+    assert result == AnchorResult(AnchorStatus.EXACT, new_text.index("the water"), new_text.index(" water"))
+
+
+def test_copy_of_a_replaced_passage_in_other_unchanged_text_is_not_taken():
+    boilerplate = "Share this article: Facebook, Twitter, WhatsApp, Email. Subscribe to our newsletter.\n\n"
+    old_text = "First report.\n\n" + boilerplate + "Second report on Daraa.\n\n" + boilerplate + "End."
+    replacement = "The council published its own figures on Monday. Second"
+    new_text = old_text.replace(boilerplate + "Second", replacement, 1)
+    result = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email"))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_fuzzy_span_does_not_split_a_grapheme_cluster():
+    text = "Families fled north toward the border before noon."
+    # An accent added to the letter after the passage joins its cluster.
+    new_text = text.replace("border before", "border before").replace("north toward", "nort toward")
+    new_text = new_text.replace("the border", "the border\u0301")
+    result = anchor(text, new_text, select(text, "north toward the border"))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == "nort toward the border\u0301"
+
+
+def test_every_result_has_a_score_and_a_reason():
+    quote = "Al-Rashideen area in Aleppo underwent more than 400 airstrikes"
+    found = anchor(PLAIN, PLAIN.replace("underwent", "suffered"), select(PLAIN, quote))
+    lost = anchor(PLAIN, PLAIN.replace(quote, "nothing"), select(PLAIN, quote))
+    assert 0 < found.score <= 1 and found.reason
+    assert lost.score == 0 and lost.reason
 
 
 def test_passage_in_a_moved_sentence_is_moved_with_it():
@@ -244,27 +317,29 @@ def test_untouched_passage_always_reanchors_exactly_under_random_edits_elsewhere
     assert result == AnchorResult(AnchorStatus.EXACT, len(new_before), len(new_before) + len(passage))
 
 
-def levenshtein(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        previous, row[0] = row[0], i
+def common_subsequence(a: str, b: str) -> int:
+    """The length of the longest common subsequence of a and b."""
+    row = [0] * (len(b) + 1)
+    for char in a:
+        previous = 0
         for j, other in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (char != other))
+            previous, row[j] = row[j], previous + 1 if char == other else max(row[j], row[j - 1])
     return row[-1]
 
 
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), text=TEXTS.filter(bool))
-def test_every_reanchored_passage_matches_its_quote_within_the_allowed_errors(data, text):
+def test_every_reanchored_passage_keeps_at_least_half_of_its_quote_in_order(data, text):
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, min(len(text), start + 40)))
     new_text = data.draw(edited(text))
     result = anchor(text, new_text, selector_for(text, start, end))
     if result.status == AnchorStatus.ORPHANED:
         assert (result.start, result.end) == (start, end)
+    elif result.status in (AnchorStatus.EXACT, AnchorStatus.MOVED):
+        assert new_text[result.start : result.end] == text[start:end]
     else:
-        allowed = 0 if result.status in (AnchorStatus.EXACT, AnchorStatus.MOVED) else (end - start) // 4
-        assert levenshtein(new_text[result.start : result.end], text[start:end]) <= allowed
+        assert common_subsequence(new_text[result.start : result.end], text[start:end]) * 2 >= end - start
 
 
 # The service.

@@ -9,7 +9,9 @@ from tests.test_permission_matrix import OK, RULES
 # One URL per line of the table that the permission matrix checks for every role.
 URL_OF = {
     "Read sources, annotations, claims, evidence, history, activity": "archive:activity",
-    "Highlight, annotate, cite evidence, create claims, import sources": "archive:claim_create",
+    "Highlight, annotate, cite evidence, create claims, import sources, explain divergences": (
+        "archive:claim_create"
+    ),
     "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
     "Recapture a web source now; get alerts when cited text changes or a recapture fails": (
         "archive:source_recapture"

@@ -111,7 +111,7 @@ def test_fixity_checks_every_version_s_text(article, ws_admin):
 
 def test_sources_archived_before_versions_get_version_1_in_history_and_the_ledger(workspace):
     source = SourceFactory(workspace=workspace, with_original=True)
-    migration = importlib.import_module("archive.migrations.0015_source_versions")
+    migration = importlib.import_module("archive.migrations.0016_source_versions")
     migration.first_versions(apps, None)
     version = SourceVersion.objects.get(source=source)
     assert (version.number, version.text_sha256) == (1, source.text_sha256)

@@ -2,9 +2,10 @@
 its original, a republication and what it republishes), following passages across
 derivations, and divergence checks on aligned sentences."""
 
-from archive.alignment.aligning import align, current_alignment, refresh_alignments
+from archive.alignment.aligning import align, current_alignment, refresh_alignments, refresh_later
 from archive.alignment.counterparts import Counterpart, counterparts
 from archive.alignment.divergences import Divergence, divergences
+from archive.alignment.explaining import explain_divergence, explained_flags, values_of
 
 __all__ = [
     "Counterpart",
@@ -13,5 +14,9 @@ __all__ = [
     "counterparts",
     "current_alignment",
     "divergences",
+    "explain_divergence",
+    "explained_flags",
     "refresh_alignments",
+    "refresh_later",
+    "values_of",
 ]

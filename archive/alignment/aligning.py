@@ -3,6 +3,8 @@ current: recomputed when the derivation or either text changes."""
 
 import hashlib
 
+from django.db import transaction
+
 from archive.alignment.texts import Link, align_texts
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Alignment, Derivation, SentenceLink, Source
@@ -76,13 +78,32 @@ def current_alignment(*, source: Source) -> Alignment | None:
     return align(source=source)
 
 
+def refresh_later(*, source_id: int) -> None:
+    """Once the current transaction commits, bring up to date the alignments `source_id`
+    takes part in: its own with what it derives from, and its derivatives'. Every write
+    that changes a text, a derivation or a language calls this, and nothing else
+    starts a recomputation."""
+    transaction.on_commit(lambda: _refresh(source_id))
+
+
+def _refresh(source_id: int) -> None:
+    source = Source.objects.filter(pk=source_id).first()
+    if source is not None:
+        refresh_alignments(source=source)
+
+
 @unit_of_work()
 def refresh_alignments(*, source: Source) -> list[Alignment]:
-    """After `source`'s text or derivation changed: its own alignment and its derivatives'."""
+    """After `source`'s text, language or derivation changed: recompute its own alignment
+    and its derivatives' where stale, and drop its own if it derives from nothing now."""
     source.refresh_from_db()
-    aligned = [align(source=source)]
-    aligned += [align(source=derivative) for derivative in source.derivatives.all()]
-    return [alignment for alignment in aligned if alignment is not None]
+    aligned = []
+    for each in [source, *source.derivatives.select_related("derived_from")]:
+        if each.derived_from_id is None:
+            Alignment.objects.filter(source=each).delete()
+        elif alignment := current_alignment(source=each):
+            aligned.append(alignment)
+    return aligned
 
 
 def links_of(alignment: Alignment) -> list[SentenceLink]:

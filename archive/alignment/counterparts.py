@@ -21,30 +21,56 @@ class Counterpart:
     """How the derivative derives from the other of the pair ("translation", ...)."""
 
 
-def counterparts(*, passage: Passage) -> list[Counterpart]:
+class Memo:
+    """What following many passages of one source loads once: each derivative's
+    alignment links and each source's derivatives."""
+
+    def __init__(self) -> None:
+        self.links: dict[int, list[SentenceLink] | None] = {}
+        self.derivatives: dict[int, list[Source]] = {}
+
+    def links_of(self, derivative: Source) -> list[SentenceLink] | None:
+        if derivative.pk not in self.links:
+            alignment = current_alignment(source=derivative)
+            self.links[derivative.pk] = None if alignment is None else links_of(alignment)
+        return self.links[derivative.pk]
+
+    def derivatives_of(self, source: Source) -> list[Source]:
+        if source.pk not in self.derivatives:
+            found = Source.objects.filter(derived_from=source).select_related("derived_from").order_by("id")
+            self.derivatives[source.pk] = list(found)
+        return self.derivatives[source.pk]
+
+
+def counterparts(*, passage: Passage, memo: Memo | None = None) -> list[Counterpart]:
     """Every corresponding span up the derivation chain and down all derivatives."""
-    source = passage.source
+    return span_counterparts(source=passage.source, start=passage.start, end=passage.end, memo=memo)
+
+
+def span_counterparts(*, source: Source, start: int, end: int, memo: Memo | None = None) -> list[Counterpart]:
+    """`counterparts` of the span [start, end) of `source`."""
+    memo = memo or Memo()
     found: list[Counterpart] = []
     # Up: the source derives from its parent, and so on to the original.
-    span: tuple[int, int, float] | None = (passage.start, passage.end, 1.0)
+    span: tuple[int, int, float] | None = (start, end, 1.0)
     current, seen = source, {source.pk}
     while span is not None and current.derived_from is not None and current.derived_from_id not in seen:
         parent = current.derived_from
-        span = _map(current, parent, span, upwards=True)
+        span = _map(current, parent, span, upwards=True, memo=memo)
         if span is not None:
             found.append(_counterpart(parent, span, "ancestor", current.derivation))
         seen.add(parent.pk)
         current = parent
     # Down: every derivative, and theirs.
-    stack = [(source, (passage.start, passage.end, 1.0))]
+    stack = [(source, (start, end, 1.0))]
     seen = {source.pk}
     while stack:
         origin, origin_span = stack.pop()
-        for derivative in Source.objects.filter(derived_from=origin).order_by("id"):
+        for derivative in memo.derivatives_of(origin):
             if derivative.pk in seen:
                 continue
             seen.add(derivative.pk)
-            mapped = _map(derivative, origin, origin_span, upwards=False)
+            mapped = _map(derivative, origin, origin_span, upwards=False, memo=memo)
             if mapped is not None:
                 found.append(_counterpart(derivative, mapped, "derivative", derivative.derivation))
                 stack.append((derivative, mapped))
@@ -66,15 +92,15 @@ def _sides(link: SentenceLink, *, upwards: bool) -> tuple[tuple[int, int], tuple
 
 
 def _map(
-    derivative: Source, origin: Source, span: tuple[int, int, float], *, upwards: bool
+    derivative: Source, origin: Source, span: tuple[int, int, float], *, upwards: bool, memo: Memo
 ) -> tuple[int, int, float] | None:
     """Map `span` from the derivative to its origin (upwards) or back."""
-    alignment = current_alignment(source=derivative)
-    if alignment is None:
+    links = memo.links_of(derivative)
+    if links is None:
         return None
     start, end, confidence = span
     hits: list[SentenceLink] = []
-    for link in links_of(alignment):
+    for link in links:
         here, there = _sides(link, upwards=upwards)
         if here[0] < here[1] and there[0] < there[1] and here[0] < end and start < here[1]:
             hits.append(link)

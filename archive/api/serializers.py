@@ -20,6 +20,7 @@ from archive.models import (
     Claim,
     ClaimStatus,
     Derivation,
+    DivergenceKind,
     Evidence,
     Motivation,
     Outlet,
@@ -230,6 +231,23 @@ class StrictIn(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: ["There is no such field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+class DivergenceExplanationIn(StrictIn):
+    """A divergence flag named by its values, as GET /api/sources/ID/divergences/ lists them."""
+
+    kind = serializers.ChoiceField(choices=DivergenceKind.choices)
+    here = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, default="", help_text="`source.surface`."
+    )
+    there = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text="`counterpart.surface`.",
+    )
+    reason = serializers.CharField(max_length=2000, help_text="Why the texts may differ here.")
 
 
 class CreateIn(StrictIn):

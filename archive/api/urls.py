@@ -28,6 +28,11 @@ urlpatterns = [
     path("sources/<int:pk>/text/", views.SourceText.as_view(), name="source-text"),
     path("sources/<int:pk>/original/", views.SourceOriginal.as_view(), name="source-original"),
     path("sources/<int:pk>/divergences/", views.SourceDivergences.as_view(), name="source-divergences"),
+    path(
+        "sources/<int:pk>/divergences/explanations/",
+        views.DivergenceExplanations.as_view(),
+        name="source-divergence-explanations",
+    ),
     *resource("passages", "passage", views.PassageList, views.PassageDetail, Passage),
     path("passages/<int:pk>/counterparts/", views.PassageCounterparts.as_view(), name="passage-counterparts"),
     path("annotations/batch/", views.AnnotationBatch.as_view(), name="annotation-batch"),

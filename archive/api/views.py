@@ -23,7 +23,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archive.alignment import counterparts, divergences
+from archive.alignment import counterparts, explain_divergence, explained_flags
 from archive.api import filters
 from archive.api import serializers as io
 from archive.api.errors import Conflict
@@ -46,7 +46,17 @@ from archive.claims import (
 )
 from archive.core.editing import StaleVersion
 from archive.findings.claimreview import NoVerdict, claim_review
-from archive.models import Annotation, Claim, Evidence, Membership, Outlet, Passage, Source, Workspace
+from archive.models import (
+    Annotation,
+    Claim,
+    DivergenceNote,
+    Evidence,
+    Membership,
+    Outlet,
+    Passage,
+    Source,
+    Workspace,
+)
 from archive.models.base import VersionedModel
 from archive.passages.writes import create_passage, delete_passage
 from archive.permissions import Action, workspaces_for
@@ -313,7 +323,8 @@ class SourceText(ResourceDetail):
 
 class SourceDivergences(ResourceDetail):
     """Where the source departs from what it derives from, sentence pair by sentence pair:
-    numbers, dates and Latin-script names (archive.alignment.divergences)."""
+    numbers, dates and Latin-script names (archive.alignment.divergences), each with the
+    analyst's explanation if one was given."""
 
     permission_rule = Rule()
     queryset = Source.objects.select_related("derived_from")
@@ -322,7 +333,6 @@ class SourceDivergences(ResourceDetail):
     @extend_schema(responses={200: OpenApiTypes.OBJECT, **refusals(401, 404)})
     def get(self, request, *args, **kwargs) -> Response:
         source = self.get_object()
-        flags = divergences(source=source)
         return Response(
             {
                 "source": source.pk,
@@ -338,11 +348,48 @@ class SourceDivergences(ResourceDetail):
                         "counterpart_sentence": list(flag.counterpart_sentence),
                         "confidence": flag.confidence,
                         "description": flag.describe(),
+                        "explanation": explanation_out(note),
                     }
-                    for flag in flags
+                    for flag, note in explained_flags(source=source)
                 ],
             }
         )
+
+
+def explanation_out(note: DivergenceNote | None) -> dict | None:
+    if note is None:
+        return None
+    return {
+        "id": note.pk,
+        "kind": note.kind,
+        "here": note.here,
+        "there": note.there,
+        "reason": note.reason,
+        "explained_by": note.explained_by.username if note.explained_by else None,
+        "explained_at": note.updated_at.isoformat(),
+        "version": note.version,
+    }
+
+
+class DivergenceExplanations(ResourceDetail):
+    """POST: mark one of the source's divergence flags as explained, with a reason (in
+    history); the flag is named by its kind and values as the divergences list gives them."""
+
+    permission_rule = Rule(change=Action.CONTRIBUTE)
+    queryset = Source.objects.select_related("derived_from", "workspace")
+    output_serializer = io.SourceOut
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=io.DivergenceExplanationIn,
+        responses={201: OpenApiTypes.OBJECT, **refusals(400, 401, 403, 404)},
+    )
+    @idempotent
+    def post(self, request, *args, **kwargs) -> Response:
+        source = self.get_object()
+        data = self.validated(io.DivergenceExplanationIn, workspace=source.workspace)
+        note = explain_divergence(source=source, user=request.user, **data)
+        return Response(explanation_out(note), status=201)
 
 
 class SourceOriginal(ResourceDetail):

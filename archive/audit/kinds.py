@@ -12,6 +12,7 @@ from archive.models import (
     Capture,
     Claim,
     Discussion,
+    DivergenceNote,
     Evidence,
     EvidenceItem,
     FixityCheck,
@@ -60,6 +61,8 @@ KINDS: dict[str, Kind] = {
         # Discussions are conversations, not work to restore: replies are never reverted.
         Kind("discussion", Discussion),
         Kind("reply", Reply),
+        # An analyst's judgement on a divergence flag: restored like other work.
+        Kind("divergencenote", DivergenceNote, revert=Action.REVIEW),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
         # Versions, recapture checks and anchors are records of what was captured: never reverted.

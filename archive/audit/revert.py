@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, Max, Model, QuerySet
 
+from archive.alignment import refresh_later
 from archive.audit.kinds import KINDS
 from archive.audit.ledger import live_ledger
 from archive.claims.editing import reopen_review
@@ -160,6 +161,8 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
             reason=reason,
             before_save=reopen_review,
         )
+    if changes and isinstance(current, Source):
+        refresh_later(source_id=current.pk)  # the derivation or language may be restored
     if text is not None and isinstance(current, Source):
         # A text change moves passages: the text service re-anchors them.
         current = correct_source_text(

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from archive.models import Claim, Evidence, Source, Stance
+from archive.models import Claim, Derivation, Evidence, Source, Stance
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
@@ -34,6 +34,7 @@ class GraphNode:
     y: float = 0
     original: bool = False
     cited: bool = True
+    translation: bool = False  # cited, and a translation: the evidence is not in the original's words
     width: int = NODE_WIDTH
     height: int = NODE_HEIGHT
 
@@ -114,6 +115,13 @@ def _original_of(source: Source, sources: dict[int, Source]) -> Source:
     return source
 
 
+def _translated(count: int) -> str:
+    if not count:
+        return ""
+    what = "source is a translation" if count == 1 else "sources are translations"
+    return f" {count} cited {what}: the original's words are a click away."
+
+
 def _summary(cited: list[Source], originals: list[Source], outlet_count: int) -> str:
     if not cited:
         return "No evidence yet: this claim rests on no source."
@@ -129,9 +137,16 @@ def _summary(cited: list[Source], originals: list[Source], outlet_count: int) ->
 
 
 def build_claim_graph(
-    claim: Claim, evidence: list[Evidence], *, source_url: Callable[[Source], str]
+    claim: Claim,
+    evidence: list[Evidence],
+    *,
+    source_url: Callable[[Source], str],
+    span_urls: dict[int, str] | None = None,
 ) -> ClaimGraph:
-    """Lay out the graph. `source_url(source)` gives the link of a source node."""
+    """Lay out the graph. `source_url(source)` gives the link of a source node; an
+    ancestor that is not cited itself links to `span_urls[its id]` where given (the
+    cited passage's counterpart in it)."""
+    span_urls = span_urls or {}
     sources = load_sources_with_ancestors(evidence)
     cited_ids = list(dict.fromkeys(item.passage.source_id for item in evidence))
     children: dict[int | None, list[Source]] = defaultdict(list)
@@ -187,11 +202,14 @@ def build_claim_graph(
                 f"{_truncate(outlet.name, 24)} · {outlet.reliability}" if outlet else "outlet unknown",
             ],
             full_text=source.title,
-            url=source_url(source),
+            url=source_url(source)
+            if source.pk in cited_ids
+            else span_urls.get(source.pk, source_url(source)),
             x=MARGIN + column * (NODE_WIDTH + COLUMN_GAP),
             y=top + row[source.pk] * row_step,
             original=source.derived_from_id is None,
             cited=source.pk in cited_ids,
+            translation=source.pk in cited_ids and source.derivation == Derivation.TRANSLATION,
         )
         if source.pk in cited_ids:
             original = _original_of(source, sources)
@@ -210,7 +228,8 @@ def build_claim_graph(
         width=width,
         height=height,
         originals=list(originals.values()),
-        summary=_summary(cited, list(originals.values()), outlet_count),
+        summary=_summary(cited, list(originals.values()), outlet_count)
+        + _translated(sum(1 for source in cited if source.derivation == Derivation.TRANSLATION)),
     )
 
 

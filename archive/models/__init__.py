@@ -1,7 +1,7 @@
 """The archive's data model. Every model belongs to exactly one workspace and
 keeps its full history (see archive.core.history)."""
 
-from archive.models.alignment import Alignment, SentenceLink
+from archive.models.alignment import Alignment, DivergenceKind, DivergenceNote, SentenceLink
 from archive.models.analysis import Consistency, EvidenceItem, Hypothesis, Question, Rating
 from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
@@ -38,6 +38,8 @@ __all__ = [
     "Consistency",
     "Derivation",
     "Discussion",
+    "DivergenceKind",
+    "DivergenceNote",
     "Evidence",
     "EvidenceItem",
     "FixityCheck",

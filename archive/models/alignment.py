@@ -8,7 +8,11 @@ so it keeps no history of its own (as the search index) and is left out of backu
 divergence marked as explained, is a record: DivergenceNote (tracked).
 """
 
+from django.conf import settings
 from django.db import models
+
+from archive.core.history import tracked_history
+from archive.models.base import WorkspaceOwned
 
 
 class Alignment(models.Model):
@@ -62,3 +66,50 @@ class SentenceLink(models.Model):
         return (
             f"[{self.source_start}, {self.source_end}) ~ [{self.counterpart_start}, {self.counterpart_end})"
         )
+
+
+class DivergenceKind(models.TextChoices):
+    NUMBER = "number", "number"
+    DATE = "date", "date"
+    NAME = "name", "name"
+
+
+class DivergenceNote(WorkspaceOwned):
+    """An analyst's word that a divergence flag is explained, and why.
+
+    Flags are recomputed with the alignment, so the note is keyed by what survives a
+    recomputation: the pair of sources, the kind, and the differing values as each
+    text writes them ("" where a side has none). A flag with the same key is explained.
+    """
+
+    author_field = "explained_by"
+
+    source = models.ForeignKey("archive.Source", on_delete=models.PROTECT, related_name="divergence_notes")
+    """The derivative."""
+    counterpart = models.ForeignKey("archive.Source", on_delete=models.PROTECT, related_name="+")
+    """What it derives from."""
+    kind = models.CharField(max_length=10, choices=DivergenceKind.choices)
+    here = models.CharField(max_length=500, blank=True, help_text="The value in the derivative.")
+    there = models.CharField(max_length=500, blank=True, help_text="The value in what it derives from.")
+    reason = models.TextField(help_text="Why the texts may differ here.")
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = tracked_history()
+
+    workspace_from = "source"
+    same_workspace_as = ("counterpart",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "counterpart", "kind", "here", "there"], name="divergencenote_unique_flag"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(here="") | ~models.Q(there=""), name="divergencenote_has_a_value"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: “{self.here}” / “{self.there}” explained"

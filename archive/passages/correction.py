@@ -4,6 +4,7 @@ A correction is recorded as a new version of the source (same original, the
 corrected text), so every version's text is one its passages' anchors point into.
 """
 
+from archive.alignment import refresh_later
 from archive.core.editing import update_object
 from archive.core.text import normalize_text
 from archive.core.unit_of_work import unit_of_work
@@ -45,7 +46,7 @@ def correct_source_text(
         url=previous.url if previous else source.original_url,
         reason=f"text corrected: {reason}",
     )
-    return carry_passages(
+    report = carry_passages(
         source=source,
         old_text=old_text,
         previous=previous,
@@ -53,3 +54,5 @@ def correct_source_text(
         user=user,
         reason=f"re-anchored after text correction: {reason}",
     )
+    refresh_later(source_id=source.pk)
+    return report

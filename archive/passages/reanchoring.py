@@ -2,33 +2,47 @@
 
 When a source's text is corrected, every passage's TextPositionSelector may
 point at the wrong characters. `reanchor` finds each passage in the new text,
-in this order:
+in this order, and says with a score (0 to 1) and a reason how:
 
 1. exact: the quote is where the edit left it: it keeps some of its own old
    text (as the diff maps it) and its offset from the unchanged text right
    before or right after it, or at least lies between the same unchanged text;
-2. moved: the quote is elsewhere; among its occurrences, the one whose
+2. fuzzy, in place: at least half of the quote survives where the edit left
+   it; the passage spans its surviving text from the first to the last kept
+   stretch, with whatever was inserted or replaced between them (an
+   insertion inside a passage keeps all of its characters, so it is found
+   however long the insertion), judged by that surviving text, its context
+   and its position rather than by an edit budget;
+3. moved: the quote is elsewhere; among its occurrences, the one whose
    context best matches the stored prefix and suffix and that lies closest to
-   where the passage was expected;
-3. fuzzy: near where it was expected, an approximate match of the quote with
+   where the passage was expected, its context at least half the same;
+4. fuzzy: near where it was expected, an approximate match of the quote with
    at most a quarter of its length in edits (Levenshtein distance), scored by
    the quote, the context and the distance;
-4. orphaned: none of the above; the passage keeps its old quote and offsets.
+5. orphaned: none of the above; the passage keeps its old quote and offsets.
 
-A candidate lying wholly in text that the edit left unchanged, and that was
-not the passage's own text before the edit, belongs to other words of the
-source: it is taken only when the context on both sides matches too (a
-removed duplicate), so a passage is never silently attached to other text.
+Nothing is attached without support. A quote shorter than its context says
+little by itself: it is taken only with its context (some of it equal right
+beside it, or one side nearly all there), or where the edit kept it and it
+occurs once in each text. A candidate lying wholly in text that the edit left
+unchanged, and that was not the passage's own text, belongs to other words
+of the source: it is taken only when the context on both sides matches and
+the passage's own text was deleted rather than replaced (a removed
+duplicate). Spans are widened to whole extended grapheme clusters, so a
+highlight never starts on a lone accent.
 
 The edit is worked out once for all passages, as the stretches of text that
 it left unchanged: the common head and tail are trimmed, and what is left
 between them is diffed by sentence, by word or by character, whichever is
-the finest that suits its size (difflib on single characters is only fast on
-short blocks), then each changed block again at a finer level. At each level
-tokens found once on each side are matched first (patience diff), so that a
-greedy diff does not pair a passage's words with equal words elsewhere. A
-passage wholly inside an unchanged stretch is then moved by that stretch's
-shift without any search, which is what most passages of a long text need.
+the finest that suits its size, then each changed block again at a finer
+level. At each level tokens found once on each side are matched first
+(patience diff), so that a passage's words are not paired with equal words
+elsewhere, and a longest common subsequence computed in C (rapidfuzz)
+matches the tokens between them, and the characters of short blocks.
+An insertion that repeats words of the text right after it is then moved in
+front of them, so that a passage's words are not paired with their echo. A
+passage wholly inside an unchanged stretch is moved by that stretch's shift
+without any search, which is what most passages of a long text need.
 
 Offsets are Unicode code points, like Python string indexing.
 """
@@ -37,11 +51,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from difflib import SequenceMatcher
+from dataclasses import dataclass, field
 from itertools import accumulate
 
-from rapidfuzz.distance import Levenshtein
+import regex
+from rapidfuzz.distance import Indel, Levenshtein
 
 from archive.models.passage import AnchorStatus
 from archive.passages.selectors import CONTEXT_LENGTH, TextSelector
@@ -56,6 +70,29 @@ QUOTE_WEIGHT, CONTEXT_WEIGHT, POSITION_WEIGHT = 0.5, 0.45, 0.05
 MIN_CONTEXT_IN_OTHER_TEXT = 0.75
 # At most this many occurrences or fuzzy matches of a passage are scored.
 MAX_CANDIDATES = 50
+# A passage is found in place when at least this fraction of its quote
+# survives the edit there, counting only stretches of at least
+# MIN_SURVIVING_RUN code points (a character diff pairs single letters and
+# short syllables of any two texts).
+MIN_SURVIVING = 0.5
+MIN_SURVIVING_RUN = 3
+# What one inserted character costs a passage whose surviving text it
+# splits, against one character of its quote kept: an insertion inside a
+# passage becomes part of it unless it dwarfs the text it separates.
+INSERTED_COST = 0.35
+LOST_COST = 0.35
+# Unchanged stretches at least this long tell where an edit's bounds are; a
+# character diff's shorter ones may pair letters of unrelated words.
+SIGNIFICANT_RUN = 16
+# A quote shorter than its context carries too little evidence by itself: it
+# is taken only with this many characters of its context matching exactly
+# right beside it, or one side's context this similar.
+SELF_EVIDENT_LENGTH = CONTEXT_LENGTH
+MIN_ADJACENT_CONTEXT = 8
+MIN_CONTEXT_FOR_SHORT = 0.75
+# A copy of the quote that the edit did not leave in the passage's place
+# (moved text, or other words) needs its context this similar on average.
+MIN_CONTEXT_ELSEWHERE = 0.5
 
 # Diff levels: sentences (or lines), words within changed sentences, then
 # characters within short changed blocks, each as (tokens, the largest block
@@ -75,6 +112,10 @@ class AnchorResult:
     status: AnchorStatus
     start: int
     end: int
+    # How well the new span matches the passage (0 to 1, 0 for an orphan)
+    # and why it was taken or orphaned, for whoever reviews the result.
+    score: float = field(default=1.0, compare=False)
+    reason: str = field(default="", compare=False)
 
 
 def reanchor(selectors: Sequence[TextSelector], *, old_text: str, new_text: str) -> list[AnchorResult]:
@@ -108,20 +149,38 @@ class TextChange:
         """Where the passage that `selector` gives in the old text lies in the new."""
         start, end, quote = selector.start, selector.end, selector.exact
         if not quote:
-            return AnchorResult(AnchorStatus.ORPHANED, start, end)
+            return AnchorResult(AnchorStatus.ORPHANED, start, end, 0.0, "the passage has no quote")
         index = self._segment_before(start)
-        if index >= 0 and end <= self._old_ends[index] and self.old[start:end] == quote:
-            return AnchorResult(AnchorStatus.EXACT, start + self._shift(index), end + self._shift(index))
+        if (
+            index >= 0
+            and end <= self._old_ends[index]
+            and self.old[start:end] == quote
+            # A short quote needs some of its context left unchanged too.
+            and (
+                len(quote) >= SELF_EVIDENT_LENGTH
+                or start - self._old_starts[index] + self._old_ends[index] - end >= MIN_ADJACENT_CONTEXT
+            )
+        ):
+            shift = self._shift(index)
+            return AnchorResult(
+                AnchorStatus.EXACT, start + shift, end + shift, 1.0, "the edit left it unchanged"
+            )
         expected = self._expected_start(min(start, len(self.old)))
-        for status, search in (
-            (AnchorStatus.EXACT, self._in_place),
-            (AnchorStatus.MOVED, self._best_occurrence),
-            (AnchorStatus.FUZZY, self._best_approximate),
+        for status, search, reason in (
+            (AnchorStatus.EXACT, self._in_place, "its quote where the edit left it"),
+            (AnchorStatus.FUZZY, self._surviving, "its surviving text where the edit left it"),
+            (AnchorStatus.MOVED, self._best_occurrence, "its quote elsewhere, with its context"),
+            (AnchorStatus.FUZZY, self._best_approximate, "an approximate match near its place"),
         ):
             found = search(selector, expected)
             if found is not None:
-                return AnchorResult(status, found.start, found.end)
-        return AnchorResult(AnchorStatus.ORPHANED, start, end)
+                new_start, new_end = _grapheme_bounds(self.new, found.start, found.end)
+                if (new_start, new_end) != (found.start, found.end):
+                    status = AnchorStatus.FUZZY
+                return AnchorResult(status, new_start, new_end, round(found.score, 3), reason)
+        return AnchorResult(
+            AnchorStatus.ORPHANED, start, end, 0.0, "not found: too little of its text or context survives"
+        )
 
     # Where the edit puts old text.
 
@@ -183,9 +242,17 @@ class TextChange:
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
         unchanged, own = self._origin(selector, start, end)
-        if unchanged and not own and min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
+        if not own and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE:
+            return None
+        if unchanged and not own and not self._removed_duplicate(selector, prefix, suffix):
             return None
         length = len(selector.exact)
+        if (
+            length < SELF_EVIDENT_LENGTH
+            and not self._beside_context(selector, start, end, prefix, suffix)
+            and not (own and self._unique(selector.exact))
+        ):
+            return None
         closeness = 1 / (1 + abs(start - expected) / max(length, CONTEXT_LENGTH))
         return (
             QUOTE_WEIGHT * (1 - errors / length)
@@ -193,22 +260,59 @@ class TextChange:
             + POSITION_WEIGHT * closeness
         )
 
+    def _beside_context(
+        self, selector: TextSelector, start: int, end: int, prefix: float, suffix: float
+    ) -> bool:
+        """Whether a short quote at new[start:end] has its context: enough of
+        it equal right beside it, or one side nearly all there."""
+        return max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or self._exact_context(selector, start, end) >= (
+            MIN_ADJACENT_CONTEXT
+        )
+
+    def _unique(self, quote: str) -> bool:
+        """Whether `quote` occurs once in the old text and once in the new:
+        then the words themselves tell where they went."""
+        return all(
+            text.find(quote, text.find(quote) + 1) == -1 and quote in text for text in (self.old, self.new)
+        )
+
+    def _exact_context(self, selector: TextSelector, start: int, end: int) -> int:
+        """How many characters of the stored context equal the new text right beside new[start:end]."""
+        prefix, suffix = selector.prefix, selector.suffix
+        before = _common_length(prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True)
+        return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
+
+    def _removed_duplicate(self, selector: TextSelector, prefix: float, suffix: float) -> bool:
+        """Whether a copy of the passage in other unchanged text may take its
+        place: the passage's own text was deleted (not replaced by other
+        text, which is where it then was) and the copy's context matches on
+        both sides."""
+        if min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
+            return False
+        start, end = selector.start, selector.end
+        low = high = None
+        for index in range(len(self._lengths)):
+            if self._lengths[index] < SIGNIFICANT_RUN:
+                continue
+            if self._old_starts[index] < start:
+                low = min(self._old_ends[index], start) + self._shift(index)
+            elif self._old_ends[index] > end and high is None:
+                high = max(self._old_starts[index], end) + self._shift(index)
+        replaced = (len(self.new) if high is None else high) - (low or 0)
+        return replaced * 2 < len(selector.exact)
+
     def _best(
         self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
     ) -> _Candidate | None:
         """The best-scoring of (start, end, errors) matches. Only the first
         MAX_CANDIDATES are scored, taking first those with the most context
         matching exactly, then the nearest to `expected`."""
-        prefix, suffix = selector.prefix, selector.suffix
-
-        def exact_context(start: int, end: int) -> int:
-            before = _common_length(
-                prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True
-            )
-            return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
-
         matches.sort(
-            key=lambda match: (-exact_context(match[0], match[1]), abs(match[0] - expected), match[2])
+            key=lambda match: (
+                -self._exact_context(selector, match[0], match[1]),
+                abs(match[0] - expected),
+                match[2],
+            )
         )
         best = None
         for start, end, errors in matches[:MAX_CANDIDATES]:
@@ -256,6 +360,38 @@ class TextChange:
         ]
         return self._best(selector, in_place, expected)
 
+    def _surviving(self, selector: TextSelector, expected: int) -> _Candidate | None:
+        """The passage's surviving text where the edit left it: from the first
+        to the last stretch of its quote that the edit kept, with whatever
+        was inserted or replaced between them, as a reader would mark it."""
+        start, end, quote = selector.start, selector.end, selector.exact
+        if self.old[start:end] != quote:
+            return None
+        pieces = []
+        index = bisect_right(self._old_ends, start)
+        while index < len(self._lengths) and self._old_starts[index] < end:
+            low, high = max(start, self._old_starts[index]), min(end, self._old_ends[index])
+            if high - low >= MIN_SURVIVING_RUN:
+                pieces.append((low + self._shift(index), high + self._shift(index), high - low, low))
+            index += 1
+        pieces = _densest(pieces)
+        surviving = sum(size for _, _, size, _ in pieces)
+        if surviving < MIN_SURVIVING * len(quote):
+            return None
+        new_start, new_end = pieces[0][0], pieces[-1][1]
+        # Whitespace that a slid edit left at an edge is not the quote's.
+        if not quote[0].isspace():
+            while new_start < new_end and self.new[new_start].isspace():
+                new_start += 1
+        if not quote[-1].isspace():
+            while new_end > new_start and self.new[new_end - 1].isspace():
+                new_end -= 1
+        # Fewer edits than the quote has characters: what was inserted
+        # between surviving stretches costs nothing (it is now part of the
+        # passage), what was lost does.
+        score = self._score(selector, new_start, new_end, len(quote) - surviving, expected)
+        return None if score is None else _Candidate(new_start, new_end, len(quote) - surviving, score)
+
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
 
@@ -300,13 +436,49 @@ def _unchanged_segments(old: str, new: str) -> list[tuple[int, int, int]]:
     """(old start, new start, length) of the stretches an edit left unchanged."""
     segments: list[tuple[int, int, int]] = []
     _diff(old, 0, len(old), new, 0, len(new), _DIFF_LEVELS, segments)
+    return _merged(_slid(_merged(segments), old, new))
+
+
+def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Segments with those that continue each other in both texts joined."""
     merged: list[tuple[int, int, int]] = []
     for a, b, n in segments:
         if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
             merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
-        else:
+        elif n:
             merged.append((a, b, n))
     return merged
+
+
+def _slid(segments: list[tuple[int, int, int]], old: str, new: str) -> list[tuple[int, int, int]]:
+    """Segments with insertions and deletions moved off the text they split.
+
+    Where old text runs on from one segment into the next but new text was
+    inserted between them, and the inserted text ends with the first
+    segment's last characters, a diff may as well have kept those characters
+    after the insertion: an insertion that repeats a passage's words just
+    before it is then not taken for the passage. Likewise a deletion that
+    ends with the characters before it ("Al" of "Al-Rashideen area in
+    Aleppo" cut to "Aleppo") leaves them to the text after it. Taken from
+    the right, so that a segment moved whole joins the one after it.
+    """
+    result = list(segments)
+    for index in range(len(result) - 2, -1, -1):
+        a1, b1, n1 = result[index]
+        a2, b2, n2 = result[index + 1]
+        if a1 + n1 == a2 and b1 + n1 < b2:  # an insertion between them
+            moved = _common_length(old, a1 + n1, new, b2, n1, backwards=True)
+        elif b1 + n1 == b2 and a1 + n1 < a2:  # a deletion between them
+            moved = _common_length(old, a1 + n1, old, a2, n1, backwards=True)
+        else:
+            continue
+        if moved:
+            result[index + 1] = (a2 - moved, b2 - moved, n2 + moved)
+            if moved == n1:
+                del result[index]  # so that the segment before meets the one it joined
+            else:
+                result[index] = (a1, b1, n1 - moved)
+    return result
 
 
 def _diff(
@@ -339,19 +511,27 @@ def _diff(
         # The finest level that takes a block this size; finer ones then
         # take the blocks it leaves changed.
         tokens, deeper = levels[fitting[-1]][0], levels[fitting[-1] + 1 :]
-        old_tokens = tokens.findall(old, old_start, old_end)
-        new_tokens = tokens.findall(new, new_start, new_end)
-        old_at = list(accumulate(map(len, old_tokens), initial=old_start))
-        new_at = list(accumulate(map(len, new_tokens), initial=new_start))
-        i = j = 0
-        for match_i, match_j, size in [
-            *_matching_tokens(old_tokens, new_tokens),
-            (len(old_tokens), len(new_tokens), 0),
-        ]:
-            _diff(old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], deeper, segments)
-            if size:
-                segments.append((old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i]))
-            i, j = match_i + size, match_j + size
+        if tokens is _CHARACTERS:
+            # The finest level: characters matched in C, nothing left to refine.
+            blocks = Indel.opcodes(old[old_start:old_end], new[new_start:new_end]).as_matching_blocks()
+            segments.extend((old_start + a, new_start + b, size) for a, b, size in blocks if size)
+        else:
+            old_tokens = tokens.findall(old, old_start, old_end)
+            new_tokens = tokens.findall(new, new_start, new_end)
+            old_at = list(accumulate(map(len, old_tokens), initial=old_start))
+            new_at = list(accumulate(map(len, new_tokens), initial=new_start))
+            i = j = 0
+            for match_i, match_j, size in [
+                *_matching_tokens(old_tokens, new_tokens),
+                (len(old_tokens), len(new_tokens), 0),
+            ]:
+                if i < match_i and j < match_j:  # else a pure insertion or deletion
+                    _diff(old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], deeper, segments)
+                if size:
+                    segments.append(
+                        (old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i])
+                    )
+                i, j = match_i + size, match_j + size
     if tail:
         segments.append((old_end, new_end, tail))
 
@@ -360,9 +540,10 @@ def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int
     """(i, j, n) where old[i:i + n] == new[j:j + n], in order of both.
 
     Tokens found once on each side are matched first, the longest run of them
-    in an order both sides share (patience diff); difflib matches what lies
-    between them. Unique tokens keep a greedy diff from pairing a passage's
-    words with equal words elsewhere.
+    in an order both sides share (patience diff); a longest common
+    subsequence (rapidfuzz, in C) matches what lies between them. Unique
+    tokens keep the diff from pairing a passage's words with equal words
+    elsewhere.
     """
     old_counts, new_counts = Counter(old), Counter(new)
     new_unique = {token: j for j, token in enumerate(new) if new_counts[token] == 1}
@@ -374,7 +555,7 @@ def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int
     matches: list[tuple[int, int, int]] = []
     i = j = 0
     for anchor_i, anchor_j in [*_longest_increasing_run(pairs), (len(old), len(new))]:
-        between = SequenceMatcher(None, old[i:anchor_i], new[j:anchor_j]).get_matching_blocks()
+        between = Indel.opcodes(old[i:anchor_i], new[j:anchor_j]).as_matching_blocks()
         matches.extend((i + a, j + b, size) for a, b, size in between if size)
         if anchor_i < len(old):
             matches.append((anchor_i, anchor_j, 1))
@@ -414,7 +595,9 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
             return old[old_at - length : old_at] == new[new_at - length : new_at]
         return old[old_at : old_at + length] == new[new_at : new_at + length]
 
-    good, probe = 0, min(limit, 64)
+    if limit <= 0 or not same(1):  # most comparisons end at the first character
+        return 0
+    good, probe = 1, min(limit, 64)
     while same(probe):
         if probe == limit:
             return limit
@@ -459,6 +642,61 @@ def _match_distances(pattern: str, text: str) -> list[int]:
         minus = h_plus & vertical
         scores.append(score)
     return scores
+
+
+def _densest(pieces: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The run of consecutive surviving pieces (new start, new end, length,
+    old start) that keeps the most of the quote for what it spans: each gap
+    between two pieces costs the quote's characters lost there, and a little
+    for each character inserted there. A diff can pair a few of a passage's
+    words with equal words inserted nearby; those pieces, scattered and
+    skipping the words between them, cost more than they keep."""
+    best, best_range = 0.0, (0, 0)
+    value, first = 0.0, 0
+    for at, (new_start, _, size, old_start) in enumerate(pieces):
+        if at:
+            previous = pieces[at - 1]
+            lost, inserted = old_start - previous[3] - previous[2], new_start - previous[1]
+            gap_cost = LOST_COST * lost + INSERTED_COST * inserted
+            value -= gap_cost
+        if value <= 0:
+            value, first = 0.0, at
+        value += size
+        if value > best:
+            best, best_range = value, (first, at + 1)
+    return pieces[best_range[0] : best_range[1]]
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] widened to whole extended grapheme clusters."""
+    return _cluster_start(text, start), _cluster_start(text, end, after=True)
+
+
+def _cluster_start(text: str, position: int, after: bool = False) -> int:
+    """The grapheme cluster boundary at `position`, or the one before it (after it with `after`).
+
+    Clusters are read from the last whitespace character at least a cluster's
+    usual length before `position`, which always starts a cluster (text is
+    normalized: no CR LF pairs), looking back a few hundred characters at most."""
+    if position <= 0 or position >= len(text):
+        return max(0, min(position, len(text)))
+    if ord(text[position - 1]) < 0x300 and ord(text[position]) < 0x300 and text[position - 1] != "\r":
+        return position  # Latin letters, digits, punctuation: no cluster spans them (no CR LF)
+    floor = max(0, position - 64)
+    lowest = max(0, floor - 256)  # beyond that, no whitespace: take it as a boundary
+    origin = max(text.rfind(" ", lowest, floor + 1), text.rfind("\n", lowest, floor + 1), lowest)
+    # A slice: the regex module reads the whole string for a search from an offset.
+    window, position = text[origin : position + 64], position - origin
+    bound = 0
+    for match in _GRAPHEME.finditer(window):
+        if match.end() > position:
+            bound = match.end() if after and match.start() < position else match.start()
+            break
+        bound = match.end()
+    return origin + bound
 
 
 def _similarity(a: str, b: str) -> float:

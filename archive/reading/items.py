@@ -238,6 +238,22 @@ def _passage_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     return {}, _label(item, f'<span class="meta">{status} · {who} · {_history_link(item, links)}</span>')
 
 
+def _across(item: ReadingItem) -> str:
+    """The passage's counterparts in the sources it derives from and in its derivatives,
+    each in its own language and direction, with a link to the two texts side by side."""
+    if not item.across:
+        return ""
+    lines = "".join(
+        f'<li class="counterpart"><span class="meta">{escape(across.label)} '
+        f"(<bdi>{escape(_shorten(across.source.title, 60))}</bdi>):</span> "
+        f'<q lang="{escape(across.source.language)}" dir="{escape(across.source.direction)}"><bdi>'
+        f"{escape(_shorten(across.counterpart.exact, QUOTE_LENGTH))}</bdi></q> "
+        f'<a href="{escape(across.url)}" class="small-link">side by side</a></li>'
+        for across in item.across
+    )
+    return f'<ul class="across" aria-label="The same passage in related sources">{lines}</ul>'
+
+
 def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
     """One <li> of the sidebar; its data-* attributes and text feed the inline editor."""
     if item.kind == "annotation":
@@ -273,7 +289,8 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
         else ""
     )
     thread = _thread(item, item.thread, links) if item.thread is not None else ""
-    return mark_safe(f"<li {opening}>{quote}{content}{actions}{thread}</li>")  # noqa: S308 (all text escaped above)  # nosec B308, B703
+    across = _across(item)
+    return mark_safe(f"<li {opening}>{quote}{across}{content}{actions}{thread}</li>")  # noqa: S308 (all text escaped above)  # nosec B308, B703
 
 
 def render_items(items: list[ReadingItem], links: ItemLinks) -> SafeString:

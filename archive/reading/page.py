@@ -135,6 +135,8 @@ class ReadingItem:
     grade: str = ""  # evidence only: outlet reliability + claim credibility
     review_comment: str = ""  # a rejected item's reviewer comment, for those who can revise it
     thread: Thread | None = None  # annotations only (with_discussions)
+    # Its passage's counterparts across derivations (archive.reading.side_by_side.with_across).
+    across: list = field(default_factory=list)
 
     @property
     def review_status(self) -> str:

@@ -16,6 +16,9 @@ from django.contrib.auth.models import User
 from django.db.models import OuterRef, QuerySet, Subquery
 from prov.model import PROV, AttributeValue, ProvDocument, QualifiedName
 
+from archive.alignment import current_alignment
+from archive.alignment.aligning import ALGORITHM_VERSION
+from archive.alignment.counterparts import Memo, counterparts
 from archive.core.text import sha256_hex
 from archive.models import Capture, Claim, Evidence, FixityCheck, Outlet, Passage, Source
 
@@ -92,6 +95,7 @@ class _ProvBuilder:
         self.document = ProvDocument()
         self.ns = self.document.add_namespace("warrant", base_uri)
         self._added: set[str] = set()
+        self._memo = Memo()
 
     def _once(self, key: str) -> bool:
         if key in self._added:
@@ -275,6 +279,81 @@ class _ProvBuilder:
         source = self.source(passage.source)
         self._step(f"highlight-{passage.pk}", identifier, source, passage, "highlighted passage")
         self.document.wasDerivedFrom(identifier, source, other_attributes={"prov:type": PROV["Quotation"]})
+        self._counterparts(passage, identifier)
+        return identifier
+
+    def _counterparts(self, passage: Passage, identifier: QualifiedName) -> None:
+        """The passage's counterparts across derivations (archive.alignment), each an
+        entity derived from the span it corresponds to in the source one step nearer
+        the original, by that pair's sentence alignment."""
+        found = counterparts(passage=passage, memo=self._memo)
+        if not found:
+            return
+        chain = passage.source.derivation_chain()
+        loaded = {each.pk: each for each in chain}
+        missing = {item.source_id for item in found} - set(loaded)
+        loaded |= {each.pk: each for each in Source.objects.filter(pk__in=missing).select_related("outlet")}
+        spans = {passage.source_id: identifier}
+        for item in found:
+            spans[item.source_id] = self._span(loaded[item.source_id], item.start, item.end, item.exact)
+        for item in found:
+            there = loaded[item.source_id]
+            if item.relation == "ancestor":
+                derivative = chain[[each.pk for each in chain].index(there.pk) - 1]
+                derived, used = spans[derivative.pk], spans[there.pk]
+            elif there.derived_from_id is not None:  # a derivative's counterpart: always
+                derivative = there
+                derived, used = spans[there.pk], spans[there.derived_from_id]
+            else:
+                continue
+            activity = self._alignment(derivative)
+            self.document.wasDerivedFrom(
+                derived,
+                used,
+                activity,
+                other_attributes={
+                    "prov:type": self.ns[derivative.derivation],
+                    self.ns["confidence"]: item.confidence,
+                },
+            )
+
+    def _span(self, source: Source, start: int, end: int, exact: str) -> QualifiedName:
+        """The words of `source` that correspond to a passage elsewhere."""
+        identifier = self.ns[f"span-{source.pk}-{start}-{end}"]
+        if self._once(str(identifier)):
+            self.document.entity(
+                identifier,
+                {
+                    "prov:type": self.ns["Passage"],
+                    "prov:value": exact,
+                    self.ns["start"]: start,
+                    self.ns["end"]: end,
+                },
+            )
+            self.document.wasDerivedFrom(
+                identifier, self.source(source), other_attributes={"prov:type": PROV["Quotation"]}
+            )
+        return identifier
+
+    def _alignment(self, derivative: Source) -> QualifiedName:
+        """The sentence alignment of `derivative` with what it derives from, as an activity."""
+        identifier = self.ns[f"alignment-{derivative.pk}"]
+        if self._once(str(identifier)):
+            alignment = current_alignment(source=derivative)
+            when = alignment.computed_at if alignment is not None else None
+            self.document.activity(
+                identifier,
+                when,
+                when,
+                {
+                    "prov:type": self.ns["SentenceAlignment"],
+                    "prov:label": "sentence alignment",
+                    self.ns["algorithmVersion"]: ALGORITHM_VERSION,
+                },
+            )
+            self.document.used(identifier, self.source(derivative))
+            if derivative.derived_from is not None:
+                self.document.used(identifier, self.source(derivative.derived_from))
         return identifier
 
     def _step(

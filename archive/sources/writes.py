@@ -7,6 +7,7 @@ the passages in it; imports go through archive.sources.importing.)
 import datetime
 from typing import Any
 
+from archive.alignment import refresh_later
 from archive.core.editing import create_object, delete_object, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
@@ -71,6 +72,8 @@ def create_source(
         captured_at=fetched_at or source.captured_at,
         reason=reason,
     )
+    if derived_from is not None:
+        refresh_later(source_id=source.pk)
     return source
 
 
@@ -85,7 +88,7 @@ def edit_source(
     source: Source, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str = ""
 ) -> Source:
     """Correct a source's metadata; anything else is refused by name."""
-    return update_object(
+    source = update_object(
         source,
         user=user,
         expected_version=expected_version,
@@ -93,6 +96,9 @@ def edit_source(
         editable=EDITABLE_FIELDS,
         reason=reason,
     )
+    # A new derivation or language: the alignments it takes part in change.
+    refresh_later(source_id=source.pk)
+    return source
 
 
 def set_derivation(

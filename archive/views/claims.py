@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from archive.alignment.counterparts import Memo
 from archive.audit.review import may_submit, rejection_comments
 from archive.claims import create_claim, edit_claim
 from archive.claims.claims import set_credibility
@@ -30,6 +31,7 @@ from archive.permissions import (
     get_in_workspace_or_404,
     workspace_view,
 )
+from archive.reading.side_by_side import passage_across
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 
@@ -156,9 +158,9 @@ def claim_create(request: WorkspaceRequest) -> HttpResponse:
 
 def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, str, list[Evidence]]]]:
     evidence = list(
-        claim.evidence.select_related("passage__source__outlet", "created_by").order_by(
-            "passage__source__title", "passage__start", "id"
-        )
+        claim.evidence.select_related(
+            "passage__source__outlet", "passage__source__derived_from", "created_by"
+        ).order_by("passage__source__title", "passage__start", "id")
     )
     for item in evidence:
         outlet = item.passage.source.outlet
@@ -170,6 +172,26 @@ def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, s
         for stance, label in Stance.choices
     ]
     return evidence, groups
+
+
+def _with_originals(evidence: list[Evidence], *, slug: str) -> dict[int, str]:
+    """Give evidence cited from a derived source (a translation, a republication) the
+    passage's counterparts up to the original (`item.originals`); return, per ancestor,
+    the side-by-side page marking the first cited passage's counterpart in it."""
+    memo = Memo()
+    span_urls: dict[int, str] = {}
+    for item in evidence:
+        passage = item.passage
+        ancestors = []
+        if passage.source.derived_from_id is not None:
+            across = passage_across(
+                slug=slug, source=passage.source, start=passage.start, end=passage.end, memo=memo
+            )
+            ancestors = [each for each in across if each.counterpart.relation == "ancestor"]
+        setattr(item, "originals", ancestors)  # noqa: B010 (for the template)
+        for each in ancestors:
+            span_urls.setdefault(each.source.pk, each.url)
+    return span_urls
 
 
 def _with_review_state(request: WorkspaceRequest, evidence: list[Evidence]) -> None:
@@ -193,8 +215,12 @@ def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_
     for item in evidence:
         setattr(item, "change", changes.get(item.pk))  # noqa: B010 (for the template)
     slug = request.workspace.slug
+    span_urls = _with_originals(evidence, slug=slug)
     graph = build_claim_graph(
-        claim, evidence, source_url=lambda source: reverse("archive:source", args=[slug, source.pk])
+        claim,
+        evidence,
+        source_url=lambda source: reverse("archive:source", args=[slug, source.pk]),
+        span_urls=span_urls,
     )
     context = {
         "claim": claim,

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
 from archive.reading.page import build_reading, workspace_tags
+from archive.reading.side_by_side import with_across
 from archive.sources.writes import edit_source
 from archive.views.asof import AsOfForm
 
@@ -26,11 +28,18 @@ from archive.views.asof import AsOfForm
 def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
-        Source.objects.select_related("outlet", "derived_from", "captured_by"),
+        Source.objects.select_related("outlet", "derived_from", "captured_by").annotate(
+            has_derivatives=Exists(Source.objects.filter(derived_from=OuterRef("pk")))
+        ),
         request.workspace,
         pk=source_id,
     )
     reading = build_reading(source, user=request.user, user_role=request.role)
+    # The side-by-side pages this source is in: with what it derives from, with each derivative.
+    derivatives = list(source.derivatives.order_by("id")) if getattr(source, "has_derivatives", True) else []
+    aligned_with = ([source] if source.derived_from_id else []) + derivatives
+    if aligned_with:
+        with_across(reading.items, source=source, slug=request.workspace.slug)
     links = ItemLinks(request.workspace.slug, csrf_token=get_token(request))
     context = {
         "source": source,
@@ -61,6 +70,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         ),
         "as_of_form": AsOfForm(),
         "versions": timeline(source),
+        "aligned_with": aligned_with,
     }
     return render(request, "archive/source_detail.html", context)
 

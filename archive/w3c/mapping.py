@@ -32,9 +32,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
+from archive.alignment import Counterpart
 from archive.models import Annotation, Evidence, Motivation, Passage, Reply, Source, SourceVersion, Stance
 from archive.models.annotation import IRI_MAX_LENGTH
-from archive.passages.selectors import TextSelector, selector_from_quote_fallback
+from archive.passages.selectors import TextSelector, selector_for, selector_from_quote_fallback
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -85,6 +86,10 @@ class Links:
     def reply(self, source_id: int, reply_id: int) -> str:
         return f"{self.container(source_id)}replies/{reply_id}/"
 
+    def linking(self, source_id: int, passage_id: int) -> str:
+        """The passage's `linking` annotation to its counterparts in related sources."""
+        return f"{self.container(source_id)}passages/{passage_id}/linking/"
+
     def source_text(self, source_id: int) -> str:
         return f"{self.base}/api/sources/{source_id}/text/"
 
@@ -124,16 +129,9 @@ def _timestamp(moment: datetime) -> str:
 
 
 def _target(passage: Passage, links: Links) -> dict:
-    quote = {"type": "TextQuoteSelector", "exact": passage.exact}
-    if passage.prefix:
-        quote["prefix"] = passage.prefix
-    if passage.suffix:
-        quote["suffix"] = passage.suffix
-    target: dict[str, Any] = {
-        "type": "SpecificResource",
-        "source": links.source_text(passage.source_id),
-        "selector": [quote, {"type": "TextPositionSelector", "start": passage.start, "end": passage.end}],
-    }
+    target = _span(
+        passage.source_id, passage.start, passage.end, passage.exact, passage.prefix, passage.suffix, links
+    )
     # The selectors point into the source's newest version: say which, and where it is kept as captured.
     version = links.newest_version(passage.source_id)
     if version is not None:
@@ -143,6 +141,19 @@ def _target(passage: Passage, links: Links) -> dict:
             "cached": links.version_page(version),
         }
     return target
+
+
+def _span(source_id: int, start: int, end: int, exact: str, prefix: str, suffix: str, links: Links) -> dict:
+    quote = {"type": "TextQuoteSelector", "exact": exact}
+    if prefix:
+        quote["prefix"] = prefix
+    if suffix:
+        quote["suffix"] = suffix
+    return {
+        "type": "SpecificResource",
+        "source": links.source_text(source_id),
+        "selector": [quote, {"type": "TextPositionSelector", "start": start, "end": end}],
+    }
 
 
 def _one_or_list(items: list) -> object:
@@ -213,6 +224,34 @@ def reply_to_w3c(reply: Reply, links: Links) -> dict[str, Any]:
     }
     if reply.author is not None:
         rendered["creator"] = {"type": "Person", "nickname": reply.author.username}
+    return rendered
+
+
+def linking_to_w3c(
+    passage: Passage, found: list[tuple[Counterpart, Source]], links: Links, modified: datetime
+) -> dict:
+    """A passage and its counterparts across derivations (archive.alignment) as one
+    annotation with motivation "linking": its target the passage, its bodies the
+    corresponding spans in the sources it derives from and in its derivatives. Computed,
+    not written by anyone: its generator is the alignment, `modified` when it last ran."""
+    bodies = []
+    for item, source in found:
+        quote = selector_for(source.text, item.start, item.end)
+        body = _span(source.pk, item.start, item.end, quote.exact, quote.prefix, quote.suffix, links)
+        body["purpose"] = "linking"
+        bodies.append(body)
+    rendered: dict[str, Any] = {
+        "@context": ANNO_CONTEXT,
+        "id": links.linking(passage.source_id, passage.pk),
+        "type": "Annotation",
+        "motivation": "linking",
+        "created": _timestamp(passage.created_at),
+        "modified": _timestamp(modified),
+        "generator": {"type": "Software", "name": "Warrant sentence alignment"},
+        "target": _target(passage, links),
+    }
+    if bodies:
+        rendered["body"] = _one_or_list(bodies)
     return rendered
 
 

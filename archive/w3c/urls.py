@@ -12,6 +12,12 @@ urlpatterns = [
         "sources/<int:source_id>/evidence/<int:pk>/", views.EvidenceResource.as_view(), name="evidence-item"
     ),
     path("sources/<int:source_id>/replies/<int:pk>/", views.ReplyResource.as_view(), name="reply-item"),
+    # A passage linked to its counterparts in translations, originals, republications.
+    path(
+        "sources/<int:source_id>/passages/<int:pk>/linking/",
+        views.PassageLinking.as_view(),
+        name="passage-linking",
+    ),
     # The older IRIs: the same resources, served as well (their `id` is the one above).
     path("annotations/<int:pk>/", views.AnnotationResource.as_view(), name="annotation"),
     path("evidence/<int:pk>/", views.EvidenceResource.as_view(), name="evidence"),

@@ -37,15 +37,26 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archive.alignment import counterparts
+from archive.alignment.counterparts import Memo
 from archive.api.idempotency import idempotent
 from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version
 from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import StaleVersion
-from archive.models import Annotation, Evidence, Reply, Source
+from archive.models import Alignment, Annotation, Evidence, Passage, Reply, Source
 from archive.permissions import Action
-from archive.w3c.mapping import ANNO_CONTEXT, LDP_CONTEXT, Links, W3CRequest, iri_of, read_w3c, to_w3c
+from archive.w3c.mapping import (
+    ANNO_CONTEXT,
+    LDP_CONTEXT,
+    Links,
+    W3CRequest,
+    iri_of,
+    linking_to_w3c,
+    read_w3c,
+    to_w3c,
+)
 from archive.w3c.writes import create_from_w3c, replace_from_w3c
 
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -368,6 +379,48 @@ class ReplyResource(W3CView):
     def get(self, request: Request, pk: int, source_id: int) -> Response:
         reply = self.get_reply(pk, source_id)
         return Response(to_w3c(reply, self.links()), headers={"ETag": etag(reply)})
+
+
+class PassageLinking(W3CView):
+    """A passage's counterparts in the sources it derives from and in its derivatives,
+    as one read-only annotation with motivation "linking" (archive.alignment), below
+    the container of the passage's source."""
+
+    permission_rule = Rule()
+    link_types = (RESOURCE_LINK,)
+    http_method_names = ["get", "head", "options"]
+
+    def get_passage(self, pk: int, source_id: int) -> Passage:
+        passage = (
+            self.scope(Passage.objects.select_related("workspace", "source__derived_from"))
+            .filter(pk=pk, source_id=source_id)
+            .first()
+        )
+        if passage is None:
+            raise Http404("No such passage in this source.")
+        self.check_object_permissions(self.request, passage)
+        return passage
+
+    @extend_schema(exclude=True)
+    def options(self, request, *args, **kwargs) -> Response:
+        """Allow and Link, as on GET."""
+        self.get_passage(kwargs["pk"], kwargs["source_id"])
+        return super().options(request, *args, **kwargs)
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, pk: int, source_id: int) -> Response:
+        passage = self.get_passage(pk, source_id)
+        memo = Memo()
+        found = counterparts(passage=passage, memo=memo)
+        sources = Source.objects.in_bulk({item.source_id for item in found})
+        computed = Alignment.objects.filter(source_id__in=memo.links).aggregate(last=Max("computed_at"))[
+            "last"
+        ]
+        modified = max(filter(None, [passage.updated_at, computed]))
+        rendered = linking_to_w3c(
+            passage, [(item, sources[item.source_id]) for item in found], self.links(), modified
+        )
+        return Response(rendered)
 
 
 def _warnings(request: W3CRequest) -> dict[str, str]:

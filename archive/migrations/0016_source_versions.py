@@ -54,7 +54,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0014_motivation_labels'),
+        ('archive', '0015_divergence_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,84 @@
+"""A translation or republication beside what it derives from, and marking a
+divergence flag as explained (archive.alignment)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from archive.alignment import explain_divergence
+from archive.models import DivergenceKind, Source
+from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.reading.side_by_side import build_side_by_side, parse_marks
+
+
+def _pair(request: WorkspaceRequest, source_id: int) -> tuple[Source, Source]:
+    """The source and what it derives from; 404 if it derives from nothing."""
+    source = get_in_workspace_or_404(
+        Source.objects.select_related("derived_from"), request.workspace, pk=source_id
+    )
+    if source.derived_from is None:
+        raise Http404("This source derives from no other: there is nothing to show beside it.")
+    return source, source.derived_from
+
+
+@workspace_view(Action.VIEW)
+def source_aligned(request: WorkspaceRequest, source_id: int) -> HttpResponse:
+    """Both texts side by side, sentence pairs linked, divergences flagged on both; `mark`
+    parameters (SOURCE:START:END, code points) highlight spans, e.g. a passage and its counterpart."""
+    derivative, original = _pair(request, source_id)
+    try:
+        marks = parse_marks(request.GET.getlist("mark"), sources=(derivative, original))
+    except ValidationError as error:
+        return _refused(error.messages[0])
+    context = {
+        "view": build_side_by_side(derivative, marks=marks),
+        "can_explain": can(request.role, Action.CONTRIBUTE),
+        "kinds": DivergenceKind.choices,
+    }
+    return render(request, "archive/side_by_side.html", context)
+
+
+class ExplanationForm(forms.Form):
+    kind = forms.ChoiceField(choices=DivergenceKind.choices)
+    here = forms.CharField(required=False, strip=False, max_length=500)
+    there = forms.CharField(required=False, strip=False, max_length=500)
+    reason = forms.CharField(max_length=2000)
+    next = forms.CharField(required=False)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def divergence_explain(request: WorkspaceRequest, source_id: int) -> HttpResponse:
+    """Mark one of the source's divergence flags as explained, with a reason; back to the page."""
+    derivative, _ = _pair(request, source_id)
+    form = ExplanationForm(request.POST)
+    back = reverse("archive:source_aligned", args=[request.workspace.slug, derivative.pk])
+    if not form.is_valid():
+        return _refused(_first_error(form.errors))
+    data = form.cleaned_data
+    try:
+        explain_divergence(
+            source=derivative,
+            user=request.user,
+            kind=data["kind"],
+            here=data["here"],
+            there=data["there"],
+            reason=data["reason"],
+        )
+    except ValidationError as error:
+        return _refused(" ".join(error.messages))
+    messages.success(request, "The divergence is marked as explained.")
+    return redirect(f"{back}#divergences")
+
+
+def _first_error(errors: dict) -> str:
+    field, messages_ = next(iter(errors.items()))
+    return f"{field}: {messages_[0]}"
+
+
+def _refused(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,63 @@
+// The side-by-side page: a sentence pointed at or focused lights up its counterpart in
+// the other column, the two columns scroll together (the first sentence in view in one
+// brings its counterpart to the same height in the other), and the marked passage and
+// its counterpart are scrolled into view on arrival.
+const page = document.getElementById("side-by-side");
+const columns = page ? [...page.querySelectorAll(".aligned-text")] : [];
+
+function segmentsOf(pair) {
+  return page.querySelectorAll(`.seg[data-pair="${CSS.escape(pair)}"]`);
+}
+
+function light(pair, on) {
+  for (const segment of segmentsOf(pair)) segment.classList.toggle("paired", on);
+}
+
+function follow(event) {
+  const segment = event.target.closest?.(".seg");
+  if (segment) light(segment.dataset.pair, event.type === "mouseover" || event.type === "focusin");
+}
+
+// Scrolling together: only while both columns scroll on their own (wide screens).
+let leading = null;
+let release = 0;
+
+function syncFrom(column) {
+  const other = columns.find((each) => each !== column);
+  if (!other || column.scrollHeight <= column.clientHeight) return;
+  const top = column.getBoundingClientRect().top;
+  const first = [...column.querySelectorAll(".seg")].find((seg) => seg.getBoundingClientRect().bottom > top + 4);
+  if (!first) return;
+  const [counterpart] = [...other.querySelectorAll(`.seg[data-pair="${CSS.escape(first.dataset.pair)}"]`)];
+  if (!counterpart) return;
+  const offset = first.getBoundingClientRect().top - top;
+  const delta = counterpart.getBoundingClientRect().top - other.getBoundingClientRect().top - offset;
+  other.scrollTop += delta;
+}
+
+function onScroll(event) {
+  const column = event.currentTarget;
+  if (leading && leading !== column) return; // the scroll this column follows
+  leading = column;
+  syncFrom(column);
+  clearTimeout(release);
+  release = setTimeout(() => { leading = null; }, 120);
+}
+
+function reveal() {
+  for (const column of columns) {
+    const mark = column.querySelector("mark.hl-aligned");
+    if (mark && column.scrollHeight > column.clientHeight) {
+      column.scrollTop += mark.getBoundingClientRect().top - column.getBoundingClientRect().top - column.clientHeight / 3;
+    }
+  }
+  if (!location.hash) return;
+  const target = document.getElementById(location.hash.slice(1));
+  target?.scrollIntoView({ block: "center" });
+}
+
+if (page && columns.length === 2) {
+  for (const type of ["mouseover", "mouseout", "focusin", "focusout"]) page.addEventListener(type, follow);
+  for (const column of columns) column.addEventListener("scroll", onScroll, { passive: true });
+  reveal();
+}

@@ -1,0 +1,172 @@
+"""The side-by-side page in Chromium: an Arabic original beside its English translation
+(and an English original beside an Arabic translation), each column in its own
+direction, sentence pairs lit together, the counterpart of a passage highlighted and
+in view, at a desktop width and a phone's, with no serious axe violation."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from archive.models import DivergenceNote
+from archive.passages.writes import create_passage
+from archive.reading.side_by_side import passage_across
+from archive.sources.writes import create_source
+from tests.browser.accessibility import assert_accessible
+from tests.factories import AnnotationFactory
+from tests.test_alignment import ARABIC, corpus_paragraphs, demo_text
+
+GEOMETRY = """
+() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const o = document.getElementById("text-o"), d = document.getElementById("text-d");
+  const mark = o.querySelector("mark.hl-aligned");
+  return {
+    directions: [getComputedStyle(o).direction, getComputedStyle(d).direction],
+    columns: [box(o), box(d)],
+    mark: box(mark),
+    markBackground: getComputedStyle(mark).backgroundColor,
+    overflow: [document.documentElement.scrollWidth, window.innerWidth],
+    viewport: [window.innerWidth, window.innerHeight],
+  };
+}
+"""
+
+
+def make_pair(workspace, user, *, arabic_original: bool, corpus_text: str):
+    if arabic_original:
+        original = create_source(
+            workspace=workspace, user=user, title="الأصل", text=demo_text("original-ar.txt"), language="ar"
+        )
+        text, language = demo_text("translation-en.txt"), "en"
+        quote = "fifteen thousand"
+    else:
+        original = create_source(
+            workspace=workspace,
+            user=user,
+            title="Baladi",
+            text="\n\n".join(corpus_paragraphs(corpus_text)),
+            language="en",
+        )
+        text, language = "\n\n".join(ARABIC), "ar"
+        quote = "مهد الانتفاضة"
+    translation = create_source(
+        workspace=workspace,
+        user=user,
+        title="Translation",
+        text=text,
+        language=language,
+        derived_from=original,
+        derivation="translation",
+    )
+    start = translation.text.index(quote)
+    passage = create_passage(source=translation, user=user, start=start, end=start + len(quote))
+    return original, translation, passage
+
+
+@pytest.mark.parametrize(
+    ("arabic_original", "width", "height"),
+    [(True, 1366, 700), (True, 390, 844), (False, 1366, 700), (False, 390, 844)],
+    ids=["ar-original-desktop", "ar-original-phone", "ar-translation-desktop", "ar-translation-phone"],
+)
+def test_side_by_side_in_both_directions(
+    page_for, analyst, workspace, corpus_text, arabic_original, width, height
+):
+    original, translation, passage = make_pair(
+        workspace, analyst, arabic_original=arabic_original, corpus_text=corpus_text
+    )
+    [across] = [
+        item
+        for item in passage_across(
+            slug=workspace.slug, source=translation, start=passage.start, end=passage.end
+        )
+        if item.source.pk == original.pk
+    ]
+    page = page_for(analyst)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(across.url)
+    found = page.evaluate(GEOMETRY)
+
+    rtl_first = ["rtl", "ltr"] if arabic_original else ["ltr", "rtl"]
+    assert found["directions"] == rtl_first
+    left, top, right, bottom = found["mark"]
+    # The counterpart is highlighted and in view, inside its column's visible box.
+    column = found["columns"][0]
+    assert found["markBackground"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert right > left and bottom > top
+    assert top >= 0 and bottom <= found["viewport"][1]
+    assert column[1] <= top and bottom <= column[3]
+    assert page.locator("#text-o mark.hl-aligned").inner_text() == across.counterpart.exact
+    assert page.locator("#text-d mark.hl-aligned").inner_text() == passage.exact
+    if width > 700:
+        (_, o_top, o_right, _), (d_left, d_top, _, _) = found["columns"]
+        assert o_right <= d_left and abs(o_top - d_top) < 2  # two columns, side by side
+    else:
+        (o_left, _, _, o_bottom), (d_left, d_top, _, _) = found["columns"]
+        assert abs(o_left - d_left) < 2 and o_bottom <= d_top  # stacked
+        assert found["overflow"][0] <= found["overflow"][1]
+
+    # A sentence pointed at lights up its counterpart in the other column.
+    segment = page.locator("#text-d .seg").nth(1)
+    pair = segment.get_attribute("data-pair")
+    segment.hover()
+    assert page.locator(f'#text-o .seg[data-pair="{pair}"]').get_attribute("class").split()[-1] == "paired"
+    segment.focus()
+    assert "paired" in page.locator(f'#text-o .seg[data-pair="{pair}"]').get_attribute("class")
+
+    assert_accessible(page, f"side by side at {width}px")
+    assert page.errors == []
+
+
+def test_the_columns_scroll_together(page_for, analyst, workspace, corpus_text):
+    _, translation, _ = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 1366, "height": 420})
+    page.goto(reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    scrollable = page.evaluate(
+        "() => [...document.querySelectorAll('.aligned-text')].map((c) => c.scrollHeight > c.clientHeight)"
+    )
+    assert scrollable == [True, True]
+    page.evaluate("() => { const d = document.getElementById('text-d'); d.scrollTop = d.scrollHeight; }")
+    page.wait_for_function("() => document.getElementById('text-o').scrollTop > 0")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_reading_page_shows_the_passage_in_the_original(
+    page_for, analyst, workspace, corpus_text, width, height
+):
+    _, translation, passage = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body="Which figure?")
+    page = page_for(analyst)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(reverse("archive:source", args=[workspace.slug, translation.pk]))
+    if width < 700:
+        page.get_by_role("button", name="Annotations and evidence (1)").click()
+    counterpart = page.locator(".across .counterpart q")
+    expect(counterpart).to_be_visible()
+    assert counterpart.evaluate("(q) => getComputedStyle(q).direction") == "rtl"
+    assert "In the original" in page.locator(".across").inner_text()
+    assert_accessible(page, f"reading page with counterparts at {width}px")
+    page.locator(".across a", has_text="side by side").click()
+    expect(page.locator("#text-o mark.hl-aligned")).to_be_visible()
+    assert page.errors == []
+
+
+def test_an_analyst_marks_a_divergence_explained_in_the_browser(page_for, analyst, workspace, corpus_text):
+    _, translation, _ = make_pair(workspace, analyst, arabic_original=False, corpus_text=corpus_text)
+    page = page_for(analyst)
+    page.goto(reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    flags = page.locator(".flag-item")
+    expect(flags).to_have_count(2)  # the changed year and the dropped "FSA"
+    number = flags.filter(has_text="number")
+    number.get_by_text("Mark as explained").first.click()
+    number.get_by_label("Why the texts may differ here").fill("The translator's own error, checked.")
+    number.get_by_role("button", name="Mark as explained").click()
+    expect(page.locator(".flag-item.explained")).to_have_count(1)
+    note = DivergenceNote.objects.get()
+    assert (note.kind, note.here, note.there) == ("number", "٢٠١٣", "2012")
+    [row] = note.history.all()
+    assert (row.history_user, row.history_change_reason) == (analyst, "The translator's own error, checked.")
+    assert page.locator("#text-d mark.flag-explained").count() == 1
+    assert_accessible(page, "side by side after explaining")
+    assert page.errors == []
