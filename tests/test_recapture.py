@@ -63,7 +63,7 @@ def test_changed_page_gives_version_two_carried_passages_and_alerts(live_site, c
         for anchor in PassageAnchor.objects.filter(source_version=second).select_related("carried_from")
     }
     assert carried[EDITED].status == AnchorStatus.FUZZY
-    assert carried[EDITED].exact == EDITED.replace("forty", "fourteen")
+    assert "said fourteen families returned" in carried[EDITED].exact
     assert carried[KEPT].status == AnchorStatus.MOVED
     assert carried[DELETED].status == AnchorStatus.ORPHANED
     assert all(anchor.carried_from.source_version == first for anchor in carried.values())
