@@ -67,6 +67,11 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         Action.CONTRIBUTE,
         False,
     ),
+    (
+        "Recapture a web source now; get alerts when cited text changes or a recapture fails",
+        Action.CONTRIBUTE,
+        False,
+    ),
     ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
     ("Reply in discussions", Action.DISCUSS, False),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from archive.views import (
+    alerts,
     alignment,
     annotations,
     asof,
@@ -16,6 +17,7 @@ from archive.views import (
     search,
     sources,
     texts,
+    versions,
     workspaces,
 )
 
@@ -25,9 +27,27 @@ urlpatterns = [
     path("", workspaces.home, name="home"),
     # Search across the archive.
     path("search/", search.search_page, name="search"),
+    # Alerts of the signed-in member, across their workspaces.
+    path("alerts/", alerts.inbox, name="alerts"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
+    path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),
     path("w/<slug:slug>/sources/<int:source_id>/", sources.source_detail, name="source"),
     path("w/<slug:slug>/sources/<int:source_id>/edit/", sources.source_edit, name="source_edit"),
+    # A source over time: its versions, one as captured, two compared, recapture now.
+    path("w/<slug:slug>/sources/<int:source_id>/versions/", versions.source_versions, name="source_versions"),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/versions/<int:number>/",
+        versions.source_version,
+        name="source_version",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/versions/compare/",
+        versions.source_compare,
+        name="source_compare",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/recapture/", versions.source_recapture, name="source_recapture"
+    ),
     # Correcting a source's text re-anchors its passages, so it has its own page.
     path("w/<slug:slug>/sources/<int:source_id>/text/", texts.correct_text, name="source_text"),
     # A translation or republication beside what it derives from; explaining a divergence.

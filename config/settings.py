@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "archive.views.context_processors.unread_alerts",
             ],
         },
     },
@@ -209,6 +210,22 @@ CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 5)
 # Captures refuse private, loopback and link-local addresses, so the archive
 # cannot be pointed at internal services; list CIDR networks to allow anyway.
 CAPTURE_ALLOWED_PRIVATE_NETWORKS = env_list("CAPTURE_ALLOWED_PRIVATE_NETWORKS", [])
+
+# --- E-mail (alerts for members who opt in: archive/monitoring/alerts.py) --
+# Without EMAIL_HOST nothing is sent: mail goes to the console when DEBUG is on, nowhere otherwise.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "warrant@localhost")
 
 # --- Evidence packages (archive/findings) --------------------------------
 # An RFC 3161 time-stamping authority (TSA), e.g. https://freetsa.org/tsr. When

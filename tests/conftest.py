@@ -8,6 +8,9 @@ import pytest
 from archive.models import Role
 from tests.factories import MembershipFactory, SourceFactory, UserFactory, WorkspaceFactory
 
+# A local web site to capture pages from, and a captured source citing them (tests/pages.py).
+pytest_plugins = ["tests.pages"]
+
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 
 

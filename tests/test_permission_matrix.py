@@ -182,6 +182,17 @@ RULES: dict[str, Rule] = {
         data=lambda world: {"version": world.claim.version, "decision": "approve"},
     ),
     "archive:source_as_of": Rule({"GET": EVERY_MEMBER}),
+    # A source over time; recapturing fetches the network, so contributors (who capture) may.
+    "archive:source_versions": Rule({"GET": EVERY_MEMBER}),
+    "archive:source_version": Rule(
+        {"GET": EVERY_MEMBER},
+        kwargs=lambda world: {"slug": world.workspace.slug, "source_id": world.source.pk, "number": 1},
+    ),
+    "archive:source_compare": Rule({"GET": EVERY_MEMBER}, query="?older=1&newer=1&layout=inline"),
+    "archive:source_recapture": Rule({"POST": CONTRIBUTORS}),
+    # Each signed-in user's own alerts; e-mail opt-in by those who receive alerts.
+    "archive:alerts": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
+    "archive:alert_email": Rule({"POST": CONTRIBUTORS}, data={"enabled": "on"}),
     "archive:claim_as_of": Rule({"GET": EVERY_MEMBER}),
     # Reading page and claims. The world's annotation, claim and evidence are the analyst's.
     "archive:annotation_create": Rule(

@@ -9,7 +9,7 @@ from archive.audit.ledger import verify_workspace
 from archive.core.editing import StaleVersion
 from archive.core.text import normalize_text
 from archive.models import AnchorStatus, HistoryAction, HistoryEntry, Passage, Source
-from archive.passages import correction as texts
+from archive.passages import carrying
 from archive.passages.correction import correct_source_text
 from archive.passages.reanchoring import AnchorResult, reanchor
 from archive.passages.selectors import TextSelector, selector_for
@@ -461,7 +461,7 @@ def test_failed_correction_leaves_text_passages_and_history_unchanged(article, w
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(texts, "copy_history", fail)  # the last write of a correction
+    monkeypatch.setattr(carrying, "copy_history", fail)  # the last write of a correction
     with pytest.raises(RuntimeError):
         correct_source_text(source=article, user=ws_admin, new_text="Update. " + PLAIN, reason="lead added")
     stored = Passage.objects.get(pk=passage.pk)

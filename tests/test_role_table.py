@@ -13,6 +13,9 @@ URL_OF = {
         "archive:claim_create"
     ),
     "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
+    "Recapture a web source now; get alerts when cited text changes or a recapture fails": (
+        "archive:source_recapture"
+    ),
     "Reply in discussions": "archive:discussion_reply",
     "Review queue; approve or reject with a comment": "archive:review_decision",
     "Grade a claim's credibility (with a reason)": "archive:claim_credibility",

@@ -11,7 +11,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
-from archive.models import Discussion, EvidenceItem, Hypothesis, Question, Reply, Role
+from archive.models import Discussion, EvidenceItem, Hypothesis, Question, Reply, Role, VersionOrigin
+from archive.sources.versions import record_version
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -77,6 +78,7 @@ def build_world(payload: str = "") -> World:
         authors=[f"Turki Mostafa{mark}"],
         text=f"Russian airstrikes reached 120 a week.{mark} Daraa withstood.",
     )
+    record_version(source=source, user=analyst, origin=VersionOrigin.IMPORT, text=source.text)
     passage = PassageFactory(source=source, created_by=analyst, length=len("Russian airstrikes") + len(mark))
     annotation = AnnotationFactory(
         workspace=workspace, passages=[passage], author=analyst, body=f"Check it{mark}", tags=[f"tag{mark}"]

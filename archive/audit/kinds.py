@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Model
 
 from archive.models import (
+    Alert,
     Annotation,
     Capture,
     Claim,
@@ -19,10 +20,13 @@ from archive.models import (
     Membership,
     Outlet,
     Passage,
+    PassageAnchor,
     Question,
     Rating,
+    RecaptureCheck,
     Reply,
     Source,
+    SourceVersion,
     Workspace,
 )
 from archive.permissions import Action
@@ -61,6 +65,11 @@ KINDS: dict[str, Kind] = {
         Kind("divergencenote", DivergenceNote, revert=Action.REVIEW),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
+        # Versions, recapture checks and anchors are records of what was captured: never reverted.
+        Kind("sourceversion", SourceVersion),
+        Kind("recapturecheck", RecaptureCheck),
+        Kind("passageanchor", PassageAnchor),
+        Kind("alert", Alert),
     )
 }
 # What goes through the review workflow.

@@ -63,6 +63,7 @@ LATER_COLUMNS: dict[str, dict[str, object]] = {
     "annotation": {"canonical": "", "via": ""},
     "evidence": {"canonical": "", "via": ""},
     "workspace": {"verdict_scale": {}},
+    "membership": {"email_alerts": False},
 }
 # Ids per `IN (...)` query: below SQLite's historical limit of 999 parameters.
 _IDS_PER_QUERY = 900

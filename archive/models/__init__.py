@@ -13,14 +13,26 @@ from archive.models.passage import AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
 from archive.models.search import SearchDocument, SearchKind, SearchTerm
 from archive.models.source import Derivation, Source, TextDirection
+from archive.models.version import (
+    Alert,
+    AlertKind,
+    CheckOutcome,
+    PassageAnchor,
+    RecaptureCheck,
+    SourceVersion,
+    VersionOrigin,
+)
 from archive.models.workspace import Membership, Role, Workspace
 
 __all__ = [
+    "Alert",
+    "AlertKind",
     "Alignment",
     "AnchorStatus",
     "Annotation",
     "Capture",
     "CaptureMethod",
+    "CheckOutcome",
     "Claim",
     "ClaimStatus",
     "Consistency",
@@ -42,8 +54,10 @@ __all__ = [
     "Motivation",
     "Outlet",
     "Passage",
+    "PassageAnchor",
     "Question",
     "Rating",
+    "RecaptureCheck",
     "Reply",
     "ReviewStatus",
     "Role",
@@ -52,7 +66,9 @@ __all__ = [
     "SearchTerm",
     "SentenceLink",
     "Source",
+    "SourceVersion",
     "Stance",
     "TextDirection",
+    "VersionOrigin",
     "Workspace",
 ]

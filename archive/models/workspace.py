@@ -48,6 +48,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Alerts (archive.sources.alerts) also by e-mail, through Django's mail settings.
+    email_alerts = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = tracked_history()

@@ -45,7 +45,8 @@ def _file_problems(label: str, name: str, expected: str) -> tuple[list[str], boo
 
 @transaction.atomic
 def verify_source(source: Source) -> FixityCheck:
-    """Re-hash the source's original, WARC record and text; record the outcome."""
+    """Re-hash the source's original, WARC record and text, and those of each of its
+    versions (shared files once); record the outcome."""
     problems, missing = [], False
     files: list[tuple[str, str, str]] = []
     if source.original.name:
@@ -53,12 +54,25 @@ def verify_source(source: Source) -> FixityCheck:
     capture = Capture.objects.filter(source=source).exclude(warc="").first()
     if capture is not None and capture.warc.name:
         files.append(("WARC record", capture.warc.name, capture.warc_sha256))
+    texts = [("text", source.text, source.text_sha256)]
+    for version in source.versions.order_by("number"):
+        label = f"version {version.number}"
+        if version.original.name:
+            files.append((f"{label} original", version.original.name, version.original_sha256))
+        if version.warc.name:
+            files.append((f"{label} WARC record", version.warc.name, version.warc_sha256))
+        texts.append((f"{label} text", version.text, version.text_sha256))
+    checked = set()
     for label, name, expected in files:
+        if (name, expected) in checked:
+            continue
+        checked.add((name, expected))
         found, gone = _file_problems(label, name, expected)
         problems += found
         missing = missing or gone
-    if sha256_hex(source.text) != source.text_sha256:
-        problems.append(f"text has SHA-256 {sha256_hex(source.text)}, expected {source.text_sha256}.")
+    for label, text, expected in texts:
+        if sha256_hex(text) != expected:
+            problems.append(f"{label} has SHA-256 {sha256_hex(text)}, expected {expected}.")
     status = FixityStatus.MISSING if missing else FixityStatus.MISMATCH if problems else FixityStatus.OK
     check = FixityCheck(source=source, status=status, problems=problems)
     with recorded_as(user=None, reason=REASON):

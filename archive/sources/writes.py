@@ -11,8 +11,9 @@ from archive.alignment import refresh_later
 from archive.core.editing import create_object, delete_object, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Derivation, Outlet, Source, Workspace
+from archive.models import Derivation, Outlet, Source, VersionOrigin, Workspace
 from archive.sources.storage import store_original
+from archive.sources.versions import record_version
 
 
 @unit_of_work()
@@ -33,10 +34,13 @@ def create_source(
     derived_from: Source | None = None,
     derivation: Derivation | str = "",
     reason: str = "",
+    warc: bytes | None = None,
+    fetched_at: datetime.datetime | None = None,
 ) -> Source:
-    """Archive a document: keep its original bytes and its normalized text.
+    """Archive a document: keep its original bytes and its normalized text, as its version 1.
 
-    Without `original`, the text itself (UTF-8) is the original.
+    Without `original`, the text itself (UTF-8) is the original. A web capture
+    gives its WARC record and when it was fetched.
     """
     text = normalize_text(text)
     name, digest = store_original(original if original is not None else text.encode("utf-8"))
@@ -58,6 +62,16 @@ def create_source(
         derivation=derivation,
     )
     source = create_object(source, user=user, reason=reason)
+    record_version(
+        source=source,
+        user=user,
+        origin=VersionOrigin.IMPORT,
+        text=source.text,
+        warc=warc,
+        url=original_url,
+        captured_at=fetched_at or source.captured_at,
+        reason=reason,
+    )
     if derived_from is not None:
         refresh_later(source_id=source.pk)
     return source

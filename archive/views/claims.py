@@ -22,6 +22,7 @@ from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
 from archive.models import Claim, ClaimStatus, Evidence, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
+from archive.monitoring.changes import evidence_changes
 from archive.permissions import (
     Action,
     WorkspaceRequest,
@@ -210,6 +211,9 @@ def _with_review_state(request: WorkspaceRequest, evidence: list[Evidence]) -> N
 def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_state) -> HttpResponse:
     evidence, groups = _evidence_by_stance(claim)
     _with_review_state(request, evidence)
+    changes = evidence_changes(evidence)
+    for item in evidence:
+        setattr(item, "change", changes.get(item.pk))  # noqa: B010 (for the template)
     slug = request.workspace.slug
     span_urls = _with_originals(evidence, slug=slug)
     graph = build_claim_graph(

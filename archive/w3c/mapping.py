@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
 from archive.alignment import Counterpart
-from archive.models import Annotation, Evidence, Motivation, Passage, Reply, Source, Stance
+from archive.models import Annotation, Evidence, Motivation, Passage, Reply, Source, SourceVersion, Stance
 from archive.models.annotation import IRI_MAX_LENGTH
 from archive.passages.selectors import TextSelector, selector_for, selector_from_quote_fallback
 
@@ -57,6 +57,22 @@ class Links:
     """Absolute IRIs of our resources, from the site's base URL."""
 
     base: str  # e.g. "https://warrant.example.org", no trailing slash
+    # Each source's newest version (or None), looked up once per rendering.
+    _versions: dict[int, SourceVersion | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def newest_version(self, source_id: int) -> SourceVersion | None:
+        if source_id not in self._versions:
+            self._versions[source_id] = (
+                SourceVersion.objects.filter(source_id=source_id)
+                .select_related("workspace")
+                .order_by("-number")
+                .first()
+            )
+        return self._versions[source_id]
+
+    def version_page(self, version: SourceVersion) -> str:
+        source = f"{self.base}/w/{version.workspace.slug}/sources/{version.source_id}"
+        return f"{source}/versions/{version.number}/"
 
     def container(self, source_id: int) -> str:
         return f"{self.base}/w3c/sources/{source_id}/"
@@ -113,9 +129,18 @@ def _timestamp(moment: datetime) -> str:
 
 
 def _target(passage: Passage, links: Links) -> dict:
-    return _span(
+    target = _span(
         passage.source_id, passage.start, passage.end, passage.exact, passage.prefix, passage.suffix, links
     )
+    # The selectors point into the source's newest version: say which, and where it is kept as captured.
+    version = links.newest_version(passage.source_id)
+    if version is not None:
+        target["state"] = {
+            "type": "TimeState",
+            "sourceDate": _timestamp(version.captured_at),
+            "cached": links.version_page(version),
+        }
+    return target
 
 
 def _span(source_id: int, start: int, end: int, exact: str, prefix: str, suffix: str, links: Links) -> dict:

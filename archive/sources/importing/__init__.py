@@ -13,3 +13,7 @@ class ImportRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class Unreachable(ImportRefused):
+    """The site could not be reached or answered with a server error: trying again later may work."""

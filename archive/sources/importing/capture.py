@@ -25,7 +25,7 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionErro
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.sources.importing import ImportRefused
+from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.detect import check_size
 
 USER_AGENT = "Warrant-archive/1.0 (source capture for fact-checking)"
@@ -87,7 +87,8 @@ def capture_url(url: str) -> WebCapture:
     fetched_at = timezone.now()
     try:
         if not 200 <= response.status < 300:
-            raise ImportRefused(f"{current} answered HTTP {response.status} {response.reason}.")
+            refusal = Unreachable if response.status >= 500 or response.status == 429 else ImportRefused
+            raise refusal(f"{current} answered HTTP {response.status} {response.reason}.")
         raw = _read_body(response, deadline, target.url)
     finally:
         response.close()
@@ -121,7 +122,7 @@ def checked_target(url: str) -> _Target:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise ImportRefused(f"The host name {host!r} could not be resolved.") from None
+        raise Unreachable(f"The host name {host!r} could not be resolved.") from None
     # An AF_INET or AF_INET6 socket address starts with the address as text.
     addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
@@ -147,7 +148,7 @@ def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise ImportRefused(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
+        raise Unreachable(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
     timeout = urllib3.Timeout(connect=remaining, read=remaining)
     pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
@@ -184,15 +185,15 @@ def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
             decode_content=False,
         )
     except NewConnectionError:  # before timeouts: urllib3 makes it a ConnectTimeoutError too
-        raise ImportRefused(f"{target.url}: could not connect to {target.host}.") from None
+        raise Unreachable(f"{target.url}: could not connect to {target.host}.") from None
     except (ConnectTimeoutError, ReadTimeoutError):
-        raise ImportRefused(
+        raise Unreachable(
             f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds."
         ) from None
     except SSLError as error:
         raise ImportRefused(f"{target.url}: the secure connection failed ({error}).") from None
     except HTTPError as error:
-        raise ImportRefused(f"{target.url} could not be fetched ({error}).") from None
+        raise Unreachable(f"{target.url} could not be fetched ({error}).") from None
 
 
 def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) -> bytes:
@@ -206,11 +207,11 @@ def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) ->
             body += chunk
             check_size(len(body))
             if time.monotonic() > deadline:
-                raise ImportRefused(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
+                raise Unreachable(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
     except ReadTimeoutError:
-        raise ImportRefused(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.") from None
+        raise Unreachable(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.") from None
     except HTTPError as error:
-        raise ImportRefused(f"{url}: the response broke off ({error}).") from None
+        raise Unreachable(f"{url}: the response broke off ({error}).") from None
     check_size(len(body))  # refuses an empty page
     return bytes(body)
 

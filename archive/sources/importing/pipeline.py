@@ -19,10 +19,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 
 from archive.core.attribution import recorded_as
 from archive.core.text import sha256_hex
-from archive.models import Capture, CaptureMethod, Outlet, Source, Workspace
+from archive.models import Capture, CaptureMethod, Outlet, Source, SourceVersion, Workspace
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import WebCapture
 from archive.sources.importing.detect import check_size
@@ -174,6 +175,8 @@ def save_import(
                 derived_from=metadata.derived_from,
                 derivation=metadata.derivation,
                 reason=reason,
+                warc=origin.web.warc if origin.web else None,
+                fetched_at=origin.web.fetched_at if origin.web else None,
             )
             _save_capture(source, user, extraction, origin, reason)
     except BaseException:
@@ -228,7 +231,11 @@ def import_examined(
 def _remove_unreferenced(names: list[str]) -> None:
     """Delete files this import stored, unless a concurrent import now refers to them."""
     for name in names:
-        if not (Source.objects.filter(original=name).exists() or Capture.objects.filter(warc=name).exists()):
+        if not (
+            Source.objects.filter(original=name).exists()
+            or Capture.objects.filter(warc=name).exists()
+            or SourceVersion.objects.filter(Q(original=name) | Q(warc=name)).exists()
+        ):
             default_storage.delete(name)
 
 

@@ -1,0 +1,174 @@
+"""Carrying a source's passages to its new version.
+
+The passage row is what annotations, evidence and analyses point at, so it
+follows the newest version: it is re-anchored in place (archive.passages.reanchoring),
+with a history row for each one whose selector or status changed. What it was
+in each version is kept immutable as a PassageAnchor: the anchor in the new
+version links to the one in the previous version it was carried from, with the
+status it was found again with (exact, moved, fuzzy, orphaned). A passage made
+since the previous version was recorded gets its anchor there first, from
+where it stood.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from archive.core.attribution import recorded_as
+from archive.core.db import update_rows
+from archive.core.history import copy_history
+from archive.core.unit_of_work import unit_of_work
+from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
+from archive.models.audit import HistoryAction
+from archive.passages.reanchoring import reanchor
+from archive.passages.selectors import TextSelector, selector_for
+
+# What re-anchoring changes on a passage (version and updated_at included:
+# the passages are written in bulk, not through Model.save).
+_REANCHORED_FIELDS = ["start", "end", "exact", "prefix", "suffix", "anchor_status", "version", "updated_at"]
+# What it reads (updated_at is only written).
+_LOADED_FIELDS = [
+    "id",
+    "workspace_id",
+    "source_id",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "anchor_status",
+    "version",
+]
+
+
+@dataclass(frozen=True)
+class ReanchorReport:
+    source: Source
+    counts: dict[AnchorStatus, int]
+    """How many passages of the source have each anchor status now."""
+    changed: list[Passage]
+    """Passages whose selector or status changed (each has a new history row)."""
+    orphaned: list[Passage]
+    """Passages not found in the new text: they keep their old quote."""
+    anchors: list[PassageAnchor]
+    """Each passage's anchor in the new version, linked to the one it was carried from."""
+
+
+@unit_of_work()
+def carry_passages(
+    *,
+    source: Source,
+    old_text: str,
+    previous: SourceVersion | None,
+    version: SourceVersion,
+    user,
+    reason: str,
+) -> ReanchorReport:
+    """Re-anchor every passage of `source` from `old_text` into `version`'s text
+    (already the source's text), recording its anchors in `previous` and `version`."""
+    new_text = version.text
+    # Only what re-anchoring reads and writes: thousands of rows are loaded.
+    passages = list(source.passages.select_for_update().only(*_LOADED_FIELDS))
+    before = [(selector_of(passage), passage.anchor_status) for passage in passages]
+    carried_from = _anchors_in(previous, passages, before, user=user, reason=reason) if previous else {}
+    results = reanchor([selector for selector, _ in before], old_text=old_text, new_text=new_text)
+
+    changed, requoted = [], []
+    now = timezone.now()
+    for passage, result, (old_selector, old_status) in zip(passages, results, before, strict=True):
+        if result.status != AnchorStatus.ORPHANED:
+            selector = selector_for(new_text, result.start, result.end)
+            passage.start, passage.end, passage.exact = selector.start, selector.end, selector.exact
+            passage.prefix, passage.suffix = selector.prefix, selector.suffix
+        passage.anchor_status = result.status
+        if (selector_of(passage), passage.anchor_status) != (old_selector, old_status):
+            passage.version += 1
+            passage.updated_at = now
+            passage.check_invariants()
+            changed.append(passage)
+            if passage.exact != old_selector.exact:
+                requoted.append(passage)
+    update_rows(changed, _REANCHORED_FIELDS)
+    if changed:
+        with recorded_as(user=user, reason=reason, action=HistoryAction.REANCHORED):
+            # The index holds quotes, not offsets: only the requoted need it.
+            copy_history(changed, reindex=requoted)
+    anchors = _record_anchors(
+        [
+            _anchor(
+                passage, version, selector_of(passage), passage.anchor_status, carried_from.get(passage.pk)
+            )
+            for passage in passages
+        ],
+        user=user,
+        reason=reason,
+    )
+    counts = Counter(result.status for result in results)
+    return ReanchorReport(
+        source=source,
+        counts={status: counts[status] for status in AnchorStatus},
+        changed=changed,
+        orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
+        anchors=anchors,
+    )
+
+
+def selector_of(passage: Passage | PassageAnchor) -> TextSelector:
+    return TextSelector(
+        start=passage.start,
+        end=passage.end,
+        exact=passage.exact,
+        prefix=passage.prefix,
+        suffix=passage.suffix,
+    )
+
+
+def _anchors_in(
+    version: SourceVersion,
+    passages: list[Passage],
+    before: list[tuple[TextSelector, str]],
+    *,
+    user,
+    reason: str,
+) -> dict[int, PassageAnchor]:
+    """Each passage's anchor in `version`, recorded from where it stands if it has none yet."""
+    found = {anchor.passage_id: anchor for anchor in version.anchors.all()}
+    missing = [
+        _anchor(passage, version, selector, status)
+        for passage, (selector, status) in zip(passages, before, strict=True)
+        if passage.pk not in found
+    ]
+    for anchor in _record_anchors(missing, user=user, reason=reason):
+        found[anchor.passage_id] = anchor
+    return found
+
+
+def _anchor(
+    passage: Passage,
+    version: SourceVersion,
+    selector: TextSelector,
+    status: str,
+    carried_from: PassageAnchor | None = None,
+) -> PassageAnchor:
+    return PassageAnchor(
+        passage=passage,
+        workspace_id=passage.workspace_id,
+        source_version=version,
+        start=selector.start,
+        end=selector.end,
+        exact=selector.exact,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        status=status,
+        carried_from=carried_from,
+    )
+
+
+def _record_anchors(anchors: list[PassageAnchor], *, user, reason: str) -> list[PassageAnchor]:
+    if not anchors:
+        return []
+    created = PassageAnchor.objects.bulk_create(anchors)
+    with recorded_as(user=user, reason=reason):
+        PassageAnchor.history.bulk_history_create(created)
+    return created

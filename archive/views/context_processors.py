@@ -1,0 +1,12 @@
+"""What every page's header shows: the signed-in member's unread alerts."""
+
+from functools import partial
+
+from django.http import HttpRequest
+
+from archive.monitoring.alerts import unread_count
+
+
+def unread_alerts(request: HttpRequest) -> dict[str, object]:
+    # A callable: templates call it when the header is rendered, so other responses run no query.
+    return {"unread_alerts": partial(unread_count, request.user)}

@@ -1,0 +1,119 @@
+"""Versions without the network: recorded once, immutable, carried passages,
+comparisons, evidence changed since cited, fixity, and the data migration."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from archive.audit.ledger import verify_workspace
+from archive.claims.claims import create_claim
+from archive.claims.evidence import add_evidence
+from archive.models import AnchorStatus, FixityStatus, HistoryEntry, PassageAnchor, SourceVersion
+from archive.monitoring.changes import PassageFate, compare, evidence_changes
+from archive.passages.correction import correct_source_text
+from archive.passages.writes import create_passage
+from archive.sources.fixity import verify_source
+from archive.sources.writes import create_source
+from tests.factories import SourceFactory
+
+TEXT = "The mayor said forty families returned. Water came twice a week. A convoy was turned back."
+
+
+@pytest.fixture
+def article(workspace, analyst):
+    return create_source(workspace=workspace, user=analyst, title="Daraa", text=TEXT, language="en")
+
+
+def passage_on(source, user, quote):
+    start = source.text.index(quote)
+    return create_passage(source=source, user=user, start=start, end=start + len(quote))
+
+
+def test_a_new_source_is_its_version_1(article, analyst):
+    [version] = article.versions.all()
+    assert (version.number, version.text, version.captured_by) == (1, TEXT, analyst)
+    assert version.original_sha256 == article.original_sha256
+
+
+def test_a_version_is_never_changed(article):
+    version = article.versions.get()
+    version.text = "Something else."
+    with pytest.raises(ValidationError, match="never changed"):
+        version.save()
+
+
+def test_a_correction_records_a_version_and_carries_each_passage(article, analyst, ws_admin):
+    moved = passage_on(article, analyst, "Water came twice a week.")
+    gone = passage_on(article, analyst, "A convoy was turned back.")
+    correct_source_text(
+        source=article,
+        user=ws_admin,
+        new_text="Water came twice a week. The mayor said so.",
+        reason="rewrite",
+    )
+    first, second = article.versions.order_by("number")
+    assert second.text == "Water came twice a week. The mayor said so."
+    anchors = {anchor.passage_id: anchor for anchor in PassageAnchor.objects.filter(source_version=second)}
+    assert anchors[moved.pk].status == AnchorStatus.MOVED
+    assert anchors[gone.pk].status == AnchorStatus.ORPHANED
+    assert anchors[moved.pk].carried_from.source_version == first
+    assert anchors[moved.pk].carried_from.start == TEXT.index("Water")
+
+
+def test_comparison_marks_what_moved_changed_and_vanished(article, analyst, ws_admin):
+    changed = passage_on(article, analyst, "said forty families returned")
+    moved = passage_on(article, analyst, "Water came twice a week.")
+    gone = passage_on(article, analyst, "A convoy was turned back.")
+    correct_source_text(
+        source=article,
+        user=ws_admin,
+        new_text="Water came twice a week. The mayor said fourteen families returned.",
+        reason="rewrite",
+    )
+    comparison = compare(*article.versions.order_by("number"))
+    fates = {change.passage_id: change.fate for change in comparison.passages}
+    assert fates == {
+        changed.pk: PassageFate.CHANGED,
+        moved.pk: PassageFate.MOVED,
+        gone.pk: PassageFate.VANISHED,
+    }
+    assert any(segment.op == "delete" and "forty" in segment.text for segment in comparison.words)
+    assert any(segment.op == "insert" and "fourteen" in segment.text for segment in comparison.words)
+
+
+def test_evidence_changed_since_it_was_cited_shows_the_quote_then_and_now(article, analyst, ws_admin):
+    passage = passage_on(article, analyst, "said forty families returned")
+    claim = create_claim(workspace=article.workspace, user=analyst, statement="Forty families returned")
+    evidence = add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")
+    assert evidence_changes([evidence]) == {}
+    correct_source_text(
+        source=article, user=ws_admin, new_text=TEXT.replace("forty", "fourteen"), reason="typo"
+    )
+    evidence.refresh_from_db()
+    change = evidence_changes([evidence])[evidence.pk]
+    assert change.cited.exact == "said forty families returned"
+    assert change.cited.source_version.number == 1
+    assert [(segment.op, segment.text) for segment in change.words if segment.op != "equal"] == [
+        ("delete", "forty"),
+        ("insert", "fourteen"),
+    ]
+
+
+def test_fixity_checks_every_version_s_text(article, ws_admin):
+    correct_source_text(source=article, user=ws_admin, new_text=TEXT + " More.", reason="more")
+    SourceVersion.objects.filter(source=article, number=1).update(text="Tampered.")
+    check = verify_source(article)
+    assert check.status == FixityStatus.MISMATCH
+    assert check.problems[0].startswith("version 1 text has SHA-256")
+
+
+def test_sources_archived_before_versions_get_version_1_in_history_and_the_ledger(workspace):
+    source = SourceFactory(workspace=workspace, with_original=True)
+    migration = importlib.import_module("archive.migrations.0016_source_versions")
+    migration.first_versions(apps, None)
+    version = SourceVersion.objects.get(source=source)
+    assert (version.number, version.text_sha256) == (1, source.text_sha256)
+    assert HistoryEntry.objects.filter(model="sourceversion", object_id=version.pk).exists()
+    assert verify_workspace(workspace.pk).ok

@@ -1,0 +1,122 @@
+"""The pages of a source over time: timeline, one version, two compared,
+the claim page's notice, the alerts inbox and its count in the header."""
+
+from datetime import UTC
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Alert, Membership
+from archive.monitoring.recapture import recapture
+from tests.pages import AFTER, DELETED, EDITED, KEPT, article
+from tests.support import api_client_for
+from tests.w3c_schemas import model_violations
+
+
+@pytest.fixture
+def recaptured(live_site, captured, ws_admin):
+    source, evidence = captured
+    live_site.serve("/daraa", article(AFTER))
+    recapture(source_id=source.pk, by=ws_admin)
+    return source, evidence
+
+
+def url(name: str, source, *args) -> str:
+    return reverse(f"archive:{name}", args=[source.workspace.slug, source.pk, *args])
+
+
+def test_source_page_shows_the_timeline_of_versions(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(url("source", source)).content.decode()
+    assert "this is version 2" in page
+    assert url("source_version", source, 1) in page
+
+
+def test_version_page_shows_the_text_as_captured_then(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(url("source_version", source, 1)).content.decode()
+    assert "Version 1, as captured on" in page
+    assert DELETED in page and "forty families" in page
+
+
+def test_compare_page_marks_changed_moved_and_vanished_passages(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    response = client.get(url("source_compare", source) + "?older=1&newer=2&layout=inline")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<del>forty</del><ins>fourteen</ins>" in page
+    changed, moved, vanished = (
+        page.index(f'class="fate-{fate}"') for fate in ("changed", "moved", "vanished")
+    )
+    assert changed < page.index("fourteen")
+    assert KEPT in page[moved:] and DELETED in page[vanished:]
+
+
+def test_compare_page_refuses_a_version_number_that_is_not_one(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    assert client.get(url("source_compare", source) + "?older=x&newer=2").status_code == 400
+    assert client.get(url("source_compare", source) + "?older=1&newer=9").status_code == 404
+
+
+def test_claim_page_shows_that_evidence_changed_since_it_was_cited(client, analyst, recaptured):
+    source, evidence = recaptured
+    client.force_login(analyst)
+    page = client.get(reverse("archive:claim", args=[source.workspace.slug, evidence["edited"].claim_id]))
+    assert "Evidence changed since it was cited" in page.content.decode()
+    assert "<del>forty</del><ins>fourteen</ins>" in page.content.decode()
+    kept = client.get(reverse("archive:claim", args=[source.workspace.slug, evidence["kept"].claim_id]))
+    assert "since it was cited" not in kept.content.decode()
+
+
+def test_inbox_lists_alerts_and_the_header_counts_the_unread(client, analyst, recaptured):
+    client.force_login(analyst)
+    page = client.get(reverse("archive:alerts")).content.decode()
+    assert '<span class="badge">2<span class="visually-hidden"> unread</span>' in page
+    assert "fourteen" in page and EDITED in page
+
+
+def test_marking_an_alert_read_keeps_it_in_history(client, analyst, recaptured):
+    client.force_login(analyst)
+    alert = Alert.objects.filter(recipient=analyst).first()
+    client.post(reverse("archive:alerts"), {"alert": alert.pk})
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+    assert alert.history.first().history_user == analyst
+    assert Alert.objects.filter(recipient=analyst, read_at__isnull=True).count() == 1
+
+
+def test_member_turns_email_alerts_on(client, analyst, workspace):
+    client.force_login(analyst)
+    client.post(reverse("archive:alert_email", args=[workspace.slug]), {"enabled": "on"})
+    assert Membership.objects.get(user=analyst, workspace=workspace).email_alerts
+
+
+def test_recapture_button_records_a_check(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    response = client.post(url("source_recapture", source), follow=True)
+    assert "Recapture: unchanged." in response.content.decode()
+
+
+def test_w3c_evidence_target_says_which_version_it_points_into(analyst, recaptured):
+    source, evidence = recaptured
+    client = api_client_for(analyst)
+    body = client.get(f"/w3c/sources/{source.pk}/evidence/{evidence['edited'].pk}/").json()
+    version = source.versions.get(number=2)
+    assert body["target"]["state"] == {
+        "type": "TimeState",
+        "sourceDate": version.captured_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "cached": f"http://testserver{url('source_version', source, 2)}",
+    }
+    assert model_violations(body) == []
+
+
+def test_activity_feed_shows_each_recapture_check(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(reverse("archive:activity", args=[source.workspace.slug])).content.decode()
+    assert "recapture of" in page and "new version" in page
