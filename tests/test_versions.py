@@ -56,7 +56,8 @@ def test_a_correction_records_a_version_and_carries_each_passage(article, analys
     first, second = article.versions.order_by("number")
     assert second.text == "Water came twice a week. The mayor said so."
     anchors = {anchor.passage_id: anchor for anchor in PassageAnchor.objects.filter(source_version=second)}
-    assert anchors[moved.pk].status == AnchorStatus.MOVED
+    # Kept by the edit, only shifted: exact, at its new offset.
+    assert (anchors[moved.pk].status, anchors[moved.pk].start) == (AnchorStatus.EXACT, 0)
     assert anchors[gone.pk].status == AnchorStatus.ORPHANED
     assert anchors[moved.pk].carried_from.source_version == first
     assert anchors[moved.pk].carried_from.start == TEXT.index("Water")
@@ -69,7 +70,7 @@ def test_comparison_marks_what_moved_changed_and_vanished(article, analyst, ws_a
     correct_source_text(
         source=article,
         user=ws_admin,
-        new_text="Water came twice a week. The mayor said fourteen families returned.",
+        new_text="The mayor said fourteen families returned. A farmer said so. Water came twice a week.",
         reason="rewrite",
     )
     comparison = compare(*article.versions.order_by("number"))

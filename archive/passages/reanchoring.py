@@ -242,7 +242,11 @@ class TextChange:
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
         unchanged, own = self._origin(selector, start, end)
-        if not own and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE:
+        if (
+            not own
+            and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE
+            and not self._moved_whole(selector, errors)
+        ):
             return None
         if unchanged and not own and not self._removed_duplicate(selector, prefix, suffix):
             return None
@@ -268,6 +272,13 @@ class TextChange:
         return max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or self._exact_context(selector, start, end) >= (
             MIN_ADJACENT_CONTEXT
         )
+
+    def _moved_whole(self, selector: TextSelector, errors: int) -> bool:
+        """Whether the passage is a long quote found verbatim once in the new
+        text: a sentence or paragraph moved elsewhere, which says by itself
+        where it went whatever now stands around it."""
+        quote = selector.exact
+        return errors == 0 and len(quote) >= SELF_EVIDENT_LENGTH and self.new.count(quote) == 1
 
     def _unique(self, quote: str) -> bool:
         """Whether `quote` occurs once in the old text and once in the new:
