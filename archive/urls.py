@@ -8,6 +8,7 @@ from archive.views import (
     discussion,
     findings,
     imports,
+    jobs,
     outlets,
     provenance,
     questions,
@@ -24,6 +25,10 @@ urlpatterns = [
     path("", workspaces.home, name="home"),
     # Search across the archive.
     path("search/", search.search_page, name="search"),
+    # Background jobs: the user's own, and (for admins) their workspaces'.
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
+    path("w/<slug:slug>/schedules/", jobs.schedules, name="schedules"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/sources/<int:source_id>/", sources.source_detail, name="source"),
     path("w/<slug:slug>/sources/<int:source_id>/edit/", sources.source_edit, name="source_edit"),

@@ -56,7 +56,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
     "archive",
+    # After archive: its db_worker (which first reclaims dead workers' jobs) wins.
+    "django_tasks_db",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "archive.views.jobs.job_status",
             ],
         },
     },
@@ -209,6 +214,30 @@ CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 5)
 # Captures refuse private, loopback and link-local addresses, so the archive
 # cannot be pointed at internal services; list CIDR networks to allow anyway.
 CAPTURE_ALLOWED_PRIVATE_NETWORKS = env_list("CAPTURE_ALLOWED_PRIVATE_NETWORKS", [])
+
+# --- Background jobs (archive/jobs) ----------------------------------------
+# Django's Tasks API (django-tasks). The database backend is the default: the queue is
+# a table, so SQLite serves `make run` and PostgreSQL any number of `db_worker`
+# processes on any number of machines. TASKS_BACKEND=rq puts the queue on Redis
+# (django-tasks-rq; workers: `manage.py rqworker`) for heavy queues.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND is 'database' or 'rq', not {TASKS_BACKEND!r}.")
+# Which of TASKS the archive's jobs go to (tests send some to a real queue).
+JOBS_TASK_BACKEND = "default"
+# A job that failed on the network is tried again after each of these delays (seconds).
+JOBS_RETRY_DELAYS = [float(delay) for delay in env_list("JOBS_RETRY_DELAYS", ["5", "30", "120"])]
+# A running job whose worker stopped answering for this long is queued again
+# (a worker on this machine that is gone is noticed at once).
+JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 15 * 60)
+# Imports of more files than this run as a job, not inside the request.
+JOBS_IMPORT_INLINE_FILES = env_int("JOBS_IMPORT_INLINE_FILES", 3)
 
 # --- API (archive/api, archive/w3c) --------------------------------------
 # Token first: its WWW-Authenticate header makes anonymous requests 401, not 403.

@@ -21,3 +21,13 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="warrant-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Jobs run at once, inside the test, except in the tests of the queue itself,
+# which send them to the database or Redis queue by name.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend"},
+    # Keeps what is enqueued without running it: for tests of what a schedule starts.
+    "dummy": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+}
+JOBS_RETRY_DELAYS = [0.01, 0.01, 0.01]

@@ -21,6 +21,7 @@ from archive.models import (
     Question,
     Rating,
     Reply,
+    Schedule,
     Source,
     Workspace,
 )
@@ -58,6 +59,8 @@ KINDS: dict[str, Kind] = {
         Kind("reply", Reply),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
+        # Schedules decide what is re-checked and when: only admins restore one.
+        Kind("schedule", Schedule, revert=Action.MANAGE),
     )
 }
 # What goes through the review workflow.

@@ -13,15 +13,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from archive.core.forms import form_field
 from archive.core.text import sha256_hex
+from archive.jobs.tasks import start_capture
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
 from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.capture import capture_url
 from archive.sources.importing.detect import check_size
 from archive.sources.importing.extract import Extraction
 from archive.sources.importing.pipeline import (
@@ -120,10 +121,8 @@ def _received(form: UploadForm) -> Pending:
         upload = data["file"]
         check_size(upload.size)
         return Pending(Origin(CaptureMethod.FILE, filename=upload.name), b"".join(upload.chunks()))
-    if data["text"]:
-        return Pending(Origin(CaptureMethod.PASTE), data["text"].encode("utf-8"))
-    web = capture_url(data["url"])
-    return Pending(Origin(CaptureMethod.URL, web=web), web.body)
+    return Pending(Origin(CaptureMethod.PASTE), data["text"].encode("utf-8"))  # the form's third choice, a
+    # URL, is captured by a job instead
 
 
 def _proposed_initial(request: WorkspaceRequest, extraction: Extraction, token: str) -> dict:
@@ -175,6 +174,11 @@ def import_source(request: WorkspaceRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_upload(request, UploadForm())
     form = UploadForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["url"]:
+        # Fetching a slow site must not hold the request: a job captures it, and its
+        # page opens the new source's reading page when it is done.
+        job = start_capture(workspace=request.workspace, user=request.user, url=form.cleaned_data["url"])
+        return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
     if form.is_valid():
         try:
             pending = _received(form)

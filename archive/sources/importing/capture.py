@@ -32,6 +32,13 @@ USER_AGENT = "Warrant-archive/1.0 (source capture for fact-checking)"
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Answers that say "not now" rather than "no": worth trying again later.
+_TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+
+
+class CaptureUnreachable(ImportRefused):
+    """The page could not be fetched this time (network, timeout, server trouble): a
+    later try may succeed, so background jobs retry it; the import page refuses it."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ def capture_url(url: str) -> WebCapture:
     fetched_at = timezone.now()
     try:
         if not 200 <= response.status < 300:
-            raise ImportRefused(f"{current} answered HTTP {response.status} {response.reason}.")
+            refused = CaptureUnreachable if response.status in _TRANSIENT_STATUSES else ImportRefused
+            raise refused(f"{current} answered HTTP {response.status} {response.reason}.")
         raw = _read_body(response, deadline, target.url)
     finally:
         response.close()
@@ -147,7 +155,7 @@ def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise ImportRefused(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
+        raise CaptureUnreachable(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
     timeout = urllib3.Timeout(connect=remaining, read=remaining)
     pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
@@ -184,15 +192,15 @@ def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
             decode_content=False,
         )
     except NewConnectionError:  # before timeouts: urllib3 makes it a ConnectTimeoutError too
-        raise ImportRefused(f"{target.url}: could not connect to {target.host}.") from None
+        raise CaptureUnreachable(f"{target.url}: could not connect to {target.host}.") from None
     except (ConnectTimeoutError, ReadTimeoutError):
-        raise ImportRefused(
+        raise CaptureUnreachable(
             f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds."
         ) from None
     except SSLError as error:
         raise ImportRefused(f"{target.url}: the secure connection failed ({error}).") from None
     except HTTPError as error:
-        raise ImportRefused(f"{target.url} could not be fetched ({error}).") from None
+        raise CaptureUnreachable(f"{target.url} could not be fetched ({error}).") from None
 
 
 def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) -> bytes:
@@ -206,11 +214,13 @@ def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) ->
             body += chunk
             check_size(len(body))
             if time.monotonic() > deadline:
-                raise ImportRefused(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
+                raise CaptureUnreachable(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
     except ReadTimeoutError:
-        raise ImportRefused(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.") from None
+        raise CaptureUnreachable(
+            f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds."
+        ) from None
     except HTTPError as error:
-        raise ImportRefused(f"{url}: the response broke off ({error}).") from None
+        raise CaptureUnreachable(f"{url}: the response broke off ({error}).") from None
     check_size(len(body))  # refuses an empty page
     return bytes(body)
 

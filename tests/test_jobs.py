@@ -1,0 +1,166 @@
+"""Background jobs: what they do, that they are safe to run twice, retries, and who sees them."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from archive.jobs import tasks
+from archive.models import FixityCheck, HistoryVerification, Job, JobStatus, SearchDocument, Source
+from tests.factories import SourceFactory
+from tests.websites import serving
+
+
+@pytest.fixture
+def site(settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    settings.CAPTURE_TIMEOUT_SECONDS = 5
+    with serving(failures=2) as site:
+        yield site
+
+
+def test_url_capture_from_the_import_page_runs_as_a_job_and_lands_on_the_reading_page(
+    site, client, analyst, workspace
+):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"url": f"{site.url}/article"})
+    job = Job.objects.get()
+    assert response.url == f"{reverse('archive:job', args=[job.pk])}?go=1"
+    landed = client.get(response.url)
+    source = Source.objects.get(workspace=workspace)
+    assert landed.url == reverse("archive:source", args=[workspace.slug, source.pk])
+    assert (job.kind, job.started_by, job.target) == ("capture", analyst, f"{site.url}/article")
+    job.refresh_from_db()
+    assert (job.status, job.source, job.attempts) == (JobStatus.SUCCEEDED, source, 1)
+    assert source.capture.final_url == f"{site.url}/article"
+    assert source.title == "Water station out of service after shelling"  # the proposed title
+
+
+def test_capture_job_run_again_after_its_work_was_done_archives_the_page_once(site, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    first = job.source
+    # As if the worker died after saving the source but before recording the outcome.
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.capture_page.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    assert Source.objects.filter(workspace=workspace).count() == 1
+    assert (job.status, job.source, job.result_url) == (
+        JobStatus.SUCCEEDED,
+        first,
+        reverse("archive:source", args=[workspace.slug, first.pk]),
+    )
+    assert job.summary.startswith("Already archived")
+
+
+def test_a_finished_job_delivered_again_does_nothing(site, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    requests = len(site.paths)
+    result = tasks.capture_page.enqueue(job_id=job.pk)
+    assert result.return_value["status"] == JobStatus.SUCCEEDED
+    assert len(site.paths) == requests
+    assert Job.objects.get(pk=job.pk).attempts == 1
+
+
+def test_capture_is_retried_with_back_off_on_network_errors_until_the_site_answers(site, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+    assert site.paths == ["/flaky"] * 3
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 3)
+    assert Source.objects.filter(workspace=workspace).count() == 1
+
+
+def test_network_errors_past_the_last_retry_fail_the_job_with_the_reason(site, settings, analyst, workspace):
+    settings.JOBS_RETRY_DELAYS = [0.01]
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
+    assert "answered HTTP 503" in job.failure
+
+
+def test_a_refused_capture_fails_at_once_and_its_reason_is_shown(site, client, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/gone")
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:job", args=[job.pk])).content.decode()
+    assert "answered HTTP 404" in page
+    header = client.get(reverse("archive:jobs")).content.decode()
+    assert "last failed" in header
+
+
+def test_fixity_job_records_a_check_per_source_and_reports_the_count(workspace, ws_admin):
+    SourceFactory.create_batch(2, workspace=workspace)
+    job = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    assert job.status == JobStatus.SUCCEEDED, job.failure
+    assert job.summary == "Verified 2 source(s): 2 intact, 0 with problems."
+    assert FixityCheck.objects.filter(workspace=workspace).count() == 2
+
+
+def test_fixity_job_fails_naming_the_source_whose_text_changed(workspace, ws_admin):
+    damaged = SourceFactory(workspace=workspace)
+    Source.objects.filter(pk=damaged.pk).update(text="tampered")
+    job = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    assert job.status == JobStatus.FAILED
+    assert f"source {damaged.pk}: hash mismatch" in job.failure
+
+
+def test_history_chain_job_records_a_verification(workspace, ws_admin):
+    SourceFactory(workspace=workspace)
+    job = tasks.start_history_chain(workspace=workspace, user=ws_admin)
+    verification = HistoryVerification.objects.get(workspace=workspace)
+    assert job.status == JobStatus.SUCCEEDED, job.failure
+    assert verification.ok and verification.run_by == ws_admin
+    assert f"head #{verification.length}" in job.summary
+
+
+def test_search_index_job_rebuilds_the_index_with_progress(workspace, superuser):
+    SourceFactory(workspace=workspace, title="Daraa withstood")
+    SearchDocument.objects.all().delete()
+    job = tasks.start_search_rebuild(user=superuser)
+    assert job.status == JobStatus.SUCCEEDED
+    assert SearchDocument.objects.filter(kind="source").count() == 1
+    assert (job.done, job.total) == (1, 1)
+
+
+def test_jobs_page_lists_your_jobs_but_not_another_analysts(client, workspace, analyst, ws_admin, site):
+    mine = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    theirs = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:jobs")).content.decode()
+    assert reverse("archive:job", args=[mine.pk]) in page
+    assert reverse("archive:job", args=[theirs.pk]) not in page
+    assert client.get(reverse("archive:job", args=[theirs.pk])).status_code == 404
+
+
+def test_workspace_admins_see_every_job_of_their_workspace(client, workspace, analyst, ws_admin, site):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:jobs")).content.decode()
+    assert reverse("archive:job", args=[job.pk]) in page
+    assert client.get(reverse("archive:job", args=[job.pk])).status_code == 200
+
+
+def test_header_counts_running_jobs(client, workspace, analyst):
+    Job.objects.create(kind="capture", workspace=workspace, started_by=analyst, status=JobStatus.RUNNING)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:home")).content.decode()
+    assert "Jobs (1 running)" in page
+
+
+def test_page_of_an_unfinished_job_refreshes_itself(client, workspace, analyst):
+    job = Job.objects.create(kind="capture", workspace=workspace, started_by=analyst, done=3, total=4)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:job", args=[job.pk]) + "?go=1").content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<progress max="4" value="3">' in page
+
+
+def test_capture_command_prints_the_new_source_and_its_reading_page(site, workspace, capsys):
+    call_command("capture", f"{site.url}/article", "--workspace", workspace.slug)
+    source = Source.objects.get(workspace=workspace)
+    out = capsys.readouterr().out
+    assert (
+        f"Captured source {source.pk}: {reverse('archive:source', args=[workspace.slug, source.pk])}" in out
+    )
+
+
+def test_capture_command_fails_with_the_reason(site, workspace):
+    with pytest.raises(CommandError, match="answered HTTP 404"):
+        call_command("capture", f"{site.url}/gone", "--workspace", workspace.slug)
