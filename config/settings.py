@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "archive",
     # After archive: its db_worker (which first reclaims dead workers' jobs) wins.
     "django_tasks_db",
-    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +223,7 @@ TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its queues, `rqworker` and admin dashboard
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -14,7 +14,7 @@ from archive.core.forms import form_field
 from archive.jobs.running import status_for, visible_jobs
 from archive.jobs.schedules import set_schedule
 from archive.jobs.tasks import start_fixity, start_history_chain, start_search_rebuild
-from archive.models import Schedule, ScheduleKind, Source
+from archive.models import JobStatus, Schedule, ScheduleKind, Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
 _LISTED = 100
@@ -52,8 +52,9 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     if job is None:
         raise Http404("No such job.")
     go = request.GET.get("go") == "1"
+    done = job.status == JobStatus.SUCCEEDED
     # The result is one of the archive's own paths; never follow anything else.
-    if go and job.status == "succeeded" and url_has_allowed_host_and_scheme(job.result_url, allowed_hosts=None):
+    if go and done and url_has_allowed_host_and_scheme(job.result_url, allowed_hosts=None):
         return redirect(job.result_url)
     return render(request, "archive/job_detail.html", {"job": job, "go": go})
 
