@@ -8,6 +8,7 @@ stop with them. The worker is the database queue's `db_worker`, or RQ's
 `rqworker` when TASKS_BACKEND=rq.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,19 +25,18 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _stop_group(process: subprocess.Popen, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # already gone
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def main(address: str) -> int:
     signal.signal(signal.SIGTERM, _stop)
     manage = [sys.executable, str(ROOT / "manage.py")]
     worker = ["rqworker", "default"] if os.environ.get("TASKS_BACKEND") == "rq" else ["db_worker"]
+    # This project's own manage.py, run by the interpreter running this script.
     processes = [
-        subprocess.Popen([*manage, *worker], cwd=ROOT, start_new_session=True),
-        subprocess.Popen([*manage, "runserver", address], cwd=ROOT, start_new_session=True),
+        subprocess.Popen([*manage, *worker], cwd=ROOT, start_new_session=True),  # noqa: S603
+        subprocess.Popen([*manage, "runserver", address], cwd=ROOT, start_new_session=True),  # noqa: S603
     ]
     print(f"Serving on http://{address}/ with a job worker beside it; Ctrl+C stops both.", flush=True)
     try:
