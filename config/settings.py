@@ -236,8 +236,8 @@ JOBS_RETRY_DELAYS = [float(delay) for delay in env_list("JOBS_RETRY_DELAYS", ["5
 # A running job whose worker stopped answering for this long is queued again
 # (a worker on this machine that is gone is noticed at once).
 JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 15 * 60)
-# Imports of more files than this run as a job, not inside the request.
-JOBS_IMPORT_INLINE_FILES = env_int("JOBS_IMPORT_INLINE_FILES", 3)
+# Text corrections of sources with more passages than this re-anchor them in a job.
+JOBS_INLINE_PASSAGES = env_int("JOBS_INLINE_PASSAGES", 500)
 
 # --- API (archive/api, archive/w3c) --------------------------------------
 # Token first: its WWW-Authenticate header makes anonymous requests 401, not 403.

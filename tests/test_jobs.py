@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from archive.jobs import tasks
 from archive.models import FixityCheck, HistoryVerification, Job, JobStatus, SearchDocument, Source
-from tests.factories import SourceFactory
+from tests.factories import PassageFactory, SourceFactory
 from tests.websites import serving
 
 
@@ -164,3 +164,66 @@ def test_capture_command_prints_the_new_source_and_its_reading_page(site, worksp
 def test_capture_command_fails_with_the_reason(site, workspace):
     with pytest.raises(CommandError, match="answered HTTP 404"):
         call_command("capture", f"{site.url}/gone", "--workspace", workspace.slug)
+
+
+@pytest.fixture
+def large_source(settings, workspace):
+    """A source with more passages than a correction re-anchors inside the request."""
+    settings.JOBS_INLINE_PASSAGES = 1
+    source = SourceFactory(
+        workspace=workspace, text="Russian airstrikes reached 120 a week. Daraa withstood."
+    )
+    PassageFactory(source=source, start=0, length=18)
+    PassageFactory(source=source, start=39, length=5)
+    return source
+
+
+def _correct(client, source, text: str, version: int):
+    url = reverse("archive:source_text", args=[source.workspace.slug, source.pk])
+    return client.post(url, {"version": version, "text": text, "reason": "typo"})
+
+
+def test_correcting_a_large_source_re_anchors_in_a_job_and_lands_on_the_reading_page(
+    client, ws_admin, large_source
+):
+    client.force_login(ws_admin)
+    response = _correct(
+        client, large_source, "Heavy Russian airstrikes reached 120 a week. Daraa withstood.", 1
+    )
+    job = Job.objects.get()
+    assert response.url == f"{reverse('archive:job', args=[job.pk])}?go=1"
+    assert client.get(response.url).url == reverse(
+        "archive:source", args=[large_source.workspace.slug, large_source.pk]
+    )
+    large_source.refresh_from_db()
+    assert large_source.text.startswith("Heavy Russian")
+    assert list(large_source.passages.order_by("start").values_list("start", "exact")) == [
+        (6, "Russian airstrikes"),
+        (45, "Daraa"),
+    ]
+    job.refresh_from_db()
+    assert (job.kind, job.status) == ("correct_text", JobStatus.SUCCEEDED)
+    assert "2 passages re-anchored: 2 exact, 0 moved, 0 fuzzy, 0 orphaned." in job.summary
+
+
+def test_a_text_correction_job_run_again_changes_nothing(client, ws_admin, large_source):
+    client.force_login(ws_admin)
+    _correct(client, large_source, "Russian airstrikes reached 120 a week. Daraa held.", 1)
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.correct_text.enqueue(job_id=job.pk)
+    large_source.refresh_from_db()
+    job.refresh_from_db()
+    assert (large_source.version, large_source.history.count()) == (2, 2)
+    assert (job.status, job.summary) == (JobStatus.SUCCEEDED, "The text is already corrected.")
+
+
+def test_a_text_correction_job_from_a_stale_version_fails_with_the_reason(client, ws_admin, large_source):
+    client.force_login(ws_admin)
+    Source.objects.filter(pk=large_source.pk).update(version=2)
+    _correct(client, large_source, "Russian airstrikes reached 120 a week. Daraa held.", 1)
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.failure == "Not corrected: the source was changed by someone else (now version 2)."
+    large_source.refresh_from_db()
+    assert large_source.text.endswith("Daraa withstood.")

@@ -12,8 +12,11 @@ from django.urls import reverse
 from django_tasks import TaskContext, task
 
 from archive.audit.verification import verify_and_record
+from archive.core.editing import StaleVersion
+from archive.core.text import normalize_text
 from archive.jobs.running import JobFailed, Outcome, Progress, run, start
 from archive.models import FixityStatus, Job, JobKind, Schedule, Source, Workspace
+from archive.passages.correction import correct_source_text
 from archive.search import rebuild_index
 from archive.sources.fixity import verify_all
 from archive.sources.importing.pipeline import ImportStatus, capture_source
@@ -77,6 +80,51 @@ def start_recapture(*, source: Source, user=None, schedule: Schedule | None = No
         schedule=schedule,
         source=source,
         target=source.title,
+    )
+
+
+# --- Correcting the text of a large source (re-anchoring its passages) -----------
+
+
+@task(takes_context=True)
+def correct_text(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _correct_text)
+
+
+def _correct_text(job: Job, progress: Progress) -> Outcome:
+    source = job.source
+    if source is None:
+        raise JobFailed("The source is gone.")
+    new_text = normalize_text(job.arguments["text"])
+    if source.text == new_text:  # a first run corrected it already
+        return Outcome("The text is already corrected.", _source_url(source), source)
+    try:
+        report = correct_source_text(
+            source=source,
+            user=job.started_by,
+            new_text=new_text,
+            reason=job.arguments["reason"],
+            expected_version=job.arguments["version"],
+        )
+    except StaleVersion as error:
+        raise JobFailed(f"Not corrected: the {error}") from None
+    orphaned = f" {len(report.orphaned)} not found in the new text." if report.orphaned else ""
+    return Outcome(
+        f"Text corrected (now version {report.source.version}). {report.describe()}{orphaned}",
+        _source_url(source),
+        source,
+    )
+
+
+def start_text_correction(*, source: Source, user, text: str, reason: str, version: int) -> Job:
+    return start(
+        correct_text,
+        kind=JobKind.CORRECT_TEXT,
+        workspace=source.workspace,
+        user=user,
+        source=source,
+        target=source.title,
+        arguments={"text": text, "reason": reason, "version": version},
     )
 
 

@@ -44,6 +44,14 @@ class ReanchorReport:
     orphaned: list[Passage]
     """Passages not found in the new text: they keep their old quote."""
 
+    def describe(self) -> str:
+        """How the passages fared, e.g. "4 passages re-anchored: 2 exact, 1 moved, 0 fuzzy, 1 orphaned."."""
+        total = sum(self.counts.values())
+        if not total:
+            return "The source has no passages to re-anchor."
+        counts = ", ".join(f"{self.counts[status]} {status.value}" for status in AnchorStatus)
+        return f"{total} passage{'s' if total != 1 else ''} re-anchored: {counts}."
+
 
 @unit_of_work()
 def correct_source_text(
