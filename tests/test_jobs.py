@@ -144,11 +144,11 @@ def test_header_counts_running_jobs(client, workspace, analyst):
     assert "Jobs (1 running)" in page
 
 
-def test_page_of_an_unfinished_job_refreshes_itself(client, workspace, analyst):
+def test_page_of_an_unfinished_job_looks_again_by_itself(client, workspace, analyst):
     job = Job.objects.create(kind="capture", workspace=workspace, started_by=analyst, done=3, total=4)
     client.force_login(analyst)
     page = client.get(reverse("archive:job", args=[job.pk]) + "?go=1").content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "data-job-running" in page and "archive/js/job.js" in page
     assert '<progress max="4" value="3">' in page
 
 
