@@ -40,6 +40,9 @@ class JobStatus(models.TextChoices):
 class Job(models.Model):
     """One background job: what, for whom, how far, and how it ended."""
 
+    # The queue's bookkeeping, not the archive's record: backups leave it out.
+    in_backups = False
+
     kind = models.CharField(max_length=20, choices=JobKind.choices)
     workspace = models.ForeignKey(
         "archive.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
