@@ -1,6 +1,7 @@
 """Background jobs: what they do, that they are safe to run twice, retries, and who sees them."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -227,3 +228,40 @@ def test_a_text_correction_job_from_a_stale_version_fails_with_the_reason(client
     assert job.failure == "Not corrected: the source was changed by someone else (now version 2)."
     large_source.refresh_from_db()
     assert large_source.text.endswith("Daraa withstood.")
+
+
+def _uploads(*texts: str) -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(f"report-{n}.txt", text.encode(), content_type="text/plain")
+        for n, text in enumerate(texts, start=1)
+    ]
+
+
+def test_several_files_from_the_import_page_are_imported_by_a_job(client, analyst, workspace):
+    client.force_login(analyst)
+    files = [
+        *_uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped."),
+        SimpleUploadedFile("scan.pdf", b"no PDF at all", content_type="application/pdf"),
+    ]
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+    job = Job.objects.get()
+    assert client.get(response.url).url == reverse("archive:workspace", args=[workspace.slug])
+    assert sorted(Source.objects.filter(workspace=workspace).values_list("text", flat=True)) == [
+        "The pumping station stopped.",
+        "The road to Daraa was cut on Tuesday.",
+    ]
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.done, job.total) == ("import_files", JobStatus.SUCCEEDED, 3, 3)
+    assert job.summary.startswith("2 imported, 0 already archived, 1 refused. scan.pdf: ")
+
+
+def test_a_file_import_job_run_again_imports_nothing_twice(client, analyst, workspace):
+    client.force_login(analyst)
+    files = _uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped.")
+    client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.import_files.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    assert Source.objects.filter(workspace=workspace).count() == 2
+    assert job.summary == "0 imported, 2 already archived, 0 refused."

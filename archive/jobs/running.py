@@ -62,6 +62,7 @@ class Progress:
         self._last = 0.0
 
     def __call__(self, done: int, total: int, note: str = "") -> None:
+        self.job.done, self.job.total = done, total  # the outcome is saved from this object
         now = time.monotonic()
         if done < total and now - self._last < _PROGRESS_EVERY_SECONDS:
             return

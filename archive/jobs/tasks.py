@@ -7,6 +7,7 @@ job and enqueues its task; views, commands and schedules call those.
 """
 
 import importlib
+from collections import Counter
 
 from django.urls import reverse
 from django_tasks import TaskContext, task
@@ -19,7 +20,15 @@ from archive.models import FixityStatus, Job, JobKind, Schedule, Source, Workspa
 from archive.passages.correction import correct_source_text
 from archive.search import rebuild_index
 from archive.sources.fixity import verify_all
-from archive.sources.importing.pipeline import ImportStatus, capture_source
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.pipeline import (
+    ExaminedFile,
+    ImportStatus,
+    capture_source,
+    examine_upload,
+    import_examined,
+)
+from archive.sources.importing.staging import staged
 
 
 def _source_url(source: Source) -> str:
@@ -53,6 +62,51 @@ def _capture(job: Job, progress: Progress) -> Outcome:
 def start_capture(*, workspace: Workspace, user, url: str) -> Job:
     return start(
         capture_page, kind=JobKind.CAPTURE, workspace=workspace, user=user, target=url, arguments={"url": url}
+    )
+
+
+# --- Importing several uploaded files ----------------------------------------------
+
+
+@task(takes_context=True)
+def import_files(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _import_files)
+
+
+def _import_files(job: Job, progress: Progress) -> Outcome:
+    workspace = _workspace(job)
+    files = job.arguments["files"]  # [filename, SHA-256 of the staged upload] each
+    counts: Counter[ImportStatus] = Counter()
+    refused = []
+    for done, (filename, digest) in enumerate(files, start=1):
+        try:
+            examined = examine_upload(filename, staged(digest))
+        except ImportRefused as refusal:
+            examined = ExaminedFile(filename, refusal=refusal.message)
+        # Run again, a file imported by the first run is reported as its duplicate.
+        result = import_examined(workspace=workspace, user=job.started_by, examined=examined)
+        counts[result.status] += 1
+        if result.status == ImportStatus.FAILED:
+            refused.append(f"{filename}: {result.message}")
+        progress(done, len(files))
+    summary = (
+        f"{counts[ImportStatus.IMPORTED]} imported, {counts[ImportStatus.DUPLICATE]} already archived, "
+        f"{counts[ImportStatus.FAILED]} refused."
+    )
+    if refused and len(refused) == len(files):
+        raise JobFailed(f"{summary} {' '.join(refused)}")
+    return Outcome(" ".join([summary, *refused]), reverse("archive:workspace", args=[workspace.slug]))
+
+
+def start_file_import(*, workspace: Workspace, user, files: list[tuple[str, str]]) -> Job:
+    """Import staged uploads, given as (filename, SHA-256 from staging.stage) pairs."""
+    return start(
+        import_files,
+        kind=JobKind.IMPORT_FILES,
+        workspace=workspace,
+        user=user,
+        target=", ".join(filename for filename, _ in files),
+        arguments={"files": [list(pair) for pair in files]},
     )
 
 

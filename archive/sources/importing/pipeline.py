@@ -197,11 +197,19 @@ def examine_file(path: Path) -> ExaminedFile:
     try:
         with path.open("rb") as stream:
             data = read_limited(stream)
-        return ExaminedFile(path.name, data, examine(Origin(CaptureMethod.FILE, filename=path.name), data))
     except ImportRefused as refusal:
         return ExaminedFile(path.name, refusal=refusal.message)
     except OSError as error:
         return ExaminedFile(path.name, refusal=f"The file cannot be read ({error.strerror}).")
+    return examine_upload(path.name, data)
+
+
+def examine_upload(filename: str, data: bytes) -> ExaminedFile:
+    """Examine the bytes of one file named `filename` (an upload, or a file read from disk)."""
+    try:
+        return ExaminedFile(filename, data, examine(Origin(CaptureMethod.FILE, filename=filename), data))
+    except ImportRefused as refusal:
+        return ExaminedFile(filename, refusal=refusal.message)
 
 
 def import_examined(
