@@ -16,10 +16,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP) ## Install, migrate, load demo data and serve on 127.0.0.1:8000
+run: $(STAMP) ## Install, migrate, load demo data and serve on 127.0.0.1:8000 with a job worker
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python scripts/serve.py $(HOST):$(PORT)
 
 test: $(STAMP) ## The whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -81,6 +81,7 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Revert annotations, claims, evidence, passages, sources, outlets", Action.REVIEW, False),
     ("Export the activity (CSV, JSON); verify the history chain", Action.AUDIT, False),
     ("Grade outlets, correct source texts, derivations, members", Action.MANAGE, False),
+    ("Schedule recaptures, fixity checks and history-chain verifications", Action.MANAGE, False),
 ]
 
 

@@ -10,6 +10,7 @@ from archive.views import (
     discussion,
     findings,
     imports,
+    jobs,
     outlets,
     provenance,
     questions,
@@ -29,6 +30,10 @@ urlpatterns = [
     path("search/", search.search_page, name="search"),
     # Alerts of the signed-in member, across their workspaces.
     path("alerts/", alerts.inbox, name="alerts"),
+    # Background jobs: the user's own, and (for admins) their workspaces'.
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
+    path("w/<slug:slug>/schedules/", jobs.schedules, name="schedules"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),
     path("w/<slug:slug>/sources/<int:source_id>/", sources.source_detail, name="source"),

@@ -56,7 +56,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
     "archive",
+    # After archive: its db_worker (which first reclaims dead workers' jobs) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "archive.views.context_processors.unread_alerts",
+                "archive.views.jobs.job_status",
             ],
         },
     },
@@ -234,6 +238,30 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "warrant@localhost")
 # failure) rather than handed out silently without one. Empty: no time-stamps.
 EVIDENCE_TSA_URL = env_url("EVIDENCE_TSA_URL")
 EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10)
+# --- Background jobs (archive/jobs) ----------------------------------------
+# Django's Tasks API (django-tasks). The database backend is the default: the queue is
+# a table, so SQLite serves `make run` and PostgreSQL any number of `db_worker`
+# processes on any number of machines. TASKS_BACKEND=rq puts the queue on Redis
+# (django-tasks-rq; workers: `manage.py rqworker`) for heavy queues.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its queues, `rqworker` and admin dashboard
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND is 'database' or 'rq', not {TASKS_BACKEND!r}.")
+# Which of TASKS the archive's jobs go to (tests send some to a real queue).
+JOBS_TASK_BACKEND = "default"
+# A job that failed on the network is tried again after each of these delays (seconds).
+JOBS_RETRY_DELAYS = [float(delay) for delay in env_list("JOBS_RETRY_DELAYS", ["5", "30", "120"])]
+# A running job whose worker stopped answering for this long is queued again
+# (a worker on this machine that is gone is noticed at once).
+JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 15 * 60)
+# Text corrections of sources with more passages than this re-anchor them in a job.
+JOBS_INLINE_PASSAGES = env_int("JOBS_INLINE_PASSAGES", 500)
 
 # --- API (archive/api, archive/w3c) --------------------------------------
 # Token first: its WWW-Authenticate header makes anonymous requests 401, not 403.

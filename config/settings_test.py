@@ -21,3 +21,13 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="warrant-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Jobs run at once, inside the test, except in the tests of the queues themselves
+# (tests/test_job_queues.py), which put the database or Redis queue in its place.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # Keeps what is enqueued without running it: for tests of what a schedule starts.
+    "dummy": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+}
+JOBS_RETRY_DELAYS = [0.01, 0.01, 0.01]
+# A Redis database of its own, for the test of the RQ backend.
+RQ_QUEUES = {"default": {"URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")}}

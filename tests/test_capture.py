@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import CaptureMethod, Source
@@ -235,12 +234,3 @@ def test_failed_capture_stores_nothing(site, settings):
     before = stored_files()
     refusal_of(f"{site.url}/big")
     assert stored_files() == before
-
-
-def test_url_given_in_the_import_form_is_captured_and_its_metadata_proposed(site, client, analyst, workspace):
-    client.force_login(analyst)
-    response = client.post(reverse("archive:import", args=[workspace.slug]), {"url": f"{site.url}/moved"})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert f"{site.url}/article" in page  # the final URL, after the redirect
-    assert 'value="Water station out of service after shelling"' in page

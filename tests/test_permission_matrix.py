@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from archive.models import Job
 from tests.factories import CaptureFactory, SourceFactory
 from tests.world import World, build_world
 
@@ -51,6 +52,7 @@ REVIEWERS = members("reviewer", "admin")
 ADMINS = members("admin")
 SIGNED_IN = {role: OK for role in ROLES} | {"anonymous": LOGIN}
 PUBLIC = {role: OK for role in ROLES}
+MEMBERS_AND_OUTSIDER = ["outsider", "analyst", "reviewer", "admin"]
 
 
 @dataclass
@@ -85,6 +87,31 @@ RULES: dict[str, Rule] = {
     "password_change": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "password_change_done": Rule({"GET": SIGNED_IN}),
     "archive:home": Rule({"GET": SIGNED_IN}),
+    # Background jobs: your own, and your workspaces' if you administer them; site
+    # staff start a search index rebuild.
+    "archive:jobs": Rule(
+        {"GET": SIGNED_IN, "POST": SIGNED_IN | dict.fromkeys(MEMBERS_AND_OUTSIDER, FORBIDDEN)}
+    ),
+    "archive:job": Rule(
+        {
+            "GET": {
+                "anonymous": LOGIN,
+                "outsider": NOT_FOUND,
+                "superuser": NOT_FOUND,
+                "analyst": OK,
+                "reviewer": NOT_FOUND,
+                "admin": OK,
+            }
+        },
+        kwargs=lambda world: {
+            "job_id": Job.objects.create(
+                kind="fixity", workspace=world.workspace, started_by=world.users["analyst"]
+            ).pk
+        },
+    ),
+    "archive:schedules": Rule(
+        {"GET": ADMINS, "POST": ADMINS}, data={"kind": "fixity", "every_hours": "24", "enabled": "on"}
+    ),
     "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),

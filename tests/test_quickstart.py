@@ -1,8 +1,12 @@
 """The steps of `make run`, for real: migrate a fresh SQLite database, load the
-demo, serve, log in with a printed password, and see the demo's sources."""
+demo, serve (with a job worker beside the server), log in with a printed
+password, see the demo's sources, have the worker run a job, and stop both
+with Ctrl+C."""
 
 import http.cookiejar
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -52,7 +56,7 @@ def test_make_run_steps_serve_the_demo_after_login(quickstart_env, tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [sys.executable, "scripts/serve.py", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=quickstart_env,
         stdout=subprocess.DEVNULL,
@@ -77,6 +81,39 @@ def test_make_run_steps_serve_the_demo_after_login(quickstart_env, tmp_path):
         assert "Tell al-Zaytoun without water" in page
         css = opener.open(f"{base}/static/archive/css/app.css")
         assert css.status == 200
+        job_page = _capture_through_the_worker(opener, base, jar)
+        assert "Why it failed" in job_page and "private, loopback or link-local" in job_page
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        groups = _child_groups(server.pid)
+        server.send_signal(signal.SIGINT)  # Ctrl+C
+        assert server.wait(timeout=30) == 0
+    assert len(groups) == 2  # the server and the worker
+    for group in groups:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(group, 0)
+
+
+def _capture_through_the_worker(opener, base: str, jar) -> str:
+    """Ask for a capture the archive refuses (an internal address) and wait for the
+    worker to record the refusal on the job's page."""
+    csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    form = urllib.parse.urlencode({"url": "http://10.0.0.1/", "csrfmiddlewaretoken": csrf})
+    response = opener.open(f"{base}/w/demo/import/", data=form.encode())
+    job_url = response.url.split("?")[0]
+    assert re.search(r"/jobs/\d+/$", job_url), job_url
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page = opener.open(job_url).read().decode()
+        if "Why it failed" in page:
+            return page
+        time.sleep(0.5)
+    raise TimeoutError(f"the worker did not run {job_url}")
+
+
+def _child_groups(pid: int) -> list[int]:
+    """The process groups of `pid`'s children (each led by one of them)."""
+    children = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listed:
+            children += [int(child) for child in listed.read().split()]
+    return [os.getpgid(child) for child in children]

@@ -234,9 +234,9 @@ def _queries_for_page(client, source) -> int:
 def test_reading_page_query_count_does_not_grow_with_passages(client, workspace, analyst):
     client.force_login(analyst)
     one_of_each_kind = _queries_for_page(client, _source_with_passages(workspace, analyst, 3))
-    # 15: the page's own 12, the workspace's tags (which the annotation form suggests),
-    # the versions timeline and the header's count of unread alerts.
-    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 15
+    # 16: the page's own 12, the workspace's tags (which the annotation form suggests),
+    # the versions timeline, the header's count of unread alerts and its job status.
+    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 16
 
 
 # --- Kinds, filters' data, tag suggestions ------------------------------------------

@@ -25,6 +25,7 @@ from archive.models import (
     Rating,
     RecaptureCheck,
     Reply,
+    Schedule,
     Source,
     SourceVersion,
     Workspace,
@@ -70,6 +71,8 @@ KINDS: dict[str, Kind] = {
         Kind("recapturecheck", RecaptureCheck),
         Kind("passageanchor", PassageAnchor),
         Kind("alert", Alert),
+        # Schedules decide what is re-checked and when: only admins restore one.
+        Kind("schedule", Schedule, revert=Action.MANAGE),
     )
 }
 # What goes through the review workflow.

@@ -8,6 +8,7 @@ from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, Hist
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
 from archive.models.discussion import Discussion, Reply
 from archive.models.idempotency import IdempotencyKey
+from archive.models.job import Job, JobKind, JobStatus, Schedule, ScheduleKind
 from archive.models.outlet import Outlet
 from archive.models.passage import AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
@@ -50,6 +51,9 @@ __all__ = [
     "HistoryVerification",
     "Hypothesis",
     "IdempotencyKey",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "Membership",
     "Motivation",
     "Outlet",
@@ -61,6 +65,8 @@ __all__ = [
     "Reply",
     "ReviewStatus",
     "Role",
+    "Schedule",
+    "ScheduleKind",
     "SearchDocument",
     "SearchKind",
     "SearchTerm",

@@ -13,15 +13,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from archive.core.forms import form_field
 from archive.core.text import sha256_hex
+from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
 from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.capture import capture_url
 from archive.sources.importing.detect import check_size
 from archive.sources.importing.extract import Extraction
 from archive.sources.importing.pipeline import (
@@ -32,17 +33,28 @@ from archive.sources.importing.pipeline import (
     find_duplicate,
     save_import,
 )
-from archive.sources.importing.staging import Pending, hold, release, resume
+from archive.sources.importing.staging import Pending, hold, release, resume, stage
+
+
+class _FilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _FilesField(forms.FileField):
+    """One or more files: a list of uploads (empty when none was given)."""
+
+    def clean(self, data, initial=None):
+        return [super(_FilesField, self).clean(upload, initial) for upload in data or []]
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = _FilesField(
         required=False,
-        help_text="Plain text, Markdown, HTML or PDF.",
+        label="Files",
+        help_text="Plain text, Markdown, HTML or PDF. Several files are imported in the background with "
+        "their proposed details.",
         # A hint for the file picker only: the type is decided by the content.
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".txt,.md,.markdown,.html,.htm,.pdf,text/*,application/pdf"}
-        ),
+        widget=_FilesInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm,.pdf,text/*,application/pdf"}),
     )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
     url = forms.URLField(required=False, max_length=2000, assume_scheme="https", label="URL")
@@ -117,13 +129,20 @@ def _salt(request: WorkspaceRequest) -> str:
 def _received(form: UploadForm) -> Pending:
     data = form.cleaned_data
     if data["file"]:
-        upload = data["file"]
+        [upload] = data["file"]  # several files go to a job instead
         check_size(upload.size)
         return Pending(Origin(CaptureMethod.FILE, filename=upload.name), b"".join(upload.chunks()))
-    if data["text"]:
-        return Pending(Origin(CaptureMethod.PASTE), data["text"].encode("utf-8"))
-    web = capture_url(data["url"])
-    return Pending(Origin(CaptureMethod.URL, web=web), web.body)
+    return Pending(Origin(CaptureMethod.PASTE), data["text"].encode("utf-8"))  # the form's third choice, a
+    # URL, is captured by a job instead
+
+
+def _staged_uploads(uploads: list) -> list[tuple[str, str]]:
+    """Each upload kept in staging for the import job: (filename, SHA-256)."""
+    staged = []
+    for upload in uploads:
+        check_size(upload.size)
+        staged.append((upload.name, stage(b"".join(upload.chunks()))))
+    return staged
 
 
 def _proposed_initial(request: WorkspaceRequest, extraction: Extraction, token: str) -> dict:
@@ -175,6 +194,19 @@ def import_source(request: WorkspaceRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_upload(request, UploadForm())
     form = UploadForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["url"]:
+        # Fetching a slow site must not hold the request: a job captures it, and its
+        # page opens the new source's reading page when it is done.
+        job = start_capture(workspace=request.workspace, user=request.user, url=form.cleaned_data["url"])
+        return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
+    if form.is_valid() and len(form.cleaned_data["file"]) > 1:
+        try:
+            files = _staged_uploads(form.cleaned_data["file"])
+        except ImportRefused as refusal:
+            form.add_error(None, refusal.message)
+            return _render_upload(request, form, status=400)
+        job = start_file_import(workspace=request.workspace, user=request.user, files=files)
+        return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
     if form.is_valid():
         try:
             pending = _received(form)

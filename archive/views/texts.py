@@ -6,17 +6,20 @@ passages fared.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
 from archive.core.text import normalize_text
-from archive.models import AnchorStatus, Source
+from archive.jobs.tasks import start_text_correction
+from archive.models import Source
 from archive.passages.correction import ReanchorReport, correct_source_text
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 
@@ -47,15 +50,6 @@ class TextCorrectionForm(forms.Form):
         if not text.strip():
             raise ValidationError("The text cannot be empty.")
         return text
-
-
-def summary(report: ReanchorReport) -> str:
-    """How the passages fared, e.g. "4 passages re-anchored: 2 exact, 1 moved, 0 fuzzy, 1 orphaned."."""
-    total = sum(report.counts.values())
-    if not total:
-        return "The source has no passages to re-anchor."
-    counts = ", ".join(f"{report.counts[status]} {status.value}" for status in AnchorStatus)
-    return f"{total} passage{'s' if total != 1 else ''} re-anchored: {counts}."
 
 
 def orphan_notes(report: ReanchorReport) -> list[str]:
@@ -104,6 +98,16 @@ def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     if data["text"] == source.text:
         messages.info(request, "The text is unchanged: nothing was saved.")
         return redirect("archive:source", request.workspace.slug, source.pk)
+    if source.passages.count() > settings.JOBS_INLINE_PASSAGES:
+        # Re-anchoring thousands of passages takes longer than a request should.
+        job = start_text_correction(
+            source=source,
+            user=request.user,
+            text=data["text"],
+            reason=data["reason"],
+            version=data["version"],
+        )
+        return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
     try:
         report = correct_source_text(
             source=source,
@@ -118,7 +122,7 @@ def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         for message in error.messages:
             form.add_error(None, message)
         return _render(request, form, source, status=400)
-    messages.success(request, f"Text corrected (now version {report.source.version}). {summary(report)}")
+    messages.success(request, f"Text corrected (now version {report.source.version}). {report.describe()}")
     for note in orphan_notes(report):
         messages.warning(request, note)
     return redirect("archive:source", request.workspace.slug, source.pk)

@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from archive.models import AnchorStatus, CheckOutcome, Source, SourceVersion
+from archive.jobs.tasks import start_recapture
+from archive.models import AnchorStatus, Source, SourceVersion
 from archive.monitoring.changes import anchors_in, compare, timeline
-from archive.monitoring.recapture import recapture
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.page import Highlight, HighlightRole, highlighted_html
+from archive.sources.versions import address_of
 
 
 class CompareForm(forms.Form):
@@ -96,17 +97,12 @@ def source_compare(request: WorkspaceRequest, source_id: int) -> HttpResponse:
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
 def source_recapture(request: WorkspaceRequest, source_id: int) -> HttpResponse:
-    """Capture the source's URL again now."""
+    """Capture the source's URL again, in a job: a slow site must not hold a web worker."""
     source = _source(request, source_id)
     try:
-        outcome = recapture(source_id=source.pk, by=request.user)
+        address_of(source)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("archive:source_versions", request.workspace.slug, source.pk)
-    text = outcome.describe()
-    if outcome.alerts:
-        text += f"; {len(outcome.alerts)} alert{'s' if len(outcome.alerts) != 1 else ''} raised"
-    (messages.error if outcome.outcome == CheckOutcome.FAILED else messages.success)(
-        request, f"Recapture: {text}."
-    )
-    return redirect("archive:source_versions", request.workspace.slug, source.pk)
+    job = start_recapture(source=source, user=request.user)
+    return redirect("archive:job", job.pk)

@@ -32,6 +32,8 @@ USER_AGENT = "Warrant-archive/1.0 (source capture for fact-checking)"
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Answers that say "not now" rather than "no": worth trying again later.
+_TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ def capture_url(url: str) -> WebCapture:
     fetched_at = timezone.now()
     try:
         if not 200 <= response.status < 300:
-            refusal = Unreachable if response.status >= 500 or response.status == 429 else ImportRefused
-            raise refusal(f"{current} answered HTTP {response.status} {response.reason}.")
+            refused = Unreachable if response.status in _TRANSIENT_STATUSES else ImportRefused
+            raise refused(f"{current} answered HTTP {response.status} {response.reason}.")
         raw = _read_body(response, deadline, target.url)
     finally:
         response.close()

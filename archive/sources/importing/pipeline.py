@@ -25,7 +25,7 @@ from archive.core.attribution import recorded_as
 from archive.core.text import sha256_hex
 from archive.models import Capture, CaptureMethod, Outlet, Source, SourceVersion, Workspace
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.capture import WebCapture
+from archive.sources.importing.capture import WebCapture, capture_url
 from archive.sources.importing.detect import check_size
 from archive.sources.importing.extract import Extraction, Proposal, extract, extract_pasted
 from archive.sources.storage import original_name, store_original
@@ -200,11 +200,19 @@ def examine_file(path: Path) -> ExaminedFile:
     try:
         with path.open("rb") as stream:
             data = read_limited(stream)
-        return ExaminedFile(path.name, data, examine(Origin(CaptureMethod.FILE, filename=path.name), data))
     except ImportRefused as refusal:
         return ExaminedFile(path.name, refusal=refusal.message)
     except OSError as error:
         return ExaminedFile(path.name, refusal=f"The file cannot be read ({error.strerror}).")
+    return examine_upload(path.name, data)
+
+
+def examine_upload(filename: str, data: bytes) -> ExaminedFile:
+    """Examine the bytes of one file named `filename` (an upload, or a file read from disk)."""
+    try:
+        return ExaminedFile(filename, data, examine(Origin(CaptureMethod.FILE, filename=filename), data))
+    except ImportRefused as refusal:
+        return ExaminedFile(filename, refusal=refusal.message)
 
 
 def import_examined(
@@ -226,6 +234,28 @@ def import_examined(
         )
     except ValidationError as error:
         return ImportResult(ImportStatus.FAILED, examined.filename, message=" ".join(error.messages))
+
+
+def capture_source(*, workspace: Workspace, user, url: str, reason: str = "") -> ImportResult:
+    """Capture the page at `url` and archive it with its proposed metadata, as the
+    import page's URL capture (a background job) and `manage.py capture` do.
+
+    Safe to run twice: the second run finds the first one's source and reports
+    it as the duplicate. Raises ImportRefused (Unreachable when a later
+    try may succeed) and ValidationError as save_import does.
+    """
+    web = capture_url(url)
+    origin = Origin(CaptureMethod.URL, web=web)
+    extraction = examine(origin, web.body)
+    return save_import(
+        workspace=workspace,
+        user=user,
+        original=web.body,
+        extraction=extraction,
+        metadata=Metadata.proposed(extraction.proposal),
+        origin=origin,
+        reason=reason,
+    )
 
 
 def _remove_unreferenced(names: list[str]) -> None:

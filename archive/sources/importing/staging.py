@@ -3,8 +3,9 @@
 Importing in the browser takes two requests: the upload, which proposes
 metadata, and the confirmation. Between them the bytes wait here, named by
 their SHA-256 outside the originals, so an abandoned upload never becomes an
-archived original; the form carries a signed token naming them (and, for a
-web capture, the HTTP exchange), bound to one user in one workspace.
+archived original; the form carries a signed token naming them, bound to one
+user in one workspace. (A web capture skips this step: a background job
+captures and saves it, archive.jobs.)
 Whatever is older than MAX_AGE is deleted whenever something new is staged,
 so abandoned uploads do not pile up.
 """
@@ -12,7 +13,7 @@ so abandoned uploads do not pile up.
 import datetime
 import re
 from dataclasses import dataclass
-from typing import NotRequired, TypedDict
+from typing import TypedDict
 
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -22,7 +23,6 @@ from django.utils import timezone
 from archive.core.text import sha256_hex
 from archive.models import CaptureMethod
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.capture import WebCapture
 from archive.sources.importing.pipeline import Origin
 
 STAGING_DIR = "staging"
@@ -86,45 +86,21 @@ class Pending:
     original: bytes
 
 
-class _StagedWeb(TypedDict):
-    """A web capture's exchange in the token; its body is the original, its WARC record staged."""
-
-    requested_url: str
-    final_url: str
-    redirects: list[tuple[int, str]]
-    status: int
-    headers: list[tuple[str, str]]
-    fetched_at: str  # ISO 8601
-    warc: str  # the staged WARC record's SHA-256
-
-
 class _Token(TypedDict):
     """What a token from `hold` carries (signed; JSON turns the tuples into lists)."""
 
     method: str
     filename: str
     original: str  # the staged original's SHA-256
-    web: NotRequired[_StagedWeb]
 
 
 def hold(pending: Pending, *, salt: str) -> str:
-    """Stage the upload (and its WARC record) and return a signed token for the form."""
-    web = pending.origin.web
+    """Stage the upload and return a signed token for the form."""
     payload: _Token = {
         "method": pending.origin.method,
         "filename": pending.origin.filename,
         "original": stage(pending.original),
     }
-    if web:
-        payload["web"] = {
-            "requested_url": web.requested_url,
-            "final_url": web.final_url,
-            "redirects": web.redirects,
-            "status": web.status,
-            "headers": web.headers,
-            "fetched_at": web.fetched_at.isoformat(),
-            "warc": stage(web.warc),
-        }
     return signing.dumps(payload, salt=salt, compress=True)
 
 
@@ -137,24 +113,9 @@ def resume(token: str, *, salt: str) -> Pending:
     except signing.BadSignature:
         raise ImportRefused("The upload reference is not valid; please upload the file again.") from None
     original = staged(payload["original"])
-    web = None
-    if "web" in payload:
-        page = payload["web"]
-        web = WebCapture(
-            requested_url=page["requested_url"],
-            final_url=page["final_url"],
-            redirects=[tuple(hop) for hop in page["redirects"]],
-            status=page["status"],
-            headers=[tuple(header) for header in page["headers"]],
-            fetched_at=datetime.datetime.fromisoformat(page["fetched_at"]),
-            body=original,
-            warc=staged(page["warc"]),
-        )
-    return Pending(Origin(CaptureMethod(payload["method"]), payload["filename"], web), original)
+    return Pending(Origin(CaptureMethod(payload["method"]), payload["filename"]), original)
 
 
 def release(pending: Pending) -> None:
     """Delete the staged files of a pending upload that has been imported."""
     discard(sha256_hex(pending.original))
-    if pending.origin.web:
-        discard(sha256_hex(pending.origin.web.warc))

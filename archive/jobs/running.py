@@ -1,0 +1,242 @@
+"""The life of a job around its task: queued, running (with progress), done or failed.
+
+`start()` records the Job and enqueues its task with the job's id as the only
+argument; the task calls `run()` with the domain work to do. `run()` is what
+makes every job safe to run twice: a job that already finished is not run
+again, and the work itself is idempotent (a capture finds the source a first
+run saved). Network failures (`TRANSIENT`) are tried again after each of
+settings.JOBS_RETRY_DELAYS; anything else fails the job with its reason.
+
+django-tasks' database backend does not notice a worker that died mid-job:
+its task stays "running" for ever. `reclaim_stale_jobs()` (run when a worker
+starts and by `run_schedules`) puts such a job back in the queue.
+"""
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+from django_tasks import TaskContext
+from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult
+
+from archive.models import Job, JobKind, JobStatus, Role, Schedule, Source, Workspace
+from archive.sources.importing import ImportRefused, Unreachable
+
+logger = logging.getLogger(__name__)
+
+# Failures a later try may not have: the network, a timeout, a server's "not now".
+TRANSIENT: tuple[type[Exception], ...] = (Unreachable, ConnectionError, TimeoutError)
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+_PROGRESS_EVERY_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a job's work came to, for the person who started it."""
+
+    summary: str
+    result_url: str = ""
+    source: Source | None = None
+
+
+class JobFailed(Exception):
+    """The work cannot be done; the message says why, for the person who started it."""
+
+
+class Progress:
+    """Reports how far a job is (and that its worker is alive), at most twice a second."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int, note: str = "") -> None:
+        self.job.done, self.job.total = done, total  # the outcome is saved from this object
+        now = time.monotonic()
+        if done < total and now - self._last < _PROGRESS_EVERY_SECONDS:
+            return
+        self._last = now
+        changes: dict[str, Any] = {"done": done, "total": total, "heartbeat_at": timezone.now()}
+        if note:
+            changes["summary"] = note
+        Job.objects.filter(pk=self.job.pk).update(**changes)
+
+
+Work = Callable[[Job, Progress], Outcome]
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def start(
+    task: Task,
+    *,
+    kind: JobKind,
+    workspace: Workspace | None = None,
+    user=None,
+    schedule: Schedule | None = None,
+    source: Source | None = None,
+    target: str = "",
+    arguments: dict | None = None,
+) -> Job:
+    """Record a job and put its task in the queue (an immediate backend runs it now)."""
+    job = Job.objects.create(
+        kind=kind,
+        workspace=workspace,
+        started_by=user if getattr(user, "is_authenticated", False) else None,
+        schedule=schedule,
+        source=source,
+        target=target[:2000],
+        arguments=arguments or {},
+    )
+    result = task.using(backend=settings.JOBS_TASK_BACKEND).enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=result.id)
+    job.refresh_from_db()
+    return job
+
+
+def run(context: TaskContext, job_id: int, work: Work) -> dict:
+    """Do a job's `work`, recording progress and the outcome; the task's return value."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return {"status": "gone"}
+    if job.finished:  # a second delivery of the same job: it is done, do nothing
+        return {"status": job.status, "summary": job.summary}
+    delays = list(settings.JOBS_RETRY_DELAYS)
+    while True:
+        _mark_running(job, context)
+        try:
+            outcome = work(job, Progress(job))
+        except TRANSIENT as error:
+            if not delays:
+                return _fail(job, _reason(error))
+            delay = delays.pop(0)
+            Job.objects.filter(pk=job.pk).update(
+                summary=f"Attempt {job.attempts} failed ({_reason(error)}); trying again in {delay:g} s.",
+                heartbeat_at=timezone.now(),
+            )
+            time.sleep(delay)
+        except (JobFailed, ImportRefused, ValidationError) as error:
+            return _fail(job, _reason(error))
+        except Exception as error:
+            _fail(job, f"Unexpected error ({type(error).__name__}: {error}).")
+            raise  # the queue records the traceback too
+        else:
+            return _succeed(job, outcome)
+
+
+def _mark_running(job: Job, context: TaskContext) -> None:
+    now = timezone.now()
+    job.status = JobStatus.RUNNING
+    job.attempts += 1
+    job.started_at = job.started_at or now
+    job.heartbeat_at = now
+    job.worker = worker_name()[:200]
+    job.task_result_id = str(context.task_result.id)
+    job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "worker", "task_result_id"])
+
+
+def _succeed(job: Job, outcome: Outcome) -> dict:
+    job.status = JobStatus.SUCCEEDED
+    job.summary = outcome.summary
+    job.result_url = outcome.result_url[:500]
+    job.source = outcome.source or job.source
+    job.failure = ""
+    job.finished_at = timezone.now()
+    job.done = job.total = max(job.total, 1)
+    job.save(
+        update_fields=["status", "summary", "result_url", "source", "failure", "finished_at", "done", "total"]
+    )
+    return {"status": job.status, "summary": job.summary, "result_url": job.result_url}
+
+
+def _fail(job: Job, reason: str) -> dict:
+    job.status = JobStatus.FAILED
+    job.failure = reason
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "failure", "finished_at"])
+    return {"status": job.status, "failure": reason}
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ImportRefused):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or type(error).__name__
+
+
+def reclaim_stale_jobs() -> list[int]:
+    """Queue again the running jobs whose worker is gone; their ids.
+
+    A worker on this machine is gone when its process is; one elsewhere when
+    it has not reported for settings.JOBS_STALE_AFTER_SECONDS. The task's
+    database row goes back to "ready", so the next free worker runs it (the
+    job starts over: every job is safe to run twice).
+    """
+    stale_before = timezone.now() - timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS)
+    host = socket.gethostname()
+    reclaimed = []
+    for job in Job.objects.filter(status=JobStatus.RUNNING).only(
+        "pk", "worker", "heartbeat_at", "task_result_id"
+    ):
+        worker_host, _, pid = job.worker.rpartition(":")
+        gone = worker_host == host and pid.isdigit() and not _process_alive(int(pid))
+        if not (gone or (job.heartbeat_at and job.heartbeat_at < stale_before)):
+            continue
+        requeued = DBTaskResult.objects.filter(pk=job.task_result_id, status="RUNNING").update(
+            status="READY", started_at=None
+        )
+        if requeued and Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, summary="Its worker stopped; queued again."
+        ):
+            logger.warning("Job %s: its worker %s stopped; queued again.", job.pk, job.worker)
+            reclaimed.append(job.pk)
+    return reclaimed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def visible_jobs(user) -> QuerySet[Job]:
+    """The jobs `user` started, and every job of the workspaces they administer."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    administered = Workspace.objects.filter(memberships__user=user, memberships__role=Role.ADMIN)
+    return Job.objects.filter(Q(started_by=user) | Q(workspace__in=administered.values("pk"))).select_related(
+        "workspace", "started_by", "source"
+    )
+
+
+@dataclass(frozen=True)
+class JobStatusLine:
+    running: int
+    last_failure_at: Any
+
+
+def status_for(user) -> JobStatusLine:
+    """How many of `user`'s jobs are queued or running, and when one last failed today (one query)."""
+    since = timezone.now() - timedelta(days=1)
+    counts = Job.objects.filter(started_by=user).aggregate(
+        running=Count("pk", filter=Q(status__in=ACTIVE)),
+        last_failure_at=Max("finished_at", filter=Q(status=JobStatus.FAILED, finished_at__gte=since)),
+    )
+    return JobStatusLine(counts["running"], counts["last_failure_at"])

@@ -1,0 +1,78 @@
+"""Schedules: what is re-checked, and how often; `fire_due()` starts what is due.
+
+Admins set them (`set_schedule`, from the schedules page or the admin); every
+schedule is off until turned on. Nothing here runs by itself: cron runs
+`manage.py run_schedules` (see README), which calls `fire_due()`. A schedule
+is claimed with a compare-and-set on its last firing, so two overlapping runs
+(or a run repeated at once) start each due job once.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from archive.core.editing import create_object, update_object
+from archive.core.unit_of_work import unit_of_work
+from archive.jobs import tasks
+from archive.models import Job, Schedule, ScheduleKind, Source, Workspace
+
+
+@unit_of_work()
+def set_schedule(
+    *,
+    workspace: Workspace,
+    user: Any,
+    kind: ScheduleKind | str,
+    every_hours: int,
+    enabled: bool,
+    source: Source | None = None,
+    reason: str = "",
+) -> Schedule:
+    """Create or change the workspace's schedule of `kind` (for `source`, a recapture)."""
+    if (kind == ScheduleKind.RECAPTURE) != (source is not None):
+        raise ValidationError("A recapture schedule is for one source; the other schedules are for none.")
+    if source is not None and source.workspace_id != workspace.pk:
+        raise ValidationError({"source": "This belongs to another workspace."})
+    existing = Schedule.objects.filter(workspace=workspace, kind=kind, source=source).first()
+    if existing is None:
+        schedule = Schedule(
+            workspace=workspace, kind=kind, source=source, every_hours=every_hours, enabled=enabled
+        )
+        return create_object(schedule, user=user, reason=reason)
+    return update_object(
+        existing,
+        user=user,
+        expected_version=None,
+        changes={"every_hours": every_hours, "enabled": enabled},
+        editable=frozenset({"every_hours", "enabled"}),
+        reason=reason,
+    )
+
+
+def due_schedules(now=None) -> list[Schedule]:
+    now = now or timezone.now()
+    enabled = Schedule.objects.filter(enabled=True).select_related("workspace", "source")
+    return [s for s in enabled if s.last_fired_at is None or s.last_fired_at + s.interval <= now]
+
+
+def fire_due(now=None) -> list[Job]:
+    """Start the job of every enabled schedule that is due; the jobs started."""
+    now = now or timezone.now()
+    started = []
+    for schedule in due_schedules(now):
+        # Bookkeeping, not a decision: the firing is recorded as the Job, not in history.
+        claimed = Schedule.objects.filter(pk=schedule.pk, last_fired_at=schedule.last_fired_at).update(
+            last_fired_at=now
+        )
+        if claimed:
+            started.append(_start(schedule))
+    return started
+
+
+def _start(schedule: Schedule) -> Job:
+    if schedule.kind == ScheduleKind.RECAPTURE and schedule.source is not None:
+        return tasks.start_recapture(source=schedule.source, schedule=schedule)
+    if schedule.kind == ScheduleKind.FIXITY:
+        return tasks.start_fixity(workspace=schedule.workspace, schedule=schedule)
+    return tasks.start_history_chain(workspace=schedule.workspace, schedule=schedule)

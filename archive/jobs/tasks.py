@@ -1,0 +1,274 @@
+"""The archive's background tasks, and the functions that start them.
+
+Each task is an adapter: it takes a job's id, reads what to do from the Job
+row and calls one domain function through `running.run()`, which records
+progress, the outcome or the failure. Each `start_*` function records the
+job and enqueues its task; views, commands and schedules call those.
+"""
+
+from collections import Counter
+
+from django.urls import reverse
+from django_tasks import TaskContext, task
+
+from archive.audit.verification import verify_and_record
+from archive.core.editing import StaleVersion
+from archive.core.text import normalize_text
+from archive.jobs.running import JobFailed, Outcome, Progress, run, start
+from archive.models import CheckOutcome, FixityStatus, Job, JobKind, Schedule, Source, Workspace
+from archive.monitoring.recapture import recapture
+from archive.passages.correction import correct_source_text
+from archive.search import rebuild_index
+from archive.sources.fixity import verify_all
+from archive.sources.importing import ImportRefused, Unreachable
+from archive.sources.importing.pipeline import (
+    ExaminedFile,
+    ImportStatus,
+    capture_source,
+    examine_upload,
+    import_examined,
+)
+from archive.sources.importing.staging import staged
+
+
+def _source_url(source: Source) -> str:
+    return reverse("archive:source", args=[source.workspace.slug, source.pk])
+
+
+def _workspace(job: Job) -> Workspace:
+    if job.workspace is None:
+        raise JobFailed("The job has no workspace.")
+    return job.workspace
+
+
+# --- Capturing a web page as a new source ------------------------------------
+
+
+@task(takes_context=True)
+def capture_page(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _capture)
+
+
+def _capture(job: Job, progress: Progress) -> Outcome:
+    result = capture_source(workspace=_workspace(job), user=job.started_by, url=job.arguments["url"])
+    if result.source is None:  # save_import names the source it made or found
+        raise JobFailed(result.message or f"{result.name} was not archived.")
+    if result.status == ImportStatus.DUPLICATE:
+        return Outcome(f"Already archived: {result.message}", _source_url(result.source), result.source)
+    changed = f" Text {result.message}." if result.message else ""
+    return Outcome(f"Archived “{result.source.title}”.{changed}", _source_url(result.source), result.source)
+
+
+def start_capture(*, workspace: Workspace, user, url: str) -> Job:
+    return start(
+        capture_page, kind=JobKind.CAPTURE, workspace=workspace, user=user, target=url, arguments={"url": url}
+    )
+
+
+# --- Importing several uploaded files ----------------------------------------------
+
+
+@task(takes_context=True)
+def import_files(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _import_files)
+
+
+def _import_files(job: Job, progress: Progress) -> Outcome:
+    workspace = _workspace(job)
+    files = job.arguments["files"]  # [filename, SHA-256 of the staged upload] each
+    counts: Counter[ImportStatus] = Counter()
+    refused = []
+    for done, (filename, digest) in enumerate(files, start=1):
+        try:
+            examined = examine_upload(filename, staged(digest))
+        except ImportRefused as refusal:
+            examined = ExaminedFile(filename, refusal=refusal.message)
+        # Run again, a file imported by the first run is reported as its duplicate.
+        result = import_examined(workspace=workspace, user=job.started_by, examined=examined)
+        counts[result.status] += 1
+        if result.status == ImportStatus.FAILED:
+            refused.append(f"{filename}: {result.message}")
+        progress(done, len(files))
+    summary = (
+        f"{counts[ImportStatus.IMPORTED]} imported, {counts[ImportStatus.DUPLICATE]} already archived, "
+        f"{counts[ImportStatus.FAILED]} refused."
+    )
+    if refused and len(refused) == len(files):
+        raise JobFailed(f"{summary} {' '.join(refused)}")
+    return Outcome(" ".join([summary, *refused]), reverse("archive:workspace", args=[workspace.slug]))
+
+
+def start_file_import(*, workspace: Workspace, user, files: list[tuple[str, str]]) -> Job:
+    """Import staged uploads, given as (filename, SHA-256 from staging.stage) pairs."""
+    return start(
+        import_files,
+        kind=JobKind.IMPORT_FILES,
+        workspace=workspace,
+        user=user,
+        target=", ".join(filename for filename, _ in files),
+        arguments={"files": [list(pair) for pair in files]},
+    )
+
+
+# --- Recapturing a source (scheduled) -----------------------------------------
+
+
+@task(takes_context=True)
+def recapture_source(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _recapture)
+
+
+def _recapture(job: Job, progress: Progress) -> Outcome:
+    if job.source_id is None:
+        raise JobFailed("The source was deleted.")
+    outcome = recapture(
+        source_id=job.source_id,
+        by=job.started_by,
+        schedule_label=f"schedule #{job.schedule_id}" if job.schedule_id else "",
+    )
+    if outcome.transient:
+        # Recorded as a check; raising lets the job try again after its back-off.
+        raise Unreachable(outcome.reason)
+    if outcome.outcome == CheckOutcome.FAILED:
+        raise JobFailed(outcome.describe())
+    return Outcome(outcome.describe(), _source_url(job.source) if job.source else "")
+
+
+def start_recapture(*, source: Source, user=None, schedule: Schedule | None = None) -> Job:
+    return start(
+        recapture_source,
+        kind=JobKind.RECAPTURE,
+        workspace=source.workspace,
+        user=user,
+        schedule=schedule,
+        source=source,
+        target=source.title,
+    )
+
+
+# --- Correcting the text of a large source (re-anchoring its passages) -----------
+
+
+@task(takes_context=True)
+def correct_text(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _correct_text)
+
+
+def _correct_text(job: Job, progress: Progress) -> Outcome:
+    source = job.source
+    if source is None:
+        raise JobFailed("The source is gone.")
+    new_text = normalize_text(job.arguments["text"])
+    if source.text == new_text:  # a first run corrected it already
+        return Outcome("The text is already corrected.", _source_url(source), source)
+    try:
+        report = correct_source_text(
+            source=source,
+            user=job.started_by,
+            new_text=new_text,
+            reason=job.arguments["reason"],
+            expected_version=job.arguments["version"],
+        )
+    except StaleVersion as error:
+        raise JobFailed(f"Not corrected: the {error}") from None
+    orphaned = f" {len(report.orphaned)} not found in the new text." if report.orphaned else ""
+    return Outcome(
+        f"Text corrected (now version {report.source.version}). {report.describe()}{orphaned}",
+        _source_url(source),
+        source,
+    )
+
+
+def start_text_correction(*, source: Source, user, text: str, reason: str, version: int) -> Job:
+    return start(
+        correct_text,
+        kind=JobKind.CORRECT_TEXT,
+        workspace=source.workspace,
+        user=user,
+        source=source,
+        target=source.title,
+        arguments={"text": text, "reason": reason, "version": version},
+    )
+
+
+# --- Fixity: re-hashing a workspace's originals, WARC records and texts ------
+
+
+@task(takes_context=True)
+def check_fixity(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _fixity)
+
+
+def _fixity(job: Job, progress: Progress) -> Outcome:
+    workspace = _workspace(job)
+    total = Source.objects.filter(workspace=workspace).count()
+    problems = []
+    checked = 0
+    for checked, check in enumerate(verify_all(workspace), start=1):
+        if check.status != FixityStatus.OK:
+            problems.append(f"source {check.source_id}: {check.get_status_display()}")
+        progress(checked, total)
+    summary = (
+        f"Verified {checked} source(s): {checked - len(problems)} intact, {len(problems)} with problems."
+    )
+    if problems:
+        raise JobFailed(f"{summary} {'; '.join(problems)}.")
+    return Outcome(summary)
+
+
+def start_fixity(*, workspace: Workspace, user=None, schedule: Schedule | None = None) -> Job:
+    return start(
+        check_fixity,
+        kind=JobKind.FIXITY,
+        workspace=workspace,
+        user=user,
+        schedule=schedule,
+        target=workspace.name,
+    )
+
+
+# --- The history chain --------------------------------------------------------
+
+
+@task(takes_context=True)
+def verify_history_chain(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _history_chain)
+
+
+def _history_chain(job: Job, progress: Progress) -> Outcome:
+    workspace = _workspace(job)
+    result = verify_and_record(workspace_id=workspace.pk, user=job.started_by)
+    if not result.ok:
+        raise JobFailed(f"The history chain is broken after {result.checked} good entries: {result.problem}")
+    return Outcome(
+        f"History chain intact: {result.checked} entries, head #{result.length} {result.head_hash}.",
+        reverse("archive:audit_status", args=[workspace.slug]),
+    )
+
+
+def start_history_chain(*, workspace: Workspace, user=None, schedule: Schedule | None = None) -> Job:
+    return start(
+        verify_history_chain,
+        kind=JobKind.HISTORY_CHAIN,
+        workspace=workspace,
+        user=user,
+        schedule=schedule,
+        target=workspace.name,
+    )
+
+
+# --- The search index ---------------------------------------------------------
+
+
+@task(takes_context=True)
+def rebuild_search_index(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _search_index)
+
+
+def _search_index(job: Job, progress: Progress) -> Outcome:
+    count = rebuild_index(progress=progress)
+    return Outcome(f"Indexed {count} objects.")
+
+
+def start_search_rebuild(*, user=None) -> Job:
+    return start(rebuild_search_index, kind=JobKind.SEARCH_INDEX, user=user, target="every workspace")

@@ -1,0 +1,50 @@
+"""Capture a web page as a new source of a workspace, as the import page's URL capture does.
+
+    python manage.py capture URL --workspace SLUG [--user NAME]
+
+Prints the new source's id and reading-page URL (or the source it duplicates);
+exits non-zero, saying why, if the page cannot be captured.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+
+from archive.models import Workspace
+from archive.permissions import Action, can, role_in
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.pipeline import ImportStatus, capture_source
+
+
+class Command(BaseCommand):
+    help = "Capture a web page (kept as a WARC record) as a new source of a workspace."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("url")
+        parser.add_argument("--workspace", required=True, help="The workspace's slug.")
+        parser.add_argument("--user", help="Who captures (an analyst or admin of the workspace).")
+
+    def handle(self, *args, url: str, workspace: str, user: str | None = None, **options) -> None:
+        found = Workspace.objects.filter(slug=workspace).first()
+        if found is None:
+            raise CommandError(f"No workspace {workspace!r}.")
+        capturer = None
+        if user is not None:
+            capturer = get_user_model().objects.filter(username=user).first()
+            if capturer is None or not can(role_in(capturer, found), Action.CONTRIBUTE):
+                raise CommandError(f"{user!r} is not an analyst or admin of {found.slug}.")
+        try:
+            result = capture_source(workspace=found, user=capturer, url=url)
+        except ImportRefused as refusal:
+            raise CommandError(refusal.message) from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        source = result.source
+        if source is None:
+            raise CommandError(result.message or f"{url} was not archived.")
+        where = reverse("archive:source", args=[found.slug, source.pk])
+        if result.status == ImportStatus.DUPLICATE:
+            self.stdout.write(f"{result.message} Source {source.pk}: {where}")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Captured source {source.pk}: {where}"))

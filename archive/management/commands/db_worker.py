@@ -1,0 +1,19 @@
+"""django-tasks' database worker, which first queues again the jobs of dead workers.
+
+    python manage.py db_worker [--queue-name ...] [--interval ...]
+
+django-tasks-db leaves the task of a worker killed mid-job "running" for ever;
+this worker puts such jobs back (archive.jobs.running.reclaim_stale_jobs)
+before it starts taking tasks. Options are the library's.
+"""
+
+from django_tasks_db.management.commands.db_worker import Command as LibraryWorker
+
+from archive.jobs.running import reclaim_stale_jobs
+
+
+class Command(LibraryWorker):
+    def handle(self, *args, **options) -> None:
+        for job_id in reclaim_stale_jobs():
+            self.stdout.write(f"Job {job_id}: its worker stopped; queued again.")
+        super().handle(*args, **options)

@@ -1,0 +1,24 @@
+"""Start the jobs whose schedule is due; for cron, e.g. every five minutes:
+
+    */5 * * * * cd /srv/warrant && .venv/bin/python manage.py run_schedules
+
+Running it twice in a row starts each due job once. It also queues again the
+jobs of workers that died mid-job.
+"""
+
+from django.core.management.base import BaseCommand
+
+from archive.jobs.running import reclaim_stale_jobs
+from archive.jobs.schedules import fire_due
+
+
+class Command(BaseCommand):
+    help = "Enqueue the jobs of every enabled schedule that is due (run it from cron)."
+
+    def handle(self, *args, **options) -> None:
+        for job_id in reclaim_stale_jobs():
+            self.stdout.write(f"Job {job_id}: its worker stopped; queued again.")
+        jobs = fire_due()
+        for job in jobs:
+            self.stdout.write(f"Job {job.pk}: {job}")
+        self.stdout.write(f"{len(jobs)} scheduled job(s) started.")

@@ -1,0 +1,115 @@
+"""Background jobs as their starters see them, the header's job status, and schedules."""
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from archive.core.forms import form_field
+from archive.jobs.running import status_for, visible_jobs
+from archive.jobs.schedules import set_schedule
+from archive.jobs.tasks import start_fixity, start_history_chain, start_search_rebuild
+from archive.models import JobStatus, Schedule, ScheduleKind, Source
+from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
+
+_LISTED = 100
+
+
+def job_status(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the signed-in user's running jobs and last failure, for the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"job_status": status_for(user)}
+
+
+@member_view
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Your jobs, and every job of the workspaces you administer; staff may rebuild the search index."""
+    user = cast(User, request.user)  # member_view: signed in
+    if request.method == "POST":
+        if not user.is_staff:
+            raise PermissionDenied("Only site staff rebuild the search index.")
+        job = start_search_rebuild(user=user)
+        return redirect("archive:job", job.pk)
+    jobs = visible_jobs(user)[:_LISTED]
+    return render(request, "archive/jobs.html", {"jobs": jobs, "can_rebuild": user.is_staff})
+
+
+@member_view
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One job: its progress while it runs (the page refreshes), then its result or failure.
+
+    With `?go=1` a job that succeeded sends the browser on to its result (a
+    capture's reading page), so "wait here" pages land where the work is.
+    """
+    job = visible_jobs(request.user).filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such job.")
+    go = request.GET.get("go") == "1"
+    done = job.status == JobStatus.SUCCEEDED
+    # The result is one of the archive's own paths; never follow anything else.
+    if go and done and url_has_allowed_host_and_scheme(job.result_url, allowed_hosts=None):
+        return redirect(job.result_url)
+    return render(request, "archive/job_detail.html", {"job": job, "go": go})
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(choices=ScheduleKind.choices)
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.none(), required=False, help_text="For a recapture: the source to recapture."
+    )
+    every_hours = forms.IntegerField(min_value=1, max_value=24 * 366, initial=24, label="Every (hours)")
+    enabled = forms.BooleanField(required=False, label="On")
+    reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        form_field(self, "source", forms.ModelChoiceField).queryset = Source.objects.filter(
+            workspace=workspace
+        ).only("pk", "title")
+
+
+_RUN_NOW = {"fixity": start_fixity, "history_chain": start_history_chain}
+
+
+@workspace_view(Action.MANAGE)
+def schedules(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's schedules (admins): set one, or run a workspace-wide check now."""
+    form = ScheduleForm(workspace=request.workspace)
+    status = 200
+    if request.method == "POST" and "run" in request.POST:
+        start_job = _RUN_NOW.get(request.POST["run"])
+        if start_job is None:
+            return HttpResponse("Unknown job.", status=400)
+        job = start_job(workspace=request.workspace, user=request.user)
+        messages.info(request, f"Started: {job}.")
+        return redirect("archive:job", job.pk)
+    if request.method == "POST":
+        form = ScheduleForm(request.POST, workspace=request.workspace)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                schedule = set_schedule(
+                    workspace=request.workspace,
+                    user=request.user,
+                    kind=data["kind"],
+                    source=data["source"],
+                    every_hours=data["every_hours"],
+                    enabled=data["enabled"],
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"Schedule saved: {schedule}.")
+                return redirect("archive:schedules", request.workspace.slug)
+        status = 400
+    listed = Schedule.objects.filter(workspace=request.workspace).select_related("source")
+    return render(request, "archive/schedules.html", {"form": form, "schedules": listed}, status=status)

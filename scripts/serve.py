@@ -1,0 +1,60 @@
+"""`make run`'s server: Django's development server with a job worker beside it.
+
+    python scripts/serve.py 127.0.0.1:8000
+
+Ctrl+C (SIGINT or SIGTERM to this launcher), or either process ending, stops
+both. Each runs in its own process group, so their auto-reloading children
+stop with them. The worker is the database queue's `db_worker`, or RQ's
+`rqworker` when TASKS_BACKEND=rq.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STOP_SECONDS = 10
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_group(process: subprocess.Popen, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, sig)
+
+
+def main(address: str) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    worker = ["rqworker", "default"] if os.environ.get("TASKS_BACKEND") == "rq" else ["db_worker"]
+    # This project's own manage.py, run by the interpreter running this script.
+    processes = [
+        subprocess.Popen([*manage, *worker], cwd=ROOT, start_new_session=True),  # noqa: S603
+        subprocess.Popen([*manage, "runserver", address], cwd=ROOT, start_new_session=True),  # noqa: S603
+    ]
+    print(f"Serving on http://{address}/ with a job worker beside it; Ctrl+C stops both.", flush=True)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            _stop_group(process, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                _stop_group(process, signal.SIGKILL)
+                process.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8000"))

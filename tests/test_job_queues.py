@@ -1,0 +1,191 @@
+"""The real queues: django-tasks' database queue with real worker processes, and RQ on Redis.
+
+The rest of the suite runs jobs at once (the immediate backend); these tests
+put a real queue in its place.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from archive.jobs import tasks
+from archive.jobs.running import reclaim_stale_jobs, worker_name
+from archive.models import Job, JobStatus, Source
+from tests.support import ROOT, fresh_env
+from tests.websites import serving
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = DATABASE_QUEUE
+
+
+def _queued_fixity_job(workspace) -> Job:
+    job = tasks.start_fixity(workspace=workspace)
+    assert job.status == JobStatus.QUEUED  # a queue, not run at once
+    return job
+
+
+def _as_if_running_on(job: Job, worker: str, *, heartbeat_seconds_ago: float = 0) -> None:
+    from django.utils import timezone
+
+    DBTaskResult.objects.filter(pk=job.task_result_id).update(status="RUNNING")
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        worker=worker,
+        heartbeat_at=timezone.now() - timezone.timedelta(seconds=heartbeat_seconds_ago),
+    )
+
+
+def test_job_of_a_dead_worker_on_this_machine_is_queued_again(database_queue, workspace):
+    job = _queued_fixity_job(workspace)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    _as_if_running_on(job, f"{worker_name().rpartition(':')[0]}:{dead.pid}")
+    assert reclaim_stale_jobs() == [job.pk]
+    assert DBTaskResult.objects.get(pk=job.task_result_id).status == "READY"
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+
+
+def test_job_of_a_live_worker_is_left_alone(database_queue, workspace):
+    job = _queued_fixity_job(workspace)
+    _as_if_running_on(job, worker_name())
+    assert reclaim_stale_jobs() == []
+    assert DBTaskResult.objects.get(pk=job.task_result_id).status == "RUNNING"
+
+
+def test_job_of_a_worker_elsewhere_that_stopped_reporting_is_queued_again(
+    database_queue, settings, workspace
+):
+    job = _queued_fixity_job(workspace)
+    _as_if_running_on(job, "elsewhere:1", heartbeat_seconds_ago=settings.JOBS_STALE_AFTER_SECONDS + 1)
+    assert reclaim_stale_jobs() == [job.pk]
+
+
+# --- Real worker processes ------------------------------------------------------
+
+
+def _database_url() -> str:
+    database = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    return f"sqlite:///{database['NAME']}"
+
+
+def _in_memory_database() -> bool:
+    name = str(connection.settings_dict["NAME"])
+    return connection.vendor == "sqlite" and (":memory:" in name or "mode=memory" in name)
+
+
+def _start_worker(tmp_path: Path, settings) -> subprocess.Popen:
+    env = fresh_env(
+        DATABASE_URL=_database_url(),
+        DEBUG="true",
+        VAR_DIR=str(tmp_path),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        CAPTURE_ALLOWED_PRIVATE_NETWORKS="127.0.0.0/8",
+        JOBS_RETRY_DELAYS="0.1",
+    )
+    command = ["manage.py", "db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay"]
+    return subprocess.Popen(
+        [sys.executable, *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def _wait_until(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(what)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_survives_its_worker_killed_mid_job_and_finishes_once(
+    database_queue, settings, tmp_path, workspace, analyst
+):
+    if _in_memory_database():
+        pytest.skip("worker processes need a database file or server (CI runs this on PostgreSQL)")
+    gate = tmp_path / "gate"
+    with serving(gate=gate) as site:
+        settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+        job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/gate")
+        first = _start_worker(tmp_path, settings)
+        try:
+            _wait_until(lambda: site.paths == ["/gate"], "the first worker to fetch the page")
+            _wait_until(lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING, "the job to run")
+        finally:
+            first.send_signal(signal.SIGKILL)  # mid-job: the page has not answered yet
+            first.wait()
+        gate.touch()
+        second = _start_worker(tmp_path, settings)
+        try:
+            _wait_until(lambda: Job.objects.get(pk=job.pk).finished, "the second worker to finish the job")
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=30)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2), job.failure
+    assert site.paths == ["/gate", "/gate"]
+    assert Source.objects.filter(workspace=workspace).count() == 1
+    assert DBTaskResult.objects.get(pk=job.task_result_id).status == "SUCCESSFUL"
+
+
+# --- RQ on Redis ------------------------------------------------------------------
+
+
+def _redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings_redis_url(), socket_connect_timeout=1).ping())
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+def settings_redis_url() -> str:
+    from django.conf import settings
+
+    return settings.RQ_QUEUES["default"]["URL"]
+
+
+@pytest.fixture
+def rq_queue(settings):
+    """The RQ backend on the Redis at 127.0.0.1:6379 (CI starts one; elsewhere skipped without it)."""
+    if os.environ.get("CI") != "true" and not _redis_answers():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    import django_rq
+    from django_tasks_rq.backend import Job as RQJob
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    queue = django_rq.get_queue("default", job_class=RQJob)
+    queue.empty()
+    yield queue
+    queue.empty()
+
+
+def test_a_job_enqueued_on_redis_is_run_by_an_rq_worker(rq_queue, workspace, ws_admin):
+    from rq import SimpleWorker
+
+    job = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    assert job.status == JobStatus.QUEUED
+    assert rq_queue.job_ids == [job.task_result_id]
+    # In this process (a SimpleWorker does not fork), so it sees the test's database.
+    SimpleWorker([rq_queue], connection=rq_queue.connection, job_class=rq_queue.job_class).work(burst=True)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.failure
+    assert job.summary == "Verified 0 source(s): 0 intact, 0 with problems."
+    assert tasks.check_fixity.using(backend="default").get_result(job.task_result_id).status == "SUCCESSFUL"

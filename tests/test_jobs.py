@@ -1,0 +1,267 @@
+"""Background jobs: what they do, that they are safe to run twice, retries, and who sees them."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from archive.jobs import tasks
+from archive.models import FixityCheck, HistoryVerification, Job, JobStatus, SearchDocument, Source
+from tests.factories import PassageFactory, SourceFactory
+from tests.websites import serving
+
+
+@pytest.fixture
+def site(settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    settings.CAPTURE_TIMEOUT_SECONDS = 5
+    with serving(failures=2) as site:
+        yield site
+
+
+def test_url_capture_from_the_import_page_runs_as_a_job_and_lands_on_the_reading_page(
+    site, client, analyst, workspace
+):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"url": f"{site.url}/article"})
+    job = Job.objects.get()
+    assert response.url == f"{reverse('archive:job', args=[job.pk])}?go=1"
+    landed = client.get(response.url)
+    source = Source.objects.get(workspace=workspace)
+    assert landed.url == reverse("archive:source", args=[workspace.slug, source.pk])
+    assert (job.kind, job.started_by, job.target) == ("capture", analyst, f"{site.url}/article")
+    job.refresh_from_db()
+    assert (job.status, job.source, job.attempts) == (JobStatus.SUCCEEDED, source, 1)
+    assert source.capture.final_url == f"{site.url}/article"
+    assert source.title == "Water station out of service after shelling"  # the proposed title
+
+
+def test_capture_job_run_again_after_its_work_was_done_archives_the_page_once(site, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    first = job.source
+    # As if the worker died after saving the source but before recording the outcome.
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.capture_page.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    assert Source.objects.filter(workspace=workspace).count() == 1
+    assert (job.status, job.source, job.result_url) == (
+        JobStatus.SUCCEEDED,
+        first,
+        reverse("archive:source", args=[workspace.slug, first.pk]),
+    )
+    assert job.summary.startswith("Already archived")
+
+
+def test_a_finished_job_delivered_again_does_nothing(site, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    requests = len(site.paths)
+    result = tasks.capture_page.enqueue(job_id=job.pk)
+    assert result.return_value["status"] == JobStatus.SUCCEEDED
+    assert len(site.paths) == requests
+    assert Job.objects.get(pk=job.pk).attempts == 1
+
+
+def test_capture_is_retried_with_back_off_on_network_errors_until_the_site_answers(site, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+    assert site.paths == ["/flaky"] * 3
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 3)
+    assert Source.objects.filter(workspace=workspace).count() == 1
+
+
+def test_network_errors_past_the_last_retry_fail_the_job_with_the_reason(site, settings, analyst, workspace):
+    settings.JOBS_RETRY_DELAYS = [0.01]
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
+    assert "answered HTTP 503" in job.failure
+
+
+def test_a_refused_capture_fails_at_once_and_its_reason_is_shown(site, client, analyst, workspace):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/gone")
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:job", args=[job.pk])).content.decode()
+    assert "answered HTTP 404" in page
+    header = client.get(reverse("archive:jobs")).content.decode()
+    assert "last failed" in header
+
+
+def test_fixity_job_records_a_check_per_source_and_reports_the_count(workspace, ws_admin):
+    SourceFactory.create_batch(2, workspace=workspace)
+    job = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    assert job.status == JobStatus.SUCCEEDED, job.failure
+    assert job.summary == "Verified 2 source(s): 2 intact, 0 with problems."
+    assert FixityCheck.objects.filter(workspace=workspace).count() == 2
+
+
+def test_fixity_job_fails_naming_the_source_whose_text_changed(workspace, ws_admin):
+    damaged = SourceFactory(workspace=workspace)
+    Source.objects.filter(pk=damaged.pk).update(text="tampered")
+    job = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    assert job.status == JobStatus.FAILED
+    assert f"source {damaged.pk}: hash mismatch" in job.failure
+
+
+def test_history_chain_job_records_a_verification(workspace, ws_admin):
+    SourceFactory(workspace=workspace)
+    job = tasks.start_history_chain(workspace=workspace, user=ws_admin)
+    verification = HistoryVerification.objects.get(workspace=workspace)
+    assert job.status == JobStatus.SUCCEEDED, job.failure
+    assert verification.ok and verification.run_by == ws_admin
+    assert f"head #{verification.length}" in job.summary
+
+
+def test_search_index_job_rebuilds_the_index_with_progress(workspace, superuser):
+    SourceFactory(workspace=workspace, title="Daraa withstood")
+    SearchDocument.objects.all().delete()
+    job = tasks.start_search_rebuild(user=superuser)
+    assert job.status == JobStatus.SUCCEEDED
+    assert SearchDocument.objects.filter(kind="source").count() == 1
+    assert (job.done, job.total) == (1, 1)
+
+
+def test_jobs_page_lists_your_jobs_but_not_another_analysts(client, workspace, analyst, ws_admin, site):
+    mine = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    theirs = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:jobs")).content.decode()
+    assert reverse("archive:job", args=[mine.pk]) in page
+    assert reverse("archive:job", args=[theirs.pk]) not in page
+    assert client.get(reverse("archive:job", args=[theirs.pk])).status_code == 404
+
+
+def test_workspace_admins_see_every_job_of_their_workspace(client, workspace, analyst, ws_admin, site):
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:jobs")).content.decode()
+    assert reverse("archive:job", args=[job.pk]) in page
+    assert client.get(reverse("archive:job", args=[job.pk])).status_code == 200
+
+
+def test_header_counts_running_jobs(client, workspace, analyst):
+    Job.objects.create(kind="capture", workspace=workspace, started_by=analyst, status=JobStatus.RUNNING)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:home")).content.decode()
+    assert "Jobs (1 running)" in page
+
+
+def test_page_of_an_unfinished_job_looks_again_by_itself(client, workspace, analyst):
+    job = Job.objects.create(kind="capture", workspace=workspace, started_by=analyst, done=3, total=4)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:job", args=[job.pk]) + "?go=1").content.decode()
+    assert "data-job-running" in page and "archive/js/job.js" in page
+    assert '<progress max="4" value="3">' in page
+
+
+def test_capture_command_prints_the_new_source_and_its_reading_page(site, workspace, capsys):
+    call_command("capture", f"{site.url}/article", "--workspace", workspace.slug)
+    source = Source.objects.get(workspace=workspace)
+    out = capsys.readouterr().out
+    assert (
+        f"Captured source {source.pk}: {reverse('archive:source', args=[workspace.slug, source.pk])}" in out
+    )
+
+
+def test_capture_command_fails_with_the_reason(site, workspace):
+    with pytest.raises(CommandError, match="answered HTTP 404"):
+        call_command("capture", f"{site.url}/gone", "--workspace", workspace.slug)
+
+
+@pytest.fixture
+def large_source(settings, workspace):
+    """A source with more passages than a correction re-anchors inside the request."""
+    settings.JOBS_INLINE_PASSAGES = 1
+    source = SourceFactory(
+        workspace=workspace, text="Russian airstrikes reached 120 a week. Daraa withstood."
+    )
+    PassageFactory(source=source, start=0, length=18)
+    PassageFactory(source=source, start=39, length=5)
+    return source
+
+
+def _correct(client, source, text: str, version: int):
+    url = reverse("archive:source_text", args=[source.workspace.slug, source.pk])
+    return client.post(url, {"version": version, "text": text, "reason": "typo"})
+
+
+def test_correcting_a_large_source_re_anchors_in_a_job_and_lands_on_the_reading_page(
+    client, ws_admin, large_source
+):
+    client.force_login(ws_admin)
+    response = _correct(
+        client, large_source, "Heavy Russian airstrikes reached 120 a week. Daraa withstood.", 1
+    )
+    job = Job.objects.get()
+    assert response.url == f"{reverse('archive:job', args=[job.pk])}?go=1"
+    assert client.get(response.url).url == reverse(
+        "archive:source", args=[large_source.workspace.slug, large_source.pk]
+    )
+    large_source.refresh_from_db()
+    assert large_source.text.startswith("Heavy Russian")
+    assert list(large_source.passages.order_by("start").values_list("start", "exact")) == [
+        (6, "Russian airstrikes"),
+        (45, "Daraa"),
+    ]
+    job.refresh_from_db()
+    assert (job.kind, job.status) == ("correct_text", JobStatus.SUCCEEDED)
+    assert "2 passages re-anchored: 2 exact, 0 moved, 0 fuzzy, 0 orphaned." in job.summary
+
+
+def test_a_text_correction_job_run_again_changes_nothing(client, ws_admin, large_source):
+    client.force_login(ws_admin)
+    _correct(client, large_source, "Russian airstrikes reached 120 a week. Daraa held.", 1)
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.correct_text.enqueue(job_id=job.pk)
+    large_source.refresh_from_db()
+    job.refresh_from_db()
+    assert (large_source.version, large_source.history.count()) == (2, 2)
+    assert (job.status, job.summary) == (JobStatus.SUCCEEDED, "The text is already corrected.")
+
+
+def test_a_text_correction_job_from_a_stale_version_fails_with_the_reason(client, ws_admin, large_source):
+    client.force_login(ws_admin)
+    Source.objects.filter(pk=large_source.pk).update(version=2)
+    _correct(client, large_source, "Russian airstrikes reached 120 a week. Daraa held.", 1)
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.failure == "Not corrected: the source was changed by someone else (now version 2)."
+    large_source.refresh_from_db()
+    assert large_source.text.endswith("Daraa withstood.")
+
+
+def _uploads(*texts: str) -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(f"report-{n}.txt", text.encode(), content_type="text/plain")
+        for n, text in enumerate(texts, start=1)
+    ]
+
+
+def test_several_files_from_the_import_page_are_imported_by_a_job(client, analyst, workspace):
+    client.force_login(analyst)
+    files = [
+        *_uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped."),
+        SimpleUploadedFile("scan.pdf", b"no PDF at all", content_type="application/pdf"),
+    ]
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+    job = Job.objects.get()
+    assert client.get(response.url).url == reverse("archive:workspace", args=[workspace.slug])
+    assert sorted(Source.objects.filter(workspace=workspace).values_list("text", flat=True)) == [
+        "The pumping station stopped.",
+        "The road to Daraa was cut on Tuesday.",
+    ]
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.done, job.total) == ("import_files", JobStatus.SUCCEEDED, 3, 3)
+    assert job.summary.startswith("2 imported, 0 already archived, 1 refused. scan.pdf: ")
+
+
+def test_a_file_import_job_run_again_imports_nothing_twice(client, analyst, workspace):
+    client.force_login(analyst)
+    files = _uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped.")
+    client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.import_files.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    assert Source.objects.filter(workspace=workspace).count() == 2
+    assert job.summary == "0 imported, 2 already archived, 0 refused."
