@@ -9,15 +9,33 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from archive.jobs import tasks
 from archive.jobs.running import reclaim_stale_jobs, worker_name
-from archive.models import Job, JobStatus, Source
+from archive.jobs.schedules import fire_due, set_schedule
+from archive.models import (
+    Alert,
+    AnchorStatus,
+    CheckOutcome,
+    Job,
+    JobKind,
+    JobStatus,
+    PassageAnchor,
+    RecaptureCheck,
+    ScheduleKind,
+    Source,
+    SourceVersion,
+)
+from tests.pages import AFTER, DELETED, EDITED, KEPT, article
 from tests.support import ROOT, fresh_env
 from tests.websites import serving
 
@@ -189,3 +207,70 @@ def test_a_job_enqueued_on_redis_is_run_by_an_rq_worker(rq_queue, workspace, ws_
     assert job.status == JobStatus.SUCCEEDED, job.failure
     assert job.summary == "Verified 0 source(s): 0 intact, 0 with problems."
     assert tasks.check_fixity.using(backend="default").get_result(job.task_result_id).status == "SUCCESSFUL"
+
+
+# --- A scheduled recapture, end to end on the real queue ----------------------------
+
+
+def _run_worker_until_finished(tmp_path: Path, settings, job: Job) -> Job:
+    worker = _start_worker(tmp_path, settings)
+    try:
+        _wait_until(lambda: Job.objects.get(pk=job.pk).finished, "the worker to finish the recapture")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    job.refresh_from_db()
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scheduled_recapture_on_the_real_queue_records_the_change_then_nothing_new(
+    database_queue, settings, tmp_path, live_site, captured, ws_admin
+):
+    if _in_memory_database():
+        pytest.skip("worker processes need a database file or server (CI runs this on PostgreSQL)")
+    source, evidence = captured
+    set_schedule(
+        workspace=source.workspace,
+        user=ws_admin,
+        kind=ScheduleKind.RECAPTURE,
+        every_hours=24,
+        enabled=True,
+        source=source,
+    )
+    live_site.serve("/daraa", article(AFTER))  # a cited sentence edited, another deleted
+
+    call_command("run_schedules", stdout=StringIO())
+    [job] = Job.objects.filter(kind=JobKind.RECAPTURE)
+    assert job.status == JobStatus.QUEUED
+    job = _run_worker_until_finished(tmp_path, settings, job)
+
+    assert job.status == JobStatus.SUCCEEDED, job.failure
+    assert job.summary.startswith("new version 2")
+    first, second = SourceVersion.objects.filter(source=source).order_by("number")
+    assert first.original_sha256 != second.original_sha256 and first.text_sha256 != second.text_sha256
+    statuses = {
+        anchor.carried_from.exact: anchor.status
+        for anchor in PassageAnchor.objects.filter(source_version=second).select_related("carried_from")
+    }
+    assert (statuses[EDITED], statuses[KEPT], statuses[DELETED]) == (
+        AnchorStatus.FUZZY,
+        AnchorStatus.MOVED,
+        AnchorStatus.ORPHANED,
+    )
+    alerted = set(Alert.objects.filter(source=source).values_list("evidence_id", flat=True))
+    assert alerted == {evidence["edited"].pk, evidence["deleted"].pk}
+    alerts = Alert.objects.count()
+
+    # A day later the page has not changed: the next firing records "unchanged" and nothing new.
+    [again] = fire_due(now=timezone.now() + timedelta(hours=25))
+    again = _run_worker_until_finished(tmp_path, settings, again)
+    assert (again.status, again.summary) == (JobStatus.SUCCEEDED, "unchanged")
+    assert SourceVersion.objects.filter(source=source).count() == 2
+    assert Alert.objects.count() == alerts
+    assert (
+        list(RecaptureCheck.objects.filter(source=source).values_list("outcome", flat=True).order_by("pk"))[
+            -1
+        ]
+        == CheckOutcome.UNCHANGED
+    )
