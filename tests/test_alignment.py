@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from prov.model import ProvActivity, ProvDerivation, ProvDocument, ProvEntity
 
 from archive.alignment import (
@@ -269,6 +270,20 @@ def test_writes_that_change_a_text_or_derivation_realign_once_committed(
         set_derivation(source=translation, user=analyst, derived_from=None, derivation="", reason="unlinked")
     # Unlinked: its alignment is gone, and the republication's (of the translation) computed.
     assert list(Alignment.objects.values_list("source_id", flat=True)) == [republication.pk]
+
+
+def test_realigning_is_a_background_job_not_part_of_the_request(
+    chain, analyst, settings, django_capture_on_commit_callbacks
+):
+    original = chain[0]
+    Alignment.objects.all().delete()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_source_text(source=original, user=analyst, new_text=original.text + "\nسطر.", reason="a line")
+    # Queued for a worker, not computed in the request.
+    assert not Alignment.objects.exists()
+    [queued] = DBTaskResult.objects.filter(status="READY")
+    assert queued.task_path.endswith("aligning.realign") and queued.args_kwargs["args"] == [original.pk]
 
 
 # --- the corpus article, with a few sentences translated by hand ------------------

@@ -4,6 +4,7 @@ current: recomputed when the derivation or either text changes."""
 import hashlib
 
 from django.db import transaction
+from django_tasks import task
 
 from archive.alignment.texts import Link, align_texts
 from archive.core.unit_of_work import unit_of_work
@@ -83,10 +84,13 @@ def refresh_later(*, source_id: int) -> None:
     takes part in: its own with what it derives from, and its derivatives'. Every write
     that changes a text, a derivation or a language calls this, and nothing else
     starts a recomputation."""
-    transaction.on_commit(lambda: _refresh(source_id))
+    transaction.on_commit(lambda: realign.enqueue(source_id))
 
 
-def _refresh(source_id: int) -> None:
+@task()
+def realign(source_id: int) -> None:
+    """The recomputation as a background job: aligning a long pair takes seconds, which
+    must not hold the request that changed it. Safe to run twice (stale ones only)."""
     source = Source.objects.filter(pk=source_id).first()
     if source is not None:
         refresh_alignments(source=source)
