@@ -172,3 +172,33 @@ def test_arabic_next_to_latin_keeps_logical_order(page_for, analyst, workspace):
     assert start == title[:3]  # the title was truncated at its logical end
     assert ellipsis_x < first_x  # right to left: the ellipsis ends the line on the left
     assert outlet_left < latin_left  # the Arabic run, first in logical order, comes first in the LTR line
+
+
+# How many lines the header's items take: an item starting below the bottom of the first
+# one means the header wrapped.
+HEADER_LINES = """
+() => {
+  const selector = ".brand, .site-nav > a, .site-search, .account > a, .account-menu > summary";
+  const boxes = [...document.querySelectorAll(`.site-header :is(${selector})`)]
+    .filter((el) => el.offsetParent)
+    .map((el) => el.getBoundingClientRect());
+  const firstBottom = Math.min(...boxes.map((box) => box.bottom));
+  return 1 + boxes.filter((box) => box.top >= firstBottom).length;
+}
+"""
+
+
+@pytest.mark.parametrize("role", ["analyst", "reviewer", "ws_admin"])
+def test_header_fits_one_line_at_1366_px_for_every_role(page_for, workspace, role, request):
+    workspace.name = "Demo: Tell al-Zaytoun water station"
+    workspace.save(update_fields=["name"])
+    user = request.getfixturevalue(role)
+    if role == "ws_admin":  # the longest header: a staff admin also has the site admin link
+        type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    page = page_for(user)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(reverse("archive:workspace", args=[workspace.slug]))
+    assert page.evaluate(HEADER_LINES) == 1
+    page.locator(".account-menu summary").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert_accessible(page, f"header with the account menu open ({role})")
