@@ -8,10 +8,9 @@ import pytest
 
 from archive.claims.claims import create_claim
 from archive.claims.evidence import add_evidence
-from archive.models import CaptureMethod, Source
+from archive.models import Source
 from archive.passages.writes import create_passage
-from archive.sources.importing.capture import capture_url
-from archive.sources.importing.pipeline import Metadata, Origin, examine, save_import
+from archive.sources.importing import pipeline
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -67,17 +66,7 @@ def article(paragraphs: list[str], *, title: str = "Daraa after the ceasefire", 
 
 def capture_source(url: str, *, workspace, user) -> Source:
     """Capture `url` as a new source of `workspace`, as the import page's URL capture does."""
-    web = capture_url(url)
-    origin = Origin(CaptureMethod.URL, web=web)
-    extraction = examine(origin, web.body)
-    result = save_import(
-        workspace=workspace,
-        user=user,
-        original=web.body,
-        extraction=extraction,
-        metadata=Metadata.proposed(extraction.proposal),
-        origin=origin,
-    )
+    result = pipeline.capture_source(workspace=workspace, user=user, url=url)
     if result.source is None:
         raise AssertionError(result.message)
     return Source.objects.get(pk=result.source.pk)
