@@ -123,3 +123,13 @@ def test_activity_feed_shows_each_recapture_check(client, analyst, recaptured):
     client.force_login(analyst)
     page = client.get(reverse("archive:activity", args=[source.workspace.slug])).content.decode()
     assert "recapture of" in page and "new version" in page
+
+
+def test_compare_page_without_a_choice_compares_the_two_newest_versions(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    response = client.get(url("source_compare", source))
+    assert response.status_code == 200
+    chosen = response.context["form"].cleaned_data
+    assert (chosen["older"], chosen["newer"]) == (1, 2)
+    assert response.context["comparison"] is not None

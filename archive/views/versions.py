@@ -78,7 +78,9 @@ def source_version(request: WorkspaceRequest, source_id: int, number: int) -> Ht
 def source_compare(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Two versions compared word by word, with the passages that moved, changed or vanished."""
     source = _source(request, source_id)
-    form = CompareForm(request.GET)
+    # Without a choice, the page compares what a reader most likely wants: the two newest versions.
+    newest = source.versions.order_by("-number").values_list("number", flat=True).first() or 1
+    form = CompareForm(request.GET or {"older": max(1, newest - 1), "newer": newest, "layout": "side"})
     if not form.is_valid():
         context = {"source": source, "form": form, "comparison": None}
         return render(request, "archive/versions/compare.html", context, status=400)
