@@ -7,11 +7,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive.alignment import current_alignment
 from archive.audit.ledger import verify_workspace
 from archive.core.text import sha256_hex
 from archive.models import (
     Alert,
     AlertKind,
+    Alignment,
     AnchorStatus,
     CheckOutcome,
     HistoryEntry,
@@ -75,6 +77,30 @@ def test_changed_page_gives_version_two_carried_passages_and_alerts(live_site, c
         for key, kind in (("edited", AlertKind.EVIDENCE_CHANGED), ("deleted", AlertKind.EVIDENCE_REMOVED))
     }
     assert verify_workspace(source.workspace_id).ok
+
+
+def test_new_version_realigns_the_sources_derived_from_it_once_committed(
+    live_site, captured, analyst, ws_admin, django_capture_on_commit_callbacks
+):
+    source, _ = captured
+    translation = create_source(
+        workspace=source.workspace,
+        user=analyst,
+        title="Daraa (summary)",
+        text="Forty families returned to Daraa.",
+        language="en",
+        derived_from=source,
+        derivation="translation",
+    )
+    Alignment.objects.all().delete()
+    live_site.serve("/daraa", article(AFTER))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recapture(source_id=source.pk, by=ws_admin)
+
+    # Realigned by the job the new version queued, against the recaptured text.
+    stored = Alignment.objects.get(source=translation)
+    assert current_alignment(source=Source.objects.get(pk=translation.pk)).pk == stored.pk
 
 
 def test_unchanged_page_records_the_check_and_nothing_new(live_site, captured, ws_admin):

@@ -4,7 +4,6 @@ A correction is recorded as a new version of the source (same original, the
 corrected text), so every version's text is one its passages' anchors point into.
 """
 
-from archive.alignment import refresh_later
 from archive.core.editing import update_object
 from archive.core.text import normalize_text
 from archive.core.unit_of_work import unit_of_work
@@ -54,5 +53,4 @@ def correct_source_text(
         user=user,
         reason=f"re-anchored after text correction: {reason}",
     )
-    refresh_later(source_id=source.pk)
     return report

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
+from archive.alignment import refresh_later
 from archive.core.attribution import recorded_as
 from archive.core.text import normalize_text, sha256_hex
 from archive.core.unit_of_work import unit_of_work
@@ -58,7 +59,9 @@ def record_version(
 
     Without `original` the version keeps the source's stored original (a text
     correction changes the text, not the bytes). The source row is locked, so
-    two recaptures at once number their versions one after the other.
+    two recaptures at once number their versions one after the other. A later
+    version changes the text, so the alignments the source takes part in are
+    recomputed once it commits: here, so that no caller can forget it.
     """
     Source.objects.select_for_update().filter(pk=source.pk).exists()
     number = (source.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -88,6 +91,8 @@ def record_version(
     version.full_clean(validate_constraints=False)  # the database enforces the unique number
     with recorded_as(user=user, reason=reason or f"version {number}: {version.get_origin_display()}"):
         version.save()
+    if number > 1:
+        refresh_later(source_id=source.pk)
     return version
 
 
