@@ -19,7 +19,8 @@ from archive.audit.ledger import verify_workspace
 from archive.backups.archive import archive_models, export_workspace, import_archive, scope
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.editing import delete_object
-from archive.models import Annotation, Workspace
+from archive.models import Annotation, PassageAnchor, SourceVersion, Workspace
+from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
 from tests.media import stored_files
@@ -57,6 +58,10 @@ def generated_workspace(workspace, analyst, ws_admin) -> Workspace:
     delete_object(gone, user=analyst, reason="duplicate")
     claim = create_claim(workspace=workspace, user=analyst, statement="Daraa was shelled.", tags=["x"])
     add_evidence(claim=claim, passage=passages[0], user=analyst, stance="supports", note="Eyewitness")
+    # A second version, with the passages' anchors in both.
+    correct_source_text(
+        source=translation, user=analyst, new_text="The shelling of Daraa today", reason="article"
+    )
     return workspace
 
 
@@ -142,6 +147,27 @@ def test_restored_objects_keep_versions_and_timestamps(workspace, analyst, ws_ad
         list(Annotation.objects.values("pk", "version", "created_at", "updated_at", "author__username"))
         == before
     )
+
+
+def test_restored_sources_keep_every_version_and_its_passage_anchors(workspace, analyst, ws_admin, tmp_path):
+    generated_workspace(workspace, analyst, ws_admin)
+    fields = ("source__title", "number", "origin", "text", "text_sha256", "original_sha256", "captured_at")
+    versions = list(SourceVersion.objects.order_by("source__title", "number").values_list(*fields))
+    anchors = list(
+        PassageAnchor.objects.order_by("pk").values_list(
+            "passage_id", "source_version__number", "start", "end", "status", "carried_from_id"
+        )
+    )
+    assert sorted(number for _, number, *_ in versions) == [1, 1, 2]
+    assert len(anchors) == 2
+
+    round_trip(workspace, tmp_path)
+
+    assert list(SourceVersion.objects.order_by("source__title", "number").values_list(*fields)) == versions
+    restored = PassageAnchor.objects.order_by("pk").values_list(
+        "passage_id", "source_version__number", "start", "end", "status", "carried_from_id"
+    )
+    assert list(restored) == anchors
 
 
 def test_import_refuses_a_file_whose_hash_does_not_match(workspace, analyst, ws_admin, tmp_path):
