@@ -116,3 +116,21 @@ def test_admins_run_a_fixity_check_now_from_the_schedules_page(client, workspace
     job = Job.objects.get()
     assert response.url == reverse("archive:job", args=[job.pk])
     assert (job.kind, job.started_by, job.status) == ("fixity", ws_admin, "succeeded")
+
+
+def test_schedules_page_links_each_schedule_to_the_job_it_started_last(
+    client, workspace, ws_admin, source, capsys
+):
+    schedule = set_schedule(workspace=workspace, user=ws_admin, kind="fixity", every_hours=2, enabled=True)
+    set_schedule(workspace=workspace, user=ws_admin, kind="history_chain", every_hours=2, enabled=False)
+    _run_schedules(capsys)
+    Schedule.objects.filter(pk=schedule.pk).update(last_fired_at=timezone.now() - timedelta(hours=2))
+    _run_schedules(capsys)
+    first, last = Job.objects.filter(schedule=schedule).order_by("pk")
+    client.force_login(ws_admin)
+
+    page = client.get(reverse("archive:schedules", args=[workspace.slug])).content.decode()
+
+    assert reverse("archive:job", args=[last.pk]) in page
+    assert reverse("archive:job", args=[first.pk]) not in page
+    assert "never" in page  # the disabled schedule has started nothing

@@ -10,6 +10,7 @@ is claimed with a compare-and-set on its last firing, so two overlapping runs
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from archive.core.editing import create_object, update_object
@@ -76,3 +77,16 @@ def _start(schedule: Schedule) -> Job:
     if schedule.kind == ScheduleKind.FIXITY:
         return tasks.start_fixity(workspace=schedule.workspace, schedule=schedule)
     return tasks.start_history_chain(workspace=schedule.workspace, schedule=schedule)
+
+
+def schedules_with_last_job(workspace: Workspace) -> list[tuple[Schedule, Job | None]]:
+    """The workspace's schedules, each with the job it started last (None before its first)."""
+    last = Job.objects.filter(schedule=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
+    listed = list(
+        Schedule.objects.filter(workspace=workspace)
+        .select_related("source")
+        .annotate(last_job_id=Subquery(last))
+        .order_by("kind", "pk")
+    )
+    jobs = Job.objects.in_bulk([schedule.last_job_id for schedule in listed if schedule.last_job_id])
+    return [(schedule, jobs.get(schedule.last_job_id)) for schedule in listed]

@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from archive.core.forms import form_field
 from archive.jobs.running import status_for, visible_jobs
-from archive.jobs.schedules import set_schedule
+from archive.jobs.schedules import schedules_with_last_job, set_schedule
 from archive.jobs.tasks import start_fixity, start_history_chain, start_search_rebuild
-from archive.models import JobStatus, Schedule, ScheduleKind, Source
+from archive.models import JobStatus, ScheduleKind, Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
 _LISTED = 100
@@ -111,5 +111,5 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
                 messages.success(request, f"Schedule saved: {schedule}.")
                 return redirect("archive:schedules", request.workspace.slug)
         status = 400
-    listed = Schedule.objects.filter(workspace=request.workspace).select_related("source")
+    listed = schedules_with_last_job(request.workspace)
     return render(request, "archive/schedules.html", {"form": form, "schedules": listed}, status=status)
