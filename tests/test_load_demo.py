@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from archive.models import Alignment, Claim, Evidence, Source, Stance
+from archive.models import Alignment, AnchorStatus, Claim, Evidence, PassageAnchor, Source, Stance
 
 LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(demo-\w+) / (\S+)$", re.MULTILINE)
 
@@ -34,6 +34,20 @@ def test_demo_has_supporting_and_refuting_evidence_and_edits(db):
     assert {Stance.SUPPORTS, Stance.REFUTES} <= stances
     edited = Claim.history.filter(history_type="~").exclude(history_change_reason=None)
     assert edited.exists()
+
+
+def test_demo_has_a_source_with_two_versions_and_its_passages_found_again(db):
+    run_load_demo()
+    republication = Source.objects.get(derivation="republication")
+    first, second = republication.versions.order_by("number")
+    assert "Update, 14 March" in second.text and "Update, 14 March" not in first.text
+    carried = PassageAnchor.objects.filter(source_version=second)
+    assert carried.exists()
+    # Kept by the edit, so exact, though each now starts further on.
+    assert {anchor.status for anchor in carried} == {AnchorStatus.EXACT}
+    assert all(anchor.start > anchor.carried_from.start for anchor in carried)
+    for passage in republication.passages.all():
+        assert republication.text[passage.start : passage.end] == passage.exact
 
 
 def test_demo_prints_working_generated_passwords(db):

@@ -17,6 +17,7 @@ from archive.core.attribution import recorded_as
 from archive.findings import ach
 from archive.models import ClaimStatus, Derivation, Membership, Role, Source, Stance, Workspace
 from archive.models.grading import Credibility, Reliability
+from archive.passages.correction import correct_source_text
 from archive.passages.selectors import selector_for
 from archive.passages.writes import passage_at
 from archive.sources.outlets import create_outlet, edit_outlet
@@ -262,6 +263,20 @@ class Command(BaseCommand):
                 "reliability_reason": "Republishes without checking; misstated the Tell al-Zaytoun figure."
             },
             reason="new example of an altered figure",
+        )
+
+        # The blog later added an update above its text: a second version, whose passages
+        # are found again where they moved to.
+        correct_source_text(
+            source=republication,
+            user=analyst,
+            new_text=republication.text.replace(
+                "\n\nAnother day,",
+                "\n\nUpdate, 14 March: readers asked where our figure comes from; we are checking.\n\n"
+                "Another day,",
+                1,
+            ),
+            reason="the blog added an update note after it was first archived",
         )
 
         self._competing_hypotheses(workspace, users, outage, original, translation)
