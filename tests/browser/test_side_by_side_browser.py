@@ -32,6 +32,12 @@ GEOMETRY = """
 """
 
 
+def open_arrived(page, url: str) -> None:
+    """Open the page and wait until it has scrolled to the marks (after the web fonts)."""
+    page.goto(url)
+    page.locator("#side-by-side[data-revealed]").wait_for(state="attached")
+
+
 def make_pair(workspace, user, *, arabic_original: bool, corpus_text: str):
     if arabic_original:
         original = create_source(
@@ -83,7 +89,7 @@ def test_side_by_side_in_both_directions(
     ]
     page = page_for(analyst)
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(across.url)
+    open_arrived(page, across.url)
     found = page.evaluate(GEOMETRY)
 
     rtl_first = ["rtl", "ltr"] if arabic_original else ["ltr", "rtl"]
@@ -121,7 +127,7 @@ def test_the_columns_scroll_together(page_for, analyst, workspace, corpus_text):
     _, translation, _ = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
     page = page_for(analyst)
     page.set_viewport_size({"width": 1366, "height": 420})
-    page.goto(reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    open_arrived(page, reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
     scrollable = page.evaluate(
         "() => [...document.querySelectorAll('.aligned-text')].map((c) => c.scrollHeight > c.clientHeight)"
     )

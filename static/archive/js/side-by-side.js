@@ -45,19 +45,26 @@ function onScroll(event) {
 }
 
 function reveal() {
+  // The page first, then each column at its own mark (scrolling the page into a
+  // column's mark would move the column again). The scroll events this fires must not
+  // make either column follow the other: they arrive by the next frame.
+  leading = "arrival";
+  if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView({ block: "center" });
   for (const column of columns) {
     const mark = column.querySelector("mark.hl-aligned");
     if (mark && column.scrollHeight > column.clientHeight) {
       column.scrollTop += mark.getBoundingClientRect().top - column.getBoundingClientRect().top - column.clientHeight / 3;
     }
   }
-  if (!location.hash) return;
-  const target = document.getElementById(location.hash.slice(1));
-  target?.scrollIntoView({ block: "center" });
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    leading = null;
+    page.dataset.revealed = "true";
+  }));
 }
 
 if (page && columns.length === 2) {
   for (const type of ["mouseover", "mouseout", "focusin", "focusout"]) page.addEventListener(type, follow);
   for (const column of columns) column.addEventListener("scroll", onScroll, { passive: true });
-  reveal();
+  // Once the web fonts are in: they change every line's height.
+  document.fonts.ready.then(reveal);
 }
