@@ -1,0 +1,207 @@
+"""Analysts confirming where re-anchoring put each passage.
+
+After a text correction or a new capture, passages found moved or only
+approximately (fuzzy) may be wrong, and orphans need a home. An analyst
+accepts the result, selects the passage anew in the current text (which also
+re-attaches an orphan) or marks it orphaned. Each decision is an edit of the
+passage, with a history row naming who decided and why; its anchor in the
+version re-anchoring recorded stays what re-anchoring found there.
+
+A decision is `confirmed` (accepted or selected anew) or `orphaned`; a
+passage confirmed stays so until the next version re-anchors it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from archive.core.editing import required_reason, update_object
+from archive.core.spans import checked_position
+from archive.core.unit_of_work import unit_of_work
+from archive.models import AnchorStatus, Passage, PassageAnchor, Source
+from archive.passages.carrying import selector_of
+from archive.passages.reanchoring import AnchorResult, grapheme_bounds, reanchor
+from archive.passages.selectors import TextSelector, selector_for
+from archive.sources.versions import latest_version
+
+# Results an analyst should look at; orphans are listed apart, to re-attach.
+TO_CONFIRM = (AnchorStatus.MOVED, AnchorStatus.FUZZY)
+REATTACHABLE = (*TO_CONFIRM, AnchorStatus.ORPHANED)
+_SELECTOR_FIELDS = ("start", "end", "exact", "prefix", "suffix")
+
+
+@dataclass(frozen=True)
+class Reanchored:
+    """A passage to confirm or re-attach, before and after re-anchoring."""
+
+    passage: Passage
+    before: TextSelector | None
+    """Where it was in the previous version (its quote with context), if it was carried."""
+    after: TextSelector | None
+    """Where it is now; None for an orphan (it keeps its old quote)."""
+    result: AnchorResult | None
+    """How re-anchoring found it (score and reason), if the passage is still as it left it."""
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    to_confirm: int
+    orphaned: int
+
+    @property
+    def total(self) -> int:
+        return self.to_confirm + self.orphaned
+
+
+def review_counts(source: Source) -> ReviewCounts:
+    """How many of the source's passages await confirmation, and how many are orphaned."""
+    statuses = list(
+        source.passages.filter(anchor_status__in=REATTACHABLE).values_list("anchor_status", flat=True)
+    )
+    orphaned = statuses.count(AnchorStatus.ORPHANED)
+    return ReviewCounts(to_confirm=len(statuses) - orphaned, orphaned=orphaned)
+
+
+def reanchored_passages(source: Source) -> list[Reanchored]:
+    """The source's moved, fuzzy and orphaned passages, in text order, each
+    with where it was in the previous version and how re-anchoring found it."""
+    passages = list(source.passages.filter(anchor_status__in=REATTACHABLE).order_by("start", "id"))
+    if not passages:
+        return []
+    newest = latest_version(source)
+    anchors = {
+        anchor.passage_id: anchor
+        for anchor in PassageAnchor.objects.filter(
+            source_version=newest, passage__in=passages
+        ).select_related("carried_from__source_version")
+    }
+    carried = {
+        passage.pk: anchors[passage.pk].carried_from
+        for passage in passages
+        if passage.pk in anchors and anchors[passage.pk].carried_from is not None
+    }
+    results = _results(passages, anchors, carried, new_text=source.text)
+    return [
+        Reanchored(
+            passage=passage,
+            before=selector_of(carried[passage.pk]) if passage.pk in carried else None,
+            after=None if passage.anchor_status == AnchorStatus.ORPHANED else selector_of(passage),
+            result=results.get(passage.pk),
+        )
+        for passage in passages
+    ]
+
+
+def _results(
+    passages: list[Passage],
+    anchors: dict[int, PassageAnchor],
+    carried: dict[int, PassageAnchor],
+    *,
+    new_text: str,
+) -> dict[int, AnchorResult]:
+    """Re-anchoring's score and reason for each passage it left as it is (not
+    yet decided), worked out again: they are not stored."""
+    undecided = [
+        passage
+        for passage in passages
+        if passage.pk in carried and anchors[passage.pk].status == passage.anchor_status
+    ]
+    if not undecided:
+        return {}
+    old_text = carried[undecided[0].pk].source_version.text
+    found = reanchor(
+        [selector_of(carried[passage.pk]) for passage in undecided], old_text=old_text, new_text=new_text
+    )
+    return {passage.pk: result for passage, result in zip(undecided, found, strict=True)}
+
+
+def _status_was(allowed: tuple[str, ...], refusal: str):
+    """A before_save check: the passage's status before the decision was one of `allowed`."""
+
+    def check(passage: Any, before: dict[str, Any]) -> None:
+        if before["anchor_status"] not in allowed:
+            raise ValidationError({"anchor_status": refusal.format(status=before["anchor_status"])})
+
+    return check
+
+
+@unit_of_work()
+def accept_anchor(*, passage: Passage, user: Any, expected_version: int | None, reason: str = "") -> Passage:
+    """Confirm a moved or fuzzy passage where re-anchoring found it."""
+    why = (reason or "").strip()
+    return update_object(
+        passage,
+        user=user,
+        expected_version=expected_version,
+        changes={"anchor_status": AnchorStatus.CONFIRMED},
+        editable={"anchor_status"},
+        reason=f"re-anchoring accepted: {why}" if why else "re-anchoring accepted",
+        before_save=_status_was(
+            TO_CONFIRM, "Only a moved or fuzzy passage can be accepted; this one is {status}."
+        ),
+    )
+
+
+@unit_of_work()
+def reselect_passage(
+    *, passage: Passage, user: Any, start: Any, end: Any, expected_version: int | None, reason: str
+) -> Passage:
+    """Select a moved, fuzzy or orphaned passage anew at [start, end) of the
+    source's current text (code points); the passage is then confirmed there."""
+    reason = required_reason(
+        reason, "Say why you select the passage anew: the reason is kept in the history."
+    )
+    text = Source.objects.select_for_update().values_list("text", flat=True).get(pk=passage.source_id)
+    start, end = checked_position(text, start, end)
+    if grapheme_bounds(text, start, end) != (start, end):
+        raise ValidationError(
+            "The selection splits a character (a letter with its accents, or an emoji): "
+            "select whole characters.",
+            code="grapheme_split",
+        )
+    selector = selector_for(text, start, end)
+    changes: dict[str, Any] = {name: getattr(selector, name) for name in _SELECTOR_FIELDS}
+    return update_object(
+        passage,
+        user=user,
+        expected_version=expected_version,
+        changes=changes | {"anchor_status": AnchorStatus.CONFIRMED},
+        editable={*_SELECTOR_FIELDS, "anchor_status"},
+        reason=f"selected anew after re-anchoring: {reason}",
+        before_save=_status_was(
+            REATTACHABLE,
+            "Only a moved, fuzzy or orphaned passage can be selected anew; this one is {status}.",
+        ),
+    )
+
+
+@unit_of_work()
+def orphan_passage(*, passage: Passage, user: Any, expected_version: int | None, reason: str) -> Passage:
+    """Mark a moved or fuzzy passage as not in the current text. Like an orphan
+    of re-anchoring, it keeps its quote from before: that of the anchor it was
+    carried from, else its own."""
+    reason = required_reason(
+        reason, "Say why the passage is not in the text: the reason is kept in the history."
+    )
+    anchor = (
+        PassageAnchor.objects.filter(passage_id=passage.pk)
+        .order_by("-source_version__number")
+        .select_related("carried_from")
+        .first()
+    )
+    before = anchor.carried_from if anchor is not None else None
+    changes: dict[str, Any] = {"anchor_status": AnchorStatus.ORPHANED}
+    if before is not None:
+        changes |= {name: getattr(before, name) for name in _SELECTOR_FIELDS}
+    return update_object(
+        passage,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        editable={*_SELECTOR_FIELDS, "anchor_status"},
+        reason=f"marked orphaned after re-anchoring: {reason}",
+        before_save=_status_was(
+            TO_CONFIRM, "Only a moved or fuzzy passage can be marked orphaned; this one is {status}."
+        ),
+    )
