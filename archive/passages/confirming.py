@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from archive.core.editing import required_reason, update_object
+from archive.core.editing import lock_at_version, required_reason, update_object
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, PassageAnchor, Source
@@ -116,30 +116,33 @@ def _results(
     return {passage.pk: result for passage, result in zip(undecided, found, strict=True)}
 
 
-def _status_was(allowed: tuple[str, ...], refusal: str):
-    """A before_save check: the passage's status before the decision was one of `allowed`."""
-
-    def check(passage: Any, before: dict[str, Any]) -> None:
-        if before["anchor_status"] not in allowed:
-            raise ValidationError({"anchor_status": refusal.format(status=before["anchor_status"])})
-
-    return check
+def _locked_with_status(
+    passage: Passage, expected_version: int | None, allowed: tuple[str, ...], refusal: str
+) -> Passage:
+    """The passage locked at `expected_version` (else StaleVersion), if its status is one of `allowed`."""
+    current = lock_at_version(passage, expected_version)
+    if current.anchor_status not in allowed:
+        raise ValidationError({"anchor_status": refusal.format(status=current.get_anchor_status_display())})
+    return current
 
 
 @unit_of_work()
 def accept_anchor(*, passage: Passage, user: Any, expected_version: int | None, reason: str = "") -> Passage:
     """Confirm a moved or fuzzy passage where re-anchoring found it."""
     why = (reason or "").strip()
-    return update_object(
+    current = _locked_with_status(
         passage,
+        expected_version,
+        TO_CONFIRM,
+        "Only a moved or fuzzy passage can be accepted; this one is {status}.",
+    )
+    return update_object(
+        current,
         user=user,
-        expected_version=expected_version,
+        expected_version=current.version,
         changes={"anchor_status": AnchorStatus.CONFIRMED},
         editable={"anchor_status"},
         reason=f"re-anchoring accepted: {why}" if why else "re-anchoring accepted",
-        before_save=_status_was(
-            TO_CONFIRM, "Only a moved or fuzzy passage can be accepted; this one is {status}."
-        ),
     )
 
 
@@ -160,19 +163,21 @@ def reselect_passage(
             "select whole characters.",
             code="grapheme_split",
         )
+    current = _locked_with_status(
+        passage,
+        expected_version,
+        REATTACHABLE,
+        "Only a moved, fuzzy or orphaned passage can be selected anew; this one is {status}.",
+    )
     selector = selector_for(text, start, end)
     changes: dict[str, Any] = {name: getattr(selector, name) for name in _SELECTOR_FIELDS}
     return update_object(
-        passage,
+        current,
         user=user,
-        expected_version=expected_version,
+        expected_version=current.version,
         changes=changes | {"anchor_status": AnchorStatus.CONFIRMED},
         editable={*_SELECTOR_FIELDS, "anchor_status"},
         reason=f"selected anew after re-anchoring: {reason}",
-        before_save=_status_was(
-            REATTACHABLE,
-            "Only a moved, fuzzy or orphaned passage can be selected anew; this one is {status}.",
-        ),
     )
 
 
@@ -183,6 +188,12 @@ def orphan_passage(*, passage: Passage, user: Any, expected_version: int | None,
     carried from, else its own."""
     reason = required_reason(
         reason, "Say why the passage is not in the text: the reason is kept in the history."
+    )
+    current = _locked_with_status(
+        passage,
+        expected_version,
+        TO_CONFIRM,
+        "Only a moved or fuzzy passage can be marked orphaned; this one is {status}.",
     )
     anchor = (
         PassageAnchor.objects.filter(passage_id=passage.pk)
@@ -195,13 +206,10 @@ def orphan_passage(*, passage: Passage, user: Any, expected_version: int | None,
     if before is not None:
         changes |= {name: getattr(before, name) for name in _SELECTOR_FIELDS}
     return update_object(
-        passage,
+        current,
         user=user,
-        expected_version=expected_version,
+        expected_version=current.version,
         changes=changes,
         editable={*_SELECTOR_FIELDS, "anchor_status"},
         reason=f"marked orphaned after re-anchoring: {reason}",
-        before_save=_status_was(
-            TO_CONFIRM, "Only a moved or fuzzy passage can be marked orphaned; this one is {status}."
-        ),
     )
