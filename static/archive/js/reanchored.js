@@ -36,5 +36,6 @@ if (panel && textElement) {
     active.elements.start.value = codePointOffset(text, start);
     active.elements.end.value = codePointOffset(text, end);
     active.querySelector(".selected-quote").textContent = text.slice(start, end);
+    active.querySelector(".selected").hidden = false;
   });
 }
