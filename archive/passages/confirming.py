@@ -11,6 +11,8 @@ A decision is `confirmed` (accepted or selected anew) or `orphaned`; a
 passage confirmed stays so until the next version re-anchors it.
 """
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,14 +55,20 @@ class ReviewCounts:
     def total(self) -> int:
         return self.to_confirm + self.orphaned
 
+    @classmethod
+    def of(cls, statuses: Iterable[str]) -> "ReviewCounts":
+        """The counts for passages with these anchor statuses."""
+        counts = Counter(statuses)
+        return cls(
+            to_confirm=sum(counts[status] for status in TO_CONFIRM), orphaned=counts[AnchorStatus.ORPHANED]
+        )
+
 
 def review_counts(source: Source) -> ReviewCounts:
     """How many of the source's passages await confirmation, and how many are orphaned."""
-    statuses = list(
+    return ReviewCounts.of(
         source.passages.filter(anchor_status__in=REATTACHABLE).values_list("anchor_status", flat=True)
     )
-    orphaned = statuses.count(AnchorStatus.ORPHANED)
-    return ReviewCounts(to_confirm=len(statuses) - orphaned, orphaned=orphaned)
 
 
 def reanchored_passages(source: Source) -> list[Reanchored]:
