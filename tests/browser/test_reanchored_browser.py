@@ -99,7 +99,9 @@ def test_analyst_accepts_orphans_and_reattaches_re_anchored_passages_at_360_px(
     assert_accessible(page, "the re-anchored passages once decided")
     assert_fits(page, "the re-anchored passages once decided")
 
-    moved, fuzzy, orphaned = (Passage.objects.get(pk=p.pk) for p in (world.moved, world.fuzzy, world.orphaned))
+    moved, fuzzy, orphaned = (
+        Passage.objects.get(pk=p.pk) for p in (world.moved, world.fuzzy, world.orphaned)
+    )
     assert (moved.anchor_status, fuzzy.anchor_status, orphaned.anchor_status) == (
         AnchorStatus.CONFIRMED,
         AnchorStatus.ORPHANED,
