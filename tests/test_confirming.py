@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.core.editing import StaleVersion
@@ -300,3 +302,36 @@ def test_a_passage_of_another_source_is_not_found(client, world, analyst, worksp
         decide_url(other, world.fuzzy), {"decision": "accept", "version": world.fuzzy.version}
     )
     assert response.status_code == 404
+
+
+def test_each_row_links_to_the_passages_history_where_the_decision_shows(client, world, analyst):
+    orphan_passage(
+        passage=world.fuzzy, user=analyst, expected_version=world.fuzzy.version, reason="figure changed"
+    )
+    client.force_login(analyst)
+    html = client.get(page_url(world.source)).content.decode()
+    history = reverse("archive:object_history", args=[world.source.workspace.slug, "passage", world.fuzzy.pk])
+    assert f'href="{history}"' in html
+    page = client.get(history).content.decode()
+    assert "marked orphaned after re-anchoring: figure changed" in page
+
+
+def test_the_page_takes_as_many_queries_for_many_passages_as_for_few(
+    client, workspace, ws_admin, analyst, django_assert_max_num_queries
+):
+    few = reanchored_world(workspace, ws_admin)
+    client.force_login(analyst)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page_url(few.source))
+    many = SourceFactory(workspace=workspace, text="\n".join(BEFORE * 10))
+    record_version(source=many, user=ws_admin, origin=VersionOrigin.IMPORT, text=many.text)
+    at = 0
+    for _ in range(10):
+        at = many.text.index(KEPT, at + 1)
+        PassageFactory(source=many, start=at, length=len(KEPT))
+    correct_source_text(
+        source=many, user=ws_admin, new_text="\n".join(AFTER * 10), reason="the editor's version"
+    )
+    assert review_counts(Source.objects.get(pk=many.pk)).total >= 10
+    with django_assert_max_num_queries(len(queries)):
+        client.get(page_url(many))

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from archive.core.editing import lock_at_version, required_reason, update_object
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
-from archive.models import AnchorStatus, Passage, PassageAnchor, Source
+from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
 from archive.passages.carrying import selector_of
 from archive.passages.reanchoring import AnchorResult, grapheme_bounds, reanchor
 from archive.passages.selectors import TextSelector, selector_for
@@ -77,18 +77,16 @@ def reanchored_passages(source: Source) -> list[Reanchored]:
     passages = list(source.passages.filter(anchor_status__in=REATTACHABLE).order_by("start", "id"))
     if not passages:
         return []
-    newest = latest_version(source)
     anchors = {
         anchor.passage_id: anchor
         for anchor in PassageAnchor.objects.filter(
-            source_version=newest, passage__in=passages
-        ).select_related("carried_from__source_version")
+            source_version=latest_version(source), passage__anchor_status__in=REATTACHABLE
+        ).select_related("carried_from")
     }
-    carried = {
-        passage.pk: anchors[passage.pk].carried_from
-        for passage in passages
-        if passage.pk in anchors and anchors[passage.pk].carried_from is not None
-    }
+    carried: dict[int, PassageAnchor] = {}
+    for passage_id, anchor in anchors.items():
+        if anchor.carried_from is not None:
+            carried[passage_id] = anchor.carried_from
     results = _results(passages, anchors, carried, new_text=source.text)
     return [
         Reanchored(
@@ -117,7 +115,10 @@ def _results(
     ]
     if not undecided:
         return {}
-    old_text = carried[undecided[0].pk].source_version.text
+    # Every anchor was carried from the previous version: its text is read once.
+    old_text = SourceVersion.objects.values_list("text", flat=True).get(
+        pk=carried[undecided[0].pk].source_version_id
+    )
     found = reanchor(
         [selector_of(carried[passage.pk]) for passage in undecided], old_text=old_text, new_text=new_text
     )
