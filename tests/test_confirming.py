@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive.audit.ledger import verify_workspace
 from archive.core.editing import StaleVersion
-from archive.models import AnchorStatus, HistoryEntry, Passage, Source, VersionOrigin
+from archive.models import AnchorStatus, HistoryEntry, Passage, PassageAnchor, Source, VersionOrigin
 from archive.passages.confirming import (
     accept_anchor,
     orphan_passage,
@@ -92,7 +93,9 @@ def test_accepting_confirms_the_passage_with_who_and_why_in_its_history(world, a
     row = last_history(passage)
     assert row.history_user == analyst
     assert row.history_change_reason == "re-anchoring accepted: same figure"
-    assert HistoryEntry.objects.filter(object_id=str(passage.pk), reason=row.history_change_reason).exists()
+    assert HistoryEntry.objects.filter(
+        model="passage", object_id=passage.pk, reason=row.history_change_reason, user=analyst
+    ).exists()
 
 
 def test_an_accepted_passage_leaves_the_list(world, analyst):
@@ -335,3 +338,64 @@ def test_the_page_takes_as_many_queries_for_many_passages_as_for_few(
     assert review_counts(Source.objects.get(pk=many.pk)).total >= 10
     with django_assert_max_num_queries(len(queries)):
         client.get(page_url(many))
+
+
+# --- The anchor in the newest version -------------------------------------------------------
+
+
+def newest_anchor(passage: Passage) -> PassageAnchor:
+    return PassageAnchor.objects.filter(passage=passage).order_by("-source_version__number").first()
+
+
+def test_the_newest_anchor_follows_a_new_selection_and_keeps_re_anchorings_guess_in_its_history(
+    world, analyst
+):
+    start = world.source.text.index("fourteen families")
+    reselect_passage(
+        passage=world.fuzzy,
+        user=analyst,
+        start=start,
+        end=start + len("fourteen families"),
+        expected_version=world.fuzzy.version,
+        reason="only the figure",
+    )
+    anchor = newest_anchor(world.fuzzy)
+    assert (anchor.start, anchor.exact, anchor.status) == (start, "fourteen families", AnchorStatus.CONFIRMED)
+    now, then = PassageAnchor.history.filter(id=anchor.pk).order_by("-history_date", "-history_id")[:2]
+    assert (now.history_user, now.history_change_reason) == (
+        analyst,
+        "selected anew after re-anchoring: only the figure",
+    )
+    assert (then.status, then.exact) == (AnchorStatus.FUZZY, world.fuzzy.exact)
+    assert HistoryEntry.objects.filter(model="passageanchor", object_id=anchor.pk, user=analyst).exists()
+    assert verify_workspace(world.source.workspace_id).ok
+
+
+def test_the_next_re_anchoring_starts_from_where_the_analyst_put_the_passage(world, analyst, ws_admin):
+    start = world.source.text.index("fourteen families")
+    reselect_passage(
+        passage=world.fuzzy,
+        user=analyst,
+        start=start,
+        end=start + len("fourteen families"),
+        expected_version=world.fuzzy.version,
+        reason="only the figure",
+    )
+    correct_source_text(
+        source=world.source,
+        user=ws_admin,
+        new_text="Preface.\n" + world.source.text,
+        reason="a preface",
+        expected_version=world.source.version,
+    )
+    anchor = newest_anchor(world.fuzzy)
+    assert anchor.carried_from.exact == "fourteen families"
+    assert (anchor.exact, anchor.status) == ("fourteen families", AnchorStatus.EXACT)
+
+
+def test_an_analysts_orphan_shows_no_score_of_re_anchoring(world, analyst):
+    orphan_passage(passage=world.moved, user=analyst, expected_version=world.moved.version, reason="gone")
+    assert newest_anchor(world.moved).status == AnchorStatus.ORPHANED
+    rows = {row.passage.pk: row for row in reanchored_passages(world.source)}
+    assert rows[world.moved.pk].result is None
+    assert rows[world.orphaned.pk].result.status == AnchorStatus.ORPHANED

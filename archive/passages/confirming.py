@@ -4,8 +4,9 @@ After a text correction or a new capture, passages found moved or only
 approximately (fuzzy) may be wrong, and orphans need a home. An analyst
 accepts the result, selects the passage anew in the current text (which also
 re-attaches an orphan) or marks it orphaned. Each decision is an edit of the
-passage, with a history row naming who decided and why; its anchor in the
-version re-anchoring recorded stays what re-anchoring found there.
+passage, with a history row naming who decided and why, and its anchor in the
+newest version follows it, with a history row too (what re-anchoring found
+stays in the anchor's history).
 
 A decision is `confirmed` (accepted or selected anew) or `orphaned`; a
 passage confirmed stays so until the next version re-anchors it.
@@ -17,8 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from archive.core.attribution import recorded_as
+from archive.core.db import update_rows
 from archive.core.editing import lock_at_version, required_reason, update_object
+from archive.core.history import copy_history
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
@@ -111,7 +116,8 @@ def _results(
     undecided = [
         passage
         for passage in passages
-        if passage.pk in carried and anchors[passage.pk].status == passage.anchor_status
+        # An anchor at its first version still says what re-anchoring found.
+        if passage.pk in carried and anchors[passage.pk].version == 1
     ]
     if not undecided:
         return {}
@@ -145,12 +151,10 @@ def accept_anchor(*, passage: Passage, user: Any, expected_version: int | None, 
         TO_CONFIRM,
         "Only a moved or fuzzy passage can be accepted; this one is {status}.",
     )
-    return update_object(
+    return _decided(
         current,
         user=user,
-        expected_version=current.version,
         changes={"anchor_status": AnchorStatus.CONFIRMED},
-        editable={"anchor_status"},
         reason=f"re-anchoring accepted: {why}" if why else "re-anchoring accepted",
     )
 
@@ -180,12 +184,10 @@ def reselect_passage(
     )
     selector = selector_for(text, start, end)
     changes: dict[str, Any] = {name: getattr(selector, name) for name in _SELECTOR_FIELDS}
-    return update_object(
+    return _decided(
         current,
         user=user,
-        expected_version=current.version,
         changes=changes | {"anchor_status": AnchorStatus.CONFIRMED},
-        editable={*_SELECTOR_FIELDS, "anchor_status"},
         reason=f"selected anew after re-anchoring: {reason}",
     )
 
@@ -204,21 +206,53 @@ def orphan_passage(*, passage: Passage, user: Any, expected_version: int | None,
         TO_CONFIRM,
         "Only a moved or fuzzy passage can be marked orphaned; this one is {status}.",
     )
-    anchor = (
-        PassageAnchor.objects.filter(passage_id=passage.pk)
-        .order_by("-source_version__number")
-        .select_related("carried_from")
-        .first()
-    )
+    anchor = _newest_anchor(current)
     before = anchor.carried_from if anchor is not None else None
     changes: dict[str, Any] = {"anchor_status": AnchorStatus.ORPHANED}
     if before is not None:
         changes |= {name: getattr(before, name) for name in _SELECTOR_FIELDS}
-    return update_object(
+    return _decided(
+        current, user=user, changes=changes, reason=f"marked orphaned after re-anchoring: {reason}"
+    )
+
+
+def _newest_anchor(passage: Passage) -> PassageAnchor | None:
+    """The passage's anchor in its source's newest version, locked (None if it has none there)."""
+    return (
+        PassageAnchor.objects.select_for_update()
+        .filter(passage_id=passage.pk, source_version=latest_version(passage.source))
+        .select_related("carried_from")
+        .first()
+    )
+
+
+def _decided(current: Passage, *, user: Any, changes: dict[str, Any], reason: str) -> Passage:
+    """The (locked) passage with an analyst's decision applied, and its anchor
+    in the newest version made to say the same, each with a history row.
+
+    The anchor is the one record of a version that changes after it is
+    written, and only this way: the version's comparison with the next, and
+    the next re-anchoring (which links to it), must start from where the
+    analyst put the passage, not from re-anchoring's guess; that guess stays
+    in the anchor's history.
+    """
+    passage = update_object(
         current,
         user=user,
         expected_version=current.version,
         changes=changes,
         editable={*_SELECTOR_FIELDS, "anchor_status"},
-        reason=f"marked orphaned after re-anchoring: {reason}",
+        reason=reason,
     )
+    anchor = _newest_anchor(passage)
+    if anchor is not None:
+        for name in _SELECTOR_FIELDS:
+            setattr(anchor, name, getattr(passage, name))
+        anchor.status = passage.anchor_status
+        anchor.version += 1
+        anchor.updated_at = timezone.now()
+        # Written as rows: PassageAnchor.save refuses any change, as it must everywhere else.
+        update_rows([anchor], [*_SELECTOR_FIELDS, "status", "version", "updated_at"])
+        with recorded_as(user=user, reason=reason):
+            copy_history([anchor], reindex=[])
+    return passage
