@@ -219,7 +219,7 @@ def orphan_passage(*, passage: Passage, user: Any, expected_version: int | None,
 def _newest_anchor(passage: Passage) -> PassageAnchor | None:
     """The passage's anchor in its source's newest version, locked (None if it has none there)."""
     return (
-        PassageAnchor.objects.select_for_update()
+        PassageAnchor.objects.select_for_update(of=("self",))
         .filter(passage_id=passage.pk, source_version=latest_version(passage.source))
         .select_related("carried_from")
         .first()
