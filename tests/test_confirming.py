@@ -278,8 +278,17 @@ def test_accepting_on_the_page_redirects_back_with_a_message(client, world, anal
         {"decision": "reselect", "reason": "x"},
         {"decision": "delete"},
         {"decision": "accept", "version": "v2"},
+        {"decision": "orphan", "reason": "x" * 2001},
     ],
-    ids=["orphan without reason", "non-integer", "past the end", "no offsets", "unknown", "bad version"],
+    ids=[
+        "orphan without reason",
+        "non-integer",
+        "past the end",
+        "no offsets",
+        "unknown",
+        "bad version",
+        "reason too long",
+    ],
 )
 def test_bad_input_is_refused_with_400_and_nothing_changes(client, world, analyst, data):
     client.force_login(analyst)

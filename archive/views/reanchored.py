@@ -4,11 +4,12 @@ where it is now; an analyst accepts it, selects it anew or marks it orphaned."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from archive.audit.forms import REASON_MAX_LENGTH
 from archive.core.editing import StaleVersion
 from archive.models import Passage, Source
 from archive.passages.confirming import accept_anchor, orphan_passage, reanchored_passages, reselect_passage
@@ -54,6 +55,8 @@ def decide(request: WorkspaceRequest, source_id: int, passage_id: int) -> HttpRe
             raise ValidationError("Choose to accept, select anew or mark orphaned.")
         version = int(form.get("version", ""))
         reason = form.get("reason", "")
+        if len(reason) > REASON_MAX_LENGTH:
+            raise ValidationError(f"The reason is too long: at most {REASON_MAX_LENGTH} characters.")
         if decision == "accept":
             passage = accept_anchor(
                 passage=passage, user=request.user, expected_version=version, reason=reason
@@ -75,6 +78,8 @@ def decide(request: WorkspaceRequest, source_id: int, passage_id: int) -> HttpRe
                 reason=reason,
             )
             done = "Selected anew"
+    except Passage.DoesNotExist:
+        raise Http404("The passage was deleted meanwhile.") from None
     except StaleVersion:
         return _render(
             request,
