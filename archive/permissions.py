@@ -72,6 +72,11 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         Action.CONTRIBUTE,
         False,
     ),
+    (
+        "Confirm re-anchored passages: accept, select anew, mark orphaned, re-attach orphans",
+        Action.CONTRIBUTE,
+        False,
+    ),
     ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
     ("Reply in discussions", Action.DISCUSS, False),

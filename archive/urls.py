@@ -14,6 +14,7 @@ from archive.views import (
     outlets,
     provenance,
     questions,
+    reanchored,
     review,
     search,
     sources,
@@ -52,6 +53,13 @@ urlpatterns = [
     ),
     path(
         "w/<slug:slug>/sources/<int:source_id>/recapture/", versions.source_recapture, name="source_recapture"
+    ),
+    # After re-anchoring, analysts confirm, select anew or orphan the passages it moved or guessed.
+    path("w/<slug:slug>/sources/<int:source_id>/reanchored/", reanchored.reanchored, name="reanchored"),
+    path(
+        "w/<slug:slug>/sources/<int:source_id>/reanchored/<int:passage_id>/",
+        reanchored.decide,
+        name="reanchored_decide",
     ),
     # Correcting a source's text re-anchors its passages, so it has its own page.
     path("w/<slug:slug>/sources/<int:source_id>/text/", texts.correct_text, name="source_text"),

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from archive.models import Job
+from archive.models import AnchorStatus, Job, Passage
 from tests.factories import CaptureFactory, SourceFactory
 from tests.world import World, build_world
 
@@ -79,6 +79,12 @@ def _translation(world: "World") -> dict:
         derivation="translation",
     )
     return {"slug": world.workspace.slug, "source_id": translation.pk}
+
+
+def _fuzzy_passage(world: "World") -> dict:
+    """URL kwargs naming the world's passage, found only approximately by re-anchoring."""
+    Passage.objects.filter(pk=world.passage.pk).update(anchor_status=AnchorStatus.FUZZY)
+    return {"slug": world.workspace.slug, "source_id": world.source.pk, "passage_id": world.passage.pk}
 
 
 RULES: dict[str, Rule] = {
@@ -217,6 +223,13 @@ RULES: dict[str, Rule] = {
     ),
     "archive:source_compare": Rule({"GET": EVERY_MEMBER}, query="?older=1&newer=1&layout=inline"),
     "archive:source_recapture": Rule({"POST": CONTRIBUTORS}),
+    # Confirming re-anchored passages: members see them, contributors decide.
+    "archive:reanchored": Rule({"GET": EVERY_MEMBER}),
+    "archive:reanchored_decide": Rule(
+        {"POST": CONTRIBUTORS},
+        kwargs=lambda world: _fuzzy_passage(world),
+        data=lambda world: {"decision": "accept", "version": world.passage.version},
+    ),
     # Each signed-in user's own alerts; e-mail opt-in by those who receive alerts.
     "archive:alerts": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "archive:alert_email": Rule({"POST": CONTRIBUTORS}, data={"enabled": "on"}),

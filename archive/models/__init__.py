@@ -10,7 +10,7 @@ from archive.models.discussion import Discussion, Reply
 from archive.models.idempotency import IdempotencyKey
 from archive.models.job import Job, JobKind, JobStatus, Schedule, ScheduleKind
 from archive.models.outlet import Outlet
-from archive.models.passage import AnchorStatus, Passage
+from archive.models.passage import FOUND_STATUSES, AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
 from archive.models.search import SearchDocument, SearchKind, SearchTerm
 from archive.models.source import Derivation, Source, TextDirection
@@ -26,6 +26,7 @@ from archive.models.version import (
 from archive.models.workspace import Membership, Role, Workspace
 
 __all__ = [
+    "FOUND_STATUSES",
     "Alert",
     "AlertKind",
     "Alignment",

@@ -11,6 +11,13 @@ class AnchorStatus(models.TextChoices):
     MOVED = "moved", "moved"
     FUZZY = "fuzzy", "fuzzy match"
     ORPHANED = "orphaned", "orphaned"
+    # An analyst's decision after re-anchoring: this is the passage (accepted
+    # as found, or selected anew). Re-anchoring itself never gives it.
+    CONFIRMED = "confirmed", "confirmed"
+
+
+# What re-anchoring can find: every status but an analyst's confirmation.
+FOUND_STATUSES = (AnchorStatus.EXACT, AnchorStatus.MOVED, AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
 
 
 class Passage(WorkspaceOwned):

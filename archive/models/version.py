@@ -121,6 +121,9 @@ class PassageAnchor(Immutable):
     The passage itself (what annotations and evidence point at) follows the
     newest version; its anchors keep where it was in each earlier one, each
     linked to the anchor it was carried from, with how it was found again.
+    Only an analyst's decision on a re-anchored passage changes an anchor: the
+    one in the newest version, to where the analyst put the passage
+    (archive.passages.confirming), with a history row.
     """
 
     passage = models.ForeignKey("archive.Passage", on_delete=models.CASCADE, related_name="anchors")

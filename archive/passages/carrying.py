@@ -19,7 +19,7 @@ from archive.core.attribution import recorded_as
 from archive.core.db import update_rows
 from archive.core.history import copy_history
 from archive.core.unit_of_work import unit_of_work
-from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
+from archive.models import FOUND_STATUSES, AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
 from archive.models.audit import HistoryAction
 from archive.passages.reanchoring import reanchor
 from archive.passages.selectors import TextSelector, selector_for
@@ -59,7 +59,7 @@ class ReanchorReport:
         total = sum(self.counts.values())
         if not total:
             return "The source has no passages to re-anchor."
-        counts = ", ".join(f"{self.counts[status]} {status.value}" for status in AnchorStatus)
+        counts = ", ".join(f"{self.counts[status]} {status.value}" for status in FOUND_STATUSES)
         return f"{total} passage{'s' if total != 1 else ''} re-anchored: {counts}."
 
 
@@ -115,7 +115,7 @@ def carry_passages(
     counts = Counter(result.status for result in results)
     return ReanchorReport(
         source=source,
-        counts={status: counts[status] for status in AnchorStatus},
+        counts={status: counts[status] for status in FOUND_STATUSES},
         changed=changed,
         orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
         anchors=anchors,

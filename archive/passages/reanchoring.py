@@ -174,7 +174,7 @@ class TextChange:
         ):
             found = search(selector, expected)
             if found is not None:
-                new_start, new_end = _grapheme_bounds(self.new, found.start, found.end)
+                new_start, new_end = grapheme_bounds(self.new, found.start, found.end)
                 if (new_start, new_end) != (found.start, found.end):
                     status = AnchorStatus.FUZZY
                 return AnchorResult(status, new_start, new_end, round(found.score, 3), reason)
@@ -681,7 +681,7 @@ def _densest(pieces: list[tuple[int, int, int, int]]) -> list[tuple[int, int, in
 _GRAPHEME = regex.compile(r"\X")
 
 
-def _grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """text[start:end] widened to whole extended grapheme clusters."""
     return _cluster_start(text, start), _cluster_start(text, end, after=True)
 

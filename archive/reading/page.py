@@ -167,6 +167,8 @@ class Reading:
     items: list[ReadingItem]
     # Items whose passage could not be found in the current text (see re-anchoring).
     orphaned_items: list[ReadingItem] = field(default_factory=list)
+    # Every passage's anchor status, for the count of those to confirm after re-anchoring.
+    anchor_statuses: list[str] = field(default_factory=list)
 
 
 def _anchored(passage: Passage | Row, text_length: int) -> bool:
@@ -391,6 +393,7 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
         text_html=highlighted_html(source.text, highlights),
         items=items,
         orphaned_items=orphaned_items,
+        anchor_statuses=[passage.anchor_status for passage in passages],
     )
 
 

@@ -15,6 +15,7 @@ from archive.core.forms import form_field
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
 from archive.monitoring.changes import timeline
+from archive.passages.confirming import ReviewCounts
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
@@ -70,6 +71,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         ),
         "as_of_form": AsOfForm(),
         "versions": timeline(source),
+        "review": ReviewCounts.of(reading.anchor_statuses),
         "aligned_with": aligned_with,
     }
     return render(request, "archive/source_detail.html", context)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from archive.jobs.tasks import start_recapture
 from archive.models import AnchorStatus, Source, SourceVersion
 from archive.monitoring.changes import anchors_in, compare, timeline
+from archive.passages.confirming import review_counts
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.page import Highlight, HighlightRole, highlighted_html
 from archive.sources.versions import address_of
@@ -48,6 +49,7 @@ def source_versions(request: WorkspaceRequest, source_id: int) -> HttpResponse:
             initial={"older": max(len(versions) - 1, 1), "newer": len(versions), "layout": "side"}
         ),
         "can_recapture": can(request.role, Action.CONTRIBUTE) and bool(source.original_url),
+        "review": review_counts(source),
     }
     return render(request, "archive/versions/timeline.html", context)
 

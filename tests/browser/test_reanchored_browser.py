@@ -1,0 +1,120 @@
+"""Confirming re-anchored passages in Chromium at 360 px: accept one, mark one
+orphaned with a reason, re-attach an orphan by selecting text with the mouse."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from archive.models import AnchorStatus, Passage
+from tests.browser.accessibility import assert_accessible
+from tests.pages import KEPT
+from tests.test_confirming import reanchored_world
+
+NARROW = {"width": 360, "height": 780}
+OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+REATTACHED = "Shops on the main road have reopened"
+
+# The viewport point of the middle of the character at UTF-16 index `index` of the current text.
+POINT_AT = """
+(index) => {
+  const container = document.getElementById("current-text");
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  let offset = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (index < offset + node.length) {
+      const range = document.createRange();
+      range.setStart(node, index - offset);
+      range.setEnd(node, index - offset + 1);
+      const box = range.getBoundingClientRect();
+      return [box.left + box.width / 2, box.top + box.height / 2];
+    }
+    offset += node.length;
+  }
+}
+"""
+
+
+def utf16_index(text: str, code_points: int) -> int:
+    return len(text[:code_points].encode("utf-16-le")) // 2
+
+
+def assert_fits(page, where: str) -> None:
+    scroll_width, width = page.evaluate(OVERFLOW)
+    assert scroll_width <= width, f"{where} overflows: {scroll_width} px in {width} px"
+
+
+def drag_select(page, text: str, start: int, end: int) -> None:
+    """Select text[start:end] of the current text with the mouse, from its first character to its last."""
+    page.locator("#current-text").scroll_into_view_if_needed()
+    page.evaluate("(index) => document.getElementById('current-text').scrollTop = 0", 0)
+    x0, y0 = page.evaluate(POINT_AT, utf16_index(text, start))
+    x1, y1 = page.evaluate(POINT_AT, utf16_index(text, end - 1))
+    page.mouse.move(x0 - 3, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
+    page.mouse.move(x1 + 3, y1, steps=5)
+    page.mouse.up()
+
+
+def test_analyst_accepts_orphans_and_reattaches_re_anchored_passages_at_360_px(
+    page_for, analyst, ws_admin, workspace
+):
+    world = reanchored_world(workspace, ws_admin)
+    text = world.source.text
+    page = page_for(analyst)
+    page.set_viewport_size(NARROW)
+    page.goto(reverse("archive:source", args=[workspace.slug, world.source.pk]))
+    page.get_by_role("link", name="Re-anchored passages: 2 to confirm, 1 orphaned").click()
+    expect(page.get_by_role("heading", name="To confirm (2)")).to_be_visible()
+    moved_row = page.locator(f"#reanchored-{world.moved.pk}")
+    assert moved_row.locator(".in-context").first.get_attribute("dir") == "ltr"
+    assert moved_row.locator("mark").first.inner_text() == KEPT
+    assert_accessible(page, "the re-anchored passages at 360 px")
+    assert_fits(page, "the re-anchored passages")
+
+    moved_row.get_by_role("button", name="Accept").click()
+    expect(page.locator(".messages")).to_contain_text("Accepted where re-anchoring found it")
+    expect(page.get_by_role("heading", name="To confirm (1)")).to_be_visible()
+
+    fuzzy_row = page.locator(f"#reanchored-{world.fuzzy.pk}")
+    fuzzy_row.locator("summary", has_text="Mark orphaned").click()
+    fuzzy_row.get_by_label("Why is it not in the text?").fill("the council's figure was corrected")
+    fuzzy_row.get_by_role("button", name="Mark orphaned").click()
+    expect(page.locator(".messages")).to_contain_text("Marked orphaned")
+    expect(page.get_by_role("heading", name="Orphaned (2)")).to_be_visible()
+
+    orphan_row = page.locator(f"#reanchored-{world.orphaned.pk}")
+    orphan_row.locator("summary", has_text="Re-attach by selecting text").click()
+    expect(orphan_row.locator("#current-text")).to_be_visible()
+    assert_accessible(page, "re-attaching an orphan at 360 px")
+    assert_fits(page, "the open re-attach form")
+    start = text.index(REATTACHED)
+    drag_select(page, text, start, start + len(REATTACHED))
+    expect(orphan_row.locator(".selected-quote")).to_have_text(REATTACHED)
+    assert orphan_row.get_by_label("Start").input_value() == str(start)
+    assert orphan_row.get_by_label("End").input_value() == str(start + len(REATTACHED))
+    orphan_row.get_by_label("Reason").fill("the convoy paragraph was rewritten")
+    orphan_row.get_by_role("button", name="Save the selection").click()
+    expect(page.locator(".messages")).to_contain_text(f"Selected anew: “{REATTACHED}”")
+    expect(page.get_by_role("heading", name="To confirm (0)")).to_be_visible()
+    assert_accessible(page, "the re-anchored passages once decided")
+    assert_fits(page, "the re-anchored passages once decided")
+
+    moved, fuzzy, orphaned = (
+        Passage.objects.get(pk=p.pk) for p in (world.moved, world.fuzzy, world.orphaned)
+    )
+    assert (moved.anchor_status, fuzzy.anchor_status, orphaned.anchor_status) == (
+        AnchorStatus.CONFIRMED,
+        AnchorStatus.ORPHANED,
+        AnchorStatus.CONFIRMED,
+    )
+    assert (orphaned.start, orphaned.exact) == (start, REATTACHED)
+    decisions = {
+        row.id: (row.history_user, row.history_change_reason)
+        for row in Passage.history.filter(history_user=analyst).order_by("history_date")
+    }
+    assert decisions == {
+        moved.pk: (analyst, "re-anchoring accepted"),
+        fuzzy.pk: (analyst, "marked orphaned after re-anchoring: the council's figure was corrected"),
+        orphaned.pk: (analyst, "selected anew after re-anchoring: the convoy paragraph was rewritten"),
+    }
+    assert page.errors == []
