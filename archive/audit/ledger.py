@@ -545,29 +545,38 @@ def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verificati
 # which is the definition, decides. So a chain passes here only if every hash is
 # recomputed from the rows as they are now: the checks are the walk's.
 
-# A column's canonical JSON by its type in PostgreSQL, `{}` being the column;
+# A column's canonical JSON by its type in PostgreSQL, `{0}` being the column;
 # NULL gives NULL (made "null" where the value is placed).
 _SQL_JSON = {
-    "integer": "{}::text",
-    "bigint": "{}::text",
-    "smallint": "{}::text",
-    "text": "to_json({})::text",
-    "varchar": "to_json({})::text",
-    "timestamp with time zone": (
-        "'\"' || to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') || '\"'"
-    ),
-    "date": "'\"' || to_char({}, 'YYYY-MM-DD') || '\"'",
+    "integer": "{0}::text",
+    "bigint": "{0}::text",
+    "smallint": "{0}::text",
+    "text": "to_json({0})::text",
+    "varchar": "to_json({0})::text",
+    "timestamp with time zone": "to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+    "date": "to_char({0}, 'YYYY-MM-DD')",
     "boolean": "CASE WHEN {0} THEN 'true' WHEN NOT {0} THEN 'false' END",
-    "jsonb": "ledger_canonical_json({})",  # migration 0018
+    # Migration 0018's function; empty ones (most tags and lists) without calling it.
+    "jsonb": (
+        "CASE WHEN {0} = '[]' THEN '[]' WHEN {0} = '{{}}' THEN '{{}}' ELSE ledger_canonical_json({0}) END"
+    ),
 }
+_SQL_QUOTED = {"timestamp with time zone", "date"}  # JSON strings: the quotes go around
 
 
 class _Unsupported(Exception):
     """A column type the database cannot write canonically here: the walk verifies."""
 
 
+# Text built in SQL: pieces that are either constant text (True) or an SQL expression
+# (False). Constants next to each other become one literal: fewer concatenations per row.
+_Pieces = list[tuple[str, bool]]
+# A JSON object's member: key, value, and the SQL condition to leave it out (or None).
+_Member = tuple[str, _Pieces, str | None]
+
+
 def _sql_literal(value: object) -> str:
-    """A text, boolean or JSON value (a key, a LATER_COLUMNS default) as an SQL literal."""
+    """A text, boolean or JSON value (a constant, a LATER_COLUMNS default) as an SQL literal."""
     if isinstance(value, bool):
         return "true" if value else "false"
     text = value if isinstance(value, str) else json.dumps(value)
@@ -575,28 +584,41 @@ def _sql_literal(value: object) -> str:
     return literal if isinstance(value, str) else f"{literal}::jsonb"
 
 
-def _sql_value(field: Field, alias: str) -> str:
+def _sql_text(pieces: _Pieces) -> str:
+    """The SQL expression concatenating these pieces."""
+    merged: list[tuple[str, bool]] = []
+    for text, constant in pieces:
+        if constant and merged and merged[-1][1]:
+            merged[-1] = (merged[-1][0] + text, True)
+        else:
+            merged.append((text, constant))
+    return " || ".join(_sql_literal(text) if constant else text for text, constant in merged)
+
+
+def _sql_value(field: Field, alias: str) -> _Pieces:
     db_type = (field.db_type(connection) or "").split("(")[0]
     if db_type not in _SQL_JSON:
         raise _Unsupported(f"{field.model._meta.label}.{field.name}: {db_type}")
     value = _SQL_JSON[db_type].format(f"{alias}.{connection.ops.quote_name(cast(str, field.column))}")
-    return f"coalesce({value}, 'null')" if field.null else value
+    quoted = db_type in _SQL_QUOTED
+    if field.null:
+        value = f"""'"' || {value} || '"'""" if quoted else value
+        return [(f"coalesce({value}, 'null')", False)]
+    return [('"', True), (value, False), ('"', True)] if quoted else [(value, False)]
 
 
-# A JSON object's member in SQL: key, value, and the condition to leave it out (or None).
-_Member = tuple[str, str, str | None]
-
-
-def _sql_object(members: list[_Member]) -> str:
-    """SQL writing a JSON object of these members in key order, as canonical_json() would."""
-    pieces = []
+def _sql_object(members: list[_Member]) -> _Pieces:
+    """A JSON object of these members in key order, as canonical_json() writes it."""
+    pieces: _Pieces = []
     for key, value, left_out in sorted(members, key=lambda member: member[0]):
-        member = _sql_literal(f",{json.dumps(key, ensure_ascii=False)}:") + f" || {value}"
-        pieces.append(member if left_out is None else f"CASE WHEN {left_out} THEN '' ELSE {member} END")
+        member: _Pieces = [(f",{json.dumps(key, ensure_ascii=False)}:", True), *value]
+        if left_out is None:
+            pieces.extend(member)
+        else:
+            pieces.append((f"CASE WHEN {left_out} THEN '' ELSE {_sql_text(member)} END", False))
     if all(left_out is None for *_, left_out in members):  # the first comma is known: leave it out
-        pieces[0] = pieces[0].replace("',", "'{", 1)
-        return f"{' || '.join(pieces)} || '}}'"
-    return f"'{{' || substr({' || '.join(pieces)}, 2) || '}}'"
+        return [("{" + pieces[0][0][1:], True), *pieces[1:], ("}", True)]
+    return [("{", True), (f"substr({_sql_text(pieces)}, 2)", False), ("}", True)]
 
 
 def _sql_row(model: type[Model], alias: str, later: dict[str, object]) -> list[_Member]:
@@ -622,16 +644,16 @@ def _sql_mismatch(label: str) -> str:
     model = ledger.history_models[label]
     row = _sql_row(model, "h", LATER_COLUMNS.get(label, {}))
     for key, m2m_model in ledger.m2m_models[label]:
-        m2m_row = _sql_object(_sql_row(m2m_model, "m", {}))
+        m2m_row = _sql_text(_sql_object(_sql_row(m2m_model, "m", {})))
         order = quote(m2m_model._meta.pk.column)
         table = quote(m2m_model._meta.db_table)
         where = "WHERE m.history_id = h.history_id"
         rows = f"SELECT string_agg({m2m_row}, ',' ORDER BY m.{order}) FROM {table} m {where}"  # noqa: S608  # nosec B608
-        row.append((key, f"'[' || coalesce(({rows}), '') || ']'", None))
+        row.append((key, [("[", True), (f"coalesce(({rows}), '')", False), ("]", True)], None))
     fields = {field.attname: field for field in ledger.entry_model._meta.concrete_fields}
     payload: list[_Member] = [(name, _sql_value(fields[name], "e"), None) for name in ENTRY_FIELDS]
     payload.append(("row", _sql_object(row), None))
-    text = f"e.prev_hash || E'\\n' || {_sql_object(payload)}"
+    text = _sql_text([("e.prev_hash", False), ("\n", True), *_sql_object(payload)])
     return (
         f"SELECT e.sequence FROM {quote(ledger.entry_model._meta.db_table)} e "  # noqa: S608  # nosec B608
         f"LEFT JOIN {quote(model._meta.db_table)} h ON h.history_id = e.history_id "
@@ -674,7 +696,8 @@ def verified_in_database(workspace_id: int, *, length: int, head: str) -> bool:
         if (found[0] if found else GENESIS_HASH) != head:
             return False
         for label, mismatch in zip(labels, mismatches, strict=True):
-            cursor.execute(f"{mismatch} LIMIT 1", [workspace_id, label])
+            # Without LIMIT: the planner would expect a mismatch soon and look rows up one by one.
+            cursor.execute(mismatch, [workspace_id, label])
             if cursor.fetchone() is not None:
                 return False
         for label in labels:
