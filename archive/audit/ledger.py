@@ -456,6 +456,9 @@ def _describe(entry: dict) -> str:
 def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verification:
     """Walk the workspace's chain from entry 1, recomputing every hash; stop at the first problem.
 
+    On PostgreSQL the database makes the same checks first (verified_in_database)
+    and the walk runs only to find and describe a problem it saw.
+
     Finds modified entries and history rows (hash mismatch), deleted entries
     (a gap in the sequence, or a head beyond the last entry), deleted history
     rows (an entry without its row), entries inserted out of order (a
