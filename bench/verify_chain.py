@@ -6,9 +6,12 @@ Builds one workspace whose ledger holds about ENTRIES entries (default
 20000; the issue measured 200000) the way bench/audit.py does, in a throwaway
 database on DATABASE_URL's engine (bench/alternate.py). Then, alternately,
 N times (default 5): our verification of the whole chain (verify_workspace:
-reading the entries and history rows, canonical JSON, hashing, the stray-row
-check), and the baseline: SHA-256 chained over the same entries, already
-serialised in memory. Prints entries per second of both and the ratio.
+every entry's hash recomputed from its history row, the links, the sequence,
+the stray-row check; on PostgreSQL in the database, elsewhere by reading the
+rows into Python), and the baseline: SHA-256 chained over the same entries,
+already serialised in memory. Prints entries per second of both and the
+ratio (on PostgreSQL, read the wall-clock one: the CPU time of this process
+leaves the database's work out).
 """
 
 import argparse

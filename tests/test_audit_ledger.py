@@ -11,12 +11,28 @@ from django.db import connection
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.audit.ledger import LATER_COLUMNS, backfill, canonical_json, live_ledger, verify_workspace
+from archive.audit import ledger
+from archive.audit.ledger import (
+    LATER_COLUMNS,
+    backfill,
+    canonical_json,
+    live_ledger,
+    verified_in_database,
+    verify_workspace,
+)
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.models import Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
-from tests.factories import ClaimFactory, MembershipFactory, PassageFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    CaptureFactory,
+    ClaimFactory,
+    MembershipFactory,
+    PassageFactory,
+    SourceFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 
 
 def entries(workspace) -> list[HistoryEntry]:
@@ -286,3 +302,112 @@ def test_the_ledger_hashes_history_rows_with_the_values_the_orm_reads(workspace,
         assert canonical_json(serialized) == canonical_json(expected)
         compared += len(expected)
     assert compared >= 6
+
+
+# --- Verification in the database (PostgreSQL) ---------------------------------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the database hashes there")
+
+
+def intact_in_database(workspace) -> bool:
+    chain = HistoryChain.objects.get(workspace=workspace)
+    return verified_in_database(workspace.pk, length=chain.length, head=chain.head_hash)
+
+
+@postgresql_only
+def test_the_database_recomputes_the_hashes_of_varied_rows_byte_for_byte(workspace, analyst):
+    """Unicode and escapes, nested JSON with unsorted keys, dates, nulls, m2m rows,
+    later columns: the hashes Python wrote are the ones the database recomputes."""
+    odd = 'Alep̀po حلب 💥 "quoted" back\\slash\ttab\nline \x01 \x7f \u2028'
+    source = SourceFactory(workspace=workspace, title=odd, authors=[odd, "B"], published_on="2017-07-04")
+    CaptureFactory(source=source, web=True, http_headers=[["X-é", odd], ["Empty", ""]])
+    passages = [PassageFactory(workspace=workspace, source=source) for _ in range(2)]
+    create_annotation(passages=passages, user=analyst, body=odd, tags=["été", "z", "a"])
+    claim = create_claim(workspace=workspace, user=analyst, statement=odd)
+    add_evidence(claim=claim, passage=passages[0], user=analyst, stance="supports")
+    workspace.verdict_scale = {
+        "zz": {"b": [1, -2, 0.25, 1.5, None, True, False], "a": {"é": "x", "": []}},
+        "a": {},
+        "💥": "\u00e9",
+    }
+    with recorded_as(user=analyst, reason=odd):
+        workspace.save()
+    assert verify_workspace(workspace.pk).ok
+    assert intact_in_database(workspace)
+
+
+@postgresql_only
+def test_the_database_writes_every_kind_of_history_row():
+    """A column type it could not write would leave every chain to the walk."""
+    for label in live_ledger().history_models:
+        assert "encode(sha256(" in ledger._sql_mismatch(label)
+
+
+@postgresql_only
+def test_an_intact_chain_is_verified_without_reading_its_rows_into_python(chained, monkeypatch):
+    monkeypatch.setattr(ledger._Rows, "stream", None)  # the walk would fail calling it
+    assert verify_workspace(chained.pk).ok
+
+
+@postgresql_only
+def test_a_value_the_database_writes_differently_is_left_to_the_walk(workspace, ws_admin):
+    """Python writes 1e-05 and 1e+16; jsonb keeps 0.00001 and 10000000000000000."""
+    workspace.verdict_scale = {"small": 1e-05, "large": 1e16}
+    with recorded_as(user=ws_admin, reason="odd numbers"):
+        workspace.save()
+    assert not intact_in_database(workspace)
+    assert verify_workspace(workspace.pk).ok
+
+
+def _shift_and_insert(chained) -> None:
+    chain = entries(chained)
+    for entry in reversed(chain[2:]):
+        tamper("UPDATE {t} SET sequence = %s WHERE id = %s", [entry.sequence + 1, entry.pk], t=HistoryEntry)
+    copied = ("workspace_id", "model", "action", "recorded_at", "reason")
+    forge(
+        HistoryEntry,
+        {
+            **{name: getattr(chain[1], name) for name in copied},
+            **{"sequence": 3, "object_id": 999, "history_id": 999, "object_repr": "forged"},
+            **{"prev_hash": chain[1].hash, "hash": chain[2].hash},
+        },
+    )
+
+
+TAMPERINGS = {
+    "a history row modified": lambda chained: tamper(
+        "UPDATE {t} SET statement = 'Forged.' WHERE statement = 'Kept.'", [], t=Claim.history.model
+    ),
+    "an entry modified": lambda chained: tamper(
+        "UPDATE {t} SET reason = 'no reason' WHERE action = 'deleted'", [], t=HistoryEntry
+    ),
+    "a history row deleted": lambda chained: tamper(
+        "DELETE FROM {t} WHERE statement = 'Edited.' AND history_type = '~'", [], t=Claim.history.model
+    ),
+    "an entry deleted": lambda chained: tamper("DELETE FROM {t} WHERE sequence = 3", [], t=HistoryEntry),
+    "the last entry deleted": lambda chained: tamper(
+        "DELETE FROM {t} WHERE sequence = (SELECT max(sequence) FROM {t})", [], t=HistoryEntry
+    ),
+    "the head altered": lambda chained: tamper("UPDATE {t} SET head_hash = %s", ["a" * 64], t=HistoryChain),
+    "a history row inserted without an entry": lambda chained: forge(
+        Claim.history.model,
+        {
+            **{key: value for key, value in Claim.history.filter(statement="Kept.").values().get().items()},
+            "history_id": 99999,
+            "tags": "[]",
+        },
+    ),
+    "an entry inserted out of order": _shift_and_insert,
+    "an entry of an unknown model": lambda chained: tamper(
+        "UPDATE {t} SET model = 'nothing' WHERE sequence = 2", [], t=HistoryEntry
+    ),
+}
+
+
+@postgresql_only
+@pytest.mark.parametrize("tampering", TAMPERINGS)
+def test_the_database_passes_no_tampered_chain(chained, tampering):
+    assert intact_in_database(chained)
+    TAMPERINGS[tampering](chained)
+    assert not intact_in_database(chained)
+    assert not verify_workspace(chained.pk).ok
