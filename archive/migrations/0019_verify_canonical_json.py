@@ -43,6 +43,6 @@ def drop(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0017_jobs_and_schedules")]
+    dependencies = [("archive", "0018_confirm_anchor_status")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
