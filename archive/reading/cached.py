@@ -91,7 +91,9 @@ class RenderedReading:
             marker = _MARKER.format(name)
             if marker in rendered:
                 before, rendered = rendered.split(marker, 1)
-                pieces += [before.encode(), token.join(part)]
+                pieces.append(before.encode())
+                for index, chunk in enumerate(part):  # one join for the page: megabytes copied once
+                    pieces += [token, chunk] if index else [chunk]
         pieces.append(rendered.encode())
         return b"".join(pieces)
 
