@@ -119,12 +119,9 @@ def rendered_reading(
     if aligned:
         with_across(reading.items, source=source, slug=slug)
     links = ItemLinks(slug, csrf_token=_CSRF_SLOT)
-    text = (reading.text_html.encode(), workspace_tags(source.workspace_id))
-    items = (
-        _split_at_token(render_items(reading.items, links)),
-        _split_at_token(render_items(reading.orphaned_items, links)),
-        len(reading.items),
-        count_my_drafts_on(source=source, user=user),
-    )
-    cache.set_many({text_key: text, items_key: items})
-    return RenderedReading(*text, *items)
+    text, tags = reading.text_html.encode(), workspace_tags(source.workspace_id)
+    items = _split_at_token(render_items(reading.items, links))
+    orphaned = _split_at_token(render_items(reading.orphaned_items, links))
+    drafts = count_my_drafts_on(source=source, user=user)
+    cache.set_many({text_key: (text, tags), items_key: (items, orphaned, len(reading.items), drafts)})
+    return RenderedReading(text, tags, items, orphaned, len(reading.items), drafts)
