@@ -11,7 +11,14 @@ from django.db import connection
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from archive.audit.ledger import LATER_COLUMNS, backfill, canonical_json, live_ledger, verify_workspace
+from archive.audit.ledger import (
+    LATER_COLUMNS,
+    backfill,
+    canonical_json,
+    chain_head,
+    live_ledger,
+    verify_workspace,
+)
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
@@ -286,3 +293,12 @@ def test_the_ledger_hashes_history_rows_with_the_values_the_orm_reads(workspace,
         assert canonical_json(serialized) == canonical_json(expected)
         compared += len(expected)
     assert compared >= 6
+
+
+def test_the_chain_head_moves_with_every_change_in_its_workspace_and_no_other(workspace, analyst):
+    other = WorkspaceFactory()
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    before, elsewhere = chain_head(workspace.pk), chain_head(other.pk)
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "120 airstrikes a week."})
+    assert chain_head(workspace.pk) not in ("", before)
+    assert chain_head(other.pk) == elsewhere
