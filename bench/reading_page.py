@@ -6,7 +6,8 @@ Builds a source of CHARS code points (default 300000) with PASSAGES passages
 (default 2000; half annotated, half cited as evidence for 50 claims) in a
 throwaway test database on DATABASE_URL's engine, then prints the server time
 of the reading page (Django test client: median, best and worst of N runs,
-default 7), its database queries and its size, and how long building the
+default 7), rendered anew as after any change and served from the reading
+cache, its database queries and its size, and how long building the
 highlighted text alone takes. With --browser it also loads the page in
 Chromium on a live server and prints when it was first painted and when the
 page's script had enhanced it.
@@ -29,6 +30,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
@@ -47,6 +49,7 @@ from archive.models import (  # noqa: E402
     Workspace,
 )
 from archive.passages.selectors import selector_for  # noqa: E402
+from archive.reading.cached import CACHE as READING_CACHE  # noqa: E402
 from archive.reading.page import build_reading  # noqa: E402
 
 # English, Arabic, and emoji that take two UTF-16 units each.
@@ -109,11 +112,18 @@ def build_source(rng: random.Random, chars: int, passages: int):
     return user, source
 
 
-def time_server(client: Client, url: str, runs: int) -> tuple[list[float], list[float], int, int]:
-    """Wall-clock and CPU seconds per request (CPU time is steadier on a busy machine)."""
-    client.get(url)  # warm up: templates compiled, connections open
+def time_server(
+    client: Client, url: str, runs: int, *, cold: bool
+) -> tuple[list[float], list[float], int, int]:
+    """Wall-clock and CPU seconds per request (CPU time is steadier on a busy machine).
+
+    `cold`: each request renders the text and sidebar anew, as the first view after
+    a change does; otherwise they come from the reading cache."""
+    client.get(url)  # warm up: templates compiled, connections open, the cache filled
     wall, cpu = [], []
     for _ in range(runs):
+        if cold:
+            caches[READING_CACHE].clear()
         with CaptureQueriesContext(connection) as queries:
             began, began_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
@@ -206,10 +216,12 @@ def main() -> None:
         url = reverse("archive:source", args=[source.workspace.slug, source.pk])
         client = Client()
         client.force_login(user)
-        wall, cpu, queries, size = time_server(client, url, args.runs)
-        print(f"reading page, {args.runs} runs: {queries} queries, {size / 1e6:.2f} MB of HTML")
-        print(f"  wall clock {milliseconds(wall)}")
-        print(f"  CPU time   {milliseconds(cpu)}")
+        for cold in (True, False):
+            wall, cpu, queries, size = time_server(client, url, args.runs, cold=cold)
+            state = "rendered anew (the first view after a change)" if cold else "from the reading cache"
+            print(f"reading page, {state}, {args.runs} runs: {queries} queries, {size / 1e6:.2f} MB of HTML")
+            print(f"  wall clock {milliseconds(wall)}")
+            print(f"  CPU time   {milliseconds(cpu)}")
         builds = []
         for _ in range(args.runs):
             began = time.perf_counter()

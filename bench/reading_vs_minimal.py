@@ -6,7 +6,9 @@ Builds a source of CHARS code points (default 300000) with PASSAGES passages
 (default 2000; half annotated, half cited as evidence) as bench/reading_page.py
 does, in a throwaway database on DATABASE_URL's engine (bench/alternate.py).
 Then, alternately, N times (default 5), R requests (default 3) through
-Django's test client, signed in: the reading page, and a bare view that
+Django's test client, signed in: the reading page (after the warm-up, its
+highlighted text and sidebar come from the reading cache, as every view does
+until something in the workspace changes), and a bare view that
 loads the source and renders its text in a minimal template (escaped, in
 paragraphs' place a <pre>). Prints milliseconds per page of both, the ratio,
 and the size of each page.

@@ -246,6 +246,32 @@ EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10)
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+
+# --- Caches ----------------------------------------------------------------
+# "reading": the reading page's rendered text and sidebar (archive/reading/cached.py),
+# a few MB per long source and reader. In memory, each worker process keeps its own
+# copy (and builds it once); READING_CACHE=redis shares one on REDIS_URL between
+# workers and machines. Entries are keyed by the workspace's ledger head, so none
+# is ever served stale, whichever backend.
+_READING_CACHE = env_str("READING_CACHE", "memory")
+if _READING_CACHE not in ("memory", "redis"):
+    raise ImproperlyConfigured("READING_CACHE must be memory or redis.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reading": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "reading",
+        }
+        if _READING_CACHE == "redis"
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reading",
+            "OPTIONS": {"MAX_ENTRIES": env_int("READING_CACHE_ENTRIES", 64)},
+        }
+    ),
+}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")  # its queues, `rqworker` and admin dashboard
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}

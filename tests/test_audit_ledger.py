@@ -16,6 +16,7 @@ from archive.audit.ledger import (
     LATER_COLUMNS,
     backfill,
     canonical_json,
+    chain_head,
     live_ledger,
     verified_in_database,
     verify_workspace,
@@ -411,3 +412,12 @@ def test_the_database_passes_no_tampered_chain(chained, tampering):
     TAMPERINGS[tampering](chained)
     assert not intact_in_database(chained)
     assert not verify_workspace(chained.pk).ok
+
+
+def test_the_chain_head_moves_with_every_change_in_its_workspace_and_no_other(workspace, analyst):
+    other = WorkspaceFactory()
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    before, elsewhere = chain_head(workspace.pk), chain_head(other.pk)
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": "120 airstrikes a week."})
+    assert chain_head(workspace.pk) not in ("", before)
+    assert chain_head(other.pk) == elsewhere

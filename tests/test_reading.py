@@ -4,18 +4,22 @@ import html
 import re
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive.models import AnchorStatus, Annotation, Stance
+from archive.claims.annotations import edit_annotation
+from archive.models import AnchorStatus, Annotation, ReviewStatus, Role, Stance
 from archive.reading.page import Highlight, HighlightRole, build_reading, highlight_role, highlighted_html
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
     EvidenceFactory,
+    MembershipFactory,
     OutletFactory,
     PassageFactory,
     SourceFactory,
+    UserFactory,
     WorkspaceFactory,
 )
 
@@ -234,9 +238,10 @@ def _queries_for_page(client, source) -> int:
 def test_reading_page_query_count_does_not_grow_with_passages(client, workspace, analyst):
     client.force_login(analyst)
     one_of_each_kind = _queries_for_page(client, _source_with_passages(workspace, analyst, 3))
-    # 16: the page's own 12, the workspace's tags (which the annotation form suggests),
-    # the versions timeline, the header's count of unread alerts and its job status.
-    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 16
+    # 17: the page's own 12, the ledger head its rendering is cached under, the workspace's
+    # tags (which the annotation form suggests), the versions timeline, the header's count
+    # of unread alerts and its job status.
+    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 17
 
 
 # --- Kinds, filters' data, tag suggestions ------------------------------------------
@@ -328,3 +333,69 @@ def test_a_note_added_while_the_page_is_read_is_left_out_not_a_server_error(work
         reading = build_reading(source, user=analyst, user_role="analyst")
     assert added, "the links were read after the notes"
     assert added[0].pk not in {item.obj.pk for item in reading.items if item.kind == "annotation"}
+
+
+# --- The rendered text and sidebar, cached per state of the workspace ------------
+
+
+def _without_tokens(page: str) -> str:
+    # Each request masks the session's CSRF token anew.
+    return re.sub(r'(value|content)="[A-Za-z0-9]{64}"', "", page)
+
+
+def _query_count(client, source) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("archive:source", args=[source.workspace.slug, source.pk]))
+    return len(queries), response.content.decode()
+
+
+def test_a_second_view_of_an_unchanged_source_is_the_same_page_without_rebuilding_it(
+    client, workspace, analyst, source
+):
+    AnnotationFactory(workspace=workspace, passages=[PassageFactory(source=source)], author=analyst)
+    client.force_login(analyst)
+    first_queries, first = _query_count(client, source)
+    second_queries, second = _query_count(client, source)
+    assert _without_tokens(second) == _without_tokens(first)
+    assert second_queries < first_queries
+
+
+def test_an_edited_note_shows_its_new_text_on_the_next_view(client, workspace, analyst, source):
+    note = AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source)], author=analyst, body="First thoughts"
+    )
+    assert "First thoughts" in page_of(client, analyst, source)
+    edit_annotation(note, user=analyst, expected_version=note.version, changes={"body": "Second thoughts"})
+    page = page_of(client, analyst, source)
+    assert "Second thoughts" in page and "First thoughts" not in page
+
+
+def test_a_new_passage_is_highlighted_on_the_next_view(client, workspace, analyst, source):
+    assert "<mark" not in page_of(client, analyst, source)
+    passage = PassageFactory(source=source, start=0, length=5)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
+    assert f'id="passage-{passage.pk}"' in page_of(client, analyst, source)
+
+
+def test_a_reader_after_the_author_does_not_get_the_authors_edit_buttons(client, workspace, analyst, source):
+    other = MembershipFactory(workspace=workspace, role=Role.ANALYST, user=UserFactory(username="other")).user
+    AnnotationFactory(workspace=workspace, passages=[PassageFactory(source=source)], author=analyst)
+    assert 'data-action="edit"' in page_of(client, analyst, source)
+    assert 'data-action="edit"' not in page_of(client, other, source)
+
+
+def test_forms_in_a_cached_sidebar_carry_the_token_of_the_session_viewing_it(workspace, analyst, source):
+    AnnotationFactory(
+        workspace=workspace,
+        passages=[PassageFactory(source=source)],
+        author=analyst,
+        review_status=ReviewStatus.DRAFT,
+    )
+    page_of(Client(), analyst, source)  # renders and caches the sidebar under another session's token
+    client = Client(enforce_csrf_checks=True)
+    page = page_of(client, analyst, source)
+    form = re.search(r'<form method="post" action="([^"]+)" class="submit-form">(.*?)</form>', page)
+    assert form is not None
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    response = client.post(html.unescape(form.group(1)), {k: html.unescape(v) for k, v in fields.items()})
+    assert response.status_code == 302

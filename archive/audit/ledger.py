@@ -38,7 +38,7 @@ from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows
 from archive.core.history import HistoryModel
 from archive.core.unit_of_work import defer
-from archive.models.audit import GENESIS_HASH, HistoryAction
+from archive.models.audit import GENESIS_HASH, HistoryAction, HistoryChain
 
 ENTRY_FIELDS = (
     "workspace_id",
@@ -255,6 +255,17 @@ _READERS: dict[tuple[type[Model], tuple[str, ...]], _Rows] = {}
 @cache
 def live_ledger() -> Ledger:
     return Ledger()
+
+
+def chain_head(workspace_id: int) -> str:
+    """The workspace's chain as it stands: its length and last hash, or "" while it is empty.
+
+    Every change to a tracked object of the workspace appends to the chain in
+    the change's own transaction, so this moves whenever anything in the
+    workspace changes (one primary-key read): what is derived from the
+    workspace's rows can be cached under it."""
+    head = HistoryChain.objects.filter(workspace_id=workspace_id).values_list("length", "head_hash").first()
+    return f"{head[0]}:{head[1]}" if head else ""
 
 
 def _chunks(items: Sequence, size: int = _IDS_PER_QUERY) -> Iterator[Sequence]:

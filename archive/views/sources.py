@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
-from archive.audit.review import count_my_drafts_on
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
@@ -17,10 +17,8 @@ from archive.models.source import bcp47_validator
 from archive.monitoring.changes import timeline
 from archive.passages.confirming import ReviewCounts
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
-from archive.reading.items import ItemLinks, render_items
+from archive.reading.cached import rendered_reading
 from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
-from archive.reading.page import build_reading, workspace_tags
-from archive.reading.side_by_side import with_across
 from archive.sources.writes import edit_source
 from archive.views.asof import AsOfForm
 
@@ -35,25 +33,26 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         request.workspace,
         pk=source_id,
     )
-    reading = build_reading(source, user=request.user, user_role=request.role)
     # The side-by-side pages this source is in: with what it derives from, with each derivative.
     derivatives = list(source.derivatives.order_by("id")) if getattr(source, "has_derivatives", True) else []
     aligned_with = ([source] if source.derived_from_id else []) + derivatives
-    if aligned_with:
-        with_across(reading.items, source=source, slug=request.workspace.slug)
-    links = ItemLinks(request.workspace.slug, csrf_token=get_token(request))
+    reading = rendered_reading(
+        source,
+        user=request.user,
+        user_role=request.role,
+        slug=request.workspace.slug,
+        aligned=bool(aligned_with),
+    )
     context = {
         "source": source,
         # Each link of the chain up to the original: "translation of X", "republication of Y".
         "derivation": source.derivation_chain()[:-1],
         "reading": reading,
-        "items_html": render_items(reading.items, links),
-        "orphaned_html": render_items(reading.orphaned_items, links),
         "can_contribute": can(request.role, Action.CONTRIBUTE),
-        "my_drafts": count_my_drafts_on(source=source, user=request.user),
+        "my_drafts": reading.my_drafts,
         "motivations": [(m.value, m.label) for m in FORM_MOTIVATIONS],
         "stances": Stance.choices,
-        "workspace_tags": workspace_tags(request.workspace.pk),
+        "workspace_tags": reading.workspace_tags,
         # The words the sidebar's filters show for the values items carry (js/filters.js).
         "filter_names": [
             ("person", "Author"),
@@ -74,7 +73,8 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "review": ReviewCounts.of(reading.anchor_statuses),
         "aligned_with": aligned_with,
     }
-    return render(request, "archive/source_detail.html", context)
+    page = render_to_string("archive/source_detail.html", context, request)
+    return HttpResponse(reading.page(page, csrf_token=get_token(request)))
 
 
 class SourceMetadataForm(forms.Form):
