@@ -67,8 +67,18 @@ def stemmed_languages() -> set[str]:
     """The languages whose stems are in the index: those of the sources (and
     so of their passages), and those guess_language() gives what analysts write.
     A query word is stemmed in these only: fewer alternatives, fewer false friends."""
-    with connection.cursor() as cursor:  # raw: run on every search, and compiling costs more than running
-        cursor.execute(f"SELECT DISTINCT language FROM {DOC} WHERE kind = %s", [SearchKind.SOURCE])  # noqa: S608  # nosec B608
+    # Run on every search: raw SQL (compiling costs more than running), and
+    # one step of the (kind, language) index per language rather than a
+    # DISTINCT that reads an entry per source.
+    sql = (
+        f"WITH RECURSIVE languages (language) AS (SELECT MIN(language) FROM {DOC} WHERE kind = %s "  # noqa: S608  # nosec B608
+        f"UNION ALL SELECT (SELECT MIN(language) FROM {DOC} "
+        "WHERE kind = %s AND language > languages.language) "
+        "FROM languages WHERE languages.language IS NOT NULL) "
+        "SELECT language FROM languages WHERE language IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
         return {language for (language,) in cursor.fetchall()} | set(GUESSED_LANGUAGES)
 
 
