@@ -25,6 +25,7 @@ from archive.search.backends import (
     DOC,
     Match,
     Ranked,
+    Reading,
     count_by_kind,
     get_backend,
     ranked_pages,
@@ -244,6 +245,12 @@ class _Columns:
     def sql(self) -> str:
         return ", ".join(f"{self.alias}.{connection.ops.quote_name(name)}" for name in self.names)
 
+    @property
+    def blank(self) -> str:
+        """NULLs in place of these columns, typed as they are (for a UNION)."""
+        fields = {f.attname: f for f in self.model._meta.concrete_fields}
+        return ", ".join(f"CAST(NULL AS {fields[name].cast_db_type(connection)})" for name in self.names)
+
     def instance(self, values: Sequence, db: BaseDatabaseWrapper) -> Any:
         """The model instance of these columns' values (None for a missing row)."""
         if values[0] is None:
@@ -269,12 +276,9 @@ def _converters(columns: _Columns, vendor: str) -> list[tuple[int, list]]:
     return result
 
 
-def _join(alias: str, model: type[Model], kind: str) -> str:
-    """The object of one kind behind a ranked match, in the match's workspace."""
-    return (
-        f"LEFT JOIN {connection.ops.quote_name(model._meta.db_table)} {alias} ON h.kind = '{kind}' "
-        f"AND {alias}.id = h.object_id AND {alias}.workspace_id = h.workspace_id"
-    )
+def _join(alias: str, model: type[Model]) -> str:
+    """The object behind a ranked match, in the match's workspace."""
+    return _left_join(alias, model, f"{alias}.id = h.object_id AND {alias}.workspace_id = h.workspace_id")
 
 
 def _left_join(alias: str, model: type[Model], on: str) -> str:
@@ -369,7 +373,7 @@ def _shown() -> dict[str, _Shown]:
     )
     return {
         SearchKind.SOURCE: _Shown(
-            f"{_join('so', Source, SearchKind.SOURCE)} {_left_join('su', Outlet, 'su.id = so.outlet_id')}",
+            f"{_join('so', Source)} {_left_join('su', Outlet, 'su.id = so.outlet_id')}",
             (
                 _Columns.of(
                     "so",
@@ -387,7 +391,7 @@ def _shown() -> dict[str, _Shown]:
             _source_hit,
         ),
         SearchKind.PASSAGE: _Shown(
-            f"{_join('po', Passage, SearchKind.PASSAGE)} {_left_join('ps', Source, 'ps.id = po.source_id')}",
+            f"{_join('po', Passage)} {_left_join('ps', Source, 'ps.id = po.source_id')}",
             (
                 _Columns.of(
                     "po", Passage, "id", "workspace_id", "source_id", "start", "end", "exact", "anchor_status"
@@ -397,7 +401,7 @@ def _shown() -> dict[str, _Shown]:
             _passage_hit,
         ),
         SearchKind.ANNOTATION: _Shown(
-            f"{_join('ao', Annotation, SearchKind.ANNOTATION)} "
+            f"{_join('ao', Annotation)} "
             f"{_left_join('au', User, 'au.id = ao.author_id')} "
             f"{_left_join('ap', Passage, first_passage)} "
             f"{_left_join('aps', Source, 'aps.id = ap.source_id')}",
@@ -420,7 +424,7 @@ def _shown() -> dict[str, _Shown]:
             _annotation_hit,
         ),
         SearchKind.CLAIM: _Shown(
-            _join("co", Claim, SearchKind.CLAIM),
+            _join("co", Claim),
             (
                 _Columns.of(
                     "co",
@@ -449,16 +453,22 @@ def _ranked(
     match: Match, scope: tuple[str, list], *, kinds: list[str], offset: int, limit: int
 ) -> list[Ranked]:
     """The counts, and the ranked matches on the page with the columns their hits show."""
-    columns, joins = _columns_sql(tuple(kinds), connection.vendor)
-    return ranked_pages(match, scope, kinds=kinds, offset=offset, limit=limit, columns=columns, joins=joins)
+    readings, blank = _readings(tuple(kinds), connection.vendor)
+    return ranked_pages(match, scope, readings=readings, blank=blank, offset=offset, limit=limit)
 
 
 @cache
-def _columns_sql(kinds: tuple[str, ...], vendor: str) -> tuple[str, str]:
-    """The select list and joins that read what the hits of `kinds` show."""
-    columns = [_WORKSPACE, *(columns for kind in kinds for columns in _SHOWN[kind].columns)]
-    joins = [_left_join("w", Workspace, "w.id = h.workspace_id"), *(_SHOWN[kind].joins for kind in kinds)]
-    return ", ".join(part.sql for part in columns), " ".join(joins)
+def _readings(kinds: tuple[str, ...], vendor: str) -> tuple[dict[str, Reading], str]:
+    """What to read beside the ranked matches of each of `kinds`, and the NULLs
+    that stand for it in the rows of the other kinds (ranked_pages)."""
+    workspace = _left_join("w", Workspace, "w.id = h.workspace_id")
+    blanks = {kind: ", ".join(columns.blank for columns in _SHOWN[kind].columns) for kind in kinds}
+    readings = {}
+    for kind in kinds:
+        read = ", ".join(columns.sql for columns in _SHOWN[kind].columns)
+        columns = [_WORKSPACE.sql, *(read if other == kind else blanks[other] for other in kinds)]
+        readings[kind] = Reading(", ".join(columns), f"{workspace} {_SHOWN[kind].joins}")
+    return readings, ", ".join([_WORKSPACE.blank, *blanks.values()])
 
 
 def _hits(ranks: list[Ranked], query: Query, *, kinds: list[str], offset: int) -> dict[str, list[Hit]]:

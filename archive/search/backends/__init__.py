@@ -105,6 +105,15 @@ def count_by_kind(match: Match, scope: tuple[str, list]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What to read beside one kind's ranked matches: a select list, and the
+    joins it needs to `h`, the ranked matches (h.kind, h.object_id, h.workspace_id)."""
+
+    columns: str
+    joins: str = ""
+
+
+@dataclass(frozen=True)
 class Ranked:
     """One kind's match count and, when on the page, one ranked match with the
     columns asked for (`ranked_pages`)."""
@@ -121,22 +130,21 @@ def ranked_pages(
     match: Match,
     scope: tuple[str, list],
     *,
-    kinds: Iterable[str],
+    readings: dict[str, Reading],
+    blank: str,
     offset: int,
     limit: int,
-    columns: str = "NULL",
-    joins: str = "",
 ) -> list[Ranked]:
     """In one statement: how many documents of each kind match, and places
-    offset+1 to offset+limit of the ranking of each of `kinds`.
+    offset+1 to offset+limit of the ranking of each kind in `readings`, with
+    what its reading reads.
 
     `scope` is a WHERE clause on the documents (and its parameters). Every
     kind with a match gives at least one Ranked (its best match), for its
-    count; those of `kinds` give their page. `columns` and `joins` read
-    what the hits show: `joins` joins to `h`, the ranked matches
-    (h.kind, h.object_id, h.workspace_id); `columns` is a select list.
+    count; those of `readings` give their page. `blank` is a select list as
+    long as the readings', of NULLs, for the kinds only counted.
     """
-    shown = list(kinds)
+    shown = list(readings)
     where, where_params = scope
     kinds_in = ", ".join(["%s"] * len(shown)) or "NULL"
     matching = f"FROM {match.tables} WHERE {match.condition} AND {where}"
@@ -166,14 +174,24 @@ def ranked_pages(
             f"WHERE matching.newest <= CASE WHEN matching.kind IN ({kinds_in}) THEN %s ELSE 1 END)"
         )
         params = [*matching_params, *match.score_params, *shown, match.rank_limit]
+    # One branch per kind, each joining only its own tables: one query
+    # joining every kind's tables took longer for PostgreSQL to plan than to run.
+    page = "(h.place = 1 OR (h.place > %s AND h.place <= %s))"
+    ranked = "SELECT h.kind, h.total, h.place, h.object_id, h.score"
+    branches = [
+        f"{ranked}, {reading.columns} FROM h {reading.joins} WHERE h.kind = %s AND {page}"
+        for reading in readings.values()
+    ]
+    branches.append(f"{ranked}, {blank} FROM h WHERE h.kind NOT IN ({kinds_in}) AND h.place = 1")
+    for kind in shown:
+        params += [kind, offset, offset + limit]
+    params += shown
     sql = (
-        f"WITH {scored}, h AS (SELECT scored.*, "  # noqa: S608  # nosec B608
+        f"WITH {scored}, h AS MATERIALIZED (SELECT scored.*, "  # noqa: S608  # nosec B608
         "ROW_NUMBER() OVER (PARTITION BY kind ORDER BY score DESC, object_id DESC) AS place FROM scored) "
-        f"SELECT h.kind, h.total, h.place, h.object_id, h.score, {columns} FROM h {joins} "
-        f"WHERE h.place = 1 OR (h.kind IN ({kinds_in}) AND h.place > %s AND h.place <= %s) "
-        "ORDER BY h.kind, h.place"
+        + " UNION ALL ".join(branches)
+        + " ORDER BY 1, 3"
     )
-    params += [*shown, offset, offset + limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
