@@ -1,8 +1,8 @@
 """search(): what the search page and the API call.
 
 Results come only from the user's workspaces, through the permission layer
-(`scoped`, `workspaces_for`): counts, hits and suggestions alike, so a
-non-member never learns that anything matched.
+(`workspace_ids_sql`, `workspaces_for`): counts, hits and suggestions alike,
+so a non-member never learns that anything matched.
 """
 
 import datetime

@@ -2,8 +2,10 @@
 that finds and scores documents; the queries around it are shared.
 
 Every query here is parameterized; the only text spliced into SQL is our own
-(table names, and WHERE clauses compiled by the ORM from `scoped()`
-querysets, so the permission layer decides which workspaces are searched).
+(table names, the select lists and joins archive.search.service reads hits
+with, and WHERE clauses from the permission layer's
+`workspace_ids_sql()` and the ORM, so the permission layer decides which
+workspaces are searched).
 """
 
 from collections.abc import Iterable
