@@ -11,12 +11,13 @@ the site through the Django admin and join a workspace to work in it.
 
 from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
+from functools import cache, wraps
 from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection
 from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -123,6 +124,25 @@ def scoped(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]:
     if queryset.model is Workspace:
         return queryset.filter(memberships__user=user)
     return queryset.filter(workspace__in=workspaces_for(user).values("pk"))
+
+
+def workspace_ids_sql(user: User | AnonymousUser) -> tuple[str, list]:
+    """`workspaces_for(user)` as SQL selecting their ids, for raw queries
+    (search's): `... WHERE workspace_id IN (<sql>)`. Raises EmptyResultSet
+    for a signed-out visitor, who has none."""
+    if not user.is_authenticated:
+        raise EmptyResultSet
+    return _workspace_ids_sql(connection.vendor), [user.pk]
+
+
+@cache
+def _workspace_ids_sql(vendor: str) -> str:
+    # Compiling the queryset costs more than running it: compile it once,
+    # for a stand-in user, and check that the user is its only parameter.
+    sql, params = workspaces_for(User(pk=0)).order_by().values("pk").query.sql_with_params()
+    if params != (0,):
+        raise RuntimeError(f"workspaces_for() has parameters besides the user: {params}")
+    return sql
 
 
 def role_in(user, workspace: Workspace) -> str | None:

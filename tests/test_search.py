@@ -166,6 +166,25 @@ def test_the_snippet_is_cut_around_the_match(analyst, workspace):
     assert "<mark>Castello</mark> road was cut" in snippet.html
 
 
+def test_the_snippet_finds_a_match_far_into_a_long_source(analyst, workspace):
+    SourceFactory(
+        workspace=workspace, title="long", text="Nothing happened. " * 1_000 + "The Castello road was cut."
+    )
+    assert (
+        "<mark>Castello</mark> road was cut"
+        in search(user=analyst, query="castello").kinds[0].hits[0].snippet.html
+    )
+
+
+def test_the_snippet_marks_a_phrase_that_straddles_where_a_long_text_is_read_in_parts(analyst, workspace):
+    # Long texts are folded about 2,000 characters at a time, cut at a space:
+    # here the cut falls between the phrase's two words.
+    text = "Nothing happened. " * 111 + "Castello road was cut. " + "Nothing happened. " * 200
+    SourceFactory(workspace=workspace, title="long", text=text)
+    snippet = search(user=analyst, query='"castello road"').kinds[0].hits[0].snippet
+    assert "<mark>Castello road</mark> was cut" in snippet.html
+
+
 def test_snippets_escape_the_text_around_the_match(analyst, workspace):
     SourceFactory(workspace=workspace, title="<b>x</b>", text="<script>alert(1)</script> siege")
     hit = search(user=analyst, query="siege").kinds[0].hits[0]

@@ -1,8 +1,10 @@
 """The search page and the header search box."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import ClaimFactory, SourceFactory
+from tests.factories import AnnotationFactory, ClaimFactory, OutletFactory, PassageFactory, SourceFactory
 
 URL = reverse("archive:search")
 
@@ -81,3 +83,44 @@ def test_the_page_has_no_inline_script_or_style(client, analyst, workspace):
         and " style=" not in html
         and " on" + "click" not in html
     )
+
+
+def matches_of_every_kind(workspace, author, number: int) -> None:
+    for _ in range(number):
+        source = SourceFactory(workspace=workspace, text="The siege lasted a year.")
+        passage = PassageFactory(source=source, start=4, length=5)
+        AnnotationFactory(workspace=workspace, passages=[passage], body="The siege again.", author=author)
+        ClaimFactory(workspace=workspace, statement="The siege lasted a year.")
+
+
+def statements(client, user, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page(client, user, **params)
+    return len(queries)
+
+
+def test_the_page_runs_as_many_statements_for_many_hits_as_for_one(client, analyst, workspace):
+    matches_of_every_kind(workspace, analyst, 1)
+    page(client, analyst, q="siege")  # the first request of a session reads more
+    one = statements(client, analyst, q="siege"), statements(client, analyst, q="siege", kind="passage")
+    matches_of_every_kind(workspace, analyst, 4)
+    assert (
+        statements(client, analyst, q="siege"),
+        statements(client, analyst, q="siege", kind="passage"),
+    ) == one
+
+
+def test_hits_show_their_outlet_author_passage_and_tags(client, analyst, workspace):
+    outlet = OutletFactory(workspace=workspace, name="Enab Baladi", reliability="B")
+    source = SourceFactory(
+        workspace=workspace, title="Siege report", outlet=outlet, text="The siege lasted a year."
+    )
+    passage = PassageFactory(source=source, start=4, length=5)
+    AnnotationFactory(
+        workspace=workspace, passages=[passage], body="The siege again.", author=analyst, tags=["Supply"]
+    )
+    html = page(client, analyst, q="siege")
+    assert 'Enab Baladi <span class="grade">B</span>' in html
+    assert f"passage {passage.start}\u2013{passage.end}" in html
+    assert f"by {analyst.username}" in html and '<span class="tag" dir="auto">Supply</span>' in html
+    assert f'href="/w/{workspace.slug}/sources/{source.pk}/#passage-{passage.pk}"' in html

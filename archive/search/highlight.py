@@ -7,6 +7,7 @@ characters, diacritics, case and all.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.search.normalize import WORD, FoldedText, arabic_base, stem_words
-from archive.search.query import Query
+from archive.search.query import MAX_QUERY_LENGTH, Query
 
 SNIPPET_CHARS = 240
 _BEFORE = r"(?<![^\W_])"
@@ -95,18 +96,51 @@ class Matcher:
         hits = self._stem_matches([word.group() for word in words])
         return [word.span() for word, hit in zip(words, hits, strict=True) if hit]
 
-    def locate(self, doc: FoldedText) -> int | None:
-        """The original offset of the first match, if any."""
+    def _first_match(self, doc: FoldedText) -> int | None:
         found = self._pattern.search(doc.folded)
-        if found is None:
-            stemmed = self._stem_spans(doc.folded)
-            return doc.original_start(stemmed[0][0]) if stemmed else None
-        return doc.original_start(found.start())
+        return None if found is None else doc.original_start(found.start())
+
+    def _first_stem_match(self, doc: FoldedText) -> int | None:
+        stemmed = self._stem_spans(doc.folded)
+        return doc.original_start(stemmed[0][0]) if stemmed else None
+
+    def locate(self, text: str) -> int | None:
+        """The offset of the first match in `text` (of a stem only if nothing
+        else matches), if any. Folded a stretch at a time: a match near the
+        start of a long source is found without folding all of it."""
+        for first in (self._first_match, self._first_stem_match):
+            for start, end, read_end in _stretches(text):
+                found = first(FoldedText(text[start:read_end]))
+                if found is not None and start + found < end:
+                    return start + found
+        return None
 
     def spans(self, doc: FoldedText) -> list[tuple[int, int]]:
         """Original (start, end) of every match, in order, not overlapping."""
         folded = [match.span() for match in self._pattern.finditer(doc.folded)] + self._stem_spans(doc.folded)
         return _merge([(doc.original_start(start), doc.original_end(end)) for start, end in folded])
+
+
+_STRETCH = 2_000  # characters folded at a time by Matcher.locate()
+# How far each stretch is read into the next, for a match across the boundary:
+# as long as the longest query, so only a phrase whose words are further
+# apart than that (a run of spaces or punctuation) can be missed there.
+_OVERLAP = MAX_QUERY_LENGTH
+
+
+def _stretches(text: str) -> Iterator[tuple[int, int, int]]:
+    """Consecutive stretches of `text` as (start, end, read_end), split before
+    a space so that no word is cut; each is read on to read_end."""
+    start = 0
+    while start < len(text):
+        end = _space_from(text, start + _STRETCH)
+        yield start, end, _space_from(text, end + _OVERLAP)
+        start = end
+
+
+def _space_from(text: str, position: int) -> int:
+    space = text.find(" ", position) if position < len(text) else -1
+    return len(text) if space == -1 else space
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -140,7 +174,7 @@ def snippet(text: str, matcher: Matcher, *, width: int = SNIPPET_CHARS) -> Snipp
     """About `width` characters around the first match (or the start), whole words only."""
     if len(text) <= width:
         return highlight(text, matcher)
-    center = matcher.locate(FoldedText(text)) or 0
+    center = matcher.locate(text) or 0
     start = max(0, center - width // 4)
     if start > 0:  # begin after a space, so no word is cut
         space = text.find(" ", start, center)

@@ -1,32 +1,43 @@
 """search(): what the search page and the API call.
 
 Results come only from the user's workspaces, through the permission layer
-(`scoped`, `workspaces_for`): counts, hits and suggestions alike, so a
-non-member never learns that anything matched.
+(`workspace_ids_sql`, `workspaces_for`): counts, hits and suggestions alike,
+so a non-member never learns that anything matched.
 """
 
 import datetime
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from functools import cache, lru_cache
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Model, Prefetch, QuerySet
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 from django.urls import reverse
 
 from archive.models import Annotation, Claim, Outlet, Passage, SearchDocument, SearchKind, Source, Workspace
-from archive.permissions import scoped, workspaces_for
-from archive.search.backends import Row, count_by_kind, get_backend, ranked, stemmed_languages
+from archive.permissions import workspace_ids_sql, workspaces_for
+from archive.search.backends import (
+    DOC,
+    Match,
+    Ranked,
+    Reading,
+    count_by_kind,
+    get_backend,
+    ranked_pages,
+    stemmed_languages,
+    where_sql,
+)
 from archive.search.highlight import Matcher, Snippet, highlight, snippet
 from archive.search.normalize import fold, guess_language, primary_language
 from archive.search.query import Query, QueryError, parse_query, replace_terms
 
 PAGE_SIZE = 20  # hits per page of one kind
 OVERVIEW_SIZE = 5  # hits per kind when all kinds are shown
-
-M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -113,18 +124,18 @@ def search(
         raise QueryError("Pages are numbered from 1.")
     filters = filters or SearchFilters()
     per_page = per_page or (PAGE_SIZE if kind else OVERVIEW_SIZE)
-    documents = scoped(SearchDocument.objects.filter(**filters.lookups()), user)
     backend = get_backend()
     languages = stemmed_languages()
     match = backend.match(parsed, languages=languages)
+    shown = [kind] if kind else list(SearchKind.values)
     try:
-        counts = count_by_kind(match, documents)
+        scope = _scope(user, filters)
     except EmptyResultSet:  # signed out: no workspace at all
-        counts = {}
-    rows = []
-    for shown in [kind] if kind else list(counts):
-        rows += ranked(match, documents, kind=shown, offset=(page - 1) * per_page, limit=per_page)
-    hits = _hits(rows, parsed, user)
+        ranks: list[Ranked] = []
+    else:
+        ranks = _ranked(match, scope, kinds=shown, offset=(page - 1) * per_page, limit=per_page)
+    counts = {rank.kind: rank.count for rank in ranks}
+    hits = _hits(ranks, parsed, kinds=shown, offset=(page - 1) * per_page)
     kinds = [
         KindResults(
             kind=value,
@@ -139,12 +150,25 @@ def search(
     ]
     suggestion = None
     if not counts and backend.suggests and user.is_authenticated:
-        suggestion = _suggestion(parsed, user=user, filters=filters, documents=documents, languages=languages)
+        suggestion = _suggestion(parsed, user=user, filters=filters, scope=scope, languages=languages)
     return SearchResults(query=parsed, kinds=kinds, suggestion=suggestion)
 
 
+def _scope(user: User | AnonymousUser, filters: SearchFilters) -> tuple[str, list]:
+    """The documents searched, as a WHERE clause: those of the user's
+    workspaces (the permission layer's rule) that pass the filters. Raises
+    EmptyResultSet for a signed-out visitor."""
+    workspaces, params = workspace_ids_sql(user)
+    sql = f"{DOC}.workspace_id IN ({workspaces})"
+    lookups = filters.lookups()
+    if lookups:  # compiled by the ORM only when there are filters: it costs more than the search
+        where, where_params = where_sql(SearchDocument.objects.filter(**lookups))
+        sql, params = f"{sql} AND {where}", [*params, *where_params]
+    return sql, params
+
+
 def _suggestion(
-    parsed: Query, *, user, filters: SearchFilters, documents: QuerySet[SearchDocument], languages: set[str]
+    parsed: Query, *, user, filters: SearchFilters, scope: tuple[str, list], languages: set[str]
 ) -> str | None:
     """The query with its unknown words respelled, if that finds something."""
     backend = get_backend()
@@ -162,10 +186,17 @@ def _suggestion(
         return None
     suggestion = replace_terms(parsed, replacements)
     match = backend.match(parse_query(suggestion), languages=languages)
-    return suggestion if count_by_kind(match, documents) else None
+    return suggestion if count_by_kind(match, scope) else None
 
 
 # --- Turning rows into hits ----------------------------------------------------
+#
+# The ranking statement also reads what the hits show, for the rows on the
+# page only: a few columns of each object and of what its hit names (its
+# source, outlet, author, workspace), made into model instances without the
+# ORM's query building, which cost more than the search itself. Each object
+# is joined on its search document's workspace too, so it comes from the
+# user's workspaces however stale the document.
 
 
 class _Matchers(dict):
@@ -180,112 +211,290 @@ class _Matchers(dict):
         return matcher
 
 
+_ANY_ID = 918273645  # stands for the object's id in a reversed URL
+
+
+@lru_cache(maxsize=4096)
+def _url_parts(view: str, slug: str) -> tuple[str, str]:
+    """An object's URL before and after its id: reverse() once per view and workspace, not per hit."""
+    before, _, after = reverse(view, args=[slug, _ANY_ID]).rpartition(str(_ANY_ID))
+    return before, after
+
+
+def _url(view: str, workspace: Workspace, pk: int, fragment: str = "") -> str:
+    before, after = _url_parts(view, workspace.slug)
+    return f"{before}{pk}{after}#{fragment}" if fragment else f"{before}{pk}{after}"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Columns of one model read under a table alias; the first is its primary key."""
+
+    alias: str
+    model: type[Model]
+    names: tuple[str, ...]  # attnames, in the model's field order (Model.from_db wants it)
+
+    @classmethod
+    def of(cls, alias: str, model: type[Model], *names: str) -> "_Columns":
+        ordered = tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+        if ordered[0] != model._meta.pk.attname or len(ordered) != len(names):
+            raise ValueError(f"Not the primary key first, or no such field of {model.__name__}: {names}")
+        return cls(alias, model, ordered)
+
+    @property
+    def sql(self) -> str:
+        return ", ".join(f"{self.alias}.{connection.ops.quote_name(name)}" for name in self.names)
+
+    @property
+    def blank(self) -> str:
+        """NULLs in place of these columns, typed as they are (for a UNION)."""
+        fields = {f.attname: f for f in self.model._meta.concrete_fields}
+        return ", ".join(f"CAST(NULL AS {fields[name].cast_db_type(connection)})" for name in self.names)
+
+    def instance(self, values: Sequence, db: BaseDatabaseWrapper) -> Any:
+        """The model instance of these columns' values (None for a missing row)."""
+        if values[0] is None:
+            return None
+        converted = list(values)
+        for index, converters in _converters(self, db.vendor):
+            for converter, column in converters:
+                converted[index] = converter(converted[index], column, db)
+        return self.model.from_db(db.alias, self.names, converted)
+
+
+@cache
+def _converters(columns: _Columns, vendor: str) -> list[tuple[int, list]]:
+    """What the ORM does to the columns' values as read (dates on SQLite, JSON, ...):
+    (index, [(converter, column), ...]) for each column that needs it."""
+    fields = {f.attname: f for f in columns.model._meta.concrete_fields}
+    result = []
+    for index, name in enumerate(columns.names):
+        column = fields[name].get_col(columns.alias)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            result.append((index, [(converter, column) for converter in converters]))
+    return result
+
+
+def _join(alias: str, model: type[Model]) -> str:
+    """The object behind a ranked match, in the match's workspace."""
+    return _left_join(alias, model, f"{alias}.id = h.object_id AND {alias}.workspace_id = h.workspace_id")
+
+
+def _left_join(alias: str, model: type[Model], on: str) -> str:
+    return f"LEFT JOIN {connection.ops.quote_name(model._meta.db_table)} {alias} ON {on}"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What one kind's hits show: the tables joined, their columns (the object's
+    first), and the hit made of the instances read."""
+
+    joins: str
+    columns: tuple[_Columns, ...]
+    hit: Callable[[list, Workspace, _Matchers, float], Hit]
+
+
 def _plain(text: str) -> Snippet:
     return Snippet(((text, False),))
 
 
-def _source_url(workspace: Workspace, source_id: int, fragment: str = "") -> str:
-    url = reverse("archive:source", args=[workspace.slug, source_id])
-    return f"{url}#{fragment}" if fragment else url
-
-
-def _source_hit(source: Source, matchers: _Matchers, score: float) -> Hit:
+def _source_hit(objects: list, workspace: Workspace, matchers: _Matchers, score: float) -> Hit:
+    source, outlet = objects
+    source.outlet, source.workspace = outlet, workspace
     matcher = matchers[primary_language(source.language)]
     text = snippet(source.text, matcher)
     return Hit(
         kind=SearchKind.SOURCE,
         object=source,
-        workspace=source.workspace,
-        url=_source_url(source.workspace, source.pk, text.text_fragment()),
+        workspace=workspace,
+        url=_url("archive:source", workspace, source.pk, text.text_fragment()),
         title=highlight(source.title, matcher),
         snippet=text,
         score=score,
     )
 
 
-def _passage_hit(passage: Passage, matchers: _Matchers, score: float) -> Hit:
+def _passage_hit(objects: list, workspace: Workspace, matchers: _Matchers, score: float) -> Hit:
+    passage, source = objects
+    passage.source, passage.workspace = source, workspace
     return Hit(
         kind=SearchKind.PASSAGE,
         object=passage,
-        workspace=passage.workspace,
-        url=_source_url(passage.workspace, passage.source_id, f"passage-{passage.pk}"),
-        title=_plain(passage.source.title),
-        snippet=snippet(passage.exact, matchers[primary_language(passage.source.language)]),
+        workspace=workspace,
+        url=_url("archive:source", workspace, passage.source_id, f"passage-{passage.pk}"),
+        title=_plain(source.title),
+        snippet=snippet(passage.exact, matchers[primary_language(source.language)]),
         score=score,
     )
 
 
-def _annotation_hit(annotation: Annotation, matchers: _Matchers, score: float) -> Hit:
-    passages = sorted(annotation.passages.all(), key=lambda passage: passage.pk)
-    first = passages[0] if passages else None
+def _annotation_hit(objects: list, workspace: Workspace, matchers: _Matchers, score: float) -> Hit:
+    annotation, author, first, source = objects  # first: its passage with the lowest id
+    annotation.author, annotation.workspace = author, workspace
     matcher = matchers[guess_language(annotation.body)]
     return Hit(
         kind=SearchKind.ANNOTATION,
         object=annotation,
-        workspace=annotation.workspace,
+        workspace=workspace,
         url=(
-            _source_url(annotation.workspace, first.source_id, f"passage-{first.pk}")
+            _url("archive:source", workspace, first.source_id, f"passage-{first.pk}")
             if first
-            else reverse("archive:workspace", args=[annotation.workspace.slug])
+            else reverse("archive:workspace", args=[workspace.slug])
         ),
-        title=_plain(first.source.title if first else "Annotation"),
+        title=_plain(source.title if first else "Annotation"),
         snippet=snippet(annotation.body, matcher),
         score=score,
     )
 
 
-def _claim_hit(claim: Claim, matchers: _Matchers, score: float) -> Hit:
+def _claim_hit(objects: list, workspace: Workspace, matchers: _Matchers, score: float) -> Hit:
+    (claim,) = objects
+    claim.workspace = workspace
     matcher = matchers[guess_language(claim.statement)]
     reasoning = snippet(claim.credibility_reason, matcher)
     return Hit(
         kind=SearchKind.CLAIM,
         object=claim,
-        workspace=claim.workspace,
-        url=reverse("archive:claim", args=[claim.workspace.slug, claim.pk]),
+        workspace=workspace,
+        url=_url("archive:claim", workspace, claim.pk),
         title=snippet(claim.statement, matcher),
         snippet=reasoning if reasoning.has_match else None,
         score=score,
     )
 
 
-def _passages_with_source() -> QuerySet[Passage]:
-    return Passage.objects.select_related("source").defer("source__text")
-
-
-@dataclass(frozen=True)
-class _HitsOf(Generic[M]):
-    """How the rows of one kind become hits: the objects to fetch them from, and the hit of one."""
-
-    objects: Callable[[], QuerySet[M]]
-    hit: Callable[[M, _Matchers, float], Hit]
-
-    def hits(self, rows: list[Row], matchers: _Matchers, user: User | AnonymousUser) -> list[Hit]:
-        objects = scoped(self.objects(), user).in_bulk([row.object_id for row in rows])
-        return [
-            self.hit(objects[row.object_id], matchers, row.score) for row in rows if row.object_id in objects
-        ]
-
-
-_OBJECTS: dict[str, _HitsOf[Any]] = {
-    SearchKind.SOURCE: _HitsOf(lambda: Source.objects.select_related("workspace", "outlet"), _source_hit),
-    SearchKind.PASSAGE: _HitsOf(lambda: _passages_with_source().select_related("workspace"), _passage_hit),
-    SearchKind.ANNOTATION: _HitsOf(
-        lambda: Annotation.objects.select_related("workspace", "author").prefetch_related(
-            Prefetch("passages", queryset=_passages_with_source())
+def _shown() -> dict[str, _Shown]:
+    links = Annotation._meta.get_field("passages")
+    first_passage = (
+        f"ap.id = (SELECT MIN({links.m2m_reverse_name()}) "  # noqa: S608  # nosec B608
+        f"FROM {connection.ops.quote_name(links.m2m_db_table())} "
+        f"WHERE {links.m2m_column_name()} = ao.id)"
+    )
+    return {
+        SearchKind.SOURCE: _Shown(
+            f"{_join('so', Source)} {_left_join('su', Outlet, 'su.id = so.outlet_id')}",
+            (
+                _Columns.of(
+                    "so",
+                    Source,
+                    "id",
+                    "workspace_id",
+                    "title",
+                    "outlet_id",
+                    "published_on",
+                    "language",
+                    "text",
+                ),
+                _Columns.of("su", Outlet, "id", "name", "reliability"),
+            ),
+            _source_hit,
         ),
-        _annotation_hit,
-    ),
-    SearchKind.CLAIM: _HitsOf(lambda: Claim.objects.select_related("workspace", "created_by"), _claim_hit),
-}
+        SearchKind.PASSAGE: _Shown(
+            f"{_join('po', Passage)} {_left_join('ps', Source, 'ps.id = po.source_id')}",
+            (
+                _Columns.of(
+                    "po", Passage, "id", "workspace_id", "source_id", "start", "end", "exact", "anchor_status"
+                ),
+                _Columns.of("ps", Source, "id", "title", "language"),
+            ),
+            _passage_hit,
+        ),
+        SearchKind.ANNOTATION: _Shown(
+            f"{_join('ao', Annotation)} "
+            f"{_left_join('au', User, 'au.id = ao.author_id')} "
+            f"{_left_join('ap', Passage, first_passage)} "
+            f"{_left_join('aps', Source, 'aps.id = ap.source_id')}",
+            (
+                _Columns.of(
+                    "ao",
+                    Annotation,
+                    "id",
+                    "workspace_id",
+                    "body",
+                    "motivation",
+                    "tags",
+                    "author_id",
+                    "review_status",
+                ),
+                _Columns.of("au", User, "id", "username"),
+                _Columns.of("ap", Passage, "id", "source_id"),
+                _Columns.of("aps", Source, "id", "title"),
+            ),
+            _annotation_hit,
+        ),
+        SearchKind.CLAIM: _Shown(
+            _join("co", Claim),
+            (
+                _Columns.of(
+                    "co",
+                    Claim,
+                    "id",
+                    "workspace_id",
+                    "statement",
+                    "credibility",
+                    "credibility_reason",
+                    "status",
+                    "tags",
+                    "created_by_id",
+                    "review_status",
+                ),
+            ),
+            _claim_hit,
+        ),
+    }
 
 
-def _hits(rows: list[Row], query: Query, user: User | AnonymousUser) -> dict[str, list[Hit]]:
-    """The objects behind the rows, fetched through the permission layer once more."""
+_SHOWN = _shown()
+_WORKSPACE = _Columns.of("w", Workspace, "id", "name", "slug")
+
+
+def _ranked(
+    match: Match, scope: tuple[str, list], *, kinds: list[str], offset: int, limit: int
+) -> list[Ranked]:
+    """The counts, and the ranked matches on the page with the columns their hits show."""
+    readings, blank = _readings(tuple(kinds), connection.vendor)
+    return ranked_pages(match, scope, readings=readings, blank=blank, offset=offset, limit=limit)
+
+
+@cache
+def _readings(kinds: tuple[str, ...], vendor: str) -> tuple[dict[str, Reading], str]:
+    """What to read beside the ranked matches of each of `kinds`, and the NULLs
+    that stand for it in the rows of the other kinds (ranked_pages)."""
+    workspace = _left_join("w", Workspace, "w.id = h.workspace_id")
+    blanks = {kind: ", ".join(columns.blank for columns in _SHOWN[kind].columns) for kind in kinds}
+    readings = {}
+    for kind in kinds:
+        read = ", ".join(columns.sql for columns in _SHOWN[kind].columns)
+        columns = [_WORKSPACE.sql, *(read if other == kind else blanks[other] for other in kinds)]
+        readings[kind] = Reading(", ".join(columns), f"{workspace} {_SHOWN[kind].joins}")
+    return readings, ", ".join([_WORKSPACE.blank, *blanks.values()])
+
+
+def _hits(ranks: list[Ranked], query: Query, *, kinds: list[str], offset: int) -> dict[str, list[Hit]]:
+    """The hits of the ranked matches on the page (not those there only for their kind's count)."""
     matchers = _Matchers(query)
+    # Where each kind's columns start in a row: after the workspace's, in the order of `kinds`.
+    starts, position = {}, len(_WORKSPACE.names)
+    for kind in kinds:
+        starts[kind] = position
+        position += sum(len(columns.names) for columns in _SHOWN[kind].columns)
     hits: dict[str, list[Hit]] = {}
-    for kind, hits_of in _OBJECTS.items():
-        kind_rows = [row for row in rows if row.kind == kind]
-        if not kind_rows:
+    workspaces: dict[int, Workspace] = {}
+    db = connections[connection.alias]  # the connection itself: its attributes are read per column
+    for rank in ranks:
+        if rank.kind not in starts or rank.place <= offset:
             continue
-        hits[kind] = hits_of.hits(kind_rows, matchers, user)
+        shown, position = _SHOWN[rank.kind], starts[rank.kind]
+        objects = []
+        for columns in shown.columns:
+            objects.append(columns.instance(rank.columns[position : position + len(columns.names)], db))
+            position += len(columns.names)
+        if objects[0] is not None:  # None: the document outlived its object
+            workspace_id = rank.columns[0]
+            if workspace_id not in workspaces:
+                workspaces[workspace_id] = _WORKSPACE.instance(rank.columns[: len(_WORKSPACE.names)], db)
+            hits.setdefault(rank.kind, []).append(
+                shown.hit(objects, workspaces[workspace_id], matchers, rank.score)
+            )
     return hits

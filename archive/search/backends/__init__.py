@@ -2,8 +2,10 @@
 that finds and scores documents; the queries around it are shared.
 
 Every query here is parameterized; the only text spliced into SQL is our own
-(table names, and WHERE clauses compiled by the ORM from `scoped()`
-querysets, so the permission layer decides which workspaces are searched).
+(table names, the select lists and joins archive.search.service reads hits
+with, and WHERE clauses from the permission layer's
+`workspace_ids_sql()` and the ORM, so the permission layer decides which
+workspaces are searched).
 """
 
 from collections.abc import Iterable
@@ -30,13 +32,6 @@ class Match:
     score_params: list
     # Rank only the newest this many matches of a kind (None: all of them).
     rank_limit: int | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    kind: str
-    object_id: int
-    score: float
 
 
 class Backend:
@@ -74,8 +69,19 @@ def stemmed_languages() -> set[str]:
     """The languages whose stems are in the index: those of the sources (and
     so of their passages), and those guess_language() gives what analysts write.
     A query word is stemmed in these only: fewer alternatives, fewer false friends."""
-    sources = SearchDocument.objects.filter(kind=SearchKind.SOURCE)
-    return set(sources.values_list("language", flat=True).distinct()) | set(GUESSED_LANGUAGES)
+    # Run on every search: raw SQL (compiling costs more than running), and
+    # one step of the (kind, language) index per language rather than a
+    # DISTINCT that reads an entry per source.
+    sql = (
+        f"WITH RECURSIVE languages (language) AS (SELECT MIN(language) FROM {DOC} WHERE kind = %s "  # noqa: S608  # nosec B608
+        f"UNION ALL SELECT (SELECT MIN(language) FROM {DOC} "
+        "WHERE kind = %s AND language > languages.language) "
+        "FROM languages WHERE languages.language IS NOT NULL) "
+        "SELECT language FROM languages WHERE language IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
+        return {language for (language,) in cursor.fetchall()} | set(GUESSED_LANGUAGES)
 
 
 def where_sql(documents: QuerySet[SearchDocument]) -> tuple[str, list]:
@@ -88,9 +94,9 @@ def where_sql(documents: QuerySet[SearchDocument]) -> tuple[str, list]:
     return sql, list(params)
 
 
-def count_by_kind(match: Match, documents: QuerySet[SearchDocument]) -> dict[str, int]:
-    """How many of `documents` match, per kind."""
-    where, where_params = where_sql(documents)
+def count_by_kind(match: Match, scope: tuple[str, list]) -> dict[str, int]:
+    """How many documents in `scope` (a WHERE clause and its parameters) match, per kind."""
+    where, where_params = scope
     sql = (
         f"SELECT {DOC}.kind, COUNT(*) FROM {match.tables} "  # noqa: S608  (our own SQL; values are parameters)  # nosec B608
         f"WHERE {match.condition} AND {where} GROUP BY {DOC}.kind"
@@ -100,27 +106,97 @@ def count_by_kind(match: Match, documents: QuerySet[SearchDocument]) -> dict[str
         return dict(cursor.fetchall())
 
 
-def ranked(
-    match: Match, documents: QuerySet[SearchDocument], *, kind: str, offset: int, limit: int
-) -> list[Row]:
-    """The best-scoring matches of one kind, positions offset+1 to offset+limit."""
-    where, where_params = where_sql(documents)
-    matching = f"FROM {match.tables} WHERE {match.condition} AND {where} AND {DOC}.kind = %s"
-    matching_params = [*match.params, *where_params, kind]
-    order = f"ORDER BY score DESC, {DOC}.object_id DESC LIMIT %s OFFSET %s"
+@dataclass(frozen=True)
+class Reading:
+    """What to read beside one kind's ranked matches: a select list, and the
+    joins it needs to `h`, the ranked matches (h.kind, h.object_id, h.workspace_id)."""
+
+    columns: str
+    joins: str = ""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One kind's match count and, when on the page, one ranked match with the
+    columns asked for (`ranked_pages`)."""
+
+    kind: str
+    count: int
+    place: int  # 1 for the best match of its kind
+    object_id: int
+    score: float
+    columns: tuple
+
+
+def ranked_pages(
+    match: Match,
+    scope: tuple[str, list],
+    *,
+    readings: dict[str, Reading],
+    blank: str,
+    offset: int,
+    limit: int,
+) -> list[Ranked]:
+    """In one statement: how many documents of each kind match, and places
+    offset+1 to offset+limit of the ranking of each kind in `readings`, with
+    what its reading reads.
+
+    `scope` is a WHERE clause on the documents (and its parameters). Every
+    kind with a match gives at least one Ranked (its best match), for its
+    count; those of `readings` give their page. `blank` is a select list as
+    long as the readings', of NULLs, for the kinds only counted.
+    """
+    shown = list(readings)
+    where, where_params = scope
+    kinds_in = ", ".join(["%s"] * len(shown)) or "NULL"
+    matching = f"FROM {match.tables} WHERE {match.condition} AND {where}"
+    matching_params = [*match.params, *where_params]
     if match.rank_limit is None:
-        sql = f"SELECT {DOC}.object_id, {match.score} AS score {matching} {order}"
-        params = [*match.score_params, *matching_params, limit, offset]
+        # Only the shown kinds are scored: the others need just a count.
+        # Counted in a second step: bm25() cannot share a SELECT with a window.
+        scored = (
+            f"matching AS MATERIALIZED (SELECT {DOC}.kind AS kind, {DOC}.object_id AS object_id, "  # noqa: S608  # nosec B608
+            f"{DOC}.workspace_id AS workspace_id, "
+            f"CASE WHEN {DOC}.kind IN ({kinds_in}) THEN {match.score} ELSE 0 END AS score {matching}), "
+            "scored AS (SELECT matching.*, COUNT(*) OVER (PARTITION BY kind) AS total FROM matching)"
+        )
+        params = [*shown, *match.score_params, *matching_params]
     else:
         # MATERIALIZED: find every match through the full-text index first;
         # left to itself the planner may walk the primary key backwards and
-        # test each document for "the newest N".
-        sql = (
-            f"WITH matching AS MATERIALIZED (SELECT {DOC}.id {matching}) "  # noqa: S608  # nosec B608
-            f"SELECT {DOC}.object_id, {match.score} AS score FROM {DOC} "
-            f"WHERE {DOC}.id IN (SELECT id FROM matching ORDER BY id DESC LIMIT %s) {order}"
+        # test each document for "the newest N". Of the kinds not shown only
+        # the newest match is scored, for the count that comes with it.
+        scored = (
+            f"matching AS MATERIALIZED (SELECT {DOC}.id, {DOC}.kind, "  # noqa: S608  # nosec B608
+            f"COUNT(*) OVER (PARTITION BY {DOC}.kind) AS total, "
+            f"ROW_NUMBER() OVER (PARTITION BY {DOC}.kind ORDER BY {DOC}.id DESC) AS newest {matching}), "
+            f"scored AS (SELECT {DOC}.kind AS kind, {DOC}.object_id AS object_id, "
+            f"{DOC}.workspace_id AS workspace_id, matching.total AS total, {match.score} AS score "
+            f"FROM matching JOIN {DOC} ON {DOC}.id = matching.id "
+            f"WHERE matching.newest <= CASE WHEN matching.kind IN ({kinds_in}) THEN %s ELSE 1 END)"
         )
-        params = [*matching_params, *match.score_params, match.rank_limit, limit, offset]
+        params = [*matching_params, *match.score_params, *shown, match.rank_limit]
+    # One branch per kind, each joining only its own tables: one query
+    # joining every kind's tables took longer for PostgreSQL to plan than to run.
+    page = "(h.place = 1 OR (h.place > %s AND h.place <= %s))"
+    ranked = "SELECT h.kind, h.total, h.place, h.object_id, h.score"
+    branches = [
+        f"{ranked}, {reading.columns} FROM h {reading.joins} WHERE h.kind = %s AND {page}"
+        for reading in readings.values()
+    ]
+    branches.append(f"{ranked}, {blank} FROM h WHERE h.kind NOT IN ({kinds_in}) AND h.place = 1")
+    for kind in shown:
+        params += [kind, offset, offset + limit]
+    params += shown
+    sql = (
+        f"WITH {scored}, h AS MATERIALIZED (SELECT scored.*, "  # noqa: S608  # nosec B608
+        "ROW_NUMBER() OVER (PARTITION BY kind ORDER BY score DESC, object_id DESC) AS place FROM scored) "
+        + " UNION ALL ".join(branches)
+        + " ORDER BY 1, 3"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Row(kind, object_id, score) for object_id, score in cursor.fetchall()]
+        return [
+            Ranked(kind, total, place, object_id, score, tuple(rest))
+            for kind, total, place, object_id, score, *rest in cursor.fetchall()
+        ]
