@@ -9,8 +9,12 @@ are ENTRY_FIELDS, and the history row is every column of the model's
 history table, plus the rows of its many-to-many history tables (an
 annotation's passages) under "m2m:<table>". Canonical JSON: keys sorted, no
 spaces, UTF-8, datetimes as ISO 8601 in UTC with microseconds, dates as ISO
-8601. The row is always serialized as read back from the database, so the
-write path and the verifier hash exactly the same values.
+8601. The row is serialized as the database stores it, so the write path and
+the verifier hash exactly the same values: the verifier reads it back; the
+write path, when the writer hands over the rows it has just inserted, builds
+it from their values normalised as the database stores them (`as_stored`),
+and reads back only what that cannot predict exactly (floats in JSON, say)
+or what a rolled-back savepoint may have taken away.
 
 The same code runs against the live models and against a migration's
 historical models (the backfill in the migration that created the ledger).
@@ -20,7 +24,8 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -31,13 +36,13 @@ from uuid import UUID
 from django.apps import apps as live_apps
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows
 from archive.core.history import HistoryModel
-from archive.core.unit_of_work import defer
+from archive.core.unit_of_work import defer, savepoint_rolled_back
 from archive.models.audit import GENESIS_HASH, HistoryAction
 
 ENTRY_FIELDS = (
@@ -133,22 +138,43 @@ class Ledger:
 
     def serialize(self, label: str, history_ids: Iterable[int]) -> dict[int, dict]:
         """Every column of these history rows (and of their m2m history rows), by history id."""
-        model = self.history_models[label]
-        rows: dict[int, dict] = {}
         ids = list(history_ids)
+        rows = _Rows.of(self.history_models[label]).where_in("history_id", ids)
+        m2m = {
+            key: _Rows.of(m2m_model).where_in("history_id", ids) for key, m2m_model in self.m2m_models[label]
+        }
+        return self._assembled(label, rows, m2m)
+
+    def serialize_written(
+        self, label: str, rows: Sequence[Model], m2m_rows: Sequence[Model]
+    ) -> dict[int, dict]:
+        """What `serialize` would read back for these history rows just inserted
+        (with `m2m_rows`, all their m2m history rows), built from their values.
+
+        Raises Unpredictable if a value's stored form cannot be known without reading it.
+        """
+        m2m: dict[str, list[dict]] = {key: [] for key, _ in self.m2m_models[label]}
+        keys = {m2m_model: key for key, m2m_model in self.m2m_models[label]}
+        for m2m_row in m2m_rows:
+            m2m[keys[type(m2m_row)]].append(_written_values(m2m_row))
+        return self._assembled(label, map(_written_values, rows), m2m)
+
+    def _assembled(self, label: str, rows: Iterable[dict], m2m: dict[str, Iterable[dict]]) -> dict[int, dict]:
+        """History rows by id, with LATER_COLUMNS at their default left out and
+        each row's m2m history rows (in the order of their ids) under "m2m:<table>"."""
+        by_id: dict[int, dict] = {}
         later = LATER_COLUMNS.get(label, {})
-        for values in _Rows.of(model).where_in("history_id", ids):
+        for values in rows:
             for column, default in later.items():
                 if column in values and values[column] == default:
                     del values[column]
-            rows[values["history_id"]] = values
+            by_id[values["history_id"]] = values
         for key, m2m_model in self.m2m_models[label]:
-            for values in rows.values():
+            for values in by_id.values():
                 values[key] = []
-            m2m_rows = _Rows.of(m2m_model).where_in("history_id", ids)
-            for values in sorted(m2m_rows, key=lambda values: values[m2m_model._meta.pk.attname]):
-                rows[values["history_id"]][key].append(values)
-        return rows
+            for values in sorted(m2m[key], key=lambda values: values[m2m_model._meta.pk.attname]):
+                by_id[values["history_id"]][key].append(values)
+        return by_id
 
     def passage_sources(self, passage_ids: set[int]) -> dict[int, int]:
         """The source of each passage (a passage never changes source; history has deleted ones too)."""
@@ -189,6 +215,58 @@ _CONVERTERS = {
     "BooleanField": _boolean,
     "JSONField": _json,
 }
+
+
+class Unpredictable(Exception):
+    """A value whose stored form is known only once read back from the database."""
+
+
+def _refuse(text: str) -> object:
+    raise Unpredictable(f"{text} in JSON")
+
+
+def _json_as_stored(field: Field, value: object) -> object:
+    # SQLite keeps the JSON text as written; PostgreSQL's jsonb keeps the same values
+    # but may write a number another way (1e20 comes back as 100000000000000000000):
+    # exact for everything but floats, NaN and the infinities, which are read back.
+    text = json.dumps(value, cls=getattr(field, "encoder", None))
+    return json.loads(text, parse_float=_refuse, parse_constant=_refuse)
+
+
+# How the value of a field just written is read back (what _Rows gives), by field
+# type: the ORM's own preparation (get_prep_value: a naive datetime made aware in
+# the current time zone, a number given as text made a number...), then what the
+# database's round trip does to it. Types missing here (decimals, floats, UUIDs...,
+# none in history tables today) are read back.
+_AS_STORED: dict[str, Callable[[Field, object], object]] = {
+    **dict.fromkeys(
+        ["AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey",
+         "IntegerField", "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+         "SlugField", "SmallIntegerField", "TextField", "DateField"],
+        lambda field, value: field.get_prep_value(value),
+    ),
+    "DateTimeField": lambda field, value: _utc_datetime(field.get_prep_value(value)),
+    "JSONField": _json_as_stored,
+}  # fmt: skip
+
+
+def as_stored(field: Field, value: object) -> object:
+    """`value` of `field` as read back once stored (Unpredictable if that cannot be known)."""
+    if value is None:
+        return None
+    convert = _AS_STORED.get(field.get_internal_type())
+    if convert is None:
+        raise Unpredictable(f"{field.get_internal_type()} {field.name}")
+    return convert(field, value)
+
+
+def _written_values(row: Model) -> dict:
+    """Every column of a row just inserted, as the database stores it."""
+    if row.pk is None:
+        raise Unpredictable("a row without its id")
+    return {
+        field.attname: as_stored(field, getattr(row, field.attname)) for field in row._meta.concrete_fields
+    }
 
 
 class _Rows:
@@ -313,16 +391,24 @@ def _object_repr(instance: Model) -> str:
 
 @dataclass(frozen=True)
 class _Written:
-    """A history row just written, waiting to enter the ledger."""
+    """A history row just written, waiting to enter the ledger; `row` is its
+    serialized form when the writer handed it over (else it is read back)."""
 
     label: str
     history_id: int
     action: str | None
     object_repr: str
+    row: dict | None = None
 
 
 def chain_history_rows(
-    sender: type[Model], *, history_ids: Sequence[int], instances: Sequence[Model], **kwargs: object
+    sender: type[Model],
+    *,
+    history_ids: Sequence[int],
+    instances: Sequence[Model],
+    rows: Sequence[Model] | None = None,
+    m2m_rows: Sequence[Model] = (),
+    **kwargs: object,
 ) -> None:
     """Append history rows just written (archive.core.history.history_written) to
     their workspaces' chains.
@@ -330,13 +416,19 @@ def chain_history_rows(
     Inside a unit of work (archive.core.unit_of_work) they are appended at its
     end, so the chain's lock is held only from there to COMMIT; otherwise now.
     Who, why and what kind of change are taken now, while the writer's
-    `recorded_as` block is still open.
+    `recorded_as` block is still open, and so are the rows the writer handed
+    over (`rows`, `m2m_rows`), before anything can change the objects.
     """
     attribution = current_attribution()
     action = attribution.action if attribution is not None else None
     label = _label_of(sender)
+    serialized: dict[int, dict] = {}
+    # Unpredictable: read back at the end of the unit, like rows written without them.
+    with suppress(Unpredictable):
+        if rows is not None:
+            serialized = live_ledger().serialize_written(label, rows, m2m_rows)
     written = [
-        _Written(label, history_id, action, _object_repr(instance))
+        _Written(label, history_id, action, _object_repr(instance), serialized.get(history_id))
         for history_id, instance in zip(history_ids, instances, strict=True)
     ]
     defer(_chain_written, *written, last=True)
@@ -345,24 +437,33 @@ def chain_history_rows(
 def _chain_written(written: list[_Written]) -> None:
     ledger = live_ledger()
     # Once per row, in the order written. A row that a rolled-back savepoint took
-    # away is skipped, and if SQLite gave its id to a later row, the later one counts.
+    # away is skipped, and if SQLite gave its id to a later row, the later one counts:
+    # after such a rollback every row is read back to see which are there.
     unique: dict[tuple[str, int], _Written] = {}
     for item in written:
         unique.pop((item.label, item.history_id), None)
         unique[item.label, item.history_id] = item
+    trust_written = not savepoint_rolled_back()
     ids_by_label: dict[str, list[int]] = defaultdict(list)
-    for label, history_id in unique:
-        ids_by_label[label].append(history_id)
+    for item in unique.values():
+        if item.row is None or not trust_written:
+            ids_by_label[item.label].append(item.history_id)
     serialized = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
     pending = [
         _Pending(
             item.label, row, item.action or ACTION_OF_HISTORY_TYPE[row["history_type"]], item.object_repr
         )
         for item in unique.values()
-        if (row := serialized[item.label].get(item.history_id)) is not None
+        if (row := _row_of(item, serialized, trust_written)) is not None
     ]
     if pending:
         _append(ledger, pending)
+
+
+def _row_of(item: _Written, serialized: dict[str, dict[int, dict]], trust_written: bool) -> dict | None:
+    if item.row is not None and trust_written:
+        return item.row
+    return serialized[item.label].get(item.history_id)
 
 
 def _append(ledger: Ledger, pending: list[_Pending]) -> None:

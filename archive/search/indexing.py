@@ -228,18 +228,28 @@ def _words_for_suggestions(documents: list[SearchDocument]) -> dict[int, set[str
     return words
 
 
-def index_kind(*, kind: str, ids: Iterable[int], known: dict[int, str] | None = None) -> None:
+def index_kind(
+    *, kind: str, ids: Iterable[int], known: dict[int, str] | None = None, new: Iterable[int] = ()
+) -> None:
     """Bring the documents of these objects of one kind up to date.
 
     `known` (object id -> digest) may give the documents already indexed, so
-    a full rebuild need not look them up.
+    a full rebuild need not look them up; `new` names objects of `ids` created
+    in this transaction, which have none yet.
     """
     ids = set(ids)
     if not ids:
         return
     if known is None:
-        known = dict(
-            SearchDocument.objects.filter(kind=kind, object_id__in=ids).values_list("object_id", "digest")
+        existing = ids.difference(new)
+        known = (
+            dict(
+                SearchDocument.objects.filter(kind=kind, object_id__in=existing).values_list(
+                    "object_id", "digest"
+                )
+            )
+            if existing
+            else {}
         )
     documents = _BUILDERS[kind](ids)
     changed = [document for document in documents if known.get(document.object_id) != document.digest]
@@ -287,25 +297,33 @@ def _sources_with_new_filters(documents: list[SearchDocument]) -> set[int]:
     }
 
 
-def _keys(objects: Iterable[Model]) -> Iterator[tuple[str, int]]:
-    """The (kind, id) of the documents these objects affect."""
+# A document to bring up to date: its kind, its object's id, and whether the object
+# was created in this transaction (so has no document yet).
+_Key = tuple[str, int, bool]
+
+
+def _keys(objects: Iterable[Model], *, created: bool = False) -> Iterator[_Key]:
+    """The documents these objects affect (`created`: the objects are new)."""
     for obj in objects:
-        if isinstance(obj, Evidence):
-            yield SearchKind.CLAIM, obj.claim_id
-            yield SearchKind.PASSAGE, obj.passage_id
+        if isinstance(obj, Evidence):  # its claim and passage are not new
+            yield SearchKind.CLAIM, obj.claim_id, False
+            yield SearchKind.PASSAGE, obj.passage_id, False
             continue
         kind = next((kind for model, kind in _KINDS if isinstance(obj, model)), None)
         if kind is None:
             raise TypeError(f"{type(obj).__name__} is not searchable.")
-        yield kind, obj.pk
+        yield kind, obj.pk, created
 
 
-def _index_keys(keys: Iterable[tuple[str, int]]) -> None:
+def _index_keys(keys: Iterable[_Key]) -> None:
     ids: dict[str, set[int]] = defaultdict(set)
-    for kind, object_id in keys:
+    # New only if every change to it was its creation (one created then deleted is looked up).
+    new: dict[str, dict[int, bool]] = defaultdict(dict)
+    for kind, object_id, created in keys:
         ids[kind].add(object_id)
+        new[kind][object_id] = new[kind].get(object_id, True) and created
     for _, kind in _KINDS:
-        index_kind(kind=kind, ids=ids[kind])
+        index_kind(kind=kind, ids=ids[kind], new=[pk for pk, created in new[kind].items() if created])
 
 
 def index_objects(*, objects: Iterable[Model]) -> None:
@@ -315,12 +333,15 @@ def index_objects(*, objects: Iterable[Model]) -> None:
     _index_keys(_keys(objects))
 
 
-def index_later(*, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[int] = ()) -> None:
+def index_later(
+    *, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[int] = (), created: bool = False
+) -> None:
     """index_objects(objects=...), or index_kind(kind=..., ids=...), at the end of
     the current unit of work (archive.core.unit_of_work), once per document however
     often the unit changed it; outside a unit, now. Ids are taken now: a
-    deleted object has none by the end of the unit."""
-    defer(_index_keys, *_keys(objects), *((kind, object_id) for object_id in ids))
+    deleted object has none by the end of the unit. `created`: the objects were
+    just created (their documents need not be looked up)."""
+    defer(_index_keys, *_keys(objects, created=created), *((kind, object_id, False) for object_id in ids))
 
 
 def index_workspace(*, workspace: Workspace) -> None:
