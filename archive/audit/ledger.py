@@ -178,12 +178,12 @@ class Ledger:
 
     def passage_sources(self, passage_ids: set[int]) -> dict[int, int]:
         """The source of each passage (a passage never changes source; history has deleted ones too)."""
-        passages = self.history_models["passage"]._default_manager
-        found: dict[int, int] = {}
-        for chunk in _chunks(sorted(passage_ids)):
-            # order_by(): without it the history's ordering columns would defeat DISTINCT.
-            found.update(passages.filter(id__in=chunk).order_by().values_list("id", "source_id").distinct())
-        return found
+        if not passage_ids:
+            return {}
+        rows = _Rows.of(self.history_models["passage"], ("id", "source_id"))
+        return {
+            row["id"]: row["source_id"] for row in rows.where_in("id", sorted(passage_ids), distinct=True)
+        }
 
 
 def _utc_datetime(value: object) -> object:
@@ -303,10 +303,11 @@ class _Rows:
                 row[name] = convert(row[name])
             yield row
 
-    def where_in(self, column: str, ids: Sequence[int]) -> Iterator[dict]:
-        """The rows whose `column` is one of `ids`."""
+    def where_in(self, column: str, ids: Sequence[int], *, distinct: bool = False) -> Iterator[dict]:
+        """The rows whose `column` is one of `ids` (`distinct`: each set of values once)."""
         column = self.quote(column)
-        select = f"SELECT {self.columns} FROM {self.table} WHERE {column}"  # noqa: S608  # nosec B608
+        columns = f"DISTINCT {self.columns}" if distinct else self.columns
+        select = f"SELECT {columns} FROM {self.table} WHERE {column}"  # noqa: S608  # nosec B608
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"{select} = ANY(%s)", [list(ids)])
@@ -474,16 +475,15 @@ def _append(ledger: Ledger, pending: list[_Pending]) -> None:
     with transaction.atomic(savepoint=False):
         # Chains are locked in workspace order, so two writers cannot deadlock on them.
         for workspace_id in sorted(by_workspace):
-            chain, _ = ledger.chain_model._default_manager.select_for_update().get_or_create(
-                workspace_id=workspace_id
-            )
+            chain = _Head.of(ledger.chain_model)
+            length, head_hash = chain.locked(workspace_id)
             entries = []
             for item in by_workspace[workspace_id]:
-                chain.length += 1
+                length += 1
                 source_id, claim_id = _links(item.label, item.row, passage_sources)
                 fields = {
                     "workspace_id": workspace_id,
-                    "sequence": chain.length,
+                    "sequence": length,
                     "model": item.label,
                     "object_id": item.row["id"],
                     "history_id": item.row["history_id"],
@@ -495,12 +495,58 @@ def _append(ledger: Ledger, pending: list[_Pending]) -> None:
                     "source_id": source_id,
                     "claim_id": claim_id,
                 }
-                digest = entry_hash(chain.head_hash, fields, item.row)
-                entries.append({**fields, "prev_hash": chain.head_hash, "hash": digest})
-                chain.head_hash = digest
+                digest = entry_hash(head_hash, fields, item.row)
+                entries.append({**fields, "prev_hash": head_hash, "hash": digest})
+                head_hash = digest
             insert_rows(ledger.entry_model, entries)
-            chain.updated_at = timezone.now()
-            chain.save(update_fields=["length", "head_hash", "updated_at"])
+            chain.advance(workspace_id, length, head_hash)
+
+
+class _Head:
+    """A workspace chain's head row, read and written with plain statements: they
+    run at every write, and the ORM would spend longer building them than the
+    database spends on them."""
+
+    def __init__(self, model: type[Model]):
+        self.manager = model._default_manager
+        self.updated_at = concrete_field(model, "updated_at")
+        quote = connection.ops.quote_name
+        table, key = quote(model._meta.db_table), quote(cast(str, concrete_field(model, "workspace").column))
+        length, head_hash = (
+            quote(cast(str, concrete_field(model, name).column)) for name in ("length", "head_hash")
+        )
+        updated_at = quote(cast(str, self.updated_at.column))
+        self.select = f"SELECT {length}, {head_hash} FROM {table} WHERE {key} = %s"  # noqa: S608  # nosec B608
+        self.update = (
+            f"UPDATE {table} SET {length} = %s, {head_hash} = %s, {updated_at} = %s WHERE {key} = %s"  # noqa: S608  # nosec B608
+        )
+
+    @staticmethod
+    def of(model: type[Model]) -> "_Head":
+        head = _HEADS.get(model)
+        if head is None:
+            head = _HEADS[model] = _Head(model)
+        return head
+
+    def locked(self, workspace_id: int) -> tuple[int, str]:
+        """The chain's length and head hash, its row locked until the transaction
+        ends (made at the workspace's first entry)."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(self.select + lock, [workspace_id])
+            found = cursor.fetchone()
+        if found is None:
+            chain, _ = self.manager.select_for_update().get_or_create(workspace_id=workspace_id)
+            return chain.length, chain.head_hash
+        return found[0], found[1]
+
+    def advance(self, workspace_id: int, length: int, head_hash: str) -> None:
+        now = self.updated_at.get_db_prep_save(timezone.now(), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(self.update, [length, head_hash, now, workspace_id])
+
+
+_HEADS: dict[type[Model], _Head] = {}
 
 
 def backfill(apps) -> None:

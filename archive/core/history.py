@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.models import Model
 from django.dispatch import Signal
 from django.utils import timezone
-from simple_history.manager import HistoryManager
+from simple_history.manager import HistoryDescriptor, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from archive.core.attribution import current_attribution, history_user
@@ -113,6 +113,18 @@ class LedgerHistoryManager(HistoryManager):
         )
 
 
+class _HistoryDescriptor(HistoryDescriptor):
+    """simple_history's `Model.history`, whose manager class is made once: simple_history
+    makes it again at every access (copying the queryset's methods by inspection),
+    which cost a write a good part of a millisecond."""
+
+    def __get__(self, instance, owner):
+        manager_class = self.__dict__.get("_manager_class")
+        if manager_class is None:
+            manager_class = self._manager_class = self.manager_class.from_queryset(self.queryset_class)
+        return manager_class(self.model, instance)
+
+
 class _TrackedHistory(HistoricalRecords):
     """simple_history's HistoricalRecords, remembered per model (the bulk path needs its m2m models)."""
 
@@ -122,6 +134,12 @@ class _TrackedHistory(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             self.by_model[sender] = self
+            made = sender.__dict__[self.manager_name]
+            setattr(
+                sender,
+                self.manager_name,
+                _HistoryDescriptor(made.model, manager=made.manager_class, queryset=made.queryset_class),
+            )
 
 
 def tracked_history(**options: Any) -> HistoricalRecords:
