@@ -199,6 +199,12 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
             raise ImproperlyConfigured("InWorkspace needs a queryset.")
         return queryset.filter(workspace=self.context["workspace"])
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> "InWorkspace":
+        # DRF copies every field for each serializer instance, and this queryset with
+        # its whole query; get_queryset() takes .all() of it, never changing it: share it.
+        memo[id(self.queryset)] = self.queryset
+        return super().__deepcopy__(memo)
+
     def to_internal_value(self, data: object) -> Model:
         # Only an id can be preloaded (and a list or object cannot be a dict key).
         obj = (

@@ -24,13 +24,13 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from django.apps import apps as live_apps
@@ -159,7 +159,9 @@ class Ledger:
             m2m[keys[type(m2m_row)]].append(_written_values(m2m_row))
         return self._assembled(label, map(_written_values, rows), m2m)
 
-    def _assembled(self, label: str, rows: Iterable[dict], m2m: dict[str, Iterable[dict]]) -> dict[int, dict]:
+    def _assembled(
+        self, label: str, rows: Iterable[dict], m2m: Mapping[str, Iterable[dict]]
+    ) -> dict[int, dict]:
         """History rows by id, with LATER_COLUMNS at their default left out and
         each row's m2m history rows (in the order of their ids) under "m2m:<table>"."""
         by_id: dict[int, dict] = {}
@@ -233,8 +235,8 @@ def _json_as_stored(field: Field, value: object) -> object:
     return json.loads(text, parse_float=_refuse, parse_constant=_refuse)
 
 
-# How the value of a field just written is read back (what _Rows gives), by field
-# type: the ORM's own preparation (get_prep_value: a naive datetime made aware in
+# By field type, how the value of a field just written is read back (what _Rows
+# gives): the ORM's own preparation (get_prep_value: a naive datetime made aware in
 # the current time zone, a number given as text made a number...), then what the
 # database's round trip does to it. Types missing here (decimals, floats, UUIDs...,
 # none in history tables today) are read back.
@@ -535,8 +537,8 @@ class _Head:
         with connection.cursor() as cursor:
             cursor.execute(self.select + lock, [workspace_id])
             found = cursor.fetchone()
-        if found is None:
-            chain, _ = self.manager.select_for_update().get_or_create(workspace_id=workspace_id)
+        if found is None:  # a HistoryChain, live or a migration's (typed as a plain Model)
+            chain: Any = self.manager.select_for_update().get_or_create(workspace_id=workspace_id)[0]
             return chain.length, chain.head_hash
         return found[0], found[1]
 
