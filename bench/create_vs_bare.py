@@ -10,7 +10,8 @@ HTTP and worker processes), alternately N times (default 5): REQUESTS
 history row, ledger entry and search document included), and REQUESTS
 POSTs of the same body to a bare view that inserts one row into a plain
 table the benchmark creates (and drops at the end). Prints requests per
-second of both, the ratio, and the SQL statements of one request of each.
+second of both, the ratio, the SQL statements of one request of each (`--sql`
+lists them), and whether the workspace's ledger chain verifies afterwards.
 """
 
 import argparse
@@ -30,6 +31,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from archive.audit.ledger import verify_workspace
 from archive.models import Annotation, HistoryEntry, SearchDocument
 
 TABLE = "bench_bare_note"
@@ -51,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("requests", type=int, nargs="?", default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sql", action="store_true", help="list the statements of one create")
     args = parser.parse_args()
     from api import build  # bench/api.py: a workspace, its analyst and 50 passages
 
@@ -86,10 +89,14 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as queries:
                     post(url)
                 print(f"  {url}: {len(queries)} SQL statements")
+                if args.sql:
+                    for query in queries:
+                        print(f"    {query['sql'][:110]}")
             made = Annotation.objects.filter(workspace=workspace).count()
             ledger = HistoryEntry.objects.filter(workspace=workspace, model="annotation").count()
             indexed = SearchDocument.objects.filter(workspace=workspace, kind="annotation").count()
             print(f"  {made} annotations made, {ledger} ledger entries, {indexed} search documents")
+            print(f"  chain verifies: {verify_workspace(workspace.pk).ok}")
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {TABLE}")

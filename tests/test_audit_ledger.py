@@ -1,19 +1,26 @@
 """The hash-chained ledger: one entry per history row, in one chain per
 workspace, and verification that catches tampering done in raw SQL."""
 
+import zoneinfo
+from datetime import datetime
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.db.models import ProtectedError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import DecimalField, ProtectedError
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.audit import ledger
 from archive.audit.ledger import (
     LATER_COLUMNS,
+    Unpredictable,
+    as_stored,
     backfill,
     canonical_json,
     chain_head,
@@ -24,7 +31,8 @@ from archive.audit.ledger import (
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
-from archive.models import Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Annotation, Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
 from tests.factories import (
     CaptureFactory,
     ClaimFactory,
@@ -421,3 +429,75 @@ def test_the_chain_head_moves_with_every_change_in_its_workspace_and_no_other(wo
     edit_item(claim, user=analyst, expected_version=1, changes={"statement": "120 airstrikes a week."})
     assert chain_head(workspace.pk) not in ("", before)
     assert chain_head(other.pk) == elsewhere
+
+
+# --- Rows handed over by their writer --------------------------------------------
+
+TRICKY_BODY = 'Ḁ́ \U0001d518\U0001d52b\U0001d526 — مرحبا\u200f e\u0301 😀 «quoted»\r\n\ttab \\ "x" \u2028'
+TRICKY_TAGS = ["حلب", "e\u0301", {"nested": {"3": [True, None, 12345678901234567890, -7]}}, ""]
+KOLKATA = zoneinfo.ZoneInfo("Asia/Kolkata")
+
+
+def annotations_handed_over(workspace, analyst, passage, **values) -> list:
+    """Annotations written by the bulk path (which hands its rows to the ledger), with
+    `values` set on them just before their history rows are built."""
+    annotations = [Annotation(workspace=workspace, author=analyst, body="x", tags=[])]
+    links = []
+    with unit_of_work(), recorded_as(user=analyst, reason="ünïcödé reason ✓"):
+        Annotation.objects.bulk_create(annotations)
+        links = Annotation.passages.through.objects.bulk_create(
+            [Annotation.passages.through(annotation=annotations[0], passage=passage)]
+        )
+        for name, value in values.items():
+            setattr(annotations[0], name, value)
+        rows = Annotation.history.bulk_history_create(annotations, m2m={"passages": links})
+    return rows
+
+
+def test_rows_handed_over_are_hashed_as_the_database_stores_them(workspace, analyst, source):
+    passage = PassageFactory(workspace=workspace, source=source)
+    created_at = datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=KOLKATA)
+    values = {"body": TRICKY_BODY, "tags": TRICKY_TAGS, "created_at": created_at}
+    with CaptureQueriesContext(connection) as queries:
+        rows = annotations_handed_over(workspace, analyst, passage, **values)
+    history_table = Annotation.history.model._meta.db_table
+    assert not [q for q in queries if q["sql"].startswith("SELECT") and history_table in q["sql"]]
+    ledger = live_ledger()
+    written = ledger.serialize_written("annotation", rows, list(rows[0].passages.all()))
+    assert canonical_json(written) == canonical_json(ledger.serialize("annotation", [rows[0].pk]))
+    assert written[rows[0].pk]["created_at"] == created_at
+    assert verify_workspace(workspace.pk).ok
+
+
+@override_settings(TIME_ZONE="Asia/Kolkata")
+def test_a_naive_datetime_handed_over_is_hashed_in_the_current_time_zone(workspace, analyst, source):
+    passage = PassageFactory(workspace=workspace, source=source)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        annotations_handed_over(workspace, analyst, passage, updated_at=datetime(2024, 1, 1, 12, 0, 0, 1))
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_values_whose_stored_form_cannot_be_known_are_read_back(workspace, analyst, source):
+    """jsonb writes some floats another way (1e20 as 100000000000000000000)."""
+    with pytest.raises(Unpredictable):
+        as_stored(Annotation._meta.get_field("tags"), [1e20, 0.1])
+    with pytest.raises(Unpredictable):
+        as_stored(DecimalField(max_digits=5, decimal_places=2, name="price"), Decimal("1.5"))
+    passage = PassageFactory(workspace=workspace, source=source)
+    annotations_handed_over(workspace, analyst, passage, tags=[1e20, 0.1, -0.0, 1.0])
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_rows_handed_over_in_a_rolled_back_savepoint_never_enter_the_chain(workspace, analyst, source):
+    passage = PassageFactory(workspace=workspace, source=source)
+    with unit_of_work():
+        try:
+            with transaction.atomic():
+                create_annotation(passages=[passage], user=analyst, body="Rolled back.")
+                raise DatabaseError("inner failure")
+        except DatabaseError:
+            pass
+        kept = create_annotation(passages=[passage], user=analyst, body="Kept.")
+    annotations = HistoryEntry.objects.filter(workspace=workspace, model="annotation")
+    assert list(annotations.values_list("object_id", flat=True)) == [kept.pk]
+    assert verify_workspace(workspace.pk).ok

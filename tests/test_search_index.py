@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.audit.revert import revert_object
-from archive.claims import edit_item
+from archive.claims import create_annotation, edit_item
 from archive.core.editing import delete_object
 from archive.models import Passage, Role, SearchDocument, Source, Stance
 from archive.search import SearchFilters, index_objects, index_workspace, rebuild_index, search
@@ -186,3 +186,22 @@ def test_the_search_vector_is_generated_and_indexed(source):
         assert re.search(r"'russian':\d+B", cursor.fetchone()[0])  # a word of the body, weight B
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'searchdocument_vector'")
         assert "USING gin (vector)" in cursor.fetchone()[0]
+
+
+def test_a_new_annotation_is_indexed_from_what_was_written_as_a_rebuild_would_index_it(analyst, source):
+    """The document of an annotation just created is built without reading it again:
+    indexing it afterwards from the database finds nothing to rewrite."""
+    passage = PassageFactory(source=source)
+    annotation = create_annotation(
+        passages=[passage], user=analyst, body="Ḁ́ shelling\r\nat six «ok»", tags=["حلب", "Night raid"]
+    )
+    document = SearchDocument.objects.get(kind="annotation", object_id=annotation.pk)
+    assert (document.tags, document.source_id, document.review_status) == (
+        "|night raid|حلب|",
+        source.pk,
+        "draft",
+    )
+    table = SearchDocument._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        index_objects(objects=[annotation])
+    assert not [q for q in queries if table in q["sql"] and not q["sql"].startswith("SELECT")]

@@ -4,6 +4,7 @@ Outputs are read-only model serializers; inputs are plain serializers that
 validate a request's fields before a service function runs.
 """
 
+import copy
 import datetime
 from typing import Any, cast
 
@@ -52,6 +53,10 @@ def _username_field() -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
 
+# The fields of each output serializer class as ModelSerializer works them out.
+_MODEL_FIELDS: dict[type, dict[str, serializers.Field]] = {}
+
+
 class VersionedOut(serializers.ModelSerializer):
     workspace: "serializers.SlugRelatedField[Workspace]" = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
@@ -59,6 +64,15 @@ class VersionedOut(serializers.ModelSerializer):
 
     class Meta:
         fields = ["id", "workspace", "version", "created_at", "updated_at"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # ModelSerializer works its fields out from the model again for every
+        # instance: most of a one-object response's serializing time. Worked out
+        # once per class here; each instance gets copies, as DRF's declared fields do.
+        made = _MODEL_FIELDS.get(type(self))
+        if made is None:
+            made = _MODEL_FIELDS[type(self)] = super().get_fields()
+        return copy.deepcopy(made)
 
 
 class OutletOut(VersionedOut):
@@ -184,6 +198,12 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         if queryset is None:  # not reached: see `queryset`
             raise ImproperlyConfigured("InWorkspace needs a queryset.")
         return queryset.filter(workspace=self.context["workspace"])
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "InWorkspace":
+        # DRF copies every field for each serializer instance, and this queryset with
+        # its whole query; get_queryset() takes .all() of it, never changing it: share it.
+        memo[id(self.queryset)] = self.queryset
+        return super().__deepcopy__(memo)
 
     def to_internal_value(self, data: object) -> Model:
         # Only an id can be preloaded (and a list or object cannot be a dict key).

@@ -9,8 +9,12 @@ are ENTRY_FIELDS, and the history row is every column of the model's
 history table, plus the rows of its many-to-many history tables (an
 annotation's passages) under "m2m:<table>". Canonical JSON: keys sorted, no
 spaces, UTF-8, datetimes as ISO 8601 in UTC with microseconds, dates as ISO
-8601. The row is always serialized as read back from the database, so the
-write path and the verifier hash exactly the same values.
+8601. The row is serialized as the database stores it, so the write path and
+the verifier hash exactly the same values: the verifier reads it back; the
+write path, when the writer hands over the rows it has just inserted, builds
+it from their values normalised as the database stores them (`as_stored`),
+and reads back only what that cannot predict exactly (floats in JSON, say)
+or what a rolled-back savepoint may have taken away.
 
 The same code runs against the live models and against a migration's
 historical models (the backfill in the migration that created the ledger).
@@ -20,12 +24,13 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from django.apps import apps as live_apps
@@ -37,7 +42,7 @@ from django.utils import timezone
 from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows
 from archive.core.history import HistoryModel
-from archive.core.unit_of_work import defer
+from archive.core.unit_of_work import defer, savepoint_rolled_back
 from archive.models.audit import GENESIS_HASH, HistoryAction, HistoryChain
 
 ENTRY_FIELDS = (
@@ -133,31 +138,54 @@ class Ledger:
 
     def serialize(self, label: str, history_ids: Iterable[int]) -> dict[int, dict]:
         """Every column of these history rows (and of their m2m history rows), by history id."""
-        model = self.history_models[label]
-        rows: dict[int, dict] = {}
         ids = list(history_ids)
+        rows = _Rows.of(self.history_models[label]).where_in("history_id", ids)
+        m2m = {
+            key: _Rows.of(m2m_model).where_in("history_id", ids) for key, m2m_model in self.m2m_models[label]
+        }
+        return self._assembled(label, rows, m2m)
+
+    def serialize_written(
+        self, label: str, rows: Sequence[Model], m2m_rows: Sequence[Model]
+    ) -> dict[int, dict]:
+        """What `serialize` would read back for these history rows just inserted
+        (with `m2m_rows`, all their m2m history rows), built from their values.
+
+        Raises Unpredictable if a value's stored form cannot be known without reading it.
+        """
+        m2m: dict[str, list[dict]] = {key: [] for key, _ in self.m2m_models[label]}
+        keys = {m2m_model: key for key, m2m_model in self.m2m_models[label]}
+        for m2m_row in m2m_rows:
+            m2m[keys[type(m2m_row)]].append(_written_values(m2m_row))
+        return self._assembled(label, map(_written_values, rows), m2m)
+
+    def _assembled(
+        self, label: str, rows: Iterable[dict], m2m: Mapping[str, Iterable[dict]]
+    ) -> dict[int, dict]:
+        """History rows by id, with LATER_COLUMNS at their default left out and
+        each row's m2m history rows (in the order of their ids) under "m2m:<table>"."""
+        by_id: dict[int, dict] = {}
         later = LATER_COLUMNS.get(label, {})
-        for values in _Rows.of(model).where_in("history_id", ids):
+        for values in rows:
             for column, default in later.items():
                 if column in values and values[column] == default:
                     del values[column]
-            rows[values["history_id"]] = values
+            by_id[values["history_id"]] = values
         for key, m2m_model in self.m2m_models[label]:
-            for values in rows.values():
+            for values in by_id.values():
                 values[key] = []
-            m2m_rows = _Rows.of(m2m_model).where_in("history_id", ids)
-            for values in sorted(m2m_rows, key=lambda values: values[m2m_model._meta.pk.attname]):
-                rows[values["history_id"]][key].append(values)
-        return rows
+            for values in sorted(m2m[key], key=lambda values: values[m2m_model._meta.pk.attname]):
+                by_id[values["history_id"]][key].append(values)
+        return by_id
 
     def passage_sources(self, passage_ids: set[int]) -> dict[int, int]:
         """The source of each passage (a passage never changes source; history has deleted ones too)."""
-        passages = self.history_models["passage"]._default_manager
-        found: dict[int, int] = {}
-        for chunk in _chunks(sorted(passage_ids)):
-            # order_by(): without it the history's ordering columns would defeat DISTINCT.
-            found.update(passages.filter(id__in=chunk).order_by().values_list("id", "source_id").distinct())
-        return found
+        if not passage_ids:
+            return {}
+        rows = _Rows.of(self.history_models["passage"], ("id", "source_id"))
+        return {
+            row["id"]: row["source_id"] for row in rows.where_in("id", sorted(passage_ids), distinct=True)
+        }
 
 
 def _utc_datetime(value: object) -> object:
@@ -189,6 +217,58 @@ _CONVERTERS = {
     "BooleanField": _boolean,
     "JSONField": _json,
 }
+
+
+class Unpredictable(Exception):
+    """A value whose stored form is known only once read back from the database."""
+
+
+def _refuse(text: str) -> object:
+    raise Unpredictable(f"{text} in JSON")
+
+
+def _json_as_stored(field: Field, value: object) -> object:
+    # SQLite keeps the JSON text as written; PostgreSQL's jsonb keeps the same values
+    # but may write a number another way (1e20 comes back as 100000000000000000000):
+    # exact for everything but floats, NaN and the infinities, which are read back.
+    text = json.dumps(value, cls=getattr(field, "encoder", None))
+    return json.loads(text, parse_float=_refuse, parse_constant=_refuse)
+
+
+# By field type, how the value of a field just written is read back (what _Rows
+# gives): the ORM's own preparation (get_prep_value: a naive datetime made aware in
+# the current time zone, a number given as text made a number...), then what the
+# database's round trip does to it. Types missing here (decimals, floats, UUIDs...,
+# none in history tables today) are read back.
+_AS_STORED: dict[str, Callable[[Field, object], object]] = {
+    **dict.fromkeys(
+        ["AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey",
+         "IntegerField", "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+         "SlugField", "SmallIntegerField", "TextField", "DateField"],
+        lambda field, value: field.get_prep_value(value),
+    ),
+    "DateTimeField": lambda field, value: _utc_datetime(field.get_prep_value(value)),
+    "JSONField": _json_as_stored,
+}  # fmt: skip
+
+
+def as_stored(field: Field, value: object) -> object:
+    """`value` of `field` as read back once stored (Unpredictable if that cannot be known)."""
+    if value is None:
+        return None
+    convert = _AS_STORED.get(field.get_internal_type())
+    if convert is None:
+        raise Unpredictable(f"{field.get_internal_type()} {field.name}")
+    return convert(field, value)
+
+
+def _written_values(row: Model) -> dict:
+    """Every column of a row just inserted, as the database stores it."""
+    if row.pk is None:
+        raise Unpredictable("a row without its id")
+    return {
+        field.attname: as_stored(field, getattr(row, field.attname)) for field in row._meta.concrete_fields
+    }
 
 
 class _Rows:
@@ -225,10 +305,11 @@ class _Rows:
                 row[name] = convert(row[name])
             yield row
 
-    def where_in(self, column: str, ids: Sequence[int]) -> Iterator[dict]:
-        """The rows whose `column` is one of `ids`."""
+    def where_in(self, column: str, ids: Sequence[int], *, distinct: bool = False) -> Iterator[dict]:
+        """The rows whose `column` is one of `ids` (`distinct`: each set of values once)."""
         column = self.quote(column)
-        select = f"SELECT {self.columns} FROM {self.table} WHERE {column}"  # noqa: S608  # nosec B608
+        columns = f"DISTINCT {self.columns}" if distinct else self.columns
+        select = f"SELECT {columns} FROM {self.table} WHERE {column}"  # noqa: S608  # nosec B608
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"{select} = ANY(%s)", [list(ids)])
@@ -324,16 +405,24 @@ def _object_repr(instance: Model) -> str:
 
 @dataclass(frozen=True)
 class _Written:
-    """A history row just written, waiting to enter the ledger."""
+    """A history row just written, waiting to enter the ledger; `row` is its
+    serialized form when the writer handed it over (else it is read back)."""
 
     label: str
     history_id: int
     action: str | None
     object_repr: str
+    row: dict | None = None
 
 
 def chain_history_rows(
-    sender: type[Model], *, history_ids: Sequence[int], instances: Sequence[Model], **kwargs: object
+    sender: type[Model],
+    *,
+    history_ids: Sequence[int],
+    instances: Sequence[Model],
+    rows: Sequence[Model] | None = None,
+    m2m_rows: Sequence[Model] = (),
+    **kwargs: object,
 ) -> None:
     """Append history rows just written (archive.core.history.history_written) to
     their workspaces' chains.
@@ -341,13 +430,19 @@ def chain_history_rows(
     Inside a unit of work (archive.core.unit_of_work) they are appended at its
     end, so the chain's lock is held only from there to COMMIT; otherwise now.
     Who, why and what kind of change are taken now, while the writer's
-    `recorded_as` block is still open.
+    `recorded_as` block is still open, and so are the rows the writer handed
+    over (`rows`, `m2m_rows`), before anything can change the objects.
     """
     attribution = current_attribution()
     action = attribution.action if attribution is not None else None
     label = _label_of(sender)
+    serialized: dict[int, dict] = {}
+    # Unpredictable: read back at the end of the unit, like rows written without them.
+    with suppress(Unpredictable):
+        if rows is not None:
+            serialized = live_ledger().serialize_written(label, rows, m2m_rows)
     written = [
-        _Written(label, history_id, action, _object_repr(instance))
+        _Written(label, history_id, action, _object_repr(instance), serialized.get(history_id))
         for history_id, instance in zip(history_ids, instances, strict=True)
     ]
     defer(_chain_written, *written, last=True)
@@ -356,24 +451,33 @@ def chain_history_rows(
 def _chain_written(written: list[_Written]) -> None:
     ledger = live_ledger()
     # Once per row, in the order written. A row that a rolled-back savepoint took
-    # away is skipped, and if SQLite gave its id to a later row, the later one counts.
+    # away is skipped, and if SQLite gave its id to a later row, the later one counts:
+    # after such a rollback every row is read back to see which are there.
     unique: dict[tuple[str, int], _Written] = {}
     for item in written:
         unique.pop((item.label, item.history_id), None)
         unique[item.label, item.history_id] = item
+    trust_written = not savepoint_rolled_back()
     ids_by_label: dict[str, list[int]] = defaultdict(list)
-    for label, history_id in unique:
-        ids_by_label[label].append(history_id)
+    for item in unique.values():
+        if item.row is None or not trust_written:
+            ids_by_label[item.label].append(item.history_id)
     serialized = {label: ledger.serialize(label, ids) for label, ids in ids_by_label.items()}
     pending = [
         _Pending(
             item.label, row, item.action or ACTION_OF_HISTORY_TYPE[row["history_type"]], item.object_repr
         )
         for item in unique.values()
-        if (row := serialized[item.label].get(item.history_id)) is not None
+        if (row := _row_of(item, serialized, trust_written)) is not None
     ]
     if pending:
         _append(ledger, pending)
+
+
+def _row_of(item: _Written, serialized: dict[str, dict[int, dict]], trust_written: bool) -> dict | None:
+    if item.row is not None and trust_written:
+        return item.row
+    return serialized[item.label].get(item.history_id)
 
 
 def _append(ledger: Ledger, pending: list[_Pending]) -> None:
@@ -384,16 +488,15 @@ def _append(ledger: Ledger, pending: list[_Pending]) -> None:
     with transaction.atomic(savepoint=False):
         # Chains are locked in workspace order, so two writers cannot deadlock on them.
         for workspace_id in sorted(by_workspace):
-            chain, _ = ledger.chain_model._default_manager.select_for_update().get_or_create(
-                workspace_id=workspace_id
-            )
+            chain = _Head.of(ledger.chain_model)
+            length, head_hash = chain.locked(workspace_id)
             entries = []
             for item in by_workspace[workspace_id]:
-                chain.length += 1
+                length += 1
                 source_id, claim_id = _links(item.label, item.row, passage_sources)
                 fields = {
                     "workspace_id": workspace_id,
-                    "sequence": chain.length,
+                    "sequence": length,
                     "model": item.label,
                     "object_id": item.row["id"],
                     "history_id": item.row["history_id"],
@@ -405,12 +508,58 @@ def _append(ledger: Ledger, pending: list[_Pending]) -> None:
                     "source_id": source_id,
                     "claim_id": claim_id,
                 }
-                digest = entry_hash(chain.head_hash, fields, item.row)
-                entries.append({**fields, "prev_hash": chain.head_hash, "hash": digest})
-                chain.head_hash = digest
+                digest = entry_hash(head_hash, fields, item.row)
+                entries.append({**fields, "prev_hash": head_hash, "hash": digest})
+                head_hash = digest
             insert_rows(ledger.entry_model, entries)
-            chain.updated_at = timezone.now()
-            chain.save(update_fields=["length", "head_hash", "updated_at"])
+            chain.advance(workspace_id, length, head_hash)
+
+
+class _Head:
+    """A workspace chain's head row, read and written with plain statements: they
+    run at every write, and the ORM would spend longer building them than the
+    database spends on them."""
+
+    def __init__(self, model: type[Model]):
+        self.manager = model._default_manager
+        self.updated_at = concrete_field(model, "updated_at")
+        quote = connection.ops.quote_name
+        table, key = quote(model._meta.db_table), quote(cast(str, concrete_field(model, "workspace").column))
+        length, head_hash = (
+            quote(cast(str, concrete_field(model, name).column)) for name in ("length", "head_hash")
+        )
+        updated_at = quote(cast(str, self.updated_at.column))
+        self.select = f"SELECT {length}, {head_hash} FROM {table} WHERE {key} = %s"  # noqa: S608  # nosec B608
+        self.update = (
+            f"UPDATE {table} SET {length} = %s, {head_hash} = %s, {updated_at} = %s WHERE {key} = %s"  # noqa: S608  # nosec B608
+        )
+
+    @staticmethod
+    def of(model: type[Model]) -> "_Head":
+        head = _HEADS.get(model)
+        if head is None:
+            head = _HEADS[model] = _Head(model)
+        return head
+
+    def locked(self, workspace_id: int) -> tuple[int, str]:
+        """The chain's length and head hash, its row locked until the transaction
+        ends (made at the workspace's first entry)."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(self.select + lock, [workspace_id])
+            found = cursor.fetchone()
+        if found is None:  # a HistoryChain, live or a migration's (typed as a plain Model)
+            chain: Any = self.manager.select_for_update().get_or_create(workspace_id=workspace_id)[0]
+            return chain.length, chain.head_hash
+        return found[0], found[1]
+
+    def advance(self, workspace_id: int, length: int, head_hash: str) -> None:
+        now = self.updated_at.get_db_prep_save(timezone.now(), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(self.update, [length, head_hash, now, workspace_id])
+
+
+_HEADS: dict[type[Model], _Head] = {}
 
 
 def backfill(apps) -> None:

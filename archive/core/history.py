@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.models import Model
 from django.dispatch import Signal
 from django.utils import timezone
-from simple_history.manager import HistoryManager
+from simple_history.manager import HistoryDescriptor, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from archive.core.attribution import current_attribution, history_user
@@ -38,7 +38,10 @@ from archive.core.db import concrete_field
 
 # Sent with `sender` (the history model), `history_ids` (rows just written, in
 # order), `instances` (the objects they record, one per row) and `reindex`
-# (those of them whose searchable content may have changed).
+# (those of them whose searchable content may have changed); `created` if the
+# rows record creations; and, when the sender holds them, `rows` (the history
+# rows as written, one per id) with `m2m_rows` (every many-to-many history row
+# written for them), so that the ledger need not read them back.
 history_written = Signal()
 
 # A django-simple-history Historical* row: a model class made at runtime with
@@ -80,23 +83,46 @@ class LedgerHistoryManager(HistoryManager):
             default_change_reason = attribution.reason
         rows = super().bulk_history_create(objs, *args, default_change_reason=default_change_reason, **kwargs)
         if rows:
-            for name, through_rows in (m2m or {}).items():
-                self._bulk_m2m_history(rows, name, through_rows)
+            m2m_rows = [
+                m2m_row
+                for name, through_rows in (m2m or {}).items()
+                for m2m_row in self._bulk_m2m_history(rows, name, through_rows)
+            ]
             history_written.send(
-                sender=self.model, history_ids=[row.pk for row in rows], instances=objs, reindex=objs
+                sender=self.model,
+                history_ids=[row.pk for row in rows],
+                instances=objs,
+                reindex=objs,
+                created=not kwargs.get("update", False),
+                rows=rows,
+                m2m_rows=m2m_rows,
             )
         return rows
 
-    def _bulk_m2m_history(self, rows: list[HistoryRow], name: str, through_rows: Sequence[Model]) -> None:
+    def _bulk_m2m_history(
+        self, rows: list[HistoryRow], name: str, through_rows: Sequence[Model]
+    ) -> list[HistoryRow]:
         field = self.model.instance_type._meta.get_field(name)
         history_model = _TrackedHistory.by_model[self.model.instance_type].m2m_models[field]
         row_of = {row.id: row for row in rows}  # a history row's `id` is its object's
         owner = f"{field.m2m_field_name()}_id"
         columns = [column.attname for column in field.remote_field.through._meta.concrete_fields]
-        history_model.objects.bulk_create(
+        return history_model.objects.bulk_create(
             history_model(history=row_of[getattr(row, owner)], **{c: getattr(row, c) for c in columns})
             for row in through_rows
         )
+
+
+class _HistoryDescriptor(HistoryDescriptor):
+    """simple_history's `Model.history`, whose manager class is made once: simple_history
+    makes it again at every access (copying the queryset's methods by inspection),
+    which cost a write a good part of a millisecond."""
+
+    def __get__(self, instance, owner):
+        manager_class = self.__dict__.get("_manager_class")
+        if manager_class is None:
+            manager_class = self._manager_class = self.manager_class.from_queryset(self.queryset_class)
+        return manager_class(self.model, instance)
 
 
 class _TrackedHistory(HistoricalRecords):
@@ -108,6 +134,12 @@ class _TrackedHistory(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             self.by_model[sender] = self
+            made = sender.__dict__[self.manager_name]
+            setattr(
+                sender,
+                self.manager_name,
+                _HistoryDescriptor(made.model, manager=made.manager_class, queryset=made.queryset_class),
+            )
 
 
 def tracked_history(**options: Any) -> HistoricalRecords:
@@ -177,10 +209,16 @@ def add_reason_from_context(sender: HistoryModel, history_instance: HistoryRow, 
 def announce_saved_row(
     sender: HistoryModel, instance: Model, history_instance: HistoryRow, **kwargs: object
 ) -> None:
-    """post_create_historical_record: one row written by save(), delete() or an m2m change."""
+    """post_create_historical_record: one row written by save(), delete() or an m2m change.
+
+    Its many-to-many history rows, if the model has any, were written without
+    being handed on: then the ledger reads the row back instead."""
+    written = {} if history_instance._history_m2m_fields else {"rows": [history_instance], "m2m_rows": []}
     history_written.send(
         sender=type(history_instance),
         history_ids=[history_instance.pk],
         instances=[instance],
         reindex=[instance],
+        created=history_instance.history_type == "+",
+        **written,
     )

@@ -18,7 +18,8 @@ at once.
 
 A task must tolerate items whose rows a rolled-back savepoint took away
 (the ledger skips history rows it cannot read back; the index drops documents
-of objects that are gone).
+of objects that are gone). `savepoint_rolled_back()` tells a task whether that
+can have happened: until then, rows the unit wrote are still as written.
 """
 
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 
 Item = TypeVar("Item")
 Task = Callable[[list], None]
@@ -38,6 +39,13 @@ class _Deferred:
     def __init__(self) -> None:
         self.items: dict[Task, list] = {}
         self.last: set[Task] = set()
+        self.rolled_back = False
+
+    def watch(self, execute, sql, params, many, context):
+        """A connection execute wrapper: notes a rollback to a savepoint."""
+        if sql.startswith("ROLLBACK TO SAVEPOINT"):
+            self.rolled_back = True
+        return execute(sql, params, many, context)
 
     def add(self, task: Task, items: tuple, *, last: bool) -> None:
         self.items.setdefault(task, []).extend(items)
@@ -64,10 +72,18 @@ def unit_of_work() -> Iterator[None]:
         deferred = _Deferred()
         token = _deferred.set(deferred)
         try:
-            yield
-            deferred.run()
+            with connection.execute_wrapper(deferred.watch):
+                yield
+                deferred.run()
         finally:
             _deferred.reset(token)
+
+
+def savepoint_rolled_back() -> bool:
+    """Whether a savepoint was rolled back in the current unit (outside a unit: True,
+    since nothing is known), so that rows written in it may be gone."""
+    deferred = _deferred.get()
+    return deferred is None or deferred.rolled_back
 
 
 def defer(task: Callable[[list[Item]], None], *items: Item, last: bool = False) -> None:

@@ -13,6 +13,7 @@ so re-indexing an unchanged object costs a read, not a write.
 """
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
@@ -137,10 +138,28 @@ def _tags(tags: list) -> str:
     return _bars(fold(str(tag)).strip() for tag in tags)
 
 
-def _annotations(ids: set[int]) -> list[SearchDocument]:
-    rows = Annotation.objects.filter(pk__in=ids).values(
-        "pk", "workspace_id", "body", "tags", "review_status", "author_id"
-    )
+_ANNOTATION_FIELDS = ("workspace_id", "body", "tags", "review_status", "author_id")
+
+
+def _annotation_as_written(annotation: Annotation) -> dict:
+    """The fields `_annotations` reads, from an annotation just saved: as read back
+    (JSON through JSON, choices as their text)."""
+    values = {name: getattr(annotation, name) for name in _ANNOTATION_FIELDS}
+    return values | {
+        "pk": annotation.pk,
+        "body": str(values["body"]),
+        "tags": json.loads(json.dumps(values["tags"])),
+        "review_status": str(values["review_status"]),
+    }
+
+
+def _annotations(ids: set[int], written: dict[int, dict]) -> list[SearchDocument]:
+    """Documents of these annotations; those in `written` (id -> the fields just
+    saved, see _annotation_as_written) are not read again."""
+    unread = ids.difference(written)
+    rows = [written[pk] for pk in ids if pk in written]
+    if unread:
+        rows += Annotation.objects.filter(pk__in=unread).values("pk", *_ANNOTATION_FIELDS)
     # An annotation is filed under the source of its first passage.
     first_source: dict[int, dict] = {}
     links = (
@@ -206,7 +225,6 @@ def _claims(ids: set[int]) -> list[SearchDocument]:
 _BUILDERS: dict[str, Callable[[set[int]], list[SearchDocument]]] = {
     SearchKind.SOURCE: _sources,
     SearchKind.PASSAGE: _passages,
-    SearchKind.ANNOTATION: _annotations,
     SearchKind.CLAIM: _claims,
 }
 _KINDS: list[tuple[type[Source | Passage | Annotation | Claim], str]] = [
@@ -228,20 +246,36 @@ def _words_for_suggestions(documents: list[SearchDocument]) -> dict[int, set[str
     return words
 
 
-def index_kind(*, kind: str, ids: Iterable[int], known: dict[int, str] | None = None) -> None:
+def index_kind(
+    *,
+    kind: str,
+    ids: Iterable[int],
+    known: dict[int, str] | None = None,
+    new: Iterable[int] = (),
+    written: dict[int, dict] | None = None,
+) -> None:
     """Bring the documents of these objects of one kind up to date.
 
     `known` (object id -> digest) may give the documents already indexed, so
-    a full rebuild need not look them up.
+    a full rebuild need not look them up; `new` names objects of `ids` created
+    in this transaction, which have none yet; `written` gives the fields of
+    annotations of `ids` just created, which need not be read again.
     """
     ids = set(ids)
     if not ids:
         return
     if known is None:
-        known = dict(
-            SearchDocument.objects.filter(kind=kind, object_id__in=ids).values_list("object_id", "digest")
+        existing = ids.difference(new)
+        known = (
+            dict(
+                SearchDocument.objects.filter(kind=kind, object_id__in=existing).values_list(
+                    "object_id", "digest"
+                )
+            )
+            if existing
+            else {}
         )
-    documents = _BUILDERS[kind](ids)
+    documents = _annotations(ids, written or {}) if kind == SearchKind.ANNOTATION else _BUILDERS[kind](ids)
     changed = [document for document in documents if known.get(document.object_id) != document.digest]
     gone = set(known) - {document.object_id for document in documents}
     if gone:
@@ -287,25 +321,38 @@ def _sources_with_new_filters(documents: list[SearchDocument]) -> set[int]:
     }
 
 
-def _keys(objects: Iterable[Model]) -> Iterator[tuple[str, int]]:
-    """The (kind, id) of the documents these objects affect."""
+# A document to bring up to date: its kind, its object's id, and, if the object was
+# created in this transaction (so has no document yet), what it was created with
+# (the fields the document needs, when they are known; else an empty dict), or None.
+_Key = tuple[str, int, dict | None]
+
+
+def _keys(objects: Iterable[Model], *, created: bool = False) -> Iterator[_Key]:
+    """The documents these objects affect (`created`: the objects are new)."""
     for obj in objects:
-        if isinstance(obj, Evidence):
-            yield SearchKind.CLAIM, obj.claim_id
-            yield SearchKind.PASSAGE, obj.passage_id
+        if isinstance(obj, Evidence):  # its claim and passage are not new
+            yield SearchKind.CLAIM, obj.claim_id, None
+            yield SearchKind.PASSAGE, obj.passage_id, None
             continue
         kind = next((kind for model, kind in _KINDS if isinstance(obj, model)), None)
         if kind is None:
             raise TypeError(f"{type(obj).__name__} is not searchable.")
-        yield kind, obj.pk
+        written = (_annotation_as_written(obj) if isinstance(obj, Annotation) else {}) if created else None
+        yield kind, obj.pk, written
 
 
-def _index_keys(keys: Iterable[tuple[str, int]]) -> None:
+def _index_keys(keys: Iterable[_Key]) -> None:
     ids: dict[str, set[int]] = defaultdict(set)
-    for kind, object_id in keys:
+    # Taken as created only if every change to it in the unit was its creation: one
+    # created then edited or deleted is read, and its document looked up.
+    created: dict[str, dict[int, dict | None]] = defaultdict(dict)
+    for kind, object_id, written in keys:
         ids[kind].add(object_id)
+        before = created[kind].get(object_id, {})
+        created[kind][object_id] = written if before is not None and written is not None else None
     for _, kind in _KINDS:
-        index_kind(kind=kind, ids=ids[kind])
+        new = {pk: written for pk, written in created[kind].items() if written is not None}
+        index_kind(kind=kind, ids=ids[kind], new=new, written={pk: w for pk, w in new.items() if w})
 
 
 def index_objects(*, objects: Iterable[Model]) -> None:
@@ -315,12 +362,15 @@ def index_objects(*, objects: Iterable[Model]) -> None:
     _index_keys(_keys(objects))
 
 
-def index_later(*, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[int] = ()) -> None:
+def index_later(
+    *, objects: Iterable[Model] = (), kind: str = "", ids: Iterable[int] = (), created: bool = False
+) -> None:
     """index_objects(objects=...), or index_kind(kind=..., ids=...), at the end of
     the current unit of work (archive.core.unit_of_work), once per document however
     often the unit changed it; outside a unit, now. Ids are taken now: a
-    deleted object has none by the end of the unit."""
-    defer(_index_keys, *_keys(objects), *((kind, object_id) for object_id in ids))
+    deleted object has none by the end of the unit. `created`: the objects were
+    just created (their documents need not be looked up)."""
+    defer(_index_keys, *_keys(objects, created=created), *((kind, object_id, None) for object_id in ids))
 
 
 def index_workspace(*, workspace: Workspace) -> None:

@@ -13,8 +13,10 @@ from archive.search.indexing import index_later
 SEARCHABLE = (Source, Passage, Annotation, Claim, Evidence)
 
 
-def object_written(sender: type[Model], *, reindex: Sequence[Model], **kwargs: object) -> None:
-    index_later(objects=[obj for obj in reindex if isinstance(obj, SEARCHABLE)])
+def object_written(
+    sender: type[Model], *, reindex: Sequence[Model], created: bool = False, **kwargs: object
+) -> None:
+    index_later(objects=[obj for obj in reindex if isinstance(obj, SEARCHABLE)], created=created)
 
 
 def passage_annotations_changed(
