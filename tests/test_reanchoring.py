@@ -192,7 +192,9 @@ def test_repeated_phrase_is_found_by_its_context_not_by_nearness():
     )
     new_text += daraa.strip()
     result = anchor(old_text, new_text, select(old_text, "the siege began"))
-    assert result.status == AnchorStatus.MOVED
+    # Which of two swapped sentences moved is the diff's choice: kept in place
+    # (exact) or moved, the passage is on Daraa's sentence.
+    assert result.status in (AnchorStatus.EXACT, AnchorStatus.MOVED)
     assert result.start == new_text.rindex("the siege began")  # Daraa's, not the nearer Homs'
 
 

@@ -120,7 +120,8 @@ class AnchorResult:
 
 def reanchor(selectors: Sequence[TextSelector], *, old_text: str, new_text: str) -> list[AnchorResult]:
     """Where each passage anchored in `old_text` lies in `new_text`, in order."""
-    change = TextChange(old_text, new_text)
+    focus = [(selector.start, selector.end) for selector in selectors]
+    change = TextChange(old_text, new_text, focus)
     return [change.anchor(selector) for selector in selectors]
 
 
@@ -135,10 +136,12 @@ class _Candidate:
 class TextChange:
     """The edit from old_text to new_text, as the stretches it left unchanged."""
 
-    def __init__(self, old_text: str, new_text: str):
+    def __init__(self, old_text: str, new_text: str, focus: Sequence[tuple[int, int]] | None = None):
+        """`focus`: the old spans of the passages to anchor; only changed
+        text near them is diffed down to characters (all of it without)."""
         self.old = old_text
         self.new = new_text
-        segments = _unchanged_segments(old_text, new_text)
+        segments = _unchanged_segments(old_text, new_text, focus)
         # Unchanged stretches, in order in both texts: old[a:a+n] == new[b:b+n].
         self._old_starts = [a for a, _, _ in segments]
         self._new_starts = [b for _, b, _ in segments]
@@ -166,13 +169,22 @@ class TextChange:
                 AnchorStatus.EXACT, start + shift, end + shift, 1.0, "the edit left it unchanged"
             )
         expected = self._expected_start(min(start, len(self.old)))
+        moved = (AnchorStatus.MOVED, self._best_occurrence, "its quote elsewhere, with its context")
         for status, search, reason in (
             (AnchorStatus.EXACT, self._in_place, "its quote where the edit left it"),
             (AnchorStatus.FUZZY, self._surviving, "its surviving text where the edit left it"),
-            (AnchorStatus.MOVED, self._best_occurrence, "its quote elsewhere, with its context"),
+            moved,
             (AnchorStatus.FUZZY, self._best_approximate, "an approximate match near its place"),
         ):
             found = search(selector, expected)
+            if found is not None and status == AnchorStatus.EXACT and len(quote) < SELF_EVIDENT_LENGTH:
+                # A short quote is told by its context: a copy elsewhere
+                # with more of it is the passage's moved text, and the diff
+                # paired the quote with its equal words by chance.
+                elsewhere = self._best_occurrence(selector, expected)
+                if elsewhere is not None and elsewhere.score > found.score:
+                    status, _, reason = moved
+                    found = elsewhere
             if found is not None:
                 new_start, new_end = _grapheme_bounds(self.new, found.start, found.end)
                 if (new_start, new_end) != (found.start, found.end):
@@ -217,8 +229,8 @@ class TextChange:
             new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
         return new_start, max(new_start, new_end)
 
-    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[bool, bool]:
-        """Whether new[start:end] is all unchanged text, and whether any of it
+    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, bool]:
+        """How much of new[start:end] is unchanged text, and whether any of it
         was the passage's own text before the edit."""
         unchanged, own = 0, False
         index = max(0, bisect_right(self._new_starts, start) - 1)
@@ -231,7 +243,7 @@ class TextChange:
                     low - self._shift(index) < selector.end and selector.start < high - self._shift(index)
                 )
             index += 1
-        return unchanged == end - start, own
+        return unchanged, own
 
     # Searching the new text.
 
@@ -248,7 +260,8 @@ class TextChange:
             and not self._moved_whole(selector, errors)
         ):
             return None
-        if unchanged and not own and not self._removed_duplicate(selector, prefix, suffix):
+        # Mostly unchanged text (a word or two edited in it) is still other words of the source.
+        if unchanged * 2 >= end - start and not own and not self._removed_duplicate(selector, prefix, suffix):
             return None
         length = len(selector.exact)
         if (
@@ -281,10 +294,12 @@ class TextChange:
         return errors == 0 and len(quote) >= SELF_EVIDENT_LENGTH and self.new.count(quote) == 1
 
     def _unique(self, quote: str) -> bool:
-        """Whether `quote` occurs once in the old text and once in the new:
-        then the words themselves tell where they went."""
-        return all(
-            text.find(quote, text.find(quote) + 1) == -1 and quote in text for text in (self.old, self.new)
+        """Whether `quote` holds a character found once in the old text and
+        once in the new (a mark or symbol of its own): then it tells by
+        itself where it went. A word, even one found once, may be a chance
+        copy in the text that replaced it."""
+        return any(
+            self.old.count(char) == 1 == self.new.count(char) for char in set(quote) if not char.isspace()
         )
 
     def _exact_context(self, selector: TextSelector, start: int, end: int) -> int:
@@ -443,11 +458,79 @@ class TextChange:
         return end - lengths[distances.index(fewest)], end, fewest
 
 
-def _unchanged_segments(old: str, new: str) -> list[tuple[int, int, int]]:
-    """(old start, new start, length) of the stretches an edit left unchanged."""
+def _unchanged_segments(
+    old: str, new: str, focus: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int, int]]:
+    """(old start, new start, length) of the stretches an edit left unchanged.
+
+    The texts are first diffed by space-separated pieces, split and matched
+    in C. Only near a passage of `focus` (old spans; everywhere without) are
+    the changed blocks diffed again by word and character, and insertions
+    slid off the text they split: elsewhere a changed block stays whole,
+    which costs a passage nothing and saves most of the work on a text
+    edited all over."""
+    limit = min(len(old), len(new))
+    head = _common_length(old, 0, new, 0, limit)
+    tail = _common_length(old, len(old), new, len(new), limit - head, backwards=True)
+    # Pieces are matched whole: the changed middle starts and ends between them
+    # ("Al" of "Al-Rashideen" replaced by "Aleppo" is not kept).
+    if head < limit:
+        head = old.rfind(" ", 0, head) + 1
+    if tail < limit - head:
+        tail = len(old) - old.find(" ", len(old) - tail) if " " in old[len(old) - tail :] else 0
+    old_end, new_end = len(old) - tail, len(new) - tail
+    coarse = [(0, 0, head)]
+    if head < old_end and head < new_end:
+        old_pieces, new_pieces = old[head:old_end].split(" "), new[head:new_end].split(" ")
+        # Piece k starts at head + the lengths of the pieces before it + k spaces.
+        old_at = list(accumulate(map(len, old_pieces), initial=head))
+        new_at = list(accumulate(map(len, new_pieces), initial=head))
+        coarse += [
+            # The matched pieces and the spaces between them.
+            (old_at[i] + i, new_at[j] + j, old_at[i + size] - old_at[i] + size - 1)
+            for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks()
+            if size
+        ]
+    coarse += [(old_end, new_end, tail), (len(old), len(new), 0)]
+    near = _Nearness(focus)
     segments: list[tuple[int, int, int]] = []
-    _diff(old, 0, len(old), new, 0, len(new), _DIFF_LEVELS, segments)
-    return _merged(_slid(_merged(segments), old, new))
+    chunk: list[tuple[int, int, int]] | None = None  # a neighbourhood of passages, refined
+    old_at, new_at = 0, 0  # where the changed block before the next segment starts
+    for segment in coarse:
+        a, b, n = segment
+        if (old_at < a or new_at < b) and near(old_at, max(a, old_at + 1)):
+            if chunk is None:
+                chunk = [segments.pop()] if segments else []
+            if old_at < a and new_at < b:
+                _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
+            chunk.append(segment)
+        else:
+            if chunk is not None:
+                segments += _merged(_slid(_merged(chunk), old, new))
+                chunk = None
+            segments.append(segment)
+        old_at, new_at = max(old_at, a + n), max(new_at, b + n)
+    if chunk is not None:
+        segments += _merged(_slid(_merged(chunk), old, new))
+    return _merged(segments)
+
+
+class _Nearness:
+    """Whether an old span lies near one of the passages' spans (any span, without them)."""
+
+    # Changed text this near a passage (beyond its context) is diffed finely.
+    MARGIN = 16
+
+    def __init__(self, spans: Sequence[tuple[int, int]] | None):
+        self.spans = None if spans is None else sorted(spans)
+        self.reach = list(accumulate((end for _, end in self.spans or []), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        if self.spans is None:
+            return True
+        # Spans starting before end + MARGIN; of those, any ending after start - MARGIN?
+        index = bisect_left(self.spans, (end + self.MARGIN,))
+        return index > 0 and self.reach[index - 1] > start - self.MARGIN
 
 
 def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
