@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 import regex
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from archive.models.passage import AnchorStatus
@@ -412,11 +413,25 @@ class TextChange:
         if not quote[-1].isspace():
             while new_end > new_start and self.new[new_end - 1].isspace():
                 new_end -= 1
+        errors = len(quote) - surviving
+        # A diff may pair a passage's words with their echo in text inserted
+        # beside it: where the quote aligns better with text next to the
+        # surviving pieces than with what they span, that text is the passage.
+        kept = Indel.normalized_similarity(quote, self.new[new_start:new_end])
+        low, high = self._new_range(start, end)
+        low = max(0, min(low, new_start) - len(quote))
+        high = min(len(self.new), max(high, new_end) + len(quote))
+        aligned = fuzz.partial_ratio_alignment(quote, self.new[low:high], score_cutoff=100 * kept)
+        if aligned is not None and aligned.score > 100 * kept:
+            aligned_start, aligned_end = low + aligned.dest_start, low + aligned.dest_end
+            if aligned_end <= new_start or new_end <= aligned_start:
+                new_start, new_end = aligned_start, aligned_end
+                errors = round(len(quote) * (1 - aligned.score / 100))
         # Fewer edits than the quote has characters: what was inserted
         # between surviving stretches costs nothing (it is now part of the
         # passage), what was lost does.
-        score = self._score(selector, new_start, new_end, len(quote) - surviving, expected)
-        return None if score is None else _Candidate(new_start, new_end, len(quote) - surviving, score)
+        score = self._score(selector, new_start, new_end, errors, expected)
+        return None if score is None else _Candidate(new_start, new_end, errors, score)
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
