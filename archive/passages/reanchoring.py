@@ -24,25 +24,30 @@ in this order, and says with a score (0 to 1) and a reason how:
 Nothing is attached without support. A quote shorter than its context says
 little by itself: it is taken only with its context (some of it equal right
 beside it, or one side nearly all there), or where the edit kept it and it
-occurs once in each text. A candidate lying wholly in text that the edit left
-unchanged, and that was not the passage's own text, belongs to other words
-of the source: it is taken only when the context on both sides matches and
-the passage's own text was deleted rather than replaced (a removed
-duplicate). Spans are widened to whole extended grapheme clusters, so a
-highlight never starts on a lone accent.
+holds a character found once in each text; and a copy elsewhere with more
+of its context is preferred to a place where the diff kept it. A candidate
+lying mostly in text that the edit left unchanged, and that was not the
+passage's own text, belongs to other words of the source: it is taken only
+when the context on both sides matches and the passage's own text was
+deleted rather than replaced (a removed duplicate). Spans are widened to
+whole extended grapheme clusters, so a highlight never starts on a lone
+accent.
 
 The edit is worked out once for all passages, as the stretches of text that
 it left unchanged: the common head and tail are trimmed, and what is left
-between them is diffed by sentence, by word or by character, whichever is
-the finest that suits its size, then each changed block again at a finer
-level. At each level tokens found once on each side are matched first
-(patience diff), so that a passage's words are not paired with equal words
-elsewhere, and a longest common subsequence computed in C (rapidfuzz)
-matches the tokens between them, and the characters of short blocks.
-An insertion that repeats words of the text right after it is then moved in
-front of them, so that a passage's words are not paired with their echo. A
-passage wholly inside an unchanged stretch is moved by that stretch's shift
-without any search, which is what most passages of a long text need.
+between them is diffed by space-separated pieces, split and matched by a
+longest common subsequence in C (rapidfuzz). Only the changed blocks near a
+passage are diffed again, by word and then by character; at each of these
+levels tokens found once on each side are matched first (patience diff), so
+that a passage's words are not paired with equal words elsewhere. Far from
+every passage a changed block stays whole: a text edited all over costs
+little more than one left alone. An insertion that repeats words of the
+text right after it is then moved in front of them, so that a passage's
+words are not paired with their echo; where the quote still aligns better
+with text beside its surviving pieces than with what they span, that text
+is taken. A passage wholly inside an unchanged stretch is moved by that
+stretch's shift without any search, which is what most passages of a long
+text need.
 
 Offsets are Unicode code points, like Python string indexing.
 """
@@ -82,6 +87,9 @@ MIN_SURVIVING_RUN = 3
 # passage becomes part of it unless it dwarfs the text it separates.
 INSERTED_COST = 0.35
 LOST_COST = 0.35
+# Changed text this near a passage (in code points) is diffed down to
+# characters; further away, changed words stay one block.
+NEAR_PASSAGE = 16
 # Unchanged stretches at least this long tell where an edit's bounds are; a
 # character diff's shorter ones may pair letters of unrelated words.
 SIGNIFICANT_RUN = 16
@@ -299,7 +307,8 @@ class TextChange:
         once in the new (a mark or symbol of its own): then it tells by
         itself where it went. A word, even one found once, may be a chance
         copy in the text that replaced it."""
-        return any(
+        # (A quote found twice holds no such character: that is checked first, in C.)
+        return all(text.find(quote, text.find(quote) + 1) == -1 for text in (self.old, self.new)) and any(
             self.old.count(char) == 1 == self.new.count(char) for char in set(quote) if not char.isspace()
         )
 
@@ -507,13 +516,17 @@ def _unchanged_segments(
             if size
         ]
     coarse += [(old_end, new_end, tail), (len(old), len(new), 0)]
-    near = _Nearness(focus)
+    # The old text near the passages (all of it without), as sorted, disjoint (start, end).
+    near = [(-1, len(old) + 1)] if focus is None else _joined(focus, NEAR_PASSAGE)
     segments: list[tuple[int, int, int]] = []
     chunk: list[tuple[int, int, int]] | None = None  # a neighbourhood of passages, refined
     old_at, new_at = 0, 0  # where the changed block before the next segment starts
+    k = 0  # the first stretch of `near` not wholly before old_at
     for segment in coarse:
         a, b, n = segment
-        if (old_at < a or new_at < b) and near(old_at, max(a, old_at + 1)):
+        while k < len(near) and near[k][1] < old_at:
+            k += 1
+        if (old_at < a or new_at < b) and k < len(near) and near[k][0] <= a:
             if chunk is None:
                 chunk = [segments.pop()] if segments else []
             if old_at < a and new_at < b:
@@ -530,22 +543,15 @@ def _unchanged_segments(
     return _merged(segments)
 
 
-class _Nearness:
-    """Whether an old span lies near one of the passages' spans (any span, without them)."""
-
-    # Changed text this near a passage (beyond its context) is diffed finely.
-    MARGIN = 16
-
-    def __init__(self, spans: Sequence[tuple[int, int]] | None):
-        self.spans = None if spans is None else sorted(spans)
-        self.reach = list(accumulate((end for _, end in self.spans or []), max))
-
-    def __call__(self, start: int, end: int) -> bool:
-        if self.spans is None:
-            return True
-        # Spans starting before end + MARGIN; of those, any ending after start - MARGIN?
-        index = bisect_left(self.spans, (end + self.MARGIN,))
-        return index > 0 and self.reach[index - 1] > start - self.MARGIN
+def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, int]]:
+    """The spans widened by `margin` on each side, sorted, overlapping ones joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start - margin <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end + margin))
+        else:
+            joined.append((start - margin, end + margin))
+    return joined
 
 
 def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
