@@ -314,9 +314,14 @@ class TextChange:
 
     def _exact_context(self, selector: TextSelector, start: int, end: int) -> int:
         """How many characters of the stored context equal the new text right beside new[start:end]."""
-        prefix, suffix = selector.prefix, selector.suffix
-        before = _common_length(prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True)
-        return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
+        prefix, suffix, new = selector.prefix, selector.suffix, self.new
+        # Most copies of a short quote differ right beside it: those are told at once.
+        before = after = 0
+        if prefix and start and new[start - 1] == prefix[-1]:
+            before = _common_length(prefix, len(prefix), new, start, min(len(prefix), start), backwards=True)
+        if suffix and end < len(new) and new[end] == suffix[0]:
+            after = _common_length(suffix, 0, new, end, min(len(suffix), len(new) - end))
+        return before + after
 
     def _removed_duplicate(self, selector: TextSelector, prefix: float, suffix: float) -> bool:
         """Whether a copy of the passage in other unchanged text may take its
@@ -423,24 +428,33 @@ class TextChange:
             while new_end > new_start and self.new[new_end - 1].isspace():
                 new_end -= 1
         errors = len(quote) - surviving
-        # A diff may pair a passage's words with their echo in text inserted
-        # beside it: where the quote aligns better with text next to the
-        # surviving pieces than with what they span, that text is the passage.
+        if len(pieces) > 1:
+            new_start, new_end, errors = self._beside_echo(selector, new_start, new_end, errors)
+        # Fewer edits than the quote has characters: what was inserted
+        # between surviving stretches costs nothing (it is now part of the
+        # passage), what was lost does.
+        score = self._score(selector, new_start, new_end, errors, expected)
+        return None if score is None else _Candidate(new_start, new_end, errors, score)
+
+    def _beside_echo(
+        self, selector: TextSelector, new_start: int, new_end: int, errors: int
+    ) -> tuple[int, int, int]:
+        """(start, end, errors) of the passage whose surviving pieces the diff
+        found at new[new_start:new_end]. A diff may pair a passage's words
+        with their echo in text inserted beside it: where the quote aligns
+        better with text next to those pieces than with what they span, that
+        text is the passage."""
+        quote = selector.exact
         kept = Indel.normalized_similarity(quote, self.new[new_start:new_end])
-        low, high = self._new_range(start, end)
+        low, high = self._new_range(selector.start, selector.end)
         low = max(0, min(low, new_start) - len(quote))
         high = min(len(self.new), max(high, new_end) + len(quote))
         aligned = fuzz.partial_ratio_alignment(quote, self.new[low:high], score_cutoff=100 * kept)
         if aligned is not None and aligned.score > 100 * kept:
             aligned_start, aligned_end = low + aligned.dest_start, low + aligned.dest_end
             if aligned_end <= new_start or new_end <= aligned_start:
-                new_start, new_end = aligned_start, aligned_end
-                errors = round(len(quote) * (1 - aligned.score / 100))
-        # Fewer edits than the quote has characters: what was inserted
-        # between surviving stretches costs nothing (it is now part of the
-        # passage), what was lost does.
-        score = self._score(selector, new_start, new_end, errors, expected)
-        return None if score is None else _Candidate(new_start, new_end, errors, score)
+                return aligned_start, aligned_end, round(len(quote) * (1 - aligned.score / 100))
+        return new_start, new_end, errors
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
