@@ -551,7 +551,7 @@ def _unchanged_segments(
                 segments += _merged(_slid(_merged(chunk), old, new))
                 chunk = None
             segments.append(segment)
-        old_at, new_at = max(old_at, a + n), max(new_at, b + n)
+        old_at, new_at = a + n, b + n
     if chunk is not None:
         segments += _merged(_slid(_merged(chunk), old, new))
     return _merged(segments)
