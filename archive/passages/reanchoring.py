@@ -90,6 +90,9 @@ LOST_COST = 0.35
 # Changed text this near a passage (in code points) is diffed down to
 # characters; further away, changed words stay one block.
 NEAR_PASSAGE = 16
+# Pieces of old and new text matched at once, at most (their product): the
+# matrix that matches them takes a bit per pair.
+MAX_PIECE_PAIRS = 40_000_000
 # Unchanged stretches at least this long tell where an edit's bounds are; a
 # character diff's shorter ones may pair letters of unrelated words.
 SIGNIFICANT_RUN = 16
@@ -519,16 +522,7 @@ def _unchanged_segments(
     old_end, new_end = len(old) - tail, len(new) - tail
     coarse = [(0, 0, head)]
     if head < old_end and head < new_end:
-        old_pieces, new_pieces = old[head:old_end].split(" "), new[head:new_end].split(" ")
-        # Piece k starts at head + the lengths of the pieces before it + k spaces.
-        old_at = list(accumulate(map(len, old_pieces), initial=head))
-        new_at = list(accumulate(map(len, new_pieces), initial=head))
-        coarse += [
-            # The matched pieces and the spaces between them.
-            (old_at[i] + i, new_at[j] + j, old_at[i + size] - old_at[i] + size - 1)
-            for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks()
-            if size
-        ]
+        _matched_pieces(old, head, old_end, new, head, new_end, coarse)
     coarse += [(old_end, new_end, tail), (len(old), len(new), 0)]
     # The old text near the passages (all of it without), as sorted, disjoint (start, end).
     near = [(-1, len(old) + 1)] if focus is None else _joined(focus, NEAR_PASSAGE)
@@ -555,6 +549,54 @@ def _unchanged_segments(
     if chunk is not None:
         segments += _merged(_slid(_merged(chunk), old, new))
     return _merged(segments)
+
+
+def _matched_pieces(
+    old: str,
+    old_start: int,
+    old_end: int,
+    new: str,
+    new_start: int,
+    new_end: int,
+    segments: list[tuple[int, int, int]],
+    by_sentence: bool = True,
+) -> None:
+    """Append the segments of old[old_start:old_end] and new[new_start:new_end]
+    that are whole space-separated pieces left unchanged. The matrix that
+    matches them grows with the product of their counts: longer texts are
+    matched by sentence first, then each changed block by pieces (and a
+    block still too long stays changed)."""
+    old_pieces = old[old_start:old_end].split(" ")
+    new_pieces = new[new_start:new_end].split(" ")
+    if len(old_pieces) * len(new_pieces) <= MAX_PIECE_PAIRS:
+        # Piece k starts at the lengths of the pieces before it + k spaces.
+        old_at = list(accumulate(map(len, old_pieces), initial=old_start))
+        new_at = list(accumulate(map(len, new_pieces), initial=new_start))
+        segments += [
+            # The matched pieces and the spaces between them.
+            (old_at[i] + i, new_at[j] + j, old_at[i + size] - old_at[i] + size - 1)
+            for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks()
+            if size
+        ]
+        return
+    if not by_sentence:
+        return
+    old_tokens = _SENTENCES.findall(old, old_start, old_end)
+    new_tokens = _SENTENCES.findall(new, new_start, new_end)
+    old_at = list(accumulate(map(len, old_tokens), initial=old_start))
+    new_at = list(accumulate(map(len, new_tokens), initial=new_start))
+    i = j = 0
+    for match_i, match_j, size in [
+        *_matching_tokens(old_tokens, new_tokens),
+        (len(old_tokens), len(new_tokens), 0),
+    ]:
+        if i < match_i and j < match_j:
+            _matched_pieces(
+                old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], segments, by_sentence=False
+            )
+        if size:
+            segments.append((old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i]))
+        i, j = match_i + size, match_j + size
 
 
 def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, int]]:
