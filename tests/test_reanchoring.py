@@ -116,6 +116,16 @@ def test_passage_cut_by_two_fifths_at_its_start_is_found_on_what_is_left():
     assert new_text[result.start : result.end] == "Aleppo underwent more than 400 airstrikes"
 
 
+def test_passage_with_a_long_replacement_after_a_short_first_word_is_found_on_both_sides():
+    text = "The report says: In Daraa the siege began in 2013 but the factions held out. Nothing more."
+    quote = "In Daraa the siege began in 2013 but the factions held out"
+    new_text = text.replace("the siege began in 2013 but", "a long blockade was laid by the army, yet")
+    result = anchor(text, new_text, select(text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    replaced = quote.replace("the siege began in 2013 but", "a long blockade was laid by the army, yet")
+    assert new_text[result.start : result.end] == replaced
+
+
 def test_insertion_repeating_a_passages_words_before_it_is_not_taken_for_it():
     quote = "Al-Rashideen area in Aleppo underwent more than 400 airstrikes"
     echo = "Aleppo more than airstrikes in the area were reported by Al-Rashideen residents. "

@@ -87,6 +87,9 @@ MIN_SURVIVING_RUN = 3
 # passage becomes part of it unless it dwarfs the text it separates.
 INSERTED_COST = 0.35
 LOST_COST = 0.35
+# Surviving pieces of a passage spread over at most this many times its
+# length are taken together, whatever the densest run of them keeps.
+MAX_GROWTH = 1.5
 # Changed text this near a passage (in code points) is diffed down to
 # characters; further away, changed words stay one block.
 NEAR_PASSAGE = 16
@@ -418,8 +421,16 @@ class TextChange:
             if high - low >= MIN_SURVIVING_RUN:
                 pieces.append((low + self._shift(index), high + self._shift(index), high - low, low))
             index += 1
-        pieces = _densest(pieces)
-        surviving = sum(size for _, _, size, _ in pieces)
+        densest = _densest(pieces)
+        surviving = sum(size for _, _, size, _ in densest)
+        if surviving < MIN_SURVIVING * len(quote) and pieces:
+            # A replacement inside the passage costs a short first or last
+            # piece more than it keeps: all of them, if they lie no wider
+            # apart than the passage could have grown.
+            total = sum(size for _, _, size, _ in pieces)
+            if pieces[-1][1] - pieces[0][0] <= MAX_GROWTH * len(quote):
+                densest, surviving = pieces, total
+        pieces = densest
         if surviving < MIN_SURVIVING * len(quote):
             return None
         new_start, new_end = pieces[0][0], pieces[-1][1]
