@@ -476,6 +476,8 @@ def build_corpus(per_class: int, seed: int = 2017, rate: float = 0) -> list[Docu
             start, end, new_edits, truth = _boilerplate(rng, t, copy_start, block, donors)
             low = min([start] + [a for a, _, _ in new_edits])
             high = max([end] + [b for _, b, _ in new_edits])
+            if any(low <= b and a <= high for a, b in taken):
+                continue  # two copies a short paragraph apart: their edits would overlap
             taken.append((low - 1, high + 1))
             edits += new_edits
             placed.append(("boilerplate", start, end, truth))

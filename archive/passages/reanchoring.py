@@ -24,25 +24,30 @@ in this order, and says with a score (0 to 1) and a reason how:
 Nothing is attached without support. A quote shorter than its context says
 little by itself: it is taken only with its context (some of it equal right
 beside it, or one side nearly all there), or where the edit kept it and it
-occurs once in each text. A candidate lying wholly in text that the edit left
-unchanged, and that was not the passage's own text, belongs to other words
-of the source: it is taken only when the context on both sides matches and
-the passage's own text was deleted rather than replaced (a removed
-duplicate). Spans are widened to whole extended grapheme clusters, so a
-highlight never starts on a lone accent.
+holds a character found once in each text; and a copy elsewhere with more
+of its context is preferred to a place where the diff kept it. A candidate
+lying mostly in text that the edit left unchanged, and that was not the
+passage's own text, belongs to other words of the source: it is taken only
+when the context on both sides matches and the passage's own text was
+deleted rather than replaced (a removed duplicate). Spans are widened to
+whole extended grapheme clusters, so a highlight never starts on a lone
+accent.
 
 The edit is worked out once for all passages, as the stretches of text that
 it left unchanged: the common head and tail are trimmed, and what is left
-between them is diffed by sentence, by word or by character, whichever is
-the finest that suits its size, then each changed block again at a finer
-level. At each level tokens found once on each side are matched first
-(patience diff), so that a passage's words are not paired with equal words
-elsewhere, and a longest common subsequence computed in C (rapidfuzz)
-matches the tokens between them, and the characters of short blocks.
-An insertion that repeats words of the text right after it is then moved in
-front of them, so that a passage's words are not paired with their echo. A
-passage wholly inside an unchanged stretch is moved by that stretch's shift
-without any search, which is what most passages of a long text need.
+between them is diffed by space-separated pieces, split and matched by a
+longest common subsequence in C (rapidfuzz). Only the changed blocks near a
+passage are diffed again, by word and then by character; at each of these
+levels tokens found once on each side are matched first (patience diff), so
+that a passage's words are not paired with equal words elsewhere. Far from
+every passage a changed block stays whole: a text edited all over costs
+little more than one left alone. An insertion that repeats words of the
+text right after it is then moved in front of them, so that a passage's
+words are not paired with their echo; where the quote still aligns better
+with text beside its surviving pieces than with what they span, that text
+is taken. A passage wholly inside an unchanged stretch is moved by that
+stretch's shift without any search, which is what most passages of a long
+text need.
 
 Offsets are Unicode code points, like Python string indexing.
 """
@@ -55,6 +60,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 import regex
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from archive.models.passage import AnchorStatus
@@ -81,6 +87,15 @@ MIN_SURVIVING_RUN = 3
 # passage becomes part of it unless it dwarfs the text it separates.
 INSERTED_COST = 0.35
 LOST_COST = 0.35
+# Surviving pieces of a passage spread over at most this many times its
+# length are taken together, whatever the densest run of them keeps.
+MAX_GROWTH = 1.5
+# Changed text this near a passage (in code points) is diffed down to
+# characters; further away, changed words stay one block.
+NEAR_PASSAGE = 16
+# Pieces of old and new text matched at once, at most (their product): the
+# matrix that matches them takes a bit per pair.
+MAX_PIECE_PAIRS = 40_000_000
 # Unchanged stretches at least this long tell where an edit's bounds are; a
 # character diff's shorter ones may pair letters of unrelated words.
 SIGNIFICANT_RUN = 16
@@ -120,7 +135,8 @@ class AnchorResult:
 
 def reanchor(selectors: Sequence[TextSelector], *, old_text: str, new_text: str) -> list[AnchorResult]:
     """Where each passage anchored in `old_text` lies in `new_text`, in order."""
-    change = TextChange(old_text, new_text)
+    focus = [(selector.start, selector.end) for selector in selectors]
+    change = TextChange(old_text, new_text, focus)
     return [change.anchor(selector) for selector in selectors]
 
 
@@ -135,10 +151,12 @@ class _Candidate:
 class TextChange:
     """The edit from old_text to new_text, as the stretches it left unchanged."""
 
-    def __init__(self, old_text: str, new_text: str):
+    def __init__(self, old_text: str, new_text: str, focus: Sequence[tuple[int, int]] | None = None):
+        """`focus`: the old spans of the passages to anchor; only changed
+        text near them is diffed down to characters (all of it without)."""
         self.old = old_text
         self.new = new_text
-        segments = _unchanged_segments(old_text, new_text)
+        segments = _unchanged_segments(old_text, new_text, focus)
         # Unchanged stretches, in order in both texts: old[a:a+n] == new[b:b+n].
         self._old_starts = [a for a, _, _ in segments]
         self._new_starts = [b for _, b, _ in segments]
@@ -166,13 +184,22 @@ class TextChange:
                 AnchorStatus.EXACT, start + shift, end + shift, 1.0, "the edit left it unchanged"
             )
         expected = self._expected_start(min(start, len(self.old)))
+        moved = (AnchorStatus.MOVED, self._best_occurrence, "its quote elsewhere, with its context")
         for status, search, reason in (
             (AnchorStatus.EXACT, self._in_place, "its quote where the edit left it"),
             (AnchorStatus.FUZZY, self._surviving, "its surviving text where the edit left it"),
-            (AnchorStatus.MOVED, self._best_occurrence, "its quote elsewhere, with its context"),
+            moved,
             (AnchorStatus.FUZZY, self._best_approximate, "an approximate match near its place"),
         ):
             found = search(selector, expected)
+            if found is not None and status == AnchorStatus.EXACT and len(quote) < SELF_EVIDENT_LENGTH:
+                # A short quote is told by its context: a copy elsewhere
+                # with more of it is the passage's moved text, and the diff
+                # paired the quote with its equal words by chance.
+                elsewhere = self._best_occurrence(selector, expected)
+                if elsewhere is not None and elsewhere.score > found.score:
+                    status, _, reason = moved
+                    found = elsewhere
             if found is not None:
                 new_start, new_end = grapheme_bounds(self.new, found.start, found.end)
                 if (new_start, new_end) != (found.start, found.end):
@@ -217,8 +244,8 @@ class TextChange:
             new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
         return new_start, max(new_start, new_end)
 
-    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[bool, bool]:
-        """Whether new[start:end] is all unchanged text, and whether any of it
+    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, bool]:
+        """How much of new[start:end] is unchanged text, and whether any of it
         was the passage's own text before the edit."""
         unchanged, own = 0, False
         index = max(0, bisect_right(self._new_starts, start) - 1)
@@ -231,7 +258,7 @@ class TextChange:
                     low - self._shift(index) < selector.end and selector.start < high - self._shift(index)
                 )
             index += 1
-        return unchanged == end - start, own
+        return unchanged, own
 
     # Searching the new text.
 
@@ -248,7 +275,8 @@ class TextChange:
             and not self._moved_whole(selector, errors)
         ):
             return None
-        if unchanged and not own and not self._removed_duplicate(selector, prefix, suffix):
+        # Mostly unchanged text (a word or two edited in it) is still other words of the source.
+        if unchanged * 2 >= end - start and not own and not self._removed_duplicate(selector, prefix, suffix):
             return None
         length = len(selector.exact)
         if (
@@ -281,17 +309,25 @@ class TextChange:
         return errors == 0 and len(quote) >= SELF_EVIDENT_LENGTH and self.new.count(quote) == 1
 
     def _unique(self, quote: str) -> bool:
-        """Whether `quote` occurs once in the old text and once in the new:
-        then the words themselves tell where they went."""
-        return all(
-            text.find(quote, text.find(quote) + 1) == -1 and quote in text for text in (self.old, self.new)
+        """Whether `quote` holds a character found once in the old text and
+        once in the new (a mark or symbol of its own): then it tells by
+        itself where it went. A word, even one found once, may be a chance
+        copy in the text that replaced it."""
+        # (A quote found twice holds no such character: that is checked first, in C.)
+        return all(text.find(quote, text.find(quote) + 1) == -1 for text in (self.old, self.new)) and any(
+            self.old.count(char) == 1 == self.new.count(char) for char in set(quote) if not char.isspace()
         )
 
     def _exact_context(self, selector: TextSelector, start: int, end: int) -> int:
         """How many characters of the stored context equal the new text right beside new[start:end]."""
-        prefix, suffix = selector.prefix, selector.suffix
-        before = _common_length(prefix, len(prefix), self.new, start, min(len(prefix), start), backwards=True)
-        return before + _common_length(suffix, 0, self.new, end, min(len(suffix), len(self.new) - end))
+        prefix, suffix, new = selector.prefix, selector.suffix, self.new
+        # Most copies of a short quote differ right beside it: those are told at once.
+        before = after = 0
+        if prefix and start and new[start - 1] == prefix[-1]:
+            before = _common_length(prefix, len(prefix), new, start, min(len(prefix), start), backwards=True)
+        if suffix and end < len(new) and new[end] == suffix[0]:
+            after = _common_length(suffix, 0, new, end, min(len(suffix), len(new) - end))
+        return before + after
 
     def _removed_duplicate(self, selector: TextSelector, prefix: float, suffix: float) -> bool:
         """Whether a copy of the passage in other unchanged text may take its
@@ -385,8 +421,16 @@ class TextChange:
             if high - low >= MIN_SURVIVING_RUN:
                 pieces.append((low + self._shift(index), high + self._shift(index), high - low, low))
             index += 1
-        pieces = _densest(pieces)
-        surviving = sum(size for _, _, size, _ in pieces)
+        densest = _densest(pieces)
+        surviving = sum(size for _, _, size, _ in densest)
+        if surviving < MIN_SURVIVING * len(quote) and pieces:
+            # A replacement inside the passage costs a short first or last
+            # piece more than it keeps: all of them, if they lie no wider
+            # apart than the passage could have grown.
+            total = sum(size for _, _, size, _ in pieces)
+            if pieces[-1][1] - pieces[0][0] <= MAX_GROWTH * len(quote):
+                densest, surviving = pieces, total
+        pieces = densest
         if surviving < MIN_SURVIVING * len(quote):
             return None
         new_start, new_end = pieces[0][0], pieces[-1][1]
@@ -397,11 +441,34 @@ class TextChange:
         if not quote[-1].isspace():
             while new_end > new_start and self.new[new_end - 1].isspace():
                 new_end -= 1
+        errors = len(quote) - surviving
+        if len(pieces) > 1:
+            new_start, new_end, errors = self._beside_echo(selector, new_start, new_end, errors)
         # Fewer edits than the quote has characters: what was inserted
         # between surviving stretches costs nothing (it is now part of the
         # passage), what was lost does.
-        score = self._score(selector, new_start, new_end, len(quote) - surviving, expected)
-        return None if score is None else _Candidate(new_start, new_end, len(quote) - surviving, score)
+        score = self._score(selector, new_start, new_end, errors, expected)
+        return None if score is None else _Candidate(new_start, new_end, errors, score)
+
+    def _beside_echo(
+        self, selector: TextSelector, new_start: int, new_end: int, errors: int
+    ) -> tuple[int, int, int]:
+        """(start, end, errors) of the passage whose surviving pieces the diff
+        found at new[new_start:new_end]. A diff may pair a passage's words
+        with their echo in text inserted beside it: where the quote aligns
+        better with text next to those pieces than with what they span, that
+        text is the passage."""
+        quote = selector.exact
+        kept = Indel.normalized_similarity(quote, self.new[new_start:new_end])
+        low, high = self._new_range(selector.start, selector.end)
+        low = max(0, min(low, new_start) - len(quote))
+        high = min(len(self.new), max(high, new_end) + len(quote))
+        aligned = fuzz.partial_ratio_alignment(quote, self.new[low:high], score_cutoff=100 * kept)
+        if aligned is not None and aligned.score > 100 * kept:
+            aligned_start, aligned_end = low + aligned.dest_start, low + aligned.dest_end
+            if aligned_end <= new_start or new_end <= aligned_start:
+                return aligned_start, aligned_end, round(len(quote) * (1 - aligned.score / 100))
+        return new_start, new_end, errors
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
@@ -443,11 +510,115 @@ class TextChange:
         return end - lengths[distances.index(fewest)], end, fewest
 
 
-def _unchanged_segments(old: str, new: str) -> list[tuple[int, int, int]]:
-    """(old start, new start, length) of the stretches an edit left unchanged."""
+def _unchanged_segments(
+    old: str, new: str, focus: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int, int]]:
+    """(old start, new start, length) of the stretches an edit left unchanged.
+
+    The texts are first diffed by space-separated pieces, split and matched
+    in C. Only near a passage of `focus` (old spans; everywhere without) are
+    the changed blocks diffed again by word and character, and insertions
+    slid off the text they split: elsewhere a changed block stays whole,
+    which costs a passage nothing and saves most of the work on a text
+    edited all over."""
+    limit = min(len(old), len(new))
+    head = _common_length(old, 0, new, 0, limit)
+    tail = _common_length(old, len(old), new, len(new), limit - head, backwards=True)
+    # Pieces are matched whole: the changed middle starts and ends between them
+    # ("Al" of "Al-Rashideen" replaced by "Aleppo" is not kept).
+    if head < limit:
+        head = old.rfind(" ", 0, head) + 1
+    if tail < limit - head:
+        tail = len(old) - old.find(" ", len(old) - tail) if " " in old[len(old) - tail :] else 0
+    old_end, new_end = len(old) - tail, len(new) - tail
+    coarse = [(0, 0, head)]
+    if head < old_end and head < new_end:
+        _matched_pieces(old, head, old_end, new, head, new_end, coarse)
+    coarse += [(old_end, new_end, tail), (len(old), len(new), 0)]
+    # The old text near the passages (all of it without), as sorted, disjoint (start, end).
+    near = [(-1, len(old) + 1)] if focus is None else _joined(focus, NEAR_PASSAGE)
     segments: list[tuple[int, int, int]] = []
-    _diff(old, 0, len(old), new, 0, len(new), _DIFF_LEVELS, segments)
-    return _merged(_slid(_merged(segments), old, new))
+    chunk: list[tuple[int, int, int]] | None = None  # a neighbourhood of passages, refined
+    old_at, new_at = 0, 0  # where the changed block before the next segment starts
+    k = 0  # the first stretch of `near` not wholly before old_at
+    for segment in coarse:
+        a, b, n = segment
+        while k < len(near) and near[k][1] < old_at:
+            k += 1
+        if (old_at < a or new_at < b) and k < len(near) and near[k][0] <= a:
+            if chunk is None:
+                chunk = [segments.pop()] if segments else []
+            if old_at < a and new_at < b:
+                _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
+            chunk.append(segment)
+        else:
+            if chunk is not None:
+                segments += _merged(_slid(_merged(chunk), old, new))
+                chunk = None
+            segments.append(segment)
+        old_at, new_at = a + n, b + n
+    if chunk is not None:
+        segments += _merged(_slid(_merged(chunk), old, new))
+    return _merged(segments)
+
+
+def _matched_pieces(
+    old: str,
+    old_start: int,
+    old_end: int,
+    new: str,
+    new_start: int,
+    new_end: int,
+    segments: list[tuple[int, int, int]],
+    by_sentence: bool = True,
+) -> None:
+    """Append the segments of old[old_start:old_end] and new[new_start:new_end]
+    that are whole space-separated pieces left unchanged. The matrix that
+    matches them grows with the product of their counts: longer texts are
+    matched by sentence first, then each changed block by pieces (and a
+    block still too long stays changed)."""
+    old_pieces = old[old_start:old_end].split(" ")
+    new_pieces = new[new_start:new_end].split(" ")
+    if len(old_pieces) * len(new_pieces) <= MAX_PIECE_PAIRS:
+        # Piece k starts at the lengths of the pieces before it + k spaces.
+        old_at = list(accumulate(map(len, old_pieces), initial=old_start))
+        new_at = list(accumulate(map(len, new_pieces), initial=new_start))
+        segments += [
+            # The matched pieces and the spaces between them.
+            (old_at[i] + i, new_at[j] + j, old_at[i + size] - old_at[i] + size - 1)
+            for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks()
+            if size
+        ]
+        return
+    if not by_sentence:
+        return
+    old_tokens = _SENTENCES.findall(old, old_start, old_end)
+    new_tokens = _SENTENCES.findall(new, new_start, new_end)
+    old_at = list(accumulate(map(len, old_tokens), initial=old_start))
+    new_at = list(accumulate(map(len, new_tokens), initial=new_start))
+    i = j = 0
+    for match_i, match_j, size in [
+        *_matching_tokens(old_tokens, new_tokens),
+        (len(old_tokens), len(new_tokens), 0),
+    ]:
+        if i < match_i and j < match_j:
+            _matched_pieces(
+                old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], segments, by_sentence=False
+            )
+        if size:
+            segments.append((old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i]))
+        i, j = match_i + size, match_j + size
+
+
+def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, int]]:
+    """The spans widened by `margin` on each side, sorted, overlapping ones joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start - margin <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end + margin))
+        else:
+            joined.append((start - margin, end + margin))
+    return joined
 
 
 def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
