@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from archive.audit.ledger import chain_head
 from archive.audit.review import count_my_drafts_on
 from archive.models import Source
+from archive.passages.confirming import ReviewCounts
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading, workspace_tags
 from archive.reading.side_by_side import with_across
@@ -60,6 +61,7 @@ class RenderedReading:
 
     text: bytes
     workspace_tags: list[str]  # archive.reading.page.workspace_tags
+    review: ReviewCounts  # the passages re-anchoring left to confirm, and the orphaned
     items: tuple[bytes, ...]  # cut where each form's CSRF token goes
     orphaned: tuple[bytes, ...]
     item_count: int
@@ -120,8 +122,9 @@ def rendered_reading(
         with_across(reading.items, source=source, slug=slug)
     links = ItemLinks(slug, csrf_token=_CSRF_SLOT)
     text, tags = reading.text_html.encode(), workspace_tags(source.workspace_id)
+    review = ReviewCounts.of(reading.anchor_statuses)
     items = _split_at_token(render_items(reading.items, links))
     orphaned = _split_at_token(render_items(reading.orphaned_items, links))
     drafts = count_my_drafts_on(source=source, user=user)
-    cache.set_many({text_key: (text, tags), items_key: (items, orphaned, len(reading.items), drafts)})
-    return RenderedReading(text, tags, items, orphaned, len(reading.items), drafts)
+    cache.set_many({text_key: (text, tags, review), items_key: (items, orphaned, len(reading.items), drafts)})
+    return RenderedReading(text, tags, review, items, orphaned, len(reading.items), drafts)

@@ -15,7 +15,6 @@ from archive.core.forms import form_field
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
 from archive.monitoring.changes import timeline
-from archive.passages.confirming import ReviewCounts
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.cached import rendered_reading
 from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
@@ -70,7 +69,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         ),
         "as_of_form": AsOfForm(),
         "versions": timeline(source),
-        "review": ReviewCounts.of(reading.anchor_statuses),
+        "review": reading.review,
         "aligned_with": aligned_with,
     }
     page = render_to_string("archive/source_detail.html", context, request)
