@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from archive.models import AnchorStatus, Passage
 from tests.browser.accessibility import assert_accessible
+from tests.browser.selecting import drag_select
 from tests.pages import KEPT
 from tests.test_confirming import reanchored_world
 
@@ -13,46 +14,17 @@ NARROW = {"width": 360, "height": 780}
 OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 REATTACHED = "Shops on the main road have reopened"
 
-# The viewport point of the middle of the character at UTF-16 index `index` of the current text.
-POINT_AT = """
-(index) => {
-  const container = document.getElementById("current-text");
-  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-  let offset = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (index < offset + node.length) {
-      const range = document.createRange();
-      range.setStart(node, index - offset);
-      range.setEnd(node, index - offset + 1);
-      const box = range.getBoundingClientRect();
-      return [box.left + box.width / 2, box.top + box.height / 2];
-    }
-    offset += node.length;
-  }
-}
-"""
-
-
-def utf16_index(text: str, code_points: int) -> int:
-    return len(text[:code_points].encode("utf-16-le")) // 2
-
 
 def assert_fits(page, where: str) -> None:
     scroll_width, width = page.evaluate(OVERFLOW)
     assert scroll_width <= width, f"{where} overflows: {scroll_width} px in {width} px"
 
 
-def drag_select(page, text: str, start: int, end: int) -> None:
-    """Select text[start:end] of the current text with the mouse, from its first character to its last."""
+def select_in_current_text(page, text: str, start: int, end: int) -> None:
+    """Select text[start:end] of the current text with the mouse."""
     page.locator("#current-text").scroll_into_view_if_needed()
     page.evaluate("(index) => document.getElementById('current-text').scrollTop = 0", 0)
-    x0, y0 = page.evaluate(POINT_AT, utf16_index(text, start))
-    x1, y1 = page.evaluate(POINT_AT, utf16_index(text, end - 1))
-    page.mouse.move(x0 - 3, y0)
-    page.mouse.down()
-    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
-    page.mouse.move(x1 + 3, y1, steps=5)
-    page.mouse.up()
+    drag_select(page, "current-text", text, start, end)
 
 
 def test_analyst_accepts_orphans_and_reattaches_re_anchored_passages_at_360_px(
@@ -88,7 +60,7 @@ def test_analyst_accepts_orphans_and_reattaches_re_anchored_passages_at_360_px(
     assert_accessible(page, "re-attaching an orphan at 360 px")
     assert_fits(page, "the open re-attach form")
     start = text.index(REATTACHED)
-    drag_select(page, text, start, start + len(REATTACHED))
+    select_in_current_text(page, text, start, start + len(REATTACHED))
     expect(orphan_row.locator(".selected-quote")).to_have_text(REATTACHED)
     assert orphan_row.get_by_label("Start").input_value() == str(start)
     assert orphan_row.get_by_label("End").input_value() == str(start + len(REATTACHED))

@@ -4,6 +4,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from archive.models import Annotation, Passage
+from tests.browser.selecting import drag_select, point_at
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 TEXT = (
@@ -12,29 +13,6 @@ TEXT = (
 )
 HIGHLIGHTED = "the pump building was hit at dawn"
 SELECTED = "building was hit at dawn on Tuesday, and the station"
-
-# The viewport point of the middle of the character at UTF-16 index `index` of the text.
-POINT_AT = """
-(index) => {
-  const container = document.getElementById("source-text");
-  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-  let offset = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (index < offset + node.length) {
-      const range = document.createRange();
-      range.setStart(node, index - offset);
-      range.setEnd(node, index - offset + 1);
-      const box = range.getBoundingClientRect();
-      return [box.left + box.width / 2, box.top + box.height / 2];
-    }
-    offset += node.length;
-  }
-}
-"""
-
-
-def utf16_index(text: str, code_points: int) -> int:
-    return len(text[:code_points].encode("utf-16-le")) // 2
 
 
 def open_with_highlight(page_for, analyst, workspace):
@@ -55,13 +33,7 @@ def test_a_drag_starting_inside_a_highlight_selects_and_annotates_the_right_code
     start = TEXT.index(SELECTED)
     end = start + len(SELECTED)
     # The drag starts on the first character of SELECTED, inside the highlight, and ends on its last.
-    x0, y0 = page.evaluate(POINT_AT, utf16_index(TEXT, start))
-    x1, y1 = page.evaluate(POINT_AT, utf16_index(TEXT, end - 1))
-    page.mouse.move(x0 - 3, y0)
-    page.mouse.down()
-    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
-    page.mouse.move(x1 + 3, y1, steps=5)
-    page.mouse.up()
+    drag_select(page, "source-text", TEXT, start, end)
 
     expect(page.locator("#selection-tools")).to_be_visible()
     expect(page.locator("#reading-dialog")).not_to_be_visible()  # the drag did not open the highlight
@@ -79,7 +51,7 @@ def test_a_drag_starting_inside_a_highlight_selects_and_annotates_the_right_code
 
 def test_a_plain_click_on_a_highlight_still_opens_it(page_for, analyst, workspace):
     page, _ = open_with_highlight(page_for, analyst, workspace)
-    x, y = page.evaluate(POINT_AT, utf16_index(TEXT, TEXT.index("hit")))
+    x, y = point_at(page, "source-text", TEXT, TEXT.index("hit"))
     page.mouse.click(x, y)
     dialog = page.locator("#reading-dialog")
     expect(dialog).to_be_visible()
@@ -89,7 +61,7 @@ def test_a_plain_click_on_a_highlight_still_opens_it(page_for, analyst, workspac
 
 def test_double_clicking_a_word_inside_a_highlight_selects_it(page_for, analyst, workspace):
     page, _ = open_with_highlight(page_for, analyst, workspace)
-    x, y = page.evaluate(POINT_AT, utf16_index(TEXT, TEXT.index("building") + 2))
+    x, y = point_at(page, "source-text", TEXT, TEXT.index("building") + 2)
     page.mouse.dblclick(x, y)
     expect(page.locator("#selection-tools")).to_be_visible()
     expect(page.locator("#reading-dialog")).not_to_be_visible()
