@@ -55,7 +55,7 @@ Offsets are Unicode code points, like Python string indexing.
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -592,22 +592,13 @@ def _matched_pieces(
         return
     if not by_sentence:
         return
-    old_tokens = _SENTENCES.findall(old, old_start, old_end)
-    new_tokens = _SENTENCES.findall(new, new_start, new_end)
-    old_at = list(accumulate(map(len, old_tokens), initial=old_start))
-    new_at = list(accumulate(map(len, new_tokens), initial=new_start))
-    i = j = 0
-    for match_i, match_j, size in [
-        *_matching_tokens(old_tokens, new_tokens),
-        (len(old_tokens), len(new_tokens), 0),
-    ]:
-        if i < match_i and j < match_j:
-            _matched_pieces(
-                old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], segments, by_sentence=False
-            )
-        if size:
-            segments.append((old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i]))
-        i, j = match_i + size, match_j + size
+    for old_a, old_b, new_a, new_b, same in _token_blocks(
+        _SENTENCES, old, old_start, old_end, new, new_start, new_end
+    ):
+        if same:
+            segments.append((old_a, new_a, old_b - old_a))
+        else:
+            _matched_pieces(old, old_a, old_b, new, new_a, new_b, segments, by_sentence=False)
 
 
 def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, int]]:
@@ -698,24 +689,38 @@ def _diff(
             blocks = Indel.opcodes(old[old_start:old_end], new[new_start:new_end]).as_matching_blocks()
             segments.extend((old_start + a, new_start + b, size) for a, b, size in blocks if size)
         else:
-            old_tokens = tokens.findall(old, old_start, old_end)
-            new_tokens = tokens.findall(new, new_start, new_end)
-            old_at = list(accumulate(map(len, old_tokens), initial=old_start))
-            new_at = list(accumulate(map(len, new_tokens), initial=new_start))
-            i = j = 0
-            for match_i, match_j, size in [
-                *_matching_tokens(old_tokens, new_tokens),
-                (len(old_tokens), len(new_tokens), 0),
-            ]:
-                if i < match_i and j < match_j:  # else a pure insertion or deletion
-                    _diff(old, old_at[i], old_at[match_i], new, new_at[j], new_at[match_j], deeper, segments)
-                if size:
-                    segments.append(
-                        (old_at[match_i], new_at[match_j], old_at[match_i + size] - old_at[match_i])
-                    )
-                i, j = match_i + size, match_j + size
+            for old_a, old_b, new_a, new_b, same in _token_blocks(
+                tokens, old, old_start, old_end, new, new_start, new_end
+            ):
+                if same:
+                    segments.append((old_a, new_a, old_b - old_a))
+                else:
+                    _diff(old, old_a, old_b, new, new_a, new_b, deeper, segments)
     if tail:
         segments.append((old_end, new_end, tail))
+
+
+def _token_blocks(
+    tokens: re.Pattern[str], old: str, old_start: int, old_end: int, new: str, new_start: int, new_end: int
+) -> Iterator[tuple[int, int, int, int, bool]]:
+    """The two spans cut into `tokens` and matched: in text order, (old_a, old_b,
+    new_a, new_b, True) for each run of equal tokens, and (..., False) for each
+    block changed on both sides between them (a pure insertion or deletion is
+    left out: there is nothing in it to match)."""
+    old_tokens = tokens.findall(old, old_start, old_end)
+    new_tokens = tokens.findall(new, new_start, new_end)
+    old_at = list(accumulate(map(len, old_tokens), initial=old_start))
+    new_at = list(accumulate(map(len, new_tokens), initial=new_start))
+    i = j = 0
+    for match_i, match_j, size in [
+        *_matching_tokens(old_tokens, new_tokens),
+        (len(old_tokens), len(new_tokens), 0),
+    ]:
+        if i < match_i and j < match_j:
+            yield old_at[i], old_at[match_i], new_at[j], new_at[match_j], False
+        if size:
+            yield old_at[match_i], old_at[match_i + size], new_at[match_j], new_at[match_j + size], True
+        i, j = match_i + size, match_j + size
 
 
 def _matching_tokens(old: list[str], new: list[str]) -> list[tuple[int, int, int]]:
