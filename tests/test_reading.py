@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from archive.claims.annotations import edit_annotation
 from archive.models import AnchorStatus, Annotation, ReviewStatus, Role, Stance
+from archive.passages.correction import correct_source_text
 from archive.reading.page import Highlight, HighlightRole, build_reading, highlight_role, highlighted_html
 from tests.factories import (
     AnnotationFactory,
@@ -238,10 +239,11 @@ def _queries_for_page(client, source) -> int:
 def test_reading_page_query_count_does_not_grow_with_passages(client, workspace, analyst):
     client.force_login(analyst)
     one_of_each_kind = _queries_for_page(client, _source_with_passages(workspace, analyst, 3))
-    # 17: the page's own 12, the ledger head its rendering is cached under, the workspace's
-    # tags (which the annotation form suggests), the versions timeline, the header's count
-    # of unread alerts and its job status.
-    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 17
+    # 18 rendered anew: the page's own 12, the source's text (left out of the source's row
+    # unless the page is rendered), the ledger head its rendering is cached under, the
+    # workspace's tags (which the annotation form suggests), the versions timeline, the
+    # header's count of unread alerts and its job status.
+    assert _queries_for_page(client, _source_with_passages(workspace, analyst, 90)) == one_of_each_kind <= 18
 
 
 # --- Kinds, filters' data, tag suggestions ------------------------------------------
@@ -358,6 +360,26 @@ def test_a_second_view_of_an_unchanged_source_is_the_same_page_without_rebuildin
     second_queries, second = _query_count(client, source)
     assert _without_tokens(second) == _without_tokens(first)
     assert second_queries < first_queries
+
+
+def test_a_cached_view_reads_only_the_reader_the_source_and_the_ledger_head(
+    client, workspace, analyst, source
+):
+    client.force_login(analyst)
+    _query_count(client, source)
+    # Session, user, membership, the source's row, the ledger head, the header's alerts and jobs.
+    assert _query_count(client, source)[0] <= 7
+
+
+def test_a_new_version_shows_in_the_cached_pages_versions(client, workspace, analyst, source):
+    client.force_login(analyst)
+
+    def versions_listed() -> int:
+        return int(re.search(r"Versions \((\d+)\)", _query_count(client, source)[1]).group(1))
+
+    before = versions_listed()
+    correct_source_text(source=source, user=analyst, new_text=source.text + " More.", reason="a line")
+    assert versions_listed() == before + 1
 
 
 def test_an_edited_note_shows_its_new_text_on_the_next_view(client, workspace, analyst, source):

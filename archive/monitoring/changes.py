@@ -131,5 +131,6 @@ def evidence_changes(evidence: Iterable[Evidence]) -> dict[int, EvidenceChange]:
 
 
 def timeline(source: Source) -> list[SourceVersion]:
-    """The source's versions, newest first, with who captured them."""
-    return list(source.versions.select_related("captured_by").order_by("-number"))
+    """The source's versions, newest first, with who captured them (without their texts:
+    a timeline shows hashes, and each text may be megabytes)."""
+    return list(source.versions.select_related("captured_by").defer("text").order_by("-number"))

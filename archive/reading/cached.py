@@ -9,8 +9,9 @@ are kept under the workspace's ledger head (archive.audit.ledger.chain_head),
 which moves in the same transaction as every change to a tracked object of the
 workspace, so no change can be served stale; the sidebar also under the
 reader and their role, so no one sees another's buttons or review comments.
-The workspace's tags (the note form's suggestions) and the reader's count of
-drafts on the source are read from the same rows and kept beside them.
+The workspace's tags (the note form's suggestions), the source's versions, the
+counts of passages to confirm and the reader's count of drafts on the source
+are read from the same rows (all tracked) and kept beside them.
 The forms in the sidebar get the request's CSRF token where the cached copy
 is cut. Usernames are not tracked: a renamed user shows under the old name
 until anything in the workspace changes.
@@ -29,7 +30,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.ledger import chain_head
 from archive.audit.review import count_my_drafts_on
-from archive.models import Source
+from archive.models import Source, SourceVersion
+from archive.monitoring.changes import timeline
 from archive.passages.confirming import ReviewCounts
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading, workspace_tags
@@ -62,6 +64,7 @@ class RenderedReading:
     text: bytes
     workspace_tags: list[str]  # archive.reading.page.workspace_tags
     review: ReviewCounts  # the passages re-anchoring left to confirm, and the orphaned
+    versions: list[SourceVersion]  # archive.monitoring.changes.timeline
     items: tuple[bytes, ...]  # cut where each form's CSRF token goes
     orphaned: tuple[bytes, ...]
     item_count: int
@@ -122,9 +125,11 @@ def rendered_reading(
         with_across(reading.items, source=source, slug=slug)
     links = ItemLinks(slug, csrf_token=_CSRF_SLOT)
     text, tags = reading.text_html.encode(), workspace_tags(source.workspace_id)
-    review = ReviewCounts.of(reading.anchor_statuses)
+    review, versions = ReviewCounts.of(reading.anchor_statuses), timeline(source)
     items = _split_at_token(render_items(reading.items, links))
     orphaned = _split_at_token(render_items(reading.orphaned_items, links))
     drafts = count_my_drafts_on(source=source, user=user)
-    cache.set_many({text_key: (text, tags, review), items_key: (items, orphaned, len(reading.items), drafts)})
-    return RenderedReading(text, tags, review, items, orphaned, len(reading.items), drafts)
+    cache.set_many(
+        {text_key: (text, tags, review, versions), items_key: (items, orphaned, len(reading.items), drafts)}
+    )
+    return RenderedReading(text, tags, review, versions, items, orphaned, len(reading.items), drafts)

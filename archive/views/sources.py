@@ -14,7 +14,6 @@ from archive.core.editing import StaleVersion
 from archive.core.forms import form_field
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
-from archive.monitoring.changes import timeline
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.cached import rendered_reading
 from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
@@ -26,9 +25,10 @@ from archive.views.asof import AsOfForm
 def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
-        Source.objects.select_related("outlet", "derived_from", "captured_by").annotate(
-            has_derivatives=Exists(Source.objects.filter(derived_from=OuterRef("pk")))
-        ),
+        Source.objects.select_related("outlet", "derived_from", "captured_by")
+        # The texts are read only to render the page anew (archive.reading.cached).
+        .defer("text", "derived_from__text")
+        .annotate(has_derivatives=Exists(Source.objects.filter(derived_from=OuterRef("pk")))),
         request.workspace,
         pk=source_id,
     )
@@ -68,7 +68,7 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
             }
         ),
         "as_of_form": AsOfForm(),
-        "versions": timeline(source),
+        "versions": reading.versions,
         "review": reading.review,
         "aligned_with": aligned_with,
     }
