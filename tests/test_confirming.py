@@ -57,6 +57,20 @@ def world(workspace, ws_admin) -> Reanchored:
     return reanchored_world(workspace, ws_admin)
 
 
+def select_quote(passage: Passage, quote: str, *, user, reason: str) -> int:
+    """Select `quote` anew for `passage` in its source's current text; where it starts."""
+    start = passage.source.text.index(quote)
+    reselect_passage(
+        passage=passage,
+        user=user,
+        start=start,
+        end=start + len(quote),
+        expected_version=passage.version,
+        reason=reason,
+    )
+    return start
+
+
 def last_history(passage: Passage):
     return Passage.history.filter(id=passage.pk).select_related("history_user").first()
 
@@ -118,15 +132,7 @@ def test_an_orphan_cannot_be_accepted(world, analyst):
 
 
 def test_selecting_anew_puts_the_passage_there_confirmed(world, analyst):
-    start = world.source.text.index("fourteen families")
-    reselect_passage(
-        passage=world.fuzzy,
-        user=analyst,
-        start=start,
-        end=start + len("fourteen families"),
-        expected_version=world.fuzzy.version,
-        reason="only the figure",
-    )
+    select_quote(world.fuzzy, "fourteen families", user=analyst, reason="only the figure")
     passage = Passage.objects.get(pk=world.fuzzy.pk)
     assert (passage.exact, passage.anchor_status) == ("fourteen families", AnchorStatus.CONFIRMED)
     assert passage.prefix.endswith("The council said ")
@@ -138,14 +144,8 @@ def test_selecting_anew_puts_the_passage_there_confirmed(world, analyst):
 
 
 def test_an_orphan_is_reattached_by_selecting_text(world, analyst):
-    start = world.source.text.index("Shops on the main road")
-    reselect_passage(
-        passage=world.orphaned,
-        user=analyst,
-        start=start,
-        end=start + len("Shops on the main road"),
-        expected_version=world.orphaned.version,
-        reason="the convoy paragraph became this one",
+    select_quote(
+        world.orphaned, "Shops on the main road", user=analyst, reason="the convoy paragraph became this one"
     )
     passage = Passage.objects.get(pk=world.orphaned.pk)
     assert (passage.exact, passage.anchor_status) == ("Shops on the main road", AnchorStatus.CONFIRMED)
@@ -359,15 +359,7 @@ def newest_anchor(passage: Passage) -> PassageAnchor:
 def test_the_newest_anchor_follows_a_new_selection_and_keeps_re_anchorings_guess_in_its_history(
     world, analyst
 ):
-    start = world.source.text.index("fourteen families")
-    reselect_passage(
-        passage=world.fuzzy,
-        user=analyst,
-        start=start,
-        end=start + len("fourteen families"),
-        expected_version=world.fuzzy.version,
-        reason="only the figure",
-    )
+    start = select_quote(world.fuzzy, "fourteen families", user=analyst, reason="only the figure")
     anchor = newest_anchor(world.fuzzy)
     assert (anchor.start, anchor.exact, anchor.status) == (start, "fourteen families", AnchorStatus.CONFIRMED)
     now, then = PassageAnchor.history.filter(id=anchor.pk).order_by("-history_date", "-history_id")[:2]
@@ -381,15 +373,7 @@ def test_the_newest_anchor_follows_a_new_selection_and_keeps_re_anchorings_guess
 
 
 def test_the_next_re_anchoring_starts_from_where_the_analyst_put_the_passage(world, analyst, ws_admin):
-    start = world.source.text.index("fourteen families")
-    reselect_passage(
-        passage=world.fuzzy,
-        user=analyst,
-        start=start,
-        end=start + len("fourteen families"),
-        expected_version=world.fuzzy.version,
-        reason="only the figure",
-    )
+    select_quote(world.fuzzy, "fourteen families", user=analyst, reason="only the figure")
     correct_source_text(
         source=world.source,
         user=ws_admin,
