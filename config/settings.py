@@ -118,6 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 
+# PostgreSQL: search's statements are prepared once per connection
+# (archive.core.db.fetch_prepared). Turn off behind a pooler in transaction
+# mode that cannot carry prepared statements (PgBouncer before 1.21).
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------

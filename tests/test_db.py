@@ -4,10 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-from archive.core.db import insert_rows, update_rows, upsert_rows
+from archive.core.db import fetch_prepared, insert_rows, update_rows, upsert_rows
 from archive.models import Annotation, HistoryEntry, Passage, SearchDocument, SearchKind
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
@@ -106,3 +107,39 @@ def test_compiled_loader_reads_timestamps_in_utc_as_django_would():
         None,
     )
     assert all(value.tzinfo is UTC for value in values[:3])
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+STATEMENT = "SELECT CAST(%s AS integer) + 1 AS prepared_probe"
+
+
+def test_fetch_prepared_returns_the_rows_with_the_values_bound():
+    assert fetch_prepared(STATEMENT, [41]) == [(42,)]
+    assert fetch_prepared(STATEMENT, [1]) == [(2,)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_fetch_prepared_prepares_the_statement_once_per_connection():
+    fetch_prepared(STATEMENT, [1])
+    fetch_prepared(STATEMENT, [2])
+    assert sum("prepared_probe" in statement for statement in prepared_statements()) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_fetch_prepared_prepares_nothing_when_turned_off(settings):
+    settings.PREPARED_STATEMENTS = False
+    assert fetch_prepared(STATEMENT + " /* off */", [1]) == [(2,)]
+    assert not any("off" in statement for statement in prepared_statements())
+
+
+def test_fetch_prepared_logs_the_statement_with_its_values():
+    with CaptureQueriesContext(connection) as queries:
+        fetch_prepared(STATEMENT, [7])
+    assert (
+        "7" in queries.captured_queries[-1]["sql"] and "prepared_probe" in queries.captured_queries[-1]["sql"]
+    )

@@ -383,5 +383,23 @@ def test_suggestions_come_only_from_the_users_workspaces(analyst, outsider):
     assert search(user=outsider, query="Nightingal").suggestion == "Nightingale"
 
 
+@postgresql_only
+def test_suggestions_come_only_from_the_workspace_filtered_on(analyst, workspace):
+    other = WorkspaceFactory()
+    MembershipFactory(workspace=other, user=analyst, role=Role.ANALYST)
+    SourceFactory(workspace=other, title="elsewhere", text="Operation Nightingale.")
+    assert search(user=analyst, query="Nightingal").suggestion == "Nightingale"
+    filtered = search(user=analyst, query="Nightingal", filters=SearchFilters(workspace=workspace))
+    assert filtered.suggestion is None
+
+
+@postgresql_only
+def test_a_known_word_is_not_respelled(analyst, workspace):
+    SourceFactory(workspace=workspace, title="one", text="The Zaytoun station.")
+    SourceFactory(workspace=workspace, title="two", text="The Zaytoon station.")
+    results = search(user=analyst, query="Zaytoon Zaytoun")
+    assert results.total == 0 and results.suggestion is None
+
+
 def test_no_suggestion_when_something_matched(analyst, sources):
     assert search(user=analyst, query="castello").suggestion is None

@@ -20,7 +20,7 @@ from django.db.models import Model
 from django.urls import reverse
 
 from archive.models import Annotation, Claim, Outlet, Passage, SearchDocument, SearchKind, Source, Workspace
-from archive.permissions import workspace_ids_sql, workspaces_for
+from archive.permissions import workspace_ids_sql
 from archive.search.backends import (
     DOC,
     Match,
@@ -172,16 +172,20 @@ def _suggestion(
 ) -> str | None:
     """The query with its unknown words respelled, if that finds something."""
     backend = get_backend()
-    workspaces = workspaces_for(user)
+    workspaces, params = workspace_ids_sql(user)
     if filters.workspace:
-        workspaces = workspaces.filter(pk=filters.workspace.pk)
+        workspaces, params = (
+            f"SELECT %s WHERE %s IN ({workspaces})",
+            [filters.workspace.pk, filters.workspace.pk, *params],
+        )
+    terms = [term for term in parsed.positive_terms if not (term.is_phrase or term.prefix)]
+    respelled = backend.respell(words=[term.words[0] for term in terms], workspaces=(workspaces, params))
     replacements = {}
-    for term in parsed.positive_terms:
-        if not (term.is_phrase or term.prefix):
-            word = backend.suggest(word=term.words[0], workspaces=workspaces)
-            if word:
-                typed = parsed.raw[term.span[0] : term.span[1]]
-                replacements[term] = word.capitalize() if typed[:1].isupper() else word
+    for term in terms:
+        word = respelled.get(term.words[0])
+        if word:
+            typed = parsed.raw[term.span[0] : term.span[1]]
+            replacements[term] = word.capitalize() if typed[:1].isupper() else word
     if not replacements:
         return None
     suggestion = replace_terms(parsed, replacements)

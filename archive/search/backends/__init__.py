@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 
-from archive.models import SearchDocument, SearchKind, Workspace
+from archive.core.db import fetch_prepared
+from archive.models import SearchDocument, SearchKind
 from archive.search.normalize import GUESSED_LANGUAGES
 from archive.search.query import Query
 
@@ -46,9 +47,10 @@ class Backend:
     def record_words(self, words: dict[int, set[str]]) -> None:
         """Remember each workspace's words for suggestions (workspace id -> words)."""
 
-    def suggest(self, *, word: str, workspaces: QuerySet[Workspace]) -> str | None:
-        """The indexed word of `workspaces` most like `word`, if it is not one itself."""
-        return None
+    def respell(self, *, words: list[str], workspaces: tuple[str, list]) -> dict[str, str]:
+        """For each of `words` that is not an indexed word of `workspaces` (SQL
+        selecting their ids, and its parameters), the indexed word most like it, if any."""
+        return {}
 
     def clear(self) -> None:
         """Empty the index (in the caller's transaction)."""
@@ -79,9 +81,8 @@ def stemmed_languages() -> set[str]:
         "FROM languages WHERE languages.language IS NOT NULL) "
         "SELECT language FROM languages WHERE language IS NOT NULL"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
-        return {language for (language,) in cursor.fetchall()} | set(GUESSED_LANGUAGES)
+    rows = fetch_prepared(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
+    return {language for (language,) in rows} | set(GUESSED_LANGUAGES)
 
 
 def where_sql(documents: QuerySet[SearchDocument]) -> tuple[str, list]:
@@ -101,9 +102,7 @@ def count_by_kind(match: Match, scope: tuple[str, list]) -> dict[str, int]:
         f"SELECT {DOC}.kind, COUNT(*) FROM {match.tables} "  # noqa: S608  (our own SQL; values are parameters)  # nosec B608
         f"WHERE {match.condition} AND {where} GROUP BY {DOC}.kind"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*match.params, *where_params])
-        return dict(cursor.fetchall())
+    return dict(fetch_prepared(sql, [*match.params, *where_params]))
 
 
 @dataclass(frozen=True)
@@ -165,15 +164,18 @@ def ranked_pages(
         # MATERIALIZED: find every match through the full-text index first;
         # left to itself the planner may walk the primary key backwards and
         # test each document for "the newest N". Of the kinds not shown only
-        # the newest match is scored, for the count that comes with it.
+        # the newest match is scored, for the count that comes with it. The
+        # vectors ride along under the documents' table name, which the
+        # score names: fetching them again by id cost more than the ranking.
         scored = (
-            f"matching AS MATERIALIZED (SELECT {DOC}.id, {DOC}.kind, "  # noqa: S608  # nosec B608
+            f"matching AS MATERIALIZED (SELECT {DOC}.kind, {DOC}.object_id, {DOC}.workspace_id, "  # noqa: S608  # nosec B608
+            f"{DOC}.vector, "
             f"COUNT(*) OVER (PARTITION BY {DOC}.kind) AS total, "
             f"ROW_NUMBER() OVER (PARTITION BY {DOC}.kind ORDER BY {DOC}.id DESC) AS newest {matching}), "
             f"scored AS (SELECT {DOC}.kind AS kind, {DOC}.object_id AS object_id, "
-            f"{DOC}.workspace_id AS workspace_id, matching.total AS total, {match.score} AS score "
-            f"FROM matching JOIN {DOC} ON {DOC}.id = matching.id "
-            f"WHERE matching.newest <= CASE WHEN matching.kind IN ({kinds_in}) THEN %s ELSE 1 END)"
+            f"{DOC}.workspace_id AS workspace_id, {DOC}.total AS total, {match.score} AS score "
+            f"FROM matching {DOC} "
+            f"WHERE {DOC}.newest <= CASE WHEN {DOC}.kind IN ({kinds_in}) THEN %s ELSE 1 END)"
         )
         params = [*matching_params, *match.score_params, *shown, match.rank_limit]
     # One branch per kind, each joining only its own tables: one query
@@ -194,9 +196,7 @@ def ranked_pages(
         + " UNION ALL ".join(branches)
         + " ORDER BY 1, 3"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            Ranked(kind, total, place, object_id, score, tuple(rest))
-            for kind, total, place, object_id, score, *rest in cursor.fetchall()
-        ]
+    return [
+        Ranked(kind, total, place, object_id, score, tuple(rest))
+        for kind, total, place, object_id, score, *rest in fetch_prepared(sql, params)
+    ]
