@@ -118,10 +118,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 
-# PostgreSQL: search's statements are prepared once per connection
-# (archive.core.db.fetch_prepared). Turn off behind a pooler in transaction
-# mode that cannot carry prepared statements (PgBouncer before 1.21).
-PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "PREPARED_STATEMENTS", True
+):
+    # Values bound on the server, and a statement prepared once its
+    # connection has run it twice: planning search's statements cost more
+    # than running them, and a create runs fifteen. Django leaves this off
+    # for poolers in transaction mode (PgBouncer before 1.21): turn it off
+    # behind one.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

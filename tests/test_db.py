@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-from archive.core.db import fetch_prepared, insert_rows, update_rows, upsert_rows
+from archive.core.db import insert_rows, update_rows, upsert_rows
 from archive.models import Annotation, HistoryEntry, Passage, SearchDocument, SearchKind
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
@@ -115,31 +115,21 @@ def prepared_statements() -> list[str]:
         return [statement for (statement,) in cursor.fetchall()]
 
 
-STATEMENT = "SELECT CAST(%s AS integer) + 1 AS prepared_probe"
-
-
-def test_fetch_prepared_returns_the_rows_with_the_values_bound():
-    assert fetch_prepared(STATEMENT, [41]) == [(42,)]
-    assert fetch_prepared(STATEMENT, [1]) == [(2,)]
+def run_probe(value: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CAST(%s AS integer) + 1 AS prepared_probe", [value])
+        return cursor.fetchall()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
-def test_fetch_prepared_prepares_the_statement_once_per_connection():
-    fetch_prepared(STATEMENT, [1])
-    fetch_prepared(STATEMENT, [2])
+def test_postgresql_prepares_a_statement_its_connection_runs_again():
+    assert [run_probe(value) for value in (1, 2, 3)] == [[(2,)], [(3,)], [(4,)]]
     assert sum("prepared_probe" in statement for statement in prepared_statements()) == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
-def test_fetch_prepared_prepares_nothing_when_turned_off(settings):
-    settings.PREPARED_STATEMENTS = False
-    assert fetch_prepared(STATEMENT + " /* off */", [1]) == [(2,)]
-    assert not any("off" in statement for statement in prepared_statements())
-
-
-def test_fetch_prepared_logs_the_statement_with_its_values():
+def test_a_statement_bound_on_the_server_is_logged_with_its_values():
     with CaptureQueriesContext(connection) as queries:
-        fetch_prepared(STATEMENT, [7])
+        run_probe(7)
     assert (
         "7" in queries.captured_queries[-1]["sql"] and "prepared_probe" in queries.captured_queries[-1]["sql"]
     )

@@ -8,10 +8,8 @@ elsewhere the ORM's bulk methods or executemany do the same work.
 
 from collections.abc import Sequence
 from datetime import UTC
-from typing import Any, cast
+from typing import cast
 
-import psycopg
-from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.options import Options
@@ -154,43 +152,6 @@ def _prepared(field: Field, values: list) -> list:
     if field.get_internal_type() in _TAKEN_AS_THEY_ARE.get(connection.vendor, ()):
         return values
     return [field.get_db_prep_save(value, connection) for value in values]
-
-
-def fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple]:
-    """The rows of a read statement run again and again with other values.
-
-    On PostgreSQL (unless PREPARED_STATEMENTS is off) the statement is
-    prepared on the server the first time a connection runs it, with its
-    values bound there: later runs skip parsing and, once PostgreSQL settles
-    on a generic plan, planning, which for search's statements costs more
-    than running them. Django turns prepared statements off by default for
-    the sake of connection poolers in transaction mode; this turns them on
-    for the statements run through here only.
-    """
-    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    connection.ensure_connection()
-    driver = connection.connection
-    # Values bound on the server (Django's cursors bind them here, which
-    # cannot be prepared), inside Django's wrapper, so errors are translated
-    # and statements logged as usual.
-    bound: Any = psycopg.Cursor(driver)
-    logged = connection.queries_logged
-    wrapped = connection.make_debug_cursor(bound) if logged else connection.make_cursor(bound)
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = 0  # prepare at the first run; psycopg keeps the last 100 per connection
-    try:
-        with wrapped as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    finally:
-        driver.prepare_threshold = threshold
-    if logged:
-        # psycopg keeps no text of a prepared run for Django's log to read.
-        connection.queries_log[-1]["sql"] = psycopg.ClientCursor(driver).mogrify(sql, params)
-    return rows
 
 
 def use_compiled_timestamptz_loader(*, connection, **kwargs) -> None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 
-from archive.core.db import fetch_prepared
 from archive.models import SearchDocument, SearchKind
 from archive.search.normalize import GUESSED_LANGUAGES
 from archive.search.query import Query
@@ -81,8 +80,9 @@ def stemmed_languages() -> set[str]:
         "FROM languages WHERE languages.language IS NOT NULL) "
         "SELECT language FROM languages WHERE language IS NOT NULL"
     )
-    rows = fetch_prepared(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
-    return {language for (language,) in rows} | set(GUESSED_LANGUAGES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
+        return {language for (language,) in cursor.fetchall()} | set(GUESSED_LANGUAGES)
 
 
 def where_sql(documents: QuerySet[SearchDocument]) -> tuple[str, list]:
@@ -102,7 +102,9 @@ def count_by_kind(match: Match, scope: tuple[str, list]) -> dict[str, int]:
         f"SELECT {DOC}.kind, COUNT(*) FROM {match.tables} "  # noqa: S608  (our own SQL; values are parameters)  # nosec B608
         f"WHERE {match.condition} AND {where} GROUP BY {DOC}.kind"
     )
-    return dict(fetch_prepared(sql, [*match.params, *where_params]))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*match.params, *where_params])
+        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,9 @@ def ranked_pages(
         + " UNION ALL ".join(branches)
         + " ORDER BY 1, 3"
     )
-    return [
-        Ranked(kind, total, place, object_id, score, tuple(rest))
-        for kind, total, place, object_id, score, *rest in fetch_prepared(sql, params)
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            Ranked(kind, total, place, object_id, score, tuple(rest))
+            for kind, total, place, object_id, score, *rest in cursor.fetchall()
+        ]

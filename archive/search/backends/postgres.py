@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from archive.core.db import fetch_prepared
 from archive.models import SearchTerm
 from archive.search.backends import DOC, Backend, Match
 from archive.search.normalize import query_stems
@@ -106,21 +105,24 @@ class PostgresBackend(Backend):
 
     def respell(self, *, words: list[str], workspaces: tuple[str, list]) -> dict[str, str]:
         scope, scope_params = workspaces
-        # Known words first, by the unique index: a trigram search costs
-        # milliseconds, and most words of a query that finds nothing are known.
-        known = fetch_prepared(
-            f"SELECT DISTINCT word FROM {TERMS} WHERE workspace_id IN ({scope}) AND word = ANY(%s)",  # noqa: S608  # nosec B608
-            [*scope_params, words],
-        )
         respelled = {}
-        for word in set(words) - {word for (word,) in known}:
-            alike = fetch_prepared(
-                f"SELECT word FROM {TERMS} WHERE workspace_id IN ({scope}) AND word %% %s "  # noqa: S608  (values are parameters)  # nosec B608
-                "ORDER BY similarity(word, %s) DESC, word LIMIT 1",
-                [*scope_params, word, word],
+        with connection.cursor() as cursor:
+            # Known words first, by the unique index: a trigram search costs
+            # milliseconds, and most words of a query that finds nothing are known.
+            cursor.execute(
+                f"SELECT DISTINCT word FROM {TERMS} WHERE workspace_id IN ({scope}) AND word = ANY(%s)",  # noqa: S608  # nosec B608
+                [*scope_params, words],
             )
-            if alike:
-                respelled[word] = alike[0][0]
+            known = {word for (word,) in cursor.fetchall()}
+            for word in set(words) - known:
+                cursor.execute(
+                    f"SELECT word FROM {TERMS} WHERE workspace_id IN ({scope}) AND word %% %s "  # noqa: S608  (values are parameters)  # nosec B608
+                    "ORDER BY similarity(word, %s) DESC, word LIMIT 1",
+                    [*scope_params, word, word],
+                )
+                alike = cursor.fetchone()
+                if alike:
+                    respelled[word] = alike[0]
         return respelled
 
     def clear(self) -> None:
