@@ -108,11 +108,17 @@ class Matcher:
         """The offset of the first match in `text` (of a stem only if nothing
         else matches), if any. Folded a stretch at a time: a match near the
         start of a long source is found without folding all of it."""
-        for first in (self._first_match, self._first_stem_match):
-            for start, end, read_end in _stretches(text):
-                found = first(FoldedText(text[start:read_end]))
-                if found is not None and start + found < end:
-                    return start + found
+        folded = []  # the stretches folded by the first pass, for the second
+        for start, end, read_end in _stretches(text):
+            doc = FoldedText(text[start:read_end])
+            found = self._first_match(doc)
+            if found is not None and start + found < end:
+                return start + found
+            folded.append((start, end, doc))
+        for start, end, doc in folded:
+            found = self._first_stem_match(doc)
+            if found is not None and start + found < end:
+                return start + found
         return None
 
     def spans(self, doc: FoldedText) -> list[tuple[int, int]]:

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import cached_property
 from itertools import accumulate
 
 import Stemmer
@@ -93,13 +94,16 @@ class FoldedText:
     def __init__(self, text: str):
         self.text = text
         self.folded = fold(text)
+
+    @cached_property
+    def _ends(self) -> list[int] | None:
         # ends[i]: length of the folded text after original character i; not
-        # needed when every character folds to exactly one (most texts).
-        self._ends = (
-            list(accumulate(map(len, map(_FOLD.__getitem__, map(ord, text)))))
-            if text.translate(_IRREGULAR)
-            else None
-        )
+        # needed when every character folds to exactly one (most texts). Made
+        # when first asked for: a snippet looks through stretches of a long
+        # text that mostly hold no match, so need no mapping.
+        if not self.text.translate(_IRREGULAR):
+            return None
+        return list(accumulate(map(len, map(_FOLD.__getitem__, map(ord, self.text)))))
 
     def original_start(self, folded_offset: int) -> int:
         return folded_offset if self._ends is None else bisect_right(self._ends, folded_offset)
