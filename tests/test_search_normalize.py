@@ -3,7 +3,7 @@
 
 import pytest
 
-from archive.search.normalize import FoldedText, fold, index_stems, query_stems, tokens
+from archive.search.normalize import FoldedText, _fold_char, fold, index_stems, query_stems, tokens
 
 
 def test_latin_accents_and_case_are_folded():
@@ -75,3 +75,8 @@ def test_arabic_words_are_also_indexed_without_the_article():
 
 def test_a_language_without_a_stemmer_gets_no_stems():
     assert index_stems(["roads"], "xx") == ""
+
+
+def test_ascii_text_folds_as_each_of_its_characters_does():
+    ascii_text = "".join(map(chr, range(128)))
+    assert fold(ascii_text) == "".join(_fold_char(char) for char in ascii_text)
