@@ -158,6 +158,29 @@ def test_short_word_found_once_and_kept_by_the_diff_in_a_rewrite_is_orphaned():
     result = anchor(text, new_text, select(text, "pumps"))
     assert result.status == AnchorStatus.ORPHANED
 
+def test_short_quote_re_inserted_with_a_few_equal_characters_beside_it_is_orphaned():
+    text = (
+        "All the families left the north quarter at dawn before. Aleppo station daraa to the south "
+        "was shelled again. Nobody could reach the pumps."
+    )
+    # The sentence around the quote is rewritten; the rewrite holds the quote
+    # with " station " after it, but its other words and the text before it are new.
+    new_text = text.replace(
+        "north quarter at dawn before. Aleppo station daraa to the south was shelled",
+        "town after the fell on the pump building. He Aleppo station in Tell al-Zaytoun stopped",
+    )
+    result = anchor(text, new_text, select(text, "Aleppo"))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_short_quote_inside_a_word_is_orphaned_when_the_word_changed():
+    text = "Residents of the north after the neighbourhood shelling after the in and out of the city fled."
+    # "in" of "shelling" is now "in" of "morning", with the same text after it.
+    new_text = text.replace("neighbourhood shelling after the in and", "Tuesday morning in morning after three")
+    result = anchor(text, new_text, select(text, "in", 0))
+    assert text[text.index("in") - 5 : text.index("in") + 3] == "shelling"
+    assert result.status == AnchorStatus.ORPHANED
+
 
 def test_short_quote_kept_beside_its_context_stays_exact():
     text = WATER

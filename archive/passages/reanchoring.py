@@ -22,10 +22,12 @@ in this order, and says with a score (0 to 1) and a reason how:
 5. orphaned: none of the above; the passage keeps its old quote and offsets.
 
 Nothing is attached without support. A quote shorter than its context says
-little by itself: it is taken only with its context (some of it equal right
-beside it, or one side nearly all there), or where the edit kept it and it
-holds a character found once in each text; and a copy elsewhere with more
-of its context is preferred to a place where the diff kept it. A candidate
+little by itself: it is taken only with its context (one side nearly all
+there, or some of it equal right beside it with the words the quote cuts
+into, and, in its own place, enough of all of it kept by the edit), or where
+the edit kept it and it holds a character found once in each text; and a
+copy elsewhere with more of its context is preferred to a place where the
+diff kept it. A candidate
 lying mostly in text that the edit left unchanged, and that was not the
 passage's own text, belongs to other words of the source: it is taken only
 when the context on both sides matches and the passage's own text was
@@ -53,6 +55,7 @@ Offsets are Unicode code points, like Python string indexing.
 """
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -105,6 +108,9 @@ SIGNIFICANT_RUN = 16
 SELF_EVIDENT_LENGTH = CONTEXT_LENGTH
 MIN_ADJACENT_CONTEXT = 8
 MIN_CONTEXT_FOR_SHORT = 0.75
+# Where the edit kept a short quote, it also kept at least this share of its
+# context (a quote re-inserted into rewritten text keeps little of it).
+MIN_KEPT_CONTEXT = 0.375
 # A copy of the quote that the edit did not leave in the passage's place
 # (moved text, or other words) needs its context this similar on average.
 MIN_CONTEXT_ELSEWHERE = 0.5
@@ -174,10 +180,7 @@ class TextChange:
             and end <= self._old_ends[index]
             and self.old[start:end] == quote
             # A short quote needs some of its context left unchanged too.
-            and (
-                len(quote) >= SELF_EVIDENT_LENGTH
-                or start - self._old_starts[index] + self._old_ends[index] - end >= MIN_ADJACENT_CONTEXT
-            )
+            and (len(quote) >= SELF_EVIDENT_LENGTH or self._short_in_place(selector, index))
         ):
             shift = self._shift(index)
             return AnchorResult(
@@ -279,10 +282,8 @@ class TextChange:
         if unchanged * 2 >= end - start and not own and not self._removed_duplicate(selector, prefix, suffix):
             return None
         length = len(selector.exact)
-        if (
-            length < SELF_EVIDENT_LENGTH
-            and not self._beside_context(selector, start, end, prefix, suffix)
-            and not (own and self._unique(selector.exact))
+        if length < SELF_EVIDENT_LENGTH and not self._short_supported(
+            selector, start, end, prefix, suffix, own
         ):
             return None
         closeness = 1 / (1 + abs(start - expected) / max(length, CONTEXT_LENGTH))
@@ -292,14 +293,61 @@ class TextChange:
             + POSITION_WEIGHT * closeness
         )
 
-    def _beside_context(
-        self, selector: TextSelector, start: int, end: int, prefix: float, suffix: float
-    ) -> bool:
-        """Whether a short quote at new[start:end] has its context: enough of
-        it equal right beside it, or one side nearly all there."""
-        return max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or self._exact_context(selector, start, end) >= (
-            MIN_ADJACENT_CONTEXT
+    def _short_in_place(self, selector: TextSelector, index: int) -> bool:
+        """Whether a short quote that the edit kept in unchanged stretch
+        `index` keeps its context there: the words it cuts into whole, enough
+        of its context in the stretch right beside it, and enough of all its
+        context kept by the edit."""
+        start, end = selector.start, selector.end
+        before, after = start - self._old_starts[index], self._old_ends[index] - end
+        cut_before, cut_after = _cut_words(selector)
+        return (
+            before >= cut_before
+            and after >= cut_after
+            and before + after >= MIN_ADJACENT_CONTEXT
+            and self._kept_context(selector) >= MIN_KEPT_CONTEXT
         )
+
+    def _short_supported(
+        self, selector: TextSelector, start: int, end: int, prefix: float, suffix: float, own: bool
+    ) -> bool:
+        """Whether a short quote at new[start:end] has its context: one side
+        nearly all there; or enough of it equal right beside it, the words
+        the quote cuts into whole ("in" of "shelling" is not "in" of
+        "morning") and, where it is its own text, enough of all its context
+        kept by the edit (a quote re-inserted into rewritten text meets a few
+        equal characters by chance, not its context); or, its own text, a
+        character found once in each text."""
+        if max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or (own and self._unique(selector.exact)):
+            return True
+        before, after = self._equal_beside(selector, start, end)
+        cut_before, cut_after = _cut_words(selector)
+        return (
+            before >= cut_before
+            and after >= cut_after
+            and before + after >= MIN_ADJACENT_CONTEXT
+            and (not own or self._kept_context(selector) >= MIN_KEPT_CONTEXT)
+        )
+
+    def _kept_context(self, selector: TextSelector) -> float:
+        """The share of the passage's context (its old prefix and suffix) that
+        the edit left unchanged, in stretches of at least MIN_SURVIVING_RUN."""
+        start, end = min(selector.start, len(self.old)), min(selector.end, len(self.old))
+        spans = (
+            (max(0, start - len(selector.prefix)), start),
+            (end, min(len(self.old), end + len(selector.suffix))),
+        )
+        total = sum(high - low for low, high in spans)
+        if not total:
+            return 1.0
+        kept = 0
+        for low, high in spans:
+            index = max(0, self._segment_before(low))
+            while index < len(self._lengths) and self._old_starts[index] < high:
+                if self._lengths[index] >= MIN_SURVIVING_RUN:
+                    kept += max(0, min(high, self._old_ends[index]) - max(low, self._old_starts[index]))
+                index += 1
+        return kept / total
 
     def _moved_whole(self, selector: TextSelector, errors: int) -> bool:
         """Whether the passage is a long quote found verbatim once in the new
@@ -318,8 +366,9 @@ class TextChange:
             self.old.count(char) == 1 == self.new.count(char) for char in set(quote) if not char.isspace()
         )
 
-    def _exact_context(self, selector: TextSelector, start: int, end: int) -> int:
-        """How many characters of the stored context equal the new text right beside new[start:end]."""
+    def _equal_beside(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
+        """How many characters of the stored prefix and of the stored suffix
+        equal the new text right before and right after new[start:end]."""
         prefix, suffix, new = selector.prefix, selector.suffix, self.new
         # Most copies of a short quote differ right beside it: those are told at once.
         before = after = 0
@@ -327,7 +376,7 @@ class TextChange:
             before = _common_length(prefix, len(prefix), new, start, min(len(prefix), start), backwards=True)
         if suffix and end < len(new) and new[end] == suffix[0]:
             after = _common_length(suffix, 0, new, end, min(len(suffix), len(new) - end))
-        return before + after
+        return before, after
 
     def _removed_duplicate(self, selector: TextSelector, prefix: float, suffix: float) -> bool:
         """Whether a copy of the passage in other unchanged text may take its
@@ -356,7 +405,7 @@ class TextChange:
         matching exactly, then the nearest to `expected`."""
         matches.sort(
             key=lambda match: (
-                -self._exact_context(selector, match[0], match[1]),
+                -sum(self._equal_beside(selector, match[0], match[1])),
                 abs(match[0] - expected),
                 match[2],
             )
@@ -855,6 +904,25 @@ def _densest(pieces: list[tuple[int, int, int, int]]) -> list[tuple[int, int, in
 
 
 _GRAPHEME = regex.compile(r"\X")
+
+
+def _cut_words(selector: TextSelector) -> tuple[int, int]:
+    """How much of the words that the quote starts and ends inside lies in
+    its prefix and its suffix (0 where it starts or ends between words)."""
+    quote, prefix, suffix = selector.exact, selector.prefix, selector.suffix
+    before = after = 0
+    if _word_character(quote[0]):
+        before = next(
+            (k for k, char in enumerate(reversed(prefix)) if not _word_character(char)), len(prefix)
+        )
+    if _word_character(quote[-1]):
+        after = next((k for k, char in enumerate(suffix) if not _word_character(char)), len(suffix))
+    return before, after
+
+
+def _word_character(char: str) -> bool:
+    """Whether `char` belongs to a word: a letter, digit or mark (harakat, accents)."""
+    return char.isalnum() or char == "_" or unicodedata.category(char)[0] == "M"
 
 
 def grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:
