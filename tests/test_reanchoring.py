@@ -221,6 +221,18 @@ def test_passage_is_found_beside_an_echo_of_its_words_inserted_before_it():
     assert result.start >= new_text.index(echo) + len(echo) - 1
 
 
+def test_passage_is_found_beside_an_echo_holding_more_of_its_words_in_a_row():
+    quote = "Astana negotiations avoids taking any decisions"
+    old_text = "Regional deals.\n\nAccordingly, " + quote + " regarding the southern region, said the envoy."
+    # The echo before the passage holds "avoids taking any decisions" word
+    # for word; the passage itself lost "s taking " to a replacement.
+    echo = "permission copy negotiations and avoids taking any decisions 2. Astana of the modified rule. A "
+    damaged = quote.replace("s taking ", "one that")
+    new_text = old_text.replace(quote, echo + damaged)
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == damaged
+
 def test_fuzzy_span_does_not_split_a_grapheme_cluster():
     text = "Families fled north toward the border before noon."
     # An accent added to the letter after the passage joins its cluster.

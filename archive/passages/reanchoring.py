@@ -482,22 +482,27 @@ class TextChange:
         pieces = densest
         if surviving < MIN_SURVIVING * len(quote):
             return None
-        new_start, new_end = pieces[0][0], pieces[-1][1]
-        # Whitespace that a slid edit left at an edge is not the quote's.
-        if not quote[0].isspace():
-            while new_start < new_end and self.new[new_start].isspace():
-                new_start += 1
-        if not quote[-1].isspace():
-            while new_end > new_start and self.new[new_end - 1].isspace():
-                new_end -= 1
+        new_start, new_end = self._trimmed(quote, pieces[0][0], pieces[-1][1])
         errors = len(quote) - surviving
         if len(pieces) > 1:
             new_start, new_end, errors = self._beside_echo(selector, new_start, new_end, errors)
+            new_start, new_end = self._trimmed(quote, new_start, new_end)
         # Fewer edits than the quote has characters: what was inserted
         # between surviving stretches costs nothing (it is now part of the
         # passage), what was lost does.
         score = self._score(selector, new_start, new_end, errors, expected)
         return None if score is None else _Candidate(new_start, new_end, errors, score)
+
+    def _trimmed(self, quote: str, start: int, end: int) -> tuple[int, int]:
+        """new[start:end] without the whitespace at its edges that the quote
+        lacks there: a slid edit or an alignment may leave it."""
+        if not quote[0].isspace():
+            while start < end and self.new[start].isspace():
+                start += 1
+        if not quote[-1].isspace():
+            while end > start and self.new[end - 1].isspace():
+                end -= 1
+        return start, end
 
     def _beside_echo(
         self, selector: TextSelector, new_start: int, new_end: int, errors: int
@@ -508,16 +513,25 @@ class TextChange:
         better with text next to those pieces than with what they span, that
         text is the passage."""
         quote = selector.exact
-        kept = Indel.normalized_similarity(quote, self.new[new_start:new_end])
+        best = 100 * Indel.normalized_similarity(quote, self.new[new_start:new_end])
+        found = new_start, new_end, errors
         low, high = self._new_range(selector.start, selector.end)
         low = max(0, min(low, new_start) - len(quote))
         high = min(len(self.new), max(high, new_end) + len(quote))
-        aligned = fuzz.partial_ratio_alignment(quote, self.new[low:high], score_cutoff=100 * kept)
-        if aligned is not None and aligned.score > 100 * kept:
-            aligned_start, aligned_end = low + aligned.dest_start, low + aligned.dest_end
-            if aligned_end <= new_start or new_end <= aligned_start:
-                return aligned_start, aligned_end, round(len(quote) * (1 - aligned.score / 100))
-        return new_start, new_end, errors
+        # Each side searched apart: the echo itself, holding the quote's words
+        # in another order, may align better than the text beside it.
+        for side_start, side_end in ((low, new_start), (new_end, high)):
+            if side_end - side_start < len(quote):
+                continue
+            aligned = fuzz.partial_ratio_alignment(quote, self.new[side_start:side_end], score_cutoff=best)
+            if aligned is not None and aligned.score > best:
+                best = aligned.score
+                found = (
+                    side_start + aligned.dest_start,
+                    side_start + aligned.dest_end,
+                    round(len(quote) * (1 - aligned.score / 100)),
+                )
+        return found
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
