@@ -311,6 +311,14 @@ def test_passage_on_a_removed_duplicate_paragraph_moves_to_the_copy_left():
     assert result.start == new_text.index("joined the armed confrontation")
 
 
+def test_passage_on_a_removed_copy_of_boilerplate_does_not_move_to_a_copy_far_away():
+    boilerplate = "Share this article: Facebook, Twitter, WhatsApp, Email. Subscribe to our newsletter.\n\n"
+    report = "The water station stopped working on Tuesday after three shells hit the pump building. " * 4
+    old_text = "First report.\n\n" + boilerplate + report + "\n\n" + boilerplate + "End of the reports."
+    new_text = old_text.replace("\n\n" + boilerplate + "End", "\n\nEnd")
+    result = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email", 1))
+    assert result.status == AnchorStatus.ORPHANED
+
 def test_passage_between_two_edits_in_one_sentence_stays_exact():
     text = "Russian airstrikes were increased, reaching 120 a week, near Daraa."
     new_text = text.replace("Russian", "The Russian").replace("Daraa", "Daraa al-Balad")

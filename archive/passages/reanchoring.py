@@ -279,7 +279,11 @@ class TextChange:
         ):
             return None
         # Mostly unchanged text (a word or two edited in it) is still other words of the source.
-        if unchanged * 2 >= end - start and not own and not self._removed_duplicate(selector, prefix, suffix):
+        if (
+            unchanged * 2 >= end - start
+            and not own
+            and not self._removed_duplicate(selector, start, prefix, suffix)
+        ):
             return None
         length = len(selector.exact)
         if length < SELF_EVIDENT_LENGTH and not self._short_supported(
@@ -378,24 +382,32 @@ class TextChange:
             after = _common_length(suffix, 0, new, end, min(len(suffix), len(new) - end))
         return before, after
 
-    def _removed_duplicate(self, selector: TextSelector, prefix: float, suffix: float) -> bool:
-        """Whether a copy of the passage in other unchanged text may take its
-        place: the passage's own text was deleted (not replaced by other
-        text, which is where it then was) and the copy's context matches on
-        both sides."""
+    def _removed_duplicate(
+        self, selector: TextSelector, copy_start: int, prefix: float, suffix: float
+    ) -> bool:
+        """Whether a copy of the passage in other unchanged text, at
+        new[copy_start:], may take its place: the passage's own text was
+        deleted (not replaced by other text, which is where it then was), the
+        copy lies beside the deleted text, within its length (a paragraph
+        pasted twice; a copy further away is other words of the source that
+        happen to repeat it), and the copy's context matches on both sides."""
         if min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
             return False
         start, end = selector.start, selector.end
         low = high = None
+        old_low, old_high = 0, len(self.old)
         for index in range(len(self._lengths)):
             if self._lengths[index] < SIGNIFICANT_RUN:
                 continue
             if self._old_starts[index] < start:
-                low = min(self._old_ends[index], start) + self._shift(index)
+                old_low = min(self._old_ends[index], start)
+                low = old_low + self._shift(index)
             elif self._old_ends[index] > end and high is None:
-                high = max(self._old_starts[index], end) + self._shift(index)
-        replaced = (len(self.new) if high is None else high) - (low or 0)
-        return replaced * 2 < len(selector.exact)
+                old_high = max(self._old_starts[index], end)
+                high = old_high + self._shift(index)
+        low, high = low or 0, len(self.new) if high is None else high
+        deleted = old_high - old_low
+        return (high - low) * 2 < len(selector.exact) and low - deleted <= copy_start <= high + deleted
 
     def _best(
         self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
