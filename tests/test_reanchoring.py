@@ -182,6 +182,20 @@ def test_short_quote_inside_a_word_is_orphaned_when_the_word_changed():
     assert result.status == AnchorStatus.ORPHANED
 
 
+def test_short_damaged_quote_with_edits_close_on_both_sides_is_found_by_its_surviving_words():
+    text = (
+        "The consecutive defeats in Qusayar, Yabroud, Zabadani, the old city of Homs, and Darayya, "
+        "and the inaction of the political opposition, the grassroots of the revolution became confused. "
+        "Daraa held out."
+    )
+    quote = "and Darayya, and the inaction"
+    # Part of the quote is replaced; words are deleted and replaced close before and after it.
+    new_text = text.replace("city of Homs", "").replace("and the inac", "astopped")
+    new_text = new_text.replace("the political opposition", "right")
+    result = anchor(text, new_text, select(text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == "and Darayya, astoppedtion"
+
 def test_short_quote_kept_beside_its_context_stays_exact():
     text = WATER
     new_text = text.replace("Residents of", "Many residents of")

@@ -247,19 +247,18 @@ class TextChange:
             new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
         return new_start, max(new_start, new_end)
 
-    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, bool]:
-        """How much of new[start:end] is unchanged text, and whether any of it
-        was the passage's own text before the edit."""
-        unchanged, own = 0, False
+    def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
+        """How much of new[start:end] is unchanged text, and the longest
+        stretch of it that was the passage's own text before the edit (0: none)."""
+        unchanged = own = 0
         index = max(0, bisect_right(self._new_starts, start) - 1)
         while index < len(self._lengths) and self._new_starts[index] < end:
             low = max(start, self._new_starts[index])
             high = min(end, self._new_starts[index] + self._lengths[index])
             if low < high:
                 unchanged += high - low
-                own = own or (
-                    low - self._shift(index) < selector.end and selector.start < high - self._shift(index)
-                )
+                shift = self._shift(index)
+                own = max(own, min(high - shift, selector.end) - max(low - shift, selector.start))
             index += 1
         return unchanged, own
 
@@ -271,7 +270,8 @@ class TextChange:
         """How well new[start:end] matches the passage, or None if it must not be taken."""
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
-        unchanged, own = self._origin(selector, start, end)
+        unchanged, own_run = self._origin(selector, start, end)
+        own = own_run > 0
         if (
             not own
             and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE
@@ -287,7 +287,7 @@ class TextChange:
             return None
         length = len(selector.exact)
         if length < SELF_EVIDENT_LENGTH and not self._short_supported(
-            selector, start, end, prefix, suffix, own
+            selector, start, end, prefix, suffix, own, own_run if errors else 0
         ):
             return None
         closeness = 1 / (1 + abs(start - expected) / max(length, CONTEXT_LENGTH))
@@ -313,24 +313,34 @@ class TextChange:
         )
 
     def _short_supported(
-        self, selector: TextSelector, start: int, end: int, prefix: float, suffix: float, own: bool
+        self,
+        selector: TextSelector,
+        start: int,
+        end: int,
+        prefix: float,
+        suffix: float,
+        own: bool,
+        damaged_run: int,
     ) -> bool:
         """Whether a short quote at new[start:end] has its context: one side
-        nearly all there; or enough of it equal right beside it, the words
-        the quote cuts into whole ("in" of "shelling" is not "in" of
-        "morning") and, where it is its own text, enough of all its context
-        kept by the edit (a quote re-inserted into rewritten text meets a few
-        equal characters by chance, not its context); or, its own text, a
-        character found once in each text."""
+        nearly all there; or, its own text, a character found once in each
+        text; or the words the quote cuts into whole ("in" of "shelling" is
+        not "in" of "morning") and enough of its context equal right beside
+        it. Where it is its own text, enough of all its context must be kept
+        by the edit too: a quote re-inserted into rewritten text meets a few
+        equal characters by chance, not its context. A damaged quote is no
+        such re-insertion: `damaged_run`, the longest stretch of its own text
+        kept there, tells it as well as equal context beside it."""
         if max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or (own and self._unique(selector.exact)):
             return True
+        if own and self._kept_context(selector) < MIN_KEPT_CONTEXT:
+            return False
         before, after = self._equal_beside(selector, start, end)
         cut_before, cut_after = _cut_words(selector)
         return (
             before >= cut_before
             and after >= cut_after
-            and before + after >= MIN_ADJACENT_CONTEXT
-            and (not own or self._kept_context(selector) >= MIN_KEPT_CONTEXT)
+            and max(before + after, damaged_run) >= MIN_ADJACENT_CONTEXT
         )
 
     def _kept_context(self, selector: TextSelector) -> float:
@@ -464,7 +474,7 @@ class TextChange:
         in_place = [
             match
             for match in matches
-            if self.new[match[0] : match[1]] == quote and self._origin(selector, match[0], match[1])[1]
+            if self.new[match[0] : match[1]] == quote and self._origin(selector, match[0], match[1])[1] > 0
         ]
         return self._best(selector, in_place, expected)
 
