@@ -64,7 +64,7 @@ from itertools import accumulate
 
 import regex
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein, Postfix, Prefix
 
 from archive.models.passage import AnchorStatus
 from archive.passages.selectors import CONTEXT_LENGTH, TextSelector
@@ -383,14 +383,11 @@ class TextChange:
     def _equal_beside(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
         """How many characters of the stored prefix and of the stored suffix
         equal the new text right before and right after new[start:end]."""
-        prefix, suffix, new = selector.prefix, selector.suffix, self.new
-        # Most copies of a short quote differ right beside it: those are told at once.
-        before = after = 0
-        if prefix and start and new[start - 1] == prefix[-1]:
-            before = _common_length(prefix, len(prefix), new, start, min(len(prefix), start), backwards=True)
-        if suffix and end < len(new) and new[end] == suffix[0]:
-            after = _common_length(suffix, 0, new, end, min(len(suffix), len(new) - end))
-        return before, after
+        prefix, suffix = selector.prefix, selector.suffix
+        return (
+            Postfix.similarity(prefix, self.new[max(0, start - len(prefix)) : start]),
+            Prefix.similarity(suffix, self.new[end : end + len(suffix)]),
+        )
 
     def _removed_duplicate(
         self, selector: TextSelector, copy_start: int, prefix: float, suffix: float
@@ -422,18 +419,21 @@ class TextChange:
     def _best(
         self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
     ) -> _Candidate | None:
-        """The best-scoring of (start, end, errors) matches. Only the first
-        MAX_CANDIDATES are scored, taking first those with the most context
-        matching exactly, then the nearest to `expected`."""
-        matches.sort(
-            key=lambda match: (
-                -sum(self._equal_beside(selector, match[0], match[1])),
-                abs(match[0] - expected),
-                match[2],
+        """The best-scoring of (start, end, errors) matches, the nearest to
+        `expected` first among equals. Only MAX_CANDIDATES are scored: of more,
+        those with the most context matching exactly, then the nearest."""
+        if len(matches) > MAX_CANDIDATES:
+            matches.sort(
+                key=lambda match: (
+                    -sum(self._equal_beside(selector, match[0], match[1])),
+                    abs(match[0] - expected),
+                    match[2],
+                )
             )
-        )
+            del matches[MAX_CANDIDATES:]
+        matches.sort(key=lambda match: (abs(match[0] - expected), match[2]))
         best = None
-        for start, end, errors in matches[:MAX_CANDIDATES]:
+        for start, end, errors in matches:
             score = self._score(selector, start, end, errors, expected)
             if score is not None and (best is None or score > best.score):
                 best = _Candidate(start, end, errors, score)
