@@ -569,6 +569,13 @@ class TextChange:
         low = max(0, low - pad, expected - FUZZY_RADIUS)
         high = min(len(self.new), high + pad, expected + length + FUZZY_RADIUS)
         window = self.new[low:high]
+        # Within max_errors edits of a stretch of the window, the quote is at
+        # most 3 * max_errors insertions and deletions from the stretch of its
+        # own length there: where none is that near (in C), nothing is found.
+        # (Less a margin for rounding.)
+        nearest = 100 * (1 - 1.5 * max_errors / length) - 1e-6
+        if len(window) >= length and not fuzz.partial_ratio(quote, window, score_cutoff=nearest):
+            return None
         errors = _match_distances(quote, window)
         ends = [
             (low + index + 1, error)
