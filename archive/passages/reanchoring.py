@@ -23,17 +23,17 @@ in this order, and says with a score (0 to 1) and a reason how:
 
 Nothing is attached without support. A quote shorter than its context says
 little by itself: it is taken only with its context (one side nearly all
-there, or some of it equal right beside it with the words the quote cuts
-into, and, in its own place, enough of all of it kept by the edit), or where
+there, or some of it equal right beside it with the whole words the quote
+cuts into, and, in its own place, enough of all of it kept by the edit; a
+damaged quote's own text kept there counts as context beside it), or where
 the edit kept it and it holds a character found once in each text; and a
 copy elsewhere with more of its context is preferred to a place where the
-diff kept it. A candidate
-lying mostly in text that the edit left unchanged, and that was not the
-passage's own text, belongs to other words of the source: it is taken only
-when the context on both sides matches and the passage's own text was
-deleted rather than replaced (a removed duplicate). Spans are widened to
-whole extended grapheme clusters, so a highlight never starts on a lone
-accent.
+diff kept it. A candidate lying mostly in text that the edit left
+unchanged, and that was not the passage's own text, belongs to other words
+of the source: it is taken only when the context on both sides matches and
+the passage's own text was deleted rather than replaced, right beside the
+copy (a removed duplicate). Spans are widened to whole extended grapheme
+clusters, so a highlight never starts on a lone accent.
 
 The edit is worked out once for all passages, as the stretches of text that
 it left unchanged: the common head and tail are trimmed, and what is left
