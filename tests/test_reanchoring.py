@@ -252,6 +252,13 @@ def test_passage_is_found_beside_an_echo_holding_more_of_its_words_in_a_row():
     assert new_text[result.start : result.end] == damaged
 
 
+def test_surviving_text_that_holds_half_the_quote_only_with_whitespace_is_not_taken():
+    # " aa" survives, half of "aaa aa", but a span does not start on the
+    # space: "aa" alone is a third of the quote.
+    result = anchor("aaa aa", " aa", selector_for("aaa aa", 0, 6))
+    assert result.status == AnchorStatus.ORPHANED
+
+
 def test_fuzzy_span_does_not_split_a_grapheme_cluster():
     text = "Families fled north toward the border before noon."
     # An accent added to the letter after the passage joins its cluster.
@@ -336,6 +343,22 @@ def test_passage_on_a_removed_copy_of_boilerplate_does_not_move_to_a_copy_far_aw
     old_text = "First report.\n\n" + boilerplate + report + "\n\n" + boilerplate + "End of the reports."
     new_text = old_text.replace("\n\n" + boilerplate + "End", "\n\nEnd")
     result = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email", 1))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_passage_on_a_replaced_copy_of_repeated_boilerplate_does_not_stay_on_the_next_copy():
+    boilerplate = "Share this article: Facebook, Twitter, WhatsApp, Email. Subscribe to our newsletter."
+    intro = "The families of the north quarter have been without drinking water for a week."
+    outro = "The water station in Tell al-Zaytoun stopped working on Tuesday after the shelling."
+    old_text = f"{intro}\n\n{boilerplate}\n\n\n{boilerplate}\n\n\n{boilerplate}\n\n{outro}"
+    # A report replaces the first copy and the first word of the second; the
+    # third copy is edited too.
+    report = "Witnesses from the town confirmed that the shelling began at six and lasted two hours."
+    new_text = old_text.replace(f"week.\n\n{boilerplate}\n\n\nShare ", f"week. {report} ", 1)
+    new_text = new_text.replace("Facebook, Twitter", "Facebook, X").replace(
+        "Facebook, X", "Facebook, Twitter", 1
+    )
+    result = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email"))
     assert result.status == AnchorStatus.ORPHANED
 
 

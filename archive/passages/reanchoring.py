@@ -38,7 +38,10 @@ clusters, so a highlight never starts on a lone accent.
 The edit is worked out once for all passages, as the stretches of text that
 it left unchanged: the common head and tail are trimmed, and what is left
 between them is diffed by space-separated pieces, split and matched by a
-longest common subsequence in C (rapidfuzz). Only the changed blocks near a
+longest common subsequence in C (rapidfuzz); where a copy of repeated text
+(a paragraph pasted several times) is deleted after copies that follow
+inserted text, those copies are paired with the next ones, so that the
+replaced copy is the one deleted. Only the changed blocks near a
 passage are diffed again, by word and then by character; at each of these
 levels tokens found once on each side are matched first (patience diff), so
 that a passage's words are not paired with equal words elsewhere. Far from
@@ -505,6 +508,9 @@ class TextChange:
         if surviving < MIN_SURVIVING * len(quote):
             return None
         new_start, new_end = self._trimmed(quote, pieces[0][0], pieces[-1][1])
+        # Whitespace trimmed off an edge was surviving text that the span no longer holds.
+        if surviving - (new_start - pieces[0][0]) - (pieces[-1][1] - new_end) < MIN_SURVIVING * len(quote):
+            return None
         errors = len(quote) - surviving
         if len(pieces) > 1:
             new_start, new_end, errors = self._beside_echo(selector, new_start, new_end, errors)
@@ -627,6 +633,7 @@ def _unchanged_segments(
     if head < old_end and head < new_end:
         _matched_pieces(old, head, old_end, new, head, new_end, coarse)
     coarse += [(old_end, new_end, tail), (len(old), len(new), 0)]
+    coarse = _unrepeated(coarse, old)
     # The old text near the passages (all of it without), as sorted, disjoint (start, end).
     near = [(-1, len(old) + 1)] if focus is None else _joined(focus, NEAR_PASSAGE)
     segments: list[tuple[int, int, int]] = []
@@ -691,6 +698,46 @@ def _matched_pieces(
             segments.append((old_a, new_a, old_b - old_a))
         else:
             _matched_pieces(old, old_a, old_b, new, new_a, new_b, segments, by_sentence=False)
+
+
+def _unrepeated(segments: list[tuple[int, int, int]], old: str) -> list[tuple[int, int, int]]:
+    """Segments with a copy of repeated old text deleted where new text was
+    inserted, rather than further on.
+
+    Where old text repeats itself (a paragraph pasted several times) and the
+    edit replaced one copy with other text, a diff may as well pair that copy
+    with the next and so on, and delete the last: the edit then reads as
+    text inserted before the copies and a copy deleted after them, and the
+    replaced copy's passages as kept. Where text is deleted after segments
+    whose old text repeats in it, back to text inserted before them, those
+    segments are paired with the next copies instead: the deletion joins the
+    insertion, as the replacement it was.
+    """
+    result = list(segments)
+    for k in range(1, len(result) - 1):
+        a, b, n = result[k]
+        old_gap, new_gap = result[k + 1][0] - a - n, result[k + 1][1] - b - n
+        if old_gap - new_gap < SIGNIFICANT_RUN:
+            continue
+        copy = old.find(old[a : a + n], a + 1, a + n + old_gap)  # the next copy, in the deleted text
+        if copy == -1:
+            continue
+        shift, longest = copy - a, 0
+        for j in range(k, 0, -1):
+            old_at, new_at, size = result[j]
+            if old[old_at : old_at + size] != old[old_at + shift : old_at + size + shift]:
+                break
+            longest = max(longest, size)
+            before_old, before_new, _ = result[j - 1]
+            # Text inserted before them, and repeated text rather than a few
+            # equal words found again further on.
+            inserted = (new_at - before_new) - (old_at - before_old)
+            if inserted >= SIGNIFICANT_RUN and longest >= SIGNIFICANT_RUN:
+                result[j : k + 1] = [
+                    (start + shift, new_start, size) for start, new_start, size in result[j : k + 1]
+                ]
+                break
+    return result
 
 
 def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, int]]:
