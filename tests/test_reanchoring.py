@@ -159,6 +159,47 @@ def test_short_word_found_once_and_kept_by_the_diff_in_a_rewrite_is_orphaned():
     assert result.status == AnchorStatus.ORPHANED
 
 
+def test_short_quote_re_inserted_with_a_few_equal_characters_beside_it_is_orphaned():
+    text = (
+        "All the families left the north quarter at dawn before. Aleppo station daraa to the south "
+        "was shelled again. Nobody could reach the pumps."
+    )
+    # The sentence around the quote is rewritten; the rewrite holds the quote
+    # with " station " after it, but its other words and the text before it are new.
+    new_text = text.replace(
+        "north quarter at dawn before. Aleppo station daraa to the south was shelled",
+        "town after the fell on the pump building. He Aleppo station in Tell al-Zaytoun stopped",
+    )
+    result = anchor(text, new_text, select(text, "Aleppo"))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_short_quote_inside_a_word_is_orphaned_when_the_word_changed():
+    text = "Residents of the north after the neighbourhood shelling after the in and out of the city fled."
+    # "in" of "shelling" is now "in" of "morning", with the same text after it.
+    new_text = text.replace(
+        "neighbourhood shelling after the in and", "Tuesday morning in morning after three"
+    )
+    at = text.index("shelling") + len("shell")
+    result = anchor(text, new_text, selector_for(text, at, at + len("in")))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_short_damaged_quote_with_edits_close_on_both_sides_is_found_by_its_surviving_words():
+    text = (
+        "The consecutive defeats in Qusayar, Yabroud, Zabadani, the old city of Homs, and Darayya, "
+        "and the inaction of the political opposition, the grassroots of the revolution became confused. "
+        "Daraa held out."
+    )
+    quote = "and Darayya, and the inaction"
+    # Part of the quote is replaced; words are deleted and replaced close before and after it.
+    new_text = text.replace("city of Homs", "").replace("and the inac", "astopped")
+    new_text = new_text.replace("the political opposition", "right")
+    result = anchor(text, new_text, select(text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == "and Darayya, astoppedtion"
+
+
 def test_short_quote_kept_beside_its_context_stays_exact():
     text = WATER
     new_text = text.replace("Residents of", "Many residents of")
@@ -196,6 +237,26 @@ def test_passage_is_found_beside_an_echo_of_its_words_inserted_before_it():
     result = anchor(old_text, new_text, select(old_text, quote))
     assert result.status == AnchorStatus.FUZZY
     assert result.start >= new_text.index(echo) + len(echo) - 1
+
+
+def test_passage_is_found_beside_an_echo_holding_more_of_its_words_in_a_row():
+    quote = "Astana negotiations avoids taking any decisions"
+    old_text = "Regional deals.\n\nAccordingly, " + quote + " regarding the southern region, said the envoy."
+    # The echo before the passage holds "avoids taking any decisions" word
+    # for word; the passage itself lost "s taking " to a replacement.
+    echo = "permission copy negotiations and avoids taking any decisions 2. Astana of the modified rule. A "
+    damaged = quote.replace("s taking ", "one that")
+    new_text = old_text.replace(quote, echo + damaged)
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == damaged
+
+
+def test_surviving_text_that_holds_half_the_quote_only_with_whitespace_is_not_taken():
+    # " aa" survives, half of "aaa aa", but a span does not start on the
+    # space: "aa" alone is a third of the quote.
+    result = anchor("aaa aa", " aa", selector_for("aaa aa", 0, 6))
+    assert result.status == AnchorStatus.ORPHANED
 
 
 def test_fuzzy_span_does_not_split_a_grapheme_cluster():
@@ -274,6 +335,31 @@ def test_passage_on_a_removed_duplicate_paragraph_moves_to_the_copy_left():
     result = anchor(old_text, new_text, select(old_text, "joined the armed confrontation"))
     assert result.status == AnchorStatus.MOVED
     assert result.start == new_text.index("joined the armed confrontation")
+
+
+def test_passage_on_a_removed_copy_of_boilerplate_does_not_move_to_a_copy_far_away():
+    boilerplate = "Share this article: Facebook, Twitter, WhatsApp, Email. Subscribe to our newsletter.\n\n"
+    report = "The water station stopped working on Tuesday after three shells hit the pump building. " * 4
+    old_text = "First report.\n\n" + boilerplate + report + "\n\n" + boilerplate + "End of the reports."
+    new_text = old_text.replace("\n\n" + boilerplate + "End", "\n\nEnd")
+    result = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email", 1))
+    assert result.status == AnchorStatus.ORPHANED
+
+
+def test_passage_on_a_replaced_copy_of_repeated_boilerplate_does_not_stay_on_the_next_copy():
+    boilerplate = "Share this article: Facebook, Twitter, WhatsApp, Email. Subscribe to our newsletter."
+    intro = "The families of the north quarter have been without drinking water for a week."
+    outro = "The water station in Tell al-Zaytoun stopped working on Tuesday after the shelling."
+    old_text = f"{intro}\n\n{boilerplate}\n\n\n{boilerplate}\n\n\n{boilerplate}\n\n{outro}"
+    # A report replaces the first copy and the first word of the second; the
+    # third copy is edited too.
+    report = "Witnesses from the town confirmed that the shelling began at six and lasted two hours."
+    new_text = old_text.replace(f"week.\n\n{boilerplate}\n\n\nShare ", f"week. {report} ", 1)
+    new_text = new_text.replace("Facebook, Twitter", "Facebook, X").replace(
+        "Facebook, X", "Facebook, Twitter", 1
+    )
+    result = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email"))
+    assert result.status == AnchorStatus.ORPHANED
 
 
 def test_passage_between_two_edits_in_one_sentence_stays_exact():
