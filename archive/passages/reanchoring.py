@@ -636,28 +636,37 @@ def _unchanged_segments(
     coarse = _unrepeated(coarse, old)
     # The old text near the passages (all of it without), as sorted, disjoint (start, end).
     near = [(-1, len(old) + 1)] if focus is None else _joined(focus, NEAR_PASSAGE)
+    # The changed block before coarse[k] is refined where a stretch of `near`
+    # reaches it: the stretch starts at or before the start of coarse[k] and
+    # ends at or after the end of coarse[k - 1]. Found by bisection, so that
+    # the far segments of a long text are copied whole, not looked at one by one.
+    starts = [a for a, _, _ in coarse]
+    ends = [a + n for a, _, n in coarse]
+    refined: set[int] = set()
+    for low, high in near:
+        refined.update(
+            range(max(1, bisect_left(starts, low)), min(bisect_right(ends, high), len(coarse) - 1) + 1)
+        )
     segments: list[tuple[int, int, int]] = []
-    chunk: list[tuple[int, int, int]] | None = None  # a neighbourhood of passages, refined
-    old_at, new_at = 0, 0  # where the changed block before the next segment starts
-    k = 0  # the first stretch of `near` not wholly before old_at
-    for segment in coarse:
-        a, b, n = segment
-        while k < len(near) and near[k][1] < old_at:
-            k += 1
-        if (old_at < a or new_at < b) and k < len(near) and near[k][0] <= a:
-            if chunk is None:
-                chunk = [segments.pop()] if segments else []
-            if old_at < a and new_at < b:
-                _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
-            chunk.append(segment)
-        else:
-            if chunk is not None:
+    chunk: list[tuple[int, int, int]] = []  # a neighbourhood of passages, refined
+    done = 0  # coarse[:done] are in segments or chunk
+    for k in sorted(refined):
+        a, b, _ = coarse[k]
+        old_at, new_at = ends[k - 1], coarse[k - 1][1] + coarse[k - 1][2]
+        if old_at == a and new_at == b:
+            continue  # no changed block before it, which ends a neighbourhood
+        if k > done:  # a new neighbourhood, with the segment before it
+            if chunk:
                 segments += _merged(_slid(_merged(chunk), old, new))
-                chunk = None
-            segments.append(segment)
-        old_at, new_at = a + n, b + n
-    if chunk is not None:
+            segments += coarse[done : k - 1]
+            chunk = [coarse[k - 1]]
+        if old_at < a and new_at < b:
+            _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
+        chunk.append(coarse[k])
+        done = k + 1
+    if chunk:
         segments += _merged(_slid(_merged(chunk), old, new))
+    segments += coarse[done:]
     return _merged(segments)
 
 
@@ -754,11 +763,16 @@ def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, in
 def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Segments with those that continue each other in both texts joined."""
     merged: list[tuple[int, int, int]] = []
+    old_end = new_end = -1  # where the last merged segment ends
     for a, b, n in segments:
-        if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
-            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
+        if a == old_end and b == new_end:
+            first_a, first_b, size = merged[-1]
+            merged[-1] = (first_a, first_b, size + n)
         elif n:
             merged.append((a, b, n))
+        else:
+            continue
+        old_end, new_end = a + n, b + n
     return merged
 
 
