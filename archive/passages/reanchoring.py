@@ -64,6 +64,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import add
 
 import regex
 from rapidfuzz import fuzz
@@ -167,10 +168,11 @@ class TextChange:
         self.new = new_text
         segments = _unchanged_segments(old_text, new_text, focus)
         # Unchanged stretches, in order in both texts: old[a:a+n] == new[b:b+n].
-        self._old_starts = [a for a, _, _ in segments]
-        self._new_starts = [b for _, b, _ in segments]
-        self._lengths = [n for _, _, n in segments]
-        self._old_ends = [a + n for a, _, n in segments]
+        old_starts, new_starts, lengths = zip(*segments, strict=True) if segments else ((), (), ())
+        self._old_starts: list[int] = list(old_starts)
+        self._new_starts: list[int] = list(new_starts)
+        self._lengths: list[int] = list(lengths)
+        self._old_ends = list(map(add, old_starts, lengths))
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -930,6 +932,9 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
     them, backwards), at most `limit`: counted in C (rapidfuzz) over slices
     that grow fourfold while they are equal all through, so that long equal
     texts cost little more than one comparison."""
+    # Most calls meet a difference at once: one character tells, without a slice.
+    if limit <= 0 or (old[old_at - 1] != new[new_at - 1] if backwards else old[old_at] != new[new_at]):
+        return 0
     length = min(limit, 64)
     while length > 0:
         if backwards:
