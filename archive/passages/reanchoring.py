@@ -553,6 +553,14 @@ class TextChange:
         for side_start, side_end in ((low, new_start), (new_end, high)):
             if side_end - side_start < len(quote):
                 continue
+            # No stretch of the side aligns with the quote better than the
+            # side as a whole keeps of it (a longest common subsequence
+            # found fast in C): where even a stretch of just that many
+            # characters, all kept, could not beat `best`, the slow search
+            # is skipped. (Less a margin for rounding.)
+            common = Indel.similarity(quote, self.new[side_start:side_end])
+            if 200 * common / (len(quote) + common) <= best - 1e-6:
+                continue
             aligned = fuzz.partial_ratio_alignment(quote, self.new[side_start:side_end], score_cutoff=best)
             if aligned is not None and aligned.score > best:
                 best = aligned.score
