@@ -733,11 +733,14 @@ def _unrepeated(segments: list[tuple[int, int, int]], old: str) -> list[tuple[in
     insertion, as the replacement it was.
     """
     result = list(segments)
-    for k in range(1, len(result) - 1):
-        a, b, n = result[k]
-        old_gap, new_gap = result[k + 1][0] - a - n, result[k + 1][1] - b - n
-        if old_gap - new_gap < SIGNIFICANT_RUN:
-            continue
+    # Where more old text than new lies after segment k: its shift (old
+    # start - new start) grows that much at the next one. Found in one pass
+    # first; a change to segments up to k leaves those after it as they were.
+    shifts = [a - b for a, b, _ in segments]
+    deleted = [k for k in range(1, len(result) - 1) if shifts[k + 1] - shifts[k] >= SIGNIFICANT_RUN]
+    for k in deleted:
+        a, _, n = result[k]
+        old_gap = result[k + 1][0] - a - n
         copy = old.find(old[a : a + n], a + 1, a + n + old_gap)  # the next copy, in the deleted text
         if copy == -1:
             continue
