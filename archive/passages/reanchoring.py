@@ -464,7 +464,8 @@ class TextChange:
         of several equal characters it kept.
         """
         start, end, quote = selector.start, selector.end, selector.exact
-        if self.old[start:end] != quote:
+        # A quote gone from the new text (an edited passage) is told at once, in C.
+        if self.old[start:end] != quote or quote not in self.new:
             return None
         index = self._segment_before(start)
         before = self._shift(index) if index >= 0 else 0
