@@ -173,6 +173,7 @@ class TextChange:
         self._new_starts: list[int] = list(new_starts)
         self._lengths: list[int] = list(lengths)
         self._old_ends = list(map(add, old_starts, lengths))
+        self._kept_contexts: dict[TextSelector, float] = {}  # by _kept_context
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -351,14 +352,15 @@ class TextChange:
     def _kept_context(self, selector: TextSelector) -> float:
         """The share of the passage's context (its old prefix and suffix) that
         the edit left unchanged, in stretches of at least MIN_SURVIVING_RUN."""
+        # Asked again for each candidate of a short quote: worked out once per passage.
+        if selector in self._kept_contexts:
+            return self._kept_contexts[selector]
         start, end = min(selector.start, len(self.old)), min(selector.end, len(self.old))
         spans = (
             (max(0, start - len(selector.prefix)), start),
             (end, min(len(self.old), end + len(selector.suffix))),
         )
         total = sum(high - low for low, high in spans)
-        if not total:
-            return 1.0
         kept = 0
         for low, high in spans:
             index = max(0, self._segment_before(low))
@@ -366,7 +368,8 @@ class TextChange:
                 if self._lengths[index] >= MIN_SURVIVING_RUN:
                     kept += max(0, min(high, self._old_ends[index]) - max(low, self._old_starts[index]))
                 index += 1
-        return kept / total
+        self._kept_contexts[selector] = kept / total if total else 1.0
+        return self._kept_contexts[selector]
 
     def _moved_whole(self, selector: TextSelector, errors: int) -> bool:
         """Whether the passage is a long quote found verbatim once in the new
