@@ -431,13 +431,16 @@ class TextChange:
         `expected` first among equals. Only MAX_CANDIDATES are scored: of more,
         those with the most context matching exactly, then the nearest."""
         if len(matches) > MAX_CANDIDATES:
-            matches.sort(
-                key=lambda match: (
-                    -sum(self._equal_beside(selector, match[0], match[1])),
-                    abs(match[0] - expected),
-                    match[2],
-                )
-            )
+            new, prefix, suffix = self.new, selector.prefix, selector.suffix
+
+            def key(match: tuple[int, int, int]) -> tuple[int, int, int]:
+                # _equal_beside, inlined: it runs for every occurrence of a common word.
+                start, end, errors = match
+                before = Postfix.similarity(prefix, new[max(0, start - len(prefix)) : start])
+                after = Prefix.similarity(suffix, new[end : end + len(suffix)])
+                return -(before + after), abs(start - expected), errors
+
+            matches.sort(key=key)
             del matches[MAX_CANDIDATES:]
         matches.sort(key=lambda match: (abs(match[0] - expected), match[2]))
         best = None
