@@ -674,7 +674,7 @@ def _unchanged_segments(
             continue  # no changed block before it, which ends a neighbourhood
         if k > done:  # a new neighbourhood, with the segment before it
             if chunk:
-                segments += _merged(_slid(_merged(chunk), old, new))
+                segments += _slid(_merged(chunk), old, new)  # merged with the rest at the end
             segments += coarse[done : k - 1]
             chunk = [coarse[k - 1]]
         if old_at < a and new_at < b:
@@ -682,7 +682,7 @@ def _unchanged_segments(
         chunk.append(coarse[k])
         done = k + 1
     if chunk:
-        segments += _merged(_slid(_merged(chunk), old, new))
+        segments += _slid(_merged(chunk), old, new)
     segments += coarse[done:]
     return _merged(segments)
 
