@@ -174,6 +174,7 @@ class TextChange:
         self._lengths: list[int] = list(lengths)
         self._old_ends = list(map(add, old_starts, lengths))
         self._kept_contexts: dict[TextSelector, float] = {}  # by _kept_context
+        self._own_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # by _own_range
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -253,6 +254,14 @@ class TextChange:
             new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
         return new_start, max(new_start, new_end)
 
+    def _own_range(self, selector: TextSelector) -> tuple[int, int]:
+        """The new text that the passage's own old text may have become
+        (_new_range of its span), worked out once per passage."""
+        span = selector.start, selector.end
+        if span not in self._own_ranges:
+            self._own_ranges[span] = self._new_range(*span)
+        return self._own_ranges[span]
+
     def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
         """How much of new[start:end] is unchanged text, and the longest
         stretch of it that was the passage's own text before the edit (0: none)."""
@@ -276,13 +285,18 @@ class TextChange:
         """How well new[start:end] matches the passage, or None if it must not be taken."""
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
+        needs_context = (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE and not self._moved_whole(
+            selector, errors
+        )
+        if needs_context:
+            # Away from where the passage's own text went, it is not its own
+            # text: rejected before _origin, as most other occurrences are.
+            own_start, own_end = self._own_range(selector)
+            if end <= own_start or start >= own_end:
+                return None
         unchanged, own_run = self._origin(selector, start, end)
         own = own_run > 0
-        if (
-            not own
-            and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE
-            and not self._moved_whole(selector, errors)
-        ):
+        if not own and needs_context:
             return None
         # Mostly unchanged text (a word or two edited in it) is still other words of the source.
         if (
