@@ -64,6 +64,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import add
 
 import regex
 from rapidfuzz import fuzz
@@ -167,10 +168,13 @@ class TextChange:
         self.new = new_text
         segments = _unchanged_segments(old_text, new_text, focus)
         # Unchanged stretches, in order in both texts: old[a:a+n] == new[b:b+n].
-        self._old_starts = [a for a, _, _ in segments]
-        self._new_starts = [b for _, b, _ in segments]
-        self._lengths = [n for _, _, n in segments]
-        self._old_ends = [a + n for a, _, n in segments]
+        old_starts, new_starts, lengths = zip(*segments, strict=True) if segments else ((), (), ())
+        self._old_starts: list[int] = list(old_starts)
+        self._new_starts: list[int] = list(new_starts)
+        self._lengths: list[int] = list(lengths)
+        self._old_ends = list(map(add, old_starts, lengths))
+        self._kept_contexts: dict[TextSelector, float] = {}  # by _kept_context
+        self._own_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # by _own_range
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -250,6 +254,14 @@ class TextChange:
             new_end = self._new_starts[index + 1] if index + 1 < len(self._lengths) else len(self.new)
         return new_start, max(new_start, new_end)
 
+    def _own_range(self, selector: TextSelector) -> tuple[int, int]:
+        """The new text that the passage's own old text may have become
+        (_new_range of its span), worked out once per passage."""
+        span = selector.start, selector.end
+        if span not in self._own_ranges:
+            self._own_ranges[span] = self._new_range(*span)
+        return self._own_ranges[span]
+
     def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
         """How much of new[start:end] is unchanged text, and the longest
         stretch of it that was the passage's own text before the edit (0: none)."""
@@ -273,13 +285,18 @@ class TextChange:
         """How well new[start:end] matches the passage, or None if it must not be taken."""
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
+        needs_context = (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE and not self._moved_whole(
+            selector, errors
+        )
+        if needs_context:
+            # Away from where the passage's own text went, it is not its own
+            # text: rejected before _origin, as most other occurrences are.
+            own_start, own_end = self._own_range(selector)
+            if end <= own_start or start >= own_end:
+                return None
         unchanged, own_run = self._origin(selector, start, end)
         own = own_run > 0
-        if (
-            not own
-            and (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE
-            and not self._moved_whole(selector, errors)
-        ):
+        if not own and needs_context:
             return None
         # Mostly unchanged text (a word or two edited in it) is still other words of the source.
         if (
@@ -349,14 +366,15 @@ class TextChange:
     def _kept_context(self, selector: TextSelector) -> float:
         """The share of the passage's context (its old prefix and suffix) that
         the edit left unchanged, in stretches of at least MIN_SURVIVING_RUN."""
+        # Asked again for each candidate of a short quote: worked out once per passage.
+        if selector in self._kept_contexts:
+            return self._kept_contexts[selector]
         start, end = min(selector.start, len(self.old)), min(selector.end, len(self.old))
         spans = (
             (max(0, start - len(selector.prefix)), start),
             (end, min(len(self.old), end + len(selector.suffix))),
         )
         total = sum(high - low for low, high in spans)
-        if not total:
-            return 1.0
         kept = 0
         for low, high in spans:
             index = max(0, self._segment_before(low))
@@ -364,7 +382,8 @@ class TextChange:
                 if self._lengths[index] >= MIN_SURVIVING_RUN:
                     kept += max(0, min(high, self._old_ends[index]) - max(low, self._old_starts[index]))
                 index += 1
-        return kept / total
+        self._kept_contexts[selector] = kept / total if total else 1.0
+        return self._kept_contexts[selector]
 
     def _moved_whole(self, selector: TextSelector, errors: int) -> bool:
         """Whether the passage is a long quote found verbatim once in the new
@@ -426,13 +445,16 @@ class TextChange:
         `expected` first among equals. Only MAX_CANDIDATES are scored: of more,
         those with the most context matching exactly, then the nearest."""
         if len(matches) > MAX_CANDIDATES:
-            matches.sort(
-                key=lambda match: (
-                    -sum(self._equal_beside(selector, match[0], match[1])),
-                    abs(match[0] - expected),
-                    match[2],
-                )
-            )
+            new, prefix, suffix = self.new, selector.prefix, selector.suffix
+
+            def key(match: tuple[int, int, int]) -> tuple[int, int, int]:
+                # _equal_beside, inlined: it runs for every occurrence of a common word.
+                start, end, errors = match
+                before = Postfix.similarity(prefix, new[max(0, start - len(prefix)) : start])
+                after = Prefix.similarity(suffix, new[end : end + len(suffix)])
+                return -(before + after), abs(start - expected), errors
+
+            matches.sort(key=key)
             del matches[MAX_CANDIDATES:]
         matches.sort(key=lambda match: (abs(match[0] - expected), match[2]))
         best = None
@@ -462,7 +484,8 @@ class TextChange:
         of several equal characters it kept.
         """
         start, end, quote = selector.start, selector.end, selector.exact
-        if self.old[start:end] != quote:
+        # A quote gone from the new text (an edited passage) is told at once, in C.
+        if self.old[start:end] != quote or quote not in self.new:
             return None
         index = self._segment_before(start)
         before = self._shift(index) if index >= 0 else 0
@@ -551,6 +574,14 @@ class TextChange:
         for side_start, side_end in ((low, new_start), (new_end, high)):
             if side_end - side_start < len(quote):
                 continue
+            # No stretch of the side aligns with the quote better than the
+            # side as a whole keeps of it (a longest common subsequence
+            # found fast in C): where even a stretch of just that many
+            # characters, all kept, could not beat `best`, the slow search
+            # is skipped. (Less a margin for rounding.)
+            common = Indel.similarity(quote, self.new[side_start:side_end])
+            if 200 * common / (len(quote) + common) <= best - 1e-6:
+                continue
             aligned = fuzz.partial_ratio_alignment(quote, self.new[side_start:side_end], score_cutoff=best)
             if aligned is not None and aligned.score > best:
                 best = aligned.score
@@ -636,28 +667,37 @@ def _unchanged_segments(
     coarse = _unrepeated(coarse, old)
     # The old text near the passages (all of it without), as sorted, disjoint (start, end).
     near = [(-1, len(old) + 1)] if focus is None else _joined(focus, NEAR_PASSAGE)
+    # The changed block before coarse[k] is refined where a stretch of `near`
+    # reaches it: the stretch starts at or before the start of coarse[k] and
+    # ends at or after the end of coarse[k - 1]. Found by bisection, so that
+    # the far segments of a long text are copied whole, not looked at one by one.
+    starts = [a for a, _, _ in coarse]
+    ends = [a + n for a, _, n in coarse]
+    refined: set[int] = set()
+    for low, high in near:
+        refined.update(
+            range(max(1, bisect_left(starts, low)), min(bisect_right(ends, high), len(coarse) - 1) + 1)
+        )
     segments: list[tuple[int, int, int]] = []
-    chunk: list[tuple[int, int, int]] | None = None  # a neighbourhood of passages, refined
-    old_at, new_at = 0, 0  # where the changed block before the next segment starts
-    k = 0  # the first stretch of `near` not wholly before old_at
-    for segment in coarse:
-        a, b, n = segment
-        while k < len(near) and near[k][1] < old_at:
-            k += 1
-        if (old_at < a or new_at < b) and k < len(near) and near[k][0] <= a:
-            if chunk is None:
-                chunk = [segments.pop()] if segments else []
-            if old_at < a and new_at < b:
-                _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
-            chunk.append(segment)
-        else:
-            if chunk is not None:
-                segments += _merged(_slid(_merged(chunk), old, new))
-                chunk = None
-            segments.append(segment)
-        old_at, new_at = a + n, b + n
-    if chunk is not None:
-        segments += _merged(_slid(_merged(chunk), old, new))
+    chunk: list[tuple[int, int, int]] = []  # a neighbourhood of passages, refined
+    done = 0  # coarse[:done] are in segments or chunk
+    for k in sorted(refined):
+        a, b, _ = coarse[k]
+        old_at, new_at = ends[k - 1], coarse[k - 1][1] + coarse[k - 1][2]
+        if old_at == a and new_at == b:
+            continue  # no changed block before it, which ends a neighbourhood
+        if k > done:  # a new neighbourhood, with the segment before it
+            if chunk:
+                segments += _slid(_merged(chunk), old, new)  # merged with the rest at the end
+            segments += coarse[done : k - 1]
+            chunk = [coarse[k - 1]]
+        if old_at < a and new_at < b:
+            _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
+        chunk.append(coarse[k])
+        done = k + 1
+    if chunk:
+        segments += _slid(_merged(chunk), old, new)
+    segments += coarse[done:]
     return _merged(segments)
 
 
@@ -714,11 +754,14 @@ def _unrepeated(segments: list[tuple[int, int, int]], old: str) -> list[tuple[in
     insertion, as the replacement it was.
     """
     result = list(segments)
-    for k in range(1, len(result) - 1):
-        a, b, n = result[k]
-        old_gap, new_gap = result[k + 1][0] - a - n, result[k + 1][1] - b - n
-        if old_gap - new_gap < SIGNIFICANT_RUN:
-            continue
+    # Where more old text than new lies after segment k: its shift (old
+    # start - new start) grows that much at the next one. Found in one pass
+    # first; a change to segments up to k leaves those after it as they were.
+    shifts = [a - b for a, b, _ in segments]
+    deleted = [k for k in range(1, len(result) - 1) if shifts[k + 1] - shifts[k] >= SIGNIFICANT_RUN]
+    for k in deleted:
+        a, _, n = result[k]
+        old_gap = result[k + 1][0] - a - n
         copy = old.find(old[a : a + n], a + 1, a + n + old_gap)  # the next copy, in the deleted text
         if copy == -1:
             continue
@@ -754,11 +797,16 @@ def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, in
 def _merged(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Segments with those that continue each other in both texts joined."""
     merged: list[tuple[int, int, int]] = []
+    old_end = new_end = -1  # where the last merged segment ends
     for a, b, n in segments:
-        if merged and merged[-1][0] + merged[-1][2] == a and merged[-1][1] + merged[-1][2] == b:
-            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
+        if a == old_end and b == new_end:
+            first_a, first_b, size = merged[-1]
+            merged[-1] = (first_a, first_b, size + n)
         elif n:
             merged.append((a, b, n))
+        else:
+            continue
+        old_end, new_end = a + n, b + n
     return merged
 
 
@@ -916,6 +964,9 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
     them, backwards), at most `limit`: counted in C (rapidfuzz) over slices
     that grow fourfold while they are equal all through, so that long equal
     texts cost little more than one comparison."""
+    # Most calls meet a difference at once: one character tells, without a slice.
+    if limit <= 0 or (old[old_at - 1] != new[new_at - 1] if backwards else old[old_at] != new[new_at]):
+        return 0
     length = min(limit, 64)
     while length > 0:
         if backwards:
