@@ -138,39 +138,46 @@ def test_insertion_repeating_a_passages_words_before_it_is_not_taken_for_it():
 WATER = "Residents of the old quarter said the water station stopped working on Tuesday after the shelling."
 
 
-def test_short_quote_whose_surroundings_were_rewritten_around_the_same_word_is_orphaned():
-    text = WATER
-    new_text = text.replace(
+# A short quote whose surroundings were rewritten, the rewrite holding the
+# same words: (text, rewritten stretch, its rewrite, quote, which occurrence).
+REWRITTEN_AROUND_A_SHORT_QUOTE = {
+    "the same word, both sides new": (
+        WATER,
         "Residents of the old quarter said the water station stopped",
         "Engineers from the city council confirmed the pumps had",
-    )
-    result = anchor(text, new_text, select(text, "the", 1))  # "said the water": rewritten
-    assert result.status == AnchorStatus.ORPHANED
-
-
-def test_short_word_found_once_and_kept_by_the_diff_in_a_rewrite_is_orphaned():
-    text = "The council met on Monday. It said that the pumps were broken beyond repair by the shelling."
-    # The rewrite holds the same word, with other words on both sides.
-    new_text = text.replace(
+        "the",
+        1,  # "said the water"
+    ),
+    "a word found once, kept by the diff": (
+        "The council met on Monday. It said that the pumps were broken beyond repair by the shelling.",
         "It said that the pumps were broken beyond",
         "Engineers from abroad inspected the pumps on the roof, past any",
-    )
-    result = anchor(text, new_text, select(text, "pumps"))
-    assert result.status == AnchorStatus.ORPHANED
-
-
-def test_short_quote_re_inserted_with_a_few_equal_characters_beside_it_is_orphaned():
-    text = (
+        "pumps",
+        0,
+    ),
+    "re-inserted with a few equal characters after it": (
         "All the families left the north quarter at dawn before. Aleppo station daraa to the south "
-        "was shelled again. Nobody could reach the pumps."
-    )
-    # The sentence around the quote is rewritten; the rewrite holds the quote
-    # with " station " after it, but its other words and the text before it are new.
-    new_text = text.replace(
+        "was shelled again. Nobody could reach the pumps.",
+        # The rewrite keeps " station " after the quote; its other words and the text before are new.
         "north quarter at dawn before. Aleppo station daraa to the south was shelled",
         "town after the fell on the pump building. He Aleppo station in Tell al-Zaytoun stopped",
-    )
-    result = anchor(text, new_text, select(text, "Aleppo"))
+        "Aleppo",
+        0,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten", "rewrite", "quote", "occurrence"),
+    REWRITTEN_AROUND_A_SHORT_QUOTE.values(),
+    ids=REWRITTEN_AROUND_A_SHORT_QUOTE.keys(),
+)
+def test_short_quote_whose_surroundings_were_rewritten_is_orphaned(
+    text, rewritten, rewrite, quote, occurrence
+):
+    new_text = text.replace(rewritten, rewrite)
+    assert new_text != text
+    result = anchor(text, new_text, select(text, quote, occurrence))
     assert result.status == AnchorStatus.ORPHANED
 
 
