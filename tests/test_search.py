@@ -244,6 +244,26 @@ def test_every_kind_is_searched_and_counted(analyst, workspace, sources):
     assert search(user=analyst, query="airstrikes").kinds[3].hits[0].object == claim
 
 
+def test_one_kind_shown_still_counts_every_kind(analyst, workspace, sources):
+    passage = passage_of(sources["daraa"], "Russian airstrikes")
+    AnnotationFactory(workspace=workspace, passages=[passage], body="Check the airstrikes figure.")
+    results = search(user=analyst, query="airstrikes", kind="annotation")
+    assert {group.kind: group.count for group in results.kinds} == {
+        "source": 1,
+        "passage": 1,
+        "annotation": 1,
+        "claim": 0,
+    }
+    assert [group.kind for group in results.kinds if group.hits] == ["annotation"]
+
+
+def test_a_page_past_the_last_match_keeps_the_count(analyst, workspace):
+    for number in range(3):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")
+    group = search(user=analyst, query="siege", kind="source", page=4, per_page=2).kinds[0]
+    assert (group.count, group.pages, group.hits) == (3, 2, [])
+
+
 def test_annotations_are_found_by_their_tags(analyst, workspace, sources):
     passage = passage_of(sources["road"], "Castello road")
     annotation = AnnotationFactory(

@@ -118,8 +118,8 @@ class Reading:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One kind's match count and, when on the page, one ranked match with the
-    columns asked for (`ranked_pages`)."""
+    """One kind's match count and, for a kind shown, one ranked match with the
+    columns asked for (`ranked_pages`); object id 0 for a kind only counted."""
 
     kind: str
     count: int
@@ -143,58 +143,62 @@ def ranked_pages(
     what its reading reads.
 
     `scope` is a WHERE clause on the documents (and its parameters). Every
-    kind with a match gives at least one Ranked (its best match), for its
-    count; those of `readings` give their page. `blank` is a select list as
-    long as the readings', of NULLs, for the kinds only counted.
+    kind with a match gives at least one Ranked, for its count: a kind of
+    `readings` its best match and its page, any other a row without a match
+    (object id 0, score 0) and `blank`, a select list as long as the
+    readings', of NULLs.
     """
     shown = list(readings)
     where, where_params = scope
-    kinds_in = ", ".join(["%s"] * len(shown)) or "NULL"
     matching = f"FROM {match.tables} WHERE {match.condition} AND {where}"
-    matching_params = [*match.params, *where_params]
     if match.rank_limit is None:
         # Only the shown kinds are scored: the others need just a count.
-        # Counted in a second step: bm25() cannot share a SELECT with a window.
-        scored = (
-            f"matching AS MATERIALIZED (SELECT {DOC}.kind AS kind, {DOC}.object_id AS object_id, "  # noqa: S608  # nosec B608
+        # Scored as they are found: bm25() must be in the statement that matches.
+        kinds_in = ", ".join(["%s"] * len(shown)) or "NULL"
+        found = (
+            f"SELECT {DOC}.kind AS kind, {DOC}.object_id AS object_id, "
             f"{DOC}.workspace_id AS workspace_id, "
-            f"CASE WHEN {DOC}.kind IN ({kinds_in}) THEN {match.score} ELSE 0 END AS score {matching}), "
-            "scored AS (SELECT matching.*, COUNT(*) OVER (PARTITION BY kind) AS total FROM matching)"
+            f"CASE WHEN {DOC}.kind IN ({kinds_in}) THEN {match.score} ELSE 0 END AS score {matching}"
         )
-        params = [*shown, *match.score_params, *matching_params]
+        params = [*shown, *match.score_params, *match.params, *where_params]
+        candidates = "SELECT * FROM matching WHERE kind = %s"
+        # The parameters of `candidates` before its kind, and after.
+        before_kind, after_kind = [], []
     else:
-        # MATERIALIZED: find every match through the full-text index first;
-        # left to itself the planner may walk the primary key backwards and
-        # test each document for "the newest N". Of the kinds not shown only
-        # the newest match is scored, for the count that comes with it. The
-        # vectors ride along under the documents' table name, which the
-        # score names: fetching them again by id cost more than the ranking.
-        scored = (
-            f"matching AS MATERIALIZED (SELECT {DOC}.kind, {DOC}.object_id, {DOC}.workspace_id, "  # noqa: S608  # nosec B608
-            f"{DOC}.vector, "
-            f"COUNT(*) OVER (PARTITION BY {DOC}.kind) AS total, "
-            f"ROW_NUMBER() OVER (PARTITION BY {DOC}.kind ORDER BY {DOC}.id DESC) AS newest {matching}), "
-            f"scored AS (SELECT {DOC}.kind AS kind, {DOC}.object_id AS object_id, "
-            f"{DOC}.workspace_id AS workspace_id, {DOC}.total AS total, {match.score} AS score "
-            f"FROM matching {DOC} "
-            f"WHERE {DOC}.newest <= CASE WHEN {DOC}.kind IN ({kinds_in}) THEN %s ELSE 1 END)"
+        # MATERIALIZED (below): every match found through the full-text index
+        # first; left to itself the planner may walk the primary key
+        # backwards and test each document for "the newest N". The vectors
+        # ride along under the documents' table name, which the score names:
+        # fetching them again by id cost more than the ranking.
+        found = f"SELECT {DOC}.id, {DOC}.kind, {DOC}.object_id, {DOC}.workspace_id, {DOC}.vector {matching}"
+        params = [*match.params, *where_params]
+        # A kind's newest matches, scored.
+        candidates = (
+            f"SELECT {DOC}.kind, {DOC}.object_id, {DOC}.workspace_id, {match.score} AS score "  # noqa: S608  # nosec B608
+            f"FROM (SELECT * FROM matching WHERE kind = %s ORDER BY id DESC LIMIT %s) {DOC}"
         )
-        params = [*matching_params, *match.score_params, *shown, match.rank_limit]
-    # One branch per kind, each joining only its own tables: one query
-    # joining every kind's tables took longer for PostgreSQL to plan than to run.
-    page = "(h.place = 1 OR (h.place > %s AND h.place <= %s))"
-    ranked = "SELECT h.kind, h.total, h.place, h.object_id, h.score"
-    branches = [
-        f"{ranked}, {reading.columns} FROM h {reading.joins} WHERE h.kind = %s AND {page}"
-        for reading in readings.values()
-    ]
-    branches.append(f"{ranked}, {blank} FROM h WHERE h.kind NOT IN ({kinds_in}) AND h.place = 1")
-    for kind in shown:
-        params += [kind, offset, offset + limit]
+        before_kind, after_kind = match.score_params, [match.rank_limit]
+    # A branch per shown kind: its best offset + limit matches, placed, and
+    # joined to its own tables only (one query joining every kind's tables
+    # took longer for PostgreSQL to plan than to run); then a row per other kind, for its count.
+    placed = (
+        f"SELECT t.*, ROW_NUMBER() OVER (ORDER BY t.score DESC, t.object_id DESC) AS place "  # noqa: S608  # nosec B608
+        f"FROM ({candidates} ORDER BY score DESC, object_id DESC LIMIT %s) t"
+    )
+    branches = []
+    for kind, reading in readings.items():
+        branches.append(
+            f"SELECT h.kind, c.total, h.place, h.object_id, h.score, {reading.columns} "  # noqa: S608  # nosec B608
+            f"FROM ({placed}) h JOIN counts c ON c.kind = h.kind {reading.joins} "
+            "WHERE h.place = 1 OR h.place > %s"
+        )
+        params += [*before_kind, kind, *after_kind, offset + limit, offset]
+    others = " AND ".join(["c.kind <> %s"] * len(shown)) or "TRUE"
+    branches.append(f"SELECT c.kind, c.total, 1, 0, 0.0, {blank} FROM counts c WHERE {others}")  # noqa: S608  # nosec B608
     params += shown
     sql = (
-        f"WITH {scored}, h AS MATERIALIZED (SELECT scored.*, "  # noqa: S608  # nosec B608
-        "ROW_NUMBER() OVER (PARTITION BY kind ORDER BY score DESC, object_id DESC) AS place FROM scored) "
+        f"WITH matching AS MATERIALIZED ({found}), "  # noqa: S608  # nosec B608
+        "counts AS (SELECT kind, COUNT(*) AS total FROM matching GROUP BY kind) "
         + " UNION ALL ".join(branches)
         + " ORDER BY 1, 3"
     )
