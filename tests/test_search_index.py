@@ -188,6 +188,18 @@ def test_the_search_vector_is_generated_and_indexed(source):
         assert "USING gin (vector)" in cursor.fetchone()[0]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage")
+def test_a_long_texts_words_are_stored_uncompressed_for_phrase_checks(workspace):
+    source = SourceFactory(workspace=workspace, text=" ".join(f"word{n}" for n in range(2000)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(body), octet_length(body) FROM archive_searchdocument "
+            "WHERE kind = 'source' AND object_id = %s",
+            [source.pk],
+        )
+        assert cursor.fetchone() == (None, len(source.text))
+
+
 def test_a_new_annotation_is_indexed_from_what_was_written_as_a_rebuild_would_index_it(analyst, source):
     """The document of an annotation just created is built without reading it again:
     indexing it afterwards from the database finds nothing to rewrite."""
