@@ -2,10 +2,12 @@
 
 A phrase is checked in the words themselves (strpos, archive.search.backends.postgres)
 for every document holding all its words: for a long source that meant
-decompressing its text each time, which took most of a phrase search.
-Out of line but uncompressed, the text is read about twice as fast, for
-about a third more space. New and rewritten documents take it;
-`manage.py rebuild_search_index` rewrites the rest. Nothing on SQLite.
+decompressing its text each time, most of a phrase search whose words
+many sources hold. Out of line but uncompressed, the text is read about
+twice as fast (such a phrase search took 1.7 times less), for more space
+(20,000 sources of 4,800 characters: 118 MB of text instead of 68 MB).
+New and rewritten documents take it; `manage.py rebuild_search_index`
+rewrites the rest. Nothing on SQLite.
 """
 
 from django.db import migrations
