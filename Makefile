@@ -9,19 +9,27 @@ PORT ?= 8000
 # Local runs are development runs; production sets its own environment.
 export DEBUG ?= true
 
-.PHONY: run test lint typecheck audit audit-deps lock format clean
+.PHONY: run test lint typecheck audit audit-deps lock format compile clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP) ## Install, migrate, load demo data and serve on 127.0.0.1:8000 with a job worker
+# Re-anchoring compiled to C with mypyc (about 1.4 times as fast) where a C compiler
+# is at hand; recompiled when its source changes; the source runs otherwise.
+COMPILED := archive/compiled.json
+$(COMPILED): $(STAMP) archive/passages/reanchoring.py scripts/compile.py
+	$(BIN)/python scripts/compile.py
+
+compile: $(COMPILED) ## Compile the hot modules with mypyc (run and test do it too)
+
+run: $(STAMP) $(COMPILED) ## Install, migrate, load demo data and serve on 127.0.0.1:8000 with a job worker
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python scripts/serve.py $(HOST):$(PORT)
 
-test: $(STAMP) ## The whole test suite
+test: $(STAMP) $(COMPILED) ## The whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -56,4 +64,5 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
+	test ! -x $(BIN)/python || $(BIN)/python scripts/compile.py --remove
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -14,6 +14,7 @@ class ArchiveConfig(AppConfig):
 
         from archive.audit.checks import check_kinds, check_tracked_models
         from archive.audit.ledger import chain_history_rows
+        from archive.core.compiled import check_compiled
         from archive.core.db import use_compiled_timestamptz_loader
         from archive.core.history import add_reason_from_context, announce_saved_row, history_written
         from archive.models import Annotation
@@ -32,3 +33,4 @@ class ArchiveConfig(AppConfig):
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
         checks.register(check_tracked_models, checks.Tags.models)
         checks.register(check_kinds, checks.Tags.models)
+        checks.register(check_compiled)

@@ -41,6 +41,7 @@ django.setup()
 import regex  # noqa: E402
 from anchoring_corpus import CLASSES, DAMAGED, Document, build_corpus  # noqa: E402
 
+from archive.core.compiled import compiled_modules  # noqa: E402
 from archive.models import AnchorStatus  # noqa: E402
 from archive.passages.reanchoring import reanchor  # noqa: E402
 from archive.passages.selectors import selector_for  # noqa: E402
@@ -190,6 +191,8 @@ def main() -> None:
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2017
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     rates = [float(rate) for rate in sys.argv[4].split(",")] if len(sys.argv) > 4 else [0.0]
+    build = "compiled with mypyc" if reanchor.__module__ in compiled_modules() else "the Python source"
+    print(f"re-anchoring runs {build} (make compile)")
     node = start_node()
     try:
         for rate in rates:

@@ -145,6 +145,8 @@ class AnchorResult:
 
 def reanchor(selectors: Sequence[TextSelector], *, old_text: str, new_text: str) -> list[AnchorResult]:
     """Where each passage anchored in `old_text` lies in `new_text`, in order."""
+    if not selectors:
+        return []  # no passages: the edit need not be worked out
     focus = [(selector.start, selector.end) for selector in selectors]
     change = TextChange(old_text, new_text, focus)
     return [change.anchor(selector) for selector in selectors]

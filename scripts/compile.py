@@ -1,0 +1,69 @@
+"""Compile the modules of archive.core.compiled.COMPILED to C with mypyc.
+
+    .venv/bin/python scripts/compile.py            # compile (mypy from requirements-dev, a C compiler)
+    .venv/bin/python scripts/compile.py --remove   # back to the pure-Python source
+
+The compiled module sits beside its source (Python imports it first) and
+archive/compiled.json records the digest of the source it was built from:
+a module whose source changes later is not used (archive.core.compiled).
+Without a C compiler or mypyc nothing is compiled and the source runs, as
+it does in a deployment that installs requirements.txt alone.
+"""
+
+import json
+import os
+import shutil
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from archive.core.compiled import COMPILED, STAMP, digest, extension_of, source_of  # noqa: E402
+
+
+def remove() -> None:
+    for module in COMPILED:
+        while (extension := extension_of(module)) is not None:
+            extension.unlink()
+        for helper in source_of(module).parent.glob(f"{module.rsplit('.', 1)[-1]}__mypyc.*"):
+            helper.unlink()
+    STAMP.unlink(missing_ok=True)
+
+
+def compile_modules() -> int:
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    try:
+        from mypyc.build import mypycify
+        from setuptools import setup
+    except ImportError:
+        print("compile: mypyc is not installed (requirements-dev.txt): the source runs.")
+        return 0
+    if shutil.which(compiler) is None:
+        print(f"compile: no C compiler ({compiler}): the source runs.")
+        return 0
+    remove()
+    sources = [str(source_of(module).relative_to(ROOT)) for module in COMPILED]
+    digests = {module: digest(source_of(module)) for module in COMPILED}
+    os.chdir(ROOT)
+    with tempfile.TemporaryDirectory() as build:
+        setup(
+            name="warrant-compiled",
+            packages=[],
+            py_modules=[],
+            ext_modules=mypycify(sources, opt_level="3", target_dir=f"{build}/c"),
+            script_args=["--quiet", "build_ext", "--inplace", "--build-temp", f"{build}/temp"],
+        )
+    STAMP.write_text(json.dumps(digests, indent=2) + "\n", encoding="utf-8")
+    print(f"compile: {', '.join(COMPILED)} compiled with mypyc.")
+    return 0
+
+
+if __name__ == "__main__":
+    if "--remove" in sys.argv[1:]:
+        remove()
+        print("compile: compiled modules removed: the source runs.")
+        sys.exit(0)
+    sys.exit(compile_modules())
