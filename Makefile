@@ -22,7 +22,8 @@ COMPILED := archive/compiled.json
 $(COMPILED): $(STAMP) archive/passages/reanchoring.py scripts/compile.py
 	$(BIN)/python scripts/compile.py
 
-compile: $(COMPILED) ## Compile the hot modules with mypyc (run and test do it too)
+compile: $(STAMP) ## Compile the hot modules with mypyc (run and test do when the source changed)
+	$(BIN)/python scripts/compile.py
 
 run: $(STAMP) $(COMPILED) ## Install, migrate, load demo data and serve on 127.0.0.1:8000 with a job worker
 	$(BIN)/python manage.py migrate --no-input

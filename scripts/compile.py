@@ -6,8 +6,9 @@
 The compiled module sits beside its source (Python imports it first) and
 archive/compiled.json records the digest of the source it was built from:
 a module whose source changes later is not used (archive.core.compiled).
-Without a C compiler or mypyc nothing is compiled and the source runs, as
-it does in a deployment that installs requirements.txt alone.
+Where compiling cannot run (no mypyc, C compiler or Python headers) or
+fails, nothing is compiled and the source runs, as it does in a deployment
+that installs requirements.txt alone.
 """
 
 import json
@@ -33,17 +34,26 @@ def remove() -> None:
     STAMP.unlink(missing_ok=True)
 
 
-def compile_modules() -> int:
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+def missing_tools() -> str:
+    """What compiling needs and this machine lacks ("" if nothing)."""
     try:
-        from mypyc.build import mypycify
-        from setuptools import setup
+        import mypyc.build  # noqa: F401
+        import setuptools  # noqa: F401
     except ImportError:
-        print("compile: mypyc is not installed (requirements-dev.txt): the source runs.")
-        return 0
+        return "mypyc is not installed (requirements-dev.txt)"
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
-        print(f"compile: no C compiler ({compiler}): the source runs.")
-        return 0
+        return f"no C compiler ({compiler})"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").exists():
+        return "no Python headers (Python.h)"
+    return ""
+
+
+def compile_modules() -> None:
+    """Compile every module of COMPILED, or none: whatever fails, the source runs."""
+    from mypyc.build import mypycify
+    from setuptools import setup
+
     remove()
     sources = [str(source_of(module).relative_to(ROOT)) for module in COMPILED]
     digests = {module: digest(source_of(module)) for module in COMPILED}
@@ -57,13 +67,25 @@ def compile_modules() -> int:
             script_args=["--quiet", "build_ext", "--inplace", "--build-temp", f"{build}/temp"],
         )
     STAMP.write_text(json.dumps(digests, indent=2) + "\n", encoding="utf-8")
-    print(f"compile: {', '.join(COMPILED)} compiled with mypyc.")
-    return 0
 
 
-if __name__ == "__main__":
+def main() -> None:
     if "--remove" in sys.argv[1:]:
         remove()
         print("compile: compiled modules removed: the source runs.")
-        sys.exit(0)
-    sys.exit(compile_modules())
+        return
+    missing = missing_tools()
+    try:
+        if missing:
+            raise RuntimeError(missing)
+        compile_modules()
+        print(f"compile: {', '.join(COMPILED)} compiled with mypyc.")
+    except (Exception, SystemExit) as error:  # setuptools reports a failed compiler as SystemExit
+        # Recorded as done, with nothing compiled, until the source changes: make does not retry.
+        remove()
+        STAMP.write_text("{}\n", encoding="utf-8")
+        print(f"compile: not compiled ({error}): the source runs, slower.")
+
+
+if __name__ == "__main__":
+    main()
