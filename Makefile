@@ -27,7 +27,7 @@ compile: $(STAMP) ## Compile the hot modules with mypyc (run and test do when th
 
 run: $(STAMP) $(COMPILED) ## Install, migrate, load demo data and serve on 127.0.0.1:8000 with a job worker
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
 	$(BIN)/python scripts/serve.py $(HOST):$(PORT)
 
 test: $(STAMP) $(COMPILED) ## The whole test suite

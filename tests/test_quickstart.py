@@ -48,13 +48,13 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 
 def test_make_run_steps_serve_the_demo_after_login(quickstart_env, tmp_path):
-    manage(quickstart_env, "migrate", "--no-input")
-    printed = manage(quickstart_env, "load_demo")
-    password = re.search(r"demo-analyst / (\S+)", printed).group(1)
-    assert (tmp_path / "db.sqlite3").exists()
-
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    manage(quickstart_env, "migrate", "--no-input")
+    printed = manage(quickstart_env, "load_demo", "--url", f"{base}/")
+    password = re.search(r"demo-analyst / (\S+)", printed).group(1)
+    assert f"Log in at {base}/ as:" in printed
+    assert (tmp_path / "db.sqlite3").exists()
     server = subprocess.Popen(
         [sys.executable, "scripts/serve.py", f"127.0.0.1:{port}"],
         cwd=ROOT,

@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
@@ -61,6 +61,11 @@ def _passage_at(source: Source, quote: str, user):
 class Command(BaseCommand):
     help = "Create the demo workspace and users (idempotent) and print how to log in."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="where the server will answer (printed)"
+        )
+
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             users = self._users()
@@ -82,7 +87,7 @@ class Command(BaseCommand):
                     )
             if created or not Source.objects.filter(workspace=workspace).exists():
                 self._content(workspace, users)
-        self.stdout.write(self.style.SUCCESS("Demo workspace ready. Log in at http://127.0.0.1:8000/ as:"))
+        self.stdout.write(self.style.SUCCESS(f"Demo workspace ready. Log in at {options['url']} as:"))
         for username, password in self._passwords.items():
             self.stdout.write(f"  {DEMO_USERS[username]:<9} {username} / {password}")
 
