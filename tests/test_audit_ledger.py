@@ -2,7 +2,7 @@
 workspace, and verification that catches tampering done in raw SQL."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import pairwise
 
@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from archive.audit import ledger
 from archive.audit.ledger import (
+    ENTRY_FIELDS,
     LATER_COLUMNS,
     Unpredictable,
     as_stored,
@@ -33,6 +34,7 @@ from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
+from archive.models.audit import GENESIS_HASH
 from tests.factories import (
     CaptureFactory,
     ClaimFactory,
@@ -311,6 +313,71 @@ def test_the_ledger_hashes_history_rows_with_the_values_the_orm_reads(workspace,
         assert canonical_json(serialized) == canonical_json(expected)
         compared += len(expected)
     assert compared >= 6
+
+
+# --- The verifier's fast encoder ------------------------------------------------
+
+
+def test_the_fast_encoder_writes_the_canonical_bytes_of_every_code_point():
+    for first in range(0, 0x110000, 4096):
+        points = range(first, min(first + 4096, 0x110000))
+        text = "".join(chr(point) for point in points if not 0xD800 <= point <= 0xDFFF)
+        payload = {text: text, "list": [text, text[::-1]]}
+        assert ledger.fast_canonical_json(payload) == canonical_json(payload).encode()
+
+
+def test_the_fast_encoder_writes_the_canonical_bytes_of_a_history_rows_values():
+    payload = {
+        "zz": {"b": [1, -2, 2**64 - 1, -(2**63), None, True, False], "a": {"é": "x", "": [], "Z": {}}},
+        "when": datetime(2026, 7, 4, 10, 0, 1, 123400, tzinfo=UTC),
+        "local": datetime(2026, 7, 4, 10, 0, 1, 5, tzinfo=zoneinfo.ZoneInfo("UTC")),
+        "on": date(2017, 7, 4),
+        "amount": Decimal("1.50"),
+        "💥": 'Alep̀po حلب "quoted" back\\slash\ttab\nline \x01 \x7f \u2028',
+    }
+    assert ledger.fast_canonical_json(payload) == canonical_json(payload).encode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1e-05,
+        2**64,
+        datetime(2026, 7, 4, 10, 0, 1, tzinfo=UTC),
+        datetime(2026, 7, 4, 10, 0, 1, 5),
+        datetime(2026, 7, 4, 10, 0, 1, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Damascus")),
+    ],
+    ids=repr,
+)
+def test_a_value_the_fast_encoder_writes_otherwise_is_judged_by_the_canonical_one(value):
+    entry, row = dict.fromkeys(ENTRY_FIELDS, 1), {"value": value}
+    payload = {**entry, "row": row}
+    assert ledger.fast_canonical_json(payload) != canonical_json(payload).encode()
+    assert ledger.entry_hash_matches(GENESIS_HASH, entry, row, ledger.entry_hash(GENESIS_HASH, entry, row))
+    assert not ledger.entry_hash_matches(GENESIS_HASH, entry, row, ledger.entry_hash("1" * 64, entry, row))
+
+
+def _walk_only(monkeypatch) -> None:
+    """Verify with the walk on every database (on PostgreSQL it runs after the database's check)."""
+    monkeypatch.setattr(ledger, "verified_in_database", lambda workspace_id, *, length, head: False)
+
+
+def test_the_walk_hashes_ordinary_rows_with_the_fast_encoder_alone(chained, monkeypatch):
+    _walk_only(monkeypatch)
+    monkeypatch.setattr(ledger, "canonical_json", None)  # calling it would fail
+    assert verify_workspace(chained.pk).ok
+
+
+def test_the_walk_verifies_values_the_fast_encoder_writes_otherwise_and_still_catches_tampering(
+    chained, ws_admin, monkeypatch
+):
+    _walk_only(monkeypatch)
+    chained.verdict_scale = {"small": 1e-05, "large": 1e16}
+    with recorded_as(user=ws_admin, reason="odd numbers"):
+        chained.save()
+    assert verify_workspace(chained.pk).ok
+    tamper("UPDATE {t} SET verdict_scale = %s", ['{"small": 2e-05, "large": 1e16}'], t=chained.history.model)
+    assert not verify_workspace(chained.pk).ok
 
 
 # --- Verification in the database (PostgreSQL) ---------------------------------

@@ -33,6 +33,7 @@ from functools import cache
 from typing import Any, cast
 from uuid import UUID
 
+import orjson
 from django.apps import apps as live_apps
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import connection, transaction
@@ -104,6 +105,30 @@ def entry_hash(prev_hash: str, entry: dict, row: dict) -> str:
     """The hash of an entry (a dict with ENTRY_FIELDS) and its serialized history row."""
     payload = {**{name: entry[name] for name in ENTRY_FIELDS}, "row": row}
     return hashlib.sha256(f"{prev_hash}\n{canonical_json(payload)}".encode()).hexdigest()
+
+
+# orjson writes what canonical_json() writes for nearly every value a history row
+# holds (keys sorted by code point, the same escapes, UTF-8), ten times as fast. It
+# writes a few otherwise: a float such as 1e-05, a datetime on the whole second or
+# outside UTC. Its bytes are still JSON of the same values, so they match a hash
+# only where the reference's would; a mismatch is confirmed with canonical_json().
+_FAST_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def fast_canonical_json(payload: dict) -> bytes | None:
+    """canonical_json(payload) as UTF-8, nearly always; None for a value orjson cannot write."""
+    try:
+        return orjson.dumps(payload, default=_json_value, option=_FAST_OPTIONS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, say
+        return None
+
+
+def entry_hash_matches(prev_hash: str, entry: dict, row: dict, expected: str) -> bool:
+    """Whether entry_hash(prev_hash, entry, row) is `expected`: the verifier's way."""
+    text = fast_canonical_json({**{name: entry[name] for name in ENTRY_FIELDS}, "row": row})
+    if text is not None and hashlib.sha256(prev_hash.encode() + b"\n" + text).hexdigest() == expected:
+        return True
+    return entry_hash(prev_hash, entry, row) == expected
 
 
 # --- Which tables hold history ----------------------------------------------------
@@ -676,7 +701,7 @@ def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verificati
                 return result(
                     f"the history row of {_describe(entry)} is missing (deleted)", sequence, expected - 1
                 )
-            if entry_hash(prev_hash, entry, row) != entry["hash"]:
+            if not entry_hash_matches(prev_hash, entry, row, entry["hash"]):
                 return result(
                     f"{_describe(entry)} does not match its hash: the entry or its history row was modified",
                     sequence,
@@ -804,28 +829,36 @@ def _sql_row(model: type[Model], alias: str, later: dict[str, object]) -> list[_
 
 @cache
 def _sql_mismatch(label: str) -> str:
-    """SELECT the sequences of a workspace's entries of `label` whose history row is
-    missing or whose hash the database does not recompute (parameters: workspace, label)."""
+    """SELECT, of a workspace's entries of `label`, how many have no history row or a
+    hash the database does not recompute, how many have a history row of the
+    workspace, and how many history rows of `label` the workspace has: fewer with
+    an entry than in all means rows outside the chain, since an entry names one row
+    (parameters: the workspace three times, then `label`)."""
     ledger = live_ledger()
     quote = connection.ops.quote_name
     model = ledger.history_models[label]
+    table = quote(model._meta.db_table)
+    owner = "h." + quote("id" if label == "workspace" else "workspace_id")
     row = _sql_row(model, "h", LATER_COLUMNS.get(label, {}))
     for key, m2m_model in ledger.m2m_models[label]:
         m2m_row = _sql_text(_sql_object(_sql_row(m2m_model, "m", {})))
         order = quote(m2m_model._meta.pk.column)
-        table = quote(m2m_model._meta.db_table)
+        m2m_table = quote(m2m_model._meta.db_table)
         where = "WHERE m.history_id = h.history_id"
-        rows = f"SELECT string_agg({m2m_row}, ',' ORDER BY m.{order}) FROM {table} m {where}"  # noqa: S608  # nosec B608
+        rows = f"SELECT string_agg({m2m_row}, ',' ORDER BY m.{order}) FROM {m2m_table} m {where}"  # noqa: S608  # nosec B608
         row.append((key, [("[", True), (f"coalesce(({rows}), '')", False), ("]", True)], None))
     fields = {field.attname: field for field in ledger.entry_model._meta.concrete_fields}
     payload: list[_Member] = [(name, _sql_value(fields[name], "e"), None) for name in ENTRY_FIELDS]
     payload.append(("row", _sql_object(row), None))
     text = _sql_text([("e.prev_hash", False), ("\n", True), *_sql_object(payload)])
     return (
-        f"SELECT e.sequence FROM {quote(ledger.entry_model._meta.db_table)} e "  # noqa: S608  # nosec B608
-        f"LEFT JOIN {quote(model._meta.db_table)} h ON h.history_id = e.history_id "
-        "WHERE e.workspace_id = %s AND e.model = %s AND (h.history_id IS NULL OR "
-        f"e.hash IS DISTINCT FROM encode(sha256(convert_to({text}, 'UTF8')), 'hex'))"
+        "SELECT count(*) FILTER (WHERE h.history_id IS NULL OR "  # noqa: S608  # nosec B608
+        f"e.hash IS DISTINCT FROM encode(sha256(convert_to({text}, 'UTF8')), 'hex')), "
+        f"count(*) FILTER (WHERE {owner} = %s), "
+        f"(SELECT count(*) FROM {table} h WHERE {owner} = %s) "
+        f"FROM {quote(ledger.entry_model._meta.db_table)} e "
+        f"LEFT JOIN {table} h ON h.history_id = e.history_id "
+        "WHERE e.workspace_id = %s AND e.model = %s"
     )
 
 
@@ -863,19 +896,8 @@ def verified_in_database(workspace_id: int, *, length: int, head: str) -> bool:
         if (found[0] if found else GENESIS_HASH) != head:
             return False
         for label, mismatch in zip(labels, mismatches, strict=True):
-            # Without LIMIT: the planner would expect a mismatch soon and look rows up one by one.
-            cursor.execute(mismatch, [workspace_id, label])
-            if cursor.fetchone() is not None:
-                return False
-        for label in labels:
-            rows = quote(ledger.history_models[label]._meta.db_table)
-            owner = "id" if label == "workspace" else "workspace_id"
-            cursor.execute(
-                f"SELECT 1 FROM {rows} h WHERE h.{quote(owner)} = %s AND NOT EXISTS "  # noqa: S608  # nosec B608
-                f"(SELECT 1 FROM {entries} e WHERE e.model = %s AND e.history_id = h.history_id "
-                "AND e.workspace_id = %s) LIMIT 1",
-                [workspace_id, label, workspace_id],
-            )
-            if cursor.fetchone() is not None:
+            cursor.execute(mismatch, [workspace_id, workspace_id, workspace_id, label])
+            mismatched, chained, rows = cursor.fetchone()
+            if mismatched or chained != rows:
                 return False
     return True

@@ -39,7 +39,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash, live_ledger
+from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash_matches, live_ledger
 from archive.backups.archive import (
     archived_models,
     build_instance,
@@ -293,10 +293,8 @@ def _rechain(directory: Path, manifest: dict, renumbering: _Renumbering) -> tupl
                 raise _unverified(entry, f"does not follow entry #{expected - 1}")
             label = entry["model"]
             row = rows[label][renumbering.new[ledger.history_models[label]][entry["history_id"]]]
-            if (
-                entry_hash(prev_hash, entry, renumbering.original_history_row(ledger, label, row))
-                != entry["hash"]
-            ):
+            original = renumbering.original_history_row(ledger, label, row)
+            if not entry_hash_matches(prev_hash, entry, original, entry["hash"]):
                 raise _unverified(entry, "does not match its hash: the entry or its history row was changed")
             imported.append((label, row, entry["action"], renumbering.object_repr(ledger, entry)))
             covered[label] += 1
