@@ -68,7 +68,7 @@ from operator import add
 
 import regex
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein, Postfix, Prefix
+from rapidfuzz.distance import Indel, LCSseq, Levenshtein, Postfix, Prefix
 
 from archive.models.passage import AnchorStatus
 from archive.passages.selectors import CONTEXT_LENGTH, TextSelector
@@ -581,7 +581,7 @@ class TextChange:
             # found fast in C): where even a stretch of just that many
             # characters, all kept, could not beat `best`, the slow search
             # is skipped. (Less a margin for rounding.)
-            common = Indel.similarity(quote, self.new[side_start:side_end])
+            common = LCSseq.similarity(quote, self.new[side_start:side_end])
             if 200 * common / (len(quote) + common) <= best - 1e-6:
                 continue
             aligned = fuzz.partial_ratio_alignment(quote, self.new[side_start:side_end], score_cutoff=best)
