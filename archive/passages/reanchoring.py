@@ -407,11 +407,7 @@ class TextChange:
     def _equal_beside(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
         """How many characters of the stored prefix and of the stored suffix
         equal the new text right before and right after new[start:end]."""
-        prefix, suffix = selector.prefix, selector.suffix
-        return (
-            Postfix.similarity(prefix, self.new[max(0, start - len(prefix)) : start]),
-            Prefix.similarity(suffix, self.new[end : end + len(suffix)]),
-        )
+        return _equal_before(selector.prefix, self.new, start), _equal_after(selector.suffix, self.new, end)
 
     def _removed_duplicate(
         self, selector: TextSelector, copy_start: int, prefix: float, suffix: float
@@ -447,13 +443,10 @@ class TextChange:
         `expected` first among equals. Only MAX_CANDIDATES are scored: of more,
         those with the most context matching exactly, then the nearest."""
         if len(matches) > MAX_CANDIDATES:
-            new, prefix, suffix = self.new, selector.prefix, selector.suffix
 
             def key(match: tuple[int, int, int]) -> tuple[int, int, int]:
-                # _equal_beside, inlined: it runs for every occurrence of a common word.
                 start, end, errors = match
-                before = Postfix.similarity(prefix, new[max(0, start - len(prefix)) : start])
-                after = Prefix.similarity(suffix, new[end : end + len(suffix)])
+                before, after = self._equal_beside(selector, start, end)
                 return -(before + after), abs(start - expected), errors
 
             matches.sort(key=key)
@@ -966,9 +959,12 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
     them, backwards), at most `limit`: counted in C (rapidfuzz) over slices
     that grow fourfold while they are equal all through, so that long equal
     texts cost little more than one comparison."""
-    # Most calls meet a difference at once: one character tells, without a slice.
-    if limit <= 0 or (old[old_at - 1] != new[new_at - 1] if backwards else old[old_at] != new[new_at]):
-        return 0
+    # Most calls meet a difference at once, or one character further (the
+    # space before or after a word, then a letter): told without a slice.
+    for offset in range(min(limit, 2)):
+        at = -offset - 1 if backwards else offset
+        if old[old_at + at] != new[new_at + at]:
+            return offset
     length = min(limit, 64)
     while length > 0:
         if backwards:
@@ -979,6 +975,16 @@ def _common_length(old: str, old_at: int, new: str, new_at: int, limit: int, bac
             return common
         length = min(limit, length * 4)
     return 0
+
+
+def _equal_before(text: str, new: str, at: int) -> int:
+    """How many of the last characters of `text` new has right before `at`."""
+    return _common_length(text, len(text), new, at, min(len(text), at), backwards=True)
+
+
+def _equal_after(text: str, new: str, at: int) -> int:
+    """How many of the first characters of `text` new has from `at`."""
+    return _common_length(text, 0, new, at, min(len(text), len(new) - at))
 
 
 def _match_distances(pattern: str, text: str) -> list[int]:
