@@ -714,15 +714,26 @@ def _matched_pieces(
     old_pieces = old[old_start:old_end].split(" ")
     new_pieces = new[new_start:new_end].split(" ")
     if len(old_pieces) * len(new_pieces) <= MAX_PIECE_PAIRS:
-        # Piece k starts at the lengths of the pieces before it + k spaces.
-        old_at = list(accumulate(map(len, old_pieces), initial=old_start))
-        new_at = list(accumulate(map(len, new_pieces), initial=new_start))
-        segments += [
+        # Where old piece i and new piece j start (each piece and its space
+        # counted in a plain loop, which compiles to C).
+        old_at, new_at, i_at, j_at = old_start, new_start, 0, 0
+        for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks():
+            if not size:
+                continue
+            while i_at < i:
+                old_at += len(old_pieces[i_at]) + 1
+                i_at += 1
+            while j_at < j:
+                new_at += len(new_pieces[j_at]) + 1
+                j_at += 1
+            start = old_at
+            while i_at < i + size:
+                old_at += len(old_pieces[i_at]) + 1
+                i_at += 1
             # The matched pieces and the spaces between them.
-            (old_at[i] + i, new_at[j] + j, old_at[i + size] - old_at[i] + size - 1)
-            for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks()
-            if size
-        ]
+            segments.append((start, new_at, old_at - start - 1))
+            new_at += old_at - start
+            j_at += size
         return
     if not by_sentence:
         return
