@@ -177,6 +177,7 @@ class TextChange:
         self._old_ends = list(map(add, old_starts, lengths))
         self._kept_contexts: dict[TextSelector, float] = {}  # by _kept_context
         self._own_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # by _own_range
+        self._deletions: dict[TextSelector, tuple[int, int, int]] = {}  # by _beside_deletion
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -285,27 +286,28 @@ class TextChange:
         self, selector: TextSelector, start: int, end: int, errors: int, expected: int
     ) -> float | None:
         """How well new[start:end] matches the passage, or None if it must not be taken."""
+        unchanged, own_run = self._origin(selector, start, end)
+        own = own_run > 0
+        # Mostly unchanged text (a word or two edited in it) is still other
+        # words of the source, unless a removed duplicate: most other
+        # occurrences of a quote are told so here, before their context is compared.
+        other_words = unchanged * 2 >= end - start and not own
+        if other_words and not self._beside_deletion(selector, start):
+            return None
         prefix = _similarity(selector.prefix, self.new[max(0, start - CONTEXT_LENGTH) : start])
         suffix = _similarity(selector.suffix, self.new[end : end + CONTEXT_LENGTH])
         needs_context = (prefix + suffix) / 2 < MIN_CONTEXT_ELSEWHERE and not self._moved_whole(
             selector, errors
         )
         if needs_context:
-            # Away from where the passage's own text went, it is not its own
-            # text: rejected before _origin, as most other occurrences are.
+            # Away from where the passage's own text went, it is not its own text.
             own_start, own_end = self._own_range(selector)
             if end <= own_start or start >= own_end:
                 return None
-        unchanged, own_run = self._origin(selector, start, end)
-        own = own_run > 0
         if not own and needs_context:
             return None
-        # Mostly unchanged text (a word or two edited in it) is still other words of the source.
-        if (
-            unchanged * 2 >= end - start
-            and not own
-            and not self._removed_duplicate(selector, start, prefix, suffix)
-        ):
+        # A removed duplicate's context matches on both sides.
+        if other_words and min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
             return None
         length = len(selector.exact)
         if length < SELF_EVIDENT_LENGTH and not self._short_supported(
@@ -409,17 +411,23 @@ class TextChange:
         equal the new text right before and right after new[start:end]."""
         return _equal_before(selector.prefix, self.new, start), _equal_after(selector.suffix, self.new, end)
 
-    def _removed_duplicate(
-        self, selector: TextSelector, copy_start: int, prefix: float, suffix: float
-    ) -> bool:
+    def _beside_deletion(self, selector: TextSelector, copy_start: int) -> bool:
         """Whether a copy of the passage in other unchanged text, at
-        new[copy_start:], may take its place: the passage's own text was
-        deleted (not replaced by other text, which is where it then was), the
-        copy lies beside the deleted text, within its length (a paragraph
-        pasted twice; a copy further away is other words of the source that
-        happen to repeat it), and the copy's context matches on both sides."""
-        if min(prefix, suffix) < MIN_CONTEXT_IN_OTHER_TEXT:
-            return False
+        new[copy_start:], may take its place if its context matches on both
+        sides (a removed duplicate): the passage's own text was deleted (not
+        replaced by other text, which is where it then was), and the copy
+        lies beside the deleted text, within its length (a paragraph pasted
+        twice; a copy further away is other words of the source that happen
+        to repeat it)."""
+        if selector not in self._deletions:
+            self._deletions[selector] = self._deletion(selector)
+        low, high, deleted = self._deletions[selector]
+        return (high - low) * 2 < len(selector.exact) and low - deleted <= copy_start <= high + deleted
+
+    def _deletion(self, selector: TextSelector) -> tuple[int, int, int]:
+        """(low, high, deleted): the new text between the long unchanged
+        stretches before and after the passage, and how much old text lay
+        between them."""
         start, end = selector.start, selector.end
         low = high = None
         old_low, old_high = 0, len(self.old)
@@ -432,9 +440,7 @@ class TextChange:
             elif self._old_ends[index] > end and high is None:
                 old_high = max(self._old_starts[index], end)
                 high = old_high + self._shift(index)
-        low, high = low or 0, len(self.new) if high is None else high
-        deleted = old_high - old_low
-        return (high - low) * 2 < len(selector.exact) and low - deleted <= copy_start <= high + deleted
+        return low or 0, len(self.new) if high is None else high, old_high - old_low
 
     def _best(
         self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
