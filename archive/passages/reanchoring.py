@@ -175,9 +175,11 @@ class TextChange:
         self._new_starts: list[int] = list(new_starts)
         self._lengths: list[int] = list(lengths)
         self._old_ends = list(map(add, old_starts, lengths))
-        self._kept_contexts: dict[TextSelector, float] = {}  # by _kept_context
+        # Worked out once per passage, by span (and context lengths): hashing
+        # ints is cheaper than hashing a selector's text.
+        self._kept_contexts: dict[tuple[int, int, int, int], float] = {}  # by _kept_context
         self._own_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # by _own_range
-        self._deletions: dict[TextSelector, tuple[int, int, int]] = {}  # by _beside_deletion
+        self._deletions: dict[tuple[int, int], tuple[int, int, int]] = {}  # by _beside_deletion
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -371,8 +373,9 @@ class TextChange:
         """The share of the passage's context (its old prefix and suffix) that
         the edit left unchanged, in stretches of at least MIN_SURVIVING_RUN."""
         # Asked again for each candidate of a short quote: worked out once per passage.
-        if selector in self._kept_contexts:
-            return self._kept_contexts[selector]
+        key = selector.start, selector.end, len(selector.prefix), len(selector.suffix)
+        if key in self._kept_contexts:
+            return self._kept_contexts[key]
         start, end = min(selector.start, len(self.old)), min(selector.end, len(self.old))
         spans = (
             (max(0, start - len(selector.prefix)), start),
@@ -386,8 +389,8 @@ class TextChange:
                 if self._lengths[index] >= MIN_SURVIVING_RUN:
                     kept += max(0, min(high, self._old_ends[index]) - max(low, self._old_starts[index]))
                 index += 1
-        self._kept_contexts[selector] = kept / total if total else 1.0
-        return self._kept_contexts[selector]
+        self._kept_contexts[key] = kept / total if total else 1.0
+        return self._kept_contexts[key]
 
     def _moved_whole(self, selector: TextSelector, errors: int) -> bool:
         """Whether the passage is a long quote found verbatim once in the new
@@ -419,16 +422,16 @@ class TextChange:
         lies beside the deleted text, within its length (a paragraph pasted
         twice; a copy further away is other words of the source that happen
         to repeat it)."""
-        if selector not in self._deletions:
-            self._deletions[selector] = self._deletion(selector)
-        low, high, deleted = self._deletions[selector]
+        span = selector.start, selector.end
+        if span not in self._deletions:
+            self._deletions[span] = self._deletion(*span)
+        low, high, deleted = self._deletions[span]
         return (high - low) * 2 < len(selector.exact) and low - deleted <= copy_start <= high + deleted
 
-    def _deletion(self, selector: TextSelector) -> tuple[int, int, int]:
+    def _deletion(self, start: int, end: int) -> tuple[int, int, int]:
         """(low, high, deleted): the new text between the long unchanged
-        stretches before and after the passage, and how much old text lay
+        stretches before and after old[start:end], and how much old text lay
         between them."""
-        start, end = selector.start, selector.end
         low = high = None
         old_low, old_high = 0, len(self.old)
         for index in range(len(self._lengths)):
