@@ -1,4 +1,5 @@
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from archive.claims import create_claim, edit_item
 from archive.models import Claim
@@ -22,17 +23,18 @@ def test_reviewer_filters_the_feed_by_user_opens_a_diff_and_reverts(
     page.goto(reverse("archive:activity", args=[workspace.slug]))
     page.get_by_label("User").select_option(label="analyst")
     page.get_by_role("button", name="Filter").click()
+    # The click starts a navigation; expect() waits for the filtered page.
     rows = page.locator("table.activity tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "Enab Baladi" not in page.locator("table.activity").inner_text()
 
     rows.first.get_by_role("link", name="Airstrikes reached 400 a week.").click()
-    assert page.locator("del", has_text="120").first.is_visible()
-    assert page.locator("ins", has_text="400").first.is_visible()
+    expect(page.locator("del", has_text="120").first).to_be_visible()
+    expect(page.locator("ins", has_text="400").first).to_be_visible()
 
     page.get_by_text("Revert to this version").click()
     page.get_by_label("Reason (required)").fill("the 400 figure is for Aleppo, not Daraa")
     page.get_by_role("button", name="Revert").click()
-    assert page.get_by_text("Reverted:").is_visible()
+    expect(page.get_by_text("Reverted:")).to_be_visible()
     assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
     assert page.errors == []
