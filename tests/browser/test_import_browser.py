@@ -18,9 +18,10 @@ def test_analyst_imports_a_file_reads_it_and_opens_its_provenance(page_for, anal
     assert title.input_value() == "Water station out of service after shelling"
     title.fill("Water station hit (Hawran Voice)")
     page.get_by_role("button", name="Save source").click()
+    page.wait_for_url("**/sources/*/")  # the reading page, to start annotating: saved by then
 
     source = Source.objects.get()
-    page.wait_for_url(f"**/sources/{source.pk}/")  # the reading page, to start annotating
+    assert page.url.endswith(f"/sources/{source.pk}/")
     page.get_by_role("link", name="Provenance", exact=True).click()
     page.wait_for_url("**/provenance/")
     assert (
