@@ -488,8 +488,7 @@ class TextChange:
         of several equal characters it kept.
         """
         start, end, quote = selector.start, selector.end, selector.exact
-        # A quote gone from the new text (an edited passage) is told at once, in C.
-        if self.old[start:end] != quote or quote not in self.new:
+        if self.old[start:end] != quote:
             return None
         index = self._segment_before(start)
         before = self._shift(index) if index >= 0 else 0
@@ -726,7 +725,8 @@ def _matched_pieces(
         # Where old piece i and new piece j start (each piece and its space
         # counted in a plain loop, which compiles to C).
         old_at, new_at, i_at, j_at = old_start, new_start, 0, 0
-        for i, j, size in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks():
+        for block in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks():
+            i, j, size = block.a, block.b, block.size
             if not size:
                 continue
             while i_at < i:
