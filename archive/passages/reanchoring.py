@@ -64,7 +64,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from operator import add
 
 import regex
 from rapidfuzz import fuzz
@@ -168,13 +167,20 @@ class TextChange:
         text near them is diffed down to characters (all of it without)."""
         self.old = old_text
         self.new = new_text
-        segments = _unchanged_segments(old_text, new_text, focus)
         # Unchanged stretches, in order in both texts: old[a:a+n] == new[b:b+n].
-        old_starts, new_starts, lengths = zip(*segments, strict=True) if segments else ((), (), ())
-        self._old_starts: list[int] = list(old_starts)
-        self._new_starts: list[int] = list(new_starts)
-        self._lengths: list[int] = list(lengths)
-        self._old_ends = list(map(add, old_starts, lengths))
+        self._old_starts: list[int] = []
+        self._new_starts: list[int] = []
+        self._lengths: list[int] = []
+        self._old_ends: list[int] = []
+        for a, b, n in _unchanged_segments(old_text, new_text, focus):
+            if self._old_ends and a == self._old_ends[-1] and b == self._new_starts[-1] + self._lengths[-1]:
+                self._lengths[-1] += n  # it continues the last one in both texts: joined
+                self._old_ends[-1] += n
+            elif n:
+                self._old_starts.append(a)
+                self._new_starts.append(b)
+                self._lengths.append(n)
+                self._old_ends.append(a + n)
         # Worked out once per passage, by span (and context lengths): hashing
         # ints is cheaper than hashing a selector's text.
         self._kept_contexts: dict[tuple[int, int, int, int], float] = {}  # by _kept_context
@@ -645,7 +651,8 @@ class TextChange:
 def _unchanged_segments(
     old: str, new: str, focus: Sequence[tuple[int, int]] | None = None
 ) -> list[tuple[int, int, int]]:
-    """(old start, new start, length) of the stretches an edit left unchanged.
+    """(old start, new start, length) of the stretches an edit left unchanged,
+    in order; one may continue another in both texts (TextChange joins them).
 
     The texts are first diffed by space-separated pieces, split and matched
     in C. Only near a passage of `focus` (old spans; everywhere without) are
@@ -701,7 +708,7 @@ def _unchanged_segments(
     if chunk:
         segments += _slid(_merged(chunk), old, new)
     segments += coarse[done:]
-    return _merged(segments)
+    return segments
 
 
 def _matched_pieces(
@@ -725,7 +732,7 @@ def _matched_pieces(
         # Where old piece i and new piece j start (each piece and its space
         # counted in a plain loop, which compiles to C).
         old_at, new_at, i_at, j_at = old_start, new_start, 0, 0
-        for block in Indel.opcodes(old_pieces, new_pieces).as_matching_blocks():
+        for block in Indel.editops(old_pieces, new_pieces).as_matching_blocks():
             i, j, size = block.a, block.b, block.size
             if not size:
                 continue
