@@ -438,18 +438,20 @@ class TextChange:
         """(low, high, deleted): the new text between the long unchanged
         stretches before and after old[start:end], and how much old text lay
         between them."""
-        low = high = None
+        low, high = 0, len(self.new)
         old_low, old_high = 0, len(self.old)
-        for index in range(len(self._lengths)):
-            if self._lengths[index] < SIGNIFICANT_RUN:
-                continue
-            if self._old_starts[index] < start:
+        after = bisect_left(self._old_starts, start)  # the first stretch starting at or after start
+        for index in range(after - 1, -1, -1):  # the last long one before start
+            if self._lengths[index] >= SIGNIFICANT_RUN:
                 old_low = min(self._old_ends[index], start)
                 low = old_low + self._shift(index)
-            elif self._old_ends[index] > end and high is None:
+                break
+        for index in range(after, len(self._lengths)):  # the first long one reaching past end
+            if self._lengths[index] >= SIGNIFICANT_RUN and self._old_ends[index] > end:
                 old_high = max(self._old_starts[index], end)
                 high = old_high + self._shift(index)
-        return low or 0, len(self.new) if high is None else high, old_high - old_low
+                break
+        return low, high, old_high - old_low
 
     def _best(
         self, selector: TextSelector, matches: list[tuple[int, int, int]], expected: int
