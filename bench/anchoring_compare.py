@@ -12,7 +12,9 @@ selector is taken if the quote is still there), run by Node. Node is started
 once; the two tools take turns document by document, ROUNDS times (default 5),
 and each tool's time is the sum over documents of its best time on each (a
 round interrupted by another process on a shared machine then costs
-nothing). With --batched, each tool takes the whole corpus in its turn,
+nothing). Each tool's clock starts on its document just made: Node parses
+it from JSON, ours gets its texts decoded from UTF-8 as from the database.
+With --batched, each tool takes the whole corpus in its turn,
 round by round, as a batch job runs: document by document, each tool starts
 every document on caches the other process has just filled, which costs
 the tool with less work per document (Warrant's) the larger share of its
@@ -167,8 +169,13 @@ def run_ours(
 ) -> tuple[list[tuple[int, int] | None], float, list]:
     selectors = [selector_for(document.old_text, p.start, p.end) for p in document.passages]
     function = module.reanchor if module is not None else reanchor
+    # The texts as re-anchoring gets them, just read from the database:
+    # decoded from UTF-8 here, before the clock starts, as Node parses its
+    # document from JSON before its own. Both then start on text fresh in
+    # memory, not on text last read a round before.
+    old_text, new_text = document.old_text.encode().decode(), document.new_text.encode().decode()
     began = time.perf_counter()
-    results = function(selectors, old_text=document.old_text, new_text=document.new_text)
+    results = function(selectors, old_text=old_text, new_text=new_text)
     elapsed = (time.perf_counter() - began) * 1e6
     spans = [None if r.status == AnchorStatus.ORPHANED else (r.start, r.end) for r in results]
     return spans, elapsed, results
