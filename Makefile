@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
-# Re-anchoring compiled to C with mypyc (about 1.8 times as fast) where a C compiler
+# Re-anchoring compiled to C with mypyc (about 1.6 to 1.8 times as fast) where a C compiler
 # is at hand; recompiled when its source changes; the source runs otherwise.
 COMPILED := archive/compiled.json
 $(COMPILED): $(STAMP) archive/passages/reanchoring.py scripts/compile.py
