@@ -2,11 +2,11 @@
 
 `scripts/compile.py` (run by `make`) compiles the modules of COMPILED with
 mypyc where a C compiler is at hand: the same source, about 1.6 to 1.8
-times as fast. Python imports an extension module in preference to its source, so a
-compiled module left behind by an older source would run the old code: each
-compiled module's source digest is recorded beside it (STAMP), and where
-the source has changed since, or the record is missing, the source is
-imported instead and `check_compiled` warns.
+times as fast. Python imports an extension module in preference to its
+source, so a compiled module left behind by an older source would run the
+old code: each compiled module's source digest is recorded beside it
+(STAMP), and where the source has changed since, or the record is missing,
+the source is imported instead and `check_compiled` warns.
 """
 
 import hashlib
