@@ -277,6 +277,7 @@ class TextChange:
         """How much of new[start:end] is unchanged text, and the longest
         stretch of it that was the passage's own text before the edit (0: none)."""
         unchanged = own = 0
+        own_start, own_end = selector.start, selector.end
         index = max(0, bisect_right(self._new_starts, start) - 1)
         while index < len(self._lengths) and self._new_starts[index] < end:
             low = max(start, self._new_starts[index])
@@ -284,7 +285,7 @@ class TextChange:
             if low < high:
                 unchanged += high - low
                 shift = self._shift(index)
-                own = max(own, min(high - shift, selector.end) - max(low - shift, selector.start))
+                own = max(own, min(high - shift, own_end) - max(low - shift, own_start))
             index += 1
         return unchanged, own
 
@@ -897,8 +898,9 @@ def _diff(
         tokens, deeper = levels[fitting[-1]][0], levels[fitting[-1] + 1 :]
         if tokens is _CHARACTERS:
             # The finest level: characters matched in C, nothing left to refine.
-            blocks = Indel.opcodes(old[old_start:old_end], new[new_start:new_end]).as_matching_blocks()
-            segments.extend((old_start + a, new_start + b, size) for a, b, size in blocks if size)
+            for block in Indel.editops(old[old_start:old_end], new[new_start:new_end]).as_matching_blocks():
+                if block.size:
+                    segments.append((old_start + block.a, new_start + block.b, block.size))
         else:
             for old_a, old_b, new_a, new_b, same in _token_blocks(
                 tokens, old, old_start, old_end, new, new_start, new_end
