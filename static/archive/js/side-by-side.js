@@ -65,6 +65,12 @@ function reveal() {
 if (page && columns.length === 2) {
   for (const type of ["mouseover", "mouseout", "focusin", "focusout"]) page.addEventListener(type, follow);
   for (const column of columns) column.addEventListener("scroll", onScroll, { passive: true });
-  // Once the web fonts are in: they change every line's height.
-  document.fonts.ready.then(reveal);
+  // Once the page has loaded, so that the browser's own scroll to the #fragment is
+  // over (it may run again on each layout until then), and the web fonts are in:
+  // they change every line's height. Before the first layout no font is loading
+  // yet, and fonts.ready alone would resolve at once.
+  const loaded = document.readyState === "complete"
+    ? Promise.resolve()
+    : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+  loaded.then(() => document.fonts.ready).then(reveal);
 }
