@@ -1,0 +1,80 @@
+"""Every page a role reaches by following links from the home page (and from
+the results of a search, reached by a form), on the demo workspace (real texts, every kind of object), at 360 px wide: no error status,
+no console error, nothing wider than the screen, no serious or critical axe
+violation. Pages are visited once per kind: ids in a path and the values of a
+query string do not make another page (the admin's filter links, none of its
+query strings)."""
+
+import re
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.accessibility import serious_violations
+
+PHONE = {"width": 360, "height": 740}
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def kind_of(url: str) -> str:
+    """The page kind a URL shows: its path with numbers generalised, and its query's names."""
+    parts = urlsplit(url)
+    path = re.sub(r"\d+", "N", parts.path)
+    if path.startswith("/admin/") or not parts.query:
+        return path
+    names = sorted({pair.split("=")[0] for pair in parts.query.split("&")})
+    return f"{path}?{'&'.join(names)}"
+
+
+def links_on(page, origin: str) -> list[str]:
+    # Resolved from the attribute: an SVG link's href property is not a string.
+    hrefs = page.eval_on_selector_all(
+        "a[href]", "links => links.map((link) => new URL(link.getAttribute('href'), document.baseURI).href)"
+    )
+    return [href.split("#")[0] for href in hrefs if href.startswith(origin)]
+
+
+def problems_of(page, url: str) -> list[str]:
+    """What is wrong with the page at `url`, opened at phone width, or with the file it downloads."""
+    page.errors.clear()
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" not in str(error):
+            raise
+        status = page.request.get(url).status  # a file: only its status to check
+        return [f"status {status}"] if status >= 400 else []
+    found = []
+    if response is None or response.status >= 400:
+        found.append(f"status {response.status if response else None}")
+    # Read before axe runs: its colour checks write inline styles, which the CSP refuses.
+    found += [f"console: {error}" for error in page.errors]
+    if (excess := page.evaluate(OVERFLOW)) > 0:
+        found.append(f"{excess} px wider than the screen")
+    found += [f"axe {v['impact']} {v['id']}: {v['nodes'][:2]}" for v in serious_violations(page)]
+    return found
+
+
+@pytest.mark.parametrize("role", ["analyst", "reviewer", "admin"])
+def test_every_page_a_role_reaches_works_on_a_phone(page_for, live_server, role):
+    call_command("load_demo", stdout=StringIO())
+    page = page_for(get_user_model().objects.get(username=f"demo-{role}"))
+    page.set_viewport_size(PHONE)
+    starts = [reverse("archive:home"), reverse("archive:search") + "?q=water+station"]
+    queue, seen, problems = [live_server.url + path for path in starts], set(), {}
+    while queue:
+        url = queue.pop(0)
+        if kind_of(url) in seen:
+            continue
+        seen.add(kind_of(url))
+        if found := problems_of(page, url):
+            problems[url] = found
+        elif page.url.startswith(live_server.url):
+            queue += links_on(page, live_server.url)
+    assert len(seen) > 20  # the crawl went through the workspace, not just the home page
+    assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
