@@ -183,3 +183,20 @@ def test_an_admin_edit_is_written_by_the_domain_with_its_reason(staff, claim):
 def test_an_admin_change_form_shows_only_what_the_domain_lets_change(staff, claim):
     form = staff.get(reverse("admin:archive_claim_change", args=[claim.pk])).context["adminform"].form
     assert set(form.fields) == {*EDITABLE_FIELDS[Claim], "change_reason", "seen_version"}
+
+
+@pytest.mark.parametrize("view", ["admin:archive_claim_change", "admin:archive_claim_delete"])
+def test_an_empty_to_field_is_a_bad_request_not_a_server_error(staff, claim, view):
+    # Django's own views look up a field named "" (FieldDoesNotExist, a 500).
+    response = staff.get(reverse(view, args=[claim.pk]), {"_to_field": ""})
+    assert response.status_code == 400
+
+
+def test_an_empty_to_field_on_a_users_page_is_a_bad_request(staff, superuser):
+    response = staff.get(reverse("admin:auth_user_change", args=[superuser.pk]), {"_to_field": ""})
+    assert response.status_code == 400
+
+
+def test_the_admin_asks_who_you_are_before_reading_to_field(client, claim):
+    response = client.get(reverse("admin:archive_claim_change", args=[claim.pk]), {"_to_field": ""})
+    assert response.status_code == 302 and "login" in response.url
