@@ -151,6 +151,18 @@ def test_the_reviewer_replies_from_the_reading_page(client, workspace, source, a
     assert Reply.objects.get().author == reviewer
 
 
+@pytest.mark.parametrize("next_page", ["abc", "-1", "https://elsewhere.example/"])
+def test_a_reply_whose_next_is_no_path_here_goes_back_to_the_claim(
+    client, workspace, claim, reviewer, next_page
+):
+    client.force_login(reviewer)
+    url = reverse("archive:discussion_reply", args=[workspace.slug, "claim", claim.pk])
+    response = client.post(url, {"body": "Dates?", "next": next_page})
+    claim_page = reverse("archive:claim", args=[workspace.slug, claim.pk]) + "#discussion"
+    assert response.status_code == 302 and response["Location"] == claim_page
+    assert Reply.objects.get().body == "Dates?"
+
+
 def test_the_claim_page_shows_and_resolves_its_discussion(client, workspace, claim, analyst, reviewer):
     page_url = reverse("archive:claim", args=[workspace.slug, claim.pk])
     client.force_login(reviewer)

@@ -192,6 +192,20 @@ def test_reviewer_approves_from_the_queue(client, submitted, reviewer, workspace
     assert Claim.objects.get(pk=submitted.pk).review_status == ReviewStatus.APPROVED
 
 
+@pytest.mark.parametrize("next_page", ["abc", "0", "https://elsewhere.example/", "//elsewhere.example/"])
+def test_a_decision_whose_next_is_no_path_here_goes_back_to_the_history(
+    client, submitted, reviewer, workspace, next_page
+):
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("archive:review_decision", args=[workspace.slug, "claim", submitted.pk]),
+        {"version": submitted.version, "decision": "approve", "comment": "checked", "next": next_page},
+    )
+    history = reverse("archive:object_history", args=[workspace.slug, "claim", submitted.pk])
+    assert response.status_code == 302 and response["Location"] == history
+    assert Claim.objects.get(pk=submitted.pk).review_status == ReviewStatus.APPROVED
+
+
 def test_rejecting_without_a_comment_in_the_browser_shows_why(client, submitted, reviewer, workspace):
     client.force_login(reviewer)
     url = reverse("archive:review_decision", args=[workspace.slug, "claim", submitted.pk])

@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from archive.claims import reply, resolve_thread
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Claim
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.views.redirects import posted_next
 
 DISCUSSED = {"annotation": Annotation, "claim": Claim}
 
@@ -24,17 +23,17 @@ def _discussed(request: WorkspaceRequest, model: str, object_id: int) -> Annotat
 
 def _back(request: WorkspaceRequest, item: Annotation | Claim) -> HttpResponse:
     """To the page the form was on, or else to the item's page, at its discussion."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        slug = request.workspace.slug
-        passage = item.passages.first() if isinstance(item, Annotation) else None
-        if isinstance(item, Claim):
-            target = reverse("archive:claim", args=[slug, item.pk]) + "#discussion"
-        elif passage is not None:
-            target = reverse("archive:source", args=[slug, passage.source_id]) + f"#annotation-{item.pk}"
-        else:
-            target = reverse("archive:object_history", args=[slug, "annotation", item.pk])
-    return redirect(target)
+    return HttpResponseRedirect(posted_next(request) or _page_of(request, item))
+
+
+def _page_of(request: WorkspaceRequest, item: Annotation | Claim) -> str:
+    slug = request.workspace.slug
+    passage = item.passages.first() if isinstance(item, Annotation) else None
+    if isinstance(item, Claim):
+        return reverse("archive:claim", args=[slug, item.pk]) + "#discussion"
+    if passage is not None:
+        return reverse("archive:source", args=[slug, passage.source_id]) + f"#annotation-{item.pk}"
+    return reverse("archive:object_history", args=[slug, "annotation", item.pk])
 
 
 def _messages(error: ValidationError) -> str:

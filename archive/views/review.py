@@ -6,10 +6,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from archive.audit import review
@@ -19,6 +18,7 @@ from archive.core.editing import StaleVersion
 from archive.models import Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views.audit import report_errors
+from archive.views.redirects import posted_next
 
 
 def _reviewed(request: WorkspaceRequest, model: str, object_id: int):
@@ -29,10 +29,8 @@ def _reviewed(request: WorkspaceRequest, model: str, object_id: int):
 
 def _back(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """To the page the form was on, or else to the object's history."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("archive:object_history", args=[request.workspace.slug, model, object_id])
-    return redirect(target)
+    history = reverse("archive:object_history", args=[request.workspace.slug, model, object_id])
+    return HttpResponseRedirect(posted_next(request) or history)
 
 
 def _refusal(error: ValidationError | StaleVersion) -> str:
