@@ -11,6 +11,7 @@ from archive.claims import (
     edit_item,
 )
 from archive.core.editing import StaleVersion
+from archive.findings import ach
 from archive.models import Claim, Evidence, Passage
 from archive.passages.selectors import selector_for
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, WorkspaceFactory
@@ -74,6 +75,16 @@ def test_edit_refuses_an_empty_claim_statement(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
     with pytest.raises(ValidationError, match="needs a statement"):
         edit_item(claim, user=analyst, expected_version=1, changes={"statement": "  "})
+
+
+def test_delete_evidence_keeps_a_passage_weighed_in_a_question(analyst, workspace, source):
+    passage = PassageFactory(source=source)
+    evidence = EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace))
+    question = ach.create_question(workspace=workspace, user=analyst, text="Why did the station stop?")
+    ach.add_evidence_item(question=question, user=analyst, passage=passage)
+    assert delete_evidence(evidence=evidence, user=analyst, reason="wrong claim") == []
+    assert Passage.objects.filter(pk=passage.pk).exists()
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
 
 
 def test_delete_evidence_keeps_a_passage_another_claim_cites(analyst, workspace, source):

@@ -61,9 +61,10 @@ def delete_passage(*, passage: Passage, user: Any, reason: str, expected_version
 
 
 def delete_unused_passages(passage_ids: list[int], *, user: Any, reason: str) -> list[int]:
-    """Delete the passages that no longer serve any annotation or evidence; their ids."""
+    """Delete the passages that no longer serve any annotation, evidence or question; their ids."""
     deleted = []
-    for passage in Passage.objects.filter(pk__in=passage_ids, annotations=None, evidence=None):
+    unused = Passage.objects.filter(pk__in=passage_ids, annotations=None, evidence=None, evidence_items=None)
+    for passage in unused:
         deleted.append(passage.pk)
         delete_object(passage, user=user, reason=reason)
     return deleted
