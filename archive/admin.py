@@ -27,6 +27,7 @@ from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import claims, workspaces
+from archive.admin_site import CheckedAutocompletes
 from archive.core.attribution import recorded_as
 from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, check_grade_reason, required_reason
 from archive.models import (
@@ -107,7 +108,7 @@ def _plain(value: Any) -> Any:
 _VERSIONS_TABLE_STYLE = f"'sha256-{base64.b64encode(hashlib.sha256(b'border-top: 0').digest()).decode()}'"
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
+class TrackedAdmin(CheckedAutocompletes, SimpleHistoryAdmin):
     """Admin whose writes go through the domain: subclasses name the fields an edit
     may change (`editable`), and how to create, edit and delete."""
 
@@ -218,7 +219,7 @@ class ReasonedInlineFormSet(BaseInlineFormSet):
             raise ValidationError(f"To remove a row: {DELETE_REASON_REQUIRED}")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CheckedAutocompletes, admin.TabularInline):
     model = Membership
     formset = ReasonedInlineFormSet
     extra = 1

@@ -1,18 +1,20 @@
-"""The admin site: Django's, guarding its views against input they would fail on.
+"""The admin site: Django's, guarding its views and widgets against input they would fail on.
 
 Installed in place of django.contrib.admin (WarrantAdminConfig, in
 INSTALLED_APPS), its site is the default one: every `admin.register` and
 `admin.site` is this site.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
-from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin
+from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseBase
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -30,6 +32,50 @@ class WarrantAdminSite(admin.AdminSite):
 
         # Inside Django's own wrapper, so that who may see the admin is checked first.
         return super().admin_view(cast(View, guarded), cacheable)
+
+
+def _holdable(widget: AutocompleteMixin, values: Sequence[str]) -> list[str]:
+    """Of the values submitted to an autocomplete box, those its field could
+    hold (an id in range, not a word). Shown again on a form sent back with
+    errors: Django's box looks up every one, and a word where an id goes fails
+    there with a 500 instead of the form's own error."""
+    target = widget.field.remote_field.get_related_field()
+    holdable = []
+    for value in values:
+        try:
+            target.run_validators(target.to_python(value))
+        except ValidationError:
+            continue
+        holdable.append(value)
+    return holdable
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> list:
+        return super().optgroups(name, _holdable(self, value), attr)
+
+
+class CheckedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> list:
+        return super().optgroups(name, _holdable(self, value), attr)
+
+
+class CheckedAutocompletes(BaseModelAdmin):
+    """Model admins and inlines whose autocomplete fields use the checked boxes above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs.setdefault("widget", CheckedAutocompleteSelect(db_field, self.admin_site, using=using))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs.setdefault(
+                "widget", CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=using)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class WarrantAdminConfig(AdminConfig):

@@ -200,3 +200,14 @@ def test_an_empty_to_field_on_a_users_page_is_a_bad_request(staff, superuser):
 def test_the_admin_asks_who_you_are_before_reading_to_field(client, claim):
     response = client.get(reverse("admin:archive_claim_change", args=[claim.pk]), {"_to_field": ""})
     assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.parametrize("passages", ["abc", "99999999999999999999999"])
+def test_an_autocomplete_given_no_id_sends_the_form_back_with_its_error(staff, claim, passages):
+    # Django's autocomplete box looked every submitted value up to show it again: a 500.
+    response = staff.post(
+        reverse("admin:archive_evidence_add"),
+        {"claim": claim.pk, "passage": passages, "stance": "supports", "change_reason": "x"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["passage"]
