@@ -18,6 +18,8 @@ from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Model
@@ -27,7 +29,7 @@ from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import claims, workspaces
-from archive.admin_site import CheckedAutocompletes
+from archive.admin_site import CheckedRelations
 from archive.core.attribution import recorded_as
 from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, check_grade_reason, required_reason
 from archive.models import (
@@ -108,7 +110,7 @@ def _plain(value: Any) -> Any:
 _VERSIONS_TABLE_STYLE = f"'sha256-{base64.b64encode(hashlib.sha256(b'border-top: 0').digest()).decode()}'"
 
 
-class TrackedAdmin(CheckedAutocompletes, SimpleHistoryAdmin):
+class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
     """Admin whose writes go through the domain: subclasses name the fields an edit
     may change (`editable`), and how to create, edit and delete."""
 
@@ -219,7 +221,7 @@ class ReasonedInlineFormSet(BaseInlineFormSet):
             raise ValidationError(f"To remove a row: {DELETE_REASON_REQUIRED}")
 
 
-class MembershipInline(CheckedAutocompletes, admin.TabularInline):
+class MembershipInline(CheckedRelations, admin.TabularInline):
     model = Membership
     formset = ReasonedInlineFormSet
     extra = 1
@@ -436,3 +438,19 @@ class EvidenceAdmin(CreateFieldsAdmin):
 
     def remove(self, obj, **kwargs) -> None:
         claims.delete_evidence(evidence=obj, **kwargs)
+
+
+# Django's own admins of people and groups, with their choices of groups and
+# permissions checked like ours.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(CheckedRelations, auth_admin.UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GroupAdmin(CheckedRelations, auth_admin.GroupAdmin):
+    pass

@@ -9,12 +9,14 @@ from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -34,20 +36,23 @@ class WarrantAdminSite(admin.AdminSite):
         return super().admin_view(cast(View, guarded), cacheable)
 
 
+def _holds(field: Field, value: object) -> bool:
+    """Whether `field` could hold `value`: an id in range, not a word. (SQLite
+    cannot even bind an integer beyond 64 bits to compare it: OverflowError.)"""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
 def _holdable(widget: AutocompleteMixin, values: Sequence[str]) -> list[str]:
     """Of the values submitted to an autocomplete box, those its field could
-    hold (an id in range, not a word). Shown again on a form sent back with
-    errors: Django's box looks up every one, and a word where an id goes fails
-    there with a 500 instead of the form's own error."""
+    hold. Shown again on a form sent back with errors: Django's box looks up
+    every one, and a word where an id goes fails there with a 500 instead of
+    the form's own error."""
     target = widget.field.remote_field.get_related_field()
-    holdable = []
-    for value in values:
-        try:
-            target.run_validators(target.to_python(value))
-        except ValidationError:
-            continue
-        holdable.append(value)
-    return holdable
+    return [value for value in values if _holds(target, value)]
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):
@@ -60,8 +65,24 @@ class CheckedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return super().optgroups(name, _holdable(self, value), attr)
 
 
-class CheckedAutocompletes(BaseModelAdmin):
-    """Model admins and inlines whose autocomplete fields use the checked boxes above."""
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several objects that refuses, as not valid, a value their
+    key could not hold, before Django looks it up."""
+
+    def clean(self, value: Any) -> Any:
+        meta = cast(QuerySet, self.queryset).model._meta
+        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        for pk in value if isinstance(value, list | tuple) else ():
+            if isinstance(key, Field) and not _holds(key, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
+class CheckedRelations(BaseModelAdmin):
+    """Model admins and inlines whose fields naming other objects check what is
+    submitted (the autocomplete boxes and the choice of several above)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -69,8 +90,9 @@ class CheckedAutocompletes(BaseModelAdmin):
             kwargs.setdefault("widget", CheckedAutocompleteSelect(db_field, self.admin_site, using=using))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        if request is not None and db_field.name in self.get_autocomplete_fields(request):
             using = kwargs.get("using")
             kwargs.setdefault(
                 "widget", CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=using)

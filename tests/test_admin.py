@@ -211,3 +211,26 @@ def test_an_autocomplete_given_no_id_sends_the_form_back_with_its_error(staff, c
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["passage"]
+
+
+def test_a_group_given_a_permission_id_beyond_any_integer_is_sent_back_with_its_error(staff):
+    # SQLite cannot bind such a number to look it up (OverflowError, a 500).
+    response = staff.post(
+        reverse("admin:auth_group_add"), {"name": "Editors", "permissions": ["99999999999999999999999"]}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["permissions"]
+
+
+def test_an_annotation_given_a_passage_id_beyond_any_integer_is_sent_back_with_its_error(staff, workspace):
+    response = staff.post(
+        reverse("admin:archive_annotation_add"),
+        {
+            "workspace": workspace.pk,
+            "body": "Note",
+            "passages": ["99999999999999999999999"],
+            "change_reason": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["passages"]
