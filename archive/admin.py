@@ -117,7 +117,6 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
     editable: Collection[str] = ()
 
     form = ReasonForm
-    history_list_display = ["history_change_reason"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [delete_selected]  # in place of Django's, by name
 

@@ -1,6 +1,8 @@
 """The Django admin: read-only stored texts, and the reasons a delete, a revert
 or a regrade needs there as everywhere else."""
 
+import re
+
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
@@ -234,3 +236,10 @@ def test_an_annotation_given_a_passage_id_beyond_any_integer_is_sent_back_with_i
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["passages"]
+
+
+def test_an_objects_versions_in_the_admin_show_the_reason_once(staff, claim):
+    page = staff.get(reverse("admin:archive_claim_history", args=[claim.pk])).content.decode()
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', page)
+    assert headings.count("Change reason") == 1
+    assert "history_change_reason" not in headings
