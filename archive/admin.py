@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
@@ -132,6 +132,11 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history hides the revert button where reverting is not
+        # allowed (a model the admin does not edit, a user who may only view)
+        # but would save a posted form all the same.
+        if request.method == "POST" and self.revert_disabled(request, self.get_object(request, object_id)):
+            raise PermissionDenied
         request.reverting = True  # saving this page reverts to the version shown
         return super().history_form_view(request, object_id, version_id, extra_context)
 

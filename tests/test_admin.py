@@ -5,12 +5,13 @@ import re
 
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
 from archive.claims import EDITABLE_FIELDS, edit_item
 from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Source
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, PassageFactory, UserFactory
 
 NO_REASON = "Nothing was deleted. Say why it is deleted: the reason is kept in the history."
 
@@ -147,6 +148,28 @@ def test_admin_revert_is_recorded_as_a_revert_with_its_reason(staff, claim):
     entry = HistoryEntry.objects.filter(model="claim", object_id=claim.pk).latest("sequence")
     assert (entry.action, entry.reason) == (HistoryAction.REVERTED, "vandalism")
     assert Claim.objects.get(pk=claim.pk).statement == "First words"
+
+
+def test_a_revert_posted_for_what_the_admin_does_not_edit_is_forbidden(staff, source):
+    # django-simple-history only hides the button: the post reached the domain (a 500).
+    passage = PassageFactory(source=source, length=4)
+    version = passage.history.get()
+    url = reverse("admin:archive_passage_simple_history", args=[passage.pk, version.history_id])
+    response = staff.post(url, {"source": source.pk, "start": 1, "end": 5, "change_reason": "x"})
+    assert response.status_code == 403
+    assert passage.history.count() == 1
+
+
+def test_a_revert_posted_by_someone_who_may_only_view_is_forbidden(client, claim):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_claim"))
+    client.force_login(viewer)
+    first = claim.history.get()
+    Claim.objects.filter(pk=claim.pk).update(statement="Second words")
+    url = reverse("admin:archive_claim_simple_history", args=[claim.pk, first.history_id])
+    response = client.post(url, claim_form(claim, change_reason="vandalism"))
+    assert response.status_code == 403
+    assert Claim.objects.get(pk=claim.pk).statement == "Second words"
 
 
 def test_changing_a_grade_in_the_admin_needs_a_reason(staff, claim):
