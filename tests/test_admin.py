@@ -172,6 +172,24 @@ def test_a_revert_posted_by_someone_who_may_only_view_is_forbidden(client, claim
     assert Claim.objects.get(pk=claim.pk).statement == "Second words"
 
 
+@pytest.mark.parametrize("authors", ["99999999999999999999999", '"One name"', "[1, 2]", '[""]'])
+def test_a_sources_authors_other_than_a_list_of_names_are_sent_back_with_the_error(staff, source, authors):
+    # The search index read each author as a name: a number there was a 500.
+    url = reverse("admin:archive_source_change", args=[source.pk])
+    form = {
+        "title": source.title,
+        "language": "en",
+        "direction": "ltr",
+        "authors": authors,
+        "seen_version": source.version,
+        "change_reason": "x",
+    }
+    response = staff.post(url, form)
+    assert response.status_code == 200
+    assert "list of names" in str(response.context["adminform"].form.errors["authors"])
+    assert Source.objects.get(pk=source.pk).authors == source.authors
+
+
 def test_changing_a_grade_in_the_admin_needs_a_reason(staff, claim):
     url = reverse("admin:archive_claim_change", args=[claim.pk])
     response = staff.post(url, claim_form(claim, credibility=2))

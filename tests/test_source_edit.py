@@ -1,8 +1,11 @@
 """Admins correct a source's record in the app, with a reason the history keeps."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive.models import HistoryEntry
+from archive.sources.writes import edit_source
 from tests.factories import OutletFactory, SourceFactory
 
 
@@ -59,3 +62,12 @@ def test_the_reading_page_links_admins_to_the_correction(client, ws_admin, analy
     assert url in client.get(page).content.decode()
     client.force_login(analyst)
     assert url not in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("authors", [7, "Turki Mostafa", [7], [""], ["x" * 201]])
+def test_authors_other_than_a_list_of_names_are_refused_whoever_sends_them(ws_admin, workspace, authors):
+    source = SourceFactory(workspace=workspace, authors=["Turki Mostafa"])
+    with pytest.raises(ValidationError, match="list of names"):
+        edit_source(source, user=ws_admin, expected_version=None, changes={"authors": authors})
+    source.refresh_from_db()
+    assert (source.authors, source.version) == (["Turki Mostafa"], 1)

@@ -33,6 +33,7 @@ from archive.models import (
 )
 from archive.models.base import WorkspaceOwned
 from archive.models.grading import Credibility, Reliability
+from archive.models.source import MAX_AUTHOR_LENGTH
 from archive.passages.selectors import check_position, check_quote
 
 # Most annotations one batch request creates (POST /api/annotations/batch/).
@@ -290,7 +291,9 @@ class OutletCreateIn(CreateIn, OutletIn):
 
 class SourceIn(StrictIn):
     title = serializers.CharField(max_length=500)
-    authors = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_AUTHOR_LENGTH), required=False, default=list
+    )
     outlet = InWorkspace(queryset=Outlet.objects.all(), required=False, allow_null=True, default=None)
     original_url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
     published_on = serializers.DateField(required=False, allow_null=True, default=None)

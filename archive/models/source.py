@@ -13,6 +13,19 @@ bcp47_validator = RegexValidator(
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Enter a BCP 47 language tag such as 'ar', 'en' or 'en-GB'."
 )
 
+MAX_AUTHOR_LENGTH = 200
+
+
+def validate_authors(value: object) -> None:
+    """A source's authors are a list of names (JSON lets a form or an import send anything)."""
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and name.strip() and len(name) <= MAX_AUTHOR_LENGTH for name in value
+    ):
+        raise ValidationError(
+            f"Enter the authors as a list of names, each of at most {MAX_AUTHOR_LENGTH} characters.",
+            code="not_names",
+        )
+
 
 class TextDirection(models.TextChoices):
     LTR = "ltr", "Left to right"
@@ -31,7 +44,9 @@ class Source(WorkspaceOwned):
     text that passages point into, each with its SHA-256."""
 
     title = models.CharField(max_length=500)
-    authors = models.JSONField(default=list, blank=True, help_text="A list of names.")
+    authors = models.JSONField(
+        default=list, blank=True, validators=[validate_authors], help_text="A list of names."
+    )
     outlet = models.ForeignKey(
         "archive.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
     )
