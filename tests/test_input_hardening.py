@@ -385,3 +385,30 @@ def test_a_text_field_given_no_text_is_400_in_the_browser(
     assert field in refused(response)
     obj.refresh_from_db()
     assert obj.version == 1
+
+
+# Posted forms: PostgreSQL cannot store a NUL, SQLite can; both refuse it alike.
+
+
+def test_a_form_field_with_a_nul_is_400_naming_it_and_saves_nothing(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    response = client.post(url, {"statement": "Water a\x00 station", "reason": "new"})
+    assert response.status_code == 400
+    assert "“statement” contains a NUL character" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_an_admin_form_with_a_nul_in_a_reason_is_400_and_changes_nothing(client, superuser, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="First words")
+    client.force_login(superuser)
+    url = reverse("admin:archive_claim_delete", args=[claim.pk])
+    assert client.post(url, {"post": "yes", "reason": "spam\x00"}).status_code == 400
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_a_form_field_without_a_nul_reaches_the_view(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    assert client.post(url, {"statement": "Water station shelled", "reason": "new"}).status_code == 302
+    assert Claim.objects.get().statement == "Water station shelled"

@@ -82,3 +82,47 @@ def test_every_page_a_role_reaches_works_on_a_phone(page_for, live_server, role)
             queue += links_on(page, live_server.url)
     assert len(seen) > 20  # the crawl went through the workspace, not just the home page
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
+
+
+SEND_NUL = """(action) => {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = action;
+  const field = document.createElement("input");
+  field.name = "statement";
+  field.value = "Water station\\u0000";
+  const token = document.createElement("input");
+  token.name = "csrfmiddlewaretoken";
+  token.value = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  form.append(field, token);
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def fit_and_accessible(page) -> list[str]:
+    found = [f"axe {v['impact']} {v['id']}: {v['nodes'][:2]}" for v in serious_violations(page)]
+    if (excess := page.evaluate(OVERFLOW)) > 0:
+        found.append(f"{excess} px wider than the screen")
+    return found
+
+
+def test_the_refusal_pages_work_on_a_phone(page_for, live_server, analyst, reviewer, workspace):
+    page = page_for(reviewer)
+    page.set_viewport_size(PHONE)
+    problems = {}
+    for status, path in [
+        (404, f"/w/{workspace.slug}/sources/999999/"),
+        (403, reverse("archive:import", args=[workspace.slug])),
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == status
+        problems[status] = fit_and_accessible(page)
+    page = page_for(analyst)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("archive:claims", args=[workspace.slug]))
+    with page.expect_navigation() as sent:
+        page.evaluate(SEND_NUL, reverse("archive:claim_create", args=[workspace.slug]))
+    assert sent.value.status == 400 and "contains a NUL character" in page.content()
+    problems[400] = fit_and_accessible(page)
+    assert not any(problems.values()), problems
