@@ -1,0 +1,177 @@
+"""Every form a role reaches on the demo workspace, sent back with one field
+at a time made bad: empty, missing, a NUL, invalid UTF-8, markup, a word
+where a number goes, a number beyond any integer, an id that names nothing,
+or far too long. No answer may be a 5xx (the test client raises the
+view's exception instead, with its traceback).
+
+Pages are found by following links from the home page and from a search's
+results, once per kind of page (as the browser's every-page test does), and
+each kind of form is sent once: the same form on another object's page is
+the same code. Each post runs in a savepoint that is rolled back, so that
+every one starts from the demo as it was loaded. Admin forms are included
+for the admin role, with fewer bad values for their many fields."""
+
+import re
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import quote_plus, urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.browser.test_every_page import kind_of
+
+FORM_BODY = "application/x-www-form-urlencoded"
+# Each already encoded for a form body: invalid UTF-8 must reach the server as bytes.
+BAD_VALUES = {
+    "empty": "",
+    "NUL": "a%00b",
+    "invalid UTF-8": "%FF%FEx",
+    "markup": quote_plus('<script>alert("x")</script>'),
+    "word for a number": "abc",
+    "beyond any integer": "9" * 30,
+    "an id that names nothing": "999999",
+    "far too long": "x" * 70_000,
+}
+ADMIN_BAD_VALUES = ["NUL", "word for a number", "beyond any integer"]
+
+
+class FormParser(HTMLParser):
+    """The links and the POST forms of a page: each form as its action and
+    its fields as a browser would send them unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self._fields: list[tuple[str, str]] | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {name: value or "" for name, value in attrs}
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        elif tag == "form" and a.get("method", "get").lower() == "post":
+            self._fields = []
+            self.forms.append((a.get("action", ""), self._fields))
+        elif self._fields is None or ("name" not in a and tag != "option"):
+            return
+        elif tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    self._fields.append((a["name"], a.get("value", "on")))
+            elif kind not in {"submit", "image", "file", "reset"}:
+                self._fields.append((a["name"], a.get("value", "")))
+        elif (
+            tag == "button"
+            and a.get("type", "submit") == "submit"
+            and not any(name == a["name"] for name, _ in self._fields)
+        ):
+            self._fields.append((a["name"], a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = a["name"], []
+        elif tag == "select":
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select is not None:
+            self._options.append((a.get("value", ""), "selected" in a))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._fields is None:
+            return
+        if tag == "textarea" and self._textarea is not None:
+            self._fields.append((self._textarea, "".join(self._text)))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            chosen = [value for value, selected in self._options if selected] or [
+                value for value, _ in self._options[:1]
+            ]
+            self._fields += [(self._select, value) for value in chosen]
+            self._select = None
+        elif tag == "form":
+            self._fields = None
+
+
+def body(fields: list[tuple[str, str]], field: str | None = None, bad: str | None = None) -> str:
+    """The form body with `field` given the (encoded) `bad` value, or left out if `bad` is None."""
+    pairs = []
+    for name, value in fields:
+        if name != field:
+            pairs.append(f"{quote_plus(name)}={quote_plus(value)}")
+        elif bad is not None:
+            pairs.append(f"{quote_plus(name)}={bad}")
+    return "&".join(pairs)
+
+
+def pages_and_forms(client: Client) -> tuple[int, dict[str, tuple[str, list[tuple[str, str]]]]]:
+    """How many kinds of page the role reaches, and one of each kind of form
+    on them, by (action, fields) under the form's kind."""
+    queue = [reverse("archive:home"), reverse("archive:search") + "?q=water+station"]
+    seen: set[str] = set()
+    forms: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    while queue:
+        url = queue.pop(0)
+        if kind_of(url) in seen:
+            continue
+        seen.add(kind_of(url))
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        parser = FormParser()
+        parser.feed(response.content.decode())
+        for href in parser.links:
+            target = urljoin(url, href).split("#")[0]
+            if not urlsplit(target).netloc:
+                queue.append(target)
+        for action, fields in parser.forms:
+            target = urljoin(url, action or url)
+            # Logging out would end the crawl; a search form is a GET.
+            if "logout" in target or urlsplit(target).netloc:
+                continue
+            names = ",".join(sorted({name for name, _ in fields}))
+            forms.setdefault(f"{kind_of(target)} [{names}]", (target, fields))
+    return len(seen), forms
+
+
+def failures_of(client: Client, target: str, fields: list[tuple[str, str]], values: list[str]) -> list[str]:
+    """Each bad post of the form whose answer was a 5xx (the test client
+    raises a view's exception: told as such)."""
+    failed = []
+    for field in sorted({name for name, _ in fields if name != "csrfmiddlewaretoken"}):
+        for label in [*values, "missing"]:
+            data = body(fields, field, None if label == "missing" else BAD_VALUES[label])
+            try:
+                with transaction.atomic():
+                    status = client.post(target, data, content_type=FORM_BODY).status_code
+                    transaction.set_rollback(True)
+            except Exception as error:  # any failure is what the test reports
+                failed.append(f"{target} {field}={label}: {type(error).__name__}: {error}"[:300])
+                continue
+            if status >= 500:
+                failed.append(f"{target} {field}={label}: status {status}")
+    return failed
+
+
+@pytest.mark.parametrize("role", ["analyst", "reviewer", "admin"])
+def test_no_form_a_role_reaches_fails_on_bad_input(db, role):
+    call_command("load_demo", stdout=StringIO())
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=f"demo-{role}"))
+    pages, forms = pages_and_forms(client)
+    failed = []
+    for target, fields in forms.values():
+        admin = re.match(r"/admin/", urlsplit(target).path) is not None
+        failed += failures_of(client, target, fields, ADMIN_BAD_VALUES if admin else list(BAD_VALUES))
+    assert pages > 20 and len(forms) > 10  # the crawl went through the workspace
+    assert not failed, "\n".join(failed)
