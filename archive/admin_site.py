@@ -14,10 +14,12 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import render
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -30,6 +32,16 @@ class WarrantAdminSite(admin.AdminSite):
             # change and delete views look up a field named "" and fail with a 500.
             if request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR)) == "":
                 raise DisallowedModelAdminToField("The field '' cannot be referenced.")
+            # A list's search and an autocomplete box's term, each word a LIKE
+            # pattern: SQLite fails on one over 50,000 bytes. (Imported here:
+            # this module loads with the app registry, before any model.)
+            from archive.search import QueryError, refuse_too_long
+
+            try:
+                for name in (SEARCH_VAR, "term"):
+                    refuse_too_long(request.GET.get(name, "").strip())
+            except QueryError as error:
+                return render(request, "400.html", {"problem": str(error)}, status=400)
             return view(request, *args, **kwargs)
 
         # Inside Django's own wrapper, so that who may see the admin is checked first.

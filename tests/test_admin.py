@@ -284,3 +284,19 @@ def test_an_objects_versions_in_the_admin_show_the_reason_once(staff, claim):
     headings = re.findall(r'<th scope="col">([^<]*)</th>', page)
     assert headings.count("Change reason") == 1
     assert "history_change_reason" not in headings
+
+
+@pytest.mark.parametrize(
+    ("view", "parameter"), [("admin:archive_claim_changelist", "q"), ("admin:autocomplete", "term")]
+)
+def test_an_admin_search_longer_than_a_search_is_400_saying_so(staff, claim, view, parameter):
+    # Each word is a LIKE pattern: over 50,000 bytes, SQLite refused it (a 500).
+    query = {parameter: "x" * 60_000, "app_label": "archive", "model_name": "evidence", "field_name": "claim"}
+    response = staff.get(reverse(view), query)
+    assert response.status_code == 400
+    assert "The search is too long" in response.content.decode()
+
+
+def test_an_admin_search_of_ordinary_length_finds_what_it_names(staff, claim):
+    response = staff.get(reverse("admin:archive_claim_changelist"), {"q": "First"})
+    assert response.status_code == 200 and claim in response.context["cl"].result_list

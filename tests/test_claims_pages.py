@@ -6,6 +6,7 @@ from django.urls import reverse
 from archive.claims import edit_item
 from archive.claims.graph import build_claim_graph
 from archive.models import Claim, ClaimStatus, Stance
+from archive.search.query import MAX_QUERY_LENGTH
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 
@@ -69,6 +70,17 @@ def test_claims_list_filters_by_text_and_credibility(client, workspace, analyst)
     ClaimFactory(workspace=workspace, statement="Shelling hit the school", credibility=5)
     page = get_page(client, analyst, "archive:claims", workspace.slug, q="shelling", credibility="2")
     assert "Shelling hit the station" in page and "Shelling hit the school" not in page
+
+
+def test_claims_list_filter_text_longer_than_a_search_is_400_saying_so(client, workspace, analyst):
+    # Over 50,000 bytes, SQLite refused the LIKE pattern: a 500.
+    ClaimFactory(workspace=workspace, statement="x" * 600)
+    client.force_login(analyst)
+    url = reverse("archive:claims", args=[workspace.slug])
+    response = client.get(url, {"q": "x" * (MAX_QUERY_LENGTH + 1)})
+    assert response.status_code == 400
+    assert f"use at most {MAX_QUERY_LENGTH} characters" in response.content.decode()
+    assert client.get(url, {"q": "x" * MAX_QUERY_LENGTH}).status_code == 200
 
 
 def test_claims_list_sorts_by_credibility(client, workspace, analyst):
@@ -304,6 +316,14 @@ def test_claim_search_finds_claims_of_this_workspace_by_text(client, workspace, 
     client.force_login(analyst)
     response = client.get(reverse("archive:claim_search", args=[workspace.slug]), {"q": "water"})
     assert [result["id"] for result in response.json()["results"]] == [wanted.pk]
+
+
+def test_claim_search_longer_than_a_search_is_400_json_saying_so(client, workspace, analyst):
+    client.force_login(analyst)
+    url = reverse("archive:claim_search", args=[workspace.slug])
+    response = client.get(url, {"q": "x" * 60_000})
+    assert response.status_code == 400
+    assert f"use at most {MAX_QUERY_LENGTH} characters" in response.json()["error"]
 
 
 def test_claim_search_without_a_query_gives_the_latest_claims(client, workspace, analyst):

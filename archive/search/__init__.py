@@ -7,6 +7,8 @@
   imports); `index_later(objects=[...])` does it at the end of the unit of
   work (archive.core.unit_of_work); see indexing.py.
 - `rebuild_index()`: `manage.py rebuild_search_index`.
+- `refuse_too_long(text)`: QueryError for a search or filter text longer
+  than any may be (the claim list's filter and the admin's search use it too).
 
 normalize.py folds text and queries alike, query.py parses the syntax,
 backends/ hold the PostgreSQL (tsvector, GIN, pg_trgm) and SQLite (FTS5)
@@ -14,7 +16,7 @@ halves, highlight.py makes snippets.
 """
 
 from archive.search.indexing import index_later, index_objects, index_workspace, rebuild_index
-from archive.search.query import QueryError
+from archive.search.query import QueryError, refuse_too_long
 from archive.search.service import Hit, KindResults, SearchFilters, SearchResults, search
 
 __all__ = [
@@ -27,5 +29,6 @@ __all__ = [
     "index_objects",
     "index_workspace",
     "rebuild_index",
+    "refuse_too_long",
     "search",
 ]

@@ -96,13 +96,19 @@ def _term(item: _Item) -> Term | None:
     return Term(words=words, prefix=prefix, quoted=item.quoted, span=item.span)
 
 
+def refuse_too_long(raw: str) -> None:
+    """QueryError if `raw` is longer than any search or filter text may be
+    (SQLite also refuses a LIKE pattern over 50,000 bytes)."""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise QueryError(f"The search is too long: use at most {MAX_QUERY_LENGTH} characters.")
+
+
 def parse_query(raw: str) -> Query:
     """Parse what the user typed; QueryError explains what cannot be searched."""
     raw = raw.strip()
     if not raw:
         raise QueryError("Type a word or a phrase to search for.")
-    if len(raw) > MAX_QUERY_LENGTH:
-        raise QueryError(f"The search is too long: use at most {MAX_QUERY_LENGTH} characters.")
+    refuse_too_long(raw)
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     joins_previous = False

@@ -32,6 +32,7 @@ from archive.permissions import (
     workspace_view,
 )
 from archive.reading.side_by_side import passage_across
+from archive.search import QueryError, refuse_too_long
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 
@@ -71,6 +72,7 @@ def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
         "tag": params.get("tag", "").strip(),
         "sort": _one_of(params.get("sort"), SORTS) or "newest",
     }
+    refuse_too_long(chosen["q"])
     claims = _claims_with_counts(request.workspace)
     if chosen["q"]:
         claims = claims.filter(statement__icontains=chosen["q"])
@@ -88,7 +90,10 @@ def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
 def _render_claim_list(
     request: WorkspaceRequest, *, form_errors=None, form_values=None, status=200
 ) -> HttpResponse:
-    claims, chosen = _filtered_claims(request)
+    try:
+        claims, chosen = _filtered_claims(request)
+    except QueryError as error:
+        return render(request, "400.html", {"problem": str(error)}, status=400)
     all_tags = sorted(
         {
             tag
@@ -295,6 +300,10 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 def claim_search(request: WorkspaceRequest) -> JsonResponse:
     """Claims whose statement contains `q` (the latest ones for an empty `q`), for the claim picker."""
     query = request.GET.get("q", "").strip()
+    try:
+        refuse_too_long(query)
+    except QueryError as error:
+        return JsonResponse({"error": str(error)}, status=400)
     claims = Claim.objects.filter(workspace=request.workspace)
     if query:
         claims = claims.filter(statement__icontains=query)
