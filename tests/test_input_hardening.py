@@ -412,3 +412,19 @@ def test_a_form_field_without_a_nul_reaches_the_view(client, analyst, workspace)
     url = reverse("archive:claim_create", args=[workspace.slug])
     assert client.post(url, {"statement": "Water station shelled", "reason": "new"}).status_code == 302
     assert Claim.objects.get().statement == "Water station shelled"
+
+
+def test_a_query_value_with_a_nul_is_400_naming_it_in_the_browser(browser, workspace):
+    response = browser.get(reverse("archive:claims", args=[workspace.slug]), {"tag": "water\x00"})
+    assert response.status_code == 400
+    assert "“tag” contains a NUL character" in response.content.decode()
+
+
+def test_a_delete_reason_with_a_nul_is_400_json_on_rest_and_deletes_nothing(workspace, ws_admin):
+    claim = ClaimFactory(workspace=workspace)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(ws_admin)
+    response = client.delete(f"/api/claims/{claim.pk}/?reason=spam%00")
+    assert response.status_code == 400
+    assert "“reason” contains a NUL character" in response.json()["error"]
+    assert Claim.objects.filter(pk=claim.pk).exists()

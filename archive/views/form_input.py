@@ -1,18 +1,20 @@
-"""Posted form fields the database cannot store, refused before any view.
+"""Form fields and query strings the database cannot store, refused before any view.
 
-PostgreSQL cannot store a NUL character (U+0000) in text; SQLite can. JSON
-bodies are checked as they are parsed (archive.core.json_input); a form's
-fields, which the app's views and the admin read, are checked here once,
-so that the same post gets the same 400 on either database, naming the
-field, and nothing is written. (Form data holds no lone surrogate: Django
-decodes it from UTF-8, replacing what is not.)
+PostgreSQL cannot store or compare a NUL character (U+0000) in text; SQLite
+can. JSON bodies are checked as they are parsed (archive.core.json_input);
+a posted form's fields and any query string's values, which the app's
+views, the admin and the API's filters read, are checked here once, so that
+the same request gets the same 400 on either database, naming the field,
+and nothing is written. (Form data holds no lone surrogate: Django decodes
+it from UTF-8, replacing what is not.)
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from rest_framework.views import APIView
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -28,11 +30,22 @@ class FormInputMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         # After the CSRF check (listed after it): a forged post is refused as such.
-        if request.method != "POST" or request.content_type not in FORM_TYPES:
+        api = isinstance(cls := getattr(view, "cls", None), type) and issubclass(cls, APIView)
+        field = _field_with_nul(request.GET)
+        # The API reads its own bodies (JSON): its stream is left to it.
+        if field is None and not api and request.method == "POST" and request.content_type in FORM_TYPES:
+            field = _field_with_nul(request.POST)
+        if field is None:
             return None
-        for name, values in request.POST.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                shown = name.replace("\x00", "\\u0000")[:60]
-                problem = f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
-                return render(request, "400.html", {"problem": problem}, status=400)
-        return None
+        shown = field.replace("\x00", "\\u0000")[:60]
+        problem = f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
+        if api:  # as every JSON endpoint refuses
+            return JsonResponse({"error": problem}, status=400)
+        return render(request, "400.html", {"problem": problem}, status=400)
+
+
+def _field_with_nul(data: QueryDict) -> str | None:
+    for name, values in data.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name
+    return None
