@@ -1,20 +1,22 @@
-"""Every form a role reaches on the demo workspace, sent back with one field
-at a time made bad: empty, missing, a NUL, invalid UTF-8, markup, a word
-where a number goes, a number beyond any integer, an id that names nothing,
-or far too long. No answer may be a 5xx (the test client raises the
-view's exception instead, with its traceback).
+"""Every form a role reaches on the demo workspace, and every link's query
+string (a form sent with GET), sent back with one field at a time made bad:
+empty, missing, a NUL, invalid UTF-8, markup, a word where a number goes, a
+number beyond any integer, an id that names nothing, or far too long. No
+answer may be a 5xx (the test client raises the view's exception instead,
+with its traceback).
 
 Pages are found by following links from the home page and from a search's
 results, once per kind of page (as the browser's every-page test does), and
-each kind of form is sent once: the same form on another object's page is
-the same code. Each post runs in a savepoint that is rolled back, so that
-every one starts from the demo as it was loaded. Admin forms are included
-for the admin role, with fewer bad values for their many fields."""
+each kind of form or query is sent once: the same form on another
+object's page is the same code. Each request runs in a savepoint that is
+rolled back, so that every one starts from the demo as it was loaded. Admin
+forms are included for the admin role, with fewer bad values for their many
+fields."""
 
 import re
 from html.parser import HTMLParser
 from io import StringIO
-from urllib.parse import quote_plus, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,13 +43,13 @@ ADMIN_BAD_VALUES = ["NUL", "word for a number", "beyond any integer"]
 
 
 class FormParser(HTMLParser):
-    """The links and the POST forms of a page: each form as its action and
-    its fields as a browser would send them unchanged."""
+    """The links and the forms of a page: each form as its method, its action
+    and its fields as a browser would send them unchanged."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
-        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self.forms: list[tuple[str, str, list[tuple[str, str]]]] = []
         self._fields: list[tuple[str, str]] | None = None
         self._textarea: str | None = None
         self._select: str | None = None
@@ -58,9 +60,9 @@ class FormParser(HTMLParser):
         a = {name: value or "" for name, value in attrs}
         if tag == "a" and "href" in a:
             self.links.append(a["href"])
-        elif tag == "form" and a.get("method", "get").lower() == "post":
+        elif tag == "form":
             self._fields = []
-            self.forms.append((a.get("action", ""), self._fields))
+            self.forms.append((a.get("method", "get").upper(), a.get("action", ""), self._fields))
         elif self._fields is None or ("name" not in a and tag != "option"):
             return
         elif tag == "input":
@@ -114,12 +116,13 @@ def body(fields: list[tuple[str, str]], field: str | None = None, bad: str | Non
     return "&".join(pairs)
 
 
-def pages_and_forms(client: Client) -> tuple[int, dict[str, tuple[str, list[tuple[str, str]]]]]:
-    """How many kinds of page the role reaches, and one of each kind of form
-    on them, by (action, fields) under the form's kind."""
+def inputs_of(client: Client) -> tuple[int, dict[str, tuple[str, str, list[tuple[str, str]]]]]:
+    """How many kinds of page the role reaches, and what it can send from
+    them, once per kind, as (method, address, fields): each form, and each
+    link's query string as a form sent with GET."""
     queue = [reverse("archive:home"), reverse("archive:search") + "?q=water+station"]
     seen: set[str] = set()
-    forms: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    inputs: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
     while queue:
         url = queue.pop(0)
         if kind_of(url) in seen:
@@ -130,48 +133,58 @@ def pages_and_forms(client: Client) -> tuple[int, dict[str, tuple[str, list[tupl
             continue
         parser = FormParser()
         parser.feed(response.content.decode())
+        sent = []
         for href in parser.links:
             target = urljoin(url, href).split("#")[0]
             if not urlsplit(target).netloc:
                 queue.append(target)
-        for action, fields in parser.forms:
+                if urlsplit(target).query and not target.startswith("/admin/"):
+                    sent.append(("GET", target.split("?")[0], parse_qsl(urlsplit(target).query, True)))
+        for method, action, fields in parser.forms:
             target = urljoin(url, action or url)
-            # Logging out would end the crawl; a search form is a GET.
-            if "logout" in target or urlsplit(target).netloc:
-                continue
+            # Logging out would end the crawl.
+            if "logout" not in target and not urlsplit(target).netloc:
+                sent.append((method, target.split("?")[0] if method == "GET" else target, fields))
+        for method, target, fields in sent:
             names = ",".join(sorted({name for name, _ in fields}))
-            forms.setdefault(f"{kind_of(target)} [{names}]", (target, fields))
-    return len(seen), forms
+            inputs.setdefault(f"{method} {kind_of(target)} [{names}]", (method, target, fields))
+    return len(seen), inputs
 
 
-def failures_of(client: Client, target: str, fields: list[tuple[str, str]], values: list[str]) -> list[str]:
-    """Each bad post of the form whose answer was a 5xx (the test client
-    raises a view's exception: told as such)."""
+def failures_of(
+    client: Client, method: str, target: str, fields: list[tuple[str, str]], values: list[str]
+) -> list[str]:
+    """Each bad request sent with the form whose answer was a 5xx (the test
+    client raises a view's exception: told as such)."""
     failed = []
     for field in sorted({name for name, _ in fields if name != "csrfmiddlewaretoken"}):
         for label in [*values, "missing"]:
             data = body(fields, field, None if label == "missing" else BAD_VALUES[label])
             try:
                 with transaction.atomic():
-                    status = client.post(target, data, content_type=FORM_BODY).status_code
+                    if method == "POST":
+                        status = client.post(target, data, content_type=FORM_BODY).status_code
+                    else:
+                        status = client.get(f"{target}?{data}").status_code
                     transaction.set_rollback(True)
             except Exception as error:  # any failure is what the test reports
-                failed.append(f"{target} {field}={label}: {type(error).__name__}: {error}"[:300])
+                failed.append(f"{method} {target} {field}={label}: {type(error).__name__}: {error}"[:300])
                 continue
             if status >= 500:
-                failed.append(f"{target} {field}={label}: status {status}")
+                failed.append(f"{method} {target} {field}={label}: status {status}")
     return failed
 
 
 @pytest.mark.parametrize("role", ["analyst", "reviewer", "admin"])
-def test_no_form_a_role_reaches_fails_on_bad_input(db, role):
+def test_nothing_a_role_can_send_fails_on_bad_input(db, role):
     call_command("load_demo", stdout=StringIO())
     client = Client()
     client.force_login(get_user_model().objects.get(username=f"demo-{role}"))
-    pages, forms = pages_and_forms(client)
+    pages, inputs = inputs_of(client)
     failed = []
-    for target, fields in forms.values():
+    for method, target, fields in inputs.values():
         admin = re.match(r"/admin/", urlsplit(target).path) is not None
-        failed += failures_of(client, target, fields, ADMIN_BAD_VALUES if admin else list(BAD_VALUES))
-    assert pages > 20 and len(forms) > 10  # the crawl went through the workspace
+        failed += failures_of(client, method, target, fields, ADMIN_BAD_VALUES if admin else list(BAD_VALUES))
+    posts = [key for key in inputs if key.startswith("POST")]
+    assert pages > 20 and len(posts) > 10 and len(inputs) > len(posts)  # the crawl went through the workspace
     assert not failed, "\n".join(failed)
