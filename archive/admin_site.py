@@ -41,7 +41,7 @@ class WarrantAdminSite(admin.AdminSite):
                 for name in (SEARCH_VAR, "term"):
                     refuse_too_long(request.GET.get(name, "").strip())
             except QueryError as error:
-                return render(request, "400.html", {"problem": str(error)}, status=400)
+                return render(request, "refused.html", {"problem": str(error)}, status=400)
             return view(request, *args, **kwargs)
 
         # Inside Django's own wrapper, so that who may see the admin is checked first.

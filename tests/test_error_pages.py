@@ -29,6 +29,21 @@ def test_the_server_error_page_needs_no_request_context(db):
     assert response.status_code == 500 and "Something went wrong" in html and "app.css" in html
 
 
+def test_a_host_not_served_here_is_refused_with_400_not_a_server_error(client, analyst):
+    # The request cannot even say its host: the page must not need it.
+    client.force_login(analyst)
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400 and "<h1>Not accepted</h1>" in response.content.decode()
+
+
+def test_a_form_with_too_many_fields_is_refused_in_the_apps_style(client, analyst, workspace):
+    client.force_login(analyst)
+    fields = "&".join(f"f{number}=1" for number in range(1200))
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    response = client.post(url, fields, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "larger than this server takes" in response.content.decode()
+
+
 def test_the_api_root_lists_its_entry_points_and_docs(client):
     body = client.get("/api/").json()
     assert body["docs"].endswith("/api/docs/") and body["resources"]["claims"].endswith("/api/claims/")

@@ -93,7 +93,7 @@ def _render_claim_list(
     try:
         claims, chosen = _filtered_claims(request)
     except QueryError as error:
-        return render(request, "400.html", {"problem": str(error)}, status=400)
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
     all_tags = sorted(
         {
             tag

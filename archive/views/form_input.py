@@ -41,7 +41,7 @@ class FormInputMiddleware:
         problem = f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
         if api:  # as every JSON endpoint refuses
             return JsonResponse({"error": problem}, status=400)
-        return render(request, "400.html", {"problem": problem}, status=400)
+        return render(request, "refused.html", {"problem": problem}, status=400)
 
 
 def _field_with_nul(data: QueryDict) -> str | None:
