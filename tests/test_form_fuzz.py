@@ -142,8 +142,8 @@ def inputs_of(client: Client) -> tuple[int, dict[str, tuple[str, str, list[tuple
                     sent.append(("GET", target.split("?")[0], parse_qsl(urlsplit(target).query, True)))
         for method, action, fields in parser.forms:
             target = urljoin(url, action or url)
-            # Logging out would end the crawl.
-            if "logout" not in target and not urlsplit(target).netloc:
+            # Logging out would end the crawl; a dialog's form sends nothing.
+            if "logout" not in target and not urlsplit(target).netloc and method in {"GET", "POST"}:
                 sent.append((method, target.split("?")[0] if method == "GET" else target, fields))
         for method, target, fields in sent:
             names = ",".join(sorted({name for name, _ in fields}))
