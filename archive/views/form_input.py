@@ -32,14 +32,18 @@ class FormInputMiddleware:
         # After the CSRF check (listed after it): a forged post is refused as such.
         api = isinstance(cls := getattr(view, "cls", None), type) and issubclass(cls, APIView)
         field = _field_with_nul(request.GET)
-        # The API reads its own bodies (JSON): its stream is left to it.
-        if field is None and not api and request.method == "POST" and request.content_type in FORM_TYPES:
+        # The API and the browser's JSON endpoints read their own bodies, as
+        # JSON: their stream is left to them (a multipart body parsed here
+        # could not be read again).
+        reads_json = api or getattr(view, "reads_json_body", False)
+        form_post = request.method == "POST" and request.content_type in FORM_TYPES
+        if field is None and form_post and not reads_json:
             field = _field_with_nul(request.POST)
         if field is None:
             return None
         shown = field.replace("\x00", "\\u0000")[:60]
         problem = f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
-        if api:  # as every JSON endpoint refuses
+        if reads_json:  # as every JSON endpoint refuses
             return JsonResponse({"error": problem}, status=400)
         return render(request, "refused.html", {"problem": problem}, status=400)
 

@@ -110,4 +110,6 @@ def json_endpoint(view):
                 raise
             return JsonResponse(error_body(refusal), status=refusal.status_code)
 
+    # It reads its body itself, as JSON (archive.views.form_input leaves it alone).
+    wrapper.reads_json_body = True  # type: ignore[attr-defined]
     return wrapper
