@@ -17,9 +17,12 @@ from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db.models import Field, QuerySet
+from django.db.models import Field, JSONField, QuerySet
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
+
+from archive.core.json_input import JSONInputError, check_text
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -92,9 +95,38 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class CheckedJSONField(forms.JSONField):
+    """A JSON box held to the rules of every JSON endpoint (archive.core.json_input):
+    a NUL or a lone surrogate written as an escape (\\u0000) is refused with the
+    form's error, where PostgreSQL would fail on it."""
+
+    def to_python(self, value: Any) -> Any:
+        converted = super().to_python(value)
+        try:
+            check_text(converted)
+        except JSONInputError as error:
+            raise ValidationError(str(error), code="invalid_text") from None
+        return converted
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Shown again as typed: decoded, a lone surrogate cannot be written into the page.
+        value = super().bound_data(data, initial)
+        try:
+            check_text(value)
+        except JSONInputError:
+            return InvalidJSONInput(data)
+        return value
+
+
 class CheckedRelations(BaseModelAdmin):
     """Model admins and inlines whose fields naming other objects check what is
-    submitted (the autocomplete boxes and the choice of several above)."""
+    submitted (the autocomplete boxes and the choice of several above), and
+    whose JSON boxes are checked as JSON bodies are."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, JSONField):
+            kwargs.setdefault("form_class", CheckedJSONField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -300,3 +300,17 @@ def test_an_admin_search_longer_than_a_search_is_400_saying_so(staff, claim, vie
 def test_an_admin_search_of_ordinary_length_finds_what_it_names(staff, claim):
     response = staff.get(reverse("admin:archive_claim_changelist"), {"q": "First"})
     assert response.status_code == 200 and claim in response.context["cl"].result_list
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800"])
+def test_a_json_box_holding_an_escaped_nul_or_surrogate_is_sent_back_with_the_error(staff, claim, escape):
+    # PostgreSQL refused the NUL inside the JSON (a 500); every JSON endpoint already refused both.
+    url = reverse("admin:archive_claim_change", args=[claim.pk])
+    form = claim_form(claim, tags=f'["water{escape}"]', change_reason="x", seen_version=claim.version)
+    response = staff.post(url, form)
+    assert response.status_code == 200
+    assert "cannot be stored" in str(response.context["adminform"].form.errors["tags"]) or "surrogate" in str(
+        response.context["adminform"].form.errors["tags"]
+    )
+    claim.refresh_from_db()
+    assert claim.tags == []

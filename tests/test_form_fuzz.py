@@ -1,7 +1,8 @@
 """Every form a role reaches on the demo workspace, and every link's query
 string (a form sent with GET), sent back with one field at a time made bad:
 empty, missing, a NUL, invalid UTF-8, markup, a word where a number goes, a
-number beyond any integer, an id that names nothing, or far too long. No
+number beyond any integer, an id that names nothing, far too long, or JSON
+holding an escaped NUL. No
 answer may be a 5xx (the test client raises the view's exception instead,
 with its traceback).
 
@@ -38,8 +39,9 @@ BAD_VALUES = {
     "beyond any integer": "9" * 30,
     "an id that names nothing": "999999",
     "far too long": "x" * 70_000,
+    "JSON with an escaped NUL": quote_plus('["a\\u0000"]'),
 }
-ADMIN_BAD_VALUES = ["NUL", "word for a number", "beyond any integer"]
+ADMIN_BAD_VALUES = ["NUL", "word for a number", "beyond any integer", "JSON with an escaped NUL"]
 
 
 class FormParser(HTMLParser):
