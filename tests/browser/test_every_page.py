@@ -6,9 +6,7 @@ screen, there and at a tablet's and a desktop's width. Pages are visited once
 per kind: ids in a path and the values of a query string do not make another
 page (the admin's filter links, none of its query strings)."""
 
-import re
 from io import StringIO
-from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,20 +15,11 @@ from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.accessibility import serious_violations
+from tests.crawling import kind_of
 
 PHONE = {"width": 360, "height": 740}
 WIDER = [{"width": 800, "height": 1000}, {"width": 1366, "height": 800}]
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-def kind_of(url: str) -> str:
-    """The page kind a URL shows: its path with numbers generalised, and its query's names."""
-    parts = urlsplit(url)
-    path = re.sub(r"\d+", "N", parts.path)
-    if path.startswith("/admin/") or not parts.query:
-        return path
-    names = sorted({pair.split("=")[0] for pair in parts.query.split("&")})
-    return f"{path}?{'&'.join(names)}"
 
 
 def links_on(page, origin: str) -> list[str]:
