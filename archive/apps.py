@@ -6,10 +6,13 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Warrant archive"
 
     def ready(self) -> None:
-        """Every signal receiver and system check of the app, connected here and nowhere else."""
+        """Every signal receiver, system check and URL converter of the app,
+        connected here and nowhere else."""
         from django.core import checks
         from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed
+        from django.urls import register_converter
+        from django.urls.converters import get_converters
         from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
         from archive.audit.checks import check_kinds, check_tracked_models
@@ -17,6 +20,7 @@ class ArchiveConfig(AppConfig):
         from archive.core.compiled import check_compiled
         from archive.core.db import use_compiled_timestamptz_loader
         from archive.core.history import add_reason_from_context, announce_saved_row, history_written
+        from archive.core.paths import Int64Converter
         from archive.models import Annotation
         from archive.search.signals import object_written, passage_annotations_changed
 
@@ -34,3 +38,6 @@ class ArchiveConfig(AppConfig):
         checks.register(check_tracked_models, checks.Tags.models)
         checks.register(check_kinds, checks.Tags.models)
         checks.register(check_compiled)
+        # Before the URLconf loads, which it does on the first request or reverse().
+        if "int64" not in get_converters():
+            register_converter(Int64Converter, "int64")

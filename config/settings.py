@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Ids in paths (archive.core.paths.Int64Converter) are integers, as with Django's own.
+    "PATH_CONVERTER_OVERRIDES": {"int64": int},
 }
 
 # --- History --------------------------------------------------------------
