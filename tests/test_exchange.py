@@ -199,6 +199,17 @@ def forge_history_row(archive: Path, model: str, change) -> dict:
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [("missing", "is not a directory"), ("archive.zip", "is not a directory"), (".", "has no manifest.json")],
+)
+def test_import_of_something_export_archive_did_not_write_says_what_it_is(db, tmp_path, given, says):
+    (tmp_path / "archive.zip").write_bytes(b"PK\x03\x04")
+    with pytest.raises(CommandError, match=says):
+        call_command("import_archive", str(tmp_path / given), stdout=io.StringIO())
+    assert not Workspace.objects.exists()
+
+
 def test_import_refuses_a_forged_history_row_naming_its_entry_and_writes_nothing(db, tmp_path):
     call_command("load_demo", stdout=io.StringIO())
     export_workspace(workspace=Workspace.objects.get(), directory=tmp_path)

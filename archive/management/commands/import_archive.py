@@ -30,8 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, archive: Path, slug: str | None, name: str | None, **options) -> None:
         if name is not None and slug is None:
             raise CommandError("--name needs --as-new-workspace.")
+        if not archive.is_dir():
+            raise CommandError(f"{archive} is not a directory: give the one export_archive wrote.")
         if not (archive / "manifest.json").is_file():
-            raise CommandError(f"{archive} has no manifest.json.")
+            raise CommandError(f"{archive} has no manifest.json: it is not a directory export_archive wrote.")
         try:
             if slug is None:
                 workspace = import_archive(directory=archive)
