@@ -1,6 +1,6 @@
 """An adversarial corpus for re-anchoring, with ground truth.
 
-    .venv/bin/python bench/anchoring_corpus.py [PER_CLASS] [SEED] [RATE]
+    .venv/bin/python bench/anchoring_corpus.py [PER_CLASS] [SEED] [RATE] [INTACT]
 
 Builds documents from real texts (the corpus article in ../shared/corpus, the
 demo texts in archive/demo, a licence text, Arabic with diacritics added,
@@ -17,6 +17,13 @@ the document, so that the truth of one is not disturbed by another's edits.
 RATE (default 0) adds background edits: that many per 100 words of text, each
 replacing, deleting or inserting a few words anywhere except inside a passage
 or another edit, context included, as a heavily revised text would be.
+
+INTACT (default 0) adds that many passages per passage of the CLASSES, of the
+class "intact": untouched passages in the text the classes left free, up to
+six per free slot, which only background edits come near. Most passages of a
+corrected text are such (the issue that asked for this corpus measured 756
+intact passages to 264 damaged or destroyed: INTACT 3); the CLASSES alone
+measure the hard cases.
 """
 
 import random
@@ -63,6 +70,23 @@ of the conditions above void, the other conditions remain in force, and the part
 replace the void condition with a valid one that comes closest to its purpose.
 """
 
+# Arabic text on another subject, written for this corpus, whose words replace
+# Arabic passages: the corpus's two Arabic texts share their words.
+ARABIC_DONOR = """افتتحت البلدية صباح اليوم سوقاً شعبياً جديداً في الحي الشرقي من المدينة، يضم أكثر \
+من ستين محلاً لبيع الخضار والفواكه والألبسة. وقال رئيس المجلس المحلي إن السوق سيفتح أبوابه كل يوم \
+من السابعة صباحاً حتى الثامنة مساءً، وإن الإيجارات ستبقى منخفضة خلال السنة الأولى لتشجيع التجار \
+الصغار.
+
+ورحب السكان بالمشروع، لكن بعضهم اشتكى من ازدحام السير في الشوارع القريبة ومن قلة المواقف. \
+وتخطط البلدية لإضافة حديقة صغيرة وملعب للأطفال بجانب السوق قبل نهاية الصيف، كما تدرس إنشاء خط \
+حافلات يربط السوق بالأحياء الغربية.
+"""
+# Texts that share their sentences (the republication of the translation; the
+# Arabic text and its copy with harakat) are not each other's donors: text
+# "replaced" by a donor could come back as the same sentence, and its truth,
+# destroyed, would be false.
+KIN = ({"demo-translation", "demo-republication"}, {"demo-arabic", "arabic-diacritics"})
+
 EMOJI_WORDS = [
     "👩‍👩‍👧‍👦", "🇸🇾", "👋🏽", "1️⃣", "🏳️‍🌈", "❤️", "🌊", "🔥", "🚧",  # ZWJ, flags, tones, keycaps
     "q\u0307\u0323", "x\u0302\u0301", "ŋ\u030a", "a\u0331\u0301", "z\u0324\u0308",  # no NFC form
@@ -92,6 +116,7 @@ CLASSES = [
     "destroyed",  # a passage replaced by other text
     "unrelated",  # a passage untouched, an edit nearby
 ]
+INTACT = "intact"  # a passage untouched, only background edits about (see build_corpus's `intact`)
 DAMAGED = ("insert_inside", "edge_deletion", "replace_part", "echo_before")
 
 
@@ -448,9 +473,29 @@ def _background_edits(
     return edits
 
 
-def build_corpus(per_class: int, seed: int = 2017, rate: float = 0) -> list[Document]:
+def _intact(
+    rng: random.Random, t: _Text, taken: list[tuple[int, int]], wanted: int
+) -> list[tuple[str, int, int, tuple[int, int] | None]]:
+    """Up to `wanted` untouched passages, one per sixth of a slot of the text
+    that no other passage, edit or boilerplate copy has taken."""
+    width = SLOT // 6
+    free = [
+        low
+        for low in range(0, len(t.text) - width, width)
+        if not any(low < b and a < low + width for a, b in taken)
+    ]
+    placed: list[tuple[str, int, int, tuple[int, int] | None]] = []
+    for low in rng.sample(free, min(wanted, len(free))):
+        span = _span(rng, t, low + 10, low + width - 10, (10, 45))
+        if span is not None:
+            placed.append((INTACT, span[0], span[1], span))
+    return placed
+
+
+def build_corpus(per_class: int, seed: int = 2017, rate: float = 0, intact: float = 0) -> list[Document]:
     """Documents holding `per_class` passages of each class (at least), with
-    `rate` background edits per 100 words."""
+    `rate` background edits per 100 words and `intact` untouched passages per
+    passage of the classes, where the text leaves room."""
     rng = random.Random(seed)  # noqa: S311 (a benchmark corpus, not cryptography)
     texts = base_texts(rng)
     needed = dict.fromkeys(CLASSES, per_class)
@@ -460,9 +505,10 @@ def build_corpus(per_class: int, seed: int = 2017, rate: float = 0) -> list[Docu
         name = names[len(documents) % len(names)]
         language, text = texts[name]
         donors = [
-            other for other_language, other in texts.values() if other_language == language and other != text
-        ]
-        donors = donors or [text]
+            other
+            for other_name, (other_language, other) in texts.items()
+            if other_language == language and other_name != name and {name, other_name} not in KIN
+        ] + ([ARABIC_DONOR] if language == "ar" else [])
         text, copies = _with_boilerplate(rng, text, language)
         t = _Text(text)
         block = BOILERPLATE[language]
@@ -504,6 +550,8 @@ def build_corpus(per_class: int, seed: int = 2017, rate: float = 0) -> list[Docu
             placed.append((kind, start, end, truth))
             taken.append((low, high))
             needed[kind] -= 1
+        if intact:
+            placed += _intact(rng, t, taken, round(intact * len(placed)))
         if rate:
             kept = [(a, b) for a, b, _ in edits] + [(start, end) for _, start, end, _ in placed]
             edits += _background_edits(rng, t, rate, kept, donors)
@@ -522,7 +570,8 @@ def main() -> None:
     per_class = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2017
     rate = float(sys.argv[3]) if len(sys.argv) > 3 else 0
-    documents = build_corpus(per_class, seed, rate)
+    intact = float(sys.argv[4]) if len(sys.argv) > 4 else 0
+    documents = build_corpus(per_class, seed, rate, intact)
     for document in documents[:3]:
         for passage in document.passages[:4]:
             old = document.old_text[passage.start : passage.end]
