@@ -1,6 +1,7 @@
 """Warrant's re-anchoring against Hypothesis's, on the adversarial corpus.
 
-    .venv/bin/python bench/anchoring_compare.py [PER_CLASS] [SEED] [ROUNDS] [RATES] [--batched] [--source]
+    .venv/bin/python bench/anchoring_compare.py [PER_CLASS] [SEEDS] [ROUNDS] [RATES] \
+        [--batched] [--source] [--intact=K]
 
 Builds bench/anchoring_corpus.py's corpus (PER_CLASS passages of each class,
 default 20) and anchors every passage in its edited document with
@@ -19,9 +20,16 @@ round by round, as a batch job runs: document by document, each tool starts
 every document on caches the other process has just filled, which costs
 the tool with less work per document (Warrant's) the larger share of its
 time. With --source, where re-anchoring runs compiled (make compile),
-its Python source takes its turn too, for the gain of compiling. RATES (default 0) is a
-comma-separated list of background edit rates (edits per 100 words, see
-bench/anchoring_corpus.py): a corpus and a table per rate.
+its Python source takes its turn too, for the gain of compiling.
+
+RATES (default 0) is a comma-separated list of background edit rates (edits per 100 words, see
+bench/anchoring_corpus.py): a corpus and a table per rate. SEEDS (default
+2017) may be a comma-separated list too: the corpora of all of them make one
+table per rate, for rare failures that one seed's 360 passages may not show. With --intact=K,
+each document also holds K untouched passages per passage of the classes,
+where its text leaves room (bench/anchoring_corpus.py's INTACT): the mix of
+a real correction, where most passages are untouched, rather than the hard
+cases alone.
 
 A passage is found when the result overlaps its ground truth with at least
 half of its own length; anchored anywhere else (or at all, when its text was
@@ -51,7 +59,7 @@ import importlib.util  # noqa: E402
 from types import ModuleType  # noqa: E402
 
 import regex  # noqa: E402
-from anchoring_corpus import CLASSES, DAMAGED, Document, build_corpus  # noqa: E402
+from anchoring_corpus import CLASSES, DAMAGED, INTACT, Document, build_corpus  # noqa: E402
 
 from archive.core.compiled import compiled_modules, source_of  # noqa: E402
 from archive.models import AnchorStatus  # noqa: E402
@@ -216,9 +224,10 @@ def grapheme_bounds(text: str) -> set[int]:
 
 
 def main() -> None:
-    arguments = [argument for argument in sys.argv[1:] if argument not in ("--source", "--batched")]
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    intact = next((float(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--intact=")), 0.0)
     per_class = int(arguments[0]) if len(arguments) > 0 else 20
-    seed = int(arguments[1]) if len(arguments) > 1 else 2017
+    seeds = [int(seed) for seed in arguments[1].split(",")] if len(arguments) > 1 else [2017]
     rounds = int(arguments[2]) if len(arguments) > 2 else 5
     rates = [float(rate) for rate in arguments[3].split(",")] if len(arguments) > 3 else [0.0]
     compiled = reanchor.__module__ in compiled_modules()
@@ -227,8 +236,10 @@ def main() -> None:
     node = start_node()
     try:
         for rate in rates:
-            documents = build_corpus(per_class, seed, rate)
-            compare(node, documents, seed, rounds, rate, source, batched="--batched" in sys.argv)
+            documents = [
+                document for seed in seeds for document in build_corpus(per_class, seed, rate, intact)
+            ]
+            compare(node, documents, seeds, rounds, rate, source, batched="--batched" in sys.argv)
     finally:
         node.kill()
 
@@ -236,7 +247,7 @@ def main() -> None:
 def compare(
     node: subprocess.Popen,
     documents: list[Document],
-    seed: int,
+    seeds: list[int],
     rounds: int,
     rate: float,
     source: ModuleType | None = None,
@@ -291,11 +302,11 @@ def compare(
                 false_exact += 1
     print(
         f"\nedit rate {rate:g} per 100 words: {len(documents)} documents, {total} passages, "
-        f"seed {seed}, {rounds} rounds (each document's best time)"
+        f"seed {', '.join(map(str, seeds))}, {rounds} rounds (each document's best time)"
     )
     print(f"{'class':16} {'warrant found/orph/wrong':>26} {'hypothesis found/orph/wrong':>30}")
     sums = {tool: Counter() for tool in tally}
-    for kind in CLASSES:
+    for kind in CLASSES + ([INTACT] if tally["warrant"][INTACT] else []):
         cells = []
         for tool in ("warrant", "hypothesis"):
             c = tally[tool][kind]
