@@ -259,6 +259,23 @@ def test_passage_is_found_beside_an_echo_holding_more_of_its_words_in_a_row():
     assert new_text[result.start : result.end] == damaged
 
 
+def test_passage_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
+    quote = "International Factor\n\nThe American, Russian"
+    old_text = (
+        "by airstrikes and other firearms.\n\n  \u2022 The " + quote + ", French, and British presence."
+    )
+    # The echo before the passage holds its words out of order, and the
+    # passage lost "ctor\n" to a replacement: the diff pairs "International"
+    # and "Factor" with the echo, and the surviving pieces span both.
+    echo = "station to 🇸🇾 to Of American, Russian the daraa in 🚧. International before 👋🏽 Factor The "
+    echo += "the and 🌊 to "
+    damaged = "International Fain\nThe American, Russian"
+    new_text = old_text.replace(quote, echo + damaged)
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == damaged
+
+
 def test_surviving_text_that_holds_half_the_quote_only_with_whitespace_is_not_taken():
     # " aa" survives, half of "aaa aa", but a span does not start on the
     # space: "aa" alone is a third of the quote.

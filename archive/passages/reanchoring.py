@@ -96,6 +96,9 @@ LOST_COST = 0.35
 # Surviving pieces of a passage spread over at most this many times its
 # length are taken together, whatever the densest run of them keeps.
 MAX_GROWTH = 1.5
+# Surviving pieces outside a stretch of a passage's span that holds again at
+# least this share of what they keep of its quote are an echo of the passage.
+ECHOED = 0.8
 # Changed text this near a passage (in code points) is diffed down to
 # characters; further away, changed words stay one block.
 NEAR_PASSAGE = 16
@@ -548,7 +551,7 @@ class TextChange:
             return None
         errors = len(quote) - surviving
         if len(pieces) > 1:
-            new_start, new_end, errors = self._beside_echo(selector, new_start, new_end, errors)
+            new_start, new_end, errors = self._beside_echo(selector, pieces, new_start, new_end, errors)
             new_start, new_end = self._trimmed(quote, new_start, new_end)
         # Fewer edits than the quote has characters: what was inserted
         # between surviving stretches costs nothing (it is now part of the
@@ -568,13 +571,19 @@ class TextChange:
         return start, end
 
     def _beside_echo(
-        self, selector: TextSelector, new_start: int, new_end: int, errors: int
+        self,
+        selector: TextSelector,
+        pieces: list[tuple[int, int, int, int]],
+        new_start: int,
+        new_end: int,
+        errors: int,
     ) -> tuple[int, int, int]:
-        """(start, end, errors) of the passage whose surviving pieces the diff
-        found at new[new_start:new_end]. A diff may pair a passage's words
+        """(start, end, errors) of the passage whose surviving `pieces` the
+        diff found at new[new_start:new_end]. A diff may pair a passage's words
         with their echo in text inserted beside it: where the quote aligns
         better with text next to those pieces than with what they span, that
-        text is the passage."""
+        text is the passage; so is a stretch of the span that holds the
+        passage where the rest of it is an echo (_echo_within)."""
         quote = selector.exact
         best = 100 * Indel.normalized_similarity(quote, self.new[new_start:new_end])
         found = new_start, new_end, errors
@@ -602,7 +611,43 @@ class TextChange:
                     side_start + aligned.dest_end,
                     round(len(quote) * (1 - aligned.score / 100)),
                 )
+        if found[:2] == (new_start, new_end) and new_end - new_start > MAX_GROWTH * len(quote):
+            return self._echo_within(selector, pieces, new_start, new_end, best) or found
         return found
+
+    def _echo_within(
+        self,
+        selector: TextSelector,
+        pieces: list[tuple[int, int, int, int]],
+        start: int,
+        end: int,
+        best: float,
+    ) -> tuple[int, int, int] | None:
+        """(start, end, errors) of the passage where its surviving `pieces`
+        at new[start:end] span it and its echo, inserted right before or
+        after it: the diff paired some of the passage's words with their
+        copies in the echo. Told by a stretch of the span that aligns with
+        the quote better than the whole span does, and holds again most of
+        what the pieces outside it keep of the quote. (An insertion inside a
+        passage leaves pieces outside such a stretch too, but they keep the
+        rest of the quote, not what the stretch holds.)"""
+        quote = selector.exact
+        aligned = fuzz.partial_ratio_alignment(quote, self.new[start:end], score_cutoff=best)
+        if aligned is None or aligned.score <= best:
+            return None
+        inside_start, inside_end = start + aligned.dest_start, start + aligned.dest_end
+        held: set[int] = set()  # offsets into the quote of what the stretch holds, aligned
+        for block in Indel.editops(quote, self.new[inside_start:inside_end]).as_matching_blocks():
+            held.update(range(block.a, block.a + block.size))
+        kept_outside = [
+            offset - selector.start
+            for new_at, new_end, size, old_at in pieces
+            if new_end <= inside_start or new_at >= inside_end
+            for offset in range(old_at, old_at + size)
+        ]
+        if not kept_outside or sum(offset in held for offset in kept_outside) < ECHOED * len(kept_outside):
+            return None
+        return inside_start, inside_end, round(len(quote) * (1 - aligned.score / 100))
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
         return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
