@@ -276,6 +276,40 @@ def test_passage_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
     assert new_text[result.start : result.end] == damaged
 
 
+def test_short_phrase_found_once_is_found_in_place_though_its_context_was_rewritten():
+    quote = "whether in an action of"
+    old_text = (
+        "In no event shall the authors be liable for any claim, damages or other liability, "
+        + quote
+        + " contract, tort or otherwise, arising from, out of or in connection with the Software."
+    )
+    # Both sides of the phrase are rewritten: too little of its context is
+    # left to tell it, but the phrase itself, found once in each text, does.
+    new_text = (
+        "In no event shall the authors be liable for drinking water, and, else is covering it damages, "
+        + quote
+        + " contract, out of or to resort to the in connection with the Software."
+    )
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.EXACT
+    assert new_text[result.start : result.end] == quote
+
+
+def test_short_phrase_found_twice_still_needs_its_context():
+    quote = "whether in an action of"
+    old_text = (
+        "The authors are not liable for any claim or damages, "
+        + quote
+        + " contract or tort, arising from the Software. They answer no claim "
+        + quote
+        + " law."
+    )
+    new_text = old_text.replace("for any claim or damages, ", "for drinking water, and else is covering it, ")
+    new_text = new_text.replace(" contract or tort, arising", " fire or flood, and so on")
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.ORPHANED
+
+
 def test_surviving_text_that_holds_half_the_quote_only_with_whitespace_is_not_taken():
     # " aa" survives, half of "aaa aa", but a span does not start on the
     # space: "aa" alone is a third of the quote.

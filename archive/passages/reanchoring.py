@@ -112,6 +112,9 @@ SIGNIFICANT_RUN = 16
 # is taken only with this many characters of its context matching exactly
 # right beside it, or one side's context this similar.
 SELF_EVIDENT_LENGTH = CONTEXT_LENGTH
+# A shorter quote of at least this many code points, found once in each text
+# where the edit kept it, is a phrase of its own: it needs no context.
+UNIQUE_PHRASE_LENGTH = 16
 MIN_ADJACENT_CONTEXT = 8
 MIN_CONTEXT_FOR_SHORT = 0.75
 # Where the edit kept a short quote, it also kept at least this share of its
@@ -369,6 +372,8 @@ class TextChange:
         kept there, tells it as well as equal context beside it."""
         if max(prefix, suffix) >= MIN_CONTEXT_FOR_SHORT or (own and self._unique(selector.exact)):
             return True
+        if own and self._own_phrase(selector.exact, start, end):
+            return True
         if own and self._kept_context(selector) < MIN_KEPT_CONTEXT:
             return False
         before, after = self._equal_beside(selector, start, end)
@@ -408,6 +413,18 @@ class TextChange:
         where it went whatever now stands around it."""
         quote = selector.exact
         return errors == 0 and len(quote) >= SELF_EVIDENT_LENGTH and self.new.count(quote) == 1
+
+    def _own_phrase(self, quote: str, start: int, end: int) -> bool:
+        """Whether new[start:end] is the quote itself, a phrase
+        (UNIQUE_PHRASE_LENGTH) found once in the old text and once in the
+        new: kept by the edit, it tells by itself where it went, however its
+        context was rewritten."""
+        return (
+            len(quote) >= UNIQUE_PHRASE_LENGTH
+            and self.new.startswith(quote, start)
+            and end - start == len(quote)
+            and all(text.find(quote, text.find(quote) + 1) == -1 for text in (self.old, self.new))
+        )
 
     def _unique(self, quote: str) -> bool:
         """Whether `quote` holds a character found once in the old text and
