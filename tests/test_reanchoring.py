@@ -372,6 +372,16 @@ def test_moved_passage_is_found_among_many_occurrences_of_its_quote():
     )
 
 
+def test_moved_passage_is_found_though_more_than_fifty_other_copies_have_more_equal_context():
+    # The copies in the reports keep " " and " was " beside the quote; the
+    # moved sentence keeps none of it exactly, only most of its context.
+    reports = "".join(f"Report {n}: the city was calm. " for n in range(80))
+    old_text = "Intro. At dawn the city was shelled from the north. " + reports
+    new_text = "Intro. " + reports + "At dawn, the city, was shelled from the north."
+    result = anchor(old_text, new_text, select(old_text, "the city"))
+    assert (result.status, result.start) == (AnchorStatus.MOVED, new_text.rindex("the city"))
+
+
 def test_quote_left_only_in_other_unchanged_text_is_not_taken():
     text = "The regime shelled the old city of Daraa at night. Residents said the regime shelled the market."
     new_text = text.replace("The regime shelled the old city of Daraa at night. ", "")

@@ -449,11 +449,15 @@ class TextChange:
         lies beside the deleted text, within its length (a paragraph pasted
         twice; a copy further away is other words of the source that happen
         to repeat it)."""
+        low, high, deleted = self._deletion_around(selector)
+        return (high - low) * 2 < len(selector.exact) and low - deleted <= copy_start <= high + deleted
+
+    def _deletion_around(self, selector: TextSelector) -> tuple[int, int, int]:
+        """_deletion of the passage's span, worked out once per passage."""
         span = selector.start, selector.end
         if span not in self._deletions:
             self._deletions[span] = self._deletion(*span)
-        low, high, deleted = self._deletions[span]
-        return (high - low) * 2 < len(selector.exact) and low - deleted <= copy_start <= high + deleted
+        return self._deletions[span]
 
     def _deletion(self, start: int, end: int) -> tuple[int, int, int]:
         """(low, high, deleted): the new text between the long unchanged
@@ -667,7 +671,36 @@ class TextChange:
         return inside_start, inside_end, round(len(quote) * (1 - aligned.score / 100))
 
     def _best_occurrence(self, selector: TextSelector, expected: int) -> _Candidate | None:
-        return self._best(selector, self._occurrences(selector.exact, 0, len(self.new)), expected)
+        matches = self._occurrences(selector.exact, 0, len(self.new))
+        if len(matches) > MAX_CANDIDATES:
+            matches = self._not_other_words(selector, matches)
+        return self._best(selector, matches, expected)
+
+    def _not_other_words(
+        self, selector: TextSelector, matches: list[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        """The sorted `matches` less those that _score turns down first: lying
+        in one unchanged stretch that was not the passage's own text, and not
+        beside its deleted text. A common word's copies are mostly such other
+        words, and would take the places of those worth scoring."""
+        own_start, own_end = selector.start, selector.end
+        # As _beside_deletion, its bounds worked out once for all the matches.
+        low, high, deleted = self._deletion_around(selector)
+        deletion = (high - low) * 2 < len(selector.exact)
+        kept = []
+        index = 0
+        for match in matches:
+            start, end, _ = match
+            # The first unchanged stretch ending at or after the match.
+            while index < len(self._lengths) and self._new_starts[index] + self._lengths[index] < end:
+                index += 1
+            if index < len(self._lengths) and self._new_starts[index] <= start:
+                shift = self._shift(index)
+                other_words = end - shift <= own_start or start - shift >= own_end
+                if other_words and not (deletion and low - deleted <= start <= high + deleted):
+                    continue
+            kept.append(match)
+        return kept
 
     def _best_approximate(self, selector: TextSelector, expected: int) -> _Candidate | None:
         quote, length = selector.exact, len(selector.exact)
