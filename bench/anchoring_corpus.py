@@ -378,8 +378,22 @@ def _short_destroyed(rng, t, low, high, donors, language) -> Placement | None:
     region_end = t.snap(min(high, end + rng.randint(15, 40)))
     before = _donor(rng, donors, start - region_start)
     after = _donor(rng, donors, region_end - end)
+    # A rewrite that holds again the word the quote cuts into ("in" of
+    # "shelling") keeps the quote in its place: no anchoring could call it destroyed.
+    word = _enclosing_word(t.text, start, end)
+    if word != quote and (word in before or word in after):
+        return None
     replacement = f"{before} {quote} {after}"
     return start, end, [(region_start, region_end, replacement)], None
+
+
+def _enclosing_word(text: str, start: int, end: int) -> str:
+    """text[start:end] widened to the whole words it cuts into."""
+    while start > 0 and regex.match(r"[\w\p{M}]", text[start - 1]):
+        start -= 1
+    while end < len(text) and regex.match(r"[\w\p{M}]", text[end]):
+        end += 1
+    return text[start:end]
 
 
 def _destroyed(rng, t, low, high, donors) -> Placement | None:
