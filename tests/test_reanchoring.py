@@ -2,7 +2,8 @@
 (archive.passages.reanchoring) and the correction service (archive.passages.correction)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import regex
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from archive.audit.ledger import verify_workspace
@@ -11,7 +12,7 @@ from archive.core.text import normalize_text
 from archive.models import AnchorStatus, HistoryAction, HistoryEntry, Passage, Source
 from archive.passages import carrying
 from archive.passages.correction import correct_source_text
-from archive.passages.reanchoring import AnchorResult, reanchor
+from archive.passages.reanchoring import AnchorResult, grapheme_bounds, reanchor
 from archive.passages.selectors import TextSelector, selector_for
 from tests.factories import PassageFactory, SourceFactory
 
@@ -515,6 +516,27 @@ def test_untouched_passage_always_reanchors_exactly_under_random_edits_elsewhere
     new_text = new_before + passage + new_after
     result = anchor(text, new_text, selector_for(text, len(before), len(before) + len(passage)))
     assert result == AnchorResult(AnchorStatus.EXACT, len(new_before), len(new_before) + len(passage))
+
+
+# Characters of every kind the grapheme cluster rules treat apart: letters,
+# spaces, combining and Arabic marks, Arabic letters and prepended marks, ZWJ,
+# emoji, skin tones, regional indicators, a spacing mark, Hangul jamo, ©.
+CLUSTER_PARTS = st.text(
+    alphabet="a \n\u0301é\u0627\u064e\u0600\u06dd\u200d\ufe0f\U0001f525\U0001f3fd"
+    "\U0001f1f8\U0001f1fe\u0903\u1100\u1161©",
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=CLUSTER_PARTS)
+@example(text="a\U0001f525\u200d©\u06dda")  # an emoji ZWJ sequence; a prepended mark
+def test_grapheme_bounds_are_the_cluster_boundaries_at_or_around_each_offset(text):
+    bounds = sorted({match.start() for match in regex.finditer(r"\X", text)} | {len(text)})
+    for position in range(len(text) + 1):
+        before = max(bound for bound in bounds if bound <= position)
+        after = min(bound for bound in bounds if bound >= position)
+        assert grapheme_bounds(text, position, position) == (before, after)
 
 
 def common_subsequence(a: str, b: str) -> int:

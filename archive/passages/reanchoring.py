@@ -1210,8 +1210,8 @@ def _cluster_start(text: str, position: int, after: bool = False) -> int:
     normalized: no CR LF pairs), looking back a few hundred characters at most."""
     if position <= 0 or position >= len(text):
         return max(0, min(position, len(text)))
-    if ord(text[position - 1]) < 0x300 and ord(text[position]) < 0x300 and text[position - 1] != "\r":
-        return position  # Latin letters, digits, punctuation: no cluster spans them (no CR LF)
+    if _starts_cluster(ord(text[position - 1]), ord(text[position])):
+        return position
     floor = max(0, position - 64)
     lowest = max(0, floor - 256)  # beyond that, no whitespace: take it as a boundary
     origin = max(text.rfind(" ", lowest, floor + 1), text.rfind("\n", lowest, floor + 1), lowest)
@@ -1224,6 +1224,20 @@ def _cluster_start(text: str, position: int, after: bool = False) -> int:
             break
         bound = match.end()
     return origin + bound
+
+
+def _starts_cluster(before: int, at: int) -> bool:
+    """Whether code point `at` surely starts a grapheme cluster after code
+    point `before`, told without reading the cluster rules (False: they must
+    be read). A character below U+0300 (letters, digits, punctuation, spaces)
+    or an Arabic letter joins no cluster before it, unless that cluster holds
+    a prepended mark (from U+0600) or it is LF after CR; the characters below
+    U+0600, Arabic's other than its prepended marks, and emoji are none of these."""
+    return (at < 0x300 or 0x621 <= at <= 0x64A) and (
+        (before < 0x600 and not (before == 0xD and at == 0xA))
+        or (0x606 <= before <= 0x6FF and before != 0x6DD)
+        or 0x1F300 <= before <= 0x1FAFF
+    )
 
 
 def _similarity(a: str, b: str) -> float:
