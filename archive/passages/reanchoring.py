@@ -124,17 +124,14 @@ MIN_KEPT_CONTEXT = 0.375
 # (moved text, or other words) needs its context this similar on average.
 MIN_CONTEXT_ELSEWHERE = 0.5
 
-# Diff levels: sentences (or lines), words within changed sentences, then
-# characters within short changed blocks, each as (tokens, the largest block
-# it diffs in code points of old and new together, or None for any).
+# Long texts are first matched by sentences (or lines). Changed blocks near
+# passages are diffed again by words, then by characters within short
+# blocks: each level as (tokens, the largest block it diffs in code points
+# of old and new together).
 _SENTENCES = re.compile(r"[^\n.!?;؟؛。]*(?:[.!?;؟؛。]+|\n)\s*|[^\n.!?;؟؛。]+")
 _WORDS = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
 _CHARACTERS = re.compile(".", re.DOTALL)
-_DIFF_LEVELS: tuple[tuple[re.Pattern[str], int | None], ...] = (
-    (_SENTENCES, None),
-    (_WORDS, 20_000),
-    (_CHARACTERS, 200),
-)
+_REFINING_LEVELS: tuple[tuple[re.Pattern[str], int], ...] = ((_WORDS, 20_000), (_CHARACTERS, 200))
 
 
 class AnchorResult:
@@ -189,6 +186,16 @@ class _Candidate:
         self.score = score
 
 
+class _PassageFacts:
+    """What TextChange works out once for a passage, as its candidates are scored."""
+
+    def __init__(self, selector: TextSelector | None) -> None:
+        self.selector = selector
+        self.own_range: tuple[int, int] | None = None  # by _own_range
+        self.kept_context: float | None = None  # by _kept_context
+        self.deletion: tuple[int, int, int] | None = None  # by _deletion_around
+
+
 class TextChange:
     """The edit from old_text to new_text, as the stretches it left unchanged."""
 
@@ -211,11 +218,9 @@ class TextChange:
                 self._new_starts.append(b)
                 self._lengths.append(n)
                 self._old_ends.append(a + n)
-        # Worked out once per passage, by span (and context lengths): hashing
-        # ints is cheaper than hashing a selector's text.
-        self._kept_contexts: dict[tuple[int, int, int, int], float] = {}  # by _kept_context
-        self._own_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # by _own_range
-        self._deletions: dict[tuple[int, int], tuple[int, int, int]] = {}  # by _beside_deletion
+        # What is asked again for each candidate, worked out once for the
+        # passage being anchored (passages are anchored one by one).
+        self._facts = _PassageFacts(None)
 
     def anchor(self, selector: TextSelector) -> AnchorResult:
         """Where the passage that `selector` gives in the old text lies in the new."""
@@ -298,10 +303,10 @@ class TextChange:
     def _own_range(self, selector: TextSelector) -> tuple[int, int]:
         """The new text that the passage's own old text may have become
         (_new_range of its span), worked out once per passage."""
-        span = selector.start, selector.end
-        if span not in self._own_ranges:
-            self._own_ranges[span] = self._new_range(*span)
-        return self._own_ranges[span]
+        facts = self._facts_of(selector)
+        if facts.own_range is None:
+            facts.own_range = self._new_range(selector.start, selector.end)
+        return facts.own_range
 
     def _origin(self, selector: TextSelector, start: int, end: int) -> tuple[int, int]:
         """How much of new[start:end] is unchanged text, and the longest
@@ -411,10 +416,9 @@ class TextChange:
     def _kept_context(self, selector: TextSelector) -> float:
         """The share of the passage's context (its old prefix and suffix) that
         the edit left unchanged, in stretches of at least MIN_SURVIVING_RUN."""
-        # Asked again for each candidate of a short quote: worked out once per passage.
-        key = selector.start, selector.end, len(selector.prefix), len(selector.suffix)
-        if key in self._kept_contexts:
-            return self._kept_contexts[key]
+        facts = self._facts_of(selector)
+        if facts.kept_context is not None:
+            return facts.kept_context
         start, end = min(selector.start, len(self.old)), min(selector.end, len(self.old))
         spans = (
             (max(0, start - len(selector.prefix)), start),
@@ -428,8 +432,8 @@ class TextChange:
                 if self._lengths[index] >= MIN_SURVIVING_RUN:
                     kept += max(0, min(high, self._old_ends[index]) - max(low, self._old_starts[index]))
                 index += 1
-        self._kept_contexts[key] = kept / total if total else 1.0
-        return self._kept_contexts[key]
+        facts.kept_context = kept / total if total else 1.0
+        return facts.kept_context
 
     def _moved_whole(self, selector: TextSelector, errors: int) -> bool:
         """Whether the passage is a long quote found verbatim once in the new
@@ -478,10 +482,16 @@ class TextChange:
 
     def _deletion_around(self, selector: TextSelector) -> tuple[int, int, int]:
         """_deletion of the passage's span, worked out once per passage."""
-        span = selector.start, selector.end
-        if span not in self._deletions:
-            self._deletions[span] = self._deletion(*span)
-        return self._deletions[span]
+        facts = self._facts_of(selector)
+        if facts.deletion is None:
+            facts.deletion = self._deletion(selector.start, selector.end)
+        return facts.deletion
+
+    def _facts_of(self, selector: TextSelector) -> _PassageFacts:
+        """What was worked out for the passage `selector` gives (anew for another passage)."""
+        if self._facts.selector is not selector:
+            self._facts = _PassageFacts(selector)
+        return self._facts
 
     def _deletion(self, start: int, end: int) -> tuple[int, int, int]:
         """(low, high, deleted): the new text between the long unchanged
@@ -737,14 +747,15 @@ class TextChange:
         low = max(0, low - pad, expected - FUZZY_RADIUS)
         high = min(len(self.new), high + pad, expected + length + FUZZY_RADIUS)
         window = self.new[low:high]
+        # A stretch of the window within max_errors edits of the quote keeps
+        # all but max_errors of its characters in order, and so does the
+        # window: where it does not (in C, cheaply), nothing is found.
+        if LCSseq.similarity(quote, window, score_cutoff=length - max_errors) == 0:
+            return None
         # Within max_errors edits of a stretch of the window, the quote is at
         # most 3 * max_errors insertions and deletions from the stretch of its
         # own length there: where none is that near (in C), nothing is found.
         # (Less a margin for rounding.)
-        # Cheaper still, first: a stretch within max_errors edits keeps all
-        # but max_errors of the quote's characters in order, and so does the window.
-        if LCSseq.similarity(quote, window, score_cutoff=length - max_errors) == 0:
-            return None
         nearest = 100 * (1 - 1.5 * max_errors / length) - 1e-6
         if len(window) >= length and not fuzz.partial_ratio(quote, window, score_cutoff=nearest):
             return None
@@ -828,7 +839,7 @@ def _unchanged_segments(
             segments += coarse[done : k - 1]
             chunk = [coarse[k - 1]]
         if old_at < a and new_at < b:
-            _diff(old, old_at, a, new, new_at, b, _DIFF_LEVELS[1:], chunk)
+            _diff(old, old_at, a, new, new_at, b, 0, chunk)
         chunk.append(coarse[k])
         done = k + 1
     if chunk:
@@ -996,12 +1007,13 @@ def _diff(
     new: str,
     new_start: int,
     new_end: int,
-    levels: tuple[tuple[re.Pattern[str], int | None], ...],
+    level: int,
     segments: list[tuple[int, int, int]],
 ) -> None:
     """Append the unchanged segments between old[old_start:old_end] and
     new[new_start:new_end]: trim a common head and tail, diff the rest by
-    the finest of `levels` that takes it, and each changed block again."""
+    the finest of the _REFINING_LEVELS from `level` that takes it, and each
+    changed block again by the next."""
     limit = min(old_end - old_start, new_end - new_start)
     head = _common_length(old, old_start, new, new_start, limit)
     tail = _common_length(old, old_end, new, new_end, limit - head, backwards=True)
@@ -1013,12 +1025,14 @@ def _diff(
         old_end - tail,
         new_end - tail,
     )
+    # The finest level that takes a block this size; finer ones then take
+    # the blocks it leaves changed.
     size = (old_end - old_start) + (new_end - new_start)
-    fitting = [level for level, (_, largest) in enumerate(levels) if largest is None or size <= largest]
-    if old_start < old_end and new_start < new_end and fitting:
-        # The finest level that takes a block this size; finer ones then
-        # take the blocks it leaves changed.
-        tokens, deeper = levels[fitting[-1]][0], levels[fitting[-1] + 1 :]
+    finest = len(_REFINING_LEVELS) - 1
+    while finest >= level and size > _REFINING_LEVELS[finest][1]:
+        finest -= 1
+    if old_start < old_end and new_start < new_end and finest >= level:
+        tokens = _REFINING_LEVELS[finest][0]
         if tokens is _CHARACTERS:
             # The finest level: characters matched in C, nothing left to refine.
             for block in Indel.editops(old[old_start:old_end], new[new_start:new_end]).as_matching_blocks():
@@ -1031,7 +1045,7 @@ def _diff(
                 if same:
                     segments.append((old_a, new_a, old_b - old_a))
                 else:
-                    _diff(old, old_a, old_b, new, new_a, new_b, deeper, segments)
+                    _diff(old, old_a, old_b, new, new_a, new_b, finest + 1, segments)
     if tail:
         segments.append((old_end, new_end, tail))
 
