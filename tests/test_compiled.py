@@ -29,7 +29,10 @@ def package(tmp_path, monkeypatch):
     monkeypatch.setattr(compiled, "COMPILED", ("pkgx.mod",))
     monkeypatch.setattr(compiled, "STAMP", tmp_path / "compiled.json")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    # Without the finder installed at start-up for the project's own stale
+    # modules (a source edited since `make compile`): the test installs its own.
+    finders = [finder for finder in sys.meta_path if not isinstance(finder, compiled._SourceOfStale)]
+    monkeypatch.setattr(sys, "meta_path", finders)
     yield source
     for name in ("pkgx.mod", "pkgx"):
         sys.modules.pop(name, None)
