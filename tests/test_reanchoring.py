@@ -431,6 +431,28 @@ def test_passage_on_a_replaced_copy_of_repeated_boilerplate_does_not_stay_on_the
     assert result.status == AnchorStatus.ORPHANED
 
 
+def test_passages_on_adjacent_copies_of_boilerplate_follow_the_copy_that_was_kept():
+    boilerplate = (
+        "Share this article: Facebook, Twitter, WhatsApp, Email. "
+        "Subscribe to our newsletter to get the latest news."
+    )
+    intro = "The families of the north quarter have been without drinking water for a week."
+    outro = "The water station in Tell al-Zaytoun stopped working on Tuesday after the shelling."
+    old_text = f"{intro}\n\n{boilerplate}\n\n{boilerplate}\n\n{outro}"
+    # A report replaces the end of the intro and the first copy; the second
+    # copy is edited after "Email.", and its words left there ("to our
+    # newsletter", "the") pair with the first copy's.
+    report = "Witnesses from the town confirmed that the shelling began at six."
+    new_text = old_text.replace(f"drinking water for a week.\n\n{boilerplate}\n\n", f"{report}\n\n", 1)
+    new_text = new_text.replace(
+        "Subscribe to our newsletter to get the latest", "He added to our newsletter the site to were latest"
+    )
+    replaced = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email"))
+    kept = anchor(old_text, new_text, select(old_text, "Twitter, WhatsApp, Email", 1))
+    assert replaced.status == AnchorStatus.ORPHANED
+    assert kept == AnchorResult(AnchorStatus.EXACT, new_text.index("Twitter"), new_text.index(". He added"))
+
+
 def test_passage_between_two_edits_in_one_sentence_stays_exact():
     text = "Russian airstrikes were increased, reaching 120 a week, near Daraa."
     new_text = text.replace("Russian", "The Russian").replace("Daraa", "Daraa al-Balad")

@@ -907,39 +907,64 @@ def _unrepeated(segments: list[tuple[int, int, int]], old: str) -> list[tuple[in
     edit replaced one copy with other text, a diff may as well pair that copy
     with the next and so on, and delete the last: the edit then reads as
     text inserted before the copies and a copy deleted after them, and the
-    replaced copy's passages as kept. Where text is deleted after segments
-    whose old text repeats in it, back to text inserted before them, those
-    segments are paired with the next copies instead: the deletion joins the
-    insertion, as the replacement it was.
+    replaced copy's passages as kept. Where more old text than new lies
+    between a long segment and the next, and the segment's old text repeats
+    there, the segments back to text inserted before them are paired with
+    that copy instead (_paired_with_copy): the deletion joins the insertion,
+    as the replacement it was.
     """
     result = list(segments)
-    # Where more old text than new lies after segment k: its shift (old
-    # start - new start) grows that much at the next one. Found in one pass
-    # first; a change to segments up to k leaves those after it as they were.
-    shifts = [a - b for a, b, _ in segments]
-    deleted = [k for k in range(1, len(result) - 1) if shifts[k + 1] - shifts[k] >= SIGNIFICANT_RUN]
-    for k in deleted:
-        a, _, n = result[k]
-        old_gap = result[k + 1][0] - a - n
-        copy = old.find(old[a : a + n], a + 1, a + n + old_gap)  # the next copy, in the deleted text
-        if copy == -1:
-            continue
-        shift, longest = copy - a, 0
-        for j in range(k, 0, -1):
-            old_at, new_at, size = result[j]
-            if old[old_at : old_at + size] != old[old_at + shift : old_at + size + shift]:
-                break
-            longest = max(longest, size)
-            before_old, before_new, _ = result[j - 1]
-            # Text inserted before them, and repeated text rather than a few
-            # equal words found again further on.
-            inserted = (new_at - before_new) - (old_at - before_old)
-            if inserted >= SIGNIFICANT_RUN and longest >= SIGNIFICANT_RUN:
-                result[j : k + 1] = [
-                    (start + shift, new_start, size) for start, new_start, size in result[j : k + 1]
-                ]
-                break
+    at = 1
+    while at < len(result) - 1:
+        a, b, n = result[at]
+        if n >= SIGNIFICANT_RUN:
+            # The next long segment: short ones between may be words of the
+            # deleted copy that the diff paired by chance.
+            after = at + 1
+            while after < len(result) - 1 and result[after][2] < SIGNIFICANT_RUN:
+                after += 1
+            next_old, next_new, _ = result[after]
+            if (next_old - a) - (next_new - b) >= SIGNIFICANT_RUN:
+                copy = old.find(old[a : a + n], a + 1, next_old)
+                while copy != -1 and not _paired_with_copy(result, at, copy - a, old):
+                    copy = old.find(old[a : a + n], copy + 1, next_old)
+        at += 1
     return result
+
+
+def _paired_with_copy(segments: list[tuple[int, int, int]], at: int, shift: int, old: str) -> bool:
+    """Whether segments at, at - 1 ... back to text inserted before them hold
+    repeated text whose copy lies `shift` further on; if so, they are paired
+    with that copy instead, in place. Short segments that the copy's old text
+    then reaches are paired with it too where their text repeats there, and
+    dropped (as changed text) where it does not."""
+    longest = 0
+    for first in range(at, 0, -1):
+        old_at, new_at, size = segments[first]
+        if old[old_at : old_at + size] != old[old_at + shift : old_at + size + shift]:
+            return False
+        longest = max(longest, size)
+        before_old, before_new, _ = segments[first - 1]
+        # Text inserted before them, and repeated text rather than a few
+        # equal words found again further on.
+        inserted = (new_at - before_new) - (old_at - before_old)
+        if inserted >= SIGNIFICANT_RUN and longest >= SIGNIFICANT_RUN:
+            break
+    else:
+        return False
+    paired = [(old_at + shift, new_at, size) for old_at, new_at, size in segments[first : at + 1]]
+    end = paired[-1][0] + paired[-1][2]
+    after = at + 1
+    while after < len(segments) - 1 and segments[after][0] < end:
+        old_at, new_at, size = segments[after]
+        if old[old_at : old_at + size] == old[old_at + shift : old_at + size + shift]:
+            paired.append((old_at + shift, new_at, size))
+            end = old_at + shift + size
+        elif size >= SIGNIFICANT_RUN:
+            return False  # a long unchanged stretch would be lost
+        after += 1
+    segments[first:after] = paired
+    return True
 
 
 def _joined(spans: Sequence[tuple[int, int]], margin: int) -> list[tuple[int, int]]:
