@@ -277,6 +277,21 @@ def test_passage_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
     assert new_text[result.start : result.end] == damaged
 
 
+def test_damaged_passage_is_found_past_an_echo_longer_than_it():
+    quote = "to the international decision-making"
+    old_text = "This has shifted Daraa affair " + quote + " circles pending the conclusion of understandings."
+    # The echo before the passage is more than twice its length, and the
+    # diff pairs "decision-making" with the echo's: text right beside the
+    # surviving pieces aligns better than their span, and the passage, past
+    # the rest of the echo, better still.
+    echo = "about hours. morning decision-making to two men who lasted at the international table and "
+    damaged = quote.replace("ional de", "market")
+    new_text = old_text.replace(quote, echo + damaged)
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == damaged
+
+
 def test_short_phrase_found_once_is_found_in_place_though_its_context_was_rewritten():
     quote = "whether in an action of"
     old_text = (

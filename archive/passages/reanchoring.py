@@ -648,27 +648,40 @@ class TextChange:
         # Each side searched apart: the echo itself, holding the quote's words
         # in another order, may align better than the text beside it.
         for side_start, side_end in ((low, new_start), (new_end, high)):
-            if side_end - side_start < len(quote):
-                continue
-            # No stretch of the side aligns with the quote better than the
-            # side as a whole keeps of it (a longest common subsequence
-            # found fast in C): where even a stretch of just that many
-            # characters, all kept, could not beat `best`, the slow search
-            # is skipped. (Less a margin for rounding.)
-            common = LCSseq.similarity(quote, self.new[side_start:side_end])
-            if 200 * common / (len(quote) + common) <= best - 1e-6:
-                continue
-            aligned = fuzz.partial_ratio_alignment(quote, self.new[side_start:side_end], score_cutoff=best)
-            if aligned is not None and aligned.score > best:
-                best = aligned.score
-                found = (
-                    side_start + aligned.dest_start,
-                    side_start + aligned.dest_end,
-                    round(len(quote) * (1 - aligned.score / 100)),
-                )
-        if found[:2] == (new_start, new_end) and new_end - new_start > MAX_GROWTH * len(quote):
+            aligned = self._aligned(quote, side_start, side_end, best)
+            if aligned is not None:
+                best, found = aligned
+        if found[:2] != (new_start, new_end):
+            # Text beside the pieces beats their span: the diff paired some of
+            # the quote's words with an echo, and a stretch of the span (the
+            # damaged passage beyond the echo) may beat that text in turn.
+            aligned = self._aligned(quote, new_start, new_end, best)
+            if aligned is not None:
+                best, found = aligned
+        elif new_end - new_start > MAX_GROWTH * len(quote):
             return self._echo_within(selector, pieces, new_start, new_end, best) or found
         return found
+
+    def _aligned(
+        self, quote: str, start: int, end: int, best: float
+    ) -> tuple[float, tuple[int, int, int]] | None:
+        """The score and (start, end, errors) of the stretch of new[start:end]
+        that aligns with the quote best, where it beats `best` (a partial
+        ratio, 0 to 100)."""
+        if end - start < len(quote):
+            return None
+        # No stretch aligns with the quote better than the whole text keeps of
+        # it (a longest common subsequence found fast in C): where even a
+        # stretch of just that many characters, all kept, could not beat
+        # `best`, the slow search is skipped. (Less a margin for rounding.)
+        common = LCSseq.similarity(quote, self.new[start:end])
+        if 200 * common / (len(quote) + common) <= best - 1e-6:
+            return None
+        aligned = fuzz.partial_ratio_alignment(quote, self.new[start:end], score_cutoff=best)
+        if aligned is None or aligned.score <= best:
+            return None
+        errors = round(len(quote) * (1 - aligned.score / 100))
+        return aligned.score, (start + aligned.dest_start, start + aligned.dest_end, errors)
 
     def _echo_within(
         self,
@@ -682,10 +695,10 @@ class TextChange:
         at new[start:end] span it and its echo, inserted right before or
         after it: the diff paired some of the passage's words with their
         copies in the echo. Told by a stretch of the span that aligns with
-        the quote better than the whole span does, and holds again most of
-        what the pieces outside it keep of the quote. (An insertion inside a
-        passage leaves pieces outside such a stretch too, but they keep the
-        rest of the quote, not what the stretch holds.)"""
+        the quote better than the whole span does, and holds both ends of
+        the quote or again most of what the pieces outside it keep of it. (An
+        insertion inside a passage leaves pieces outside such a stretch too,
+        but they keep the rest of the quote, not what the stretch holds.)"""
         quote = selector.exact
         aligned = fuzz.partial_ratio_alignment(quote, self.new[start:end], score_cutoff=best)
         if aligned is None or aligned.score <= best:
