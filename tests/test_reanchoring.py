@@ -277,6 +277,20 @@ def test_passage_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
     assert new_text[result.start : result.end] == damaged
 
 
+def test_passage_damaged_in_its_middle_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
+    quote = "revolutionary thinking, the failure to review"
+    old_text = "In the absence of critical " + quote + " the defeats in Qusayar, the scene repeated."
+    # The echo holds "revolutionary" and "thinking,", which the passage
+    # itself lost part of: the pieces the diff kept in the echo are not all
+    # in the passage again, but the passage keeps both ends of the quote.
+    echo = "the meeting has lasted two hours: revolutionary men and thinking, to review the official body. "
+    damaged = quote.replace("inking", "hours")
+    new_text = old_text.replace(quote, echo + damaged)
+    result = anchor(old_text, new_text, select(old_text, quote))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == damaged
+
+
 def test_damaged_passage_is_found_past_an_echo_longer_than_it():
     quote = "to the international decision-making"
     old_text = "This has shifted Daraa affair " + quote + " circles pending the conclusion of understandings."

@@ -105,6 +105,9 @@ NEAR_PASSAGE = 16
 # Pieces of old and new text matched at once, at most (their product): the
 # matrix that matches them takes a bit per pair.
 MAX_PIECE_PAIRS = 40_000_000
+# A stretch starting and ending with this many characters of the quote
+# holds both its ends (fewer may end an inserted word by chance: "water", "After").
+WHOLE_EDGE = 8
 # Unchanged stretches at least this long tell where an edit's bounds are; a
 # character diff's shorter ones may pair letters of unrelated words.
 SIGNIFICANT_RUN = 16
@@ -713,7 +716,14 @@ class TextChange:
             if new_end <= inside_start or new_at >= inside_end
             for offset in range(old_at, old_at + size)
         ]
-        if not kept_outside or sum(offset in held for offset in kept_outside) < ECHOED * len(kept_outside):
+        if not kept_outside:
+            return None
+        # A stretch that starts and ends as the quote does is the whole
+        # passage, its middle damaged: an insertion inside the passage leaves
+        # one of its ends outside any stretch no longer than the quote.
+        edge = quote[:WHOLE_EDGE], quote[-WHOLE_EDGE:]
+        whole = self.new.startswith(edge[0], inside_start) and self.new.endswith(edge[1], 0, inside_end)
+        if not whole and sum(offset in held for offset in kept_outside) < ECHOED * len(kept_outside):
             return None
         return inside_start, inside_end, round(len(quote) * (1 - aligned.score / 100))
 
