@@ -215,6 +215,22 @@ def test_short_quote_kept_beside_its_context_stays_exact():
     assert result == AnchorResult(AnchorStatus.EXACT, new_text.index("the water"), new_text.index(" water"))
 
 
+def test_short_quote_whose_neighbouring_words_changed_stays_exact_where_most_of_its_context_is_kept():
+    text = (
+        "Their control extended from al-Khalidiyya neighborhood in the east to Ramouseh in the west, "
+        "including most of the old city districts, which were called the liberated areas."
+    )
+    # Words are deleted and replaced right before and after the quote: only
+    # a space is equal beside it on each side, and its context further off
+    # has changed too, but three quarters of it is kept.
+    new_text = text.replace("Ramouseh in the west, ", "Ramouseh in west: ").replace(
+        "most of the old city", "most in old city"
+    )
+    result = anchor(text, new_text, select(text, "including most"))
+    assert result == AnchorResult(AnchorStatus.EXACT, new_text.index("including"), new_text.index(" in old"))
+    assert result.score == 1.0
+
+
 def test_copy_of_a_replaced_passage_in_other_unchanged_text_is_not_taken():
     boilerplate = "Share this article: Facebook, Twitter, WhatsApp, Email. Subscribe to our newsletter.\n\n"
     old_text = "First report.\n\n" + boilerplate + "Second report on Daraa.\n\n" + boilerplate + "End."

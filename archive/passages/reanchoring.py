@@ -121,8 +121,10 @@ UNIQUE_PHRASE_LENGTH = 16
 MIN_ADJACENT_CONTEXT = 8
 MIN_CONTEXT_FOR_SHORT = 0.75
 # Where the edit kept a short quote, it also kept at least this share of its
-# context (a quote re-inserted into rewritten text keeps little of it).
+# context (a quote re-inserted into rewritten text keeps little of it); with
+# this share kept, it needs no equal context right beside it.
 MIN_KEPT_CONTEXT = 0.375
+MOST_CONTEXT_KEPT = 0.75
 # A copy of the quote that the edit did not leave in the passage's place
 # (moved text, or other words) needs its context this similar on average.
 MIN_CONTEXT_ELSEWHERE = 0.5
@@ -371,16 +373,18 @@ class TextChange:
     def _short_in_place(self, selector: TextSelector, index: int) -> bool:
         """Whether a short quote that the edit kept in unchanged stretch
         `index` keeps its context there: the words it cuts into whole, enough
-        of its context in the stretch right beside it, and enough of all its
-        context kept by the edit."""
+        of its context in the stretch right beside it or most of all its
+        context kept by the edit, and enough of all of it kept in any case."""
         start, end = selector.start, selector.end
         before, after = start - self._old_starts[index], self._old_ends[index] - end
         cut_before, cut_after = _cut_words(selector)
         return (
             before >= cut_before
             and after >= cut_after
-            and before + after >= MIN_ADJACENT_CONTEXT
             and self._kept_context(selector) >= MIN_KEPT_CONTEXT
+            # Right beside it, or most of its context further off: a rewrite
+            # that holds the quote again keeps much less of it.
+            and (before + after >= MIN_ADJACENT_CONTEXT or self._kept_context(selector) >= MOST_CONTEXT_KEPT)
         )
 
     def _short_supported(
