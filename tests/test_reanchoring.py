@@ -263,60 +263,57 @@ def test_passage_is_found_beside_an_echo_of_its_words_inserted_before_it():
     assert result.start >= new_text.index(echo) + len(echo) - 1
 
 
-def test_passage_is_found_beside_an_echo_holding_more_of_its_words_in_a_row():
-    quote = "Astana negotiations avoids taking any decisions"
-    old_text = "Regional deals.\n\nAccordingly, " + quote + " regarding the southern region, said the envoy."
-    # The echo before the passage holds "avoids taking any decisions" word
-    # for word; the passage itself lost "s taking " to a replacement.
-    echo = "permission copy negotiations and avoids taking any decisions 2. Astana of the modified rule. A "
-    damaged = quote.replace("s taking ", "one that")
-    new_text = old_text.replace(quote, echo + damaged)
-    result = anchor(old_text, new_text, select(old_text, quote))
-    assert result.status == AnchorStatus.FUZZY
-    assert new_text[result.start : result.end] == damaged
-
-
-def test_passage_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
-    quote = "International Factor\n\nThe American, Russian"
-    old_text = (
-        "by airstrikes and other firearms.\n\n  \u2022 The " + quote + ", French, and British presence."
-    )
-    # The echo before the passage holds its words out of order, and the
-    # passage lost "ctor\n" to a replacement: the diff pairs "International"
-    # and "Factor" with the echo, and the surviving pieces span both.
-    echo = "station to 🇸🇾 to Of American, Russian the daraa in 🚧. International before 👋🏽 Factor The "
-    echo += "the and 🌊 to "
-    damaged = "International Fain\nThe American, Russian"
-    new_text = old_text.replace(quote, echo + damaged)
-    result = anchor(old_text, new_text, select(old_text, quote))
-    assert result.status == AnchorStatus.FUZZY
-    assert new_text[result.start : result.end] == damaged
-
-
-def test_passage_damaged_in_its_middle_is_found_apart_from_an_echo_that_the_diff_spans_with_it():
-    quote = "revolutionary thinking, the failure to review"
-    old_text = "In the absence of critical " + quote + " the defeats in Qusayar, the scene repeated."
+# A damaged passage with an echo of its words inserted right before it:
+# (text before, quote, text after, echo, the quote damaged).
+ECHOES = {
+    # The echo holds "avoids taking any decisions" word for word; the
+    # passage itself lost "s taking " to a replacement.
+    "holding more of its words in a row": (
+        "Regional deals.\n\nAccordingly, ",
+        "Astana negotiations avoids taking any decisions",
+        " regarding the southern region, said the envoy.",
+        "permission copy negotiations and avoids taking any decisions 2. Astana of the modified rule. A ",
+        "Astana negotiations avoidone thatany decisions",
+    ),
+    # The echo holds the passage's words out of order, and the passage lost
+    # "ctor\n" to a replacement: the diff pairs "International" and "Factor"
+    # with the echo, and the surviving pieces span both.
+    "that the diff spans with it": (
+        "by airstrikes and other firearms.\n\n  \u2022 The ",
+        "International Factor\n\nThe American, Russian",
+        ", French, and British presence.",
+        "station to 🇸🇾 to Of American, Russian the daraa in 🚧. International before 👋🏽 Factor The "
+        "the and 🌊 to ",
+        "International Fain\nThe American, Russian",
+    ),
     # The echo holds "revolutionary" and "thinking,", which the passage
     # itself lost part of: the pieces the diff kept in the echo are not all
     # in the passage again, but the passage keeps both ends of the quote.
-    echo = "the meeting has lasted two hours: revolutionary men and thinking, to review the official body. "
-    damaged = quote.replace("inking", "hours")
-    new_text = old_text.replace(quote, echo + damaged)
-    result = anchor(old_text, new_text, select(old_text, quote))
-    assert result.status == AnchorStatus.FUZZY
-    assert new_text[result.start : result.end] == damaged
+    "spanned with it, the passage damaged in its middle": (
+        "In the absence of critical ",
+        "revolutionary thinking, the failure to review",
+        " the defeats in Qusayar, the scene repeated.",
+        "the meeting has lasted two hours: revolutionary men and thinking, to review the official body. ",
+        "revolutionary thhours, the failure to review",
+    ),
+    # The echo is more than twice the passage's length, and the diff pairs
+    # "decision-making" with the echo's: text right beside the surviving
+    # pieces aligns better than their span, and the passage, past the rest
+    # of the echo, better still.
+    "longer than the passage": (
+        "This has shifted Daraa affair ",
+        "to the international decision-making",
+        " circles pending the conclusion of understandings.",
+        "about hours. morning decision-making to two men who lasted at the international table and ",
+        "to the internatmarketcision-making",
+    ),
+}
 
 
-def test_damaged_passage_is_found_past_an_echo_longer_than_it():
-    quote = "to the international decision-making"
-    old_text = "This has shifted Daraa affair " + quote + " circles pending the conclusion of understandings."
-    # The echo before the passage is more than twice its length, and the
-    # diff pairs "decision-making" with the echo's: text right beside the
-    # surviving pieces aligns better than their span, and the passage, past
-    # the rest of the echo, better still.
-    echo = "about hours. morning decision-making to two men who lasted at the international table and "
-    damaged = quote.replace("ional de", "market")
-    new_text = old_text.replace(quote, echo + damaged)
+@pytest.mark.parametrize(("before", "quote", "after", "echo", "damaged"), ECHOES.values(), ids=ECHOES.keys())
+def test_damaged_passage_is_found_apart_from_an_echo_of_its_words(before, quote, after, echo, damaged):
+    old_text = before + quote + after
+    new_text = before + echo + damaged + after
     result = anchor(old_text, new_text, select(old_text, quote))
     assert result.status == AnchorStatus.FUZZY
     assert new_text[result.start : result.end] == damaged
