@@ -22,6 +22,7 @@ from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
+from archive.core.compiled_query import CompiledQuery
 from archive.models import Membership, Role, Workspace
 
 P = ParamSpec("P")
@@ -156,16 +157,21 @@ def can(role: str | None, action: Action | None) -> bool:
     return role is not None and action in ROLE_ACTIONS[role]
 
 
+_MEMBERSHIP = CompiledQuery(
+    lambda user_id, slug: Membership.objects.select_related("workspace").filter(
+        user_id=user_id, workspace__slug=slug
+    ),
+    user_id=int,
+    slug=str,
+)
+
+
 def get_workspace_or_404(user, slug: str) -> tuple[Workspace, str]:
     """The workspace and the user's role in it; 404 for non-members."""
-    membership = (
-        Membership.objects.select_related("workspace").filter(user=user, workspace__slug=slug).first()
-        if user.is_authenticated
-        else None
-    )
-    if membership is None:
+    found = _MEMBERSHIP(user_id=user.pk, slug=slug) if user.is_authenticated else []
+    if not found:
         raise Http404("No such workspace.")
-    return membership.workspace, membership.role
+    return found[0].workspace, found[0].role
 
 
 def get_in_workspace_or_404(queryset: QuerySet[M] | Manager[M], workspace: Workspace, **lookup) -> M:

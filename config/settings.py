@@ -305,7 +305,7 @@ JOBS_INLINE_PASSAGES = env_int("JOBS_INLINE_PASSAGES", 500)
 # SessionAuthentication enforces CSRF on unsafe methods for browser sessions.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "archive.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

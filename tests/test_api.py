@@ -57,6 +57,21 @@ def test_revoked_token_is_refused(analyst, annotation):
     assert response.status_code == 401
 
 
+def test_unknown_token_is_refused(annotation):
+    response = APIClient().get(f"/api/annotations/{annotation.pk}/", HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_token_of_a_deactivated_user_is_refused(analyst, annotation):
+    token = Token.objects.create(user=analyst)
+    analyst.is_active = False
+    analyst.save()
+    response = APIClient().get(f"/api/annotations/{annotation.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "User inactive or deleted."
+
+
 def test_issuing_a_token_replaces_the_old_one(analyst):
     client = api_client_for(analyst)
     first = client.post("/api/token/").json()["key"]
@@ -228,6 +243,21 @@ def test_a_passage_of_another_workspace_does_not_exist_here(analyst, workspace, 
     )
     assert response.status_code == 400
     assert "passages" in response.json()
+
+
+@pytest.mark.parametrize("given", [10**9, "1000000000"], ids=["number", "text"])
+def test_a_passage_id_that_does_not_exist_is_refused_alike_as_number_or_text(analyst, workspace, given):
+    body = {"workspace": workspace.slug, "passages": [given], "body": "Check the figure."}
+    response = api_client_for(analyst).post("/api/annotations/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["passages"] == ['Invalid pk "1000000000" - object does not exist.']
+
+
+def test_a_passage_id_given_as_text_is_taken(analyst, workspace, passage):
+    body = {"workspace": workspace.slug, "passages": [str(passage.pk)], "body": "Check the figure."}
+    response = api_client_for(analyst).post("/api/annotations/", body, format="json")
+    assert response.status_code == 201
+    assert response.json()["passages"] == [passage.pk]
 
 
 def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):

@@ -92,6 +92,17 @@ def test_entry_keeps_reason_and_links_to_source_and_claim(workspace, analyst, so
     assert annotation_entry.reason == "cited by the UN report"
 
 
+def test_a_new_annotations_entry_takes_its_source_from_the_passages_given(workspace, analyst):
+    """The passages' sources are known: their history is not read for them."""
+    passages = [PassageFactory(source=SourceFactory(workspace=workspace)) for _ in range(2)]
+    with CaptureQueriesContext(connection) as queries:
+        annotation = create_annotation(passages=passages[::-1], user=analyst, body="Two accounts.")
+    entry = HistoryEntry.objects.get(model="annotation", object_id=annotation.pk)
+    assert entry.source_id == passages[1].source_id  # the first given
+    passage_history = Passage.history.model._meta.db_table
+    assert not [q for q in queries if q["sql"].startswith("SELECT") and passage_history in q["sql"]]
+
+
 def test_recorded_as_names_the_action_and_inner_blocks_keep_it(workspace, ws_admin):
     claim = ClaimFactory(workspace=workspace)
     with recorded_as(user=ws_admin, reason="back to the original", action=HistoryAction.REVERTED):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-from archive.core.db import insert_rows, update_rows, upsert_rows
+from archive.core.db import insert_rows, prefetched, set_prefetched, update_rows, upsert_rows
 from archive.models import Annotation, HistoryEntry, Passage, SearchDocument, SearchKind
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
@@ -133,3 +133,16 @@ def test_a_statement_bound_on_the_server_is_logged_with_its_values():
     assert (
         "7" in queries.captured_queries[-1]["sql"] and "prepared_probe" in queries.captured_queries[-1]["sql"]
     )
+
+
+def test_a_many_to_many_set_as_prefetched_is_read_without_a_query_until_it_changes(source):
+    annotation = AnnotationFactory(workspace=source.workspace)
+    passages = [PassageFactory(source=source) for _ in range(2)]
+    annotation.passages.add(passages[0])
+    set_prefetched(annotation, "passages", passages[:1])
+    with CaptureQueriesContext(connection) as queries:
+        held = (prefetched(annotation, "passages"), list(annotation.passages.all()))
+    assert (held, len(queries)) == ((passages[:1], passages[:1]), 0)
+    annotation.passages.add(passages[1])
+    assert prefetched(annotation, "passages") is None
+    assert set(annotation.passages.all()) == set(passages)

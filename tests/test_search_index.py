@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.audit.revert import revert_object
 from archive.claims import create_annotation, edit_item
 from archive.core.editing import delete_object
-from archive.models import Passage, Role, SearchDocument, Source, Stance
+from archive.models import Annotation, Passage, Role, SearchDocument, Source, Stance
 from archive.search import SearchFilters, index_objects, index_workspace, rebuild_index, search
 from archive.sources.writes import edit_source
 from tests.factories import (
@@ -213,6 +213,31 @@ def test_a_new_annotation_is_indexed_from_what_was_written_as_a_rebuild_would_in
         source.pk,
         "draft",
     )
+    table = SearchDocument._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        index_objects(objects=[annotation])
+    assert not [q for q in queries if table in q["sql"] and not q["sql"].startswith("SELECT")]
+
+
+def test_a_new_annotation_on_passages_held_with_their_sources_is_filed_as_a_rebuild_would_file_it(
+    analyst, workspace
+):
+    """Its passages' sources come from the passages given, not from a read of its links."""
+    english, arabic = (
+        PassageFactory(
+            source=SourceFactory(workspace=workspace, outlet=OutletFactory(workspace=workspace), language=tag)
+        )
+        for tag in ("en-GB", "ar")
+    )
+    held = list(Passage.objects.select_related("source").filter(pk__in=[english.pk, arabic.pk]))
+    held.sort(key=lambda passage: passage.pk, reverse=True)  # the Arabic one, made later, first
+    links = Annotation.passages.through._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        annotation = create_annotation(passages=held, user=analyst, body="Two accounts of the shelling")
+    assert not [q for q in queries if q["sql"].startswith("SELECT") and links in q["sql"]]
+    document = SearchDocument.objects.get(kind="annotation", object_id=annotation.pk)
+    first = english.source  # the lowest passage id's
+    assert (document.source_id, document.outlet_id, document.language) == (first.pk, first.outlet_id, "en")
     table = SearchDocument._meta.db_table
     with CaptureQueriesContext(connection) as queries:
         index_objects(objects=[annotation])

@@ -15,6 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
 
+from archive.core.compiled_query import CompiledQuery
 from archive.core.json_input import INT64_MAX
 from archive.models import (
     Annotation,
@@ -31,7 +32,6 @@ from archive.models import (
     TextDirection,
     Workspace,
 )
-from archive.models.base import WorkspaceOwned
 from archive.models.grading import Credibility, Reliability
 from archive.models.source import MAX_AUTHOR_LENGTH
 from archive.passages.selectors import check_position, check_quote
@@ -207,27 +207,47 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         return super().__deepcopy__(memo)
 
     def to_internal_value(self, data: object) -> Model:
-        # Only an id can be preloaded (and a list or object cannot be a dict key).
-        obj = (
-            self.context.get("preloaded", {}).get((self.queryset.model, data)) if type(data) is int else None
-        )
-        if obj is None:
+        workspace = self.context["workspace"]
+        if type(data) is int and abs(data) <= INT64_MAX:
+            # An id: preloaded (batch requests), or looked up by the query compiled once.
+            obj = self.context.get("preloaded", {}).get((self.queryset.model, data))
+            if obj is None:
+                found = _by_id_in_workspace(self.queryset)(pk=data, workspace_id=workspace.pk)
+                if not found:
+                    self.fail("does_not_exist", pk_value=data)
+                obj = found[0]
+        else:  # DRF's own lookup tells a string id from a wrong type
             obj = super().to_internal_value(data)
-            obj.workspace = self.context["workspace"]  # it is that one: spare the services a query for it
+        obj.workspace = workspace  # it is that one: spare the services a query for it
         return obj
 
 
-def preload(context: dict[str, Any], model: type[WorkspaceOwned], ids: set[int]) -> None:
-    """Fetch these objects of the context's workspace for InWorkspace fields in one
-    query per 900, instead of one query per id (batch requests)."""
+_BY_ID_IN_WORKSPACE: dict[int, CompiledQuery[Any]] = {}
+
+
+def _by_id_in_workspace(queryset: QuerySet[Any]) -> CompiledQuery[Any]:
+    """`queryset`'s object with an id, in a workspace, as a compiled query (one per
+    declared field's queryset, which its copies share)."""
+    compiled = _BY_ID_IN_WORKSPACE.get(id(queryset))
+    if compiled is None:
+        compiled = _BY_ID_IN_WORKSPACE[id(queryset)] = CompiledQuery(
+            lambda pk, workspace_id: queryset.filter(pk=pk, workspace_id=workspace_id),
+            pk=int,
+            workspace_id=int,
+        )
+    return compiled
+
+
+def preload(context: dict[str, Any], queryset: QuerySet[Any], ids: set[int]) -> None:
+    """Fetch these objects of the context's workspace (from `queryset`, an
+    InWorkspace field's) in one query per 900, instead of one query per id (batch
+    requests)."""
     ordered = sorted(ids)
     preloaded = context.setdefault("preloaded", {})
     for first in range(0, len(ordered), 900):
-        for obj in model._default_manager.filter(
-            workspace=context["workspace"], pk__in=ordered[first : first + 900]
-        ):
+        for obj in queryset.filter(workspace=context["workspace"], pk__in=ordered[first : first + 900]):
             obj.workspace = context["workspace"]
-            preloaded[model, obj.pk] = obj
+            preloaded[queryset.model, obj.pk] = obj
 
 
 def _tags_field() -> serializers.ListField:
@@ -345,8 +365,12 @@ class AnnotationIn(StrictIn):
     reason: serializers.CharField | None = _reason_field()  # None in a subclass: no such field
 
 
+# Passages to annotate, with what the search index copies from their source.
+_PASSAGES_WITH_SOURCES = Passage.objects.select_related("source").defer("source__text")
+
+
 class AnnotationItemIn(AnnotationIn):
-    passages = InWorkspace(queryset=Passage.objects.all(), many=True, allow_empty=False)
+    passages = InWorkspace(queryset=_PASSAGES_WITH_SOURCES, many=True, allow_empty=False)
     reason: serializers.CharField | None = None  # creating needs no reason
 
 
@@ -371,7 +395,7 @@ class AnnotationBatchIn(CreateIn):
                 if type(pk) is int  # not bool; anything else is refused by the field itself
             }
             # The context is the dict the view passed (DRF types it as a read-only Mapping).
-            preload(cast(dict[str, Any], self.context), Passage, ids)
+            preload(cast(dict[str, Any], self.context), _PASSAGES_WITH_SOURCES, ids)
         return super().to_internal_value(data)
 
 

@@ -41,7 +41,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 from archive.core.attribution import current_attribution
-from archive.core.db import concrete_field, insert_rows
+from archive.core.db import concrete_field, insert_rows, prefetched
 from archive.core.history import HistoryModel
 from archive.core.unit_of_work import defer, savepoint_rolled_back
 from archive.models.audit import GENESIS_HASH, HistoryAction, HistoryChain
@@ -442,6 +442,8 @@ class _Written:
     action: str | None
     object_repr: str
     row: dict | None = None
+    # (passage id, source id) for its object's passages, where the writer held them.
+    passage_sources: tuple[tuple[int, int], ...] = ()
 
 
 def chain_history_rows(
@@ -471,7 +473,14 @@ def chain_history_rows(
         if rows is not None:
             serialized = live_ledger().serialize_written(label, rows, m2m_rows)
     written = [
-        _Written(label, history_id, action, _object_repr(instance), serialized.get(history_id))
+        _Written(
+            label,
+            history_id,
+            action,
+            _object_repr(instance),
+            serialized.get(history_id),
+            tuple((passage.pk, passage.source_id) for passage in prefetched(instance, "passages") or ()),
+        )
         for history_id, instance in zip(history_ids, instances, strict=True)
     ]
     defer(_chain_written, *written, last=True)
@@ -500,7 +509,8 @@ def _chain_written(written: list[_Written]) -> None:
         if (row := _row_of(item, serialized, trust_written)) is not None
     ]
     if pending:
-        _append(ledger, pending)
+        known = dict(pair for item in unique.values() for pair in item.passage_sources)
+        _append(ledger, pending, known)
 
 
 def _row_of(item: _Written, serialized: dict[str, dict[int, dict]], trust_written: bool) -> dict | None:
@@ -509,8 +519,12 @@ def _row_of(item: _Written, serialized: dict[str, dict[int, dict]], trust_writte
     return serialized[item.label].get(item.history_id)
 
 
-def _append(ledger: Ledger, pending: list[_Pending]) -> None:
-    passage_sources = ledger.passage_sources({p for item in pending for p in _passage_ids(item.row)})
+def _append(ledger: Ledger, pending: list[_Pending], known_sources: dict[int, int] | None = None) -> None:
+    """Chain `pending`; `known_sources` gives the source of passages already known."""
+    passage_sources = dict(known_sources or {})
+    passage_sources |= ledger.passage_sources(
+        {p for item in pending for p in _passage_ids(item.row)}.difference(passage_sources)
+    )
     by_workspace: dict[int, list[_Pending]] = defaultdict(list)
     for item in pending:
         by_workspace[item.workspace_id].append(item)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
+from archive.core.db import set_prefetched
 from archive.core.editing import delete_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Motivation, Passage, Source
@@ -47,6 +48,9 @@ def create_annotations(*, user: Any, items: Sequence[dict[str, Any]]) -> list[An
     with recorded_as(user=user):
         Annotation.objects.bulk_create(annotations)
         through.objects.bulk_create(links)
+        # The index and the ledger take each annotation's sources from its passages.
+        for annotation, item in zip(annotations, items, strict=True):
+            set_prefetched(annotation, "passages", list(dict.fromkeys(item["passages"])))
         Annotation.history.bulk_history_create(annotations, m2m={"passages": links})
     return annotations
 

@@ -8,7 +8,7 @@ elsewhere the ORM's bulk methods or executemany do the same work.
 
 from collections.abc import Sequence
 from datetime import UTC
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -35,6 +35,23 @@ def concrete_field(model: type[Model], name: str) -> Field:
     if not isinstance(field, Field):
         raise TypeError(f"{model._meta.label}.{name} is a relation to it, not one of its fields.")
     return field
+
+
+def set_prefetched(obj: Model, name: str, related: Sequence[Model]) -> None:
+    """Give `obj` its many-to-many `name` as just written, as prefetch_related()
+    leaves it: reading it again in the same request needs no query (adding to or
+    removing from it drops this, as it drops what prefetch_related() fetched)."""
+    queryset = getattr(obj, name).all()
+    queryset._result_cache = list(related)
+    queryset._prefetch_done = True
+    # Django's own attribute for this (prefetch_related_objects), which the stubs leave out.
+    obj._prefetched_objects_cache = {**getattr(obj, "_prefetched_objects_cache", {}), name: queryset}  # type: ignore[attr-defined]
+
+
+def prefetched(obj: Model, name: str) -> list[Any] | None:
+    """`obj`'s many-to-many `name` where it is known without a query (prefetched), else None."""
+    queryset = getattr(obj, "_prefetched_objects_cache", {}).get(name)
+    return None if queryset is None else list(queryset)
 
 
 def _concrete(meta: Options, name: str) -> Field:

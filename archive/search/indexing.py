@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from archive.core.db import upsert_rows
+from archive.core.db import prefetched, upsert_rows
 from archive.core.unit_of_work import defer
 from archive.models import (
     Annotation,
@@ -143,8 +143,16 @@ _ANNOTATION_FIELDS = ("workspace_id", "body", "tags", "review_status", "author_i
 
 def _annotation_as_written(annotation: Annotation) -> dict:
     """The fields `_annotations` reads, from an annotation just saved: as read back
-    (JSON through JSON, choices as their text)."""
+    (JSON through JSON, choices as their text), and its first source's fields
+    (`first_source`) where its passages came with their sources."""
     values = {name: getattr(annotation, name) for name in _ANNOTATION_FIELDS}
+    passages = prefetched(annotation, "passages")
+    if passages and all(Passage.source.is_cached(passage) for passage in passages):
+        source = min(passages, key=lambda passage: passage.pk).source
+        values["first_source"] = {
+            "source_id": source.pk,
+            **_source_fields(source.outlet_id, source.language, source.published_on),
+        }
     return values | {
         "pk": annotation.pk,
         "body": str(values["body"]),
@@ -160,21 +168,22 @@ def _annotations(ids: set[int], written: dict[int, dict]) -> list[SearchDocument
     rows = [written[pk] for pk in ids if pk in written]
     if unread:
         rows += Annotation.objects.filter(pk__in=unread).values("pk", *_ANNOTATION_FIELDS)
-    # An annotation is filed under the source of its first passage.
-    first_source: dict[int, dict] = {}
-    links = (
-        Annotation.passages.through.objects.filter(annotation_id__in=ids)
-        .order_by("-passage_id")
-        .values_list(
-            "annotation_id", "passage__source_id", "passage__source__outlet_id",
-            "passage__source__language", "passage__source__published_on",
-        )
-    )  # fmt: skip
-    for annotation_id, source_id, outlet_id, language, published_on in links:
-        first_source[annotation_id] = {
-            "source_id": source_id,
-            **_source_fields(outlet_id, language, published_on),
-        }
+    # An annotation is filed under the source of its first passage (lowest id).
+    first_source = {row["pk"]: row["first_source"] for row in rows if "first_source" in row}
+    if unknown := ids.difference(first_source):
+        links = (
+            Annotation.passages.through.objects.filter(annotation_id__in=unknown)
+            .order_by("-passage_id")
+            .values_list(
+                "annotation_id", "passage__source_id", "passage__source__outlet_id",
+                "passage__source__language", "passage__source__published_on",
+            )
+        )  # fmt: skip
+        for annotation_id, source_id, outlet_id, language, published_on in links:
+            first_source[annotation_id] = {
+                "source_id": source_id,
+                **_source_fields(outlet_id, language, published_on),
+            }
     return [
         _document(
             kind=SearchKind.ANNOTATION,
