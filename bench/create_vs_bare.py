@@ -12,6 +12,9 @@ POSTs of the same body to a bare view that inserts one row into a plain
 table the benchmark creates (and drops at the end). Prints requests per
 second of both, the ratio, the SQL statements of one request of each (`--sql`
 lists them), and whether the workspace's ledger chain verifies afterwards.
+`--floor` also times, against the same baseline, a DRF view with the API's
+authentication, permission, parser and renderer inserting that one row: the
+least any API write costs.
 """
 
 import argparse
@@ -30,6 +33,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from archive.audit.ledger import verify_workspace
 from archive.models import Annotation, HistoryEntry, SearchDocument
@@ -37,16 +43,34 @@ from archive.models import Annotation, HistoryEntry, SearchDocument
 TABLE = "bench_bare_note"
 
 
+def insert(body: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} (body) VALUES (%s)", [body])  # noqa: S608  # nosec B608
+
+
 @require_POST
 def bare(request: HttpRequest) -> JsonResponse:
     """One row from the request's JSON: what any Django write costs at the least."""
     body = json.loads(request.body)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} (body) VALUES (%s)", [body["body"]])  # noqa: S608  # nosec B608
+    insert(body["body"])
     return JsonResponse({"body": body["body"]}, status=201)
 
 
-urlpatterns = [path("bench-bare/", bare), path("", include(settings.ROOT_URLCONF))]
+class Floor(APIView):
+    """One row through the API's framework: its authentication, permission, parser
+    and renderer (settings.REST_FRAMEWORK), with no workspace, validation, history,
+    ledger or index: what no API write can cost less than."""
+
+    def post(self, request: Request) -> Response:
+        insert(request.data["body"])
+        return Response({"body": request.data["body"]}, status=201)
+
+
+urlpatterns = [
+    path("bench-bare/", bare),
+    path("bench-floor/", Floor.as_view()),
+    path("", include(settings.ROOT_URLCONF)),
+]
 
 
 def main() -> None:
@@ -54,6 +78,9 @@ def main() -> None:
     parser.add_argument("requests", type=int, nargs="?", default=50)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sql", action="store_true", help="list the statements of one create")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the API framework alone against the baseline"
+    )
     args = parser.parse_args()
     from api import build  # bench/api.py: a workspace, its analyst and 50 passages
 
@@ -74,17 +101,22 @@ def main() -> None:
             if response.status_code != 201:
                 raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
 
-        def ours() -> None:
+        def repeat(url: str) -> None:
             for _ in range(args.requests):
-                post("/api/annotations/")
+                post(url)
+
+        def ours() -> None:
+            repeat("/api/annotations/")
 
         def baseline() -> None:
-            for _ in range(args.requests):
-                post("/bench-bare/")
+            repeat("/bench-bare/")
 
         try:
             rounds = alternate(args.rounds, ours, baseline)
             report("create one annotation per request", rounds, per=args.requests, unit="requests")
+            if args.floor:
+                floor = alternate(args.rounds, lambda: repeat("/bench-floor/"), baseline)
+                report("the API framework's floor (one row)", floor, per=args.requests, unit="requests")
             for url in ("/api/annotations/", "/bench-bare/"):
                 with CaptureQueriesContext(connection) as queries:
                     post(url)
