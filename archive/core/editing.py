@@ -12,13 +12,16 @@ every write obeys exist once:
   only with a reason, and a delete always needs one: the history keeps it.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Model, TextField
+from django.db import connection, router
+from django.db.models import BaseConstraint, CharField, Model, TextField
+from django.db.transaction import TransactionManagementError
 
 from archive.core.attribution import recorded_as
+from archive.core.compiled_query import CompiledQuery
 from archive.core.db import concrete_field
 from archive.core.unit_of_work import unit_of_work
 
@@ -48,12 +51,28 @@ def lock_at_version(obj: M, expected_version: int | None) -> M:
     Raises StaleVersion if someone saved it since `expected_version` (None:
     any version), and the model's DoesNotExist if it was deleted meanwhile.
     """
-    current = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
-    if current is None:
+    if not connection.in_atomic_block:  # as select_for_update() refuses: the lock would end at once
+        raise TransactionManagementError("lock_at_version() must run inside a transaction.")
+    found = _locked_by_id(type(obj))(pk=obj.pk)
+    if not found:
         raise type(obj).DoesNotExist(f"{obj._meta.verbose_name} #{obj.pk} no longer exists.")  # type: ignore[attr-defined]
+    current = found[0]
     if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
         raise StaleVersion(current)
     return current
+
+
+_LOCKED_BY_ID: dict[type[Model], CompiledQuery[Any]] = {}
+
+
+def _locked_by_id(model: type[M]) -> CompiledQuery[M]:
+    """The object of `model` with an id, its row locked (every edit and delete reads it)."""
+    compiled = _LOCKED_BY_ID.get(model)
+    if compiled is None:
+        compiled = _LOCKED_BY_ID[model] = CompiledQuery(
+            lambda pk: model._default_manager.select_for_update().filter(pk=pk), pk=int
+        )
+    return compiled
 
 
 def required_reason(reason: str | None, message: str) -> str:
@@ -98,6 +117,60 @@ def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) 
         required_reason(reason, f"Say why you change the {grade} grade: the reason is kept in the history.")
 
 
+def clean_edit(obj: Model, *, changed: Collection[str]) -> None:
+    """`obj.full_clean()` after an edit of the fields `changed`, less the database
+    lookups that cannot fail for the fields it left as they were (the database
+    holds the row to them already): whether an unchanged relation's row exists,
+    whether an unchanged unique value is still unique, and the constraints that
+    name no changed field. Every field's value is still checked."""
+    meta = obj._meta
+    changed = {
+        name
+        for field in meta.concrete_fields
+        if field.name in changed
+        for name in (field.name, field.attname)
+    }
+    unchanged_lookups = [
+        field.name
+        for field in meta.concrete_fields
+        if field.name not in changed and (field.is_relation or field.unique)
+    ]
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        obj.full_clean(exclude=unchanged_lookups, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    using = router.db_for_write(type(obj), instance=obj)
+    for model, constraints in obj.get_constraints():
+        for constraint in constraints:
+            named = _fields_named(constraint)
+            # As full_clean() does, a constraint on a field already in error is left out.
+            if named is not None and (not named & changed or named & errors.keys()):
+                continue
+            try:
+                constraint.validate(model, obj, using=using)
+            except ValidationError as error:
+                fields: Sequence[str] = getattr(constraint, "fields", ())
+                if error.code == "unique" and len(fields) == 1:
+                    errors.setdefault(fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fields_named(constraint: BaseConstraint) -> set[str] | None:
+    """The fields a constraint names (None where it holds expressions, which are
+    not looked into)."""
+    if getattr(constraint, "expressions", ()):
+        return None
+    named = set(getattr(constraint, "fields", ()))
+    condition = getattr(constraint, "condition", None)
+    if condition is not None:
+        named |= condition.referenced_base_fields
+    return named
+
+
 @unit_of_work()
 def create_object(obj: M, *, user: Any, reason: str = "") -> M:
     """Save a new object after its own validation, attributed to `user` for `reason`."""
@@ -130,7 +203,7 @@ def update_object(
     before = {field: getattr(current, field) for field in changes}
     for field, value in changes.items():
         setattr(current, field, value)
-    current.full_clean()
+    clean_edit(current, changed=changes)
     if before_save is not None:
         before_save(current, before)
     with recorded_as(user=user, reason=reason):
