@@ -3,12 +3,13 @@ database lookups that cannot fail for the fields it left alone, on a locked row.
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from archive.claims import create_annotation, edit_item
 from archive.core.editing import clean_edit, lock_at_version
+from archive.models import Annotation
 from archive.sources.outlets import edit_outlet
 from tests.factories import OutletFactory, PassageFactory
 
@@ -59,3 +60,13 @@ def test_an_edit_is_refused_with_the_same_errors_as_a_full_clean(analyst, source
 def test_locking_a_row_outside_a_transaction_is_refused(transactional_db, source):
     with pytest.raises(TransactionManagementError):
         lock_at_version(source, source.version)
+
+
+def test_the_locked_row_keeps_the_related_rows_the_object_held(analyst, source):
+    created = create_annotation(passages=[PassageFactory(source=source)], user=analyst, body="Draft")
+    held = Annotation.objects.select_related("author").get(pk=created.pk)
+    with transaction.atomic():
+        current = lock_at_version(held, held.version)
+    with CaptureQueriesContext(connection) as queries:
+        name = str(current)
+    assert (name, len(queries)) == (f"Note by {analyst}: Draft", 0)

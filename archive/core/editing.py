@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, router
-from django.db.models import BaseConstraint, CharField, Model, TextField
+from django.db.models import BaseConstraint, CharField, ForeignKey, Model, TextField
 from django.db.transaction import TransactionManagementError
 
 from archive.core.attribution import recorded_as
@@ -57,6 +57,15 @@ def lock_at_version(obj: M, expected_version: int | None) -> M:
     if not found:
         raise type(obj).DoesNotExist(f"{obj._meta.verbose_name} #{obj.pk} no longer exists.")  # type: ignore[attr-defined]
     current = found[0]
+    # The related rows `obj` holds (e.g. its author, loaded for the response or its
+    # name in the ledger) are those `current` points at where it still points there.
+    for field in obj._meta.concrete_fields:
+        if (
+            isinstance(field, ForeignKey)
+            and field.is_cached(obj)
+            and getattr(current, field.attname) == getattr(obj, field.attname)
+        ):
+            field.set_cached_value(current, field.get_cached_value(obj))
     if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
         raise StaleVersion(current)
     return current
