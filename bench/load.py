@@ -215,6 +215,8 @@ class Analyst:
     def cite(self) -> None:
         with self.setup["lock"]:  # a passage is evidence for a claim once: pairs not cited yet
             unused = self.setup["uncited"]
+            if not unused:  # every pair is cited (a short corpus, or a long run)
+                return self.create()
             claim, passage = unused.pop(self.rng.randrange(len(unused)))
         payload = {
             "workspace": self.setup["slug"],
