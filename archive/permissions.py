@@ -146,17 +146,12 @@ def _workspace_ids_sql(vendor: str) -> str:
     return sql
 
 
-def role_in(user, workspace: Workspace) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, workspace=workspace).values_list("role", flat=True).first()
-
-
-def can(role: str | None, action: Action | None) -> bool:
-    """Whether `role` may do `action`; no role, and no action (a rule that allows none), are False."""
-    return role is not None and action in ROLE_ACTIONS[role]
-
-
+# The membership lookups every request makes, compiled once (archive.core.compiled_query).
+_ROLE = CompiledQuery(
+    lambda user_id, workspace_id: Membership.objects.filter(user_id=user_id, workspace_id=workspace_id),
+    user_id=int,
+    workspace_id=int,
+)
 _MEMBERSHIP = CompiledQuery(
     lambda user_id, slug: Membership.objects.select_related("workspace").filter(
         user_id=user_id, workspace__slug=slug
@@ -164,6 +159,18 @@ _MEMBERSHIP = CompiledQuery(
     user_id=int,
     slug=str,
 )
+
+
+def role_in(user, workspace: Workspace) -> str | None:
+    if not user.is_authenticated:
+        return None
+    found = _ROLE(user_id=user.pk, workspace_id=workspace.pk)
+    return found[0].role if found else None
+
+
+def can(role: str | None, action: Action | None) -> bool:
+    """Whether `role` may do `action`; no role, and no action (a rule that allows none), are False."""
+    return role is not None and action in ROLE_ACTIONS[role]
 
 
 def get_workspace_or_404(user, slug: str) -> tuple[Workspace, str]:
