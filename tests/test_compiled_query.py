@@ -14,9 +14,11 @@ from tests.factories import PassageFactory, SourceFactory
 pytestmark = pytest.mark.django_db
 
 PASSAGE_IN_WORKSPACE = CompiledQuery(
-    lambda pk, workspace_id: Passage.objects.select_related("source")
-    .defer("source__text")
-    .filter(pk=pk, workspace_id=workspace_id),
+    lambda pk, workspace_id: (
+        Passage.objects.select_related("source")
+        .defer("source__text")
+        .filter(pk=pk, workspace_id=workspace_id)
+    ),
     pk=int,
     workspace_id=int,
 )
