@@ -84,6 +84,10 @@ class _Compiled:
             if isinstance(param, str) and param not in stand_ins.values() and "\x1fstand-in " in param:
                 raise ValueError(f"A stand-in reached the query's parameters changed: {param!r}.")
         klass_info, select = self.compiler.klass_info, self.compiler.select
+        columns = [column[0] for column in select[: self.compiler.col_count]]
+        if self.compiler.has_composite_fields(columns):
+            raise TypeError("Querysets selecting a composite primary key cannot be compiled here.")
+        self.converters = self.compiler.get_converters(columns)
         self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         # The stubs give it Django 6's signature.
@@ -97,8 +101,10 @@ class _Compiled:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
         found = []
-        for row in self.compiler.results_iter([rows]):
+        for row in rows:
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for populator in self.related:
                 populator.populate(row, obj)
