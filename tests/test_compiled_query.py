@@ -56,8 +56,13 @@ def test_compiled_query_leaves_deferred_fields_to_be_read_when_asked(source):
     assert found.source.text == source.text
 
 
-def test_compiled_query_compiles_its_queryset_once(workspace):
-    query = CompiledQuery(lambda pk: Source.objects.filter(pk=pk), pk=int)
+@pytest.mark.parametrize(
+    "build",
+    [lambda pk: Source.objects.filter(pk=pk), lambda pk: Source.objects.select_for_update().filter(pk=pk)],
+    ids=["read", "locking"],
+)
+def test_compiled_query_compiles_its_queryset_once(workspace, build):
+    query = CompiledQuery(build, pk=int)
     sources = [SourceFactory(workspace=workspace) for _ in range(3)]
     with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as as_sql:
         found = [query(pk=source.pk)[0].pk for source in sources]

@@ -19,6 +19,7 @@ rather than run wrong.
 """
 
 from collections.abc import Callable
+from functools import partial
 from itertools import count
 from typing import Any, Generic, TypeVar
 
@@ -42,7 +43,7 @@ class CompiledQuery(Generic[M]):
             raise TypeError(f"Only int and str arguments can be bound again, not {unknown}.")
         self._build = build
         self._types = types
-        self._model: type[M] | None = None
+        self._database: Callable[[], str] | None = None  # the alias the queryset would run on
         self._compiled: dict[str, _Compiled] = {}
 
     def __call__(self, **arguments: int | str) -> list[M]:
@@ -52,12 +53,12 @@ class CompiledQuery(Generic[M]):
         for name, value in arguments.items():
             if type(value) is not self._types[name]:
                 raise TypeError(f"{name} must be {self._types[name].__name__}, not {type(value).__name__}.")
-        alias = router.db_for_read(self._model) if self._model is not None else None
-        compiled = self._compiled.get(alias) if alias is not None else None
+        compiled = self._compiled.get(self._database()) if self._database is not None else None
         if compiled is None:
             compiled = _Compiled(self._build, self._types)
-            self._model = compiled.model
             self._compiled[compiled.alias] = compiled
+            route = router.db_for_write if compiled.for_write else router.db_for_read
+            self._database = partial(route, compiled.model)
         return compiled.run(arguments)
 
 
@@ -69,6 +70,8 @@ class _Compiled:
         stand_ins = {name: next(_STAND_INS[kind]) for name, kind in types.items()}
         queryset = build(**stand_ins)
         self.model, self.alias = queryset.model, queryset.db
+        # Whether the queryset runs where writes go (select_for_update()), which `alias` tells.
+        self.for_write: bool = getattr(queryset, "_for_write", False)
         self.compiler = queryset.query.get_compiler(using=self.alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
