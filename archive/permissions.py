@@ -12,7 +12,7 @@ the site through the Django admin and join a workspace to work in it.
 from collections.abc import Callable
 from enum import StrEnum
 from functools import cache, wraps
-from typing import Concatenate, ParamSpec, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
@@ -125,6 +125,25 @@ def scoped(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]:
     if queryset.model is Workspace:
         return queryset.filter(memberships__user=user)
     return queryset.filter(workspace__in=workspaces_for(user).values("pk"))
+
+
+# By queryset (its identity: the dict keeps it alive, so no other takes its place).
+_SCOPED_BY_ID: dict[QuerySet[Any], CompiledQuery[Any]] = {}
+
+
+def scoped_by_id(queryset: QuerySet[M], user: User | AnonymousUser, pk: int) -> M | None:
+    """`scoped(queryset, user).filter(pk=pk)`'s object, or None: compiled once per
+    `queryset` (a view's own, which lives as long as the view class) for every
+    signed-in user, since every request for one object reads it."""
+    if not user.is_authenticated:
+        return None
+    compiled = _SCOPED_BY_ID.get(queryset)
+    if compiled is None:
+        compiled = _SCOPED_BY_ID[queryset] = CompiledQuery(
+            lambda pk, user_id: scoped(queryset.all(), User(pk=user_id)).filter(pk=pk), pk=int, user_id=int
+        )
+    found = compiled(pk=pk, user_id=user.pk)
+    return found[0] if found else None
 
 
 def workspace_ids_sql(user: User | AnonymousUser) -> tuple[str, list]:

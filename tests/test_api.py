@@ -104,7 +104,20 @@ def test_session_write_with_csrf_token_succeeds(workspace, analyst, passage):
 
 
 def test_outsider_gets_404_for_an_object_in_the_workspace(outsider, annotation):
-    assert api_client_for(outsider).get(f"/api/annotations/{annotation.pk}/").status_code == 404
+    response = api_client_for(outsider).get(f"/api/annotations/{annotation.pk}/")
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "No Annotation matches the given query.",
+    )
+
+
+def test_a_member_reads_each_object_of_the_workspace_by_its_own_id(analyst, workspace, passage):
+    annotations = [
+        AnnotationFactory(workspace=workspace, passages=[passage], body=f"Note {n}") for n in range(3)
+    ]
+    client = api_client_for(analyst)
+    bodies = [client.get(f"/api/annotations/{annotation.pk}/").json()["body"] for annotation in annotations]
+    assert bodies == ["Note 0", "Note 1", "Note 2"]
 
 
 def test_outsider_gets_404_creating_in_the_workspace(outsider, workspace, passage):

@@ -314,10 +314,10 @@ def _deleted_behind_the_views_back(get):
 @pytest.mark.parametrize("kind", ["annotation", "claim", "evidence"])
 @pytest.mark.parametrize("method", ["patch", "delete"])
 def test_rest_write_racing_a_delete_is_404_json(api, monkeypatch, annotation, evidence, kind, method):
-    from rest_framework.generics import GenericAPIView
+    from archive.api.views import ResourceDetail
 
     monkeypatch.setattr(
-        GenericAPIView, "get_object", _deleted_behind_the_views_back(GenericAPIView.get_object)
+        ResourceDetail, "get_object", _deleted_behind_the_views_back(ResourceDetail.get_object)
     )
     pk = {"annotation": annotation.pk, "claim": evidence.claim_id, "evidence": evidence.pk}[kind]
     url = f"/api/{kind}s/{pk}/" if kind != "evidence" else f"/api/evidence/{pk}/"

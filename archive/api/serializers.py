@@ -222,15 +222,16 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         return obj
 
 
-_BY_ID_IN_WORKSPACE: dict[int, CompiledQuery[Any]] = {}
+# By queryset (its identity: the dict keeps it alive, so no other takes its place).
+_BY_ID_IN_WORKSPACE: dict[QuerySet[Any], CompiledQuery[Any]] = {}
 
 
 def _by_id_in_workspace(queryset: QuerySet[Any]) -> CompiledQuery[Any]:
     """`queryset`'s object with an id, in a workspace, as a compiled query (one per
     declared field's queryset, which its copies share)."""
-    compiled = _BY_ID_IN_WORKSPACE.get(id(queryset))
+    compiled = _BY_ID_IN_WORKSPACE.get(queryset)
     if compiled is None:
-        compiled = _BY_ID_IN_WORKSPACE[id(queryset)] = CompiledQuery(
+        compiled = _BY_ID_IN_WORKSPACE[queryset] = CompiledQuery(
             lambda pk, workspace_id: queryset.filter(pk=pk, workspace_id=workspace_id),
             pk=int,
             workspace_id=int,

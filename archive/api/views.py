@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, OuterRef, QuerySet, Subquery
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -59,7 +59,7 @@ from archive.models import (
 )
 from archive.models.base import VersionedModel
 from archive.passages.writes import create_passage, delete_passage
-from archive.permissions import Action, workspaces_for
+from archive.permissions import Action, scoped_by_id, workspaces_for
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
 from archive.sources.writes import create_source, delete_source, edit_source
 
@@ -142,6 +142,17 @@ class ResourceDetail(ResourceView):
     """GET one object, with its version as ETag."""
 
     lists = False
+
+    def get_object(self) -> Any:
+        # DRF's, by a query compiled once (archive.permissions.scoped_by_id): the
+        # filter backends filter lists only, and the id comes from the URL.
+        if self.lookup_field != "pk":
+            return super().get_object()
+        obj = scoped_by_id(self.queryset, self.request.user, self.kwargs["pk"])
+        if obj is None:
+            raise Http404(f"No {self.queryset.model._meta.object_name} matches the given query.")
+        self.check_object_permissions(self.request, obj)
+        return obj
 
     def get(self, request, *args, **kwargs) -> HttpResponseBase:
         obj = self.get_object()
