@@ -326,6 +326,23 @@ def test_the_ledger_hashes_history_rows_with_the_values_the_orm_reads(workspace,
     assert compared >= 6
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps a datetime as the text written")
+@pytest.mark.parametrize(
+    "text",
+    ["2026-01-01 07:00:00", "2026-01-01 12:00:00.250000+05:00", "2026-01-01T07:00:00Z", "not a time"],
+)
+def test_a_datetimes_text_is_read_as_the_orm_reads_it(workspace, analyst, text):
+    """The reader parses SQLite's text itself: other texts than Django's must give the ORM's value."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="Shelling at six.")
+    history_id, rows = claim.history.get().history_id, Claim.history.model
+    tamper("UPDATE {t} SET history_date = %s WHERE history_id = %s", [text, history_id], t=rows)
+    columns = [field.attname for field in rows._meta.concrete_fields]
+    expected = rows.objects.values(*columns).get(history_id=history_id)
+    read = live_ledger().serialize("claim", [history_id])[history_id]
+    assert read["history_date"] == expected["history_date"]
+    assert canonical_json(read) == canonical_json(expected)
+
+
 # --- The verifier's fast encoder ------------------------------------------------
 
 

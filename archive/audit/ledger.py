@@ -39,6 +39,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows, prefetched
@@ -215,9 +216,14 @@ class Ledger:
 
 def _utc_datetime(value: object) -> object:
     """A datetime column as the ORM gives it with USE_TZ: aware, here in UTC."""
-    if isinstance(value, str):  # SQLite's text, in Django's format
-        value = datetime.fromisoformat(value)
+    if isinstance(value, str):  # SQLite's text: Django writes UTC without an offset
+        try:  # aware in one step: replace(tzinfo=...) costs four times the parsing
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # a text Django did not write (an offset of its own, say): as the ORM reads it
+            value = parse_datetime(value)
     if isinstance(value, datetime):
+        if value.tzinfo is UTC:
+            return value
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value
 
@@ -230,8 +236,15 @@ def _boolean(value: object) -> object:
     return bool(value) if isinstance(value, int) else value
 
 
+# Most JSON columns (tags, lists) hold an empty one: made without parsing.
+_EMPTY_JSON: dict[str, Callable[[], object]] = {"[]": list, "{}": dict}
+
+
 def _json(value: object) -> object:
-    return json.loads(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        empty = _EMPTY_JSON.get(value)
+        return empty() if empty is not None else json.loads(value)
+    return value
 
 
 # How a column read with a plain cursor becomes the value the ORM's .values()
@@ -296,6 +309,14 @@ def _written_values(row: Model) -> dict:
     }
 
 
+def _selected(field: Field, column: str) -> str:
+    # SQLite's driver would parse a datetime column's text into a naive datetime,
+    # which _utc_datetime would then make aware: it reads the text at half the cost.
+    if connection.vendor == "sqlite" and field.get_internal_type() == "DateTimeField":
+        return f"CAST({column} AS TEXT)"
+    return column
+
+
 class _Rows:
     """Rows of a history table as dicts of every column, read without the ORM's
     per-value machinery: the verifier reads every history row there is."""
@@ -304,7 +325,7 @@ class _Rows:
         fields = [concrete_field(model, name) for name in names] if names else model._meta.concrete_fields
         quote = connection.ops.quote_name
         self.attnames = [field.attname for field in fields]
-        self.columns = ", ".join(quote(cast(str, field.column)) for field in fields)
+        self.columns = ", ".join(_selected(field, quote(cast(str, field.column))) for field in fields)
         self.table = quote(model._meta.db_table)
         self.converters = [
             (index, _CONVERTERS[field.get_internal_type()])
