@@ -33,7 +33,15 @@ from archive.claims import add_evidence, create_annotation, create_claim, edit_i
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Annotation, Claim, HistoryAction, HistoryChain, HistoryEntry, Passage
+from archive.models import (
+    Annotation,
+    Claim,
+    HistoryAction,
+    HistoryChain,
+    HistoryEntry,
+    Passage,
+    SearchDocument,
+)
 from archive.models.audit import GENESIS_HASH
 from tests.factories import (
     CaptureFactory,
@@ -98,9 +106,21 @@ def test_a_new_annotations_entry_takes_its_source_from_the_passages_given(worksp
     with CaptureQueriesContext(connection) as queries:
         annotation = create_annotation(passages=passages[::-1], user=analyst, body="Two accounts.")
     entry = HistoryEntry.objects.get(model="annotation", object_id=annotation.pk)
-    assert entry.source_id == passages[1].source_id  # the first given
+    assert entry.source_id == passages[0].source_id  # the lowest passage's, though given second
     passage_history = Passage.history.model._meta.db_table
     assert not [q for q in queries if q["sql"].startswith("SELECT") and passage_history in q["sql"]]
+
+
+def test_an_annotation_on_two_sources_is_under_the_same_source_in_the_feed_and_in_search(workspace, analyst):
+    """Its entries (created, then edited: read back from history) and its search document agree."""
+    passages = [PassageFactory(source=SourceFactory(workspace=workspace)) for _ in range(2)]
+    annotation = create_annotation(passages=passages[::-1], user=analyst, body="Two accounts.")
+    edit_item(annotation, user=analyst, expected_version=1, changes={"body": "Two accounts, one place."})
+    document = SearchDocument.objects.get(kind="annotation", object_id=annotation.pk)
+    sources = HistoryEntry.objects.filter(model="annotation", object_id=annotation.pk).values_list(
+        "source_id"
+    )
+    assert set(sources) == {(document.source_id,)} == {(passages[0].source_id,)}
 
 
 def test_recorded_as_names_the_action_and_inner_blocks_keep_it(workspace, ws_admin):

@@ -418,8 +418,10 @@ def _links(label: str, row: dict, passage_sources: dict[int, int]) -> tuple[int 
     """The source and claim an object belongs to, for the feed's filters."""
     source_id = row["id"] if label == "source" else row.get("source_id")
     claim_id = row["id"] if label == "claim" else row.get("claim_id")
-    if source_id is None:
-        source_id = next((passage_sources[p] for p in _passage_ids(row) if p in passage_sources), None)
+    if source_id is None:  # an annotation's: its lowest passage's, as the search index files it
+        source_id = next(
+            (passage_sources[p] for p in sorted(_passage_ids(row)) if p in passage_sources), None
+        )
     return source_id, claim_id
 
 
