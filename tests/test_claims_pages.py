@@ -121,6 +121,13 @@ def test_claim_page_groups_evidence_by_stance_with_admiralty_grade_and_link(
     assert '">C3</span>' in page[refutes:]
 
 
+def test_claim_page_shows_what_the_claim_rests_on_before_its_discussion(client, workspace, analyst, sources):
+    claim = ClaimFactory(workspace=workspace)
+    EvidenceFactory(passage=PassageFactory(source=sources[1]), claim=claim)
+    page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    assert page.index("What it rests on") < page.index("evidence-supports") < page.index('id="discussion"')
+
+
 def test_claim_graph_traces_a_claim_to_its_one_original(workspace, sources):
     original, translation, copy = sources
     claim = ClaimFactory(workspace=workspace)
@@ -130,7 +137,8 @@ def test_claim_graph_traces_a_claim_to_its_one_original(workspace, sources):
     ]
     graph = build_claim_graph(claim, evidence, source_url=lambda source: f"/s/{source.pk}")
     assert [source.pk for source in graph.originals] == [original.pk]
-    assert "all tracing back to one original: “Original report”" in graph.summary
+    # The title isolated (FSI ... PDI), so that a right-to-left one keeps the sentence in order.
+    assert "all tracing back to one original: “\u2068Original report\u2069”." in graph.summary
     assert {node.full_text: node.cited for node in graph.nodes if node.kind == "source"} == {
         "Original report": False,
         "Translation": True,

@@ -130,7 +130,8 @@ def _summary(cited: list[Source], originals: list[Source], outlet_count: int) ->
         f"from {outlet_count} outlet{'s' if outlet_count != 1 else ''}"
     )
     if len(originals) == 1 and len(cited) > 1:
-        return f"{rests}, all tracing back to one original: “{originals[0].title}”."
+        # Isolated (FSI ... PDI): an Arabic title would otherwise reorder the English around it.
+        return f"{rests}, all tracing back to one original: “\u2068{originals[0].title}\u2069”."
     if len(originals) == 1:
         return f"{rests}."
     return f"{rests}, tracing back to {len(originals)} independent originals."
