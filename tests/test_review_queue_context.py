@@ -123,3 +123,23 @@ def test_claim_page_shows_evidence_in_context(client, analyst, cited, passage):
     assert '<blockquote class="in-context"' in html
     assert passage.prefix[-20:] in html and passage.suffix[:20] in html
     assert Evidence.objects.get(pk=cited.pk).review_status == "submitted"
+
+
+def test_queue_shows_how_much_evidence_of_each_stance_a_claim_has(
+    client, reviewer, analyst, workspace, passage
+):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Daraa was shelled.")
+    for start, stance in ((0, "supports"), (100, "supports"), (300, "refutes")):
+        cited = PassageFactory(source=passage.source, workspace=workspace, start=start, length=30)
+        EvidenceFactory(passage=cited, claim=claim, created_by=analyst, stance=stance)
+    submit_for_review(claim, user=analyst)
+    [item] = review_queue(workspace=workspace)
+    assert item.evidence == [("supports", 2), ("refutes", 1), ("gives context to", 0)]
+    client.force_login(reviewer)
+    html = client.get(reverse("archive:review_queue", args=[workspace.slug])).content.decode()
+    assert (
+        "evidence: "
+        + ", ".join(f'<span class="evidence-count">{label} {count}</span>' for label, count in item.evidence)
+        in html
+    )
+    assert html.count("Daraa was shelled.") == 1  # named once, by the link to its history

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from archive.audit.diffing import FieldChange, field_changes, shown_fields
@@ -36,6 +36,7 @@ from archive.models import (
     Passage,
     ReviewStatus,
     Source,
+    Stance,
     Workspace,
 )
 from archive.permissions import Action, can, can_change, role_in
@@ -205,6 +206,8 @@ class QueueItem:
     # the claim it serves, and what changed since a reviewer last approved it.
     passage: Passage | None = None
     claim: Claim | None = None
+    # A claim's: how many pieces of evidence it has of each stance, as (label, count).
+    evidence: list[tuple[str, int]] = field(default_factory=list)
     last_approved_version: int | None = None
     changes_since_approved: list[FieldChange] = field(default_factory=list)
 
@@ -271,7 +274,12 @@ def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -
         "annotation": Annotation.objects.select_related("author").prefetch_related(
             "passages__source__outlet"
         ),
-        "claim": Claim.objects.select_related("created_by"),
+        "claim": Claim.objects.select_related("created_by").annotate(
+            **{
+                f"evidence_{stance}": Count("evidence", filter=Q(evidence__stance=stance))
+                for stance in Stance
+            }
+        ),
         "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source__outlet"),
     }
     if filters.kind:
@@ -289,6 +297,8 @@ def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -
                 item.passage = _first_passage(obj)
             elif isinstance(obj, Evidence):
                 item.passage, item.claim = obj.passage, obj.claim
+            else:
+                item.evidence = [(stance.label, getattr(obj, f"evidence_{stance}")) for stance in Stance]
             if filters.source_id is not None and filters.source_id not in item.source_ids:
                 continue
             item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=kind)
