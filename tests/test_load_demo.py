@@ -5,7 +5,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from archive.models import Alignment, AnchorStatus, Claim, Evidence, PassageAnchor, Source, Stance
+from archive.audit.review import review_queue
+from archive.models import Alignment, AnchorStatus, Claim, Evidence, PassageAnchor, Source, Stance, Workspace
 
 LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(demo-\w+) / (\S+)$", re.MULTILINE)
 
@@ -74,3 +75,12 @@ def test_the_demo_sources_are_aligned_once_loaded(db, django_capture_on_commit_c
     assert aligned == {"translation": "", "republication": "translation"}
     translation = Source.objects.get(derivation="translation")
     assert translation.alignment.links.count() >= 5
+
+
+def test_demo_reviewer_finds_a_claim_and_an_annotation_waiting_for_review(db):
+    run_load_demo()
+    queue = review_queue(workspace=Workspace.objects.get(slug="demo"))
+    assert sorted((item.kind, item.author.username) for item in queue) == [
+        ("annotation", "demo-analyst"),
+        ("claim", "demo-analyst"),
+    ]

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from archive.audit.review import submit_for_review
 from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
 from archive.core.attribution import recorded_as
 from archive.findings import ach
@@ -233,7 +234,7 @@ class Command(BaseCommand):
             body="Price of tankers: worth tracking over time.",
             tags=["prices"],
         )
-        create_annotation(
+        discrepancy = create_annotation(
             passages=[blog_figure],
             user=analyst,
             body="Figure differs from the source it republishes.",
@@ -283,6 +284,10 @@ class Command(BaseCommand):
             ),
             reason="the blog added an update note after it was first archived",
         )
+
+        # Work sent to the reviewers, so that the demo reviewer's queue holds something.
+        submit_for_review(outage, user=analyst, reason="Two sources, one original: ready for review.")
+        submit_for_review(discrepancy, user=analyst, reason="The blog's figure against the original's.")
 
         self._competing_hypotheses(workspace, users, outage, original, translation)
 
