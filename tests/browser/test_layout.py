@@ -120,12 +120,19 @@ def test_header_collapses_into_a_menu_at_390_px(page_for, analyst, workspace):
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
 
 
+SIDEBAR_TRANSITIONS = (
+    "document.getAnimations().filter((a) => a.effect?.target?.id === 'reading-sidebar').length"
+)
+
+
 def test_reading_sidebar_slides_over_the_text_at_390_px(page_for, analyst, workspace, busy_workspace):
     source, _, _ = busy_workspace
     page = page_for(analyst)
     page.set_viewport_size(NARROW)
     page.goto(reverse("archive:source", args=[workspace.slug, source.pk]))
     page.wait_for_selector("#reading[data-ready=true]")
+    # Closed from the start: it does not slide out over the text as the page opens.
+    assert page.evaluate(SIDEBAR_TRANSITIONS) == 0
     card = page.locator("#reading-items .item-note")
     expect(card).not_to_be_in_viewport()
     toggle = page.get_by_role("button", name="Annotations and evidence")

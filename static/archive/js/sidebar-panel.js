@@ -14,7 +14,11 @@ function setOpen(open) {
 }
 
 if (reading && panel && opener && closer) {
-  reading.classList.add("has-panel");
+  // The panel takes its closed place at once, rather than slide out as the page opens:
+  // placed without a transition (the forced layout applies it), then transitions on.
+  reading.classList.add("has-panel", "panel-placing");
+  void panel.offsetWidth;
+  reading.classList.remove("panel-placing");
   opener.hidden = false;
   closer.hidden = false;
   opener.addEventListener("click", () => setOpen(opener.getAttribute("aria-expanded") !== "true"));
