@@ -1,12 +1,14 @@
-"""Screenshots of the reading page for the README, at 1366 and 390 pixels wide.
+"""Screenshots for the README: the reading page at 1366 and 390 pixels wide, and a
+claim's page, search, the review queue and the history chain's status at 1366.
 
 Rerun when the page changes:
 
     .venv/bin/python docs/screenshots.py
 
 It builds a throw-away database with the demo workspace (`load_demo`), starts the
-development server on a free port of 127.0.0.1, logs in as the demo analyst in
-Debian's Chromium (Playwright) and writes docs/screenshots/*.png. Nothing outside
+development server on a free port of 127.0.0.1, logs in as the demo analyst and
+then as the demo reviewer in Debian's Chromium (Playwright) and writes
+docs/screenshots/*.png. Nothing outside
 a temporary directory and docs/screenshots is touched.
 """
 
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 WIDE = {"width": 1366, "height": 900}
 NARROW = {"width": 390, "height": 844}
+CLAIM = "Shelling put the Tell al-Zaytoun water station out of service."
 
 
 def free_port() -> int:
@@ -53,7 +56,20 @@ def wait_for(url: str, seconds: float = 30) -> None:
             time.sleep(0.3)
 
 
-def shoot(base: str, username: str, password: str) -> None:
+def log_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def snap(page, name: str) -> None:
+    page.evaluate("document.fonts.ready")
+    page.screenshot(path=OUT / name)
+
+
+def shoot(base: str, logins: dict[str, str]) -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -63,11 +79,7 @@ def shoot(base: str, username: str, password: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport=WIDE, device_scale_factor=1)
-        page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        log_in(page, base, "demo-analyst", logins["demo-analyst"])
         page.goto(f"{base}/w/demo/")
         title = "Water station in Tell al-Zaytoun out of service after shelling"
         page.get_by_role("link", name=title).first.click()
@@ -75,17 +87,31 @@ def shoot(base: str, username: str, password: str) -> None:
         reading = page.url
 
         page.locator("#sidebar-filters > summary").click()
-        page.evaluate("document.fonts.ready")
-        page.screenshot(path=OUT / "reading-1366.png")
+        snap(page, "reading-1366.png")
 
         page.set_viewport_size(NARROW)
         page.goto(reading)
         page.wait_for_selector("#reading[data-ready=true]")
-        page.evaluate("document.fonts.ready")
-        page.screenshot(path=OUT / "reading-390.png")
+        snap(page, "reading-390.png")
         page.get_by_role("button", name="Annotations and evidence").click()
         page.wait_for_timeout(400)  # the panel slides in
         page.screenshot(path=OUT / "reading-390-sidebar.png")
+
+        page.set_viewport_size(WIDE)
+        page.goto(f"{base}/w/demo/claims/")
+        page.get_by_role("link", name=CLAIM).first.click()
+        snap(page, "claim-1366.png")
+        page.goto(f"{base}/search/?q=water+station")
+        snap(page, "search-1366.png")
+
+        page = browser.new_page(viewport=WIDE, device_scale_factor=1)
+        log_in(page, base, "demo-reviewer", logins["demo-reviewer"])
+        page.goto(f"{base}/w/demo/review/")
+        snap(page, "review-1366.png")
+        page.goto(f"{base}/w/demo/audit/")
+        page.get_by_role("button", name="Verify now").click()
+        page.wait_for_load_state()
+        snap(page, "audit-1366.png")
         browser.close()
 
 
@@ -100,7 +126,7 @@ def main() -> None:
         }
         manage(env, "migrate", "--verbosity", "0")
         logins = manage(env, "load_demo")
-        username, password = re.search(r"(demo-analyst) / (\S+)", logins).groups()
+        passwords = dict(re.findall(r"(demo-\w+) / (\S+)", logins))
         port = free_port()
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)  # nosec B603
             [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -112,7 +138,7 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/accounts/login/")
-            shoot(base, username, password)
+            shoot(base, passwords)
         finally:
             server.terminate()
             server.wait(timeout=10)
