@@ -35,7 +35,7 @@ def test_a_folder_is_imported_with_a_summary_of_imported_duplicate_and_failed(wo
     out, _, error = run("--workspace", workspace.slug, "--user", analyst.username, str(folder))
     assert "3 imported, 1 duplicate, 1 failed." in out
     assert "tool.txt: This file is an executable program (ELF)" in out
-    assert "The same file is already in this workspace as “Field notes”" in out
+    assert "The same file is already in this workspace as “\u2068Field notes\u2069”" in out
     assert error is not None  # a failed file makes the command fail
     assert Source.objects.count() == 3
 

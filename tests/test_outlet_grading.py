@@ -1,6 +1,7 @@
 """Grading outlets: a reason is required and every change is in the history."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.factories import OutletFactory
@@ -49,3 +50,12 @@ def test_outlet_list_shows_grades_and_reasons_to_members(client, reviewer, outle
     page = client.get(reverse("archive:outlets", args=[outlet.workspace.slug])).content.decode()
     assert "Hawran Voice" in page and "Local, mostly accurate." in page
     assert "Change grade" not in page
+
+
+def test_the_message_after_grading_keeps_an_arabic_name_apart_from_the_english_around_it(
+    client, ws_admin, workspace
+):
+    outlet = OutletFactory(workspace=workspace, name="صوت حوران", reliability="C")
+    response = grade(client, ws_admin, outlet, reliability="B", reason="Accurate.")
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["\u2068صوت حوران\u2069 is now graded B."]

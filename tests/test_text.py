@@ -3,6 +3,7 @@ import pytest
 from archive.core.text import (
     direction_for_language,
     direction_for_text,
+    isolated,
     normalize_text,
     normalize_text_counted,
     sha256_hex,
@@ -47,3 +48,8 @@ def test_normalize_text_counted_says_what_it_changed():
 
 def test_normalize_text_counted_says_nothing_for_normal_text():
     assert normalize_text_counted("Already\nnormal.")[1].describe() == ""
+
+
+def test_isolated_sets_text_between_first_strong_isolate_and_pop_directional_isolate():
+    assert isolated("محطة المياه") == "\u2068محطة المياه\u2069"
+    assert isolated(12) == "\u206812\u2069"

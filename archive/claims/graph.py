@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from archive.core.text import isolated
 from archive.models import Claim, Derivation, Evidence, Source, Stance
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
@@ -130,8 +131,7 @@ def _summary(cited: list[Source], originals: list[Source], outlet_count: int) ->
         f"from {outlet_count} outlet{'s' if outlet_count != 1 else ''}"
     )
     if len(originals) == 1 and len(cited) > 1:
-        # Isolated (FSI ... PDI): an Arabic title would otherwise reorder the English around it.
-        return f"{rests}, all tracing back to one original: “\u2068{originals[0].title}\u2069”."
+        return f"{rests}, all tracing back to one original: “{isolated(originals[0].title)}”."
     if len(originals) == 1:
         return f"{rests}."
     return f"{rests}, tracing back to {len(originals)} independent originals."

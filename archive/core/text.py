@@ -71,6 +71,13 @@ def _nfc_changed_characters(line: str) -> int:
     return max(changed, 1)
 
 
+def isolated(text: object) -> str:
+    """`text` set apart for a sentence where markup (<bdi>) cannot go: a message, an
+    SVG description, an option's label. Between FIRST STRONG ISOLATE and POP
+    DIRECTIONAL ISOLATE, an Arabic title keeps the English around it in order."""
+    return f"\u2068{text}\u2069"
+
+
 def sha256_hex(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")

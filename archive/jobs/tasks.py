@@ -13,7 +13,7 @@ from django_tasks import TaskContext, task
 
 from archive.audit.verification import verify_and_record
 from archive.core.editing import StaleVersion
-from archive.core.text import normalize_text
+from archive.core.text import isolated, normalize_text
 from archive.jobs.running import JobFailed, Outcome, Progress, run, start
 from archive.models import CheckOutcome, FixityStatus, Job, JobKind, Schedule, Source, Workspace
 from archive.monitoring.recapture import recapture
@@ -56,7 +56,8 @@ def _capture(job: Job, progress: Progress) -> Outcome:
     if result.status == ImportStatus.DUPLICATE:
         return Outcome(f"Already archived: {result.message}", _source_url(result.source), result.source)
     changed = f" Text {result.message}." if result.message else ""
-    return Outcome(f"Archived “{result.source.title}”.{changed}", _source_url(result.source), result.source)
+    title = isolated(result.source.title)
+    return Outcome(f"Archived “{title}”.{changed}", _source_url(result.source), result.source)
 
 
 def start_capture(*, workspace: Workspace, user, url: str) -> Job:

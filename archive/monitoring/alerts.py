@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
+from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
     Alert,
@@ -55,12 +56,12 @@ def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user
     alerts = []
     for item in evidence:
         kind, anchor = touched[item.passage_id]
-        was = anchor.carried_from.exact if anchor.carried_from else anchor.exact
-        cited = f"the text cited for the claim “{item.claim.statement}”"
+        was = isolated(anchor.carried_from.exact if anchor.carried_from else anchor.exact)
+        cited = f"the text cited for the claim “{isolated(item.claim.statement)}”"
         message = (
             f"{anchor.source_version} no longer contains {cited}: “{was}”"
             if kind == AlertKind.EVIDENCE_REMOVED
-            else f"{anchor.source_version} changed {cited}: “{was}” now reads “{anchor.exact}”"
+            else f"{anchor.source_version} changed {cited}: “{was}” now reads “{isolated(anchor.exact)}”"
         )
         alerts += [
             Alert(

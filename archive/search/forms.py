@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 
 from archive.core.forms import form_field
+from archive.core.text import isolated
 from archive.models import Outlet, ReviewStatus, SearchKind, Source, Stance, Workspace
 from archive.permissions import scoped, workspaces_for
 from archive.search.normalize import primary_language
@@ -32,7 +33,7 @@ class _DateInput(forms.DateInput):
 
 class _OutletChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Outlet) -> str:
-        return f"{obj.name} ({obj.workspace.name})"
+        return f"{isolated(obj.name)} ({isolated(obj.workspace.name)})"
 
 
 class SearchForm(forms.Form):

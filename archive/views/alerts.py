@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from archive.core.text import isolated
 from archive.models import Alert, Membership
 from archive.monitoring.alerts import RECIPIENT_ROLES, mark_read, set_email_alerts
 from archive.permissions import Action, WorkspaceRequest, member_view, scoped, workspace_view
@@ -56,5 +57,6 @@ def alert_email(request: WorkspaceRequest) -> HttpResponse:
     membership = Membership.objects.get(user=request.user, workspace=request.workspace)
     enabled = bool(form.cleaned_data.get("enabled"))
     set_email_alerts(membership=membership, user=request.user, enabled=enabled)
-    messages.success(request, f"E-mail alerts for {request.workspace.name} are {'on' if enabled else 'off'}.")
+    state = "on" if enabled else "off"
+    messages.success(request, f"E-mail alerts for {isolated(request.workspace.name)} are {state}.")
     return redirect("archive:alerts")

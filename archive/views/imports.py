@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from archive.core.forms import form_field
-from archive.core.text import sha256_hex
+from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
 from archive.models.source import bcp47_validator
@@ -257,5 +257,5 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     if source is None:  # an import that is not a duplicate made its source
         raise RuntimeError(f"{result.name} was imported without a source.")
     changed = f" Text {result.message}." if result.message else ""
-    messages.success(request, f"Imported “{source.title}”.{changed}")
+    messages.success(request, f"Imported “{isolated(source.title)}”.{changed}")
     return redirect("archive:source", request.workspace.slug, source.pk)

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from archive.core.editing import StaleVersion
+from archive.core.text import isolated
 from archive.models import Outlet
 from archive.models.grading import Reliability
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
@@ -51,7 +52,8 @@ def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"{outlet.name} is now graded {form.cleaned_data['reliability']}.")
+            grade = form.cleaned_data["reliability"]
+            messages.success(request, f"{isolated(outlet.name)} is now graded {grade}.")
             return redirect("archive:outlets", request.workspace.slug)
     history = outlet.history.select_related("history_user").order_by("-history_date")[:20]
     status = 400 if request.method == "POST" else 200

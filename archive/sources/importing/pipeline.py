@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from archive.core.attribution import recorded_as
-from archive.core.text import sha256_hex
+from archive.core.text import isolated, sha256_hex
 from archive.models import Capture, CaptureMethod, Outlet, Source, SourceVersion, Workspace
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import WebCapture, capture_url
@@ -123,7 +123,7 @@ def find_duplicate(*, workspace: Workspace, original_sha256: str, text_sha256: s
 
 def duplicate_message(duplicate: Source, original_sha256: str) -> str:
     what = "file" if duplicate.original_sha256 == original_sha256 else "text"
-    return f"The same {what} is already in this workspace as “{duplicate.title}”."
+    return f"The same {what} is already in this workspace as “{isolated(duplicate.title)}”."
 
 
 def save_import(
