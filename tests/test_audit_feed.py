@@ -13,6 +13,7 @@ from archive.claims import add_evidence, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.models import HistoryEntry
+from archive.sources.writes import create_source
 from archive.views.audit import PAGE_SIZE
 from tests.factories import ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
 
@@ -53,6 +54,17 @@ def test_feed_shows_time_user_action_object_and_reason(client, reviewer, workspa
     assert "two outlets agree" in page
     assert "Airstrikes reached 120 a week." in page
     assert ">deleted<" in page and ">ws-admin<" in page
+
+
+def test_feed_names_each_kind_of_object_in_words(client, reviewer, workspace, analyst):
+    """As its filter does: "source version", not the table's "sourceversion"."""
+    create_source(workspace=workspace, user=analyst, title="Siege", text="The siege began.", language="en")
+    create_claim(workspace=workspace, user=analyst, statement="The siege began in 2012.")
+    client.force_login(reviewer)
+    page = feed(client, workspace)
+    assert '<span class="kind">source version</span>' in page
+    assert '<span class="kind">claim</span>' in page
+    assert "sourceversion<" not in page
 
 
 def test_feed_is_newest_first(client, reviewer, workspace, activity):

@@ -9,12 +9,11 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Min, Q, QuerySet
 
-from archive.audit.kinds import REVIEWED
+from archive.audit.kinds import REVIEWED, kind_label
 from archive.audit.ledger import live_ledger
 from archive.audit.review import QueueFilters
 from archive.core.forms import form_field
@@ -36,10 +35,7 @@ def reason_field(*, required: bool, label: str = "Reason") -> forms.CharField:
 
 
 def model_choices() -> list[tuple[str, str]]:
-    return sorted(
-        (label, str(apps.get_model("archive", label)._meta.verbose_name).capitalize())
-        for label in live_ledger().history_models
-    )
+    return sorted((label, kind_label(label).capitalize()) for label in live_ledger().history_models)
 
 
 class _DateTimeInput(forms.DateTimeInput):

@@ -80,5 +80,11 @@ Reviewed = Annotation | Claim | Evidence
 REVIEWED: dict[str, type[Reviewed]] = {"annotation": Annotation, "claim": Claim, "evidence": Evidence}
 
 
+def kind_label(name: str) -> str:
+    """What pages call a kind: its model's verbose name ("evidence item", not "evidenceitem")."""
+    kind = KINDS.get(name)
+    return str(kind.model._meta.verbose_name) if kind else name
+
+
 def kind_of(obj: Model) -> str:
     return obj._meta.model_name  # type: ignore[return-value]
