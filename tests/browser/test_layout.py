@@ -181,6 +181,24 @@ def test_arabic_next_to_latin_keeps_logical_order(page_for, analyst, workspace):
     assert outlet_left < latin_left  # the Arabic run, first in logical order, comes first in the LTR line
 
 
+# The left edges of a source's metadata values on its provenance page, by their label.
+METADATA_LEFT = """
+() => Object.fromEntries([...document.querySelectorAll(".provenance-source dl.metadata dt")].map((dt) => {
+  const range = document.createRange();
+  range.selectNodeContents(dt.nextElementSibling);
+  return [dt.textContent, Math.round(range.getClientRects()[0].left)];
+}))
+"""
+
+
+def test_arabic_metadata_sits_beside_its_label(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace, title="محطة المياه", language="ar", authors=["سامر الحوراني"])
+    page = page_for(analyst)
+    page.goto(reverse("archive:source_provenance", args=[workspace.slug, source.pk]))
+    left = page.evaluate(METADATA_LEFT)
+    assert left["Authors"] == left["Published"]  # not pushed to the far side of the card
+
+
 # How many lines the header's items take: an item starting below the bottom of the first
 # one means the header wrapped.
 HEADER_LINES = """
