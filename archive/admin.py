@@ -21,7 +21,7 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -90,10 +90,15 @@ def _delete_reason(request: HttpRequest) -> str | None:
 
 @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
 def delete_selected(modeladmin, request: HttpRequest, queryset):
-    """Django's bulk delete, refused (back to the list) without a reason."""
+    """Django's bulk delete, refused (back to the list) without a reason, or when
+    the domain refuses one of the rows (then none is deleted)."""
     if request.POST.get("post") and _delete_reason(request) is None:
         return None
-    return django_delete_selected(modeladmin, request, queryset)
+    try:
+        return django_delete_selected(modeladmin, request, queryset)
+    except ValidationError as error:
+        messages.error(request, f"Nothing was deleted. {' '.join(error.messages)}")
+        return None
 
 
 def _stored_value(obj: Model, name: str) -> Any:
@@ -205,15 +210,20 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST" and _delete_reason(request) is None:
             return HttpResponseRedirect(request.get_full_path())  # the confirmation again
-        return super().delete_view(request, object_id, extra_context)
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:  # refused by the domain (the last admin, say): nothing deleted
+            messages.error(request, f"Nothing was deleted. {' '.join(error.messages)}")
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj) -> None:
         self.remove(obj, user=request.user, reason=request.POST.get("reason", ""))
 
     def delete_queryset(self, request, queryset) -> None:
         reason = required_reason(request.POST.get("reason"), DELETE_REASON_REQUIRED)
-        for obj in queryset:
-            self.remove(obj, user=request.user, reason=reason)
+        with transaction.atomic():  # all or none: the domain may refuse a row after others went
+            for obj in queryset:
+                self.remove(obj, user=request.user, reason=reason)
 
 
 class ReasonedInlineFormSet(BaseInlineFormSet):

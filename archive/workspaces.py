@@ -5,6 +5,8 @@ Memberships have no version: a role change locks the row and applies.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from archive.core.attribution import recorded_as
 from archive.core.editing import (
     DELETE_REASON_REQUIRED,
@@ -25,6 +27,20 @@ def create_workspace(
     return create_object(workspace, user=user, reason=reason)
 
 
+LAST_ADMIN = "A workspace keeps at least one admin: make someone else admin first."
+
+
+def _keep_an_admin(membership: Membership) -> None:
+    """Refuse to take away the workspace's last admin: nobody could then manage it.
+    The admins' rows stay locked to the end of the unit, so two admins demoting
+    each other at once cannot both pass."""
+    admins = Membership.objects.select_for_update().filter(
+        workspace_id=membership.workspace_id, role=Role.ADMIN
+    )
+    if list(admins.values_list("pk", flat=True)) == [membership.pk]:
+        raise ValidationError(LAST_ADMIN)
+
+
 @unit_of_work()
 def set_role(
     *, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str = ""
@@ -32,6 +48,8 @@ def set_role(
     """Make `member` a member of `workspace` with `role`, or change their role."""
     membership = Membership.objects.filter(workspace=workspace, user=member).first()
     if membership is not None:
+        if role != Role.ADMIN:
+            _keep_an_admin(membership)
         return update_object(
             membership,
             user=user,
@@ -44,7 +62,9 @@ def set_role(
     return create_object(membership, user=user, reason=reason)
 
 
+@unit_of_work()
 def remove_member(*, membership: Membership, user: Any, reason: str) -> None:
+    _keep_an_admin(membership)
     delete_object(membership, user=user, reason=reason)
 
 
