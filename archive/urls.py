@@ -35,6 +35,11 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int64:job_id>/", jobs.job_detail, name="job"),
     path("w/<slug:slug>/schedules/", jobs.schedules, name="schedules"),
+    # Who is in a workspace (admins).
+    path("w/<slug:slug>/members/", workspaces.members, name="members"),
+    path(
+        "w/<slug:slug>/members/<int64:membership_id>/remove/", workspaces.member_remove, name="member_remove"
+    ),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),
     path("w/<slug:slug>/sources/<int64:source_id>/", sources.source_detail, name="source"),

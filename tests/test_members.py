@@ -1,10 +1,73 @@
-"""A workspace always keeps an admin, whichever way its members are changed."""
+"""A workspace's members, managed by its admins on the members page (the Django
+admin's membership pages call the same domain functions)."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from archive.models import Membership, Role
+from archive.models import HistoryEntry, Membership, Role
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
+
+
+def members_url(workspace) -> str:
+    return reverse("archive:members", args=[workspace.slug])
+
+
+def remove_url(membership) -> str:
+    return reverse("archive:member_remove", args=[membership.workspace.slug, membership.pk])
+
+
+def test_admin_adds_someone_with_a_role_and_the_reason_is_kept(client, ws_admin, workspace, outsider):
+    client.force_login(ws_admin)
+    data = {"username": outsider.username, "role": Role.REVIEWER, "reason": "joins the verification desk"}
+    response = client.post(members_url(workspace), data)
+    assert response.status_code == 302
+    membership = Membership.objects.get(workspace=workspace, user=outsider)
+    assert membership.role == Role.REVIEWER
+    created = membership.history.get()
+    assert (created.history_user, created.history_change_reason) == (ws_admin, "joins the verification desk")
+    assert HistoryEntry.objects.filter(model="membership", object_id=membership.pk).count() == 1
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Role of \u2068outsider\u2069: Reviewer."
+    ]
+
+
+def test_admin_changes_a_members_role(client, ws_admin, workspace, analyst):
+    client.force_login(ws_admin)
+    client.post(
+        members_url(workspace), {"username": analyst.username, "role": Role.REVIEWER, "reason": "audits"}
+    )
+    membership = Membership.objects.get(workspace=workspace, user=analyst)
+    assert membership.role == Role.REVIEWER
+    assert membership.history.first().history_change_reason == "audits"
+
+
+def test_admin_removes_a_member_with_a_reason(client, ws_admin, workspace, analyst):
+    membership = Membership.objects.get(workspace=workspace, user=analyst)
+    client.force_login(ws_admin)
+    response = client.post(remove_url(membership), {"reason": "left the project"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    deleted = Membership.history.filter(id=membership.pk, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (ws_admin, "left the project")
+
+
+def test_removing_without_a_reason_is_refused_and_the_member_stays(client, ws_admin, workspace, analyst):
+    membership = Membership.objects.get(workspace=workspace, user=analyst)
+    client.force_login(ws_admin)
+    response = client.post(remove_url(membership), {"reason": "  "})
+    assert response.status_code == 400
+    assert "analyst\u2069 was not removed." in response.content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_unknown_username_is_refused_with_what_to_do(client, ws_admin, workspace):
+    before = workspace.memberships.count()
+    client.force_login(ws_admin)
+    response = client.post(members_url(workspace), {"username": "nobody-here", "role": Role.ANALYST})
+    assert response.status_code == 400
+    assert "Accounts are made by the operator of the site." in response.content.decode()
+    assert workspace.memberships.count() == before
 
 
 def test_the_last_admin_can_be_neither_demoted_nor_removed(ws_admin, workspace):
@@ -21,6 +84,17 @@ def test_an_admin_may_step_down_once_another_admin_is_there(ws_admin, workspace,
     set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
     set_role(workspace=workspace, member=ws_admin, role=Role.ANALYST, user=ws_admin, reason="handing over")
     assert Membership.objects.get(workspace=workspace, user=ws_admin).role == Role.ANALYST
+
+
+def test_the_page_says_why_the_last_admin_stays(client, ws_admin, workspace):
+    membership = Membership.objects.get(workspace=workspace, user=ws_admin)
+    client.force_login(ws_admin)
+    response = client.post(remove_url(membership), {"reason": "leaving"})
+    assert response.status_code == 400
+    assert LAST_ADMIN in response.content.decode()
+    demoted = client.post(members_url(workspace), {"username": ws_admin.username, "role": Role.ANALYST})
+    assert demoted.status_code == 400 and LAST_ADMIN in demoted.content.decode()
+    assert Membership.objects.get(pk=membership.pk).role == Role.ADMIN
 
 
 def test_the_site_admin_is_refused_deleting_the_last_admin_without_an_error_page(

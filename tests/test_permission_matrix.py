@@ -118,6 +118,11 @@ RULES: dict[str, Rule] = {
     "archive:schedules": Rule(
         {"GET": ADMINS, "POST": ADMINS}, data={"kind": "fixity", "every_hours": "24", "enabled": "on"}
     ),
+    "archive:members": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        data=lambda world: {"username": world.users["analyst"].username, "role": "reviewer"},
+    ),
+    "archive:member_remove": Rule({"POST": ADMINS}, data={"reason": "checking the matrix"}),
     "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),

@@ -1,13 +1,22 @@
+"""The home page, a workspace's page, and its members (admins manage them)."""
+
 from typing import cast
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from archive.audit.forms import reason_field
+from archive.core.text import isolated
 from archive.findings.keys import fingerprint
-from archive.models import Membership, Source
-from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
+from archive.models import Membership, Role, Source
+from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
+from archive.workspaces import remove_member, set_role
 
 
 @member_view
@@ -31,3 +40,80 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
     )
     context = {"sources": sources, "signing_key": fingerprint(request.workspace)}
     return render(request, "archive/workspace_detail.html", context)
+
+
+class MemberForm(forms.Form):
+    """Add someone to the workspace with a role, or change a member's role."""
+
+    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=Role.choices)
+    reason = reason_field(required=False, label="Reason (kept in the history)")
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"]
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise ValidationError(
+                f"No account is called “{isolated(username)}”. Accounts are made by the operator of the site."
+            )
+        return user
+
+
+class RemoveForm(forms.Form):
+    reason = reason_field(required=True, label="Why remove them (kept in the history)")
+
+
+def _members_page(
+    request: WorkspaceRequest, *, form: MemberForm | None = None, refused: str = "", status: int = 200
+) -> HttpResponse:
+    memberships = request.workspace.memberships.select_related("user").order_by("user__username")
+    context = {
+        "form": form or MemberForm(initial={"role": Role.ANALYST}),
+        "memberships": memberships,
+        "roles": Role.choices,
+        "refused": refused,
+    }
+    return render(request, "archive/members.html", context, status=status)
+
+
+@workspace_view(Action.MANAGE)
+def members(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's members and their roles; POST adds one or changes a role."""
+    if request.method != "POST":
+        return _members_page(request)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        member, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        try:
+            set_role(
+                workspace=request.workspace,
+                member=member,
+                role=role,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
+            return redirect("archive:members", request.workspace.slug)
+    return _members_page(request, form=form, status=400)
+
+
+@workspace_view(Action.MANAGE)
+@require_POST
+def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    """Take someone out of the workspace, with a reason; never its last admin."""
+    queryset = Membership.objects.select_related("user")
+    membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
+    form = RemoveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["reason"]))
+        remove_member(membership=membership, user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        refused = f"{isolated(membership.user.username)} was not removed. {' '.join(error.messages)}"
+        return _members_page(request, refused=refused, status=400)
+    messages.success(request, f"{isolated(membership.user.username)} is no longer a member.")
+    return redirect("archive:members", request.workspace.slug)

@@ -1,0 +1,75 @@
+"""The admin's journey through the members page: add someone, change a role,
+remove someone, and be refused removing the last admin; on a phone too."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from archive.core.text import isolated
+from archive.models import Membership, Role
+from archive.workspaces import LAST_ADMIN
+from tests.browser.accessibility import assert_accessible
+
+PHONE = {"width": 360, "height": 780}
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def card_of(page, membership):
+    """A member's card, its form for changing the role or removing them opened."""
+    card = page.locator(f"#member-{membership.pk}")
+    card.locator("summary").click()
+    return card
+
+
+def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analyst, outsider, workspace):
+    page = page_for(ws_admin)
+    page.goto(reverse("archive:workspace", args=[workspace.slug]))
+    page.get_by_role("link", name="Manage").click()
+    page.wait_for_url("**/members/")
+    assert_accessible(page, "members page")
+
+    add = page.locator("form", has=page.get_by_role("button", name="Add member"))
+    add.get_by_label("Username").fill(outsider.username)
+    add.get_by_label("Role").select_option(Role.REVIEWER)
+    add.get_by_label("Reason (kept in the history)").fill("joins the verification desk")
+    add.get_by_role("button", name="Add member").click()
+    expect(page.locator(".messages")).to_contain_text(f"Role of {isolated(outsider.username)}: Reviewer.")
+    added = Membership.objects.get(workspace=workspace, user=outsider)
+    assert (added.role, added.history.get().history_change_reason) == (
+        Role.REVIEWER,
+        "joins the verification desk",
+    )
+
+    analysts = Membership.objects.get(workspace=workspace, user=analyst)
+    card = card_of(page, analysts)
+    card.get_by_label("Role").select_option(Role.REVIEWER)
+    card.get_by_label("Reason (kept in the history)").fill("audits from now on")
+    card.get_by_role("button", name="Change role").click()
+    expect(page.locator(f"#member-{analysts.pk}")).to_contain_text("Reviewer")
+    analysts.refresh_from_db()
+    assert (analysts.role, analysts.history.first().history_change_reason) == (
+        Role.REVIEWER,
+        "audits from now on",
+    )
+
+    card = card_of(page, added)
+    card.get_by_label("Why remove them (kept in the history)").fill("left the project")
+    card.get_by_role("button", name="Remove from the workspace").click()
+    expect(page.locator(".messages")).to_contain_text(f"{isolated(outsider.username)} is no longer a member.")
+    assert not Membership.objects.filter(pk=added.pk).exists()
+    removed = Membership.history.filter(id=added.pk, history_type="-").get()
+    assert (removed.history_user, removed.history_change_reason) == (ws_admin, "left the project")
+
+    own = Membership.objects.get(workspace=workspace, user=ws_admin)
+    card = card_of(page, own)
+    card.get_by_label("Why remove them (kept in the history)").fill("stepping back")
+    card.get_by_role("button", name="Remove from the workspace").click()
+    expect(page.get_by_role("alert")).to_contain_text(LAST_ADMIN)
+    assert Membership.objects.get(pk=own.pk).role == Role.ADMIN
+
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("archive:members", args=[workspace.slug]))
+    card_of(page, own)
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    assert_accessible(page, "members page at 360 px, a card open")
+    # Nothing went wrong but the refusal itself, answered 400 as every refused input is.
+    assert page.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
