@@ -35,7 +35,8 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int64:job_id>/", jobs.job_detail, name="job"),
     path("w/<slug:slug>/schedules/", jobs.schedules, name="schedules"),
-    # Who is in a workspace (admins).
+    # Managing a workspace (admins): its name and description, who is in it.
+    path("w/<slug:slug>/edit/", workspaces.workspace_edit, name="workspace_edit"),
     path("w/<slug:slug>/members/", workspaces.members, name="members"),
     path(
         "w/<slug:slug>/members/<int64:membership_id>/remove/", workspaces.member_remove, name="member_remove"

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from archive.models import HistoryEntry, Membership, Role
+from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
 
 
@@ -119,3 +119,20 @@ def test_the_site_admins_bulk_delete_removes_none_if_it_would_remove_the_last_ad
     assert response.status_code == 200
     assert LAST_ADMIN in response.content.decode()
     assert workspace.memberships.filter(pk__in=ids).count() == 2
+
+
+def test_admin_renames_the_workspace_and_says_why(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    url = reverse("archive:workspace_edit", args=[workspace.slug])
+    data = {"name": "Daraa 2017", "description": "Shelling reports.", "reason": "the case narrowed"}
+    assert client.post(url, data).status_code == 302
+    workspace.refresh_from_db()
+    assert (workspace.name, workspace.description) == ("Daraa 2017", "Shelling reports.")
+    assert workspace.history.first().history_change_reason == "the case narrowed"
+
+
+def test_a_workspace_without_a_name_is_refused(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    response = client.post(reverse("archive:workspace_edit", args=[workspace.slug]), {"name": " "})
+    assert response.status_code == 400
+    assert Workspace.objects.get(pk=workspace.pk).name == workspace.name

@@ -123,6 +123,9 @@ RULES: dict[str, Rule] = {
         data=lambda world: {"username": world.users["analyst"].username, "role": "reviewer"},
     ),
     "archive:member_remove": Rule({"POST": ADMINS}, data={"reason": "checking the matrix"}),
+    "archive:workspace_edit": Rule(
+        {"GET": ADMINS, "POST": ADMINS}, data={"name": "Renamed", "description": "", "reason": "the matrix"}
+    ),
     "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),

@@ -16,7 +16,7 @@ from archive.core.text import isolated
 from archive.findings.keys import fingerprint
 from archive.models import Membership, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
-from archive.workspaces import remove_member, set_role
+from archive.workspaces import edit_workspace, remove_member, set_role
 
 
 @member_view
@@ -117,3 +117,36 @@ def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse
         return _members_page(request, refused=refused, status=400)
     messages.success(request, f"{isolated(membership.user.username)} is no longer a member.")
     return redirect("archive:members", request.workspace.slug)
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
+    reason = reason_field(required=False, label="Reason (kept in the history)")
+
+
+@workspace_view(Action.MANAGE)
+def workspace_edit(request: WorkspaceRequest) -> HttpResponse:
+    """Rename the workspace or change its description (its address stays)."""
+    workspace = request.workspace
+    form = WorkspaceForm(
+        request.POST or None, initial={"name": workspace.name, "description": workspace.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in ("name", "description")}
+        try:
+            edit_workspace(
+                workspace,
+                user=request.user,
+                expected_version=None,
+                changes=changes,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("archive:workspace_edit", workspace.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "archive/workspace_edit.html", {"form": form}, status=status)

@@ -1,5 +1,5 @@
-"""The admin's journey through the members page: add someone, change a role,
-remove someone, and be refused removing the last admin; on a phone too."""
+"""The admin's journey through managing a workspace: add someone, change a role,
+remove someone, be refused removing the last admin, rename the workspace; on a phone too."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -65,6 +65,18 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
     card.get_by_role("button", name="Remove from the workspace").click()
     expect(page.get_by_role("alert")).to_contain_text(LAST_ADMIN)
     assert Membership.objects.get(pk=own.pk).role == Role.ADMIN
+
+    page.get_by_role("navigation", name="Manage the workspace").get_by_role("link", name="Workspace").click()
+    page.get_by_label("Name").fill("Daraa 2017")
+    page.get_by_label("Reason (kept in the history)").fill("the case narrowed")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".crumb")).to_contain_text("Daraa 2017")
+    workspace.refresh_from_db()
+    assert (workspace.name, workspace.history.first().history_change_reason) == (
+        "Daraa 2017",
+        "the case narrowed",
+    )
+    assert_accessible(page, "workspace's name and description")
 
     page.set_viewport_size(PHONE)
     page.goto(reverse("archive:members", args=[workspace.slug]))
