@@ -3,6 +3,7 @@
 from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 F = TypeVar("F", bound=forms.Field)
 
@@ -13,3 +14,9 @@ def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     if not isinstance(field, kind):
         raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}.")
     return field
+
+
+def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """The domain's refusal of what a valid form asked, shown above the form's fields."""
+    for message in error.messages:
+        form.add_error(None, message)

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from archive.core.forms import form_field
+from archive.core.forms import form_field, show_refusal
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
@@ -246,8 +246,7 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+        show_refusal(form, error)
         return _render_confirm(request, form, pending, extraction, status=400)
     if result.status == ImportStatus.DUPLICATE:
         form.add_error(None, result.message)

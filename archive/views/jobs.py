@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from archive.core.forms import form_field
+from archive.core.forms import form_field, show_refusal
 from archive.jobs.running import status_for, visible_jobs
 from archive.jobs.schedules import schedules_with_last_job, set_schedule
 from archive.jobs.tasks import start_fixity, start_history_chain, start_search_rebuild
@@ -105,8 +105,7 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                show_refusal(form, error)
             else:
                 messages.success(request, f"Schedule saved: {schedule}.")
                 return redirect("archive:schedules", request.workspace.slug)

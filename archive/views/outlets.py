@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from archive.core.editing import StaleVersion
+from archive.core.forms import show_refusal
 from archive.core.text import isolated
 from archive.models import Outlet
 from archive.models.grading import Reliability
@@ -49,8 +50,7 @@ def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
         except StaleVersion as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_refusal(form, error)
         else:
             grade = form.cleaned_data["reliability"]
             messages.success(request, f"{isolated(outlet.name)} is now graded {grade}.")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from archive.core.editing import StaleVersion
-from archive.core.forms import form_field
+from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Derivation, Source
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.provenance import (
@@ -145,8 +145,7 @@ def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse
         except StaleVersion as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_refusal(form, error)
         else:
             messages.success(request, "Derivation saved.")
             return redirect("archive:source_provenance", request.workspace.slug, source.pk)

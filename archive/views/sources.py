@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from archive.core.editing import StaleVersion
-from archive.core.forms import form_field
+from archive.core.forms import form_field, show_refusal
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
@@ -132,8 +132,7 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
                 form.add_error(None, f"{error} Reload the page to see their version.")
                 status = 409
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                show_refusal(form, error)
             else:
                 messages.success(request, "The source's record is corrected.")
                 return redirect("archive:source", request.workspace.slug, source.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
+from archive.core.forms import show_refusal
 from archive.core.text import normalize_text
 from archive.jobs.tasks import start_text_correction
 from archive.models import Source
@@ -119,8 +120,7 @@ def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     except StaleVersion as error:
         return _conflict(request, error.current)
     except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+        show_refusal(form, error)
         return _render(request, form, source, status=400)
     messages.success(request, f"Text corrected (now version {report.source.version}). {report.describe()}")
     for note in orphan_notes(report):

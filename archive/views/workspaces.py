@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from archive.audit.forms import reason_field
+from archive.core.forms import show_refusal
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
 from archive.models import Membership, Role, Source
@@ -93,8 +94,7 @@ def members(request: WorkspaceRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
             return redirect("archive:members", request.workspace.slug)
@@ -143,8 +143,7 @@ def workspace_edit(request: WorkspaceRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_refusal(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("archive:workspace_edit", workspace.slug)
