@@ -136,3 +136,20 @@ def test_a_workspace_without_a_name_is_refused(client, ws_admin, workspace):
     response = client.post(reverse("archive:workspace_edit", args=[workspace.slug]), {"name": " "})
     assert response.status_code == 400
     assert Workspace.objects.get(pk=workspace.pk).name == workspace.name
+
+
+def test_an_admin_who_steps_down_lands_on_the_workspace_they_still_read(client, ws_admin, analyst, workspace):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
+    client.force_login(ws_admin)
+    demoted = client.post(members_url(workspace), {"username": ws_admin.username, "role": Role.REVIEWER})
+    assert demoted["Location"] == reverse("archive:workspace", args=[workspace.slug])
+    assert client.get(demoted["Location"]).status_code == 200
+
+
+def test_an_admin_who_leaves_lands_on_their_home_page(client, ws_admin, analyst, workspace):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
+    client.force_login(analyst)
+    own = Membership.objects.get(workspace=workspace, user=analyst)
+    left = client.post(remove_url(own), {"reason": "moving to another case"})
+    assert left["Location"] == reverse("archive:home")
+    assert client.get(left["Location"]).status_code == 200

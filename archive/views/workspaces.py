@@ -97,6 +97,8 @@ def members(request: WorkspaceRequest) -> HttpResponse:
             show_refusal(form, error)
         else:
             messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
+            if member == request.user and role != Role.ADMIN:  # no longer theirs to manage
+                return redirect("archive:workspace", request.workspace.slug)
             return redirect("archive:members", request.workspace.slug)
     return _members_page(request, form=form, status=400)
 
@@ -116,6 +118,8 @@ def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse
         refused = f"{isolated(membership.user.username)} was not removed. {' '.join(error.messages)}"
         return _members_page(request, refused=refused, status=400)
     messages.success(request, f"{isolated(membership.user.username)} is no longer a member.")
+    if membership.user == request.user:  # the workspace is no longer theirs to see
+        return redirect("archive:home")
     return redirect("archive:members", request.workspace.slug)
 
 
