@@ -177,6 +177,8 @@ urlpatterns = [
         "w/<slug:slug>/questions/<int64:question_id>/matrix.csv", questions.question_csv, name="question_csv"
     ),
     path("w/<slug:slug>/outlets/", outlets.outlet_list, name="outlets"),
+    path("w/<slug:slug>/outlets/new/", outlets.outlet_create, name="outlet_create"),
+    path("w/<slug:slug>/outlets/<int64:outlet_id>/edit/", outlets.outlet_edit, name="outlet_edit"),
     path("w/<slug:slug>/outlets/<int64:outlet_id>/grade/", outlets.outlet_grade, name="outlet_grade"),
     # Reviewer audit: activity feed and exports, object history and revert,
     # review workflow, time travel, the history chain's status.

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from archive.models import Outlet
 from tests.factories import OutletFactory
 
 
@@ -59,3 +60,52 @@ def test_the_message_after_grading_keeps_an_arabic_name_apart_from_the_english_a
     response = grade(client, ws_admin, outlet, reliability="B", reason="Accurate.")
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert messages == ["\u2068صوت حوران\u2069 is now graded B."]
+
+
+def test_admin_adds_an_outlet_ungraded_with_its_reason(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    data = {
+        "name": "عنب بلدي",
+        "url": "enabbaladi.net",
+        "country": "Syria",
+        "language": "ar",
+        "reason": "cited often",
+    }
+    response = client.post(reverse("archive:outlet_create", args=[workspace.slug]), data)
+    assert response.status_code == 302
+    outlet = Outlet.objects.get(workspace=workspace, name="عنب بلدي")
+    assert (outlet.url, outlet.language, outlet.reliability) == ("https://enabbaladi.net", "ar", "F")
+    assert outlet.history.get().history_change_reason == "cited often"
+
+
+def test_admin_corrects_an_outlets_details_and_its_grade_stays(client, ws_admin, outlet):
+    client.force_login(ws_admin)
+    url = reverse("archive:outlet_edit", args=[outlet.workspace.slug, outlet.pk])
+    data = {
+        "version": outlet.version,
+        "name": "Hawran Voice (Arabic)",
+        "language": "ar",
+        "reason": "its own name",
+    }
+    assert client.post(url, data).status_code == 302
+    outlet.refresh_from_db()
+    assert (outlet.name, outlet.language, outlet.reliability) == ("Hawran Voice (Arabic)", "ar", "C")
+    assert outlet.history.first().history_change_reason == "its own name"
+
+
+def test_an_outlet_edit_from_a_stale_page_is_refused(client, ws_admin, outlet):
+    client.force_login(ws_admin)
+    url = reverse("archive:outlet_edit", args=[outlet.workspace.slug, outlet.pk])
+    client.post(url, {"version": outlet.version, "name": "First edit"})
+    response = client.post(url, {"version": outlet.version, "name": "Second edit from the old page"})
+    assert response.status_code == 400
+    outlet.refresh_from_db()
+    assert outlet.name == "First edit"
+
+
+def test_an_outlet_without_a_name_is_refused(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    before = Outlet.objects.count()
+    response = client.post(reverse("archive:outlet_create", args=[workspace.slug]), {"name": "  "})
+    assert response.status_code == 400
+    assert Outlet.objects.count() == before

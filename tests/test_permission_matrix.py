@@ -126,6 +126,11 @@ RULES: dict[str, Rule] = {
     "archive:workspace_edit": Rule(
         {"GET": ADMINS, "POST": ADMINS}, data={"name": "Renamed", "description": "", "reason": "the matrix"}
     ),
+    "archive:outlet_create": Rule({"GET": ADMINS, "POST": ADMINS}, data={"name": "Enab Baladi"}),
+    "archive:outlet_edit": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        data=lambda world: {"version": world.outlet.version, "name": "Renamed", "reason": "the matrix"},
+    ),
     "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
     "archive:source": Rule({"GET": EVERY_MEMBER}),

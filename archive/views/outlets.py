@@ -7,13 +7,14 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
 from archive.core.forms import show_refusal
 from archive.core.text import isolated
 from archive.models import Outlet
 from archive.models.grading import Reliability
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
-from archive.sources.outlets import grade_outlet
+from archive.sources.outlets import create_outlet, edit_outlet, grade_outlet
 
 
 class GradeForm(forms.Form):
@@ -23,6 +24,72 @@ class GradeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text="Why this grade? Kept in the history.",
     )
+
+
+class OutletForm(forms.Form):
+    """An outlet's details; its grade has its own page (a new grade needs its reason)."""
+
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
+    url = forms.URLField(required=False, assume_scheme="https", label="Address (URL)")
+    country = forms.CharField(max_length=100, required=False)
+    language = forms.CharField(max_length=35, required=False, help_text="BCP 47 tag, e.g. ar or en-GB")
+    reason = reason_field(required=False, label="Reason (kept in the history)")
+
+    FIELDS = ("name", "url", "country", "language")
+
+    def details(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+class OutletEditForm(OutletForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@workspace_view(Action.MANAGE)
+def outlet_create(request: WorkspaceRequest) -> HttpResponse:
+    """Add an outlet by hand (imports propose them too)."""
+    form = OutletForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlet = create_outlet(
+                workspace=request.workspace,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.details(),
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"Added {isolated(outlet.name)}: grade it when you can judge it.")
+            return redirect("archive:outlets", request.workspace.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "archive/outlet_form.html", {"form": form, "outlet": None}, status=status)
+
+
+@workspace_view(Action.MANAGE)
+def outlet_edit(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
+    """Correct an outlet's name, address, country or language."""
+    outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
+    initial = {name: getattr(outlet, name) for name in OutletForm.FIELDS} | {"version": outlet.version}
+    form = OutletEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit_outlet(
+                outlet,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                changes=form.details(),
+                reason=form.cleaned_data["reason"],
+            )
+        except StaleVersion as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"Saved {isolated(form.cleaned_data['name'])}.")
+            return redirect("archive:outlets", request.workspace.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "archive/outlet_form.html", {"form": form, "outlet": outlet}, status=status)
 
 
 @workspace_view(Action.VIEW)

@@ -1,11 +1,12 @@
 """The admin's journey through managing a workspace: add someone, change a role,
-remove someone, be refused removing the last admin, rename the workspace; on a phone too."""
+remove someone, be refused removing the last admin, rename the workspace, add an
+outlet; on a phone too."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from archive.core.text import isolated
-from archive.models import Membership, Role
+from archive.models import Membership, Outlet, Role
 from archive.workspaces import LAST_ADMIN
 from tests.browser.accessibility import assert_accessible
 
@@ -77,6 +78,17 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
         "the case narrowed",
     )
     assert_accessible(page, "workspace's name and description")
+
+    page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Outlets").click()
+    page.get_by_role("link", name="Add an outlet").click()
+    page.get_by_label("Name").fill("عنب بلدي")
+    page.get_by_label("Language").fill("ar")
+    page.get_by_label("Reason (kept in the history)").fill("cited often")
+    page.get_by_role("button", name="Add outlet").click()
+    expect(page.get_by_role("table")).to_contain_text("عنب بلدي")
+    outlet = Outlet.objects.get(workspace=workspace, name="عنب بلدي")
+    assert (outlet.language, outlet.history.get().history_user) == ("ar", ws_admin)
+    assert_accessible(page, "outlets with the new one")
 
     page.set_viewport_size(PHONE)
     page.goto(reverse("archive:members", args=[workspace.slug]))
