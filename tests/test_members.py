@@ -1,10 +1,16 @@
 """A workspace's members, managed by its admins on the members page (the Django
 admin's membership pages call the same domain functions)."""
 
+import threading
+import time
+
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 
+from archive import workspaces
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
 
@@ -153,3 +159,35 @@ def test_an_admin_who_leaves_lands_on_their_home_page(client, ws_admin, analyst,
     left = client.post(remove_url(own), {"reason": "moving to another case"})
     assert left["Location"] == reverse("archive:home")
     assert client.get(left["Location"]).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_stepping_down_at_once_leave_one_admin(workspace, ws_admin, analyst, monkeypatch):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
+    real_update = workspaces.update_object
+
+    def slow_update(*args, **kwargs):  # both have checked before either writes, unless one waits
+        time.sleep(0.3)
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(workspaces, "update_object", slow_update)
+    start, outcomes = threading.Barrier(2), []
+
+    def step_down(admin) -> None:
+        try:
+            start.wait()
+            set_role(workspace=workspace, member=admin, role=Role.ANALYST, user=admin)
+            outcomes.append("stepped down")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=step_down, args=(admin,)) for admin in (ws_admin, analyst)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["stepped down", LAST_ADMIN])
+    assert workspace.memberships.filter(role=Role.ADMIN).count() == 1
