@@ -5,6 +5,8 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 
+from archive.core.editing import StaleVersion
+
 F = TypeVar("F", bound=forms.Field)
 
 
@@ -16,7 +18,8 @@ def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     return field
 
 
-def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
-    """The domain's refusal of what a valid form asked, shown above the form's fields."""
-    for message in error.messages:
+def show_refusal(form: forms.BaseForm, error: ValidationError | StaleVersion) -> None:
+    """The domain's refusal of what a valid form asked (invalid, or from a stale page),
+    shown above the form's fields."""
+    for message in [str(error)] if isinstance(error, StaleVersion) else error.messages:
         form.add_error(None, message)

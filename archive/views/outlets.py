@@ -48,45 +48,38 @@ class OutletEditForm(OutletForm):
 @workspace_view(Action.MANAGE)
 def outlet_create(request: WorkspaceRequest) -> HttpResponse:
     """Add an outlet by hand (imports propose them too)."""
-    form = OutletForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outlet = create_outlet(
-                workspace=request.workspace,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                **form.details(),
-            )
-        except ValidationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, f"Added {isolated(outlet.name)}: grade it when you can judge it.")
-            return redirect("archive:outlets", request.workspace.slug)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "archive/outlet_form.html", {"form": form, "outlet": None}, status=status)
+    return _outlet_form(request, None)
 
 
 @workspace_view(Action.MANAGE)
 def outlet_edit(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Correct an outlet's name, address, country or language."""
-    outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
-    initial = {name: getattr(outlet, name) for name in OutletForm.FIELDS} | {"version": outlet.version}
-    form = OutletEditForm(request.POST or None, initial=initial)
+    return _outlet_form(
+        request, get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
+    )
+
+
+def _outlet_form(request: WorkspaceRequest, outlet: Outlet | None) -> HttpResponse:
+    if outlet is None:
+        form: OutletForm = OutletForm(request.POST or None)
+    else:
+        initial = {name: getattr(outlet, name) for name in OutletForm.FIELDS} | {"version": outlet.version}
+        form = OutletEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data, reason = form.details(), form.cleaned_data["reason"]
         try:
-            edit_outlet(
-                outlet,
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.details(),
-                reason=form.cleaned_data["reason"],
-            )
-        except StaleVersion as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
+            if outlet is None:
+                saved = create_outlet(workspace=request.workspace, user=request.user, reason=reason, **data)
+            else:
+                version = form.cleaned_data["version"]
+                saved = edit_outlet(
+                    outlet, user=request.user, expected_version=version, changes=data, reason=reason
+                )
+        except (StaleVersion, ValidationError) as error:
             show_refusal(form, error)
         else:
-            messages.success(request, f"Saved {isolated(form.cleaned_data['name'])}.")
+            done = "Saved" if outlet else "Added, ungraded until someone grades it:"
+            messages.success(request, f"{done} {isolated(saved.name)}.")
             return redirect("archive:outlets", request.workspace.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "archive/outlet_form.html", {"form": form, "outlet": outlet}, status=status)
@@ -114,9 +107,7 @@ def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except StaleVersion as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
+        except (StaleVersion, ValidationError) as error:
             show_refusal(form, error)
         else:
             grade = form.cleaned_data["reliability"]
