@@ -19,6 +19,18 @@ def grade(client, user, outlet, **data):
     return client.post(url, {"version": outlet.version} | data)
 
 
+def add_outlet(client, user, workspace, **data):
+    client.force_login(user)
+    return client.post(reverse("archive:outlet_create", args=[workspace.slug]), data)
+
+
+def edit_details(client, user, outlet, version, **data):
+    """Post the outlet's details form as loaded at `version`."""
+    client.force_login(user)
+    url = reverse("archive:outlet_edit", args=[outlet.workspace.slug, outlet.pk])
+    return client.post(url, {"version": version} | data)
+
+
 def test_grade_change_is_saved_with_its_reason_in_the_history(client, ws_admin, outlet):
     grade(client, ws_admin, outlet, reliability="B", reason="Two years of accurate reports.")
     outlet.refresh_from_db()
@@ -63,15 +75,8 @@ def test_the_message_after_grading_keeps_an_arabic_name_apart_from_the_english_a
 
 
 def test_admin_adds_an_outlet_ungraded_with_its_reason(client, ws_admin, workspace):
-    client.force_login(ws_admin)
-    data = {
-        "name": "عنب بلدي",
-        "url": "enabbaladi.net",
-        "country": "Syria",
-        "language": "ar",
-        "reason": "cited often",
-    }
-    response = client.post(reverse("archive:outlet_create", args=[workspace.slug]), data)
+    details = {"url": "enabbaladi.net", "country": "Syria", "language": "ar"}
+    response = add_outlet(client, ws_admin, workspace, name="عنب بلدي", reason="cited often", **details)
     assert response.status_code == 302
     outlet = Outlet.objects.get(workspace=workspace, name="عنب بلدي")
     assert (outlet.url, outlet.language, outlet.reliability) == ("https://enabbaladi.net", "ar", "F")
@@ -79,33 +84,23 @@ def test_admin_adds_an_outlet_ungraded_with_its_reason(client, ws_admin, workspa
 
 
 def test_admin_corrects_an_outlets_details_and_its_grade_stays(client, ws_admin, outlet):
-    client.force_login(ws_admin)
-    url = reverse("archive:outlet_edit", args=[outlet.workspace.slug, outlet.pk])
-    data = {
-        "version": outlet.version,
-        "name": "Hawran Voice (Arabic)",
-        "language": "ar",
-        "reason": "its own name",
-    }
-    assert client.post(url, data).status_code == 302
+    renamed = {"name": "Hawran Voice (Arabic)", "language": "ar", "reason": "its own name"}
+    assert edit_details(client, ws_admin, outlet, outlet.version, **renamed).status_code == 302
     outlet.refresh_from_db()
     assert (outlet.name, outlet.language, outlet.reliability) == ("Hawran Voice (Arabic)", "ar", "C")
     assert outlet.history.first().history_change_reason == "its own name"
 
 
 def test_an_outlet_edit_from_a_stale_page_is_refused(client, ws_admin, outlet):
-    client.force_login(ws_admin)
-    url = reverse("archive:outlet_edit", args=[outlet.workspace.slug, outlet.pk])
-    client.post(url, {"version": outlet.version, "name": "First edit"})
-    response = client.post(url, {"version": outlet.version, "name": "Second edit from the old page"})
+    edit_details(client, ws_admin, outlet, outlet.version, name="First edit")
+    response = edit_details(client, ws_admin, outlet, outlet.version, name="Second edit from the old page")
     assert response.status_code == 400
     outlet.refresh_from_db()
     assert outlet.name == "First edit"
 
 
 def test_an_outlet_without_a_name_is_refused(client, ws_admin, workspace):
-    client.force_login(ws_admin)
     before = Outlet.objects.count()
-    response = client.post(reverse("archive:outlet_create", args=[workspace.slug]), {"name": "  "})
+    response = add_outlet(client, ws_admin, workspace, name="  ")
     assert response.status_code == 400
     assert Outlet.objects.count() == before
