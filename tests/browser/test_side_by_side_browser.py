@@ -132,8 +132,22 @@ def test_the_columns_scroll_together(page_for, analyst, workspace, corpus_text):
         "() => [...document.querySelectorAll('.aligned-text')].map((c) => c.scrollHeight > c.clientHeight)"
     )
     assert scrollable == [True, True]
-    page.evaluate("() => { const d = document.getElementById('text-d'); d.scrollTop = d.scrollHeight; }")
+    page.locator("#text-d").hover()
+    page.mouse.wheel(0, 2000)
     page.wait_for_function("() => document.getElementById('text-o').scrollTop > 0")
+    assert page.errors == []
+
+
+def test_a_column_the_page_scrolls_leaves_the_other_where_it_is(page_for, analyst, workspace, corpus_text):
+    # Scroll anchoring as a web font swaps in scrolls a column as a script does.
+    _, translation, _ = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 1366, "height": 420})
+    open_arrived(page, reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    page.evaluate("() => { const d = document.getElementById('text-d'); d.scrollTop = d.scrollHeight; }")
+    page.wait_for_function("() => document.getElementById('text-d').scrollTop > 0")
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")  # past any following
+    assert page.evaluate("() => document.getElementById('text-o').scrollTop") == 0
     assert page.errors == []
 
 

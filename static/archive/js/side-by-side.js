@@ -18,8 +18,12 @@ function follow(event) {
   if (segment) light(segment.dataset.pair, event.type === "mouseover" || event.type === "focusin");
 }
 
-// Scrolling together: only while both columns scroll on their own (wide screens).
-let leading = null;
+// Scrolling together: only while both columns scroll on their own (wide screens), and
+// only after the reader's own scrolling (wheel, touch, keys, the scrollbar). The page
+// scrolls the columns too: to the #fragment, to the marks on arrival, by scroll
+// anchoring as a web font swaps in, and the other column as it follows. Those must not
+// move the other column, whenever their scroll events arrive.
+let driving = null;
 let release = 0;
 
 function syncFrom(column) {
@@ -35,20 +39,23 @@ function syncFrom(column) {
   other.scrollTop += delta;
 }
 
-function onScroll(event) {
-  const column = event.currentTarget;
-  if (leading && leading !== column) return; // the scroll this column follows
-  leading = column;
-  syncFrom(column);
+function drive(column) {
+  // A smooth scroll or a fling goes on after its input: the reader drives until the
+  // column has been still for a moment.
+  driving = column;
   clearTimeout(release);
-  release = setTimeout(() => { leading = null; }, 120);
+  release = setTimeout(() => { driving = null; }, 250);
+}
+
+function onScroll(event) {
+  if (event.currentTarget !== driving) return;
+  drive(driving);
+  syncFrom(driving);
 }
 
 function reveal() {
   // The page first, then each column at its own mark (scrolling the page into a
-  // column's mark would move the column again). The scroll events this fires must not
-  // make either column follow the other: they arrive by the next frame.
-  leading = "arrival";
+  // column's mark would move the column again).
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView({ block: "center" });
   for (const column of columns) {
     const mark = column.querySelector("mark.hl-aligned");
@@ -56,15 +63,17 @@ function reveal() {
       column.scrollTop += mark.getBoundingClientRect().top - column.getBoundingClientRect().top - column.clientHeight / 3;
     }
   }
-  requestAnimationFrame(() => requestAnimationFrame(() => {
-    leading = null;
-    page.dataset.revealed = "true";
-  }));
+  page.dataset.revealed = "true";
 }
 
 if (page && columns.length === 2) {
   for (const type of ["mouseover", "mouseout", "focusin", "focusout"]) page.addEventListener(type, follow);
-  for (const column of columns) column.addEventListener("scroll", onScroll, { passive: true });
+  for (const column of columns) {
+    column.addEventListener("scroll", onScroll, { passive: true });
+    for (const type of ["wheel", "touchstart", "keydown", "pointerdown"]) {
+      column.addEventListener(type, () => drive(column), { passive: true });
+    }
+  }
   // Once the page has loaded, so that the browser's own scroll to the #fragment is
   // over (it may run again on each layout until then), and the web fonts are in:
   // they change every line's height. Before the first layout no font is loading
