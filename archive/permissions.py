@@ -87,7 +87,11 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Flag an item for an admin (with a reason)", Action.REVIEW, False),
     ("Revert annotations, claims, evidence, passages, sources, outlets", Action.REVIEW, False),
     ("Export the activity (CSV, JSON); verify the history chain", Action.AUDIT, False),
-    ("Add, correct and grade outlets; correct source texts and derivations", Action.MANAGE, False),
+    (
+        "Add, correct, grade and delete outlets; correct source texts and derivations; delete sources",
+        Action.MANAGE,
+        False,
+    ),
     ("Members and their roles; the workspace's name and description", Action.MANAGE, False),
     ("Schedule recaptures, fixity checks and history-chain verifications", Action.MANAGE, False),
 ]

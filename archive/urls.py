@@ -45,6 +45,7 @@ urlpatterns = [
     path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),
     path("w/<slug:slug>/sources/<int64:source_id>/", sources.source_detail, name="source"),
     path("w/<slug:slug>/sources/<int64:source_id>/edit/", sources.source_edit, name="source_edit"),
+    path("w/<slug:slug>/sources/<int64:source_id>/delete/", sources.source_delete, name="source_delete"),
     # A source over time: its versions, one as captured, two compared, recapture now.
     path(
         "w/<slug:slug>/sources/<int64:source_id>/versions/", versions.source_versions, name="source_versions"
@@ -100,6 +101,7 @@ urlpatterns = [
     path("w/<slug:slug>/claims/search/", claims.claim_search, name="claim_search"),
     path("w/<slug:slug>/claims/<int64:claim_id>/", claims.claim_detail, name="claim"),
     path("w/<slug:slug>/claims/<int64:claim_id>/edit/", claims.claim_edit, name="claim_edit"),
+    path("w/<slug:slug>/claims/<int64:claim_id>/delete/", claims.claim_delete, name="claim_delete"),
     path(
         "w/<slug:slug>/claims/<int64:claim_id>/credibility/",
         claims.claim_credibility,
@@ -179,6 +181,7 @@ urlpatterns = [
     path("w/<slug:slug>/outlets/", outlets.outlet_list, name="outlets"),
     path("w/<slug:slug>/outlets/new/", outlets.outlet_create, name="outlet_create"),
     path("w/<slug:slug>/outlets/<int64:outlet_id>/edit/", outlets.outlet_edit, name="outlet_edit"),
+    path("w/<slug:slug>/outlets/<int64:outlet_id>/delete/", outlets.outlet_delete, name="outlet_delete"),
     path("w/<slug:slug>/outlets/<int64:outlet_id>/grade/", outlets.outlet_grade, name="outlet_grade"),
     # Reviewer audit: activity feed and exports, object history and revert,
     # review workflow, time travel, the history chain's status.

@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from archive.models import AnchorStatus, Job, Passage
-from tests.factories import CaptureFactory, SourceFactory
+from tests.factories import CaptureFactory, ClaimFactory, OutletFactory, SourceFactory
 from tests.world import World, build_world
 
 OK, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = "ok", "login", 401, 403, 404
@@ -81,6 +81,15 @@ def _translation(world: "World") -> dict:
     return {"slug": world.workspace.slug, "source_id": translation.pk}
 
 
+def _unused(kind: str, factory) -> Callable[["World"], dict]:
+    """URL kwargs naming a new object nothing refers to, which a delete can take."""
+
+    def kwargs(world: "World") -> dict:
+        return {"slug": world.workspace.slug, f"{kind}_id": factory(world).pk}
+
+    return kwargs
+
+
 def _fuzzy_passage(world: "World") -> dict:
     """URL kwargs naming the world's passage, found only approximately by re-anchoring."""
     Passage.objects.filter(pk=world.passage.pk).update(anchor_status=AnchorStatus.FUZZY)
@@ -130,6 +139,11 @@ RULES: dict[str, Rule] = {
     "archive:outlet_edit": Rule(
         {"GET": ADMINS, "POST": ADMINS},
         data=lambda world: {"version": world.outlet.version, "name": "Renamed", "reason": "the matrix"},
+    ),
+    "archive:outlet_delete": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        kwargs=_unused("outlet", lambda world: OutletFactory(workspace=world.workspace)),
+        data={"version": 1, "reason": "the matrix"},
     ),
     "archive:search": Rule({"GET": SIGNED_IN}),
     "archive:workspace": Rule({"GET": EVERY_MEMBER}),
@@ -284,6 +298,11 @@ RULES: dict[str, Rule] = {
             "reason": "the site's name was in the title",
         },
     ),
+    "archive:source_delete": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        kwargs=_unused("source", lambda world: SourceFactory(workspace=world.workspace)),
+        data={"version": 1, "reason": "the matrix"},
+    ),
     "archive:claim_create": Rule(
         {"POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
     ),
@@ -313,6 +332,13 @@ RULES: dict[str, Rule] = {
             "status": "open",
             "reason": "checking the matrix",
         },
+    ),
+    "archive:claim_delete": Rule(
+        {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
+        kwargs=_unused(
+            "claim", lambda world: ClaimFactory(workspace=world.workspace, created_by=world.users["analyst"])
+        ),
+        data={"version": 1, "reason": "the matrix"},
     ),
 }
 

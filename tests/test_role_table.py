@@ -22,7 +22,9 @@ URL_OF = {
     "Flag an item for an admin (with a reason)": "archive:flag",
     "Revert annotations, claims, evidence, passages, sources, outlets": "archive:revert",
     "Export the activity (CSV, JSON); verify the history chain": "archive:activity_csv",
-    "Add, correct and grade outlets; correct source texts and derivations": "archive:outlet_grade",
+    "Add, correct, grade and delete outlets; correct source texts and derivations; delete sources": (
+        "archive:outlet_grade"
+    ),
     "Members and their roles; the workspace's name and description": "archive:members",
 }
 

@@ -12,9 +12,12 @@ every write obeys exist once:
   only with a reason, and a delete always needs one: the history keeps it.
 """
 
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
 from django.db import connection, router
 from django.db.models import BaseConstraint, CharField, ForeignKey, Model, TextField
@@ -228,3 +231,25 @@ def delete_object(obj: Model, *, user: Any, reason: str, expected_version: int |
     current = lock_at_version(obj, expected_version)
     with recorded_as(user=user, reason=reason):
         current.delete()
+
+
+@dataclass(frozen=True)
+class DeletionEffects:
+    """What deleting an object would delete with it (tracked objects only: each keeps
+    its history too), and what refers to it and so keeps it from being deleted."""
+
+    with_it: Counter[type[Model]]
+    blocked_by: Counter[type[Model]]
+
+
+def deletion_effects(obj: Model) -> DeletionEffects:
+    """What `delete_object(obj)` would do now, as Django's own delete would find it."""
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    with_it = Counter(
+        type(each)
+        for found in collector.model_objs.values()
+        for each in found
+        if each != obj and hasattr(type(each), "history")
+    )
+    return DeletionEffects(with_it=with_it, blocked_by=Counter(type(each) for each in collector.protected))

@@ -3,6 +3,7 @@ stance with its graph of sources, creating and editing claims, and a search
 for the reading page's claim picker."""
 
 from collections.abc import Collection
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from archive.alignment.counterparts import Memo
 from archive.audit.review import may_submit, rejection_comments
-from archive.claims import create_claim, edit_claim
+from archive.claims import create_claim, delete_claim, edit_claim
 from archive.claims.claims import set_credibility
 from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
@@ -35,6 +36,7 @@ from archive.reading.side_by_side import passage_across
 from archive.search import QueryError, refuse_too_long
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
+from archive.views.deleting import Deleting, delete_page
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -293,6 +295,23 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
         return render_claim(request, claim, status=400, form_values=form, form_errors=_messages_of(error))
     messages.success(request, "Claim saved.")
     return redirect("archive:claim", request.workspace.slug, claim.pk)
+
+
+@workspace_view(Action.CONTRIBUTE)
+def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
+    """Delete a claim with its evidence and discussion, with a reason."""
+    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
+    if not can_change(request.role, request.user, claim):
+        raise PermissionDenied("Only the claim's author or a workspace admin can delete it.")
+    slug = request.workspace.slug
+    deleting = Deleting(
+        kind="claim",
+        title=claim.statement,
+        back=reverse("archive:claim", args=[slug, claim.pk]),
+        gone=reverse("archive:claims", args=[slug]),
+        to_free_it="Take it out of the questions that weigh it as a hypothesis first.",
+    )
+    return delete_page(request, claim, deleting, partial(delete_claim, claim=claim))
 
 
 @workspace_view(Action.VIEW)

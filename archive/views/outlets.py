@@ -1,11 +1,14 @@
 """Outlets and their Admiralty reliability grades."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
@@ -14,7 +17,8 @@ from archive.core.text import isolated
 from archive.models import Outlet
 from archive.models.grading import Reliability
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
-from archive.sources.outlets import create_outlet, edit_outlet, grade_outlet
+from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet, grade_outlet
+from archive.views.deleting import Deleting, delete_page
 
 
 class GradeForm(forms.Form):
@@ -57,6 +61,21 @@ def outlet_edit(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     return _outlet_form(
         request, get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
     )
+
+
+@workspace_view(Action.MANAGE)
+def outlet_delete(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
+    """Delete an outlet no source names any more, with a reason."""
+    outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
+    outlets = reverse("archive:outlets", args=[request.workspace.slug])
+    deleting = Deleting(
+        kind="outlet",
+        title=outlet.name,
+        back=outlets,
+        gone=outlets,
+        to_free_it="Give those sources another outlet, or none, on their record pages first.",
+    )
+    return delete_page(request, outlet, deleting, partial(delete_outlet, outlet=outlet))
 
 
 def _outlet_form(request: WorkspaceRequest, outlet: Outlet | None) -> HttpResponse:

@@ -1,4 +1,5 @@
 import json
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
@@ -17,8 +19,9 @@ from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.cached import rendered_reading
 from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
-from archive.sources.writes import edit_source
+from archive.sources.writes import delete_source, edit_source
 from archive.views.asof import AsOfForm
+from archive.views.deleting import Deleting, delete_page
 
 
 @workspace_view(Action.VIEW)
@@ -138,3 +141,21 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
                 return redirect("archive:source", request.workspace.slug, source.pk)
     context = {"source": source, "form": form}
     return render(request, "archive/source_edit.html", context, status=status)
+
+
+@workspace_view(Action.MANAGE)
+def source_delete(request: WorkspaceRequest, source_id: int) -> HttpResponse:
+    """Delete a source nothing refers to any more (an import made by mistake), with a reason."""
+    source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
+    slug = request.workspace.slug
+    deleting = Deleting(
+        kind="source",
+        title=source.title,
+        back=reverse("archive:source", args=[slug, source.pk]),
+        gone=reverse("archive:workspace", args=[slug]),
+        to_free_it=(
+            "Passages keep their source: a passage goes with the last annotation or evidence on it. "
+            "Sources derived from it keep it too."
+        ),
+    )
+    return delete_page(request, source, deleting, partial(delete_source, source=source))
