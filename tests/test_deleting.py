@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from archive.claims import edit_claim
+from archive.core.text import isolated
 from archive.models import Claim, Evidence, Hypothesis, Outlet, Question, Source
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
@@ -123,6 +124,15 @@ def test_an_outlet_a_source_names_is_kept(client, ws_admin, workspace):
     assert response.status_code == 409
     assert "these refer to it: 1 source." in response.content.decode()
     assert Outlet.objects.filter(pk=outlet.pk).exists()
+
+
+def test_the_sources_that_keep_an_outlet_are_named_with_links(client, ws_admin, workspace):
+    outlet = OutletFactory(workspace=workspace)
+    source = SourceFactory(workspace=workspace, outlet=outlet, title="Why Aleppo Fell")
+    client.force_login(ws_admin)
+    page = client.get(delete_url("outlet", outlet)).content.decode()
+    link = reverse("archive:source", args=[workspace.slug, source.pk])
+    assert f'<li><a href="{link}">{isolated("Why Aleppo Fell")}</a></li>' in page
 
 
 def test_an_admin_deletes_an_outlet_no_source_names(client, ws_admin, workspace):

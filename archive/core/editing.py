@@ -236,10 +236,10 @@ def delete_object(obj: Model, *, user: Any, reason: str, expected_version: int |
 @dataclass(frozen=True)
 class DeletionEffects:
     """What deleting an object would delete with it (tracked objects only: each keeps
-    its history too), and what refers to it and so keeps it from being deleted."""
+    its history too), and the objects that refer to it and so keep it from being deleted."""
 
     with_it: Counter[type[Model]]
-    blocked_by: Counter[type[Model]]
+    kept_by: list[Model]
 
 
 def deletion_effects(obj: Model) -> DeletionEffects:
@@ -252,4 +252,5 @@ def deletion_effects(obj: Model) -> DeletionEffects:
         for each in found
         if each != obj and hasattr(type(each), "history")
     )
-    return DeletionEffects(with_it=with_it, blocked_by=Counter(type(each) for each in collector.protected))
+    kept_by = sorted(collector.protected, key=lambda each: (each._meta.label, each.pk))
+    return DeletionEffects(with_it=with_it, kept_by=kept_by)

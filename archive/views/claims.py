@@ -308,8 +308,9 @@ def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
         kind="claim",
         title=claim.statement,
         back=reverse("archive:claim", args=[slug, claim.pk]),
+        back_label="Back to the claim",
         gone=reverse("archive:claims", args=[slug]),
-        to_free_it="Take it out of the questions that weigh it as a hypothesis first.",
+        to_free_it="A question's weighing of competing hypotheses rests on it, so it stays.",
     )
     return delete_page(request, claim, deleting, partial(delete_claim, claim=claim))
 

@@ -6,6 +6,7 @@ can bring the object back. The form carries the version the page showed, so a
 change made meanwhile is shown rather than deleted unseen.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,10 @@ from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion, deletion_effects
 from archive.core.forms import show_refusal
 from archive.core.text import isolated
+from archive.models import DivergenceNote, EvidenceItem, Hypothesis, Passage, Source
 from archive.permissions import WorkspaceRequest
+
+KEEPERS_SHOWN = 10
 
 # The domain's delete function for the object, called as delete(user=, reason=, expected_version=).
 Delete = Callable[..., None]
@@ -40,7 +44,8 @@ class Deleting:
 
     kind: str  # as the history names it: "claim", "source", "outlet"
     title: str
-    back: str
+    back: str  # the page the deletion was asked from
+    back_label: str
     gone: str
     to_free_it: str
 
@@ -72,16 +77,34 @@ def delete_page(request: WorkspaceRequest, obj: Model, deleting: Deleting, delet
                 )
                 return redirect(deleting.gone)
     effects = deletion_effects(obj)
+    slug = request.workspace.slug
     context: dict[str, Any] = {
         "form": form,
         "deleting": deleting,
         "with_it": _counted(effects.with_it),
-        "blocked_by": _counted(effects.blocked_by),
-        "history_url": reverse(
-            "archive:object_history", args=[request.workspace.slug, deleting.kind, obj.pk]
-        ),
+        "kept_by": _counted(Counter(type(each) for each in effects.kept_by)),
+        "keepers": [_named(each, slug) for each in effects.kept_by[:KEEPERS_SHOWN]],
+        "more_keepers": max(len(effects.kept_by) - KEEPERS_SHOWN, 0),
+        "history_url": reverse("archive:object_history", args=[slug, deleting.kind, obj.pk]),
     }
     return render(request, "archive/delete.html", context, status=status)
+
+
+def _named(obj: Model, slug: str) -> tuple[str, str | None]:
+    """What refers to the object, named as its page is (None: it has none), each
+    name isolated: an Arabic title must not reorder the words around it."""
+    match obj:
+        case Source():
+            return isolated(obj.title), reverse("archive:source", args=[slug, obj.pk])
+        case Passage():
+            named = f"{isolated(str(obj))} in {isolated(obj.source.title)}"
+            return named, reverse("archive:source", args=[slug, obj.source_id])
+        case Hypothesis() | EvidenceItem():
+            named = f"{isolated(str(obj))} in the question {isolated(str(obj.question))}"
+            return named, reverse("archive:question", args=[slug, obj.question_id])
+        case DivergenceNote():
+            return isolated(str(obj)), reverse("archive:source_aligned", args=[slug, obj.source_id])
+    return isolated(str(obj)), None
 
 
 def _counted(counts: dict[type[Model], int]) -> list[str]:

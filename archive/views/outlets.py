@@ -72,8 +72,9 @@ def outlet_delete(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
         kind="outlet",
         title=outlet.name,
         back=outlets,
+        back_label="All outlets",
         gone=outlets,
-        to_free_it="Give those sources another outlet, or none, on their record pages first.",
+        to_free_it="Give those sources another outlet, or none, with “Correct record” on their pages first.",
     )
     return delete_page(request, outlet, deleting, partial(delete_outlet, outlet=outlet))
 

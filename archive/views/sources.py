@@ -152,6 +152,7 @@ def source_delete(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         kind="source",
         title=source.title,
         back=reverse("archive:source", args=[slug, source.pk]),
+        back_label="Back to the source",
         gone=reverse("archive:workspace", args=[slug]),
         to_free_it=(
             "Passages keep their source: a passage goes with the last annotation or evidence on it. "

@@ -20,7 +20,8 @@ def test_an_analyst_deletes_a_claim_and_a_reviewer_restores_it(page_for, analyst
     page.set_viewport_size(PHONE)
     page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
     page.get_by_role("link", name="Delete this claim").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("The water station was shelled.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete this claim?")
+    expect(page.locator(".deleting")).to_have_text("The water station was shelled.")
     expect(page.locator(".deleted-with")).to_have_text("1 evidence")
     assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
     assert_accessible(page, "deleting a claim at 360 px")
