@@ -7,7 +7,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,13 +37,14 @@ from archive.search import QueryError, refuse_too_long
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
+from archive.views.paging import NotAPage, count_of, paged
 
 SORTS = {
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
-    "credibility": ("credibility", "-created_at"),
-    "most-evidence": ("-evidence_count", "-created_at"),
-    "most-refuted": ("-refuting", "-created_at"),
+    "credibility": ("credibility", "-created_at", "-id"),
+    "most-evidence": ("-evidence_count", "-created_at", "-id"),
+    "most-refuted": ("-refuting", "-created_at", "-id"),
     "statement": ("statement", "id"),
 }
 SEARCH_RESULTS = 10
@@ -52,10 +53,10 @@ CREDIBILITY_VALUES = {str(value) for value in Credibility.values}
 
 def _claims_with_counts(workspace) -> QuerySet[Claim]:
     return Claim.objects.filter(workspace=workspace).annotate(
-        evidence_count=Count("evidence"),
-        supporting=Count("evidence", filter=Q(evidence__stance=Stance.SUPPORTS)),
-        refuting=Count("evidence", filter=Q(evidence__stance=Stance.REFUTES)),
-        contextual=Count("evidence", filter=Q(evidence__stance=Stance.CONTEXTUALIZES)),
+        evidence_count=count_of(Evidence.objects.all(), "claim"),
+        supporting=count_of(Evidence.objects.filter(stance=Stance.SUPPORTS), "claim"),
+        refuting=count_of(Evidence.objects.filter(stance=Stance.REFUTES), "claim"),
+        contextual=count_of(Evidence.objects.filter(stance=Stance.CONTEXTUALIZES), "claim"),
     )
 
 
@@ -64,7 +65,7 @@ def _one_of(value: str | None, allowed: Collection[object]) -> str:
     return value if value is not None and value in allowed else ""
 
 
-def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
+def _filtered_claims(request: WorkspaceRequest) -> tuple[QuerySet[Claim], dict]:
     params = request.GET
     chosen: dict[str, str] = {
         "q": params.get("q", "").strip(),
@@ -86,7 +87,7 @@ def _filtered_claims(request: WorkspaceRequest) -> tuple[list[Claim], dict]:
         claims = claims.filter(credibility=int(chosen["credibility"]))
     if chosen["tag"]:
         claims = with_tag(claims, chosen["tag"])
-    return list(claims.select_related("created_by").order_by(*SORTS[chosen["sort"]])), chosen
+    return claims.select_related("created_by").order_by(*SORTS[chosen["sort"]]), chosen
 
 
 def _render_claim_list(
@@ -94,7 +95,8 @@ def _render_claim_list(
 ) -> HttpResponse:
     try:
         claims, chosen = _filtered_claims(request)
-    except QueryError as error:
+        listed = paged(request, claims)
+    except (QueryError, NotAPage) as error:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
     all_tags = sorted(
         {
@@ -104,7 +106,7 @@ def _render_claim_list(
         }
     )
     context = {
-        "claims": claims,
+        "claims": listed,
         "chosen": chosen,
         "sorts": list(SORTS),
         "statuses": ClaimStatus.choices,

@@ -15,8 +15,9 @@ from archive.audit.forms import reason_field
 from archive.core.forms import show_refusal
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
-from archive.models import Membership, Role, Source
+from archive.models import Membership, Passage, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
+from archive.views.paging import NotAPage, count_of, paged
 from archive.workspaces import edit_workspace, remove_member, set_role
 
 
@@ -36,10 +37,15 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
     sources = (
         Source.objects.filter(workspace=request.workspace)
         .select_related("outlet", "derived_from")
-        .annotate(passage_count=Count("passages"))
-        .order_by("title")
+        .defer("text", "derived_from__text")
+        .annotate(passage_count=count_of(Passage.objects.all(), "source"))
+        .order_by("title", "id")
     )
-    context = {"sources": sources, "signing_key": fingerprint(request.workspace)}
+    try:
+        listed = paged(request, sources)
+    except NotAPage as error:
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
+    context = {"sources": listed, "signing_key": fingerprint(request.workspace)}
     return render(request, "archive/workspace_detail.html", context)
 
 
