@@ -13,6 +13,7 @@ Review status never changes through an edit: only through these functions. Every
 transition is a history row with who, why, and its action in the ledger.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -215,14 +216,6 @@ class QueueItem:
     def source(self) -> Source | None:
         return self.passage.source if self.passage is not None else None
 
-    @property
-    def source_ids(self) -> set[int]:
-        if self.passage is not None:
-            return {self.passage.source_id}
-        if isinstance(self.obj, Claim):
-            return set(Evidence.objects.filter(claim=self.obj).values_list("passage__source_id", flat=True))
-        return set()
-
 
 @dataclass(frozen=True)
 class QueueFilters:
@@ -267,10 +260,46 @@ def changes_since_approved(obj: Model, *, kind: str) -> tuple[int | None, list[F
     return row.version, changes
 
 
-def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[QueueItem]:
-    """What waits for review in the workspace, longest waiting first, with each item's context."""
+@dataclass(frozen=True, order=True)
+class Waiting:
+    """An item in the queue before it is loaded: the queue's order is theirs."""
+
+    since: datetime
+    kind: str
+    pk: int
+
+
+# The kinds reviewed, and how each reaches the sources it is about.
+_QUEUED: dict[str, tuple[type[Reviewed], str]] = {
+    "annotation": (Annotation, "passages__source"),
+    "claim": (Claim, "evidence__passage__source"),
+    "evidence": (Evidence, "passage__source"),
+}
+
+
+def waiting_items(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[Waiting]:
+    """What waits for review in the workspace and `filters` keep, longest waiting first:
+    ids only, so that a long queue is shown a page at a time (`queue_items`)."""
     filters = filters or QueueFilters()
-    querysets: dict[str, QuerySet[Any]] = {
+    waiting = []
+    for kind, (model, to_source) in _QUEUED.items():
+        if filters.kind and filters.kind != kind:
+            continue
+        queryset = model.objects.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
+        if filters.author_id is not None:
+            queryset = queryset.filter(**{f"{model.author_field}_id": filters.author_id})
+        if filters.waiting_at_least is not None:
+            queryset = queryset.filter(updated_at__lte=timezone.now() - filters.waiting_at_least)
+        if filters.source_id is not None:
+            queryset = queryset.filter(**{f"{to_source}_id": filters.source_id}).distinct()
+        waiting += [Waiting(since, kind, pk) for since, pk in queryset.values_list("updated_at", "pk")]
+    return sorted(waiting)
+
+
+def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[QueueItem]:
+    """The items `waiting` names, in its order, each with what a reviewer needs beside
+    it. One decided or deleted since it was listed is left out."""
+    with_context: dict[str, QuerySet[Any]] = {
         "annotation": Annotation.objects.select_related("author").prefetch_related(
             "passages__source__outlet"
         ),
@@ -282,25 +311,27 @@ def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -
         ),
         "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source__outlet"),
     }
-    if filters.kind:
-        querysets = {filters.kind: querysets[filters.kind]} if filters.kind in querysets else {}
+    loaded: dict[tuple[str, int], Any] = {}
+    for kind, queryset in with_context.items():
+        if pks := [each.pk for each in waiting if each.kind == kind]:
+            found = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED, pk__in=pks)
+            loaded |= {(kind, obj.pk): obj for obj in found}
     items = []
-    for kind, queryset in querysets.items():
-        queryset = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
-        if filters.author_id is not None:
-            queryset = queryset.filter(**{f"{queryset.model.author_field}_id": filters.author_id})
-        if filters.waiting_at_least is not None:
-            queryset = queryset.filter(updated_at__lte=timezone.now() - filters.waiting_at_least)
-        for obj in queryset:
-            item = QueueItem(kind, obj, obj.updated_at, author=getattr(obj, obj.author_field or "", None))
-            if isinstance(obj, Annotation):
-                item.passage = _first_passage(obj)
-            elif isinstance(obj, Evidence):
-                item.passage, item.claim = obj.passage, obj.claim
-            else:
-                item.evidence = [(stance.label, getattr(obj, f"evidence_{stance}")) for stance in Stance]
-            if filters.source_id is not None and filters.source_id not in item.source_ids:
-                continue
-            item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=kind)
-            items.append(item)
-    return sorted(items, key=lambda item: (item.waiting_since, item.kind, item.obj.pk))
+    for each in waiting:
+        if (obj := loaded.get((each.kind, each.pk))) is None:
+            continue
+        item = QueueItem(each.kind, obj, obj.updated_at, author=getattr(obj, obj.author_field or "", None))
+        if isinstance(obj, Annotation):
+            item.passage = _first_passage(obj)
+        elif isinstance(obj, Evidence):
+            item.passage, item.claim = obj.passage, obj.claim
+        else:
+            item.evidence = [(stance.label, getattr(obj, f"evidence_{stance}")) for stance in Stance]
+        item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=each.kind)
+        items.append(item)
+    return items
+
+
+def review_queue(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[QueueItem]:
+    """What waits for review in the workspace, longest waiting first, with each item's context."""
+    return queue_items(workspace=workspace, waiting=waiting_items(workspace=workspace, filters=filters))

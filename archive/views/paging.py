@@ -6,6 +6,7 @@ them, and the counts beside each row are computed for that page's rows only
 (`count_of`), so neither the page nor the total counted for it joins every row.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ class Listed:
     next_url: str
 
 
-def paged(request: HttpRequest, items: QuerySet[Any], *, per_page: int = PER_PAGE) -> Listed:
+def paged(request: HttpRequest, items: QuerySet[Any] | Sequence[Any], *, per_page: int = PER_PAGE) -> Listed:
     """The page of `items` that `?page=` asks for: the first without one, the last
     beyond the last (a list shrinks as its items are deleted). Raises NotAPage."""
     asked = request.GET.get("page", "").strip() or "1"

@@ -18,7 +18,10 @@ from archive.core.editing import StaleVersion
 from archive.models import Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views.audit import report_errors
+from archive.views.paging import NotAPage, paged
 from archive.views.redirects import posted_next
+
+QUEUE_PAGE = 20  # items, each with its context and decision form
 
 
 def _reviewed(request: WorkspaceRequest, model: str, object_id: int):
@@ -41,17 +44,23 @@ def _refusal(error: ValidationError | StaleVersion) -> str:
 def review_queue(request: WorkspaceRequest) -> HttpResponse:
     """What waits for review, longest waiting first, each with its context and a decision form."""
     filter_form = ReviewQueueFilter(request.GET, workspace=request.workspace)
-    items = (
-        review.review_queue(workspace=request.workspace, filters=filter_form.filters())
+    waiting = (
+        review.waiting_items(workspace=request.workspace, filters=filter_form.filters())
         if filter_form.is_valid()
         else []
     )
+    try:
+        listed = paged(request, waiting, per_page=QUEUE_PAGE)
+    except NotAPage as error:
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
+    items = review.queue_items(workspace=request.workspace, waiting=list(listed.page))
     forms = [ReviewDecisionForm(initial={"version": item.obj.version}) for item in items]
     return render(
         request,
         "archive/audit/review_queue.html",
         {
             "queue": list(zip(items, forms, strict=True)),
+            "listed": listed,
             "filter_form": filter_form,
             "filtered": any(request.GET.get(name) for name in filter_form.fields),
         },

@@ -1,0 +1,73 @@
+"""A long review queue a page at a time: ids are listed and ordered first, and only the
+page's items are loaded with their context."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.audit.review import QueueFilters, approve, queue_items, review_queue, waiting_items
+from archive.models import Annotation, ReviewStatus
+from archive.views.review import QUEUE_PAGE
+from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
+
+
+@pytest.fixture
+def waiting_notes(workspace, analyst):
+    """QUEUE_PAGE + 1 submitted annotations, the first one waiting longest."""
+    source = SourceFactory(workspace=workspace)
+    notes = [
+        AnnotationFactory(
+            workspace=workspace, author=analyst, passages=[PassageFactory(source=source)], body=f"Note {n}"
+        )
+        for n in range(QUEUE_PAGE + 1)
+    ]
+    long_ago = timezone.now() - timedelta(days=30)
+    for n, note in enumerate(notes):
+        Annotation.objects.filter(pk=note.pk).update(
+            review_status=ReviewStatus.SUBMITTED, updated_at=long_ago + timedelta(hours=n)
+        )
+    return notes
+
+
+def queue_page(client, reviewer, workspace, query: str = "") -> str:
+    client.force_login(reviewer)
+    return client.get(reverse("archive:review_queue", args=[workspace.slug]) + query).content.decode()
+
+
+def test_the_queue_shows_a_page_of_the_longest_waiting(client, reviewer, workspace, waiting_notes):
+    page = queue_page(client, reviewer, workspace)
+    assert page.count('class="queue-item"') == QUEUE_PAGE
+    first, last = waiting_notes[0], waiting_notes[-1]
+    assert f'id="queue-annotation-{first.pk}"' in page
+    assert f'id="queue-annotation-{last.pk}"' not in page
+    assert f'aria-label="annotation 1 of {QUEUE_PAGE + 1}"' in page
+    assert 'href="?page=2" rel="next"' in page
+
+
+def test_the_next_page_numbers_its_items_after_the_first(client, reviewer, workspace, waiting_notes):
+    page = queue_page(client, reviewer, workspace, "?page=2")
+    assert page.count('class="queue-item"') == 1
+    assert f'id="queue-annotation-{waiting_notes[-1].pk}"' in page
+    assert f'aria-label="annotation {QUEUE_PAGE + 1} of {QUEUE_PAGE + 1}"' in page
+
+
+def test_an_item_decided_after_it_was_listed_is_left_out(workspace, reviewer, waiting_notes):
+    waiting = waiting_items(workspace=workspace)
+    approve(Annotation.objects.get(pk=waiting_notes[0].pk), user=reviewer)
+    shown = [item.obj.pk for item in queue_items(workspace=workspace, waiting=waiting)]
+    assert shown == [note.pk for note in waiting_notes[1:]]
+
+
+def test_the_source_filter_finds_an_annotation_by_any_of_its_passages(workspace, analyst):
+    first, second = SourceFactory(workspace=workspace), SourceFactory(workspace=workspace)
+    note = AnnotationFactory(
+        workspace=workspace,
+        author=analyst,
+        passages=[PassageFactory(source=first), PassageFactory(source=second)],
+    )
+    Annotation.objects.filter(pk=note.pk).update(review_status=ReviewStatus.SUBMITTED)
+    for source in (first, second):
+        [item] = review_queue(workspace=workspace, filters=QueueFilters(source_id=source.pk))
+        assert item.obj.pk == note.pk
