@@ -20,6 +20,13 @@ def delete_url(name: str, obj) -> str:
     return reverse(f"archive:{name}_delete", args=[obj.workspace.slug, obj.pk])
 
 
+def deletion_of(obj) -> tuple:
+    """Who deleted `obj` and why, from its last history row (which must be its deletion)."""
+    last = type(obj).history.filter(id=obj.pk).first()
+    assert last.history_type == "-"
+    return last.history_user, last.history_change_reason
+
+
 def confirm(client, user, name: str, obj, *, version: int | None = None, reason: str = "Made by mistake."):
     """Post the deletion page of `obj` as loaded at `version` (default: its version now)."""
     client.force_login(user)
@@ -44,12 +51,7 @@ def test_an_analyst_deletes_their_claim_with_a_reason_kept_in_its_history(client
     assert response["Location"] == reverse("archive:claims", args=[claim.workspace.slug])
     assert not Claim.objects.filter(pk=claim.pk).exists()
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
-    last = Claim.history.filter(id=claim.pk).first()
-    assert (last.history_type, last.history_user, last.history_change_reason) == (
-        "-",
-        analyst,
-        "A duplicate of another claim.",
-    )
+    assert deletion_of(claim) == (analyst, "A duplicate of another claim.")
     assert Evidence.history.filter(id=evidence.pk).first().history_type == "-"
     [message] = get_messages(response.wsgi_request)
     assert "Its history keeps it" in str(message)
@@ -109,14 +111,6 @@ def test_a_source_with_passages_is_kept_and_the_page_says_why(client, ws_admin, 
     assert Source.objects.filter(pk=source.pk).exists()
 
 
-def test_an_admin_deletes_a_source_imported_by_mistake(client, ws_admin, workspace):
-    source = SourceFactory(workspace=workspace)
-    response = confirm(client, ws_admin, "source", source, reason="Imported twice.")
-    assert response["Location"] == reverse("archive:workspace", args=[workspace.slug])
-    assert not Source.objects.filter(pk=source.pk).exists()
-    assert Source.history.filter(id=source.pk).first().history_change_reason == "Imported twice."
-
-
 def test_an_outlet_a_source_names_is_kept(client, ws_admin, workspace):
     outlet = OutletFactory(workspace=workspace)
     SourceFactory(workspace=workspace, outlet=outlet)
@@ -135,8 +129,13 @@ def test_the_sources_that_keep_an_outlet_are_named_with_links(client, ws_admin, 
     assert f'<li><a href="{link}">{isolated("Why Aleppo Fell")}</a></li>' in page
 
 
-def test_an_admin_deletes_an_outlet_no_source_names(client, ws_admin, workspace):
-    outlet = OutletFactory(workspace=workspace)
-    response = confirm(client, ws_admin, "outlet", outlet, reason="Added by mistake.")
-    assert response["Location"] == reverse("archive:outlets", args=[workspace.slug])
-    assert not Outlet.objects.filter(pk=outlet.pk).exists()
+@pytest.mark.parametrize(
+    ("kind", "factory", "listed"),
+    [("source", SourceFactory, "archive:workspace"), ("outlet", OutletFactory, "archive:outlets")],
+)
+def test_an_admin_deletes_what_nothing_refers_to(client, ws_admin, workspace, kind, factory, listed):
+    obj = factory(workspace=workspace)
+    response = confirm(client, ws_admin, kind, obj, reason="Added by mistake.")
+    assert response["Location"] == reverse(listed, args=[workspace.slug])
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+    assert deletion_of(obj) == (ws_admin, "Added by mistake.")

@@ -48,6 +48,13 @@ SORTS = {
     "statement": ("statement", "id"),
 }
 SEARCH_RESULTS = 10
+DELETING = Deleting(
+    kind="claim",
+    title_field="statement",
+    page="archive:claim",
+    listed="archive:claims",
+    to_free_it="A question's weighing of competing hypotheses rests on it, so it stays.",
+)
 CREDIBILITY_VALUES = {str(value) for value in Credibility.values}
 
 
@@ -305,16 +312,7 @@ def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
     if not can_change(request.role, request.user, claim):
         raise PermissionDenied("Only the claim's author or a workspace admin can delete it.")
-    slug = request.workspace.slug
-    deleting = Deleting(
-        kind="claim",
-        title=claim.statement,
-        back=reverse("archive:claim", args=[slug, claim.pk]),
-        back_label="Back to the claim",
-        gone=reverse("archive:claims", args=[slug]),
-        to_free_it="A question's weighing of competing hypotheses rests on it, so it stays.",
-    )
-    return delete_page(request, claim, deleting, partial(delete_claim, claim=claim))
+    return delete_page(request, claim, DELETING, partial(delete_claim, claim=claim))
 
 
 @workspace_view(Action.VIEW)

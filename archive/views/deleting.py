@@ -39,19 +39,22 @@ class DeleteForm(forms.Form):
 
 @dataclass(frozen=True)
 class Deleting:
-    """One kind's deletion page: what the object is called, where its page is, where
-    to go once it is gone, and how to free it when something keeps it."""
+    """How one kind is deleted from its page: its name, its page and its list (URL
+    names taking the workspace's slug, and the object's id for its page; None: the
+    list is its page), and how to free it when something keeps it."""
 
     kind: str  # as the history names it: "claim", "source", "outlet"
-    title: str
-    back: str  # the page the deletion was asked from
-    back_label: str
-    gone: str
+    title_field: str  # what the object is called by
+    page: str | None
+    listed: str
     to_free_it: str
 
 
 def delete_page(request: WorkspaceRequest, obj: Model, deleting: Deleting, delete: Delete) -> HttpResponse:
-    """GET: the confirmation; POST: delete, then go to `deleting.gone`."""
+    """GET: the confirmation; POST: delete, then go to the list it was in."""
+    slug, title = request.workspace.slug, getattr(obj, deleting.title_field)
+    listed = reverse(deleting.listed, args=[slug])
+    back = reverse(deleting.page, args=[slug, obj.pk]) if deleting.page else listed
     form = DeleteForm(request.POST or None, initial={"version": getattr(obj, "version", 0)})
     status = 200
     if request.method == "POST":
@@ -73,14 +76,16 @@ def delete_page(request: WorkspaceRequest, obj: Model, deleting: Deleting, delet
                 status = 409  # something came to refer to it meanwhile: listed below
             else:
                 messages.success(
-                    request, f"Deleted the {deleting.kind} {isolated(deleting.title)}. Its history keeps it."
+                    request, f"Deleted the {deleting.kind} {isolated(title)}. Its history keeps it."
                 )
-                return redirect(deleting.gone)
+                return redirect(listed)
     effects = deletion_effects(obj)
-    slug = request.workspace.slug
     context: dict[str, Any] = {
         "form": form,
         "deleting": deleting,
+        "title": title,
+        "back": back,
+        "back_label": f"Back to the {deleting.kind}" if deleting.page else f"All {deleting.kind}s",
         "with_it": _counted(effects.with_it),
         "kept_by": _counted(Counter(type(each) for each in effects.kept_by)),
         "keepers": [_named(each, slug) for each in effects.kept_by[:KEEPERS_SHOWN]],

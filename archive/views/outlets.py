@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
@@ -19,6 +18,14 @@ from archive.models.grading import Reliability
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet, grade_outlet
 from archive.views.deleting import Deleting, delete_page
+
+DELETING = Deleting(
+    kind="outlet",
+    title_field="name",
+    page=None,
+    listed="archive:outlets",
+    to_free_it="Give those sources another outlet, or none, with “Correct record” on their pages first.",
+)
 
 
 class GradeForm(forms.Form):
@@ -67,16 +74,7 @@ def outlet_edit(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
 def outlet_delete(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Delete an outlet no source names any more, with a reason."""
     outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
-    outlets = reverse("archive:outlets", args=[request.workspace.slug])
-    deleting = Deleting(
-        kind="outlet",
-        title=outlet.name,
-        back=outlets,
-        back_label="All outlets",
-        gone=outlets,
-        to_free_it="Give those sources another outlet, or none, with “Correct record” on their pages first.",
-    )
-    return delete_page(request, outlet, deleting, partial(delete_outlet, outlet=outlet))
+    return delete_page(request, outlet, DELETING, partial(delete_outlet, outlet=outlet))
 
 
 def _outlet_form(request: WorkspaceRequest, outlet: Outlet | None) -> HttpResponse:

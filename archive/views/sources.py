@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
@@ -22,6 +21,17 @@ from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
 from archive.sources.writes import delete_source, edit_source
 from archive.views.asof import AsOfForm
 from archive.views.deleting import Deleting, delete_page
+
+DELETING = Deleting(
+    kind="source",
+    title_field="title",
+    page="archive:source",
+    listed="archive:workspace",
+    to_free_it=(
+        "Passages keep their source: a passage goes with the last annotation or evidence on it. "
+        "Sources derived from it keep it too."
+    ),
+)
 
 
 @workspace_view(Action.VIEW)
@@ -147,16 +157,4 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
 def source_delete(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Delete a source nothing refers to any more (an import made by mistake), with a reason."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
-    slug = request.workspace.slug
-    deleting = Deleting(
-        kind="source",
-        title=source.title,
-        back=reverse("archive:source", args=[slug, source.pk]),
-        back_label="Back to the source",
-        gone=reverse("archive:workspace", args=[slug]),
-        to_free_it=(
-            "Passages keep their source: a passage goes with the last annotation or evidence on it. "
-            "Sources derived from it keep it too."
-        ),
-    )
-    return delete_page(request, source, deleting, partial(delete_source, source=source))
+    return delete_page(request, source, DELETING, partial(delete_source, source=source))

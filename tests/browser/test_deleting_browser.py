@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from archive.models import Claim, Evidence
 from tests.browser.accessibility import assert_accessible
 from tests.factories import ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
+from tests.test_deleting import deletion_of
 
 PHONE = {"width": 360, "height": 740}
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
@@ -30,12 +31,7 @@ def test_an_analyst_deletes_a_claim_and_a_reviewer_restores_it(page_for, analyst
     expect(page.locator(".messages")).to_contain_text("Deleted the claim")
     page.wait_for_url("**/claims/")
     assert not Claim.objects.filter(pk=claim.pk).exists()
-    gone = Claim.history.filter(id=claim.pk).first()
-    assert (gone.history_type, gone.history_user, gone.history_change_reason) == (
-        "-",
-        analyst,
-        "Duplicates an older claim.",
-    )
+    assert deletion_of(claim) == (analyst, "Duplicates an older claim.")
     assert page.errors == []
 
     page = page_for(reviewer)
