@@ -50,6 +50,8 @@ class Claim(WorkspaceOwned):
                 condition=models.Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
             ),
         ]
+        # The list of claims, newest (or oldest) first, a page at a time.
+        indexes = [models.Index(fields=["workspace", "created_at", "id"], name="claim_workspace_created")]
 
     def __str__(self) -> str:
         return self.statement if len(self.statement) <= 80 else self.statement[:77] + "..."

@@ -99,6 +99,8 @@ class Source(WorkspaceOwned):
         indexes = [
             models.Index(fields=["workspace", "text_sha256"]),
             models.Index(fields=["workspace", "original_sha256"]),
+            # The workspace's list of its sources, by title, a page at a time.
+            models.Index(fields=["workspace", "title", "id"], name="source_workspace_title"),
         ]
 
     def __str__(self) -> str:
