@@ -171,6 +171,11 @@ urlpatterns = [
         name="question_evidence",
     ),
     path(
+        "w/<slug:slug>/questions/<int64:question_id>/take-out/",
+        questions.question_take_out,
+        name="question_take_out",
+    ),
+    path(
         "w/<slug:slug>/questions/<int64:question_id>/ratings/",
         questions.question_ratings,
         name="question_ratings",

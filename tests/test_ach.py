@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from archive.findings import ach
-from archive.models import Consistency, HistoryEntry, Membership, Question, Rating, Role
+from archive.models import Claim, Consistency, HistoryEntry, Membership, Question, Rating, Role
 
 # Cell means (C +1, N 0, I -1, NA not counted), rows E1..E6, columns shelling, power, maintenance:
 #   E1  1, -1,   -1     E2  1, -0.5, -1     E3  1, 0, 0
@@ -116,3 +116,41 @@ def test_the_csv_export_has_the_matrix_and_its_scores(client, question):
     assert len(rows) == 1 + 6 + 1
     assert [float(value) for value in rows[-1][6:]] == [0.0, 2.5, 3.0]
     assert [float(row[5]) for row in rows[1:-1]] == DIAGNOSTICITY
+
+
+def take_out(client, question, what: str, reason: str = "A duplicate of another hypothesis."):
+    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
+    client.force_login(analyst)
+    url = reverse("archive:question_take_out", args=[question.workspace.slug, question.pk])
+    return client.post(url, {"what": what, "reason": reason})
+
+
+def test_a_hypothesis_taken_out_leaves_the_matrix_with_its_ratings(client, question):
+    hypothesis = question.hypotheses.get(claim__statement__startswith="A power")
+    take_out(client, question, f"hypothesis-{hypothesis.pk}")
+    found = ach.matrix(question)
+    assert len(found.hypotheses) == 2 and hypothesis.pk not in found.inconsistency
+    assert not Rating.objects.filter(hypothesis_id=hypothesis.pk).exists()
+    assert Claim.objects.filter(pk=hypothesis.claim_id).exists()  # the claim stays
+    last = type(hypothesis).history.filter(id=hypothesis.pk).first()
+    assert (last.history_type, last.history_change_reason) == ("-", "A duplicate of another hypothesis.")
+
+
+def test_an_evidence_item_taken_out_leaves_the_rows(client, question):
+    item = question.evidence_items.first()
+    take_out(client, question, f"item-{item.pk}", reason="Weighed twice.")
+    assert len(ach.matrix(question).rows) == 5
+    assert not question.evidence_items.filter(pk=item.pk).exists()
+
+
+@pytest.mark.parametrize("what", ["", "hypothesis-", "claim-1", "item-x", "hypothesis-99999999999"])
+def test_taking_out_something_that_is_not_in_the_question_changes_nothing(client, question, what):
+    response = take_out(client, question, what)
+    assert response.status_code in (302, 404)
+    assert (question.hypotheses.count(), question.evidence_items.count()) == (3, 6)
+
+
+def test_taking_out_needs_a_reason(client, question):
+    hypothesis = question.hypotheses.first()
+    take_out(client, question, f"hypothesis-{hypothesis.pk}", reason="  ")
+    assert question.hypotheses.filter(pk=hypothesis.pk).exists()

@@ -315,6 +315,13 @@ RULES: dict[str, Rule] = {
     "archive:question_evidence": Rule(
         {"POST": CONTRIBUTORS}, data=lambda world: {"passage": world.passage.pk, "credibility": "2"}
     ),
+    "archive:question_take_out": Rule(
+        {"POST": CONTRIBUTORS},
+        data=lambda world: {
+            "what": f"hypothesis-{world.question.hypotheses.get().pk}",
+            "reason": "checking the matrix",
+        },
+    ),
     "archive:question_ratings": Rule(
         {"POST": CONTRIBUTORS},
         data=lambda world: {

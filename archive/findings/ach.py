@@ -28,7 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from archive.claims import create_claim
-from archive.core.editing import create_object, update_object
+from archive.core.editing import create_object, delete_object, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
     Claim,
@@ -98,6 +98,12 @@ def add_evidence_item(
         workspace=question.workspace, question=question, passage=passage, credibility=credibility, note=note
     )
     return create_object(item, user=user)
+
+
+def take_out(what: Hypothesis | EvidenceItem, *, user: Any, reason: str) -> None:
+    """Take a hypothesis or an evidence item out of its question, with the ratings of
+    its cells; the claim or passage stays. History keeps all of it, with the reason."""
+    delete_object(what, user=user, reason=reason)
 
 
 @unit_of_work()

@@ -53,7 +53,7 @@ DELETING = Deleting(
     title_field="statement",
     page="archive:claim",
     listed="archive:claims",
-    to_free_it="A question's weighing of competing hypotheses rests on it, so it stays.",
+    to_free_it="Take it out of each question that weighs it as a hypothesis first, on the question's page.",
 )
 CREDIBILITY_VALUES = {str(value) for value in Credibility.values}
 

@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.core.text import spreadsheet_safe
+from archive.core.text import isolated, spreadsheet_safe
 from archive.findings import ach
-from archive.models import Claim, Consistency, Passage, Question
+from archive.models import Claim, Consistency, EvidenceItem, Hypothesis, Passage, Question
 from archive.models.grading import Credibility
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 
@@ -127,6 +127,29 @@ def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpRespon
         )
     except ValidationError as error:
         _refused(request, error)
+    return _back(request, question)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def question_take_out(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    """Take a hypothesis or an evidence item out of the analysis, with a reason."""
+    question = _question(request, question_id)
+    kind, _, pk = request.POST.get("what", "").partition("-")
+    if kind not in ("hypothesis", "item") or not (pk.isascii() and pk.isdigit()):
+        messages.error(request, "Choose a hypothesis or a piece of evidence to take out.")
+        return _back(request, question)
+    what: Hypothesis | EvidenceItem
+    if kind == "hypothesis":
+        what = get_in_workspace_or_404(question.hypotheses.all(), request.workspace, pk=pk)
+    else:
+        what = get_in_workspace_or_404(question.evidence_items.all(), request.workspace, pk=pk)
+    try:
+        ach.take_out(what, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"Taken out of the analysis: {isolated(what)}. Its history keeps it.")
     return _back(request, question)
 
 
