@@ -139,3 +139,22 @@ def test_an_admin_deletes_what_nothing_refers_to(client, ws_admin, workspace, ki
     assert response["Location"] == reverse(listed, args=[workspace.slug])
     assert not type(obj).objects.filter(pk=obj.pk).exists()
     assert deletion_of(obj) == (ws_admin, "Added by mistake.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "version=abc&reason=why",
+        f"version={'9' * 30}&reason=why",
+        "version=1&reason=a%00b",
+        "version=1&reason=%FF%FEx",
+        f"version=1&reason={'x' * 70_000}",
+        "reason=why",
+    ],
+    ids=["word for a number", "beyond any integer", "NUL", "invalid UTF-8", "far too long", "no version"],
+)
+def test_a_bad_deletion_form_is_refused_and_deletes_nothing(client, analyst, claim, body):
+    client.force_login(analyst)
+    response = client.generic("POST", delete_url("claim", claim), body, "application/x-www-form-urlencoded")
+    assert response.status_code in (400, 409)
+    assert Claim.objects.filter(pk=claim.pk).exists()

@@ -420,6 +420,31 @@ def test_a_query_value_with_a_nul_is_400_naming_it_in_the_browser(browser, works
     assert "“tag” contains a NUL character" in response.content.decode()
 
 
+def test_a_form_field_that_is_not_utf8_is_400_naming_it_and_saves_nothing(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    body = "statement=Water%FF%FE+station&credibility=3"
+    response = client.generic("POST", url, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "“statement” is not text in UTF-8" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_form_field_in_utf8_reaches_the_view_whatever_its_script(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    assert client.post(url, {"statement": "محطة المياه 💧 shelled"}).status_code == 302
+    assert Claim.objects.get().statement == "محطة المياه 💧 shelled"
+
+
+def test_a_query_value_that_is_not_utf8_is_400_json_on_rest(workspace, ws_admin):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(ws_admin)
+    response = client.get("/api/claims/?q=%C0%AF")
+    assert response.status_code == 400
+    assert "“q” is not text in UTF-8" in response.json()["error"]
+
+
 def test_a_delete_reason_with_a_nul_is_400_json_on_rest_and_deletes_nothing(workspace, ws_admin):
     claim = ClaimFactory(workspace=workspace)
     client = APIClient(raise_request_exception=False)

@@ -1,16 +1,18 @@
-"""Form fields and query strings the database cannot store, refused before any view.
+"""Form fields and query strings that are not text to store, refused before any view.
 
 PostgreSQL cannot store or compare a NUL character (U+0000) in text; SQLite
-can. JSON bodies are checked as they are parsed (archive.core.json_input);
-a posted form's fields and any query string's values, which the app's
-views, the admin and the API's filters read, are checked here once, so that
-the same request gets the same 400 on either database, naming the field,
-and nothing is written. (Form data holds no lone surrogate: Django decodes
-it from UTF-8, replacing what is not.)
+can. And Django decodes form data from UTF-8 replacing what is not (so it
+holds no lone surrogate), which would save "\ufffd" where the sender meant
+something else. JSON bodies are checked as they are parsed
+(archive.core.json_input); a URL-encoded form's fields and any query
+string's values, which the app's views, the admin and the API's filters
+read, are checked here once, so that the same request gets the same 400 on
+either database, naming the field, and nothing is written.
 """
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -31,21 +33,45 @@ class FormInputMiddleware:
     ) -> HttpResponse | None:
         # After the CSRF check (listed after it): a forged post is refused as such.
         api = isinstance(cls := getattr(view, "cls", None), type) and issubclass(cls, APIView)
-        field = _field_with_nul(request.GET)
         # The API and the browser's JSON endpoints read their own bodies, as
         # JSON: their stream is left to them (a multipart body parsed here
         # could not be read again).
         reads_json = api or getattr(view, "reads_json_body", False)
-        form_post = request.method == "POST" and request.content_type in FORM_TYPES
-        if field is None and form_post and not reads_json:
-            field = _field_with_nul(request.POST)
-        if field is None:
+        form_post = request.method == "POST" and request.content_type in FORM_TYPES and not reads_json
+        problem = _problem_of(request, form_post=form_post)
+        if problem is None:
             return None
-        shown = field.replace("\x00", "\\u0000")[:60]
-        problem = f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
         if reads_json:  # as every JSON endpoint refuses
             return JsonResponse({"error": problem}, status=400)
         return render(request, "refused.html", {"problem": problem}, status=400)
+
+
+def _problem_of(request: HttpRequest, *, form_post: bool) -> str | None:
+    """What is wrong with the query string or the posted form (None: nothing)."""
+    encoded = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]  # WSGI's bytes
+    if form_post and request.content_type == "application/x-www-form-urlencoded":
+        encoded.append(request.body)
+    for each in encoded:
+        if (field := _field_not_utf8(each)) is not None:
+            return f"The field “{field[:60]}” is not text in UTF-8."
+    field = _field_with_nul(request.GET) or (_field_with_nul(request.POST) if form_post else None)
+    if field is not None:
+        shown = field.replace("\x00", "\\u0000")[:60]
+        return f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
+    return None
+
+
+def _field_not_utf8(encoded: bytes) -> str | None:
+    """The first field of a URL-encoded form or query string whose name or value,
+    decoded, is not UTF-8 (its name as Django would show it); None if all are."""
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            for part in (name, value):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+    return None
 
 
 def _field_with_nul(data: QueryDict) -> str | None:
