@@ -78,7 +78,6 @@ def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse
         "scores": [(h, found.inconsistency[h.pk]) for h in found.hypotheses],
         "values": Consistency.choices,
         "credibilities": Credibility.choices,
-        "claims": Claim.objects.filter(workspace=request.workspace).exclude(hypotheses__question=question),
         "passages": Passage.objects.filter(workspace=request.workspace, evidence__isnull=False)
         .exclude(evidence_items__question=question)
         .select_related("source")
@@ -99,11 +98,13 @@ def question_hypothesis(request: WorkspaceRequest, question_id: int) -> HttpResp
         else None
     )
     try:
-        ach.add_hypothesis(
+        added = ach.add_hypothesis(
             question=question, user=request.user, claim=claim, statement=request.POST.get("statement", "")
         )
     except ValidationError as error:
         _refused(request, error)
+    else:
+        messages.success(request, f"Added the hypothesis {isolated(added.claim.statement)}.")
     return _back(request, question)
 
 

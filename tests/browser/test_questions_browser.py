@@ -1,0 +1,42 @@
+"""A question's page in Chromium: an analyst finds an existing claim as they type and
+adds it as a hypothesis, writes a new one, and takes one out again with a reason."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from archive.findings import ach
+from archive.models import Claim, Hypothesis
+from tests.browser.accessibility import assert_accessible
+from tests.factories import ClaimFactory
+
+
+def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspace):
+    shelling = ClaimFactory(workspace=workspace, statement="Shelling put the water station out of service.")
+    ClaimFactory(workspace=workspace, statement="A power cut stopped the pumps.")
+    question = ach.create_question(workspace=workspace, user=analyst, text="Why did the water stop?")
+    page = page_for(analyst)
+    page.goto(reverse("archive:question", args=[workspace.slug, question.pk]))
+    picker = page.get_by_role("combobox", name="A claim of the workspace, or a new one")
+
+    picker.fill("water station")
+    page.get_by_role("option", name="Shelling put the water station out of service. (6)").click()
+    page.get_by_role("button", name="Add hypothesis").click()
+    expect(page.locator(".messages")).to_contain_text("Added the hypothesis")
+    assert list(question.hypotheses.values_list("claim", flat=True)) == [shelling.pk]
+    assert Claim.objects.count() == 2  # the existing claim, not a copy
+
+    picker.fill("Maintenance had stopped the station.")
+    picker.press("Escape")
+    page.get_by_role("button", name="Add hypothesis").click()
+    expect(page.locator(".messages")).to_contain_text("Maintenance had stopped the station.")
+    new = Claim.objects.get(statement="Maintenance had stopped the station.")
+    assert question.hypotheses.filter(claim=new).exists()
+    assert_accessible(page, "a question's page with its forms")
+
+    taken = question.hypotheses.get(claim=new)
+    page.get_by_label("A hypothesis or a piece of evidence").select_option(f"hypothesis-{taken.pk}")
+    page.get_by_label("Why (kept in the history, with its ratings)").fill("Not a cause: a consequence.")
+    page.get_by_role("button", name="Take out").click()
+    expect(page.locator(".messages")).to_contain_text("Taken out of the analysis")
+    assert not Hypothesis.objects.filter(pk=taken.pk).exists()
+    assert page.errors == []
