@@ -34,7 +34,7 @@ Delete = Callable[..., None]
 
 class DeleteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = reason_field(required=True, label="Why delete it? (kept in the history)")
+    reason = reason_field(required=True, label="Why delete it (kept in the history)")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def test_an_analyst_deletes_a_claim_and_a_reviewer_restores_it(page_for, analyst
     expect(page.locator(".deleted-with")).to_have_text("1 evidence")
     assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
     assert_accessible(page, "deleting a claim at 360 px")
-    page.get_by_label("Why delete it? (kept in the history)").fill("Duplicates an older claim.")
+    page.get_by_label("Why delete it (kept in the history)").fill("Duplicates an older claim.")
     page.get_by_role("button", name="Delete").click()
     expect(page.locator(".messages")).to_contain_text("Deleted the claim")
     page.wait_for_url("**/claims/")
