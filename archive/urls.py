@@ -166,6 +166,11 @@ urlpatterns = [
         name="question_hypothesis",
     ),
     path(
+        "w/<slug:slug>/questions/<int64:question_id>/passages/",
+        questions.question_passages,
+        name="question_passages",
+    ),
+    path(
         "w/<slug:slug>/questions/<int64:question_id>/evidence/",
         questions.question_evidence,
         name="question_evidence",

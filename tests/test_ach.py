@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from archive.findings import ach
-from archive.models import Claim, Consistency, HistoryEntry, Membership, Question, Rating, Role
+from archive.models import Claim, Consistency, HistoryEntry, Membership, Passage, Question, Rating, Role
 
 # Cell means (C +1, N 0, I -1, NA not counted), rows E1..E6, columns shelling, power, maintenance:
 #   E1  1, -1,   -1     E2  1, -0.5, -1     E3  1, 0, 0
@@ -154,3 +154,31 @@ def test_taking_out_needs_a_reason(client, question):
     hypothesis = question.hypotheses.first()
     take_out(client, question, f"hypothesis-{hypothesis.pk}", reason="  ")
     assert question.hypotheses.filter(pk=hypothesis.pk).exists()
+
+
+def passages_found(client, question, query: str) -> list[str]:
+    client.force_login(Membership.objects.filter(workspace=question.workspace).first().user)
+    url = reverse("archive:question_passages", args=[question.workspace.slug, question.pk])
+    return [found["exact"] for found in client.get(url, {"q": query}).json()["results"]]
+
+
+def test_the_passage_picker_finds_evidence_not_yet_weighed_by_its_words(client, question):
+    weighed = {item.passage.exact for item in question.evidence_items.select_related("passage")}
+    cited = set(Passage.objects.filter(evidence__isnull=False).values_list("exact", flat=True))
+    found = passages_found(client, question, "")
+    assert found and set(found) <= cited - weighed
+    word = sorted(cited - weighed)[0].split()[1]
+    assert all(word.lower() in exact.lower() for exact in passages_found(client, question, word))
+
+
+def test_the_passage_picker_finds_evidence_by_its_sources_title(client, question):
+    title = Passage.objects.filter(evidence__isnull=False).first().source.title
+    found = passages_found(client, question, title[:12])
+    assert found
+    assert passages_found(client, question, "no source is called this") == []
+
+
+def test_the_passage_picker_refuses_a_query_too_long_to_search(client, question):
+    client.force_login(Membership.objects.filter(workspace=question.workspace).first().user)
+    url = reverse("archive:question_passages", args=[question.workspace.slug, question.pk])
+    assert client.get(url, {"q": "x" * 60_000}).status_code == 400

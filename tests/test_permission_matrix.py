@@ -315,6 +315,7 @@ RULES: dict[str, Rule] = {
     "archive:question_evidence": Rule(
         {"POST": CONTRIBUTORS}, data=lambda world: {"passage": world.passage.pk, "credibility": "2"}
     ),
+    "archive:question_passages": Rule({"GET": EVERY_MEMBER}, query="?q=water"),
     "archive:question_take_out": Rule(
         {"POST": CONTRIBUTORS},
         data=lambda world: {

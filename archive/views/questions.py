@@ -5,15 +5,19 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from archive.core.text import isolated, spreadsheet_safe
 from archive.findings import ach
-from archive.models import Claim, Consistency, EvidenceItem, Hypothesis, Passage, Question
+from archive.models import Claim, Consistency, Evidence, EvidenceItem, Hypothesis, Passage, Question
 from archive.models.grading import Credibility
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.search import QueryError, refuse_too_long
+
+PICKED = 10  # passages the picker lists at a time
 
 
 def _question(request: WorkspaceRequest, question_id: int) -> Question:
@@ -78,13 +82,32 @@ def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse
         "scores": [(h, found.inconsistency[h.pk]) for h in found.hypotheses],
         "values": Consistency.choices,
         "credibilities": Credibility.choices,
-        "passages": Passage.objects.filter(workspace=request.workspace, evidence__isnull=False)
-        .exclude(evidence_items__question=question)
-        .select_related("source")
-        .distinct(),
         "can_contribute": can(request.role, Action.CONTRIBUTE),
     }
     return render(request, "archive/question_detail.html", context)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def question_passages(request: WorkspaceRequest, question_id: int) -> JsonResponse:
+    """Passages cited as evidence and not yet weighed in the question, whose words or
+    source's title contain `q` (the latest for an empty `q`), for the passage picker."""
+    question = _question(request, question_id)
+    query = request.GET.get("q", "").strip()
+    try:
+        refuse_too_long(query)
+    except QueryError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    passages = Passage.objects.filter(
+        workspace=request.workspace, pk__in=Evidence.objects.values("passage")
+    ).exclude(evidence_items__question=question)
+    if query:
+        passages = passages.filter(Q(exact__icontains=query) | Q(source__title__icontains=query))
+    found = passages.select_related("source").only("exact", "source__title").order_by("-id")[:PICKED]
+    results = [
+        {"id": passage.pk, "exact": passage.exact, "source": passage.source.title} for passage in found
+    ]
+    return JsonResponse({"results": results})
 
 
 @workspace_view(Action.CONTRIBUTE)

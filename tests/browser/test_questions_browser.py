@@ -1,5 +1,6 @@
 """A question's page in Chromium: an analyst finds an existing claim as they type and
-adds it as a hypothesis, writes a new one, and takes one out again with a reason."""
+adds it as a hypothesis, writes a new one, and takes one out again with a reason; and
+finds a passage cited as evidence by its words to weigh it."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -7,7 +8,7 @@ from playwright.sync_api import expect
 from archive.findings import ach
 from archive.models import Claim, Hypothesis
 from tests.browser.accessibility import assert_accessible
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 
 def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspace):
@@ -39,4 +40,22 @@ def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspa
     page.get_by_role("button", name="Take out").click()
     expect(page.locator(".messages")).to_contain_text("Taken out of the analysis")
     assert not Hypothesis.objects.filter(pk=taken.pk).exists()
+    assert page.errors == []
+
+
+def test_an_analyst_weighs_a_passage_found_by_its_words(page_for, analyst, workspace):
+    cited = EvidenceFactory(passage=PassageFactory(source=SourceFactory(workspace=workspace), length=40))
+    question = ach.create_question(workspace=workspace, user=analyst, text="Why did the water stop?")
+    page = page_for(analyst)
+    page.goto(reverse("archive:question", args=[workspace.slug, question.pk]))
+    picker = page.get_by_role("combobox", name="A passage cited as evidence")
+    picker.fill("nothing quotes this")
+    page.get_by_role("button", name="Add evidence").click()
+    assert picker.evaluate("(input) => input.validationMessage") == "Choose a passage from the list."
+    picker.fill(cited.passage.exact.split()[1])
+    page.get_by_role("listbox", name="Passages").get_by_role("option").first.click()
+    page.get_by_role("button", name="Add evidence").click()
+    page.wait_for_url(f"**/questions/{question.pk}/")
+    expect(page.get_by_label("A hypothesis or a piece of evidence")).to_contain_text(cited.passage.exact[:20])
+    assert list(question.evidence_items.values_list("passage", flat=True)) == [cited.passage_id]
     assert page.errors == []

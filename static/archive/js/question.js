@@ -1,14 +1,32 @@
-// A question's page: the hypothesis form finds a claim of the workspace as you type
-// (the claim picker). A claim chosen from the list is sent by its id; otherwise
-// what was typed becomes a new claim, as it does without this script.
-import { ClaimPicker } from "./claim-picker.js";
+// A question's page: its forms find what they add as you type. The hypothesis form
+// finds a claim of the workspace (a claim chosen from the list is sent by its id;
+// otherwise what was typed becomes a new claim, as it does without this script);
+// the evidence form finds a passage cited as evidence, which must be chosen.
+import { ClaimPicker, PassagePicker } from "./pickers.js";
 
-const form = document.getElementById("add-hypothesis");
-if (form) {
-  const picker = new ClaimPicker(form.querySelector(".claim-picker"), form.dataset.claimSearchUrl);
-  form.addEventListener("submit", () => {
+const hypothesis = document.getElementById("add-hypothesis");
+if (hypothesis) {
+  const picker = new ClaimPicker(hypothesis.querySelector(".picker"), hypothesis.dataset.claimSearchUrl);
+  hypothesis.addEventListener("submit", () => {
     const chosen = picker.value();
-    form.elements.claim.value = chosen?.claim ?? "";
-    if (chosen?.claim) form.elements.statement.value = "";
+    hypothesis.elements.claim.value = chosen?.claim ?? "";
+    if (chosen?.claim) hypothesis.elements.statement.value = "";
+  });
+}
+
+const evidence = document.getElementById("add-evidence");
+if (evidence) {
+  const picker = new PassagePicker(evidence.querySelector(".picker"), evidence.dataset.passageSearchUrl);
+  const input = evidence.querySelector('[role="combobox"]');
+  input.addEventListener("input", () => input.setCustomValidity(""));
+  evidence.addEventListener("submit", (event) => {
+    const chosen = picker.value();
+    if (chosen === null) {
+      event.preventDefault();
+      input.setCustomValidity("Choose a passage from the list.");
+      input.reportValidity();
+      return;
+    }
+    evidence.elements.passage.value = String(chosen);
   });
 }

@@ -4,7 +4,7 @@
 // place. The server renders the highlights and every sidebar item; this
 // module only asks the server to change things and puts its answers in.
 
-import { ClaimPicker } from "./claim-picker.js";
+import { ClaimPicker } from "./pickers.js";
 import { marksOf, passageMark, recolour, unwrap, wrapRange } from "./highlights.js";
 import { requestJSON } from "./http.js";
 import { rangeInText, selectorsFor, utf16Offset } from "./offsets.js";
@@ -282,7 +282,7 @@ function openSelectionForm(kind, [start, end]) {
   quote.textContent = `“${text.slice(start, end)}”`;
   form.prepend(quote);
   const picker = isEvidence
-    ? new ClaimPicker(form.querySelector(".claim-picker"), reading.dataset.claimSearchUrl)
+    ? new ClaimPicker(form.querySelector(".picker"), reading.dataset.claimSearchUrl)
     : null;
   let saved = false;
 
@@ -397,7 +397,7 @@ function editInPlace(item, form, send) {
 function startEdit(item) {
   const isAnnotation = item.dataset.kind === "annotation";
   const form = fromTemplate(isAnnotation ? "annotation-form" : "evidence-form");
-  form.querySelector(".claim-picker")?.remove(); // evidence keeps its claim; stance and note change
+  form.querySelector(".picker")?.remove(); // evidence keeps its claim; stance and note change
   const fields = form.elements;
   // The item shows its text exactly (white-space: pre-wrap), so the form starts from what is shown.
   const shownText = item.querySelector(".item-body")?.textContent ?? "";

@@ -1,11 +1,12 @@
-// The claim picker: a combobox that searches the workspace's claims as you
-// type and offers to create a new claim from what you typed.
+// Pickers: comboboxes that search the workspace as you type (its claims, or its
+// passages cited as evidence) and list what they find to choose from. The claim
+// picker also offers to create a new claim from what you typed.
 
 import { requestJSON } from "./http.js";
 
 const SEARCH_DELAY_MS = 150;
 
-export class ClaimPicker {
+export class Picker {
   constructor(root, searchUrl) {
     this.input = root.querySelector('[role="combobox"]');
     this.list = root.querySelector('[role="listbox"]');
@@ -30,38 +31,29 @@ export class ClaimPicker {
     });
   }
 
-  /** {claim: id} or {new_claim: statement}, or null if nothing is chosen yet. */
-  value() {
-    if (!this.choice) return null;
-    return this.choice.id ? { claim: this.choice.id } : { new_claim: this.choice.statement };
-  }
-
   async search() {
     const query = this.input.value.trim();
     const number = ++this.searches;
     const { ok, data } = await requestJSON(`${this.searchUrl}?q=${encodeURIComponent(query)}`);
     if (number !== this.searches || document.activeElement !== this.input) return; // a newer search or gone
-    const found = ok ? data.results : [];
-    this.options = found.map(({ id, statement, credibility }) => ({ id, statement, credibility }));
-    const known = found.some((claim) => claim.statement.toLowerCase() === query.toLowerCase());
-    if (query && !known) this.options.push({ id: null, statement: query });
+    this.options = this.optionsFrom(ok ? data.results : [], query);
     this.render();
+  }
+
+  /** The options to list for what the search found (each {id, ...}). */
+  optionsFrom(found) {
+    return found;
   }
 
   render() {
     this.list.replaceChildren(
       ...this.options.map((option, index) => {
         const item = document.createElement("li");
-        item.id = `claim-option-${index}`;
+        item.id = `${this.list.id}-${index}`;
         item.setAttribute("role", "option");
         item.dataset.index = String(index);
         item.dir = "auto";
-        if (option.id) {
-          item.textContent = `${option.statement} (${option.credibility})`;
-        } else {
-          item.className = "new-claim";
-          item.textContent = `New claim: “${option.statement}”`;
-        }
+        this.describe(item, option);
         return item;
       }),
     );
@@ -80,7 +72,7 @@ export class ClaimPicker {
       item.setAttribute("aria-selected", String(Number(item.dataset.index) === index));
     }
     if (index >= 0) {
-      this.input.setAttribute("aria-activedescendant", `claim-option-${index}`);
+      this.input.setAttribute("aria-activedescendant", `${this.list.id}-${index}`);
       this.list.children[index].scrollIntoView({ block: "nearest" });
     } else {
       this.input.removeAttribute("aria-activedescendant");
@@ -89,7 +81,7 @@ export class ClaimPicker {
 
   choose(index) {
     this.choice = this.options[index] ?? null;
-    if (this.choice) this.input.value = this.choice.statement;
+    if (this.choice) this.input.value = this.chosenText(this.choice);
     this.open(false);
   }
 
@@ -109,5 +101,48 @@ export class ClaimPicker {
       event.stopPropagation();
       this.open(false);
     }
+  }
+}
+
+export class ClaimPicker extends Picker {
+  optionsFrom(found, query) {
+    const options = found.map(({ id, statement, credibility }) => ({ id, statement, credibility }));
+    const known = found.some((claim) => claim.statement.toLowerCase() === query.toLowerCase());
+    if (query && !known) options.push({ id: null, statement: query });
+    return options;
+  }
+
+  describe(item, option) {
+    if (option.id) {
+      item.textContent = `${option.statement} (${option.credibility})`;
+    } else {
+      item.className = "new-claim";
+      item.textContent = `New claim: “${option.statement}”`;
+    }
+  }
+
+  chosenText(option) {
+    return option.statement;
+  }
+
+  /** {claim: id} or {new_claim: statement}, or null if nothing is chosen yet. */
+  value() {
+    if (!this.choice) return null;
+    return this.choice.id ? { claim: this.choice.id } : { new_claim: this.choice.statement };
+  }
+}
+
+export class PassagePicker extends Picker {
+  describe(item, option) {
+    item.textContent = `“${option.exact}” (${option.source})`;
+  }
+
+  chosenText(option) {
+    return option.exact;
+  }
+
+  /** The chosen passage's id, or null. */
+  value() {
+    return this.choice ? this.choice.id : null;
   }
 }
