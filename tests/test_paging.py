@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from archive.models import ClaimStatus
 from archive.views.paging import PER_PAGE
-from tests.factories import ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 
 def sources_page(client, user, workspace, query: str = ""):
@@ -105,3 +105,36 @@ def test_a_claims_evidence_counts_are_its_own(client, analyst, workspace):
     first = page.content.decode().split("<tbody>", 1)[1].split("</tr>", 1)[0]
     assert "Counted" in first
     assert [cell.split("<")[0] for cell in first.split('<td class="count">')[1:]] == ["2", "1", "0"]
+
+
+def test_the_sources_list_narrows_to_one_outlets_and_keeps_it_across_pages(client, analyst, workspace):
+    hawran, other = OutletFactory(workspace=workspace), OutletFactory(workspace=workspace, name="Other")
+    SourceFactory.create_batch(PER_PAGE + 1, workspace=workspace, outlet=hawran)
+    SourceFactory(workspace=workspace, outlet=other, title="Not from Hawran")
+    response = sources_page(client, analyst, workspace, f"?outlet={hawran.pk}")
+    page = response.content.decode()
+    assert f"1\u2013{PER_PAGE} of {PER_PAGE + 1}" in page
+    assert f'href="?outlet={hawran.pk}&amp;page=2" rel="next"' in page
+    assert "Not from Hawran" not in page
+
+
+def test_the_sources_list_narrows_to_titles_containing_words(client, analyst, workspace):
+    SourceFactory(workspace=workspace, title="Why Aleppo Fell")
+    SourceFactory(workspace=workspace, title="Daraa withstood")
+    response = sources_page(client, analyst, workspace, "?q=aleppo")
+    assert rows_of(response) == 1
+    assert "Why Aleppo Fell" in response.content.decode()
+
+
+@pytest.mark.parametrize("outlet", ["abc", "-1", "9" * 30])
+def test_an_outlet_that_is_not_one_of_the_list_is_refused(client, analyst, workspace, outlet):
+    response = sources_page(client, analyst, workspace, f"?outlet={outlet}")
+    assert response.status_code == 400
+
+
+def test_the_outlet_list_links_to_each_outlets_sources(client, analyst, workspace):
+    outlet = OutletFactory(workspace=workspace)
+    SourceFactory(workspace=workspace, outlet=outlet)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:outlets", args=[workspace.slug])).content.decode()
+    assert f'href="{reverse("archive:workspace", args=[workspace.slug])}?outlet={outlet.pk}"' in page

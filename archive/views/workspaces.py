@@ -15,8 +15,9 @@ from archive.audit.forms import reason_field
 from archive.core.forms import show_refusal
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
-from archive.models import Membership, Passage, Role, Source
+from archive.models import Membership, Outlet, Passage, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
+from archive.search import QueryError, refuse_too_long
 from archive.views.paging import NotAPage, count_of, paged
 from archive.workspaces import edit_workspace, remove_member, set_role
 
@@ -34,6 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Action.VIEW)
 def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's sources, by title, a page at a time; narrowed to an outlet's,
+    or to titles containing some words."""
+    outlets = Outlet.objects.filter(workspace=request.workspace).order_by("name", "id")
+    chosen = {"q": request.GET.get("q", "").strip(), "outlet": request.GET.get("outlet", "")}
     sources = (
         Source.objects.filter(workspace=request.workspace)
         .select_related("outlet", "derived_from")
@@ -42,11 +47,28 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
         .order_by("title", "id")
     )
     try:
+        refuse_too_long(chosen["q"])
+        if chosen["q"]:
+            sources = sources.filter(title__icontains=chosen["q"])
+        if chosen["outlet"]:
+            sources = sources.filter(outlet__in=outlets.filter(pk=_id(chosen["outlet"])))
         listed = paged(request, sources)
-    except NotAPage as error:
+    except (QueryError, NotAPage) as error:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
-    context = {"sources": listed, "signing_key": fingerprint(request.workspace)}
+    context = {
+        "sources": listed,
+        "outlets": outlets,
+        "chosen": chosen,
+        "signing_key": fingerprint(request.workspace),
+    }
     return render(request, "archive/workspace_detail.html", context)
+
+
+def _id(value: str) -> int:
+    """An object's id from a form; QueryError (meant for the user) if it is not one."""
+    if not (value.isascii() and value.isdigit() and len(value) < 19):
+        raise QueryError("Choose from the list.")
+    return int(value)
 
 
 class MemberForm(forms.Form):
