@@ -161,6 +161,11 @@ urlpatterns = [
     path("w/<slug:slug>/questions/", questions.question_list, name="questions"),
     path("w/<slug:slug>/questions/<int64:question_id>/", questions.question_detail, name="question"),
     path(
+        "w/<slug:slug>/questions/<int64:question_id>/delete/",
+        questions.question_delete,
+        name="question_delete",
+    ),
+    path(
         "w/<slug:slug>/questions/<int64:question_id>/hypotheses/",
         questions.question_hypothesis,
         name="question_hypothesis",

@@ -182,3 +182,17 @@ def test_the_passage_picker_refuses_a_query_too_long_to_search(client, question)
     client.force_login(Membership.objects.filter(workspace=question.workspace).first().user)
     url = reverse("archive:question_passages", args=[question.workspace.slug, question.pk])
     assert client.get(url, {"q": "x" * 60_000}).status_code == 400
+
+
+def test_a_question_is_deleted_with_its_analysis_and_the_claims_stay(client, question):
+    author = question.created_by or Membership.objects.get(workspace=question.workspace, role=Role.ADMIN).user
+    client.force_login(author)
+    url = reverse("archive:question_delete", args=[question.workspace.slug, question.pk])
+    page = client.get(url).content.decode()
+    assert "<li>3 hypotheses</li>" in page and "<li>6 evidence items</li>" in page
+    claims = set(question.hypotheses.values_list("claim", flat=True))
+    response = client.post(url, {"version": question.version, "reason": "Asked twice."})
+    assert response["Location"] == reverse("archive:questions", args=[question.workspace.slug])
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert not Rating.objects.exists()
+    assert set(Claim.objects.filter(pk__in=claims).values_list("pk", flat=True)) == claims

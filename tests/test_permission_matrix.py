@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from archive.models import AnchorStatus, Job, Passage
+from archive.models import AnchorStatus, Job, Passage, Question
 from tests.factories import CaptureFactory, ClaimFactory, OutletFactory, SourceFactory
 from tests.world import World, build_world
 
@@ -316,6 +316,16 @@ RULES: dict[str, Rule] = {
         {"POST": CONTRIBUTORS}, data=lambda world: {"passage": world.passage.pk, "credibility": "2"}
     ),
     "archive:question_passages": Rule({"GET": EVERY_MEMBER}, query="?q=water"),
+    "archive:question_delete": Rule(
+        {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
+        kwargs=_unused(
+            "question",
+            lambda world: Question.objects.create(
+                workspace=world.workspace, text="Who?", created_by=world.users["analyst"]
+            ),
+        ),
+        data={"version": 1, "reason": "the matrix"},
+    ),
     "archive:question_take_out": Rule(
         {"POST": CONTRIBUTORS},
         data=lambda world: {

@@ -100,6 +100,14 @@ def add_evidence_item(
     return create_object(item, user=user)
 
 
+def delete_question(
+    *, question: Question, user: Any, reason: str, expected_version: int | None = None
+) -> None:
+    """Delete a question with its hypotheses, evidence items and ratings (the claims and
+    passages stay); history keeps all of it, with the reason."""
+    delete_object(question, user=user, reason=reason, expected_version=expected_version)
+
+
 def take_out(what: Hypothesis | EvidenceItem, *, user: Any, reason: str) -> None:
     """Take a hypothesis or an evidence item out of its question, with the ratings of
     its cells; the claim or passage stays. History keeps all of it, with the reason."""

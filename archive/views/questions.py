@@ -2,9 +2,10 @@
 
 import csv
 import io
+from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,10 +15,25 @@ from archive.core.text import isolated, spreadsheet_safe
 from archive.findings import ach
 from archive.models import Claim, Consistency, Evidence, EvidenceItem, Hypothesis, Passage, Question
 from archive.models.grading import Credibility
-from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.permissions import (
+    Action,
+    WorkspaceRequest,
+    can,
+    can_change,
+    get_in_workspace_or_404,
+    workspace_view,
+)
 from archive.search import QueryError, refuse_too_long
+from archive.views.deleting import Deleting, delete_page
 
 PICKED = 10  # passages the picker lists at a time
+DELETING = Deleting(
+    kind="question",
+    title_field="text",
+    page="archive:question",
+    listed="archive:questions",
+    to_free_it="",  # nothing refers to a question
+)
 
 
 def _question(request: WorkspaceRequest, question_id: int) -> Question:
@@ -83,8 +99,18 @@ def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse
         "values": Consistency.choices,
         "credibilities": Credibility.choices,
         "can_contribute": can(request.role, Action.CONTRIBUTE),
+        "can_delete": can_change(request.role, request.user, question),
     }
     return render(request, "archive/question_detail.html", context)
+
+
+@workspace_view(Action.CONTRIBUTE)
+def question_delete(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+    """Delete a question with its analysis, with a reason."""
+    question = _question(request, question_id)
+    if not can_change(request.role, request.user, question):
+        raise PermissionDenied("Only the question's author or a workspace admin can delete it.")
+    return delete_page(request, question, DELETING, partial(ach.delete_question, question=question))
 
 
 @workspace_view(Action.VIEW)
