@@ -11,12 +11,18 @@ from tests.browser.accessibility import assert_accessible
 from tests.factories import ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 
-def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspace):
-    shelling = ClaimFactory(workspace=workspace, statement="Shelling put the water station out of service.")
-    ClaimFactory(workspace=workspace, statement="A power cut stopped the pumps.")
+def open_new_question(page_for, analyst, workspace):
+    """A new question of the analyst's, and a page of theirs opened on it."""
     question = ach.create_question(workspace=workspace, user=analyst, text="Why did the water stop?")
     page = page_for(analyst)
     page.goto(reverse("archive:question", args=[workspace.slug, question.pk]))
+    return question, page
+
+
+def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspace):
+    shelling = ClaimFactory(workspace=workspace, statement="Shelling put the water station out of service.")
+    ClaimFactory(workspace=workspace, statement="A power cut stopped the pumps.")
+    question, page = open_new_question(page_for, analyst, workspace)
     picker = page.get_by_role("combobox", name="A claim of the workspace, or a new one")
 
     picker.fill("water station")
@@ -45,9 +51,7 @@ def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspa
 
 def test_an_analyst_weighs_a_passage_found_by_its_words(page_for, analyst, workspace):
     cited = EvidenceFactory(passage=PassageFactory(source=SourceFactory(workspace=workspace), length=40))
-    question = ach.create_question(workspace=workspace, user=analyst, text="Why did the water stop?")
-    page = page_for(analyst)
-    page.goto(reverse("archive:question", args=[workspace.slug, question.pk]))
+    question, page = open_new_question(page_for, analyst, workspace)
     picker = page.get_by_role("combobox", name="A passage cited as evidence")
     picker.fill("nothing quotes this")
     page.get_by_role("button", name="Add evidence").click()
