@@ -55,7 +55,7 @@ def test_an_analyst_weighs_a_passage_found_by_its_words(page_for, analyst, works
     picker = page.get_by_role("combobox", name="A passage cited as evidence")
     picker.fill("nothing quotes this")
     page.get_by_role("button", name="Add evidence").click()
-    assert picker.evaluate("(input) => input.validationMessage") == "Choose a passage from the list."
+    expect(page.get_by_role("alert")).to_contain_text("Choose a passage from the list")
     picker.fill(cited.passage.exact.split()[1])
     page.get_by_role("listbox", name="Passages").get_by_role("option").first.click()
     page.get_by_role("button", name="Add evidence").click()

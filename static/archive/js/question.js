@@ -17,14 +17,13 @@ if (hypothesis) {
 const evidence = document.getElementById("add-evidence");
 if (evidence) {
   const picker = new PassagePicker(evidence.querySelector(".picker"), evidence.dataset.passageSearchUrl);
-  const input = evidence.querySelector('[role="combobox"]');
-  input.addEventListener("input", () => input.setCustomValidity(""));
+  const unchosen = evidence.querySelector(".form-error");
   evidence.addEventListener("submit", (event) => {
     const chosen = picker.value();
+    unchosen.hidden = chosen !== null;
     if (chosen === null) {
       event.preventDefault();
-      input.setCustomValidity("Choose a passage from the list.");
-      input.reportValidity();
+      evidence.querySelector('[role="combobox"]').focus();
       return;
     }
     evidence.elements.passage.value = String(chosen);
