@@ -212,6 +212,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first refuses a multipart form field that is not UTF-8 (Django would
+# replace the bytes); the others are Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "archive.views.form_input.StrictMultipart",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Importing and capturing sources (archive/importing, archive/sources/importing/capture.py)
 # One limit for what the archive takes in: the largest file or capture

@@ -15,3 +15,5 @@ urlpatterns = [
     path("exports/", include("archive.exchange.urls")),
     path("", include("archive.urls")),
 ]
+
+handler400 = "archive.views.form_input.bad_request"

@@ -70,6 +70,12 @@ def test_confirming_saves_the_source_with_the_edited_metadata(analyst_client, wo
     assert (source.capture.filename, source.captured_by) == ("story.html", analyst)
 
 
+def test_an_uploaded_files_name_in_any_script_is_kept(analyst_client, workspace):
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("تقرير المياه.html", article_html()))
+    confirm(analyst_client, workspace, token_of(proposed))
+    assert Source.objects.get().capture.filename == "تقرير المياه.html"
+
+
 def test_confirming_removes_the_staged_upload(analyst_client, workspace):
     data = b"Staged, then archived."
     staged = f"{STAGING_DIR}/{sha256_hex(data)}"

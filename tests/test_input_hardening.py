@@ -453,3 +453,61 @@ def test_a_delete_reason_with_a_nul_is_400_json_on_rest_and_deletes_nothing(work
     assert response.status_code == 400
     assert "“reason” contains a NUL character" in response.json()["error"]
     assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def multipart(*fields: tuple[bytes, bytes], boundary: bytes = b"wArRaNt") -> bytes:
+    """A multipart form of raw (name, value) pairs, bytes as given."""
+    parts = [
+        b"--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="'
+        + name
+        + b'"\r\n\r\n'
+        + value
+        + b"\r\n"
+        for name, value in fields
+    ]
+    return b"".join(parts) + b"--" + boundary + b"--\r\n"
+
+
+MULTIPART = "multipart/form-data; boundary=wArRaNt"
+
+
+def test_a_multipart_field_that_is_not_utf8_is_400_naming_it_and_saves_nothing(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    body = multipart((b"statement", b"Water \xff\xfe station"), (b"credibility", b"3"))
+    response = client.generic("POST", url, body, MULTIPART)
+    assert response.status_code == 400
+    assert "“statement” is not text in UTF-8" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_multipart_field_not_in_utf8_is_refused_before_the_csrf_check_reads_it(analyst, workspace):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = "k" * 32  # so that the check reads the form
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    body = multipart((b"csrfmiddlewaretoken", b"x"), (b"statement", b"\xed\xa0\x80"))  # a surrogate's bytes
+    response = client.generic("POST", url, body, MULTIPART)
+    assert response.status_code == 400
+    assert "“statement” is not text in UTF-8" in response.content.decode()
+
+
+def test_a_multipart_field_in_utf8_reaches_the_view_whatever_its_script(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    # A field name in Arabic too: names are parsed as values are.
+    body = multipart((b"statement", "محطة المياه 💧 shelled".encode()), ("ملاحظة".encode(), b"x"))
+    assert client.generic("POST", url, body, MULTIPART).status_code == 302
+    assert Claim.objects.get().statement == "محطة المياه 💧 shelled"
+
+
+def test_other_refusals_of_a_multipart_form_keep_djangos_400_page(client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:claim_create", args=[workspace.slug])
+    fields = [(b"tag", b"x")] * (django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)
+    response = client.generic("POST", url, multipart((b"statement", b"Too many"), *fields), MULTIPART)
+    assert response.status_code == 400
+    assert "could not be understood" in response.content.decode()
+    assert not Claim.objects.exists()

@@ -7,15 +7,23 @@ something else. JSON bodies are checked as they are parsed
 (archive.core.json_input); a URL-encoded form's fields and any query
 string's values, which the app's views, the admin and the API's filters
 read, are checked here once, so that the same request gets the same 400 on
-either database, naming the field, and nothing is written.
+either database, naming the field, and nothing is written. A multipart
+form's fields are checked as it is parsed (StrictMultipart), whoever parses
+it first: the CSRF check, a view, or the API.
 """
 
+import codecs
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
+from django.views import defaults
 from rest_framework.views import APIView
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -53,12 +61,76 @@ def _problem_of(request: HttpRequest, *, form_post: bool) -> str | None:
         encoded.append(request.body)
     for each in encoded:
         if (field := _field_not_utf8(each)) is not None:
-            return f"The field “{field[:60]}” is not text in UTF-8."
+            return _not_utf8(field)
     field = _field_with_nul(request.GET) or (_field_with_nul(request.POST) if form_post else None)
     if field is not None:
         shown = field.replace("\x00", "\\u0000")[:60]
         return f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
     return None
+
+
+def _not_utf8(field: str) -> str:
+    return f"The field “{field[:60]}” is not text in UTF-8."
+
+
+class FieldNotUtf8(MultiPartParserError):
+    """A multipart form field whose name or value is not UTF-8. Django answers a
+    MultiPartParserError with a 400 (bad_request below), the API with its own."""
+
+
+# UTF-8 whose decoder keeps each byte that is not UTF-8 as a lone surrogate
+# (PEP 383's "surrogateescape"), where Django's parser, given UTF-8, would write U+FFFD.
+_ESCAPED_UTF8 = "warrant_utf_8_escaped"
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _escaped_utf8(name: str) -> codecs.CodecInfo | None:
+    if name != _ESCAPED_UTF8:
+        return None
+    return codecs.CodecInfo(
+        name=_ESCAPED_UTF8,
+        encode=lambda text, errors="strict": codecs.utf_8_encode(text, "surrogateescape"),
+        decode=lambda data, errors="strict": codecs.utf_8_decode(data, "surrogateescape", True),
+    )
+
+
+codecs.register(_escaped_utf8)
+
+
+class StrictMultipart(FileUploadHandler):
+    """Parses a multipart form as Django does, except that a field whose value is
+    not UTF-8 is refused (FieldNotUtf8) where Django would decode it with U+FFFD
+    in place of the bytes.
+
+    The first upload handler (FILE_UPLOAD_HANDLERS): it parses the form with the
+    others, decoding values with _ESCAPED_UTF8, and looks for escaped bytes.
+    Names need no check: Django drops a part whose headers are not UTF-8.
+    """
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> tuple[QueryDict, MultiValueDict] | None:
+        if self.request is None:  # made without a request: Django parses the form
+            return None
+        others = [handler for handler in self.request.upload_handlers if handler is not self]
+        fields, files = MultiPartParser(META, input_data, others, _ESCAPED_UTF8).parse()
+        for name, values in fields.lists():
+            if any(_ESCAPED_BYTE.search(value) for value in values):
+                raise FieldNotUtf8(_not_utf8(name))
+        return fields, files
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a multipart field not in UTF-8 is refused naming it; anything
+    else Django refuses (a body too large, too many fields) as Django does."""
+    if isinstance(exception, FieldNotUtf8):
+        return render(request, "refused.html", {"problem": str(exception)}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def _field_not_utf8(encoded: bytes) -> str | None:
