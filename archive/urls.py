@@ -102,6 +102,8 @@ urlpatterns = [
     path("w/<slug:slug>/claims/<int64:claim_id>/", claims.claim_detail, name="claim"),
     path("w/<slug:slug>/claims/<int64:claim_id>/edit/", claims.claim_edit, name="claim_edit"),
     path("w/<slug:slug>/claims/<int64:claim_id>/delete/", claims.claim_delete, name="claim_delete"),
+    path("w/<slug:slug>/claims/<int64:claim_id>/passages/", claims.claim_passages, name="claim_passages"),
+    path("w/<slug:slug>/claims/<int64:claim_id>/cite/", claims.claim_cite, name="claim_cite"),
     path(
         "w/<slug:slug>/claims/<int64:claim_id>/credibility/",
         claims.claim_credibility,

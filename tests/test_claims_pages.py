@@ -339,3 +339,86 @@ def test_claim_search_without_a_query_gives_the_latest_claims(client, workspace,
     client.force_login(analyst)
     results = client.get(reverse("archive:claim_search", args=[workspace.slug])).json()["results"]
     assert [result["id"] for result in results] == [claim.pk for claim in claims[::-1][:10]]
+
+
+# --- Citing a passage from the claim's page ------------------------------------------
+
+
+def cite(client, user, claim, **form):
+    client.force_login(user)
+    return client.post(reverse("archive:claim_cite", args=[claim.workspace.slug, claim.pk]), form)
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in response.wsgi_request._messages]
+
+
+def test_a_passage_is_cited_from_the_claims_page_with_its_stance_and_note(client, workspace, analyst, source):
+    claim = ClaimFactory(workspace=workspace)
+    passage = PassageFactory(source=source)
+    response = cite(client, analyst, claim, passage=passage.pk, stance="refutes", note="Dated a week later.")
+    evidence = claim.evidence.get()
+    assert (evidence.passage, evidence.stance, evidence.note) == (
+        passage,
+        Stance.REFUTES,
+        "Dated a week later.",
+    )
+    assert (evidence.created_by, evidence.history.get().history_type) == (analyst, "+")
+    assert response["Location"].endswith(f"#evidence-{evidence.pk}")
+    assert "it refutes the claim" in flashed(response)[0]
+
+
+def test_citing_without_choosing_a_passage_says_so_and_cites_nothing(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace)
+    response = cite(client, analyst, claim, passage="", stance="supports")
+    assert response["Location"].endswith("#cite")
+    assert flashed(response) == ["Choose a passage from the list: type some of its words, then pick it."]
+    assert not claim.evidence.exists()
+
+
+def test_citing_a_passage_already_evidence_for_the_claim_says_so(client, workspace, analyst, source):
+    evidence = EvidenceFactory(claim=ClaimFactory(workspace=workspace), passage=PassageFactory(source=source))
+    response = cite(client, analyst, evidence.claim, passage=evidence.passage.pk, stance="supports")
+    assert flashed(response) == ["This passage is already evidence for that claim."]
+    assert evidence.claim.evidence.count() == 1
+
+
+def test_citing_with_a_stance_that_is_none_of_the_three_cites_nothing(client, workspace, analyst, source):
+    claim = ClaimFactory(workspace=workspace)
+    response = cite(client, analyst, claim, passage=PassageFactory(source=source).pk, stance="maybe")
+    assert flashed(response) and "Stance" in flashed(response)[0]
+    assert not claim.evidence.exists()
+
+
+def test_a_passage_of_another_workspace_cannot_be_cited(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace)
+    assert cite(client, analyst, claim, passage=PassageFactory().pk, stance="supports").status_code == 404
+    assert not claim.evidence.exists()
+
+
+def passage_of(workspace, title: str, text: str):
+    return PassageFactory(source=SourceFactory(workspace=workspace, title=title, text=text), length=len(text))
+
+
+def test_the_claims_passage_picker_finds_passages_by_words_or_title_but_not_its_evidence(
+    client, workspace, analyst
+):
+    claim = ClaimFactory(workspace=workspace)
+    titled = passage_of(workspace, "Water report", "Pumps idle")
+    worded = passage_of(workspace, "Bulletin", "No water today")
+    EvidenceFactory(claim=claim, passage=passage_of(workspace, "Notes", "Water cut"))
+    passage_of(workspace, "Roads", "Road closed")
+    PassageFactory(source=SourceFactory(text="Water elsewhere"))  # another workspace
+    client.force_login(analyst)
+    url = reverse("archive:claim_passages", args=[workspace.slug, claim.pk])
+    results = client.get(url, {"q": "water"}).json()["results"]
+    assert [(result["id"], result["source"]) for result in results] == [
+        (worded.pk, "Bulletin"),
+        (titled.pk, "Water report"),
+    ]
+
+
+def test_the_claims_page_offers_citing_to_contributors_only(client, workspace, analyst, reviewer):
+    claim = ClaimFactory(workspace=workspace)
+    assert 'id="cite-passage"' in get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    assert 'id="cite-passage"' not in get_page(client, reviewer, "archive:claim", workspace.slug, claim.pk)

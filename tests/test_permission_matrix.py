@@ -341,6 +341,10 @@ RULES: dict[str, Rule] = {
     ),
     "archive:question_csv": Rule({"GET": EVERY_MEMBER}),
     "archive:claim": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_passages": Rule({"GET": EVERY_MEMBER}, query="?q=water"),
+    "archive:claim_cite": Rule(
+        {"POST": CONTRIBUTORS}, data=lambda world: {"passage": world.passage.pk, "stance": "refutes"}
+    ),
     "archive:claim_edit": Rule(
         {"POST": CONTRIBUTORS},
         data=lambda world: {

@@ -1,6 +1,6 @@
 """The workspace's claims: a filterable list, each claim's evidence grouped by
-stance with its graph of sources, creating and editing claims, and a search
-for the reading page's claim picker."""
+stance with its graph of sources, creating and editing claims, citing a
+passage from a claim's page, and the searches of the claim and passage pickers."""
 
 from collections.abc import Collection
 from functools import partial
@@ -11,19 +11,22 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from archive.alignment.counterparts import Memo
 from archive.audit.review import may_submit, rejection_comments
-from archive.claims import create_claim, delete_claim, edit_claim
+from archive.claims import add_evidence, create_claim, delete_claim, edit_claim
 from archive.claims.claims import set_credibility
 from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
-from archive.models import Claim, ClaimStatus, Evidence, ReviewStatus, Stance
+from archive.core.text import isolated
+from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
 from archive.monitoring.changes import evidence_changes
+from archive.passages.reads import passages_matching
 from archive.permissions import (
     Action,
     WorkspaceRequest,
@@ -38,6 +41,7 @@ from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
 from archive.views.paging import NotAPage, count_of, paged
+from archive.views.picking import passage_option, picked
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -47,7 +51,6 @@ SORTS = {
     "most-refuted": ("-refuting", "-created_at", "-id"),
     "statement": ("statement", "id"),
 }
-SEARCH_RESULTS = 10
 DELETING = Deleting(
     kind="claim",
     title_field="statement",
@@ -244,6 +247,8 @@ def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_
         "graph": graph,
         "can_edit": can_change(request.role, request.user, claim),
         "can_grade": can(request.role, Action.REVIEW),
+        "can_cite": can(request.role, Action.CONTRIBUTE),
+        "stances": Stance.choices,
         "statuses": ClaimStatus.choices,
         "credibilities": Credibility.choices,
         "form_values": form_state.get("form_values"),
@@ -319,26 +324,67 @@ def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 @require_GET
 def claim_search(request: WorkspaceRequest) -> JsonResponse:
     """Claims whose statement contains `q` (the latest ones for an empty `q`), for the claim picker."""
-    query = request.GET.get("q", "").strip()
-    try:
-        refuse_too_long(query)
-    except QueryError as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    claims = Claim.objects.filter(workspace=request.workspace)
-    if query:
-        claims = claims.filter(statement__icontains=query)
     slug = request.workspace.slug
-    results = [
-        {
+
+    def find(words: str) -> QuerySet[Claim]:
+        claims = Claim.objects.filter(workspace=request.workspace)
+        return (claims.filter(statement__icontains=words) if words else claims).order_by("-created_at", "-id")
+
+    def option(claim: Claim) -> dict:
+        return {
             "id": claim.pk,
             "statement": claim.statement,
             "credibility": claim.credibility,
             "status": claim.status,
             "url": reverse("archive:claim", args=[slug, claim.pk]),
         }
-        for claim in claims.order_by("-created_at", "-id")[:SEARCH_RESULTS]
-    ]
-    return JsonResponse({"results": results})
+
+    return picked(request, find, option)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def claim_passages(request: WorkspaceRequest, claim_id: int) -> JsonResponse:
+    """The workspace's passages not yet evidence for the claim, whose words or
+    source's title contain `q` (the latest for an empty `q`), for the passage picker."""
+    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
+
+    def find(words: str) -> QuerySet[Passage]:
+        return passages_matching(workspace=request.workspace, words=words).exclude(evidence__claim=claim)
+
+    return picked(request, find, passage_option)
+
+
+@workspace_view(Action.CONTRIBUTE)
+@require_POST
+def claim_cite(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
+    """Cite a passage of the workspace as evidence for the claim."""
+    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
+    form = request.POST
+    passage_id = form.get("passage", "")
+    if not (passage_id.isascii() and passage_id.isdigit()):
+        messages.error(request, "Choose a passage from the list: type some of its words, then pick it.")
+        return redirect(reverse("archive:claim", args=[request.workspace.slug, claim.pk]) + "#cite")
+    passage = get_in_workspace_or_404(
+        Passage.objects.select_related("source"), request.workspace, pk=passage_id
+    )
+    try:
+        evidence = add_evidence(
+            claim=claim,
+            passage=passage,
+            user=request.user,
+            stance=form.get("stance", ""),
+            note=form.get("note", ""),
+        )
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+        return redirect(reverse("archive:claim", args=[request.workspace.slug, claim.pk]) + "#cite")
+    cited = isolated(Truncator(passage.exact).chars(100))
+    messages.success(request, f"Cited {cited}: it {evidence.get_stance_display()} the claim.")
+    return redirect(
+        reverse("archive:claim", args=[request.workspace.slug, claim.pk]) + f"#evidence-{evidence.pk}"
+    )
 
 
 @workspace_view(Action.REVIEW)

@@ -6,7 +6,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,7 @@ from archive.core.text import isolated, spreadsheet_safe
 from archive.findings import ach
 from archive.models import Claim, Consistency, Evidence, EvidenceItem, Hypothesis, Passage, Question
 from archive.models.grading import Credibility
+from archive.passages.reads import passages_matching
 from archive.permissions import (
     Action,
     WorkspaceRequest,
@@ -23,10 +24,9 @@ from archive.permissions import (
     get_in_workspace_or_404,
     workspace_view,
 )
-from archive.search import QueryError, refuse_too_long
 from archive.views.deleting import Deleting, delete_page
+from archive.views.picking import passage_option, picked
 
-PICKED = 10  # passages the picker lists at a time
 DELETING = Deleting(
     kind="question",
     title_field="text",
@@ -119,21 +119,15 @@ def question_passages(request: WorkspaceRequest, question_id: int) -> JsonRespon
     """Passages cited as evidence and not yet weighed in the question, whose words or
     source's title contain `q` (the latest for an empty `q`), for the passage picker."""
     question = _question(request, question_id)
-    query = request.GET.get("q", "").strip()
-    try:
-        refuse_too_long(query)
-    except QueryError as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    passages = Passage.objects.filter(
-        workspace=request.workspace, pk__in=Evidence.objects.values("passage")
-    ).exclude(evidence_items__question=question)
-    if query:
-        passages = passages.filter(Q(exact__icontains=query) | Q(source__title__icontains=query))
-    found = passages.select_related("source").only("exact", "source__title").order_by("-id")[:PICKED]
-    results = [
-        {"id": passage.pk, "exact": passage.exact, "source": passage.source.title} for passage in found
-    ]
-    return JsonResponse({"results": results})
+
+    def find(words: str) -> QuerySet[Passage]:
+        return (
+            passages_matching(workspace=request.workspace, words=words)
+            .filter(pk__in=Evidence.objects.values("passage"))
+            .exclude(evidence_items__question=question)
+        )
+
+    return picked(request, find, passage_option)
 
 
 @workspace_view(Action.CONTRIBUTE)

@@ -1,6 +1,6 @@
 // Pickers: comboboxes that search the workspace as you type (its claims, or its
-// passages cited as evidence) and list what they find to choose from. The claim
-// picker also offers to create a new claim from what you typed.
+// passages) and list what they find to choose from. The claim picker also offers
+// to create a new claim from what you typed.
 
 import { requestJSON } from "./http.js";
 
@@ -145,4 +145,22 @@ export class PassagePicker extends Picker {
   value() {
     return this.choice ? this.choice.id : null;
   }
+}
+
+/** Wires a form whose PassagePicker (found at its data-passage-search-url) fills
+ *  its hidden `passage` field: sent without a passage chosen, the form says so
+ *  beside the picker (its .form-error) and is not sent. */
+export function passageForm(form) {
+  const picker = new PassagePicker(form.querySelector(".picker"), form.dataset.passageSearchUrl);
+  const unchosen = form.querySelector(".form-error");
+  form.addEventListener("submit", (event) => {
+    const chosen = picker.value();
+    unchosen.hidden = chosen !== null;
+    if (chosen === null) {
+      event.preventDefault();
+      form.querySelector('[role="combobox"]').focus();
+      return;
+    }
+    form.elements.passage.value = String(chosen);
+  });
 }

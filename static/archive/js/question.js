@@ -2,7 +2,7 @@
 // finds a claim of the workspace (a claim chosen from the list is sent by its id;
 // otherwise what was typed becomes a new claim, as it does without this script);
 // the evidence form finds a passage cited as evidence, which must be chosen.
-import { ClaimPicker, PassagePicker } from "./pickers.js";
+import { ClaimPicker, passageForm } from "./pickers.js";
 
 const hypothesis = document.getElementById("add-hypothesis");
 if (hypothesis) {
@@ -15,17 +15,4 @@ if (hypothesis) {
 }
 
 const evidence = document.getElementById("add-evidence");
-if (evidence) {
-  const picker = new PassagePicker(evidence.querySelector(".picker"), evidence.dataset.passageSearchUrl);
-  const unchosen = evidence.querySelector(".form-error");
-  evidence.addEventListener("submit", (event) => {
-    const chosen = picker.value();
-    unchosen.hidden = chosen !== null;
-    if (chosen === null) {
-      event.preventDefault();
-      evidence.querySelector('[role="combobox"]').focus();
-      return;
-    }
-    evidence.elements.passage.value = String(chosen);
-  });
-}
+if (evidence) passageForm(evidence);
