@@ -97,6 +97,7 @@ urlpatterns = [
     ),
     path("w/<slug:slug>/evidence/<int64:evidence_id>/", annotations.evidence_change, name="evidence"),
     path("w/<slug:slug>/claims/", claims.claim_list, name="claims"),
+    path("w/<slug:slug>/claims.csv", claims.claims_csv, name="claims_csv"),
     path("w/<slug:slug>/claims/new/", claims.claim_create, name="claim_create"),
     path("w/<slug:slug>/claims/search/", claims.claim_search, name="claim_search"),
     path("w/<slug:slug>/claims/<int64:claim_id>/", claims.claim_detail, name="claim"),

@@ -1,5 +1,8 @@
 """Claims: the list with its filters, a claim's evidence and graph, creating, editing, searching."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -422,3 +425,48 @@ def test_the_claims_page_offers_citing_to_contributors_only(client, workspace, a
     claim = ClaimFactory(workspace=workspace)
     assert 'id="cite-passage"' in get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
     assert 'id="cite-passage"' not in get_page(client, reviewer, "archive:claim", workspace.slug, claim.pk)
+
+
+# --- The list as CSV ----------------------------------------------------------------
+
+
+def claims_csv(client, user, workspace, **params) -> list[list[str]]:
+    client.force_login(user)
+    response = client.get(reverse("archive:claims_csv", args=[workspace.slug]), params)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{workspace.slug}-claims.csv"'
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_claims_csv_has_every_claim_the_filters_choose_with_its_evidence_counts(
+    client, workspace, reviewer, source
+):
+    water = ClaimFactory(workspace=workspace, statement="Water cut", tags=["water", "pumps"])
+    for start, stance in [(0, Stance.SUPPORTS), (10, Stance.REFUTES), (20, Stance.REFUTES)]:
+        EvidenceFactory(passage=PassageFactory(source=source, start=start), claim=water, stance=stance)
+    ClaimFactory(workspace=workspace, statement="Road closed", tags=["roads"])
+    header, *rows = claims_csv(client, reviewer, workspace, tag="water")
+    assert header[:3] == ["id", "statement", "credibility"]
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["statement"], row["tags"]) == ("Water cut", "water|pumps")
+    assert (row["supports"], row["refutes"], row["gives_context"]) == ("1", "2", "0")
+    assert row["url"] == f"http://testserver{reverse('archive:claim', args=[workspace.slug, water.pk])}"
+
+
+def test_the_claims_csv_lists_every_page_in_the_lists_order(client, workspace, reviewer):
+    claims = [ClaimFactory(workspace=workspace, statement=f"Claim {number:03}") for number in range(60)]
+    _, *rows = claims_csv(client, reviewer, workspace, sort="statement")
+    assert [row[0] for row in rows] == [str(claim.pk) for claim in claims]
+
+
+def test_a_claim_typed_as_a_formula_stays_text_in_the_csv(client, workspace, reviewer):
+    ClaimFactory(workspace=workspace, statement='=HYPERLINK("http://evil.example","click")')
+    _, row = claims_csv(client, reviewer, workspace)
+    assert row[1] == '\'=HYPERLINK("http://evil.example","click")'
+
+
+def test_the_claims_list_links_its_csv_with_its_filters(client, workspace, reviewer):
+    ClaimFactory(workspace=workspace, tags=["water"])
+    page = get_page(client, reviewer, "archive:claims", workspace.slug, tag="water", sort="oldest")
+    assert f'href="{reverse("archive:claims_csv", args=[workspace.slug])}?tag=water&amp;sort=oldest"' in page

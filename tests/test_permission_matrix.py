@@ -307,6 +307,7 @@ RULES: dict[str, Rule] = {
         {"POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
     ),
     "archive:claim_search": Rule({"GET": EVERY_MEMBER}),
+    "archive:claims_csv": Rule({"GET": EVERY_MEMBER}),
     "archive:questions": Rule(
         {"GET": EVERY_MEMBER, "POST": CONTRIBUTORS}, data={"text": "Who cut the road?"}
     ),

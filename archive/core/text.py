@@ -103,11 +103,3 @@ def direction_for_text(text: str) -> str:
         elif bidi == "L":
             ltr += 1
     return "rtl" if rtl > ltr else "ltr"
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell that a spreadsheet shows as text: one typed as "=HYPERLINK(...)"
-    must not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

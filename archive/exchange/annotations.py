@@ -1,6 +1,5 @@
 """A workspace's annotations and evidence as W3C JSON-LD or as CSV, streamed."""
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -13,8 +12,6 @@ CSV_COLUMNS = [
     "kind", "id", "iri", "motivation", "text", "tags", "claim_id", "claim", "stance",
     "source_id", "source_title", "start", "end", "exact", "author", "review_status", "created", "modified",
 ]  # fmt: skip
-# Spreadsheets run cells that start like a formula; a leading apostrophe keeps them text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _annotations(workspace: Workspace) -> Iterator[Annotation]:
@@ -47,12 +44,6 @@ def jsonld_chunks(workspace: Workspace, links: Links) -> Iterator[str]:
         yield separator + json.dumps(to_w3c(item, links), ensure_ascii=False)
         separator = ", "
     yield "]}}\n"
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_rows(workspace: Workspace, links: Links) -> Iterator[list]:
@@ -97,16 +88,4 @@ def _row(obj: Annotation | Evidence, passage: Passage, *, author, **values) -> l
         "created": obj.created_at.isoformat(),
         "modified": obj.updated_at.isoformat(),
     }
-    return [_cell(values.get(column, "")) for column in CSV_COLUMNS]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(workspace: Workspace, links: Links) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    return (writer.writerow(row) for row in csv_rows(workspace, links))
+    return [values.get(column, "") for column in CSV_COLUMNS]

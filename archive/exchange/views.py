@@ -1,6 +1,7 @@
 from django.http import StreamingHttpResponse
 
-from archive.exchange.annotations import csv_lines, jsonld_chunks
+from archive.core.spreadsheets import csv_download
+from archive.exchange.annotations import csv_rows, jsonld_chunks
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.w3c.mapping import Links
 from archive.w3c.views import ANNO_MEDIA_TYPE
@@ -24,5 +25,4 @@ def annotations_jsonld(request: WorkspaceRequest) -> StreamingHttpResponse:
 def annotations_csv(request: WorkspaceRequest) -> StreamingHttpResponse:
     """The same as a spreadsheet: one row per annotation target or piece of evidence."""
     links = Links(request.build_absolute_uri("/").rstrip("/"))
-    lines = csv_lines(request.workspace, links)
-    return _download(lines, "text/csv; charset=utf-8", f"{request.workspace.slug}-annotations.csv")
+    return csv_download(csv_rows(request.workspace, links), f"{request.workspace.slug}-annotations.csv")

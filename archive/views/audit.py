@@ -1,7 +1,7 @@
 """The audit pages: the workspace's activity feed and its exports, each
 object's history with diffs and reverts, and the history chain's status."""
 
-import csv
+import itertools
 import json
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -22,7 +22,7 @@ from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
 from archive.audit.review import may_decide, may_submit, rejection_comments
 from archive.audit.verification import last_verification, verify_and_record
-from archive.core.text import spreadsheet_safe
+from archive.core.spreadsheets import csv_download
 from archive.models import HistoryChain, HistoryEntry, ReviewStatus
 from archive.models.audit import GENESIS_HASH
 from archive.permissions import (
@@ -121,29 +121,14 @@ def _export_name(request: WorkspaceRequest, extension: str) -> str:
     return f"{request.workspace.slug}-activity-{timezone.now():%Y%m%dT%H%M%SZ}.{extension}"
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @workspace_view(Action.AUDIT)
 def activity_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as CSV, newest first."""
     form = _filter_form(request)
     if not form.is_valid():
         return _invalid_filters(form)
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(EXPORT_COLUMNS)
-        for row in _export_rows(form):
-            yield writer.writerow([spreadsheet_safe(row[column]) for column in EXPORT_COLUMNS])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, "csv")}"'
-    return response
+    rows = ([row[column] for column in EXPORT_COLUMNS] for row in _export_rows(form))
+    return csv_download(itertools.chain([EXPORT_COLUMNS], rows), _export_name(request, "csv"))
 
 
 @workspace_view(Action.AUDIT)

@@ -2,13 +2,16 @@
 stance with its graph of sources, creating and editing claims, citing a
 passage from a claim's page, and the searches of the claim and passage pickers."""
 
+import itertools
 from collections.abc import Collection
 from functools import partial
+from typing import TYPE_CHECKING, TypedDict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -22,6 +25,7 @@ from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
+from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
@@ -43,6 +47,9 @@ from archive.views.deleting import Deleting, delete_page
 from archive.views.paging import NotAPage, count_of, paged
 from archive.views.picking import passage_option, picked
 
+if TYPE_CHECKING:  # a type for the type checker only
+    from django_stubs_ext import WithAnnotations
+
 SORTS = {
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
@@ -59,9 +66,20 @@ DELETING = Deleting(
     to_free_it="Take it out of each question that weighs it as a hypothesis first, on the question's page.",
 )
 CREDIBILITY_VALUES = {str(value) for value in Credibility.values}
+CSV_COLUMNS = [
+    "id", "statement", "credibility", "credibility_reason", "status", "review_status", "tags",
+    "supports", "refutes", "gives_context", "created", "created_by", "url",
+]  # fmt: skip
 
 
-def _claims_with_counts(workspace) -> QuerySet[Claim]:
+class _Counts(TypedDict):
+    evidence_count: int
+    supporting: int
+    refuting: int
+    contextual: int
+
+
+def _claims_with_counts(workspace) -> "QuerySet[WithAnnotations[Claim, _Counts]]":
     return Claim.objects.filter(workspace=workspace).annotate(
         evidence_count=count_of(Evidence.objects.all(), "claim"),
         supporting=count_of(Evidence.objects.filter(stance=Stance.SUPPORTS), "claim"),
@@ -75,7 +93,7 @@ def _one_of(value: str | None, allowed: Collection[object]) -> str:
     return value if value is not None and value in allowed else ""
 
 
-def _filtered_claims(request: WorkspaceRequest) -> tuple[QuerySet[Claim], dict]:
+def _filtered_claims(request: WorkspaceRequest) -> "tuple[QuerySet[WithAnnotations[Claim, _Counts]], dict]":
     params = request.GET
     chosen: dict[str, str] = {
         "q": params.get("q", "").strip(),
@@ -123,6 +141,7 @@ def _render_claim_list(
         "review_statuses": ReviewStatus.choices,
         "credibilities": Credibility.choices,
         "all_tags": all_tags,
+        "csv_query": urlencode({name: value for name, value in chosen.items() if value}),
         "can_contribute": can(request.role, Action.CONTRIBUTE),
         "form_errors": form_errors or [],
         "form_values": form_values or {},
@@ -134,6 +153,37 @@ def _render_claim_list(
 @require_GET
 def claim_list(request: WorkspaceRequest) -> HttpResponse:
     return _render_claim_list(request)
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def claims_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
+    """Every claim the list's filters choose, in its order, as CSV: one row per
+    claim with its evidence counts and its page's address."""
+    try:
+        claims, _ = _filtered_claims(request)
+    except QueryError as error:
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
+    slug = request.workspace.slug
+    rows = (
+        [
+            claim.pk,
+            claim.statement,
+            claim.credibility,
+            claim.credibility_reason,
+            claim.status,
+            claim.review_status,
+            "|".join(claim.tags),
+            claim.supporting,
+            claim.refuting,
+            claim.contextual,
+            claim.created_at.isoformat(),
+            claim.created_by.username if claim.created_by else "",
+            request.build_absolute_uri(reverse("archive:claim", args=[slug, claim.pk])),
+        ]
+        for claim in claims.iterator(chunk_size=500)
+    )
+    return csv_download(itertools.chain([CSV_COLUMNS], rows), f"{slug}-claims.csv")
 
 
 def _tags_from(text: str) -> list[str]:

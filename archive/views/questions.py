@@ -11,7 +11,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.core.text import isolated, spreadsheet_safe
+from archive.core.spreadsheets import spreadsheet_safe
+from archive.core.text import isolated
 from archive.findings import ach
 from archive.models import Claim, Consistency, Evidence, EvidenceItem, Hypothesis, Passage, Question
 from archive.models.grading import Credibility

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.exchange.annotations import csv_lines, jsonld_chunks
+from archive.core.spreadsheets import csv_lines
+from archive.exchange.annotations import csv_rows, jsonld_chunks
 from archive.models import Workspace
 from archive.w3c.mapping import Links
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No workspace {workspace!r}.")
         links = Links(base_url.rstrip("/"))
-        chunks = jsonld_chunks(found, links) if format == "jsonld" else csv_lines(found, links)
+        chunks = jsonld_chunks(found, links) if format == "jsonld" else csv_lines(csv_rows(found, links))
         with out.open("w", encoding="utf-8", newline="") as stream:
             stream.writelines(chunks)
         self.stdout.write(f"Wrote {out}.")
