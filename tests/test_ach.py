@@ -112,7 +112,7 @@ def test_posting_the_form_saves_the_analysts_ratings(client, question):
 def test_the_csv_export_has_the_matrix_and_its_scores(client, question):
     client.force_login(Membership.objects.filter(workspace=question.workspace).first().user)
     response = client.get(reverse("archive:question_csv", args=[question.workspace.slug, question.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 1 + 6 + 1
     assert [float(value) for value in rows[-1][6:]] == [0.0, 2.5, 3.0]
     assert [float(row[5]) for row in rows[1:-1]] == DIAGNOSTICITY

@@ -1,17 +1,16 @@
 """Analysis of Competing Hypotheses pages: questions, the matrix, ratings, CSV."""
 
-import csv
-import io
+from collections.abc import Sequence
 from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from archive.core.spreadsheets import spreadsheet_safe
+from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.findings import ach
 from archive.models import Claim, Consistency, Evidence, EvidenceItem, Hypothesis, Passage, Question
@@ -222,21 +221,17 @@ def question_ratings(request: WorkspaceRequest, question_id: int) -> HttpRespons
 
 @workspace_view(Action.VIEW)
 @require_GET
-def question_csv(request: WorkspaceRequest, question_id: int) -> HttpResponse:
+def question_csv(request: WorkspaceRequest, question_id: int) -> StreamingHttpResponse:
     """The matrix as a spreadsheet: one row per evidence item, the scores last."""
     found = ach.matrix(_question(request, question_id), weighted=request.GET.get("weighted") == "1")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["evidence", "source", "reliability", "credibility", "weight", "diagnosticity"]
-        + [h.claim.statement for h in found.hypotheses]
-    )
+    header = ["evidence", "source", "reliability", "credibility", "weight", "diagnosticity"]
+    rows: list[Sequence[object]] = [header + [h.claim.statement for h in found.hypotheses]]
     for row in found.rows:
         outlet = row.item.passage.source.outlet
-        writer.writerow(
+        rows.append(
             [
-                spreadsheet_safe(row.item.passage.exact),
-                spreadsheet_safe(row.item.passage.source.title),
+                row.item.passage.exact,
+                row.item.passage.source.title,
                 outlet.reliability if outlet else "F",
                 row.item.credibility,
                 f"{row.weight:.2f}",
@@ -244,9 +239,7 @@ def question_csv(request: WorkspaceRequest, question_id: int) -> HttpResponse:
             ]
             + [row.cells[h.pk].consensus for h in found.hypotheses]
         )
-    writer.writerow(
+    rows.append(
         ["inconsistency", "", "", "", "", ""] + [f"{found.inconsistency[h.pk]:.2f}" for h in found.hypotheses]
     )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="question-{found.question.pk}-matrix.csv"'
-    return response
+    return csv_download(rows, f"question-{found.question.pk}-matrix.csv")
