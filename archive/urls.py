@@ -42,6 +42,7 @@ urlpatterns = [
         "w/<slug:slug>/members/<int64:membership_id>/remove/", workspaces.member_remove, name="member_remove"
     ),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
+    path("w/<slug:slug>/sources.csv", workspaces.sources_csv, name="sources_csv"),
     path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),
     path("w/<slug:slug>/sources/<int64:source_id>/", sources.source_detail, name="source"),
     path("w/<slug:slug>/sources/<int64:source_id>/edit/", sources.source_edit, name="source_edit"),

@@ -308,6 +308,7 @@ RULES: dict[str, Rule] = {
     ),
     "archive:claim_search": Rule({"GET": EVERY_MEMBER}),
     "archive:claims_csv": Rule({"GET": EVERY_MEMBER}),
+    "archive:sources_csv": Rule({"GET": EVERY_MEMBER}),
     "archive:questions": Rule(
         {"GET": EVERY_MEMBER, "POST": CONTRIBUTORS}, data={"text": "Who cut the road?"}
     ),

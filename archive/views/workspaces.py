@@ -1,18 +1,22 @@
-"""The home page, a workspace's page, and its members (admins manage them)."""
+"""The home page, a workspace's page (its sources, also as CSV), and its members (admins manage them)."""
 
-from typing import cast
+import itertools
+from typing import TYPE_CHECKING, TypedDict, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from archive.audit.forms import reason_field
 from archive.core.forms import show_refusal
+from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
 from archive.models import Membership, Outlet, Passage, Role, Source
@@ -20,6 +24,9 @@ from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_40
 from archive.search import QueryError, refuse_too_long
 from archive.views.paging import NotAPage, count_of, paged
 from archive.workspaces import edit_workspace, remove_member, set_role
+
+if TYPE_CHECKING:  # a type for the type checker only
+    from django_stubs_ext import WithAnnotations
 
 
 @member_view
@@ -33,35 +40,90 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/home.html", {"memberships": memberships})
 
 
+class _Counted(TypedDict):
+    passage_count: int
+
+
+def _chosen_sources(
+    request: WorkspaceRequest,
+) -> "tuple[QuerySet[WithAnnotations[Source, _Counted]], dict[str, str]]":
+    """The workspace's sources by title, narrowed to an outlet's or to titles
+    containing some words, and the filters chosen; QueryError for a bad filter."""
+    chosen = {"q": request.GET.get("q", "").strip(), "outlet": request.GET.get("outlet", "")}
+    refuse_too_long(chosen["q"])
+    sources = Source.objects.filter(workspace=request.workspace).order_by("title", "id")
+    if chosen["q"]:
+        sources = sources.filter(title__icontains=chosen["q"])
+    if chosen["outlet"]:
+        sources = sources.filter(outlet__in=_outlets(request).filter(pk=_id(chosen["outlet"])))
+    return sources.annotate(passage_count=count_of(Passage.objects.all(), "source")), chosen
+
+
+def _outlets(request: WorkspaceRequest) -> QuerySet[Outlet]:
+    return Outlet.objects.filter(workspace=request.workspace).order_by("name", "id")
+
+
 @workspace_view(Action.VIEW)
 def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
     """The workspace's sources, by title, a page at a time; narrowed to an outlet's,
     or to titles containing some words."""
-    outlets = Outlet.objects.filter(workspace=request.workspace).order_by("name", "id")
-    chosen = {"q": request.GET.get("q", "").strip(), "outlet": request.GET.get("outlet", "")}
-    sources = (
-        Source.objects.filter(workspace=request.workspace)
-        .select_related("outlet", "derived_from")
-        .defer("text", "derived_from__text")
-        .annotate(passage_count=count_of(Passage.objects.all(), "source"))
-        .order_by("title", "id")
-    )
     try:
-        refuse_too_long(chosen["q"])
-        if chosen["q"]:
-            sources = sources.filter(title__icontains=chosen["q"])
-        if chosen["outlet"]:
-            sources = sources.filter(outlet__in=outlets.filter(pk=_id(chosen["outlet"])))
-        listed = paged(request, sources)
+        sources, chosen = _chosen_sources(request)
+        listed = paged(
+            request, sources.select_related("outlet", "derived_from").defer("text", "derived_from__text")
+        )
     except (QueryError, NotAPage) as error:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
     context = {
         "sources": listed,
-        "outlets": outlets,
+        "outlets": _outlets(request),
         "chosen": chosen,
+        "csv_query": urlencode({name: value for name, value in chosen.items() if value}),
         "signing_key": fingerprint(request.workspace),
     }
     return render(request, "archive/workspace_detail.html", context)
+
+
+SOURCES_CSV_COLUMNS = [
+    "id", "title", "authors", "outlet", "outlet_reliability", "published_on", "language", "original_url",
+    "captured_at", "captured_by", "media_type", "original_sha256", "text_sha256", "derived_from",
+    "derivation", "passages", "url",
+]  # fmt: skip
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
+    """Every source the list's filters choose, by title, as CSV: who published and
+    captured it, when, and the SHA-256 of its original and of its text."""
+    try:
+        sources, _ = _chosen_sources(request)
+    except QueryError as error:
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
+    slug = request.workspace.slug
+    rows = (
+        [
+            source.pk,
+            source.title,
+            "|".join(source.authors),
+            source.outlet.name if source.outlet else "",
+            source.outlet.reliability if source.outlet else "",
+            source.published_on.isoformat() if source.published_on else "",
+            source.language,
+            source.original_url,
+            source.captured_at.isoformat(),
+            source.captured_by.username if source.captured_by else "",
+            source.media_type,
+            source.original_sha256,
+            source.text_sha256,
+            source.derived_from_id or "",
+            source.derivation,
+            source.passage_count,
+            request.build_absolute_uri(reverse("archive:source", args=[slug, source.pk])),
+        ]
+        for source in sources.select_related("outlet", "captured_by").defer("text").iterator(chunk_size=500)
+    )
+    return csv_download(itertools.chain([SOURCES_CSV_COLUMNS], rows), f"{slug}-sources.csv")
 
 
 def _id(value: str) -> int:
