@@ -205,25 +205,90 @@ def test_a_changed_history_entry_is_caught_even_with_the_manifest_updated(packag
     assert result.returncode == 1 and "manifest-sha256.txt does not match" in result.stderr
 
 
-def test_a_changed_history_entry_resigned_with_another_key_is_caught(package_file):
+def resign_as_a_forger(files: dict) -> None:
+    """Make the manifests match the files and sign them with a key of the forger's own."""
     from cryptography.hazmat.primitives import serialization
 
     forger = Ed25519PrivateKey.generate()
+    files["manifest-sha256.txt"] = manifest_for(files)
+    files["tagmanifest-sha256.txt"] = "".join(
+        f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
+        for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
+    ).encode()
+    files["signature.ed25519"] = forger.sign(files["manifest-sha256.txt"]).hex().encode()
+    files["public-key.pem"] = forger.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
+
+def test_a_changed_history_entry_resigned_with_another_key_is_caught(package_file):
     def change(files):
         rewrite_first_history_entry(files)
-        files["tagmanifest-sha256.txt"] = "".join(
-            f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
-            for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
-        ).encode()
-        files["signature.ed25519"] = forger.sign(files["manifest-sha256.txt"]).hex().encode()
-        files["public-key.pem"] = forger.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        resign_as_a_forger(files)
 
     result = verify(rewritten(package_file, change))
     # A consistent forgery still fails: the entry no longer has its ledger hash.
     assert result.returncode == 1 and "does not match its hash" in result.stderr
+
+
+def versioned(package_file: Path) -> tuple[dict, dict]:
+    """The package's source of several versions, and a passage anchored in them."""
+    with zipfile.ZipFile(package_file) as bag:
+        sources = json.loads(bag.read("data/sources.json"))
+        passages = json.loads(bag.read("data/passages.json"))
+    source = next(source for source in sources if len(source["versions"]) > 1)
+    return source, next(passage for passage in passages if passage["source"] == source["id"])
+
+
+def test_a_package_holds_every_version_of_a_source_and_where_each_passage_was_in_it(package_file):
+    source, passage = versioned(package_file)
+    first, second = source["versions"]
+    assert (first["number"], first["origin"], second["number"], second["origin"]) == (
+        1,
+        "import",
+        2,
+        "correction",
+    )
+    with zipfile.ZipFile(package_file) as bag:
+        text = bag.read(f"data/sources/{source['id']}/versions/1/text.txt")
+        original = bag.read(f"data/sources/{source['id']}/versions/1/original")
+    assert hashlib.sha256(text).hexdigest() == first["text_sha256"]
+    assert hashlib.sha256(original).hexdigest() == first["original_sha256"]
+    anchor = next(anchor for anchor in passage["anchors"] if anchor["version"] == 1)
+    position, quote = anchor["selector"]
+    assert text.decode()[position["start"] : position["end"]] == quote["exact"]
+    with zipfile.ZipFile(package_file) as bag:
+        versions = sum(len(each["versions"]) for each in json.loads(bag.read("data/sources.json")))
+    result = verify(package_file)
+    assert result.returncode == 0 and f"{versions} source versions" in result.stdout
+
+
+def test_an_earlier_versions_text_changed_and_resigned_is_caught(package_file):
+    source, _ = versioned(package_file)
+    name = f"data/sources/{source['id']}/versions/1/text.txt"
+
+    def change(files):
+        files[name] = files[name].replace(b"the", b"a", 1)
+        resign_as_a_forger(files)
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1 and f"{name} is not the file whose SHA-256 version 1" in result.stderr
+
+
+def test_a_passages_anchor_moved_in_an_earlier_version_and_resigned_is_caught(package_file):
+    _, passage = versioned(package_file)
+
+    def change(files):
+        passages = json.loads(files["data/passages.json"])
+        for each in passages:
+            if each["id"] == passage["id"]:
+                each["anchors"][0]["selector"][0]["start"] += 1
+        files["data/passages.json"] = json.dumps(passages).encode()
+        resign_as_a_forger(files)
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1
+    assert f"passage {passage['id']}'s quote is not the text at its offsets in version 1" in result.stderr
 
 
 def test_a_package_signed_by_another_key_is_refused_when_the_key_is_expected(package_file):

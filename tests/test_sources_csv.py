@@ -31,7 +31,7 @@ def test_each_source_comes_with_its_outlet_capture_and_hashes(client, analyst, w
         "C",
         analyst.username,
     )
-    assert row["text_sha256"] == sha256_hex("The pumps stopped.".encode()) == source.text_sha256
+    assert row["text_sha256"] == sha256_hex(b"The pumps stopped.") == source.text_sha256
     assert (row["passages"], row["captured_at"]) == ("1", source.captured_at.isoformat())
     assert row["url"] == f"http://testserver{reverse('archive:source', args=[workspace.slug, source.pk])}"
 

@@ -18,11 +18,15 @@ of the signature (archive.findings.timestamp).
     timestamp.tsr                the TSA's DER TimeStampResp over signature.ed25519, if configured
     public-key.pem, verify.py, README.txt
     data/claim.json              the claim and its evidence, with grades
-    data/passages.json           each passage as W3C selectors (code points)
-    data/sources.json            each source's record, hashes included
-    data/sources/<id>/text.txt   the text passages point into
+    data/passages.json           each passage as W3C selectors (code points), and its
+                                 anchor in each version of its source
+    data/sources.json            each source's record and versions, hashes included
+    data/sources/<id>/text.txt   the text passages point into (the newest version's)
     data/sources/<id>/original   the original file, byte for byte
     data/sources/<id>/capture.warc.gz   the web capture, if any
+    data/sources/<id>/versions/<n>/text.txt, original, capture.warc.gz
+                                 each version as captured or corrected: what a
+                                 passage cited on an earlier version was cited in
     data/provenance.prov.json    the claim's evidence trail as W3C PROV
     data/history.jsonl           the ledger entries of all of the above, with their history rows
     data/chain-head.json         the workspace chain's length and head hash at export
@@ -32,18 +36,30 @@ import datetime
 import io
 import json
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger
 from archive.core.text import sha256_hex
 from archive.findings.keys import fingerprint, public_key_pem, signing_key
 from archive.findings.timestamp import request_timestamp
-from archive.models import Capture, Claim, Evidence, HistoryChain, HistoryEntry, Passage, Source
+from archive.models import (
+    Capture,
+    Claim,
+    Evidence,
+    HistoryChain,
+    HistoryEntry,
+    Passage,
+    PassageAnchor,
+    Source,
+    SourceVersion,
+)
 from archive.models.audit import GENESIS_HASH
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
 
@@ -69,24 +85,51 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
     passages = sorted({item.passage for item in evidence}, key=lambda passage: passage.pk)
     sources = _sources_with_ancestors({passage.source for passage in passages})
     captures = list(Capture.objects.filter(source__in=sources).order_by("pk"))
+    versions = list(
+        SourceVersion.objects.filter(source__in=sources)
+        .select_related("captured_by")
+        .order_by("source", "number")
+    )
+    anchors = list(
+        PassageAnchor.objects.filter(passage__in=passages)
+        .select_related("source_version", "carried_from__source_version")
+        .order_by("passage", "source_version__number")
+    )
+    versions_of, anchors_of = defaultdict(list), defaultdict(list)
+    for version in versions:
+        versions_of[version.source_id].append(version)
+    for anchor in anchors:
+        anchors_of[anchor.passage_id].append(anchor)
     payload: dict[str, bytes] = {
         "data/claim.json": _json(_claim_record(claim, evidence)),
-        "data/passages.json": _json([_passage_record(passage) for passage in passages]),
-        "data/sources.json": _json([_source_record(source) for source in sources]),
+        "data/passages.json": _json(
+            [_passage_record(passage, anchors_of[passage.pk]) for passage in passages]
+        ),
+        "data/sources.json": _json([_source_record(source, versions_of[source.pk]) for source in sources]),
         "data/provenance.prov.json": serialize(claim_document(claim, base_uri=base_uri), PROV_JSON).encode(),
-        "data/history.jsonl": _history(claim, evidence, passages, sources, captures),
+        "data/history.jsonl": _history(
+            claim,
+            {
+                "evidence": evidence,
+                "passage": passages,
+                "source": sources,
+                "capture": captures,
+                "sourceversion": versions,
+                "passageanchor": anchors,
+            },
+        ),
         "data/chain-head.json": _json(_chain_head(claim)),
     }
     for source in sources:
         folder = f"data/sources/{source.pk}"
         payload[f"{folder}/text.txt"] = source.text.encode("utf-8")
-        if source.original:
-            with source.original.open("rb") as original:
-                payload[f"{folder}/original"] = original.read()
+        payload.update(_files(folder, original=source.original))
     for capture in captures:
-        if capture.warc:
-            with capture.warc.open("rb") as warc:
-                payload[f"data/sources/{capture.source_id}/capture.warc.gz"] = warc.read()
+        payload.update(_files(f"data/sources/{capture.source_id}", warc=capture.warc))
+    for version in versions:
+        folder = f"data/sources/{version.source_id}/versions/{version.number}"
+        payload[f"{folder}/text.txt"] = version.text.encode("utf-8")
+        payload.update(_files(folder, original=version.original, warc=version.warc))
     key = signing_key(claim.workspace)
     manifest = _manifest(payload)
     tags = {
@@ -110,6 +153,18 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
             bag.writestr(name, data)
     name = f"{claim.workspace.slug}-claim-{claim.pk}-evidence.zip"
     return EvidencePackage(buffer.getvalue(), fingerprint(claim.workspace), name, timestamp is not None)
+
+
+def _files(
+    folder: str, *, original: FieldFile | None = None, warc: FieldFile | None = None
+) -> dict[str, bytes]:
+    """The stored files given (an empty file field is none), by their names in the package."""
+    files = {}
+    for name, stored in (("original", original), ("capture.warc.gz", warc)):
+        if stored:
+            with stored.open("rb") as opened:
+                files[f"{folder}/{name}"] = opened.read()
+    return files
 
 
 def _json(value: object) -> bytes:
@@ -163,24 +218,35 @@ def _claim_record(claim: Claim, evidence: list[Evidence]) -> dict[str, Any]:
     }
 
 
-def _passage_record(passage: Passage) -> dict[str, Any]:
+def _passage_record(passage: Passage, anchors: list[PassageAnchor]) -> dict[str, Any]:
     return {
         "id": passage.pk,
         "source": passage.source_id,
         "anchor_status": passage.anchor_status,
-        "selector": [
-            {"type": "TextPositionSelector", "start": passage.start, "end": passage.end},
+        "selector": _selectors(passage),
+        # Where it was in each version of its source (none for a source of one version).
+        "anchors": [
             {
-                "type": "TextQuoteSelector",
-                "exact": passage.exact,
-                "prefix": passage.prefix,
-                "suffix": passage.suffix,
-            },
+                "version": anchor.source_version.number,
+                "status": anchor.status,
+                "carried_from_version": (
+                    anchor.carried_from.source_version.number if anchor.carried_from else None
+                ),
+                "selector": _selectors(anchor),
+            }
+            for anchor in anchors
         ],
     }
 
 
-def _source_record(source: Source) -> dict[str, Any]:
+def _selectors(span: Passage | PassageAnchor) -> list[dict[str, Any]]:
+    return [
+        {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+        {"type": "TextQuoteSelector", "exact": span.exact, "prefix": span.prefix, "suffix": span.suffix},
+    ]
+
+
+def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, Any]:
     outlet = source.outlet
     return {
         "id": source.pk,
@@ -198,25 +264,29 @@ def _source_record(source: Source) -> dict[str, Any]:
         "original_sha256": source.original_sha256 if source.original else None,
         "derived_from": source.derived_from_id,
         "derivation": source.derivation,
+        "versions": [
+            {
+                "number": version.number,
+                "origin": version.origin,
+                "url": version.url,
+                "media_type": version.media_type,
+                "captured_at": version.captured_at.isoformat(),
+                "captured_by": _username(version.captured_by),
+                "schedule": version.schedule_label,
+                "text_sha256": version.text_sha256,
+                "original_sha256": version.original_sha256 if version.original else None,
+                "warc_sha256": version.warc_sha256 if version.warc else None,
+            }
+            for version in versions
+        ],
     }
 
 
-def _history(
-    claim: Claim,
-    evidence: list[Evidence],
-    passages: list[Passage],
-    sources: list[Source],
-    captures: list[Capture],
-) -> bytes:
-    """The ledger entries of everything in the package, each with its history row,
-    as the ledger hashes them (one JSON object a line, by sequence)."""
-    covered = {
-        "claim": [claim.pk],
-        "evidence": [item.pk for item in evidence],
-        "passage": [passage.pk for passage in passages],
-        "source": [source.pk for source in sources],
-        "capture": [capture.pk for capture in captures],
-    }
+def _history(claim: Claim, objects: dict[str, list[Any]]) -> bytes:
+    """The ledger entries of the claim and `objects` (by the ledger's model
+    label), each with its history row, as the ledger hashes them (one JSON
+    object a line, by sequence)."""
+    covered = {"claim": [claim.pk]} | {model: [each.pk for each in found] for model, found in objects.items()}
     query = Q()
     for model, ids in covered.items():
         if ids:
@@ -278,7 +348,8 @@ To check it, with Python 3.11+ and the `cryptography` package, nothing else:
 It checks every file against the signed manifest, the signature against the
 workspace's public key (compare the fingerprint above with the one on the
 workspace's page), every history entry against its hash, every source file
-against its recorded SHA-256, and every quoted passage against its text. It
+(each version's too) against its recorded SHA-256, and every quoted passage
+against its text, in each version where it was anchored. It
 exits 0 when all of that holds and names the first thing that does not.
 
 data/chain-head.json gives the workspace's history chain at export: its

@@ -567,28 +567,54 @@ def check_history(files: dict[str, bytes]) -> int:
     return len(lines)
 
 
-def check_sources(files: dict[str, bytes]) -> int:
-    """Step 6; how many passages."""
-    texts: dict[int, str] = {}
+def check_sources(files: dict[str, bytes]) -> tuple[int, int]:
+    """Step 6; how many passages, and how many source versions."""
+    texts: dict[tuple[int, int | None], str] = {}  # (source, version number or None for the newest)
     for source in json.loads(files["data/sources.json"]):
         folder = f"data/sources/{source['id']}"
-        stored = files[f"{folder}/text.txt"]
-        if sha256(stored) != source["text_sha256"]:
-            raise Refused(f"{folder}/text.txt is not the text whose SHA-256 source {source['id']} records.")
-        original = files.get(f"{folder}/original")
-        if original is not None and sha256(original) != source["original_sha256"]:
-            raise Refused(f"{folder}/original is not the file whose SHA-256 source {source['id']} records.")
-        texts[source["id"]] = stored.decode("utf-8")
+        texts[source["id"], None] = check_files(files, folder, source, f"source {source['id']}")
+        # Packages written before versions were included have none.
+        for version in source.get("versions", []):
+            what = f"version {version['number']} of source {source['id']}"
+            texts[source["id"], version["number"]] = check_files(
+                files, f"{folder}/versions/{version['number']}", version, what
+            )
     passages = json.loads(files["data/passages.json"])
     for passage in passages:
-        source_text = texts.get(passage["source"])
-        if source_text is None:
-            raise Refused(f"passage {passage['id']} is on source {passage['source']}, not in the package.")
-        position = passage["selector"][0]
-        quote = passage["selector"][1]
-        if source_text[position["start"] : position["end"]] != quote["exact"]:
-            raise Refused(f"passage {passage['id']}'s quote is not the text at its offsets.")
-    return len(passages)
+        check_quote(texts, passage, passage["selector"], None)
+        for anchor in passage.get("anchors", []):
+            check_quote(texts, passage, anchor["selector"], anchor["version"])
+    return len(passages), sum(version is not None for _, version in texts)
+
+
+def check_files(files: dict[str, bytes], folder: str, record: dict, what: str) -> str:
+    """The text in `folder`, once it and each file beside it whose SHA-256 `record`
+    gives (None: no such file) are there and match it (`what` names the record)."""
+    for name, key in (
+        ("text.txt", "text_sha256"),
+        ("original", "original_sha256"),
+        ("capture.warc.gz", "warc_sha256"),
+    ):
+        if key not in record:
+            continue
+        stored = files.get(f"{folder}/{name}")
+        if stored is None and record[key] is None:
+            continue
+        if stored is None or sha256(stored) != record[key]:
+            raise Refused(f"{folder}/{name} is not the file whose SHA-256 {what} records.")
+    return files[f"{folder}/text.txt"].decode("utf-8")
+
+
+def check_quote(texts: dict, passage: dict, selector: list[dict], version: int | None) -> None:
+    """That the quote of `selector` is the text at its offsets in the source's
+    version (None: the newest, as text.txt has it)."""
+    where = "" if version is None else f" in version {version}"
+    text = texts.get((passage["source"], version))
+    if text is None:
+        raise Refused(f"passage {passage['id']} is on source {passage['source']}{where}, not in the package.")
+    position, quote = selector[0], selector[1]
+    if text[position["start"] : position["end"]] != quote["exact"]:
+        raise Refused(f"passage {passage['id']}'s quote is not the text at its offsets{where}.")
 
 
 def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = None) -> str:
@@ -603,11 +629,11 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
         fingerprint = check_signature(bag, expect_key)
         timestamp = check_timestamp(bag, trusted)
     entries = check_history(files)
-    passages = check_sources(files)
+    passages, versions = check_sources(files)
     stamped = f"\nThe signature was {timestamp}." if timestamp else "\nThe package carries no time-stamp."
     return (
         f"OK: {len(files)} files match the signed manifest; signed by key {fingerprint}; "
-        f"{entries} history entries and {passages} passages check out.{stamped}"
+        f"{entries} history entries, {versions} source versions and {passages} passages check out.{stamped}"
     )
 
 
