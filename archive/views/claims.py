@@ -2,7 +2,6 @@
 stance with its graph of sources, creating and editing claims, citing a
 passage from a claim's page, and the searches of the claim and passage pickers."""
 
-import itertools
 from collections.abc import Collection
 from functools import partial
 from typing import TYPE_CHECKING, TypedDict
@@ -25,7 +24,6 @@ from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
-from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
@@ -44,7 +42,7 @@ from archive.search import QueryError, refuse_too_long
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
-from archive.views.paging import NotAPage, count_of, paged
+from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.picking import passage_option, picked
 
 if TYPE_CHECKING:  # a type for the type checker only
@@ -160,13 +158,10 @@ def claim_list(request: WorkspaceRequest) -> HttpResponse:
 def claims_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Every claim the list's filters choose, in its order, as CSV: one row per
     claim with its evidence counts and its page's address."""
-    try:
-        claims, _ = _filtered_claims(request)
-    except QueryError as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
     slug = request.workspace.slug
-    rows = (
-        [
+
+    def row(claim: "WithAnnotations[Claim, _Counts]") -> list[object]:
+        return [
             claim.pk,
             claim.statement,
             claim.credibility,
@@ -181,9 +176,10 @@ def claims_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespons
             claim.created_by.username if claim.created_by else "",
             request.build_absolute_uri(reverse("archive:claim", args=[slug, claim.pk])),
         ]
-        for claim in claims.iterator(chunk_size=500)
+
+    return whole_list_csv(
+        request, lambda: _filtered_claims(request)[0], CSV_COLUMNS, row, f"{slug}-claims.csv"
     )
-    return csv_download(itertools.chain([CSV_COLUMNS], rows), f"{slug}-claims.csv")
 
 
 def _tags_from(text: str) -> list[str]:

@@ -1,19 +1,25 @@
 """Long lists a page at a time (`?page=N`), with links to the pages before and after
-that keep the list's other parameters (its filters and its sort).
+that keep the list's other parameters (its filters and its sort); and a whole
+list, as its filters choose it, as a CSV download (`whole_list_csv`).
 
 A workspace holds tens of thousands of sources and claims: a page shows PER_PAGE of
 them, and the counts beside each row are computed for that page's rows only
 (`count_of`), so neither the page nor the total counted for it joins every row.
 """
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from archive.core.spreadsheets import csv_download
+from archive.search import QueryError
 
 PER_PAGE = 50
 
@@ -61,3 +67,20 @@ def count_of(related: QuerySet[Any], link: str) -> Coalesce:
         related.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def whole_list_csv(
+    request: HttpRequest,
+    chosen: Callable[[], QuerySet[Any]],
+    columns: Sequence[str],
+    row: Callable[[Any], Sequence[object]],
+    filename: str,
+) -> HttpResponse | StreamingHttpResponse:
+    """Every item of the list `chosen()` gives (raising QueryError for a filter it
+    refuses: a 400 naming it), a `row` each under `columns`, streamed as CSV."""
+    try:
+        items = chosen()
+    except QueryError as error:
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
+    rows = (row(item) for item in items.iterator(chunk_size=500))
+    return csv_download(itertools.chain([columns], rows), filename)

@@ -1,6 +1,5 @@
 """The home page, a workspace's page (its sources, also as CSV), and its members (admins manage them)."""
 
-import itertools
 from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlencode
 
@@ -16,13 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from archive.audit.forms import reason_field
 from archive.core.forms import show_refusal
-from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
 from archive.models import Membership, Outlet, Passage, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.search import QueryError, refuse_too_long
-from archive.views.paging import NotAPage, count_of, paged
+from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.workspaces import edit_workspace, remove_member, set_role
 
 if TYPE_CHECKING:  # a type for the type checker only
@@ -96,13 +94,13 @@ SOURCES_CSV_COLUMNS = [
 def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Every source the list's filters choose, by title, as CSV: who published and
     captured it, when, and the SHA-256 of its original and of its text."""
-    try:
-        sources, _ = _chosen_sources(request)
-    except QueryError as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
     slug = request.workspace.slug
-    rows = (
-        [
+
+    def chosen() -> QuerySet[Source]:
+        return _chosen_sources(request)[0].select_related("outlet", "captured_by").defer("text")
+
+    def row(source: "WithAnnotations[Source, _Counted]") -> list[object]:
+        return [
             source.pk,
             source.title,
             "|".join(source.authors),
@@ -121,9 +119,8 @@ def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespon
             source.passage_count,
             request.build_absolute_uri(reverse("archive:source", args=[slug, source.pk])),
         ]
-        for source in sources.select_related("outlet", "captured_by").defer("text").iterator(chunk_size=500)
-    )
-    return csv_download(itertools.chain([SOURCES_CSV_COLUMNS], rows), f"{slug}-sources.csv")
+
+    return whole_list_csv(request, chosen, SOURCES_CSV_COLUMNS, row, f"{slug}-sources.csv")
 
 
 def _id(value: str) -> int:
