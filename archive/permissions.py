@@ -63,7 +63,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 # it takes, whether a contributor may do it only to their own work). Generated
 # from ROLE_ACTIONS by `role_table()`, so the table cannot drift from the rules.
 CAPABILITIES: list[tuple[str, Action, bool]] = [
-    ("Read sources, annotations, claims, evidence, history, activity", Action.VIEW, False),
+    (
+        "Read sources, annotations, claims, evidence, history, activity; "
+        "download the claims and sources lists (CSV) and evidence packages",
+        Action.VIEW,
+        False,
+    ),
     (
         "Highlight, annotate, cite evidence, create claims, import sources, explain divergences",
         Action.CONTRIBUTE,

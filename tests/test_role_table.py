@@ -8,7 +8,10 @@ from tests.test_permission_matrix import OK, RULES
 
 # One URL per line of the table that the permission matrix checks for every role.
 URL_OF = {
-    "Read sources, annotations, claims, evidence, history, activity": "archive:activity",
+    (
+        "Read sources, annotations, claims, evidence, history, activity; "
+        "download the claims and sources lists (CSV) and evidence packages"
+    ): "archive:activity",
     "Highlight, annotate, cite evidence, create claims, import sources, explain divergences": (
         "archive:claim_create"
     ),
