@@ -275,6 +275,26 @@ def test_an_earlier_versions_text_changed_and_resigned_is_caught(package_file):
     assert result.returncode == 1 and f"{name} is not the file whose SHA-256 version 1" in result.stderr
 
 
+def test_an_earlier_versions_text_changed_with_its_hash_and_resigned_is_caught_by_the_ledger(package_file):
+    source, _ = versioned(package_file)
+    name = f"data/sources/{source['id']}/versions/1/text.txt"
+
+    def change(files):
+        files[name] = files[name].replace(b"the", b"a", 1)
+        sources = json.loads(files["data/sources.json"])
+        for each in sources:
+            if each["id"] == source["id"]:
+                each["versions"][0]["text_sha256"] = hashlib.sha256(files[name]).hexdigest()
+        files["data/sources.json"] = json.dumps(sources).encode()
+        resign_as_a_forger(files)
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1
+    assert (
+        f"version 1 of source {source['id']} a text_sha256 that its history entry does not" in result.stderr
+    )
+
+
 def test_a_passages_anchor_moved_in_an_earlier_version_and_resigned_is_caught(package_file):
     _, passage = versioned(package_file)
 

@@ -25,8 +25,12 @@ What it checks, in order:
    issued under it; without it, the TSA is named but not vouched for.
 5. Every history entry in data/history.jsonl has the hash that its fields, its
    history row and the previous entry's hash give (the ledger's own formula).
-6. Every source's text and original file have the SHA-256 its record states,
-   and every passage's quote is the text at its offsets (Unicode code points).
+6. Every source's text and original file, and each of its versions' text,
+   original and capture, have the SHA-256 its record states; each of those
+   hashes is the one the source's or version's history row (step 5) records,
+   so the ledger's chain vouches for the files; and every passage's quote is
+   the text at its offsets (Unicode code points), in the newest text and in
+   each version where it was anchored.
 
 This file is standalone on purpose (standard library and `cryptography`): a
 recipient can read all of it.
@@ -551,11 +555,10 @@ def load_certificate(path: str) -> x509.Certificate:
         raise Refused(f"--tsa-cert {path} is not a readable certificate ({error}).") from None
 
 
-def check_history(files: dict[str, bytes]) -> int:
-    """Step 5; how many entries."""
-    lines = files["data/history.jsonl"].decode("utf-8").splitlines()
-    for line in lines:
-        item = json.loads(line)
+def check_history(files: dict[str, bytes]) -> list[dict]:
+    """Step 5; the entries, each with its history row, in the chain's order."""
+    items = [json.loads(line) for line in files["data/history.jsonl"].decode("utf-8").splitlines()]
+    for item in items:
         entry = item["entry"]
         payload = {**{name: entry[name] for name in ENTRY_FIELDS}, "row": item["row"]}
         digest = sha256(f"{item['prev_hash']}\n{canonical_json(payload)}".encode())
@@ -564,18 +567,29 @@ def check_history(files: dict[str, bytes]) -> int:
                 f"history entry #{entry['sequence']} ({entry['model']} {entry['object_id']}) "
                 "does not match its hash: the entry or its history row was changed."
             )
-    return len(lines)
+    return items
 
 
-def check_sources(files: dict[str, bytes]) -> tuple[int, int]:
+def check_sources(files: dict[str, bytes], history: list[dict]) -> tuple[int, int]:
     """Step 6; how many passages, and how many source versions."""
+    # What the ledger records: each source's newest row, and each version's row.
+    recorded: dict[tuple[int, int | None], dict] = {}
+    for item in history:
+        row = item["row"]
+        if item["entry"]["model"] == "source":
+            recorded[row["id"], None] = row
+        elif item["entry"]["model"] == "sourceversion":
+            recorded[row["source_id"], row["number"]] = row
     texts: dict[tuple[int, int | None], str] = {}  # (source, version number or None for the newest)
     for source in json.loads(files["data/sources.json"]):
         folder = f"data/sources/{source['id']}"
-        texts[source["id"], None] = check_files(files, folder, source, f"source {source['id']}")
+        what = f"source {source['id']}"
+        check_recorded(source, recorded.get((source["id"], None)), what)
+        texts[source["id"], None] = check_files(files, folder, source, what)
         # Packages written before versions were included have none.
         for version in source.get("versions", []):
             what = f"version {version['number']} of source {source['id']}"
+            check_recorded(version, recorded.get((source["id"], version["number"])), what)
             texts[source["id"], version["number"]] = check_files(
                 files, f"{folder}/versions/{version['number']}", version, what
             )
@@ -585,6 +599,16 @@ def check_sources(files: dict[str, bytes]) -> tuple[int, int]:
         for anchor in passage.get("anchors", []):
             check_quote(texts, passage, anchor["selector"], anchor["version"])
     return len(passages), sum(version is not None for _, version in texts)
+
+
+def check_recorded(record: dict, row: dict | None, what: str) -> None:
+    """That each SHA-256 `record` gives (for a file the package holds) is the one
+    its history row records."""
+    if row is None:
+        raise Refused(f"{what} has no history entry in data/history.jsonl.")
+    for key in ("text_sha256", "original_sha256", "warc_sha256"):
+        if record.get(key) is not None and record[key] != row.get(key):
+            raise Refused(f"data/sources.json gives {what} a {key} that its history entry does not record.")
 
 
 def check_files(files: dict[str, bytes], folder: str, record: dict, what: str) -> str:
@@ -628,12 +652,13 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
         files = check_bag(bag)
         fingerprint = check_signature(bag, expect_key)
         timestamp = check_timestamp(bag, trusted)
-    entries = check_history(files)
-    passages, versions = check_sources(files)
+    history = check_history(files)
+    passages, versions = check_sources(files, history)
     stamped = f"\nThe signature was {timestamp}." if timestamp else "\nThe package carries no time-stamp."
     return (
         f"OK: {len(files)} files match the signed manifest; signed by key {fingerprint}; "
-        f"{entries} history entries, {versions} source versions and {passages} passages check out.{stamped}"
+        f"{len(history)} history entries, {versions} source versions and {passages} passages "
+        f"check out.{stamped}"
     )
 
 
