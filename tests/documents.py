@@ -1,5 +1,11 @@
 """Small real documents for import tests: PDFs with and without a text layer,
-and an article page as HTML."""
+Word documents, and an article page as HTML."""
+
+import datetime
+import io
+import zipfile
+
+import docx
 
 
 def _pdf_string(text: str) -> bytes:
@@ -70,3 +76,49 @@ def article_html(text: str = ARTICLE_TEXT, *, lang: str = "en") -> bytes:
   <footer>Copyright Hawran Voice</footer>
 </body>
 </html>""".encode()
+
+
+def docx_bytes(
+    *paragraphs: str,
+    table: list[list[str]] | None = None,
+    title: str = "",
+    author: str = "",
+    language: str = "",
+    created: datetime.datetime | None = None,
+) -> bytes:
+    """A Word document of `paragraphs`, then `table` (rows of cells) if given, with these core properties."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        made = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, cells in zip(made.rows, table, strict=True):
+            for cell, text in zip(row.cells, cells, strict=True):
+                cell.text = text
+    properties = document.core_properties
+    properties.title, properties.author, properties.language = title, author, language
+    properties.created = created or datetime.datetime(2026, 3, 10, 9, 0)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def with_main_part_type(data: bytes, content_type: str) -> bytes:
+    """A copy of an office document whose [Content_Types].xml names another main part type."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    with zipfile.ZipFile(out, "w") as copy:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                part = part.replace(word.encode(), content_type.encode())
+            copy.writestr(item, part)
+    return out.getvalue()
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in files.items():
+            bundle.writestr(name, data)
+    return out.getvalue()

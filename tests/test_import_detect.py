@@ -5,9 +5,9 @@ import random
 import pytest
 
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, detect
+from archive.sources.importing.detect import DOCX, HTML, MARKDOWN, PDF, PLAIN_TEXT, detect
 from archive.sources.importing.extract import extract
-from tests.documents import article_html, pdf_bytes
+from tests.documents import article_html, docx_bytes, pdf_bytes, with_main_part_type, zip_bytes
 
 
 def refusal(data: bytes, filename: str = "notes.txt") -> str:
@@ -159,3 +159,47 @@ def test_damaged_pdf_is_refused_as_unreadable():
 
 def test_html_page_without_any_text_is_refused():
     assert "No text" in refusal(b"<html><body><script>only()</script></body></html>", "empty.html")
+
+
+# --- Word documents -----------------------------------------------------------------
+
+
+def test_a_word_document_is_recognized_by_its_content_whatever_its_name():
+    assert detect(docx_bytes("Water station out of service."), filename="statement.bin").media_type == DOCX
+
+
+@pytest.mark.parametrize(
+    ("main_part", "named"),
+    [
+        ("application/vnd.ms-word.document.macroEnabled.main+xml", "a Word document with macros (.docm)"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "a spreadsheet"),
+    ],
+    ids=["macros", "spreadsheet"],
+)
+def test_an_office_file_that_is_not_a_plain_word_document_is_refused_naming_it(main_part, named):
+    data = with_main_part_type(docx_bytes("Words."), main_part)
+    assert refusal(data, "statement.docx").startswith(f"This file is {named}; only plain text")
+
+
+def test_a_zip_archive_is_refused_as_one():
+    assert refusal(zip_bytes({"notes.txt": b"Words."}), "notes.zip").startswith("This file is a ZIP archive;")
+
+
+def test_a_zip_that_would_unpack_to_far_more_than_it_holds_is_refused_unread(settings):
+    settings.IMPORT_MAX_BYTES = 100_000
+    bomb = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * 3_000_000})
+    assert (
+        refusal(bomb, "bomb.docx")
+        == "This ZIP file would unpack to far more than it holds, so it was refused."
+    )
+
+
+def test_a_damaged_zip_is_refused_saying_so():
+    assert refusal(b"PK\x03\x04" + bytes(200), "broken.docx").startswith("This file is a damaged ZIP archive")
+
+
+def test_a_name_claiming_a_word_document_for_text_is_refused():
+    assert refusal(b"Just words.", "statement.docx") == (
+        "statement.docx is named as a Word document but its bytes are not a Word document "
+        "(they look like UTF-8 text), so it was refused."
+    )

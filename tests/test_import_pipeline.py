@@ -14,7 +14,7 @@ from archive.sources.provenance import lineage
 from archive.sources.storage import original_name
 from archive.sources.writes import create_source
 from tests.conftest import SHARED_DIR
-from tests.documents import article_html, pdf_bytes
+from tests.documents import article_html, docx_bytes, pdf_bytes
 from tests.factories import OutletFactory
 from tests.media import stored_files
 
@@ -94,6 +94,34 @@ def test_pdf_text_layer_and_document_info_are_imported(workspace, analyst):
     assert source.title == "Why Aleppo Fell"
 
 
+def test_a_word_documents_paragraphs_and_tables_are_imported_in_order(workspace, analyst):
+    data = docx_bytes(
+        "محطة المياه في تل الزيتون خارج الخدمة",
+        "The pumps stopped on Monday.",
+        table=[["Day", "Hours without water"], ["Monday", "18"]],
+        title="Statement of the water directorate",
+        author="Samer al-Hourani; Second Author",
+        language="ar-SY",
+    )
+    source = run_import(workspace, analyst, data, "statement.docx").source
+    assert source.media_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert source.text == (
+        "محطة المياه في تل الزيتون خارج الخدمة\n\nThe pumps stopped on Monday.\n\n"
+        "Day\tHours without water\nMonday\t18"
+    )
+    assert (source.title, source.authors) == (
+        "Statement of the water directorate",
+        ["Samer al-Hourani", "Second Author"],
+    )
+    assert (source.language, source.published_on.isoformat()) == ("ar-SY", "2026-03-10")
+    assert source.original_sha256 == sha256_hex(data)
+
+
+def test_a_word_document_without_a_title_is_titled_by_its_first_line(workspace, analyst):
+    source = run_import(workspace, analyst, docx_bytes("Water station hit", "More words."), "s.docx").source
+    assert source.title == "Water station hit"
+
+
 def test_import_records_how_the_source_came_in(workspace, analyst):
     source = run_import(workspace, analyst, b"Plain words.", "plain.txt").source
     assert (source.capture.method, source.capture.filename) == (CaptureMethod.FILE, "plain.txt")
@@ -110,8 +138,17 @@ def test_import_records_how_the_source_came_in(workspace, analyst):
         (pdf_bytes(), "scan.pdf"),
         (b"", "empty.txt"),
         (b"\xff\xfe\x00bad", "bad.pdf"),
+        (docx_bytes(), "empty.docx"),
     ],
-    ids=["script", "executable", "polyglot", "pdf-without-text", "empty", "named-pdf-but-utf16"],
+    ids=[
+        "script",
+        "executable",
+        "polyglot",
+        "pdf-without-text",
+        "empty",
+        "named-pdf-but-utf16",
+        "empty-docx",
+    ],
 )
 def test_refused_input_fails_with_a_message_and_stores_nothing(workspace, analyst, data, filename):
     before = stored_files()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from archive.core.text import sha256_hex
 from archive.models import Outlet, Source
 from archive.sources.importing.staging import STAGING_DIR, stage
-from tests.documents import article_html
+from tests.documents import article_html, docx_bytes
 from tests.factories import SourceFactory
 from tests.media import stored_files
 
@@ -218,3 +218,14 @@ def test_stale_staged_uploads_are_deleted_when_something_new_is_staged(db):
     fresh = stage(b"Just uploaded.")
     assert not default_storage.exists(f"{STAGING_DIR}/{old}")
     assert default_storage.exists(f"{STAGING_DIR}/{fresh}")
+
+
+def test_a_word_document_is_uploaded_confirmed_and_its_original_downloaded_as_one(analyst_client, workspace):
+    data = docx_bytes("The pumps stopped on Monday.", title="Water directorate statement")
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("statement.docx", data))
+    assert 'value="Water directorate statement"' in proposed.content.decode()
+    confirm(analyst_client, workspace, token_of(proposed), title="Water directorate statement")
+    source = Source.objects.get()
+    response = analyst_client.get(reverse("archive:source_original", args=[workspace.slug, source.pk]))
+    assert response["Content-Disposition"].endswith('.docx"')
+    assert b"".join(response.streaming_content) == data

@@ -23,7 +23,7 @@ from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirect
 from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.detect import check_size
+from archive.sources.importing.detect import DOCX, check_size
 from archive.sources.importing.extract import Extraction
 from archive.sources.importing.pipeline import (
     ImportStatus,
@@ -51,10 +51,12 @@ class UploadForm(forms.Form):
     file = _FilesField(
         required=False,
         label="Files",
-        help_text="Plain text, Markdown, HTML or PDF. Several files are imported in the background with "
-        "their proposed details.",
+        help_text="Plain text, Markdown, HTML, PDF or Word (.docx). Several files are imported in the "
+        "background with their proposed details.",
         # A hint for the file picker only: the type is decided by the content.
-        widget=_FilesInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm,.pdf,text/*,application/pdf"}),
+        widget=_FilesInput(
+            attrs={"accept": f".txt,.md,.markdown,.html,.htm,.pdf,.docx,text/*,application/pdf,{DOCX}"}
+        ),
     )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
     url = forms.URLField(required=False, max_length=2000, assume_scheme="https", label="URL")

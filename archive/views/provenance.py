@@ -13,6 +13,7 @@ from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Derivation, Source
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.sources.importing.detect import DOCX
 from archive.sources.provenance import (
     CONTENT_TYPES,
     PROV_N,
@@ -23,7 +24,13 @@ from archive.sources.provenance import (
 )
 from archive.sources.writes import set_derivation
 
-_EXTENSIONS = {"text/plain": "txt", "text/markdown": "md", "text/html": "html", "application/pdf": "pdf"}
+_EXTENSIONS = {
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/html": "html",
+    "application/pdf": "pdf",
+    DOCX: "docx",
+}
 
 
 def _source(request: WorkspaceRequest, source_id: int) -> Source:

@@ -1,10 +1,11 @@
 """What a file is, decided by its content; a name that contradicts it is refused.
 
-Only plain text, Markdown, HTML and PDF are accepted. Everything else is
-refused with a message that names what the file looks like: executables and
-scripts renamed `.txt`, archives, images, and polyglots (files that are
-valid as two types at once, such as a PDF that is also HTML, which a browser
-or viewer could be tricked into running).
+Only plain text, Markdown, HTML, PDF and Word documents (.docx) are
+accepted. Everything else is refused with a message that names what the file
+looks like: executables and scripts renamed `.txt`, archives, images, Word
+documents with macros, and polyglots (files that are valid as two types at
+once, such as a PDF that is also HTML, which a browser or viewer could be
+tricked into running).
 
 The name never makes a file a type it is not, but a name that claims a binary
 format we extract (`.pdf`) for bytes that are not that format is refused
@@ -16,7 +17,9 @@ implausible characters (charset-normalizer's chaos score) is refused too.
 import codecs
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import PurePath
 
 import charset_normalizer
@@ -30,8 +33,9 @@ PDF = "application/pdf"
 HTML = "text/html"
 MARKDOWN = "text/markdown"
 PLAIN_TEXT = "text/plain"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-ACCEPTED = "plain text, Markdown, HTML or PDF"
+ACCEPTED = "plain text, Markdown, HTML, PDF or a Word document (.docx)"
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
 # Leading bytes of types that are never accepted, and what to call them.
@@ -44,7 +48,6 @@ _REFUSED_SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xca\xfe\xba\xbe", "an executable program or Java class"),
     (b"\x00asm", "a WebAssembly module"),
     (b"<?php", "a PHP script"),
-    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"),
@@ -87,7 +90,24 @@ _BOMS = [
 # Control characters allowed in text: tab, newlines, form feed.
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 # File name suffixes that claim a binary format we extract: (type, what to call it).
-_CLAIMED_BY_NAME = {".pdf": (PDF, "a PDF")}
+_CLAIMED_BY_NAME = {".pdf": (PDF, "a PDF"), ".docx": (DOCX, "a Word document")}
+# A Word document is a ZIP of XML parts; its [Content_Types].xml names the main
+# part's type, which tells a document from one with macros, a template, or
+# another office format.
+_ZIP = b"PK\x03\x04"
+_CONTENT_TYPES = "[Content_Types].xml"
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_OTHER_OFFICE = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": "a Word document with macros (.docm)",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "a Word template with macros",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "a Word template",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "a spreadsheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "a presentation",
+}
+# What a Word document may unpack to: compressed XML is small, so a file that
+# would unpack to far more than the import limit (a "ZIP bomb") is refused unread.
+_UNPACKED_PER_PACKED = 20
+_MAX_PARTS = 2_000
 # charset-normalizer's chaos ("mess") score above which decoded text is taken for
 # garbage: the threshold its own detection uses to reject a decoding.
 CHAOS_LIMIT = 0.2
@@ -97,11 +117,11 @@ _CHAOS_SAMPLE = 65536
 @dataclass(frozen=True)
 class Detected:
     media_type: str
-    text: str | None  # the decoded text, for every type but PDF
+    text: str | None  # the decoded text, for every type but PDF and Word
     encoding: str | None
 
     def decoded(self) -> tuple[str, str]:
-        """The text and its encoding; ValueError for a PDF, which is not decoded."""
+        """The text and its encoding; ValueError for a PDF or Word document, which is not decoded."""
         if self.text is None or self.encoding is None:
             raise ValueError(f"{self.media_type} is not decoded as text.")
         return self.text, self.encoding
@@ -123,6 +143,8 @@ def detect(
             raise ImportRefused(f"This file is {what}; only {ACCEPTED} can be imported.")
     if _WINDOWS_EXECUTABLE.match(data):
         raise ImportRefused(f"This file is a Windows executable program; only {ACCEPTED} can be imported.")
+    if data.startswith(_ZIP):
+        return _word_document(data)
     if data.startswith(_PDF_HEADER):
         if _ACTIVE_MARKUP.search(data):
             raise ImportRefused(
@@ -155,6 +177,36 @@ def detect(
     if PurePath(filename).suffix.lower() in _MARKDOWN_SUFFIXES:
         return Detected(MARKDOWN, text, encoding)
     return Detected(PLAIN_TEXT, text, encoding)
+
+
+def _word_document(data: bytes) -> Detected:
+    """A ZIP that is a Word document (.docx); ImportRefused for any other ZIP."""
+    archive = f"This file is a ZIP archive; only {ACCEPTED} can be imported."
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as bundle:
+            parts = bundle.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if len(parts) > _MAX_PARTS or unpacked > max(
+                _UNPACKED_PER_PACKED * len(data), settings.IMPORT_MAX_BYTES
+            ):
+                raise ImportRefused(
+                    "This ZIP file would unpack to far more than it holds, so it was refused."
+                )
+            types = (
+                bundle.read(_CONTENT_TYPES).decode("utf-8", "replace")
+                if _CONTENT_TYPES in bundle.namelist()
+                else ""
+            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
+        raise ImportRefused(
+            f"This file is a damaged ZIP archive ({error}); only {ACCEPTED} can be imported."
+        ) from None
+    if _WORD_MAIN in types:
+        return Detected(DOCX, None, None)
+    for content_type, what in _OTHER_OFFICE.items():
+        if content_type in types:
+            raise ImportRefused(f"This file is {what}; only {ACCEPTED} can be imported.")
+    raise ImportRefused(archive)
 
 
 def check_size(size: int) -> None:

@@ -2,7 +2,8 @@
 proposed to the user (who may change all of it before saving).
 
 HTML goes through trafilatura's main-content extractor, so navigation,
-scripts and styles never reach the text; PDF through pypdf; text and
+scripts and styles never reach the text; PDF through pypdf; a Word document
+through python-docx (its paragraphs and tables in order); text and
 Markdown are taken as they are. The text is normalized once (archive.core.text),
 and what that changed is kept with the extraction, shown before saving and
 recorded with the capture.
@@ -13,15 +14,19 @@ import io
 import logging
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, cast
 
+import docx
 import pypdf
 import trafilatura
 from django.core.exceptions import ValidationError
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table, _Cell
 from pypdf.errors import PdfReadError
 from pypdf.generic import DictionaryObject
 from trafilatura.settings import Document
@@ -29,7 +34,7 @@ from trafilatura.settings import Document
 from archive.core.text import Normalization, direction_for_text, normalize_text_counted
 from archive.models.source import bcp47_validator
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.detect import HTML, MARKDOWN, PDF, PLAIN_TEXT, check_size, detect
+from archive.sources.importing.detect import DOCX, HTML, MARKDOWN, PDF, PLAIN_TEXT, check_size, detect
 
 # pypdf reports every recoverable oddity of a PDF as a warning log line.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -89,6 +94,8 @@ def extract(
     fallback_title = PurePath(filename).stem
     if detected.media_type == PDF:
         return _from_pdf(data, fallback_title)
+    if detected.media_type == DOCX:
+        return _from_docx(data, fallback_title)
     text, encoding = detected.decoded()
     if detected.media_type == HTML:
         return _from_html(text, encoding, fallback_title)
@@ -175,6 +182,48 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
         ),
         normalization,
     )
+
+
+def _from_docx(data: bytes, fallback_title: str) -> Extraction:
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = [
+            _table_text(block) if isinstance(block, Table) else block.text
+            for block in document.iter_inner_content()
+        ]
+        properties = document.core_properties
+        title, author, language = properties.title, properties.author, properties.language
+        created = properties.created
+    # lxml's XMLSyntaxError is a SyntaxError.
+    except (PackageNotFoundError, zipfile.BadZipFile, SyntaxError, KeyError, ValueError) as error:
+        raise ImportRefused(f"This Word document cannot be read ({error}).") from None
+    text, normalization = _normalized("\n\n".join(block for block in blocks if block.strip()))
+    first_line = text.split("\n", 1)[0].strip()
+    return Extraction(
+        DOCX,
+        text,
+        f"python-docx {docx.__version__}, paragraphs and tables",
+        _proposal(
+            text,
+            title=(title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title),
+            language=language or "",
+            authors=_names(author or ""),
+            published_on=created.date() if created else None,
+        ),
+        normalization,
+    )
+
+
+def _table_text(table: Table) -> str:
+    """A table's rows a line each, cells apart by tabs; a merged cell once."""
+    lines = []
+    for row in table.rows:
+        cells: list[_Cell] = []
+        for cell in row.cells:
+            if not cells or cell._tc is not cells[-1]._tc:  # a merged cell repeats across its span
+                cells.append(cell)
+        lines.append("\t".join(cell.text for cell in cells))
+    return "\n".join(lines)
 
 
 def _pdf_date(reader: pypdf.PdfReader) -> datetime.date | None:
