@@ -103,17 +103,20 @@ def docx_bytes(
     return out.getvalue()
 
 
-def with_main_part_type(data: bytes, content_type: str) -> bytes:
-    """A copy of an office document whose [Content_Types].xml names another main part type."""
+def with_part(data: bytes, name: str, change) -> bytes:
+    """A copy of an office document whose part `name` is `change(part)` (bytes to bytes)."""
     source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
     with zipfile.ZipFile(out, "w") as copy:
         for item in source.infolist():
             part = source.read(item)
-            if item.filename == "[Content_Types].xml":
-                part = part.replace(word.encode(), content_type.encode())
-            copy.writestr(item, part)
+            copy.writestr(item, change(part) if item.filename == name else part)
     return out.getvalue()
+
+
+def with_main_part_type(data: bytes, content_type: str) -> bytes:
+    """A copy of a Word document whose [Content_Types].xml names another main part type."""
+    word = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    return with_part(data, "[Content_Types].xml", lambda part: part.replace(word, content_type.encode()))
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

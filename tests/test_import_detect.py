@@ -7,7 +7,7 @@ import pytest
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.detect import DOCX, HTML, MARKDOWN, PDF, PLAIN_TEXT, detect
 from archive.sources.importing.extract import extract
-from tests.documents import article_html, docx_bytes, pdf_bytes, with_main_part_type, zip_bytes
+from tests.documents import article_html, docx_bytes, pdf_bytes, with_main_part_type, with_part, zip_bytes
 
 
 def refusal(data: bytes, filename: str = "notes.txt") -> str:
@@ -203,3 +203,14 @@ def test_a_name_claiming_a_word_document_for_text_is_refused():
         "statement.docx is named as a Word document but its bytes are not a Word document "
         "(they look like UTF-8 text), so it was refused."
     )
+
+
+def test_a_word_documents_external_entity_is_never_read():
+    """An entity naming a file of the server (XXE) is left unresolved: its text never reaches the source."""
+
+    def with_entity(part: bytes) -> bytes:
+        declared = b'<!DOCTYPE w:document [<!ENTITY leak SYSTEM "file:///etc/passwd">]><w:document'
+        return part.replace(b"<w:document", declared, 1).replace(b"LEAK", b"&leak;")
+
+    data = with_part(docx_bytes("Before LEAK after."), "word/document.xml", with_entity)
+    assert "root:" not in extract(data, filename="statement.docx").text
