@@ -18,6 +18,12 @@ def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     return field
 
 
+def id_from(value: str) -> int | None:
+    """An object's id as a form or a query string sends it (ASCII digits, short
+    enough for 64 bits), or None if it is not one."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 def show_refusal(form: forms.BaseForm, error: ValidationError | StaleVersion) -> None:
     """The domain's refusal of what a valid form asked (invalid, or from a stale page),
     shown above the form's fields."""

@@ -24,6 +24,7 @@ from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import StaleVersion
+from archive.core.forms import id_from
 from archive.core.text import isolated
 from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, Stance
 from archive.models.grading import Credibility, admiralty_code
@@ -407,8 +408,8 @@ def claim_cite(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """Cite a passage of the workspace as evidence for the claim."""
     claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
     form = request.POST
-    passage_id = form.get("passage", "")
-    if not (passage_id.isascii() and passage_id.isdigit()):
+    passage_id = id_from(form.get("passage", ""))
+    if passage_id is None:
         messages.error(request, "Choose a passage from the list: type some of its words, then pick it.")
         return redirect(reverse("archive:claim", args=[request.workspace.slug, claim.pk]) + "#cite")
     passage = get_in_workspace_or_404(

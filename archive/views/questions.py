@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.findings import ach
@@ -134,10 +135,10 @@ def question_passages(request: WorkspaceRequest, question_id: int) -> JsonRespon
 @require_POST
 def question_hypothesis(request: WorkspaceRequest, question_id: int) -> HttpResponse:
     question = _question(request, question_id)
-    claim_id = request.POST.get("claim", "")
+    claim_id = id_from(request.POST.get("claim", ""))
     claim = (
         get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
-        if claim_id.isascii() and claim_id.isdigit()
+        if claim_id is not None
         else None
     )
     try:
@@ -155,8 +156,8 @@ def question_hypothesis(request: WorkspaceRequest, question_id: int) -> HttpResp
 @require_POST
 def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpResponse:
     question = _question(request, question_id)
-    passage_id = request.POST.get("passage", "")
-    if not (passage_id.isascii() and passage_id.isdigit()):
+    passage_id = id_from(request.POST.get("passage", ""))
+    if passage_id is None:
         messages.error(request, "Choose a passage.")
         return _back(request, question)
     passage = get_in_workspace_or_404(Passage.objects.all(), request.workspace, pk=passage_id)
@@ -179,8 +180,9 @@ def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpRespon
 def question_take_out(request: WorkspaceRequest, question_id: int) -> HttpResponse:
     """Take a hypothesis or an evidence item out of the analysis, with a reason."""
     question = _question(request, question_id)
-    kind, _, pk = request.POST.get("what", "").partition("-")
-    if kind not in ("hypothesis", "item") or not (pk.isascii() and pk.isdigit()):
+    kind, _, number = request.POST.get("what", "").partition("-")
+    pk = id_from(number)
+    if kind not in ("hypothesis", "item") or pk is None:
         messages.error(request, "Choose a hypothesis or a piece of evidence to take out.")
         return _back(request, question)
     what: Hypothesis | EvidenceItem

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from archive.audit.forms import reason_field
-from archive.core.forms import show_refusal
+from archive.core.forms import id_from, show_refusal
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
 from archive.models import Membership, Outlet, Passage, Role, Source
@@ -125,9 +125,10 @@ def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespon
 
 def _id(value: str) -> int:
     """An object's id from a form; QueryError (meant for the user) if it is not one."""
-    if not (value.isascii() and value.isdigit() and len(value) < 19):
+    found = id_from(value)
+    if found is None:
         raise QueryError("Choose from the list.")
-    return int(value)
+    return found
 
 
 class MemberForm(forms.Form):
