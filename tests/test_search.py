@@ -2,11 +2,12 @@
 CI runs this file on both databases."""
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
 
-from archive.models import Role, Stance
+from archive.models import Role, SearchDocument, SearchKind, Stance
 from archive.search import QueryError, SearchFilters, search
 from tests.factories import (
     AnnotationFactory,
@@ -231,6 +232,36 @@ def test_past_the_rank_limit_the_newest_matches_are_ranked(analyst, workspace, m
     group = search(user=analyst, query="siege").kinds[0]
     assert (group.count, group.ranked_among) == (3, 2)
     assert "Siege" not in [hit.object.title for hit in group.hits]
+
+
+@postgresql_only
+def test_searches_for_other_words_reuse_one_prepared_plan(analyst, workspace):
+    """Planning the search statement costs more than running it: a search of
+    the same shape with other words runs the plan PostgreSQL already made,
+    even where the words' statistics would have it plan each anew."""
+    words = [
+        f"{a}{b}{c}" for a in "bdfgklmnprst" for b in ("ala", "uzi", "oru", "eki", "ime") for c in "xyzwvq"
+    ]
+    SearchDocument.objects.bulk_create(
+        SearchDocument(
+            workspace=workspace,
+            kind=SearchKind.PASSAGE,
+            object_id=number,
+            body=" ".join(words[(number * step) % len(words)] for step in (1, 7, 13)),
+        )
+        for number in range(1, 3001)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+    for first, second in itertools.pairwise(words[:12]):
+        search(user=analyst, query=f"{first} {second}", kind="passage")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE 'WITH matching%%' ORDER BY generic_plans + custom_plans DESC LIMIT 1"
+        )
+        generic, custom = cursor.fetchone()
+    assert (custom, generic > 0) == (5, True)  # PostgreSQL's five custom plans, then the one generic plan
 
 
 # --- Kinds, counts, pages -----------------------------------------------------------
