@@ -19,17 +19,21 @@ prefixes as they occur in the texts):
   query.
 
 Prints milliseconds per query of both (the mean over a round, median of the
-rounds) and the ratio. With --by-class, then the same for passages only per
-class of query (one word, two, three, a phrase, OR, a prefix), which shows
-where the time goes: the baseline's websearch_to_tsquery reads "kuzi*" as
-the word "kuzi" (no prefix expansion) and checks a phrase by the vector's
-positions, while search() expands the prefix and checks a phrase in the
-text itself.
+rounds) and the ratio, then the issue's figures: p50 and p95 over the
+queries, each query's time being its median over the rounds. With
+--by-class, then the same for passages only per class of query (one word,
+two, three, a phrase, OR, a prefix), which shows where the time goes: the
+baseline's websearch_to_tsquery reads "kuzi*" as the word "kuzi" (no prefix
+expansion) and checks a phrase by the vector's positions, while search()
+expands the prefix and checks a phrase in the text itself.
 """
 
 import argparse
 import random
+import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,6 +79,36 @@ def raw_query(query: str) -> list:
         return cursor.fetchall()
 
 
+class PerQuery:
+    """Runs `search` on each query in turn, keeping each query's time per round."""
+
+    def __init__(self, search: Callable[[str], object], queries: list[str]):
+        self.search, self.queries = search, queries
+        self.seconds: dict[str, list[float]] = {query: [] for query in queries}
+
+    def __call__(self) -> None:
+        for query in self.queries:
+            began = time.perf_counter()
+            self.search(query)
+            self.seconds[query].append(time.perf_counter() - began)
+
+    def percentile(self, share: float) -> float:
+        """Milliseconds: of each query's median time (the warm-up left out), the `share` percentile."""
+        medians = sorted(statistics.median(seconds[1:]) for seconds in self.seconds.values())
+        return medians[min(len(medians) - 1, int(share * len(medians)))] * 1000
+
+
+def report_percentiles(ours: PerQuery, baseline: PerQuery) -> None:
+    """The issue's figures: p50 and p95 over the queries, each query's time its median over the rounds."""
+    figures = []
+    for share in (0.5, 0.95):
+        warrant, raw = ours.percentile(share), baseline.percentile(share)
+        figures.append(
+            f"p{round(share * 100)} Warrant {warrant:.2f} ms, baseline {raw:.2f} ms ({warrant / raw:.1f}x)"
+        )
+    print(f"  per query: {'; '.join(figures)}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", type=int, nargs="*", help="SOURCES PASSAGES ANNOTATIONS")
@@ -97,21 +131,17 @@ def main() -> None:
         queries = queries[: args.queries]
         user = get_user_model().objects.get(username="bench")
 
-        def all_kinds() -> None:
-            for query in queries:
-                search(user=user, query=query)
+        def all_kinds(query: str) -> None:
+            search(user=user, query=query)
 
-        def passages_only() -> None:
-            for query in queries:
-                search(user=user, query=query, kind="passage")
-
-        def baseline() -> None:
-            for query in queries:
-                raw_query(query)
+        def passages_only(query: str) -> None:
+            search(user=user, query=query, kind="passage")
 
         for label, ours in (("search, all kinds", all_kinds), ("search, passages only", passages_only)):
-            rounds = alternate(args.rounds, ours, baseline)
+            ours_times, baseline_times = PerQuery(ours, queries), PerQuery(raw_query, queries)
+            rounds = alternate(args.rounds, ours_times, baseline_times)
             report(label, rounds, per=len(queries), each="query")
+            report_percentiles(ours_times, baseline_times)
         if args.by_class:
             for label, texts in made.items():
                 if label == "frequent words":
