@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import caches
 
 from archive.models import Role
+from archive.search.backends import stemmed_languages
 from tests.factories import MembershipFactory, SourceFactory, UserFactory, WorkspaceFactory
 
 # A local web site to capture pages from, and a captured source citing them (tests/pages.py).
@@ -20,6 +21,12 @@ def _fresh_reading_cache():
     # Rolled-back tests reuse ids, and frozen clocks repeat ledger hashes:
     # a page one test rendered must not answer another's.
     caches["reading"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_languages():
+    # A language a rolled-back test indexed is gone from the index.
+    stemmed_languages.forget()
 
 
 @pytest.fixture

@@ -3,12 +3,15 @@ CI runs this file on both databases."""
 
 import datetime
 import itertools
+from time import monotonic
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from archive.models import Role, SearchDocument, SearchKind, Stance
-from archive.search import QueryError, SearchFilters, search
+from archive.search import QueryError, SearchFilters, backends, search
+from archive.search.backends import stemmed_languages
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -127,6 +130,35 @@ def test_a_bare_word_finds_other_forms_of_it(analyst, workspace):
 def test_a_bare_word_is_stemmed_in_the_language_of_the_source(analyst, workspace):
     SourceFactory(workspace=workspace, title="french", language="fr", text="Les routes du nord.")
     assert titles(analyst, "route") == ["french"]
+
+
+def test_a_bare_word_is_stemmed_only_in_the_languages_of_the_sources(analyst, workspace):
+    SourceFactory(workspace=workspace, title="english", text="A bas-relief of the citadel.")
+    assert titles(analyst, "bases") == []  # "bas" is its stem in French, and no source is in French
+    SourceFactory(workspace=workspace, title="french", language="fr", text="Les bases du nord.")
+    assert sorted(titles(analyst, "bases")) == ["english", "french"]
+
+
+def test_searches_reuse_the_languages_the_last_one_read(analyst, workspace):
+    SourceFactory(workspace=workspace, title="plural", text="Both roads were closed.")
+    titles(analyst, "road")
+    with CaptureQueriesContext(connection) as queries:
+        assert titles(analyst, "roads") == ["plural"]
+    assert not [query for query in queries if "WITH RECURSIVE languages" in query["sql"]]
+
+
+def test_a_language_another_process_indexed_is_stemmed_once_the_languages_read_are_stale(
+    analyst, workspace, monkeypatch
+):
+    SourceFactory(workspace=workspace, title="english", text="A bas-relief of the citadel.")
+    assert titles(analyst, "bases") == []
+    with monkeypatch.context() as elsewhere:  # as if indexed by another process
+        elsewhere.setattr(stemmed_languages, "indexed", lambda languages: None)
+        SourceFactory(workspace=workspace, title="french", language="fr", text="Les bases du nord.")
+    assert titles(analyst, "bases") == ["french"]  # its words at once
+    later = monotonic() + stemmed_languages.FRESH_FOR + 1
+    monkeypatch.setattr(backends, "monotonic", lambda: later)
+    assert sorted(titles(analyst, "bases")) == ["english", "french"]
 
 
 def test_a_quoted_word_finds_only_that_form(analyst, workspace):

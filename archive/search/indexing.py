@@ -33,7 +33,7 @@ from archive.models import (
     Source,
     Workspace,
 )
-from archive.search.backends import get_backend
+from archive.search.backends import get_backend, stemmed_languages
 from archive.search.normalize import fold, guess_language, index_stems, primary_language, tokens
 
 # Longer texts are indexed up to here (PostgreSQL's tsvector holds at most 1 MB).
@@ -298,6 +298,8 @@ def index_kind(
         unique_fields=["kind", "object_id"],
         update_fields=[*_DOCUMENT_FIELDS, "digest"],
     )
+    if kind == SearchKind.SOURCE:
+        stemmed_languages.indexed(document.language for document in changed)
     backend = get_backend()
     if backend.suggests:
         backend.record_words(_words_for_suggestions(changed))

@@ -10,6 +10,7 @@ workspaces are searched).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from time import monotonic
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -66,23 +67,55 @@ def get_backend() -> Backend:
     return SqliteBackend()
 
 
-def stemmed_languages() -> set[str]:
+class _Languages:
     """The languages whose stems are in the index: those of the sources (and
     so of their passages), and those guess_language() gives what analysts write.
-    A query word is stemmed in these only: fewer alternatives, fewer false friends."""
-    # Run on every search: raw SQL (compiling costs more than running), and
-    # one step of the (kind, language) index per language rather than a
-    # DISTINCT that reads an entry per source.
-    sql = (
-        f"WITH RECURSIVE languages (language) AS (SELECT MIN(language) FROM {DOC} WHERE kind = %s "  # noqa: S608  # nosec B608
-        f"UNION ALL SELECT (SELECT MIN(language) FROM {DOC} "
-        "WHERE kind = %s AND language > languages.language) "
-        "FROM languages WHERE languages.language IS NOT NULL) "
-        "SELECT language FROM languages WHERE language IS NOT NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
-        return {language for (language,) in cursor.fetchall()} | set(GUESSED_LANGUAGES)
+    A query word is stemmed in these only: fewer alternatives, fewer false friends.
+
+    Every search needs them and they change only when a source in a new
+    language arrives, so each process keeps what it read for FRESH_FOR
+    seconds. Its own indexing tells it of a new language at once; one indexed
+    by another process (an import job, say) has its words' other forms found
+    after at most FRESH_FOR seconds, and its exact words at once.
+    """
+
+    FRESH_FOR = 10.0
+
+    def __init__(self) -> None:
+        self._read: tuple[float, frozenset[str]] | None = None
+
+    def __call__(self) -> set[str]:
+        now = monotonic()
+        if self._read is None or now - self._read[0] > self.FRESH_FOR:
+            self._read = (now, frozenset(self._in_index()))
+        return set(self._read[1])
+
+    def indexed(self, languages: Iterable[str]) -> None:
+        """Sources in `languages` were just indexed here."""
+        if self._read is not None and not self._read[1].issuperset(languages):
+            self.forget()
+
+    def forget(self) -> None:
+        self._read = None
+
+    @staticmethod
+    def _in_index() -> set[str]:
+        # Raw SQL (compiling costs more than running), and one step of the
+        # (kind, language) index per language rather than a DISTINCT that
+        # reads an entry per source.
+        sql = (
+            f"WITH RECURSIVE languages (language) AS (SELECT MIN(language) FROM {DOC} WHERE kind = %s "  # noqa: S608  # nosec B608
+            f"UNION ALL SELECT (SELECT MIN(language) FROM {DOC} "
+            "WHERE kind = %s AND language > languages.language) "
+            "FROM languages WHERE languages.language IS NOT NULL) "
+            "SELECT language FROM languages WHERE language IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [SearchKind.SOURCE, SearchKind.SOURCE])
+            return {language for (language,) in cursor.fetchall()} | set(GUESSED_LANGUAGES)
+
+
+stemmed_languages = _Languages()
 
 
 def where_sql(documents: QuerySet[SearchDocument]) -> tuple[str, list]:
