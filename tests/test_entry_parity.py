@@ -366,6 +366,42 @@ def test_a_valid_edit_is_saved(entry, writer, annotation):
     assert (annotation.body, annotation.tags, annotation.version) == ("Corrected.", ["t"], 2)
 
 
+# --- a note has text; without a motivation, an annotation without text is a highlight ----
+
+
+@through(BROWSER, REST, W3C, ADMIN)
+def test_a_note_without_text_is_refused_on_create(entry, writer, source):
+    outcome = entry.create_annotation(
+        writer, source, span_of(source.text, "Aleppo"), body="  ", extra={"motivation": "commenting"}
+    )
+    assert outcome.status == entry.bad_input_status and outcome.names("body"), outcome.content
+    assert not Annotation.objects.exists()
+
+
+@through(BROWSER, REST, W3C, ADMIN)
+def test_a_note_emptied_by_an_edit_is_refused(entry, writer, annotation):
+    before = stored(annotation)
+    outcome = entry.edit_annotation(writer, annotation, annotation.version, {"body": ""})
+    assert outcome.status == entry.bad_input_status and outcome.names("body"), outcome.content
+    assert stored(annotation) == before
+
+
+# Not W3C and the admin: their adapters always name a motivation here (W3C's own default
+# is tested in test_w3c.py).
+@through(BROWSER, REST)
+def test_without_a_motivation_an_annotation_without_text_is_a_highlight(entry, writer, source):
+    outcome = entry.create_annotation(writer, source, span_of(source.text, "Aleppo"))
+    assert outcome.status == entry.created_status, outcome.content
+    assert Annotation.objects.get().motivation == "highlighting"
+
+
+@through(BROWSER, REST)
+def test_without_a_motivation_an_annotation_with_text_is_a_note(entry, writer, source):
+    outcome = entry.create_annotation(writer, source, span_of(source.text, "Aleppo"), body="Which Aleppo?")
+    assert outcome.status == entry.created_status, outcome.content
+    assert Annotation.objects.get().motivation == "commenting"
+
+
 # --- tags: at most 100 of them, each at most 100 characters ------------------------------
 
 

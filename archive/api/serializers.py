@@ -359,9 +359,8 @@ class PassageCreateIn(CreateIn):
 
 class AnnotationIn(StrictIn):
     body = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
-    motivation = serializers.ChoiceField(
-        choices=Motivation.choices, required=False, default=Motivation.COMMENTING
-    )
+    # Left out: a note if the body has text, else a highlight (archive.claims.default_motivation).
+    motivation = serializers.ChoiceField(choices=Motivation.choices, required=False)
     tags = _tags_field()
     reason: serializers.CharField | None = _reason_field()  # None in a subclass: no such field
 

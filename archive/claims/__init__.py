@@ -8,6 +8,7 @@ from archive.claims.annotations import (
     annotate_selection,
     create_annotation,
     create_annotations,
+    default_motivation,
     delete_annotation,
     edit_annotation,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "create_annotation",
     "create_annotations",
     "create_claim",
+    "default_motivation",
     "delete_annotation",
     "delete_claim",
     "delete_evidence",

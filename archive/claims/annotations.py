@@ -16,17 +16,23 @@ from archive.passages.selectors import TextSelector
 from archive.passages.writes import delete_unused_passages, passage_at
 
 
+def default_motivation(body: str) -> Motivation:
+    """What an annotation whose client names no motivation is: a note if it has text, else a highlight."""
+    return Motivation.COMMENTING if body.strip() else Motivation.HIGHLIGHTING
+
+
 def create_annotation(
     *,
     passages: list[Passage],
     user: Any,
     body: str,
-    motivation: Motivation | str = Motivation.COMMENTING,
+    motivation: Motivation | str | None = None,
     tags: list[str] | None = None,
     canonical: str = "",
     via: str = "",
 ) -> Annotation:
-    """One annotation; `canonical` and `via` are a W3C client's identities (see IDENTITY_FIELDS)."""
+    """One annotation; `canonical` and `via` are a W3C client's identities (see IDENTITY_FIELDS).
+    Without a motivation, default_motivation(body)."""
     items = [{"passages": passages, "body": body, "motivation": motivation, "tags": tags}]
     if canonical or via:
         items[0] |= {"canonical": canonical, "via": via}
@@ -60,7 +66,7 @@ def _new_annotation(
     user: Any,
     passages: list[Passage],
     body: str,
-    motivation: str = Motivation.COMMENTING,
+    motivation: str | None = None,
     tags: list[str] | None = None,
     canonical: str = "",
     via: str = "",
@@ -73,7 +79,7 @@ def _new_annotation(
     annotation = Annotation(
         workspace=workspace,
         body=body,
-        motivation=motivation,
+        motivation=motivation or default_motivation(body),
         tags=clean_tags(tags),
         author=user,
         canonical=canonical,
@@ -92,7 +98,7 @@ def annotate_selection(
     user: Any,
     selector: TextSelector,
     body: str,
-    motivation: Motivation | str = Motivation.COMMENTING,
+    motivation: Motivation | str | None = None,
     tags: list[str] | None = None,
 ) -> Annotation:
     """Highlight a selection and annotate it, all or nothing."""

@@ -74,6 +74,14 @@ class Annotation(WorkspaceOwned):
     def __str__(self) -> str:
         return f"{self.get_motivation_display()} by {self.author}: {self.body[:60]}"
 
+    def clean(self) -> None:
+        super().clean()
+        # A note is its text; marking a passage without one is what a highlight is for.
+        if self.motivation == Motivation.COMMENTING and not self.body.strip():
+            raise ValidationError(
+                {"body": "A note needs some text. To mark the passage without one, choose Highlight."}
+            )
+
 
 @receiver(m2m_changed, sender=Annotation.passages.through)
 def _passages_in_same_workspace(sender, instance, action, pk_set, **kwargs) -> None:

@@ -20,7 +20,7 @@ from archive.claims import (
     edit_evidence,
 )
 from archive.core.editing import StaleVersion
-from archive.models import Annotation, Claim, Evidence, Motivation, Passage, Source
+from archive.models import Annotation, Claim, Evidence, Passage, Source
 from archive.passages.selectors import selector_from_target
 from archive.permissions import Action, WorkspaceRequest, can_change, get_in_workspace_or_404, workspace_view
 from archive.reading.items import ItemLinks, render_item
@@ -103,7 +103,7 @@ def annotation_create(request: WorkspaceRequest, source_id: int) -> JsonResponse
         user=request.user,
         selector=selector_from_target(source.text, payload.get("target")),
         body=text_value(payload, "body"),
-        motivation=text_value(payload, "motivation", Motivation.COMMENTING),
+        motivation=text_value(payload, "motivation") or None,
         tags=payload.get("tags"),
     )
     return JsonResponse(_annotation_state(request, annotation), status=201)

@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
 from archive.alignment import Counterpart
+from archive.claims import default_motivation
 from archive.models import Annotation, Evidence, Motivation, Passage, Reply, Source, SourceVersion, Stance
 from archive.models.annotation import IRI_MAX_LENGTH
 from archive.passages.selectors import TextSelector, selector_for, selector_from_quote_fallback
@@ -378,7 +379,7 @@ def _read_motivation(value: object, request: W3CRequest) -> str:
             raise ValidationError({"motivation": f'Evidence that {request.stance} a claim is "{expected}".'})
         return expected
     if motivation is None:
-        return Motivation.COMMENTING if request.body else Motivation.HIGHLIGHTING
+        return default_motivation(request.body)
     if motivation not in Motivation.values:
         raise ValidationError({"motivation": f"Unknown motivation {motivation!r}."})
     return motivation
