@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from archive.audit.diffing import Segment, condensed, field_changes, word_diff
 from archive.audit.revert import revert_object
-from archive.audit.review import approve, submit_for_review
+from archive.audit.review import approve, reject, submit_for_review
 from archive.claims import add_evidence, create_annotation, create_claim, delete_annotation, edit_item
 from archive.core.editing import delete_object
 from archive.models import (
@@ -255,6 +255,21 @@ def test_reverting_an_approved_claim_sends_it_back_to_review(workspace, reviewer
         reason="undo the figure",
     )
     assert Claim.objects.get(pk=edited_claim.pk).review_status == ReviewStatus.SUBMITTED
+
+
+def test_reverting_to_a_version_that_differs_only_in_review_status_says_so(workspace, reviewer, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    reject(submit_for_review(claim, user=analyst), user=reviewer, comment="no source given")
+    with pytest.raises(ValidationError, match=r"review status \(now rejected\), which a revert leaves alone"):
+        revert_object(
+            workspace=workspace,
+            model_name="claim",
+            object_id=claim.pk,
+            history_id=first_version(claim),
+            user=reviewer,
+            reason="undo the rejection",
+        )
+    assert Claim.objects.get(pk=claim.pk).review_status == ReviewStatus.REJECTED
 
 
 def test_reverting_a_source_text_re_anchors_its_passages(workspace, reviewer, ws_admin, source):

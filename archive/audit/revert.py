@@ -148,6 +148,13 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
     text = changes.pop("text", None) if isinstance(current, Source) else None
     passages_changed = isinstance(current, Annotation) and _set_passages(current, target, notes, dry_run=True)
     if not changes and text is None and not passages_changed:
+        status = getattr(current, "review_status", None)
+        if status is not None and old.get("review_status") != status:
+            raise ValidationError(
+                "It is already as it was in that version, but for its review status "
+                f"(now {cast(Any, current).get_review_status_display()}), which a revert leaves alone: "
+                "it changes only by submitting for review and reviewing."
+            )
         raise ValidationError("It is already as it was in that version.")
     if changes:
         current = update_object(
