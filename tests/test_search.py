@@ -209,6 +209,23 @@ def test_the_snippet_finds_a_match_far_into_a_long_source(analyst, workspace):
     )
 
 
+def test_the_snippet_finds_a_match_of_the_stem_only_far_into_a_long_source(analyst, workspace):
+    SourceFactory(
+        workspace=workspace, title="long", text="Nothing happened. " * 1_000 + "Both roads were cut."
+    )
+    snippet = search(user=analyst, query="road").kinds[0].hits[0].snippet
+    assert "Both <mark>roads</mark> were cut" in snippet.html
+
+
+def test_the_snippet_marks_a_phrase_after_its_first_word_alone(analyst, workspace):
+    text = (
+        "The road north. " + "Nothing happened. " * 200 + "Then the road was cut. The Castello road was cut."
+    )
+    SourceFactory(workspace=workspace, title="long", text=text)
+    snippet = search(user=analyst, query='"castello road"').kinds[0].hits[0].snippet
+    assert "<mark>Castello road</mark> was cut" in snippet.html
+
+
 def test_the_snippet_marks_a_phrase_that_straddles_where_a_long_text_is_read_in_parts(analyst, workspace):
     # Long texts are folded about 2,000 characters at a time, cut at a space:
     # here the cut falls between the phrase's two words.

@@ -73,6 +73,9 @@ class Matcher:
         self.arabic_bases = {base for base in map(arabic_base, stemmable) if base}
         # Longest first, so a phrase wins over one of its words.
         ordered = sorted(terms, key=lambda term: len(term.words), reverse=True)
+        # Every match starts with its term's first word as typed (folded): where
+        # none occurs, the pattern need not run, and elsewhere it starts at the first.
+        self._first_words = tuple({term.words[0] for term in ordered})
         self._pattern = re.compile(
             "|".join(
                 _BEFORE + _GAP.join(map(re.escape, term.words)) + (_REST if term.prefix else _AFTER)
@@ -92,12 +95,18 @@ class Matcher:
     def _stem_spans(self, folded: str) -> list[tuple[int, int]]:
         if not (self.stems or self.arabic_bases):
             return []
-        words = list(WORD.finditer(folded))
-        hits = self._stem_matches([word.group() for word in words])
-        return [word.span() for word, hit in zip(words, hits, strict=True) if hit]
+        # Each distinct word stemmed once, and positions looked for only when one
+        # matches: most stretches of a long text hold none.
+        distinct = list(set(WORD.findall(folded)))
+        matching = {word for word, hit in zip(distinct, self._stem_matches(distinct), strict=True) if hit}
+        if not matching:
+            return []
+        return [word.span() for word in WORD.finditer(folded) if word.group() in matching]
 
     def _first_match(self, doc: FoldedText) -> int | None:
-        found = self._pattern.search(doc.folded)
+        folded = doc.folded
+        starts = [start for start in map(folded.find, self._first_words) if start != -1]
+        found = self._pattern.search(folded, min(starts)) if starts else None
         return None if found is None else doc.original_start(found.start())
 
     def _first_stem_match(self, doc: FoldedText) -> int | None:
