@@ -150,6 +150,19 @@ def test_reading_page_highlights_passages_coloured_by_what_they_serve(client, wo
     assert f'<mark class="hl hl-refutes" data-passage="{refuting.pk}" id="passage-{refuting.pk}"' in page
 
 
+def test_reading_page_ids_are_unique_and_passage_anchors_are_the_highlights(
+    client, workspace, analyst, source
+):
+    split = PassageFactory(source=source, start=0, length=20)  # nothing on it: listed as a bare highlight
+    overlapping = PassageFactory(source=source, start=10, length=20)
+    AnnotationFactory(workspace=workspace, passages=[overlapping], author=analyst)
+    page = page_of(client, analyst, source)
+    ids = re.findall(r'\sid="([^"]*)"', page)
+    assert [id_ for id_ in set(ids) if ids.count(id_) > 1] == []
+    for passage in (split, overlapping):
+        assert re.search(rf'<mark [^>]*id="passage-{passage.pk}"', page)
+
+
 def test_reading_page_text_is_exactly_the_source_text(client, workspace, analyst, corpus_text):
     source = SourceFactory(workspace=workspace, text=corpus_text)
     for start in (0, 100, 150, 2000):

@@ -154,7 +154,9 @@ class ReadingItem:
 
     @property
     def dom_id(self) -> str:
-        return f"{self.kind}-{self.obj.pk}"
+        # "passage-N" is the highlight's own anchor in the text.
+        kind = "highlight" if self.kind == "passage" else self.kind
+        return f"{kind}-{self.obj.pk}"
 
     @property
     def text_order(self) -> tuple:

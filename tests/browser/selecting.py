@@ -1,9 +1,10 @@
 """Selecting text with the mouse, by code points, in a page whose text is split
 across highlights and other elements (the browser counts in UTF-16)."""
 
-# The viewport point of the middle of the character at UTF-16 index `index` of the element's text.
+# The viewport point at `across` (0: left edge, 1: right edge) of the character at UTF-16 index
+# `index` of the element's text, half-way down it.
 _POINT_AT = """
-([id, index]) => {
+([id, index, across]) => {
   const container = document.getElementById(id);
   const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
   let offset = 0;
@@ -13,7 +14,7 @@ _POINT_AT = """
       range.setStart(node, index - offset);
       range.setEnd(node, index - offset + 1);
       const box = range.getBoundingClientRect();
-      return [box.left + box.width / 2, box.top + box.height / 2];
+      return [box.left + box.width * across, box.top + box.height / 2];
     }
     offset += node.length;
   }
@@ -21,10 +22,11 @@ _POINT_AT = """
 """
 
 
-def point_at(page, element_id: str, text: str, code_point: int) -> tuple[float, float]:
-    """Where character `code_point` of `text`, the text of element `element_id`, is drawn."""
+def point_at(page, element_id: str, text: str, code_point: int, across: float = 0.5) -> tuple[float, float]:
+    """Where character `code_point` of `text`, the text of element `element_id`, is drawn
+    (its middle, or `across` its width from its left edge)."""
     utf16 = len(text[:code_point].encode("utf-16-le")) // 2
-    x, y = page.evaluate(_POINT_AT, [element_id, utf16])
+    x, y = page.evaluate(_POINT_AT, [element_id, utf16, across])
     return x, y
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from archive.models import Annotation, Evidence, Passage
+from tests.browser.accessibility import assert_accessible
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory, SourceFactory
 
 ARABIC_TEXT = "قال مدير المحطة إن المحطة توقفت عن العمل صباح الثلاثاء بعد سقوط ثلاث قذائف على مبنى المضخات."
@@ -242,3 +243,42 @@ def test_offset_conversion_counts_code_points_in_the_browser(page_for, analyst, 
         "prefix": "a😀",
         "suffix": "🇸🇾",
     }
+
+
+DUPLICATE_IDS = """
+() => {
+  const ids = [...document.querySelectorAll("[id]")].map((element) => element.id);
+  return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
+}
+"""
+
+
+def test_a_highlights_popup_repeats_no_id_of_the_sidebar(page_for, analyst, workspace):
+    page, passage = open_with_own_note(page_for, analyst, workspace, "Popup note")
+    page.locator(f"#passage-{passage.pk}").click()
+    dialog = page.locator("#reading-dialog")
+    expect(dialog).to_contain_text("Popup note")
+    assert page.evaluate(DUPLICATE_IDS) == []
+    # Its reply field is named by its own label.
+    dialog.get_by_text("Reply", exact=True).click()
+    dialog.get_by_label("Your reply").fill("Seen.")
+    expect(dialog.locator("textarea")).to_have_value("Seen.")
+    assert_accessible(page, "a highlight's popup")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("button", ["Annotate", "Cite as evidence"])
+def test_cancel_gives_the_focus_back_to_the_button_with_the_text_still_selected(
+    page_for, analyst, workspace, button
+):
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    select(page, "120 a week")
+    page.get_by_role("button", name=button).click()
+    dialog = page.locator("#reading-dialog")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#selection-tools").get_by_role("button", name=button)).to_be_focused()
+    assert page.evaluate("getSelection().toString()") == "120 a week"
+    assert page.locator("#source-text mark").count() == 0
+    assert page.errors == []

@@ -57,6 +57,8 @@ def test_a_plain_click_on_a_highlight_still_opens_it(page_for, analyst, workspac
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Which building?")
     expect(page.locator("#selection-tools")).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(page.locator("#source-text mark[id^=passage-]")).to_be_focused()  # back where it was opened
 
 
 def test_double_clicking_a_word_inside_a_highlight_selects_it(page_for, analyst, workspace):
@@ -66,3 +68,25 @@ def test_double_clicking_a_word_inside_a_highlight_selects_it(page_for, analyst,
     expect(page.locator("#selection-tools")).to_be_visible()
     expect(page.locator("#reading-dialog")).not_to_be_visible()
     assert page.evaluate("getSelection().toString()").strip() == "building"
+
+
+def test_a_drag_starting_on_the_first_letter_of_a_highlight_selects_from_there(page_for, analyst, workspace):
+    page, _ = open_with_highlight(page_for, analyst, workspace)
+    start = TEXT.index(HIGHLIGHTED)
+    end = TEXT.index("Tuesday") + len("Tuesday")  # past the highlight's end
+    # Inside the first letter, left of its middle (where the caret goes before it).
+    x0, y0 = point_at(page, "source-text", TEXT, start, across=0.25)
+    x1, y1 = point_at(page, "source-text", TEXT, end - 1)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
+    page.mouse.move(x1 + 3, y1, steps=5)
+    during = page.evaluate("getSelection().toString()")
+    page.mouse.up()
+
+    assert during == TEXT[start:end]
+    expect(page.locator("#selection-tools")).to_be_visible()
+    expect(page.locator("#reading-dialog")).not_to_be_visible()
+    # The highlight is still a tab stop once the drag is over.
+    expect(page.locator("#source-text mark[id^=passage-]")).to_have_attribute("tabindex", "0")
+    assert page.errors == []

@@ -88,3 +88,19 @@ export function selectorsFor(text, start, end, context = 32) {
     },
   ];
 }
+
+/** A DOM range over [start, end) (UTF-16 indexes) of `container.textContent`: rangeInText's inverse. */
+export function rangeOfText(container, start, end) {
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let offset = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (start >= offset && start < offset + node.length) range.setStart(node, start - offset);
+    if (end > offset && end <= offset + node.length) {
+      range.setEnd(node, end - offset);
+      break;
+    }
+    offset += node.length;
+  }
+  return range;
+}

@@ -7,7 +7,7 @@
 import { ClaimPicker } from "./pickers.js";
 import { marksOf, passageMark, recolour, unwrap, wrapRange } from "./highlights.js";
 import { requestJSON } from "./http.js";
-import { rangeInText, selectorsFor, utf16Offset } from "./offsets.js";
+import { rangeInText, rangeOfText, selectorsFor, utf16Offset } from "./offsets.js";
 
 const reading = document.getElementById("reading");
 const textElement = document.getElementById("source-text");
@@ -24,10 +24,10 @@ const motivationLabels = JSON.parse(document.getElementById("sidebar-filters")?.
 let returnFocus = null;
 let onDialogClosed = null;
 
-function openDialog(title, content, whenClosed = null) {
+function openDialog(title, content, whenClosed = null, from = document.activeElement) {
   dialog.querySelector("#reading-dialog-title").textContent = title;
   dialog.querySelector(".dialog-body").replaceChildren(content);
-  returnFocus = document.activeElement;
+  returnFocus = from;
   onDialogClosed = whenClosed;
   if (!dialog.open) dialog.showModal();
   const first = content.querySelector("textarea, input:not([type=hidden]), select, button, a[href]");
@@ -169,8 +169,12 @@ function sidebarItemsFor(passageIds) {
 function popupCopy(item) {
   const copy = item.cloneNode(true);
   copy.classList.remove("active");
-  // The sidebar's item keeps the ids highlights are described by.
-  for (const part of copy.querySelectorAll(":scope > :is(.item-label, .item-body)[id]")) part.removeAttribute("id");
+  // Ids stay unique: the sidebar's item keeps its own (highlights are described by
+  // them, links go to them); the copy's are renamed, with the labels that name them.
+  for (const element of [copy, ...copy.querySelectorAll("[id]")]) {
+    if (element.id) element.id = `popup-${element.id}`;
+  }
+  for (const label of copy.querySelectorAll("label[for]")) label.htmlFor = `popup-${label.htmlFor}`;
   return copy;
 }
 
@@ -212,6 +216,35 @@ textElement.addEventListener("mousedown", (event) => {
   cancelPendingOpen();
   pressedAt = event.detail > 1 ? null : [event.clientX, event.clientY];
 });
+
+// Chromium starts no selection from a press that puts the caret at the start of a
+// focusable element: a drag from a highlight's first letter would select nothing.
+// The highlights under the press stop being focusable until the button is released
+// (their tab stops are back before any key can move the focus); a click that opens
+// a highlight focuses it itself.
+let untabbed = [];
+
+function restoreTabStops() {
+  for (const mark of untabbed) mark.tabIndex = 0;
+  untabbed = [];
+}
+
+textElement.addEventListener(
+  "mousedown",
+  (event) => {
+    restoreTabStops();
+    for (let node = event.target; node && node !== textElement; node = node.parentElement) {
+      if (node.matches("mark[data-passage][tabindex]")) {
+        node.removeAttribute("tabindex");
+        untabbed.push(node);
+      }
+    }
+  },
+  true,
+);
+for (const type of ["mouseup", "dragend", "pointercancel", "keydown"]) {
+  window.addEventListener(type, restoreTabStops, true);
+}
 textElement.addEventListener("click", (event) => {
   const mark = event.target.closest("mark[data-passage]");
   const press = pressedAt;
@@ -222,7 +255,10 @@ textElement.addEventListener("click", (event) => {
   const passages = passagesAt(mark);
   pendingOpen = setTimeout(() => {
     pendingOpen = null;
-    if (document.getSelection().isCollapsed) openPassages(passages);
+    if (!document.getSelection().isCollapsed) return;
+    // The press did not focus the highlight (see above): focus it, so that closing returns there.
+    marksOf(textElement, passages[0])[0]?.focus({ preventScroll: true });
+    openPassages(passages);
   }, DOUBLE_CLICK_MS);
 });
 textElement.addEventListener("keydown", (event) => {
@@ -261,7 +297,11 @@ function updateTools() {
   const box = document.getSelection().getRangeAt(0).getBoundingClientRect();
   // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
   tools.style.top = `${window.scrollY + box.bottom + 6}px`;
-  tools.style.left = `${window.scrollX + Math.max(box.left, 8)}px`;
+  // Under the selection's start, but within the window: measured at the left edge, where
+  // it has the whole width (near the right edge its buttons would wrap instead).
+  tools.style.left = "0px";
+  const rightmost = document.documentElement.clientWidth - tools.offsetWidth - 8;
+  tools.style.left = `${window.scrollX + Math.max(Math.min(box.left, rightmost), 8)}px`;
 }
 
 function pendingMark() {
@@ -270,8 +310,8 @@ function pendingMark() {
   return mark;
 }
 
-/** The form for a new annotation or evidence on [start, end), sent as one request. */
-function openSelectionForm(kind, [start, end]) {
+/** The form for a new annotation or evidence on [start, end), sent as one request, opened by `button`. */
+function openSelectionForm(kind, [start, end], button) {
   const isEvidence = kind === "cite";
   const target = { selector: selectorsFor(text, start, end) };
   const pending = wrapRange(textElement, start, end, pendingMark);
@@ -314,7 +354,14 @@ function openSelectionForm(kind, [start, end]) {
   form.querySelector('[data-action="cancel"]').addEventListener("click", () => dialog.close());
   document.getSelection().removeAllRanges();
   tools.hidden = true;
-  openDialog(isEvidence ? "Cite as evidence" : "Annotate", form, () => saved || unwrap(pending));
+  // Given up: the text is selected again, with its buttons, and the one that opened the form has the focus.
+  const giveUp = () => {
+    unwrap(pending);
+    document.getSelection().removeAllRanges();
+    document.getSelection().addRange(rangeOfText(textElement, start, end));
+    updateTools();
+  };
+  openDialog(isEvidence ? "Cite as evidence" : "Annotate", form, () => saved || giveUp(), button);
 }
 
 if (tools) {
@@ -330,7 +377,7 @@ if (tools) {
   });
   tools.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
-    if (button && selection) openSelectionForm(button.dataset.action, selection);
+    if (button && selection) openSelectionForm(button.dataset.action, selection, button);
   });
 }
 

@@ -1,0 +1,142 @@
+"""The reading page on a 360 px phone: the floating sidebar button, the sidebar as a modal
+panel over the text, and the selection's buttons, in Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_reading_page import open_reading_page, select
+from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
+
+PHONE = {"width": 360, "height": 740}
+LAST_WORDS = "until the engineers came back on Friday."
+TEXT = (
+    "The pumping station stopped on Tuesday after three shells hit the pump building. "
+    "The director said repairs would take a week. Residents of the eastern districts queued for water. "
+) * 6 + f"The station stayed shut {LAST_WORDS}"
+
+
+@pytest.fixture
+def phone_page(page_for, analyst, workspace):
+    """The reading page at 360 px of a long text with a note on its first words and one on its last."""
+    source = SourceFactory(workspace=workspace, text=TEXT)
+    for start, length in ((0, len("The pumping station")), (TEXT.index(LAST_WORDS), len(LAST_WORDS))):
+        passage = PassageFactory(source=source, start=start, length=length)
+        AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body=f"Note at {start}")
+    page = page_for(analyst)
+    page.set_viewport_size(PHONE)
+    open_reading_page(page, source)
+    return page
+
+
+def open_panel(page):
+    page.get_by_role("button", name="Annotations and evidence").click()
+    expect(page.get_by_role("button", name="Close annotations")).to_be_focused()
+
+
+PANEL_OPEN = "() => document.getElementById('reading-sidebar').classList.contains('open')"
+FOCUS_IN_PANEL = "() => document.getElementById('reading-sidebar').contains(document.activeElement)"
+
+
+# The middle and the bottom of a highlight's last line.
+LAST_LINE = """
+(mark) => {
+  const line = [...mark.getClientRects()].at(-1);
+  return [line.left + line.width / 2, line.top + line.height / 2, line.bottom];
+}
+"""
+
+
+def test_the_last_line_of_the_text_clears_the_floating_button(phone_page):
+    page = phone_page
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    button = page.get_by_role("button", name="Annotations and evidence").bounding_box()
+    x, y, bottom = page.locator("#source-text mark").last.evaluate(LAST_LINE)
+    assert bottom <= button["y"]
+    page.mouse.click(x, y)  # a tap on the last highlight opens it
+    expect(page.locator("#reading-dialog")).to_contain_text(f"Note at {TEXT.index(LAST_WORDS)}")
+
+
+def test_tab_keeps_the_focus_in_the_open_panel(phone_page):
+    page = phone_page
+    open_panel(page)
+    outside = []
+    for _ in range(40):  # more than the panel's controls: round and back in again
+        page.keyboard.press("Tab")
+        if not page.evaluate(FOCUS_IN_PANEL) and page.evaluate("document.activeElement !== document.body"):
+            outside.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert outside == []
+    assert page.evaluate(PANEL_OPEN)
+    assert_accessible(page, "reading page at 360 px, panel open")
+
+
+def test_escape_closes_the_panel_wherever_the_focus_is(phone_page):
+    page = phone_page
+    open_panel(page)
+    page.evaluate("document.activeElement.blur()")  # the focus on the page itself
+    page.keyboard.press("Escape")
+    assert not page.evaluate(PANEL_OPEN)
+    expect(page.get_by_role("button", name="Annotations and evidence")).to_be_focused()
+
+
+def test_a_tap_beside_the_open_panel_closes_it_and_returns_the_focus(phone_page):
+    page = phone_page
+    open_panel(page)
+    panel = page.locator("#reading-sidebar").bounding_box()
+    assert panel["x"] > 20  # a strip of the page shows beside it
+    page.mouse.click(panel["x"] / 2, PHONE["height"] / 2)
+    assert not page.evaluate(PANEL_OPEN)
+    expect(page.get_by_role("button", name="Annotations and evidence")).to_be_focused()
+    expect(page.locator("#reading-dialog")).to_be_hidden()  # the tap reached nothing under the panel
+
+
+# Where the selection's toolbar is, and how many lines the text of each of its buttons takes.
+TOOLS_BOX = """
+() => {
+  const tools = document.getElementById("selection-tools");
+  const lines = [...tools.querySelectorAll("button")].map((button) => {
+    const range = document.createRange();
+    range.selectNodeContents(button);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  });
+  const box = tools.getBoundingClientRect();
+  return { left: box.left, right: box.right, lines, width: document.documentElement.clientWidth };
+}
+"""
+
+# The first word drawn in the right part of the window, and which occurrence of it in the text it is.
+WORD_ON_THE_RIGHT = """
+() => {
+  const container = document.getElementById("source-text");
+  const text = container.textContent;
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  let offset = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/[a-z]{4,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = range.getClientRects();
+      if (rects.length === 1 && rects[0].left > innerWidth * 0.6) {
+        const at = offset + match.index;
+        let occurrence = 0;
+        for (let i = text.indexOf(match[0]); i !== -1 && i < at; i = text.indexOf(match[0], i + 1)) {
+          occurrence += 1;
+        }
+        return [match[0], occurrence];
+      }
+    }
+    offset += node.length;
+  }
+}
+"""
+
+
+def test_the_selection_toolbar_stays_in_the_window_for_a_word_on_the_right(phone_page):
+    page = phone_page
+    word, occurrence = page.evaluate(WORD_ON_THE_RIGHT)
+    select(page, word, occurrence)
+    assert page.evaluate("getSelection().getRangeAt(0).getBoundingClientRect().left") > PHONE["width"] * 0.6
+    box = page.evaluate(TOOLS_BOX)
+    assert box["left"] >= 0 and box["right"] <= box["width"]
+    assert box["lines"] == [1, 1]  # "Cite as evidence" on one line
