@@ -11,6 +11,7 @@ from django.urls import reverse
 from archive.claims.annotations import edit_annotation
 from archive.models import AnchorStatus, Annotation, ReviewStatus, Role, Stance
 from archive.passages.correction import correct_source_text
+from archive.reading import cached
 from archive.reading.page import Highlight, HighlightRole, build_reading, highlight_role, highlighted_html
 from tests.factories import (
     AnnotationFactory,
@@ -373,6 +374,16 @@ def test_a_second_view_of_an_unchanged_source_is_the_same_page_without_rebuildin
     second_queries, second = _query_count(client, source)
     assert _without_tokens(second) == _without_tokens(first)
     assert second_queries < first_queries
+
+
+def test_another_version_of_the_code_does_not_serve_what_this_one_cached(
+    client, workspace, analyst, source, monkeypatch
+):
+    client.force_login(analyst)
+    _query_count(client, source)
+    from_the_cache = _query_count(client, source)[0]
+    monkeypatch.setattr(cached, "CODE_VERSION", "another version")
+    assert _query_count(client, source)[0] > from_the_cache  # rendered anew
 
 
 def test_a_cached_view_reads_only_the_reader_the_source_and_the_ledger_head(

@@ -11,7 +11,8 @@ workspace, so no change can be served stale; the sidebar also under the
 reader and their role, so no one sees another's buttons or review comments.
 The workspace's tags (the note form's suggestions), the source's versions, the
 counts of passages to confirm and the reader's count of drafts on the source
-are read from the same rows (all tracked) and kept beside them.
+are read from the same rows (all tracked) and kept beside them. Keys also
+name the version of the code (CODE_VERSION), which a deployment changes.
 The forms in the sidebar get the request's CSRF token where the cached copy
 is cut. Usernames are not tracked: a renamed user shows under the old name
 until anything in the workspace changes.
@@ -22,8 +23,10 @@ template's nested blocks (each joins its content again) and encoding them
 per request cost more than everything else on the page.
 """
 
+import hashlib
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +41,11 @@ from archive.reading.page import build_reading, workspace_tags
 from archive.reading.side_by_side import with_across
 
 CACHE = "reading"
+# Entries are HTML this code made and objects it pickled: a shared cache (Redis)
+# outlives a deployment, so each version of the code keys its own.
+CODE_VERSION = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(Path(__file__).parents[1].rglob("*.py")))
+).hexdigest()[:16]
 # Where a form's token goes; user text is escaped, so it never holds a `"`.
 _CSRF_SLOT = "csrf-slot"
 _CSRF_INPUT = 'name="csrfmiddlewaretoken" value="{}"'
@@ -113,7 +121,9 @@ def rendered_reading(
     `aligned`: the source derives from another or has derivatives, so each
     item shows its passage's counterparts.
     """
-    state = f"{source.pk}:{source.version}:{source.text_sha256}:{chain_head(source.workspace_id)}"
+    state = (
+        f"{CODE_VERSION}:{source.pk}:{source.version}:{source.text_sha256}:{chain_head(source.workspace_id)}"
+    )
     text_key = f"text:{state}"
     items_key = f"items:{state}:{user.pk}:{user_role}:{int(aligned)}"
     cache = caches[CACHE]
