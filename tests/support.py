@@ -2,8 +2,10 @@
 project's commands as a user would."""
 
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from rest_framework.test import APIClient
@@ -43,3 +45,10 @@ def field_errors(body: dict) -> dict:
     checking the readable `error` sentence every error carries."""
     assert isinstance(body.get("error"), str) and body["error"], body
     return {key: value for key, value in body.items() if key != "error"}
+
+
+def repeated_ids(html: str) -> list[str]:
+    """The element ids a page gives more than one element (a label's `for`, and a script, find
+    only the first)."""
+    counts = Counter(re.findall(r'\sid="([^"]*)"', html))
+    return sorted(name for name, count in counts.items() if count > 1)

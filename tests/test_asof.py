@@ -1,6 +1,7 @@
 """Time travel: a source or a claim as it stood at a past moment."""
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -169,3 +170,34 @@ def test_source_as_of_page_colours_and_labels_a_question_as_the_reading_page_doe
     assert (
         '<span class="role role-question">question</span> <span class="meta">Question · draft</span>' in page
     )
+
+
+# What a browser keeps in a datetime-local input; it blanks anything else.
+DATETIME_LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
+
+
+def picker_value(page: str) -> str:
+    """The picker's value as a browser would submit it: empty unless a valid datetime-local value."""
+    match = re.search(r'<input type="datetime-local" name="at" value="([^"]*)"', page)
+    value = match.group(1) if match else ""
+    return value if DATETIME_LOCAL.fullmatch(value) else ""
+
+
+def test_as_of_picker_shows_the_linked_moment_in_utc_as_a_datetime_local_value(
+    client, analyst, workspace, timeline
+):
+    client.force_login(analyst)
+    at = datetime(2026, 12, 5, 20, 8, 52, 119000, tzinfo=timezone.get_fixed_timezone(60))
+    page = as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, at).content.decode()
+    assert picker_value(page) == "2026-12-05T19:08:52.119"
+
+
+def test_as_of_picker_submitted_unchanged_shows_the_same_version_as_the_history_link(
+    client, analyst, workspace, timeline
+):
+    client.force_login(analyst)
+    created = timeline["claim"].history.earliest("history_date").history_date
+    url = reverse("archive:claim_as_of", args=[workspace.slug, timeline["claim"].pk])
+    linked = client.get(url, {"at": created.isoformat()}).content.decode()
+    again = client.get(url, {"at": picker_value(linked)}).content.decode()
+    assert "Al-Rashideen saw 400 airstrikes." in again

@@ -26,6 +26,7 @@ from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
+from tests.support import repeated_ids
 
 # --- Diffing ---------------------------------------------------------------------
 
@@ -133,6 +134,16 @@ def test_analyst_sees_history_without_revert_forms(client, analyst, workspace, e
 def test_reviewer_sees_revert_forms_for_earlier_versions_only(client, reviewer, workspace, edited_claim):
     client.force_login(reviewer)
     assert history_page(client, workspace, "claim", edited_claim.pk).count("Revert to this version") == 1
+
+
+def test_history_page_gives_each_form_field_an_id_of_its_own(client, ws_admin, workspace, analyst):
+    claim = create_claim(workspace=workspace, user=ws_admin, statement="Airstrikes reached 120 a week.")
+    edit_item(claim, user=ws_admin, expected_version=1, changes={"statement": "Reached 400."})
+    edit_item(claim, user=ws_admin, expected_version=2, changes={"statement": "Reached 450."})
+    client.force_login(ws_admin)
+    page = history_page(client, workspace, "claim", claim.pk)
+    assert page.count("Revert to this version") == 2  # with the review forms: several of each field
+    assert repeated_ids(page) == []
 
 
 def test_history_of_another_workspaces_object_is_404(client, outsider, workspace, edited_claim):

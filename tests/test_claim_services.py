@@ -77,6 +77,18 @@ def test_edit_refuses_an_empty_claim_statement(analyst, workspace):
         edit_item(claim, user=analyst, expected_version=1, changes={"statement": "  "})
 
 
+def test_edit_refuses_a_claim_with_every_field_error_at_once(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    with pytest.raises(ValidationError) as refused:
+        edit_item(
+            claim,
+            user=analyst,
+            expected_version=1,
+            changes={"statement": "  ", "credibility": 2, "status": "guessed", "tags": ["x" * 500]},
+        )
+    assert sorted(refused.value.message_dict) == ["reason", "statement", "status", "tags"]
+
+
 def test_delete_evidence_keeps_a_passage_weighed_in_a_question(analyst, workspace, source):
     passage = PassageFactory(source=source)
     evidence = EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace))

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -213,6 +214,22 @@ def test_creating_a_claim_without_a_statement_shows_the_error_and_keeps_input(cl
     assert not Claim.objects.exists()
 
 
+def test_opening_the_new_claim_address_goes_to_the_claims_list(client, workspace, analyst):
+    # After a refused form, the address bar shows the form's URL: Enter there is a GET.
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claim_create", args=[workspace.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("archive:claims", args=[workspace.slug])
+
+
+def test_opening_a_claims_edit_address_goes_to_the_claims_page(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claim_edit", args=[workspace.slug, claim.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("archive:claim", args=[workspace.slug, claim.pk])
+
+
 def claim_form(claim, **changes) -> dict:
     return {
         "version": claim.version,
@@ -281,6 +298,32 @@ def test_changing_a_claims_credibility_without_a_reason_is_refused_keeping_the_f
     assert "Kept statement" in page
     claim.refresh_from_db()
     assert (claim.credibility, claim.version, claim.history.count()) == (6, 1, 1)
+
+
+def test_claim_edit_shows_every_error_of_the_form_at_once(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    response = post_claim_edit(client, analyst, claim, claim_form(claim, statement="  ", credibility="2"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Statement: A claim needs a statement." in page
+    assert "Reason: Say why you change the credibility grade" in page
+
+
+def alerting_elements(page: str) -> list[str]:
+    return re.findall(r'<(\w+)[^>]*\brole="alert"', page)
+
+
+def test_new_claim_form_errors_are_announced_by_a_wrapper_not_by_the_list(client, workspace, analyst):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:claim_create", args=[workspace.slug]), {"statement": " "})
+    # A list given the alert role no longer is a list to assistive technology (axe: listitem).
+    assert not {"ul", "ol"} & set(alerting_elements(response.content.decode()))
+
+
+def test_claim_edit_form_errors_are_announced_by_a_wrapper_not_by_the_list(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    response = post_claim_edit(client, analyst, claim, claim_form(claim, statement=" "))
+    assert not {"ul", "ol"} & set(alerting_elements(response.content.decode()))
 
 
 def test_changing_a_claims_credibility_with_a_reason_records_it_in_the_history(client, workspace, analyst):

@@ -11,6 +11,7 @@ from archive.audit.review import QueueFilters, approve, queue_items, review_queu
 from archive.models import Annotation, ReviewStatus
 from archive.views.review import QUEUE_PAGE
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
+from tests.support import repeated_ids
 
 
 @pytest.fixture
@@ -51,6 +52,13 @@ def test_the_next_page_numbers_its_items_after_the_first(client, reviewer, works
     assert page.count('class="queue-item"') == 1
     assert f'id="queue-annotation-{waiting_notes[-1].pk}"' in page
     assert f'aria-label="annotation {QUEUE_PAGE + 1} of {QUEUE_PAGE + 1}"' in page
+
+
+def test_each_items_decision_form_has_ids_of_its_own(client, reviewer, workspace, waiting_notes):
+    page = queue_page(client, reviewer, workspace)
+    assert repeated_ids(page) == []
+    first = waiting_notes[0]
+    assert f'id="id_annotation_{first.pk}_comment"' in page
 
 
 def test_an_item_decided_after_it_was_listed_is_left_out(workspace, reviewer, waiting_notes):

@@ -69,6 +69,13 @@ def test_unsearchable_queries_get_a_message_for_the_user(raw, message):
         parse_query(raw)
 
 
+@pytest.mark.parametrize("raw", ["🙂", "*", "!!! —", "-🙂"])
+def test_a_query_without_any_word_says_so_not_that_it_is_all_exclusions(raw):
+    with pytest.raises(QueryError, match="no word here to search for") as refused:
+        parse_query(raw)
+    assert "exclusion" not in str(refused.value)
+
+
 def test_replace_terms_keeps_the_rest_of_what_was_typed():
     query = parse_query('Zaytoon "water station" -Qamishli')
     assert replace_terms(query, {query.groups[0][0]: "Zaytoun"}) == 'Zaytoun "water station" -Qamishli'

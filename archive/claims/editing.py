@@ -41,15 +41,24 @@ def reopen_review(obj: Model, before: dict[str, Any]) -> None:
         obj.review_status = ReviewStatus.SUBMITTED  # type: ignore[attr-defined]
 
 
-def clean_changes(model: type[Model], changes: dict[str, Any]) -> dict[str, Any]:
-    """`changes` checked against what the model's edits may change, tags cleaned."""
+def clean_changes(model: type[Model], changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`changes` checked against what the model's edits may change, tags cleaned: those that
+    pass, and the errors, by field, of those left out (all of them, to be reported at once)."""
+    cleaned = dict(changes)
+    errors: dict[str, Any] = {}
     if "review_status" in changes:
-        raise ValidationError({"review_status": REVIEW_STATUS_MESSAGE})
+        errors["review_status"] = REVIEW_STATUS_MESSAGE
+        del cleaned["review_status"]
     if "tags" in changes:
-        changes = {**changes, "tags": clean_tags(changes["tags"])}
+        try:
+            cleaned["tags"] = clean_tags(changes["tags"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            del cleaned["tags"]
     if "statement" in changes and not str(changes["statement"]).strip():
-        raise ValidationError({"statement": "A claim needs a statement."})
-    return changes
+        errors["statement"] = "A claim needs a statement."
+        del cleaned["statement"]
+    return cleaned, errors
 
 
 def edit_item(
@@ -63,18 +72,21 @@ def edit_item(
 ) -> Reviewable:
     """Change an annotation's, evidence's or claim's editable fields (or `editable`).
 
-    Raises ValidationError naming a field that cannot be changed or a bad
-    value, and StaleVersion when someone else saved since `expected_version`.
+    Raises ValidationError naming every field that cannot be changed or has a
+    bad value, and StaleVersion when someone else saved since `expected_version`.
     """
+    cleaned, errors = clean_changes(type(obj), changes)
     current = getattr(obj, "canonical", "")
     if "canonical" in changes and current and changes["canonical"] != current:
-        raise ValidationError({"canonical": f"{CANONICAL_MESSAGE} It is {current}."})
+        errors["canonical"] = f"{CANONICAL_MESSAGE} It is {current}."
+        del cleaned["canonical"]
     return update_object(
         obj,
         user=user,
         expected_version=expected_version,
-        changes=clean_changes(type(obj), changes),
+        changes=cleaned,
         editable=EDITABLE_FIELDS[type(obj)] if editable is None else editable,
         reason=reason,
         before_save=reopen_review,
+        refused=ValidationError(errors) if errors else None,
     )

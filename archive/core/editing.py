@@ -125,7 +125,11 @@ def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) 
     grade = getattr(type(obj), "grade_field", None)
     if grade is None or grade not in changes:
         return
-    if concrete_field(type(obj), grade).to_python(changes[grade]) != getattr(obj, grade):
+    try:
+        value = concrete_field(type(obj), grade).to_python(changes[grade])
+    except ValidationError:
+        return  # a value that is no grade at all: the full clean says so, by field
+    if value != getattr(obj, grade):
         required_reason(reason, f"Say why you change the {grade} grade: the reason is kept in the history.")
 
 
@@ -202,20 +206,38 @@ def update_object(
     editable: Collection[str],
     reason: str = "",
     before_save: BeforeSave | None = None,
+    refused: ValidationError | None = None,
 ) -> M:
     """Apply `changes` (only `editable` fields) to `obj` if it is still at `expected_version`.
 
     The row is locked while it is compared and saved, so of two concurrent
     edits from the same version exactly one succeeds.
+
+    `refused` holds what the caller's own rules found wrong with changes it left
+    out of `changes`: the edit is refused with those errors and every one found
+    here, together, so an editor sees all that is wrong at once.
     """
-    refuse_unknown_fields(changes, editable)
-    refuse_wrong_types(obj, changes)
+    errors: dict[str, list[ValidationError]] = refused.update_error_dict({}) if refused else {}
+    try:
+        refuse_unknown_fields(changes, editable)
+        refuse_wrong_types(obj, changes)
+    except ValidationError as error:
+        # Changes that cannot even be set on the object: nothing further is checked.
+        raise ValidationError(error.update_error_dict(errors)) from None
     current = lock_at_version(obj, expected_version)
-    check_grade_reason(current, changes, reason)
+    try:
+        check_grade_reason(current, changes, reason)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
     before = {field: getattr(current, field) for field in changes}
     for field, value in changes.items():
         setattr(current, field, value)
-    clean_edit(current, changed=changes)
+    try:
+        clean_edit(current, changed=changes)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     if before_save is not None:
         before_save(current, before)
     with recorded_as(user=user, reason=reason):

@@ -126,9 +126,14 @@ def parse_query(raw: str) -> Query:
         else:
             groups.append([term])
         joins_previous = False
-    if not groups:
+    if not groups and excluded:
         raise QueryError(
             "Give at least one word or phrase to search for: a query of -exclusions alone finds nothing."
+        )
+    if not groups:
+        raise QueryError(
+            "There is no word here to search for: symbols, emoji and punctuation are not searched. "
+            "Type a word or a phrase."
         )
     if sum(map(len, groups)) + len(excluded) > MAX_TERMS:
         raise QueryError(f"Too many words: use at most {MAX_TERMS}.")

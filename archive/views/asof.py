@@ -1,10 +1,14 @@
 """Read-only pages showing a source or a claim as it stood at a past moment."""
 
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from archive.audit.asof import AnnotationThen, SourceThen, Stretch, claim_as_of, marked_text, source_as_of
 from archive.models import Claim, Source
@@ -12,8 +16,36 @@ from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.reading.kinds import LABELS, annotation_role, highlight_role
 
 
+class UtcDateTimeField(forms.DateTimeField):
+    """A moment typed and shown in UTC, as the page labels it.
+
+    Shown as a datetime-local value (no offset, at most milliseconds): browsers blank the picker
+    on anything else, such as the ISO 8601 with microseconds and offset that links carry."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = self.to_python(value)
+            except ValidationError:
+                return value  # shown as typed, next to its error
+        if not isinstance(value, datetime):
+            return value
+        moment = value.astimezone(UTC) if timezone.is_aware(value) else value
+        # Rounded up, not down, to the millisecond: "as it was then" links point at a version's
+        # exact microsecond, and a moment before it would leave that version out.
+        if moment.microsecond % 1000:
+            moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
+        return moment.replace(tzinfo=None).isoformat(
+            timespec="milliseconds" if moment.microsecond else "seconds"
+        )
+
+
 class AsOfForm(forms.Form):
-    at = forms.DateTimeField(
+    at = UtcDateTimeField(
         label="As of", widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
     )
 

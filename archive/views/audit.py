@@ -172,7 +172,8 @@ def object_history(request: WorkspaceRequest, model: str, object_id: int) -> Htt
         # Any version but the current one can be gone back to; a deleted object, to any version.
         if revertible and row.history_type != "-" and (row is not latest or not exists):
             version["revert_form"] = RevertForm(
-                initial={"history_id": row.history_id, "latest_history_id": latest.history_id}
+                initial={"history_id": row.history_id, "latest_history_id": latest.history_id},
+                auto_id=f"id_revert_{row.history_id}_%s",  # one form per version: ids of its own
             )
     return render(
         request,
@@ -210,12 +211,23 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
     initial = {"version": obj.version}
     may_revise = obj.review_status == ReviewStatus.REJECTED and can_change(request.role, request.user, obj)
     comments = rejection_comments(workspace=request.workspace, kind=model, ids=[obj.pk]) if may_revise else {}
+    # Shown together, and with the page's other forms: each has ids of its own.
     return {
         "obj": obj,
         "comment": comments.get(obj.pk, ""),
-        "submit_form": SubmitForm(initial=initial) if may_submit(request.role, request.user, obj) else None,
-        "decision_form": ReviewDecisionForm(initial=initial) if may_decide(request.role, obj) else None,
-        "flag_form": FlagForm(initial=initial) if can(request.role, Action.REVIEW) else None,
+        "submit_form": (
+            SubmitForm(initial=initial, auto_id="id_submit_%s")
+            if may_submit(request.role, request.user, obj)
+            else None
+        ),
+        "decision_form": (
+            ReviewDecisionForm(initial=initial, auto_id="id_decision_%s")
+            if may_decide(request.role, obj)
+            else None
+        ),
+        "flag_form": (
+            FlagForm(initial=initial, auto_id="id_flag_%s") if can(request.role, Action.REVIEW) else None
+        ),
     }
 
 

@@ -45,6 +45,7 @@ from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.picking import passage_option, picked
+from archive.views.redirects import post_only_form
 
 if TYPE_CHECKING:  # a type for the type checker only
     from django_stubs_ext import WithAnnotations
@@ -205,7 +206,7 @@ def _messages_of(error: ValidationError) -> list[str]:
 
 
 @workspace_view(Action.CONTRIBUTE)
-@require_POST
+@post_only_form("archive:claims")
 def claim_create(request: WorkspaceRequest) -> HttpResponse:
     form = request.POST
     try:
@@ -321,7 +322,7 @@ def claim_detail(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.CONTRIBUTE)
-@require_POST
+@post_only_form("archive:claim", keep=("claim_id",))
 def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """Save the claim form; a save from a stale version is refused with the other's version shown."""
     claim = get_in_workspace_or_404(

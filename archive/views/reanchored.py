@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from archive.audit.forms import REASON_MAX_LENGTH
 from archive.core.editing import StaleVersion
 from archive.models import Passage, Source
 from archive.passages.confirming import accept_anchor, orphan_passage, reanchored_passages, reselect_passage
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.views.redirects import post_only_form
 
 DECISIONS = {"accept", "reselect", "orphan"}
 QUOTE_LENGTH = 120
@@ -43,7 +44,7 @@ def reanchored(request: WorkspaceRequest, source_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.CONTRIBUTE)
-@require_POST
+@post_only_form("archive:reanchored", keep=("source_id",))
 def decide(request: WorkspaceRequest, source_id: int, passage_id: int) -> HttpResponse:
     """Accept, select anew or orphan one passage; back to the list with what was done."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)

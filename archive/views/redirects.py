@@ -1,7 +1,15 @@
 """Where a form sends the browser back to once it is done."""
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from archive.permissions import WorkspaceRequest
 
 
 def posted_next(request: HttpRequest) -> str | None:
@@ -14,3 +22,29 @@ def posted_next(request: HttpRequest) -> str | None:
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return None
+
+
+def post_only_form(
+    page: str, *, keep: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """For a workspace view that takes a form's POST only (under `workspace_view`): a GET goes
+    to `page`, the URL name of the page holding the form, with the workspace and the view's
+    URL arguments named in `keep`.
+
+    A form refused with errors leaves its own URL in the address bar; pressing Enter there, or
+    coming back to it from the browser's history, is a GET, which should land on the form
+    rather than on a bare 405."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: WorkspaceRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                arguments = {name: kwargs[name] for name in keep}
+                return redirect(reverse(page, kwargs={"slug": request.workspace.slug, **arguments}))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

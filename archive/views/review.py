@@ -54,7 +54,11 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
     except NotAPage as error:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
     items = review.queue_items(workspace=request.workspace, waiting=list(listed.page))
-    forms = [ReviewDecisionForm(initial={"version": item.obj.version}) for item in items]
+    # One form per item: ids of their own (names unchanged), so no two fields share one.
+    forms = [
+        ReviewDecisionForm(initial={"version": item.obj.version}, auto_id=f"id_{item.kind}_{item.obj.pk}_%s")
+        for item in items
+    ]
     return render(
         request,
         "archive/audit/review_queue.html",

@@ -38,3 +38,19 @@ def test_reviewer_filters_the_feed_by_user_opens_a_diff_and_reverts(
     expect(page.get_by_text("Reverted:")).to_be_visible()
     assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
     assert page.errors == []
+
+
+def test_the_as_of_picker_shows_the_moment_of_a_version_and_shows_it_again(page_for, analyst, workspace):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    edit_item(
+        claim, user=analyst, expected_version=1, changes={"statement": "Airstrikes reached 400 a week."}
+    )
+    page = page_for(analyst)
+    page.goto(reverse("archive:object_history", args=[workspace.slug, "claim", claim.pk]))
+    page.get_by_role("link", name="as it was then").last.click()  # the first version
+    expect(page.get_by_role("heading", level=1)).to_have_text("Airstrikes reached 120 a week.")
+    picker = page.get_by_label("As of (UTC)")
+    assert picker.input_value() != ""
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Airstrikes reached 120 a week.")
+    assert page.errors == []

@@ -45,3 +45,22 @@ def test_an_analyst_cites_a_passage_found_by_its_words_from_the_claims_page(page
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert_accessible(page, "a claim's page with its cite form")
     assert page.errors == []
+
+
+def test_an_analyst_sees_every_error_of_the_claim_form_at_once_in_an_accessible_alert(
+    page_for, analyst, workspace
+):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    page.get_by_text("Edit claim").click()
+    form = page.locator(".claim-edit form")
+    form.get_by_label("Statement").fill("   ")
+    form.get_by_role("combobox", name="Credibility").select_option("2")
+    form.get_by_role("button", name="Save").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Statement: A claim needs a statement.")
+    expect(alert).to_contain_text("Reason: Say why you change the credibility grade")
+    assert_accessible(page, "a claim's page after a refused edit")

@@ -2,9 +2,11 @@
 opening its provenance page from there."""
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from archive.models import Source
-from tests.documents import article_html
+from tests.browser.accessibility import assert_accessible
+from tests.documents import ARTICLE_TEXT, article_html
 
 
 def test_analyst_imports_a_file_reads_it_and_opens_its_provenance(page_for, analyst, workspace):
@@ -30,4 +32,18 @@ def test_analyst_imports_a_file_reads_it_and_opens_its_provenance(page_for, anal
     card = page.locator(f"#source-{source.pk}")
     assert source.original_sha256 in card.inner_text()
     assert "Outlet\nHawran Voice F" in card.inner_text()
+    assert page.errors == []
+
+
+def test_the_extracted_text_preview_scrolls_by_keyboard_on_a_phone(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:import", args=[workspace.slug]))
+    page.get_by_label("File").set_input_files(
+        {"name": "long.html", "mimeType": "text/html", "buffer": article_html(" ".join([ARTICLE_TEXT] * 4))}
+    )
+    page.get_by_role("button", name="Continue").click()
+    preview = page.get_by_role("region", name="Beginning of the extracted text")
+    expect(preview).to_have_attribute("tabindex", "0")
+    assert_accessible(page, "the import's confirm page")
     assert page.errors == []
