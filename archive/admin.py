@@ -18,20 +18,24 @@ from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_model_for_model
 
 from archive import claims, workspaces
 from archive.admin_site import CheckedRelations
 from archive.core.attribution import recorded_as
 from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, check_grade_reason, required_reason
+from archive.core.forms import ADDRESS_ATTRS, AddressField
 from archive.models import (
     Annotation,
     Claim,
@@ -112,6 +116,16 @@ def _plain(value: Any) -> Any:
     return set(value) if isinstance(value, models.QuerySet) else value
 
 
+class AdminAddressWidget(AdminURLFieldWidget):
+    """The admin's address box (with its link to the current address) as AddressField's:
+    a text box, so that an address without a scheme reaches the server, which adds https."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs={**ADDRESS_ATTRS, **(attrs or {})})
+
+
 _VERSIONS_TABLE_STYLE = f"'sha256-{base64.b64encode(hashlib.sha256(b'border-top: 0').digest()).decode()}'"
 
 
@@ -122,14 +136,25 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
     editable: Collection[str] = ()
 
     form = ReasonForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"form_class": AddressField, "widget": AdminAddressWidget}}
     actions = [delete_selected]  # in place of Django's, by name
 
     # django-simple-history's table of versions carries one inline style,
     # style="border-top: 0": its page allows that declaration, by its hash, and no other.
     @method_decorator(csp_update({"style-src": ["'unsafe-hashes'", _VERSIONS_TABLE_STYLE]}))
     def history_view(self, request, object_id, extra_context=None):
+        if not self._could_be_id(object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def _could_be_id(self, object_id: str, model: type[Model] | None = None) -> bool:
+        """Whether `object_id` (from the address, typed by hand: "abc", "1/change") is an id
+        `model` could have: django-simple-history looks it up as it is, which fails (a 500)."""
+        try:
+            (model or self.model)._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False
+        return True
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if getattr(request, "reverting", False):
@@ -137,6 +162,10 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._could_be_id(object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self._could_be_id(version_id, get_history_model_for_model(self.model)):
+            raise Http404
         # django-simple-history hides the revert button where reverting is not
         # allowed (a model the admin does not edit, a user who may only view)
         # but would save a posted form all the same.
@@ -285,14 +314,15 @@ class WorkspaceAdmin(CreateFieldsAdmin):
         for row in formset.forms:
             if row in formset.deleted_forms or not row.has_changed() or not row.cleaned_data:
                 continue
-            membership = workspaces.set_role(
+            added = row.instance.pk is None
+            membership = (workspaces.add_member if added else workspaces.set_role)(
                 workspace=form.instance,
                 member=row.cleaned_data["user"],
                 role=row.cleaned_data["role"],
                 user=request.user,
                 reason=reason,
             )
-            if row.instance.pk is None:
+            if added:
                 formset.new_objects.append(membership)
             else:
                 formset.changed_objects.append((membership, row.changed_data))
@@ -308,7 +338,7 @@ class MembershipAdmin(CreateFieldsAdmin):
     editable = ("role",)
 
     def create(self, *, user, reason, **fields) -> Membership:
-        return workspaces.set_role(
+        return workspaces.add_member(
             workspace=fields["workspace"],
             member=fields["user"],
             role=fields["role"],

@@ -41,6 +41,7 @@ urlpatterns = [
     path(
         "w/<slug:slug>/members/<int64:membership_id>/remove/", workspaces.member_remove, name="member_remove"
     ),
+    path("w/<slug:slug>/members/<int64:membership_id>/role/", workspaces.member_role, name="member_role"),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/sources.csv", workspaces.sources_csv, name="sources_csv"),
     path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),

@@ -15,6 +15,7 @@ from archive.core.editing import (
     required_reason,
     update_object,
 )
+from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Membership, Role, Workspace
 
@@ -41,25 +42,44 @@ def _keep_an_admin(membership: Membership) -> None:
         raise ValidationError(LAST_ADMIN)
 
 
+ALREADY_MEMBER = "{username} is already a member, as {role}: change their role where the members are listed."
+NOT_A_MEMBER = "{username} is not a member of this workspace: add them first."
+
+
+@unit_of_work()
+def add_member(
+    *, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str = ""
+) -> Membership:
+    """Make `member` a member of `workspace` with `role`. Someone already in it is
+    refused, not given the role: an add with the default role would demote them."""
+    existing = Membership.objects.filter(workspace=workspace, user=member).first()
+    if existing is not None:
+        raise ValidationError(
+            ALREADY_MEMBER.format(username=isolated(member.username), role=Role(existing.role).label),
+            code="already_member",
+        )
+    membership = Membership(workspace=workspace, user=member, role=role)
+    return create_object(membership, user=user, reason=reason)
+
+
 @unit_of_work()
 def set_role(
     *, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str = ""
 ) -> Membership:
-    """Make `member` a member of `workspace` with `role`, or change their role."""
+    """Change the role of `member`, a member of `workspace` (add_member adds one)."""
     membership = Membership.objects.filter(workspace=workspace, user=member).first()
-    if membership is not None:
-        if role != Role.ADMIN:
-            _keep_an_admin(membership)
-        return update_object(
-            membership,
-            user=user,
-            expected_version=None,
-            changes={"role": role},
-            editable={"role"},
-            reason=reason,
-        )
-    membership = Membership(workspace=workspace, user=member, role=role)
-    return create_object(membership, user=user, reason=reason)
+    if membership is None:
+        raise ValidationError(NOT_A_MEMBER.format(username=isolated(member.username)), code="not_a_member")
+    if role != Role.ADMIN:
+        _keep_an_admin(membership)
+    return update_object(
+        membership,
+        user=user,
+        expected_version=None,
+        changes={"role": role},
+        editable={"role"},
+        reason=reason,
+    )
 
 
 @unit_of_work()

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
+from archive.admin import TrackedAdmin
 from archive.claims import EDITABLE_FIELDS, edit_item
 from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Source
 from tests.factories import ClaimFactory, PassageFactory, UserFactory
@@ -314,3 +315,31 @@ def test_a_json_box_holding_an_escaped_nul_or_surrogate_is_sent_back_with_the_er
     )
     claim.refresh_from_db()
     assert claim.tags == []
+
+
+HISTORY_ADMINS = [
+    model for model, model_admin in site._registry.items() if isinstance(model_admin, TrackedAdmin)
+]
+
+
+@pytest.mark.parametrize("model", HISTORY_ADMINS, ids=lambda model: model._meta.model_name)
+@pytest.mark.parametrize("object_id", ["abc", "1/change"])
+def test_the_history_of_an_id_typed_by_hand_that_no_object_could_have_says_it_does_not_exist(
+    staff, model, object_id
+):
+    opts = model._meta
+    response = staff.get(f"/admin/{opts.app_label}/{opts.model_name}/{object_id}/history/", follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    assert "doesn\u2019t exist" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", HISTORY_ADMINS, ids=lambda model: model._meta.model_name)
+def test_an_old_version_of_an_id_typed_by_hand_that_no_object_could_have_says_it_does_not_exist(staff, model):
+    opts = model._meta
+    response = staff.get(f"/admin/{opts.app_label}/{opts.model_name}/abc/history/1/")
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+def test_an_old_version_typed_by_hand_that_no_version_could_be_is_not_found(staff, claim):
+    response = staff.get(f"/admin/archive/claim/{claim.pk}/history/abc/")
+    assert response.status_code == 404

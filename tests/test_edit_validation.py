@@ -37,7 +37,10 @@ def test_an_edit_that_breaks_a_constraint_naming_a_changed_field_is_refused(work
     outlet = OutletFactory(workspace=workspace, name="Enab Baladi")
     with pytest.raises(ValidationError) as refused:
         edit_outlet(outlet, user=ws_admin, expected_version=outlet.version, changes={"name": "SANA"})
-    assert refused.value.messages == ["Outlet with this Workspace and Name already exists."]
+    assert refused.value.messages == [
+        "This workspace already has an outlet called “\u2068SANA\u2069” "
+        "(names are compared ignoring capitals): use it, or choose another name."
+    ]
     outlet.refresh_from_db()
     assert outlet.name == "Enab Baladi"
 

@@ -13,7 +13,7 @@ from archive.core.text import sha256_hex
 from archive.models import Outlet, Source
 from archive.sources.importing.staging import STAGING_DIR, stage
 from tests.documents import article_html, docx_bytes
-from tests.factories import SourceFactory
+from tests.factories import OutletFactory, SourceFactory
 from tests.media import stored_files
 
 
@@ -46,6 +46,13 @@ def test_upload_proposes_the_metadata_found_in_the_file(analyst_client, workspac
     assert 'value="2026-03-10"' in page
 
 
+def test_opening_the_confirm_address_goes_to_the_import_page(analyst_client, workspace):
+    # After a refused confirmation, the address bar shows the confirm URL: Enter there is a GET.
+    response = analyst_client.get(reverse("archive:import_confirm", args=[workspace.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("archive:import", args=[workspace.slug])
+
+
 def test_upload_alone_creates_no_source(analyst_client, workspace):
     upload(analyst_client, workspace, file=SimpleUploadedFile("story.html", article_html()))
     assert Source.objects.count() == 0
@@ -68,6 +75,19 @@ def test_confirming_saves_the_source_with_the_edited_metadata(analyst_client, wo
     assert source.outlet == Outlet.objects.get(name="Hawran Voice")
     assert source.published_on.isoformat() == "2026-03-11"
     assert (source.capture.filename, source.captured_by) == ("story.html", analyst)
+
+
+def test_confirming_with_both_a_chosen_and_a_new_outlet_asks_for_one_and_saves_nothing(
+    analyst_client, workspace
+):
+    chosen = OutletFactory(workspace=workspace, name="Enab Baladi")
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("story.html", article_html()))
+    response = confirm(
+        analyst_client, workspace, token_of(proposed), outlet=chosen.pk, new_outlet="Hawran Voice"
+    )
+    assert response.status_code == 400
+    assert "Choose an outlet from the list or type a new one, not both" in response.content.decode()
+    assert not Source.objects.exists() and not Outlet.objects.filter(name="Hawran Voice").exists()
 
 
 def test_an_uploaded_files_name_in_any_script_is_kept(analyst_client, workspace):

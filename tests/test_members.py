@@ -23,6 +23,11 @@ def remove_url(membership) -> str:
     return reverse("archive:member_remove", args=[membership.workspace.slug, membership.pk])
 
 
+def role_url(workspace, user) -> str:
+    membership = Membership.objects.get(workspace=workspace, user=user)
+    return reverse("archive:member_role", args=[workspace.slug, membership.pk])
+
+
 def test_admin_adds_someone_with_a_role_and_the_reason_is_kept(client, ws_admin, workspace, outsider):
     client.force_login(ws_admin)
     data = {"username": outsider.username, "role": Role.REVIEWER, "reason": "joins the verification desk"}
@@ -34,18 +39,27 @@ def test_admin_adds_someone_with_a_role_and_the_reason_is_kept(client, ws_admin,
     assert (created.history_user, created.history_change_reason) == (ws_admin, "joins the verification desk")
     assert HistoryEntry.objects.filter(model="membership", object_id=membership.pk).count() == 1
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Role of \u2068outsider\u2069: Reviewer."
+        "\u2068outsider\u2069 is now a member, as Reviewer."
     ]
 
 
 def test_admin_changes_a_members_role(client, ws_admin, workspace, analyst):
     client.force_login(ws_admin)
-    client.post(
-        members_url(workspace), {"username": analyst.username, "role": Role.REVIEWER, "reason": "audits"}
-    )
+    client.post(role_url(workspace, analyst), {"role": Role.REVIEWER, "reason": "audits"})
     membership = Membership.objects.get(workspace=workspace, user=analyst)
     assert membership.role == Role.REVIEWER
     assert membership.history.first().history_change_reason == "audits"
+
+
+def test_opening_a_role_change_address_goes_to_the_members_page(client, ws_admin, workspace, analyst):
+    # After a refused change, the address bar shows the form's URL: Enter there is a GET.
+    client.force_login(ws_admin)
+    response = client.get(role_url(workspace, analyst))
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("archive:members", args=[workspace.slug]),
+    )
+    assert Membership.objects.get(workspace=workspace, user=analyst).role == Role.ANALYST
 
 
 def test_admin_removes_a_member_with_a_reason(client, ws_admin, workspace, analyst):
@@ -98,7 +112,7 @@ def test_the_page_says_why_the_last_admin_stays(client, ws_admin, workspace):
     response = client.post(remove_url(membership), {"reason": "leaving"})
     assert response.status_code == 400
     assert LAST_ADMIN in response.content.decode()
-    demoted = client.post(members_url(workspace), {"username": ws_admin.username, "role": Role.ANALYST})
+    demoted = client.post(role_url(workspace, ws_admin), {"role": Role.ANALYST})
     assert demoted.status_code == 400 and LAST_ADMIN in demoted.content.decode()
     assert Membership.objects.get(pk=membership.pk).role == Role.ADMIN
 
@@ -147,7 +161,7 @@ def test_a_workspace_without_a_name_is_refused(client, ws_admin, workspace):
 def test_an_admin_who_steps_down_lands_on_the_workspace_they_still_read(client, ws_admin, analyst, workspace):
     set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
     client.force_login(ws_admin)
-    demoted = client.post(members_url(workspace), {"username": ws_admin.username, "role": Role.REVIEWER})
+    demoted = client.post(role_url(workspace, ws_admin), {"role": Role.REVIEWER})
     assert demoted["Location"] == reverse("archive:workspace", args=[workspace.slug])
     assert client.get(demoted["Location"]).status_code == 200
 
@@ -191,3 +205,37 @@ def test_two_admins_stepping_down_at_once_leave_one_admin(workspace, ws_admin, a
         thread.join()
     assert sorted(outcomes) == sorted(["stepped down", LAST_ADMIN])
     assert workspace.memberships.filter(role=Role.ADMIN).count() == 1
+
+
+def test_adding_someone_already_a_member_is_refused_saying_so_and_their_role_stays(
+    client, ws_admin, workspace, reviewer
+):
+    client.force_login(ws_admin)
+    response = client.post(members_url(workspace), {"username": reviewer.username, "role": Role.ANALYST})
+    assert response.status_code == 400
+    assert (
+        "\u2068reviewer\u2069 is already a member, as Reviewer: "
+        "change their role where the members are listed." in response.content.decode()
+    )
+    membership = Membership.objects.get(workspace=workspace, user=reviewer)
+    assert (membership.role, membership.history.count()) == (Role.REVIEWER, 1)
+
+
+def test_the_domain_refuses_to_add_someone_already_a_member(ws_admin, workspace, reviewer):
+    with pytest.raises(ValidationError, match="already a member, as Reviewer"):
+        workspaces.add_member(workspace=workspace, member=reviewer, role=Role.ANALYST, user=ws_admin)
+    assert Membership.objects.get(workspace=workspace, user=reviewer).role == Role.REVIEWER
+
+
+def test_changing_the_role_of_someone_not_in_the_workspace_is_refused(ws_admin, workspace, outsider):
+    with pytest.raises(ValidationError, match="not a member of this workspace"):
+        set_role(workspace=workspace, member=outsider, role=Role.ANALYST, user=ws_admin)
+    assert not Membership.objects.filter(workspace=workspace, user=outsider).exists()
+
+
+def test_a_role_that_does_not_exist_is_refused_on_the_members_list(client, ws_admin, workspace, analyst):
+    client.force_login(ws_admin)
+    response = client.post(role_url(workspace, analyst), {"role": "owner"})
+    assert response.status_code == 400
+    assert "The role of \u2068analyst\u2069 was not changed." in response.content.decode()
+    assert Membership.objects.get(workspace=workspace, user=analyst).role == Role.ANALYST

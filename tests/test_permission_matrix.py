@@ -129,9 +129,12 @@ RULES: dict[str, Rule] = {
     ),
     "archive:members": Rule(
         {"GET": ADMINS, "POST": ADMINS},
-        data=lambda world: {"username": world.users["analyst"].username, "role": "reviewer"},
+        data=lambda world: {"username": world.users["outsider"].username, "role": "reviewer"},
     ),
-    "archive:member_remove": Rule({"POST": ADMINS}, data={"reason": "checking the matrix"}),
+    "archive:member_role": Rule(
+        {"GET": ADMINS, "POST": ADMINS}, data={"role": "reviewer", "reason": "checking the matrix"}
+    ),
+    "archive:member_remove": Rule({"GET": ADMINS, "POST": ADMINS}, data={"reason": "checking the matrix"}),
     "archive:workspace_edit": Rule(
         {"GET": ADMINS, "POST": ADMINS}, data={"name": "Renamed", "description": "", "reason": "the matrix"}
     ),
@@ -165,7 +168,7 @@ RULES: dict[str, Rule] = {
     ),
     # Sources with provenance.
     "archive:import": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
-    "archive:import_confirm": Rule({"POST": CONTRIBUTORS}),
+    "archive:import_confirm": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
     "archive:source_provenance": Rule({"GET": EVERY_MEMBER}),
     "archive:source_original": Rule(
         {"GET": EVERY_MEMBER},
@@ -253,7 +256,7 @@ RULES: dict[str, Rule] = {
     # Confirming re-anchored passages: members see them, contributors decide.
     "archive:reanchored": Rule({"GET": EVERY_MEMBER}),
     "archive:reanchored_decide": Rule(
-        {"POST": CONTRIBUTORS},
+        {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
         kwargs=lambda world: _fuzzy_passage(world),
         data=lambda world: {"decision": "accept", "version": world.passage.version},
     ),
@@ -304,7 +307,7 @@ RULES: dict[str, Rule] = {
         data={"version": 1, "reason": "the matrix"},
     ),
     "archive:claim_create": Rule(
-        {"POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
+        {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
     ),
     "archive:claim_search": Rule({"GET": EVERY_MEMBER}),
     "archive:claims_csv": Rule({"GET": EVERY_MEMBER}),
@@ -348,7 +351,7 @@ RULES: dict[str, Rule] = {
         {"POST": CONTRIBUTORS}, data=lambda world: {"passage": world.passage.pk, "stance": "refutes"}
     ),
     "archive:claim_edit": Rule(
-        {"POST": CONTRIBUTORS},
+        {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
         data=lambda world: {
             "version": world.claim.version,
             "statement": "Edited statement",

@@ -193,7 +193,7 @@ def test_reading_page_shows_outlet_grade_and_derivation_chain(client, workspace,
     )
     page = page_of(client, analyst, copy)
     assert "republication of" in page and "The translation" in page and "The original" in page
-    assert 'Hawran Voice <span class="grade"' in page_of(client, analyst, original)
+    assert '<bdi>Hawran Voice</bdi> <span class="grade"' in page_of(client, analyst, original)
 
 
 def test_evidence_in_the_sidebar_shows_claim_and_admiralty_grade(client, workspace, analyst):

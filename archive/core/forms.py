@@ -1,6 +1,6 @@
 """Form helpers."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,3 +29,18 @@ def show_refusal(form: forms.BaseForm, error: ValidationError | StaleVersion) ->
     shown above the form's fields."""
     for message in [str(error)] if isinstance(error, StaleVersion) else error.messages:
         form.add_error(None, message)
+
+
+# What a browser does for type="url" that a text box does not by itself.
+ADDRESS_ATTRS = {"inputmode": "url", "autocapitalize": "none", "spellcheck": "false"}
+
+
+class AddressField(forms.URLField):
+    """A web address, one typed without a scheme ("enabbaladi.net") taken as https.
+    In a text box (with a phone's URL keyboard): the browser refuses such an address
+    in an <input type="url"> before the server could add the scheme."""
+
+    widget = forms.TextInput(attrs=ADDRESS_ATTRS)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(assume_scheme="https", **kwargs)

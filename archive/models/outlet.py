@@ -1,8 +1,39 @@
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.functions import Lower
 
 from archive.core.history import tracked_history
+from archive.core.text import isolated
 from archive.models.base import WorkspaceOwned
 from archive.models.grading import Reliability
+
+NAME_TAKEN = (
+    "This workspace already has an outlet called “{name}” (names are compared ignoring capitals): "
+    "use it, or choose another name."
+)
+
+
+class NameUniqueIgnoringCase(models.UniqueConstraint):
+    """An outlet's name, capitals aside, once per workspace. A clash is refused naming
+    the outlet it clashes with: Django's message for a constraint on an expression
+    names only the constraint. Every write (forms, API, admin, the domain's edits)
+    checks constraints through `validate`."""
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS) -> None:
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)
+        except ValidationError as error:
+            same = (
+                model._default_manager.using(using)
+                .filter(workspace_id=instance.workspace_id)
+                .exclude(pk=instance.pk)
+                .alias(folded=Lower("name"))
+                .filter(folded=Lower(models.Value(instance.name)))
+                .first()
+            )
+            if same is None:
+                raise
+            raise ValidationError(NAME_TAKEN.format(name=isolated(same.name)), code="unique") from error
 
 
 class Outlet(WorkspaceOwned):
@@ -23,7 +54,8 @@ class Outlet(WorkspaceOwned):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="outlet_unique_name_per_workspace"),
+            # "Hawran Voice" and "hawran voice" are one outlet: two would split its sources and grade.
+            NameUniqueIgnoringCase("workspace", Lower("name"), name="outlet_name_unique_ignoring_case"),
             models.CheckConstraint(
                 condition=models.Q(reliability__in=Reliability.values), name="outlet_reliability_valid"
             ),

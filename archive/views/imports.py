@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from archive.core.forms import form_field, show_refusal
+from archive.core.forms import AddressField, form_field, show_refusal
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
@@ -34,6 +33,7 @@ from archive.sources.importing.pipeline import (
     save_import,
 )
 from archive.sources.importing.staging import Pending, hold, release, resume, stage
+from archive.views.redirects import post_only_form
 
 
 class _FilesInput(forms.ClearableFileInput):
@@ -59,7 +59,7 @@ class UploadForm(forms.Form):
         ),
     )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
-    url = forms.URLField(required=False, max_length=2000, assume_scheme="https", label="URL")
+    url = AddressField(required=False, max_length=2000, label="URL")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -102,6 +102,12 @@ class MetadataForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        # Both given, the save would keep the chosen outlet and silently drop the typed one.
+        if data.get("outlet") and data.get("new_outlet"):
+            self.add_error(
+                None,
+                "Choose an outlet from the list or type a new one, not both: clear the one you do not mean.",
+            )
         if bool(data.get("derived_from")) != bool(data.get("derivation")):
             raise ValidationError(
                 "Give both the source this derives from and the kind of derivation, or neither."
@@ -225,7 +231,7 @@ def import_source(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Action.CONTRIBUTE)
-@require_POST
+@post_only_form("archive:import")
 def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     """Step 2: save the source with the metadata as confirmed or edited."""
     form = MetadataForm(request.POST, workspace=request.workspace)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
-from archive.core.forms import show_refusal
+from archive.core.forms import AddressField, show_refusal
 from archive.core.text import isolated
 from archive.models import Outlet
 from archive.models.grading import Reliability
@@ -41,7 +41,7 @@ class OutletForm(forms.Form):
     """An outlet's details; its grade has its own page (a new grade needs its reason)."""
 
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
-    url = forms.URLField(required=False, assume_scheme="https", label="Address (URL)")
+    url = AddressField(required=False, label="Address (URL)")
     country = forms.CharField(max_length=100, required=False)
     language = forms.CharField(max_length=35, required=False, help_text="BCP 47 tag, e.g. ar or en-GB")
     reason = reason_field(required=False, label="Reason (kept in the history)")

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from archive.audit.forms import reason_field
 from archive.core.forms import id_from, show_refusal
@@ -21,7 +21,8 @@ from archive.models import Membership, Outlet, Passage, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.search import QueryError, refuse_too_long
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
-from archive.workspaces import edit_workspace, remove_member, set_role
+from archive.views.redirects import post_only_form
+from archive.workspaces import add_member, edit_workspace, remove_member, set_role
 
 if TYPE_CHECKING:  # a type for the type checker only
     from django_stubs_ext import WithAnnotations
@@ -132,7 +133,7 @@ def _id(value: str) -> int:
 
 
 class MemberForm(forms.Form):
-    """Add someone to the workspace with a role, or change a member's role."""
+    """Add someone to the workspace with a role."""
 
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(choices=Role.choices)
@@ -146,6 +147,11 @@ class MemberForm(forms.Form):
                 f"No account is called “{isolated(username)}”. Accounts are made by the operator of the site."
             )
         return user
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    reason = reason_field(required=False, label="Reason (kept in the history)")
 
 
 class RemoveForm(forms.Form):
@@ -167,14 +173,14 @@ def _members_page(
 
 @workspace_view(Action.MANAGE)
 def members(request: WorkspaceRequest) -> HttpResponse:
-    """The workspace's members and their roles; POST adds one or changes a role."""
+    """The workspace's members and their roles; POST adds one."""
     if request.method != "POST":
         return _members_page(request)
     form = MemberForm(request.POST)
     if form.is_valid():
         member, role = form.cleaned_data["username"], form.cleaned_data["role"]
         try:
-            set_role(
+            add_member(
                 workspace=request.workspace,
                 member=member,
                 role=role,
@@ -184,15 +190,41 @@ def members(request: WorkspaceRequest) -> HttpResponse:
         except ValidationError as error:
             show_refusal(form, error)
         else:
-            messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
-            if member == request.user and role != Role.ADMIN:  # no longer theirs to manage
-                return redirect("archive:workspace", request.workspace.slug)
+            messages.success(request, f"{isolated(member.username)} is now a member, as {Role(role).label}.")
             return redirect("archive:members", request.workspace.slug)
     return _members_page(request, form=form, status=400)
 
 
 @workspace_view(Action.MANAGE)
-@require_POST
+@post_only_form("archive:members")
+def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    """Change a member's role, with an optional reason; never the last admin's."""
+    queryset = Membership.objects.select_related("user")
+    membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
+    member = membership.user
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        role = form.cleaned_data["role"]
+        set_role(
+            workspace=request.workspace,
+            member=member,
+            role=role,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        refused = f"The role of {isolated(member.username)} was not changed. {' '.join(error.messages)}"
+        return _members_page(request, refused=refused, status=400)
+    messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
+    if member == request.user and role != Role.ADMIN:  # no longer theirs to manage
+        return redirect("archive:workspace", request.workspace.slug)
+    return redirect("archive:members", request.workspace.slug)
+
+
+@workspace_view(Action.MANAGE)
+@post_only_form("archive:members")
 def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
     """Take someone out of the workspace, with a reason; never its last admin."""
     queryset = Membership.objects.select_related("user")

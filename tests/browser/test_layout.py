@@ -231,3 +231,26 @@ def test_header_fits_one_line_at_1366_px_for_every_role(page_for, workspace, rol
     page.locator(".account-menu summary").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     assert_accessible(page, f"header with the account menu open ({role})")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 780}, {"width": 1366, "height": 900}])
+def test_an_outlet_name_of_200_letters_without_a_space_does_not_widen_the_page(
+    page_for, ws_admin, workspace, viewport
+):
+    outlet = OutletFactory(workspace=workspace, name=("Hawranvoice" * 19)[:200])
+    source = SourceFactory(workspace=workspace, outlet=outlet)
+    slug = workspace.slug
+    page = page_for(ws_admin)  # an admin: the outlets' list has its grade and edit column
+    page.set_viewport_size(viewport)
+    wide = []
+    for url in [
+        reverse("archive:outlets", args=[slug]),
+        reverse("archive:workspace", args=[slug]),
+        reverse("archive:source", args=[slug, source.pk]),
+    ]:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        scroll_width, width = page.evaluate(OVERFLOW)
+        if scroll_width > width:
+            wide.append((url, scroll_width))
+    assert wide == []

@@ -33,7 +33,9 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
     add.get_by_label("Role").select_option(Role.REVIEWER)
     add.get_by_label("Reason (kept in the history)").fill("joins the verification desk")
     add.get_by_role("button", name="Add member").click()
-    expect(page.locator(".messages")).to_contain_text(f"Role of {isolated(outsider.username)}: Reviewer.")
+    expect(page.locator(".messages")).to_contain_text(
+        f"{isolated(outsider.username)} is now a member, as Reviewer."
+    )
     added = Membership.objects.get(workspace=workspace, user=outsider)
     assert (added.role, added.history.get().history_change_reason) == (
         Role.REVIEWER,
@@ -97,3 +99,14 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
     assert_accessible(page, "members page at 360 px, a card open")
     # Nothing went wrong but the refusal itself, answered 400 as every refused input is.
     assert page.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+
+
+def test_an_outlets_address_typed_without_https_is_saved_with_it(page_for, ws_admin, workspace):
+    page = page_for(ws_admin)
+    page.goto(reverse("archive:outlet_create", args=[workspace.slug]))
+    page.get_by_label("Name").fill("Enab Baladi")
+    page.get_by_label("Address (URL)").fill("enabbaladi.net")
+    page.get_by_role("button", name="Add outlet").click()
+    expect(page.get_by_role("table")).to_contain_text("https://enabbaladi.net")
+    assert Outlet.objects.get(workspace=workspace, name="Enab Baladi").url == "https://enabbaladi.net"
+    assert_accessible(page, "outlets with one added by its address without https")

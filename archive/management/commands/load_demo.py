@@ -23,7 +23,7 @@ from archive.passages.selectors import selector_for
 from archive.passages.writes import passage_at
 from archive.sources.outlets import create_outlet, edit_outlet
 from archive.sources.writes import create_source
-from archive.workspaces import create_workspace, set_role
+from archive.workspaces import add_member, create_workspace, set_role
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 WORKSPACE_SLUG = "demo"
@@ -83,7 +83,8 @@ class Command(BaseCommand):
             roles = dict(Membership.objects.filter(workspace=workspace).values_list("user__username", "role"))
             for username, role in DEMO_USERS.items():
                 if roles.get(username) != role:
-                    set_role(
+                    write = set_role if username in roles else add_member
+                    write(
                         workspace=workspace, member=users[username], role=role, user=None, reason="demo data"
                     )
             if created or not Source.objects.filter(workspace=workspace).exists():
