@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive.alerts import set_email_alerts
 from archive.alignment import current_alignment
 from archive.audit.ledger import verify_workspace
 from archive.core.text import sha256_hex
@@ -22,7 +23,6 @@ from archive.models import (
     Source,
     SourceVersion,
 )
-from archive.monitoring.alerts import set_email_alerts
 from archive.monitoring.recapture import recapture
 from archive.sources.writes import create_source
 from tests.pages import AFTER, DELETED, EDITED, KEPT, article

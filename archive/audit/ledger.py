@@ -71,6 +71,7 @@ LATER_COLUMNS: dict[str, dict[str, object]] = {
     "evidence": {"canonical": "", "via": ""},
     "workspace": {"verdict_scale": {}},
     "membership": {"email_alerts": False},
+    "alert": {"claim_id": None, "annotation_id": None},
 }
 # Ids per `IN (...)` query: below SQLite's historical limit of 999 parameters.
 _IDS_PER_QUERY = 900
@@ -813,6 +814,11 @@ def _sql_literal(value: object) -> str:
     return literal if isinstance(value, str) else f"{literal}::jsonb"
 
 
+def _sql_is(column: str, value: object) -> str:
+    """The SQL condition that `column` holds `value` (a LATER_COLUMNS default)."""
+    return f"{column} IS NULL" if value is None else f"{column} = {_sql_literal(value)}"
+
+
 def _sql_text(pieces: _Pieces) -> str:
     """The SQL expression concatenating these pieces."""
     merged: list[tuple[str, bool]] = []
@@ -856,7 +862,7 @@ def _sql_row(model: type[Model], alias: str, later: dict[str, object]) -> list[_
         (
             field.attname,
             _sql_value(field, alias),
-            f"{alias}.{quote(cast(str, field.column))} = {_sql_literal(later[field.attname])}"
+            _sql_is(f"{alias}.{quote(cast(str, field.column))}", later[field.attname])
             if field.attname in later
             else None,
         )

@@ -23,17 +23,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
+from archive.alerts import RECIPIENT_ROLES, record
 from archive.audit.diffing import FieldChange, field_changes, shown_fields
 from archive.audit.kinds import Reviewed
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
+from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
+    Alert,
+    AlertKind,
     Annotation,
     Claim,
     Evidence,
     HistoryAction,
     HistoryEntry,
+    Membership,
     Passage,
     ReviewStatus,
     Source,
@@ -168,7 +173,7 @@ def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | No
     _require_reviewer(user, obj)
     if not comment.strip():
         raise ValidationError("Say why it is rejected: the analyst needs to know.")
-    return _transition(
+    rejected = _transition(
         obj,
         user=user,
         expected_version=expected_version,
@@ -177,6 +182,41 @@ def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | No
         action=HistoryAction.REJECTED,
         reason=comment,
     )
+    _tell_the_author(rejected, reviewer=user, comment=comment)
+    return rejected
+
+
+def _tell_the_author(item: Reviewed, *, reviewer: Any, comment: str) -> None:
+    """An alert to the item's author that it was rejected, and why: they are the one
+    to change it and submit it again (if they still can, and did not reject it themselves)."""
+    author_id = item.owner_id
+    if author_id is None or author_id == reviewer.pk:
+        return
+    member = Membership.objects.filter(
+        workspace_id=item.workspace_id, user_id=author_id, role__in=RECIPIENT_ROLES, user__is_active=True
+    )
+    if not member.exists():
+        return
+    alert = Alert(workspace_id=item.workspace_id, recipient_id=author_id, kind=AlertKind.REJECTED, message="")
+    if isinstance(item, Claim):
+        alert.claim, what = item, f"your claim {isolated(_shortened(item.statement))}"
+    elif isinstance(item, Evidence):
+        alert.evidence, alert.claim = item, item.claim
+        what = f"your evidence for the claim {isolated(_shortened(item.claim.statement))}"
+    else:
+        alert.annotation = item
+        alert.source = Source.objects.filter(passages__annotations=item).order_by("passages__pk").first()
+        what = f"your {item.get_motivation_display().lower()}"
+        if item.body.strip():
+            what += f" {isolated(_shortened(item.body))}"
+        elif alert.source is not None:
+            what += f" on {isolated(alert.source.title)}"
+    alert.message = f"{reviewer.get_username()} rejected {what}: {comment.strip()}"
+    record([alert], user=reviewer, reason=comment)
+
+
+def _shortened(text: str, length: int = 120) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @unit_of_work()

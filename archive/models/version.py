@@ -160,24 +160,37 @@ class AlertKind(models.TextChoices):
     EVIDENCE_CHANGED = "evidence_changed", "cited text changed"
     EVIDENCE_REMOVED = "evidence_removed", "cited text removed"
     RECAPTURE_FAILED = "recapture_failed", "recapture failed"
+    REJECTED = "rejected", "your work was rejected"
 
 
 class Alert(WorkspaceOwned):
-    """A notice for one member: cited text changed or vanished, or a recapture failed."""
+    """A notice for one member: cited text changed or vanished, a recapture
+    failed (with its check), or a reviewer rejected their claim, annotation or
+    evidence (with the source of the annotation)."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
-    source = models.ForeignKey("archive.Source", on_delete=models.CASCADE, related_name="alerts")
+    source = models.ForeignKey(
+        "archive.Source", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     evidence = models.ForeignKey(
         "archive.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
     )
-    check_record = models.ForeignKey(RecaptureCheck, on_delete=models.CASCADE, related_name="alerts")
+    claim = models.ForeignKey(
+        "archive.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    annotation = models.ForeignKey(
+        "archive.Annotation", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    check_record = models.ForeignKey(
+        RecaptureCheck, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     message = models.TextField()
     read_at = models.DateTimeField(null=True, blank=True)
 
     history = tracked_history()
 
-    same_workspace_as = ("source", "evidence", "check_record")
+    same_workspace_as = ("source", "evidence", "claim", "annotation", "check_record")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from archive.alerts import RECIPIENT_ROLES, mark_read, set_email_alerts
 from archive.core.text import isolated
 from archive.models import Alert, Membership
-from archive.monitoring.alerts import RECIPIENT_ROLES, mark_read, set_email_alerts
 from archive.permissions import Action, WorkspaceRequest, member_view, scoped, workspace_view
 
 INBOX_SIZE = 200

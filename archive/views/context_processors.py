@@ -4,7 +4,7 @@ from functools import partial
 
 from django.http import HttpRequest
 
-from archive.monitoring.alerts import unread_count
+from archive.alerts import unread_count
 
 
 def unread_alerts(request: HttpRequest) -> dict[str, object]:
