@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from archive.audit.ledger import verify_workspace
 from archive.models import Outlet
+from archive.models.outlet import NameUniqueIgnoringCase
 from archive.sources.outlets import create_outlet
 from tests.factories import OutletFactory, WorkspaceFactory
 from tests.support import api_client_for, field_errors
@@ -33,6 +34,18 @@ def test_adding_an_outlet_named_like_another_but_for_capitals_is_refused_naming_
     response = client.post(reverse("archive:outlet_create", args=[workspace.slug]), {"name": name})
     assert response.status_code == 400
     assert TAKEN in response.content.decode()
+    assert list(Outlet.objects.filter(workspace=workspace).values_list("name", flat=True)) == ["Hawran Voice"]
+
+
+def test_an_outlet_added_at_the_same_moment_as_the_same_one_is_a_conflict_not_an_error(
+    client, ws_admin, workspace, outlet, monkeypatch
+):
+    # The other request's outlet is not there yet when this one checks, so only the database refuses it.
+    monkeypatch.setattr(NameUniqueIgnoringCase, "validate", lambda *args, **kwargs: None)
+    client.force_login(ws_admin)
+    response = client.post(reverse("archive:outlet_create", args=[workspace.slug]), {"name": "hawran voice"})
+    assert response.status_code == 409
+    assert "Someone saved something that conflicts with this at the same moment" in response.content.decode()
     assert list(Outlet.objects.filter(workspace=workspace).values_list("name", flat=True)) == ["Hawran Voice"]
 
 
