@@ -214,6 +214,17 @@ def test_creating_a_claim_without_a_statement_shows_the_error_and_keeps_input(cl
     assert not Claim.objects.exists()
 
 
+def test_a_claim_longer_than_a_statement_is_refused_and_its_text_kept(client, workspace, analyst):
+    statement = "The pumping station was hit. " * 40  # 1,160 characters
+    client.force_login(analyst)
+    response = client.post(reverse("archive:claim_create", args=[workspace.slug]), {"statement": statement})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A claim is one statement of at most 1,000 characters (this has 1159)" in page
+    assert statement.strip() in page
+    assert not Claim.objects.exists()
+
+
 def test_opening_the_new_claim_address_goes_to_the_claims_list(client, workspace, analyst):
     # After a refused form, the address bar shows the form's URL: Enter there is a GET.
     client.force_login(analyst)

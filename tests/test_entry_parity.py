@@ -472,6 +472,13 @@ def test_a_misspelt_claim_field_is_refused_on_create(entry, writer, workspace):
 
 
 @through(REST)
+def test_an_over_long_claim_statement_is_refused_on_create(entry, writer, workspace):
+    outcome = entry.create_claim(writer, workspace, {"statement": "x" * 1_001})
+    assert outcome.status == 400 and outcome.names("statement"), outcome.content
+    assert not Claim.objects.exists()
+
+
+@through(REST)
 def test_a_misspelt_claim_field_is_refused_on_edit(entry, writer, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=writer)
     before = stored(claim)

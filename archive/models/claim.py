@@ -1,10 +1,15 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from archive.core.history import tracked_history
 from archive.models.annotation import IRI_MAX_LENGTH, ReviewStatus
 from archive.models.base import WorkspaceOwned, tags_field
 from archive.models.grading import Credibility, admiralty_code
+
+
+# A claim is one checkable statement; its context goes in notes and evidence.
+MAX_STATEMENT_LENGTH = 1_000
 
 
 class ClaimStatus(models.TextChoices):
@@ -23,7 +28,15 @@ class Claim(WorkspaceOwned):
     # Changing it needs a reason (archive.core.editing).
     grade_field = "credibility"
 
-    statement = models.TextField()
+    statement = models.TextField(
+        validators=[
+            MaxLengthValidator(
+                MAX_STATEMENT_LENGTH,
+                f"A claim is one statement of at most {MAX_STATEMENT_LENGTH:,} characters (this has "
+                "%(show_value)d): put its context in a note or its evidence.",
+            )
+        ]
+    )
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
     )
