@@ -84,11 +84,20 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         Action.CONTRIBUTE,
         False,
     ),
-    ("Edit, delete and submit for review annotations, claims, evidence", Action.CONTRIBUTE, True),
+    (
+        "Edit, delete and submit for review annotations, claims (their credibility grade too, with a "
+        "reason), evidence",
+        Action.CONTRIBUTE,
+        True,
+    ),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
     ("Reply in discussions", Action.DISCUSS, False),
     ("Review queue; approve or reject with a comment", Action.REVIEW, False),
-    ("Grade a claim's credibility (with a reason)", Action.REVIEW, False),
+    (
+        "Grade any claim's credibility (with a reason), leaving its review status as it is",
+        Action.REVIEW,
+        False,
+    ),
     ("Flag an item for an admin (with a reason)", Action.REVIEW, False),
     ("Revert annotations, claims, evidence, passages, sources, outlets", Action.REVIEW, False),
     ("Export the activity (CSV, JSON); verify the history chain", Action.AUDIT, False),

@@ -15,13 +15,18 @@ URL_OF = {
     "Highlight, annotate, cite evidence, create claims, import sources, explain divergences": (
         "archive:claim_create"
     ),
-    "Edit, delete and submit for review annotations, claims, evidence": "archive:submit_for_review",
+    (
+        "Edit, delete and submit for review annotations, claims (their credibility grade too, with a "
+        "reason), evidence"
+    ): "archive:submit_for_review",
     "Recapture a web source now; get alerts when cited text changes or a recapture fails": (
         "archive:source_recapture"
     ),
     "Reply in discussions": "archive:discussion_reply",
     "Review queue; approve or reject with a comment": "archive:review_decision",
-    "Grade a claim's credibility (with a reason)": "archive:claim_credibility",
+    (
+        "Grade any claim's credibility (with a reason), leaving its review status as it is"
+    ): "archive:claim_credibility",
     "Flag an item for an admin (with a reason)": "archive:flag",
     "Revert annotations, claims, evidence, passages, sources, outlets": "archive:revert",
     "Export the activity (CSV, JSON); verify the history chain": "archive:activity_csv",
@@ -58,7 +63,10 @@ def test_the_table_agrees_with_the_permission_matrix():
 
 
 def test_analysts_change_only_their_own_work():
-    row = _table_rows()["Edit, delete and submit for review annotations, claims, evidence"]
+    row = _table_rows()[
+        "Edit, delete and submit for review annotations, claims (their credibility grade too, with a "
+        "reason), evidence"
+    ]
     assert row == {"analyst": "own work", "reviewer": "no", "admin": "yes"}
 
 
