@@ -7,7 +7,6 @@ from archive.models.annotation import IRI_MAX_LENGTH, ReviewStatus
 from archive.models.base import WorkspaceOwned, tags_field
 from archive.models.grading import Credibility, admiralty_code
 
-
 # A claim is one checkable statement; its context goes in notes and evidence.
 MAX_STATEMENT_LENGTH = 1_000
 
