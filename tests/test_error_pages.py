@@ -1,5 +1,7 @@
 """Refusals in the browser come in the app's own layout, and /api/ says where things are."""
 
+import logging
+
 from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
@@ -59,3 +61,27 @@ def test_every_page_links_to_the_api_docs(client, analyst, workspace):
         reverse("api:docs")
         in client.get(reverse("archive:workspace", args=[workspace.slug])).content.decode()
     )
+
+
+def test_a_refusal_is_logged_as_one_line_without_a_traceback(client, analyst, workspace, caplog):
+    client.force_login(analyst)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(reverse("archive:activity_csv", args=[workspace.slug]))
+    assert response.status_code == 403
+    [record] = [record for record in caplog.records if record.name == "django.request"]
+    assert record.getMessage().startswith("Forbidden") and record.exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+def test_a_server_error_is_logged_with_its_traceback(client, analyst, workspace, caplog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr("archive.views.workspaces.fingerprint", broken)
+    client.raise_request_exception = False
+    client.force_login(analyst)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(reverse("archive:workspace", args=[workspace.slug]))
+    assert response.status_code == 500
+    [record] = [record for record in caplog.records if record.name == "django.request"]
+    assert record.exc_info is not None and "the disk is on fire" in caplog.text

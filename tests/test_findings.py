@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from archive.findings.claimreview import claim_review, missing_fields
-from archive.findings.keys import fingerprint
+from archive.findings.keys import fingerprint, signing_key
 from archive.findings.package import evidence_package
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
@@ -29,6 +29,7 @@ from tests.support import api_client_for
 from tests.tsa import OPENSSL, local_tsa, make_ca
 
 DEMO = "demo"
+INTACT = 3  # verify.py's exit status for an intact package whose signer was not checked
 
 
 @pytest.fixture
@@ -205,20 +206,71 @@ def test_a_changed_history_entry_is_caught_even_with_the_manifest_updated(packag
     assert result.returncode == 1 and "manifest-sha256.txt does not match" in result.stderr
 
 
-def resign_as_a_forger(files: dict) -> None:
-    """Make the manifests match the files and sign them with a key of the forger's own."""
-    from cryptography.hazmat.primitives import serialization
+TAGS = ("README.txt", "bag-info.txt", "bagit.txt", "manifest-sha256.txt", "verify.py")
+OLD_TAGS = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")  # before README.txt was covered
 
-    forger = Ed25519PrivateKey.generate()
+
+def sign(files: dict, key: Ed25519PrivateKey, *, tags: tuple[str, ...] = TAGS) -> None:
+    """Make the manifests match the files and sign them with `key`: the tag manifest, or
+    with the older tags the manifest alone, as packages were signed before."""
     files["manifest-sha256.txt"] = manifest_for(files)
     files["tagmanifest-sha256.txt"] = "".join(
-        f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
-        for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
+        f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in tags
     ).encode()
-    files["signature.ed25519"] = forger.sign(files["manifest-sha256.txt"]).hex().encode()
-    files["public-key.pem"] = forger.public_key().public_bytes(
+    signed = files["tagmanifest-sha256.txt" if tags == TAGS else "manifest-sha256.txt"]
+    files["signature.ed25519"] = key.sign(signed).hex().encode()
+    files["public-key.pem"] = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+
+
+def resign_as_a_forger(files: dict) -> None:
+    """Make the manifests match the files and sign them with a key of the forger's own."""
+    sign(files, Ed25519PrivateKey.generate())
+
+
+def test_a_package_resigned_with_another_key_is_not_called_ok_without_the_expected_key(package_file):
+    result = verify(rewritten(package_file, resign_as_a_forger))
+    assert result.returncode == INTACT, result.stderr
+    assert not result.stdout.startswith("OK") and "SIGNER NOT ESTABLISHED" in result.stdout
+    assert "--expect-key FINGERPRINT" in result.stdout and "outside this package" in result.stdout
+
+
+def test_a_changed_readme_is_caught(package_file):
+    def change(files):
+        files["README.txt"] = files["README.txt"].replace(b"Evidence package", b"Trusted package", 1)
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1 and "README.txt does not match" in result.stderr
+
+
+def test_the_readme_sends_the_reader_to_the_publisher_for_the_fingerprint(package_file, demo_claim):
+    with zipfile.ZipFile(package_file) as bag:
+        readme = bag.read("README.txt").decode()
+    assert fingerprint(demo_claim.workspace) not in readme
+    assert "--expect-key FINGERPRINT" in readme and "https://warrant.example/w/demo/" in readme
+
+
+def test_a_package_signed_before_the_readme_was_covered_still_verifies(package_file, demo_claim):
+    def change(files):
+        sign(files, signing_key(demo_claim.workspace), tags=OLD_TAGS)
+
+    result = verify(rewritten(package_file, change), "--expect-key", fingerprint(demo_claim.workspace))
+    assert result.returncode == 0, result.stderr
+    assert "README.txt is not covered by the signature" in result.stdout
+
+
+def test_a_package_cannot_pass_for_one_signed_before_the_readme_was_covered(package_file):
+    """Its key signed the tag manifest, never the manifest alone."""
+
+    def change(files):
+        files["README.txt"] = b"Trust me.\n"
+        files["tagmanifest-sha256.txt"] = "".join(
+            f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in OLD_TAGS
+        ).encode()
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1 and "not a valid signature of manifest-sha256.txt" in result.stderr
 
 
 def test_a_changed_history_entry_resigned_with_another_key_is_caught(package_file):
@@ -260,7 +312,7 @@ def test_a_package_holds_every_version_of_a_source_and_where_each_passage_was_in
     with zipfile.ZipFile(package_file) as bag:
         versions = sum(len(each["versions"]) for each in json.loads(bag.read("data/sources.json")))
     result = verify(package_file)
-    assert result.returncode == 0 and f"{versions} source versions" in result.stdout
+    assert result.returncode == INTACT and f"{versions} source versions" in result.stdout
 
 
 @pytest.mark.parametrize("hash_too", [False, True], ids=["the-text", "the-text-and-its-recorded-hash"])
@@ -330,7 +382,7 @@ def test_a_changed_signature_is_caught(package_file):
 def test_the_command_writes_the_package(demo_claim, tmp_path):
     out = tmp_path / "claim.zip"
     call_command("export_evidence_package", "--claim", str(demo_claim.pk), str(out), stdout=io.StringIO())
-    assert verify(out).returncode == 0
+    assert verify(out, "--expect-key", fingerprint(demo_claim.workspace)).returncode == 0
 
 
 def test_members_download_the_package_from_the_claim_page(client, demo_claim):
@@ -392,7 +444,7 @@ def test_a_time_stamped_package_verifies_offline_and_prints_the_stamped_time(tsa
     path = tmp_path / "stamped.zip"
     path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
     after = datetime.datetime.now(datetime.UTC)
-    result = verify(path, "--tsa-cert", str(tsa.ca_pem))
+    result = verify(path, "--tsa-cert", str(tsa.ca_pem), "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 0, result.stderr
     assert before <= stamped_time(result.stdout) <= after
     assert "Warrant test TSA" in result.stdout and "issued under the trusted --tsa-cert" in result.stdout
@@ -426,7 +478,7 @@ def test_openssl_verifies_the_time_stamp_against_the_signature_on_its_own(stampe
 
 def test_without_a_trusted_tsa_certificate_the_verifier_says_the_tsa_is_not_vouched_for(stamped_package):
     result = verify(stamped_package)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == INTACT, result.stderr
     assert "not checked against a trusted TSA certificate" in result.stdout
 
 
@@ -546,4 +598,4 @@ def test_the_command_says_the_package_was_time_stamped(tsa, demo_claim, tmp_path
         "export_evidence_package", "--claim", str(demo_claim.pk), str(tmp_path / "c.zip"), stdout=out
     )
     assert "and time-stamped." in out.getvalue()
-    assert verify(tmp_path / "c.zip").returncode == 0
+    assert verify(tmp_path / "c.zip", "--expect-key", fingerprint(demo_claim.workspace)).returncode == 0

@@ -337,11 +337,11 @@ def test_one_kind_shown_still_counts_every_kind(analyst, workspace, sources):
     assert [group.kind for group in results.kinds if group.hits] == ["annotation"]
 
 
-def test_a_page_past_the_last_match_keeps_the_count(analyst, workspace):
+def test_a_page_past_the_last_match_is_the_last_page(analyst, workspace):
     for number in range(3):
         SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")
     group = search(user=analyst, query="siege", kind="source", page=4, per_page=2).kinds[0]
-    assert (group.count, group.pages, group.hits) == (3, 2, [])
+    assert (group.count, group.pages, group.page, len(group.hits)) == (3, 2, 2, 1)
 
 
 def test_annotations_are_found_by_their_tags(analyst, workspace, sources):

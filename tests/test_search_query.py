@@ -69,6 +69,16 @@ def test_unsearchable_queries_get_a_message_for_the_user(raw, message):
         parse_query(raw)
 
 
+@pytest.mark.parametrize("raw", ["OR", "OR OR"])
+def test_or_alone_says_it_needs_words_on_both_sides(raw):
+    with pytest.raises(QueryError, match="OR needs a word or phrase on each side"):
+        parse_query(raw)
+
+
+def test_or_in_quotes_is_a_word_to_search_for():
+    assert [term.words for term in parse_query('"OR"').positive_terms] == [("or",)]
+
+
 @pytest.mark.parametrize("raw", ["🙂", "*", "!!! —", "-🙂"])
 def test_a_query_without_any_word_says_so_not_that_it_is_all_exclusions(raw):
     with pytest.raises(QueryError, match="no word here to search for") as refused:

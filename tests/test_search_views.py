@@ -4,15 +4,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive.search.query import MAX_QUERY_LENGTH
 from tests.factories import AnnotationFactory, ClaimFactory, OutletFactory, PassageFactory, SourceFactory
 
 URL = reverse("archive:search")
 
 
-def page(client, user, **params) -> str:
+def page(client, user, status=200, **params) -> str:
     client.force_login(user)
     response = client.get(URL, params)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.content.decode()
 
 
@@ -44,23 +45,52 @@ def test_a_kind_page_has_pagination(client, analyst, workspace):
 
 
 def test_an_unsearchable_query_gets_a_message_not_an_error(client, analyst):
-    html = page(client, analyst, q="-siege")
+    html = page(client, analyst, status=400, q="-siege")
     assert "at least one word or phrase" in html
 
 
 def test_a_bad_date_gets_a_message_not_an_error(client, analyst):
-    html = page(client, analyst, q="siege", date_from="2017-13-45")
+    html = page(client, analyst, status=400, q="siege", date_from="2017-13-45")
     assert "Enter a valid date." in html
 
 
 def test_dates_in_the_wrong_order_get_a_message(client, analyst):
-    html = page(client, analyst, q="siege", date_from="2017-12-01", date_to="2017-01-01")
+    html = page(client, analyst, status=400, q="siege", date_from="2017-12-01", date_to="2017-01-01")
     assert "The start date is after the end date." in html
 
 
 def test_a_workspace_the_user_is_not_in_is_not_a_choice(client, outsider, workspace):
-    html = page(client, outsider, q="siege", workspace=workspace.slug)
+    html = page(client, outsider, status=400, q="siege", workspace=workspace.slug)
     assert "Select a valid choice" in html and workspace.name not in html
+
+
+def test_a_query_over_the_limit_is_refused_with_400_and_says_why(client, analyst):
+    html = page(client, analyst, status=400, q="x" * (MAX_QUERY_LENGTH + 1))
+    assert f"The search is too long: use at most {MAX_QUERY_LENGTH} characters." in html
+
+
+def test_an_unknown_kind_is_refused_with_400_naming_it(client, analyst):
+    html = page(client, analyst, status=400, q="siege", kind="bogus")
+    assert "There is no kind of result called “bogus”." in html
+
+
+def test_a_page_beyond_the_last_shows_the_last_page(client, analyst, workspace):
+    for number in range(21):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege.")
+    html = page(client, analyst, q="siege", kind="source", page=999)
+    assert "Page 2 of 2" in html and "page=1" in html and "No more" not in html
+    assert html.count('<li class="hit ') == 1
+
+
+def test_a_page_number_too_large_for_the_database_shows_the_last_page(client, analyst, workspace):
+    SourceFactory(workspace=workspace, title="report", text="The siege.")
+    html = page(client, analyst, q="siege", kind="source", page="9" * 25)
+    assert html.count('<li class="hit ') == 1
+
+
+def test_or_alone_says_it_needs_words_on_both_sides(client, analyst):
+    html = page(client, analyst, status=400, q="OR")
+    assert "OR needs a word or phrase on each side" in html
 
 
 def test_nothing_found_says_so(client, analyst, workspace):

@@ -5,18 +5,20 @@ The package is a BagIt bag (RFC 8493) in a ZIP. BagIt rather than WACZ: the
 sources behind a claim are files, translations and statements as often as web
 pages, and BagIt is the archives' and libraries' format for exactly that (a
 payload plus checksums), readable by their own tools; web captures keep their
-WARC inside it. Beside the bag: an Ed25519 signature of the manifest by the
-workspace's key (archive.findings.keys), the public key, verify.py (the
-standalone verifier, archive/findings/verify_package.py) and a README; and,
-when the deployment names a time-stamping authority, its RFC 3161 time-stamp
-of the signature (archive.findings.timestamp).
+WARC inside it. Its tag files include a README and verify.py (the standalone
+verifier, archive/findings/verify_package.py). Beside the bag: an Ed25519
+signature of the tag manifest (so of every file) by the workspace's key
+(archive.findings.keys) and the public key; and, when the deployment names a
+time-stamping authority, its RFC 3161 time-stamp of the signature
+(archive.findings.timestamp).
 
     bagit.txt, bag-info.txt
     manifest-sha256.txt          SHA-256 of every file under data/
-    tagmanifest-sha256.txt       SHA-256 of the three files above
-    signature.ed25519            hex signature of manifest-sha256.txt
+    README.txt, verify.py
+    tagmanifest-sha256.txt       SHA-256 of the five files above
+    signature.ed25519            hex signature of tagmanifest-sha256.txt
     timestamp.tsr                the TSA's DER TimeStampResp over signature.ed25519, if configured
-    public-key.pem, verify.py, README.txt
+    public-key.pem
     data/claim.json              the claim and its evidence, with grades
     data/passages.json           each passage as W3C selectors (code points), and its
                                  anchor in each version of its source
@@ -41,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -131,21 +134,23 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
         payload[f"{folder}/text.txt"] = version.text.encode("utf-8")
         payload.update(_files(folder, original=version.original, warc=version.warc))
     key = signing_key(claim.workspace)
-    manifest = _manifest(payload)
+    # Whether a TSA stamps it is known before it is signed: the README says so, and is signed.
+    timestamped = bool(settings.EVIDENCE_TSA_URL)
     tags = {
         "bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
         "bag-info.txt": _bag_info(claim, payload),
-        "manifest-sha256.txt": manifest,
+        "manifest-sha256.txt": _manifest(payload),
+        "README.txt": _readme(claim, base_uri=base_uri, timestamped=timestamped).encode(),
+        "verify.py": VERIFIER.read_bytes(),
     }
-    signature = key.sign(manifest).hex().encode() + b"\n"
+    tag_manifest = _manifest(tags)
+    signature = key.sign(tag_manifest).hex().encode() + b"\n"
     timestamp = request_timestamp(signature)
     extra = {
-        "tagmanifest-sha256.txt": _manifest(tags),
+        "tagmanifest-sha256.txt": tag_manifest,
         "signature.ed25519": signature,
         **({"timestamp.tsr": timestamp} if timestamp is not None else {}),
         "public-key.pem": public_key_pem(claim.workspace),
-        "verify.py": VERIFIER.read_bytes(),
-        "README.txt": _readme(claim, timestamped=timestamp is not None).encode(),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bag:
@@ -337,20 +342,31 @@ def _bag_info(claim: Claim, payload: dict[str, bytes]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _readme(claim: Claim, *, timestamped: bool) -> str:
+def _readme(claim: Claim, *, base_uri: str, timestamped: bool) -> str:
+    # No fingerprint here: a forger who re-signs the package can write any fingerprint in it.
     return f"""Evidence package for claim {claim.pk} of the Warrant workspace "{claim.workspace.name}".
 
 To check it, with Python 3.11+ and the `cryptography` package, nothing else:
 
     python3 verify.py {claim.workspace.slug}-claim-{claim.pk}-evidence.zip \\
-        --expect-key {fingerprint(claim.workspace)}
+        --expect-key FINGERPRINT
 
-It checks every file against the signed manifest, the signature against the
-workspace's public key (compare the fingerprint above with the one on the
-workspace's page), every history entry against its hash, every source file
-(each version's too) against its recorded SHA-256, and every quoted passage
-against its text, in each version where it was anchored. It
-exits 0 when all of that holds and names the first thing that does not.
+FINGERPRINT is the workspace's signing key fingerprint, which you must get
+from the publisher outside this package: Warrant shows it to the workspace's
+members on the workspace's page ({base_uri}, under "Signing key"),
+and the publisher can give it to you by any channel you trust. Nothing inside
+the package can tell you who signed it: whoever re-signs a package with a key
+of their own can also replace the key and this file. Without --expect-key,
+verify.py checks that the package is intact and consistent with the key it
+carries, prints that key's fingerprint for you to compare, and exits 3 rather
+than 0.
+
+It checks every file (this one and verify.py too) against the signed
+manifests, the signature against the public key, every history entry against
+its hash, every source file (each version's too) against its recorded
+SHA-256, and every quoted passage against its text, in each version where it
+was anchored. It exits 0 when all of that holds and the key is the expected
+one, and names the first thing that does not (exit 1).
 
 data/chain-head.json gives the workspace's history chain at export: its
 length and head hash. Each entry in data/history.jsonl carries the hash of the

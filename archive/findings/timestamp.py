@@ -2,7 +2,7 @@
 (TSA) the deployment names in EVIDENCE_TSA_URL.
 
 What is stamped is the package's signature.ed25519: the signature covers the
-manifest, so the time-stamp shows that the files and the workspace's signature
+manifests, so the time-stamp shows that the files and the workspace's signature
 over them both existed at the stamped time (as CMS/CAdES stamp a signature
 value), and a recipient can check it with OpenSSL alone
 (`openssl ts -verify -data signature.ed25519 -in timestamp.tsr -CAfile TSA-CA.pem`).

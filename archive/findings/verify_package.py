@@ -2,20 +2,32 @@
 
     python3 verify.py PACKAGE.zip [--expect-key FINGERPRINT] [--tsa-cert FILE]
 
-Needs Python 3.11+ and the `cryptography` package, nothing else. Exits 0 when
-everything checks, 1 naming the first thing that does not, 2 for bad usage.
+Needs Python 3.11+ and the `cryptography` package, nothing else.
+
+Exit status:
+  0  everything checks, and the package is signed by the key --expect-key names;
+  3  everything checks, but no --expect-key was given: the files are intact and
+     consistent with the key inside the package, yet who signed them is not
+     established (anyone can re-sign a package with a key of their own);
+  1  something does not check (named);
+  2  bad usage.
 
 What it checks, in order:
 
 1. The package is a BagIt bag (RFC 8493) in a ZIP: bagit.txt, a SHA-256
-   manifest of every payload file under data/, and a tag manifest.
-2. Every payload file has the SHA-256 the manifest says, and no file is
-   missing or added; the tag manifest covers bagit.txt, bag-info.txt and the
-   manifest.
-3. signature.ed25519 is a valid Ed25519 signature of manifest-sha256.txt by
-   public-key.pem. The key's fingerprint (SHA-256 of the raw public key) is
-   printed: compare it with the one on the workspace's page in Warrant, or pass
-   it as --expect-key so a package re-signed with another key is refused.
+   manifest of every payload file under data/, and a tag manifest covering
+   bagit.txt, bag-info.txt, the manifest, README.txt and verify.py (packages
+   made before README.txt was covered have only the first three).
+2. Every payload file has the SHA-256 the manifest says, every tag file the
+   SHA-256 the tag manifest says, and no file is missing or added.
+3. signature.ed25519 is a valid Ed25519 signature by public-key.pem of the tag
+   manifest (so of everything it covers; in older packages, of
+   manifest-sha256.txt). That only shows the package is consistent with the key
+   it carries: the key's fingerprint (SHA-256 of the raw public key) is printed,
+   and who signed is established only by comparing it with the fingerprint the
+   publisher gives you outside the package (Warrant shows it on the workspace's
+   page): pass that as --expect-key so a package re-signed with another key is
+   refused.
 4. If the package holds timestamp.tsr, an RFC 3161 time-stamp response from
    a time-stamping authority (TSA) over signature.ed25519: the TSA's signature
    over the token verifies with the TSA certificate inside it (which must be
@@ -60,8 +72,12 @@ TAG_FILES = ("bagit.txt", "bag-info.txt", MANIFEST)
 SIGNATURE = "signature.ed25519"
 PUBLIC_KEY = "public-key.pem"
 TIMESTAMP = "timestamp.tsr"
+README = "README.txt"
 # Files beside the bag that the tag manifest does not cover (they verify it).
-UNCOVERED = {TAG_MANIFEST, SIGNATURE, PUBLIC_KEY, TIMESTAMP, "verify.py", "README.txt"}
+UNCOVERED = {TAG_MANIFEST, SIGNATURE, PUBLIC_KEY, TIMESTAMP}
+# Uncovered too in packages made before the tag manifest covered them and was signed.
+UNCOVERED_BEFORE = {README, "verify.py"}
+INTACT, ESTABLISHED = 3, 0  # exit statuses: see the top of this file
 # The ledger's entry fields, in the ledger's own order (archive.audit.ledger.ENTRY_FIELDS).
 ENTRY_FIELDS = (
     "workspace_id",
@@ -101,8 +117,8 @@ def read_manifest(text: str, name: str) -> dict[str, str]:
     return entries
 
 
-def check_bag(bag: zipfile.ZipFile) -> dict[str, bytes]:
-    """Steps 1 and 2; the payload's files by name."""
+def check_bag(bag: zipfile.ZipFile) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Steps 1 and 2; the payload's files by name, and the tag manifest's entries."""
     names = {name for name in bag.namelist() if not name.endswith("/")}
     for required in (*TAG_FILES, TAG_MANIFEST, SIGNATURE, PUBLIC_KEY):
         if required not in names:
@@ -110,7 +126,9 @@ def check_bag(bag: zipfile.ZipFile) -> dict[str, bytes]:
     if not bag.read("bagit.txt").decode("utf-8").startswith("BagIt-Version: 1.0"):
         raise Refused("bagit.txt does not declare BagIt-Version 1.0.")
     tags = read_manifest(bag.read(TAG_MANIFEST).decode("utf-8"), TAG_MANIFEST)
-    for name in TAG_FILES:
+    for name in sorted({*TAG_FILES, *tags}):
+        if name not in names:
+            raise Refused(f"{name} is listed in {TAG_MANIFEST} but missing from the package.")
         if tags.get(name) != sha256(bag.read(name)):
             raise Refused(f"{name} does not match its SHA-256 in {TAG_MANIFEST}: it was changed.")
     manifest = read_manifest(bag.read(MANIFEST).decode("utf-8"), MANIFEST)
@@ -119,7 +137,8 @@ def check_bag(bag: zipfile.ZipFile) -> dict[str, bytes]:
         raise Refused(f"{name} is listed in {MANIFEST} but missing from the package.")
     for name in sorted(payload - set(manifest)):
         raise Refused(f"{name} is in the package but not in {MANIFEST}: it was added.")
-    stray = sorted(names - payload - set(TAG_FILES) - UNCOVERED)
+    uncovered = UNCOVERED if signed_file(tags) == TAG_MANIFEST else UNCOVERED | UNCOVERED_BEFORE
+    stray = sorted(names - payload - set(tags) - uncovered)
     if stray:
         raise Refused(f"{stray[0]} is in the package but covered by no manifest.")
     files = {}
@@ -128,11 +147,18 @@ def check_bag(bag: zipfile.ZipFile) -> dict[str, bytes]:
         if sha256(data) != manifest[name]:
             raise Refused(f"{name} does not match its SHA-256 in {MANIFEST}: it was changed.")
         files[name] = data
-    return files
+    return files, tags
 
 
-def check_signature(bag: zipfile.ZipFile, expect_key: str | None) -> str:
-    """Step 3; the key's fingerprint."""
+def signed_file(tags: dict[str, str]) -> str:
+    """What signature.ed25519 signs: the tag manifest once it covers README.txt, so
+    the README and verify.py are signed too; before that, the manifest alone. A
+    package cannot be passed off as the older kind: the key never signed its manifest."""
+    return TAG_MANIFEST if README in tags else MANIFEST
+
+
+def check_signature(bag: zipfile.ZipFile, signed: str, expect_key: str | None) -> str:
+    """Step 3: `signed` is signed by the package's key; that key's fingerprint."""
     key = serialization.load_pem_public_key(bag.read(PUBLIC_KEY))
     if not isinstance(key, Ed25519PublicKey):
         raise Refused(f"{PUBLIC_KEY} is not an Ed25519 public key.")
@@ -141,9 +167,9 @@ def check_signature(bag: zipfile.ZipFile, expect_key: str | None) -> str:
     if expect_key is not None and fingerprint != expect_key.strip().lower():
         raise Refused(f"The package is signed by key {fingerprint}, not the expected {expect_key}.")
     try:
-        key.verify(bytes.fromhex(bag.read(SIGNATURE).decode("ascii").strip()), bag.read(MANIFEST))
+        key.verify(bytes.fromhex(bag.read(SIGNATURE).decode("ascii").strip()), bag.read(signed))
     except (InvalidSignature, ValueError):
-        raise Refused(f"{SIGNATURE} is not a valid signature of {MANIFEST} by {PUBLIC_KEY}.") from None
+        raise Refused(f"{SIGNATURE} is not a valid signature of {signed} by {PUBLIC_KEY}.") from None
     return fingerprint
 
 
@@ -649,23 +675,55 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
     except (OSError, zipfile.BadZipFile) as error:
         raise Refused(f"{path} is not a readable ZIP file ({error}).") from None
     with bag:
-        files = check_bag(bag)
-        fingerprint = check_signature(bag, expect_key)
+        files, tags = check_bag(bag)
+        signed = signed_file(tags)
+        fingerprint = check_signature(bag, signed, expect_key)
         timestamp = check_timestamp(bag, trusted)
+        readme = README in bag.namelist()
     history = check_history(files)
     passages, versions = check_sources(files, history)
+    checked = f"{len(history)} history entries, {versions} source versions and {passages} passages check out."
     stamped = f"\nThe signature was {timestamp}." if timestamp else "\nThe package carries no time-stamp."
+    older = (
+        f"\n{README} is not covered by the signature (the package predates that): do not rely on it."
+        if readme and signed == MANIFEST
+        else ""
+    )
+    if expect_key is not None:
+        return (
+            f"OK: {len(files)} files match the signed manifest; signed by the expected key "
+            f"{fingerprint}; {checked}{stamped}{older}"
+        )
     return (
-        f"OK: {len(files)} files match the signed manifest; signed by key {fingerprint}; "
-        f"{len(history)} history entries, {versions} source versions and {passages} passages "
-        f"check out.{stamped}"
+        f"INTACT, SIGNER NOT ESTABLISHED: {len(files)} files match the manifest, whose signature "
+        f"verifies with the key inside the package (fingerprint {fingerprint}); {checked}{stamped}{older}\n"
+        "\n"
+        "WARNING: this shows only that the package is consistent with the key it carries, not who\n"
+        "signed it: anyone can re-sign a package with a key of their own, and replace the key and the\n"
+        "README with it. To establish the signer, get the workspace's signing key fingerprint from the\n"
+        "publisher, outside this package (Warrant shows it to the workspace's members on the\n"
+        'workspace\'s page, under "Signing key"), and run:\n'
+        f"    python3 verify.py {path} --expect-key FINGERPRINT\n"
+        f"It exits {ESTABLISHED} only when the package is signed by that key."
     )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Verify a Warrant evidence package offline.")
+    parser = argparse.ArgumentParser(
+        description="Verify a Warrant evidence package offline.",
+        epilog=(
+            f"Exit status: {ESTABLISHED} when everything checks and the package is signed by the key "
+            f"--expect-key names; {INTACT} when everything checks but no --expect-key was given, so the "
+            "files are intact and consistent with the key inside the package but who signed them is not "
+            "established; 1 when something does not check; 2 for bad usage."
+        ),
+    )
     parser.add_argument("package", help="the package's ZIP file")
-    parser.add_argument("--expect-key", help="the signing key's fingerprint, as the workspace page shows it")
+    parser.add_argument(
+        "--expect-key",
+        help="the signing key's fingerprint, obtained from the publisher outside the package "
+        "(Warrant shows it on the workspace's page): without it, who signed is not checked",
+    )
     parser.add_argument(
         "--tsa-cert", help="the time-stamping authority's certificate or its CA's (PEM or DER) to trust"
     )
@@ -676,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
         problem = error if isinstance(error, Refused) else f"malformed package ({error!r})"
         print(f"FAILED: {problem}", file=sys.stderr)
         return 1
-    return 0
+    return INTACT if args.expect_key is None else ESTABLISHED
 
 
 if __name__ == "__main__":

@@ -8,10 +8,9 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from archive.core.forms import form_field
 from archive.core.text import isolated
-from archive.models import Outlet, ReviewStatus, SearchKind, Source, Stance, Workspace
+from archive.models import Outlet, ReviewStatus, Source, Stance, Workspace
 from archive.permissions import scoped, workspaces_for
 from archive.search.normalize import primary_language
-from archive.search.query import MAX_QUERY_LENGTH
 from archive.search.service import SearchFilters
 
 FILTER_FIELDS = [
@@ -37,8 +36,10 @@ class _OutletChoiceField(forms.ModelChoiceField):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, label="Search for")
-    kind = forms.ChoiceField(required=False, choices=[("", "all"), *SearchKind.choices])
+    # The query's length and the kind are checked where they are searched (archive.search),
+    # so the page refuses them with the same words as every other search.
+    q = forms.CharField(required=False, label="Search for")
+    kind = forms.CharField(required=False)
     # Querysets are set per user in __init__.
     workspace = forms.ModelChoiceField(
         queryset=Workspace.objects.none(),

@@ -111,10 +111,10 @@ def parse_query(raw: str) -> Query:
     refuse_too_long(raw)
     groups: list[list[Term]] = []
     excluded: list[Term] = []
-    joins_previous = False
+    joins_previous = saw_or = False
     for item in _lex(raw):
         if item.text == "OR" and not (item.quoted or item.negated):
-            joins_previous = bool(groups)
+            joins_previous, saw_or = bool(groups), True
             continue
         term = _term(item)
         if term is None:
@@ -129,6 +129,11 @@ def parse_query(raw: str) -> Query:
     if not groups and excluded:
         raise QueryError(
             "Give at least one word or phrase to search for: a query of -exclusions alone finds nothing."
+        )
+    if not groups and saw_or:
+        raise QueryError(
+            "OR needs a word or phrase on each side, as in: aleppo OR daraa. "
+            'To search for the word itself, put it in quotes: "OR".'
         )
     if not groups:
         raise QueryError(

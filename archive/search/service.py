@@ -113,15 +113,17 @@ def search(
     """Search the user's workspaces.
 
     Without `kind`: the first `per_page` (default 5) hits of every kind;
-    with it: page `page` (default size 20) of that kind. Counts are always
-    given for every kind. Raises archive.search.QueryError, whose message is
-    meant for the user, for a query that cannot be searched.
+    with it: page `page` (default size 20) of that kind, or the last for a page
+    beyond it. Counts are always given for every kind. Raises
+    archive.search.QueryError, whose message is meant for the user, for a query
+    that cannot be searched.
     """
     parsed = parse_query(query)
     if kind not in (None, *SearchKind.values):
         raise QueryError(f"There is no kind of result called “{kind}”.")
     if page < 1:
         raise QueryError("Pages are numbered from 1.")
+    page = min(page, 10**9)  # beyond any last page, and its offset fits the database's integers
     filters = filters or SearchFilters()
     per_page = per_page or (PAGE_SIZE if kind else OVERVIEW_SIZE)
     backend = get_backend()
@@ -135,6 +137,13 @@ def search(
     else:
         ranks = _ranked(match, scope, kinds=shown, offset=(page - 1) * per_page, limit=per_page)
     counts = {rank.kind: rank.count for rank in ranks}
+    last = max(1, math.ceil(counts.get(kind or "", 0) / per_page))
+    if kind and page > last:
+        # A page beyond the last is the last, as the lists' pages are: matches come and go.
+        page = last
+        if counts.get(kind):
+            ranks = _ranked(match, scope, kinds=shown, offset=(page - 1) * per_page, limit=per_page)
+            counts = {rank.kind: rank.count for rank in ranks}
     hits = _hits(ranks, parsed, kinds=shown, offset=(page - 1) * per_page)
     kinds = [
         KindResults(

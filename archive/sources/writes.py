@@ -5,13 +5,17 @@ the passages in it; imports go through archive.sources.importing.)
 """
 
 import datetime
+import re
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from archive.alignment import refresh_later
 from archive.core.editing import create_object, delete_object, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Derivation, Outlet, Source, VersionOrigin, Workspace
+from archive.sources.importing.detect import MEDIA_TYPES, PLAIN_TEXT, TEXT_MEDIA_TYPES
 from archive.sources.storage import store_original
 from archive.sources.versions import record_version
 
@@ -25,7 +29,7 @@ def create_source(
     text: str,
     language: str,
     original: bytes | None = None,
-    media_type: str = "text/plain",
+    media_type: str = PLAIN_TEXT,
     authors: list[str] | None = None,
     outlet: Outlet | None = None,
     original_url: str = "",
@@ -39,9 +43,11 @@ def create_source(
 ) -> Source:
     """Archive a document: keep its original bytes and its normalized text, as its version 1.
 
-    Without `original`, the text itself (UTF-8) is the original. A web capture
-    gives its WARC record and when it was fetched.
+    Without `original`, the text itself (UTF-8) is the original, so its media
+    type is a text one. A web capture gives its WARC record and when it was
+    fetched. ValidationError names a media type the archive does not keep.
     """
+    media_type = _checked_media_type(media_type, text_only=original is None)
     text = normalize_text(text)
     name, digest = store_original(original if original is not None else text.encode("utf-8"))
     source = Source(
@@ -75,6 +81,25 @@ def create_source(
     if derived_from is not None:
         refresh_later(source_id=source.pk)
     return source
+
+
+# A media type, with at most a charset (as a file's declared encoding may add).
+_MEDIA_TYPE = re.compile(r"\s*([\w.+-]+/[\w.+-]+)\s*(?:;\s*charset=([\w.:-]+)\s*)?", re.ASCII | re.IGNORECASE)
+
+
+def _checked_media_type(media_type: str, *, text_only: bool) -> str:
+    # The original is served with this type: pasted text declared HTML or SVG would run as a page.
+    match = _MEDIA_TYPE.fullmatch(media_type)
+    if match is None or match[1].lower() not in MEDIA_TYPES:
+        known = ", ".join(MEDIA_TYPES)
+        problem = f"“{media_type}” is not a media type the archive keeps: one of {known}."
+        raise ValidationError({"media_type": problem})
+    essence, charset = match[1].lower(), match[2]
+    if text_only and essence not in TEXT_MEDIA_TYPES:
+        text = " or ".join(TEXT_MEDIA_TYPES)
+        problem = f"A source without an original file is its text, so {text}, not {essence}."
+        raise ValidationError({"media_type": problem})
+    return f"{essence}; charset={charset}" if charset else essence
 
 
 # What an edit of a source may change (its text: archive.passages.correction).

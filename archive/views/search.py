@@ -22,6 +22,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """Search every workspace of the user; archive.search does the work."""
     form = SearchForm(request.GET or None, user=request.user)
     context: dict[str, object] = {"form": form}
+    if form.is_bound and not form.is_valid():
+        return render(request, "archive/search.html", context, status=400)
     if form.is_valid() and form.cleaned_data["q"].strip():
         kind = form.cleaned_data["kind"] or None
         try:
@@ -34,6 +36,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             )
         except QueryError as error:
             context["error"] = str(error)
+            return render(request, "archive/search.html", context, status=400)
         else:
             urls = {group.kind: _url(request.GET, kind=group.kind, page=None) for group in results.kinds}
             sections = [(group, urls[group.kind]) for group in results.kinds if kind in (None, group.kind)]

@@ -36,6 +36,9 @@ PLAIN_TEXT = "text/plain"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 ACCEPTED = "plain text, Markdown, HTML, PDF or a Word document (.docx)"
+# The media types a source may have; a source whose original is its own text has a text one.
+MEDIA_TYPES = (PLAIN_TEXT, MARKDOWN, HTML, PDF, DOCX)
+TEXT_MEDIA_TYPES = (PLAIN_TEXT, MARKDOWN)
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
 # Leading bytes of types that are never accepted, and what to call them.
