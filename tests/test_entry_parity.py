@@ -21,8 +21,15 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.claims import edit_item
-from archive.models import Annotation, Claim, Passage, ReviewStatus, Role
-from tests.factories import AnnotationFactory, ClaimFactory, MembershipFactory, PassageFactory, UserFactory
+from archive.models import Annotation, Claim, Evidence, Passage, ReviewStatus, Role
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    MembershipFactory,
+    PassageFactory,
+    UserFactory,
+)
 from tests.support import api_client_for
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
@@ -157,8 +164,18 @@ class RestPath(EntryPath):
         return self._outcome(client.post("/api/annotations/", {**annotation, **(extra or {})}, format="json"))
 
     def edit_annotation(self, user, annotation, version: int, changes: dict) -> Outcome:
+        if "passages" in changes:
+            changes = {**changes, "passages": [passage.pk for passage in changes["passages"]]}
         response = api_client_for(user).patch(
             f"/api/annotations/{annotation.pk}/", changes, format="json", HTTP_IF_MATCH=f'"{version}"'
+        )
+        return self._outcome(response)
+
+    def edit_evidence(self, user, evidence, changes: dict) -> Outcome:
+        """PATCH with the claim or passage given by id."""
+        changes = {key: getattr(value, "pk", value) for key, value in changes.items()}
+        response = api_client_for(user).patch(
+            f"/api/evidence/{evidence.pk}/", changes, format="json", HTTP_IF_MATCH=f'"{evidence.version}"'
         )
         return self._outcome(response)
 
@@ -217,7 +234,7 @@ class W3CPath(EntryPath):
         return self._outcome(response)
 
     def edit_annotation(self, user, annotation, version: int, changes: dict) -> Outcome:
-        unsendable = set(changes) - {"body", "tags"}
+        unsendable = set(changes) - {"body", "tags", "passages"}
         if unsendable:
             raise AssertionError(f"A Web Annotation has no way to send {sorted(unsendable)}.")
         current = Annotation.objects.prefetch_related("passages__source").get(pk=annotation.pk)
@@ -228,7 +245,7 @@ class W3CPath(EntryPath):
             "body": w3c_bodies(changes.get("body", current.body), changes.get("tags", current.tags)),
             "target": [
                 w3c_target(passage.source, Span(passage.start, passage.end, passage.exact))
-                for passage in current.passages.all()
+                for passage in changes.get("passages", current.passages.all())
             ],
         }
         response = api_client_for(user).put(
@@ -236,6 +253,35 @@ class W3CPath(EntryPath):
             json.dumps(replacement),
             content_type="application/ld+json",
             HTTP_IF_MATCH=f'"{version}"',
+        )
+        return self._outcome(response)
+
+    def edit_evidence(self, user, evidence, changes: dict) -> Outcome:
+        """A PUT of the whole evidence: the claim's IRI in a body, the passage as the target."""
+        claim_id = changes.get("claim", evidence.claim).pk
+        passage = changes.get("passage", evidence.passage)
+        replacement = {
+            "@context": ANNO,
+            "type": "Annotation",
+            "body": [
+                {
+                    "type": "SpecificResource",
+                    "source": f"http://testserver/api/claims/{claim_id}/",
+                    "purpose": "linking",
+                },
+                {
+                    "type": "TextualBody",
+                    "value": changes.get("stance", evidence.stance),
+                    "purpose": "classifying",
+                },
+            ],
+            "target": w3c_target(passage.source, Span(passage.start, passage.end, passage.exact)),
+        }
+        response = api_client_for(user).put(
+            f"/w3c/evidence/{evidence.pk}/",
+            json.dumps(replacement),
+            content_type="application/ld+json",
+            HTTP_IF_MATCH=f'"{evidence.version}"',
         )
         return self._outcome(response)
 
@@ -296,6 +342,7 @@ class AdminPath(EntryPath):
             "change_reason": "",
             **changes,
         }
+        form["passages"] = [getattr(passage, "pk", passage) for passage in form["passages"]]
         form["tags"] = json.dumps(form["tags"])
         return self._post(user, reverse("admin:archive_annotation_change", args=[annotation.pk]), form)
 
@@ -440,11 +487,12 @@ def test_more_than_100_tags_are_refused_on_edit(entry, writer, annotation):
 
 
 # --- unknown or misspelt fields are refused, not ignored ----------------------------------
-# Not W3C: unknown top-level keys of a Web Annotation are legal JSON-LD extensions.
+# W3C on create only: its edit is a whole annotation, which the create case already covers.
+# A Web Annotation's unknown keys could be JSON-LD extensions, but we would not keep them.
 # Not the admin: an HTML form posts only its own inputs, and Django forms ignore other keys.
 
 
-@through(BROWSER, REST)
+@through(BROWSER, REST, W3C)
 def test_an_unknown_field_is_refused_on_create(entry, writer, source):
     outcome = entry.create_annotation(
         writer, source, span_of(source.text, "Aleppo"), body="x", extra={"bodyy": "Which district?"}
@@ -485,6 +533,54 @@ def test_a_misspelt_claim_field_is_refused_on_edit(entry, writer, workspace):
     outcome = entry.edit_claim(writer, claim, claim.version, {"credibilty": 1})
     assert outcome.status == 400 and outcome.names("credibilty"), outcome.content
     assert stored(claim) == before
+
+
+# --- an annotation may move to other passages; evidence stays on its claim and passage -------
+# Not the browser: its edit endpoint changes an annotation's text and tags only.
+
+
+@through(REST, W3C, ADMIN)
+def test_an_edit_moves_an_annotation_to_another_passage(entry, writer, annotation, source, analyst):
+    other = PassageFactory(source=source, created_by=analyst, start=source.text.index("Aleppo"), length=6)
+    outcome = entry.edit_annotation(writer, annotation, annotation.version, {"passages": [other]})
+    assert outcome.status == entry.saved_status, outcome.content
+    assert list(Annotation.objects.get(pk=annotation.pk).passages.all()) == [other]
+
+
+@pytest.fixture
+def evidence(workspace, source, analyst):
+    passage = PassageFactory(source=source, created_by=analyst, start=source.text.index("Aleppo"), length=6)
+    return EvidenceFactory(
+        claim=ClaimFactory(workspace=workspace), passage=passage, created_by=analyst, stance="supports"
+    )
+
+
+@through(REST, W3C)
+def test_an_edit_naming_the_evidences_own_claim_and_passage_is_saved(entry, analyst, evidence):
+    outcome = entry.edit_evidence(
+        analyst, evidence, {"claim": evidence.claim, "passage": evidence.passage, "stance": "refutes"}
+    )
+    assert outcome.status == 200, outcome.content
+    assert Evidence.objects.get(pk=evidence.pk).stance == "refutes"
+
+
+@through(REST, W3C)
+def test_evidence_cannot_move_to_another_claim(entry, analyst, evidence, workspace):
+    before = stored(evidence)
+    outcome = entry.edit_evidence(analyst, evidence, {"claim": ClaimFactory(workspace=workspace)})
+    assert outcome.status == 400 and outcome.names("claim") and "cite it anew" in outcome.content
+    assert stored(evidence) == before
+
+
+@through(REST, W3C)
+def test_evidence_cannot_move_to_another_passage(entry, analyst, evidence, source):
+    other = PassageFactory(
+        source=source, created_by=analyst, start=source.text.index("120 a week"), length=10
+    )
+    before = stored(evidence)
+    outcome = entry.edit_evidence(analyst, evidence, {"passage": other})
+    assert outcome.status == 400 and outcome.names("passage") and "cite it anew" in outcome.content
+    assert stored(evidence) == before
 
 
 # --- selectors must lie in the text ---------------------------------------------------------

@@ -146,7 +146,7 @@ ENDPOINTS = [
         "api",
         "post",
         lambda w: "/api/claims/",
-        lambda w: {"workspace": w.workspace.slug, "statement": "S", "credibility": "3"},
+        lambda w: {"workspace": w.workspace.slug, "statement": "S", "credibility": 3},
     ),
     Endpoint(
         "rest create evidence",
@@ -195,7 +195,7 @@ ENDPOINTS = [
         "api",
         "patch",
         lambda w: f"/api/claims/{w.claim.pk}/",
-        lambda w: {"statement": "x", "credibility": "2", "reason": "r"},
+        lambda w: {"statement": "x", "credibility": 2, "reason": "r"},
         if_match=True,
     ),
     Endpoint(
@@ -259,6 +259,11 @@ ENDPOINTS = [
                 {"type": "SpecificResource", "source": f"http://testserver/api/claims/{w.claim.pk}/"},
                 {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
             ],
+            # Its own passage: evidence does not move to another.
+            "target": {
+                "source": f"http://testserver/api/sources/{w.source.pk}/text/",
+                "selector": {"type": "TextPositionSelector", "start": 0, "end": 10},
+            },
         },
         content_type="application/ld+json",
         if_match=True,

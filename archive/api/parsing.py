@@ -1,10 +1,10 @@
 """The REST API's and the W3C protocol's JSON parsers: archive.core.json_input's
 checks (size, UTF-8, depth, number range, surrogates and NUL) as DRF parsers.
 
-A refused body is a 400 ParseError naming the problem, or a 413 naming the
-limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE, which is IMPORT_MAX_BYTES); the
-browser's JSON endpoints read bodies with the same function
-(archive.views.json_endpoints.read_json).
+A refused body (one that is not a JSON object, too) is a 400 ParseError naming
+the problem, or a 413 naming the limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+which is IMPORT_MAX_BYTES); the browser's JSON endpoints read bodies with the
+same function (archive.views.json_endpoints.read_json).
 """
 
 from django.conf import settings
@@ -19,15 +19,19 @@ class JSONParser(parsers.JSONParser):
     """application/json, read by `parse_json_body` (always UTF-8, as RFC 8259 requires)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        # Any JSON value, as DRF's own parser returns (a list for a batch, say), not only a mapping.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if limit is not None else stream.read()
         try:
-            return parse_json_body(raw, max_bytes=limit)
+            data = parse_json_body(raw, max_bytes=limit)
         except JSONInputTooLarge as error:
             raise PayloadTooLarge(error.limit) from None
         except JSONInputError as error:
             raise ParseError(str(error)) from None
+        # Every endpoint reads named fields (a batch too: {"annotations": [...]}), so null,
+        # a list or a string is refused as such, not as a missing field.
+        if not isinstance(data, dict):
+            raise ParseError("The body must be a JSON object.")
+        return data
 
 
 class JSONLDParser(JSONParser):

@@ -71,11 +71,8 @@ def _new_annotation(
     canonical: str = "",
     via: str = "",
 ) -> Annotation:
-    if not passages:
-        raise ValidationError({"passages": "An annotation needs at least one passage."})
+    _check_passages(passages, passages[0].workspace_id if passages else None)
     workspace = passages[0].workspace
-    if any(passage.workspace_id != workspace.pk for passage in passages):
-        raise ValidationError({"passages": "A passage belongs to another workspace."})
     annotation = Annotation(
         workspace=workspace,
         body=body,
@@ -89,6 +86,13 @@ def _new_annotation(
     # repeat the choices' validation: skip the queries that would confirm them.
     annotation.full_clean(exclude=["workspace", "author"], validate_constraints=False)
     return annotation
+
+
+def _check_passages(passages: list[Passage], workspace_id: int | None) -> None:
+    if not passages:
+        raise ValidationError({"passages": "An annotation needs at least one passage."})
+    if any(passage.workspace_id != workspace_id for passage in passages):
+        raise ValidationError({"passages": "A passage belongs to another workspace."})
 
 
 @unit_of_work()
@@ -118,7 +122,12 @@ def edit_annotation(
     identities: dict[str, str] | None = None,
 ) -> Annotation:
     """Edit an annotation's fields and, when given, the passages it is on and its
-    W3C identities (`canonical`, `via`: see IDENTITY_FIELDS)."""
+    W3C identities (`canonical`, `via`: see IDENTITY_FIELDS).
+
+    Unlike evidence, an annotation may move to other passages (of its workspace):
+    it is a note on the text, and what it says is the same wherever it is put."""
+    if passages is not None:
+        _check_passages(passages, annotation.workspace_id)
     annotation = edit_item(
         annotation,
         user=user,

@@ -63,6 +63,26 @@ def cite_selection(
     return add_evidence(claim=claim, passage=passage, user=user, stance=stance, note=note)
 
 
+MOVE_MESSAGE = (
+    "Evidence stays on its claim and passage: to cite a passage for another claim, "
+    "cite it anew there, and delete this evidence if it no longer applies."
+)
+
+
+def refuse_moves(evidence: Evidence, changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` without `claim` and `passage`, which may only name the evidence's own:
+    an edit never moves evidence, since its grade, review and history are about that
+    passage for that claim. A ValidationError naming each that names another."""
+    errors = {
+        name: MOVE_MESSAGE
+        for name, current in (("claim", evidence.claim_id), ("passage", evidence.passage_id))
+        if name in changes and getattr(changes[name], "pk", changes[name]) != current
+    }
+    if errors:
+        raise ValidationError(errors)
+    return {name: value for name, value in changes.items() if name not in ("claim", "passage")}
+
+
 def edit_evidence(
     evidence: Evidence,
     *,
@@ -71,7 +91,9 @@ def edit_evidence(
     changes: dict[str, Any],
     reason: str = "",
 ) -> Evidence:
-    """Change the stance or note of a piece of evidence."""
+    """Change the stance or note of a piece of evidence (its claim and passage stay:
+    see refuse_moves)."""
+    changes = refuse_moves(evidence, changes)
     return edit_item(evidence, user=user, expected_version=expected_version, changes=changes, reason=reason)
 
 
@@ -86,16 +108,15 @@ def replace_evidence(
     note: str = "",
     identities: dict[str, str] | None = None,
 ) -> Evidence:
-    """Point the evidence at another claim or passage as well (a W3C PUT replaces it
-    whole), and set the W3C identities given (see IDENTITY_FIELDS)."""
-    if claim.workspace_id != evidence.workspace_id:
-        raise ValidationError({"claim": "That claim belongs to another workspace."})
+    """The whole evidence as a W3C PUT sends it: its own claim and passage (see
+    refuse_moves), its stance and note, and the W3C identities given (see IDENTITY_FIELDS)."""
+    refuse_moves(evidence, {"claim": claim, "passage": passage})
     return edit_item(
         evidence,
         user=user,
         expected_version=expected_version,
-        changes={"claim": claim, "passage": passage, "stance": stance, "note": note, **(identities or {})},
-        editable=EDITABLE_FIELDS[Evidence] | {"claim", "passage"} | IDENTITY_FIELDS,
+        changes={"stance": stance, "note": note, **(identities or {})},
+        editable=EDITABLE_FIELDS[Evidence] | IDENTITY_FIELDS,
     )
 
 

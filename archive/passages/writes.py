@@ -44,14 +44,20 @@ def passage_at(*, source: Source, user: Any, selector: TextSelector) -> Passage:
     so a span annotated twice, or annotated and cited as evidence, is one
     highlight with two meanings.
     """
+    return find_or_create_passage(source=source, user=user, selector=selector)[0]
+
+
+@unit_of_work()
+def find_or_create_passage(*, source: Source, user: Any, selector: TextSelector) -> tuple[Passage, bool]:
+    """passage_at(), and whether the passage is new (a REST client is told which)."""
     existing = (
         Passage.objects.filter(source=source, start=selector.start, end=selector.end, exact=selector.exact)
         .exclude(anchor_status=AnchorStatus.ORPHANED)
         .first()
     )
     if existing is not None:
-        return existing
-    return create_passage(source=source, user=user, start=selector.start, end=selector.end)
+        return existing, False
+    return create_passage(source=source, user=user, start=selector.start, end=selector.end), True
 
 
 @unit_of_work()

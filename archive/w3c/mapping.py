@@ -13,6 +13,8 @@
 - A client's `canonical` and `via` are kept and rendered; the `id` it gives
   becomes `via` (archive.w3c.writes). A TextualBody's `format`, when given,
   must be text/plain: we store plain text, and refuse any other by name.
+- What would not be kept (a body's `language`, a `describing` purpose, a top-level
+  extension property) is refused by name, not dropped: see KEPT_KEYS.
 - A target whose TextPositionSelector misses its TextQuoteSelector (offsets
   counted in UTF-16 units, say) is read from the quote when the quote alone is
   unique, with a note for the client (archive.passages.selectors).
@@ -316,6 +318,7 @@ def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3C
     client may target (None for any other)."""
     if not isinstance(data, dict):
         raise ValidationError({"annotation": "Send one annotation as a JSON object."})
+    _refuse_unkept(data, KEPT_KEYS | SERVER_KEYS)
     if ANNO_CONTEXT not in _as_list(data.get("@context")):
         raise ValidationError({"@context": f"The @context must include {ANNO_CONTEXT}."})
     if "Annotation" not in _as_list(data.get("type")):
@@ -336,6 +339,33 @@ def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3C
     if request.is_evidence and len(request.targets) != 1:
         raise ValidationError({"target": "Evidence cites exactly one passage."})
     return request
+
+
+# What read_w3c keeps of an annotation, and what we set ourselves (a client that PUTs
+# back what it got sends them; ours replace them). Anything else would be lost: refused.
+KEPT_KEYS = frozenset(
+    {"@context", "id", "type", "motivation", "body", "bodyValue", "target", "canonical", "via"}
+)
+SERVER_KEYS = frozenset({"created", "modified", "creator"})
+TEXT_BODY_KEYS = frozenset({"type", "value", "format", "purpose"})
+CLAIM_BODY_KEYS = frozenset({"type", "id", "source", "purpose"})
+# A TextualBody's purposes: no purpose or "commenting" is the text (an annotation's
+# text, evidence's note); "tagging" a tag; "classifying" evidence's stance.
+TEXT_PURPOSES = frozenset({NOTE_PURPOSE, TAG_PURPOSE, STANCE_PURPOSE})
+
+
+def _refuse_unkept(data: dict, kept: frozenset[str], where: str = "") -> None:
+    """Refuse, by name, the properties of `data` that are not `kept`: stored
+    without them, the annotation read back would silently differ from the one sent."""
+    unkept = sorted(set(data) - kept)
+    if not unkept:
+        return
+    if where:
+        names = ", ".join(repr(name) for name in unkept)
+        raise ValidationError({where: f"Not kept here, so refused rather than lost: {names}. Leave it out."})
+    raise ValidationError(
+        {name: "Not kept here, so refused rather than lost. Leave it out." for name in unkept}
+    )
 
 
 def _read_iri(data: dict, key: str) -> str:
@@ -385,6 +415,29 @@ def _read_motivation(value: object, request: W3CRequest) -> str:
     return motivation
 
 
+def _read_claim_body(body: dict) -> None:
+    """A body naming a claim is kept as the claim's IRI, rendered as a linking SpecificResource."""
+    _refuse_unkept(body, CLAIM_BODY_KEYS, "body")
+    if body.get("type", "SpecificResource") != "SpecificResource":
+        raise ValidationError({"body": 'A body naming a claim is a "SpecificResource".'})
+    if body.get("purpose", "linking") != "linking":
+        raise ValidationError({"body": 'A body naming a claim has the purpose "linking".'})
+
+
+def _read_text_body(body: dict) -> None:
+    _refuse_unkept(body, TEXT_BODY_KEYS, "body")
+    if body.get("type", "TextualBody") != "TextualBody":
+        raise ValidationError({"body": 'A body with a value is a "TextualBody".'})
+    purpose = body.get("purpose")
+    if not (purpose is None or (isinstance(purpose, str) and purpose in TEXT_PURPOSES)):
+        raise ValidationError(
+            {
+                "body": f"Purpose {purpose!r} is not kept: a TextualBody's purpose is "
+                f'"{NOTE_PURPOSE}" or none (the text), "{TAG_PURPOSE}" or "{STANCE_PURPOSE}".'
+            }
+        )
+
+
 def _read_bodies(data: dict, request: W3CRequest) -> None:
     if isinstance(data.get("bodyValue"), str):
         request.body = data["bodyValue"]
@@ -397,9 +450,12 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
         if claim_id is not None:
             if request.claim_id is not None:
                 raise ValidationError({"body": "Name one claim."})
+            if isinstance(body, dict):
+                _read_claim_body(body)
             request.claim_id = claim_id
         elif isinstance(body, dict) and isinstance(body.get("value"), str):
             _read_format(body)
+            _read_text_body(body)
             purpose = body.get("purpose")
             if purpose == TAG_PURPOSE and body["value"].strip():
                 request.tags.append(body["value"])

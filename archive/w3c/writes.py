@@ -8,6 +8,7 @@ the stored canonical and via unless it sends them (a different canonical is
 refused), and keeps the item in its container, since its IRI names the container.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +20,15 @@ from archive.passages.writes import passage_at
 from archive.w3c.mapping import W3CRequest, home_source_id
 
 
-def _passages(request: W3CRequest, user: Any) -> list[Passage]:
-    return [passage_at(source=source, user=user, selector=selector) for source, selector in request.targets]
+def _passages(request: W3CRequest, user: Any, own: Sequence[Passage] = ()) -> list[Passage]:
+    """The passages the targets name: of `own` (the item's), the one at a target's span,
+    else the source's passage there (archive.passages.writes.passage_at)."""
+    at = {(p.source_id, p.start, p.end, p.exact): p for p in own}
+    return [
+        at.get((source.pk, selector.start, selector.end, selector.exact))
+        or passage_at(source=source, user=user, selector=selector)
+        for source, selector in request.targets
+    ]
 
 
 def _claim(workspace: Workspace, claim_id: int | None) -> Claim:
@@ -71,18 +79,27 @@ def replace_from_w3c(
     identities = {
         key: value for key, value in (("canonical", request.canonical), ("via", request.via)) if value
     }
-    passages = _passages(request, user)
     if isinstance(obj, Evidence):
-        return replace_evidence(
-            obj,
-            user=user,
-            expected_version=expected_version,
-            claim=_claim(obj.workspace, request.claim_id),
-            passage=passages[0],
-            stance=request.stance,
-            note=request.note,
-            identities=identities,
-        )
+        try:
+            return replace_evidence(
+                obj,
+                user=user,
+                expected_version=expected_version,
+                claim=_claim(obj.workspace, request.claim_id),
+                passage=_passages(request, user, [obj.passage])[0],
+                stance=request.stance,
+                note=request.note,
+                identities=identities,
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            # The claim is named in a body, the passage by the target.
+            renamed = {"claim": "body", "passage": "target"}
+            raise ValidationError(
+                {renamed.get(name, name): messages for name, messages in error.message_dict.items()}
+            ) from None
+    passages = _passages(request, user, list(obj.passages.all()))
     changes = {"body": request.body, "motivation": request.motivation, "tags": request.tags}
     return edit_annotation(
         obj,
