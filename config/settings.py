@@ -322,7 +322,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "archive.api.filters.StrictOrdering",
     ],
     "DEFAULT_PAGINATION_CLASS": "archive.api.pagination.Cursor",
     "DEFAULT_SCHEMA_CLASS": "archive.api.schema.ResourceSchema",
@@ -344,6 +344,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Ids in paths (archive.core.paths.Int64Converter) are integers, as with Django's own.
     "PATH_CONVERTER_OVERRIDES": {"int64": int},
+    # POST /api/token/ also takes a username and password as HTTP Basic credentials.
+    "APPEND_COMPONENTS": {"securitySchemes": {"basicAuth": {"type": "http", "scheme": "basic"}}},
 }
 
 # --- History --------------------------------------------------------------
@@ -353,6 +355,14 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "archive.core.logs.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A 4xx is logged as one line; a 5xx keeps its traceback.
+        "django.request": {"filters": ["refusals"]},
+        # Everything reaches the root's console once: Django's own console handler
+        # (under DEBUG) printed each record a second time.
+        "django": {"handlers": []},
+    },
 }

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from archive.models import Annotation, Passage
+from archive.audit.review import submit_for_review
+from archive.models import Annotation, Claim, Passage, ReviewStatus
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -146,7 +147,7 @@ def test_analyst_creates_an_annotation_attributed_in_history(analyst, workspace,
     )
     assert response.status_code == 201
     created = Annotation.objects.get(pk=response.json()["id"])
-    assert response["Location"] == f"/api/annotations/{created.pk}/"
+    assert response["Location"] == f"http://testserver/api/annotations/{created.pk}/"
     assert response["ETag"] == f'"{created.version}"'
     assert created.tags == ["figures"]
     assert created.history.first().history_user == analyst
@@ -418,10 +419,10 @@ def test_annotations_filter_by_tag(analyst, workspace, passage):
     assert ids(api_client_for(analyst).get("/api/annotations/?tag=airstrikes")) == [tagged.pk]
 
 
-def test_annotations_filter_by_source_author_and_status(analyst, workspace, passage, annotation):
+def test_annotations_filter_by_source_author_and_review_status(analyst, workspace, passage, annotation):
     other_source_passage = PassageFactory(source=SourceFactory(workspace=workspace))
     AnnotationFactory(workspace=workspace, passages=[other_source_passage], review_status="approved")
-    query = f"source={passage.source_id}&author=analyst&status=draft&workspace={workspace.slug}"
+    query = f"source={passage.source_id}&author=analyst&review_status=draft&workspace={workspace.slug}"
     assert ids(api_client_for(analyst).get(f"/api/annotations/?{query}")) == [annotation.pk]
 
 
@@ -559,3 +560,45 @@ def test_an_id_beyond_64_bits_in_the_path_is_a_404(analyst):
 def test_modified_since_accepts_any_iso_offset(analyst, annotation):
     response = api_client_for(analyst).get("/api/annotations/?modified_since=2000-01-01T00:00:00-23:12")
     assert ids(response) == [annotation.pk]
+
+
+# --- A reviewer's grade of a claim ---------------------------------------------------
+
+
+def grade(user, claim, data: dict, version: str = '"1"'):
+    return api_client_for(user).post(
+        f"/api/claims/{claim.pk}/grade/", data, format="json", HTTP_IF_MATCH=version
+    )
+
+
+def test_a_reviewer_grades_a_claim_with_a_reason_and_its_review_status_stays(workspace, analyst, reviewer):
+    claim = submit_for_review(ClaimFactory(workspace=workspace, created_by=analyst), user=analyst)
+    response = grade(reviewer, claim, {"credibility": 2, "reason": "two agencies confirm it"}, '"2"')
+    assert response.status_code == 200, response.content
+    claim.refresh_from_db()
+    assert (claim.credibility, claim.credibility_reason, claim.review_status) == (
+        2,
+        "two agencies confirm it",
+        ReviewStatus.SUBMITTED,
+    )
+    assert claim.history.latest("history_id").history_change_reason == "two agencies confirm it"
+
+
+def test_an_analyst_cannot_grade_a_claim_through_the_grade_endpoint(workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    assert grade(analyst, claim, {"credibility": 2, "reason": "mine"}).status_code == 403
+    assert Claim.objects.get(pk=claim.pk).credibility == claim.credibility
+
+
+def test_a_grade_without_a_reason_is_refused_naming_it(workspace, reviewer):
+    claim = ClaimFactory(workspace=workspace)
+    response = grade(reviewer, claim, {"credibility": 2})
+    assert response.status_code == 400 and "reason" in response.json()
+    assert Claim.objects.get(pk=claim.pk).credibility == claim.credibility
+
+
+def test_a_grade_on_a_version_since_changed_is_refused_with_the_current_claim(workspace, reviewer):
+    claim = ClaimFactory(workspace=workspace)
+    response = grade(reviewer, claim, {"credibility": 2, "reason": "late"}, '"7"')
+    assert response.status_code == 412
+    assert response.json()["version"] == 1

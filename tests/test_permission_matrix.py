@@ -437,6 +437,13 @@ RULES.update(
         ),
         "api:source-text": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:claim-claimreview": Rule({"GET": API_MEMBERS}, kwargs=pk_of("claim")),
+        "api:claim-grade": Rule(
+            {"POST": members("reviewer", "admin", anonymous=UNAUTHORIZED)},
+            kwargs=pk_of("claim"),
+            data={"credibility": 2, "reason": "checking the matrix"},
+            json=True,
+            headers=ANY_VERSION,
+        ),
         "api:source-original": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:source-divergences": Rule({"GET": API_MEMBERS}, kwargs=pk_of("source")),
         "api:passage-counterparts": Rule({"GET": API_MEMBERS}, kwargs=pk_of("passage")),

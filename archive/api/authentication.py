@@ -1,8 +1,15 @@
-"""Token authentication for the API."""
+"""Token authentication for the API, and the credentials that obtain a token."""
 
+import base64
+import binascii
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
 
 from archive.core.compiled_query import CompiledQuery
 
@@ -19,3 +26,45 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not found[0].user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return found[0].user, found[0]
+
+
+def user_by_credentials(request: Request, credentials: dict[str, str] | None) -> Any:
+    """The user whose username and password are `credentials` (the JSON body's) or,
+    without those, the request's HTTP Basic credentials; None if it has neither.
+
+    Checked by Django's authenticate(), as the sign-in form is: django-axes
+    (AUTHENTICATION_BACKENDS) counts a failure and refuses a locked-out account,
+    which is answered here in the API's error format (429) rather than as axes'
+    lockout page.
+    """
+    if credentials is None:
+        credentials = _basic_credentials(request)
+        if credentials is None:
+            return None
+    user = authenticate(request._request, **credentials)
+    if getattr(request._request, "axes_locked_out", False):
+        # Answered here, in the API's format, not by AxesMiddleware's lockout page.
+        request._request.axes_locked_out = False  # type: ignore[attr-defined]
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        raise exceptions.Throttled(
+            wait=settings.AXES_COOLOFF_TIME.total_seconds(),
+            detail=f"Too many failed sign-ins for this account: try again in {minutes} minutes.",
+        )
+    if user is None:
+        raise exceptions.AuthenticationFailed("Unable to sign in with this username and password.")
+    # A sign-in, as the form's: axes resets the failures and last_login is set.
+    user_logged_in.send(sender=type(user), request=request._request, user=user)
+    return user
+
+
+def _basic_credentials(request: Request) -> dict[str, str] | None:
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        username, colon, password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        username, colon, password = "", "", ""
+    if not colon:
+        raise exceptions.AuthenticationFailed("Basic credentials are base64 of username:password, in UTF-8.")
+    return {"username": username, "password": password}

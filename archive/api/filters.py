@@ -1,5 +1,8 @@
 """Query filters of the REST API (django-filter): workspace, source, claim,
-tag, author, status and modified-since, as each resource has them."""
+tag, author, status and modified-since, as each resource has them, each named
+as the field of the resource it filters on. A list refuses a query parameter it
+does not take, or a single-valued one given twice, by name (`refuse_unknown`):
+a misspelt filter must not quietly return every object."""
 
 import datetime
 from typing import Any
@@ -9,6 +12,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 from archive.claims.tags import with_tag
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Outlet, Passage, ReviewStatus, Source
@@ -68,7 +76,7 @@ class WorkspaceOwnedFilter(filters.FilterSet):
 
 class TaggedFilter(WorkspaceOwnedFilter):
     tag = filters.CharFilter(method="filter_tag", help_text="Has this tag.")
-    status = filters.ChoiceFilter(field_name="review_status", choices=ReviewStatus.choices)
+    review_status = filters.ChoiceFilter(choices=ReviewStatus.choices)
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return with_tag(queryset, value)
@@ -108,7 +116,10 @@ class AnnotationFilter(TaggedFilter):
 
     class Meta:
         model = Annotation
-        fields = ["workspace", "modified_since", "source", "claim", "tag", "author", "status", "motivation"]
+        fields = [
+            *("workspace", "modified_since", "source", "claim", "tag", "author", "review_status"),
+            "motivation",
+        ]
 
 
 class ClaimFilter(TaggedFilter):
@@ -116,19 +127,74 @@ class ClaimFilter(TaggedFilter):
         field_name="evidence__passage__source", distinct=True, help_text="With evidence from this source."
     )
     author = filters.CharFilter(field_name="created_by__username", help_text="Created by (username).")
-    claim_status = filters.ChoiceFilter(field_name="status", choices=ClaimStatus.choices)
+    status = filters.ChoiceFilter(choices=ClaimStatus.choices, help_text="The claim's verdict.")
 
     class Meta:
         model = Claim
-        fields = ["workspace", "modified_since", "source", "tag", "author", "status", "claim_status"]
+        fields = ["workspace", "modified_since", "source", "tag", "author", "status", "review_status"]
 
 
 class EvidenceFilter(WorkspaceOwnedFilter):
     claim = IdFilter(field_name="claim", help_text="For this claim.")
     source = IdFilter(field_name="passage__source", help_text="From this source.")
     author = filters.CharFilter(field_name="created_by__username", help_text="Created by (username).")
-    status = filters.ChoiceFilter(field_name="review_status", choices=ReviewStatus.choices)
+    review_status = filters.ChoiceFilter(choices=ReviewStatus.choices)
 
     class Meta:
         model = Evidence
-        fields = ["workspace", "modified_since", "claim", "source", "author", "status", "stance"]
+        fields = ["workspace", "modified_since", "claim", "source", "author", "review_status", "stance"]
+
+
+class StrictOrdering(OrderingFilter):
+    """DRF's ordering, refusing a field it cannot order by (DRF drops it) and
+    listing the ones it can in the schema."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request) -> list[str]:
+        valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+        invalid = [term for term in fields if term.removeprefix("-") not in valid]
+        if invalid:
+            allowed = ", ".join(sorted(valid))
+            raise ValidationError(
+                {self.ordering_param: [f"Cannot order by {', '.join(invalid)}: by {allowed}, or -name."]}
+            )
+        return fields
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        terms = [term for name in view.ordering_fields for term in (name, f"-{name}")]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Fields to order by, comma-separated; -name for descending.",
+                "schema": {"type": "array", "items": {"type": "string", "enum": terms}},
+                "style": "form",
+                "explode": False,
+            }
+        ]
+
+
+def query_parameters(view: Any, paginator: CursorPagination) -> set[str]:
+    """The query parameters a list view takes: its filters, its ordering and its pages."""
+    names = {paginator.cursor_query_param}
+    if paginator.page_size_query_param:
+        names.add(paginator.page_size_query_param)
+    for backend in getattr(view, "filter_backends", []):
+        if issubclass(backend, DjangoFilterBackend) and getattr(view, "filterset_class", None):
+            names |= set(view.filterset_class.base_filters)
+        if issubclass(backend, OrderingFilter):
+            names.add(backend.ordering_param)
+    return names
+
+
+def refuse_unknown(request: Request, allowed: set[str]) -> None:
+    """A 400 naming each query parameter not in `allowed`, and each given more than once
+    (every one the API takes is single-valued)."""
+    errors = {}
+    for name, values in request.query_params.lists():
+        if name not in allowed:
+            errors[name] = [f"There is no such parameter here; this list takes {', '.join(sorted(allowed))}."]
+        elif len(values) > 1:
+            errors[name] = ["Give this parameter once."]
+    if errors:
+        raise ValidationError(errors)

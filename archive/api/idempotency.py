@@ -88,7 +88,13 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             raise Conflict("A request with this Idempotency-Key is still being processed: try again shortly.")
         return _replay(stored, fingerprint)
 
+    wrapper.honours_idempotency_key = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def is_idempotent(handler: object) -> bool:
+    """Whether a view's handler honours Idempotency-Key (for the schema)."""
+    return getattr(handler, "honours_idempotency_key", False)
 
 
 def _checked_key(value: str) -> str:

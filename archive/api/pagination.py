@@ -1,5 +1,8 @@
-from rest_framework.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from archive.api.filters import query_parameters, refuse_unknown
 
 
 class Cursor(CursorPagination):
@@ -10,6 +13,29 @@ class Cursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "id"
+
+    def paginate_queryset(self, queryset, request, view=None) -> list | None:
+        # Every list is paged here: the one place that knows its filters, ordering and paging.
+        refuse_unknown(request, query_parameters(view, self))
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, DjangoValidationError):
+            # A cursor whose position is not a value of the ordering field (made by hand).
+            if self.cursor_query_param not in request.query_params:
+                raise
+            raise self.bad_cursor() from None
+
+    def decode_cursor(self, request):
+        """The cursor asked for; a malformed one is a 400 (DRF's is a 404)."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise self.bad_cursor() from None
+
+    def bad_cursor(self) -> ValidationError:
+        return ValidationError(
+            {self.cursor_query_param: ["Not a cursor: follow the next and previous links of a page."]}
+        )
 
     def get_page_size(self, request) -> int:
         """The page size asked for (at most max_page_size); a malformed one is a 400."""

@@ -5,9 +5,20 @@ overwrite knowingly); a write from a stale version is refused with 412 and the
 current state, so two analysts never overwrite each other unknowingly. The W3C
 protocol's clients send no If-Match: there a write without it is unconditional
 (`required=False`), and one with it is checked the same way.
+
+A GET or HEAD whose `If-None-Match` names the ETag the response would carry is
+304 Not Modified, with no body (`not_modified`). Not Django's
+ConditionalGetMiddleware: it ignores HEAD and gives every GET response an ETag
+of its own, refusals and pages included.
 """
 
+from typing import TypeVar
+
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import parse_etags
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from archive.api.errors import PreconditionRequired
 from archive.core.editing import StaleVersion
@@ -37,3 +48,30 @@ def expected_version(request: Request, obj: VersionedModel, *, required: bool = 
     if str(obj.version) not in tags:
         raise StaleVersion(obj)
     return obj.version
+
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def not_modified(request: Request, response: _Response) -> _Response:
+    """`response` made a 304 with no body when it is a GET's or HEAD's 200 and
+    If-None-Match names its ETag (weak comparison, as RFC 9110 has for
+    If-None-Match); its other headers stay, as a 304 keeps those of the 200."""
+    header = request.headers.get("If-None-Match", "")
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or not header:
+        return response
+    current = response.get("ETag")
+    if current is None:
+        return response
+    tags = {tag.removeprefix("W/") for tag in parse_etags(header)}
+    if "*" not in tags and current.removeprefix("W/") not in tags:
+        return response
+    if isinstance(response, Response):
+        response.data = None  # rendered as no body, and no Content-Type
+    elif isinstance(response, HttpResponse):
+        response.content = b""
+        del response["Content-Type"]
+    else:  # a stream
+        return response
+    response.status_code = 304
+    return response

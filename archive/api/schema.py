@@ -5,13 +5,20 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from archive.api.idempotency import HEADER, is_idempotent
+
 _ERRORS = {
     400: "Invalid input: the body maps each field to its errors.",
     401: "Not signed in.",
     403: "Your role in the workspace does not allow this.",
     404: "No such object, or not in your workspaces.",
     409: "Other records refer to it, or it conflicts with existing data.",
+    412: "Stale If-Match: the current state.",
+    413: "The request body is over the size limit, named in `max_bytes`.",
+    415: "The request body is not JSON: send Content-Type: application/json.",
+    422: "This Idempotency-Key was used for a different request in the last 24 hours.",
     428: "If-Match is missing.",
+    429: "Too many failed sign-ins: the account is locked out for a while (Retry-After).",
 }
 _REFUSALS = {
     "GET": (400, 401, 404),
@@ -26,6 +33,15 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=True,
     description='The ETag of the version you edited, e.g. "3"; * to overwrite knowingly.',
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional, 1-255 printable ASCII characters, per user: within 24 hours the same key with the "
+        "same request returns the first response (with Idempotent-Replayed: true) and writes nothing."
+    ),
 )
 DELETE_REASON = OpenApiParameter(
     "reason",
@@ -72,4 +88,19 @@ class ResourceSchema(AutoSchema):
         parameters = super().get_override_parameters()
         if hasattr(self.view, "output_serializer") and self.method in ("PUT", "PATCH", "DELETE"):
             parameters = [*parameters, IF_MATCH]
+        if self._idempotent():
+            parameters = [*parameters, IDEMPOTENCY_KEY]
         return parameters
+
+    def _get_response_bodies(self, direction="response") -> dict:
+        # The refusals any body or key can get, whatever responses a view declares.
+        responses = super()._get_response_bodies(direction)
+        codes = [413, 415] if self.method in ("POST", "PUT", "PATCH") else []
+        if self._idempotent():
+            codes.append(422)
+        for code, refusal in refusals(*codes).items():
+            responses.setdefault(str(code), self._get_response_for_code(refusal, str(code)))
+        return responses
+
+    def _idempotent(self) -> bool:
+        return self.method == "POST" and is_idempotent(getattr(self.view, "post", None))

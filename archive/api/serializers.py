@@ -6,7 +6,7 @@ validate a request's fields before a service function runs.
 
 import copy
 import datetime
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,6 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
 
+from archive.claims.editing import REVIEW_STATUS_MESSAGE
 from archive.core.compiled_query import CompiledQuery
 from archive.core.json_input import INT64_MAX
 from archive.models import (
@@ -42,7 +43,22 @@ BATCH_MAX = 500
 # --- output ------------------------------------------------------------------
 
 
-class WorkspaceOut(serializers.ModelSerializer):
+class ModelOut(serializers.ModelSerializer):
+    """An output: every field read-only, as the schema then says."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return read_only(super().get_fields())
+
+
+def read_only(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
+    # Set on the built fields (a copy of a field is built again, without it): DRF's
+    # read_only_fields would also drop allow_blank and the choices' "", which the schema must keep.
+    for field in fields.values():
+        field.read_only = True
+    return fields
+
+
+class WorkspaceOut(ModelOut):
     role = serializers.CharField(read_only=True, help_text="Your role in this workspace.")
 
     class Meta:
@@ -50,15 +66,23 @@ class WorkspaceOut(serializers.ModelSerializer):
         fields = ["slug", "name", "description", "created_at", "role"]
 
 
-def _username_field() -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+def _username_field(help_text: str) -> serializers.SlugRelatedField:
+    # The help text the model's username would lend it is the sign-up form's rule.
+    return serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text=help_text
+    )
+
+
+def _strings_field(help_text: str) -> serializers.ListField:
+    # A list of strings, where the model's JSONField would be any JSON in the schema.
+    return serializers.ListField(child=serializers.CharField(), read_only=True, help_text=help_text)
 
 
 # The fields of each output serializer class as ModelSerializer works them out.
 _MODEL_FIELDS: dict[type, dict[str, serializers.Field]] = {}
 
 
-class VersionedOut(serializers.ModelSerializer):
+class VersionedOut(ModelOut):
     workspace: "serializers.SlugRelatedField[Workspace]" = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -73,7 +97,7 @@ class VersionedOut(serializers.ModelSerializer):
         made = _MODEL_FIELDS.get(type(self))
         if made is None:
             made = _MODEL_FIELDS[type(self)] = super().get_fields()
-        return copy.deepcopy(made)
+        return read_only(copy.deepcopy(made))
 
 
 class OutletOut(VersionedOut):
@@ -86,7 +110,8 @@ class OutletOut(VersionedOut):
 
 
 class SourceOut(VersionedOut):
-    captured_by = _username_field()
+    authors = _strings_field("The authors' names.")
+    captured_by = _username_field("Who captured it (username); null once that account is deleted.")
     text_url = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
 
@@ -100,14 +125,18 @@ class SourceOut(VersionedOut):
         ]
 
     def get_text_url(self, source: Source) -> str:
-        return reverse("api:source-text", kwargs={"pk": source.pk})
+        return self.context["request"].build_absolute_uri(
+            reverse("api:source-text", kwargs={"pk": source.pk})
+        )
 
     def get_file_url(self, source: Source) -> str:
-        return reverse("api:source-original", kwargs={"pk": source.pk})
+        return self.context["request"].build_absolute_uri(
+            reverse("api:source-original", kwargs={"pk": source.pk})
+        )
 
 
 class PassageOut(VersionedOut):
-    created_by = _username_field()
+    created_by = _username_field("Who marked it (username); null once that account is deleted.")
 
     class Meta:
         model = Passage
@@ -118,7 +147,8 @@ class PassageOut(VersionedOut):
 
 
 class AnnotationOut(VersionedOut):
-    author = _username_field()
+    author = _username_field("Who wrote it (username); null once that account is deleted.")
+    tags = _strings_field("Its tags.")
     passages = serializers.ListField(
         child=serializers.IntegerField(), source="passage_ids", read_only=True, help_text="Passage ids."
     )
@@ -132,7 +162,8 @@ class AnnotationOut(VersionedOut):
 
 
 class ClaimOut(VersionedOut):
-    created_by = _username_field()
+    created_by = _username_field("Who recorded it (username); null once that account is deleted.")
+    tags = _strings_field("Its tags.")
 
     class Meta:
         model = Claim
@@ -144,7 +175,7 @@ class ClaimOut(VersionedOut):
 
 
 class EvidenceOut(VersionedOut):
-    created_by = _username_field()
+    created_by = _username_field("Who cited it (username); null once that account is deleted.")
     grade = serializers.CharField(
         read_only=True, help_text="Outlet reliability and claim credibility, e.g. B2."
     )
@@ -185,6 +216,48 @@ def _plain(value: object) -> object:
 
 
 # --- input -------------------------------------------------------------------
+# JSON has types: a field refuses a value of the wrong one instead of converting it
+# (DRF's turn 123 into the text "123" and "5" into the number 5), as the browser's
+# JSON endpoints do (archive.views.json_endpoints).
+
+
+class _TextOnly(serializers.CharField):
+    default_error_messages = {"not_text": "This must be text (a JSON string)."}
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class Text(_TextOnly):
+    pass
+
+
+class Slug(_TextOnly, serializers.SlugField):
+    pass
+
+
+class Url(_TextOnly, serializers.URLField):
+    pass
+
+
+class Integer(serializers.IntegerField):
+    default_error_messages = {"not_integer": "This must be a whole number (a JSON number, not text)."}
+
+    def to_internal_value(self, data: object) -> int:
+        if type(data) is not int:  # not bool, float or str either
+            self.fail("not_integer")
+        return super().to_internal_value(data)
+
+
+class Choice(serializers.ChoiceField):
+    """One of the choices, of their JSON type: credibility 1, not "1"; stance "supports"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if type(data) not in {type(value) for value in self.choices} and data != "":
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
 
 
 class InWorkspace(serializers.PrimaryKeyRelatedField):
@@ -252,57 +325,74 @@ def preload(context: dict[str, Any], queryset: QuerySet[Any], ids: set[int]) -> 
 
 
 def _tags_field() -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=100, default=list
-    )
+    return serializers.ListField(child=Text(max_length=100), required=False, max_length=100, default=list)
 
 
 def _reason_field() -> serializers.CharField:
-    return serializers.CharField(
+    return Text(
         required=False, allow_blank=True, default="", write_only=True, help_text="Why (kept in history)."
     )
 
 
+READ_ONLY_MESSAGE = "This field is read-only: it cannot be set or changed here."
+
+
 class StrictIn(serializers.Serializer):
     """Input that refuses a field it does not know, by name, instead of dropping it
-    (a misspelt `credibilty` must not create a claim with the default grade)."""
+    (a misspelt `credibilty` must not create a claim with the default grade).
+
+    A field the resource's output has (`output`) is not unknown but read-only, and
+    is refused as such (review status with the domain's own reason)."""
+
+    output: ClassVar[type[serializers.Serializer] | None] = None
 
     def to_internal_value(self, data: object) -> dict:
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({name: ["There is no such field."] for name in unknown})
+                read_only = set(getattr(getattr(self.output, "Meta", None), "fields", ()))
+                raise serializers.ValidationError(
+                    {
+                        name: [self._refusal(name) if name in read_only else "There is no such field."]
+                        for name in unknown
+                    }
+                )
         return super().to_internal_value(data)
+
+    @staticmethod
+    def _refusal(name: str) -> str:
+        return REVIEW_STATUS_MESSAGE if name == "review_status" else READ_ONLY_MESSAGE
 
 
 class DivergenceExplanationIn(StrictIn):
     """A divergence flag named by its values, as GET /api/sources/ID/divergences/ lists them."""
 
-    kind = serializers.ChoiceField(choices=DivergenceKind.choices)
-    here = serializers.CharField(
+    kind = Choice(choices=DivergenceKind.choices)
+    here = Text(
         required=False, allow_blank=True, trim_whitespace=False, default="", help_text="`source.surface`."
     )
-    there = serializers.CharField(
+    there = Text(
         required=False,
         allow_blank=True,
         trim_whitespace=False,
         default="",
         help_text="`counterpart.surface`.",
     )
-    reason = serializers.CharField(max_length=2000, help_text="Why the texts may differ here.")
+    reason = Text(max_length=2000, help_text="Why the texts may differ here.")
 
 
 class CreateIn(StrictIn):
-    workspace = serializers.SlugField(help_text="The workspace's slug.")
+    workspace = Slug(help_text="The workspace's slug.")
 
 
 class OutletIn(StrictIn):
-    name = serializers.CharField(max_length=200)
-    url = serializers.URLField(required=False, allow_blank=True, default="")
-    country = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    language = serializers.CharField(max_length=35, required=False, allow_blank=True, default="")
-    reliability = serializers.ChoiceField(choices=Reliability.choices, required=False, default=Reliability.F)
-    reliability_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    output = OutletOut
+    name = Text(max_length=200)
+    url = Url(required=False, allow_blank=True, default="")
+    country = Text(max_length=100, required=False, allow_blank=True, default="")
+    language = Text(max_length=35, required=False, allow_blank=True, default="")
+    reliability = Choice(choices=Reliability.choices, required=False, default=Reliability.F)
+    reliability_reason = Text(required=False, allow_blank=True, default="")
     reason = _reason_field()
 
 
@@ -311,36 +401,32 @@ class OutletCreateIn(CreateIn, OutletIn):
 
 
 class SourceIn(StrictIn):
-    title = serializers.CharField(max_length=500)
-    authors = serializers.ListField(
-        child=serializers.CharField(max_length=MAX_AUTHOR_LENGTH), required=False, default=list
-    )
+    output = SourceOut
+    title = Text(max_length=500)
+    authors = serializers.ListField(child=Text(max_length=MAX_AUTHOR_LENGTH), required=False, default=list)
     outlet = InWorkspace(queryset=Outlet.objects.all(), required=False, allow_null=True, default=None)
-    original_url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
+    original_url = Url(max_length=2000, required=False, allow_blank=True, default="")
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
-    language = serializers.CharField(max_length=35, help_text="BCP 47 tag, e.g. ar or en-GB")
-    direction = serializers.ChoiceField(choices=TextDirection.choices, required=False)
+    language = Text(max_length=35, help_text="BCP 47 tag, e.g. ar or en-GB")
+    direction = Choice(choices=TextDirection.choices, required=False)
     derived_from = InWorkspace(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
-    derivation = serializers.ChoiceField(
-        choices=Derivation.choices, required=False, allow_blank=True, default=""
-    )
+    derivation = Choice(choices=Derivation.choices, required=False, allow_blank=True, default="")
     reason = _reason_field()
 
 
 class SourceCreateIn(CreateIn, SourceIn):
-    text = serializers.CharField(trim_whitespace=False, help_text="The plain text; it is also the original.")
-    media_type = serializers.CharField(max_length=100, required=False, default="text/plain")
+    text = Text(trim_whitespace=False, help_text="The plain text; it is also the original.")
+    media_type = Text(max_length=100, required=False, default="text/plain")
 
 
 class PassageCreateIn(CreateIn):
+    output = PassageOut
     # The serializer's metaclass moves declared fields off the class, so this never
     # shadows Field.source (the attribute path), which the stubs cannot know.
     source = InWorkspace(queryset=Source.objects.all())  # type: ignore[assignment]
-    start = serializers.IntegerField(min_value=0, max_value=INT64_MAX, help_text="Unicode code points.")
-    end = serializers.IntegerField(
-        min_value=1, max_value=INT64_MAX, help_text="Unicode code points, exclusive."
-    )
-    exact = serializers.CharField(
+    start = Integer(min_value=0, max_value=INT64_MAX, help_text="Unicode code points.")
+    end = Integer(min_value=1, max_value=INT64_MAX, help_text="Unicode code points, exclusive.")
+    exact = Text(
         required=False, trim_whitespace=False, help_text="The quote the client saw; must match the text."
     )
 
@@ -357,16 +443,25 @@ class PassageCreateIn(CreateIn):
         return attrs
 
 
-class AnnotationIn(StrictIn):
-    body = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
-    # Left out: a note if the body has text, else a highlight (archive.claims.default_motivation).
-    motivation = serializers.ChoiceField(choices=Motivation.choices, required=False)
-    tags = _tags_field()
-    reason: serializers.CharField | None = _reason_field()  # None in a subclass: no such field
-
-
 # Passages to annotate, with what the search index copies from their source.
 _PASSAGES_WITH_SOURCES = Passage.objects.select_related("source").defer("source__text")
+
+
+class AnnotationIn(StrictIn):
+    output = AnnotationOut
+    # An edit may move the annotation to other passages (archive.claims.edit_annotation).
+    passages = InWorkspace(
+        queryset=_PASSAGES_WITH_SOURCES,
+        many=True,
+        allow_empty=False,
+        required=False,
+        help_text="Passage ids.",
+    )
+    body = Text(required=False, allow_blank=True, default="", trim_whitespace=False)
+    # Left out: a note if the body has text, else a highlight (archive.claims.default_motivation).
+    motivation = Choice(choices=Motivation.choices, required=False)
+    tags = _tags_field()
+    reason: serializers.CharField | None = _reason_field()  # None in a subclass: no such field
 
 
 class AnnotationItemIn(AnnotationIn):
@@ -404,10 +499,9 @@ class AnnotationBatchOut(serializers.Serializer):
 
 
 class ClaimIn(StrictIn):
-    statement = serializers.CharField()
-    credibility = serializers.ChoiceField(
-        choices=Credibility.choices, required=False, default=Credibility.CANNOT_BE_JUDGED
-    )
+    output = ClaimOut
+    statement = Text()
+    credibility = Choice(choices=Credibility.choices, required=False, default=Credibility.CANNOT_BE_JUDGED)
     tags = _tags_field()
     reason = _reason_field()
 
@@ -417,19 +511,48 @@ class ClaimCreateIn(CreateIn, ClaimIn):
 
 
 class ClaimUpdateIn(ClaimIn):
-    credibility_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, default=ClaimStatus.OPEN)
+    credibility_reason = Text(required=False, allow_blank=True, default="")
+    status = Choice(choices=ClaimStatus.choices, required=False, default=ClaimStatus.OPEN)
+
+
+class ClaimGradeIn(StrictIn):
+    """A reviewer's grade of a claim's credibility (archive.claims.claims.set_credibility)."""
+
+    credibility = Choice(choices=Credibility.choices)
+    reason = Text(help_text="Why it is graded so: kept as the grade's reason and in history.")
 
 
 class EvidenceIn(StrictIn):
-    stance = serializers.ChoiceField(choices=Stance.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    output = EvidenceOut
+    stance = Choice(choices=Stance.choices)
+    note = Text(required=False, allow_blank=True, default="")
+    # Accepted only to be refused by the domain unless unchanged (archive.claims.evidence.refuse_moves).
+    claim = InWorkspace(
+        queryset=Claim.objects.all(), required=False, help_text="Its own: evidence cannot move."
+    )
+    passage = InWorkspace(
+        queryset=Passage.objects.all(), required=False, help_text="Its own: evidence cannot move."
+    )
     reason = _reason_field()
 
 
 class EvidenceCreateIn(CreateIn, EvidenceIn):
     claim = InWorkspace(queryset=Claim.objects.all())
     passage = InWorkspace(queryset=Passage.objects.all())
+
+
+class TokenIn(StrictIn):
+    """Credentials for a token without a session (or send them as HTTP Basic). Both
+    or neither: signed in, a client sends no body."""
+
+    username = Text(required=False)
+    password = Text(required=False, trim_whitespace=False, style={"input_type": "password"})
+
+    def validate(self, attrs: dict) -> dict:
+        missing = [name for name in ("username", "password") if name not in attrs]
+        if len(missing) == 1:
+            raise serializers.ValidationError({missing[0]: ["Send the username and the password together."]})
+        return attrs
 
 
 class TokenOut(serializers.Serializer):

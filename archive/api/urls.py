@@ -41,6 +41,7 @@ urlpatterns = [
     *resource("annotations", "annotation", views.AnnotationList, views.AnnotationDetail, Annotation),
     *resource("claims", "claim", views.ClaimList, views.ClaimDetail, Claim),
     path("claims/<int64:pk>/claimreview/", views.ClaimReviewView.as_view(), name="claim-claimreview"),
+    path("claims/<int64:pk>/grade/", views.ClaimGrade.as_view(), name="claim-grade"),
     *resource("evidence", "evidence", views.EvidenceList, views.EvidenceDetail, Evidence),
     path("token/", views.TokenView.as_view(), name="token"),
     path("schema/", views.SchemaView.as_view(), name="schema"),

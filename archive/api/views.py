@@ -14,11 +14,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,12 +26,13 @@ from rest_framework.views import APIView
 from archive.alignment import counterparts, explain_divergence, explained_flags
 from archive.api import filters
 from archive.api import serializers as io
+from archive.api.authentication import user_by_credentials
 from archive.api.errors import Conflict
 from archive.api.idempotency import idempotent
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
-from archive.api.preconditions import etag, expected_version
-from archive.api.schema import DELETE_REASON, refusals
+from archive.api.preconditions import etag, expected_version, not_modified
+from archive.api.schema import DELETE_REASON, IF_MATCH, refusals
 from archive.claims import (
     add_evidence,
     create_annotation,
@@ -43,6 +44,7 @@ from archive.claims import (
     edit_annotation,
     edit_claim,
     edit_evidence,
+    set_credibility,
 )
 from archive.core.editing import StaleVersion
 from archive.findings.claimreview import NoVerdict, claim_review
@@ -58,7 +60,8 @@ from archive.models import (
     Workspace,
 )
 from archive.models.base import VersionedModel
-from archive.passages.writes import create_passage, delete_passage
+from archive.passages.selectors import selector_for
+from archive.passages.writes import delete_passage, find_or_create_passage
 from archive.permissions import Action, scoped_by_id, workspaces_for
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
 from archive.sources.writes import create_source, delete_source, edit_source
@@ -81,6 +84,10 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return self.output_serializer
+
+    def finalize_response(self, request, response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return not_modified(request, response)
 
     def output(self, data, *, many: bool = False) -> dict | list:
         self.prepare(list(data) if many else [data])
@@ -130,12 +137,17 @@ class CreatableList(ResourceList):
     def post(self, request, *args, **kwargs) -> Response:
         workspace, data = self.create_input()
         obj = self.create(workspace=workspace, user=request.user, **data)
-        location = reverse(self.detail_route, kwargs={"pk": obj.pk})
         # The services return the object with its related rows: no reload needed.
-        return Response(self.output(obj), status=201, headers={"ETag": etag(obj), "Location": location})
+        return Response(
+            self.output(obj), status=201, headers={"ETag": etag(obj), "Location": self.location(obj)}
+        )
 
     def create(self, *, workspace: Workspace, user: Any, **data: Any) -> VersionedModel:
         raise NotImplementedError
+
+    def location(self, obj: Model) -> str:
+        """The object's absolute URL, as the W3C protocol's and the pages' links are."""
+        return self.request.build_absolute_uri(reverse(self.detail_route, kwargs={"pk": obj.pk}))
 
 
 class ResourceDetail(ResourceView):
@@ -434,8 +446,25 @@ class PassageList(CreatableList):
     filterset_class = filters.PassageFilter
     detail_route = "api:passage-detail"
 
-    def create(self, *, workspace, user, source, start, end, exact=None) -> Passage:  # type: ignore[override]
-        return create_passage(source=source, user=user, start=start, end=end, exact=exact)
+    @extend_schema(
+        description="The passage at a span of a source's text: one passage per span, so the "
+        "span of an existing (anchored) passage gives that passage, 200, and creates nothing; "
+        "a new span, 201 with the new passage.",
+        responses={200: io.PassageOut, 201: io.PassageOut, **refusals(400, 401, 403, 404, 409)},
+    )
+    @idempotent
+    def post(self, request, *args, **kwargs) -> Response:
+        _, data = self.create_input()
+        source = data["source"]
+        # The serializer has checked the span and the quote against the text.
+        selector = selector_for(source.text, data["start"], data["end"])
+        passage, created = find_or_create_passage(source=source, user=request.user, selector=selector)
+        location = self.location(passage)
+        if not created:
+            return self.respond_with(passage, headers={"Location": location})
+        return Response(
+            self.output(passage), status=201, headers={"ETag": etag(passage), "Location": location}
+        )
 
 
 class PassageDetail(DeletableMixin, ResourceDetail):
@@ -489,7 +518,8 @@ class AnnotationList(AnnotationsMixin, CreatableList):
 
     def create(self, *, workspace, user, passages, reason, **data) -> Annotation:  # type: ignore[override]
         annotation = create_annotation(passages=passages, user=user, **data)
-        annotation.passage_ids = sorted(passage.pk for passage in passages)
+        # As stored: a passage named twice is linked once.
+        annotation.passage_ids = sorted({passage.pk for passage in passages})
         return annotation
 
 
@@ -514,19 +544,23 @@ class AnnotationBatch(AnnotationsMixin, ResourceView):
         items = data["annotations"]
         annotations = create_annotations(user=request.user, items=items)
         for annotation, item in zip(annotations, items, strict=True):
-            annotation.passage_ids = sorted(passage.pk for passage in item["passages"])
+            annotation.passage_ids = sorted({passage.pk for passage in item["passages"]})
         output = self.output_serializer({"results": annotations}, context=self.get_serializer_context())
         return Response(output.data, status=201)
 
 
 class AnnotationDetail(AnnotationsMixin, DeletableMixin, EditableDetail):
+    """An annotation. DELETE also deletes its passages that no other annotation or
+    evidence uses (history keeps both)."""
+
     permission_rule = AnnotationList.permission_rule
     queryset = AnnotationList.queryset
     output_serializer = io.AnnotationOut
     update_serializer = io.AnnotationIn
 
-    def edit(self, obj, **kwargs) -> Annotation:
-        return edit_annotation(obj, **kwargs)
+    def edit(self, obj, *, changes, **kwargs) -> Annotation:
+        passages = changes.pop("passages", None)
+        return edit_annotation(obj, changes=changes, passages=passages, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_annotation(annotation=obj, **kwargs)
@@ -555,6 +589,35 @@ class ClaimDetail(DeletableMixin, EditableDetail):
 
     def remove(self, obj, **kwargs) -> None:
         delete_claim(claim=obj, **kwargs)
+
+
+class ClaimGrade(ResourceDetail):
+    """POST {credibility, reason} with If-Match: a reviewer's or admin's grade of any
+    claim's credibility. The claim's review status stays as it is (an author changes
+    their own claim's grade by editing it, with a reason)."""
+
+    permission_rule = Rule(change=Action.REVIEW)
+    queryset = ClaimList.queryset
+    output_serializer = io.ClaimOut
+
+    @extend_schema(
+        request=io.ClaimGradeIn,
+        parameters=[IF_MATCH],
+        responses={
+            200: io.ClaimOut,
+            412: OpenApiResponse(io.ClaimOut, description="Stale If-Match: the current state."),
+            **refusals(400, 401, 403, 404, 428),
+        },
+    )
+    def post(self, request, *args, **kwargs) -> Response:
+        claim = self.get_object()
+        try:
+            version = expected_version(request, claim)
+            grade = self.validated(io.ClaimGradeIn, workspace=claim.workspace)
+            claim = set_credibility(claim, user=request.user, expected_version=version, **grade)
+        except StaleVersion as stale:
+            return self.stale(stale.current)
+        return self.respond_with(claim)
 
 
 class ClaimReviewView(ResourceDetail):
@@ -612,7 +675,8 @@ class EvidenceDetail(DeletableMixin, EditableDetail):
 
 class TokenView(APIView):
     """Your API token: GET shows it (null if none), POST issues a new one in place of
-    the old, DELETE revokes it.
+    the old, DELETE revokes it. POST also signs in: with a JSON body
+    {"username", "password"} or HTTP Basic credentials, no session or token is needed.
 
     Admins revoke anyone's token in the Django admin.
     """
@@ -620,15 +684,36 @@ class TokenView(APIView):
     permission_rule = "login"
     permission_classes = [IsAuthenticated]
 
+    def get_permissions(self) -> list:
+        # POST checks the credentials it is sent itself (user_by_credentials).
+        return [] if self.request.method == "POST" else list(super().get_permissions())
+
     @extend_schema(responses={200: io.TokenOut, **refusals(401)})
     def get(self, request) -> Response:
         token = Token.objects.filter(user=request.user).first()
         return Response(io.TokenOut(token or {"key": None, "created": None}).data)
 
-    @extend_schema(request=None, responses={201: io.TokenOut, **refusals(401)})
+    @extend_schema(
+        description="Issue a new token in place of the old. Signed in (token or session), "
+        "send no body; otherwise send your username and password, as this JSON body or as "
+        "HTTP Basic credentials (Authorization: Basic). A wrong password counts towards "
+        "the sign-in lockout, as on the sign-in page: 401, then 429 while locked out.",
+        request=io.TokenIn,
+        responses={201: io.TokenOut, **refusals(400, 401, 429)},
+        # Any of these, or none: the username and password in the body.
+        auth=[{"tokenAuth": []}, {"cookieAuth": []}, {"basicAuth": []}, {}],  # type: ignore[list-item]
+    )
     def post(self, request) -> Response:
-        Token.objects.filter(user=request.user).delete()
-        return Response(io.TokenOut(Token.objects.create(user=request.user)).data, status=201)
+        credentials = None
+        if request.data:
+            serializer = io.TokenIn(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            credentials = dict(serializer.validated_data) or None
+        user: Any = user_by_credentials(request, credentials) or request.user
+        if not user.is_authenticated:
+            raise NotAuthenticated()
+        Token.objects.filter(user=user).delete()
+        return Response(io.TokenOut(Token.objects.create(user=user)).data, status=201)
 
     @extend_schema(responses={204: None, **refusals(401)})
     def delete(self, request) -> Response:

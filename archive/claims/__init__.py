@@ -12,7 +12,7 @@ from archive.claims.annotations import (
     delete_annotation,
     edit_annotation,
 )
-from archive.claims.claims import create_claim, delete_claim, edit_claim
+from archive.claims.claims import create_claim, delete_claim, edit_claim, set_credibility
 from archive.claims.discussion import reply, resolve_thread
 from archive.claims.editing import EDITABLE_FIELDS, edit_item
 from archive.claims.evidence import (
@@ -44,4 +44,5 @@ __all__ = [
     "replace_evidence",
     "reply",
     "resolve_thread",
+    "set_credibility",
 ]

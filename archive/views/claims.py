@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from archive.alignment.counterparts import Memo
 from archive.audit.review import may_submit, rejection_comments
-from archive.claims import add_evidence, create_claim, delete_claim, edit_claim
-from archive.claims.claims import set_credibility
+from archive.claims import add_evidence, create_claim, delete_claim, edit_claim, set_credibility
 from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag

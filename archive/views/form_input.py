@@ -24,7 +24,10 @@ from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.views import defaults
+from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
+
+from archive.api.errors import error_body
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -46,26 +49,28 @@ class FormInputMiddleware:
         # could not be read again).
         reads_json = api or getattr(view, "reads_json_body", False)
         form_post = request.method == "POST" and request.content_type in FORM_TYPES and not reads_json
-        problem = _problem_of(request, form_post=form_post)
-        if problem is None:
+        found = _problem_of(request, form_post=form_post)
+        if found is None:
             return None
-        if reads_json:  # as every JSON endpoint refuses
-            return JsonResponse({"error": problem}, status=400)
+        field, problem = found
+        if reads_json:  # as every JSON endpoint refuses, naming the field
+            return JsonResponse(error_body(ValidationError({field: [problem]})), status=400)
         return render(request, "refused.html", {"problem": problem}, status=400)
 
 
-def _problem_of(request: HttpRequest, *, form_post: bool) -> str | None:
-    """What is wrong with the query string or the posted form (None: nothing)."""
+def _problem_of(request: HttpRequest, *, form_post: bool) -> tuple[str, str] | None:
+    """The field of the query string or the posted form that is wrong, and what is
+    wrong with it (None: nothing)."""
     encoded = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]  # WSGI's bytes
     if form_post and request.content_type == "application/x-www-form-urlencoded":
         encoded.append(request.body)
     for each in encoded:
         if (field := _field_not_utf8(each)) is not None:
-            return _not_utf8(field)
+            return field, _not_utf8(field)
     field = _field_with_nul(request.GET) or (_field_with_nul(request.POST) if form_post else None)
     if field is not None:
         shown = field.replace("\x00", "\\u0000")[:60]
-        return f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
+        return field, f"The field “{shown}” contains a NUL character (U+0000), which cannot be stored."
     return None
 
 

@@ -11,8 +11,9 @@ method), whose `id` is the canonical IRI. Authentication and permissions are
 the REST API's (archive.api.permissions).
 
 Headers: every response has the Link types of its resource (a 201 the
-created annotation's, ldp#Resource), Vary, and, whenever the resource exists
-(OPTIONS and refusals included), its ETag; the container's GET adds
+created annotation's, ldp#Resource), Vary, and every success (OPTIONS
+included) the resource's ETag, which a refusal does not carry; a GET or HEAD
+whose If-None-Match names it is 304. The container's GET adds
 Content-Location, equal to the `id` of what it serves (container or page).
 
 A write whose TextPositionSelector was ignored for its TextQuoteSelector
@@ -39,10 +40,11 @@ from rest_framework.views import APIView
 
 from archive.alignment import counterparts
 from archive.alignment.counterparts import Memo
+from archive.api.filters import refuse_unknown
 from archive.api.idempotency import idempotent
 from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
-from archive.api.preconditions import etag, expected_version
+from archive.api.preconditions import etag, expected_version, not_modified
 from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import StaleVersion
 from archive.models import Alignment, Annotation, Evidence, Passage, Reply, Source
@@ -132,11 +134,13 @@ class W3CView(WorkspaceScopedMixin, APIView):
             response.content_type = ANNO_MEDIA_TYPE
         response["Link"] = ", ".join(self.link_types)
         response["Vary"] = "Accept"
-        if "ETag" not in response and response.status_code not in (204, 404):
+        # A refusal has no ETag: it is not a representation of the resource (a
+        # 412 carries the current state, with its own).
+        if "ETag" not in response and response.status_code in (200, 201):
             current = self.current_etag()
             if current is not None:
                 response["ETag"] = current
-        return response
+        return not_modified(request, response)
 
 
 class Container(W3CView):
@@ -183,6 +187,7 @@ class Container(W3CView):
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int) -> Response:
         source = self.get_source(pk)
+        refuse_unknown(request, {"page", "iris"})
         counts = tuple(items.count() for items in _items_of(pk))
         state = _container_state(pk, counts)
         headers = {"ETag": state}

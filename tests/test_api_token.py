@@ -1,0 +1,59 @@
+"""Obtaining an API token with a username and password, without a browser session,
+under the sign-in lockout (django-axes) the sign-in page has."""
+
+import base64
+
+from axes.models import AccessAttempt
+from django.test import override_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
+from tests.support import field_errors
+
+
+def post_credentials(username: str, password: str):
+    return APIClient().post("/api/token/", {"username": username, "password": password}, format="json")
+
+
+def test_a_json_username_and_password_obtain_a_token(analyst):
+    response = post_credentials("analyst", PASSWORD)
+    assert response.status_code == 201
+    assert response.json()["key"] == Token.objects.get(user=analyst).key
+
+
+def test_basic_credentials_obtain_a_token(analyst):
+    encoded = base64.b64encode(f"analyst:{PASSWORD}".encode()).decode()
+    response = APIClient().post("/api/token/", HTTP_AUTHORIZATION=f"Basic {encoded}")
+    assert response.status_code == 201
+    assert response.json()["key"] == Token.objects.get(user=analyst).key
+
+
+def test_a_wrong_password_is_401_with_a_reason_and_no_token(analyst):
+    response = post_credentials("analyst", "wrong")
+    assert response.status_code == 401
+    assert "username and password" in response.json()["error"]
+    assert not Token.objects.exists()
+
+
+def test_a_wrong_password_counts_as_a_failed_sign_in(analyst):
+    post_credentials("analyst", "wrong")
+    assert AccessAttempt.objects.get(username="analyst").failures_since_start == 1
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_a_locked_out_account_gets_no_token_even_with_the_right_password(analyst):
+    for _ in range(2):
+        post_credentials("analyst", "wrong")
+    response = post_credentials("analyst", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.json()["error"]
+    assert not Token.objects.exists()
+
+
+def test_an_unknown_credentials_field_is_refused_by_name(analyst):
+    response = APIClient().post(
+        "/api/token/", {"username": "analyst", "password": PASSWORD, "otp": "1"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(field_errors(response.json())) == ["otp"]
