@@ -164,16 +164,22 @@ def first_version(obj) -> int:
     return type(obj).history.filter(id=obj.pk).earliest("history_date").history_id
 
 
+def revert_to_first_version(obj, *, user, reason: str, **options):
+    """revert_object() back to `obj`'s first version, as the history page's form asks."""
+    return revert_object(
+        workspace=obj.workspace,
+        model_name=obj._meta.model_name,
+        object_id=obj.pk,
+        history_id=first_version(obj),
+        user=user,
+        reason=reason,
+        **options,
+    )
+
+
 def test_revert_restores_the_earlier_fields_as_a_new_history_entry(workspace, reviewer, edited_claim):
     rows_before = Claim.history.filter(id=edited_claim.pk).count()
-    outcome = revert_object(
-        workspace=workspace,
-        model_name="claim",
-        object_id=edited_claim.pk,
-        history_id=first_version(edited_claim),
-        user=reviewer,
-        reason="the 400 figure is for Aleppo",
-    )
+    outcome = revert_to_first_version(edited_claim, user=reviewer, reason="the 400 figure is for Aleppo")
     claim = Claim.objects.get(pk=edited_claim.pk)
     assert (claim.statement, claim.credibility) == ("Airstrikes reached 120 a week.", 6)
     assert not outcome.restored
@@ -188,53 +194,25 @@ def test_revert_restores_the_earlier_fields_as_a_new_history_entry(workspace, re
 
 def test_revert_needs_a_reason(workspace, reviewer, edited_claim):
     with pytest.raises(ValidationError):
-        revert_object(
-            workspace=workspace,
-            model_name="claim",
-            object_id=edited_claim.pk,
-            history_id=first_version(edited_claim),
-            user=reviewer,
-            reason=" ",
-        )
+        revert_to_first_version(edited_claim, user=reviewer, reason=" ")
 
 
 def test_analyst_cannot_revert(workspace, analyst, edited_claim):
     with pytest.raises(PermissionDenied):
-        revert_object(
-            workspace=workspace,
-            model_name="claim",
-            object_id=edited_claim.pk,
-            history_id=first_version(edited_claim),
-            user=analyst,
-            reason="mine",
-        )
+        revert_to_first_version(edited_claim, user=analyst, reason="mine")
 
 
 def test_reviewer_cannot_revert_a_membership(workspace, reviewer, analyst, ws_admin):
     membership = Membership.objects.get(user=analyst, workspace=workspace)
     set_role(workspace=workspace, member=analyst, role="reviewer", user=ws_admin)
     with pytest.raises(PermissionDenied):
-        revert_object(
-            workspace=workspace,
-            model_name="membership",
-            object_id=membership.pk,
-            history_id=first_version(membership),
-            user=reviewer,
-            reason="promote back",
-        )
+        revert_to_first_version(membership, user=reviewer, reason="promote back")
 
 
 def test_admin_reverts_a_membership_role(workspace, ws_admin, analyst):
     membership = Membership.objects.get(user=analyst, workspace=workspace)
     set_role(workspace=workspace, member=analyst, role="admin", user=ws_admin)
-    revert_object(
-        workspace=workspace,
-        model_name="membership",
-        object_id=membership.pk,
-        history_id=first_version(membership),
-        user=ws_admin,
-        reason="promoted by mistake",
-    )
+    revert_to_first_version(membership, user=ws_admin, reason="promoted by mistake")
     assert Membership.objects.get(pk=membership.pk).role == "analyst"
 
 
@@ -244,27 +222,12 @@ def test_revert_on_top_of_an_unseen_change_is_refused(workspace, reviewer, analy
         edited_claim, user=analyst, expected_version=edited_claim.version, changes={"status": "disputed"}
     )
     with pytest.raises(ValidationError, match="changed since"):
-        revert_object(
-            workspace=workspace,
-            model_name="claim",
-            object_id=edited_claim.pk,
-            history_id=first_version(edited_claim),
-            latest_history_id=seen,
-            user=reviewer,
-            reason="undo",
-        )
+        revert_to_first_version(edited_claim, latest_history_id=seen, user=reviewer, reason="undo")
 
 
 def test_reverting_an_approved_claim_sends_it_back_to_review(workspace, reviewer, analyst, edited_claim):
     approve(submit_for_review(edited_claim, user=analyst), user=reviewer)
-    revert_object(
-        workspace=workspace,
-        model_name="claim",
-        object_id=edited_claim.pk,
-        history_id=first_version(edited_claim),
-        user=reviewer,
-        reason="undo the figure",
-    )
+    revert_to_first_version(edited_claim, user=reviewer, reason="undo the figure")
     assert Claim.objects.get(pk=edited_claim.pk).review_status == ReviewStatus.SUBMITTED
 
 
@@ -272,14 +235,7 @@ def test_reverting_to_a_version_that_differs_only_in_review_status_says_so(works
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
     reject(submit_for_review(claim, user=analyst), user=reviewer, comment="no source given")
     with pytest.raises(ValidationError, match=r"review status \(now rejected\), which a revert leaves alone"):
-        revert_object(
-            workspace=workspace,
-            model_name="claim",
-            object_id=claim.pk,
-            history_id=first_version(claim),
-            user=reviewer,
-            reason="undo the rejection",
-        )
+        revert_to_first_version(claim, user=reviewer, reason="undo the rejection")
     assert Claim.objects.get(pk=claim.pk).review_status == ReviewStatus.REJECTED
 
 
@@ -289,14 +245,7 @@ def test_reverting_a_source_text_re_anchors_its_passages(workspace, reviewer, ws
         source=source, user=ws_admin, start=source.text.index("Aleppo"), end=source.text.index("Aleppo") + 6
     )
     correct_source_text(source=source, user=ws_admin, new_text="Breaking: " + original, reason="add dateline")
-    revert_object(
-        workspace=workspace,
-        model_name="source",
-        object_id=source.pk,
-        history_id=first_version(source),
-        user=reviewer,
-        reason="the dateline is not in the original",
-    )
+    revert_to_first_version(source, user=reviewer, reason="the dateline is not in the original")
     assert Source.objects.get(pk=source.pk).text == original
     passage = Passage.objects.get(pk=passage.pk)
     assert original[passage.start : passage.end] == "Aleppo"

@@ -56,6 +56,14 @@ NARROW = {"width": 390, "height": 844}
 OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
+def wider_than_the_window(page, url: str) -> tuple[str, int] | None:
+    """(url, its width) if the page at `url` scrolls sideways in `page`'s window, else None."""
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    scroll_width, width = page.evaluate(OVERFLOW)
+    return (url, scroll_width) if scroll_width > width else None
+
+
 @pytest.fixture
 def busy_workspace(workspace, analyst, corpus_text):
     """A long article with a note and evidence on it, a claim, a question with a hypothesis."""
@@ -88,17 +96,13 @@ def test_no_horizontal_scroll_at_390_px(page_for, analyst, ws_admin, workspace, 
         (analyst, reverse("archive:questions", args=[slug])),
         (analyst, reverse("archive:question", args=[slug, question.pk])),
     ]
-    wide = []
     browsers = {}
+    wide = []
     for user, url in pages:
         page = browsers.get(user.pk) or browsers.setdefault(user.pk, page_for(user))
         page.set_viewport_size(NARROW)
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
-        scroll_width, width = page.evaluate(OVERFLOW)
-        if scroll_width > width:
-            wide.append((url, scroll_width))
-    assert wide == []
+        wide.append(wider_than_the_window(page, url))
+    assert [found for found in wide if found] == []
 
 
 def test_header_collapses_into_a_menu_at_390_px(page_for, analyst, workspace):
@@ -242,15 +246,9 @@ def test_an_outlet_name_of_200_letters_without_a_space_does_not_widen_the_page(
     slug = workspace.slug
     page = page_for(ws_admin)  # an admin: the outlets' list has its grade and edit column
     page.set_viewport_size(viewport)
-    wide = []
-    for url in [
+    urls = [
         reverse("archive:outlets", args=[slug]),
         reverse("archive:workspace", args=[slug]),
         reverse("archive:source", args=[slug, source.pk]),
-    ]:
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
-        scroll_width, width = page.evaluate(OVERFLOW)
-        if scroll_width > width:
-            wide.append((url, scroll_width))
-    assert wide == []
+    ]
+    assert [found for url in urls if (found := wider_than_the_window(page, url))] == []
