@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from archive.claims import edit_item
 from archive.claims.graph import build_claim_graph
+from archive.core.editing import NOTHING_CHANGED
 from archive.models import Claim, ClaimStatus, Stance
 from archive.search.query import MAX_QUERY_LENGTH
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
@@ -272,6 +273,15 @@ def test_author_edits_a_claim(client, workspace, analyst):
     claim.refresh_from_db()
     assert (claim.statement, claim.status, claim.version) == ("Sharper statement", "disputed", 2)
     assert claim.history.first().history_change_reason == "new source"
+
+
+def test_saving_a_claim_unchanged_makes_no_version_and_says_so(client, workspace, analyst):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    response = post_claim_edit(client, analyst, claim)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.version, claim.history.count()) == (1, 1)
+    assert NOTHING_CHANGED in client.get(response.url).content.decode()
 
 
 def test_later_claim_edit_from_a_stale_version_is_refused_showing_the_others(

@@ -413,6 +413,16 @@ def test_a_valid_edit_is_saved(entry, writer, annotation):
     assert (annotation.body, annotation.tags, annotation.version) == ("Corrected.", ["t"], 2)
 
 
+@through(BROWSER, REST, W3C, ADMIN)
+def test_an_edit_that_changes_nothing_saves_nothing(entry, writer, annotation):
+    before = stored(annotation)
+    outcome = entry.edit_annotation(
+        writer, annotation, annotation.version, {"body": annotation.body, "tags": annotation.tags}
+    )
+    assert outcome.status == entry.saved_status, outcome.content
+    assert stored(annotation) == before
+
+
 # --- a note has text; without a motivation, an annotation without text is a highlight ----
 
 
@@ -544,7 +554,9 @@ def test_an_edit_moves_an_annotation_to_another_passage(entry, writer, annotatio
     other = PassageFactory(source=source, created_by=analyst, start=source.text.index("Aleppo"), length=6)
     outcome = entry.edit_annotation(writer, annotation, annotation.version, {"passages": [other]})
     assert outcome.status == entry.saved_status, outcome.content
-    assert list(Annotation.objects.get(pk=annotation.pk).passages.all()) == [other]
+    moved = Annotation.objects.get(pk=annotation.pk)
+    assert list(moved.passages.all()) == [other]
+    assert moved.version == 2  # a move alone is an edit: a client holding version 1 is stale
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from archive.core.editing import NOTHING_CHANGED
 from archive.models import HistoryEntry
 from archive.sources.writes import edit_source
 from tests.factories import OutletFactory, SourceFactory
@@ -32,6 +33,16 @@ def test_an_admin_corrects_title_authors_and_outlet_with_a_reason(client, ws_adm
     assert (source.title, source.authors, source.outlet) == ("Why Aleppo Fell", ["Turki Mostafa"], outlet)
     entry = HistoryEntry.objects.filter(model="source", object_id=source.pk).latest("sequence")
     assert (entry.user, entry.reason) == (ws_admin, "checked against the page")
+
+
+def test_saving_a_sources_record_unchanged_makes_no_version_and_says_so(client, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace)
+    client.force_login(ws_admin)
+    response = client.post(reverse("archive:source_edit", args=[workspace.slug, source.pk]), form(source))
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert (source.version, source.history.count()) == (1, 1)
+    assert NOTHING_CHANGED in client.get(response.url).content.decode()
 
 
 def test_a_correction_needs_a_reason(client, ws_admin, workspace):

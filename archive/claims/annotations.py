@@ -128,6 +128,9 @@ def edit_annotation(
     it is a note on the text, and what it says is the same wherever it is put."""
     if passages is not None:
         _check_passages(passages, annotation.workspace_id)
+    moves = passages is not None and {p.pk for p in passages} != set(
+        annotation.passages.values_list("pk", flat=True)
+    )
     annotation = edit_item(
         annotation,
         user=user,
@@ -135,10 +138,9 @@ def edit_annotation(
         changes={**changes, **(identities or {})},
         reason=reason,
         editable=EDITABLE_FIELDS[Annotation] | (IDENTITY_FIELDS if identities else frozenset()),
+        linked_changed=moves,
     )
-    if passages is not None and {p.pk for p in passages} != set(
-        annotation.passages.values_list("pk", flat=True)
-    ):
+    if moves and passages is not None:
         with recorded_as(user=user, reason=reason):
             annotation.passages.set(passages)
     return annotation

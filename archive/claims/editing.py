@@ -69,6 +69,7 @@ def edit_item(
     changes: dict[str, Any],
     reason: str = "",
     editable: frozenset[str] | None = None,
+    linked_changed: bool = False,
 ) -> Reviewable:
     """Change an annotation's, evidence's or claim's editable fields (or `editable`).
 
@@ -89,4 +90,5 @@ def edit_item(
         reason=reason,
         before_save=reopen_review,
         refused=ValidationError(errors) if errors else None,
+        linked_changed=linked_changed,
     )

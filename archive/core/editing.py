@@ -29,6 +29,7 @@ from archive.core.db import concrete_field
 from archive.core.unit_of_work import unit_of_work
 
 DELETE_REASON_REQUIRED = "Say why it is deleted: the reason is kept in the history."
+NOTHING_CHANGED = "Nothing changed: every value is as it was, so no new version was made."
 
 M = TypeVar("M", bound=Model)
 
@@ -207,11 +208,15 @@ def update_object(
     reason: str = "",
     before_save: BeforeSave | None = None,
     refused: ValidationError | None = None,
+    linked_changed: bool = False,
 ) -> M:
     """Apply `changes` (only `editable` fields) to `obj` if it is still at `expected_version`.
 
     The row is locked while it is compared and saved, so of two concurrent
-    edits from the same version exactly one succeeds.
+    edits from the same version exactly one succeeds. An edit that changes
+    nothing (every value as it was, once cleaned) saves nothing: no new version,
+    no history row; `linked_changed` says that something the caller changes
+    beside these fields (an annotation's passages) makes it an edit all the same.
 
     `refused` holds what the caller's own rules found wrong with changes it left
     out of `changes`: the edit is refused with those errors and every one found
@@ -238,6 +243,8 @@ def update_object(
         errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+    if not linked_changed and all(getattr(current, field) == value for field, value in before.items()):
+        return current
     if before_save is not None:
         before_save(current, before)
     with recorded_as(user=user, reason=reason):

@@ -22,7 +22,7 @@ from archive.claims import add_evidence, create_claim, delete_claim, edit_claim,
 from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
-from archive.core.editing import StaleVersion
+from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import id_from
 from archive.core.text import isolated
 from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, Stance
@@ -339,7 +339,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             "status": form.get("status", ""),
             "tags": _tags_from(form.get("tags", "")),
         }
-        edit_claim(
+        saved = edit_claim(
             claim, user=request.user, expected_version=version, changes=changes, reason=form.get("reason", "")
         )
     except StaleVersion as error:
@@ -354,7 +354,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return render_claim(request, claim, status=400, form_values=form, form_errors=_messages_of(error))
-    messages.success(request, "Claim saved.")
+    messages.success(request, "Claim saved." if saved.version != version else NOTHING_CHANGED)
     return redirect("archive:claim", request.workspace.slug, claim.pk)
 
 

@@ -11,7 +11,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from archive.core.editing import StaleVersion
+from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import form_field, show_refusal
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
@@ -134,7 +134,7 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                edit_source(
+                edited = edit_source(
                     source,
                     user=request.user,
                     expected_version=form.cleaned_data["version"],
@@ -147,7 +147,10 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
             except ValidationError as error:
                 show_refusal(form, error)
             else:
-                messages.success(request, "The source's record is corrected.")
+                corrected = edited.version != form.cleaned_data["version"]
+                messages.success(
+                    request, "The source's record is corrected." if corrected else NOTHING_CHANGED
+                )
                 return redirect("archive:source", request.workspace.slug, source.pk)
     context = {"source": source, "form": form}
     return render(request, "archive/source_edit.html", context, status=status)
