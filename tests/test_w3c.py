@@ -202,11 +202,50 @@ def test_post_with_an_ambiguous_quote_is_a_400(analyst, source):
     assert "more than once" in post(api_client_for(analyst), source, body).json()["target"][0]
 
 
-def test_post_targeting_another_source_is_a_400(analyst, workspace, source):
+def test_post_targeting_only_another_source_is_a_400(analyst, workspace, source):
     other = PassageFactory(source__workspace=workspace).source
     body = posted(source)
     body["target"]["source"] = text_iri(other)
-    assert post(api_client_for(analyst), source, body).status_code == 400
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 400
+    assert response.json()["target"] == ["One target must be on the text of this container's source."]
+    assert not Annotation.objects.exists()
+
+
+def test_post_targeting_this_source_and_another_of_the_workspace_is_one_annotation_on_both(
+    analyst, workspace, source
+):
+    other = SourceFactory(workspace=workspace, text="A second report on Aleppo.")
+    body = posted(source)
+    body["target"] = [
+        body["target"],
+        {
+            "type": "SpecificResource",
+            "source": text_iri(other),
+            "selector": {"type": "TextQuoteSelector", "exact": "second report"},
+        },
+    ]
+    assert post(api_client_for(analyst), source, body).status_code == 201
+    created = Annotation.objects.get()
+    assert sorted((p.source_id, p.exact) for p in created.passages.all()) == sorted(
+        [(source.pk, body["target"][0]["selector"][1]["exact"]), (other.pk, "second report")]
+    )
+
+
+def test_post_targeting_a_source_of_another_workspace_is_a_400(analyst, workspace, source):
+    foreign = SourceFactory(text="A second report on Aleppo.")
+    body = posted(source)
+    body["target"] = [
+        body["target"],
+        {
+            "type": "SpecificResource",
+            "source": text_iri(foreign),
+            "selector": {"type": "TextQuoteSelector", "exact": "second report"},
+        },
+    ]
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 400
+    assert not Annotation.objects.exists()
 
 
 def test_post_without_the_annotation_context_is_a_400(analyst, source):

@@ -504,7 +504,7 @@ def _read_target(
     )
     source = source_for(source_id) if source_id is not None else None
     if source is None:
-        raise ValidationError({"target": "The target's source must be the text of this container's source."})
+        raise ValidationError({"target": "A target's source must be the text of a source in this workspace."})
     try:
         selector, note = selector_from_quote_fallback(source.text, target)
     except ValidationError as error:

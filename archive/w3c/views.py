@@ -256,7 +256,13 @@ class Container(W3CView):
     def post(self, request: Request, pk: int) -> Response:
         source = self.get_source(pk)
         self.check_create_allowed(source.workspace)
-        w3c = read_w3c(request.data, source_for=lambda source_id: source if source_id == source.pk else None)
+        workspace_sources = self.scope(Source.objects.filter(workspace_id=source.workspace_id))
+        w3c = read_w3c(
+            request.data, source_for=lambda source_id: workspace_sources.filter(pk=source_id).first()
+        )
+        if all(target.pk != source.pk for target, _ in w3c.targets):
+            # A container holds the annotations on its source; others may be on more sources, as over REST.
+            raise ValidationError({"target": ["One target must be on the text of this container's source."]})
         obj = create_from_w3c(workspace=source.workspace, user=request.user, request=w3c)
         obj = _reload(obj)
         rendered = to_w3c(obj, self.links())
