@@ -566,6 +566,8 @@ def annotations_handed_over(workspace, analyst, passage, **values) -> list:
         for name, value in values.items():
             setattr(annotations[0], name, value)
         rows = Annotation.history.bulk_history_create(annotations, m2m={"passages": links})
+        # The live row as its history holds it: verification compares the two.
+        Annotation.objects.filter(pk=annotations[0].pk).update(**values)
     return rows
 
 

@@ -24,7 +24,7 @@ from archive.findings.keys import fingerprint, signing_key
 from archive.findings.package import evidence_package
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
-from archive.models import Claim, ClaimStatus, Membership, Workspace
+from archive.models import Claim, ClaimStatus, Evidence, Membership, Passage, Workspace
 from tests.support import api_client_for
 from tests.tsa import OPENSSL, local_tsa, make_ca
 
@@ -354,6 +354,39 @@ def test_a_passages_anchor_moved_in_an_earlier_version_and_resigned_is_caught(pa
     result = verify(rewritten(package_file, change))
     assert result.returncode == 1
     assert f"passage {passage['id']}'s quote is not the text at its offsets in version 1" in result.stderr
+
+
+def _forge_claim(claim: Claim) -> str:
+    Claim.objects.filter(pk=claim.pk).update(statement="Shelling put the station out of service.")
+    return f"claim {claim.pk} a statement"
+
+
+def _forge_evidence(claim: Claim) -> str:
+    evidence = claim.evidence.order_by("pk").first()
+    Evidence.objects.filter(pk=evidence.pk).update(
+        stance="refutes" if evidence.stance != "refutes" else "supports"
+    )
+    return f"evidence {evidence.pk} a stance"
+
+
+def _forge_passage(claim: Claim) -> str:
+    passage = claim.evidence.order_by("pk").first().passage
+    Passage.objects.filter(pk=passage.pk).update(prefix="forged context ")
+    return f"passage {passage.pk} a prefix"
+
+
+@pytest.mark.parametrize(
+    "forge", [_forge_claim, _forge_evidence, _forge_passage], ids=["claim", "evidence", "passage"]
+)
+def test_a_row_changed_outside_its_history_then_packaged_and_signed_is_caught(demo_claim, tmp_path, forge):
+    what = forge(demo_claim)
+    path = tmp_path / "package.zip"
+    path.write_bytes(
+        evidence_package(Claim.objects.get(pk=demo_claim.pk), base_uri="https://warrant.example/w/demo/").data
+    )
+    result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
+    assert result.returncode == 1
+    assert f"the package gives {what} that its last history entry does not record" in result.stderr
 
 
 def test_a_package_signed_by_another_key_is_refused_when_the_key_is_expected(package_file):

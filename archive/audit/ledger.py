@@ -26,7 +26,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -41,6 +41,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from archive.audit.live import live_rows_problem
 from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows, prefetched
 from archive.core.history import HistoryModel
@@ -681,6 +682,20 @@ def _describe(entry: dict) -> str:
 
 
 def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verification:
+    """The workspace's chain verified (verify_chain), then, if it is intact, its live rows
+    compared with their history (archive.audit.live): changed, inserted or deleted outside it."""
+    started = time.perf_counter()
+    chained = verify_chain(workspace_id, chunk_size=chunk_size)
+    problem = "" if not chained.ok else live_rows_problem(workspace_id)
+    return replace(
+        chained,
+        ok=not problem and chained.ok,
+        problem=problem or chained.problem,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def verify_chain(workspace_id: int, *, chunk_size: int = 2000) -> Verification:
     """Walk the workspace's chain from entry 1, recomputing every hash; stop at the first problem.
 
     On PostgreSQL the database makes the same checks first (verified_in_database)

@@ -43,6 +43,9 @@ What it checks, in order:
    so the ledger's chain vouches for the files; and every passage's quote is
    the text at its offsets (Unicode code points), in the newest text and in
    each version where it was anchored.
+7. The claim, each piece of its evidence and each passage say what their
+   newest history rows (step 5) record: a record edited in the database
+   outside the history, then packaged and signed, is caught here.
 
 This file is standalone on purpose (standard library and `cryptography`): a
 recipient can read all of it.
@@ -627,6 +630,58 @@ def check_sources(files: dict[str, bytes], history: list[dict]) -> tuple[int, in
     return len(passages), sum(version is not None for _, version in texts)
 
 
+# The fields of data/claim.json and data/passages.json that each history row records (record's
+# name: the row's column), and where passages.json gives them (its selector).
+CLAIM_FIELDS = {
+    "statement": "statement",
+    "credibility": "credibility",
+    "credibility_reason": "credibility_reason",
+    "status": "status",
+    "review_status": "review_status",
+    "tags": "tags",
+    "version": "version",
+}
+EVIDENCE_FIELDS = {
+    "stance": "stance",
+    "note": "note",
+    "passage": "passage_id",
+    "review_status": "review_status",
+    "version": "version",
+}
+
+
+def check_claim(files: dict[str, bytes], history: list[dict]) -> None:
+    """Step 7."""
+    newest: dict[tuple[str, int], dict] = {}  # the history is in the chain's order: the last row wins
+    for item in history:
+        newest[item["entry"]["model"], item["entry"]["object_id"]] = item["row"]
+    claim = json.loads(files["data/claim.json"])
+    check_as_recorded(claim, newest.get(("claim", claim["id"])), CLAIM_FIELDS, f"claim {claim['id']}")
+    for evidence in claim["evidence"]:
+        what = f"evidence {evidence['id']}"
+        check_as_recorded(evidence, newest.get(("evidence", evidence["id"])), EVIDENCE_FIELDS, what)
+    for passage in json.loads(files["data/passages.json"]):
+        position, quote = passage["selector"][0], passage["selector"][1]
+        given = {
+            **{key: position[key] for key in ("start", "end")},
+            **{key: quote[key] for key in ("exact", "prefix", "suffix")},
+        }
+        fields = {key: key for key in given}
+        check_as_recorded(given, newest.get(("passage", passage["id"])), fields, f"passage {passage['id']}")
+
+
+def check_as_recorded(record: dict, row: dict | None, fields: dict[str, str], what: str) -> None:
+    """That `record` gives each of `fields` as its newest history row records it."""
+    if row is None:
+        raise Refused(f"{what} has no history entry in data/history.jsonl.")
+    for key, column in fields.items():
+        if record[key] != row.get(column):
+            raise Refused(
+                f"the package gives {what} a {key} that its last history entry does not record: "
+                "it was changed outside the history."
+            )
+
+
 def check_recorded(record: dict, row: dict | None, what: str) -> None:
     """That each SHA-256 `record` gives (for a file the package holds) is the one
     its history row records."""
@@ -682,6 +737,7 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
         readme = README in bag.namelist()
     history = check_history(files)
     passages, versions = check_sources(files, history)
+    check_claim(files, history)
     checked = f"{len(history)} history entries, {versions} source versions and {passages} passages check out."
     stamped = f"\nThe signature was {timestamp}." if timestamp else "\nThe package carries no time-stamp."
     older = (

@@ -114,6 +114,9 @@ class Schedule(WorkspaceOwned):
     last_fired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = tracked_history()
+    # Set when the scheduler claims a due run (one atomic UPDATE, no history row):
+    # verification does not compare it with the history (archive.audit.live).
+    unrecorded_fields = ("last_fired_at",)
 
     same_workspace_as = ("source",)
 
