@@ -59,6 +59,17 @@ def test_source_as_of_after_correction_has_the_new_text_and_moved_passage(worksp
     assert state.source.text[passage.start : passage.end] == "Aleppo"
 
 
+def test_source_as_of_the_moment_its_history_records_the_correction_has_the_passage_moved(
+    workspace, timeline
+):
+    """The moment the history page's "as it was then" link gives: the correction's own."""
+    source = timeline["source"]
+    corrected_at = source.history.filter(text__startswith="Update: ").earliest("history_date").history_date
+    state = source_as_of(workspace=workspace, source_id=source.pk, at=corrected_at)
+    [passage] = state.passages
+    assert state.source.text[passage.start : passage.end] == "Aleppo"
+
+
 def test_source_before_it_existed_is_none(workspace, timeline):
     earlier = timeline["moments"]["created"] - timedelta(days=1)
     assert source_as_of(workspace=workspace, source_id=timeline["source"].pk, at=earlier) is None

@@ -9,7 +9,14 @@ from django.utils.html import escape
 from archive.audit.diffing import Segment, condensed, field_changes, word_diff
 from archive.audit.revert import revert_object
 from archive.audit.review import approve, reject, submit_for_review
-from archive.claims import add_evidence, create_annotation, create_claim, delete_annotation, edit_item
+from archive.claims import (
+    add_evidence,
+    create_annotation,
+    create_claim,
+    delete_annotation,
+    delete_evidence,
+    edit_item,
+)
 from archive.core.editing import delete_object
 from archive.models import (
     Annotation,
@@ -304,6 +311,23 @@ def test_restoring_a_deleted_claim_brings_back_its_evidence(workspace, reviewer,
     assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
     assert Evidence.objects.get(pk=evidence.pk).claim_id == claim.pk
     assert f"evidence #{evidence.pk} was restored too." in outcome.notes
+
+
+def test_restoring_a_claim_leaves_evidence_deleted_on_purpose_before_it_deleted(
+    workspace, reviewer, analyst, source
+):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    wrong, kept = (
+        add_evidence(
+            claim=claim, passage=PassageFactory(source=source, start=start), user=analyst, stance="supports"
+        )
+        for start in (0, 20)
+    )
+    delete_evidence(evidence=wrong, user=analyst, reason="Wrong passage: it is about another week")
+    delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="Merging into another claim")
+    outcome = restore(workspace, reviewer, "claim", Claim, claim.pk)
+    assert list(Evidence.objects.filter(claim_id=claim.pk)) == [kept]
+    assert f"evidence #{wrong.pk} was restored too." not in outcome.notes
 
 
 def test_restored_object_keeps_growing_its_version(workspace, reviewer, analyst, edited_claim):

@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history
 
 from archive.audit.ledger import verify_workspace
-from archive.claims import create_annotation, create_claim
+from archive.claims import add_evidence, create_annotation, create_claim
 from archive.core.attribution import recorded_as
+from archive.core.editing import delete_object
 from archive.core.unit_of_work import defer, unit_of_work
-from archive.models import Claim, HistoryChain, HistoryEntry, SearchDocument, SearchKind
+from archive.models import Claim, Evidence, HistoryChain, HistoryEntry, SearchDocument, SearchKind
 from archive.search import indexing
 from tests.factories import PassageFactory
 
@@ -127,3 +128,19 @@ def test_bulk_history_outside_a_unit_enters_the_ledger_in_one_append(workspace, 
 
     assert queries_for(2) == queries_for(30)
     assert verify_workspace(workspace.pk).ok
+
+
+def test_every_history_row_of_one_write_records_the_same_time(workspace, analyst, source):
+    """So that an "as of" view at that time sees all of the write or none of it."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="The station stopped on Tuesday.")
+    for start in (0, 20):
+        add_evidence(
+            claim=claim, passage=PassageFactory(source=source, start=start), user=analyst, stance="supports"
+        )
+    delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="A duplicate")
+    deleted = [
+        *Evidence.history.filter(claim_id=claim.pk, history_type="-"),
+        *Claim.history.filter(id=claim.pk, history_type="-"),
+    ]
+    assert len(deleted) == 3
+    assert len({row.history_date for row in deleted}) == 1

@@ -6,6 +6,7 @@ they point to still exists; what could not be restored is reported.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -260,10 +261,14 @@ def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: li
 
 
 def _restore_cascaded_evidence(claim: Claim, workspace: Workspace, notes: list[str]) -> None:
-    """Evidence deleted with the claim: the entries just before the claim's deletion, in its chain.
+    """Evidence deleted with the claim: the entries just before the claim's deletion, in its
+    chain, made by the same deletion (same user, reason and time).
 
-    A deletion holds the workspace's chain until it commits, so the evidence
-    its cascade removed are exactly the evidence deletions right before it.
+    A deletion holds the workspace's chain until it commits, so the evidence its
+    cascade removed are evidence deletions right before it; evidence deleted on
+    purpose just before, by its own request, is not, and stays deleted. One write
+    records one time on all its rows; rows recorded before that was so differ by
+    microseconds, hence the second's margin.
     """
     deletion = (
         HistoryEntry.objects.filter(
@@ -279,5 +284,8 @@ def _restore_cascaded_evidence(claim: Claim, workspace: Workspace, notes: list[s
     )
     for entry in earlier.iterator():
         if (entry.model, entry.action, entry.claim_id) != ("evidence", HistoryAction.DELETED, claim.pk):
+            break
+        same_deletion = (entry.user_id, entry.reason) == (deletion.user_id, deletion.reason)
+        if not same_deletion or deletion.recorded_at - entry.recorded_at > timedelta(seconds=1):
             break
         _restore_linked(Evidence, entry.object_id, workspace, notes)

@@ -29,12 +29,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 from django.dispatch import Signal
-from django.utils import timezone
 from simple_history.manager import HistoryDescriptor, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from archive.core.attribution import current_attribution, history_user
 from archive.core.db import concrete_field
+from archive.core.unit_of_work import unit_time
 
 # Sent with `sender` (the history model), `history_ids` (rows just written, in
 # order), `instances` (the objects they record, one per row) and `reindex`
@@ -81,6 +81,7 @@ class LedgerHistoryManager(HistoryManager):
         attribution = current_attribution()
         if not default_change_reason and attribution is not None:
             default_change_reason = attribution.reason
+        kwargs["default_date"] = kwargs.get("default_date") or unit_time()
         rows = super().bulk_history_create(objs, *args, default_change_reason=default_change_reason, **kwargs)
         if rows:
             m2m_rows = [
@@ -130,6 +131,15 @@ class _TrackedHistory(HistoricalRecords):
 
     by_model: dict[type, "_TrackedHistory"] = {}
 
+    def create_historical_record(self, instance, history_type, using=None) -> None:
+        if "_history_date" in instance.__dict__:  # a date the caller chose
+            return super().create_historical_record(instance, history_type, using)
+        instance._history_date = unit_time()
+        try:
+            return super().create_historical_record(instance, history_type, using)
+        finally:
+            del instance._history_date
+
     def finalize(self, sender, **kwargs) -> None:
         super().finalize(sender, **kwargs)
         if sender is self.cls:
@@ -164,7 +174,7 @@ def copy_history(
     history_model = history_model_of(model)
     attribution = current_attribution()
     stamped = {
-        "history_date": timezone.now(),
+        "history_date": unit_time(),
         "history_change_reason": (attribution.reason if attribution else "") or None,
         "history_type": history_type,
         "history_user_id": getattr(attribution.user if attribution else None, "pk", None),

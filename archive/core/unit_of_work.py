@@ -25,9 +25,11 @@ can have happened: until then, rows the unit wrote are still as written.
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import TypeVar
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 Item = TypeVar("Item")
 Task = Callable[[list], None]
@@ -37,6 +39,7 @@ class _Deferred:
     """The work deferred in one outermost unit: items per task, in order."""
 
     def __init__(self) -> None:
+        self.began = timezone.now()
         self.items: dict[Task, list] = {}
         self.last: set[Task] = set()
         self.rolled_back = False
@@ -77,6 +80,14 @@ def unit_of_work() -> Iterator[None]:
                 deferred.run()
         finally:
             _deferred.reset(token)
+
+
+def unit_time() -> datetime:
+    """When the current outermost unit began (outside a unit: now). Every history row
+    a unit writes records this time, so that an "as of" view sees all of a write or
+    none of it (a text correction's source and the passages it re-anchored, say)."""
+    deferred = _deferred.get()
+    return timezone.now() if deferred is None else deferred.began
 
 
 def savepoint_rolled_back() -> bool:
