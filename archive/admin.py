@@ -282,16 +282,35 @@ class CreateFieldsAdmin(TrackedAdmin):
         return super().get_fields(request, obj)
 
 
+class WorkspaceAddForm(ReasonForm):
+    """A new workspace is made with its first admin (archive.workspaces.create_workspace)."""
+
+    admin = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        help_text="Its first admin, who manages its members (more can be added once it exists).",
+        error_messages={"required": workspaces.NEEDS_AN_ADMIN},
+    )
+
+
 @admin.register(Workspace)
 class WorkspaceAdmin(CreateFieldsAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     inlines = [MembershipInline]
-    create_fields = ("name", "slug", "description")
+    create_fields = ("name", "slug", "description", "admin")
     editable = workspaces.EDITABLE_FIELDS
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["name"]} if obj is None else {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs.setdefault("form", WorkspaceAddForm)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        # The first admin is chosen on the add form; other members once the workspace exists.
+        return self.inlines if obj is not None else []
 
     def create(self, *, user, reason, **fields) -> Workspace:
         return workspaces.create_workspace(user=user, reason=reason, **fields)

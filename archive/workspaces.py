@@ -19,13 +19,22 @@ from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Membership, Role, Workspace
 
+NEEDS_AN_ADMIN = "A new workspace needs an admin, who manages its members: choose one."
+
 
 @unit_of_work()
 def create_workspace(
-    *, user: Any, name: str, slug: str, description: str = "", reason: str = ""
+    *, user: Any, name: str, slug: str, admin: Any, description: str = "", reason: str = ""
 ) -> Workspace:
-    workspace = Workspace(name=name, slug=slug, description=description)
-    return create_object(workspace, user=user, reason=reason)
+    """A workspace with `admin` its first admin: a workspace always has one, or nobody
+    in the app could manage its members."""
+    if admin is None:
+        raise ValidationError({"admin": NEEDS_AN_ADMIN})
+    workspace = create_object(
+        Workspace(name=name, slug=slug, description=description), user=user, reason=reason
+    )
+    add_member(workspace=workspace, member=admin, role=Role.ADMIN, user=user, reason=reason)
+    return workspace
 
 
 LAST_ADMIN = "A workspace keeps at least one admin: make someone else admin first."

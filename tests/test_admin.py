@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from archive.admin import TrackedAdmin
 from archive.claims import EDITABLE_FIELDS, edit_item
-from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Source
+from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Role, Source, Workspace
+from archive.workspaces import NEEDS_AN_ADMIN
 from tests.factories import ClaimFactory, PassageFactory, UserFactory
 
 NO_REASON = "Nothing was deleted. Say why it is deleted: the reason is kept in the history."
@@ -108,6 +109,24 @@ def workspace_form(workspace, membership, **extra) -> dict:
         "memberships-0-role": membership.role,
         **extra,
     }
+
+
+def test_a_workspace_added_in_the_admin_without_an_admin_is_refused(staff):
+    data = {"name": "Second case", "slug": "second-case", "description": "", "change_reason": "new case"}
+    response = staff.post(reverse("admin:archive_workspace_add"), data)
+    assert response.status_code == 200
+    assert NEEDS_AN_ADMIN in response.content.decode()
+    assert not Workspace.objects.filter(slug="second-case").exists()
+
+
+def test_a_workspace_added_in_the_admin_has_its_first_admin(staff):
+    first = UserFactory(username="lead")
+    data = {"name": "Second case", "slug": "second-case", "admin": first.pk, "change_reason": "new case"}
+    assert staff.post(reverse("admin:archive_workspace_add"), data).status_code == 302
+    workspace = Workspace.objects.get(slug="second-case")
+    membership = Membership.objects.get(workspace=workspace)
+    assert (membership.user, membership.role) == (first, Role.ADMIN)
+    assert membership.history.get().history_change_reason == "new case"
 
 
 def test_removing_a_member_in_the_admin_needs_a_reason(staff, workspace, analyst):

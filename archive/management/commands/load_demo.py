@@ -78,6 +78,7 @@ class Command(BaseCommand):
                     slug=WORKSPACE_SLUG,
                     name="Demo: Tell al-Zaytoun water station",
                     description="A fictional case for trying Warrant.",
+                    admin=users["demo-admin"],
                     reason="demo data",
                 )
             roles = dict(Membership.objects.filter(workspace=workspace).values_list("user__username", "role"))
