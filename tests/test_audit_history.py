@@ -121,9 +121,17 @@ def test_history_page_of_an_annotation_shows_passage_changes(client, analyst, wo
     annotation.passages.add(second)
     client.force_login(analyst)
     page = history_page(client, workspace, "annotation", annotation.pk)
-    # Passages are named as the ledger last recorded them, not by id.
-    assert escape(f"passage “{first}”, passage “{second}”") in page
-    assert f"passage #{first.pk}" not in page
+    # Passages are named as the ledger last recorded them (their quote), not by id.
+    assert escape(f"passage “{first.exact}”, passage “{second.exact}”") in page
+    assert f"passage #{first.pk}" not in page and "““" not in page
+
+
+def test_evidence_is_named_with_its_stance_as_the_pages_say_it(workspace, analyst, source):
+    claim = create_claim(workspace=workspace, user=analyst, statement="The station stopped on Tuesday.")
+    evidence = add_evidence(
+        claim=claim, passage=PassageFactory(source=source), user=analyst, stance="contextualizes"
+    )
+    assert " gives context to The station stopped on Tuesday." in str(evidence)
 
 
 def test_history_of_a_deleted_object_is_still_readable(client, reviewer, workspace, edited_claim, analyst):

@@ -72,7 +72,9 @@ def names_in(workspace: Workspace) -> Callable[[type[Model], int], str]:
                     .first()
                 )
                 verbose = model._meta.verbose_name
-                known[label, object_id] = f"{verbose} “{last}”" if last else f"{verbose} #{object_id}"
+                # A passage's name is its quote, already in quotation marks.
+                name = last if not last or last.startswith("“") else f"“{last}”"
+                known[label, object_id] = f"{verbose} {name}" if last else f"{verbose} #{object_id}"
         return known[label, object_id]
 
     return name_of

@@ -111,7 +111,7 @@ class Evidence(WorkspaceOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.passage} {self.stance} {self.claim}"
+        return f"{self.passage} {self.get_stance_display()} {self.claim}"
 
     @property
     def grade(self) -> str:
