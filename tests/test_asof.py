@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from archive.audit.asof import claim_as_of, marked_text, source_as_of
+from archive.audit.history import human_time
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.editing import delete_object
 from archive.models import Claim
@@ -118,6 +120,15 @@ def test_marked_text_cuts_at_passage_boundaries_with_overlaps():
 def as_of_page(client, name: str, workspace, object_id: int, at=None):
     params = {"at": at.isoformat()} if at else {}
     return client.get(reverse(f"archive:{name}", args=[workspace.slug, object_id]), params)
+
+
+def test_as_of_page_names_its_moment_to_the_millisecond(client, analyst, workspace, timeline):
+    """Versions saved within one second are told apart by the moment each shows."""
+    client.force_login(analyst)
+    at = timeline["moments"]["corrected"].replace(microsecond=502_000)
+    page = as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, at).content.decode()
+    assert f"as it stood on {human_time(at, exact=True)}" in strip_tags(page)
+    assert human_time(at, exact=True).endswith(f":{at.second:02d}.502 UTC")
 
 
 def test_source_as_of_page_shows_old_text_with_a_read_only_banner(client, reviewer, workspace, timeline):

@@ -15,10 +15,15 @@ from archive.models import HistoryEntry, Workspace
 TIME_FORMAT = "%-d %b %Y, %H:%M"
 
 
-def human_time(moment: datetime) -> str:
-    """The one way pages write a time: "7 Mar 2025, 14:05 UTC" (in the site's time zone)."""
+def human_time(moment: datetime, *, exact: bool = False) -> str:
+    """The one way pages write a time: "7 Mar 2025, 14:05 UTC" (in the site's time zone);
+    `exact` adds the seconds and their fraction to the millisecond, for a moment that
+    picks one version among several saved within a minute ("7 Mar 2025, 14:05:09.502 UTC")."""
     local = timezone.localtime(moment)
-    return f"{local.strftime(TIME_FORMAT)} {local.tzname()}"
+    written = local.strftime(TIME_FORMAT)
+    if exact:
+        written += f":{local.second:02d}" + (f".{local.microsecond // 1000:03d}" if local.microsecond else "")
+    return f"{written} {local.tzname()}"
 
 
 def object_versions(*, workspace: Workspace, model_name: str, object_id: int) -> list[dict[str, Any]] | None:

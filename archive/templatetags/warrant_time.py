@@ -13,6 +13,14 @@ register = template.Library()
 
 @register.filter
 def when(moment: datetime | None) -> SafeString | str:
-    if moment is None:
+    if not isinstance(moment, datetime):  # None, or a value a template could not resolve
         return "—"
     return format_html('<time datetime="{}">{}</time>', moment.isoformat(), human_time(moment))
+
+
+@register.filter
+def when_exactly(moment: datetime | None) -> SafeString | str:
+    """As `when`, to the millisecond: the moment an "as of" view or a job shows."""
+    if not isinstance(moment, datetime):
+        return "—"
+    return format_html('<time datetime="{}">{}</time>', moment.isoformat(), human_time(moment, exact=True))
