@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from archive.findings import ach
 from archive.models import Stance
+from archive.sources.writes import edit_source
 from tests.browser.accessibility import assert_accessible
 from tests.factories import (
     AnnotationFactory,
@@ -103,6 +104,25 @@ def test_no_horizontal_scroll_at_390_px(page_for, analyst, ws_admin, workspace, 
         page.set_viewport_size(NARROW)
         wide.append(wider_than_the_window(page, url))
     assert [found for found in wide if found] == []
+
+
+def test_a_history_change_stacks_at_360_px_so_its_words_keep_whole(page_for, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace, title="The station stopped working on Tuesday morning")
+    edit_source(
+        source,
+        user=ws_admin,
+        expected_version=1,
+        changes={"title": "Shelling of the Zaytoun station"},
+        reason="the blog's headline",
+    )
+    page = page_for(ws_admin)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:object_history", args=[workspace.slug, "source", source.pk]))
+    cell = page.locator("table.changes td.after", has_text="Zaytoun").first
+    expect(cell).to_be_visible()
+    # Stacked, a value has the page's width, not a third of it.
+    assert cell.bounding_box()["width"] > 280
+    assert wider_than_the_window(page, page.url) is None
 
 
 def test_header_collapses_into_a_menu_at_390_px(page_for, analyst, workspace):
