@@ -63,9 +63,9 @@ def test_a_correction_records_a_version_and_carries_each_passage(article, analys
     assert anchors[moved.pk].carried_from.start == TEXT.index("Water")
 
 
-def test_comparison_marks_what_moved_changed_and_vanished(article, analyst, ws_admin):
+def test_comparison_marks_what_changed_and_vanished(article, analyst, ws_admin):
     changed = passage_on(article, analyst, "said forty families returned")
-    moved = passage_on(article, analyst, "Water came twice a week.")
+    shifted = passage_on(article, analyst, "Water came twice a week.")
     gone = passage_on(article, analyst, "A convoy was turned back.")
     correct_source_text(
         source=article,
@@ -75,13 +75,37 @@ def test_comparison_marks_what_moved_changed_and_vanished(article, analyst, ws_a
     )
     comparison = compare(*article.versions.order_by("number"))
     fates = {change.passage_id: change.fate for change in comparison.passages}
-    assert fates == {
-        changed.pk: PassageFate.CHANGED,
-        moved.pk: PassageFate.MOVED,
-        gone.pk: PassageFate.VANISHED,
-    }
+    # Water only shifted by the sentence added before it: kept in place.
+    assert fates == {changed.pk: PassageFate.CHANGED, gone.pk: PassageFate.VANISHED}
+    assert shifted.pk not in fates and comparison.kept == 1
     assert any(segment.op == "delete" and "forty" in segment.text for segment in comparison.words)
     assert any(segment.op == "insert" and "fourteen" in segment.text for segment in comparison.words)
+
+
+MAYOR = "The mayor said forty families returned to the eastern quarter this spring, after the fighting ended."
+WATER = "Water came twice a week through the old network, according to residents of the eastern quarter."
+CONVOY = "A convoy carrying flour was turned back."
+
+
+def test_a_passage_whose_sentence_moved_elsewhere_in_the_text_is_marked_moved(workspace, analyst, ws_admin):
+    source = create_source(
+        workspace=workspace, user=analyst, title="Daraa", text=f"{MAYOR} {WATER} {CONVOY}", language="en"
+    )
+    convoy = passage_on(source, analyst, CONVOY)
+    correct_source_text(
+        source=source, user=ws_admin, new_text=f"{CONVOY} {MAYOR} {WATER}", reason="reordered"
+    )
+    [change] = compare(*source.versions.order_by("number")).passages
+    assert (change.passage_id, change.fate, change.after.start) == (convoy.pk, PassageFate.MOVED, 0)
+
+
+def test_a_passage_only_shifted_by_text_added_before_it_is_kept_in_place(article, analyst, ws_admin):
+    shifted = passage_on(article, analyst, "A convoy was turned back.")
+    correct_source_text(source=article, user=ws_admin, new_text="Dateline: Daraa. " + TEXT, reason="dateline")
+    comparison = compare(*article.versions.order_by("number"))
+    assert [change.passage_id for change in comparison.passages] == []
+    assert comparison.kept == 1
+    assert PassageAnchor.objects.get(passage=shifted, source_version__number=2).start > shifted.start
 
 
 def test_evidence_changed_since_it_was_cited_shows_the_quote_then_and_now(article, analyst, ws_admin):

@@ -53,6 +53,7 @@ def test_compare_page_marks_changed_moved_and_vanished_passages(client, analyst,
     )
     assert changed < page.index("fourteen")
     assert KEPT in page[moved:] and DELETED in page[vanished:]
+    assert "match match" not in page
 
 
 def test_compare_page_refuses_a_version_number_that_is_not_one(client, analyst, recaptured):

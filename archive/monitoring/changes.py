@@ -2,7 +2,8 @@
 passages that moved, changed or vanished, and evidence whose cited text is
 no longer what it was when it was cited."""
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from archive.audit.diffing import Segment, condensed, word_diff
@@ -71,26 +72,54 @@ def compare(older: SourceVersion, newer: SourceVersion) -> Comparison:
     if older.number > newer.number:
         older, newer = newer, older
     before, after = anchors_in(older), anchors_in(newer)
+    text_words = word_diff(older.text, newer.text)
+    shifted = _shifts(text_words)
     changes, kept = [], 0
     for passage_id, was in sorted(before.items(), key=lambda item: (item[1].start, item[0])):
         now = after.get(passage_id)
         if now is None or was.status == AnchorStatus.ORPHANED:
             continue  # deleted since, or not in the older text either
-        fate = _fate(was, now)
+        fate = _fate(was, now, shifted(was.start))
         if fate == PassageFate.KEPT:
             kept += 1
             continue
         words = word_diff(was.exact, now.exact) if fate == PassageFate.CHANGED else []
         changes.append(PassageChange(passage_id, fate, was, now, words))
-    return Comparison(older, newer, condensed(word_diff(older.text, newer.text)), changes, kept)
+    return Comparison(older, newer, condensed(text_words), changes, kept)
 
 
-def _fate(was: PassageAnchor, now: PassageAnchor) -> str:
+def _shifts(words: list[Segment]) -> Callable[[int], int | None]:
+    """Where a position of the older text is in the newer, by the text's word diff
+    (None: in text the newer one no longer has)."""
+    kept: list[tuple[int, int, int]] = []  # (start, end) in the older text, start in the newer
+    old = new = 0
+    for segment in words:
+        size = len(segment.text)
+        if segment.op == "equal":
+            kept.append((old, old + size, new))
+        if segment.op != "insert":
+            old += size
+        if segment.op != "delete":
+            new += size
+
+    def shifted(position: int) -> int | None:
+        index = bisect_right(kept, position, key=lambda stretch: stretch[0]) - 1
+        if index < 0 or position >= kept[index][1]:
+            return None
+        start, _, moved_to = kept[index]
+        return moved_to + position - start
+
+    return shifted
+
+
+def _fate(was: PassageAnchor, now: PassageAnchor, expected_start: int | None) -> str:
     if now.status == AnchorStatus.ORPHANED:
         return PassageFate.VANISHED
     if now.exact != was.exact:
         return PassageFate.CHANGED
-    return PassageFate.MOVED if now.start != was.start else PassageFate.KEPT
+    # Moved: somewhere the text's changes do not account for. A passage only shifted
+    # by text added or removed before it is where it was among its words.
+    return PassageFate.KEPT if now.start == expected_start else PassageFate.MOVED
 
 
 @dataclass(frozen=True)
