@@ -6,7 +6,9 @@ from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
 
 from archive.core.attribution import recorded_as
 from archive.models import Derivation
+from archive.passages.correction import correct_source_text
 from archive.sources.provenance import lineage
+from archive.sources.writes import create_source
 from tests.factories import (
     CaptureFactory,
     ClaimFactory,
@@ -131,6 +133,51 @@ def test_source_prov_json_has_the_chain_captures_and_agents(client, analyst, wor
     agents = identifiers(document, ProvAgent)
     assert {f"user-{analyst.pk}", f"outlet-{chain['original'].outlet_id}"} <= agents
     assert any(agent.startswith("author-") for agent in agents)
+
+
+@pytest.fixture
+def corrected(workspace, analyst, ws_admin):
+    """A source whose text an admin corrected: version 2, made by the correction."""
+    source = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="Report",
+        text="The station stopped on Tuesday.",
+        language="en",
+    )
+    correct_source_text(
+        source=source, user=ws_admin, new_text="The station stopped on Monday.", reason="checked the date"
+    )
+    return source
+
+
+def test_source_prov_records_who_made_each_later_version_and_from_what(
+    client, analyst, ws_admin, workspace, corrected
+):
+    document = export(client, analyst, "archive:source_prov_json", workspace.slug, corrected.pk)
+    second = corrected.versions.get(number=2)
+    first_entity, source_entity = f"source-{corrected.pk}-version-1", f"source-{corrected.pk}"
+    assert first_entity in identifiers(document, ProvEntity)
+    correction = f"correction-{second.pk}"
+    assert correction in identifiers(document, ProvActivity)
+    relations = {
+        (record.get_type().localpart, *(str(arg.localpart) for arg in record.args[:2] if arg is not None))
+        for record in document.get_records()
+        if not isinstance(record, ProvEntity | ProvActivity | ProvAgent)
+    }
+    assert ("Generation", source_entity, correction) in relations
+    assert ("Usage", correction, first_entity) in relations
+    assert ("Association", correction, f"user-{ws_admin.pk}") in relations
+    assert ("Derivation", source_entity, first_entity) in relations
+    assert ("Generation", first_entity, f"import-{corrected.pk}") in relations
+
+
+def test_provenance_page_lists_each_version_with_who_made_it(client, analyst, workspace, corrected):
+    page = get_page(
+        client, analyst, "archive:source_provenance", workspace.slug, corrected.pk
+    ).content.decode()
+    assert "Text correction by <bdi>ws-admin</bdi>" in page
+    assert corrected.versions.get(number=2).text_sha256 in page
 
 
 def test_source_prov_json_links_each_derivation_with_its_kind(client, analyst, workspace, chain):

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.contrib.auth.models import User
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from prov.model import PROV, AttributeValue, ProvDocument, QualifiedName
 
 from archive.alignment import current_alignment
 from archive.alignment.aligning import ALGORITHM_VERSION
 from archive.alignment.counterparts import Memo, counterparts
 from archive.core.text import sha256_hex
-from archive.models import Capture, Claim, Evidence, FixityCheck, Outlet, Passage, Source
+from archive.models import Capture, Claim, Evidence, FixityCheck, Outlet, Passage, Source, SourceVersion
 
 PROV_JSON = "json"
 PROV_N = "provn"
@@ -54,7 +54,9 @@ class Lineage:
 def with_provenance_details(queryset: QuerySet[Source]) -> QuerySet[Source]:
     """Sources with what the provenance page shows, in a fixed number of queries."""
     last_check = FixityCheck.objects.filter(source=OuterRef("pk")).order_by("-created_at", "-id")
-    return queryset.select_related("outlet", "captured_by", "capture", "derived_from").annotate(
+    versions = SourceVersion.objects.select_related("captured_by").order_by("number")
+    details = queryset.select_related("outlet", "captured_by", "capture", "derived_from")
+    return details.prefetch_related(Prefetch("versions", queryset=versions)).annotate(
         last_fixity_status=Subquery(last_check.values("status")[:1]),
         last_fixity_at=Subquery(last_check.values("created_at")[:1]),
     )
@@ -157,7 +159,11 @@ class _ProvBuilder:
             )
         for name in source.authors:
             self.document.wasAttributedTo(identifier, self.author(name), None, {"prov:role": "author"})
-        self._import(source, identifier)
+        versions = list(source.versions.select_related("captured_by").order_by("number"))
+        entities = [self._version(source, version) for version in versions[:-1]] + [identifier]
+        self._import(source, entities[0], versions[0] if versions else None)
+        for version, entity, previous in zip(versions[1:], entities[1:], entities, strict=False):
+            self._revision(version, entity, previous)
         if source.derived_from:
             parent = self.source(source.derived_from)
             self.document.wasDerivedFrom(
@@ -165,17 +171,58 @@ class _ProvBuilder:
             )
         return identifier
 
-    def _import(self, source: Source, identifier: QualifiedName) -> None:
-        """How the source entered the archive: capture, original bytes, text extraction."""
+    def _version(self, source: Source, version: SourceVersion) -> QualifiedName:
+        """A version of the source before its newest (the source's own entity is the newest)."""
+        identifier = self.ns[f"source-{source.pk}-version-{version.number}"]
+        self.document.entity(
+            identifier,
+            {
+                "prov:type": self.ns["SourceVersion"],
+                "prov:label": f"{source.title}, version {version.number}",
+                self.ns["textSha256"]: version.text_sha256,
+                self.ns["originalSha256"]: version.original_sha256,
+                self.ns["mediaType"]: version.media_type,
+            },
+        )
+        return identifier
+
+    def _revision(self, version: SourceVersion, entity: QualifiedName, previous: QualifiedName) -> None:
+        """A version after the first: the recapture or text correction that made it, and by whom."""
+        making = self.ns[f"{version.origin}-{version.pk}"]
+        attributes: _Attributes = {
+            "prov:label": f"{version.get_origin_display()}: version {version.number}",
+            self.ns["textSha256"]: version.text_sha256,
+        }
+        if version.url:
+            attributes["prov:location"] = version.url
+        if version.schedule_label:
+            attributes[self.ns["schedule"]] = version.schedule_label
+        self.document.activity(making, version.captured_at, version.captured_at, attributes)
+        self.document.used(making, previous, version.captured_at)
+        self.document.wasGeneratedBy(entity, making, version.captured_at)
+        self.document.wasDerivedFrom(
+            entity, previous, making, other_attributes={"prov:type": PROV["Revision"]}
+        )
+        if agent := self.user(version.captured_by):
+            self.document.wasAssociatedWith(making, agent)
+
+    def _import(self, source: Source, identifier: QualifiedName, first: SourceVersion | None) -> None:
+        """How the source entered the archive (its first version, `identifier`): capture,
+        original bytes, text extraction."""
         capture = Capture.objects.filter(source=source).first()
-        original = self.ns[f"original-{source.original_sha256}"]
+        original_sha256, media_type = (
+            (first.original_sha256, first.media_type)
+            if first
+            else (source.original_sha256, source.media_type)
+        )
+        original = self.ns[f"original-{original_sha256}"]
         if self._once(str(original)):
             self.document.entity(
                 original,
                 {
                     "prov:type": self.ns["Original"],
-                    self.ns["sha256"]: source.original_sha256,
-                    self.ns["mediaType"]: source.media_type,
+                    self.ns["sha256"]: original_sha256,
+                    self.ns["mediaType"]: media_type,
                 },
             )
         importing = self.ns[f"import-{source.pk}"]
