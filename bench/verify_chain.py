@@ -8,10 +8,12 @@ database on DATABASE_URL's engine (bench/alternate.py). Then, alternately,
 N times (default 5): our verification of the whole chain (verify_workspace:
 every entry's hash recomputed from its history row, the links, the sequence,
 the stray-row check; on PostgreSQL in the database, elsewhere by reading the
-rows into Python), and the baseline: SHA-256 chained over the same entries,
-already serialised in memory. Prints entries per second of both and the
-ratio (on PostgreSQL, read the wall-clock one: the CPU time of this process
-leaves the database's work out).
+rows into Python; then every live row compared with its newest history row),
+and the baseline: SHA-256 chained over the same entries, already serialised
+in memory. Prints entries per second of both and the ratio (on PostgreSQL,
+read the wall-clock one: the CPU time of this process leaves the database's
+work out), then the same for the chain alone (verify_chain), which shows
+what the live rows' comparison costs.
 """
 
 import argparse
@@ -24,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alternate import alternate, analyze, bench_database, report
 
-from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
+from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_chain, verify_workspace
 from archive.models import HistoryEntry
 
 
@@ -69,8 +71,14 @@ def main() -> None:
             if digest != head.hash:
                 raise SystemExit("the baseline's chain does not end at the ledger's head")
 
+        def chain_only() -> None:
+            if not verify_chain(workspace.pk).ok:
+                raise SystemExit("the chain does not verify")
+
         rounds = alternate(args.rounds, ours, baseline)
         report(f"verify_history, {len(texts)} entries", rounds, per=len(texts), unit="entries")
+        rounds = alternate(args.rounds, chain_only, baseline)
+        report(f"  the chain alone, {len(texts)} entries", rounds, per=len(texts), unit="entries")
 
 
 if __name__ == "__main__":

@@ -95,19 +95,21 @@ def _tracked_model(live: type[Model], history: HistoryModel) -> _Tracked:
     live_table, history_table = quote(live._meta.db_table), quote(history._meta.db_table)
     label = live._meta.model_name or ""
     owner = "id" if label == "workspace" else "workspace_id"
-    newest = f"(SELECT MAX(n.history_id) FROM {history_table} n WHERE n.id = {{0}}.id)"  # noqa: S608  # nosec B608
     alike = [f"l.{quote(f.column)} {same} h.{quote(f.column)}" for f in _compared_fields(live, history)]
     alike += [_same_links(history, field) for field in history._history_m2m_fields]
+    newest = f"(SELECT MAX(n.history_id) FROM {history_table} n WHERE n.id = l.id)"  # noqa: S608  # nosec B608
     changed_sql = (
         f"SELECT l.id, h.history_type FROM {live_table} l "  # noqa: S608  # nosec B608
-        f"LEFT JOIN {history_table} h ON h.history_id = {newest.format('l')} "
+        f"LEFT JOIN {history_table} h ON h.history_id = {newest} "
         f"WHERE l.{owner} = %s AND (h.history_id IS NULL OR h.history_type = '-' "
         f"OR NOT ({' AND '.join(alike)})) ORDER BY l.id LIMIT 1"
     )
+    # Objects without a live row whose newest history row is no deletion.
+    deleted = "MAX(CASE WHEN h.history_type = '-' THEN h.history_id END)"
     deleted_sql = (
         f"SELECT h.id FROM {history_table} h "  # noqa: S608  # nosec B608
-        f"WHERE h.{owner} = %s AND h.history_type <> '-' AND h.history_id = {newest.format('h')} "
-        f"AND NOT EXISTS (SELECT 1 FROM {live_table} l WHERE l.id = h.id) ORDER BY h.id LIMIT 1"
+        f"WHERE h.{owner} = %s AND NOT EXISTS (SELECT 1 FROM {live_table} l WHERE l.id = h.id) "
+        f"GROUP BY h.id HAVING NOT ({deleted} {same} MAX(h.history_id)) ORDER BY h.id LIMIT 1"
     )
     return _Tracked(label, live, history, changed_sql, deleted_sql)
 
