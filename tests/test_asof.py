@@ -125,7 +125,7 @@ def as_of_page(client, name: str, workspace, object_id: int, at=None):
 def test_as_of_page_names_its_moment_to_the_millisecond(client, analyst, workspace, timeline):
     """Versions saved within one second are told apart by the moment each shows."""
     client.force_login(analyst)
-    at = timeline["moments"]["corrected"].replace(microsecond=502_000)
+    at = (timeline["moments"]["corrected"] + timedelta(seconds=1)).replace(microsecond=502_000)
     page = as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, at).content.decode()
     assert f"as it stood on {human_time(at, exact=True)}" in strip_tags(page)
     assert human_time(at, exact=True).endswith(f":{at.second:02d}.502 UTC")
@@ -159,7 +159,20 @@ def test_as_of_page_says_when_the_object_did_not_exist_yet(client, analyst, work
     client.force_login(analyst)
     earlier = timeline["moments"]["created"] - timedelta(days=1)
     page = as_of_page(client, "source_as_of", workspace, timeline["source"].pk, earlier).content.decode()
-    assert "did not exist on" in page
+    assert "did not exist yet on" in page
+
+
+def test_as_of_page_of_a_deleted_claim_says_when_by_whom_and_why_and_links_the_moment_before(
+    client, analyst, workspace, timeline
+):
+    claim_id = timeline["claim"].pk
+    delete_object(Claim.objects.get(pk=claim_id), user=analyst, reason="merged into another claim")
+    client.force_login(analyst)
+    page = as_of_page(client, "claim_as_of", workspace, claim_id, timezone.now()).content.decode()
+    assert "It had been deleted by" in page and "merged into another claim" in page
+    before = re.search(r'href="\?at=([^"]+)">As it was just before its deletion', page)
+    earlier = client.get(reverse("archive:claim_as_of", args=[workspace.slug, claim_id]) + "?at=" + before[1])
+    assert "Al-Rashideen saw 450." in earlier.content.decode()
 
 
 def test_as_of_page_explains_a_bad_date(client, analyst, workspace, timeline):

@@ -34,6 +34,18 @@ def object_at(
     return rows[0] if rows else None
 
 
+def deletion_at(
+    model: type[Source | Claim], *, workspace: Workspace, object_id: int, at: datetime
+) -> HistoryRow | None:
+    """The history row of the object's deletion, if it had been deleted by `at`."""
+    last = (
+        model.history.filter(workspace=workspace, id=object_id, history_date__lte=at)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return last if last is not None and last.history_type == "-" else None
+
+
 @dataclass(frozen=True)
 class AnnotationThen:
     annotation: HistoryRow

@@ -10,7 +10,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive.audit.asof import AnnotationThen, SourceThen, Stretch, claim_as_of, marked_text, source_as_of
+from archive.audit.asof import (
+    AnnotationThen,
+    SourceThen,
+    Stretch,
+    claim_as_of,
+    deletion_at,
+    marked_text,
+    source_as_of,
+)
+from archive.core.history import HistoryRow
 from archive.models import Claim, Source
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.reading.kinds import LABELS, annotation_role, highlight_role
@@ -85,6 +94,14 @@ def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[
     return stretches, notes
 
 
+def _deleted(deletion: HistoryRow | None) -> dict[str, Any]:
+    """What the page says of an object deleted by then: when, by whom, why, and the
+    moment just before, when it was last as it was (the whole deletion recorded one time)."""
+    if deletion is None:
+        return {}
+    return {"deletion": deletion, "before_deletion": deletion.history_date - timedelta(microseconds=1)}
+
+
 @workspace_view(Action.VIEW)
 def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The source's text, passages, annotations and evidence at `?at=`."""
@@ -97,6 +114,10 @@ def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse
     if state is not None:
         context["stretches"], context["annotations"] = _coloured(state)
         context["exists_now"] = Source.objects.filter(workspace=request.workspace, pk=source_id).exists()
+    elif form.is_valid():
+        context |= _deleted(
+            deletion_at(Source, workspace=request.workspace, object_id=source_id, at=form.cleaned_data["at"])
+        )
     return render(request, "archive/audit/source_as_of.html", context)
 
 
@@ -111,4 +132,8 @@ def claim_as_of_view(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     context = {"form": form, "object_id": claim_id, "state": state}
     if state is not None:
         context["exists_now"] = Claim.objects.filter(workspace=request.workspace, pk=claim_id).exists()
+    elif form.is_valid():
+        context |= _deleted(
+            deletion_at(Claim, workspace=request.workspace, object_id=claim_id, at=form.cleaned_data["at"])
+        )
     return render(request, "archive/audit/claim_as_of.html", context)
