@@ -212,19 +212,22 @@ def test_post_targeting_only_another_source_is_a_400(analyst, workspace, source)
     assert not Annotation.objects.exists()
 
 
+def posted_on_two(source, other) -> dict:
+    """`posted(source)` with a second target: "second report" in `other`."""
+    body = posted(source)
+    second = {
+        "type": "SpecificResource",
+        "source": text_iri(other),
+        "selector": {"type": "TextQuoteSelector", "exact": "second report"},
+    }
+    return {**body, "target": [body["target"], second]}
+
+
 def test_post_targeting_this_source_and_another_of_the_workspace_is_one_annotation_on_both(
     analyst, workspace, source
 ):
     other = SourceFactory(workspace=workspace, text="A second report on Aleppo.")
-    body = posted(source)
-    body["target"] = [
-        body["target"],
-        {
-            "type": "SpecificResource",
-            "source": text_iri(other),
-            "selector": {"type": "TextQuoteSelector", "exact": "second report"},
-        },
-    ]
+    body = posted_on_two(source, other)
     assert post(api_client_for(analyst), source, body).status_code == 201
     created = Annotation.objects.get()
     assert sorted((p.source_id, p.exact) for p in created.passages.all()) == sorted(
@@ -234,16 +237,7 @@ def test_post_targeting_this_source_and_another_of_the_workspace_is_one_annotati
 
 def test_post_targeting_a_source_of_another_workspace_is_a_400(analyst, workspace, source):
     foreign = SourceFactory(text="A second report on Aleppo.")
-    body = posted(source)
-    body["target"] = [
-        body["target"],
-        {
-            "type": "SpecificResource",
-            "source": text_iri(foreign),
-            "selector": {"type": "TextQuoteSelector", "exact": "second report"},
-        },
-    ]
-    response = post(api_client_for(analyst), source, body)
+    response = post(api_client_for(analyst), source, posted_on_two(source, foreign))
     assert response.status_code == 400
     assert not Annotation.objects.exists()
 
