@@ -338,6 +338,14 @@ def test_restoring_a_claim_leaves_evidence_deleted_on_purpose_before_it_deleted(
     assert f"evidence #{wrong.pk} was restored too." not in outcome.notes
 
 
+def test_history_page_names_a_restore_as_such(client, workspace, reviewer, analyst, edited_claim):
+    delete_object(Claim.objects.get(pk=edited_claim.pk), user=analyst, reason="oops")
+    restore(workspace, reviewer, "claim", Claim, edited_claim.pk)
+    client.force_login(reviewer)
+    page = history_page(client, workspace, "claim", edited_claim.pk)
+    assert page.count("Restored after its deletion") == 1
+
+
 def test_restored_object_keeps_growing_its_version(workspace, reviewer, analyst, edited_claim):
     delete_object(Claim.objects.get(pk=edited_claim.pk), user=analyst, reason="oops")
     restore(workspace, reviewer, "claim", Claim, edited_claim.pk)

@@ -46,14 +46,16 @@ def object_versions(*, workspace: Workspace, model_name: str, object_id: int) ->
     model = ledger.history_models[model_name].instance_type
     passages = _passages_by_version(model_name, rows)
     name_of = names_in(workspace)
-    versions, previous = [], None
+    versions, previous, deleted = [], None, False
     for row in rows:
         values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
         if passages is not None:
             values["passages"] = passages.get(row.history_id, set())
         changes = [] if row.history_type == "-" else field_changes(model, previous, values, name_of=name_of)
-        versions.append({"row": row, "entry": entries.get(row.history_id), "changes": changes})
-        previous = values
+        entry = entries.get(row.history_id)
+        restored = deleted and row.history_type != "-"  # the row after a deletion brings it back
+        versions.append({"row": row, "entry": entry, "changes": changes, "restored": restored})
+        previous, deleted = values, row.history_type == "-"
     return versions
 
 
