@@ -13,12 +13,13 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import CaptureMethod, Source
 from archive.sources.importing import ImportRefused
-from archive.sources.importing.capture import capture_url
+from archive.sources.importing.capture import capture_url, check_address
 from archive.sources.importing.pipeline import ImportStatus, Metadata, Origin, examine, save_import
 from tests.documents import article_html
 from tests.media import stored_files
 
 SLOW_SECONDS = 3
+FRENCH = "Il était déjà tard après la réunion : les élèves ont reçu leurs résultats à Noël."
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -51,6 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect(302, "http://10.9.9.9/internal-admin")
         elif route == "/to-file":
             self._redirect(302, "file:///etc/passwd")
+        elif route == "/french-without-charset":
+            self._send(200, FRENCH.encode("cp1252"), "text/plain")
         else:
             self._send(404, b"not here", "text/plain")
 
@@ -205,6 +208,19 @@ def test_redirect_to_a_non_http_scheme_is_refused(site):
 
 def test_non_http_scheme_is_refused():
     assert "Only http and https" in refusal_of("ftp://example.org/file.txt")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.1/", "http://0x7f.0.0.1/", "http://[::1]/", "http://10.0.0.7:8080/"]
+)
+def test_a_literal_internal_address_is_refused_without_the_network(url):
+    with pytest.raises(ImportRefused, match="does not capture internal addresses"):
+        check_address(url=url)
+
+
+def test_a_page_without_a_charset_in_windows_1252_is_decoded_as_such(site):
+    web = capture_url(f"{site.url}/french-without-charset")
+    assert examine(Origin(CaptureMethod.URL, web=web), web.body).text == FRENCH
 
 
 def test_captured_page_is_saved_with_its_capture_and_warc(site, workspace, analyst):

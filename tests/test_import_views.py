@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.core.text import sha256_hex
-from archive.models import Outlet, Source
+from archive.models import Job, Outlet, Source
 from archive.sources.importing.staging import STAGING_DIR, stage
 from tests.documents import article_html, docx_bytes
 from tests.factories import OutletFactory, SourceFactory
@@ -249,3 +249,39 @@ def test_a_word_document_is_uploaded_confirmed_and_its_original_downloaded_as_on
     response = analyst_client.get(reverse("archive:source_original", args=[workspace.slug, source.pk]))
     assert response["Content-Disposition"].endswith('.docx"')
     assert b"".join(response.streaming_content) == data
+
+
+# --- addresses refused at once, and messages that say what is wrong ------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/report.txt", "Only http and https addresses can be captured"),
+        ("http://user:secret@example.org/", "Remove the user name and password from the address"),
+        ("http://example.org:99999/", "has an invalid port"),
+        ("http://10.1.2.3/admin", "the archive does not capture internal addresses"),
+        ("http://169.254.169.254/latest/meta-data/", "the archive does not capture internal addresses"),
+    ],
+    ids=["ftp", "credentials", "port", "private-address", "link-local-address"],
+)
+def test_an_address_that_cannot_be_captured_is_refused_at_once_without_a_job(
+    analyst_client, workspace, url, message
+):
+    response = upload(analyst_client, workspace, url=url)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_an_invalid_url_shows_only_its_own_error(analyst_client, workspace):
+    page = upload(analyst_client, workspace, url="http://exa mple.org/").content.decode()
+    assert "Enter a valid URL." in page
+    assert "Give one file, one pasted text or one URL." not in page
+
+
+def test_an_empty_file_among_several_is_named_without_the_generic_message(analyst_client, workspace):
+    files = [SimpleUploadedFile("notes.txt", b"The pumps stopped."), SimpleUploadedFile("blank.txt", b"")]
+    page = upload(analyst_client, workspace, file=files).content.decode()
+    assert "blank.txt: The submitted file is empty." in page
+    assert "Give one file, one pasted text or one URL." not in page

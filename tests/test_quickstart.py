@@ -94,10 +94,10 @@ def test_make_run_steps_serve_the_demo_after_login(quickstart_env, tmp_path):
 
 
 def _capture_through_the_worker(opener, base: str, jar) -> str:
-    """Ask for a capture the archive refuses (an internal address) and wait for the
-    worker to record the refusal on the job's page."""
+    """Ask for a capture the archive refuses (a name for an internal address, which
+    only resolving it shows) and wait for the worker to record the refusal on the job's page."""
     csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-    form = urllib.parse.urlencode({"url": "http://10.0.0.1/", "csrfmiddlewaretoken": csrf})
+    form = urllib.parse.urlencode({"url": "http://localhost/", "csrfmiddlewaretoken": csrf})
     response = opener.open(f"{base}/w/demo/import/", data=form.encode())
     job_url = response.url.split("?")[0]
     assert re.search(r"/jobs/\d+/$", job_url), job_url

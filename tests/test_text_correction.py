@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive.models import Passage, Source
@@ -200,3 +201,12 @@ def test_unchanged_text_saves_nothing_and_says_so(client, article, ws_admin):
     assert response.status_code == 302
     assert notes(response) == ["The text is unchanged: nothing was saved."]
     assert database_fingerprint() == before
+
+
+@pytest.mark.parametrize("text", ["   \n ", "The station\x1b[31m stopped."], ids=["blank", "escape-code"])
+def test_a_corrected_text_obeys_the_rules_of_every_sources_text(article, ws_admin, text):
+    with pytest.raises(ValidationError) as refused:
+        correct_source_text(source=article, user=ws_admin, new_text=text, reason="cleanup")
+    assert "text" in refused.value.message_dict
+    article.refresh_from_db()
+    assert (article.version, article.text, article.versions.count()) == (1, PLAIN, 0)

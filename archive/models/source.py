@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -24,6 +26,22 @@ def validate_authors(value: object) -> None:
         raise ValidationError(
             f"Enter the authors as a list of names, each of at most {MAX_AUTHOR_LENGTH} characters.",
             code="not_names",
+        )
+
+
+# A publication date before printing spread, or after tomorrow (somewhere on Earth it may
+# be tomorrow already), is a typo or a placeholder (0001-01-01, 9999-12-31), not a date.
+EARLIEST_PUBLICATION = datetime.date(1400, 1, 1)
+
+
+def validate_published_on(value: datetime.date) -> None:
+    """Refuse an implausible publication date (on every path: Source.clean, forms, proposals)."""
+    latest = timezone.localdate() + datetime.timedelta(days=1)
+    if not EARLIEST_PUBLICATION <= value <= latest:
+        raise ValidationError(
+            f"{value.isoformat()} is not a plausible publication date: give one from "
+            f"{EARLIEST_PUBLICATION.isoformat()} to tomorrow ({latest.isoformat()}).",
+            code="implausible_date",
         )
 
 
@@ -105,6 +123,15 @@ class Source(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # Not an invariant checked at every save: a source restored from a backup keeps its date.
+        if isinstance(self.published_on, datetime.date):
+            try:
+                validate_published_on(self.published_on)
+            except ValidationError as error:
+                raise ValidationError({"published_on": error.messages}) from None
+        super().clean()
 
     def check_invariants(self) -> None:
         super().check_invariants()

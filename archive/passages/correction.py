@@ -9,6 +9,7 @@ from archive.core.text import normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Source, VersionOrigin
 from archive.passages.carrying import ReanchorReport, carry_passages
+from archive.sources.text_rules import check_text
 from archive.sources.versions import latest_version, record_version
 
 __all__ = ["ReanchorReport", "correct_source_text"]
@@ -27,6 +28,7 @@ def correct_source_text(
     found again, and archive.passages.carrying for what each version keeps.
     """
     new_text = normalize_text(new_text)
+    check_text(text=new_text)  # what every source's text must be, corrected ones too
     old_text = Source.objects.select_for_update().values_list("text", flat=True).get(pk=source.pk)
     source = update_object(
         source,

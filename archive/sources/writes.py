@@ -17,6 +17,7 @@ from archive.core.unit_of_work import unit_of_work
 from archive.models import Derivation, Outlet, Source, VersionOrigin, Workspace
 from archive.sources.importing.detect import MEDIA_TYPES, PLAIN_TEXT, TEXT_MEDIA_TYPES
 from archive.sources.storage import store_original
+from archive.sources.text_rules import check_text
 from archive.sources.versions import record_version
 
 
@@ -45,10 +46,12 @@ def create_source(
 
     Without `original`, the text itself (UTF-8) is the original, so its media
     type is a text one. A web capture gives its WARC record and when it was
-    fetched. ValidationError names a media type the archive does not keep.
+    fetched. ValidationError names a media type the archive does not keep, or
+    what is wrong with the text (archive.sources.text_rules), before anything is stored.
     """
     media_type = _checked_media_type(media_type, text_only=original is None)
     text = normalize_text(text)
+    check_text(text=text)
     name, digest = store_original(original if original is not None else text.encode("utf-8"))
     source = Source(
         workspace=workspace,

@@ -19,9 +19,10 @@ from archive.core.forms import AddressField, form_field, show_refusal
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
-from archive.models.source import bcp47_validator
+from archive.models.source import bcp47_validator, validate_published_on
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
+from archive.sources.importing.capture import check_address
 from archive.sources.importing.detect import DOCX, check_size
 from archive.sources.importing.extract import Extraction
 from archive.sources.importing.pipeline import (
@@ -44,7 +45,13 @@ class _FilesField(forms.FileField):
     """One or more files: a list of uploads (empty when none was given)."""
 
     def clean(self, data, initial=None):
-        return [super(_FilesField, self).clean(upload, initial) for upload in data or []]
+        return [self._clean_one(upload, initial) for upload in data or []]
+
+    def _clean_one(self, upload, initial):
+        try:
+            return super().clean(upload, initial)
+        except ValidationError as error:  # of several files, say which
+            raise ValidationError([f"{upload.name}: {message}" for message in error.messages]) from None
 
 
 class UploadForm(forms.Form):
@@ -61,10 +68,20 @@ class UploadForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
     url = AddressField(required=False, max_length=2000, label="URL")
 
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if url:
+            try:
+                check_address(url=url)
+            except ImportRefused as refusal:
+                raise ValidationError(refusal.message) from None
+        return url
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        given = [name for name in ("file", "text", "url") if data.get(name)]
+        # A field refused on its own was given: its error says what is wrong.
+        given = [name for name in ("file", "text", "url") if data.get(name) or name in self.errors]
         if len(given) != 1:
             raise ValidationError("Give one file, one pasted text or one URL.")
         return data
@@ -80,7 +97,9 @@ class MetadataForm(forms.Form):
     new_outlet = forms.CharField(
         required=False, max_length=200, label="Or a new outlet", help_text="Created ungraded (F)."
     )
-    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(
+        required=False, validators=[validate_published_on], widget=forms.DateInput(attrs={"type": "date"})
+    )
     language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
     direction = forms.ChoiceField(choices=TextDirection.choices)
     derived_from = forms.ModelChoiceField(queryset=Source.objects.none(), required=False)
@@ -148,7 +167,10 @@ def _staged_uploads(uploads: list) -> list[tuple[str, str]]:
     """Each upload kept in staging for the import job: (filename, SHA-256)."""
     staged = []
     for upload in uploads:
-        check_size(upload.size)
+        try:
+            check_size(upload.size)
+        except ImportRefused as refusal:
+            raise ImportRefused(f"{upload.name}: {refusal.message}") from None
         staged.append((upload.name, stage(b"".join(upload.chunks()))))
     return staged
 

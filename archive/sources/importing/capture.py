@@ -107,32 +107,74 @@ def capture_url(url: str) -> WebCapture:
     )
 
 
-def checked_target(url: str) -> _Target:
-    """Where to connect for `url`, refusing anything but public http(s) addresses."""
+def check_address(*, url: str) -> tuple[str, str, int]:
+    """What can be refused in `url` without the network, as soon as it is given:
+    anything but http(s), a user name or password, an invalid port, no host, a
+    literal internal address. Its (scheme, host, port); a host name is resolved
+    and checked only when captured (checked_target)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise ImportRefused(f"Only http and https addresses can be captured, not {url!r}.")
     if parts.username or parts.password:
-        raise ImportRefused("Addresses with a user name or password cannot be captured.")
+        # Refused, not dropped: the page without them may be another, and they would be kept with the job.
+        raise ImportRefused(
+            "Remove the user name and password from the address: only public pages are captured."
+        )
     try:
-        host, port = parts.hostname, parts.port or _DEFAULT_PORTS[scheme]
+        port = parts.port
     except ValueError:
-        raise ImportRefused(f"{url!r} has an invalid port.") from None
+        port = 0
+    if port == 0:
+        raise ImportRefused(f"{url!r} has an invalid port.")
+    host = parts.hostname
     if not host:
         raise ImportRefused(f"{url!r} has no host name.")
+    literal = _literal_address(host)
+    if literal is not None and not _allowed(literal):
+        raise _internal(host, host)
+    return scheme, host, port or _DEFAULT_PORTS[scheme]
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address `host` is written as, if it is one (also the short IPv4 forms such
+    as 127.1 that the resolver takes without asking DNS); None for a host name."""
+    try:
+        return ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def _internal(host: str, address: str) -> ImportRefused:
+    return ImportRefused(
+        f"{host} is on a private, loopback or link-local network ({address}); "
+        "the archive does not capture internal addresses."
+    )
+
+
+def checked_target(url: str) -> _Target:
+    """Where to connect for `url`, refusing anything but public http(s) addresses."""
+    scheme, host, port = check_address(url=url)
+    parts = urlsplit(url)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except socket.gaierror as error:
+        # "No such name" is the DNS's definite answer; any other failure (a resolver
+        # that did not answer in time) may pass.
+        if error.errno == socket.EAI_NONAME:
+            raise ImportRefused(f"The host name {host!r} does not exist.") from None
+        raise Unreachable(f"The host name {host!r} could not be resolved.") from None
+    except UnicodeError:
         raise Unreachable(f"The host name {host!r} could not be resolved.") from None
     # An AF_INET or AF_INET6 socket address starts with the address as text.
     addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         if not _allowed(ipaddress.ip_address(address.split("%")[0])):
-            raise ImportRefused(
-                f"{host} is on a private, loopback or link-local network ({address}); "
-                "the archive does not capture internal addresses."
-            )
+            raise _internal(host, address)
     path = parts.path or "/"
     return _Target(url, scheme, host, port, addresses[0], f"{path}?{parts.query}" if parts.query else path)
 

@@ -3,7 +3,7 @@
 Only plain text, Markdown, HTML, PDF and Word documents (.docx) are
 accepted. Everything else is refused with a message that names what the file
 looks like: executables and scripts renamed `.txt`, archives, images, Word
-documents with macros, and polyglots (files that are valid as two types at
+documents with macros, web archives (WARC), and polyglots (files that are valid as two types at
 once, such as a PDF that is also HTML, which a browser or viewer could be
 tricked into running).
 
@@ -18,6 +18,7 @@ import codecs
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePath
@@ -25,9 +26,11 @@ from pathlib import PurePath
 import charset_normalizer
 from charset_normalizer.md import mess_ratio
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from archive.sources.importing import ImportRefused
+from archive.sources.importing import ImportRefused, parser_failures
+from archive.sources.text_rules import ALLOWED_CONTROLS, check_text
 
 PDF = "application/pdf"
 HTML = "text/html"
@@ -64,6 +67,11 @@ _REFUSED_SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
     (b"{\\rtf", "an RTF document"),
 ]
+# A WARC file (web archive), as it is or gzipped record by record, starts with its version line.
+_WARC_START = re.compile(rb"\AWARC/\d\.\d+\r?\n")
+_GZIP = b"\x1f\x8b"
+_WARC_SNIFF = 64  # decompressed bytes enough for the version line
+_GZIP_SNIFF = 4096  # compressed bytes that hold them
 # A Windows executable starts with "MZ" and has NUL bytes in its header,
 # which tells it from a text that happens to start with "MZ".
 _WINDOWS_EXECUTABLE = re.compile(rb"\AMZ[\s\S]{0,62}\x00")
@@ -72,8 +80,10 @@ _SHEBANG = re.compile(r"\A\ufeff?#!\s*/")
 # PDF that starts with it is taken as one.
 _PDF_HEADER = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024
-# Markup a browser would act on, found inside a PDF: a PDF/HTML polyglot.
+# Markup a browser would act on, outside a PDF's objects: a PDF/HTML polyglot.
 _ACTIVE_MARKUP = re.compile(rb"<(script|html|body|iframe|svg|object|embed|meta)[\s>/]", re.IGNORECASE)
+_PDF_FIRST_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+_PDF_END = b"%%EOF"
 # The WHATWG MIME sniffing patterns that make a text HTML.
 _HTML_START = re.compile(
     r"\A\ufeff?\s*(<!doctype\s+html|<html|<head|<body|<script|<iframe|<h1|<div|<font|<table|<a|<style"
@@ -90,8 +100,6 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-# Control characters allowed in text: tab, newlines, form feed.
-_TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 # File name suffixes that claim a binary format we extract: (type, what to call it).
 _CLAIMED_BY_NAME = {".pdf": (PDF, "a PDF"), ".docx": (DOCX, "a Word document")}
 # A Word document is a ZIP of XML parts; its [Content_Types].xml names the main
@@ -114,6 +122,14 @@ _MAX_PARTS = 2_000
 # charset-normalizer's chaos ("mess") score above which decoded text is taken for
 # garbage: the threshold its own detection uses to reject a decoding.
 CHAOS_LIMIT = 0.2
+# Windows-1252, and how it must read to be taken without a guess: at most a little
+# chaos, and none of the letters only Icelandic writes (which Turkish and Baltic
+# code pages' letters turn into) or a symbol inside a word (as Polish "ł" turns into "³").
+WESTERN = "cp1252"
+_LATIN_1 = "iso8859-1"
+_WESTERN_CHAOS = 0.1
+# (A soft hyphen or a Catalan middle dot is at home inside a word.)
+_NOT_WESTERN = re.compile(r"[ðþýÐÞÝ]|(?<=[^\W\d_])[\x80-\xac\xae-\xb6\xb8-\xbf\xd7\xf7](?=[^\W\d_])")
 _CHAOS_SAMPLE = 65536
 
 
@@ -141,6 +157,11 @@ def detect(
     claim. `declared_charset` is the one an HTTP response gave, if any.
     """
     check_size(len(data))
+    if _is_warc(data):
+        # Its records are exchanges with a site, not one document: the page is what to import.
+        raise ImportRefused(
+            "WARC files cannot be imported: capture the page by its URL, or upload the page itself."
+        )
     for signature, what in _REFUSED_SIGNATURES:
         if data.startswith(signature):
             raise ImportRefused(f"This file is {what}; only {ACCEPTED} can be imported.")
@@ -149,7 +170,7 @@ def detect(
     if data.startswith(_ZIP):
         return _word_document(data)
     if data.startswith(_PDF_HEADER):
-        if _ACTIVE_MARKUP.search(data):
+        if _ACTIVE_MARKUP.search(_outside_pdf_objects(data)):
             raise ImportRefused(
                 "This file is both a PDF and an HTML page (a polyglot file), so it was refused: "
                 "a browser could run what the PDF hides."
@@ -168,6 +189,8 @@ def detect(
         )
     text, encoding = decode_text(data, declared_charset=declared_charset)
     _check_is_text(text)
+    # Before the chaos score, which a stray control character also raises: say which it is.
+    refuse_unfit_text(text)
     _check_plausible(text, encoding)
     if _SHEBANG.match(text):
         raise ImportRefused(f"This file is a script (it starts with #!); only {ACCEPTED} can be imported.")
@@ -185,31 +208,45 @@ def detect(
 def _word_document(data: bytes) -> Detected:
     """A ZIP that is a Word document (.docx); ImportRefused for any other ZIP."""
     archive = f"This file is a ZIP archive; only {ACCEPTED} can be imported."
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as bundle:
-            parts = bundle.infolist()
-            unpacked = sum(part.file_size for part in parts)
-            if len(parts) > _MAX_PARTS or unpacked > max(
-                _UNPACKED_PER_PACKED * len(data), settings.IMPORT_MAX_BYTES
-            ):
-                raise ImportRefused(
-                    "This ZIP file would unpack to far more than it holds, so it was refused."
-                )
-            types = (
-                bundle.read(_CONTENT_TYPES).decode("utf-8", "replace")
-                if _CONTENT_TYPES in bundle.namelist()
-                else ""
-            )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
-        raise ImportRefused(
-            f"This file is a damaged ZIP archive ({error}); only {ACCEPTED} can be imported."
-        ) from None
+    with parser_failures("ZIP archive"), zipfile.ZipFile(BytesIO(data)) as bundle:
+        parts = bundle.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if len(parts) > _MAX_PARTS or unpacked > max(
+            _UNPACKED_PER_PACKED * len(data), settings.IMPORT_MAX_BYTES
+        ):
+            raise ImportRefused("This ZIP file would unpack to far more than it holds, so it was refused.")
+        types = (
+            bundle.read(_CONTENT_TYPES).decode("utf-8", "replace")
+            if _CONTENT_TYPES in bundle.namelist()
+            else ""
+        )
     if _WORD_MAIN in types:
         return Detected(DOCX, None, None)
     for content_type, what in _OTHER_OFFICE.items():
         if content_type in types:
             raise ImportRefused(f"This file is {what}; only {ACCEPTED} can be imported.")
     raise ImportRefused(archive)
+
+
+def _is_warc(data: bytes) -> bool:
+    if data.startswith(_GZIP):
+        try:
+            data = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16).decompress(data[:_GZIP_SNIFF], _WARC_SNIFF)
+        except zlib.error:
+            return False
+    return bool(_WARC_START.match(data))
+
+
+def _outside_pdf_objects(data: bytes) -> bytes:
+    """The bytes of a PDF before its first object and after its last end marker:
+    where another format rides along. Markup inside the objects is the document's
+    own content (a manual about HTML shows "<body>" in its text), which no browser
+    sniffing a file that starts with %PDF- would run."""
+    first = _PDF_FIRST_OBJECT.search(data)
+    end = data.rfind(_PDF_END)
+    head = data[: first.start()] if first else data
+    tail = data[end + len(_PDF_END) :] if end != -1 else b""
+    return head + b"\n" + tail
 
 
 def check_size(size: int) -> None:
@@ -224,7 +261,8 @@ def check_size(size: int) -> None:
 
 def decode_text(data: bytes, *, declared_charset: str | None = None) -> tuple[str, str]:
     """The text of `data` and its encoding: BOM, then the declared charset,
-    UTF-8, an HTML meta charset, and finally a statistical guess."""
+    UTF-8, an HTML meta charset, Windows-1252 if it reads as Western European
+    text, and finally a statistical guess."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -239,14 +277,40 @@ def decode_text(data: bytes, *, declared_charset: str | None = None) -> tuple[st
         candidates.append(meta.group(1).decode("ascii"))
     for candidate in candidates:
         if candidate and _known_codec(candidate):
+            encoding = codecs.lookup(candidate).name
+            # As browsers read it (WHATWG Encoding Standard): a page labelled Latin-1 is
+            # Windows-1252, whose quotes and dashes are control codes in Latin-1.
+            encoding = WESTERN if encoding == _LATIN_1 else encoding
             try:
-                return data.decode(candidate), codecs.lookup(candidate).name
+                return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 continue
+    western = _as_western(data)
+    if western is not None:
+        return western, WESTERN
     guess = charset_normalizer.from_bytes(data).best()
     if guess is None:
         raise ImportRefused("The file cannot be decoded as text: its character encoding is not recognized.")
     return str(guess), guess.encoding
+
+
+def _as_western(data: bytes) -> str | None:
+    """`data` as Windows-1252 (which Latin-1 files are too), if it reads as Western
+    European text; else None.
+
+    On a short text the statistical guess often names a code page that decodes
+    most accented letters alike (cp1257 or cp1250 for French, "déją"), so this
+    commonest legacy encoding is tried first. Other scripts (Arabic, Cyrillic,
+    Greek, Hebrew) read as it give implausible text, and Turkish or Baltic text
+    gives letters only Icelandic uses; both are left to the guess.
+    """
+    try:
+        text = data.decode(WESTERN)
+    except UnicodeDecodeError:
+        return None
+    if _NOT_WESTERN.search(text) or mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0) > _WESTERN_CHAOS:
+        return None
+    return text
 
 
 def _known_codec(encoding: str) -> bool:
@@ -260,10 +324,18 @@ def _known_codec(encoding: str) -> bool:
 def _check_is_text(text: str) -> None:
     """Refuse binary data that happened to decode: NULs or many control characters."""
     controls = sum(
-        1 for char in text[:65536] if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS
+        1 for char in text[:65536] if unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
     )
     if "\x00" in text or controls > len(text[:65536]) / 1000:
         raise ImportRefused(f"This file is binary data, not text; only {ACCEPTED} can be imported.")
+
+
+def refuse_unfit_text(text: str) -> None:
+    """ImportRefused for a text no source may have (archive.sources.text_rules), with its message."""
+    try:
+        check_text(text=text)
+    except ValidationError as error:
+        raise ImportRefused(" ".join(error.messages)) from None
 
 
 def _check_plausible(text: str, encoding: str) -> None:

@@ -14,7 +14,6 @@ import io
 import logging
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,16 +24,23 @@ import docx
 import pypdf
 import trafilatura
 from django.core.exceptions import ValidationError
-from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Cell
-from pypdf.errors import PdfReadError
 from pypdf.generic import DictionaryObject
 from trafilatura.settings import Document
 
 from archive.core.text import Normalization, direction_for_text, normalize_text_counted
-from archive.models.source import bcp47_validator
-from archive.sources.importing import ImportRefused
-from archive.sources.importing.detect import DOCX, HTML, MARKDOWN, PDF, PLAIN_TEXT, check_size, detect
+from archive.models.source import Source, validate_published_on
+from archive.sources.importing import ImportRefused, parser_failures
+from archive.sources.importing.detect import (
+    DOCX,
+    HTML,
+    MARKDOWN,
+    PDF,
+    PLAIN_TEXT,
+    check_size,
+    detect,
+    refuse_unfit_text,
+)
 
 # pypdf reports every recoverable oddity of a PDF as a warning log line.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -55,6 +61,10 @@ _LANGUAGE_OF_SCRIPT = {
     "LATIN": "en",
 }
 UNDETERMINED_LANGUAGE = "und"
+_LANGUAGE_FIELD = Source._meta.get_field("language")
+# The author python-docx's default template names: a document made from it and
+# never given its own properties still says so, with the template's date.
+_TEMPLATE_AUTHORS = {"python-docx"}
 
 
 @dataclass(frozen=True)
@@ -119,15 +129,16 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
 
 
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
-    found = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
-    )
-    document = found if isinstance(found, Document) else None  # a dict only with as_dict=True
-    method = f"trafilatura {trafilatura.__version__}, main content"
-    text = document.text if document is not None else ""
-    if not (text or "").strip():
-        # Too little for a main-content guess (a short page): all visible text.
-        text, method = trafilatura.html2txt(html), f"trafilatura {trafilatura.__version__}, all text"
+    with parser_failures("HTML page"):
+        found = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+        )
+        document = found if isinstance(found, Document) else None  # a dict only with as_dict=True
+        method = f"trafilatura {trafilatura.__version__}, main content"
+        text = document.text if document is not None else ""
+        if not (text or "").strip():
+            # Too little for a main-content guess (a short page): all visible text.
+            text, method = trafilatura.html2txt(html), f"trafilatura {trafilatura.__version__}, all text"
     text, normalization = _normalized(text or "")
     lang = _HTML_LANG.search(html[:4096])
     return Extraction(
@@ -152,18 +163,18 @@ def _found(document: Document | None, name: str) -> str:
 
 
 def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
-    try:
+    with parser_failures("PDF"):
         reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ImportRefused("This PDF is encrypted with a password; import an unprotected copy.")
-        text = "\n\n".join((page.extract_text() or "").strip("\n") for page in reader.pages)
-        info: Mapping[str, object] = reader.metadata or {}
-        # The trailer's /Root, resolved, is the document catalog (pypdf types it PdfObject).
-        catalog = cast(DictionaryObject, reader.trailer["/Root"])
-        language = str(catalog.get("/Lang", "") or "")
-        created = _pdf_date(reader)
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise ImportRefused(f"This PDF cannot be read ({error}).") from None
+        encrypted = reader.is_encrypted and not reader.decrypt("")
+        if not encrypted:
+            text = "\n\n".join((page.extract_text() or "").strip("\n") for page in reader.pages)
+            info: Mapping[str, object] = reader.metadata or {}
+            # The trailer's /Root, resolved, is the document catalog (pypdf types it PdfObject).
+            catalog = cast(DictionaryObject, reader.trailer["/Root"])
+            language = str(catalog.get("/Lang", "") or "")
+            created = _pdf_date(reader)
+    if encrypted:
+        raise ImportRefused("This PDF is encrypted with a password; import an unprotected copy.")
     if not text.strip():
         raise ImportRefused(
             "This PDF has no text layer: its pages are images (a scan?). Run OCR on it and import the result."
@@ -185,7 +196,7 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
 
 
 def _from_docx(data: bytes, fallback_title: str) -> Extraction:
-    try:
+    with parser_failures("Word document"):
         document = docx.Document(io.BytesIO(data))
         blocks = [
             _table_text(block) if isinstance(block, Table) else block.text
@@ -194,9 +205,9 @@ def _from_docx(data: bytes, fallback_title: str) -> Extraction:
         properties = document.core_properties
         title, author, language = properties.title, properties.author, properties.language
         created = properties.created
-    # lxml's XMLSyntaxError is a SyntaxError.
-    except (PackageNotFoundError, zipfile.BadZipFile, SyntaxError, KeyError, ValueError) as error:
-        raise ImportRefused(f"This Word document cannot be read ({error}).") from None
+    if author in _TEMPLATE_AUTHORS:
+        # Properties left as a generator's template has them: its author and date, not the document's.
+        author, created = "", None
     text, normalization = _normalized("\n\n".join(block for block in blocks if block.strip()))
     first_line = text.split("\n", 1)[0].strip()
     return Extraction(
@@ -208,7 +219,7 @@ def _from_docx(data: bytes, fallback_title: str) -> Extraction:
             title=(title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title),
             language=language or "",
             authors=_names(author or ""),
-            published_on=created.date() if created else None,
+            published_on=created.date() if isinstance(created, datetime.datetime) else None,
         ),
         normalization,
     )
@@ -235,18 +246,24 @@ def _pdf_date(reader: pypdf.PdfReader) -> datetime.date | None:
 
 
 def _normalized(text: str) -> tuple[str, Normalization]:
-    """The text normalized once, and what that changed; ImportRefused if it is empty."""
+    """The text normalized once, and what that changed; ImportRefused for a text
+    no source may have (archive.sources.text_rules)."""
     text, normalization = normalize_text_counted(text)
-    if not text.strip():
-        raise ImportRefused("No text was found in this file.")
+    refuse_unfit_text(text)
     return text, normalization
 
 
 def _proposal(text: str, *, title: str, language: str = "", **found: Any) -> Proposal:
+    # Only what the source's own fields take is proposed: a file's claims may be anything.
     try:
-        bcp47_validator(language)
+        _LANGUAGE_FIELD.clean(language, None)
     except ValidationError:
         language = guess_language(text)
+    if found.get("published_on") is not None:
+        try:
+            validate_published_on(found["published_on"])
+        except ValidationError:
+            found["published_on"] = None
     if not found.get("authors"):
         found["authors"] = _byline(text)
     return Proposal(
