@@ -111,6 +111,7 @@ class OutletOut(VersionedOut):
 
 class SourceOut(VersionedOut):
     authors = _strings_field("The authors' names.")
+    translators = _strings_field("For a translation: who translated it.")
     captured_by = _username_field("Who captured it (username); null once that account is deleted.")
     text_url = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
@@ -119,8 +120,16 @@ class SourceOut(VersionedOut):
         model = Source
         fields = [
             *VersionedOut.Meta.fields,
-            *("title", "authors", "outlet", "original_url", "published_on", "language", "direction"),
-            *("captured_at", "captured_by", "media_type", "original_sha256", "text_sha256"),
+            *("title", "authors", "translators", "outlet", "original_url", "published_on"),
+            *(
+                "language",
+                "direction",
+                "captured_at",
+                "captured_by",
+                "media_type",
+                "original_sha256",
+                "text_sha256",
+            ),
             *("derived_from", "derivation", "text_url", "file_url"),
         ]
 
@@ -404,6 +413,9 @@ class SourceIn(StrictIn):
     output = SourceOut
     title = Text(max_length=500)
     authors = serializers.ListField(child=Text(max_length=MAX_AUTHOR_LENGTH), required=False, default=list)
+    translators = serializers.ListField(
+        child=Text(max_length=MAX_AUTHOR_LENGTH), required=False, default=list
+    )
     outlet = InWorkspace(queryset=Outlet.objects.all(), required=False, allow_null=True, default=None)
     original_url = Url(max_length=2000, required=False, allow_blank=True, default="")
     published_on = serializers.DateField(required=False, allow_null=True, default=None)

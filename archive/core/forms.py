@@ -44,3 +44,19 @@ class AddressField(forms.URLField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(assume_scheme="https", **kwargs)
+
+
+class NamesField(forms.CharField):
+    """People's names, one per line (a source's authors, its translators): a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "One per line.")
+        super().__init__(widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}), **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def clean(self, value: Any) -> list[str]:
+        text = super().clean(value)
+        return [name.strip() for name in text.splitlines() if name.strip()]

@@ -257,6 +257,7 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
         "id": source.pk,
         "title": source.title,
         "authors": source.authors,
+        "translators": source.translators,
         "outlet": {"name": outlet.name, "reliability": outlet.reliability} if outlet else None,
         "original_url": source.original_url,
         "published_on": source.published_on.isoformat() if source.published_on else None,

@@ -18,15 +18,17 @@ bcp47_validator = RegexValidator(
 MAX_AUTHOR_LENGTH = 200
 
 
-def validate_authors(value: object) -> None:
-    """A source's authors are a list of names (JSON lets a form or an import send anything)."""
+def validate_names(value: object) -> None:
+    """A source's authors and translators are lists of names (JSON lets a form or an import send anything)."""
     if not isinstance(value, list) or not all(
         isinstance(name, str) and name.strip() and len(name) <= MAX_AUTHOR_LENGTH for name in value
     ):
         raise ValidationError(
-            f"Enter the authors as a list of names, each of at most {MAX_AUTHOR_LENGTH} characters.",
-            code="not_names",
+            f"Enter a list of names, each of at most {MAX_AUTHOR_LENGTH} characters.", code="not_names"
         )
+
+
+validate_authors = validate_names  # the name migration 0021 gives it
 
 
 # A publication date before printing spread, or after tomorrow (somewhere on Earth it may
@@ -63,7 +65,13 @@ class Source(WorkspaceOwned):
 
     title = models.CharField(max_length=500)
     authors = models.JSONField(
-        default=list, blank=True, validators=[validate_authors], help_text="A list of names."
+        default=list, blank=True, validators=[validate_names], help_text="A list of names."
+    )
+    translators = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_names],
+        help_text="Who translated it, for a translation: a list of names.",
     )
     outlet = models.ForeignKey(
         "archive.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="sources"

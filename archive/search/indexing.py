@@ -82,6 +82,7 @@ def _sources(ids: set[int]) -> list[SearchDocument]:
         "workspace_id",
         "title",
         "authors",
+        "translators",
         "text",
         "outlet_id",
         "language",
@@ -92,7 +93,7 @@ def _sources(ids: set[int]) -> list[SearchDocument]:
         _document(
             kind=SearchKind.SOURCE,
             object_id=row["pk"],
-            head=" ".join([row["title"], *map(str, row["authors"])]),
+            head=" ".join([row["title"], *map(str, row["authors"]), *map(str, row["translators"])]),
             body=row["text"],
             stem_language=primary_language(row["language"]),
             workspace_id=row["workspace_id"],

@@ -159,6 +159,8 @@ class _ProvBuilder:
             )
         for name in source.authors:
             self.document.wasAttributedTo(identifier, self.author(name), None, {"prov:role": "author"})
+        for name in source.translators:
+            self.document.wasAttributedTo(identifier, self.author(name), None, {"prov:role": "translator"})
         versions = list(source.versions.select_related("captured_by").order_by("number"))
         entities = [self._version(source, version) for version in versions[:-1]] + [identifier]
         self._import(source, entities[0], versions[0] if versions else None)

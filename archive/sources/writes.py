@@ -32,6 +32,7 @@ def create_source(
     original: bytes | None = None,
     media_type: str = PLAIN_TEXT,
     authors: list[str] | None = None,
+    translators: list[str] | None = None,
     outlet: Outlet | None = None,
     original_url: str = "",
     published_on: datetime.date | None = None,
@@ -61,6 +62,7 @@ def create_source(
         direction=direction or direction_for_language(language),
         media_type=media_type,
         authors=authors or [],
+        translators=translators or [],
         outlet=outlet,
         original_url=original_url,
         published_on=published_on,
@@ -107,7 +109,7 @@ def _checked_media_type(media_type: str, *, text_only: bool) -> str:
 
 # What an edit of a source may change (its text: archive.passages.correction).
 EDITABLE_FIELDS = frozenset(
-    {"title", "authors", "outlet", "original_url", "published_on", "language", "direction"}
+    {"title", "authors", "translators", "outlet", "original_url", "published_on", "language", "direction"}
     | {"derived_from", "derivation"}
 )
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from archive.core.forms import AddressField, form_field, show_refusal
+from archive.core.forms import AddressField, NamesField, form_field, show_refusal
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
@@ -90,9 +90,8 @@ class UploadForm(forms.Form):
 class MetadataForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
-    authors = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}), help_text="One per line."
-    )
+    authors = NamesField()
+    translators = NamesField(help_text="For a translation: who translated it, one per line.")
     outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
     new_outlet = forms.CharField(
         required=False, max_length=200, label="Or a new outlet", help_text="Created ungraded (F)."
@@ -139,7 +138,8 @@ class MetadataForm(forms.Form):
             title=data["title"],
             language=data["language"],
             direction=data["direction"],
-            authors=[name.strip() for name in data["authors"].splitlines() if name.strip()],
+            authors=data["authors"],
+            translators=data["translators"],
             outlet=data["outlet"],
             outlet_name=data["new_outlet"],
             published_on=data["published_on"],
@@ -185,7 +185,7 @@ def _proposed_initial(request: WorkspaceRequest, extraction: Extraction, token: 
     return {
         "token": token,
         "title": proposal.title,
-        "authors": "\n".join(proposal.authors),
+        "authors": proposal.authors,
         "outlet": outlet,
         "new_outlet": "" if outlet else proposal.outlet_name,
         "published_on": proposal.published_on,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
-from archive.core.forms import form_field, show_refusal
+from archive.core.forms import NamesField, form_field, show_refusal
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
 from archive.models.source import bcp47_validator
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
@@ -94,9 +94,8 @@ class SourceMetadataForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
-    authors = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}), help_text="One per line."
-    )
+    authors = NamesField()
+    translators = NamesField(help_text="For a translation: who translated it, one per line.")
     outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
     published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
@@ -109,10 +108,8 @@ class SourceMetadataForm(forms.Form):
         form_field(self, "outlet", forms.ModelChoiceField).queryset = outlets
 
     def changes(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        authors = [name.strip() for name in data["authors"].splitlines() if name.strip()]
-        fields = ("title", "outlet", "published_on", "language", "direction")
-        return {"authors": authors, **{name: data[name] for name in fields}}
+        fields = ("title", "authors", "translators", "outlet", "published_on", "language", "direction")
+        return {name: self.cleaned_data[name] for name in fields}
 
 
 @workspace_view(Action.MANAGE)
@@ -122,7 +119,8 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     initial = {
         "version": source.version,
         "title": source.title,
-        "authors": "\n".join(source.authors),
+        "authors": source.authors,
+        "translators": source.translators,
         "outlet": source.outlet,
         "published_on": source.published_on,
         "language": source.language,

@@ -84,9 +84,9 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
 
 
 SOURCES_CSV_COLUMNS = [
-    "id", "title", "authors", "outlet", "outlet_reliability", "published_on", "language", "original_url",
-    "captured_at", "captured_by", "media_type", "original_sha256", "text_sha256", "derived_from",
-    "derivation", "passages", "url",
+    "id", "title", "authors", "translators", "outlet", "outlet_reliability", "published_on", "language",
+    "original_url", "captured_at", "captured_by", "media_type", "original_sha256", "text_sha256",
+    "derived_from", "derivation", "passages", "url",
 ]  # fmt: skip
 
 
@@ -105,6 +105,7 @@ def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespon
             source.pk,
             source.title,
             "|".join(source.authors),
+            "|".join(source.translators),
             source.outlet.name if source.outlet else "",
             source.outlet.reliability if source.outlet else "",
             source.published_on.isoformat() if source.published_on else "",

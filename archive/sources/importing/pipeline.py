@@ -56,6 +56,7 @@ class Metadata:
     language: str
     direction: str
     authors: list[str] = field(default_factory=list)
+    translators: list[str] = field(default_factory=list)
     outlet: Outlet | None = None
     outlet_name: str = ""  # found or created in the workspace when `outlet` is None
     published_on: datetime.date | None = None
@@ -169,6 +170,7 @@ def save_import(
                 original=original,
                 media_type=extraction.media_type,
                 authors=metadata.authors,
+                translators=metadata.translators,
                 outlet=metadata.outlet or _outlet_named(workspace, user, metadata.outlet_name, reason),
                 original_url=origin.web.final_url if origin.web else "",
                 published_on=metadata.published_on,
