@@ -86,6 +86,12 @@ def test_html_metadata_is_used_for_title_author_outlet_and_date(workspace, analy
     assert source.published_on.isoformat() == "2026-03-10"
 
 
+def test_a_page_without_a_date_in_its_markup_gets_none_from_years_in_its_text(workspace, analyst):
+    page = article_html("The station, built in 2012, stopped on Tuesday. Copyright 2009-2024.")
+    page = page.replace(b'<meta property="article:published_time" content="2026-03-10T08:00:00Z">', b"")
+    assert run_import(workspace, analyst, page, "story.html").source.published_on is None
+
+
 def test_pdf_text_layer_and_document_info_are_imported(workspace, analyst):
     data = pdf_bytes("Russian airstrikes were increased, reaching 120 a week.", title="Why Aleppo Fell")
     source = run_import(workspace, analyst, data, "report.pdf").source

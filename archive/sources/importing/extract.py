@@ -26,7 +26,7 @@ import trafilatura
 from django.core.exceptions import ValidationError
 from docx.table import Table, _Cell
 from pypdf.generic import DictionaryObject
-from trafilatura.settings import Document
+from trafilatura.settings import Document, set_date_params
 
 from archive.core.text import Normalization, direction_for_text, normalize_text_counted
 from archive.models.source import Source, validate_published_on
@@ -131,7 +131,14 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
     with parser_failures("HTML page"):
         found = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            # A date from the page's markup only: its text's years ("built in 2012",
+            # a footer's "2009-2024") are no publication date, and a guess gets saved.
+            date_extraction_params=set_date_params(False),
         )
         document = found if isinstance(found, Document) else None  # a dict only with as_dict=True
         method = f"trafilatura {trafilatura.__version__}, main content"
