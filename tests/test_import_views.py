@@ -1,5 +1,6 @@
 """Importing in the browser: upload, proposed metadata, confirmation; original downloads."""
 
+import datetime
 import os
 import re
 import time
@@ -285,3 +286,16 @@ def test_an_empty_file_among_several_is_named_without_the_generic_message(analys
     page = upload(analyst_client, workspace, file=files).content.decode()
     assert "blank.txt: The submitted file is empty." in page
     assert "Give one file, one pasted text or one URL." not in page
+
+
+def test_sources_of_one_title_are_told_apart_where_a_derivation_is_chosen(analyst_client, workspace):
+    original = SourceFactory(
+        workspace=workspace,
+        title="Report on Daraa",
+        outlet=OutletFactory(workspace=workspace, name="Baladi News"),
+        published_on=datetime.date(2017, 7, 5),
+    )
+    copy = SourceFactory(workspace=workspace, title="Report on Daraa")
+    page = upload(analyst_client, workspace, file=SimpleUploadedFile("t.txt", b"A text.")).content.decode()
+    assert f"Report on Daraa (Baladi News, 2017-07-05, #{original.pk})</option>" in page
+    assert f"Report on Daraa (#{copy.pk})</option>" in page

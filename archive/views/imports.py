@@ -34,6 +34,7 @@ from archive.sources.importing.pipeline import (
     save_import,
 )
 from archive.sources.importing.staging import Pending, hold, release, resume, stage
+from archive.views.picking import SourceChoiceField, sources_to_choose
 from archive.views.redirects import post_only_form
 
 
@@ -101,7 +102,7 @@ class MetadataForm(forms.Form):
     )
     language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
     direction = forms.ChoiceField(choices=TextDirection.choices)
-    derived_from = forms.ModelChoiceField(queryset=Source.objects.none(), required=False)
+    derived_from = SourceChoiceField(queryset=Source.objects.none(), required=False)
     derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
     reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
     import_duplicate = forms.BooleanField(
@@ -113,9 +114,7 @@ class MetadataForm(forms.Form):
         form_field(self, "outlet", forms.ModelChoiceField).queryset = Outlet.objects.filter(
             workspace=workspace
         )
-        form_field(self, "derived_from", forms.ModelChoiceField).queryset = Source.objects.filter(
-            workspace=workspace
-        ).only("pk", "title")
+        form_field(self, "derived_from", SourceChoiceField).queryset = sources_to_choose(workspace.pk)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -23,6 +23,7 @@ from archive.sources.provenance import (
     source_document,
 )
 from archive.sources.writes import set_derivation
+from archive.views.picking import SourceChoiceField, sources_to_choose
 
 _EXTENSIONS = {
     "text/plain": "txt",
@@ -115,7 +116,7 @@ def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpRespon
 
 class DerivationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    derived_from = forms.ModelChoiceField(
+    derived_from = SourceChoiceField(
         queryset=Source.objects.none(), required=False, help_text="Leave empty for an original."
     )
     derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
@@ -123,8 +124,8 @@ class DerivationForm(forms.Form):
 
     def __init__(self, *args, source: Source, **kwargs):
         super().__init__(*args, **kwargs)
-        form_field(self, "derived_from", forms.ModelChoiceField).queryset = Source.objects.filter(
-            workspace_id=source.workspace_id
+        form_field(self, "derived_from", SourceChoiceField).queryset = sources_to_choose(
+            source.workspace_id
         ).exclude(pk=source.pk)
 
 
