@@ -32,7 +32,9 @@ def _stop_group(process: subprocess.Popen, sig: signal.Signals) -> None:
 def main(address: str) -> int:
     signal.signal(signal.SIGTERM, _stop)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    worker = ["rqworker", "default"] if os.environ.get("TASKS_BACKEND") == "rq" else ["db_worker"]
+    # RQ's scheduler moves a job's delayed retry into the queue when it is due.
+    rq = ["rqworker", "--with-scheduler", "default"]
+    worker = rq if os.environ.get("TASKS_BACKEND") == "rq" else ["db_worker"]
     # This project's own manage.py, run by the interpreter running this script.
     processes = [
         subprocess.Popen([*manage, *worker], cwd=ROOT, start_new_session=True),  # noqa: S603

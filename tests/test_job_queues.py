@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from django_tasks import TaskContext, task_backends
 from django_tasks_db.models import DBTaskResult
 
 from archive.jobs import tasks
@@ -87,6 +88,44 @@ def test_job_of_a_worker_elsewhere_that_stopped_reporting_is_queued_again(
     job = _queued_fixity_job(workspace)
     _as_if_running_on(job, "elsewhere:1", heartbeat_seconds_ago=settings.JOBS_STALE_AFTER_SECONDS + 1)
     assert reclaim_stale_jobs() == [job.pk]
+
+
+# --- Retries wait in the queue, not in the worker ----------------------------------
+
+
+def test_a_job_that_failed_on_the_network_is_queued_again_to_run_after_the_delay(
+    settings, workspace, analyst
+):
+    settings.JOBS_TASK_BACKEND = "dummy"  # keeps what is enqueued without running it
+    settings.JOBS_RETRY_DELAYS = [120]
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    queue = task_backends["dummy"]
+    queue.clear()
+    with serving(failures=1) as site:
+        job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+        [first] = queue.results
+        first.task.call(TaskContext(task_result=first), job_id=job.pk)
+    [_, again] = queue.results
+    job.refresh_from_db()
+    assert (job.status, job.task_result_id, again.kwargs) == (JobStatus.QUEUED, again.id, {"job_id": job.pk})
+    assert again.task.run_after - timezone.now() > timedelta(seconds=110)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_next_job_while_a_failed_one_waits_to_try_again(
+    database_queue, settings, workspace, analyst
+):
+    settings.JOBS_RETRY_DELAYS = [120]
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    with serving(failures=1) as site:
+        waiting = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+        following = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+        started = time.monotonic()
+        # In this process, until no task is ready: the retry is not, for two minutes.
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=StringIO())
+    assert time.monotonic() - started < 60
+    assert Job.objects.get(pk=following.pk).status == JobStatus.SUCCEEDED
+    assert Job.objects.get(pk=waiting.pk).summary.endswith("trying again in 120 s.")
 
 
 # --- Real worker processes ------------------------------------------------------

@@ -1,5 +1,7 @@
 """Background jobs: what they do, that they are safe to run twice, retries, and who sees them."""
 
+import socket
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -9,7 +11,10 @@ from django.urls import reverse
 from archive.jobs import tasks
 from archive.models import FixityCheck, HistoryVerification, Job, JobStatus, SearchDocument, Source
 from tests.factories import PassageFactory, SourceFactory
+from tests.pages import article, capture_source
 from tests.websites import serving
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 
 
 @pytest.fixture
@@ -74,6 +79,51 @@ def test_network_errors_past_the_last_retry_fail_the_job_with_the_reason(site, s
     job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
     assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
     assert "answered HTTP 503" in job.failure
+
+
+def test_a_job_that_failed_past_its_last_retry_no_longer_says_it_will_try_again(
+    site, settings, client, analyst, workspace
+):
+    settings.JOBS_RETRY_DELAYS = [0.01]
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+    client.force_login(analyst)
+    page = client.get(reverse("archive:job", args=[job.pk])).content.decode()
+    assert job.summary == ""
+    assert "trying again" not in page
+
+
+def test_a_failed_recapture_gives_its_reason_without_repeating_that_it_failed(live_site, workspace, analyst):
+    source = capture_source(
+        live_site.serve("/daraa", article(["Water trucks came."])), workspace=workspace, user=analyst
+    )
+    live_site.serve("/daraa", b"gone", status=404)
+    job = tasks.start_recapture(source=source, user=analyst)
+    assert job.status == JobStatus.FAILED
+    assert job.failure.startswith(f"{live_site.url}/daraa answered HTTP 404")
+
+
+def _resolving_fails(monkeypatch, errno: int) -> None:
+    def getaddrinfo(*args, **kwargs):
+        raise socket.gaierror(errno, "as the resolver says")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_only_a_host_name_that_does_not_exist_fails_without_being_tried_again(
+    monkeypatch, analyst, workspace
+):
+    attempts = {}
+    for errno in (socket.EAI_NONAME, socket.EAI_AGAIN):  # no such name; the resolver did not answer
+        _resolving_fails(monkeypatch, errno)
+        job = tasks.start_capture(workspace=workspace, user=analyst, url="http://no-such-host.invalid/")
+        attempts[errno] = (job.status, job.attempts)
+    assert attempts == {socket.EAI_NONAME: (JobStatus.FAILED, 1), socket.EAI_AGAIN: (JobStatus.FAILED, 4)}
+
+
+def test_a_capture_of_a_host_name_that_does_not_exist_says_so(monkeypatch, analyst, workspace):
+    _resolving_fails(monkeypatch, socket.EAI_NONAME)
+    job = tasks.start_capture(workspace=workspace, user=analyst, url="http://no-such-host.invalid/")
+    assert job.failure == "The host name 'no-such-host.invalid' does not exist."
 
 
 def test_a_refused_capture_fails_at_once_and_its_reason_is_shown(site, client, analyst, workspace):
@@ -239,10 +289,7 @@ def _uploads(*texts: str) -> list[SimpleUploadedFile]:
 
 def test_several_files_from_the_import_page_are_imported_by_a_job(client, analyst, workspace):
     client.force_login(analyst)
-    files = [
-        *_uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped."),
-        SimpleUploadedFile("scan.pdf", b"no PDF at all", content_type="application/pdf"),
-    ]
+    files = _uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped.")
     response = client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
     job = Job.objects.get()
     assert client.get(response.url).url == reverse("archive:workspace", args=[workspace.slug])
@@ -251,8 +298,44 @@ def test_several_files_from_the_import_page_are_imported_by_a_job(client, analys
         "The road to Daraa was cut on Tuesday.",
     ]
     job.refresh_from_db()
-    assert (job.kind, job.status, job.done, job.total) == ("import_files", JobStatus.SUCCEEDED, 3, 3)
-    assert job.summary.startswith("2 imported, 0 already archived, 1 refused. scan.pdf: ")
+    assert (job.kind, job.status, job.done, job.total) == ("import_files", JobStatus.SUCCEEDED, 2, 2)
+    assert job.summary == "2 imported, 0 already archived, 0 refused."
+
+
+def _import_with_a_png_named_pdf(client, workspace):
+    files = [
+        *_uploads("The road to Daraa was cut on Tuesday."),
+        SimpleUploadedFile("photo.pdf", PNG, content_type="application/pdf"),
+    ]
+    return client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+
+
+def test_a_file_import_with_a_refused_file_stays_on_the_job_page(client, analyst, workspace):
+    client.force_login(analyst)
+    response = _import_with_a_png_named_pdf(client, workspace)
+    landed = client.get(response.url)
+    assert landed.status_code == 200
+    assert landed.templates[0].name == "archive/job_detail.html"
+
+
+def test_a_file_import_job_names_each_refused_file_and_why(client, analyst, workspace):
+    client.force_login(analyst)
+    _import_with_a_png_named_pdf(client, workspace)
+    job = Job.objects.get()
+    assert (job.status, job.result_url) == (JobStatus.SUCCEEDED, "")
+    assert job.summary.splitlines()[0] == "1 imported, 0 already archived, 1 refused."
+    assert job.summary.splitlines()[1].startswith("photo.pdf (refused): This file is a PNG image")
+
+
+def test_a_file_import_job_names_each_file_already_archived(client, analyst, workspace):
+    client.force_login(analyst)
+    first, second = _uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped.")
+    SourceFactory(workspace=workspace, title="The road", text="The road to Daraa was cut on Tuesday.")
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"file": [first, second]})
+    job = Job.objects.get()
+    named = "report-1.txt (already archived): The same file is already in this workspace as"
+    assert job.summary.splitlines()[1:] == [f"{named} “\u2068The road\u2069”."]
+    assert "report-1.txt (already archived)" in client.get(response.url).content.decode()
 
 
 def test_a_file_import_job_run_again_imports_nothing_twice(client, analyst, workspace):
@@ -264,4 +347,4 @@ def test_a_file_import_job_run_again_imports_nothing_twice(client, analyst, work
     tasks.import_files.enqueue(job_id=job.pk)
     job.refresh_from_db()
     assert Source.objects.filter(workspace=workspace).count() == 2
-    assert job.summary == "0 imported, 2 already archived, 0 refused."
+    assert job.summary.splitlines()[0] == "0 imported, 2 already archived, 0 refused."

@@ -5,7 +5,8 @@ argument; the task calls `run()` with the domain work to do. `run()` is what
 makes every job safe to run twice: a job that already finished is not run
 again, and the work itself is idempotent (a capture finds the source a first
 run saved). Network failures (`TRANSIENT`) are tried again after each of
-settings.JOBS_RETRY_DELAYS; anything else fails the job with its reason.
+settings.JOBS_RETRY_DELAYS, the task queued again to run that much later (the
+worker does not wait); anything else fails the job with its reason.
 
 django-tasks' database backend does not notice a worker that died mid-job:
 its task stays "running" for ever. `reclaim_stale_jobs()` (run when a worker
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 TRANSIENT: tuple[type[Exception], ...] = (Unreachable, ConnectionError, TimeoutError)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 _PROGRESS_EVERY_SECONDS = 0.5
+# What a worker waits before a retry when its queue cannot hold the task back.
+_LONGEST_WAIT_IN_WORKER = 5.0
 
 
 @dataclass(frozen=True)
@@ -113,27 +116,43 @@ def run(context: TaskContext, job_id: int, work: Work) -> dict:
         return {"status": "gone"}
     if job.finished:  # a second delivery of the same job: it is done, do nothing
         return {"status": job.status, "summary": job.summary}
-    delays = list(settings.JOBS_RETRY_DELAYS)
-    while True:
-        _mark_running(job, context)
-        try:
-            outcome = work(job, Progress(job))
-        except TRANSIENT as error:
-            if not delays:
-                return _fail(job, _reason(error))
-            delay = delays.pop(0)
-            Job.objects.filter(pk=job.pk).update(
-                summary=f"Attempt {job.attempts} failed ({_reason(error)}); trying again in {delay:g} s.",
-                heartbeat_at=timezone.now(),
-            )
-            time.sleep(delay)
-        except (JobFailed, ImportRefused, ValidationError) as error:
-            return _fail(job, _reason(error))
-        except Exception as error:
-            _fail(job, f"Unexpected error ({type(error).__name__}: {error}).")
-            raise  # the queue records the traceback too
-        else:
-            return _succeed(job, outcome)
+    _mark_running(job, context)
+    try:
+        outcome = work(job, Progress(job))
+    except TRANSIENT as error:
+        return _try_again_later(job, context, _reason(error))
+    except (JobFailed, ImportRefused, ValidationError) as error:
+        return _fail(job, _reason(error))
+    except Exception as error:
+        _fail(job, f"Unexpected error ({type(error).__name__}: {error}).")
+        raise  # the queue records the traceback too
+    return _succeed(job, outcome)
+
+
+def _try_again_later(job: Job, context: TaskContext, reason: str) -> dict:
+    """Queue the job's task again after the next of JOBS_RETRY_DELAYS, or fail it past the last.
+
+    The worker does not wait: the queue holds the task back (`run_after`), so other
+    jobs run meanwhile. A backend that cannot defer (the immediate one) waits here,
+    briefly.
+    """
+    delays = settings.JOBS_RETRY_DELAYS
+    if job.attempts > len(delays):
+        return _fail(job, reason)
+    delay = delays[job.attempts - 1]
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED,
+        summary=f"Attempt {job.attempts} failed ({reason}); trying again in {delay:g} s.",
+        heartbeat_at=timezone.now(),
+    )
+    task = context.task_result.task
+    if task.get_backend().supports_defer:
+        later = task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(job_id=job.pk)
+        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(task_result_id=later.id)
+    else:
+        time.sleep(min(delay, _LONGEST_WAIT_IN_WORKER))
+        task.enqueue(job_id=job.pk)
+    return {"status": JobStatus.QUEUED, "retry_in": delay}
 
 
 def _mark_running(job: Job, context: TaskContext) -> None:
@@ -164,8 +183,9 @@ def _succeed(job: Job, outcome: Outcome) -> dict:
 def _fail(job: Job, reason: str) -> dict:
     job.status = JobStatus.FAILED
     job.failure = reason
+    job.summary = ""  # what it was doing (or "trying again") no longer holds
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "failure", "finished_at"])
+    job.save(update_fields=["status", "failure", "summary", "finished_at"])
     return {"status": job.status, "failure": reason}
 
 

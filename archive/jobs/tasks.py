@@ -3,11 +3,13 @@
 Each task is an adapter: it takes a job's id, reads what to do from the Job
 row and calls one domain function through `running.run()`, which records
 progress, the outcome or the failure. Each `start_*` function records the
-job and enqueues its task; views, commands and schedules call those.
+job and enqueues its task; views, commands and schedules call those, and
+`retry()` calls one again for a failed job's "Try again".
 """
 
 from collections import Counter
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django_tasks import TaskContext, task
 
@@ -15,9 +17,10 @@ from archive.audit.verification import verify_and_record
 from archive.core.editing import StaleVersion
 from archive.core.text import isolated, normalize_text
 from archive.jobs.running import JobFailed, Outcome, Progress, run, start
-from archive.models import CheckOutcome, FixityStatus, Job, JobKind, Schedule, Source, Workspace
+from archive.models import CheckOutcome, FixityStatus, Job, JobKind, JobStatus, Schedule, Source, Workspace
 from archive.monitoring.recapture import recapture
 from archive.passages.correction import correct_source_text
+from archive.permissions import Action, can, role_in
 from archive.search import rebuild_index
 from archive.sources.fixity import verify_all
 from archive.sources.importing import ImportRefused, Unreachable
@@ -28,7 +31,7 @@ from archive.sources.importing.pipeline import (
     examine_upload,
     import_examined,
 )
-from archive.sources.importing.staging import staged
+from archive.sources.importing.staging import is_staged, staged
 
 
 def _source_url(source: Source) -> str:
@@ -78,7 +81,7 @@ def _import_files(job: Job, progress: Progress) -> Outcome:
     workspace = _workspace(job)
     files = job.arguments["files"]  # [filename, SHA-256 of the staged upload] each
     counts: Counter[ImportStatus] = Counter()
-    refused = []
+    noted = []  # each file refused or already archived, and why
     for done, (filename, digest) in enumerate(files, start=1):
         try:
             examined = examine_upload(filename, staged(digest))
@@ -87,16 +90,25 @@ def _import_files(job: Job, progress: Progress) -> Outcome:
         # Run again, a file imported by the first run is reported as its duplicate.
         result = import_examined(workspace=workspace, user=job.started_by, examined=examined)
         counts[result.status] += 1
-        if result.status == ImportStatus.FAILED:
-            refused.append(f"{filename}: {result.message}")
+        if result.status != ImportStatus.IMPORTED:
+            noted.append(f"{filename} ({_NOTED[result.status]}): {result.message}")
         progress(done, len(files))
-    summary = (
-        f"{counts[ImportStatus.IMPORTED]} imported, {counts[ImportStatus.DUPLICATE]} already archived, "
-        f"{counts[ImportStatus.FAILED]} refused."
+    summary = "\n".join(
+        [
+            f"{counts[ImportStatus.IMPORTED]} imported, {counts[ImportStatus.DUPLICATE]} already archived, "
+            f"{counts[ImportStatus.FAILED]} refused.",
+            *noted,
+        ]
     )
-    if refused and len(refused) == len(files):
-        raise JobFailed(f"{summary} {' '.join(refused)}")
-    return Outcome(" ".join([summary, *refused]), reverse("archive:workspace", args=[workspace.slug]))
+    if files and counts[ImportStatus.FAILED] == len(files):
+        raise JobFailed(summary)
+    # Files refused or already archived are for the starter to read on the job's
+    # page: without a result to open, the page stays.
+    result_url = "" if noted else reverse("archive:workspace", args=[workspace.slug])
+    return Outcome(summary, result_url)
+
+
+_NOTED = {ImportStatus.FAILED: "refused", ImportStatus.DUPLICATE: "already archived"}
 
 
 def start_file_import(*, workspace: Workspace, user, files: list[tuple[str, str]]) -> Job:
@@ -131,7 +143,7 @@ def _recapture(job: Job, progress: Progress) -> Outcome:
         # Recorded as a check; raising lets the job try again after its back-off.
         raise Unreachable(outcome.reason)
     if outcome.outcome == CheckOutcome.FAILED:
-        raise JobFailed(outcome.describe())
+        raise JobFailed(outcome.reason)  # not describe(): the job's status already says "failed"
     return Outcome(outcome.describe(), _source_url(job.source) if job.source else "")
 
 
@@ -273,3 +285,45 @@ def _search_index(job: Job, progress: Progress) -> Outcome:
 
 def start_search_rebuild(*, user=None) -> Job:
     return start(rebuild_search_index, kind=JobKind.SEARCH_INDEX, user=user, target="every workspace")
+
+
+# --- Trying a failed job again ------------------------------------------------
+
+# Who may try a job again: whoever may start it (the import page and "Recapture
+# now" both take CONTRIBUTE).
+RETRY_ACTION = Action.CONTRIBUTE
+
+
+def retryable(job: Job) -> bool:
+    """Whether a failed job can run again as it was: a capture, a recapture of a
+    source still there, or an upload whose bytes are still staged."""
+    if job.status != JobStatus.FAILED or job.workspace_id is None:
+        return False
+    if job.kind == JobKind.CAPTURE:
+        return bool(job.arguments.get("url"))
+    if job.kind == JobKind.RECAPTURE:
+        return job.source_id is not None
+    if job.kind == JobKind.IMPORT_FILES:
+        files = job.arguments.get("files") or []
+        return bool(files) and all(is_staged(digest) for _, digest in files)
+    return False
+
+
+def may_retry(*, job: Job, user) -> bool:
+    """Whether `user` may start `job` again: the role that starts its kind, in its workspace."""
+    return job.workspace is not None and can(role_in(user, job.workspace), RETRY_ACTION)
+
+
+def retry(*, job: Job, user) -> Job:
+    """Start a new job, for `user`, doing what failed `job` did."""
+    if not may_retry(job=job, user=user):
+        raise PermissionDenied("Your role in this workspace cannot start this job.")
+    if not retryable(job):
+        raise ValidationError("This job cannot be tried again.")
+    workspace = _workspace(job)
+    if job.kind == JobKind.CAPTURE:
+        return start_capture(workspace=workspace, user=user, url=job.arguments["url"])
+    if job.kind == JobKind.RECAPTURE and job.source is not None:
+        return start_recapture(source=job.source, user=user)
+    files = [(filename, digest) for filename, digest in job.arguments["files"]]
+    return start_file_import(workspace=workspace, user=user, files=files)

@@ -8,12 +8,20 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from archive.core.forms import form_field, show_refusal
 from archive.jobs.running import status_for, visible_jobs
 from archive.jobs.schedules import schedules_with_last_job, set_schedule
-from archive.jobs.tasks import start_fixity, start_history_chain, start_search_rebuild
+from archive.jobs.tasks import (
+    may_retry,
+    retry,
+    retryable,
+    start_fixity,
+    start_history_chain,
+    start_search_rebuild,
+)
 from archive.models import JobStatus, ScheduleKind, Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
@@ -46,17 +54,27 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job: its progress while it runs (the page refreshes), then its result or failure.
 
     With `?go=1` a job that succeeded sends the browser on to its result (a
-    capture's reading page), so "wait here" pages land where the work is.
+    capture's reading page), so "wait here" pages land where the work is. A
+    POST ("Try again") starts a failed job anew and opens the new job's page.
     """
-    job = visible_jobs(request.user).filter(pk=job_id).first()
+    user = cast(User, request.user)  # member_view: signed in
+    job = visible_jobs(user).filter(pk=job_id).first()
     if job is None:
         raise Http404("No such job.")
+    if request.method == "POST":
+        try:
+            again = retry(job=job, user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("archive:job", job.pk)
+        return redirect(f"{reverse('archive:job', args=[again.pk])}?go=1")
     go = request.GET.get("go") == "1"
     done = job.status == JobStatus.SUCCEEDED
     # The result is one of the archive's own paths; never follow anything else.
     if go and done and url_has_allowed_host_and_scheme(job.result_url, allowed_hosts=None):
         return redirect(job.result_url)
-    return render(request, "archive/job_detail.html", {"job": job, "go": go})
+    can_retry = retryable(job) and may_retry(job=job, user=user)
+    return render(request, "archive/job_detail.html", {"job": job, "go": go, "can_retry": can_retry})
 
 
 class ScheduleForm(forms.Form):

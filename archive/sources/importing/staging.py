@@ -60,6 +60,11 @@ def staged(digest: str) -> bytes:
     return data
 
 
+def is_staged(digest: str) -> bool:
+    """Whether the upload named by `digest` is still kept (not yet pruned or discarded)."""
+    return default_storage.exists(_name(digest))
+
+
 def discard(digest: str) -> None:
     default_storage.delete(_name(digest))
 
