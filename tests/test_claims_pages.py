@@ -10,7 +10,7 @@ from django.urls import reverse
 from archive.claims import edit_item
 from archive.claims.graph import build_claim_graph
 from archive.core.editing import NOTHING_CHANGED
-from archive.models import Claim, ClaimStatus, Stance
+from archive.models import Claim, ClaimStatus, Source, Stance
 from archive.search.query import MAX_QUERY_LENGTH
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
@@ -124,6 +124,22 @@ def test_claim_page_groups_evidence_by_stance_with_admiralty_grade_and_link(
     assert supports < page.index(link) < refutes
     assert '">B3</span>' in page[supports:refutes]  # Levant Monitor is B, the claim 3
     assert '">C3</span>' in page[refutes:]
+
+
+def test_claim_page_says_who_translated_and_captured_each_cited_source_and_its_text_hash(
+    client, workspace, analyst, sources
+):
+    _, translation, _ = sources
+    Source.objects.filter(pk=translation.pk).update(translators=["Levant Monitor staff"], captured_by=analyst)
+    claim = ClaimFactory(workspace=workspace)
+    EvidenceFactory(passage=PassageFactory(source=translation, start=0), claim=claim)
+    page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    translation.refresh_from_db()
+    line = page[page.index('class="meta evidence-provenance"') :]
+    line = line[: line.index("</p>")]
+    assert "Translated by <bdi>Levant Monitor staff</bdi>" in line
+    assert f"captured by <bdi>{analyst.username}</bdi>" in line
+    assert f'title="{translation.text_sha256}">{translation.text_sha256[:12]}…' in line
 
 
 def test_claim_page_shows_what_the_claim_rests_on_before_its_discussion(client, workspace, analyst, sources):

@@ -225,7 +225,10 @@ def claim_create(request: WorkspaceRequest) -> HttpResponse:
 def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, str, list[Evidence]]]]:
     evidence = list(
         claim.evidence.select_related(
-            "passage__source__outlet", "passage__source__derived_from", "created_by"
+            "passage__source__outlet",
+            "passage__source__derived_from",
+            "passage__source__captured_by",
+            "created_by",
         ).order_by("passage__source__title", "passage__start", "id")
     )
     for item in evidence:
