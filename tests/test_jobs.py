@@ -42,6 +42,18 @@ def test_url_capture_from_the_import_page_runs_as_a_job_and_lands_on_the_reading
     assert source.title == "Water station out of service after shelling"  # the proposed title
 
 
+def test_capturing_a_page_already_archived_lands_on_it_saying_so(site, client, analyst, workspace):
+    client.force_login(analyst)
+    url = reverse("archive:import", args=[workspace.slug])
+    client.post(url, {"url": f"{site.url}/article"})
+    again = client.post(url, {"url": f"{site.url}/article"})
+    landed = client.get(again.url, follow=True)
+    assert landed.redirect_chain[-1][0] == reverse(
+        "archive:source", args=[workspace.slug, Source.objects.get().pk]
+    )
+    assert "Already archived" in landed.content.decode()
+
+
 def test_capture_job_run_again_after_its_work_was_done_archives_the_page_once(site, analyst, workspace):
     job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
     first = job.source

@@ -54,7 +54,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job: its progress while it runs (the page refreshes), then its result or failure.
 
     With `?go=1` a job that succeeded sends the browser on to its result (a
-    capture's reading page), so "wait here" pages land where the work is. A
+    capture's reading page), saying what it did, so "wait here" pages land where the work is. A
     POST ("Try again") starts a failed job anew and opens the new job's page.
     """
     user = cast(User, request.user)  # member_view: signed in
@@ -72,6 +72,8 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     done = job.status == JobStatus.SUCCEEDED
     # The result is one of the archive's own paths; never follow anything else.
     if go and done and url_has_allowed_host_and_scheme(job.result_url, allowed_hosts=None):
+        if job.summary:  # what it did ("Already archived: ..."), said where it lands
+            messages.info(request, job.summary)
         return redirect(job.result_url)
     can_retry = retryable(job) and may_retry(job=job, user=user)
     return render(request, "archive/job_detail.html", {"job": job, "go": go, "can_retry": can_retry})
