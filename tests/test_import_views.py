@@ -299,3 +299,14 @@ def test_sources_of_one_title_are_told_apart_where_a_derivation_is_chosen(analys
     page = upload(analyst_client, workspace, file=SimpleUploadedFile("t.txt", b"A text.")).content.decode()
     assert f"Report on Daraa (Baladi News, 2017-07-05, #{original.pk})</option>" in page
     assert f"Report on Daraa (#{copy.pk})</option>" in page
+
+
+def test_a_derivation_from_a_source_that_is_not_there_says_only_that(analyst_client, workspace):
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("t.txt", b"A text."))
+    response = confirm(
+        analyst_client, workspace, token_of(proposed), derived_from="999999", derivation="translation"
+    )
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert "Give both the source this derives from" not in page
+    assert not Source.objects.exists()

@@ -125,7 +125,9 @@ class MetadataForm(forms.Form):
                 None,
                 "Choose an outlet from the list or type a new one, not both: clear the one you do not mean.",
             )
-        if bool(data.get("derived_from")) != bool(data.get("derivation")):
+        # A source that is not one of the workspace's has its own error already.
+        chosen = "derived_from" not in self.errors and "derivation" not in self.errors
+        if chosen and bool(data.get("derived_from")) != bool(data.get("derivation")):
             raise ValidationError(
                 "Give both the source this derives from and the kind of derivation, or neither."
             )
