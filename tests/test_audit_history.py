@@ -358,7 +358,9 @@ def test_restoring_evidence_whose_claim_is_gone_says_so(workspace, reviewer, ana
         claim=claim, passage=PassageFactory(source=source), user=analyst, stance="refutes"
     )
     delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="oops")
-    with pytest.raises(ValidationError, match=r"claim .* no longer exists"):
+    with pytest.raises(
+        ValidationError, match=r"claim .* no longer exists\. Restore the claim from its history"
+    ):
         restore(workspace, reviewer, "evidence", Evidence, evidence.pk)
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
 

@@ -129,7 +129,10 @@ def _linked_value(fk: ForeignKey, value: int | None, workspace: Workspace, notes
     if fk.related_model is Passage and _restore_linked(Passage, value, workspace, notes):
         return value
     if not fk.null:
-        raise ValidationError(f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists.")
+        missing = f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists."
+        if fk.related_model is Claim:  # evidence deleted with its claim comes back with it
+            missing += " Restore the claim from its history: the evidence deleted with it comes back too."
+        raise ValidationError(missing)
     notes.append(f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists: left empty.")
     return None
 
