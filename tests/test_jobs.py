@@ -54,6 +54,32 @@ def test_capturing_a_page_already_archived_lands_on_it_saying_so(site, client, a
     assert "Already archived" in landed.content.decode()
 
 
+def test_a_page_whose_text_is_archived_is_captured_as_a_separate_source_when_asked(
+    site, client, analyst, workspace
+):
+    client.force_login(analyst)
+    url = reverse("archive:import", args=[workspace.slug])
+    client.post(url, {"url": f"{site.url}/article"})
+    client.get(client.post(url, {"url": f"{site.url}/article", "separate": "on"}).url)
+    first, second = Source.objects.filter(workspace=workspace).order_by("pk")
+    assert first.text_sha256 == second.text_sha256
+    assert second.capture.requested_url == f"{site.url}/article" and second.capture.warc_sha256
+
+
+def test_a_separate_capture_run_again_after_its_work_was_done_archives_the_page_once(
+    site, analyst, workspace
+):
+    tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article", separate=True)
+    made = job.source
+    # As if the worker died after saving the source but before recording the outcome.
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    tasks.capture_page.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    assert Source.objects.filter(workspace=workspace).count() == 2
+    assert (job.status, job.source) == (JobStatus.SUCCEEDED, made)
+
+
 def test_capture_job_run_again_after_its_work_was_done_archives_the_page_once(site, analyst, workspace):
     job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/article")
     first = job.source

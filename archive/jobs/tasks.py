@@ -53,7 +53,16 @@ def capture_page(context: TaskContext, job_id: int) -> dict:
 
 
 def _capture(job: Job, progress: Progress) -> Outcome:
-    result = capture_source(workspace=_workspace(job), user=job.started_by, url=job.arguments["url"])
+    url, separate = job.arguments["url"], bool(job.arguments.get("separate"))
+    if separate:
+        # Run again after its work was done (a worker that died before recording it):
+        # the duplicate check that makes a capture safe to repeat is off, so find it.
+        earlier = Source.objects.filter(
+            workspace=_workspace(job), capture__requested_url=url, created_at__gte=job.created_at
+        ).first()
+        if earlier is not None:
+            return Outcome(f"Archived “{isolated(earlier.title)}”.", _source_url(earlier), earlier)
+    result = capture_source(workspace=_workspace(job), user=job.started_by, url=url, allow_duplicate=separate)
     if result.source is None:  # save_import names the source it made or found
         raise JobFailed(result.message or f"{result.name} was not archived.")
     if result.status == ImportStatus.DUPLICATE:
@@ -63,9 +72,11 @@ def _capture(job: Job, progress: Progress) -> Outcome:
     return Outcome(f"Archived “{title}”.{changed}", _source_url(result.source), result.source)
 
 
-def start_capture(*, workspace: Workspace, user, url: str) -> Job:
+def start_capture(*, workspace: Workspace, user, url: str, separate: bool = False) -> Job:
+    """Capture `url` in a job; `separate`: even if its text is already archived (a republication)."""
+    arguments = {"url": url, "separate": True} if separate else {"url": url}
     return start(
-        capture_page, kind=JobKind.CAPTURE, workspace=workspace, user=user, target=url, arguments={"url": url}
+        capture_page, kind=JobKind.CAPTURE, workspace=workspace, user=user, target=url, arguments=arguments
     )
 
 
@@ -322,7 +333,8 @@ def retry(*, job: Job, user) -> Job:
         raise ValidationError("This job cannot be tried again.")
     workspace = _workspace(job)
     if job.kind == JobKind.CAPTURE:
-        return start_capture(workspace=workspace, user=user, url=job.arguments["url"])
+        url, separate = job.arguments["url"], bool(job.arguments.get("separate"))
+        return start_capture(workspace=workspace, user=user, url=url, separate=separate)
     if job.kind == JobKind.RECAPTURE and job.source is not None:
         return start_recapture(source=job.source, user=user)
     files = [(filename, digest) for filename, digest in job.arguments["files"]]

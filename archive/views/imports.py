@@ -68,6 +68,10 @@ class UploadForm(forms.Form):
     )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}))
     url = AddressField(required=False, max_length=2000, label="URL")
+    separate = forms.BooleanField(
+        required=False,
+        label="Capture it even if its text is already archived, as a separate source (e.g. a republication)",
+    )
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -228,7 +232,12 @@ def import_source(request: WorkspaceRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["url"]:
         # Fetching a slow site must not hold the request: a job captures it, and its
         # page opens the new source's reading page when it is done.
-        job = start_capture(workspace=request.workspace, user=request.user, url=form.cleaned_data["url"])
+        job = start_capture(
+            workspace=request.workspace,
+            user=request.user,
+            url=form.cleaned_data["url"],
+            separate=form.cleaned_data["separate"],
+        )
         return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
     if form.is_valid() and len(form.cleaned_data["file"]) > 1:
         try:

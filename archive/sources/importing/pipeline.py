@@ -238,13 +238,18 @@ def import_examined(
         return ImportResult(ImportStatus.FAILED, examined.filename, message=" ".join(error.messages))
 
 
-def capture_source(*, workspace: Workspace, user, url: str, reason: str = "") -> ImportResult:
+def capture_source(
+    *, workspace: Workspace, user, url: str, reason: str = "", allow_duplicate: bool = False
+) -> ImportResult:
     """Capture the page at `url` and archive it with its proposed metadata, as the
-    import page's URL capture (a background job) and `manage.py capture` do.
+    import page's URL capture (a background job) and `manage.py capture` do;
+    `allow_duplicate` archives it even if its text is already archived (a
+    republication of it, say).
 
     Safe to run twice: the second run finds the first one's source and reports
-    it as the duplicate. Raises ImportRefused (Unreachable when a later
-    try may succeed) and ValidationError as save_import does.
+    it as the duplicate (with `allow_duplicate`, the caller must tell). Raises
+    ImportRefused (Unreachable when a later try may succeed) and ValidationError
+    as save_import does.
     """
     web = capture_url(url)
     origin = Origin(CaptureMethod.URL, web=web)
@@ -256,6 +261,7 @@ def capture_source(*, workspace: Workspace, user, url: str, reason: str = "") ->
         extraction=extraction,
         metadata=Metadata.proposed(extraction.proposal),
         origin=origin,
+        allow_duplicate=allow_duplicate,
         reason=reason,
     )
 
