@@ -92,7 +92,7 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
     ),
     ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
     ("Reply in discussions", Action.DISCUSS, False),
-    ("Review queue; approve or reject with a comment", Action.REVIEW, False),
+    ("Review queue; approve or reject with a comment (never their own work)", Action.REVIEW, False),
     (
         "Grade any claim's credibility (with a reason), leaving its review status as it is",
         Action.REVIEW,

@@ -52,11 +52,6 @@ def test_approving_raises_no_alert(workspace, analyst, reviewer):
     assert not Alert.objects.exists()
 
 
-def test_an_admin_rejecting_their_own_work_gets_no_alert(workspace, ws_admin):
-    rejected(ClaimFactory(workspace=workspace, created_by=ws_admin), ws_admin, ws_admin)
-    assert not Alert.objects.exists()
-
-
 def test_an_author_who_left_the_workspace_gets_no_alert(workspace, analyst, reviewer, ws_admin):
     claim = submit_for_review(ClaimFactory(workspace=workspace, created_by=analyst), user=analyst)
     Membership.objects.filter(user=analyst).delete()

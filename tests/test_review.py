@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from archive.audit.kinds import REVIEWED
-from archive.audit.review import approve, reject, review_queue, submit_for_review
+from archive.audit.review import OWN_WORK, approve, reject, review_queue, submit_for_review
 from archive.claims import edit_item
 from archive.core.editing import StaleVersion
 from archive.models import Claim, HistoryAction, HistoryEntry, ReviewStatus
@@ -75,6 +75,25 @@ def test_analyst_cannot_submit_someone_elses_work(workspace, analyst):
 
 def test_admin_submits_anyones_work(claim, ws_admin):
     assert submit_for_review(claim, user=ws_admin).review_status == ReviewStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("decide", [approve, reject], ids=["approve", "reject"])
+def test_no_one_decides_on_their_own_work(workspace, ws_admin, decide):
+    own = submit_for_review(ClaimFactory(workspace=workspace, created_by=ws_admin), user=ws_admin)
+    with pytest.raises(PermissionDenied, match="another reviewer or admin"):
+        decide(own, user=ws_admin, comment="looks fine to me")
+    assert Claim.objects.get(pk=own.pk).review_status == ReviewStatus.SUBMITTED
+
+
+def test_the_queue_offers_no_decision_on_ones_own_work(client, workspace, ws_admin, submitted):
+    own = submit_for_review(
+        ClaimFactory(workspace=workspace, created_by=ws_admin, statement="Mine."), user=ws_admin
+    )
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:review_queue", args=[workspace.slug])).content.decode()
+    assert reverse("archive:review_decision", args=[workspace.slug, "claim", submitted.pk]) in page
+    assert reverse("archive:review_decision", args=[workspace.slug, "claim", own.pk]) not in page
+    assert page.count(OWN_WORK) == 1
 
 
 def test_only_submitted_items_can_be_approved(claim, reviewer):

@@ -45,7 +45,7 @@ from archive.models import (
     Stance,
     Workspace,
 )
-from archive.permissions import Action, can, can_change, role_in
+from archive.permissions import Action, can, can_change, is_own, role_in
 
 
 def _transition(
@@ -78,9 +78,13 @@ def may_submit(role: str | None, user: Any, obj: Reviewed) -> bool:
     return obj.review_status in SUBMITTABLE and can_change(role, user, obj)
 
 
-def may_decide(role: str | None, obj: Reviewed) -> bool:
-    """Reviewers and admins approve or reject what is submitted."""
-    return obj.review_status == ReviewStatus.SUBMITTED and can(role, Action.REVIEW)
+def may_decide(role: str | None, user: Any, obj: Reviewed) -> bool:
+    """Reviewers and admins approve or reject what is submitted, but not their own work:
+    a review is a second pair of eyes."""
+    return obj.review_status == ReviewStatus.SUBMITTED and can(role, Action.REVIEW) and not is_own(user, obj)
+
+
+OWN_WORK = "You wrote it: another reviewer or admin approves or rejects it."
 
 
 @unit_of_work()
@@ -152,10 +156,16 @@ def _require_reviewer(user: Any, obj: Reviewed) -> None:
         raise PermissionDenied("Only reviewers and admins approve or reject.")
 
 
+def _require_another_reviewer(user: Any, obj: Reviewed) -> None:
+    _require_reviewer(user, obj)
+    if is_own(user, obj):
+        raise PermissionDenied(OWN_WORK)
+
+
 @unit_of_work()
 def approve(obj: Reviewed, *, user: Any, expected_version: int | None = None, comment: str = "") -> Reviewed:
-    """Approve a submitted item, as it stands at `expected_version`."""
-    _require_reviewer(user, obj)
+    """Approve a submitted item, as it stands at `expected_version` (not one's own)."""
+    _require_another_reviewer(user, obj)
     return _transition(
         obj,
         user=user,
@@ -170,7 +180,7 @@ def approve(obj: Reviewed, *, user: Any, expected_version: int | None = None, co
 @unit_of_work()
 def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | None = None) -> Reviewed:
     """Reject a submitted item, saying why; its author can edit and submit it again."""
-    _require_reviewer(user, obj)
+    _require_another_reviewer(user, obj)
     if not comment.strip():
         raise ValidationError("Say why it is rejected: the analyst needs to know.")
     rejected = _transition(
@@ -188,9 +198,9 @@ def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | No
 
 def _tell_the_author(item: Reviewed, *, reviewer: Any, comment: str) -> None:
     """An alert to the item's author that it was rejected, and why: they are the one
-    to change it and submit it again (if they still can, and did not reject it themselves)."""
+    to change it and submit it again (if they still can)."""
     author_id = item.owner_id
-    if author_id is None or author_id == reviewer.pk:
+    if author_id is None:
         return
     member = Membership.objects.filter(
         workspace_id=item.workspace_id, user_id=author_id, role__in=RECIPIENT_ROLES, user__is_active=True

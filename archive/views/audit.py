@@ -222,7 +222,7 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
         ),
         "decision_form": (
             ReviewDecisionForm(initial=initial, auto_id="id_decision_%s")
-            if may_decide(request.role, obj)
+            if may_decide(request.role, request.user, obj)
             else None
         ),
         "flag_form": (

@@ -54,9 +54,12 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
     except NotAPage as error:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
     items = review.queue_items(workspace=request.workspace, waiting=list(listed.page))
-    # One form per item: ids of their own (names unchanged), so no two fields share one.
+    # One form per item: ids of their own (names unchanged), so no two fields share one;
+    # none for one's own work, which another reviewer decides on.
     forms = [
         ReviewDecisionForm(initial={"version": item.obj.version}, auto_id=f"id_{item.kind}_{item.obj.pk}_%s")
+        if review.may_decide(request.role, request.user, item.obj)
+        else None
         for item in items
     ]
     return render(
@@ -64,6 +67,7 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
         "archive/audit/review_queue.html",
         {
             "queue": list(zip(items, forms, strict=True)),
+            "own_work": review.OWN_WORK,
             "listed": listed,
             "filter_form": filter_form,
             "filtered": any(request.GET.get(name) for name in filter_form.fields),
