@@ -219,6 +219,13 @@ class W3CPath(EntryPath):
     def _outcome(response) -> Outcome:
         return RestPath._outcome(response)  # the same DRF error format
 
+    def _put(self, user, url: str, replacement: dict, version: int) -> Outcome:
+        """A W3C client's PUT of the whole item, with If-Match."""
+        response = api_client_for(user).put(
+            url, json.dumps(replacement), content_type="application/ld+json", HTTP_IF_MATCH=f'"{version}"'
+        )
+        return self._outcome(response)
+
     def create_annotation(self, user, source, span: Span, body="", tags=(), extra=None) -> Outcome:
         annotation = {
             "@context": ANNO,
@@ -248,13 +255,7 @@ class W3CPath(EntryPath):
                 for passage in changes.get("passages", current.passages.all())
             ],
         }
-        response = api_client_for(user).put(
-            f"/w3c/annotations/{annotation.pk}/",
-            json.dumps(replacement),
-            content_type="application/ld+json",
-            HTTP_IF_MATCH=f'"{version}"',
-        )
-        return self._outcome(response)
+        return self._put(user, f"/w3c/annotations/{annotation.pk}/", replacement, version)
 
     def edit_evidence(self, user, evidence, changes: dict) -> Outcome:
         """A PUT of the whole evidence: the claim's IRI in a body, the passage as the target."""
@@ -277,13 +278,7 @@ class W3CPath(EntryPath):
             ],
             "target": w3c_target(passage.source, Span(passage.start, passage.end, passage.exact)),
         }
-        response = api_client_for(user).put(
-            f"/w3c/evidence/{evidence.pk}/",
-            json.dumps(replacement),
-            content_type="application/ld+json",
-            HTTP_IF_MATCH=f'"{evidence.version}"',
-        )
-        return self._outcome(response)
+        return self._put(user, f"/w3c/evidence/{evidence.pk}/", replacement, evidence.version)
 
 
 class AdminPath(EntryPath):
