@@ -1,11 +1,13 @@
 """The REST API's query strings: every list takes its filters, ordering and pages
-by name, and refuses anything else by name rather than ignoring it."""
+by name, one object's URL takes none (but a delete's reason), and each refuses
+anything else by name rather than ignoring it."""
 
 import base64
 
 import pytest
 from rest_framework.test import APIClient
 
+from archive.models import Claim
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory
 from tests.support import api_client_for, field_errors
 
@@ -36,6 +38,22 @@ def test_a_history_list_refuses_an_unknown_query_parameter(analyst, workspace):
     claim = ClaimFactory(workspace=workspace)
     response = api_client_for(analyst).get(f"/api/claims/{claim.pk}/history/?q=water")
     assert list(field_errors(response.json())) == ["q"]
+
+
+@pytest.mark.parametrize("path", ["/api/claims/{pk}/", "/api/claims/{pk}/grade/", "/api/workspaces/{slug}/"])
+def test_a_query_parameter_on_one_objects_url_is_refused_by_name(analyst, workspace, path):
+    claim = ClaimFactory(workspace=workspace)
+    url = path.format(pk=claim.pk, slug=workspace.slug)
+    response = api_client_for(analyst).get(f"{url}?workspace={workspace.slug}")
+    assert response.status_code == 400
+    assert list(field_errors(response.json())) == ["workspace"]
+
+
+def test_a_delete_takes_its_reason_and_refuses_any_other_parameter_deleting_nothing(ws_admin, workspace):
+    claim = ClaimFactory(workspace=workspace)
+    response = api_client_for(ws_admin).delete(f"/api/claims/{claim.pk}/?reason=duplicate&force=1")
+    assert list(field_errors(response.json())) == ["force"]
+    assert Claim.objects.filter(pk=claim.pk).exists()
 
 
 def test_a_filter_given_twice_is_refused_by_name(analyst):

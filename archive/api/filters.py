@@ -187,13 +187,14 @@ def query_parameters(view: Any, paginator: CursorPagination) -> set[str]:
     return names
 
 
-def refuse_unknown(request: Request, allowed: set[str]) -> None:
+def refuse_unknown(request: Request, allowed: set[str] | frozenset[str]) -> None:
     """A 400 naming each query parameter not in `allowed`, and each given more than once
     (every one the API takes is single-valued)."""
     errors = {}
     for name, values in request.query_params.lists():
         if name not in allowed:
-            errors[name] = [f"There is no such parameter here; this list takes {', '.join(sorted(allowed))}."]
+            takes = ", ".join(sorted(allowed)) or "none"
+            errors[name] = [f"There is no such parameter here; this takes {takes}."]
         elif len(values) > 1:
             errors[name] = ["Give this parameter once."]
     if errors:

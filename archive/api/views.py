@@ -20,6 +20,7 @@ from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -67,6 +68,12 @@ from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
 from archive.sources.writes import create_source, delete_source, edit_source
 
 ORDERING_FIELDS = ["id", "created_at", "updated_at"]
+
+
+def refuse_stray_parameters(request: Request) -> None:
+    """An object's URL takes no query parameter but a delete's reason: a stray one (a
+    list's filter sent to one object, a misspelt option) is refused by name, not ignored."""
+    filters.refuse_unknown(request, {"reason"} if request.method == "DELETE" else set())
 
 
 class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
@@ -164,6 +171,8 @@ class ResourceDetail(ResourceView):
         if obj is None:
             raise Http404(f"No {self.queryset.model._meta.object_name} matches the given query.")
         self.check_object_permissions(self.request, obj)
+        if not self.lists:  # a history's pages are a list
+            refuse_stray_parameters(self.request)
         return obj
 
     def get(self, request, *args, **kwargs) -> HttpResponseBase:
@@ -276,6 +285,11 @@ class WorkspaceList(WorkspaceView, generics.ListAPIView):
 
 class WorkspaceDetail(WorkspaceView, generics.RetrieveAPIView):
     lists = False
+
+    def get_object(self) -> Workspace:
+        workspace = super().get_object()
+        refuse_stray_parameters(self.request)
+        return workspace
 
 
 class OutletList(CreatableList):
