@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from archive.claims import create_claim
 from archive.findings import ach
 from archive.models import Stance
 from archive.sources.writes import edit_source
@@ -272,3 +273,26 @@ def test_an_outlet_name_of_200_letters_without_a_space_does_not_widen_the_page(
         reverse("archive:source", args=[slug, source.pk]),
     ]
     assert [found for url in urls if (found := wider_than_the_window(page, url))] == []
+
+
+SCROLL_SHADOW = """
+(selector) => {
+  const box = document.querySelector(selector);
+  const style = getComputedStyle(box);
+  return [box.scrollWidth > box.clientWidth, style.backgroundImage.includes("radial-gradient"),
+          style.backgroundAttachment];
+}
+"""
+
+
+def test_a_table_cut_off_at_360_px_shows_a_shadow_where_it_scrolls(page_for, reviewer, workspace):
+    create_claim(workspace=workspace, user=reviewer, statement="Airstrikes reached 120 a week on Daraa.")
+    page = page_for(reviewer)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:activity", args=[workspace.slug]))
+    scrolls, shadow, attachment = page.evaluate(SCROLL_SHADOW, "table.activity")
+    assert scrolls and shadow
+    # The covers scroll with the rows: the shadow on a side goes once its end is in sight.
+    assert "local" in attachment and "scroll" in attachment
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.evaluate(SCROLL_SHADOW, "table.activity")[:2] == [False, False]
