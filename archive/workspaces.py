@@ -40,7 +40,7 @@ def create_workspace(
 LAST_ADMIN = "A workspace keeps at least one admin: make someone else admin first."
 
 
-def _keep_an_admin(membership: Membership) -> None:
+def keep_an_admin(membership: Membership) -> None:
     """Refuse to take away the workspace's last admin: nobody could then manage it.
     The admins' rows stay locked to the end of the unit, so two admins demoting
     each other at once cannot both pass."""
@@ -80,7 +80,7 @@ def set_role(
     if membership is None:
         raise ValidationError(NOT_A_MEMBER.format(username=isolated(member.username)), code="not_a_member")
     if role != Role.ADMIN:
-        _keep_an_admin(membership)
+        keep_an_admin(membership)
     return update_object(
         membership,
         user=user,
@@ -93,7 +93,7 @@ def set_role(
 
 @unit_of_work()
 def remove_member(*, membership: Membership, user: Any, reason: str) -> None:
-    _keep_an_admin(membership)
+    keep_an_admin(membership)
     delete_object(membership, user=user, reason=reason)
 
 

@@ -11,6 +11,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from archive import workspaces
+from archive.audit.revert import revert_object
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
 
@@ -239,3 +240,20 @@ def test_a_role_that_does_not_exist_is_refused_on_the_members_list(client, ws_ad
     assert response.status_code == 400
     assert "The role of \u2068analyst\u2069 was not changed." in response.content.decode()
     assert Membership.objects.get(workspace=workspace, user=analyst).role == Role.ANALYST
+
+
+def test_reverting_the_last_admins_membership_to_an_earlier_role_is_refused(ws_admin, workspace, analyst):
+    promoted = set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    set_role(workspace=workspace, member=ws_admin, role=Role.ANALYST, user=analyst, reason="steps down")
+    as_analyst = promoted.history.order_by("history_id").first()
+    with pytest.raises(ValidationError) as refused:
+        revert_object(
+            workspace=workspace,
+            model_name="membership",
+            object_id=promoted.pk,
+            history_id=as_analyst.history_id,
+            user=analyst,
+            reason="undo",
+        )
+    assert refused.value.messages == [LAST_ADMIN]
+    assert Membership.objects.get(pk=promoted.pk).role == Role.ADMIN

@@ -30,12 +30,14 @@ from archive.models import (
     Membership,
     Passage,
     ReviewStatus,
+    Role,
     Source,
     Workspace,
 )
 from archive.models.base import WorkspaceOwned
 from archive.passages.correction import correct_source_text
 from archive.permissions import can, role_in
+from archive.workspaces import keep_an_admin
 
 # Set by saving, never restored from an old version.
 _BOOKKEEPING = {"id", "version", "created_at", "updated_at", "workspace", "review_status"}
@@ -160,6 +162,8 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
                 "it changes only by submitting for review and reviewing."
             )
         raise ValidationError("It is already as it was in that version.")
+    if isinstance(current, Membership) and changes.get("role", Role.ADMIN) != Role.ADMIN:
+        keep_an_admin(current)  # an old version may be from before anyone else was admin
     if changes:
         current = update_object(
             # The row is locked: no version to compare (memberships and workspaces have none).
