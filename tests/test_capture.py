@@ -50,6 +50,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, "text/html; charset=utf-8", [("Content-Encoding", "gzip")])
         elif route == "/to-private":
             self._redirect(302, "http://10.9.9.9/internal-admin")
+        elif route == "/to-wrapped-private":
+            self._redirect(302, "http://[64:ff9b::a09:909]/internal-admin")  # NAT64 for 10.9.9.9
         elif route == "/to-file":
             self._redirect(302, "file:///etc/passwd")
         elif route == "/french-without-charset":
@@ -216,6 +218,86 @@ def test_non_http_scheme_is_refused():
 def test_a_literal_internal_address_is_refused_without_the_network(url):
     with pytest.raises(ImportRefused, match="does not capture internal addresses"):
         check_address(url=url)
+
+
+# IPv6 forms that Python 3.11 calls global although they lead to an internal IPv4 address.
+WRAPPED_INTERNAL = {
+    "nat64": "64:ff9b::7f00:1",
+    "nat64-local-use": "64:ff9b:1::7f00:1",
+    "nat64-local-use-48": "64:ff9b:1:7f00:1::",  # a /48 translation prefix: 127.0.0.1 in the middle
+    "ipv4-compatible": "::7f00:1",
+    "siit": "::ffff:0:7f00:1",
+    "6to4": "2002:7f00:1::",
+    "site-local": "fec0::1",
+}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[64:ff9b::7f00:1]/",
+        "http://[64:ff9b:1::7f00:1]/",
+        "http://[64:ff9b:1:7f00:1::]/",
+        "http://[::7f00:1]:8765/",
+        "http://[::ffff:0:7f00:1]:8765/",
+        "http://[2002:7f00:1::]/",
+        "http://[fec0::1]/",
+    ],
+    ids=list(WRAPPED_INTERNAL),
+)
+def test_an_ipv6_address_wrapping_an_internal_ipv4_address_is_refused(url, settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = []
+    with pytest.raises(ImportRefused, match="does not capture internal addresses"):
+        check_address(url=url)
+    assert "does not capture internal addresses" in refusal_of(url)
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed_network"),
+    [
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "2001::/32"),  # Teredo, client 127.0.0.1
+        ("2001:0:a00:1::", "2001::/32"),  # Teredo, server 10.0.0.1
+        ("64:ff9b::a00:1", "64:ff9b::/96"),  # NAT64 for 10.0.0.1
+    ],
+    ids=["teredo-client", "teredo-server", "nat64"],
+)
+def test_an_allowed_ipv6_range_does_not_let_in_the_internal_ipv4_address_it_wraps(
+    address, allowed_network, settings
+):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = [allowed_network]
+    with pytest.raises(ImportRefused, match="does not capture internal addresses"):
+        check_address(url=f"http://[{address}]/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[2606:4700:4700::1111]/", "http://[2002:0808:0808::]/", "http://[64:ff9b::808:808]/"],
+    ids=["global-ipv6", "6to4-of-a-global-ipv4", "nat64-of-a-global-ipv4"],
+)
+def test_an_ipv6_address_that_is_public_all_the_way_is_allowed(url, settings):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = []
+    assert check_address(url=url)[0] == "http"
+
+
+@pytest.mark.parametrize("address", list(WRAPPED_INTERNAL.values()), ids=list(WRAPPED_INTERNAL))
+def test_a_host_name_resolving_to_an_ipv6_address_wrapping_an_internal_one_is_refused(
+    address, monkeypatch, settings
+):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = []
+    settings.CAPTURE_TIMEOUT_SECONDS = 1
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port, 0, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    message = refusal_of("http://wrapped.example/")
+    assert "does not capture internal addresses" in message
+    assert f"({address})" in message
+
+
+def test_redirect_to_an_ipv6_address_wrapping_a_private_one_is_refused_at_that_hop(site):
+    assert "does not capture internal addresses" in refusal_of(f"{site.url}/to-wrapped-private")
+    assert site.paths == ["/to-wrapped-private"]
 
 
 def test_a_page_without_a_charset_in_windows_1252_is_decoded_as_such(site):

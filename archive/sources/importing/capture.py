@@ -2,11 +2,12 @@
 
 Only http and https. Every hop (the URL given and each redirect) is resolved
 first and refused if any of its addresses is not public (private, loopback,
-link-local, reserved, multicast), unless settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS
-lists it; the request then goes to the address that was checked, so a second
-DNS answer cannot point it elsewhere. Size (settings.IMPORT_MAX_BYTES), total
-time (CAPTURE_TIMEOUT_SECONDS) and redirects (CAPTURE_MAX_REDIRECTS) are
-limited. The raw response is kept as a WARC record (warcio).
+link-local, reserved, multicast, or an IPv6 address wrapping an IPv4 address
+that is not), unless settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS lists it; the
+request then goes to the address that was checked, so a second DNS answer
+cannot point it elsewhere. Size (settings.IMPORT_MAX_BYTES), total time
+(CAPTURE_TIMEOUT_SECONDS) and redirects (CAPTURE_MAX_REDIRECTS) are limited.
+The raw response is kept as a WARC record (warcio).
 """
 
 import datetime
@@ -179,14 +180,47 @@ def checked_target(url: str) -> _Target:
     return _Target(url, scheme, host, port, addresses[0], f"{path}?{parts.query}" if parts.query else path)
 
 
+# IPv6 ranges whose last 32 bits are an IPv4 address the packet ends up at: IPv4-compatible
+# (deprecated), SIIT IPv4-translated, NAT64 well-known and NAT64 local-use.
+_LAST_32_BITS_WRAP_IPV4 = [
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+]
+# Internal IPv6 ranges that Python 3.11's is_global still counts as global: deprecated
+# site-local, and NAT64 local-use (its IPv4 address may sit elsewhere than the last 32 bits).
+_NOT_GLOBAL_IPV6 = [ipaddress.IPv6Network("fec0::/10"), ipaddress.IPv6Network("64:ff9b:1::/48")]
+
+
 def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address.is_global and not address.is_multicast:
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return _allowed(address.ipv4_mapped)
+        # is_global judges only the IPv6 prefix, yet these forms reach the IPv4 address they wrap.
+        if not all(_allowed(wrapped) for wrapped in _wrapped_ipv4(address)):
+            return False
+        public = address.is_global and not any(address in network for network in _NOT_GLOBAL_IPV6)
+    else:
+        public = address.is_global
+    if public and not address.is_multicast:
         return True
     return any(
         address in ipaddress.ip_network(network) for network in settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS
     )
+
+
+def _wrapped_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address embeds (the 6to4 router, both Teredo ends, or the
+    last 32 bits of a translation prefix); none for any other address."""
+    if address.sixtofour:
+        return [address.sixtofour]
+    if address.teredo:
+        return list(address.teredo)
+    # :: and ::1 are the unspecified and loopback addresses, not IPv4-compatible ones.
+    if int(address) > 1 and any(address in network for network in _LAST_32_BITS_WRAP_IPV4):
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    return []
 
 
 def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
