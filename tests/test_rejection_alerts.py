@@ -4,8 +4,15 @@ from django.urls import reverse
 
 from archive.audit.ledger import live_ledger, verify_workspace
 from archive.audit.review import approve, reject, submit_for_review
-from archive.models import Alert, AlertKind, Membership
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from archive.models import Alert, AlertKind, Membership, Role
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    MembershipFactory,
+    PassageFactory,
+    UserFactory,
+)
 
 
 def rejected(item, author, reviewer, comment="the figure is from another month"):
@@ -79,3 +86,28 @@ def test_the_inbox_shows_the_rejection_with_a_link_to_the_claim(client, workspac
     assert "your work was rejected" in page
     assert "the figure is from another month" in page
     assert f'href="{reverse("archive:claim", args=[workspace.slug, claim.pk])}"' in page
+
+
+def another_analyst(workspace):
+    return MembershipFactory(
+        workspace=workspace, role=Role.ANALYST, user=UserFactory(username="colleague")
+    ).user
+
+
+def test_an_alerts_history_is_for_its_recipient_and_auditors_only(client, workspace, analyst, reviewer):
+    rejected(ClaimFactory(workspace=workspace, created_by=analyst), analyst, reviewer)
+    url = reverse("archive:object_history", args=[workspace.slug, "alert", Alert.objects.get().pk])
+    seen = {}
+    for user in (analyst, reviewer, another_analyst(workspace)):
+        client.force_login(user)
+        seen[user.username] = client.get(url).status_code
+    assert seen == {"analyst": 200, "reviewer": 200, "colleague": 404}
+
+
+def test_the_activity_leaves_out_another_members_alerts(client, workspace, analyst, reviewer):
+    rejected(ClaimFactory(workspace=workspace, created_by=analyst), analyst, reviewer, comment="see p. 4")
+    url = reverse("archive:activity", args=[workspace.slug]) + "?model=alert"
+    client.force_login(analyst)
+    assert len(client.get(url).context["entries"]) == 1
+    client.force_login(another_analyst(workspace))
+    assert client.get(url).context["entries"] == []

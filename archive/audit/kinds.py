@@ -3,8 +3,9 @@ use ("annotation", "claim", ...): the one registry of what each kind is and
 what the audit pages may do with it."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from archive.models import (
     Alert,
@@ -30,7 +31,7 @@ from archive.models import (
     SourceVersion,
     Workspace,
 )
-from archive.permissions import Action
+from archive.permissions import Action, can
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Kind:
     """In the review workflow (draft, submitted, approved, rejected)."""
     revert: Action | None = None
     """Who may go back to an earlier version; None: never reverted (records of what happened)."""
+    personal_to: str = ""
+    """The field naming the one member an object is for (an alert's recipient): other
+    members see neither it nor its history, but for those who audit the workspace."""
 
 
 KINDS: dict[str, Kind] = {
@@ -70,7 +74,7 @@ KINDS: dict[str, Kind] = {
         Kind("sourceversion", SourceVersion),
         Kind("recapturecheck", RecaptureCheck),
         Kind("passageanchor", PassageAnchor),
-        Kind("alert", Alert),
+        Kind("alert", Alert, personal_to="recipient"),
         # Schedules decide what is re-checked and when: only admins restore one.
         Kind("schedule", Schedule, revert=Action.MANAGE),
     )
@@ -78,6 +82,29 @@ KINDS: dict[str, Kind] = {
 # What goes through the review workflow.
 Reviewed = Annotation | Claim | Evidence
 REVIEWED: dict[str, type[Reviewed]] = {"annotation": Annotation, "claim": Claim, "evidence": Evidence}
+
+
+def may_see_history(role: str | None, user: Any, model_name: str, object_id: int) -> bool:
+    """Whether a member sees one object's history: any object of the workspace, but
+    another member's personal one (an alert) only if they audit the workspace."""
+    kind = KINDS.get(model_name)
+    if kind is None or not kind.personal_to or can(role, Action.AUDIT):
+        return True
+    # A deleted one: none of theirs exists with that id, so only auditors see it.
+    return kind.model._default_manager.filter(pk=object_id, **{kind.personal_to: user}).exists()
+
+
+def others_personal_entries(role: str | None, user: Any) -> Q:
+    """The ledger entries of other members' personal objects, to leave out of the
+    activity of a member who does not audit the workspace (nothing for one who does)."""
+    hidden = Q(pk__in=[])
+    if can(role, Action.AUDIT):
+        return hidden
+    for kind in KINDS.values():
+        if kind.personal_to:
+            theirs = kind.model._default_manager.filter(**{kind.personal_to: user}).values("pk")
+            hidden |= Q(model=kind.name) & ~Q(object_id__in=theirs)
+    return hidden
 
 
 def kind_label(name: str) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from archive.audit.forms import ActivityFilter, FlagForm, RevertForm, ReviewDecisionForm, SubmitForm
 from archive.audit.history import object_versions
-from archive.audit.kinds import REVIEWED
+from archive.audit.kinds import REVIEWED, may_see_history, others_personal_entries
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
 from archive.audit.review import may_decide, may_submit, rejection_comments
@@ -73,7 +73,8 @@ def activity(request: WorkspaceRequest) -> HttpResponse:
     if form.is_valid():
         scope = form.scope()
         # Users in a second query: a join would let the planner sort the whole filtered set.
-        page = form.entries().prefetch_related("user")
+        page = form.entries().exclude(others_personal_entries(request.role, request.user))
+        page = page.prefetch_related("user")
         before = _positive_int(request.GET.get("before"))
         if before is not None:
             page = page.filter(sequence__lt=before)
@@ -161,7 +162,7 @@ def activity_json(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResp
 def object_history(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Every version of one object, newest first, each with what it changed."""
     versions = object_versions(workspace=request.workspace, model_name=model, object_id=object_id)
-    if versions is None:
+    if versions is None or not may_see_history(request.role, request.user, model, object_id):
         raise Http404("No history here.")
     latest = versions[-1]["row"]
     exists = latest.history_type != "-"
