@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from archive.audit.diffing import Segment, condensed, field_changes, word_diff
+from archive.audit.ledger import verify_workspace
 from archive.audit.revert import revert_object
 from archive.audit.review import approve, reject, submit_for_review
 from archive.claims import (
@@ -319,6 +320,20 @@ def test_restoring_a_deleted_claim_brings_back_its_evidence(workspace, reviewer,
     assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
     assert Evidence.objects.get(pk=evidence.pk).claim_id == claim.pk
     assert f"evidence #{evidence.pk} was restored too." in outcome.notes
+
+
+def test_a_restored_claim_and_its_evidence_keep_when_they_were_made(workspace, reviewer, analyst, source):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    evidence = add_evidence(
+        claim=claim, passage=PassageFactory(source=source), user=analyst, stance="supports"
+    )
+    made = {"claim": claim.created_at, "evidence": evidence.created_at}
+    delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="oops")
+    restore(workspace, reviewer, "claim", Claim, claim.pk)
+    back = {"claim": Claim.objects.get(pk=claim.pk), "evidence": Evidence.objects.get(pk=evidence.pk)}
+    assert {name: obj.created_at for name, obj in back.items()} == made
+    assert back["claim"].updated_at > made["claim"]  # the restore is a change, made now
+    assert verify_workspace(workspace.pk).ok  # its history row holds the same time
 
 
 def test_restoring_a_claim_leaves_evidence_deleted_on_purpose_before_it_deleted(

@@ -213,7 +213,7 @@ def _restore(model: type[Model], target: HistoryRow, workspace: Workspace) -> Re
     history = _history(_model_name(model), workspace, values["id"])
     kwargs = {}
     for model_field in model._meta.concrete_fields:
-        if model_field.name in ("created_at", "updated_at"):
+        if model_field.name == "updated_at":  # now: the restore is a change; it keeps when it was made
             continue
         value = values[model_field.attname]
         if isinstance(model_field, ForeignKey):

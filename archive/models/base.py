@@ -1,7 +1,25 @@
 """Abstract bases shared by the workspace-owned models."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
+
+
+class CreatedAtField(models.DateTimeField):
+    """When a row was first made: stamped on insert unless it holds a time already,
+    so that an object restored from its history keeps when it was made, not when it
+    came back (Django's auto_now_add stamps over it)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        if self.auto_now_add and add and getattr(model_instance, self.attname) is not None:
+            return getattr(model_instance, self.attname)
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self) -> Any:
+        # The column is Django's own: migrations need not know the difference.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
 
 
 class VersionedModel(models.Model):
@@ -12,7 +30,7 @@ class VersionedModel(models.Model):
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = CreatedAtField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from archive.core.history import tracked_history
+from archive.models.base import CreatedAtField
 
 
 def validate_verdict_scale(value: object) -> None:
@@ -24,7 +25,7 @@ class Workspace(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = CreatedAtField(auto_now_add=True)
     # ClaimReview's rating scale: {claim status: [rating 1-5, its name]}; empty: the
     # default scale (archive.findings.claimreview.DEFAULT_SCALE).
     verdict_scale = models.JSONField(default=dict, blank=True, validators=[validate_verdict_scale])
@@ -50,7 +51,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     # Alerts (archive.sources.alerts) also by e-mail, through Django's mail settings.
     email_alerts = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = CreatedAtField(auto_now_add=True)
 
     history = tracked_history()
 
