@@ -1,6 +1,7 @@
 """Claims: the list with its filters, a claim's evidence and graph, creating, editing, searching."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -140,6 +141,22 @@ def test_claim_page_says_who_translated_and_captured_each_cited_source_and_its_t
     assert "Translated by <bdi>Levant Monitor staff</bdi>" in line
     assert f"captured by <bdi>{analyst.username}</bdi>" in line
     assert f'title="{translation.text_sha256}">{translation.text_sha256[:12]}…' in line
+
+
+def test_claim_page_says_who_wrote_each_cited_source_and_when_it_was_published(
+    client, workspace, analyst, sources
+):
+    _, translation, _ = sources
+    Source.objects.filter(pk=translation.pk).update(
+        authors=["Samer al-Hourani", "سامر الحوراني"], published_on=datetime.date(2017, 5, 2)
+    )
+    claim = ClaimFactory(workspace=workspace)
+    EvidenceFactory(passage=PassageFactory(source=translation, start=0), claim=claim)
+    page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    line = page[page.index(f'id="evidence-{claim.evidence.get().pk}"') :]
+    line = line[: line.index('class="meta evidence-provenance"')]
+    assert "· by <bdi>Samer al-Hourani, سامر الحوراني</bdi>" in line
+    assert "published May 2, 2017" in line
 
 
 def test_claim_page_shows_what_the_claim_rests_on_before_its_discussion(client, workspace, analyst, sources):
