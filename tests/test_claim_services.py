@@ -3,10 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from archive.audit.revert import revert_object
 from archive.claims import (
     annotate_selection,
     cite_selection,
     clean_tags,
+    delete_claim,
     delete_evidence,
     edit_item,
 )
@@ -104,4 +106,34 @@ def test_delete_evidence_keeps_a_passage_another_claim_cites(analyst, workspace,
     first = EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace))
     EvidenceFactory(passage=passage, claim=ClaimFactory(workspace=workspace))
     assert delete_evidence(evidence=first, user=analyst, reason="wrong claim") == []
+    assert Passage.objects.filter(pk=passage.pk).exists()
+
+
+def test_deleting_a_claim_deletes_the_passages_only_its_evidence_used(analyst, workspace, source):
+    claim = ClaimFactory(workspace=workspace)
+    alone, annotated = PassageFactory(source=source, start=0), PassageFactory(source=source, start=20)
+    for passage in (alone, annotated):
+        EvidenceFactory(passage=passage, claim=claim)
+    AnnotationFactory(workspace=workspace, passages=[annotated])
+    delete_claim(claim=claim, user=analyst, reason="duplicate of another claim")
+    assert list(Passage.objects.filter(source=source)) == [annotated]
+    assert alone.history.latest("history_id").history_change_reason == "duplicate of another claim"
+
+
+def test_restoring_a_deleted_claim_brings_back_the_passages_deleted_with_it(
+    analyst, reviewer, workspace, source
+):
+    claim = ClaimFactory(workspace=workspace)
+    passage = PassageFactory(source=source)
+    EvidenceFactory(passage=passage, claim=claim)
+    delete_claim(claim=claim, user=analyst, reason="duplicate")
+    revert_object(
+        workspace=workspace,
+        model_name="claim",
+        object_id=claim.pk,
+        history_id=claim.history.latest("history_id").history_id,
+        user=reviewer,
+        reason="not a duplicate",
+    )
+    assert Evidence.objects.get(claim=claim).passage_id == passage.pk
     assert Passage.objects.filter(pk=passage.pk).exists()

@@ -10,6 +10,7 @@ from archive.core.editing import create_object, delete_object, required_reason, 
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Claim, Workspace
 from archive.models.grading import Credibility
+from archive.passages.writes import delete_unused_passages
 from archive.permissions import Action, can, role_in
 
 
@@ -69,6 +70,11 @@ def set_credibility(
 
 
 @unit_of_work()
+@unit_of_work()
 def delete_claim(*, claim: Claim, user: Any, reason: str, expected_version: int | None = None) -> None:
-    """Delete a claim with its evidence; history keeps both."""
+    """Delete a claim with its evidence, and the passages that served only that evidence
+    (as deleting the evidence alone would); history keeps them all, and restoring the
+    claim brings them back."""
+    passage_ids = list(claim.evidence.values_list("passage_id", flat=True))
     delete_object(claim, user=user, reason=reason, expected_version=expected_version)
+    delete_unused_passages(passage_ids, user=user, reason=reason)
