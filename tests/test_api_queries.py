@@ -115,3 +115,13 @@ def test_a_query_value_with_a_nul_is_refused_in_the_api_error_shape(analyst):
     client.force_authenticate(analyst)
     body = client.get("/api/annotations/?tag=%00").json()
     assert "NUL" in field_errors(body)["tag"][0]
+
+
+def test_an_unknown_ordering_field_is_refused_saying_how_to_order(analyst):
+    message = field_errors(api_client_for(analyst).get("/api/claims/?ordering=-credibility").json())[
+        "ordering"
+    ]
+    assert message == [
+        "Cannot order by -credibility: order by one of created_at, id, updated_at; "
+        "put - before it for the reverse order (-id: newest first)."
+    ]

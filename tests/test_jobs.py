@@ -313,7 +313,7 @@ def test_a_text_correction_job_from_a_stale_version_fails_with_the_reason(client
     _correct(client, large_source, "Russian airstrikes reached 120 a week. Daraa held.", 1)
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
-    assert job.failure == "Not corrected: the source was changed by someone else (now version 2)."
+    assert job.failure == "Not corrected. The source was changed by someone else (now version 2)."
     large_source.refresh_from_db()
     assert large_source.text.endswith("Daraa withstood.")
 

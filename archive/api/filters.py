@@ -155,7 +155,12 @@ class StrictOrdering(OrderingFilter):
         if invalid:
             allowed = ", ".join(sorted(valid))
             raise ValidationError(
-                {self.ordering_param: [f"Cannot order by {', '.join(invalid)}: by {allowed}, or -name."]}
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(invalid)}: order by one of {allowed}; "
+                        "put - before it for the reverse order (-id: newest first)."
+                    ]
+                }
             )
         return fields
 

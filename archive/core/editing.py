@@ -44,7 +44,7 @@ class StaleVersion(Exception):
     def __init__(self, current: Any):
         # Any tracked model: callers read its version, history and editable fields.
         super().__init__(
-            f"{current._meta.verbose_name} was changed by someone else (now version {current.version})."
+            f"The {current._meta.verbose_name} was changed by someone else (now version {current.version})."
         )
         self.current = current
 

@@ -194,7 +194,7 @@ def _correct_text(job: Job, progress: Progress) -> Outcome:
             expected_version=job.arguments["version"],
         )
     except StaleVersion as error:
-        raise JobFailed(f"Not corrected: the {error}") from None
+        raise JobFailed(f"Not corrected. {error}") from None
     orphaned = f" {len(report.orphaned)} not found in the new text." if report.orphaned else ""
     return Outcome(
         f"Text corrected (now version {report.source.version}). {report.describe()}{orphaned}",

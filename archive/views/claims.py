@@ -452,7 +452,7 @@ def claim_credibility(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             expected_version=int(form.get("version", "")),
         )
     except StaleVersion as error:
-        messages.error(request, f"Not graded: {error}")
+        messages.error(request, f"Not graded. {error}")
     except ValueError:
         messages.error(request, "The form is out of date: reload the page.")
     except ValidationError as error:
