@@ -90,7 +90,12 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         Action.CONTRIBUTE,
         True,
     ),
-    ("See the reviewer's comment on a rejected item", Action.CONTRIBUTE, True),
+    (
+        "See the reviewer's comment on a rejected item on its card (every member reads it in the "
+        "item's history)",
+        Action.CONTRIBUTE,
+        True,
+    ),
     ("Reply in discussions", Action.DISCUSS, False),
     ("Review queue; approve or reject with a comment (never their own work)", Action.REVIEW, False),
     (
@@ -100,7 +105,12 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
     ),
     ("Flag an item for an admin (with a reason)", Action.REVIEW, False),
     ("Revert annotations, claims, evidence, passages, sources, outlets", Action.REVIEW, False),
-    ("Export the activity (CSV, JSON); verify the history chain", Action.AUDIT, False),
+    (
+        "Export the activity (CSV, JSON); verify the history chain; see other members' alerts in the "
+        "activity and history",
+        Action.AUDIT,
+        False,
+    ),
     (
         "Add, correct, grade and delete outlets; correct source texts and derivations; delete sources",
         Action.MANAGE,

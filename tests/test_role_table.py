@@ -29,7 +29,10 @@ URL_OF = {
     ): "archive:claim_credibility",
     "Flag an item for an admin (with a reason)": "archive:flag",
     "Revert annotations, claims, evidence, passages, sources, outlets": "archive:revert",
-    "Export the activity (CSV, JSON); verify the history chain": "archive:activity_csv",
+    (
+        "Export the activity (CSV, JSON); verify the history chain; see other members' alerts in the "
+        "activity and history"
+    ): "archive:activity_csv",
     "Add, correct, grade and delete outlets; correct source texts and derivations; delete sources": (
         "archive:outlet_grade"
     ),

@@ -26,7 +26,7 @@ def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspa
     picker = page.get_by_role("combobox", name="A claim of the workspace, or a new one")
 
     picker.fill("water station")
-    page.get_by_role("option", name="Shelling put the water station out of service. (6)").click()
+    page.get_by_role("option", name="Shelling put the water station out of service. (credibility 6)").click()
     page.get_by_role("button", name="Add hypothesis").click()
     expect(page.locator(".messages")).to_contain_text("Added the hypothesis")
     assert list(question.hypotheses.values_list("claim", flat=True)) == [shelling.pk]

@@ -138,7 +138,7 @@ def test_citing_an_existing_claim_found_by_typing(page_for, analyst, workspace):
     select(page, "completely surrounded")
     page.get_by_role("button", name="Cite as evidence").click()
     page.get_by_role("combobox").fill("encircled")
-    page.get_by_role("option", name="Aleppo was encircled in 2012 (6)").click()
+    page.get_by_role("option", name="Aleppo was encircled in 2012 (credibility 6)").click()
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#source-text mark.hl-supports")
     assert Evidence.objects.get().claim == claim

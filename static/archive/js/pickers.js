@@ -114,7 +114,7 @@ export class ClaimPicker extends Picker {
 
   describe(item, option) {
     if (option.id) {
-      item.textContent = `${option.statement} (${option.credibility})`;
+      item.textContent = `${option.statement} (credibility ${option.credibility})`;
     } else {
       item.className = "new-claim";
       item.textContent = `New claim: “${option.statement}”`;
