@@ -1,11 +1,42 @@
 """The W3C protocol refuses, by name, what it would not keep, instead of storing an
 annotation that reads back without it."""
 
+import json
+
 import pytest
 
-from archive.models import Annotation
+from archive.models import Annotation, VersionOrigin
+from archive.sources.versions import record_version
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 from tests.support import api_client_for
 from tests.test_w3c import post, posted
+from tests.w3c_schemas import model_violations
+
+FOREIGN_STATE = {"sourceDate": "2019-01-01T00:00:00Z", "cached": "https://web.archive.org/web/2019/x"}
+
+
+@pytest.fixture
+def versioned(source, analyst):
+    """The source with its text recorded as version 1: its targets render a state."""
+    record_version(source=source, user=analyst, origin=VersionOrigin.IMPORT, text=source.text)
+    return source
+
+
+@pytest.fixture
+def annotation(workspace, versioned, analyst):
+    passage = PassageFactory(source=versioned, created_by=analyst, start=8, length=10)
+    return AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, tags=["figures"])
+
+
+def with_target(source, **fields) -> dict:
+    """`posted(source)` with `fields` added to its target."""
+    annotation = posted(source)
+    annotation["target"] |= fields
+    return annotation
+
+
+def put(client, iri: str, body: dict, **headers):
+    return client.put(iri, json.dumps(body), content_type="application/ld+json", **headers)
 
 
 @pytest.mark.parametrize("key", ["language", "textDirection", "id", "creator"])
@@ -33,3 +64,98 @@ def test_a_top_level_property_that_is_not_kept_is_refused_by_name(analyst, sourc
     response = post(api_client_for(analyst), source, posted(source, foo="bar", rights="https://x.example/"))
     assert response.status_code == 400 and {"foo", "rights"} <= set(response.json()), response.content
     assert not Annotation.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["foo", "purpose", "styleClass", "scope", "renderedVia", "id"])
+def test_a_target_property_that_is_not_kept_is_refused_by_name(analyst, source, key):
+    response = post(api_client_for(analyst), source, with_target(source, **{key: "bar"}))
+    assert response.status_code == 400 and f"target.{key}" in response.json(), response.content
+    assert "refused rather than lost" in response.json()[f"target.{key}"][0]
+    assert not Annotation.objects.exists()
+
+
+@pytest.mark.parametrize("index, key", [(0, "refinedBy"), (1, "refinedBy"), (1, "id")])
+def test_a_selector_property_that_is_not_kept_is_refused_by_name(analyst, source, index, key):
+    annotation = posted(source)
+    annotation["target"]["selector"][index][key] = {"type": "TextQuoteSelector", "exact": "Al"}
+    response = post(api_client_for(analyst), source, annotation)
+    assert response.status_code == 400 and f"target.selector.{key}" in response.json(), response.content
+    assert not Annotation.objects.exists()
+
+
+def test_a_target_of_another_type_than_specific_resource_is_refused(analyst, source):
+    response = post(api_client_for(analyst), source, with_target(source, type="Image"))
+    assert response.status_code == 400 and "SpecificResource" in response.json()["target"][0], (
+        response.content
+    )
+    assert not Annotation.objects.exists()
+
+
+def test_a_state_sent_by_the_client_is_refused_saying_the_server_records_it(analyst, versioned):
+    response = post(api_client_for(analyst), versioned, with_target(versioned, state=FOREIGN_STATE))
+    assert response.status_code == 400, response.content
+    assert "The server records the state itself" in response.json()["target.state"][0]
+    assert not Annotation.objects.exists()
+
+
+def test_a_state_on_a_source_without_versions_is_refused(analyst, source):
+    response = post(api_client_for(analyst), source, with_target(source, state=FOREIGN_STATE))
+    assert response.status_code == 400 and "no recorded version" in response.json()["target.state"][0]
+    assert not Annotation.objects.exists()
+
+
+def test_a_state_of_an_older_version_is_refused_naming_the_current_one(analyst, versioned):
+    client = api_client_for(analyst)
+    created = post(client, versioned, posted(versioned)).json()
+    older = created["target"]["state"]
+    record_version(source=versioned, user=analyst, origin=VersionOrigin.IMPORT, text=versioned.text)
+    response = put(client, created["id"], with_target(versioned, state=older))
+    assert response.status_code == 400, response.content
+    assert "/versions/2/" in response.json()["target.state"][0]
+
+
+def test_the_servers_own_state_is_accepted_in_a_post(analyst, versioned):
+    client = api_client_for(analyst)
+    state = post(client, versioned, posted(versioned)).json()["target"]["state"]
+    response = post(client, versioned, with_target(versioned, state=state))
+    assert response.status_code == 201 and response.json()["target"]["state"] == state, response.content
+
+
+def test_a_put_with_a_target_property_that_is_not_kept_is_refused_and_changes_nothing(
+    analyst, versioned, annotation
+):
+    iri = f"http://testserver/w3c/sources/{versioned.pk}/annotations/{annotation.pk}/"
+    response = put(api_client_for(analyst), iri, with_target(versioned, foo="bar"), HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400 and "target.foo" in response.json(), response.content
+    annotation.refresh_from_db()
+    assert annotation.version == 1
+
+
+def test_a_put_with_a_foreign_state_is_refused_and_changes_nothing(analyst, versioned, annotation):
+    iri = f"http://testserver/w3c/sources/{versioned.pk}/annotations/{annotation.pk}/"
+    response = put(api_client_for(analyst), iri, with_target(versioned, state=FOREIGN_STATE))
+    assert response.status_code == 400 and "target.state" in response.json(), response.content
+    annotation.refresh_from_db()
+    assert annotation.version == 1
+
+
+def test_an_annotation_put_back_exactly_as_got_is_accepted(analyst, versioned, annotation):
+    client = api_client_for(analyst)
+    got = client.get(f"/w3c/sources/{versioned.pk}/annotations/{annotation.pk}/")
+    assert "state" in got.json()["target"]
+    response = put(client, got.json()["id"], got.json(), HTTP_IF_MATCH=got["ETag"])
+    assert response.status_code == 200, response.content
+    assert response.json()["target"] == got.json()["target"]
+    assert model_violations(response.json()) == []
+
+
+def test_evidence_put_back_exactly_as_got_is_accepted(analyst, workspace, versioned):
+    client = api_client_for(analyst)
+    claim = ClaimFactory(workspace=workspace)
+    passage = PassageFactory(source=versioned, created_by=analyst, start=8, length=10)
+    evidence = EvidenceFactory(claim=claim, passage=passage, created_by=analyst, stance="supports")
+    got = client.get(f"/w3c/sources/{versioned.pk}/evidence/{evidence.pk}/")
+    assert "state" in got.json()["target"]
+    response = put(client, got.json()["id"], got.json(), HTTP_IF_MATCH=got["ETag"])
+    assert response.status_code == 200, response.content
+    assert response.json()["target"] == got.json()["target"]

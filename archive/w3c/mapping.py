@@ -14,7 +14,10 @@
   becomes `via` (archive.w3c.writes). A TextualBody's `format`, when given,
   must be text/plain: we store plain text, and refuse any other by name.
 - What would not be kept (a body's `language`, a `describing` purpose, a top-level
-  extension property) is refused by name, not dropped: see KEPT_KEYS.
+  extension property, a target's `purpose` or a selector's `refinedBy`) is refused
+  by name, not dropped: see KEPT_KEYS and TARGET_KEYS. A target's `state` is the
+  server's (the source version its selectors point into): only ours, as a client
+  that PUTs back what it got echoes it, is accepted.
 - A target whose TextPositionSelector misses its TextQuoteSelector (offsets
   counted in UTF-16 units, say) is read from the quote when the quote alone is
   unique, with a note for the client (archive.passages.selectors).
@@ -135,15 +138,23 @@ def _target(passage: Passage, links: Links) -> dict:
     target = _span(
         passage.source_id, passage.start, passage.end, passage.exact, passage.prefix, passage.suffix, links
     )
-    # The selectors point into the source's newest version: say which, and where it is kept as captured.
-    version = links.newest_version(passage.source_id)
-    if version is not None:
-        target["state"] = {
-            "type": "TimeState",
-            "sourceDate": _timestamp(version.captured_at),
-            "cached": links.version_page(version),
-        }
+    state = _state(passage.source_id, links)
+    if state is not None:
+        target["state"] = state
     return target
+
+
+def _state(source_id: int, links: Links) -> dict | None:
+    """Which version of the source's text a target's selectors point into (the newest),
+    and where it is kept as captured; None for a source with no recorded version."""
+    version = links.newest_version(source_id)
+    if version is None:
+        return None
+    return {
+        "type": "TimeState",
+        "sourceDate": _timestamp(version.captured_at),
+        "cached": links.version_page(version),
+    }
 
 
 def _span(source_id: int, start: int, end: int, exact: str, prefix: str, suffix: str, links: Links) -> dict:
@@ -313,9 +324,10 @@ def _claim_named(body: object) -> int | None:
     return _route_of(body, "api:claim-detail")
 
 
-def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3CRequest:
+def read_w3c(data: object, *, source_for: Callable[[int], Source | None], links: Links) -> W3CRequest:
     """Parse and check a W3C annotation. `source_for(id)` gives a source the
-    client may target (None for any other)."""
+    client may target (None for any other); `links` the IRIs we render, which a
+    target's `state` must be to be accepted."""
     if not isinstance(data, dict):
         raise ValidationError({"annotation": "Send one annotation as a JSON object."})
     _refuse_unkept(data, KEPT_KEYS | SERVER_KEYS)
@@ -327,7 +339,7 @@ def read_w3c(data: object, *, source_for: Callable[[int], Source | None]) -> W3C
         raise ValidationError({"body": "Give body or bodyValue, not both."})
     notes: list[str] = []
     request = W3CRequest(
-        motivation="", targets=_read_targets(data.get("target"), source_for, notes), notes=notes
+        motivation="", targets=_read_targets(data.get("target"), source_for, links, notes), notes=notes
     )
     request.canonical, request.via, request.client_id = (
         _read_iri(data, "canonical"),
@@ -349,14 +361,23 @@ KEPT_KEYS = frozenset(
 SERVER_KEYS = frozenset({"created", "modified", "creator"})
 TEXT_BODY_KEYS = frozenset({"type", "value", "format", "purpose"})
 CLAIM_BODY_KEYS = frozenset({"type", "id", "source", "purpose"})
+# What a target keeps: its source and selectors (a SpecificResource's purpose, styleClass,
+# renderedVia, scope or id would be lost); its state is the server's (_read_state).
+TARGET_KEYS = frozenset({"type", "source", "selector", "state"})
+SELECTOR_KEYS = {
+    "TextQuoteSelector": frozenset({"type", "exact", "prefix", "suffix"}),
+    "TextPositionSelector": frozenset({"type", "start", "end"}),
+}
 # A TextualBody's purposes: no purpose or "commenting" is the text (an annotation's
 # text, evidence's note); "tagging" a tag; "classifying" evidence's stance.
 TEXT_PURPOSES = frozenset({NOTE_PURPOSE, TAG_PURPOSE, STANCE_PURPOSE})
 
 
-def _refuse_unkept(data: dict, kept: frozenset[str], where: str = "") -> None:
+def _refuse_unkept(data: dict, kept: frozenset[str], where: str = "", *, under: str = "") -> None:
     """Refuse, by name, the properties of `data` that are not `kept`: stored
-    without them, the annotation read back would silently differ from the one sent."""
+    without them, the annotation read back would silently differ from the one sent.
+    Each is its own field (prefixed with `under`, e.g. "target."), or with `where`
+    all are named in one message under that field."""
     unkept = sorted(set(data) - kept)
     if not unkept:
         return
@@ -364,7 +385,7 @@ def _refuse_unkept(data: dict, kept: frozenset[str], where: str = "") -> None:
         names = ", ".join(repr(name) for name in unkept)
         raise ValidationError({where: f"Not kept here, so refused rather than lost: {names}. Leave it out."})
     raise ValidationError(
-        {name: "Not kept here, so refused rather than lost. Leave it out." for name in unkept}
+        {f"{under}{name}": "Not kept here, so refused rather than lost. Leave it out." for name in unkept}
     )
 
 
@@ -485,26 +506,36 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
 
 
 def _read_targets(
-    value: object, source_for: Callable[[int], Source | None], notes: list[str]
+    value: object, source_for: Callable[[int], Source | None], links: Links, notes: list[str]
 ) -> list[tuple[Source, TextSelector]]:
     if value is None or value == []:
         raise ValidationError({"target": "An annotation needs a target."})
-    return [_read_target(target, source_for, notes) for target in _as_list(value)]
+    return [_read_target(target, source_for, links, notes) for target in _as_list(value)]
 
 
 def _read_target(
-    target: object, source_for: Callable[[int], Source | None], notes: list[str]
+    target: object, source_for: Callable[[int], Source | None], links: Links, notes: list[str]
 ) -> tuple[Source, TextSelector]:
     if not isinstance(target, dict):
         raise ValidationError(
             {"target": "Each target is a SpecificResource with selectors on a source's text."}
         )
+    _refuse_unkept(target, TARGET_KEYS, under="target.")
+    if target.get("type", "SpecificResource") != "SpecificResource":
+        raise ValidationError(
+            {"target": 'A target is a "SpecificResource" with selectors on a source\'s text.'}
+        )
+    for selector in _as_list(target.get("selector")):
+        # Other types are refused by archive.passages.selectors; these would lose what they do not keep.
+        if isinstance(selector, dict) and selector.get("type") in SELECTOR_KEYS:
+            _refuse_unkept(selector, SELECTOR_KEYS[selector["type"]], under="target.selector.")
     source_id = _route_of(target.get("source"), "api:source-text") or _route_of(
         target.get("source"), "api:source-detail"
     )
     source = source_for(source_id) if source_id is not None else None
     if source is None:
         raise ValidationError({"target": "A target's source must be the text of a source in this workspace."})
+    _read_state(target, source, links)
     try:
         selector, note = selector_from_quote_fallback(source.text, target)
     except ValidationError as error:
@@ -512,3 +543,24 @@ def _read_target(
     if note:
         notes.append(note)
     return source, selector
+
+
+def _read_state(target: dict, source: Source, links: Links) -> None:
+    """A target's state is the server's: the version of the source's text its selectors
+    point into, which we record and render ourselves. The state we would render is
+    accepted (a client PUTs back what it got); any other would be replaced: refused."""
+    if "state" not in target:
+        return
+    ours = _state(source.pk, links)
+    if target["state"] == ours:
+        return
+    if ours is None:
+        now = "this source has no recorded version, so its targets have no state"
+    else:
+        now = f"now the version captured {ours['sourceDate']}, {ours['cached']}"
+    raise ValidationError(
+        {
+            "target.state": "The server records the state itself: the version of the source's text "
+            f"the selectors point into ({now}). Leave state out, or send it exactly as the server gave it."
+        }
+    )

@@ -258,7 +258,9 @@ class Container(W3CView):
         self.check_create_allowed(source.workspace)
         workspace_sources = self.scope(Source.objects.filter(workspace_id=source.workspace_id))
         w3c = read_w3c(
-            request.data, source_for=lambda source_id: workspace_sources.filter(pk=source_id).first()
+            request.data,
+            source_for=lambda source_id: workspace_sources.filter(pk=source_id).first(),
+            links=self.links(),
         )
         if all(target.pk != source.pk for target, _ in w3c.targets):
             # A container holds the annotations on its source; others may be on more sources, as over REST.
@@ -317,7 +319,9 @@ class AnnotationResource(W3CView):
         try:
             version = expected_version(request, obj, required=False)
             w3c = read_w3c(
-                request.data, source_for=lambda source_id: workspace_sources.filter(pk=source_id).first()
+                request.data,
+                source_for=lambda source_id: workspace_sources.filter(pk=source_id).first(),
+                links=self.links(),
             )
             obj = replace_from_w3c(obj, user=request.user, expected_version=version, request=w3c)
         except StaleVersion as stale:
