@@ -567,3 +567,11 @@ def test_the_claims_list_links_its_csv_with_its_filters(client, workspace, revie
     ClaimFactory(workspace=workspace, tags=["water"])
     page = get_page(client, reviewer, "archive:claims", workspace.slug, tag="water", sort="oldest")
     assert f'href="{reverse("archive:claims_csv", args=[workspace.slug])}?tag=water&amp;sort=oldest"' in page
+
+
+def test_the_cite_form_says_passages_already_cited_for_the_claim_are_not_offered(
+    client, workspace, analyst, sources
+):
+    claim = ClaimFactory(workspace=workspace)
+    page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
+    assert "those already evidence for this claim are not listed" in page
