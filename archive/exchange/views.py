@@ -3,6 +3,7 @@ from django.http import StreamingHttpResponse
 from archive.core.spreadsheets import csv_download
 from archive.exchange.annotations import csv_rows, jsonld_chunks
 from archive.permissions import Action, WorkspaceRequest, workspace_view
+from archive.views.downloads import accepts_api_token
 from archive.w3c.mapping import Links
 from archive.w3c.views import ANNO_MEDIA_TYPE
 
@@ -13,6 +14,7 @@ def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse
     return response
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 def annotations_jsonld(request: WorkspaceRequest) -> StreamingHttpResponse:
     """Every annotation and piece of evidence of the workspace, as W3C JSON-LD."""
@@ -21,6 +23,7 @@ def annotations_jsonld(request: WorkspaceRequest) -> StreamingHttpResponse:
     return _download(chunks, ANNO_MEDIA_TYPE, f"{request.workspace.slug}-annotations.jsonld")
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 def annotations_csv(request: WorkspaceRequest) -> StreamingHttpResponse:
     """The same as a spreadsheet: one row per annotation target or piece of evidence."""

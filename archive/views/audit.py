@@ -33,6 +33,7 @@ from archive.permissions import (
     get_in_workspace_or_404,
     workspace_view,
 )
+from archive.views.downloads import accepts_api_token
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [
@@ -122,6 +123,7 @@ def _export_name(request: WorkspaceRequest, extension: str) -> str:
     return f"{request.workspace.slug}-activity-{timezone.now():%Y%m%dT%H%M%SZ}.{extension}"
 
 
+@accepts_api_token
 @workspace_view(Action.AUDIT)
 def activity_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as CSV, newest first."""
@@ -132,6 +134,7 @@ def activity_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespo
     return csv_download(itertools.chain([EXPORT_COLUMNS], rows), _export_name(request, "csv"))
 
 
+@accepts_api_token
 @workspace_view(Action.AUDIT)
 def activity_json(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as JSON, with the chain's head."""

@@ -42,6 +42,7 @@ from archive.search import QueryError, refuse_too_long
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
+from archive.views.downloads import accepts_api_token
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.picking import passage_option, picked
 from archive.views.redirects import post_only_form
@@ -154,6 +155,7 @@ def claim_list(request: WorkspaceRequest) -> HttpResponse:
     return _render_claim_list(request)
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_GET
 def claims_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:

@@ -9,8 +9,10 @@ from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views.claims import render_claim
+from archive.views.downloads import accepts_api_token
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_GET
 def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResponse:

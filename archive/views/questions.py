@@ -26,6 +26,7 @@ from archive.permissions import (
     workspace_view,
 )
 from archive.views.deleting import Deleting, delete_page
+from archive.views.downloads import accepts_api_token
 from archive.views.picking import passage_option, picked
 
 DELETING = Deleting(
@@ -221,6 +222,7 @@ def question_ratings(request: WorkspaceRequest, question_id: int) -> HttpRespons
     return _back(request, question)
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_GET
 def question_csv(request: WorkspaceRequest, question_id: int) -> StreamingHttpResponse:

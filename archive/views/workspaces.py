@@ -20,6 +20,7 @@ from archive.findings.keys import fingerprint
 from archive.models import Membership, Outlet, Passage, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.search import QueryError, refuse_too_long
+from archive.views.downloads import accepts_api_token
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.redirects import post_only_form
 from archive.workspaces import add_member, edit_workspace, remove_member, set_role
@@ -90,6 +91,7 @@ SOURCES_CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_GET
 def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
