@@ -97,7 +97,12 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         True,
     ),
     ("Reply in discussions", Action.DISCUSS, False),
-    ("Review queue; approve or reject with a comment (never their own work)", Action.REVIEW, False),
+    (
+        "Review queue; approve or reject with a comment (never work they wrote, or changed since its "
+        "last decision)",
+        Action.REVIEW,
+        False,
+    ),
     (
         "Grade any claim's credibility (with a reason), leaving its review status as it is",
         Action.REVIEW,

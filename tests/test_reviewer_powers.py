@@ -26,7 +26,7 @@ def test_reviewer_grades_credibility_with_a_reason(claim, reviewer):
     assert (graded.credibility, graded.credibility_reason) == (2, "Two outlets agree.")
     assert graded.review_status == ReviewStatus.DRAFT  # grading is not an edit of the analyst's work
     entry = last_entry(graded)
-    assert (entry.action, entry.user, entry.reason) == (HistoryAction.CHANGED, reviewer, "Two outlets agree.")
+    assert (entry.action, entry.user, entry.reason) == (HistoryAction.GRADED, reviewer, "Two outlets agree.")
 
 
 def test_grading_needs_a_reason_and_a_reviewer(claim, reviewer, analyst):

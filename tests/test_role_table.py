@@ -23,7 +23,8 @@ URL_OF = {
         "archive:source_recapture"
     ),
     "Reply in discussions": "archive:discussion_reply",
-    "Review queue; approve or reject with a comment (never their own work)": "archive:review_decision",
+    "Review queue; approve or reject with a comment (never work they wrote, or changed since its "
+    "last decision)": "archive:review_decision",
     (
         "Grade any claim's credibility (with a reason), leaving its review status as it is"
     ): "archive:claim_credibility",
@@ -53,7 +54,10 @@ def _table_rows() -> dict[str, dict[str, str]]:
 def test_every_action_and_role_is_in_the_table():
     assert {action for _, action, _ in CAPABILITIES} == set(Action)
     assert list(
-        _table_rows()["Review queue; approve or reject with a comment (never their own work)"]
+        _table_rows()[
+            "Review queue; approve or reject with a comment (never work they wrote, or changed since its "
+            "last decision)"
+        ]
     ) == list(ROLE_ACTIONS)
 
 

@@ -4,8 +4,9 @@
     rejected ──submit──┘      └───reject───> rejected
 
 Analysts submit their own work (admins anyone's); reviewers and admins
-approve or reject it with a comment, and only what is submitted. Nobody
-rewrites an item while reviewing it: a decision changes the review status
+approve or reject it with a comment, and only what is submitted: never an
+item they wrote, nor one they changed since its last decision (`has_a_hand_in`).
+Nobody rewrites an item while reviewing it: a decision changes the review status
 and nothing else. Editing an approved item sends it back to submitted (the
 rule lives in archive.claims.editing, which every edit goes
 through), so "approved" always means a reviewer approved exactly this content.
@@ -13,19 +14,20 @@ Review status never changes through an edit: only through these functions. Every
 transition is a history row with who, why, and its action in the ledger.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from archive.alerts import RECIPIENT_ROLES, record
 from archive.audit.diffing import FieldChange, field_changes, shown_fields
-from archive.audit.kinds import Reviewed
+from archive.audit.kinds import Reviewed, kind_of
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
 from archive.core.text import isolated
@@ -78,13 +80,66 @@ def may_submit(role: str | None, user: Any, obj: Reviewed) -> bool:
     return obj.review_status in SUBMITTABLE and can_change(role, user, obj)
 
 
-def may_decide(role: str | None, user: Any, obj: Reviewed) -> bool:
-    """Reviewers and admins approve or reject what is submitted, but not their own work:
-    a review is a second pair of eyes."""
-    return obj.review_status == ReviewStatus.SUBMITTED and can(role, Action.REVIEW) and not is_own(user, obj)
+def may_decide(
+    role: str | None, user: Any, obj: Reviewed, *, changed_by: Collection[int] | None = None
+) -> bool:
+    """Reviewers and admins approve or reject what is submitted, but not what they had a
+    hand in (`has_a_hand_in`): a review is a second pair of eyes."""
+    return (
+        obj.review_status == ReviewStatus.SUBMITTED
+        and can(role, Action.REVIEW)
+        and not has_a_hand_in(user, obj, changed_by=changed_by)
+    )
 
 
-OWN_WORK = "You wrote it: another reviewer or admin approves or rejects it."
+def has_a_hand_in(user: Any, obj: Reviewed, *, changed_by: Collection[int] | None = None) -> bool:
+    """Whether `user` wrote `obj`, or changed it since a reviewer last approved or rejected
+    it (since it was created, if never): either way, another reviewer decides on it.
+
+    `changed_by`: the ids of those who changed it, when already known (`changed_since_decided`
+    reads them for a whole page of the queue at once); else they are read here.
+    """
+    if is_own(user, obj):
+        return True
+    if changed_by is None:
+        found = changed_since_decided(workspace=obj.workspace_id, kind=kind_of(obj), ids=[obj.pk])
+        changed_by = found.get(obj.pk, set())
+    return user.pk in changed_by
+
+
+OWN_WORK = "You wrote or changed this: another reviewer or admin approves or rejects it."
+
+# A decision starts the item's review afresh; submitting and flagging change no content.
+_DECISIONS = (HistoryAction.APPROVED, HistoryAction.REJECTED)
+_NOT_CONTENT = (*_DECISIONS, HistoryAction.SUBMITTED, HistoryAction.FLAGGED, HistoryAction.GRADED)
+
+
+def changed_since_decided(
+    *, workspace: Workspace | int, kind: str, ids: Collection[int]
+) -> dict[int, set[int]]:
+    """Who changed each item since its last approval or rejection (since it was created,
+    if never), as user ids by item id, from the ledger in one query: every entry that
+    is not a decision, submission or flag changed the content (edits, reverts, the
+    creation), whichever way it came in."""
+    if not ids:
+        return {}
+    of_kind = HistoryEntry.objects.filter(workspace=workspace, model=kind)
+    last_decision = (
+        of_kind.filter(object_id=OuterRef("object_id"), action__in=_DECISIONS)
+        .order_by("-sequence")
+        .values("sequence")[:1]
+    )
+    changes = (
+        of_kind.filter(object_id__in=ids, user__isnull=False)
+        .exclude(action__in=_NOT_CONTENT)
+        .filter(sequence__gt=Coalesce(Subquery(last_decision), Value(0)))
+        .values_list("object_id", "user_id")
+        .distinct()
+    )
+    changed_by: dict[int, set[int]] = {}
+    for object_id, user_id in changes:
+        changed_by.setdefault(object_id, set()).add(user_id)
+    return changed_by
 
 
 @unit_of_work()
@@ -158,13 +213,14 @@ def _require_reviewer(user: Any, obj: Reviewed) -> None:
 
 def _require_another_reviewer(user: Any, obj: Reviewed) -> None:
     _require_reviewer(user, obj)
-    if is_own(user, obj):
+    if has_a_hand_in(user, obj):
         raise PermissionDenied(OWN_WORK)
 
 
 @unit_of_work()
 def approve(obj: Reviewed, *, user: Any, expected_version: int | None = None, comment: str = "") -> Reviewed:
-    """Approve a submitted item, as it stands at `expected_version` (not one's own)."""
+    """Approve a submitted item, as it stands at `expected_version` (not one's own or one
+    changed since its last decision)."""
     _require_another_reviewer(user, obj)
     return _transition(
         obj,
@@ -261,6 +317,8 @@ class QueueItem:
     evidence: list[tuple[str, int]] = field(default_factory=list)
     last_approved_version: int | None = None
     changes_since_approved: list[FieldChange] = field(default_factory=list)
+    # Who changed it since its last decision (user ids): they do not decide on it.
+    changed_by: set[int] = field(default_factory=set)
 
     @property
     def source(self) -> Source | None:
@@ -362,15 +420,25 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
         "evidence": Evidence.objects.select_related("created_by", "claim", "passage__source__outlet"),
     }
     loaded: dict[tuple[str, int], Any] = {}
+    changed_by: dict[tuple[str, int], set[int]] = {}
     for kind, queryset in with_context.items():
         if pks := [each.pk for each in waiting if each.kind == kind]:
             found = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED, pk__in=pks)
             loaded |= {(kind, obj.pk): obj for obj in found}
+            # For the whole page at once: whose decision form the queue leaves out.
+            changed = changed_since_decided(workspace=workspace, kind=kind, ids=pks)
+            changed_by |= {(kind, pk): users for pk, users in changed.items()}
     items = []
     for each in waiting:
         if (obj := loaded.get((each.kind, each.pk))) is None:
             continue
-        item = QueueItem(each.kind, obj, obj.updated_at, author=getattr(obj, obj.author_field or "", None))
+        item = QueueItem(
+            each.kind,
+            obj,
+            obj.updated_at,
+            author=getattr(obj, obj.author_field or "", None),
+            changed_by=changed_by.get((each.kind, each.pk), set()),
+        )
         if isinstance(obj, Annotation):
             item.passage = _first_passage(obj)
         elif isinstance(obj, Evidence):

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from archive.claims.editing import edit_item
 from archive.claims.tags import clean_tags
+from archive.core.attribution import recorded_as
 from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Claim, Workspace
+from archive.models import Claim, HistoryAction, Workspace
 from archive.models.grading import Credibility
 from archive.passages.writes import delete_unused_passages
 from archive.permissions import Action, can, role_in
@@ -59,14 +60,15 @@ def set_credibility(
         grade = Credibility(int(credibility))
     except (TypeError, ValueError) as error:
         raise ValidationError({"credibility": "Choose a credibility grade from 1 to 6."}) from error
-    return update_object(
-        claim,
-        user=user,
-        expected_version=expected_version,
-        changes={"credibility": grade, "credibility_reason": reason},
-        editable={"credibility", "credibility_reason"},
-        reason=reason,
-    )
+    with recorded_as(user=user, reason=reason, action=HistoryAction.GRADED):
+        return update_object(
+            claim,
+            user=user,
+            expected_version=expected_version,
+            changes={"credibility": grade, "credibility_reason": reason},
+            editable={"credibility", "credibility_reason"},
+            reason=reason,
+        )
 
 
 @unit_of_work()

@@ -32,6 +32,7 @@ class HistoryAction(models.TextChoices):
     APPROVED = "approved", "approved"
     REJECTED = "rejected", "rejected"
     FLAGGED = "flagged", "flagged for an admin"
+    GRADED = "graded", "graded"  # a reviewer's credibility grade: a judgement, not the author's content
 
 
 class HistoryEntry(models.Model):

@@ -55,10 +55,10 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
     items = review.queue_items(workspace=request.workspace, waiting=list(listed.page))
     # One form per item: ids of their own (names unchanged), so no two fields share one;
-    # none for one's own work, which another reviewer decides on.
+    # none for what one wrote or changed since its last decision: another reviewer decides.
     forms = [
         ReviewDecisionForm(initial={"version": item.obj.version}, auto_id=f"id_{item.kind}_{item.obj.pk}_%s")
-        if review.may_decide(request.role, request.user, item.obj)
+        if review.may_decide(request.role, request.user, item.obj, changed_by=item.changed_by)
         else None
         for item in items
     ]
