@@ -44,7 +44,7 @@ def test_an_annotation_moved_to_another_passage_outside_its_history_is_found(wor
     links = Annotation.passages.through._meta.db_table
     _sql(f"INSERT INTO {links} (annotation_id, passage_id) VALUES (%s, %s)", [annotation.pk, other.pk])  # noqa: S608
     assert verify_workspace(workspace.pk).problem == (
-        f"annotation {annotation.pk} differs from its last history row (its links): "
+        f"annotation {annotation.pk} differs from its last history row (passages): "
         "it was changed outside the history"
     )
 

@@ -229,6 +229,30 @@ def test_import_refuses_a_forged_history_row_naming_its_entry_and_writes_nothing
     assert stored_files() == files_before
 
 
+def test_import_refuses_a_row_changed_outside_its_history_naming_it_and_writes_nothing(
+    workspace, analyst, ws_admin, tmp_path
+):
+    export_workspace(workspace=generated_workspace(workspace, analyst, ws_admin), directory=tmp_path)
+    name = "records/archive.Claim.jsonl"
+    record = tmp_path / name
+    claim = json.loads(record.read_text())["id"]
+    record.write_text(record.read_text().replace("Daraa was shelled.", "Daraa was calm."))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["sha256"][name] = hashlib.sha256(record.read_bytes()).hexdigest()
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    wipe_database()
+    files_before = stored_files()
+    with pytest.raises(ValidationError) as refused:
+        import_archive(directory=tmp_path)
+    assert refused.value.messages == [
+        f"The archive's history does not verify: claim {claim} differs from its last history row "
+        "(statement): it was changed outside the history."
+    ]
+    assert not any(model._base_manager.exists() for model in archive_models())
+    assert not get_user_model().objects.exists()
+    assert stored_files() == files_before
+
+
 def test_import_refuses_an_existing_workspace(workspace, analyst, ws_admin, tmp_path):
     export_workspace(workspace=generated_workspace(workspace, analyst, ws_admin), directory=tmp_path)
     with pytest.raises(ValidationError, match="exists already"):

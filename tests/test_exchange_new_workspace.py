@@ -314,6 +314,34 @@ def test_a_row_the_database_refuses_is_refused_cleanly(archive):
     refused(archive, "do not fit together")
 
 
+def _archived_id(archive: Path, label: str) -> int:
+    return json.loads((archive / f"records/{label}.jsonl").read_text().splitlines()[0])["id"]
+
+
+def test_a_row_changed_outside_its_history_is_refused_naming_it_as_archived(archive):
+    rewrite(archive, "records/archive.Claim.jsonl", lambda data: data.replace(b"shelled", b"calm"))
+    claim = _archived_id(archive, "archive.Claim")
+    before = database_state()
+    with pytest.raises(CommandError) as refusal:
+        call_command("import_archive", str(archive), "--as-new-workspace", "copy", stdout=io.StringIO())
+    assert str(refusal.value) == (
+        f"The archive's records are not what its history records: claim {claim} differs from its "
+        "last history row (statement): it was changed outside the history."
+    )
+    assert database_state() == before
+    assert not Workspace.objects.filter(slug="copy").exists()
+
+
+def test_a_workspace_row_changed_outside_its_history_is_refused(archive):
+    rewrite(
+        archive,
+        "records/archive.Workspace.jsonl",
+        lambda data: data.replace(b'"verdict_scale":{}', b'"verdict_scale":{"debunked":[2,"Mostly false"]}'),
+    )
+    workspace = _archived_id(archive, "archive.Workspace")
+    refused(archive, rf"workspace {workspace} differs from its last history row \(verdict_scale\)")
+
+
 def test_a_history_row_left_out_of_the_chain_is_refused(archive):
     def drop_last_entry(data: bytes) -> bytes:
         return b"".join(data.splitlines(keepends=True)[:-1])

@@ -19,12 +19,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from archive.claims import add_evidence
 from archive.findings.claimreview import claim_review, missing_fields
 from archive.findings.keys import fingerprint, signing_key
 from archive.findings.package import evidence_package
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
-from archive.models import Claim, ClaimStatus, Evidence, Membership, Passage, Workspace
+from archive.models import (
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Membership,
+    Outlet,
+    Passage,
+    Source,
+    SourceVersion,
+    Workspace,
+)
+from archive.passages.writes import create_passage
+from archive.sources.writes import create_source
 from tests.support import api_client_for
 from tests.tsa import OPENSSL, local_tsa, make_ca
 
@@ -163,6 +176,13 @@ def test_the_verifier_hashes_entries_as_the_ledger_does():
     assert verify_package.ENTRY_FIELDS == ledger.ENTRY_FIELDS
     payload = {"b": "ق", "a": [1, None, "x"], "c": {"z": 1, "y": "2026-12-03T00:00:00.000000+00:00"}}
     assert verify_package.canonical_json(payload) == ledger.canonical_json(payload)
+
+
+def test_the_verifier_knows_the_columns_a_history_row_leaves_out_at_their_default():
+    from archive.audit import ledger
+    from archive.findings import verify_package
+
+    assert verify_package.LATER_COLUMNS == ledger.LATER_COLUMNS
 
 
 def test_a_package_round_trip_verifies_offline(package_file, demo_claim):
@@ -358,7 +378,7 @@ def test_a_passages_anchor_moved_in_an_earlier_version_and_resigned_is_caught(pa
 
 def _forge_claim(claim: Claim) -> str:
     Claim.objects.filter(pk=claim.pk).update(statement="Shelling put the station out of service.")
-    return f"claim {claim.pk} a statement"
+    return f"statement of claim {claim.pk}"
 
 
 def _forge_evidence(claim: Claim) -> str:
@@ -366,17 +386,72 @@ def _forge_evidence(claim: Claim) -> str:
     Evidence.objects.filter(pk=evidence.pk).update(
         stance="refutes" if evidence.stance != "refutes" else "supports"
     )
-    return f"evidence {evidence.pk} a stance"
+    return f"stance of evidence {evidence.pk}"
 
 
 def _forge_passage(claim: Claim) -> str:
     passage = claim.evidence.order_by("pk").first().passage
     Passage.objects.filter(pk=passage.pk).update(prefix="forged context ")
-    return f"passage {passage.pk} a prefix"
+    return f"prefix of passage {passage.pk}"
+
+
+def _cited_source(claim: Claim) -> Source:
+    return claim.evidence.order_by("pk").first().passage.source
+
+
+def _forge_source_authors(claim: Claim) -> str:
+    source = _cited_source(claim)
+    Source.objects.filter(pk=source.pk).update(authors=["Forged Author"])
+    return f"authors of source {source.pk}"
+
+
+def _forge_source_title(claim: Claim) -> str:
+    source = _cited_source(claim)
+    Source.objects.filter(pk=source.pk).update(title="A friendlier title")
+    return f"title of source {source.pk}"
+
+
+def _forge_source_outlet(claim: Claim) -> str:
+    source = _cited_source(claim)
+    other = Outlet.objects.filter(workspace=claim.workspace).exclude(pk=source.outlet_id).first()
+    Source.objects.filter(pk=source.pk).update(outlet=other)
+    return f"outlet of source {source.pk}"
+
+
+def _forge_outlet_reliability(claim: Claim) -> str:
+    source = _cited_source(claim)
+    Outlet.objects.filter(pk=source.outlet_id).update(reliability="A")
+    return f"reliability of outlet {source.outlet_id} of source {source.pk}"
+
+
+def _forge_version_url(claim: Claim) -> str:
+    version = SourceVersion.objects.filter(source__in=_cited_source(claim).derivation_chain()).first()
+    SourceVersion.objects.filter(pk=version.pk).update(url="https://forged.example/")
+    return f"url of version {version.number} of source {version.source_id}"
 
 
 @pytest.mark.parametrize(
-    "forge", [_forge_claim, _forge_evidence, _forge_passage], ids=["claim", "evidence", "passage"]
+    "forge",
+    [
+        _forge_claim,
+        _forge_evidence,
+        _forge_passage,
+        _forge_source_authors,
+        _forge_source_title,
+        _forge_source_outlet,
+        _forge_outlet_reliability,
+        _forge_version_url,
+    ],
+    ids=[
+        "claim",
+        "evidence",
+        "passage",
+        "source-authors",
+        "source-title",
+        "source-outlet",
+        "outlet",
+        "version",
+    ],
 )
 def test_a_row_changed_outside_its_history_then_packaged_and_signed_is_caught(demo_claim, tmp_path, forge):
     what = forge(demo_claim)
@@ -386,7 +461,35 @@ def test_a_row_changed_outside_its_history_then_packaged_and_signed_is_caught(de
     )
     result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 1
-    assert f"the package gives {what} that its last history entry does not record" in result.stderr
+    assert f"the package's {what} is not what its last history entry records" in result.stderr
+
+
+def test_a_version_captured_at_a_whole_second_still_verifies(demo_claim, tmp_path):
+    """A web capture's time has no fraction of a second: sources.json writes none, the ledger six zeros."""
+    user = demo_claim.created_by
+    source = create_source(
+        workspace=demo_claim.workspace,
+        user=user,
+        title="Noon",
+        text="Shelling at noon.",
+        language="en",
+        fetched_at=datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC),
+    )
+    add_evidence(
+        claim=demo_claim,
+        passage=create_passage(source=source, user=user, start=0, end=8),
+        user=user,
+        stance="supports",
+    )
+    path = tmp_path / "package.zip"
+    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    with zipfile.ZipFile(path) as bag:
+        sources = json.loads(bag.read("data/sources.json"))
+    assert next(each for each in sources if each["id"] == source.pk)["versions"][0]["captured_at"] == (
+        "2026-03-10T12:00:00+00:00"
+    )
+    result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_package_signed_by_another_key_is_refused_when_the_key_is_expected(package_file):
@@ -632,3 +735,19 @@ def test_the_command_says_the_package_was_time_stamped(tsa, demo_claim, tmp_path
     )
     assert "and time-stamped." in out.getvalue()
     assert verify(tmp_path / "c.zip", "--expect-key", fingerprint(demo_claim.workspace)).returncode == 0
+
+
+def test_a_package_holding_a_file_twice_is_refused(demo_claim, tmp_path):
+    """A forged copy first, the signed one last: Python reads the last, unzip shows the first."""
+    signed = evidence_package(
+        Claim.objects.get(pk=demo_claim.pk), base_uri="https://warrant.example/w/demo/"
+    ).data
+    path = tmp_path / "package.zip"
+    with zipfile.ZipFile(io.BytesIO(signed)) as original, zipfile.ZipFile(path, "w") as forged:
+        text = next(name for name in original.namelist() if name.endswith("/text.txt"))
+        forged.writestr(text, original.read(text).replace(b"a", b"e"))
+        for item in original.infolist():
+            forged.writestr(item, original.read(item.filename))
+    result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
+    assert result.returncode == 1
+    assert f"{text} is in the package more than once" in result.stderr

@@ -687,7 +687,7 @@ def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verificati
     compared with their history (archive.audit.live): changed, inserted or deleted outside it."""
     started = time.perf_counter()
     chained = verify_chain(workspace_id, chunk_size=chunk_size)
-    problem = "" if not chained.ok else live_rows_problem(workspace_id)
+    problem = "" if not chained.ok else str(live_rows_problem(workspace_id) or "")
     return replace(
         chained,
         ok=not problem and chained.ok,

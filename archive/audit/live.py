@@ -31,40 +31,58 @@ class _Tracked:
     deleted_sql: str  # an object whose newest history row is no deletion, with no live row: its id
 
 
-def live_rows_problem(workspace_id: int) -> str:
-    """What is wrong with the workspace's live rows, or "" if each is its newest history row."""
+@dataclass(frozen=True)
+class LiveRowProblem:
+    """A live row that is not what its history last recorded."""
+
+    label: str  # the model's name: "claim"
+    object_id: int
+    what: str  # "differs from its last history row (statement): it was changed outside the history"
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.object_id} {self.what}"
+
+
+def live_rows_problem(workspace_id: int) -> LiveRowProblem | None:
+    """The first of the workspace's live rows that is not its newest history row, if any."""
     with connection.cursor() as cursor:
         for tracked in _tracked():
             cursor.execute(tracked.changed_sql, [workspace_id])
             found = cursor.fetchone()
             if found is not None:
-                object_id, history_type = found
-                return _changed(tracked, object_id, history_type)
+                return row_problem(tracked.live._default_manager.get(pk=found[0]))
             cursor.execute(tracked.deleted_sql, [workspace_id])
             found = cursor.fetchone()
             if found is not None:
-                return (
-                    f"{tracked.label} {found[0]} is gone, but its history does not record its deletion: "
-                    "it was deleted outside the history"
-                )
-    return ""
+                what = "is gone, but its history does not record its deletion"
+                return LiveRowProblem(tracked.label, found[0], f"{what}: it was deleted outside the history")
+    return None
 
 
-def _changed(tracked: _Tracked, object_id: int, history_type: str | None) -> str:
-    name = f"{tracked.label} {object_id}"
-    if history_type is None:
-        return f"{name} has no history: it was inserted outside the history"
-    if history_type == "-":
-        return f"{name} exists, but its history records its deletion: it was restored outside the history"
-    live = tracked.live._default_manager.get(pk=object_id)
-    newest = tracked.history._default_manager.filter(id=object_id).order_by("-history_id").first()
+def row_problem(live: Model, *, ignoring: frozenset[str] = frozenset()) -> LiveRowProblem | None:
+    """Whether one live row is its newest history row (but for the columns `ignoring`)."""
+    history = cast(HistoryModel, live.history.model)  # type: ignore[attr-defined]
+    label = cast(str, live._meta.model_name)
+    newest = history._default_manager.filter(id=live.pk).order_by("-history_id").first()
+    if newest is None:
+        return LiveRowProblem(label, live.pk, "has no history: it was inserted outside the history")
+    if newest.history_type == "-":
+        what = "exists, but its history records its deletion: it was restored outside the history"
+        return LiveRowProblem(label, live.pk, what)
     differing = [
         field.name
-        for field in _compared_fields(tracked.live, tracked.history)
-        if getattr(live, field.attname) != getattr(newest, field.attname)
+        for field in _compared_fields(type(live), history)
+        if field.name not in ignoring and getattr(live, field.attname) != getattr(newest, field.attname)
     ]
-    what = ", ".join(differing) if differing else "its links"
-    return f"{name} differs from its last history row ({what}): it was changed outside the history"
+    for field in history._history_m2m_fields:
+        now = set(getattr(live, field.name).values_list("pk", flat=True))
+        then = {getattr(row, field.m2m_reverse_name()) for row in getattr(newest, field.name).all()}
+        if now != then:
+            differing.append(field.name)
+    if not differing:
+        return None
+    what = f"differs from its last history row ({', '.join(differing)}): it was changed outside the history"
+    return LiveRowProblem(label, live.pk, what)
 
 
 def _compared_fields(live: type[Model], history: HistoryModel) -> list:

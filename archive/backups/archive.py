@@ -304,7 +304,9 @@ def import_archive(*, directory: Path) -> Workspace:
     ledger's own verifier (archive.audit.ledger.verify_workspace, which hashes
     history rows as read back from the database, as the ledger does) before
     any original is stored or the transaction commits: a history that does not
-    verify is refused, naming its first bad entry, and nothing is kept.
+    verify is refused, naming its first bad entry, and nothing is kept. The same
+    verifier compares every restored live row with its newest history row, so a
+    record changed in the archive outside its history is refused as well.
     """
     manifest = verify(directory)
     if Workspace.objects.filter(slug=manifest["workspace"]).exists():

@@ -19,16 +19,21 @@ duplicate a workspace, or another site's that has other workspaces):
   chained, in the same order and with the same actions, into the new
   workspace's chain. The workspace's description and a last history row name
   the archive (its manifest's SHA-256) and the head hash it verified against.
+- live rows: the chain vouches only for the history rows, so every imported
+  live row must then be its newest history row (archive.audit.live, as
+  verify_history checks it): a record changed in the archive outside its
+  history is refused, named by its archived id, not given a history it never had.
 - the search index is derived data: rebuilt for the new workspace.
 - files are content-addressed: what is stored already is shared.
 
 Every file's SHA-256 is checked before anything is written, and everything
-happens in one transaction: a refused archive leaves the database as it was.
+happens in one transaction: a refused archive leaves the database as it was
+(originals are stored only once everything else checks).
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from itertools import islice
 from pathlib import Path
@@ -40,6 +45,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash_matches, live_ledger
+from archive.audit.live import LiveRowProblem, live_rows_problem, row_problem
 from archive.backups.archive import (
     archived_models,
     build_instance,
@@ -195,13 +201,21 @@ def _copy(
     rows = _insert(directory, tables, renumbering, slug=slug)
     connection.check_constraints(table_names=[model._meta.db_table for model in tables])
     length, head = _rechain(directory, manifest, renumbering)
-    for path, stored_name in files:
-        if store_original(path.read_bytes())[0] != stored_name:
-            raise ValidationError(f"{path.name} changed while it was imported.")
     workspace = Workspace.objects.get(pk=renumbering.new[Workspace][archived[0]["id"]])
+    # The workspace row before the provenance's save records it as it stands: but for the
+    # slug the import gave it, it must be its newest archived history row.
+    problem = row_problem(workspace, ignoring=frozenset({"slug"}))
+    if problem:
+        raise _changed_outside(problem, renumbering)
     index_workspace(workspace=workspace)
     manifest_sha256 = sha256_file(directory / "manifest.json")
     _record_provenance(workspace, name, manifest["workspace"], manifest_sha256, length, head)
+    problem = live_rows_problem(workspace.pk)
+    if problem:
+        raise _changed_outside(problem, renumbering)
+    for path, stored_name in files:
+        if store_original(path.read_bytes())[0] != stored_name:
+            raise ValidationError(f"{path.name} changed while it was imported.")
     return Copy(
         workspace, manifest["workspace"], manifest_sha256, length, head, matched, created, rows, len(files)
     )
@@ -331,6 +345,13 @@ def _unverified(entry: dict, problem: str) -> ValidationError:
         f"The archive's history does not verify: entry #{entry['sequence']} ({entry['model']} "
         f"{entry['object_id']}, history row {entry['history_id']}) {problem}."
     )
+
+
+def _changed_outside(problem: LiveRowProblem, renumbering: _Renumbering) -> ValidationError:
+    """A refusal naming the object by its id in the archive: the new one is rolled back."""
+    model = next(model for model in renumbering.old if model._meta.model_name == problem.label)
+    archived = replace(problem, object_id=renumbering.old[model].get(problem.object_id, problem.object_id))
+    return ValidationError(f"The archive's records are not what its history records: {archived}.")
 
 
 def _record_provenance(

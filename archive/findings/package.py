@@ -22,7 +22,7 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
     data/claim.json              the claim and its evidence, with grades
     data/passages.json           each passage as W3C selectors (code points), and its
                                  anchor in each version of its source
-    data/sources.json            each source's record and versions, hashes included
+    data/sources.json            each source's record (its outlet's too) and versions, hashes included
     data/sources/<id>/text.txt   the text passages point into (the newest version's)
     data/sources/<id>/original   the original file, byte for byte
     data/sources/<id>/capture.warc.gz   the web capture, if any
@@ -30,7 +30,7 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
                                  each version as captured or corrected: what a
                                  passage cited on an earlier version was cited in
     data/provenance.prov.json    the claim's evidence trail as W3C PROV
-    data/history.jsonl           the ledger entries of all of the above, with their history rows
+    data/history.jsonl           the ledger entries of all of the above (outlets too), with their history rows
     data/chain-head.json         the workspace chain's length and head hash at export
 """
 
@@ -87,6 +87,7 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
     )
     passages = sorted({item.passage for item in evidence}, key=lambda passage: passage.pk)
     sources = _sources_with_ancestors({passage.source for passage in passages})
+    outlets = sorted({source.outlet for source in sources if source.outlet}, key=lambda outlet: outlet.pk)
     captures = list(Capture.objects.filter(source__in=sources).order_by("pk"))
     versions = list(
         SourceVersion.objects.filter(source__in=sources)
@@ -116,6 +117,8 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
                 "evidence": evidence,
                 "passage": passages,
                 "source": sources,
+                # So verify.py can check the outlet sources.json names against its history.
+                "outlet": outlets,
                 "capture": captures,
                 "sourceversion": versions,
                 "passageanchor": anchors,
@@ -258,7 +261,9 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
         "title": source.title,
         "authors": source.authors,
         "translators": source.translators,
-        "outlet": {"name": outlet.name, "reliability": outlet.reliability} if outlet else None,
+        "outlet": {"id": outlet.pk, "name": outlet.name, "reliability": outlet.reliability}
+        if outlet
+        else None,
         "original_url": source.original_url,
         "published_on": source.published_on.isoformat() if source.published_on else None,
         "language": source.language,

@@ -43,9 +43,10 @@ What it checks, in order:
    so the ledger's chain vouches for the files; and every passage's quote is
    the text at its offsets (Unicode code points), in the newest text and in
    each version where it was anchored.
-7. The claim, each piece of its evidence and each passage say what their
-   newest history rows (step 5) record: a record edited in the database
-   outside the history, then packaged and signed, is caught here.
+7. The claim, each piece of its evidence, each passage, and each source (its
+   outlet and versions too) say what their newest history rows (step 5)
+   record: a record edited in the database outside the history, then
+   packaged and signed, is caught here.
 
 This file is standalone on purpose (standard library and `cryptography`): a
 recipient can read all of it.
@@ -60,6 +61,7 @@ import json
 import re
 import sys
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -96,6 +98,16 @@ ENTRY_FIELDS = (
     "source_id",
     "claim_id",
 )
+# Columns a history row leaves out while they hold this default, the ledger's own
+# (archive.audit.ledger.LATER_COLUMNS): added after chains had begun, so older rows lack them.
+LATER_COLUMNS: dict[str, dict[str, object]] = {
+    "annotation": {"canonical": "", "via": ""},
+    "evidence": {"canonical": "", "via": ""},
+    "workspace": {"verdict_scale": {}},
+    "membership": {"email_alerts": False},
+    "alert": {"claim_id": None, "annotation_id": None},
+    "source": {"translators": []},
+}
 
 
 class Refused(Exception):
@@ -122,7 +134,13 @@ def read_manifest(text: str, name: str) -> dict[str, str]:
 
 def check_bag(bag: zipfile.ZipFile) -> tuple[dict[str, bytes], dict[str, str]]:
     """Steps 1 and 2; the payload's files by name, and the tag manifest's entries."""
-    names = {name for name in bag.namelist() if not name.endswith("/")}
+    listed = [name for name in bag.namelist() if not name.endswith("/")]
+    names = set(listed)
+    repeated = sorted(name for name, count in Counter(listed).items() if count > 1)
+    if repeated:
+        # Python reads a repeated name's last copy, unzip and most viewers its first: a
+        # forged copy beside the signed one could pass here and be what a reader sees.
+        raise Refused(f"{repeated[0]} is in the package more than once: it was tampered with.")
     for required in (*TAG_FILES, TAG_MANIFEST, SIGNATURE, PUBLIC_KEY):
         if required not in names:
             raise Refused(f"{required} is missing: this is not a complete evidence package.")
@@ -650,11 +668,43 @@ EVIDENCE_FIELDS = {
 }
 
 
+# The fields of data/sources.json that a source's history row records, and those of its
+# outlet's and of each of its versions' (their SHA-256s: step 6). Users are not in the package,
+# so who captured a source is not checked; a time is compared as the instant it names.
+SOURCE_FIELDS = {
+    "title": "title",
+    "authors": "authors",
+    "translators": "translators",
+    "original_url": "original_url",
+    "published_on": "published_on",
+    "language": "language",
+    "direction": "direction",
+    "media_type": "media_type",
+    "captured_at": "captured_at",
+    "derived_from": "derived_from_id",
+    "derivation": "derivation",
+}
+OUTLET_FIELDS = {"name": "name", "reliability": "reliability"}
+VERSION_FIELDS = {
+    "origin": "origin",
+    "url": "url",
+    "media_type": "media_type",
+    "captured_at": "captured_at",
+    "schedule": "schedule_label",
+}
+TIMES = {"captured_at"}
+
+
 def check_claim(files: dict[str, bytes], history: list[dict]) -> None:
     """Step 7."""
     newest: dict[tuple[str, int], dict] = {}  # the history is in the chain's order: the last row wins
+    versions: dict[tuple[int, int], dict] = {}  # by source and number, as sources.json names them
     for item in history:
-        newest[item["entry"]["model"], item["entry"]["object_id"]] = item["row"]
+        model = item["entry"]["model"]
+        row = {**LATER_COLUMNS.get(model, {}), **item["row"]}
+        newest[model, item["entry"]["object_id"]] = row
+        if model == "sourceversion":
+            versions[row["source_id"], row["number"]] = row
     claim = json.loads(files["data/claim.json"])
     check_as_recorded(claim, newest.get(("claim", claim["id"])), CLAIM_FIELDS, f"claim {claim['id']}")
     for evidence in claim["evidence"]:
@@ -668,6 +718,47 @@ def check_claim(files: dict[str, bytes], history: list[dict]) -> None:
         }
         fields = {key: key for key in given}
         check_as_recorded(given, newest.get(("passage", passage["id"])), fields, f"passage {passage['id']}")
+    for source in json.loads(files["data/sources.json"]):
+        check_source(source, newest, versions)
+
+
+def check_source(
+    source: dict, newest: dict[tuple[str, int], dict], versions: dict[tuple[int, int], dict]
+) -> None:
+    """Step 7 for one record of data/sources.json: the source, its outlet, its versions."""
+    what = f"source {source['id']}"
+    row = newest.get(("source", source["id"]))
+    check_fields_as_recorded(source, row, SOURCE_FIELDS, what)
+    outlet = source.get("outlet")
+    # Packages made before sources.json gave the outlet's id cannot say which outlet it is.
+    if outlet is None or "id" in outlet:
+        given = {"outlet": None if outlet is None else outlet["id"]}
+        check_as_recorded(given, row, {"outlet": "outlet_id"}, what)
+        if outlet is not None:
+            outlet_row = newest.get(("outlet", outlet["id"]))
+            check_as_recorded(outlet, outlet_row, OUTLET_FIELDS, f"outlet {outlet['id']} of {what}")
+    for version in source.get("versions", []):
+        version_row = versions.get((source["id"], version["number"]))
+        check_fields_as_recorded(
+            version, version_row, VERSION_FIELDS, f"version {version['number']} of {what}"
+        )
+
+
+def check_fields_as_recorded(record: dict, row: dict | None, fields: dict[str, str], what: str) -> None:
+    """check_as_recorded for the `fields` that `record` gives (packages made before a field was
+    added lack it), a time compared as the instant it names: the package writes Python's
+    isoformat, without a fraction at a whole second; the ledger writes six digits always."""
+    given = {key: record[key] for key in fields if key in record}
+    recorded = dict(row) if row is not None else None
+    for key in TIMES & given.keys():
+        given[key] = instant(given[key])
+        if recorded is not None:
+            recorded[fields[key]] = instant(recorded.get(fields[key]))
+    check_as_recorded(given, recorded, {key: fields[key] for key in given}, what)
+
+
+def instant(value: object) -> object:
+    return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def check_as_recorded(record: dict, row: dict | None, fields: dict[str, str], what: str) -> None:
@@ -677,7 +768,7 @@ def check_as_recorded(record: dict, row: dict | None, fields: dict[str, str], wh
     for key, column in fields.items():
         if record[key] != row.get(column):
             raise Refused(
-                f"the package gives {what} a {key} that its last history entry does not record: "
+                f"the package's {key} of {what} is not what its last history entry records: "
                 "it was changed outside the history."
             )
 
