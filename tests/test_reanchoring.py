@@ -8,11 +8,12 @@ from hypothesis import strategies as st
 
 from archive.audit.ledger import verify_workspace
 from archive.core.editing import StaleVersion
+from archive.core.graphemes import grapheme_bounds
 from archive.core.text import normalize_text
 from archive.models import AnchorStatus, HistoryAction, HistoryEntry, Passage, Source
 from archive.passages import carrying
 from archive.passages.correction import correct_source_text
-from archive.passages.reanchoring import AnchorResult, grapheme_bounds, reanchor
+from archive.passages.reanchoring import AnchorResult, reanchor
 from archive.passages.selectors import TextSelector, selector_for
 from tests.factories import PassageFactory, SourceFactory
 

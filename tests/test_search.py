@@ -6,8 +6,10 @@ import itertools
 from time import monotonic
 
 import pytest
+import regex
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from archive.models import Role, SearchDocument, SearchKind, Stance
 from archive.search import QueryError, SearchFilters, backends, search
@@ -95,6 +97,23 @@ def test_numbers_and_phrases_with_numbers_are_found(analyst, sources):
 def test_what_cannot_be_searched_raises_a_query_error(analyst, sources, options, message):
     with pytest.raises(QueryError, match=message):
         search(user=analyst, **{"query": "castello", **options})
+
+
+def test_a_lower_case_or_between_words_is_suggested_in_capitals(analyst, sources):
+    results = search(user=analyst, query="hospital or siege")
+    assert (results.total, results.suggestion, results.capital_or) == (0, "hospital OR siege", True)
+
+
+def test_a_lower_case_or_is_suggested_in_capitals_even_when_the_word_matched(analyst, workspace):
+    SourceFactory(workspace=workspace, title="either", text="Take the road or the hospital.")
+    results = search(user=analyst, query="road or hospital")
+    assert (results.total, results.suggestion, results.capital_or) == (1, "road OR hospital", True)
+
+
+@pytest.mark.parametrize("raw", ["hospital or", "or hospital", 'hospital "or" siege', "hospital or -siege"])
+def test_a_lower_case_or_not_between_two_words_is_not_suggested_in_capitals(analyst, workspace, raw):
+    results = search(user=analyst, query=raw)
+    assert (results.suggestion, results.capital_or) == (None, False)
 
 
 # --- Normalization: case, accents, Arabic, stems ---------------------------------
@@ -233,6 +252,36 @@ def test_the_snippet_marks_a_phrase_that_straddles_where_a_long_text_is_read_in_
     SourceFactory(workspace=workspace, title="long", text=text)
     snippet = search(user=analyst, query='"castello road"').kinds[0].hits[0].snippet
     assert "<mark>Castello road</mark> was cut" in snippet.html
+
+
+FLAG, FAMILY = "\U0001f1f8\U0001f1fe", "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+
+
+def test_the_snippet_ends_after_a_whole_grapheme_cluster(analyst, workspace):
+    SourceFactory(workspace=workspace, title="emoji", text=FLAG * 151 + "Zebrastripe" + FAMILY * 151)
+    snippet = search(user=analyst, query="zebrastripe").kinds[0].hits[0].snippet
+    after = snippet.text.partition("Zebrastripe")[2]
+    assert snippet.truncated_after and after and set(regex.findall(r"\X", after)) == {FAMILY}
+
+
+def test_the_snippet_begins_with_a_whole_grapheme_cluster(analyst, workspace):
+    SourceFactory(workspace=workspace, title="emoji", text=FAMILY * 151 + "Zebrastripe" + FLAG * 151)
+    snippet = search(user=analyst, query="zebrastripe").kinds[0].hits[0].snippet
+    before = snippet.text.partition("Zebrastripe")[0]
+    assert snippet.truncated_before and before and set(regex.findall(r"\X", before)) == {FAMILY}
+
+
+def test_the_mark_ends_after_the_marks_on_the_last_letter(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="قال مُحَمَّدٌ إن القصف بدأ")
+    hit = search(user=analyst, query="محمد").kinds[0].hits[0]
+    assert "<mark>مُحَمَّدٌ</mark>" in hit.snippet.html
+
+
+def test_the_mark_begins_with_a_sign_prepended_to_the_first_digit(analyst, workspace):
+    # U+0600 ARABIC NUMBER SIGN makes one grapheme cluster with the digit after it.
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="سقط \u0600120 صاروخا")
+    hit = search(user=analyst, query="120").kinds[0].hits[0]
+    assert "<mark>\u0600120</mark>" in hit.snippet.html
 
 
 def test_snippets_escape_the_text_around_the_match(analyst, workspace):
@@ -404,6 +453,33 @@ def test_filter_by_publication_dates(analyst, workspace):
         SourceFactory(workspace=workspace, title=title, published_on=day, text="The siege.")
     filters = SearchFilters(date_from=datetime.date(2017, 6, 15), date_to=datetime.date(2017, 12, 31))
     assert titles(analyst, "siege", filters=filters) == ["july"]
+
+
+def test_filter_by_dates_finds_claims_by_when_a_source_of_their_evidence_was_published(analyst, workspace):
+    published = {
+        year: SourceFactory(workspace=workspace, published_on=datetime.date(year, 6, 1))
+        for year in (2015, 2017, 2019)
+    }
+    for statement, years in [("The siege began.", (2015, 2017)), ("The siege ended.", (2015, 2019))]:
+        claim = ClaimFactory(workspace=workspace, statement=statement)
+        for year in years:
+            EvidenceFactory(claim=claim, passage=PassageFactory(source=published[year]))
+    filters = SearchFilters(date_from=datetime.date(2017, 1, 1), date_to=datetime.date(2017, 12, 31))
+    hits = search(user=analyst, query="siege", kind="claim", filters=filters).kinds[3].hits
+    assert [hit.object.statement for hit in hits] == ["The siege began."]
+
+
+def test_filter_by_dates_does_not_find_claims_by_when_they_were_written(analyst, workspace):
+    ClaimFactory(workspace=workspace, statement="The siege began, without evidence.")
+    claim = ClaimFactory(workspace=workspace, statement="The siege began.")
+    EvidenceFactory(
+        claim=claim,
+        passage=PassageFactory(
+            source=SourceFactory(workspace=workspace, published_on=datetime.date(2017, 6, 1))
+        ),
+    )
+    filters = SearchFilters(date_from=timezone.localdate())
+    assert counts(analyst, "siege", filters=filters)["claim"] == 0
 
 
 def test_filter_by_tag_ignores_case(analyst, workspace, sources):

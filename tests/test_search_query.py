@@ -75,6 +75,45 @@ def test_or_alone_says_it_needs_words_on_both_sides(raw):
         parse_query(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "wrong"), [("aleppo OR", "nothing comes after"), ("OR aleppo", "nothing comes before")]
+)
+def test_or_at_either_end_is_refused(raw, wrong):
+    with pytest.raises(QueryError, match=rf"OR needs a word or phrase on each side.* Here {wrong} the OR"):
+        parse_query(raw)
+
+
+@pytest.mark.parametrize("raw", ["aleppo OR OR", "aleppo OR OR daraa"])
+def test_two_ors_together_are_refused(raw):
+    with pytest.raises(
+        QueryError, match=r"OR needs a word or phrase on each side.* Here two ORs come together"
+    ):
+        parse_query(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "beside"), [("aleppo OR 🙂", "“🙂” comes after"), ("🙂 OR aleppo", "“🙂” comes before")]
+)
+def test_or_beside_something_without_a_word_is_refused_naming_it(raw, beside):
+    with pytest.raises(
+        QueryError,
+        match=rf"OR needs a word or phrase on each side.* Here {beside} the OR, and it has no word",
+    ):
+        parse_query(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "beside"),
+    [
+        ("aleppo OR -daraa", "“-daraa”, an exclusion, comes after"),
+        ("-daraa OR aleppo", "“-daraa”, an exclusion, comes before"),
+    ],
+)
+def test_or_beside_an_exclusion_is_refused_naming_it(raw, beside):
+    with pytest.raises(QueryError, match=rf"OR needs a word or phrase on each side.* Here {beside} the OR"):
+        parse_query(raw)
+
+
 def test_or_in_quotes_is_a_word_to_search_for():
     assert [term.words for term in parse_query('"OR"').positive_terms] == [("or",)]
 

@@ -1,5 +1,6 @@
 """The search page and the header search box."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -91,6 +92,31 @@ def test_a_page_number_too_large_for_the_database_shows_the_last_page(client, an
 def test_or_alone_says_it_needs_words_on_both_sides(client, analyst):
     html = page(client, analyst, status=400, q="OR")
     assert "OR needs a word or phrase on each side" in html
+
+
+@pytest.mark.parametrize("q", ["aleppo OR", "OR aleppo", "aleppo OR OR", "aleppo OR 🙂", "aleppo OR -daraa"])
+def test_or_without_a_word_on_one_side_is_refused_with_400_saying_why(client, analyst, q):
+    html = page(client, analyst, status=400, q=q)
+    assert "OR needs a word or phrase on each side" in html and "Here " in html
+
+
+def test_a_lower_case_or_gets_a_hint_to_write_it_in_capitals(client, analyst, workspace):
+    html = page(client, analyst, q="aleppo or daraa", kind="source")
+    assert (
+        f'Did you mean <a href="{URL}?kind=source&amp;q=aleppo+OR+daraa" dir="auto">aleppo OR daraa</a>?'
+        in html
+        and "Write OR in capitals to find either word" in html
+    )
+
+
+def test_the_page_says_what_the_dates_filter(client, analyst):
+    html = page(client, analyst)
+    assert (
+        '<p class="hint" id="search-dates-help">Dates are when a source was published: '
+        "for passages and annotations, the date of their source; "
+        "for claims, of any source their evidence quotes" in html
+    )
+    assert html.count('aria-describedby="search-dates-help"') == 2
 
 
 def test_nothing_found_says_so(client, analyst, workspace):

@@ -23,12 +23,13 @@ from django.utils import timezone
 from archive.core.attribution import recorded_as
 from archive.core.db import update_rows
 from archive.core.editing import lock_at_version, required_reason, update_object
+from archive.core.graphemes import grapheme_bounds
 from archive.core.history import copy_history
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
 from archive.passages.carrying import selector_of
-from archive.passages.reanchoring import AnchorResult, grapheme_bounds, reanchor
+from archive.passages.reanchoring import AnchorResult, reanchor
 from archive.passages.selectors import TextSelector, selector_for
 from archive.sources.versions import latest_version
 

@@ -65,10 +65,10 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Final
 
-import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, LCSseq, Levenshtein, Postfix, Prefix
 
+from archive.core.graphemes import grapheme_bounds
 from archive.models.passage import AnchorStatus
 from archive.passages.selectors import CONTEXT_LENGTH, TextSelector
 
@@ -1263,9 +1263,6 @@ def _densest(pieces: list[tuple[int, int, int, int]]) -> list[tuple[int, int, in
     return pieces[best_range[0] : best_range[1]]
 
 
-_GRAPHEME = regex.compile(r"\X")
-
-
 def _cut_words(selector: TextSelector) -> tuple[int, int]:
     """How much of the words that the quote starts and ends inside lies in
     its prefix and its suffix (0 where it starts or ends between words)."""
@@ -1283,49 +1280,6 @@ def _cut_words(selector: TextSelector) -> tuple[int, int]:
 def _word_character(char: str) -> bool:
     """Whether `char` belongs to a word: a letter, digit or mark (harakat, accents)."""
     return char.isalnum() or char == "_" or unicodedata.category(char)[0] == "M"
-
-
-def grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """text[start:end] widened to whole extended grapheme clusters."""
-    return _cluster_start(text, start), _cluster_start(text, end, after=True)
-
-
-def _cluster_start(text: str, position: int, after: bool = False) -> int:
-    """The grapheme cluster boundary at `position`, or the one before it (after it with `after`).
-
-    Clusters are read from the last whitespace character at least a cluster's
-    usual length before `position`, which always starts a cluster (text is
-    normalized: no CR LF pairs), looking back a few hundred characters at most."""
-    if position <= 0 or position >= len(text):
-        return max(0, min(position, len(text)))
-    if _starts_cluster(ord(text[position - 1]), ord(text[position])):
-        return position
-    floor = max(0, position - 64)
-    lowest = max(0, floor - 256)  # beyond that, no whitespace: take it as a boundary
-    origin = max(text.rfind(" ", lowest, floor + 1), text.rfind("\n", lowest, floor + 1), lowest)
-    # A slice: the regex module reads the whole string for a search from an offset.
-    window, position = text[origin : position + 64], position - origin
-    bound = 0
-    for match in _GRAPHEME.finditer(window):
-        if match.end() > position:
-            bound = match.end() if after and match.start() < position else match.start()
-            break
-        bound = match.end()
-    return origin + bound
-
-
-def _starts_cluster(before: int, at: int) -> bool:
-    """Whether code point `at` surely starts a grapheme cluster after code
-    point `before`, told without reading the cluster rules (False: they must
-    be read). A character below U+0300 (letters, digits, punctuation, spaces)
-    or an Arabic letter joins no cluster before it, unless that cluster holds
-    a prepended mark (from U+0600) or it is LF after CR; the characters below
-    U+0600, Arabic's other than its prepended marks, and emoji are none of these."""
-    return (at < 0x300 or 0x621 <= at <= 0x64A) and (
-        (before < 0x600 and not (before == 0xD and at == 0xA))
-        or (0x606 <= before <= 0x6FF and before != 0x6DD)
-        or 0x1F300 <= before <= 0x1FAFF
-    )
 
 
 def _similarity(a: str, b: str) -> float:

@@ -26,6 +26,15 @@ FILTER_FIELDS = [
 ]
 
 
+# Only sources have a publication date, so the page says what the dates
+# filter for each kind (SearchFilters.published()).
+DATES_HELP_ID = "search-dates-help"
+DATES_HELP = (
+    "Dates are when a source was published: for passages and annotations, the date of their source; "
+    "for claims, of any source their evidence quotes (a claim without evidence has none)."
+)
+
+
 class _DateInput(forms.DateInput):
     input_type = "date"
 
@@ -49,8 +58,12 @@ class SearchForm(forms.Form):
     )
     outlet = _OutletChoiceField(queryset=Outlet.objects.none(), required=False, empty_label="any outlet")
     language = forms.ChoiceField(required=False)
-    date_from = forms.DateField(required=False, label="Published from", widget=_DateInput)
-    date_to = forms.DateField(required=False, label="Published until", widget=_DateInput)
+    date_from = forms.DateField(
+        required=False, label="Published from", widget=_DateInput({"aria-describedby": DATES_HELP_ID})
+    )
+    date_to = forms.DateField(
+        required=False, label="Published until", widget=_DateInput({"aria-describedby": DATES_HELP_ID})
+    )
     tag = forms.CharField(required=False, max_length=100)
     stance = forms.ChoiceField(
         required=False, label="Evidence", choices=[("", "any stance"), *Stance.choices]
@@ -65,6 +78,8 @@ class SearchForm(forms.Form):
         empty_label="anyone",
     )
     page = forms.IntegerField(required=False, min_value=1)
+    dates_help = DATES_HELP
+    dates_help_id = DATES_HELP_ID
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,9 @@
 The databases find and rank; highlighting runs here, the same on both
 backends: the query's words are looked for in the folded text
 (archive.search.normalize), and every match is mapped back to the original
-characters, diacritics, case and all.
+characters, diacritics, case and all. Snippets and marks begin and end on
+grapheme cluster boundaries, as passages do: a flag, a family emoji or a
+letter with its combining marks is shown whole or not at all.
 """
 
 import re
@@ -14,6 +16,7 @@ from urllib.parse import quote
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from archive.core.graphemes import grapheme_bounds
 from archive.search.normalize import WORD, FoldedText, arabic_base, stem_words
 from archive.search.query import MAX_QUERY_LENGTH, Query
 
@@ -131,9 +134,16 @@ class Matcher:
         return None
 
     def spans(self, doc: FoldedText) -> list[tuple[int, int]]:
-        """Original (start, end) of every match, in order, not overlapping."""
+        """Original (start, end) of every match, in order, not overlapping,
+        widened to whole grapheme clusters (the marks that fold away, such
+        as a combining accent after the last letter, are the match's too)."""
         folded = [match.span() for match in self._pattern.finditer(doc.folded)] + self._stem_spans(doc.folded)
-        return _merge([(doc.original_start(start), doc.original_end(end)) for start, end in folded])
+        return _merge(
+            [
+                grapheme_bounds(doc.text, doc.original_start(start), doc.original_end(end))
+                for start, end in folded
+            ]
+        )
 
 
 _STRETCH = 2_000  # characters folded at a time by Matcher.locate()
@@ -186,7 +196,8 @@ def highlight(text: str, matcher: Matcher) -> Snippet:
 
 
 def snippet(text: str, matcher: Matcher, *, width: int = SNIPPET_CHARS) -> Snippet:
-    """About `width` characters around the first match (or the start), whole words only."""
+    """About `width` characters around the first match (or the start), whole
+    words where there are spaces, and whole grapheme clusters always."""
     if len(text) <= width:
         return highlight(text, matcher)
     center = matcher.locate(text) or 0
@@ -194,10 +205,16 @@ def snippet(text: str, matcher: Matcher, *, width: int = SNIPPET_CHARS) -> Snipp
     if start > 0:  # begin after a space, so no word is cut
         space = text.find(" ", start, center)
         start = space + 1 if space != -1 else start
+    # Without a space to cut at (emoji, scripts written without spaces), or
+    # one that a combining mark follows, begin at the cluster's start.
+    start = grapheme_bounds(text, start, start)[0]
     end = min(len(text), start + width)
     if end < len(text):
         space = text.rfind(" ", center + 1, end)
         end = space if space != -1 else end
+        # End before the cluster the cut falls in, or after it if the match begins in it.
+        before, after = grapheme_bounds(text, end, end)
+        end = before if before > center else after
     window = text[start:end]
     return Snippet(
         _parts(window, matcher.spans(FoldedText(window))),

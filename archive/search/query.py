@@ -2,7 +2,8 @@
 
     castello road          both words (in any order, anywhere)
     "castello road"        the exact phrase
-    aleppo OR daraa        either word (OR in capitals; it binds tighter than AND)
+    aleppo OR daraa        either word (OR in capitals; it binds tighter than AND;
+                           a lower-case "or" is a word like any other)
     -checkpoint            without this word (or -"a phrase")
     rash*                  words starting with "rash" (at least two letters)
 
@@ -48,6 +49,9 @@ class Query:
     raw: str
     groups: tuple[tuple[Term, ...], ...]  # every group must match: any one term of it
     excluded: tuple[Term, ...] = ()
+    # Where a bare lower-case "or" stands between two words: searched as a
+    # word, though the user most likely meant OR (see or_in_capitals).
+    lowercase_or: tuple[tuple[int, int], ...] = ()
 
     @property
     def positive_terms(self) -> list[Term]:
@@ -103,37 +107,71 @@ def refuse_too_long(raw: str) -> None:
         raise QueryError(f"The search is too long: use at most {MAX_QUERY_LENGTH} characters.")
 
 
+_OR_NEEDS_WORDS = "OR needs a word or phrase on each side, as in: aleppo OR daraa."
+
+
+def _is_or(item: _Item) -> bool:
+    return item.text == "OR" and not (item.quoted or item.negated)
+
+
+def _refuse_or_beside(raw: str, items: list[_Item], terms: list[Term | None], index: int, side: str) -> None:
+    """QueryError unless items[index], on `side` of an OR, is a word or
+    phrase to search for: anything else would be left out, and a query
+    other than the one typed searched without a word said."""
+    if not 0 <= index < len(items):
+        raise QueryError(f"{_OR_NEEDS_WORDS} Here nothing comes {side} the OR.")
+    item = items[index]
+    typed = raw[item.span[0] : item.span[1]]
+    if _is_or(item):
+        raise QueryError(f"{_OR_NEEDS_WORDS} Here two ORs come together.")
+    if terms[index] is None:
+        raise QueryError(
+            f"{_OR_NEEDS_WORDS} Here “{typed}” comes {side} the OR, and it has no word to search for: "
+            "symbols, emoji and punctuation are not searched."
+        )
+    if item.negated:
+        raise QueryError(
+            f"{_OR_NEEDS_WORDS} Here “{typed}”, an exclusion, comes {side} the OR: "
+            "to leave a word out, write it with its minus and without OR, as in: aleppo -daraa."
+        )
+
+
+def _searched(items: list[_Item], terms: list[Term | None], index: int) -> bool:
+    """Whether items[index] exists and is a word or phrase to search for."""
+    return 0 <= index < len(items) and terms[index] is not None and not items[index].negated
+
+
 def parse_query(raw: str) -> Query:
     """Parse what the user typed; QueryError explains what cannot be searched."""
     raw = raw.strip()
     if not raw:
         raise QueryError("Type a word or a phrase to search for.")
     refuse_too_long(raw)
+    items = _lex(raw)
+    if all(map(_is_or, items)):
+        raise QueryError(f'{_OR_NEEDS_WORDS} To search for the word itself, put it in quotes: "OR".')
+    terms = [None if _is_or(item) else _term(item) for item in items]
     groups: list[list[Term]] = []
     excluded: list[Term] = []
-    joins_previous = saw_or = False
-    for item in _lex(raw):
-        if item.text == "OR" and not (item.quoted or item.negated):
-            joins_previous, saw_or = bool(groups), True
+    lowercase_or: list[tuple[int, int]] = []
+    for index, (item, term) in enumerate(zip(items, terms, strict=True)):
+        if _is_or(item):
+            _refuse_or_beside(raw, items, terms, index - 1, "before")
+            _refuse_or_beside(raw, items, terms, index + 1, "after")
+        elif term is None:
             continue
-        term = _term(item)
-        if term is None:
-            continue
-        if item.negated:
+        elif item.negated:
             excluded.append(term)
-        elif joins_previous:
-            groups[-1].append(term)
+        elif index > 0 and _is_or(items[index - 1]):
+            groups[-1].append(term)  # checked above: the word before the OR made this group
         else:
             groups.append([term])
-        joins_previous = False
+            between_words = _searched(items, terms, index - 1) and _searched(items, terms, index + 1)
+            if item.text.lower() == "or" and not item.quoted and between_words:
+                lowercase_or.append(item.span)
     if not groups and excluded:
         raise QueryError(
             "Give at least one word or phrase to search for: a query of -exclusions alone finds nothing."
-        )
-    if not groups and saw_or:
-        raise QueryError(
-            "OR needs a word or phrase on each side, as in: aleppo OR daraa. "
-            'To search for the word itself, put it in quotes: "OR".'
         )
     if not groups:
         raise QueryError(
@@ -142,13 +180,31 @@ def parse_query(raw: str) -> Query:
         )
     if sum(map(len, groups)) + len(excluded) > MAX_TERMS:
         raise QueryError(f"Too many words: use at most {MAX_TERMS}.")
-    return Query(raw=raw, groups=tuple(map(tuple, groups)), excluded=tuple(excluded))
+    return Query(
+        raw=raw, groups=tuple(map(tuple, groups)), excluded=tuple(excluded), lowercase_or=tuple(lowercase_or)
+    )
+
+
+def _replace_spans(text: str, replacements: dict[tuple[int, int], str]) -> str:
+    for (start, end), word in sorted(replacements.items(), reverse=True):
+        text = text[:start] + word + text[end:]
+    return text
 
 
 def replace_terms(query: Query, replacements: dict[Term, str]) -> str:
     """The raw query with some terms retyped (for "did you mean")."""
-    text = query.raw
-    for term, word in sorted(replacements.items(), key=lambda item: item[0].span, reverse=True):
-        start, end = term.span
-        text = text[:start] + word + text[end:]
-    return text
+    return _replace_spans(query.raw, {term.span: word for term, word in replacements.items()})
+
+
+def or_in_capitals(query: Query) -> str | None:
+    """The raw query with each lower-case "or" between two words in capitals,
+    if it has one and can be searched so: web search engines taught users
+    that "or" finds either word, but only OR does here."""
+    if not query.lowercase_or:
+        return None
+    capitalized = _replace_spans(query.raw, dict.fromkeys(query.lowercase_or, "OR"))
+    try:
+        parse_query(capitalized)
+    except QueryError:  # "or or" between two words: OR twice in a row
+        return None
+    return capitalized

@@ -16,10 +16,20 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, Q
 from django.urls import reverse
 
-from archive.models import Annotation, Claim, Outlet, Passage, SearchDocument, SearchKind, Source, Workspace
+from archive.models import (
+    Annotation,
+    Claim,
+    Evidence,
+    Outlet,
+    Passage,
+    SearchDocument,
+    SearchKind,
+    Source,
+    Workspace,
+)
 from archive.permissions import workspace_ids_sql
 from archive.search.backends import (
     DOC,
@@ -34,7 +44,7 @@ from archive.search.backends import (
 )
 from archive.search.highlight import Matcher, Snippet, highlight, snippet
 from archive.search.normalize import fold, guess_language, primary_language
-from archive.search.query import Query, QueryError, parse_query, replace_terms
+from archive.search.query import Query, QueryError, or_in_capitals, parse_query, replace_terms
 
 PAGE_SIZE = 20  # hits per page of one kind
 OVERVIEW_SIZE = 5  # hits per kind when all kinds are shown
@@ -45,7 +55,7 @@ class SearchFilters:
     workspace: Workspace | None = None
     outlet: Outlet | None = None
     language: str = ""  # BCP 47; its primary subtag is compared
-    date_from: datetime.date | None = None  # source published (claims: created)
+    date_from: datetime.date | None = None  # when a source was published: see published()
     date_to: datetime.date | None = None
     tag: str = ""
     stance: str = ""  # of the evidence a passage or claim has
@@ -53,19 +63,37 @@ class SearchFilters:
     author: Model | None = None  # the user who captured or wrote it
 
     def lookups(self) -> dict:
-        """ORM lookups on SearchDocument for the filters that are set."""
+        """ORM lookups on SearchDocument for the filters that are set, but for the dates (published())."""
         lookups = {
             "workspace": self.workspace,
             "outlet_id": self.outlet.pk if self.outlet else None,
             "language": primary_language(self.language) if self.language else None,
-            "date__gte": self.date_from,
-            "date__lte": self.date_to,
             "tags__contains": f"|{fold(self.tag).strip()}|" if self.tag.strip() else None,
             "stances__contains": f"|{self.stance}|" if self.stance else None,
             "review_status": self.review_status or None,
             "author_id": self.author.pk if self.author else None,
         }
         return {lookup: value for lookup, value in lookups.items() if value is not None}
+
+    def published(self) -> Q | None:
+        """The condition on SearchDocument of the dates, if any is set.
+
+        Sources match by the date they were published, passages and
+        annotations by their source's, as their documents hold it. A claim
+        matches when a source of any of its evidence was published then: an
+        investigator filtering on 2017 is after the claims resting on 2017
+        sources, not those written in 2017 (the date its document holds).
+        """
+        bounds = {"gte": self.date_from, "lte": self.date_to}
+        bounds = {lookup: day for lookup, day in bounds.items() if day is not None}
+        if not bounds:
+            return None
+        quoted = Evidence.objects.filter(
+            claim_id=OuterRef("object_id"),
+            **{f"passage__source__published_on__{lookup}": day for lookup, day in bounds.items()},
+        )
+        dated = Q(**{f"date__{lookup}": day for lookup, day in bounds.items()})
+        return (~Q(kind=SearchKind.CLAIM) & dated) | Q(Exists(quoted), kind=SearchKind.CLAIM)
 
 
 @dataclass(frozen=True)
@@ -94,7 +122,10 @@ class KindResults:
 class SearchResults:
     query: Query
     kinds: list[KindResults]  # sources, passages, annotations, claims
-    suggestion: str | None = None  # "did you mean", when nothing matched
+    # "Did you mean": the query with its lower-case "or" in capitals
+    # (`capital_or`), or, when nothing matched, with unknown words respelled.
+    suggestion: str | None = None
+    capital_or: bool = False
 
     @property
     def total(self) -> int:
@@ -157,10 +188,12 @@ def search(
         )
         for value, label in SearchKind.choices
     ]
-    suggestion = None
-    if not counts and backend.suggests and user.is_authenticated:
+    # Offered whatever matched: what was found held the word "or", not either word.
+    suggestion = or_in_capitals(parsed)
+    capital_or = suggestion is not None
+    if not (capital_or or counts) and backend.suggests and user.is_authenticated:
         suggestion = _suggestion(parsed, user=user, filters=filters, scope=scope, languages=languages)
-    return SearchResults(query=parsed, kinds=kinds, suggestion=suggestion)
+    return SearchResults(query=parsed, kinds=kinds, suggestion=suggestion, capital_or=capital_or)
 
 
 def _scope(user: User | AnonymousUser, filters: SearchFilters) -> tuple[str, list]:
@@ -169,9 +202,10 @@ def _scope(user: User | AnonymousUser, filters: SearchFilters) -> tuple[str, lis
     EmptyResultSet for a signed-out visitor."""
     workspaces, params = workspace_ids_sql(user)
     sql = f"{DOC}.workspace_id IN ({workspaces})"
-    lookups = filters.lookups()
-    if lookups:  # compiled by the ORM only when there are filters: it costs more than the search
-        where, where_params = where_sql(SearchDocument.objects.filter(**lookups))
+    lookups, published = filters.lookups(), filters.published()
+    if lookups or published:  # compiled by the ORM only when there are filters: it costs more than the search
+        documents = SearchDocument.objects.filter(**lookups)
+        where, where_params = where_sql(documents.filter(published) if published else documents)
         sql, params = f"{sql} AND {where}", [*params, *where_params]
     return sql, params
 
