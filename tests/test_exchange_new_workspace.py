@@ -175,8 +175,9 @@ def test_copy_records_the_archive_and_the_head_it_verified(archive, workspace):
         assert repr(workspace.slug) in text
 
 
-def test_copy_takes_the_given_name_else_the_archived_one(archive, workspace):
-    assert import_as_new_workspace(directory=archive, slug="copy").workspace.name == workspace.name
+def test_copy_takes_the_given_name_else_the_archived_one_marked_as_a_copy(archive, workspace):
+    copy = import_as_new_workspace(directory=archive, slug="copy").workspace
+    assert copy.name == f"{workspace.name} (copy)"
     named = import_as_new_workspace(directory=archive, slug="other", name="Daraa, copied").workspace
     assert named.name == "Daraa, copied"
     assert named.history.latest().name == "Daraa, copied"

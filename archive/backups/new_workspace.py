@@ -363,7 +363,9 @@ def _record_provenance(
         f"Imported from an archive of workspace {source_slug!r} on {now:%Y-%m-%d %H:%M} UTC "
         f"(manifest SHA-256 {manifest_sha256}); its history verified up to entry #{length}, head hash {head}."
     )
-    workspace.name = name or workspace.name
+    # Without a name of its own, a copy's is the original's marked as a copy: two workspaces
+    # of one name could not be told apart in the menus and search results.
+    workspace.name = name or f"{workspace.name} (copy)"[: Workspace._meta.get_field("name").max_length]
     workspace.description = "\n\n".join(part for part in (workspace.description, note) if part)
     with recorded_as(user=None, reason=note):
         workspace.save()
