@@ -136,6 +136,12 @@ def test_an_arabic_word_is_found_with_its_article(analyst, workspace):
     assert titles(analyst, "محطة") == ["ar"]
 
 
+@pytest.mark.parametrize("prefix", ["زيت*", "الزيت*"])
+def test_an_arabic_prefix_finds_words_with_or_without_the_article(analyst, workspace, prefix):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="قصفت محطة الزيتون يوم الثلاثاء")
+    assert titles(analyst, prefix) == ["ar"]
+
+
 def test_mixed_english_and_arabic_text_is_searchable_in_both(analyst, workspace):
     SourceFactory(workspace=workspace, title="mixed", text="The station (محطة المياه) stopped on Tuesday.")
     assert titles(analyst, "station المياه") == ["mixed"]

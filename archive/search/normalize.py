@@ -189,6 +189,13 @@ def index_stems(words: list[str], language: str) -> str:
     return " ".join(sorted(forms))
 
 
+def prefix_forms(word: str) -> list[str]:
+    """The other prefixes a query's prefix matches: an Arabic one also as the start of
+    a word indexed without its article ("زيت*" finds "الزيتون"), and without its own."""
+    base = arabic_base(word)
+    return sorted({base, f"{_ARTICLE_MARK}{base}"} - {word}) if base else []
+
+
 def query_stems(word: str, languages: Iterable[str]) -> list[str]:
     """The other words a bare query word matches: its stem in each of these
     languages (a document's stems are in its own language only) and its

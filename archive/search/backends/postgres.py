@@ -16,7 +16,7 @@ from django.db import connection
 
 from archive.models import SearchTerm
 from archive.search.backends import DOC, Backend, Match
-from archive.search.normalize import query_stems
+from archive.search.normalize import prefix_forms, query_stems
 from archive.search.query import Query, Term
 
 TERMS = connection.ops.quote_name(SearchTerm._meta.db_table)
@@ -47,7 +47,9 @@ def _tsquery_term(term: Term, languages: Iterable[str]) -> str:
     word = term.words[0]
     if term.stemmable:
         return "(" + " | ".join([_lexeme(word), *map(_lexeme, query_stems(word, languages))]) + ")"
-    return _lexeme(word, term.prefix)
+    if term.prefix:
+        return "(" + " | ".join(_lexeme(form, prefix=True) for form in [word, *prefix_forms(word)]) + ")"
+    return _lexeme(word)
 
 
 def tsquery(query: Query, languages: Iterable[str]) -> str:

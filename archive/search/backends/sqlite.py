@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from archive.models import SearchDocument
 from archive.search.backends import DOC, Backend, Match
-from archive.search.normalize import query_stems
+from archive.search.normalize import prefix_forms, query_stems
 from archive.search.query import Query, Term
 
 FTS = "archive_search_fts"
@@ -23,6 +23,8 @@ _SCORE = f"-bm25({FTS}, 10.0, 4.0, 1.0)"
 def _fts_term(term: Term, languages: Iterable[str]) -> str:
     # Normalized words hold only letters and digits: nothing to escape.
     phrase = '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+    if term.prefix and not term.is_phrase:
+        return "(" + " OR ".join([phrase, *(f'"{form}"*' for form in prefix_forms(term.words[0]))]) + ")"
     if not term.stemmable:
         return phrase
     return "(" + " OR ".join([phrase, *(f'"{form}"' for form in query_stems(term.words[0], languages))]) + ")"
