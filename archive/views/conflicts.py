@@ -4,11 +4,11 @@ the second, whose transaction is rolled back; the page says so (409) rather
 than failing with a 500. The API and the browser's JSON endpoints answer the
 same race with their own 409 (archive.api.errors)."""
 
-from collections.abc import Callable
-
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from archive.views.passing import PassingMiddleware
 
 CONFLICT = (
     "Someone saved something that conflicts with this at the same moment, "
@@ -16,13 +16,7 @@ CONFLICT = (
 )
 
 
-class ConflictMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class ConflictMiddleware(PassingMiddleware):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, IntegrityError):
             return render(request, "refused.html", {"problem": CONFLICT}, status=409)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.exceptions import AuthenticationFailed
 
 from archive.api.authentication import TokenAuthentication
+from archive.views.passing import PassingMiddleware
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -20,13 +21,7 @@ def accepts_api_token(view: V) -> V:
     return view
 
 
-class ApiTokenDownloadsMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class ApiTokenDownloadsMiddleware(PassingMiddleware):
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:

@@ -28,17 +28,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from archive.api.errors import error_body
+from archive.views.passing import PassingMiddleware
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
-class FormInputMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class FormInputMiddleware(PassingMiddleware):
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
