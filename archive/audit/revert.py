@@ -206,8 +206,11 @@ def _set_passages(
     return True
 
 
-def _restore(model: type[Model], target: HistoryRow, workspace: Workspace) -> RevertOutcome:
-    """Insert the object again, with its id, as it was in `target`."""
+def _restore(
+    model: type[Model], target: HistoryRow, workspace: Workspace, *, cascade: bool = True
+) -> RevertOutcome:
+    """Insert the object again, with its id, as it was in `target`; with `cascade`, and
+    what its deletion took with it (what that brings back brings back nothing more)."""
     notes: list[str] = []
     values = _values(target)
     history = _history(_model_name(model), workspace, values["id"])
@@ -235,8 +238,8 @@ def _restore(model: type[Model], target: HistoryRow, workspace: Workspace) -> Re
     obj.save(force_insert=True)
     if isinstance(obj, Annotation):
         _set_passages(obj, target, notes)
-    if isinstance(obj, Claim):
-        _restore_cascaded_evidence(obj, workspace, notes)
+    if cascade:
+        _restore_cascade(obj, workspace, notes)
     return RevertOutcome(obj, restored=True, notes=notes)
 
 
@@ -258,7 +261,7 @@ def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: li
         return False
     try:
         with transaction.atomic():
-            outcome = _restore(model, last, workspace)
+            outcome = _restore(model, last, workspace, cascade=False)
     except ValidationError as error:
         notes.append(f"{_label(model, pk)} could not be restored: {' '.join(error.messages)}")
         return False
@@ -267,32 +270,53 @@ def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: li
     return True
 
 
-def _restore_cascaded_evidence(claim: Claim, workspace: Workspace, notes: list[str]) -> None:
-    """Evidence deleted with the claim: the entries just before the claim's deletion, in its
-    chain, made by the same deletion (same user, reason and time).
+def _restore_cascade(root: Model, workspace: Workspace, notes: list[str]) -> None:
+    """What the root's deletion took with it (a claim's evidence; a question's hypotheses,
+    evidence items and ratings; a hypothesis's ratings): the deletions just before the
+    root's in its chain, made by the same deletion (same user, reason and time), of rows
+    that pointed at the root or at one of those.
 
-    A deletion holds the workspace's chain until it commits, so the evidence its
-    cascade removed are evidence deletions right before it; evidence deleted on
-    purpose just before, by its own request, is not, and stays deleted. One write
-    records one time on all its rows; rows recorded before that was so differ by
-    microseconds, hence the second's margin.
+    A deletion holds the workspace's chain until it commits, so what its cascade
+    removed are deletions right before it, the rows pointing at others deleted first:
+    walked back, each comes after what it points at. What was deleted on purpose just
+    before, by its own request, is not part of it and stays deleted. One write records
+    one time on all its rows; rows recorded before that was so differ by microseconds,
+    hence the second's margin.
     """
+    label = _model_name(type(root))
     deletion = (
         HistoryEntry.objects.filter(
-            workspace=workspace, model="claim", object_id=claim.pk, action=HistoryAction.DELETED
+            workspace=workspace, model=label, object_id=root.pk, action=HistoryAction.DELETED
         )
         .order_by("-sequence")
         .first()
     )
     if deletion is None:
         return
+    restored = {(label, root.pk)}
     earlier = HistoryEntry.objects.filter(workspace=workspace, sequence__lt=deletion.sequence).order_by(
         "-sequence"
     )
     for entry in earlier.iterator():
-        if (entry.model, entry.action, entry.claim_id) != ("evidence", HistoryAction.DELETED, claim.pk):
-            break
-        same_deletion = (entry.user_id, entry.reason) == (deletion.user_id, deletion.reason)
+        same_deletion = (entry.action, entry.user_id, entry.reason) == (
+            HistoryAction.DELETED,
+            deletion.user_id,
+            deletion.reason,
+        )
         if not same_deletion or deletion.recorded_at - entry.recorded_at > timedelta(seconds=1):
             break
-        _restore_linked(Evidence, entry.object_id, workspace, notes)
+        kind = KINDS.get(entry.model)
+        if kind is None or not _points_at(kind.model, entry.object_id, workspace, restored):
+            continue
+        if _restore_linked(kind.model, entry.object_id, workspace, notes):
+            restored.add((entry.model, entry.object_id))
+
+
+def _points_at(model: type[Model], pk: int, workspace: Workspace, objects: set[tuple[str, int]]) -> bool:
+    """Whether the deleted object's last state pointed at one of `objects` (kind, id)."""
+    last = _history(_model_name(model), workspace, pk).order_by("-history_date", "-history_id").first()
+    return last is not None and any(
+        (_model_name(fk.related_model), getattr(last, fk.attname)) in objects
+        for fk in model._meta.concrete_fields
+        if isinstance(fk, ForeignKey)
+    )
