@@ -6,12 +6,14 @@ import csv
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
 from archive.findings import ach
 from archive.models import Claim, Consistency, HistoryEntry, Membership, Passage, Question, Rating, Role
+from tests.factories import ClaimFactory, MembershipFactory, UserFactory
 
 # Cell means (C +1, N 0, I -1, NA not counted), rows E1..E6, columns shelling, power, maintenance:
 #   E1  1, -1,   -1     E2  1, -0.5, -1     E3  1, 0, 0
@@ -114,7 +116,7 @@ def test_the_csv_export_has_the_matrix_and_its_scores(client, question):
     response = client.get(reverse("archive:question_csv", args=[question.workspace.slug, question.pk]))
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 1 + 6 + 1
-    assert [float(value) for value in rows[-1][6:]] == [0.0, 2.5, 3.0]
+    assert [float(value) for value in rows[-1][7:]] == [0.0, 2.5, 3.0]
     assert [float(row[5]) for row in rows[1:-1]] == DIAGNOSTICITY
 
 
@@ -196,3 +198,121 @@ def test_a_question_is_deleted_with_its_analysis_and_the_claims_stay(client, que
     assert not Question.objects.filter(pk=question.pk).exists()
     assert not Rating.objects.exists()
     assert set(Claim.objects.filter(pk__in=claims).values_list("pk", flat=True)) == claims
+
+
+def said(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def demo_member(question, role: str):
+    return Membership.objects.get(workspace=question.workspace, role=role).user
+
+
+@pytest.fixture
+def second_analyst(question):
+    """An analyst of the demo workspace who added none of its analysis."""
+    return MembershipFactory(
+        workspace=question.workspace, role=Role.ANALYST, user=UserFactory(username="second-analyst")
+    ).user
+
+
+@pytest.mark.parametrize("kind", ["hypothesis", "item"])
+def test_an_analyst_cannot_take_out_what_another_added(client, question, second_analyst, kind):
+    what = question.hypotheses.first() if kind == "hypothesis" else question.evidence_items.first()
+    ratings = Rating.objects.count()
+    client.force_login(second_analyst)
+    url = reverse("archive:question_take_out", args=[question.workspace.slug, question.pk])
+    response = client.post(url, {"what": f"{kind}-{what.pk}", "reason": "Not mine, but in the way."})
+    assert response.status_code == 403
+    assert (question.hypotheses.count(), question.evidence_items.count()) == (3, 6)
+    assert Rating.objects.count() == ratings
+
+
+def test_take_out_refuses_another_analysts_work_whoever_calls_it(question, second_analyst):
+    hypothesis = question.hypotheses.first()
+    with pytest.raises(PermissionDenied):
+        ach.take_out(hypothesis, user=second_analyst, reason="Not mine.")
+    assert question.hypotheses.filter(pk=hypothesis.pk).exists()
+
+
+def test_an_admin_can_take_out_what_an_analyst_added(question):
+    item = question.evidence_items.first()
+    ach.take_out(item, user=demo_member(question, Role.ADMIN), reason="Weighed twice.")
+    assert not question.evidence_items.filter(pk=item.pk).exists()
+
+
+def test_the_page_offers_to_take_out_only_what_one_added(client, question, second_analyst):
+    ach.add_hypothesis(question=question, user=second_analyst, statement="Sabotage stopped the pumps.")
+    client.force_login(second_analyst)
+    html = client.get(
+        reverse("archive:question", args=[question.workspace.slug, question.pk])
+    ).content.decode()
+    assert html.count('<option value="hypothesis-') == 1 and '<option value="item-' not in html
+
+
+def test_choosing_no_rating_withdraws_ones_rating(client, question):
+    analyst = demo_member(question, Role.ANALYST)
+    rating = Rating.objects.filter(item__question=question, analyst=analyst).first()
+    client.force_login(analyst)
+    url = reverse("archive:question_ratings", args=[question.workspace.slug, question.pk])
+    response = client.post(url, {f"cell-{rating.item_id}-{rating.hypothesis_id}": ""})
+    assert not Rating.objects.filter(pk=rating.pk).exists()
+    assert said(response) == ["0 ratings saved, 1 withdrawn."]
+
+
+def test_a_withdrawn_rating_is_recorded_in_the_history(question):
+    rating = Rating.objects.filter(item__question=question).first()
+    assert ach.withdraw_rating(item=rating.item, hypothesis=rating.hypothesis, user=rating.analyst)
+    entry = HistoryEntry.objects.filter(model="rating", object_id=rating.pk).latest("sequence")
+    assert (entry.action, entry.user_id) == ("deleted", rating.analyst_id)
+
+
+def test_a_typed_statement_of_an_existing_claim_is_that_claim(question):
+    claim = ClaimFactory(workspace=question.workspace, statement="The dam burst upstream.")
+    claims = Claim.objects.count()
+    added = ach.add_hypothesis(question=question, user=None, statement="  the DAM burst upstream. ")
+    assert added.claim == claim and Claim.objects.count() == claims
+
+
+def test_typing_the_statement_of_a_hypothesis_already_there_is_refused(question):
+    statement = question.hypotheses.first().claim.statement
+    claims = Claim.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        ach.add_hypothesis(question=question, user=None, statement=statement.upper())
+    assert refused.value.code == "duplicate"
+    assert (question.hypotheses.count(), Claim.objects.count()) == (3, claims)
+
+
+def test_adding_evidence_says_so(client, question):
+    passage = (
+        Passage.objects.filter(evidence__isnull=False).exclude(evidence_items__question=question).first()
+    )
+    client.force_login(demo_member(question, Role.ANALYST))
+    url = reverse("archive:question_evidence", args=[question.workspace.slug, question.pk])
+    response = client.post(url, {"passage": passage.pk, "credibility": "3"})
+    assert said(response) == [f"Added the evidence \u2068{passage.exact[:140]}\u2069."]
+
+
+def test_the_matrix_shows_an_items_note(client, question):
+    question.evidence_items.filter(pk=question.evidence_items.first().pk).update(note="Seen by one witness.")
+    client.force_login(demo_member(question, Role.REVIEWER))
+    html = client.get(
+        reverse("archive:question", args=[question.workspace.slug, question.pk])
+    ).content.decode()
+    assert "Seen by one witness." in html
+
+
+def test_the_csv_export_has_each_items_note(client, question):
+    question.evidence_items.filter(pk=question.evidence_items.first().pk).update(note="Seen by one witness.")
+    client.force_login(demo_member(question, Role.REVIEWER))
+    response = client.get(reverse("archive:question_csv", args=[question.workspace.slug, question.pk]))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert rows[0][6] == "note" and rows[1][6] == "Seen by one witness."
+
+
+def test_a_reviewer_starting_an_analysis_gets_the_refusal_page(client, question):
+    client.force_login(demo_member(question, Role.REVIEWER))
+    response = client.post(reverse("archive:questions", args=[question.workspace.slug]), {"text": "Why?"})
+    assert response.status_code == 403 and "403.html" in [t.name for t in response.templates]
+    assert "Your role cannot start an analysis." in response.content.decode()
+    assert Question.objects.count() == 1

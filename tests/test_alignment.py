@@ -617,3 +617,30 @@ def test_the_w3c_linking_annotation_joins_a_passage_to_its_counterparts_and_vali
     assert api_client_for(outsider).get(url).status_code == 404
     other = f"/w3c/sources/{original.pk}/passages/{passage.pk}/linking/"
     assert api_client_for(analyst).get(other).status_code == 404
+
+
+def test_a_bad_mark_is_refused_on_the_apps_page(chain, analyst, client):
+    _, translation, _ = chain
+    client.force_login(analyst)
+    url = reverse("archive:source_aligned", args=[translation.workspace.slug, translation.pk])
+    response = client.get(url, {"mark": "abc"})
+    assert response.status_code == 400 and "refused.html" in [t.name for t in response.templates]
+
+
+def test_explaining_a_flag_that_is_not_there_is_refused_on_the_apps_page(chain, analyst, client):
+    _, translation, _ = chain
+    client.force_login(analyst)
+    url = reverse("archive:divergence_explain", args=[translation.workspace.slug, translation.pk])
+    response = client.post(url, {"kind": "number", "here": "50", "there": "15", "reason": "rounded"})
+    assert response.status_code == 400 and "refused.html" in [t.name for t in response.templates]
+    assert not DivergenceNote.objects.exists()
+
+
+def test_an_explanation_without_a_reason_is_refused_on_the_apps_page(chain, analyst, client):
+    _, _, republication = chain
+    client.force_login(analyst)
+    url = reverse("archive:divergence_explain", args=[republication.workspace.slug, republication.pk])
+    body = {"kind": "number", "here": "fifty thousand", "there": "fifteen thousand", "reason": ""}
+    response = client.post(url, body)
+    assert response.status_code == 400 and "refused.html" in [t.name for t in response.templates]
+    assert "Reason: This field is required." in response.content.decode()

@@ -22,10 +22,13 @@ own code):
 - **Disagreement**: a cell whose analysts did not all give the same rating.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Value
+from django.db.models.functions import Lower, Trim
 
 from archive.claims import create_claim
 from archive.core.editing import create_object, delete_object, update_object
@@ -41,6 +44,9 @@ from archive.models import (
     Workspace,
 )
 from archive.models.grading import Credibility, Reliability
+from archive.permissions import Action, can, role_in
+
+Removable = TypeVar("Removable", bound=Hypothesis | EvidenceItem)
 
 SCORE = {Consistency.CONSISTENT: 1, Consistency.NEUTRAL: 0, Consistency.INCONSISTENT: -1}
 RELIABILITY_WEIGHT = {
@@ -74,14 +80,27 @@ def create_question(*, workspace: Workspace, user: Any, text: str) -> Question:
 def add_hypothesis(
     *, question: Question, user: Any, claim: Claim | None = None, statement: str = ""
 ) -> Hypothesis:
-    """A competing hypothesis: an existing claim of the workspace, or a new one."""
+    """A competing hypothesis: an existing claim of the workspace, or a new one. A new
+    statement that an existing claim already makes (ignoring case and surrounding
+    blanks) is that claim, not a duplicate of it."""
     if (claim is None) == (not statement.strip()):
         raise ValidationError("Choose an existing claim or write a new one (not both).", code="claim")
     if claim is None:
-        claim = create_claim(workspace=question.workspace, user=user, statement=statement)
+        claim = _claim_stating(question.workspace, statement) or create_claim(
+            workspace=question.workspace, user=user, statement=statement
+        )
     if Hypothesis.objects.filter(question=question, claim=claim).exists():
         raise ValidationError("That claim is already a hypothesis of this question.", code="duplicate")
     return create_object(Hypothesis(workspace=question.workspace, question=question, claim=claim), user=user)
+
+
+def _claim_stating(workspace: Workspace, statement: str) -> Claim | None:
+    """The workspace's oldest claim whose statement is `statement`, ignoring case and
+    surrounding blanks (the database's case folding)."""
+    claims = Claim.objects.filter(workspace=workspace).annotate(said=Lower(Trim("statement")))
+    # Lower() on both sides, so that both are folded by the same rules.
+    wanted = claims.filter(said=Lower(Trim(Value(statement.strip())))).order_by("pk")
+    return wanted.first()
 
 
 def add_evidence_item(
@@ -108,9 +127,41 @@ def delete_question(
     delete_object(question, user=user, reason=reason, expected_version=expected_version)
 
 
+def added_by(kind: type[Hypothesis | EvidenceItem], ids: list[int]) -> dict[int, int | None]:
+    """Who added each hypothesis or evidence item of `ids`: neither model names its
+    author, so the user of its first history row (a revert that brings one back
+    keeps who first added it)."""
+    first: dict[int, int | None] = {}
+    rows = (
+        kind.history.filter(id__in=ids, history_type="+")
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_user_id")
+    )
+    for pk, user_id in rows:
+        first.setdefault(pk, user_id)
+    return first
+
+
+def removable(role: str | None, user: Any, objects: Sequence[Removable]) -> list[Removable]:
+    """Those of `objects` (hypotheses, or evidence items) `user` may take out: the rule
+    for deleting work, its adder (an analyst) or an admin, since taking one out deletes
+    every analyst's ratings of its cells."""
+    if can(role, Action.MANAGE):
+        return list(objects)
+    if not objects or not can(role, Action.CONTRIBUTE) or getattr(user, "pk", None) is None:
+        return []
+    kind = Hypothesis if isinstance(objects[0], Hypothesis) else EvidenceItem
+    adders = added_by(kind, [each.pk for each in objects])
+    return [each for each in objects if adders.get(each.pk) == user.pk]
+
+
+@unit_of_work()
 def take_out(what: Hypothesis | EvidenceItem, *, user: Any, reason: str) -> None:
     """Take a hypothesis or an evidence item out of its question, with the ratings of
-    its cells; the claim or passage stays. History keeps all of it, with the reason."""
+    its cells; the claim or passage stays. History keeps all of it, with the reason.
+    Only its adder or an admin may (PermissionDenied)."""
+    if not removable(role_in(user, what.workspace), user, [what]):
+        raise PermissionDenied("Only whoever added it or a workspace admin can take it out of the analysis.")
     delete_object(what, user=user, reason=reason)
 
 
@@ -127,6 +178,16 @@ def rate(*, item: EvidenceItem, hypothesis: Hypothesis, user: Any, value: Consis
         return current
     changes = {"value": value}
     return update_object(current, user=user, expected_version=None, changes=changes, editable={"value"})
+
+
+@unit_of_work()
+def withdraw_rating(*, item: EvidenceItem, hypothesis: Hypothesis, user: Any) -> bool:
+    """Delete `user`'s rating of one cell (the history keeps it); False if there was none."""
+    current = Rating.objects.filter(item=item, hypothesis=hypothesis, analyst=user).first()
+    if current is None:
+        return False
+    delete_object(current, user=user, reason="Rating withdrawn by its analyst.")
+    return True
 
 
 # --- the matrix -----------------------------------------------------------------

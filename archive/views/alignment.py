@@ -33,7 +33,7 @@ def source_aligned(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     try:
         marks = parse_marks(request.GET.getlist("mark"), sources=(derivative, original))
     except ValidationError as error:
-        return _refused(error.messages[0])
+        return _refused(request, error.messages[0])
     context = {
         "view": build_side_by_side(derivative, marks=marks),
         "can_explain": can(request.role, Action.CONTRIBUTE),
@@ -58,7 +58,7 @@ def divergence_explain(request: WorkspaceRequest, source_id: int) -> HttpRespons
     form = ExplanationForm(request.POST)
     back = reverse("archive:source_aligned", args=[request.workspace.slug, derivative.pk])
     if not form.is_valid():
-        return _refused(_first_error(form.errors))
+        return _refused(request, _first_error(form))
     data = form.cleaned_data
     try:
         explain_divergence(
@@ -70,15 +70,20 @@ def divergence_explain(request: WorkspaceRequest, source_id: int) -> HttpRespons
             reason=data["reason"],
         )
     except ValidationError as error:
-        return _refused(" ".join(error.messages))
+        return _refused(request, " ".join(error.messages))
     messages.success(request, "The divergence is marked as explained.")
     return redirect(f"{back}#divergences")
 
 
-def _first_error(errors: dict) -> str:
-    field, messages_ = next(iter(errors.items()))
-    return f"{field}: {messages_[0]}"
+def _first_error(form: forms.Form) -> str:
+    """The form's first error for people: "Reason: This field is required." (a
+    non-field error alone)."""
+    name, messages_ = next(iter(form.errors.items()))
+    if name not in form.fields:
+        return str(messages_[0])
+    return f"{form.fields[name].label or name.capitalize()}: {messages_[0]}"
 
 
-def _refused(message: str) -> HttpResponse:
-    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+def _refused(request: WorkspaceRequest, problem: str) -> HttpResponse:
+    """The app's refusal page (400), saying what was wrong."""
+    return render(request, "refused.html", {"problem": problem}, status=400)

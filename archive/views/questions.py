@@ -14,7 +14,16 @@ from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.findings import ach
-from archive.models import Claim, Consistency, Evidence, EvidenceItem, Hypothesis, Passage, Question
+from archive.models import (
+    Claim,
+    Consistency,
+    Evidence,
+    EvidenceItem,
+    Hypothesis,
+    Passage,
+    Question,
+    Rating,
+)
 from archive.models.grading import Credibility
 from archive.passages.reads import passages_matching
 from archive.permissions import (
@@ -54,7 +63,7 @@ def _refused(request: WorkspaceRequest, error: ValidationError) -> None:
 def question_list(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST":
         if not can(request.role, Action.CONTRIBUTE):
-            return HttpResponse("Your role cannot start an analysis.", status=403)
+            raise PermissionDenied("Your role cannot start an analysis.")
         try:
             question = ach.create_question(
                 workspace=request.workspace, user=request.user, text=request.POST.get("text", "")
@@ -102,6 +111,9 @@ def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse
         "credibilities": Credibility.choices,
         "can_contribute": can(request.role, Action.CONTRIBUTE),
         "can_delete": can_change(request.role, request.user, question),
+        # Only what this user may take out is offered (ach.take_out's rule).
+        "removable_hypotheses": ach.removable(request.role, request.user, found.hypotheses),
+        "removable_items": ach.removable(request.role, request.user, [row.item for row in found.rows]),
     }
     return render(request, "archive/question_detail.html", context)
 
@@ -164,7 +176,7 @@ def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpRespon
     passage = get_in_workspace_or_404(Passage.objects.all(), request.workspace, pk=passage_id)
     credibility = request.POST.get("credibility", "")
     try:
-        ach.add_evidence_item(
+        added = ach.add_evidence_item(
             question=question,
             user=request.user,
             passage=passage,
@@ -173,6 +185,8 @@ def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpRespon
         )
     except ValidationError as error:
         _refused(request, error)
+    else:
+        messages.success(request, f"Added the evidence {isolated(added.passage.exact[:140])}.")
     return _back(request, question)
 
 
@@ -203,22 +217,34 @@ def question_take_out(request: WorkspaceRequest, question_id: int) -> HttpRespon
 @workspace_view(Action.CONTRIBUTE)
 @require_POST
 def question_ratings(request: WorkspaceRequest, question_id: int) -> HttpResponse:
-    """The signed-in analyst's ratings of every cell, from one form."""
+    """The signed-in analyst's ratings of every cell, from one form; "—" (an empty
+    value) withdraws one's rating of the cell."""
     question = _question(request, question_id)
-    hypotheses = {h.pk: h for h in question.hypotheses.all()}
-    changed = 0
+    hypotheses = list(question.hypotheses.all())
+    mine = {
+        (item_id, hypothesis_id): value
+        for item_id, hypothesis_id, value in Rating.objects.filter(
+            item__question=question, analyst=request.user
+        ).values_list("item_id", "hypothesis_id", "value")
+    }
+    saved = withdrawn = 0
     for item in question.evidence_items.all():
-        for hypothesis_id, hypothesis in hypotheses.items():
-            value = request.POST.get(f"cell-{item.pk}-{hypothesis_id}", "")
-            if value not in Consistency.values:
-                continue
-            before = hypothesis.ratings.filter(item=item, analyst=request.user).values_list(
-                "value", flat=True
-            )
-            if list(before) != [value]:
+        for hypothesis in hypotheses:
+            name = f"cell-{item.pk}-{hypothesis.pk}"
+            if name not in request.POST:
+                continue  # a cell the form did not show (added since): left as it is
+            value = request.POST[name]
+            before = mine.get((item.pk, hypothesis.pk))
+            if value == "" and before is not None:
+                ach.withdraw_rating(item=item, hypothesis=hypothesis, user=request.user)
+                withdrawn += 1
+            elif value in Consistency.values and value != before:
                 ach.rate(item=item, hypothesis=hypothesis, user=request.user, value=value)
-                changed += 1
-    messages.success(request, f"{changed} rating{'s' if changed != 1 else ''} saved.")
+                saved += 1
+    message = f"{saved} rating{'s' if saved != 1 else ''} saved"
+    if withdrawn:
+        message += f", {withdrawn} withdrawn"
+    messages.success(request, f"{message}.")
     return _back(request, question)
 
 
@@ -228,7 +254,8 @@ def question_ratings(request: WorkspaceRequest, question_id: int) -> HttpRespons
 def question_csv(request: WorkspaceRequest, question_id: int) -> StreamingHttpResponse:
     """The matrix as a spreadsheet: one row per evidence item, the scores last."""
     found = ach.matrix(_question(request, question_id), weighted=request.GET.get("weighted") == "1")
-    header = ["evidence", "source", "reliability", "credibility", "weight", "diagnosticity"]
+    # The note after the fixed columns, so that those keep their places.
+    header = ["evidence", "source", "reliability", "credibility", "weight", "diagnosticity", "note"]
     rows: list[Sequence[object]] = [header + [h.claim.statement for h in found.hypotheses]]
     for row in found.rows:
         outlet = row.item.passage.source.outlet
@@ -240,10 +267,12 @@ def question_csv(request: WorkspaceRequest, question_id: int) -> StreamingHttpRe
                 row.item.credibility,
                 f"{row.weight:.2f}",
                 f"{row.diagnosticity:.2f}",
+                row.item.note,
             ]
             + [row.cells[h.pk].consensus for h in found.hypotheses]
         )
     rows.append(
-        ["inconsistency", "", "", "", "", ""] + [f"{found.inconsistency[h.pk]:.2f}" for h in found.hypotheses]
+        ["inconsistency", "", "", "", "", "", ""]
+        + [f"{found.inconsistency[h.pk]:.2f}" for h in found.hypotheses]
     )
     return csv_download(rows, f"question-{found.question.pk}-matrix.csv")
