@@ -129,6 +129,16 @@ urlpatterns = [
         "w/<slug:slug>/sources/<int64:source_id>/capture.warc.gz", provenance.source_warc, name="source_warc"
     ),
     path(
+        "w/<slug:slug>/sources/<int64:source_id>/versions/<int64:number>/original/",
+        provenance.source_version_original,
+        name="source_version_original",
+    ),
+    path(
+        "w/<slug:slug>/sources/<int64:source_id>/versions/<int64:number>/capture.warc.gz",
+        provenance.source_version_warc,
+        name="source_version_warc",
+    ),
+    path(
         "w/<slug:slug>/sources/<int64:source_id>/derivation/",
         provenance.source_derivation,
         name="source_derivation",

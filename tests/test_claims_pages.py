@@ -6,13 +6,16 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.claims import edit_item
 from archive.claims.graph import build_claim_graph
 from archive.core.editing import NOTHING_CHANGED
-from archive.models import Claim, ClaimStatus, Source, Stance
+from archive.models import Claim, ClaimStatus, Source, Stance, VersionOrigin
 from archive.search.query import MAX_QUERY_LENGTH
+from archive.sources.versions import record_version
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 
@@ -575,3 +578,25 @@ def test_the_cite_form_says_passages_already_cited_for_the_claim_are_not_offered
     claim = ClaimFactory(workspace=workspace)
     page = get_page(client, analyst, "archive:claim", workspace.slug, claim.pk)
     assert "those already evidence for this claim are not listed" in page
+
+
+def claim_page_queries(client, user, workspace, *, sources: int) -> int:
+    """Queries the claim page makes with one card from each of `sources` recaptured sources."""
+    claim = ClaimFactory(workspace=workspace)
+    for _ in range(sources):
+        source = SourceFactory(workspace=workspace)
+        for origin in (VersionOrigin.IMPORT, VersionOrigin.RECAPTURE):
+            record_version(source=source, user=user, origin=origin, text=source.text)
+        EvidenceFactory(claim=claim, passage=PassageFactory(source=source))
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("archive:claim", args=[workspace.slug, claim.pk])).status_code == 200
+    return len(queries)
+
+
+def test_the_claim_page_finds_the_newest_versions_of_its_sources_without_a_query_per_card(
+    client, workspace, analyst
+):
+    assert claim_page_queries(client, analyst, workspace, sources=3) == claim_page_queries(
+        client, analyst, workspace, sources=1
+    )

@@ -27,7 +27,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from archive.models import AnchorStatus, Job, Passage, Question
+from archive.models import AnchorStatus, Job, Passage, Question, VersionOrigin
+from archive.sources.versions import record_version
 from tests.factories import CaptureFactory, ClaimFactory, OutletFactory, SourceFactory
 from tests.world import World, build_world
 
@@ -250,6 +251,39 @@ RULES: dict[str, Rule] = {
     "archive:source_version": Rule(
         {"GET": EVERY_MEMBER},
         kwargs=lambda world: {"slug": world.workspace.slug, "source_id": world.source.pk, "number": 1},
+    ),
+    # One version's stored files: a recapture of the world's source with its bytes and WARC.
+    "archive:source_version_original": Rule(
+        {"GET": EVERY_MEMBER},
+        kwargs=lambda world: {
+            "slug": world.workspace.slug,
+            "source_id": world.source.pk,
+            "number": record_version(
+                source=world.source,
+                user=None,
+                origin=VersionOrigin.RECAPTURE,
+                text=world.source.text,
+                original=b"<p>Recaptured.</p>",
+                media_type="text/html",
+                warc=b"WARC/1.0\r\nWARC-Type: response\r\n\r\n",
+            ).number,
+        },
+    ),
+    "archive:source_version_warc": Rule(
+        {"GET": EVERY_MEMBER},
+        kwargs=lambda world: {
+            "slug": world.workspace.slug,
+            "source_id": world.source.pk,
+            "number": record_version(
+                source=world.source,
+                user=None,
+                origin=VersionOrigin.RECAPTURE,
+                text=world.source.text,
+                original=b"<p>Recaptured.</p>",
+                media_type="text/html",
+                warc=b"WARC/1.0\r\nWARC-Type: response\r\n\r\n",
+            ).number,
+        },
     ),
     "archive:source_compare": Rule({"GET": EVERY_MEMBER}, query="?older=1&newer=1&layout=inline"),
     "archive:source_recapture": Rule({"POST": CONTRIBUTORS}),

@@ -5,9 +5,10 @@ from django.urls import reverse
 from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
 
 from archive.core.attribution import recorded_as
-from archive.models import Derivation
+from archive.models import Derivation, VersionOrigin
 from archive.passages.correction import correct_source_text
 from archive.sources.provenance import lineage
+from archive.sources.versions import record_version
 from archive.sources.writes import create_source
 from tests.factories import (
     CaptureFactory,
@@ -272,3 +273,18 @@ def test_a_derivation_cycle_is_refused_with_a_message(client, ws_admin, workspac
     assert "cannot derive, even indirectly, from itself" in response.content.decode()
     original.refresh_from_db()
     assert original.derived_from is None
+
+
+def test_provenance_page_names_the_schedule_that_made_a_version_once(client, analyst, workspace, corrected):
+    record_version(
+        source=corrected,
+        user=None,
+        origin=VersionOrigin.RECAPTURE,
+        text="The station stopped on Sunday.",
+        schedule_label="schedule #1",
+    )
+    page = get_page(
+        client, analyst, "archive:source_provenance", workspace.slug, corrected.pk
+    ).content.decode()
+    assert "Recapture by <bdi>schedule #1</bdi>" in page
+    assert "schedule schedule" not in page

@@ -6,6 +6,7 @@ from datetime import UTC
 import pytest
 from django.urls import reverse
 
+from archive.core.text import sha256_hex
 from archive.models import Alert, Membership
 from archive.monitoring.recapture import recapture
 from tests.pages import AFTER, DELETED, EDITED, KEPT, article
@@ -134,3 +135,84 @@ def test_compare_page_without_a_choice_compares_the_two_newest_versions(client, 
     chosen = response.context["form"].cleaned_data
     assert (chosen["older"], chosen["newer"]) == (1, 2)
     assert response.context["comparison"] is not None
+
+
+def download(client, user, name: str, source, number: int):
+    client.force_login(user)
+    response = client.get(url(name, source, number))
+    assert response.status_code == 200
+    return response, b"".join(response.streaming_content)
+
+
+def test_each_versions_warc_downloads_as_an_attachment_named_after_its_version(client, analyst, recaptured):
+    source, _ = recaptured
+    for version in source.versions.all():
+        response, body = download(client, analyst, "source_version_warc", source, version.number)
+        assert sha256_hex(body) == version.warc_sha256
+        assert f"version-{version.number}" in response["Content-Disposition"]
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_each_versions_original_downloads_as_an_attachment_named_after_its_version(
+    client, analyst, recaptured
+):
+    source, _ = recaptured
+    for version in source.versions.all():
+        response, body = download(client, analyst, "source_version_original", source, version.number)
+        assert sha256_hex(body) == version.original_sha256
+        assert f"version-{version.number}" in response["Content-Disposition"]
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_version_page_links_that_versions_original_and_warc(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(url("source_version", source, 1)).content.decode()
+    assert url("source_version_original", source, 1) in page
+    assert url("source_version_warc", source, 1) in page
+
+
+def test_timeline_links_each_versions_original_and_warc(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(url("source_versions", source)).content.decode()
+    for number in (1, 2):
+        assert url("source_version_original", source, number) in page
+        assert url("source_version_warc", source, number) in page
+
+
+def test_provenance_page_says_its_capture_details_are_the_first_captures(client, analyst, recaptured):
+    source, _ = recaptured
+    client.force_login(analyst)
+    page = client.get(url("source_provenance", source)).content.decode()
+    details = page[page.index("Came in as") : page.index("Original SHA-256")]
+    assert "of the first capture (version 1)" in details
+    assert "download the first capture's WARC" in details
+
+
+def test_provenance_page_offers_the_newest_versions_original_and_warc_together(client, analyst, recaptured):
+    source, _ = recaptured
+    newest = source.versions.get(number=2)
+    client.force_login(analyst)
+    page = client.get(url("source_provenance", source)).content.decode()
+    assert newest.warc_sha256 in page
+    assert url("source_version_warc", source, 2) in page
+    assert url("source_version_original", source, 2) in page
+
+
+def evidence_provenance(page: str) -> str:
+    start = page.index("evidence-provenance")
+    return page[start : page.index("</p>", start)]
+
+
+def test_claim_page_gives_the_capture_time_and_hash_of_the_same_version(client, analyst, recaptured):
+    source, evidence = recaptured
+    newest = source.versions.get(number=2)
+    client.force_login(analyst)
+    page = client.get(reverse("archive:claim", args=[source.workspace.slug, evidence["kept"].claim_id]))
+    line = evidence_provenance(page.content.decode())
+    assert "version 2" in line
+    assert f'datetime="{newest.captured_at.isoformat()}"' in line
+    assert newest.text_sha256 in line

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from archive.claims.tags import with_tag
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import id_from
 from archive.core.text import isolated
-from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, Stance
+from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, SourceVersion, Stance
 from archive.models.grading import Credibility, admiralty_code
 from archive.monitoring.changes import evidence_changes
 from archive.passages.reads import passages_matching
@@ -233,11 +233,22 @@ def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, s
             "created_by",
         ).order_by("passage__source__title", "passage__start", "id")
     )
+    # The newest version of each cited source, in one query: a card gives the capture time and
+    # hash of the same version, and the source row keeps the first capture's time.
+    newest_number = SourceVersion.objects.filter(source_id=OuterRef("source_id")).order_by("-number")
+    newest = {
+        version.source_id: version
+        for version in SourceVersion.objects.defer("text").filter(
+            source_id__in={item.passage.source_id for item in evidence},
+            number=Subquery(newest_number.values("number")[:1]),
+        )
+    }
     for item in evidence:
         outlet = item.passage.source.outlet
         item.admiralty = admiralty_code(  # type: ignore[attr-defined]  # shown beside each item
             outlet.reliability if outlet else None, claim.credibility
         )
+        item.passage.source.newest_version = newest.get(item.passage.source_id)  # type: ignore[attr-defined]  # for the template
     groups = [
         (stance, label, [item for item in evidence if item.stance == stance])
         for stance, label in Stance.choices

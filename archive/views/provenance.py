@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET
 
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
-from archive.models import Capture, Claim, Derivation, Source
+from archive.models import Capture, Claim, Derivation, Source, SourceVersion
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.importing.detect import DOCX
 from archive.sources.provenance import (
     CONTENT_TYPES,
     PROV_N,
+    Lineage,
     claim_document,
     lineage,
     serialize,
@@ -38,10 +39,24 @@ def _source(request: WorkspaceRequest, source_id: int) -> Source:
     return get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
 
 
+def _with_newest_versions(found: Lineage) -> None:
+    """Give each source on the page its newest version (`newest_version`), from the
+    versions lineage() prefetched: the page tells it apart from the first capture."""
+    sources, nodes = [*found.ancestors, found.source], list(found.descendants)
+    while nodes:
+        node = nodes.pop()
+        sources.append(node.source)
+        nodes.extend(node.children)
+    for source in sources:
+        versions = list(source.versions.all())
+        setattr(source, "newest_version", versions[-1] if versions else None)  # noqa: B010 (for the template)
+
+
 @workspace_view(Action.VIEW)
 @require_GET
 def source_provenance(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     found = lineage(_source(request, source_id))
+    _with_newest_versions(found)
     context = {
         "lineage": found,
         "source": found.source,
@@ -82,6 +97,37 @@ def source_warc(request: WorkspaceRequest, source_id: int) -> FileResponse:
     return _attachment(
         capture.warc.name or "",
         filename=f"source-{source_id}-capture-{capture.warc_sha256[:12]}.warc.gz",
+        content_type="application/warc",
+    )
+
+
+def _version(request: WorkspaceRequest, source_id: int, number: int) -> SourceVersion:
+    return get_in_workspace_or_404(
+        SourceVersion.objects.defer("text"), request.workspace, source_id=source_id, number=number
+    )
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def source_version_original(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
+    """The bytes one version was captured from (the source's own download is the newest's)."""
+    version = _version(request, source_id, number)
+    extension = _EXTENSIONS.get(version.media_type, "bin")
+    return _attachment(
+        version.original.name or "",
+        filename=f"source-{source_id}-version-{number}-{version.original_sha256[:12]}.{extension}",
+        content_type=version.media_type,
+    )
+
+
+@workspace_view(Action.VIEW)
+@require_GET
+def source_version_warc(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
+    """The web exchange of one version (the source's own WARC download is the first capture's)."""
+    version = _version(request, source_id, number)
+    return _attachment(
+        version.warc.name or "",
+        filename=f"source-{source_id}-version-{number}-{version.warc_sha256[:12]}.warc.gz",
         content_type="application/warc",
     )
 
