@@ -1,10 +1,14 @@
 """A job's page: "Try again" on a failed capture, recapture or upload, for whoever may start it."""
 
+import re
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from archive.jobs import tasks
+from archive.jobs import running, tasks
 from archive.models import Job, JobKind, JobStatus, Membership, Role
 from archive.sources.importing.staging import discard
 from tests.pages import article, capture_source
@@ -134,3 +138,21 @@ def test_trying_a_file_import_again_imports_the_same_uploads(client, analyst, wo
     _try_again(client, job)
     again = Job.objects.exclude(pk=job.pk).get()
     assert (again.kind, again.arguments) == (JobKind.IMPORT_FILES, job.arguments)
+
+
+def test_a_job_waiting_to_try_again_names_the_same_next_attempt_in_its_status_and_note(
+    client, settings, analyst, workspace, monkeypatch
+):
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    client.force_login(analyst)
+    pages = []
+    # The page as it is while the job waits between attempts (the immediate backend waits in the worker).
+    waiting = SimpleNamespace(sleep=lambda seconds: pages.append(_page(client, Job.objects.get())))
+    monkeypatch.setattr(running, "time", SimpleNamespace(monotonic=time.monotonic, sleep=waiting.sleep))
+    with serving(failures=2) as site:
+        tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
+    after_second = pages[1]
+    status = re.search(r'<dd class="job-queued">(.*?)</dd>', after_second)
+    note = re.search(r"<dt>Now</dt><dd><bdi>(.*?)</bdi>", after_second)
+    assert status and status.group(1) == "queued (attempt 3)"
+    assert note and note.group(1).startswith("Attempt 2 failed") and "attempt 3" in note.group(1)

@@ -125,7 +125,7 @@ def test_the_worker_runs_the_next_job_while_a_failed_one_waits_to_try_again(
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=StringIO())
     assert time.monotonic() - started < 60
     assert Job.objects.get(pk=following.pk).status == JobStatus.SUCCEEDED
-    assert Job.objects.get(pk=waiting.pk).summary.endswith("trying again in 120 s.")
+    assert Job.objects.get(pk=waiting.pk).summary.endswith("trying again as attempt 2 in 120 s.")
 
 
 # --- Real worker processes ------------------------------------------------------

@@ -7,10 +7,11 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.alerts import set_email_alerts
+from archive.alerts import mark_read, set_email_alerts
 from archive.alignment import current_alignment
 from archive.audit.ledger import verify_workspace
 from archive.core.text import sha256_hex
+from archive.jobs import tasks
 from archive.models import (
     Alert,
     AlertKind,
@@ -18,6 +19,7 @@ from archive.models import (
     AnchorStatus,
     CheckOutcome,
     HistoryEntry,
+    JobStatus,
     PassageAnchor,
     RecaptureCheck,
     Source,
@@ -206,3 +208,86 @@ def test_server_error_is_a_transient_failure_without_alerts(live_site, captured)
     outcome = recapture(source_id=source.pk)
     assert (outcome.outcome, outcome.transient, outcome.alerts) == (CheckOutcome.FAILED, True, [])
     assert "503" in RecaptureCheck.objects.get(source=source).reason
+
+
+def test_a_recapture_job_whose_last_attempt_cannot_reach_the_page_alerts_each_member_once(
+    live_site, captured, analyst
+):
+    source, _ = captured
+    live_site.shutdown()  # nothing answers on its port now: the connection is refused
+    live_site.server_close()
+
+    job = tasks.start_recapture(source=source, user=analyst)
+
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 4)
+    assert RecaptureCheck.objects.filter(source=source).count() == 4
+    last = RecaptureCheck.objects.filter(source=source).latest()
+    alerts = Alert.objects.filter(kind=AlertKind.RECAPTURE_FAILED)
+    assert sorted((a.recipient.username, a.check_record_id) for a in alerts) == [
+        ("analyst", last.pk),
+        ("ws-admin", last.pk),
+    ]
+
+
+def test_a_passage_still_orphaned_in_a_later_version_is_not_alerted_as_removed_again(
+    live_site, captured, ws_admin
+):
+    source, evidence = captured
+    live_site.serve("/daraa", article(AFTER))
+    recapture(source_id=source.pk, by=ws_admin)
+    live_site.serve("/daraa", article([*AFTER, "The market reopened on Friday after a week of closures."]))
+
+    outcome = recapture(source_id=source.pk, by=ws_admin)
+
+    assert outcome.outcome == CheckOutcome.NEW_VERSION
+    assert PassageAnchor.objects.get(
+        source_version=outcome.version, passage=evidence["deleted"].passage
+    ).status == (AnchorStatus.ORPHANED)
+    assert [alert for alert in outcome.alerts if alert.kind == AlertKind.EVIDENCE_REMOVED] == []
+
+
+def test_a_page_still_gone_is_not_alerted_again_while_its_alert_is_unread(live_site, captured):
+    source, _ = captured
+    live_site.serve("/daraa", "gone", status=410)
+    recapture(source_id=source.pk)
+
+    again = [recapture(source_id=source.pk) for _ in range(3)]
+
+    assert [outcome.alerts for outcome in again] == [[], [], []]
+    assert Alert.objects.filter(kind=AlertKind.RECAPTURE_FAILED).count() == 2  # the analyst and the admin
+
+
+def test_a_page_still_gone_is_alerted_again_to_a_member_who_read_its_alert(live_site, captured, analyst):
+    source, _ = captured
+    live_site.serve("/daraa", "gone", status=410)
+    recapture(source_id=source.pk)
+    mark_read(user=analyst)
+
+    outcome = recapture(source_id=source.pk)
+
+    assert [alert.recipient.username for alert in outcome.alerts] == ["analyst"]
+
+
+def test_a_page_that_fails_for_another_reason_is_alerted_again(live_site, captured):
+    source, _ = captured
+    live_site.serve("/daraa", "gone", status=404)
+    recapture(source_id=source.pk)
+    live_site.serve("/daraa", "gone", status=410)
+
+    outcome = recapture(source_id=source.pk)
+
+    assert len(outcome.alerts) == 2
+
+
+def test_removed_cited_text_is_recorded_in_history_as_removed(live_site, captured, ws_admin):
+    source, _ = captured
+    live_site.serve("/daraa", article(AFTER))
+
+    outcome = recapture(source_id=source.pk, by=ws_admin)
+
+    reasons = {
+        alert.kind: HistoryEntry.objects.get(model="alert", object_id=alert.pk).reason
+        for alert in outcome.alerts
+    }
+    assert reasons[AlertKind.EVIDENCE_REMOVED].endswith("cited text removed")
+    assert reasons[AlertKind.EVIDENCE_CHANGED].endswith("cited text changed")

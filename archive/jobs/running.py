@@ -129,6 +129,12 @@ def run(context: TaskContext, job_id: int, work: Work) -> dict:
     return _succeed(job, outcome)
 
 
+def last_attempt(job: Job) -> bool:
+    """Whether the job's current attempt is its last: a network failure now fails it
+    instead of queueing it again (its work may then say so, e.g. alert)."""
+    return job.attempts > len(settings.JOBS_RETRY_DELAYS)
+
+
 def _try_again_later(job: Job, context: TaskContext, reason: str) -> dict:
     """Queue the job's task again after the next of JOBS_RETRY_DELAYS, or fail it past the last.
 
@@ -136,13 +142,14 @@ def _try_again_later(job: Job, context: TaskContext, reason: str) -> dict:
     jobs run meanwhile. A backend that cannot defer (the immediate one) waits here,
     briefly.
     """
-    delays = settings.JOBS_RETRY_DELAYS
-    if job.attempts > len(delays):
+    if last_attempt(job):
         return _fail(job, reason)
-    delay = delays[job.attempts - 1]
+    delay = settings.JOBS_RETRY_DELAYS[job.attempts - 1]
+    # Names the next attempt, as the job's page does in the status of a queued job.
+    again = f"trying again as attempt {job.attempts + 1} in {delay:g} s"
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.QUEUED,
-        summary=f"Attempt {job.attempts} failed ({reason}); trying again in {delay:g} s.",
+        summary=f"Attempt {job.attempts} failed ({reason}); {again}.",
         heartbeat_at=timezone.now(),
     )
     task = context.task_result.task

@@ -16,7 +16,7 @@ from django_tasks import TaskContext, task
 from archive.audit.verification import verify_and_record
 from archive.core.editing import StaleVersion
 from archive.core.text import isolated, normalize_text
-from archive.jobs.running import JobFailed, Outcome, Progress, run, start
+from archive.jobs.running import JobFailed, Outcome, Progress, last_attempt, run, start
 from archive.models import CheckOutcome, FixityStatus, Job, JobKind, JobStatus, Schedule, Source, Workspace
 from archive.monitoring.recapture import recapture
 from archive.passages.correction import correct_source_text
@@ -149,9 +149,11 @@ def _recapture(job: Job, progress: Progress) -> Outcome:
         source_id=job.source_id,
         by=job.started_by,
         schedule_label=f"schedule #{job.schedule_id}" if job.schedule_id else "",
+        last_attempt=last_attempt(job),
     )
     if outcome.transient:
-        # Recorded as a check; raising lets the job try again after its back-off.
+        # Recorded as a check (alerted if it was the last attempt); raising lets the
+        # job try again after its back-off, or fails it past the last.
         raise Unreachable(outcome.reason)
     if outcome.outcome == CheckOutcome.FAILED:
         raise JobFailed(outcome.reason)  # not describe(): the job's status already says "failed"
@@ -263,7 +265,8 @@ def _history_chain(job: Job, progress: Progress) -> Outcome:
     workspace = _workspace(job)
     result = verify_and_record(workspace_id=workspace.pk, user=job.started_by)
     if not result.ok:
-        raise JobFailed(f"The history chain is broken after {result.checked} good entries: {result.problem}")
+        # The chain itself, or a live row unlike its history: the problem says which.
+        raise JobFailed(f"Verification failed after {result.checked} good entries: {result.problem}")
     return Outcome(
         f"History chain intact: {result.checked} entries, head #{result.length} {result.head_hash}.",
         reverse("archive:audit_status", args=[workspace.slug]),

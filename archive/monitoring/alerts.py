@@ -23,6 +23,8 @@ def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user
         if before is None:
             continue
         if anchor.status == AnchorStatus.ORPHANED:
+            if before.status == AnchorStatus.ORPHANED:
+                continue  # alerted when it vanished; still gone is no news
             touched[anchor.passage_id] = (AlertKind.EVIDENCE_REMOVED, anchor)
         elif anchor.exact != before.exact:
             touched[anchor.passage_id] = (AlertKind.EVIDENCE_CHANGED, anchor)
@@ -52,11 +54,25 @@ def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user
             )
             for member in members
         ]
-    return record(alerts, user=user, reason=f"{check}: cited text changed")
+    for alert in alerts:
+        # Each history row's reason names its own kind: the activity feed says "removed" of a removal.
+        alert._change_reason = f"{check}: {alert.get_kind_display()}"  # type: ignore[attr-defined]
+    return record(alerts, user=user, reason=f"{check}: cited text changed or removed")
 
 
 def failure_alerts(*, check: RecaptureCheck, user) -> list[Alert]:
-    """An alert per member that a recapture failed, and why."""
+    """An alert per member that a recapture failed, and why; none to a member who
+    has not yet read the alert of the source failing for the same reason (a page
+    gone for good, checked hourly, would alert every hour)."""
+    unread = set(
+        Alert.objects.filter(
+            workspace_id=check.workspace_id,
+            kind=AlertKind.RECAPTURE_FAILED,
+            source_id=check.source_id,
+            check_record__reason=check.reason,
+            read_at__isnull=True,
+        ).values_list("recipient_id", flat=True)
+    )
     alerts = [
         Alert(
             workspace_id=check.workspace_id,
@@ -67,5 +83,6 @@ def failure_alerts(*, check: RecaptureCheck, user) -> list[Alert]:
             message=f"Recapturing “{check.source}” failed: {check.reason}",
         )
         for member in recipients(check.workspace_id)
+        if member.user_id not in unread
     ]
     return record(alerts, user=user, reason=f"{check}: {check.reason}")

@@ -7,8 +7,9 @@ each piece of evidence whose cited text changed or vanished. A failure (an
 error status, a redirect to another site, a page that lost most of its text)
 is recorded with its reason and alerted; one of the network or the server
 (unreachable, timed out, 5xx) is recorded and marked transient, for a job to
-retry with back-off, without an alert. Every check is in history and the
-ledger, so "checked, unchanged" shows in the activity feed too.
+retry with back-off, without an alert until its last attempt. Every check is
+in history and the ledger, so "checked, unchanged" shows in the activity feed
+too.
 
 The page is fetched before the transaction starts: a slow site holds no lock.
 Running it twice is safe: the second run finds the bytes unchanged.
@@ -40,7 +41,7 @@ class RecaptureOutcome:
     alerts: list[Alert] = field(default_factory=list)
     transient: bool = False
     """A failure of the network or the server (unreachable, timed out, 5xx): worth
-    retrying later; recorded as a failed check but not alerted."""
+    retrying later; recorded as a failed check, alerted only on the last attempt."""
 
     def describe(self) -> str:
         if self.outcome == CheckOutcome.FAILED:
@@ -50,8 +51,12 @@ class RecaptureOutcome:
         return f"new version {self.version.number if self.version else '?'}"
 
 
-def recapture(*, source_id: int, by: User | None = None, schedule_label: str = "") -> RecaptureOutcome:
+def recapture(
+    *, source_id: int, by: User | None = None, schedule_label: str = "", last_attempt: bool = False
+) -> RecaptureOutcome:
     """Fetch source `source_id`'s URL again and record the outcome.
+
+    `last_attempt`: nothing will try again, so a transient failure is alerted too.
 
     Source.DoesNotExist for an unknown id; ValidationError for a source that
     was not captured from the web.
@@ -59,11 +64,15 @@ def recapture(*, source_id: int, by: User | None = None, schedule_label: str = "
     source = Source.objects.select_related("capture").get(pk=source_id)
     url = address_of(source)
     fetched = fetch_page(url=url, previous_text=source.text)
-    return _record(source_id=source_id, fetched=fetched, by=by, schedule_label=schedule_label)
+    return _record(
+        source_id=source_id, fetched=fetched, by=by, schedule_label=schedule_label, last_attempt=last_attempt
+    )
 
 
 @unit_of_work()
-def _record(*, source_id: int, fetched: Fetched, by: User | None, schedule_label: str) -> RecaptureOutcome:
+def _record(
+    *, source_id: int, fetched: Fetched, by: User | None, schedule_label: str, last_attempt: bool = False
+) -> RecaptureOutcome:
     source = Source.objects.select_for_update().get(pk=source_id)
     previous = latest_version(source) or record_version(
         source=source,
@@ -85,8 +94,9 @@ def _record(*, source_id: int, fetched: Fetched, by: User | None, schedule_label
     if fetched.failure or fetched.web is None:
         check.outcome, check.reason = CheckOutcome.FAILED, fetched.failure
         _save(check, by)
-        # A site down for a moment is retried, not alerted; one that says the page is gone is.
-        alerts = [] if fetched.transient else failure_alerts(check=check, user=by)
+        # A site down for a moment is retried, not alerted; one that says the page is gone,
+        # or is still down when no retry is left, is.
+        alerts = [] if fetched.transient and not last_attempt else failure_alerts(check=check, user=by)
         return RecaptureOutcome(
             CheckOutcome.FAILED, check, None, fetched.failure, alerts=alerts, transient=fetched.transient
         )
