@@ -99,6 +99,20 @@ def _fuzzy_passage(world: "World") -> dict:
     return {"slug": world.workspace.slug, "source_id": world.source.pk, "passage_id": world.passage.pk}
 
 
+def recaptured_version(world) -> dict:
+    """One version's stored files: a recapture of the world's source with its bytes and WARC."""
+    version = record_version(
+        source=world.source,
+        user=None,
+        origin=VersionOrigin.RECAPTURE,
+        text=world.source.text,
+        original=b"<p>Recaptured.</p>",
+        media_type="text/html",
+        warc=b"WARC/1.0\r\nWARC-Type: response\r\n\r\n",
+    )
+    return {"slug": world.workspace.slug, "source_id": world.source.pk, "number": version.number}
+
+
 RULES: dict[str, Rule] = {
     "login": Rule({"GET": PUBLIC, "POST": PUBLIC}),
     "logout": Rule({"POST": {role: LOGIN for role in ROLES}}),
@@ -252,38 +266,13 @@ RULES: dict[str, Rule] = {
         {"GET": EVERY_MEMBER},
         kwargs=lambda world: {"slug": world.workspace.slug, "source_id": world.source.pk, "number": 1},
     ),
-    # One version's stored files: a recapture of the world's source with its bytes and WARC.
     "archive:source_version_original": Rule(
         {"GET": EVERY_MEMBER},
-        kwargs=lambda world: {
-            "slug": world.workspace.slug,
-            "source_id": world.source.pk,
-            "number": record_version(
-                source=world.source,
-                user=None,
-                origin=VersionOrigin.RECAPTURE,
-                text=world.source.text,
-                original=b"<p>Recaptured.</p>",
-                media_type="text/html",
-                warc=b"WARC/1.0\r\nWARC-Type: response\r\n\r\n",
-            ).number,
-        },
+        kwargs=recaptured_version,
     ),
     "archive:source_version_warc": Rule(
         {"GET": EVERY_MEMBER},
-        kwargs=lambda world: {
-            "slug": world.workspace.slug,
-            "source_id": world.source.pk,
-            "number": record_version(
-                source=world.source,
-                user=None,
-                origin=VersionOrigin.RECAPTURE,
-                text=world.source.text,
-                original=b"<p>Recaptured.</p>",
-                media_type="text/html",
-                warc=b"WARC/1.0\r\nWARC-Type: response\r\n\r\n",
-            ).number,
-        },
+        kwargs=recaptured_version,
     ),
     "archive:source_compare": Rule({"GET": EVERY_MEMBER}, query="?older=1&newer=1&layout=inline"),
     "archive:source_recapture": Rule({"POST": CONTRIBUTORS}),

@@ -144,23 +144,16 @@ def download(client, user, name: str, source, number: int):
     return response, b"".join(response.streaming_content)
 
 
-def test_each_versions_warc_downloads_as_an_attachment_named_after_its_version(client, analyst, recaptured):
-    source, _ = recaptured
-    for version in source.versions.all():
-        response, body = download(client, analyst, "source_version_warc", source, version.number)
-        assert sha256_hex(body) == version.warc_sha256
-        assert f"version-{version.number}" in response["Content-Disposition"]
-        assert response["Content-Disposition"].startswith("attachment;")
-        assert response["X-Content-Type-Options"] == "nosniff"
-
-
-def test_each_versions_original_downloads_as_an_attachment_named_after_its_version(
-    client, analyst, recaptured
+@pytest.mark.parametrize(
+    ("name", "hashed"), [("source_version_warc", "warc"), ("source_version_original", "original")]
+)
+def test_each_versions_file_downloads_as_an_attachment_named_after_its_version(
+    client, analyst, recaptured, name, hashed
 ):
     source, _ = recaptured
     for version in source.versions.all():
-        response, body = download(client, analyst, "source_version_original", source, version.number)
-        assert sha256_hex(body) == version.original_sha256
+        response, body = download(client, analyst, name, source, version.number)
+        assert sha256_hex(body) == getattr(version, f"{hashed}_sha256")
         assert f"version-{version.number}" in response["Content-Disposition"]
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
