@@ -10,6 +10,8 @@ from pathlib import Path
 
 from rest_framework.test import APIClient
 
+from archive.audit.revert import revert_object
+
 ROOT = Path(__file__).resolve().parents[1]
 # Variables the test run sets that a fresh shell would not have.
 _TEST_ONLY_VARIABLES = {
@@ -52,3 +54,17 @@ def repeated_ids(html: str) -> list[str]:
     only the first)."""
     counts = Counter(re.findall(r'\sid="([^"]*)"', html))
     return sorted(name for name, count in counts.items() if count > 1)
+
+
+def reverted(obj, *, history_id: int, user, reason: str, **options):
+    """revert_object() of `obj` (live, or deleted: the instance still knows its id and
+    workspace) to its history row `history_id`, as the history page's form asks."""
+    return revert_object(
+        workspace=obj.workspace,
+        model_name=obj._meta.model_name,
+        object_id=obj.pk,
+        history_id=history_id,
+        user=user,
+        reason=reason,
+        **options,
+    )

@@ -34,7 +34,7 @@ from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
-from tests.support import repeated_ids
+from tests.support import repeated_ids, reverted
 
 # --- Diffing ---------------------------------------------------------------------
 
@@ -182,15 +182,7 @@ def first_version(obj) -> int:
 
 def revert_to_first_version(obj, *, user, reason: str, **options):
     """revert_object() back to `obj`'s first version, as the history page's form asks."""
-    return revert_object(
-        workspace=obj.workspace,
-        model_name=obj._meta.model_name,
-        object_id=obj.pk,
-        history_id=first_version(obj),
-        user=user,
-        reason=reason,
-        **options,
-    )
+    return reverted(obj, history_id=first_version(obj), user=user, reason=reason, **options)
 
 
 def test_revert_restores_the_earlier_fields_as_a_new_history_entry(workspace, reviewer, edited_claim):

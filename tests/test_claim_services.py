@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from archive.audit.revert import revert_object
 from archive.claims import (
     annotate_selection,
     cite_selection,
@@ -17,6 +16,7 @@ from archive.findings import ach
 from archive.models import Claim, Evidence, Passage
 from archive.passages.selectors import selector_for
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, WorkspaceFactory
+from tests.support import reverted
 
 
 def test_clean_tags_strips_drops_blanks_and_repeats_in_order():
@@ -127,10 +127,8 @@ def test_restoring_a_deleted_claim_brings_back_the_passages_deleted_with_it(
     passage = PassageFactory(source=source)
     EvidenceFactory(passage=passage, claim=claim)
     delete_claim(claim=claim, user=analyst, reason="duplicate")
-    revert_object(
-        workspace=workspace,
-        model_name="claim",
-        object_id=claim.pk,
+    reverted(
+        claim,
         history_id=claim.history.latest("history_id").history_id,
         user=reviewer,
         reason="not a duplicate",

@@ -11,9 +11,9 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from archive import workspaces
-from archive.audit.revert import revert_object
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
+from tests.support import reverted
 
 
 def members_url(workspace) -> str:
@@ -247,13 +247,6 @@ def test_reverting_the_last_admins_membership_to_an_earlier_role_is_refused(ws_a
     set_role(workspace=workspace, member=ws_admin, role=Role.ANALYST, user=analyst, reason="steps down")
     as_analyst = promoted.history.order_by("history_id").first()
     with pytest.raises(ValidationError) as refused:
-        revert_object(
-            workspace=workspace,
-            model_name="membership",
-            object_id=promoted.pk,
-            history_id=as_analyst.history_id,
-            user=analyst,
-            reason="undo",
-        )
+        reverted(promoted, history_id=as_analyst.history_id, user=analyst, reason="undo")
     assert refused.value.messages == [LAST_ADMIN]
     assert Membership.objects.get(pk=promoted.pk).role == Role.ADMIN

@@ -5,12 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from archive.audit.revert import revert_object
 from archive.audit.review import OWN_WORK, approve, flag_for_admin, reject, submit_for_review
 from archive.claims import edit_item, set_credibility
 from archive.models import Annotation, Claim, HistoryAction, HistoryEntry, ReviewStatus
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory
-from tests.support import api_client_for
+from tests.support import api_client_for, reverted
 
 
 @pytest.fixture
@@ -69,14 +68,7 @@ def test_a_reviewer_who_changed_an_annotation_cannot_reject_it(workspace, analys
     note = edit_item(note, user=analyst, expected_version=note.version, changes={"body": "Second take."})
     note = submit_for_review(note, user=analyst)
     # A reviewer changes content by reverting it (reviewers do not edit analysts' work).
-    revert_object(
-        workspace=workspace,
-        model_name="annotation",
-        object_id=note.pk,
-        history_id=first,
-        user=reviewer,
-        reason="the first take was right",
-    )
+    reverted(note, history_id=first, user=reviewer, reason="the first take was right")
     note = Annotation.objects.get(pk=note.pk)
     assert (note.body, note.review_status) == ("First take.", ReviewStatus.SUBMITTED)
     with pytest.raises(PermissionDenied, match="another reviewer or admin"):

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.audit.revert import revert_object
 from archive.claims import create_annotation, edit_item
 from archive.core.editing import delete_object
 from archive.models import Annotation, Passage, Role, SearchDocument, Source, Stance
@@ -24,6 +23,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.support import reverted
 
 
 def found(user, query: str, **options) -> dict[str, list]:
@@ -60,14 +60,7 @@ def test_a_reverted_claim_is_found_by_its_old_words(reviewer, workspace):
     claim = edit_item(
         claim, user=reviewer, expected_version=claim.version, changes={"statement": "Blockade."}
     )
-    revert_object(
-        workspace=workspace,
-        model_name="claim",
-        object_id=claim.pk,
-        history_id=first,
-        user=reviewer,
-        reason="wrong",
-    )
+    reverted(claim, history_id=first, user=reviewer, reason="wrong")
     assert found(reviewer, "siege")["claim"] == [claim]
 
 
@@ -75,9 +68,7 @@ def test_a_deleted_claim_brought_back_is_found_again(reviewer, workspace):
     claim = ClaimFactory(workspace=workspace, statement="The siege began in July.")
     pk, last = claim.pk, claim.history.get().history_id
     delete_object(claim, user=reviewer, reason="mistake")
-    revert_object(
-        workspace=workspace, model_name="claim", object_id=pk, history_id=last, user=reviewer, reason="undo"
-    )
+    reverted(claim, history_id=last, user=reviewer, reason="undo")
     assert [claim.pk for claim in found(reviewer, "siege")["claim"]] == [pk]
 
 
