@@ -65,6 +65,19 @@ def _as_if_running_on(job: Job, worker: str, *, heartbeat_seconds_ago: float = 0
     )
 
 
+def test_a_second_recapture_of_a_source_gives_the_one_still_queued(database_queue, source, ws_admin):
+    first = tasks.start_recapture(source=source, user=ws_admin)
+    again = tasks.start_recapture(source=source)
+    assert (first.status, again.pk) == (JobStatus.QUEUED, first.pk)
+    assert Job.objects.filter(kind=JobKind.RECAPTURE).count() == 1
+
+
+def test_a_recapture_once_the_last_has_finished_starts_a_new_job(database_queue, source, ws_admin):
+    first = tasks.start_recapture(source=source, user=ws_admin)
+    Job.objects.filter(pk=first.pk).update(status=JobStatus.FAILED)
+    assert tasks.start_recapture(source=source).pk != first.pk
+
+
 def test_job_of_a_dead_worker_on_this_machine_is_queued_again(database_queue, workspace):
     job = _queued_fixity_job(workspace)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from archive.core.text import sha256_hex
-from archive.models import Alert, Membership
+from archive.models import Alert, Job, JobKind, Membership
 from archive.monitoring.recapture import recapture
 from tests.pages import AFTER, DELETED, EDITED, KEPT, article
 from tests.support import api_client_for
@@ -105,6 +105,18 @@ def test_recapture_button_records_a_check(client, analyst, recaptured):
     assert response.redirect_chain[-1][0].startswith("/jobs/")
     assert "unchanged" in response.content.decode()
     assert source.recapture_checks.count() == 2
+
+
+def test_recapture_button_shows_the_recapture_already_queued_instead_of_starting_another(
+    client, analyst, recaptured
+):
+    source, _ = recaptured
+    queued = Job.objects.create(kind=JobKind.RECAPTURE, workspace=source.workspace, source=source)
+    client.force_login(analyst)
+    response = client.post(url("source_recapture", source), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("archive:job", args=[queued.pk])
+    assert "already under way" in response.content.decode()
+    assert Job.objects.filter(kind=JobKind.RECAPTURE, source=source).count() == 1
 
 
 def test_w3c_evidence_target_says_which_version_it_points_into(analyst, recaptured):

@@ -160,7 +160,18 @@ def _recapture(job: Job, progress: Progress) -> Outcome:
     return Outcome(outcome.describe(), _source_url(job.source) if job.source else "")
 
 
+def recapture_under_way(source: Source) -> Job | None:
+    """The source's recapture that is queued or running, if one is."""
+    under_way = (JobStatus.QUEUED, JobStatus.RUNNING)
+    return Job.objects.filter(kind=JobKind.RECAPTURE, source=source, status__in=under_way).first()
+
+
 def start_recapture(*, source: Source, user=None, schedule: Schedule | None = None) -> Job:
+    """Recapture `source` in a job, or give the one already under way: a second click
+    or a schedule firing meanwhile would fetch the same page twice for one version."""
+    under_way = recapture_under_way(source)
+    if under_way is not None:
+        return under_way
     return start(
         recapture_source,
         kind=JobKind.RECAPTURE,

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from archive.jobs.tasks import start_recapture
+from archive.jobs.tasks import recapture_under_way, start_recapture
 from archive.models import AnchorStatus, Source, SourceVersion
 from archive.monitoring.changes import anchors_in, compare, timeline
 from archive.passages.confirming import review_counts
@@ -108,5 +108,7 @@ def source_recapture(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("archive:source_versions", request.workspace.slug, source.pk)
+    if recapture_under_way(source) is not None:
+        messages.info(request, "This source's recapture is already under way: here it is.")
     job = start_recapture(source=source, user=request.user)
     return redirect("archive:job", job.pk)
