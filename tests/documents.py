@@ -13,13 +13,18 @@ def _pdf_string(text: str) -> bytes:
     return f"({escaped})".encode("latin-1")
 
 
-def pdf_bytes(*lines: str, title: str = "", author: str = "") -> bytes:
+def pdf_bytes(
+    *lines: str, title: str = "", author: str = "", created: datetime.datetime | None = None
+) -> bytes:
     """A one-page PDF showing `lines` in Helvetica (no lines: a page without text)."""
     content = (
         b"BT /F1 12 Tf 72 720 Td 16 TL " + b" ".join(_pdf_string(line) + b" '" for line in lines) + b" ET"
     )
     info = b"<< " + (b"/Title " + _pdf_string(title) if title else b"")
-    info += (b" /Author " + _pdf_string(author) if author else b"") + b" >>"
+    info += b" /Author " + _pdf_string(author) if author else b""
+    info += (
+        b" /CreationDate " + _pdf_string(created.strftime("D:%Y%m%d%H%M%S")) if created else b""
+    ) + b" >>"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

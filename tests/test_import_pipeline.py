@@ -119,7 +119,7 @@ def test_a_word_documents_paragraphs_and_tables_are_imported_in_order(workspace,
         "Statement of the water directorate",
         ["Samer al-Hourani", "Second Author"],
     )
-    assert (source.language, source.published_on.isoformat()) == ("ar-SY", "2026-03-10")
+    assert (source.language, source.published_on) == ("ar-SY", None)
     assert source.original_sha256 == sha256_hex(data)
 
 

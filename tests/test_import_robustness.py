@@ -167,18 +167,22 @@ def test_a_warc_file_is_refused_saying_to_capture_the_page_instead(gzipped, file
 # --- proposals a source can take ----------------------------------------------------
 
 
-def test_a_word_documents_template_author_and_date_are_not_proposed():
+def test_a_word_documents_template_author_is_not_proposed():
     # What python-docx's default template leaves in a document given no properties of its own.
-    template = docx_bytes(
-        "The pumps stopped.", author="python-docx", created=datetime.datetime(2013, 12, 23, 23, 15)
+    template = docx_bytes("The pumps stopped.", author="python-docx")
+    assert extract(template, filename="report.docx").proposal.authors == []
+
+
+@pytest.mark.parametrize("filename", ["report.docx", "report.pdf"])
+def test_a_files_creation_date_is_not_proposed_as_its_publication_date(filename):
+    # A page printed to PDF today was made today, not published today.
+    made = datetime.datetime(2026, 3, 10, 9, 0)
+    data = (
+        docx_bytes("The pumps stopped.", created=made)
+        if filename.endswith(".docx")
+        else pdf_bytes("The pumps stopped.", created=made)
     )
-    proposal = extract(template, filename="report.docx").proposal
-    assert (proposal.authors, proposal.published_on) == ([], None)
-
-
-def test_an_implausible_creation_date_is_not_proposed():
-    document = docx_bytes("The pumps stopped.", created=datetime.datetime(1200, 1, 1))
-    assert extract(document, filename="report.docx").proposal.published_on is None
+    assert extract(data, filename=filename).proposal.published_on is None
 
 
 def test_a_language_tag_too_long_for_a_source_is_not_proposed():

@@ -179,7 +179,6 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
             # The trailer's /Root, resolved, is the document catalog (pypdf types it PdfObject).
             catalog = cast(DictionaryObject, reader.trailer["/Root"])
             language = str(catalog.get("/Lang", "") or "")
-            created = _pdf_date(reader)
     if encrypted:
         raise ImportRefused("This PDF is encrypted with a password; import an unprotected copy.")
     if not text.strip():
@@ -196,7 +195,6 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
             title=str(info.get("/Title") or "").strip() or fallback_title,
             language=language,
             authors=_names(str(info.get("/Author") or "")),
-            published_on=created,
         ),
         normalization,
     )
@@ -211,10 +209,8 @@ def _from_docx(data: bytes, fallback_title: str) -> Extraction:
         ]
         properties = document.core_properties
         title, author, language = properties.title, properties.author, properties.language
-        created = properties.created
     if author in _TEMPLATE_AUTHORS:
-        # Properties left as a generator's template has them: its author and date, not the document's.
-        author, created = "", None
+        author = ""  # left as a generator's template has it: not the document's author
     text, normalization = _normalized("\n\n".join(block for block in blocks if block.strip()))
     first_line = text.split("\n", 1)[0].strip()
     return Extraction(
@@ -226,7 +222,6 @@ def _from_docx(data: bytes, fallback_title: str) -> Extraction:
             title=(title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title),
             language=language or "",
             authors=_names(author or ""),
-            published_on=created.date() if isinstance(created, datetime.datetime) else None,
         ),
         normalization,
     )
@@ -242,14 +237,6 @@ def _table_text(table: Table) -> str:
                 cells.append(cell)
         lines.append("\t".join(cell.text for cell in cells))
     return "\n".join(lines)
-
-
-def _pdf_date(reader: pypdf.PdfReader) -> datetime.date | None:
-    try:
-        created = reader.metadata and reader.metadata.creation_date
-    except ValueError:  # a malformed date string in the document info
-        return None
-    return created.date() if created else None
 
 
 def _normalized(text: str) -> tuple[str, Normalization]:
