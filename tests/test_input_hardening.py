@@ -374,6 +374,19 @@ def test_an_object_where_an_id_belongs_is_400_on_rest(api, workspace, passage, e
     assert "claim" in refused(api.post("/api/evidence/", payload, format="json"))
 
 
+@pytest.mark.parametrize("given", [lambda pk: pk + 0.9, float, lambda pk: True])
+def test_an_id_given_as_a_number_that_is_not_whole_is_400_on_rest(api, workspace, source, given):
+    # The database would take 2.9 (or true) as the id 2 (or 1): another object than meant.
+    payload = {"workspace": workspace.slug, "source": given(source.pk), "start": 0, "end": 3}
+    assert "source" in refused(api.post("/api/passages/", payload, format="json"))
+    assert not Passage.objects.exists()
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "1.0", "0"])
+def test_a_rest_page_size_that_is_not_an_ascii_number_from_1_is_400(api, size):
+    assert refused(api.get("/api/claims/", {"page_size": size}))["page_size"] == ["A whole number from 1."]
+
+
 @pytest.mark.parametrize("value", [None, {}, [], 5, ["text"]])
 @pytest.mark.parametrize(("kind", "field"), [("annotation", "body"), ("evidence", "note")])
 def test_a_text_field_given_no_text_is_400_in_the_browser(

@@ -42,7 +42,7 @@ class Cursor(CursorPagination):
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
-        if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
+        if len(raw) > 1 or not (raw[0].isascii() and raw[0].isdigit()) or int(raw[0]) < 1:
             raise ValidationError({self.page_size_query_param: ["A whole number from 1."]})
         return min(int(raw[0]), self.max_page_size)
 

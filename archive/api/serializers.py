@@ -298,6 +298,9 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
                 if not found:
                     self.fail("does_not_exist", pk_value=data)
                 obj = found[0]
+        elif isinstance(data, bool | float):
+            # The database would take 2.9 or true as the id 2 or 1: another object than meant.
+            self.fail("incorrect_type", data_type=type(data).__name__)
         else:  # DRF's own lookup tells a string id from a wrong type
             obj = super().to_internal_value(data)
         obj.workspace = workspace  # it is that one: spare the services a query for it
