@@ -134,6 +134,19 @@ def test_a_text_labelled_latin_1_is_read_as_windows_1252_as_browsers_do():
 # --- a PDF that mentions HTML -------------------------------------------------------
 
 
+def test_a_page_with_a_script_over_the_parsers_10_mb_text_limit_keeps_its_text():
+    script = "var bundle = 1;" * 750_000  # 11 MB in one text node
+    page = f"<html><head><script>{script}</script></head><body><p>The pumps stopped.</p></body></html>"
+    assert extract(page.encode(), filename="page.html").text == "The pumps stopped."
+
+
+def test_a_style_mentioning_a_script_tag_keeps_the_text_after_it():
+    page = (
+        '<html><head><style>p::after { content: "<script>"; }</style></head><body><p>Kept.</p></body></html>'
+    )
+    assert extract(page.encode(), filename="page.html").text == "Kept."
+
+
 def test_a_pdf_whose_text_mentions_html_tags_is_imported():
     extraction = extract(pdf_bytes("Write <html> and <body> tags around the page."), filename="guide.pdf")
     assert (extraction.media_type, extraction.text) == (PDF, "Write <html> and <body> tags around the page.")

@@ -48,6 +48,9 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TITLE_MAX = 200
 _HTML_LANG = re.compile(r"""<html[^>]*?\slang\s*=\s*["']?([A-Za-z0-9-]+)""", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+# A script's or style's opening tag and content: up to its closing tag (left
+# in place), or to the end of the page if it is never closed, as parsers read it.
+_SCRIPT_OR_STYLE = re.compile(r"(<(script|style)\b[^>]*>)[^<]*(?:<(?!/\2)[^<]*)*", re.IGNORECASE)
 # A best guess of the language from the script most letters are written in.
 _LANGUAGE_OF_SCRIPT = {
     "ARABIC": "ar",
@@ -128,7 +131,14 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
     return Extraction(media_type, text, method, _proposal(text, title=title), normalization)
 
 
+def _without_script_content(html: str) -> str:
+    """`html` with its scripts and styles emptied: never text, and the parser drops
+    everything after a text node over 10 MB (a bundled script), the page's text too."""
+    return _SCRIPT_OR_STYLE.sub(r"\1", html)
+
+
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
+    html = _without_script_content(html)
     with parser_failures("HTML page"):
         found = trafilatura.bare_extraction(
             html,
