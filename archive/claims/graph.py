@@ -13,16 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from archive.core.graphemes import shorten
 from archive.core.text import isolated
 from archive.models import Claim, Derivation, Evidence, Source, Stance
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
 ARC_LANE = 14  # vertical room per column for the arcs above the nodes
-
-
-def _truncate(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @dataclass
@@ -199,8 +196,8 @@ def build_claim_graph(
         nodes[source.pk] = GraphNode(
             kind="source",
             lines=[
-                _truncate(source.title, 30),
-                f"{_truncate(outlet.name, 24)} · {outlet.reliability}" if outlet else "outlet unknown",
+                shorten(source.title, 30),
+                f"{shorten(outlet.name, 24)} · {outlet.reliability}" if outlet else "outlet unknown",
             ],
             full_text=source.title,
             url=source_url(source)
@@ -245,7 +242,7 @@ def _statement_lines(statement: str) -> list[str]:
             current = f"{current} {word}".strip()
     lines.append(current)
     if len(lines) > 2:
-        lines = [lines[0], _truncate(" ".join(lines[1:]), 32)]
+        lines = [lines[0], shorten(" ".join(lines[1:]), 32)]
     return lines
 
 

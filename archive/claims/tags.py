@@ -11,12 +11,17 @@ from archive.models.base import validate_tags
 
 def clean_tags(tags: object) -> list[str]:
     """Tags as given, stripped, without blanks or repeats, in their order; then
-    checked by the model's rule (how many, how long)."""
+    checked by the model's rule (how many, how long). A tag cannot contain a
+    comma: the browser's forms take tags comma-separated, so editing one there
+    would split it."""
     if tags is None:
         return []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ValidationError({"tags": "Tags must be a list of words or phrases."})
     cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+    with_comma = next((tag for tag in cleaned if "," in tag), None)
+    if with_comma is not None:
+        raise ValidationError({"tags": f"A tag cannot contain a comma: “{with_comma}”."})
     try:
         validate_tags(cleaned)
     except ValidationError as error:

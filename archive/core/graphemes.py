@@ -3,8 +3,49 @@ accents or harakat, an emoji with its modifiers, a flag): highlights, re-anchore
 passages and search snippets start and end on their boundaries, never inside one."""
 
 import regex
+from django.core.exceptions import ValidationError
 
 _GRAPHEME = regex.compile(r"\X")
+ELLIPSIS = "…"
+
+
+def check_whole_clusters(text: str, start: int, end: int) -> None:
+    """Raise ValidationError (code "grapheme_split") unless text[start:end]
+    begins and ends on grapheme cluster boundaries."""
+    if grapheme_bounds(text, start, end) != (start, end):
+        raise ValidationError(
+            "The selection splits a character (a letter with its accents, or an emoji): "
+            "select whole characters.",
+            code="grapheme_split",
+        )
+
+
+def shorten(text: str, length: int) -> str:
+    """`text` if it has at most `length` code points; else its whole clusters
+    that fit in `length` with the ellipsis."""
+    if len(text) <= length:
+        return text
+    return text[: _cluster_start(text, length - len(ELLIPSIS))] + ELLIPSIS
+
+
+def after_cut(fragment: str) -> str:
+    """`fragment`, cut from a longer text just before it, from its first
+    position that surely begins a cluster whatever preceded it (the cut may
+    have fallen inside one)."""
+    for at in range(1, len(fragment)):
+        if _starts_cluster(ord(fragment[at - 1]), ord(fragment[at])):
+            return fragment[at:]
+    # No position is sure in these scripts (CJK, say): drop the first cluster as read alone.
+    return "".join(_GRAPHEME.findall(fragment)[1:])
+
+
+def before_cut(fragment: str) -> str:
+    """`fragment`, cut from a longer text just after it, up to its last
+    position that surely ends a cluster whatever follows it."""
+    for at in range(len(fragment) - 1, 0, -1):
+        if _starts_cluster(ord(fragment[at - 1]), ord(fragment[at])):
+            return fragment[:at]
+    return "".join(_GRAPHEME.findall(fragment)[:-1])
 
 
 def grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:

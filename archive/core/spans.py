@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from archive.core.graphemes import after_cut, before_cut
+
 CONTEXT_LENGTH = 32
 
 
@@ -64,4 +66,31 @@ def selector_for(text: str, start: int, end: int) -> TextSelector:
         exact=text[start:end],
         prefix=text[max(0, start - CONTEXT_LENGTH) : start],
         suffix=text[end : end + CONTEXT_LENGTH],
+    )
+
+
+@dataclass(frozen=True)
+class InContext:
+    """A span's quote with the text around it to show: whole grapheme clusters,
+    and whether text was left out before and after (where "…" goes)."""
+
+    before: str
+    exact: str
+    after: str
+    cut_before: bool
+    cut_after: bool
+
+
+def in_context(start: int, prefix: str, exact: str, suffix: str) -> InContext:
+    """What to show around the quote `exact` at `start`, from the context kept
+    with it (selector_for's). The prefix is cut when text precedes it; the
+    suffix when it has all CONTEXT_LENGTH code points (the text may end right
+    there, which the selector cannot tell)."""
+    cut_before, cut_after = start > len(prefix), len(suffix) >= CONTEXT_LENGTH
+    return InContext(
+        before=after_cut(prefix) if cut_before else prefix,
+        exact=exact,
+        after=before_cut(suffix) if cut_after else suffix,
+        cut_before=cut_before,
+        cut_after=cut_after,
     )

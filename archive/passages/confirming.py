@@ -23,7 +23,7 @@ from django.utils import timezone
 from archive.core.attribution import recorded_as
 from archive.core.db import update_rows
 from archive.core.editing import lock_at_version, required_reason, update_object
-from archive.core.graphemes import grapheme_bounds
+from archive.core.graphemes import check_whole_clusters
 from archive.core.history import copy_history
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
@@ -171,12 +171,7 @@ def reselect_passage(
     )
     text = Source.objects.select_for_update().values_list("text", flat=True).get(pk=passage.source_id)
     start, end = checked_position(text, start, end)
-    if grapheme_bounds(text, start, end) != (start, end):
-        raise ValidationError(
-            "The selection splits a character (a letter with its accents, or an emoji): "
-            "select whole characters.",
-            code="grapheme_split",
-        )
+    check_whole_clusters(text, start, end)
     current = _locked_with_status(
         passage,
         expected_version,

@@ -6,7 +6,9 @@ points of prefix and suffix), so it can be found again if the text changes.
 
 The server is the authority: every target a client sends (the browser, the
 REST API, a W3C client alike) is read by `selector_from_target`, the one
-parser, and checked against the text.
+parser, and checked against the text. A span that splits a grapheme cluster
+is refused where passages are written (archive.passages.writes); a quote
+alone is found only where it is whole clusters.
 
 Units: offsets are code points, but JavaScript clients count UTF-16 code units,
 which differ after any character outside the Basic Multilingual Plane (emoji,
@@ -25,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from archive.core.graphemes import check_whole_clusters
 from archive.core.spans import (
     CONTEXT_LENGTH,
     TextSelector,
@@ -175,13 +178,21 @@ def _with_unit_hint(
 
 
 def _locate(text: str, exact: str, prefix: str, suffix: str) -> int:
-    """Where the quote is, with its context; refuse a quote that is absent or ambiguous."""
-    found = []
+    """Where the quote is, with its context, as whole grapheme clusters (a bare
+    letter inside a letter with its marks is not the quote); refuse a quote
+    that is absent, only part of clusters, or ambiguous."""
+    found, split = [], None
     at = text.find(exact)
     while at != -1:
         if text[:at].endswith(prefix) and text[at + len(exact) :].startswith(suffix):
-            found.append(at)
+            try:
+                check_whole_clusters(text, at, at + len(exact))
+                found.append(at)
+            except ValidationError as error:
+                split = error
         at = text.find(exact, at + 1)
+    if not found and split is not None:
+        raise split
     if not found:
         raise ValidationError("The quoted text is not in the source.", code="quote_mismatch")
     if len(found) > 1:

@@ -7,6 +7,7 @@ from typing import Any
 
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
+from archive.core.graphemes import check_whole_clusters
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, Source
 from archive.passages.selectors import TextSelector, check_quote, selector_for
@@ -18,9 +19,11 @@ def create_passage(*, source: Source, user: Any, start: int, end: int, exact: st
 
     When the client sends the quote it saw (`exact`), it must match the text:
     a mismatch means the client's copy of the text differs from the server's.
+    A span that splits a grapheme cluster is refused (code "grapheme_split").
     """
     if exact is not None:
         check_quote(source.text, start, end, exact)
+    check_whole_clusters(source.text, start, end)
     selector = selector_for(source.text, start, end)
     passage = Passage(
         source=source,
@@ -50,6 +53,8 @@ def passage_at(*, source: Source, user: Any, selector: TextSelector) -> Passage:
 @unit_of_work()
 def find_or_create_passage(*, source: Source, user: Any, selector: TextSelector) -> tuple[Passage, bool]:
     """passage_at(), and whether the passage is new (a REST client is told which)."""
+    # Before reuse too: a passage stored before the rule must not take new annotations.
+    check_whole_clusters(source.text, selector.start, selector.end)
     existing = (
         Passage.objects.filter(source=source, start=selector.start, end=selector.end, exact=selector.exact)
         .exclude(anchor_status=AnchorStatus.ORPHANED)

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.history import human_time
 from archive.audit.kinds import KINDS, REVIEWED
+from archive.core.graphemes import shorten
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
 from archive.reading.kinds import LABELS
 from archive.reading.page import ReadingItem, Row, Thread
@@ -77,10 +78,6 @@ class ItemLinks:
             raise KeyError(f"{kind!r} is not a kind of tracked object")
         prefix, suffix = self._history_pattern
         return f"{prefix.replace(self._KIND, kind)}{pk}{suffix}"
-
-
-def _shorten(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _history_link(item: ReadingItem, links: ItemLinks) -> str:
@@ -222,7 +219,7 @@ def _evidence_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     evidence = cast(Evidence | Row, item.obj)  # item.kind == "evidence"
     data = {"stance": evidence.stance}
     claim_url = links.url("claim", evidence.claim_id)
-    statement = escape(_shorten(evidence.claim.statement, CLAIM_LENGTH))
+    statement = escape(shorten(evidence.claim.statement, CLAIM_LENGTH))
     claim = (
         f'<a href="{claim_url}" dir="auto">{statement}</a> '
         f'<span class="grade" title="{GRADE_TITLE}">{escape(item.grade)}</span>'
@@ -245,9 +242,9 @@ def _across(item: ReadingItem) -> str:
         return ""
     lines = "".join(
         f'<li class="counterpart"><span class="meta">{escape(across.label)} '
-        f"(<bdi>{escape(_shorten(across.source.title, 60))}</bdi>):</span> "
+        f"(<bdi>{escape(shorten(across.source.title, 60))}</bdi>):</span> "
         f'<q lang="{escape(across.source.language)}" dir="{escape(across.source.direction)}"><bdi>'
-        f"{escape(_shorten(across.counterpart.exact, QUOTE_LENGTH))}</bdi></q> "
+        f"{escape(shorten(across.counterpart.exact, QUOTE_LENGTH))}</bdi></q> "
         f'<a href="{escape(across.url)}" class="small-link">side by side</a></li>'
         for across in item.across
     )
@@ -280,7 +277,7 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
     opening = " ".join(f'{name}="{escape(str(value))}"' for name, value in attributes.items())
     quote = (
         f'<a class="item-quote" href="#passage-{passage.pk}" data-goto-passage="{passage.pk}">'
-        f'<q dir="auto">{escape(_shorten(passage.exact, QUOTE_LENGTH))}</q></a>'
+        f'<q dir="auto">{escape(shorten(passage.exact, QUOTE_LENGTH))}</q></a>'
     )
     actions = (
         '<p class="item-actions"><button type="button" class="small" data-action="edit">Edit</button> '

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from archive.models import (
@@ -43,7 +43,7 @@ from archive.search.backends import (
     where_sql,
 )
 from archive.search.highlight import Matcher, Snippet, highlight, snippet
-from archive.search.normalize import fold, guess_language, primary_language
+from archive.search.normalize import fold, guess_language, index_text, primary_language
 from archive.search.query import Query, QueryError, or_in_capitals, parse_query, replace_terms
 
 PAGE_SIZE = 20  # hits per page of one kind
@@ -130,6 +130,19 @@ class SearchResults:
     @property
     def total(self) -> int:
         return sum(kind.count for kind in self.kinds)
+
+
+def ids_containing(*, workspace: Workspace, kind: str, field: str, words: str) -> QuerySet:
+    """The ids of the workspace's objects of `kind` whose indexed `field`
+    ("head" or "body", see indexing.py) contains `words`, both folded as search
+    folds them (case, accents, harakat): a subquery for `pk__in`, the same on
+    every database. The words match in their order, each word's start or end
+    may be left out ("meute" finds "Émeutes"); words that fold to nothing
+    (punctuation) find nothing."""
+    documents = SearchDocument.objects.filter(workspace=workspace, kind=kind)
+    folded = index_text(words)
+    matching = documents.filter(**{f"{field}__contains": folded}) if folded else documents.none()
+    return matching.values("object_id")
 
 
 def search(

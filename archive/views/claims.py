@@ -13,7 +13,6 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from archive.alignment.counterparts import Memo
@@ -24,8 +23,18 @@ from archive.claims.graph import build_claim_graph
 from archive.claims.tags import with_tag
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import id_from
+from archive.core.graphemes import shorten
 from archive.core.text import isolated
-from archive.models import Claim, ClaimStatus, Evidence, Passage, ReviewStatus, SourceVersion, Stance
+from archive.models import (
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Passage,
+    ReviewStatus,
+    SearchKind,
+    SourceVersion,
+    Stance,
+)
 from archive.models.grading import Credibility, admiralty_code
 from archive.monitoring.changes import evidence_changes
 from archive.passages.reads import passages_matching
@@ -38,7 +47,7 @@ from archive.permissions import (
     workspace_view,
 )
 from archive.reading.side_by_side import passage_across
-from archive.search import QueryError, refuse_too_long
+from archive.search import QueryError, ids_containing, refuse_too_long
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
@@ -93,6 +102,12 @@ def _one_of(value: str | None, allowed: Collection[object]) -> str:
     return value if value is not None and value in allowed else ""
 
 
+def _matching(request: WorkspaceRequest, words: str) -> QuerySet:
+    """The ids of the workspace's claims whose statement or tags contain `words`,
+    folded as search folds them (case, accents, harakat)."""
+    return ids_containing(workspace=request.workspace, kind=SearchKind.CLAIM, field="head", words=words)
+
+
 def _filtered_claims(request: WorkspaceRequest) -> "tuple[QuerySet[WithAnnotations[Claim, _Counts]], dict]":
     params = request.GET
     chosen: dict[str, str] = {
@@ -106,7 +121,7 @@ def _filtered_claims(request: WorkspaceRequest) -> "tuple[QuerySet[WithAnnotatio
     refuse_too_long(chosen["q"])
     claims = _claims_with_counts(request.workspace)
     if chosen["q"]:
-        claims = claims.filter(statement__icontains=chosen["q"])
+        claims = claims.filter(pk__in=_matching(request, chosen["q"]))
     if chosen["status"]:
         claims = claims.filter(status=chosen["status"])
     if chosen["review"]:
@@ -386,12 +401,15 @@ def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 @workspace_view(Action.VIEW)
 @require_GET
 def claim_search(request: WorkspaceRequest) -> JsonResponse:
-    """Claims whose statement contains `q` (the latest ones for an empty `q`), for the claim picker."""
+    """Claims whose statement or tags contain `q`, folded as search folds them (the
+    latest ones for an empty `q`), for the claim picker."""
     slug = request.workspace.slug
 
     def find(words: str) -> QuerySet[Claim]:
         claims = Claim.objects.filter(workspace=request.workspace)
-        return (claims.filter(statement__icontains=words) if words else claims).order_by("-created_at", "-id")
+        return (claims.filter(pk__in=_matching(request, words)) if words else claims).order_by(
+            "-created_at", "-id"
+        )
 
     def option(claim: Claim) -> dict:
         return {
@@ -443,7 +461,7 @@ def claim_cite(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
         for message in _messages_of(error):
             messages.error(request, message)
         return redirect(reverse("archive:claim", args=[request.workspace.slug, claim.pk]) + "#cite")
-    cited = isolated(Truncator(passage.exact).chars(100))
+    cited = isolated(shorten(passage.exact, 100))
     messages.success(request, f"Cited {cited}: it {evidence.get_stance_display()} the claim.")
     return redirect(
         reverse("archive:claim", args=[request.workspace.slug, claim.pk]) + f"#evidence-{evidence.pk}"

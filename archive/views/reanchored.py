@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from archive.audit.forms import REASON_MAX_LENGTH
 from archive.core.editing import StaleVersion
+from archive.core.graphemes import shorten
 from archive.models import Passage, Source
 from archive.passages.confirming import accept_anchor, orphan_passage, reanchored_passages, reselect_passage
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
@@ -99,5 +99,5 @@ def decide(request: WorkspaceRequest, source_id: int, passage_id: int) -> HttpRe
         )
     except ValidationError as error:
         return _render(request, source, status=400, error=" ".join(error.messages), failed=passage.pk)
-    messages.success(request, f"{done}: “{Truncator(passage.exact).chars(QUOTE_LENGTH)}”.")
+    messages.success(request, f"{done}: “{shorten(passage.exact, QUOTE_LENGTH)}”.")
     return redirect("archive:reanchored", request.workspace.slug, source.pk)

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
 from archive.core.forms import show_refusal
+from archive.core.graphemes import shorten
 from archive.core.text import normalize_text
 from archive.jobs.tasks import start_text_correction
 from archive.models import Source
@@ -56,7 +56,7 @@ class TextCorrectionForm(forms.Form):
 def orphan_notes(report: ReanchorReport) -> list[str]:
     """One line per orphaned passage (the first ORPHANS_NAMED), with its old quote."""
     notes = [
-        f"Not found in the new text: “{Truncator(passage.exact).chars(ORPHAN_QUOTE_LENGTH)}”"
+        f"Not found in the new text: “{shorten(passage.exact, ORPHAN_QUOTE_LENGTH)}”"
         for passage in report.orphaned[:ORPHANS_NAMED]
     ]
     if len(report.orphaned) > ORPHANS_NAMED:

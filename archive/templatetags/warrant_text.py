@@ -1,0 +1,21 @@
+"""Shortened text and a passage's context, never splitting a grapheme cluster:
+{{ text|shorten:60 }}, {% with shown=passage|in_context %} (archive.core.spans.InContext)."""
+
+from typing import Any
+
+from django import template
+
+from archive.core import graphemes, spans
+
+register = template.Library()
+
+
+@register.filter
+def shorten(text: str, length: int) -> str:
+    return graphemes.shorten(str(text), int(length))
+
+
+@register.filter
+def in_context(selector: Any) -> spans.InContext:
+    """Of a passage or a TextSelector."""
+    return spans.in_context(selector.start, selector.prefix, selector.exact, selector.suffix)

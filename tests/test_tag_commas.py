@@ -1,0 +1,64 @@
+"""A tag cannot contain a comma: the browser's forms take tags comma-separated,
+so such a tag would be split at its next edit there. Every path refuses it."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from archive.claims import clean_tags
+from archive.models import Annotation, Claim
+from tests.factories import PassageFactory
+from tests.support import api_client_for, field_errors
+
+COMMA_TAGS = ["Daraa, Syria", "x"]
+REFUSAL = "A tag cannot contain a comma: “Daraa, Syria”."
+
+
+def test_cleaning_tags_refuses_a_tag_with_a_comma():
+    with pytest.raises(ValidationError) as refused:
+        clean_tags(COMMA_TAGS)
+    assert refused.value.message_dict == {"tags": [REFUSAL]}
+
+
+def test_the_rest_api_refuses_an_annotation_tag_with_a_comma(analyst, workspace, source):
+    passage = PassageFactory(source=source, created_by=analyst)
+    body = {"workspace": workspace.slug, "passages": [passage.pk], "body": "Where?", "tags": COMMA_TAGS}
+    response = api_client_for(analyst).post("/api/annotations/", body, format="json")
+    assert response.status_code == 400
+    assert field_errors(response.json())["tags"] == [REFUSAL]
+    assert not Annotation.objects.exists()
+
+
+def test_the_rest_api_refuses_a_claim_tag_with_a_comma(analyst, workspace):
+    body = {
+        "workspace": workspace.slug,
+        "statement": "Daraa was shelled.",
+        "credibility": 2,
+        "tags": COMMA_TAGS,
+    }
+    response = api_client_for(analyst).post("/api/claims/", body, format="json")
+    assert response.status_code == 400
+    assert field_errors(response.json())["tags"] == [REFUSAL]
+    assert not Claim.objects.exists()
+
+
+def test_the_w3c_protocol_refuses_a_tag_with_a_comma(analyst, source):
+    start = source.text.index("Aleppo")
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "body": [
+            {"type": "TextualBody", "value": "Where?"},
+            {"type": "TextualBody", "value": "Daraa, Syria", "purpose": "tagging"},
+        ],
+        "target": {
+            "source": f"http://testserver/api/sources/{source.pk}/text/",
+            "selector": [{"type": "TextPositionSelector", "start": start, "end": start + 6}],
+        },
+    }
+    response = api_client_for(analyst).post(
+        f"/w3c/sources/{source.pk}/", json.dumps(annotation), content_type="application/ld+json"
+    )
+    assert response.status_code == 400 and REFUSAL in response.json()["error"]
+    assert not Annotation.objects.exists()
