@@ -46,10 +46,10 @@ class WorkspaceRequest(HttpRequest):
 class Action(StrEnum):
     VIEW = "view"  # read everything in the workspace
     CONTRIBUTE = "contribute"  # passages, annotations, claims, evidence; import sources
-    DISCUSS = "discuss"  # reply in the discussion of an annotation or claim
+    DISCUSS = "discuss"  # reply in the discussion of an annotation or claim; change one's replies
     REVIEW = "review"  # approve / reject, revert
     AUDIT = "audit"  # export the audit trail
-    MANAGE = "manage"  # sources, outlets and grades, text corrections, members
+    MANAGE = "manage"  # sources, outlets and grades, text corrections, members, any reply's deletion
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -96,7 +96,12 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         Action.CONTRIBUTE,
         True,
     ),
-    ("Reply in discussions", Action.DISCUSS, False),
+    (
+        "Reply in discussions; edit or delete their own replies (a delete with a reason)",
+        Action.DISCUSS,
+        False,
+    ),
+    ("Delete any member's reply in a discussion (with a reason)", Action.MANAGE, False),
     (
         "Review queue; approve or reject with a comment (never work they wrote, or changed since its "
         "last decision)",

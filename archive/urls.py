@@ -251,6 +251,16 @@ urlpatterns = [
         discussion.discussion_resolve,
         name="discussion_resolve",
     ),
+    path(
+        "w/<slug:slug>/discussion/replies/<int64:reply_id>/edit/",
+        discussion.discussion_reply_edit,
+        name="discussion_reply_edit",
+    ),
+    path(
+        "w/<slug:slug>/discussion/replies/<int64:reply_id>/delete/",
+        discussion.discussion_reply_delete,
+        name="discussion_reply_delete",
+    ),
     path("w/<slug:slug>/sources/<int64:source_id>/as-of/", asof.source_as_of_view, name="source_as_of"),
     path("w/<slug:slug>/claims/<int64:claim_id>/as-of/", asof.claim_as_of_view, name="claim_as_of"),
 ]

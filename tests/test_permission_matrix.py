@@ -241,6 +241,12 @@ RULES: dict[str, Rule] = {
         kwargs=lambda world: _claim_history(world),
         data={"resolved": "1"},
     ),
+    # The world's reply is the analyst's: its author changes its words; an admin may delete it too.
+    "archive:discussion_reply_edit": Rule(
+        {"POST": members("analyst")},
+        data=lambda world: {"version": world.reply.version, "body": "Which week, exactly?"},
+    ),
+    "archive:discussion_reply_delete": Rule({"POST": CONTRIBUTORS}, data={"reason": "checking the matrix"}),
     "archive:flag": Rule(
         {"POST": REVIEWERS},
         kwargs=lambda world: _claim_history(world),

@@ -22,7 +22,9 @@ URL_OF = {
     "Recapture a web source now; get alerts when cited text changes or a recapture fails": (
         "archive:source_recapture"
     ),
-    "Reply in discussions": "archive:discussion_reply",
+    "Reply in discussions; edit or delete their own replies (a delete with a reason)": (
+        "archive:discussion_reply"
+    ),
     "Review queue; approve or reject with a comment (never work they wrote, or changed since its "
     "last decision)": "archive:review_decision",
     (
@@ -84,5 +86,19 @@ def test_the_readme_shows_the_table_the_rules_generate():
     assert role_table() in readme
 
 
-def test_every_member_replies_in_discussions():
-    assert _table_rows()["Reply in discussions"] == {"analyst": "yes", "reviewer": "yes", "admin": "yes"}
+def test_every_member_replies_and_changes_their_own_replies():
+    row = _table_rows()["Reply in discussions; edit or delete their own replies (a delete with a reason)"]
+    assert row == {"analyst": "yes", "reviewer": "yes", "admin": "yes"}
+
+
+def test_only_admins_delete_another_members_reply():
+    # The matrix's reply is the analyst's: its author deletes it, and of the others only the admin.
+    assert _table_rows()["Delete any member's reply in a discussion (with a reason)"] == {
+        "analyst": "no",
+        "reviewer": "no",
+        "admin": "yes",
+    }
+    delete = RULES["archive:discussion_reply_delete"].methods["POST"]
+    assert (delete["reviewer"], delete["admin"]) == (403, OK)
+    edit = RULES["archive:discussion_reply_edit"].methods["POST"]
+    assert (edit["analyst"], edit["reviewer"], edit["admin"]) == (OK, 403, 403)

@@ -800,6 +800,24 @@ def test_a_reply_is_read_at_its_iri_and_not_changed_there(analyst, source, reply
     assert type(reply).objects.filter(pk=reply.pk).exists()
 
 
+def test_an_edited_reply_shows_its_new_body_and_etag(analyst, source, reviewer, reply):
+    client = api_client_for(analyst)
+    url = f"/w3c/sources/{source.pk}/replies/{reply.pk}/"
+    before = client.get(url)["ETag"]
+    claims_discussion.edit_reply(reply=reply, user=reviewer, body="Which week, exactly?")
+    response = client.get(url)
+    assert response.json()["body"]["value"] == "Which week, exactly?"
+    assert response["ETag"] != before
+
+
+def test_a_deleted_reply_leaves_the_container(analyst, source, annotation, reviewer, reply):
+    claims_discussion.delete_reply(reply=reply, user=reviewer, reason="Asked elsewhere.")
+    client = api_client_for(analyst)
+    assert client.get(f"/w3c/sources/{source.pk}/replies/{reply.pk}/").status_code == 404
+    items = client.get(f"/w3c/sources/{source.pk}/").json()["first"]["items"]
+    assert [item["id"] for item in items] == [f"{container(source)}annotations/{annotation.pk}/"]
+
+
 def test_a_reply_is_not_found_under_another_sources_container(analyst, workspace, reply):
     other = SourceFactory(workspace=workspace)
     assert api_client_for(analyst).get(f"/w3c/sources/{other.pk}/replies/{reply.pk}/").status_code == 404

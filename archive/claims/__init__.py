@@ -13,7 +13,7 @@ from archive.claims.annotations import (
     edit_annotation,
 )
 from archive.claims.claims import create_claim, delete_claim, edit_claim, set_credibility
-from archive.claims.discussion import reply, resolve_thread
+from archive.claims.discussion import delete_reply, edit_reply, reply, resolve_thread
 from archive.claims.editing import EDITABLE_FIELDS, edit_item
 from archive.claims.evidence import (
     add_evidence,
@@ -37,10 +37,12 @@ __all__ = [
     "delete_annotation",
     "delete_claim",
     "delete_evidence",
+    "delete_reply",
     "edit_annotation",
     "edit_claim",
     "edit_evidence",
     "edit_item",
+    "edit_reply",
     "replace_evidence",
     "reply",
     "resolve_thread",

@@ -18,7 +18,7 @@ from archive.audit.kinds import KINDS, REVIEWED
 from archive.core.graphemes import shorten
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
 from archive.reading.kinds import LABELS
-from archive.reading.page import ReadingItem, Row, Thread
+from archive.reading.page import ReadingItem, Row, Thread, ThreadReply
 
 QUOTE_LENGTH = 160
 CLAIM_LENGTH = 140
@@ -49,6 +49,11 @@ class ItemLinks:
             )
             for name in ("reply", "resolve")
         }
+        # Per reply: changing one's words, deleting a reply.
+        self._reply_patterns = {
+            name: self._split(reverse(f"archive:discussion_reply_{name}", args=[slug, self._PLACEHOLDER]))
+            for name in ("edit", "delete")
+        }
         self._history_pattern = self._split(
             reverse("archive:object_history", args=[slug, self._KIND, self._PLACEHOLDER])
         )
@@ -71,6 +76,11 @@ class ItemLinks:
     def discussion_url(self, action: str, pk: int) -> str:
         """Where to post a reply to ("reply") or resolve ("resolve") an annotation's discussion."""
         prefix, suffix = self._discussion_patterns[action]
+        return f"{prefix}{pk}{suffix}"
+
+    def reply_url(self, action: str, pk: int) -> str:
+        """Where to post the change ("edit") or the deletion ("delete") of reply `pk`."""
+        prefix, suffix = self._reply_patterns[action]
         return f"{prefix}{pk}{suffix}"
 
     def history_url(self, kind: str, pk: int) -> str:
@@ -148,7 +158,8 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
             '<ol class="replies">'
             + "".join(
                 f'<li class="reply"><p class="meta">{escape(r.person)} · {human_time(r.created_at)}</p>'
-                f'<div class="reply-body" dir="auto">{escape(r.body)}</div></li>'
+                f'<div class="reply-body" dir="auto">{escape(r.body)}</div>'
+                f"{_reply_changes(item, r, links, back)}</li>"
                 for r in thread.replies
             )
             + "</ol>"
@@ -169,6 +180,31 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
         button = f'<button type="submit" class="small">{text}</button>'
         html += _form(links.discussion_url("resolve", pk), fields, links, button, "resolve-form")
     return f'<section class="discussion" aria-label="Discussion">{html}</section>'
+
+
+def _reply_changes(item: ReadingItem, reply: ThreadReply, links: ItemLinks, back: str) -> str:
+    """The forms to change the words of a reply and to delete it, for a reader who may."""
+    field_id = f"{item.dom_id}-reply-{reply.pk}"
+    html = ""
+    if reply.can_edit:
+        inner = (
+            f'<label for="{field_id}-body">Your reply</label>'
+            f'<textarea id="{field_id}-body" name="body" rows="3" required dir="auto">'
+            f"{escape(reply.body)}</textarea>"
+            '<button type="submit" class="small">Save reply</button>'
+        )
+        fields = {"next": back, "version": reply.version}
+        form = _form(links.reply_url("edit", reply.pk), fields, links, inner, "reply-form")
+        html += f'<details class="reply-change"><summary>Edit reply</summary>{form}</details>'
+    if reply.can_delete:
+        inner = (
+            f'<label for="{field_id}-reason">Why delete it (kept in the history)</label>'
+            f'<textarea id="{field_id}-reason" name="reason" rows="2" required dir="auto"></textarea>'
+            '<button type="submit" class="small danger">Delete reply</button>'
+        )
+        form = _form(links.reply_url("delete", reply.pk), {"next": back}, links, inner, "reply-form")
+        html += f'<details class="reply-change"><summary>Delete reply</summary>{form}</details>'
+    return html
 
 
 def _tags(tags: list[str]) -> str:

@@ -22,7 +22,7 @@ from django.db.models import F, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.review import rejection_comments
-from archive.claims.discussion import may_reply, may_resolve
+from archive.claims.discussion import may_delete_reply, may_edit_reply, may_reply, may_resolve
 from archive.models import (
     AnchorStatus,
     Annotation,
@@ -105,9 +105,14 @@ def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[Row]:
 
 @dataclass
 class ThreadReply:
+    pk: int
+    version: int
+    owner_id: int | None  # its author (permissions.is_own reads it)
     person: str
     created_at: datetime
     body: str
+    can_edit: bool = False  # what the reader may do to it
+    can_delete: bool = False
 
 
 @dataclass
@@ -286,12 +291,19 @@ def with_discussions(items: list[ReadingItem], *, user, user_role: str | None) -
         replies = Reply.objects.filter(discussion_id__in=[d["id"] for d in discussions]).order_by(
             "created_at", "id"
         )
-        for values in replies.values("discussion_id", "created_at", "body", person=F(f"author{username}")):
-            replies_of[values["discussion_id"]].append(
-                ThreadReply(
-                    person=values["person"] or "unknown", created_at=values["created_at"], body=values["body"]
-                )
+        fields = ("id", "version", "author_id", "discussion_id", "created_at", "body")
+        for values in replies.values(*fields, person=F(f"author{username}")):
+            shown = ThreadReply(
+                pk=values["id"],
+                version=values["version"],
+                owner_id=values["author_id"],
+                person=values["person"] or "unknown",
+                created_at=values["created_at"],
+                body=values["body"],
             )
+            shown.can_edit = may_edit_reply(user_role, user, shown)
+            shown.can_delete = may_delete_reply(user_role, user, shown)
+            replies_of[values["discussion_id"]].append(shown)
     for row in discussions:
         thread = threads[row["annotation_id"]]
         thread.version, thread.resolved = row["version"], row["resolved"]
