@@ -12,9 +12,10 @@ from django.utils import timezone
 from archive.claims import add_evidence, create_claim, edit_item
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
-from archive.models import HistoryEntry
+from archive.models import HistoryEntry, Membership
 from archive.sources.writes import create_source
 from archive.views.audit import PAGE_SIZE
+from archive.workspaces import remove_member
 from tests.factories import ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
 
 
@@ -213,3 +214,28 @@ def test_changes_made_in_another_workspace_do_not_enter_this_chain(workspace, an
     with recorded_as(user=analyst):
         SourceFactory(workspace=WorkspaceFactory())
     assert HistoryEntry.objects.filter(workspace=workspace).count() == before
+
+
+@pytest.fixture
+def former_member(workspace, analyst, ws_admin, activity):
+    """The analyst, whose changes are in the feed, removed from the workspace."""
+    membership = Membership.objects.get(workspace=workspace, user=analyst)
+    remove_member(membership=membership, user=ws_admin, reason="left the project")
+    return analyst
+
+
+def test_feed_filters_by_a_former_member(client, reviewer, workspace, former_member):
+    client.force_login(reviewer)
+    page = feed_page(client, workspace, user=former_member.pk)
+    assert "analyst (former member)" in page
+    assert "Select a valid choice" not in page
+    assert "The siege began in 2012." in feed(client, workspace, user=former_member.pk)
+
+
+def test_csv_export_by_a_former_member(client, reviewer, workspace, former_member):
+    client.force_login(reviewer)
+    response = export(client, workspace, "csv", user=former_member.pk)
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [int(row["sequence"]) for row in rows] == _sequences_in_feed(workspace, user=former_member)
+    assert {row["user"] for row in rows} == {"analyst"}

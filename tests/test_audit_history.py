@@ -32,6 +32,7 @@ from archive.models import (
 )
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
+from archive.views.audit import PAGE_SIZE
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
 from tests.support import repeated_ids, reverted
@@ -81,6 +82,16 @@ def test_field_changes_diffs_long_text_word_by_word():
     assert Segment("insert", "400") in change.words
 
 
+def test_a_creation_lists_only_the_fields_that_hold_something(workspace, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    created = claim.history.earliest("history_id")
+    values = {field.attname: getattr(created, field.attname) for field in created._meta.concrete_fields}
+    assert created.credibility_reason == "" and created.tags == []
+    names = {change.name for change in field_changes(Claim, None, values)}
+    assert "statement" in names
+    assert not names & {"credibility_reason", "tags"}
+
+
 # --- History page ----------------------------------------------------------------
 
 
@@ -107,6 +118,49 @@ def test_history_page_shows_each_version_with_its_reason(client, analyst, worksp
     page = history_page(client, workspace, "claim", edited_claim.pk)
     assert "corrected figure" in page
     assert page.count('class="version"') == 2
+
+
+@pytest.fixture
+def long_history(workspace, analyst):
+    """A claim of PAGE_SIZE + 2 versions: its statement numbered by its version."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="Statement 1")
+    for number in range(2, PAGE_SIZE + 3):
+        claim = edit_item(
+            claim, user=analyst, expected_version=claim.version, changes={"statement": f"Statement {number}"}
+        )
+    return claim
+
+
+def test_history_page_shows_the_newest_versions_and_pages_to_the_oldest(
+    client, analyst, workspace, long_history
+):
+    client.force_login(analyst)
+    url = reverse("archive:object_history", args=[workspace.slug, "claim", long_history.pk])
+    first = client.get(url)
+    assert [v["row"].version for v in first.context["versions"]] == list(range(PAGE_SIZE + 2, 2, -1))
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert [v["row"].version for v in second.context["versions"]] == [2, 1]
+    assert '<ol class="versions" reversed start="2">' in second.content.decode()
+
+
+def test_the_last_version_on_a_history_page_is_compared_with_the_next_pages_first(
+    client, analyst, workspace, long_history
+):
+    client.force_login(analyst)
+    url = reverse("archive:object_history", args=[workspace.slug, "claim", long_history.pk])
+    oldest_shown = client.get(url).context["versions"][-1]
+    [change] = oldest_shown["changes"]
+    assert (change.name, change.before, change.after) == ("statement", "Statement 2", "Statement 3")
+
+
+def test_a_link_to_an_old_version_opens_the_page_it_is_on(client, analyst, workspace, long_history):
+    client.force_login(analyst)
+    first = long_history.history.earliest("history_id")
+    url = reverse("archive:object_history", args=[workspace.slug, "claim", long_history.pk])
+    response = client.get(url, {"version": first.history_id})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?page=2#v{first.history_id}"
 
 
 def test_history_page_renders_the_word_diff_escaped(client, analyst, workspace, edited_claim):

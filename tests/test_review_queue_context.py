@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from archive.audit.review import QueueFilters, approve, review_queue, submit_for_review
 from archive.claims import edit_item
-from archive.models import Annotation, Evidence, Outlet
+from archive.models import Annotation, Evidence, Outlet, ReviewStatus
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 
@@ -105,7 +105,10 @@ def test_queue_filters(client, reviewer, ws_admin, workspace, note, cited, analy
     assert pks(author_id=ws_admin.pk) == [("annotation", mine.pk)]
     assert set(pks(source_id=other_source.pk)) == {("annotation", mine.pk)}
     assert pks(waiting_at_least=timedelta(days=1)) == []
-    Annotation.objects.filter(pk=note.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    # It waits since its submission: the history row where it became submitted.
+    Annotation.history.filter(id=note.pk, review_status=ReviewStatus.SUBMITTED).update(
+        history_date=timezone.now() - timedelta(days=2)
+    )
     assert pks(waiting_at_least=timedelta(days=1)) == [("annotation", note.pk)]
 
     client.force_login(reviewer)
@@ -143,3 +146,18 @@ def test_queue_shows_how_much_evidence_of_each_stance_a_claim_has(
         in html
     )
     assert html.count("Daraa was shelled.") == 1  # named once, by the link to its history
+
+
+def test_source_filter_finds_a_submitted_claim_by_its_draft_evidences_source(
+    client, reviewer, analyst, workspace
+):
+    source = SourceFactory(workspace=workspace)
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Shelling resumed in Daraa.")
+    passage = PassageFactory(source=source, workspace=workspace, created_by=analyst)
+    EvidenceFactory(passage=passage, claim=claim, created_by=analyst)  # still a draft
+    submit_for_review(claim, user=analyst)
+    client.force_login(reviewer)
+    url = reverse("archive:review_queue", args=[workspace.slug])
+    html = client.get(url, {"kind": "claim", "source": source.pk}).content.decode()
+    assert "Select a valid choice" not in html
+    assert f'id="queue-claim-{claim.pk}"' in html

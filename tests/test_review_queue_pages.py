@@ -7,7 +7,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.audit.review import QueueFilters, approve, queue_items, review_queue, waiting_items
+from archive.audit.review import (
+    QueueFilters,
+    approve,
+    flag_for_admin,
+    queue_items,
+    review_queue,
+    submit_for_review,
+    waiting_items,
+)
+from archive.claims import create_claim, set_credibility
 from archive.models import Annotation, ReviewStatus
 from archive.views.review import QUEUE_PAGE
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
@@ -79,3 +88,33 @@ def test_the_source_filter_finds_an_annotation_by_any_of_its_passages(workspace,
     for source in (first, second):
         [item] = review_queue(workspace=workspace, filters=QueueFilters(source_id=source.pk))
         assert item.obj.pk == note.pk
+
+
+@pytest.fixture
+def two_claims_waiting(workspace, analyst):
+    """Two submitted claims, the first submitted first."""
+    claims = [
+        create_claim(workspace=workspace, user=analyst, statement=statement)
+        for statement in ("Shelling resumed in Daraa.", "The road to Busra was cut.")
+    ]
+    return [submit_for_review(claim, user=analyst) for claim in claims]
+
+
+def waiting_order(workspace) -> list[tuple[int, object]]:
+    return [(item.obj.pk, item.waiting_since) for item in review_queue(workspace=workspace)]
+
+
+def test_flagging_keeps_an_items_place_and_waiting_time(workspace, reviewer, two_claims_waiting):
+    before = waiting_order(workspace)
+    first = two_claims_waiting[0]
+    flag_for_admin(first, user=reviewer, reason="Is this a duplicate?", expected_version=first.version)
+    assert waiting_order(workspace) == before
+    assert before[0][0] == first.pk
+
+
+def test_grading_keeps_a_claims_place_and_waiting_time(workspace, reviewer, two_claims_waiting):
+    before = waiting_order(workspace)
+    first = two_claims_waiting[0]
+    set_credibility(first, user=reviewer, credibility=2, reason="Two outlets agree.")
+    assert waiting_order(workspace) == before
+    assert before[0][0] == first.pk

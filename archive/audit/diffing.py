@@ -101,8 +101,12 @@ NameOf = Callable[[type[models.Model], int], str]
 """The name of a related object by model and id, e.g. passage “the quoted words”."""
 
 
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
 def _display(field: models.Field, value: object, name_of: NameOf | None = None) -> str:
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return EMPTY
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -128,14 +132,15 @@ def field_changes(
     """The differences between two versions of a `model` object, given as {attname: value}.
 
     `before` is None for the first version: every field that has a value is
-    shown as added. Many-to-many fields are given as sets of ids under their name.
+    shown as added. A field empty before and after (None, "" or []) is no change,
+    whichever empty it holds. Many-to-many fields are given as sets of ids under their name.
     Related objects are named by `name_of`, else by model and id ("passage #3").
     """
     changes = []
     for field in shown_fields(model):
         old = before.get(field.attname) if before is not None else None
         new = after.get(field.attname)
-        if old == new:
+        if old == new or (_empty(old) and _empty(new)):
             continue
         long_text = isinstance(field, models.TextField) and isinstance(old, str) and isinstance(new, str)
         changes.append(

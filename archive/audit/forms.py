@@ -11,13 +11,13 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 
 from archive.audit.kinds import REVIEWED, kind_label
 from archive.audit.ledger import live_ledger
-from archive.audit.review import QueueFilters
+from archive.audit.review import QueueFilters, sources_waited_on
 from archive.core.forms import form_field
-from archive.models import HistoryAction, HistoryEntry, ReviewStatus, Source, Workspace
+from archive.models import HistoryAction, HistoryEntry, Membership, ReviewStatus, Source, Workspace
 
 REASON_MAX_LENGTH = 2000
 
@@ -42,12 +42,15 @@ class _DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
 
+class _UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj) if obj.is_member else f"{obj} (former member)"
+
+
 class ActivityFilter(forms.Form):
     """The activity feed's filters (a GET form). Every field is optional."""
 
-    user = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="anyone"
-    )
+    user = _UserChoiceField(queryset=get_user_model().objects.none(), required=False, empty_label="anyone")
     model = forms.ChoiceField(label="Object type", required=False)
     action = forms.ChoiceField(choices=[("", "any"), *HistoryAction.choices], required=False)
     review_status = forms.ChoiceField(
@@ -65,8 +68,14 @@ class ActivityFilter(forms.Form):
     def __init__(self, data: Mapping[str, Any] | None, *, workspace: Workspace) -> None:
         super().__init__(data)
         self.workspace = workspace
+        # Former members too: their changes stay in the history, to be found and exported.
+        is_member = Exists(Membership.objects.filter(workspace=workspace, user=OuterRef("pk")))
+        in_history = Exists(HistoryEntry.objects.filter(workspace=workspace, user=OuterRef("pk")))
         form_field(self, "user", forms.ModelChoiceField).queryset = (
-            get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
+            get_user_model()
+            .objects.annotate(is_member=is_member)
+            .filter(Q(is_member=True) | in_history)
+            .order_by("username")
         )
         form_field(self, "model", forms.ChoiceField).choices = [("", "any"), *model_choices()]
 
@@ -210,12 +219,9 @@ class ReviewQueueFilter(forms.Form):
             get_user_model().objects.filter(memberships__workspace=workspace).order_by("username")
         )
         # Only sources something waits on: a workspace may hold thousands.
-        waiting_on = Q(passages__evidence__review_status=ReviewStatus.SUBMITTED) | Q(
-            passages__annotations__review_status=ReviewStatus.SUBMITTED
-        )
-        cast(forms.ModelChoiceField, self.fields["source"]).queryset = (
-            Source.objects.filter(waiting_on, workspace=workspace).distinct().order_by("title")
-        )
+        cast(forms.ModelChoiceField, self.fields["source"]).queryset = sources_waited_on(
+            workspace=workspace
+        ).order_by("title")
 
     def filters(self) -> QueueFilters:
         """The domain's filters (call after is_valid)."""

@@ -1,11 +1,11 @@
 """Reading an object's history: its versions with who, when, why and what changed."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from archive.audit.diffing import field_changes
@@ -26,37 +26,53 @@ def human_time(moment: datetime, *, exact: bool = False) -> str:
     return f"{written} {local.tzname()}"
 
 
-def object_versions(*, workspace: Workspace, model_name: str, object_id: int) -> list[dict[str, Any]] | None:
-    """Each version of the object, oldest first, with its ledger entry (`entry`),
-    its history row (`row`) and what it changed (`changes`); None if the
-    workspace has no history of such an object."""
+def history_rows(*, workspace: Workspace, model_name: str, object_id: int) -> QuerySet[Any] | None:
+    """The object's history rows, newest first; None if the workspace has no history
+    of such an object."""
     ledger = live_ledger()
     if model_name not in ledger.history_models:
         return None
+    if not HistoryEntry.objects.filter(workspace=workspace, model=model_name, object_id=object_id).exists():
+        return None
+    rows = ledger.workspace_rows(model_name, workspace.pk).filter(id=object_id)
+    return rows.order_by("-history_date", "-history_id")
+
+
+def object_versions(
+    *, workspace: Workspace, model_name: str, rows: Sequence[Any], before: Any | None
+) -> list[dict[str, Any]]:
+    """Each of `rows` (consecutive history rows of one object, newest first, from
+    `history_rows`) with its ledger entry (`entry`), its history row (`row`) and what it
+    changed (`changes`). `before` is the row before the oldest of them, which that one is
+    compared with: None if it is the object's first version."""
+    ledger = live_ledger()
     entries = {
         entry.history_id: entry
         for entry in HistoryEntry.objects.filter(
-            workspace=workspace, model=model_name, object_id=object_id
+            workspace=workspace, model=model_name, history_id__in=[row.history_id for row in rows]
         ).select_related("user")
     }
-    if not entries:
-        return None
-    rows = ledger.workspace_rows(model_name, workspace.pk).filter(id=object_id)
-    rows = list(rows.order_by("history_date", "history_id"))
+    oldest_first = [*([before] if before is not None else []), *reversed(rows)]
     model = ledger.history_models[model_name].instance_type
-    passages = _passages_by_version(model_name, rows)
+    passages = _passages_by_version(model_name, oldest_first)
     name_of = names_in(workspace)
     versions, previous, deleted = [], None, False
-    for row in rows:
+    for row in oldest_first:
         values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
         if passages is not None:
             values["passages"] = passages.get(row.history_id, set())
-        changes = [] if row.history_type == "-" else field_changes(model, previous, values, name_of=name_of)
-        entry = entries.get(row.history_id)
-        restored = deleted and row.history_type != "-"  # the row after a deletion brings it back
-        versions.append({"row": row, "entry": entry, "changes": changes, "restored": restored})
-        previous, deleted = values, row.history_type == "-"
-    return versions
+        gone = row.history_type == "-"
+        if row is not before:
+            versions.append(
+                {
+                    "row": row,
+                    "entry": entries.get(row.history_id),
+                    "changes": [] if gone else field_changes(model, previous, values, name_of=name_of),
+                    "restored": deleted and not gone,  # the row after a deletion brings it back
+                }
+            )
+        previous, deleted = values, gone
+    return versions[::-1]
 
 
 def names_in(workspace: Workspace) -> Callable[[type[Model], int], str]:

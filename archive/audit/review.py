@@ -385,9 +385,32 @@ _QUEUED: dict[str, tuple[type[Reviewed], str]] = {
 }
 
 
+def _submitted_at(model: type[Reviewed]) -> Coalesce:
+    """When the item last became submitted: the time of its first history row after its
+    latest one in another review status (a submission, or an edit or revert that reopened
+    its review). Flagging, grading and other saves while it waits leave this as it is.
+
+    Without such a row (a status written around the history) it waits since its last change.
+    """
+    rows = model.history.filter(id=OuterRef("pk"))
+    last_not_submitted = (
+        model.history.filter(id=OuterRef("id"))
+        .exclude(review_status=ReviewStatus.SUBMITTED)
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    became_submitted = (
+        rows.filter(history_id__gt=Coalesce(Subquery(last_not_submitted), Value(0)))
+        .order_by("history_id")
+        .values("history_date")[:1]
+    )
+    return Coalesce(Subquery(became_submitted), "updated_at")
+
+
 def waiting_items(*, workspace: Workspace, filters: QueueFilters | None = None) -> list[Waiting]:
-    """What waits for review in the workspace and `filters` keep, longest waiting first:
-    ids only, so that a long queue is shown a page at a time (`queue_items`)."""
+    """What waits for review in the workspace and `filters` keep, longest waiting first
+    (since its submission): ids only, so that a long queue is shown a page at a time
+    (`queue_items`)."""
     filters = filters or QueueFilters()
     waiting = []
     for kind, (model, to_source) in _QUEUED.items():
@@ -396,12 +419,23 @@ def waiting_items(*, workspace: Workspace, filters: QueueFilters | None = None) 
         queryset = model.objects.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
         if filters.author_id is not None:
             queryset = queryset.filter(**{f"{model.author_field}_id": filters.author_id})
-        if filters.waiting_at_least is not None:
-            queryset = queryset.filter(updated_at__lte=timezone.now() - filters.waiting_at_least)
         if filters.source_id is not None:
             queryset = queryset.filter(**{f"{to_source}_id": filters.source_id}).distinct()
-        waiting += [Waiting(since, kind, pk) for since, pk in queryset.values_list("updated_at", "pk")]
+        queryset = queryset.annotate(submitted_at=_submitted_at(model))
+        if filters.waiting_at_least is not None:
+            queryset = queryset.filter(submitted_at__lte=timezone.now() - filters.waiting_at_least)
+        waiting += [Waiting(since, kind, pk) for since, pk in queryset.values_list("submitted_at", "pk")]
     return sorted(waiting)
+
+
+def sources_waited_on(*, workspace: Workspace) -> QuerySet[Source]:
+    """The sources of the workspace that something waiting for review is about (as the
+    queue's source filter finds it: a claim by the sources of any of its evidence)."""
+    on_source = Q(pk__in=[])
+    for model, to_source in _QUEUED.values():
+        waiting = model.objects.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
+        on_source |= Q(pk__in=waiting.values(f"{to_source}_id"))
+    return Source.objects.filter(on_source, workspace=workspace)
 
 
 def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[QueueItem]:
@@ -435,7 +469,7 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
         item = QueueItem(
             each.kind,
             obj,
-            obj.updated_at,
+            each.since,
             author=getattr(obj, obj.author_field or "", None),
             changed_by=changed_by.get((each.kind, each.pk), set()),
         )

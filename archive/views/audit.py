@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from archive.audit.forms import ActivityFilter, FlagForm, RevertForm, ReviewDecisionForm, SubmitForm
-from archive.audit.history import object_versions
+from archive.audit.history import history_rows, object_versions
 from archive.audit.kinds import REVIEWED, may_see_history, others_personal_entries
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
@@ -34,6 +35,7 @@ from archive.permissions import (
     workspace_view,
 )
 from archive.views.downloads import accepts_api_token
+from archive.views.paging import NotAPage, paged
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [
@@ -163,22 +165,42 @@ def activity_json(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResp
 
 @workspace_view(Action.VIEW)
 def object_history(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
-    """Every version of one object, newest first, each with what it changed."""
-    versions = object_versions(workspace=request.workspace, model_name=model, object_id=object_id)
-    if versions is None or not may_see_history(request.role, request.user, model, object_id):
+    """Every version of one object, newest first, a page at a time, each with what it changed.
+
+    `?version=H` opens the page of the version whose history row is H, at that version.
+    """
+    rows = history_rows(workspace=request.workspace, model_name=model, object_id=object_id)
+    if rows is None or not may_see_history(request.role, request.user, model, object_id):
         raise Http404("No history here.")
-    latest = versions[-1]["row"]
+    if (wanted := _positive_int(request.GET.get("version"))) is not None:
+        return _page_of_version(request, rows, wanted)
+    try:
+        listed = paged(request, rows, per_page=PAGE_SIZE)
+    except NotAPage as error:
+        return render(request, "refused.html", {"problem": str(error)}, status=400)
+    page = listed.page
+    shown = list(page)
+    # The row before the page's oldest, which that one's changes are read against.
+    before = rows[page.end_index()] if page.has_next() else None
+    versions = object_versions(workspace=request.workspace, model_name=model, rows=shown, before=before)
+    latest = shown[0] if page.number == 1 else rows[0]
     exists = latest.history_type != "-"
     model_class = live_ledger().history_models[model].instance_type
     revertible = may_revert(request.role, model)
     for version in versions:
         row = version["row"]
         # Any version but the current one can be gone back to; a deleted object, to any version.
-        if revertible and row.history_type != "-" and (row is not latest or not exists):
+        if revertible and row.history_type != "-" and (row.history_id != latest.history_id or not exists):
             version["revert_form"] = RevertForm(
                 initial={"history_id": row.history_id, "latest_history_id": latest.history_id},
                 auto_id=f"id_revert_{row.history_id}_%s",  # one form per version: ids of its own
             )
+    title = (
+        HistoryEntry.objects.filter(workspace=request.workspace, model=model, object_id=object_id)
+        .order_by("-sequence")
+        .values_list("object_repr", flat=True)
+        .first()
+    )
     return render(
         request,
         "archive/audit/history.html",
@@ -186,14 +208,29 @@ def object_history(request: WorkspaceRequest, model: str, object_id: int) -> Htt
             "model": model,
             "object_id": object_id,
             "verbose_name": model_class._meta.verbose_name,
-            "title": next((v["entry"].object_repr for v in reversed(versions) if v["entry"]), ""),
-            "versions": list(reversed(versions)),
+            "title": title or "",
+            "versions": versions,
+            "listed": listed,
+            # The ordered list counts down across pages: its first item is this version's number.
+            "first_number": page.paginator.count - page.start_index() + 1,
             "exists": exists,
             "present_url": _page_url(request, model, object_id, "") if exists else None,
             "as_of_url": _page_url(request, model, object_id, "_as_of"),
             "review": review_forms(request, model, object_id) if exists else None,
         },
     )
+
+
+def _page_of_version(request: WorkspaceRequest, rows: QuerySet, history_id: int) -> HttpResponse:
+    """To the history page that shows the version of history row `history_id`, at it (the
+    first page if there is no such row)."""
+    row = rows.filter(history_id=history_id).first()
+    if row is None:
+        return redirect(request.path)
+    newer = rows.filter(
+        Q(history_date__gt=row.history_date) | Q(history_date=row.history_date, history_id__gt=history_id)
+    ).count()
+    return redirect(f"{request.path}?page={newer // PAGE_SIZE + 1}#v{history_id}")
 
 
 def _page_url(request: WorkspaceRequest, model: str, object_id: int, suffix: str) -> str | None:
