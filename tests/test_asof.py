@@ -236,3 +236,13 @@ def test_as_of_picker_submitted_unchanged_shows_the_same_version_as_the_history_
     linked = client.get(url, {"at": created.isoformat()}).content.decode()
     again = client.get(url, {"at": picker_value(linked)}).content.decode()
     assert "Al-Rashideen saw 400 airstrikes." in again
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+@pytest.mark.parametrize("name", ["source_as_of", "claim_as_of"])
+def test_as_of_page_explains_a_moment_beyond_the_calendar(client, analyst, workspace, timeline, name, at):
+    client.force_login(analyst)
+    kind = "source" if name == "source_as_of" else "claim"
+    response = client.get(reverse(f"archive:{name}", args=[workspace.slug, timeline[kind].pk]), {"at": at})
+    assert response.status_code in (200, 400)
+    assert "out of range" in response.content.decode()

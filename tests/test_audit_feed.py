@@ -201,6 +201,35 @@ def test_export_refuses_bad_filters_with_a_clear_error(client, reviewer, workspa
     assert "since" in response.content.decode()
 
 
+# Offsets that take a moment past either end of the calendar, once in UTC.
+BEYOND_THE_CALENDAR = {"since": "0001-01-01T00:00:00+05:00", "until": "9999-12-31T23:59:59-05:00"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("bound", ["since", "until"])
+def test_export_refuses_a_moment_beyond_the_calendar_before_sending_anything(
+    client, reviewer, workspace, activity, fmt, bound
+):
+    client.force_login(reviewer)
+    response = export(client, workspace, fmt, **{bound: BEYOND_THE_CALENDAR[bound]})
+    assert response.status_code == 400
+    assert "out of range" in response.content.decode()
+
+
+def test_feed_explains_a_moment_beyond_the_calendar(client, reviewer, workspace, activity):
+    client.force_login(reviewer)
+    assert "out of range" in feed_page(client, workspace, since=BEYOND_THE_CALENDAR["since"])
+
+
+@pytest.mark.parametrize("before", ["²", "٣", "0", "-1"])
+def test_feed_ignores_a_before_that_is_not_an_ascii_number_from_1(
+    client, reviewer, workspace, activity, before
+):
+    client.force_login(reviewer)
+    rows = feed(client, workspace, before=before)
+    assert rows[: rows.index("<nav")] == (everything := feed(client, workspace))[: everything.index("<nav")]
+
+
 def test_csv_export_defuses_formulas_in_reasons(client, reviewer, workspace, analyst):
     claim = ClaimFactory(workspace=workspace)
     edit_item(claim, user=analyst, expected_version=1, changes={"status": "disputed"}, reason="=HYPERLINK(1)")

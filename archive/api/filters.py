@@ -4,7 +4,6 @@ as the field of the resource it filters on. A list refuses a query parameter it
 does not take, or a single-valued one given twice, by name (`refuse_unknown`):
 a misspelt filter must not quietly return every object."""
 
-import datetime
 from typing import Any
 
 import django_filters as filters
@@ -19,6 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from archive.claims.tags import with_tag
+from archive.core.forms import in_utc
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Outlet, Passage, ReviewStatus, Source
 
 
@@ -33,11 +33,7 @@ class _UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 moment, in UTC: PostgreSQL refuses offsets beyond 15:59, which ISO allows."""
 
     def to_python(self, value):
-        moment = super().to_python(value)
-        try:
-            return moment.astimezone(datetime.UTC) if moment is not None else None
-        except OverflowError:
-            raise forms.ValidationError("This moment is out of range.", code="invalid") from None
+        return in_utc(super().to_python(value))
 
 
 class SinceFilter(filters.IsoDateTimeFilter):

@@ -16,7 +16,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from archive.audit.kinds import REVIEWED, kind_label
 from archive.audit.ledger import live_ledger
 from archive.audit.review import QueueFilters, sources_waited_on
-from archive.core.forms import form_field
+from archive.core.forms import MomentField, form_field
 from archive.models import HistoryAction, HistoryEntry, Membership, ReviewStatus, Source, Workspace
 
 REASON_MAX_LENGTH = 2000
@@ -62,8 +62,8 @@ class ActivityFilter(forms.Form):
     # Ids, not drop-downs: a workspace has thousands of claims, and deleted ones still have history.
     source = forms.IntegerField(label="Source #", required=False, min_value=1)
     claim = forms.IntegerField(label="Claim #", required=False, min_value=1)
-    since = forms.DateTimeField(label="From", required=False, widget=_DateTimeInput)
-    until = forms.DateTimeField(label="Until", required=False, widget=_DateTimeInput)
+    since = MomentField(label="From", required=False, widget=_DateTimeInput)
+    until = MomentField(label="Until", required=False, widget=_DateTimeInput)
 
     def __init__(self, data: Mapping[str, Any] | None, *, workspace: Workspace) -> None:
         super().__init__(data)

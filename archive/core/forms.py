@@ -1,5 +1,6 @@
 """Form helpers."""
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django import forms
@@ -29,6 +30,22 @@ def show_refusal(form: forms.BaseForm, error: ValidationError | StaleVersion) ->
     shown above the form's fields."""
     for message in [str(error)] if isinstance(error, StaleVersion) else error.messages:
         form.add_error(None, message)
+
+
+def in_utc(moment: datetime | None) -> datetime | None:
+    """`moment` in UTC. ValidationError for one whose offset takes it past either end of
+    the calendar (0001-01-01T00:00+05:00): the database could not store or compare it."""
+    try:
+        return moment.astimezone(UTC) if moment is not None else None
+    except OverflowError:
+        raise ValidationError("This moment is out of range.", code="invalid") from None
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time, given in UTC or with an offset, as a moment in UTC."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        return in_utc(super().to_python(value))
 
 
 # What a browser does for type="url" that a text box does not by itself.

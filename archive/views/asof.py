@@ -19,13 +19,14 @@ from archive.audit.asof import (
     marked_text,
     source_as_of,
 )
+from archive.core.forms import MomentField
 from archive.core.history import HistoryRow
 from archive.models import Claim, Source
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.reading.kinds import LABELS, annotation_role, highlight_role
 
 
-class UtcDateTimeField(forms.DateTimeField):
+class UtcDateTimeField(MomentField):
     """A moment typed and shown in UTC, as the page labels it.
 
     Shown as a datetime-local value (no offset, at most milliseconds): browsers blank the picker

@@ -23,6 +23,7 @@ from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
 from archive.audit.review import may_decide, may_submit, rejection_comments
 from archive.audit.verification import last_verification, verify_and_record
+from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
 from archive.models import HistoryChain, HistoryEntry, ReviewStatus
 from archive.models.audit import GENESIS_HASH
@@ -102,7 +103,8 @@ def activity(request: WorkspaceRequest) -> HttpResponse:
 
 
 def _positive_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and int(value) > 0 else None
+    number = id_from(value or "")
+    return number if number else None
 
 
 def _export_rows(form: ActivityFilter) -> Iterator[dict]:
