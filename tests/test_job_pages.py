@@ -11,6 +11,7 @@ from django.urls import reverse
 from archive.jobs import running, tasks
 from archive.models import Job, JobKind, JobStatus, Membership, Role
 from archive.sources.importing.staging import discard
+from archive.workspaces import remove_member
 from tests.pages import article, capture_source
 from tests.websites import serving
 
@@ -86,6 +87,15 @@ def test_a_member_whose_role_no_longer_captures_is_refused_trying_again(client, 
     client.force_login(analyst)
     assert _try_again(client, failed_capture).status_code == 403
     assert Job.objects.count() == 1
+
+
+def test_a_removed_member_no_longer_opens_or_lists_the_jobs_they_started_there(
+    client, analyst, ws_admin, failed_capture
+):
+    remove_member(membership=Membership.objects.get(user=analyst), user=ws_admin, reason="left the team")
+    client.force_login(analyst)
+    assert client.get(reverse("archive:job", args=[failed_capture.pk])).status_code == 404
+    assert failed_capture.target not in client.get(reverse("archive:jobs")).content.decode()
 
 
 @pytest.fixture

@@ -244,11 +244,15 @@ def _process_alive(pid: int) -> bool:
 
 
 def visible_jobs(user) -> QuerySet[Job]:
-    """The jobs `user` started, and every job of the workspaces they administer."""
+    """The jobs `user` started in workspaces they are still a member of (or in none, such
+    as a site-wide index rebuild), and every job of the workspaces they administer. A
+    removed member's old jobs name the workspace's sources: not theirs to read any more."""
     if not user.is_authenticated:
         return Job.objects.none()
-    administered = Workspace.objects.filter(memberships__user=user, memberships__role=Role.ADMIN)
-    return Job.objects.filter(Q(started_by=user) | Q(workspace__in=administered.values("pk"))).select_related(
+    member_of = Workspace.objects.filter(memberships__user=user).values("pk")
+    administered = Workspace.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).values("pk")
+    own = Q(started_by=user) & (Q(workspace__isnull=True) | Q(workspace__in=member_of))
+    return Job.objects.filter(own | Q(workspace__in=administered)).select_related(
         "workspace", "started_by", "source"
     )
 
