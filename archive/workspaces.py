@@ -17,7 +17,7 @@ from archive.core.editing import (
 )
 from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Membership, Role, Workspace
+from archive.models import Membership, Role, Schedule, Workspace
 
 NEEDS_AN_ADMIN = "A new workspace needs an admin, who manages its members: choose one."
 
@@ -116,8 +116,9 @@ def edit_workspace(
 
 @unit_of_work()
 def delete_workspace(*, workspace: Workspace, user: Any, reason: str) -> None:
-    """Delete an empty workspace (what it owns protects it) with its memberships."""
+    """Delete an empty workspace (what it owns protects it) with its memberships and its
+    schedules: settings of the workspace, not its content."""
     with recorded_as(user=user, reason=required_reason(reason, DELETE_REASON_REQUIRED)):
-        for membership in workspace.memberships.all():
-            membership.delete()
+        for owned in [*workspace.memberships.all(), *Schedule.objects.filter(workspace=workspace)]:
+            owned.delete()
         workspace.delete()

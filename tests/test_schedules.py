@@ -11,7 +11,14 @@ from django_tasks import task_backends
 
 from archive.jobs import tasks
 from archive.jobs.schedules import set_schedule
-from archive.models import FixityCheck, HistoryVerification, Job, JobKind, Schedule, ScheduleKind
+from archive.models import FixityCheck, HistoryVerification, Job, JobKind, Schedule, ScheduleKind, Workspace
+from archive.workspaces import delete_workspace
+from tests.factories import SourceFactory
+
+
+@pytest.fixture
+def web_source(workspace):
+    return SourceFactory(workspace=workspace, original_url="https://hawranvoice.example/daraa")
 
 
 def _run_schedules(capsys) -> str:
@@ -33,6 +40,49 @@ def test_a_schedule_is_off_until_turned_on_and_kept_in_history(workspace, ws_adm
 def test_a_recapture_schedule_needs_its_source(workspace, ws_admin):
     with pytest.raises(ValidationError):
         set_schedule(workspace=workspace, user=ws_admin, kind="recapture", every_hours=24, enabled=True)
+
+
+def test_a_recapture_schedule_is_refused_for_a_source_with_no_web_address(workspace, ws_admin, source):
+    with pytest.raises(ValidationError, match="not captured from the web"):
+        set_schedule(
+            workspace=workspace, user=ws_admin, kind="recapture", source=source, every_hours=24, enabled=True
+        )
+    assert not Schedule.objects.exists()
+
+
+def _delete_on_page(client, workspace, schedule: Schedule, reason: str):
+    url = reverse("archive:schedules", args=[workspace.slug])
+    return client.post(url, {"delete": schedule.pk, "reason": reason}, follow=True)
+
+
+def test_an_admin_deletes_a_schedule_saying_why_and_its_history_keeps_it(client, workspace, ws_admin):
+    schedule = set_schedule(workspace=workspace, user=ws_admin, kind="fixity", every_hours=24, enabled=True)
+    client.force_login(ws_admin)
+    assert (
+        "Schedule deleted"
+        in _delete_on_page(client, workspace, schedule, "Checked weekly by hand").content.decode()
+    )
+    assert not Schedule.objects.exists()
+    deleted = schedule.history.latest("history_id")
+    assert (deleted.history_type, deleted.history_change_reason, deleted.history_user) == (
+        "-",
+        "Checked weekly by hand",
+        ws_admin,
+    )
+
+
+def test_deleting_a_schedule_without_a_reason_keeps_it(client, workspace, ws_admin):
+    schedule = set_schedule(workspace=workspace, user=ws_admin, kind="fixity", every_hours=24, enabled=True)
+    client.force_login(ws_admin)
+    assert "Say why" in _delete_on_page(client, workspace, schedule, "").content.decode()
+    assert Schedule.objects.filter(pk=schedule.pk).exists()
+
+
+def test_a_workspace_with_a_schedule_can_be_deleted(workspace, ws_admin):
+    set_schedule(workspace=workspace, user=ws_admin, kind="history_chain", every_hours=24, enabled=True)
+    delete_workspace(workspace=workspace, user=ws_admin, reason="Closed investigation")
+    assert not Workspace.objects.filter(pk=workspace.pk).exists()
+    assert not Schedule.objects.exists()
 
 
 def test_run_schedules_starts_due_workspace_checks_once_when_run_twice(workspace, ws_admin, source, capsys):
@@ -65,8 +115,9 @@ def test_a_schedule_fires_again_once_its_interval_has_passed(workspace, ws_admin
 
 
 def test_a_due_recapture_enqueues_the_recapture_task_for_its_source(
-    settings, workspace, ws_admin, source, capsys
+    settings, workspace, ws_admin, web_source, capsys
 ):
+    source = web_source
     settings.JOBS_TASK_BACKEND = "dummy"  # keeps what is enqueued without running it
     schedule = set_schedule(
         workspace=workspace,
@@ -85,7 +136,8 @@ def test_a_due_recapture_enqueues_the_recapture_task_for_its_source(
     assert job.task_result_id == enqueued.id
 
 
-def test_admins_set_a_schedule_on_the_schedules_page(client, workspace, ws_admin, source):
+def test_admins_set_a_schedule_on_the_schedules_page(client, workspace, ws_admin, web_source):
+    source = web_source
     client.force_login(ws_admin)
     url = reverse("archive:schedules", args=[workspace.slug])
     data = {"kind": "recapture", "source": source.pk, "every_hours": "48", "enabled": "on"}

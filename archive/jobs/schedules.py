@@ -1,6 +1,7 @@
 """Schedules: what is re-checked, and how often; `fire_due()` starts what is due.
 
-Admins set them (`set_schedule`, from the schedules page or the admin); every
+Admins set them (`set_schedule`, from the schedules page or the admin) and delete
+them (`delete_schedule`); every
 schedule is off until turned on. Nothing here runs by itself: cron runs
 `manage.py run_schedules` (see README), which calls `fire_due()`. A schedule
 is claimed with a compare-and-set on its last firing, so two overlapping runs
@@ -13,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from archive.core.editing import create_object, update_object
+from archive.core.editing import create_object, delete_object, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.jobs import tasks
 from archive.models import Job, Schedule, ScheduleKind, Source, Workspace
+from archive.sources.versions import address_of
 
 
 @unit_of_work()
@@ -35,6 +37,8 @@ def set_schedule(
         raise ValidationError("A recapture schedule is for one source; the other schedules are for none.")
     if source is not None and source.workspace_id != workspace.pk:
         raise ValidationError({"source": "This belongs to another workspace."})
+    if source is not None:
+        address_of(source)  # a source with no web address: every run would fail and alert
     existing = Schedule.objects.filter(workspace=workspace, kind=kind, source=source).first()
     if existing is None:
         schedule = Schedule(
@@ -49,6 +53,12 @@ def set_schedule(
         editable=frozenset({"every_hours", "enabled"}),
         reason=reason,
     )
+
+
+def delete_schedule(*, schedule: Schedule, user: Any, reason: str) -> None:
+    """Stop and remove a schedule; its history keeps what it was, who removed it and why.
+    The jobs it started stay, no longer naming it."""
+    delete_object(schedule, user=user, reason=reason)
 
 
 def due_schedules(now=None) -> list[Schedule]:

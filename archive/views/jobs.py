@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from archive.core.forms import form_field, show_refusal
+from archive.core.forms import form_field, id_from, show_refusal
 from archive.jobs.running import status_for, visible_jobs
-from archive.jobs.schedules import schedules_with_last_job, set_schedule
+from archive.jobs.schedules import delete_schedule, schedules_with_last_job, set_schedule
 from archive.jobs.tasks import (
     may_retry,
     retry,
@@ -22,7 +22,7 @@ from archive.jobs.tasks import (
     start_history_chain,
     start_search_rebuild,
 )
-from archive.models import JobStatus, ScheduleKind, Source
+from archive.models import JobStatus, Schedule, ScheduleKind, Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 
 _LISTED = 100
@@ -110,6 +110,8 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
         job = start_job(workspace=request.workspace, user=request.user)
         messages.info(request, f"Started: {job}.")
         return redirect("archive:job", job.pk)
+    if request.method == "POST" and "delete" in request.POST:
+        return _delete_schedule(request)
     if request.method == "POST":
         form = ScheduleForm(request.POST, workspace=request.workspace)
         if form.is_valid():
@@ -132,3 +134,17 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
         status = 400
     listed = schedules_with_last_job(request.workspace)
     return render(request, "archive/schedules.html", {"form": form, "schedules": listed}, status=status)
+
+
+def _delete_schedule(request: WorkspaceRequest) -> HttpResponse:
+    schedule_id = id_from(request.POST["delete"])
+    schedule = Schedule.objects.filter(workspace=request.workspace, pk=schedule_id).first()
+    if schedule is None:
+        raise Http404("No such schedule.")
+    try:
+        delete_schedule(schedule=schedule, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Schedule deleted: {schedule}.")
+    return redirect("archive:schedules", request.workspace.slug)
