@@ -8,20 +8,23 @@ from django.db.models.expressions import RawSQL
 
 from archive.models.base import validate_tags
 
+_SEPARATORS = {",": "a comma", "|": "a vertical bar (|)"}
+
 
 def clean_tags(tags: object) -> list[str]:
     """Tags as given, stripped, without blanks or repeats, in their order; then
     checked by the model's rule (how many, how long). A tag cannot contain a
-    comma: the browser's forms take tags comma-separated, so editing one there
-    would split it."""
+    separator: the browser's forms take tags comma-separated, so editing one there
+    would split it, and CSV exports and the search index join them with "|"."""
     if tags is None:
         return []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ValidationError({"tags": "Tags must be a list of words or phrases."})
     cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
-    with_comma = next((tag for tag in cleaned if "," in tag), None)
-    if with_comma is not None:
-        raise ValidationError({"tags": f"A tag cannot contain a comma: “{with_comma}”."})
+    for separator, name in _SEPARATORS.items():
+        split = next((tag for tag in cleaned if separator in tag), None)
+        if split is not None:
+            raise ValidationError({"tags": f"A tag cannot contain {name}: “{split}”."})
     try:
         validate_tags(cleaned)
     except ValidationError as error:

@@ -1,5 +1,6 @@
 """A tag cannot contain a comma: the browser's forms take tags comma-separated,
-so such a tag would be split at its next edit there. Every path refuses it."""
+so such a tag would be split at its next edit there. Nor a vertical bar, which
+joins tags in CSV exports. Every path refuses them."""
 
 import json
 
@@ -19,6 +20,13 @@ def test_cleaning_tags_refuses_a_tag_with_a_comma():
     with pytest.raises(ValidationError) as refused:
         clean_tags(COMMA_TAGS)
     assert refused.value.message_dict == {"tags": [REFUSAL]}
+
+
+def test_cleaning_tags_refuses_a_tag_with_a_vertical_bar():
+    # The claims CSV joins tags with "|": "zzq|yyk" would read as two tags.
+    with pytest.raises(ValidationError) as refused:
+        clean_tags(["zzq|yyk"])
+    assert refused.value.message_dict == {"tags": ["A tag cannot contain a vertical bar (|): “zzq|yyk”."]}
 
 
 def test_the_rest_api_refuses_an_annotation_tag_with_a_comma(analyst, workspace, source):
