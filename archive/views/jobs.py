@@ -138,7 +138,9 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
 
 def _delete_schedule(request: WorkspaceRequest) -> HttpResponse:
     schedule_id = id_from(request.POST["delete"])
-    schedule = Schedule.objects.filter(workspace=request.workspace, pk=schedule_id).first()
+    schedule = (
+        Schedule.objects.filter(workspace=request.workspace, pk=schedule_id).first() if schedule_id else None
+    )
     if schedule is None:
         raise Http404("No such schedule.")
     try:
