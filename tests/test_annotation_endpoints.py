@@ -5,8 +5,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from archive.claims import edit_item
+from archive.audit.history import human_time
+from archive.audit.review import approve, submit_for_review
+from archive.claims import delete_annotation, edit_item
 from archive.models import Annotation, Claim, Evidence, Passage, Stance
+from archive.passages.correction import correct_source_text
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -195,6 +198,27 @@ def test_annotating_without_a_csrf_token_is_refused(analyst, source):
     assert status == 403 and nothing_written()
 
 
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [(annotate_url, {"body": "Check"}), (evidence_url, {"new_claim": "Water was rationed."})],
+    ids=["annotation", "evidence"],
+)
+def test_a_selection_in_a_text_corrected_since_the_page_opened_is_refused_as_such(
+    client, analyst, ws_admin, source, url, fields
+):
+    shown, selected = source.text_sha256, target(source.text, "120 a week")
+    correct_source_text(
+        source=source, user=ws_admin, new_text=f"Correction: {source.text}", reason="dateline"
+    )
+    payload = {"target": selected, "text_sha256": shown, **fields}
+    status, data = send(client, analyst, "POST", url(source), payload)
+    assert status == 409
+    assert data["error"] == (
+        "The source's text changed since you opened this page: reload it to annotate the new text."
+    )
+    assert nothing_written()
+
+
 # --- Creating evidence -------------------------------------------------------------
 
 
@@ -306,6 +330,56 @@ def test_edit_from_a_stale_version_is_refused_with_the_other_version(client, ana
     assert "Admin&#x27;s words" in data["item"]["html"]
     annotation.refresh_from_db()
     assert annotation.body == "Admin's words"
+
+
+def test_a_stale_edit_names_every_field_that_differs_from_the_version_edited(
+    client, analyst, annotation, ws_admin
+):
+    changes = {"tags": ["important", "verified"], "motivation": "questioning"}
+    edit_item(annotation, user=ws_admin, expected_version=1, changes=changes)
+    status, data = send(client, analyst, "PATCH", annotation_url(annotation), {"version": 1, "body": "Mine"})
+    assert status == 412
+    assert data["error"] == "Not saved: ws-admin changed this while you were editing."
+    assert data["changed"] == ["motivation", "tags"]
+    assert (data["current"]["tags"], data["current"]["motivation"]) == (
+        ["important", "verified"],
+        "questioning",
+    )
+
+
+def test_a_stale_edit_of_evidence_names_its_changed_stance(client, analyst, evidence, ws_admin):
+    edit_item(evidence, user=ws_admin, expected_version=1, changes={"stance": Stance.CONTEXTUALIZES})
+    status, data = send(client, analyst, "PATCH", one_evidence_url(evidence), {"version": 1, "note": "Mine"})
+    assert status == 412
+    assert (data["changed"], data["current"]["stance"]) == (["stance"], "contextualizes")
+
+
+def test_a_stale_edit_after_an_approval_says_it_was_approved_and_saving_resubmits(
+    client, analyst, annotation, reviewer
+):
+    submitted = submit_for_review(annotation, user=analyst, expected_version=1)
+    approve(submitted, user=reviewer, expected_version=submitted.version)
+    payload = {"version": submitted.version, "body": "Mine"}
+    status, data = send(client, analyst, "PATCH", annotation_url(annotation), payload)
+    assert status == 412
+    assert data["error"] == (
+        "Not saved: reviewer approved this while you were editing;"
+        " saving will submit your change for review again."
+    )
+    assert (data["changed"], data["current"]["review_status"]) == (["review_status"], "approved")
+
+
+def test_editing_an_annotation_someone_deleted_says_who_when_and_why(client, analyst, annotation, ws_admin):
+    delete_annotation(
+        annotation=annotation, user=ws_admin, reason="duplicate of the note above", expected_version=1
+    )
+    deleted_at = Annotation.history.get(history_type="-").history_date
+    status, data = send(client, analyst, "PATCH", annotation_url(annotation), {"version": 1, "body": "Mine"})
+    assert status == 410
+    assert data["error"] == (
+        f"ws-admin deleted this annotation on {human_time(deleted_at)},"
+        " saying: “duplicate of the note above”."
+    )
 
 
 def test_edit_without_a_version_is_refused(client, analyst, annotation):

@@ -293,10 +293,16 @@ def test_annotation_form_offers_a_few_motivations_in_plain_words_a_note_first(cl
     choices = re.search(r'<select name="motivation"[^>]*>(.*?)</select>', form).group(1)
     assert re.findall(r'<option value="(\w+)">([^<]+)</option>', choices) == [
         ("commenting", "Note"),
+        ("highlighting", "Highlight"),
         ("questioning", "Question"),
         ("editing", "Error flag"),
         ("assessing", "Assessment"),
     ]
+
+
+def test_the_page_names_the_text_its_selections_are_made_in(client, analyst, source):
+    page = page_of(client, analyst, source)
+    assert f'data-text-sha256="{source.text_sha256}"' in page
 
 
 def test_items_carry_what_the_filters_narrow_by(client, workspace, analyst, source):

@@ -46,6 +46,13 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class Gone(APIException):
+    """What the request would change was deleted: 410, saying by whom, when and why."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+
+
 def field_errors(error: DjangoValidationError) -> dict | list:
     """A model ValidationError as DRF's field-error mapping."""
     if hasattr(error, "error_dict"):

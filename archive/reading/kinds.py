@@ -38,7 +38,14 @@ _ANNOTATION_ROLES = {Motivation.QUESTIONING: HighlightRole.QUESTION, Motivation.
 
 # The motivations the annotation form offers, the first the default; an
 # annotation made elsewhere (W3C, API) with another keeps it when edited.
-FORM_MOTIVATIONS = (Motivation.COMMENTING, Motivation.QUESTIONING, Motivation.EDITING, Motivation.ASSESSING)
+# Highlight is a passage marked without a note (a note needs text).
+FORM_MOTIVATIONS = (
+    Motivation.COMMENTING,
+    Motivation.HIGHLIGHTING,
+    Motivation.QUESTIONING,
+    Motivation.EDITING,
+    Motivation.ASSESSING,
+)
 
 # A passage that serves several purposes is coloured by the first that applies.
 _ROLE_PRIORITY = list(HighlightRole)

@@ -7,10 +7,13 @@ page updates without a reload and looks exactly as it would after one.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.db.models import Model
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_http_methods, require_POST
 
+from archive.api.errors import Conflict, Gone
+from archive.audit.history import history_rows, human_time
 from archive.claims import (
     annotate_selection,
     cite_selection,
@@ -81,12 +84,38 @@ def _deleted_response(passage_ids: list[int], deleted_ids: list[int]) -> JsonRes
     )
 
 
-def _source(request: WorkspaceRequest, source_id: int) -> Source:
-    return get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
+TEXT_CHANGED = "The source's text changed since you opened this page: reload it to annotate the new text."
+
+
+def _source(request: WorkspaceRequest, source_id: int, payload: dict) -> Source:
+    """The source, if its text is still the one the page showed (`text_sha256`, which the
+    page sends): a selection in a text since corrected is refused as such, not as a quote
+    that does not match."""
+    source = get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
+    shown = text_value(payload, "text_sha256")
+    if shown and shown != source.text_sha256:
+        raise Conflict(TEXT_CHANGED)
+    return source
+
+
+def _missing(request: WorkspaceRequest, model: type[Model], object_id: int) -> Exception:
+    """Why the object is not there: 410 with who deleted it, when and why, if its history in
+    this workspace ends with its deletion (someone deleted it while the editor was at it); else 404."""
+    rows = history_rows(
+        workspace=request.workspace, model_name=model._meta.model_name or "", object_id=object_id
+    )
+    last = rows.first() if rows is not None else None
+    if last is None or last.history_type != "-":
+        return Http404("Not found.")
+    who = last.history_user.get_username() if last.history_user else "Someone"
+    why = f", saying: “{last.history_change_reason}”" if last.history_change_reason else ""
+    return Gone(f"{who} deleted this {model._meta.verbose_name} on {human_time(last.history_date)}{why}.")
 
 
 def _changeable(request: WorkspaceRequest, queryset, object_id: int):
-    obj = get_in_workspace_or_404(queryset, request.workspace, pk=object_id)
+    obj = queryset.filter(workspace=request.workspace, pk=object_id).first()
+    if obj is None:
+        raise _missing(request, queryset.model, object_id)
     if not can_change(request.role, request.user, obj):
         raise PermissionDenied("Only its author or a workspace admin can change this.")
     return obj
@@ -96,8 +125,8 @@ def _changeable(request: WorkspaceRequest, queryset, object_id: int):
 @require_POST
 @json_endpoint
 def annotation_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
-    source = _source(request, source_id)
-    payload = read_json(request, allowed={"target", "body", "motivation", "tags"})
+    payload = read_json(request, allowed={"target", "text_sha256", "body", "motivation", "tags"})
+    source = _source(request, source_id, payload)
     annotation = annotate_selection(
         source=source,
         user=request.user,
@@ -114,8 +143,8 @@ def annotation_create(request: WorkspaceRequest, source_id: int) -> JsonResponse
 @json_endpoint
 def evidence_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
     """Cite a selection as evidence for a claim: `claim` (an id) or `new_claim` (a statement)."""
-    source = _source(request, source_id)
-    payload = read_json(request, allowed={"target", "claim", "new_claim", "stance", "note"})
+    payload = read_json(request, allowed={"target", "text_sha256", "claim", "new_claim", "stance", "note"})
+    source = _source(request, source_id, payload)
     selector = selector_from_target(source.text, payload.get("target"))
     claim_id = id_value(payload, "claim")
     claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id) if claim_id else None
@@ -141,8 +170,9 @@ def _changes(payload: dict) -> dict:
 def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResponse:
     """PATCH {version, body?, motivation?, tags?, reason?}; DELETE {version, reason}.
 
-    A delete without a reason is refused (400); either is refused with 409 and
-    the current version if someone saved since `version`.
+    A delete without a reason is refused (400); either is refused with 412, the
+    current version and what differs from `version` if someone saved since, and
+    with 410, saying who deleted it, when and why, if someone deleted it.
     """
     annotation = _changeable(request, Annotation.objects.all(), annotation_id)
     payload = read_json(request)
@@ -161,7 +191,14 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
             annotation, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
-        return conflict_response(error, **_annotation_state(request, error.current))
+        return conflict_response(
+            error,
+            since=version,
+            deleting=request.method == "DELETE",
+            **_annotation_state(request, error.current),
+        )
+    except Annotation.DoesNotExist:  # deleted while this request waited for its row lock
+        raise _missing(request, Annotation, annotation_id) from None
     return JsonResponse(_annotation_state(request, annotation))
 
 
@@ -171,8 +208,9 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
 def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse:
     """PATCH {version, stance?, note?, reason?}; DELETE {version, reason}.
 
-    A delete without a reason is refused (400); either is refused with 409 and
-    the current version if someone saved since `version`.
+    A delete without a reason is refused (400); either is refused with 412, the
+    current version and what differs from `version` if someone saved since, and
+    with 410, saying who deleted it, when and why, if someone deleted it.
     """
     evidence = _changeable(request, Evidence.objects.select_related("passage__source__outlet"), evidence_id)
     payload = read_json(request)
@@ -190,5 +228,12 @@ def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse
             evidence, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
-        return conflict_response(error, **_evidence_state(request, error.current))
+        return conflict_response(
+            error,
+            since=version,
+            deleting=request.method == "DELETE",
+            **_evidence_state(request, error.current),
+        )
+    except Evidence.DoesNotExist:  # deleted while this request waited for its row lock
+        raise _missing(request, Evidence, evidence_id) from None
     return JsonResponse(_evidence_state(request, evidence))

@@ -14,6 +14,7 @@ the REST API's and the W3C protocol's parsers too.
 
 from collections.abc import Collection
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
@@ -23,6 +24,7 @@ from archive.api.errors import as_api_exception, error_body
 from archive.claims import EDITABLE_FIELDS
 from archive.core.editing import StaleVersion, refuse_unknown_fields
 from archive.core.json_input import INT64_MAX, JSONInputError, JSONInputTooLarge, parse_json_body
+from archive.models import ReviewStatus
 
 
 class MalformedRequest(JSONInputError):
@@ -78,21 +80,49 @@ def json_error(message: str, status: int, **extra: object) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def conflict_response(error: StaleVersion, **extra) -> JsonResponse:
-    """412 with the version that is there now, who saved it, and its editable fields."""
+# What a review decision did, in words, when it is all that changed.
+_REVIEW_DECISIONS = {
+    ReviewStatus.APPROVED: "approved this",
+    ReviewStatus.REJECTED: "rejected this",
+    ReviewStatus.SUBMITTED: "submitted this for review",
+}
+
+
+def _conflict_message(current: Any, changed: list[str], editor: str | None, *, deleting: bool) -> str:
+    did = "changed this"
+    if changed == ["review_status"]:
+        did = _REVIEW_DECISIONS.get(current.review_status, did)
+    if deleting:
+        return f"Not deleted: {editor or 'Someone'} {did} while you were about to delete it."
+    # Saving a change to an approved item sends it back to the reviewers (archive.claims.editing).
+    approved = current.review_status == ReviewStatus.APPROVED
+    again = "; saving will submit your change for review again" if approved else ""
+    return f"Not saved: {editor or 'Someone'} {did} while you were editing{again}."
+
+
+def conflict_response(
+    error: StaleVersion, *, since: int | None = None, deleting: bool = False, **extra
+) -> JsonResponse:
+    """412 with the version that is there now, who saved it, its editable fields and review
+    status; given `since`, the version the editor started from, also which of these differ
+    from it (`changed`) and a message that says what happened, so the editor knows what
+    saving (or deleting) over it replaces."""
     current = error.current
     latest = current.history.first()
-    editor = getattr(latest, "history_user", None)
-    return json_error(
-        str(error),
-        412,
-        current={
-            "version": current.version,
-            "changed_by": editor.get_username() if editor else None,
-            **{name: getattr(current, name) for name in sorted(EDITABLE_FIELDS[type(current)])},
-        },
-        **extra,
-    )
+    editor = latest.history_user.get_username() if latest and latest.history_user else None
+    names = sorted(EDITABLE_FIELDS[type(current)] | {"review_status"})
+    state = {
+        "version": current.version,
+        "changed_by": editor,
+        **{name: getattr(current, name) for name in names},
+    }
+    if since is None:
+        return json_error(str(error), 412, current=state, **extra)
+    started = current.history.filter(version=since).first()
+    # From a version that never was, everything may differ.
+    changed = [name for name in names if started is None or getattr(started, name) != getattr(current, name)]
+    message = _conflict_message(current, changed, editor, deleting=deleting)
+    return json_error(message, 412, current=state, changed=changed, **extra)
 
 
 def json_endpoint(view):

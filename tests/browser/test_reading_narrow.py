@@ -104,9 +104,10 @@ TOOLS_BOX = """
 }
 """
 
-# The first word drawn in the right part of the window, and which occurrence of it in the text it is.
+# The first word drawn in the right part of the window at least `below` px down the page, which
+# occurrence of it in the text it is, and how far down the page its bottom is.
 WORD_ON_THE_RIGHT = """
-() => {
+(below = 0) => {
   const container = document.getElementById("source-text");
   const text = container.textContent;
   const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
@@ -117,13 +118,13 @@ WORD_ON_THE_RIGHT = """
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
       const rects = range.getClientRects();
-      if (rects.length === 1 && rects[0].left > innerWidth * 0.6) {
+      if (rects.length === 1 && rects[0].left > innerWidth * 0.6 && rects[0].top + scrollY >= below) {
         const at = offset + match.index;
         let occurrence = 0;
         for (let i = text.indexOf(match[0]); i !== -1 && i < at; i = text.indexOf(match[0], i + 1)) {
           occurrence += 1;
         }
-        return [match[0], occurrence];
+        return [match[0], occurrence, rects[0].bottom + scrollY];
       }
     }
     offset += node.length;
@@ -134,9 +135,22 @@ WORD_ON_THE_RIGHT = """
 
 def test_the_selection_toolbar_stays_in_the_window_for_a_word_on_the_right(phone_page):
     page = phone_page
-    word, occurrence = page.evaluate(WORD_ON_THE_RIGHT)
+    word, occurrence, _ = page.evaluate(WORD_ON_THE_RIGHT)
     select(page, word, occurrence)
     assert page.evaluate("getSelection().getRangeAt(0).getBoundingClientRect().left") > PHONE["width"] * 0.6
     box = page.evaluate(TOOLS_BOX)
     assert box["left"] >= 0 and box["right"] <= box["width"]
     assert box["lines"] == [1, 1]  # "Cite as evidence" on one line
+
+
+def test_the_selection_toolbar_goes_above_a_selection_just_over_the_floating_button(phone_page):
+    page = phone_page
+    button = page.get_by_role("button", name="Annotations and evidence")
+    button_top = button.bounding_box()["y"]
+    word, occurrence, bottom = page.evaluate(WORD_ON_THE_RIGHT, button_top)
+    page.evaluate(f"window.scrollTo(0, {bottom - button_top + 4})")  # the word's line just over the button
+    select(page, word, occurrence)
+    tools = page.locator("#selection-tools").bounding_box()
+    selected_top = page.evaluate("getSelection().getRangeAt(0).getBoundingClientRect().top")
+    # Above the selection, so clear of the button under it, and within the window.
+    assert tools["y"] >= 0 and tools["y"] + tools["height"] <= selected_top < button_top

@@ -217,6 +217,64 @@ def test_editing_shows_the_others_version_when_someone_saved_first(page_for, ana
     assert [error for error in page.errors if "412 (Precondition Failed)" not in error] == []
 
 
+def conflict_over_tags(page_for, analyst, ws_admin, workspace):
+    """The analyst's page after saving a new note text over the admin's new tags and
+    motivation, both having opened the editor on the same version; and the annotation."""
+    source = SourceFactory(workspace=workspace)
+    annotation = AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source)], author=analyst, body="First words"
+    )
+    mine, theirs = page_for(analyst), page_for(ws_admin)
+    for page in (mine, theirs):
+        open_reading_page(page, source)
+        page.locator("#reading-items").get_by_role("button", name="Edit").click()
+    form = theirs.locator("#reading-items .item-form")
+    form.get_by_label("Tags").fill("important, verified")
+    form.get_by_label("Motivation").select_option("questioning")
+    theirs.get_by_role("button", name="Save").click()
+    expect(theirs.locator("#reading-items .tags")).to_contain_text("verified")
+    mine.get_by_label("Note").fill("My words")
+    mine.get_by_role("button", name="Save").click()
+    mine.locator(".conflict").wait_for()
+    return mine, annotation
+
+
+def test_the_conflict_box_lists_each_field_the_other_person_changed(page_for, analyst, ws_admin, workspace):
+    page, _ = conflict_over_tags(page_for, analyst, ws_admin, workspace)
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text(
+        "Not saved: ws-admin changed this while you were editing. Their version:"
+    )
+    assert conflict.locator("dt").all_inner_texts() == ["Motivation", "Tags"]
+    assert conflict.locator("dd").all_inner_texts() == ["Question", "important, verified"]
+
+
+def test_saving_mine_over_theirs_keeps_the_fields_only_they_changed(page_for, analyst, ws_admin, workspace):
+    page, annotation = conflict_over_tags(page_for, analyst, ws_admin, workspace)
+    page.get_by_role("button", name="Save mine over theirs").click()
+    expect(page.locator("#reading-items .item-body")).to_have_text("My words")
+    annotation.refresh_from_db()
+    assert (annotation.body, annotation.motivation, annotation.tags) == (
+        "My words",
+        "questioning",
+        ["important", "verified"],
+    )
+    assert page.locator("#reading-items .tags").inner_text().split() == ["important", "verified"]
+    assert [error for error in page.errors if "412 (Precondition Failed)" not in error] == []
+
+
+def test_a_passage_can_be_highlighted_without_a_note(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    select(page, "Aleppo")
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_role("dialog", name="Annotate").get_by_label("Motivation").select_option("highlighting")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#reading-dialog:not([open])", state="attached")
+    assert Annotation.objects.values_list("motivation", "body").get() == ("highlighting", "")
+    assert page.errors == []
+
+
 def test_offset_conversion_counts_code_points_in_the_browser(page_for, analyst, workspace):
     page = page_for(analyst)
     open_reading_page(page, SourceFactory(workspace=workspace))

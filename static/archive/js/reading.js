@@ -16,8 +16,11 @@ const dialog = document.getElementById("reading-dialog");
 const tools = document.getElementById("selection-tools"); // absent for readers who cannot contribute
 // The page's text is the source's text, character for character.
 const text = textElement.textContent;
-// The motivations in plain words, by their W3C name.
-const motivationLabels = JSON.parse(document.getElementById("sidebar-filters")?.dataset.labels ?? "{}").motivation ?? {};
+// The motivations and stances in plain words, by their W3C and stored names.
+const valueLabels = JSON.parse(document.getElementById("sidebar-filters")?.dataset.labels ?? "{}");
+const motivationLabels = valueLabels.motivation ?? {};
+const stanceLabels = valueLabels.stance ?? {};
+const sidebarToggle = document.querySelector(".sidebar-toggle"); // floats over the text on narrow screens
 
 // --- The dialog ---------------------------------------------------------------
 
@@ -290,18 +293,32 @@ function selectedRange() {
   return start < end ? [start, end] : null;
 }
 
+const TOOLS_GAP = 6; // between the selection and its buttons
+
+/** The bottom of the window's free part: above the floating sidebar button where it is shown. */
+function freeBottom() {
+  const bottom = document.documentElement.clientHeight;
+  const floating = sidebarToggle?.getClientRects()[0]; // none where it is not displayed
+  return floating ? Math.min(bottom, floating.top) : bottom;
+}
+
 function updateTools() {
   selection = dialog.open ? null : selectedRange();
   tools.hidden = !selection;
   if (!selection) return;
   const box = document.getSelection().getRangeAt(0).getBoundingClientRect();
   // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
-  tools.style.top = `${window.scrollY + box.bottom + 6}px`;
   // Under the selection's start, but within the window: measured at the left edge, where
   // it has the whole width (near the right edge its buttons would wrap instead).
   tools.style.left = "0px";
   const rightmost = document.documentElement.clientWidth - tools.offsetWidth - 8;
   tools.style.left = `${window.scrollX + Math.max(Math.min(box.left, rightmost), 8)}px`;
+  // Under the selection, unless the window's bottom or the floating button would hide
+  // the buttons there and there is room above it.
+  const below = box.bottom + TOOLS_GAP;
+  const above = box.top - TOOLS_GAP - tools.offsetHeight;
+  const top = below + tools.offsetHeight > freeBottom() && above >= 0 ? above : below;
+  tools.style.top = `${window.scrollY + top}px`;
 }
 
 function pendingMark() {
@@ -338,6 +355,8 @@ function openSelectionForm(kind, [start, end], button) {
       const tags = tagsFrom(fields.tags.value);
       body = { target, body: fields.body.value, motivation: fields.motivation.value, tags };
     }
+    // The text the selection was made in: the server refuses it if the text was corrected since.
+    body.text_sha256 = reading.dataset.textSha256;
     const submit = form.querySelector('button[type="submit"]');
     submit.disabled = true;
     const url = isEvidence ? reading.dataset.evidenceUrl : reading.dataset.annotateUrl;
@@ -383,30 +402,63 @@ if (tools) {
 
 // --- Editing and deleting in place ---------------------------------------------------
 
-function theirVersion(kind, current) {
-  return kind === "annotation" ? current.body : `${current.stance}: ${current.note}`;
+// The fields an edit changes, by kind of item, in the form's order and words.
+const FIELD_NAMES = {
+  annotation: { body: "Note", motivation: "Motivation", tags: "Tags" },
+  evidence: { stance: "Stance", note: "Note" },
+};
+
+function shownValue(name, value) {
+  if (name === "tags") return value.join(", ") || "(none)";
+  if (name === "motivation") return motivationLabels[value] ?? value;
+  if (name === "stance") return stanceLabels[value] ?? value;
+  return value || "(empty)";
 }
 
 function showConflict(form, data, kind) {
   const box = document.createElement("div");
   box.className = "conflict";
   box.setAttribute("role", "alert");
-  const who = data.current.changed_by ?? "Someone";
   const headline = document.createElement("p");
-  headline.textContent =
-    `Not saved: ${who} changed this while you were editing (now version ${data.current.version}). ` +
-    "Their version:";
-  const theirs = document.createElement("p");
-  theirs.className = "theirs";
-  theirs.dir = "auto";
-  theirs.textContent = theirVersion(kind, data.current) || "(empty)";
-  box.append(headline, theirs);
+  headline.textContent = data.error;
+  box.append(headline);
+  // Each field of theirs that is not what the editor started from.
+  const differing = Object.keys(FIELD_NAMES[kind]).filter((name) => data.changed?.includes(name));
+  if (differing.length) {
+    headline.append(" Their version:");
+    const theirs = document.createElement("dl");
+    theirs.className = "theirs";
+    for (const name of differing) {
+      const term = document.createElement("dt");
+      term.textContent = FIELD_NAMES[kind][name];
+      const value = document.createElement("dd");
+      value.dir = "auto";
+      value.textContent = shownValue(name, data.current[name]);
+      theirs.append(term, value);
+    }
+    box.append(theirs);
+  }
   form.querySelector(".conflict")?.remove();
   form.prepend(box);
 }
 
-/** Replace `item`'s content by `form` until it is saved or cancelled. */
-function editInPlace(item, form, send) {
+/** Someone else deleted the item: it stays in sight, marked so with who, when and why, no longer to be changed. */
+function markDeleted(itemId, message) {
+  for (const copy of copiesOf(itemId)) {
+    copy.classList.add("item-deleted");
+    delete copy.dataset.url;
+    copy.querySelector(".item-actions")?.remove();
+    const note = document.createElement("p");
+    note.className = "item-gone";
+    note.tabIndex = -1;
+    note.textContent = message;
+    copy.prepend(note);
+  }
+}
+
+/** Replace `item`'s content by `form` until it is saved or cancelled; `takeTheirs` is given
+ * the item as the server has it after a conflict. */
+function editInPlace(item, form, send, takeTheirs = null) {
   const shown = [...item.childNodes];
   const opener = document.activeElement; // the Edit or Delete button, focused again on cancel
   let current = null; // the item as the server has it now, after a conflict
@@ -430,48 +482,87 @@ function editInPlace(item, form, send) {
     submit.disabled = false;
     if (ok) return;
     if (status === 412) {
-      // Keep what the user typed; saving again now replaces theirs knowingly.
+      // Keep what the user typed; saving again now replaces theirs knowingly (where the user changed it).
       current = data.item;
       item.dataset.version = String(data.current.version);
+      takeTheirs?.(data.current);
       showConflict(form, data, item.dataset.kind);
       submit.textContent = form.classList.contains("delete-form") ? "Delete anyway" : "Save mine over theirs";
       return showError(form, "");
+    }
+    if (status === 410) {
+      item.replaceChildren(...shown);
+      markDeleted(item.dataset.item, data.error);
+      return item.querySelector(".item-gone").focus();
     }
     showError(form, data.error);
   });
 }
 
-function startEdit(item) {
-  const isAnnotation = item.dataset.kind === "annotation";
-  const form = fromTemplate(isAnnotation ? "annotation-form" : "evidence-form");
-  form.querySelector(".picker")?.remove(); // evidence keeps its claim; stance and note change
+function chooseMotivation(select, motivation) {
+  // The form offers the usual motivations; a note made elsewhere keeps its own.
+  if (![...select.options].some((option) => option.value === motivation)) {
+    select.add(new Option(motivationLabels[motivation] ?? motivation, motivation));
+  }
+  select.value = motivation;
+}
+
+/** The values of an edit form's fields, as the server takes them. */
+function formValues(form, kind) {
   const fields = form.elements;
+  return kind === "annotation"
+    ? { body: fields.body.value, motivation: fields.motivation.value, tags: tagsFrom(fields.tags.value) }
+    : { stance: fields.stance.value, note: fields.note.value };
+}
+
+/** Put `values` (some or all of an item's fields) in its edit form. */
+function fillForm(form, values) {
+  const fields = form.elements;
+  for (const [name, value] of Object.entries(values)) {
+    if (name === "tags") fields.tags.value = value.join(", ");
+    else if (name === "motivation") chooseMotivation(fields.motivation, value);
+    else fields[name].value = value;
+  }
+}
+
+const sameValue = (one, other) => JSON.stringify(one) === JSON.stringify(other);
+
+function startEdit(item) {
+  const kind = item.dataset.kind;
+  const form = fromTemplate(kind === "annotation" ? "annotation-form" : "evidence-form");
+  form.querySelector(".picker")?.remove(); // evidence keeps its claim; stance and note change
+  form.querySelector(".form-error").before(fromTemplate("edit-reason"));
   // The item shows its text exactly (white-space: pre-wrap), so the form starts from what is shown.
   const shownText = item.querySelector(".item-body")?.textContent ?? "";
-  if (isAnnotation) {
-    fields.body.value = shownText;
-    const motivation = item.dataset.motivation;
-    // The form offers the usual motivations; a note made elsewhere keeps its own.
-    if (![...fields.motivation.options].some((option) => option.value === motivation)) {
-      fields.motivation.add(new Option(motivationLabels[motivation] ?? motivation, motivation));
-    }
-    fields.motivation.value = motivation;
-    fields.tags.value = [...item.querySelectorAll(".tags li")].map((tag) => tag.textContent).join(", ");
-  } else {
-    fields.stance.value = item.dataset.stance;
-    fields.note.value = shownText;
-  }
-  editInPlace(item, form, async (version) => {
-    const changes = isAnnotation
-      ? { body: fields.body.value, motivation: fields.motivation.value, tags: tagsFrom(fields.tags.value) }
-      : { stance: fields.stance.value, note: fields.note.value };
-    const answer = await requestJSON(item.dataset.url, { method: "PATCH", body: { version, ...changes } });
+  const tags = [...item.querySelectorAll(".tags li")].map((tag) => tag.textContent);
+  fillForm(
+    form,
+    kind === "annotation"
+      ? { body: shownText, motivation: item.dataset.motivation, tags }
+      : { stance: item.dataset.stance, note: shownText },
+  );
+  // Only the fields the editor changes are sent, so that saving over someone else's
+  // version keeps what that person changed and the editor did not.
+  const started = formValues(form, kind);
+  const send = async (version) => {
+    const changes = Object.entries(formValues(form, kind)).filter(([name, value]) => !sameValue(value, started[name]));
+    const body = { version, reason: form.elements.reason.value, ...Object.fromEntries(changes) };
+    const answer = await requestJSON(item.dataset.url, { method: "PATCH", body });
     if (answer.ok) {
       showPassage(answer.data.passage);
       showItem(answer.data.item);
     }
     return answer;
-  });
+  };
+  // The fields the editor left alone now show theirs, which saving keeps.
+  const takeTheirs = (current) => {
+    const mine = formValues(form, kind);
+    const untouched = Object.keys(started).filter((name) => sameValue(mine[name], started[name]));
+    fillForm(form, Object.fromEntries(untouched.map((name) => [name, current[name]])));
+    const now = formValues(form, kind);
+    for (const name of untouched) started[name] = now[name];
+  };
+  editInPlace(item, form, send, takeTheirs);
 }
 
 function startDelete(item) {
