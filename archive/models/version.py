@@ -200,4 +200,7 @@ class Alert(WorkspaceOwned):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.source}"
+        # What it is about: a rejected claim's alert has no source, a recapture's has no claim.
+        about = self.claim or self.annotation or self.source or self.evidence
+        kind = self.get_kind_display()
+        return kind if about is None else f"{kind}: {about}"

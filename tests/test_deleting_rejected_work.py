@@ -1,0 +1,130 @@
+"""Deleting rejected work clears its alerts' links through their history, so the
+workspace still verifies: a link cleared by a plain UPDATE reads as tampering."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from archive.audit.ledger import verify_workspace
+from archive.audit.review import reject, submit_for_review
+from archive.claims import delete_annotation, delete_claim, delete_evidence
+from archive.core.attribution import recorded_as
+from archive.models import Alert, AlertKind, Claim, Evidence
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.support import reverted
+
+REASON = "a duplicate of another claim"
+
+
+def rejected(item, author, reviewer):
+    return reject(submit_for_review(item, user=author), user=reviewer, comment="no source given")
+
+
+def alert_history(alert: Alert) -> list[tuple]:
+    rows = Alert.history.filter(id=alert.pk).order_by("history_id")
+    return [(row.history_type, row.claim_id, row.history_user, row.history_change_reason) for row in rows]
+
+
+def test_deleting_a_rejected_claim_clears_its_alert_through_the_history(
+    workspace, analyst, reviewer, ws_admin
+):
+    claim = rejected(ClaimFactory(workspace=workspace, created_by=analyst), analyst, reviewer)
+    alert = Alert.objects.get()
+    delete_claim(claim=claim, user=ws_admin, reason=REASON)
+    assert verify_workspace(workspace.pk).ok
+    assert alert_history(alert) == [
+        ("+", claim.pk, reviewer, "no source given"),
+        ("~", None, ws_admin, REASON),
+    ]
+
+
+def test_deleting_rejected_evidence_clears_its_alert_through_the_history(
+    workspace, analyst, reviewer, ws_admin, source
+):
+    evidence = EvidenceFactory(
+        passage=PassageFactory(workspace=workspace, source=source),
+        claim=ClaimFactory(workspace=workspace),
+        created_by=analyst,
+    )
+    rejected(evidence, analyst, reviewer)
+    alert = Alert.objects.get()
+    delete_evidence(evidence=evidence, user=ws_admin, reason=REASON)
+    assert verify_workspace(workspace.pk).ok
+    last = alert.history.latest("history_id")
+    assert (last.evidence_id, last.claim_id, last.history_user, last.history_change_reason) == (
+        None,
+        evidence.claim_id,
+        ws_admin,
+        REASON,
+    )
+
+
+def test_deleting_a_rejected_annotation_clears_its_alert_through_the_history(
+    workspace, analyst, reviewer, ws_admin, source
+):
+    note = AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(workspace=workspace, source=source)], author=analyst
+    )
+    rejected(note, analyst, reviewer)
+    alert = Alert.objects.get()
+    delete_annotation(annotation=note, user=ws_admin, reason=REASON)
+    assert verify_workspace(workspace.pk).ok
+    last = alert.history.latest("history_id")
+    assert (last.annotation_id, last.history_user, last.history_change_reason) == (None, ws_admin, REASON)
+
+
+def test_restoring_a_deleted_claim_brings_its_evidence_back_and_still_verifies(
+    workspace, analyst, reviewer, ws_admin, source
+):
+    """The restore cascade brings back what the deletion deleted; the alert's link,
+    cleared as a change of its own, stays cleared."""
+    claim = ClaimFactory(workspace=workspace)
+    evidence = EvidenceFactory(
+        passage=PassageFactory(workspace=workspace, source=source), claim=claim, created_by=analyst
+    )
+    rejected(evidence, analyst, reviewer)
+    delete_claim(claim=claim, user=ws_admin, reason=REASON)
+    deletion = Claim.history.filter(id=claim.pk).latest("history_id")
+    reverted(claim, history_id=deletion.history_id, user=ws_admin, reason="deleted by mistake")
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert (Alert.objects.get().claim_id, Alert.objects.get().evidence_id) == (None, None)
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_a_claims_rejection_alert_is_named_after_the_claim(workspace, analyst, reviewer):
+    rejected(
+        ClaimFactory(workspace=workspace, created_by=analyst, statement="The pump was hit."),
+        analyst,
+        reviewer,
+    )
+    assert str(Alert.objects.get()) == "your work was rejected: The pump was hit."
+
+
+def test_an_alert_about_nothing_left_is_named_by_its_kind(workspace, analyst, reviewer, ws_admin):
+    claim = rejected(ClaimFactory(workspace=workspace, created_by=analyst), analyst, reviewer)
+    delete_claim(claim=claim, user=ws_admin, reason=REASON)
+    assert str(Alert.objects.get()) == AlertKind.REJECTED.label
+
+
+BEFORE, AFTER = ("archive", "0027_history_action_graded"), ("archive", "0028_links_cleared_by_deletions")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_records_links_that_earlier_deletions_cleared_outside_the_history(
+    workspace, analyst, reviewer, ws_admin
+):
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    try:
+        claim = rejected(ClaimFactory(workspace=workspace, created_by=analyst), analyst, reviewer)
+        claim_id = claim.pk
+        with recorded_as(user=ws_admin, reason=REASON):
+            claim.delete()  # as deletions were: Django cleared the alert's claim with a plain UPDATE
+        assert not verify_workspace(workspace.pk).ok
+        MigrationExecutor(connection).migrate([AFTER])
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert verify_workspace(workspace.pk).ok
+    last = Alert.objects.get().history.latest("history_id")
+    assert (last.claim_id, last.history_type) == (None, "~")
+    assert f"the claim #{claim_id} it pointed at" in last.history_change_reason
