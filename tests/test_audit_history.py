@@ -16,6 +16,7 @@ from archive.claims import (
     create_claim,
     delete_annotation,
     delete_evidence,
+    edit_annotation,
     edit_item,
 )
 from archive.core.editing import delete_object
@@ -437,6 +438,52 @@ def test_restoring_an_annotation_brings_back_its_deleted_passage(workspace, revi
         passage.pk
     ]
     assert f"passage #{passage.pk} was restored too." in outcome.notes
+
+
+def test_a_restored_note_is_one_new_version_holding_its_passages(workspace, reviewer, analyst, source):
+    passage = create_passage(source=source, user=analyst, start=0, end=8)
+    note = create_annotation(passages=[passage], user=analyst, body="Check the date.")
+    note = edit_annotation(
+        note, user=analyst, expected_version=note.version, changes={"body": "Check the year."}
+    )
+    delete_annotation(annotation=note, user=analyst, reason="oops")
+    deleted_at = last_version(Annotation, note.pk)
+    restore(workspace, reviewer, "annotation", Annotation, note.pk)
+    [row] = Annotation.history.filter(id=note.pk, history_id__gt=deleted_at)
+    assert (row.version, [link.passage_id for link in row.passages.all()]) == (note.version + 1, [passage.pk])
+    assert verify_workspace(workspace.pk).ok
+
+
+def moved_note(analyst, source) -> Annotation:
+    """A note moved from its first passage to another (version 2)."""
+    first, other = (
+        create_passage(source=source, user=analyst, start=start, end=start + 8) for start in (0, 10)
+    )
+    note = create_annotation(passages=[first], user=analyst, body="Check the date.")
+    return edit_annotation(
+        note, user=analyst, expected_version=note.version, changes={}, passages=[other], reason="moved"
+    )
+
+
+def test_reverting_only_a_notes_passages_makes_a_new_version(workspace, reviewer, analyst, source):
+    note = moved_note(analyst, source)
+    revert_to_first_version(note, user=reviewer, reason="the first passage has the date")
+    back = Annotation.objects.get(pk=note.pk)
+    newest = Annotation.history.filter(id=note.pk).latest("history_id")
+    assert back.version == newest.version == note.version + 1
+    assert [link.passage_id for link in newest.passages.all()] == list(
+        back.passages.values_list("pk", flat=True)
+    )
+    assert verify_workspace(workspace.pk).ok
+
+
+def test_reverting_a_note_to_a_version_on_no_passage_is_refused(workspace, reviewer, analyst, source):
+    note = moved_note(analyst, source)
+    # Moving it wrote a row between unlinking its passage and linking the other.
+    empty = next(row for row in Annotation.history.filter(id=note.pk) if not row.passages.exists())
+    with pytest.raises(ValidationError, match="on no passage"):
+        reverted(note, history_id=empty.history_id, user=reviewer, reason="back")
+    assert Annotation.objects.get(pk=note.pk).passages.exists()
 
 
 def test_restoring_a_passage_whose_text_moved_restores_it_orphaned(workspace, reviewer, ws_admin, source):

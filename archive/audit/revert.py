@@ -19,7 +19,7 @@ from archive.audit.ledger import live_ledger
 from archive.claims.editing import reopen_review
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
-from archive.core.history import HistoryRow
+from archive.core.history import HistoryRow, history_paused, record_history
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
     Annotation,
@@ -164,7 +164,10 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
         raise ValidationError("It is already as it was in that version.")
     if isinstance(current, Membership) and changes.get("role", Role.ADMIN) != Role.ADMIN:
         keep_an_admin(current)  # an old version may be from before anyone else was admin
-    if changes:
+    if passages_changed and isinstance(current, Annotation):
+        with history_paused(current):  # the save below records them, as one new version
+            _set_passages(current, target, notes)
+    if changes or passages_changed:
         current = update_object(
             # The row is locked: no version to compare (memberships and workspaces have none).
             current,
@@ -175,6 +178,7 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
             editable=changes.keys(),
             reason=reason,
             before_save=reopen_review,
+            linked_changed=passages_changed,
         )
     if changes and isinstance(current, Source):
         refresh_later(source_id=current.pk)  # the derivation or language may be restored
@@ -183,8 +187,6 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
         current = correct_source_text(
             source=current, user=user, new_text=text, reason=reason, expected_version=None
         ).source
-    if passages_changed and isinstance(current, Annotation):
-        _set_passages(current, target, notes)
     return RevertOutcome(current, restored=False, notes=notes)
 
 
@@ -196,6 +198,12 @@ def _set_passages(
     With `dry_run`, only say whether its passages differ from those.
     """
     wanted = sorted(row.passage_id for row in target.passages.all())
+    # A version recorded between an annotation's save and its passages' (a move; a restore
+    # before restores were one row) would leave it on none: shown nowhere.
+    if not wanted:
+        raise ValidationError(
+            "That version is on no passage, and an annotation needs one: choose another version."
+        )
     if dry_run:
         return set(wanted) != set(annotation.passages.values_list("pk", flat=True))
     existing = set(Passage.objects.filter(pk__in=wanted).values_list("pk", flat=True))
@@ -235,9 +243,11 @@ def _restore(
         and obj.review_status == ReviewStatus.APPROVED
     ):
         obj.review_status = ReviewStatus.SUBMITTED  # not what was approved any more
-    obj.save(force_insert=True)
-    if isinstance(obj, Annotation):
-        _set_passages(obj, target, notes)
+    with history_paused(obj):  # one restore, one version: with its passages
+        obj.save(force_insert=True)
+        if isinstance(obj, Annotation):
+            _set_passages(obj, target, notes)
+    record_history(obj, "+")
     if cascade:
         _restore_cascade(obj, workspace, notes)
     return RevertOutcome(obj, restored=True, notes=notes)
@@ -271,17 +281,17 @@ def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: li
 
 
 def _restore_cascade(root: Model, workspace: Workspace, notes: list[str]) -> None:
-    """What the root's deletion took with it (a claim's evidence; a question's hypotheses,
-    evidence items and ratings; a hypothesis's ratings): the deletions just before the
-    root's in its chain, made by the same deletion (same user, reason and time), of rows
-    that pointed at the root or at one of those.
+    """What the root's deletion took with it (a claim's evidence and discussion, and the
+    discussion's replies; a question's hypotheses, evidence items and ratings; ...): the
+    other deletions of the same write (same user, reason and time), of rows that pointed
+    at the root or at one of those, restored before what points at them.
 
-    A deletion holds the workspace's chain until it commits, so what its cascade
-    removed are deletions right before it, the rows pointing at others deleted first:
-    walked back, each comes after what it points at. What was deleted on purpose just
-    before, by its own request, is not part of it and stays deleted. One write records
-    one time on all its rows; rows recorded before that was so differ by microseconds,
-    hence the second's margin.
+    The ledger holds a write's deletions in the order Django's collector made them,
+    not parents first (a claim's discussion comes after the claim, its replies before
+    it), so they are taken all at once whatever their order. What was deleted on purpose
+    before, by a request of its own (another reason), is not part of it and stays
+    deleted. One write records one time on all its rows; rows recorded before that was
+    so differ by microseconds, hence the second's margin.
     """
     label = _model_name(type(root))
     deletion = (
@@ -293,23 +303,24 @@ def _restore_cascade(root: Model, workspace: Workspace, notes: list[str]) -> Non
     )
     if deletion is None:
         return
+    margin = timedelta(seconds=1)
+    taken = HistoryEntry.objects.filter(
+        workspace=workspace,
+        action=HistoryAction.DELETED,
+        user=deletion.user_id,
+        reason=deletion.reason,
+        recorded_at__range=(deletion.recorded_at - margin, deletion.recorded_at + margin),
+    ).exclude(pk=deletion.pk)
+    pending = {(name, pk) for name, pk in taken.values_list("model", "object_id") if name in KINDS}
     restored = {(label, root.pk)}
-    earlier = HistoryEntry.objects.filter(workspace=workspace, sequence__lt=deletion.sequence).order_by(
-        "-sequence"
-    )
-    for entry in earlier.iterator():
-        same_deletion = (entry.action, entry.user_id, entry.reason) == (
-            HistoryAction.DELETED,
-            deletion.user_id,
-            deletion.reason,
-        )
-        if not same_deletion or deletion.recorded_at - entry.recorded_at > timedelta(seconds=1):
-            break
-        kind = KINDS.get(entry.model)
-        if kind is None or not _points_at(kind.model, entry.object_id, workspace, restored):
-            continue
-        if _restore_linked(kind.model, entry.object_id, workspace, notes):
-            restored.add((entry.model, entry.object_id))
+    # Each round restores what points at what is back: parents before their children.
+    while ready := {
+        (name, pk) for name, pk in pending if _points_at(KINDS[name].model, pk, workspace, restored)
+    }:
+        pending -= ready
+        for name, pk in sorted(ready):
+            if _restore_linked(KINDS[name].model, pk, workspace, notes):
+                restored.add((name, pk))
 
 
 def _points_at(model: type[Model], pk: int, workspace: Workspace, objects: set[tuple[str, int]]) -> bool:

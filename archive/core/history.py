@@ -23,7 +23,8 @@ give the user, reason and action. Never write history rows any other way
 `verify_history` reports them as tampering.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -150,6 +151,24 @@ class _TrackedHistory(HistoricalRecords):
                 self.manager_name,
                 _HistoryDescriptor(made.model, manager=made.manager_class, queryset=made.queryset_class),
             )
+
+
+@contextmanager
+def history_paused(obj: Model) -> Iterator[None]:
+    """Saves of `obj` and changes to its many-to-many fields inside write no history
+    row: the caller records what they leave once, with `record_history` or by saving
+    it after. An annotation inserted, then given its passages, would otherwise have
+    a version on no passage at all, and one more version for one change."""
+    obj.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple_history's switch
+    try:
+        yield
+    finally:
+        del obj.skip_history_when_saving  # type: ignore[attr-defined]
+
+
+def record_history(obj: Model, history_type: str) -> None:
+    """One history row of `obj` as it is now, its many-to-many links included, as a save writes."""
+    _TrackedHistory.by_model[type(obj)].create_historical_record(obj, history_type)
 
 
 def tracked_history(**options: Any) -> HistoricalRecords:
