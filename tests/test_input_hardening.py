@@ -346,7 +346,7 @@ def test_w3c_write_racing_a_delete_is_404_json(api, monkeypatch, source, annotat
 
 @pytest.mark.parametrize("kind", ["annotation", "evidence"])
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
-def test_browser_write_racing_a_delete_is_404_json(
+def test_browser_write_racing_a_delete_is_410_json_saying_it_was_deleted(
     browser, monkeypatch, workspace, annotation, evidence, kind, method
 ):
     from archive.views import annotations as views
@@ -358,7 +358,7 @@ def test_browser_write_racing_a_delete_is_404_json(
     if kind == "annotation" and method == "PATCH":
         payload = {"version": 1, "body": "x"}
     response = browser.generic(method, url, json.dumps(payload), content_type="application/json")
-    assert refused(response, 404)["error"]
+    assert "deleted this" in refused(response, 410)["error"]
 
 
 def test_database_connections_are_health_checked():
