@@ -4,9 +4,10 @@ Like every other way in, the admin writes only through the domain's functions
 (archive.claims, archive.sources, archive.passages, archive.workspaces), so
 the same rules hold: on a change form only the fields the domain lets change
 are editable (review status never is), tags and grades are checked the same
-way, an edit from a stale page is refused, and a delete (of one object, of the
-selected ones, or of an inline row) and a revert to an old version need a
-reason, which the history keeps.
+way, an edit from a stale page is refused, and an edit, a delete (of one
+object, of the selected ones, or of an inline row) and a revert to an old
+version need a reason, which the history keeps. People's accounts leave their
+workspaces through the domain too, never a workspace's last active admin.
 """
 
 import base64
@@ -21,11 +22,11 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Model
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,7 +35,7 @@ from simple_history.utils import get_history_model_for_model
 from archive import claims, workspaces
 from archive.admin_site import CheckedRelations
 from archive.core.attribution import recorded_as
-from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, check_grade_reason, required_reason
+from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, required_reason
 from archive.core.forms import ADDRESS_ATTRS, AddressField
 from archive.models import (
     Annotation,
@@ -44,6 +45,7 @@ from archive.models import (
     Membership,
     Outlet,
     Passage,
+    Role,
     Source,
     Workspace,
 )
@@ -55,24 +57,21 @@ REASON_HELP = "Why this change? Shown in the object's history."
 
 
 class ReasonForm(forms.ModelForm):
-    change_reason = forms.CharField(required=False, max_length=500, help_text=REASON_HELP)
+    # Optional on an add form, as when adding in the app; required to change what
+    # exists, as the app's "Correct record" page requires it (a new grade's included).
+    change_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text=REASON_HELP,
+        error_messages={"required": "Say why you change it: the reason is kept in the history."},
+    )
     # The version the page was loaded at: an edit from a stale page is refused.
     seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["change_reason"].required = self.instance.pk is not None
         self.fields["seen_version"].initial = getattr(self.instance, "version", None)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data  # what ModelForm.clean() returns
-        if self.instance.pk is not None:  # the instance still holds the values before the edit
-            changes = {name: cleaned[name] for name in self.changed_data if name in cleaned}
-            try:
-                check_grade_reason(self.instance, changes, cleaned.get("change_reason"))
-            except ValidationError as error:
-                self.add_error("change_reason", error.messages)
-        return cleaned
 
 
 class RevertForm(ReasonForm):
@@ -81,6 +80,13 @@ class RevertForm(ReasonForm):
         help_text=REASON_HELP,
         error_messages={"required": "Say why you revert: the reason is kept in the history."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page shows an old version; what a revert must not undo unseen is a
+        # change of the object as it is now, when the page is opened.
+        live = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        self.fields["seen_version"].initial = getattr(live, "version", None)
 
 
 def _delete_reason(request: HttpRequest) -> str | None:
@@ -92,17 +98,41 @@ def _delete_reason(request: HttpRequest) -> str | None:
         return None
 
 
-@admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
-def delete_selected(modeladmin, request: HttpRequest, queryset):
-    """Django's bulk delete, refused (back to the list) without a reason, or when
-    the domain refuses one of the rows (then none is deleted)."""
-    if request.POST.get("post") and _delete_reason(request) is None:
-        return None
+def _deleted_unless_refused(modeladmin, request: HttpRequest, queryset):
+    """Django's bulk delete, refused (back to the list) when the domain refuses one
+    of the rows: then none is deleted."""
     try:
         return django_delete_selected(modeladmin, request, queryset)
     except ValidationError as error:
         messages.error(request, f"Nothing was deleted. {' '.join(error.messages)}")
         return None
+
+
+@admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+def delete_selected(modeladmin, request: HttpRequest, queryset):
+    """Django's bulk delete, refused (back to the list) without a reason, or by the domain."""
+    if request.POST.get("post") and _delete_reason(request) is None:
+        return None
+    return _deleted_unless_refused(modeladmin, request, queryset)
+
+
+def _not_saved(request: HttpRequest, error: ValidationError | StaleVersion) -> HttpResponse:
+    """The page again, saying why the domain refused what the form passed: nothing was
+    saved (one transaction)."""
+    text = str(error) if isinstance(error, StaleVersion) else " ".join(error.messages)
+    messages.error(request, f"Nothing was saved. {text}")
+    return HttpResponseRedirect(request.get_full_path())
+
+
+class RefusedDeletesShown:
+    """A delete the domain refuses (a workspace's last admin, say) deletes nothing and says why."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except ValidationError as error:
+            messages.error(request, f"Nothing was deleted. {' '.join(error.messages)}")
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def _stored_value(obj: Model, name: str) -> Any:
@@ -129,7 +159,7 @@ class AdminAddressWidget(AdminURLFieldWidget):
 _VERSIONS_TABLE_STYLE = f"'sha256-{base64.b64encode(hashlib.sha256(b'border-top: 0').digest()).decode()}'"
 
 
-class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
+class TrackedAdmin(RefusedDeletesShown, CheckedRelations, SimpleHistoryAdmin):
     """Admin whose writes go through the domain: subclasses name the fields an edit
     may change (`editable`), and how to create, edit and delete."""
 
@@ -172,7 +202,11 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
         if request.method == "POST" and self.revert_disabled(request, self.get_object(request, object_id)):
             raise PermissionDenied
         request.reverting = True  # saving this page reverts to the version shown
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            with transaction.atomic():  # the revert and its log entry, as the change page
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except (ValidationError, StaleVersion) as error:
+            return _not_saved(request, error)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Nothing the domain lets change: a view-only page.
@@ -189,10 +223,7 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (ValidationError, StaleVersion) as error:
-            # Refused by the domain after the form passed: nothing was saved (one transaction).
-            text = str(error) if isinstance(error, StaleVersion) else " ".join(error.messages)
-            messages.error(request, f"Nothing was saved. {text}")
-            return HttpResponseRedirect(request.get_full_path())
+            return _not_saved(request, error)
 
     def save_model(self, request, obj, form, change) -> None:
         reason = form.cleaned_data.get("change_reason") or ""
@@ -207,7 +238,8 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
             else:
                 fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
                 del fields["change_reason"], fields["seen_version"]
-                saved = self.create(user=request.user, reason=reason, **fields)
+                # Apart from the acting user: a membership's own "user" is its member.
+                saved = self.create(fields, user=request.user, reason=reason)
         obj.pk = saved.pk
         obj._state.adding = False
 
@@ -225,7 +257,7 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
         posted = {name: form.cleaned_data[name] for name in self.editable if name in form.cleaned_data}
         return {name: value for name, value in posted.items() if _stored_value(stored, name) != _plain(value)}
 
-    def create(self, *, user: Any, reason: str, **fields: Any) -> Model:
+    def create(self, fields: dict[str, Any], *, user: Any, reason: str) -> Model:
         raise NotImplementedError(f"{self.model.__name__} is not created in the admin.")
 
     def edit(
@@ -239,11 +271,7 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST" and _delete_reason(request) is None:
             return HttpResponseRedirect(request.get_full_path())  # the confirmation again
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except ValidationError as error:  # refused by the domain (the last admin, say): nothing deleted
-            messages.error(request, f"Nothing was deleted. {' '.join(error.messages)}")
-            return HttpResponseRedirect(request.get_full_path())
+        return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj) -> None:
         self.remove(obj, user=request.user, reason=request.POST.get("reason", ""))
@@ -255,18 +283,10 @@ class TrackedAdmin(CheckedRelations, SimpleHistoryAdmin):
                 self.remove(obj, user=request.user, reason=reason)
 
 
-class ReasonedInlineFormSet(BaseInlineFormSet):
-    """Removing an inline row needs the reason of the page it is on."""
-
-    def clean(self) -> None:
-        super().clean()
-        if self.deleted_forms and not (self.data.get("change_reason") or "").strip():
-            raise ValidationError(f"To remove a row: {DELETE_REASON_REQUIRED}")
-
-
 class MembershipInline(CheckedRelations, admin.TabularInline):
+    """A workspace's members; a row removed or changed has the page's reason, which a change needs."""
+
     model = Membership
-    formset = ReasonedInlineFormSet
     extra = 1
     autocomplete_fields = ["user"]
 
@@ -312,7 +332,7 @@ class WorkspaceAdmin(CreateFieldsAdmin):
         # The first admin is chosen on the add form; other members once the workspace exists.
         return self.inlines if obj is not None else []
 
-    def create(self, *, user, reason, **fields) -> Workspace:
+    def create(self, fields, *, user, reason) -> Workspace:
         return workspaces.create_workspace(user=user, reason=reason, **fields)
 
     def edit(self, obj, **kwargs) -> Workspace:
@@ -326,13 +346,16 @@ class WorkspaceAdmin(CreateFieldsAdmin):
         reason = form.cleaned_data.get("change_reason") or ""
         # What the admin's change message reads from a saved formset.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for row in formset.deleted_forms:
-            if row.instance.pk is not None:
-                workspaces.remove_member(membership=row.instance, user=request.user, reason=reason)
-                formset.deleted_objects.append(row.instance)
-        for row in formset.forms:
-            if row in formset.deleted_forms or not row.has_changed() or not row.cleaned_data:
-                continue
+        rows = [
+            row
+            for row in formset.forms
+            if row not in formset.deleted_forms and row.has_changed() and row.cleaned_data
+        ]
+        # Additions and promotions first, then demotions, then removals, all in the page's
+        # one transaction: handing the admin role over in one save never leaves the
+        # workspace without an admin half-way.
+        rows.sort(key=lambda row: row.instance.pk is not None and row.cleaned_data["role"] != Role.ADMIN)
+        for row in rows:
             added = row.instance.pk is None
             membership = (workspaces.add_member if added else workspaces.set_role)(
                 workspace=form.instance,
@@ -345,6 +368,10 @@ class WorkspaceAdmin(CreateFieldsAdmin):
                 formset.new_objects.append(membership)
             else:
                 formset.changed_objects.append((membership, row.changed_data))
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None:
+                workspaces.remove_member(membership=row.instance, user=request.user, reason=reason)
+                formset.deleted_objects.append(row.instance)
 
 
 @admin.register(Membership)
@@ -356,7 +383,7 @@ class MembershipAdmin(CreateFieldsAdmin):
     create_fields = ("user", "workspace", "role")
     editable = ("role",)
 
-    def create(self, *, user, reason, **fields) -> Membership:
+    def create(self, fields, *, user, reason) -> Membership:
         return workspaces.add_member(
             workspace=fields["workspace"],
             member=fields["user"],
@@ -391,8 +418,8 @@ class OutletAdmin(CreateFieldsAdmin):
     create_fields = ("workspace", "name", "url", "country", "language", "reliability", "reliability_reason")
     editable = outlets.EDITABLE_FIELDS
 
-    def create(self, **fields) -> Outlet:
-        return outlets.create_outlet(**fields)
+    def create(self, fields, **kwargs) -> Outlet:
+        return outlets.create_outlet(**fields, **kwargs)
 
     def edit(self, obj, **kwargs) -> Outlet:
         return outlets.edit_outlet(obj, **kwargs)
@@ -415,8 +442,8 @@ class SourceAdmin(CreateFieldsAdmin):
     )
     editable = sources.EDITABLE_FIELDS
 
-    def create(self, **fields) -> Source:
-        return sources.create_source(**fields)
+    def create(self, fields, **kwargs) -> Source:
+        return sources.create_source(**fields, **kwargs)
 
     def edit(self, obj, **kwargs) -> Source:
         return sources.edit_source(obj, **kwargs)
@@ -435,7 +462,7 @@ class PassageAdmin(CreateFieldsAdmin):
     autocomplete_fields = ["source"]
     create_fields = ("source", "start", "end", "exact")
 
-    def create(self, *, user, reason, **fields) -> Passage:
+    def create(self, fields, *, user, reason) -> Passage:
         return passages.create_passage(user=user, **fields)
 
     def remove(self, obj, **kwargs) -> None:
@@ -451,7 +478,8 @@ class AnnotationAdmin(CreateFieldsAdmin):
     create_fields = ("passages", "body", "motivation", "tags")
     editable = (*claims.EDITABLE_FIELDS[Annotation], "passages")
 
-    def create(self, *, user: Any, reason: str, **fields: Any) -> Annotation:
+    def create(self, fields, *, user, reason) -> Annotation:
+        fields = dict(fields)
         passages = fields.pop("passages")  # one of the create_fields
         return claims.create_annotation(passages=list(passages), user=user, **fields)
 
@@ -474,8 +502,8 @@ class ClaimAdmin(CreateFieldsAdmin):
     create_fields = ("workspace", "statement", "credibility", "tags")
     editable = claims.EDITABLE_FIELDS[Claim]
 
-    def create(self, **fields) -> Claim:
-        return claims.create_claim(**fields)
+    def create(self, fields, **kwargs) -> Claim:
+        return claims.create_claim(**fields, **kwargs)
 
     def edit(self, obj, **kwargs) -> Claim:
         return claims.edit_claim(obj, **kwargs)
@@ -493,7 +521,7 @@ class EvidenceAdmin(CreateFieldsAdmin):
     create_fields = ("claim", "passage", "stance", "note")
     editable = claims.EDITABLE_FIELDS[Evidence]
 
-    def create(self, *, user, reason, **fields) -> Evidence:
+    def create(self, fields, *, user, reason) -> Evidence:
         return claims.add_evidence(user=user, **fields)
 
     def edit(self, obj, **kwargs) -> Evidence:
@@ -509,9 +537,46 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class AccountChangeForm(UserChangeForm):
+    """An account's page: deactivating it is refused where it is a workspace's last active admin."""
+
+    def clean_is_active(self) -> bool:
+        active = self.cleaned_data["is_active"]
+        if self.instance.is_active and not active:  # the instance still holds the stored value
+            workspaces.keep_admins_of(self.instance)
+        return active
+
+
+ACCOUNT_DELETED = "The account was deleted by {admin}."
+
+
 @admin.register(User)
-class UserAdmin(CheckedRelations, auth_admin.UserAdmin):
-    pass
+class UserAdmin(RefusedDeletesShown, CheckedRelations, auth_admin.UserAdmin):
+    """Django's admin of accounts, whose memberships are the domain's: an account leaves
+    its workspaces through it (in their history, with a reason) before it is deleted,
+    and the last active admin of a workspace is neither deleted nor deactivated."""
+
+    form = AccountChangeForm
+    actions = ["delete_selected"]  # in place of Django's, by name
+
+    @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete of accounts (the reason: who deleted them), refused by the domain."""
+        return _deleted_unless_refused(self, request, queryset)
+
+    def delete_model(self, request, obj) -> None:
+        self._leave_workspaces(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():  # all or none: one account may be a workspace's last admin
+            for account in queryset:
+                self._leave_workspaces(request, account)
+            super().delete_queryset(request, queryset)
+
+    def _leave_workspaces(self, request, account) -> None:
+        reason = ACCOUNT_DELETED.format(admin=request.user.username)
+        workspaces.leave_workspaces(account=account, user=request.user, reason=reason)
 
 
 @admin.register(Group)

@@ -38,17 +38,48 @@ def create_workspace(
 
 
 LAST_ADMIN = "A workspace keeps at least one admin: make someone else admin first."
+LAST_ADMIN_ACCOUNT = (
+    "{username} is the only active admin of {workspaces}: make someone else admin there first."
+)
+
+
+def _last_active_admin(membership: Membership) -> bool:
+    """Whether `membership` is its workspace's only admin with an active account (a
+    deactivated one cannot sign in to manage it). The active admins' rows stay locked
+    to the end of the unit, so two admins demoting each other at once cannot both pass."""
+    admins = Membership.objects.select_for_update(of=("self",)).filter(
+        workspace_id=membership.workspace_id, role=Role.ADMIN, user__is_active=True
+    )
+    return list(admins.values_list("pk", flat=True)) == [membership.pk]
 
 
 def keep_an_admin(membership: Membership) -> None:
-    """Refuse to take away the workspace's last admin: nobody could then manage it.
-    The admins' rows stay locked to the end of the unit, so two admins demoting
-    each other at once cannot both pass."""
-    admins = Membership.objects.select_for_update().filter(
-        workspace_id=membership.workspace_id, role=Role.ADMIN
-    )
-    if list(admins.values_list("pk", flat=True)) == [membership.pk]:
+    """Refuse to take away the workspace's last active admin: nobody could then manage it."""
+    if _last_active_admin(membership):
         raise ValidationError(LAST_ADMIN)
+
+
+def keep_admins_of(account: Any) -> None:
+    """Refuse to take `account` away (deleted, deactivated) where it is the last active admin."""
+    alone = [
+        isolated(membership.workspace.name)
+        for membership in account.memberships.filter(role=Role.ADMIN).select_related("workspace")
+        if _last_active_admin(membership)
+    ]
+    if alone:
+        names = ", ".join(sorted(alone))
+        raise ValidationError(
+            LAST_ADMIN_ACCOUNT.format(username=isolated(account.username), workspaces=names)
+        )
+
+
+@unit_of_work()
+def leave_workspaces(*, account: Any, user: Any, reason: str) -> None:
+    """Take `account` out of every workspace it is in (before it is deleted), each
+    removal in the history with `reason`; refused where it is the last active admin."""
+    keep_admins_of(account)
+    for membership in account.memberships.all():
+        remove_member(membership=membership, user=user, reason=reason)
 
 
 ALREADY_MEMBER = "{username} is already a member, as {role}: change their role where the members are listed."

@@ -5,15 +5,23 @@ import re
 
 import pytest
 from django.contrib.admin.sites import site
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.test import RequestFactory
 from django.urls import reverse
 
 from archive.admin import TrackedAdmin
 from archive.claims import EDITABLE_FIELDS, edit_item
-from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Role, Source, Workspace
-from archive.workspaces import NEEDS_AN_ADMIN
-from tests.factories import ClaimFactory, PassageFactory, UserFactory
+from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Outlet, Role, Source, Workspace
+from archive.sources.outlets import edit_outlet
+from archive.workspaces import LAST_ADMIN, NEEDS_AN_ADMIN, set_role
+from tests.factories import (
+    ClaimFactory,
+    MembershipFactory,
+    OutletFactory,
+    PassageFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 
 NO_REASON = "Nothing was deleted. Say why it is deleted: the reason is kept in the history."
 
@@ -134,7 +142,7 @@ def test_removing_a_member_in_the_admin_needs_a_reason(staff, workspace, analyst
     url = reverse("admin:archive_workspace_change", args=[workspace.pk])
     response = staff.post(url, workspace_form(workspace, membership, **{"memberships-0-DELETE": "on"}))
     assert response.status_code == 200
-    assert "To remove a row: Say why it is deleted" in response.content.decode()
+    assert response.context["adminform"].form.errors["change_reason"]
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -214,7 +222,7 @@ def test_changing_a_grade_in_the_admin_needs_a_reason(staff, claim):
     url = reverse("admin:archive_claim_change", args=[claim.pk])
     response = staff.post(url, claim_form(claim, credibility=2))
     assert response.status_code == 200
-    assert "Say why you change the credibility grade" in response.content.decode()
+    assert "Say why you change it" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).credibility == 6
 
 
@@ -228,7 +236,8 @@ def test_changing_a_grade_in_the_admin_with_a_reason_is_in_the_history(staff, cl
 def test_an_admin_edit_from_a_stale_page_saves_nothing_and_says_why(staff, claim, analyst):
     edit_item(claim, user=analyst, expected_version=1, changes={"statement": "Edited meanwhile"})
     url = reverse("admin:archive_claim_change", args=[claim.pk])
-    response = staff.post(url, claim_form(claim, statement="Mine", seen_version=1), follow=True)
+    data = claim_form(claim, statement="Mine", seen_version=1, change_reason="typo")
+    response = staff.post(url, data, follow=True)
     assert "Nothing was saved" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).statement == "Edited meanwhile"
 
@@ -362,3 +371,186 @@ def test_an_old_version_of_an_id_typed_by_hand_that_no_object_could_have_says_it
 def test_an_old_version_typed_by_hand_that_no_version_could_be_is_not_found(staff, claim):
     response = staff.get(f"/admin/archive/claim/{claim.pk}/history/abc/")
     assert response.status_code == 404
+
+
+def shown_form(response) -> dict:
+    """What the browser posts back of the admin form `response` shows, untouched."""
+    form = response.context["adminform"].form
+    values = {name: form[name].value() for name in form.fields}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def test_a_membership_added_in_the_admin_is_added_by_the_domain_for_the_staff_member(
+    staff, superuser, workspace, outsider
+):
+    data = {"user": outsider.pk, "workspace": workspace.pk, "role": Role.ADMIN, "change_reason": "joins"}
+    assert staff.post(reverse("admin:archive_membership_add"), data).status_code == 302
+    membership = Membership.objects.get(workspace=workspace, user=outsider)
+    created = membership.history.get()
+    assert (membership.role, created.history_user, created.history_change_reason) == (
+        Role.ADMIN,
+        superuser,
+        "joins",
+    )
+
+
+@pytest.fixture
+def renamed_outlet(workspace, ws_admin):
+    """An outlet at version 2, renamed from its version 1."""
+    outlet = OutletFactory(workspace=workspace, name="Old name")
+    return edit_outlet(outlet, user=ws_admin, expected_version=1, changes={"name": "New name"}, reason="r")
+
+
+def first_version_url(obj) -> str:
+    first = obj.history.order_by("history_id").first()
+    return reverse(f"admin:archive_{obj._meta.model_name}_simple_history", args=[obj.pk, first.history_id])
+
+
+def test_an_old_version_opened_in_the_admin_is_reverted_to_when_saved_with_a_reason(staff, renamed_outlet):
+    url = first_version_url(renamed_outlet)
+    response = staff.post(url, {**shown_form(staff.get(url)), "change_reason": "the old name was right"})
+    assert response.status_code == 302
+    assert Outlet.objects.get(pk=renamed_outlet.pk).name == "Old name"
+
+
+def test_an_admin_revert_from_a_page_opened_before_another_change_saves_nothing_and_says_why(
+    staff, renamed_outlet, ws_admin
+):
+    url = first_version_url(renamed_outlet)
+    page = shown_form(staff.get(url))
+    edit_outlet(renamed_outlet, user=ws_admin, expected_version=2, changes={"name": "Newer"}, reason="r")
+    response = staff.post(url, {**page, "change_reason": "undo"}, follow=True)
+    assert "Nothing was saved. The outlet was changed by someone else (now version 3)." in (
+        response.content.decode()
+    )
+    assert Outlet.objects.get(pk=renamed_outlet.pk).name == "Newer"
+
+
+def test_an_admin_revert_of_the_only_admin_to_an_older_role_saves_nothing_and_says_why(
+    staff, workspace, superuser
+):
+    lead = MembershipFactory(workspace=workspace, role=Role.ANALYST, user=UserFactory(username="lead"))
+    set_role(workspace=workspace, member=lead.user, role=Role.ADMIN, user=superuser, reason="leads")
+    url = first_version_url(lead)
+    response = staff.post(url, {**shown_form(staff.get(url)), "change_reason": "undo"}, follow=True)
+    assert f"Nothing was saved. {LAST_ADMIN}" in response.content.decode()
+    assert Membership.objects.get(pk=lead.pk).role == Role.ADMIN
+
+
+def test_handing_the_admin_role_over_in_one_save_of_a_workspace_in_the_admin_is_accepted(
+    staff, workspace, ws_admin, analyst
+):
+    old, new = (Membership.objects.get(user=user) for user in (ws_admin, analyst))
+    rows = {"memberships-TOTAL_FORMS": "2", "memberships-INITIAL_FORMS": "2"}
+    for index, (membership, role) in enumerate([(old, Role.ANALYST), (new, Role.ADMIN)]):
+        rows |= {
+            f"memberships-{index}-id": membership.pk,
+            f"memberships-{index}-workspace": workspace.pk,
+            f"memberships-{index}-user": membership.user_id,
+            f"memberships-{index}-role": role,
+        }
+    data = {**workspace_form(workspace, old, change_reason="hand-over"), **rows}
+    response = staff.post(reverse("admin:archive_workspace_change", args=[workspace.pk]), data)
+    assert response.status_code == 302
+    assert {m.user: m.role for m in Membership.objects.filter(workspace=workspace)} == {
+        ws_admin: Role.ANALYST,
+        analyst: Role.ADMIN,
+    }
+
+
+def test_a_deactivated_account_added_as_a_member_on_a_workspaces_admin_page_is_refused(
+    staff, workspace, ws_admin
+):
+    bob = UserFactory(username="bob", is_active=False)
+    membership = Membership.objects.get(user=ws_admin)
+    new_row = {
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-1-workspace": workspace.pk,
+        "memberships-1-user": bob.pk,
+        "memberships-1-role": Role.ADMIN,
+    }
+    data = {**workspace_form(workspace, membership, change_reason="backup admin"), **new_row}
+    response = staff.post(reverse("admin:archive_workspace_change", args=[workspace.pk]), data)
+    assert response.status_code == 200
+    assert "The account \u2068bob\u2069 is deactivated" in response.content.decode()
+    assert not Membership.objects.filter(user=bob).exists()
+
+
+@pytest.fixture
+def alice(db):
+    """The only admin of Beta."""
+    beta = WorkspaceFactory(name="Beta", slug="beta")
+    return MembershipFactory(workspace=beta, role=Role.ADMIN, user=UserFactory(username="alice")).user
+
+
+def test_deleting_the_account_of_a_workspaces_last_admin_in_the_admin_is_refused_naming_it(staff, alice):
+    url = reverse("admin:auth_user_delete", args=[alice.pk])
+    response = staff.post(url, {"post": "yes"}, follow=True)
+    assert "Nothing was deleted. \u2068alice\u2069 is the only active admin of \u2068Beta\u2069" in (
+        response.content.decode()
+    )
+    assert Membership.objects.filter(user=alice).exists()
+
+
+def test_an_account_deleted_in_the_admin_leaves_its_workspaces_with_a_reason(staff, ws_admin, analyst):
+    membership = Membership.objects.get(user=analyst)
+    staff.post(reverse("admin:auth_user_delete", args=[analyst.pk]), {"post": "yes"})
+    assert not User.objects.filter(pk=analyst.pk).exists()
+    removed = Membership.history.get(id=membership.pk, history_type="-")
+    assert removed.history_change_reason == "The account was deleted by root."
+
+
+def test_deleting_accounts_in_bulk_in_the_admin_one_a_last_admin_deletes_none(staff, alice, analyst):
+    data = {"action": "delete_selected", "_selected_action": [alice.pk, analyst.pk], "post": "yes"}
+    response = staff.post(reverse("admin:auth_user_changelist"), data, follow=True)
+    assert "Nothing was deleted." in response.content.decode()
+    assert User.objects.filter(pk__in=[alice.pk, analyst.pk]).count() == 2
+
+
+def test_deactivating_the_account_of_a_workspaces_last_admin_in_the_admin_is_refused(staff, alice):
+    data = {
+        "username": "alice",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+        # is_active left unticked
+    }
+    response = staff.post(reverse("admin:auth_user_change", args=[alice.pk]), data)
+    assert response.status_code == 200
+    assert "is the only active admin of \u2068Beta\u2069" in str(response.context["adminform"].form.errors)
+    alice.refresh_from_db()
+    assert alice.is_active
+
+
+def outlet_form(outlet, **changes) -> dict:
+    fields = ("name", "url", "country", "language", "reliability", "reliability_reason")
+    return {name: getattr(outlet, name) for name in fields} | {"seen_version": outlet.version, **changes}
+
+
+def test_a_grade_changed_in_the_admin_is_stored_with_its_reason(staff, workspace):
+    outlet = OutletFactory(workspace=workspace, reliability="C", reliability_reason="Written for C")
+    url = reverse("admin:archive_outlet_change", args=[outlet.pk])
+    staff.post(url, outlet_form(outlet, reliability="A", change_reason="confirmed by three checks"))
+    outlet.refresh_from_db()
+    assert (outlet.reliability, outlet.reliability_reason) == ("A", "confirmed by three checks")
+
+
+def test_an_outlet_added_in_the_admin_with_a_grade_and_no_reason_for_it_is_refused(staff, workspace):
+    data = {"workspace": workspace.pk, "name": "Graded", "reliability": "A", "change_reason": "x"}
+    response = staff.post(reverse("admin:archive_outlet_add"), data, follow=True)
+    assert "Nothing was saved. Say why you give this grade." in response.content.decode()
+    assert not Outlet.objects.filter(name="Graded").exists()
+
+
+def test_an_outlets_language_in_the_admin_must_be_a_bcp47_tag(staff, workspace):
+    data = {"workspace": workspace.pk, "name": "Tagged", "language": "not a tag!!", "reliability": "F"}
+    response = staff.post(reverse("admin:archive_outlet_add"), data)
+    assert response.status_code == 200
+    assert "Enter a BCP 47 language tag" in str(response.context["adminform"].form.errors["language"])
+
+
+def test_an_edit_in_the_admin_without_a_reason_saves_nothing(staff, source):
+    form = {"title": "Retitled", "language": "en", "direction": "ltr", "authors": "[]"}
+    response = staff.post(reverse("admin:archive_source_change", args=[source.pk]), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["change_reason"]
+    assert Source.objects.get(pk=source.pk).title == source.title

@@ -180,7 +180,7 @@ def test_analyst_cannot_create_outlets(analyst, workspace):
 def test_workspace_admin_creates_an_outlet(ws_admin, workspace):
     response = api_client_for(ws_admin).post(
         "/api/outlets/",
-        {"workspace": workspace.slug, "name": "Enab Baladi", "reliability": "B"},
+        {"workspace": workspace.slug, "name": "Enab Baladi", "reliability": "B", "reliability_reason": "r"},
         format="json",
     )
     assert response.status_code == 201

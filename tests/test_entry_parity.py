@@ -334,7 +334,7 @@ class AdminPath(EntryPath):
             "tags": current.tags,
             "author": current.author_id or "",
             "review_status": current.review_status,
-            "change_reason": "",
+            "change_reason": "correction",  # the admin's change form requires one
             **changes,
         }
         form["passages"] = [getattr(passage, "pk", passage) for passage in form["passages"]]

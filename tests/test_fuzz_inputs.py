@@ -179,7 +179,7 @@ ENDPOINTS = [
         "api",
         "post",
         lambda w: "/api/outlets/",
-        lambda w: {"workspace": w.workspace.slug, "name": "N", "reliability": "B"},
+        lambda w: {"workspace": w.workspace.slug, "name": "N", "reliability": "B", "reliability_reason": "r"},
     ),
     # REST patches
     Endpoint(

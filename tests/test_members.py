@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from archive import workspaces
 from archive.models import HistoryEntry, Membership, Role, Workspace
+from archive.models.workspace import INACTIVE_ACCOUNT
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
+from tests.factories import UserFactory
 from tests.support import reverted
 
 
@@ -250,3 +252,39 @@ def test_reverting_the_last_admins_membership_to_an_earlier_role_is_refused(ws_a
         reverted(promoted, history_id=as_analyst.history_id, user=analyst, reason="undo")
     assert refused.value.messages == [LAST_ADMIN]
     assert Membership.objects.get(pk=promoted.pk).role == Role.ADMIN
+
+
+def test_a_deactivated_admin_does_not_count_as_the_workspaces_admin(ws_admin, workspace):
+    former = UserFactory(username="former", is_active=False)
+    Membership.objects.create(workspace=workspace, user=former, role=Role.ADMIN)
+    with pytest.raises(ValidationError) as refused:
+        set_role(
+            workspace=workspace, member=ws_admin, role=Role.ANALYST, user=ws_admin, reason="stepping down"
+        )
+    assert refused.value.messages == [LAST_ADMIN]
+
+
+def test_a_deactivated_account_cannot_be_added_to_a_workspace(ws_admin, workspace):
+    former = UserFactory(username="former", is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        workspaces.add_member(workspace=workspace, member=former, role=Role.ANALYST, user=ws_admin)
+    assert refused.value.messages == [INACTIVE_ACCOUNT.format(username="\u2068former\u2069")]
+
+
+def test_a_removed_membership_of_an_account_deactivated_since_is_not_restored(ws_admin, workspace, analyst):
+    membership = Membership.objects.get(user=analyst)
+    remove_member(membership=membership, user=ws_admin, reason="left")
+    analyst.is_active = False
+    analyst.save()
+    removal = Membership.history.get(id=membership.pk, history_type="-")
+    with pytest.raises(ValidationError):
+        reverted(membership, history_id=removal.history_id, user=ws_admin, reason="back")
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_members_page_says_which_accounts_are_deactivated(client, ws_admin, workspace, analyst):
+    analyst.is_active = False
+    analyst.save()
+    client.force_login(ws_admin)
+    page = client.get(members_url(workspace)).content.decode()
+    assert page.count("account deactivated") == 1

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive.models import Outlet
+from archive.sources.outlets import GRADE_NEEDS_REASON, create_outlet, edit_outlet
 from tests.factories import OutletFactory
 
 
@@ -104,3 +106,24 @@ def test_an_outlet_without_a_name_is_refused(client, ws_admin, workspace):
     response = add_outlet(client, ws_admin, workspace, name="  ")
     assert response.status_code == 400
     assert Outlet.objects.count() == before
+
+
+def test_an_outlet_added_with_a_language_that_is_no_bcp47_tag_is_refused(client, ws_admin, workspace):
+    response = add_outlet(client, ws_admin, workspace, name="Tagged", language="not a tag!!")
+    assert response.status_code == 400
+    assert "Enter a BCP 47 language tag" in response.content.decode()
+    assert not Outlet.objects.filter(name="Tagged").exists()
+
+
+def test_a_grade_changed_with_the_outlets_details_is_stored_with_the_edits_reason(ws_admin, outlet):
+    # The API and the Django admin change a grade with the outlet's other details.
+    changes = {"reliability": "A"}
+    edit_outlet(outlet, user=ws_admin, expected_version=outlet.version, changes=changes, reason="checked")
+    outlet.refresh_from_db()
+    assert (outlet.reliability, outlet.reliability_reason) == ("A", "checked")
+
+
+def test_an_outlet_created_with_a_grade_and_no_reason_for_it_is_refused(ws_admin, workspace):
+    with pytest.raises(ValidationError) as refused:
+        create_outlet(workspace=workspace, user=ws_admin, name="Graded", reliability="A")
+    assert refused.value.message_dict == {"reliability_reason": [GRADE_NEEDS_REASON]}

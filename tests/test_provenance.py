@@ -262,12 +262,30 @@ def test_admin_sets_a_derivation_later_with_a_reason_in_the_history(client, ws_a
     )
 
 
+def test_a_derivation_changed_without_a_reason_is_refused(client, ws_admin, workspace, chain):
+    excerpt = chain["excerpt"]
+    client.force_login(ws_admin)
+    response = client.post(
+        reverse("archive:source_derivation", args=[workspace.slug, excerpt.pk]),
+        {"version": excerpt.version, "derived_from": chain["original"].pk, "derivation": "summary"},
+    )
+    assert response.status_code == 400
+    assert "Say why the derivation changes" in response.content.decode()
+    excerpt.refresh_from_db()
+    assert excerpt.derived_from != chain["original"]
+
+
 def test_a_derivation_cycle_is_refused_with_a_message(client, ws_admin, workspace, chain):
     original = chain["original"]
     client.force_login(ws_admin)
     response = client.post(
         reverse("archive:source_derivation", args=[workspace.slug, original.pk]),
-        {"version": original.version, "derived_from": chain["republication"].pk, "derivation": "translation"},
+        {
+            "version": original.version,
+            "derived_from": chain["republication"].pk,
+            "derivation": "translation",
+            "reason": "x",
+        },
     )
     assert response.status_code == 400
     assert "cannot derive, even indirectly, from itself" in response.content.decode()

@@ -6,6 +6,7 @@ from archive.core.history import tracked_history
 from archive.core.text import isolated
 from archive.models.base import WorkspaceOwned
 from archive.models.grading import Reliability
+from archive.models.source import bcp47_validator
 
 NAME_TAKEN = (
     "This workspace already has an outlet called “{name}” (names are compared ignoring capitals): "
@@ -45,7 +46,9 @@ class Outlet(WorkspaceOwned):
     name = models.CharField(max_length=200)
     url = models.URLField(blank=True)
     country = models.CharField(max_length=100, blank=True)
-    language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag, e.g. ar or en-GB")
+    language = models.CharField(
+        max_length=35, blank=True, validators=[bcp47_validator], help_text="BCP 47 tag, e.g. ar or en-GB"
+    )
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_reason = models.TextField(blank=True)
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from archive.core.history import tracked_history
+from archive.core.text import isolated
 from archive.models.base import CreatedAtField
 
 
@@ -45,6 +46,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+INACTIVE_ACCOUNT = "The account {username} is deactivated: only an active account can be a member."
+
+
 class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
@@ -63,3 +67,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.role} of {self.workspace}"
+
+    def clean(self) -> None:
+        # A deactivated account cannot sign in: it would hold its role (an admin's
+        # included) for nobody. Every new membership is checked here, whether added
+        # (archive.workspaces.add_member) or brought back from the history.
+        if self._state.adding and self.user_id is not None and not self.user.is_active:
+            raise ValidationError({"user": INACTIVE_ACCOUNT.format(username=isolated(self.user.username))})

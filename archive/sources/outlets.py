@@ -1,15 +1,20 @@
 """Outlets (who publishes sources) and their Admiralty reliability grade (A-F).
 
-A grade always comes with its reason: it is stored with the grade and is the
-reason of the history row, so the history says who graded what, when and why.
+A grade always comes with its reason: it is stored with the grade (its
+reliability_reason) and is the reason of the history row, so the history says
+who graded what, when and why. F ("cannot be judged") is an outlet not graded yet.
 """
 
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Outlet, Workspace
 from archive.models.grading import Reliability
+
+GRADE_NEEDS_REASON = "Say why you give this grade."
 
 
 @unit_of_work()
@@ -25,6 +30,8 @@ def create_outlet(
     reliability_reason: str = "",
     reason: str = "",
 ) -> Outlet:
+    if reliability != Reliability.F and not reliability_reason.strip():
+        raise ValidationError({"reliability_reason": GRADE_NEEDS_REASON})
     outlet = Outlet(
         workspace=workspace,
         name=name,
@@ -43,7 +50,14 @@ EDITABLE_FIELDS = frozenset({"name", "url", "country", "language", "reliability"
 def edit_outlet(
     outlet: Outlet, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str = ""
 ) -> Outlet:
-    """Change an outlet's details; a new grade needs a reason."""
+    """Change an outlet's details or its grade. A new grade needs a reason
+    (archive.core.editing), stored as its reliability_reason unless one is given with it."""
+
+    def keep_grade_reason(current: Any, before: dict[str, Any]) -> None:
+        regraded = "reliability" in before and before["reliability"] != current.reliability
+        if regraded and "reliability_reason" not in changes:
+            current.reliability_reason = reason.strip()
+
     return update_object(
         outlet,
         user=user,
@@ -51,13 +65,14 @@ def edit_outlet(
         changes=changes,
         editable=EDITABLE_FIELDS,
         reason=reason,
+        before_save=keep_grade_reason,
     )
 
 
 def grade_outlet(
     *, outlet: Outlet, user: Any, reliability: Reliability | str, reason: str, expected_version: int | None
 ) -> Outlet:
-    reason = required_reason(reason, "Say why you give this grade.")
+    reason = required_reason(reason, GRADE_NEEDS_REASON)
     return edit_outlet(
         outlet,
         user=user,

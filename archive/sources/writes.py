@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from archive.alignment import refresh_later
-from archive.core.editing import create_object, delete_object, update_object
+from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Derivation, Outlet, Source, VersionOrigin, Workspace
@@ -131,20 +131,25 @@ def edit_source(
     return source
 
 
+DERIVATION_REASON_REQUIRED = "Say why the derivation changes: the reason is kept in the history."
+
+
 def set_derivation(
     *,
     source: Source,
     user: Any,
     derived_from: Source | None,
     derivation: Derivation | str,
-    reason: str = "",
+    reason: str,
     expected_version: int | None = None,
 ) -> Source:
     """Link the source to the one it derives from, or unlink it (None and "").
 
     The model refuses a link across workspaces, a cycle, or a link without its
-    kind; the change is in the source's history with `reason`.
+    kind; the change is in the source's history with `reason`, which it needs:
+    a provenance link is evidence, and a changed one must say why.
     """
+    reason = required_reason(reason, DERIVATION_REASON_REQUIRED)
     changes = {"derived_from": derived_from, "derivation": derivation if derived_from else ""}
     return edit_source(source, user=user, expected_version=expected_version, changes=changes, reason=reason)
 

@@ -23,7 +23,7 @@ from archive.sources.provenance import (
     serialize,
     source_document,
 )
-from archive.sources.writes import set_derivation
+from archive.sources.writes import DERIVATION_REASON_REQUIRED, set_derivation
 from archive.views.picking import SourceChoiceField, sources_to_choose
 
 _EXTENSIONS = {
@@ -166,7 +166,11 @@ class DerivationForm(forms.Form):
         queryset=Source.objects.none(), required=False, help_text="Leave empty for an original."
     )
     derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
-    reason = forms.CharField(required=False, max_length=500, help_text="Why, for the history.")
+    reason = forms.CharField(
+        max_length=500,
+        help_text="Why, for the history.",
+        error_messages={"required": DERIVATION_REASON_REQUIRED},
+    )
 
     def __init__(self, *args, source: Source, **kwargs):
         super().__init__(*args, **kwargs)
