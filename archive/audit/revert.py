@@ -35,7 +35,7 @@ from archive.models import (
     Workspace,
 )
 from archive.models.base import WorkspaceOwned
-from archive.passages.correction import correct_source_text
+from archive.passages.correction import revert_source_text
 from archive.permissions import can, role_in
 from archive.workspaces import keep_an_admin
 
@@ -184,9 +184,7 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
         refresh_later(source_id=current.pk)  # the derivation or language may be restored
     if text is not None and isinstance(current, Source):
         # A text change moves passages: the text service re-anchors them.
-        current = correct_source_text(
-            source=current, user=user, new_text=text, reason=reason, expected_version=None
-        ).source
+        current = revert_source_text(source=current, user=user, text=text, reason=reason).source
     return RevertOutcome(current, restored=False, notes=notes)
 
 

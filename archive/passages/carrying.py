@@ -72,24 +72,41 @@ def carry_passages(
     version: SourceVersion,
     user,
     reason: str,
+    same_text_as: SourceVersion | None = None,
 ) -> ReanchorReport:
     """Re-anchor every passage of `source` from `old_text` into `version`'s text
-    (already the source's text), recording its anchors in `previous` and `version`."""
+    (already the source's text), recording its anchors in `previous` and `version`.
+
+    `same_text_as` is an earlier version with that very text (a text revert): a
+    passage anchored in it goes back to that anchor, status included; only the
+    others are re-anchored.
+    """
     new_text = version.text
     # Only what re-anchoring reads and writes: thousands of rows are loaded.
     passages = list(source.passages.select_for_update().only(*_LOADED_FIELDS))
     before = [(selector_of(passage), passage.anchor_status) for passage in passages]
     carried_from = _anchors_in(previous, passages, before, user=user, reason=reason) if previous else {}
-    results = reanchor([selector for selector, _ in before], old_text=old_text, new_text=new_text)
+    # Finding a passage again from where it stands now would start from what the text
+    # change did to it (a shortened quote, found exact): the earlier anchor knows better.
+    known = {anchor.passage_id: anchor for anchor in same_text_as.anchors.all()} if same_text_as else {}
+    after = {pk: (selector_of(anchor), anchor.status) for pk, anchor in known.items()}
+    unknown = [
+        (passage, selector)
+        for passage, (selector, _) in zip(passages, before, strict=True)
+        if passage.pk not in known
+    ]
+    results = reanchor([selector for _, selector in unknown], old_text=old_text, new_text=new_text)
+    for (passage, selector), result in zip(unknown, results, strict=True):
+        if result.status != AnchorStatus.ORPHANED:  # an orphan keeps its old quote
+            selector = selector_for(new_text, result.start, result.end)
+        after[passage.pk] = (selector, result.status)
 
     changed, requoted = [], []
     now = timezone.now()
-    for passage, result, (old_selector, old_status) in zip(passages, results, before, strict=True):
-        if result.status != AnchorStatus.ORPHANED:
-            selector = selector_for(new_text, result.start, result.end)
-            passage.start, passage.end, passage.exact = selector.start, selector.end, selector.exact
-            passage.prefix, passage.suffix = selector.prefix, selector.suffix
-        passage.anchor_status = result.status
+    for passage, (old_selector, old_status) in zip(passages, before, strict=True):
+        selector, passage.anchor_status = after[passage.pk]
+        passage.start, passage.end, passage.exact = selector.start, selector.end, selector.exact
+        passage.prefix, passage.suffix = selector.prefix, selector.suffix
         if (selector_of(passage), passage.anchor_status) != (old_selector, old_status):
             passage.version += 1
             passage.updated_at = now
@@ -112,7 +129,7 @@ def carry_passages(
         user=user,
         reason=reason,
     )
-    counts = Counter(result.status for result in results)
+    counts = Counter(passage.anchor_status for passage in passages)
     return ReanchorReport(
         source=source,
         counts={status: counts[status] for status in FOUND_STATUSES},

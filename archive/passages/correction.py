@@ -12,7 +12,7 @@ from archive.passages.carrying import ReanchorReport, carry_passages
 from archive.sources.text_rules import check_text
 from archive.sources.versions import latest_version, record_version
 
-__all__ = ["ReanchorReport", "correct_source_text"]
+__all__ = ["ReanchorReport", "correct_source_text", "revert_source_text"]
 
 
 @unit_of_work()
@@ -27,9 +27,39 @@ def correct_source_text(
     afresh from the new text. See archive.passages.reanchoring for how passages are
     found again, and archive.passages.carrying for what each version keeps.
     """
+    return _replace_text(
+        source=source, user=user, new_text=new_text, reason=reason, expected_version=expected_version
+    )
+
+
+@unit_of_work()
+def revert_source_text(*, source: Source, user, text: str, reason: str) -> ReanchorReport:
+    """Give the source back a text it had before, as correct_source_text does, but
+    for the passages of an earlier version with this very text: each goes back to
+    where it was in the newest such version, with the status it had there (one
+    still to confirm stays so, one an analyst confirmed stays confirmed).
+    Passages that version has no anchor for, and every passage when no
+    version has this text, are re-anchored as by a correction.
+    """
+    return _replace_text(
+        source=source, user=user, new_text=text, reason=reason, expected_version=None, restore=True
+    )
+
+
+def _replace_text(
+    *,
+    source: Source,
+    user,
+    new_text: str,
+    reason: str,
+    expected_version: int | None,
+    restore: bool = False,
+) -> ReanchorReport:
     new_text = normalize_text(new_text)
     check_text(text=new_text)  # what every source's text must be, corrected ones too
     old_text = Source.objects.select_for_update().values_list("text", flat=True).get(pk=source.pk)
+    # Looked up before the new version is recorded: it has this text too, and no anchors yet.
+    earlier = source.versions.filter(text=new_text).order_by("-number").first() if restore else None
     source = update_object(
         source,
         user=user,
@@ -54,5 +84,6 @@ def correct_source_text(
         version=version,
         user=user,
         reason=f"re-anchored after text correction: {reason}",
+        same_text_as=earlier,
     )
     return report
