@@ -19,6 +19,7 @@ from archive.claims import (
     edit_annotation,
     edit_item,
 )
+from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.models import (
     Annotation,
@@ -477,9 +478,22 @@ def test_reverting_only_a_notes_passages_makes_a_new_version(workspace, reviewer
     assert verify_workspace(workspace.pk).ok
 
 
+def test_moving_a_note_is_one_new_version_on_its_new_passages(analyst, source):
+    note = moved_note(analyst, source)
+    rows = list(Annotation.history.filter(id=note.pk).order_by("history_id"))
+    assert [row.version for row in rows] == [1, 2]
+    assert [link.passage_id for link in rows[-1].passages.all()] == list(
+        note.passages.values_list("pk", flat=True)
+    )
+
+
 def test_reverting_a_note_to_a_version_on_no_passage_is_refused(workspace, reviewer, analyst, source):
     note = moved_note(analyst, source)
-    # Moving it wrote a row between unlinking its passage and linking the other.
+    # Rows on no passage, as moves wrote them before a move was one row: unlinked, then linked.
+    linked = list(note.passages.all())
+    with recorded_as(user=analyst, reason="moved the old way"):
+        note.passages.clear()
+        note.passages.set(linked)
     empty = next(row for row in Annotation.history.filter(id=note.pk) if not row.passages.exists())
     with pytest.raises(ValidationError, match="on no passage"):
         reverted(note, history_id=empty.history_id, user=reviewer, reason="back")

@@ -1,15 +1,17 @@
 """Annotations: notes, questions, tags on one or more passages."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
 from archive.core.db import set_prefetched
 from archive.core.editing import delete_object
+from archive.core.history import history_paused
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Motivation, Passage, Source
 from archive.passages.selectors import TextSelector
@@ -131,7 +133,14 @@ def edit_annotation(
     moves = passages is not None and {p.pk for p in passages} != set(
         annotation.passages.values_list("pk", flat=True)
     )
-    annotation = edit_item(
+
+    def move(current: Model) -> None:
+        # Set with history paused: the save after records the move as one version on
+        # its new passages, not three rows (one of them on no passage at all).
+        with history_paused(current):
+            cast(Annotation, current).passages.set(passages or [])
+
+    return edit_item(
         annotation,
         user=user,
         expected_version=expected_version,
@@ -139,11 +148,8 @@ def edit_annotation(
         reason=reason,
         editable=EDITABLE_FIELDS[Annotation] | (IDENTITY_FIELDS if identities else frozenset()),
         linked_changed=moves,
+        link=move if moves else None,
     )
-    if moves and passages is not None:
-        with recorded_as(user=user, reason=reason):
-            annotation.passages.set(passages)
-    return annotation
 
 
 @unit_of_work()

@@ -9,6 +9,7 @@ every such edit obeys, whichever way it comes in (browser, API, W3C, admin).
   submitted, so "approved" always means a reviewer approved exactly this content.
 """
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -70,8 +71,12 @@ def edit_item(
     reason: str = "",
     editable: frozenset[str] | None = None,
     linked_changed: bool = False,
+    link: Callable[[Model], None] | None = None,
 ) -> Reviewable:
     """Change an annotation's, evidence's or claim's editable fields (or `editable`).
+
+    `link` changes what `linked_changed` says changes (an annotation's passages) on
+    the locked row, just before it is saved: the save's one history row holds it.
 
     Raises ValidationError naming every field that cannot be changed or has a
     bad value, and StaleVersion when someone else saved since `expected_version`.
@@ -88,7 +93,15 @@ def edit_item(
         changes=cleaned,
         editable=EDITABLE_FIELDS[type(obj)] if editable is None else editable,
         reason=reason,
-        before_save=reopen_review,
+        before_save=reopen_review if link is None else _then_link(link),
         refused=ValidationError(errors) if errors else None,
         linked_changed=linked_changed,
     )
+
+
+def _then_link(link: Callable[[Model], None]) -> Callable[[Model, dict[str, Any]], None]:
+    def before_save(obj: Model, before: dict[str, Any]) -> None:
+        reopen_review(obj, before)
+        link(obj)
+
+    return before_save
