@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from archive.audit.ledger import verify_workspace
 from archive.audit.review import flag_for_admin
 from archive.claims.claims import set_credibility
 from archive.models import Claim, HistoryAction, HistoryEntry, ReviewStatus
@@ -69,6 +70,12 @@ def test_reviewer_flags_an_item_for_an_admin(claim, reviewer, analyst):
         flag_for_admin(flagged, user=analyst, reason="x")
     with pytest.raises(ValidationError):
         flag_for_admin(flagged, user=reviewer, reason="")
+
+
+def test_flagging_keeps_the_items_version_so_a_decision_in_progress_stands(claim, reviewer, ws_admin):
+    flag_for_admin(claim, user=reviewer, reason="Possible duplicate of another claim.")
+    assert Claim.objects.get(pk=claim.pk).version == claim.version
+    assert verify_workspace(claim.workspace_id).ok
 
 
 def test_flag_from_the_claim_page_shows_in_the_activity_feed(client, claim, reviewer, ws_admin, workspace):

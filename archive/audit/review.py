@@ -30,6 +30,7 @@ from archive.audit.diffing import FieldChange, field_changes, shown_fields
 from archive.audit.kinds import Reviewed, kind_of
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
+from archive.core.history import record_history
 from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
@@ -292,14 +293,15 @@ def flag_for_admin(obj: Reviewed, *, user: Any, reason: str, expected_version: i
     The flag is a history row of the item with the action FLAGGED and the
     reason, so it is in the item's history and the ledger, and admins find
     every flag in the activity feed (action: flagged for an admin). Nothing
-    else changes: not the content, not the review status.
+    else changes: not the content, not the review status, not the version (a
+    reviewer deciding on the item meanwhile is not told it changed).
     """
     _require_reviewer(user, obj)
     if not reason.strip():
         raise ValidationError("Say what the admins should look at.")
     current = lock_at_version(obj, expected_version)
     with recorded_as(user=user, reason=reason.strip(), action=HistoryAction.FLAGGED):
-        current.save()
+        record_history(current, "~")
     return current
 
 
