@@ -767,3 +767,41 @@ def test_a_number_beyond_64_bits_in_any_path_matches_nothing():
             answers[url] = client.get(url).status_code
     assert len(answers) > 50  # the numbers of every kind of object
     assert set(answers.values()) == {404}, {url: status for url, status in answers.items() if status != 404}
+
+
+def _reader_of(rule: Rule) -> str | None:
+    """A role that the rule lets GET the URL, if any."""
+    return next((role for role, expected in rule.methods.get("GET", {}).items() if expected == OK), None)
+
+
+def method_cases(method: str):
+    for name, rule in RULES.items():
+        if method not in rule.methods and _reader_of(rule) is not None:
+            yield pytest.param(name, id=name)
+
+
+def _fetch(name: str, *methods: str) -> list:
+    """(response, changed) for each of `methods` on the URL `name`, as a role that may GET it."""
+    world = build_world()
+    rule = RULES[name]
+    route = next(route for route in APP_ROUTES if route.name == name)
+    kwargs = rule.kwargs(world) if rule.kwargs else {key: world.kwarg(key) for key in route.kwargs}
+    url = reverse(name, kwargs=kwargs)  # without rule.query: some name another method's parameters
+    user = world.users[_reader_of(rule)]
+    return [
+        request_as(user, method, url, "", "application/octet-stream", **rule.headers) for method in methods
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(method_cases("DELETE")))
+def test_a_method_a_url_does_not_take_is_405_and_changes_nothing(name):
+    [(response, changed)] = _fetch(name, "DELETE")
+    assert (response.status_code, changed) == (405, False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(method_cases("HEAD")))
+def test_head_is_answered_as_get_is(name):
+    (head, changed), (got, _) = _fetch(name, "HEAD", "GET")
+    assert (head.status_code, changed) == (got.status_code, False)

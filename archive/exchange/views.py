@@ -1,4 +1,5 @@
 from django.http import StreamingHttpResponse
+from django.views.decorators.http import require_safe
 
 from archive.core.spreadsheets import csv_download
 from archive.exchange.annotations import csv_rows, jsonld_chunks
@@ -16,6 +17,7 @@ def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
+@require_safe
 def annotations_jsonld(request: WorkspaceRequest) -> StreamingHttpResponse:
     """Every annotation and piece of evidence of the workspace, as W3C JSON-LD."""
     links = Links(request.build_absolute_uri("/").rstrip("/"))
@@ -25,6 +27,7 @@ def annotations_jsonld(request: WorkspaceRequest) -> StreamingHttpResponse:
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
+@require_safe
 def annotations_csv(request: WorkspaceRequest) -> StreamingHttpResponse:
     """The same as a spreadsheet: one row per annotation target or piece of evidence."""
     links = Links(request.build_absolute_uri("/").rstrip("/"))

@@ -13,6 +13,7 @@ from archive.alerts import RECIPIENT_ROLES, mark_read, set_email_alerts
 from archive.core.text import isolated
 from archive.models import Alert, Membership
 from archive.permissions import Action, WorkspaceRequest, member_view, scoped, workspace_view
+from archive.views.methods import require_form_methods
 
 INBOX_SIZE = 200
 
@@ -22,6 +23,7 @@ class ReadForm(forms.Form):
 
 
 @member_view
+@require_form_methods
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET: the user's alerts, unread first. POST: mark one (`alert`) or all read."""
     user = cast(User, request.user)  # member_view turned anonymous visitors away
@@ -33,8 +35,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         marked = mark_read(user=user, alert_ids=[alert_id] if alert_id else None)
         messages.success(request, f"{marked} alert{'s' if marked != 1 else ''} marked read.")
         return redirect("archive:alerts")
-    if request.method != "GET":
-        return HttpResponse(status=405)
     alerts = (
         scoped(Alert.objects.filter(recipient=user), user)
         .select_related("workspace", "source", "evidence", "check_record__source_version")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive.alignment import explain_divergence
 from archive.models import DivergenceKind, Source
@@ -26,6 +26,7 @@ def _pair(request: WorkspaceRequest, source_id: int) -> tuple[Source, Source]:
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def source_aligned(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Both texts side by side, sentence pairs linked, divergences flagged on both; `mark`
     parameters (SOURCE:START:END, code points) highlight spans, e.g. a passage and its counterpart."""

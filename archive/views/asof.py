@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from archive.audit.asof import (
     AnnotationThen,
@@ -104,6 +105,7 @@ def _deleted(deletion: HistoryRow | None) -> dict[str, Any]:
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The source's text, passages, annotations and evidence at `?at=`."""
     _in_history(Source, request, source_id)
@@ -123,6 +125,7 @@ def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def claim_as_of_view(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """The claim and its evidence at `?at=`."""
     _in_history(Claim, request, claim_id)

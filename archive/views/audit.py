@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive.audit.forms import ActivityFilter, FlagForm, RevertForm, ReviewDecisionForm, SubmitForm
 from archive.audit.history import history_rows, object_versions
@@ -66,6 +66,7 @@ def _filter_form(request: WorkspaceRequest) -> ActivityFilter:
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def activity(request: WorkspaceRequest) -> HttpResponse:
     """Every change in the workspace, newest first, filtered, a page at a time.
 
@@ -129,6 +130,7 @@ def _export_name(request: WorkspaceRequest, extension: str) -> str:
 
 @accepts_api_token
 @workspace_view(Action.AUDIT)
+@require_safe
 def activity_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as CSV, newest first."""
     form = _filter_form(request)
@@ -140,6 +142,7 @@ def activity_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespo
 
 @accepts_api_token
 @workspace_view(Action.AUDIT)
+@require_safe
 def activity_json(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Exactly the rows the same filters show in the feed, as JSON, with the chain's head."""
     form = _filter_form(request)
@@ -166,6 +169,7 @@ def activity_json(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResp
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def object_history(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
     """Every version of one object, newest first, a page at a time, each with what it changed.
 
@@ -305,7 +309,7 @@ def revert(request: WorkspaceRequest, model: str, object_id: int) -> HttpRespons
 
 
 @workspace_view(Action.AUDIT)
-@require_GET
+@require_safe
 def audit_status(request: WorkspaceRequest) -> HttpResponse:
     """The chain's head now, and the last recorded verification (verifying is too slow for every load)."""
     chain = HistoryChain.objects.filter(workspace=request.workspace).first()

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive.alignment.counterparts import Memo
 from archive.audit.review import may_submit, rejection_comments
@@ -52,6 +52,7 @@ from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
 from archive.views.downloads import accepts_api_token
+from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.picking import passage_option, picked
 from archive.views.redirects import post_only_form
@@ -165,14 +166,14 @@ def _render_claim_list(
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claim_list(request: WorkspaceRequest) -> HttpResponse:
     return _render_claim_list(request)
 
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claims_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Every claim the list's filters choose, in its order, as CSV: one row per
     claim with its evidence counts and its page's address."""
@@ -343,7 +344,7 @@ def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claim_detail(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
@@ -390,6 +391,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.CONTRIBUTE)
+@require_form_methods
 def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """Delete a claim with its evidence and discussion, with a reason."""
     claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id)
@@ -399,7 +401,7 @@ def claim_delete(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claim_search(request: WorkspaceRequest) -> JsonResponse:
     """Claims whose statement or tags contain `q`, folded as search folds them (the
     latest ones for an empty `q`), for the claim picker."""
@@ -424,7 +426,7 @@ def claim_search(request: WorkspaceRequest) -> JsonResponse:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claim_passages(request: WorkspaceRequest, claim_id: int) -> JsonResponse:
     """The workspace's passages not yet evidence for the claim, whose words or
     source's title contain `q` (the latest for an empty `q`), for the passage picker."""

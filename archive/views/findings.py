@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from archive.findings.package import evidence_package
 from archive.findings.timestamp import TimestampUnavailable
@@ -14,7 +14,7 @@ from archive.views.downloads import accepts_api_token
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """Everything behind the claim, signed, for a recipient to verify offline. When the
     configured time-stamping authority fails, the claim page says so (503: the package

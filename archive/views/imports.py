@@ -34,6 +34,7 @@ from archive.sources.importing.pipeline import (
     save_import,
 )
 from archive.sources.importing.staging import Pending, hold, release, resume, stage
+from archive.views.methods import require_form_methods
 from archive.views.picking import SourceChoiceField, sources_to_choose
 from archive.views.redirects import post_only_form
 
@@ -224,6 +225,7 @@ def _render_confirm(request, form: MetadataForm, pending: Pending, extraction: E
 
 
 @workspace_view(Action.CONTRIBUTE)
+@require_form_methods
 def import_source(request: WorkspaceRequest) -> HttpResponse:
     """Step 1: receive the input, extract its text and propose metadata."""
     if request.method != "POST":

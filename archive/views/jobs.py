@@ -24,6 +24,7 @@ from archive.jobs.tasks import (
 )
 from archive.models import JobStatus, Schedule, ScheduleKind, Source
 from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
+from archive.views.methods import require_form_methods
 
 _LISTED = 100
 
@@ -37,6 +38,7 @@ def job_status(request: HttpRequest) -> dict[str, Any]:
 
 
 @member_view
+@require_form_methods
 def job_list(request: HttpRequest) -> HttpResponse:
     """Your jobs, and every job of the workspaces you administer; staff may rebuild the search index."""
     user = cast(User, request.user)  # member_view: signed in
@@ -50,6 +52,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_view
+@require_form_methods
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job: its progress while it runs (the page refreshes), then its result or failure.
 
@@ -99,6 +102,7 @@ _RUN_NOW = {"fixity": start_fixity, "history_chain": start_history_chain}
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def schedules(request: WorkspaceRequest) -> HttpResponse:
     """The workspace's schedules (admins): set one, or run a workspace-wide check now."""
     form = ScheduleForm(workspace=request.workspace)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
@@ -18,6 +19,7 @@ from archive.models.grading import Reliability
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet, grade_outlet
 from archive.views.deleting import Deleting, delete_page
+from archive.views.methods import require_form_methods
 
 DELETING = Deleting(
     kind="outlet",
@@ -57,12 +59,14 @@ class OutletEditForm(OutletForm):
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def outlet_create(request: WorkspaceRequest) -> HttpResponse:
     """Add an outlet by hand (imports propose them too)."""
     return _outlet_form(request, None)
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def outlet_edit(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Correct an outlet's name, address, country or language."""
     return _outlet_form(
@@ -71,6 +75,7 @@ def outlet_edit(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def outlet_delete(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Delete an outlet no source names any more, with a reason."""
     outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
@@ -104,6 +109,7 @@ def _outlet_form(request: WorkspaceRequest, outlet: Outlet | None) -> HttpRespon
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def outlet_list(request: WorkspaceRequest) -> HttpResponse:
     outlets = Outlet.objects.filter(workspace=request.workspace).annotate(source_count=Count("sources"))
     context = {"outlets": outlets, "can_grade": can(request.role, Action.MANAGE)}
@@ -111,6 +117,7 @@ def outlet_list(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Change an outlet's reliability grade; a reason is required."""
     outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
@@ -24,6 +24,7 @@ from archive.sources.provenance import (
     source_document,
 )
 from archive.sources.writes import DERIVATION_REASON_REQUIRED, set_derivation
+from archive.views.methods import require_form_methods
 from archive.views.picking import SourceChoiceField, sources_to_choose
 
 _EXTENSIONS = {
@@ -53,7 +54,7 @@ def _with_newest_versions(found: Lineage) -> None:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def source_provenance(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     found = lineage(_source(request, source_id))
     _with_newest_versions(found)
@@ -77,7 +78,7 @@ def _attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
     source = _source(request, source_id)
     extension = _EXTENSIONS.get(source.media_type, "bin")
@@ -89,7 +90,7 @@ def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def source_warc(request: WorkspaceRequest, source_id: int) -> FileResponse:
     capture = get_in_workspace_or_404(
         Capture.objects.exclude(warc=""), request.workspace, source_id=source_id
@@ -108,7 +109,7 @@ def _version(request: WorkspaceRequest, source_id: int, number: int) -> SourceVe
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def source_version_original(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
     """The bytes one version was captured from (the source's own download is the newest's)."""
     version = _version(request, source_id, number)
@@ -121,7 +122,7 @@ def source_version_original(request: WorkspaceRequest, source_id: int, number: i
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def source_version_warc(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
     """The web exchange of one version (the source's own WARC download is the first capture's)."""
     version = _version(request, source_id, number)
@@ -144,14 +145,14 @@ def _namespace(request: WorkspaceRequest) -> str:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def source_prov(request: WorkspaceRequest, source_id: int, fmt: str) -> HttpResponse:
     document = source_document(_source(request, source_id), base_uri=_namespace(request))
     return _export(document, fmt, f"source-{source_id}-provenance")
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpResponse:
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
@@ -180,6 +181,7 @@ class DerivationForm(forms.Form):
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Set or change what a source derives from, after import."""
     source = _source(request, source_id)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
@@ -36,6 +36,7 @@ from archive.permissions import (
 )
 from archive.views.deleting import Deleting, delete_page
 from archive.views.downloads import accepts_api_token
+from archive.views.methods import require_form_methods
 from archive.views.picking import passage_option, picked
 
 DELETING = Deleting(
@@ -60,6 +61,7 @@ def _refused(request: WorkspaceRequest, error: ValidationError) -> None:
 
 
 @workspace_view(Action.VIEW)
+@require_form_methods
 def question_list(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST":
         if not can(request.role, Action.CONTRIBUTE):
@@ -81,7 +83,7 @@ def question_list(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse:
     question = _question(request, question_id)
     weighted = request.GET.get("weighted") == "1"
@@ -119,6 +121,7 @@ def question_detail(request: WorkspaceRequest, question_id: int) -> HttpResponse
 
 
 @workspace_view(Action.CONTRIBUTE)
+@require_form_methods
 def question_delete(request: WorkspaceRequest, question_id: int) -> HttpResponse:
     """Delete a question with its analysis, with a reason."""
     question = _question(request, question_id)
@@ -128,7 +131,7 @@ def question_delete(request: WorkspaceRequest, question_id: int) -> HttpResponse
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def question_passages(request: WorkspaceRequest, question_id: int) -> JsonResponse:
     """Passages cited as evidence and not yet weighed in the question, whose words or
     source's title contain `q` (the latest for an empty `q`), for the passage picker."""
@@ -250,7 +253,7 @@ def question_ratings(request: WorkspaceRequest, question_id: int) -> HttpRespons
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def question_csv(request: WorkspaceRequest, question_id: int) -> StreamingHttpResponse:
     """The matrix as a spreadsheet: one row per evidence item, the scores last."""
     found = ach.matrix(_question(request, question_id), weighted=request.GET.get("weighted") == "1")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from archive.audit.forms import REASON_MAX_LENGTH
 from archive.core.editing import StaleVersion
@@ -36,7 +36,7 @@ def _render(
 
 
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def reanchored(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The source's passages to confirm after re-anchoring, and its orphans."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive.audit import review
 from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
@@ -41,6 +41,7 @@ def _refusal(error: ValidationError | StaleVersion) -> str:
 
 
 @workspace_view(Action.REVIEW)
+@require_safe
 def review_queue(request: WorkspaceRequest) -> HttpResponse:
     """What waits for review, longest waiting first, each with its context and a decision form."""
     filter_form = ReviewQueueFilter(request.GET, workspace=request.workspace)

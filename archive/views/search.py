@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from archive.permissions import member_view
 from archive.search import QueryError, search
@@ -18,6 +19,7 @@ def _url(params: QueryDict, **changes) -> str:
 
 
 @member_view
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search every workspace of the user; archive.search does the work."""
     form = SearchForm(request.GET or None, user=request.user)

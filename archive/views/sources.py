@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
 
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import NamesField, form_field, show_refusal
@@ -21,6 +22,7 @@ from archive.reading.kinds import FORM_MOTIVATIONS, LABELS, HighlightRole
 from archive.sources.writes import delete_source, edit_source
 from archive.views.asof import AsOfForm
 from archive.views.deleting import Deleting, delete_page
+from archive.views.methods import require_form_methods
 
 DELETING = Deleting(
     kind="source",
@@ -35,6 +37,7 @@ DELETING = Deleting(
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
@@ -113,6 +116,7 @@ class SourceMetadataForm(forms.Form):
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Correct a source's title, authors, outlet, date, language or direction, with a reason."""
     source = get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
@@ -155,6 +159,7 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def source_delete(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Delete a source nothing refers to any more (an import made by mistake), with a reason."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
@@ -23,6 +22,7 @@ from archive.jobs.tasks import start_text_correction
 from archive.models import Source
 from archive.passages.correction import ReanchorReport, correct_source_text
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.views.methods import require_form_methods
 
 # Orphaned passages named one by one after a correction; the rest are counted
 # (the reading page lists them all under "Not found in the current text").
@@ -83,7 +83,7 @@ def _conflict(request: HttpRequest, current: Source) -> HttpResponse:
 
 
 @workspace_view(Action.MANAGE)
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Correct a source's text with a reason; every passage is re-anchored."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)

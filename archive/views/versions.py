@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive.jobs.tasks import recapture_under_way, start_recapture
 from archive.models import AnchorStatus, Source, SourceVersion
@@ -37,6 +37,7 @@ def _version(source: Source, number: int) -> SourceVersion:
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def source_versions(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The timeline of a source's versions and its recapture checks."""
     source = _source(request, source_id)
@@ -55,6 +56,7 @@ def source_versions(request: WorkspaceRequest, source_id: int) -> HttpResponse:
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def source_version(request: WorkspaceRequest, source_id: int, number: int) -> HttpResponse:
     """One version as it was captured, with the passages as they were anchored in it."""
     source = _source(request, source_id)
@@ -77,6 +79,7 @@ def source_version(request: WorkspaceRequest, source_id: int, number: int) -> Ht
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def source_compare(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Two versions compared word by word, with the passages that moved, changed or vanished."""
     source = _source(request, source_id)

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from archive.audit.forms import reason_field
 from archive.core.forms import id_from, show_refusal
@@ -21,6 +21,7 @@ from archive.models import Membership, Outlet, Passage, Role, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.search import QueryError, refuse_too_long
 from archive.views.downloads import accepts_api_token
+from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.redirects import post_only_form
 from archive.workspaces import add_member, edit_workspace, remove_member, set_role
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # a type for the type checker only
 
 
 @member_view
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=cast(User, request.user))  # member_view: signed in
@@ -64,6 +66,7 @@ def _outlets(request: WorkspaceRequest) -> QuerySet[Outlet]:
 
 
 @workspace_view(Action.VIEW)
+@require_safe
 def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
     """The workspace's sources, by title, a page at a time; narrowed to an outlet's,
     or to titles containing some words."""
@@ -93,7 +96,7 @@ SOURCES_CSV_COLUMNS = [
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
-@require_GET
+@require_safe
 def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Every source the list's filters choose, by title, as CSV: who published and
     captured it, when, and the SHA-256 of its original and of its text."""
@@ -175,6 +178,7 @@ def _members_page(
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def members(request: WorkspaceRequest) -> HttpResponse:
     """The workspace's members and their roles; POST adds one."""
     if request.method != "POST":
@@ -253,6 +257,7 @@ class WorkspaceForm(forms.Form):
 
 
 @workspace_view(Action.MANAGE)
+@require_form_methods
 def workspace_edit(request: WorkspaceRequest) -> HttpResponse:
     """Rename the workspace or change its description (its address stays)."""
     workspace = request.workspace
