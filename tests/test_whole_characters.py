@@ -57,14 +57,12 @@ def test_a_quote_alone_that_is_only_half_a_flag_is_refused_as_a_grapheme_split()
     assert refused.value.code == "grapheme_split"
 
 
+def _half_a_flag(source) -> dict:
+    return {"workspace": source.workspace.slug, "source": source.pk, "start": FLAG + 1, "end": FLAG + 2}
+
+
 def test_the_rest_api_refuses_a_passage_of_half_a_flag_with_400(emoji_source, analyst):
-    span = {
-        "workspace": emoji_source.workspace.slug,
-        "source": emoji_source.pk,
-        "start": FLAG + 1,
-        "end": FLAG + 2,
-    }
-    response = api_client_for(analyst).post("/api/passages/", span, format="json")
+    response = api_client_for(analyst).post("/api/passages/", _half_a_flag(emoji_source), format="json")
     assert response.status_code == 400
     assert SPLIT in response.json()["error"] and field_errors(response.json())
     assert not Passage.objects.exists()
@@ -72,13 +70,7 @@ def test_the_rest_api_refuses_a_passage_of_half_a_flag_with_400(emoji_source, an
 
 def test_the_rest_api_refuses_to_reuse_a_stored_passage_that_splits_a_cluster(emoji_source, analyst):
     PassageFactory(source=emoji_source, start=FLAG + 1, length=1)  # stored before the rule
-    span = {
-        "workspace": emoji_source.workspace.slug,
-        "source": emoji_source.pk,
-        "start": FLAG + 1,
-        "end": FLAG + 2,
-    }
-    response = api_client_for(analyst).post("/api/passages/", span, format="json")
+    response = api_client_for(analyst).post("/api/passages/", _half_a_flag(emoji_source), format="json")
     assert response.status_code == 400 and SPLIT in response.json()["error"]
 
 

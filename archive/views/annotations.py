@@ -6,6 +6,9 @@ and colour, or that it is gone) and the sidebar item as rendered HTML, so the
 page updates without a reload and looks exactly as it would after one.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, JsonResponse
@@ -191,15 +194,22 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
             annotation, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
-        return conflict_response(
-            error,
-            since=version,
-            deleting=request.method == "DELETE",
-            **_annotation_state(request, error.current),
-        )
+        return _stale(request, error, version, _annotation_state)
     except Annotation.DoesNotExist:  # deleted while this request waited for its row lock
         raise _missing(request, Annotation, annotation_id) from None
     return JsonResponse(_annotation_state(request, annotation))
+
+
+def _stale(
+    request: WorkspaceRequest,
+    error: StaleVersion,
+    version: int | None,
+    state: Callable[[WorkspaceRequest, Any], dict],
+) -> JsonResponse:
+    """The 412 of an edit or delete from `version`: the current state, and what differs."""
+    return conflict_response(
+        error, since=version, deleting=request.method == "DELETE", **state(request, error.current)
+    )
 
 
 @workspace_view(Action.CONTRIBUTE)
@@ -228,12 +238,7 @@ def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse
             evidence, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
-        return conflict_response(
-            error,
-            since=version,
-            deleting=request.method == "DELETE",
-            **_evidence_state(request, error.current),
-        )
+        return _stale(request, error, version, _evidence_state)
     except Evidence.DoesNotExist:  # deleted while this request waited for its row lock
         raise _missing(request, Evidence, evidence_id) from None
     return JsonResponse(_evidence_state(request, evidence))
