@@ -188,7 +188,7 @@ def _reply_changes(item: ReadingItem, reply: ThreadReply, links: ItemLinks, back
     html = ""
     if reply.can_edit:
         inner = (
-            f'<label for="{field_id}-body">Your reply</label>'
+            f'<label for="{field_id}-body">Corrected reply</label>'
             f'<textarea id="{field_id}-body" name="body" rows="3" required dir="auto">'
             f"{escape(reply.body)}</textarea>"
             '<button type="submit" class="small">Save reply</button>'
