@@ -80,12 +80,16 @@ def _attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
 @workspace_view(Action.VIEW)
 @require_safe
 def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
-    source = _source(request, source_id)
-    extension = _EXTENSIONS.get(source.media_type, "bin")
+    return _original(_source(request, source_id), stem=f"source-{source_id}")
+
+
+def _original(captured: Source | SourceVersion, *, stem: str) -> FileResponse:
+    """The captured bytes, named by their hash so two downloads of different bytes never clash."""
+    extension = _EXTENSIONS.get(captured.media_type, "bin")
     return _attachment(
-        source.original.name or "",
-        filename=f"source-{source.pk}-{source.original_sha256[:12]}.{extension}",
-        content_type=source.media_type,
+        captured.original.name or "",
+        filename=f"{stem}-{captured.original_sha256[:12]}.{extension}",
+        content_type=captured.media_type,
     )
 
 
@@ -113,12 +117,7 @@ def _version(request: WorkspaceRequest, source_id: int, number: int) -> SourceVe
 def source_version_original(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
     """The bytes one version was captured from (the source's own download is the newest's)."""
     version = _version(request, source_id, number)
-    extension = _EXTENSIONS.get(version.media_type, "bin")
-    return _attachment(
-        version.original.name or "",
-        filename=f"source-{source_id}-version-{number}-{version.original_sha256[:12]}.{extension}",
-        content_type=version.media_type,
-    )
+    return _original(version, stem=f"source-{source_id}-version-{number}")
 
 
 @workspace_view(Action.VIEW)
