@@ -83,6 +83,19 @@ def _label(model: type[Model], pk: int) -> str:
     return f"{model._meta.verbose_name} #{pk}"
 
 
+def _without_lost_derivation(values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """A source's version derived from a source deleted since: the link and its kind
+    go together (Source.clean), so both are left empty, and the note says why."""
+    original = values.get("derived_from_id")
+    if original is None or Source.objects.filter(pk=original).exists():
+        return values
+    notes.append(
+        f"It was derived from {_label(Source, original)}, which no longer exists: "
+        "restore that source from its history first to link them again."
+    )
+    return {**values, "derived_from_id": None, "derivation": ""}
+
+
 @unit_of_work()
 def revert_object(
     *,
@@ -140,8 +153,8 @@ def _linked_value(fk: ForeignKey, value: int | None, workspace: Workspace, notes
 
 
 def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: str) -> RevertOutcome:
-    old = _values(target)
     notes: list[str] = []
+    old = _without_lost_derivation(_values(target), notes)
     changes = {}
     for model_field in current._meta.concrete_fields:
         if model_field.name in _BOOKKEEPING or not model_field.editable:
@@ -161,7 +174,7 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
                 f"(now {cast(Any, current).get_review_status_display()}), which a revert leaves alone: "
                 "it changes only by submitting for review and reviewing."
             )
-        raise ValidationError("It is already as it was in that version.")
+        raise ValidationError(" ".join(["It is already as it was in that version.", *notes]))
     if isinstance(current, Membership) and changes.get("role", Role.ADMIN) != Role.ADMIN:
         keep_an_admin(current)  # an old version may be from before anyone else was admin
     if passages_changed and isinstance(current, Annotation):
@@ -218,7 +231,7 @@ def _restore(
     """Insert the object again, with its id, as it was in `target`; with `cascade`, and
     what its deletion took with it (what that brings back brings back nothing more)."""
     notes: list[str] = []
-    values = _values(target)
+    values = _without_lost_derivation(_values(target), notes)
     history = _history(_model_name(model), workspace, values["id"])
     kwargs = {}
     for model_field in model._meta.concrete_fields:
