@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
@@ -199,14 +200,35 @@ class TrackedAdmin(RefusedDeletesShown, CheckedRelations, SimpleHistoryAdmin):
         # django-simple-history hides the revert button where reverting is not
         # allowed (a model the admin does not edit, a user who may only view)
         # but would save a posted form all the same.
-        if request.method == "POST" and self.revert_disabled(request, self.get_object(request, object_id)):
-            raise PermissionDenied
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if self.revert_disabled(request, obj):
+                raise PermissionDenied
+            if obj is None:
+                return self._restore_elsewhere(request, object_id)
         request.reverting = True  # saving this page reverts to the version shown
         try:
             with transaction.atomic():  # the revert and its log entry, as the change page
                 return super().history_form_view(request, object_id, version_id, extra_context)
         except (ValidationError, StaleVersion) as error:
             return _not_saved(request, error)
+
+    def _restore_elsewhere(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A deleted object comes back through its workspace's history page, where the
+        restore brings back what was deleted with it and the workspace's roles decide."""
+        row = get_history_model_for_model(self.model).objects.filter(id=unquote(object_id)).first()
+        workspace = getattr(row, "workspace", None) if row else None
+        where = (
+            reverse("archive:object_history", args=[workspace.slug, self.model._meta.model_name, row.id])
+            if workspace and row
+            else "its workspace's history"
+        )
+        messages.error(
+            request,
+            f"Nothing was saved. This {self.model._meta.verbose_name} was deleted: a reviewer or an admin "
+            f"of its workspace restores it from its history page ({where}), with what was deleted with it.",
+        )
+        return HttpResponseRedirect(request.get_full_path())
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Nothing the domain lets change: a view-only page.

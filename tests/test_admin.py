@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from archive.admin import TrackedAdmin
-from archive.claims import EDITABLE_FIELDS, edit_item
+from archive.claims import EDITABLE_FIELDS, delete_claim, edit_item
 from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Outlet, Role, Source, Workspace
 from archive.sources.outlets import edit_outlet
 from archive.workspaces import LAST_ADMIN, NEEDS_AN_ADMIN, set_role
@@ -176,6 +176,20 @@ def test_admin_revert_is_recorded_as_a_revert_with_its_reason(staff, claim):
     entry = HistoryEntry.objects.filter(model="claim", object_id=claim.pk).latest("sequence")
     assert (entry.action, entry.reason) == (HistoryAction.REVERTED, "vandalism")
     assert Claim.objects.get(pk=claim.pk).statement == "First words"
+
+
+def test_an_admin_revert_of_a_deleted_claim_saves_nothing_and_points_to_its_history_page(
+    staff, claim, ws_admin
+):
+    first = claim.history.get()
+    delete_claim(claim=claim, user=ws_admin, reason="Duplicate")
+    url = reverse("admin:archive_claim_simple_history", args=[claim.pk, first.history_id])
+    response = staff.post(url, claim_form(claim, change_reason="Bring it back"), follow=True)
+    assert response.status_code == 200
+    history_page = reverse("archive:object_history", args=[claim.workspace.slug, "claim", claim.pk])
+    assert f"restores it from its history page ({history_page})" in response.content.decode()
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert claim.history.count() == 2  # its creation and its deletion
 
 
 def test_a_revert_posted_for_what_the_admin_does_not_edit_is_forbidden(staff, source):
