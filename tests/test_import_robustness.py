@@ -140,6 +140,41 @@ def test_a_page_with_a_script_over_the_parsers_10_mb_text_limit_keeps_its_text()
     assert extract(page.encode(), filename="page.html").text == "The pumps stopped."
 
 
+def nested(depth: int) -> bytes:
+    return (
+        "<html><body><p>The pumps stopped at dawn.</p>"
+        + "<div>" * depth
+        + "<p>Deep in the markup.</p>"
+        + "</div>" * depth
+        + "<p>Water returned at noon.</p></body></html>"
+    ).encode()
+
+
+def test_a_page_nested_deeper_than_the_parsers_default_limit_keeps_all_its_text():
+    text = extract(nested(300), filename="page.html").text
+    assert "Deep in the markup." in text
+    assert text.endswith("Water returned at noon.")
+
+
+def test_a_page_nested_past_any_limit_is_refused_rather_than_imported_cut_short():
+    with pytest.raises(ImportRefused) as refused:
+        extract(nested(3000), filename="page.html")
+    assert "nests deeper than any page should" in str(refused.value)
+
+
+def test_a_page_with_a_visible_text_over_10_mb_keeps_the_text_after_it():
+    page = f"<html><body><p>Intro.</p><p>{'word ' * 2_200_000}</p><p>After the long one.</p></body></html>"
+    assert extract(page.encode(), filename="page.html").text.endswith("After the long one.")
+
+
+def test_an_xhtml_page_declaring_its_encoding_is_read():
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+        "<body><p>Caf\u00e9 owners said the water returned.</p></body></html>"
+    )
+    assert extract(page.encode(), filename="page.xhtml").text == "Caf\u00e9 owners said the water returned."
+
+
 def test_a_style_mentioning_a_script_tag_keeps_the_text_after_it():
     page = (
         '<html><head><style>p::after { content: "<script>"; }</style></head><body><p>Kept.</p></body></html>'

@@ -25,6 +25,7 @@ import pypdf
 import trafilatura
 from django.core.exceptions import ValidationError
 from docx.table import Table, _Cell
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from pypdf.generic import DictionaryObject
 from trafilatura.settings import Document, set_date_params
 
@@ -48,9 +49,6 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TITLE_MAX = 200
 _HTML_LANG = re.compile(r"""<html[^>]*?\slang\s*=\s*["']?([A-Za-z0-9-]+)""", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-# A script's or style's opening tag and content: up to its closing tag (left
-# in place), or to the end of the page if it is never closed, as parsers read it.
-_SCRIPT_OR_STYLE = re.compile(r"(<(script|style)\b[^>]*>)[^<]*(?:<(?!/\2)[^<]*)*", re.IGNORECASE)
 # A best guess of the language from the script most letters are written in.
 _LANGUAGE_OF_SCRIPT = {
     "ARABIC": "ar",
@@ -131,17 +129,32 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
     return Extraction(media_type, text, method, _proposal(text, title=title), normalization)
 
 
-def _without_script_content(html: str) -> str:
-    """`html` with its scripts and styles emptied: never text, and the parser drops
-    everything after a text node over 10 MB (a bundled script), the page's text too."""
-    return _SCRIPT_OR_STYLE.sub(r"\1", html)
+def _html_tree(html: str) -> HtmlElement:
+    """The page parsed as trafilatura parses it, but without libxml2's default limits
+    (256 levels of nesting, 10 MB in one text node: a bundled script), past which
+    it silently drops the rest of the page, whose text would be saved cut short.
+    A page past even the raised limits is refused, not imported incomplete."""
+    parser = HTMLParser(
+        huge_tree=True,
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+    )
+    tree = document_fromstring(html.encode("utf-8"), parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise ImportRefused(
+            "This page cannot be read whole: its markup nests deeper than any page should "
+            "(over 2,048 levels). Save it as PDF or text and import that."
+        )
+    return tree
 
 
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
-    html = _without_script_content(html)
     with parser_failures("HTML page"):
         found = trafilatura.bare_extraction(
-            html,
+            _html_tree(html),
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -155,7 +168,9 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
         text = document.text if document is not None else ""
         if not (text or "").strip():
             # Too little for a main-content guess (a short page): all visible text.
-            text, method = trafilatura.html2txt(html), f"trafilatura {trafilatura.__version__}, all text"
+            # A tree of its own: the extraction above pruned the first.
+            text = trafilatura.html2txt(_html_tree(html))
+            method = f"trafilatura {trafilatura.__version__}, all text"
     text, normalization = _normalized(text or "")
     lang = _HTML_LANG.search(html[:4096])
     return Extraction(
