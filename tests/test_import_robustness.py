@@ -114,6 +114,7 @@ WESTERN_TEXTS = {
     "french": "Il était déjà tard après la réunion : les élèves ont reçu leurs résultats à Noël.",
     "spanish": "En otoño, la niña española comió piñones y jamón en la montaña.",
     "german": "Die Straße war während des Frühlings gesperrt. Müller äußerte große Bedenken.",
+    "icelandic": "Það var kalt í Reykjavík í gær og fólkið beið eftir strætó við stöðina í Þingholtunum.",
 }
 
 

@@ -130,6 +130,9 @@ _LATIN_1 = "iso8859-1"
 _WESTERN_CHAOS = 0.1
 # (A soft hyphen or a Catalan middle dot is at home inside a word.)
 _NOT_WESTERN = re.compile(r"[ðþýÐÞÝ]|(?<=[^\W\d_])[\x80-\xac\xae-\xb6\xb8-\xbf\xd7\xf7](?=[^\W\d_])")
+# Icelandic's commonest words that hold its own letters: Turkish or Baltic text
+# read as Windows-1252 turns its ğ, ş, š, ž into ð and þ, but not into these words.
+_ICELANDIC_WORDS = re.compile(r"\b(?:það|þetta|þess|þeir|þær|við|eða|hefði|verður|sjálf)\b", re.IGNORECASE)
 _CHAOS_SAMPLE = 65536
 
 
@@ -302,15 +305,23 @@ def _as_western(data: bytes) -> str | None:
     most accented letters alike (cp1257 or cp1250 for French, "déją"), so this
     commonest legacy encoding is tried first. Other scripts (Arabic, Cyrillic,
     Greek, Hebrew) read as it give implausible text, and Turkish or Baltic text
-    gives letters only Icelandic uses; both are left to the guess.
+    gives letters only Icelandic uses (but not Icelandic's words); both are left
+    to the guess.
     """
     try:
         text = data.decode(WESTERN)
     except UnicodeDecodeError:
         return None
-    if _NOT_WESTERN.search(text) or mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0) > _WESTERN_CHAOS:
+    if mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0) > _WESTERN_CHAOS:
+        return None
+    if _NOT_WESTERN.search(text) and not _icelandic(text):
         return None
     return text
+
+
+def _icelandic(text: str) -> bool:
+    """Whether `text` reads as Icelandic: two or more of its commonest such words."""
+    return len({word.lower() for word in _ICELANDIC_WORDS.findall(text[:_CHAOS_SAMPLE])}) >= 2
 
 
 def _known_codec(encoding: str) -> bool:
