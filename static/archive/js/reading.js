@@ -4,6 +4,7 @@
 // place. The server renders the highlights and every sidebar item; this
 // module only asks the server to change things and puts its answers in.
 
+import { contextOf, findWords, foldedText } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
 import { marksOf, passageMark, recolour, unwrap, wrapRange } from "./highlights.js";
 import { requestJSON } from "./http.js";
@@ -398,6 +399,117 @@ if (tools) {
     const button = event.target.closest("button[data-action]");
     if (button && selection) openSelectionForm(button.dataset.action, selection, button);
   });
+}
+
+// --- Highlighting by typing the words -----------------------------------------------
+
+// Without a mouse, text that cannot be edited cannot be selected: the reader types (or
+// pastes) the words instead, picks which occurrence if they occur more than once, and
+// annotates or cites them with the same form as a selection of them.
+const quoteOpener = document.getElementById("highlight-by-quote");
+const LISTED = 20; // occurrences offered; more words narrow them down
+let foldedPageText = null; // the page's text folded for comparison, made on first use
+
+function occurrenceChoice(span, index, checked) {
+  const label = document.createElement("label");
+  label.className = "occurrence";
+  const radio = document.createElement("input");
+  radio.type = "radio";
+  radio.name = "occurrence";
+  radio.value = String(index);
+  radio.checked = checked;
+  const context = document.createElement("span");
+  context.lang = textElement.lang;
+  context.dir = textElement.dir;
+  const { before, match, after } = contextOf(text, span);
+  const found = document.createElement("mark");
+  found.textContent = match;
+  context.append(before, found, after);
+  label.append(radio, " ", context);
+  return label;
+}
+
+function openQuoteForm() {
+  const form = fromTemplate("quote-form");
+  const words = form.elements.words;
+  const occurrences = form.querySelector(".occurrences");
+  const actions = form.querySelector(".found-actions");
+  let spans = []; // the occurrences listed, for the words as they were when found
+
+  const forget = () => {
+    spans = [];
+    occurrences.hidden = true;
+    actions.hidden = true;
+    occurrences.querySelector(".choices").replaceChildren();
+  };
+  const chosen = () => spans[Number(occurrences.querySelector("input:checked")?.value ?? 0)];
+  const find = () => {
+    forget();
+    const typed = [...words.value.trim().replace(/\s+/gu, " ")];
+    if (!typed.length) {
+      showError(form, "Type the words to highlight.");
+      return words.focus();
+    }
+    foldedPageText ??= foldedText(text);
+    const found = findWords(text, words.value, { limit: LISTED, folded: foldedPageText });
+    if (!found.count) {
+      const shown = typed.length > 60 ? `${typed.slice(0, 60).join("")}…` : typed.join("");
+      showError(form, `“${shown}” is not in this text. Check the words, or type fewer of them.`);
+      return words.focus();
+    }
+    showError(form, "");
+    spans = found.spans;
+    let legend = found.count === 1 ? "Found once:" : `Found ${found.count} times: which one?`;
+    if (found.count > spans.length) {
+      legend = `Found ${found.count} times; the first ${spans.length} are listed (type more of the words to narrow them down): which one?`;
+    }
+    occurrences.querySelector("legend").textContent = legend;
+    const choices = spans.map((span, index) => occurrenceChoice(span, index, index === 0));
+    occurrences.querySelector(".choices").replaceChildren(...choices);
+    occurrences.hidden = false;
+    actions.hidden = false;
+    occurrences.querySelector("input:checked").focus();
+  };
+  const annotate = (kind) => {
+    const span = chosen();
+    if (!span) return find();
+    openSelectionForm(kind, span, quoteOpener);
+    textElement.querySelector(".hl-pending")?.scrollIntoView({ block: "center" });
+  };
+
+  words.addEventListener("input", forget); // changed words: find them anew
+  words.addEventListener("keydown", (event) => {
+    // Enter finds (the words are one line of text; Shift+Enter still breaks the line).
+    if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.isComposing) {
+      event.preventDefault();
+      find();
+    }
+  });
+  // Enter on a choice annotates it, as its Annotate button does.
+  occurrences.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("input[type=radio]")) {
+      event.preventDefault();
+      annotate("annotate");
+    }
+  });
+  // Ctrl+Enter (js/shortcuts.js) sends the form: it annotates what was found, or finds the words.
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (spans.length) annotate("annotate");
+    else find();
+  });
+  form.addEventListener("click", (event) => {
+    const action = event.target.closest("button[data-action]")?.dataset.action;
+    if (action === "find") find();
+    else if (action === "cancel") dialog.close();
+    else if (action === "annotate" || action === "cite") annotate(action);
+  });
+  openDialog("Highlight by quote", form, null, quoteOpener);
+}
+
+if (tools && quoteOpener) {
+  quoteOpener.hidden = false;
+  quoteOpener.addEventListener("click", openQuoteForm);
 }
 
 // --- Editing and deleting in place ---------------------------------------------------

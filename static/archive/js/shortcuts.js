@@ -57,6 +57,7 @@ const KEYS = {
   "?": openHelp,
   a: () => selectionTool("annotate"),
   c: () => selectionTool("cite"),
+  h: () => document.getElementById("highlight-by-quote")?.click(), // there only for those who may annotate
   j: () => moveHighlight(1),
   n: () => moveHighlight(1),
   k: () => moveHighlight(-1),

@@ -1,0 +1,107 @@
+// Finding words a reader typed (or pasted) in the source's text, forgivingly:
+// case, accents and harakat, typographic quotes and dashes, compatibility forms
+// (ligatures, full-width letters, "…" for "...") and white space (a line break
+// where a space was typed, two spaces for one) do not have to match. What is
+// found is a span of the text in UTF-16 indexes, as a mouse selection gives
+// (js/offsets.js turns it into code points), widened to whole grapheme
+// clusters: a letter with its accents, an emoji with its modifiers.
+
+const IGNORED = /^[\p{Mn}\p{Me}\p{Cf}\u0640]$/u; // accents, harakat, joiners, bidi marks, tatweel
+const EQUIVALENT = new Map([
+  ..."‘’‚‛′ʹʼ`´".split("").map((mark) => [mark, "'"]),
+  ..."“”„‟″«»".split("").map((mark) => [mark, '"']),
+  ..."‐‑‒–—―−".split("").map((dash) => [dash, "-"]),
+]);
+const SPACE = /^\s+$/u;
+
+/** One code point as it is compared: "" when it does not count, " " for white space. */
+function fold(character) {
+  if (SPACE.test(character)) return " ";
+  if (IGNORED.test(character)) return "";
+  if (EQUIVALENT.has(character)) return EQUIVALENT.get(character);
+  let folded = "";
+  for (const part of character.normalize("NFKD")) {
+    if (SPACE.test(part)) folded += " ";
+    else if (!IGNORED.test(part)) folded += EQUIVALENT.get(part) ?? part.toUpperCase().toLowerCase();
+  }
+  return folded;
+}
+
+/**
+ * `text` folded for comparison, white space collapsed to single spaces, with where
+ * each of its UTF-16 units comes from in `text`: [from[i], to[i]).
+ */
+export function foldedText(text) {
+  let folded = "";
+  const from = [];
+  const to = [];
+  let index = 0;
+  for (const character of text) {
+    const end = index + character.length;
+    for (const unit of fold(character).split("")) {
+      if (unit === " " && folded.endsWith(" ")) {
+        to[to.length - 1] = end; // the run of white space goes on
+        continue;
+      }
+      folded += unit;
+      from.push(index);
+      to.push(end);
+    }
+    index = end;
+  }
+  return { folded, from, to };
+}
+
+/** The words as they are compared: folded, without white space at either end. */
+export function foldedWords(words) {
+  return foldedText(words).folded.trim();
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** [start, end) widened to whole grapheme clusters of `segments` (of the text). */
+function wholeClusters(segments, start, end) {
+  const first = segments.containing(start);
+  const last = segments.containing(end - 1);
+  return [first.index, last.index + last.segment.length];
+}
+
+/**
+ * Where `words` occur in `text`, in text order, without overlapping: at most `limit` spans
+ * [start, end) in UTF-16 indexes, and how many there are in all. `folded` is
+ * foldedText(text), for a caller that searches the same text again.
+ */
+export function findWords(text, words, { limit = Infinity, folded = foldedText(text) } = {}) {
+  const wanted = foldedWords(words);
+  const spans = [];
+  let count = 0;
+  if (!wanted) return { spans, count };
+  const segments = graphemes.segment(text);
+  for (let at = folded.folded.indexOf(wanted); at !== -1; at = folded.folded.indexOf(wanted, at + wanted.length)) {
+    count += 1;
+    if (spans.length < limit) {
+      spans.push(wholeClusters(segments, folded.from[at], folded.to[at + wanted.length - 1]));
+    }
+  }
+  return { spans, count };
+}
+
+/** The text around [start, end): up to `length` code points each side, on whole clusters,
+ * white space collapsed, and whether the text goes on beyond each. */
+export function contextOf(text, [start, end], length = 40) {
+  const segments = graphemes.segment(text);
+  const before = [...text.slice(0, start)];
+  const after = [...text.slice(end)];
+  const beforeStart = before.length > length ? segments.containing(start - before.slice(-length).join("").length).index : 0;
+  let afterEnd = text.length;
+  if (after.length > length) {
+    const cut = end + after.slice(0, length).join("").length;
+    afterEnd = segments.containing(cut).index;
+  }
+  const tidy = (part) => part.replace(/\s+/gu, " ");
+  return {
+    before: (beforeStart > 0 ? "…" : "") + tidy(text.slice(beforeStart, start)),
+    match: tidy(text.slice(start, end)),
+    after: tidy(text.slice(end, afterEnd)) + (afterEnd < text.length ? "…" : ""),
+  };
+}
