@@ -415,6 +415,26 @@ def test_claims_are_found_by_their_evidence_notes(analyst, workspace, sources):
     assert counts(analyst, "satellite")["claim"] == 1
 
 
+def test_a_claim_found_by_an_evidence_note_shows_the_note_with_the_match_marked(analyst, workspace, sources):
+    claim = ClaimFactory(workspace=workspace, statement="The road was cut.")
+    EvidenceFactory(claim=claim, passage=passage_of(sources["road"], "Castello road"), note="")
+    EvidenceFactory(
+        claim=claim, passage=passage_of(sources["road"], "road"), note="Satellite imagery agrees."
+    )
+    hit = search(user=analyst, query="satellite", kind="claim").kinds[3].hits[0]
+    assert hit.snippet_from == "Evidence note"
+    assert "<mark>Satellite</mark> imagery agrees." in hit.snippet.html
+
+
+def test_a_claim_found_by_its_statement_shows_no_evidence_note(analyst, workspace, sources):
+    claim = ClaimFactory(workspace=workspace, statement="Satellite images show the road was cut.")
+    EvidenceFactory(
+        claim=claim, passage=passage_of(sources["road"], "Castello road"), note="Satellite imagery agrees."
+    )
+    hit = search(user=analyst, query="satellite", kind="claim").kinds[3].hits[0]
+    assert (hit.snippet_from, hit.snippet) == ("", None)
+
+
 def test_one_kind_is_paginated(analyst, workspace):
     for number in range(5):
         SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")

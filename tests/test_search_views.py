@@ -6,7 +6,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.search.query import MAX_QUERY_LENGTH
-from tests.factories import AnnotationFactory, ClaimFactory, OutletFactory, PassageFactory, SourceFactory
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+)
 
 URL = reverse("archive:search")
 
@@ -36,6 +43,19 @@ def test_results_are_grouped_by_kind_with_counts_and_marks(client, analyst, work
     assert 'Sources <span class="count">1</span>' in html
     assert 'Claims <span class="count">1</span>' in html
     assert "<mark>Siege</mark> of Daraa" in html and "The <mark>siege</mark> lasted" in html
+
+
+def test_a_claim_found_by_an_evidence_note_is_shown_with_the_note_named_as_such(client, analyst, workspace):
+    source = SourceFactory(workspace=workspace, text="The Castello road was cut.")
+    claim = ClaimFactory(workspace=workspace, statement="The road was cut.")
+    EvidenceFactory(
+        claim=claim, passage=PassageFactory(source=source, length=8), note="Satellite imagery agrees."
+    )
+    html = page(client, analyst, q="satellite")
+    assert (
+        '<span class="snippet-from">Evidence note:</span> <bdi dir="auto"><mark>Satellite</mark> imagery'
+        in html
+    )
 
 
 def test_a_kind_page_has_pagination(client, analyst, workspace):

@@ -8,7 +8,7 @@ so a non-member never learns that anything matched.
 import datetime
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -105,6 +105,7 @@ class Hit:
     title: Snippet
     snippet: Snippet | None
     score: float
+    snippet_from: str = ""  # where the snippet comes from, when not the object's own text
 
 
 @dataclass(frozen=True)
@@ -557,4 +558,27 @@ def _hits(ranks: list[Ranked], query: Query, *, kinds: list[str], offset: int) -
             hits.setdefault(rank.kind, []).append(
                 shown.hit(objects, workspaces[workspace_id], matchers, rank.score)
             )
+    if SearchKind.CLAIM in hits:
+        hits[SearchKind.CLAIM] = _explained_by_evidence_notes(hits[SearchKind.CLAIM], matchers)
     return hits
+
+
+def _explained_by_evidence_notes(hits: list[Hit], matchers: _Matchers) -> list[Hit]:
+    """Claims found through a note on their evidence (indexed with the claim) show that
+    note's match, so the reader sees why they were found; read only when some need it."""
+    unexplained = [hit.object.pk for hit in hits if hit.snippet is None and not hit.title.has_match]
+    if not unexplained:
+        return hits
+    shown: dict[int, Snippet] = {}
+    notes = Evidence.objects.filter(claim_id__in=unexplained).exclude(note="").order_by("pk")
+    for claim_id, note in notes.values_list("claim_id", "note"):
+        if claim_id not in shown:
+            found = snippet(note, matchers[guess_language(note)])
+            if found.has_match:
+                shown[claim_id] = found
+    return [
+        replace(hit, snippet=shown[hit.object.pk], snippet_from="Evidence note")
+        if hit.object.pk in shown
+        else hit
+        for hit in hits
+    ]
