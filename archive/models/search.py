@@ -63,9 +63,9 @@ class SearchDocument(models.Model):
 
 
 class SearchTerm(models.Model):
-    """The words of each workspace, for "did you mean" (PostgreSQL's pg_trgm;
-    empty on SQLite). Words are only added: a stale one costs a suggestion
-    that finds nothing, which search() checks before offering it."""
+    """The words of each workspace, for "did you mean" (archive/search/backends).
+    Words are only added: a stale one costs a suggestion that finds nothing,
+    which search() checks before offering it."""
 
     workspace = models.ForeignKey("archive.Workspace", on_delete=models.CASCADE, related_name="+")
     word = models.CharField(max_length=64)
