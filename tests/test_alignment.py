@@ -209,6 +209,14 @@ def test_the_republications_fifty_thousand_is_flagged_against_fifteen_thousand(c
     )
 
 
+def test_a_name_of_several_words_the_original_lacks_is_one_flag(chain):
+    _, _translation, republication = chain
+    names = [flag for flag in divergences(source=republication) if flag.kind == "name"]
+    assert [(flag.source.surface, flag.counterpart) for flag in names] == [("Levant Monitor English", None)]
+    start, end = names[0].source.start, names[0].source.end
+    assert republication.text[start:end] == "Levant Monitor English"
+
+
 def test_the_translation_agrees_with_the_arabic_original_on_every_figure(chain):
     _, translation, _ = chain
     assert divergences(source=translation) == []

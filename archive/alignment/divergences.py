@@ -74,9 +74,14 @@ def divergences(*, source: Source) -> list[Divergence]:
                 items_here = [item for item in items_here if item.value in shared_names]
                 items_there = [item for item in items_there if item.value in shared_names]
             only_here, only_there = _unmatched(items_here, items_there)
+            text_here = source.text[link.source_start : link.source_end]
+            text_there = counterpart.text[link.counterpart_start : link.counterpart_end]
+            if kind == "name":
+                only_here, only_there = (
+                    _whole_names(only_here, text_here),
+                    _whole_names(only_there, text_there),
+                )
             if kind == "number":
-                text_here = source.text[link.source_start : link.source_end]
-                text_there = counterpart.text[link.counterpart_start : link.counterpart_end]
                 if may_say_two(text_there):
                     only_here = [item for item in only_here if item.value != 2]
                 if may_say_two(text_here):
@@ -109,6 +114,21 @@ def _unmatched(here: list[Found], there: list[Found]) -> tuple[list[Found], list
             else:
                 out.append(item)
     return only_here, only_there
+
+
+def _whole_names(names: list[Found], text: str) -> list[Found]:
+    """Names one side lacks, a run of them only spaces apart as one ("Levant Monitor
+    English", not three flags): the words are compared one by one, so a name the
+    other side writes shorter still agrees on the words it shares."""
+    runs: list[Found] = []
+    for name in names:
+        last = runs[-1] if runs else None
+        if last is not None and text[last.end : name.start].strip(" ") == "" and last.end < name.start:
+            surface = text[last.start : name.end]
+            runs[-1] = Found("name", surface, last.start, name.end, surface)
+        else:
+            runs.append(name)
+    return runs
 
 
 def _side(items: list[Found], index: int, offset: int) -> Side | None:
