@@ -8,6 +8,8 @@ from difflib import SequenceMatcher
 
 from django.db import models
 
+from archive.core.graphemes import grapheme_bounds
+
 # Bookkeeping that changes with every save: shown nowhere in diffs.
 _NOT_SHOWN = {"id", "version", "created_at", "updated_at", "workspace"}
 # Words, runs of spaces and single other characters: joined back they are the text.
@@ -79,11 +81,14 @@ def condensed(segments: list[Segment], context: int = CONTEXT) -> list[Segment]:
             result.append(segment)
             continue
         text = segment.text
+        # Widened to whole clusters: a flag or a letter with its harakat is never cut in two.
+        head_end = grapheme_bounds(text, 0, keep_head)[1]
+        tail_start = grapheme_bounds(text, len(text) - keep_tail, len(text))[0]
         if keep_head:
-            result.append(Segment("equal", text[:keep_head]))
-        result.append(Segment("skip", f"[… {len(text) - keep_head - keep_tail:,} characters unchanged …]"))
+            result.append(Segment("equal", text[:head_end]))
+        result.append(Segment("skip", f"[… {tail_start - head_end:,} characters unchanged …]"))
         if keep_tail:
-            result.append(Segment("equal", text[len(text) - keep_tail :]))
+            result.append(Segment("equal", text[tail_start:]))
     return result
 
 

@@ -44,6 +44,7 @@ from django.utils.dateparse import parse_datetime
 from archive.audit.live import live_rows_problem
 from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows, prefetched
+from archive.core.graphemes import shorten
 from archive.core.history import HistoryModel
 from archive.core.unit_of_work import defer, savepoint_rolled_back
 from archive.models.audit import GENESIS_HASH, HistoryAction, HistoryChain
@@ -455,7 +456,7 @@ def _object_repr(instance: Model) -> str:
         text = str(instance)
     except ObjectDoesNotExist:  # e.g. evidence whose claim went in the same cascade
         text = f"{instance._meta.verbose_name} #{instance.pk}"
-    return text[:OBJECT_REPR_LENGTH]
+    return shorten(text, OBJECT_REPR_LENGTH)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from archive.audit.diffing import FieldChange, field_changes, shown_fields
 from archive.audit.kinds import Reviewed, kind_of
 from archive.core.attribution import recorded_as
 from archive.core.editing import lock_at_version
+from archive.core.graphemes import shorten
 from archive.core.history import record_history
 from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
@@ -253,6 +254,10 @@ def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | No
     return rejected
 
 
+# How much of the item an alert quotes: enough to recognise it.
+_QUOTED = 120
+
+
 def _tell_the_author(item: Reviewed, *, reviewer: Any, comment: str) -> None:
     """An alert to the item's author that it was rejected, and why: they are the one
     to change it and submit it again (if they still can)."""
@@ -266,24 +271,20 @@ def _tell_the_author(item: Reviewed, *, reviewer: Any, comment: str) -> None:
         return
     alert = Alert(workspace_id=item.workspace_id, recipient_id=author_id, kind=AlertKind.REJECTED, message="")
     if isinstance(item, Claim):
-        alert.claim, what = item, f"your claim {isolated(_shortened(item.statement))}"
+        alert.claim, what = item, f"your claim {isolated(shorten(item.statement, _QUOTED))}"
     elif isinstance(item, Evidence):
         alert.evidence, alert.claim = item, item.claim
-        what = f"your evidence for the claim {isolated(_shortened(item.claim.statement))}"
+        what = f"your evidence for the claim {isolated(shorten(item.claim.statement, _QUOTED))}"
     else:
         alert.annotation = item
         alert.source = Source.objects.filter(passages__annotations=item).order_by("passages__pk").first()
         what = f"your {item.get_motivation_display().lower()}"
         if item.body.strip():
-            what += f" {isolated(_shortened(item.body))}"
+            what += f" {isolated(shorten(item.body, _QUOTED))}"
         elif alert.source is not None:
             what += f" on {isolated(alert.source.title)}"
     alert.message = f"{reviewer.get_username()} rejected {what}: {comment.strip()}"
     record([alert], user=reviewer, reason=comment)
-
-
-def _shortened(text: str, length: int = 120) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @unit_of_work()

@@ -25,6 +25,8 @@ import re
 from collections import Counter
 from itertools import accumulate
 
+from archive.core.graphemes import shorten
+
 MAX_DEPTH = 64
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -145,7 +147,7 @@ def _check_string(text: str, where: str) -> None:
 def _shown(where: str) -> str:
     """A path for a message: bounded, and printable even if a key is the bad string."""
     where = _SURROGATE.sub("\N{REPLACEMENT CHARACTER}", where.replace("\x00", "\\u0000"))
-    return where if len(where) <= 100 else f"{where[:97]}..."
+    return shorten(where, 100)
 
 
 def _int(digits: str) -> int:

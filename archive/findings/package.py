@@ -49,6 +49,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger
+from archive.core.graphemes import shorten
 from archive.core.text import sha256_hex
 from archive.findings.keys import fingerprint, public_key_pem, signing_key
 from archive.findings.timestamp import request_timestamp
@@ -342,7 +343,7 @@ def _bag_info(claim: Claim, payload: dict[str, bytes]) -> bytes:
         f"Source-Organization: {claim.workspace.name}",
         f"Bagging-Date: {datetime.date.today().isoformat()}",
         f"External-Identifier: warrant:{claim.workspace.slug}:claim:{claim.pk}",
-        f"External-Description: Evidence for the claim: {' '.join(claim.statement.split())[:200]}",
+        f"External-Description: Evidence for the claim: {shorten(' '.join(claim.statement.split()), 200)}",
         f"Payload-Oxum: {octets}.{len(payload)}",
     ]
     return ("\n".join(lines) + "\n").encode()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned
 from archive.models.grading import Credibility
@@ -23,7 +24,7 @@ class Question(WorkspaceOwned):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return shorten(self.text, 80)
 
 
 class Hypothesis(WorkspaceOwned):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned, tags_field
 
@@ -72,7 +73,7 @@ class Annotation(WorkspaceOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_motivation_display()} by {self.author}: {self.body[:60]}"
+        return f"{self.get_motivation_display()} by {self.author}: {shorten(self.body, 60)}"
 
     def clean(self) -> None:
         super().clean()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
 from archive.models.annotation import IRI_MAX_LENGTH, ReviewStatus
 from archive.models.base import WorkspaceOwned, tags_field
@@ -66,7 +67,7 @@ class Claim(WorkspaceOwned):
         indexes = [models.Index(fields=["workspace", "created_at", "id"], name="claim_workspace_created")]
 
     def __str__(self) -> str:
-        return self.statement if len(self.statement) <= 80 else self.statement[:77] + "..."
+        return shorten(self.statement, 80)
 
 
 class Stance(models.TextChoices):

@@ -9,6 +9,7 @@ neither changes the item's version nor sends it back to review.
 from django.conf import settings
 from django.db import models
 
+from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
 from archive.models.base import WorkspaceOwned
 
@@ -78,4 +79,4 @@ class Reply(WorkspaceOwned):
         ]
 
     def __str__(self) -> str:
-        return f"Reply by {self.author}: {self.body[:60]}"
+        return f"Reply by {self.author}: {shorten(self.body, 60)}"

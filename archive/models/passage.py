@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
 from archive.core.spans import CONTEXT_LENGTH, check_quote
 from archive.models.base import WorkspaceOwned
@@ -62,8 +63,7 @@ class Passage(WorkspaceOwned):
         indexes = [models.Index(fields=["source", "start"])]
 
     def __str__(self) -> str:
-        quote = self.exact if len(self.exact) <= 60 else self.exact[:57] + "..."
-        return f"“{quote}”"
+        return f"“{shorten(self.exact, 60)}”"
 
     def check_invariants(self) -> None:
         super().check_invariants()

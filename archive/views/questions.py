@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from archive.core.forms import id_from
+from archive.core.graphemes import shorten
 from archive.core.spreadsheets import csv_download
 from archive.core.text import isolated
 from archive.findings import ach
@@ -189,7 +190,7 @@ def question_evidence(request: WorkspaceRequest, question_id: int) -> HttpRespon
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, f"Added the evidence {isolated(added.passage.exact[:140])}.")
+        messages.success(request, f"Added the evidence {isolated(shorten(added.passage.exact, 140))}.")
     return _back(request, question)
 
 
