@@ -15,16 +15,18 @@ it first: the CSRF check, a view, or the API.
 import codecs
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.views import defaults
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.views import APIView
 
 from archive.api.errors import error_body
@@ -44,7 +46,14 @@ class FormInputMiddleware(PassingMiddleware):
         # could not be read again).
         reads_json = api or getattr(view, "reads_json_body", False)
         form_post = request.method == "POST" and request.content_type in FORM_TYPES and not reads_json
-        found = _problem_of(request, form_post=form_post)
+        try:
+            found = _problem_of(request, form_post=form_post)
+        except TooManyFieldsSent:
+            if not reads_json:
+                raise  # Django's 400 page (400.html) says it
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            refusal = ParseError(f"The query string has more fields than the limit of {limit}.")
+            return JsonResponse(error_body(refusal), status=refusal.status_code)
         if found is None:
             return None
         field, problem = found
@@ -103,8 +112,10 @@ class StrictMultipart(FileUploadHandler):
     in place of the bytes.
 
     The first upload handler (FILE_UPLOAD_HANDLERS): it parses the form with the
-    others, decoding values with _ESCAPED_UTF8, and looks for escaped bytes.
-    Names need no check: Django drops a part whose headers are not UTF-8.
+    others, decoding values with _ESCAPED_UTF8, and looks for escaped bytes. A
+    part whose headers (its name, a file's name) are not UTF-8 Django drops
+    without a word, so the form would arrive without that file: it is refused
+    too (_HeadersWatch). A file name's control characters Django removes.
     """
 
     def handle_raw_input(
@@ -118,11 +129,66 @@ class StrictMultipart(FileUploadHandler):
         if self.request is None:  # made without a request: Django parses the form
             return None
         others = [handler for handler in self.request.upload_handlers if handler is not self]
-        fields, files = MultiPartParser(META, input_data, others, _ESCAPED_UTF8).parse()
+        watch = _HeadersWatch(input_data, boundary)
+        # Django's parser calls only read().
+        fields, files = MultiPartParser(META, cast(Any, watch), others, _ESCAPED_UTF8).parse()
+        refusal = _PART_NOT_UTF8 if watch.not_utf8 else None
         for name, values in fields.lists():
-            if any(_ESCAPED_BYTE.search(value) for value in values):
-                raise FieldNotUtf8(_not_utf8(name))
+            if refusal is None and any(_ESCAPED_BYTE.search(value) for value in values):
+                refusal = _not_utf8(name)
+        if refusal is not None:
+            # Not handed to the request, which would close them at its end.
+            for _, uploads in files.lists():
+                for upload in uploads:
+                    upload.close()
+            raise FieldNotUtf8(refusal)
         return fields, files
+
+
+_PART_NOT_UTF8 = (
+    "A file name or field name in the form is not text in UTF-8, so that part of the form "
+    "cannot be read: rename the file and send it again."
+)
+
+
+class _HeadersWatch:
+    """A multipart body read through, noting whether the headers of a part are
+    not UTF-8 (as Django's parser decodes them). Delimiters cannot occur inside
+    a part, so each one found starts a part's headers."""
+
+    # Longer headers Django refuses itself (MAX_TOTAL_HEADER_SIZE).
+    _HEADERS_MAX = 16 * 1024
+
+    def __init__(self, stream: Any, boundary: bytes | str):
+        self._stream = stream
+        self._delimiter = b"\r\n--" + (boundary.encode("ascii") if isinstance(boundary, str) else boundary)
+        self._unread = b"\r\n"  # the first delimiter opens the body, with no line break before it
+        self.not_utf8 = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if not self.not_utf8:
+            self._look_at(data)
+        return data
+
+    def _look_at(self, data: bytes) -> None:
+        text, start = self._unread + data, 0
+        while (at := text.find(self._delimiter, start)) >= 0:
+            headers = at + len(self._delimiter)
+            end = text.find(b"\r\n\r\n", headers)
+            if end < 0 and len(text) - at <= self._HEADERS_MAX:
+                self._unread = text[at:]  # the rest of the headers comes in the next read
+                return
+            if end < 0:
+                start = at + 1
+                continue
+            try:
+                text[headers:end].decode("utf-8")
+            except UnicodeDecodeError:
+                self.not_utf8 = True
+                return
+            start = end
+        self._unread = text[max(start, len(text) - len(self._delimiter) + 1) :]
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
