@@ -490,6 +490,14 @@ class PassageAdmin(CreateFieldsAdmin):
     def remove(self, obj, **kwargs) -> None:
         passages.delete_passage(passage=obj, **kwargs)
 
+    def get_deleted_objects(self, objs, request):
+        # Django counts an annotation's link to the passage as going with it; the domain
+        # refuses the delete instead (delete_passage), so the page names them as keeping it.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        annotations = Annotation.objects.filter(passages__in=list(objs)).distinct()
+        protected = [*protected, *(f"Annotation: {annotation}" for annotation in annotations)]
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(Annotation)
 class AnnotationAdmin(CreateFieldsAdmin):

@@ -5,6 +5,8 @@
 
 from typing import Any
 
+from django.db.models import ProtectedError
+
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.core.graphemes import check_whole_clusters
@@ -68,6 +70,11 @@ def find_or_create_passage(*, source: Source, user: Any, selector: TextSelector)
 @unit_of_work()
 def delete_passage(*, passage: Passage, user: Any, reason: str, expected_version: int | None = None) -> None:
     """Delete a passage (the annotations and evidence on it must go first)."""
+    annotations = list(passage.annotations.all())
+    if annotations:
+        # Evidence protects its passage by its foreign key; an annotation's link is a
+        # many-to-many row the delete would drop silently, leaving an annotation on nothing.
+        raise ProtectedError("Annotations still rest on this passage; remove them first.", set(annotations))
     delete_object(passage, user=user, reason=reason, expected_version=expected_version)
 
 

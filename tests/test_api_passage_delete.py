@@ -1,0 +1,29 @@
+"""Deleting a passage through the API: never out from under what rests on it."""
+
+from django.urls import reverse
+
+from archive.models import Annotation, Passage
+from tests.factories import AnnotationFactory, PassageFactory
+from tests.support import api_client_for
+
+
+def test_a_passage_an_annotation_rests_on_is_not_deleted(analyst, source):
+    passage = PassageFactory(source=source, created_by=analyst)
+    annotation = AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage])
+    response = api_client_for(analyst).delete(
+        f"/api/passages/{passage.pk}/?reason=unused", HTTP_IF_MATCH=f'"{passage.version}"'
+    )
+    assert response.status_code == 409
+    assert "error" in response.json()
+    assert Passage.objects.filter(pk=passage.pk).exists()
+    assert list(Annotation.objects.get(pk=annotation.pk).passages.all()) == [passage]
+
+
+def test_the_admin_names_the_annotations_that_keep_a_passage(client, superuser, source, analyst):
+    passage = PassageFactory(source=source, created_by=analyst)
+    AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage], body="Keep me")
+    client.force_login(superuser)
+    url = reverse("admin:archive_passage_delete", args=[passage.pk])
+    response = client.post(url, {"post": "yes", "reason": "unused"})
+    assert response.status_code == 200 and "Keep me" in response.content.decode()
+    assert Passage.objects.filter(pk=passage.pk).exists()
