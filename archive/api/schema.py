@@ -13,6 +13,7 @@ _ERRORS = {
     403: "Your role in the workspace does not allow this.",
     404: "No such object, or not in your workspaces.",
     409: "Other records refer to it, or it conflicts with existing data.",
+    410: "Someone deleted it meanwhile: who, when and why.",
     412: "Stale If-Match: the current state.",
     413: "The request body is over the size limit, named in `max_bytes`.",
     415: "The request body is not JSON: send Content-Type: application/json.",
@@ -23,9 +24,9 @@ _ERRORS = {
 _REFUSALS = {
     "GET": (400, 401, 404),
     "POST": (400, 401, 403, 404, 409),
-    "PUT": (400, 401, 403, 404, 409, 428),
-    "PATCH": (400, 401, 403, 404, 409, 428),
-    "DELETE": (400, 401, 403, 404, 409, 428),
+    "PUT": (400, 401, 403, 404, 409, 410, 428),
+    "PATCH": (400, 401, 403, 404, 409, 410, 428),
+    "DELETE": (400, 401, 403, 404, 409, 410, 428),
 }
 IF_MATCH = OpenApiParameter(
     "If-Match",

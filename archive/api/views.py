@@ -19,7 +19,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated, NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,12 +28,13 @@ from archive.alignment import counterparts, explain_divergence, explained_flags
 from archive.api import filters
 from archive.api import serializers as io
 from archive.api.authentication import user_by_credentials
-from archive.api.errors import Conflict
+from archive.api.errors import Conflict, Gone
 from archive.api.idempotency import idempotent
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version, not_modified
 from archive.api.schema import DELETE_REASON, IF_MATCH, refusals
+from archive.audit.history import deletion_notice
 from archive.claims import (
     add_evidence,
     create_annotation,
@@ -169,6 +170,13 @@ class ResourceDetail(ResourceView):
             return super().get_object()
         obj = scoped_by_id(self.queryset, self.request.user, self.kwargs["pk"])
         if obj is None:
+            if self.request.method not in SAFE_METHODS:
+                # An edit or delete of what someone deleted meanwhile: say so, as the pages do.
+                notice = deletion_notice(
+                    user=self.request.user, model=self.queryset.model, object_id=self.kwargs["pk"]
+                )
+                if notice is not None:
+                    raise Gone(notice)
             raise Http404(f"No {self.queryset.model._meta.object_name} matches the given query.")
         self.check_object_permissions(self.request, obj)
         if not self.lists:  # a history's pages are a list
@@ -419,7 +427,7 @@ class DivergenceExplanations(ResourceDetail):
 
     @extend_schema(
         request=io.DivergenceExplanationIn,
-        responses={201: OpenApiTypes.OBJECT, **refusals(400, 401, 403, 404)},
+        responses={201: OpenApiTypes.OBJECT, **refusals(400, 401, 403, 404, 410)},
     )
     @idempotent
     def post(self, request, *args, **kwargs) -> Response:
@@ -620,7 +628,7 @@ class ClaimGrade(ResourceDetail):
         responses={
             200: io.ClaimOut,
             412: OpenApiResponse(io.ClaimOut, description="Stale If-Match: the current state."),
-            **refusals(400, 401, 403, 404, 428),
+            **refusals(400, 401, 403, 404, 410, 428),
         },
     )
     def post(self, request, *args, **kwargs) -> Response:

@@ -38,6 +38,26 @@ def history_rows(*, workspace: Workspace, model_name: str, object_id: int) -> Qu
     return rows.order_by("-history_date", "-history_id")
 
 
+def deletion_notice(*, user: Any, model: type[Model], object_id: int) -> str | None:
+    """Who deleted the object, when and why, if its history, in a workspace `user` is a
+    member of, ends with its deletion; None otherwise (never deleted, or not theirs to know)."""
+    model_name = model._meta.model_name or ""
+    entry = (
+        HistoryEntry.objects.filter(model=model_name, object_id=object_id, workspace__memberships__user=user)
+        .select_related("workspace")
+        .first()
+    )
+    rows = (
+        history_rows(workspace=entry.workspace, model_name=model_name, object_id=object_id) if entry else None
+    )
+    last = rows.first() if rows is not None else None
+    if last is None or last.history_type != "-":
+        return None
+    who = last.history_user.get_username() if last.history_user else "Someone"
+    why = f", saying: “{last.history_change_reason}”" if last.history_change_reason else ""
+    return f"{who} deleted this {model._meta.verbose_name} on {human_time(last.history_date)}{why}."
+
+
 def object_versions(
     *, workspace: Workspace, model_name: str, rows: Sequence[Any], before: Any | None
 ) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from django.middleware.csrf import get_token
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archive.api.errors import Conflict, Gone
-from archive.audit.history import history_rows, human_time
+from archive.audit.history import deletion_notice
 from archive.claims import (
     annotate_selection,
     cite_selection,
@@ -102,17 +102,10 @@ def _source(request: WorkspaceRequest, source_id: int, payload: dict) -> Source:
 
 
 def _missing(request: WorkspaceRequest, model: type[Model], object_id: int) -> Exception:
-    """Why the object is not there: 410 with who deleted it, when and why, if its history in
-    this workspace ends with its deletion (someone deleted it while the editor was at it); else 404."""
-    rows = history_rows(
-        workspace=request.workspace, model_name=model._meta.model_name or "", object_id=object_id
-    )
-    last = rows.first() if rows is not None else None
-    if last is None or last.history_type != "-":
-        return Http404("Not found.")
-    who = last.history_user.get_username() if last.history_user else "Someone"
-    why = f", saying: “{last.history_change_reason}”" if last.history_change_reason else ""
-    return Gone(f"{who} deleted this {model._meta.verbose_name} on {human_time(last.history_date)}{why}.")
+    """Why the object is not there: 410 with who deleted it, when and why (someone deleted
+    it while the editor was at it); else 404."""
+    notice = deletion_notice(user=request.user, model=model, object_id=object_id)
+    return Http404("Not found.") if notice is None else Gone(notice)
 
 
 def _changeable(request: WorkspaceRequest, queryset, object_id: int):

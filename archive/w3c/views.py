@@ -33,6 +33,7 @@ from django.db.models import F, Max, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,11 +41,13 @@ from rest_framework.views import APIView
 
 from archive.alignment import counterparts
 from archive.alignment.counterparts import Memo
+from archive.api.errors import Gone
 from archive.api.filters import refuse_unknown
 from archive.api.idempotency import idempotent
 from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version, not_modified
+from archive.audit.history import deletion_notice
 from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import StaleVersion
 from archive.models import Alignment, Annotation, Evidence, Passage, Reply, Source
@@ -290,6 +293,11 @@ class AnnotationResource(W3CView):
             queryset = queryset.filter(pk__in=self.model._default_manager.filter(**in_container).values("pk"))
         obj = queryset.first()
         if obj is None:
+            if self.request.method not in SAFE_METHODS:
+                # A PUT or DELETE of what someone deleted meanwhile: say so, as the REST API does.
+                notice = deletion_notice(user=self.request.user, model=self.model, object_id=pk)
+                if notice is not None:
+                    raise Gone(notice)
             raise Http404("No such annotation.")
         self.found = obj
         self.check_object_permissions(self.request, obj)
