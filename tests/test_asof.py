@@ -207,6 +207,18 @@ def test_source_as_of_page_colours_and_labels_a_question_as_the_reading_page_doe
     )
 
 
+def test_source_as_of_page_colours_and_labels_a_highlight_as_the_reading_page_does(
+    client, analyst, workspace
+):
+    source = SourceFactory(workspace=workspace, text="Who shelled Aleppo?")
+    passage = create_passage(source=source, user=analyst, start=12, end=18)
+    create_annotation(passages=[passage], user=analyst, body="", motivation="highlighting")
+    client.force_login(analyst)
+    page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
+    assert '<mark class="then hl hl-highlight">Aleppo</mark>' in page
+    assert '<span class="role role-highlight">highlight</span>' in page
+
+
 # What a browser keeps in a datetime-local input; it blanks anything else.
 DATETIME_LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
 

@@ -90,6 +90,11 @@ def test_questions_and_error_flags_have_their_own_role():
     assert highlight_role(motivations={"editing", "questioning"}, stances=set()) == HighlightRole.ERROR
 
 
+def test_a_highlight_has_its_own_role_which_a_note_on_the_passage_outranks():
+    assert highlight_role(motivations={"highlighting"}, stances=set()) == HighlightRole.HIGHLIGHT
+    assert highlight_role(motivations={"highlighting", "commenting"}, stances=set()) == HighlightRole.NOTE
+
+
 def test_motivations_without_a_kind_of_their_own_are_notes():
     assert highlight_role(motivations={"assessing", "tagging"}, stances=set()) == HighlightRole.NOTE
 
@@ -276,6 +281,33 @@ def test_sidebar_cards_are_labelled_and_coloured_by_their_own_kind(client, works
     )
     # The passage itself takes the strongest colour: evidence before notes.
     assert f'<mark class="hl hl-contextualizes" data-passage="{passage.pk}"' in page
+
+
+def test_a_highlight_is_drawn_labelled_and_listed_in_the_legend_as_a_highlight_not_a_note(
+    client, workspace, analyst, source
+):
+    passage = PassageFactory(source=source)
+    AnnotationFactory(
+        workspace=workspace, passages=[passage], author=analyst, body="", motivation="highlighting"
+    )
+    page = page_of(client, analyst, source)
+    assert f'<mark class="hl hl-highlight" data-passage="{passage.pk}"' in page
+    # Its kind says it all: no "Highlight" repeated beside the label.
+    assert re.search(
+        r'class="item item-highlight".*?<span class="role role-highlight">highlight</span> </p>', page
+    )
+    assert "role-note" not in page
+    legend = re.search(r'<ul class="legend"[^>]*>(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'<li class="hl hl-(\w+)">([^<]+)</li>', legend) == [
+        ("note", "note"),
+        ("highlight", "highlight"),
+        ("question", "question"),
+        ("error", "error flag"),
+        ("supports", "supports"),
+        ("refutes", "refutes"),
+        ("contextualizes", "context"),
+        ("plain", "passage"),
+    ]
 
 
 def test_a_motivation_without_a_kind_of_its_own_is_named_in_plain_words(client, workspace, analyst, source):

@@ -1,5 +1,6 @@
 """What a highlight or a sidebar item is, in plain words: a note, a question,
-an error flag, or evidence that supports, refutes or gives context to a claim.
+an error flag, a highlight (a passage marked without a note), or evidence that
+supports, refutes or gives context to a claim.
 
 Each kind has its own colour (CSS class `hl-KIND` on highlights, `item-KIND`
 on sidebar cards) and its own label, so the kind never rests on colour alone.
@@ -20,6 +21,7 @@ class HighlightRole(StrEnum):
     ERROR = "error"
     QUESTION = "question"
     NOTE = "note"
+    HIGHLIGHT = "highlight"
     PLAIN = "plain"  # a passage nothing refers to (yet)
 
 
@@ -30,11 +32,16 @@ LABELS = {
     HighlightRole.ERROR: "error flag",
     HighlightRole.QUESTION: "question",
     HighlightRole.NOTE: "note",
-    HighlightRole.PLAIN: "highlight",
+    HighlightRole.HIGHLIGHT: "highlight",
+    HighlightRole.PLAIN: "passage",
 }
 
 # Annotations other than these are notes, whatever their motivation.
-_ANNOTATION_ROLES = {Motivation.QUESTIONING: HighlightRole.QUESTION, Motivation.EDITING: HighlightRole.ERROR}
+_ANNOTATION_ROLES = {
+    Motivation.QUESTIONING: HighlightRole.QUESTION,
+    Motivation.EDITING: HighlightRole.ERROR,
+    Motivation.HIGHLIGHTING: HighlightRole.HIGHLIGHT,
+}
 
 # The motivations the annotation form offers, the first the default; an
 # annotation made elsewhere (W3C, API) with another keeps it when edited.

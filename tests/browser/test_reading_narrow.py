@@ -154,3 +154,40 @@ def test_the_selection_toolbar_goes_above_a_selection_just_over_the_floating_but
     selected_top = page.evaluate("getSelection().getRangeAt(0).getBoundingClientRect().top")
     # Above the selection, so clear of the button under it, and within the window.
     assert tools["y"] >= 0 and tools["y"] + tools["height"] <= selected_top < button_top
+
+
+def test_the_panel_button_counts_the_items_added_and_deleted_in_place(phone_page):
+    page = phone_page
+    button = page.get_by_role("button", name="Annotations and evidence")
+    expect(button).to_have_text("Annotations and evidence (2)")
+    select(page, "three shells")
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_label("Note").fill("Which side fired?")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#reading-items > .item")).to_have_count(3)
+    expect(button).to_have_text("Annotations and evidence (3)")
+    open_panel(page)
+    added = page.locator("#reading-items > .item", has_text="Which side fired?").get_attribute("id")
+    item = page.locator(f"#{added}")  # its text gives way to the delete form
+    item.get_by_role("button", name="Delete").click()
+    page.get_by_label("Reason (kept in the history)").fill("a duplicate")
+    item.get_by_role("button", name="Delete").click()
+    expect(page.locator("#reading-items > .item")).to_have_count(2)
+    expect(button).to_have_text("Annotations and evidence (2)")
+    assert page.errors == []
+
+
+def test_highlight_by_quote_from_the_open_panel_gives_the_focus_back_to_its_button(phone_page):
+    page = phone_page
+    open_panel(page)
+    page.keyboard.press("h")
+    dialog = page.get_by_role("dialog", name="Highlight by quote")
+    expect(dialog).to_be_visible()
+    # The panel made way for the text the words are found in (and no longer makes the page inert).
+    assert not page.evaluate(PANEL_OPEN)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    quote_button = page.get_by_role("button", name="Highlight by quote")
+    expect(quote_button).to_be_focused()
+    expect(quote_button).to_be_in_viewport()
+    assert page.errors == []

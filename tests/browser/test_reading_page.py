@@ -1,5 +1,7 @@
 """The reading page in Chromium: select, annotate, cite, reload; keyboard; offsets across emoji and RTL."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -263,6 +265,11 @@ def test_saving_mine_over_theirs_keeps_the_fields_only_they_changed(page_for, an
     assert [error for error in page.errors if "412 (Precondition Failed)" not in error] == []
 
 
+BACKGROUND = (
+    "(element) => [getComputedStyle(element).backgroundColor, getComputedStyle(element).backgroundImage]"
+)
+
+
 def test_a_passage_can_be_highlighted_without_a_note(page_for, analyst, workspace):
     page = page_for(analyst)
     open_reading_page(page, SourceFactory(workspace=workspace))
@@ -272,6 +279,14 @@ def test_a_passage_can_be_highlighted_without_a_note(page_for, analyst, workspac
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#reading-dialog:not([open])", state="attached")
     assert Annotation.objects.values_list("motivation", "body").get() == ("highlighting", "")
+    # Drawn and labelled as a highlight, not as a note: a marker's stroke under the words (a
+    # shape, not only a colour), as the legend shows it.
+    mark = page.locator("#source-text mark[id^=passage-]")
+    expect(mark).to_have_class(re.compile(r"\bhl-highlight\b"))
+    expect(page.locator("#reading-items .item-highlight .role")).to_have_text("highlight")
+    colour, stroke = mark.evaluate(BACKGROUND)
+    assert (colour, stroke.startswith("linear-gradient")) == ("rgba(0, 0, 0, 0)", True)
+    assert page.locator(".legend .hl-highlight").evaluate(BACKGROUND) == [colour, stroke]
     assert page.errors == []
 
 

@@ -109,13 +109,21 @@ function showItem(item) {
   const next = [...sidebar.children].find((other) => Number(other.dataset.start) > start);
   sidebar.insertBefore(element, next ?? null);
   document.getElementById("no-items").hidden = true;
+  countItems();
   describeHighlights();
 }
 
 function removeItem(itemId) {
   for (const copy of copiesOf(itemId)) copy.remove();
   document.getElementById("no-items").hidden = sidebar.children.length > 0;
+  countItems();
   describeHighlights();
+}
+
+// The count on the narrow screens' sidebar button, as the server counts them: the sidebar's items.
+function countItems() {
+  const count = document.getElementById("item-count");
+  if (count) count.textContent = String(sidebar.children.length);
 }
 
 // A highlight's text alternative for screen readers: its first mark (the tab stop) is

@@ -48,6 +48,16 @@ function focusFilters() {
   filters.querySelector("input[name=text]").focus();
 }
 
+function highlightByQuote() {
+  const button = document.getElementById("highlight-by-quote"); // there only for those who may annotate
+  if (!button) return;
+  // The open panel covers the text the words are found in and makes the button inert, so that
+  // the form's focus could not go back to it: the panel closes first.
+  const opener = document.querySelector(".sidebar-toggle");
+  if (opener?.getAttribute("aria-expanded") === "true") document.querySelector(".sidebar-close")?.click();
+  button.click();
+}
+
 function selectionTool(action) {
   // The buttons the selection shows (js/reading.js), there only for those who may annotate.
   document.querySelector(`#selection-tools [data-action="${action}"]`)?.click();
@@ -57,7 +67,7 @@ const KEYS = {
   "?": openHelp,
   a: () => selectionTool("annotate"),
   c: () => selectionTool("cite"),
-  h: () => document.getElementById("highlight-by-quote")?.click(), // there only for those who may annotate
+  h: highlightByQuote,
   j: () => moveHighlight(1),
   n: () => moveHighlight(1),
   k: () => moveHighlight(-1),
