@@ -219,7 +219,7 @@ ENDPOINTS = [
         "api",
         "patch",
         lambda w: f"/api/sources/{w.source.pk}/",
-        lambda w: {"title": "x", "outlet": w.outlet.pk, "published_on": "2017-01-01"},
+        lambda w: {"title": "x", "outlet": w.outlet.pk, "published_on": "2017-01-01", "reason": "r"},
         if_match=True,
     ),
     Endpoint(

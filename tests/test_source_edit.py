@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from archive.core.editing import NOTHING_CHANGED
 from archive.models import HistoryEntry
-from archive.sources.writes import edit_source
+from archive.sources.writes import RECORD_REASON_REQUIRED, edit_source
 from tests.factories import OutletFactory, SourceFactory
+from tests.support import api_client_for, field_errors
 
 
 def form(source, **changes) -> dict:
@@ -79,6 +80,31 @@ def test_the_reading_page_links_admins_to_the_correction(client, ws_admin, analy
 def test_authors_other_than_a_list_of_names_are_refused_whoever_sends_them(ws_admin, workspace, authors):
     source = SourceFactory(workspace=workspace, authors=["Turki Mostafa"])
     with pytest.raises(ValidationError, match="list of names"):
-        edit_source(source, user=ws_admin, expected_version=None, changes={"authors": authors})
+        edit_source(source, user=ws_admin, expected_version=None, changes={"authors": authors}, reason="Typo")
     source.refresh_from_db()
     assert (source.authors, source.version) == (["Turki Mostafa"], 1)
+
+
+def test_an_api_correction_of_a_sources_record_without_a_reason_is_refused_and_changes_nothing(
+    ws_admin, workspace
+):
+    source = SourceFactory(workspace=workspace, title="Zaytoun station")
+    response = api_client_for(ws_admin).patch(
+        f"/api/sources/{source.pk}/", {"title": "Zaytoun pumping station"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400
+    assert field_errors(response.json()) == {"reason": [RECORD_REASON_REQUIRED]}
+    source.refresh_from_db()
+    assert (source.title, source.version) == ("Zaytoun station", 1)
+
+
+def test_an_api_correction_of_a_sources_record_keeps_its_reason(ws_admin, workspace):
+    source = SourceFactory(workspace=workspace, title="Zaytoun station")
+    response = api_client_for(ws_admin).patch(
+        f"/api/sources/{source.pk}/",
+        {"title": "Zaytoun pumping station", "reason": "The outlet's corrected headline"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200
+    assert source.history.latest("history_id").history_change_reason == "The outlet's corrected headline"

@@ -114,10 +114,15 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
+RECORD_REASON_REQUIRED = "Say why the source's record changes: the reason is kept in the history."
+
+
 def edit_source(
-    source: Source, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str = ""
+    source: Source, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str
 ) -> Source:
-    """Correct a source's metadata; anything else is refused by name."""
+    """Correct a source's metadata, saying why (a source's record is what its
+    provenance rests on, on every path: page, API, admin); anything else is refused by name."""
+    reason = required_reason(reason, RECORD_REASON_REQUIRED)
     source = update_object(
         source,
         user=user,
@@ -149,7 +154,9 @@ def set_derivation(
     kind; the change is in the source's history with `reason`, which it needs:
     a provenance link is evidence, and a changed one must say why.
     """
-    reason = required_reason(reason, DERIVATION_REASON_REQUIRED)
+    reason = required_reason(
+        reason, DERIVATION_REASON_REQUIRED
+    )  # before edit_source's, to name the derivation
     changes = {"derived_from": derived_from, "derivation": derivation if derived_from else ""}
     return edit_source(source, user=user, expected_version=expected_version, changes=changes, reason=reason)
 
