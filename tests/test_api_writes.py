@@ -6,7 +6,7 @@ import json
 import pytest
 
 from archive.models import Annotation, Claim, Passage
-from tests.factories import ClaimFactory, PassageFactory
+from tests.factories import ClaimFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for, field_errors
 
 
@@ -125,3 +125,26 @@ def test_a_batch_item_naming_a_passage_twice_is_answered_as_stored_once(analyst,
     )
     assert response.status_code == 201
     assert response.json()["results"][0]["passages"] == [passage.pk]
+
+
+def test_a_rest_passage_given_in_utf16_units_is_refused_naming_the_units(analyst, workspace):
+    text = "Shelling 💥 near Daraa 💥 and Daraa again."
+    source = SourceFactory(workspace=workspace, text=text)
+    start = text.index("near Daraa")
+    units = len(text[:start].encode("utf-16-le")) // 2  # what a JavaScript client counts
+    response = api_client_for(analyst).post(
+        "/api/passages/",
+        {
+            "workspace": workspace.slug,
+            "source": source.pk,
+            "start": units,
+            "end": units + 10,
+            "exact": "near Daraa",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    message = field_errors(response.json())["exact"][0]
+    assert f"read as UTF-16 units, {units}-{units + 10} is exactly the quote" in message
+    assert f"code points {start}-{start + 10}" in message
+    assert not Passage.objects.exists()

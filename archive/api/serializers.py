@@ -35,7 +35,7 @@ from archive.models import (
 )
 from archive.models.grading import Credibility, Reliability
 from archive.models.source import MAX_AUTHOR_LENGTH
-from archive.passages.selectors import check_position, check_quote
+from archive.passages.selectors import check_span
 
 # Most annotations one batch request creates (POST /api/annotations/batch/).
 BATCH_MAX = 500
@@ -448,10 +448,7 @@ class PassageCreateIn(CreateIn):
     def validate(self, attrs: dict) -> dict:
         source, start, end = attrs["source"], attrs["start"], attrs["end"]
         try:
-            if "exact" in attrs:
-                check_quote(source.text, start, end, attrs["exact"])
-            else:
-                check_position(source.text, start, end)
+            check_span(source.text, start, end, attrs.get("exact"))
         except DjangoValidationError as error:
             field = "exact" if error.code == "quote_mismatch" else "end"
             raise serializers.ValidationError({field: error.messages}) from None

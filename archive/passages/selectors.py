@@ -40,8 +40,8 @@ from archive.core.spans import (
 __all__ = [
     "CONTEXT_LENGTH",
     "TextSelector",
-    "check_position",
     "check_quote",
+    "check_span",
     "selector_for",
     "selector_from_quote_fallback",
     "selector_from_target",
@@ -140,6 +140,18 @@ def selector_from_quote_fallback(text: str, target: object) -> tuple[TextSelecto
             f"(UTF-16 units?); the TextQuoteSelector alone found it at {selector.start}-{selector.end}."
         )
         return selector, note.encode("ascii", "replace").decode()
+
+
+def check_span(text: str, start: int, end: int, exact: str | None = None) -> None:
+    """A span given as offsets (and the quote the client saw, if given), checked as
+    a TextPositionSelector is: a refusal names the unit problem when it is one."""
+    try:
+        if exact is None:
+            check_position(text, start, end)
+        else:
+            check_quote(text, start, end, exact)
+    except ValidationError as error:
+        raise _with_unit_hint(error, text, start, end, None if exact is None else {"exact": exact}) from None
 
 
 def utf16_to_code_point(text: str, unit: int) -> int | None:
