@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive.models import Passage, Source
-from archive.passages.correction import correct_source_text
+from archive.passages.correction import TEXT_REASON_REQUIRED, correct_source_text
 from tests.factories import PassageFactory, SourceFactory
 from tests.test_permission_matrix import database_fingerprint
 
@@ -210,3 +210,12 @@ def test_a_corrected_text_obeys_the_rules_of_every_sources_text(article, ws_admi
     assert "text" in refused.value.message_dict
     article.refresh_from_db()
     assert (article.version, article.text, article.versions.count()) == (1, PLAIN, 0)
+
+
+def test_a_text_correction_without_a_reason_is_refused_on_every_path_and_changes_nothing(workspace, ws_admin):
+    source = SourceFactory(workspace=workspace, text="The pumps stopped at dawn.")
+    with pytest.raises(ValidationError) as refused:
+        correct_source_text(source=source, user=ws_admin, new_text="The pumps stopped at noon.", reason="  ")
+    assert refused.value.message_dict == {"reason": [TEXT_REASON_REQUIRED]}
+    source.refresh_from_db()
+    assert (source.text, source.version, source.versions.count()) == ("The pumps stopped at dawn.", 1, 0)

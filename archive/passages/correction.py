@@ -4,7 +4,7 @@ A correction is recorded as a new version of the source (same original, the
 corrected text), so every version's text is one its passages' anchors point into.
 """
 
-from archive.core.editing import update_object
+from archive.core.editing import required_reason, update_object
 from archive.core.text import normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Source, VersionOrigin
@@ -12,7 +12,9 @@ from archive.passages.carrying import ReanchorReport, carry_passages
 from archive.sources.text_rules import check_text
 from archive.sources.versions import latest_version, record_version
 
-__all__ = ["ReanchorReport", "correct_source_text", "revert_source_text"]
+__all__ = ["TEXT_REASON_REQUIRED", "ReanchorReport", "correct_source_text", "revert_source_text"]
+
+TEXT_REASON_REQUIRED = "Say why the text changes: the reason is kept in the history."
 
 
 @unit_of_work()
@@ -27,6 +29,8 @@ def correct_source_text(
     afresh from the new text. See archive.passages.reanchoring for how passages are
     found again, and archive.passages.carrying for what each version keeps.
     """
+    # On every path (the page, a job, a command): the text is what every passage quotes.
+    reason = required_reason(reason, TEXT_REASON_REQUIRED)
     return _replace_text(
         source=source, user=user, new_text=new_text, reason=reason, expected_version=expected_version
     )
