@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from archive.models import Annotation, Passage
+from archive.models import Annotation, Evidence, Passage
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_reading_page import open_reading_page
-from tests.factories import SourceFactory
+from tests.factories import ClaimFactory, SourceFactory
 
 PHONE = {"width": 360, "height": 740}
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
@@ -237,3 +237,30 @@ def test_occurrences_do_not_overlap_and_are_listed_up_to_the_limit(page_for, ana
     assert page.evaluate(FIND, ["aaaaa a", "aa", None]) == {"spans": [[0, 2], [2, 4]], "count": 2}
     assert page.evaluate(FIND, ["x. x. x. x.", "X.", 2]) == {"spans": [[0, 2], [3, 5]], "count": 4}
     assert page.evaluate(FIND, ["some text", "  \n ", None]) == {"spans": [], "count": 0}
+
+
+def test_typed_words_are_cited_as_evidence_for_an_existing_claim_by_keyboard(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace, text=EMOJI_TEXT)
+    claim = ClaimFactory(workspace=workspace, statement="The pump building was struck twice")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    open_quote_form(page)
+    find_words(page, "hit again at noon")
+    tab_to(page, '#reading-dialog button[data-action="cite"]')
+    page.keyboard.press("Enter")
+    picker = page.get_by_role("combobox")
+    expect(picker).to_be_focused()
+    page.keyboard.type("struck twice")
+    expect(page.get_by_role("option", name=re.compile("The pump building was struck twice"))).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    tab_to(page, '#reading-dialog button[type="submit"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#reading-dialog")).to_be_hidden()
+
+    start = EMOJI_TEXT.index("hit again at noon")
+    evidence = Evidence.objects.select_related("passage").get()
+    assert evidence.claim == claim
+    assert (evidence.passage.start, evidence.passage.end) == (start, start + len("hit again at noon"))
+    assert Evidence.history.filter(id=evidence.pk).count() == 1
+    assert page.errors == []
