@@ -63,3 +63,29 @@ def test_an_analyst_weighs_a_passage_found_by_its_words(page_for, analyst, works
     expect(page.get_by_label("A hypothesis or a piece of evidence")).to_contain_text(cited.passage.exact[:20])
     assert list(question.evidence_items.values_list("passage", flat=True)) == [cited.passage_id]
     assert page.errors == []
+
+
+def test_at_360_px_the_evidence_column_stays_in_view_while_the_hypotheses_scroll(
+    page_for, analyst, workspace
+):
+    question = ach.create_question(workspace=workspace, user=analyst, text="Why did the water stop?")
+    for cause in ("Shelling", "A power cut", "Maintenance", "A burst main", "Sabotage", "A fuel shortage"):
+        ach.add_hypothesis(question=question, user=analyst, statement=f"{cause} stopped the water station.")
+    passage = EvidenceFactory(
+        passage=PassageFactory(source=SourceFactory(workspace=workspace), length=40)
+    ).passage
+    ach.add_evidence_item(question=question, user=analyst, passage=passage)
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:question", args=[workspace.slug, question.pk]))
+    box = page.locator(".ach-matrix")  # on a phone the table scrolls itself
+    row_header = page.locator('.ach-matrix th[scope="row"]').first
+    before = row_header.bounding_box()
+    box.evaluate("(element) => { element.scrollLeft = element.scrollWidth; }")
+    after = row_header.bounding_box()
+    last_hypothesis = page.locator(".ach-matrix thead th").last.bounding_box()
+    assert box.evaluate("(element) => element.scrollLeft") > 0  # the matrix did scroll
+    assert after["x"] == before["x"] >= 0  # the evidence stayed where it was
+    assert after["width"] <= 9 * 16 + 1 and last_hypothesis["x"] + last_hypothesis["width"] <= 360
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page.errors == []
