@@ -116,7 +116,9 @@ def test_new_evidence_gives_its_claim_and_passage_a_stance(analyst, source):
 def test_a_source_moved_to_another_outlet_takes_its_passages_along(analyst, source):
     passage = PassageFactory(source=source, start=0, length=7)
     outlet = OutletFactory(workspace=source.workspace)
-    edit_source(source, user=analyst, expected_version=source.version, changes={"outlet": outlet}, reason="Moved")
+    edit_source(
+        source, user=analyst, expected_version=source.version, changes={"outlet": outlet}, reason="Moved"
+    )
     assert found(analyst, "russian", filters=SearchFilters(outlet=outlet))["passage"] == [passage]
 
 
