@@ -195,28 +195,23 @@ def test_outsider_gets_404_for_as_of_pages(client, outsider, workspace, timeline
     )
 
 
-def test_source_as_of_page_colours_and_labels_a_question_as_the_reading_page_does(client, analyst, workspace):
-    source = SourceFactory(workspace=workspace, text="Who shelled Aleppo?")
-    passage = create_passage(source=source, user=analyst, start=12, end=18)
-    create_annotation(passages=[passage], user=analyst, body="Which district?", motivation="questioning")
-    client.force_login(analyst)
-    page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
-    assert '<mark class="then hl hl-question">Aleppo</mark>' in page
-    assert (
-        '<span class="role role-question">question</span> <span class="meta">Question · draft</span>' in page
-    )
-
-
-def test_source_as_of_page_colours_and_labels_a_highlight_as_the_reading_page_does(
-    client, analyst, workspace
+@pytest.mark.parametrize(
+    ("motivation", "body", "kind", "label"),
+    [
+        ("questioning", "Which district?", "question", '<span class="meta">Question · draft</span>'),
+        ("highlighting", "", "highlight", ""),
+    ],
+)
+def test_source_as_of_page_colours_and_labels_a_kind_as_the_reading_page_does(
+    client, analyst, workspace, motivation, body, kind, label
 ):
     source = SourceFactory(workspace=workspace, text="Who shelled Aleppo?")
     passage = create_passage(source=source, user=analyst, start=12, end=18)
-    create_annotation(passages=[passage], user=analyst, body="", motivation="highlighting")
+    create_annotation(passages=[passage], user=analyst, body=body, motivation=motivation)
     client.force_login(analyst)
     page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
-    assert '<mark class="then hl hl-highlight">Aleppo</mark>' in page
-    assert '<span class="role role-highlight">highlight</span>' in page
+    assert f'<mark class="then hl hl-{kind}">Aleppo</mark>' in page
+    assert f'<span class="role role-{kind}">{kind}</span>{" " + label if label else ""}' in page
 
 
 # What a browser keeps in a datetime-local input; it blanks anything else.
