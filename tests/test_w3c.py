@@ -141,12 +141,16 @@ def test_prefer_contained_descriptions_embeds_annotations(analyst, source, annot
 
 def test_annotation_pages_link_forward_and_back(analyst, workspace, source, passage, monkeypatch):
     monkeypatch.setattr("archive.w3c.views.PAGE_SIZE", 2)
-    AnnotationFactory.create_batch(5, workspace=workspace, passages=[passage])
+    annotations = AnnotationFactory.create_batch(5, workspace=workspace, passages=[passage])
     page = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/?page=1").json()
     assert page["type"] == "AnnotationPage"
     assert (page["startIndex"], len(page["items"])) == (2, 2)
     assert page["partOf"] == {"id": container(source), "total": 5}
-    assert (page["prev"], page["next"]) == (f"{container(source)}?page=0", f"{container(source)}?page=2")
+    # Numbered pages are still served; prev and next continue from the page's items.
+    assert (page["prev"], page["next"]) == (
+        f"{container(source)}?before=annotation-{annotations[2].pk}",
+        f"{container(source)}?after=annotation-{annotations[3].pk}",
+    )
 
 
 def test_page_number_must_be_a_number(analyst, source):

@@ -232,10 +232,14 @@ def test_must_link_a_page_to_the_next_and_should_to_the_previous(
 ):
     # 4.3: next on every page but the last (MUST), prev on every page but the first.
     monkeypatch.setattr("archive.w3c.views.PAGE_SIZE", 1)
-    AnnotationFactory.create_batch(3, workspace=workspace, passages=[passage])
+    _, middle_one, _ = AnnotationFactory.create_batch(3, workspace=workspace, passages=[passage])
     middle = client.get(f"{url}?page=1").json()
-    assert (middle["next"], middle["prev"]) == (f"{url}?page=2", f"{url}?page=0")
-    assert "next" not in client.get(f"{url}?page=2").json()
+    assert (middle["next"], middle["prev"]) == (
+        f"{url}?after=annotation-{middle_one.pk}",
+        f"{url}?before=annotation-{middle_one.pk}",
+    )
+    assert "next" not in client.get(middle["next"]).json()
+    assert "prev" not in client.get(middle["prev"]).json()
 
 
 # --- 5 Creating, updating and deleting -----------------------------------------------

@@ -52,21 +52,41 @@ def _is_date_time(value: object) -> bool:
 
 
 @cache
-def _validators() -> dict[str, Draft4Validator]:
-    root = w3c_tests_dir()
+def _registry() -> Registry:
     schemas = [
-        json.loads(path.read_text()) for path in root.glob("*/**/*.json") if "samples" not in path.parts
+        json.loads(path.read_text())
+        for path in w3c_tests_dir().glob("*/**/*.json")
+        if "samples" not in path.parts
     ]
-    registry = Registry().with_resources(
+    return Registry().with_resources(
         (schema["id"], Resource.from_contents(schema, default_specification=DRAFT4)) for schema in schemas
     )
-    musts = json.loads((root / "annotations" / "annotationMusts.test").read_text())["assertions"]
-    return {
-        name: Draft4Validator(
-            json.loads((root / name).read_text()), registry=registry, format_checker=_formats
-        )
-        for name in [*musts, *IMPLEMENTED]
-    }
+
+
+def _validator(name: str) -> Draft4Validator:
+    schema = json.loads((w3c_tests_dir() / name).read_text())
+    return Draft4Validator(schema, registry=_registry(), format_checker=_formats)
+
+
+@cache
+def _validators() -> dict[str, Draft4Validator]:
+    musts = json.loads((w3c_tests_dir() / "annotations" / "annotationMusts.test").read_text())["assertions"]
+    return {name: _validator(name) for name in [*musts, *IMPLEMENTED]}
+
+
+@cache
+def _page_validators() -> dict[str, Draft4Validator]:
+    musts = json.loads((w3c_tests_dir() / "collections" / "pages" / "pageMusts.test").read_text())
+    return {name: _validator(name) for name in musts["assertions"]}
+
+
+def page_violations(page: dict) -> list[str]:
+    """The W3C MUST assertions on an Annotation Page that `page` fails."""
+    return [
+        f"{name}: {next(validator.iter_errors(page)).message}"
+        for name, validator in _page_validators().items()
+        if not validator.is_valid(page)
+    ]
 
 
 def model_violations(annotation: dict) -> list[str]:

@@ -10,6 +10,12 @@ and /w3c/evidence/<id>/ keep working: they serve the same resource (every
 method), whose `id` is the canonical IRI. Authentication and permissions are
 the REST API's (archive.api.permissions).
 
+The container's pages: `first` is ?page=0 and `last` ?page=N (numbered pages,
+at their offsets, are served as before); `next` and `prev` continue after the
+page's last item and before its first (?after=annotation-12, ?before=evidence-3:
+archive.w3c.paging), so a client walking them sees no item twice and misses none
+when items are created or deleted meanwhile.
+
 Headers: every response has the Link types of its resource (a 201 the
 created annotation's, ldp#Resource), Vary, and every success (OPTIONS
 included) the resource's ETag, which a refusal does not carry; a GET or HEAD
@@ -62,6 +68,7 @@ from archive.w3c.mapping import (
     read_w3c,
     to_w3c,
 )
+from archive.w3c.paging import Item, Key, count_before, items_after, items_before, key_of, parse_key
 from archive.w3c.writes import create_from_w3c, replace_from_w3c
 
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -190,7 +197,11 @@ class Container(W3CView):
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int) -> Response:
         source = self.get_source(pk)
-        refuse_unknown(request, {"page", "iris"})
+        refuse_unknown(request, {"page", "after", "before", "iris"})
+        positions = [name for name in ("page", "after", "before") if name in request.query_params]
+        if len(positions) > 1:
+            raise ValidationError({name: ["Give one of page, after and before."] for name in positions})
+        iris_only = request.query_params.get("iris") == "1"
         counts = tuple(items.count() for items in _items_of(pk))
         state = _container_state(pk, counts)
         headers = {"ETag": state}
@@ -198,8 +209,11 @@ class Container(W3CView):
             page = _page_number(request.query_params["page"])
             if page > max(0, (sum(counts) - 1) // PAGE_SIZE):
                 raise Http404(f"There is no page {page}: the container has {sum(counts)} items.")
-            iris_only = request.query_params.get("iris") == "1"
             rendered = self.page(source, page, counts, iris_only=iris_only)
+        elif positions:
+            name = positions[0]
+            key = parse_key(name, request.query_params[name])
+            rendered = self.keyset_page(source, name, key, counts, iris_only=iris_only)
         else:
             preferences = _preferences(request.headers.get("Prefer", ""))
             if preferences:
@@ -230,28 +244,92 @@ class Container(W3CView):
     def page_iri(self, source_id: int, number: int, *, iris_only: bool) -> str:
         return f"{self.links().container(source_id)}?{'iris=1&' if iris_only else ''}page={number}"
 
+    def keyset_iri(self, source_id: int, name: str, key: Key, *, iris_only: bool) -> str:
+        """The page after (or before) position `key`: what next and prev link to."""
+        return f"{self.links().container(source_id)}?{'iris=1&' if iris_only else ''}{name}={key}"
+
     def page(
         self, source: Source, number: int, counts: tuple[int, ...], *, iris_only: bool, embedded: bool = False
     ) -> dict[str, Any]:
-        links, total = self.links(), sum(counts)
+        """Page `number`, at its offset: the first page, and numbered pages clients link to."""
         start = number * PAGE_SIZE
-        items = [
-            (iri_of(obj, links) if iris_only else to_w3c(obj, links))
-            for obj in _slice(source.pk, counts, start, start + PAGE_SIZE, iris_only=iris_only)
-        ]
+        items = _slice(source.pk, counts, start, start + PAGE_SIZE, iris_only=iris_only)
+        following = start + PAGE_SIZE < sum(counts)
+        return self.render_page(
+            source,
+            self.page_iri(source.pk, number, iris_only=iris_only),
+            start,
+            items,
+            counts,
+            iris_only=iris_only,
+            embedded=embedded,
+            next_key=key_of(items[-1]) if following and items else None,
+            prev_key=key_of(items[0]) if number > 0 and items else None,
+        )
+
+    def keyset_page(
+        self, source: Source, name: str, key: Key, counts: tuple[int, ...], *, iris_only: bool
+    ) -> dict[str, Any]:
+        """The page just after (name "after") or before position `key`."""
+        querysets, everything = _narrowed(source.pk, iris_only=iris_only), _items_of(source.pk)
+        if name == "after":
+            # One item more tells whether next has anything: a count taken at another
+            # moment than the page could end a walk early.
+            found = items_after(querysets, counts, key, PAGE_SIZE + 1)
+            items = found[:PAGE_SIZE]
+            start = count_before(everything, counts, key_of(items[0]) if items else key.next_one())
+            following = len(found) > PAGE_SIZE
+            preceding = start > 0
+        else:
+            found = items_before(querysets, counts, key, PAGE_SIZE + 1)
+            items = found[-PAGE_SIZE:]
+            start = count_before(everything, counts, key_of(items[0])) if items else 0
+            following = start + len(items) < sum(counts)
+            preceding = len(found) > PAGE_SIZE
+        rendered = self.render_page(
+            source,
+            self.keyset_iri(source.pk, name, key, iris_only=iris_only),
+            start,
+            items,
+            counts,
+            iris_only=iris_only,
+            embedded=False,
+            next_key=key_of(items[-1]) if following and items else None,
+            # An empty page after a position links back to the items up to it, itself included.
+            prev_key=(key_of(items[0]) if items else key.next_one()) if preceding else None,
+        )
+        if following and not items:
+            # Nothing before the position: the first page is the one at it.
+            rendered["next"] = self.page_iri(source.pk, 0, iris_only=iris_only)
+        return rendered
+
+    def render_page(
+        self,
+        source: Source,
+        iri: str,
+        start: int,
+        items: list[Item],
+        counts: tuple[int, ...],
+        *,
+        iris_only: bool,
+        embedded: bool,
+        next_key: Key | None,
+        prev_key: Key | None,
+    ) -> dict[str, Any]:
+        links = self.links()
         rendered: dict[str, Any] = {} if embedded else {"@context": ANNO_CONTEXT}
         rendered |= {
-            "id": self.page_iri(source.pk, number, iris_only=iris_only),
+            "id": iri,
             "type": "AnnotationPage",
             "startIndex": start,
-            "items": items,
+            "items": [(iri_of(obj, links) if iris_only else to_w3c(obj, links)) for obj in items],
         }
         if not embedded:
-            rendered["partOf"] = {"id": links.container(source.pk), "total": total}
-        if start + PAGE_SIZE < total:
-            rendered["next"] = self.page_iri(source.pk, number + 1, iris_only=iris_only)
-        if number > 0:
-            rendered["prev"] = self.page_iri(source.pk, number - 1, iris_only=iris_only)
+            rendered["partOf"] = {"id": links.container(source.pk), "total": sum(counts)}
+        if next_key is not None:
+            rendered["next"] = self.keyset_iri(source.pk, "after", next_key, iris_only=iris_only)
+        if prev_key is not None:
+            rendered["prev"] = self.keyset_iri(source.pk, "before", prev_key, iris_only=iris_only)
         return rendered
 
     @extend_schema(exclude=True)
@@ -465,8 +543,8 @@ def _reload(obj: Model) -> Annotation | Evidence:
     return _queryset(type(obj)).get(pk=obj.pk)
 
 
-def _slice(source_id: int, counts: tuple[int, ...], start: int, end: int, *, iris_only: bool) -> list:
-    """Items [start, end) of the container: its annotations, then its evidence, then replies."""
+def _narrowed(source_id: int, *, iris_only: bool) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The container's items, loading only what their IRIs need if `iris_only`."""
     annotations, evidence, replies = _items_of(source_id)
     if iris_only:
         # Only what an IRI needs: the id and the source of the item's container.
@@ -493,10 +571,16 @@ def _slice(source_id: int, counts: tuple[int, ...], start: int, end: int, *, iri
             .only("pk")
             .annotate(home_source_id=Subquery(reply_home))
         )
+    return annotations, evidence, replies
+
+
+def _slice(source_id: int, counts: tuple[int, ...], start: int, end: int, *, iris_only: bool) -> list:
+    """Items [start, end) of the container: its annotations, then its evidence, then replies."""
+    annotations, evidence, replies = _narrowed(source_id, iris_only=iris_only)
     items: list = []
     offset = 0
     for queryset, count in zip((annotations, evidence, replies), counts, strict=True):
-        if start < offset + count and end > offset:
+        if count and start < offset + count and end > offset:
             items += list(queryset[max(0, start - offset) : end - offset])
         offset += count
     return items
