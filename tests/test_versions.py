@@ -108,6 +108,57 @@ def test_a_passage_only_shifted_by_text_added_before_it_is_kept_in_place(article
     assert PassageAnchor.objects.get(passage=shifted, source_version__number=2).start > shifted.start
 
 
+INTERNAL = "The internal factors that played a negative role at the political and military levels"
+SECOND_ATTEMPT = (
+    "In the second attempt, Jaysh al-Fatah failed to break the siege because it chose to advance through "
+    "al-Assad Suburb, which rendered them easy targets among the spaced modern residential buildings."
+)
+
+# Added before INTERNAL, one in each version: neither starts with the passage's
+# first word, but the two together do.
+FACTIONS = "In both cities the answer begins inside the factions. "
+PARTS = "The question has two parts. "
+
+
+def added_before(text, quote, addition):
+    return text.replace(quote, addition + quote, 1)
+
+
+@pytest.fixture
+def report(workspace, analyst, corpus_text):
+    return create_source(workspace=workspace, user=analyst, title="Baladi", text=corpus_text, language="en")
+
+
+def test_a_passage_shifted_by_additions_over_two_versions_is_kept_in_place(report, analyst, ws_admin):
+    internal = passage_on(report, analyst, INTERNAL)
+    text = added_before(report.text, INTERNAL, FACTIONS)
+    correct_source_text(source=report, user=ws_admin, new_text=text, reason="note")
+    correct_source_text(
+        source=report, user=ws_admin, new_text=added_before(text, FACTIONS, PARTS), reason="note"
+    )
+    first, _, third = report.versions.order_by("number")
+    comparison = compare(first, third)
+    assert (comparison.passages, comparison.kept) == ([], 1)
+    assert PassageAnchor.objects.get(passage=internal, source_version=third).start > internal.start
+
+
+def test_comparing_versions_two_apart_marks_moved_only_the_passage_that_moved(report, analyst, ws_admin):
+    passage_on(report, analyst, INTERNAL)
+    second_attempt = passage_on(report, analyst, SECOND_ATTEMPT)
+    text = added_before(report.text, INTERNAL, FACTIONS)
+    correct_source_text(source=report, user=ws_admin, new_text=text, reason="note")
+    text = added_before(text, FACTIONS, PARTS)
+    text = text.replace(SECOND_ATTEMPT + "\n", "", 1) + "\n" + SECOND_ATTEMPT
+    correct_source_text(source=report, user=ws_admin, new_text=text, reason="moved to the end")
+    first, _, third = report.versions.order_by("number")
+    [change] = compare(first, third).passages
+    assert (change.passage_id, change.fate, change.after.start) == (
+        second_attempt.pk,
+        PassageFate.MOVED,
+        third.text.index(SECOND_ATTEMPT),
+    )
+
+
 def test_evidence_changed_since_it_was_cited_shows_the_quote_then_and_now(article, analyst, ws_admin):
     passage = passage_on(article, analyst, "said forty families returned")
     claim = create_claim(workspace=article.workspace, user=analyst, statement="Forty families returned")

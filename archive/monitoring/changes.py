@@ -2,12 +2,13 @@
 passages that moved, changed or vanished, and evidence whose cited text is
 no longer what it was when it was cited."""
 
-from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archive.audit.diffing import Segment, condensed, word_diff
 from archive.models import AnchorStatus, Evidence, PassageAnchor, Source, SourceVersion
+from archive.passages.carrying import selector_of
+from archive.passages.reanchoring import reanchor
 
 
 class PassageFate:
@@ -72,54 +73,55 @@ def compare(older: SourceVersion, newer: SourceVersion) -> Comparison:
     if older.number > newer.number:
         older, newer = newer, older
     before, after = anchors_in(older), anchors_in(newer)
-    text_words = word_diff(older.text, newer.text)
-    shifted = _shifts(text_words)
+    carried = [
+        (passage_id, was, now)
+        for passage_id, was in sorted(before.items(), key=lambda item: (item[1].start, item[0]))
+        # Not there: deleted since, or not in the older text either.
+        if (now := after.get(passage_id)) is not None and was.status != AnchorStatus.ORPHANED
+    ]
+    in_place = _in_place(
+        older,
+        newer,
+        [was for _, was, now in carried if now.status != AnchorStatus.ORPHANED and now.exact == was.exact],
+    )
     changes, kept = [], 0
-    for passage_id, was in sorted(before.items(), key=lambda item: (item[1].start, item[0])):
-        now = after.get(passage_id)
-        if now is None or was.status == AnchorStatus.ORPHANED:
-            continue  # deleted since, or not in the older text either
-        fate = _fate(was, now, shifted(was.start))
+    for passage_id, was, now in carried:
+        fate = _fate(was, now, in_place.get(passage_id))
         if fate == PassageFate.KEPT:
             kept += 1
             continue
         words = word_diff(was.exact, now.exact) if fate == PassageFate.CHANGED else []
         changes.append(PassageChange(passage_id, fate, was, now, words))
-    return Comparison(older, newer, condensed(text_words), changes, kept)
+    return Comparison(older, newer, condensed(word_diff(older.text, newer.text)), changes, kept)
 
 
-def _shifts(words: list[Segment]) -> Callable[[int], int | None]:
-    """Where a position of the older text is in the newer, by the text's word diff
-    (None: in text the newer one no longer has)."""
-    kept: list[tuple[int, int, int]] = []  # (start, end) in the older text, start in the newer
-    old = new = 0
-    for segment in words:
-        size = len(segment.text)
-        if segment.op == "equal":
-            kept.append((old, old + size, new))
-        if segment.op != "insert":
-            old += size
-        if segment.op != "delete":
-            new += size
+def _in_place(
+    older: SourceVersion, newer: SourceVersion, anchors: list[PassageAnchor]
+) -> dict[int, tuple[int, int]]:
+    """Where the text's changes from `older` to `newer` leave each of `anchors` in place,
+    by passage id (none for a passage they do not leave in place).
 
-    def shifted(position: int) -> int | None:
-        index = bisect_right(kept, position, key=lambda stretch: stretch[0]) - 1
-        if index < 0 or position >= kept[index][1]:
-            return None
-        start, _, moved_to = kept[index]
-        return moved_to + position - start
-
-    return shifted
+    Worked out as re-anchoring works out an edit, from the older text straight to the
+    newer: the word diff shown pairs text added before a passage with the passage's own
+    first words when it starts with them ("The …" before "The internal factors"), as
+    what several versions added together often does, and would call the passage moved.
+    """
+    results = reanchor([selector_of(anchor) for anchor in anchors], old_text=older.text, new_text=newer.text)
+    return {
+        anchor.passage_id: (result.start, result.end)
+        for anchor, result in zip(anchors, results, strict=True)
+        if result.status == AnchorStatus.EXACT
+    }
 
 
-def _fate(was: PassageAnchor, now: PassageAnchor, expected_start: int | None) -> str:
+def _fate(was: PassageAnchor, now: PassageAnchor, expected: tuple[int, int] | None) -> str:
     if now.status == AnchorStatus.ORPHANED:
         return PassageFate.VANISHED
     if now.exact != was.exact:
         return PassageFate.CHANGED
     # Moved: somewhere the text's changes do not account for. A passage only shifted
     # by text added or removed before it is where it was among its words.
-    return PassageFate.KEPT if now.start == expected_start else PassageFate.MOVED
+    return PassageFate.KEPT if (now.start, now.end) == expected else PassageFate.MOVED
 
 
 @dataclass(frozen=True)
