@@ -2,7 +2,8 @@
 proposed to the user (who may change all of it before saving).
 
 HTML goes through trafilatura's main-content extractor, so navigation,
-scripts and styles never reach the text; PDF through pypdf; a Word document
+scripts and styles never reach the text, with its paragraphs one blank line
+apart as a Word document's are; PDF through pypdf; a Word document
 through python-docx (its paragraphs and tables in order); text and
 Markdown are taken as they are. The text is normalized once (archive.core.text),
 and what that changed is kept with the extraction, shown before saving and
@@ -15,7 +16,8 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, cast
@@ -25,9 +27,11 @@ import pypdf
 import trafilatura
 from django.core.exceptions import ValidationError
 from docx.table import Table, _Cell
+from lxml.etree import Element, _Element
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from pypdf.generic import DictionaryObject
 from trafilatura.settings import Document, set_date_params
+from trafilatura.xml import xmltotxt
 
 from archive.core.text import Normalization, direction_for_text, normalize_text_counted
 from archive.models.source import Source, validate_published_on
@@ -151,10 +155,21 @@ def _html_tree(html: str) -> HtmlElement:
     return tree
 
 
+def _with_line_breaks_kept(tree: HtmlElement) -> HtmlElement:
+    """The page with a space after each <br> followed by another: trafilatura drops a
+    <br> right after one with nothing between them, and a blog's <br><br> that ends a
+    paragraph would end only a line."""
+    for line_break in tree.iter("br"):
+        following = line_break.getnext()
+        if following is not None and following.tag == "br" and not line_break.tail:
+            line_break.tail = " "
+    return tree
+
+
 def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
     with parser_failures("HTML page"):
         found = trafilatura.bare_extraction(
-            _html_tree(html),
+            _with_line_breaks_kept(_html_tree(html)),
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -165,7 +180,7 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
         )
         document = found if isinstance(found, Document) else None  # a dict only with as_dict=True
         method = f"trafilatura {trafilatura.__version__}, main content"
-        text = document.text if document is not None else ""
+        text = _main_text(document.body) if document is not None else ""
         if not (text or "").strip():
             # Too little for a main-content guess (a short page): all visible text.
             # A tree of its own: the extraction above pruned the first.
@@ -187,6 +202,83 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
         ),
         normalization,
     )
+
+
+# trafilatura's elements for blocks of text: each is a paragraph of the text (a list's
+# items and a table's rows are lines of one paragraph).
+_BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
+# Blocks that may hold paragraphs of their own: a quote of several, a paragraph of
+# lines where a run of <br> parts paragraphs.
+_SPLIT_BLOCKS = frozenset({"p", "quote"})
+
+
+def _main_text(body: _Element) -> str:
+    """The text of trafilatura's main content, its paragraphs one blank line apart.
+
+    trafilatura's own text drops every blank line, so a paragraph ends as a <br> does
+    and paragraphs read as the lines of one; here it writes each paragraph alone, with
+    its <br>, list items and table rows a line each.
+    """
+    return "\n\n".join(_paragraphs(body))
+
+
+def _paragraphs(container: _Element) -> Iterator[str]:
+    """The paragraphs of `container`: each block in it, the text between blocks, and
+    text parted by a run of line breaks."""
+    children = list(container)
+    run = _run(container.text)
+    index = 0
+    while index < len(children):
+        child = children[index]
+        if child.tag in _BLOCKS:
+            yield from _written(run)
+            if child.tag in _SPLIT_BLOCKS:
+                yield from _paragraphs(child)
+            else:
+                yield from _written(_alone(child))
+            run = _run(child.tail)
+        elif more_breaks := _line_breaks_after(children, index):
+            # Two or more <br> in a row (a blog's way of ending a paragraph): one paragraph break.
+            yield from _written(run)
+            index += more_breaks
+            run = _run(children[index].tail)
+        else:
+            run.append(deepcopy(child))  # with its tail, the text up to the next element
+        index += 1
+    yield from _written(run)
+
+
+def _line_breaks_after(children: list[_Element], index: int) -> int:
+    """How many line breaks follow the one at `index` with nothing between them."""
+    count = 0
+    while (
+        children[index + count].tag == "lb"
+        and not (children[index + count].tail or "").strip()
+        and index + count + 1 < len(children)
+        and children[index + count + 1].tag == "lb"
+    ):
+        count += 1
+    return count
+
+
+def _run(text: str | None) -> _Element:
+    """A paragraph of the text and inline elements between blocks, to be written as one."""
+    paragraph = Element("p")
+    paragraph.text = text
+    return paragraph
+
+
+def _alone(block: _Element) -> _Element:
+    """`block` without its tail (the text after it, a paragraph of its own)."""
+    copied = deepcopy(block)
+    copied.tail = None
+    return copied
+
+
+def _written(block: _Element) -> Iterator[str]:
+    text = xmltotxt(block, include_formatting=False).strip()
+    if text:  # an empty paragraph (a spacer, &nbsp;) adds no blank line
+        yield text
 
 
 def _found(document: Document | None, name: str) -> str:
