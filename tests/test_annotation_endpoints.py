@@ -263,13 +263,15 @@ def test_citing_with_a_bad_stance_creates_neither_passage_nor_new_claim(client, 
     assert nothing_written() and not Claim.objects.exists()
 
 
-def test_citing_the_same_passage_twice_for_one_claim_is_refused(client, analyst, workspace, source):
+def test_citing_the_same_passage_twice_for_one_claim_is_a_409_naming_the_evidence(
+    client, analyst, workspace, source
+):
     claim = ClaimFactory(workspace=workspace)
     payload = {"target": target(source.text, "Aleppo"), "claim": claim.pk, "stance": "supports"}
     send(client, analyst, "POST", evidence_url(source), payload)
     status, data = send(client, analyst, "POST", evidence_url(source), payload)
-    assert status == 400 and "already evidence" in data["error"]
-    assert Evidence.objects.count() == 1
+    assert status == 409 and "already evidence" in data["error"]
+    assert data["existing"] == {"type": "evidence", "id": Evidence.objects.get().pk}
 
 
 def test_citing_for_a_claim_of_another_workspace_is_404(client, analyst, source):

@@ -10,10 +10,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from archive.audit.review import submit_for_review
-from archive.models import Annotation, Claim, Passage, ReviewStatus
+from archive.models import Annotation, Claim, Evidence, Passage, ReviewStatus
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
+    EvidenceFactory,
     OutletFactory,
     PassageFactory,
     SourceFactory,
@@ -516,6 +517,25 @@ def test_evidence_shows_its_admiralty_grade(analyst, workspace, passage):
     assert (
         response.json()["grade"] == f"{passage.source.outlet.reliability if passage.source.outlet else 'F'}2"
     )
+
+
+def test_citing_a_passage_already_evidence_for_the_claim_is_a_409_naming_that_evidence(
+    analyst, workspace, passage
+):
+    claim = ClaimFactory(workspace=workspace)
+    existing = EvidenceFactory(claim=claim, passage=passage, stance="supports")
+    response = api_client_for(analyst).post(
+        "/api/evidence/",
+        {"workspace": workspace.slug, "claim": claim.pk, "passage": passage.pk, "stance": "supports"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["existing"] == {"type": "evidence", "id": existing.pk}
+    assert (
+        f"already evidence for that claim. The existing one is evidence {existing.pk}."
+        in (response.json()["error"])
+    )
+    assert Evidence.objects.count() == 1
 
 
 def test_api_errors_are_json(analyst):

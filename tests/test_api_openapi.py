@@ -3,6 +3,7 @@ refusals, parameters and field descriptions clients rely on."""
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft4Validator
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +55,26 @@ def test_the_token_can_be_obtained_with_credentials(schema):
     operation = schema["paths"]["/api/token/"]["post"]
     assert {"username", "password"} <= set(schema["components"]["schemas"]["TokenInRequest"]["properties"])
     assert {"basicAuth": []} in operation["security"] and {} in operation["security"]
+
+
+def test_citing_evidence_documents_the_409_of_a_passage_already_cited(schema):
+    conflict = schema["paths"]["/api/evidence/"]["post"]["responses"]["409"]
+    assert "already evidence" in conflict["description"] and "`existing`" in conflict["description"]
+
+
+def blank_capable_properties(schema: dict) -> dict[str, dict]:
+    """Each component property that offers a blank string beside a format, by name."""
+    return {
+        f"{component}.{name}": field
+        for component, definition in schema["components"]["schemas"].items()
+        for name, field in definition.get("properties", {}).items()
+        if {"type": "string", "maxLength": 0} in field.get("oneOf", []) + field.get("anyOf", [])
+    }
+
+
+def test_a_blank_url_is_valid_whether_or_not_a_validator_checks_formats(schema):
+    # Without format checking "" matches both the URI and the blank option: oneOf would refuse it.
+    properties = blank_capable_properties(schema)
+    assert "OutletOut.url" in properties and "SourceOut.original_url" in properties
+    invalid = [name for name, field in properties.items() if not Draft4Validator(field).is_valid("")]
+    assert invalid == []

@@ -345,6 +345,30 @@ def test_rest_api_delete_still_needs_if_match(analyst, annotation):
     assert response.status_code == 428
 
 
+def test_post_of_evidence_already_there_is_a_409_naming_it(analyst, source, evidence):
+    start = source.text.index(evidence.passage.exact)
+    body = posted(
+        source,
+        motivation="assessing",
+        body=[
+            {"id": f"http://testserver/api/claims/{evidence.claim_id}/", "purpose": "linking"},
+            {"type": "TextualBody", "value": "refutes", "purpose": "classifying"},
+        ],
+        target={
+            "source": text_iri(source),
+            "selector": {
+                "type": "TextPositionSelector",
+                "start": start,
+                "end": start + len(evidence.passage.exact),
+            },
+        },
+    )
+    response = post(api_client_for(analyst), source, body)
+    assert response.status_code == 409
+    assert response.json()["existing"] == {"type": "evidence", "id": evidence.pk}
+    assert Evidence.objects.count() == 1
+
+
 def test_put_cannot_turn_an_annotation_into_evidence(analyst, workspace, source, annotation):
     claim = ClaimFactory(workspace=workspace)
     body = posted(

@@ -5,7 +5,8 @@ the browser's JSON endpoints), never a 500 for input the client controls:
 
 `error` is always there; a refused value adds DRF's per-field messages (those
 not tied to a field under "non_field_errors"), other refusals DRF's "detail".
-A stale edit is 412 with the current state instead (see each adapter)."""
+A stale edit is 412 with the current state instead (see each adapter); a create
+of what is there already, 409 with `existing` naming it (its type and id)."""
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from archive.core.editing import AlreadyExists
 from archive.core.json_input import JSONInputError, JSONInputTooLarge
 
 
@@ -44,6 +46,13 @@ class PayloadTooLarge(APIException):
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+    def __init__(
+        self, detail: str | None = None, code: str | None = None, *, existing: dict[str, object] | None = None
+    ):
+        super().__init__(detail, code)
+        # A create refused as a duplicate names what is there, so the client can use that.
+        self.existing = existing
 
 
 class Gone(APIException):
@@ -79,6 +88,13 @@ def as_api_exception(exc: Exception) -> APIException | None:
         return NotFound(str(exc) or None)
     if isinstance(exc, PermissionDenied):
         return DRFPermissionDenied(str(exc) or None)
+    if isinstance(exc, AlreadyExists):
+        existing = exc.existing
+        kind = str(existing._meta.verbose_name)
+        return Conflict(
+            f"{' '.join(exc.messages)} The existing one is {kind} {existing.pk}.",
+            existing={"type": kind, "id": existing.pk},
+        )
     if isinstance(exc, DjangoValidationError):
         return DRFValidationError(field_errors(exc))
     if isinstance(exc, ProtectedError | RestrictedError):
@@ -103,6 +119,8 @@ def error_body(exc: APIException, data: object = None) -> dict[str, object]:
     body: dict[str, object] = {"error": _summary(fields), **fields}
     if isinstance(exc, PayloadTooLarge):
         body["max_bytes"] = exc.limit
+    if isinstance(exc, Conflict) and exc.existing is not None:
+        body["existing"] = exc.existing
     return body
 
 

@@ -52,6 +52,10 @@ DELETE_REASON = OpenApiParameter(
 )
 
 
+# What drf-spectacular adds beside a format-constrained string that may be blank.
+_BLANK = {"type": "string", "maxLength": 0}
+
+
 def refusals(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(OpenApiTypes.OBJECT, description=_ERRORS[code]) for code in codes}
 
@@ -62,6 +66,18 @@ class ResourceSchema(AutoSchema):
         if lists is None:
             return super()._is_list_view(serializer)
         return lists and self.method == "GET"
+
+    def _insert_field_validators(self, field, schema) -> None:
+        super()._insert_field_validators(field, schema)
+        # drf-spectacular offers a blank string beside a format (a URL's, say) as oneOf; where
+        # a validator does not assert formats, "" is valid for both and oneOf refuses it.
+        # Either is enough; the default, blank, belongs to the whole, not the format's branch.
+        options = schema.get("oneOf", [])
+        if _BLANK in options:
+            schema["anyOf"] = schema.pop("oneOf")
+            for option in options:
+                if "default" in option:
+                    schema["default"] = option.pop("default")
 
     def get_request_serializer(self):
         if not hasattr(self.view, "output_serializer"):
@@ -83,6 +99,8 @@ class ResourceSchema(AutoSchema):
         }
         if self.method in ("PUT", "PATCH", "DELETE"):
             responses[412] = OpenApiResponse(output, description="Stale If-Match: the current state.")
+        if self.method == "POST" and (conflict := getattr(self.view, "create_conflict", None)):
+            responses[409] = OpenApiResponse(OpenApiTypes.OBJECT, description=conflict)
         return responses
 
     def get_override_parameters(self) -> list:

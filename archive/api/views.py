@@ -141,6 +141,9 @@ class ResourceList(ResourceView):
 class CreatableList(ResourceList):
     """POST: create in the workspace named in the body."""
 
+    # The schema's description of a 409 particular to this resource (archive.api.schema).
+    create_conflict: str | None = None
+
     @idempotent
     def post(self, request, *args, **kwargs) -> Response:
         workspace, data = self.create_input()
@@ -677,6 +680,10 @@ class EvidenceList(CreatableList):
     create_serializer = io.EvidenceCreateIn
     filterset_class = filters.EvidenceFilter
     detail_route = "api:evidence-detail"
+    create_conflict = (
+        "The passage is already evidence for the claim (whatever its stance): `existing` "
+        "gives that evidence's id, to edit its stance or note there."
+    )
 
     def create(self, *, workspace, user, reason, **data) -> Evidence:  # type: ignore[override]
         return add_evidence(user=user, **data)

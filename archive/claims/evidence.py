@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from archive.claims.claims import create_claim
 from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
-from archive.core.editing import create_object, delete_object
+from archive.core.editing import AlreadyExists, create_object, delete_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Claim, Evidence, Passage, Source, Stance
 from archive.passages.selectors import TextSelector
@@ -25,8 +25,9 @@ def add_evidence(
     via: str = "",
 ) -> Evidence:
     """`canonical` and `via`: a W3C client's identities (see IDENTITY_FIELDS)."""
-    if Evidence.objects.filter(claim=claim, passage=passage).exists():
-        raise ValidationError("This passage is already evidence for that claim.", code="duplicate")
+    existing = Evidence.objects.filter(claim=claim, passage=passage).first()
+    if existing is not None:
+        raise AlreadyExists("This passage is already evidence for that claim.", existing=existing)
     evidence = Evidence(
         claim=claim,
         workspace=claim.workspace,

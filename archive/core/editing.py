@@ -50,6 +50,15 @@ class StaleVersion(Exception):
         self.current = current
 
 
+class AlreadyExists(ValidationError):
+    """What a create would make is there already (`existing`): a conflict with that
+    object, which the adapters answer as such (409), not as a bad value."""
+
+    def __init__(self, message: str, *, existing: Model):
+        super().__init__(message, code="duplicate")
+        self.existing = existing
+
+
 def lock_at_version(obj: M, expected_version: int | None) -> M:
     """`obj` read again with its row locked until the transaction ends.
 
