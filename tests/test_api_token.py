@@ -4,6 +4,7 @@ under the sign-in lockout (django-axes) the sign-in page has."""
 import base64
 
 from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -20,6 +21,13 @@ def test_a_json_username_and_password_obtain_a_token(analyst):
     response = post_credentials("analyst", PASSWORD)
     assert response.status_code == 201
     assert response.json()["key"] == Token.objects.get(user=analyst).key
+
+
+def test_a_token_obtained_with_credentials_sets_no_cookie_and_makes_no_session(analyst):
+    response = post_credentials("analyst", PASSWORD)
+    assert response.status_code == 201
+    assert not response.cookies
+    assert not Session.objects.exists()
 
 
 def test_basic_credentials_obtain_a_token(analyst):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -53,8 +54,20 @@ def user_by_credentials(request: Request, credentials: dict[str, str] | None) ->
     if user is None:
         raise exceptions.AuthenticationFailed("Unable to sign in with this username and password.")
     # A sign-in, as the form's: axes resets the failures and last_login is set.
-    user_logged_in.send(sender=type(user), request=request._request, user=user)
+    _signed_in_without_session(request._request, user)
     return user
+
+
+def _signed_in_without_session(request: HttpRequest, user: Any) -> None:
+    """Send user_logged_in for a sign-in that makes no session: axes logs a sign-in with
+    a hash of the session's key, creating a session (and its cookie) for one if there is
+    none, so the receivers see a request without a session, as axes allows."""
+    session = request.__dict__.pop("session", None)
+    try:
+        user_logged_in.send(sender=type(user), request=request, user=user)
+    finally:
+        if session is not None:
+            request.session = session
 
 
 def _basic_credentials(request: Request) -> dict[str, str] | None:
