@@ -1,7 +1,9 @@
-"""An uploaded file's name that is not text in UTF-8 is refused with a 400
-saying so, before anything is staged or saved (Django alone would drop that
-file from the form without a word); control characters and NUL in a name are
-removed, so the file is imported under the rest of its name."""
+"""An uploaded file's name that is not text in UTF-8 (raw, or percent-encoded in
+RFC 2231's filename*=) is refused with a 400 saying so, before anything is staged
+or saved (Django alone would drop that file from the form without a word, or keep
+the name with U+FFFD); control characters and NUL in a name are removed, so the
+file is imported under the rest of its name, and a name that is nothing else is
+refused as not usable."""
 
 import re
 
@@ -49,6 +51,28 @@ def test_an_upload_whose_file_name_is_not_utf8_is_400_saying_so_and_keeps_nothin
     response = post_import(analyst_client, workspace, body(text_file(b'filename="\xff\xfe report.txt"')))
     assert response.status_code == 400
     assert "A file name or field name in the form " + NOT_UTF8 in response.content.decode()
+    assert stored_files() == before
+    assert not Source.objects.exists() and not Job.objects.exists()
+
+
+def test_an_upload_whose_rfc2231_file_name_is_not_utf8_is_400_saying_so_and_keeps_nothing(
+    analyst_client, workspace
+):
+    before = stored_files()
+    response = post_import(analyst_client, workspace, body(text_file(b"filename*=UTF-8''%FF.txt")))
+    assert response.status_code == 400
+    assert "A file name or field name in the form " + NOT_UTF8 in response.content.decode()
+    assert stored_files() == before
+    assert not Source.objects.exists() and not Job.objects.exists()
+
+
+def test_an_upload_whose_file_name_is_only_control_characters_is_400_saying_the_name_is_not_usable(
+    analyst_client, workspace
+):
+    before = stored_files()
+    response = post_import(analyst_client, workspace, body(text_file(b'filename="\x1b\x07"')))
+    assert response.status_code == 400
+    assert "The name of a file is not usable" in response.content.decode()
     assert stored_files() == before
     assert not Source.objects.exists() and not Job.objects.exists()
 

@@ -15,6 +15,7 @@ it first: the CSRF check, a view, or the API.
 import codecs
 import re
 from collections.abc import Callable
+from email.message import Message
 from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
@@ -82,9 +83,10 @@ def _not_utf8(field: str) -> str:
     return f"The field “{field[:60]}” is not text in UTF-8."
 
 
-class FieldNotUtf8(MultiPartParserError):
-    """A multipart form field whose name or value is not UTF-8. Django answers a
-    MultiPartParserError with a 400 (bad_request below), the API with its own."""
+class PartRefused(MultiPartParserError):
+    """A multipart form's part that Django would alter or drop without a word: a
+    name or value not in UTF-8, a file name with nothing usable in it. Django
+    answers a MultiPartParserError with a 400 (bad_request below), the API with its own."""
 
 
 # UTF-8 whose decoder keeps each byte that is not UTF-8 as a lone surrogate
@@ -108,14 +110,17 @@ codecs.register(_escaped_utf8)
 
 class StrictMultipart(FileUploadHandler):
     """Parses a multipart form as Django does, except that a field whose value is
-    not UTF-8 is refused (FieldNotUtf8) where Django would decode it with U+FFFD
+    not UTF-8 is refused (PartRefused) where Django would decode it with U+FFFD
     in place of the bytes.
 
     The first upload handler (FILE_UPLOAD_HANDLERS): it parses the form with the
     others, decoding values with _ESCAPED_UTF8, and looks for escaped bytes. A
     part whose headers (its name, a file's name) are not UTF-8 Django drops
     without a word, so the form would arrive without that file: it is refused
-    too (_HeadersWatch). A file name's control characters Django removes.
+    too (_HeadersWatch), as is a name in RFC 2231's form (filename*=UTF-8''...)
+    whose bytes are not text in the charset it names. A file name's control
+    characters Django removes; a file name left empty by that is refused
+    (_Parser), where Django would drop the file.
     """
 
     def handle_raw_input(
@@ -131,8 +136,11 @@ class StrictMultipart(FileUploadHandler):
         others = [handler for handler in self.request.upload_handlers if handler is not self]
         watch = _HeadersWatch(input_data, boundary)
         # Django's parser calls only read().
-        fields, files = MultiPartParser(META, cast(Any, watch), others, _ESCAPED_UTF8).parse()
+        parser = _Parser(META, cast(Any, watch), others, _ESCAPED_UTF8)
+        fields, files = parser.parse()
         refusal = _PART_NOT_UTF8 if watch.not_utf8 else None
+        if refusal is None and parser.unusable_file_name:
+            refusal = _FILE_NAME_UNUSABLE
         for name, values in fields.lists():
             if refusal is None and any(_ESCAPED_BYTE.search(value) for value in values):
                 refusal = _not_utf8(name)
@@ -141,7 +149,7 @@ class StrictMultipart(FileUploadHandler):
             for _, uploads in files.lists():
                 for upload in uploads:
                     upload.close()
-            raise FieldNotUtf8(refusal)
+            raise PartRefused(refusal)
         return fields, files
 
 
@@ -149,6 +157,23 @@ _PART_NOT_UTF8 = (
     "A file name or field name in the form is not text in UTF-8, so that part of the form "
     "cannot be read: rename the file and send it again."
 )
+_FILE_NAME_UNUSABLE = (
+    "The name of a file is not usable: nothing is left of it without its control characters "
+    "and folders. Rename the file and send it again."
+)
+
+
+class _Parser(MultiPartParser):
+    """Django's parser, noting a file name it drops (with its file) for having nothing
+    usable left once sanitized: Django calls this for every file name that is not empty."""
+
+    unusable_file_name = False
+
+    def sanitize_file_name(self, file_name: str) -> str | None:
+        sanitized = super().sanitize_file_name(file_name)
+        if not sanitized:
+            self.unusable_file_name = True
+        return sanitized
 
 
 class _HeadersWatch:
@@ -183,18 +208,42 @@ class _HeadersWatch:
                 start = at + 1
                 continue
             try:
-                text[headers:end].decode("utf-8")
+                lines = text[headers:end].decode("utf-8").split("\r\n")
             except UnicodeDecodeError:
+                self.not_utf8 = True
+                return
+            if any(_encoded_name_unreadable(line) for line in lines):
                 self.not_utf8 = True
                 return
             start = end
         self._unread = text[max(start, len(text) - len(self._delimiter) + 1) :]
 
 
+def _encoded_name_unreadable(line: str) -> bool:
+    """Whether a part's header line has a parameter in RFC 2231's form (filename*=UTF-8''%FF)
+    whose percent-decoded bytes are not text in the charset it names: Django reads the
+    line's parameters as here, then decodes those bytes with U+FFFD in their place (or, for
+    a charset it does not know, drops the line and so the part)."""
+    if "*" not in line:
+        return False
+    message = Message()
+    message["content-type"] = line
+    for _, value in (message.get_params() or [])[1:]:
+        if not isinstance(value, tuple):
+            continue
+        charset, _, encoded = value
+        try:
+            # As email.utils.collapse_rfc2231_value does, but strict.
+            bytes(encoded, "raw-unicode-escape").decode(charset or "us-ascii")
+        except (LookupError, UnicodeDecodeError):
+            return True
+    return False
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: a multipart field not in UTF-8 is refused naming it; anything
     else Django refuses (a body too large, too many fields) as Django does."""
-    if isinstance(exception, FieldNotUtf8):
+    if isinstance(exception, PartRefused):
         return render(request, "refused.html", {"problem": str(exception)}, status=400)
     return defaults.bad_request(request, exception)
 
