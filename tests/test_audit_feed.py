@@ -28,7 +28,7 @@ def feed_page(client, workspace, **params) -> str:
 def feed(client, workspace, **params) -> str:
     """The feed's table of changes (and pager), without the filter form."""
     page = feed_page(client, workspace, **params)
-    return page[page.index('<table class="listing activity">') :]
+    return page[page.index('<table class="listing activity"') :]
 
 
 def export(client, workspace, fmt: str, **params):

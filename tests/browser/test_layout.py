@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from archive.claims import create_claim
 from archive.findings import ach
 from archive.models import Stance
 from archive.sources.writes import edit_source
@@ -286,13 +285,18 @@ SCROLL_SHADOW = """
 
 
 def test_a_table_cut_off_at_360_px_shows_a_shadow_where_it_scrolls(page_for, reviewer, workspace):
-    create_claim(workspace=workspace, user=reviewer, statement="Airstrikes reached 120 a week on Daraa.")
+    # The matrix scrolls its hypotheses by design; the other listings stack instead (test_stacked_tables).
+    question = ach.create_question(workspace=workspace, user=reviewer, text="Why did the water stop?")
+    for cause in ("Shelling", "A power cut", "Maintenance"):
+        ach.add_hypothesis(question=question, user=reviewer, statement=f"{cause} stopped the water station.")
+    passage = EvidenceFactory(passage=PassageFactory(source=SourceFactory(workspace=workspace))).passage
+    ach.add_evidence_item(question=question, user=reviewer, passage=passage)
     page = page_for(reviewer)
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(reverse("archive:activity", args=[workspace.slug]))
-    scrolls, shadow, attachment = page.evaluate(SCROLL_SHADOW, "table.activity")
+    page.goto(reverse("archive:question", args=[workspace.slug, question.pk]))
+    scrolls, shadow, attachment = page.evaluate(SCROLL_SHADOW, "table.ach-matrix")
     assert scrolls and shadow
     # The covers scroll with the rows: the shadow on a side goes once its end is in sight.
     assert "local" in attachment and "scroll" in attachment
     page.set_viewport_size({"width": 1366, "height": 900})
-    assert page.evaluate(SCROLL_SHADOW, "table.activity")[:2] == [False, False]
+    assert page.evaluate(SCROLL_SHADOW, "table.ach-matrix")[:2] == [False, False]
