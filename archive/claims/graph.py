@@ -7,9 +7,14 @@ what it derives from, so a reviewer sees at a glance whether a claim that
 seems to rest on many sources really rests on one original. An edge from the
 claim to a source beyond the first column arcs over the nodes in between and
 enters the source from above, so it never hides a derivation edge.
+
+The SVG's viewBox holds every text drawn, as wide as its characters are
+estimated to be: a label beside a box at an edge is not cut off.
 """
 
-from collections import defaultdict
+import math
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,6 +25,45 @@ from archive.models import Claim, Derivation, Evidence, Source, Stance
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
 ARC_LANE = 14  # vertical room per column for the arcs above the nodes
+# Font sizes (px) of the graph's texts, as app.css draws them: a box's lines, its last line
+# (the outlet) and its tag ("original"); an edge's label.
+NODE_FONT, SUB_FONT, TAG_FONT, EDGE_FONT = 13, 12, 11, 11
+LABEL_GAP = 6  # between an edge's label and the end of the edge
+ARROW = 14  # the length of an edge's arrowhead (7 stroke widths)
+LABEL_STEP = 12  # between the baselines of labels stacked over one box
+
+# Advance widths (em) of Noto Sans, rounded up from the widest character of each group, so that an
+# estimate errs on the wide side; Arabic script (Noto Naskh Arabic) is narrower than the default.
+_NARROW = frozenset(" !'\"(),-./:;IJ[]`fijlrt·\u201c\u201d\u2018\u2019")
+_WIDE = frozenset("MWmw@%&#…")
+
+
+def _advance(character: str) -> float:
+    if character in _NARROW:
+        return 0.42
+    if character in _WIDE:
+        return 0.95
+    if unicodedata.east_asian_width(character) in "WF" or character == "—":
+        return 1.0
+    if unicodedata.category(character) in ("Mn", "Me", "Cf"):  # a combining mark or a bidi control
+        return 0
+    return 0.79 if character.isupper() else 0.62
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How wide `text` is drawn `size` px high, estimated from its characters (on the wide side)."""
+    return sum(map(_advance, text)) * size * (1.07 if bold else 1)
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def text_box(text: str, x: float, y: float, anchor: str, size: float, *, bold: bool = False) -> Box:
+    """Where an SVG <text> at (x, y), its baseline, with this text-anchor is drawn, estimated."""
+    width = text_width(text, size, bold=bold)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    # Above and below the baseline: the fonts' ascent and descent, Arabic's the deeper.
+    return (left, y - 1.1 * size, left + width, y + 0.5 * size)
 
 
 @dataclass
@@ -35,6 +79,7 @@ class GraphNode:
     translation: bool = False  # cited, and a translation: the evidence is not in the original's words
     width: int = NODE_WIDTH
     height: int = NODE_HEIGHT
+    column: int = 0  # the claim's is 0; a source's, how far right of it
 
     @property
     def center_x(self) -> float:
@@ -51,6 +96,35 @@ class GraphNode:
     def text_lines(self) -> list[tuple[str, float]]:
         return list(zip(self.lines, self.line_ys, strict=True))
 
+    @property
+    def tag(self) -> str:
+        """Written in the box's lower corner."""
+        if self.translation:
+            return "cited in translation"
+        return "original" if self.original and self.kind == "source" else ""
+
+    @property
+    def tag_position(self) -> tuple[float, float]:
+        return self.x + 6, self.y + self.height - 5
+
+    @property
+    def text_boxes(self) -> list[Box]:
+        """Its lines, centred, the last of a source's smaller (the outlet), and its tag."""
+        last = len(self.lines) - 1
+        boxes = [
+            text_box(
+                line,
+                self.center_x,
+                y,
+                "middle",
+                SUB_FONT if n == last and self.kind == "source" else NODE_FONT,
+            )
+            for n, (line, y) in enumerate(self.text_lines)
+        ]
+        if self.tag:
+            boxes.append(text_box(self.tag, *self.tag_position, "start", TAG_FONT, bold=True))
+        return boxes
+
 
 @dataclass
 class GraphEdge:
@@ -61,6 +135,10 @@ class GraphEdge:
     label_y: float
     label_anchor: str = "middle"
 
+    @property
+    def label_box(self) -> Box:
+        return text_box(self.label, self.label_x, self.label_y, self.label_anchor, EDGE_FONT)
+
 
 def _points(*points: tuple[float, float]) -> list[str]:
     return [f"{x:.0f},{y:.0f}" for x, y in points]
@@ -70,7 +148,7 @@ def side_edge(kind: str, label: str, start: tuple[float, float], end: tuple[floa
     """From the right side of one box to the left side of the next, labelled just before its end."""
     middle = (start[0] + end[0]) / 2
     a, b, c, d = _points(start, (middle, start[1]), (middle, end[1]), end)
-    return GraphEdge(kind, label, f"M{a} C{b} {c} {d}", end[0] - 6, end[1] - 6, "end")
+    return GraphEdge(kind, label, f"M{a} C{b} {c} {d}", end[0] - LABEL_GAP, end[1] - 6, "end")
 
 
 def arc_edge(
@@ -78,7 +156,7 @@ def arc_edge(
 ) -> GraphEdge:
     """Up from `start` to the horizontal `lane`, over to `end`'s column and down into it."""
     a, b, c, d = _points(start, (start[0] + 40, lane), (end[0], lane), end)
-    return GraphEdge(kind, label, f"M{a} C{b} {c} {d}", end[0] + 6, end[1] - 8, "start")
+    return GraphEdge(kind, label, f"M{a} C{b} {c} {d}", end[0] + LABEL_GAP, end[1] - 8, "start")
 
 
 @dataclass
@@ -89,6 +167,13 @@ class ClaimGraph:
     height: int
     originals: list[Source]
     summary: str
+    # The viewBox's top left corner: above or left of the boxes when a text reaches past them.
+    view_x: int = 0
+    view_y: int = 0
+
+    @property
+    def view_box(self) -> Box:
+        return (self.view_x, self.view_y, self.view_x + self.width, self.view_y + self.height)
 
 
 def load_sources_with_ancestors(evidence: list[Evidence]) -> dict[int, Source]:
@@ -173,11 +258,32 @@ def build_claim_graph(
 
     deepest = max(depth.values(), default=0)
     rows = max(next_row, 1)
-    row_step = NODE_HEIGHT + ROW_GAP
+    counts = _stance_counts(evidence)
+    # The labels of several edges into one source from above stand one over another, between the rows.
+    stances_into = Counter(pk for pk, _ in counts)
+    stacked = max((n for pk, n in stances_into.items() if depth[pk] != deepest), default=1)
+    row_gap = ROW_GAP + LABEL_STEP * (stacked - 1)
+    row_step = NODE_HEIGHT + row_gap
     top = MARGIN + ARC_LANE * (deepest + 1)  # room for the arcs above the first row
-    height = top + MARGIN + rows * row_step - ROW_GAP
+    height = top + MARGIN + rows * row_step - row_gap
     columns = deepest + 2 if sources else 1
-    width = MARGIN * 2 + columns * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP
+    # The labels of the edges into the first column stand between it and the claim, clear of both.
+    widest = max(
+        (
+            text_width(_stance_label(stance, count), EDGE_FONT)
+            for (pk, stance), count in counts.items()
+            if depth[pk] == deepest
+        ),
+        default=0,
+    )
+    first_gap = max(COLUMN_GAP, math.ceil(widest) + LABEL_GAP + ARROW)
+
+    def column_x(column: int) -> float:
+        if column == 0:
+            return MARGIN
+        return MARGIN + NODE_WIDTH + first_gap + (column - 1) * (NODE_WIDTH + COLUMN_GAP)
+
+    width = round(column_x(columns - 1)) + NODE_WIDTH + MARGIN
 
     claim_node = GraphNode(
         kind="claim",
@@ -185,7 +291,7 @@ def build_claim_graph(
         full_text=claim.statement,
         url="",
         x=MARGIN,
-        y=top + (rows * row_step - ROW_GAP) / 2 - NODE_HEIGHT / 2 - 9,
+        y=top + (rows * row_step - row_gap) / 2 - NODE_HEIGHT / 2 - 9,
         height=NODE_HEIGHT + 18,
     )
     nodes: dict[int | None, GraphNode] = {None: claim_node}  # None: the claim
@@ -203,8 +309,9 @@ def build_claim_graph(
             url=source_url(source)
             if source.pk in cited_ids
             else span_urls.get(source.pk, source_url(source)),
-            x=MARGIN + column * (NODE_WIDTH + COLUMN_GAP),
+            x=column_x(column),
             y=top + row[source.pk] * row_step,
+            column=column,
             original=source.derived_from_id is None,
             cited=source.pk in cited_ids,
             translation=source.pk in cited_ids and source.derivation == Derivation.TRANSLATION,
@@ -213,21 +320,29 @@ def build_claim_graph(
             original = _original_of(source, sources)
             originals[original.pk] = original
 
-    edges = _stance_edges(claim_node, nodes, evidence) + [
+    edges = _stance_edges(claim_node, nodes, counts) + [
         _derivation_edge(source, nodes[source.pk], nodes[source.derived_from_id])
         for source in sources.values()
         if source.derived_from_id
     ]
     cited = [sources[pk] for pk in cited_ids]
     outlet_count = len({source.outlet_id for source in cited})
+    # Widened to hold every text, with 2 px to spare.
+    texts = [edge.label_box for edge in edges] + [box for node in nodes.values() for box in node.text_boxes]
+    left = math.floor(min([0, *(box[0] - 2 for box in texts)]))
+    top_edge = math.floor(min([0, *(box[1] - 2 for box in texts)]))
+    right = math.ceil(max([width, *(box[2] + 2 for box in texts)]))
+    bottom = math.ceil(max([height, *(box[3] + 2 for box in texts)]))
     return ClaimGraph(
         nodes=list(nodes.values()),
         edges=edges,
-        width=width,
-        height=height,
+        width=right - left,
+        height=bottom - top_edge,
         originals=list(originals.values()),
         summary=_summary(cited, list(originals.values()), outlet_count)
         + _translated(sum(1 for source in cited if source.derivation == Derivation.TRANSLATION)),
+        view_x=left,
+        view_y=top_edge,
     )
 
 
@@ -259,31 +374,42 @@ def _derivation_edge(source: Source, node: GraphNode, parent: GraphNode) -> Grap
     return edge
 
 
-def _stance_edges(
-    claim_node: GraphNode, nodes: dict[int | None, GraphNode], evidence: list[Evidence]
-) -> list[GraphEdge]:
-    """One edge per (source, stance), labelled with how many passages it counts."""
+def _stance_counts(evidence: list[Evidence]) -> dict[tuple[int, str], int]:
+    """How many passages of each source are evidence of each stance."""
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for item in evidence:
         counts[(item.passage.source_id, item.stance)] += 1
+    return counts
+
+
+def _stance_label(stance: str, count: int) -> str:
+    return f"{Stance(stance).label}{f' ({count})' if count > 1 else ''}"
+
+
+def _stance_edges(
+    claim_node: GraphNode, nodes: dict[int | None, GraphNode], counts: dict[tuple[int, str], int]
+) -> list[GraphEdge]:
+    """One edge per (source, stance), labelled with how many passages it counts."""
     stance_order = list(Stance.values)
     edges = []
     for source_id in dict.fromkeys(source_id for source_id, _ in counts):
         stances = sorted((s for pk, s in counts if pk == source_id), key=stance_order.index)
         target = nodes[source_id]
-        column = round((target.x - claim_node.x) / (NODE_WIDTH + COLUMN_GAP))
         for index, stance in enumerate(stances):
             # Several stances into one source fan out a little so each stays visible.
             offset = (index - (len(stances) - 1) / 2) * 12
-            count = counts[(source_id, stance)]
-            label = f"{Stance(stance).label}{f' ({count})' if count > 1 else ''}"
-            if column == 1:
+            label = _stance_label(stance, counts[(source_id, stance)])
+            if target.column == 1:
                 start = (claim_node.x + claim_node.width, claim_node.y + claim_node.height / 2 + offset)
                 edges.append(
                     side_edge(stance, label, start, (target.x, target.y + target.height / 2 + offset))
                 )
             else:
                 start = (claim_node.x + claim_node.width * 0.75 + offset, claim_node.y)
-                lane = MARGIN + ARC_LANE * (column - 2) + offset / 3
-                edges.append(arc_edge(stance, label, start, (target.center_x + offset, target.y), lane))
+                lane = MARGIN + ARC_LANE * (target.column - 2) + offset / 3
+                edge = arc_edge(stance, label, start, (target.center_x + offset, target.y), lane)
+                # Their labels one above another, right of the last arrow, rather than over each other.
+                edge.label_x = target.center_x + (len(stances) - 1) * 6 + LABEL_GAP
+                edge.label_y -= LABEL_STEP * (len(stances) - 1 - index)
+                edges.append(edge)
     return edges
