@@ -76,6 +76,13 @@ def test_an_unknown_ordering_field_is_refused(analyst):
     assert "body" in field_errors(response.json())["ordering"][0]
 
 
+@pytest.mark.parametrize("blank", ["", "%20"])
+def test_a_blank_ordering_is_refused_as_the_schema_names_no_blank_term(analyst, blank):
+    response = api_client_for(analyst).get(f"/api/outlets/?ordering={blank}")
+    assert response.status_code == 400
+    assert field_errors(response.json())["ordering"] == ["Name a field to order by, or leave ordering out."]
+
+
 def test_claims_filter_by_their_status_field(analyst, workspace):
     ClaimFactory(workspace=workspace)
     debunked = ClaimFactory(workspace=workspace, status="debunked")

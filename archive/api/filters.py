@@ -145,6 +145,15 @@ class StrictOrdering(OrderingFilter):
     """DRF's ordering, refusing a field it cannot order by (DRF drops it) and
     listing the ones it can in the schema."""
 
+    def get_ordering(self, request, queryset, view):
+        # DRF takes a blank ordering as none given; the schema names no blank term.
+        if (
+            self.ordering_param in request.query_params
+            and not request.query_params[self.ordering_param].strip()
+        ):
+            raise ValidationError({self.ordering_param: ["Name a field to order by, or leave ordering out."]})
+        return super().get_ordering(request, queryset, view)
+
     def remove_invalid_fields(self, queryset, fields, view, request) -> list[str]:
         valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
         invalid = [term for term in fields if term.removeprefix("-") not in valid]
