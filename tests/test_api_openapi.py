@@ -35,6 +35,12 @@ def test_list_ordering_lists_its_values(schema):
     }
 
 
+def test_a_sources_original_is_documented_in_any_media_type(schema):
+    # A text source's original is text/plain, a PDF's application/pdf: none is octet-stream only.
+    content = schema["paths"]["/api/sources/{id}/original/"]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["*/*"]
+
+
 def test_usernames_are_described_as_such(schema):
     author = schema["components"]["schemas"]["AnnotationOut"]["properties"]["author"]
     assert "150 characters" not in author["description"]

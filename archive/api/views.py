@@ -447,7 +447,11 @@ class SourceOriginal(ResourceDetail):
     queryset = Source.objects.all()
     output_serializer = io.SourceOut
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **refusals(401, 404)})
+    @extend_schema(
+        description="The original's bytes, in its own media type (HTML, PDF, a Word document...); "
+        "a source with no original file, its text as text/plain.",
+        responses={(200, "*/*"): OpenApiTypes.BINARY, **refusals(401, 404)},
+    )
     def get(self, request, *args, **kwargs) -> HttpResponse | FileResponse:
         source = self.get_object()
         if not source.original:
