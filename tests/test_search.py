@@ -191,6 +191,75 @@ def test_a_quoted_word_finds_only_that_form(analyst, workspace):
     assert titles(analyst, '"road"') == []
 
 
+# --- Chinese and Japanese: words found by their overlapping pairs of characters ----
+
+SYRIA_ZH = "叙利亚供水站因炮击停止运转。"  # "A Syrian water station stopped working after shelling."
+
+
+def test_a_two_character_chinese_word_is_found_inside_a_sentence(analyst, workspace):
+    SourceFactory(workspace=workspace, title="zh", language="zh", text=SYRIA_ZH)
+    assert titles(analyst, "炮击") == ["zh"]
+
+
+def test_a_three_character_chinese_word_is_found_inside_a_passage(analyst, workspace):
+    passage = passage_of(SourceFactory(workspace=workspace, language="zh", text=SYRIA_ZH), SYRIA_ZH[:-1])
+    hits = search(user=analyst, query="供水站", kind="passage").kinds[1].hits
+    assert [hit.object for hit in hits] == [passage]
+
+
+def test_a_chinese_word_is_found_only_where_its_characters_stand_together_in_order(analyst, workspace):
+    SourceFactory(workspace=workspace, title="together", language="zh", text=SYRIA_ZH)
+    # Both pairs of 供水站, in the other order and apart: "The station stopped supplying water."
+    SourceFactory(workspace=workspace, title="apart", language="zh", text="水站停止供水。")
+    assert titles(analyst, "供水站") == ["together"]
+
+
+def test_the_snippet_marks_exactly_the_characters_of_a_chinese_word(analyst, workspace):
+    filler = "今天没有发生任何事情。" * 40
+    text = filler + SYRIA_ZH + filler
+    SourceFactory(workspace=workspace, title="zh", language="zh", text=text)
+    snippet = search(user=analyst, query="供水站").kinds[0].hits[0].snippet
+    offsets, position = [], snippet.start
+    for part, hit in snippet.parts:
+        if hit:
+            offsets.append((position, position + len(part)))
+        position += len(part)
+    start = text.index("供水站")
+    assert snippet.truncated_before and offsets == [(start, start + 3)]
+
+
+def test_a_single_chinese_character_finds_text_where_it_ends_a_word(analyst, workspace):
+    SourceFactory(workspace=workspace, title="zh", language="zh", text=SYRIA_ZH)
+    assert titles(analyst, "转") == ["zh"]  # only in the pair 运转, before the full stop
+
+
+def test_a_single_chinese_character_is_marked_wherever_it_stands(analyst, workspace):
+    SourceFactory(workspace=workspace, title="zh", language="zh", text="供水站、站长说")
+    snippet = search(user=analyst, query="站").kinds[0].hits[0].snippet
+    assert snippet.html == "供水<mark>站</mark>、<mark>站</mark>长说"
+
+
+def test_a_phrase_ending_in_one_chinese_character_finds_it_at_the_start_of_a_pair(analyst, workspace):
+    SourceFactory(workspace=workspace, title="zh", language="zh", text="联合国2017年度报告")
+    assert titles(analyst, "2017年") == ["zh"]
+
+
+def test_a_latin_word_written_against_chinese_is_found_and_marked(analyst, workspace):
+    SourceFactory(workspace=workspace, title="mixed", language="zh", text="UN报告说" + SYRIA_ZH)
+    snippet = search(user=analyst, query="UN").kinds[0].hits[0].snippet
+    assert snippet.html.startswith("<mark>UN</mark>报告说")
+
+
+def test_a_query_of_latin_and_chinese_finds_them_written_together(analyst, workspace):
+    SourceFactory(workspace=workspace, title="mixed", language="zh", text="UN报告说" + SYRIA_ZH)
+    assert titles(analyst, "UN报告") == ["mixed"]
+
+
+def test_a_japanese_word_of_kanji_kana_or_both_is_found(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ja", language="ja", text="首都キーウでは停電が続いている。")
+    assert titles(analyst, "キーウ") == titles(analyst, "停電") == titles(analyst, "続いて") == ["ja"]
+
+
 # --- Ranking and snippets ---------------------------------------------------------
 
 
@@ -597,6 +666,14 @@ def test_a_known_word_is_not_respelled(analyst, workspace):
     SourceFactory(workspace=workspace, title="two", text="The Zaytoon station.")
     results = search(user=analyst, query="Zaytoon Zaytoun")
     assert results.total == 0 and results.suggestion is None
+
+
+def test_a_chinese_word_that_finds_nothing_is_not_looked_up_for_a_suggestion(analyst, workspace):
+    SourceFactory(workspace=workspace, title="zh", language="zh", text=SYRIA_ZH)
+    with CaptureQueriesContext(connection) as queries:
+        results = search(user=analyst, query="空袭")
+    assert results.total == 0 and results.suggestion is None
+    assert not [query for query in queries if "archive_searchterm" in query["sql"]]
 
 
 def test_no_suggestion_when_something_matched(analyst, sources):

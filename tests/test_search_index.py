@@ -1,6 +1,7 @@
 """The search index follows every write: saves, deletes, reverts, bulk
 re-anchoring (through index_objects) and full rebuilds."""
 
+import random
 import re
 from io import StringIO
 
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.claims import create_annotation, edit_item
 from archive.core.editing import delete_object
-from archive.models import Annotation, Passage, Role, SearchDocument, Source, Stance
+from archive.models import Annotation, Passage, Role, SearchDocument, SearchTerm, Source, Stance
 from archive.search import SearchFilters, index_objects, index_workspace, rebuild_index, search
 from archive.sources.writes import edit_source
 from tests.factories import (
@@ -156,6 +157,21 @@ def test_a_member_added_later_finds_what_was_indexed_before(workspace, source):
 
     newcomer = MembershipFactory(workspace=workspace, role=Role.REVIEWER, user=UserFactory()).user
     assert found(newcomer, "russian")["source"] == [source]
+
+
+def test_chinese_pairs_are_not_kept_as_words_for_suggestions(workspace):
+    SourceFactory(workspace=workspace, title="Reuters", language="zh", text="叙利亚供水站因炮击停止运转。")
+    words = SearchTerm.objects.filter(workspace=workspace).values_list("word", flat=True)
+    assert sorted(words) == ["reuters"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsvector holds at most 1 MB")
+def test_a_long_chinese_source_is_indexed_as_far_as_postgresql_can_hold_it(analyst, workspace):
+    characters = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+    clauses = ("".join(random.Random(n).choices(characters, k=10)) for n in range(40_000))
+    text = "、".join(["供水站因炮击停止运转", *clauses])  # 440,000 characters
+    source = SourceFactory(workspace=workspace, language="zh", text=text)
+    assert found(analyst, "供水站")["source"] == [source]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 triggers")

@@ -80,3 +80,31 @@ def test_a_language_without_a_stemmer_gets_no_stems():
 def test_ascii_text_folds_as_each_of_its_characters_does():
     ascii_text = "".join(map(chr, range(128)))
     assert fold(ascii_text) == "".join(_fold_char(char) for char in ascii_text)
+
+
+def test_a_chinese_run_is_split_into_overlapping_pairs():
+    assert tokens("供水站因炮击") == ["供水", "水站", "站因", "因炮", "炮击"]
+
+
+def test_a_lone_chinese_character_stays_one_word():
+    assert tokens("2017年3月") == ["2017", "年", "3", "月"]
+
+
+def test_latin_and_chinese_written_together_are_split_where_the_script_changes():
+    assert tokens("UN报告说") == ["un", "报告", "告说"]
+
+
+def test_japanese_kanji_and_kana_are_paired_as_one_run():
+    assert tokens("キーウの停電") == ["キー", "ーウ", "ウの", "の停", "停電"]
+
+
+def test_korean_words_stay_whole_beside_paired_chinese():
+    assert tokens("서울 시청에서 供水站") == [fold("서울"), fold("시청에서"), "供水", "水站"]
+
+
+def test_each_chinese_character_is_indexed_once_beside_its_pairs():
+    assert index_stems(tokens("供水站 水"), "en") == "供 站"  # 水 stands alone: a word already
+
+
+def test_a_chinese_word_is_not_stemmed():
+    assert query_stems("炮击", ["en"]) == []

@@ -128,3 +128,26 @@ def test_a_query_without_any_word_says_so_not_that_it_is_all_exclusions(raw):
 def test_replace_terms_keeps_the_rest_of_what_was_typed():
     query = parse_query('Zaytoon "water station" -Qamishli')
     assert replace_terms(query, {query.groups[0][0]: "Zaytoun"}) == 'Zaytoun "water station" -Qamishli'
+
+
+def test_a_chinese_word_is_a_phrase_of_its_pairs():
+    term = parse_query("供水站").groups[0][0]
+    assert term.words == ("供水", "水站") and term.is_phrase and not term.prefix
+
+
+def test_a_star_after_one_chinese_character_searches_that_character():
+    term = parse_query("站*").groups[0][0]
+    assert (term.words, term.prefix) == (("站",), False)
+
+
+def test_a_lone_chinese_character_ending_a_phrase_may_begin_a_pair():
+    term = parse_query("2017年").groups[0][0]
+    assert (term.words, term.prefix) == (("2017", "年"), True)
+
+
+def test_sqlite_matches_a_phrase_in_the_words_of_the_text_only_as_postgresql_does():
+    """The stems column holds the characters of Chinese pairs, side by side in no
+    order: a phrase of lone characters must not match there."""
+    from archive.search.backends.sqlite import fts_query
+
+    assert fts_query(parse_query('"供 水"'), []) == '(({head body} : "供 水"*))'

@@ -17,14 +17,45 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.core.graphemes import grapheme_bounds
-from archive.search.normalize import WORD, FoldedText, arabic_base, stem_words
-from archive.search.query import MAX_QUERY_LENGTH, Query
+from archive.search.normalize import (
+    SPACED_CHAR,
+    SPACED_WORD,
+    FoldedText,
+    arabic_base,
+    is_unspaced,
+    stem_words,
+)
+from archive.search.query import MAX_QUERY_LENGTH, Query, Term
 
 SNIPPET_CHARS = 240
-_BEFORE = r"(?<![^\W_])"
-_AFTER = r"(?![^\W_])"
+# A word of a spaced script ends where its letters do: at a space, a sign,
+# or a Chinese or Japanese character ("UN报告"). Those have no such bounds:
+# their pairs are found wherever the characters stand.
+_BEFORE = f"(?<!{SPACED_CHAR})"
+_AFTER = f"(?!{SPACED_CHAR})"
 _GAP = r"[\W_]+"
-_REST = r"[^\W_]*"  # the rest of a prefix's word
+_SCRIPT_GAP = r"[\W_]*"  # between a spaced word and a Chinese or Japanese one
+_REST = f"{SPACED_CHAR}*"  # the rest of a prefix's word
+
+
+def _pattern(term: Term) -> str:
+    """Where a term stands in folded text, as a regular expression: its words
+    with the gaps that part them in the text, and the pairs of one run of
+    Chinese or Japanese ("供水", "水站") overlapping as one ("供水站")."""
+    pattern, previous = "", ""
+    for word in term.words:
+        unspaced = is_unspaced(word)
+        if not previous:
+            pattern = re.escape(word) if unspaced else _BEFORE + re.escape(word)
+        elif unspaced and len(previous) == 2 and is_unspaced(previous) and previous[1] == word[0]:
+            pattern += re.escape(word[1:])
+        else:
+            gap = _GAP if unspaced == is_unspaced(previous) else _SCRIPT_GAP
+            pattern += gap + re.escape(word)
+        previous = word
+    if is_unspaced(previous):
+        return pattern
+    return pattern + (_REST if term.prefix else _AFTER)
 
 
 @dataclass(frozen=True)
@@ -79,12 +110,7 @@ class Matcher:
         # Every match starts with its term's first word as typed (folded): where
         # none occurs, the pattern need not run, and elsewhere it starts at the first.
         self._first_words = tuple({term.words[0] for term in ordered})
-        self._pattern = re.compile(
-            "|".join(
-                _BEFORE + _GAP.join(map(re.escape, term.words)) + (_REST if term.prefix else _AFTER)
-                for term in ordered
-            )
-        )
+        self._pattern = re.compile("|".join(map(_pattern, ordered)))
 
     def _stem_matches(self, words: list[str]) -> list[bool]:
         """Which words match only through a stem or without the Arabic article."""
@@ -100,11 +126,11 @@ class Matcher:
             return []
         # Each distinct word stemmed once, and positions looked for only when one
         # matches: most stretches of a long text hold none.
-        distinct = list(set(WORD.findall(folded)))
+        distinct = list(set(SPACED_WORD.findall(folded)))
         matching = {word for word, hit in zip(distinct, self._stem_matches(distinct), strict=True) if hit}
         if not matching:
             return []
-        return [word.span() for word in WORD.finditer(folded) if word.group() in matching]
+        return [word.span() for word in SPACED_WORD.finditer(folded) if word.group() in matching]
 
     def _first_match(self, doc: FoldedText) -> int | None:
         folded = doc.folded

@@ -34,11 +34,15 @@ from archive.models import (
     Workspace,
 )
 from archive.search.backends import get_backend, stemmed_languages
-from archive.search.normalize import fold, guess_language, index_stems, primary_language, tokens
+from archive.search.normalize import fold, guess_language, index_stems, is_unspaced, primary_language, tokens
 
 # Longer texts are indexed up to here (PostgreSQL's tsvector holds at most 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
-# Words kept for "did you mean": not numbers, not too short to be a name.
+# And up to where their tsvector would be this big (_vector_bytes), below that 1 MB.
+MAX_VECTOR_BYTES = 1_000_000
+_MAX_PLACES = 16_384  # PostgreSQL counts the places of the words up to here
+# Words kept for "did you mean": not numbers, not too short to be a name, not
+# Chinese or Japanese pairs (cut from their words, they are no spellings of one).
 _SUGGESTED_WORD_LENGTH = range(3, 65)
 _DOCUMENT_FIELDS = [
     "workspace_id", "source_id", "outlet_id", "language", "date", "tags", "stances", "review_status",
@@ -53,16 +57,33 @@ def _bars(values: Iterable[str]) -> str:
     return "|" + "|".join(values) + "|" if values else ""
 
 
+def _vector_bytes(head_words: list[str], body_words: list[str], stems: str) -> int:
+    """About how big PostgreSQL's tsvector of these is, rather more than less:
+    each distinct word with 7 bytes of its own, and 2 for each place one
+    stands (PostgreSQL counts places up to 16,383)."""
+    distinct = set(head_words).union(body_words, stems.split())
+    places = min(len(head_words), _MAX_PLACES) + min(len(body_words), _MAX_PLACES) + len(distinct)
+    return 8 + sum(len(word.encode()) + 7 for word in distinct) + 2 * places
+
+
 def _document(
     *, kind: str, object_id: int, head: str, body: str, stem_language: str, **fields
 ) -> SearchDocument:
     head_words, body_words = tokens(head[:MAX_INDEXED_CHARS]), tokens(body[:MAX_INDEXED_CHARS])
+    stems = index_stems(head_words + body_words, stem_language)
+    # Chinese and Japanese pairs are many and mostly distinct: PostgreSQL would
+    # refuse the vector of a text of them long before MAX_INDEXED_CHARS (near
+    # 150,000 characters), and with it the save. Its words are indexed up to
+    # where the vector fits, on both databases alike.
+    while (size := _vector_bytes(head_words, body_words, stems)) > MAX_VECTOR_BYTES and body_words:
+        body_words = body_words[: int(len(body_words) * min(0.9, MAX_VECTOR_BYTES / size))]
+        stems = index_stems(head_words + body_words, stem_language)
     document = SearchDocument(
         kind=kind,
         object_id=object_id,
         head=" ".join(head_words),
         body=" ".join(body_words),
-        stems=index_stems(head_words + body_words, stem_language),
+        stems=stems,
         **fields,
     )
     document.digest = hashlib.sha256(
@@ -251,7 +272,7 @@ def _words_for_suggestions(documents: list[SearchDocument]) -> dict[int, set[str
         words[document.workspace_id].update(
             word
             for word in f"{document.head} {document.body}".split()
-            if len(word) in _SUGGESTED_WORD_LENGTH and not word.isdigit()
+            if len(word) in _SUGGESTED_WORD_LENGTH and not word.isdigit() and not is_unspaced(word)
         )
     return words
 

@@ -12,9 +12,18 @@ Text is folded character by character (so offsets map back to the original):
 - digits of every script become ASCII digits ("١٢٠" -> "120");
 - invisible format characters (ZWNJ, soft hyphen, bidi marks) are removed.
 
-Tokens are the runs of letters and digits of the folded text. The index
-stores them joined by single spaces, so PostgreSQL's and SQLite's own
-tokenizers see exactly the words we made, and both backends agree.
+Tokens are the runs of letters and digits of the folded text. Chinese and
+Japanese put no spaces between words, and we have no dictionary to find them:
+as search engines without one do (Lucene's CJK bigrams), each run of Han
+ideographs, Hiragana and Katakana is cut off from the letters beside it and
+split into its overlapping pairs of characters ("供水站" -> "供水 水站"; a lone
+character stays one). A query's run is split alike and searched as a phrase
+of its pairs, so a word is found wherever its characters stand together.
+Hangul is not paired: Korean puts spaces between words. The folded text
+itself is unchanged, so offsets still map back to the original (FoldedText).
+
+The index stores the tokens joined by single spaces, so PostgreSQL's and
+SQLite's own tokenizers see exactly the words we made, and both backends agree.
 """
 
 import re
@@ -37,6 +46,23 @@ _ARABIC = {
 _DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}
 
 WORD = re.compile(r"[^\W_]+")
+# Scripts written without spaces between words: Han (with its iteration and
+# closing marks and Hangzhou numerals; Extensions B to G as Python's Unicode
+# has them), Hiragana and Katakana (with the prolonged sound mark and the
+# iteration marks). Only letters and digits, and only what fold() can give:
+# the compatibility ideographs that NFKD unifies are left out.
+UNSPACED = (
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c"
+    "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ufa0e\ufa0f\ufa11\ufa13\ufa14\ufa1f\ufa21\ufa23\ufa24\ufa27-\ufa29"
+    "\U00020000-\U0002a6df\U0002a700-\U0002b738\U0002b740-\U0002b81d\U0002b820-\U0002cea1"
+    "\U0002ceb0-\U0002ebe0\U00030000-\U0003134a"
+)
+# A letter or digit of the scripts that put spaces between words (Latin, Arabic, Hangul, ...).
+SPACED_CHAR = f"[^\\W_{UNSPACED}]"
+SPACED_WORD = re.compile(f"{SPACED_CHAR}+")
+_UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+_TOKEN = re.compile(f"[{UNSPACED}]+|{SPACED_CHAR}+")
 
 
 def _fold_char(char: str) -> str:
@@ -69,9 +95,27 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def is_unspaced(word: str) -> bool:
+    """Whether a token is a pair or a lone character of Chinese or Japanese."""
+    return _UNSPACED_CHAR.match(word) is not None
+
+
+def _pairs(run: str) -> list[str]:
+    return [run[at : at + 2] for at in range(len(run) - 1)] or [run]
+
+
 def tokens(text: str) -> list[str]:
     """The search words of `text`, in order."""
-    return WORD.findall(fold(text))
+    folded = fold(text)
+    if _UNSPACED_CHAR.search(folded) is None:  # most texts: no run to pair
+        return WORD.findall(folded)
+    words: list[str] = []
+    for word in _TOKEN.findall(folded):
+        if is_unspaced(word):
+            words += _pairs(word)
+        else:
+            words.append(word)
+    return words
 
 
 def index_text(text: str) -> str:
@@ -173,9 +217,17 @@ def index_stems(words: list[str], language: str) -> str:
     """What the index stores beside the words: each distinct marked stem (or
     Arabic base) that differs from its word. One that equals its word is
     already indexed as the word, and query_stems() asks for it as a word too:
-    this keeps the index about half as big."""
+    this keeps the index about half as big.
+
+    Chinese and Japanese pairs have no stems; each of their characters is
+    stored once, unmarked, so that a query of one character finds it
+    wherever it stands in a pair (a prefix would miss the last of a run)."""
     distinct = sorted(set(words))
-    forms = {
+    unspaced = [word for word in distinct if is_unspaced(word)]
+    if unspaced:
+        distinct = [word for word in distinct if not is_unspaced(word)]
+    forms = set("".join(unspaced)) - set(unspaced)  # a lone character is indexed as a word already
+    forms |= {
         f"{_ARTICLE_MARK}{base}"
         for word, base in zip(distinct, map(arabic_base, distinct), strict=True)
         if base not in (None, word)
@@ -199,7 +251,10 @@ def prefix_forms(word: str) -> list[str]:
 def query_stems(word: str, languages: Iterable[str]) -> list[str]:
     """The other words a bare query word matches: its stem in each of these
     languages (a document's stems are in its own language only) and its
-    Arabic form without the article, each as a marked stem and as a word."""
+    Arabic form without the article, each as a marked stem and as a word.
+    None for a Chinese or Japanese pair or character: they have no stems."""
+    if is_unspaced(word):
+        return []
     base = arabic_base(word)
     forms = {base, f"{_ARTICLE_MARK}{base}"} if base else set()
     for language in set(languages) & set(STEMMERS):

@@ -6,6 +6,8 @@
                            a lower-case "or" is a word like any other)
     -checkpoint            without this word (or -"a phrase")
     rash*                  words starting with "rash" (at least two letters)
+    供水站              these characters together, in this order (Chinese and
+                           Japanese: a phrase of their pairs, see archive.search.normalize)
 
 Case, accents and Arabic diacritics do not matter (archive.search.normalize).
 A bare word also finds the other forms of its stem ("roads" -> "road") in the
@@ -15,7 +17,7 @@ languages that have a stemmer; a quoted word finds only itself.
 import re
 from dataclasses import dataclass
 
-from archive.search.normalize import tokens
+from archive.search.normalize import is_unspaced, tokens
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 16
@@ -41,7 +43,8 @@ class Term:
 
     @property
     def stemmable(self) -> bool:
-        return not (self.is_phrase or self.prefix or self.quoted)
+        # A Chinese or Japanese pair or character has no stems.
+        return not (self.is_phrase or self.prefix or self.quoted or is_unspaced(self.words[0]))
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,12 @@ def _term(item: _Item) -> Term | None:
     words = tuple(tokens(text))
     if not words:
         return None
-    if prefix and len(words[-1]) < MIN_PREFIX_LENGTH:
+    if is_unspaced(words[-1]):
+        # A Chinese or Japanese pair is whole, and a lone character is indexed
+        # beside the pairs it stands in: a star would add nothing. But a lone
+        # character ending a phrase ("2017年") may begin a pair in the text ("2017年度").
+        prefix = len(words) > 1 and len(words[-1]) == 1
+    elif prefix and len(words[-1]) < MIN_PREFIX_LENGTH:
         raise QueryError(f"Type at least {MIN_PREFIX_LENGTH} letters before the * in “{text}”.")
     return Term(words=words, prefix=prefix, quoted=item.quoted, span=item.span)
 

@@ -43,7 +43,7 @@ from archive.search.backends import (
     where_sql,
 )
 from archive.search.highlight import Matcher, Snippet, highlight, snippet
-from archive.search.normalize import fold, guess_language, index_text, primary_language
+from archive.search.normalize import fold, guess_language, index_text, is_unspaced, primary_language
 from archive.search.query import Query, QueryError, or_in_capitals, parse_query, replace_terms
 
 PAGE_SIZE = 20  # hits per page of one kind
@@ -228,6 +228,14 @@ def _suggestion(
     parsed: Query, *, user, filters: SearchFilters, scope: tuple[str, list], languages: set[str]
 ) -> str | None:
     """The query with its unknown words respelled, if that finds something."""
+    # Chinese and Japanese pairs and characters are not respelled: the index keeps no words of theirs.
+    terms = [
+        term
+        for term in parsed.positive_terms
+        if not (term.is_phrase or term.prefix or is_unspaced(term.words[0]))
+    ]
+    if not terms:
+        return None
     backend = get_backend()
     workspaces, params = workspace_ids_sql(user)
     if filters.workspace:
@@ -235,7 +243,6 @@ def _suggestion(
             f"SELECT %s WHERE %s IN ({workspaces})",
             [filters.workspace.pk, filters.workspace.pk, *params],
         )
-    terms = [term for term in parsed.positive_terms if not (term.is_phrase or term.prefix)]
     respelled = backend.respell(words=[term.words[0] for term in terms], workspaces=(workspaces, params))
     replacements = {}
     for term in terms:

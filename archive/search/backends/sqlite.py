@@ -35,7 +35,11 @@ _LENGTH_SLACK = 2
 def _fts_term(term: Term, languages: Iterable[str]) -> str:
     # Normalized words hold only letters and digits: nothing to escape.
     phrase = '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
-    if term.prefix and not term.is_phrase:
+    if term.is_phrase:
+        # In the text's words only, as PostgreSQL checks phrases: the stems column
+        # is a set in no order, whose Chinese or Japanese characters stand side by side.
+        return f"{{head body}} : {phrase}"
+    if term.prefix:
         return "(" + " OR ".join([phrase, *(f'"{form}"*' for form in prefix_forms(term.words[0]))]) + ")"
     if not term.stemmable:
         return phrase
