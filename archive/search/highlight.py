@@ -19,11 +19,11 @@ from django.utils.safestring import SafeString, mark_safe
 from archive.core.graphemes import grapheme_bounds
 from archive.search.normalize import (
     SPACED_CHAR,
-    SPACED_WORD,
     FoldedText,
     arabic_base,
     is_unspaced,
     stem_words,
+    words_of,
 )
 from archive.search.query import MAX_QUERY_LENGTH, Query, Term
 
@@ -126,11 +126,12 @@ class Matcher:
             return []
         # Each distinct word stemmed once, and positions looked for only when one
         # matches: most stretches of a long text hold none.
-        distinct = list(set(SPACED_WORD.findall(folded)))
+        words = words_of(folded)
+        distinct = list(set(words.findall(folded)))
         matching = {word for word, hit in zip(distinct, self._stem_matches(distinct), strict=True) if hit}
         if not matching:
             return []
-        return [word.span() for word in SPACED_WORD.finditer(folded) if word.group() in matching]
+        return [word.span() for word in words.finditer(folded) if word.group() in matching]
 
     def _first_match(self, doc: FoldedText) -> int | None:
         folded = doc.folded

@@ -63,6 +63,15 @@ SPACED_CHAR = f"[^\\W_{UNSPACED}]"
 SPACED_WORD = re.compile(f"{SPACED_CHAR}+")
 _UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 _TOKEN = re.compile(f"[{UNSPACED}]+|{SPACED_CHAR}+")
+# From UNSPACED's first character to its last: one range, looked for about ten times
+# as fast as UNSPACED's many, tells at once a text that holds none (most texts).
+_MAYBE_UNSPACED = re.compile("[\u3005-\U0003134a]")
+
+
+def words_of(folded: str) -> re.Pattern[str]:
+    """What finds the words of spaced scripts in folded text: WORD where the text holds
+    no Chinese or Japanese (the same words, found faster), else SPACED_WORD."""
+    return WORD if _MAYBE_UNSPACED.search(folded) is None else SPACED_WORD
 
 
 def _fold_char(char: str) -> str:
@@ -107,7 +116,7 @@ def _pairs(run: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """The search words of `text`, in order."""
     folded = fold(text)
-    if _UNSPACED_CHAR.search(folded) is None:  # most texts: no run to pair
+    if words_of(folded) is WORD:  # most texts: no run to pair
         return WORD.findall(folded)
     words: list[str] = []
     for word in _TOKEN.findall(folded):
