@@ -31,6 +31,7 @@ from archive.sources.importing.pipeline import (
     Origin,
     examine,
     find_duplicate,
+    proposed_in,
     save_import,
 )
 from archive.sources.importing.staging import Pending, hold, release, resume, stage
@@ -182,7 +183,7 @@ def _staged_uploads(uploads: list) -> list[tuple[str, str]]:
 
 
 def _proposed_initial(request: WorkspaceRequest, extraction: Extraction, token: str) -> dict:
-    proposal = extraction.proposal
+    proposal = proposed_in(request.workspace, extraction)
     outlet = (
         Outlet.objects.filter(workspace=request.workspace, name__iexact=proposal.outlet_name).first()
         if proposal.outlet_name

@@ -18,9 +18,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import docx
 import pypdf
@@ -30,6 +31,7 @@ from docx.table import Table, _Cell
 from lxml.etree import Element, _Element
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from pypdf.generic import DictionaryObject
+from trafilatura.metadata import HTMLTITLE_REGEX, META_URL
 from trafilatura.settings import Document, set_date_params
 from trafilatura.xml import xmltotxt
 
@@ -73,6 +75,14 @@ _TEMPLATE_AUTHORS = {"python-docx"}
 
 
 @dataclass(frozen=True)
+class SiteInTitle:
+    """A short name at one end of a page's title that may be its site's."""
+
+    name: str
+    title: str  # the proposed title if it is the site's name
+
+
+@dataclass(frozen=True)
 class Proposal:
     """Metadata found in the file, for the user to confirm or correct."""
 
@@ -82,6 +92,21 @@ class Proposal:
     authors: list[str] = field(default_factory=list)
     outlet_name: str = ""
     published_on: datetime.date | None = None
+    # Whether the page's metadata names its site (outlet_name): else the name is at most
+    # a guess from its address, and a site's name recognised in its title replaces it.
+    outlet_named_by_page: bool = False
+    # Names at the title's ends nothing on the page recognised: the workspace's outlet
+    # of one of these names recognises it (see recognising).
+    sites_in_title: tuple[SiteInTitle, ...] = ()
+
+    def recognising(self, site: SiteInTitle, outlet_name: str) -> "Proposal":
+        """The proposal with `site` recognised as the site's name, the outlet `outlet_name`."""
+        return replace(
+            self,
+            title=site.title,
+            outlet_name=self.outlet_name if self.outlet_named_by_page else outlet_name,
+            sites_in_title=(),
+        )
 
 
 @dataclass(frozen=True)
@@ -100,11 +125,17 @@ class Extraction:
 
 
 def extract(
-    data: bytes, *, filename: str = "", declared_charset: str | None = None, name_is_claim: bool = True
+    data: bytes,
+    *,
+    filename: str = "",
+    declared_charset: str | None = None,
+    name_is_claim: bool = True,
+    url: str = "",
 ) -> Extraction:
     """The text and proposed metadata of an original; ImportRefused if unusable.
 
-    `name_is_claim`: whether `filename` was given by a person (see detect)."""
+    `name_is_claim`: whether `filename` was given by a person (see detect);
+    `url`: where a captured page was fetched from."""
     detected = detect(data, filename=filename, declared_charset=declared_charset, name_is_claim=name_is_claim)
     fallback_title = PurePath(filename).stem
     if detected.media_type == PDF:
@@ -113,7 +144,7 @@ def extract(
         return _from_docx(data, fallback_title)
     text, encoding = detected.decoded()
     if detected.media_type == HTML:
-        return _from_html(text, encoding, fallback_title)
+        return _from_html(text, encoding, fallback_title, url)
     method = f"text as decoded ({encoding})"
     return _from_text(text, detected.media_type, method, fallback_title)
 
@@ -130,7 +161,7 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
     if media_type == MARKDOWN:
         first_line = _MARKDOWN_HEADING.sub("", first_line)
     title = first_line if len(first_line) <= _TITLE_MAX else fallback_title or first_line[:_TITLE_MAX]
-    return Extraction(media_type, text, method, _proposal(text, title=title), normalization)
+    return Extraction(media_type, text, method, _proposal(text, title=_title_of_a_file(title)), normalization)
 
 
 def _html_tree(html: str) -> HtmlElement:
@@ -166,10 +197,12 @@ def _with_line_breaks_kept(tree: HtmlElement) -> HtmlElement:
     return tree
 
 
-def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
+def _from_html(html: str, encoding: str, fallback_title: str, url: str) -> Extraction:
     with parser_failures("HTML page"):
+        tree = _html_tree(html)
+        titles = _titles(tree)  # before the extraction prunes the tree
         found = trafilatura.bare_extraction(
-            _with_line_breaks_kept(_html_tree(html)),
+            _with_line_breaks_kept(tree),
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -194,14 +227,72 @@ def _from_html(html: str, encoding: str, fallback_title: str) -> Extraction:
         f"{method} ({encoding})",
         _proposal(
             text,
-            title=_found(document, "title") or fallback_title,
             language=lang.group(1) if lang else "",
             authors=_names(_found(document, "author")),
-            outlet_name=_found(document, "sitename"),
             published_on=_date(_found(document, "date")),
+            **_title_and_outlet(document, titles, url, fallback_title),
         ),
         normalization,
     )
+
+
+@dataclass(frozen=True)
+class _Titles:
+    """The titles a page gives besides the one trafilatura chose."""
+
+    element: str  # its <title>
+    og_title: str
+    headings: frozenset[str]  # its <h1>s
+
+
+def _titles(tree: HtmlElement) -> _Titles:
+    element = tree.find(".//head//title")
+    og_titles = tree.xpath('//meta[@property="og:title"]/@content')
+    return _Titles(
+        element=_one_line(element.text_content()) if element is not None else "",
+        og_title=_one_line(str(og_titles[0])) if og_titles else "",
+        headings=frozenset(_one_line(heading.text_content()) for heading in tree.iter("h1")),
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _title_and_outlet(
+    document: Document | None, titles: _Titles, url: str, fallback_title: str
+) -> dict[str, Any]:
+    """The proposed title and outlet: a site's name at an end of the title is taken off,
+    and proposed as the outlet if the metadata names none, only where the page
+    recognises it as its site's name (not words of the headline, as in "Syria - the
+    war's last water station")."""
+    title = _one_line(_found(document, "title"))
+    cut = HTMLTITLE_REGEX.match(titles.element)
+    if cut and title in cut.groups() and title != titles.og_title and title not in titles.headings:
+        # trafilatura took a part of the <title> cut at any dash, maybe half a headline.
+        title = titles.element
+    title = title or titles.element
+    site_name = _one_line(_found(document, "sitename"))
+    page_url = _found(document, "url")  # its canonical address, if it gives one
+    address = META_URL.match(page_url)
+    # trafilatura names a site by its address when the metadata names none.
+    named_by_page = bool(site_name) and not (address and site_name == address[1])
+    hosts = _address_names(url) | _address_names(page_url)
+    ends = [(end, SiteInTitle(end.name, end.rest)) for end in _ends(title)]
+    if titles.element != title:
+        # The <title> may name the site after a headline taken from elsewhere (og:title,
+        # <h1>): recognised, it is the outlet, and the title stays as it is.
+        ends += [(end, SiteInTitle(end.name, title)) for end in _ends(titles.element)]
+    given = site_name if named_by_page else ""
+    site = next((site for end, site in ends if _recognised(end, given, titles.og_title, hosts)), None)
+    if site is None:
+        return {
+            "title": title or fallback_title,
+            "outlet_name": site_name,
+            "outlet_named_by_page": named_by_page,
+            "sites_in_title": tuple(site for _, site in ends),
+        }
+    return {"title": site.title, "outlet_name": given or site.name, "outlet_named_by_page": named_by_page}
 
 
 # trafilatura's elements for blocks of text: each is a paragraph of the text (a list's
@@ -309,7 +400,7 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
         f"pypdf {pypdf.__version__}",
         _proposal(
             text,
-            title=str(info.get("/Title") or "").strip() or fallback_title,
+            title=_title_of_a_file(str(info.get("/Title") or "").strip() or fallback_title),
             language=language,
             authors=_names(str(info.get("/Author") or "")),
         ),
@@ -336,7 +427,9 @@ def _from_docx(data: bytes, fallback_title: str) -> Extraction:
         f"python-docx {docx.__version__}, paragraphs and tables",
         _proposal(
             text,
-            title=(title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title),
+            title=_title_of_a_file(
+                (title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title)
+            ),
             language=language or "",
             authors=_names(author or ""),
         ),
@@ -377,12 +470,104 @@ def _proposal(text: str, *, title: str, language: str = "", **found: Any) -> Pro
             found["published_on"] = None
     if not found.get("authors"):
         found["authors"] = _byline(text)
-    return Proposal(
-        title=without_site_suffix(" ".join(title.split()))[:_TITLE_MAX] or "Untitled",
-        language=language,
-        direction=direction_for_text(text),
-        **found,
+    if found.get("sites_in_title"):
+        found["sites_in_title"] = tuple(
+            SiteInTitle(site.name, _title(site.title)) for site in found["sites_in_title"]
+        )
+    return Proposal(title=_title(title), language=language, direction=direction_for_text(text), **found)
+
+
+def _title(title: str) -> str:
+    return _one_line(title)[:_TITLE_MAX] or "Untitled"
+
+
+def _title_of_a_file(title: str) -> str:
+    # A file but a page has no address or site name to recognise its site's name by:
+    # a short ending after a dash or bar is taken for it.
+    return without_site_suffix(_one_line(title))
+
+
+# What a page's <title> puts between its headline and its site's name.
+_SITE_SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " | ", " :: ", " \u00b7 ")
+# Before the headline, the site's name may also end with a colon ("Levant Monitor: …").
+_SITE_PREFIX_SEPARATORS = (*_SITE_SEPARATORS, ": ")
+_SITE_NAME_CHARACTERS = 60
+_SITE_NAME_WORDS = 6
+
+
+@dataclass(frozen=True)
+class _End:
+    """Words at one end of a title, apart from the rest by a separator."""
+
+    name: str
+    rest: str
+    last: bool  # at the end, not the start
+
+
+def _ends(title: str) -> list[_End]:
+    """The words after the title's last separator and before its first, if few enough for a site's name."""
+    ends = []
+    last = max((title.rfind(separator), separator) for separator in _SITE_SEPARATORS)
+    if last[0] > 0:
+        ends.append(_End(title[last[0] + len(last[1]) :].strip(), title[: last[0]].strip(), last=True))
+    first = min(
+        (
+            (title.find(separator), separator)
+            for separator in _SITE_PREFIX_SEPARATORS
+            if title.find(separator) > 0
+        ),
+        default=None,
     )
+    if first is not None:
+        ends.append(_End(title[: first[0]].strip(), title[first[0] + len(first[1]) :].strip(), last=False))
+    return [
+        end
+        for end in ends
+        if end.rest
+        and len(end.name) <= _SITE_NAME_CHARACTERS
+        and len(end.name.split()) <= _SITE_NAME_WORDS
+        and any(char.isalnum() for char in end.name)
+    ]
+
+
+def _recognised(end: _End, site_name: str, og_title: str, hosts: set[str]) -> bool:
+    """Whether the page says `end` is its site's name: its metadata's site name, its
+    address, or an og:title that is its <title> without it."""
+    return (
+        (bool(site_name) and _loose(end.name) == _loose(site_name))
+        or _site_key(end.name) in hosts
+        # At the start, the words the og:title leaves out are as often a section ("Opinion: …").
+        or (end.last and end.rest == og_title)
+    )
+
+
+# Labels of a host name that are no part of a site's name: a second-level domain under a
+# country's (bbc.co.uk), and the usual first labels.
+_GENERIC_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
+_HOST_PREFIXES = frozenset({"www", "m", "amp"})
+
+
+def _address_names(url: str) -> set[str]:
+    """A site's name as its address's host name writes it ("levant-monitor.example": "levantmonitor")."""
+    labels = (urlsplit(url).hostname or "").split(".")[:-1]  # the top-level domain: no part of the name
+    if len(labels) > 1 and labels[-1] in _GENERIC_SECOND_LEVEL:
+        labels.pop()
+    labels = [label for label in labels if label not in _HOST_PREFIXES and not label.isdigit()]
+    if not labels:  # an IP address, or a host name without a domain
+        return set()
+    # The domain, or all of the name: a subdomain alone ("news", "english") is no site's name.
+    return {_site_key(labels[-1]), _site_key("".join(labels))} - {""}
+
+
+def _loose(name: str) -> str:
+    """`name`'s letters and digits in lower case, without accents: how it reads in a host name."""
+    return "".join(char for char in unicodedata.normalize("NFKD", name.casefold()) if char.isalnum())
+
+
+def _site_key(name: str) -> str:
+    # "The Guardian" is theguardian.com, "The Levant Monitor" may be levantmonitor.org.
+    key = _loose(name)
+    return key.removeprefix("the") or key
 
 
 # "Title - Site", "Title | Site", or with an en or em dash: the site's name a page appends.

@@ -108,8 +108,31 @@ def examine(origin: Origin, original: bytes) -> Extraction:
     if origin.web:
         filename = PurePosixPath(urlsplit(origin.web.final_url).path).name
         # A URL ending in .pdf that serves a page is common; its path is no claim by the user.
-        return extract(original, filename=filename, declared_charset=origin.web.charset, name_is_claim=False)
+        return extract(
+            original,
+            filename=filename,
+            declared_charset=origin.web.charset,
+            name_is_claim=False,
+            url=origin.web.final_url,
+        )
     return extract(original, filename=origin.filename)
+
+
+def proposed_in(workspace: Workspace, extraction: Extraction) -> Proposal:
+    """The extraction's proposal, with a name at an end of the page's title recognised as
+    its site's if the workspace has an outlet of that name (capitals aside)."""
+    proposal = extraction.proposal
+    if not proposal.sites_in_title:
+        return proposal
+    matching = Q()
+    for site in proposal.sites_in_title:
+        matching |= Q(name__iexact=site.name)
+    outlets = list(Outlet.objects.filter(matching, workspace=workspace))
+    for site in proposal.sites_in_title:
+        outlet = next((outlet for outlet in outlets if outlet.name.casefold() == site.name.casefold()), None)
+        if outlet is not None:
+            return proposal.recognising(site, outlet.name)
+    return proposal
 
 
 def find_duplicate(*, workspace: Workspace, original_sha256: str, text_sha256: str) -> Source | None:
@@ -230,7 +253,7 @@ def import_examined(
             user=user,
             original=examined.original,
             extraction=examined.extraction,
-            metadata=Metadata.proposed(examined.extraction.proposal, **overrides),
+            metadata=Metadata.proposed(proposed_in(workspace, examined.extraction), **overrides),
             origin=Origin(CaptureMethod.FILE, filename=examined.filename),
             allow_duplicate=allow_duplicate,
         )
@@ -259,7 +282,7 @@ def capture_source(
         user=user,
         original=web.body,
         extraction=extraction,
-        metadata=Metadata.proposed(extraction.proposal),
+        metadata=Metadata.proposed(proposed_in(workspace, extraction)),
         origin=origin,
         allow_duplicate=allow_duplicate,
         reason=reason,
