@@ -106,7 +106,7 @@ class StackedTableNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         # The markup was escaped as its template rendered it; the labels added are escaped here.
-        return mark_safe(label_cells(self.nodelist.render(context)))  # noqa: S308
+        return mark_safe(label_cells(self.nodelist.render(context)))  # noqa: S308  # nosec B308, B703
 
 
 @register.tag
