@@ -31,6 +31,7 @@ from archive.models import (
     Source,
     Stance,
     TextDirection,
+    UnarchivedOriginal,
     Workspace,
 )
 from archive.models.grading import Credibility, Reliability
@@ -109,12 +110,29 @@ class OutletOut(VersionedOut):
         ]
 
 
+class UnarchivedOriginalOut(serializers.Serializer):
+    """What is known of an original that is not archived (archive.models.UnarchivedOriginal)."""
+
+    title = serializers.CharField(read_only=True, help_text="Its title (it or the url is given).")
+    url = serializers.CharField(read_only=True, help_text="Its address (it or the title is given).")
+    outlet = serializers.CharField(read_only=True, help_text="The name of its outlet, if known.")
+    language = serializers.CharField(read_only=True, help_text="Its language (BCP 47), if known.")
+    published_on = serializers.DateField(read_only=True, allow_null=True, help_text="When it was published.")
+
+
 class SourceOut(VersionedOut):
     authors = _strings_field("The authors' names.")
     translators = _strings_field("For a translation: who translated it.")
     captured_by = _username_field("Who captured it (username); null once that account is deleted.")
     text_url = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
+    unarchived_original = UnarchivedOriginalOut(
+        read_only=True,
+        allow_null=True,
+        help_text="The original it derives from (`derivation`) when that is not archived, "
+        "as far as it is known: no copy and no hash of it are in the archive, and "
+        "`derived_from` is null. Null when it derives from an archived source, or from nothing.",
+    )
 
     class Meta:
         model = Source
@@ -130,7 +148,7 @@ class SourceOut(VersionedOut):
                 "original_sha256",
                 "text_sha256",
             ),
-            *("derived_from", "derivation", "text_url", "file_url"),
+            *("derived_from", "derivation", "unarchived_original", "text_url", "file_url"),
         ]
 
     def get_text_url(self, source: Source) -> str:
@@ -412,6 +430,20 @@ class OutletCreateIn(CreateIn, OutletIn):
     pass
 
 
+class UnarchivedOriginalIn(StrictIn):
+    """An original that is not archived, as far as it is known: its title or its url at least."""
+
+    title = Text(max_length=500, required=False, allow_blank=True, default="")
+    url = Url(max_length=2000, required=False, allow_blank=True, default="")
+    outlet = Text(max_length=200, required=False, allow_blank=True, default="", help_text="Its name.")
+    language = Text(max_length=35, required=False, allow_blank=True, default="", help_text="BCP 47 tag")
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict) -> UnarchivedOriginal:
+        # The domain's value: Source's rules (title or url, a valid language) check it.
+        return UnarchivedOriginal(**attrs)
+
+
 class SourceIn(StrictIn):
     output = SourceOut
     title = Text(max_length=500)
@@ -426,6 +458,13 @@ class SourceIn(StrictIn):
     direction = Choice(choices=TextDirection.choices, required=False)
     derived_from = InWorkspace(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
     derivation = Choice(choices=Derivation.choices, required=False, allow_blank=True, default="")
+    unarchived_original = UnarchivedOriginalIn(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="What is known of the original it derives from when that is not archived, "
+        "in place of `derived_from` (giving one replaces the other); null for none.",
+    )
     reason = _reason_field()
 
 

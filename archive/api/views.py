@@ -6,9 +6,12 @@ the domain package's function for that entity (archive.claims, archive.sources,
 archive.passages), the same one the browser, the W3C protocol and the admin call.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -28,7 +31,7 @@ from archive.alignment import counterparts, explain_divergence, explained_flags
 from archive.api import filters
 from archive.api import serializers as io
 from archive.api.authentication import user_by_credentials
-from archive.api.errors import Conflict, Gone
+from archive.api.errors import Conflict, Gone, field_errors
 from archive.api.idempotency import idempotent
 from archive.api.pagination import Cursor
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
@@ -62,6 +65,7 @@ from archive.models import (
     Workspace,
 )
 from archive.models.base import VersionedModel
+from archive.models.source import UNARCHIVED_FIELDS
 from archive.passages.selectors import selector_for
 from archive.passages.writes import delete_passage, find_or_create_passage
 from archive.permissions import Action, scoped_by_id, workspaces_for
@@ -328,6 +332,22 @@ class OutletDetail(DeletableMixin, EditableDetail):
         delete_outlet(outlet=obj, **kwargs)
 
 
+@contextmanager
+def _unarchived_named_as_sent() -> Iterator[None]:
+    """The domain names the fields of an original that is not archived as the source's own
+    (`unarchived_title`); a client sent them in `unarchived_original`: refused there."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        fields = field_errors(error)
+        if not isinstance(fields, dict) or not any(name in fields for name in UNARCHIVED_FIELDS):
+            raise
+        described = {
+            name.removeprefix("unarchived_"): fields.pop(name) for name in UNARCHIVED_FIELDS if name in fields
+        }
+        raise serializers.ValidationError({**fields, "unarchived_original": described}) from None
+
+
 class SourceList(CreatableList):
     # Analysts import sources; only admins edit their metadata or delete them.
     permission_rule = Rule(create=Action.CONTRIBUTE, change=Action.MANAGE)
@@ -338,7 +358,8 @@ class SourceList(CreatableList):
     detail_route = "api:source-detail"
 
     def create(self, *, workspace, user, **data) -> Source:
-        return create_source(workspace=workspace, user=user, **data)
+        with _unarchived_named_as_sent():
+            return create_source(workspace=workspace, user=user, **data)
 
 
 class SourceDetail(DeletableMixin, EditableDetail):
@@ -348,7 +369,8 @@ class SourceDetail(DeletableMixin, EditableDetail):
     update_serializer = io.SourceIn
 
     def edit(self, obj, **kwargs) -> Source:
-        return edit_source(obj, **kwargs)
+        with _unarchived_named_as_sent():
+            return edit_source(obj, **kwargs)
 
     def remove(self, obj, **kwargs) -> None:
         delete_source(source=obj, **kwargs)

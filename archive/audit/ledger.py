@@ -74,7 +74,14 @@ LATER_COLUMNS: dict[str, dict[str, object]] = {
     "workspace": {"verdict_scale": {}},
     "membership": {"email_alerts": False},
     "alert": {"claim_id": None, "annotation_id": None},
-    "source": {"translators": []},
+    "source": {
+        "translators": [],
+        "unarchived_title": "",
+        "unarchived_url": "",
+        "unarchived_outlet": "",
+        "unarchived_language": "",
+        "unarchived_published_on": None,
+    },
 }
 # Ids per `IN (...)` query: below SQLite's historical limit of 999 parameters.
 _IDS_PER_QUERY = 900

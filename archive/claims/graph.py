@@ -4,7 +4,9 @@ The claim stands on the left. Every source cited as evidence, and every
 source those derive from (translation, republication, ...), is a node; the
 originals stand furthest right, each derivative one column to the left of
 what it derives from, so a reviewer sees at a glance whether a claim that
-seems to rest on many sources really rests on one original. An edge from the
+seems to rest on many sources really rests on one original. An original that
+is not archived (Source.unarchived_original) is a node too, a dashed box saying
+so: the chain traces back to it like to any original. An edge from the
 claim to a source beyond the first column arcs over the nodes in between and
 enters the source from above, so it never hides a derivation edge.
 
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 from archive.core.graphemes import shorten
 from archive.core.text import isolated
-from archive.models import Claim, Derivation, Evidence, Source, Stance
+from archive.models import Claim, Derivation, Evidence, Source, Stance, UnarchivedOriginal
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
@@ -68,7 +70,7 @@ def text_box(text: str, x: float, y: float, anchor: str, size: float, *, bold: b
 
 @dataclass
 class GraphNode:
-    kind: str  # "claim" or "source"
+    kind: str  # "claim", "source", or "unarchived" (an original that is not archived)
     lines: list[str]
     full_text: str
     url: str
@@ -101,6 +103,8 @@ class GraphNode:
         """Written in the box's lower corner."""
         if self.translation:
             return "cited in translation"
+        if self.kind == "unarchived":
+            return "not archived"
         return "original" if self.original and self.kind == "source" else ""
 
     @property
@@ -117,7 +121,7 @@ class GraphNode:
                 self.center_x,
                 y,
                 "middle",
-                SUB_FONT if n == last and self.kind == "source" else NODE_FONT,
+                SUB_FONT if n == last and self.kind != "claim" else NODE_FONT,
             )
             for n, (line, y) in enumerate(self.text_lines)
         ]
@@ -165,7 +169,7 @@ class ClaimGraph:
     edges: list[GraphEdge]
     width: int
     height: int
-    originals: list[Source]
+    originals: list["Source | UnarchivedOriginal"]
     summary: str
     # The viewBox's top left corner: above or left of the boxes when a text reaches past them.
     view_x: int = 0
@@ -192,10 +196,35 @@ def _parent_ids(sources: Iterable[Source]) -> set[int]:
     return {s.derived_from_id for s in sources if s.derived_from_id is not None}
 
 
-def _original_of(source: Source, sources: dict[int, Source]) -> Source:
+# A node's key: a source's id, an original that is not archived (unarchived_key), None the claim.
+NodeKey = int | str | None
+
+
+def unarchived_key(original: UnarchivedOriginal) -> str:
+    """One key for the sources that describe the same original that is not archived: by its
+    address, or else by its title and outlet (two translations of one report trace back to one)."""
+    if original.url:
+        return f"unarchived:url:{original.url}"
+    return f"unarchived:title:{original.title.casefold()}|{original.outlet.casefold()}"
+
+
+def _parent_key(source: Source) -> NodeKey:
+    if source.derived_from_id is not None:
+        return source.derived_from_id
+    described = source.unarchived_original
+    return unarchived_key(described) if described is not None else None
+
+
+def _original_of(source: Source, sources: dict[int, Source]) -> "Source | UnarchivedOriginal":
     while source.derived_from_id in sources:
         source = sources[source.derived_from_id]
-    return source
+    return source.unarchived_original or source
+
+
+def _original_name(original: "Source | UnarchivedOriginal") -> str:
+    if isinstance(original, Source):
+        return f"“{isolated(original.title)}”"
+    return f"“{isolated(original.label)}”, which is not archived"
 
 
 def _translated(count: int) -> str:
@@ -205,18 +234,22 @@ def _translated(count: int) -> str:
     return f" {count} cited {what}: the original's words are a click away."
 
 
-def _summary(cited: list[Source], originals: list[Source], outlet_count: int) -> str:
+def _summary(cited: list[Source], originals: list["Source | UnarchivedOriginal"], outlet_count: int) -> str:
     if not cited:
         return "No evidence yet: this claim rests on no source."
     rests = (
         f"Rests on {len(cited)} source{'s' if len(cited) != 1 else ''} "
         f"from {outlet_count} outlet{'s' if outlet_count != 1 else ''}"
     )
+    unarchived = sum(1 for original in originals if isinstance(original, UnarchivedOriginal))
     if len(originals) == 1 and len(cited) > 1:
-        return f"{rests}, all tracing back to one original: “{isolated(originals[0].title)}”."
+        return f"{rests}, all tracing back to one original: {_original_name(originals[0])}."
+    if len(originals) == 1 and unarchived:
+        return f"{rests}, tracing back to its original: {_original_name(originals[0])}."
     if len(originals) == 1:
         return f"{rests}."
-    return f"{rests}, tracing back to {len(originals)} independent originals."
+    not_archived = f" ({unarchived} not archived)" if unarchived else ""
+    return f"{rests}, tracing back to {len(originals)} independent originals{not_archived}."
 
 
 def build_claim_graph(
@@ -232,29 +265,36 @@ def build_claim_graph(
     span_urls = span_urls or {}
     sources = load_sources_with_ancestors(evidence)
     cited_ids = list(dict.fromkeys(item.passage.source_id for item in evidence))
-    children: dict[int | None, list[Source]] = defaultdict(list)
+    children: dict[NodeKey, list[Source]] = defaultdict(list)
+    # The originals that are not archived, each once, as the first source to describe it does.
+    unarchived: dict[str, UnarchivedOriginal] = {}
     for source in sorted(sources.values(), key=lambda s: (s.title, s.pk)):
-        children[source.derived_from_id].append(source)
+        parent = _parent_key(source)
+        children[parent].append(source)
+        if isinstance(parent, str) and source.unarchived_original is not None:
+            unarchived.setdefault(parent, source.unarchived_original)
 
-    depth: dict[int, int] = {}
-    row: dict[int, float] = {}
+    depth: dict[NodeKey, int] = {}
+    row: dict[NodeKey, float] = {}
     next_row = 0
 
-    def place(source: Source, level: int) -> None:
+    def place(key: NodeKey, level: int) -> None:
         # A tidy tree: leaves take the next free row, a parent the middle of its children.
         nonlocal next_row
-        depth[source.pk] = level
-        kids = children[source.pk]
+        depth[key] = level
+        kids = children[key]
         for kid in kids:
-            place(kid, level + 1)
+            place(kid.pk, level + 1)
         if kids:
-            row[source.pk] = (row[kids[0].pk] + row[kids[-1].pk]) / 2
+            row[key] = (row[kids[0].pk] + row[kids[-1].pk]) / 2
         else:
-            row[source.pk] = next_row
+            row[key] = next_row
             next_row += 1
 
-    for root in children[None]:
-        place(root, 0)
+    roots: list[tuple[str, NodeKey]] = [(root.title, root.pk) for root in children[None]]
+    roots += [(original.label, key) for key, original in unarchived.items()]
+    for _, key in sorted(roots, key=lambda root: root[0]):  # stable: sources keep their order
+        place(key, 0)
 
     deepest = max(depth.values(), default=0)
     rows = max(next_row, 1)
@@ -294,8 +334,24 @@ def build_claim_graph(
         y=top + (rows * row_step - row_gap) / 2 - NODE_HEIGHT / 2 - 9,
         height=NODE_HEIGHT + 18,
     )
-    nodes: dict[int | None, GraphNode] = {None: claim_node}  # None: the claim
-    originals: dict[int, Source] = {}
+    nodes: dict[NodeKey, GraphNode] = {None: claim_node}  # None: the claim
+    for key, described in unarchived.items():
+        column = 1 + deepest - depth[key]
+        nodes[key] = GraphNode(
+            kind="unarchived",
+            lines=[
+                shorten(described.label, 30),
+                shorten(described.outlet, 24) if described.outlet else "outlet unknown",
+            ],
+            full_text=described.label,
+            url="",
+            x=column_x(column),
+            y=top + row[key] * row_step,
+            column=column,
+            original=True,
+            cited=False,
+        )
+    originals: dict[NodeKey, Source | UnarchivedOriginal] = {}
     for source in sources.values():
         outlet = source.outlet
         column = 1 + deepest - depth[source.pk]
@@ -312,18 +368,19 @@ def build_claim_graph(
             x=column_x(column),
             y=top + row[source.pk] * row_step,
             column=column,
-            original=source.derived_from_id is None,
+            original=_parent_key(source) is None,
             cited=source.pk in cited_ids,
             translation=source.pk in cited_ids and source.derivation == Derivation.TRANSLATION,
         )
         if source.pk in cited_ids:
             original = _original_of(source, sources)
-            originals[original.pk] = original
+            key = original.pk if isinstance(original, Source) else unarchived_key(original)
+            originals.setdefault(key, original)
 
     edges = _stance_edges(claim_node, nodes, counts) + [
-        _derivation_edge(source, nodes[source.pk], nodes[source.derived_from_id])
+        _derivation_edge(source, nodes[source.pk], nodes[_parent_key(source)])
         for source in sources.values()
-        if source.derived_from_id
+        if _parent_key(source) is not None
     ]
     cited = [sources[pk] for pk in cited_ids]
     outlet_count = len({source.outlet_id for source in cited})
@@ -340,7 +397,13 @@ def build_claim_graph(
         height=bottom - top_edge,
         originals=list(originals.values()),
         summary=_summary(cited, list(originals.values()), outlet_count)
-        + _translated(sum(1 for source in cited if source.derivation == Derivation.TRANSLATION)),
+        + _translated(
+            sum(
+                1
+                for source in cited
+                if source.derived_from_id and source.derivation == Derivation.TRANSLATION
+            )
+        ),
         view_x=left,
         view_y=top_edge,
     )
@@ -387,7 +450,7 @@ def _stance_label(stance: str, count: int) -> str:
 
 
 def _stance_edges(
-    claim_node: GraphNode, nodes: dict[int | None, GraphNode], counts: dict[tuple[int, str], int]
+    claim_node: GraphNode, nodes: dict[NodeKey, GraphNode], counts: dict[tuple[int, str], int]
 ) -> list[GraphEdge]:
     """One edge per (source, stance), labelled with how many passages it counts."""
     stance_order = list(Stance.values)

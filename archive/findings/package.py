@@ -22,7 +22,8 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
     data/claim.json              the claim and its evidence, with grades
     data/passages.json           each passage as W3C selectors (code points), and its
                                  anchor in each version of its source
-    data/sources.json            each source's record (its outlet's too) and versions, hashes included
+    data/sources.json            each source's record (its outlet's too) and versions, hashes included;
+                                 an original it derives from that is not archived, described
     data/sources/<id>/text.txt   the text passages point into (the newest version's)
     data/sources/<id>/original   the original file, byte for byte
     data/sources/<id>/capture.warc.gz   the web capture, if any
@@ -276,6 +277,8 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
         "original_sha256": source.original_sha256 if source.original else None,
         "derived_from": source.derived_from_id,
         "derivation": source.derivation,
+        # The original it derives from when that is not archived: described, never included.
+        "unarchived_original": _unarchived_record(source),
         "versions": [
             {
                 "number": version.number,
@@ -291,6 +294,20 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
             }
             for version in versions
         ],
+    }
+
+
+def _unarchived_record(source: Source) -> dict[str, Any] | None:
+    original = source.unarchived_original
+    if original is None:
+        return None
+    return {
+        "title": original.title,
+        "url": original.url,
+        "outlet": original.outlet,
+        "language": original.language,
+        "published_on": original.published_on.isoformat() if original.published_on else None,
+        "archived": False,
     }
 
 

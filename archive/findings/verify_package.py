@@ -106,7 +106,14 @@ LATER_COLUMNS: dict[str, dict[str, object]] = {
     "workspace": {"verdict_scale": {}},
     "membership": {"email_alerts": False},
     "alert": {"claim_id": None, "annotation_id": None},
-    "source": {"translators": []},
+    "source": {
+        "translators": [],
+        "unarchived_title": "",
+        "unarchived_url": "",
+        "unarchived_outlet": "",
+        "unarchived_language": "",
+        "unarchived_published_on": None,
+    },
 }
 
 
@@ -684,6 +691,14 @@ SOURCE_FIELDS = {
     "derived_from": "derived_from_id",
     "derivation": "derivation",
 }
+# Of its `unarchived_original` (an original it derives from that is not archived), if any.
+UNARCHIVED_FIELDS = {
+    "title": "unarchived_title",
+    "url": "unarchived_url",
+    "outlet": "unarchived_outlet",
+    "language": "unarchived_language",
+    "published_on": "unarchived_published_on",
+}
 OUTLET_FIELDS = {"name": "name", "reliability": "reliability"}
 VERSION_FIELDS = {
     "origin": "origin",
@@ -729,6 +744,11 @@ def check_source(
     what = f"source {source['id']}"
     row = newest.get(("source", source["id"]))
     check_fields_as_recorded(source, row, SOURCE_FIELDS, what)
+    # Packages made before it was given lack it; none is all its fields empty.
+    if "unarchived_original" in source:
+        described = source["unarchived_original"] or {"published_on": None}
+        given = {key: described.get(key, "") for key in UNARCHIVED_FIELDS}
+        check_as_recorded(given, row, UNARCHIVED_FIELDS, f"the original of {what} that is not archived")
     outlet = source.get("outlet")
     # Packages made before sources.json gave the outlet's id cannot say which outlet it is.
     if outlet is None or "id" in outlet:

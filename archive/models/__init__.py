@@ -13,7 +13,7 @@ from archive.models.outlet import Outlet
 from archive.models.passage import FOUND_STATUSES, AnchorStatus, Passage
 from archive.models.provenance import Capture, CaptureMethod, FixityCheck, FixityStatus
 from archive.models.search import SearchDocument, SearchKind, SearchTerm
-from archive.models.source import Derivation, Source, TextDirection
+from archive.models.source import Derivation, Source, TextDirection, UnarchivedOriginal
 from archive.models.version import (
     Alert,
     AlertKind,
@@ -76,6 +76,7 @@ __all__ = [
     "SourceVersion",
     "Stance",
     "TextDirection",
+    "UnarchivedOriginal",
     "VersionOrigin",
     "Workspace",
 ]

@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -59,6 +60,40 @@ class Derivation(models.TextChoices):
     SUMMARY = "summary", "summary of"
 
 
+@dataclass(frozen=True)
+class UnarchivedOriginal:
+    """What is known of an original a source derives from that is not in the archive
+    (the analyst has only the translation, or the original is offline): at least its
+    title or its address. Kept on the source, in the `unarchived_*` fields."""
+
+    title: str = ""
+    url: str = ""
+    outlet: str = ""
+    language: str = ""
+    published_on: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        """What names it: its title, or its address."""
+        return self.title or self.url
+
+    def fields(self) -> dict[str, object]:
+        """The source's fields that hold it."""
+        return {f"unarchived_{name}": getattr(self, name) for name in UNARCHIVED_PARTS}
+
+
+UNARCHIVED_PARTS = ("title", "url", "outlet", "language", "published_on")
+UNARCHIVED_FIELDS = tuple(f"unarchived_{name}" for name in UNARCHIVED_PARTS)
+# The fields of a source with no original that is not archived.
+NO_UNARCHIVED_ORIGINAL = UnarchivedOriginal().fields()
+# No original that is not archived is named (neither its title nor its address)...
+_UNDESCRIBED = models.Q(unarchived_title="", unarchived_url="")
+# ... and nothing is said of one.
+_NOTHING_UNARCHIVED = _UNDESCRIBED & models.Q(
+    unarchived_outlet="", unarchived_language="", unarchived_published_on__isnull=True
+)
+
+
 class Source(WorkspaceOwned):
     """One archived document: its original bytes, unchanged, and the plain
     text that passages point into, each with its SHA-256."""
@@ -97,6 +132,22 @@ class Source(WorkspaceOwned):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
     )
     derivation = models.CharField(max_length=20, choices=Derivation.choices, blank=True)
+    # Or, in place of `derived_from`, what is known of an original that is not archived.
+    unarchived_title = models.CharField("title of the original (not archived)", max_length=500, blank=True)
+    unarchived_url = models.URLField("address of the original (not archived)", max_length=2000, blank=True)
+    unarchived_outlet = models.CharField(
+        "outlet of the original (not archived)", max_length=200, blank=True, help_text="Its name."
+    )
+    unarchived_language = models.CharField(
+        "language of the original (not archived)",
+        max_length=35,
+        blank=True,
+        validators=[bcp47_validator],
+        help_text="BCP 47 tag",
+    )
+    unarchived_published_on = models.DateField(
+        "publication date of the original (not archived)", null=True, blank=True
+    )
 
     history = tracked_history()
 
@@ -107,10 +158,18 @@ class Source(WorkspaceOwned):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(derived_from__isnull=True, derivation="")
-                    | (models.Q(derived_from__isnull=False) & ~models.Q(derivation=""))
+                    (models.Q(derived_from__isnull=True, derivation="") & _UNDESCRIBED)
+                    | ((models.Q(derived_from__isnull=False) | ~_UNDESCRIBED) & ~models.Q(derivation=""))
                 ),
                 name="source_derivation_kind_iff_derived",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(derived_from__isnull=True) | _NOTHING_UNARCHIVED,
+                name="source_derived_from_archived_or_not",
+            ),
+            models.CheckConstraint(
+                condition=~_UNDESCRIBED | _NOTHING_UNARCHIVED,
+                name="source_unarchived_original_named",
             ),
             models.CheckConstraint(
                 condition=models.Q(derivation__in=["", *Derivation.values]), name="source_derivation_valid"
@@ -134,18 +193,42 @@ class Source(WorkspaceOwned):
 
     def clean(self) -> None:
         # Not an invariant checked at every save: a source restored from a backup keeps its date.
-        if isinstance(self.published_on, datetime.date):
-            try:
-                validate_published_on(self.published_on)
-            except ValidationError as error:
-                raise ValidationError({"published_on": error.messages}) from None
+        for name in ("published_on", "unarchived_published_on"):
+            value = getattr(self, name)
+            if isinstance(value, datetime.date):
+                try:
+                    validate_published_on(value)
+                except ValidationError as error:
+                    raise ValidationError({name: error.messages}) from None
         super().clean()
+
+    @property
+    def unarchived_original(self) -> UnarchivedOriginal | None:
+        """The original it derives from when that is not archived (None when it is, or there is none)."""
+        if not (self.unarchived_title or self.unarchived_url):
+            return None
+        return UnarchivedOriginal(**{name: getattr(self, f"unarchived_{name}") for name in UNARCHIVED_PARTS})
 
     def check_invariants(self) -> None:
         super().check_invariants()
-        if bool(self.derived_from_id) != bool(self.derivation):
+        described = self.unarchived_original
+        if self.derived_from_id and any(getattr(self, name) for name in UNARCHIVED_FIELDS):
             raise ValidationError(
-                {"derivation": "Give both the source derived from and the kind of derivation, or neither."}
+                {
+                    "derived_from": "Give the archived source it derives from or describe an original "
+                    "that is not archived, not both."
+                }
+            )
+        if described is None and any(getattr(self, name) for name in UNARCHIVED_FIELDS):
+            raise ValidationError(
+                {"unarchived_title": "Give the title or the address of the original that is not archived."}
+            )
+        if bool(self.derived_from_id or described) != bool(self.derivation):
+            raise ValidationError(
+                {
+                    "derivation": "Give both the source derived from (archived or not) and the kind of "
+                    "derivation, or neither."
+                }
             )
         if self.derived_from_id:
             self._check_no_derivation_cycle()

@@ -20,7 +20,17 @@ from archive.alignment import current_alignment
 from archive.alignment.aligning import ALGORITHM_VERSION
 from archive.alignment.counterparts import Memo, counterparts
 from archive.core.text import sha256_hex
-from archive.models import Capture, Claim, Evidence, FixityCheck, Outlet, Passage, Source, SourceVersion
+from archive.models import (
+    Capture,
+    Claim,
+    Evidence,
+    FixityCheck,
+    Outlet,
+    Passage,
+    Source,
+    SourceVersion,
+    UnarchivedOriginal,
+)
 
 PROV_JSON = "json"
 PROV_N = "provn"
@@ -49,6 +59,12 @@ class Lineage:
     ancestors: list[Source]  # from the original down to the source's parent
     source: Source
     descendants: list[LineageNode]  # everything derived from the source, as a tree
+
+    @property
+    def top(self) -> Source:
+        """The archived source furthest up the chain: its original, when that is not archived,
+        is described on it (Source.unarchived_original)."""
+        return self.ancestors[0] if self.ancestors else self.source
 
 
 def with_provenance_details(queryset: QuerySet[Source]) -> QuerySet[Source]:
@@ -171,6 +187,40 @@ class _ProvBuilder:
             self.document.wasDerivedFrom(
                 identifier, parent, other_attributes={"prov:type": self.ns[source.derivation]}
             )
+        elif (original := source.unarchived_original) is not None:
+            self.document.wasDerivedFrom(
+                identifier,
+                self._unarchived(source, original),
+                other_attributes={"prov:type": self.ns[source.derivation]},
+            )
+        return identifier
+
+    def _unarchived(self, source: Source, original: UnarchivedOriginal) -> QualifiedName:
+        """The original `source` derives from that is not archived: what is known of it, and
+        no hash (the archive holds none of its bytes to vouch for)."""
+        identifier = self.ns[f"source-{source.pk}-unarchived-original"]
+        attributes: _Attributes = {
+            "prov:type": self.ns["UnarchivedOriginal"],
+            "prov:label": f"{original.label} (not archived)",
+            self.ns["archived"]: False,
+        }
+        if original.title:
+            attributes[self.ns["title"]] = original.title
+        if original.url:
+            attributes["prov:location"] = original.url
+        if original.language:
+            attributes[self.ns["language"]] = original.language
+        if original.published_on:
+            attributes[self.ns["publishedOn"]] = original.published_on.isoformat()
+        self.document.entity(identifier, attributes)
+        if original.outlet:
+            # An outlet known by its name only: the same name is the same agent, as for authors.
+            publisher = self.ns[f"publisher-{sha256_hex(original.outlet.casefold())[:16]}"]
+            if self._once(str(publisher)):
+                self.document.agent(
+                    publisher, {"prov:type": PROV["Organization"], "prov:label": original.outlet}
+                )
+            self.document.wasAttributedTo(identifier, publisher, None, {"prov:role": "publisher"})
         return identifier
 
     def _version(self, source: Source, version: SourceVersion) -> QualifiedName:

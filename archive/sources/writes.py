@@ -14,7 +14,8 @@ from archive.alignment import refresh_later
 from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Derivation, Outlet, Source, VersionOrigin, Workspace
+from archive.models import Derivation, Outlet, Source, UnarchivedOriginal, VersionOrigin, Workspace
+from archive.models.source import NO_UNARCHIVED_ORIGINAL, UNARCHIVED_FIELDS
 from archive.sources.importing.detect import MEDIA_TYPES, PLAIN_TEXT, TEXT_MEDIA_TYPES
 from archive.sources.storage import store_original
 from archive.sources.text_rules import check_text
@@ -39,6 +40,7 @@ def create_source(
     direction: str | None = None,
     derived_from: Source | None = None,
     derivation: Derivation | str = "",
+    unarchived_original: UnarchivedOriginal | None = None,
     reason: str = "",
     warc: bytes | None = None,
     fetched_at: datetime.datetime | None = None,
@@ -47,8 +49,10 @@ def create_source(
 
     Without `original`, the text itself (UTF-8) is the original, so its media
     type is a text one. A web capture gives its WARC record and when it was
-    fetched. ValidationError names a media type the archive does not keep, or
-    what is wrong with the text (archive.sources.text_rules), before anything is stored.
+    fetched. What it derives from is an archived source (`derived_from`) or an
+    original that is not archived (`unarchived_original`), with its `derivation`.
+    ValidationError names a media type the archive does not keep, or what is
+    wrong with the text (archive.sources.text_rules), before anything is stored.
     """
     media_type = _checked_media_type(media_type, text_only=original is None)
     text = normalize_text(text)
@@ -71,6 +75,7 @@ def create_source(
         original_sha256=digest,
         derived_from=derived_from,
         derivation=derivation,
+        **(unarchived_original or UnarchivedOriginal()).fields(),
     )
     source = create_object(source, user=user, reason=reason)
     record_version(
@@ -110,7 +115,7 @@ def _checked_media_type(media_type: str, *, text_only: bool) -> str:
 # What an edit of a source may change (its text: archive.passages.correction).
 EDITABLE_FIELDS = frozenset(
     {"title", "authors", "translators", "outlet", "original_url", "published_on", "language", "direction"}
-    | {"derived_from", "derivation"}
+    | {"derived_from", "derivation", *UNARCHIVED_FIELDS}
 )
 
 
@@ -121,19 +126,40 @@ def edit_source(
     source: Source, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str
 ) -> Source:
     """Correct a source's metadata, saying why (a source's record is what its
-    provenance rests on, on every path: page, API, admin); anything else is refused by name."""
+    provenance rests on, on every path: page, API, admin); anything else is refused by name.
+
+    `changes` may give `unarchived_original` (an UnarchivedOriginal, or None for none)
+    in place of its fields. What the source derives from is one original, archived or
+    not: a change that gives one replaces the other (see _one_original)."""
     reason = required_reason(reason, RECORD_REASON_REQUIRED)
     source = update_object(
         source,
         user=user,
         expected_version=expected_version,
-        changes=changes,
+        changes=_one_original(changes),
         editable=EDITABLE_FIELDS,
         reason=reason,
     )
     # A new derivation or language: the alignments it takes part in change.
     refresh_later(source_id=source.pk)
     return source
+
+
+def _one_original(changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` with the original they leave out cleared when they give the other: the
+    source derived from, once the original is archived, takes the place of its description
+    (which the history keeps), and a description that of the link. Given both, they stay,
+    for the model to refuse."""
+    changes = dict(changes)
+    if "unarchived_original" in changes:
+        described = changes.pop("unarchived_original")
+        changes |= described.fields() if described is not None else NO_UNARCHIVED_ORIGINAL
+    describes = any(changes.get(name) for name in UNARCHIVED_FIELDS)
+    if changes.get("derived_from") is not None and not any(name in changes for name in UNARCHIVED_FIELDS):
+        changes |= NO_UNARCHIVED_ORIGINAL
+    elif describes and "derived_from" not in changes:
+        changes["derived_from"] = None
+    return changes
 
 
 DERIVATION_REASON_REQUIRED = "Say why the derivation changes: the reason is kept in the history."
@@ -146,18 +172,27 @@ def set_derivation(
     derived_from: Source | None,
     derivation: Derivation | str,
     reason: str,
+    unarchived_original: UnarchivedOriginal | None = None,
     expected_version: int | None = None,
 ) -> Source:
-    """Link the source to the one it derives from, or unlink it (None and "").
+    """Link the source to the one it derives from: an archived source (`derived_from`)
+    or an original that is not archived (`unarchived_original`, what is known of it),
+    or unlink it (None, None and ""). The link set replaces the one before: linking
+    the archived source clears the description of the original it is.
 
-    The model refuses a link across workspaces, a cycle, or a link without its
-    kind; the change is in the source's history with `reason`, which it needs:
-    a provenance link is evidence, and a changed one must say why.
+    The model refuses a link across workspaces, a cycle, both kinds of original at
+    once, or a link without its kind; the change is in the source's history with
+    `reason`, which it needs: a provenance link is evidence, and a changed one must say why.
     """
     reason = required_reason(
         reason, DERIVATION_REASON_REQUIRED
     )  # before edit_source's, to name the derivation
-    changes = {"derived_from": derived_from, "derivation": derivation if derived_from else ""}
+    linked = derived_from is not None or unarchived_original is not None
+    changes = {
+        "derived_from": derived_from,
+        "unarchived_original": unarchived_original,
+        "derivation": derivation if linked else "",
+    }
     return edit_source(source, user=user, expected_version=expected_version, changes=changes, reason=reason)
 
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.core.editing import StaleVersion
-from archive.core.forms import form_field, show_refusal
-from archive.models import Capture, Claim, Derivation, Source, SourceVersion
+from archive.core.forms import AddressField, form_field, show_refusal
+from archive.models import Capture, Claim, Derivation, Source, SourceVersion, UnarchivedOriginal
+from archive.models.source import UNARCHIVED_FIELDS, UNARCHIVED_PARTS, bcp47_validator, validate_published_on
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.importing.detect import DOCX
 from archive.sources.provenance import (
@@ -162,10 +163,38 @@ def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpRespon
 
 class DerivationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    derivation = forms.ChoiceField(label="Kind", choices=[("", "—"), *Derivation.choices], required=False)
     derived_from = SourceChoiceField(
-        queryset=Source.objects.none(), required=False, help_text="Leave empty for an original."
+        queryset=Source.objects.none(),
+        required=False,
+        label="Derived from the archived source",
+        help_text="Leave empty for an original, or for an original that is not archived (below). "
+        "Choosing one replaces that description.",
     )
-    derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
+    # What is known of an original that is not archived (archive.models.UnarchivedOriginal).
+    unarchived_title = forms.CharField(
+        label="Its title", max_length=500, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    unarchived_url = AddressField(label="Its address", max_length=2000, required=False)
+    unarchived_outlet = forms.CharField(
+        label="Its outlet's name",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    unarchived_language = forms.CharField(
+        label="Its language",
+        max_length=35,
+        required=False,
+        validators=[bcp47_validator],
+        help_text="BCP 47, e.g. ar or en",
+    )
+    unarchived_published_on = forms.DateField(
+        label="Published",
+        required=False,
+        validators=[validate_published_on],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     reason = forms.CharField(
         max_length=500,
         help_text="Why, for the history.",
@@ -178,16 +207,31 @@ class DerivationForm(forms.Form):
             source.workspace_id
         ).exclude(pk=source.pk)
 
+    def unarchived_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in UNARCHIVED_FIELDS]
+
+    def unarchived_original(self) -> UnarchivedOriginal | None:
+        """The original that is not archived as the form describes it; None when it is not
+        described, or when an archived source is chosen in place of the description as it was
+        (the page shows the stored one: leaving it as it is means replacing it)."""
+        data = self.cleaned_data
+        if data["derived_from"] is not None and not set(self.changed_data) & set(UNARCHIVED_FIELDS):
+            return None
+        parts = {name: data[f"unarchived_{name}"] for name in UNARCHIVED_PARTS}
+        return UnarchivedOriginal(**parts) if any(parts.values()) else None
+
 
 @workspace_view(Action.MANAGE)
 @require_form_methods
 def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse:
-    """Set or change what a source derives from, after import."""
+    """Set or change what a source derives from, after import: an archived source,
+    or what is known of an original that is not archived."""
     source = _source(request, source_id)
     initial = {
         "version": source.version,
         "derived_from": source.derived_from,
         "derivation": source.derivation,
+        **{name: getattr(source, name) for name in UNARCHIVED_FIELDS},
     }
     form = DerivationForm(request.POST or None, initial=initial, source=source)
     if request.method == "POST" and form.is_valid():
@@ -197,6 +241,7 @@ def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse
                 source=source,
                 user=request.user,
                 derived_from=data["derived_from"],
+                unarchived_original=form.unarchived_original(),
                 derivation=data["derivation"],
                 reason=data["reason"],
                 expected_version=data["version"],

@@ -58,10 +58,13 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         slug=request.workspace.slug,
         aligned=bool(aligned_with),
     )
+    chain = source.derivation_chain()
     context = {
         "source": source,
-        # Each link of the chain up to the original: "translation of X", "republication of Y".
-        "derivation": source.derivation_chain()[:-1],
+        # Each link of the chain up to the original: "translation of X", "republication of Y",
+        # and, when the original is not archived, what is known of it.
+        "derivation": chain[:-1],
+        "unarchived_from": chain[-1] if chain[-1].unarchived_original else None,
         "reading": reading,
         "can_contribute": can(request.role, Action.CONTRIBUTE),
         "my_drafts": reading.my_drafts,

@@ -17,7 +17,7 @@ from archive.audit.forms import reason_field
 from archive.core.forms import id_from, show_refusal
 from archive.core.text import isolated
 from archive.findings.keys import fingerprint
-from archive.models import Membership, Outlet, Passage, Role, Source
+from archive.models import Membership, Outlet, Passage, Role, Source, UnarchivedOriginal
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.search import QueryError, refuse_too_long
 from archive.views.downloads import accepts_api_token
@@ -90,7 +90,7 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
 SOURCES_CSV_COLUMNS = [
     "id", "title", "authors", "translators", "outlet", "outlet_reliability", "published_on", "language",
     "original_url", "captured_at", "captured_by", "media_type", "original_sha256", "text_sha256",
-    "derived_from", "derivation", "passages", "url",
+    "derived_from", "derivation", "derived_from_not_archived", "passages", "url",
 ]  # fmt: skip
 
 
@@ -123,11 +123,22 @@ def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespon
             source.text_sha256,
             source.derived_from_id or "",
             source.derivation,
+            _described(source.unarchived_original),
             source.passage_count,
             request.build_absolute_uri(reverse("archive:source", args=[slug, source.pk])),
         ]
 
     return whole_list_csv(request, chosen, SOURCES_CSV_COLUMNS, row, f"{slug}-sources.csv")
+
+
+def _described(original: UnarchivedOriginal | None) -> str:
+    """An original that is not archived in one cell: what is known of it, " · " between."""
+    if original is None:
+        return ""
+    date = original.published_on.isoformat() if original.published_on else ""
+    return " · ".join(
+        part for part in (original.title, original.url, original.outlet, original.language, date) if part
+    )
 
 
 def _id(value: str) -> int:
