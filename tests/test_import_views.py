@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.core.text import sha256_hex
-from archive.models import Job, Outlet, Source
+from archive.models import Job, Outlet, Source, UnarchivedOriginal
 from archive.sources.importing.staging import STAGING_DIR, stage
 from tests.documents import article_html, docx_bytes
 from tests.factories import OutletFactory, SourceFactory
@@ -308,5 +308,135 @@ def test_a_derivation_from_a_source_that_is_not_there_says_only_that(analyst_cli
     )
     page = response.content.decode()
     assert "Select a valid choice" in page
-    assert "Give both the source this derives from" not in page
+    assert "Give both the source derived from" not in page
     assert not Source.objects.exists()
+
+
+# --- an original that is not archived, recorded at import -----------------------------
+
+ARABIC_REPORT = {
+    "unarchived_title": "محطة المياه خارج الخدمة",
+    "unarchived_url": "baladi-news.example/ar/2017/water",
+    "unarchived_outlet": "Baladi News",
+    "unarchived_language": "ar",
+    "unarchived_published_on": "2017-07-04",
+}
+
+
+def import_translation(client, workspace, **fields):
+    """Upload a translation and confirm it with `fields` (a translation of the Arabic report by default)."""
+    proposed = upload(client, workspace, file=SimpleUploadedFile("translation.txt", b"The station stopped."))
+    return confirm(client, workspace, token_of(proposed), **({"derivation": "translation"} | fields))
+
+
+def test_an_analyst_records_an_unarchived_original_when_importing_a_file(analyst_client, workspace):
+    response = import_translation(analyst_client, workspace, **ARABIC_REPORT)
+    source = Source.objects.get()
+    assert response["Location"] == reverse("archive:source", args=[workspace.slug, source.pk])
+    assert (source.derived_from, source.derivation) == (None, "translation")
+    assert source.unarchived_original == UnarchivedOriginal(
+        title="محطة المياه خارج الخدمة",
+        url="https://baladi-news.example/ar/2017/water",
+        outlet="Baladi News",
+        language="ar",
+        published_on=datetime.date(2017, 7, 4),
+    )
+
+
+def test_an_imported_sources_first_history_row_keeps_its_unarchived_original(analyst_client, workspace):
+    import_translation(analyst_client, workspace, **ARABIC_REPORT, reason="only the translation reached us")
+    [first] = Source.objects.get().history.all()
+    assert (first.unarchived_title, first.unarchived_language, first.derivation) == (
+        "محطة المياه خارج الخدمة",
+        "ar",
+        "translation",
+    )
+    assert first.history_change_reason == "only the translation reached us"
+
+
+def test_an_imported_sources_reading_page_shows_its_unarchived_original_as_not_archived(
+    analyst_client, workspace
+):
+    page = analyst_client.get(import_translation(analyst_client, workspace, **ARABIC_REPORT)["Location"])
+    derivation = page.content.decode().split('<ol class="derivation">')[1].split("</ol>")[0]
+    assert "translation of <bdi>محطة المياه خارج الخدمة</bdi>" in derivation
+    assert '<span class="not-archived">not archived</span>' in derivation
+
+
+def test_the_confirm_page_asks_for_an_unarchived_original_beside_the_archived_source(
+    analyst_client, workspace
+):
+    proposed = upload(analyst_client, workspace, text="The station stopped.").content.decode()
+    group = proposed.split("<legend>Or an original that is not archived</legend>")[1].split("</fieldset>")[0]
+    assert proposed.index('name="derivation"') < proposed.index("Or an original that is not archived")
+    assert all(f'name="{name}"' in group for name in ARABIC_REPORT)
+
+
+def test_importing_with_both_an_archived_source_and_an_unarchived_original_is_refused_saving_nothing(
+    analyst_client, workspace
+):
+    archived = SourceFactory(workspace=workspace, title="The Arabic report, archived")
+    proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("t.txt", b"The station stopped."))
+    before = stored_files()
+    response = confirm(
+        analyst_client,
+        workspace,
+        token_of(proposed),
+        derived_from=archived.pk,
+        derivation="translation",
+        **ARABIC_REPORT,
+    )
+    assert response.status_code == 400
+    assert "not both" in response.content.decode()
+    assert list(Source.objects.all()) == [archived]
+    assert stored_files() == before
+
+
+def test_importing_an_unarchived_original_without_its_title_or_address_is_refused_saving_nothing(
+    analyst_client, workspace
+):
+    response = import_translation(
+        analyst_client, workspace, unarchived_outlet="Baladi News", unarchived_language="ar"
+    )
+    assert response.status_code == 400
+    assert "Give the title or the address of the original that is not archived." in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_importing_an_unarchived_original_in_an_invalid_language_is_refused_saving_nothing(
+    analyst_client, workspace
+):
+    response = import_translation(
+        analyst_client, workspace, **(ARABIC_REPORT | {"unarchived_language": "Arabic!"})
+    )
+    assert response.status_code == 400
+    assert "BCP 47" in response.context["form"].errors["unarchived_language"][0]
+    assert not Source.objects.exists()
+
+
+def test_importing_an_unarchived_original_without_its_kind_of_derivation_is_refused_saving_nothing(
+    analyst_client, workspace
+):
+    response = import_translation(analyst_client, workspace, derivation="", **ARABIC_REPORT)
+    assert response.status_code == 400
+    assert "the kind of derivation" in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_a_reviewer_may_not_import_a_source_with_an_unarchived_original(client, analyst, reviewer, workspace):
+    client.force_login(analyst)  # a reviewer cannot even upload: confirm an analyst's upload
+    token = token_of(upload(client, workspace, text="The station stopped."))
+    client.force_login(reviewer)
+    response = confirm(client, workspace, token, derivation="translation", **ARABIC_REPORT)
+    assert response.status_code == 403
+    assert not Source.objects.exists()
+
+
+def test_the_import_page_says_several_files_and_web_pages_are_saved_deriving_from_nothing(
+    analyst_client, workspace
+):
+    page = analyst_client.get(reverse("archive:import", args=[workspace.slug])).content.decode()
+    assert (
+        "Several files, or a web page, are saved with their proposed details alone, deriving from nothing"
+        in (" ".join(page.split()))
+    )

@@ -19,7 +19,7 @@ from archive.core.forms import AddressField, NamesField, form_field, show_refusa
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
 from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
-from archive.models.source import bcp47_validator, validate_published_on
+from archive.models.source import UNARCHIVED_FIELDS, bcp47_validator, validate_published_on
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import check_address
@@ -36,6 +36,7 @@ from archive.sources.importing.pipeline import (
 )
 from archive.sources.importing.staging import Pending, hold, release, resume, stage
 from archive.views.methods import require_form_methods
+from archive.views.originals import UnarchivedOriginalFields
 from archive.views.picking import SourceChoiceField, sources_to_choose
 from archive.views.redirects import post_only_form
 
@@ -94,7 +95,7 @@ class UploadForm(forms.Form):
         return data
 
 
-class MetadataForm(forms.Form):
+class MetadataForm(UnarchivedOriginalFields):
     token = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
     authors = NamesField()
@@ -108,7 +109,11 @@ class MetadataForm(forms.Form):
     )
     language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
     direction = forms.ChoiceField(choices=TextDirection.choices)
-    derived_from = SourceChoiceField(queryset=Source.objects.none(), required=False)
+    derived_from = SourceChoiceField(
+        queryset=Source.objects.none(),
+        required=False,
+        help_text="Leave empty for an original, or for an original that is not archived (below).",
+    )
     derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
     reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
     import_duplicate = forms.BooleanField(
@@ -131,12 +136,8 @@ class MetadataForm(forms.Form):
                 None,
                 "Choose an outlet from the list or type a new one, not both: clear the one you do not mean.",
             )
-        # A source that is not one of the workspace's has its own error already.
-        chosen = "derived_from" not in self.errors and "derivation" not in self.errors
-        if chosen and bool(data.get("derived_from")) != bool(data.get("derivation")):
-            raise ValidationError(
-                "Give both the source this derives from and the kind of derivation, or neither."
-            )
+        # What it derives from (an archived source or a description, with its kind) is the
+        # domain's rule, which the save applies (archive.models.Source.check_invariants).
         return data
 
     def metadata(self) -> Metadata:
@@ -151,8 +152,13 @@ class MetadataForm(forms.Form):
             outlet_name=data["new_outlet"],
             published_on=data["published_on"],
             derived_from=data["derived_from"],
+            unarchived_original=self.described_original(),
             derivation=data["derivation"],
         )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """The visible fields but the description of an original that is not archived (a group of its own)."""
+        return [field for field in self.visible_fields() if field.name not in UNARCHIVED_FIELDS]
 
 
 def _salt(request: WorkspaceRequest) -> str:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.core.editing import StaleVersion
-from archive.core.forms import AddressField, form_field, show_refusal
+from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Derivation, Source, SourceVersion, UnarchivedOriginal
-from archive.models.source import UNARCHIVED_FIELDS, UNARCHIVED_PARTS, bcp47_validator, validate_published_on
+from archive.models.source import UNARCHIVED_FIELDS
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.importing.detect import DOCX
 from archive.sources.provenance import (
@@ -26,6 +26,7 @@ from archive.sources.provenance import (
 )
 from archive.sources.writes import DERIVATION_REASON_REQUIRED, set_derivation
 from archive.views.methods import require_form_methods
+from archive.views.originals import UnarchivedOriginalFields
 from archive.views.picking import SourceChoiceField, sources_to_choose
 
 _EXTENSIONS = {
@@ -161,7 +162,7 @@ def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpRespon
     return _export(document, fmt, f"claim-{claim_id}-evidence-trail")
 
 
-class DerivationForm(forms.Form):
+class DerivationForm(UnarchivedOriginalFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
     derivation = forms.ChoiceField(label="Kind", choices=[("", "—"), *Derivation.choices], required=False)
     derived_from = SourceChoiceField(
@@ -171,44 +172,18 @@ class DerivationForm(forms.Form):
         help_text="Leave empty for an original, or for an original that is not archived (below). "
         "Choosing one replaces that description.",
     )
-    # What is known of an original that is not archived (archive.models.UnarchivedOriginal).
-    unarchived_title = forms.CharField(
-        label="Its title", max_length=500, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
-    )
-    unarchived_url = AddressField(label="Its address", max_length=2000, required=False)
-    unarchived_outlet = forms.CharField(
-        label="Its outlet's name",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"dir": "auto"}),
-    )
-    unarchived_language = forms.CharField(
-        label="Its language",
-        max_length=35,
-        required=False,
-        validators=[bcp47_validator],
-        help_text="BCP 47, e.g. ar or en",
-    )
-    unarchived_published_on = forms.DateField(
-        label="Published",
-        required=False,
-        validators=[validate_published_on],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
     reason = forms.CharField(
         max_length=500,
         help_text="Why, for the history.",
         error_messages={"required": DERIVATION_REASON_REQUIRED},
     )
+    field_order = ["version", "derivation", "derived_from", *UNARCHIVED_FIELDS, "reason"]
 
     def __init__(self, *args, source: Source, **kwargs):
         super().__init__(*args, **kwargs)
         form_field(self, "derived_from", SourceChoiceField).queryset = sources_to_choose(
             source.workspace_id
         ).exclude(pk=source.pk)
-
-    def unarchived_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in UNARCHIVED_FIELDS]
 
     def unarchived_original(self) -> UnarchivedOriginal | None:
         """The original that is not archived as the form describes it; None when it is not
@@ -217,8 +192,7 @@ class DerivationForm(forms.Form):
         data = self.cleaned_data
         if data["derived_from"] is not None and not set(self.changed_data) & set(UNARCHIVED_FIELDS):
             return None
-        parts = {name: data[f"unarchived_{name}"] for name in UNARCHIVED_PARTS}
-        return UnarchivedOriginal(**parts) if any(parts.values()) else None
+        return self.described_original()
 
 
 @workspace_view(Action.MANAGE)

@@ -16,7 +16,7 @@ def test_analyst_imports_a_file_reads_it_and_opens_its_provenance(page_for, anal
         {"name": "water-station.html", "mimeType": "text/html", "buffer": article_html()}
     )
     page.get_by_role("button", name="Continue").click()
-    title = page.get_by_label("Title")
+    title = page.get_by_label("Title", exact=True)  # not the unarchived original's "Its title"
     assert title.input_value() == "Water station out of service after shelling"
     title.fill("Water station hit (Hawran Voice)")
     page.get_by_role("button", name="Save source").click()

@@ -34,3 +34,25 @@ def test_an_admin_records_an_unarchived_original_at_360_px(page_for, ws_admin, w
         title="محطة المياه خارج الخدمة", url="https://baladi-news.example/ar/2017/water", language="ar"
     )
     assert page.errors == []
+
+
+def test_an_analyst_imports_a_translation_of_an_unarchived_original_at_360_px(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:import", args=[workspace.slug]))
+    page.get_by_label("Text", exact=True).fill("The water station has been out of service since Tuesday.")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Derivation").select_option("translation")
+    original = page.get_by_role("group", name="Or an original that is not archived")
+    original.get_by_label("Its title").fill("محطة المياه خارج الخدمة")
+    original.get_by_label("Its language").fill("ar")
+    assert page.evaluate(PAGE_WIDTH) <= 360
+    assert_accessible(page, "the import's confirm page at 360 px")
+
+    page.get_by_role("button", name="Save source").click()
+    page.wait_for_url("**/sources/*/")  # the reading page: saved by then
+
+    source = Source.objects.get()
+    assert page.locator(".derivation .not-archived").inner_text() == "not archived"
+    assert source.unarchived_original == UnarchivedOriginal(title="محطة المياه خارج الخدمة", language="ar")
+    assert page.errors == []

@@ -23,7 +23,15 @@ from django.db.models import Q
 
 from archive.core.attribution import recorded_as
 from archive.core.text import isolated, sha256_hex
-from archive.models import Capture, CaptureMethod, Outlet, Source, SourceVersion, Workspace
+from archive.models import (
+    Capture,
+    CaptureMethod,
+    Outlet,
+    Source,
+    SourceVersion,
+    UnarchivedOriginal,
+    Workspace,
+)
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import WebCapture, capture_url
 from archive.sources.importing.detect import check_size
@@ -61,6 +69,7 @@ class Metadata:
     outlet_name: str = ""  # found or created in the workspace when `outlet` is None
     published_on: datetime.date | None = None
     derived_from: Source | None = None
+    unarchived_original: UnarchivedOriginal | None = None  # or the original, not archived
     derivation: str = ""
 
     @classmethod
@@ -198,6 +207,7 @@ def save_import(
                 original_url=origin.web.final_url if origin.web else "",
                 published_on=metadata.published_on,
                 derived_from=metadata.derived_from,
+                unarchived_original=metadata.unarchived_original,
                 derivation=metadata.derivation,
                 reason=reason,
                 warc=origin.web.warc if origin.web else None,
