@@ -7,8 +7,11 @@ what it derives from, so a reviewer sees at a glance whether a claim that
 seems to rest on many sources really rests on one original. An original that
 is not archived (Source.unarchived_original) is a node too, a dashed box saying
 so: the chain traces back to it like to any original. An edge from the
-claim to a source beyond the first column arcs over the nodes in between and
-enters the source from above, so it never hides a derivation edge.
+claim to a source beyond the first column rises to a lane of its own above
+all the boxes, runs over them, comes down in the gap left of the source's
+column (never through a box above it) and enters the source from above, so
+it never hides a derivation edge. The edges nest, none crossing another:
+the further right and the higher up its source, the higher its lane.
 
 The SVG's viewBox holds every text drawn, as wide as its characters are
 estimated to be: a label beside a box at an edge is not cut off.
@@ -26,7 +29,11 @@ from archive.models import Claim, Derivation, Evidence, Source, Stance, Unarchiv
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
-ARC_LANE = 14  # vertical room per column for the arcs above the nodes
+# An arc's lanes: the horizontal one above the boxes, the vertical one in a gap between columns.
+LANE_STEP, GAP_STEP = 8, 8
+CORNER = 6  # the radius of an arc's bends
+HOOK = 20  # how far above its source an arc turns down into it: room for the arrowhead
+LANE_CLEARANCE = 12  # between the lowest lane and what stands below it
 # Font sizes (px) of the graph's texts, as app.css draws them: a box's lines, its last line
 # (the outlet) and its tag ("original"); an edge's label.
 NODE_FONT, SUB_FONT, TAG_FONT, EDGE_FONT = 13, 12, 11, 11
@@ -155,12 +162,34 @@ def side_edge(kind: str, label: str, start: tuple[float, float], end: tuple[floa
     return GraphEdge(kind, label, f"M{a} C{b} {c} {d}", end[0] - LABEL_GAP, end[1] - 6, "end")
 
 
+def _rounded(corners: list[tuple[float, float]]) -> str:
+    """Path data through these points in straight lines, each bend rounded."""
+    path = f"M{_points(corners[0])[0]}"
+    for before, at, after in zip(corners, corners[1:], corners[2:], strict=False):
+        ends = []
+        for other in (before, after):
+            length = math.dist(at, other)
+            r = min(CORNER, length / 2) / length if length else 0
+            ends.append((at[0] + (other[0] - at[0]) * r, at[1] + (other[1] - at[1]) * r))
+        a, b, c = _points(ends[0], at, ends[1])
+        path += f" L{a} C{b} {b} {c}"
+    return path + f" L{_points(corners[-1])[0]}"
+
+
 def arc_edge(
-    kind: str, label: str, start: tuple[float, float], end: tuple[float, float], lane: float
+    kind: str,
+    label: str,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    *,
+    lane: float,
+    gap_x: float,
+    hook: float,
 ) -> GraphEdge:
-    """Up from `start` to the horizontal `lane`, over to `end`'s column and down into it."""
-    a, b, c, d = _points(start, (start[0] + 40, lane), (end[0], lane), end)
-    return GraphEdge(kind, label, f"M{a} C{b} {c} {d}", end[0] + LABEL_GAP, end[1] - 8, "start")
+    """Up from `start` to the horizontal `lane`, over to `gap_x`, down to `hook`, over to `end`
+    and down into it; labelled at the height of its last bend."""
+    corners = [start, (start[0], lane), (gap_x, lane), (gap_x, hook), (end[0], hook), end]
+    return GraphEdge(kind, label, _rounded(corners), end[0] + LABEL_GAP, hook + 3, "start")
 
 
 @dataclass
@@ -299,12 +328,16 @@ def build_claim_graph(
     deepest = max(depth.values(), default=0)
     rows = max(next_row, 1)
     counts = _stance_counts(evidence)
-    # The labels of several edges into one source from above stand one over another, between the rows.
-    stances_into = Counter(pk for pk, _ in counts)
-    stacked = max((n for pk, n in stances_into.items() if depth[pk] != deepest), default=1)
-    row_gap = ROW_GAP + LABEL_STEP * (stacked - 1)
+    # The arcs into one source from above bend one over another between the rows, each labelled
+    # at its bend, the highest label clear of the box above.
+    arcs = Counter(pk for pk, _ in counts if depth[pk] != deepest)
+    stacked = max(arcs.values(), default=1)
+    row_gap = (max(ROW_GAP, HOOK + EDGE_FONT - 1) if arcs else ROW_GAP) + LABEL_STEP * (stacked - 1)
     row_step = NODE_HEIGHT + row_gap
-    top = MARGIN + ARC_LANE * (deepest + 1)  # room for the arcs above the first row
+    # Above the boxes: a lane for each arc, over every box and the bends (and labels) of the
+    # arcs into the highest boxes, with room for a lane's bend and a label's ascent between.
+    bends = (HOOK + LABEL_STEP * (n - 1) - row[pk] * row_step for pk, n in arcs.items())
+    top = MARGIN + ((arcs.total() - 1) * LANE_STEP + max([0, *bends]) + LANE_CLEARANCE if arcs else 0)
     height = top + MARGIN + rows * row_step - row_gap
     columns = deepest + 2 if sources else 1
     # The labels of the edges into the first column stand between it and the claim, clear of both.
@@ -454,25 +487,55 @@ def _stance_edges(
 ) -> list[GraphEdge]:
     """One edge per (source, stance), labelled with how many passages it counts."""
     stance_order = list(Stance.values)
+    stances = {
+        source_id: sorted((s for pk, s in counts if pk == source_id), key=stance_order.index)
+        for source_id, _ in counts
+    }
+    # The arcs from the innermost out, so that none crosses another: the nearer column first, in
+    # it the lower source (its arcs come down the gap furthest left), into one source the stance
+    # whose arrow is leftmost. Each further out starts further left on the claim, runs in a
+    # higher lane, comes down further right and bends higher above its source.
+    arcs = sorted(
+        (
+            (source_id, index)
+            for source_id in stances
+            if nodes[source_id].column > 1
+            for index in range(len(stances[source_id]))
+        ),
+        key=lambda arc: (nodes[arc[0]].column, -nodes[arc[0]].y, arc[1]),
+    )
+    start_step = min(10.0, (claim_node.width - 32) / max(len(arcs) - 1, 1))
+    in_column = Counter(nodes[source_id].column for source_id, _ in arcs)
+    gap_step = min(GAP_STEP, (COLUMN_GAP - 20) / max(max(in_column.values(), default=1) - 1, 1))
+    outward = {arc: n for n, arc in enumerate(arcs)}
     edges = []
-    for source_id in dict.fromkeys(source_id for source_id, _ in counts):
-        stances = sorted((s for pk, s in counts if pk == source_id), key=stance_order.index)
+    for source_id, into in stances.items():
         target = nodes[source_id]
-        for index, stance in enumerate(stances):
+        for index, stance in enumerate(into):
             # Several stances into one source fan out a little so each stays visible.
-            offset = (index - (len(stances) - 1) / 2) * 12
+            offset = (index - (len(into) - 1) / 2) * 12
             label = _stance_label(stance, counts[(source_id, stance)])
             if target.column == 1:
                 start = (claim_node.x + claim_node.width, claim_node.y + claim_node.height / 2 + offset)
                 edges.append(
                     side_edge(stance, label, start, (target.x, target.y + target.height / 2 + offset))
                 )
-            else:
-                start = (claim_node.x + claim_node.width * 0.75 + offset, claim_node.y)
-                lane = MARGIN + ARC_LANE * (target.column - 2) + offset / 3
-                edge = arc_edge(stance, label, start, (target.center_x + offset, target.y), lane)
-                # Their labels one above another, right of the last arrow, rather than over each other.
-                edge.label_x = target.center_x + (len(stances) - 1) * 6 + LABEL_GAP
-                edge.label_y -= LABEL_STEP * (len(stances) - 1 - index)
-                edges.append(edge)
+                continue
+            n = outward[(source_id, index)]
+            # How many arcs into the same column stand further out, coming down right of this one.
+            outer = sum(
+                1 for m, (other, _) in enumerate(arcs) if m > n and nodes[other].column == target.column
+            )
+            edge = arc_edge(
+                stance,
+                label,
+                (claim_node.x + claim_node.width - 16 - n * start_step, claim_node.y),
+                (target.center_x + offset, target.y),
+                lane=MARGIN + (len(arcs) - 1 - n) * LANE_STEP,
+                gap_x=target.x - 10 - outer * gap_step,
+                hook=target.y - HOOK - LABEL_STEP * index,
+            )
+            # Their labels one above another, right of the last arrow, each at its arc's bend.
+            edge.label_x = target.center_x + (len(into) - 1) * 6 + LABEL_GAP
+            edges.append(edge)
     return edges
