@@ -158,6 +158,9 @@ def _check_new_workspace(slug: str, name: str | None) -> None:
             continue
         try:
             concrete_field(Workspace, field_name).clean(value, None)
+            # Saved without full_clean (the workspace's archived fields are kept as they were).
+            if problem := Workspace.text_problem(field_name, value):
+                raise ValidationError(problem)
         except ValidationError as error:
             problem = " ".join(error.messages)
             raise ValidationError(f"The new workspace's {field_name} {value!r}: {problem}") from None

@@ -14,6 +14,11 @@ it, the action follows the history row: created, changed or deleted. An inner
 block without a reason or action keeps the enclosing block's, so a revert that
 goes through the ordinary edit path is still recorded as a revert, and a
 command's reason reaches the functions it calls.
+
+A reason is text a user gives, held to the same rule as any other
+(archive.core.text): `recorded_as`, which every reason passes through on its
+way to a history row, whether written by a save or in bulk, refuses one with
+a control character before anything is written.
 """
 
 from collections.abc import Iterator
@@ -22,7 +27,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from simple_history.models import HistoricalRecords
+
+from archive.core.text import control_character_problem
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,10 @@ def recorded_as(*, user: Any, reason: str = "", action: str | None = None) -> It
 
     `action` (an archive.models.HistoryAction) names the kind of change in
     the audit ledger, else created, changed or deleted. A block without a
-    reason or action keeps the enclosing block's.
+    reason or action keeps the enclosing block's. A ValidationError on
+    "reason" if it holds a control character other than tab and line breaks.
     """
+    check_reason(reason)
     outer = _current.get()
     if outer is not None:
         reason, action = reason or outer.reason, action or outer.action
@@ -51,6 +61,13 @@ def recorded_as(*, user: Any, reason: str = "", action: str | None = None) -> It
         yield
     finally:
         _current.reset(token)
+
+
+def check_reason(reason: str) -> None:
+    """Refuse a reason for a change holding a control character: ValidationError on "reason"."""
+    problem = control_character_problem(reason or "", what="The reason")
+    if problem:
+        raise ValidationError({"reason": problem})
 
 
 def current_attribution() -> Attribution | None:

@@ -11,6 +11,23 @@ from dataclasses import dataclass
 
 _NEWLINES = re.compile(r"\r\n?|\u2028|\u2029")
 
+# Unicode category Cc: the C0 controls, DEL and the C1 controls. They show as nothing
+# or as garbage, and a terminal reading an export obeys them (ESC starts a command).
+CONTROL_CHARACTERS = frozenset(chr(code) for code in (*range(0x20), *range(0x7F, 0xA0)))
+# The ones any text a user gives may hold: tab and the line breaks.
+TEXT_CONTROLS = frozenset("\t\n\r")
+# A source's text may also hold the form feed that marks a page break in plain text
+# (text exported from a PDF has them), as may what quotes it.
+PAGE_TEXT_CONTROLS = TEXT_CONTROLS | {"\f"}
+_CONTROL_WORDS = {
+    TEXT_CONTROLS: "tabs and line breaks",
+    PAGE_TEXT_CONTROLS: "tabs, line breaks and form feeds",
+}
+_FORBIDDEN = {
+    allowed: re.compile("[" + "".join(re.escape(char) for char in sorted(CONTROL_CHARACTERS - allowed)) + "]")
+    for allowed in _CONTROL_WORDS
+}
+
 # Languages written right to left (BCP 47 primary subtags).
 _RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ku-arab", "ps", "sd", "ug", "ur", "yi"}
 _RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm"}
@@ -69,6 +86,28 @@ def _nfc_changed_characters(line: str) -> int:
         segment += char
     changed += unicodedata.normalize("NFC", segment) != segment
     return max(changed, 1)
+
+
+def control_character_problem(
+    text: str, *, what: str, allowed: frozenset[str] = TEXT_CONTROLS, lines: bool = True
+) -> str | None:
+    """Why `text` cannot be stored, if it holds a control character other than
+    `allowed` (TEXT_CONTROLS or PAGE_TEXT_CONTROLS): the message names `what` it is
+    ("The title"), the character as U+XXXX and, with `lines`, its line. None if it holds none."""
+    found = _FORBIDDEN[allowed].search(text)
+    if found is None:
+        return None
+    where = f" on line {text.count(chr(10), 0, found.start()) + 1}" if lines else ""
+    return (
+        f"{what} contains a control character (U+{ord(found[0]):04X}){where}: only "
+        f"{_CONTROL_WORDS[allowed]} may appear in a text. Remove it and try again."
+    )
+
+
+def without_control_characters(text: str) -> str:
+    """`text` with each control character but tab and the line breaks made a space: for
+    what a file proposes (its title, its authors), which nobody typed."""
+    return _FORBIDDEN[TEXT_CONTROLS].sub(" ", text)
 
 
 def isolated(text: object) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_tasks import TaskContext, task
 
 from archive.audit.verification import verify_and_record
+from archive.core.attribution import check_reason
 from archive.core.editing import StaleVersion
 from archive.core.text import isolated, normalize_text
 from archive.jobs.running import JobFailed, Outcome, Progress, last_attempt, run, start
@@ -32,6 +33,7 @@ from archive.sources.importing.pipeline import (
     import_examined,
 )
 from archive.sources.importing.staging import is_staged, staged
+from archive.sources.text_rules import check_text
 
 
 def _source_url(source: Source) -> str:
@@ -217,6 +219,9 @@ def _correct_text(job: Job, progress: Progress) -> Outcome:
 
 
 def start_text_correction(*, source: Source, user, text: str, reason: str, version: int) -> Job:
+    # Refused now, where the page can say so, rather than by the job later.
+    check_text(text=text)
+    check_reason(reason)
     return start(
         correct_text,
         kind=JobKind.CORRECT_TEXT,

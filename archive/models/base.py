@@ -1,9 +1,12 @@
 """Abstract bases shared by the workspace-owned models."""
 
-from typing import Any
+from collections.abc import Collection, Iterator
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from archive.core.text import PAGE_TEXT_CONTROLS, TEXT_CONTROLS, control_character_problem
 
 
 class CreatedAtField(models.DateTimeField):
@@ -22,7 +25,98 @@ class CreatedAtField(models.DateTimeField):
         return name, "django.db.models.DateTimeField", args, kwargs
 
 
-class VersionedModel(models.Model):
+class TextRules(models.Model):
+    """The one rule for the text a user gives, on every model that keeps a history:
+    no control character but tab and the line breaks (archive.core.text). full_clean
+    checks it in every CharField and TextField (URLs and slugs too) and in every string
+    of a JSON field (tags, authors, a verdict scale's names), so every domain path that
+    validates refuses it, naming the field, the character and its line (or item)."""
+
+    # Fields that may also hold form feeds: a source's text, with its page breaks.
+    page_text_fields: ClassVar[Collection[str]] = ()
+    # Fields nobody types, which hold what they copy: a quote of a source's text (checked
+    # where the text entered), the app's own message quoting it. Kept out of the rule,
+    # so that a text stored before it can still be quoted.
+    untyped_text_fields: ClassVar[Collection[str]] = ()
+    _stored_values: dict[str, object]  # set by from_db
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The values as stored: a text kept unchanged is not checked again, so a row stored
+        # before the rule can still be approved or edited in its other fields, and a
+        # long text is not read through at each change of its source's metadata.
+        instance._stored_values = dict(zip(field_names, values, strict=False))
+        return instance
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        stored = getattr(self, "_stored_values", {})
+        for field in self._meta.concrete_fields:
+            if exclude and field.name in exclude:
+                continue
+            value = getattr(self, field.attname)
+            # Strings only: a list (tags) may have been changed in place.
+            if isinstance(value, str) and stored.get(field.attname) == value:
+                continue
+            problem = self.text_problem(field.name, value)
+            if problem:
+                errors.setdefault(field.name, []).append(ValidationError(problem, code="control_character"))
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def text_problem(cls, name: str, value: object) -> str | None:
+        """Why `value` cannot be the field `name`'s for holding a control character; None
+        if it can (or the field holds no text the rule covers)."""
+        field = cls._meta.get_field(name)
+        if name in cls.untyped_text_fields:
+            return None
+        allowed = PAGE_TEXT_CONTROLS if name in cls.page_text_fields else TEXT_CONTROLS
+        if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+            return control_character_problem(
+                value,
+                what=f"The {field.verbose_name}",
+                allowed=allowed,
+                lines=isinstance(field, models.TextField),
+            )
+        if isinstance(field, models.JSONField):
+            items = value if isinstance(value, list) else [value]
+            for number, item in enumerate(items, start=1):
+                what = (
+                    f"Item {number} of the {field.verbose_name}"
+                    if items is value
+                    else f"The {field.verbose_name}"
+                )
+                for text in _texts_in(item):
+                    if problem := control_character_problem(text, what=what, allowed=allowed, lines=False):
+                        return problem
+        return None
+
+
+def _texts_in(value: object) -> Iterator[str]:
+    """Every string in a JSON value (keys too), at any depth, without recursing."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend([*item, *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class VersionedModel(TextRules):
     """Timestamps and a version number that grows with every save.
 
     The version is the optimistic-concurrency token: an edit made from a

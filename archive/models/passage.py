@@ -48,6 +48,7 @@ class Passage(WorkspaceOwned):
     history = tracked_history()
 
     workspace_from = "source"
+    untyped_text_fields = ("exact", "prefix", "suffix")  # the quote of the source's text
 
     class Meta:
         ordering = ["source_id", "start", "end", "id"]

@@ -35,6 +35,8 @@ class Capture(WorkspaceOwned):
     history = tracked_history()
 
     workspace_from = "source"
+    # As the server sent them (a header may be Latin-1, whose bytes 0x80-0x9F are C1 controls).
+    untyped_text_fields = ("redirects", "http_headers")
 
     class Meta:
         constraints = [

@@ -152,6 +152,7 @@ class Source(WorkspaceOwned):
     history = tracked_history()
 
     same_workspace_as = ("outlet", "derived_from")
+    page_text_fields = ("text",)
 
     class Meta:
         ordering = ["-captured_at", "id"]

@@ -56,6 +56,7 @@ class SourceVersion(Immutable):
     history = tracked_history()
 
     workspace_from = "source"
+    page_text_fields = ("text",)
 
     class Meta:
         ordering = ["source_id", "number"]
@@ -100,6 +101,7 @@ class RecaptureCheck(Immutable):
 
     workspace_from = "source"
     same_workspace_as = ("source_version",)
+    untyped_text_fields = ("reason",)  # the app's, quoting what a server answered
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -142,6 +144,7 @@ class PassageAnchor(Immutable):
 
     workspace_from = "passage"
     same_workspace_as = ("source_version",)
+    untyped_text_fields = ("exact", "prefix", "suffix")  # the quote of the version's text
 
     class Meta:
         ordering = ["source_version_id", "start", "id"]
@@ -191,6 +194,7 @@ class Alert(WorkspaceOwned):
     history = tracked_history()
 
     same_workspace_as = ("source", "evidence", "claim", "annotation", "check_record")
+    untyped_text_fields = ("message",)  # the app's, quoting cited text
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,7 @@ from django.db import models
 
 from archive.core.history import tracked_history
 from archive.core.text import isolated
-from archive.models.base import CreatedAtField
+from archive.models.base import CreatedAtField, TextRules
 
 
 def validate_verdict_scale(value: object) -> None:
@@ -20,7 +20,7 @@ def validate_verdict_scale(value: object) -> None:
             raise ValidationError(f"The verdict {status!r} needs [a rating from 1 to 5, its name].")
 
 
-class Workspace(models.Model):
+class Workspace(TextRules):
     """A case or project: it owns sources, passages, claims and the rest."""
 
     name = models.CharField(max_length=200)
@@ -49,7 +49,7 @@ class Role(models.TextChoices):
 INACTIVE_ACCOUNT = "The account {username} is deactivated: only an active account can be a member."
 
 
-class Membership(models.Model):
+class Membership(TextRules):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)

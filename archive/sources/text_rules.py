@@ -1,16 +1,11 @@
 """What a source's text must be, however it arrives: a file, pasted text, the API or the admin."""
 
-import re
-
 from django.core.exceptions import ValidationError
 
-# The control characters a text may hold: tab, the line breaks, and the form feed
-# that marks a page break in plain text (text exported from a PDF has them).
-ALLOWED_CONTROLS = frozenset("\t\n\r\f")
-_CONTROLS = [chr(code) for code in (*range(0x20), *range(0x7F, 0xA0))]  # Unicode category Cc
-_FORBIDDEN_CONTROL = re.compile(
-    "[" + "".join(re.escape(char) for char in _CONTROLS if char not in ALLOWED_CONTROLS) + "]"
-)
+from archive.core.text import PAGE_TEXT_CONTROLS, control_character_problem
+
+# The control characters a text may hold: those of any text a user gives, and the form feed.
+ALLOWED_CONTROLS = PAGE_TEXT_CONTROLS
 
 
 def check_text(*, text: str) -> None:
@@ -18,12 +13,6 @@ def check_text(*, text: str) -> None:
     ALLOWED_CONTROLS (ESC, BEL, a C1 control...): ValidationError on "text"."""
     if not text.strip():
         raise ValidationError({"text": "No text was found: the text is empty or only white space."})
-    found = _FORBIDDEN_CONTROL.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        raise ValidationError(
-            {
-                "text": f"The text contains a control character (U+{ord(found[0]):04X}) on line {line}: "
-                "only tabs, line breaks and form feeds may appear in a text. Remove it and try again."
-            }
-        )
+    problem = control_character_problem(text, what="The text", allowed=ALLOWED_CONTROLS)
+    if problem:
+        raise ValidationError({"text": problem})

@@ -99,17 +99,17 @@ def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     if data["text"] == source.text:
         messages.info(request, "The text is unchanged: nothing was saved.")
         return redirect("archive:source", request.workspace.slug, source.pk)
-    if source.passages.count() > settings.JOBS_INLINE_PASSAGES:
-        # Re-anchoring thousands of passages takes longer than a request should.
-        job = start_text_correction(
-            source=source,
-            user=request.user,
-            text=data["text"],
-            reason=data["reason"],
-            version=data["version"],
-        )
-        return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
     try:
+        if source.passages.count() > settings.JOBS_INLINE_PASSAGES:
+            # Re-anchoring thousands of passages takes longer than a request should.
+            job = start_text_correction(
+                source=source,
+                user=request.user,
+                text=data["text"],
+                reason=data["reason"],
+                version=data["version"],
+            )
+            return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
         report = correct_source_text(
             source=source,
             user=request.user,

@@ -35,7 +35,12 @@ from trafilatura.metadata import HTMLTITLE_REGEX, META_URL
 from trafilatura.settings import Document, set_date_params
 from trafilatura.xml import xmltotxt
 
-from archive.core.text import Normalization, direction_for_text, normalize_text_counted
+from archive.core.text import (
+    Normalization,
+    direction_for_text,
+    normalize_text_counted,
+    without_control_characters,
+)
 from archive.models.source import Source, validate_published_on
 from archive.sources.importing import ImportRefused, parser_failures
 from archive.sources.importing.detect import (
@@ -256,7 +261,8 @@ def _titles(tree: HtmlElement) -> _Titles:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    # A file's metadata may hold control characters no field takes: nobody typed them.
+    return " ".join(without_control_characters(text).split())
 
 
 def _title_and_outlet(
@@ -606,7 +612,8 @@ def guess_language(text: str) -> str:
 
 
 def _names(value: str) -> list[str]:
-    return [name.strip() for name in re.split(r"[;\n]", value) if name.strip()]
+    names = re.split(r"[;\n]", without_control_characters(value))
+    return [" ".join(name.split()) for name in names if name.strip()]
 
 
 def _date(value: str) -> datetime.date | None:
