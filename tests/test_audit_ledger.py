@@ -442,9 +442,11 @@ def intact_in_database(workspace) -> bool:
 def test_the_database_recomputes_the_hashes_of_varied_rows_byte_for_byte(workspace, analyst):
     """Unicode and escapes, nested JSON with unsorted keys, dates, nulls, m2m rows,
     later columns: the hashes Python wrote are the ones the database recomputes."""
-    odd = 'Alep̀po حلب 💥 "quoted" back\\slash\ttab\nline \x01 \x7f \u2028'
+    odd = 'Alep̀po حلب 💥 "quoted" back\\slash\ttab\nline \u2028'
+    # Control characters no typed text may hold, in what a server sent.
+    sent = f"{odd} \x01 \x7f"
     source = SourceFactory(workspace=workspace, title=odd, authors=[odd, "B"], published_on="2017-07-04")
-    CaptureFactory(source=source, web=True, http_headers=[["X-é", odd], ["Empty", ""]])
+    CaptureFactory(source=source, web=True, http_headers=[["X-é", sent], ["Empty", ""]])
     passages = [PassageFactory(workspace=workspace, source=source) for _ in range(2)]
     create_annotation(passages=passages, user=analyst, body=odd, tags=["été", "z", "a"])
     claim = create_claim(workspace=workspace, user=analyst, statement=odd)

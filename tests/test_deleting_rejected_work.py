@@ -120,7 +120,10 @@ def test_the_migration_records_links_that_earlier_deletions_cleared_outside_the_
         claim_id = claim.pk
         with recorded_as(user=ws_admin, reason=REASON):
             claim.delete()  # as deletions were: Django cleared the alert's claim with a plain UPDATE
-        assert not verify_workspace(workspace.pk).ok
+        # Cleared in its row, not in its history. (Not verify_workspace: this code reads this
+        # code's schema, and a later migration added columns the schema here lacks.)
+        alert = Alert.objects.get()
+        assert (alert.claim_id, alert.history.latest("history_id").claim_id) == (None, claim_id)
         MigrationExecutor(connection).migrate([AFTER])
     finally:
         MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
