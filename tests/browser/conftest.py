@@ -2,8 +2,15 @@
 
 Browser tests are marked `browser`. Outside CI they are skipped when no
 Chromium is installed; in CI (CI=true) a missing browser fails the run.
+
+Now and then, on a loaded machine, Chromium stops drawing a page's frames: the DOM
+answers, but `requestAnimationFrame` never fires, so every Playwright action (which
+waits for two frames to see the element stable) times out. A test whose action
+timed out while a page of it drew no frame fails with `RendererStalled` and runs
+once more; any other failure fails at once.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -25,10 +32,51 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+class RendererStalled(Exception):
+    """An action timed out while Chromium drew no frame of a page."""
+
+
+DRAWS_A_FRAME = """
+() => new Promise((resolve) => {
+  requestAnimationFrame(() => resolve(true));
+  setTimeout(() => resolve(false), 3000);
+})
+"""
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[RendererStalled]))
+
+
+def stalled_pages(browser) -> list[str]:
+    """The addresses of the open pages that drew no frame within 3 seconds."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    stalled = []
+    for context in browser.contexts:
+        for page in context.pages:
+            # A page closed or crashed meanwhile is not the stall asked about.
+            with contextlib.suppress(PlaywrightError):
+                if not page.evaluate(DRAWS_A_FRAME):
+                    stalled.append(page.url)
+    return stalled
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        return (yield)
+    except PlaywrightTimeoutError as error:
+        browser = item.funcargs.get("browser")
+        stalled = stalled_pages(browser) if browser is not None else []
+        if stalled:
+            raise RendererStalled(f"Chromium drew no frame of {', '.join(stalled)}") from error
+        raise
 
 
 @pytest.fixture(scope="session")
