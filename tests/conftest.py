@@ -8,7 +8,7 @@ from django.core.cache import caches
 
 from archive.models import Role
 from archive.search.backends import stemmed_languages
-from tests.factories import MembershipFactory, SourceFactory, UserFactory, WorkspaceFactory
+from tests.factories import MembershipFactory, PassageFactory, SourceFactory, UserFactory, WorkspaceFactory
 
 # A local web site to capture pages from, and a captured source citing them (tests/pages.py).
 pytest_plugins = ["tests.pages"]
@@ -67,6 +67,13 @@ def superuser(db):
 @pytest.fixture
 def source(workspace):
     return SourceFactory(workspace=workspace)
+
+
+@pytest.fixture
+def passage(source, analyst):
+    """Ten characters of `source` from the ninth, marked by the analyst (a module may
+    define its own)."""
+    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
 
 
 @pytest.fixture

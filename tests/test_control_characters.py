@@ -20,16 +20,11 @@ from archive.models import Annotation, Claim, Job, Source, Workspace
 from archive.models.base import TextRules
 from archive.sources.importing.extract import extract
 from tests.documents import pdf_bytes
-from tests.factories import ClaimFactory, PassageFactory
+from tests.factories import ClaimFactory
 from tests.support import api_client_for, field_errors
 
 ESCAPE = "The body contains a control character (U+001B) on line 2"
 ONLY = "only tabs and line breaks may appear in a text. Remove it and try again."
-
-
-@pytest.fixture
-def passage(source, analyst):
-    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
 
 
 def test_the_api_refuses_an_annotation_body_with_an_escape_naming_the_body(analyst, workspace, passage):

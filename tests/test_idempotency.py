@@ -8,15 +8,9 @@ import pytest
 from django.db import IntegrityError
 
 from archive.models import Annotation, Claim, IdempotencyKey
-from tests.factories import PassageFactory
 from tests.support import api_client_for
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
-
-
-@pytest.fixture
-def passage(source, analyst):
-    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
 
 
 def create_claim(client, workspace, statement="Daraa held.", key="key-1"):

@@ -13,14 +13,9 @@ from rest_framework.test import APIClient
 
 from archive.core.json_input import MAX_DEPTH, JSONInputError, JSONInputTooLarge, parse_json_body
 from archive.models import Annotation, Claim, Evidence, Passage, Source
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
-
-
-@pytest.fixture
-def passage(source, analyst):
-    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
 
 
 @pytest.fixture

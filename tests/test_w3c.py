@@ -21,11 +21,6 @@ PREFER = 'return=representation;include="{}"'
 
 
 @pytest.fixture
-def passage(source, analyst):
-    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
-
-
-@pytest.fixture
 def annotation(workspace, passage, analyst):
     return AnnotationFactory(
         workspace=workspace, passages=[passage], author=analyst, tags=["figures"], motivation="questioning"

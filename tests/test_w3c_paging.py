@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory
 from tests.support import api_client_for
 from tests.w3c_schemas import page_violations
 
@@ -19,11 +19,6 @@ def _pages_of_two(monkeypatch):
 @pytest.fixture
 def client(analyst):
     return api_client_for(analyst)
-
-
-@pytest.fixture
-def passage(source, analyst):
-    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
 
 
 @pytest.fixture

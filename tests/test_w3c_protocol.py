@@ -12,7 +12,7 @@ import json
 import pytest
 
 from archive.models import Annotation
-from tests.factories import AnnotationFactory, PassageFactory
+from tests.factories import AnnotationFactory
 from tests.support import api_client_for
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
@@ -25,11 +25,6 @@ PREFER = 'return=representation;include="{}"'
 @pytest.fixture
 def client(analyst):
     return api_client_for(analyst)
-
-
-@pytest.fixture
-def passage(source, analyst):
-    return PassageFactory(source=source, created_by=analyst, start=8, length=10)
 
 
 @pytest.fixture
