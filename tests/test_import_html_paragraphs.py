@@ -67,3 +67,29 @@ def test_headings_lists_and_quotes_are_paragraphs_with_an_item_a_line():
 def test_empty_paragraphs_between_two_leave_one_blank_line():
     body = "<p>The pumps stopped.</p><p>&nbsp;</p><p></p><p><br></p><p>Repairs take weeks.</p>"
     assert text_of(body) == "The pumps stopped.\n\nRepairs take weeks."
+
+
+def test_a_pre_blocks_blank_lines_and_indentation_are_kept():
+    statement = (
+        "Statement of the local council\n\n"
+        "1. The pumps stopped at dawn.\n"
+        "   Water returns when the spare parts arrive.\n\n\n"
+        "Daraa, 10 March"
+    )
+    text = text_of(
+        f"<p>The council posted its statement.</p><pre>{statement}</pre><p>Repairs take weeks.</p>"
+    )
+    assert text == f"The council posted its statement.\n\n{statement}\n\nRepairs take weeks."
+
+
+def test_a_code_listing_keeps_its_blank_lines():
+    listing = "def pumped(litres):\n    return litres * 2\n\n\nprint(pumped(3))"
+    text = text_of(f"<p>The script the engineers ran:</p><pre><code>{listing}</code></pre>")
+    assert text == f"The script the engineers ran:\n\n{listing}"
+
+
+def test_a_pre_blocks_line_breaks_and_markup_keep_its_layout():
+    pre = "<pre>The well is <b>dry</b>.\n\nWe <a href='/wait'>wait</a>.<br><br>We wait.</pre>"
+    after = "Repairs take weeks, as spare parts must come from Damascus, the director said."
+    text = text_of(f"<blockquote>{pre}</blockquote><p>{after}</p>")
+    assert text == f"The well is dry.\n\nWe wait.\n\nWe wait.\n\n{after}"

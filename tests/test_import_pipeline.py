@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 
 from archive.core.text import normalize_text, sha256_hex
 from archive.models import CaptureMethod, Derivation, Source
-from archive.sources.importing.extract import extract, without_site_suffix
+from archive.sources.importing.extract import extract
 from archive.sources.importing.pipeline import ImportStatus, examine_file, import_examined
 from archive.sources.provenance import lineage
 from archive.sources.storage import original_name
@@ -266,26 +266,13 @@ def extract_proposal(text: str):
     return extract(text.encode("utf-8"), filename="baladi-aleppo-daraa.txt").proposal
 
 
-def test_the_title_proposal_drops_the_sites_name(corpus_text):
-    proposal = extract_proposal(corpus_text)
-    assert proposal.title == "Why Aleppo Fell and Daraa Withstood Assad's Invasion…"
+def test_the_text_files_title_drops_the_name_of_the_workspaces_outlet_it_ends_with(
+    workspace, analyst, corpus_text
+):
+    blog = OutletFactory(workspace=workspace, name="It's Over 9000!")
+    source = run_import(workspace, analyst, corpus_text.encode(), "baladi-aleppo-daraa.txt").source
+    assert (source.title, source.outlet) == ("Why Aleppo Fell and Daraa Withstood Assad's Invasion…", blog)
 
 
 def test_the_byline_in_the_text_is_proposed_as_the_author(corpus_text):
     assert extract_proposal(corpus_text).authors == ["Turki Mostafa"]
-
-
-@pytest.mark.parametrize(
-    ("title", "proposed"),
-    [
-        ("Water station hit | Hawran Voice", "Water station hit"),
-        ("Water station hit \u2014 Hawran Voice", "Water station hit"),
-        (
-            "Aleppo - the long siege of a city, told by its people",
-            "Aleppo - the long siege of a city, told by its people",
-        ),
-        ("Short - x", "Short - x"),
-    ],
-)
-def test_only_a_short_trailing_site_name_is_dropped(title, proposed):
-    assert without_site_suffix(title) == proposed

@@ -1,6 +1,6 @@
-"""A site's name at an end of a page's title: proposed as the outlet and taken off the
-title only where the page's address, metadata or og:title, or an outlet of the
-workspace, says it is the site's name."""
+"""A site's name at an end of a page's or a file's title: proposed as the outlet and
+taken off the title only where the page's address, metadata or og:title, a
+document's author, or an outlet of the workspace, says it is the site's name."""
 
 import html
 from dataclasses import replace
@@ -14,7 +14,7 @@ from archive.sources.importing import pipeline
 from archive.sources.importing.capture import WebCapture
 from archive.sources.importing.extract import Proposal, extract
 from archive.sources.importing.pipeline import Origin, capture_source, examine, proposed_in
-from tests.documents import ARTICLE_TEXT
+from tests.documents import ARTICLE_TEXT, docx_bytes, pdf_bytes
 from tests.factories import OutletFactory
 from tests.test_import_pipeline import run_import
 from tests.test_import_views import upload
@@ -118,6 +118,12 @@ def test_an_arabic_site_name_is_not_recognised_by_a_latin_address():
     assert (proposal.title, proposal.outlet_name) == (ARABIC_TITLE, "")
 
 
+def test_an_arabic_site_name_is_recognised_by_its_internationalized_address():
+    # The host name an address gives for عنببلدي.example.
+    proposal = captured("https://www.xn--ngbav1b5cj6a.example/archives/1", page(ARABIC_TITLE, lang="ar"))
+    assert (proposal.title, proposal.outlet_name) == (ARABIC_HEADLINE, "عنب بلدي")
+
+
 def test_an_arabic_site_name_is_recognised_by_the_workspaces_outlet_of_that_name(workspace):
     OutletFactory(workspace=workspace, name="عنب بلدي", language="ar")
     body = page(ARABIC_TITLE, lang="ar")
@@ -163,3 +169,39 @@ def test_the_confirm_page_proposes_the_workspaces_outlet_the_pages_title_ends_wi
         outlet,
         "",
     )
+
+
+# A file of each kind titled `title`, its author `author` where the kind has one.
+FILES = {
+    "notes.txt": lambda title, author: f"{title}\n\n{ARTICLE_TEXT}".encode(),
+    "report.pdf": lambda title, author: pdf_bytes(ARTICLE_TEXT, title=title, author=author),
+    "statement.docx": lambda title, author: docx_bytes(ARTICLE_TEXT, title=title, author=author),
+}
+DOCUMENTS = ["report.pdf", "statement.docx"]
+
+
+def from_file(filename: str, title: str, author: str = "") -> Proposal:
+    return extract(FILES[filename](title, author), filename=filename).proposal
+
+
+@pytest.mark.parametrize("filename", FILES)
+def test_a_files_headline_with_a_dash_keeps_its_title_and_proposes_no_outlet(filename):
+    title = "Syria's south - the war's last water station"
+    proposal = from_file(filename, title)
+    assert (proposal.title, proposal.outlet_name) == (title, "")
+
+
+@pytest.mark.parametrize("filename", DOCUMENTS)
+def test_a_documents_author_at_the_end_of_its_title_is_proposed_as_the_outlet_and_taken_off(filename):
+    proposal = from_file(filename, f"{HEADLINE} - Levant Monitor", author="Levant Monitor")
+    assert (proposal.title, proposal.outlet_name) == (HEADLINE, "Levant Monitor")
+
+
+@pytest.mark.parametrize("filename", FILES)
+def test_a_name_at_the_end_of_a_files_title_the_workspace_has_an_outlet_of_is_proposed_as_that_outlet(
+    workspace, filename
+):
+    OutletFactory(workspace=workspace, name="Levant Monitor")
+    extraction = extract(FILES[filename](f"{HEADLINE} | levant monitor", ""), filename=filename)
+    proposal = proposed_in(workspace, extraction)
+    assert (proposal.title, proposal.outlet_name) == (HEADLINE, "Levant Monitor")

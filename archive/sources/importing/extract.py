@@ -100,7 +100,7 @@ class Proposal:
     # Whether the page's metadata names its site (outlet_name): else the name is at most
     # a guess from its address, and a site's name recognised in its title replaces it.
     outlet_named_by_page: bool = False
-    # Names at the title's ends nothing on the page recognised: the workspace's outlet
+    # Names at the title's ends nothing in the file recognised: the workspace's outlet
     # of one of these names recognises it (see recognising).
     sites_in_title: tuple[SiteInTitle, ...] = ()
 
@@ -166,7 +166,7 @@ def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> 
     if media_type == MARKDOWN:
         first_line = _MARKDOWN_HEADING.sub("", first_line)
     title = first_line if len(first_line) <= _TITLE_MAX else fallback_title or first_line[:_TITLE_MAX]
-    return Extraction(media_type, text, method, _proposal(text, title=_title_of_a_file(title)), normalization)
+    return Extraction(media_type, text, method, _proposal(text, **_title_and_site(title)), normalization)
 
 
 def _html_tree(html: str) -> HtmlElement:
@@ -206,6 +206,7 @@ def _from_html(html: str, encoding: str, fallback_title: str, url: str) -> Extra
     with parser_failures("HTML page"):
         tree = _html_tree(html)
         titles = _titles(tree)  # before the extraction prunes the tree
+        preformatted = _preformatted(tree)
         found = trafilatura.bare_extraction(
             _with_line_breaks_kept(tree),
             with_metadata=True,
@@ -218,7 +219,7 @@ def _from_html(html: str, encoding: str, fallback_title: str, url: str) -> Extra
         )
         document = found if isinstance(found, Document) else None  # a dict only with as_dict=True
         method = f"trafilatura {trafilatura.__version__}, main content"
-        text = _main_text(document.body) if document is not None else ""
+        text = _main_text(document.body, preformatted) if document is not None else ""
         if not (text or "").strip():
             # Too little for a main-content guess (a short page): all visible text.
             # A tree of its own: the extraction above pruned the first.
@@ -268,37 +269,31 @@ def _one_line(text: str) -> str:
 def _title_and_outlet(
     document: Document | None, titles: _Titles, url: str, fallback_title: str
 ) -> dict[str, Any]:
-    """The proposed title and outlet: a site's name at an end of the title is taken off,
-    and proposed as the outlet if the metadata names none, only where the page
-    recognises it as its site's name (not words of the headline, as in "Syria - the
-    war's last water station")."""
+    """The proposed title and outlet of a page (see _title_and_site), whose address,
+    site name and og:title may recognise its site's name in its title."""
     title = _one_line(_found(document, "title"))
     cut = HTMLTITLE_REGEX.match(titles.element)
     if cut and title in cut.groups() and title != titles.og_title and title not in titles.headings:
         # trafilatura took a part of the <title> cut at any dash, maybe half a headline.
         title = titles.element
-    title = title or titles.element
     site_name = _one_line(_found(document, "sitename"))
     page_url = _found(document, "url")  # its canonical address, if it gives one
     address = META_URL.match(page_url)
     # trafilatura names a site by its address when the metadata names none.
     named_by_page = bool(site_name) and not (address and site_name == address[1])
-    hosts = _address_names(url) | _address_names(page_url)
-    ends = [(end, SiteInTitle(end.name, end.rest)) for end in _ends(title)]
-    if titles.element != title:
+    return _title_and_site(
+        title or titles.element or fallback_title,
         # The <title> may name the site after a headline taken from elsewhere (og:title,
         # <h1>): recognised, it is the outlet, and the title stays as it is.
-        ends += [(end, SiteInTitle(end.name, title)) for end in _ends(titles.element)]
-    given = site_name if named_by_page else ""
-    site = next((site for end, site in ends if _recognised(end, given, titles.og_title, hosts)), None)
-    if site is None:
-        return {
-            "title": title or fallback_title,
-            "outlet_name": site_name,
-            "outlet_named_by_page": named_by_page,
-            "sites_in_title": tuple(site for _, site in ends),
-        }
-    return {"title": site.title, "outlet_name": given or site.name, "outlet_named_by_page": named_by_page}
+        other_title=titles.element,
+        clues=_SiteClues(
+            names=_loose_names([site_name] if named_by_page else []),
+            hosts=frozenset(_address_names(url) | _address_names(page_url)),
+            og_title=titles.og_title,
+        ),
+        outlet_name=site_name,
+        outlet_named_by_page=named_by_page,
+    )
 
 
 # trafilatura's elements for blocks of text: each is a paragraph of the text (a list's
@@ -309,17 +304,44 @@ _BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic"})
 _SPLIT_BLOCKS = frozenset({"p", "quote"})
 
 
-def _main_text(body: _Element) -> str:
+def _preformatted(tree: HtmlElement) -> dict[str, str]:
+    """The text of each of the page's <pre> blocks as the page lays it out, by its words
+    (see _words): trafilatura keeps a block's words, as a <code> or a <quote>, but not
+    always its line breaks and spaces, and its text drops every blank line."""
+    blocks: dict[str, str] = {}
+    for pre in tree.iter("pre"):
+        copied = deepcopy(pre)
+        for line_break in copied.iter("br"):
+            line_break.tail = "\n" + (line_break.tail or "")
+        # A browser shows no blank line before the first line or after the last.
+        text = _LEADING_BLANK_LINES.sub("", copied.text_content()).rstrip()
+        if words := _words(text):
+            blocks.setdefault(words, text)
+    return blocks
+
+
+_LEADING_BLANK_LINES = re.compile(r"^\s*\n")
+# The blocks trafilatura makes of a <pre>: a <code> if it reads as code, else a <quote>.
+_PREFORMATTED_BLOCKS = frozenset({"code", "quote"})
+
+
+def _words(text: str) -> str:
+    """`text` without its white space, where trafilatura may add or drop some."""
+    return "".join(text.split())
+
+
+def _main_text(body: _Element, preformatted: Mapping[str, str]) -> str:
     """The text of trafilatura's main content, its paragraphs one blank line apart.
 
     trafilatura's own text drops every blank line, so a paragraph ends as a <br> does
     and paragraphs read as the lines of one; here it writes each paragraph alone, with
-    its <br>, list items and table rows a line each.
+    its <br>, list items and table rows a line each, and a <pre> block of the page
+    (`preformatted`, see _preformatted) as the page lays it out.
     """
-    return "\n\n".join(_paragraphs(body))
+    return "\n\n".join(_paragraphs(body, preformatted))
 
 
-def _paragraphs(container: _Element) -> Iterator[str]:
+def _paragraphs(container: _Element, preformatted: Mapping[str, str]) -> Iterator[str]:
     """The paragraphs of `container`: each block in it, the text between blocks, and
     text parted by a run of line breaks."""
     children = list(container)
@@ -329,8 +351,10 @@ def _paragraphs(container: _Element) -> Iterator[str]:
         child = children[index]
         if child.tag in _BLOCKS:
             yield from _written(run)
-            if child.tag in _SPLIT_BLOCKS:
-                yield from _paragraphs(child)
+            if laid_out := _laid_out(child, preformatted):
+                yield laid_out
+            elif child.tag in _SPLIT_BLOCKS:
+                yield from _paragraphs(child, preformatted)
             else:
                 yield from _written(_alone(child))
             run = _run(child.tail)
@@ -343,6 +367,13 @@ def _paragraphs(container: _Element) -> Iterator[str]:
             run.append(deepcopy(child))  # with its tail, the text up to the next element
         index += 1
     yield from _written(run)
+
+
+def _laid_out(block: _Element, preformatted: Mapping[str, str]) -> str | None:
+    """The text of the page's <pre> that trafilatura made `block` of, if it made it of one."""
+    if block.tag not in _PREFORMATTED_BLOCKS:
+        return None
+    return preformatted.get(_words("".join(block.itertext())))
 
 
 def _line_breaks_after(children: list[_Element], index: int) -> int:
@@ -400,15 +431,18 @@ def _from_pdf(data: bytes, fallback_title: str) -> Extraction:
             "This PDF has no text layer: its pages are images (a scan?). Run OCR on it and import the result."
         )
     text, normalization = _normalized(text)
+    authors = _names(str(info.get("/Author") or ""))
     return Extraction(
         PDF,
         text,
         f"pypdf {pypdf.__version__}",
         _proposal(
             text,
-            title=_title_of_a_file(str(info.get("/Title") or "").strip() or fallback_title),
             language=language,
-            authors=_names(str(info.get("/Author") or "")),
+            authors=authors,
+            **_title_and_site(
+                str(info.get("/Title") or "").strip() or fallback_title, _SiteClues.of_authors(authors)
+            ),
         ),
         normalization,
     )
@@ -427,17 +461,19 @@ def _from_docx(data: bytes, fallback_title: str) -> Extraction:
         author = ""  # left as a generator's template has it: not the document's author
     text, normalization = _normalized("\n\n".join(block for block in blocks if block.strip()))
     first_line = text.split("\n", 1)[0].strip()
+    authors = _names(author or "")
     return Extraction(
         DOCX,
         text,
         f"python-docx {docx.__version__}, paragraphs and tables",
         _proposal(
             text,
-            title=_title_of_a_file(
-                (title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title)
-            ),
             language=language or "",
-            authors=_names(author or ""),
+            authors=authors,
+            **_title_and_site(
+                (title or "").strip() or (first_line if len(first_line) <= _TITLE_MAX else fallback_title),
+                _SiteClues.of_authors(authors),
+            ),
         ),
         normalization,
     )
@@ -487,12 +523,6 @@ def _title(title: str) -> str:
     return _one_line(title)[:_TITLE_MAX] or "Untitled"
 
 
-def _title_of_a_file(title: str) -> str:
-    # A file but a page has no address or site name to recognise its site's name by:
-    # a short ending after a dash or bar is taken for it.
-    return without_site_suffix(_one_line(title))
-
-
 # What a page's <title> puts between its headline and its site's name.
 _SITE_SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " | ", " :: ", " \u00b7 ")
 # Before the headline, the site's name may also end with a colon ("Levant Monitor: …").
@@ -536,15 +566,65 @@ def _ends(title: str) -> list[_End]:
     ]
 
 
-def _recognised(end: _End, site_name: str, og_title: str, hosts: set[str]) -> bool:
-    """Whether the page says `end` is its site's name: its metadata's site name, its
-    address, or an og:title that is its <title> without it."""
-    return (
-        (bool(site_name) and _loose(end.name) == _loose(site_name))
-        or _site_key(end.name) in hosts
-        # At the start, the words the og:title leaves out are as often a section ("Opinion: …").
-        or (end.last and end.rest == og_title)
-    )
+@dataclass(frozen=True)
+class _SiteClues:
+    """What a file says of its site, by which a name at an end of its title is
+    recognised as the site's name; nothing, for a text."""
+
+    names: frozenset[str] = frozenset()  # the site's names in its metadata, _loose
+    hosts: frozenset[str] = frozenset()  # its address's names (_address_names)
+    og_title: str = ""  # a page's <title> without the site's name, as many pages give it
+
+    @classmethod
+    def of_authors(cls, authors: list[str]) -> "_SiteClues":
+        # A PDF's or Word document's author is often the outlet that made it: its name
+        # after the title is no words of the title. Its producer or creator is a program.
+        return cls(names=_loose_names(authors))
+
+    def recognise(self, end: _End) -> bool:
+        return (
+            _loose(end.name) in self.names
+            or _site_key(end.name) in self.hosts
+            # At the start, the words the og:title leaves out are as often a section ("Opinion: …").
+            or (end.last and end.rest == self.og_title)
+        )
+
+
+def _loose_names(names: list[str]) -> frozenset[str]:
+    return frozenset(_loose(name) for name in names) - {""}
+
+
+def _title_and_site(
+    title: str,
+    clues: _SiteClues = _SiteClues(),
+    *,
+    other_title: str = "",
+    outlet_name: str = "",
+    outlet_named_by_page: bool = False,
+) -> dict[str, Any]:
+    """The proposed title and outlet: a site's name at an end of the title (or of
+    `other_title`, which then leaves the title as it is) is taken off, and proposed as
+    the outlet if the metadata names none (`outlet_named_by_page`), only where `clues`
+    recognise it as the site's name: not words of the title, as in "Syria - the war's
+    last water station". Unrecognised, the workspace's outlet of its name may recognise
+    it (Proposal.sites_in_title)."""
+    title = _one_line(title)
+    ends = [(end, SiteInTitle(end.name, end.rest)) for end in _ends(title)]
+    if other_title and other_title != title:
+        ends += [(end, SiteInTitle(end.name, title)) for end in _ends(other_title)]
+    site = next((site for end, site in ends if clues.recognise(end)), None)
+    if site is None:
+        return {
+            "title": title,
+            "outlet_name": outlet_name,
+            "outlet_named_by_page": outlet_named_by_page,
+            "sites_in_title": tuple(site for _, site in ends),
+        }
+    return {
+        "title": site.title,
+        "outlet_name": outlet_name if outlet_named_by_page else site.name,
+        "outlet_named_by_page": outlet_named_by_page,
+    }
 
 
 # Labels of a host name that are no part of a site's name: a second-level domain under a
@@ -555,7 +635,8 @@ _HOST_PREFIXES = frozenset({"www", "m", "amp"})
 
 def _address_names(url: str) -> set[str]:
     """A site's name as its address's host name writes it ("levant-monitor.example": "levantmonitor")."""
-    labels = (urlsplit(url).hostname or "").split(".")[:-1]  # the top-level domain: no part of the name
+    # The top-level domain is no part of the name.
+    labels = [_host_label(label) for label in (urlsplit(url).hostname or "").split(".")[:-1]]
     if len(labels) > 1 and labels[-1] in _GENERIC_SECOND_LEVEL:
         labels.pop()
     labels = [label for label in labels if label not in _HOST_PREFIXES and not label.isdigit()]
@@ -563,6 +644,15 @@ def _address_names(url: str) -> set[str]:
         return set()
     # The domain, or all of the name: a subdomain alone ("news", "english") is no site's name.
     return {_site_key(labels[-1]), _site_key("".join(labels))} - {""}
+
+
+def _host_label(label: str) -> str:
+    """A label of a host name in its own script: an internationalized one is written
+    in ASCII ("xn--mgbh0fb" is "مثال"), and a site's name in its title is not."""
+    try:
+        return label.encode("ascii").decode("idna")
+    except UnicodeError:  # already in its script, or not valid IDNA
+        return label
 
 
 def _loose(name: str) -> str:
@@ -576,20 +666,12 @@ def _site_key(name: str) -> str:
     return key.removeprefix("the") or key
 
 
-# "Title - Site", "Title | Site", or with an en or em dash: the site's name a page appends.
-_SITE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-|\u2013\u2014]\s+(?P<site>[^-|\u2013\u2014]{2,40})$")
 # A byline near the top: "By Jane Doe", or an outlet with the author in brackets,
 # as in "Baladi News, (Turki Mostafa)" with an en dash.
 _BYLINE = re.compile(
     r"^(?:by\s+(?P<by>[^()\n]{3,60})|.{0,60}\((?P<bracketed>[^()\n]{3,60})\))$", re.IGNORECASE
 )
 _BYLINE_LINES = 8
-
-
-def without_site_suffix(title: str) -> str:
-    """`title` without a site name appended after a dash or bar (short, and the rest a title)."""
-    match = _SITE_SUFFIX.match(title)
-    return match["title"].strip() if match else title
 
 
 def _byline(text: str) -> list[str]:
