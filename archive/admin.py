@@ -35,7 +35,7 @@ from simple_history.utils import get_history_model_for_model
 
 from archive import claims, workspaces
 from archive.admin_site import CheckedRelations
-from archive.core.attribution import recorded_as
+from archive.core.attribution import check_reason, recorded_as
 from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, required_reason
 from archive.core.forms import ADDRESS_ATTRS, AddressField
 from archive.models import (
@@ -73,6 +73,16 @@ class ReasonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["change_reason"].required = self.instance.pk is not None
         self.fields["seen_version"].initial = getattr(self.instance, "version", None)
+
+    def clean_change_reason(self) -> str:
+        # The rule recorded_as applies on saving, checked here too: its refusal then
+        # shows on the field, with the form, not as a page's "Nothing was saved".
+        reason = self.cleaned_data["change_reason"]
+        try:
+            check_reason(reason)
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["reason"]) from None
+        return reason
 
 
 class RevertForm(ReasonForm):

@@ -568,3 +568,32 @@ def test_an_edit_in_the_admin_without_a_reason_saves_nothing(staff, source):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["change_reason"]
     assert Source.objects.get(pk=source.pk).title == source.title
+
+
+def reason_errors(response) -> str:
+    """The errors the form shown again has on its reason."""
+    assert response.status_code == 200, response
+    return str(response.context["adminform"].form.errors["change_reason"])
+
+
+def test_a_change_reason_with_a_control_character_is_refused_on_the_field_and_nothing_saved(staff, claim):
+    url = reverse("admin:archive_claim_change", args=[claim.pk])
+    response = staff.post(url, claim_form(claim, statement="Second words", change_reason="typo\x1b"))
+    assert "The reason contains a control character (U+001B)" in reason_errors(response)
+    assert Claim.objects.get(pk=claim.pk).version == 1
+
+
+def test_a_revert_reason_with_a_control_character_is_refused_on_the_field_and_nothing_saved(staff, claim):
+    first = claim.history.get()
+    Claim.objects.filter(pk=claim.pk).update(statement="Second words")
+    url = reverse("admin:archive_claim_simple_history", args=[claim.pk, first.history_id])
+    response = staff.post(url, claim_form(claim, change_reason="vandalism\x07"))
+    assert "(U+0007)" in reason_errors(response)
+    assert Claim.objects.get(pk=claim.pk).statement == "Second words"
+
+
+def test_an_add_reason_with_a_control_character_is_refused_on_the_field_and_nothing_saved(staff, workspace):
+    data = {"workspace": workspace.pk, "name": "Added", "reliability": "F", "change_reason": "new\x9b"}
+    response = staff.post(reverse("admin:archive_outlet_add"), data)
+    assert "(U+009B)" in reason_errors(response)
+    assert not Outlet.objects.filter(name="Added").exists()

@@ -76,7 +76,7 @@ def test_the_admin_refuses_a_statement_with_an_escape_as_a_form_error(client, su
     assert Claim.objects.get(pk=claim.pk).version == 1
 
 
-def test_a_w3c_body_value_with_an_escape_is_400_naming_the_body(analyst, source):
+def test_a_w3c_body_value_with_an_escape_is_400_naming_the_body_value(analyst, source):
     annotation = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "type": "Annotation",
@@ -88,7 +88,7 @@ def test_a_w3c_body_value_with_an_escape_is_400_naming_the_body(analyst, source)
     }
     response = api_client_for(analyst).post(f"/w3c/sources/{source.pk}/", annotation, format="json")
     assert response.status_code == 400
-    assert "(U+001B) on line 1" in field_errors(response.json())["body"][0]
+    assert "(U+001B) on line 1" in field_errors(response.json())["bodyValue"][0]
     assert not Annotation.objects.exists()
 
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from archive.claims import discussion as claims_discussion
 from archive.models import Annotation, Evidence, Passage
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
-from tests.support import api_client_for
+from tests.support import api_client_for, field_errors
 from tests.w3c_schemas import model_violations, must_violations, sample, w3c_tests_dir
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
@@ -844,3 +844,60 @@ def test_a_deleted_reply_leaves_the_container(analyst, source, annotation, revie
 def test_a_reply_is_not_found_under_another_sources_container(analyst, workspace, reply):
     other = SourceFactory(workspace=workspace)
     assert api_client_for(analyst).get(f"/w3c/sources/{other.pk}/replies/{reply.pk}/").status_code == 404
+
+
+# --- a refusal names the member the client sent, not the model's field ----------------------
+
+
+def refused_fields(response) -> dict:
+    assert response.status_code == 400, response.content
+    return field_errors(response.json())
+
+
+def test_a_textual_bodys_value_refused_by_the_model_is_named_body_value(analyst, source):
+    body = posted(source, body={"type": "TextualBody", "value": "Seen\x1b"})
+    errors = refused_fields(post(api_client_for(analyst), source, body))
+    assert "(U+001B)" in errors["body.value"][0] and "body" not in errors
+    assert not Annotation.objects.exists()
+
+
+def test_the_errors_summary_names_the_member_as_the_client_spelled_it(analyst, source):
+    body = posted(source, body={"type": "TextualBody", "value": "Seen\x1b"})
+    summary = post(api_client_for(analyst), source, body).json()["error"]
+    assert summary.startswith("body.value: ")
+
+
+def test_a_body_value_refused_by_the_model_in_a_put_is_named_body_value(analyst, source, annotation):
+    body = posted(source, body={"type": "TextualBody", "value": "Seen\x1b"})
+    response = api_client_for(analyst).put(
+        f"/w3c/annotations/{annotation.pk}/", json.dumps(body), content_type="application/ld+json"
+    )
+    assert "(U+001B)" in refused_fields(response)["body.value"][0]
+    assert Annotation.objects.get(pk=annotation.pk).version == 1
+
+
+def test_a_tag_refused_by_the_model_is_named_by_its_bodys_value(analyst, source):
+    body = posted(source, body=[{"type": "TextualBody", "value": "places\x07", "purpose": "tagging"}])
+    errors = refused_fields(post(api_client_for(analyst), source, body))
+    assert "Item 1 of the tags" in errors["body.value"][0] and "tags" not in errors
+
+
+def test_an_evidence_note_refused_by_the_model_is_named_by_its_bodys_value(analyst, workspace, source):
+    claim = ClaimFactory(workspace=workspace)
+    body = posted(
+        source,
+        motivation="assessing",
+        body=[
+            f"http://testserver/api/claims/{claim.pk}/",
+            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
+            {"type": "TextualBody", "value": "Ding\x07", "purpose": "commenting"},
+        ],
+    )
+    errors = refused_fields(post(api_client_for(analyst), source, body))
+    assert "(U+0007)" in errors["body.value"][0] and "note" not in errors
+    assert not Evidence.objects.exists()
+
+
+def test_a_clients_id_refused_by_the_model_is_named_id_not_via(analyst, source):
+    errors = refused_fields(post(api_client_for(analyst), source, posted(source, id="urn:x:\x1b")))
+    assert "(U+001B)" in errors["id"][0] and "via" not in errors

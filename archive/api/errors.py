@@ -135,7 +135,10 @@ def _summary(data: object, name: object = "") -> str:
         return " ".join(_summary(item, name) for item in data if item)
     if name in ("", "detail", api_settings.NON_FIELD_ERRORS_KEY):
         return str(data)
-    return f"{str(name).replace('_', ' ').capitalize()}: {data}"
+    label = str(name)
+    if label.islower() and "." not in label:  # a model's field, not a member a client sent as named
+        label = label.replace("_", " ").capitalize()
+    return f"{label}: {data}"
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

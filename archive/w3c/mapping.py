@@ -24,7 +24,8 @@
 
 `to_w3c` renders; `read_w3c` parses what a client posts into a `W3CRequest`,
 checked against the source texts, raising ValidationError with the
-offending key. Nothing here writes: archive.w3c.writes does.
+offending key; `as_sent` names a write's refusals by the keys the client sent
+too. Nothing here writes: archive.w3c.writes does.
 """
 
 from collections.abc import Callable
@@ -292,6 +293,7 @@ class W3CRequest:
     canonical: str = ""  # the client's canonical IRI, kept unchanged
     via: str = ""  # the client's via IRI
     client_id: str = ""  # the id the client gave (a POST moves it to via)
+    text_member: str = "body.value"  # where the client sent the text: a TextualBody's value, or bodyValue
     # Said to the client (a Warning header): e.g. a TextPositionSelector that was ignored.
     notes: list[str] = field(default_factory=list)
 
@@ -461,7 +463,7 @@ def _read_text_body(body: dict) -> None:
 
 def _read_bodies(data: dict, request: W3CRequest) -> None:
     if isinstance(data.get("bodyValue"), str):
-        request.body = data["bodyValue"]
+        request.body, request.text_member = data["bodyValue"], "bodyValue"
         return
     if "bodyValue" in data:
         raise ValidationError({"bodyValue": "bodyValue must be text."})
@@ -503,6 +505,30 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
         if request.stance:
             raise ValidationError({"body": "A stance needs the claim it is about."})
         request.body = text
+
+
+# The member of a W3C annotation that holds each field a write may refuse, where the
+# names differ, so that a refusal names what the client sent: a TextualBody's value
+# holds the text (or bodyValue: W3CRequest.text_member), a note, a stance and each tag.
+MEMBERS = {
+    "body": "body.value",
+    "note": "body.value",
+    "stance": "body.value",
+    "tags": "body.value",
+    "claim": "body",
+    "passage": "target",
+    "passages": "target",
+}
+
+
+def as_sent(error: ValidationError, request: W3CRequest, *, via: str = "via") -> ValidationError:
+    """A write's refusal of `request` (errors by field) by the members the client sent;
+    `via`: the member our via came from (a POST's `id`, when it gives one)."""
+    members = MEMBERS | {"body": request.text_member, "via": via}
+    renamed: dict[str, list[ValidationError]] = {}
+    for name, errors in error.error_dict.items():
+        renamed.setdefault(members.get(name, name), []).extend(errors)
+    return ValidationError(renamed)
 
 
 def _read_targets(

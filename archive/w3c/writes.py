@@ -8,7 +8,8 @@ the stored canonical and via unless it sends them (a different canonical is
 refused), and keeps the item in its container, since its IRI names the container.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from archive.claims import add_evidence, create_annotation, edit_annotation, rep
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Claim, Evidence, Passage, Workspace
 from archive.passages.writes import passage_at
-from archive.w3c.mapping import W3CRequest, home_source_id
+from archive.w3c.mapping import W3CRequest, as_sent, home_source_id
 
 
 def _passages(request: W3CRequest, user: Any, own: Sequence[Passage] = ()) -> list[Passage]:
@@ -39,29 +40,42 @@ def _claim(workspace: Workspace, claim_id: int | None) -> Claim:
     return claim
 
 
+@contextmanager
+def _named_as_sent(request: W3CRequest, *, via: str = "via") -> Iterator[None]:
+    """The domain's refusals by field, inside, named by the members the client sent
+    (archive.w3c.mapping.as_sent). Around the domain's calls only: ours name members already."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise as_sent(error, request, via=via) from None
+
+
 @unit_of_work()
 def create_from_w3c(*, workspace: Workspace, user: Any, request: W3CRequest) -> Annotation | Evidence:
     passages = _passages(request, user)
-    if request.is_evidence:
-        claim = _claim(workspace, request.claim_id)
-        return add_evidence(
-            claim=claim,
-            passage=passages[0],
+    claim = _claim(workspace, request.claim_id) if request.is_evidence else None
+    with _named_as_sent(request, via="id" if request.client_id else "via"):
+        if claim is not None:
+            return add_evidence(
+                claim=claim,
+                passage=passages[0],
+                user=user,
+                stance=request.stance,
+                note=request.note,
+                canonical=request.canonical,
+                via=request.client_id or request.via,
+            )
+        return create_annotation(
+            passages=passages,
             user=user,
-            stance=request.stance,
-            note=request.note,
+            body=request.body,
+            motivation=request.motivation,
+            tags=request.tags,
             canonical=request.canonical,
             via=request.client_id or request.via,
         )
-    return create_annotation(
-        passages=passages,
-        user=user,
-        body=request.body,
-        motivation=request.motivation,
-        tags=request.tags,
-        canonical=request.canonical,
-        via=request.client_id or request.via,
-    )
 
 
 @unit_of_work()
@@ -80,32 +94,27 @@ def replace_from_w3c(
         key: value for key, value in (("canonical", request.canonical), ("via", request.via)) if value
     }
     if isinstance(obj, Evidence):
-        try:
+        claim = _claim(obj.workspace, request.claim_id)
+        passage = _passages(request, user, [obj.passage])[0]
+        with _named_as_sent(request):
             return replace_evidence(
                 obj,
                 user=user,
                 expected_version=expected_version,
-                claim=_claim(obj.workspace, request.claim_id),
-                passage=_passages(request, user, [obj.passage])[0],
+                claim=claim,
+                passage=passage,
                 stance=request.stance,
                 note=request.note,
                 identities=identities,
             )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                raise
-            # The claim is named in a body, the passage by the target.
-            renamed = {"claim": "body", "passage": "target"}
-            raise ValidationError(
-                {renamed.get(name, name): messages for name, messages in error.message_dict.items()}
-            ) from None
     passages = _passages(request, user, list(obj.passages.all()))
     changes = {"body": request.body, "motivation": request.motivation, "tags": request.tags}
-    return edit_annotation(
-        obj,
-        user=user,
-        expected_version=expected_version,
-        changes=changes,
-        passages=passages,
-        identities=identities,
-    )
+    with _named_as_sent(request):
+        return edit_annotation(
+            obj,
+            user=user,
+            expected_version=expected_version,
+            changes=changes,
+            passages=passages,
+            identities=identities,
+        )
