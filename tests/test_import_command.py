@@ -1,11 +1,12 @@
 """`manage.py import_sources`: files and folders, progress and a summary."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.models import Derivation, Source
+from archive.models import Derivation, Source, UnarchivedOriginal
 from tests.documents import article_html, pdf_bytes
 from tests.factories import SourceFactory
 
@@ -70,6 +71,67 @@ def test_imports_can_be_declared_derived_from_a_source(workspace, analyst, folde
         Derivation.TRANSLATION,
         "en-GB",
     )
+
+
+def test_imports_can_be_declared_translations_of_an_original_that_is_not_archived(workspace, folder):
+    _, _, error = run(
+        *("--workspace", workspace.slug, "--derivation", "translation"),
+        *("--unarchived-title", "محطة المياه خارج الخدمة", "--unarchived-url", "https://baladi.example/w"),
+        *("--unarchived-outlet", "Baladi News", "--unarchived-language", "ar"),
+        *("--unarchived-published-on", "2017-07-04"),
+        str(folder / "notes.md"),
+        str(folder / "story.html"),
+    )
+    assert error is None
+    described = UnarchivedOriginal(
+        title="محطة المياه خارج الخدمة",
+        url="https://baladi.example/w",
+        outlet="Baladi News",
+        language="ar",
+        published_on=datetime.date(2017, 7, 4),
+    )
+    assert [(source.derivation, source.unarchived_original) for source in Source.objects.all()] == [
+        (Derivation.TRANSLATION, described)
+    ] * 2
+
+
+def test_an_unarchived_original_without_its_title_or_address_is_refused_by_its_option_before_importing(
+    workspace, folder
+):
+    _, _, error = run(
+        "--workspace",
+        workspace.slug,
+        "--derivation",
+        "translation",
+        "--unarchived-outlet",
+        "Baladi News",
+        str(folder),
+    )
+    assert "--unarchived-title: Give the title or the address of the original that is not archived." in str(
+        error
+    )
+    assert Source.objects.count() == 0
+
+
+def test_an_unarchived_original_published_in_the_future_is_refused_by_its_option_before_importing(
+    workspace, folder
+):
+    _, _, error = run(
+        *("--workspace", workspace.slug, "--derivation", "translation", "--unarchived-title", "Report"),
+        *("--unarchived-published-on", "2999-01-01", str(folder)),
+    )
+    assert "--unarchived-published-on: 2999-01-01 is not a plausible publication date" in str(error)
+    assert Source.objects.count() == 0
+
+
+def test_both_an_archived_source_and_an_unarchived_original_are_refused_before_importing(workspace, folder):
+    original = SourceFactory(workspace=workspace)
+    _, _, error = run(
+        *("--workspace", workspace.slug, "--derived-from", str(original.pk), "--derivation", "translation"),
+        *("--unarchived-title", "Report", str(folder)),
+    )
+    assert "--derived-from: Give the archived source it derives from or describe an original" in str(error)
+    assert Source.objects.count() == 1
 
 
 def test_a_user_who_cannot_contribute_is_refused(workspace, reviewer, folder):

@@ -432,11 +432,14 @@ def test_a_reviewer_may_not_import_a_source_with_an_unarchived_original(client, 
     assert not Source.objects.exists()
 
 
-def test_the_import_page_says_several_files_and_web_pages_are_saved_deriving_from_nothing(
-    analyst_client, workspace
-):
+def test_the_import_page_says_several_files_are_saved_deriving_from_nothing(analyst_client, workspace):
     page = analyst_client.get(reverse("archive:import", args=[workspace.slug])).content.decode()
-    assert (
-        "Several files, or a web page, are saved with their proposed details alone, deriving from nothing"
-        in (" ".join(page.split()))
+    assert "Several files are saved with their proposed details alone, deriving from nothing" in (
+        " ".join(page.split())
     )
+
+
+def test_the_import_page_asks_what_a_web_page_derives_from_when_not_archived(analyst_client, workspace):
+    page = analyst_client.get(reverse("archive:import", args=[workspace.slug])).content.decode()
+    assert 'name="derivation"' in page
+    assert 'name="unarchived_title"' in page

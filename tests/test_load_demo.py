@@ -29,6 +29,17 @@ def test_demo_has_a_derivation_chain_of_three_sources(db):
     assert chain[-1].direction == "rtl"
 
 
+def test_demo_has_a_translation_whose_original_is_not_archived(db):
+    run_load_demo()
+    translation = Source.objects.exclude(unarchived_title="").get()
+    assert (translation.derivation, translation.derived_from, translation.language) == (
+        "translation",
+        None,
+        "en",
+    )
+    assert translation.unarchived_original.language == "ar"
+
+
 def test_demo_has_supporting_and_refuting_evidence_and_edits(db):
     run_load_demo()
     stances = set(Evidence.objects.values_list("stance", flat=True))
@@ -73,7 +84,7 @@ def test_the_demo_sources_are_aligned_once_loaded(db, django_capture_on_commit_c
         run_load_demo()
     aligned = dict(Alignment.objects.values_list("source__derivation", "counterpart__derivation"))
     assert aligned == {"translation": "", "republication": "translation"}
-    translation = Source.objects.get(derivation="translation")
+    translation = Source.objects.get(derivation="translation", derived_from__isnull=False)
     assert translation.alignment.links.count() >= 5
 
 

@@ -7,7 +7,10 @@ job and enqueues its task; views, commands and schedules call those, and
 `retry()` calls one again for a failed job's "Try again".
 """
 
+import datetime
 from collections import Counter
+from dataclasses import asdict
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -18,7 +21,17 @@ from archive.core.attribution import check_reason
 from archive.core.editing import StaleVersion
 from archive.core.text import isolated, normalize_text
 from archive.jobs.running import JobFailed, Outcome, Progress, last_attempt, run, start
-from archive.models import CheckOutcome, FixityStatus, Job, JobKind, JobStatus, Schedule, Source, Workspace
+from archive.models import (
+    CheckOutcome,
+    FixityStatus,
+    Job,
+    JobKind,
+    JobStatus,
+    Schedule,
+    Source,
+    UnarchivedOriginal,
+    Workspace,
+)
 from archive.monitoring.recapture import recapture
 from archive.passages.correction import correct_source_text
 from archive.permissions import Action, can, role_in
@@ -34,6 +47,7 @@ from archive.sources.importing.pipeline import (
 )
 from archive.sources.importing.staging import is_staged, staged
 from archive.sources.text_rules import check_text
+from archive.sources.writes import check_derivation
 
 
 def _source_url(source: Source) -> str:
@@ -55,7 +69,8 @@ def capture_page(context: TaskContext, job_id: int) -> dict:
 
 
 def _capture(job: Job, progress: Progress) -> Outcome:
-    url, separate = job.arguments["url"], bool(job.arguments.get("separate"))
+    url, options = job.arguments["url"], _capture_options(job.arguments)
+    separate = options.pop("separate")
     if separate:
         # Run again after its work was done (a worker that died before recording it):
         # the duplicate check that makes a capture safe to repeat is off, so find it.
@@ -64,7 +79,9 @@ def _capture(job: Job, progress: Progress) -> Outcome:
         ).first()
         if earlier is not None:
             return Outcome(f"Archived “{isolated(earlier.title)}”.", _source_url(earlier), earlier)
-    result = capture_source(workspace=_workspace(job), user=job.started_by, url=url, allow_duplicate=separate)
+    result = capture_source(
+        workspace=_workspace(job), user=job.started_by, url=url, allow_duplicate=separate, **options
+    )
     if result.source is None:  # save_import names the source it made or found
         raise JobFailed(result.message or f"{result.name} was not archived.")
     if result.status == ImportStatus.DUPLICATE:
@@ -74,12 +91,45 @@ def _capture(job: Job, progress: Progress) -> Outcome:
     return Outcome(f"Archived “{title}”.{changed}", _source_url(result.source), result.source)
 
 
-def start_capture(*, workspace: Workspace, user, url: str, separate: bool = False) -> Job:
-    """Capture `url` in a job; `separate`: even if its text is already archived (a republication)."""
-    arguments = {"url": url, "separate": True} if separate else {"url": url}
+def start_capture(
+    *,
+    workspace: Workspace,
+    user,
+    url: str,
+    separate: bool = False,
+    derivation: str = "",
+    unarchived_original: UnarchivedOriginal | None = None,
+) -> Job:
+    """Capture `url` in a job; `separate`: even if its text is already archived (a republication);
+    deriving, as its `derivation`, from `unarchived_original` (an original that is not archived).
+    ValidationError, before any job, for what the source would be refused for deriving from."""
+    check_derivation(workspace=workspace, derivation=derivation, unarchived_original=unarchived_original)
+    arguments: dict[str, Any] = {"url": url}
+    if separate:
+        arguments["separate"] = True
+    if derivation:
+        arguments["derivation"] = derivation
+    if unarchived_original is not None:
+        published_on = unarchived_original.published_on
+        arguments["unarchived_original"] = asdict(unarchived_original) | {
+            "published_on": published_on.isoformat() if published_on else None
+        }
     return start(
         capture_page, kind=JobKind.CAPTURE, workspace=workspace, user=user, target=url, arguments=arguments
     )
+
+
+def _capture_options(arguments: dict[str, Any]) -> dict[str, Any]:
+    """What start_capture was given beside the URL, from the arguments it recorded (JSON)."""
+    described = arguments.get("unarchived_original")
+    if described is not None:
+        published_on = described["published_on"] and datetime.date.fromisoformat(described["published_on"])
+        described = UnarchivedOriginal(**described | {"published_on": published_on})
+    return {
+        "separate": bool(arguments.get("separate")),
+        "derivation": arguments.get("derivation", ""),
+        "unarchived_original": described,
+    }
 
 
 # --- Importing several uploaded files ----------------------------------------------
@@ -352,8 +402,9 @@ def retry(*, job: Job, user) -> Job:
         raise ValidationError("This job cannot be tried again.")
     workspace = _workspace(job)
     if job.kind == JobKind.CAPTURE:
-        url, separate = job.arguments["url"], bool(job.arguments.get("separate"))
-        return start_capture(workspace=workspace, user=user, url=url, separate=separate)
+        return start_capture(
+            workspace=workspace, user=user, url=job.arguments["url"], **_capture_options(job.arguments)
+        )
     if job.kind == JobKind.RECAPTURE and job.source is not None:
         return start_recapture(source=job.source, user=user)
     files = [(filename, digest) for filename, digest in job.arguments["files"]]

@@ -162,6 +162,27 @@ def _one_original(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def check_derivation(
+    *,
+    workspace: Workspace,
+    derivation: Derivation | str,
+    derived_from: Source | None = None,
+    unarchived_original: UnarchivedOriginal | None = None,
+) -> None:
+    """Refuse (ValidationError) what a new source of `workspace` would be refused at its save
+    for what it derives from, by the model's own rules: checked before a page is fetched or a
+    batch of files is read, so that the refusal comes at once instead of after the work."""
+    source = Source(
+        workspace=workspace,
+        derived_from=derived_from,
+        derivation=derivation,
+        **(unarchived_original or UnarchivedOriginal()).fields(),
+    )
+    checked = {"derivation", *UNARCHIVED_FIELDS}
+    source.clean_fields(exclude=[field.name for field in Source._meta.fields if field.name not in checked])
+    source.clean()
+
+
 DERIVATION_REASON_REQUIRED = "Say why the derivation changes: the reason is kept in the history."
 
 

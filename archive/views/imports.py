@@ -18,7 +18,7 @@ from django.urls import reverse
 from archive.core.forms import AddressField, NamesField, form_field, show_refusal
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
-from archive.models import CaptureMethod, Derivation, Outlet, Source, TextDirection
+from archive.models import CaptureMethod, Outlet, Source, TextDirection
 from archive.models.source import UNARCHIVED_FIELDS, bcp47_validator, validate_published_on
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.sources.importing import ImportRefused
@@ -36,7 +36,7 @@ from archive.sources.importing.pipeline import (
 )
 from archive.sources.importing.staging import Pending, hold, release, resume, stage
 from archive.views.methods import require_form_methods
-from archive.views.originals import UnarchivedOriginalFields
+from archive.views.originals import UnarchivedOriginalFields, derivation_field
 from archive.views.picking import SourceChoiceField, sources_to_choose
 from archive.views.redirects import post_only_form
 
@@ -58,7 +58,7 @@ class _FilesField(forms.FileField):
             raise ValidationError([f"{upload.name}: {message}" for message in error.messages]) from None
 
 
-class UploadForm(forms.Form):
+class UploadForm(UnarchivedOriginalFields):
     file = _FilesField(
         required=False,
         label="Files",
@@ -75,6 +75,7 @@ class UploadForm(forms.Form):
         required=False,
         label="Capture it even if its text is already archived, as a separate source (e.g. a republication)",
     )
+    derivation = derivation_field(help_text="With an original that is not archived (below).")
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -92,7 +93,16 @@ class UploadForm(forms.Form):
         given = [name for name in ("file", "text", "url") if data.get(name) or name in self.errors]
         if len(given) != 1:
             raise ValidationError("Give one file, one pasted text or one URL.")
+        # What a file or pasted text derives from is asked on the confirm step; several files, nothing.
+        if given != ["url"] and any(data.get(name) for name in ("derivation", *UNARCHIVED_FIELDS)):
+            raise ValidationError(
+                "What it derives from is given here for a web page only: for one file or pasted text, "
+                "the next step asks for it."
+            )
         return data
+
+    def derivation_fields(self) -> list[forms.BoundField]:
+        return [self["derivation"], *self.unarchived_fields()]
 
 
 class MetadataForm(UnarchivedOriginalFields):
@@ -114,7 +124,7 @@ class MetadataForm(UnarchivedOriginalFields):
         required=False,
         help_text="Leave empty for an original, or for an original that is not archived (below).",
     )
-    derivation = forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False)
+    derivation = derivation_field()
     reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
     import_duplicate = forms.BooleanField(
         required=False, label="Import anyway, as a separate source (e.g. a republication with the same text)"
@@ -241,12 +251,18 @@ def import_source(request: WorkspaceRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["url"]:
         # Fetching a slow site must not hold the request: a job captures it, and its
         # page opens the new source's reading page when it is done.
-        job = start_capture(
-            workspace=request.workspace,
-            user=request.user,
-            url=form.cleaned_data["url"],
-            separate=form.cleaned_data["separate"],
-        )
+        try:
+            job = start_capture(
+                workspace=request.workspace,
+                user=request.user,
+                url=form.cleaned_data["url"],
+                separate=form.cleaned_data["separate"],
+                derivation=form.cleaned_data["derivation"],
+                unarchived_original=form.described_original(),
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+            return _render_upload(request, form, status=400)
         return redirect(f"{reverse('archive:job', args=[job.pk])}?go=1")
     if form.is_valid() and len(form.cleaned_data["file"]) > 1:
         try:

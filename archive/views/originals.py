@@ -1,12 +1,17 @@
 """The fields in which a form describes an original that is not archived
-(archive.models.UnarchivedOriginal): on the derivation page and the import's confirm step,
-so both ask for it in the same words."""
+(archive.models.UnarchivedOriginal), and the kind of derivation: on the derivation page, the
+import's confirm step and its web page capture, so all ask for it in the same words."""
 
 from django import forms
 
 from archive.core.forms import AddressField
-from archive.models import UnarchivedOriginal
+from archive.models import Derivation, UnarchivedOriginal
 from archive.models.source import UNARCHIVED_FIELDS, UNARCHIVED_PARTS, bcp47_validator, validate_published_on
+
+
+def derivation_field(**options) -> forms.ChoiceField:
+    """The kind of derivation, or none ("—")."""
+    return forms.ChoiceField(choices=[("", "—"), *Derivation.choices], required=False, **options)
 
 
 class UnarchivedOriginalFields(forms.Form):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
-from archive.models import Capture, Claim, Derivation, Source, SourceVersion, UnarchivedOriginal
+from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOriginal
 from archive.models.source import UNARCHIVED_FIELDS
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.importing.detect import DOCX
@@ -26,7 +26,7 @@ from archive.sources.provenance import (
 )
 from archive.sources.writes import DERIVATION_REASON_REQUIRED, set_derivation
 from archive.views.methods import require_form_methods
-from archive.views.originals import UnarchivedOriginalFields
+from archive.views.originals import UnarchivedOriginalFields, derivation_field
 from archive.views.picking import SourceChoiceField, sources_to_choose
 
 _EXTENSIONS = {
@@ -164,7 +164,7 @@ def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpRespon
 
 class DerivationForm(UnarchivedOriginalFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    derivation = forms.ChoiceField(label="Kind", choices=[("", "—"), *Derivation.choices], required=False)
+    derivation = derivation_field(label="Kind")
     derived_from = SourceChoiceField(
         queryset=Source.objects.none(),
         required=False,

@@ -2,6 +2,10 @@
 
     python manage.py capture URL --workspace SLUG [--user NAME]
 
+It may be declared derived, as --derivation (a translation, say), from an original
+that is not archived: --unarchived-title and/or --unarchived-url, with
+--unarchived-outlet, --unarchived-language and --unarchived-published-on if
+known; refused before the page is fetched if a source would be refused for it.
 Prints the new source's id and reading-page URL (or the source it duplicates);
 exits non-zero, saying why, if the page cannot be captured.
 """
@@ -11,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
+from archive.management.derivations import add_derivation_arguments, checked_derivation
 from archive.models import Workspace
 from archive.permissions import Action, can, role_in
 from archive.sources.importing import ImportRefused
@@ -18,12 +23,17 @@ from archive.sources.importing.pipeline import ImportStatus, capture_source
 
 
 class Command(BaseCommand):
-    help = "Capture a web page (kept as a WARC record) as a new source of a workspace."
+    help = (
+        "Capture a web page (kept as a WARC record) as a new source of a workspace; it may be declared a "
+        "--derivation of an original that is not archived (--unarchived-title and/or --unarchived-url, "
+        "with its outlet, language and date)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("url")
         parser.add_argument("--workspace", required=True, help="The workspace's slug.")
         parser.add_argument("--user", help="Who captures (an analyst or admin of the workspace).")
+        add_derivation_arguments(parser)
 
     def handle(self, *args, url: str, workspace: str, user: str | None = None, **options) -> None:
         found = Workspace.objects.filter(slug=workspace).first()
@@ -34,8 +44,15 @@ class Command(BaseCommand):
             capturer = get_user_model().objects.filter(username=user).first()
             if capturer is None or not can(role_in(capturer, found), Action.CONTRIBUTE):
                 raise CommandError(f"{user!r} is not an analyst or admin of {found.slug}.")
+        unarchived_original = checked_derivation(options, workspace=found)
         try:
-            result = capture_source(workspace=found, user=capturer, url=url)
+            result = capture_source(
+                workspace=found,
+                user=capturer,
+                url=url,
+                derivation=options["derivation"],
+                unarchived_original=unarchived_original,
+            )
         except ImportRefused as refusal:
             raise CommandError(refusal.message) from None
         except ValidationError as error:

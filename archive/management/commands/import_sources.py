@@ -8,6 +8,12 @@ each file is used as it is. Reading and extracting text (CPU-bound) runs in
 worker processes while the main process saves, a few files ahead at most.
 Prints a progress bar, then what was imported, what duplicated an existing
 source and what failed, and why. Exits non-zero if any file failed.
+
+Every file may be declared derived, as --derivation (a translation, say), from an
+archived source (--derived-from ID) or from an original that is not archived:
+--unarchived-title and/or --unarchived-url, with --unarchived-outlet,
+--unarchived-language and --unarchived-published-on if known. What a source
+would be refused for deriving from is refused before any file is read.
 """
 
 import multiprocessing
@@ -22,7 +28,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries
 from django.urls import reverse
 
-from archive.models import Derivation, Source, Workspace
+from archive.management.derivations import add_derivation_arguments, checked_derivation
+from archive.models import Source, Workspace
 from archive.permissions import Action, can, role_in
 from archive.sources.importing.pipeline import (
     ExaminedFile,
@@ -36,7 +43,11 @@ _BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Import plain text, Markdown, HTML and PDF files (or folders of them) into a workspace."
+    help = (
+        "Import plain text, Markdown, HTML and PDF files (or folders of them) into a workspace; each may be "
+        "declared a --derivation of an archived source (--derived-from) or of an original that is not "
+        "archived (--unarchived-title and/or --unarchived-url, with its outlet, language and date)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help="Files or folders (searched recursively).")
@@ -45,7 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", help="BCP 47 tag for every file, instead of the guess.")
         parser.add_argument("--outlet", default="", help="Outlet name for every file (created if new).")
         parser.add_argument("--derived-from", type=int, help="ID of the source these derive from.")
-        parser.add_argument("--derivation", choices=Derivation.values, default="")
+        add_derivation_arguments(parser, instead="--derived-from")
         parser.add_argument(
             "--jobs",
             type=int,
@@ -63,7 +74,8 @@ class Command(BaseCommand):
         if workspace is None:
             raise CommandError(f"No workspace {options['workspace']!r}.")
         user = self._importer(workspace, options["user"])
-        derived_from = self._derived_from(workspace, options["derived_from"], options["derivation"])
+        derived_from = self._derived_from(workspace, options["derived_from"])
+        unarchived_original = checked_derivation(options, workspace=workspace, derived_from=derived_from)
         files = self._files(options["paths"])
         _relax_commit_durability()
         # Only counts and report lines are kept, not the sources: memory stays flat.
@@ -79,6 +91,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 outlet_name=options["outlet"],
                 derived_from=derived_from,
+                unarchived_original=unarchived_original,
                 derivation=options["derivation"],
             )
             counts[result.status] += 1
@@ -112,9 +125,7 @@ class Command(BaseCommand):
             raise CommandError(f"{username!r} is not an analyst or admin of {workspace.slug}.")
         return user
 
-    def _derived_from(self, workspace: Workspace, source_id: int | None, derivation: str) -> Source | None:
-        if bool(source_id) != bool(derivation):
-            raise CommandError("Give both --derived-from and --derivation, or neither.")
+    def _derived_from(self, workspace: Workspace, source_id: int | None) -> Source | None:
         if source_id is None:
             return None
         source = Source.objects.filter(workspace=workspace, pk=source_id).first()

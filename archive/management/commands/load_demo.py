@@ -16,7 +16,16 @@ from archive.audit.review import submit_for_review
 from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
 from archive.core.attribution import recorded_as
 from archive.findings import ach
-from archive.models import ClaimStatus, Derivation, Membership, Role, Source, Stance, Workspace
+from archive.models import (
+    ClaimStatus,
+    Derivation,
+    Membership,
+    Role,
+    Source,
+    Stance,
+    UnarchivedOriginal,
+    Workspace,
+)
 from archive.models.grading import Credibility, Reliability
 from archive.passages.correction import correct_source_text
 from archive.passages.selectors import selector_for
@@ -175,6 +184,27 @@ class Command(BaseCommand):
             published_on=published + datetime.timedelta(days=3),
             derived_from=translation,
             derivation=Derivation.REPUBLICATION,
+        )
+        # A translation whose original is not archived (the council's post was taken down):
+        # what is known of that original is recorded on it.
+        create_source(
+            workspace=workspace,
+            user=analyst,
+            title="Local council statement on the Tell al-Zaytoun water station",
+            text=_demo_text("statement-en.txt"),
+            language="en",
+            translators=["Levant Monitor staff"],
+            outlet=monitor,
+            original_url="https://levant-monitor.example/2026/03/council-statement",
+            published_on=published + datetime.timedelta(days=2),
+            derivation=Derivation.TRANSLATION,
+            unarchived_original=UnarchivedOriginal(
+                title="بيان المجلس المحلي في تل الزيتون حول محطة المياه",
+                url="https://social.example/tell-al-zaytoun-council/posts/311",
+                outlet="المجلس المحلي في تل الزيتون",
+                language="ar",
+                published_on=published + datetime.timedelta(days=1),
+            ),
         )
 
         outage = create_claim(

@@ -272,12 +272,20 @@ def import_examined(
 
 
 def capture_source(
-    *, workspace: Workspace, user, url: str, reason: str = "", allow_duplicate: bool = False
+    *,
+    workspace: Workspace,
+    user,
+    url: str,
+    reason: str = "",
+    allow_duplicate: bool = False,
+    derivation: str = "",
+    unarchived_original: UnarchivedOriginal | None = None,
 ) -> ImportResult:
     """Capture the page at `url` and archive it with its proposed metadata, as the
     import page's URL capture (a background job) and `manage.py capture` do;
     `allow_duplicate` archives it even if its text is already archived (a
-    republication of it, say).
+    republication of it, say). It derives from `unarchived_original`, an original
+    that is not archived, as its `derivation`, if given.
 
     Safe to run twice: the second run finds the first one's source and reports
     it as the duplicate (with `allow_duplicate`, the caller must tell). Raises
@@ -292,7 +300,9 @@ def capture_source(
         user=user,
         original=web.body,
         extraction=extraction,
-        metadata=Metadata.proposed(proposed_in(workspace, extraction)),
+        metadata=Metadata.proposed(
+            proposed_in(workspace, extraction), derivation=derivation, unarchived_original=unarchived_original
+        ),
         origin=origin,
         allow_duplicate=allow_duplicate,
         reason=reason,
