@@ -13,16 +13,14 @@ from archive.models import Job, JobKind, JobStatus, Membership, Role
 from archive.sources.importing.staging import discard
 from archive.workspaces import remove_member
 from tests.pages import article, capture_source
-from tests.websites import serving
+from tests.websites import capturable
 
 TRY_AGAIN = ">Try again</button>"
 
 
 @pytest.fixture
 def site(settings):
-    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
-    settings.CAPTURE_TIMEOUT_SECONDS = 5
-    with serving() as site:
+    with capturable(settings) as site:
         yield site
 
 
@@ -153,13 +151,12 @@ def test_trying_a_file_import_again_imports_the_same_uploads(client, analyst, wo
 def test_a_job_waiting_to_try_again_names_the_same_next_attempt_in_its_status_and_note(
     client, settings, analyst, workspace, monkeypatch
 ):
-    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
     client.force_login(analyst)
     pages = []
     # The page as it is while the job waits between attempts (the immediate backend waits in the worker).
     waiting = SimpleNamespace(sleep=lambda seconds: pages.append(_page(client, Job.objects.get())))
     monkeypatch.setattr(running, "time", SimpleNamespace(monotonic=time.monotonic, sleep=waiting.sleep))
-    with serving(failures=2) as site:
+    with capturable(settings, failures=2) as site:
         tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
     after_second = pages[1]
     status = re.search(r'<dd class="job-queued">(.*?)</dd>', after_second)

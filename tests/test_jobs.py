@@ -12,16 +12,14 @@ from archive.jobs import tasks
 from archive.models import FixityCheck, HistoryVerification, Job, JobStatus, SearchDocument, Source
 from tests.factories import PassageFactory, SourceFactory
 from tests.pages import article, capture_source
-from tests.websites import serving
+from tests.websites import capturable
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 
 
 @pytest.fixture
 def site(settings):
-    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
-    settings.CAPTURE_TIMEOUT_SECONDS = 5
-    with serving(failures=2) as site:
+    with capturable(settings, failures=2) as site:
         yield site
 
 

@@ -1,7 +1,6 @@
 """Naming an original that is not archived when a web page is captured: from the import page
 (a job, and its "Try again") and with `manage.py capture`, refused at once by the domain's rule."""
 
-import datetime
 import io
 
 import pytest
@@ -10,16 +9,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from archive.jobs import tasks
-from archive.models import Derivation, Job, JobStatus, Source, UnarchivedOriginal
-from tests.websites import serving
+from archive.models import Derivation, Job, JobStatus, Source
+from tests.test_unarchived_original import ARABIC_REPORT
+from tests.websites import capturable
 
-ARABIC_REPORT = UnarchivedOriginal(
-    title="محطة المياه خارج الخدمة",
-    url="https://baladi-news.example/ar/2017/water",
-    outlet="Baladi News",
-    language="ar",
-    published_on=datetime.date(2017, 7, 4),
-)
 # As typed on the import page: the address without its scheme.
 TYPED = {
     "unarchived_title": ARABIC_REPORT.title,
@@ -38,9 +31,7 @@ OPTIONS = [
 
 @pytest.fixture
 def site(settings):
-    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
-    settings.CAPTURE_TIMEOUT_SECONDS = 5
-    with serving(failures=2) as site:
+    with capturable(settings, failures=2) as site:
         yield site
 
 

@@ -211,6 +211,13 @@ def test_post_targeting_only_another_source_is_a_400(analyst, workspace, source)
     assert not Annotation.objects.exists()
 
 
+def evidence_posted(source, claim, *more_bodies: dict, **fields) -> dict:
+    """`posted(source)` as a W3C client cites it: supporting `claim`, with `more_bodies`."""
+    claim_iri = f"http://testserver/api/claims/{claim.pk}/"
+    supports = {"type": "TextualBody", "value": "supports", "purpose": "classifying"}
+    return posted(source, motivation="assessing", body=[claim_iri, supports, *more_bodies], **fields)
+
+
 def posted_on_two(source, other) -> dict:
     """`posted(source)` with a second target: "second report" in `other`."""
     body = posted(source)
@@ -366,14 +373,7 @@ def test_post_of_evidence_already_there_is_a_409_naming_it(analyst, source, evid
 
 def test_put_cannot_turn_an_annotation_into_evidence(analyst, workspace, source, annotation):
     claim = ClaimFactory(workspace=workspace)
-    body = posted(
-        source,
-        motivation="assessing",
-        body=[
-            f"http://testserver/api/claims/{claim.pk}/",
-            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
-        ],
-    )
+    body = evidence_posted(source, claim)
     response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/",
         json.dumps(body),
@@ -673,16 +673,7 @@ def test_canonical_and_via_are_history_tracked(analyst, source):
 
 def test_evidence_keeps_canonical_and_via(analyst, workspace, source):
     claim = ClaimFactory(workspace=workspace)
-    body = posted(
-        source,
-        id="https://elsewhere.example/e/1",
-        canonical="urn:uuid:e1",
-        motivation="assessing",
-        body=[
-            f"http://testserver/api/claims/{claim.pk}/",
-            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
-        ],
-    )
+    body = evidence_posted(source, claim, id="https://elsewhere.example/e/1", canonical="urn:uuid:e1")
     created = post(api_client_for(analyst), source, body).json()
     assert (created["canonical"], created["via"]) == ("urn:uuid:e1", "https://elsewhere.example/e/1")
 
@@ -884,14 +875,8 @@ def test_a_tag_refused_by_the_model_is_named_by_its_bodys_value(analyst, source)
 
 def test_an_evidence_note_refused_by_the_model_is_named_by_its_bodys_value(analyst, workspace, source):
     claim = ClaimFactory(workspace=workspace)
-    body = posted(
-        source,
-        motivation="assessing",
-        body=[
-            f"http://testserver/api/claims/{claim.pk}/",
-            {"type": "TextualBody", "value": "supports", "purpose": "classifying"},
-            {"type": "TextualBody", "value": "Ding\x07", "purpose": "commenting"},
-        ],
+    body = evidence_posted(
+        source, claim, {"type": "TextualBody", "value": "Ding\x07", "purpose": "commenting"}
     )
     errors = refused_fields(post(api_client_for(analyst), source, body))
     assert "(U+0007)" in errors["body.value"][0] and "note" not in errors

@@ -72,3 +72,13 @@ def serving(**options) -> Iterator[Site]:
     finally:
         site.shutdown()
         site.server_close()
+
+
+@contextmanager
+def capturable(settings, **options) -> Iterator[Site]:
+    """serving(**options), with captures allowed to reach it on loopback (pytest-django's
+    `settings`)."""
+    settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    settings.CAPTURE_TIMEOUT_SECONDS = 5
+    with serving(**options) as site:
+        yield site
