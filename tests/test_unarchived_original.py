@@ -510,7 +510,8 @@ def test_the_claim_graph_summary_traces_back_to_the_unarchived_original(workspac
     assert graph.originals == [ARABIC_REPORT]
     title = f"“\u2068{ARABIC_REPORT.title}\u2069”"
     assert graph.summary.startswith(
-        f"Rests on 1 source from 1 outlet, tracing back to its original: {title}, which is not archived."
+        "Rests on 1 source whose outlet is unknown, tracing back to its original: "
+        f"{title}, which is not archived."
     )
 
 

@@ -263,13 +263,28 @@ def _translated(count: int) -> str:
     return f" {count} cited {what}: the original's words are a click away."
 
 
-def _summary(cited: list[Source], originals: list["Source | UnarchivedOriginal"], outlet_count: int) -> str:
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _from_outlets(cited: list[Source]) -> str:
+    """Where the cited sources come from: sources without an outlet are not one outlet
+    between them (two may be two publishers), so they are counted apart."""
+    outlets = len({source.outlet_id for source in cited if source.outlet_id is not None})
+    unknown = sum(1 for source in cited if source.outlet_id is None)
+    if not unknown:
+        return f"{_plural(len(cited), 'source')} from {_plural(outlets, 'outlet')}"
+    whose = "whose outlet is unknown" if unknown == 1 else "whose outlets are unknown"
+    if not outlets:
+        return f"{_plural(unknown, 'source')} {whose}"
+    known = f"{len(cited) - unknown} from {_plural(outlets, 'outlet')}"
+    return f"{_plural(len(cited), 'source')} ({known}, {unknown} {whose})"
+
+
+def _summary(cited: list[Source], originals: list["Source | UnarchivedOriginal"]) -> str:
     if not cited:
         return "No evidence yet: this claim rests on no source."
-    rests = (
-        f"Rests on {len(cited)} source{'s' if len(cited) != 1 else ''} "
-        f"from {outlet_count} outlet{'s' if outlet_count != 1 else ''}"
-    )
+    rests = f"Rests on {_from_outlets(cited)}"
     unarchived = sum(1 for original in originals if isinstance(original, UnarchivedOriginal))
     if len(originals) == 1 and len(cited) > 1:
         return f"{rests}, all tracing back to one original: {_original_name(originals[0])}."
@@ -416,7 +431,6 @@ def build_claim_graph(
         if _parent_key(source) is not None
     ]
     cited = [sources[pk] for pk in cited_ids]
-    outlet_count = len({source.outlet_id for source in cited})
     # Widened to hold every text, with 2 px to spare.
     texts = [edge.label_box for edge in edges] + [box for node in nodes.values() for box in node.text_boxes]
     left = math.floor(min([0, *(box[0] - 2 for box in texts)]))
@@ -429,7 +443,7 @@ def build_claim_graph(
         width=right - left,
         height=bottom - top_edge,
         originals=list(originals.values()),
-        summary=_summary(cited, list(originals.values()), outlet_count)
+        summary=_summary(cited, list(originals.values()))
         + _translated(
             sum(
                 1

@@ -1,0 +1,30 @@
+"""The sentence under a claim's graph: how many sources and outlets it rests on."""
+
+import pytest
+
+from archive.claims.graph import build_claim_graph
+from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _summary(workspace, sources) -> str:
+    claim = ClaimFactory(workspace=workspace)
+    evidence = [EvidenceFactory(passage=PassageFactory(source=source), claim=claim) for source in sources]
+    return build_claim_graph(claim, evidence, source_url=str).summary
+
+
+def test_sources_without_an_outlet_are_not_counted_as_one_outlet(workspace):
+    sources = [SourceFactory(workspace=workspace, outlet=None) for _ in range(2)]
+    assert _summary(workspace, sources).startswith("Rests on 2 sources whose outlets are unknown,")
+
+
+def test_sources_without_an_outlet_are_counted_apart_from_those_with_one(workspace):
+    outlet = OutletFactory(workspace=workspace)
+    sources = [
+        SourceFactory(workspace=workspace, outlet=outlet),
+        SourceFactory(workspace=workspace, outlet=None),
+    ]
+    assert _summary(workspace, sources).startswith(
+        "Rests on 2 sources (1 from 1 outlet, 1 whose outlet is unknown),"
+    )
