@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.audit.review import QueueFilters, approve, review_queue, submit_for_review
+from archive.audit.review import QueueFilters, approve, reject, review_queue, submit_for_review
 from archive.claims import edit_item
 from archive.models import Annotation, Evidence, Outlet, ReviewStatus
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
@@ -161,3 +161,43 @@ def test_source_filter_finds_a_submitted_claim_by_its_draft_evidences_source(
     html = client.get(url, {"kind": "claim", "source": source.pk}).content.decode()
     assert "Select a valid choice" not in html
     assert f'id="queue-claim-{claim.pk}"' in html
+
+
+def test_queue_shows_the_note_the_author_submitted_with(client, analyst, reviewer, workspace, passage):
+    note = AnnotationFactory(workspace=workspace, author=analyst, passages=[passage], body="Second take.")
+    submit_for_review(note, user=analyst, reason="Is the date in the passage right?")
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:review_queue", args=[workspace.slug]))
+    assert "Is the date in the passage right?" in response.content.decode()
+
+
+def test_queue_leaves_out_a_note_from_a_submission_already_decided(analyst, reviewer, workspace, passage):
+    note = AnnotationFactory(workspace=workspace, author=analyst, passages=[passage], body="Third take.")
+    note = submit_for_review(note, user=analyst, reason="Is the date right?")
+    note = reject(note, user=reviewer, comment="Check it yourself.")
+    submit_for_review(note, user=analyst)
+    [item] = review_queue(workspace=workspace)
+    assert item.submission_note == ""
+
+
+def test_claim_page_shows_the_reviewer_the_note_submitted_with(client, analyst, reviewer, workspace):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="The bakery reopened.")
+    submit_for_review(claim, user=analyst, reason="Only one source so far.")
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    assert "Only one source so far." in response.content.decode()
+
+
+def test_queue_marks_no_text_left_out_around_a_passage_that_nearly_fills_its_source(
+    client, analyst, reviewer, workspace
+):
+    short = SourceFactory(workspace=workspace, text="Daraa, Monday. The station stopped. More soon.")
+    passage = PassageFactory(source=short, workspace=workspace, start=15, length=20)
+    note = AnnotationFactory(workspace=workspace, author=analyst, passages=[passage], body="Which station?")
+    submit_for_review(note, user=analyst)
+    client.force_login(reviewer)
+    html = client.get(reverse("archive:review_queue", args=[workspace.slug])).content.decode()
+    assert (
+        '<span class="context">Daraa, Monday. </span><mark class="quoted">The station stopped.</mark>'
+        '<span class="context"> More soon.</span>'
+    ) in html

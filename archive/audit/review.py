@@ -194,18 +194,36 @@ def submit_drafts_on_source(*, source: Source, user: Any, reason: str = "") -> l
     return [submit_for_review(obj, user=user, reason=reason) for obj in drafts]
 
 
-def rejection_comments(*, workspace: Workspace | int, kind: str, ids: list[int]) -> dict[int, str]:
-    """The reviewer's comment of each object's latest rejection (from the ledger), by object id."""
+def _latest_decisions(
+    *, workspace: Workspace | int, kind: str, ids: list[int], actions: Sequence[str]
+) -> dict[int, tuple[str, str]]:
+    """Each object's latest ledger entry of `actions`: its action and reason, by object id."""
     if not ids:
         return {}
     entries = (
-        HistoryEntry.objects.filter(
-            workspace=workspace, model=kind, object_id__in=ids, action=HistoryAction.REJECTED
-        )
+        HistoryEntry.objects.filter(workspace=workspace, model=kind, object_id__in=ids, action__in=actions)
         .order_by("sequence")
-        .values_list("object_id", "reason")
+        .values_list("object_id", "action", "reason")
     )
-    return dict(entries)  # the latest rejection of each object comes last and wins
+    return {object_id: (action, reason) for object_id, action, reason in entries}  # the latest wins
+
+
+def rejection_comments(*, workspace: Workspace | int, kind: str, ids: list[int]) -> dict[int, str]:
+    """The reviewer's comment of each object's latest rejection (from the ledger), by object id."""
+    latest = _latest_decisions(workspace=workspace, kind=kind, ids=ids, actions=[HistoryAction.REJECTED])
+    return {object_id: reason for object_id, (_, reason) in latest.items()}
+
+
+def submission_notes(*, workspace: Workspace | int, kind: str, ids: list[int]) -> dict[int, str]:
+    """The note its author gave the reviewers with each object's submission that still
+    waits for a decision (from the ledger), by object id; none once it is decided."""
+    actions = [HistoryAction.SUBMITTED, HistoryAction.APPROVED, HistoryAction.REJECTED]
+    latest = _latest_decisions(workspace=workspace, kind=kind, ids=ids, actions=actions)
+    return {
+        object_id: reason
+        for object_id, (action, reason) in latest.items()
+        if action == HistoryAction.SUBMITTED and reason
+    }
 
 
 def _require_reviewer(user: Any, obj: Reviewed) -> None:
@@ -322,6 +340,8 @@ class QueueItem:
     changes_since_approved: list[FieldChange] = field(default_factory=list)
     # Who changed it since its last decision (user ids): they do not decide on it.
     changed_by: set[int] = field(default_factory=set)
+    # What its author asked the reviewers with this submission, if anything.
+    submission_note: str = ""
 
     @property
     def source(self) -> Source | None:
@@ -458,6 +478,7 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
     }
     loaded: dict[tuple[str, int], Any] = {}
     changed_by: dict[tuple[str, int], set[int]] = {}
+    notes: dict[tuple[str, int], str] = {}
     for kind, queryset in with_context.items():
         if pks := [each.pk for each in waiting if each.kind == kind]:
             found = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED, pk__in=pks)
@@ -465,6 +486,10 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
             # For the whole page at once: whose decision form the queue leaves out.
             changed = changed_since_decided(workspace=workspace, kind=kind, ids=pks)
             changed_by |= {(kind, pk): users for pk, users in changed.items()}
+            notes |= {
+                (kind, pk): note
+                for pk, note in submission_notes(workspace=workspace, kind=kind, ids=pks).items()
+            }
     items = []
     for each in waiting:
         if (obj := loaded.get((each.kind, each.pk))) is None:
@@ -475,6 +500,7 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
             each.since,
             author=getattr(obj, obj.author_field or "", None),
             changed_by=changed_by.get((each.kind, each.pk), set()),
+            submission_note=notes.get((each.kind, each.pk), ""),
         )
         if isinstance(obj, Annotation):
             item.passage = _first_passage(obj)

@@ -21,7 +21,7 @@ from archive.audit.history import history_rows, object_versions
 from archive.audit.kinds import REVIEWED, may_see_history, others_personal_entries
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
-from archive.audit.review import may_decide, may_submit, rejection_comments
+from archive.audit.review import may_decide, may_submit, rejection_comments, submission_notes
 from archive.audit.verification import last_verification, verify_and_record
 from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
@@ -258,10 +258,12 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
     initial = {"version": obj.version}
     may_revise = obj.review_status == ReviewStatus.REJECTED and can_change(request.role, request.user, obj)
     comments = rejection_comments(workspace=request.workspace, kind=model, ids=[obj.pk]) if may_revise else {}
+    notes = submission_notes(workspace=request.workspace, kind=model, ids=[obj.pk])
     # Shown together, and with the page's other forms: each has ids of its own.
     return {
         "obj": obj,
         "comment": comments.get(obj.pk, ""),
+        "submission_note": notes.get(obj.pk, ""),
         "submit_form": (
             SubmitForm(initial=initial, auto_id="id_submit_%s")
             if may_submit(request.role, request.user, obj)
