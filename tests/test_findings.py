@@ -185,6 +185,12 @@ def test_the_verifier_knows_the_columns_a_history_row_leaves_out_at_their_defaul
     assert verify_package.LATER_COLUMNS == ledger.LATER_COLUMNS
 
 
+def test_the_verifier_counts_one_history_entry_in_the_singular():
+    from archive.findings import verify_package
+
+    assert verify_package.counted(1, "history entry", "history entries") == "1 history entry"
+
+
 def test_a_package_round_trip_verifies_offline(package_file, demo_claim):
     result = verify(package_file, "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 0, result.stderr

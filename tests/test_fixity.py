@@ -45,6 +45,17 @@ def test_intact_archive_verifies_and_records_an_ok_check(archived):
     assert FixityCheck.objects.get(source=archived).status == FixityStatus.OK
 
 
+def test_one_verified_source_is_counted_in_the_singular(archived):
+    output, _ = verify()
+    assert "Verified 1 source: 1 intact, 0 with problems." in output
+
+
+def test_one_failed_source_is_counted_in_the_singular(archived):
+    default_storage.delete(archived.original.name)
+    _, error = verify()
+    assert str(error) == "Fixity verification failed for 1 source."
+
+
 def test_one_changed_byte_in_an_original_is_reported_and_fails_the_command(archived):
     with default_storage.open(archived.original.name, "rb") as stored:
         data = bytearray(stored.read())

@@ -41,6 +41,11 @@ def test_a_folder_is_imported_with_a_summary_of_imported_duplicate_and_failed(wo
     assert Source.objects.count() == 3
 
 
+def test_one_failed_file_is_counted_in_the_singular(workspace, folder):
+    _, _, error = run("--workspace", workspace.slug, str(folder / "nested" / "tool.txt"))
+    assert str(error) == "1 file could not be imported."
+
+
 def test_progress_bar_counts_every_file(workspace, folder):
     _, err, _ = run("--workspace", workspace.slug, str(folder))
     assert "5/5" in err

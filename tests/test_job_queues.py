@@ -257,7 +257,7 @@ def test_a_job_enqueued_on_redis_is_run_by_an_rq_worker(rq_queue, workspace, ws_
     SimpleWorker([rq_queue], connection=rq_queue.connection, job_class=rq_queue.job_class).work(burst=True)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.failure
-    assert job.summary == "Verified 0 source(s): 0 intact, 0 with problems."
+    assert job.summary == "Verified 0 sources: 0 intact, 0 with problems."
     assert tasks.check_fixity.using(backend="default").get_result(job.task_result_id).status == "SUCCESSFUL"
 
 

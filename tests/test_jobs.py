@@ -176,8 +176,13 @@ def test_fixity_job_records_a_check_per_source_and_reports_the_count(workspace, 
     SourceFactory.create_batch(2, workspace=workspace)
     job = tasks.start_fixity(workspace=workspace, user=ws_admin)
     assert job.status == JobStatus.SUCCEEDED, job.failure
-    assert job.summary == "Verified 2 source(s): 2 intact, 0 with problems."
+    assert job.summary == "Verified 2 sources: 2 intact, 0 with problems."
     assert FixityCheck.objects.filter(workspace=workspace).count() == 2
+
+
+def test_a_fixity_job_over_one_source_counts_it_in_the_singular(workspace, ws_admin, source):
+    job = tasks.start_fixity(workspace=workspace, user=ws_admin)
+    assert job.summary == "Verified 1 source: 1 intact, 0 with problems."
 
 
 def test_fixity_job_fails_naming_the_source_whose_text_changed(workspace, ws_admin):

@@ -11,6 +11,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from archive import workspaces
+from archive.core.text import control_character_problem
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.models.workspace import INACTIVE_ACCOUNT
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
@@ -91,6 +92,18 @@ def test_an_unknown_username_is_refused_with_what_to_do(client, ws_admin, worksp
     assert response.status_code == 400
     assert "Accounts are made by the operator of the site." in response.content.decode()
     assert workspace.memberships.count() == before
+
+
+def test_a_username_with_a_control_character_is_refused_on_the_field_with_the_shared_message(
+    client, ws_admin, workspace, analyst
+):
+    client.force_login(ws_admin)
+    data = {"username": f"{analyst.username}\x1b", "role": Role.ANALYST}
+    response = client.post(members_url(workspace), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["username"] == [
+        control_character_problem(data["username"], what="The username", lines=False)
+    ]
 
 
 def test_the_last_admin_can_be_neither_demoted_nor_removed(ws_admin, workspace):

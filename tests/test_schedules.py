@@ -88,8 +88,8 @@ def test_a_workspace_with_a_schedule_can_be_deleted(workspace, ws_admin):
 def test_run_schedules_starts_due_workspace_checks_once_when_run_twice(workspace, ws_admin, source, capsys):
     set_schedule(workspace=workspace, user=ws_admin, kind="fixity", every_hours=24, enabled=True)
     set_schedule(workspace=workspace, user=ws_admin, kind="history_chain", every_hours=24, enabled=True)
-    assert "2 scheduled job(s) started." in _run_schedules(capsys)
-    assert "0 scheduled job(s) started." in _run_schedules(capsys)
+    assert "2 scheduled jobs started." in _run_schedules(capsys)
+    assert "0 scheduled jobs started." in _run_schedules(capsys)
     assert sorted(Job.objects.values_list("kind", "status")) == [
         ("fixity", "succeeded"),
         ("history_chain", "succeeded"),
@@ -100,7 +100,7 @@ def test_run_schedules_starts_due_workspace_checks_once_when_run_twice(workspace
 
 def test_a_disabled_schedule_never_fires(workspace, ws_admin, capsys):
     set_schedule(workspace=workspace, user=ws_admin, kind="fixity", every_hours=1, enabled=False)
-    assert "0 scheduled job(s) started." in _run_schedules(capsys)
+    assert "0 scheduled jobs started." in _run_schedules(capsys)
     assert not Job.objects.exists()
 
 
@@ -108,9 +108,9 @@ def test_a_schedule_fires_again_once_its_interval_has_passed(workspace, ws_admin
     schedule = set_schedule(workspace=workspace, user=ws_admin, kind="fixity", every_hours=2, enabled=True)
     _run_schedules(capsys)
     Schedule.objects.filter(pk=schedule.pk).update(last_fired_at=timezone.now() - timedelta(hours=1))
-    assert "0 scheduled job(s) started." in _run_schedules(capsys)
+    assert "0 scheduled jobs started." in _run_schedules(capsys)
     Schedule.objects.filter(pk=schedule.pk).update(last_fired_at=timezone.now() - timedelta(hours=2))
-    assert "1 scheduled job(s) started." in _run_schedules(capsys)
+    assert "1 scheduled job started." in _run_schedules(capsys)
     assert Job.objects.filter(schedule=schedule).count() == 2
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from archive.core.graphemes import shorten
-from archive.core.text import isolated
+from archive.core.text import counted, isolated
 from archive.models import Claim, Derivation, Evidence, Source, Stance, UnarchivedOriginal
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
@@ -263,22 +263,18 @@ def _translated(count: int) -> str:
     return f" {count} cited {what}: the original's words are a click away."
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _from_outlets(cited: list[Source]) -> str:
     """Where the cited sources come from: sources without an outlet are not one outlet
     between them (two may be two publishers), so they are counted apart."""
     outlets = len({source.outlet_id for source in cited if source.outlet_id is not None})
     unknown = sum(1 for source in cited if source.outlet_id is None)
     if not unknown:
-        return f"{_plural(len(cited), 'source')} from {_plural(outlets, 'outlet')}"
+        return f"{counted(len(cited), 'source')} from {counted(outlets, 'outlet')}"
     whose = "whose outlet is unknown" if unknown == 1 else "whose outlets are unknown"
     if not outlets:
-        return f"{_plural(unknown, 'source')} {whose}"
-    known = f"{len(cited) - unknown} from {_plural(outlets, 'outlet')}"
-    return f"{_plural(len(cited), 'source')} ({known}, {unknown} {whose})"
+        return f"{counted(unknown, 'source')} {whose}"
+    known = f"{len(cited) - unknown} from {counted(outlets, 'outlet')}"
+    return f"{counted(len(cited), 'source')} ({known}, {unknown} {whose})"
 
 
 def _summary(cited: list[Source], originals: list["Source | UnarchivedOriginal"]) -> str:

@@ -110,6 +110,12 @@ def without_control_characters(text: str) -> str:
     return _FORBIDDEN[TEXT_CONTROLS].sub(" ", text)
 
 
+def counted(count: int, word: str, plural: str = "") -> str:
+    """`count` and `word`, or `plural` (default `word` + "s") unless the count is 1:
+    "1 source", "2 sources", "1 history entry"."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def isolated(text: object) -> str:
     """`text` set apart for a sentence where markup (<bdi>) cannot go: a message, an
     SVG description, an option's label. Between FIRST STRONG ISOLATE and POP

@@ -129,6 +129,11 @@ def canonical_json(payload: object) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def counted(count: int, word: str, plural: str = "") -> str:
+    """archive.core.text.counted, repeated because verify.py stands alone."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def read_manifest(text: str, name: str) -> dict[str, str]:
     entries: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -849,7 +854,10 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
     history = check_history(files)
     passages, versions = check_sources(files, history)
     check_claim(files, history)
-    checked = f"{len(history)} history entries, {versions} source versions and {passages} passages check out."
+    checked = (
+        f"{counted(len(history), 'history entry', 'history entries')}, "
+        f"{counted(versions, 'source version')} and {counted(passages, 'passage')} check out."
+    )
     stamped = f"\nThe signature was {timestamp}." if timestamp else "\nThe package carries no time-stamp."
     older = (
         f"\n{README} is not covered by the signature (the package predates that): do not rely on it."

@@ -19,7 +19,7 @@ from django_tasks import TaskContext, task
 from archive.audit.verification import verify_and_record
 from archive.core.attribution import check_reason
 from archive.core.editing import StaleVersion
-from archive.core.text import isolated, normalize_text
+from archive.core.text import counted, isolated, normalize_text
 from archive.jobs.running import JobFailed, Outcome, Progress, last_attempt, run, start
 from archive.models import (
     CheckOutcome,
@@ -301,7 +301,8 @@ def _fixity(job: Job, progress: Progress) -> Outcome:
             problems.append(f"source {check.source_id}: {check.get_status_display()}")
         progress(checked, total)
     summary = (
-        f"Verified {checked} source(s): {checked - len(problems)} intact, {len(problems)} with problems."
+        f"Verified {counted(checked, 'source')}: {checked - len(problems)} intact, "
+        f"{len(problems)} with problems."
     )
     if problems:
         raise JobFailed(f"{summary} {'; '.join(problems)}.")

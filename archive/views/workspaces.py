@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from archive.audit.forms import reason_field
 from archive.core.forms import id_from, show_refusal
-from archive.core.text import isolated
+from archive.core.text import control_character_problem, isolated
 from archive.findings.keys import fingerprint
 from archive.models import Membership, Outlet, Passage, Role, Source, UnarchivedOriginal
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
@@ -158,6 +158,10 @@ class MemberForm(forms.Form):
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"]
+        # Refused before the look-up: "no account is called" would be a false refusal,
+        # echoing a character nobody sees.
+        if problem := control_character_problem(username, what="The username", lines=False):
+            raise ValidationError(problem, code="control_character")
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise ValidationError(

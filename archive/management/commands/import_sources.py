@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries
 from django.urls import reverse
 
+from archive.core.text import counted
 from archive.management.derivations import add_derivation_arguments, checked_derivation
 from archive.models import Source, Workspace
 from archive.permissions import Action, can, role_in
@@ -170,7 +171,7 @@ class Command(BaseCommand):
             )
         )
         if counts[ImportStatus.FAILED]:
-            raise CommandError(f"{counts[ImportStatus.FAILED]} file(s) could not be imported.")
+            raise CommandError(f"{counted(counts[ImportStatus.FAILED], 'file')} could not be imported.")
 
 
 def _relax_commit_durability() -> None:

@@ -8,6 +8,7 @@ jobs of workers that died mid-job.
 
 from django.core.management.base import BaseCommand
 
+from archive.core.text import counted
 from archive.jobs.running import reclaim_stale_jobs
 from archive.jobs.schedules import fire_due
 
@@ -21,4 +22,4 @@ class Command(BaseCommand):
         jobs = fire_due()
         for job in jobs:
             self.stdout.write(f"Job {job.pk}: {job}")
-        self.stdout.write(f"{len(jobs)} scheduled job(s) started.")
+        self.stdout.write(f"{counted(len(jobs), 'scheduled job')} started.")

@@ -8,6 +8,7 @@ Every verification is recorded, so provenance pages show the last one.
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from archive.core.text import counted
 from archive.models import FixityStatus, Workspace
 from archive.sources.fixity import verify_all
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
                 )
                 for problem in check.problems:
                     self.stdout.write(f"    {problem}")
-        self.stdout.write(f"Verified {checked} source(s): {checked - failed} intact, {failed} with problems.")
+        self.stdout.write(
+            f"Verified {counted(checked, 'source')}: {checked - failed} intact, {failed} with problems."
+        )
         if failed:
-            raise CommandError(f"Fixity verification failed for {failed} source(s).")
+            raise CommandError(f"Fixity verification failed for {counted(failed, 'source')}.")
