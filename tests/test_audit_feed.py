@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -63,9 +64,16 @@ def test_feed_names_each_kind_of_object_in_words(client, reviewer, workspace, an
     create_claim(workspace=workspace, user=analyst, statement="The siege began in 2012.")
     client.force_login(reviewer)
     page = feed(client, workspace)
-    assert '<span class="kind">source version</span>' in page
     assert '<span class="kind">claim</span>' in page
     assert "sourceversion<" not in page
+
+
+def test_feed_names_a_source_version_by_its_number_saying_version_once(client, reviewer, workspace, analyst):
+    create_source(workspace=workspace, user=analyst, title="Siege", text="The siege began.", language="en")
+    client.force_login(reviewer)
+    text = re.sub(r"<[^>]+>", "", feed(client, workspace))
+    assert "created version 1 of “Siege”" in " ".join(text.split())
+    assert "version version" not in text
 
 
 def test_feed_is_newest_first(client, reviewer, workspace, activity):

@@ -34,6 +34,7 @@ from archive.models import (
 )
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
+from archive.sources.writes import create_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
@@ -527,6 +528,13 @@ def test_restore_view_reports_what_came_back(client, reviewer, analyst, workspac
     )
     page = response.content.decode()
     assert "Restored" in page and f"evidence #{evidence.pk} was restored too." in page
+
+
+def test_restoring_a_source_names_its_version_restored_with_it_by_number(workspace, ws_admin):
+    source = create_source(workspace=workspace, user=ws_admin, title="Siege", text="It began.", language="en")
+    delete_object(source, user=ws_admin, reason="wrong upload")
+    outcome = restore(workspace, ws_admin, "source", Source, source.pk)
+    assert "version 1 of “Siege” was restored too." in outcome.notes
 
 
 def test_history_names_related_objects_even_deleted_ones_and_writes_times_one_way(

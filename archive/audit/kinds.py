@@ -45,6 +45,8 @@ class Kind:
     personal_to: str = ""
     """The field naming the one member an object is for (an alert's recipient): other
     members see neither it nor its history, but for those who audit the workspace."""
+    names_itself: bool = False
+    """Its objects' names say what they are ("version 1 of …"): no kind is put before them."""
 
 
 KINDS: dict[str, Kind] = {
@@ -71,7 +73,7 @@ KINDS: dict[str, Kind] = {
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
         # Versions, recapture checks and anchors are records of what was captured: never reverted.
-        Kind("sourceversion", SourceVersion),
+        Kind("sourceversion", SourceVersion, names_itself=True),
         Kind("recapturecheck", RecaptureCheck),
         Kind("passageanchor", PassageAnchor),
         Kind("alert", Alert, personal_to="recipient"),
@@ -111,6 +113,13 @@ def kind_label(name: str) -> str:
     """What pages call a kind: its model's verbose name ("evidence item", not "evidenceitem")."""
     kind = KINDS.get(name)
     return str(kind.model._meta.verbose_name) if kind else name
+
+
+def kind_before_name(name: str) -> str:
+    """What the activity puts before an object's name: its kind, unless the name says it
+    ("source version version 1 of …" would say it twice)."""
+    kind = KINDS.get(name)
+    return "" if kind and kind.names_itself else kind_label(name)
 
 
 def kind_of(obj: Model) -> str:

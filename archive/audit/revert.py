@@ -32,6 +32,7 @@ from archive.models import (
     ReviewStatus,
     Role,
     Source,
+    SourceVersion,
     Workspace,
 )
 from archive.models.base import WorkspaceOwned
@@ -81,6 +82,12 @@ def _values(row: HistoryRow) -> dict[str, Any]:
 
 def _label(model: type[Model], pk: int) -> str:
     return f"{model._meta.verbose_name} #{pk}"
+
+
+def _name(obj: Model) -> str:
+    """What a note calls an object that is back: a source's version by the number people
+    see on its pages ("version 1 of …"), never by its id."""
+    return str(obj) if isinstance(obj, SourceVersion) else _label(type(obj), obj.pk)
 
 
 def _without_lost_derivation(values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
@@ -286,7 +293,7 @@ def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: li
     except ValidationError as error:
         notes.append(f"{_label(model, pk)} could not be restored: {' '.join(error.messages)}")
         return False
-    notes.append(f"{_label(model, pk)} was restored too.")
+    notes.append(f"{_name(outcome.obj)} was restored too.")
     notes.extend(outcome.notes)
     return True
 

@@ -70,7 +70,7 @@ class SourceVersion(Immutable):
         ]
 
     def __str__(self) -> str:
-        return f"version {self.number} of {self.source}"
+        return f"version {self.number} of “{self.source}”"
 
 
 class CheckOutcome(models.TextChoices):
