@@ -52,8 +52,8 @@ def test_grade_change_without_a_reason_is_refused(client, ws_admin, outlet):
 def test_grade_change_from_a_stale_form_is_refused(client, ws_admin, outlet):
     grade(client, ws_admin, outlet, reliability="B", reason="First look.")
     response = grade(client, ws_admin, outlet, reliability="E", reason="From an old page.")
-    assert response.status_code == 400
-    assert "changed by someone else" in response.content.decode()
+    assert response.status_code == 409
+    assert "changed this outlet\u2019s grade while you were editing" in response.content.decode()
     outlet.refresh_from_db()
     assert outlet.reliability == "B"
 
@@ -96,7 +96,7 @@ def test_admin_corrects_an_outlets_details_and_its_grade_stays(client, ws_admin,
 def test_an_outlet_edit_from_a_stale_page_is_refused(client, ws_admin, outlet):
     edit_details(client, ws_admin, outlet, outlet.version, name="First edit")
     response = edit_details(client, ws_admin, outlet, outlet.version, name="Second edit from the old page")
-    assert response.status_code == 400
+    assert response.status_code == 409
     outlet.refresh_from_db()
     assert outlet.name == "First edit"
 
@@ -127,3 +127,31 @@ def test_an_outlet_created_with_a_grade_and_no_reason_for_it_is_refused(ws_admin
     with pytest.raises(ValidationError) as refused:
         create_outlet(workspace=workspace, user=ws_admin, name="Graded", reliability="A")
     assert refused.value.message_dict == {"reliability_reason": [GRADE_NEEDS_REASON]}
+
+
+def test_the_grade_page_lists_grades_and_not_the_outlets_other_edits(client, ws_admin, outlet):
+    grade(client, ws_admin, outlet, reliability="B", reason="Two years of accurate reports.")
+    outlet.refresh_from_db()
+    edit_details(client, ws_admin, outlet, outlet.version, name="Hawran Voice (Daraa)")
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:outlet_grade", args=[outlet.workspace.slug, outlet.pk]))
+    assert [(r.reliability, r.reliability_reason) for r in page.context["history"]] == [
+        ("B", "Two years of accurate reports."),
+        ("C", ""),
+    ]
+
+
+def test_the_same_grade_with_a_new_reason_is_kept_and_said_to_stay(client, ws_admin, outlet):
+    response = grade(client, ws_admin, outlet, reliability="C", reason="Checked again in 2026.")
+    outlet.refresh_from_db()
+    assert outlet.reliability_reason == "Checked again in 2026."
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("stays graded C" in m for m in messages)
+
+
+def test_the_grade_page_leads_back_to_all_outlets(client, ws_admin, outlet):
+    client.force_login(ws_admin)
+    html = client.get(
+        reverse("archive:outlet_grade", args=[outlet.workspace.slug, outlet.pk])
+    ).content.decode()
+    assert f'class="crumbs"><a href="{reverse("archive:outlets", args=[outlet.workspace.slug])}"' in html

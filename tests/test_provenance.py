@@ -270,7 +270,7 @@ def test_a_derivation_changed_without_a_reason_is_refused(client, ws_admin, work
         {"version": excerpt.version, "derived_from": chain["original"].pk, "derivation": "summary"},
     )
     assert response.status_code == 400
-    assert "Say why the derivation changes" in response.content.decode()
+    assert "Say why: the reason is kept in the history." in response.content.decode()
     excerpt.refresh_from_db()
     assert excerpt.derived_from != chain["original"]
 

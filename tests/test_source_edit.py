@@ -108,3 +108,10 @@ def test_an_api_correction_of_a_sources_record_keeps_its_reason(ws_admin, worksp
     )
     assert response.status_code == 200
     assert source.history.latest("history_id").history_change_reason == "The outlet's corrected headline"
+
+
+def test_the_record_page_leads_back_to_the_reading_page(client, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace)
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:source_edit", args=[workspace.slug, source.pk])).content.decode()
+    assert f'class="crumbs"><a href="{reverse("archive:source", args=[workspace.slug, source.pk])}"' in page

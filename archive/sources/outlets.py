@@ -9,9 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from archive.core.attribution import recorded_as
 from archive.core.editing import create_object, delete_object, required_reason, update_object
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Outlet, Workspace
+from archive.models import HistoryAction, Outlet, Workspace
 from archive.models.grading import Reliability
 
 GRADE_NEEDS_REASON = "Say why you give this grade."
@@ -45,6 +46,7 @@ def create_outlet(
 
 
 EDITABLE_FIELDS = frozenset({"name", "url", "country", "language", "reliability", "reliability_reason"})
+GRADE_FIELDS = ("reliability", "reliability_reason")
 
 
 def edit_outlet(
@@ -58,15 +60,19 @@ def edit_outlet(
         if regraded and "reliability_reason" not in changes:
             current.reliability_reason = reason.strip()
 
-    return update_object(
-        outlet,
-        user=user,
-        expected_version=expected_version,
-        changes=changes,
-        editable=EDITABLE_FIELDS,
-        reason=reason,
-        before_save=keep_grade_reason,
-    )
+    # A grade is a judgement, recorded as one, as a claim's credibility is: the activity
+    # finds it under "graded" whichever way it was made (this page, the API, the admin).
+    grading = any(name in changes and changes[name] != getattr(outlet, name) for name in GRADE_FIELDS)
+    with recorded_as(user=user, action=HistoryAction.GRADED if grading else None):
+        return update_object(
+            outlet,
+            user=user,
+            expected_version=expected_version,
+            changes=changes,
+            editable=EDITABLE_FIELDS,
+            reason=reason,
+            before_save=keep_grade_reason,
+        )
 
 
 def grade_outlet(
@@ -80,6 +86,19 @@ def grade_outlet(
         changes={"reliability": reliability, "reliability_reason": reason},
         reason=f"reliability graded {reliability}: {reason}",
     )
+
+
+def grade_history(outlet: Outlet, *, limit: int = 20) -> list[Any]:
+    """The outlet's grades, newest first: its versions whose grade or the grade's reason
+    changed (a grade confirmed with a new reason is one), not its other edits."""
+    versions = outlet.history.select_related("history_user").order_by("history_date", "history_id")
+    grades, last = [], None
+    for version in versions.iterator():
+        grade = (version.reliability, version.reliability_reason)
+        if grade != last:
+            grades.append(version)
+            last = grade
+    return grades[::-1][:limit]
 
 
 @unit_of_work()

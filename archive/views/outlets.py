@@ -1,6 +1,7 @@
 """Outlets and their Admiralty reliability grades."""
 
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,9 +18,10 @@ from archive.core.text import isolated
 from archive.models import Outlet
 from archive.models.grading import Reliability
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
-from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet, grade_outlet
+from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet, grade_history, grade_outlet
 from archive.views.deleting import Deleting, delete_page
 from archive.views.methods import require_form_methods
+from archive.views.rebasing import rebased
 
 DELETING = Deleting(
     kind="outlet",
@@ -33,10 +35,7 @@ DELETING = Deleting(
 class GradeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reliability = forms.ChoiceField(choices=Reliability.choices)
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-        help_text="Why this grade? Kept in the history.",
-    )
+    reason = reason_field(required=True, label="Why this grade (kept in the history)")
 
 
 class OutletForm(forms.Form):
@@ -46,7 +45,7 @@ class OutletForm(forms.Form):
     url = AddressField(required=False, label="Address (URL)")
     country = forms.CharField(max_length=100, required=False)
     language = forms.CharField(max_length=35, required=False, help_text="BCP 47 tag, e.g. ar or en-GB")
-    reason = reason_field(required=False, label="Reason (kept in the history)")
+    reason = reason_field(required=False, label="Reason (optional, kept in the history)")
 
     FIELDS = ("name", "url", "country", "language")
 
@@ -82,12 +81,20 @@ def outlet_delete(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     return delete_page(request, outlet, DELETING, partial(delete_outlet, outlet=outlet))
 
 
+def _details(outlet: Outlet) -> dict[str, Any]:
+    return {name: getattr(outlet, name) for name in OutletForm.FIELDS}
+
+
+def _grade(outlet: Outlet) -> dict[str, Any]:
+    return {"reliability": outlet.reliability}
+
+
 def _outlet_form(request: WorkspaceRequest, outlet: Outlet | None) -> HttpResponse:
+    conflict = None
     if outlet is None:
         form: OutletForm = OutletForm(request.POST or None)
     else:
-        initial = {name: getattr(outlet, name) for name in OutletForm.FIELDS} | {"version": outlet.version}
-        form = OutletEditForm(request.POST or None, initial=initial)
+        form = OutletEditForm(request.POST or None, initial=_details(outlet) | {"version": outlet.version})
     if request.method == "POST" and form.is_valid():
         data, reason = form.details(), form.cleaned_data["reason"]
         try:
@@ -98,14 +105,18 @@ def _outlet_form(request: WorkspaceRequest, outlet: Outlet | None) -> HttpRespon
                 saved = edit_outlet(
                     outlet, user=request.user, expected_version=version, changes=data, reason=reason
                 )
-        except (StaleVersion, ValidationError) as error:
+        except StaleVersion as error:
+            form, conflict = rebased(form, error, initial_of=_details, build=OutletEditForm)
+            outlet = error.current
+        except ValidationError as error:
             show_refusal(form, error)
         else:
             done = "Saved" if outlet else "Added, ungraded until someone grades it:"
             messages.success(request, f"{done} {isolated(saved.name)}.")
             return redirect("archive:outlets", request.workspace.slug)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "archive/outlet_form.html", {"form": form, "outlet": outlet}, status=status)
+    status = (409 if conflict else 400) if request.method == "POST" else 200
+    context = {"form": form, "outlet": outlet, "conflict": conflict}
+    return render(request, "archive/outlet_form.html", context, status=status)
 
 
 @workspace_view(Action.VIEW)
@@ -121,8 +132,8 @@ def outlet_list(request: WorkspaceRequest) -> HttpResponse:
 def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """Change an outlet's reliability grade; a reason is required."""
     outlet = get_in_workspace_or_404(Outlet.objects.all(), request.workspace, pk=outlet_id)
-    initial = {"version": outlet.version, "reliability": outlet.reliability}
-    form = GradeForm(request.POST or None, initial=initial)
+    form = GradeForm(request.POST or None, initial=_grade(outlet) | {"version": outlet.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             grade_outlet(
@@ -132,17 +143,18 @@ def outlet_grade(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except (StaleVersion, ValidationError) as error:
+        except StaleVersion as error:
+            form, conflict = rebased(form, error, initial_of=_grade, build=GradeForm)
+            outlet = error.current
+        except ValidationError as error:
             show_refusal(form, error)
         else:
             grade = form.cleaned_data["reliability"]
-            messages.success(request, f"{isolated(outlet.name)} is now graded {grade}.")
+            # The same grade with a new reason is a re-assessment, kept as such.
+            graded = "stays graded" if grade == outlet.reliability else "is now graded"
+            messages.success(request, f"{isolated(outlet.name)} {graded} {grade}.")
             return redirect("archive:outlets", request.workspace.slug)
-    history = outlet.history.select_related("history_user").order_by("-history_date")[:20]
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "archive/outlet_grade.html",
-        {"form": form, "outlet": outlet, "history": history},
-        status=status,
-    )
+    history = grade_history(outlet)
+    status = (409 if conflict else 400) if request.method == "POST" else 200
+    context = {"form": form, "outlet": outlet, "history": history, "conflict": conflict}
+    return render(request, "archive/outlet_grade.html", context, status=status)

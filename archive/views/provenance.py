@@ -1,5 +1,8 @@
 """A source's provenance page, its stored files, derivation links and PROV exports."""
 
+from functools import partial
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOriginal
@@ -24,10 +28,11 @@ from archive.sources.provenance import (
     serialize,
     source_document,
 )
-from archive.sources.writes import DERIVATION_REASON_REQUIRED, set_derivation
+from archive.sources.writes import set_derivation
 from archive.views.methods import require_form_methods
 from archive.views.originals import UnarchivedOriginalFields, derivation_field
 from archive.views.picking import SourceChoiceField, sources_to_choose
+from archive.views.rebasing import rebased
 
 _EXTENSIONS = {
     "text/plain": "txt",
@@ -172,11 +177,7 @@ class DerivationForm(UnarchivedOriginalFields):
         help_text="Leave empty for an original, or for an original that is not archived (below). "
         "Choosing one replaces that description.",
     )
-    reason = forms.CharField(
-        max_length=500,
-        help_text="Why, for the history.",
-        error_messages={"required": DERIVATION_REASON_REQUIRED},
-    )
+    reason = reason_field(required=True, label="Why (kept in the history)")
     field_order = ["version", "derivation", "derived_from", *UNARCHIVED_FIELDS, "reason"]
 
     def __init__(self, *args, source: Source, **kwargs):
@@ -195,19 +196,22 @@ class DerivationForm(UnarchivedOriginalFields):
         return self.described_original()
 
 
+def _derivation(source: Any) -> dict[str, Any]:
+    """What a source (or one of its past versions) derives from, as the form shows it."""
+    names = ("derivation", "derived_from", *UNARCHIVED_FIELDS)
+    return {name: getattr(source, name) for name in names}
+
+
 @workspace_view(Action.MANAGE)
 @require_form_methods
 def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Set or change what a source derives from, after import: an archived source,
     or what is known of an original that is not archived."""
     source = _source(request, source_id)
-    initial = {
-        "version": source.version,
-        "derived_from": source.derived_from,
-        "derivation": source.derivation,
-        **{name: getattr(source, name) for name in UNARCHIVED_FIELDS},
-    }
-    form = DerivationForm(request.POST or None, initial=initial, source=source)
+    form = DerivationForm(
+        request.POST or None, initial=_derivation(source) | {"version": source.version}, source=source
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -221,11 +225,14 @@ def source_derivation(request: WorkspaceRequest, source_id: int) -> HttpResponse
                 expected_version=data["version"],
             )
         except StaleVersion as error:
-            form.add_error(None, str(error))
+            build = partial(DerivationForm, source=error.current)
+            form, conflict = rebased(form, error, initial_of=_derivation, build=build)
+            source = error.current
         except ValidationError as error:
             show_refusal(form, error)
         else:
             messages.success(request, "Derivation saved.")
             return redirect("archive:source_provenance", request.workspace.slug, source.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "archive/derivation_form.html", {"form": form, "source": source}, status=status)
+    status = (409 if conflict else 400) if request.method == "POST" else 200
+    context = {"form": form, "source": source, "conflict": conflict}
+    return render(request, "archive/derivation_form.html", context, status=status)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from archive.audit.forms import reason_field
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import NamesField, form_field, show_refusal
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
@@ -23,6 +24,7 @@ from archive.sources.writes import delete_source, edit_source
 from archive.views.asof import AsOfForm
 from archive.views.deleting import Deleting, delete_page
 from archive.views.methods import require_form_methods
+from archive.views.rebasing import rebased
 
 DELETING = Deleting(
     kind="source",
@@ -106,16 +108,22 @@ class SourceMetadataForm(forms.Form):
     published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     language = forms.CharField(max_length=35, validators=[bcp47_validator], help_text="BCP 47, e.g. ar or en")
     direction = forms.ChoiceField(choices=TextDirection.choices)
-    reason = forms.CharField(max_length=500, help_text="Why, for the history.")
+    reason = reason_field(required=True, label="Why (kept in the history)")
 
     def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         outlets = Outlet.objects.filter(workspace_id=source.workspace_id)
         form_field(self, "outlet", forms.ModelChoiceField).queryset = outlets
 
+    FIELDS = ("title", "authors", "translators", "outlet", "published_on", "language", "direction")
+
     def changes(self) -> dict[str, Any]:
-        fields = ("title", "authors", "translators", "outlet", "published_on", "language", "direction")
-        return {name: self.cleaned_data[name] for name in fields}
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+def _record(source: Any) -> dict[str, Any]:
+    """A source's record (or one of its past versions') as the form shows it."""
+    return {name: getattr(source, name) for name in SourceMetadataForm.FIELDS}
 
 
 @workspace_view(Action.MANAGE)
@@ -123,18 +131,9 @@ class SourceMetadataForm(forms.Form):
 def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Correct a source's title, authors, outlet, date, language or direction, with a reason."""
     source = get_in_workspace_or_404(Source.objects.select_related("outlet"), request.workspace, pk=source_id)
-    initial = {
-        "version": source.version,
-        "title": source.title,
-        "authors": source.authors,
-        "translators": source.translators,
-        "outlet": source.outlet,
-        "published_on": source.published_on,
-        "language": source.language,
-        "direction": source.direction,
-    }
+    initial = _record(source) | {"version": source.version}
     form = SourceMetadataForm(request.POST or None, initial=initial, source=source)
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -147,8 +146,9 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except StaleVersion as error:
-                form.add_error(None, f"{error} Reload the page to see their version.")
-                status = 409
+                build = partial(SourceMetadataForm, source=error.current)
+                form, conflict = rebased(form, error, initial_of=_record, build=build)
+                source, status = error.current, 409
             except ValidationError as error:
                 show_refusal(form, error)
             else:
@@ -157,7 +157,7 @@ def source_edit(request: WorkspaceRequest, source_id: int) -> HttpResponse:
                     request, "The source's record is corrected." if corrected else NOTHING_CHANGED
                 )
                 return redirect("archive:source", request.workspace.slug, source.pk)
-    context = {"source": source, "form": form}
+    context = {"source": source, "form": form, "conflict": conflict}
     return render(request, "archive/source_edit.html", context, status=status)
 
 
