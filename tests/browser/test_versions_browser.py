@@ -71,6 +71,10 @@ def test_analyst_compares_the_versions_of_an_arabic_source(page_for, analyst, ar
     assert_accessible(page, f"version 1 at {width} px")
     page.goto(reverse("archive:source_versions", args=[source.workspace.slug, source.pk]))
     assert page.locator(".timeline li").count() == 2
+    checks = page.locator("table.checks")
+    # A narrow screen shows each recapture check as a card, not a table to scroll sideways.
+    assert checks.get_attribute("data-stacked") is not None
+    assert checks.evaluate("table => table.scrollWidth <= table.clientWidth")
     assert_accessible(page, f"the timeline at {width} px")
     page.goto(reverse("archive:alerts"))
     page.get_by_role("link", name="the claim").first.click()
