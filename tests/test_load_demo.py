@@ -95,3 +95,20 @@ def test_demo_reviewer_finds_a_claim_and_an_annotation_waiting_for_review(db):
         ("annotation", "demo-analyst"),
         ("claim", "demo-analyst"),
     ]
+
+
+def test_the_demos_text_correction_is_made_by_an_admin_as_the_pages_allow(db):
+    run_load_demo()
+    republication = Source.objects.get(derivation="republication")
+    corrected = republication.history.filter(history_change_reason__contains="update note").get()
+    assert corrected.history_user.username == "demo-admin"
+
+
+def test_the_demos_verdict_is_given_by_the_claims_author_and_its_grade_by_the_reviewer(db):
+    run_load_demo()
+    claim = Claim.objects.get(status="debunked")
+    versions = list(claim.history.order_by("history_date", "history_id"))
+    graded = next(v for v in versions if v.credibility_reason)
+    judged = next(v for v in versions if v.status == "debunked")
+    assert (graded.history_user.username, judged.history_user.username) == ("demo-reviewer", "demo-analyst")
+    assert graded.status != "debunked"

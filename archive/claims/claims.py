@@ -72,7 +72,6 @@ def set_credibility(
 
 
 @unit_of_work()
-@unit_of_work()
 def delete_claim(*, claim: Claim, user: Any, reason: str, expected_version: int | None = None) -> None:
     """Delete a claim with its evidence, and the passages that served only that evidence
     (as deleting the evidence alone would); history keeps them all, and restoring the

@@ -13,7 +13,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from archive.audit.review import submit_for_review
-from archive.claims import add_evidence, create_annotation, create_claim, edit_annotation, edit_claim
+from archive.claims import (
+    add_evidence,
+    create_annotation,
+    create_claim,
+    edit_annotation,
+    edit_claim,
+    set_credibility,
+)
 from archive.core.attribution import recorded_as
 from archive.findings import ach
 from archive.models import (
@@ -283,16 +290,21 @@ class Command(BaseCommand):
             changes={"body": "Price of water tankers (2,000 SYP a barrel): track over time."},
             reason="more precise",
         )
-        edit_claim(
+        # Each change made by a role that may make it on the pages: the reviewer grades,
+        # the claim's author gives the verdict.
+        affected = set_credibility(
             affected,
             user=reviewer,
+            credibility=Credibility.IMPROBABLE,
+            reason="Original and translation say 15,000.",
             expected_version=affected.version,
-            changes={
-                "credibility": Credibility.IMPROBABLE,
-                "credibility_reason": "Original and translation say 15,000.",
-                "status": ClaimStatus.DEBUNKED,
-            },
-            reason="graded after comparing with the original",
+        )
+        edit_claim(
+            affected,
+            user=analyst,
+            expected_version=affected.version,
+            changes={"status": ClaimStatus.DEBUNKED},
+            reason="the reviewer graded it improbable after comparing with the original",
         )
         edit_outlet(
             blog,
@@ -308,7 +320,7 @@ class Command(BaseCommand):
         # are found again where they moved to.
         correct_source_text(
             source=republication,
-            user=analyst,
+            user=admin,
             new_text=republication.text.replace(
                 "\n\nAnother day,",
                 "\n\nUpdate, 14 March: readers asked where our figure comes from; we are checking.\n\n"
