@@ -25,3 +25,20 @@ def test_every_text_of_the_claim_graph_lies_within_its_viewbox(page_for, analyst
     page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
     assert page.evaluate(CUT_OFF) == []
     assert page.errors == []
+
+
+def test_the_claim_graph_keeps_readable_labels_on_a_phone_and_scrolls_in_its_box(
+    page_for, analyst, workspace
+):
+    claim, _ = crowded_claim(workspace)
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    figure = page.locator(".claim-graph")
+    # The label's height on screen: about its font size when drawn at full size.
+    label_height = page.evaluate(
+        "document.querySelector('.claim-graph .node text').getBoundingClientRect().height"
+    )
+    assert label_height >= 11
+    assert figure.evaluate("box => box.scrollWidth > box.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
