@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
 
+from archive.claims.claims import create_claim, edit_claim, set_credibility
 from archive.core.attribution import recorded_as
 from archive.models import Derivation, VersionOrigin
 from archive.passages.correction import correct_source_text
+from archive.sources.outlets import create_outlet, grade_outlet
 from archive.sources.provenance import lineage
 from archive.sources.versions import record_version
 from archive.sources.writes import create_source
@@ -306,3 +308,123 @@ def test_provenance_page_names_the_schedule_that_made_a_version_once(client, ana
     ).content.decode()
     assert "Recapture by <bdi>schedule #1</bdi>" in page
     assert "schedule schedule" not in page
+
+
+# --- Gradings: every grade given, with the grade's own reason ----------------------
+
+
+@pytest.fixture
+def regraded_claim(workspace, analyst, reviewer):
+    """A claim a reviewer graded 6, then its author edited to 4 with a reason for the edit."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="The station stopped in July.")
+    claim = set_credibility(claim, user=reviewer, credibility=6, reason="Nothing to check it against yet")
+    return edit_claim(
+        claim,
+        user=analyst,
+        expected_version=claim.version,
+        changes={"credibility": 4, "credibility_reason": "Single partisan source; no independent count"},
+        reason="Narrowed the date after reading the article's G20 reference.",
+    )
+
+
+def gradings_in(document: ProvDocument, prefix: str) -> dict[str, dict[str, str]]:
+    """The grading activities whose identifier starts with `prefix`: label and warrant attributes."""
+    return {
+        str(record.identifier.localpart): {
+            str(key.localpart): str(value) for key, value in record.attributes if key.localpart != "type"
+        }
+        for record in document.get_records(ProvActivity)
+        if str(record.identifier.localpart).startswith(prefix)
+    }
+
+
+def graded_to(document: ProvDocument, claim, credibility: int) -> dict[str, str]:
+    """The attributes of the claim's one grading to `credibility`."""
+    [found] = [
+        attributes
+        for attributes in gradings_in(document, f"grading-claim-{claim.pk}-").values()
+        if attributes["label"] == f"graded credibility {credibility}"
+    ]
+    return found
+
+
+def test_a_claims_grading_gives_the_grades_own_reason(client, workspace, analyst, regraded_claim):
+    document = export(client, analyst, "archive:claim_prov_json", workspace.slug, regraded_claim.pk)
+    assert graded_to(document, regraded_claim, 4)["reason"] == "Single partisan source; no independent count"
+
+
+def test_a_claim_edits_own_reason_is_kept_apart_from_the_grades(client, workspace, analyst, regraded_claim):
+    document = export(client, analyst, "archive:claim_prov_json", workspace.slug, regraded_claim.pk)
+    assert graded_to(document, regraded_claim, 4).get("changeReason") == (
+        "Narrowed the date after reading the article's G20 reference."
+    )
+
+
+def test_every_grading_in_a_claims_history_is_an_activity(
+    client, workspace, analyst, reviewer, regraded_claim
+):
+    document = export(client, analyst, "archive:claim_prov_json", workspace.slug, regraded_claim.pk)
+    gradings = gradings_in(document, f"grading-claim-{regraded_claim.pk}-")
+    assert sorted((a["label"], a["reason"]) for a in gradings.values()) == [
+        ("graded credibility 4", "Single partisan source; no independent count"),
+        ("graded credibility 6", "Nothing to check it against yet"),
+    ]
+    associations = {
+        (str(record.args[0].localpart), str(record.args[1].localpart))
+        for record in document.get_records()
+        if record.get_type().localpart == "Association"
+    }
+    by_label = {a["label"]: name for name, a in gradings.items()}
+    assert (by_label["graded credibility 6"], f"user-{reviewer.pk}") in associations
+    assert (by_label["graded credibility 4"], f"user-{analyst.pk}") in associations
+
+
+def test_a_claim_created_ungraded_has_no_grading(client, workspace, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="The station stopped.", reason="new")
+    document = export(client, analyst, "archive:claim_prov_json", workspace.slug, claim.pk)
+    assert gradings_in(document, "grading-") == {}
+
+
+@pytest.fixture
+def imported_outlet(workspace, analyst):
+    """An outlet an analyst's import created: ungraded (F, no reason), the import's reason."""
+    outlet = create_outlet(
+        workspace=workspace, user=analyst, name="Hawran Voice", reason="Shared corpus: batch 3"
+    )
+    return SourceFactory(workspace=workspace, title="Report", outlet=outlet, captured_by=analyst)
+
+
+def test_an_outlet_created_ungraded_has_no_grading(client, workspace, analyst, imported_outlet):
+    document = export(client, analyst, "archive:source_prov_json", workspace.slug, imported_outlet.pk)
+    assert gradings_in(document, "grading-outlet-") == {}
+
+
+def test_an_outlets_grading_gives_the_grades_own_reason_and_who_gave_it(
+    client, workspace, analyst, ws_admin, imported_outlet
+):
+    outlet = imported_outlet.outlet
+    grade_outlet(
+        outlet=outlet,
+        user=ws_admin,
+        reliability="B",
+        reason="Long record of corrected errors",
+        expected_version=outlet.version,
+    )
+    document = export(client, analyst, "archive:source_prov_json", workspace.slug, imported_outlet.pk)
+    gradings = gradings_in(document, f"grading-outlet-{outlet.pk}-")
+    assert [(a["label"], a["reason"]) for a in gradings.values()] == [
+        ("graded reliability B", "Long record of corrected errors")
+    ]
+    associations = {
+        (str(record.args[0].localpart), str(record.args[1].localpart))
+        for record in document.get_records()
+        if record.get_type().localpart == "Association"
+    }
+    assert (next(iter(gradings)), f"user-{ws_admin.pk}") in associations
+
+
+def test_a_claims_gradings_read_back_from_prov_n(client, workspace, analyst, regraded_claim):
+    response = get_page(client, analyst, "archive:claim_prov_n", workspace.slug, regraded_claim.pk)
+    text = response.content.decode()
+    assert 'warrant:reason="Single partisan source; no independent count"' in text
+    assert 'warrant:reason="Nothing to check it against yet"' in text

@@ -251,3 +251,22 @@ def announce_saved_row(
         created=history_instance.history_type == "+",
         **written,
     )
+
+
+def gradings(obj: Model) -> list[Any]:
+    """The history rows of `obj` (a model with a `grade_field`, e.g. an outlet's
+    reliability), oldest first, that gave it a grade: those whose grade or the grade's
+    reason differs from the row before. A grade confirmed with a new reason is one. Its
+    first row gives one only with a reason or a grade other than the default, which means
+    "not graded yet" (an outlet an import creates is F, a claim 6): no one judged it."""
+    field_name = type(obj).grade_field  # type: ignore[attr-defined]
+    reason_field = f"{field_name}_reason"
+    ungraded = (concrete_field(type(obj), field_name).get_default(), "")
+    found, last = [], None
+    rows = obj.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]
+    for row in rows.iterator():
+        grade = (getattr(row, field_name), getattr(row, reason_field))
+        if grade != (last if last is not None else ungraded):
+            found.append(row)
+        last = grade
+    return found

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from archive.core.attribution import recorded_as
 from archive.core.editing import create_object, delete_object, required_reason, update_object
+from archive.core.history import gradings
 from archive.core.unit_of_work import unit_of_work
 from archive.models import HistoryAction, Outlet, Workspace
 from archive.models.grading import Reliability
@@ -89,16 +90,8 @@ def grade_outlet(
 
 
 def grade_history(outlet: Outlet, *, limit: int = 20) -> list[Any]:
-    """The outlet's grades, newest first: its versions whose grade or the grade's reason
-    changed (a grade confirmed with a new reason is one), not its other edits."""
-    versions = outlet.history.select_related("history_user").order_by("history_date", "history_id")
-    grades, last = [], None
-    for version in versions.iterator():
-        grade = (version.reliability, version.reliability_reason)
-        if grade != last:
-            grades.append(version)
-            last = grade
-    return grades[::-1][:limit]
+    """The outlet's grades, newest first (not its other edits)."""
+    return gradings(outlet)[::-1][:limit]
 
 
 @unit_of_work()

@@ -19,6 +19,7 @@ from prov.model import PROV, AttributeValue, ProvDocument, QualifiedName
 from archive.alignment import current_alignment
 from archive.alignment.aligning import ALGORITHM_VERSION
 from archive.alignment.counterparts import Memo, counterparts
+from archive.core.history import gradings
 from archive.core.text import sha256_hex
 from archive.models import (
     Capture,
@@ -339,27 +340,25 @@ class _ProvBuilder:
         self.document.used(verifying, original, check.created_at)
 
     def _grading(self, obj: Outlet | Claim, field_name: str, identifier: QualifiedName) -> None:
-        """Who gave the current grade, when and why (from the history)."""
-        current, graded = getattr(obj, field_name), None
-        for record in obj.history.order_by("-history_date", "-history_id").select_related("history_user"):
-            if getattr(record, field_name) != current:
-                break
-            graded = record
-        if graded is None:
-            return
-        grading = self.ns[f"grading-{obj._meta.model_name}-{obj.pk}-{graded.history_id}"]
-        self.document.activity(
-            grading,
-            graded.history_date,
-            graded.history_date,
-            {
-                "prov:label": f"graded {field_name} {current}",
-                self.ns["reason"]: graded.history_change_reason or "",
-            },
-        )
-        self.document.wasInfluencedBy(identifier, grading)
-        if agent := self.user(graded.history_user):
-            self.document.wasAssociatedWith(grading, agent)
+        """Every grade the object was given, each an activity: who gave it, when, and the
+        grade's own reason (its `<field>_reason` at that version)."""
+        for graded in gradings(obj):
+            grade, reason = getattr(graded, field_name), getattr(graded, f"{field_name}_reason")
+            attributes: _Attributes = {
+                "prov:label": f"graded {field_name} {grade}",
+                self.ns[field_name]: grade,
+                self.ns["reason"]: reason,
+            }
+            # The reason the edit was recorded with may be about the edit, not the grade (an
+            # analyst's claim edit): kept apart, and only when it says more than the grade's.
+            change_reason = (graded.history_change_reason or "").strip()
+            if change_reason and (not reason.strip() or reason.strip() not in change_reason):
+                attributes[self.ns["changeReason"]] = change_reason
+            grading = self.ns[f"grading-{obj._meta.model_name}-{obj.pk}-{graded.history_id}"]
+            self.document.activity(grading, graded.history_date, graded.history_date, attributes)
+            self.document.wasInfluencedBy(identifier, grading)
+            if agent := self.user(graded.history_user):
+                self.document.wasAssociatedWith(grading, agent)
 
     def passage(self, passage: Passage) -> QualifiedName:
         identifier = self.ns[f"passage-{passage.pk}"]
