@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.claims import add_evidence, create_claim, edit_item
+from archive.claims.discussion import reply
 from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object
-from archive.models import HistoryEntry, Membership
+from archive.core.editing import delete_object, update_object
+from archive.models import HistoryAction, HistoryEntry, Membership, RecaptureCheck
+from archive.sources.outlets import create_outlet, edit_outlet, grade_outlet
 from archive.sources.writes import create_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import remove_member
@@ -74,6 +76,116 @@ def test_feed_names_a_source_version_by_its_number_saying_version_once(client, r
     text = re.sub(r"<[^>]+>", "", feed(client, workspace))
     assert "created version 1 of “Siege”" in " ".join(text.split())
     assert "version version" not in text
+
+
+def feed_text(client, workspace, **params) -> str:
+    """The feed's table as a reader sees it: its words, without markup."""
+    return " ".join(re.sub(r"<[^>]+>", "", feed(client, workspace, **params)).split())
+
+
+def _sequences_in_page(page: str) -> list[int]:
+    return [int(number) for number in re.findall(r'<td class="sequence"[^>]*>(\d+)</td>', page)]
+
+
+def test_feed_names_a_discussion_saying_discussion_once(client, reviewer, workspace, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="The siege began in 2012.")
+    reply(item=claim, user=analyst, body="Which month?")
+    client.force_login(reviewer)
+    text = feed_text(client, workspace)
+    assert "created Discussion of" in text
+    assert "discussion discussion" not in text.lower()
+
+
+def test_feed_names_a_reply_saying_reply_once(client, reviewer, workspace, analyst):
+    claim = create_claim(workspace=workspace, user=analyst, statement="The siege began in 2012.")
+    reply(item=claim, user=analyst, body="Which month?")
+    client.force_login(reviewer)
+    text = feed_text(client, workspace)
+    assert "created Reply by analyst: Which month?" in text
+    assert "reply reply" not in text.lower()
+
+
+def test_feed_names_a_recapture_check_saying_recapture_once(client, reviewer, workspace, ws_admin):
+    source = create_source(workspace=workspace, user=ws_admin, title="Siege", text="It began.", language="en")
+    with recorded_as(user=ws_admin, reason="checked again"):
+        RecaptureCheck.objects.create(
+            workspace=workspace, source=source, outcome="unchanged", url="https://example.org/siege"
+        )
+    client.force_login(reviewer)
+    text = feed_text(client, workspace)
+    assert "created recapture of Siege: unchanged" in text
+    assert "recapture check recapture" not in text
+
+
+@pytest.fixture
+def old_outlet_grade(workspace, ws_admin):
+    """An outlet graded B the way grades were recorded before they were "graded" (as
+    "changed"), then renamed: returns the outlet and the grade's entry."""
+    outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
+    outlet = update_object(
+        outlet,
+        user=ws_admin,
+        expected_version=outlet.version,
+        changes={"reliability": "B", "reliability_reason": "Two years of accurate reports."},
+        editable={"reliability", "reliability_reason"},
+        reason="reliability graded B: Two years of accurate reports.",
+    )
+    grade = HistoryEntry.objects.filter(workspace=workspace, model="outlet").order_by("-sequence").first()
+    assert grade is not None and grade.action == HistoryAction.CHANGED  # as recorded then
+    edit_outlet(outlet, user=ws_admin, expected_version=outlet.version, changes={"name": "Hawran Voice News"})
+    return outlet, grade
+
+
+def test_grading_an_outlet_is_recorded_as_graded(workspace, ws_admin):
+    outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
+    grade_outlet(outlet=outlet, user=ws_admin, reliability="B", reason="Accurate.", expected_version=1)
+    last = HistoryEntry.objects.filter(workspace=workspace, model="outlet").order_by("-sequence").first()
+    assert last is not None and last.action == HistoryAction.GRADED
+
+
+def test_an_outlet_edit_that_changes_its_grade_is_recorded_as_graded(workspace, ws_admin):
+    outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
+    edit_outlet(
+        outlet, user=ws_admin, expected_version=1, changes={"reliability": "C"}, reason="Mixed record."
+    )
+    last = HistoryEntry.objects.filter(workspace=workspace, model="outlet").order_by("-sequence").first()
+    assert last is not None and last.action == HistoryAction.GRADED
+
+
+def test_graded_filter_finds_an_outlet_grade_recorded_as_changed_and_not_its_other_edits(
+    client, reviewer, workspace, old_outlet_grade
+):
+    _, grade = old_outlet_grade
+    client.force_login(reviewer)
+    assert _sequences_in_page(feed(client, workspace, action="graded")) == [grade.sequence]
+
+
+def test_changed_filter_leaves_out_an_outlet_grade_recorded_as_changed(
+    client, reviewer, workspace, old_outlet_grade
+):
+    _, grade = old_outlet_grade
+    client.force_login(reviewer)
+    shown = _sequences_in_page(feed(client, workspace, action="changed"))
+    assert shown and grade.sequence not in shown  # the rename is there, the grade is not
+
+
+def test_feed_shows_an_outlet_grade_recorded_as_changed_as_graded(
+    client, reviewer, workspace, old_outlet_grade
+):
+    client.force_login(reviewer)
+    text = feed_text(client, workspace)
+    assert "graded outlet Hawran Voice reliability graded B" in text
+
+
+def test_csv_export_gives_an_outlet_grade_recorded_as_changed_as_graded(
+    client, ws_admin, workspace, old_outlet_grade
+):
+    _, grade = old_outlet_grade
+    client.force_login(ws_admin)
+    response = export(client, workspace, "csv", model="outlet")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["action"] for row in rows] == ["changed", "graded", "created"]
+    assert int(rows[1]["sequence"]) == grade.sequence
 
 
 def test_feed_is_newest_first(client, reviewer, workspace, activity):

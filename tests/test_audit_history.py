@@ -1,6 +1,8 @@
 """Object history pages: field-by-field diffs, word-level diffs of long text,
 and reverting or restoring an object."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -20,7 +22,8 @@ from archive.claims import (
     edit_item,
 )
 from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object
+from archive.core.editing import delete_object, update_object
+from archive.core.times import human_time
 from archive.models import (
     Annotation,
     Claim,
@@ -34,7 +37,8 @@ from archive.models import (
 )
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
-from archive.sources.writes import create_source
+from archive.sources.outlets import create_outlet
+from archive.sources.writes import create_source, delete_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
@@ -269,14 +273,14 @@ def test_analyst_cannot_revert(workspace, analyst, edited_claim):
 
 def test_reviewer_cannot_revert_a_membership(workspace, reviewer, analyst, ws_admin):
     membership = Membership.objects.get(user=analyst, workspace=workspace)
-    set_role(workspace=workspace, member=analyst, role="reviewer", user=ws_admin)
+    set_role(workspace=workspace, member=analyst, role="reviewer", user=ws_admin, reason="audits")
     with pytest.raises(PermissionDenied):
         revert_to_first_version(membership, user=reviewer, reason="promote back")
 
 
 def test_admin_reverts_a_membership_role(workspace, ws_admin, analyst):
     membership = Membership.objects.get(user=analyst, workspace=workspace)
-    set_role(workspace=workspace, member=analyst, role="admin", user=ws_admin)
+    set_role(workspace=workspace, member=analyst, role="admin", user=ws_admin, reason="deputy")
     revert_to_first_version(membership, user=ws_admin, reason="promoted by mistake")
     assert Membership.objects.get(pk=membership.pk).role == "analyst"
 
@@ -368,7 +372,7 @@ def test_restoring_a_deleted_claim_brings_back_its_evidence(workspace, reviewer,
     assert outcome.restored
     assert Claim.objects.get(pk=claim.pk).statement == "Airstrikes reached 120 a week."
     assert Evidence.objects.get(pk=evidence.pk).claim_id == claim.pk
-    assert f"evidence #{evidence.pk} was restored too." in outcome.notes
+    assert f"evidence {Evidence.objects.get(pk=evidence.pk)} was restored too." in outcome.notes
 
 
 def test_a_restored_claim_and_its_evidence_keep_when_they_were_made(workspace, reviewer, analyst, source):
@@ -399,7 +403,9 @@ def test_restoring_a_claim_leaves_evidence_deleted_on_purpose_before_it_deleted(
     delete_object(Claim.objects.get(pk=claim.pk), user=analyst, reason="Merging into another claim")
     outcome = restore(workspace, reviewer, "claim", Claim, claim.pk)
     assert list(Evidence.objects.filter(claim_id=claim.pk)) == [kept]
-    assert f"evidence #{wrong.pk} was restored too." not in outcome.notes
+    assert [note for note in outcome.notes if note.startswith("evidence")] == [
+        f"evidence {kept} was restored too."
+    ]
 
 
 def test_history_page_names_a_restore_as_such(client, workspace, reviewer, analyst, edited_claim):
@@ -439,7 +445,7 @@ def test_restoring_an_annotation_brings_back_its_deleted_passage(workspace, revi
     assert list(Annotation.objects.get(pk=annotation.pk).passages.values_list("pk", flat=True)) == [
         passage.pk
     ]
-    assert f"passage #{passage.pk} was restored too." in outcome.notes
+    assert f"passage {passage} was restored too." in outcome.notes
 
 
 def test_a_restored_note_is_one_new_version_holding_its_passages(workspace, reviewer, analyst, source):
@@ -527,7 +533,7 @@ def test_restore_view_reports_what_came_back(client, reviewer, analyst, workspac
         follow=True,
     )
     page = response.content.decode()
-    assert "Restored" in page and f"evidence #{evidence.pk} was restored too." in page
+    assert "Restored" in page and escape(f"evidence {evidence} was restored too.") in page
 
 
 def test_restoring_a_source_names_its_version_restored_with_it_by_number(workspace, ws_admin):
@@ -552,3 +558,80 @@ def test_history_names_related_objects_even_deleted_ones_and_writes_times_one_wa
     assert "claim “Named, not numbered.”" in page and f"claim #{claim.pk}" not in page
     assert escape(f"“{analyst}”") not in page and "analyst" in page  # users by name
     assert human_time(evidence.created_at).endswith(" UTC") and human_time(evidence.created_at) in page
+
+
+# --- Values as people read them ------------------------------------------------------
+
+
+def test_history_writes_a_capture_time_as_pages_write_times_not_as_stored(client, analyst, workspace):
+    source = create_source(workspace=workspace, user=analyst, title="Siege", text="It began.", language="en")
+    version = source.versions.get()
+    client.force_login(analyst)
+    page = history_page(client, workspace, "sourceversion", version.pk)
+    assert human_time(version.captured_at) in page
+    assert str(version.captured_at) not in page and "+00:00<" not in page
+
+
+def test_history_writes_a_date_as_pages_write_dates():
+    changes = field_changes(Source, {"published_on": None}, {"published_on": date(2017, 6, 3)})
+    assert [change.after for change in changes] == ["June 3, 2017"]
+
+
+def test_history_describes_a_stored_original_by_kind_and_hash_never_by_its_storage_path(
+    client, analyst, workspace
+):
+    source = create_source(workspace=workspace, user=analyst, title="Siege", text="It began.", language="en")
+    client.force_login(analyst)
+    page = history_page(client, workspace, "source", source.pk)
+    assert source.original.name not in page and "originals/" not in page
+    assert f"stored file, plain text, 9\xa0bytes, SHA-256 {source.original_sha256[:12]}…" in page
+
+
+def test_history_links_a_stored_original_to_its_download(client, analyst, workspace):
+    source = create_source(workspace=workspace, user=analyst, title="Siege", text="It began.", language="en")
+    client.force_login(analyst)
+    page = history_page(client, workspace, "source", source.pk)
+    download = reverse("archive:source_version_original", args=[workspace.slug, source.pk, 1])
+    assert f'<a href="{download}" download>stored file, plain text' in page
+
+
+def test_history_of_a_text_correction_says_when_the_text_was_corrected_not_captured(
+    client, analyst, workspace
+):
+    source = create_source(workspace=workspace, user=analyst, title="Siege", text="It began.", language="en")
+    correct_source_text(source=source, user=analyst, new_text="It began early.", reason="typo")
+    client.force_login(analyst)
+    page = history_page(client, workspace, "sourceversion", source.versions.get(number=2).pk)
+    assert ">text corrected at</th>" in page and ">text corrected by</th>" in page
+    assert "captured at" not in page.lower()
+
+
+def test_history_shows_an_outlet_grade_recorded_as_changed_as_graded(client, ws_admin, workspace):
+    outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
+    # As grades were recorded before they were recorded as "graded".
+    update_object(
+        outlet,
+        user=ws_admin,
+        expected_version=outlet.version,
+        changes={"reliability": "B", "reliability_reason": "Two years of accurate reports."},
+        editable={"reliability", "reliability_reason"},
+        reason="reliability graded B: Two years of accurate reports.",
+    )
+    client.force_login(ws_admin)
+    page = history_page(client, workspace, "outlet", outlet.pk)
+    assert '<strong class="action action-graded">Graded</strong>' in page
+
+
+def test_a_passage_that_could_not_be_restored_is_named_by_its_quote_and_source_by_title(
+    workspace, reviewer, analyst
+):
+    source = create_source(
+        workspace=workspace, user=analyst, title="Siege", text="The siege began in 2012.", language="en"
+    )
+    passage = create_passage(source=source, user=analyst, start=4, end=9)
+    annotation = create_annotation(passages=[passage], user=analyst, body="Which siege?")
+    delete_annotation(annotation=Annotation.objects.get(pk=annotation.pk), user=analyst, reason="oops")
+    delete_source(source=Source.objects.get(pk=source.pk), user=analyst, reason="wrong upload")
+    notes = restore(workspace, reviewer, "annotation", Annotation, annotation.pk).notes
+    assert "passage “siege” could not be restored: Its source (source “Siege”) no longer exists." in notes
+    assert not [note for note in notes if f"#{passage.pk}" in note or f"#{source.pk}" in note]

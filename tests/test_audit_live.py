@@ -32,7 +32,8 @@ def test_a_claim_changed_outside_its_history_is_found_though_the_chain_is_intact
     result = verify_workspace(workspace.pk)
     assert not result.ok
     assert result.problem == (
-        f"claim {claim.pk} differs from its last history row (statement): it was changed outside the history"
+        "claim “The station stopped on Tuesday.” differs from its last history row (statement): "
+        "it was changed outside the history"
     )
 
 
@@ -44,7 +45,7 @@ def test_an_annotation_moved_to_another_passage_outside_its_history_is_found(wor
     links = Annotation.passages.through._meta.db_table
     _sql(f"INSERT INTO {links} (annotation_id, passage_id) VALUES (%s, %s)", [annotation.pk, other.pk])  # noqa: S608
     assert verify_workspace(workspace.pk).problem == (
-        f"annotation {annotation.pk} differs from its last history row (passages): "
+        f"annotation “{annotation}” differs from its last history row (passages): "
         "it was changed outside the history"
     )
 
@@ -53,7 +54,7 @@ def test_a_row_inserted_outside_the_history_is_found(workspace):
     (outlet,) = Outlet.objects.bulk_create([Outlet(workspace=workspace, name="Planted Wire")])
     assert not outlet.history.exists()
     assert verify_workspace(workspace.pk).problem == (
-        f"outlet {outlet.pk} has no history: it was inserted outside the history"
+        "outlet “Planted Wire” has no history: it was inserted outside the history"
     )
 
 
@@ -61,7 +62,7 @@ def test_a_row_deleted_outside_the_history_is_found(workspace):
     outlet = OutletFactory(workspace=workspace)
     _sql(f"DELETE FROM {Outlet._meta.db_table} WHERE id = %s", [outlet.pk])  # noqa: S608
     assert verify_workspace(workspace.pk).problem == (
-        f"outlet {outlet.pk} is gone, but its history does not record its deletion: "
+        f"outlet “{outlet.name}” is gone, but its history does not record its deletion: "
         "it was deleted outside the history"
     )
 
@@ -73,12 +74,13 @@ def test_a_row_put_back_outside_the_history_after_its_deletion_is_found(workspac
     delete_claim(claim=claim, user=analyst, reason="Duplicate of another claim")
     _sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM kept", [])  # noqa: S608
     assert verify_workspace(workspace.pk).problem == (
-        f"claim {claim.pk} exists, but its history records its deletion: it was restored outside the history"
+        f"claim “{claim.statement}” exists, but its history records its deletion: "
+        "it was restored outside the history"
     )
 
 
 def test_the_command_reports_a_row_changed_outside_its_history(workspace, analyst):
     claim = ClaimFactory(workspace=workspace, created_by=analyst)
     Claim.objects.filter(pk=claim.pk).update(credibility=1)
-    with pytest.raises(CommandError, match=r"claim \d+ differs from its last history row \(credibility\)"):
+    with pytest.raises(CommandError, match=r"claim “.*” differs from its last history row \(credibility\)"):
         call_command("verify_history", workspace=workspace.slug)

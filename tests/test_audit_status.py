@@ -10,8 +10,8 @@ from django.urls import reverse
 from archive.audit import verification
 from archive.audit.ledger import live_ledger
 from archive.audit.verification import verify_and_record
-from archive.models import HistoryChain, HistoryEntry, HistoryVerification
-from tests.factories import ClaimFactory
+from archive.models import HistoryChain, HistoryEntry, HistoryVerification, Outlet
+from tests.factories import ClaimFactory, OutletFactory
 
 
 def status_url(workspace) -> str:
@@ -166,3 +166,33 @@ def test_a_run_outside_a_transaction_walks_one_snapshot_on_postgresql(workspace,
     monkeypatch.setattr(verification, "verify_workspace", verify_workspace)
     assert verify_and_record(workspace_id=workspace.pk).ok
     assert isolation == (["repeatable read"] if connection.vendor == "postgresql" else [])
+
+
+def test_a_failed_verification_names_the_entry_s_object_as_the_feed_does(workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The pumps stopped on Tuesday.")
+    entry = HistoryEntry.objects.get(workspace=workspace, model="claim", object_id=claim.pk)
+    HistoryEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
+    run = verify_and_record(workspace_id=workspace.pk)
+    assert f"entry #{entry.sequence} (claim “The pumps stopped on Tuesday.”, history row" in run.problem
+    assert f"claim {claim.pk}," not in run.problem
+
+
+def test_status_page_links_the_object_a_failed_verification_found_to_its_history(client, reviewer, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The pumps stopped on Tuesday.")
+    entry = HistoryEntry.objects.get(workspace=workspace, model="claim", object_id=claim.pk)
+    HistoryEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
+    verify_and_record(workspace_id=workspace.pk, user=reviewer)
+    history = reverse("archive:object_history", args=[workspace.slug, "claim", claim.pk])
+    page = status_page(client, reviewer, workspace)
+    assert f'<a href="{history}"><bdi>claim “The pumps stopped on Tuesday.”</bdi></a>, history row' in page
+
+
+def test_status_page_links_a_row_changed_outside_its_history_to_its_history(client, reviewer, workspace):
+    outlet = OutletFactory(workspace=workspace, name="Hawran Voice")
+    Outlet.objects.filter(pk=outlet.pk).update(name="Planted name")
+    verify_and_record(workspace_id=workspace.pk, user=reviewer)
+    history = reverse("archive:object_history", args=[workspace.slug, "outlet", outlet.pk])
+    page = status_page(client, reviewer, workspace)
+    assert (
+        f'<a href="{history}"><bdi>outlet “Hawran Voice”</bdi></a> differs from its last history row' in page
+    )

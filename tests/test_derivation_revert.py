@@ -27,11 +27,11 @@ def unlinked_copy(workspace, ws_admin):
 def test_reverting_only_a_lost_derivation_says_the_original_is_gone_and_how_to_link_again(
     unlinked_copy, ws_admin
 ):
-    copy, linked, original_id = unlinked_copy
+    copy, linked, _ = unlinked_copy
     with pytest.raises(ValidationError) as refused:
         reverted(copy, history_id=linked.history_id, user=ws_admin, reason="Undo")
     message = " ".join(refused.value.messages)
-    assert f"derived from source #{original_id}, which no longer exists" in message
+    assert "derived from source “Original report”, which no longer exists" in message
     assert "restore that source from its history first" in message
     assert "Give both" not in message
 
@@ -39,7 +39,7 @@ def test_reverting_only_a_lost_derivation_says_the_original_is_gone_and_how_to_l
 def test_reverting_to_a_version_with_a_lost_derivation_keeps_its_other_fields_underived(
     unlinked_copy, ws_admin
 ):
-    copy, linked, original_id = unlinked_copy
+    copy, linked, _ = unlinked_copy
     edit_source(
         copy, user=ws_admin, expected_version=copy.version, changes={"title": "Renamed"}, reason="Typo"
     )
@@ -47,4 +47,4 @@ def test_reverting_to_a_version_with_a_lost_derivation_keeps_its_other_fields_un
     copy.refresh_from_db()
     assert copy.title == "Translation"
     assert (copy.derived_from_id, copy.derivation) == (None, "")
-    assert any(f"source #{original_id}, which no longer exists" in note for note in outcome.notes)
+    assert any("source “Original report”, which no longer exists" in note for note in outcome.notes)

@@ -4,6 +4,9 @@ import re
 from pathlib import Path
 
 from django.template import Context, Template
+from django.template.loader import render_to_string
+
+from archive.audit.diffing import FieldChange, Segment
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Tables that keep scrolling sideways on a phone by design.
@@ -69,3 +72,20 @@ def test_every_listing_but_a_scrolling_one_stacks_on_a_phone():
             if not inside and not SCROLLING & set(classes.split()):
                 unstacked.append((path.relative_to(TEMPLATES).as_posix(), classes))
     assert unstacked == []
+
+
+def test_a_history_change_keeps_its_cells_in_the_page_direction_and_isolates_each_value():
+    changes = [
+        FieldChange(name="name", label="name", before="Hawran Voice", after="صوت حوران"),
+        FieldChange(
+            name="text",
+            label="text",
+            before="",
+            after="",
+            words=[Segment("equal", "قال "), Segment("insert", "أمس")],
+        ),
+    ]
+    html = render_to_string("archive/audit/_changes.html", {"changes": changes})
+    assert '<td class="before" data-label="Before"><bdi>Hawran Voice</bdi></td>' in html
+    assert '<td class="after" data-label="After"><bdi>صوت حوران</bdi></td>' in html
+    assert '<td colspan="2"><div class="word-diff" dir="auto">قال <ins>أمس</ins></div></td>' in html

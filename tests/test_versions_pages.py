@@ -1,14 +1,18 @@
 """The pages of a source over time: timeline, one version, two compared,
 the claim page's notice, the alerts inbox and its count in the header."""
 
-from datetime import UTC
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from archive.core.text import sha256_hex
-from archive.models import Alert, Job, JobKind, Membership
+from archive.models import Alert, Job, JobKind, Membership, SourceVersion
 from archive.monitoring.recapture import recapture
+from archive.passages.correction import correct_source_text
+from archive.sources.writes import create_source
 from tests.pages import AFTER, DELETED, EDITED, KEPT, article
 from tests.support import api_client_for
 from tests.w3c_schemas import model_violations
@@ -221,3 +225,42 @@ def test_claim_page_gives_the_capture_time_and_hash_of_the_same_version(client, 
     assert "version 2" in line
     assert f'datetime="{newest.captured_at.isoformat()}"' in line
     assert newest.text_sha256 in line
+
+
+@pytest.fixture
+def corrected(workspace, analyst):
+    """A source whose text was corrected: its version 2."""
+    source = create_source(workspace=workspace, user=analyst, title="Siege", text="It began.", language="en")
+    correct_source_text(source=source, user=analyst, new_text="It began early.", reason="typo")
+    return source
+
+
+def test_timeline_says_a_correction_was_text_corrected_not_captured(client, analyst, corrected):
+    client.force_login(analyst)
+    page = client.get(url("source_versions", corrected)).content.decode()
+    assert "· text corrected <time" in page
+    assert "text correction, captured" not in page
+
+
+def test_version_page_says_a_correction_was_text_corrected_not_captured(client, analyst, corrected):
+    client.force_login(analyst)
+    page = client.get(url("source_version", corrected, 2)).content.decode()
+    assert "Version 2 (the newest), text corrected on <time" in page
+
+
+def test_evidence_cited_on_a_correction_says_its_text_was_corrected_not_captured():
+    cited = SimpleNamespace(
+        source_version=SourceVersion(
+            number=2, origin="correction", captured_at=datetime(2025, 3, 7, 14, 5, tzinfo=UTC)
+        ),
+        exact="forty families",
+    )
+    html = render_to_string(
+        "archive/versions/_evidence_change.html",
+        {
+            "change": SimpleNamespace(removed=True, cited=cited),
+            "source": SimpleNamespace(pk=1, language="en", direction="ltr"),
+            "request": SimpleNamespace(workspace=SimpleNamespace(slug="levant")),
+        },
+    )
+    assert "version 2</a>, text corrected <time" in html

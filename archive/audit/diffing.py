@@ -4,11 +4,17 @@ by word for long text (source texts, annotation bodies, claim statements)."""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from difflib import SequenceMatcher
 
+from django.core.files.storage import default_storage
 from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats
 
 from archive.core.graphemes import grapheme_bounds
+from archive.core.times import human_time
+from archive.models import SourceVersion, VersionOrigin
 
 # Bookkeeping that changes with every save: shown nowhere in diffs.
 _NOT_SHOWN = {"id", "version", "created_at", "updated_at", "workspace"}
@@ -31,6 +37,15 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Download:
+    """Where a stored file can be downloaded: the original or WARC of a source's version."""
+
+    source_id: int
+    number: int
+    part: str  # "original" or "warc"
+
+
+@dataclass(frozen=True)
 class FieldChange:
     name: str
     label: str
@@ -38,6 +53,9 @@ class FieldChange:
     after: str
     words: list[Segment] | None = None
     """For long text, the word-level diff from before to after."""
+    before_download: Download | None = None
+    after_download: Download | None = None
+    """For a stored file, where the file it was (is) can be downloaded, if anywhere."""
 
 
 def word_diff(before: str, after: str) -> list[Segment]:
@@ -104,15 +122,49 @@ def _merged(segments: list[Segment]) -> list[Segment]:
 
 NameOf = Callable[[type[models.Model], int], str]
 """The name of a related object by model and id, e.g. passage “the quoted words”."""
+DownloadOf = Callable[[str], Download | None]
+"""Where a stored file, by its storage name, can be downloaded (None: nowhere)."""
+
+# Media types by the names people know them by; another is shown as it is.
+_MEDIA_TYPES = {
+    "text/plain": "plain text",
+    "text/markdown": "Markdown",
+    "text/html": "HTML",
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _empty(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
-def _display(field: models.Field, value: object, name_of: NameOf | None = None) -> str:
+def _stored_file(field: models.Field, name: str, values: dict) -> str:
+    """A stored file as a user knows it (what it is, its size, its hash), never its storage
+    name, which is an internal path."""
+    sha256 = values.get(f"{field.attname}_sha256") or name.rsplit("/", 1)[-1]
+    media_type = str(values.get("media_type") or "")
+    kind = "WARC record" if field.name == "warc" else _MEDIA_TYPES.get(media_type, media_type)
+    try:
+        size = filesizeformat(default_storage.size(name))
+    except (OSError, NotImplementedError):  # gone from storage, or a storage that cannot tell
+        size = ""
+    details = [kind, size, f"SHA-256 {sha256[:12]}…" if _SHA256.fullmatch(sha256) else ""]
+    return ", ".join(["stored file", *(detail for detail in details if detail)])
+
+
+def _display(
+    field: models.Field, value: object, name_of: NameOf | None = None, values: dict | None = None
+) -> str:
     if _empty(value):
         return EMPTY
+    if isinstance(field, models.FileField):
+        return _stored_file(field, str(value), values or {})
+    if isinstance(value, datetime):
+        return human_time(value)
+    if isinstance(value, date):
+        return formats.date_format(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
@@ -131,15 +183,38 @@ def shown_fields(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.concrete_fields if field.name not in _NOT_SHOWN]
 
 
+def _download(field: models.Field, value: object, download_of: DownloadOf | None) -> Download | None:
+    if download_of is None or not isinstance(field, models.FileField) or _empty(value):
+        return None
+    return download_of(str(value))
+
+
+def _label(model: type[models.Model], field: models.Field, values: dict) -> str:
+    # A text correction's version was corrected, not captured, at its captured_at.
+    if (
+        issubclass(model, SourceVersion)
+        and field.name in ("captured_at", "captured_by")
+        and values.get("origin") == VersionOrigin.CORRECTION
+    ):
+        return "text corrected " + ("at" if field.name == "captured_at" else "by")
+    return str(field.verbose_name)
+
+
 def field_changes(
-    model: type[models.Model], before: dict | None, after: dict, *, name_of: NameOf | None = None
+    model: type[models.Model],
+    before: dict | None,
+    after: dict,
+    *,
+    name_of: NameOf | None = None,
+    download_of: DownloadOf | None = None,
 ) -> list[FieldChange]:
     """The differences between two versions of a `model` object, given as {attname: value}.
 
     `before` is None for the first version: every field that has a value is
     shown as added. A field empty before and after (None, "" or []) is no change,
     whichever empty it holds. Many-to-many fields are given as sets of ids under their name.
-    Related objects are named by `name_of`, else by model and id ("passage #3").
+    Related objects are named by `name_of`, else by model and id ("passage #3"); stored
+    files are described, with where `download_of` says they can be downloaded.
     """
     changes = []
     for field in shown_fields(model):
@@ -148,13 +223,20 @@ def field_changes(
         if old == new or (_empty(old) and _empty(new)):
             continue
         long_text = isinstance(field, models.TextField) and isinstance(old, str) and isinstance(new, str)
+        shown_old = _display(field, old, name_of, before)
+        shown_new = _display(field, new, name_of, after)
+        if isinstance(old, datetime) and isinstance(new, datetime) and shown_old == shown_new:
+            # Within the same minute: the seconds tell them apart.
+            shown_old, shown_new = human_time(old, exact=True), human_time(new, exact=True)
         changes.append(
             FieldChange(
                 name=field.name,
-                label=str(field.verbose_name),
-                before=_display(field, old, name_of),
-                after=_display(field, new, name_of),
+                label=_label(model, field, after),
+                before=shown_old,
+                after=shown_new,
                 words=condensed(word_diff(old, new)) if long_text and old and new else None,
+                before_download=_download(field, old, download_of),
+                after_download=_download(field, new, download_of),
             )
         )
     for field in model._meta.many_to_many:

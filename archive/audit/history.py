@@ -1,29 +1,17 @@
 """Reading an object's history: its versions with who, when, why and what changed."""
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
-from django.utils import timezone
+from django.db.models import Model, Q, QuerySet
 
-from archive.audit.diffing import field_changes
+from archive.audit.actions import shown_action
+from archive.audit.diffing import Download, DownloadOf, field_changes
+from archive.audit.kinds import object_name
 from archive.audit.ledger import live_ledger
-from archive.models import HistoryEntry, Workspace
-
-TIME_FORMAT = "%-d %b %Y, %H:%M"
-
-
-def human_time(moment: datetime, *, exact: bool = False) -> str:
-    """The one way pages write a time: "7 Mar 2025, 14:05 UTC" (in the site's time zone);
-    `exact` adds the seconds and their fraction to the millisecond, for a moment that
-    picks one version among several saved within a minute ("7 Mar 2025, 14:05:09.502 UTC")."""
-    local = timezone.localtime(moment)
-    written = local.strftime(TIME_FORMAT)
-    if exact:
-        written += f":{local.second:02d}" + (f".{local.microsecond // 1000:03d}" if local.microsecond else "")
-    return f"{written} {local.tzname()}"
+from archive.core.times import human_time
+from archive.models import HistoryEntry, SourceVersion, Workspace
 
 
 def history_rows(*, workspace: Workspace, model_name: str, object_id: int) -> QuerySet[Any] | None:
@@ -62,9 +50,10 @@ def object_versions(
     *, workspace: Workspace, model_name: str, rows: Sequence[Any], before: Any | None
 ) -> list[dict[str, Any]]:
     """Each of `rows` (consecutive history rows of one object, newest first, from
-    `history_rows`) with its ledger entry (`entry`), its history row (`row`) and what it
-    changed (`changes`). `before` is the row before the oldest of them, which that one is
-    compared with: None if it is the object's first version."""
+    `history_rows`) with its ledger entry (`entry`), its history row (`row`), what it
+    changed (`changes`) and the action the activity shows for it (`action`). `before` is
+    the row before the oldest of them, which that one is compared with: None if it is the
+    object's first version."""
     ledger = live_ledger()
     entries = {
         entry.history_id: entry
@@ -75,7 +64,7 @@ def object_versions(
     oldest_first = [*([before] if before is not None else []), *reversed(rows)]
     model = ledger.history_models[model_name].instance_type
     passages = _passages_by_version(model_name, oldest_first)
-    name_of = names_in(workspace)
+    name_of, download_of = names_in(workspace), downloads_in(workspace)
     versions, previous, deleted = [], None, False
     for row in oldest_first:
         values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
@@ -83,11 +72,19 @@ def object_versions(
             values["passages"] = passages.get(row.history_id, set())
         gone = row.history_type == "-"
         if row is not before:
+            entry = entries.get(row.history_id)
+            changes = (
+                []
+                if gone
+                else field_changes(model, previous, values, name_of=name_of, download_of=download_of)
+            )
+            changed = {change.name for change in changes}
             versions.append(
                 {
                     "row": row,
-                    "entry": entries.get(row.history_id),
-                    "changes": [] if gone else field_changes(model, previous, values, name_of=name_of),
+                    "entry": entry,
+                    "action": shown_action(model_name, entry.action, changed) if entry else "",
+                    "changes": changes,
                     "restored": deleted and not gone,  # the row after a deletion brings it back
                 }
             )
@@ -115,12 +112,37 @@ def names_in(workspace: Workspace) -> Callable[[type[Model], int], str]:
                     .first()
                 )
                 verbose = model._meta.verbose_name
-                # A passage's name is its quote, already in quotation marks.
-                name = last if not last or last.startswith("“") else f"“{last}”"
-                known[label, object_id] = f"{verbose} {name}" if last else f"{verbose} #{object_id}"
+                known[label, object_id] = object_name(label, last) if last else f"{verbose} #{object_id}"
         return known[label, object_id]
 
     return name_of
+
+
+def downloads_in(workspace: Workspace) -> DownloadOf:
+    """Where a stored file of the workspace can be downloaded: from a source's version that
+    holds it (files are stored by their hash, so a source's original is one of its versions')."""
+    known: dict[str, Download | None] = {}
+
+    def download_of(name: str) -> Download | None:
+        if name not in known:
+            version = (
+                SourceVersion.objects.filter(Q(original=name) | Q(warc=name), workspace=workspace)
+                .order_by("source_id", "number")
+                .values("source_id", "number", "original")
+                .first()
+            )
+            known[name] = (
+                Download(
+                    version["source_id"],
+                    version["number"],
+                    "original" if version["original"] == name else "warc",
+                )
+                if version
+                else None
+            )
+        return known[name]
+
+    return download_of
 
 
 def _passages_by_version(model_name: str, rows: list[Any]) -> dict[int, set[int]] | None:

@@ -46,7 +46,12 @@ class Kind:
     """The field naming the one member an object is for (an alert's recipient): other
     members see neither it nor its history, but for those who audit the workspace."""
     names_itself: bool = False
-    """Its objects' names say what they are ("version 1 of …"): no kind is put before them."""
+    """Its objects' names say what they are ("version 1 of …", "Discussion of …", "Reply by …"):
+    no kind is put before them."""
+    grade: tuple[str, ...] = ()
+    """The fields of its grade: a change to them is a grade. Such changes were once recorded
+    as "changed", and an entry's action is hashed with it, so the activity tells those
+    apart by what they changed."""
 
 
 KINDS: dict[str, Kind] = {
@@ -57,7 +62,7 @@ KINDS: dict[str, Kind] = {
         Kind("evidence", Evidence, reviewed=True, revert=Action.REVIEW),
         Kind("passage", Passage, revert=Action.REVIEW),
         Kind("source", Source, revert=Action.REVIEW),
-        Kind("outlet", Outlet, revert=Action.REVIEW),
+        Kind("outlet", Outlet, revert=Action.REVIEW, grade=("reliability", "reliability_reason")),
         # Memberships and the workspace itself grant access: only admins restore them.
         Kind("membership", Membership, revert=Action.MANAGE),
         Kind("workspace", Workspace, revert=Action.MANAGE),
@@ -66,15 +71,15 @@ KINDS: dict[str, Kind] = {
         Kind("evidenceitem", EvidenceItem, revert=Action.REVIEW),
         Kind("rating", Rating, revert=Action.REVIEW),
         # Discussions are conversations, not work to restore: replies are never reverted.
-        Kind("discussion", Discussion),
-        Kind("reply", Reply),
+        Kind("discussion", Discussion, names_itself=True),
+        Kind("reply", Reply, names_itself=True),
         # An analyst's judgement on a divergence flag: restored like other work.
         Kind("divergencenote", DivergenceNote, revert=Action.REVIEW),
         Kind("capture", Capture),
         Kind("fixitycheck", FixityCheck),
         # Versions, recapture checks and anchors are records of what was captured: never reverted.
         Kind("sourceversion", SourceVersion, names_itself=True),
-        Kind("recapturecheck", RecaptureCheck),
+        Kind("recapturecheck", RecaptureCheck, names_itself=True),
         Kind("passageanchor", PassageAnchor),
         Kind("alert", Alert, personal_to="recipient"),
         # Schedules decide what is re-checked and when: only admins restore one.
@@ -117,9 +122,18 @@ def kind_label(name: str) -> str:
 
 def kind_before_name(name: str) -> str:
     """What the activity puts before an object's name: its kind, unless the name says it
-    ("source version version 1 of …" would say it twice)."""
+    ("source version version 1 of …", "reply Reply by …" would say it twice)."""
     kind = KINDS.get(name)
     return "" if kind and kind.names_itself else kind_label(name)
+
+
+def object_name(name: str, object_repr: str) -> str:
+    """An object in a sentence as the activity names it: its kind (unless its name says
+    it) before its name as the ledger recorded it, quoted unless it is a quote already."""
+    kind = kind_before_name(name)
+    if not kind:
+        return object_repr
+    return f"{kind} {object_repr if object_repr.startswith('“') else f'“{object_repr}”'}"
 
 
 def kind_of(obj: Model) -> str:

@@ -41,7 +41,8 @@ from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from archive.audit.live import live_rows_problem
+from archive.audit.kinds import KINDS, object_name
+from archive.audit.live import LiveRowProblem, live_rows_problem
 from archive.core.attribution import current_attribution
 from archive.core.db import concrete_field, insert_rows, prefetched
 from archive.core.graphemes import shorten
@@ -681,12 +682,14 @@ class Verification:
     head_hash: str
     problem: str = ""
     sequence: int | None = None
-    """The first entry found wrong (None when the problem is not one entry)."""
+    """The first entry found wrong, or the last entry of an object whose live row is not
+    what it records (None when the problem is not one entry)."""
     seconds: float = 0.0
 
 
 def _describe(entry: dict) -> str:
-    row = f"{entry['model']} {entry['object_id']}, history row {entry['history_id']}"
+    # The object as the activity names it, which an auditor can look for there.
+    row = f"{object_name(entry['model'], entry['object_repr'])}, history row {entry['history_id']}"
     return f"entry #{entry['sequence']} ({row})"
 
 
@@ -695,13 +698,37 @@ def verify_workspace(workspace_id: int, *, chunk_size: int = 2000) -> Verificati
     compared with their history (archive.audit.live): changed, inserted or deleted outside it."""
     started = time.perf_counter()
     chained = verify_chain(workspace_id, chunk_size=chunk_size)
-    problem = "" if not chained.ok else str(live_rows_problem(workspace_id) or "")
+    found = live_rows_problem(workspace_id) if chained.ok else None
+    if found is None:
+        return replace(chained, seconds=time.perf_counter() - started)
+    problem, sequence = _live_problem(workspace_id, found)
     return replace(
-        chained,
-        ok=not problem and chained.ok,
-        problem=problem or chained.problem,
-        seconds=time.perf_counter() - started,
+        chained, ok=False, problem=problem, sequence=sequence, seconds=time.perf_counter() - started
     )
+
+
+def _live_problem(workspace_id: int, found: LiveRowProblem) -> tuple[str, int | None]:
+    """A live row unlike its history, its object named as the activity names it, and the
+    object's last entry (None if it has none: inserted outside the history)."""
+    last = (
+        live_ledger()
+        .entry_model._default_manager.filter(
+            workspace_id=workspace_id, model=found.label, object_id=found.object_id
+        )
+        .order_by("-sequence")
+        .values("sequence", "object_repr")
+        .first()
+    )
+    if last is not None:
+        return f"{object_name(found.label, last['object_repr'])} {found.what}", last["sequence"]
+    kind = KINDS.get(found.label)
+    live = kind.model._default_manager.filter(pk=found.object_id).first() if kind else None
+    name = (
+        object_name(found.label, _object_repr(live))
+        if live is not None
+        else f"{found.label} {found.object_id}"
+    )
+    return f"{name} {found.what}", None
 
 
 def verify_chain(workspace_id: int, *, chunk_size: int = 2000) -> Verification:

@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, Max, Model, QuerySet
 
 from archive.alignment import refresh_later
-from archive.audit.kinds import KINDS
-from archive.audit.ledger import live_ledger
+from archive.audit.kinds import KINDS, object_name
+from archive.audit.ledger import OBJECT_REPR_LENGTH, live_ledger
 from archive.claims.editing import reopen_review
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
+from archive.core.graphemes import shorten
 from archive.core.history import HistoryRow, history_paused, record_history
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
@@ -32,7 +33,6 @@ from archive.models import (
     ReviewStatus,
     Role,
     Source,
-    SourceVersion,
     Workspace,
 )
 from archive.models.base import WorkspaceOwned
@@ -80,24 +80,39 @@ def _values(row: HistoryRow) -> dict[str, Any]:
     return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
 
 
-def _label(model: type[Model], pk: int) -> str:
-    return f"{model._meta.verbose_name} #{pk}"
-
-
 def _name(obj: Model) -> str:
-    """What a note calls an object that is back: a source's version by the number people
-    see on its pages ("version 1 of …"), never by its id."""
-    return str(obj) if isinstance(obj, SourceVersion) else _label(type(obj), obj.pk)
+    """What a note calls an object that is back, as the activity names it (a source's version
+    by the number people see on its pages, "version 1 of …"), never by its id."""
+    try:
+        text = shorten(str(obj), OBJECT_REPR_LENGTH)  # as the ledger records it
+    except ObjectDoesNotExist:  # it names something not back (yet)
+        return _name_of(type(obj), obj.pk, _workspace_of(obj))
+    return object_name(_model_name(type(obj)), text)
 
 
-def _without_lost_derivation(values: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+def _name_of(model: type[Model], pk: int, workspace: Workspace) -> str:
+    """What a note calls an object that is not there: by the name the ledger last recorded
+    for it, as the activity names it (its id only if the ledger has none)."""
+    label = _model_name(model)
+    last = (
+        HistoryEntry.objects.filter(workspace=workspace, model=label, object_id=pk)
+        .order_by("-sequence")
+        .values_list("object_repr", flat=True)
+        .first()
+    )
+    return object_name(label, last) if last else f"{model._meta.verbose_name} #{pk}"
+
+
+def _without_lost_derivation(
+    values: dict[str, Any], workspace: Workspace, notes: list[str]
+) -> dict[str, Any]:
     """A source's version derived from a source deleted since: the link and its kind
     go together (Source.clean), so both are left empty, and the note says why."""
     original = values.get("derived_from_id")
     if original is None or Source.objects.filter(pk=original).exists():
         return values
     notes.append(
-        f"It was derived from {_label(Source, original)}, which no longer exists: "
+        f"It was derived from {_name_of(Source, original, workspace)}, which no longer exists: "
         "restore that source from its history first to link them again."
     )
     return {**values, "derived_from_id": None, "derivation": ""}
@@ -150,18 +165,18 @@ def _linked_value(fk: ForeignKey, value: int | None, workspace: Workspace, notes
         return value
     if fk.related_model is Passage and _restore_linked(Passage, value, workspace, notes):
         return value
+    missing = f"Its {fk.verbose_name} ({_name_of(fk.related_model, value, workspace)}) no longer exists"
     if not fk.null:
-        missing = f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists."
         if fk.related_model is Claim:  # evidence deleted with its claim comes back with it
-            missing += " Restore the claim from its history: the evidence deleted with it comes back too."
-        raise ValidationError(missing)
-    notes.append(f"Its {fk.verbose_name} ({_label(fk.related_model, value)}) no longer exists: left empty.")
+            missing += ". Restore the claim from its history: the evidence deleted with it comes back too"
+        raise ValidationError(f"{missing}.")
+    notes.append(f"{missing}: left empty.")
     return None
 
 
 def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: str) -> RevertOutcome:
     notes: list[str] = []
-    old = _without_lost_derivation(_values(target), notes)
+    old = _without_lost_derivation(_values(target), _workspace_of(current), notes)
     changes = {}
     for model_field in current._meta.concrete_fields:
         if model_field.name in _BOOKKEEPING or not model_field.editable:
@@ -238,7 +253,7 @@ def _restore(
     """Insert the object again, with its id, as it was in `target`; with `cascade`, and
     what its deletion took with it (what that brings back brings back nothing more)."""
     notes: list[str] = []
-    values = _without_lost_derivation(_values(target), notes)
+    values = _without_lost_derivation(_values(target), workspace, notes)
     history = _history(_model_name(model), workspace, values["id"])
     kwargs = {}
     for model_field in model._meta.concrete_fields:
@@ -276,22 +291,20 @@ def _orphan_if_text_moved(passage: Passage, notes: list[str]) -> None:
         passage.check_invariants()
     except ValidationError:
         passage.anchor_status = "orphaned"
-        notes.append(
-            f"{_label(Passage, passage.pk)} no longer matches its source's text: restored as orphaned."
-        )
+        notes.append(f"{_name(passage)} no longer matches its source's text: restored as orphaned.")
 
 
 def _restore_linked(model: type[Model], pk: int, workspace: Workspace, notes: list[str]) -> bool:
     """Bring back a deleted object something restored points to; False (noted) if it cannot be."""
     last = _history(_model_name(model), workspace, pk).order_by("-history_date", "-history_id").first()
     if last is None:
-        notes.append(f"{_label(model, pk)} no longer exists.")
+        notes.append(f"{_name_of(model, pk, workspace)} no longer exists.")
         return False
     try:
         with transaction.atomic():
             outcome = _restore(model, last, workspace, cascade=False)
     except ValidationError as error:
-        notes.append(f"{_label(model, pk)} could not be restored: {' '.join(error.messages)}")
+        notes.append(f"{_name_of(model, pk, workspace)} could not be restored: {' '.join(error.messages)}")
         return False
     notes.append(f"{_name(outcome.obj)} was restored too.")
     notes.extend(outcome.notes)

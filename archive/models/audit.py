@@ -32,7 +32,7 @@ class HistoryAction(models.TextChoices):
     APPROVED = "approved", "approved"
     REJECTED = "rejected", "rejected"
     FLAGGED = "flagged", "flagged for an admin"
-    GRADED = "graded", "graded"  # a reviewer's credibility grade: a judgement, not the author's content
+    GRADED = "graded", "graded"  # a claim's credibility, an outlet's reliability: a judgement, not content
 
 
 class HistoryEntry(models.Model):

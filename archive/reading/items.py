@@ -13,9 +13,9 @@ from typing import cast
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.audit.history import human_time
 from archive.audit.kinds import KINDS, REVIEWED
 from archive.core.graphemes import shorten
+from archive.core.times import human_time
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
 from archive.reading.kinds import LABELS
 from archive.reading.page import ReadingItem, Row, Thread, ThreadReply

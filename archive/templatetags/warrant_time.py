@@ -1,4 +1,4 @@
-"""{{ moment|when }}: a <time> element in the pages' one human format (archive.audit.history.human_time)."""
+"""{{ moment|when }}: a <time> element in the pages' one human format (archive.core.times.human_time)."""
 
 from datetime import datetime
 
@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from archive.audit.history import human_time
+from archive.core.times import human_time
 
 register = template.Library()
 

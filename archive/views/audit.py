@@ -4,6 +4,7 @@ object's history with diffs and reverts, and the history chain's status."""
 import itertools
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,14 +19,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from archive.audit.forms import ActivityFilter, FlagForm, RevertForm, ReviewDecisionForm, SubmitForm
 from archive.audit.history import history_rows, object_versions
-from archive.audit.kinds import REVIEWED, may_see_history, others_personal_entries
+from archive.audit.kinds import REVIEWED, may_see_history, object_name, others_personal_entries
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
 from archive.audit.review import may_decide, may_submit, rejection_comments, submission_notes
 from archive.audit.verification import last_verification, verify_and_record
 from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
-from archive.models import HistoryChain, HistoryEntry, ReviewStatus
+from archive.models import HistoryChain, HistoryEntry, HistoryVerification, ReviewStatus
 from archive.models.audit import GENESIS_HASH
 from archive.permissions import (
     Action,
@@ -109,9 +110,11 @@ def _positive_int(value: str | None) -> int | None:
 
 
 def _export_rows(form: ActivityFilter) -> Iterator[dict]:
-    rows = form.entries().values(*[c for c in EXPORT_COLUMNS if c != "user"], "user__username")
+    columns = [c for c in EXPORT_COLUMNS if c not in ("user", "action")]
+    rows = form.entries().values(*columns, "user__username", "shown_action")
     for row in rows.iterator(chunk_size=2000):
         row["user"] = row.pop("user__username") or ""
+        row["action"] = row.pop("shown_action")  # as the feed shows it
         row["recorded_at"] = row["recorded_at"].isoformat()
         yield {column: row[column] for column in EXPORT_COLUMNS}
 
@@ -322,9 +325,29 @@ def audit_status(request: WorkspaceRequest) -> HttpResponse:
         "length": length,
         "head_hash": head_hash,
         "verification": verification,
+        "culprit": _culprit(request, verification) if verification and not verification.ok else None,
         "added_since": length - verification.length if verification else 0,
     }
     return render(request, "archive/audit/status.html", context)
+
+
+def _culprit(request: WorkspaceRequest, verification: HistoryVerification) -> dict[str, Any] | None:
+    """The object a failed verification found wrong, as its problem names it (`before` and
+    `after` that name in it), with its history page; None if no entry of it is left."""
+    if verification.sequence is None:
+        return None
+    entry = HistoryEntry.objects.filter(workspace=request.workspace, sequence=verification.sequence).first()
+    if entry is None or entry.model not in live_ledger().history_models:
+        return None
+    name = object_name(entry.model, entry.object_repr)
+    before, named, after = verification.problem.partition(name)
+    return {
+        "name": name,
+        "url": reverse("archive:object_history", args=[request.workspace.slug, entry.model, entry.object_id]),
+        "named": bool(named),
+        "before": before,
+        "after": after,
+    }
 
 
 @workspace_view(Action.AUDIT)

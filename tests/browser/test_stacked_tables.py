@@ -6,6 +6,7 @@ from django.urls import reverse
 from archive.claims import create_claim
 from archive.jobs.schedules import set_schedule
 from archive.models import Job, JobStatus
+from archive.sources.outlets import create_outlet, edit_outlet
 from tests.browser.accessibility import assert_accessible
 from tests.factories import EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
@@ -128,3 +129,29 @@ def test_a_listing_stacked_at_360_px_is_still_a_table_to_screen_readers(
     assert '- cell "Hawran Voice of the South' in tree, tree
     # The label the stylesheet writes is not read out a second time with the value.
     assert 'cell "Why' not in tree and 'cell "Outlet' not in tree, tree
+
+
+# A history change's "After" cell: its written label, its direction, its value's, and where each starts.
+AFTER_CELL = """
+(td) => {
+  const value = td.querySelector("bdi");
+  return [getComputedStyle(td, "::before").content, getComputedStyle(td).direction,
+          getComputedStyle(value).direction, td.getBoundingClientRect().left,
+          value.getBoundingClientRect().left];
+}
+"""
+
+
+def test_at_360_px_a_history_change_labels_an_arabic_value_in_the_page_direction(
+    page_for, ws_admin, workspace
+):
+    outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
+    edit_outlet(outlet, user=ws_admin, expected_version=outlet.version, changes={"name": "صوت حوران"})
+    page = page_for(ws_admin)
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("archive:object_history", args=[workspace.slug, "outlet", outlet.pk]))
+    cell = page.locator("table.changes td.after", has_text="صوت حوران")
+    label, direction, value_direction, cell_left, value_left = cell.evaluate(AFTER_CELL)
+    assert label.startswith('"After"'), label
+    assert (direction, value_direction) == ("ltr", "rtl")
+    assert value_left > cell_left + 80  # the label on the left, the value after it
