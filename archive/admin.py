@@ -35,6 +35,7 @@ from simple_history.utils import get_history_model_for_model
 
 from archive import claims, workspaces
 from archive.admin_site import CheckedRelations
+from archive.audit.forms import reason_field
 from archive.core.attribution import check_reason, recorded_as
 from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, required_reason
 from archive.core.forms import ADDRESS_ATTRS, AddressField
@@ -55,23 +56,28 @@ from archive.sources import outlets
 from archive.sources import writes as sources
 
 REASON_HELP = "Why this change? Shown in the object's history."
+# Site staff change memberships here whatever their own role in the workspace, and
+# can give themselves access again here: a change of their own is not asked about.
+STAFF_CONFIRM_OWN_ACCESS = True
 
 
 class ReasonForm(forms.ModelForm):
     # Optional on an add form, as when adding in the app; required to change what
     # exists, as the app's "Correct record" page requires it (a new grade's included).
-    change_reason = forms.CharField(
+    change_reason = reason_field(
         required=False,
-        max_length=500,
+        label="Change reason",
         help_text=REASON_HELP,
-        error_messages={"required": "Say why you change it: the reason is kept in the history."},
+        required_message="Say why you change it: the reason is kept in the history.",
     )
     # The version the page was loaded at: an edit from a stale page is refused.
     seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Adding what gives someone access (a member, a workspace's first admin) needs a reason too.
+    reason_required_to_add = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["change_reason"].required = self.instance.pk is not None
+        self.fields["change_reason"].required = self.instance.pk is not None or self.reason_required_to_add
         self.fields["seen_version"].initial = getattr(self.instance, "version", None)
 
     def clean_change_reason(self) -> str:
@@ -86,10 +92,11 @@ class ReasonForm(forms.ModelForm):
 
 
 class RevertForm(ReasonForm):
-    change_reason = forms.CharField(
-        max_length=500,
+    change_reason = reason_field(
+        required=True,
+        label="Change reason",
         help_text=REASON_HELP,
-        error_messages={"required": "Say why you revert: the reason is kept in the history."},
+        required_message="Say why you revert: the reason is kept in the history.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -337,6 +344,8 @@ class CreateFieldsAdmin(TrackedAdmin):
 class WorkspaceAddForm(ReasonForm):
     """A new workspace is made with its first admin (archive.workspaces.create_workspace)."""
 
+    reason_required_to_add = True
+
     admin = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         help_text="Its first admin, who manages its members (more can be added once it exists).",
@@ -389,25 +398,41 @@ class WorkspaceAdmin(CreateFieldsAdmin):
         rows.sort(key=lambda row: row.instance.pk is not None and row.cleaned_data["role"] != Role.ADMIN)
         for row in rows:
             added = row.instance.pk is None
-            membership = (workspaces.add_member if added else workspaces.set_role)(
-                workspace=form.instance,
-                member=row.cleaned_data["user"],
-                role=row.cleaned_data["role"],
-                user=request.user,
-                reason=reason,
-            )
+            fields = {"member": row.cleaned_data["user"], "role": row.cleaned_data["role"]}
+            if added:
+                membership = workspaces.add_member(
+                    workspace=form.instance, user=request.user, reason=reason, **fields
+                )
+            else:
+                membership = workspaces.set_role(
+                    workspace=form.instance,
+                    user=request.user,
+                    reason=reason,
+                    own_access_confirmed=STAFF_CONFIRM_OWN_ACCESS,
+                    **fields,
+                )
             if added:
                 formset.new_objects.append(membership)
             else:
                 formset.changed_objects.append((membership, row.changed_data))
         for row in formset.deleted_forms:
             if row.instance.pk is not None:
-                workspaces.remove_member(membership=row.instance, user=request.user, reason=reason)
+                workspaces.remove_member(
+                    membership=row.instance,
+                    user=request.user,
+                    reason=reason,
+                    own_access_confirmed=STAFF_CONFIRM_OWN_ACCESS,
+                )
                 formset.deleted_objects.append(row.instance)
+
+
+class MembershipForm(ReasonForm):
+    reason_required_to_add = True
 
 
 @admin.register(Membership)
 class MembershipAdmin(CreateFieldsAdmin):
+    form = MembershipForm
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role", "workspace"]
     search_fields = ["user__username", "workspace__name"]
@@ -427,11 +452,18 @@ class MembershipAdmin(CreateFieldsAdmin):
     def edit(self, obj, *, user, changes, reason, **kwargs) -> Membership:
         role = changes.get("role", obj.role)
         return workspaces.set_role(
-            workspace=obj.workspace, member=obj.user, role=role, user=user, reason=reason
+            workspace=obj.workspace,
+            member=obj.user,
+            role=role,
+            user=user,
+            reason=reason,
+            own_access_confirmed=STAFF_CONFIRM_OWN_ACCESS,
         )
 
     def remove(self, obj, *, user, reason) -> None:
-        workspaces.remove_member(membership=obj, user=user, reason=reason)
+        workspaces.remove_member(
+            membership=obj, user=user, reason=reason, own_access_confirmed=STAFF_CONFIRM_OWN_ACCESS
+        )
 
 
 class ValuesInUseFilter(admin.AllValuesFieldListFilter):

@@ -1,6 +1,8 @@
 """Workspaces and the people in them: the only functions that write either.
 
-Memberships have no version: a role change locks the row and applies.
+Memberships have no version: a role change locks the row and applies. Adding,
+changing and removing a member changes who has access: each needs a reason, and
+one taking away its maker's own access needs their confirmation.
 """
 
 from typing import Any
@@ -18,18 +20,21 @@ from archive.core.editing import (
 from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Membership, Role, Schedule, Workspace
+from archive.permissions import Action, can, capabilities_lost
 
 NEEDS_AN_ADMIN = "A new workspace needs an admin, who manages its members: choose one."
+ACCESS_REASON_REQUIRED = "Say why: who has access to a workspace, and why, is kept in its history."
 
 
 @unit_of_work()
 def create_workspace(
-    *, user: Any, name: str, slug: str, admin: Any, description: str = "", reason: str = ""
+    *, user: Any, name: str, slug: str, admin: Any, reason: str, description: str = ""
 ) -> Workspace:
     """A workspace with `admin` its first admin: a workspace always has one, or nobody
-    in the app could manage its members."""
+    in the app could manage its members. The reason is required: it gives `admin` access."""
     if admin is None:
         raise ValidationError({"admin": NEEDS_AN_ADMIN})
+    reason = required_reason(reason, ACCESS_REASON_REQUIRED)
     workspace = create_object(
         Workspace(name=name, slug=slug, description=description), user=user, reason=reason
     )
@@ -79,19 +84,47 @@ def leave_workspaces(*, account: Any, user: Any, reason: str) -> None:
     removal in the history with `reason`; refused where it is the last active admin."""
     keep_admins_of(account)
     for membership in account.memberships.all():
-        remove_member(membership=membership, user=user, reason=reason)
+        # The account itself goes, a deletion its own page confirmed: nothing more to ask.
+        remove_member(membership=membership, user=user, reason=reason, own_access_confirmed=True)
 
 
 ALREADY_MEMBER = "{username} is already a member, as {role}: change their role where the members are listed."
 NOT_A_MEMBER = "{username} is not a member of this workspace: add them first."
+OWN_ACCESS_UNCONFIRMED = (
+    "This takes away some of your own access to {workspace}, which only another admin can give "
+    "back: confirm it to go ahead."
+)
+
+
+class OwnAccessUnconfirmed(ValidationError):
+    """A change of its maker's own membership that takes some of their access away, not
+    confirmed: `lost` is what they could no longer do, `stays_member` whether they stay
+    in, `stops_managing` whether they could no longer manage the workspace."""
+
+    def __init__(self, *, membership: Membership, role: str | None, lost: list[str]) -> None:
+        super().__init__(
+            OWN_ACCESS_UNCONFIRMED.format(workspace=isolated(membership.workspace.name)),
+            code="own_access_unconfirmed",
+        )
+        self.lost, self.stays_member = lost, role is not None
+        self.stops_managing = can(membership.role, Action.MANAGE) and not can(role, Action.MANAGE)
+
+
+def _confirm_own_access(membership: Membership, role: str | None, *, user: Any, confirmed: bool) -> None:
+    """Refuse, unconfirmed, a change by `user` of their own `membership` to `role` (None:
+    removed) that takes access away: they could not undo it themselves."""
+    if confirmed or user is None or membership.user_id != user.pk:
+        return
+    lost = capabilities_lost(membership.role, role)
+    if lost:
+        raise OwnAccessUnconfirmed(membership=membership, role=role, lost=lost)
 
 
 @unit_of_work()
-def add_member(
-    *, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str = ""
-) -> Membership:
-    """Make `member` a member of `workspace` with `role`. Someone already in it is
-    refused, not given the role: an add with the default role would demote them."""
+def add_member(*, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str) -> Membership:
+    """Make `member` a member of `workspace` with `role`, for `reason` (required). Someone
+    already in it is refused, not given the role: an add with the default role would demote them."""
+    reason = required_reason(reason, ACCESS_REASON_REQUIRED)
     existing = Membership.objects.filter(workspace=workspace, user=member).first()
     if existing is not None:
         raise ValidationError(
@@ -104,14 +137,26 @@ def add_member(
 
 @unit_of_work()
 def set_role(
-    *, workspace: Workspace, member: Any, role: Role | str, user: Any, reason: str = ""
+    *,
+    workspace: Workspace,
+    member: Any,
+    role: Role | str,
+    user: Any,
+    reason: str,
+    own_access_confirmed: bool = False,
 ) -> Membership:
-    """Change the role of `member`, a member of `workspace` (add_member adds one)."""
-    membership = Membership.objects.filter(workspace=workspace, user=member).first()
+    """Change the role of `member`, a member of `workspace` (add_member adds one), for
+    `reason` (required); OwnAccessUnconfirmed when `user` takes away some of their own
+    access without `own_access_confirmed`."""
+    membership = (
+        Membership.objects.select_related("workspace").filter(workspace=workspace, user=member).first()
+    )
     if membership is None:
         raise ValidationError(NOT_A_MEMBER.format(username=isolated(member.username)), code="not_a_member")
+    reason = required_reason(reason, ACCESS_REASON_REQUIRED)
     if role != Role.ADMIN:
         keep_an_admin(membership)
+    _confirm_own_access(membership, role, user=user, confirmed=own_access_confirmed)
     return update_object(
         membership,
         user=user,
@@ -123,9 +168,28 @@ def set_role(
 
 
 @unit_of_work()
-def remove_member(*, membership: Membership, user: Any, reason: str) -> None:
+def remove_member(
+    *, membership: Membership, user: Any, reason: str, own_access_confirmed: bool = False
+) -> None:
+    """Take `membership` away, for `reason` (required); never the workspace's last admin's.
+    OwnAccessUnconfirmed when it is `user`'s own, without `own_access_confirmed`."""
+    reason = required_reason(reason, ACCESS_REASON_REQUIRED)
     keep_an_admin(membership)
+    _confirm_own_access(membership, None, user=user, confirmed=own_access_confirmed)
     delete_object(membership, user=user, reason=reason)
+
+
+def admins_to_ask(*, workspace: Workspace, user: Any) -> list[str] | None:
+    """The usernames of the admins of `workspace` who can sign in, `user` aside: whom `user`
+    asks for another role, or to be added again. None if `user` is not and never was a
+    member: who is in a workspace is shown to nobody outside it."""
+    if user is None or not user.is_authenticated:
+        return None
+    in_it = Membership.objects.filter(workspace=workspace, user=user).exists()
+    if not in_it and not Membership.history.filter(workspace_id=workspace.pk, user_id=user.pk).exists():
+        return None
+    admins = Membership.objects.filter(workspace=workspace, role=Role.ADMIN, user__is_active=True)
+    return list(admins.exclude(user=user).order_by("user__username").values_list("user__username", flat=True))
 
 
 EDITABLE_FIELDS = frozenset({"name", "description"})

@@ -17,3 +17,5 @@ urlpatterns = [
 ]
 
 handler400 = "archive.views.form_input.bad_request"
+handler403 = "archive.views.refusals.permission_denied"
+handler404 = "archive.views.refusals.page_not_found"

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from archive.admin import TrackedAdmin
+from archive.audit.forms import REASON_MAX_LENGTH
 from archive.claims import EDITABLE_FIELDS, delete_claim, edit_item
 from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Outlet, Role, Source, Workspace
 from archive.sources.outlets import edit_outlet
@@ -597,3 +598,37 @@ def test_an_add_reason_with_a_control_character_is_refused_on_the_field_and_noth
     response = staff.post(reverse("admin:archive_outlet_add"), data)
     assert "(U+009B)" in reason_errors(response)
     assert not Outlet.objects.filter(name="Added").exists()
+
+
+def test_a_membership_added_in_the_admin_without_a_reason_is_refused_on_the_field(staff, workspace, outsider):
+    data = {"user": outsider.pk, "workspace": workspace.pk, "role": Role.ANALYST}
+    response = staff.post(reverse("admin:archive_membership_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["change_reason"]
+    assert not Membership.objects.filter(workspace=workspace, user=outsider).exists()
+
+
+def test_a_workspace_added_in_the_admin_without_a_reason_is_refused_on_the_field(staff):
+    data = {"name": "Second case", "slug": "second-case", "admin": UserFactory(username="lead").pk}
+    response = staff.post(reverse("admin:archive_workspace_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["change_reason"]
+    assert not Workspace.objects.filter(slug="second-case").exists()
+
+
+def test_the_admin_takes_a_reason_as_long_as_the_apps_forms_do(staff, workspace, outsider):
+    reason = "r" * REASON_MAX_LENGTH
+    data = {"user": outsider.pk, "workspace": workspace.pk, "role": Role.ANALYST, "change_reason": reason}
+    assert staff.post(reverse("admin:archive_membership_add"), data).status_code == 302
+    assert Membership.objects.get(workspace=workspace, user=outsider).history.get().history_change_reason == (
+        reason
+    )
+
+
+def test_site_staff_change_their_own_membership_in_the_admin_without_being_asked(
+    staff, superuser, ws_admin, workspace
+):
+    own = MembershipFactory(workspace=workspace, role=Role.ADMIN, user=superuser)
+    data = {"user": superuser.pk, "workspace": workspace.pk, "role": Role.ANALYST, "change_reason": "done"}
+    assert staff.post(reverse("admin:archive_membership_change", args=[own.pk]), data).status_code == 302
+    assert Membership.objects.get(pk=own.pk).role == Role.ANALYST

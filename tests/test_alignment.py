@@ -651,4 +651,4 @@ def test_an_explanation_without_a_reason_is_refused_on_the_apps_page(chain, anal
     body = {"kind": "number", "here": "fifty thousand", "there": "fifteen thousand", "reason": ""}
     response = client.post(url, body)
     assert response.status_code == 400 and "refused.html" in [t.name for t in response.templates]
-    assert "Reason: This field is required." in response.content.decode()
+    assert "Reason: Say why: the reason is kept in the history." in response.content.decode()

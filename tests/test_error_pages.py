@@ -1,12 +1,15 @@
 """Refusals in the browser come in the app's own layout, and /api/ says where things are."""
 
 import logging
+import re
 
 from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from tests.factories import SourceFactory
+from archive.models import Membership, Role
+from archive.workspaces import admins_to_ask, remove_member, set_role
+from tests.factories import MembershipFactory, SourceFactory, UserFactory
 
 
 def test_a_missing_page_is_shown_in_the_apps_layout(client, analyst, workspace):
@@ -85,3 +88,56 @@ def test_a_server_error_is_logged_with_its_traceback(client, analyst, workspace,
     assert response.status_code == 500
     [record] = [record for record in caplog.records if record.name == "django.request"]
     assert record.exc_info is not None and "the disk is on fire" in caplog.text
+
+
+def test_a_member_refused_for_their_role_is_told_which_admins_can_change_it(
+    client, reviewer, ws_admin, workspace
+):
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:import", args=[workspace.slug]))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "You are Reviewer in <bdi>Southern Syria 2017</bdi>." in html
+    assert "Its admins can give you another role: <bdi>ws-admin</bdi>." in html
+    assert "README" not in html
+
+
+def test_a_refusal_outside_any_workspace_names_nobody(client, analyst, ws_admin):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:jobs"))  # rebuilding the search index: site staff only
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "ws-admin" not in html and "the operator of this site for anything else" in html
+
+
+def test_a_former_member_following_an_old_link_is_told_whom_to_ask(client, analyst, ws_admin, workspace):
+    remove_member(membership=Membership.objects.get(user=analyst), user=ws_admin, reason="left the team")
+    client.force_login(analyst)
+    response = client.get(reverse("archive:workspace", args=[workspace.slug]))
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "You are no longer a member of <bdi>Southern Syria 2017</bdi>." in html
+    assert "Its admins can add you again: <bdi>ws-admin</bdi>." in html
+
+
+def _main(response) -> str:
+    return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
+
+
+def test_someone_never_in_a_workspace_is_told_nothing_of_it_nor_of_its_admins(
+    client, outsider, ws_admin, workspace
+):
+    client.force_login(outsider)
+    existing = client.get(reverse("archive:workspace", args=[workspace.slug]))
+    missing = client.get(reverse("archive:workspace", args=["no-such-workspace"]))
+    assert existing.status_code == missing.status_code == 404
+    assert _main(existing) == _main(missing)
+    assert "ws-admin" not in existing.content.decode()
+
+
+def test_whom_to_ask_leaves_out_deactivated_admins_and_the_asker(ws_admin, analyst, workspace):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    MembershipFactory(
+        workspace=workspace, role=Role.ADMIN, user=UserFactory(username="gone", is_active=False)
+    )
+    assert admins_to_ask(workspace=workspace, user=analyst) == ["ws-admin"]

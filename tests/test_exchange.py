@@ -220,7 +220,7 @@ def test_import_refuses_a_forged_history_row_naming_its_entry_and_writes_nothing
         call_command("import_archive", str(tmp_path), stdout=io.StringIO())
     assert str(refused.value) == (
         f"The archive's history does not verify: entry #{entry['sequence']} "
-        f"(source {entry['object_id']}, history row {entry['history_id']}) does not match its hash: "
+        f"(source “{entry['object_repr']}”, history row {entry['history_id']}) does not match its hash: "
         "the entry or its history row was modified."
     )
     assert not Workspace.objects.exists()
@@ -235,7 +235,6 @@ def test_import_refuses_a_row_changed_outside_its_history_naming_it_and_writes_n
     export_workspace(workspace=generated_workspace(workspace, analyst, ws_admin), directory=tmp_path)
     name = "records/archive.Claim.jsonl"
     record = tmp_path / name
-    claim = json.loads(record.read_text())["id"]
     record.write_text(record.read_text().replace("Daraa was shelled.", "Daraa was calm."))
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     manifest["sha256"][name] = hashlib.sha256(record.read_bytes()).hexdigest()
@@ -245,7 +244,7 @@ def test_import_refuses_a_row_changed_outside_its_history_naming_it_and_writes_n
     with pytest.raises(ValidationError) as refused:
         import_archive(directory=tmp_path)
     assert refused.value.messages == [
-        f"The archive's history does not verify: claim {claim} differs from its last history row "
+        "The archive's history does not verify: claim “Daraa was shelled.” differs from its last history row "
         "(statement): it was changed outside the history."
     ]
     assert not any(model._base_manager.exists() for model in archive_models())

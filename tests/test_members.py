@@ -1,6 +1,7 @@
 """A workspace's members, managed by its admins on the members page (the Django
 admin's membership pages call the same domain functions)."""
 
+import re
 import threading
 import time
 
@@ -11,6 +12,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from archive import workspaces
+from archive.audit.forms import REASON_MAX_LENGTH
 from archive.core.text import control_character_problem
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.models.workspace import INACTIVE_ACCOUNT
@@ -109,7 +111,7 @@ def test_a_username_with_a_control_character_is_refused_on_the_field_with_the_sh
 def test_the_last_admin_can_be_neither_demoted_nor_removed(ws_admin, workspace):
     membership = Membership.objects.get(workspace=workspace, user=ws_admin)
     with pytest.raises(Exception, match=LAST_ADMIN):
-        set_role(workspace=workspace, member=ws_admin, role=Role.ANALYST, user=ws_admin)
+        set_role(workspace=workspace, member=ws_admin, role=Role.ANALYST, user=ws_admin, reason="leaving")
     with pytest.raises(Exception, match=LAST_ADMIN):
         remove_member(membership=membership, user=ws_admin, reason="leaving")
     membership.refresh_from_db()
@@ -117,8 +119,15 @@ def test_the_last_admin_can_be_neither_demoted_nor_removed(ws_admin, workspace):
 
 
 def test_an_admin_may_step_down_once_another_admin_is_there(ws_admin, workspace, analyst):
-    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
-    set_role(workspace=workspace, member=ws_admin, role=Role.ANALYST, user=ws_admin, reason="handing over")
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    set_role(
+        workspace=workspace,
+        member=ws_admin,
+        role=Role.ANALYST,
+        user=ws_admin,
+        reason="handing over",
+        own_access_confirmed=True,
+    )
     assert Membership.objects.get(workspace=workspace, user=ws_admin).role == Role.ANALYST
 
 
@@ -128,7 +137,7 @@ def test_the_page_says_why_the_last_admin_stays(client, ws_admin, workspace):
     response = client.post(remove_url(membership), {"reason": "leaving"})
     assert response.status_code == 400
     assert LAST_ADMIN in response.content.decode()
-    demoted = client.post(role_url(workspace, ws_admin), {"role": Role.ANALYST})
+    demoted = client.post(role_url(workspace, ws_admin), {"role": Role.ANALYST, "reason": "leaving"})
     assert demoted.status_code == 400 and LAST_ADMIN in demoted.content.decode()
     assert Membership.objects.get(pk=membership.pk).role == Role.ADMIN
 
@@ -174,27 +183,170 @@ def test_a_workspace_without_a_name_is_refused(client, ws_admin, workspace):
     assert Workspace.objects.get(pk=workspace.pk).name == workspace.name
 
 
-def test_an_admin_who_steps_down_lands_on_the_workspace_they_still_read(client, ws_admin, analyst, workspace):
-    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
+def test_an_admin_who_confirms_stepping_down_lands_on_the_workspace_told_what_happened(
+    client, ws_admin, analyst, workspace
+):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
     client.force_login(ws_admin)
-    demoted = client.post(role_url(workspace, ws_admin), {"role": Role.REVIEWER})
+    data = {"role": Role.REVIEWER, "reason": "handing over", "own_access_confirmed": "yes"}
+    demoted = client.post(role_url(workspace, ws_admin), data)
     assert demoted["Location"] == reverse("archive:workspace", args=[workspace.slug])
     assert client.get(demoted["Location"]).status_code == 200
+    assert [str(m) for m in get_messages(demoted.wsgi_request)] == [
+        "You are now Reviewer in \u2068Southern Syria 2017\u2069 and no longer manage it. "
+        "To manage it again, ask its admins: \u2068analyst\u2069."
+    ]
+    assert Membership.objects.get(workspace=workspace, user=ws_admin).role == Role.REVIEWER
 
 
-def test_an_admin_who_leaves_lands_on_their_home_page(client, ws_admin, analyst, workspace):
-    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
+def test_an_admin_who_confirms_leaving_lands_on_their_home_page_told_whom_to_ask(
+    client, ws_admin, analyst, workspace
+):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
     client.force_login(analyst)
     own = Membership.objects.get(workspace=workspace, user=analyst)
-    left = client.post(remove_url(own), {"reason": "moving to another case"})
+    left = client.post(remove_url(own), {"reason": "moving to another case", "own_access_confirmed": "yes"})
     assert left["Location"] == reverse("archive:home")
     assert client.get(left["Location"]).status_code == 200
+    assert [str(m) for m in get_messages(left.wsgi_request)] == [
+        "You are no longer a member of \u2068Southern Syria 2017\u2069. "
+        "To be added again, ask its admins: \u2068ws-admin\u2069."
+    ]
+    assert not Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_an_admin_stepping_down_is_first_shown_what_they_would_lose_and_keeps_their_role(
+    client, ws_admin, analyst, workspace
+):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    client.force_login(ws_admin)
+    asked = client.post(role_url(workspace, ws_admin), {"role": Role.ANALYST, "reason": "handing over"})
+    assert asked.status_code == 200 and "archive/own_access_confirm.html" in [t.name for t in asked.templates]
+    page = asked.content.decode()
+    assert "You will no longer be able to manage this workspace." in page
+    assert "Confirm: make me Analyst" in page and "<bdi>analyst</bdi>" in page  # who can give it back
+    assert "Members and their roles" in page and ">\nhanding over</textarea>" in page
+    assert Membership.objects.get(workspace=workspace, user=ws_admin).role == Role.ADMIN
+
+
+def test_an_admin_removing_themselves_is_first_asked_to_confirm_and_stays(
+    client, ws_admin, analyst, workspace
+):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    own = Membership.objects.get(workspace=workspace, user=ws_admin)
+    client.force_login(ws_admin)
+    asked = client.post(remove_url(own), {"reason": "moving on"})
+    assert asked.status_code == 200
+    assert "you will no longer see it" in asked.content.decode()
+    assert "Confirm: remove me" in asked.content.decode()
+    assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_the_domain_refuses_an_unconfirmed_change_taking_away_ones_own_access_saying_what_is_lost(
+    ws_admin, analyst, workspace
+):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    with pytest.raises(workspaces.OwnAccessUnconfirmed) as asked:
+        set_role(workspace=workspace, member=ws_admin, role=Role.REVIEWER, user=ws_admin, reason="audits")
+    assert asked.value.stays_member and asked.value.stops_managing
+    assert "Members and their roles; the workspace's name and description" in asked.value.lost
+    assert "Highlight, annotate, cite evidence, create claims, import sources, explain divergences" in (
+        asked.value.lost
+    )
+    own = Membership.objects.get(workspace=workspace, user=ws_admin)
+    with pytest.raises(workspaces.OwnAccessUnconfirmed) as left:
+        remove_member(membership=own, user=ws_admin, reason="leaving")
+    assert not left.value.stays_member
+    assert Membership.objects.get(pk=own.pk).role == Role.ADMIN
+
+
+def test_changing_someone_elses_role_is_not_asked_about(ws_admin, analyst, workspace):
+    set_role(workspace=workspace, member=analyst, role=Role.REVIEWER, user=ws_admin, reason="audits")
+    assert Membership.objects.get(workspace=workspace, user=analyst).role == Role.REVIEWER
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda ws, admin, member: workspaces.add_member(
+            workspace=ws, member=UserFactory(), role=Role.ANALYST, user=admin, reason=" "
+        ),
+        lambda ws, admin, member: set_role(
+            workspace=ws, member=member, role=Role.REVIEWER, user=admin, reason=""
+        ),
+        lambda ws, admin, member: remove_member(
+            membership=Membership.objects.get(user=member), user=admin, reason=""
+        ),
+    ],
+    ids=["add", "change role", "remove"],
+)
+def test_the_domain_refuses_a_change_of_who_has_access_without_a_reason(change, ws_admin, analyst, workspace):
+    before = list(workspace.memberships.values_list("user", "role"))
+    with pytest.raises(ValidationError) as refused:
+        change(workspace, ws_admin, analyst)
+    assert refused.value.message_dict == {"reason": [workspaces.ACCESS_REASON_REQUIRED]}
+    assert list(workspace.memberships.values_list("user", "role")) == before
+
+
+def test_a_workspace_is_not_created_without_a_reason_for_its_first_admin(ws_admin):
+    with pytest.raises(ValidationError) as refused:
+        workspaces.create_workspace(user=ws_admin, name="Second", slug="second", admin=ws_admin, reason="")
+    assert refused.value.message_dict == {"reason": [workspaces.ACCESS_REASON_REQUIRED]}
+    assert not Workspace.objects.filter(slug="second").exists()
+
+
+def test_adding_a_member_without_a_reason_is_refused_on_the_page(client, ws_admin, workspace, outsider):
+    client.force_login(ws_admin)
+    response = client.post(members_url(workspace), {"username": outsider.username, "role": Role.ANALYST})
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == ["Say why: the reason is kept in the history."]
+    assert not Membership.objects.filter(workspace=workspace, user=outsider).exists()
+
+
+def test_changing_a_role_without_a_reason_is_refused_on_the_page(client, ws_admin, workspace, analyst):
+    client.force_login(ws_admin)
+    response = client.post(role_url(workspace, analyst), {"role": Role.REVIEWER, "reason": " "})
+    assert response.status_code == 400
+    assert "The role of \u2068analyst\u2069 was not changed. Say why" in response.content.decode()
+    assert Membership.objects.get(workspace=workspace, user=analyst).role == Role.ANALYST
+
+
+def test_every_reason_box_on_the_members_page_takes_the_shared_length_and_is_required(
+    client, ws_admin, workspace, analyst
+):
+    client.force_login(ws_admin)
+    html = client.get(members_url(workspace)).content.decode()
+    page = html[html.index("<main>") :]  # the header's search box has its own length
+    boxes = re.findall(r"<textarea name=\"reason\"[^>]*>", page)
+    assert len(boxes) == 2 * workspace.memberships.count() + 1  # role and removal per member, and adding
+    assert all(f'maxlength="{REASON_MAX_LENGTH}"' in box and "required" in box for box in boxes)
+    assert 'maxlength="500"' not in page
+
+
+def test_a_reason_as_long_as_the_shared_maximum_is_kept_when_changing_a_role(
+    client, ws_admin, workspace, analyst
+):
+    client.force_login(ws_admin)
+    reason = "r" * REASON_MAX_LENGTH
+    assert (
+        client.post(role_url(workspace, analyst), {"role": Role.REVIEWER, "reason": reason}).status_code
+        == 302
+    )
+    assert Membership.objects.get(user=analyst).history.first().history_change_reason == reason
+
+
+def test_the_workspace_form_says_its_reason_is_optional(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:workspace_edit", args=[workspace.slug])).content.decode()
+    assert "Reason (optional, kept in the history)" in page
+    response = client.post(reverse("archive:workspace_edit", args=[workspace.slug]), {"name": "Daraa 2017"})
+    assert response.status_code == 302
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_stepping_down_at_once_leave_one_admin(workspace, ws_admin, analyst, monkeypatch):
-    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin)
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
     real_update = workspaces.update_object
 
     def slow_update(*args, **kwargs):  # both have checked before either writes, unless one waits
@@ -207,7 +359,14 @@ def test_two_admins_stepping_down_at_once_leave_one_admin(workspace, ws_admin, a
     def step_down(admin) -> None:
         try:
             start.wait()
-            set_role(workspace=workspace, member=admin, role=Role.ANALYST, user=admin)
+            set_role(
+                workspace=workspace,
+                member=admin,
+                role=Role.ANALYST,
+                user=admin,
+                reason="stepping down",
+                own_access_confirmed=True,
+            )
             outcomes.append("stepped down")
         except ValidationError as error:
             outcomes.append(error.messages[0])
@@ -227,7 +386,8 @@ def test_adding_someone_already_a_member_is_refused_saying_so_and_their_role_sta
     client, ws_admin, workspace, reviewer
 ):
     client.force_login(ws_admin)
-    response = client.post(members_url(workspace), {"username": reviewer.username, "role": Role.ANALYST})
+    data = {"username": reviewer.username, "role": Role.ANALYST, "reason": "joins"}
+    response = client.post(members_url(workspace), data)
     assert response.status_code == 400
     assert (
         "\u2068reviewer\u2069 is already a member, as Reviewer: "
@@ -239,13 +399,15 @@ def test_adding_someone_already_a_member_is_refused_saying_so_and_their_role_sta
 
 def test_the_domain_refuses_to_add_someone_already_a_member(ws_admin, workspace, reviewer):
     with pytest.raises(ValidationError, match="already a member, as Reviewer"):
-        workspaces.add_member(workspace=workspace, member=reviewer, role=Role.ANALYST, user=ws_admin)
+        workspaces.add_member(
+            workspace=workspace, member=reviewer, role=Role.ANALYST, user=ws_admin, reason="joins"
+        )
     assert Membership.objects.get(workspace=workspace, user=reviewer).role == Role.REVIEWER
 
 
 def test_changing_the_role_of_someone_not_in_the_workspace_is_refused(ws_admin, workspace, outsider):
     with pytest.raises(ValidationError, match="not a member of this workspace"):
-        set_role(workspace=workspace, member=outsider, role=Role.ANALYST, user=ws_admin)
+        set_role(workspace=workspace, member=outsider, role=Role.ANALYST, user=ws_admin, reason="joins")
     assert not Membership.objects.filter(workspace=workspace, user=outsider).exists()
 
 
@@ -280,7 +442,9 @@ def test_a_deactivated_admin_does_not_count_as_the_workspaces_admin(ws_admin, wo
 def test_a_deactivated_account_cannot_be_added_to_a_workspace(ws_admin, workspace):
     former = UserFactory(username="former", is_active=False)
     with pytest.raises(ValidationError) as refused:
-        workspaces.add_member(workspace=workspace, member=former, role=Role.ANALYST, user=ws_admin)
+        workspaces.add_member(
+            workspace=workspace, member=former, role=Role.ANALYST, user=ws_admin, reason="joins"
+        )
     assert refused.value.messages == [INACTIVE_ACCOUNT.format(username="\u2068former\u2069")]
 
 

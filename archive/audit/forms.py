@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 
+from archive.audit.actions import Actions
 from archive.audit.kinds import REVIEWED, kind_label
 from archive.audit.ledger import live_ledger
 from archive.audit.review import QueueFilters, sources_waited_on
@@ -22,15 +23,22 @@ from archive.models import HistoryAction, HistoryEntry, Membership, ReviewStatus
 REASON_MAX_LENGTH = 2000
 
 
-def reason_field(*, required: bool, label: str = "Reason") -> forms.CharField:
+def reason_field(
+    *,
+    required: bool,
+    label: str = "Reason",
+    help_text: str = "",
+    required_message: str = "Say why: the reason is kept in the history.",
+) -> forms.CharField:
     """Why the change is made: recorded in the history and shown in the activity feed."""
     return forms.CharField(
         label=label,
         required=required,
         max_length=REASON_MAX_LENGTH,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why: the reason is kept in the history."},
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        error_messages={"required": required_message},
     )
 
 
@@ -68,6 +76,7 @@ class ActivityFilter(forms.Form):
     def __init__(self, data: Mapping[str, Any] | None, *, workspace: Workspace) -> None:
         super().__init__(data)
         self.workspace = workspace
+        self.actions = Actions(workspace.pk)
         # Former members too: their changes stay in the history, to be found and exported.
         is_member = Exists(Membership.objects.filter(workspace=workspace, user=OuterRef("pk")))
         in_history = Exists(HistoryEntry.objects.filter(workspace=workspace, user=OuterRef("pk")))
@@ -88,19 +97,16 @@ class ActivityFilter(forms.Form):
         return data
 
     def entries(self) -> QuerySet[HistoryEntry]:
-        """The workspace's ledger entries that pass the filters, newest first (call after is_valid)."""
+        """The workspace's ledger entries that pass the filters, newest first, each with the
+        action the activity shows (`shown_action`; call after is_valid)."""
         data = self.cleaned_data
-        entries = HistoryEntry.objects.filter(workspace=self.workspace)
-        lookups = {
-            "user": "user",
-            "model": "model",
-            "action": "action",
-            "source": "source_id",
-            "claim": "claim_id",
-        }
+        entries = self.actions.annotate(HistoryEntry.objects.filter(workspace=self.workspace))
+        lookups = {"user": "user", "model": "model", "source": "source_id", "claim": "claim_id"}
         for name, lookup in lookups.items():
             if data.get(name):
                 entries = entries.filter(**{lookup: data[name]})
+        if data.get("action"):
+            entries = entries.filter(self.actions.shown_as(data["action"]))
         if data.get("review_status"):
             entries = entries.filter(self._now_in_review_status(data["review_status"]))
         if data.get("since") or data.get("until"):

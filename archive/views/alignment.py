@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from archive.alignment import explain_divergence
+from archive.audit.forms import reason_field
 from archive.models import DivergenceKind, Source
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.side_by_side import build_side_by_side, parse_marks
@@ -47,7 +48,7 @@ class ExplanationForm(forms.Form):
     kind = forms.ChoiceField(choices=DivergenceKind.choices)
     here = forms.CharField(required=False, strip=False, max_length=500)
     there = forms.CharField(required=False, strip=False, max_length=500)
-    reason = forms.CharField(max_length=2000)
+    reason = reason_field(required=True)
     next = forms.CharField(required=False)
 
 

@@ -17,14 +17,29 @@ from archive.audit.forms import reason_field
 from archive.core.forms import id_from, show_refusal
 from archive.core.text import control_character_problem, isolated
 from archive.findings.keys import fingerprint
+from archive.findings.package import verifier_sha256
 from archive.models import Membership, Outlet, Passage, Role, Source, UnarchivedOriginal
-from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
+from archive.permissions import (
+    Action,
+    WorkspaceRequest,
+    can,
+    get_in_workspace_or_404,
+    member_view,
+    workspace_view,
+)
 from archive.search import QueryError, refuse_too_long
 from archive.views.downloads import accepts_api_token
 from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.redirects import post_only_form
-from archive.workspaces import add_member, edit_workspace, remove_member, set_role
+from archive.workspaces import (
+    OwnAccessUnconfirmed,
+    add_member,
+    admins_to_ask,
+    edit_workspace,
+    remove_member,
+    set_role,
+)
 
 if TYPE_CHECKING:  # a type for the type checker only
     from django_stubs_ext import WithAnnotations
@@ -83,6 +98,7 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
         "chosen": chosen,
         "csv_query": urlencode({name: value for name, value in chosen.items() if value}),
         "signing_key": fingerprint(request.workspace),
+        "verifier_sha256": verifier_sha256(),
     }
     return render(request, "archive/workspace_detail.html", context)
 
@@ -150,11 +166,11 @@ def _id(value: str) -> int:
 
 
 class MemberForm(forms.Form):
-    """Add someone to the workspace with a role."""
+    """Add someone to the workspace with a role, saying why."""
 
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(choices=Role.choices)
-    reason = reason_field(required=False, label="Reason (kept in the history)")
+    reason = reason_field(required=True, label="Why add them (kept in the history)")
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"]
@@ -172,11 +188,14 @@ class MemberForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
-    reason = reason_field(required=False, label="Reason (kept in the history)")
+    reason = reason_field(required=True, label="Why change it (kept in the history)")
+    # Sent by the page that asks an admin to confirm taking away their own access.
+    own_access_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RemoveForm(forms.Form):
     reason = reason_field(required=True, label="Why remove them (kept in the history)")
+    own_access_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def _members_page(
@@ -185,6 +204,9 @@ def _members_page(
     memberships = request.workspace.memberships.select_related("user").order_by("user__username")
     context = {
         "form": form or MemberForm(initial={"role": Role.ANALYST}),
+        # Each member's card repeats these: without ids, which would repeat too.
+        "role_form": RoleForm(auto_id=False),
+        "remove_form": RemoveForm(auto_id=False),
         "memberships": memberships,
         "roles": Role.choices,
         "refused": refused,
@@ -217,10 +239,32 @@ def members(request: WorkspaceRequest) -> HttpResponse:
     return _members_page(request, form=form, status=400)
 
 
+def _confirm_own_access(
+    request: WorkspaceRequest, loss: OwnAccessUnconfirmed, form: RoleForm | RemoveForm, *, role: str | None
+) -> HttpResponse:
+    """The page asking an admin to confirm a change taking away their own access, saying
+    what they would lose and who could give it back; it posts the same form again, confirmed."""
+    context = {
+        "loss": loss,
+        "form": form,
+        "role": role,
+        "role_label": Role(role).label if role else "",
+        "admins": admins_to_ask(workspace=request.workspace, user=request.user),
+    }
+    return render(request, "archive/own_access_confirm.html", context)
+
+
+def _ask_admins(request: WorkspaceRequest) -> str:
+    """Whom the user asks to be given access again, for a message."""
+    admins = admins_to_ask(workspace=request.workspace, user=request.user) or []
+    return f"ask its admins: {', '.join(isolated(name) for name in admins)}." if admins else "ask its admins."
+
+
 @workspace_view(Action.MANAGE)
 @post_only_form("archive:members")
 def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
-    """Change a member's role, with an optional reason; never the last admin's."""
+    """Change a member's role, with a reason; never the last admin's. Taking away one's
+    own access is confirmed first, then leads to a page one can still see."""
     queryset = Membership.objects.select_related("user")
     membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
     member = membership.user
@@ -235,40 +279,62 @@ def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
             role=role,
             user=request.user,
             reason=form.cleaned_data["reason"],
+            own_access_confirmed=form.cleaned_data["own_access_confirmed"],
         )
+    except OwnAccessUnconfirmed as loss:
+        return _confirm_own_access(request, loss, form, role=role)
     except ValidationError as error:
         refused = f"The role of {isolated(member.username)} was not changed. {' '.join(error.messages)}"
         return _members_page(request, refused=refused, status=400)
-    messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
-    if member == request.user and role != Role.ADMIN:  # no longer theirs to manage
+    if member == request.user and not can(role, Action.MANAGE):  # no longer theirs to manage
+        workspace = isolated(request.workspace.name)
+        messages.success(
+            request,
+            f"You are now {Role(role).label} in {workspace} and no longer manage it. "
+            f"To manage it again, {_ask_admins(request)}",
+        )
         return redirect("archive:workspace", request.workspace.slug)
+    messages.success(request, f"Role of {isolated(member.username)}: {Role(role).label}.")
     return redirect("archive:members", request.workspace.slug)
 
 
 @workspace_view(Action.MANAGE)
 @post_only_form("archive:members")
 def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
-    """Take someone out of the workspace, with a reason; never its last admin."""
+    """Take someone out of the workspace, with a reason; never its last admin. Removing
+    oneself is confirmed first, then leads to one's home page."""
     queryset = Membership.objects.select_related("user")
     membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
     form = RemoveForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(list(form.errors["reason"]))
-        remove_member(membership=membership, user=request.user, reason=form.cleaned_data["reason"])
+            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        remove_member(
+            membership=membership,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            own_access_confirmed=form.cleaned_data["own_access_confirmed"],
+        )
+    except OwnAccessUnconfirmed as loss:
+        return _confirm_own_access(request, loss, form, role=None)
     except ValidationError as error:
         refused = f"{isolated(membership.user.username)} was not removed. {' '.join(error.messages)}"
         return _members_page(request, refused=refused, status=400)
-    messages.success(request, f"{isolated(membership.user.username)} is no longer a member.")
     if membership.user == request.user:  # the workspace is no longer theirs to see
+        messages.success(
+            request,
+            f"You are no longer a member of {isolated(request.workspace.name)}. "
+            f"To be added again, {_ask_admins(request)}",
+        )
         return redirect("archive:home")
+    messages.success(request, f"{isolated(membership.user.username)} is no longer a member.")
     return redirect("archive:members", request.workspace.slug)
 
 
 class WorkspaceForm(forms.Form):
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
-    reason = reason_field(required=False, label="Reason (kept in the history)")
+    reason = reason_field(required=False, label="Reason (optional, kept in the history)")
 
 
 @workspace_view(Action.MANAGE)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from archive.core.text import isolated
 from archive.models import Membership, Outlet, Role
-from archive.workspaces import LAST_ADMIN
+from archive.workspaces import LAST_ADMIN, set_role
 from tests.browser.accessibility import assert_accessible
 
 PHONE = {"width": 360, "height": 780}
@@ -31,7 +31,7 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
     add = page.locator("form", has=page.get_by_role("button", name="Add member"))
     add.get_by_label("Username").fill(outsider.username)
     add.get_by_label("Role").select_option(Role.REVIEWER)
-    add.get_by_label("Reason (kept in the history)").fill("joins the verification desk")
+    add.get_by_label("Why add them (kept in the history)").fill("joins the verification desk")
     add.get_by_role("button", name="Add member").click()
     expect(page.locator(".messages")).to_contain_text(
         f"{isolated(outsider.username)} is now a member, as Reviewer."
@@ -45,7 +45,7 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
     analysts = Membership.objects.get(workspace=workspace, user=analyst)
     card = card_of(page, analysts)
     card.get_by_label("Role").select_option(Role.REVIEWER)
-    card.get_by_label("Reason (kept in the history)").fill("audits from now on")
+    card.get_by_label("Why change it (kept in the history)").fill("audits from now on")
     card.get_by_role("button", name="Change role").click()
     expect(page.locator(f"#member-{analysts.pk}")).to_contain_text("Reviewer")
     analysts.refresh_from_db()
@@ -71,7 +71,7 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
 
     page.get_by_role("navigation", name="Manage the workspace").get_by_role("link", name="Workspace").click()
     page.get_by_label("Name").fill("Daraa 2017")
-    page.get_by_label("Reason (kept in the history)").fill("the case narrowed")
+    page.get_by_label("Reason (optional, kept in the history)").fill("the case narrowed")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".crumb")).to_contain_text("Daraa 2017")
     workspace.refresh_from_db()
@@ -85,7 +85,7 @@ def test_an_admin_manages_the_members_of_the_workspace(page_for, ws_admin, analy
     page.get_by_role("link", name="Add an outlet").click()
     page.get_by_label("Name").fill("عنب بلدي")
     page.get_by_label("Language").fill("ar")
-    page.get_by_label("Reason (kept in the history)").fill("cited often")
+    page.get_by_label("Reason (optional, kept in the history)").fill("cited often")
     page.get_by_role("button", name="Add outlet").click()
     expect(page.get_by_role("table")).to_contain_text("عنب بلدي")
     outlet = Outlet.objects.get(workspace=workspace, name="عنب بلدي")
@@ -110,3 +110,33 @@ def test_an_outlets_address_typed_without_https_is_saved_with_it(page_for, ws_ad
     expect(page.get_by_role("table")).to_contain_text("https://enabbaladi.net")
     assert Outlet.objects.get(workspace=workspace, name="Enab Baladi").url == "https://enabbaladi.net"
     assert_accessible(page, "outlets with one added by its address without https")
+
+
+def test_an_admin_stepping_down_confirms_it_then_reads_on_and_is_told_whom_to_ask(
+    page_for, ws_admin, analyst, workspace
+):
+    set_role(workspace=workspace, member=analyst, role=Role.ADMIN, user=ws_admin, reason="deputy")
+    page = page_for(ws_admin)
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("archive:members", args=[workspace.slug]))
+    card = card_of(page, Membership.objects.get(workspace=workspace, user=ws_admin))
+    card.get_by_label("Role").select_option(Role.ANALYST)
+    card.get_by_label("Why change it (kept in the history)").fill("handing over")
+    card.get_by_role("button", name="Change role").click()
+
+    expect(page.get_by_role("heading", name="Change your own role?")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("You will no longer be able to manage this workspace.")
+    assert Membership.objects.get(workspace=workspace, user=ws_admin).role == Role.ADMIN
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    assert_accessible(page, "confirming one's own demotion at 360 px")
+
+    page.get_by_role("button", name="Confirm: make me Analyst").click()
+    page.wait_for_url(f"**{reverse('archive:workspace', args=[workspace.slug])}")
+    expect(page.locator(".messages")).to_contain_text("no longer manage it")
+    assert Membership.objects.get(workspace=workspace, user=ws_admin).role == Role.ANALYST
+
+    refused = page.goto(reverse("archive:members", args=[workspace.slug]))
+    assert refused is not None and refused.status == 403
+    expect(page.locator("main")).to_contain_text(f"Its admins can give you another role: {analyst.username}.")
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    assert_accessible(page, "refused, told which admins can change the role, at 360 px")
