@@ -11,9 +11,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from archive.audit.forms import REASON_MAX_LENGTH, reason_field
+from archive.core.editing import NOTHING_CHANGED, AlreadyExists, StaleVersion
 from archive.core.forms import form_field, id_from, show_refusal
 from archive.jobs.running import status_for, visible_jobs
-from archive.jobs.schedules import delete_schedule, schedules_with_last_job, set_schedule
+from archive.jobs.schedules import (
+    change_schedule,
+    delete_schedule,
+    describe,
+    pause_schedule,
+    resume_schedule,
+    schedules_with_last_job,
+    set_schedule,
+)
 from archive.jobs.tasks import (
     may_retry,
     retry,
@@ -23,10 +33,11 @@ from archive.jobs.tasks import (
     start_search_rebuild,
 )
 from archive.models import JobStatus, Schedule, ScheduleKind, Source
-from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
+from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.views.methods import require_form_methods
 
 _LISTED = 100
+MAX_HOURS = 24 * 366
 
 
 def job_status(request: HttpRequest) -> dict[str, Any]:
@@ -87,9 +98,11 @@ class ScheduleForm(forms.Form):
     source = forms.ModelChoiceField(
         queryset=Source.objects.none(), required=False, help_text="For a recapture: the source to recapture."
     )
-    every_hours = forms.IntegerField(min_value=1, max_value=24 * 366, initial=24, label="Every (hours)")
-    enabled = forms.BooleanField(required=False, label="On")
-    reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
+    every_hours = forms.IntegerField(min_value=1, max_value=MAX_HOURS, initial=24, label="Every (hours)")
+    enabled = forms.BooleanField(
+        required=False, label="On", help_text="Unticked, it is saved paused: it starts nothing until resumed."
+    )
+    reason = reason_field(required=False, label="Reason (optional, kept in the history)")
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,13 +111,24 @@ class ScheduleForm(forms.Form):
         ).only("pk", "title")
 
 
+class ScheduleEditForm(forms.Form):
+    """What a schedule's change sets; its kind and source stay (another is a new schedule)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    every_hours = forms.IntegerField(min_value=1, max_value=MAX_HOURS, label="Every (hours)")
+    enabled = forms.BooleanField(required=False, label="On", help_text="Unticked: paused, it starts nothing.")
+    reason = reason_field(required=True, label="Why (kept in the history)")
+
+
 _RUN_NOW = {"fixity": start_fixity, "history_chain": start_history_chain}
+_SWITCH = {"pause": pause_schedule, "resume": resume_schedule}
 
 
 @workspace_view(Action.MANAGE)
 @require_form_methods
 def schedules(request: WorkspaceRequest) -> HttpResponse:
-    """The workspace's schedules (admins): set one, or run a workspace-wide check now."""
+    """The workspace's schedules (admins): add one, pause, resume or delete one, or run a
+    workspace-wide check now. Adding one of a kind there is already shows that one, to change."""
     form = ScheduleForm(workspace=request.workspace)
     status = 200
     if request.method == "POST" and "run" in request.POST:
@@ -116,6 +140,9 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
         return redirect("archive:job", job.pk)
     if request.method == "POST" and "delete" in request.POST:
         return _delete_schedule(request)
+    switch = next((name for name in _SWITCH if name in request.POST), None)
+    if request.method == "POST" and switch is not None:
+        return _switch_schedule(request, switch)
     if request.method == "POST":
         form = ScheduleForm(request.POST, workspace=request.workspace)
         if form.is_valid():
@@ -130,6 +157,8 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
                     enabled=data["enabled"],
                     reason=data["reason"],
                 )
+            except AlreadyExists as exists:
+                return _offer_to_replace(request, cast(Schedule, exists.existing), data)
             except ValidationError as error:
                 show_refusal(form, error)
             else:
@@ -137,16 +166,91 @@ def schedules(request: WorkspaceRequest) -> HttpResponse:
                 return redirect("archive:schedules", request.workspace.slug)
         status = 400
     listed = schedules_with_last_job(request.workspace)
-    return render(request, "archive/schedules.html", {"form": form, "schedules": listed}, status=status)
+    context = {"form": form, "schedules": listed, "reason_max_length": REASON_MAX_LENGTH}
+    return render(request, "archive/schedules.html", context, status=status)
 
 
-def _delete_schedule(request: WorkspaceRequest) -> HttpResponse:
-    schedule_id = id_from(request.POST["delete"])
+def _offer_to_replace(request: WorkspaceRequest, existing: Schedule, data: dict[str, Any]) -> HttpResponse:
+    """The schedule there is, with the change form filled in with what was asked:
+    nothing is replaced until the admin confirms it, with a reason."""
+    initial = {"version": existing.version, "every_hours": data["every_hours"], "enabled": data["enabled"]}
+    form = ScheduleEditForm(initial=initial | {"reason": data["reason"]})
+    return _render_edit(request, existing, form, status=409, replacing=True)
+
+
+@workspace_view(Action.MANAGE)
+@require_form_methods
+def schedule_edit(request: WorkspaceRequest, schedule_id: int) -> HttpResponse:
+    """Change how often a schedule runs, or switch it on or off, with a reason."""
+    schedule = get_in_workspace_or_404(
+        Schedule.objects.select_related("source"), request.workspace, pk=schedule_id
+    )
+    initial = {"version": schedule.version, "every_hours": schedule.every_hours, "enabled": schedule.enabled}
+    form = ScheduleEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = change_schedule(
+                schedule=schedule,
+                user=request.user,
+                reason=data["reason"],
+                expected_version=data["version"],
+                every_hours=data["every_hours"],
+                enabled=data["enabled"],
+            )
+        except (StaleVersion, ValidationError) as error:
+            show_refusal(form, error)
+        else:
+            changed = saved.version != data["version"]
+            messages.success(request, f"Schedule changed: {saved}." if changed else NOTHING_CHANGED)
+            return redirect("archive:schedules", request.workspace.slug)
+    status = 400 if request.method == "POST" else 200
+    return _render_edit(request, schedule, form, status=status)
+
+
+def _render_edit(
+    request: WorkspaceRequest,
+    schedule: Schedule,
+    form: ScheduleEditForm,
+    *,
+    status: int,
+    replacing: bool = False,
+) -> HttpResponse:
+    context = {"schedule": schedule, "now": describe(schedule), "form": form, "replacing": replacing}
+    return render(request, "archive/schedule_edit.html", context, status=status)
+
+
+def _posted_schedule(request: WorkspaceRequest, key: str) -> Schedule:
+    """The workspace's schedule the form names in `key`; 404 for any other."""
+    schedule_id = id_from(request.POST[key])
     schedule = (
         Schedule.objects.filter(workspace=request.workspace, pk=schedule_id).first() if schedule_id else None
     )
     if schedule is None:
         raise Http404("No such schedule.")
+    return schedule
+
+
+def _switch_schedule(request: WorkspaceRequest, switch: str) -> HttpResponse:
+    schedule = _posted_schedule(request, switch)
+    version = id_from(request.POST.get("version", ""))
+    try:
+        saved = _SWITCH[switch](
+            schedule=schedule,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_version=version,
+        )
+    except (StaleVersion, ValidationError) as error:
+        messages.error(request, str(error) if isinstance(error, StaleVersion) else " ".join(error.messages))
+    else:
+        done = "paused: it starts nothing until resumed" if switch == "pause" else "resumed"
+        messages.success(request, f"Schedule {done}: {saved}.")
+    return redirect("archive:schedules", request.workspace.slug)
+
+
+def _delete_schedule(request: WorkspaceRequest) -> HttpResponse:
+    schedule = _posted_schedule(request, "delete")
     try:
         delete_schedule(schedule=schedule, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:

@@ -1,9 +1,10 @@
-"""The jobs pages and the schedules page in Chromium: accessible, and usable 360 px wide."""
+"""The jobs pages and the schedules pages in Chromium: accessible, and usable 360 px wide."""
 
 import pytest
 from django.urls import reverse
 
 from archive.jobs import tasks
+from archive.jobs.schedules import set_schedule
 from archive.models import Job, JobStatus
 from tests.browser.accessibility import assert_accessible
 from tests.factories import SourceFactory
@@ -52,3 +53,34 @@ def test_jobs_and_schedules_pages_are_accessible_and_fit_360_px(page_for, ws_adm
         assert scroll_width <= width, (url, scroll_width)
     page.goto(reverse("archive:jobs"))
     assert "1 running" in page.locator(".job-status").inner_text()
+
+
+def test_changing_and_replacing_a_schedule_is_accessible_and_fits_360_px(page_for, ws_admin, workspace):
+    source = SourceFactory(
+        workspace=workspace,
+        title="Water station in Tell al-Zaytoun out of service after the shelling of its generators",
+        original_url="https://hawranvoice.example.org/news/2017/zaytoun-water-station",
+    )
+    schedule = set_schedule(
+        workspace=workspace, user=ws_admin, kind="recapture", source=source, every_hours=24, enabled=True
+    )
+    page = page_for(ws_admin)
+    page.set_viewport_size(NARROW)
+    page.goto(reverse("archive:schedule_edit", args=[workspace.slug, schedule.pk]))
+    assert_accessible(page, "change schedule")
+    assert page.evaluate(OVERFLOW)[0] <= NARROW["width"]
+
+    page.goto(reverse("archive:schedules", args=[workspace.slug]))
+    page.get_by_label("Kind").select_option("recapture")
+    page.get_by_label("Source").select_option(str(source.pk))
+    page.get_by_label("Every (hours)").fill("48")
+    page.get_by_role("button", name="Save schedule").click()
+
+    assert "replaces the existing schedule (every 24 h, on)" in page.locator("[role=alert]").inner_text()
+    assert_accessible(page, "replace schedule")
+    assert page.evaluate(OVERFLOW)[0] <= NARROW["width"]
+    page.get_by_label("Why (kept in the history)").fill("The outlet updates weekly")
+    page.get_by_role("button", name="Replace the existing schedule").click()
+    assert "Schedule changed" in page.locator(".messages").inner_text()
+    schedule.refresh_from_db()
+    assert schedule.every_hours == 48
