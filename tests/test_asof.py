@@ -12,6 +12,7 @@ from archive.audit.asof import claim_as_of, marked_text, source_as_of
 from archive.audit.history import human_time
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.editing import delete_object
+from archive.core.graphemes import shorten
 from archive.models import Claim
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
@@ -122,10 +123,12 @@ def as_of_page(client, name: str, workspace, object_id: int, at=None):
     return client.get(reverse(f"archive:{name}", args=[workspace.slug, object_id]), params)
 
 
-def test_as_of_page_names_its_moment_to_the_millisecond(client, analyst, workspace, timeline):
+def test_as_of_page_names_its_moment_to_the_millisecond(client, analyst, workspace, timeline, monkeypatch):
     """Versions saved within one second are told apart by the moment each shows."""
     client.force_login(analyst)
     at = (timeline["moments"]["corrected"] + timedelta(seconds=1)).replace(microsecond=502_000)
+    later = at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # a moment past, not still to come
     page = as_of_page(client, "claim_as_of", workspace, timeline["claim"].pk, at).content.decode()
     assert f"as it stood on {human_time(at, exact=True)}" in strip_tags(page)
     assert human_time(at, exact=True).endswith(f":{at.second:02d}.502 UTC")
@@ -253,3 +256,66 @@ def test_as_of_page_explains_a_moment_beyond_the_calendar(client, analyst, works
     response = client.get(reverse(f"archive:{name}", args=[workspace.slug, timeline[kind].pk]), {"at": at})
     assert response.status_code in (200, 400)
     assert "out of range" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "kind", "now_text"), [
+    ("claim_as_of", "claim", "Al-Rashideen saw 450."),
+    ("source_as_of", "source", "Update: "),
+])  # fmt: skip
+def test_as_of_page_of_a_moment_in_the_future_says_so_and_shows_it_as_it_stands_now(
+    client, analyst, workspace, timeline, name, kind, now_text
+):
+    client.force_login(analyst)
+    future = timezone.now() + timedelta(days=3650)
+    page = as_of_page(client, name, workspace, timeline[kind].pk, future).content.decode()
+    banner = strip_tags(page)
+    assert f"{human_time(future, exact=True)} is in the future, so this is how it stands now" in banner
+    assert "as it stood on" not in banner
+    assert now_text in page
+
+
+def test_as_of_page_of_a_moment_in_the_future_of_a_deleted_claim_says_it_has_been_deleted(
+    client, analyst, workspace, timeline
+):
+    claim_id = timeline["claim"].pk
+    delete_object(Claim.objects.get(pk=claim_id), user=analyst, reason="merged into another claim")
+    client.force_login(analyst)
+    future = timezone.now() + timedelta(days=1)
+    page = strip_tags(as_of_page(client, "claim_as_of", workspace, claim_id, future).content.decode())
+    assert "is in the future, and it has been deleted" in page and "merged into another claim" in page
+
+
+def test_source_as_of_page_names_an_evidences_passage_by_its_quote_not_its_id(
+    client, analyst, workspace, timeline
+):
+    client.force_login(analyst)
+    passage = timeline["passage"]
+    page = as_of_page(
+        client, "source_as_of", workspace, timeline["source"].pk, timeline["moments"]["annotated"]
+    ).content.decode()
+    evidence = page[page.index("<h2>Evidence</h2>") :]
+    assert f'· on <a href="#passage-{passage.pk}"><q dir="auto">Aleppo</q></a>' in evidence
+    assert f">#{passage.pk}<" not in page
+
+
+def test_source_as_of_page_names_an_annotations_passage_by_its_shortened_quote(client, analyst, workspace):
+    quote = "The water station at Al-Khafsa stopped pumping after the shelling of 3 March 👩🏽‍🚒."
+    source = SourceFactory(workspace=workspace, text=f"{quote} More follows.")
+    passage = create_passage(source=source, user=analyst, start=0, end=len(quote))
+    create_annotation(passages=[passage], user=analyst, body="Which station?")
+    client.force_login(analyst)
+    page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
+    annotations = page[page.index("<h2>Annotations</h2>") : page.index("<h2>Evidence</h2>")]
+    assert f'on <a href="#passage-{passage.pk}"><q dir="auto">{shorten(quote, 60)}</q></a>' in annotations
+    assert f">#{passage.pk}<" not in page
+
+
+def test_source_as_of_page_places_a_passage_by_its_share_of_the_text_not_its_offsets(
+    client, analyst, workspace
+):
+    source = SourceFactory(workspace=workspace, text="a" * 60 + "Aleppo" + "b" * 34)
+    create_passage(source=source, user=analyst, start=60, end=66)
+    client.force_login(analyst)
+    page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
+    assert '<q dir="auto">Aleppo</q> <span class="meta">about 60% into the text · exact</span>' in page
+    assert "60\u201366" not in page

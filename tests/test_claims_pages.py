@@ -99,10 +99,41 @@ def test_claims_list_sorts_by_credibility(client, workspace, analyst):
     assert page.index("Confirmed claim") < page.index("Doubtful claim")
 
 
-def test_claims_list_ignores_an_unknown_sort_or_filter_value(client, workspace, analyst):
+@pytest.mark.parametrize(
+    ("params", "problem"),
+    [
+        ({"credibility": "9"}, "Choose a credibility grade from the list."),
+        ({"sort": "bogus"}, "Choose an order from the list."),
+        ({"status": "drop table"}, "Choose a status from the list."),
+        ({"review": "maybe"}, "Choose a review status from the list."),
+    ],
+)
+def test_claims_list_refuses_a_filter_value_not_in_its_list_with_400_saying_so(
+    client, workspace, analyst, params, problem
+):
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claims", args=[workspace.slug]), params)
+    assert response.status_code == 400
+    assert problem in response.content.decode()
+
+
+def test_claims_csv_refuses_a_filter_value_the_list_refuses(client, workspace, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claims_csv", args=[workspace.slug]), {"sort": "bogus"})
+    assert response.status_code == 400
+
+
+def test_claims_list_takes_an_empty_filter_as_none_chosen(client, workspace, analyst):
     ClaimFactory(workspace=workspace, statement="Still listed")
-    page = get_page(client, analyst, "archive:claims", workspace.slug, sort="drop table", credibility="12")
+    page = get_page(client, analyst, "archive:claims", workspace.slug, sort="", credibility="", status="")
     assert "Still listed" in page
+
+
+def test_claims_list_names_its_sort_orders_in_words(client, workspace, analyst):
+    page = get_page(client, analyst, "archive:claims", workspace.slug, sort="most-refuted")
+    assert '<option value="most-evidence">Most evidence</option>' in page
+    assert '<option value="most-refuted" selected>Most refuted</option>' in page
+    assert ">most-evidence<" not in page and ">most-refuted<" not in page
 
 
 def test_claims_list_shows_only_this_workspaces_claims(client, workspace, analyst):

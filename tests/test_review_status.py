@@ -35,7 +35,14 @@ def test_sidebar_cards_show_the_status_in_words(client, analyst, source, note, c
     html = _reading(client, analyst, source)
     assert html.count('<span class="status status-draft" title="Review status">draft</span>') == 2
     assert html.count("Submit for review</button>") == 2
-    assert "Submit all my drafts on this source for review (2)" in html
+    assert 'Submit all my drafts on this source for review (<span id="draft-count">2</span>)' in html
+
+
+def test_a_contributor_without_drafts_gets_the_submit_drafts_form_hidden_for_the_page_to_show(
+    client, analyst, source
+):
+    html = _reading(client, analyst, source)
+    assert 'class="submit-drafts" id="submit-drafts" hidden>' in html
 
 
 def test_others_see_the_badge_but_no_submit_button(client, reviewer, source, note):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from archive.models import Role, SearchDocument, SearchKind, Stance
 from archive.search import QueryError, SearchFilters, backends, search
 from archive.search.backends import stemmed_languages
+from archive.search.service import KindResults
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -466,6 +467,19 @@ def test_a_page_past_the_last_match_is_the_last_page(analyst, workspace):
         SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")
     group = search(user=analyst, query="siege", kind="source", page=4, per_page=2).kinds[0]
     assert (group.count, group.pages, group.page, len(group.hits)) == (3, 2, 2, 1)
+
+
+def test_the_overview_is_one_page_whatever_page_is_asked(analyst, workspace):
+    for number in range(7):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege of Daraa.")
+    first = search(user=analyst, query="siege").kinds[0]
+    asked = search(user=analyst, query="siege", page=2).kinds[0]
+    assert [hit.object for hit in asked.hits] == [hit.object for hit in first.hits]
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 annotation"), (2, "2 annotations")])
+def test_a_kinds_count_in_words_is_singular_for_one(count, words):
+    assert KindResults(kind="annotation", label="annotations", count=count).counted == words
 
 
 def test_annotations_are_found_by_their_tags(analyst, workspace, sources):

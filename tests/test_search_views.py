@@ -103,6 +103,29 @@ def test_a_page_beyond_the_last_shows_the_last_page(client, analyst, workspace):
     assert html.count('<li class="hit ') == 1
 
 
+def test_a_page_beyond_the_last_of_every_kind_at_once_shows_the_first_of_each(client, analyst, workspace):
+    source = SourceFactory(workspace=workspace, title="Water report", text="The water station stopped.")
+    AnnotationFactory(workspace=workspace, passages=[PassageFactory(source=source)], body="Water again.")
+    html = page(client, analyst, q="water", page=2)
+    assert "No more" not in html
+    assert "<mark>Water</mark> report" in html and "<mark>Water</mark> again." in html
+
+
+def test_the_link_to_every_hit_of_a_kind_counts_them_in_words(client, analyst, workspace):
+    for number in range(6):
+        SourceFactory(workspace=workspace, title=f"report {number}", text="The siege.")
+    assert "All 6 sources →" in page(client, analyst, q="siege")
+
+
+def test_a_passage_hit_shows_its_quote_not_its_offsets(client, analyst, workspace):
+    source = SourceFactory(workspace=workspace, title="Report", text="Roads near the siege were cut.")
+    passage = PassageFactory(source=source, start=15, length=5)
+    AnnotationFactory(workspace=workspace, passages=[passage], body="Noted.")
+    html = page(client, analyst, q="siege", kind="passage")
+    assert "<q><mark>siege</mark></q>" in html
+    assert f"{passage.start}\u2013{passage.end}" not in html
+
+
 def test_a_page_number_too_large_for_the_database_shows_the_last_page(client, analyst, workspace):
     SourceFactory(workspace=workspace, title="report", text="The siege.")
     html = page(client, analyst, q="siege", kind="source", page="9" * 25)
@@ -197,6 +220,6 @@ def test_hits_show_their_outlet_author_passage_and_tags(client, analyst, workspa
     )
     html = page(client, analyst, q="siege")
     assert 'Enab Baladi <span class="grade">B</span>' in html
-    assert f"passage {passage.start}\u2013{passage.end}" in html
+    assert "· passage · exact" in html
     assert f"by {analyst.username}" in html and '<span class="tag" dir="auto">Supply</span>' in html
     assert f'href="/w/{workspace.slug}/sources/{source.pk}/#passage-{passage.pk}"' in html

@@ -19,6 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from archive.core.text import counted
 from archive.models import (
     Annotation,
     Claim,
@@ -118,6 +119,11 @@ class KindResults:
     pages: int = 0
     ranked_among: int | None = None  # only the newest this many matches were ranked
 
+    @property
+    def counted(self) -> str:
+        """The count with the kind's name: "1 annotation", "6 annotations"."""
+        return counted(self.count, self.kind, self.label)
+
 
 @dataclass(frozen=True)
 class SearchResults:
@@ -157,7 +163,7 @@ def search(
 ) -> SearchResults:
     """Search the user's workspaces.
 
-    Without `kind`: the first `per_page` (default 5) hits of every kind;
+    Without `kind`: the first `per_page` (default 5) hits of every kind, whatever the page;
     with it: page `page` (default size 20) of that kind, or the last for a page
     beyond it. Counts are always given for every kind. Raises
     archive.search.QueryError, whose message is meant for the user, for a query
@@ -169,6 +175,10 @@ def search(
     if page < 1:
         raise QueryError("Pages are numbered from 1.")
     page = min(page, 10**9)  # beyond any last page, and its offset fits the database's integers
+    if not kind:
+        # Every kind at once is one page, the first of each: a page beyond it shows
+        # it, as a page beyond the last of one kind shows that kind's last.
+        page = 1
     filters = filters or SearchFilters()
     per_page = per_page or (PAGE_SIZE if kind else OVERVIEW_SIZE)
     backend = get_backend()

@@ -1,11 +1,13 @@
 """Shortened text and a passage's context, never splitting a grapheme cluster:
-{{ text|shorten:60 }}, {% with shown=passage|in_context %} (archive.core.spans.InContext)."""
+{{ text|shorten:60 }}, {% with shown=passage|in_context %} (archive.core.spans.InContext);
+and how a source's text was obtained, in words: {{ capture.extraction|how_extracted }}."""
 
 from typing import Any
 
 from django import template
 
 from archive.core import graphemes, spans
+from archive.sources.importing.extract import how_extracted as _how_extracted
 
 register = template.Library()
 
@@ -19,3 +21,8 @@ def shorten(text: str, length: int) -> str:
 def in_context(selector: Any) -> spans.InContext:
     """Of a passage or a TextSelector."""
     return spans.in_context(selector.start, selector.prefix, selector.exact, selector.suffix)
+
+
+@register.filter
+def how_extracted(recorded: str) -> str:
+    return _how_extracted(str(recorded))

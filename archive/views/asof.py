@@ -1,4 +1,5 @@
-"""Read-only pages showing a source or a claim as it stood at a past moment."""
+"""Read-only pages showing a source or a claim as it stood at a past moment (as it
+stands now for a moment still to come)."""
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -67,9 +68,13 @@ def _in_history(model, request: WorkspaceRequest, object_id: int) -> None:
         raise Http404("Not found.")
 
 
-def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[AnnotationThen, str, str]]]:
+_NoteShown = tuple[AnnotationThen, str, str, list[tuple[int, str]]]
+
+
+def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[_NoteShown]]:
     """The text's stretches with the colour of the passages covering them, as on the reading page,
-    and the annotations then with their kind's colour and label."""
+    and the annotations then with their kind's colour and label, and the id and quote of each
+    of their passages (the quote names it: an id or offsets would mean nothing to a reader)."""
     motivations: dict[int, set[str]] = defaultdict(set)
     stances: dict[int, set[str]] = defaultdict(set)
     for note in state.annotations:
@@ -89,11 +94,26 @@ def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[tuple[
         )
         for stretch in marked_text(state.source.text, state.passages)
     ]
-    notes: list[tuple[AnnotationThen, str, str]] = []
+    quotes = {passage.id: passage.exact for passage in state.passages}
+    notes: list[_NoteShown] = []
     for note in state.annotations:
         role = annotation_role(note.annotation.motivation)
-        notes.append((note, role, LABELS[role]))
+        on = [(passage_id, quotes.get(passage_id, "")) for passage_id in note.passage_ids]
+        notes.append((note, role, LABELS[role], on))
     return stretches, notes
+
+
+def _placed(state: SourceThen) -> list[tuple[HistoryRow, int]]:
+    """Each passage then, with where it starts in the text then, in percent."""
+    length = max(len(state.source.text), 1)
+    return [(passage, round(100 * passage.start / length)) for passage in state.passages]
+
+
+def _moment(form: AsOfForm) -> tuple[datetime, bool]:
+    """The moment to show and whether the one asked for is still to come: then the
+    object is shown as it stands now, saying so, not as if that moment had passed."""
+    asked, now = form.cleaned_data["at"], timezone.now()
+    return (now, True) if asked > now else (asked, False)
 
 
 def _deleted(deletion: HistoryRow | None) -> dict[str, Any]:
@@ -111,16 +131,17 @@ def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse
     _in_history(Source, request, source_id)
     form = AsOfForm(request.GET if "at" in request.GET else None)
     state = None
+    context: dict[str, Any] = {"form": form, "object_id": source_id}
     if form.is_valid():
-        state = source_as_of(workspace=request.workspace, source_id=source_id, at=form.cleaned_data["at"])
-    context = {"form": form, "object_id": source_id, "state": state}
+        at, context["future"] = _moment(form)
+        state = source_as_of(workspace=request.workspace, source_id=source_id, at=at)
+        if state is None:
+            context |= _deleted(deletion_at(Source, workspace=request.workspace, object_id=source_id, at=at))
+    context["state"] = state
     if state is not None:
         context["stretches"], context["annotations"] = _coloured(state)
+        context["passages"] = _placed(state)
         context["exists_now"] = Source.objects.filter(workspace=request.workspace, pk=source_id).exists()
-    elif form.is_valid():
-        context |= _deleted(
-            deletion_at(Source, workspace=request.workspace, object_id=source_id, at=form.cleaned_data["at"])
-        )
     return render(request, "archive/audit/source_as_of.html", context)
 
 
@@ -131,13 +152,13 @@ def claim_as_of_view(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     _in_history(Claim, request, claim_id)
     form = AsOfForm(request.GET if "at" in request.GET else None)
     state = None
+    context: dict[str, Any] = {"form": form, "object_id": claim_id}
     if form.is_valid():
-        state = claim_as_of(workspace=request.workspace, claim_id=claim_id, at=form.cleaned_data["at"])
-    context = {"form": form, "object_id": claim_id, "state": state}
+        at, context["future"] = _moment(form)
+        state = claim_as_of(workspace=request.workspace, claim_id=claim_id, at=at)
+        if state is None:
+            context |= _deleted(deletion_at(Claim, workspace=request.workspace, object_id=claim_id, at=at))
+    context["state"] = state
     if state is not None:
         context["exists_now"] = Claim.objects.filter(workspace=request.workspace, pk=claim_id).exists()
-    elif form.is_valid():
-        context |= _deleted(
-            deletion_at(Claim, workspace=request.workspace, object_id=claim_id, at=form.cleaned_data["at"])
-        )
     return render(request, "archive/audit/claim_as_of.html", context)

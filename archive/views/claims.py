@@ -68,6 +68,14 @@ SORTS = {
     "most-refuted": ("-refuting", "-created_at", "-id"),
     "statement": ("statement", "id"),
 }
+SORT_LABELS = {
+    "newest": "Newest",
+    "oldest": "Oldest",
+    "credibility": "Most credible",
+    "most-evidence": "Most evidence",
+    "most-refuted": "Most refuted",
+    "statement": "Statement, A to Z",
+}
 DELETING = Deleting(
     kind="claim",
     title_field="statement",
@@ -98,9 +106,14 @@ def _claims_with_counts(workspace) -> "QuerySet[WithAnnotations[Claim, _Counts]]
     )
 
 
-def _one_of(value: str | None, allowed: Collection[object]) -> str:
-    """`value` if it is one of `allowed`, else ""."""
-    return value if value is not None and value in allowed else ""
+def _one_of(value: str | None, allowed: Collection[object], *, what: str) -> str:
+    """`value` if it is one of `allowed`, "" if none was chosen; QueryError (meant
+    for the user, as the sources list's filters) for anything else."""
+    if not value:
+        return ""
+    if value not in allowed:
+        raise QueryError(f"Choose {what} from the list.")
+    return value
 
 
 def _matching(request: WorkspaceRequest, words: str) -> QuerySet:
@@ -113,11 +126,11 @@ def _filtered_claims(request: WorkspaceRequest) -> "tuple[QuerySet[WithAnnotatio
     params = request.GET
     chosen: dict[str, str] = {
         "q": params.get("q", "").strip(),
-        "status": _one_of(params.get("status"), ClaimStatus.values),
-        "review": _one_of(params.get("review"), ReviewStatus.values),
-        "credibility": _one_of(params.get("credibility"), CREDIBILITY_VALUES),
+        "status": _one_of(params.get("status"), ClaimStatus.values, what="a status"),
+        "review": _one_of(params.get("review"), ReviewStatus.values, what="a review status"),
+        "credibility": _one_of(params.get("credibility"), CREDIBILITY_VALUES, what="a credibility grade"),
         "tag": params.get("tag", "").strip(),
-        "sort": _one_of(params.get("sort"), SORTS) or "newest",
+        "sort": _one_of(params.get("sort"), SORTS, what="an order") or "newest",
     }
     refuse_too_long(chosen["q"])
     claims = _claims_with_counts(request.workspace)
@@ -152,7 +165,7 @@ def _render_claim_list(
     context = {
         "claims": listed,
         "chosen": chosen,
-        "sorts": list(SORTS),
+        "sorts": SORT_LABELS.items(),
         "statuses": ClaimStatus.choices,
         "review_statuses": ReviewStatus.choices,
         "credibilities": Credibility.choices,

@@ -355,3 +355,69 @@ def test_cancel_gives_the_focus_back_to_the_button_with_the_text_still_selected(
     assert page.evaluate("getSelection().toString()") == "120 a week"
     assert page.locator("#source-text mark").count() == 0
     assert page.errors == []
+
+
+def submit_drafts_button(page):
+    return page.get_by_role("button", name=re.compile(r"^Submit all my drafts on this source for review"))
+
+
+def test_annotating_in_place_shows_the_submit_drafts_button_with_its_count(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    expect(submit_drafts_button(page)).to_be_hidden()
+    annotate(page, "120 a week", "Check the week.")
+    expect(submit_drafts_button(page)).to_have_accessible_name(
+        "Submit all my drafts on this source for review (1)"
+    )
+    expect(submit_drafts_button(page)).to_be_visible()
+    assert page.errors == []
+
+
+def test_annotating_in_place_counts_the_new_draft_with_those_already_there(page_for, analyst, workspace):
+    page, _ = open_with_own_note(page_for, analyst, workspace, "The first draft")
+    expect(submit_drafts_button(page)).to_have_accessible_name(
+        "Submit all my drafts on this source for review (1)"
+    )
+    annotate(page, "completely surrounded", "The second draft")
+    expect(submit_drafts_button(page)).to_have_accessible_name(
+        "Submit all my drafts on this source for review (2)"
+    )
+    assert page.errors == []
+
+
+def test_deleting_the_last_draft_in_place_hides_the_submit_drafts_button(page_for, analyst, workspace):
+    page, _ = open_with_own_note(page_for, analyst, workspace, "To be deleted")
+    expect(submit_drafts_button(page)).to_be_visible()
+    page.locator("#reading-items").get_by_role("button", name="Delete").click()
+    page.get_by_label("Reason (kept in the history)").fill("wrong passage")
+    page.locator("#reading-items").get_by_role("button", name="Delete").click()
+    page.wait_for_selector("#no-items:not([hidden])")
+    expect(submit_drafts_button(page)).to_be_hidden()
+    assert page.errors == []
+
+
+def test_an_admin_deleting_anothers_draft_in_place_leaves_their_own_count(
+    page_for, analyst, ws_admin, workspace
+):
+    source = SourceFactory(workspace=workspace)
+    AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source, start=8, length=11)], author=analyst
+    )
+    AnnotationFactory(
+        workspace=workspace, passages=[PassageFactory(source=source, start=40, length=5)], author=ws_admin
+    )
+    page = page_for(ws_admin)
+    open_reading_page(page, source)
+    page.locator(f"#reading-items [data-person='{analyst.username}']").get_by_role(
+        "button", name="Delete"
+    ).click()
+    page.get_by_label("Reason (kept in the history)").fill("duplicate")
+    page.locator(f"#reading-items [data-person='{analyst.username}']").get_by_role(
+        "button", name="Delete"
+    ).click()
+    expect(page.locator(f"#reading-items [data-person='{analyst.username}']")).to_have_count(0)
+    expect(submit_drafts_button(page)).to_have_accessible_name(
+        "Submit all my drafts on this source for review (1)"
+    )
+    assert page.errors == []

@@ -51,6 +51,7 @@ from archive.sources.importing.detect import (
     PLAIN_TEXT,
     check_size,
     detect,
+    encoding_label,
     refuse_unfit_text,
 )
 
@@ -157,7 +158,41 @@ def extract(
 def extract_pasted(text: str) -> Extraction:
     """Pasted text is taken as plain text, whatever it looks like."""
     check_size(len(text.encode("utf-8")))
-    return _from_text(text, PLAIN_TEXT, "pasted text", "")
+    return _from_text(text, PLAIN_TEXT, _PASTED, "")
+
+
+_PASTED = "pasted text"
+# "text as is" is how earlier versions recorded a decoded text.
+_DECODED = re.compile(r"text as (?:decoded|is) \((?P<encoding>[^()]+)\)")
+_FROM_PAGE = re.compile(r"(?P<tool>.+) \((?P<encoding>[^()]+)\)")
+
+
+def how_extracted(recorded: str) -> str:
+    """How a text was obtained, in words to follow "text": "read as UTF-8",
+    "extracted by pypdf 5.1.0", what normalizing changed after a "; ". From
+    an extraction's method as it is recorded with its capture, which stays
+    as it is there (exports carry it); a method this does not know is named
+    as recorded."""
+    method, separator, changed = recorded.partition("; ")
+    if decoded := _DECODED.fullmatch(method):
+        words = f"read as {_encoding_in_words(decoded['encoding'])}"
+    elif method == _PASTED:
+        words = "as pasted"
+    elif page := _FROM_PAGE.fullmatch(method):
+        words = f"extracted by {page['tool']}, from the page read as {_encoding_in_words(page['encoding'])}"
+    else:
+        words = f"extracted by {method}"
+    return f"{words}{separator}{changed}"
+
+
+def _encoding_in_words(encoding: str) -> str:
+    """UTF-8 for utf-8; another encoding by its recorded name (windows-1256, not
+    Python's cp1256), which is also what to show of one this Python does not know."""
+    try:
+        label = encoding_label(encoding)
+    except LookupError:
+        return encoding
+    return label if label.startswith("UTF") else encoding
 
 
 def _from_text(text: str, media_type: str, method: str, fallback_title: str) -> Extraction:

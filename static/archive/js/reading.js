@@ -93,10 +93,34 @@ function copiesOf(itemId) {
   return [...document.querySelectorAll(`[data-item="${CSS.escape(itemId)}"]`)];
 }
 
+// The button that submits the reader's drafts on this source, with their count: the
+// server's when the page was made, then changed by each item added, edited or deleted here.
+const draftsForm = document.getElementById("submit-drafts"); // absent for readers who cannot contribute
+const draftCount = document.getElementById("draft-count");
+
+/** Whether a sidebar item is a draft of the reader's own (what the server counts). */
+function isMyDraft(item) {
+  return Boolean(item && item.dataset.status === "draft" && item.dataset.person === reading.dataset.person);
+}
+
+function countDrafts(before, after) {
+  const change = Number(isMyDraft(after)) - Number(isMyDraft(before));
+  if (!draftsForm || !change) return;
+  const count = Math.max(0, Number(draftCount.textContent) + change);
+  draftCount.textContent = String(count);
+  draftsForm.hidden = count === 0;
+}
+
+/** The item in the sidebar, not its copy in the popup. */
+function sidebarCopy(copies) {
+  return copies.find((copy) => !dialog.contains(copy)) ?? null;
+}
+
 /** Put an item the server rendered in the sidebar (in text order) and in the open popup. */
 function showItem(item) {
   const copies = copiesOf(item.id);
   if (copies.length) {
+    countDrafts(sidebarCopy(copies), elementFrom(item.html));
     for (const copy of copies) {
       const fresh = elementFrom(item.html);
       copy.replaceWith(copy.closest("#reading-items") ? fresh : popupCopy(fresh));
@@ -105,6 +129,7 @@ function showItem(item) {
     return;
   }
   const element = elementFrom(item.html);
+  countDrafts(null, element);
   const start = Number(element.dataset.start);
   const next = [...sidebar.children].find((other) => Number(other.dataset.start) > start);
   sidebar.insertBefore(element, next ?? null);
@@ -114,7 +139,9 @@ function showItem(item) {
 }
 
 function removeItem(itemId) {
-  for (const copy of copiesOf(itemId)) copy.remove();
+  const copies = copiesOf(itemId);
+  countDrafts(sidebarCopy(copies), null);
+  for (const copy of copies) copy.remove();
   document.getElementById("no-items").hidden = sidebar.children.length > 0;
   countItems();
   describeHighlights();
@@ -564,7 +591,9 @@ function showConflict(form, data, kind) {
 
 /** Someone else deleted the item: it stays in sight, marked so with who, when and why, no longer to be changed. */
 function markDeleted(itemId, message) {
-  for (const copy of copiesOf(itemId)) {
+  const copies = copiesOf(itemId);
+  countDrafts(sidebarCopy(copies), null);
+  for (const copy of copies) {
     copy.classList.add("item-deleted");
     delete copy.dataset.url;
     copy.querySelector(".item-actions")?.remove();
