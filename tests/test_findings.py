@@ -1,5 +1,5 @@
 """What analysts publish: ClaimReview for a verdict, and evidence packages that a
-recipient verifies offline with the bundled verify.py, without Django."""
+recipient verifies offline with verify.py from Warrant (the package carries a copy), without Django."""
 
 import datetime
 import hashlib
@@ -7,6 +7,7 @@ import io
 import json
 import re
 import socket
+import struct
 import subprocess
 import sys
 import zipfile
@@ -22,7 +23,7 @@ from django.core.management import CommandError, call_command
 from archive.claims import add_evidence
 from archive.findings.claimreview import claim_review, missing_fields
 from archive.findings.keys import fingerprint, signing_key
-from archive.findings.package import evidence_package
+from archive.findings.package import VERIFIER, evidence_package, verifier, verifier_sha256
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
 from archive.models import (
@@ -123,11 +124,10 @@ def package_file(demo_claim, tmp_path) -> Path:
 
 
 def verify(path: Path, *args: str) -> subprocess.CompletedProcess:
-    """The package's own verify.py, run as a recipient would: a separate Python process
-    without Django or the project on its path."""
-    with zipfile.ZipFile(path) as bag:
-        script = path.parent / "verify.py"
-        script.write_bytes(bag.read("verify.py"))
+    """verify.py as Warrant serves it (never the package's own copy, which a forger controls),
+    run as a recipient would: a separate Python process without Django or the project on its path."""
+    script = path.parent / "verify.py"
+    script.write_bytes(verifier())
     return subprocess.run(
         [sys.executable, "-I", str(script), str(path), *args],
         cwd=path.parent,
@@ -519,6 +519,111 @@ def test_a_changed_signature_is_caught(package_file):
 
     result = verify(rewritten(package_file, change))
     assert result.returncode == 1 and "not a valid signature" in result.stderr
+
+
+def damaged(path: Path, name: str) -> Path:
+    """A copy of the package with one bit flipped in the middle of `name`'s compressed bytes."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as bag:
+        info = bag.getinfo(name)
+    # A local file header is 30 bytes, then the name and the extra field, whose lengths it ends with.
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length + info.compress_size // 2] ^= 0x01
+    out = path.with_name("damaged.zip")
+    out.write_bytes(data)
+    return out
+
+
+def test_a_bit_flipped_in_a_files_compressed_bytes_is_named_as_damage_not_a_crash(package_file):
+    result = verify(damaged(package_file, "verify.py"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("FAILED: verify.py is damaged in the ZIP file")
+
+
+def test_a_changed_tag_manifest_is_named_rather_than_a_file_it_lists(package_file):
+    def change(files):
+        files["tagmanifest-sha256.txt"] = re.sub(
+            rb"^[0-9a-f]{64}(?=  bagit\.txt$)", b"0" * 64, files["tagmanifest-sha256.txt"], flags=re.M
+        )
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1
+    assert "tagmanifest-sha256.txt was changed after it was signed" in result.stderr
+    assert "bagit.txt" not in result.stderr
+
+
+def test_a_damaged_public_key_is_not_said_to_have_signed_the_package(package_file, demo_claim):
+    def change(files):
+        header, body, *rest = files["public-key.pem"].split(b"\n")
+        flipped = bytearray(body)
+        flipped[30] = ord("A") if flipped[30] != ord("A") else ord("B")  # within the raw key's bytes
+        files["public-key.pem"] = b"\n".join([header, bytes(flipped), *rest])
+
+    expected = fingerprint(demo_claim.workspace)
+    result = verify(rewritten(package_file, change), "--expect-key", expected)
+    assert result.returncode == 1
+    assert "signed by key" not in result.stderr
+    assert f"not the expected {expected}" in result.stderr
+    assert "is not a valid signature of tagmanifest-sha256.txt by it" in result.stderr
+
+
+def test_an_unreadable_public_key_is_named(package_file):
+    def change(files):
+        files["public-key.pem"] = b"-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n"
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1
+    assert result.stderr.startswith("FAILED: public-key.pem is not a readable public key")
+
+
+def test_warrant_serves_the_verifier_every_package_carries_byte_for_byte(client, package_file):
+    response = client.get("/verify.py")
+    with zipfile.ZipFile(package_file) as bag:
+        packed = bag.read("verify.py")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="verify.py"'
+    assert response.content == packed == VERIFIER.read_bytes()
+
+
+def test_the_workspace_page_shows_the_verifiers_sha256_beside_the_signing_key(client, demo):
+    client.force_login(Membership.objects.filter(workspace=demo).first().user)
+    page = client.get(f"/w/{demo.slug}/").content.decode()
+    served = hashlib.sha256(client.get("/verify.py").content).hexdigest()
+    signing_key = page[page.index("<h2>Signing key</h2>") :]
+    assert fingerprint(demo) in signing_key
+    assert f'<code class="fingerprint" id="verifier-sha256">{served}</code>' in signing_key
+    assert 'href="/verify.py"' in signing_key and "never the copy inside the\npackage" in signing_key
+
+
+def test_the_package_download_names_the_verifiers_sha256_beside_the_signing_key(client, demo_claim):
+    client.force_login(Membership.objects.filter(workspace=demo_claim.workspace).first().user)
+    response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    assert response["X-Signing-Key"] == fingerprint(demo_claim.workspace)
+    assert response["X-Verifier-SHA256"] == hashlib.sha256(VERIFIER.read_bytes()).hexdigest()
+
+
+def test_the_command_prints_the_verifiers_sha256_beside_the_signing_key(demo_claim, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "export_evidence_package", "--claim", str(demo_claim.pk), str(tmp_path / "c.zip"), stdout=out
+    )
+    assert fingerprint(demo_claim.workspace) in out.getvalue()
+    assert f"verify.py from Warrant (/verify.py), SHA-256 {verifier_sha256()}" in out.getvalue()
+
+
+def test_the_readme_sends_the_reader_to_warrant_for_verify_py_not_the_copy_inside(package_file):
+    with zipfile.ZipFile(package_file) as bag:
+        readme = bag.read("README.txt").decode()
+    assert "download it from Warrant (https://warrant.example/verify.py" in readme
+    assert "The verify.py inside this package is only a convenience" in readme
+    assert "this one and verify.py too)" not in readme  # a verifier cannot vouch for itself
+
+
+def test_the_readme_sends_whoever_checks_the_chain_head_to_a_reviewer_or_admin(package_file):
+    with zipfile.ZipFile(package_file) as bag:
+        readme = bag.read("README.txt").decode()
+    assert "ask a reviewer or an admin of the workspace" in readme
+    assert "https://warrant.example/w/demo/audit/" in readme
 
 
 def test_the_command_writes_the_package(demo_claim, tmp_path):

@@ -6,7 +6,9 @@ sources behind a claim are files, translations and statements as often as web
 pages, and BagIt is the archives' and libraries' format for exactly that (a
 payload plus checksums), readable by their own tools; web captures keep their
 WARC inside it. Its tag files include a README and verify.py (the standalone
-verifier, archive/findings/verify_package.py). Beside the bag: an Ed25519
+verifier, archive/findings/verify_package.py, which Warrant also serves at
+/verify.py: the copy inside is a convenience a forger can replace, so the
+README sends the recipient to Warrant's). Beside the bag: an Ed25519
 signature of the tag manifest (so of every file) by the workspace's key
 (archive.findings.keys) and the public key; and, when the deployment names a
 time-stamping authority, its RFC 3161 time-stamp of the signature
@@ -41,12 +43,15 @@ import json
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger
@@ -69,6 +74,17 @@ from archive.models.audit import GENESIS_HASH
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
 
 VERIFIER = Path(__file__).with_name("verify_package.py")
+
+
+@cache
+def verifier() -> bytes:
+    """verify.py as every package carries it and Warrant serves it: read from one file, once."""
+    return VERIFIER.read_bytes()
+
+
+def verifier_sha256() -> str:
+    """What a recipient compares their verify.py with, published beside the signing key."""
+    return sha256_hex(verifier())
 
 
 @dataclass(frozen=True)
@@ -146,7 +162,7 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
         "bag-info.txt": _bag_info(claim, payload),
         "manifest-sha256.txt": _manifest(payload),
         "README.txt": _readme(claim, base_uri=base_uri, timestamped=timestamped).encode(),
-        "verify.py": VERIFIER.read_bytes(),
+        "verify.py": verifier(),
     }
     tag_manifest = _manifest(tags)
     signature = key.sign(tag_manifest).hex().encode() + b"\n"
@@ -367,37 +383,55 @@ def _bag_info(claim: Claim, payload: dict[str, bytes]) -> bytes:
 
 
 def _readme(claim: Claim, *, base_uri: str, timestamped: bool) -> str:
-    # No fingerprint here: a forger who re-signs the package can write any fingerprint in it.
+    # No fingerprint or verifier hash here: a forger who re-signs the package can write any in it.
+    slug = claim.workspace.slug
+    verifier_url = urljoin(base_uri, reverse("archive:verifier"))
+    chain_url = urljoin(base_uri, reverse("archive:audit_status", args=[slug]))
     return f"""Evidence package for claim {claim.pk} of the Warrant workspace "{claim.workspace.name}".
 
-To check it, with Python 3.11+ and the `cryptography` package, nothing else:
+To check it you need Python 3.11+ with the `cryptography` package, and two
+things from the publisher, obtained outside this package:
 
-    python3 verify.py {claim.workspace.slug}-claim-{claim.pk}-evidence.zip \\
+- verify.py, the verifier: download it from Warrant ({verifier_url}, no
+  account needed), or check that the SHA-256 of the copy you run is the one
+  the publisher gives beside the fingerprint (Warrant shows both on the
+  workspace's page). The verify.py inside this package is only a convenience:
+  whoever forges a package can replace it with one that prints OK, and no
+  program can vouch for itself. Never rely on that copy.
+- FINGERPRINT, the workspace's signing key fingerprint: Warrant shows it to
+  the workspace's members on the workspace's page ({base_uri}, under
+  "Signing key"), and the publisher can give it to you by any channel you trust.
+
+Then run:
+
+    python3 verify.py {slug}-claim-{claim.pk}-evidence.zip \\
         --expect-key FINGERPRINT
 
-FINGERPRINT is the workspace's signing key fingerprint, which you must get
-from the publisher outside this package: Warrant shows it to the workspace's
-members on the workspace's page ({base_uri}, under "Signing key"),
-and the publisher can give it to you by any channel you trust. Nothing inside
-the package can tell you who signed it: whoever re-signs a package with a key
-of their own can also replace the key and this file. Without --expect-key,
-verify.py checks that the package is intact and consistent with the key it
-carries, prints that key's fingerprint for you to compare, and exits 3 rather
-than 0.
+Nothing inside the package can tell you who signed it, nor that its copy of
+verify.py is honest: whoever re-signs a package with a key of their own can
+also replace the key, verify.py and this file, addresses included, so take
+the addresses above as the publisher's only once the publisher confirms them.
+Without --expect-key, verify.py checks that the package is intact and
+consistent with the key it carries, prints that key's fingerprint for you to
+compare, and exits 3 rather than 0.
 
-It checks every file (this one and verify.py too) against the signed
-manifests, the signature against the public key, every history entry against
-its hash, every source file (each version's too) against its recorded
-SHA-256, and every quoted passage against its text, in each version where it
-was anchored. It exits 0 when all of that holds and the key is the expected
-one, and names the first thing that does not (exit 1).
+It checks the signature over the manifests first, then every file against
+them (this one and the copy of verify.py too, though only a verify.py you did
+not take from the package can be trusted to report a changed one), every
+history entry against its hash, every source file (each version's too)
+against its recorded SHA-256, and every quoted passage against its text, in
+each version where it was anchored. It exits 0 when all of that holds and the
+key is the expected one, and names the first thing that does not (exit 1).
 
 data/chain-head.json gives the workspace's history chain at export: its
 length and head hash. Each entry in data/history.jsonl carries the hash of the
 entry before it in the workspace's chain; to check that none of them was left
-out or reordered, ask the workspace for its chain (Warrant's "history chain"
-page shows the head hash, and `manage.py verify_history --expect SEQ:HASH`
-checks the whole chain against it).
+out or reordered, ask a reviewer or an admin of the workspace to confirm that
+head. Only they can open the chain's page ("History chain", {chain_url}),
+which shows its current head hash: the one in chain-head.json if nothing was
+recorded since the export. Whoever runs the Warrant server checks that entry
+LENGTH still has HASH, however much was recorded since, with
+`manage.py verify_history --workspace {slug} --expect LENGTH:HASH`.
 """ + (_TIMESTAMP_README if timestamped else "")
 
 

@@ -4,6 +4,11 @@
 
 Needs Python 3.11+ and the `cryptography` package, nothing else.
 
+Run a copy of this file obtained from Warrant (it serves it at /verify.py) or
+one whose SHA-256 matches the one published beside the signing key's
+fingerprint, never the copy inside a package: whoever forges a package can
+replace that copy with one that prints OK, and no program can vouch for itself.
+
 Exit status:
   0  everything checks, and the package is signed by the key --expect-key names;
   3  everything checks, but no --expect-key was given: the files are intact and
@@ -17,24 +22,26 @@ What it checks, in order:
 1. The package is a BagIt bag (RFC 8493) in a ZIP: bagit.txt, a SHA-256
    manifest of every payload file under data/, and a tag manifest covering
    bagit.txt, bag-info.txt, the manifest, README.txt and verify.py (packages
-   made before README.txt was covered have only the first three).
-2. Every payload file has the SHA-256 the manifest says, every tag file the
-   SHA-256 the tag manifest says, and no file is missing or added.
-3. signature.ed25519 is a valid Ed25519 signature by public-key.pem of the tag
+   made before README.txt was covered have only the first three); each file
+   is there once, and its compressed bytes in the ZIP are undamaged.
+2. signature.ed25519 is a valid Ed25519 signature by public-key.pem of the tag
    manifest (so of everything it covers; in older packages, of
-   manifest-sha256.txt). That only shows the package is consistent with the key
-   it carries: the key's fingerprint (SHA-256 of the raw public key) is printed,
-   and who signed is established only by comparing it with the fingerprint the
-   publisher gives you outside the package (Warrant shows it on the workspace's
-   page): pass that as --expect-key so a package re-signed with another key is
-   refused.
-4. If the package holds timestamp.tsr, an RFC 3161 time-stamp response from
+   manifest-sha256.txt). It comes before the files (step 4) so that a changed
+   manifest is named as what changed, not a file it no longer matches. That
+   only shows the package is consistent with the key it carries: the key's
+   fingerprint (SHA-256 of the raw public key) is printed, and who signed is
+   established only by comparing it with the fingerprint the publisher gives
+   you outside the package (Warrant shows it on the workspace's page): pass
+   that as --expect-key so a package re-signed with another key is refused.
+3. If the package holds timestamp.tsr, an RFC 3161 time-stamp response from
    a time-stamping authority (TSA) over signature.ed25519: the TSA's signature
    over the token verifies with the TSA certificate inside it (which must be
    for time-stamping), and the stamped hash is the SHA-256 of the package's
    signature.ed25519. The stamped time is printed. Pass the TSA's certificate
    (or its CA's, PEM or DER) as --tsa-cert to require that the token was
    issued under it; without it, the TSA is named but not vouched for.
+4. Every payload file has the SHA-256 the manifest says, every tag file the
+   SHA-256 the tag manifest says, and no file is missing or added.
 5. Every history entry in data/history.jsonl has the hash that its fields, its
    history row and the previous entry's hash give (the ledger's own formula).
 6. Every source's text and original file, and each of its versions' text,
@@ -144,8 +151,23 @@ def read_manifest(text: str, name: str) -> dict[str, str]:
     return entries
 
 
-def check_bag(bag: zipfile.ZipFile) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Steps 1 and 2; the payload's files by name, and the tag manifest's entries."""
+def read(bag: zipfile.ZipFile, name: str) -> bytes:
+    """`name`'s bytes, or Refused naming it when the ZIP holds them damaged."""
+    try:
+        return bag.read(name)
+    except KeyError:
+        raise Refused(f"{name} is missing from the package.") from None
+    # Whatever damaged bytes make zipfile or its decompressors raise: a bad CRC, a broken
+    # deflate stream, a header that no longer matches, a flag or method changed.
+    except Exception as error:
+        raise Refused(
+            f"{name} is damaged in the ZIP file ({error}): the package was changed or corrupted "
+            "after it was made."
+        ) from None
+
+
+def check_layout(bag: zipfile.ZipFile) -> tuple[set[str], dict[str, str]]:
+    """Step 1; the package's file names, and the tag manifest's entries."""
     listed = [name for name in bag.namelist() if not name.endswith("/")]
     names = set(listed)
     repeated = sorted(name for name, count in Counter(listed).items() if count > 1)
@@ -156,15 +178,19 @@ def check_bag(bag: zipfile.ZipFile) -> tuple[dict[str, bytes], dict[str, str]]:
     for required in (*TAG_FILES, TAG_MANIFEST, SIGNATURE, PUBLIC_KEY):
         if required not in names:
             raise Refused(f"{required} is missing: this is not a complete evidence package.")
-    if not bag.read("bagit.txt").decode("utf-8").startswith("BagIt-Version: 1.0"):
-        raise Refused("bagit.txt does not declare BagIt-Version 1.0.")
-    tags = read_manifest(bag.read(TAG_MANIFEST).decode("utf-8"), TAG_MANIFEST)
+    return names, read_manifest(read(bag, TAG_MANIFEST).decode("utf-8"), TAG_MANIFEST)
+
+
+def check_manifests(bag: zipfile.ZipFile, names: set[str], tags: dict[str, str]) -> dict[str, bytes]:
+    """Step 4; the payload's files by name."""
     for name in sorted({*TAG_FILES, *tags}):
         if name not in names:
             raise Refused(f"{name} is listed in {TAG_MANIFEST} but missing from the package.")
-        if tags.get(name) != sha256(bag.read(name)):
+        if tags.get(name) != sha256(read(bag, name)):
             raise Refused(f"{name} does not match its SHA-256 in {TAG_MANIFEST}: it was changed.")
-    manifest = read_manifest(bag.read(MANIFEST).decode("utf-8"), MANIFEST)
+    if not read(bag, "bagit.txt").decode("utf-8").startswith("BagIt-Version: 1.0"):
+        raise Refused("bagit.txt does not declare BagIt-Version 1.0.")
+    manifest = read_manifest(read(bag, MANIFEST).decode("utf-8"), MANIFEST)
     payload = {name for name in names if name.startswith("data/")}
     for name in sorted(set(manifest) - payload):
         raise Refused(f"{name} is listed in {MANIFEST} but missing from the package.")
@@ -176,11 +202,11 @@ def check_bag(bag: zipfile.ZipFile) -> tuple[dict[str, bytes], dict[str, str]]:
         raise Refused(f"{stray[0]} is in the package but covered by no manifest.")
     files = {}
     for name in sorted(payload):
-        data = bag.read(name)
+        data = read(bag, name)
         if sha256(data) != manifest[name]:
             raise Refused(f"{name} does not match its SHA-256 in {MANIFEST}: it was changed.")
         files[name] = data
-    return files, tags
+    return files
 
 
 def signed_file(tags: dict[str, str]) -> str:
@@ -191,22 +217,43 @@ def signed_file(tags: dict[str, str]) -> str:
 
 
 def check_signature(bag: zipfile.ZipFile, signed: str, expect_key: str | None) -> str:
-    """Step 3: `signed` is signed by the package's key; that key's fingerprint."""
-    key = serialization.load_pem_public_key(bag.read(PUBLIC_KEY))
+    """Step 2: `signed` is signed by the package's key; that key's fingerprint."""
+    try:
+        key = serialization.load_pem_public_key(read(bag, PUBLIC_KEY))
+    except (ValueError, UnsupportedAlgorithm):
+        raise Refused(f"{PUBLIC_KEY} is not a readable public key: it was changed or damaged.") from None
     if not isinstance(key, Ed25519PublicKey):
         raise Refused(f"{PUBLIC_KEY} is not an Ed25519 public key.")
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     fingerprint = sha256(raw)
-    if expect_key is not None and fingerprint != expect_key.strip().lower():
-        raise Refused(f"The package is signed by key {fingerprint}, not the expected {expect_key}.")
+    other_key = expect_key is not None and fingerprint != expect_key.strip().lower()
+    signature, content = read(bag, SIGNATURE), read(bag, signed)
     try:
-        key.verify(bytes.fromhex(bag.read(SIGNATURE).decode("ascii").strip()), bag.read(signed))
+        key.verify(bytes.fromhex(signature.decode("ascii").strip()), content)
     except (InvalidSignature, ValueError):
-        raise Refused(f"{SIGNATURE} is not a valid signature of {signed} by {PUBLIC_KEY}.") from None
+        if other_key:
+            # The key it carries signed nothing here: it is not "the signer", only not the expected key.
+            raise Refused(
+                f"{PUBLIC_KEY} holds key {fingerprint}, not the expected {expect_key}, and {SIGNATURE} "
+                f"is not a valid signature of {signed} by it: nothing shows that the expected key "
+                "signed this package (its key, its signature or what that signs was changed)."
+            ) from None
+        if signed == TAG_MANIFEST:
+            raise Refused(
+                f"{SIGNATURE} is not a valid signature of {TAG_MANIFEST} by {PUBLIC_KEY}: "
+                f"{TAG_MANIFEST} was changed after it was signed (or the signature was)."
+            ) from None
+        raise Refused(
+            f"{SIGNATURE} is not a valid signature of {MANIFEST} by {PUBLIC_KEY}, which is what an "
+            f"older package's signature covers ({TAG_MANIFEST} lists no {README}): {MANIFEST} or "
+            f"{TAG_MANIFEST} was changed after it was signed (or the signature was)."
+        ) from None
+    if other_key:
+        raise Refused(f"The package is signed by key {fingerprint}, not the expected {expect_key}.")
     return fingerprint
 
 
-# --- Step 4: the RFC 3161 time-stamp ---------------------------------------------
+# --- Step 3: the RFC 3161 time-stamp ---------------------------------------------
 # A time-stamp response is DER (ASN.1): TimeStampResp (RFC 3161) holding a CMS
 # SignedData (RFC 5652) whose content is the TSTInfo, signed by the TSA. The
 # standard library has no ASN.1 reader, so here is a small strict one.
@@ -570,14 +617,14 @@ def check_issued_under(
 
 
 def check_timestamp(bag: zipfile.ZipFile, trusted: x509.Certificate | None) -> str | None:
-    """Step 4; what the time-stamp says, or None when the package has none."""
+    """Step 3; what the time-stamp says, or None when the package has none."""
     if TIMESTAMP not in bag.namelist():
         if trusted is not None:
             raise Refused(
                 f"{TIMESTAMP} is missing: the package was not time-stamped, though --tsa-cert asks for it."
             )
         return None
-    return check_stamp(bag.read(TIMESTAMP), bag.read(SIGNATURE), trusted=trusted).describe(
+    return check_stamp(read(bag, TIMESTAMP), read(bag, SIGNATURE), trusted=trusted).describe(
         vouched=trusted is not None
     )
 
@@ -846,11 +893,12 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
     except (OSError, zipfile.BadZipFile) as error:
         raise Refused(f"{path} is not a readable ZIP file ({error}).") from None
     with bag:
-        files, tags = check_bag(bag)
+        names, tags = check_layout(bag)
         signed = signed_file(tags)
         fingerprint = check_signature(bag, signed, expect_key)
         timestamp = check_timestamp(bag, trusted)
-        readme = README in bag.namelist()
+        files = check_manifests(bag, names, tags)
+        readme = README in names
     history = check_history(files)
     passages, versions = check_sources(files, history)
     check_claim(files, history)
@@ -875,9 +923,11 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
         "\n"
         "WARNING: this shows only that the package is consistent with the key it carries, not who\n"
         "signed it: anyone can re-sign a package with a key of their own, and replace the key and the\n"
-        "README with it. To establish the signer, get the workspace's signing key fingerprint from the\n"
-        "publisher, outside this package (Warrant shows it to the workspace's members on the\n"
-        'workspace\'s page, under "Signing key"), and run:\n'
+        "README and verify.py with it. To establish the signer, get the workspace's signing key\n"
+        "fingerprint from the publisher, outside this package (Warrant shows it to the workspace's\n"
+        'members on the workspace\'s page, under "Signing key", beside the SHA-256 of verify.py), and\n'
+        "run, with verify.py from Warrant (/verify.py) or a copy whose SHA-256 matches, never the copy\n"
+        "inside the package:\n"
         f"    python3 verify.py {path} --expect-key FINGERPRINT\n"
         f"It exits {ESTABLISHED} only when the package is signed by that key."
     )
@@ -885,7 +935,11 @@ def verify(path: str, *, expect_key: str | None = None, tsa_cert: str | None = N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Verify a Warrant evidence package offline.",
+        description=(
+            "Verify a Warrant evidence package offline. Run a verify.py obtained from Warrant "
+            "(/verify.py) or one whose SHA-256 matches the one published beside the signing key, "
+            "never the copy inside a package: a forger can replace that copy."
+        ),
         epilog=(
             f"Exit status: {ESTABLISHED} when everything checks and the package is signed by the key "
             f"--expect-key names; {INTACT} when everything checks but no --expect-key was given, so the "

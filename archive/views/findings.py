@@ -1,13 +1,21 @@
-"""Downloads that publish a claim: its evidence package and its ClaimReview."""
+"""Downloads that publish a claim: its evidence package and its ClaimReview; and the
+packages' verifier."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.findings.package import evidence_package
+from archive.findings.package import evidence_package, verifier_sha256
+from archive.findings.package import verifier as verifier_source
 from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
-from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.permissions import (
+    Action,
+    WorkspaceRequest,
+    get_in_workspace_or_404,
+    public_view,
+    workspace_view,
+)
 from archive.views.claims import render_claim
 from archive.views.downloads import accepts_api_token
 
@@ -30,4 +38,16 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     response = HttpResponse(package.data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
     response["X-Signing-Key"] = package.fingerprint
+    response["X-Verifier-SHA256"] = verifier_sha256()
+    return response
+
+
+@public_view
+@require_safe
+def verifier(request: HttpRequest) -> HttpResponse:
+    """verify.py, byte for byte the copy every package carries. A recipient runs this one (or
+    checks theirs against its SHA-256 on the workspace's page), never the copy in a package,
+    which a forger can replace."""
+    response = HttpResponse(verifier_source(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verify.py"'
     return response

@@ -3,13 +3,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from archive.findings.package import evidence_package
+from archive.findings.package import evidence_package, verifier_sha256
 from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
 
 
 class Command(BaseCommand):
-    help = "Write a claim's evidence package: a signed ZIP its bundled verify.py checks offline."
+    help = (
+        "Write a claim's evidence package: a signed ZIP that verify.py (served by Warrant at /verify.py; "
+        "the copy inside the package is a convenience only) checks offline."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--claim", type=int, required=True, help="the claim's id")
@@ -32,6 +35,8 @@ class Command(BaseCommand):
         out = Path(str(options["out"]))
         out.write_bytes(package.data)
         stamped = " and time-stamped" if package.timestamped else ""
+        # The verifier's hash beside the key's: a recipient checks both, never the package's own copy.
         self.stdout.write(
-            f"Wrote {out} ({len(package.data)} bytes), signed by key {package.fingerprint}{stamped}."
+            f"Wrote {out} ({len(package.data)} bytes), signed by key {package.fingerprint}{stamped}. "
+            f"Check it with verify.py from Warrant (/verify.py), SHA-256 {verifier_sha256()}."
         )
