@@ -127,6 +127,11 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         False,
     ),
     ("Members and their roles; the workspace's name and description", Action.MANAGE, False),
+    (
+        "Export the whole workspace, its history and original files, as a ZIP that import_archive restores",
+        Action.MANAGE,
+        False,
+    ),
     ("Schedule recaptures, fixity checks and history-chain verifications", Action.MANAGE, False),
 ]
 
@@ -139,16 +144,30 @@ def role_table() -> str:
         "| --- |" + " --- |" * len(roles),
     ]
     for what, action, own_only in CAPABILITIES:
-        cells = []
-        for role in roles:
-            if not can(role, action):
-                cells.append("no")
-            elif own_only and not can(role, Action.MANAGE):
-                cells.append("own work")
-            else:
-                cells.append("yes")
+        cells = [_allowed(role, action, own_only) for role in roles]
         lines.append(f"| {what} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _allowed(role: str | None, action: Action, own_only: bool) -> str:
+    """A line of the table for `role`: "yes", "own work" or "no"."""
+    if not can(role, action):
+        return "no"
+    if own_only and not can(role, Action.MANAGE):
+        return "own work"
+    return "yes"
+
+
+def capabilities_lost(role: str, new_role: str | None) -> list[str]:
+    """What a member with `role` could no longer do with `new_role` (None: no longer
+    a member), in the words of the role table."""
+    rank = {"no": 0, "own work": 1, "yes": 2}
+    lost = []
+    for what, action, own_only in CAPABILITIES:
+        before, after = _allowed(role, action, own_only), _allowed(new_role, action, own_only)
+        if rank[after] < rank[before]:
+            lost.append(what if after == "no" else f"{what}: your own work only")
+    return lost
 
 
 def workspaces_for(user: User | AnonymousUser) -> QuerySet[Workspace]:
@@ -290,3 +309,9 @@ def member_view(view):
     wrapped = login_required(view)
     wrapped.permission_rule = "login"
     return wrapped
+
+
+def public_view(view: Callable[P, R]) -> Callable[P, R]:
+    """A view anyone may use, signed in or not: only for what holds no workspace's data."""
+    view.permission_rule = "public"  # type: ignore[attr-defined]
+    return view

@@ -8,6 +8,7 @@ from archive.views import (
     audit,
     claims,
     discussion,
+    exports,
     findings,
     imports,
     jobs,
@@ -35,6 +36,7 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int64:job_id>/", jobs.job_detail, name="job"),
     path("w/<slug:slug>/schedules/", jobs.schedules, name="schedules"),
+    path("w/<slug:slug>/schedules/<int64:schedule_id>/", jobs.schedule_edit, name="schedule_edit"),
     # Managing a workspace (admins): its name and description, who is in it.
     path("w/<slug:slug>/edit/", workspaces.workspace_edit, name="workspace_edit"),
     path("w/<slug:slug>/members/", workspaces.members, name="members"),
@@ -42,6 +44,13 @@ urlpatterns = [
         "w/<slug:slug>/members/<int64:membership_id>/remove/", workspaces.member_remove, name="member_remove"
     ),
     path("w/<slug:slug>/members/<int64:membership_id>/role/", workspaces.member_role, name="member_role"),
+    # The whole workspace as one ZIP (admins), made by a job; what import_archive restores.
+    path("w/<slug:slug>/export/", exports.workspace_export, name="workspace_export"),
+    path(
+        "w/<slug:slug>/export/<int64:job_id>/archive.zip",
+        exports.workspace_export_download,
+        name="workspace_export_download",
+    ),
     path("w/<slug:slug>/", workspaces.workspace_detail, name="workspace"),
     path("w/<slug:slug>/sources.csv", workspaces.sources_csv, name="sources_csv"),
     path("w/<slug:slug>/alerts/email/", alerts.alert_email, name="alert_email"),
@@ -172,6 +181,9 @@ urlpatterns = [
         findings.claim_evidence_package,
         name="claim_evidence_package",
     ),
+    # The packages' verifier, for recipients to trust rather than the copy inside a package:
+    # public, as it holds no data (one file for every workspace) and recipients have no account.
+    path("verify.py", findings.verifier, name="verifier"),
     # Analysis of Competing Hypotheses.
     path("w/<slug:slug>/questions/", questions.question_list, name="questions"),
     path("w/<slug:slug>/questions/<int64:question_id>/", questions.question_detail, name="question"),

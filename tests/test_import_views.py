@@ -136,7 +136,7 @@ def test_confirm_page_says_what_normalizing_changed(analyst_client, workspace):
     data = "Cafe\u0301 in Daraa\r\nsecond line\r\n".encode()
     proposed = upload(analyst_client, workspace, file=SimpleUploadedFile("cafe.txt", data))
     page = proposed.content.decode()
-    assert "extracted by text as decoded (utf-8)" in page
+    assert "characters, read as UTF-8" in page
     assert "1 character rewritten to Unicode NFC" in page
     assert "2 line breaks (CRLF, CR or Unicode separators) made \\n" in page
     saved = confirm(analyst_client, workspace, token_of(proposed))
@@ -147,6 +147,55 @@ def test_confirm_page_says_what_normalizing_changed(analyst_client, workspace):
 def test_confirm_page_says_when_nothing_was_normalized(analyst_client, workspace):
     page = upload(analyst_client, workspace, file=SimpleUploadedFile("a.txt", b"Plain.\n")).content.decode()
     assert "nothing: the text is stored exactly as extracted" in page
+
+
+def test_pasted_texts_crlf_line_breaks_from_the_form_are_not_reported_as_normalized(
+    analyst_client, workspace
+):
+    # A browser sends every line break of a textarea as CRLF.
+    proposed = upload(analyst_client, workspace, text="First line\r\nSecond line\r\n")
+    assert "nothing: the text is stored exactly as extracted" in proposed.content.decode()
+    saved = confirm(analyst_client, workspace, token_of(proposed))
+    shown = analyst_client.get(saved["Location"]).content.decode()
+    assert "Imported “\u2068Confirmed title\u2069”." in shown
+    assert "normalized" not in shown
+
+
+def test_pasted_texts_original_holds_its_line_breaks_as_the_textarea_did(analyst_client, workspace):
+    proposed = upload(analyst_client, workspace, text="First line\r\nSecond line")
+    confirm(analyst_client, workspace, token_of(proposed))
+    source = Source.objects.get()
+    with default_storage.open(source.original.name, "rb") as stored:
+        assert stored.read() == b"First line\nSecond line"
+    assert source.original_sha256 == source.text_sha256
+
+
+def test_pasted_text_still_says_what_else_normalizing_changed(analyst_client, workspace):
+    page = upload(analyst_client, workspace, text="Cafe\u0301 in Daraa\r\nsecond line").content.decode()
+    assert "1 character rewritten to Unicode NFC" in page
+    assert "line break" not in page.split("Normalized", 1)[1].split("</dd>", 1)[0]
+
+
+def test_a_typed_outlet_name_of_an_existing_outlet_says_it_was_attached_to_it(analyst_client, workspace):
+    existing = OutletFactory(workspace=workspace, name="Enab Baladi", reliability="B")
+    proposed = upload(analyst_client, workspace, text="A report from Daraa.")
+    saved = confirm(analyst_client, workspace, token_of(proposed), new_outlet="Enab Baladi")
+    shown = analyst_client.get(saved["Location"]).content.decode()
+    assert Source.objects.get().outlet == existing
+    assert "Attached to the existing outlet “\u2068Enab Baladi\u2069” (B: usually reliable)." in shown
+
+
+def test_a_typed_outlet_name_that_differs_says_which_existing_outlet_it_matched(analyst_client, workspace):
+    existing = OutletFactory(workspace=workspace, name="Enab Baladi", reliability="B")
+    proposed = upload(analyst_client, workspace, text="A report from Daraa.")
+    saved = confirm(analyst_client, workspace, token_of(proposed), new_outlet="enab  BALADI")
+    shown = analyst_client.get(saved["Location"]).content.decode()
+    assert Source.objects.get().outlet == existing
+    assert (
+        "Attached to the existing outlet “\u2068Enab Baladi\u2069” (B: usually reliable), "
+        "which the name “\u2068enab BALADI\u2069” matched."
+    ) in shown
+    assert Outlet.objects.filter(workspace=workspace).count() == 1
 
 
 def test_oversized_upload_is_refused_with_the_limit(analyst_client, workspace, settings):

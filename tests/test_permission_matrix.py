@@ -27,6 +27,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from archive.jobs.schedules import set_schedule
+from archive.jobs.tasks import start_export
 from archive.models import AnchorStatus, Job, Passage, Question, VersionOrigin
 from archive.sources.versions import record_version
 from tests.factories import CaptureFactory, ClaimFactory, OutletFactory, SourceFactory
@@ -142,9 +144,36 @@ RULES: dict[str, Rule] = {
     "archive:schedules": Rule(
         {"GET": ADMINS, "POST": ADMINS}, data={"kind": "fixity", "every_hours": "24", "enabled": "on"}
     ),
+    "archive:schedule_edit": Rule(
+        {"GET": ADMINS, "POST": ADMINS},
+        kwargs=lambda world: {
+            "slug": world.workspace.slug,
+            "schedule_id": set_schedule(
+                workspace=world.workspace,
+                user=world.users["admin"],
+                kind="fixity",
+                every_hours=24,
+                enabled=True,
+            ).pk,
+        },
+        data={"version": 1, "every_hours": "12", "enabled": "on", "reason": "checking the matrix"},
+    ),
+    # The whole workspace as one ZIP: admins start an export job and download what it made.
+    "archive:workspace_export": Rule({"GET": ADMINS, "POST": ADMINS}),
+    "archive:workspace_export_download": Rule(
+        {"GET": ADMINS},
+        kwargs=lambda world: {
+            "slug": world.workspace.slug,
+            "job_id": start_export(workspace=world.workspace, user=world.users["admin"]).pk,
+        },
+    ),
     "archive:members": Rule(
         {"GET": ADMINS, "POST": ADMINS},
-        data=lambda world: {"username": world.users["outsider"].username, "role": "reviewer"},
+        data=lambda world: {
+            "username": world.users["outsider"].username,
+            "role": "reviewer",
+            "reason": "checking the matrix",
+        },
     ),
     "archive:member_role": Rule(
         {"GET": ADMINS, "POST": ADMINS}, data={"role": "reviewer", "reason": "checking the matrix"}
@@ -205,6 +234,8 @@ RULES: dict[str, Rule] = {
     "archive:claim_prov_json": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_prov_n": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_evidence_package": Rule({"GET": EVERY_MEMBER}),
+    # The packages' verifier holds no data: anyone fetches it, a recipient without an account too.
+    "archive:verifier": Rule({"GET": PUBLIC}),
     "archive:outlets": Rule({"GET": EVERY_MEMBER}),
     "archive:outlet_grade": Rule({"GET": ADMINS, "POST": ADMINS}),
     # Reviewer audit: every member reads history; reviewers export, revert, decide.

@@ -40,6 +40,9 @@ URL_OF = {
         "archive:outlet_grade"
     ),
     "Members and their roles; the workspace's name and description": "archive:members",
+    (
+        "Export the whole workspace, its history and original files, as a ZIP that import_archive restores"
+    ): "archive:workspace_export_download",
 }
 
 

@@ -13,10 +13,12 @@ from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django_tasks import TaskContext, task
 
 from archive.audit.verification import verify_and_record
+from archive.backups.packed import ExportName, export_packed
 from archive.core.attribution import check_reason
 from archive.core.editing import StaleVersion
 from archive.core.text import counted, isolated, normalize_text
@@ -366,6 +368,42 @@ def _search_index(job: Job, progress: Progress) -> Outcome:
 
 def start_search_rebuild(*, user=None) -> Job:
     return start(rebuild_search_index, kind=JobKind.SEARCH_INDEX, user=user, target="every workspace")
+
+
+# --- Exporting a whole workspace (what import_archive restores) ---------------
+
+
+@task(takes_context=True)
+def export_workspace_archive(context: TaskContext, job_id: int) -> dict:
+    return run(context, job_id, _export)
+
+
+def _export(job: Job, progress: Progress) -> Outcome:
+    workspace = _workspace(job)
+    # Run again, it exports anew under the same name: the ZIP it keeps replaces the first run's.
+    summary = export_packed(workspace=workspace, name=export_name(job), progress=progress)
+    return Outcome(
+        f"Exported {counted(sum(summary.rows.values()), 'row')} and {counted(summary.files, 'file')}.",
+        reverse("archive:workspace_export_download", args=[workspace.slug, job.pk]),
+    )
+
+
+def start_export(*, workspace: Workspace, user) -> Job:
+    return start(
+        export_workspace_archive, kind=JobKind.EXPORT, workspace=workspace, user=user, target=workspace.name
+    )
+
+
+def export_name(job: Job) -> ExportName:
+    """What names the ZIP an export job makes."""
+    return ExportName(key=job.pk, slug=_workspace(job).slug, made=job.created_at)
+
+
+def exports_of(workspace: Workspace) -> QuerySet[Job]:
+    """The workspace's exports, newest first."""
+    return Job.objects.filter(workspace=workspace, kind=JobKind.EXPORT).select_related(
+        "workspace", "started_by"
+    )
 
 
 # --- Trying a failed job again ------------------------------------------------

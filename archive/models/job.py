@@ -28,6 +28,7 @@ class JobKind(models.TextChoices):
     FIXITY = "fixity", "fixity check"
     HISTORY_CHAIN = "history_chain", "history chain verification"
     SEARCH_INDEX = "search_index", "search index rebuild"
+    EXPORT = "export", "workspace export"
 
 
 class JobStatus(models.TextChoices):
@@ -103,7 +104,7 @@ class ScheduleKind(models.TextChoices):
 
 
 class Schedule(WorkspaceOwned):
-    """A job run every `every_hours` hours, off until an admin turns it on."""
+    """A job run every `every_hours` hours, paused until an admin turns it on."""
 
     kind = models.CharField(max_length=20, choices=ScheduleKind.choices)
     source = models.ForeignKey(
@@ -149,7 +150,7 @@ class Schedule(WorkspaceOwned):
 
     def __str__(self) -> str:
         what = f"recapture of {self.source}" if self.source_id else self.get_kind_display()
-        return f"{what}, every {self.every_hours} h" + ("" if self.enabled else " (off)")
+        return f"{what}, every {self.every_hours} h" + ("" if self.enabled else " (paused)")
 
     @property
     def interval(self) -> timedelta:

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from archive.audit.forms import reason_field
 from archive.core.forms import AddressField, NamesField, form_field, show_refusal
 from archive.core.text import isolated, sha256_hex
 from archive.jobs.tasks import start_capture, start_file_import
@@ -31,6 +32,8 @@ from archive.sources.importing.pipeline import (
     Origin,
     examine,
     find_duplicate,
+    outlet_named,
+    pasted_original,
     proposed_in,
     save_import,
 )
@@ -112,7 +115,11 @@ class MetadataForm(UnarchivedOriginalFields):
     translators = NamesField(help_text="For a translation: who translated it, one per line.")
     outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
     new_outlet = forms.CharField(
-        required=False, max_length=200, label="Or a new outlet", help_text="Created ungraded (F)."
+        required=False,
+        max_length=200,
+        label="Or a new outlet",
+        help_text="Created ungraded (F), unless the workspace has an outlet of that name (capitals and "
+        "spaces aside): the source is then attached to it, as the confirmation says.",
     )
     published_on = forms.DateField(
         required=False, validators=[validate_published_on], widget=forms.DateInput(attrs={"type": "date"})
@@ -125,7 +132,7 @@ class MetadataForm(UnarchivedOriginalFields):
         help_text="Leave empty for an original, or for an original that is not archived (below).",
     )
     derivation = derivation_field()
-    reason = forms.CharField(required=False, max_length=500, help_text="Optional note for the history.")
+    reason = reason_field(required=False, label="Reason (optional, kept in the history)")
     import_duplicate = forms.BooleanField(
         required=False, label="Import anyway, as a separate source (e.g. a republication with the same text)"
     )
@@ -182,8 +189,8 @@ def _received(form: UploadForm) -> Pending:
         [upload] = data["file"]  # several files go to a job instead
         check_size(upload.size)
         return Pending(Origin(CaptureMethod.FILE, filename=upload.name), b"".join(upload.chunks()))
-    return Pending(Origin(CaptureMethod.PASTE), data["text"].encode("utf-8"))  # the form's third choice, a
-    # URL, is captured by a job instead
+    # The form's third choice, a URL, is captured by a job instead.
+    return Pending(Origin(CaptureMethod.PASTE), pasted_original(data["text"]))
 
 
 def _staged_uploads(uploads: list) -> list[tuple[str, str]]:
@@ -200,11 +207,7 @@ def _staged_uploads(uploads: list) -> list[tuple[str, str]]:
 
 def _proposed_initial(request: WorkspaceRequest, extraction: Extraction, token: str) -> dict:
     proposal = proposed_in(request.workspace, extraction)
-    outlet = (
-        Outlet.objects.filter(workspace=request.workspace, name__iexact=proposal.outlet_name).first()
-        if proposal.outlet_name
-        else None
-    )
+    outlet = outlet_named(request.workspace, proposal.outlet_name)
     return {
         "token": token,
         "title": proposal.title,
@@ -320,6 +323,7 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     source = result.source
     if source is None:  # an import that is not a duplicate made its source
         raise RuntimeError(f"{result.name} was imported without a source.")
+    outlet = f" {result.outlet_found}" if result.outlet_found else ""
     changed = f" Text {result.message}." if result.message else ""
-    messages.success(request, f"Imported “{isolated(source.title)}”.{changed}")
+    messages.success(request, f"Imported “{isolated(source.title)}”.{outlet}{changed}")
     return redirect("archive:source", request.workspace.slug, source.pk)

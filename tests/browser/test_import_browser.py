@@ -47,3 +47,19 @@ def test_the_extracted_text_preview_scrolls_by_keyboard_on_a_phone(page_for, ana
     expect(preview).to_have_attribute("tabindex", "0")
     assert_accessible(page, "the import's confirm page")
     assert page.errors == []
+
+
+def test_text_pasted_in_the_browser_is_saved_without_a_line_break_normalization_to_report(
+    page_for, analyst, workspace
+):
+    # Chromium sends the textarea's line breaks as CRLF, as HTML's form submission says.
+    page = page_for(analyst)
+    page.goto(reverse("archive:import", args=[workspace.slug]))
+    page.get_by_label("Text", exact=True).fill("Pasted report\nSecond line\nThird line")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".normalization")).to_have_text("nothing: the text is stored exactly as extracted")
+    page.get_by_role("button", name="Save source").click()
+    page.wait_for_url("**/sources/*/")
+    assert Source.objects.get().text == "Pasted report\nSecond line\nThird line"
+    assert "normalized" not in page.locator("main").inner_text()
+    assert page.errors == []

@@ -1,3 +1,5 @@
+import zipfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -5,17 +7,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.backups.archive import import_archive
 from archive.backups.new_workspace import import_as_new_workspace
+from archive.backups.packed import unpacked
 
 
 class Command(BaseCommand):
     help = (
-        "Restore a workspace exported by export_archive, after checking every file's SHA-256 "
+        "Restore a workspace exported by export_archive (its directory, or the ZIP file of the "
+        "workspace's export page), after checking every file's SHA-256 "
         "and the history's hash chain (refused, naming the first bad entry, with nothing kept); "
         "or, with --as-new-workspace, copy it beside what the database holds, under new ids."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("archive", type=Path, help="The directory export_archive wrote.")
+        parser.add_argument(
+            "archive", type=Path, help="The directory export_archive wrote, or the export page's ZIP file."
+        )
         parser.add_argument(
             "--as-new-workspace",
             metavar="SLUG",
@@ -30,16 +36,23 @@ class Command(BaseCommand):
     def handle(self, *args, archive: Path, slug: str | None, name: str | None, **options) -> None:
         if name is not None and slug is None:
             raise CommandError("--name needs --as-new-workspace.")
-        if not archive.is_dir():
-            raise CommandError(f"{archive} is not a directory: give the one export_archive wrote.")
-        if not (archive / "manifest.json").is_file():
+        if not archive.is_dir() and not zipfile.is_zipfile(archive):
+            raise CommandError(
+                f"{archive} is not a directory or a ZIP file: give the directory export_archive wrote, "
+                "or the ZIP file of a workspace's export page."
+            )
+        if archive.is_dir() and not (archive / "manifest.json").is_file():
             raise CommandError(f"{archive} has no manifest.json: it is not a directory export_archive wrote.")
         try:
-            if slug is None:
-                workspace = import_archive(directory=archive)
-                self.stdout.write(f"Imported workspace {workspace.slug!r}. Users' passwords must be reset.")
-                return
-            copy = import_as_new_workspace(directory=archive, slug=slug, name=name)
+            with ExitStack() as stack:
+                directory = archive if archive.is_dir() else stack.enter_context(unpacked(archive))
+                if slug is None:
+                    workspace = import_archive(directory=directory)
+                    self.stdout.write(
+                        f"Imported workspace {workspace.slug!r}. Users' passwords must be reset."
+                    )
+                    return
+                copy = import_as_new_workspace(directory=directory, slug=slug, name=name)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(

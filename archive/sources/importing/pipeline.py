@@ -54,6 +54,9 @@ class ImportResult:
     name: str  # the file name, URL or "pasted text"
     source: Source | None = None  # the new source, or the one it duplicates
     message: str = ""  # why it failed or duplicates; for an import, what normalizing changed
+    # For an import given an outlet by name: the workspace's outlet that name found, said
+    # rather than attached silently (a typed "new" outlet may be one already graded).
+    outlet_found: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,15 @@ class Origin:
     @property
     def name(self) -> str:
         return self.web.requested_url if self.web else self.filename or "pasted text"
+
+
+def pasted_original(text: str) -> bytes:
+    """The original of text pasted in the import form: the text as its textarea held it, in UTF-8.
+
+    A browser sends every line break of a textarea as CRLF (HTML's form submission), whatever
+    the pasted text had: those CRs are the form's, not the text's, so they are taken off here
+    rather than reported as a normalization of the text."""
+    return text.replace("\r\n", "\n").encode("utf-8")
 
 
 def read_limited(stream: BinaryIO) -> bytes:
@@ -192,6 +204,7 @@ def save_import(
                     duplicate_message(duplicate, original_sha256),
                 )
             reason = reason or _default_reason(origin)
+            outlet, found = _outlet_of(workspace, user, metadata, reason)
             source = create_source(
                 workspace=workspace,
                 user=user,
@@ -203,7 +216,7 @@ def save_import(
                 media_type=extraction.media_type,
                 authors=metadata.authors,
                 translators=metadata.translators,
-                outlet=metadata.outlet or _outlet_named(workspace, user, metadata.outlet_name, reason),
+                outlet=outlet,
                 original_url=origin.web.final_url if origin.web else "",
                 published_on=metadata.published_on,
                 derived_from=metadata.derived_from,
@@ -217,7 +230,9 @@ def save_import(
     except BaseException:
         _remove_unreferenced(new_files)
         raise
-    return ImportResult(ImportStatus.IMPORTED, origin.name, source, extraction.normalization.describe())
+    return ImportResult(
+        ImportStatus.IMPORTED, origin.name, source, extraction.normalization.describe(), outlet_found=found
+    )
 
 
 @dataclass(frozen=True)
@@ -326,17 +341,44 @@ def _default_reason(origin: Origin) -> str:
     return f"imported from file {origin.filename}" if origin.filename else "imported pasted text"
 
 
-def _outlet_named(workspace: Workspace, user, name: str, reason: str) -> Outlet | None:
-    """The workspace's outlet of that name, created ungraded (F) if new."""
-    name = " ".join(name.split())[: Outlet._meta.get_field("name").max_length]
-    if not name:
-        return None
-    outlet = Outlet.objects.filter(workspace=workspace, name__iexact=name).first()
-    if outlet is None:
-        outlet = Outlet(workspace=workspace, name=name)
-        outlet.full_clean()
-        with recorded_as(user=user, reason=reason):
-            outlet.save()
+def _outlet_name(name: str) -> str:
+    """A given outlet name as it is looked up and stored: spaces collapsed, cut to the field's length."""
+    return " ".join(name.split())[: Outlet._meta.get_field("name").max_length]
+
+
+def outlet_named(workspace: Workspace, name: str) -> Outlet | None:
+    """The workspace's outlet a given name stands for: the same name, spaces and capitals aside
+    (as outlet names are unique, archive.models.outlet)."""
+    name = _outlet_name(name)
+    return Outlet.objects.filter(workspace=workspace, name__iexact=name).first() if name else None
+
+
+def outlet_found_message(outlet: Outlet, *, given: str) -> str:
+    """Says that a source was attached to an existing outlet found by the name given, with its grade."""
+    found = f"the existing outlet “{isolated(outlet.name)}” ({outlet.get_reliability_display()})"
+    given = _outlet_name(given)
+    if given == outlet.name:
+        return f"Attached to {found}."
+    return f"Attached to {found}, which the name “{isolated(given)}” matched."
+
+
+def _outlet_of(workspace: Workspace, user, metadata: Metadata, reason: str) -> tuple[Outlet | None, str]:
+    """The source's outlet: the one chosen, else the workspace's of the name given (with a
+    sentence saying so), else a new one of that name; or none."""
+    if metadata.outlet is not None or not metadata.outlet_name.strip():
+        return metadata.outlet, ""
+    existing = outlet_named(workspace, metadata.outlet_name)
+    if existing is not None:
+        return existing, outlet_found_message(existing, given=metadata.outlet_name)
+    return _new_outlet(workspace, user, metadata.outlet_name, reason), ""
+
+
+def _new_outlet(workspace: Workspace, user, name: str, reason: str) -> Outlet:
+    """A new outlet of that name, ungraded (F)."""
+    outlet = Outlet(workspace=workspace, name=_outlet_name(name))
+    outlet.full_clean()
+    with recorded_as(user=user, reason=reason):
+        outlet.save()
     return outlet
 
 
