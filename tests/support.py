@@ -11,6 +11,7 @@ from pathlib import Path
 from rest_framework.test import APIClient
 
 from archive.audit.revert import revert_object
+from archive.core.editing import update_object
 
 ROOT = Path(__file__).resolve().parents[1]
 # Variables the test run sets that a fresh shell would not have.
@@ -68,3 +69,29 @@ def reverted(obj, *, history_id: int, user, reason: str, **options):
         reason=reason,
         **options,
     )
+
+
+def graded_as_before(outlet, *, user, grade: str = "B", why: str = "Two years of accurate reports."):
+    """`outlet` graded the way grades were recorded before they were "graded": a plain
+    change of its reliability (an entry whose action is "changed")."""
+    return update_object(
+        outlet,
+        user=user,
+        expected_version=outlet.version,
+        changes={"reliability": grade, "reliability_reason": why},
+        editable={"reliability", "reliability_reason"},
+        reason=f"reliability graded {grade}: {why}",
+    )
+
+
+def record_form(source, **changes) -> dict:
+    """The "Correct record" form of `source` as its page fills it, with `changes`."""
+    return {
+        "version": source.version,
+        "title": source.title,
+        "authors": "\n".join(source.authors),
+        "language": source.language,
+        "direction": source.direction,
+        "reason": "checked against the page",
+        **changes,
+    }

@@ -13,13 +13,14 @@ from django.utils import timezone
 from archive.claims import add_evidence, create_claim, edit_item
 from archive.claims.discussion import reply
 from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object, update_object
+from archive.core.editing import delete_object
 from archive.models import HistoryAction, HistoryEntry, Membership, RecaptureCheck
 from archive.sources.outlets import create_outlet, edit_outlet, grade_outlet
 from archive.sources.writes import create_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import remove_member
 from tests.factories import ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
+from tests.support import graded_as_before
 
 
 def feed_page(client, workspace, **params) -> str:
@@ -122,14 +123,7 @@ def old_outlet_grade(workspace, ws_admin):
     """An outlet graded B the way grades were recorded before they were "graded" (as
     "changed"), then renamed: returns the outlet and the grade's entry."""
     outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
-    outlet = update_object(
-        outlet,
-        user=ws_admin,
-        expected_version=outlet.version,
-        changes={"reliability": "B", "reliability_reason": "Two years of accurate reports."},
-        editable={"reliability", "reliability_reason"},
-        reason="reliability graded B: Two years of accurate reports.",
-    )
+    outlet = graded_as_before(outlet, user=ws_admin)
     grade = HistoryEntry.objects.filter(workspace=workspace, model="outlet").order_by("-sequence").first()
     assert grade is not None and grade.action == HistoryAction.CHANGED  # as recorded then
     edit_outlet(outlet, user=ws_admin, expected_version=outlet.version, changes={"name": "Hawran Voice News"})

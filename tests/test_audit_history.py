@@ -22,7 +22,7 @@ from archive.claims import (
     edit_item,
 )
 from archive.core.attribution import recorded_as
-from archive.core.editing import delete_object, update_object
+from archive.core.editing import delete_object
 from archive.core.times import human_time
 from archive.models import (
     Annotation,
@@ -42,7 +42,7 @@ from archive.sources.writes import create_source, delete_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
-from tests.support import repeated_ids, reverted
+from tests.support import graded_as_before, repeated_ids, reverted
 
 # --- Diffing ---------------------------------------------------------------------
 
@@ -608,15 +608,7 @@ def test_history_of_a_text_correction_says_when_the_text_was_corrected_not_captu
 
 def test_history_shows_an_outlet_grade_recorded_as_changed_as_graded(client, ws_admin, workspace):
     outlet = create_outlet(workspace=workspace, user=ws_admin, name="Hawran Voice")
-    # As grades were recorded before they were recorded as "graded".
-    update_object(
-        outlet,
-        user=ws_admin,
-        expected_version=outlet.version,
-        changes={"reliability": "B", "reliability_reason": "Two years of accurate reports."},
-        editable={"reliability", "reliability_reason"},
-        reason="reliability graded B: Two years of accurate reports.",
-    )
+    graded_as_before(outlet, user=ws_admin)
     client.force_login(ws_admin)
     page = history_page(client, workspace, "outlet", outlet.pk)
     assert '<strong class="action action-graded">Graded</strong>' in page

@@ -8,19 +8,7 @@ from archive.core.editing import NOTHING_CHANGED
 from archive.models import HistoryEntry
 from archive.sources.writes import RECORD_REASON_REQUIRED, edit_source
 from tests.factories import OutletFactory, SourceFactory
-from tests.support import api_client_for, field_errors
-
-
-def form(source, **changes) -> dict:
-    return {
-        "version": source.version,
-        "title": source.title,
-        "authors": "\n".join(source.authors),
-        "language": source.language,
-        "direction": source.direction,
-        "reason": "checked against the page",
-        **changes,
-    }
+from tests.support import api_client_for, field_errors, record_form
 
 
 def test_an_admin_corrects_title_authors_and_outlet_with_a_reason(client, ws_admin, workspace):
@@ -28,7 +16,7 @@ def test_an_admin_corrects_title_authors_and_outlet_with_a_reason(client, ws_adm
     outlet = OutletFactory(workspace=workspace, name="Baladi News")
     client.force_login(ws_admin)
     url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
-    data = form(source, title="Why Aleppo Fell", authors="Turki Mostafa", outlet=outlet.pk)
+    data = record_form(source, title="Why Aleppo Fell", authors="Turki Mostafa", outlet=outlet.pk)
     assert client.post(url, data).status_code == 302
     source.refresh_from_db()
     assert (source.title, source.authors, source.outlet) == ("Why Aleppo Fell", ["Turki Mostafa"], outlet)
@@ -39,7 +27,9 @@ def test_an_admin_corrects_title_authors_and_outlet_with_a_reason(client, ws_adm
 def test_saving_a_sources_record_unchanged_makes_no_version_and_says_so(client, ws_admin, workspace):
     source = SourceFactory(workspace=workspace)
     client.force_login(ws_admin)
-    response = client.post(reverse("archive:source_edit", args=[workspace.slug, source.pk]), form(source))
+    response = client.post(
+        reverse("archive:source_edit", args=[workspace.slug, source.pk]), record_form(source)
+    )
     assert response.status_code == 302
     source.refresh_from_db()
     assert (source.version, source.history.count()) == (1, 1)
@@ -50,7 +40,7 @@ def test_a_correction_needs_a_reason(client, ws_admin, workspace):
     source = SourceFactory(workspace=workspace, title="Old")
     client.force_login(ws_admin)
     url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
-    assert client.post(url, form(source, title="New", reason="")).status_code == 400
+    assert client.post(url, record_form(source, title="New", reason="")).status_code == 400
     source.refresh_from_db()
     assert source.title == "Old"
 
@@ -59,8 +49,8 @@ def test_a_correction_from_a_stale_page_is_refused(client, ws_admin, workspace):
     source = SourceFactory(workspace=workspace, title="Old")
     client.force_login(ws_admin)
     url = reverse("archive:source_edit", args=[workspace.slug, source.pk])
-    stale = form(source, title="Mine")
-    assert client.post(url, form(source, title="Theirs")).status_code == 302
+    stale = record_form(source, title="Mine")
+    assert client.post(url, record_form(source, title="Theirs")).status_code == 302
     assert client.post(url, stale).status_code == 409
     source.refresh_from_db()
     assert source.title == "Theirs"

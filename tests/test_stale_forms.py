@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from archive.models import Outlet, Source
 from tests.factories import MembershipFactory, OutletFactory, SourceFactory, UserFactory
+from tests.support import record_form
 
 
 @pytest.fixture
@@ -21,18 +22,6 @@ def outlet(workspace):
 
 def outlet_form(outlet: Outlet, **changes) -> dict:
     return {"version": outlet.version, "name": outlet.name, "country": outlet.country, **changes}
-
-
-def record_form(source: Source, **changes) -> dict:
-    return {
-        "version": source.version,
-        "title": source.title,
-        "authors": "\n".join(source.authors),
-        "language": source.language,
-        "direction": source.direction,
-        "reason": "checked against the page",
-        **changes,
-    }
 
 
 def post_as(client, user, url, data):
