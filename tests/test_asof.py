@@ -294,7 +294,7 @@ def test_source_as_of_page_names_an_evidences_passage_by_its_quote_not_its_id(
         client, "source_as_of", workspace, timeline["source"].pk, timeline["moments"]["annotated"]
     ).content.decode()
     evidence = page[page.index("<h2>Evidence</h2>") :]
-    assert f'· on <a href="#passage-{passage.pk}"><q dir="auto">Aleppo</q></a>' in evidence
+    assert f'· on <a href="#passage-{passage.pk}"><q><bdi>Aleppo</bdi></q></a>' in evidence
     assert f">#{passage.pk}<" not in page
 
 
@@ -306,7 +306,7 @@ def test_source_as_of_page_names_an_annotations_passage_by_its_shortened_quote(c
     client.force_login(analyst)
     page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
     annotations = page[page.index("<h2>Annotations</h2>") : page.index("<h2>Evidence</h2>")]
-    assert f'on <a href="#passage-{passage.pk}"><q dir="auto">{shorten(quote, 60)}</q></a>' in annotations
+    assert f'on <a href="#passage-{passage.pk}"><q><bdi>{shorten(quote, 60)}</bdi></q></a>' in annotations
     assert f">#{passage.pk}<" not in page
 
 
@@ -317,5 +317,5 @@ def test_source_as_of_page_places_a_passage_by_its_share_of_the_text_not_its_off
     create_passage(source=source, user=analyst, start=60, end=66)
     client.force_login(analyst)
     page = as_of_page(client, "source_as_of", workspace, source.pk, timezone.now()).content.decode()
-    assert '<q dir="auto">Aleppo</q> <span class="meta">about 60% into the text · exact</span>' in page
+    assert '<q><bdi>Aleppo</bdi></q> <span class="meta">about 60% into the text · exact</span>' in page
     assert "60\u201366" not in page
