@@ -112,6 +112,8 @@ def test_a_state_of_an_older_version_is_refused_naming_the_current_one(analyst, 
     response = put(client, created["id"], with_target(versioned, state=older))
     assert response.status_code == 400, response.content
     assert "/versions/2/" in response.json()["target.state"][0]
+    # A version may be a correction, not a capture: the message does not call it captured.
+    assert "now the version recorded" in response.json()["target.state"][0]
 
 
 def test_the_servers_own_state_is_accepted_in_a_post(analyst, versioned):

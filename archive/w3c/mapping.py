@@ -583,7 +583,7 @@ def _read_state(target: dict, source: Source, links: Links) -> None:
     if ours is None:
         now = "this source has no recorded version, so its targets have no state"
     else:
-        now = f"now the version captured {ours['sourceDate']}, {ours['cached']}"
+        now = f"now the version recorded {ours['sourceDate']}, {ours['cached']}"
     raise ValidationError(
         {
             "target.state": "The server records the state itself: the version of the source's text "
