@@ -12,9 +12,18 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.claims import create_annotation, edit_item
 from archive.core.editing import delete_object
-from archive.models import Annotation, Passage, Role, SearchDocument, SearchTerm, Source, Stance
+from archive.models import (
+    Annotation,
+    Passage,
+    Role,
+    SearchDocument,
+    SearchTerm,
+    Source,
+    Stance,
+    UnarchivedOriginal,
+)
 from archive.search import SearchFilters, index_objects, index_workspace, rebuild_index, search
-from archive.sources.writes import edit_source
+from archive.sources.writes import edit_source, set_derivation
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -251,3 +260,16 @@ def test_a_new_annotation_on_passages_held_with_their_sources_is_filed_as_a_rebu
     with CaptureQueriesContext(connection) as queries:
         index_objects(objects=[annotation])
     assert not [q for q in queries if table in q["sql"] and not q["sql"].startswith("SELECT")]
+
+
+def test_a_source_is_found_by_the_title_of_its_original_that_is_not_archived(analyst, ws_admin, workspace):
+    source = SourceFactory(workspace=workspace, title="Water returns", text="The station pumps again.")
+    set_derivation(
+        source=source,
+        user=ws_admin,
+        derived_from=None,
+        derivation="translation",
+        reason="the Arabic original is offline",
+        unarchived_original=UnarchivedOriginal(title="عودة المياه إلى درعا", language="ar"),
+    )
+    assert found(analyst, "درعا")["source"] == [source]

@@ -104,6 +104,7 @@ def _sources(ids: set[int]) -> list[SearchDocument]:
         "title",
         "authors",
         "translators",
+        "unarchived_title",
         "text",
         "outlet_id",
         "language",
@@ -114,7 +115,15 @@ def _sources(ids: set[int]) -> list[SearchDocument]:
         _document(
             kind=SearchKind.SOURCE,
             object_id=row["pk"],
-            head=" ".join([row["title"], *map(str, row["authors"]), *map(str, row["translators"])]),
+            # The title of an original that is not archived finds the source that records it.
+            head=" ".join(
+                [
+                    row["title"],
+                    *map(str, row["authors"]),
+                    *map(str, row["translators"]),
+                    row["unarchived_title"],
+                ]
+            ),
             body=row["text"],
             stem_language=primary_language(row["language"]),
             workspace_id=row["workspace_id"],
