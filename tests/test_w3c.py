@@ -530,6 +530,16 @@ def test_jsonld_export_is_a_collection_of_valid_annotations(client, analyst, wor
     assert [model_violations(item) for item in items] == [[], []]
 
 
+def test_jsonld_export_gives_its_total_and_its_last_page(client, analyst, workspace, annotation, evidence):
+    client.force_login(analyst)
+    response = client.get(f"/exports/w/{workspace.slug}/annotations.jsonld")
+    collection = json.loads(b"".join(response.streaming_content))
+    first = collection["first"]
+    assert collection["total"] == len(first["items"]) == 2
+    assert collection["last"] == first["id"]
+    assert (first["partOf"], first["startIndex"]) == (collection["id"], 0)
+
+
 def test_csv_export_has_a_row_per_target(client, analyst, workspace, source, annotation, evidence):
     annotation.passages.add(PassageFactory(source=source, start=0, length=7))
     client.force_login(analyst)

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 
 from django.db.models import Prefetch
 
@@ -30,20 +31,31 @@ def _evidence(workspace: Workspace) -> Iterator[Evidence]:
 
 
 def jsonld_chunks(workspace: Workspace, links: Links) -> Iterator[str]:
-    """One AnnotationCollection whose single page holds every item, written as it is read."""
+    """One AnnotationCollection whose single page holds every item, written as it is read.
+    Its `total` and `last` come after the items: counted as they are written, the total is
+    the number sent even if the workspace changes meanwhile."""
+    collection = f"{links.base}/exports/w/{workspace.slug}/annotations.jsonld"
+    page = f"{collection}#page-1"
     head = {
         "@context": ANNO_CONTEXT,
-        "id": f"{links.base}/exports/w/{workspace.slug}/annotations.jsonld",
+        "id": collection,
         "type": "AnnotationCollection",
         "label": f"Annotations of {workspace.name}",
     }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "first": {"type": "AnnotationPage", "items": ['
-    separator = ""
-    items: tuple[Annotation | Evidence, ...] = (*_annotations(workspace), *_evidence(workspace))
+    first = {"id": page, "type": "AnnotationPage", "partOf": collection, "startIndex": 0}
+    yield (
+        json.dumps(head, ensure_ascii=False)[:-1]
+        + ', "first": '
+        + json.dumps(first, ensure_ascii=False)[:-1]
+        + ', "items": ['
+    )
+    total = 0
+    items: Iterator[Annotation | Evidence] = chain(_annotations(workspace), _evidence(workspace))
     for item in items:
-        yield separator + json.dumps(to_w3c(item, links), ensure_ascii=False)
-        separator = ", "
-    yield "]}}\n"
+        yield (", " if total else "") + json.dumps(to_w3c(item, links), ensure_ascii=False)
+        total += 1
+    closing = {"last": page, "total": total}
+    yield "]}, " + json.dumps(closing)[1:] + "\n"  # the items and their page, then the collection
 
 
 def csv_rows(workspace: Workspace, links: Links) -> Iterator[list]:
