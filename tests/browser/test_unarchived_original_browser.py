@@ -23,7 +23,7 @@ def test_an_admin_records_an_unarchived_original_at_360_px(page_for, ws_admin, w
     original.get_by_label("Its title").fill("محطة المياه خارج الخدمة")
     original.get_by_label("Its address").fill("baladi-news.example/ar/2017/water")
     original.get_by_label("Its language").fill("ar")
-    page.get_by_label("Reason").fill("the outlet's Arabic page is offline")
+    page.get_by_label("Why (kept in the history)").fill("the outlet's Arabic page is offline")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**{reverse('archive:source_provenance', args=[workspace.slug, source.pk])}")
 
