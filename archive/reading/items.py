@@ -313,7 +313,7 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
     opening = " ".join(f'{name}="{escape(str(value))}"' for name, value in attributes.items())
     quote = (
         f'<a class="item-quote" href="#passage-{passage.pk}" data-goto-passage="{passage.pk}">'
-        f'<q><bdi>{escape(shorten(passage.exact, QUOTE_LENGTH))}</bdi></q></a>'
+        f"<q><bdi>{escape(shorten(passage.exact, QUOTE_LENGTH))}</bdi></q></a>"
     )
     actions = (
         '<p class="item-actions"><button type="button" class="small" data-action="edit">Edit</button> '
