@@ -254,6 +254,12 @@ def _confirm_own_access(
     return render(request, "archive/own_access_confirm.html", context)
 
 
+def _check(form: RoleForm | RemoveForm) -> None:
+    """The form's own refusals as the domain's, so that the members page shows both alike."""
+    if not form.is_valid():
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
+
+
 def _ask_admins(request: WorkspaceRequest) -> str:
     """Whom the user asks to be given access again, for a message."""
     admins = admins_to_ask(workspace=request.workspace, user=request.user) or []
@@ -270,8 +276,7 @@ def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
     member = membership.user
     form = RoleForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        _check(form)
         role = form.cleaned_data["role"]
         set_role(
             workspace=request.workspace,
@@ -307,8 +312,7 @@ def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse
     membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
     form = RemoveForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError([message for errors in form.errors.values() for message in errors])
+        _check(form)
         remove_member(
             membership=membership,
             user=request.user,
