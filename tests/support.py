@@ -1,5 +1,5 @@
-"""Helpers shared by tests: an API client signed in as a user, and running the
-project's commands as a user would."""
+"""Helpers shared by tests: an API client signed in as a user, running the
+project's commands as a user would, and texts several tests edit."""
 
 import os
 import re
@@ -14,6 +14,11 @@ from archive.audit.revert import revert_object
 from archive.core.editing import update_object
 
 ROOT = Path(__file__).resolve().parents[1]
+# An Arabic sentence rewritten keeping two of its eight words: "the station's director said the
+# shelling began on Thursday morning", then "residents said calm returned to the city on Friday evening".
+SAID_BEFORE = "قال مدير المحطة إن القصف بدأ صباح الخميس"
+SAID_AFTER = "قال السكان إن الهدوء عاد إلى المدينة مساء الجمعة"
+
 # Variables the test run sets that a fresh shell would not have.
 _TEST_ONLY_VARIABLES = {
     "DEBUG",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from archive.audit.diffing import Segment, condensed, field_changes, word_diff
+from archive.audit.diffing import Segment, condensed, field_changes, shown_diff, word_diff
 from archive.audit.ledger import verify_workspace
 from archive.audit.revert import revert_object
 from archive.audit.review import approve, reject, submit_for_review
@@ -42,7 +42,7 @@ from archive.sources.writes import create_source, delete_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import set_role
 from tests.factories import ClaimFactory, PassageFactory
-from tests.support import graded_as_before, repeated_ids, reverted
+from tests.support import SAID_AFTER, SAID_BEFORE, graded_as_before, repeated_ids, reverted
 
 # --- Diffing ---------------------------------------------------------------------
 
@@ -87,6 +87,23 @@ def test_field_changes_diffs_long_text_word_by_word():
         Claim, {"statement": "Strikes reached 120."}, {"statement": "Strikes reached 400."}
     )
     assert Segment("insert", "400") in change.words
+
+
+def test_a_rewritten_arabic_sentence_is_shown_whole_before_and_after_not_word_by_word():
+    assert shown_diff(before=SAID_BEFORE, after=SAID_AFTER) == [
+        Segment("old", SAID_BEFORE),
+        Segment("new", SAID_AFTER),
+    ]
+
+
+def test_a_sentence_with_a_few_words_changed_is_still_shown_word_by_word():
+    after = SAID_BEFORE.replace("بدأ", "توقف")
+    assert shown_diff(before=SAID_BEFORE, after=after) == [
+        Segment("equal", "قال مدير المحطة إن القصف "),
+        Segment("delete", "بدأ"),
+        Segment("insert", "توقف"),
+        Segment("equal", " صباح الخميس"),
+    ]
 
 
 def test_a_creation_lists_only_the_fields_that_hold_something(workspace, analyst):
@@ -175,6 +192,20 @@ def test_history_page_renders_the_word_diff_escaped(client, analyst, workspace, 
     page = history_page(client, workspace, "claim", edited_claim.pk)
     assert "<del>120</del><ins>&lt;b&gt;400&lt;/b&gt;</ins>" in page
     assert "<b>400</b>" not in page
+
+
+def test_history_page_shows_a_rewritten_statement_whole_before_and_after_each_isolated(
+    client, analyst, workspace
+):
+    claim = create_claim(workspace=workspace, user=analyst, statement=SAID_BEFORE)
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": SAID_AFTER}, reason="rewritten")
+    client.force_login(analyst)
+    page = history_page(client, workspace, "claim", claim.pk)
+    assert (
+        f'<del class="whole" dir="auto">{SAID_BEFORE}</del><ins class="whole" dir="auto">{SAID_AFTER}</ins>'
+        in page
+    )
+    assert "<del>" not in page
 
 
 def test_history_page_of_an_annotation_shows_passage_changes(client, analyst, workspace, source):

@@ -12,9 +12,10 @@ from archive.core.text import sha256_hex
 from archive.models import Alert, Job, JobKind, Membership, SourceVersion
 from archive.monitoring.recapture import recapture
 from archive.passages.correction import correct_source_text
+from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
 from tests.pages import AFTER, DELETED, EDITED, KEPT, article
-from tests.support import api_client_for
+from tests.support import SAID_AFTER, SAID_BEFORE, api_client_for
 from tests.w3c_schemas import model_violations
 
 
@@ -264,3 +265,49 @@ def test_evidence_cited_on_a_correction_says_its_text_was_corrected_not_captured
         },
     )
     assert "version 2</a>, text corrected <time" in html
+
+
+def test_version_page_places_a_passage_by_its_share_of_the_text_not_its_offsets(client, analyst, workspace):
+    source = create_source(
+        workspace=workspace, user=analyst, title="Siege", text="a" * 60 + "Aleppo" + "b" * 34, language="en"
+    )
+    create_passage(source=source, user=analyst, start=60, end=66)
+    client.force_login(analyst)
+    page = client.get(url("source_version", source, 1)).content.decode()
+    assert 'Aleppo</q> <span class="meta">exact, about 60% into the text</span>' in page
+    assert "60\u201366" not in page
+
+
+def test_compare_page_places_a_moved_passage_by_its_share_of_the_text_not_its_offsets(
+    client, analyst, ws_admin, workspace
+):
+    mayor = "The mayor said forty families returned to the eastern quarter this spring."
+    water = "Water came twice a week through the old network, according to its residents."
+    convoy = "A convoy carrying flour was turned back."
+    text = f"{mayor} {water} {convoy}"
+    source = create_source(workspace=workspace, user=analyst, title="Daraa", text=text, language="en")
+    create_passage(source=source, user=analyst, start=text.index(convoy), end=len(text))
+    correct_source_text(
+        source=source, user=ws_admin, new_text=f"{convoy} {mayor} {water}", reason="reordered"
+    )
+    client.force_login(analyst)
+    page = client.get(url("source_compare", source) + "?older=1&newer=2").content.decode()
+    was = round(100 * text.index(convoy) / len(text))
+    assert (
+        f"found elsewhere in the text: now at the start of the text, was about {was}% into the text" in page
+    )
+    assert "at character" not in page
+
+
+def test_compare_page_shows_a_rewritten_arabic_text_whole_before_and_after_each_isolated(
+    client, analyst, ws_admin, workspace
+):
+    source = create_source(workspace=workspace, user=analyst, title="درعا", text=SAID_BEFORE, language="ar")
+    correct_source_text(source=source, user=ws_admin, new_text=SAID_AFTER, reason="rewritten")
+    client.force_login(analyst)
+    page = client.get(url("source_compare", source) + "?older=1&newer=2&layout=inline").content.decode()
+    assert (
+        f'<del class="whole" dir="auto">{SAID_BEFORE}</del><ins class="whole" dir="auto">{SAID_AFTER}</ins>'
+        in page
+    )
+    assert "<del>" not in page

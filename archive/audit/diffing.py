@@ -25,12 +25,16 @@ EMPTY = "—"
 
 # Unchanged text longer than this is shortened to its ends in a diff.
 CONTEXT = 240
+# An edit keeping less than this share of the words of both values is shown as a rewrite.
+KEPT_FOR_WORD_DIFF = 0.5
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Segment:
     """A run of text that is unchanged ("equal"), added ("insert"), removed
-    ("delete"), or unchanged and left out ("skip", whose text says how much)."""
+    ("delete"), or unchanged and left out ("skip", whose text says how much);
+    or a rewritten value whole, as it was ("old") and as it is ("new")."""
 
     op: str
     text: str
@@ -52,7 +56,7 @@ class FieldChange:
     before: str
     after: str
     words: list[Segment] | None = None
-    """For long text, the word-level diff from before to after."""
+    """For long text, the diff from before to after as pages show it (shown_diff)."""
     before_download: Download | None = None
     after_download: Download | None = None
     """For a stored file, where the file it was (is) can be downloaded, if anywhere."""
@@ -87,6 +91,21 @@ def word_diff(before: str, after: str) -> list[Segment]:
             segments.append(Segment("equal", "".join(middle_old[i1:i2])))
     segments.append(Segment("equal", "".join(old[len(old) - tail :])))
     return _merged([segment for segment in segments if segment.text])
+
+
+def shown_diff(*, before: str, after: str) -> list[Segment]:
+    """The edit from `before` to `after` as pages show it: word by word, or, when fewer
+    than half the words of the two values are words kept, the whole of `before` ("old")
+    and the whole of `after` ("new"): fragments of a rewrite interleaved read as neither."""
+    segments = word_diff(before, after)
+    counts = {"equal": 0, "delete": 0, "insert": 0}
+    for segment in segments:
+        counts[segment.op] += len(_WORD.findall(segment.text))
+    kept = 2 * counts["equal"]  # once in each value
+    words = kept + counts["delete"] + counts["insert"]
+    if words and kept < KEPT_FOR_WORD_DIFF * words:
+        return [Segment("old", before), Segment("new", after)]
+    return segments
 
 
 def condensed(segments: list[Segment], context: int = CONTEXT) -> list[Segment]:
@@ -234,7 +253,7 @@ def field_changes(
                 label=_label(model, field, after),
                 before=shown_old,
                 after=shown_new,
-                words=condensed(word_diff(old, new)) if long_text and old and new else None,
+                words=condensed(shown_diff(before=old, after=new)) if long_text and old and new else None,
                 before_download=_download(field, old, download_of),
                 after_download=_download(field, new, download_of),
             )

@@ -75,7 +75,8 @@ KINDS: dict[str, Kind] = {
         Kind("reply", Reply, names_itself=True),
         # An analyst's judgement on a divergence flag: restored like other work.
         Kind("divergencenote", DivergenceNote, revert=Action.REVIEW),
-        Kind("capture", Capture),
+        # Named by how the source came in ("web capture of …", "pasted text of …").
+        Kind("capture", Capture, names_itself=True),
         Kind("fixitycheck", FixityCheck),
         # Versions, recapture checks and anchors are records of what was captured: never reverted.
         Kind("sourceversion", SourceVersion, names_itself=True),

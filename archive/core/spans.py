@@ -1,7 +1,7 @@
 """Spans of a text, in Unicode code points (what Python string indexing
 counts, so `text[start:end]` is a W3C TextPositionSelector): checking them and
-taking the quote and context of one. archive.passages.selectors reads what
-clients send; the models check their invariants with these.
+taking the quote and context of one, and where one is in words. archive.passages.selectors
+reads what clients send; the models check their invariants with these.
 """
 
 from dataclasses import dataclass
@@ -94,3 +94,10 @@ def in_context(start: int, prefix: str, exact: str, suffix: str) -> InContext:
         cut_before=cut_before,
         cut_after=cut_after,
     )
+
+
+def place_in_text(*, start: int, length: int) -> str:
+    """Where a span starting at `start` is in a text of `length` code points, as pages tell a
+    reader ("about 60% into the text"): offsets mean nothing to them, and stay for exports."""
+    share = round(100 * start / max(length, 1))
+    return f"about {share}% into the text" if share else "at the start of the text"

@@ -5,7 +5,7 @@ no longer what it was when it was cited."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from archive.audit.diffing import Segment, condensed, word_diff
+from archive.audit.diffing import Segment, condensed, shown_diff
 from archive.models import AnchorStatus, Evidence, PassageAnchor, Source, SourceVersion
 from archive.passages.carrying import selector_of
 from archive.passages.reanchoring import reanchor
@@ -25,7 +25,7 @@ class PassageChange:
     before: PassageAnchor
     after: PassageAnchor
     words: list[Segment]
-    """The quote's word diff (changed passages)."""
+    """The quote's diff as pages show it (changed passages)."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Comparison:
     older: SourceVersion
     newer: SourceVersion
     words: list[Segment]
-    """The text's word diff, long unchanged stretches shortened."""
+    """The text's diff as pages show it, long unchanged stretches shortened."""
     passages: list[PassageChange]
     """The passages of the older version that moved, changed or vanished, in text order."""
     kept: int
@@ -90,9 +90,9 @@ def compare(older: SourceVersion, newer: SourceVersion) -> Comparison:
         if fate == PassageFate.KEPT:
             kept += 1
             continue
-        words = word_diff(was.exact, now.exact) if fate == PassageFate.CHANGED else []
+        words = shown_diff(before=was.exact, after=now.exact) if fate == PassageFate.CHANGED else []
         changes.append(PassageChange(passage_id, fate, was, now, words))
-    return Comparison(older, newer, condensed(word_diff(older.text, newer.text)), changes, kept)
+    return Comparison(older, newer, condensed(shown_diff(before=older.text, after=newer.text)), changes, kept)
 
 
 def _in_place(
@@ -156,7 +156,7 @@ def evidence_changes(evidence: Iterable[Evidence]) -> dict[int, EvidenceChange]:
         passage = item.passage
         removed = passage.anchor_status == AnchorStatus.ORPHANED
         if removed or passage.exact != cited.exact:
-            words = [] if removed else word_diff(cited.exact, passage.exact)
+            words = [] if removed else shown_diff(before=cited.exact, after=passage.exact)
             changes[item.pk] = EvidenceChange(item.pk, cited, removed, words)
     return changes
 

@@ -1,5 +1,6 @@
 """Shortened text and a passage's context, never splitting a grapheme cluster:
 {{ text|shorten:60 }}, {% with shown=passage|in_context %} (archive.core.spans.InContext);
+where a passage is in its text, in words: {{ passage|place_in:text }};
 and how a source's text was obtained, in words: {{ capture.extraction|how_extracted }}."""
 
 from typing import Any
@@ -21,6 +22,12 @@ def shorten(text: str, length: int) -> str:
 def in_context(selector: Any) -> spans.InContext:
     """Of a passage or a TextSelector."""
     return spans.in_context(selector.start, selector.prefix, selector.exact, selector.suffix)
+
+
+@register.filter
+def place_in(span: Any, text: str) -> str:
+    """Of a passage, an anchor of one or a TextSelector, in `text` (the text it is a span of)."""
+    return spans.place_in_text(start=span.start, length=len(text))
 
 
 @register.filter

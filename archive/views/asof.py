@@ -103,12 +103,6 @@ def _coloured(state: SourceThen) -> tuple[list[tuple[Stretch, str]], list[_NoteS
     return stretches, notes
 
 
-def _placed(state: SourceThen) -> list[tuple[HistoryRow, int]]:
-    """Each passage then, with where it starts in the text then, in percent."""
-    length = max(len(state.source.text), 1)
-    return [(passage, round(100 * passage.start / length)) for passage in state.passages]
-
-
 def _moment(form: AsOfForm) -> tuple[datetime, bool]:
     """The moment to show and whether the one asked for is still to come: then the
     object is shown as it stands now, saying so, not as if that moment had passed."""
@@ -140,7 +134,6 @@ def source_as_of_view(request: WorkspaceRequest, source_id: int) -> HttpResponse
     context["state"] = state
     if state is not None:
         context["stretches"], context["annotations"] = _coloured(state)
-        context["passages"] = _placed(state)
         context["exists_now"] = Source.objects.filter(workspace=request.workspace, pk=source_id).exists()
     return render(request, "archive/audit/source_as_of.html", context)
 

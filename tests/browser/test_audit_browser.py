@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 from archive.claims import create_claim, edit_item
 from archive.models import Claim
 from tests.factories import OutletFactory
+from tests.support import SAID_AFTER
 
 
 def test_reviewer_filters_the_feed_by_user_opens_a_diff_and_reverts(
@@ -53,4 +54,21 @@ def test_the_as_of_picker_shows_the_moment_of_a_version_and_shows_it_again(page_
     assert picker.input_value() != ""
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Airstrikes reached 120 a week.")
+    assert page.errors == []
+
+
+def test_a_statement_rewritten_in_arabic_shows_each_value_whole_on_its_line_in_its_direction(
+    page_for, analyst, workspace
+):
+    english = "The station's director said the shelling began on Thursday morning."
+    claim = create_claim(workspace=workspace, user=analyst, statement=english)
+    edit_item(claim, user=analyst, expected_version=1, changes={"statement": SAID_AFTER}, reason="in Arabic")
+    page = page_for(analyst)
+    page.goto(reverse("archive:object_history", args=[workspace.slug, "claim", claim.pk]))
+    old, new = page.locator("del.whole"), page.locator("ins.whole")
+    direction = "element => getComputedStyle(element).direction"
+    # The diff reads left to right from its first, English, value: the Arabic one keeps its own.
+    assert (old.evaluate(direction), new.evaluate(direction)) == ("ltr", "rtl")
+    old_box, new_box = old.bounding_box(), new.bounding_box()
+    assert new_box["y"] >= old_box["y"] + old_box["height"]
     assert page.errors == []
