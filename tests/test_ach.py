@@ -114,7 +114,7 @@ def test_posting_the_form_saves_the_analysts_ratings(client, question):
 def test_the_csv_export_has_the_matrix_and_its_scores(client, question):
     client.force_login(Membership.objects.filter(workspace=question.workspace).first().user)
     response = client.get(reverse("archive:question_csv", args=[question.workspace.slug, question.pk]))
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 1 + 6 + 1
     assert [float(value) for value in rows[-1][7:]] == [0.0, 2.5, 3.0]
     assert [float(row[5]) for row in rows[1:-1]] == DIAGNOSTICITY
@@ -306,7 +306,7 @@ def test_the_csv_export_has_each_items_note(client, question):
     question.evidence_items.filter(pk=question.evidence_items.first().pk).update(note="Seen by one witness.")
     client.force_login(demo_member(question, Role.REVIEWER))
     response = client.get(reverse("archive:question_csv", args=[question.workspace.slug, question.pk]))
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][6] == "note" and rows[1][6] == "Seen by one witness."
 
 

@@ -19,7 +19,7 @@ from archive.sources.outlets import create_outlet, edit_outlet, grade_outlet
 from archive.sources.writes import create_source
 from archive.views.audit import PAGE_SIZE
 from archive.workspaces import remove_member
-from tests.factories import ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
+from tests.factories import CaptureFactory, ClaimFactory, PassageFactory, SourceFactory, WorkspaceFactory
 from tests.support import graded_as_before
 
 
@@ -118,6 +118,16 @@ def test_feed_names_a_recapture_check_saying_recapture_once(client, reviewer, wo
     assert "recapture check recapture" not in text
 
 
+def test_feed_names_a_web_capture_saying_capture_once(client, reviewer, workspace, ws_admin):
+    source = create_source(workspace=workspace, user=ws_admin, title="Siege", text="It began.", language="en")
+    with recorded_as(user=ws_admin, reason="captured from the web"):
+        CaptureFactory(source=source, web=True)
+    client.force_login(reviewer)
+    text = feed_text(client, workspace)
+    assert "created web capture of Siege" in text
+    assert "capture web capture" not in text
+
+
 @pytest.fixture
 def old_outlet_grade(workspace, ws_admin):
     """An outlet graded B the way grades were recorded before they were "graded" (as
@@ -177,7 +187,7 @@ def test_csv_export_gives_an_outlet_grade_recorded_as_changed_as_graded(
     _, grade = old_outlet_grade
     client.force_login(ws_admin)
     response = export(client, workspace, "csv", model="outlet")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [row["action"] for row in rows] == ["changed", "graded", "created"]
     assert int(rows[1]["sequence"]) == grade.sequence
 
@@ -291,7 +301,7 @@ def _sequences_in_feed(workspace, **filters) -> list[int]:
 def test_csv_export_has_exactly_the_filtered_rows(client, reviewer, workspace, activity, ws_admin):
     client.force_login(reviewer)
     response = export(client, workspace, "csv", user=ws_admin.pk)
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [int(row["sequence"]) for row in rows] == _sequences_in_feed(workspace, user=ws_admin)
     assert {row["user"] for row in rows} == {"ws-admin"}
     assert response["Content-Disposition"].startswith("attachment;")
@@ -379,6 +389,6 @@ def test_csv_export_by_a_former_member(client, reviewer, workspace, former_membe
     client.force_login(reviewer)
     response = export(client, workspace, "csv", user=former_member.pk)
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [int(row["sequence"]) for row in rows] == _sequences_in_feed(workspace, user=former_member)
     assert {row["user"] for row in rows} == {"analyst"}

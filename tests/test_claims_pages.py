@@ -566,7 +566,7 @@ def claims_csv(client, user, workspace, **params) -> list[list[str]]:
     response = client.get(reverse("archive:claims_csv", args=[workspace.slug]), params)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{workspace.slug}-claims.csv"'
-    return list(csv.reader(io.StringIO(response.getvalue().decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_claims_csv_has_every_claim_the_filters_choose_with_its_evidence_counts(

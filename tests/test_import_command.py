@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from archive.models import Derivation, Source, UnarchivedOriginal
 from tests.documents import article_html, pdf_bytes
-from tests.factories import SourceFactory
+from tests.factories import OutletFactory, SourceFactory
 
 
 def run(*args: str) -> tuple[str, str, CommandError | None]:
@@ -55,6 +55,18 @@ def test_single_files_are_imported_and_the_command_succeeds(workspace, analyst, 
     out, _, error = run("--workspace", workspace.slug, str(folder / "story.html"), str(folder / "notes.md"))
     assert error is None
     assert "2 imported, 0 duplicate, 0 failed." in out
+
+
+def test_an_outlet_name_of_an_existing_outlet_says_once_which_outlet_it_matched(workspace, folder):
+    existing = OutletFactory(workspace=workspace, name="Enab Baladi", reliability="B")
+    notes, pdf = str(folder / "notes.md"), str(folder / "nested" / "report.pdf")
+    out, _, error = run("--workspace", workspace.slug, "--outlet", "enab  BALADI", notes, pdf)
+    said = (
+        "Attached to the existing outlet “\u2068Enab Baladi\u2069” (B: usually reliable), "
+        "which the name “\u2068enab BALADI\u2069” matched."
+    )
+    assert error is None and out.count(said) == 1
+    assert [source.outlet for source in Source.objects.all()] == [existing, existing]
 
 
 def test_imports_can_be_declared_derived_from_a_source(workspace, analyst, folder):

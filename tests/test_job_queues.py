@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from io import StringIO
@@ -15,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskContext, task_backends
 from django_tasks_db.models import DBTaskResult
 
 from archive.jobs import tasks
-from archive.jobs.running import reclaim_stale_jobs, worker_name
+from archive.jobs.running import Progress, reclaim_stale_jobs, worker_name
 from archive.jobs.schedules import fire_due, set_schedule
 from archive.models import (
     Alert,
@@ -101,6 +102,59 @@ def test_job_of_a_worker_elsewhere_that_stopped_reporting_is_queued_again(
     job = _queued_fixity_job(workspace)
     _as_if_running_on(job, "elsewhere:1", heartbeat_seconds_ago=settings.JOBS_STALE_AFTER_SECONDS + 1)
     assert reclaim_stale_jobs() == [job.pk]
+
+
+def _running_elsewhere(settings, workspace) -> Progress:
+    """A job a worker on another machine runs, with stale-after set to half a second; its progress."""
+    settings.JOBS_STALE_AFTER_SECONDS = 0.5
+    job = _queued_fixity_job(workspace)
+    _as_if_running_on(job, "elsewhere:1")
+    return Progress(Job.objects.get(pk=job.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_keeps_beating_is_not_reclaimed_however_long_it_runs(database_queue, settings, workspace):
+    progress = _running_elsewhere(settings, workspace)
+    for _ in range(4):  # twice the stale period in all
+        time.sleep(0.25)
+        progress.beat()
+    assert reclaim_stale_jobs() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_stops_beating_is_reclaimed(database_queue, settings, workspace):
+    progress = _running_elsewhere(settings, workspace)
+    time.sleep(0.25)
+    progress.beat()
+    time.sleep(0.6)
+    assert reclaim_stale_jobs() == [progress.job.pk]
+
+
+def _heartbeat_seen_elsewhere(job: Job):
+    """The job's heartbeat as another process reads it (another connection)."""
+    seen = []
+
+    def read() -> None:
+        try:
+            seen.append(Job.objects.get(pk=job.pk).heartbeat_at)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_in_the_works_transaction_is_seen_before_it_ends(database_queue, settings, workspace):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has one writer: no one reclaims a job while its transaction is open")
+    progress = _running_elsewhere(settings, workspace)
+    with transaction.atomic():  # as an export reads its rows
+        time.sleep(0.25)
+        progress.beat()
+        assert _heartbeat_seen_elsewhere(progress.job) == progress.job.heartbeat_at
 
 
 # --- Retries wait in the queue, not in the worker ----------------------------------

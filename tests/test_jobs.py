@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from archive.jobs import tasks
 from archive.models import FixityCheck, HistoryVerification, Job, JobStatus, SearchDocument, Source
-from tests.factories import PassageFactory, SourceFactory
+from tests.factories import OutletFactory, PassageFactory, SourceFactory
 from tests.pages import article, capture_source
 from tests.websites import capturable
 
@@ -38,6 +38,20 @@ def test_url_capture_from_the_import_page_runs_as_a_job_and_lands_on_the_reading
     assert (job.status, job.source, job.attempts) == (JobStatus.SUCCEEDED, source, 1)
     assert source.capture.final_url == f"{site.url}/article"
     assert source.title == "Water station out of service after shelling"  # the proposed title
+
+
+def test_a_captured_page_named_by_an_existing_outlet_lands_saying_it_was_attached_to_it(
+    site, client, analyst, workspace
+):
+    existing = OutletFactory(workspace=workspace, name="HAWRAN VOICE", reliability="B")
+    client.force_login(analyst)
+    started = client.post(reverse("archive:import", args=[workspace.slug]), {"url": f"{site.url}/article"})
+    landed = client.get(started.url, follow=True).content.decode()
+    assert Source.objects.get().outlet == existing
+    assert (
+        "Attached to the existing outlet “\u2068HAWRAN VOICE\u2069” (B: usually reliable), "
+        "which the name “\u2068Hawran Voice\u2069” matched."
+    ) in landed
 
 
 def test_capturing_a_page_already_archived_lands_on_it_saying_so(site, client, analyst, workspace):
@@ -251,6 +265,13 @@ def test_capture_command_prints_the_new_source_and_its_reading_page(site, worksp
     assert (
         f"Captured source {source.pk}: {reverse('archive:source', args=[workspace.slug, source.pk])}" in out
     )
+
+
+def test_capture_command_says_which_existing_outlet_the_pages_outlet_name_matched(site, workspace, capsys):
+    OutletFactory(workspace=workspace, name="Hawran Voice", reliability="B")
+    call_command("capture", f"{site.url}/article", "--workspace", workspace.slug)
+    said = "Attached to the existing outlet “\u2068Hawran Voice\u2069” (B: usually reliable)."
+    assert said in capsys.readouterr().out
 
 
 def test_capture_command_fails_with_the_reason(site, workspace):

@@ -18,7 +18,7 @@ def sources_csv(client, user, workspace, **params):
 
 def rows_of(response) -> list[dict[str, str]]:
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_each_source_comes_with_its_outlet_capture_and_hashes(client, analyst, workspace):
@@ -43,6 +43,15 @@ def test_the_sources_csv_keeps_the_lists_filters_and_order(client, analyst, work
     SourceFactory(workspace=workspace, title="Water report C")  # another outlet
     rows = rows_of(sources_csv(client, analyst, workspace, q="water", outlet=outlet.pk))
     assert [row["title"] for row in rows] == ["Water report A", "Water report B"]
+
+
+def test_the_csv_starts_with_one_byte_order_mark_so_excel_reads_arabic_as_utf8(client, analyst, workspace):
+    for title in ["انقطاع المياه في درعا", "Roads"]:
+        SourceFactory(workspace=workspace, title=title)
+    body = sources_csv(client, analyst, workspace).getvalue()
+    assert body.startswith(b"\xef\xbb\xbf") and body.count(b"\xef\xbb\xbf") == 1
+    rows = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+    assert {row["title"] for row in rows} == {"انقطاع المياه في درعا", "Roads"}
 
 
 @pytest.mark.parametrize("params", [{"outlet": "abc"}, {"q": "x" * 600}])

@@ -308,7 +308,7 @@ def test_the_sources_list_names_the_unarchived_original_as_not_archived(
 def test_the_sources_csv_describes_the_unarchived_original(client, analyst, workspace, described):
     client.force_login(analyst)
     response = client.get(reverse("archive:sources_csv", args=[workspace.slug]))
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     header, row = text.splitlines()[:2]
     assert "derived_from_not_archived" in header.split(",")
     assert f"{ARABIC_REPORT.title} · {ARABIC_REPORT.url} · Baladi News · ar · 2017-07-04" in row

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from archive.backups.archive import export_workspace
 from archive.backups.packed import EXPORTS_DIR, KEPT_FOR
+from archive.jobs.running import Progress
 from archive.jobs.tasks import export_name, start_export
 from archive.models import Annotation, Job, JobKind, JobStatus, Membership, Role, Workspace
 from tests.test_exchange import files_of, generated_workspace, wipe_database
@@ -145,3 +146,14 @@ def test_the_workspace_page_links_admins_to_the_export(client, workspace, ws_adm
             export_page in client.get(reverse("archive:workspace", args=[workspace.slug])).content.decode()
         )
     assert shown == {"ws-admin": True, "analyst": False}
+
+
+def test_an_export_job_beats_while_it_reads_the_rows_before_it_has_anything_to_count(
+    admin_client, workspace, analyst, ws_admin, monkeypatch
+):
+    generated_workspace(workspace, analyst, ws_admin)
+    said = []
+    monkeypatch.setattr(Progress, "beat", lambda progress: said.append("alive"))
+    monkeypatch.setattr(Progress, "__call__", lambda progress, done, total, note="": said.append("counted"))
+    _export(admin_client, workspace)
+    assert said[0] == "alive" and "counted" in said

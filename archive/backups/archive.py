@@ -117,12 +117,18 @@ class Summary:
 
 
 def export_workspace(
-    *, workspace: Workspace, directory: Path, progress: Callable[[int, int], None] | None = None
+    *,
+    workspace: Workspace,
+    directory: Path,
+    progress: Callable[[int, int], None] | None = None,
+    alive: Callable[[], None] | None = None,
 ) -> Summary:
     """Write `workspace` with its full history and its files to `directory` (new or empty).
 
     `progress(done, total)` is told of each original copied: after the rows are read, outside
-    their transaction, so a job recording it does not write while the export reads."""
+    their transaction, so a job recording it does not write while the export reads. `alive()`
+    is called where there is nothing to count, as rows are written (in that transaction: a
+    job's heartbeat writes outside it) and files hashed."""
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
         raise ValidationError(f"{directory} is not empty.")
@@ -146,6 +152,8 @@ def export_workspace(
             with (directory / records_name(model._meta.label)).open("wb") as out:
                 queryset = model._base_manager.filter(scope(model, workspace)).order_by("pk")
                 for row in queryset.values(*[f.attname for f in fields]).iterator(chunk_size=_BATCH):
+                    if alive is not None and count % _BATCH == 0:
+                        alive()
                     out.write(_line(row))
                     user_ids.update(row[key] for key in user_keys if row[key] is not None)
                     stored_files.update(row[key] for key in file_fields if row[key])
@@ -162,11 +170,12 @@ def export_workspace(
                 out.write(chunk)
         if progress is not None:
             progress(done, len(stored_files))
-    hashes = {
-        path.relative_to(directory).as_posix(): sha256_file(path)
-        for path in sorted(directory.rglob("*"))
-        if path.is_file()
-    }
+    hashes = {}
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            hashes[path.relative_to(directory).as_posix()] = sha256_file(path)
+            if alive is not None:
+                alive()
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,

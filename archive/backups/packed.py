@@ -54,9 +54,16 @@ class ExportName:
         return f"{EXPORTS_DIR}/{self.key}-{self.filename}"
 
 
-def export_packed(*, workspace: Workspace, name: ExportName, progress: Progress | None = None) -> Summary:
+def export_packed(
+    *,
+    workspace: Workspace,
+    name: ExportName,
+    progress: Progress | None = None,
+    alive: Callable[[], None] | None = None,
+) -> Summary:
     """Export `workspace` as one ZIP kept under `name`, replacing what an earlier run under that
-    name left; `progress(done, total)` as the originals are copied, then packed."""
+    name left; `progress(done, total)` as the originals are copied, then packed, and `alive()`
+    in between, where there is nothing to count (export_workspace)."""
     prune()
     folder = name.folder
     with tempfile.TemporaryDirectory(prefix="warrant-export-") as scratch:
@@ -74,7 +81,7 @@ def export_packed(*, workspace: Workspace, name: ExportName, progress: Progress 
             if progress is not None:
                 progress(copied + done, copied + total)
 
-        summary = export_workspace(workspace=workspace, directory=directory, progress=copying)
+        summary = export_workspace(workspace=workspace, directory=directory, progress=copying, alive=alive)
         packed = Path(scratch) / name.filename
         _pack(directory, packed, folder, packing)
         default_storage.delete(name.stored)  # a run cut short, or run again: this one replaces it

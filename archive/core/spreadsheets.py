@@ -2,11 +2,14 @@
 in a spreadsheet (cells that start like a formula would run as one)."""
 
 import csv
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel on Windows reads a CSV without it in the local code page (Arabic comes out as mojibake).
+_BYTE_ORDER_MARK = "\ufeff"
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -31,7 +34,8 @@ def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:
 
 
 def csv_download(rows: Iterable[Sequence[object]], filename: str) -> StreamingHttpResponse:
-    """The rows as a CSV file to download, streamed as they are read."""
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    """The rows as a CSV file to download, streamed as they are read, after a UTF-8 byte order mark."""
+    lines = itertools.chain([_BYTE_ORDER_MARK], csv_lines(rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

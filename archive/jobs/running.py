@@ -10,12 +10,15 @@ worker does not wait); anything else fails the job with its reason.
 
 django-tasks' database backend does not notice a worker that died mid-job:
 its task stays "running" for ever. `reclaim_stale_jobs()` (run when a worker
-starts and by `run_schedules`) puts such a job back in the queue.
+starts and by `run_schedules`) puts such a job back in the queue. A job proves
+it is alive by its heartbeat, which its `Progress` records as it reports how far
+it is, and which `Progress.beat()` records for long work with nothing to count.
 """
 
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django_tasks import TaskContext
@@ -41,6 +45,8 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 _PROGRESS_EVERY_SECONDS = 0.5
 # What a worker waits before a retry when its queue cannot hold the task back.
 _LONGEST_WAIT_IN_WORKER = 5.0
+# What a heartbeat written on its own connection is waited for (_on_own_connection).
+_LONGEST_WAIT_FOR_A_BEAT = 5.0
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,52 @@ class Progress:
         if done < total and now - self._last < _PROGRESS_EVERY_SECONDS:
             return
         self._last = now
-        changes: dict[str, Any] = {"done": done, "total": total, "heartbeat_at": timezone.now()}
+        self.job.heartbeat_at = timezone.now()
+        changes: dict[str, Any] = {"done": done, "total": total, "heartbeat_at": self.job.heartbeat_at}
         if note:
             changes["summary"] = note
         Job.objects.filter(pk=self.job.pk).update(**changes)
+
+    def beat(self) -> None:
+        """Records that the job's worker is alive, for work that has nothing to count (a long
+        step, rows read in one transaction): call it as often as convenient. It writes at most
+        every tenth of JOBS_STALE_AFTER_SECONDS, so reclaim_stale_jobs() leaves alone a job
+        that keeps calling it, however long it runs."""
+        now = timezone.now()
+        every = timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS / 10)
+        if self.job.heartbeat_at is not None and now - self.job.heartbeat_at < every:
+            return
+        self.job.heartbeat_at = now
+        beating = Job.objects.filter(pk=self.job.pk)
+        if connection.in_atomic_block and connection.vendor != "sqlite":
+            # Written in the work's transaction it would show only when that ends: on a
+            # connection of its own, whoever judges staleness sees it now.
+            _on_own_connection(lambda: beating.update(heartbeat_at=now))
+        else:
+            # SQLite: the work's transaction holds the one write lock, so no one can reclaim
+            # the job before it ends; written in it, the beat shows as soon as they can.
+            beating.update(heartbeat_at=now)
+
+
+def _on_own_connection(write: Callable[[], object]) -> None:
+    """Runs `write` in a thread, which has a database connection of its own (committing at
+    once, whatever this thread's connection holds open); a failure is logged: a missed beat
+    risks only the job being run again, which every job is safe to be.
+
+    It is waited for a few seconds at most: had the work's transaction written the job's row
+    (progress reported in it), the write would wait for that transaction, which waits here."""
+
+    def writing() -> None:
+        try:
+            write()
+        except DatabaseError:
+            logger.warning("A job's heartbeat could not be recorded.", exc_info=True)
+        finally:
+            connection.close()  # the thread's own
+
+    thread = threading.Thread(target=writing, name="job-heartbeat", daemon=True)
+    thread.start()
+    thread.join(timeout=_LONGEST_WAIT_FOR_A_BEAT)
 
 
 Work = Callable[[Job, Progress], Outcome]

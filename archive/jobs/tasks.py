@@ -88,9 +88,8 @@ def _capture(job: Job, progress: Progress) -> Outcome:
         raise JobFailed(result.message or f"{result.name} was not archived.")
     if result.status == ImportStatus.DUPLICATE:
         return Outcome(f"Already archived: {result.message}", _source_url(result.source), result.source)
-    changed = f" Text {result.message}." if result.message else ""
     title = isolated(result.source.title)
-    return Outcome(f"Archived “{title}”.{changed}", _source_url(result.source), result.source)
+    return Outcome(f"Archived “{title}”.{result.notes}", _source_url(result.source), result.source)
 
 
 def start_capture(
@@ -381,7 +380,9 @@ def export_workspace_archive(context: TaskContext, job_id: int) -> dict:
 def _export(job: Job, progress: Progress) -> Outcome:
     workspace = _workspace(job)
     # Run again, it exports anew under the same name: the ZIP it keeps replaces the first run's.
-    summary = export_packed(workspace=workspace, name=export_name(job), progress=progress)
+    summary = export_packed(
+        workspace=workspace, name=export_name(job), progress=progress, alive=progress.beat
+    )
     return Outcome(
         f"Exported {counted(sum(summary.rows.values()), 'row')} and {counted(summary.files, 'file')}.",
         reverse("archive:workspace_export_download", args=[workspace.slug, job.pk]),

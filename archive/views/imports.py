@@ -323,7 +323,5 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     source = result.source
     if source is None:  # an import that is not a duplicate made its source
         raise RuntimeError(f"{result.name} was imported without a source.")
-    outlet = f" {result.outlet_found}" if result.outlet_found else ""
-    changed = f" Text {result.message}." if result.message else ""
-    messages.success(request, f"Imported “{isolated(source.title)}”.{outlet}{changed}")
+    messages.success(request, f"Imported “{isolated(source.title)}”.{result.notes}")
     return redirect("archive:source", request.workspace.slug, source.pk)

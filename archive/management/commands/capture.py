@@ -6,7 +6,8 @@ It may be declared derived, as --derivation (a translation, say), from an origin
 that is not archived: --unarchived-title and/or --unarchived-url, with
 --unarchived-outlet, --unarchived-language and --unarchived-published-on if
 known; refused before the page is fetched if a source would be refused for it.
-Prints the new source's id and reading-page URL (or the source it duplicates);
+Prints the new source's id and reading-page URL (or the source it duplicates), and
+the workspace's existing outlet the page's outlet name was attached to, if it was;
 exits non-zero, saying why, if the page cannot be captured.
 """
 
@@ -65,3 +66,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{result.message} Source {source.pk}: {where}")
             return
         self.stdout.write(self.style.SUCCESS(f"Captured source {source.pk}: {where}"))
+        if result.outlet_found:
+            self.stdout.write(result.outlet_found)

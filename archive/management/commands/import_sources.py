@@ -7,7 +7,9 @@ memory stays flat however many files there are; the metadata proposed from
 each file is used as it is. Reading and extracting text (CPU-bound) runs in
 worker processes while the main process saves, a few files ahead at most.
 Prints a progress bar, then what was imported, what duplicated an existing
-source and what failed, and why. Exits non-zero if any file failed.
+source and what failed, and why, and each existing outlet of the workspace that an
+outlet name (--outlet, or a file's own) was attached to, once. Exits non-zero if
+any file failed.
 
 Every file may be declared derived, as --derivation (a translation, say), from an
 archived source (--derived-from ID) or from an original that is not archived:
@@ -55,7 +57,11 @@ class Command(BaseCommand):
         parser.add_argument("--workspace", required=True, help="The workspace's slug.")
         parser.add_argument("--user", help="Who imports (an analyst or admin of the workspace).")
         parser.add_argument("--language", help="BCP 47 tag for every file, instead of the guess.")
-        parser.add_argument("--outlet", default="", help="Outlet name for every file (created if new).")
+        parser.add_argument(
+            "--outlet",
+            default="",
+            help="Outlet name for every file (the workspace's of that name, else new).",
+        )
         parser.add_argument("--derived-from", type=int, help="ID of the source these derive from.")
         add_derivation_arguments(parser, instead="--derived-from")
         parser.add_argument(
@@ -82,6 +88,7 @@ class Command(BaseCommand):
         # Only counts and report lines are kept, not the sources: memory stays flat.
         counts = Counter({status: 0 for status in ImportStatus})
         report: list[str] = []
+        outlets_found: list[str] = []  # said once, however many files were attached to it
         self.stderr.style_func = None
         for done, examined in enumerate(self._examined(files, options["jobs"]), start=1):
             result = import_examined(
@@ -98,10 +105,12 @@ class Command(BaseCommand):
             counts[result.status] += 1
             if result.status != ImportStatus.IMPORTED:
                 report.append(self._line(workspace, result, files[done - 1]))
+            elif result.outlet_found and result.outlet_found not in outlets_found:
+                outlets_found.append(result.outlet_found)
             reset_queries()  # with DEBUG on, Django would keep every query in memory
             self._progress(done, len(files))
         self.stderr.write("")
-        self._summary(counts, report)
+        self._summary(counts, report + outlets_found)
 
     def _examined(self, files: list[Path], jobs: int) -> Iterator[ExaminedFile]:
         """Each file examined, in order; by `jobs` worker processes, at most 2 * jobs ahead."""

@@ -58,6 +58,14 @@ class ImportResult:
     # rather than attached silently (a typed "new" outlet may be one already graded).
     outlet_found: str = ""
 
+    @property
+    def notes(self) -> str:
+        """For an import, what follows the sentence saying so (each sentence after a space):
+        the existing outlet its outlet name found, and what normalizing changed."""
+        outlet = f" {self.outlet_found}" if self.outlet_found else ""
+        changed = f" Text {self.message}." if self.message else ""
+        return outlet + changed
+
 
 @dataclass(frozen=True)
 class Metadata:
