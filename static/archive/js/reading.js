@@ -54,6 +54,19 @@ function fromTemplate(id) {
   return document.getElementById(id).content.firstElementChild.cloneNode(true);
 }
 
+const statusLine = document.getElementById("reading-status");
+
+/** Say what a save did: the page changes where a screen reader user may not be looking. */
+function announce(message) {
+  statusLine.textContent = "";
+  // Set anew a moment later, so that the same message twice is read twice.
+  setTimeout(() => {
+    statusLine.textContent = message;
+  }, 50);
+}
+
+const KIND_NAMES = { annotation: "Note", evidence: "Evidence" };
+
 function showError(form, message) {
   const error = form.querySelector(".form-error");
   error.textContent = message;
@@ -405,6 +418,7 @@ function openSelectionForm(kind, [start, end], button) {
     showItem(data.item);
     returnFocus = marksOf(textElement, data.passage.id)[0] ?? returnFocus;
     dialog.close();
+    announce(`${isEvidence ? "Evidence" : "Note"} saved as a draft, highlighted in the text.`);
   });
   form.querySelector('[data-action="cancel"]').addEventListener("click", () => dialog.close());
   document.getSelection().removeAllRanges();
@@ -605,6 +619,32 @@ function markDeleted(itemId, message) {
   }
 }
 
+/** Where an item being saved is: in the popup or the sidebar, beside which items. */
+function placeOf(item) {
+  return {
+    id: item.dataset.item,
+    kind: item.dataset.kind,
+    inDialog: dialog.contains(item),
+    neighbours: [item.nextElementSibling, item.previousElementSibling],
+  };
+}
+
+/** After a save in place the focus stays where the reader was (it would fall to the page's
+ * start with the form it was in): on the item saved, on a neighbour of one deleted, else
+ * on the sidebar's heading; and what was done is said. */
+function settle(where, deleted) {
+  const saved = copiesOf(where.id).find((copy) => dialog.contains(copy) === where.inDialog);
+  const neighbour = where.neighbours.find((item) => item?.isConnected && (!where.inDialog || dialog.open));
+  const place = saved ?? neighbour;
+  const control = place?.querySelector('button[data-action="edit"]') ?? place?.querySelector("button, a[href]");
+  if (control) control.focus();
+  else if (!dialog.open && !textElement.contains(document.activeElement)) {
+    // The popup closed with the last item on its highlight, and the highlight went too.
+    document.getElementById("sidebar-title").focus();
+  }
+  announce(`${KIND_NAMES[where.kind] ?? "Item"} ${deleted ? "deleted, its history kept" : "saved"}.`);
+}
+
 /** Replace `item`'s content by `form` until it is saved or cancelled; `takeTheirs` is given
  * the item as the server has it after a conflict. */
 function editInPlace(item, form, send, takeTheirs = null) {
@@ -627,9 +667,10 @@ function editInPlace(item, form, send, takeTheirs = null) {
     event.preventDefault();
     const submit = form.querySelector('button[type="submit"]');
     submit.disabled = true;
+    const where = placeOf(item);
     const { ok, status, data } = await send(Number(item.dataset.version));
     submit.disabled = false;
-    if (ok) return;
+    if (ok) return settle(where, form.classList.contains("delete-form"));
     if (status === 412) {
       // Keep what the user typed; saving again now replaces theirs knowingly (where the user changed it).
       current = data.item;

@@ -1,0 +1,47 @@
+"""Every page for the keyboard and screen readers: a skip link first, the result of an
+action said where the content starts, a failed login read out, the workspace link named
+by the workspace alone."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+
+def test_the_first_tab_stop_skips_to_the_content(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.goto(reverse("archive:workspace", args=[workspace.slug]))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+
+
+def test_the_result_of_an_action_is_a_status_where_the_content_starts(page_for, analyst):
+    page = page_for(analyst)
+    page.goto(reverse("archive:alerts"))
+    page.get_by_role("button", name="Save").click()
+    status = page.locator("main > .messages[role=status]")
+    expect(status).to_contain_text("E-mail alerts for")
+    assert page.evaluate("document.querySelector('main').firstElementChild.className") == "messages"
+
+
+def test_a_failed_login_is_focused_so_that_it_is_read_out(browser, live_server, analyst):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill(analyst.username)
+    page.get_by_label("Password").fill("not the password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("did not match")
+    assert page.evaluate("document.activeElement.id") == "login-error"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    context.close()
+
+
+def test_the_workspace_link_is_named_by_the_workspace_alone(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.goto(reverse("archive:claims", args=[workspace.slug]))
+    crumb = page.get_by_role("navigation", name="Workspace").get_by_role("link").first
+    expect(crumb).to_have_accessible_name(workspace.name)

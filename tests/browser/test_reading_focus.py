@@ -1,0 +1,98 @@
+"""The reading page's saves in place, for the keyboard and screen readers: the focus stays
+where the reader was, and what was done is said in the page's status line."""
+
+from playwright.sync_api import expect
+
+from archive.models import Annotation
+from tests.browser.test_reading_page import annotate, open_reading_page
+from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
+
+# The item the focused control is in, and the control's action.
+FOCUSED = "`${document.activeElement.closest('[data-item]')?.dataset.item} ${document.activeElement.dataset.action}`"
+
+
+def own_notes(page_for, analyst, workspace, *bodies: str):
+    """The reading page, as `analyst`, of a source with one note of theirs per body, in text order."""
+    source = SourceFactory(workspace=workspace)
+    notes = [
+        AnnotationFactory(
+            workspace=workspace,
+            passages=[PassageFactory(source=source, start=10 * place, length=5)],
+            author=analyst,
+            body=body,
+        )
+        for place, body in enumerate(bodies)
+    ]
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    return page, notes
+
+
+def edit_by_keyboard(page, within, text: str):
+    within.get_by_role("button", name="Edit").first.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Control+Enter")
+
+
+def test_an_edit_saved_in_the_sidebar_keeps_the_focus_on_the_item(page_for, analyst, workspace):
+    page, [note] = own_notes(page_for, analyst, workspace, "First thought")
+    edit_by_keyboard(page, page.locator("#reading-items"), "Second thought")
+    expect(page.locator("#reading-status")).to_have_text("Note saved.")
+    assert page.evaluate(FOCUSED) == f"annotation-{note.pk} edit"
+    note.refresh_from_db()
+    assert note.body == "Second thought"
+    assert page.errors == []
+
+
+def test_a_deletion_in_the_sidebar_moves_the_focus_to_the_next_item(page_for, analyst, workspace):
+    page, [_, second] = own_notes(page_for, analyst, workspace, "Wrong", "Right")
+    items = page.locator("#reading-items")
+    items.get_by_role("button", name="Delete").first.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("duplicate")
+    page.keyboard.press("Enter")
+    expect(page.locator("#reading-status")).to_have_text("Note deleted, its history kept.")
+    assert page.evaluate(FOCUSED) == f"annotation-{second.pk} edit"
+    assert list(Annotation.objects.values_list("body", flat=True)) == ["Right"]
+    assert page.errors == []
+
+
+def test_an_edit_saved_in_the_popup_keeps_the_focus_in_the_popup(page_for, analyst, workspace):
+    page, [note] = own_notes(page_for, analyst, workspace, "First thought")
+    page.locator("#source-text mark[tabindex]").first.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#reading-dialog")
+    edit_by_keyboard(page, dialog, "Second thought")
+    expect(page.locator("#reading-status")).to_have_text("Note saved.")
+    assert dialog.get_attribute("open") is not None
+    assert page.evaluate("document.getElementById('reading-dialog').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.dataset.action") == "edit"
+    note.refresh_from_db()
+    assert note.body == "Second thought"
+
+
+def test_deleting_the_last_item_in_the_popup_leaves_the_focus_on_the_sidebar_heading(
+    page_for, analyst, workspace
+):
+    page, _ = own_notes(page_for, analyst, workspace, "Only note")
+    page.locator("#source-text mark[tabindex]").first.focus()
+    page.keyboard.press("Enter")
+    page.locator("#reading-dialog").get_by_role("button", name="Delete").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("not needed")
+    page.keyboard.press("Enter")
+    expect(page.locator("#reading-status")).to_have_text("Note deleted, its history kept.")
+    assert page.locator("#reading-dialog").get_attribute("open") is None
+    assert page.evaluate("document.activeElement.id") == "sidebar-title"
+    assert not Annotation.objects.exists()
+
+
+def test_a_new_note_is_announced(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    annotate(page, "more than 400 airstrikes", "Count them.")
+    expect(page.locator("#reading-status")).to_have_text("Note saved as a draft, highlighted in the text.")
+    assert Annotation.objects.get().body == "Count them."
