@@ -96,3 +96,14 @@ def test_a_new_note_is_announced(page_for, analyst, workspace):
     annotate(page, "more than 400 airstrikes", "Count them.")
     expect(page.locator("#reading-status")).to_have_text("Note saved as a draft, highlighted in the text.")
     assert Annotation.objects.get().body == "Count them."
+
+
+def test_a_screen_readers_click_on_a_highlight_opens_it(page_for, analyst, workspace):
+    page, _ = own_notes(page_for, analyst, workspace, "Read out")
+    # What assistive technology sends: a click event with no press before it (detail 0).
+    page.locator("#source-text mark[tabindex]").first.dispatch_event("click", {"detail": 0})
+    dialog = page.locator("#reading-dialog")
+    expect(dialog).to_have_attribute("open", "")
+    assert "Read out" in dialog.inner_text()
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.matches('#source-text mark')")

@@ -6,6 +6,7 @@
 
 import { contextOf, findWords, foldedText } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
+import { showRefusal } from "./form-errors.js";
 import { marksOf, passageMark, recolour, unwrap, wrapRange } from "./highlights.js";
 import { requestJSON } from "./http.js";
 import { rangeInText, rangeOfText, selectorsFor, utf16Offset } from "./offsets.js";
@@ -301,6 +302,11 @@ textElement.addEventListener("click", (event) => {
   const mark = event.target.closest("mark[data-passage]");
   const press = pressedAt;
   pressedAt = null;
+  if (mark && event.detail === 0) {
+    // A click with no press: a screen reader's (its "activate"), which selects nothing.
+    mark.focus({ preventScroll: true });
+    return openPassages(passagesAt(mark));
+  }
   if (!mark || event.detail !== 1 || !press) return;
   const moved = Math.hypot(event.clientX - press[0], event.clientY - press[1]) > DRAG_PX;
   if (moved || !document.getSelection().isCollapsed) return; // the end of a drag that selected text
@@ -411,7 +417,7 @@ function openSelectionForm(kind, [start, end], button) {
     const url = isEvidence ? reading.dataset.evidenceUrl : reading.dataset.annotateUrl;
     const { ok, data } = await requestJSON(url, { method: "POST", body });
     submit.disabled = false;
-    if (!ok) return showError(form, data.error);
+    if (!ok) return showRefusal(form, data);
     saved = true;
     unwrap(pending);
     showPassage(data.passage);
@@ -685,7 +691,7 @@ function editInPlace(item, form, send, takeTheirs = null) {
       markDeleted(item.dataset.item, data.error);
       return item.querySelector(".item-gone").focus();
     }
-    showError(form, data.error);
+    showRefusal(form, data);
   });
 }
 
