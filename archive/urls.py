@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from archive.views import (
     alerts,
@@ -13,6 +13,7 @@ from archive.views import (
     imports,
     jobs,
     outlets,
+    prov_ids,
     provenance,
     questions,
     reanchored,
@@ -175,6 +176,12 @@ urlpatterns = [
         provenance.claim_prov,
         {"fmt": "provn"},
         name="claim_prov_n",
+    ),
+    # The identifiers in those exports (/w/<slug>/claim-12, ...): to the page of what each names.
+    re_path(
+        rf"^w/(?P<slug>[-a-zA-Z0-9_]+)/(?P<identifier>{prov_ids.IDENTIFIER})$",
+        prov_ids.prov_identifier,
+        name="prov_identifier",
     ),
     path(
         "w/<slug:slug>/claims/<int64:claim_id>/evidence-package.zip",

@@ -81,3 +81,25 @@ def test_a_label_beside_the_claim_is_clear_of_the_claim_s_box(crowded):
     beside = [edge for edge in crowded.edges if edge.label_anchor == "end"]
     assert [edge.label for edge in beside] == ["refutes (12)", "gives context to (12)"]
     assert all(edge.label_box[0] > claim.x + claim.width for edge in beside)
+
+
+def test_no_edge_label_overlaps_a_box(workspace):
+    claim, evidence = crowded_claim(workspace)
+    translation = next(item.passage.source for item in evidence if item.passage.source.title == "Translation")
+    republication = SourceFactory(
+        workspace=workspace, title="Republished", derived_from=translation, derivation="republication"
+    )
+    graph = build_claim_graph(
+        claim, evidence + cite(claim, republication, Stance.SUPPORTS, 1), source_url=str
+    )
+    assert "republication of" in [edge.label for edge in graph.edges]
+    covered = [
+        (edge.label, node.full_text)
+        for edge in graph.edges
+        for node in graph.nodes
+        if edge.label_box[0] < node.x + node.width
+        and node.x < edge.label_box[2]
+        and edge.label_box[1] < node.y + node.height
+        and node.y < edge.label_box[3]
+    ]
+    assert covered == []

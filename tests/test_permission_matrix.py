@@ -233,6 +233,10 @@ RULES: dict[str, Rule] = {
     "archive:source_prov_n": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_prov_json": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_prov_n": Rule({"GET": EVERY_MEMBER}),
+    "archive:prov_identifier": Rule(
+        {"GET": EVERY_MEMBER},
+        kwargs=lambda world: {"slug": world.workspace.slug, "identifier": f"passage-{world.passage.pk}"},
+    ),
     "archive:claim_evidence_package": Rule({"GET": EVERY_MEMBER}),
     # The packages' verifier holds no data: anyone fetches it, a recipient without an account too.
     "archive:verifier": Rule({"GET": PUBLIC}),

@@ -213,6 +213,15 @@ def test_evidence_in_the_sidebar_shows_claim_and_admiralty_grade(client, workspa
     )
 
 
+def test_a_card_names_its_own_version_by_its_kind_not_as_the_source_s(client, workspace, analyst, source):
+    passage = PassageFactory(source=source)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
+    EvidenceFactory(passage=passage, created_by=analyst)
+    page = text_content(page_of(client, analyst, source))
+    assert "· annotation version 1 ·" in page and "· evidence version 1 ·" in page
+    assert "· version 1 ·" not in page
+
+
 def test_reviewer_sees_no_selection_tools_and_no_edit_buttons(client, workspace, analyst, reviewer, source):
     AnnotationFactory(workspace=workspace, passages=[PassageFactory(source=source)], author=analyst)
     page = page_of(client, reviewer, source)

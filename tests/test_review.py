@@ -171,7 +171,7 @@ def submitted_by_its_author(kind: str, *, workspace, author, source):
 
 def assert_listed(page: str, workspace, kind: str, obj, author) -> None:
     assert reverse("archive:object_history", args=[workspace.slug, kind, obj.pk]) in page
-    assert f"by <bdi>{author.username}</bdi> · version {obj.version}" in page
+    assert f"by <bdi>{author.username}</bdi> · {kind} version {obj.version}" in page
 
 
 @pytest.mark.parametrize("kind", sorted(REVIEWED))

@@ -1,4 +1,5 @@
-"""Walking a W3C container's pages while it changes: next and prev continue from an item."""
+"""Walking a W3C container's pages while it changes: next and prev continue from an item,
+last is the last page by name."""
 
 from collections.abc import Callable
 
@@ -185,3 +186,25 @@ def test_a_keyset_page_makes_as_many_queries_in_a_large_container_as_in_a_small_
     for _ in range(20):
         annotate(workspace, passage, analyst)
     assert queries_for_a_page() == small
+
+
+def test_last_keeps_its_iri_when_items_are_added_past_a_page(client, url, items, workspace, passage, analyst):
+    before = client.get(url).json()["last"]
+    annotate(workspace, passage, analyst)
+    assert client.get(url).json()["last"] == before == f"{url}?page=last"
+
+
+def test_the_last_page_is_the_one_a_walk_of_next_ends_on_after_items_are_added(
+    client, url, items, workspace, passage, analyst
+):
+    last = client.get(url).json()["last"]
+    annotate(workspace, passage, analyst)
+    walked = walk(client, url)
+    page = client.get(last).json()
+    assert [item["id"] for item in page["items"]] == walked[6:] == [items[-1]]
+    assert (page["startIndex"], "next" in page) == (6, False)
+
+
+def test_the_last_page_names_itself_as_served(client, url, items):
+    response = client.get(f"{url}?iris=1&page=last")
+    assert response["Content-Location"] == response.json()["id"] == f"{url}?iris=1&page=last"

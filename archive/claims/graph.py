@@ -361,11 +361,22 @@ def build_claim_graph(
         default=0,
     )
     first_gap = max(COLUMN_GAP, math.ceil(widest) + LABEL_GAP + ARROW)
+    # A derivation's label stands over its line between two source columns, left of the arrowhead
+    # (_derivation_edge): the gap holds the widest with LABEL_GAP to spare on either side.
+    widest_derivation = max(
+        (
+            text_width(source.get_derivation_display(), EDGE_FONT)
+            for source in sources.values()
+            if _parent_key(source) is not None
+        ),
+        default=0,
+    )
+    gap = max(COLUMN_GAP, math.ceil(widest_derivation) + ARROW + 2 * LABEL_GAP)
 
     def column_x(column: int) -> float:
         if column == 0:
             return MARGIN
-        return MARGIN + NODE_WIDTH + first_gap + (column - 1) * (NODE_WIDTH + COLUMN_GAP)
+        return MARGIN + NODE_WIDTH + first_gap + (column - 1) * (NODE_WIDTH + gap)
 
     width = round(column_x(columns - 1)) + NODE_WIDTH + MARGIN
 
@@ -471,9 +482,10 @@ def _derivation_edge(source: Source, node: GraphNode, parent: GraphNode) -> Grap
     start = (node.x + node.width, node.y + node.height / 2)
     end = (parent.x, parent.y + parent.height / 2)
     edge = side_edge("derivation", source.get_derivation_display(), start, end)
-    # Its label sits above the middle of the line, clear of stance labels at the ends.
+    # Its label sits above the middle of the line left of the arrowhead, clear of stance labels
+    # at the ends (the gap is wide enough for it: build_claim_graph).
     edge.label_x, edge.label_y, edge.label_anchor = (
-        (start[0] + end[0]) / 2,
+        (start[0] + end[0] - ARROW) / 2,
         min(start[1], end[1]) - 6,
         "middle",
     )

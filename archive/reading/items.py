@@ -98,7 +98,9 @@ def _meta(item: ReadingItem, links: ItemLinks) -> str:
     when = human_time(item.obj.updated_at)
     return (
         f'<p class="meta">{status_badge(item.review_status)} {escape(item.person)} · {when}'
-        f" · version {item.obj.version} · {_history_link(item, links)}</p>{_review(item, links)}"
+        # Named by its kind: beside the source's "this is version 2", a bare "version 1" reads
+        # as the source's.
+        f" · {item.kind} version {item.obj.version} · {_history_link(item, links)}</p>{_review(item, links)}"
     )
 
 

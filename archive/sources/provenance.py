@@ -108,7 +108,8 @@ def lineage(source: Source) -> Lineage:
 
 
 class _ProvBuilder:
-    """Adds each object once, under an identifier in the workspace's namespace."""
+    """Adds each object once, under an identifier in the workspace's namespace (an IRI that
+    leads to the object's page: archive.views.prov_ids, which a new kind of identifier needs)."""
 
     def __init__(self, base_uri: str):
         self.document = ProvDocument()

@@ -10,11 +10,13 @@ and /w3c/evidence/<id>/ keep working: they serve the same resource (every
 method), whose `id` is the canonical IRI. Authentication and permissions are
 the REST API's (archive.api.permissions).
 
-The container's pages: `first` is ?page=0 and `last` ?page=N (numbered pages,
-at their offsets, are served as before); `next` and `prev` continue after the
-page's last item and before its first (?after=annotation-12, ?before=evidence-3:
-archive.w3c.paging), so a client walking them sees no item twice and misses none
-when items are created or deleted meanwhile.
+The container's pages: `first` is ?page=0 and `last` ?page=last, the page a
+walk of `next` from `first` ends on, whatever the container holds by then: its
+IRI never changes while what it holds does (numbered pages, at their offsets,
+are served as before); `next` and `prev` continue after the page's last item and
+before its first (?after=annotation-12, ?before=evidence-3: archive.w3c.paging),
+so a client walking them sees no item twice and misses none when items are
+created or deleted meanwhile.
 
 Headers: every response has the Link types of its resource (a 201 the
 created annotation's, ldp#Resource), Vary, and every success (OPTIONS
@@ -75,6 +77,7 @@ ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 PAGE_SIZE = 100
 # Page numbers are 0 to PAGE_MAX: the offset stays far within a 64-bit integer.
 PAGE_MAX = 10**9 - 1
+LAST = "last"  # ?page=last: the container's last page, whichever number it has
 LDP = "http://www.w3.org/ns/ldp#"
 OA = "http://www.w3.org/ns/oa#"
 PREFER_MINIMAL = f"{LDP}PreferMinimalContainer"
@@ -205,9 +208,11 @@ class Container(W3CView):
         counts = tuple(items.count() for items in _items_of(pk))
         state = _container_state(pk, counts)
         headers = {"ETag": state}
-        if "page" in request.query_params:
+        if request.query_params.get("page") == LAST:
+            rendered = self.page(source, _last_page(counts), counts, iris_only=iris_only, named=LAST)
+        elif "page" in request.query_params:
             page = _page_number(request.query_params["page"])
-            if page > max(0, (sum(counts) - 1) // PAGE_SIZE):
+            if page > _last_page(counts):
                 raise Http404(f"There is no page {page}: the container has {sum(counts)} items.")
             rendered = self.page(source, page, counts, iris_only=iris_only)
         elif positions:
@@ -233,15 +238,15 @@ class Container(W3CView):
             "total": total,
         }
         if total:
-            last = (total - 1) // PAGE_SIZE
             if PREFER_MINIMAL in preferences:
                 rendered["first"] = self.page_iri(source.pk, 0, iris_only=iris_only)
             else:
                 rendered["first"] = self.page(source, 0, counts, iris_only=iris_only, embedded=True)
-            rendered["last"] = self.page_iri(source.pk, last, iris_only=iris_only)
+            # Named, not numbered: a number would name another page once items are added.
+            rendered["last"] = self.page_iri(source.pk, LAST, iris_only=iris_only)
         return rendered
 
-    def page_iri(self, source_id: int, number: int, *, iris_only: bool) -> str:
+    def page_iri(self, source_id: int, number: int | str, *, iris_only: bool) -> str:
         return f"{self.links().container(source_id)}?{'iris=1&' if iris_only else ''}page={number}"
 
     def keyset_iri(self, source_id: int, name: str, key: Key, *, iris_only: bool) -> str:
@@ -249,15 +254,23 @@ class Container(W3CView):
         return f"{self.links().container(source_id)}?{'iris=1&' if iris_only else ''}{name}={key}"
 
     def page(
-        self, source: Source, number: int, counts: tuple[int, ...], *, iris_only: bool, embedded: bool = False
+        self,
+        source: Source,
+        number: int,
+        counts: tuple[int, ...],
+        *,
+        iris_only: bool,
+        embedded: bool = False,
+        named: str | None = None,
     ) -> dict[str, Any]:
-        """Page `number`, at its offset: the first page, and numbered pages clients link to."""
+        """Page `number`, at its offset: the first page, the last (`named` LAST), and numbered
+        pages clients link to."""
         start = number * PAGE_SIZE
         items = _slice(source.pk, counts, start, start + PAGE_SIZE, iris_only=iris_only)
         following = start + PAGE_SIZE < sum(counts)
         return self.render_page(
             source,
-            self.page_iri(source.pk, number, iris_only=iris_only),
+            self.page_iri(source.pk, named or number, iris_only=iris_only),
             start,
             items,
             counts,
@@ -602,8 +615,13 @@ def _preferences(prefer: str) -> set[str]:
     return {iri for match in _INCLUDE.findall(prefer) for iri in match.split()}
 
 
+def _last_page(counts: tuple[int, ...]) -> int:
+    """The number of the container's last page (0 when it is empty: the first is served)."""
+    return max(0, (sum(counts) - 1) // PAGE_SIZE)
+
+
 def _page_number(value: str) -> int:
     """A page number in ASCII digits (str.isdigit would take "²" or "٣"), at most PAGE_MAX."""
     if not (value.isascii() and value.isdigit()) or len(value) > len(str(PAGE_MAX)):
-        raise ValidationError({"page": [f"A page number: 0, 1, 2, ... up to {PAGE_MAX}."]})
+        raise ValidationError({"page": [f"A page number: 0, 1, 2, ... up to {PAGE_MAX}, or {LAST}."]})
     return int(value)
