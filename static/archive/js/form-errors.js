@@ -1,0 +1,49 @@
+// A JSON endpoint's refusal, {error, <field>: [messages]} (archive/api/errors.py), shown in
+// the form that was sent, in its .form-error. When every field refused is one of the form's,
+// each is named as the form labels it (the server names its own fields: "Body: …" for the
+// field labelled "Note"), marked invalid and described by the error, until it is changed.
+
+let boxes = 0; // forms are cloned from templates: each error box gets an id of its own
+
+/** The field's name as the form shows it: a radio group's legend, or its label's own words
+ *  (not those of the control inside the label, such as a select's options). */
+function labelOf(field) {
+  if (field instanceof RadioNodeList) return field[0].closest("fieldset")?.querySelector("legend")?.textContent.trim();
+  const label = field.labels?.[0];
+  if (!label) return null;
+  const words = [...label.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+  return words.map((node) => node.textContent).join("").trim() || null;
+}
+
+function describedBy(field) {
+  return (field.getAttribute("aria-describedby") ?? "").split(/\s+/).filter(Boolean);
+}
+
+function unmark(field, box) {
+  field.removeAttribute("aria-invalid");
+  const others = describedBy(field).filter((id) => id !== box.id);
+  if (others.length) field.setAttribute("aria-describedby", others.join(" "));
+  else field.removeAttribute("aria-describedby");
+}
+
+function mark(field, box) {
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", [...new Set([...describedBy(field), box.id])].join(" "));
+  field.addEventListener("input", () => unmark(field, box), { once: true });
+}
+
+/** Show the refusal `data` in `form`. */
+export function showRefusal(form, data) {
+  const box = form.querySelector(".form-error");
+  box.id ||= `form-error-${++boxes}`;
+  for (const field of form.querySelectorAll('[aria-invalid="true"]')) unmark(field, box);
+  const names = Object.keys(data).filter((name) => name !== "error" && Array.isArray(data[name]));
+  const fields = names.map((name) => form.elements.namedItem(name));
+  const allOurs = names.length > 0 && fields.every(Boolean);
+  box.textContent = allOurs
+    ? names.map((name, index) => `${labelOf(fields[index]) ?? name}: ${data[name].join(" ")}`).join("\n")
+    : data.error;
+  box.hidden = !box.textContent;
+  // A radio takes no aria-invalid: its group's legend names it in the message.
+  for (const field of fields) if (field instanceof Element) mark(field, box);
+}
