@@ -24,6 +24,7 @@ from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
 from tests.media import stored_files
+from tests.support import fresh_env, run_manage
 
 ARABIC_TEXT = "قصف 🚀 درعا\r\nاليوم"  # noqa: RUF001 (Arabic letters, not Latin look-alikes)
 
@@ -208,6 +209,20 @@ def test_import_of_something_export_archive_did_not_write_says_what_it_is(db, tm
     with pytest.raises(CommandError, match=says):
         call_command("import_archive", str(tmp_path / given), stdout=io.StringIO())
     assert not Workspace.objects.exists()
+
+
+def test_import_into_a_database_not_yet_migrated_says_to_migrate_first(tmp_path):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "manifest.json").write_text("{}")
+    empty = f"sqlite:///{tmp_path / 'new-server.sqlite3'}"
+    ran = run_manage(
+        "import_archive",
+        str(tmp_path / "archive"),
+        env=fresh_env(DATABASE_URL=empty, DEBUG="true", VAR_DIR=str(tmp_path)),
+    )
+    assert ran.returncode == 1
+    assert "The database is not migrated: run `manage.py migrate` first, then import." in ran.stderr
+    assert "Traceback" not in ran.stderr
 
 
 def test_import_refuses_a_forged_history_row_naming_its_entry_and_writes_nothing(db, tmp_path):

@@ -22,7 +22,7 @@ from django_tasks import TaskContext, task_backends
 from django_tasks_db.models import DBTaskResult
 
 from archive.jobs import tasks
-from archive.jobs.running import Progress, reclaim_stale_jobs, worker_name
+from archive.jobs.running import WORKER_STOPPED, Progress, reclaim_stale_jobs, worker_name
 from archive.jobs.schedules import fire_due, set_schedule
 from archive.models import (
     Alert,
@@ -102,6 +102,19 @@ def test_job_of_a_worker_elsewhere_that_stopped_reporting_is_queued_again(
     job = _queued_fixity_job(workspace)
     _as_if_running_on(job, "elsewhere:1", heartbeat_seconds_ago=settings.JOBS_STALE_AFTER_SECONDS + 1)
     assert reclaim_stale_jobs() == [job.pk]
+
+
+def test_a_stale_job_of_another_queue_fails_and_the_database_queues_job_is_still_queued_again(
+    database_queue, settings, workspace
+):
+    on_redis, on_database = _queued_fixity_job(workspace), _queued_fixity_job(workspace)
+    Job.objects.filter(pk=on_redis.pk).update(task_result_id="WuJoEM2rq-job-id")  # RQ's ids are not UUIDs
+    for job in (on_redis, on_database):
+        _as_if_running_on(job, "elsewhere:1", heartbeat_seconds_ago=settings.JOBS_STALE_AFTER_SECONDS + 1)
+    assert reclaim_stale_jobs() == [on_database.pk]
+    failed = Job.objects.get(pk=on_redis.pk)
+    assert (failed.status, failed.failure) == (JobStatus.FAILED, WORKER_STOPPED)
+    assert Job.objects.get(pk=on_database.pk).status == JobStatus.QUEUED
 
 
 def _running_elsewhere(settings, workspace) -> Progress:

@@ -20,6 +20,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -258,9 +259,12 @@ def reclaim_stale_jobs() -> list[int]:
     A worker on this machine is gone when its process is; one elsewhere when
     it has not reported for settings.JOBS_STALE_AFTER_SECONDS. The task's
     database row goes back to "ready", so the next free worker runs it (the
-    job starts over: every job is safe to run twice).
+    job starts over: every job is safe to run twice). A task on another queue
+    (Redis) has no such row to put back: its job fails, saying why, for
+    someone to try it again.
     """
-    stale_before = timezone.now() - timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS)
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS)
     host = socket.gethostname()
     reclaimed = []
     for job in Job.objects.filter(status=JobStatus.RUNNING).only(
@@ -269,6 +273,12 @@ def reclaim_stale_jobs() -> list[int]:
         worker_host, _, pid = job.worker.rpartition(":")
         gone = worker_host == host and pid.isdigit() and not _process_alive(int(pid))
         if not (gone or (job.heartbeat_at and job.heartbeat_at < stale_before)):
+            continue
+        if not _on_database_queue(job):
+            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED, failure=WORKER_STOPPED, summary="", finished_at=now
+            )
+            logger.warning("Job %s: its worker %s stopped; failed.", job.pk, job.worker)
             continue
         requeued = DBTaskResult.objects.filter(pk=job.task_result_id, status="RUNNING").update(
             status="READY", started_at=None
@@ -279,6 +289,19 @@ def reclaim_stale_jobs() -> list[int]:
             logger.warning("Job %s: its worker %s stopped; queued again.", job.pk, job.worker)
             reclaimed.append(job.pk)
     return reclaimed
+
+
+WORKER_STOPPED = "Its worker stopped before it finished."
+
+
+def _on_database_queue(job: Job) -> bool:
+    """Whether the job's task is a row of django-tasks' database queue (whose ids are UUIDs;
+    another queue's, such as RQ's, are not)."""
+    try:
+        uuid.UUID(job.task_result_id)
+    except ValueError:
+        return False
+    return True
 
 
 def _process_alive(pid: int) -> bool:

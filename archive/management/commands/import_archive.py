@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from archive.backups.archive import import_archive
 from archive.backups.new_workspace import import_as_new_workspace
@@ -43,13 +45,19 @@ class Command(BaseCommand):
             )
         if archive.is_dir() and not (archive / "manifest.json").is_file():
             raise CommandError(f"{archive} has no manifest.json: it is not a directory export_archive wrote.")
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            # Restoring onto a new server is the usual case, and its tables do not exist yet.
+            raise CommandError("The database is not migrated: run `manage.py migrate` first, then import.")
         try:
             with ExitStack() as stack:
                 directory = archive if archive.is_dir() else stack.enter_context(unpacked(archive))
                 if slug is None:
                     workspace = import_archive(directory=directory)
                     self.stdout.write(
-                        f"Imported workspace {workspace.slug!r}. Users' passwords must be reset."
+                        f"Imported workspace {workspace.slug!r}. Archives keep no passwords and no site "
+                        "rights: set each user's password (manage.py changepassword NAME) and make the "
+                        "site's administrators again (createsuperuser, or the admin's user page)."
                     )
                     return
                 copy = import_as_new_workspace(directory=directory, slug=slug, name=name)
