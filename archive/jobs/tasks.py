@@ -71,7 +71,7 @@ def capture_page(context: TaskContext, job_id: int) -> dict:
 
 
 def _capture(job: Job, progress: Progress) -> Outcome:
-    url, options = job.arguments["url"], _capture_options(job.arguments)
+    url, options = job.arguments["url"], _capture_options(job.arguments, _workspace(job))
     separate = options.pop("separate")
     if separate:
         # Run again after its work was done (a worker that died before recording it):
@@ -99,17 +99,26 @@ def start_capture(
     url: str,
     separate: bool = False,
     derivation: str = "",
+    derived_from: Source | None = None,
     unarchived_original: UnarchivedOriginal | None = None,
 ) -> Job:
     """Capture `url` in a job; `separate`: even if its text is already archived (a republication);
-    deriving, as its `derivation`, from `unarchived_original` (an original that is not archived).
-    ValidationError, before any job, for what the source would be refused for deriving from."""
-    check_derivation(workspace=workspace, derivation=derivation, unarchived_original=unarchived_original)
+    deriving, as its `derivation`, from `derived_from` (an archived source) or `unarchived_original`
+    (an original that is not archived). ValidationError, before any job, for what the source would
+    be refused for deriving from."""
+    check_derivation(
+        workspace=workspace,
+        derivation=derivation,
+        derived_from=derived_from,
+        unarchived_original=unarchived_original,
+    )
     arguments: dict[str, Any] = {"url": url}
     if separate:
         arguments["separate"] = True
     if derivation:
         arguments["derivation"] = derivation
+    if derived_from is not None:
+        arguments["derived_from"] = derived_from.pk
     if unarchived_original is not None:
         published_on = unarchived_original.published_on
         arguments["unarchived_original"] = asdict(unarchived_original) | {
@@ -120,8 +129,15 @@ def start_capture(
     )
 
 
-def _capture_options(arguments: dict[str, Any]) -> dict[str, Any]:
+def _capture_options(arguments: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
     """What start_capture was given beside the URL, from the arguments it recorded (JSON)."""
+    derived_from = None
+    if "derived_from" in arguments:
+        derived_from = Source.objects.filter(workspace=workspace, pk=arguments["derived_from"]).first()
+        if derived_from is None:
+            raise ValidationError(
+                f"The source it was to derive from (#{arguments['derived_from']}) has been deleted since."
+            )
     described = arguments.get("unarchived_original")
     if described is not None:
         published_on = described["published_on"] and datetime.date.fromisoformat(described["published_on"])
@@ -129,6 +145,7 @@ def _capture_options(arguments: dict[str, Any]) -> dict[str, Any]:
     return {
         "separate": bool(arguments.get("separate")),
         "derivation": arguments.get("derivation", ""),
+        "derived_from": derived_from,
         "unarchived_original": described,
     }
 
@@ -443,7 +460,10 @@ def retry(*, job: Job, user) -> Job:
     workspace = _workspace(job)
     if job.kind == JobKind.CAPTURE:
         return start_capture(
-            workspace=workspace, user=user, url=job.arguments["url"], **_capture_options(job.arguments)
+            workspace=workspace,
+            user=user,
+            url=job.arguments["url"],
+            **_capture_options(job.arguments, workspace),
         )
     if job.kind == JobKind.RECAPTURE and job.source is not None:
         return start_recapture(source=job.source, user=user)

@@ -1,8 +1,10 @@
-"""The options in which a command says what the sources it archives derive from (--derivation and
-an original that is not archived, --unarchived-title...), shared by import_sources and capture so
-both take them in the same words, and the domain's refusal of them named as those options."""
+"""The options in which a command says what the sources it archives derive from (--derivation, an
+archived source --derived-from, or an original that is not archived, --unarchived-title...), shared
+by import_sources and capture so both take them in the same words, and the domain's refusal of them
+named as those options."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,18 +15,19 @@ from archive.models.source import UNARCHIVED_PARTS
 from archive.sources.writes import check_derivation
 
 
-def add_derivation_arguments(parser: CommandParser, *, instead: str = "") -> None:
-    """--derivation, and the group of options describing an original that is not archived;
-    `instead` names the option giving an archived source in its place, if the command has one."""
+def add_derivation_arguments(parser: CommandParser) -> None:
+    """--derivation, --derived-from, and the group of options describing an original that is not
+    archived."""
     parser.add_argument(
         "--derivation",
         choices=Derivation.values,
         default="",
         help="What it is of the original it derives from, archived or not (e.g. a translation).",
     )
+    parser.add_argument("--derived-from", type=int, help="ID of the archived source it derives from.")
     group = parser.add_argument_group(
         "an original that is not archived",
-        "What it derives from when that is not archived" + (f", in place of {instead}." if instead else "."),
+        "What it derives from when that is not archived, in place of --derived-from.",
     )
     group.add_argument("--unarchived-title", default="", help="Its title (or give its address).")
     group.add_argument("--unarchived-url", default="", help="Its address (or give its title).")
@@ -35,11 +38,23 @@ def add_derivation_arguments(parser: CommandParser, *, instead: str = "") -> Non
     )
 
 
-def checked_derivation(
-    options: dict[str, Any], *, workspace: Workspace, derived_from: Source | None = None
-) -> UnarchivedOriginal | None:
-    """The original that is not archived the options describe (None when they do not), once
-    the domain has found nothing to refuse in what a new source would derive from (CommandError)."""
+@dataclass(frozen=True)
+class DerivedFrom:
+    """What the options say a new source derives from: at most one of the two originals."""
+
+    derivation: str = ""
+    derived_from: Source | None = None
+    unarchived_original: UnarchivedOriginal | None = None
+
+
+def checked_derivation(options: dict[str, Any], *, workspace: Workspace) -> DerivedFrom:
+    """What the options say a new source of `workspace` derives from, once the domain has found
+    nothing to refuse in it (CommandError, naming the options refused)."""
+    derived_from = None
+    if options["derived_from"] is not None:
+        derived_from = Source.objects.filter(workspace=workspace, pk=options["derived_from"]).first()
+        if derived_from is None:
+            raise CommandError(f"--derived-from: no source {options['derived_from']} in {workspace.slug}.")
     parts = {name: options[f"unarchived_{name}"] for name in UNARCHIVED_PARTS}
     unarchived_original = UnarchivedOriginal(**parts) if any(parts.values()) else None
     try:
@@ -58,4 +73,4 @@ def checked_derivation(
                 for message in messages
             )
         ) from None
-    return unarchived_original
+    return DerivedFrom(options["derivation"], derived_from, unarchived_original)

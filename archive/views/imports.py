@@ -78,7 +78,17 @@ class UploadForm(UnarchivedOriginalFields):
         required=False,
         label="Capture it even if its text is already archived, as a separate source (e.g. a republication)",
     )
-    derivation = derivation_field(help_text="With an original that is not archived (below).")
+    derived_from = SourceChoiceField(
+        queryset=Source.objects.none(),
+        required=False,
+        label="Derived from",
+        help_text="An archived source, or leave empty and describe an original that is not archived (below).",
+    )
+    derivation = derivation_field(help_text="What the page is of the original it derives from.")
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        form_field(self, "derived_from", SourceChoiceField).queryset = sources_to_choose(workspace.pk)
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -97,7 +107,9 @@ class UploadForm(UnarchivedOriginalFields):
         if len(given) != 1:
             raise ValidationError("Give one file, one pasted text or one URL.")
         # What a file or pasted text derives from is asked on the confirm step; several files, nothing.
-        if given != ["url"] and any(data.get(name) for name in ("derivation", *UNARCHIVED_FIELDS)):
+        if given != ["url"] and any(
+            data.get(name) for name in ("derived_from", "derivation", *UNARCHIVED_FIELDS)
+        ):
             raise ValidationError(
                 "What it derives from is given here for a web page only: for one file or pasted text, "
                 "the next step asks for it."
@@ -105,7 +117,7 @@ class UploadForm(UnarchivedOriginalFields):
         return data
 
     def derivation_fields(self) -> list[forms.BoundField]:
-        return [self["derivation"], *self.unarchived_fields()]
+        return [self["derived_from"], self["derivation"]]
 
 
 class MetadataForm(UnarchivedOriginalFields):
@@ -249,8 +261,8 @@ def _render_confirm(request, form: MetadataForm, pending: Pending, extraction: E
 def import_source(request: WorkspaceRequest) -> HttpResponse:
     """Step 1: receive the input, extract its text and propose metadata."""
     if request.method != "POST":
-        return _render_upload(request, UploadForm())
-    form = UploadForm(request.POST, request.FILES)
+        return _render_upload(request, UploadForm(workspace=request.workspace))
+    form = UploadForm(request.POST, request.FILES, workspace=request.workspace)
     if form.is_valid() and form.cleaned_data["url"]:
         # Fetching a slow site must not hold the request: a job captures it, and its
         # page opens the new source's reading page when it is done.
@@ -261,6 +273,7 @@ def import_source(request: WorkspaceRequest) -> HttpResponse:
                 url=form.cleaned_data["url"],
                 separate=form.cleaned_data["separate"],
                 derivation=form.cleaned_data["derivation"],
+                derived_from=form.cleaned_data["derived_from"],
                 unarchived_original=form.described_original(),
             )
         except ValidationError as error:
@@ -299,7 +312,9 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
         pending = resume(request.POST.get("token", ""), salt=_salt(request))
         extraction = examine(pending.origin, pending.original)
     except ImportRefused as refusal:
-        return _render_upload(request, UploadForm(), status=400, refusal=refusal.message)
+        return _render_upload(
+            request, UploadForm(workspace=request.workspace), status=400, refusal=refusal.message
+        )
     if not form.is_valid():
         return _render_confirm(request, form, pending, extraction, status=400)
     try:

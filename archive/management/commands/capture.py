@@ -2,10 +2,11 @@
 
     python manage.py capture URL --workspace SLUG [--user NAME]
 
-It may be declared derived, as --derivation (a translation, say), from an original
-that is not archived: --unarchived-title and/or --unarchived-url, with
---unarchived-outlet, --unarchived-language and --unarchived-published-on if
-known; refused before the page is fetched if a source would be refused for it.
+It may be declared derived, as --derivation (a translation, say), from an archived
+source (--derived-from ID) or from an original that is not archived:
+--unarchived-title and/or --unarchived-url, with --unarchived-outlet,
+--unarchived-language and --unarchived-published-on if known; refused before the
+page is fetched if a source would be refused for it.
 Prints the new source's id and reading-page URL (or the source it duplicates), and
 the workspace's existing outlet the page's outlet name was attached to, if it was;
 exits non-zero, saying why, if the page cannot be captured.
@@ -26,8 +27,8 @@ from archive.sources.importing.pipeline import ImportStatus, capture_source
 class Command(BaseCommand):
     help = (
         "Capture a web page (kept as a WARC record) as a new source of a workspace; it may be declared a "
-        "--derivation of an original that is not archived (--unarchived-title and/or --unarchived-url, "
-        "with its outlet, language and date)."
+        "--derivation of an archived source (--derived-from) or of an original that is not archived "
+        "(--unarchived-title and/or --unarchived-url, with its outlet, language and date)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,14 +46,15 @@ class Command(BaseCommand):
             capturer = get_user_model().objects.filter(username=user).first()
             if capturer is None or not can(role_in(capturer, found), Action.CONTRIBUTE):
                 raise CommandError(f"{user!r} is not an analyst or admin of {found.slug}.")
-        unarchived_original = checked_derivation(options, workspace=found)
+        derived = checked_derivation(options, workspace=found)
         try:
             result = capture_source(
                 workspace=found,
                 user=capturer,
                 url=url,
-                derivation=options["derivation"],
-                unarchived_original=unarchived_original,
+                derivation=derived.derivation,
+                derived_from=derived.derived_from,
+                unarchived_original=derived.unarchived_original,
             )
         except ImportRefused as refusal:
             raise CommandError(refusal.message) from None

@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from archive.core.text import counted
 from archive.management.derivations import add_derivation_arguments, checked_derivation
-from archive.models import Source, Workspace
+from archive.models import Workspace
 from archive.permissions import Action, can, role_in
 from archive.sources.importing.pipeline import (
     ExaminedFile,
@@ -62,8 +62,7 @@ class Command(BaseCommand):
             default="",
             help="Outlet name for every file (the workspace's of that name, else new).",
         )
-        parser.add_argument("--derived-from", type=int, help="ID of the source these derive from.")
-        add_derivation_arguments(parser, instead="--derived-from")
+        add_derivation_arguments(parser)
         parser.add_argument(
             "--jobs",
             type=int,
@@ -81,8 +80,7 @@ class Command(BaseCommand):
         if workspace is None:
             raise CommandError(f"No workspace {options['workspace']!r}.")
         user = self._importer(workspace, options["user"])
-        derived_from = self._derived_from(workspace, options["derived_from"])
-        unarchived_original = checked_derivation(options, workspace=workspace, derived_from=derived_from)
+        derived = checked_derivation(options, workspace=workspace)
         files = self._files(options["paths"])
         _relax_commit_durability()
         # Only counts and report lines are kept, not the sources: memory stays flat.
@@ -98,9 +96,9 @@ class Command(BaseCommand):
                 allow_duplicate=options["allow_duplicates"],
                 language=options["language"],
                 outlet_name=options["outlet"],
-                derived_from=derived_from,
-                unarchived_original=unarchived_original,
-                derivation=options["derivation"],
+                derived_from=derived.derived_from,
+                unarchived_original=derived.unarchived_original,
+                derivation=derived.derivation,
             )
             counts[result.status] += 1
             if result.status != ImportStatus.IMPORTED:
@@ -134,14 +132,6 @@ class Command(BaseCommand):
         if user is None or not can(role_in(user, workspace), Action.CONTRIBUTE):
             raise CommandError(f"{username!r} is not an analyst or admin of {workspace.slug}.")
         return user
-
-    def _derived_from(self, workspace: Workspace, source_id: int | None) -> Source | None:
-        if source_id is None:
-            return None
-        source = Source.objects.filter(workspace=workspace, pk=source_id).first()
-        if source is None:
-            raise CommandError(f"No source {source_id} in {workspace.slug}.")
-        return source
 
     def _files(self, paths: list[Path]) -> list[Path]:
         files = []

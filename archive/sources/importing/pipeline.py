@@ -302,13 +302,14 @@ def capture_source(
     reason: str = "",
     allow_duplicate: bool = False,
     derivation: str = "",
+    derived_from: Source | None = None,
     unarchived_original: UnarchivedOriginal | None = None,
 ) -> ImportResult:
     """Capture the page at `url` and archive it with its proposed metadata, as the
     import page's URL capture (a background job) and `manage.py capture` do;
     `allow_duplicate` archives it even if its text is already archived (a
-    republication of it, say). It derives from `unarchived_original`, an original
-    that is not archived, as its `derivation`, if given.
+    republication of it, say). It derives, as its `derivation`, from `derived_from`,
+    an archived source, or `unarchived_original`, an original that is not archived, if given.
 
     Safe to run twice: the second run finds the first one's source and reports
     it as the duplicate (with `allow_duplicate`, the caller must tell). Raises
@@ -324,7 +325,10 @@ def capture_source(
         original=web.body,
         extraction=extraction,
         metadata=Metadata.proposed(
-            proposed_in(workspace, extraction), derivation=derivation, unarchived_original=unarchived_original
+            proposed_in(workspace, extraction),
+            derivation=derivation,
+            derived_from=derived_from,
+            unarchived_original=unarchived_original,
         ),
         origin=origin,
         allow_duplicate=allow_duplicate,
