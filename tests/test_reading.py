@@ -52,6 +52,23 @@ def test_a_highlight_is_a_mark_with_its_passage_id_anchor_and_tab_stop():
     )
 
 
+def test_a_highlight_that_opens_a_dialog_is_a_button_saying_so_on_its_tab_stop_only():
+    markup = highlighted_html(
+        "abcdef", [Highlight(1, 0, 4, "note"), Highlight(2, 2, 6, "supports")], opens=True
+    )
+    assert markup.count('tabindex="0" role="button" aria-haspopup="dialog"') == 2
+    assert markup.count('role="button"') == 2
+
+
+def test_the_reading_pages_highlights_are_buttons_that_open_a_dialog(client, analyst, passage):
+    client.force_login(analyst)
+    page = client.get(reverse("archive:source", args=[passage.source.workspace.slug, passage.source_id]))
+    assert (
+        f'id="passage-{passage.pk}" tabindex="0" role="button" aria-haspopup="dialog"'
+        in page.content.decode()
+    )
+
+
 def test_overlapping_highlights_nest_and_only_the_first_mark_is_the_anchor():
     markup = highlighted_html("abcdef", [Highlight(1, 0, 4, "note"), Highlight(2, 2, 6, "supports")])
     assert markup == (

@@ -52,14 +52,18 @@ class Highlight:
         return (self.start, -self.end, self.passage_id)
 
 
-def _mark_open(highlight: Highlight, *, first: bool) -> str:
-    # The first mark of a passage is its anchor (#passage-N) and its tab stop.
+def _mark_open(highlight: Highlight, *, first: bool, opens: bool) -> str:
+    # The first mark of a passage is its anchor (#passage-N) and its tab stop; where it
+    # opens what is on the passage, a button, for a screen reader to say it can be pressed.
     anchor = f' id="passage-{highlight.passage_id}" tabindex="0"' if first else ""
+    if first and opens:
+        anchor += ' role="button" aria-haspopup="dialog"'
     return f'<mark class="hl hl-{highlight.role}" data-passage="{highlight.passage_id}"{anchor}>'
 
 
-def highlighted_html(text: str, highlights: list[Highlight]) -> SafeString:
-    """`text`, escaped, with every highlight wrapped in nested <mark>s.
+def highlighted_html(text: str, highlights: list[Highlight], *, opens: bool = False) -> SafeString:
+    """`text`, escaped, with every highlight wrapped in nested <mark>s; with `opens`, the
+    first mark of each is a button that opens a dialog (the reading page's js/reading.js).
 
     Highlights must lie within the text (0 <= start < end <= len(text)).
     """
@@ -77,7 +81,7 @@ def highlighted_html(text: str, highlights: list[Highlight]) -> SafeString:
             bisect.insort(active, highlight, key=lambda h: h.nesting_key)
         segment = escape(text[segment_start:segment_end])
         if active:
-            opening = "".join(_mark_open(h, first=h.start == segment_start) for h in active)
+            opening = "".join(_mark_open(h, first=h.start == segment_start, opens=opens) for h in active)
             segment = f"{opening}{segment}{'</mark>' * len(active)}"
         pieces.append(segment)
     return mark_safe("".join(pieces))  # noqa: S308 (every piece of text is escaped above)  # nosec B308, B703
@@ -404,7 +408,7 @@ def build_reading(source: Source, *, user, user_role: str | None) -> Reading:
     with_review_comments(items + orphaned_items, workspace=source.workspace_id)
     with_discussions(items + orphaned_items, user=user, user_role=user_role)
     return Reading(
-        text_html=highlighted_html(source.text, highlights),
+        text_html=highlighted_html(source.text, highlights, opens=True),
         items=items,
         orphaned_items=orphaned_items,
         anchor_statuses=[passage.anchor_status for passage in passages],

@@ -107,6 +107,7 @@ class Hit:
     snippet: Snippet | None
     score: float
     snippet_from: str = ""  # where the snippet comes from, when not the object's own text
+    title_language: str = ""  # the title's, when it is a source's title
 
 
 @dataclass(frozen=True)
@@ -390,6 +391,7 @@ def _source_hit(objects: list, workspace: Workspace, matchers: _Matchers, score:
         title=highlight(source.title, matcher),
         snippet=text,
         score=score,
+        title_language=source.language,
     )
 
 
@@ -404,6 +406,7 @@ def _passage_hit(objects: list, workspace: Workspace, matchers: _Matchers, score
         title=_plain(source.title),
         snippet=snippet(passage.exact, matchers[primary_language(source.language)]),
         score=score,
+        title_language=source.language,
     )
 
 
@@ -423,6 +426,7 @@ def _annotation_hit(objects: list, workspace: Workspace, matchers: _Matchers, sc
         title=_plain(source.title if first else "Annotation"),
         snippet=snippet(annotation.body, matcher),
         score=score,
+        title_language=source.language if first else "",
     )
 
 
@@ -497,7 +501,7 @@ def _shown() -> dict[str, _Shown]:
                 ),
                 _Columns.of("au", User, "id", "username"),
                 _Columns.of("ap", Passage, "id", "source_id"),
-                _Columns.of("aps", Source, "id", "title"),
+                _Columns.of("aps", Source, "id", "title", "language"),
             ),
             _annotation_hit,
         ),

@@ -1,11 +1,14 @@
 """Shortened text and a passage's context, never splitting a grapheme cluster:
 {{ text|shorten:60 }}, {% with shown=passage|in_context %} (archive.core.spans.InContext);
 where a passage is in its text, in words: {{ passage|place_in:text }};
-and how a source's text was obtained, in words: {{ capture.extraction|how_extracted }}."""
+how a source's text was obtained, in words: {{ capture.extraction|how_extracted }};
+and a source's title in its own language: {{ source|source_title }} or {{ source|source_title:60 }}."""
 
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from archive.core import graphemes, spans
 from archive.sources.importing.extract import how_extracted as _how_extracted
@@ -33,3 +36,12 @@ def place_in(span: Any, text: str) -> str:
 @register.filter
 def how_extracted(recorded: str) -> str:
     return _how_extracted(str(recorded))
+
+
+@register.filter
+def source_title(source: Any, length: int | None = None) -> SafeString:
+    """Of a source (or a historical record of one): its title, shortened to `length` if
+    given, in its language, for a screen reader to read it in that language, and in
+    its own direction, isolated from the text around it (a <bdi>)."""
+    title = source.title if length is None else shorten(source.title, length)
+    return format_html('<bdi lang="{}">{}</bdi>', source.language, title)

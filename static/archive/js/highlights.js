@@ -1,7 +1,8 @@
 // Highlight marks in the text, kept like the server renders them: one
 // <mark class="hl hl-ROLE" data-passage="ID"> per passage around every piece
 // of text it covers, nested where passages overlap; the first mark of a
-// passage carries id="passage-ID" and is its tab stop.
+// passage carries id="passage-ID" and is its tab stop, a button that opens
+// a dialog (archive/reading/page.py).
 
 /** Every mark of one passage, in text order. */
 export function marksOf(container, passageId) {
@@ -56,6 +57,8 @@ export function passageMark(passageId, role, isFirst) {
   if (isFirst) {
     mark.id = `passage-${passageId}`;
     mark.tabIndex = 0;
+    mark.setAttribute("role", "button");
+    mark.setAttribute("aria-haspopup", "dialog");
   }
   return mark;
 }

@@ -1,6 +1,11 @@
 // Pickers: comboboxes that search the workspace as you type (its claims, or its
 // passages) and list what they find to choose from. The claim picker also offers
 // to create a new claim from what you typed.
+//
+// As the WAI-ARIA combobox pattern has it (list autocomplete, manual selection): no
+// option is active until the arrow keys move to one, so Enter chooses only what the
+// user moved to; typing, a click or an arrow key opens the list, and Tab, Escape or
+// leaving the field closes it. The focus stays in the field: the list is no tab stop.
 
 import { requestJSON } from "./http.js";
 
@@ -15,29 +20,37 @@ export class Picker {
     this.active = -1;
     this.choice = null;
     this.searches = 0;
+    // Scrollable, the list would otherwise be a tab stop of its own in Chromium.
+    this.list.tabIndex = -1;
     this.input.addEventListener("input", () => {
       this.choice = null;
+      this.setActive(-1); // what was active was found for other words
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.search(), SEARCH_DELAY_MS);
     });
-    this.input.addEventListener("focus", () => this.search());
+    this.input.addEventListener("click", () => {
+      if (this.list.hidden) this.search();
+    });
     this.input.addEventListener("keydown", (event) => this.onKey(event));
-    // mousedown, not click: choose before the input loses focus.
+    this.input.addEventListener("blur", () => this.open(false));
+    // mousedown, not click: choose before the input loses focus (nor lose it to the list's scroll bar).
     this.list.addEventListener("mousedown", (event) => {
-      const option = event.target.closest('[role="option"]');
-      if (!option) return;
       event.preventDefault();
-      this.choose(Number(option.dataset.index));
+      const option = event.target.closest('[role="option"]');
+      if (option) this.choose(Number(option.dataset.index));
     });
   }
 
-  async search() {
+  /** Search for what is typed and list it; `step` (1 or -1, from an arrow key) makes the
+   *  first or the last option active. */
+  async search(step = 0) {
     const query = this.input.value.trim();
     const number = ++this.searches;
     const { ok, data } = await requestJSON(`${this.searchUrl}?q=${encodeURIComponent(query)}`);
     if (number !== this.searches || document.activeElement !== this.input) return; // a newer search or gone
     this.options = this.optionsFrom(ok ? data.results : [], query);
     this.render();
+    if (step) this.move(step);
   }
 
   /** The options to list for what the search found (each {id, ...}). */
@@ -57,13 +70,22 @@ export class Picker {
         return item;
       }),
     );
-    this.setActive(this.options.length ? 0 : -1);
+    this.setActive(-1);
     this.open(this.options.length > 0);
   }
 
   open(isOpen) {
+    if (!isOpen) this.setActive(-1);
     this.list.hidden = !isOpen;
     this.input.setAttribute("aria-expanded", String(isOpen));
+  }
+
+  /** Make the next (1) or previous (-1) option active, from the field to the first or the last. */
+  move(step) {
+    const count = this.options.length;
+    if (!count) return;
+    const from = this.active === -1 && step < 0 ? count : this.active;
+    this.setActive((from + step + count) % count);
   }
 
   setActive(index) {
@@ -89,12 +111,15 @@ export class Picker {
     const isOpen = !this.list.hidden;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      if (!isOpen) return this.search();
       const step = event.key === "ArrowDown" ? 1 : -1;
-      this.setActive((this.active + step + this.options.length) % this.options.length);
+      if (isOpen) this.move(step);
+      else this.search(step);
     } else if (event.key === "Enter" && isOpen && this.active >= 0) {
       event.preventDefault();
       this.choose(this.active);
+    } else if (event.key === "Enter") {
+      // No option moved to: nothing is chosen, the list closes and the form is sent as the field is.
+      this.open(false);
     } else if (event.key === "Escape" && isOpen) {
       // Close the list only, not the dialog around it.
       event.preventDefault();
