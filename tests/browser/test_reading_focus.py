@@ -8,7 +8,10 @@ from tests.browser.test_reading_page import annotate, open_reading_page
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 # The item the focused control is in, and the control's action.
-FOCUSED = "`${document.activeElement.closest('[data-item]')?.dataset.item} ${document.activeElement.dataset.action}`"
+FOCUSED = (
+    "`${document.activeElement.closest('[data-item]')?.dataset.item} "
+    "${document.activeElement.dataset.action}`"
+)
 
 
 def own_notes(page_for, analyst, workspace, *bodies: str):
