@@ -215,7 +215,8 @@ def test_history_page_of_an_annotation_shows_passage_changes(client, analyst, wo
     client.force_login(analyst)
     page = history_page(client, workspace, "annotation", annotation.pk)
     # Passages are named as the ledger last recorded them (their quote), not by id.
-    assert escape(f"passage “{first.exact}”, passage “{second.exact}”") in page
+    # Each quote isolated in its own direction (warrant_names).
+    assert f"passage “<bdi>{escape(first.exact)}</bdi>”, passage “<bdi>{escape(second.exact)}</bdi>”" in page
     assert f"passage #{first.pk}" not in page and "““" not in page
 
 
@@ -586,7 +587,7 @@ def test_history_names_related_objects_even_deleted_ones_and_writes_times_one_wa
     delete_claim(claim=claim, user=analyst, reason="gone")
     client.force_login(analyst)
     page = history_page(client, workspace, "evidence", evidence.pk)
-    assert "claim “Named, not numbered.”" in page and f"claim #{claim.pk}" not in page
+    assert "claim “<bdi>Named, not numbered.</bdi>”" in page and f"claim #{claim.pk}" not in page
     assert escape(f"“{analyst}”") not in page and "analyst" in page  # users by name
     assert human_time(evidence.created_at).endswith(" UTC") and human_time(evidence.created_at) in page
 

@@ -28,10 +28,13 @@ PAGELESS = ("user-", "author-", "publisher-", "original-", "warc-")
 
 
 @pytest.fixture
-def trail(workspace, analyst, reviewer, ws_admin):
+def trail(workspace, analyst, reviewer, ws_admin, settings, tmp_path):
     """A claim graded by a reviewer, citing a passage of a corrected, captured republication
     of an original with an outlet, and a translation of an original that is not archived;
     every source's fixity verified."""
+    # Stored files are named by their content: another test deleting or damaging one of the
+    # same content (the factories' defaults) must not fail this one's fixity check.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     original = SourceFactory(
         workspace=workspace,
         authors=["Turki Mostafa"],
