@@ -143,6 +143,38 @@ def test_an_arabic_prefix_finds_words_with_or_without_the_article(analyst, works
     assert titles(analyst, prefix) == ["ar"]
 
 
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [("أكد", "وأكد"), ("أكدت", "وأكدت"), ("أضاف", "وأضاف"), ("استمر", "واستمر"), ("أكد", "فأكد")],
+)
+def test_an_arabic_word_beginning_with_alef_is_found_after_a_conjunction(analyst, workspace, query, written):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text=f"{written} الشهود أن القصف بدأ")
+    assert titles(analyst, query) == ["ar"]
+
+
+def test_an_arabic_prefix_beginning_with_alef_is_found_after_a_conjunction(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="وأضافت الوزارة أن المحطة توقفت")
+    assert titles(analyst, "أضاف*") == ["ar"]
+
+
+@pytest.mark.parametrize("word", ["وزير", "وطن", "وادي"])
+def test_an_arabic_word_beginning_with_waw_is_still_found_as_written(analyst, workspace, word):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text=f"قصفت المحطة في {word} الزيتون")
+    assert titles(analyst, word) == ["ar"]
+
+
+def test_an_arabic_word_beginning_with_waw_and_alef_does_not_find_the_word_without_waw(analyst, workspace):
+    SourceFactory(workspace=workspace, title="valley", language="ar", text="قصفت المحطة في وادي بردى")
+    SourceFactory(workspace=workspace, title="led", language="ar", text="أدى القصف إلى توقف المحطة")
+    assert titles(analyst, "وادي") == ["valley"]
+
+
+def test_an_arabic_word_found_after_a_conjunction_gets_no_suggestion(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="وأكدت الوزارة أن المحطة توقفت")
+    results = search(user=analyst, query="أكدت")
+    assert (results.total, results.suggestion) == (1, None)
+
+
 def test_mixed_english_and_arabic_text_is_searchable_in_both(analyst, workspace):
     SourceFactory(workspace=workspace, title="mixed", text="The station (محطة المياه) stopped on Tuesday.")
     assert titles(analyst, "station المياه") == ["mixed"]
@@ -284,6 +316,19 @@ def test_the_snippet_marks_the_match_in_the_original_text(analyst, workspace):
     SourceFactory(workspace=workspace, title="ar", language="ar", text="قال مُحَمَّد إن القصف بدأ")
     hit = search(user=analyst, query="محمد").kinds[0].hits[0]
     assert "<mark>مُحَمَّد</mark>" in hit.snippet.html
+
+
+def test_the_snippet_marks_an_arabic_word_found_after_a_conjunction(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="وأكد شهود أن القصف بدأ")
+    hit = search(user=analyst, query="أكد").kinds[0].hits[0]
+    assert [text for text, marked in hit.snippet.parts if marked] == ["وأكد"]
+
+
+def test_the_snippet_marks_the_arabic_word_a_prefix_found_without_its_article(analyst, workspace):
+    SourceFactory(workspace=workspace, title="ar", language="ar", text="قصفت محطة الزيتون يوم الثلاثاء")
+    snippet = search(user=analyst, query="زيت*").kinds[0].hits[0].snippet
+    assert snippet.has_match
+    assert [text for text, marked in snippet.parts if marked] == ["الزيتون"]
 
 
 def test_the_snippet_is_cut_around_the_match(analyst, workspace):

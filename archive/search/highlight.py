@@ -21,6 +21,7 @@ from archive.search.normalize import (
     SPACED_CHAR,
     FoldedText,
     arabic_base,
+    indexed_base,
     is_unspaced,
     stem_words,
     words_of,
@@ -102,9 +103,12 @@ class Matcher:
     def __init__(self, query: Query, language: str):
         terms = query.positive_terms
         stemmable = sorted({term.words[0] for term in terms if term.stemmable})
+        prefixes = sorted({term.words[0] for term in terms if term.prefix and not term.is_phrase})
         self.language = language
         self.stems = set(stem_words(stemmable, language) or ())
         self.arabic_bases = {base for base in map(arabic_base, stemmable) if base}
+        # What the index finds a prefix's word by too (prefix_forms): "زيت*" finds "الزيتون".
+        self.arabic_prefixes = tuple(base for base in map(arabic_base, prefixes) if base)
         # Longest first, so a phrase wins over one of its words.
         ordered = sorted(terms, key=lambda term: len(term.words), reverse=True)
         # Every match starts with its term's first word as typed (folded): where
@@ -112,17 +116,23 @@ class Matcher:
         self._first_words = tuple({term.words[0] for term in ordered})
         self._pattern = re.compile("|".join(map(_pattern, ordered)))
 
+    def _base_matches(self, word: str) -> bool:
+        """Whether a query's Arabic base finds the word, as the index holds it (index_stems)."""
+        forms = (word, indexed_base(word) or word)
+        return any(form in self.arabic_bases or form.startswith(self.arabic_prefixes) for form in forms)
+
     def _stem_matches(self, words: list[str]) -> list[bool]:
-        """Which words match only through a stem or without the Arabic article."""
+        """Which words match only through a stem or an Arabic base."""
         stems = stem_words(words, self.language) if self.stems else None
         unstemmed: list[None] = [None] * len(words)
+        arabic = bool(self.arabic_bases or self.arabic_prefixes)
         return [
-            stem in self.stems or (bool(self.arabic_bases) and arabic_base(word) in self.arabic_bases)
+            stem in self.stems or (arabic and self._base_matches(word))
             for word, stem in zip(words, stems or unstemmed, strict=True)
         ]
 
     def _stem_spans(self, folded: str) -> list[tuple[int, int]]:
-        if not (self.stems or self.arabic_bases):
+        if not (self.stems or self.arabic_bases or self.arabic_prefixes):
             return []
         # Each distinct word stemmed once, and positions looked for only when one
         # matches: most stretches of a long text hold none.

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002  (the docstring shows Arabic letters on purpose)
+# ruff: noqa: RUF001, RUF002  (the docstring and patterns show Arabic letters on purpose)
 """Normalization for search: one function for the indexed text and the query.
 
 Text is folded character by character (so offsets map back to the original):
@@ -212,14 +212,32 @@ def stem_words(words: list[str], language: str) -> list[str] | None:
 # preposition fused with it), in any document: "المحطة" and "محطة" find each
 # other, which Snowball's Arabic stemmer does not always do.
 _ARTICLE_MARK = f"{STEM_MARK}al{STEM_MARK}"
-_ARABIC_ARTICLE = re.compile(r"^(?:[وفبكل]?ال|لل)(?=\w\w)")
+_ARTICLE = r"(?:[وفبكل]?ال|لل)(?=\w\w)"
+_ARABIC_ARTICLE = re.compile(f"^{_ARTICLE}")
+# A text's words are also indexed without a conjunction و or ف before an alef
+# ("وأكد" as "أكد"). Snowball strips them before any other letter ("ويعتمد"), but
+# before an alef only when it carries a hamza (hardly a word begins "وأ"), which fold()
+# drops: a word that begins so itself ("وادي", "فاز") is indexed both ways too. A
+# query's word keeps its و, or "وادي" would find every "أدى".
+_INDEXED_PROCLITICS = re.compile(rf"^(?:{_ARTICLE}|[وف](?=ا\w))")
+
+
+def _without(proclitics: re.Pattern[str], word: str) -> str | None:
+    if not "\u0621" <= word[0] <= "\u064a":
+        return None  # not Arabic
+    return proclitics.sub("", word, count=1)
 
 
 def arabic_base(word: str) -> str | None:
-    """An Arabic word without its article; None for a word in another script."""
-    if not "\u0621" <= word[0] <= "\u064a":
-        return None
-    return _ARABIC_ARTICLE.sub("", word, count=1)
+    """An Arabic query word without its article; None for a word in another script."""
+    return _without(_ARABIC_ARTICLE, word)
+
+
+def indexed_base(word: str) -> str | None:
+    """An Arabic word of a text without its article, or a و or ف before an alef,
+    as the index also holds it for a query's arabic_base() to find; None for a
+    word in another script."""
+    return _without(_INDEXED_PROCLITICS, word)
 
 
 def index_stems(words: list[str], language: str) -> str:
@@ -238,7 +256,7 @@ def index_stems(words: list[str], language: str) -> str:
     forms = set("".join(unspaced)) - set(unspaced)  # a lone character is indexed as a word already
     forms |= {
         f"{_ARTICLE_MARK}{base}"
-        for word, base in zip(distinct, map(arabic_base, distinct), strict=True)
+        for word, base in zip(distinct, map(indexed_base, distinct), strict=True)
         if base not in (None, word)
     }
     stems = stem_words(distinct, language) or distinct
