@@ -615,9 +615,9 @@ def test_the_w3c_linking_annotation_joins_a_passage_to_its_counterparts_and_vali
     annotation = response.json()
     assert model_violations(annotation) == []
     assert (annotation["motivation"], annotation["id"]) == ("linking", f"http://testserver{url}")
-    assert annotation["target"]["source"] == f"http://testserver/api/sources/{translation.pk}/text/"
+    assert annotation["target"]["source"]["id"] == f"http://testserver/api/sources/{translation.pk}/text/"
     found = {c.source_id: c for c in counterparts(passage=passage)}
-    bodies = {body["source"]: body for body in annotation["body"]}
+    bodies = {body["source"]["id"]: body for body in annotation["body"]}
     for source in (original, republication):
         body = bodies[f"http://testserver/api/sources/{source.pk}/text/"]
         quote, position = body["selector"]

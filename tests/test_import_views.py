@@ -47,6 +47,12 @@ def test_upload_proposes_the_metadata_found_in_the_file(analyst_client, workspac
     assert 'value="2026-03-10"' in page
 
 
+def test_a_new_outlets_name_is_typed_in_its_own_direction(analyst_client, workspace):
+    page = upload(analyst_client, workspace, text="نص البيان.").content.decode()
+    field = re.search(r'<input[^>]*name="new_outlet"[^>]*>', page)[0]
+    assert 'dir="auto"' in field
+
+
 def test_opening_the_confirm_address_goes_to_the_import_page(analyst_client, workspace):
     # After a refused confirmation, the address bar shows the confirm URL: Enter there is a GET.
     response = analyst_client.get(reverse("archive:import_confirm", args=[workspace.slug]))

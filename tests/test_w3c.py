@@ -402,7 +402,8 @@ def test_delete_records_who_and_the_protocols_fixed_reason(analyst, annotation):
 def test_evidence_has_its_own_iri(analyst, evidence):
     body = api_client_for(analyst).get(f"/w3c/evidence/{evidence.pk}/").json()
     assert body["motivation"] == "assessing"
-    assert {"type": "TextualBody", "value": "refutes", "purpose": "classifying"} in body["body"]
+    stance = {"type": "TextualBody", "value": "refutes", "purpose": "classifying", "textDirection": "auto"}
+    assert stance in body["body"]
 
 
 # --- the mapping against the W3C model ---------------------------------------------
@@ -444,7 +445,8 @@ def test_the_schema_check_rejects_every_readable_incorrect_w3c_sample():
 
 
 def essence(annotation: dict) -> dict:
-    """What a W3C annotation says, whichever equivalent form it takes."""
+    """What a W3C annotation says, whichever equivalent form it takes (a body's textDirection,
+    told from its text, and a target's source as an object, with its language, or its IRI)."""
 
     def listed(value):
         return value if isinstance(value, list) else [value]
@@ -455,7 +457,7 @@ def essence(annotation: dict) -> dict:
         json.dumps(
             {"id": body}
             if isinstance(body, str)
-            else {k: v for k, v in body.items() if k not in ("format", "type")},
+            else {k: v for k, v in body.items() if k not in ("format", "type", "textDirection")},
             sort_keys=True,
         )
         for body in bodies
@@ -465,7 +467,8 @@ def essence(annotation: dict) -> dict:
         selectors = {s["type"]: s for s in listed(target["selector"])}
         quote = selectors.get("TextQuoteSelector", {}).get("exact")
         position = selectors.get("TextPositionSelector", {})
-        targets.append((target["source"], quote or None, position.get("start")))
+        source = target["source"]["id"] if isinstance(target["source"], dict) else target["source"]
+        targets.append((source, quote or None, position.get("start")))
     return {"motivation": annotation.get("motivation"), "bodies": normalized, "targets": sorted(targets)}
 
 
@@ -797,7 +800,12 @@ def test_a_reply_appears_in_the_container_as_replying_to_its_annotation(analyst,
             "motivation": "replying",
             "created": replying[0]["created"],
             "modified": replying[0]["modified"],
-            "body": {"type": "TextualBody", "value": "Which week was that?", "format": "text/plain"},
+            "body": {
+                "type": "TextualBody",
+                "value": "Which week was that?",
+                "format": "text/plain",
+                "textDirection": "auto",
+            },
             "target": f"{container(source)}annotations/{annotation.pk}/",
             "creator": {"type": "Person", "nickname": "reviewer"},
         }

@@ -63,6 +63,7 @@ def _registry() -> Registry:
     )
 
 
+@cache
 def _validator(name: str) -> Draft4Validator:
     schema = json.loads((w3c_tests_dir() / name).read_text())
     return Draft4Validator(schema, registry=_registry(), format_checker=_formats)
@@ -96,6 +97,11 @@ def model_violations(annotation: dict) -> list[str]:
         for name, validator in _validators().items()
         if not validator.is_valid(annotation)
     ]
+
+
+def assertion_failures(annotation: dict, names: list[str]) -> list[str]:
+    """Which of the named assertions (optional ones, say) `annotation` fails."""
+    return [name for name in names if not _validator(name).is_valid(annotation)]
 
 
 def must_violations(annotation: dict) -> list[str]:

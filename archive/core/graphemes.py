@@ -6,6 +6,7 @@ import regex
 from django.core.exceptions import ValidationError
 
 _GRAPHEME = regex.compile(r"\X")
+_SPACE = regex.compile(r"\s+")
 ELLIPSIS = "…"
 
 
@@ -29,9 +30,13 @@ def shorten(text: str, length: int) -> str:
 
 
 def after_cut(fragment: str) -> str:
-    """`fragment`, cut from a longer text just before it, from its first
-    position that surely begins a cluster whatever preceded it (the cut may
-    have fallen inside one)."""
+    """`fragment`, cut from a longer text just before it, from its first whole word: after
+    its first white space (the cut may have fallen inside a word). With none (Chinese, say,
+    or one long word), from its first position that surely begins a cluster whatever
+    preceded it (the cut may have fallen inside one)."""
+    for space in _SPACE.finditer(fragment):
+        if _cluster_start(fragment, space.end()) == space.end():  # not before a mark on the space
+            return fragment[space.end() :]
     for at in range(1, len(fragment)):
         if _starts_cluster(ord(fragment[at - 1]), ord(fragment[at])):
             return fragment[at:]
@@ -40,8 +45,12 @@ def after_cut(fragment: str) -> str:
 
 
 def before_cut(fragment: str) -> str:
-    """`fragment`, cut from a longer text just after it, up to its last
-    position that surely ends a cluster whatever follows it."""
+    """`fragment`, cut from a longer text just after it, up to its last whole word: before
+    its last white space. With none, up to its last position that surely ends a cluster
+    whatever follows it."""
+    for space in reversed(list(_SPACE.finditer(fragment))):
+        if _cluster_start(fragment, space.start()) == space.start():
+            return fragment[: space.start()]
     for at in range(len(fragment) - 1, 0, -1):
         if _starts_cluster(ord(fragment[at - 1]), ord(fragment[at])):
             return fragment[:at]

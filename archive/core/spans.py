@@ -71,8 +71,9 @@ def selector_for(text: str, start: int, end: int) -> TextSelector:
 
 @dataclass(frozen=True)
 class InContext:
-    """A span's quote with the text around it to show: whole grapheme clusters,
-    and whether text was left out before and after (where "…" goes)."""
+    """A span's quote with the text around it to show: whole words where the context
+    has white space (whole grapheme clusters always), and whether text was left out
+    before and after (where "…" goes)."""
 
     before: str
     exact: str
@@ -85,7 +86,8 @@ def in_context(start: int, prefix: str, exact: str, suffix: str) -> InContext:
     """What to show around the quote `exact` at `start`, from the context kept
     with it (selector_for's). The prefix is cut when text precedes it; the
     suffix when it has all CONTEXT_LENGTH code points (the text may end right
-    there, which the selector cannot tell)."""
+    there, which the selector cannot tell). A cut context keeps its whole words
+    only: CONTEXT_LENGTH code points hold a few, so a word boundary is near."""
     cut_before, cut_after = start > len(prefix), len(suffix) >= CONTEXT_LENGTH
     return InContext(
         before=after_cut(prefix) if cut_before else prefix,

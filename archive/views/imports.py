@@ -132,6 +132,7 @@ class MetadataForm(UnarchivedOriginalFields):
         label="Or a new outlet",
         help_text="Created ungraded (F), unless the workspace has an outlet of that name (capitals and "
         "spaces aside): the source is then attached to it, as the confirmation says.",
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     published_on = forms.DateField(
         required=False, validators=[validate_published_on], widget=forms.DateInput(attrs={"type": "date"})

@@ -43,7 +43,7 @@ class OutletForm(forms.Form):
 
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
     url = AddressField(required=False, label="Address (URL)")
-    country = forms.CharField(max_length=100, required=False)
+    country = forms.CharField(max_length=100, required=False, widget=forms.TextInput(attrs={"dir": "auto"}))
     language = forms.CharField(max_length=35, required=False, help_text="BCP 47 tag, e.g. ar or en-GB")
     reason = reason_field(required=False, label="Reason (optional, kept in the history)")
 

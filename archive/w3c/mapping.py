@@ -1,9 +1,12 @@
 """Our model <-> W3C Web Annotation JSON-LD (https://www.w3.org/TR/annotation-model/).
 
 - A passage is a SpecificResource target on the source's text with both a
-  TextQuoteSelector and a TextPositionSelector (offsets in code points).
+  TextQuoteSelector and a TextPositionSelector (offsets in code points); that
+  text (the target's `source`) carries the source's `language` and `textDirection`.
 - An annotation's text is a TextualBody; each tag a TextualBody with purpose
-  "tagging"; its motivation is the W3C motivation of the same name.
+  "tagging"; its motivation is the W3C motivation of the same name. A TextualBody
+  has a `textDirection` from its script and no `language`: nobody records the one
+  it is written in, and its script does not tell (Arabic script writes Persian too).
 - Evidence is an annotation with motivation "assessing" (supports, refutes)
   or "linking" (gives context), whose bodies name the claim (a SpecificResource
   with the claim's IRI as source, purpose "linking") and
@@ -16,8 +19,9 @@
 - What would not be kept (a body's `language`, a `describing` purpose, a top-level
   extension property, a target's `purpose` or a selector's `refinedBy`) is refused
   by name, not dropped: see KEPT_KEYS and TARGET_KEYS. A target's `state` is the
-  server's (the source version its selectors point into): only ours, as a client
-  that PUTs back what it got echoes it, is accepted.
+  server's (the source version its selectors point into), its source's `language`
+  and `textDirection` the source record's, a TextualBody's `textDirection` its
+  text's: only ours, as a client that PUTs back what it got echoes them, are accepted.
 - A target whose TextPositionSelector misses its TextQuoteSelector (offsets
   counted in UTF-16 units, say) is read from the quote when the quote alone is
   unique, with a note for the client (archive.passages.selectors).
@@ -40,6 +44,7 @@ from django.urls import Resolver404, resolve
 
 from archive.alignment import Counterpart
 from archive.claims import default_motivation
+from archive.core.text import direction_for_text
 from archive.models import Annotation, Evidence, Motivation, Passage, Reply, Source, SourceVersion, Stance
 from archive.models.annotation import IRI_MAX_LENGTH
 from archive.passages.selectors import TextSelector, selector_for, selector_from_quote_fallback
@@ -66,6 +71,8 @@ class Links:
     base: str  # e.g. "https://warrant.example.org", no trailing slash
     # Each source's newest version (or None), looked up once per rendering.
     _versions: dict[int, SourceVersion | None] = field(default_factory=dict, compare=False, repr=False)
+    # Each source's language and direction, looked up once per rendering.
+    _languages: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def newest_version(self, source_id: int) -> SourceVersion | None:
         if source_id not in self._versions:
@@ -99,6 +106,13 @@ class Links:
 
     def source_text(self, source_id: int) -> str:
         return f"{self.base}/api/sources/{source_id}/text/"
+
+    def text_resource(self, source_id: int) -> dict[str, str]:
+        """The source's text as a target's `source`: its IRI, the language it is in and its direction."""
+        if source_id not in self._languages:
+            self._languages[source_id] = Source.objects.values_list("language", "direction").get(pk=source_id)
+        language, direction = self._languages[source_id]
+        return {"id": self.source_text(source_id), "language": language, "textDirection": direction}
 
     def claim(self, claim_id: int) -> str:
         return f"{self.base}/api/claims/{claim_id}/"
@@ -166,9 +180,19 @@ def _span(source_id: int, start: int, end: int, exact: str, prefix: str, suffix:
         quote["suffix"] = suffix
     return {
         "type": "SpecificResource",
-        "source": links.source_text(source_id),
+        "source": links.text_resource(source_id),
         "selector": [quote, {"type": "TextPositionSelector", "start": start, "end": end}],
     }
+
+
+def _text_direction(value: str) -> str:
+    """A TextualBody's textDirection: "rtl" when most of its letters are right to left
+    (Arabic script, say); else "auto", for the client to tell from the text."""
+    return "rtl" if direction_for_text(value) == "rtl" else "auto"
+
+
+def _text_body(value: str, **members: str) -> dict[str, str]:
+    return {"type": "TextualBody", "value": value, **members, "textDirection": _text_direction(value)}
 
 
 def _one_or_list(items: list) -> object:
@@ -195,10 +219,8 @@ def _envelope(obj: Annotation | Evidence, iri: str, motivation: str, author: Use
 
 def annotation_to_w3c(annotation: Annotation, links: Links) -> dict:
     """Expects `passages` prefetched and `author` selected."""
-    bodies = (
-        [{"type": "TextualBody", "value": annotation.body, "format": PLAIN_TEXT}] if annotation.body else []
-    )
-    bodies += [{"type": "TextualBody", "value": tag, "purpose": TAG_PURPOSE} for tag in annotation.tags]
+    bodies = [_text_body(annotation.body, format=PLAIN_TEXT)] if annotation.body else []
+    bodies += [_text_body(tag, purpose=TAG_PURPOSE) for tag in annotation.tags]
     rendered = _envelope(annotation, iri_of(annotation, links), annotation.motivation, annotation.author)
     if bodies:
         rendered["body"] = _one_or_list(bodies)
@@ -210,10 +232,10 @@ def evidence_to_w3c(evidence: Evidence, links: Links) -> dict:
     """Expects `passage` and `created_by` selected."""
     bodies = [
         {"type": "SpecificResource", "source": links.claim(evidence.claim_id), "purpose": "linking"},
-        {"type": "TextualBody", "value": evidence.stance, "purpose": STANCE_PURPOSE},
+        _text_body(evidence.stance, purpose=STANCE_PURPOSE),
     ]
     if evidence.note:
-        bodies.append({"type": "TextualBody", "value": evidence.note, "purpose": NOTE_PURPOSE})
+        bodies.append(_text_body(evidence.note, purpose=NOTE_PURPOSE))
     motivation = EVIDENCE_MOTIVATION[evidence.stance]
     rendered = _envelope(evidence, iri_of(evidence, links), motivation, evidence.created_by)
     rendered["body"] = bodies
@@ -234,7 +256,7 @@ def reply_to_w3c(reply: Reply, links: Links) -> dict[str, Any]:
         "motivation": "replying",
         "created": _timestamp(reply.created_at),
         "modified": _timestamp(reply.updated_at),
-        "body": {"type": "TextualBody", "value": reply.body, "format": PLAIN_TEXT},
+        "body": _text_body(reply.body, format=PLAIN_TEXT),
         "target": iri_of(annotation, links),
     }
     if reply.author is not None:
@@ -361,11 +383,13 @@ KEPT_KEYS = frozenset(
     {"@context", "id", "type", "motivation", "body", "bodyValue", "target", "canonical", "via"}
 )
 SERVER_KEYS = frozenset({"created", "modified", "creator"})
-TEXT_BODY_KEYS = frozenset({"type", "value", "format", "purpose"})
+TEXT_BODY_KEYS = frozenset({"type", "value", "format", "purpose", "textDirection"})
 CLAIM_BODY_KEYS = frozenset({"type", "id", "source", "purpose"})
 # What a target keeps: its source and selectors (a SpecificResource's purpose, styleClass,
 # renderedVia, scope or id would be lost); its state is the server's (_read_state).
 TARGET_KEYS = frozenset({"type", "source", "selector", "state"})
+# A target's source as an object: its IRI, and the source's language and direction (_read_described).
+SOURCE_KEYS = frozenset({"id", "language", "textDirection"})
 SELECTOR_KEYS = {
     "TextQuoteSelector": frozenset({"type", "exact", "prefix", "suffix"}),
     "TextPositionSelector": frozenset({"type", "start", "end"}),
@@ -451,6 +475,14 @@ def _read_text_body(body: dict) -> None:
     _refuse_unkept(body, TEXT_BODY_KEYS, "body")
     if body.get("type", "TextualBody") != "TextualBody":
         raise ValidationError({"body": 'A body with a value is a "TextualBody".'})
+    ours = _text_direction(body["value"])
+    if body.get("textDirection", ours) != ours:
+        raise ValidationError(
+            {
+                "body": f"'textDirection' is told from a TextualBody's text, {ours!r} here, so "
+                "another is not kept: leave it out, or send it as the server gave it."
+            }
+        )
     purpose = body.get("purpose")
     if not (purpose is None or (isinstance(purpose, str) and purpose in TEXT_PURPOSES)):
         raise ValidationError(
@@ -555,13 +587,16 @@ def _read_target(
         # Other types are refused by archive.passages.selectors; these would lose what they do not keep.
         if isinstance(selector, dict) and selector.get("type") in SELECTOR_KEYS:
             _refuse_unkept(selector, SELECTOR_KEYS[selector["type"]], under="target.selector.")
-    source_id = _route_of(target.get("source"), "api:source-text") or _route_of(
-        target.get("source"), "api:source-detail"
-    )
+    given = target.get("source")
+    if isinstance(given, dict):
+        _refuse_unkept(given, SOURCE_KEYS, under="target.source.")
+    iri = given.get("id") if isinstance(given, dict) else given
+    source_id = _route_of(iri, "api:source-text") or _route_of(iri, "api:source-detail")
     source = source_for(source_id) if source_id is not None else None
     if source is None:
         raise ValidationError({"target": "A target's source must be the text of a source in this workspace."})
     _read_state(target, source, links)
+    _read_described(given, source)
     try:
         selector, note = selector_from_quote_fallback(source.text, target)
     except ValidationError as error:
@@ -569,6 +604,22 @@ def _read_target(
     if note:
         notes.append(note)
     return source, selector
+
+
+def _read_described(given: object, source: Source) -> None:
+    """A target's source's language and direction are the source record's: as the server
+    renders them they are accepted (a client PUTs back what it got); others would be lost."""
+    if not isinstance(given, dict):
+        return
+    for member, ours in (("language", source.language), ("textDirection", source.direction)):
+        if given.get(member, ours) != ours:
+            raise ValidationError(
+                {
+                    f"target.source.{member}": f"The source's record gives its {member}, {ours!r}, so "
+                    "another is not kept: leave it out, or send it as the server gave it (an admin "
+                    "corrects the record on the source's page)."
+                }
+            )
 
 
 def _read_state(target: dict, source: Source, links: Links) -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (Arabic-Indic digits and separators are the point)
 """ "Highlight by quote" on the reading page, in Chromium, by keyboard only: type the words,
 choose which occurrence, annotate them with the selection's own form; offsets in code points."""
 
@@ -122,6 +123,32 @@ def test_offsets_after_emoji_are_code_points_and_a_line_break_matches_a_space(pa
     assert page.errors == []
 
 
+ARABIC_TEXT = "قال مدير المحطة إن القطار وصل الساعة ٣:٤٥ وإن ١٢٬٠٠٠ شخص كانوا ينتظرون."
+
+
+@pytest.mark.parametrize(
+    ("words", "exact"),
+    [("الساعة 3:45", "الساعة ٣:٤٥"), ("محطه", "محطة")],
+    ids=["western digits for arabic-indic", "heh for teh marbuta"],
+)
+def test_words_typed_as_search_folds_them_annotate_the_texts_own_letters(
+    page_for, analyst, workspace, words, exact
+):
+    source = SourceFactory(workspace=workspace, text=ARABIC_TEXT, language="ar", direction="rtl")
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    open_quote_form(page)
+    find_words(page, words)
+    expect(page.get_by_role("group", name="Found once:")).to_be_visible()
+    annotate_chosen(page, "ملاحظة")
+
+    start = ARABIC_TEXT.index(exact)
+    passage = Passage.objects.get()
+    assert (passage.start, passage.end, passage.exact) == (start, start + len(exact), exact)
+    expect(page.locator(f"#passage-{passage.pk}")).to_have_text(exact)
+    assert page.errors == []
+
+
 def test_words_not_in_the_text_are_said_so_and_nothing_is_written(page_for, analyst, workspace, corpus_text):
     source = SourceFactory(workspace=workspace, text=corpus_text)
     page = page_for(analyst)
@@ -208,6 +235,14 @@ async ([text, words, limit]) => {
         ("قَالَ مدير المحطة", "قال", "قَالَ"),  # harakat need not be typed
         ("ﬁve of ﬁfteen", "five", "ﬁve"),  # a ligature in the text
         ("Straße", "STRASSE", "Straße"),
+        ("وصل الساعة ٣:٤٥ مساءً", "الساعة 3:45", "الساعة ٣:٤٥"),  # as search folds them
+        ("في عام ۱۴۰۲", "1402", "۱۴۰۲"),
+        ("قال مدير المحطة", "محطه", "محطة"),
+        ("نُقل إلى المستشفى", "مستشفي", "مستشفى"),
+        ("قُتل ١٢٬٠٠٠ شخص", "12,000 شخص", "١٢٬٠٠٠ شخص"),
+        ("قُتل ١٢٬٠٠٠ شخص", "١٢٠٠٠ شخص", "١٢٬٠٠٠ شخص"),
+        ("killed 12,000 people", "12000 people", "12,000 people"),
+        ("نحو ٣٫٥ مليون", "3.5 مليون", "٣٫٥ مليون"),
     ],
     ids=[
         "white space",
@@ -218,6 +253,14 @@ async ([text, words, limit]) => {
         "harakat",
         "ligature",
         "sharp s",
+        "arabic-indic digits",
+        "persian digits",
+        "teh marbuta",
+        "alef maksura",
+        "arabic thousands separator",
+        "thousands separator left out",
+        "comma left out",
+        "arabic decimal separator",
     ],
 )
 def test_words_are_found_forgivingly_as_utf16_spans_of_whole_clusters(

@@ -1,24 +1,51 @@
 // Finding words a reader typed (or pasted) in the source's text, forgivingly:
 // case, accents and harakat, typographic quotes and dashes, compatibility forms
 // (ligatures, full-width letters, "…" for "...") and white space (a line break
-// where a space was typed, two spaces for one) do not have to match. What is
-// found is a span of the text in UTF-16 indexes, as a mouse selection gives
-// (js/offsets.js turns it into code points), widened to whole grapheme
-// clusters: a letter with its accents, an emoji with its modifiers.
+// where a space was typed, two spaces for one) do not have to match, nor what
+// search folds alike (archive/search/normalize.py): digits of every script ("3:45"
+// finds "٣:٤٥"), Arabic letters written either way ("محطه" finds "محطة"), the Arabic
+// decimal and thousands separators ("12,000" finds "١٢٬٠٠٠"); a thousands separator
+// may be left out ("12000" finds it). What is found is a span of the text in UTF-16
+// indexes, as a mouse selection gives (js/offsets.js turns it into code points),
+// widened to whole grapheme clusters: a letter with its accents, an emoji with its
+// modifiers.
 
 const IGNORED = /^[\p{Mn}\p{Me}\p{Cf}\u0640]$/u; // accents, harakat, joiners, bidi marks, tatweel
 const EQUIVALENT = new Map([
   ..."‘’‚‛′ʹʼ`´".split("").map((mark) => [mark, "'"]),
   ..."“”„‟″«»".split("").map((mark) => [mark, '"']),
   ..."‐‑‒–—―−".split("").map((dash) => [dash, "-"]),
+  ["\u0671", "\u0627"], // alef wasla: alef (the hamza forms lose their hamza under NFKD)
+  ["\u0649", "\u064a"], // alef maksura: yeh
+  ["\u06cc", "\u064a"], // Farsi yeh: yeh
+  ["\u0629", "\u0647"], // teh marbuta: heh
+  ["\u06a9", "\u0643"], // keheh: kaf
+  ["\u066b", "."], // Arabic decimal separator
+  ["\u066c", ","], // Arabic thousands separator
 ]);
 const SPACE = /^\s+$/u;
+const DIGIT = /^\p{Nd}$/u;
+// A comma or Arabic thousands separator between a digit and a group of three.
+const THOUSANDS = /(?<=\p{Nd})[,\u066c](?=\p{Nd}{3}(?!\p{Nd}))/gu;
+const asciiDigits = new Map();
+
+/** A decimal digit of any script as an ASCII digit. Unicode assigns them in runs of ten,
+ * 0 to 9: a digit's value is how far it is into its run. */
+function asciiDigit(digit) {
+  if (!asciiDigits.has(digit)) {
+    let code = digit.codePointAt(0);
+    while (DIGIT.test(String.fromCodePoint(code - 1))) code -= 1;
+    asciiDigits.set(digit, String((digit.codePointAt(0) - code) % 10));
+  }
+  return asciiDigits.get(digit);
+}
 
 /** One code point as it is compared: "" when it does not count, " " for white space. */
 function fold(character) {
   if (SPACE.test(character)) return " ";
   if (IGNORED.test(character)) return "";
   if (EQUIVALENT.has(character)) return EQUIVALENT.get(character);
+  if (DIGIT.test(character)) return asciiDigit(character);
   let folded = "";
   for (const part of character.normalize("NFKD")) {
     if (SPACE.test(part)) folded += " ";
@@ -28,17 +55,18 @@ function fold(character) {
 }
 
 /**
- * `text` folded for comparison, white space collapsed to single spaces, with where
- * each of its UTF-16 units comes from in `text`: [from[i], to[i]).
+ * `text` folded for comparison, white space collapsed to single spaces, thousands
+ * separators left out, with where each of its UTF-16 units comes from in `text`: [from[i], to[i]).
  */
 export function foldedText(text) {
+  const separators = new Set(Array.from(text.matchAll(THOUSANDS), (match) => match.index));
   let folded = "";
   const from = [];
   const to = [];
   let index = 0;
   for (const character of text) {
     const end = index + character.length;
-    for (const unit of fold(character).split("")) {
+    for (const unit of separators.has(index) ? [] : fold(character).split("")) {
       if (unit === " " && folded.endsWith(" ")) {
         to[to.length - 1] = end; // the run of white space goes on
         continue;
