@@ -28,8 +28,8 @@ def test_a_rating_isolates_the_quote_and_the_hypothesis():
     assert shown == f"inconsistent: “<bdi>{NOTE}</bdi>” / <bdi>Maintenance stopped it</bdi>"
 
 
-def test_a_name_of_no_known_shape_is_isolated_whole_and_escaped():
-    assert user_text_isolated("<b>Claim</b>") == "<bdi>&lt;b&gt;Claim&lt;/b&gt;</bdi>"
+def test_a_name_of_no_known_shape_is_left_whole_to_the_page_and_escaped():
+    assert user_text_isolated("<b>Claim</b>") == "&lt;b&gt;Claim&lt;/b&gt;"
 
 
 def test_the_activity_feed_isolates_an_arabic_notes_text(client, analyst, workspace):

@@ -2,11 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 
 from archive.audit.kinds import KINDS
 from archive.models import HistoryEntry
 from archive.reading.items import ItemLinks
+from archive.templatetags.warrant_names import user_text_isolated
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 
 
@@ -77,7 +77,7 @@ def test_item_history_links_open_the_items_history(client, workspace, analyst, s
         .latest("sequence")
         .object_repr
     )
-    assert f"History of annotation <q><bdi>{escape(title)}</bdi></q>" in html
+    assert f"History of annotation <q><bdi>{user_text_isolated(title)}</bdi></q>" in html
 
 
 def test_source_as_of_opens_from_the_forms_date_time_format(client, source, reviewer):

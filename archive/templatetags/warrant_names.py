@@ -1,6 +1,6 @@
 """`{{ entry.object_repr|user_text_isolated }}`: an object's name as the history recorded it
 ("Note by ana: …", "passage “…”", "“…” supports …", "inconsistent: “…” / …"), with each piece
-a person wrote isolated in its own direction (<bdi>).
+a person wrote isolated in its own direction (<bdi>); the page isolates the name as a whole.
 
 A name is fixed words around what people wrote. Isolated as a whole, it takes the direction
 of its first words (English), and an Arabic note holding a Latin word or a number is shown
@@ -42,8 +42,8 @@ def user_text_isolated(name: str) -> SafeString:
             "{}{}: {}", by_author["kind"], _isolated(by_author["author"]), _isolated(by_author["text"])
         )
     quotes = list(_QUOTED.finditer(name))
-    if not quotes:
-        return _isolated(name)
+    if not quotes:  # all of it written by someone: the page isolates it whole
+        return escape(name)
     pieces, at = [], 0
     for quote in quotes:
         pieces += [escape(name[at : quote.start()]), "“", _isolated(quote["quote"]), "”"]

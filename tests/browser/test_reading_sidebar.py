@@ -288,8 +288,14 @@ ACTIVITY_RUNS = """
     range.setEnd(node, to);
     return range.getClientRects()[0].left;
   };
-  const text = link.firstChild;
-  const at = (word) => left(text, text.data.indexOf(word), text.data.indexOf(word) + word.length);
+  // The name's pieces are text nodes of their own (a person's words are isolated).
+  const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node);
+  const at = (word) => {
+    const text = texts.find((node) => node.data.includes(word));
+    return left(text, text.data.indexOf(word), text.data.indexOf(word) + word.length);
+  };
   return [cell.querySelector(".kind").getClientRects()[0].left, at("Note"), at(words[0]), at(words[1])];
 }
 """
