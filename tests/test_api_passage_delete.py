@@ -27,3 +27,17 @@ def test_the_admin_names_the_annotations_that_keep_a_passage(client, superuser, 
     response = client.post(url, {"post": "yes", "reason": "unused"})
     assert response.status_code == 200 and "Keep me" in response.content.decode()
     assert Passage.objects.filter(pk=passage.pk).exists()
+
+
+def test_a_refused_delete_names_what_still_refers_to_the_passage(analyst, source):
+    passage = PassageFactory(source=source, created_by=analyst)
+    annotations = [
+        AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage]) for _ in range(2)
+    ]
+    response = api_client_for(analyst).delete(
+        f"/api/passages/{passage.pk}/?reason=unused", HTTP_IF_MATCH=f'"{passage.version}"'
+    )
+    body = response.json()
+    assert response.status_code == 409
+    assert body["referring"] == [{"type": "annotation", "id": each.pk} for each in annotations]
+    assert f"annotation {annotations[0].pk}, annotation {annotations[1].pk}" in body["error"]

@@ -65,3 +65,16 @@ def test_an_unknown_credentials_field_is_refused_by_name(analyst):
     )
     assert response.status_code == 400
     assert list(field_errors(response.json())) == ["otp"]
+
+
+def test_a_refused_sign_in_names_basic_among_its_schemes(analyst):
+    encoded = base64.b64encode(b"analyst:wrong").decode()
+    response = APIClient().post("/api/token/", HTTP_AUTHORIZATION=f"Basic {encoded}")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith('Basic realm="api", Token')
+
+
+def test_reading_the_token_unsigned_names_only_the_token_scheme():
+    response = APIClient().get("/api/token/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"

@@ -48,11 +48,18 @@ class Conflict(APIException):
     default_code = "conflict"
 
     def __init__(
-        self, detail: str | None = None, code: str | None = None, *, existing: dict[str, object] | None = None
+        self,
+        detail: str | None = None,
+        code: str | None = None,
+        *,
+        existing: dict[str, object] | None = None,
+        referring: list[dict[str, object]] | None = None,
     ):
         super().__init__(detail, code)
-        # A create refused as a duplicate names what is there, so the client can use that.
+        # A create refused as a duplicate names what is there, so the client can use that;
+        # a delete refused names what still refers to the object, so it can remove that first.
         self.existing = existing
+        self.referring = referring
 
 
 class Gone(APIException):
@@ -98,11 +105,27 @@ def as_api_exception(exc: Exception) -> APIException | None:
     if isinstance(exc, DjangoValidationError):
         return DRFValidationError(field_errors(exc))
     if isinstance(exc, ProtectedError | RestrictedError):
-        return Conflict("Other records still refer to this one; remove them first.")
+        return _still_referred(exc)
     if isinstance(exc, IntegrityError):
         # A concurrent write won a uniqueness race that validation had passed.
         return Conflict("This conflicts with existing data; reload and try again.")
     return None
+
+
+# Referring records named in a refused delete's message; the body lists them all.
+_REFERRING_NAMED = 5
+
+
+def _still_referred(exc: ProtectedError | RestrictedError) -> Conflict:
+    found = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    referring = sorted({(str(each._meta.verbose_name), each.pk) for each in found})
+    named = ", ".join(f"{kind} {pk}" for kind, pk in referring[:_REFERRING_NAMED])
+    if len(referring) > _REFERRING_NAMED:
+        named += f" and {len(referring) - _REFERRING_NAMED} more"
+    return Conflict(
+        f"Other records still refer to this one ({named}); remove them first.",
+        referring=[{"type": kind, "id": pk} for kind, pk in referring],
+    )
 
 
 def error_body(exc: APIException, data: object = None) -> dict[str, object]:
@@ -121,6 +144,8 @@ def error_body(exc: APIException, data: object = None) -> dict[str, object]:
         body["max_bytes"] = exc.limit
     if isinstance(exc, Conflict) and exc.existing is not None:
         body["existing"] = exc.existing
+    if isinstance(exc, Conflict) and exc.referring is not None:
+        body["referring"] = exc.referring
     return body
 
 

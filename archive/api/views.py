@@ -743,6 +743,11 @@ class TokenView(APIView):
         # POST checks the credentials it is sent itself (user_by_credentials).
         return [] if self.request.method == "POST" else list(super().get_permissions())
 
+    def get_authenticate_header(self, request) -> str:
+        # A POST's refusal names HTTP Basic too: it is one of the ways to sign in here.
+        token = super().get_authenticate_header(request)
+        return f'Basic realm="api", {token}' if request.method == "POST" and token else token
+
     @extend_schema(responses={200: io.TokenOut, **refusals(401)})
     def get(self, request) -> Response:
         token = Token.objects.filter(user=request.user).first()
