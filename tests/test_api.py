@@ -109,7 +109,7 @@ def test_outsider_gets_404_for_an_object_in_the_workspace(outsider, annotation):
     response = api_client_for(outsider).get(f"/api/annotations/{annotation.pk}/")
     assert (response.status_code, response.json()["detail"]) == (
         404,
-        "No Annotation matches the given query.",
+        "No such annotation.",
     )
 
 

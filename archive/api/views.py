@@ -184,7 +184,7 @@ class ResourceDetail(ResourceView):
                 )
                 if notice is not None:
                     raise Gone(notice)
-            raise Http404(f"No {self.queryset.model._meta.object_name} matches the given query.")
+            raise Http404(f"No such {self.queryset.model._meta.verbose_name}.")
         self.check_object_permissions(self.request, obj)
         if not self.lists:  # a history's pages are a list
             refuse_stray_parameters(self.request)
