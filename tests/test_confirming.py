@@ -392,3 +392,12 @@ def test_an_analysts_orphan_shows_no_score_of_re_anchoring(world, analyst):
     rows = {row.passage.pk: row for row in reanchored_passages(world.source)}
     assert rows[world.moved.pk].result is None
     assert rows[world.orphaned.pk].result.status == AnchorStatus.ORPHANED
+
+
+def test_a_refused_decision_is_said_in_the_summary_the_focus_starts_on(client, world, analyst):
+    client.force_login(analyst)
+    response = client.post(decide_url(world.source, world.fuzzy), {"version": world.fuzzy.version})
+    page = response.content.decode()
+    summary = page[page.index('<div class="error-summary"') :]
+    assert "<h2>Not saved</h2>" in summary[: summary.index("</div>")]
+    assert "js/error-summary.js" in page

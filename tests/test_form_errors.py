@@ -4,8 +4,10 @@ to its field (archive/_error_summary.html), and help texts with the ids fields n
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from archive.models import Membership, Role
 from tests.test_import_views import confirm, token_of, upload
 
 
@@ -63,3 +65,32 @@ def test_a_refused_claim_form_starts_with_the_error_summary(client, analyst, wor
     page = response.content.decode()
     assert re.search(r'<div class="error-summary" role="alert" tabindex="-1">\s*<h2>', page)
     assert "js/error-summary.js" in page
+
+
+def summaries(page: str) -> list[str]:
+    return re.findall(r'<div class="error-summary" role="alert" tabindex="-1">.*?</div>', page, re.S)
+
+
+def test_a_refused_import_is_said_in_the_one_summary_the_focus_starts_on(client, analyst, workspace):
+    client.force_login(analyst)
+    script = SimpleUploadedFile("notes.txt", b"#!/bin/sh\nrm -rf ~\n")
+    page = upload(client, workspace, file=script).content.decode()
+    [summary] = summaries(page)
+    assert "<h2>Not imported</h2>" in summary and "This file is a script" in summary
+    assert "js/error-summary.js" in page
+
+
+def test_a_refused_member_change_is_said_in_the_summary(client, ws_admin, workspace, analyst):
+    membership = Membership.objects.get(workspace=workspace, user=analyst)
+    client.force_login(ws_admin)
+    url = reverse("archive:member_remove", args=[workspace.slug, membership.pk])
+    [summary] = summaries(client.post(url, {"reason": "  "}).content.decode())
+    assert "<h2>Not changed</h2>" in summary and "was not removed." in summary
+
+
+def test_a_refused_new_member_is_summarised_once(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    data = {"username": "nobody-here", "role": Role.ANALYST}
+    page = client.post(reverse("archive:members", args=[workspace.slug]), data).content.decode()
+    [summary] = summaries(page)
+    assert "Accounts are made by the operator of the site." in summary
