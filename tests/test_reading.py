@@ -2,11 +2,14 @@
 
 import html
 import re
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.claims.annotations import edit_annotation
 from archive.models import AnchorStatus, Annotation, ReviewStatus, Role, Stance
@@ -82,6 +85,79 @@ def test_overlapping_highlights_nest_and_only_the_first_mark_is_the_anchor():
 def test_the_longer_of_two_passages_starting_together_is_the_outer_mark():
     markup = highlighted_html("abcdef", [Highlight(1, 0, 2, "note"), Highlight(2, 0, 6, "refutes")])
     assert markup.startswith('<mark class="hl hl-refutes" data-passage="2"')
+
+
+def test_passages_starting_together_share_one_tab_stop_their_innermost_mark():
+    markup = highlighted_html(
+        "abcdef", [Highlight(1, 0, 6, "note"), Highlight(2, 0, 2, "refutes")], opens=True
+    )
+    assert markup == (
+        '<mark class="hl hl-note" data-passage="1" id="passage-1">'
+        '<mark class="hl hl-refutes" data-passage="2" id="passage-2" tabindex="0" role="button"'
+        ' aria-haspopup="dialog">ab</mark></mark>'
+        '<mark class="hl hl-note" data-passage="1">cdef</mark>'
+    )
+
+
+def test_a_passage_inside_another_has_its_own_tab_stop_inside_no_other():
+    markup = highlighted_html(
+        "abcdef", [Highlight(1, 0, 6, "note"), Highlight(2, 2, 4, "refutes")], opens=True
+    )
+    assert markup == (
+        '<mark class="hl hl-note" data-passage="1" id="passage-1" tabindex="0" role="button"'
+        ' aria-haspopup="dialog">ab</mark>'
+        '<mark class="hl hl-note" data-passage="1">'
+        '<mark class="hl hl-refutes" data-passage="2" id="passage-2" tabindex="0" role="button"'
+        ' aria-haspopup="dialog">cd</mark></mark>'
+        '<mark class="hl hl-note" data-passage="1">ef</mark>'
+    )
+
+
+class _Marks(HTMLParser):
+    """Each passage's anchor and the tab stops of highlighted markup, and any tab stop inside another."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[dict] = []  # the marks around the text being read, outermost first
+        self.anchors: dict[str, int] = {}  # passage id: where its anchor is in the text
+        self.stops: list[tuple[int, list[str]]] = []  # where, and the passages it opens
+        self.nested_stops = 0
+        self.at = 0
+
+    def handle_starttag(self, tag, attrs):
+        mark = dict(attrs)
+        if "id" in mark:
+            self.anchors[mark["data-passage"]] = self.at
+        if "tabindex" in mark:
+            self.nested_stops += any("tabindex" in outer for outer in self.open)
+            starting = [m["data-passage"] for m in [*self.open, mark] if m.get("id")]
+            self.stops.append((self.at, starting))
+        self.open.append(mark)
+
+    def handle_endtag(self, tag):
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.at += len(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 11), st.integers(1, 12)).filter(lambda span: span[0] < span[1]),
+        max_size=8,
+    )
+)
+def test_however_passages_overlap_no_tab_stop_is_inside_another_and_each_passage_has_one(spans):
+    highlights = [Highlight(n + 1, start, end, "note") for n, (start, end) in enumerate(spans)]
+    marks = _Marks()
+    marks.feed(highlighted_html("abcdefghijkl", highlights, opens=True))
+    assert marks.nested_stops == 0
+    # One tab stop where passages start, opening those that start there, and only those.
+    assert [where for where, _ in marks.stops] == sorted({h.start for h in highlights})
+    for where, opened in marks.stops:
+        assert sorted(opened) == sorted(str(h.passage_id) for h in highlights if h.start == where)
+    assert marks.anchors == {str(h.passage_id): h.start for h in highlights}
 
 
 def test_highlighting_never_changes_the_text():

@@ -6,6 +6,10 @@ passage boundary, and each segment is wrapped in one <mark> per passage that
 covers it, outermost first. Overlapping passages nest, the page works without
 JavaScript, and the whole page costs a fixed number of queries however many
 passages the source has.
+
+Only the innermost mark of a segment can be a tab stop (a button on the reading
+page), so that no tab stop is ever inside another: a segment where passages start
+has one, for all the passages starting there (js/highlights.js draws the same).
 """
 
 import bisect
@@ -52,18 +56,23 @@ class Highlight:
         return (self.start, -self.end, self.passage_id)
 
 
-def _mark_open(highlight: Highlight, *, first: bool, opens: bool) -> str:
-    # The first mark of a passage is its anchor (#passage-N) and its tab stop; where it
-    # opens what is on the passage, a button, for a screen reader to say it can be pressed.
-    anchor = f' id="passage-{highlight.passage_id}" tabindex="0"' if first else ""
-    if first and opens:
-        anchor += ' role="button" aria-haspopup="dialog"'
-    return f'<mark class="hl hl-{highlight.role}" data-passage="{highlight.passage_id}"{anchor}>'
+def _mark_open(highlight: Highlight, *, first: bool, stop: bool, opens: bool) -> str:
+    # The first mark of a passage is its anchor (#passage-N). The tab stop of the passages
+    # starting at a segment is its innermost mark, the first of the innermost of them (the
+    # marks outside it are in the same segment, none of them focusable); where it opens what
+    # is on them, a button, for a screen reader to say it can be pressed.
+    attributes = f' id="passage-{highlight.passage_id}"' if first else ""
+    if stop:
+        attributes += ' tabindex="0"'
+        if opens:
+            attributes += ' role="button" aria-haspopup="dialog"'
+    return f'<mark class="hl hl-{highlight.role}" data-passage="{highlight.passage_id}"{attributes}>'
 
 
 def highlighted_html(text: str, highlights: list[Highlight], *, opens: bool = False) -> SafeString:
     """`text`, escaped, with every highlight wrapped in nested <mark>s; with `opens`, the
-    first mark of each is a button that opens a dialog (the reading page's js/reading.js).
+    tab stop where passages start is a button that opens a dialog on all of those passages
+    (the reading page's js/reading.js).
 
     Highlights must lie within the text (0 <= start < end <= len(text)).
     """
@@ -81,7 +90,17 @@ def highlighted_html(text: str, highlights: list[Highlight], *, opens: bool = Fa
             bisect.insort(active, highlight, key=lambda h: h.nesting_key)
         segment = escape(text[segment_start:segment_end])
         if active:
-            opening = "".join(_mark_open(h, first=h.start == segment_start, opens=opens) for h in active)
+            # Those starting here sort last (their start is the greatest): the innermost is one of them.
+            innermost = len(active) - 1
+            opening = "".join(
+                _mark_open(
+                    h,
+                    first=h.start == segment_start,
+                    stop=n == innermost and h.start == segment_start,
+                    opens=opens,
+                )
+                for n, h in enumerate(active)
+            )
             segment = f"{opening}{segment}{'</mark>' * len(active)}"
         pieces.append(segment)
     return mark_safe("".join(pieces))  # noqa: S308 (every piece of text is escaped above)  # nosec B308, B703

@@ -7,7 +7,16 @@
 import { contextOf, findWords, foldedText } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
 import { showRefusal } from "./form-errors.js";
-import { marksOf, passageMark, recolour, unwrap, wrapRange } from "./highlights.js";
+import {
+  drawHighlights,
+  marksOf,
+  passagesIn,
+  passagesOpenedBy,
+  recolour,
+  tabStopOf,
+  unwrap,
+  wrapRange,
+} from "./highlights.js";
 import { requestJSON } from "./http.js";
 import { rangeInText, rangeOfText, selectorsFor, utf16Offset } from "./offsets.js";
 
@@ -167,8 +176,8 @@ function countItems() {
   if (count) count.textContent = String(sidebar.children.length);
 }
 
-// A highlight's text alternative for screen readers: its first mark (the tab stop) is
-// described by the kind and the note or claim of each item on it in the sidebar.
+// A highlight's text alternative for screen readers: its tab stop is described by the
+// kind and the note or claim of each item in the sidebar on the passages it opens.
 function describeHighlights() {
   const parts = new Map();
   for (const part of document.querySelectorAll("#reading-sidebar [data-item] > :is(.item-label, .item-body)[id]")) {
@@ -176,11 +185,35 @@ function describeHighlights() {
     if (!parts.has(passageId)) parts.set(passageId, []);
     parts.get(passageId).push(part.id);
   }
-  for (const mark of textElement.querySelectorAll("mark[data-passage][tabindex]")) {
-    const ids = parts.get(mark.dataset.passage);
-    if (ids) mark.setAttribute("aria-describedby", ids.join(" "));
-    else mark.removeAttribute("aria-describedby");
+  for (const stop of textElement.querySelectorAll("mark[data-passage][role=button]")) {
+    const ids = passagesOpenedBy(stop).flatMap((passageId) => parts.get(passageId) ?? []);
+    if (ids.length) stop.setAttribute("aria-describedby", ids.join(" "));
+    else stop.removeAttribute("aria-describedby");
   }
+}
+
+/** The passages whose highlight `element` is, if it is in the text: those its tab stop opens. */
+function passagesFocusedOn(element) {
+  const mark = element && textElement.contains(element) ? element.closest("mark[data-passage]") : null;
+  if (!mark) return [];
+  const opened = passagesOpenedBy(mark);
+  return opened.length ? opened : [mark.dataset.passage];
+}
+
+/** The tab stop of the first of these passages that is still in the text. */
+function firstTabStop(passageIds) {
+  return passageIds.map((passageId) => tabStopOf(textElement, passageId)).find(Boolean) ?? null;
+}
+
+/** Draw the highlights anew for these passages (js/highlights.js: no tab stop is ever inside
+ * another, however they overlap), the focus and where it returns to on the same passages. */
+function redraw(passages) {
+  const focused = passagesFocusedOn(document.activeElement);
+  const returning = passagesFocusedOn(returnFocus);
+  drawHighlights(textElement, passages);
+  if (focused.length) firstTabStop(focused)?.focus({ preventScroll: true });
+  if (returning.length) returnFocus = firstTabStop(returning) ?? returnFocus;
+  describeHighlights();
 }
 
 function showPassage(passage) {
@@ -191,7 +224,15 @@ function showPassage(passage) {
   }
   const start = utf16Offset(text, passage.start);
   const end = utf16Offset(text, passage.end);
-  return wrapRange(textElement, start, end, (first) => passageMark(passage.id, passage.role, first));
+  redraw([...passagesIn(textElement), { id: Number(passage.id), role: passage.role, start, end }]);
+  return marksOf(textElement, passage.id);
+}
+
+function removePassages(passageIds) {
+  const gone = new Set(passageIds.map(Number));
+  if (passageIds.some((passageId) => marksOf(textElement, passageId).length)) {
+    redraw(passagesIn(textElement).filter((passage) => !gone.has(passage.id)));
+  }
 }
 
 // --- Going from the sidebar to the text and back ---------------------------------
@@ -210,7 +251,7 @@ function goToPassage(passageId) {
   if (!marks.length) return;
   if (dialog.open) dialog.close();
   marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
-  marks[0].focus({ preventScroll: true });
+  tabStopOf(textElement, passageId)?.focus({ preventScroll: true });
   flash(marks);
   history.replaceState(null, "", `#passage-${passageId}`);
 }
@@ -240,7 +281,8 @@ function openPassages(passageIds) {
   list.append(...items.map(popupCopy));
   for (const item of items) item.classList.add("active");
   items[0].scrollIntoView({ block: "nearest" });
-  openDialog(items.length === 1 ? "On this passage" : `${items.length} items on this passage`, list);
+  const where = passageIds.length === 1 ? "this passage" : "these passages";
+  openDialog(items.length === 1 ? `On ${where}` : `${items.length} items on ${where}`, list);
 }
 
 function passagesAt(mark) {
@@ -303,9 +345,12 @@ textElement.addEventListener("click", (event) => {
   const press = pressedAt;
   pressedAt = null;
   if (mark && event.detail === 0) {
-    // A click with no press: a screen reader's (its "activate"), which selects nothing.
-    mark.focus({ preventScroll: true });
-    return openPassages(passagesAt(mark));
+    // A click with no press: a screen reader's (its "activate"), which selects nothing. On a
+    // tab stop it opens what Enter does there; elsewhere in a highlight, what a click does.
+    const stop = event.target.closest("mark[data-passage][tabindex]");
+    const passages = stop ? passagesOpenedBy(stop) : passagesAt(mark);
+    (stop ?? tabStopOf(textElement, passages[0]))?.focus({ preventScroll: true });
+    return openPassages(passages);
   }
   if (!mark || event.detail !== 1 || !press) return;
   const moved = Math.hypot(event.clientX - press[0], event.clientY - press[1]) > DRAG_PX;
@@ -315,15 +360,17 @@ textElement.addEventListener("click", (event) => {
     pendingOpen = null;
     if (!document.getSelection().isCollapsed) return;
     // The press did not focus the highlight (see above): focus it, so that closing returns there.
-    marksOf(textElement, passages[0])[0]?.focus({ preventScroll: true });
+    tabStopOf(textElement, passages[0])?.focus({ preventScroll: true });
     openPassages(passages);
   }, DOUBLE_CLICK_MS);
 });
+// Enter or Space on a tab stop opens the passages starting there (one, or those that
+// start at the same character: their one tab stop).
 textElement.addEventListener("keydown", (event) => {
-  const mark = event.target.closest?.("mark[data-passage]");
-  if (!mark || (event.key !== "Enter" && event.key !== " ")) return;
+  const stop = event.target.closest?.("mark[data-passage]");
+  if (!stop || (event.key !== "Enter" && event.key !== " ")) return;
   event.preventDefault();
-  openPassages([mark.dataset.passage]);
+  openPassages(passagesOpenedBy(stop));
 });
 document.addEventListener("click", (event) => {
   const link = event.target.closest("[data-goto-passage]");
@@ -422,7 +469,7 @@ function openSelectionForm(kind, [start, end], button) {
     unwrap(pending);
     showPassage(data.passage);
     showItem(data.item);
-    returnFocus = marksOf(textElement, data.passage.id)[0] ?? returnFocus;
+    returnFocus = tabStopOf(textElement, data.passage.id) ?? returnFocus;
     dialog.close();
     announce(`${isEvidence ? "Evidence" : "Note"} saved as a draft, highlighted in the text.`);
   });
@@ -768,7 +815,7 @@ function startDelete(item) {
     const answer = await requestJSON(item.dataset.url, { method: "DELETE", body: { version, reason } });
     if (answer.ok) {
       removeItem(item.dataset.item);
-      for (const passageId of answer.data.deleted_passages) unwrap(marksOf(textElement, passageId));
+      removePassages(answer.data.deleted_passages);
       for (const passage of answer.data.passages) recolour(textElement, passage.id, passage.role);
       if (dialog.open && !dialog.querySelector("[data-item]")) dialog.close();
     }
