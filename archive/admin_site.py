@@ -17,7 +17,7 @@ from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db.models import Field, JSONField, QuerySet
+from django.db.models import CharField, Field, JSONField, QuerySet, TextField
 from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
@@ -120,13 +120,22 @@ class CheckedJSONField(forms.JSONField):
 
 class CheckedRelations(BaseModelAdmin):
     """Model admins and inlines whose fields naming other objects check what is
-    submitted (the autocomplete boxes and the choice of several above), and
-    whose JSON boxes are checked as JSON bodies are."""
+    submitted (the autocomplete boxes and the choice of several above), whose
+    JSON boxes are checked as JSON bodies are, and whose text boxes (names, titles,
+    bodies, quotes) run in the direction of what is typed in them (dir="auto"):
+    Arabic right to left, as on the app's pages. Every admin in archive/admin.py is one."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, JSONField):
             kwargs.setdefault("form_class", CheckedJSONField)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Free text, typed in a box (not a choice, nor an address or e-mail box: left to right).
+        widget = getattr(formfield, "widget", None)
+        if isinstance(db_field, CharField | TextField) and isinstance(
+            widget, forms.TextInput | forms.Textarea
+        ):
+            widget.attrs.setdefault("dir", "auto")
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from archive.jobs import tasks
 from archive.models import Derivation, Job, JobStatus, Source
 from tests.factories import SourceFactory, WorkspaceFactory
-from tests.websites import capturable
+from tests.websites import capturable, tried_again_after_failing_twice
 
 
 @pytest.fixture
@@ -89,16 +89,9 @@ def test_an_archived_source_given_with_pasted_text_is_left_to_the_confirm_step(
 def test_trying_a_failed_capture_again_keeps_the_source_it_derives_from(
     site, settings, analyst, workspace, original
 ):
-    settings.JOBS_RETRY_DELAYS = [0.01]  # two attempts, both before the site answers
-    failed = tasks.start_capture(
-        workspace=workspace,
-        user=analyst,
-        url=f"{site.url}/flaky",
-        derivation="excerpt",
-        derived_from=original,
+    tried_again_after_failing_twice(
+        site, settings, workspace=workspace, user=analyst, derivation="excerpt", derived_from=original
     )
-    assert failed.status == JobStatus.FAILED
-    tasks.retry(job=failed, user=analyst)
     source = Source.objects.exclude(pk=original.pk).get(workspace=workspace)
     assert (source.derived_from, source.derivation) == (original, Derivation.EXCERPT)
 

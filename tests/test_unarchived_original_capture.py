@@ -8,10 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from archive.jobs import tasks
-from archive.models import Derivation, Job, JobStatus, Source
+from archive.models import Derivation, Job, Source
 from tests.test_unarchived_original import ARABIC_REPORT
-from tests.websites import capturable
+from tests.websites import capturable, tried_again_after_failing_twice
 
 # As typed on the import page: the address without its scheme.
 TYPED = {
@@ -95,16 +94,14 @@ def test_an_unarchived_original_given_with_pasted_text_is_left_to_the_confirm_st
 
 
 def test_trying_a_failed_capture_again_keeps_its_unarchived_original(site, settings, analyst, workspace):
-    settings.JOBS_RETRY_DELAYS = [0.01]  # two attempts, both before the site answers
-    failed = tasks.start_capture(
+    tried_again_after_failing_twice(
+        site,
+        settings,
         workspace=workspace,
         user=analyst,
-        url=f"{site.url}/flaky",
         derivation="translation",
         unarchived_original=ARABIC_REPORT,
     )
-    assert failed.status == JobStatus.FAILED
-    tasks.retry(job=failed, user=analyst)
     assert Source.objects.get(workspace=workspace).unarchived_original == ARABIC_REPORT
 
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from archive.jobs import tasks
+from archive.models import Job, JobStatus
 from tests.documents import article_html
 
 
@@ -82,3 +84,18 @@ def capturable(settings, **options) -> Iterator[Site]:
     settings.CAPTURE_TIMEOUT_SECONDS = 5
     with serving(**options) as site:
         yield site
+
+
+def tried_again_after_failing_twice(
+    site: Site, settings, *, workspace, user, derivation: str, **derived
+) -> Job:
+    """A capture of `site`'s `/flaky` page (a site serving with failures=2), deriving as `derivation`
+    from what `derived` names (`derived_from=` an archived source or `unarchived_original=`), fails
+    both its attempts; then `user` presses "Try again", which captures the page. The new job."""
+    assert site.failures == 2, "the two attempts fail, trying again succeeds"
+    settings.JOBS_RETRY_DELAYS = [0.01]  # two attempts, both before the site answers
+    failed = tasks.start_capture(
+        workspace=workspace, user=user, url=f"{site.url}/flaky", derivation=derivation, **derived
+    )
+    assert failed.status == JobStatus.FAILED
+    return tasks.retry(job=failed, user=user)

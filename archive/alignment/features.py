@@ -395,9 +395,14 @@ def find_names(text: str, *, known: set[str] | None = None) -> list[Found]:
     return found
 
 
+# What ends a sentence or clause after a URL rather than the URL, Latin or Arabic: "؟" and "?" too,
+# so the Arabic "…/report؟" and the translation's "…/report?" are one URL.
+_AFTER_URL = ".,;:?)،؛؟"
+
+
 def find_urls(text: str) -> list[Found]:
     return [
-        Found("url", match.group().rstrip(".,;:)").lower(), match.start(), match.end(), match.group())
+        Found("url", match.group().rstrip(_AFTER_URL).lower(), match.start(), match.end(), match.group())
         for match in _URL.finditer(text)
     ]
 

@@ -243,6 +243,10 @@ async ([text, words, limit]) => {
         ("قُتل ١٢٬٠٠٠ شخص", "١٢٠٠٠ شخص", "١٢٬٠٠٠ شخص"),
         ("killed 12,000 people", "12000 people", "12,000 people"),
         ("نحو ٣٫٥ مليون", "3.5 مليون", "٣٫٥ مليون"),
+        ("وصل إلى دمشق، قال المدير", "دمشق, قال", "دمشق، قال"),
+        ("وصل إلى دمشق, قال المدير", "دمشق، قال", "دمشق, قال"),
+        ("توقفت المحطة؛ ثم عادت", "المحطة; ثم", "المحطة؛ ثم"),
+        ("هل توقفت المحطة؟ نعم", "المحطة? نعم", "المحطة؟ نعم"),
     ],
     ids=[
         "white space",
@@ -261,6 +265,10 @@ async ([text, words, limit]) => {
         "thousands separator left out",
         "comma left out",
         "arabic decimal separator",
+        "latin comma for arabic",
+        "arabic comma for latin",
+        "latin semicolon for arabic",
+        "latin question mark for arabic",
     ],
 )
 def test_words_are_found_forgivingly_as_utf16_spans_of_whole_clusters(
@@ -280,6 +288,50 @@ def test_occurrences_do_not_overlap_and_are_listed_up_to_the_limit(page_for, ana
     assert page.evaluate(FIND, ["aaaaa a", "aa", None]) == {"spans": [[0, 2], [2, 4]], "count": 2}
     assert page.evaluate(FIND, ["x. x. x. x.", "X.", 2]) == {"spans": [[0, 2], [3, 5]], "count": 4}
     assert page.evaluate(FIND, ["some text", "  \n ", None]) == {"spans": [], "count": 0}
+
+
+CONTEXT = """
+async ([text, quote, length]) => {
+  const { contextOf } = await import("/static/archive/js/find-words.js");
+  const start = text.indexOf(quote);
+  return contextOf(text, [start, start + quote.length], length);
+}
+"""
+NAME = "مُحَمَّد"
+NURSE = "👩🏽\u200d⚕️"  # five code points, one cluster
+
+
+def test_the_context_of_an_occurrence_is_cut_between_words_either_side(page_for, analyst, workspace):
+    text = "Witnesses said the pump near the water station was hit twice at dawn yesterday, then at noon."
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    # 12 code points either side end inside "water" and inside "yesterday": both left out.
+    assert page.evaluate(CONTEXT, [text, "was hit twice", 12]) == {
+        "before": "…station ",
+        "match": "was hit twice",
+        "after": " at dawn…",
+    }
+
+
+def test_the_context_cut_inside_a_name_with_harakat_starts_at_the_word_after_it(page_for, analyst, workspace):
+    text = f"قال {NAME} الأحمد مدير الدفاع المدني في محافظة درعا إن فرق الإنقاذ انتشلت جثث ثلاثة أطفال."
+    cut = text.index("درعا") - 40
+    assert text.index(NAME) < cut < text.index(NAME) + len(NAME)  # the 40 code points start inside it
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    context = page.evaluate(CONTEXT, [text, "درعا", 40])
+    assert context["before"] == "…الأحمد مدير الدفاع المدني في محافظة "
+
+
+def test_a_context_without_white_space_is_cut_between_clusters_within_its_length(
+    page_for, analyst, workspace
+):
+    text = f"{NURSE * 9}zX{NURSE * 3}"
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    # 40 code points before "X" start inside the eighth nurse before "z": it is left out whole.
+    context = page.evaluate(CONTEXT, [text, "X", 40])
+    assert context["before"] == "…" + NURSE * 7 + "z"
 
 
 def test_typed_words_are_cited_as_evidence_for_an_existing_claim_by_keyboard(page_for, analyst, workspace):

@@ -5,7 +5,8 @@
 // search folds alike (archive/search/normalize.py): digits of every script ("3:45"
 // finds "٣:٤٥"), Arabic letters written either way ("محطه" finds "محطة"), the Arabic
 // decimal and thousands separators ("12,000" finds "١٢٬٠٠٠"); a thousands separator
-// may be left out ("12000" finds it). What is found is a span of the text in UTF-16
+// may be left out ("12000" finds it); the Arabic comma, semicolon and question mark
+// are the Latin ones ("دمشق, قال" finds "دمشق، قال"). What is found is a span of the text in UTF-16
 // indexes, as a mouse selection gives (js/offsets.js turns it into code points),
 // widened to whole grapheme clusters: a letter with its accents, an emoji with its
 // modifiers.
@@ -22,6 +23,9 @@ const EQUIVALENT = new Map([
   ["\u06a9", "\u0643"], // keheh: kaf
   ["\u066b", "."], // Arabic decimal separator
   ["\u066c", ","], // Arabic thousands separator
+  ["\u060c", ","], // Arabic comma
+  ["\u061b", ";"], // Arabic semicolon
+  ["\u061f", "?"], // Arabic question mark
 ]);
 const SPACE = /^\s+$/u;
 const DIGIT = /^\p{Nd}$/u;
@@ -114,18 +118,48 @@ export function findWords(text, words, { limit = Infinity, folded = foldedText(t
   return { spans, count };
 }
 
-/** The text around [start, end): up to `length` code points each side, on whole clusters,
- * white space collapsed, and whether the text goes on beyond each. */
+const WHITE_SPACE = /\s+/gu;
+
+/** Whether a cluster of `segments` starts at UTF-16 index `at`. */
+function startsCluster(segments, at) {
+  return segments.containing(at).index === at;
+}
+
+/** Where the context before `start` begins when the text is cut `length` code points before
+ * it: at the first word that begins in those code points (after white space not carrying a
+ * mark), as the server cuts it (archive/core/graphemes.py); with no white space there (one
+ * long word, or a script written without spaces), at the first whole cluster. */
+function cutBefore(text, segments, start, length) {
+  const cut = start - [...text.slice(0, start)].slice(-length).join("").length;
+  const from = cut - 1; // white space just before the cut, and the word starting at it is whole
+  for (const space of text.slice(from, start).matchAll(WHITE_SPACE)) {
+    const word = from + space.index + space[0].length;
+    if (startsCluster(segments, word)) return word; // not before a mark on the space
+  }
+  const cluster = segments.containing(cut);
+  return cluster.index === cut ? cut : cluster.index + cluster.segment.length;
+}
+
+/** Where the context after `end` ends when the text is cut `length` code points after it: at
+ * the end of the last word that ends in those code points (before white space), with none
+ * there at the last whole cluster. */
+function cutAfter(text, segments, end, length) {
+  const cut = end + [...text.slice(end)].slice(0, length).join("").length;
+  // One unit beyond the cut: white space there, and the word ending at the cut is whole.
+  const spaces = [...text.slice(end, cut + 1).matchAll(WHITE_SPACE)];
+  for (const space of spaces.reverse()) {
+    if (startsCluster(segments, end + space.index)) return end + space.index;
+  }
+  return segments.containing(cut).index;
+}
+
+/** The text around [start, end): up to `length` code points each side, white space collapsed,
+ * and whether the text goes on beyond each. Where it goes on, the context is cut between
+ * words, never inside one (nor inside a cluster). */
 export function contextOf(text, [start, end], length = 40) {
   const segments = graphemes.segment(text);
-  const before = [...text.slice(0, start)];
-  const after = [...text.slice(end)];
-  const beforeStart = before.length > length ? segments.containing(start - before.slice(-length).join("").length).index : 0;
-  let afterEnd = text.length;
-  if (after.length > length) {
-    const cut = end + after.slice(0, length).join("").length;
-    afterEnd = segments.containing(cut).index;
-  }
+  const beforeStart = [...text.slice(0, start)].length > length ? cutBefore(text, segments, start, length) : 0;
+  const afterEnd = [...text.slice(end)].length > length ? cutAfter(text, segments, end, length) : text.length;
   const tidy = (part) => part.replace(/\s+/gu, " ");
   return {
     before: (beforeStart > 0 ? "…" : "") + tidy(text.slice(beforeStart, start)),
