@@ -1,4 +1,4 @@
-"""A tag cannot contain a comma: the browser's forms take tags comma-separated,
+"""A tag cannot contain a comma, Latin or Arabic: the browser's forms take tags comma-separated,
 so such a tag would be split at its next edit there. Nor a vertical bar, which
 joins tags in CSV exports. Every path refuses them."""
 
@@ -6,8 +6,10 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from archive.claims import clean_tags
+from archive.claims.tags import tags_typed
 from archive.models import Annotation, Claim
 from tests.factories import PassageFactory
 from tests.support import api_client_for, field_errors
@@ -70,3 +72,20 @@ def test_the_w3c_protocol_refuses_a_tag_with_a_comma(analyst, source):
     )
     assert response.status_code == 400 and REFUSAL in response.json()["error"]
     assert not Annotation.objects.exists()
+
+
+def test_cleaning_tags_refuses_a_tag_with_an_arabic_comma():
+    with pytest.raises(ValidationError) as refused:
+        clean_tags(["مياه، قصف"])
+    assert refused.value.message_dict == {"tags": ["A tag cannot contain an Arabic comma (،): “مياه، قصف”."]}
+
+
+def test_a_forms_tags_are_separated_by_latin_or_arabic_commas():
+    assert tags_typed("مياه، قصف, water ,، ") == ["مياه", "قصف", "water"]
+
+
+def test_a_claim_form_takes_arabic_comma_separated_tags_as_several(client, workspace, analyst):
+    client.force_login(analyst)
+    form = {"statement": "انقطاع المياه.", "credibility": "3", "tags": "مياه، محطة"}
+    client.post(reverse("archive:claim_create", args=[workspace.slug]), form)
+    assert Claim.objects.get().tags == ["مياه", "محطة"]

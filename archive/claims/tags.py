@@ -1,6 +1,8 @@
 """Tags on annotations and claims: cleaned the same way whichever way they come
 in, and found the same way on either database."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -8,7 +10,14 @@ from django.db.models.expressions import RawSQL
 
 from archive.models.base import validate_tags
 
-_SEPARATORS = {",": "a comma", "|": "a vertical bar (|)"}
+# A comma separates tags typed in a form: Latin, or Arabic as an Arabic keyboard types it.
+_TYPED_SEPARATOR = re.compile("[,\u060c]")
+_SEPARATORS = {",": "a comma", "\u060c": "an Arabic comma (\u060c)", "|": "a vertical bar (|)"}
+
+
+def tags_typed(text: str) -> list[str]:
+    """The tags a form's box holds: comma-separated (Latin or Arabic commas)."""
+    return [tag for tag in (part.strip() for part in _TYPED_SEPARATOR.split(text)) if tag]
 
 
 def clean_tags(tags: object) -> list[str]:

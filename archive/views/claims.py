@@ -20,7 +20,7 @@ from archive.audit.review import may_submit, rejection_comments
 from archive.claims import add_evidence, create_claim, delete_claim, edit_claim, set_credibility
 from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
-from archive.claims.tags import with_tag
+from archive.claims.tags import tags_typed, with_tag
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import id_from
 from archive.core.graphemes import shorten
@@ -214,10 +214,6 @@ def claims_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespons
     )
 
 
-def _tags_from(text: str) -> list[str]:
-    return [tag for tag in (part.strip() for part in text.split(",")) if tag]
-
-
 def _credibility_from(value: str) -> int:
     try:
         return Credibility(int(value))
@@ -245,7 +241,7 @@ def claim_create(request: WorkspaceRequest) -> HttpResponse:
             user=request.user,
             statement=form.get("statement", ""),
             credibility=_credibility_from(form.get("credibility", str(Credibility.CANNOT_BE_JUDGED.value))),
-            tags=_tags_from(form.get("tags", "")),
+            tags=tags_typed(form.get("tags", "")),
         )
     except ValidationError as error:
         return _render_claim_list(request, form_errors=_messages_of(error), form_values=form, status=400)
@@ -382,7 +378,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             "credibility": _credibility_from(form.get("credibility", "")),
             "credibility_reason": form.get("credibility_reason", ""),
             "status": form.get("status", ""),
-            "tags": _tags_from(form.get("tags", "")),
+            "tags": tags_typed(form.get("tags", "")),
         }
         saved = edit_claim(
             claim, user=request.user, expected_version=version, changes=changes, reason=form.get("reason", "")

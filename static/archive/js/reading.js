@@ -83,8 +83,11 @@ function showError(form, message) {
   error.hidden = !message;
 }
 
+// Tags are comma-separated, Latin or Arabic (an Arabic keyboard types "،"): as the server reads them.
+const TAG_SEPARATOR = /[,\u060c]/;
+
 function tagsFrom(value) {
-  return value.split(",").map((tag) => tag.trim()).filter(Boolean);
+  return value.split(TAG_SEPARATOR).map((tag) => tag.trim()).filter(Boolean);
 }
 
 // The tags field takes several tags; its suggestions (the workspace's tags) complete
@@ -93,7 +96,7 @@ const tagList = document.getElementById("workspace-tags");
 const workspaceTags = tagList ? [...tagList.options].map((option) => option.value) : [];
 
 function suggestTags(input) {
-  const cut = input.value.lastIndexOf(",");
+  const cut = Math.max(input.value.lastIndexOf(","), input.value.lastIndexOf("\u060c"));
   const before = cut === -1 ? "" : `${input.value.slice(0, cut + 1).trimEnd()} `;
   const typed = new Set(tagsFrom(before));
   const options = workspaceTags.filter((tag) => !typed.has(tag)).map((tag) => new Option("", before + tag));
