@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.text import capfirst
 
 from archive.core.compiled_query import CompiledQuery
 from archive.models import Membership, Role, Workspace
@@ -183,6 +184,12 @@ def scoped(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]:
     if queryset.model is Workspace:
         return queryset.filter(memberships__user=user)
     return queryset.filter(workspace__in=workspaces_for(user).values("pk"))
+
+
+def not_in_workspace(model: type[Model], pk: object) -> str:
+    """What naming an object the workspace does not hold is refused with: another
+    workspace's objects do not exist for it, as ids that name nothing do not."""
+    return f"{capfirst(model._meta.verbose_name)} {pk} is not in this workspace."
 
 
 # By queryset (its identity: the dict keeps it alive, so no other takes its place).

@@ -84,3 +84,37 @@ def test_a_blank_url_is_valid_whether_or_not_a_validator_checks_formats(schema):
     assert "OutletOut.url" in properties and "SourceOut.original_url" in properties
     invalid = [name for name, field in properties.items() if not Draft4Validator(field).is_valid("")]
     assert invalid == []
+
+
+def test_page_size_states_its_maximum(schema):
+    page_size = parameters(schema["paths"]["/api/claims/"]["get"])["page_size"]
+    assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 500)
+
+
+def test_the_batch_states_how_many_annotations_it_takes(schema):
+    annotations = schema["components"]["schemas"]["AnnotationBatchInRequest"]["properties"]["annotations"]
+    assert (annotations["minItems"], annotations["maxItems"]) == (1, 500)
+
+
+def test_a_get_of_one_object_documents_if_none_match_its_304_and_etag(schema):
+    operation = schema["paths"]["/api/claims/{id}/"]["get"]
+    assert parameters(operation)["If-None-Match"]["in"] == "header"
+    assert "ETag" in operation["responses"]["200"]["headers"]
+    assert "content" not in operation["responses"]["304"]
+
+
+def test_a_create_documents_its_location_and_etag_headers(schema):
+    created = schema["paths"]["/api/claims/"]["post"]["responses"]["201"]
+    assert {"ETag", "Location"} <= set(created["headers"])
+
+
+def test_deleting_an_annotation_documents_that_its_unused_passages_go_with_it(schema):
+    description = schema["paths"]["/api/annotations/{id}/"]["delete"]["description"]
+    assert "passages" in description and "POST /api/passages/" in description
+
+
+def test_the_schema_is_json_when_asked_with_format_json(db, client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["openapi"].startswith("3.")

@@ -70,6 +70,12 @@ def test_page_size_cursor_and_ordering_are_taken_with_filters(analyst, workspace
     assert ids(client.get(first.json()["next"])) == [claims[0].pk]
 
 
+def test_a_page_size_over_the_maximum_is_refused_as_the_schema_says(analyst):
+    response = api_client_for(analyst).get("/api/claims/?page_size=501")
+    assert response.status_code == 400
+    assert field_errors(response.json())["page_size"] == ["At most 500."]
+
+
 def test_an_unknown_ordering_field_is_refused(analyst):
     response = api_client_for(analyst).get("/api/annotations/?ordering=body")
     assert response.status_code == 400

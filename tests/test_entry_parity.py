@@ -231,9 +231,13 @@ class W3CPath(EntryPath):
         return outcome
 
     def _put(self, user, url: str, replacement: dict, version: int) -> Outcome:
-        """A W3C client's PUT of the whole item, with If-Match."""
-        response = api_client_for(user).put(
-            url, json.dumps(replacement), content_type="application/ld+json", HTTP_IF_MATCH=f'"{version}"'
+        """A W3C client's PUT of the whole item, with If-Match: the ETag it got at `version`
+        (the item's W3C ETag, its version and a digest of its JSON, while that is current)."""
+        client = api_client_for(user)
+        got = client.get(url)["ETag"]
+        tag = got if got.startswith(f'"{version}-') else f'"{version}"'
+        response = client.put(
+            url, json.dumps(replacement), content_type="application/ld+json", HTTP_IF_MATCH=tag
         )
         return self._outcome(response)
 

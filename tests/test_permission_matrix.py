@@ -56,6 +56,10 @@ ADMINS = members("admin")
 SIGNED_IN = {role: OK for role in ROLES} | {"anonymous": LOGIN}
 PUBLIC = {role: OK for role in ROLES}
 MEMBERS_AND_OUTSIDER = ["outsider", "analyst", "reviewer", "admin"]
+# The downloads a script fetches with its API token (archive.views.downloads): a request
+# without credentials that does not ask for a page (no Accept: text/html, as here) is 401.
+EVERY_MEMBER_DOWNLOADS = EVERY_MEMBER | {"anonymous": UNAUTHORIZED}
+REVIEWER_DOWNLOADS = REVIEWERS | {"anonymous": UNAUTHORIZED}
 # Who sees the analyst's job: its starter and the workspace's admins.
 JOB_SEERS = members("analyst", "admin") | {"reviewer": NOT_FOUND}
 
@@ -229,23 +233,23 @@ RULES: dict[str, Rule] = {
         },
     ),
     "archive:source_derivation": Rule({"GET": ADMINS, "POST": ADMINS}),
-    "archive:source_prov_json": Rule({"GET": EVERY_MEMBER}),
-    "archive:source_prov_n": Rule({"GET": EVERY_MEMBER}),
-    "archive:claim_prov_json": Rule({"GET": EVERY_MEMBER}),
-    "archive:claim_prov_n": Rule({"GET": EVERY_MEMBER}),
+    "archive:source_prov_json": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
+    "archive:source_prov_n": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
+    "archive:claim_prov_json": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
+    "archive:claim_prov_n": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
     "archive:prov_identifier": Rule(
         {"GET": EVERY_MEMBER},
         kwargs=lambda world: {"slug": world.workspace.slug, "identifier": f"passage-{world.passage.pk}"},
     ),
-    "archive:claim_evidence_package": Rule({"GET": EVERY_MEMBER}),
+    "archive:claim_evidence_package": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
     # The packages' verifier holds no data: anyone fetches it, a recipient without an account too.
     "archive:verifier": Rule({"GET": PUBLIC}),
     "archive:outlets": Rule({"GET": EVERY_MEMBER}),
     "archive:outlet_grade": Rule({"GET": ADMINS, "POST": ADMINS}),
     # Reviewer audit: every member reads history; reviewers export, revert, decide.
     "archive:activity": Rule({"GET": EVERY_MEMBER}),
-    "archive:activity_csv": Rule({"GET": REVIEWERS}),
-    "archive:activity_json": Rule({"GET": REVIEWERS}),
+    "archive:activity_csv": Rule({"GET": REVIEWER_DOWNLOADS}),
+    "archive:activity_json": Rule({"GET": REVIEWER_DOWNLOADS}),
     "archive:audit_status": Rule({"GET": REVIEWERS}),
     "archive:audit_verify": Rule({"POST": REVIEWERS}),
     "archive:object_history": Rule({"GET": EVERY_MEMBER}, kwargs=lambda world: _claim_history(world)),
@@ -308,11 +312,11 @@ RULES: dict[str, Rule] = {
         kwargs=lambda world: {"slug": world.workspace.slug, "source_id": world.source.pk, "number": 1},
     ),
     "archive:source_version_original": Rule(
-        {"GET": EVERY_MEMBER},
+        {"GET": EVERY_MEMBER_DOWNLOADS},
         kwargs=recaptured_version,
     ),
     "archive:source_version_warc": Rule(
-        {"GET": EVERY_MEMBER},
+        {"GET": EVERY_MEMBER_DOWNLOADS},
         kwargs=recaptured_version,
     ),
     "archive:source_compare": Rule({"GET": EVERY_MEMBER}, query="?older=1&newer=1&layout=inline"),
@@ -374,8 +378,8 @@ RULES: dict[str, Rule] = {
         {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}, data={"statement": "A new claim", "credibility": "3"}
     ),
     "archive:claim_search": Rule({"GET": EVERY_MEMBER}),
-    "archive:claims_csv": Rule({"GET": EVERY_MEMBER}),
-    "archive:sources_csv": Rule({"GET": EVERY_MEMBER}),
+    "archive:claims_csv": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
+    "archive:sources_csv": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
     "archive:questions": Rule(
         {"GET": EVERY_MEMBER, "POST": CONTRIBUTORS}, data={"text": "Who cut the road?"}
     ),
@@ -408,7 +412,7 @@ RULES: dict[str, Rule] = {
             f"cell-{world.question.evidence_items.get().pk}-{world.question.hypotheses.get().pk}": "C"
         },
     ),
-    "archive:question_csv": Rule({"GET": EVERY_MEMBER}),
+    "archive:question_csv": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
     "archive:claim": Rule({"GET": EVERY_MEMBER}),
     "archive:claim_passages": Rule({"GET": EVERY_MEMBER}, query="?q=water"),
     "archive:claim_cite": Rule(
@@ -560,8 +564,12 @@ RULES.update(
             {"GET": {role: NOT_FOUND for role in ROLES}, "POST": {role: NOT_FOUND for role in ROLES}},
             kwargs=lambda world: {"rest": "no/such/thing/"},
         ),
-        "exchange:annotations-jsonld": Rule({"GET": EVERY_MEMBER}),
-        "exchange:annotations-csv": Rule({"GET": EVERY_MEMBER}),
+        "exchange:annotations-jsonld": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
+        "exchange:annotations-csv": Rule({"GET": EVERY_MEMBER_DOWNLOADS}),
+        "w3c:unknown": Rule(
+            {"GET": {role: NOT_FOUND for role in ROLES}, "POST": {role: NOT_FOUND for role in ROLES}},
+            kwargs=lambda world: {"rest": "no/such/thing/"},
+        ),
         "w3c:container": Rule(
             {"GET": API_MEMBERS, "POST": API_CONTRIBUTORS}, kwargs=pk_of("source"), data=w3c_body, json=True
         ),

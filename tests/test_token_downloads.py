@@ -64,3 +64,42 @@ def test_an_evidence_package_downloads_with_an_api_token(analyst, workspace):
     response = token_client(analyst).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("archive:source_prov_json", "application/json"),
+        ("archive:source_prov_n", "text/provenance-notation"),
+        ("archive:claim_prov_json", "application/json"),
+    ],
+)
+def test_a_prov_export_downloads_with_an_api_token(analyst, workspace, source, name, kind):
+    claim = ClaimFactory(workspace=workspace)
+    pk = claim.pk if name.startswith("archive:claim") else source.pk
+    response = token_client(analyst).get(reverse(name, args=[workspace.slug, pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(kind)
+
+
+def test_a_workspace_read_with_a_token_gives_what_verify_py_expects(analyst, workspace):
+    from archive.findings.keys import fingerprint
+    from archive.findings.package import verifier_sha256
+
+    response = token_client(analyst).get(f"/api/workspaces/{workspace.slug}/")
+    assert response.json()["signing_key_fingerprint"] == fingerprint(workspace)
+    assert response.json()["verifier_sha256"] == verifier_sha256()
+
+
+def test_a_script_without_credentials_is_refused_as_a_bad_token_is(workspace):
+    url = reverse("exchange:annotations-jsonld", args=[workspace.slug])
+    response = Client().get(url, HTTP_ACCEPT="application/ld+json, */*;q=0.1")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"error": "Authentication credentials were not provided."}
+
+
+def test_a_browser_without_a_session_is_still_sent_to_sign_in(workspace):
+    url = reverse("exchange:annotations-jsonld", args=[workspace.slug])
+    response = Client().get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 302 and "login" in response["Location"]

@@ -68,6 +68,11 @@ def post(client, source, body, **headers):
     )
 
 
+def etag_of(client, iri: str) -> str:
+    """The item's W3C ETag, as a client gets it: its version and a digest of its JSON."""
+    return client.get(iri)["ETag"]
+
+
 # --- container ----------------------------------------------------------------
 
 
@@ -167,7 +172,8 @@ def test_post_creates_an_annotation_with_location_and_etag(analyst, source):
     assert response.status_code == 201
     created = Annotation.objects.get()
     assert response["Location"] == f"{container(source)}annotations/{created.pk}/"
-    assert response["ETag"] == '"1"'
+    assert response["ETag"] == etag_of(api_client_for(analyst), response["Location"])
+    assert response["ETag"].startswith('"1-')
     assert response["Content-Type"] == ANNO_MEDIA_TYPE
     assert created.history.first().history_user == analyst
 
@@ -291,16 +297,17 @@ def test_annotation_headers(analyst, annotation):
     assert response["Link"] == '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
     assert {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"} <= {m.strip() for m in response["Allow"].split(",")}
     assert response["Vary"] == "Accept"
-    assert response["ETag"] == '"1"'
+    assert response["ETag"].startswith('"1-')
 
 
 def test_put_with_if_match_replaces_the_annotation(analyst, source, annotation):
     body = posted(source, motivation="describing")
-    response = api_client_for(analyst).put(
+    client = api_client_for(analyst)
+    response = client.put(
         f"/w3c/annotations/{annotation.pk}/",
         json.dumps(body),
         content_type="application/ld+json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, f"/w3c/annotations/{annotation.pk}/"),
     )
     assert response.status_code == 200
     annotation.refresh_from_db()
@@ -325,7 +332,7 @@ def test_put_without_if_match_is_unconditional_and_keeps_history(analyst, source
     response = api_client_for(analyst).put(
         f"/w3c/annotations/{annotation.pk}/", json.dumps(posted(source)), content_type="application/ld+json"
     )
-    assert (response.status_code, response["ETag"]) == (200, '"2"')
+    assert response.status_code == 200 and response["ETag"].startswith('"2-')
     states = [row.motivation for row in annotation.history.order_by("history_id")]
     assert (states[0], states[-1]) == ("questioning", "commenting")
 
@@ -337,8 +344,12 @@ def test_delete_without_if_match_is_unconditional(analyst, annotation):
 
 
 def test_delete_with_a_stale_if_match_is_a_412(analyst, annotation):
-    response = api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"7"')
-    assert (response.status_code, response["ETag"]) == (412, '"1"')
+    client = api_client_for(analyst)
+    response = client.delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"7"')
+    assert (response.status_code, response["ETag"]) == (
+        412,
+        etag_of(client, f"/w3c/annotations/{annotation.pk}/"),
+    )
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 
@@ -367,31 +378,34 @@ def test_post_of_evidence_already_there_is_a_409_naming_it(analyst, source, evid
     )
     response = post(api_client_for(analyst), source, body)
     assert response.status_code == 409
-    assert response.json()["existing"] == {"type": "evidence", "id": evidence.pk}
+    iri = f"{container(source)}evidence/{evidence.pk}/"
+    assert response.json()["existing"] == {"type": "evidence", "id": evidence.pk, "iri": iri}
     assert Evidence.objects.count() == 1
 
 
 def test_put_cannot_turn_an_annotation_into_evidence(analyst, workspace, source, annotation):
     claim = ClaimFactory(workspace=workspace)
     body = evidence_posted(source, claim)
-    response = api_client_for(analyst).put(
+    client = api_client_for(analyst)
+    response = client.put(
         f"/w3c/annotations/{annotation.pk}/",
         json.dumps(body),
         content_type="application/ld+json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, f"/w3c/annotations/{annotation.pk}/"),
     )
     assert response.status_code == 400
 
 
 def test_delete_removes_the_annotation(analyst, annotation):
-    response = api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
+    client, iri = api_client_for(analyst), f"/w3c/annotations/{annotation.pk}/"
+    response = client.delete(iri, HTTP_IF_MATCH=etag_of(client, iri))
     assert response.status_code == 204
     assert not Annotation.objects.exists()
 
 
 def test_delete_records_who_and_the_protocols_fixed_reason(analyst, annotation):
-    # W3C clients have no way to send a reason (see AnnotationResource.delete).
-    api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/", HTTP_IF_MATCH='"1"')
+    # Standard W3C clients send no reason (see AnnotationResource.delete).
+    assert api_client_for(analyst).delete(f"/w3c/annotations/{annotation.pk}/").status_code == 204
     deleted = Annotation.history.filter(id=annotation.pk, history_type="-").get()
     assert (deleted.history_user, deleted.history_change_reason) == (
         analyst,
@@ -624,10 +638,15 @@ def test_the_older_iris_serve_the_same_resource(analyst, source, annotation):
     assert old.json()["id"] == f"{container(source)}annotations/{annotation.pk}/"
 
 
-def test_an_item_is_not_served_below_a_container_it_is_not_in(analyst, workspace, source, annotation):
+def test_an_item_below_a_container_it_is_not_in_is_redirected_to_its_iri(
+    analyst, workspace, source, annotation
+):
     other = PassageFactory(source__workspace=workspace).source
     response = api_client_for(analyst).get(f"/w3c/sources/{other.pk}/annotations/{annotation.pk}/")
-    assert response.status_code == 404
+    assert (response.status_code, response["Location"]) == (
+        308,
+        f"{container(source)}annotations/{annotation.pk}/",
+    )
 
 
 def test_put_cannot_move_an_annotation_to_another_container(analyst, workspace, source, annotation):
@@ -850,9 +869,10 @@ def test_a_deleted_reply_leaves_the_container(analyst, source, annotation, revie
     assert [item["id"] for item in items] == [f"{container(source)}annotations/{annotation.pk}/"]
 
 
-def test_a_reply_is_not_found_under_another_sources_container(analyst, workspace, reply):
+def test_a_reply_under_another_sources_container_is_redirected_to_its_iri(analyst, workspace, source, reply):
     other = SourceFactory(workspace=workspace)
-    assert api_client_for(analyst).get(f"/w3c/sources/{other.pk}/replies/{reply.pk}/").status_code == 404
+    response = api_client_for(analyst).get(f"/w3c/sources/{other.pk}/replies/{reply.pk}/")
+    assert (response.status_code, response["Location"]) == (308, f"{container(source)}replies/{reply.pk}/")
 
 
 # --- a refusal names the member the client sent, not the model's field ----------------------

@@ -95,3 +95,23 @@ def test_a_target_source_language_or_direction_other_than_the_records_is_refused
 ):
     response = post(api_client_for(analyst), arabic, arabic_posted(arabic, **{member: value}))
     assert response.status_code == 400 and f"target.source.{member}" in response.json(), response.content
+
+
+@pytest.mark.parametrize(("recorded", "echoed"), [("ar", "AR"), ("ar-SY", "AR-sy"), ("ar-SY", "ar-sy")])
+def test_a_target_source_language_echoed_in_another_case_is_accepted_as_the_records(
+    analyst, workspace, recorded, echoed
+):
+    # BCP 47 tags are not case-sensitive: the client names the record's language, in its own case.
+    source = SourceFactory(workspace=workspace, text=TEXT, language=recorded, direction="rtl")
+    response = post(api_client_for(analyst), source, arabic_posted(source, language=echoed))
+    assert response.status_code == 201, response.content
+    assert response.json()["target"]["source"]["language"] == recorded
+
+
+@pytest.mark.parametrize(("recorded", "given"), [("ar", "ar-SY"), ("ar-SY", "ar-LB"), ("ar", "ara")])
+def test_a_target_source_language_that_is_another_tag_in_any_case_is_refused(
+    analyst, workspace, recorded, given
+):
+    source = SourceFactory(workspace=workspace, text=TEXT, language=recorded, direction="rtl")
+    response = post(api_client_for(analyst), source, arabic_posted(source, language=given.upper()))
+    assert response.status_code == 400 and "target.source.language" in response.json(), response.content

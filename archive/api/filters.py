@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from archive.claims.tags import with_tag
 from archive.core.forms import in_utc
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Outlet, Passage, ReviewStatus, Source
+from archive.search import QueryError, refuse_too_long
 
 
 class _IdField(forms.IntegerField):
@@ -54,11 +55,21 @@ class WorkspaceOwnedFilter(filters.FilterSet):
     data: QueryDict | dict[str, Any]
 
     def is_valid(self) -> bool:
-        """Also refuse `?name=` with no value, which django-filter would ignore."""
+        """Also refuse `?name=` with no value, which django-filter would ignore, and a
+        value longer than any search or filter text may be (archive.search.refuse_too_long)."""
         valid = super().is_valid()
         for name in self.filters:
-            if self.data.get(name) == "":
+            value = self.data.get(name)
+            if value == "":
                 self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+                continue
+            try:
+                refuse_too_long(value or "")
+            except QueryError as error:
+                if name in self.form.errors:
+                    del self.form.errors[name]  # its own complaint about the value is beside the point
+                self.form.add_error(name, str(error))
                 valid = False
         return valid
 
@@ -86,6 +97,10 @@ class OutletFilter(WorkspaceOwnedFilter):
 
 class SourceFilter(WorkspaceOwnedFilter):
     outlet = IdFilter(field_name="outlet", help_text="Published by this outlet.")
+    # Tags equal ignoring case are one (stored in BCP 47's case: archive.core.text.canonical_language_tag).
+    language = filters.CharFilter(
+        field_name="language", lookup_expr="iexact", help_text="In this language (BCP 47 tag, any case)."
+    )
     author = filters.CharFilter(field_name="captured_by__username", help_text="Captured by (username).")
 
     class Meta:
@@ -209,3 +224,19 @@ def refuse_unknown(request: Request, allowed: set[str] | frozenset[str]) -> None
             errors[name] = ["Give this parameter once."]
     if errors:
         raise ValidationError(errors)
+
+
+# The one parameter an object's URL takes: a DELETE's reason (`DELETE …?reason=…`).
+DELETE_REASON_PARAMETER = "reason"
+
+
+def refuse_stray_parameters(request: Request) -> None:
+    """An object's URL takes no query parameter but a delete's reason: a stray one (a
+    list's filter sent to one object, a misspelt option) is refused by name, not ignored."""
+    refuse_unknown(request, {DELETE_REASON_PARAMETER} if request.method == "DELETE" else set())
+
+
+def delete_reason(request: Request, default: str = "") -> str:
+    """The reason a DELETE gives (`?reason=`); `default` when it gives none. A blank one
+    is passed on as given, for the domain to refuse (every delete needs a reason)."""
+    return request.query_params.get(DELETE_REASON_PARAMETER, default)

@@ -38,17 +38,28 @@ class Cursor(CursorPagination):
         )
 
     def get_page_size(self, request) -> int:
-        """The page size asked for (at most max_page_size); a malformed one is a 400."""
+        """The page size asked for; a malformed one, or one over max_page_size, is a 400
+        (as the schema says: a client is told, not given fewer items than it asked for)."""
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
         if len(raw) > 1 or not (raw[0].isascii() and raw[0].isdigit()) or int(raw[0]) < 1:
             raise ValidationError({self.page_size_query_param: ["A whole number from 1."]})
-        return min(int(raw[0]), self.max_page_size)
+        if int(raw[0]) > self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"At most {self.max_page_size}."]})
+        return int(raw[0])
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] |= {"minimum": 1}
+                parameter["schema"] |= {
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+                parameter["description"] = (
+                    f"Items per page: 1 to {self.max_page_size} ({self.page_size} if not given); "
+                    "more is refused with 400."
+                )
         return parameters

@@ -10,9 +10,13 @@ same function (archive.views.json_endpoints.read_json).
 from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from rest_framework.request import Request
+from rest_framework.utils.mediatypes import media_type_matches
 
 from archive.api.errors import PayloadTooLarge
 from archive.core.json_input import JSONInputError, JSONInputTooLarge, parse_json_body
+
+NOT_AN_OBJECT = "The body must be a JSON object."
 
 
 class JSONParser(parsers.JSONParser):
@@ -30,8 +34,28 @@ class JSONParser(parsers.JSONParser):
         # Every endpoint reads named fields (a batch too: {"annotations": [...]}), so null,
         # a list or a string is refused as such, not as a missing field.
         if not isinstance(data, dict):
-            raise ParseError("The body must be a JSON object.")
+            raise ParseError(NOT_AN_OBJECT)
         return data
+
+
+def refuse_empty_body(request: Request) -> None:
+    """A write whose body is declared JSON but is empty is refused as a body that is not
+    a JSON object: DRF hands no parser an empty body (it reads one as `{}`), yet "" is not
+    JSON, let alone an object. (A body left out without a JSON media type is no body: its
+    fields are refused as missing.)"""
+    if request.method not in {"POST", "PUT", "PATCH"} or not request.content_type:
+        return
+    parsers = request.parsers or ()
+    if not any(media_type_matches(parser.media_type, request.content_type) for parser in parsers):
+        return
+    # As DRF decides that the body is empty (Request._load_stream).
+    meta = request.META
+    try:
+        length = int(meta.get("CONTENT_LENGTH", meta.get("HTTP_CONTENT_LENGTH", 0)) or 0)
+    except ValueError:
+        length = 0
+    if length == 0:
+        raise ParseError(NOT_AN_OBJECT)
 
 
 class JSONLDParser(JSONParser):

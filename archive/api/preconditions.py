@@ -1,10 +1,11 @@
-"""Optimistic concurrency over HTTP: the ETag is the object's version.
+"""Optimistic concurrency over HTTP: the ETag is the object's version (the REST
+API's; the W3C protocol's adds a digest of what its JSON shows: archive.w3c.views).
 
 A REST API write must send `If-Match` with the ETag it read (or `*` to
 overwrite knowingly); a write from a stale version is refused with 412 and the
 current state, so two analysts never overwrite each other unknowingly. The W3C
 protocol's clients send no If-Match: there a write without it is unconditional
-(`required=False`), and one with it is checked the same way.
+(`required=False`), and one with it is checked the same way, against its own ETag.
 
 A GET or HEAD whose `If-None-Match` names the ETag the response would carry is
 304 Not Modified, with no body (`not_modified`). Not Django's
@@ -14,7 +15,7 @@ of its own, refusals and pages included.
 
 from typing import TypeVar
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import parse_etags
 from rest_framework.request import Request
@@ -29,12 +30,15 @@ def etag(obj: VersionedModel) -> str:
     return f'"{obj.version}"'
 
 
-def expected_version(request: Request, obj: VersionedModel, *, required: bool = True) -> int | None:
+def expected_version(
+    request: Request, obj: VersionedModel, *, required: bool = True, current: str | None = None
+) -> int | None:
     """The version the client edited; None for `If-Match: *` (and for no If-Match
     when not `required`).
 
     Raises PreconditionRequired without the header (when `required`) and
-    StaleVersion when no tag in it names the object's current version.
+    StaleVersion when no tag in it is the object's current ETag: `current`, for a
+    resource whose ETag is more than the version (the W3C protocol's), else etag(obj).
     """
     header = request.headers.get("If-Match", "").strip()
     if not header and not required:
@@ -43,11 +47,21 @@ def expected_version(request: Request, obj: VersionedModel, *, required: bool = 
         raise PreconditionRequired()
     if header == "*":
         return None
-    # Weak tags compare like strong ones: the version is the whole validator.
+    # Weak tags compare like strong ones: the tag is the whole validator.
     tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
-    if str(obj.version) not in tags:
+    if (current or etag(obj)).removeprefix("W/").strip('"') not in tags:
         raise StaleVersion(obj)
     return obj.version
+
+
+def names_current(request: HttpRequest, current: str) -> bool:
+    """Whether the request is a GET or HEAD whose If-None-Match names the ETag `current`
+    (weak comparison, as RFC 9110 has for If-None-Match), or is `*`."""
+    header = request.headers.get("If-None-Match", "")
+    if request.method not in ("GET", "HEAD") or not header:
+        return False
+    tags = {tag.removeprefix("W/") for tag in parse_etags(header)}
+    return "*" in tags or current.removeprefix("W/") in tags
 
 
 _Response = TypeVar("_Response", bound=HttpResponseBase)
@@ -57,14 +71,8 @@ def not_modified(request: Request, response: _Response) -> _Response:
     """`response` made a 304 with no body when it is a GET's or HEAD's 200 and
     If-None-Match names its ETag (weak comparison, as RFC 9110 has for
     If-None-Match); its other headers stay, as a 304 keeps those of the 200."""
-    header = request.headers.get("If-None-Match", "")
-    if request.method not in ("GET", "HEAD") or response.status_code != 200 or not header:
-        return response
     current = response.get("ETag")
-    if current is None:
-        return response
-    tags = {tag.removeprefix("W/") for tag in parse_etags(header)}
-    if "*" not in tags and current.removeprefix("W/") not in tags:
+    if response.status_code != 200 or current is None or not names_current(request, current):
         return response
     if isinstance(response, Response):
         response.data = None  # rendered as no body, and no Content-Type

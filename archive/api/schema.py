@@ -4,6 +4,7 @@ which answers, and every refusal each method can give."""
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.serializers import ListSerializer
 
 from archive.api.idempotency import HEADER, is_idempotent
 
@@ -51,6 +52,30 @@ DELETE_REASON = OpenApiParameter(
     description="Why it is deleted (kept in history). Without one the delete is refused with 400.",
 )
 
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you hold (or several, comma-separated): 304 with no body if one names the "
+    "current ETag (weak comparison).",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201, 304, 412],
+    description='The version of the object answered with, e.g. "3", to send back in If-Match or '
+    "If-None-Match (a source's original: the SHA-256 of its bytes). A 412 carries the current one.",
+)
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The object's absolute URL (its detail endpoint).",
+)
+NOT_MODIFIED = OpenApiResponse(description="If-None-Match named the current ETag: no body.")
 
 # What drf-spectacular adds beside a format-constrained string that may be blank.
 _BLANK = {"type": "string", "maxLength": 0}
@@ -106,7 +131,11 @@ class ResourceSchema(AutoSchema):
     def get_override_parameters(self) -> list:
         parameters = super().get_override_parameters()
         if hasattr(self.view, "output_serializer") and self.method in ("PUT", "PATCH", "DELETE"):
-            parameters = [*parameters, IF_MATCH]
+            parameters = [*parameters, IF_MATCH, ETAG]
+        if self._etagged_get():
+            parameters = [*parameters, IF_NONE_MATCH, ETAG]
+        if self.method == "POST" and getattr(self.view, "detail_route", None):  # a create
+            parameters = [*parameters, ETAG, LOCATION]
         if self._idempotent():
             parameters = [*parameters, IDEMPOTENCY_KEY]
         return parameters
@@ -119,7 +148,27 @@ class ResourceSchema(AutoSchema):
             codes.append(422)
         for code, refusal in refusals(*codes).items():
             responses.setdefault(str(code), self._get_response_for_code(refusal, str(code)))
+        if self._etagged_get():
+            responses.setdefault("304", self._get_response_for_code(NOT_MODIFIED, "304"))
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A list of serializers (many=True) says how many items it takes, as a ListField does.
+        if isinstance(field, ListSerializer) and schema and schema.get("type") == "array":
+            most, least = getattr(field, "max_length", None), getattr(field, "min_length", None)
+            if most is not None:
+                schema["maxItems"] = most
+            if least is not None or not field.allow_empty:
+                schema["minItems"] = max(least or 0, 0 if field.allow_empty else 1)
+        return schema
+
+    def _etagged_get(self) -> bool:
+        """A GET of one object (or its text or file) whose 200 carries an ETag."""
+        view = self.view
+        return (
+            self.method == "GET" and getattr(view, "etag_on_get", False) and not getattr(view, "lists", False)
+        )
 
     def _idempotent(self) -> bool:
         return self.method == "POST" and is_idempotent(getattr(self.view, "post", None))

@@ -6,14 +6,15 @@ validate a request's fields before a service function runs.
 
 import copy
 import datetime
+import re
 from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from archive.claims.editing import REVIEW_STATUS_MESSAGE
 from archive.core.compiled_query import CompiledQuery
@@ -37,6 +38,7 @@ from archive.models import (
 from archive.models.grading import Credibility, Reliability
 from archive.models.source import MAX_AUTHOR_LENGTH
 from archive.passages.selectors import check_span
+from archive.permissions import not_in_workspace
 
 # Most annotations one batch request creates (POST /api/annotations/batch/).
 BATCH_MAX = 500
@@ -215,33 +217,6 @@ class EvidenceOut(VersionedOut):
         ]
 
 
-class HistoryOut(serializers.Serializer):
-    """One history row: who changed the object, when, why, and its state after."""
-
-    history_id = serializers.IntegerField()
-    history_date = serializers.DateTimeField()
-    history_type = serializers.ChoiceField(choices=[("+", "created"), ("~", "changed"), ("-", "deleted")])
-    history_user = serializers.CharField(source="history_user.username", allow_null=True, default=None)
-    history_change_reason = serializers.CharField(allow_null=True)
-    state = serializers.SerializerMethodField()
-
-    def get_state(self, row) -> dict:
-        """The tracked fields' values in this version (foreign keys as ids)."""
-        return {
-            field.attname: _plain(getattr(row, field.attname))
-            for field in row.instance_type._meta.concrete_fields
-        }
-
-
-def _plain(value: object) -> object:
-    """A model value as JSON: dates in ISO 8601, files by their stored name."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    return value
-
-
 # --- input -------------------------------------------------------------------
 # JSON has types: a field refuses a value of the wrong one instead of converting it
 # (DRF's turn 123 into the text "123" and "5" into the number 5), as the browser's
@@ -269,6 +244,29 @@ class Url(_TextOnly, serializers.URLField):
     pass
 
 
+class Date(serializers.DateField):
+    """A date as JSON sends it, text in ISO 8601's form (YYYY-MM-DD); a date of the right form
+    that no calendar has (2026-02-30) is refused as such, not as one of the wrong form."""
+
+    default_error_messages = {
+        "not_text": _TextOnly.default_error_messages["not_text"],
+        "no_such_date": "{value} has the right form (YYYY-MM-DD) but is not a date that exists.",
+    }
+
+    def to_internal_value(self, value: object) -> datetime.date:
+        if not isinstance(value, str):
+            self.fail("not_text")
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                self.fail("no_such_date", value=value)
+        return super().to_internal_value(value)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 class Integer(serializers.IntegerField):
     default_error_messages = {"not_integer": "This must be a whole number (a JSON number, not text)."}
 
@@ -290,6 +288,8 @@ class Choice(serializers.ChoiceField):
 class InWorkspace(serializers.PrimaryKeyRelatedField):
     """The id of an object in the request's workspace (others do not exist)."""
 
+    default_error_messages = {"not_integer": Integer.default_error_messages["not_integer"]}
+
     # Every InWorkspace is given `queryset=Model.objects.all()` (the field is writable,
     # so DRF requires one): never a manager, never None.
     queryset: QuerySet[Model]
@@ -307,20 +307,24 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
         return super().__deepcopy__(memo)
 
     def to_internal_value(self, data: object) -> Model:
+        # An id is a number, as any number is (Integer): "11" is refused, not looked up as 11
+        # (DRF's lookup would), and so are 2.9 and true, which the database would take as 2 and 1.
+        if type(data) is not int:
+            self.fail("not_integer")
         workspace = self.context["workspace"]
-        if type(data) is int and abs(data) <= INT64_MAX:
-            # An id: preloaded (batch requests), or looked up by the query compiled once.
-            obj = self.context.get("preloaded", {}).get((self.queryset.model, data))
-            if obj is None:
-                found = _by_id_in_workspace(self.queryset)(pk=data, workspace_id=workspace.pk)
-                if not found:
-                    self.fail("does_not_exist", pk_value=data)
-                obj = found[0]
-        elif isinstance(data, bool | float):
-            # The database would take 2.9 or true as the id 2 or 1: another object than meant.
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        else:  # DRF's own lookup tells a string id from a wrong type
-            obj = super().to_internal_value(data)
+        model = self.queryset.model
+        # Preloaded (batch requests), or looked up by the query compiled once.
+        obj = self.context.get("preloaded", {}).get((model, data))
+        if obj is None:
+            found = (
+                _by_id_in_workspace(self.queryset)(pk=data, workspace_id=workspace.pk)
+                if abs(data) <= INT64_MAX
+                else []
+            )
+            if not found:
+                # As the W3C protocol says it: another workspace's objects do not exist for this one.
+                raise serializers.ValidationError(not_in_workspace(model, data), code="does_not_exist")
+            obj = found[0]
         obj.workspace = workspace  # it is that one: spare the services a query for it
         return obj
 
@@ -365,6 +369,22 @@ def _reason_field() -> serializers.CharField:
 
 
 READ_ONLY_MESSAGE = "This field is read-only: it cannot be set or changed here."
+
+
+PUT_LEFT_OUT_MESSAGE = (
+    "A PUT replaces the whole object, so send this field too (its current value keeps it), "
+    "or PATCH only the fields that change."
+)
+
+
+def reset_if_left_out(serializer: serializers.Serializer, data: dict) -> list[str]:
+    """The fields of `serializer` missing from `data` that a full (not partial) write would
+    set to their default; each field left out that has none is left as it is."""
+    return [
+        name
+        for name, field in serializer.fields.items()
+        if name not in data and not field.read_only and not field.write_only and field.default is not empty
+    ]
 
 
 class StrictIn(serializers.Serializer):
@@ -437,7 +457,7 @@ class UnarchivedOriginalIn(StrictIn):
     url = Url(max_length=2000, required=False, allow_blank=True, default="")
     outlet = Text(max_length=200, required=False, allow_blank=True, default="", help_text="Its name.")
     language = Text(max_length=35, required=False, allow_blank=True, default="", help_text="BCP 47 tag")
-    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    published_on = Date(required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict) -> UnarchivedOriginal:
         # The domain's value: Source's rules (title or url, a valid language) check it.
@@ -453,7 +473,7 @@ class SourceIn(StrictIn):
     )
     outlet = InWorkspace(queryset=Outlet.objects.all(), required=False, allow_null=True, default=None)
     original_url = Url(max_length=2000, required=False, allow_blank=True, default="")
-    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    published_on = Date(required=False, allow_null=True, default=None)
     language = Text(max_length=35, help_text="BCP 47 tag, e.g. ar or en-GB")
     direction = Choice(choices=TextDirection.choices, required=False)
     derived_from = InWorkspace(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
@@ -478,8 +498,10 @@ class PassageCreateIn(CreateIn):
     # The serializer's metaclass moves declared fields off the class, so this never
     # shadows Field.source (the attribute path), which the stubs cannot know.
     source = InWorkspace(queryset=Source.objects.all())  # type: ignore[assignment]
-    start = Integer(min_value=0, max_value=INT64_MAX, help_text="Unicode code points.")
-    end = Integer(min_value=1, max_value=INT64_MAX, help_text="Unicode code points, exclusive.")
+    # No bounds of their own: the domain's check of the span (check_span) answers, in the
+    # words the W3C protocol's selectors get ("The selection is empty...").
+    start = Integer(help_text="Unicode code points, from 0.")
+    end = Integer(help_text="Unicode code points, exclusive: after start, at most the text's length.")
     exact = Text(
         required=False, trim_whitespace=False, help_text="The quote the client saw; must match the text."
     )
@@ -489,7 +511,8 @@ class PassageCreateIn(CreateIn):
         try:
             check_span(source.text, start, end, attrs.get("exact"))
         except DjangoValidationError as error:
-            field = "exact" if error.code == "quote_mismatch" else "end"
+            # Named by the offset the message is about (a start before the text's beginning).
+            field = "exact" if error.code == "quote_mismatch" else "start" if start < 0 else "end"
             raise serializers.ValidationError({field: error.messages}) from None
         return attrs
 
@@ -553,6 +576,15 @@ class ClaimIn(StrictIn):
     output = ClaimOut
     statement = Text()
     credibility = Choice(choices=Credibility.choices, required=False, default=Credibility.CANNOT_BE_JUDGED)
+    # Writable as on the claim's page and in the admin ("Why this grade"), beside the reason
+    # for the change (archive.claims.edit_claim; an outlet's reliability_reason likewise).
+    credibility_reason = Text(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why this grade, shown with it. Left out (or sent unchanged) with a new "
+        "credibility, `reason` becomes it.",
+    )
     tags = _tags_field()
     reason = _reason_field()
 
@@ -562,7 +594,6 @@ class ClaimCreateIn(CreateIn, ClaimIn):
 
 
 class ClaimUpdateIn(ClaimIn):
-    credibility_reason = Text(required=False, allow_blank=True, default="")
     status = Choice(choices=ClaimStatus.choices, required=False, default=ClaimStatus.OPEN)
 
 

@@ -16,12 +16,19 @@ from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,12 +39,14 @@ from archive.api import filters
 from archive.api import serializers as io
 from archive.api.authentication import user_by_credentials
 from archive.api.errors import Conflict, Gone, field_errors
+from archive.api.history import HistoryRowOut, HistoryStates
 from archive.api.idempotency import idempotent
 from archive.api.pagination import Cursor
+from archive.api.parsing import refuse_empty_body
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
-from archive.api.preconditions import etag, expected_version, not_modified
-from archive.api.schema import DELETE_REASON, IF_MATCH, refusals
-from archive.audit.history import deletion_notice
+from archive.api.preconditions import etag, expected_version, names_current, not_modified
+from archive.api.schema import DELETE_REASON, ETAG, IF_MATCH, refusals
+from archive.audit.history import deleted_history, deletion_notice
 from archive.claims import (
     add_evidence,
     create_annotation,
@@ -53,6 +62,8 @@ from archive.claims import (
 )
 from archive.core.editing import StaleVersion
 from archive.findings.claimreview import NoVerdict, claim_review
+from archive.findings.keys import fingerprint
+from archive.findings.package import verifier_sha256
 from archive.models import (
     Annotation,
     Claim,
@@ -69,16 +80,11 @@ from archive.models.source import UNARCHIVED_FIELDS
 from archive.passages.selectors import selector_for
 from archive.passages.writes import delete_passage, find_or_create_passage
 from archive.permissions import Action, scoped_by_id, workspaces_for
+from archive.sources.originals import original_content_type
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
 from archive.sources.writes import create_source, delete_source, edit_source
 
 ORDERING_FIELDS = ["id", "created_at", "updated_at"]
-
-
-def refuse_stray_parameters(request: Request) -> None:
-    """An object's URL takes no query parameter but a delete's reason: a stray one (a
-    list's filter sent to one object, a misspelt option) is refused by name, not ignored."""
-    filters.refuse_unknown(request, {"reason"} if request.method == "DELETE" else set())
 
 
 class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
@@ -94,6 +100,10 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
     def get_queryset(self) -> QuerySet:
         return self.scope(self.queryset.all())
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        refuse_empty_body(request)  # once signed in and allowed: a 401 or 403 says more
+
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return self.output_serializer
 
@@ -108,10 +118,20 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
     def prepare(self, objects: list[Any]) -> None:
         """Load, in bulk, what the output serializer needs beyond the queryset."""
 
-    def validated(self, serializer_class, *, workspace: Workspace, partial: bool = False) -> dict:
+    def validated(
+        self, serializer_class, *, workspace: Workspace, partial: bool = False, replacing: bool = False
+    ) -> dict:
+        """The request's fields, validated. `replacing` (a PUT) also refuses, by name, each field
+        left out that would be reset to its default rather than kept: a PUT replaces the object,
+        and must not clear a value (a verdict, tags) because the client did not send it."""
         context = {**self.get_serializer_context(), "workspace": workspace}
         serializer = serializer_class(data=self.request.data, partial=partial, context=context)
-        serializer.is_valid(raise_exception=True)
+        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        if replacing and isinstance(self.request.data, dict):
+            for name in io.reset_if_left_out(serializer, self.request.data):
+                errors.setdefault(name, [io.PUT_LEFT_OUT_MESSAGE])
+        if errors:
+            raise serializers.ValidationError(errors)
         return dict(serializer.validated_data)
 
     def create_input(self) -> tuple[Workspace, dict]:
@@ -169,6 +189,8 @@ class ResourceDetail(ResourceView):
     """GET one object, with its version as ETag."""
 
     lists = False
+    # Whether a GET's 200 carries an ETag (and so If-None-Match gives 304): the schema says so.
+    etag_on_get = True
 
     def get_object(self) -> Any:
         # DRF's, by a query compiled once (archive.permissions.scoped_by_id): the
@@ -187,7 +209,7 @@ class ResourceDetail(ResourceView):
             raise Http404(f"No such {self.queryset.model._meta.verbose_name}.")
         self.check_object_permissions(self.request, obj)
         if not self.lists:  # a history's pages are a list
-            refuse_stray_parameters(self.request)
+            filters.refuse_stray_parameters(self.request)
         return obj
 
     def get(self, request, *args, **kwargs) -> HttpResponseBase:
@@ -214,7 +236,9 @@ class EditableDetail(ResourceDetail):
         obj = self.get_object()
         try:
             version = expected_version(self.request, obj)
-            changes = self.validated(self.update_serializer, workspace=obj.workspace, partial=partial)
+            changes = self.validated(
+                self.update_serializer, workspace=obj.workspace, partial=partial, replacing=not partial
+            )
             reason = changes.pop("reason", "")
             obj = self.edit(
                 obj, user=self.request.user, expected_version=version, changes=changes, reason=reason
@@ -250,7 +274,7 @@ class DeletableMixin(_DeletableBase):
                 obj,
                 user=request.user,
                 expected_version=expected_version(request, obj),
-                reason=request.query_params.get("reason", ""),
+                reason=filters.delete_reason(request),
             )
         except StaleVersion as stale:
             return self.stale(stale.current)
@@ -262,18 +286,33 @@ class DeletableMixin(_DeletableBase):
 
 
 class HistoryView(ResourceDetail):
-    """GET an object's history rows, oldest first."""
+    """GET an object's history rows, oldest first; a deleted object's too (to any member of
+    its workspace, as its history page), the last row its deletion with who and why."""
 
     permission_rule = Rule()
     pagination_class = type("HistoryCursor", (Cursor,), {"ordering": "history_id"})
     filter_backends = []
-    output_serializer = io.HistoryOut
+    output_serializer = HistoryRowOut
     lists = True
+    etag_on_get = False
 
     def get(self, request, *args, **kwargs) -> Response:
-        rows = self.get_object().history.select_related("history_user")
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(io.HistoryOut(page, many=True).data)
+        workspace, rows = self.history()
+        page = self.paginate_queryset(rows.select_related("history_user")) or []
+        states = HistoryStates(request=request, workspace=workspace, rows=page)
+        return self.get_paginated_response(HistoryRowOut(page, many=True, context={"states": states}).data)
+
+    def history(self) -> tuple[Workspace, QuerySet]:
+        """The object's workspace and history rows, whether it exists or was deleted."""
+        model, object_id = self.queryset.model, self.kwargs["pk"]
+        obj = scoped_by_id(self.queryset, self.request.user, object_id)
+        if obj is not None:
+            self.check_object_permissions(self.request, obj)
+            return obj.workspace, obj.history.all()
+        found = deleted_history(user=self.request.user, model=model, object_id=object_id)
+        if found is None:
+            raise Http404(f"No {model._meta.object_name} matches the given query.")
+        return found
 
 
 # --- resources ---------------------------------------------------------------
@@ -298,12 +337,41 @@ class WorkspaceList(WorkspaceView, generics.ListAPIView):
     lists = True
 
 
+class WorkspaceDetailOut(io.WorkspaceOut):
+    """A workspace, with what a recipient of its evidence packages checks them against
+    (as its page shows): `verify.py PACKAGE.zip --expect-key <signing_key_fingerprint>`."""
+
+    signing_key_fingerprint = serializers.SerializerMethodField(
+        help_text="SHA-256 of the Ed25519 public key its evidence packages are signed with, as "
+        "verify.py prints it and takes it (--expect-key)."
+    )
+    verifier_url = serializers.SerializerMethodField(
+        help_text="Where to download verify.py (no account needed)."
+    )
+    verifier_sha256 = serializers.SerializerMethodField(
+        help_text="SHA-256 of that verify.py, to check a copy against."
+    )
+
+    class Meta(io.WorkspaceOut.Meta):
+        fields = [*io.WorkspaceOut.Meta.fields, "signing_key_fingerprint", "verifier_url", "verifier_sha256"]
+
+    def get_signing_key_fingerprint(self, workspace: Workspace) -> str:
+        return fingerprint(workspace)
+
+    def get_verifier_url(self, workspace: Workspace) -> str:
+        return self.context["request"].build_absolute_uri(reverse("archive:verifier"))
+
+    def get_verifier_sha256(self, workspace: Workspace) -> str:
+        return verifier_sha256()
+
+
 class WorkspaceDetail(WorkspaceView, generics.RetrieveAPIView):
+    serializer_class = output_serializer = WorkspaceDetailOut
     lists = False
 
     def get_object(self) -> Workspace:
         workspace = super().get_object()
-        refuse_stray_parameters(self.request)
+        filters.refuse_stray_parameters(self.request)
         return workspace
 
 
@@ -397,6 +465,7 @@ class SourceDivergences(ResourceDetail):
     analyst's explanation if one was given."""
 
     permission_rule = Rule()
+    etag_on_get = False
     queryset = Source.objects.select_related("derived_from")
     output_serializer = io.SourceOut
 
@@ -470,22 +539,30 @@ class SourceOriginal(ResourceDetail):
     output_serializer = io.SourceOut
 
     @extend_schema(
-        description="The original's bytes, in its own media type (HTML, PDF, a Word document...); "
-        "a source with no original file, its text as text/plain.",
+        description="The original's bytes, in its own media type (HTML, PDF, a Word document...), "
+        "a text one with the charset of its bytes when that is known (a text archived through the "
+        "API is UTF-8); a source with no original file, its text as text/plain in UTF-8. The ETag "
+        "is the SHA-256 of the bytes (`original_sha256`): a GET with If-None-Match naming it is 304.",
         responses={(200, "*/*"): OpenApiTypes.BINARY, **refusals(401, 404)},
     )
     def get(self, request, *args, **kwargs) -> HttpResponse | FileResponse:
         source = self.get_object()
+        tag = f'"{source.original_sha256 if source.original else source.text_sha256}"'
+        if names_current(request, tag):
+            return HttpResponse(status=304, headers={"ETag": tag})
         if not source.original:
-            return HttpResponse(source.text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                source.text.encode("utf-8"), content_type="text/plain; charset=utf-8", headers={"ETag": tag}
+            )
         response = FileResponse(
             source.original.open("rb"),
             as_attachment=True,
             filename=f"source-{source.pk}",
-            content_type=source.media_type,
+            content_type=original_content_type(source),
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Digest"] = f"sha-256={source.original_sha256}"
+        response["ETag"] = tag
         return response
 
 
@@ -534,6 +611,7 @@ class PassageCounterparts(ResourceDetail):
     every derivative (archive.alignment.counterparts)."""
 
     permission_rule = Rule()
+    etag_on_get = False
     queryset = Passage.objects.select_related("source__derived_from")
     output_serializer = io.PassageOut
 
@@ -600,9 +678,19 @@ class AnnotationBatch(AnnotationsMixin, ResourceView):
         return Response(output.data, status=201)
 
 
+ANNOTATION_DELETE = (
+    "Delete the annotation, with a reason (`?reason=`, kept in its history) and If-Match. Its "
+    "passages go with it when nothing else uses them (no other annotation, no evidence, no "
+    "question's evidence item), a passage created on its own with POST /api/passages/ too: "
+    "each is deleted with the same reason, its history kept (GET /api/passages/<id>/history/). "
+    "To keep a passage, cite it as evidence or link it to another annotation first."
+)
+
+
+@extend_schema_view(delete=extend_schema(description=ANNOTATION_DELETE))
 class AnnotationDetail(AnnotationsMixin, DeletableMixin, EditableDetail):
-    """An annotation. DELETE also deletes its passages that no other annotation or
-    evidence uses (history keeps both)."""
+    """An annotation: GET, PUT / PATCH (which may change its `passages`) and DELETE, which
+    also deletes its passages that nothing else uses (history keeps both)."""
 
     permission_rule = AnnotationList.permission_rule
     queryset = AnnotationList.queryset
@@ -653,7 +741,7 @@ class ClaimGrade(ResourceDetail):
 
     @extend_schema(
         request=io.ClaimGradeIn,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={
             200: io.ClaimOut,
             412: OpenApiResponse(io.ClaimOut, description="Stale If-Match: the current state."),
@@ -676,6 +764,7 @@ class ClaimReviewView(ResourceDetail):
     publishing a fact-check; 409 while the claim is open."""
 
     permission_rule = Rule()
+    etag_on_get = False
     queryset = Claim.objects.select_related("workspace")
     output_serializer = io.ClaimOut
 
@@ -781,10 +870,24 @@ class TokenView(APIView):
         return Response(status=204)
 
 
+class _FormatParameter(DefaultContentNegotiation):
+    """`?format=json` (or `yaml`) chooses the schema's format, as Accept does: the API
+    takes no format parameter elsewhere (URL_FORMAT_OVERRIDE is off)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return super().select_renderer(
+            request, renderers, format_suffix or request.query_params.get("format")
+        )
+
+
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema: public, like any API documentation; it holds no data."""
+    """The OpenAPI 3 schema: public, like any API documentation; it holds no data.
+    YAML unless asked for JSON (`Accept: application/json` or `?format=json`)."""
 
     permission_rule = "public"
+    content_negotiation_class = _FormatParameter
+    # YAML first (the default); with ?format=json, application/json before OpenAPI's own type.
+    renderer_classes = [OpenApiYamlRenderer, OpenApiYamlRenderer2, OpenApiJsonRenderer2, OpenApiJsonRenderer]
 
 
 class DocsView(SpectacularSwaggerSplitView):

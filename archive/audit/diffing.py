@@ -159,17 +159,34 @@ def _empty(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """What is shown of a stored file in place of its storage name, an internal path."""
+
+    sha256: str
+    """Its SHA-256 ("" if neither its hash field nor its content-addressed name tells)."""
+    size: int | None
+    """Its size in bytes (None: gone from storage, or a storage that cannot tell)."""
+
+
+def stored_file(field: models.Field, name: str, values: dict) -> StoredFile:
+    """The stored file `name`, the value of `field` in a version whose fields are `values`."""
+    sha256 = values.get(f"{field.attname}_sha256") or name.rsplit("/", 1)[-1]
+    try:
+        size: int | None = default_storage.size(name)
+    except (OSError, NotImplementedError):
+        size = None
+    return StoredFile(sha256 if _SHA256.fullmatch(sha256) else "", size)
+
+
 def _stored_file(field: models.Field, name: str, values: dict) -> str:
     """A stored file as a user knows it (what it is, its size, its hash), never its storage
     name, which is an internal path."""
-    sha256 = values.get(f"{field.attname}_sha256") or name.rsplit("/", 1)[-1]
+    stored = stored_file(field, name, values)
     media_type = str(values.get("media_type") or "")
     kind = "WARC record" if field.name == "warc" else _MEDIA_TYPES.get(media_type, media_type)
-    try:
-        size = filesizeformat(default_storage.size(name))
-    except (OSError, NotImplementedError):  # gone from storage, or a storage that cannot tell
-        size = ""
-    details = [kind, size, f"SHA-256 {sha256[:12]}…" if _SHA256.fullmatch(sha256) else ""]
+    size = filesizeformat(stored.size) if stored.size is not None else ""
+    details = [kind, size, f"SHA-256 {stored.sha256[:12]}…" if stored.sha256 else ""]
     return ", ".join(["stored file", *(detail for detail in details if detail)])
 
 

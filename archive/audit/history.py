@@ -8,10 +8,11 @@ from django.db.models import Model, Q, QuerySet
 
 from archive.audit.actions import shown_action
 from archive.audit.diffing import Download, DownloadOf, field_changes
-from archive.audit.kinds import object_name
+from archive.audit.kinds import may_see_history, object_name
 from archive.audit.ledger import live_ledger
 from archive.core.times import human_time
 from archive.models import HistoryEntry, SourceVersion, Workspace
+from archive.permissions import role_in
 
 
 def history_rows(*, workspace: Workspace, model_name: str, object_id: int) -> QuerySet[Any] | None:
@@ -26,20 +27,35 @@ def history_rows(*, workspace: Workspace, model_name: str, object_id: int) -> Qu
     return rows.order_by("-history_date", "-history_id")
 
 
-def deletion_notice(*, user: Any, model: type[Model], object_id: int) -> str | None:
-    """Who deleted the object, when and why, if its history, in a workspace `user` is a
-    member of, ends with its deletion; None otherwise (never deleted, or not theirs to know)."""
+def deleted_history(
+    *, user: Any, model: type[Model], object_id: int
+) -> tuple[Workspace, QuerySet[Any]] | None:
+    """The workspace and history rows (newest first, as `history_rows`) of an object
+    deleted from a workspace `user` is a member of, if they may see its history; None
+    otherwise (never deleted, or not theirs to know)."""
     model_name = model._meta.model_name or ""
     entry = (
         HistoryEntry.objects.filter(model=model_name, object_id=object_id, workspace__memberships__user=user)
         .select_related("workspace")
         .first()
     )
-    rows = (
-        history_rows(workspace=entry.workspace, model_name=model_name, object_id=object_id) if entry else None
-    )
+    if entry is None:
+        return None
+    rows = history_rows(workspace=entry.workspace, model_name=model_name, object_id=object_id)
     last = rows.first() if rows is not None else None
-    if last is None or last.history_type != "-":
+    if rows is None or last is None or last.history_type != "-":
+        return None
+    if not may_see_history(role_in(user, entry.workspace), user, model_name, object_id):
+        return None
+    return entry.workspace, rows
+
+
+def deletion_notice(*, user: Any, model: type[Model], object_id: int) -> str | None:
+    """Who deleted the object, when and why, if its history, in a workspace `user` is a
+    member of, ends with its deletion; None otherwise (never deleted, or not theirs to know)."""
+    found = deleted_history(user=user, model=model, object_id=object_id)
+    last = found[1].first() if found is not None else None
+    if last is None:
         return None
     who = last.history_user.get_username() if last.history_user else "Someone"
     why = f", saying: “{last.history_change_reason}”" if last.history_change_reason else ""
@@ -63,7 +79,7 @@ def object_versions(
     }
     oldest_first = [*([before] if before is not None else []), *reversed(rows)]
     model = ledger.history_models[model_name].instance_type
-    passages = _passages_by_version(model_name, oldest_first)
+    passages = passages_by_version(model_name, oldest_first)
     name_of, download_of = names_in(workspace), downloads_in(workspace)
     versions, previous, deleted = [], None, False
     for row in oldest_first:
@@ -145,7 +161,9 @@ def downloads_in(workspace: Workspace) -> DownloadOf:
     return download_of
 
 
-def _passages_by_version(model_name: str, rows: list[Any]) -> dict[int, set[int]] | None:
+def passages_by_version(model_name: str, rows: Sequence[Any]) -> dict[int, set[int]] | None:
+    """The passages each of `rows` (history rows of a `model_name` object) recorded, by
+    history id; None for a kind of object that has no passages."""
     m2m = live_ledger().m2m_models[model_name]
     if not m2m:
         return None

@@ -6,11 +6,11 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
+from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item, refuse_reply_motivation
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
 from archive.core.db import set_prefetched
-from archive.core.editing import delete_object
+from archive.core.editing import AlreadyExists, delete_object
 from archive.core.history import history_paused
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Motivation, Passage, Source
@@ -74,7 +74,14 @@ def _new_annotation(
     via: str = "",
 ) -> Annotation:
     _check_passages(passages, passages[0].workspace_id if passages else None)
+    refuse_reply_motivation(Annotation, motivation)
     workspace = passages[0].workspace
+    if canonical:  # a W3C client's IRI for one annotation: one in the workspace has it already?
+        existing = Annotation.objects.filter(workspace_id=workspace.pk, canonical=canonical).first()
+        if existing is not None:
+            raise AlreadyExists(
+                "An annotation with this canonical IRI is in the workspace already.", existing=existing
+            )
     annotation = Annotation(
         workspace=workspace,
         body=body,

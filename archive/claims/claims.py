@@ -22,15 +22,19 @@ def create_claim(
     user: Any,
     statement: str,
     credibility: int = Credibility.CANNOT_BE_JUDGED,
+    credibility_reason: str = "",
     tags: list[str] | None = None,
     reason: str = "",
 ) -> Claim:
+    """A claim; a credibility grade given without its own `credibility_reason` keeps
+    `reason` as one (archive.core.editing), as a later change of grade does."""
     if not isinstance(statement, str) or not statement.strip():
         raise ValidationError({"statement": "A claim needs a statement."})
     claim = Claim(
         workspace=workspace,
         statement=statement.strip(),
         credibility=credibility,
+        credibility_reason=credibility_reason,
         tags=clean_tags(tags),
         created_by=user,
     )
@@ -40,7 +44,8 @@ def create_claim(
 def edit_claim(
     claim: Claim, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str = ""
 ) -> Claim:
-    """Change a claim's statement, credibility (with a reason), status or tags."""
+    """Change a claim's statement, credibility (with a reason, which becomes its
+    credibility_reason unless a new one is given with it), status or tags."""
     return edit_item(claim, user=user, expected_version=expected_version, changes=changes, reason=reason)
 
 

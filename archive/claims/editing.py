@@ -17,7 +17,7 @@ from django.db.models import Model
 
 from archive.claims.tags import clean_tags
 from archive.core.editing import update_object
-from archive.models import Annotation, Claim, Evidence, ReviewStatus
+from archive.models import Annotation, Claim, Evidence, Motivation, ReviewStatus
 
 Reviewable = TypeVar("Reviewable", Annotation, Evidence, Claim)
 
@@ -32,6 +32,18 @@ EDITABLE_FIELDS: dict[type[Model], frozenset[str]] = {
 IDENTITY_FIELDS = frozenset({"canonical", "via"})
 CANONICAL_MESSAGE = "The canonical IRI is kept unchanged once set."
 REVIEW_STATUS_MESSAGE = "Review status changes only by submitting, approving or rejecting."
+# A reply is a Reply in the item's discussion (archive.claims.discussion), which the W3C
+# container shows as an annotation "replying" to it: never an annotation of its own.
+REPLY_MOTIVATION_MESSAGE = (
+    'An annotation cannot be "replying": reply in the discussion of the note or claim '
+    "instead (the W3C container shows those replies), or choose another motivation."
+)
+
+
+def refuse_reply_motivation(model: type[Model], motivation: object) -> None:
+    """ValidationError naming `motivation` if it makes an annotation a reply."""
+    if model is Annotation and motivation == Motivation.REPLYING:
+        raise ValidationError({"motivation": REPLY_MOTIVATION_MESSAGE})
 
 
 def reopen_review(obj: Model, before: dict[str, Any]) -> None:
@@ -56,6 +68,12 @@ def clean_changes(model: type[Model], changes: dict[str, Any]) -> tuple[dict[str
         except ValidationError as error:
             errors.update(error.message_dict)
             del cleaned["tags"]
+    if "motivation" in changes:
+        try:
+            refuse_reply_motivation(model, changes["motivation"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            del cleaned["motivation"]
     if "statement" in changes and not str(changes["statement"]).strip():
         errors["statement"] = "A claim needs a statement."
         del cleaned["statement"]

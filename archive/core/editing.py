@@ -9,7 +9,8 @@ every write obeys exist once:
 - only the fields a package allows may change, and anything else is refused
   by name, never dropped;
 - a model's grade (its `grade_field`, e.g. a claim's credibility) changes
-  only with a reason, and a delete always needs one: the history keeps it.
+  only with a reason, and a delete always needs one: the history keeps it;
+  the grade keeps it too (`<grade_field>_reason`), unless given one of its own.
 """
 
 from collections import Counter
@@ -144,6 +145,24 @@ def check_grade_reason(obj: Model, changes: dict[str, Any], reason: str | None) 
         required_reason(reason, f"Say why you change the {grade} grade: the reason is kept in the history.")
 
 
+def grade_reason_field(model: type[Model]) -> str | None:
+    """The field that keeps why a model's grade is what it is (`<grade_field>_reason`)."""
+    grade = getattr(model, "grade_field", None)
+    return f"{grade}_reason" if grade is not None else None
+
+
+def record_grade_reason(obj: Model, before: dict[str, Any], reason: str | None) -> None:
+    """A grade that changed records why as its reason (`<grade_field>_reason`): `reason`,
+    unless the edit gives the grade a new reason of its own. A reason left as it was (not
+    sent, or sent back unchanged as a form or a PUT does) was the old grade's, not this one's."""
+    grade, field = getattr(type(obj), "grade_field", None), grade_reason_field(type(obj))
+    if grade is None or field is None or grade not in before or before[grade] == getattr(obj, grade):
+        return
+    if field in before and before[field] != getattr(obj, field):
+        return
+    setattr(obj, field, (reason or "").strip())
+
+
 def clean_edit(obj: Model, *, changed: Collection[str]) -> None:
     """`obj.full_clean()` after an edit of the fields `changed`, less the database
     lookups that cannot fail for the fields it left as they were (the database
@@ -200,8 +219,16 @@ def _fields_named(constraint: BaseConstraint) -> set[str] | None:
 
 @unit_of_work()
 def create_object(obj: M, *, user: Any, reason: str = "") -> M:
-    """Save a new object after its own validation, attributed to `user` for `reason`."""
+    """Save a new object after its own validation, attributed to `user` for `reason`.
+
+    A grade given at its creation (other than its default, "not graded yet") without a
+    reason of its own records `reason` as one, as a grade changed later does."""
     obj.full_clean()
+    field = grade_reason_field(type(obj))
+    if field is not None and not str(getattr(obj, field) or "").strip():
+        grade = type(obj).grade_field  # type: ignore[attr-defined]
+        if getattr(obj, grade) != concrete_field(type(obj), grade).get_default():
+            setattr(obj, field, reason.strip())
     with recorded_as(user=user, reason=reason):
         obj.save()
     return obj
@@ -219,6 +246,7 @@ def update_object(
     before_save: BeforeSave | None = None,
     refused: ValidationError | None = None,
     linked_changed: bool = False,
+    grade_reason: str | None = None,
 ) -> M:
     """Apply `changes` (only `editable` fields) to `obj` if it is still at `expected_version`.
 
@@ -231,6 +259,9 @@ def update_object(
     `refused` holds what the caller's own rules found wrong with changes it left
     out of `changes`: the edit is refused with those errors and every one found
     here, together, so an editor sees all that is wrong at once.
+
+    A changed grade records `grade_reason` (by default `reason`, the edit's) as its
+    reason, unless `changes` give it a new one (record_grade_reason).
     """
     errors: dict[str, list[ValidationError]] = refused.update_error_dict({}) if refused else {}
     try:
@@ -255,6 +286,7 @@ def update_object(
         raise ValidationError(errors)
     if not linked_changed and all(getattr(current, field) == value for field, value in before.items()):
         return current
+    record_grade_reason(current, before, reason if grade_reason is None else grade_reason)
     if before_save is not None:
         before_save(current, before)
     with recorded_as(user=user, reason=reason):

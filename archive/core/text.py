@@ -129,6 +129,26 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def canonical_language_tag(tag: str) -> str:
+    """A BCP 47 tag in the case RFC 5646 (2.1.1) recommends, which tells subtags apart
+    at a glance: "EN-gb" is "en-GB", "ZH-HANT" "zh-Hant", "es-419" stays. Tags are
+    compared ignoring case, so this changes no tag's meaning. Past a singleton (an
+    extension or "x-" private use), every subtag is lower case."""
+    subtags = tag.split("-")
+    canonical = [subtags[0].lower()]
+    extension = len(subtags[0]) == 1  # "x-..." is private use from its start
+    for subtag in subtags[1:]:
+        if len(subtag) == 1:
+            extension = True
+        if not extension and len(subtag) == 4 and subtag.isalpha():
+            canonical.append(subtag.title())  # a script
+        elif not extension and len(subtag) == 2 and subtag.isalpha():
+            canonical.append(subtag.upper())  # a region
+        else:
+            canonical.append(subtag.lower())
+    return "-".join(canonical)
+
+
 def direction_for_language(language: str) -> str:
     """'rtl' or 'ltr' for a BCP 47 tag, looking at its script subtag first."""
     subtags = language.lower().split("-")

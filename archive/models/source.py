@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from archive.core.history import tracked_history
-from archive.core.text import sha256_hex
+from archive.core.text import canonical_language_tag, sha256_hex
 from archive.models.base import WorkspaceOwned
 
 # A pragmatic BCP 47 check: primary language subtag plus optional subtags.
@@ -193,6 +193,11 @@ class Source(WorkspaceOwned):
         return self.title
 
     def clean(self) -> None:
+        # Tags in BCP 47's canonical case on every path ("EN-gb" is "en-GB"): tags equal
+        # ignoring case are one, and a list filtered by language finds it.
+        for name in ("language", "unarchived_language"):
+            if isinstance(tag := getattr(self, name), str):
+                setattr(self, name, canonical_language_tag(tag))
         # Not an invariant checked at every save: a source restored from a backup keeps its date.
         for name in ("published_on", "unarchived_published_on"):
             value = getattr(self, name)

@@ -54,13 +54,19 @@ def edit_outlet(
     outlet: Outlet, *, user: Any, expected_version: int | None, changes: dict[str, Any], reason: str = ""
 ) -> Outlet:
     """Change an outlet's details or its grade. A new grade needs a reason
-    (archive.core.editing), stored as its reliability_reason unless one is given with it."""
+    (archive.core.editing), stored as its reliability_reason unless a new one is given with it."""
+    return _edited(outlet, user=user, expected_version=expected_version, changes=changes, reason=reason)
 
-    def keep_grade_reason(current: Any, before: dict[str, Any]) -> None:
-        regraded = "reliability" in before and before["reliability"] != current.reliability
-        if regraded and "reliability_reason" not in changes:
-            current.reliability_reason = reason.strip()
 
+def _edited(
+    outlet: Outlet,
+    *,
+    user: Any,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    reason: str,
+    grade_reason: str | None = None,
+) -> Outlet:
     # A grade is a judgement, recorded as one, as a claim's credibility is: the activity
     # finds it under "graded" whichever way it was made (this page, the API, the admin).
     grading = any(name in changes and changes[name] != getattr(outlet, name) for name in GRADE_FIELDS)
@@ -72,7 +78,7 @@ def edit_outlet(
             changes=changes,
             editable=EDITABLE_FIELDS,
             reason=reason,
-            before_save=keep_grade_reason,
+            grade_reason=grade_reason,
         )
 
 
@@ -80,12 +86,13 @@ def grade_outlet(
     *, outlet: Outlet, user: Any, reliability: Reliability | str, reason: str, expected_version: int | None
 ) -> Outlet:
     reason = required_reason(reason, GRADE_NEEDS_REASON)
-    return edit_outlet(
+    return _edited(
         outlet,
         user=user,
         expected_version=expected_version,
         changes={"reliability": reliability, "reliability_reason": reason},
         reason=f"reliability graded {reliability}: {reason}",
+        grade_reason=reason,
     )
 
 

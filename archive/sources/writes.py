@@ -16,6 +16,8 @@ from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Derivation, Outlet, Source, UnarchivedOriginal, VersionOrigin, Workspace
 from archive.models.source import NO_UNARCHIVED_ORIGINAL, UNARCHIVED_FIELDS
+from archive.sources.importing import ImportRefused
+from archive.sources.importing.capture import check_address
 from archive.sources.importing.detect import MEDIA_TYPES, PLAIN_TEXT, TEXT_MEDIA_TYPES
 from archive.sources.storage import store_original
 from archive.sources.text_rules import check_text
@@ -55,6 +57,7 @@ def create_source(
     wrong with the text (archive.sources.text_rules), before anything is stored.
     """
     media_type = _checked_media_type(media_type, text_only=original is None)
+    _check_original_url(original_url)
     text = normalize_text(text)
     check_text(text=text)
     name, digest = store_original(original if original is not None else text.encode("utf-8"))
@@ -112,6 +115,18 @@ def _checked_media_type(media_type: str, *, text_only: bool) -> str:
     return f"{essence}; charset={charset}" if charset else essence
 
 
+def _check_original_url(url: object) -> None:
+    """Refuse an address the page could not be captured from (and so not watched by fetching it
+    again, archive.monitoring): the rule an address given for a capture is checked by at once,
+    on every path (no user name or password, a valid port, http(s), no internal address)."""
+    if not url or not isinstance(url, str):
+        return  # none, or not text: the model's own check says so
+    try:
+        check_address(url=url)
+    except ImportRefused as refusal:
+        raise ValidationError({"original_url": refusal.message}) from None
+
+
 # What an edit of a source may change (its text: archive.passages.correction).
 EDITABLE_FIELDS = frozenset(
     {"title", "authors", "translators", "outlet", "original_url", "published_on", "language", "direction"}
@@ -132,6 +147,14 @@ def edit_source(
     in place of its fields. What the source derives from is one original, archived or
     not: a change that gives one replaces the other (see _one_original)."""
     reason = required_reason(reason, RECORD_REASON_REQUIRED)
+    changes, refused = dict(changes), None
+    # A stored address kept as it is does not stop an edit of the other fields.
+    if "original_url" in changes and changes["original_url"] != source.original_url:
+        try:
+            _check_original_url(changes["original_url"])
+        except ValidationError as error:
+            refused = error
+            del changes["original_url"]
     source = update_object(
         source,
         user=user,
@@ -139,6 +162,7 @@ def edit_source(
         changes=_one_original(changes),
         editable=EDITABLE_FIELDS,
         reason=reason,
+        refused=refused,
     )
     # A new derivation or language: the alignments it takes part in change.
     refresh_later(source_id=source.pk)

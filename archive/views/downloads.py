@@ -1,14 +1,19 @@
 """Downloads a script may fetch with its API token: the CSV and JSON lists, the
-annotation exports and evidence packages. Marked with `accepts_api_token`, they
-take `Authorization: Token <key>` on GET as the REST API does; every other page
-keeps to the session (a token never signs anyone in, and never makes a write)."""
+annotation exports, evidence packages, PROV exports and the stored files of a source's
+versions. Marked with `accepts_api_token`, they take `Authorization: Token <key>` on GET
+as the REST API does; every other page keeps to the session (a token never signs anyone
+in, and never makes a write).
+
+Without a session or a token, a browser (whose Accept names text/html) is sent to the
+sign-in page; a script, which asks for the file, gets the 401 a bad token gets, in JSON
+with `WWW-Authenticate: Token`, rather than the sign-in page's HTML."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 
 from archive.api.authentication import TokenAuthentication
 from archive.views.passing import PassingMiddleware
@@ -25,16 +30,31 @@ class ApiTokenDownloadsMiddleware(PassingMiddleware):
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
+        if request.method not in ("GET", "HEAD") or not getattr(view, "accepts_api_token", False):
+            return None
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "Token" or request.method not in ("GET", "HEAD"):
-            return None
-        if not getattr(view, "accepts_api_token", False):
-            return None
+        if scheme != "Token":
+            if request.user.is_authenticated or _asks_for_a_page(request):
+                return None
+            return _unauthorized(str(NotAuthenticated.default_detail))
         try:
             user, _ = TokenAuthentication().authenticate_credentials(key.strip())
         except AuthenticationFailed as failed:
-            response = JsonResponse({"error": str(failed.detail)}, status=401)
-            response["WWW-Authenticate"] = "Token"
-            return response
+            return _unauthorized(str(failed.detail))
         request.user = cast(User, user)
         return None
+
+
+def _asks_for_a_page(request: HttpRequest) -> bool:
+    """Whether the request names HTML among what it accepts, as a browser does (`*/*`,
+    a script's default, does not: it takes the download, not a sign-in page)."""
+    return any(
+        (kind.main_type, kind.sub_type) == ("text", "html") and kind.quality > 0
+        for kind in request.accepted_types
+    )
+
+
+def _unauthorized(error: str) -> JsonResponse:
+    response = JsonResponse({"error": error}, status=401)
+    response["WWW-Authenticate"] = "Token"
+    return response

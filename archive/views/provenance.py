@@ -19,6 +19,7 @@ from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOrig
 from archive.models.source import UNARCHIVED_FIELDS
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.importing.detect import DOCX
+from archive.sources.originals import original_content_type
 from archive.sources.provenance import (
     CONTENT_TYPES,
     PROV_N,
@@ -29,6 +30,7 @@ from archive.sources.provenance import (
     source_document,
 )
 from archive.sources.writes import set_derivation
+from archive.views.downloads import accepts_api_token
 from archive.views.methods import require_form_methods
 from archive.views.originals import UnarchivedOriginalFields, derivation_field
 from archive.views.picking import SourceChoiceField, sources_to_choose
@@ -96,7 +98,7 @@ def _original(captured: Source | SourceVersion, *, stem: str) -> FileResponse:
     return _attachment(
         captured.original.name or "",
         filename=f"{stem}-{captured.original_sha256[:12]}.{extension}",
-        content_type=captured.media_type,
+        content_type=original_content_type(captured),
     )
 
 
@@ -119,6 +121,7 @@ def _version(request: WorkspaceRequest, source_id: int, number: int) -> SourceVe
     )
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
 def source_version_original(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
@@ -127,6 +130,7 @@ def source_version_original(request: WorkspaceRequest, source_id: int, number: i
     return _original(version, stem=f"source-{source_id}-version-{number}")
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
 def source_version_warc(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
@@ -150,6 +154,7 @@ def _namespace(request: WorkspaceRequest) -> str:
     return request.build_absolute_uri(reverse("archive:workspace", args=[request.workspace.slug]))
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
 def source_prov(request: WorkspaceRequest, source_id: int, fmt: str) -> HttpResponse:
@@ -157,6 +162,7 @@ def source_prov(request: WorkspaceRequest, source_id: int, fmt: str) -> HttpResp
     return _export(document, fmt, f"source-{source_id}-provenance")
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
 def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpResponse:

@@ -13,8 +13,9 @@
   the stance (a TextualBody with purpose "classifying"); its note is a
   TextualBody with purpose "commenting".
 
-- A client's `canonical` and `via` are kept and rendered; the `id` it gives
-  becomes `via` (archive.w3c.writes). A TextualBody's `format`, when given,
+- A client's `canonical` and `via` are kept and rendered; the `id` it posts
+  becomes `via` (archive.w3c.writes), the `id` it PUTs must name the item it
+  replaces (check_own_id). A TextualBody's `format`, when given,
   must be text/plain: we store plain text, and refuse any other by name.
 - What would not be kept (a body's `language`, a `describing` purpose, a top-level
   extension property, a target's `purpose` or a selector's `refinedBy`) is refused
@@ -121,6 +122,8 @@ class Links:
 def home_source_id(obj: Annotation | Evidence | Reply) -> int:
     """The source whose container names the item: its passage's (evidence), or the
     lowest source id among its passages (an annotation may be on several sources).
+    An annotation whose passages change (REST, the admin) moves to the container of its
+    lowest source then; its IRIs in other containers redirect to it (archive.w3c.views).
     A query may give it as `home_source_id`; else passages are expected prefetched
     (annotation) or the passage id loaded (evidence)."""
     given = getattr(obj, "home_source_id", None)
@@ -337,6 +340,26 @@ def _route_of(iri: object, name: str) -> int | None:
     except Resolver404:
         return None
     return match.kwargs.get("pk") if match.view_name == name else None
+
+
+# The routes that name an annotation, and evidence: below a container, and the older IRIs.
+ITEM_ROUTES = {Annotation: ("w3c:item", "w3c:annotation"), Evidence: ("w3c:evidence-item", "w3c:evidence")}
+
+
+def check_own_id(request: "W3CRequest", obj: Annotation | Evidence, links: Links) -> None:
+    """A PUT replaces the item at its IRI: an `id` in its body (one is optional) must name
+    that item, at any of its IRIs (the older ones, or a container it moved from). Another
+    annotation's IRI, or anyone else's, is refused rather than ignored."""
+    if not request.client_id:
+        return
+    if any(_route_of(request.client_id, name) == obj.pk for name in ITEM_ROUTES[type(obj)]):
+        return
+    raise ValidationError(
+        {
+            "id": f"This replaces {iri_of(obj, links)}, so its id is that IRI: another annotation's, "
+            "or another server's, is not this one. Send the id as the server gave it, or leave it out."
+        }
+    )
 
 
 def _claim_named(body: object) -> int | None:
@@ -606,13 +629,21 @@ def _read_target(
     return source, selector
 
 
+def _same_language_tag(given: object, ours: str) -> bool:
+    """Whether `given` is the BCP 47 tag `ours`: tags are compared without regard to case
+    ("AR" is "ar", "En-gb" is "en-GB"), and a tag's letters are ASCII."""
+    return isinstance(given, str) and given.isascii() and given.lower() == ours.lower()
+
+
 def _read_described(given: object, source: Source) -> None:
     """A target's source's language and direction are the source record's: as the server
-    renders them they are accepted (a client PUTs back what it got); others would be lost."""
+    renders them they are accepted (a client PUTs back what it got; the language in any
+    case, as BCP 47 has it); others would be lost."""
     if not isinstance(given, dict):
         return
     for member, ours in (("language", source.language), ("textDirection", source.direction)):
-        if given.get(member, ours) != ours:
+        value = given.get(member, ours)
+        if not (_same_language_tag(value, ours) if member == "language" else value == ours):
             raise ValidationError(
                 {
                     f"target.source.{member}": f"The source's record gives its {member}, {ours!r}, so "

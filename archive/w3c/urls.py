@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from archive.w3c import views
 
@@ -25,4 +25,7 @@ urlpatterns = [
     # The older IRIs: the same resources, served as well (their `id` is the one above).
     path("annotations/<int64:pk>/", views.AnnotationResource.as_view(), name="annotation"),
     path("evidence/<int64:pk>/", views.EvidenceResource.as_view(), name="evidence"),
+    # Last: any other path under /w3c/ (an id beyond 64 bits, which `int64` matches to
+    # nothing above, say) is a 404 in the protocol's JSON, as under /api/, not the site's HTML page.
+    re_path(r"^(?P<rest>[\s\S]*)$", views.Unknown.as_view(), name="unknown"),
 ]

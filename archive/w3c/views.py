@@ -4,11 +4,15 @@ Each source's annotations and evidence form an LDP basic container at
 /w3c/sources/<id>/; each item's IRI is below its container's,
 /w3c/sources/<id>/annotations/<id>/ (or evidence/<id>/), with GET, PUT and
 DELETE. The container of an annotation on several sources is the one of the
-lowest source id (archive.w3c.mapping.home_source_id); the annotation is also
-served below the others it appears in. The older IRIs /w3c/annotations/<id>/
-and /w3c/evidence/<id>/ keep working: they serve the same resource (every
-method), whose `id` is the canonical IRI. Authentication and permissions are
-the REST API's (archive.api.permissions).
+lowest source id (archive.w3c.mapping.home_source_id), which changes when its
+passages do (through the REST API, say): a request for an item below any other
+container, one it was in before among them, is 308 Permanent Redirect to its
+IRI (the method, body and query kept), so no IRI a client was given stops
+working while the item exists (a deleted one is 404, or 410 to a write). The
+older IRIs /w3c/annotations/<id>/ and /w3c/evidence/<id>/ keep working: they
+serve the same resource (every method), whose `id` is the canonical IRI. An id
+beyond 64 bits names nothing: 404 in the protocol's JSON (Unknown).
+Authentication and permissions are the REST API's (archive.api.permissions).
 
 The container's pages: `first` is ?page=0 and `last` ?page=last, the page a
 walk of `next` from `first` ends on, whatever the container holds by then: its
@@ -19,25 +23,34 @@ so a client walking them sees no item twice and misses none when items are
 created or deleted meanwhile.
 
 Headers: every response has the Link types of its resource (a 201 the
-created annotation's, ldp#Resource), Vary, and every success (OPTIONS
-included) the resource's ETag, which a refusal does not carry; a GET or HEAD
-whose If-None-Match names it is 304. The container's GET adds
-Content-Location, equal to the `id` of what it serves (container or page).
+created annotation's, ldp#Resource, and its Allow), Vary, and every success
+(OPTIONS included) the resource's ETag, which a refusal does not carry; a GET
+or HEAD whose If-None-Match names it is 304. An item's ETag is its version and
+a digest of its JSON (item_etag), so it changes with anything the JSON shows
+from elsewhere (its sources' language and direction, their newest version, its
+passages' selectors, its container); a container's with its items, what they
+show from their passages and sources, and the Prefer variant served
+(_container_state). The container's GET adds Content-Location, equal to the
+`id` of what it serves (container or page).
 
 A write whose TextPositionSelector was ignored for its TextQuoteSelector
 (archive.passages.selectors: UTF-16 offsets, say) says so in a header
 `Warning: 299 - "TextPositionSelector ignored: ..."`.
 
 W3C clients send no If-Match: PUT and DELETE without it are unconditional
-(history keeps every state); with it, a stale version is a 412 with the
-current state. A delete records the fixed reason W3C_DELETE_REASON.
+(history keeps every state); with it, any tag but the item's current ETag is a
+412 with the current state. A delete records the reason it gives as ?reason=,
+as the REST API's (archive.api.filters.delete_reason), else the fixed reason
+W3C_DELETE_REASON. An item takes no other query parameter: one is refused by
+name, as on the containers (archive.api.filters.refuse_unknown).
 """
 
 import hashlib
+import json
 import re
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import F, Max, Model, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
@@ -49,22 +62,24 @@ from rest_framework.views import APIView
 
 from archive.alignment import counterparts
 from archive.alignment.counterparts import Memo
-from archive.api.errors import Gone
-from archive.api.filters import refuse_unknown
+from archive.api.errors import Conflict, Gone, as_api_exception
+from archive.api.filters import delete_reason, refuse_stray_parameters, refuse_unknown
 from archive.api.idempotency import idempotent
 from archive.api.parsing import JSONLDParser, JSONParser
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
-from archive.api.preconditions import etag, expected_version, not_modified
+from archive.api.preconditions import expected_version, not_modified
 from archive.audit.history import deletion_notice
 from archive.claims import delete_annotation, delete_evidence
-from archive.core.editing import StaleVersion
-from archive.models import Alignment, Annotation, Evidence, Passage, Reply, Source
+from archive.core.editing import AlreadyExists, StaleVersion
+from archive.models import Alignment, Annotation, Evidence, Passage, Reply, Source, SourceVersion
 from archive.permissions import Action
 from archive.w3c.mapping import (
     ANNO_CONTEXT,
     LDP_CONTEXT,
     Links,
     W3CRequest,
+    check_own_id,
+    home_source_id,
     iri_of,
     linking_to_w3c,
     read_w3c,
@@ -83,7 +98,7 @@ OA = "http://www.w3.org/ns/oa#"
 PREFER_MINIMAL = f"{LDP}PreferMinimalContainer"
 PREFER_IRIS = f"{OA}PreferContainedIRIs"
 PREFER_DESCRIPTIONS = f"{OA}PreferContainedDescriptions"
-# The protocol cannot carry a reason: see AnnotationResource.delete.
+# A delete's reason when it gives none (?reason=): see AnnotationResource.delete.
 W3C_DELETE_REASON = "Deleted through the W3C protocol."
 RESOURCE_LINK = f'<{LDP}Resource>; rel="type"'
 
@@ -141,11 +156,22 @@ class W3CView(WorkspaceScopedMixin, APIView):
         """The ETag of the resource as it is now; None if the request did not reach it."""
         return None
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Moved):
+            return Response(status=308, headers={"Location": exc.location})
+        return super().handle_exception(exc)
+
+    def moved(self, obj: Annotation | Evidence | Reply) -> "Moved":
+        """The redirect to `obj`'s IRI, with the request's query."""
+        query = self.request.META.get("QUERY_STRING", "")
+        return Moved(iri_of(obj, self.links()) + (f"?{query}" if query else ""))
+
     def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(getattr(response, "accepted_renderer", None), JSONLDRenderer):
             response.content_type = ANNO_MEDIA_TYPE
-        response["Link"] = ", ".join(self.link_types)
+        if self.link_types:
+            response["Link"] = ", ".join(self.link_types)
         response["Vary"] = "Accept"
         # A refusal has no ETag: it is not a representation of the resource (a
         # 412 carries the current state, with its own).
@@ -154,6 +180,44 @@ class W3CView(WorkspaceScopedMixin, APIView):
             if current is not None:
                 response["ETag"] = current
         return not_modified(request, response)
+
+
+class Moved(Exception):
+    """The item is at another IRI, `location` (its container changed): 308 Permanent
+    Redirect there, which keeps the method and body (W3CView.handle_exception)."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
+def item_etag(obj: Annotation | Evidence | Reply, rendered: dict[str, Any]) -> str:
+    """A W3C item's ETag: its version and a digest of `rendered`, its W3C JSON, which shows
+    more than the item's own row (its sources' language and direction and newest version,
+    its passages' selectors, the container its IRI names, its author's name): when any of
+    them changes, so does the ETag, and an If-Match from before is stale."""
+    digest = hashlib.sha256(json.dumps(rendered, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return f'"{obj.version}-{digest[:16]}"'
+
+
+def represented(
+    obj: Annotation | Evidence | Reply,
+    links: Links,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """`obj` as W3C JSON, with its ETag."""
+    rendered = to_w3c(obj, links)
+    return Response(rendered, status=status, headers={"ETag": item_etag(obj, rendered), **(headers or {})})
+
+
+def _allowed(view_class: type[APIView], request: Request) -> str:
+    """The Allow header of `view_class`'s resources, as their own responses give it
+    (HEAD with GET: Django adds it when a view is set up)."""
+    view = view_class()
+    view.setup(request)
+    return ", ".join(view.allowed_methods)
 
 
 class Container(W3CView):
@@ -172,7 +236,7 @@ class Container(W3CView):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 201:  # the created annotation's headers
             response["Link"] = RESOURCE_LINK
-            response["Allow"] = ", ".join(AnnotationResource().allowed_methods)
+            response["Allow"] = _allowed(AnnotationResource, request)
             return response
         response["Vary"] = "Accept, Prefer"
         response["Accept-Post"] = ANNO_MEDIA_TYPE
@@ -181,8 +245,10 @@ class Container(W3CView):
     def current_etag(self) -> str | None:
         if self.source is None:
             return None
-        pk = self.source.pk
-        return _container_state(pk, tuple(items.count() for items in _items_of(pk)))
+        counts = tuple(items.count() for items in _items_of(self.source.pk))
+        return _container_state(
+            self.source, counts, _variant(_preferences(self.request.headers.get("Prefer", "")))
+        )
 
     def get_source(self, pk: int) -> Source:
         source = self.scope(Source.objects.select_related("workspace")).filter(pk=pk).first()
@@ -206,8 +272,10 @@ class Container(W3CView):
             raise ValidationError({name: ["Give one of page, after and before."] for name in positions})
         iris_only = request.query_params.get("iris") == "1"
         counts = tuple(items.count() for items in _items_of(pk))
-        state = _container_state(pk, counts)
-        headers = {"ETag": state}
+        # Prefer chooses among the container's representations; a page has one, and the ETag
+        # of the whole container, so that a client walking them sees whether it changed meanwhile.
+        preferences = set() if positions else _preferences(request.headers.get("Prefer", ""))
+        headers = {"ETag": _container_state(source, counts, _variant(preferences))}
         if request.query_params.get("page") == LAST:
             rendered = self.page(source, _last_page(counts), counts, iris_only=iris_only, named=LAST)
         elif "page" in request.query_params:
@@ -220,7 +288,6 @@ class Container(W3CView):
             key = parse_key(name, request.query_params[name])
             rendered = self.keyset_page(source, name, key, counts, iris_only=iris_only)
         else:
-            preferences = _preferences(request.headers.get("Prefer", ""))
             if preferences:
                 headers["Preference-Applied"] = "return=representation"
             rendered = self.container(source, counts, preferences)
@@ -359,11 +426,13 @@ class Container(W3CView):
         if all(target.pk != source.pk for target, _ in w3c.targets):
             # A container holds the annotations on its source; others may be on more sources, as over REST.
             raise ValidationError({"target": ["One target must be on the text of this container's source."]})
-        obj = create_from_w3c(workspace=source.workspace, user=request.user, request=w3c)
+        try:
+            obj = create_from_w3c(workspace=source.workspace, user=request.user, request=w3c)
+        except AlreadyExists as exists:
+            raise _named_by_iri(exists, self.links()) from None
         obj = _reload(obj)
-        rendered = to_w3c(obj, self.links())
-        headers = {"Location": rendered["id"], "ETag": etag(obj), **_warnings(w3c)}
-        return Response(rendered, status=201, headers=headers)
+        links = self.links()
+        return represented(obj, links, status=201, headers={"Location": iri_of(obj, links), **_warnings(w3c)})
 
 
 class AnnotationResource(W3CView):
@@ -375,14 +444,9 @@ class AnnotationResource(W3CView):
     found: Annotation | Evidence | None = None
 
     def get_object(self, pk: int, source_id: int | None = None) -> Annotation | Evidence:
-        """The item, if the user may see it and, under a container's IRI, if it is in that container."""
-        queryset = self.scope(_queryset(self.model)).filter(pk=pk)
-        if source_id is not None:
-            in_container = {
-                "passage__source_id" if self.model is Evidence else "passages__source_id": source_id
-            }
-            queryset = queryset.filter(pk__in=self.model._default_manager.filter(**in_container).values("pk"))
-        obj = queryset.first()
+        """The item, if the user may see it; under another container's IRI than its
+        own (one it moved from), Moved to its IRI. Refuses query parameters it does not take."""
+        obj = self.scope(_queryset(self.model)).filter(pk=pk).first()
         if obj is None:
             if self.request.method not in SAFE_METHODS:
                 # A PUT or DELETE of what someone deleted meanwhile: say so, as the REST API does.
@@ -390,15 +454,21 @@ class AnnotationResource(W3CView):
                 if notice is not None:
                     raise Gone(notice)
             raise Http404("No such annotation.")
+        if source_id is not None and source_id != home_source_id(obj):
+            raise self.moved(obj)
         self.found = obj
         self.check_object_permissions(self.request, obj)
+        refuse_stray_parameters(self.request)
         return obj
 
     def current_etag(self) -> str | None:
-        if self.found is None:
-            return None
-        version = type(self.found).objects.filter(pk=self.found.pk).values_list("version", flat=True).first()
-        return None if version is None else f'"{version}"'
+        return None if self.found is None else item_etag(self.found, to_w3c(self.found, self.links()))
+
+    def expected_version(self, obj: Annotation | Evidence) -> int | None:
+        """The version a write's If-Match names (None without one: unconditional), which
+        must be the item's current W3C ETag."""
+        current = item_etag(obj, to_w3c(obj, self.links())) if self.request.headers.get("If-Match") else None
+        return expected_version(self.request, obj, required=False, current=current)
 
     @extend_schema(exclude=True)
     def options(self, request, *args, **kwargs) -> Response:
@@ -408,50 +478,45 @@ class AnnotationResource(W3CView):
 
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int, source_id: int | None = None) -> Response:
-        obj = self.get_object(pk, source_id)
-        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj)})
+        return represented(self.get_object(pk, source_id), self.links())
 
     @extend_schema(exclude=True)
     def put(self, request: Request, pk: int, source_id: int | None = None) -> Response:
         obj = self.get_object(pk, source_id)
         workspace_sources = self.scope(Source.objects.filter(workspace_id=obj.workspace_id))
         try:
-            version = expected_version(request, obj, required=False)
+            version = self.expected_version(obj)
             w3c = read_w3c(
                 request.data,
                 source_for=lambda source_id: workspace_sources.filter(pk=source_id).first(),
                 links=self.links(),
             )
+            check_own_id(w3c, obj, self.links())
             obj = replace_from_w3c(obj, user=request.user, expected_version=version, request=w3c)
         except StaleVersion as stale:
-            current = _reload(stale.current)
-            return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})
-        obj = _reload(obj)
-        return Response(to_w3c(obj, self.links()), headers={"ETag": etag(obj), **_warnings(w3c)})
+            return represented(_reload(stale.current), self.links(), status=412)
+        return represented(_reload(obj), self.links(), headers=_warnings(w3c))
 
     @extend_schema(exclude=True)
     def delete(self, request: Request, pk: int, source_id: int | None = None) -> Response:
-        """Delete (If-Match optional), recorded with a fixed reason.
+        """Delete (If-Match optional), with the reason given as ?reason=, as over REST.
 
         Elsewhere a delete needs the user's reason, but the Web Annotation
         Protocol has no way to send one, and refusing would make the
-        container unusable for standard clients. The fixed reason still says
-        in the history how it was deleted; who deleted it is recorded as usual.
+        container unusable for standard clients: without one, the fixed reason
+        W3C_DELETE_REASON still says in the history how it was deleted; who
+        deleted it is recorded as usual. A blank one is refused, as over REST.
         """
         obj = self.get_object(pk, source_id)
+        reason = delete_reason(request, W3C_DELETE_REASON)
         try:
-            version = expected_version(request, obj, required=False)
+            version = self.expected_version(obj)
             if isinstance(obj, Evidence):
-                delete_evidence(
-                    evidence=obj, user=request.user, expected_version=version, reason=W3C_DELETE_REASON
-                )
+                delete_evidence(evidence=obj, user=request.user, expected_version=version, reason=reason)
             else:
-                delete_annotation(
-                    annotation=obj, user=request.user, expected_version=version, reason=W3C_DELETE_REASON
-                )
+                delete_annotation(annotation=obj, user=request.user, expected_version=version, reason=reason)
         except StaleVersion as stale:
-            current = _reload(stale.current)
-            return Response(to_w3c(current, self.links()), status=412, headers={"ETag": etag(current)})
+            return represented(_reload(stale.current), self.links(), status=412)
         return Response(status=204)
 
 
@@ -469,19 +534,26 @@ class ReplyResource(W3CView):
     found: Reply | None = None
 
     def get_reply(self, pk: int, source_id: int) -> Reply:
+        """The reply, if the user may see it; under another container's IRI than its
+        annotation's (one the annotation moved from), Moved to its IRI."""
         reply = (
-            self.scope(replies_of(source_id)).filter(pk=pk).select_related("workspace").first()
-            if source_id is not None
-            else None
+            self.scope(Reply.objects.filter(discussion__annotation__isnull=False))
+            .select_related("author", "discussion__annotation", "workspace")
+            .prefetch_related("discussion__annotation__passages")
+            .filter(pk=pk)
+            .first()
         )
         if reply is None:
             raise Http404("No such reply.")
+        if source_id != home_source_id(reply):
+            raise self.moved(reply)
         self.found = reply
         self.check_object_permissions(self.request, reply)
+        refuse_stray_parameters(self.request)
         return reply
 
     def current_etag(self) -> str | None:
-        return None if self.found is None else etag(self.found)
+        return None if self.found is None else item_etag(self.found, to_w3c(self.found, self.links()))
 
     @extend_schema(exclude=True)
     def options(self, request, *args, **kwargs) -> Response:
@@ -491,8 +563,7 @@ class ReplyResource(W3CView):
 
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int, source_id: int) -> Response:
-        reply = self.get_reply(pk, source_id)
-        return Response(to_w3c(reply, self.links()), headers={"ETag": etag(reply)})
+        return represented(self.get_reply(pk, source_id), self.links())
 
 
 class PassageLinking(W3CView):
@@ -513,6 +584,7 @@ class PassageLinking(W3CView):
         if passage is None:
             raise Http404("No such passage in this source.")
         self.check_object_permissions(self.request, passage)
+        refuse_stray_parameters(self.request)
         return passage
 
     @extend_schema(exclude=True)
@@ -535,6 +607,33 @@ class PassageLinking(W3CView):
             passage, [(item, sources[item.source_id]) for item in found], self.links(), modified
         )
         return Response(rendered)
+
+
+class Unknown(W3CView):
+    """Any other path under /w3c/, an id beyond 64 bits among them (the int64 converter,
+    archive.core.paths, matches it to nothing): a 404 in the protocol's JSON, every method,
+    rather than the site's HTML page, to anyone (what is not here is no one's)."""
+
+    permission_rule = Rule()
+    permission_classes = []  # nothing to guard: as the REST API's NotFoundView
+    authentication_classes = []
+    link_types = ()
+    schema = None  # not in the OpenAPI schema, as the REST API's NotFoundView
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        raise Http404("There is nothing at this address.")
+
+    head = options = post = put = patch = delete = get
+
+
+def _named_by_iri(exists: AlreadyExists, links: Links) -> Exception:
+    """A create refused as a duplicate (archive.api.errors' 409, `existing` naming it),
+    naming the existing item by its IRI too, in the sentence and as `existing.iri`."""
+    conflict = as_api_exception(exists)
+    if not isinstance(conflict, Conflict) or conflict.existing is None:
+        return exists
+    iri = iri_of(cast(Annotation | Evidence, exists.existing), links)
+    return Conflict(f"{' '.join(exists.messages)} It is {iri}.", existing={**conflict.existing, "iri": iri})
 
 
 def _warnings(request: W3CRequest) -> dict[str, str]:
@@ -599,10 +698,23 @@ def _slice(source_id: int, counts: tuple[int, ...], start: int, end: int, *, iri
     return items
 
 
-def _container_state(source_id: int, counts: tuple[int, ...]) -> str:
-    """An ETag that changes whenever an item is added, changed or removed."""
-    latest = tuple(items.aggregate(m=Max("updated_at"))["m"] for items in _items_of(source_id))
-    return f'W/"{hashlib.sha256(repr((counts, latest)).encode()).hexdigest()[:32]}"'
+def _container_state(source: Source, counts: tuple[int, ...], variant: str = "") -> str:
+    """An ETag that changes whenever what the container shows does: an item added, changed
+    or removed; the passages its items are on, their sources' records (language, direction,
+    the container's title) and newest versions, which its items' targets show; and the
+    Prefer `variant` served (_variant; "" for the whole container, and its pages)."""
+    latest = tuple(items.aggregate(m=Max("updated_at"))["m"] for items in _items_of(source.pk))
+    on_source = Annotation.passages.through.objects.filter(passage__source_id=source.pk).values(
+        "annotation_id"
+    )
+    passages = Passage.objects.filter(Q(source_id=source.pk) | Q(annotations__in=on_source))
+    shown = passages.aggregate(passages=Max("updated_at"), sources=Max("source__updated_at"))
+    newest = SourceVersion.objects.filter(
+        Q(source_id=source.pk) | Q(source_id__in=passages.values("source_id"))
+    )
+    shown |= newest.aggregate(versions=Max("id")) | {"record": source.updated_at}
+    state = (counts, latest, sorted(shown.items()), variant)
+    return f'W/"{hashlib.sha256(repr(state).encode()).hexdigest()[:32]}"'
 
 
 _INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"')
@@ -613,6 +725,14 @@ def _preferences(prefer: str) -> set[str]:
     if "return=representation" not in prefer:
         return set()
     return {iri for match in _INCLUDE.findall(prefer) for iri in match.split()}
+
+
+def _variant(preferences: set[str]) -> str:
+    """Which of the container's representations `preferences` (_preferences) ask for, as
+    Container.container renders them: "" the whole, else minimal and/or IRIs only."""
+    minimal = PREFER_MINIMAL in preferences
+    iris_only = PREFER_IRIS in preferences and PREFER_DESCRIPTIONS not in preferences
+    return "+".join(name for name, wanted in (("minimal", minimal), ("iris", iris_only)) if wanted)
 
 
 def _last_page(counts: tuple[int, ...]) -> int:

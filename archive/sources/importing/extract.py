@@ -185,6 +185,17 @@ def how_extracted(recorded: str) -> str:
     return f"{words}{separator}{changed}"
 
 
+def recorded_encoding(recorded: str) -> str | None:
+    """The encoding the original's text was decoded from, as an extraction's method
+    records it (`how_extracted`): "utf-8" for pasted text, which is kept in UTF-8; None
+    for a PDF or Word document, whose text is not decoded, or a method this does not know."""
+    method = recorded.partition("; ")[0]
+    if method == _PASTED:
+        return "utf-8"
+    found = _DECODED.fullmatch(method) or _FROM_PAGE.fullmatch(method)
+    return found["encoding"] if found else None
+
+
 def _encoding_in_words(encoding: str) -> str:
     """UTF-8 for utf-8; another encoding by its recorded name (windows-1256, not
     Python's cp1256), which is also what to show of one this Python does not know."""
