@@ -14,9 +14,8 @@ from archive.models import Annotation
 from archive.sources.writes import edit_source
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for, field_errors
-from tests.test_w3c import container, post, posted, posted_on_two
+from tests.test_w3c import PREFER, container, post, posted, posted_on_two
 
-PREFER = 'return=representation;include="{}"'
 MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 
