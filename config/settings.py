@@ -148,10 +148,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "archive:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: lock a username, and separately an address, after N failures.
+# Behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For and strips them from clients.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# Failed logins: lock a username, and separately an address (the client's, not a proxy's), after N failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "archive.core.client.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "archive.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -175,8 +179,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY", False):
-    # Only behind a proxy that sets this header and strips it from clients.
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere: every page must work under this policy.

@@ -45,6 +45,60 @@ def test_repeated_failures_lock_the_address_for_every_username():
     assert attempt_login("reviewer", PASSWORD, address="198.51.100.51").status_code == 302
 
 
+def attempt_login_through_proxy(username: str, password: str, *, forwarded_for: str):
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def fail_from_every_guess(*, forwarded_for: str) -> None:
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        attempt_login_through_proxy(f"guess{attempt}", "wrong password", forwarded_for=forwarded_for)
+
+
+@pytest.mark.django_db
+def test_behind_the_declared_proxy_one_clients_failures_do_not_lock_out_another(settings):
+    settings.BEHIND_PROXY = True
+    UserFactory(username="reviewer")
+    fail_from_every_guess(forwarded_for="198.51.100.50")
+    assert attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="198.51.100.51").status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_declared_proxy_the_client_address_is_locked(settings):
+    settings.BEHIND_PROXY = True
+    UserFactory(username="reviewer")
+    fail_from_every_guess(forwarded_for="198.51.100.50")
+    assert attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="198.51.100.50").status_code == 429
+
+
+@pytest.mark.django_db
+def test_an_address_a_client_writes_before_the_proxys_does_not_unlock_it(settings):
+    settings.BEHIND_PROXY = True
+    UserFactory(username="reviewer")
+    fail_from_every_guess(forwarded_for="198.51.100.50")
+    response = attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="203.0.113.9, 198.51.100.50")
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_nobody_declared_failures_do_not_lock_everyone_out(settings):
+    settings.BEHIND_PROXY = False
+    UserFactory(username="reviewer")
+    fail_from_every_guess(forwarded_for="198.51.100.50")
+    assert attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="198.51.100.51").status_code == 302
+
+
+@pytest.mark.django_db
+def test_failures_from_a_loopback_address_lock_the_username_not_the_address():
+    UserFactory(username="reviewer")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        attempt_login(f"guess{attempt}", "wrong password", address="127.0.0.1")
+    assert attempt_login("reviewer", PASSWORD, address="127.0.0.1").status_code == 302
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt_login("reviewer", "wrong password", address="127.0.0.1")
+    assert attempt_login("reviewer", PASSWORD, address="127.0.0.1").status_code == 429
+
+
 @pytest.mark.parametrize("password", ["short1", "password123456", "12345678901234"])
 def test_weak_passwords_are_refused(password):
     with pytest.raises(ValidationError):

@@ -49,7 +49,10 @@ def user_by_credentials(request: Request, credentials: dict[str, str] | None) ->
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         raise exceptions.Throttled(
             wait=settings.AXES_COOLOFF_TIME.total_seconds(),
-            detail=f"Too many failed sign-ins for this account: try again in {minutes} minutes.",
+            detail=(
+                "Too many failed sign-ins for this account or from this address: "
+                f"try again in {minutes} minutes."
+            ),
         )
     if user is None:
         raise exceptions.AuthenticationFailed("Unable to sign in with this username and password.")
