@@ -659,3 +659,18 @@ def test_a_passage_that_could_not_be_restored_is_named_by_its_quote_and_source_b
     notes = restore(workspace, reviewer, "annotation", Annotation, annotation.pk).notes
     assert "passage “siege” could not be restored: Its source (source “Siege”) no longer exists." in notes
     assert not [note for note in notes if f"#{passage.pk}" in note or f"#{source.pk}" in note]
+
+
+def test_history_names_a_stored_originals_kind_whatever_charset_its_media_type_says(
+    client, analyst, workspace
+):
+    source = create_source(
+        workspace=workspace,
+        user=analyst,
+        title="Siege",
+        text="It began.",
+        language="en",
+        media_type="text/plain; charset=utf-8",
+    )
+    client.force_login(analyst)
+    assert "stored file, plain text, 9\xa0bytes" in history_page(client, workspace, "source", source.pk)

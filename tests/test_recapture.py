@@ -27,7 +27,8 @@ from archive.models import (
 )
 from archive.monitoring.recapture import recapture
 from archive.sources.writes import create_source
-from tests.pages import AFTER, DELETED, EDITED, KEPT, article
+from tests.pages import AFTER, DELETED, EDITED, KEPT, article, capture_source
+from tests.support import api_client_for
 
 
 @pytest.fixture
@@ -291,3 +292,53 @@ def test_removed_cited_text_is_recorded_in_history_as_removed(live_site, capture
     }
     assert reasons[AlertKind.EVIDENCE_REMOVED].endswith("cited text removed")
     assert reasons[AlertKind.EVIDENCE_CHANGED].endswith("cited text changed")
+
+
+ARABIC_BEFORE = [
+    "قال مدير محطة المياه في درعا إن المضخات توقفت صباح الخميس بعد انقطاع الكهرباء عن المدينة.",
+    "وأضاف أن الفرق الفنية تعمل على إصلاح الخط الرئيسي وأن الضخ سيعود خلال أيام قليلة.",
+    "وقال سكان في الأحياء الشرقية إنهم يشترون المياه من الصهاريج بأسعار مرتفعة منذ أسبوع.",
+]
+ARABIC_AFTER = [*ARABIC_BEFORE[:2], "وعادت المياه إلى الأحياء الشرقية مساء الأحد بعد إصلاح الخط الرئيسي."]
+
+
+def arabic_page(paragraphs: list[str]) -> bytes:
+    """An Arabic article in Windows-1256, as such a site serves it."""
+    page = article(paragraphs, title="توقف محطة المياه في درعا", lang="ar")
+    return page.replace('<meta charset="utf-8">', '<meta charset="windows-1256">').encode("cp1256")
+
+
+@pytest.fixture
+def recaptured_in_windows_1256(live_site, workspace, analyst, ws_admin):
+    """An Arabic page in Windows-1256, captured, then changed and captured again."""
+    headers = [("Content-Type", "text/html; charset=windows-1256")]
+    url = live_site.serve("/water", arabic_page(ARABIC_BEFORE), headers=headers)
+    source = capture_source(url, workspace=workspace, user=analyst)
+    live_site.serve("/water", arabic_page(ARABIC_AFTER), headers=headers)
+    outcome = recapture(source_id=source.pk, by=ws_admin)
+    assert outcome.outcome == CheckOutcome.NEW_VERSION
+    return outcome.version
+
+
+def test_a_recaptured_version_records_the_charset_its_bytes_were_decoded_from(recaptured_in_windows_1256):
+    assert recaptured_in_windows_1256.media_type == "text/html; charset=windows-1256"
+
+
+def test_a_recaptured_versions_original_is_downloaded_with_its_charset(
+    recaptured_in_windows_1256, workspace, analyst, client
+):
+    client.force_login(analyst)
+    source_id = recaptured_in_windows_1256.source_id
+    page = client.get(f"/w/{workspace.slug}/sources/{source_id}/versions/2/original/")
+    assert (page["Content-Type"], page["Content-Disposition"][-6:]) == (
+        "text/html; charset=windows-1256",
+        '.html"',
+    )
+
+
+def test_a_recaptured_sources_original_is_served_by_the_api_with_its_charset(
+    recaptured_in_windows_1256, analyst
+):
+    source_id = recaptured_in_windows_1256.source_id
+    response = api_client_for(analyst).get(f"/api/sources/{source_id}/original/")
+    assert response["Content-Type"] == "text/html; charset=windows-1256"

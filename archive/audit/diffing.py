@@ -15,6 +15,7 @@ from django.utils import formats
 from archive.core.graphemes import grapheme_bounds
 from archive.core.times import human_time
 from archive.models import SourceVersion, VersionOrigin
+from archive.sources.originals import media_type_essence
 
 # Bookkeeping that changes with every save: shown nowhere in diffs.
 _NOT_SHOWN = {"id", "version", "created_at", "updated_at", "workspace"}
@@ -184,7 +185,11 @@ def _stored_file(field: models.Field, name: str, values: dict) -> str:
     name, which is an internal path."""
     stored = stored_file(field, name, values)
     media_type = str(values.get("media_type") or "")
-    kind = "WARC record" if field.name == "warc" else _MEDIA_TYPES.get(media_type, media_type)
+    kind = (
+        "WARC record"
+        if field.name == "warc"
+        else _MEDIA_TYPES.get(media_type_essence(media_type), media_type)
+    )
     size = filesizeformat(stored.size) if stored.size is not None else ""
     details = [kind, size, f"SHA-256 {stored.sha256[:12]}…" if stored.sha256 else ""]
     return ", ".join(["stored file", *(detail for detail in details if detail)])

@@ -6,7 +6,7 @@ from archive.core.history import tracked_history
 from archive.core.text import isolated
 from archive.models.base import WorkspaceOwned
 from archive.models.grading import Reliability
-from archive.models.source import bcp47_validator
+from archive.models.source import bcp47_validator, canonical_language_fields
 
 NAME_TAKEN = (
     "This workspace already has an outlet called “{name}” (names are compared ignoring capitals): "
@@ -66,3 +66,7 @@ class Outlet(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        canonical_language_fields(self, "language")  # as a source's (Source.clean)
+        super().clean()

@@ -16,6 +16,16 @@ bcp47_validator = RegexValidator(
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Enter a BCP 47 language tag such as 'ar', 'en' or 'en-GB'."
 )
 
+
+def canonical_language_fields(instance: models.Model, *names: str) -> None:
+    """Put the language tags in `names` in BCP 47's canonical case ("EN-gb" is "en-GB"), as
+    each model's clean does on every path: tags equal ignoring case are one, and a list
+    filtered by language finds it. A value that is not text is left to the field's check."""
+    for name in names:
+        if isinstance(tag := getattr(instance, name), str):
+            setattr(instance, name, canonical_language_tag(tag))
+
+
 MAX_AUTHOR_LENGTH = 200
 
 
@@ -193,11 +203,7 @@ class Source(WorkspaceOwned):
         return self.title
 
     def clean(self) -> None:
-        # Tags in BCP 47's canonical case on every path ("EN-gb" is "en-GB"): tags equal
-        # ignoring case are one, and a list filtered by language finds it.
-        for name in ("language", "unarchived_language"):
-            if isinstance(tag := getattr(self, name), str):
-                setattr(self, name, canonical_language_tag(tag))
+        canonical_language_fields(self, "language", "unarchived_language")
         # Not an invariant checked at every save: a source restored from a backup keeps its date.
         for name in ("published_on", "unarchived_published_on"):
             value = getattr(self, name)

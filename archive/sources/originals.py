@@ -6,7 +6,8 @@ came in; its media type names no charset unless one was declared with it. The ch
 known when the bytes are the text itself in UTF-8 (a text archived without a file: the REST
 API, pasted text) or when they are the first capture's, whose extraction recorded what it
 decoded them from (archive.models.Capture.extraction, "text as decoded (windows-1256)").
-A later capture records no encoding: its original is served as its media type alone.
+A later capture (archive.sources.versions.fetch_page) records it in its version's media
+type ("text/html; charset=windows-1256", `with_charset`), which it is served with.
 """
 
 import codecs
@@ -15,10 +16,24 @@ from archive.models import Capture, Source, SourceVersion
 from archive.sources.importing.extract import recorded_encoding
 
 
+def media_type_essence(media_type: str) -> str:
+    """A media type without its parameters (a charset): "text/html" for "text/html; charset=utf-8"."""
+    return media_type.partition(";")[0].strip().lower()
+
+
+def with_charset(media_type: str, encoding: str | None) -> str:
+    """`media_type` naming the charset of its bytes when they are text decoded from a known
+    `encoding` (a Python codec's name, as an extraction records it), else as it is."""
+    charset = http_charset(encoding) if encoding else None
+    if charset is None or not media_type_essence(media_type).startswith("text/"):
+        return media_type
+    return f"{media_type_essence(media_type)}; charset={charset}"
+
+
 def original_content_type(captured: Source | SourceVersion) -> str:
     """The Content-Type to serve the original of a source (or of one of its versions) with:
     its media type, with the charset of its bytes when they are text and that is known."""
-    essence = captured.media_type.partition(";")[0].strip()
+    essence = media_type_essence(captured.media_type)
     if not essence.startswith("text/"):
         return captured.media_type
     # What the bytes are known to be wins over a charset declared with the media type (an
@@ -45,10 +60,10 @@ def _charset(captured: Source | SourceVersion) -> str | None:
         return None
     extraction = Capture.objects.filter(source_id=source_id).values_list("extraction", flat=True).first()
     encoding = recorded_encoding(extraction) if extraction else None
-    return _http_charset(encoding) if encoding else None
+    return http_charset(encoding) if encoding else None
 
 
-def _http_charset(encoding: str) -> str | None:
+def http_charset(encoding: str) -> str | None:
     """A Python codec's name as HTTP and browsers name the charset (windows-1256 for cp1256,
     iso-8859-6 for iso8859-6, utf-8 for utf-8-sig, whose byte order mark stays in the bytes)."""
     try:

@@ -31,7 +31,8 @@ from archive.core.unit_of_work import unit_of_work
 from archive.models import Source, SourceVersion, VersionOrigin
 from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.capture import WebCapture, capture_url
-from archive.sources.importing.extract import extract
+from archive.sources.importing.extract import extract, recorded_encoding
+from archive.sources.originals import with_charset
 from archive.sources.storage import store_original
 
 # A recaptured text shorter than this share of the previous one is taken for a
@@ -156,7 +157,10 @@ def fetch_page(*, url: str, previous_text: str) -> Fetched:
                 "a paywall, login or error page rather than the article."
             ),
         )
-    return Fetched(url, web, text=text, media_type=extraction.media_type)
+    # The charset its bytes were decoded from, kept with the version: its original is served
+    # with it (archive.sources.originals), as the first capture's is from its extraction.
+    media_type = with_charset(extraction.media_type, recorded_encoding(extraction.method))
+    return Fetched(url, web, text=text, media_type=media_type)
 
 
 def _site(url: str) -> str:

@@ -4,6 +4,7 @@
 the passages in it; imports go through archive.sources.importing.)
 """
 
+import codecs
 import datetime
 import re
 from typing import Any
@@ -57,7 +58,12 @@ def create_source(
     wrong with the text (archive.sources.text_rules), before anything is stored.
     """
     media_type = _checked_media_type(media_type, text_only=original is None)
-    _check_original_url(original_url)
+    _check_addresses(
+        {
+            "original_url": original_url,
+            "unarchived_url": unarchived_original.url if unarchived_original else "",
+        }
+    )
     text = normalize_text(text)
     check_text(text=text)
     name, digest = store_original(original if original is not None else text.encode("utf-8"))
@@ -112,19 +118,51 @@ def _checked_media_type(media_type: str, *, text_only: bool) -> str:
         text = " or ".join(TEXT_MEDIA_TYPES)
         problem = f"A source without an original file is its text, so {text}, not {essence}."
         raise ValidationError({"media_type": problem})
+    if text_only and charset and _codec(charset) != "utf-8":
+        # Its original is its text in UTF-8, whatever encoding the text was once in: a text
+        # given as JSON or typed is already Unicode, so another charset would be a false record.
+        problem = (
+            f"A source without an original file is kept as its text in UTF-8, so charset={charset} "
+            "would be false: leave the charset out or give utf-8 (a file in another encoding is "
+            "imported as the file, which keeps its bytes)."
+        )
+        raise ValidationError({"media_type": problem})
     return f"{essence}; charset={charset}" if charset else essence
 
 
-def _check_original_url(url: object) -> None:
-    """Refuse an address the page could not be captured from (and so not watched by fetching it
-    again, archive.monitoring): the rule an address given for a capture is checked by at once,
-    on every path (no user name or password, a valid port, http(s), no internal address)."""
-    if not url or not isinstance(url, str):
-        return  # none, or not text: the model's own check says so
+def _codec(charset: str) -> str | None:
     try:
-        check_address(url=url)
-    except ImportRefused as refusal:
-        raise ValidationError({"original_url": refusal.message}) from None
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
+# The addresses a source records: the page's own, and that of the original it derives from
+# when that is not archived.
+ADDRESS_FIELDS = ("original_url", "unarchived_url")
+
+
+def _check_addresses(addresses: dict[str, object]) -> None:
+    """Refuse, by field, an address no capture could take, as one given for a capture is at
+    once, on every path: http(s) only, no user name or password, a valid port, no internal
+    address. The network is not asked, so an original gone offline keeps its address.
+
+    `original_url` is fetched again to watch the page (archive.monitoring). The address of an
+    original that is not archived is never fetched, but it is where that original would be
+    captured from once found, the key that joins two descriptions of it (archive.claims.graph),
+    and it is shown and exported (PROV's location, evidence packages) for anyone to follow: a
+    password in it would stay in the history for good, and an address no capture could take
+    names no published page."""
+    errors = {}
+    for field, url in addresses.items():
+        if not url or not isinstance(url, str):
+            continue  # none, or not text: the model's own check says so
+        try:
+            check_address(url=url)
+        except ImportRefused as refusal:
+            errors[field] = refusal.message
+    if errors:
+        raise ValidationError(errors)
 
 
 # What an edit of a source may change (its text: archive.passages.correction).
@@ -147,19 +185,24 @@ def edit_source(
     in place of its fields. What the source derives from is one original, archived or
     not: a change that gives one replaces the other (see _one_original)."""
     reason = required_reason(reason, RECORD_REASON_REQUIRED)
-    changes, refused = dict(changes), None
-    # A stored address kept as it is does not stop an edit of the other fields.
-    if "original_url" in changes and changes["original_url"] != source.original_url:
-        try:
-            _check_original_url(changes["original_url"])
-        except ValidationError as error:
-            refused = error
-            del changes["original_url"]
+    changes, refused = _one_original(changes), None
+    # A stored address kept as it is does not stop an edit of the other fields. One refused
+    # stays in the changes, so the rest is judged with it (an original's description is
+    # not taken for one without its address) and every problem is said at once.
+    given = {
+        name: changes[name]
+        for name in ADDRESS_FIELDS
+        if name in changes and changes[name] != getattr(source, name)
+    }
+    try:
+        _check_addresses(given)
+    except ValidationError as error:
+        refused = error
     source = update_object(
         source,
         user=user,
         expected_version=expected_version,
-        changes=_one_original(changes),
+        changes=changes,
         editable=EDITABLE_FIELDS,
         reason=reason,
         refused=refused,
@@ -203,8 +246,20 @@ def check_derivation(
         **(unarchived_original or UnarchivedOriginal()).fields(),
     )
     checked = {"derivation", *UNARCHIVED_FIELDS}
-    source.clean_fields(exclude=[field.name for field in Source._meta.fields if field.name not in checked])
-    source.clean()
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        _check_addresses({"unarchived_url": source.unarchived_url})
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        source.clean_fields(
+            exclude=[field.name for field in Source._meta.fields if field.name not in checked]
+        )
+        source.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 DERIVATION_REASON_REQUIRED = "Say why the derivation changes: the reason is kept in the history."

@@ -19,7 +19,7 @@ from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOrig
 from archive.models.source import UNARCHIVED_FIELDS
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.importing.detect import DOCX
-from archive.sources.originals import original_content_type
+from archive.sources.originals import media_type_essence, original_content_type
 from archive.sources.provenance import (
     CONTENT_TYPES,
     PROV_N,
@@ -94,7 +94,7 @@ def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
 
 def _original(captured: Source | SourceVersion, *, stem: str) -> FileResponse:
     """The captured bytes, named by their hash so two downloads of different bytes never clash."""
-    extension = _EXTENSIONS.get(captured.media_type, "bin")
+    extension = _EXTENSIONS.get(media_type_essence(captured.media_type), "bin")
     return _attachment(
         captured.original.name or "",
         filename=f"{stem}-{captured.original_sha256[:12]}.{extension}",
