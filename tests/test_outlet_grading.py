@@ -155,3 +155,11 @@ def test_the_grade_page_leads_back_to_all_outlets(client, ws_admin, outlet):
         reverse("archive:outlet_grade", args=[outlet.workspace.slug, outlet.pk])
     ).content.decode()
     assert f'class="crumbs"><a href="{reverse("archive:outlets", args=[outlet.workspace.slug])}"' in html
+
+
+def test_the_grade_page_of_an_outlet_never_graded_says_it_has_no_grades_yet(client, ws_admin, workspace):
+    outlet = OutletFactory(workspace=workspace, name="Open Notes", reliability="F")
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:outlet_grade", args=[workspace.slug, outlet.pk])).content.decode()
+    assert "No grades given yet." in page
+    assert '<ol class="history">' not in page
