@@ -98,7 +98,8 @@ class Outcomes:
     edits: dict[int, int] = field(default_factory=dict)  # annotation id -> acknowledged edits
     deleted: dict[int, str] = field(default_factory=dict)  # annotation id -> reason
     cited: list[int] = field(default_factory=list)  # evidence ids
-    versions: dict[int, int] = field(default_factory=dict)  # annotation id -> version last seen
+    # annotation id -> the ETags acknowledged, newest last (each to send back as If-Match)
+    etags: dict[int, list[str]] = field(default_factory=dict)
 
 
 class Analyst:
@@ -181,7 +182,7 @@ class Analyst:
         made, headers = self.request("create", "POST", "/api/annotations/", body=payload, expect=(201,))
         if made:
             self.outcomes.created[made["id"]] = body
-            self.outcomes.versions[made["id"]] = int(headers["ETag"].strip('W/"'))
+            self.outcomes.etags[made["id"]] = [headers["ETag"]]
 
     def _own(self) -> int | None:
         alive = [pk for pk in self.outcomes.created if pk not in self.outcomes.deleted]
@@ -192,20 +193,20 @@ class Analyst:
         if pk is None:
             return self.create()
         body = f"Edited by analyst {self.number}: {marker(self.rng)}"
-        headers = {"If-Match": f'"{self.outcomes.versions[pk]}"'}
+        headers = {"If-Match": self.outcomes.etags[pk][-1]}
         done, reply = self.request(
             "edit", "PATCH", f"/api/annotations/{pk}/", body={"body": body}, headers=headers
         )
         if done:
             self.outcomes.created[pk] = body
             self.outcomes.edits[pk] = self.outcomes.edits.get(pk, 0) + 1
-            self.outcomes.versions[pk] = int(reply["ETag"].strip('W/"'))
+            self.outcomes.etags[pk].append(reply["ETag"])
 
     def stale_edit(self) -> None:
         pk = self._own()
-        if pk is None or self.outcomes.versions[pk] < 2:
+        if pk is None or len(self.outcomes.etags[pk]) < 2:
             return self.edit()
-        headers = {"If-Match": f'"{self.outcomes.versions[pk] - 1}"'}
+        headers = {"If-Match": self.outcomes.etags[pk][-2]}
         self.request(
             "stale edit (412)", "PATCH", f"/api/annotations/{pk}/", body={"body": "lost"}, headers=headers,
             expect=(412,),
@@ -232,7 +233,7 @@ class Analyst:
         if pk is None:
             return self.create()
         reason = f"duplicate, analyst {self.number}"
-        headers = {"If-Match": f'"{self.outcomes.versions[pk]}"'}
+        headers = {"If-Match": self.outcomes.etags[pk][-1]}
         path = f"/api/annotations/{pk}/?{urllib.parse.urlencode({'reason': reason})}"
         done, _ = self.request("delete", "DELETE", path, headers=headers, expect=(204,))
         if done is not None:
@@ -242,7 +243,7 @@ class Analyst:
         pk = self._own()
         if pk is None:
             return self.create()
-        headers = {"If-Match": f'"{self.outcomes.versions[pk]}"'}
+        headers = {"If-Match": self.outcomes.etags[pk][-1]}
         self.request("delete without reason (400)", "DELETE", f"/api/annotations/{pk}/", headers=headers,
                      expect=(400,))  # fmt: skip
 

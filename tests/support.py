@@ -48,6 +48,14 @@ def api_client_for(user) -> APIClient:
     return client
 
 
+def etag_of(client: APIClient, url: str) -> str:
+    """The ETag a client reads before it writes (its version and a digest of what the
+    representation shows), to send back as If-Match."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return response["ETag"]
+
+
 def field_errors(body: dict) -> dict:
     """The per-field messages of a JSON error (archive.api.errors' format), after
     checking the readable `error` sentence every error carries."""

@@ -20,7 +20,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
-from tests.support import api_client_for, field_errors
+from tests.support import api_client_for, etag_of, field_errors
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_analyst_creates_an_annotation_attributed_in_history(analyst, workspace,
     assert response.status_code == 201
     created = Annotation.objects.get(pk=response.json()["id"])
     assert response["Location"] == f"http://testserver/api/annotations/{created.pk}/"
-    assert response["ETag"] == f'"{created.version}"'
+    assert response["ETag"] == etag_of(api_client_for(analyst), response["Location"])
     assert created.tags == ["figures"]
     assert created.history.first().history_user == analyst
 
@@ -157,16 +157,14 @@ def test_analyst_creates_an_annotation_attributed_in_history(analyst, workspace,
 def test_analyst_cannot_edit_another_analysts_annotation(workspace, annotation):
     other = UserFactory(username="other-analyst")
     workspace.memberships.create(user=other, role="analyst")
-    response = api_client_for(other).patch(
-        f"/api/annotations/{annotation.pk}/", {"body": "mine now"}, format="json", HTTP_IF_MATCH='"1"'
-    )
+    client, url = api_client_for(other), f"/api/annotations/{annotation.pk}/"
+    response = client.patch(url, {"body": "mine now"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 403
 
 
 def test_workspace_admin_edits_anyones_annotation(ws_admin, annotation):
-    response = api_client_for(ws_admin).patch(
-        f"/api/annotations/{annotation.pk}/", {"body": "Corrected."}, format="json", HTTP_IF_MATCH='"1"'
-    )
+    client, url = api_client_for(ws_admin), f"/api/annotations/{annotation.pk}/"
+    response = client.patch(url, {"body": "Corrected."}, format="json", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 200
     assert response.json()["body"] == "Corrected."
 
@@ -276,9 +274,8 @@ def test_a_passage_id_given_as_text_is_refused_as_a_number_given_as_text_is(anal
 
 
 def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):
-    response = api_client_for(ws_admin).delete(
-        f"/api/sources/{source.pk}/?reason=obsolete", HTTP_IF_MATCH=f'"{source.version}"'
-    )
+    client, url = api_client_for(ws_admin), f"/api/sources/{source.pk}/"
+    response = client.delete(f"{url}?reason=obsolete", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 409
     assert source.__class__.objects.filter(pk=source.pk).exists()
 
@@ -286,9 +283,9 @@ def test_deleting_a_source_with_passages_is_a_409(ws_admin, source, passage):
 # --- optimistic concurrency -------------------------------------------------------
 
 
-def test_get_exposes_the_version_as_etag(analyst, annotation):
+def test_get_exposes_the_version_as_the_start_of_the_etag(analyst, annotation):
     response = api_client_for(analyst).get(f"/api/annotations/{annotation.pk}/")
-    assert response["ETag"] == '"1"'
+    assert response["ETag"].startswith('"1-')
     assert response.json()["version"] == 1
 
 
@@ -302,25 +299,25 @@ def test_write_without_if_match_is_a_428(analyst, annotation):
 
 
 def test_write_with_a_stale_if_match_is_a_412_with_the_current_state(analyst, annotation):
-    client = api_client_for(analyst)
-    client.patch(f"/api/annotations/{annotation.pk}/", {"body": "first"}, format="json", HTTP_IF_MATCH='"1"')
-    response = client.patch(
-        f"/api/annotations/{annotation.pk}/", {"body": "second"}, format="json", HTTP_IF_MATCH='"1"'
-    )
+    client, url = api_client_for(analyst), f"/api/annotations/{annotation.pk}/"
+    read = etag_of(client, url)
+    client.patch(url, {"body": "first"}, format="json", HTTP_IF_MATCH=read)
+    response = client.patch(url, {"body": "second"}, format="json", HTTP_IF_MATCH=read)
     assert response.status_code == 412
     assert response.json()["body"] == "first"
-    assert response["ETag"] == '"2"'
+    assert response["ETag"] == etag_of(client, url) != read
 
 
 def test_write_with_the_current_if_match_bumps_the_version(analyst, annotation):
-    response = api_client_for(analyst).put(
-        f"/api/annotations/{annotation.pk}/",
+    client, url = api_client_for(analyst), f"/api/annotations/{annotation.pk}/"
+    response = client.put(
+        url,
         {"body": "Rewritten.", "motivation": "questioning", "tags": ["t"], "reason": "typo"},
         format="json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, url),
     )
     assert response.status_code == 200
-    assert response["ETag"] == '"2"'
+    assert response["ETag"].startswith('"2-') and response["ETag"] == etag_of(client, url)
     assert annotation.history.first().history_change_reason == "typo"
 
 
@@ -333,9 +330,8 @@ def test_delete_with_a_stale_if_match_is_a_412(analyst, annotation):
 
 
 def test_delete_keeps_who_and_why_in_history(analyst, annotation):
-    response = api_client_for(analyst).delete(
-        f"/api/annotations/{annotation.pk}/?reason=duplicate", HTTP_IF_MATCH='"1"'
-    )
+    client, url = api_client_for(analyst), f"/api/annotations/{annotation.pk}/"
+    response = client.delete(f"{url}?reason=duplicate", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 204
     last = Annotation.history.filter(id=annotation.pk).first()
     assert (last.history_type, last.history_user, last.history_change_reason) == ("-", analyst, "duplicate")
@@ -353,7 +349,8 @@ def test_delete_without_a_reason_is_a_400_and_deletes_nothing(
         "source": (source, ws_admin),
     }[resource]
     history_rows = type(obj).history.count()
-    response = api_client_for(user).delete(f"/api/{resource}s/{obj.pk}/{query}", HTTP_IF_MATCH='"1"')
+    client, url = api_client_for(user), f"/api/{resource}s/{obj.pk}/"
+    response = client.delete(f"{url}{query}", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 400
     assert field_errors(response.json()) == {
         "reason": ["Say why it is deleted: the reason is kept in the history."]
@@ -367,11 +364,9 @@ def test_changing_a_claims_credibility_without_a_reason_is_a_400(analyst, worksp
     claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="S", credibility=6)
     # A PUT sends every field (archive.api.views.ResourceView.validated), as it was but the grade.
     whole = {"credibility_reason": "", "status": "open", "tags": []} if method == "put" else {}
-    response = getattr(api_client_for(analyst), method)(
-        f"/api/claims/{claim.pk}/",
-        {"statement": "S", "credibility": 2, **whole},
-        format="json",
-        HTTP_IF_MATCH='"1"',
+    client, url = api_client_for(analyst), f"/api/claims/{claim.pk}/"
+    response = getattr(client, method)(
+        url, {"statement": "S", "credibility": 2, **whole}, format="json", HTTP_IF_MATCH=etag_of(client, url)
     )
     assert response.status_code == 400
     assert field_errors(response.json()) == {
@@ -383,11 +378,9 @@ def test_changing_a_claims_credibility_without_a_reason_is_a_400(analyst, worksp
 
 def test_changing_a_claims_credibility_with_a_reason_keeps_it_in_the_history(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=6)
-    response = api_client_for(analyst).patch(
-        f"/api/claims/{claim.pk}/",
-        {"credibility": 2, "reason": "confirmed"},
-        format="json",
-        HTTP_IF_MATCH='"1"',
+    client, url = api_client_for(analyst), f"/api/claims/{claim.pk}/"
+    response = client.patch(
+        url, {"credibility": 2, "reason": "confirmed"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
     )
     assert response.status_code == 200 and response.json()["credibility"] == 2
     row = claim.history.first()
@@ -396,17 +389,17 @@ def test_changing_a_claims_credibility_with_a_reason_keeps_it_in_the_history(ana
 
 def test_editing_a_claim_at_the_same_credibility_needs_no_reason(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, credibility=3)
-    response = api_client_for(analyst).patch(
-        f"/api/claims/{claim.pk}/", {"statement": "New", "credibility": 3}, format="json", HTTP_IF_MATCH='"1"'
+    client, url = api_client_for(analyst), f"/api/claims/{claim.pk}/"
+    response = client.patch(
+        url, {"statement": "New", "credibility": 3}, format="json", HTTP_IF_MATCH=etag_of(client, url)
     )
     assert response.status_code == 200
 
 
 def test_changing_an_outlets_reliability_without_a_reason_is_a_400(ws_admin, workspace):
     outlet = OutletFactory(workspace=workspace, reliability="B")
-    response = api_client_for(ws_admin).patch(
-        f"/api/outlets/{outlet.pk}/", {"reliability": "E"}, format="json", HTTP_IF_MATCH='"1"'
-    )
+    client, url = api_client_for(ws_admin), f"/api/outlets/{outlet.pk}/"
+    response = client.patch(url, {"reliability": "E"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 400 and "reason" in response.json()
     outlet.refresh_from_db()
     assert outlet.reliability == "B"
@@ -474,12 +467,9 @@ def test_list_query_count_does_not_grow_with_page_size(analyst, workspace, passa
 
 
 def test_history_lists_every_version_with_user_and_reason(analyst, annotation):
-    client = api_client_for(analyst)
+    client, url = api_client_for(analyst), f"/api/annotations/{annotation.pk}/"
     client.patch(
-        f"/api/annotations/{annotation.pk}/",
-        {"body": "Edited.", "reason": "clarity"},
-        format="json",
-        HTTP_IF_MATCH='"1"',
+        url, {"body": "Edited.", "reason": "clarity"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
     )
     rows = client.get(f"/api/annotations/{annotation.pk}/history/").json()["results"]
     assert [row["history_type"] for row in rows][-1] == "~"
@@ -590,15 +580,17 @@ def test_modified_since_accepts_any_iso_offset(analyst, annotation):
 # --- A reviewer's grade of a claim ---------------------------------------------------
 
 
-def grade(user, claim, data: dict, version: str = '"1"'):
-    return api_client_for(user).post(
-        f"/api/claims/{claim.pk}/grade/", data, format="json", HTTP_IF_MATCH=version
-    )
+def grade(user, claim, data: dict, version: str | None = None):
+    """POST the grade with If-Match `version`, by default the claim's current ETag."""
+    client = api_client_for(user)
+    if version is None:
+        version = etag_of(client, f"/api/claims/{claim.pk}/")
+    return client.post(f"/api/claims/{claim.pk}/grade/", data, format="json", HTTP_IF_MATCH=version)
 
 
 def test_a_reviewer_grades_a_claim_with_a_reason_and_its_review_status_stays(workspace, analyst, reviewer):
     claim = submit_for_review(ClaimFactory(workspace=workspace, created_by=analyst), user=analyst)
-    response = grade(reviewer, claim, {"credibility": 2, "reason": "two agencies confirm it"}, '"2"')
+    response = grade(reviewer, claim, {"credibility": 2, "reason": "two agencies confirm it"})
     assert response.status_code == 200, response.content
     claim.refresh_from_db()
     assert (claim.credibility, claim.credibility_reason, claim.review_status) == (

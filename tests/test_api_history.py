@@ -6,7 +6,7 @@ import json
 
 from archive.claims import delete_annotation
 from tests.factories import AnnotationFactory, PassageFactory
-from tests.support import api_client_for
+from tests.support import api_client_for, etag_of
 
 
 def history(client, url: str) -> list[dict]:
@@ -19,11 +19,12 @@ def test_an_annotations_history_shows_the_passages_each_version_had(analyst, wor
     first, second, third = (PassageFactory(source=source, start=start, length=5) for start in (0, 10, 20))
     annotation = AnnotationFactory(workspace=workspace, author=analyst, passages=[first])
     client = api_client_for(analyst)
+    url = f"/api/annotations/{annotation.pk}/"
     moved = client.patch(
-        f"/api/annotations/{annotation.pk}/",
+        url,
         {"passages": [second.pk, third.pk], "reason": "the figure is in the next paragraphs"},
         format="json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, url),
     )
     assert moved.status_code == 200, moved.content
     rows = history(client, f"/api/annotations/{annotation.pk}/history/")

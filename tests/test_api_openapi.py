@@ -1,9 +1,19 @@
 """What the OpenAPI schema says of the REST API, beyond its shapes: headers,
-refusals, parameters and field descriptions clients rely on."""
+refusals, parameters, field descriptions and what a PUT requires, as clients rely on."""
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft4Validator
+
+from tests.factories import (
+    AnnotationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PassageFactory,
+    SourceFactory,
+)
+from tests.support import api_client_for, etag_of, field_errors
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +128,64 @@ def test_the_schema_is_json_when_asked_with_format_json(db, client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["openapi"].startswith("3.")
+
+
+def request_body(schema: dict, path: str, method: str) -> dict:
+    """The component a method's JSON request body refers to."""
+    reference = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    return schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+
+
+# What a PUT refuses to leave out (it would reset each to its default), beside what has no default.
+PUT_REQUIRED = {
+    "/api/claims/{id}/": ["credibility", "credibility_reason", "statement", "status", "tags"],
+    "/api/annotations/{id}/": ["body", "tags"],
+    "/api/evidence/{id}/": ["note", "stance"],
+    "/api/outlets/{id}/": ["country", "language", "name", "reliability", "reliability_reason", "url"],
+    "/api/sources/{id}/": [
+        *("authors", "derivation", "derived_from", "language", "original_url", "outlet"),
+        *("published_on", "title", "translators", "unarchived_original"),
+    ],
+}
+
+
+@pytest.mark.parametrize("path", PUT_REQUIRED)
+def test_a_puts_body_requires_every_field_a_put_would_otherwise_reset(schema, path):
+    assert request_body(schema, path, "put")["required"] == PUT_REQUIRED[path]
+
+
+@pytest.mark.parametrize("path", PUT_REQUIRED)
+def test_a_patchs_body_requires_nothing(schema, path):
+    assert "required" not in request_body(schema, path, "patch")
+
+
+def test_a_puts_required_fields_have_no_default_it_would_never_apply(schema):
+    properties = request_body(schema, "/api/claims/{id}/", "put")["properties"]
+    assert "default" not in properties["status"]
+    assert request_body(schema, "/api/claims/{id}/", "patch")["properties"]["status"]["default"] == "open"
+
+
+def test_a_puts_reason_stays_optional(schema):
+    assert "reason" not in request_body(schema, "/api/claims/{id}/", "put")["required"]
+
+
+@pytest.mark.parametrize("path", PUT_REQUIRED)
+def test_the_schemas_put_requirements_are_what_the_api_refuses_to_leave_out(
+    db, workspace, ws_admin, schema, path
+):
+    """A PUT of nothing is refused naming each field the schema requires, and no other."""
+    obj = {
+        "/api/claims/{id}/": lambda: ClaimFactory(workspace=workspace, created_by=ws_admin),
+        "/api/annotations/{id}/": lambda: AnnotationFactory(
+            workspace=workspace, passages=[PassageFactory(source=SourceFactory(workspace=workspace))]
+        ),
+        "/api/evidence/{id}/": lambda: EvidenceFactory(
+            passage=PassageFactory(source=SourceFactory(workspace=workspace))
+        ),
+        "/api/outlets/{id}/": lambda: OutletFactory(workspace=workspace),
+        "/api/sources/{id}/": lambda: SourceFactory(workspace=workspace),
+    }[path]()
+    client, url = api_client_for(ws_admin), path.format(id=obj.pk)
+    response = client.put(url, {}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+    assert response.status_code == 400
+    assert sorted(field_errors(response.json())) == PUT_REQUIRED[path]

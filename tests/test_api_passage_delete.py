@@ -4,15 +4,14 @@ from django.urls import reverse
 
 from archive.models import Annotation, Passage
 from tests.factories import AnnotationFactory, PassageFactory
-from tests.support import api_client_for
+from tests.support import api_client_for, etag_of
 
 
 def test_a_passage_an_annotation_rests_on_is_not_deleted(analyst, source):
     passage = PassageFactory(source=source, created_by=analyst)
     annotation = AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage])
-    response = api_client_for(analyst).delete(
-        f"/api/passages/{passage.pk}/?reason=unused", HTTP_IF_MATCH=f'"{passage.version}"'
-    )
+    client, url = api_client_for(analyst), f"/api/passages/{passage.pk}/"
+    response = client.delete(f"{url}?reason=unused", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 409
     assert "error" in response.json()
     assert Passage.objects.filter(pk=passage.pk).exists()
@@ -34,9 +33,8 @@ def test_a_refused_delete_names_what_still_refers_to_the_passage(analyst, source
     annotations = [
         AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage]) for _ in range(2)
     ]
-    response = api_client_for(analyst).delete(
-        f"/api/passages/{passage.pk}/?reason=unused", HTTP_IF_MATCH=f'"{passage.version}"'
-    )
+    client, url = api_client_for(analyst), f"/api/passages/{passage.pk}/"
+    response = client.delete(f"{url}?reason=unused", HTTP_IF_MATCH=etag_of(client, url))
     body = response.json()
     assert response.status_code == 409
     assert body["referring"] == [{"type": "annotation", "id": each.pk} for each in annotations]

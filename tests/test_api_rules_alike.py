@@ -10,7 +10,7 @@ from archive.core.text import canonical_language_tag
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Passage, Source
 from archive.sources.outlets import grade_outlet
 from tests.factories import AnnotationFactory, ClaimFactory, OutletFactory, SourceFactory
-from tests.support import api_client_for, field_errors
+from tests.support import api_client_for, etag_of, field_errors
 
 AS_TEXT = "This must be a whole number (a JSON number, not text)."
 
@@ -62,11 +62,12 @@ def graded(workspace, analyst):
 
 
 def test_an_authors_regrade_by_patch_records_its_reason_as_the_credibility_reason(analyst, graded):
-    response = api_client_for(analyst).patch(
-        f"/api/claims/{graded.pk}/",
+    client, url = api_client_for(analyst), f"/api/claims/{graded.pk}/"
+    response = client.patch(
+        url,
         {"credibility": 4, "reason": "Analyst regrade: new witness"},
         format="json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, url),
     )
     assert response.status_code == 200, response.content
     assert (response.json()["credibility"], response.json()["credibility_reason"]) == (
@@ -162,11 +163,12 @@ def test_a_new_sources_address_is_refused_as_a_capture_would_be(analyst, workspa
 
 
 def test_an_edit_to_an_address_with_credentials_is_refused(ws_admin, source):
-    response = api_client_for(ws_admin).patch(
-        f"/api/sources/{source.pk}/",
+    client, url = api_client_for(ws_admin), f"/api/sources/{source.pk}/"
+    response = client.patch(
+        url,
         {"original_url": "https://user:pw@example.com/", "reason": "moved"},
         format="json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, url),
     )
     assert response.status_code == 400
     assert "Remove the user name and password" in field_errors(response.json())["original_url"][0]
@@ -209,11 +211,12 @@ def test_a_publication_date_that_does_not_exist_is_refused_as_such(analyst, work
 
 def test_a_put_leaving_out_the_verdict_is_refused_naming_it(analyst, workspace):
     claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="S", status=ClaimStatus.DEBUNKED)
-    response = api_client_for(analyst).put(
-        f"/api/claims/{claim.pk}/",
+    client, url = api_client_for(analyst), f"/api/claims/{claim.pk}/"
+    response = client.put(
+        url,
         {"statement": "S", "credibility": claim.credibility, "credibility_reason": "", "tags": []},
         format="json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, url),
     )
     assert response.status_code == 400
     assert list(field_errors(response.json())) == ["status"]
@@ -234,8 +237,9 @@ def test_a_new_annotation_cannot_be_a_reply(analyst, workspace, passage):
 
 def test_an_annotation_cannot_be_made_a_reply_by_an_edit(analyst, workspace, passage):
     annotation = AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
-    response = api_client_for(analyst).patch(
-        f"/api/annotations/{annotation.pk}/", {"motivation": "replying"}, format="json", HTTP_IF_MATCH='"1"'
+    client, url = api_client_for(analyst), f"/api/annotations/{annotation.pk}/"
+    response = client.patch(
+        url, {"motivation": "replying"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
     )
     assert response.status_code == 400
     assert list(field_errors(response.json())) == ["motivation"]

@@ -175,17 +175,13 @@ class RestPath(EntryPath):
     def edit_annotation(self, user, annotation, version: int, changes: dict) -> Outcome:
         if "passages" in changes:
             changes = {**changes, "passages": [passage.pk for passage in changes["passages"]]}
-        response = api_client_for(user).patch(
-            f"/api/annotations/{annotation.pk}/", changes, format="json", HTTP_IF_MATCH=f'"{version}"'
-        )
+        response = self._patch(user, f"/api/annotations/{annotation.pk}/", changes, version)
         return self._outcome(response)
 
     def edit_evidence(self, user, evidence, changes: dict) -> Outcome:
         """PATCH with the claim or passage given by id."""
         changes = {key: getattr(value, "pk", value) for key, value in changes.items()}
-        response = api_client_for(user).patch(
-            f"/api/evidence/{evidence.pk}/", changes, format="json", HTTP_IF_MATCH=f'"{evidence.version}"'
-        )
+        response = self._patch(user, f"/api/evidence/{evidence.pk}/", changes, evidence.version)
         return self._outcome(response)
 
     def create_claim(self, user, workspace, fields: dict) -> Outcome:
@@ -195,10 +191,17 @@ class RestPath(EntryPath):
         return self._outcome(response)
 
     def edit_claim(self, user, claim, version: int, changes: dict) -> Outcome:
-        response = api_client_for(user).patch(
-            f"/api/claims/{claim.pk}/", changes, format="json", HTTP_IF_MATCH=f'"{version}"'
-        )
+        response = self._patch(user, f"/api/claims/{claim.pk}/", changes, version)
         return self._outcome(response)
+
+    @staticmethod
+    def _patch(user, url: str, changes: dict, version: int):
+        """A PATCH with If-Match: the ETag the client got at `version` (its version and a
+        digest of what it showed, while that is current; else one from then, stale)."""
+        client = api_client_for(user)
+        got = client.get(url)["ETag"]
+        tag = got if got.startswith(f'"{version}-') else f'"{version}"'
+        return client.patch(url, changes, format="json", HTTP_IF_MATCH=tag)
 
 
 def w3c_target(source, span: Span) -> dict:

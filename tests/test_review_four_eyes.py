@@ -9,7 +9,7 @@ from archive.audit.review import OWN_WORK, approve, flag_for_admin, reject, subm
 from archive.claims import edit_item, set_credibility
 from archive.models import Annotation, Claim, HistoryAction, HistoryEntry, ReviewStatus
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory
-from tests.support import api_client_for, reverted
+from tests.support import api_client_for, etag_of, reverted
 
 
 @pytest.fixture
@@ -33,11 +33,12 @@ def decisions(obj) -> list[str]:
 
 
 def test_an_admin_who_rewrote_a_submitted_claim_cannot_approve_it(client, workspace, ws_admin, submitted):
-    patched = api_client_for(ws_admin).patch(
-        f"/api/claims/{submitted.pk}/",
+    admin_client, url = api_client_for(ws_admin), f"/api/claims/{submitted.pk}/"
+    patched = admin_client.patch(
+        url,
         {"statement": "ADMIN REWROTE THIS", "reason": "edit"},
         format="json",
-        HTTP_IF_MATCH=f'"{submitted.version}"',
+        HTTP_IF_MATCH=etag_of(admin_client, url),
     )
     assert patched.status_code == 200
     claim = Claim.objects.get(pk=submitted.pk)

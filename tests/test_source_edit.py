@@ -8,7 +8,7 @@ from archive.core.editing import NOTHING_CHANGED
 from archive.models import HistoryEntry
 from archive.sources.writes import RECORD_REASON_REQUIRED, edit_source
 from tests.factories import OutletFactory, SourceFactory
-from tests.support import api_client_for, field_errors, record_form
+from tests.support import api_client_for, etag_of, field_errors, record_form
 
 
 def test_an_admin_corrects_title_authors_and_outlet_with_a_reason(client, ws_admin, workspace):
@@ -79,8 +79,9 @@ def test_an_api_correction_of_a_sources_record_without_a_reason_is_refused_and_c
     ws_admin, workspace
 ):
     source = SourceFactory(workspace=workspace, title="Zaytoun station")
-    response = api_client_for(ws_admin).patch(
-        f"/api/sources/{source.pk}/", {"title": "Zaytoun pumping station"}, format="json", HTTP_IF_MATCH='"1"'
+    client, url = api_client_for(ws_admin), f"/api/sources/{source.pk}/"
+    response = client.patch(
+        url, {"title": "Zaytoun pumping station"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
     )
     assert response.status_code == 400
     assert field_errors(response.json()) == {"reason": [RECORD_REASON_REQUIRED]}
@@ -90,11 +91,12 @@ def test_an_api_correction_of_a_sources_record_without_a_reason_is_refused_and_c
 
 def test_an_api_correction_of_a_sources_record_keeps_its_reason(ws_admin, workspace):
     source = SourceFactory(workspace=workspace, title="Zaytoun station")
-    response = api_client_for(ws_admin).patch(
-        f"/api/sources/{source.pk}/",
+    client, url = api_client_for(ws_admin), f"/api/sources/{source.pk}/"
+    response = client.patch(
+        url,
         {"title": "Zaytoun pumping station", "reason": "The outlet's corrected headline"},
         format="json",
-        HTTP_IF_MATCH='"1"',
+        HTTP_IF_MATCH=etag_of(client, url),
     )
     assert response.status_code == 200
     assert source.history.latest("history_id").history_change_reason == "The outlet's corrected headline"

@@ -19,7 +19,7 @@ from archive.findings.package import evidence_package
 from archive.models import Derivation, Source, UnarchivedOriginal
 from archive.sources.writes import set_derivation
 from tests.factories import ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
-from tests.support import api_client_for, field_errors
+from tests.support import api_client_for, etag_of, field_errors
 from tests.test_findings import resign_as_a_forger, rewritten, verify
 
 pytestmark = pytest.mark.django_db
@@ -381,9 +381,8 @@ def test_the_api_gives_no_unarchived_original_for_a_source_without_one(analyst, 
 
 
 def patch_source(user, source, body: dict):
-    return api_client_for(user).patch(
-        f"/api/sources/{source.pk}/", body, format="json", HTTP_IF_MATCH=f'"{source.version}"'
-    )
+    client, url = api_client_for(user), f"/api/sources/{source.pk}/"
+    return client.patch(url, body, format="json", HTTP_IF_MATCH=etag_of(client, url))
 
 
 def test_an_admin_records_an_unarchived_original_through_the_api(ws_admin, translation):

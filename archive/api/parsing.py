@@ -25,6 +25,8 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if limit is not None else stream.read()
+        if not raw.strip(b" \t\r\n"):  # JSON's whitespace alone: no value, as an empty body
+            raise ParseError(NOT_AN_OBJECT)
         try:
             data = parse_json_body(raw, max_bytes=limit)
         except JSONInputTooLarge as error:

@@ -1,12 +1,15 @@
 """OpenAPI for the generic resource views: which serializer reads the request,
-which answers, and every refusal each method can give."""
+which answers, and every refusal each method can give; a PUT's body requires what a
+PUT refuses to leave out (archive.api.serializers.reset_if_left_out)."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.serializers import ListSerializer
 
 from archive.api.idempotency import HEADER, is_idempotent
+from archive.api.serializers import reset_if_left_out
 
 _ERRORS = {
     400: "Invalid input: the body maps each field to its errors.",
@@ -34,7 +37,8 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description='The ETag of the version you edited, e.g. "3"; * to overwrite knowingly.',
+    description='The ETag you read of the object you edit, e.g. "3-1a2b3c4d5e6f7a8b"; * to overwrite '
+    "knowingly. Stale (412) once the object, or anything its JSON shows, has changed since.",
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     HEADER,
@@ -65,8 +69,10 @@ ETAG = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200, 201, 304, 412],
-    description='The version of the object answered with, e.g. "3", to send back in If-Match or '
-    "If-None-Match (a source's original: the SHA-256 of its bytes). A 412 carries the current one.",
+    description="The version of the object answered with and a digest of what its representation "
+    'shows, e.g. "3-1a2b3c4d5e6f7a8b", to send back in If-Match or If-None-Match: it changes with '
+    "anything shown, also from other objects (an evidence's grade, a username). A source's "
+    "original: the SHA-256 of its bytes. A 412 carries the current one.",
 )
 LOCATION = OpenApiParameter(
     "Location",
@@ -74,6 +80,10 @@ LOCATION = OpenApiParameter(
     OpenApiParameter.HEADER,
     response=[200, 201],
     description="The object's absolute URL (its detail endpoint).",
+)
+PUT_REPLACES = (
+    "A PUT replaces the whole object: every field it would otherwise reset to its default is "
+    "required (send its current value to keep it); PATCH changes only the fields it sends."
 )
 NOT_MODIFIED = OpenApiResponse(description="If-None-Match named the current ETag: no body.")
 
@@ -103,6 +113,25 @@ class ResourceSchema(AutoSchema):
             for option in options:
                 if "default" in option:
                     schema["default"] = option.pop("default")
+
+    def get_description(self) -> str:  # type: ignore[override]
+        description = super().get_description()
+        if self.method == "PUT" and getattr(self.view, "update_serializer", None):
+            return f"{description}\n\n{PUT_REPLACES}".strip()
+        return description
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        serializer = force_instance(serializer)
+        # Only the PUT's own body: a serializer nested in it is not what a PUT replaces.
+        put_body = type(serializer) is getattr(self.view, "update_serializer", None)
+        if self.method == "PUT" and direction == "request" and put_body:
+            sent = reset_if_left_out(serializer, {})
+            if sent:
+                schema["required"] = sorted({*schema.get("required", ()), *sent})
+            for name in sent:  # never applied: a PUT leaving it out is refused
+                schema["properties"][name].pop("default", None)
+        return schema
 
     def get_request_serializer(self):
         if not hasattr(self.view, "output_serializer"):

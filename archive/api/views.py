@@ -142,14 +142,19 @@ class ResourceView(WorkspaceScopedMixin, generics.GenericAPIView):
         del data["workspace"]
         return workspace, data
 
+    def represented(
+        self, obj: VersionedModel, *, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        """`obj` as the output serializer shows it, with the ETag of what it shows."""
+        data = self.output(obj)
+        return Response(data, status=status, headers={"ETag": etag(obj, data), **(headers or {})})
+
     def respond_with(
         self, obj: Model, *, status: int = 200, headers: dict[str, str] | None = None
     ) -> Response:
         # Read again with the related rows the output needs; every resource is versioned.
         current: VersionedModel = self.get_queryset().get(pk=obj.pk)
-        return Response(
-            self.output(current), status=status, headers={"ETag": etag(current), **(headers or {})}
-        )
+        return self.represented(current, status=status, headers=headers)
 
 
 class ResourceList(ResourceView):
@@ -173,9 +178,7 @@ class CreatableList(ResourceList):
         workspace, data = self.create_input()
         obj = self.create(workspace=workspace, user=request.user, **data)
         # The services return the object with its related rows: no reload needed.
-        return Response(
-            self.output(obj), status=201, headers={"ETag": etag(obj), "Location": self.location(obj)}
-        )
+        return self.represented(obj, status=201, headers={"Location": self.location(obj)})
 
     def create(self, *, workspace: Workspace, user: Any, **data: Any) -> VersionedModel:
         raise NotImplementedError
@@ -186,7 +189,7 @@ class CreatableList(ResourceList):
 
 
 class ResourceDetail(ResourceView):
-    """GET one object, with its version as ETag."""
+    """GET one object, with its ETag: its version and a digest of what it shows."""
 
     lists = False
     # Whether a GET's 200 carries an ETag (and so If-None-Match gives 304): the schema says so.
@@ -213,8 +216,13 @@ class ResourceDetail(ResourceView):
         return obj
 
     def get(self, request, *args, **kwargs) -> HttpResponseBase:
-        obj = self.get_object()
-        return Response(self.output(obj), headers={"ETag": etag(obj)})
+        return self.represented(self.get_object())
+
+    def expected_version(self, obj: VersionedModel) -> int | None:
+        """The version a write's If-Match names, which must be the ETag of the object as
+        it is shown now: a tag from before anything it shows changed (an evidence's grade
+        with its outlet's reliability, say) is stale, as in the W3C protocol."""
+        return expected_version(self.request, obj, current=lambda: etag(obj, self.output(obj)))
 
     def stale(self, current: Model) -> Response:
         """412 with the current state, so the client can merge and retry."""
@@ -235,7 +243,7 @@ class EditableDetail(ResourceDetail):
     def update(self, *, partial: bool) -> Response:
         obj = self.get_object()
         try:
-            version = expected_version(self.request, obj)
+            version = self.expected_version(obj)
             changes = self.validated(
                 self.update_serializer, workspace=obj.workspace, partial=partial, replacing=not partial
             )
@@ -273,7 +281,7 @@ class DeletableMixin(_DeletableBase):
             self.remove(
                 obj,
                 user=request.user,
-                expected_version=expected_version(request, obj),
+                expected_version=self.expected_version(obj),
                 reason=filters.delete_reason(request),
             )
         except StaleVersion as stale:
@@ -455,7 +463,7 @@ class SourceText(ResourceDetail):
     def get(self, request, *args, **kwargs) -> HttpResponse:
         source = self.get_object()
         return HttpResponse(
-            source.text, content_type="text/plain; charset=utf-8", headers={"ETag": etag(source)}
+            source.text, content_type="text/plain; charset=utf-8", headers={"ETag": etag(source, source.text)}
         )
 
 
@@ -590,9 +598,7 @@ class PassageList(CreatableList):
         location = self.location(passage)
         if not created:
             return self.respond_with(passage, headers={"Location": location})
-        return Response(
-            self.output(passage), status=201, headers={"ETag": etag(passage), "Location": location}
-        )
+        return self.represented(passage, status=201, headers={"Location": location})
 
 
 class PassageDetail(DeletableMixin, ResourceDetail):
@@ -751,7 +757,7 @@ class ClaimGrade(ResourceDetail):
     def post(self, request, *args, **kwargs) -> Response:
         claim = self.get_object()
         try:
-            version = expected_version(request, claim)
+            version = self.expected_version(claim)
             grade = self.validated(io.ClaimGradeIn, workspace=claim.workspace)
             claim = set_credibility(claim, user=request.user, expected_version=version, **grade)
         except StaleVersion as stale:

@@ -1,21 +1,31 @@
 """Annotations: notes, questions, tags on one or more passages."""
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item, refuse_reply_motivation
+from archive.claims.editing import (
+    EDITABLE_FIELDS,
+    IDENTITY_FIELDS,
+    canonical_kept_once,
+    edit_item,
+    refuse_reply_motivation,
+    refuse_taken_canonical,
+)
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
 from archive.core.db import set_prefetched
-from archive.core.editing import AlreadyExists, delete_object
+from archive.core.editing import delete_object
 from archive.core.history import history_paused
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Motivation, Passage, Source
 from archive.passages.selectors import TextSelector
 from archive.passages.writes import delete_unused_passages, passage_at
+
+REPEATED_CANONICAL = "Two annotations of one batch cannot have the same canonical IRI."
 
 
 def default_motivation(body: str) -> Motivation:
@@ -47,6 +57,10 @@ def create_annotations(*, user: Any, items: Sequence[dict[str, Any]]) -> list[An
     the user. Written in bulk, with one history row each (with its passages),
     so a batch costs a handful of queries whatever its size."""
     annotations = [_new_annotation(user=user, **item) for item in items]
+    claimed = [(each.workspace_id, each.canonical) for each in annotations if each.canonical]
+    repeated = next((pair for pair, count in Counter(claimed).items() if count > 1), None)
+    if repeated is not None:
+        raise ValidationError({"canonical": f"{REPEATED_CANONICAL} It is {repeated[1]}."})
     through = Annotation.passages.through
     links = [
         through(annotation=annotation, passage=passage)
@@ -54,7 +68,8 @@ def create_annotations(*, user: Any, items: Sequence[dict[str, Any]]) -> list[An
         for passage in dict.fromkeys(item["passages"])
     ]
     with recorded_as(user=user):
-        Annotation.objects.bulk_create(annotations)
+        with canonical_kept_once(claimed):
+            Annotation.objects.bulk_create(annotations)
         through.objects.bulk_create(links)
         # The index and the ledger take each annotation's sources from its passages.
         for annotation, item in zip(annotations, items, strict=True):
@@ -76,12 +91,7 @@ def _new_annotation(
     _check_passages(passages, passages[0].workspace_id if passages else None)
     refuse_reply_motivation(Annotation, motivation)
     workspace = passages[0].workspace
-    if canonical:  # a W3C client's IRI for one annotation: one in the workspace has it already?
-        existing = Annotation.objects.filter(workspace_id=workspace.pk, canonical=canonical).first()
-        if existing is not None:
-            raise AlreadyExists(
-                "An annotation with this canonical IRI is in the workspace already.", existing=existing
-            )
+    refuse_taken_canonical(workspace_id=workspace.pk, canonical=canonical)
     annotation = Annotation(
         workspace=workspace,
         body=body,

@@ -3,21 +3,27 @@ every such edit obeys, whichever way it comes in (browser, API, W3C, admin).
 
 - Only the fields in EDITABLE_FIELDS change; anything else is refused by name.
 - Tags are cleaned by the one rule (archive.claims.tags).
-- A W3C canonical IRI, once set, never changes (IDENTITY_FIELDS).
+- A W3C canonical IRI, once set, never changes (IDENTITY_FIELDS), and names one
+  annotation or piece of evidence in a workspace (refuse_taken_canonical), on a
+  create as on an edit that sets it.
 - Review status never changes through an edit, only through the review
   workflow (archive.audit.review); editing an approved item sends it back to
   submitted, so "approved" always means a reviewer approved exactly this content.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from archive.claims.tags import clean_tags
-from archive.core.editing import update_object
+from archive.core.editing import AlreadyExists, update_object
 from archive.models import Annotation, Claim, Evidence, Motivation, ReviewStatus
+from archive.models.annotation import ANNOTATION_CANONICAL_TAKEN
+from archive.models.claim import EVIDENCE_CANONICAL_TAKEN
 
 Reviewable = TypeVar("Reviewable", Annotation, Evidence, Claim)
 
@@ -31,6 +37,10 @@ EDITABLE_FIELDS: dict[type[Model], frozenset[str]] = {
 # the W3C protocol: `canonical`, once set, is kept unchanged; `via` is where a copy came from.
 IDENTITY_FIELDS = frozenset({"canonical", "via"})
 CANONICAL_MESSAGE = "The canonical IRI is kept unchanged once set."
+CANONICAL_TAKEN: dict[type[Annotation] | type[Evidence], str] = {
+    Annotation: ANNOTATION_CANONICAL_TAKEN,
+    Evidence: EVIDENCE_CANONICAL_TAKEN,
+}
 REVIEW_STATUS_MESSAGE = "Review status changes only by submitting, approving or rejecting."
 # A reply is a Reply in the item's discussion (archive.claims.discussion), which the W3C
 # container shows as an annotation "replying" to it: never an annotation of its own.
@@ -44,6 +54,44 @@ def refuse_reply_motivation(model: type[Model], motivation: object) -> None:
     """ValidationError naming `motivation` if it makes an annotation a reply."""
     if model is Annotation and motivation == Motivation.REPLYING:
         raise ValidationError({"motivation": REPLY_MOTIVATION_MESSAGE})
+
+
+def refuse_taken_canonical(*, workspace_id: int, canonical: str, exclude: Model | None = None) -> None:
+    """AlreadyExists naming the annotation or evidence of the workspace (the first, but
+    `exclude`) whose canonical IRI is `canonical`. The IRI names one annotation
+    (https://www.w3.org/TR/annotation-model/#other-identities), and the protocol's
+    containers show evidence as annotations too: one of either kind holds it."""
+    if not canonical:
+        return
+    for model, message in CANONICAL_TAKEN.items():
+        # "not blank" lets the database use the partial unique index (canonical <> '').
+        found = model.objects.filter(workspace_id=workspace_id, canonical=canonical).exclude(canonical="")
+        if isinstance(exclude, model):
+            found = found.exclude(pk=exclude.pk)
+        existing = found.order_by("pk").first()
+        if existing is not None:
+            raise AlreadyExists(message, existing=existing)
+
+
+@contextmanager
+def canonical_kept_once(
+    claimed: Iterable[tuple[int, str]], *, exclude: Model | None = None
+) -> Iterator[None]:
+    """Around the write that gives canonical IRIs, `claimed` as (workspace id, IRI): when
+    the database's unique constraint refuses it (a concurrent write took one after
+    refuse_taken_canonical looked), AlreadyExists naming that one, as if it had been
+    there before."""
+    wanted = [(workspace_id, canonical) for workspace_id, canonical in claimed if canonical]
+    if not wanted:
+        yield
+        return
+    try:
+        with transaction.atomic():  # a savepoint: the transaction can still look the winner up
+            yield
+    except IntegrityError:
+        for workspace_id, canonical in wanted:
+            refuse_taken_canonical(workspace_id=workspace_id, canonical=canonical, exclude=exclude)
+        raise
 
 
 def reopen_review(obj: Model, before: dict[str, Any]) -> None:
@@ -97,24 +145,32 @@ def edit_item(
     the locked row, just before it is saved: the save's one history row holds it.
 
     Raises ValidationError naming every field that cannot be changed or has a
-    bad value, and StaleVersion when someone else saved since `expected_version`.
+    bad value, StaleVersion when someone else saved since `expected_version`, and
+    AlreadyExists when it sets a canonical IRI another item of the workspace has.
     """
+    editable = EDITABLE_FIELDS[type(obj)] if editable is None else editable
     cleaned, errors = clean_changes(type(obj), changes)
     current = getattr(obj, "canonical", "")
     if "canonical" in changes and current and changes["canonical"] != current:
         errors["canonical"] = f"{CANONICAL_MESSAGE} It is {current}."
         del cleaned["canonical"]
-    return update_object(
-        obj,
-        user=user,
-        expected_version=expected_version,
-        changes=cleaned,
-        editable=EDITABLE_FIELDS[type(obj)] if editable is None else editable,
-        reason=reason,
-        before_save=reopen_review if link is None else _then_link(link),
-        refused=ValidationError(errors) if errors else None,
-        linked_changed=linked_changed,
-    )
+    # A canonical IRI set where there was none must be free, as on a create; refused
+    # before the edit's own checks, since the conflict is with the other item.
+    setting = cleaned.get("canonical") if "canonical" in editable and not current else ""
+    setting = setting if isinstance(setting, str) else ""  # not text: refused by name below
+    refuse_taken_canonical(workspace_id=obj.workspace_id, canonical=setting, exclude=obj)
+    with canonical_kept_once([(obj.workspace_id, setting)], exclude=obj):
+        return update_object(
+            obj,
+            user=user,
+            expected_version=expected_version,
+            changes=cleaned,
+            editable=editable,
+            reason=reason,
+            before_save=reopen_review if link is None else _then_link(link),
+            refused=ValidationError(errors) if errors else None,
+            linked_changed=linked_changed,
+        )
 
 
 def _then_link(link: Callable[[Model], None]) -> Callable[[Model, dict[str, Any]], None]:

@@ -5,7 +5,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from archive.claims.claims import create_claim
-from archive.claims.editing import EDITABLE_FIELDS, IDENTITY_FIELDS, edit_item
+from archive.claims.editing import (
+    EDITABLE_FIELDS,
+    IDENTITY_FIELDS,
+    canonical_kept_once,
+    edit_item,
+    refuse_taken_canonical,
+)
 from archive.core.editing import AlreadyExists, create_object, delete_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Claim, Evidence, Passage, Source, Stance
@@ -28,6 +34,7 @@ def add_evidence(
     existing = Evidence.objects.filter(claim=claim, passage=passage).first()
     if existing is not None:
         raise AlreadyExists("This passage is already evidence for that claim.", existing=existing)
+    refuse_taken_canonical(workspace_id=claim.workspace_id, canonical=canonical)
     evidence = Evidence(
         claim=claim,
         workspace=claim.workspace,
@@ -38,7 +45,8 @@ def add_evidence(
         canonical=canonical,
         via=via,
     )
-    return create_object(evidence, user=user)
+    with canonical_kept_once([(claim.workspace_id, canonical)]):
+        return create_object(evidence, user=user)
 
 
 @unit_of_work()

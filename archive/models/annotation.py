@@ -10,6 +10,7 @@ from archive.models.base import WorkspaceOwned, tags_field
 
 # The longest canonical or via IRI kept (W3C Web Annotation identities).
 IRI_MAX_LENGTH = 2048
+ANNOTATION_CANONICAL_TAKEN = "An annotation with this canonical IRI is in the workspace already."
 
 
 class Motivation(models.TextChoices):
@@ -69,6 +70,14 @@ class Annotation(WorkspaceOwned):
             models.CheckConstraint(
                 condition=models.Q(review_status__in=ReviewStatus.values),
                 name="annotation_review_status_valid",
+            ),
+            # One annotation per canonical IRI in a workspace (archive.claims.editing
+            # refuse_taken_canonical says which): here against two writes at once.
+            models.UniqueConstraint(
+                fields=["workspace", "canonical"],
+                condition=~models.Q(canonical=""),
+                name="annotation_unique_canonical",
+                violation_error_message=ANNOTATION_CANONICAL_TAKEN,
             ),
         ]
 

@@ -76,6 +76,9 @@ class Stance(models.TextChoices):
     CONTEXTUALIZES = "contextualizes", "gives context to"
 
 
+EVIDENCE_CANONICAL_TAKEN = "Evidence with this canonical IRI is in the workspace already."
+
+
 class Evidence(WorkspaceOwned):
     """A passage that supports, refutes or gives context to a claim."""
 
@@ -108,6 +111,13 @@ class Evidence(WorkspaceOwned):
             ),
             models.CheckConstraint(
                 condition=models.Q(review_status__in=ReviewStatus.values), name="evidence_review_status_valid"
+            ),
+            # As Annotation's (annotation_unique_canonical).
+            models.UniqueConstraint(
+                fields=["workspace", "canonical"],
+                condition=~models.Q(canonical=""),
+                name="evidence_unique_canonical",
+                violation_error_message=EVIDENCE_CANONICAL_TAKEN,
             ),
         ]
 

@@ -30,23 +30,27 @@ a digest of its JSON (item_etag), so it changes with anything the JSON shows
 from elsewhere (its sources' language and direction, their newest version, its
 passages' selectors, its container); a container's with its items, what they
 show from their passages and sources, and the Prefer variant served
-(_container_state). The container's GET adds Content-Location, equal to the
-`id` of what it serves (container or page).
+(_container_state). Each representation has its own ETag: plain JSON's is the
+JSON-LD one's marked "-json" (tag_of_representation), so that no cache takes one
+for the other. The container's GET adds Content-Location, equal to the `id` of
+what it serves (container or page).
 
 A write whose TextPositionSelector was ignored for its TextQuoteSelector
 (archive.passages.selectors: UTF-16 offsets, say) says so in a header
 `Warning: 299 - "TextPositionSelector ignored: ..."`.
 
 W3C clients send no If-Match: PUT and DELETE without it are unconditional
-(history keeps every state); with it, any tag but the item's current ETag is a
-412 with the current state. A delete records the reason it gives as ?reason=,
-as the REST API's (archive.api.filters.delete_reason), else the fixed reason
-W3C_DELETE_REASON. An item takes no other query parameter: one is refused by
-name, as on the containers (archive.api.filters.refuse_unknown).
+(history keeps every state); with it, any tag but the item's current ETag (of
+either representation: AnnotationResource.expected_version) is a 412 with the
+current state. A POST or PUT whose JSON body is empty is refused as the REST
+API's is ("The body must be a JSON object."), once the request has reached its
+resource. A delete records the reason it gives as ?reason=, as the REST API's
+(archive.api.filters.delete_reason), else the fixed reason W3C_DELETE_REASON.
+An item takes no other query parameter: one is refused by name, as on the
+containers (archive.api.filters.refuse_unknown).
 """
 
 import hashlib
-import json
 import re
 from typing import Any, cast
 
@@ -65,9 +69,9 @@ from archive.alignment.counterparts import Memo
 from archive.api.errors import Conflict, Gone, as_api_exception
 from archive.api.filters import delete_reason, refuse_stray_parameters, refuse_unknown
 from archive.api.idempotency import idempotent
-from archive.api.parsing import JSONLDParser, JSONParser
+from archive.api.parsing import JSONLDParser, JSONParser, refuse_empty_body
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
-from archive.api.preconditions import expected_version, not_modified
+from archive.api.preconditions import etag, expected_version, not_modified
 from archive.audit.history import deletion_notice
 from archive.claims import delete_annotation, delete_evidence
 from archive.core.editing import AlreadyExists, StaleVersion
@@ -101,6 +105,9 @@ PREFER_DESCRIPTIONS = f"{OA}PreferContainedDescriptions"
 # A delete's reason when it gives none (?reason=): see AnnotationResource.delete.
 W3C_DELETE_REASON = "Deleted through the W3C protocol."
 RESOURCE_LINK = f'<{LDP}Resource>; rel="type"'
+JSON_MEDIA_TYPE = JSONRenderer.media_type
+# What sets the ETag of the application/json representation apart from the JSON-LD one's.
+JSON_TAG_SUFFIX = "-json"
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -179,7 +186,16 @@ class W3CView(WorkspaceScopedMixin, APIView):
             current = self.current_etag()
             if current is not None:
                 response["ETag"] = current
+        if "ETag" in response:
+            response["ETag"] = tag_of_representation(response["ETag"], _media_type(response))
         return not_modified(request, response)
+
+    def body(self) -> Any:
+        """The request's JSON body, once the request is known to reach the resource and be
+        allowed (a 401, 403, 404 or redirect says more): an empty one is refused as the
+        REST API refuses it (archive.api.parsing.refuse_empty_body)."""
+        refuse_empty_body(self.request)
+        return self.request.data
 
 
 class Moved(Exception):
@@ -191,13 +207,30 @@ class Moved(Exception):
         self.location = location
 
 
+def tag_of_representation(tag: str, media_type: str) -> str:
+    """`tag`, the ETag of the JSON-LD representation (the protocol's), as the ETag of the
+    representation served as `media_type`. Plain JSON has the same bytes under another
+    media type: RFC 9110 (8.8.3.3) gives each negotiated representation its own entity
+    tag, so that a cache keyed on the tag (or a 304 naming it) never hands one for the
+    other, and each answers If-None-Match with its own."""
+    if media_type == JSON_MEDIA_TYPE:
+        weak, opaque = tag.startswith("W/"), tag.removeprefix("W/").strip('"')
+        return f'{"W/" if weak else ""}"{opaque}{JSON_TAG_SUFFIX}"'
+    return tag
+
+
+def _media_type(response: Response) -> str:
+    """The media type `response` is rendered as ("" before content negotiation)."""
+    renderer = getattr(response, "accepted_renderer", None)
+    return renderer.media_type if renderer is not None else ""
+
+
 def item_etag(obj: Annotation | Evidence | Reply, rendered: dict[str, Any]) -> str:
     """A W3C item's ETag: its version and a digest of `rendered`, its W3C JSON, which shows
     more than the item's own row (its sources' language and direction and newest version,
     its passages' selectors, the container its IRI names, its author's name): when any of
     them changes, so does the ETag, and an If-Match from before is stale."""
-    digest = hashlib.sha256(json.dumps(rendered, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    return f'"{obj.version}-{digest[:16]}"'
+    return etag(obj, rendered)  # the REST API's rule, so a tag means the same on both
 
 
 def represented(
@@ -419,7 +452,7 @@ class Container(W3CView):
         self.check_create_allowed(source.workspace)
         workspace_sources = self.scope(Source.objects.filter(workspace_id=source.workspace_id))
         w3c = read_w3c(
-            request.data,
+            self.body(),
             source_for=lambda source_id: workspace_sources.filter(pk=source_id).first(),
             links=self.links(),
         )
@@ -466,9 +499,21 @@ class AnnotationResource(W3CView):
 
     def expected_version(self, obj: Annotation | Evidence) -> int | None:
         """The version a write's If-Match names (None without one: unconditional), which
-        must be the item's current W3C ETag."""
-        current = item_etag(obj, to_w3c(obj, self.links())) if self.request.headers.get("If-Match") else None
-        return expected_version(self.request, obj, required=False, current=current)
+        must be the item's current W3C ETag, of either representation.
+
+        Either: both name this very state of the item, and If-Match guards against
+        writing over a state the client has not seen (RFC 9110 13.1.1), which neither
+        allows. The protocol has a client send back the ETag it got from a GET (3.1),
+        whichever representation it asked for, while the PUT's own Accept (which would
+        select the representation compared, read strictly) need not be the GET's."""
+        if not self.request.headers.get("If-Match"):
+            return expected_version(self.request, obj, required=False)
+        tag = item_etag(obj, to_w3c(obj, self.links()))
+        try:
+            return expected_version(self.request, obj, required=False, current=tag)
+        except StaleVersion:
+            json_tag = tag_of_representation(tag, JSON_MEDIA_TYPE)
+            return expected_version(self.request, obj, required=False, current=json_tag)
 
     @extend_schema(exclude=True)
     def options(self, request, *args, **kwargs) -> Response:
@@ -487,7 +532,7 @@ class AnnotationResource(W3CView):
         try:
             version = self.expected_version(obj)
             w3c = read_w3c(
-                request.data,
+                self.body(),
                 source_for=lambda source_id: workspace_sources.filter(pk=source_id).first(),
                 links=self.links(),
             )
@@ -495,6 +540,8 @@ class AnnotationResource(W3CView):
             obj = replace_from_w3c(obj, user=request.user, expected_version=version, request=w3c)
         except StaleVersion as stale:
             return represented(_reload(stale.current), self.links(), status=412)
+        except AlreadyExists as exists:  # a canonical IRI another item has: named as a POST's is
+            raise _named_by_iri(exists, self.links()) from None
         return represented(_reload(obj), self.links(), headers=_warnings(w3c))
 
     @extend_schema(exclude=True)
@@ -627,8 +674,9 @@ class Unknown(W3CView):
 
 
 def _named_by_iri(exists: AlreadyExists, links: Links) -> Exception:
-    """A create refused as a duplicate (archive.api.errors' 409, `existing` naming it),
-    naming the existing item by its IRI too, in the sentence and as `existing.iri`."""
+    """A create (or a PUT giving a canonical IRI) refused as a duplicate (archive.api.errors'
+    409, `existing` naming it), naming the existing item by its IRI too, in the sentence
+    and as `existing.iri`."""
     conflict = as_api_exception(exists)
     if not isinstance(conflict, Conflict) or conflict.existing is None:
         return exists
