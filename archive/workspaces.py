@@ -7,6 +7,7 @@ one taking away its maker's own access needs their confirmation.
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from archive.core.attribution import recorded_as
@@ -118,6 +119,34 @@ def _confirm_own_access(membership: Membership, role: str | None, *, user: Any, 
     lost = capabilities_lost(membership.role, role)
     if lost:
         raise OwnAccessUnconfirmed(membership=membership, role=role, lost=lost)
+
+
+NO_ACCOUNT = "No account is called “{username}”. Accounts are made by the operator of the site."
+ACCOUNTS_DIFFER_BY_CASE = (
+    "Several accounts are called “{username}” apart from capital letters ({names}): type the name exactly."
+)
+
+
+def account_called(username: str, *, active_only: bool = True) -> Any:
+    """The account a person typed the name of. Usernames are case-sensitive, but phone keyboards
+    capitalise the first letter: the exact name wins, else the one account whose name differs
+    only by case. ValidationError if there is none, or several that differ only by case."""
+    accounts = get_user_model()._default_manager.filter(username__iexact=username)
+    if active_only:
+        accounts = accounts.filter(is_active=True)
+    found = list(accounts.order_by("username")[:10])
+    exact = [account for account in found if account.username == username]
+    if exact:
+        return exact[0]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(NO_ACCOUNT.format(username=isolated(username)), code="no_account")
+    names = ", ".join(isolated(account.username) for account in found)
+    raise ValidationError(
+        ACCOUNTS_DIFFER_BY_CASE.format(username=isolated(username), names=names),
+        code="accounts_differ_by_case",
+    )
 
 
 @unit_of_work()

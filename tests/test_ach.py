@@ -4,6 +4,7 @@ load_demo (DEMO_ACH_RATINGS, DEMO_ACH_SECOND_OPINION)."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -316,3 +317,15 @@ def test_a_reviewer_starting_an_analysis_gets_the_refusal_page(client, question)
     assert response.status_code == 403 and "403.html" in [t.name for t in response.templates]
     assert "Your role cannot start an analysis." in response.content.decode()
     assert Question.objects.count() == 1
+
+
+def test_the_matrix_says_what_grade_and_diagnosticity_mean_on_the_page(client, question):
+    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
+    client.force_login(analyst)
+    html = client.get(
+        reverse("archive:question", args=[question.workspace.slug, question.pk])
+    ).content.decode()
+    [help_text] = re.findall(r'<p class="meta" id="matrix-help">(.*?)</p>', html, re.S)
+    assert "Diagnosticity: how differently the item rates across the hypotheses" in help_text
+    assert "Grade: the outlet's reliability" in help_text
+    assert '<th scope="col">Diagnosticity</th>' in html and '<th scope="col">Grade</th>' in html

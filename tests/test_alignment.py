@@ -652,3 +652,11 @@ def test_an_explanation_without_a_reason_is_refused_on_the_apps_page(chain, anal
     response = client.post(url, body)
     assert response.status_code == 400 and "refused.html" in [t.name for t in response.templates]
     assert "Reason: Say why: the reason is kept in the history." in response.content.decode()
+
+
+def test_the_side_by_side_page_tells_touch_readers_to_tap(chain, analyst, client):
+    _, translation, _ = chain
+    client.force_login(analyst)
+    url = reverse("archive:source_aligned", args=[translation.workspace.slug, translation.pk])
+    html = client.get(url).content.decode()
+    assert "Point at or tap a sentence" in html and "tapping that brings you back" in html

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -465,3 +466,49 @@ def test_the_members_page_says_which_accounts_are_deactivated(client, ws_admin, 
     client.force_login(ws_admin)
     page = client.get(members_url(workspace)).content.decode()
     assert page.count("account deactivated") == 1
+
+
+def test_the_username_field_is_not_capitalised_or_corrected_by_a_phone_keyboard(client, ws_admin, workspace):
+    client.force_login(ws_admin)
+    page = client.get(members_url(workspace)).content.decode()
+    [field] = re.findall(r'<input type="text" name="username"[^>]*>', page)
+    for attribute in ('autocapitalize="none"', 'autocorrect="off"', 'spellcheck="false"'):
+        assert attribute in field
+
+
+def test_a_username_typed_with_a_capital_first_letter_adds_the_member(client, ws_admin, workspace, outsider):
+    client.force_login(ws_admin)
+    data = {"username": "Outsider", "role": Role.ANALYST, "reason": "typed on a phone"}
+    assert client.post(members_url(workspace), data).status_code == 302
+    assert Membership.objects.get(workspace=workspace, user=outsider).role == Role.ANALYST
+
+
+def test_the_account_named_exactly_wins_over_one_differing_only_by_case(db):
+    lower, upper = UserFactory(username="sam"), UserFactory(username="Sam")
+    assert (workspaces.account_called("sam"), workspaces.account_called("Sam")) == (lower, upper)
+
+
+def test_an_account_is_found_whatever_the_case_typed(db):
+    account = UserFactory(username="demo-reviewer")
+    assert workspaces.account_called("Demo-Reviewer") == account
+
+
+def test_a_name_several_accounts_share_apart_from_case_is_refused_naming_them(db):
+    UserFactory(username="sam"), UserFactory(username="Sam")
+    with pytest.raises(ValidationError) as refused:
+        workspaces.account_called("SAM")
+    assert refused.value.code == "accounts_differ_by_case"
+    assert "\u2068Sam\u2069" in refused.value.messages[0] and "\u2068sam\u2069" in refused.value.messages[0]
+
+
+def test_a_deactivated_account_is_not_found_by_its_name_in_another_case(db):
+    UserFactory(username="former", is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        workspaces.account_called("Former")
+    assert refused.value.messages == [workspaces.NO_ACCOUNT.format(username="\u2068Former\u2069")]
+
+
+def test_a_command_finds_its_user_whatever_the_case_typed(analyst):
+    # The user is found, so the command goes on to the source, which does not exist.
+    with pytest.raises(CommandError, match="No source 999999"):
+        call_command("recapture", "999999", "--by", "Analyst")

@@ -291,7 +291,9 @@ def test_reading_page_shows_outlet_grade_and_derivation_chain(client, workspace,
     )
     page = page_of(client, analyst, copy)
     assert "republication of" in page and "The translation" in page and "The original" in page
-    assert '<bdi>Hawran Voice</bdi> <span class="grade"' in page_of(client, analyst, original)
+    assert '<bdi>Hawran Voice</bdi> <span class="grade-said"><span class="grade">' in page_of(
+        client, analyst, original
+    )
 
 
 def test_evidence_in_the_sidebar_shows_claim_and_admiralty_grade(client, workspace, analyst):
@@ -300,9 +302,10 @@ def test_evidence_in_the_sidebar_shows_claim_and_admiralty_grade(client, workspa
     EvidenceFactory(passage=PassageFactory(source=source), claim=claim, created_by=analyst)
     page = page_of(client, analyst, source)
     assert "Airstrikes reached 120 a week." in page
+    # The code's meaning is on the card, not in a title touch screens cannot open.
     assert (
-        '<span class="grade" title="Outlet reliability and claim credibility (Admiralty code)">B2</span>'
-        in page
+        '<span class="grade-said"><span class="grade">B2</span> · '
+        "outlet: usually reliable; claim: probably true</span>" in page
     )
 
 

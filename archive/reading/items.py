@@ -17,12 +17,12 @@ from archive.audit.kinds import KINDS, REVIEWED
 from archive.core.graphemes import shorten
 from archive.core.times import human_time
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
+from archive.models.grading import Credibility, Reliability
 from archive.reading.kinds import LABELS
 from archive.reading.page import ReadingItem, Row, Thread, ThreadReply
 
 QUOTE_LENGTH = 160
 CLAIM_LENGTH = 140
-GRADE_TITLE = "Outlet reliability and claim credibility (Admiralty code)"
 
 
 class ItemLinks:
@@ -253,15 +253,23 @@ def _annotation_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     return data, html
 
 
+def _grade_said(grade: str) -> str:
+    """The Admiralty code with its meaning on the card ("B2 · outlet: usually reliable; claim:
+    probably true"), not in a title that touch screens cannot open."""
+    reliability = Reliability(grade[0]).label.partition(": ")[2]
+    credibility = Credibility(int(grade[1:])).label.partition(": ")[2]
+    return (
+        f'<span class="grade-said"><span class="grade">{escape(grade)}</span> · '
+        f"outlet: {escape(reliability)}; claim: {escape(credibility)}</span>"
+    )
+
+
 def _evidence_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
     evidence = cast(Evidence | Row, item.obj)  # item.kind == "evidence"
     data = {"stance": evidence.stance}
     claim_url = links.url("claim", evidence.claim_id)
     statement = escape(shorten(evidence.claim.statement, CLAIM_LENGTH))
-    claim = (
-        f'<a href="{claim_url}" dir="auto">{statement}</a> '
-        f'<span class="grade" title="{GRADE_TITLE}">{escape(item.grade)}</span>'
-    )
+    claim = f'<a href="{claim_url}" dir="auto">{statement}</a> {_grade_said(item.grade)}'
     html = f"{_label(item, claim)}{_body(item, evidence.note)}{_meta(item, links)}"
     return data, html
 

@@ -2,7 +2,8 @@
 {{ text|shorten:60 }}, {% with shown=passage|in_context %} (archive.core.spans.InContext);
 where a passage is in its text, in words: {{ passage|place_in:text }};
 how a source's text was obtained, in words: {{ capture.extraction|how_extracted }};
-and a source's title in its own language: {{ source|source_title }} or {{ source|source_title:60 }}."""
+a source's title in its own language: {{ source|source_title }} or {{ source|source_title:60 }};
+and a grade with its meaning: {{ outlet.get_reliability_display|grade_said }}."""
 
 from typing import Any
 
@@ -45,3 +46,14 @@ def source_title(source: Any, length: int | None = None) -> SafeString:
     its own direction, isolated from the text around it (a <bdi>)."""
     title = source.title if length is None else shorten(source.title, length)
     return format_html('<bdi lang="{}">{}</bdi>', source.language, title)
+
+
+@register.filter
+def grade_said(label: str) -> SafeString:
+    """A grade's label ("B: usually reliable") as its badge with the meaning beside it,
+    "[B] · usually reliable": on the page, not in a title that touch screens cannot open,
+    and read once."""
+    code, _, meaning = str(label).partition(": ")
+    if not meaning:
+        return format_html('<span class="grade">{}</span>', code)
+    return format_html('<span class="grade-said"><span class="grade">{}</span> · {}</span>', code, meaning)

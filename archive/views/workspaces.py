@@ -34,6 +34,7 @@ from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.redirects import post_only_form
 from archive.workspaces import (
     OwnAccessUnconfirmed,
+    account_called,
     add_member,
     admins_to_ask,
     edit_workspace,
@@ -168,7 +169,18 @@ def _id(value: str) -> int:
 class MemberForm(forms.Form):
     """Add someone to the workspace with a role, saying why."""
 
-    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    # As the sign-in field: a phone keyboard would otherwise capitalise or "correct" the name.
+    username = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "autocorrect": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
     role = forms.ChoiceField(choices=Role.choices)
     reason = reason_field(required=True, label="Why add them (kept in the history)")
 
@@ -178,12 +190,7 @@ class MemberForm(forms.Form):
         # echoing a character nobody sees.
         if problem := control_character_problem(username, what="The username", lines=False):
             raise ValidationError(problem, code="control_character")
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise ValidationError(
-                f"No account is called “{isolated(username)}”. Accounts are made by the operator of the site."
-            )
-        return user
+        return account_called(username)
 
 
 class RoleForm(forms.Form):

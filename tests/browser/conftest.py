@@ -101,7 +101,8 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page_for(browser, live_server):
-    """page_for(user) -> a Playwright page logged in as `user` on the live server.
+    """page_for(user, **context_options) -> a Playwright page logged in as `user` on the live
+    server, in a browser context made with `context_options` (a phone's, say).
 
     Each page has its own session, so pages of several users can work side by side.
 
@@ -110,10 +111,11 @@ def page_for(browser, live_server):
     """
     contexts = []
 
-    def open_page(user):
+    def open_page(user, **context_options):
+        # context_options: Playwright's, e.g. a phone's viewport, has_touch, reduced_motion.
         client = Client()
         client.force_login(user)
-        context = browser.new_context(base_url=live_server.url)
+        context = browser.new_context(base_url=live_server.url, **context_options)
         context.add_cookies(
             [
                 {

@@ -3,6 +3,8 @@
 direction, sentence pairs lit together, the counterpart of a passage highlighted and
 in view, at a desktop width and a phone's, with no serious axe violation."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -191,4 +193,78 @@ def test_an_analyst_marks_a_divergence_explained_in_the_browser(page_for, analys
     assert (row.history_user, row.history_change_reason) == (analyst, "The translator's own error, checked.")
     assert page.locator("#text-d mark.flag-explained").count() == 1
     assert_accessible(page, "side by side after explaining")
+    assert page.errors == []
+
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
+
+IN_VIEW = """
+(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }
+"""
+
+# Resolves once the page has not scrolled for a few frames.
+SETTLED = """
+() => new Promise((done) => {
+  let last = window.scrollY, still = 0;
+  const check = () => {
+    still = window.scrollY === last ? still + 1 : 0;
+    last = window.scrollY;
+    if (still >= 10) done(); else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})
+"""
+
+
+def phone_page_at_a_sentence(page_for, analyst, workspace, corpus_text, **options):
+    """A phone showing the aligned page scrolled to the English translation's first sentence,
+    whose Arabic counterpart (in the column above) is out of sight."""
+    _, translation, _ = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
+    page = page_for(analyst, **PHONE, **options)
+    open_arrived(page, reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    english = page.locator("#text-d .seg").first
+    english.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
+    arabic = page.locator(f'#text-o .seg[data-pair="{english.get_attribute("data-pair")}"]')
+    assert english.evaluate(IN_VIEW) and not arabic.evaluate(IN_VIEW)
+    return page, english, arabic
+
+
+def test_a_tapped_sentence_brings_its_counterpart_into_view_and_back(
+    page_for, analyst, workspace, corpus_text
+):
+    page, english, arabic = phone_page_at_a_sentence(page_for, analyst, workspace, corpus_text)
+    english.tap()
+    expect(arabic).to_have_class(re.compile(r"\bpaired\b"))
+    page.evaluate(SETTLED)  # the scroll is smooth
+    assert arabic.evaluate(IN_VIEW) and not english.evaluate(IN_VIEW)
+    expect(arabic).to_be_focused()
+    arabic.tap()
+    page.evaluate(SETTLED)
+    assert english.evaluate(IN_VIEW) and not arabic.evaluate(IN_VIEW)
+    expect(english).to_be_focused()
+    assert_accessible(page, "side by side on a phone, after taps")
+    assert page.errors == []
+
+
+def test_with_reduced_motion_the_counterpart_is_in_view_at_once(page_for, analyst, workspace, corpus_text):
+    page, english, arabic = phone_page_at_a_sentence(
+        page_for, analyst, workspace, corpus_text, reduced_motion="reduce"
+    )
+    english.tap()
+    assert arabic.evaluate(IN_VIEW)
+    assert page.errors == []
+
+
+def test_enter_on_a_sentence_takes_the_keyboard_to_its_counterpart(page_for, analyst, workspace, corpus_text):
+    page, english, arabic = phone_page_at_a_sentence(
+        page_for, analyst, workspace, corpus_text, reduced_motion="reduce"
+    )
+    english.focus()
+    assert "paired" in arabic.get_attribute("class").split()
+    page.keyboard.press("Enter")
+    expect(arabic).to_be_focused()
+    assert arabic.evaluate(IN_VIEW)
+    page.keyboard.press("Enter")
+    expect(english).to_be_focused()
+    assert english.evaluate(IN_VIEW)
     assert page.errors == []

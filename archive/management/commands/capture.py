@@ -12,7 +12,6 @@ the workspace's existing outlet the page's outlet name was attached to, if it wa
 exits non-zero, saying why, if the page cannot be captured.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
@@ -22,6 +21,7 @@ from archive.models import Workspace
 from archive.permissions import Action, can, role_in
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.pipeline import ImportStatus, capture_source
+from archive.workspaces import account_called
 
 
 class Command(BaseCommand):
@@ -43,8 +43,11 @@ class Command(BaseCommand):
             raise CommandError(f"No workspace {workspace!r}.")
         capturer = None
         if user is not None:
-            capturer = get_user_model().objects.filter(username=user).first()
-            if capturer is None or not can(role_in(capturer, found), Action.CONTRIBUTE):
+            try:
+                capturer = account_called(user, active_only=False)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            if not can(role_in(capturer, found), Action.CONTRIBUTE):
                 raise CommandError(f"{user!r} is not an analyst or admin of {found.slug}.")
         derived = checked_derivation(options, workspace=found)
         try:

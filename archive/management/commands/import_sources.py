@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries
 from django.urls import reverse
@@ -41,6 +41,7 @@ from archive.sources.importing.pipeline import (
     examine_file,
     import_examined,
 )
+from archive.workspaces import account_called
 
 _BAR_WIDTH = 30
 
@@ -128,8 +129,11 @@ class Command(BaseCommand):
     def _importer(self, workspace: Workspace, username: str | None):
         if username is None:
             return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None or not can(role_in(user, workspace), Action.CONTRIBUTE):
+        try:
+            user = account_called(username, active_only=False)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        if not can(role_in(user, workspace), Action.CONTRIBUTE):
             raise CommandError(f"{username!r} is not an analyst or admin of {workspace.slug}.")
         return user
 

@@ -6,12 +6,12 @@ Prints "new version N" with the alerts it raised, "unchanged", or
 "failed: reason" (and then exits non-zero).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from archive.models import CheckOutcome, Source
 from archive.monitoring.recapture import recapture
+from archive.workspaces import account_called
 
 
 class Command(BaseCommand):
@@ -24,9 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         by = None
         if options["by"]:
-            by = get_user_model().objects.filter(username=options["by"]).first()
-            if by is None:
-                raise CommandError(f"No user {options['by']!r}.")
+            try:
+                by = account_called(options["by"], active_only=False)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
         try:
             outcome = recapture(source_id=options["source_id"], by=by)
         except Source.DoesNotExist:

@@ -1,7 +1,9 @@
 // The side-by-side page: a sentence pointed at or focused lights up its counterpart in
 // the other column, the two columns scroll together (the first sentence in view in one
 // brings its counterpart to the same height in the other), and the marked passage and
-// its counterpart are scrolled into view on arrival.
+// its counterpart are scrolled into view on arrival. A sentence tapped, clicked or
+// activated with Enter whose counterpart is out of sight (a phone stacks the columns)
+// brings the counterpart into view; activating that one goes back.
 const page = document.getElementById("side-by-side");
 const columns = page ? [...page.querySelectorAll(".aligned-text")] : [];
 
@@ -16,6 +18,57 @@ function light(pair, on) {
 function follow(event) {
   const segment = event.target.closest?.(".seg");
   if (segment) light(segment.dataset.pair, event.type === "mouseover" || event.type === "focusin");
+}
+
+// Where activating the counterpart goes back to: the sentence last activated.
+let cameFrom = null;
+
+function columnOf(element) {
+  return columns.find((column) => column.contains(element));
+}
+
+function inSight(element) {
+  const box = element.getBoundingClientRect();
+  const column = columnOf(element).getBoundingClientRect();
+  const top = Math.max(0, column.top), bottom = Math.min(window.innerHeight, column.bottom);
+  // A sentence taller than the space is in sight when it fills it.
+  return box.top >= top - 1 && (box.bottom <= bottom + 1 || box.top <= top + 1);
+}
+
+function counterpartOf(segment) {
+  const home = columnOf(segment);
+  const pair = segment.dataset.pair;
+  if (cameFrom && cameFrom.isConnected && cameFrom.dataset.pair === pair && columnOf(cameFrom) !== home) {
+    return cameFrom;
+  }
+  return [...segmentsOf(pair)].find((each) => columnOf(each) !== home) || null;
+}
+
+function goToCounterpart(segment, { byKey }) {
+  const target = counterpartOf(segment);
+  if (!target) return;
+  light(segment.dataset.pair, true);
+  if (!byKey && inSight(target)) return;
+  cameFrom = segment;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  // Focus moves with the view (for the keyboard, and so that a screen reader reads where
+  // the reader has been taken); the scroll follows the reader's motion preference.
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
+}
+
+function activate(event) {
+  const segment = event.target.closest?.(".seg");
+  if (!segment || !columnOf(segment)) return;
+  if (event.type === "keydown") {
+    if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    goToCounterpart(segment, { byKey: true });
+    return;
+  }
+  // Selecting text (to quote it) is not a tap.
+  if (!window.getSelection()?.isCollapsed) return;
+  goToCounterpart(segment, { byKey: false });
 }
 
 // Scrolling together: only while both columns scroll on their own (wide screens), and
@@ -68,6 +121,8 @@ function reveal() {
 
 if (page && columns.length === 2) {
   for (const type of ["mouseover", "mouseout", "focusin", "focusout"]) page.addEventListener(type, follow);
+  page.addEventListener("click", activate);
+  page.addEventListener("keydown", activate);
   for (const column of columns) {
     column.addEventListener("scroll", onScroll, { passive: true });
     for (const type of ["wheel", "touchstart", "keydown", "pointerdown"]) {
