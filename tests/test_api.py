@@ -15,6 +15,7 @@ from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
     EvidenceFactory,
+    MembershipFactory,
     OutletFactory,
     PassageFactory,
     SourceFactory,
@@ -423,6 +424,28 @@ def test_annotations_filter_by_source_author_and_review_status(analyst, workspac
     AnnotationFactory(workspace=workspace, passages=[other_source_passage], review_status="approved")
     query = f"source={passage.source_id}&author=analyst&review_status=draft&workspace={workspace.slug}"
     assert ids(api_client_for(analyst).get(f"/api/annotations/?{query}")) == [annotation.pk]
+
+
+def test_the_author_filter_finds_the_account_whatever_the_case_typed(analyst, annotation):
+    assert ids(api_client_for(analyst).get("/api/annotations/?author=Analyst")) == [annotation.pk]
+
+
+def test_the_author_filter_prefers_the_account_named_exactly(analyst, workspace, passage, annotation):
+    other = UserFactory(username="ANALYST")
+    MembershipFactory(user=other, workspace=workspace)
+    theirs = AnnotationFactory(workspace=workspace, passages=[passage], author=other)
+    assert ids(api_client_for(analyst).get("/api/annotations/?author=ANALYST")) == [theirs.pk]
+
+
+def test_the_author_filter_refuses_a_name_two_accounts_share_but_for_case(analyst, workspace, annotation):
+    UserFactory(username="ANALYST")
+    response = api_client_for(analyst).get("/api/annotations/?author=Analyst")
+    assert response.status_code == 400
+    assert "ANALYST" in response.json()["author"][0]
+
+
+def test_the_author_filter_naming_no_account_finds_nothing(analyst, annotation):
+    assert ids(api_client_for(analyst).get("/api/annotations/?author=nobody")) == []
 
 
 def test_modified_since_filter(analyst, annotation):

@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
@@ -21,6 +22,7 @@ from archive.claims.tags import with_tag
 from archive.core.forms import in_utc
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Outlet, Passage, ReviewStatus, Source
 from archive.search import QueryError, refuse_too_long
+from archive.workspaces import account_called
 
 
 class _IdField(forms.IntegerField):
@@ -48,6 +50,23 @@ class IdFilter(filters.NumberFilter):
     # An integer field where NumberFilter has a DecimalField: django-filter takes any
     # form field class, the stubs only NumberFilter's own.
     field_class = _IdField  # type: ignore[assignment]
+
+
+class AccountFilter(filters.CharFilter):
+    """The account named, found as adding a member finds it (archive.workspaces.account_called):
+    the exact username, else the one that differs only by case, as a phone keyboard capitalises
+    it. Names no account: nothing; several that differ only by case: a 400 naming them."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        try:
+            account = account_called(value, active_only=False)
+        except DjangoValidationError as error:
+            if error.code == "no_account":
+                return qs.none()
+            raise ValidationError({"author": error.messages}) from None
+        return qs.filter(**{self.field_name: account})
 
 
 class WorkspaceOwnedFilter(filters.FilterSet):
@@ -101,7 +120,7 @@ class SourceFilter(WorkspaceOwnedFilter):
     language = filters.CharFilter(
         field_name="language", lookup_expr="iexact", help_text="In this language (BCP 47 tag, any case)."
     )
-    author = filters.CharFilter(field_name="captured_by__username", help_text="Captured by (username).")
+    author = AccountFilter(field_name="captured_by", help_text="Captured by (username, any case).")
 
     class Meta:
         model = Source
@@ -111,7 +130,7 @@ class SourceFilter(WorkspaceOwnedFilter):
 class PassageFilter(WorkspaceOwnedFilter):
     source = IdFilter(field_name="source", help_text="Of this source.")
     claim = IdFilter(field_name="evidence__claim", distinct=True, help_text="Cited for this claim.")
-    author = filters.CharFilter(field_name="created_by__username", help_text="Created by (username).")
+    author = AccountFilter(field_name="created_by", help_text="Created by (username, any case).")
 
     class Meta:
         model = Passage
@@ -123,7 +142,7 @@ class AnnotationFilter(TaggedFilter):
     claim = IdFilter(
         field_name="passages__evidence__claim", distinct=True, help_text="On passages cited for this claim."
     )
-    author = filters.CharFilter(field_name="author__username", help_text="Author (username).")
+    author = AccountFilter(field_name="author", help_text="Author (username, any case).")
 
     class Meta:
         model = Annotation
@@ -137,7 +156,7 @@ class ClaimFilter(TaggedFilter):
     source = IdFilter(
         field_name="evidence__passage__source", distinct=True, help_text="With evidence from this source."
     )
-    author = filters.CharFilter(field_name="created_by__username", help_text="Created by (username).")
+    author = AccountFilter(field_name="created_by", help_text="Created by (username, any case).")
     status = filters.ChoiceFilter(choices=ClaimStatus.choices, help_text="The claim's verdict.")
 
     class Meta:
@@ -148,7 +167,7 @@ class ClaimFilter(TaggedFilter):
 class EvidenceFilter(WorkspaceOwnedFilter):
     claim = IdFilter(field_name="claim", help_text="For this claim.")
     source = IdFilter(field_name="passage__source", help_text="From this source.")
-    author = filters.CharFilter(field_name="created_by__username", help_text="Created by (username).")
+    author = AccountFilter(field_name="created_by", help_text="Created by (username, any case).")
     review_status = filters.ChoiceFilter(choices=ReviewStatus.choices)
 
     class Meta:
