@@ -66,7 +66,7 @@ class AccountFilter(filters.CharFilter):
             if error.code == "no_account":
                 return qs.none()
             raise ValidationError({"author": error.messages}) from None
-        return qs.filter(**{self.field_name: account})
+        return qs.filter(**{str(self.field_name): account})
 
 
 class WorkspaceOwnedFilter(filters.FilterSet):
