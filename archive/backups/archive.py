@@ -20,9 +20,11 @@ import decimal
 import hashlib
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,15 +32,14 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max, Model, Q
+from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db.models import Model, Q
 
-from archive.audit.ledger import verify_workspace
+from archive.audit.ledger import live_ledger, verify_workspace
 from archive.backups.sequences import advance_past
-from archive.models import Workspace
+from archive.models import Claim, HistoryEntry, Outlet, SearchDocument, Source, Workspace
+from archive.sources.storage import original_name, store_original
 
 M = TypeVar("M", bound=Model)
 
@@ -46,6 +47,7 @@ FORMAT = "warrant-archive"
 FORMAT_VERSION = 1
 USER_FIELDS = ["id", "username", "first_name", "last_name", "email", "is_active", "date_joined"]
 _BATCH = 1000
+_IDS_PER_QUERY = 900  # below SQLite's historical limit of 999 parameters
 _AS_NEW = "import it as a new workspace (import_archive --as-new-workspace SLUG)"
 
 
@@ -200,6 +202,7 @@ def verify(directory: Path) -> dict:
         not isinstance(manifest, dict)
         or manifest.get("format") != FORMAT
         or manifest.get("version") != FORMAT_VERSION
+        or not isinstance(manifest.get("workspace"), str)
         or not isinstance(manifest.get("sha256"), dict)
         or not isinstance(manifest.get("rows"), dict)
     ):
@@ -278,20 +281,282 @@ def stored_timestamps(model_list: list[type[Model]]) -> Iterator[None]:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
+@contextmanager
+def rows_that_fit() -> Iterator[None]:
+    """Rows the database refuses (a constraint, a value out of range) refuse the archive."""
+    try:
+        yield
+    except (IntegrityError, DataError) as error:
+        raise ValidationError(f"The archive's rows do not fit together: {error}") from None
+
+
+# --- What both imports check before they write anything -------------------------
+#
+# An archive is made by a forger as easily as by export_workspace: the manifest's
+# hashes can be recomputed, and so can the ledger's chain. So before either import
+# writes a row or a file, the archive must hold one workspace and nothing else: no
+# row naming another workspace, ids only in the columns that hold them, users as the
+# export writes them (no passwords, no site rights), originals stored under their own
+# SHA-256, and no row naming a stored file the archive does not carry (another
+# workspace's original, by its hash). The plain import, which keeps ids, then also
+# needs every id free here (`_refuse_ids_taken_here`); the other gives every id anew.
+
+
+def id_columns(model: type[Model]) -> dict[str, type[Model]]:
+    """Each column of `model` that holds an id, and the model whose id it is
+    (but for the columns whose model another column names: `_KIND_ID_COLUMNS`)."""
+    columns: dict[str, type[Model]] = {model._meta.pk.attname: model}
+    instance_type = getattr(model, "instance_type", None)
+    if instance_type is not None:  # a history row: `id` is its object's
+        columns["id"] = instance_type
+    columns |= {field.attname: field.related_model for field in foreign_keys(model)}
+    columns |= _loose_id_columns(model)
+    by_kind = _KIND_ID_COLUMNS.get(model, {})
+    for field in model._meta.concrete_fields:
+        name = field.attname
+        if name not in columns and name not in by_kind and (name == "id" or name.endswith("_id")):
+            raise ImproperlyConfigured(f"{model._meta.label}.{name} looks like an id: say whose id it is.")
+    return columns
+
+
+def _loose_id_columns(model: type[Model]) -> dict[str, type[Model]]:
+    """Ids kept without a foreign key, in the ledger and the search index."""
+    if model is HistoryEntry:
+        return {"source_id": Source, "claim_id": Claim}
+    if model is SearchDocument:
+        return {"source_id": Source, "outlet_id": Outlet, "author_id": get_user_model()}
+    return {}
+
+
+# Ids of the kind of object another column names ("claim"): that column, and whether
+# the id is of the kind's history row rather than of the object.
+_KIND_ID_COLUMNS: dict[type[Model], dict[str, tuple[str, bool]]] = {
+    HistoryEntry: {"object_id": ("model", False), "history_id": ("model", True)},
+    SearchDocument: {"object_id": ("kind", False)},
+}
+
+
+class _RowIds:
+    """The ids a row of `model` holds: (column, the model whose id it is, value)."""
+
+    def __init__(self, model: type[Model]):
+        self.label = model._meta.label
+        self.pk = model._meta.pk.attname
+        self.columns = id_columns(model)
+        self.by_kind = _KIND_ID_COLUMNS.get(model, {})
+        self.history_models = live_ledger().history_models
+
+    def __call__(self, row: dict) -> Iterator[tuple[str, type[Model], object]]:
+        for column, target in self.columns.items():
+            if row.get(column) is not None:
+                yield column, target, row[column]
+        for column, (kind_column, of_history) in self.by_kind.items():
+            if row.get(column) is None:
+                continue
+            kind = row.get(kind_column)
+            history = self.history_models.get(kind) if isinstance(kind, str) else None
+            if history is None:
+                raise ValidationError(f"{self.where(row)}: {kind_column} {kind!r} is no kind of object.")
+            yield column, history if of_history else history.instance_type, row[column]
+
+    def where(self, row: dict, column: str = "") -> str:
+        """The row as a message names it."""
+        return f"{self.label} row {row.get(self.pk)}" + (f" ({column})" if column else "")
+
+
+@dataclass(frozen=True)
+class Contents:
+    """An archive's contents as both imports check them before writing anything."""
+
+    workspace: dict
+    """The archived workspace's row."""
+    users: list[dict]
+    """users.jsonl, as the export writes it."""
+    ids: dict[type[Model], set[int]]
+    """Every id the archive holds, by the model it is an id of (its workspace's, its users')."""
+    files: list[tuple[Path, str]]
+    """The originals the archive carries, and their storage names."""
+
+
+def checked_contents(directory: Path, manifest: dict, model_list: list[type[Model]]) -> Contents:
+    """The archive's contents (of a `verify`d archive whose rows are of `model_list`), once
+    found to be one workspace's and nothing else's; else refused, saying what and why."""
+    files = original_files(directory, manifest)
+    users = archived_users(directory / "users.jsonl")
+    if Workspace not in model_list:
+        raise ValidationError("The archive holds no workspace.")
+    archived = list(read_records(directory / records_name(Workspace._meta.label)))
+    if len(archived) != 1:
+        raise ValidationError(f"The archive holds {len(archived)} workspaces, not one.")
+    workspace = archived[0]
+    if type(workspace.get("id")) is not int or workspace.get("slug") != manifest["workspace"]:
+        raise ValidationError(
+            f"The archive's workspace row (id {workspace.get('id')!r}, slug {workspace.get('slug')!r}) "
+            f"is not the workspace {manifest['workspace']!r} its manifest names."
+        )
+    ids: dict[type[Model], set[int]] = defaultdict(set)
+    ids[get_user_model()].update(row["id"] for row in users)
+    named_files: dict[str, str] = {}
+    for model in model_list:
+        row_ids = _RowIds(model)
+        file_fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        for row in read_records(directory / records_name(model._meta.label)):
+            if row.get(row_ids.pk) is None:
+                raise ValidationError(f"A row of {model._meta.label} has no {row_ids.pk}.")
+            for column, target, value in row_ids(row):
+                if type(value) is not int:
+                    raise ValidationError(f"{row_ids.where(row, column)} holds {value!r}, not an id.")
+                if target is Workspace and value != workspace["id"]:
+                    raise ValidationError(
+                        f"The archive's rows belong to more than one workspace: {row_ids.where(row, column)} "
+                        f"names workspace {value}, not the archive's own ({workspace['id']}, "
+                        f"{manifest['workspace']!r}). An archive may hold only its workspace's rows."
+                    )
+                ids[target].add(value)
+            for column in file_fields:
+                if row.get(column):
+                    named_files.setdefault(str(row[column]), row_ids.where(row, column))
+    carried = {name for _, name in files}
+    missing = sorted(set(named_files) - carried)
+    if missing:
+        raise ValidationError(
+            f"{named_files[missing[0]]} names the stored file {missing[0]}, which the archive does not "
+            "carry: an export carries every file its rows name, and a row may not name a file stored "
+            "here for another workspace."
+        )
+    return Contents(workspace, users, dict(ids), files)
+
+
+def archived_users(path: Path) -> list[dict]:
+    """The archive's users: an id, a username, and no other field than the export writes.
+    Site rights (staff, superuser) and passwords are refused, not dropped: an archive
+    never carries them, so one that does was made to give them."""
+    users = []
+    for number, row in enumerate(read_records(path), 1):
+        if type(row.get("id")) is not int or not row.get("username") or not isinstance(row["username"], str):
+            raise ValidationError(f"users.jsonl line {number} has no id or no username.")
+        extra = set(row) - set(USER_FIELDS)
+        if extra:
+            raise ValidationError(
+                f"users.jsonl gives user {row['username']!r} {', '.join(sorted(extra))}, which an export "
+                f"never writes: an archive carries no passwords and no site rights (only "
+                f"{', '.join(USER_FIELDS)})."
+            )
+        users.append(row)
+    return users
+
+
 def unsaved_user(row: dict[str, Any]) -> User:
-    """An archived user as a new user of this site, with the archived fields."""
+    """An archived user (from `archived_users`) as a new user of this site: no site rights,
+    no usable password (passwords are not exported; an admin resets them)."""
     user = build_instance(get_user_model(), row)
-    user.set_unusable_password()  # passwords are not exported; an admin resets them
+    user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
     return user
 
 
-def _restore_users(path: Path) -> None:
-    """Create the archive's users; an existing user must be the same (id and username)."""
+def original_files(directory: Path, manifest: dict) -> list[tuple[Path, str]]:
+    """The archive's originals and their storage names, which must be their SHA-256's; none
+    may be stored here already with other bytes (it is not overwritten)."""
+    files = []
+    for name, sha256 in manifest["sha256"].items():
+        if not name.startswith("files/"):
+            continue
+        stored = original_name(sha256)  # `verify` found the content to have this SHA-256
+        if name.removeprefix("files/") != stored:
+            raise ValidationError(
+                f"{name} holds bytes whose SHA-256 is {sha256}, not the one it is named for: originals "
+                "are stored under their own SHA-256, and these would be served for other content."
+            )
+        if default_storage.exists(stored) and _stored_sha256(stored) != sha256:
+            raise ValidationError(
+                f"{stored} is stored here with other bytes than its name's SHA-256 (damaged here: check "
+                "fixity); the import does not overwrite a stored file."
+            )
+        files.append((directory / name, stored))
+    return files
+
+
+def _stored_sha256(name: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_originals(files: list[tuple[Path, str]]) -> None:
+    """Store the originals `original_files` checked: last, once everything else is written."""
+    for path, name in files:
+        if store_original(path.read_bytes())[0] != name:
+            raise ValidationError(f"{path.name} changed while it was imported.")
+
+
+# --- The plain import ----------------------------------------------------------
+
+
+@transaction.atomic
+def import_archive(*, directory: Path) -> Workspace:
+    """Restore an exported workspace, with the same primary keys, into a
+    database that does not hold it (an empty one, or another site's).
+
+    The manifest's hashes prove only that the files are the ones it lists: a
+    forger who edits a history row can re-hash it. So the archive must first hold
+    one workspace and nothing else (`checked_contents`), and every id its rows hold
+    must be free here (`_refuse_ids_taken_here`): no row of it can then land in,
+    or point at, anything this database holds but the users it matches.
+
+    The archive's ledger is restored verbatim with the rows, so its chain is then
+    verified by the ledger's own verifier (archive.audit.ledger.verify_workspace,
+    which hashes history rows as read back from the database, as the ledger does)
+    before any original is stored or the transaction commits: a history that does not
+    verify is refused, naming its first bad entry, and nothing is kept. The same
+    verifier compares every restored live row with its newest history row, so a
+    record changed in the archive outside its history is refused as well.
+    """
+    manifest = verify(directory)
+    if Workspace.objects.filter(slug=manifest["workspace"]).exists():
+        raise ValidationError(f"A workspace {manifest['workspace']!r} exists already: {_AS_NEW}.")
+    model_list = archived_models(manifest)
+    contents = checked_contents(directory, manifest, model_list)
+    users = _new_users(contents.users)
+    _refuse_ids_taken_here(directory, model_list, contents)
     user_model = get_user_model()
-    existing = dict(user_model._base_manager.values_list("pk", "username"))
+    with rows_that_fit():
+        with stored_timestamps([user_model]):
+            user_model._base_manager.bulk_create(users, batch_size=_BATCH)
+        with stored_timestamps(model_list):
+            for model in model_list:
+                rows = read_records(directory / records_name(model._meta.label))
+                for batch in _batches(rows):
+                    model._base_manager.bulk_create([build_instance(model, row) for row in batch])
+        # PostgreSQL checks foreign keys at COMMIT, where a refusal would be a crash.
+        connection.check_constraints(table_names=[m._meta.db_table for m in [user_model, *model_list]])
+    workspace = Workspace.objects.get(pk=contents.workspace["id"])
+    verification = verify_workspace(workspace.pk)
+    if not verification.ok:
+        raise ValidationError(f"The archive's history does not verify: {verification.problem}.")
+    for target, ids in contents.ids.items():
+        # New rows must not take an id the archive holds: a deleted object's lives on in its
+        # history, and ids of users or objects the archive does not hold are still its rows'.
+        if isinstance(target._meta.pk, models.AutoField):
+            advance_past(target, max(ids))
+    store_originals(contents.files)
+    return workspace
+
+
+def _batches(rows: Iterator[dict]) -> Iterator[list[dict]]:
+    while batch := list(islice(rows, _BATCH)):
+        yield batch
+
+
+def _new_users(archived: list[dict]) -> list[User]:
+    """The archive's users this database lacks. One it has must be the same (id and
+    username) and is left as it is: its password and rights are this site's."""
+    existing = dict(get_user_model()._base_manager.values_list("pk", "username"))
     taken = set(existing.values())
     new = []
-    for row in read_records(path):
+    for row in archived:
         if row["id"] in existing:
             if existing[row["id"]] != row["username"]:
                 raise ValidationError(
@@ -305,83 +570,52 @@ def _restore_users(path: Path) -> None:
                 f"import into an empty database or {_AS_NEW}."
             )
         new.append(unsaved_user(row))
-    with stored_timestamps([user_model]):
-        user_model._base_manager.bulk_create(new, batch_size=_BATCH)
+    return new
 
 
-@transaction.atomic
-def import_archive(*, directory: Path) -> Workspace:
-    """Restore an exported workspace, with the same primary keys, into a
-    database that does not hold it (an empty one, or another site's).
-
-    The manifest's hashes prove only that the files are the ones it lists: a
-    forger who edits a history row can re-hash it. The archive's ledger is
-    restored verbatim with the rows, so its chain is then verified by the
-    ledger's own verifier (archive.audit.ledger.verify_workspace, which hashes
-    history rows as read back from the database, as the ledger does) before
-    any original is stored or the transaction commits: a history that does not
-    verify is refused, naming its first bad entry, and nothing is kept. The same
-    verifier compares every restored live row with its newest history row, so a
-    record changed in the archive outside its history is refused as well.
-    """
-    manifest = verify(directory)
-    if Workspace.objects.filter(slug=manifest["workspace"]).exists():
-        raise ValidationError(f"A workspace {manifest['workspace']!r} exists already: {_AS_NEW}.")
-    model_list = archived_models(manifest)
-    _restore_users(directory / "users.jsonl")
-    with stored_timestamps(model_list):
-        for model in model_list:
-            batch = []
-            for row in read_records(directory / records_name(model._meta.label)):
-                batch.append(build_instance(model, row))
-                if len(batch) == _BATCH:
-                    _insert(model, batch)
-                    batch = []
-            _insert(model, batch)
-    workspace = Workspace.objects.filter(slug=manifest["workspace"]).first()
-    if workspace is None:
-        raise ValidationError(f"The archive holds no workspace {manifest['workspace']!r}.")
-    verification = verify_workspace(workspace.pk)
-    if not verification.ok:
-        raise ValidationError(f"The archive's history does not verify: {verification.problem}.")
-    for name in manifest["sha256"]:
-        if name.startswith("files/"):
-            restore_file(directory / name, name.removeprefix("files/"))
-    with connection.cursor() as cursor:  # PostgreSQL: sequences past the restored ids
-        for statement in connection.ops.sequence_reset_sql(no_style(), model_list):
-            cursor.execute(statement)
-    _keep_remembered_ids(model_list)
-    return workspace
+def _refuse_ids_taken_here(directory: Path, model_list: list[type[Model]], contents: Contents) -> None:
+    """The plain import keeps ids: each the archive's rows hold must be free here, as a
+    row and in history (a deleted object's), or its row would land on, or point at, what
+    this database holds (another workspace's passage, say). Its users are the exception:
+    those this database has, by id and username, are matched (`_new_users`)."""
+    user_model = get_user_model()
+    matched = {row["id"] for row in contents.users}
+    for target, ids in sorted(contents.ids.items(), key=lambda item: item[0]._meta.label):
+        taken = _taken(target, sorted(ids - matched if target is user_model else ids))
+        if taken:
+            shown = ", ".join(map(str, taken[:10])) + (", …" if len(taken) > 10 else "")
+            raise ValidationError(
+                f"{target._meta.label} ids exist already here: {shown} (the first named by "
+                f"{_first_naming(directory, model_list, target, set(taken))}). The plain import keeps "
+                f"every id, so the archive's rows would point at what this database holds: "
+                f"import into an empty database or {_AS_NEW}."
+            )
 
 
-def _keep_remembered_ids(model_list: list[type[Model]]) -> None:
-    """Ids of deleted objects live on in their history rows: new objects must not take them."""
+def _taken(model: type[Model], ids: list[int]) -> list[int]:
+    """Those of `ids` that this database holds for `model`: as rows, or in their history."""
+    if not ids:
+        return []
+    tables = [(model, "pk")] + [
+        (history, "id") for history in archive_models() if getattr(history, "instance_type", None) is model
+    ]
+    taken: set[int] = set()
+    for table, column in tables:
+        rows = table._base_manager.all()
+        # Into an empty database, or one whose ids are elsewhere, one query answers.
+        if not rows.filter(**{f"{column}__range": (ids[0], ids[-1])}).exists():
+            continue
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            taken.update(rows.filter(**{f"{column}__in": chunk}).values_list(column, flat=True))
+    return sorted(taken)
+
+
+def _first_naming(directory: Path, model_list: list[type[Model]], target: type[Model], ids: set) -> str:
     for model in model_list:
-        instance_type = getattr(model, "instance_type", None)
-        if instance_type is not None:
-            largest = model._base_manager.aggregate(largest=Max("id"))["largest"]
-            if largest is not None:
-                advance_past(instance_type, largest)
-
-
-def _insert(model: type[Model], batch: list[Model]) -> None:
-    if batch and model._base_manager.filter(pk__in=[obj.pk for obj in batch]).exists():
-        raise ValidationError(
-            f"{model._meta.label}: rows with these ids exist already: "
-            f"import into an empty database or {_AS_NEW}."
-        )
-    model._base_manager.bulk_create(batch)
-
-
-def restore_file(path: Path, name: str) -> None:
-    """Store an original under its name; one already there must be the same bytes."""
-    data = path.read_bytes()
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
-            if stored.read() != data:
-                raise ValidationError(f"{name} is stored here with other content.")
-        return
-    saved = default_storage.save(name, ContentFile(data))
-    if saved != name:
-        default_storage.delete(saved)
-        raise ValidationError(f"Could not store {name} under its own name.")
+        row_ids = _RowIds(model)
+        for row in read_records(directory / records_name(model._meta.label)):
+            for column, named, value in row_ids(row):
+                if named is target and value in ids:
+                    return row_ids.where(row, column)
+    return "no row"

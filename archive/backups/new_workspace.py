@@ -26,9 +26,11 @@ duplicate a workspace, or another site's that has other workspaces):
 - the search index is derived data: rebuilt for the new workspace.
 - files are content-addressed: what is stored already is shared.
 
-Every file's SHA-256 is checked before anything is written, and everything
-happens in one transaction: a refused archive leaves the database as it was
-(originals are stored only once everything else checks).
+Every file's SHA-256 is checked before anything is written, and so is what the
+archive may hold (archive.backups.archive.checked_contents, as the plain import
+checks it: one workspace's rows, users without site rights, originals under their
+own SHA-256); everything happens in one transaction: a refused archive leaves the
+database as it was (originals are stored only once everything else checks).
 """
 
 from collections import Counter, defaultdict
@@ -40,19 +42,23 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from archive.audit.ledger import ENTRY_FIELDS, Ledger, chain_imported, entry_hash_matches, live_ledger
 from archive.audit.live import LiveRowProblem, live_rows_problem, row_problem
 from archive.backups.archive import (
+    Contents,
     archived_models,
     build_instance,
-    foreign_keys,
+    checked_contents,
+    id_columns,
     read_records,
     records_name,
+    rows_that_fit,
     sha256_file,
+    store_originals,
     stored_timestamps,
     unsaved_user,
     verify,
@@ -63,7 +69,6 @@ from archive.core.db import concrete_field
 from archive.models import HistoryChain, HistoryEntry, SearchDocument, SearchTerm, Workspace
 from archive.models.audit import GENESIS_HASH
 from archive.search.indexing import index_workspace
-from archive.sources.storage import original_name, store_original
 
 # Derived tables, not copied: the ledger is re-chained over the new ids, the search index rebuilt.
 REBUILT = (HistoryChain, HistoryEntry, SearchDocument, SearchTerm)
@@ -82,21 +87,6 @@ class Copy:
     created_users: list[str]
     rows: int
     files: int
-
-
-def id_columns(model: type[Model]) -> dict[str, type[Model]]:
-    """Each column of `model` that holds an id, and the model whose id it is."""
-    columns: dict[str, type[Model]] = {model._meta.pk.attname: model}
-    instance_type = getattr(model, "instance_type", None)
-    if instance_type is not None:  # a history row: `id` is its object's
-        columns["id"] = instance_type
-    columns |= {field.attname: field.related_model for field in foreign_keys(model)}
-    for field in model._meta.concrete_fields:
-        if field.attname not in columns and (field.attname == "id" or field.attname.endswith("_id")):
-            raise ImproperlyConfigured(
-                f"{model._meta.label}.{field.attname} looks like an id: say how to renumber it."
-            )
-    return columns
 
 
 class _Renumbering:
@@ -145,11 +135,9 @@ def import_as_new_workspace(*, directory: Path, slug: str, name: str | None = No
     workspace `slug` (named `name`, else as archived), under new ids."""
     _check_new_workspace(slug, name)
     manifest = verify(directory)
-    files = _files(directory, manifest)
-    try:
-        return _copy(directory, manifest, files, slug=slug, name=name)
-    except (IntegrityError, DataError) as error:
-        raise ValidationError(f"The archive's rows do not fit together: {error}") from None
+    contents = checked_contents(directory, manifest, archived_models(manifest))
+    with rows_that_fit():
+        return _copy(directory, manifest, contents, slug=slug, name=name)
 
 
 def _check_new_workspace(slug: str, name: str | None) -> None:
@@ -168,34 +156,15 @@ def _check_new_workspace(slug: str, name: str | None) -> None:
         raise ValidationError(f"A workspace {slug!r} exists already: choose another slug.")
 
 
-def _files(directory: Path, manifest: dict) -> list[tuple[Path, str]]:
-    """The archive's originals and their storage names, which must be their SHA-256's."""
-    files = []
-    for name, sha256 in manifest["sha256"].items():
-        if name.startswith("files/"):
-            if name.removeprefix("files/") != original_name(sha256):
-                raise ValidationError(f"{name} is not named for its SHA-256, as stored originals are.")
-            files.append((directory / name, original_name(sha256)))
-    return files
-
-
-def _copy(
-    directory: Path, manifest: dict, files: list[tuple[Path, str]], *, slug: str, name: str | None
-) -> Copy:
-    rebuilt = {model._meta.label for model in REBUILT}
-    tables = {
-        model: id_columns(model) for model in archived_models(manifest) if model._meta.label not in rebuilt
-    }
-    archived = list(read_records(directory / records_name(Workspace._meta.label)))
-    if len(archived) != 1:
-        raise ValidationError(f"The archive holds {len(archived)} workspaces, not one.")
-    mentioned = _mentioned_ids(directory, tables)
-    if mentioned.pop(Workspace, set()) != {archived[0]["id"]}:
-        raise ValidationError("The archive's rows belong to more than one workspace.")
+def _copy(directory: Path, manifest: dict, contents: Contents, *, slug: str, name: str | None) -> Copy:
+    tables = {model: id_columns(model) for model in archived_models(manifest) if model not in REBUILT}
+    # The rebuilt tables' own ids are not copied; checked_contents found the workspace the only one.
+    mentioned = {target: ids for target, ids in contents.ids.items() if target not in (*REBUILT, Workspace)}
+    archived_id = contents.workspace["id"]
     renumbering = _Renumbering(tables)
-    renumbering.add(Workspace, {archived[0]["id"]: reserve_ids(Workspace, 1)[0]})
+    renumbering.add(Workspace, {archived_id: reserve_ids(Workspace, 1)[0]})
     user_model = get_user_model()
-    user_ids, matched, created = _users(directory, mentioned.pop(user_model, set()))
+    user_ids, matched, created = _users(contents.users, mentioned.pop(user_model, set()))
     renumbering.add(user_model, user_ids)
     for target, ids in sorted(mentioned.items(), key=lambda item: item[0]._meta.label):
         if target not in tables:
@@ -204,7 +173,7 @@ def _copy(
     rows = _insert(directory, tables, renumbering, slug=slug)
     connection.check_constraints(table_names=[model._meta.db_table for model in tables])
     length, head = _rechain(directory, manifest, renumbering)
-    workspace = Workspace.objects.get(pk=renumbering.new[Workspace][archived[0]["id"]])
+    workspace = Workspace.objects.get(pk=renumbering.new[Workspace][archived_id])
     # The workspace row before the provenance's save records it as it stands: but for the
     # slug the import gave it, it must be its newest archived history row.
     problem = row_problem(workspace, ignoring=frozenset({"slug"}))
@@ -216,37 +185,24 @@ def _copy(
     problem = live_rows_problem(workspace.pk)
     if problem:
         raise _changed_outside(problem, renumbering)
-    for path, stored_name in files:
-        if store_original(path.read_bytes())[0] != stored_name:
-            raise ValidationError(f"{path.name} changed while it was imported.")
+    store_originals(contents.files)
     return Copy(
-        workspace, manifest["workspace"], manifest_sha256, length, head, matched, created, rows, len(files)
+        workspace,
+        manifest["workspace"],
+        manifest_sha256,
+        length,
+        head,
+        matched,
+        created,
+        rows,
+        len(contents.files),
     )
 
 
-def _mentioned_ids(directory: Path, tables: dict[type[Model], dict[str, type[Model]]]) -> dict:
-    """Every id found in the archive's rows, per model it belongs to."""
-    mentioned: dict[type[Model], set[int]] = defaultdict(set)
-    for model, columns in tables.items():
-        for row in read_records(directory / records_name(model._meta.label)):
-            if row.get(model._meta.pk.attname) is None:
-                raise ValidationError(f"A row of {model._meta.label} has no {model._meta.pk.attname}.")
-            for column, target in columns.items():
-                value = row.get(column)
-                if value is None:
-                    continue
-                if type(value) is not int:
-                    raise ValidationError(f"{model._meta.label}.{column} holds {value!r}, not an id.")
-                mentioned[target].add(value)
-    return mentioned
-
-
-def _users(directory: Path, mentioned: set[int]) -> tuple[dict[int, int], list[str], list[str]]:
-    """Archived user id -> user here (matched by username, else created), and who was which."""
+def _users(archived: list[dict], mentioned: set[int]) -> tuple[dict[int, int], list[str], list[str]]:
+    """Archived user id -> user here (matched by username and left as it is, else created),
+    and who was which."""
     user_model = get_user_model()
-    archived = list(read_records(directory / "users.jsonl"))
-    if any(type(row.get("id")) is not int or not row.get("username") for row in archived):
-        raise ValidationError("users.jsonl has a user without an id or a username.")
     here = dict(
         user_model._base_manager.filter(username__in=[row["username"] for row in archived]).values_list(
             "username", "pk"
