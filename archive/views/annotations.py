@@ -59,7 +59,7 @@ def _item_state(request: WorkspaceRequest, item: ReadingItem) -> dict:
     return {"passage": _passage_state(passage), "item": {"id": item.dom_id, "html": html}}
 
 
-def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict:
+def annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict:
     passage = annotation.passages.order_by("start", "end", "pk").first()
     if passage is None:  # an annotation always has a passage (archive.claims.annotations)
         raise ValueError(f"annotation {annotation.pk} has no passage")
@@ -68,7 +68,7 @@ def _annotation_state(request: WorkspaceRequest, annotation: Annotation) -> dict
     return _item_state(request, with_review_comments([item], workspace=request.workspace)[0])
 
 
-def _evidence_state(request: WorkspaceRequest, evidence: Evidence) -> dict:
+def evidence_state(request: WorkspaceRequest, evidence: Evidence) -> dict:
     passage = evidence.passage
     item = evidence_item(
         evidence,
@@ -131,7 +131,7 @@ def annotation_create(request: WorkspaceRequest, source_id: int) -> JsonResponse
         motivation=text_value(payload, "motivation") or None,
         tags=payload.get("tags"),
     )
-    return JsonResponse(_annotation_state(request, annotation), status=201)
+    return JsonResponse(annotation_state(request, annotation), status=201)
 
 
 @workspace_view(Action.CONTRIBUTE)
@@ -153,7 +153,7 @@ def evidence_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
         claim=claim,
         new_claim_statement=text_value(payload, "new_claim"),
     )
-    return JsonResponse(_evidence_state(request, evidence), status=201)
+    return JsonResponse(evidence_state(request, evidence), status=201)
 
 
 def _changes(payload: dict) -> dict:
@@ -187,10 +187,10 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
             annotation, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
-        return _stale(request, error, version, _annotation_state)
+        return _stale(request, error, version, annotation_state)
     except Annotation.DoesNotExist:  # deleted while this request waited for its row lock
         raise _missing(request, Annotation, annotation_id) from None
-    return JsonResponse(_annotation_state(request, annotation))
+    return JsonResponse(annotation_state(request, annotation))
 
 
 def _stale(
@@ -231,7 +231,7 @@ def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse
             evidence, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
     except StaleVersion as error:
-        return _stale(request, error, version, _evidence_state)
+        return _stale(request, error, version, evidence_state)
     except Evidence.DoesNotExist:  # deleted while this request waited for its row lock
         raise _missing(request, Evidence, evidence_id) from None
-    return JsonResponse(_evidence_state(request, evidence))
+    return JsonResponse(evidence_state(request, evidence))

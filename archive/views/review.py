@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -15,13 +16,17 @@ from archive.audit import review
 from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
 from archive.audit.kinds import REVIEWED, Reviewed
 from archive.core.editing import StaleVersion
-from archive.models import Source
+from archive.models import Annotation, Evidence, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.views.annotations import annotation_state, evidence_state
 from archive.views.audit import report_errors
+from archive.views.json_endpoints import json_endpoint, read_json
 from archive.views.paging import NotAPage, paged
 from archive.views.redirects import posted_next
 
 QUEUE_PAGE = 20  # items, each with its context and decision form
+# A decision the queue refused without JS, shown at its item on the queue it redirects to.
+REFUSED_KEY = "review_refused"
 
 
 def _reviewed(request: WorkspaceRequest, model: str, object_id: int):
@@ -55,14 +60,17 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
     except NotAPage as error:
         return render(request, "refused.html", {"problem": str(error)}, status=400)
     items = review.queue_items(workspace=request.workspace, waiting=list(listed.page))
+    refused = request.session.pop(REFUSED_KEY, None)
     # One form per item: ids of their own (names unchanged), so no two fields share one;
     # none for what one wrote or changed since its last decision: another reviewer decides.
     forms = [
-        ReviewDecisionForm(initial={"version": item.obj.version}, auto_id=f"id_{item.kind}_{item.obj.pk}_%s")
+        _decision_form(item, refused)
         if review.may_decide(request.role, request.user, item.obj, changed_by=item.changed_by)
         else None
         for item in items
     ]
+    if refused and not any(form is not None and form.errors for form in forms):
+        messages.error(request, refused["error"])  # no longer listed here: said at the top
     return render(
         request,
         "archive/audit/review_queue.html",
@@ -76,23 +84,107 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+def _decision_form(item: Any, refused: dict[str, Any] | None) -> ReviewDecisionForm:
+    """The item's decision form: the one refused, with what was typed and why, if it is this item's."""
+    auto_id = f"id_{item.kind}_{item.obj.pk}_%s"
+    if refused and refused["item"] == f"{item.kind}-{item.obj.pk}":
+        form = ReviewDecisionForm(
+            {"version": item.obj.version, "decision": refused["decision"], "comment": refused["comment"]},
+            auto_id=auto_id,
+        )
+        form.is_valid()
+        if refused["error"] not in form.errors.get("comment", []):
+            form.add_error("comment" if refused["field"] else None, refused["error"])
+        # The page opens at the refused item, its comment focused.
+        attrs = form.fields["comment"].widget.attrs
+        attrs.update(autofocus=True, **{"aria-describedby": f"queue-{item.kind}-{item.obj.pk}-error"})
+        if refused["field"]:
+            attrs["aria-invalid"] = "true"
+        return form
+    return ReviewDecisionForm(initial={"version": item.obj.version}, auto_id=auto_id)
+
+
+def _from_queue(request: WorkspaceRequest) -> str | None:
+    """The queue's address (with its filters and page) the form was posted from, if it was."""
+    target = posted_next(request)
+    queue = reverse("archive:review_queue", args=[request.workspace.slug])
+    return target if target and urlsplit(target).path == queue else None
+
+
+def _refused_in_queue(
+    request: WorkspaceRequest, model: str, object_id: int, queue: str, **refusal
+) -> HttpResponse:
+    """Back to the queue at the refused item, where the refusal and the comment typed are shown."""
+    request.session[REFUSED_KEY] = {
+        "item": f"{model}-{object_id}",
+        "decision": request.POST.get("decision", ""),
+        "comment": request.POST.get("comment", ""),
+        **refusal,
+    }
+    # No #anchor: a page opened at one focuses no autofocus field, and the comment's focus
+    # brings the item into view anyway.
+    return HttpResponseRedirect(queue.split("#")[0])
+
+
+Act = Callable[[Reviewed, dict[str, Any]], str]
+
+
+@json_endpoint
+def _decide_json(
+    request: WorkspaceRequest, obj: Reviewed, form_class: type[forms.Form], act: Act
+) -> JsonResponse:
+    """The fetch() path: the same form, read from JSON; refusals in the JSON endpoints' format."""
+    form = form_class(read_json(request, allowed=set(form_class.base_fields)))
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    done = act(obj, form.cleaned_data)
+    obj.refresh_from_db()  # the transition saved a copy it locked
+    answer: dict[str, Any] = {
+        "message": f"{done}: {obj}",
+        "review_status": obj.review_status,
+        "review_status_label": obj.get_review_status_display(),
+    }
+    # The reading page shows the item anew, as after an edit there.
+    if isinstance(obj, Annotation):
+        answer.update(annotation_state(request, obj))
+    elif isinstance(obj, Evidence):
+        answer.update(evidence_state(request, obj))
+    return JsonResponse(answer)
+
+
 def _decide(
     request: WorkspaceRequest,
     model: str,
     object_id: int,
     form_class: type[forms.Form],
-    act: Callable[[Reviewed, dict[str, Any]], str],
+    act: Act,
 ) -> HttpResponse:
     """Read `form_class` from the POST and `act` on the item with its data (it returns
-    what was done, for the message); a refusal is shown instead; back to the form's page."""
+    what was done, for the message); a refusal is shown instead; back to the form's page.
+    Posted as JSON (the pages' scripts decide in place), it answers in JSON."""
     obj = _reviewed(request, model, object_id)
+    if request.content_type == "application/json":
+        return _decide_json(request, obj, form_class, act)
     form = form_class(request.POST)
+    queue = _from_queue(request)
     if not form.is_valid():
+        if queue:
+            field, errors = next(iter(form.errors.items()))
+            return _refused_in_queue(
+                request,
+                model,
+                object_id,
+                queue,
+                error=" ".join(str(error) for error in errors),
+                field=field != "__all__",
+            )
         report_errors(request, form)
         return _back(request, model, object_id)
     try:
         done = act(obj, form.cleaned_data)
     except (ValidationError, StaleVersion) as error:
+        if queue:
+            return _refused_in_queue(request, model, object_id, queue, error=_refusal(error), field=False)
         messages.error(request, _refusal(error))
     else:
         messages.success(request, f"{done}: {obj}")

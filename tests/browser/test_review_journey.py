@@ -111,8 +111,8 @@ def reviewer_approves_evidence_and_rejects_note(page, workspace, annotation, evi
     page.keyboard.press("j")
     page.keyboard.press("j")
     expect(page.locator(f"#queue-evidence-{evidence.pk}")).to_be_focused()
-    with page.expect_navigation():
-        page.keyboard.press("a")
+    page.keyboard.press("a")  # decided in place: the item leaves the queue
+    expect(page.locator(f"#queue-evidence-{evidence.pk}")).to_have_count(0)
     evidence.refresh_from_db()
     assert evidence.review_status == ReviewStatus.APPROVED
     assert actions(evidence)[-1] == HistoryAction.APPROVED
@@ -130,8 +130,8 @@ def reviewer_approves_evidence_and_rejects_note(page, workspace, annotation, evi
     expect(comment).to_be_focused()
     comment.fill(COMMENT)
     note.focus()
-    with page.expect_navigation():
-        page.keyboard.press("r")
+    page.keyboard.press("r")
+    expect(page.locator("#queue-status")).to_have_text(f"Rejected: {annotation}.")
     annotation.refresh_from_db()
     assert annotation.review_status == ReviewStatus.REJECTED
     entry = (
@@ -170,9 +170,8 @@ def analyst_reads_revises_and_resubmits(page, article, annotation, evidence) -> 
     assert (annotation.body, annotation.review_status) == (REVISED, ReviewStatus.REJECTED)
     assert actions(annotation)[-1] == HistoryAction.CHANGED
 
-    with page.expect_navigation():
-        note.get_by_role("button", name="Submit again for review").click()
-    page.wait_for_selector("#reading[data-ready=true]")
+    note.get_by_role("button", name="Submit again for review").click()
+    expect(page.locator("#reading-status")).to_have_text("Note submitted for review.")
     annotation.refresh_from_db()
     assert annotation.review_status == ReviewStatus.SUBMITTED
     assert actions(annotation) == [
@@ -198,8 +197,8 @@ def test_review_journey_analyst_and_reviewer(page_for, analyst, reviewer, worksp
     item = reviewer_page.locator(f"#queue-annotation-{annotation.pk}")
     expect(item.locator(".body")).to_have_text(REVISED)
     reviewer_page.keyboard.press("j")
-    with reviewer_page.expect_navigation():
-        reviewer_page.keyboard.press("a")
+    reviewer_page.keyboard.press("a")
+    expect(reviewer_page.locator("#queue-status")).to_have_text(f"Approved: {annotation}.")
     annotation.refresh_from_db()
     assert annotation.review_status == ReviewStatus.APPROVED
     assert actions(annotation)[-2:] == [HistoryAction.SUBMITTED, HistoryAction.APPROVED]

@@ -682,23 +682,40 @@ function placeOf(item) {
     kind: item.dataset.kind,
     inDialog: dialog.contains(item),
     neighbours: [item.nextElementSibling, item.previousElementSibling],
+    start: Number(item.dataset.start),
   };
+}
+
+/** The tab stop of the first highlight from `start` (a code point offset) on, else of the last one. */
+function highlightFrom(start) {
+  const at = utf16Offset(text, start);
+  const passages = passagesIn(textElement).sort((one, other) => one.start - other.start);
+  const passage = passages.find((each) => each.start >= at) ?? passages.at(-1);
+  return passage ? tabStopOf(textElement, passage.id) : null;
+}
+
+/** The floating button that opens the sidebar on narrow screens, if it is shown. */
+function shownToggle() {
+  return sidebarToggle && !sidebarToggle.hidden && sidebarToggle.getClientRects().length ? sidebarToggle : null;
 }
 
 /** After a save in place the focus stays where the reader was (it would fall to the page's
  * start with the form it was in): on the item saved, on a neighbour of one deleted, else
  * on the sidebar's heading; and what was done is said. */
-function settle(where, deleted) {
+function settle(where, deleted, said = null) {
   const saved = copiesOf(where.id).find((copy) => dialog.contains(copy) === where.inDialog);
   const neighbour = where.neighbours.find((item) => item?.isConnected && (!where.inDialog || dialog.open));
   const place = saved ?? neighbour;
   const control = place?.querySelector('button[data-action="edit"]') ?? place?.querySelector("button, a[href]");
   if (control) control.focus();
   else if (!dialog.open && !textElement.contains(document.activeElement)) {
-    // The popup closed with the last item on its highlight, and the highlight went too.
-    document.getElementById("sidebar-title").focus();
+    // The popup closed with the last item on its highlight, and the highlight went too: to
+    // the next highlight, else to what opens the sidebar (its heading is out of sight
+    // in the closed panel of narrow screens).
+    const next = where.inDialog ? highlightFrom(where.start) : null;
+    (next ?? shownToggle() ?? document.getElementById("sidebar-title")).focus();
   }
-  announce(`${KIND_NAMES[where.kind] ?? "Item"} ${deleted ? "deleted, its history kept" : "saved"}.`);
+  announce(said ?? `${KIND_NAMES[where.kind] ?? "Item"} ${deleted ? "deleted, its history kept" : "saved"}.`);
 }
 
 /** Replace `item`'s content by `form` until it is saved or cancelled; `takeTheirs` is given
@@ -832,6 +849,36 @@ document.addEventListener("click", (event) => {
   if (!item) return;
   if (button.dataset.action === "edit") startEdit(item);
   else if (button.dataset.action === "delete") startDelete(item);
+});
+
+// --- Submitting for review in place -------------------------------------------------
+
+// The item's "Submit for review" form, sent with fetch(): the item is shown anew (as
+// submitted), the focus stays on it and the status line says so. Without this script
+// the form posts and the page comes back at the item.
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest?.("form.submit-form");
+  const item = form?.closest("[data-item]");
+  if (!item) return;
+  event.preventDefault();
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  const where = placeOf(item);
+  const body = { version: Number(form.elements.version.value) };
+  const { ok, data } = await requestJSON(form.action, { method: "POST", body });
+  button.disabled = false;
+  if (!ok) {
+    if (!form.querySelector(".form-error")) {
+      const box = document.createElement("p");
+      box.className = "form-error";
+      box.setAttribute("role", "alert");
+      form.append(box);
+    }
+    showRefusal(form, data);
+    return button.focus();
+  }
+  showItem(data.item);
+  settle(where, false, `${KIND_NAMES[where.kind] ?? "Item"} submitted for review.`);
 });
 
 // --- Arriving at #passage-N (e.g. from a claim's page) ------------------------------
