@@ -182,10 +182,27 @@ def test_the_keyboard_shortcuts_button_shows_only_where_there_may_be_a_keyboard(
     page = touch_page_for(analyst, width=1366, height=800, touch=touch)
     open_reading_page(page, source)
     shortcuts = page.get_by_role("button", name="Keyboard shortcuts")
+    hint = page.get_by_text("the way from the keyboard")
     if touch:
         expect(shortcuts).to_be_hidden()
+        expect(hint).to_be_hidden()
     else:
         expect(shortcuts).to_be_visible()
+        expect(hint).to_be_visible()
+
+
+@pytest.mark.parametrize("touch", [True, False], ids=["touch screen", "keyboard and mouse"])
+def test_the_review_queues_keys_are_told_only_where_there_may_be_a_keyboard(
+    touch_page_for, reviewer, workspace, touch
+):
+    page = touch_page_for(reviewer, touch=touch)
+    page.goto(reverse("archive:review_queue", args=[workspace.slug]))
+    keys = page.get_by_text("next/previous item")
+    if touch:
+        expect(keys).to_be_hidden()
+        expect(page.get_by_text("Submitted annotations, claims and evidence")).to_be_visible()
+    else:
+        expect(keys).to_be_visible()
 
 
 def test_a_phone_held_sideways_keeps_the_sidebar_button_off_the_text_and_links(
