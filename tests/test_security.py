@@ -55,27 +55,24 @@ def fail_from_every_guess(*, forwarded_for: str) -> None:
         attempt_login_through_proxy(f"guess{attempt}", "wrong password", forwarded_for=forwarded_for)
 
 
-@pytest.mark.django_db
-def test_behind_the_declared_proxy_one_clients_failures_do_not_lock_out_another(settings):
+@pytest.fixture
+def failed_behind_the_proxy(settings, db):
+    """Behind a declared proxy, a client at 198.51.100.50 failed as often as allowed, each time
+    as another username; the account "reviewer" exists."""
     settings.BEHIND_PROXY = True
     UserFactory(username="reviewer")
     fail_from_every_guess(forwarded_for="198.51.100.50")
+
+
+def test_behind_the_declared_proxy_one_clients_failures_do_not_lock_out_another(failed_behind_the_proxy):
     assert attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="198.51.100.51").status_code == 302
 
 
-@pytest.mark.django_db
-def test_behind_the_declared_proxy_the_client_address_is_locked(settings):
-    settings.BEHIND_PROXY = True
-    UserFactory(username="reviewer")
-    fail_from_every_guess(forwarded_for="198.51.100.50")
+def test_behind_the_declared_proxy_the_client_address_is_locked(failed_behind_the_proxy):
     assert attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="198.51.100.50").status_code == 429
 
 
-@pytest.mark.django_db
-def test_an_address_a_client_writes_before_the_proxys_does_not_unlock_it(settings):
-    settings.BEHIND_PROXY = True
-    UserFactory(username="reviewer")
-    fail_from_every_guess(forwarded_for="198.51.100.50")
+def test_an_address_a_client_writes_before_the_proxys_does_not_unlock_it(failed_behind_the_proxy):
     response = attempt_login_through_proxy("reviewer", PASSWORD, forwarded_for="203.0.113.9, 198.51.100.50")
     assert response.status_code == 429
 
