@@ -219,7 +219,9 @@ def test_hits_show_their_outlet_author_passage_and_tags(client, analyst, workspa
         workspace=workspace, passages=[passage], body="The siege again.", author=analyst, tags=["Supply"]
     )
     html = page(client, analyst, q="siege")
-    assert 'Enab Baladi <span class="grade">B</span>' in html
+    assert (
+        'Enab Baladi <span class="grade-said"><span class="grade">B</span> · usually reliable</span>' in html
+    )
     assert "· passage · exact" in html
     assert f"by {analyst.username}" in html and '<span class="tag" dir="auto">Supply</span>' in html
     assert f'href="/w/{workspace.slug}/sources/{source.pk}/#passage-{passage.pk}"' in html

@@ -261,7 +261,10 @@ def test_highlights_are_described_by_their_kind_and_note(page_for, analyst, anno
     first = page.locator("#source-text mark[tabindex]", has_text="pumping station")
     assert first.evaluate(DESCRIPTION) == "question | Which station?"
     evidence = page.locator("#source-text mark[tabindex]", has_text="three shells")
-    assert re.fullmatch(r"supports Three shells hit the station \w+( \| .+)?", evidence.evaluate(DESCRIPTION))
+    assert re.fullmatch(
+        r"supports Three shells hit the station \w+ · outlet: [^;|]+; claim: [^|]+( \| .+)?",
+        evidence.evaluate(DESCRIPTION),
+    )
 
     # A note made on the page describes its new highlight too.
     select(page, "eastern districts")

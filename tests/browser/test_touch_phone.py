@@ -224,3 +224,26 @@ def test_a_phone_held_sideways_keeps_the_sidebar_button_off_the_text_and_links(
     assert button["height"] <= 360 and button["y"] >= 0
     assert covered == []
     assert page.evaluate(OVERFLOW) <= 0
+
+
+def test_on_a_phone_the_sources_text_starts_on_the_first_screen_its_record_folded(
+    touch_page_for, analyst, workspace
+):
+    source = SourceFactory(
+        workspace=workspace, authors=["Rami Ahmad", "Lina Haddad"], original_url="https://example.org/a"
+    )
+    page = touch_page_for(analyst)
+    open_reading_page(page, source)
+    assert page.locator("#source-text").bounding_box()["y"] < PHONE["height"]
+    expect(page.get_by_text("Text SHA-256")).to_be_hidden()
+    page.get_by_text("Record: authors, outlet, dates, hashes").tap()
+    expect(page.get_by_text("Text SHA-256")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_on_a_wide_screen_the_sources_record_is_open_without_a_summary(touch_page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    page = touch_page_for(analyst, width=1366, height=800, touch=False)
+    open_reading_page(page, source)
+    expect(page.get_by_text("Text SHA-256")).to_be_visible()
+    expect(page.get_by_text("Record: authors, outlet, dates, hashes")).to_be_hidden()

@@ -53,6 +53,7 @@ def test_an_analyst_imports_a_translation_of_an_unarchived_original_at_360_px(pa
     page.wait_for_url("**/sources/*/")  # the reading page: saved by then
 
     source = Source.objects.get()
+    page.get_by_text("Record: authors, outlet, dates, hashes").click()  # folded on a phone
     assert page.locator(".derivation .not-archived").inner_text() == "not archived"
     assert source.unarchived_original == UnarchivedOriginal(title="محطة المياه خارج الخدمة", language="ar")
     assert page.errors == []
