@@ -160,6 +160,18 @@ def test_without_the_script_submitting_lands_at_the_card(page_for, analyst, work
     expect(card).to_be_in_viewport()
 
 
+def delete_first_highlight_in_its_popup(page, source):
+    """On the reading page of `source`, tap its first highlight and delete the note in the popup,
+    giving a reason; the popup's locator."""
+    open_reading_page(page, source)
+    page.locator("#source-text mark[tabindex]").first.tap()
+    dialog = page.locator("#reading-dialog")
+    dialog.get_by_role("button", name="Delete").tap()
+    dialog.get_by_label("Reason (kept in the history)").fill("not needed")
+    dialog.get_by_role("button", name="Delete").tap()
+    return dialog
+
+
 def test_deleting_in_a_highlights_popup_moves_the_focus_to_the_next_highlight(page_for, analyst, workspace):
     source = SourceFactory(workspace=workspace)
     notes = [
@@ -172,12 +184,7 @@ def test_deleting_in_a_highlights_popup_moves_the_focus_to_the_next_highlight(pa
         for start, body in ((0, "Wrong"), (20, "Right"))
     ]
     page = page_for(analyst, **PHONE)
-    open_reading_page(page, source)
-    page.locator("#source-text mark[tabindex]").first.tap()
-    dialog = page.locator("#reading-dialog")
-    dialog.get_by_role("button", name="Delete").tap()
-    dialog.get_by_label("Reason (kept in the history)").fill("duplicate")
-    dialog.get_by_role("button", name="Delete").tap()
+    dialog = delete_first_highlight_in_its_popup(page, source)
 
     expect(page.locator("#reading-status")).to_have_text("Note deleted, its history kept.")
     assert dialog.get_attribute("open") is None
@@ -195,12 +202,7 @@ def test_deleting_the_last_highlight_in_a_popup_on_a_phone_focuses_the_panel_but
         workspace=workspace, passages=[PassageFactory(source=source, start=8, length=11)], author=analyst
     )
     page = page_for(analyst, **PHONE)
-    open_reading_page(page, source)
-    page.locator("#source-text mark[tabindex]").first.tap()
-    dialog = page.locator("#reading-dialog")
-    dialog.get_by_role("button", name="Delete").tap()
-    dialog.get_by_label("Reason (kept in the history)").fill("not needed")
-    dialog.get_by_role("button", name="Delete").tap()
+    delete_first_highlight_in_its_popup(page, source)
 
     expect(page.locator("#reading-status")).to_have_text("Note deleted, its history kept.")
     expect(page.get_by_role("button", name="Annotations and evidence")).to_be_focused()
