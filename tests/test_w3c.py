@@ -68,6 +68,10 @@ def post(client, source, body, **headers):
     )
 
 
+def put(client, iri: str, body: dict, **headers):
+    return client.put(iri, json.dumps(body), content_type="application/ld+json", **headers)
+
+
 def etag_of(client, iri: str) -> str:
     """The item's W3C ETag, as a client gets it: its version and a digest of its JSON."""
     return client.get(iri)["ETag"]

@@ -13,32 +13,12 @@ from archive.core.editing import AlreadyExists
 from archive.models import Annotation
 from archive.sources.writes import edit_source
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
-from tests.support import api_client_for, field_errors
-from tests.test_w3c import PREFER, container, post, posted, posted_on_two
+from tests.support import field_errors
+from tests.test_w3c import PREFER, container, post, posted, posted_on_two, put
+from tests.w3c_support import analysts_api_client, annotation_iri, questioning_annotation, source_container  # noqa: F401 (fixtures)
 
 MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
-
-
-@pytest.fixture
-def client(analyst):
-    return api_client_for(analyst)
-
-
-@pytest.fixture
-def annotation(workspace, passage, analyst):
-    return AnnotationFactory(
-        workspace=workspace, passages=[passage], author=analyst, motivation="questioning"
-    )
-
-
-@pytest.fixture
-def item(source, annotation):
-    return f"{container(source)}annotations/{annotation.pk}/"
-
-
-def put(client, iri: str, body: dict, **headers):
-    return client.put(iri, json.dumps(body), content_type="application/ld+json", **headers)
 
 
 # --- 1. an annotation moved to another container keeps its old address working -----------

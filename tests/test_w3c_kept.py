@@ -1,15 +1,13 @@
 """The W3C protocol refuses, by name, what it would not keep, instead of storing an
 annotation that reads back without it."""
 
-import json
-
 import pytest
 
 from archive.models import Annotation, VersionOrigin
 from archive.sources.versions import record_version
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 from tests.support import api_client_for
-from tests.test_w3c import post, posted
+from tests.test_w3c import post, posted, put
 from tests.w3c_schemas import model_violations
 
 FOREIGN_STATE = {"sourceDate": "2019-01-01T00:00:00Z", "cached": "https://web.archive.org/web/2019/x"}
@@ -33,10 +31,6 @@ def with_target(source, **fields) -> dict:
     annotation = posted(source)
     annotation["target"] |= fields
     return annotation
-
-
-def put(client, iri: str, body: dict, **headers):
-    return client.put(iri, json.dumps(body), content_type="application/ld+json", **headers)
 
 
 @pytest.mark.parametrize("key", ["language", "textDirection", "id", "creator"])

@@ -2,8 +2,6 @@
 shared by the JSON and JSON-LD representations, and a canonical IRI that a PUT (or
 evidence, or two POSTs at once) could give a second item of a workspace."""
 
-import json
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -22,36 +20,16 @@ from tests.factories import (
     PassageFactory,
 )
 from tests.support import api_client_for
-from tests.test_w3c import ANNO_MEDIA_TYPE, container, evidence_posted, post, posted
+from tests.test_w3c import ANNO_MEDIA_TYPE, container, evidence_posted, post, posted, put
+from tests.w3c_support import analysts_api_client, annotation_iri, questioning_annotation, source_container  # noqa: F401 (fixtures)
 
 NOT_AN_OBJECT = "The body must be a JSON object."
 JSON = "application/json"
 
 
 @pytest.fixture
-def client(analyst):
-    return api_client_for(analyst)
-
-
-@pytest.fixture
-def annotation(workspace, passage, analyst):
-    return AnnotationFactory(
-        workspace=workspace, passages=[passage], author=analyst, motivation="questioning"
-    )
-
-
-@pytest.fixture
-def item(source, annotation):
-    return f"{container(source)}annotations/{annotation.pk}/"
-
-
-@pytest.fixture
 def claim(workspace):
     return ClaimFactory(workspace=workspace)
-
-
-def put(client, iri: str, body: dict, **headers):
-    return client.put(iri, json.dumps(body), content_type="application/ld+json", **headers)
 
 
 # --- 1. an empty body is not a JSON object -------------------------------------------------------

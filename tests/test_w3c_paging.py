@@ -8,23 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory
-from tests.support import api_client_for
 from tests.w3c_schemas import page_violations
+from tests.w3c_support import analysts_api_client, source_container  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
 def _pages_of_two(monkeypatch):
     monkeypatch.setattr("archive.w3c.views.PAGE_SIZE", 2)
-
-
-@pytest.fixture
-def client(analyst):
-    return api_client_for(analyst)
-
-
-@pytest.fixture
-def url(source):
-    return f"http://testserver/w3c/sources/{source.pk}/"
 
 
 def annotate(workspace, passage, analyst):

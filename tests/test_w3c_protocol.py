@@ -13,7 +13,7 @@ import pytest
 
 from archive.models import Annotation
 from tests.factories import AnnotationFactory
-from tests.support import api_client_for
+from tests.w3c_support import analysts_api_client, annotation_iri, source_container  # noqa: F401 (fixtures)
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO}"'
@@ -23,23 +23,8 @@ PREFER = 'return=representation;include="{}"'
 
 
 @pytest.fixture
-def client(analyst):
-    return api_client_for(analyst)
-
-
-@pytest.fixture
 def annotation(workspace, passage, analyst):
     return AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
-
-
-@pytest.fixture
-def url(source):
-    return f"http://testserver/w3c/sources/{source.pk}/"
-
-
-@pytest.fixture
-def item(url, annotation):
-    return f"{url}annotations/{annotation.pk}/"
 
 
 def new_annotation(source, **fields) -> dict:
