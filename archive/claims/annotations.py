@@ -68,7 +68,7 @@ def create_annotations(*, user: Any, items: Sequence[dict[str, Any]]) -> list[An
         for passage in dict.fromkeys(item["passages"])
     ]
     with recorded_as(user=user):
-        with canonical_kept_once(claimed):
+        with canonical_kept_once((each, each.canonical) for each in annotations):
             Annotation.objects.bulk_create(annotations)
         through.objects.bulk_create(links)
         # The index and the ledger take each annotation's sources from its passages.

@@ -13,10 +13,10 @@ every such edit obeys, whichever way it comes in (browser, API, W3C, admin).
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 from archive.claims.tags import clean_tags
@@ -74,24 +74,45 @@ def refuse_taken_canonical(*, workspace_id: int, canonical: str, exclude: Model 
 
 
 @contextmanager
-def canonical_kept_once(
-    claimed: Iterable[tuple[int, str]], *, exclude: Model | None = None
-) -> Iterator[None]:
-    """Around the write that gives canonical IRIs, `claimed` as (workspace id, IRI): when
-    the database's unique constraint refuses it (a concurrent write took one after
-    refuse_taken_canonical looked), AlreadyExists naming that one, as if it had been
-    there before."""
-    wanted = [(workspace_id, canonical) for workspace_id, canonical in claimed if canonical]
+def canonical_kept_once(claimed: Iterable[tuple[Model, str]]) -> Iterator[None]:
+    """Around the write that gives canonical IRIs, `claimed` as (the annotation or
+    evidence written, the IRI it takes, or ""): when another write took one of those
+    IRIs after refuse_taken_canonical looked, AlreadyExists naming it, as if it had
+    been there before.
+
+    Within a table the database's unique constraint sees the other write. Across the
+    two tables nothing does, so on PostgreSQL each IRI is then locked until the
+    transaction ends and looked for again: of two writes at once, the later waits for
+    the earlier and sees it. (SQLite runs one writer at a time.)"""
+    wanted = [(item, canonical) for item, canonical in claimed if canonical]
     if not wanted:
         yield
         return
     try:
         with transaction.atomic():  # a savepoint: the transaction can still look the winner up
             yield
+            if connection.vendor == "postgresql":
+                _lock_canonicals(wanted)
+                _refuse_taken(wanted)
     except IntegrityError:
-        for workspace_id, canonical in wanted:
-            refuse_taken_canonical(workspace_id=workspace_id, canonical=canonical, exclude=exclude)
+        _refuse_taken(wanted)
         raise
+
+
+_LOCK_CANONICAL = "SELECT pg_advisory_xact_lock(hashtextextended(%s, %s))"
+
+
+def _lock_canonicals(wanted: list[tuple[Model, str]]) -> None:
+    # In one order for every writer, so that two cannot wait for each other.
+    keys = sorted({(cast(Any, item).workspace_id, canonical) for item, canonical in wanted})
+    with connection.cursor() as cursor:
+        for workspace_id, canonical in keys:
+            cursor.execute(_LOCK_CANONICAL, [canonical, workspace_id])
+
+
+def _refuse_taken(wanted: list[tuple[Model, str]]) -> None:
+    for item, canonical in wanted:
+        refuse_taken_canonical(workspace_id=cast(Any, item).workspace_id, canonical=canonical, exclude=item)
 
 
 def reopen_review(obj: Model, before: dict[str, Any]) -> None:
@@ -159,7 +180,7 @@ def edit_item(
     setting = cleaned.get("canonical") if "canonical" in editable and not current else ""
     setting = setting if isinstance(setting, str) else ""  # not text: refused by name below
     refuse_taken_canonical(workspace_id=obj.workspace_id, canonical=setting, exclude=obj)
-    with canonical_kept_once([(obj.workspace_id, setting)], exclude=obj):
+    with canonical_kept_once([(obj, setting)]):
         return update_object(
             obj,
             user=user,

@@ -45,7 +45,7 @@ def add_evidence(
         canonical=canonical,
         via=via,
     )
-    with canonical_kept_once([(claim.workspace_id, canonical)]):
+    with canonical_kept_once([(evidence, canonical)]):
         return create_object(evidence, user=user)
 
 
