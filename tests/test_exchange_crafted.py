@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.audit.ledger import chain_imported, live_ledger, verify_workspace
-from archive.backups.archive import archive_models, export_workspace, import_archive, scope
+from archive.backups.archive import LARGEST_ID, archive_models, export_workspace, import_archive, scope
 from archive.backups.new_workspace import import_as_new_workspace
 from archive.models import (
     Evidence,
@@ -187,6 +187,22 @@ def test_a_row_of_another_workspace_is_refused(archive, victim, importer, label)
     pk = "history_id" if label.startswith("archive.Historical") else "id"
     add_line(archive, f"records/{label}.jsonl", {**row, pk: FREE_ID, "workspace_id": victim.pk})
     refused(importer, archive, rf"more than one workspace: {label} row {FREE_ID} \(workspace_id\) names")
+
+
+@pytest.mark.parametrize("importer", IMPORTS)
+@pytest.mark.parametrize("pk", [LARGEST_ID + 1, 2**63 - 1, 0, -5])
+def test_an_id_outside_what_a_counter_and_a_json_client_hold_is_refused(archive, importer, pk):
+    row = rows_of(archive, "archive.Claim")[0]
+    add_line(archive, "records/archive.Claim.jsonl", {**row, "id": pk})
+    refused(
+        importer, archive, rf"archive.Claim row {pk} \(id\) holds {pk}, not an id: a whole number from 1 to"
+    )
+
+
+@pytest.mark.parametrize("importer", IMPORTS)
+def test_a_user_id_past_the_largest_is_refused(archive, importer):
+    add_line(archive, "users.jsonl", {**ARCHIVED_USER, "id": LARGEST_ID + 1, "username": "far"})
+    refused(importer, archive, r"users.jsonl line \d+ has no id \(not an id: a whole number")
 
 
 def test_a_row_pointing_at_another_workspaces_object_is_refused(other, victim, tmp_path):

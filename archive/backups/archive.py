@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -46,6 +46,9 @@ M = TypeVar("M", bound=Model)
 FORMAT = "warrant-archive"
 FORMAT_VERSION = 1
 USER_FIELDS = ["id", "username", "first_name", "last_name", "email", "is_active", "date_joined"]
+# The largest id an archive may hold: what a JSON client in JavaScript can still read
+# exactly, and far below the end of a table's counter, which an import moves past it.
+LARGEST_ID = 2**53 - 1
 _BATCH = 1000
 _IDS_PER_QUERY = 900  # below SQLite's historical limit of 999 parameters
 _AS_NEW = "import it as a new workspace (import_archive --as-new-workspace SLUG)"
@@ -404,8 +407,8 @@ def checked_contents(directory: Path, manifest: dict, model_list: list[type[Mode
             if row.get(row_ids.pk) is None:
                 raise ValidationError(f"A row of {model._meta.label} has no {row_ids.pk}.")
             for column, target, value in row_ids(row):
-                if type(value) is not int:
-                    raise ValidationError(f"{row_ids.where(row, column)} holds {value!r}, not an id.")
+                if not _is_id(value):
+                    raise ValidationError(f"{row_ids.where(row, column)} holds {value!r}, {_NOT_AN_ID}")
                 if target is Workspace and value != workspace["id"]:
                     raise ValidationError(
                         f"The archive's rows belong to more than one workspace: {row_ids.where(row, column)} "
@@ -427,14 +430,21 @@ def checked_contents(directory: Path, manifest: dict, model_list: list[type[Mode
     return Contents(workspace, users, dict(ids), files)
 
 
+_NOT_AN_ID = f"not an id: a whole number from 1 to {LARGEST_ID:,}."
+
+
+def _is_id(value: object) -> TypeGuard[int]:
+    return type(value) is int and 0 < value <= LARGEST_ID
+
+
 def archived_users(path: Path) -> list[dict]:
     """The archive's users: an id, a username, and no other field than the export writes.
     Site rights (staff, superuser) and passwords are refused, not dropped: an archive
     never carries them, so one that does was made to give them."""
     users = []
     for number, row in enumerate(read_records(path), 1):
-        if type(row.get("id")) is not int or not row.get("username") or not isinstance(row["username"], str):
-            raise ValidationError(f"users.jsonl line {number} has no id or no username.")
+        if not _is_id(row.get("id")) or not row.get("username") or not isinstance(row["username"], str):
+            raise ValidationError(f"users.jsonl line {number} has no id ({_NOT_AN_ID}) or no username.")
         extra = set(row) - set(USER_FIELDS)
         if extra:
             raise ValidationError(
