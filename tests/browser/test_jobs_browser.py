@@ -84,3 +84,54 @@ def test_changing_and_replacing_a_schedule_is_accessible_and_fits_360_px(page_fo
     assert "Schedule changed" in page.locator(".messages").inner_text()
     schedule.refresh_from_db()
     assert schedule.every_hours == 48
+
+
+def _running_job(workspace, user) -> Job:
+    return Job.objects.create(
+        kind="capture", workspace=workspace, started_by=user, status=JobStatus.RUNNING, done=1, total=4
+    )
+
+
+def test_a_running_jobs_page_updates_in_place_keeping_focus_and_says_the_new_status(
+    page_for, ws_admin, workspace
+):
+    job = _running_job(workspace, ws_admin)
+    page = page_for(ws_admin)
+    page.goto(reverse("archive:job", args=[job.pk]))
+    page.evaluate("() => { window.notReloaded = true; }")
+    page.get_by_role("link", name="All jobs").focus()
+    Job.objects.filter(pk=job.pk).update(done=3)
+    page.wait_for_function("() => document.querySelector('progress')?.value === 3", timeout=6000)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, summary="Captured.")
+    said = f"Status: {JobStatus.SUCCEEDED.label}"
+    page.wait_for_function(f"() => document.querySelector('[data-job-said]').textContent === {said!r}")
+    assert page.evaluate("() => window.notReloaded === true")
+    assert page.evaluate("() => document.activeElement.textContent") == "All jobs"
+    assert page.locator("[data-job-running]").is_hidden()
+    assert_accessible(page, "job updated in place")
+
+
+def test_pausing_a_running_jobs_page_stops_its_updates(page_for, ws_admin, workspace):
+    job = _running_job(workspace, ws_admin)
+    page = page_for(ws_admin)
+    page.goto(reverse("archive:job", args=[job.pk]))
+    pause = page.locator("[data-job-pause]")
+    assert pause.inner_text() == "Pause updates"
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "true"
+    Job.objects.filter(pk=job.pk).update(done=3)
+    page.wait_for_timeout(3000)
+    assert page.evaluate("() => document.querySelector('progress').value") == 1
+    assert pause.inner_text() == "Resume updates"
+    pause.click()
+    page.wait_for_function("() => document.querySelector('progress')?.value === 3", timeout=6000)
+
+
+def test_a_job_page_asked_to_go_on_opens_the_result_when_the_job_is_done(page_for, ws_admin, workspace):
+    job = _running_job(workspace, ws_admin)
+    result = reverse("archive:workspace", args=[workspace.slug])
+    page = page_for(ws_admin)
+    page.goto(reverse("archive:job", args=[job.pk]) + "?go=1")
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, result_url=result, summary="Imported 3.")
+    page.wait_for_url(f"**{result}", timeout=8000)
+    assert "Imported 3." in page.locator("main").inner_text()
