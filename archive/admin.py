@@ -7,7 +7,8 @@ are editable (review status never is), tags and grades are checked the same
 way, an edit from a stale page is refused, and an edit, a delete (of one
 object, of the selected ones, or of an inline row) and a revert to an old
 version need a reason, which the history keeps. People's accounts leave their
-workspaces through the domain too, never a workspace's last active admin.
+workspaces through the domain too, never a workspace's last active admin, and
+keep their username once the history attributes work to them.
 """
 
 import base64
@@ -610,7 +611,13 @@ admin.site.unregister(Group)
 
 
 class AccountChangeForm(UserChangeForm):
-    """An account's page: deactivating it is refused where it is a workspace's last active admin."""
+    """An account's page: deactivating it is refused where it is a workspace's last active admin,
+    and renaming it once the history attributes work to it."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        workspaces.keep_username_of(self.instance, username)  # the instance still holds the stored value
+        return username
 
     def clean_is_active(self) -> bool:
         active = self.cleaned_data["is_active"]

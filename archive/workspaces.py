@@ -20,7 +20,7 @@ from archive.core.editing import (
 )
 from archive.core.text import isolated
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Membership, Role, Schedule, Workspace
+from archive.models import HistoryEntry, Membership, Role, Schedule, Workspace
 from archive.permissions import Action, can, capabilities_lost
 
 NEEDS_AN_ADMIN = "A new workspace needs an admin, who manages its members: choose one."
@@ -76,6 +76,25 @@ def keep_admins_of(account: Any) -> None:
         names = ", ".join(sorted(alone))
         raise ValidationError(
             LAST_ADMIN_ACCOUNT.format(username=isolated(account.username), workspaces=names)
+        )
+
+
+USERNAME_FIXED = (
+    "{username} has recorded work; its username is what the history attributes it by and cannot "
+    "change. Change the name instead."
+)
+
+
+def keep_username_of(account: Any, username: str) -> None:
+    """Refuse to rename `account` once it has recorded work: history rows, exports and the
+    API name people by their current username, so a rename would rewrite who did what in all
+    of them, without a trace (and renames in turn could swap two people's work)."""
+    if account.pk is None or username == account.username:
+        return
+    # Every history row enters its workspace's ledger with its user: one probe of the index on users.
+    if HistoryEntry.objects.filter(user_id=account.pk).exists():
+        raise ValidationError(
+            USERNAME_FIXED.format(username=isolated(account.username)), code="username_fixed"
         )
 
 
