@@ -4,16 +4,25 @@ Verification walks the whole chain (archive.audit.ledger.verify_workspace),
 which takes seconds at hundreds of thousands of entries. So it runs when a
 reviewer asks for it or `manage.py verify_history` runs, each run is recorded
 (HistoryVerification), and the status page shows the last record.
+
+A chain cut short, or rewritten from some entry on with every hash recomputed,
+still links up by itself. So each run also holds the chain to the last run
+that found it intact: the chain must still have that run's length, and its
+entry at that length the head hash recorded then (`departure`).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from enum import Enum
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from archive.audit.ledger import verify_workspace
-from archive.models import HistoryVerification
+from archive.audit.ledger import Verification, verify_workspace
+from archive.core.times import human_time
+from archive.models import HistoryEntry, HistoryVerification
+from archive.models.audit import GENESIS_HASH
 
 
 @contextmanager
@@ -38,6 +47,8 @@ def verify_and_record(*, workspace_id: int, user=None) -> HistoryVerification:
     started_at = timezone.now()
     with _snapshot():
         result = verify_workspace(workspace_id)
+        if result.ok:
+            result = _held_to_last_intact(result)
     return HistoryVerification.objects.create(
         workspace_id=workspace_id,
         started_at=started_at,
@@ -52,10 +63,51 @@ def verify_and_record(*, workspace_id: int, user=None) -> HistoryVerification:
     )
 
 
-def last_verification(workspace_id: int) -> HistoryVerification | None:
-    return (
-        HistoryVerification.objects.filter(workspace_id=workspace_id)
-        .select_related("run_by")
-        .order_by("-started_at", "-pk")
-        .first()
+def last_verification(workspace_id: int, *, intact: bool = False) -> HistoryVerification | None:
+    """The workspace's last recorded run; with `intact`, the last that found the chain intact."""
+    runs = HistoryVerification.objects.filter(workspace_id=workspace_id)
+    if intact:
+        runs = runs.filter(ok=True)
+    return runs.select_related("run_by").order_by("-started_at", "-pk").first()
+
+
+class Departure(Enum):
+    """How a chain found intact departs from a length and head hash known earlier."""
+
+    SHORTENED = "shortened"  # fewer entries now: its end was removed
+    REWRITTEN = "rewritten"  # the entry at that length has another hash now
+
+
+def departure(workspace_id: int, *, length: int, then_length: int, then_hash: str) -> Departure | None:
+    """How the workspace's chain, found intact with `length` entries, departs from having had
+    `then_length` entries ending in `then_hash`; None if it still has them. Each hash covers
+    the one before, so the entry at `then_length` keeping its hash keeps the chain up to it."""
+    if length < then_length:
+        return Departure.SHORTENED
+    entry = HistoryEntry.objects.filter(workspace_id=workspace_id, sequence=then_length)
+    found = entry.values_list("hash", flat=True).first() if then_length else GENESIS_HASH
+    return Departure.REWRITTEN if found != then_hash else None
+
+
+def _held_to_last_intact(result: Verification) -> Verification:
+    """`result`, an intact chain, failed if it departs from the last run that found it intact.
+    A failed run records the chain as it found it, which may be what was tampered with."""
+    last = last_verification(result.workspace_id, intact=True)
+    if last is None:
+        return result
+    found = departure(
+        result.workspace_id, length=result.length, then_length=last.length, then_hash=last.head_hash
     )
+    if found is None:
+        return result
+    who = last.run_by.username if last.run_by else "the verify_history command"
+    then = (
+        f"the chain had {last.length} entries ending in {last.head_hash} at the verification of "
+        f"{human_time(last.started_at, exact=True)} by {who}"
+    )
+    if found is Departure.SHORTENED:
+        problem = f"{then}; now it has {result.length}: its end was removed"
+        return replace(result, ok=False, problem=problem, sequence=result.length + 1)
+    # Where the rewrite begins is not known: no entry up to it is vouched for.
+    problem = f"{then}; entry #{last.length} no longer has the hash recorded then: the history was rewritten"
+    return replace(result, ok=False, problem=problem, sequence=last.length, checked=0)

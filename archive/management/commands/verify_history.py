@@ -7,8 +7,8 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from archive.audit.verification import verify_and_record
-from archive.models import HistoryChain, HistoryEntry, Workspace
+from archive.audit.verification import Departure, departure, verify_and_record
+from archive.models import HistoryChain, Workspace
 
 PUBLISHED = re.compile(r"^(?P<sequence>\d+):(?P<hash>[0-9a-f]{64})$")
 
@@ -41,12 +41,15 @@ class Command(BaseCommand):
             if not result.ok:
                 failures.append(f"{label}: FAILED after {result.checked} good entries: {result.problem}")
                 continue
+            # Before saying OK: a chain that lost what was published is not OK.
+            if published is not None:
+                self._check_published(workspace_id, label, result.length, published)
             self.stdout.write(
                 f"{label}: OK, {result.checked} entries in {result.seconds:.1f} s, "
                 f"head #{result.length} {result.head_hash}"
             )
             if published is not None:
-                self._check_published(workspace_id, label, int(published["sequence"]), published["hash"])
+                self.stdout.write(f"{label}: entry #{published['sequence']} still has the published hash.")
         if failures:
             raise CommandError("\n".join(failures))
 
@@ -61,11 +64,16 @@ class Command(BaseCommand):
         ids = sorted(set(slugs) | set(HistoryChain.objects.values_list("workspace_id", flat=True)))
         return [(pk, slugs.get(pk, f"deleted workspace {pk}")) for pk in ids]
 
-    def _check_published(self, workspace_id: int, label: str, sequence: int, digest: str) -> None:
-        entry = HistoryEntry.objects.filter(workspace_id=workspace_id, sequence=sequence).first()
-        if entry is None or entry.hash != digest:
+    def _check_published(self, workspace_id: int, label: str, length: int, published: re.Match[str]) -> None:
+        sequence, digest = int(published["sequence"]), published["hash"]
+        found = departure(workspace_id, length=length, then_length=sequence, then_hash=digest)
+        if found is Departure.SHORTENED:
+            raise CommandError(
+                f"{label}: the chain has {length} entries, fewer than the {sequence} the published hash "
+                f"{digest} was given for: its end was removed."
+            )
+        if found is Departure.REWRITTEN:
             raise CommandError(
                 f"{label}: entry #{sequence} no longer has the published hash {digest}: "
                 "the history up to it was rewritten."
             )
-        self.stdout.write(f"{label}: entry #{sequence} still has the published hash.")
