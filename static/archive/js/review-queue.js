@@ -1,8 +1,10 @@
 // The review queue's keys: j / k move to the next / previous item, a approves
 // it, r rejects it (its comment is required: with an empty comment, r moves
-// to the comment field instead). Keys typed into a field are left alone.
+// to the comment field instead). Keys typed into a field are left alone, and all of
+// them can be turned off (js/single-keys.js).
 
 import { showRefusal } from "./form-errors.js";
+import { singleKeysOn } from "./single-keys.js";
 import { requestJSON } from "./http.js";
 
 const items = () => Array.from(document.querySelectorAll("#review-queue > li.queue-item"));
@@ -29,7 +31,7 @@ function typing(target) {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+  if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target) || !singleKeysOn()) return;
   if (event.key === "j") select(current + 1);
   else if (event.key === "k") select(current - 1);
   else if (event.key === "a" || event.key === "r") {

@@ -1,7 +1,10 @@
 // The reading page's keyboard shortcuts, listed in the help dialog that `?`
 // opens (templates/archive/source_detail.html). Single keys never fire while
 // the reader types in a field; Ctrl/Cmd+Enter saves the form being typed in.
-// Each shortcut does what a click would, on the page's own controls.
+// Each shortcut does what a click would, on the page's own controls. The single
+// keys can be turned off (js/single-keys.js); saving and Esc stay.
+
+import { singleKeysOn } from "./single-keys.js";
 
 const help = document.getElementById("shortcuts-help");
 const textElement = document.getElementById("source-text");
@@ -87,7 +90,7 @@ if (help && textElement) {
       }
       return;
     }
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target) || !singleKeysOn()) return;
     // While a dialog is open (a form, a highlight's items, this help), only its own keys count.
     if (document.querySelector("dialog[open]")) return;
     const action = KEYS[event.key];
