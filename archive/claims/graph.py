@@ -89,6 +89,7 @@ class GraphNode:
     width: int = NODE_WIDTH
     height: int = NODE_HEIGHT
     column: int = 0  # the claim's is 0; a source's, how far right of it
+    language: str = ""  # a source's, which its title (the first line) is in
 
     @property
     def center_x(self) -> float:
@@ -426,6 +427,7 @@ def build_claim_graph(
             original=_parent_key(source) is None,
             cited=source.pk in cited_ids,
             translation=source.pk in cited_ids and source.derivation == Derivation.TRANSLATION,
+            language=source.language,
         )
         if source.pk in cited_ids:
             original = _original_of(source, sources)

@@ -133,7 +133,7 @@ def rendered_reading(
     reading = build_reading(source, user=user, user_role=user_role)
     if aligned:
         with_across(reading.items, source=source, slug=slug)
-    links = ItemLinks(slug, csrf_token=_CSRF_SLOT)
+    links = ItemLinks(slug, csrf_token=_CSRF_SLOT, language=source.language)
     text, tags = reading.text_html.encode(), workspace_tags(source.workspace_id)
     review, versions = ReviewCounts.of(reading.anchor_statuses), timeline(source)
     items = _split_at_token(render_items(reading.items, links))

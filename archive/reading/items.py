@@ -31,9 +31,11 @@ class ItemLinks:
     _PLACEHOLDER = 987654321
     _KIND = "kindplaceholder"
 
-    def __init__(self, slug: str, *, csrf_token: str = ""):
+    def __init__(self, slug: str, *, csrf_token: str = "", language: str = ""):
         # Forms in items (submit for review) post with the page's CSRF token.
         self.csrf_token = csrf_token
+        # The source's language, which its quotes are in: a screen reader reads them in it.
+        self.language = language
         self._patterns = {
             name: self._split(reverse(f"archive:{name}", args=[slug, self._PLACEHOLDER]))
             for name in ("annotation", "evidence", "claim")
@@ -321,9 +323,10 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
         **{f"data-{name}": value for name, value in data.items()},
     }
     opening = " ".join(f'{name}="{escape(str(value))}"' for name, value in attributes.items())
+    in_language = f' lang="{escape(links.language)}"' if links.language else ""
     quote = (
         f'<a class="item-quote" href="#passage-{passage.pk}" data-goto-passage="{passage.pk}">'
-        f"<q><bdi>{escape(shorten(passage.exact, QUOTE_LENGTH))}</bdi></q></a>"
+        f"<q{in_language}><bdi>{escape(shorten(passage.exact, QUOTE_LENGTH))}</bdi></q></a>"
     )
     actions = (
         '<p class="item-actions"><button type="button" class="small" data-action="edit">Edit</button> '

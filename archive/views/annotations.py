@@ -53,9 +53,10 @@ def _passage_state(passage: Passage) -> dict:
 
 
 def _item_state(request: WorkspaceRequest, item: ReadingItem) -> dict:
-    html = render_item(item, ItemLinks(request.workspace.slug, csrf_token=get_token(request)))
     # The endpoints build items from model instances (the page, from rows).
     passage = item.passage if isinstance(item.passage, Passage) else Passage.objects.get(pk=item.passage.pk)
+    links = ItemLinks(request.workspace.slug, csrf_token=get_token(request), language=passage.source.language)
+    html = render_item(item, links)
     return {"passage": _passage_state(passage), "item": {"id": item.dom_id, "html": html}}
 
 
