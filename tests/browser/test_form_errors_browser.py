@@ -60,3 +60,8 @@ def test_a_refused_note_field_is_invalid_and_described_by_its_error(page_for, an
     note = page.get_by_role("dialog").get_by_label("Note")
     expect(note).to_have_attribute("aria-invalid", "true")
     expect(note).to_have_accessible_description(re.compile(r"^Note: A note needs some text\."))
+
+
+def test_a_refused_note_puts_the_focus_in_the_field_refused(page_for, analyst, workspace):
+    page = refused_note(page_for, analyst, workspace)
+    expect(page.get_by_role("dialog").get_by_label("Note")).to_be_focused()

@@ -46,4 +46,15 @@ export function showRefusal(form, data) {
   box.hidden = !box.textContent;
   // A radio takes no aria-invalid: its group's legend names it in the message.
   for (const field of fields) if (field instanceof Element) mark(field, box);
+  // Sending disabled the button that had focus, which left it on the page itself: put it on
+  // the first field refused, or on the message, so that the keyboard is where the fix is.
+  const focus = document.activeElement;
+  if (!box.hidden && (!focus || focus === document.body || focus.disabled)) {
+    const first = fields.find((field) => field instanceof Element);
+    if (first) first.focus();
+    else {
+      box.tabIndex = -1;
+      box.focus();
+    }
+  }
 }

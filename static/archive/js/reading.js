@@ -253,7 +253,8 @@ function goToPassage(passageId) {
   const marks = marksOf(textElement, passageId);
   if (!marks.length) return;
   if (dialog.open) dialog.close();
-  marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  marks[0].scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
   tabStopOf(textElement, passageId)?.focus({ preventScroll: true });
   flash(marks);
   history.replaceState(null, "", `#passage-${passageId}`);
