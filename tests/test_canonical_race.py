@@ -61,5 +61,7 @@ def test_evidence_written_while_an_annotation_takes_its_canonical_is_refused_nam
     assert errors == []
     assert "evidence" not in results
     assert results["refusal"].existing == results["annotation"]
-    holders = Annotation.objects.filter(canonical=IRI).count() + Evidence.objects.filter(canonical=IRI).count()
+    holders = (
+        Annotation.objects.filter(canonical=IRI).count() + Evidence.objects.filter(canonical=IRI).count()
+    )
     assert holders == 1
