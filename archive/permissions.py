@@ -133,7 +133,12 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
         Action.MANAGE,
         False,
     ),
-    ("Schedule recaptures, fixity checks and history-chain verifications", Action.MANAGE, False),
+    (
+        "Schedule recaptures, fixity checks and history-chain verifications; "
+        "get alerts when a fixity check finds a stored file damaged or missing",
+        Action.MANAGE,
+        False,
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 
 from archive.models import Role
 from archive.search.backends import stemmed_languages
@@ -27,6 +28,22 @@ def _fresh_reading_cache():
 def _fresh_search_languages():
     # A language a rolled-back test indexed is gone from the index.
     stemmed_languages.forget()
+
+
+@pytest.fixture
+def damage():
+    """damage(name): a byte appended to a stored file on disk, taken off after the test:
+    files are stored by their content, so other tests (the demo's, say) share them."""
+    kept: dict[Path, bytes] = {}
+
+    def damage(name: str) -> None:
+        path = Path(default_storage.path(name))
+        kept.setdefault(path, path.read_bytes())
+        path.write_bytes(kept[path] + b"!")
+
+    yield damage
+    for path, data in kept.items():
+        path.write_bytes(data)
 
 
 @pytest.fixture

@@ -1,5 +1,10 @@
 """GET /api/sources/<id>/original/: a text original with the charset its bytes are in,
-and the SHA-256 of the bytes as a strong ETag that If-None-Match turns into a 304."""
+and the SHA-256 of the bytes as a strong ETag that If-None-Match turns into a 304, and as
+Repr-Digest and Digest (base64); a stored file that no longer has that SHA-256 is refused
+(409) there and on the pages' downloads."""
+
+import base64
+import hashlib
 
 from archive.sources.writes import create_source
 from tests.factories import CaptureFactory
@@ -46,3 +51,53 @@ def test_a_versions_download_page_gives_the_same_charset(analyst, workspace, cli
     client.force_login(analyst)
     response = client.get(f"/w/{workspace.slug}/sources/{source.pk}/versions/1/original/")
     assert response["Content-Type"] == "text/plain; charset=windows-1256"
+
+
+DAMAGED = (
+    "The stored file does not match the SHA-256 recorded at capture; it may be damaged. "
+    "An admin can run verify_fixity."
+)
+
+
+def base64_sha256(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def test_the_original_carries_the_base64_sha256_of_its_bytes_as_repr_digest_and_digest(analyst, workspace):
+    source = archived(workspace, analyst, text=ARABIC)
+    response = api_client_for(analyst).get(f"/api/sources/{source.pk}/original/")
+    sent = b"".join(response.streaming_content)
+    assert response["Repr-Digest"] == f"sha-256=:{base64_sha256(sent)}:"
+    assert response["Digest"] == f"sha-256={base64_sha256(sent)}"
+
+
+def test_a_versions_download_page_carries_the_repr_digest_of_its_bytes(analyst, workspace, client):
+    source = archived(workspace, analyst, text=ARABIC, original=ARABIC.encode("cp1256"))
+    client.force_login(analyst)
+    response = client.get(f"/w/{workspace.slug}/sources/{source.pk}/versions/1/original/")
+    assert response["Repr-Digest"] == f"sha-256=:{base64_sha256(b''.join(response.streaming_content))}:"
+
+
+def test_a_damaged_original_is_refused_by_the_api(analyst, workspace, damage):
+    source = archived(workspace, analyst, text=ARABIC)
+    damage(source.original.name)
+    response = api_client_for(analyst).get(f"/api/sources/{source.pk}/original/")
+    assert response.status_code == 409 and response.json()["error"] == DAMAGED
+    assert "Digest" not in response and "ETag" not in response
+
+
+def damaged_version_download(workspace, analyst, client, damage, *, accept: str):
+    source = archived(workspace, analyst, text=ARABIC)
+    damage(source.original.name)
+    client.force_login(analyst)
+    return client.get(f"/w/{workspace.slug}/sources/{source.pk}/versions/1/original/", HTTP_ACCEPT=accept)
+
+
+def test_a_damaged_versions_original_is_refused_to_a_browser_with_a_page(analyst, workspace, client, damage):
+    response = damaged_version_download(workspace, analyst, client, damage, accept="text/html")
+    assert response.status_code == 409 and DAMAGED in response.content.decode()
+
+
+def test_a_damaged_versions_original_is_refused_to_a_script_in_json(analyst, workspace, client, damage):
+    response = damaged_version_download(workspace, analyst, client, damage, accept="*/*")
+    assert response.status_code == 409 and response.json() == {"error": DAMAGED}

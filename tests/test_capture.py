@@ -1,5 +1,6 @@
 """Capturing web pages from a local test server: redirects, limits, the SSRF guard, WARC records."""
 
+import datetime
 import gzip
 import io
 import socket
@@ -11,6 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 from warcio.archiveiterator import ArchiveIterator
 
+import archive
 from archive.models import CaptureMethod, Source
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import capture_url, check_address
@@ -27,6 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.paths.append(self.path)
+        self.server.request_headers.append(list(self.headers.items()))
         route = self.path.split("?")[0]
         if route == "/article":
             self._send(200, article_html(), "text/html; charset=utf-8")
@@ -90,7 +93,7 @@ def site(settings):
     settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
     settings.CAPTURE_TIMEOUT_SECONDS = 5
     server = _Site(("127.0.0.1", 0), _Handler)
-    server.paths = []
+    server.paths, server.request_headers = [], []
     server.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -115,8 +118,9 @@ def test_capture_keeps_final_url_status_headers_and_time(site):
     assert capture.fetched_at is not None
 
 
-def read_warc(stream) -> list[tuple]:
-    """(record type, target URI, HTTP status, raw payload, decoded payload) of each record."""
+def read_warc(stream, final_url: str) -> list[tuple]:
+    """(record type, target URI, HTTP status, raw payload, decoded payload) of each response
+    record for `final_url`: found by type and address, as a replay tool finds it."""
     return [
         (
             record.rec_type,
@@ -126,19 +130,87 @@ def read_warc(stream) -> list[tuple]:
             gzip.decompress(raw) if record.http_headers.get_header("Content-Encoding") == "gzip" else raw,
         )
         for record in ArchiveIterator(stream)
+        if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == final_url
     ]
+
+
+def warc_records(warc: bytes) -> list:
+    """Every record of a WARC file with its payload read: warcio raises on a wrong digest."""
+    records = []
+    for record in ArchiveIterator(io.BytesIO(warc), check_digests="raise"):
+        record.payload = record.content_stream().read()
+        records.append(record)
+    return records
+
+
+def test_a_warc_file_starts_with_a_warcinfo_record_naming_warrant_and_its_version(site):
+    first = warc_records(capture_url(f"{site.url}/article").warc)[0]
+    fields = dict(line.split(": ", 1) for line in first.payload.decode().splitlines())
+    assert (first.rec_type, first.rec_headers.protocol) == ("warcinfo", "WARC/1.1")
+    assert (fields["software"], fields["format"]) == (
+        f"Warrant/{archive.__version__}",
+        "WARC File Format 1.1",
+    )
+
+
+def test_a_warc_file_holds_each_hop_s_request_and_response_the_final_response_last(site):
+    records = warc_records(capture_url(f"{site.url}/moved").warc)
+    assert [
+        (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"))
+        for record in records
+        if record.rec_type != "warcinfo"
+    ] == [
+        ("request", f"{site.url}/moved"),
+        ("response", f"{site.url}/moved"),
+        ("request", f"{site.url}/article"),
+        ("response", f"{site.url}/article"),
+    ]
+    redirect, final = records[2], records[4]
+    assert redirect.http_headers.get_statuscode() == "301"
+    assert redirect.http_headers.get_header("Location") == "/article"
+    assert final.http_headers.get_statuscode() == "200"
+
+
+def test_each_request_record_names_its_response_and_holds_the_headers_sent(site):
+    records = warc_records(capture_url(f"{site.url}/moved").warc)
+    warcinfo_id = records[0].rec_headers.get_header("WARC-Record-ID")
+    hops = zip(records[1::2], records[2::2], site.request_headers, site.paths, strict=True)
+    for request, response, sent, path in hops:
+        assert request.rec_headers.get_header("WARC-Concurrent-To") == response.rec_headers.get_header(
+            "WARC-Record-ID"
+        )
+        assert request.rec_headers.get_header("WARC-Date") == response.rec_headers.get_header("WARC-Date")
+        assert request.http_headers.headers == sent
+        assert request.http_headers.to_str().startswith(f"GET {path} HTTP/1.1\r\n")
+        assert {record.rec_headers.get_header("WARC-Warcinfo-ID") for record in (request, response)} == {
+            warcinfo_id
+        }
+
+
+def test_the_user_agent_names_warrant_and_its_version(site):
+    capture_url(f"{site.url}/article")
+    [headers] = site.request_headers
+    assert dict(headers)["User-Agent"].startswith(f"Warrant/{archive.__version__} ")
+
+
+def test_the_final_response_record_is_dated_when_the_response_arrived(site):
+    capture = capture_url(f"{site.url}/moved")
+    final = warc_records(capture.warc)[-1]
+    assert final.rec_headers.get_header("WARC-Date") == capture.fetched_at.astimezone(datetime.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ"
+    )
 
 
 def test_capture_is_written_as_a_readable_warc_response_record(site):
     capture = capture_url(f"{site.url}/article")
-    assert read_warc(io.BytesIO(capture.warc)) == [
+    assert read_warc(io.BytesIO(capture.warc), f"{site.url}/article") == [
         ("response", f"{site.url}/article", "200", article_html(), article_html())
     ]
 
 
 def test_gzip_content_encoding_is_undone_for_the_original_and_kept_in_the_warc(site):
     capture = capture_url(f"{site.url}/gzip")
-    [(_, _, _, raw, decoded)] = read_warc(io.BytesIO(capture.warc))
+    [(_, _, _, raw, decoded)] = read_warc(io.BytesIO(capture.warc), f"{site.url}/gzip")
     assert capture.body == article_html()
     assert raw.startswith(b"\x1f\x8b")  # the WARC keeps the response as sent
     assert decoded == article_html()
@@ -323,7 +395,7 @@ def test_captured_page_is_saved_with_its_capture_and_warc(site, workspace, analy
     assert (source.capture.final_url, source.capture.http_status) == (f"{site.url}/article", 200)
     assert source.capture.redirects == [[301, f"{site.url}/moved"]]
     with default_storage.open(source.capture.warc.name, "rb") as warc:
-        [(_, uri, _, _, payload)] = read_warc(warc)
+        [(_, uri, _, _, payload)] = read_warc(warc, f"{site.url}/article")
     assert (uri, payload) == (f"{site.url}/article", article_html())
 
 

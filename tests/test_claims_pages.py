@@ -173,7 +173,7 @@ def test_claim_page_says_who_translated_and_captured_each_cited_source_and_its_t
     line = page[page.index('class="meta evidence-provenance"') :]
     line = line[: line.index("</p>")]
     assert "Translated by <bdi>Levant Monitor staff</bdi>" in line
-    assert f"captured by <bdi>{analyst.username}</bdi>" in line
+    assert f"entered as text by <bdi>{analyst.username}</bdi>" in line
     assert f'title="{translation.text_sha256}">{translation.text_sha256[:12]}…' in line
 
 

@@ -18,12 +18,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
+from archive.audit.ledger import verify_chain
 from archive.claims import add_evidence
 from archive.findings.claimreview import claim_review, missing_fields
 from archive.findings.keys import fingerprint, signing_key
-from archive.findings.package import VERIFIER, evidence_package, verifier, verifier_sha256
+from archive.findings.package import VERIFIER, PackageRefused, evidence_package, verifier, verifier_sha256
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
 from archive.models import (
@@ -116,10 +118,14 @@ def test_an_open_claim_has_no_claimreview_yet(demo):
 # --- evidence packages ------------------------------------------------------------
 
 
+def package_of(claim: Claim) -> bytes:
+    return evidence_package(claim, base_uri="https://warrant.example/w/demo/", user=None).data
+
+
 @pytest.fixture
 def package_file(demo_claim, tmp_path) -> Path:
     path = tmp_path / "package.zip"
-    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    path.write_bytes(package_of(demo_claim))
     return path
 
 
@@ -459,12 +465,14 @@ def _forge_version_url(claim: Claim) -> str:
         "version",
     ],
 )
-def test_a_row_changed_outside_its_history_then_packaged_and_signed_is_caught(demo_claim, tmp_path, forge):
+def test_a_row_changed_outside_its_history_then_packaged_and_signed_is_caught(
+    demo_claim, tmp_path, forge, monkeypatch
+):
+    """verify.py's own check, should Warrant's (below) ever let such a row through."""
+    monkeypatch.setattr("archive.findings.package.verify_workspace", verify_chain)
     what = forge(demo_claim)
     path = tmp_path / "package.zip"
-    path.write_bytes(
-        evidence_package(Claim.objects.get(pk=demo_claim.pk), base_uri="https://warrant.example/w/demo/").data
-    )
+    path.write_bytes(package_of(Claim.objects.get(pk=demo_claim.pk)))
     result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 1
     assert f"the package's {what} is not what its last history entry records" in result.stderr
@@ -488,7 +496,7 @@ def test_a_version_captured_at_a_whole_second_still_verifies(demo_claim, tmp_pat
         stance="supports",
     )
     path = tmp_path / "package.zip"
-    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    path.write_bytes(package_of(demo_claim))
     with zipfile.ZipFile(path) as bag:
         sources = json.loads(bag.read("data/sources.json"))
     assert next(each for each in sources if each["id"] == source.pk)["versions"][0]["captured_at"] == (
@@ -642,6 +650,100 @@ def test_members_download_the_package_from_the_claim_page(client, demo_claim):
     assert url in client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/").content.decode()
 
 
+# --- what Warrant refuses to sign ---------------------------------------------------
+
+
+def export(claim: Claim, out: Path) -> None:
+    call_command("export_evidence_package", "--claim", str(claim.pk), str(out), stdout=io.StringIO())
+
+
+def test_the_export_refuses_a_damaged_original_and_writes_nothing(demo_claim, tmp_path, damage):
+    source = _cited_source(demo_claim)
+    damage(source.original.name)
+    out = tmp_path / "claim.zip"
+    with pytest.raises(CommandError) as refused:
+        export(demo_claim, out)
+    assert str(refused.value) == (
+        f"data/sources/{source.pk}/original: The stored file does not match the SHA-256 recorded at "
+        "capture; it may be damaged. An admin can run verify_fixity. No package was written."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_export_refuses_a_missing_original(demo_claim, tmp_path, damage):
+    source = _cited_source(demo_claim)
+    damage(source.original.name)  # put back after the test
+    default_storage.delete(source.original.name)
+    with pytest.raises(PackageRefused, match=f"data/sources/{source.pk}/original is missing from storage"):
+        package_of(demo_claim)
+
+
+def test_the_export_refuses_an_edited_history_row_and_writes_nothing(demo_claim, tmp_path):
+    Claim.history.filter(id=demo_claim.pk).update(statement="Edited in the database.")
+    out = tmp_path / "claim.zip"
+    with pytest.raises(
+        CommandError, match=r"The workspace's history does not verify: entry #\d+ .* does not "
+    ):
+        export(demo_claim, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_export_refuses_a_row_changed_outside_its_history(demo_claim):
+    _forge_claim(demo_claim)
+    with pytest.raises(PackageRefused, match="changed outside the history"):
+        package_of(Claim.objects.get(pk=demo_claim.pk))
+
+
+def test_the_download_of_a_package_with_a_damaged_file_is_refused_naming_it(client, demo_claim, damage):
+    source = _cited_source(demo_claim)
+    damage(source.original.name)
+    client.force_login(Membership.objects.filter(workspace=demo_claim.workspace).first().user)
+    response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    assert response.status_code == 409 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "The evidence package was not built." in page
+    assert f"data/sources/{source.pk}/original: The stored file does not match the SHA-256" in page
+
+
+def bag_info(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as bag:
+        lines = bag.read("bag-info.txt").decode().splitlines()
+    return dict(line.split(": ", 1) for line in lines)
+
+
+def test_each_package_carries_an_id_of_its_own(demo_claim):
+    first, second = bag_info(package_of(demo_claim)), bag_info(package_of(demo_claim))
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", first["Internal-Sender-Identifier"])
+    assert first["Internal-Sender-Identifier"] != second["Internal-Sender-Identifier"]
+
+
+def test_the_server_log_records_who_exported_which_package_when(client, demo_claim, caplog):
+    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+    client.force_login(member)
+    with caplog.at_level("INFO", logger="archive.findings.package"):
+        response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    package_id = response["X-Package-Id"]
+    assert bag_info(response.content)["Internal-Sender-Identifier"] == f"urn:uuid:{package_id}"
+    assert re.fullmatch(
+        rf"Evidence package {package_id} of claim {demo_claim.pk} in workspace {DEMO} exported by "
+        rf"{member.username} at \d{{4}}-\d\d-\d\dT\S+\.",
+        caplog.records[-1].getMessage(),
+    )
+
+
+def test_the_command_prints_the_package_id_and_the_log_names_the_command_line(demo_claim, tmp_path, caplog):
+    out = io.StringIO()
+    with caplog.at_level("INFO", logger="archive.findings.package"):
+        call_command(
+            "export_evidence_package", "--claim", str(demo_claim.pk), str(tmp_path / "c.zip"), stdout=out
+        )
+    package_id = bag_info((tmp_path / "c.zip").read_bytes())["Internal-Sender-Identifier"].removeprefix(
+        "urn:uuid:"
+    )
+    assert f"package {package_id}), signed by key" in out.getvalue()
+    assert "exported by the command line at" in caplog.records[-1].getMessage()
+
+
 # --- RFC 3161 time-stamps -----------------------------------------------------------
 
 
@@ -657,7 +759,7 @@ def tsa(settings, tmp_path):
 @pytest.fixture
 def stamped_package(tsa, demo_claim, tmp_path) -> Path:
     path = tmp_path / "stamped.zip"
-    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    path.write_bytes(package_of(demo_claim))
     return path
 
 
@@ -689,7 +791,7 @@ def stamped_time(output: str) -> datetime.datetime:
 def test_a_time_stamped_package_verifies_offline_and_prints_the_stamped_time(tsa, demo_claim, tmp_path):
     before = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     path = tmp_path / "stamped.zip"
-    path.write_bytes(evidence_package(demo_claim, base_uri="https://warrant.example/w/demo/").data)
+    path.write_bytes(package_of(demo_claim))
     after = datetime.datetime.now(datetime.UTC)
     result = verify(path, "--tsa-cert", str(tsa.ca_pem), "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 0, result.stderr
@@ -850,9 +952,7 @@ def test_the_command_says_the_package_was_time_stamped(tsa, demo_claim, tmp_path
 
 def test_a_package_holding_a_file_twice_is_refused(demo_claim, tmp_path):
     """A forged copy first, the signed one last: Python reads the last, unzip shows the first."""
-    signed = evidence_package(
-        Claim.objects.get(pk=demo_claim.pk), base_uri="https://warrant.example/w/demo/"
-    ).data
+    signed = package_of(Claim.objects.get(pk=demo_claim.pk))
     path = tmp_path / "package.zip"
     with zipfile.ZipFile(io.BytesIO(signed)) as original, zipfile.ZipFile(path, "w") as forged:
         text = next(name for name in original.namelist() if name.endswith("/text.txt"))

@@ -7,7 +7,9 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from archive.models import FixityCheck, FixityStatus, Source
+from archive.core.text import sha256_hex
+from archive.jobs import tasks
+from archive.models import Alert, AlertKind, FixityCheck, FixityStatus, JobStatus, Source
 from archive.sources.writes import create_source
 from tests.factories import CaptureFactory
 
@@ -108,3 +110,83 @@ def test_provenance_page_shows_the_last_verification(client, analyst, archived):
     response = client.get(reverse("archive:source_provenance", args=[archived.workspace.slug, archived.pk]))
     page = response.content.decode()
     assert "intact, last verified" in page
+
+
+# --- alerts ---------------------------------------------------------------------
+
+
+def fixity_alerts() -> list[Alert]:
+    return list(Alert.objects.filter(kind=AlertKind.FIXITY_FAILED).order_by("recipient_id", "id"))
+
+
+def test_a_changed_file_alerts_each_admin_naming_the_source_version_kind_and_both_hashes(
+    archived, ws_admin, analyst, reviewer
+):
+    overwrite_stored(archived.original.name, b"altered")
+    verify()
+    [alert] = fixity_alerts()
+    assert (alert.recipient, alert.source, alert.workspace) == (ws_admin, archived, archived.workspace)
+    assert f"The original of “{archived.title}” (source {archived.pk}, version 1)" in alert.message
+    assert f"has SHA-256 {sha256_hex(b'altered')}, not {archived.original_sha256}" in alert.message
+
+
+def test_a_missing_file_alerts_each_admin_naming_it_and_its_hash(archived, ws_admin):
+    default_storage.delete(archived.original.name)
+    verify()
+    [alert] = fixity_alerts()
+    assert f"stored as {archived.original.name}, is missing" in alert.message
+    assert archived.original_sha256 in alert.message
+
+
+def test_each_failing_file_of_a_source_has_its_own_alert(archived, ws_admin):
+    capture = CaptureFactory(source=archived, web=True)
+    overwrite_stored(capture.warc.name, b"WARC/1.0 tampered")
+    default_storage.delete(archived.original.name)
+    verify()
+    messages = [alert.message for alert in fixity_alerts()]
+    assert len(messages) == 2
+    assert any("The WARC record of" in message for message in messages)
+    assert any("The original of" in message and "is missing" in message for message in messages)
+
+
+def test_a_file_still_failing_is_not_alerted_again(archived, ws_admin):
+    default_storage.delete(archived.original.name)
+    verify()
+    verify()
+    assert len(fixity_alerts()) == 1
+    assert FixityCheck.objects.filter(source=archived).count() == 2
+
+
+def test_a_file_that_fails_again_after_it_was_restored_is_alerted_again(archived, ws_admin):
+    with default_storage.open(archived.original.name, "rb") as stored:
+        data = stored.read()
+    overwrite_stored(archived.original.name, b"altered")
+    verify()
+    overwrite_stored(archived.original.name, data)
+    verify()
+    overwrite_stored(archived.original.name, b"altered")
+    verify()
+    assert len(fixity_alerts()) == 2
+
+
+def test_an_intact_source_alerts_no_one(archived, ws_admin):
+    verify()
+    assert fixity_alerts() == []
+
+
+def test_the_scheduled_fixity_job_alerts_the_admins_too(archived, ws_admin):
+    Source.objects.filter(pk=archived.pk).update(text="Quietly rewritten.")
+    job = tasks.start_fixity(workspace=archived.workspace)
+    assert job.status == JobStatus.FAILED
+    [alert] = fixity_alerts()
+    assert alert.recipient == ws_admin
+    assert f"The text of “{archived.title}” (source {archived.pk})" in alert.message
+
+
+def test_the_alerts_page_links_a_fixity_alert_to_the_source_s_provenance(client, archived, ws_admin):
+    default_storage.delete(archived.original.name)
+    verify()
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:alerts")).content.decode()
+    assert "stored file damaged or missing" in page
+    assert reverse("archive:source_provenance", args=[archived.workspace.slug, archived.pk]) in page

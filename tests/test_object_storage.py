@@ -59,7 +59,7 @@ def test_an_original_is_stored_in_the_bucket_under_its_hash_and_read_back(s3_sto
 def test_fixity_of_a_source_whose_original_is_in_the_bucket(s3_storage, workspace):
     source = SourceFactory(workspace=workspace, with_original=True)
     assert s3_storage.head_object(Bucket=BUCKET, Key=source.original.name)["ContentLength"] > 0
-    assert verify_source(source).status == FixityStatus.OK
+    assert verify_source(source).check.status == FixityStatus.OK
     s3_storage.put_object(Bucket=BUCKET, Key=source.original.name, Body=b"altered")
-    check = verify_source(source)
+    check = verify_source(source).check
     assert check.status == FixityStatus.MISMATCH

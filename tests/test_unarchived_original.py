@@ -559,7 +559,7 @@ def package_file(workspace, described, tmp_path):
     claim.refresh_from_db()  # its grade as the database gives it (the factory's is an enum member)
     EvidenceFactory(passage=PassageFactory(source=described), claim=claim)
     path = tmp_path / "package.zip"
-    path.write_bytes(evidence_package(claim, base_uri="https://warrant.example/w/demo/").data)
+    path.write_bytes(evidence_package(claim, base_uri="https://warrant.example/w/demo/", user=None).data)
     return path
 
 

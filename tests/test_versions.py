@@ -180,7 +180,7 @@ def test_evidence_changed_since_it_was_cited_shows_the_quote_then_and_now(articl
 def test_fixity_checks_every_version_s_text(article, ws_admin):
     correct_source_text(source=article, user=ws_admin, new_text=TEXT + " More.", reason="more")
     SourceVersion.objects.filter(source=article, number=1).update(text="Tampered.")
-    check = verify_source(article)
+    check = verify_source(article).check
     assert check.status == FixityStatus.MISMATCH
     assert check.problems[0].startswith("version 1 text has SHA-256")
 

@@ -1,6 +1,8 @@
 """The pages of a source over time: timeline, one version, two compared,
 the claim page's notice, the alerts inbox and its count in the header."""
 
+import csv
+import io
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -311,3 +313,59 @@ def test_compare_page_shows_a_rewritten_arabic_text_whole_before_and_after_each_
         in page
     )
     assert "<del>" not in page
+
+
+# --- what the evidence cited, in the API and the CSV -----------------------------------
+
+
+def evidence_json(analyst, evidence) -> dict:
+    return api_client_for(analyst).get(f"/api/evidence/{evidence.pk}/").json()
+
+
+def test_the_api_gives_evidence_the_text_it_cited_once_a_recapture_changed_it(analyst, recaptured):
+    _, evidence = recaptured
+    item = evidence_json(analyst, evidence["edited"])
+    assert (item["cited_exact"], item["changed_since_cited"]) == (EDITED, "changed")
+
+
+def test_the_api_says_when_the_cited_text_is_gone_from_the_new_version(analyst, recaptured):
+    _, evidence = recaptured
+    item = evidence_json(analyst, evidence["deleted"])
+    assert (item["cited_exact"], item["changed_since_cited"]) == (DELETED, "removed")
+
+
+def test_the_api_gives_evidence_still_reading_as_cited_its_text_and_no_change(analyst, recaptured):
+    _, evidence = recaptured
+    item = evidence_json(analyst, evidence["kept"])
+    assert (item["cited_exact"], item["changed_since_cited"]) == (KEPT, None)
+
+
+def test_an_api_list_of_evidence_looks_up_what_changed_once_for_the_page(
+    analyst, recaptured, django_assert_max_num_queries
+):
+    _, evidence = recaptured
+    client = api_client_for(analyst)
+    client.get("/api/evidence/")  # the token and the workspaces, read once
+    with django_assert_max_num_queries(12) as counted:
+        items = client.get("/api/evidence/").json()["results"]
+    fates = {item["id"]: item["changed_since_cited"] for item in items}
+    assert fates == {
+        evidence["edited"].pk: "changed",
+        evidence["kept"].pk: None,
+        evidence["deleted"].pk: "removed",
+    }
+    anchor_reads = [q for q in counted.captured_queries if "passageanchor" in q["sql"]]
+    assert len(anchor_reads) == 1
+
+
+def test_the_annotations_csv_gives_evidence_the_text_it_cited_and_what_became_of_it(
+    client, analyst, recaptured
+):
+    source, evidence = recaptured
+    client.force_login(analyst)
+    response = client.get(f"/exports/w/{source.workspace.slug}/annotations.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    cited = {int(row["id"]): (row["cited_exact"], row["changed_since_cited"]) for row in rows}
+    assert cited[evidence["edited"].pk] == (EDITED, "changed")
+    assert cited[evidence["kept"].pk] == (KEPT, "")
+    assert cited[evidence["deleted"].pk] == (DELETED, "removed")

@@ -24,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from archive.core.editing import AlreadyExists
 from archive.core.json_input import JSONInputError, JSONInputTooLarge
+from archive.sources.fixity import DamagedFile
 
 
 class PreconditionRequired(APIException):
@@ -106,6 +107,8 @@ def as_api_exception(exc: Exception) -> APIException | None:
         return DRFValidationError(field_errors(exc))
     if isinstance(exc, ProtectedError | RestrictedError):
         return _still_referred(exc)
+    if isinstance(exc, DamagedFile):
+        return Conflict(str(exc))
     if isinstance(exc, IntegrityError):
         # A concurrent write won a uniqueness race that validation had passed.
         return Conflict("This conflicts with existing data; reload and try again.")

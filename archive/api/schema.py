@@ -74,6 +74,20 @@ ETAG = OpenApiParameter(
     "anything shown, also from other objects (an evidence's grade, a username). A source's "
     "original: the SHA-256 of its bytes. A 412 carries the current one.",
 )
+REPR_DIGEST = OpenApiParameter(
+    "Repr-Digest",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The SHA-256 of the bytes sent, base64, as RFC 9530 writes it: `sha-256=:<base64>:`.",
+)
+DIGEST = OpenApiParameter(
+    "Digest",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The same, as RFC 3230 wrote it (superseded by Repr-Digest): `sha-256=<base64>`.",
+)
 LOCATION = OpenApiParameter(
     "Location",
     OpenApiTypes.URI,

@@ -37,8 +37,10 @@ from archive.models import (
 )
 from archive.models.grading import Credibility, Reliability
 from archive.models.source import MAX_AUTHOR_LENGTH
+from archive.monitoring.changes import EvidenceChange, as_cited, evidence_changes
 from archive.passages.selectors import check_span
 from archive.permissions import not_in_workspace
+from archive.sources.versions import current_came_in
 
 # Most annotations one batch request creates (POST /api/annotations/batch/).
 BATCH_MAX = 500
@@ -126,6 +128,23 @@ class SourceOut(VersionedOut):
     authors = _strings_field("The authors' names.")
     translators = _strings_field("For a translation: who translated it.")
     captured_by = _username_field("Who captured it (username); null once that account is deleted.")
+    captured_at = serializers.DateTimeField(
+        read_only=True, help_text="When it was first captured (its version 1), whatever came after."
+    )
+    original_captured_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the original whose SHA-256 is `original_sha256` was captured: `captured_at` "
+        "until a recapture archives other bytes, then that recapture's time (a text correction "
+        "keeps the original, so it does not change it).",
+    )
+    came_in = serializers.SerializerMethodField(
+        help_text="How its current version came in: typed (sent as text), pasted, file, captured "
+        "(fetched from the web) or corrected (a text correction)."
+    )
+    fetched_url = serializers.SerializerMethodField(
+        help_text="The address its current version was fetched from (after redirects); empty when "
+        "it was not fetched: `original_url` is the address stated for it, not proof of a fetch."
+    )
     text_url = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
     unarchived_original = UnarchivedOriginalOut(
@@ -148,10 +167,18 @@ class SourceOut(VersionedOut):
                 "captured_by",
                 "media_type",
                 "original_sha256",
+                "original_captured_at",
                 "text_sha256",
             ),
+            *("came_in", "fetched_url"),
             *("derived_from", "derivation", "unarchived_original", "text_url", "file_url"),
         ]
+
+    def get_came_in(self, source: Source) -> str:
+        return current_came_in(source).arrival.value
+
+    def get_fetched_url(self, source: Source) -> str:
+        return current_came_in(source).fetched_url
 
     def get_text_url(self, source: Source) -> str:
         return self.context["request"].build_absolute_uri(
@@ -203,10 +230,28 @@ class ClaimOut(VersionedOut):
         ]
 
 
+class _EvidenceListOut(serializers.ListSerializer):
+    def to_representation(self, data: Any) -> list:
+        items = list(data.all() if hasattr(data, "all") else data)
+        cast(EvidenceOut, self.child).look_up_changes(items)  # one look for the page, not one each
+        return super().to_representation(items)
+
+
 class EvidenceOut(VersionedOut):
+    """A piece of evidence, with the text it cited: a later version of the source may have
+    changed the passage, and what the analyst weighed is what it read then."""
+
     created_by = _username_field("Who cited it (username); null once that account is deleted.")
     grade = serializers.CharField(
         read_only=True, help_text="Outlet reliability and claim credibility, e.g. B2."
+    )
+    cited_exact = serializers.SerializerMethodField(
+        help_text="The passage's text as it read when it was cited: the passage's `exact` now "
+        "differs when a later version of the source changed it (`changed_since_cited`)."
+    )
+    changed_since_cited = serializers.SerializerMethodField(
+        help_text='"changed" when a later version of the source reads otherwise where it was cited, '
+        '"removed" when the cited text is gone from it, else null.'
     )
 
     class Meta:
@@ -214,7 +259,29 @@ class EvidenceOut(VersionedOut):
         fields = [
             *VersionedOut.Meta.fields,
             *("claim", "passage", "stance", "note", "created_by", "review_status", "grade"),
+            *("cited_exact", "changed_since_cited"),
         ]
+        list_serializer_class = _EvidenceListOut
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._changes: dict[int, EvidenceChange] = {}
+        self._looked_up: set[int] = set()
+
+    def look_up_changes(self, evidence: list[Evidence]) -> None:
+        self._changes |= evidence_changes(evidence)
+        self._looked_up |= {item.pk for item in evidence}
+
+    def _as_cited(self, evidence: Evidence) -> tuple[str, str]:
+        if evidence.pk not in self._looked_up:
+            self.look_up_changes([evidence])
+        return as_cited(evidence, self._changes)
+
+    def get_cited_exact(self, evidence: Evidence) -> str:
+        return self._as_cited(evidence)[0]
+
+    def get_changed_since_cited(self, evidence: Evidence) -> str | None:
+        return self._as_cited(evidence)[1] or None
 
 
 # --- input -------------------------------------------------------------------

@@ -45,7 +45,8 @@ from archive.api.pagination import Cursor
 from archive.api.parsing import refuse_empty_body
 from archive.api.permissions import OWN, Rule, WorkspaceScopedMixin
 from archive.api.preconditions import etag, expected_version, names_current, not_modified
-from archive.api.schema import DELETE_REASON, ETAG, IF_MATCH, refusals
+from archive.api.schema import DELETE_REASON, DIGEST, ETAG, IF_MATCH, REPR_DIGEST, refusals
+from archive.api.stored_files import stored_file_download
 from archive.audit.history import deleted_history, deletion_notice
 from archive.claims import (
     add_evidence,
@@ -80,8 +81,10 @@ from archive.models.source import UNARCHIVED_FIELDS
 from archive.passages.selectors import selector_for
 from archive.passages.writes import delete_passage, find_or_create_passage
 from archive.permissions import Action, scoped_by_id, workspaces_for
+from archive.sources.fixity import DAMAGED
 from archive.sources.originals import original_content_type
 from archive.sources.outlets import create_outlet, delete_outlet, edit_outlet
+from archive.sources.versions import with_newest_arrival, with_original_captured_at
 from archive.sources.writes import create_source, delete_source, edit_source
 
 ORDERING_FIELDS = ["id", "created_at", "updated_at"]
@@ -427,7 +430,9 @@ def _unarchived_named_as_sent() -> Iterator[None]:
 class SourceList(CreatableList):
     # Analysts import sources; only admins edit their metadata or delete them.
     permission_rule = Rule(create=Action.CONTRIBUTE, change=Action.MANAGE)
-    queryset = Source.objects.select_related("workspace", "captured_by")
+    queryset = with_newest_arrival(
+        with_original_captured_at(Source.objects.select_related("workspace", "captured_by"))
+    )
     output_serializer = io.SourceOut
     create_serializer = io.SourceCreateIn
     filterset_class = filters.SourceFilter
@@ -435,7 +440,8 @@ class SourceList(CreatableList):
 
     def create(self, *, workspace, user, **data) -> Source:
         with _unarchived_named_as_sent():
-            return create_source(workspace=workspace, user=user, **data)
+            source = create_source(workspace=workspace, user=user, **data)
+        return self.queryset.get(pk=source.pk)  # with its original's capture time
 
 
 class SourceDetail(DeletableMixin, EditableDetail):
@@ -550,8 +556,14 @@ class SourceOriginal(ResourceDetail):
         description="The original's bytes, in its own media type (HTML, PDF, a Word document...), "
         "a text one with the charset of its bytes when that is known (a text archived through the "
         "API is UTF-8); a source with no original file, its text as text/plain in UTF-8. The ETag "
-        "is the SHA-256 of the bytes (`original_sha256`): a GET with If-None-Match naming it is 304.",
-        responses={(200, "*/*"): OpenApiTypes.BINARY, **refusals(401, 404)},
+        "is the SHA-256 of the bytes (`original_sha256`): a GET with If-None-Match naming it is 304. "
+        "The stored file is checked against that SHA-256 before it is sent: one that differs is 409.",
+        parameters=[REPR_DIGEST, DIGEST],
+        responses={
+            (200, "*/*"): OpenApiTypes.BINARY,
+            **refusals(401, 404),
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description=DAMAGED),
+        },
     )
     def get(self, request, *args, **kwargs) -> HttpResponse | FileResponse:
         source = self.get_object()
@@ -562,14 +574,12 @@ class SourceOriginal(ResourceDetail):
             return HttpResponse(
                 source.text.encode("utf-8"), content_type="text/plain; charset=utf-8", headers={"ETag": tag}
             )
-        response = FileResponse(
-            source.original.open("rb"),
-            as_attachment=True,
+        response = stored_file_download(
+            source.original.name or "",
+            sha256=source.original_sha256,
             filename=f"source-{source.pk}",
             content_type=original_content_type(source),
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Digest"] = f"sha-256={source.original_sha256}"
         response["ETag"] = tag
         return response
 

@@ -1,6 +1,6 @@
 """Lossless export and import of a workspace: a self-contained directory.
 
-    manifest.json             format, workspace, row counts, SHA-256 of every file
+    manifest.json             format, the Warrant that wrote it, workspace, row counts, SHA-256 of every file
     users.jsonl               the users the records refer to (no passwords)
     records/<Model>.jsonl     every row of every model of the archive app that
                               belongs to the workspace, history tables included
@@ -36,6 +36,7 @@ from django.core.files.storage import default_storage
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import Model, Q
 
+from archive import SOFTWARE
 from archive.audit.ledger import live_ledger, verify_workspace
 from archive.backups.sequences import advance_past
 from archive.models import Claim, HistoryEntry, Outlet, SearchDocument, Source, Workspace
@@ -184,6 +185,7 @@ def export_workspace(
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
+        "software": SOFTWARE,
         "workspace": workspace.slug,
         "rows": rows,
         "sha256": hashes,

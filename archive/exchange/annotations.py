@@ -2,17 +2,21 @@
 
 import json
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, islice
 
 from django.db.models import Prefetch
 
 from archive.models import Annotation, Evidence, Passage, Workspace
+from archive.monitoring.changes import as_cited, evidence_changes
 from archive.w3c.mapping import ANNO_CONTEXT, Links, iri_of, to_w3c
 
 CSV_COLUMNS = [
     "kind", "id", "iri", "motivation", "text", "tags", "claim_id", "claim", "stance",
-    "source_id", "source_title", "start", "end", "exact", "author", "review_status", "created", "modified",
+    "source_id", "source_title", "start", "end", "exact", "cited_exact", "changed_since_cited",
+    "author", "review_status", "created", "modified",
 ]  # fmt: skip
+# Evidence read in chunks of this many, each with one look at what changed since it was cited.
+_CHUNK = 500
 
 
 def _annotations(workspace: Workspace) -> Iterator[Annotation]:
@@ -27,7 +31,7 @@ def _evidence(workspace: Workspace) -> Iterator[Evidence]:
     queryset = Evidence.objects.filter(workspace=workspace).select_related(
         "passage__source", "claim", "created_by"
     )
-    return queryset.order_by("id").iterator(chunk_size=500)
+    return queryset.order_by("id").iterator(chunk_size=_CHUNK)
 
 
 def jsonld_chunks(workspace: Workspace, links: Links) -> Iterator[str]:
@@ -73,18 +77,25 @@ def csv_rows(workspace: Workspace, links: Links) -> Iterator[list]:
                 tags="|".join(annotation.tags),
                 motivation=annotation.motivation,
             )
-    for evidence in _evidence(workspace):
-        yield _row(
-            evidence,
-            evidence.passage,
-            kind="evidence",
-            iri=iri_of(evidence, links),
-            author=evidence.created_by,
-            text=evidence.note,
-            claim_id=evidence.claim_id,
-            claim=evidence.claim.statement,
-            stance=evidence.stance,
-        )
+    evidence_read = _evidence(workspace)
+    while chunk := list(islice(evidence_read, _CHUNK)):
+        changes = evidence_changes(chunk)
+        for evidence in chunk:
+            cited_exact, changed_since_cited = as_cited(evidence, changes)
+            yield _row(
+                evidence,
+                evidence.passage,
+                kind="evidence",
+                iri=iri_of(evidence, links),
+                author=evidence.created_by,
+                text=evidence.note,
+                claim_id=evidence.claim_id,
+                claim=evidence.claim.statement,
+                stance=evidence.stance,
+                # What the analyst weighed, where a later version of the source reads otherwise.
+                cited_exact=cited_exact,
+                changed_since_cited=changed_since_cited,
+            )
 
 
 def _row(obj: Annotation | Evidence, passage: Passage, *, author, **values) -> list:

@@ -14,7 +14,7 @@ signature of the tag manifest (so of every file) by the workspace's key
 time-stamping authority, its RFC 3161 time-stamp of the signature
 (archive.findings.timestamp).
 
-    bagit.txt, bag-info.txt
+    bagit.txt, bag-info.txt      bag-info.txt's Internal-Sender-Identifier is the package's id (urn:uuid:…)
     manifest-sha256.txt          SHA-256 of every file under data/
     README.txt, verify.py
     tagmanifest-sha256.txt       SHA-256 of the five files above
@@ -35,11 +35,19 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
     data/provenance.prov.json    the claim's evidence trail as W3C PROV
     data/history.jsonl           the ledger entries of all of the above (outlets too), with their history rows
     data/chain-head.json         the workspace chain's length and head hash at export
+
+A package that would fail verify.py's own checks is never signed: before signing, the
+workspace's history chain and its live rows are verified (archive.audit.ledger.verify_workspace)
+and every stored file is checked against the SHA-256 its record holds; if any is not,
+PackageRefused names it and nothing is built. Each package built is logged (who, which
+claim, when, its id) to the server's log: Warrant keeps no other record of downloads.
 """
 
 import datetime
 import io
 import json
+import logging
+import uuid
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -54,7 +62,8 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger
+from archive import SOFTWARE
+from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
 from archive.core.graphemes import shorten
 from archive.core.text import sha256_hex
 from archive.findings.keys import fingerprint, public_key_pem, signing_key
@@ -71,9 +80,12 @@ from archive.models import (
     SourceVersion,
 )
 from archive.models.audit import GENESIS_HASH
+from archive.sources.fixity import DAMAGED
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
+from archive.sources.versions import original_captured_at
 
 VERIFIER = Path(__file__).with_name("verify_package.py")
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -87,17 +99,30 @@ def verifier_sha256() -> str:
     return sha256_hex(verifier())
 
 
+class PackageRefused(Exception):
+    """What the package would hold fails the checks verify.py makes: none is built."""
+
+
 @dataclass(frozen=True)
 class EvidencePackage:
     data: bytes
     fingerprint: str
     filename: str
     timestamped: bool
+    package_id: str
 
 
-def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
+def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
     """The package of `claim`, signed by its workspace's key and time-stamped when a
-    TSA is configured; TimestampUnavailable when that TSA cannot stamp it."""
+    TSA is configured, for `user` (None: the command line). PackageRefused when the
+    workspace's history or a stored file it would hold is not what was recorded;
+    TimestampUnavailable when the TSA cannot stamp it."""
+    verification = verify_workspace(claim.workspace_id)
+    if not verification.ok:
+        raise PackageRefused(
+            f"The workspace's history does not verify: {verification.problem}. "
+            "An admin can run verify_history."
+        )
     evidence = list(
         Evidence.objects.filter(claim=claim)
         .select_related("passage__source__outlet", "created_by")
@@ -147,19 +172,26 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
     for source in sources:
         folder = f"data/sources/{source.pk}"
         payload[f"{folder}/text.txt"] = source.text.encode("utf-8")
-        payload.update(_files(folder, original=source.original))
+        payload.update(_files(folder, original=(source.original, source.original_sha256)))
     for capture in captures:
-        payload.update(_files(f"data/sources/{capture.source_id}", warc=capture.warc))
+        payload.update(_files(f"data/sources/{capture.source_id}", warc=(capture.warc, capture.warc_sha256)))
     for version in versions:
         folder = f"data/sources/{version.source_id}/versions/{version.number}"
         payload[f"{folder}/text.txt"] = version.text.encode("utf-8")
-        payload.update(_files(folder, original=version.original, warc=version.warc))
+        payload.update(
+            _files(
+                folder,
+                original=(version.original, version.original_sha256),
+                warc=(version.warc, version.warc_sha256),
+            )
+        )
+    package_id = str(uuid.uuid4())
     key = signing_key(claim.workspace)
     # Whether a TSA stamps it is known before it is signed: the README says so, and is signed.
     timestamped = bool(settings.EVIDENCE_TSA_URL)
     tags = {
         "bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-        "bag-info.txt": _bag_info(claim, payload),
+        "bag-info.txt": _bag_info(claim, payload, package_id),
         "manifest-sha256.txt": _manifest(payload),
         "README.txt": _readme(claim, base_uri=base_uri, timestamped=timestamped).encode(),
         "verify.py": verifier(),
@@ -178,18 +210,39 @@ def evidence_package(claim: Claim, *, base_uri: str) -> EvidencePackage:
         for name, data in {**tags, **extra, **payload}.items():
             bag.writestr(name, data)
     name = f"{claim.workspace.slug}-claim-{claim.pk}-evidence.zip"
-    return EvidencePackage(buffer.getvalue(), fingerprint(claim.workspace), name, timestamp is not None)
+    # The record of who exported what and when: no model records downloads, the server's log does.
+    logger.info(
+        "Evidence package %s of claim %s in workspace %s exported by %s at %s.",
+        package_id,
+        claim.pk,
+        claim.workspace.slug,
+        _username(user) or "the command line",
+        timezone.now().isoformat(),
+    )
+    return EvidencePackage(
+        buffer.getvalue(), fingerprint(claim.workspace), name, timestamp is not None, package_id
+    )
 
 
-def _files(
-    folder: str, *, original: FieldFile | None = None, warc: FieldFile | None = None
-) -> dict[str, bytes]:
-    """The stored files given (an empty file field is none), by their names in the package."""
+_Stored = tuple[FieldFile, str]  # a file field and the SHA-256 recorded for it
+
+
+def _files(folder: str, *, original: _Stored | None = None, warc: _Stored | None = None) -> dict[str, bytes]:
+    """The stored files given (an empty file field is none), by their names in the package;
+    PackageRefused for one that is missing or not the file whose SHA-256 was recorded."""
     files = {}
-    for name, stored in (("original", original), ("capture.warc.gz", warc)):
-        if stored:
-            with stored.open("rb") as opened:
-                files[f"{folder}/{name}"] = opened.read()
+    for name, given in (("original", original), ("capture.warc.gz", warc)):
+        if given is None or not given[0]:
+            continue
+        stored, expected = given
+        path = f"{folder}/{name}"
+        if not stored.storage.exists(stored.name or ""):
+            raise PackageRefused(f"{path} is missing from storage. An admin can run verify_fixity.")
+        with stored.open("rb") as opened:
+            data = opened.read()
+        if sha256_hex(data) != expected:
+            raise PackageRefused(f"{path}: {DAMAGED}")
+        files[path] = data
     return files
 
 
@@ -291,6 +344,7 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
         "captured_by": _username(source.captured_by),
         "text_sha256": source.text_sha256,
         "original_sha256": source.original_sha256 if source.original else None,
+        "original_captured_at": original_captured_at(source).isoformat(),
         "derived_from": source.derived_from_id,
         "derivation": source.derivation,
         # The original it derives from when that is not archived: described, never included.
@@ -370,14 +424,17 @@ def _chain_head(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _bag_info(claim: Claim, payload: dict[str, bytes]) -> bytes:
+def _bag_info(claim: Claim, payload: dict[str, bytes], package_id: str) -> bytes:
     octets = sum(len(data) for data in payload.values())
     lines = [
         f"Source-Organization: {claim.workspace.name}",
         f"Bagging-Date: {datetime.date.today().isoformat()}",
         f"External-Identifier: warrant:{claim.workspace.slug}:claim:{claim.pk}",
+        # This package among all of the claim's, as the server's log records its export.
+        f"Internal-Sender-Identifier: urn:uuid:{package_id}",
         f"External-Description: Evidence for the claim: {shorten(' '.join(claim.statement.split()), 200)}",
         f"Payload-Oxum: {octets}.{len(payload)}",
+        f"Bag-Software-Agent: {SOFTWARE}",
     ]
     return ("\n".join(lines) + "\n").encode()
 

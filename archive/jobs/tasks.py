@@ -34,11 +34,11 @@ from archive.models import (
     UnarchivedOriginal,
     Workspace,
 )
+from archive.monitoring.fixity import verify_all
 from archive.monitoring.recapture import recapture
 from archive.passages.correction import correct_source_text
 from archive.permissions import Action, can, role_in
 from archive.search import rebuild_index
-from archive.sources.fixity import verify_all
 from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.pipeline import (
     ExaminedFile,

@@ -163,12 +163,14 @@ class AlertKind(models.TextChoices):
     EVIDENCE_CHANGED = "evidence_changed", "cited text changed"
     EVIDENCE_REMOVED = "evidence_removed", "cited text removed"
     RECAPTURE_FAILED = "recapture_failed", "recapture failed"
+    FIXITY_FAILED = "fixity_failed", "stored file damaged or missing"
     REJECTED = "rejected", "your work was rejected"
 
 
 class Alert(WorkspaceOwned):
     """A notice for one member: cited text changed or vanished, a recapture
-    failed (with its check), or a reviewer rejected their claim, annotation or
+    failed (with its check), a fixity check found a stored file or text of a
+    source not as archived, or a reviewer rejected their claim, annotation or
     evidence (with the source of the annotation)."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")

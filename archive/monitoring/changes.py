@@ -161,6 +161,15 @@ def evidence_changes(evidence: Iterable[Evidence]) -> dict[int, EvidenceChange]:
     return changes
 
 
+def as_cited(evidence: Evidence, changes: dict[int, EvidenceChange]) -> tuple[str, str]:
+    """The evidence's passage as it read when cited, and what became of it since, as exports
+    name it ("changed", "removed", or "" when it reads the same); `changes` from evidence_changes()."""
+    change = changes.get(evidence.pk)
+    if change is None:
+        return evidence.passage.exact, ""
+    return change.cited.exact, "removed" if change.removed else "changed"
+
+
 def timeline(source: Source) -> list[SourceVersion]:
     """The source's versions, newest first, with who captured them (without their texts:
     a timeline shows hashes, and each text may be megabytes)."""

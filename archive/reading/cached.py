@@ -33,12 +33,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from archive.audit.ledger import chain_head
 from archive.audit.review import count_my_drafts_on
-from archive.models import Source, SourceVersion
+from archive.models import Source
 from archive.monitoring.changes import timeline
 from archive.passages.confirming import ReviewCounts
 from archive.reading.items import ItemLinks, render_items
 from archive.reading.page import build_reading, workspace_tags
 from archive.reading.side_by_side import with_across
+from archive.sources.versions import VersionEntry, version_entries
 
 CACHE = "reading"
 # Entries are HTML this code made and objects it pickled: a shared cache (Redis)
@@ -72,7 +73,7 @@ class RenderedReading:
     text: bytes
     workspace_tags: list[str]  # archive.reading.page.workspace_tags
     review: ReviewCounts  # the passages re-anchoring left to confirm, and the orphaned
-    versions: list[SourceVersion]  # archive.monitoring.changes.timeline
+    versions: list[VersionEntry]  # archive.monitoring.changes.timeline, with how each came in
     items: tuple[bytes, ...]  # cut where each form's CSRF token goes
     orphaned: tuple[bytes, ...]
     item_count: int
@@ -135,7 +136,7 @@ def rendered_reading(
         with_across(reading.items, source=source, slug=slug)
     links = ItemLinks(slug, csrf_token=_CSRF_SLOT, language=source.language)
     text, tags = reading.text_html.encode(), workspace_tags(source.workspace_id)
-    review, versions = ReviewCounts.of(reading.anchor_statuses), timeline(source)
+    review, versions = ReviewCounts.of(reading.anchor_statuses), version_entries(source, timeline(source))
     items = _split_at_token(render_items(reading.items, links))
     orphaned = _split_at_token(render_items(reading.orphaned_items, links))
     drafts = count_my_drafts_on(source=source, user=user)

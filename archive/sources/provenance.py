@@ -32,6 +32,7 @@ from archive.models import (
     SourceVersion,
     UnarchivedOriginal,
 )
+from archive.sources.versions import Arrival, VersionEntry, current_came_in, version_entries
 
 PROV_JSON = "json"
 PROV_N = "provn"
@@ -168,8 +169,26 @@ class _ProvBuilder:
         }
         if source.published_on:
             attributes[self.ns["publishedOn"]] = source.published_on.isoformat()
-        if source.original_url:
-            attributes["prov:location"] = source.original_url
+        versions = list(source.versions.select_related("captured_by").order_by("number"))
+        entries = version_entries(source, versions)
+        # Located where its bytes were fetched (a correction keeps them); the address stated
+        # for a text typed, pasted or from a file, or edited since, is only a claim.
+        fetched = (
+            next(
+                (
+                    entry.came_in.fetched_url
+                    for entry in reversed(entries)
+                    if entry.came_in.arrival != Arrival.CORRECTED
+                ),
+                "",
+            )
+            if entries
+            else current_came_in(source).fetched_url
+        )
+        if fetched:
+            attributes["prov:location"] = fetched
+        if source.original_url and source.original_url != fetched:
+            attributes[self.ns["claimedUrl"]] = source.original_url
         self.document.entity(identifier, attributes)
         if source.outlet:
             self.document.wasAttributedTo(
@@ -179,11 +198,10 @@ class _ProvBuilder:
             self.document.wasAttributedTo(identifier, self.author(name), None, {"prov:role": "author"})
         for name in source.translators:
             self.document.wasAttributedTo(identifier, self.author(name), None, {"prov:role": "translator"})
-        versions = list(source.versions.select_related("captured_by").order_by("number"))
         entities = [self._version(source, version) for version in versions[:-1]] + [identifier]
-        self._import(source, entities[0], versions[0] if versions else None)
-        for version, entity, previous in zip(versions[1:], entities[1:], entities, strict=False):
-            self._revision(version, entity, previous)
+        self._import(source, entities[0], entries[0] if entries else None)
+        for entry, entity, previous in zip(entries[1:], entities[1:], entities, strict=False):
+            self._revision(entry, entity, previous)
         if source.derived_from:
             parent = self.source(source.derived_from)
             self.document.wasDerivedFrom(
@@ -240,15 +258,18 @@ class _ProvBuilder:
         )
         return identifier
 
-    def _revision(self, version: SourceVersion, entity: QualifiedName, previous: QualifiedName) -> None:
+    def _revision(self, entry: VersionEntry, entity: QualifiedName, previous: QualifiedName) -> None:
         """A version after the first: the recapture or text correction that made it, and by whom."""
+        version, came = entry.version, entry.came_in
         making = self.ns[f"{version.origin}-{version.pk}"]
         attributes: _Attributes = {
-            "prov:label": f"{version.get_origin_display()}: version {version.number}",
+            "prov:type": self.ns[came.arrival.value],
+            "prov:label": f"{'first fetch' if came.first_fetch else version.get_origin_display()}: "
+            f"version {version.number}",
             self.ns["textSha256"]: version.text_sha256,
         }
-        if version.url:
-            attributes["prov:location"] = version.url
+        if came.fetched_url:
+            attributes["prov:location"] = came.fetched_url
         if version.schedule_label:
             attributes[self.ns["schedule"]] = version.schedule_label
         self.document.activity(making, version.captured_at, version.captured_at, attributes)
@@ -260,15 +281,16 @@ class _ProvBuilder:
         if agent := self.user(version.captured_by):
             self.document.wasAssociatedWith(making, agent)
 
-    def _import(self, source: Source, identifier: QualifiedName, first: SourceVersion | None) -> None:
-        """How the source entered the archive (its first version, `identifier`): capture,
-        original bytes, text extraction."""
+    def _import(self, source: Source, identifier: QualifiedName, first: VersionEntry | None) -> None:
+        """How the source entered the archive (its first version, `identifier`): typed,
+        pasted, from a file or captured; original bytes, text extraction."""
         capture = Capture.objects.filter(source=source).first()
         original_sha256, media_type = (
-            (first.original_sha256, first.media_type)
+            (first.version.original_sha256, first.version.media_type)
             if first
             else (source.original_sha256, source.media_type)
         )
+        came = first.came_in if first else current_came_in(source)
         original = self.ns[f"original-{original_sha256}"]
         if self._once(str(original)):
             self.document.entity(
@@ -280,7 +302,10 @@ class _ProvBuilder:
                 },
             )
         importing = self.ns[f"import-{source.pk}"]
-        attributes: _Attributes = {"prov:label": f"archived by {source.captured_by or 'unknown'}"}
+        attributes: _Attributes = {
+            "prov:type": self.ns[came.arrival.value],
+            "prov:label": f"{came.arrival.label} by {source.captured_by or 'unknown'}",
+        }
         if capture:
             attributes |= {self.ns["method"]: capture.method, self.ns["extraction"]: capture.extraction}
             if capture.filename:

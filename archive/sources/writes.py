@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from archive.alignment import refresh_later
 from archive.core.editing import create_object, delete_object, required_reason, update_object
@@ -79,6 +80,8 @@ def create_source(
         outlet=outlet,
         original_url=original_url,
         published_on=published_on,
+        # A web capture's one instant: when its response arrived, as its WARC record and version 1 say.
+        captured_at=fetched_at or timezone.now(),
         captured_by=user,
         original=name,
         original_sha256=digest,
@@ -93,9 +96,10 @@ def create_source(
         origin=VersionOrigin.IMPORT,
         text=source.text,
         warc=warc,
-        url=original_url,
+        # A version's address is where it was fetched from: a stated one was not, unless captured.
+        url=original_url if warc is not None else "",
         captured_at=fetched_at or source.captured_at,
-        reason=reason,
+        reason=reason or ("version 1: captured" if warc is not None else "version 1: entered as text"),
     )
     if derived_from is not None:
         refresh_later(source_id=source.pk)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +48,7 @@ from archive.permissions import (
 )
 from archive.reading.side_by_side import passage_across
 from archive.search import QueryError, ids_containing, refuse_too_long
+from archive.sources.versions import first_came_in, version_entries
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
@@ -255,25 +256,28 @@ def _evidence_by_stance(claim: Claim) -> tuple[list[Evidence], list[tuple[str, s
             "passage__source__outlet",
             "passage__source__derived_from",
             "passage__source__captured_by",
+            "passage__source__capture",
             "created_by",
         ).order_by("passage__source__title", "passage__start", "id")
     )
-    # The newest version of each cited source, in one query: a card gives the capture time and
-    # hash of the same version, and the source row keeps the first capture's time.
-    newest_number = SourceVersion.objects.filter(source_id=OuterRef("source_id")).order_by("-number")
-    newest = {
-        version.source_id: version
-        for version in SourceVersion.objects.defer("text").filter(
-            source_id__in={item.passage.source_id for item in evidence},
-            number=Subquery(newest_number.values("number")[:1]),
-        )
-    }
+    # The versions of each cited source, in one query: a card gives how the source came in, and
+    # how its newest version did, with that version's capture time and hash (the source row keeps
+    # the first capture's time); a first fetch is told by the versions before it.
+    versions: dict[int, list[SourceVersion]] = {}
+    for version in SourceVersion.objects.defer("text").filter(
+        source_id__in={item.passage.source_id for item in evidence}
+    ):
+        versions.setdefault(version.source_id, []).append(version)
     for item in evidence:
-        outlet = item.passage.source.outlet
+        source = item.passage.source
         item.admiralty = admiralty_code(  # type: ignore[attr-defined]  # shown beside each item
-            outlet.reliability if outlet else None, claim.credibility
+            source.outlet.reliability if source.outlet else None, claim.credibility
         )
-        item.passage.source.newest_version = newest.get(item.passage.source_id)  # type: ignore[attr-defined]  # for the template
+        newest = version_entries(source, versions.get(source.pk, []))[-1:]
+        # For the template:
+        source.newest_version = newest[0].version if newest else None  # type: ignore[attr-defined]
+        source.newest_came_in = newest[0].came_in if newest else None  # type: ignore[attr-defined]
+        source.came_in = first_came_in(source)  # type: ignore[attr-defined]
     groups = [
         (stance, label, [item for item in evidence if item.stance == stance])
         for stance, label in Stance.choices

@@ -13,9 +13,11 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 
 from archive.api.authentication import TokenAuthentication
+from archive.sources.fixity import DamagedFile
 from archive.views.passing import PassingMiddleware
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -52,6 +54,14 @@ def _asks_for_a_page(request: HttpRequest) -> bool:
         (kind.main_type, kind.sub_type) == ("text", "html") and kind.quality > 0
         for kind in request.accepted_types
     )
+
+
+def damaged_file_refused(request: HttpRequest, damaged: DamagedFile) -> HttpResponse:
+    """409 for a stored file that is not what was archived (archive.api.stored_files): a
+    page for a browser, the API's JSON error for a script."""
+    if _asks_for_a_page(request):
+        return render(request, "archive/damaged_file.html", {"problem": str(damaged)}, status=409)
+    return JsonResponse({"error": str(damaged)}, status=409)
 
 
 def _unauthorized(error: str) -> JsonResponse:

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.findings.package import evidence_package, verifier_sha256
+from archive.findings.package import PackageRefused, evidence_package, verifier_sha256
 from archive.findings.package import verifier as verifier_source
 from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
@@ -25,12 +25,16 @@ from archive.views.downloads import accepts_api_token
 @require_safe
 def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
     """Everything behind the claim, signed, for a recipient to verify offline. When the
-    configured time-stamping authority fails, the claim page says so (503: the package
+    workspace's history or a file the package would hold is not what was recorded, the
+    claim page says what (409: no package is signed that its own verifier would refuse);
+    when the configured time-stamping authority fails, it says so too (503: the package
     would be missing the time-stamp the deployment promises, so none is handed out)."""
     claim = get_in_workspace_or_404(Claim.objects.select_related("workspace"), request.workspace, pk=claim_id)
     namespace = request.build_absolute_uri(reverse("archive:workspace", args=[request.workspace.slug]))
     try:
-        package = evidence_package(claim, base_uri=namespace)
+        package = evidence_package(claim, base_uri=namespace, user=request.user)
+    except PackageRefused as error:
+        return render_claim(request, claim, status=409, package_error=str(error))
     except TimestampUnavailable as error:
         response = render_claim(request, claim, status=503, package_error=str(error))
         response["Retry-After"] = "60"
@@ -38,6 +42,7 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     response = HttpResponse(package.data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
     response["X-Signing-Key"] = package.fingerprint
+    response["X-Package-Id"] = package.package_id
     response["X-Verifier-SHA256"] = verifier_sha256()
     return response
 

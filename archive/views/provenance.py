@@ -6,18 +6,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from archive.api.stored_files import stored_file_download
 from archive.audit.forms import reason_field
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOriginal
 from archive.models.source import UNARCHIVED_FIELDS
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
+from archive.sources.fixity import DamagedFile
 from archive.sources.importing.detect import DOCX
 from archive.sources.originals import media_type_essence, original_content_type
 from archive.sources.provenance import (
@@ -29,8 +30,9 @@ from archive.sources.provenance import (
     serialize,
     source_document,
 )
+from archive.sources.versions import fetched_addresses, version_entries
 from archive.sources.writes import set_derivation
-from archive.views.downloads import accepts_api_token
+from archive.views.downloads import accepts_api_token, damaged_file_refused
 from archive.views.methods import require_form_methods
 from archive.views.originals import UnarchivedOriginalFields, derivation_field
 from archive.views.picking import SourceChoiceField, sources_to_choose
@@ -50,8 +52,9 @@ def _source(request: WorkspaceRequest, source_id: int) -> Source:
 
 
 def _with_newest_versions(found: Lineage) -> None:
-    """Give each source on the page its newest version (`newest_version`), from the
-    versions lineage() prefetched: the page tells it apart from the first capture."""
+    """Give each source on the page its newest version (`newest_version`), and each version
+    with how it came in (`version_entries`), from the versions lineage() prefetched: the page
+    tells them apart from the first capture."""
     sources, nodes = [*found.ancestors, found.source], list(found.descendants)
     while nodes:
         node = nodes.pop()
@@ -60,6 +63,9 @@ def _with_newest_versions(found: Lineage) -> None:
     for source in sources:
         versions = list(source.versions.all())
         setattr(source, "newest_version", versions[-1] if versions else None)  # noqa: B010 (for the template)
+        entries = version_entries(source, versions)
+        setattr(source, "version_entries", entries)  # noqa: B010 (likewise)
+        setattr(source, "fetched_addresses", fetched_addresses(entries))  # noqa: B010 (likewise)
 
 
 @workspace_view(Action.VIEW)
@@ -75,28 +81,31 @@ def source_provenance(request: WorkspaceRequest, source_id: int) -> HttpResponse
     return render(request, "archive/provenance.html", context)
 
 
-def _attachment(name: str, *, filename: str, content_type: str) -> FileResponse:
-    """A stored file as a download the browser will not render or sniff."""
-    if not name or not default_storage.exists(name):
-        raise Http404("The stored file is missing (see verify_fixity).")
-    response = FileResponse(
-        default_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _attachment(
+    request: WorkspaceRequest, name: str, *, sha256: str, filename: str, content_type: str
+) -> HttpResponse | FileResponse:
+    """A stored file as a download, checked against its recorded SHA-256 first."""
+    try:
+        return stored_file_download(name, sha256=sha256, filename=filename, content_type=content_type)
+    except DamagedFile as damaged:
+        return damaged_file_refused(request, damaged)
 
 
 @workspace_view(Action.VIEW)
 @require_safe
-def source_original(request: WorkspaceRequest, source_id: int) -> FileResponse:
-    return _original(_source(request, source_id), stem=f"source-{source_id}")
+def source_original(request: WorkspaceRequest, source_id: int) -> HttpResponse | FileResponse:
+    return _original(request, _source(request, source_id), stem=f"source-{source_id}")
 
 
-def _original(captured: Source | SourceVersion, *, stem: str) -> FileResponse:
+def _original(
+    request: WorkspaceRequest, captured: Source | SourceVersion, *, stem: str
+) -> HttpResponse | FileResponse:
     """The captured bytes, named by their hash so two downloads of different bytes never clash."""
     extension = _EXTENSIONS.get(media_type_essence(captured.media_type), "bin")
     return _attachment(
+        request,
         captured.original.name or "",
+        sha256=captured.original_sha256,
         filename=f"{stem}-{captured.original_sha256[:12]}.{extension}",
         content_type=original_content_type(captured),
     )
@@ -104,12 +113,14 @@ def _original(captured: Source | SourceVersion, *, stem: str) -> FileResponse:
 
 @workspace_view(Action.VIEW)
 @require_safe
-def source_warc(request: WorkspaceRequest, source_id: int) -> FileResponse:
+def source_warc(request: WorkspaceRequest, source_id: int) -> HttpResponse | FileResponse:
     capture = get_in_workspace_or_404(
         Capture.objects.exclude(warc=""), request.workspace, source_id=source_id
     )
     return _attachment(
+        request,
         capture.warc.name or "",
+        sha256=capture.warc_sha256,
         filename=f"source-{source_id}-capture-{capture.warc_sha256[:12]}.warc.gz",
         content_type="application/warc",
     )
@@ -124,20 +135,26 @@ def _version(request: WorkspaceRequest, source_id: int, number: int) -> SourceVe
 @accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
-def source_version_original(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
+def source_version_original(
+    request: WorkspaceRequest, source_id: int, number: int
+) -> HttpResponse | FileResponse:
     """The bytes one version was captured from (the source's own download is the newest's)."""
     version = _version(request, source_id, number)
-    return _original(version, stem=f"source-{source_id}-version-{number}")
+    return _original(request, version, stem=f"source-{source_id}-version-{number}")
 
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
-def source_version_warc(request: WorkspaceRequest, source_id: int, number: int) -> FileResponse:
+def source_version_warc(
+    request: WorkspaceRequest, source_id: int, number: int
+) -> HttpResponse | FileResponse:
     """The web exchange of one version (the source's own WARC download is the first capture's)."""
     version = _version(request, source_id, number)
     return _attachment(
+        request,
         version.warc.name or "",
+        sha256=version.warc_sha256,
         filename=f"source-{source_id}-version-{number}-{version.warc_sha256[:12]}.warc.gz",
         content_type="application/warc",
     )

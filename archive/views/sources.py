@@ -43,7 +43,8 @@ DELETING = Deleting(
 def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The reading page: metadata, the text with its highlights, and the sidebar."""
     source = get_in_workspace_or_404(
-        Source.objects.select_related("outlet", "derived_from", "captured_by")
+        # Its capture says how its versions came in (archive.sources.versions.version_entries).
+        Source.objects.select_related("outlet", "derived_from", "captured_by", "capture")
         # The texts are read only to render the page anew (archive.reading.cached).
         .defer("text", "derived_from__text")
         .annotate(has_derivatives=Exists(Source.objects.filter(derived_from=OuterRef("pk")))),

@@ -14,7 +14,7 @@ from archive.monitoring.changes import anchors_in, compare, timeline
 from archive.passages.confirming import review_counts
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.page import Highlight, HighlightRole, highlighted_html
-from archive.sources.versions import address_of
+from archive.sources.versions import address_of, fetched_addresses, version_entries
 
 
 class CompareForm(forms.Form):
@@ -26,7 +26,7 @@ class CompareForm(forms.Form):
 
 
 def _source(request: WorkspaceRequest, source_id: int) -> Source:
-    return get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
+    return get_in_workspace_or_404(Source.objects.select_related("capture"), request.workspace, pk=source_id)
 
 
 def _version(source: Source, number: int) -> SourceVersion:
@@ -41,15 +41,21 @@ def _version(source: Source, number: int) -> SourceVersion:
 def source_versions(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """The timeline of a source's versions and its recapture checks."""
     source = _source(request, source_id)
-    versions = timeline(source)
+    versions = version_entries(source, timeline(source))
+    try:
+        recapture_address = address_of(source)
+    except ValidationError:
+        recapture_address = ""
     context = {
         "source": source,
         "versions": versions,
+        "fetched": fetched_addresses(versions),
+        "recapture_address": recapture_address,
         "checks": source.recapture_checks.select_related("source_version", "checked_by")[:50],
         "form": CompareForm(
             initial={"older": max(len(versions) - 1, 1), "newer": len(versions), "layout": "side"}
         ),
-        "can_recapture": can(request.role, Action.CONTRIBUTE) and bool(source.original_url),
+        "can_recapture": can(request.role, Action.CONTRIBUTE) and bool(recapture_address),
         "review": review_counts(source),
     }
     return render(request, "archive/versions/timeline.html", context)
@@ -61,6 +67,8 @@ def source_version(request: WorkspaceRequest, source_id: int, number: int) -> Ht
     """One version as it was captured, with the passages as they were anchored in it."""
     source = _source(request, source_id)
     version = _version(source, number)
+    # Whether it was a first fetch depends on the versions before it.
+    entry = version_entries(source, [*source.versions.defer("text").filter(number__lt=number), version])[-1]
     length = len(version.text)
     anchors = sorted(anchors_in(version).values(), key=lambda anchor: (anchor.start, anchor.passage_id))
     highlights = [
@@ -71,6 +79,7 @@ def source_version(request: WorkspaceRequest, source_id: int, number: int) -> Ht
     context = {
         "source": source,
         "version": version,
+        "came_in": entry.came_in,
         "text_html": highlighted_html(version.text, highlights),
         "anchors": anchors,
         "newest": not source.versions.filter(number__gt=number).exists(),

@@ -1,5 +1,6 @@
 """The home page, a workspace's page (its sources, also as CSV), and its members (admins manage them)."""
 
+import datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from archive.permissions import (
     workspace_view,
 )
 from archive.search import QueryError, refuse_too_long
+from archive.sources.versions import current_came_in, with_newest_arrival, with_original_captured_at
 from archive.views.downloads import accepts_api_token
 from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
@@ -60,6 +62,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class _Counted(TypedDict):
     passage_count: int
+
+
+class _Listed(_Counted):
+    original_captured_at: datetime.datetime  # with_original_captured_at
 
 
 def _chosen_sources(
@@ -106,7 +112,8 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
 
 SOURCES_CSV_COLUMNS = [
     "id", "title", "authors", "translators", "outlet", "outlet_reliability", "published_on", "language",
-    "original_url", "captured_at", "captured_by", "media_type", "original_sha256", "text_sha256",
+    "original_url", "came_in", "fetched_url", "captured_at", "captured_by", "media_type", "original_sha256",
+    "original_captured_at", "text_sha256",
     "derived_from", "derivation", "derived_from_not_archived", "passages", "url",
 ]  # fmt: skip
 
@@ -116,13 +123,17 @@ SOURCES_CSV_COLUMNS = [
 @require_safe
 def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpResponse:
     """Every source the list's filters choose, by title, as CSV: who published and
-    captured it, when, and the SHA-256 of its original and of its text."""
+    captured it, when, how its current version came in (`came_in`: typed, pasted, file,
+    captured, corrected) and the address it was fetched from (`fetched_url`, empty when it was
+    not: `original_url` is only the address stated), and the SHA-256 of its original and of its text."""
     slug = request.workspace.slug
 
     def chosen() -> QuerySet[Source]:
-        return _chosen_sources(request)[0].select_related("outlet", "captured_by").defer("text")
+        sources = _chosen_sources(request)[0].select_related("outlet", "captured_by").defer("text")
+        return with_original_captured_at(with_newest_arrival(sources))
 
-    def row(source: "WithAnnotations[Source, _Counted]") -> list[object]:
+    def row(source: "WithAnnotations[Source, _Listed]") -> list[object]:
+        came_in = current_came_in(source)
         return [
             source.pk,
             source.title,
@@ -133,10 +144,13 @@ def sources_csv(request: WorkspaceRequest) -> HttpResponse | StreamingHttpRespon
             source.published_on.isoformat() if source.published_on else "",
             source.language,
             source.original_url,
+            came_in.arrival.value,
+            came_in.fetched_url,
             source.captured_at.isoformat(),
             source.captured_by.username if source.captured_by else "",
             source.media_type,
             source.original_sha256,
+            source.original_captured_at.isoformat(),
             source.text_sha256,
             source.derived_from_id or "",
             source.derivation,

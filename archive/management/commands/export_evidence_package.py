@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from archive.findings.package import evidence_package, verifier_sha256
+from archive.findings.package import PackageRefused, evidence_package, verifier_sha256
 from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
 
@@ -29,14 +29,15 @@ class Command(BaseCommand):
             raise CommandError(f"There is no claim {options['claim']}.")
         base = str(options["base_url"]).rstrip("/")
         try:
-            package = evidence_package(claim, base_uri=f"{base}/w/{claim.workspace.slug}/")
-        except TimestampUnavailable as error:
+            package = evidence_package(claim, base_uri=f"{base}/w/{claim.workspace.slug}/", user=None)
+        except (PackageRefused, TimestampUnavailable) as error:
             raise CommandError(f"{error} No package was written.") from None
         out = Path(str(options["out"]))
         out.write_bytes(package.data)
         stamped = " and time-stamped" if package.timestamped else ""
         # The verifier's hash beside the key's: a recipient checks both, never the package's own copy.
         self.stdout.write(
-            f"Wrote {out} ({len(package.data)} bytes), signed by key {package.fingerprint}{stamped}. "
+            f"Wrote {out} ({len(package.data)} bytes, package {package.package_id}), "
+            f"signed by key {package.fingerprint}{stamped}. "
             f"Check it with verify.py from Warrant (/verify.py), SHA-256 {verifier_sha256()}."
         )

@@ -3,14 +3,15 @@
     python manage.py verify_fixity [--workspace SLUG]
 
 Reports each mismatch or missing file and exits non-zero if there is any.
-Every verification is recorded, so provenance pages show the last one.
+Every verification is recorded, so provenance pages show the last one; the
+workspace's admins are alerted to each file or text newly found damaged or missing.
 """
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from archive.core.text import counted
 from archive.models import FixityStatus, Workspace
-from archive.sources.fixity import verify_all
+from archive.monitoring.fixity import verify_all
 
 
 class Command(BaseCommand):

@@ -7,7 +7,9 @@ that is not), unless settings.CAPTURE_ALLOWED_PRIVATE_NETWORKS lists it; the
 request then goes to the address that was checked, so a second DNS answer
 cannot point it elsewhere. Size (settings.IMPORT_MAX_BYTES), total time
 (CAPTURE_TIMEOUT_SECONDS) and redirects (CAPTURE_MAX_REDIRECTS) are limited.
-The raw response is kept as a WARC record (warcio).
+The exchange is kept as a WARC/1.1 file (warcio): a warcinfo record naming
+Warrant and its version, then each hop's request and response, redirects
+included, the final response last.
 """
 
 import datetime
@@ -23,13 +25,17 @@ import urllib3
 from django.conf import settings
 from django.utils import timezone
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from archive import SOFTWARE
 from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.detect import check_size
 
-USER_AGENT = "Warrant-archive/1.0 (source capture for fact-checking)"
+USER_AGENT = f"{SOFTWARE} (source capture for fact-checking)"
+WARC_VERSION = "1.1"  # WARC/1.1 dates keep fractions of a second, so the record's time is the version's
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -39,16 +45,16 @@ _TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 
 @dataclass(frozen=True)
 class WebCapture:
-    """One web page as fetched: the exchange, the body and its WARC record."""
+    """One web page as fetched: the exchange, the body and its WARC file."""
 
     requested_url: str
     final_url: str
     redirects: list[tuple[int, str]]  # (status, URL) of each redirect response
     status: int
     headers: list[tuple[str, str]]
-    fetched_at: datetime.datetime
+    fetched_at: datetime.datetime  # when the final response arrived
     body: bytes  # the document (content encoding undone)
-    warc: bytes  # a gzipped WARC response record of the raw response
+    warc: bytes  # a gzipped WARC file: warcinfo, then each hop's request and raw response
 
     @property
     def charset(self) -> str | None:
@@ -71,23 +77,38 @@ class _Target:
     path: str
 
 
+@dataclass(frozen=True)
+class _Exchange:
+    """One hop as it went over the wire, for the WARC file."""
+
+    target: _Target
+    request_headers: list[tuple[str, str]]
+    response: urllib3.BaseHTTPResponse
+    arrived_at: datetime.datetime
+    raw: bytes = b""  # a redirect's body is not read: its record keeps the status and headers
+
+
 def capture_url(url: str) -> WebCapture:
     """Fetch `url` following redirects; ImportRefused with the reason if it fails."""
     deadline = time.monotonic() + settings.CAPTURE_TIMEOUT_SECONDS
     redirects: list[tuple[int, str]] = []
+    hops: list[_Exchange] = []
     current = url
     while True:
         target = checked_target(current)
-        response = _request(target, deadline)
+        request_headers = _request_headers(target)
+        response = _request(target, request_headers, deadline)
+        # Taken once, as the response arrives: the WARC, the version and the source share it.
+        arrived_at = timezone.now()
         location = response.headers.get("Location")
         if response.status not in _REDIRECT_STATUSES or not location:
             break
         response.close()  # connections are never reused
+        hops.append(_Exchange(target, request_headers, response, arrived_at))
         if len(redirects) >= settings.CAPTURE_MAX_REDIRECTS:
             raise ImportRefused(f"{url} redirects more than {settings.CAPTURE_MAX_REDIRECTS} times.")
         redirects.append((response.status, current))
         current = urljoin(current, location)
-    fetched_at = timezone.now()
     try:
         if not 200 <= response.status < 300:
             refused = Unreachable if response.status in _TRANSIENT_STATUSES else ImportRefused
@@ -95,16 +116,16 @@ def capture_url(url: str) -> WebCapture:
         raw = _read_body(response, deadline, target.url)
     finally:
         response.close()
-    headers = list(response.headers.items())
+    hops.append(_Exchange(target, request_headers, response, arrived_at, raw))
     return WebCapture(
         requested_url=url,
         final_url=current,
         redirects=redirects,
         status=response.status,
-        headers=headers,
-        fetched_at=fetched_at,
+        headers=list(response.headers.items()),
+        fetched_at=arrived_at,
         body=_decoded(raw, response.headers.get("Content-Encoding", "")),
-        warc=_warc_record(target, response, headers, raw, fetched_at),
+        warc=_warc_file(hops),
     )
 
 
@@ -223,7 +244,21 @@ def _wrapped_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]
     return []
 
 
-def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
+def _request_headers(target: _Target) -> list[tuple[str, str]]:
+    """The request's headers: urllib3 sends these and adds none (no body, Host and
+    Accept-Encoding given), so the WARC's request record is what went out."""
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != _DEFAULT_PORTS[target.scheme]:
+        host = f"{host}:{target.port}"
+    return [
+        ("Host", host),
+        ("User-Agent", USER_AGENT),
+        ("Accept", "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"),
+        ("Accept-Encoding", "gzip, deflate"),
+    ]
+
+
+def _request(target: _Target, headers: list[tuple[str, str]], deadline: float) -> urllib3.BaseHTTPResponse:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise Unreachable(f"{target.url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.")
@@ -244,19 +279,11 @@ def _request(target: _Target, deadline: float) -> urllib3.BaseHTTPResponse:
         pool = urllib3.HTTPConnectionPool(
             target.address, target.port, timeout=timeout, retries=False, maxsize=1
         )
-    host = f"[{target.host}]" if ":" in target.host else target.host
-    if target.port != _DEFAULT_PORTS[target.scheme]:
-        host = f"{host}:{target.port}"
     try:
         return pool.urlopen(
             "GET",
             target.path,
-            headers={
-                "Host": host,
-                "User-Agent": USER_AGENT,
-                "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
-                "Accept-Encoding": "gzip, deflate",
-            },
+            headers=dict(headers),
             redirect=False,
             retries=False,
             preload_content=False,
@@ -310,30 +337,63 @@ def _decoded(raw: bytes, content_encoding: str) -> bytes:
     return body
 
 
-def _warc_record(
-    target: _Target,
-    response: urllib3.BaseHTTPResponse,
-    headers: list[tuple[str, str]],
-    raw: bytes,
-    fetched_at: datetime.datetime,
-) -> bytes:
-    # The payload is stored de-chunked, so the record must not claim chunking.
-    record_headers = [(name, value) for name, value in headers if name.lower() != "transfer-encoding"]
-    protocol = "HTTP/1.0" if response.version == 10 else "HTTP/1.1"
+def _warc_file(hops: list[_Exchange]) -> bytes:
+    """A gzipped WARC file: a warcinfo record, then each hop's request and response (WARC 1.1,
+    section 6.3: the request names its response in WARC-Concurrent-To), the final response last."""
     buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    record = writer.create_warc_record(
-        target.url,
-        "response",
-        payload=io.BytesIO(raw),
-        length=len(raw),
-        http_headers=StatusAndHeaders(
-            f"{response.status} {response.reason}", record_headers, protocol=protocol
-        ),
-        warc_headers_dict={
-            "WARC-Date": fetched_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "WARC-IP-Address": target.address,
+    writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
+    warcinfo = writer.create_warcinfo_record(
+        "",
+        {
+            "software": SOFTWARE,
+            "format": f"WARC File Format {WARC_VERSION}",
+            "conformsTo": f"https://iipc.github.io/warc-specifications/specifications/warc-format/warc-{WARC_VERSION}/",
+            "http-header-user-agent": USER_AGENT,
         },
     )
-    writer.write_record(record)
+    warcinfo.rec_headers.replace_header("WARC-Date", _warc_date(hops[0].arrived_at))
+    writer.write_record(warcinfo)
+    linked = {"WARC-Warcinfo-ID": warcinfo.rec_headers.get_header("WARC-Record-ID")}
+    for hop in hops:
+        response = _response_record(writer, hop, linked)
+        request = writer.create_warc_record(
+            hop.target.url,
+            "request",
+            http_headers=StatusAndHeaders(
+                f"GET {hop.target.path} HTTP/1.1", hop.request_headers, is_http_request=True
+            ),
+            warc_headers_dict={
+                **linked,
+                "WARC-Date": _warc_date(hop.arrived_at),
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+        writer.write_record(request)
+        writer.write_record(response)
     return buffer.getvalue()
+
+
+def _response_record(writer: WARCWriter, hop: _Exchange, linked: dict[str, str]) -> ArcWarcRecord:
+    # The payload is stored de-chunked, so the record must not claim chunking.
+    headers = [
+        (name, value) for name, value in hop.response.headers.items() if name.lower() != "transfer-encoding"
+    ]
+    protocol = "HTTP/1.0" if hop.response.version == 10 else "HTTP/1.1"
+    return writer.create_warc_record(
+        hop.target.url,
+        "response",
+        payload=io.BytesIO(hop.raw),
+        length=len(hop.raw),
+        http_headers=StatusAndHeaders(
+            f"{hop.response.status} {hop.response.reason}", headers, protocol=protocol
+        ),
+        warc_headers_dict={
+            **linked,
+            "WARC-Date": _warc_date(hop.arrived_at),
+            "WARC-IP-Address": hop.target.address,
+        },
+    )
+
+
+def _warc_date(moment: datetime.datetime) -> str:
+    return datetime_to_iso_date(moment.astimezone(datetime.UTC).replace(tzinfo=None), use_micros=True)
