@@ -130,7 +130,8 @@ def _review(item: ReadingItem, links: ItemLinks) -> str:
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(links.csrf_token)}">'
             f'<input type="hidden" name="version" value="{item.obj.version}">'
             f'<input type="hidden" name="next" value="{escape(back)}">'
-            f'<button type="submit" class="small">Submit{again} for review</button></form>'
+            f'<button type="submit" class="small" aria-describedby="{item.dom_id}-quote">'
+            f"Submit{again} for review</button></form>"
         )
     return html
 
@@ -324,13 +325,18 @@ def render_item(item: ReadingItem, links: ItemLinks) -> SafeString:
     }
     opening = " ".join(f'{name}="{escape(str(value))}"' for name, value in attributes.items())
     in_language = f' lang="{escape(links.language)}"' if links.language else ""
+    # The quote describes the item's buttons: a screen reader's list of buttons otherwise
+    # holds many alike ("Edit", "Delete"), without saying which item each acts on.
     quote = (
-        f'<a class="item-quote" href="#passage-{passage.pk}" data-goto-passage="{passage.pk}">'
+        f'<a class="item-quote" id="{item.dom_id}-quote" href="#passage-{passage.pk}" '
+        f'data-goto-passage="{passage.pk}">'
         f"<q{in_language}><bdi>{escape(shorten(passage.exact, QUOTE_LENGTH))}</bdi></q></a>"
     )
+    described = f'aria-describedby="{item.dom_id}-quote"'
     actions = (
-        '<p class="item-actions"><button type="button" class="small" data-action="edit">Edit</button> '
-        '<button type="button" class="small danger" data-action="delete">Delete</button></p>'
+        f'<p class="item-actions"><button type="button" class="small" data-action="edit" {described}>'
+        f"Edit</button> "
+        f'<button type="button" class="small danger" data-action="delete" {described}>Delete</button></p>'
         if item.can_edit
         else ""
     )

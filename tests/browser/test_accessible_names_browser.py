@@ -38,3 +38,26 @@ def test_a_highlight_made_in_place_is_a_button_that_opens_a_dialog(page_for, ana
     expect(highlight).to_have_attribute("aria-haspopup", "dialog")
     highlight.press("Enter")
     expect(page.get_by_role("dialog", name="On this passage")).to_be_visible()
+
+
+def test_an_items_buttons_are_described_by_its_quote_in_the_sidebar_and_its_popup(
+    page_for, analyst, workspace
+):
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    annotate(page, "completely surrounded", "Encircled.")
+    sidebar = page.locator("#reading-sidebar")
+    for name in ("Edit", "Delete", "Submit for review"):
+        expect(sidebar.get_by_role("button", name=name, exact=True)).to_have_accessible_description(
+            "completely surrounded"
+        )
+    page.locator("#source-text").get_by_role("button", name="completely surrounded").press("Enter")
+    popup = page.get_by_role("dialog", name="On this passage")
+    expect(popup.get_by_role("button", name="Edit", exact=True)).to_have_accessible_description(
+        "completely surrounded"
+    )
+    assert (
+        popup.get_by_role("button", name="Edit", exact=True)
+        .get_attribute("aria-describedby")
+        .startswith("popup-")
+    )
