@@ -57,6 +57,19 @@ def test_the_last_line_of_the_text_clears_the_floating_button(phone_page):
     expect(page.locator("#reading-dialog")).to_contain_text(f"Note at {TEXT.index(LAST_WORDS)}")
 
 
+def test_a_highlight_focused_under_the_floating_button_scrolls_clear_of_it(phone_page):
+    page = phone_page
+    last = page.locator("#source-text mark").last
+    # The page scrolled so that the highlight lies in the band the button floats over.
+    page.evaluate(
+        "(mark) => window.scrollBy(0, mark.getBoundingClientRect().bottom - innerHeight + 24)",
+        last.element_handle(),
+    )
+    last.focus()
+    button = page.get_by_role("button", name="Annotations and evidence").bounding_box()
+    assert last.evaluate(LAST_LINE)[2] <= button["y"]
+
+
 def test_tab_keeps_the_focus_in_the_open_panel(phone_page):
     page = phone_page
     open_panel(page)
