@@ -5,8 +5,8 @@ reading page, a highlight is a button that opens a dialog."""
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.test_reading_page import annotate, open_reading_page
-from tests.factories import ClaimFactory, SourceFactory
+from tests.browser.test_reading_page import annotate, open_reading_page, select
+from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory, SourceFactory
 
 
 def open_claim(page_for, analyst, workspace):
@@ -61,3 +61,20 @@ def test_an_items_buttons_are_described_by_its_quote_in_the_sidebar_and_its_popu
         .get_attribute("aria-describedby")
         .startswith("popup-")
     )
+
+
+def test_a_selection_is_announced_and_its_buttons_come_next_after_the_text(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace, text="The station was completely surrounded by the army.")
+    passage = PassageFactory(source=source, created_by=analyst, start=source.text.index("army"), length=4)
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst)
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    page.locator("#source-text").get_by_role("button", name="army").focus()
+    select(page, "completely surrounded")
+    expect(page.locator("#reading-status")).to_have_text(
+        "Text selected: Annotate and Cite as evidence follow the text."
+    )
+    page.keyboard.press("Tab")
+    expect(
+        page.get_by_role("toolbar", name="Selected text").get_by_role("button", name="Annotate")
+    ).to_be_focused()

@@ -415,8 +415,11 @@ function freeBottom() {
 
 function updateTools() {
   selection = dialog.open ? null : selectedRange();
+  const appearing = tools.hidden && Boolean(selection);
   tools.hidden = !selection;
   if (!selection) return;
+  // Said, for a selection made with a screen reader, which does not see the buttons appear.
+  if (appearing) announce("Text selected: Annotate and Cite as evidence follow the text.");
   const box = document.getSelection().getRangeAt(0).getBoundingClientRect();
   // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
   // Under the selection's start, but within the window: measured at the left edge, where
