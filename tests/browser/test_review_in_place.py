@@ -2,6 +2,8 @@
 no reload, nothing typed elsewhere lost, the focus where the work goes on, and a refusal
 said at its item (with the script and without it)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -208,3 +210,21 @@ def test_deleting_the_last_highlight_in_a_popup_on_a_phone_focuses_the_panel_but
     expect(page.get_by_role("button", name="Annotations and evidence")).to_be_focused()
     assert not Annotation.objects.exists()
     assert page.errors == []
+
+
+def test_a_decision_on_an_item_whose_name_ends_a_sentence_is_said_with_one_full_stop(
+    page_for, reviewer, workspace, analyst
+):
+    source = SourceFactory(workspace=workspace)
+    note = AnnotationFactory(
+        workspace=workspace,
+        passages=[PassageFactory(source=source, start=0, length=5)],
+        author=analyst,
+        body="The station is out of service.",
+    )
+    submit_for_review(note, user=analyst)
+    page = page_for(reviewer)
+    open_queue(page, workspace)
+    item(page, note).get_by_role("button", name="Approve").click()
+    said = page.locator("#queue-status")
+    expect(said).to_have_text(re.compile(r"^Approved: .*[^.]\.$"))

@@ -123,7 +123,7 @@ queue?.addEventListener("submit", async (event) => {
     title.tabIndex = -1;
     title.focus();
   }
-  announce(`${data.message}.`);
+  announce(/[.!?]$/.test(data.message) ? data.message : `${data.message}.`); // a title may end a sentence itself
 });
 
 if (queue) queue.dataset.ready = "true";
