@@ -159,7 +159,7 @@ def test_a_job_waiting_to_try_again_names_the_same_next_attempt_in_its_status_an
     with capturable(settings, failures=2) as site:
         tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/flaky")
     after_second = pages[1]
-    status = re.search(r'<dd class="job-queued">(.*?)</dd>', after_second)
+    status = re.search(r'<dd class="job-queued"[^>]*>(.*?)</dd>', after_second)
     note = re.search(r"<dt>Now</dt><dd><bdi>(.*?)</bdi>", after_second)
     assert status and status.group(1) == "queued (attempt 3)"
     assert note and note.group(1).startswith("Attempt 2 failed") and "attempt 3" in note.group(1)

@@ -101,7 +101,10 @@ def _unused(kind: str, factory) -> Callable[["World"], dict]:
 
 def _fuzzy_passage(world: "World") -> dict:
     """URL kwargs naming the world's passage, found only approximately by re-anchoring."""
-    Passage.objects.filter(pk=world.passage.pk).update(anchor_status=AnchorStatus.FUZZY)
+    # Saved with its history, as re-anchoring saves it: the workspace's history still verifies.
+    passage = Passage.objects.get(pk=world.passage.pk)
+    passage.anchor_status = AnchorStatus.FUZZY
+    passage.save()
     return {"slug": world.workspace.slug, "source_id": world.source.pk, "passage_id": world.passage.pk}
 
 

@@ -52,7 +52,7 @@ def test_source_page_shows_text_metadata_and_passages(client, workspace, analyst
     page = client.get(reverse("archive:source", args=[workspace.slug, source.pk])).content.decode()
     assert 'dir="rtl"' in page
     assert source.text_sha256 in page
-    assert "<q><bdi>مدير</bdi></q>" in page
+    assert '<q lang="ar"><bdi>مدير</bdi></q>' in page
 
 
 def test_user_supplied_text_is_escaped(client, workspace, analyst):
