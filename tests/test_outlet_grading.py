@@ -163,3 +163,12 @@ def test_the_grade_page_of_an_outlet_never_graded_says_it_has_no_grades_yet(clie
     page = client.get(reverse("archive:outlet_grade", args=[workspace.slug, outlet.pk])).content.decode()
     assert "No grades given yet." in page
     assert '<ol class="history">' not in page
+
+
+def test_each_outlet_row_is_headed_by_its_name_which_describes_its_links(client, ws_admin, outlet):
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:outlets", args=[outlet.workspace.slug])).content.decode()
+    header = f'<th scope="row" id="outlet-{outlet.pk}-name" data-label="Outlet"><bdi>{outlet.name}</bdi>'
+    assert header in page
+    edit = reverse("archive:outlet_edit", args=[outlet.workspace.slug, outlet.pk])
+    assert f'<a href="{edit}" aria-describedby="outlet-{outlet.pk}-name">Edit</a>' in page
