@@ -245,6 +245,18 @@ def test_timeline_says_a_correction_was_text_corrected_not_captured(client, anal
     assert "text correction, captured" not in page
 
 
+def test_source_page_says_the_original_holds_the_words_from_before_a_correction(client, analyst, corrected):
+    client.force_login(analyst)
+    page = client.get(url("source", corrected)).content.decode()
+    assert "the text above was corrected since, in version 2, so the file\u2019s words differ" in page
+
+
+def test_source_page_says_nothing_of_a_correction_where_there_was_none(client, analyst, workspace):
+    source = create_source(workspace=workspace, user=analyst, title="Siege", text="It began.", language="en")
+    client.force_login(analyst)
+    assert "corrected since" not in client.get(url("source", source)).content.decode()
+
+
 def test_version_page_says_a_correction_was_text_corrected_not_captured(client, analyst, corrected):
     client.force_login(analyst)
     page = client.get(url("source_version", corrected, 2)).content.decode()
