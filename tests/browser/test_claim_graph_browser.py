@@ -42,3 +42,12 @@ def test_the_claim_graph_keeps_readable_labels_on_a_phone_and_scrolls_in_its_box
     assert label_height >= 11
     assert figure.evaluate("box => box.scrollWidth > box.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_screen_reader_hears_the_graphs_sources_not_a_run_of_edge_labels(page_for, analyst, workspace):
+    claim, _ = crowded_claim(workspace)
+    page = page_for(analyst)
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    heard = page.locator(".claim-graph svg").aria_snapshot()
+    assert "supports" not in heard and "refutes" not in heard, heard
+    assert "The Zaytoun water station stopped" in heard, heard
