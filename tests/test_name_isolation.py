@@ -11,21 +11,21 @@ NOTE = "يقول مدير المحطة إن ١٢٬٠٠٠ شخص (حسب UNICEF) 
 
 def test_a_note_isolates_its_author_and_its_text_apart_from_the_fixed_words():
     shown = user_text_isolated(f"Note by demo-analyst: {NOTE}")
-    assert shown == f"Note by <bdi>demo-analyst</bdi>: <bdi>{NOTE}</bdi>"
+    assert shown == f'Note by <bdi>demo-analyst</bdi>: <bdi lang="ar">{NOTE}</bdi>'
 
 
 def test_a_passage_isolates_its_quote_inside_the_quotation_marks():
-    assert user_text_isolated(f"“{NOTE}”") == f"“<bdi>{NOTE}</bdi>”"
+    assert user_text_isolated(f"“{NOTE}”") == f'“<bdi lang="ar">{NOTE}</bdi>”'
 
 
 def test_evidence_isolates_its_quote_and_the_claim_after_its_stance():
     shown = user_text_isolated(f"“{NOTE}” gives context to The station was shelled.")
-    assert shown == f"“<bdi>{NOTE}</bdi>” gives context to <bdi>The station was shelled.</bdi>"
+    assert shown == f'“<bdi lang="ar">{NOTE}</bdi>” gives context to <bdi>The station was shelled.</bdi>'
 
 
 def test_a_rating_isolates_the_quote_and_the_hypothesis():
     shown = user_text_isolated(f"inconsistent: “{NOTE}” / Maintenance stopped it")
-    assert shown == f"inconsistent: “<bdi>{NOTE}</bdi>” / <bdi>Maintenance stopped it</bdi>"
+    assert shown == f'inconsistent: “<bdi lang="ar">{NOTE}</bdi>” / <bdi>Maintenance stopped it</bdi>'
 
 
 def test_a_name_of_no_known_shape_is_left_whole_to_the_page_and_escaped():
@@ -39,4 +39,4 @@ def test_the_activity_feed_isolates_an_arabic_notes_text(client, analyst, worksp
     )
     client.force_login(analyst)
     page = client.get(reverse("archive:activity", args=[workspace.slug])).content.decode()
-    assert f"by <bdi>{analyst.username}</bdi>: <bdi>{NOTE}</bdi>" in page
+    assert f'by <bdi>{analyst.username}</bdi>: <bdi lang="ar">{NOTE}</bdi>' in page

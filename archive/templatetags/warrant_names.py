@@ -1,6 +1,7 @@
 """`{{ entry.object_repr|user_text_isolated }}`: an object's name as the history recorded it
 ("Note by ana: …", "passage “…”", "“…” supports …", "inconsistent: “…” / …"), with each piece
-a person wrote isolated in its own direction (<bdi>); the page isolates the name as a whole.
+a person wrote isolated in its own direction (<bdi>), and marked as Arabic where it mostly is;
+the page isolates the name as a whole.
 
 A name is fixed words around what people wrote. Isolated as a whole, it takes the direction
 of its first words (English), and an Arabic note holding a Latin word or a number is shown
@@ -14,6 +15,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import Stance
+from archive.search.normalize import guess_language
 
 register = template.Library()
 
@@ -30,6 +32,9 @@ _AFTER_QUOTE = re.compile(
 
 
 def _isolated(text: str) -> SafeString:
+    # Said in its language where it is mostly Arabic: a screen reader reads it with that voice.
+    if guess_language(text) == "ar":
+        return format_html('<bdi lang="ar">{}</bdi>', text)
     return format_html("<bdi>{}</bdi>", text)
 
 
