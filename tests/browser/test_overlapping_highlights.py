@@ -90,9 +90,14 @@ def items_in_dialog(page) -> set[str]:
 
 
 def focused_in_text(page) -> str:
-    """The text of the tab stop in the text that has the focus, once one has it (the dialog's
-    close event, which gives the focus back, comes a moment after the dialog closed)."""
-    page.wait_for_function("document.activeElement?.matches('#source-text mark[tabindex]')")
+    """The text of the tab stop in the text that has the focus, once the dialog's close event
+    has given it back: it comes a moment after the dialog closed, and the browser may have
+    focused a tab stop before it. Its handler also unmarks the sidebar's items (.active), which
+    says it ran; a Tab pressed before then would be undone by it."""
+    page.wait_for_function(
+        "() => !document.querySelector('#reading-sidebar .item.active')"
+        " && document.activeElement?.matches('#source-text mark[tabindex]')"
+    )
     return page.evaluate("document.activeElement.textContent")
 
 

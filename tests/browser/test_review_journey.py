@@ -131,7 +131,8 @@ def reviewer_approves_evidence_and_rejects_note(page, workspace, annotation, evi
     comment.fill(COMMENT)
     note.focus()
     page.keyboard.press("r")
-    expect(page.locator("#queue-status")).to_have_text(f"Rejected: {annotation}.")
+    said = f"Rejected: {annotation}"
+    expect(page.locator("#queue-status")).to_have_text(said if said.endswith(".") else f"{said}.")
     annotation.refresh_from_db()
     assert annotation.review_status == ReviewStatus.REJECTED
     entry = (

@@ -47,6 +47,8 @@ def test_single_keys_turned_off_on_the_reading_page_leave_j_and_slash_alone(page
     page.keyboard.press("?")
     page.get_by_label("Single-key shortcuts").uncheck()
     page.keyboard.press("Escape")
+    expect(page.locator("#shortcuts-help")).not_to_have_attribute("open", "")
+    page.evaluate("() => document.activeElement.blur()")
     page.keyboard.press("j")
     page.keyboard.press("/")
     assert page.evaluate("() => document.activeElement.tagName") == "BODY"

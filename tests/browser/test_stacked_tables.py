@@ -126,9 +126,9 @@ def test_a_listing_stacked_at_360_px_is_still_a_table_to_screen_readers(
     tree = table.aria_snapshot()
     for header in ("Outlet", "Reliability", "Why", "Sources", "Actions"):
         assert f'columnheader "{header}"' in tree, tree
-    assert '- cell "Hawran Voice of the South' in tree, tree
+    assert '- rowheader "Hawran Voice of the South' in tree, tree
     # The label the stylesheet writes is not read out a second time with the value.
-    assert 'cell "Why' not in tree and 'cell "Outlet' not in tree, tree
+    assert 'cell "Why' not in tree and 'rowheader "Outlet' not in tree, tree
 
 
 # A history change's "After" cell: its written label, its direction, its value's, and where each starts.

@@ -24,10 +24,16 @@ def test_no_page_runs_a_script_payload_from_user_text(page_for, transactional_db
     world = build_world(payload=PAYLOAD)
     page = page_for(world.users["admin"])
     checked = 0
+    refusals: set[str] = set()
     for url in html_pages_for_admin(world):
         # Only pages a browser renders: JSON, downloads and exports are not (an archived
         # HTML original is HTML, but sent as an attachment to save, never to render).
-        headers = page.request.get(url).headers
+        answer = page.request.get(url)
+        headers = answer.headers
+        if answer.status != 200:
+            # A refusal is a page too (an evidence package is refused, 409, where this run's stored
+            # files or history do not verify): the browser logs its status, which is no script error.
+            refusals.add(f"the server responded with a status of {answer.status} ")
         if "text/html" not in headers.get("content-type", "") or "attachment" in headers.get(
             "content-disposition", ""
         ):
@@ -36,7 +42,8 @@ def test_no_page_runs_a_script_payload_from_user_text(page_for, transactional_db
         checked += 1
         assert page.evaluate("window.__xss") is None, url
         assert page.locator("img[src='x-xss'], b:text-is('bold')").count() == 0, url
-        assert page.errors == [], f"{url}: {page.errors}"
+        errors = [error for error in page.errors if not any(refusal in error for refusal in refusals)]
+        assert errors == [], f"{url}: {errors}"
     assert checked >= 3
     page.goto(reverse("archive:source", args=[world.workspace.slug, world.source.pk]))
     assert "<script>window.__xss=1</script>" in page.inner_text("main")
