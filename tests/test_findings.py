@@ -731,6 +731,14 @@ def test_the_server_log_records_who_exported_which_package_when(client, demo_cla
     )
 
 
+def test_the_signed_bag_info_names_who_exported_the_package(client, demo_claim):
+    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+    client.force_login(member)
+    response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    assert bag_info(response.content)["Contact-Name"] == member.username
+    assert bag_info(package_of(demo_claim))["Contact-Name"] == "the command line"
+
+
 def test_the_command_prints_the_package_id_and_the_log_names_the_command_line(demo_claim, tmp_path, caplog):
     out = io.StringIO()
     with caplog.at_level("INFO", logger="archive.findings.package"):

@@ -3,6 +3,8 @@ the claim page's notice, the alerts inbox and its count in the header."""
 
 import csv
 import io
+import json
+import zipfile
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -11,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from archive.core.text import sha256_hex
+from archive.findings.package import evidence_package
 from archive.models import Alert, Job, JobKind, Membership, SourceVersion
 from archive.monitoring.recapture import recapture
 from archive.passages.correction import correct_source_text
@@ -381,3 +384,41 @@ def test_the_annotations_csv_gives_evidence_the_text_it_cited_and_what_became_of
     assert cited[evidence["edited"].pk] == (EDITED, "changed")
     assert cited[evidence["kept"].pk] == (KEPT, "")
     assert cited[evidence["deleted"].pk] == (DELETED, "removed")
+
+
+def claim_trail(client, evidence) -> dict:
+    response = client.get(
+        reverse("archive:claim_prov_json", args=[evidence.workspace.slug, evidence.claim_id])
+    )
+    return response.json()["entity"][f"warrant:evidence-{evidence.pk}"]
+
+
+def test_the_claims_prov_gives_evidence_the_text_it_cited_once_a_recapture_changed_it(
+    client, analyst, recaptured
+):
+    _, evidence = recaptured
+    client.force_login(analyst)
+    entity = claim_trail(client, evidence["edited"])
+    assert (entity["warrant:citedText"], entity["warrant:changedSinceCited"]) == (EDITED, "changed")
+    assert claim_trail(client, evidence["deleted"])["warrant:changedSinceCited"] == "removed"
+
+
+def test_the_claims_prov_adds_nothing_to_evidence_still_reading_as_cited(client, analyst, recaptured):
+    _, evidence = recaptured
+    client.force_login(analyst)
+    entity = claim_trail(client, evidence["kept"])
+    assert "warrant:citedText" not in entity and "warrant:changedSinceCited" not in entity
+
+
+def test_an_evidence_package_gives_evidence_the_text_it_cited_and_what_became_of_it(analyst, recaptured):
+    _, evidence = recaptured
+    for name, (text, since) in {"edited": (EDITED, "changed"), "kept": (KEPT, None)}.items():
+        claim = evidence[name].claim
+        package = evidence_package(claim, base_uri="https://warrant.example/w/x/", user=analyst)
+        with zipfile.ZipFile(io.BytesIO(package.data)) as bag:
+            (item,) = json.loads(bag.read("data/claim.json"))["evidence"]
+            prov = json.loads(bag.read("data/provenance.prov.json"))["entity"]
+        assert (item["cited_exact"], item["changed_since_cited"]) == (text, since), name
+        assert prov[f"warrant:evidence-{evidence[name].pk}"].get("warrant:citedText") == (since and text), (
+            name
+        )

@@ -14,14 +14,15 @@ signature of the tag manifest (so of every file) by the workspace's key
 time-stamping authority, its RFC 3161 time-stamp of the signature
 (archive.findings.timestamp).
 
-    bagit.txt, bag-info.txt      bag-info.txt's Internal-Sender-Identifier is the package's id (urn:uuid:…)
+    bagit.txt, bag-info.txt      bag-info.txt's Internal-Sender-Identifier is the package's id (urn:uuid:…),
+                                 its Contact-Name who exported it (a username, or "the command line")
     manifest-sha256.txt          SHA-256 of every file under data/
     README.txt, verify.py
     tagmanifest-sha256.txt       SHA-256 of the five files above
     signature.ed25519            hex signature of tagmanifest-sha256.txt
     timestamp.tsr                the TSA's DER TimeStampResp over signature.ed25519, if configured
     public-key.pem
-    data/claim.json              the claim and its evidence, with grades
+    data/claim.json              the claim and its evidence, with grades and each passage's text as cited
     data/passages.json           each passage as W3C selectors (code points), and its
                                  anchor in each version of its source
     data/sources.json            each source's record (its outlet's too) and versions, hashes included;
@@ -80,6 +81,7 @@ from archive.models import (
     SourceVersion,
 )
 from archive.models.audit import GENESIS_HASH
+from archive.monitoring.changes import cited_texts
 from archive.sources.fixity import DAMAGED
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
 from archive.sources.versions import original_captured_at
@@ -142,18 +144,21 @@ def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePacka
         .select_related("source_version", "carried_from__source_version")
         .order_by("passage", "source_version__number")
     )
+    cited = cited_texts(evidence)
     versions_of, anchors_of = defaultdict(list), defaultdict(list)
     for version in versions:
         versions_of[version.source_id].append(version)
     for anchor in anchors:
         anchors_of[anchor.passage_id].append(anchor)
     payload: dict[str, bytes] = {
-        "data/claim.json": _json(_claim_record(claim, evidence)),
+        "data/claim.json": _json(_claim_record(claim, evidence, cited)),
         "data/passages.json": _json(
             [_passage_record(passage, anchors_of[passage.pk]) for passage in passages]
         ),
         "data/sources.json": _json([_source_record(source, versions_of[source.pk]) for source in sources]),
-        "data/provenance.prov.json": serialize(claim_document(claim, base_uri=base_uri), PROV_JSON).encode(),
+        "data/provenance.prov.json": serialize(
+            claim_document(claim, base_uri=base_uri, cited=cited), PROV_JSON
+        ).encode(),
         "data/history.jsonl": _history(
             claim,
             {
@@ -191,7 +196,7 @@ def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePacka
     timestamped = bool(settings.EVIDENCE_TSA_URL)
     tags = {
         "bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-        "bag-info.txt": _bag_info(claim, payload, package_id),
+        "bag-info.txt": _bag_info(claim, payload, package_id, exporter=_exporter(user)),
         "manifest-sha256.txt": _manifest(payload),
         "README.txt": _readme(claim, base_uri=base_uri, timestamped=timestamped).encode(),
         "verify.py": verifier(),
@@ -216,7 +221,7 @@ def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePacka
         package_id,
         claim.pk,
         claim.workspace.slug,
-        _username(user) or "the command line",
+        _exporter(user),
         timezone.now().isoformat(),
     )
     return EvidencePackage(
@@ -266,7 +271,9 @@ def _username(user: Any) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def _claim_record(claim: Claim, evidence: list[Evidence]) -> dict[str, Any]:
+def _claim_record(
+    claim: Claim, evidence: list[Evidence], cited: dict[int, tuple[str, str]]
+) -> dict[str, Any]:
     return {
         "id": claim.pk,
         "statement": claim.statement,
@@ -291,6 +298,9 @@ def _claim_record(claim: Claim, evidence: list[Evidence]) -> dict[str, Any]:
                 "review_status": item.review_status,
                 "created_by": _username(item.created_by),
                 "version": item.version,
+                # What the analyst weighed, where the passage no longer reads so (passages.json: now).
+                "cited_exact": cited[item.pk][0],
+                "changed_since_cited": cited[item.pk][1] or None,
             }
             for item in evidence
         ],
@@ -424,10 +434,16 @@ def _chain_head(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _bag_info(claim: Claim, payload: dict[str, bytes], package_id: str) -> bytes:
+def _exporter(user: Any) -> str:
+    return _username(user) or "the command line"
+
+
+def _bag_info(claim: Claim, payload: dict[str, bytes], package_id: str, *, exporter: str) -> bytes:
     octets = sum(len(data) for data in payload.values())
     lines = [
         f"Source-Organization: {claim.workspace.name}",
+        # Who made this package, under the signature: the server's log says the same, unsigned.
+        f"Contact-Name: {exporter}",
         f"Bagging-Date: {datetime.date.today().isoformat()}",
         f"External-Identifier: warrant:{claim.workspace.slug}:claim:{claim.pk}",
         # This package among all of the claim's, as the server's log records its export.

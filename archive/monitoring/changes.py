@@ -170,6 +170,13 @@ def as_cited(evidence: Evidence, changes: dict[int, EvidenceChange]) -> tuple[st
     return change.cited.exact, "removed" if change.removed else "changed"
 
 
+def cited_texts(evidence: Iterable[Evidence]) -> dict[int, tuple[str, str]]:
+    """as_cited() of each piece of `evidence` (its passage loaded), by id."""
+    items = list(evidence)
+    changes = evidence_changes(items)
+    return {item.pk: as_cited(item, changes) for item in items}
+
+
 def timeline(source: Source) -> list[SourceVersion]:
     """The source's versions, newest first, with who captured them (without their texts:
     a timeline shows hashes, and each text may be megabytes)."""

@@ -9,6 +9,7 @@ or a claim's whole evidence trail (claim <- evidence <- passages <- sources
 reading its PROV-JSON back before handing it out.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -112,8 +113,9 @@ class _ProvBuilder:
     """Adds each object once, under an identifier in the workspace's namespace (an IRI that
     leads to the object's page: archive.views.prov_ids, which a new kind of identifier needs)."""
 
-    def __init__(self, base_uri: str):
+    def __init__(self, base_uri: str, cited: Mapping[int, tuple[str, str]] | None = None):
         self.document = ProvDocument()
+        self.cited = cited or {}
         self.ns = self.document.add_namespace("warrant", base_uri)
         self._added: set[str] = set()
         self._memo = Memo()
@@ -491,6 +493,14 @@ class _ProvBuilder:
         if agent := self.user(obj.created_by):
             self.document.wasAssociatedWith(activity, agent)
 
+    def _as_cited(self, evidence: Evidence) -> _Attributes:
+        """The passage's text when the evidence was cited, and what became of it since
+        ("changed", "removed"), where it no longer reads so: its entity holds the text now."""
+        text, since = self.cited.get(evidence.pk, ("", ""))
+        if not since:
+            return {}
+        return {self.ns["citedText"]: text, self.ns["changedSinceCited"]: since}
+
     def claim(self, claim: Claim) -> QualifiedName:
         identifier = self.ns[f"claim-{claim.pk}"]
         self.document.entity(
@@ -510,15 +520,13 @@ class _ProvBuilder:
         )
         for evidence in evidence_list:
             item = self.ns[f"evidence-{evidence.pk}"]
-            self.document.entity(
-                item,
-                {
-                    "prov:type": self.ns["Evidence"],
-                    self.ns["stance"]: evidence.stance,
-                    self.ns["grade"]: evidence.grade,
-                    self.ns["note"]: evidence.note,
-                },
-            )
+            attributes: _Attributes = {
+                "prov:type": self.ns["Evidence"],
+                self.ns["stance"]: evidence.stance,
+                self.ns["grade"]: evidence.grade,
+                self.ns["note"]: evidence.note,
+            }
+            self.document.entity(item, attributes | self._as_cited(evidence))
             self._step(
                 f"link-evidence-{evidence.pk}",
                 item,
@@ -543,9 +551,10 @@ def source_document(source: Source, *, base_uri: str) -> ProvDocument:
     return builder.document
 
 
-def claim_document(claim: Claim, *, base_uri: str) -> ProvDocument:
-    """A claim's full evidence trail, with the people who did each step."""
-    builder = _ProvBuilder(base_uri)
+def claim_document(claim: Claim, *, base_uri: str, cited: Mapping[int, tuple[str, str]]) -> ProvDocument:
+    """A claim's full evidence trail, with the people who did each step; `cited`, each
+    piece of evidence's text as cited and what became of it (archive.monitoring.changes.cited_texts)."""
+    builder = _ProvBuilder(base_uri, cited)
     builder.claim(claim)
     return builder.document
 

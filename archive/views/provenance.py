@@ -17,6 +17,7 @@ from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOriginal
 from archive.models.source import UNARCHIVED_FIELDS
+from archive.monitoring.changes import cited_texts
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.sources.fixity import DamagedFile
 from archive.sources.importing.detect import DOCX
@@ -186,7 +187,8 @@ def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpRespon
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
     )
-    document = claim_document(claim, base_uri=_namespace(request))
+    cited = cited_texts(claim.evidence.select_related("passage"))
+    document = claim_document(claim, base_uri=_namespace(request), cited=cited)
     return _export(document, fmt, f"claim-{claim_id}-evidence-trail")
 
 
