@@ -73,10 +73,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _redirect(self, status: int, location: str) -> None:
+        body = b"" if self.path.startswith("/hop/") else f'<a href="{location}">Moved</a>'.encode()
         self.send_response(status)
         self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
@@ -169,6 +171,18 @@ def test_a_warc_file_holds_each_hop_s_request_and_response_the_final_response_la
     assert redirect.http_headers.get_statuscode() == "301"
     assert redirect.http_headers.get_header("Location") == "/article"
     assert final.http_headers.get_statuscode() == "200"
+
+
+def test_a_redirect_s_response_record_holds_the_body_the_server_sent(site):
+    redirect = warc_records(capture_url(f"{site.url}/moved").warc)[2]
+    assert redirect.payload == b'<a href="/article">Moved</a>'
+    assert redirect.http_headers.get_header("Content-Length") == str(len(redirect.payload))
+
+
+def test_a_redirect_with_an_empty_body_is_followed(site):
+    capture = capture_url(f"{site.url}/hop/1")
+    assert capture.final_url == f"{site.url}/article"
+    assert [record.payload for record in warc_records(capture.warc)[2:5:2]] == [b"", b""]
 
 
 def test_each_request_record_names_its_response_and_holds_the_headers_sent(site):

@@ -8,8 +8,8 @@ request then goes to the address that was checked, so a second DNS answer
 cannot point it elsewhere. Size (settings.IMPORT_MAX_BYTES), total time
 (CAPTURE_TIMEOUT_SECONDS) and redirects (CAPTURE_MAX_REDIRECTS) are limited.
 The exchange is kept as a WARC/1.1 file (warcio): a warcinfo record naming
-Warrant and its version, then each hop's request and response, redirects
-included, the final response last.
+Warrant and its version, then each hop's request and response (its body as
+sent, a redirect's too), redirects included, the final response last.
 """
 
 import datetime
@@ -85,7 +85,7 @@ class _Exchange:
     request_headers: list[tuple[str, str]]
     response: urllib3.BaseHTTPResponse
     arrived_at: datetime.datetime
-    raw: bytes = b""  # a redirect's body is not read: its record keeps the status and headers
+    raw: bytes  # the body as it came, a redirect's too (often empty)
 
 
 def capture_url(url: str) -> WebCapture:
@@ -103,8 +103,12 @@ def capture_url(url: str) -> WebCapture:
         location = response.headers.get("Location")
         if response.status not in _REDIRECT_STATUSES or not location:
             break
-        response.close()  # connections are never reused
-        hops.append(_Exchange(target, request_headers, response, arrived_at))
+        try:
+            # Kept in the WARC as the server sent it, as a replay of the exchange needs.
+            raw = _read_body(response, deadline, target.url)
+        finally:
+            response.close()  # connections are never reused
+        hops.append(_Exchange(target, request_headers, response, arrived_at, raw))
         if len(redirects) >= settings.CAPTURE_MAX_REDIRECTS:
             raise ImportRefused(f"{url} redirects more than {settings.CAPTURE_MAX_REDIRECTS} times.")
         redirects.append((response.status, current))
@@ -114,6 +118,7 @@ def capture_url(url: str) -> WebCapture:
             refused = Unreachable if response.status in _TRANSIENT_STATUSES else ImportRefused
             raise refused(f"{current} answered HTTP {response.status} {response.reason}.")
         raw = _read_body(response, deadline, target.url)
+        check_size(len(raw))  # refuses an empty page
     finally:
         response.close()
     hops.append(_Exchange(target, request_headers, response, arrived_at, raw))
@@ -304,7 +309,7 @@ def _request(target: _Target, headers: list[tuple[str, str]], deadline: float) -
 def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) -> bytes:
     """The raw body, refused past the size limit or the deadline."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit():
+    if declared.isdigit() and int(declared):
         check_size(int(declared))
     body = bytearray()
     try:
@@ -317,7 +322,6 @@ def _read_body(response: urllib3.BaseHTTPResponse, deadline: float, url: str) ->
         raise Unreachable(f"{url} timed out after {settings.CAPTURE_TIMEOUT_SECONDS} seconds.") from None
     except HTTPError as error:
         raise Unreachable(f"{url}: the response broke off ({error}).") from None
-    check_size(len(body))  # refuses an empty page
     return bytes(body)
 
 
