@@ -16,7 +16,14 @@ import archive
 from archive.models import CaptureMethod, Source
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import capture_url, check_address
-from archive.sources.importing.pipeline import ImportStatus, Metadata, Origin, examine, save_import
+from archive.sources.importing.pipeline import (
+    ImportStatus,
+    Metadata,
+    Origin,
+    capture_source,
+    examine,
+    save_import,
+)
 from tests.documents import article_html
 from tests.media import stored_files
 
@@ -153,6 +160,24 @@ def test_a_warc_file_starts_with_a_warcinfo_record_naming_warrant_and_its_versio
         f"Warrant/{archive.__version__}",
         "WARC File Format 1.1",
     )
+
+
+def warcinfo_fields(warc: bytes) -> dict[str, str]:
+    first = warc_records(warc)[0]
+    return dict(line.split(": ", 1) for line in first.payload.decode().splitlines())
+
+
+def test_a_capture_s_warcinfo_names_the_workspace_and_who_captured(site, workspace, analyst):
+    result = capture_source(workspace=workspace, user=analyst, url=f"{site.url}/article")
+    with default_storage.open(result.source.capture.warc.name, "rb") as warc:
+        fields = warcinfo_fields(warc.read())
+    assert fields["isPartOf"] == f"{workspace.name} (Warrant workspace {workspace.slug})"
+    assert fields["operator"] == analyst.username
+
+
+def test_a_warcinfo_without_a_workspace_or_person_names_neither(site):
+    fields = warcinfo_fields(capture_url(f"{site.url}/article").warc)
+    assert "isPartOf" not in fields and "operator" not in fields
 
 
 def test_a_warc_file_holds_each_hop_s_request_and_response_the_final_response_last(site):

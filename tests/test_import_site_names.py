@@ -150,7 +150,7 @@ def test_a_captured_page_is_saved_with_a_new_outlet_its_title_and_address_name(
 ):
     url = "https://levant-monitor.example/news/1"
     web = web_capture(url, page(f"{HEADLINE} | Levant Monitor"))
-    monkeypatch.setattr(pipeline, "capture_url", lambda requested: replace(web, requested_url=requested))
+    monkeypatch.setattr(pipeline, "capture_url", lambda requested, **_: replace(web, requested_url=requested))
     source = capture_source(workspace=workspace, user=analyst, url=url).source
     assert (source.title, source.outlet.name, source.outlet.reliability) == (HEADLINE, "Levant Monitor", "F")
 

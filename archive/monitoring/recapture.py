@@ -61,9 +61,9 @@ def recapture(
     Source.DoesNotExist for an unknown id; ValidationError for a source that
     was not captured from the web.
     """
-    source = Source.objects.select_related("capture").get(pk=source_id)
+    source = Source.objects.select_related("capture", "workspace").get(pk=source_id)
     url = address_of(source)
-    fetched = fetch_page(url=url, previous_text=source.text)
+    fetched = fetch_page(url=url, previous_text=source.text, workspace=source.workspace, by=by)
     return _record(
         source_id=source_id, fetched=fetched, by=by, schedule_label=schedule_label, last_attempt=last_attempt
     )

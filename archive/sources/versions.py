@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
@@ -31,7 +32,7 @@ from archive.alignment import refresh_later
 from archive.core.attribution import recorded_as
 from archive.core.text import normalize_text, sha256_hex
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Capture, CaptureMethod, Source, SourceVersion, VersionOrigin
+from archive.models import Capture, CaptureMethod, Source, SourceVersion, VersionOrigin, Workspace
 from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.capture import WebCapture, capture_url
 from archive.sources.importing.extract import extract, recorded_encoding
@@ -262,10 +263,13 @@ class Fetched:
         return sha256_hex(self.web.body) if self.web else ""
 
 
-def fetch_page(*, url: str, previous_text: str) -> Fetched:
-    """Capture `url` and extract its text; a failure says why (never raises for the page's faults)."""
+def fetch_page(
+    *, url: str, previous_text: str, workspace: Workspace | None = None, by: User | None = None
+) -> Fetched:
+    """Capture `url` (for `workspace`, by `by`: see capture_url) and extract its text; a failure
+    says why (never raises for the page's faults)."""
     try:
-        web = capture_url(url)
+        web = capture_url(url, workspace=workspace, by=by)
     except ImportRefused as refusal:
         return Fetched(url, failure=refusal.message, transient=isinstance(refusal, Unreachable))
     wanted, landed = _site(url), _site(web.final_url)

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import timezone
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError
 from warcio.recordloader import ArcWarcRecord
@@ -31,6 +32,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archive import SOFTWARE
+from archive.models import Workspace
 from archive.sources.importing import ImportRefused, Unreachable
 from archive.sources.importing.detect import check_size
 
@@ -88,8 +90,9 @@ class _Exchange:
     raw: bytes  # the body as it came, a redirect's too (often empty)
 
 
-def capture_url(url: str) -> WebCapture:
-    """Fetch `url` following redirects; ImportRefused with the reason if it fails."""
+def capture_url(url: str, *, workspace: Workspace | None = None, by: User | None = None) -> WebCapture:
+    """Fetch `url` following redirects; ImportRefused with the reason if it fails. The WARC's
+    warcinfo record names the `workspace` it is captured for and who captured it (`by`), if given."""
     deadline = time.monotonic() + settings.CAPTURE_TIMEOUT_SECONDS
     redirects: list[tuple[int, str]] = []
     hops: list[_Exchange] = []
@@ -130,7 +133,7 @@ def capture_url(url: str) -> WebCapture:
         headers=list(response.headers.items()),
         fetched_at=arrived_at,
         body=_decoded(raw, response.headers.get("Content-Encoding", "")),
-        warc=_warc_file(hops),
+        warc=_warc_file(hops, _warcinfo(workspace, by)),
     )
 
 
@@ -341,20 +344,27 @@ def _decoded(raw: bytes, content_encoding: str) -> bytes:
     return body
 
 
-def _warc_file(hops: list[_Exchange]) -> bytes:
+def _warcinfo(workspace: Workspace | None, by: User | None) -> dict[str, str]:
+    """The warcinfo record's fields (WARC 1.1, section 6.1)."""
+    fields = {
+        "software": SOFTWARE,
+        "format": f"WARC File Format {WARC_VERSION}",
+        "conformsTo": f"https://iipc.github.io/warc-specifications/specifications/warc-format/warc-{WARC_VERSION}/",
+        "http-header-user-agent": USER_AGENT,
+    }
+    if workspace is not None:
+        fields["isPartOf"] = f"{workspace.name} (Warrant workspace {workspace.slug})"
+    if by is not None:
+        fields["operator"] = by.get_username()
+    return fields
+
+
+def _warc_file(hops: list[_Exchange], warcinfo_fields: dict[str, str]) -> bytes:
     """A gzipped WARC file: a warcinfo record, then each hop's request and response (WARC 1.1,
     section 6.3: the request names its response in WARC-Concurrent-To), the final response last."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
-    warcinfo = writer.create_warcinfo_record(
-        "",
-        {
-            "software": SOFTWARE,
-            "format": f"WARC File Format {WARC_VERSION}",
-            "conformsTo": f"https://iipc.github.io/warc-specifications/specifications/warc-format/warc-{WARC_VERSION}/",
-            "http-header-user-agent": USER_AGENT,
-        },
-    )
+    warcinfo = writer.create_warcinfo_record("", warcinfo_fields)
     warcinfo.rec_headers.replace_header("WARC-Date", _warc_date(hops[0].arrived_at))
     writer.write_record(warcinfo)
     linked = {"WARC-Warcinfo-ID": warcinfo.rec_headers.get_header("WARC-Record-ID")}

@@ -316,7 +316,7 @@ def capture_source(
     ImportRefused (Unreachable when a later try may succeed) and ValidationError
     as save_import does.
     """
-    web = capture_url(url)
+    web = capture_url(url, workspace=workspace, by=user)
     origin = Origin(CaptureMethod.URL, web=web)
     extraction = examine(origin, web.body)
     return save_import(
