@@ -16,6 +16,7 @@ from archive.core.editing import NOTHING_CHANGED
 from archive.models import Claim, ClaimStatus, Source, Stance, VersionOrigin
 from archive.search.query import MAX_QUERY_LENGTH
 from archive.sources.versions import record_version
+from archive.views.findings import PACKAGE_REFUSED_NEXT
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 
@@ -631,3 +632,16 @@ def test_the_claim_page_finds_the_newest_versions_of_its_sources_without_a_query
     assert claim_page_queries(client, analyst, workspace, sources=3) == claim_page_queries(
         client, analyst, workspace, sources=1
     )
+
+
+def test_a_refused_evidence_package_says_to_ask_an_admin_to_check_the_history_and_files(
+    client, analyst, workspace
+):
+    claim = ClaimFactory(workspace=workspace)
+    Claim.history.filter(id=claim.pk).update(statement="Edited in the database.")  # the chain breaks
+    client.force_login(analyst)
+    response = client.get(reverse("archive:claim_evidence_package", args=[workspace.slug, claim.pk]))
+    assert response.status_code == 409
+    [said] = re.findall(r'<p class="error" role="alert">(.*?)</p>', response.content.decode(), flags=re.S)
+    assert said.startswith("The evidence package was not built. The workspace&#x27;s history does not verify")
+    assert said.endswith(f" {PACKAGE_REFUSED_NEXT}") and "Try again later" not in said

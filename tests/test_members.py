@@ -512,3 +512,38 @@ def test_a_command_finds_its_user_whatever_the_case_typed(analyst):
     # The user is found, so the command goes on to the source, which does not exist.
     with pytest.raises(CommandError, match="No source 999999"):
         call_command("recapture", "999999", "--by", "Analyst")
+
+
+def card_html(html: str, membership) -> str:
+    return html.split(f'<li id="member-{membership.pk}">', 1)[1].split("</li>", 1)[0]
+
+
+def test_a_refused_role_change_comes_back_with_the_members_card_open_and_linked(
+    client, ws_admin, workspace, analyst
+):
+    client.force_login(ws_admin)
+    response = client.post(role_url(workspace, analyst), {"role": Role.REVIEWER, "reason": " "})
+    html = response.content.decode()
+    refused = Membership.objects.get(workspace=workspace, user=analyst)
+    own = Membership.objects.get(workspace=workspace, user=ws_admin)
+    assert "<details open>" in card_html(html, refused)
+    assert "<details>" in card_html(html, own)
+    assert f'<li><a href="#member-{refused.pk}">The role of \u2068analyst\u2069 was not changed.' in html
+
+
+def test_a_refused_role_change_keeps_the_role_chosen_and_marks_the_reason(
+    client, ws_admin, workspace, analyst
+):
+    client.force_login(ws_admin)
+    response = client.post(role_url(workspace, analyst), {"role": Role.REVIEWER, "reason": " "})
+    card = card_html(response.content.decode(), Membership.objects.get(workspace=workspace, user=analyst))
+    assert f'<option value="{Role.REVIEWER}" selected>' in card
+    assert re.search(r'<textarea name="reason"[^>]*aria-invalid="true"', card)
+
+
+def test_a_refused_removal_comes_back_with_the_members_card_open(client, ws_admin, workspace, analyst):
+    membership = Membership.objects.get(workspace=workspace, user=analyst)
+    client.force_login(ws_admin)
+    html = client.post(remove_url(membership), {"reason": "  "}).content.decode()
+    assert "<details open>" in card_html(html, membership)
+    assert f'<li><a href="#member-{membership.pk}">\u2068analyst\u2069 was not removed.' in html

@@ -1,5 +1,7 @@
 """The search page and the header search box."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -40,8 +42,8 @@ def test_results_are_grouped_by_kind_with_counts_and_marks(client, analyst, work
     SourceFactory(workspace=workspace, title="Siege of Daraa", text="The siege lasted a year.")
     ClaimFactory(workspace=workspace, statement="The siege lasted a year.")
     html = page(client, analyst, q="siege")
-    assert 'Sources <span class="count">1</span>' in html
-    assert 'Claims <span class="count">1</span>' in html
+    assert re.search(r'Sources <span class="count"[^>]*>1<', html)
+    assert re.search(r'Claims <span class="count"[^>]*>1<', html)
     assert "<mark>Siege</mark> of Daraa" in html and "The <mark>siege</mark> lasted" in html
 
 
@@ -68,6 +70,15 @@ def test_a_kind_page_has_pagination(client, analyst, workspace):
 def test_an_unsearchable_query_gets_a_message_not_an_error(client, analyst):
     html = page(client, analyst, status=400, q="-siege")
     assert "at least one word or phrase" in html
+
+
+def test_an_unsearchable_query_marks_its_field_invalid_and_described_by_the_message(client, analyst):
+    html = page(client, analyst, status=400, q="-siege")
+    field = re.search(r'<input[^>]*\bname="q"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field
+    described_by = re.search(r'aria-describedby="([^"]+)"', field).group(1)
+    message = re.search(rf'<p[^>]*\bid="{described_by}"[^>]*>([^<]*)</p>', html).group(1)
+    assert message.startswith("Give at least one word or phrase to search for")
 
 
 def test_a_bad_date_gets_a_message_not_an_error(client, analyst):
@@ -170,7 +181,7 @@ def test_nothing_found_says_so(client, analyst, workspace):
 def test_an_outsider_sees_no_counts_of_others_matches(client, outsider, workspace):
     SourceFactory(workspace=workspace, title="Siege of Daraa", text="The siege lasted a year.")
     html = page(client, outsider, q="siege")
-    assert 'All <span class="count">0</span>' in html and "Siege of Daraa" not in html
+    assert re.search(r'All <span class="count"[^>]*>0<', html) and "Siege of Daraa" not in html
 
 
 def test_the_page_has_no_inline_script_or_style(client, analyst, workspace):

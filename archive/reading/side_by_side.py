@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from archive.alignment import Counterpart, Divergence, current_alignment, explained_flags
 from archive.alignment.aligning import links_of
 from archive.alignment.counterparts import Memo, span_counterparts
+from archive.alignment.texts import confidence_label
 from archive.models import DivergenceNote, Source
 
 
@@ -122,15 +123,23 @@ def _column_html(
         if start == end:
             continue
         html.append(_pieces(text, position, start, inner))
-        title = f"Sentence pair {index + 1} (alignment confidence {confidence:.0%})"
         low = " seg-doubtful" if confidence < 0.5 else ""
         html.append(
-            f'<span class="seg{low}" id="{side}-s{index}" data-pair="{index}" tabindex="0" title="{title}">'
-            f"{_pieces(text, start, end, inner)}</span>"
+            f'<span class="seg{low}" id="{side}-s{index}" data-pair="{index}" tabindex="0">'
+            f"{_pieces(text, start, end, inner)}{_pair_said(index, confidence)}</span>"
         )
         position = end
     html.append(_pieces(text, position, len(text), inner))
     return mark_safe("".join(html))  # noqa: S308 (every piece of text is escaped in _pieces)  # nosec B308, B703
+
+
+def _pair_said(index: int, confidence: float) -> str:
+    """After a sentence, its pair and how sure its alignment is, in English whatever the
+    text's language: read with the sentence by a screen reader, shown while it has the
+    focus (side-by-side.css), which a tap, a click or the keyboard gives it; not in a
+    title, which only a mouse's hover shows."""
+    said = f"sentence pair {index + 1}: alignment confidence {confidence:.0%}, {confidence_label(confidence)}"
+    return f'<span class="pair-said visually-hidden" lang="en"> <bdi>({said})</bdi></span>'
 
 
 def _pieces(text: str, start: int, end: int, ranges: list[_Range]) -> str:

@@ -11,6 +11,7 @@ from archive.core.text import isolated
 from archive.models import Outlet, ReviewStatus, Source, Stance, Workspace
 from archive.permissions import scoped, workspaces_for
 from archive.search.normalize import primary_language
+from archive.search.query import MAX_QUERY_LENGTH, QueryError, parse_query
 from archive.search.service import SearchFilters
 
 FILTER_FIELDS = [
@@ -39,15 +40,33 @@ class _DateInput(forms.DateInput):
     input_type = "date"
 
 
+class _SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class _OutletChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Outlet) -> str:
         return f"{isolated(obj.name)} ({isolated(obj.workspace.name)})"
 
 
 class SearchForm(forms.Form):
-    # The query's length and the kind are checked where they are searched (archive.search),
-    # so the page refuses them with the same words as every other search.
-    q = forms.CharField(required=False, label="Search for")
+    # The query is read as archive.search reads it, so the page refuses it with the same words
+    # as every other search, as the field's error (which marks the field and describes it);
+    # the kind is checked where it is searched.
+    q = forms.CharField(
+        required=False,
+        label="Search for",
+        widget=_SearchInput(
+            {
+                "id": "search-page-q",
+                "aria-keyshortcuts": "/",  # js/search.js
+                "maxlength": MAX_QUERY_LENGTH,
+                "dir": "auto",
+                "autocomplete": "off",
+                "placeholder": 'Words, "a phrase", this OR that, -not, pref*',
+            }
+        ),
+    )
     kind = forms.CharField(required=False)
     # Querysets are set per user in __init__.
     workspace = forms.ModelChoiceField(
@@ -99,6 +118,15 @@ class SearchForm(forms.Form):
             .distinct()
             .order_by("username")
         )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if query:  # none: the page without a search
+            try:
+                parse_query(query)
+            except QueryError as error:
+                raise forms.ValidationError(str(error)) from None
+        return query
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -3,7 +3,8 @@
 where a passage is in its text, in words: {{ passage|place_in:text }};
 how a source's text was obtained, in words: {{ capture.extraction|how_extracted }};
 a source's title in its own language: {{ source|source_title }} or {{ source|source_title:60 }};
-and a grade with its meaning: {{ outlet.get_reliability_display|grade_said }}."""
+a grade with its meaning: {{ outlet.get_reliability_display|grade_said }};
+and a count's badge saying what it counts: {% count_said n "item waiting" "items waiting" %}."""
 
 from typing import Any
 
@@ -57,3 +58,18 @@ def grade_said(label: str) -> SafeString:
     if not meaning:
         return format_html('<span class="grade">{}</span>', code)
     return format_html('<span class="grade-said"><span class="grade">{}</span> · {}</span>', code, meaning)
+
+
+@register.simple_tag
+def count_said(count: int, one: str, other: str) -> SafeString:
+    """The badge of a count ending a heading or a link, its number followed by what it
+    counts (`one` or `other`, by the count) in words only a screen reader reads: a bare
+    number after a title ("Review queue 2") does not say what it is. A script changing
+    the count finds both words in data-one and data-other."""
+    return format_html(
+        '<span class="count" data-one="{}" data-other="{}">{}<span class="visually-hidden"> {}</span></span>',
+        one,
+        other,
+        count,
+        one if count == 1 else other,
+    )

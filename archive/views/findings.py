@@ -19,6 +19,18 @@ from archive.permissions import (
 from archive.views.claims import render_claim
 from archive.views.downloads import accepts_api_token
 
+# What to do, said on the claim's page after why its package was not built. A refusal comes
+# back the same however often one tries: the evidence is not what was recorded, and an admin
+# finds out what became of it with the checks they run on the Schedules page (or the
+# verify_history and verify_fixity commands the refusal names).
+PACKAGE_REFUSED_NEXT = (
+    "Trying again will not help: the evidence is not what was recorded. Ask an admin of this "
+    "workspace to check its history and files: “Verify the history chain now” and “Check fixity "
+    "now” on its Schedules page, under Manage."
+)
+# The time-stamping authority may answer again in a while.
+TIMESTAMP_UNAVAILABLE_NEXT = "Try again later, or ask an administrator."
+
 
 @accepts_api_token
 @workspace_view(Action.VIEW)
@@ -34,9 +46,11 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     try:
         package = evidence_package(claim, base_uri=namespace, user=request.user)
     except PackageRefused as error:
-        return render_claim(request, claim, status=409, package_error=str(error))
+        return render_claim(request, claim, status=409, package_error=f"{error} {PACKAGE_REFUSED_NEXT}")
     except TimestampUnavailable as error:
-        response = render_claim(request, claim, status=503, package_error=str(error))
+        response = render_claim(
+            request, claim, status=503, package_error=f"{error} {TIMESTAMP_UNAVAILABLE_NEXT}"
+        )
         response["Retry-After"] = "60"
         return response
     response = HttpResponse(package.data, content_type="application/zip")

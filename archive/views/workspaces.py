@@ -220,17 +220,33 @@ class RemoveForm(forms.Form):
 
 
 def _members_page(
-    request: WorkspaceRequest, *, form: MemberForm | None = None, refused: str = "", status: int = 200
+    request: WorkspaceRequest,
+    *,
+    form: MemberForm | None = None,
+    refused: str = "",
+    refused_at: Membership | None = None,
+    refused_form: RoleForm | RemoveForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The page; after a refused change of `refused_at`'s role or membership, its card
+    comes back open, its form (`refused_form`) with what was chosen and typed."""
     memberships = request.workspace.memberships.select_related("user").order_by("user__username")
+    cards = []
+    for membership in memberships:
+        # Each member's card repeats these forms: without ids, which would repeat too.
+        role_form = RoleForm(initial={"role": membership.role}, auto_id=False)
+        remove_form = RemoveForm(auto_id=False)
+        if refused_at is not None and membership.pk == refused_at.pk:
+            if isinstance(refused_form, RoleForm):
+                role_form = refused_form
+            elif isinstance(refused_form, RemoveForm):
+                remove_form = refused_form
+        cards.append((membership, role_form, remove_form))
     context = {
         "form": form or MemberForm(initial={"role": Role.ANALYST}),
-        # Each member's card repeats these: without ids, which would repeat too.
-        "role_form": RoleForm(auto_id=False),
-        "remove_form": RemoveForm(auto_id=False),
-        "memberships": memberships,
-        "roles": Role.choices,
+        "cards": cards,
         "refused": refused,
+        "refused_at": refused_at,
     }
     return render(request, "archive/members.html", context, status=status)
 
@@ -295,7 +311,7 @@ def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
     queryset = Membership.objects.select_related("user")
     membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
     member = membership.user
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, auto_id=False)  # shown on the member's card if refused
     try:
         _check(form)
         role = form.cleaned_data["role"]
@@ -311,7 +327,7 @@ def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
         return _confirm_own_access(request, loss, form, role=role)
     except ValidationError as error:
         refused = f"The role of {isolated(member.username)} was not changed. {' '.join(error.messages)}"
-        return _members_page(request, refused=refused, status=400)
+        return _members_page(request, refused=refused, refused_at=membership, refused_form=form, status=400)
     if member == request.user and not can(role, Action.MANAGE):  # no longer theirs to manage
         workspace = isolated(request.workspace.name)
         messages.success(
@@ -331,7 +347,7 @@ def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse
     oneself is confirmed first, then leads to one's home page."""
     queryset = Membership.objects.select_related("user")
     membership = get_in_workspace_or_404(queryset, request.workspace, pk=membership_id)
-    form = RemoveForm(request.POST)
+    form = RemoveForm(request.POST, auto_id=False)  # shown on the member's card if refused
     try:
         _check(form)
         remove_member(
@@ -344,7 +360,7 @@ def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse
         return _confirm_own_access(request, loss, form, role=None)
     except ValidationError as error:
         refused = f"{isolated(membership.user.username)} was not removed. {' '.join(error.messages)}"
-        return _members_page(request, refused=refused, status=400)
+        return _members_page(request, refused=refused, refused_at=membership, refused_form=form, status=400)
     if membership.user == request.user:  # the workspace is no longer theirs to see
         messages.success(
             request,

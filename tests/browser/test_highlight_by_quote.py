@@ -174,6 +174,36 @@ def test_words_not_in_the_text_are_said_so_and_nothing_is_written(page_for, anal
     assert page.errors == []
 
 
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        ("", "Type the words to highlight."),
+        (
+            "chemical weapons",
+            "“chemical weapons” is not in this text. Check the words, or type fewer of them.",
+        ),
+    ],
+    ids=["no words", "words not in the text"],
+)
+def test_the_message_on_words_not_found_describes_the_field_until_they_are_found(
+    page_for, analyst, workspace, corpus_text, words, message
+):
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace, text=corpus_text))
+    open_quote_form(page)
+    find_words(page, words)
+    field = page.get_by_role("dialog", name="Highlight by quote").get_by_label("Words to highlight")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    # Heard on the field: its hint, then why the words were not found.
+    expect(field).to_have_accessible_description(re.compile(rf"Enter finds them\. {re.escape(message)}$"))
+    page.keyboard.press("Control+a")
+    find_words(page, "Shiite  militias")
+    expect(page.get_by_role("group", name="Found 5 times: which one?")).to_be_visible()
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", "quote-hint")
+    assert page.errors == []
+
+
 def test_at_360px_escape_and_cancel_give_the_focus_back_and_axe_passes(
     page_for, analyst, workspace, corpus_text
 ):

@@ -257,6 +257,38 @@ def test_header_fits_one_line_at_1366_px_for_every_role(page_for, workspace, rol
     assert_accessible(page, f"header with the account menu open ({role})")
 
 
+# Whether all of the workspace's name in the header is drawn inside its link and the window
+# (a name cut with "…" runs on past its box, hidden), and how wide the page is.
+WHOLE_CRUMB = """
+() => {
+  const crumb = document.querySelector(".site-header .crumb");
+  const text = document.createRange();
+  text.selectNodeContents(crumb.querySelector("bdi"));
+  const name = text.getBoundingClientRect(), box = crumb.getBoundingClientRect();
+  const inside = name.left >= box.left - 1 && name.right <= box.right + 1 && name.bottom <= box.bottom + 1;
+  return [inside && name.left >= 0 && name.right <= innerWidth, document.documentElement.scrollWidth];
+}
+"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 1366])
+def test_a_long_workspace_name_wraps_in_the_header_to_be_read_whole(page_for, analyst, workspace, width):
+    # 1280 px at 400% zoom is 320 px wide; a word longer than that breaks too.
+    workspace.name = "Tell al-Zaytoun water station: Daraa governorate, southern Syria 2017 " + "Zaytoun" * 8
+    workspace.save(update_fields=["name"])
+    page = page_for(analyst)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(reverse("archive:workspace", args=[workspace.slug]))
+    if width < 1000:
+        page.get_by_role("button", name="Menu").click()
+    expect(page.locator(".site-header .crumb")).to_have_accessible_name(workspace.name)
+    whole, page_width = page.evaluate(WHOLE_CRUMB)
+    assert whole and page_width <= width
+    if width == 1366:
+        assert page.evaluate(HEADER_LINES) == 1  # it wraps in its own box, the header keeps one row
+    assert_accessible(page, f"header with a long workspace name at {width} px")
+
+
 @pytest.mark.parametrize("viewport", [{"width": 360, "height": 780}, {"width": 1366, "height": 900}])
 def test_an_outlet_name_of_200_letters_without_a_space_does_not_widen_the_page(
     page_for, ws_admin, workspace, viewport

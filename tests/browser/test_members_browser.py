@@ -140,3 +140,29 @@ def test_an_admin_stepping_down_confirms_it_then_reads_on_and_is_told_whom_to_as
     expect(page.locator("main")).to_contain_text(f"Its admins can give you another role: {analyst.username}.")
     assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
     assert_accessible(page, "refused, told which admins can change the role, at 360 px")
+
+
+def test_a_refused_role_change_comes_back_with_its_form_open_and_the_refusal_focused(
+    page_for, ws_admin, analyst, workspace
+):
+    page = page_for(ws_admin)
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("archive:members", args=[workspace.slug]))
+    analysts = Membership.objects.get(workspace=workspace, user=analyst)
+    card = card_of(page, analysts)
+    card.get_by_label("Role").select_option(Role.REVIEWER)
+    card.get_by_label("Why change it (kept in the history)").fill("   ")  # passes `required`, not the server
+    card.get_by_role("button", name="Change role").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="The role of \u2068analyst\u2069 was not changed.").click()
+    card = page.locator(f"#member-{analysts.pk}")
+    reason = card.get_by_label("Why change it (kept in the history)")
+    expect(reason).to_be_visible()
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(card.get_by_label("Role")).to_have_value(Role.REVIEWER)
+    assert Membership.objects.get(pk=analysts.pk).role == Role.ANALYST
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    assert_accessible(page, "members page after a refused role change, at 360 px")
+    assert page.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]

@@ -4,7 +4,7 @@ where the reader was, and what was done is said in the page's status line."""
 from playwright.sync_api import expect
 
 from archive.models import Annotation
-from tests.browser.test_reading_page import annotate, open_reading_page
+from tests.browser.test_reading_page import annotate, open_reading_page, select
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 # The item the focused control is in, and the control's action.
@@ -99,6 +99,35 @@ def test_a_new_note_is_announced(page_for, analyst, workspace):
     annotate(page, "more than 400 airstrikes", "Count them.")
     expect(page.locator("#reading-status")).to_have_text("Note saved as a draft, highlighted in the text.")
     assert Annotation.objects.get().body == "Count them."
+
+
+def test_a_new_highlight_is_announced_without_saying_it_is_highlighted(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    select(page, "more than 400 airstrikes")
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_role("dialog", name="Annotate").get_by_label("Motivation").select_option("highlighting")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#reading-status")).to_have_text("Highlight saved as a draft.")
+    assert Annotation.objects.get().motivation == "highlighting"
+
+
+def test_an_edited_highlight_is_announced_as_a_highlight(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    highlight = AnnotationFactory(
+        workspace=workspace,
+        passages=[PassageFactory(source=source, start=10, length=5)],
+        author=analyst,
+        body="",
+        motivation="highlighting",
+    )
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    edit_by_keyboard(page, page.locator("#reading-items"), "Worth a note after all")
+    expect(page.locator("#reading-status")).to_have_text("Highlight saved.")
+    highlight.refresh_from_db()
+    assert (highlight.body, highlight.motivation) == ("Worth a note after all", "highlighting")
 
 
 def test_a_screen_readers_click_on_a_highlight_opens_it(page_for, analyst, workspace):

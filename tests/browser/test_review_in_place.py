@@ -58,7 +58,8 @@ def test_a_decision_in_place_keeps_a_comment_typed_in_another_item(page_for, rev
 
     expect(page.locator("#queue-status")).to_have_text(f"Approved: {Annotation.objects.get(pk=first.pk)}.")
     expect(item(page, first)).to_have_count(0)
-    expect(page.locator("h1 .count")).to_have_text("1")
+    # The count follows, still saying what it counts, now in the singular.
+    expect(page.get_by_role("heading", level=1)).to_have_accessible_name("Review queue 1 item waiting")
     expect(item(page, second)).to_have_attribute("aria-label", "annotation 1 of 1")
     expect(item(page, second).get_by_label("Comment (required to reject)")).to_have_value(HALF_WRITTEN)
     assert (
@@ -125,6 +126,27 @@ def test_submitting_from_the_reading_page_stays_in_place(page_for, analyst, work
     assert note.review_status == ReviewStatus.SUBMITTED
     assert_accessible(page, "reading page (submitted in place)")
     assert page.errors == []
+
+
+def test_a_highlight_submitted_from_the_reading_page_is_announced_as_a_highlight(
+    page_for, analyst, workspace
+):
+    source = SourceFactory(workspace=workspace)
+    highlight = AnnotationFactory(
+        workspace=workspace,
+        passages=[PassageFactory(source=source, start=8, length=11)],
+        author=analyst,
+        body="",
+        motivation="highlighting",
+    )
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    page.locator(f"#reading-items #annotation-{highlight.pk}").get_by_role(
+        "button", name="Submit for review"
+    ).click()
+    expect(page.locator("#reading-status")).to_have_text("Highlight submitted for review.")
+    highlight.refresh_from_db()
+    assert highlight.review_status == ReviewStatus.SUBMITTED
 
 
 def test_submitting_from_a_highlights_popup_keeps_the_popup(page_for, analyst, workspace):

@@ -268,3 +268,24 @@ def test_enter_on_a_sentence_takes_the_keyboard_to_its_counterpart(page_for, ana
     expect(english).to_be_focused()
     assert english.evaluate(IN_VIEW)
     assert page.errors == []
+
+
+def said_width(segment) -> float:
+    return segment.locator(".pair-said").evaluate("(said) => said.getBoundingClientRect().width")
+
+
+def test_a_sentence_with_the_focus_shows_its_alignment_confidence(page_for, analyst, workspace, corpus_text):
+    _, translation, _ = make_pair(workspace, analyst, arabic_original=True, corpus_text=corpus_text)
+    page = page_for(analyst, **PHONE)  # a touch screen: nothing to hover
+    open_arrived(page, reverse("archive:source_aligned", args=[workspace.slug, translation.pk]))
+    arabic = page.locator("#text-o .seg").first
+    english = page.locator(f'#text-d .seg[data-pair="{arabic.get_attribute("data-pair")}"]')
+    said = re.compile(r"^ \(sentence pair 1: alignment confidence \d+%, (high|medium|low)\)$")
+    expect(arabic.locator(".pair-said")).to_have_text(said)  # what a screen reader reads with it
+    assert said_width(arabic) <= 1 and said_width(english) <= 1
+    arabic.focus()
+    assert said_width(arabic) > 100 and said_width(english) <= 1
+    assert arabic.locator(".pair-said").evaluate(IN_VIEW)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert_accessible(page, "side by side on a phone, a sentence's confidence shown")
+    assert page.errors == []

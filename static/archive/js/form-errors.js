@@ -1,7 +1,8 @@
-// A JSON endpoint's refusal, {error, <field>: [messages]} (archive/api/errors.py), shown in
-// the form that was sent, in its .form-error. When every field refused is one of the form's,
-// each is named as the form labels it (the server names its own fields: "Body: …" for the
-// field labelled "Note"), marked invalid and described by the error, until it is changed.
+// A form's error, in its .form-error: a JSON endpoint's refusal, {error, <field>: [messages]}
+// (archive/api/errors.py), or one found before sending. A field the error is about is marked
+// invalid and described by it, until it is changed or the error goes. When every field a
+// refusal names is one of the form's, each is named as the form labels it (the server names
+// its own fields: "Body: …" for the field labelled "Note").
 
 let boxes = 0; // forms are cloned from templates: each error box gets an id of its own
 
@@ -32,18 +33,27 @@ function mark(field, box) {
   field.addEventListener("input", () => unmark(field, box), { once: true });
 }
 
-/** Show the refusal `data` in `form`. */
-export function showRefusal(form, data) {
+/** Show `message` in `form` ("" takes the error away), about `field` if one is given;
+ *  the error box, given an id of its own for the fields it describes. */
+export function showError(form, message, field = null) {
   const box = form.querySelector(".form-error");
   box.id ||= `form-error-${++boxes}`;
-  for (const field of form.querySelectorAll('[aria-invalid="true"]')) unmark(field, box);
+  for (const marked of form.querySelectorAll('[aria-invalid="true"]')) unmark(marked, box);
+  box.textContent = message;
+  box.hidden = !message;
+  if (message && field) mark(field, box);
+  return box;
+}
+
+/** Show the refusal `data` in `form`. */
+export function showRefusal(form, data) {
   const names = Object.keys(data).filter((name) => name !== "error" && Array.isArray(data[name]));
   const fields = names.map((name) => form.elements.namedItem(name));
   const allOurs = names.length > 0 && fields.every(Boolean);
-  box.textContent = allOurs
+  const message = allOurs
     ? names.map((name, index) => `${labelOf(fields[index]) ?? name}: ${data[name].join(" ")}`).join("\n")
     : data.error;
-  box.hidden = !box.textContent;
+  const box = showError(form, message ?? "");
   // A radio takes no aria-invalid: its group's legend names it in the message.
   for (const field of fields) if (field instanceof Element) mark(field, box);
   // Sending disabled the button that had focus, which left it on the page itself: put it on

@@ -6,7 +6,7 @@
 
 import { contextOf, findWords, foldedText } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
-import { showRefusal } from "./form-errors.js";
+import { showError, showRefusal } from "./form-errors.js";
 import {
   drawHighlights,
   marksOf,
@@ -77,10 +77,9 @@ function announce(message) {
 
 const KIND_NAMES = { annotation: "Note", evidence: "Evidence" };
 
-function showError(form, message) {
-  const error = form.querySelector(".form-error");
-  error.textContent = message;
-  error.hidden = !message;
+/** An item's kind in what is said of it: an annotation that only highlights is a highlight. */
+function kindName(kind, motivation) {
+  return kind === "annotation" && motivation === "highlighting" ? "Highlight" : (KIND_NAMES[kind] ?? "Item");
 }
 
 // Tags are comma-separated, Latin or Arabic (an Arabic keyboard types "،"): as the server reads them.
@@ -483,7 +482,9 @@ function openSelectionForm(kind, [start, end], button) {
     showItem(data.item);
     returnFocus = tabStopOf(textElement, data.passage.id) ?? returnFocus;
     dialog.close();
-    announce(`${isEvidence ? "Evidence" : "Note"} saved as a draft, highlighted in the text.`);
+    // A highlight is what is highlighted: "highlighted in the text" would say it twice.
+    const name = kindName(isEvidence ? "evidence" : "annotation", body.motivation);
+    announce(`${name} saved as a draft${name === "Highlight" ? "" : ", highlighted in the text"}.`);
   });
   form.querySelector('[data-action="cancel"]').addEventListener("click", () => dialog.close());
   document.getSelection().removeAllRanges();
@@ -561,14 +562,14 @@ function openQuoteForm() {
     forget();
     const typed = [...words.value.trim().replace(/\s+/gu, " ")];
     if (!typed.length) {
-      showError(form, "Type the words to highlight.");
+      showError(form, "Type the words to highlight.", words);
       return words.focus();
     }
     foldedPageText ??= foldedText(text);
     const found = findWords(text, words.value, { limit: LISTED, folded: foldedPageText });
     if (!found.count) {
       const shown = typed.length > 60 ? `${typed.slice(0, 60).join("")}…` : typed.join("");
-      showError(form, `“${shown}” is not in this text. Check the words, or type fewer of them.`);
+      showError(form, `“${shown}” is not in this text. Check the words, or type fewer of them.`, words);
       return words.focus();
     }
     showError(form, "");
@@ -689,6 +690,7 @@ function placeOf(item) {
   return {
     id: item.dataset.item,
     kind: item.dataset.kind,
+    motivation: item.dataset.motivation,
     inDialog: dialog.contains(item),
     neighbours: [item.nextElementSibling, item.previousElementSibling],
     start: Number(item.dataset.start),
@@ -724,7 +726,9 @@ function settle(where, deleted, said = null) {
     const next = where.inDialog ? highlightFrom(where.start) : null;
     (next ?? shownToggle() ?? document.getElementById("sidebar-title")).focus();
   }
-  announce(said ?? `${KIND_NAMES[where.kind] ?? "Item"} ${deleted ? "deleted, its history kept" : "saved"}.`);
+  // Named as saved: an edit may have made a note a highlight, or a highlight a note.
+  const name = kindName(where.kind, saved?.dataset.motivation ?? where.motivation);
+  announce(said ?? `${name} ${deleted ? "deleted, its history kept" : "saved"}.`);
 }
 
 /** Replace `item`'s content by `form` until it is saved or cancelled; `takeTheirs` is given
@@ -887,7 +891,7 @@ document.addEventListener("submit", async (event) => {
     return button.focus();
   }
   showItem(data.item);
-  settle(where, false, `${KIND_NAMES[where.kind] ?? "Item"} submitted for review.`);
+  settle(where, false, `${kindName(where.kind, where.motivation)} submitted for review.`);
 });
 
 // --- Arriving at #passage-N (e.g. from a claim's page) ------------------------------

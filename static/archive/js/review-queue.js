@@ -70,10 +70,16 @@ function announce(message) {
 
 const CONTROLS = "a[href], button, textarea, input:not([type=hidden]), select";
 
+/** The heading's count (templatetags count_said): its number, and the words that say what it counts. */
+function setTotal(total) {
+  heading.firstChild.nodeValue = String(total);
+  heading.lastChild.textContent = ` ${total === 1 ? heading.dataset.one : heading.dataset.other}`;
+}
+
 /** The queue without `item`: the total one less, each item's "n of N" renumbered. */
 function removeDecided(item) {
-  const total = Math.max(0, Number(heading?.textContent ?? 1) - 1);
-  if (heading) heading.textContent = String(total);
+  const total = Math.max(0, Number(heading?.firstChild.nodeValue ?? 1) - 1);
+  if (heading) setTotal(total);
   const next = item.nextElementSibling ?? item.previousElementSibling;
   item.remove();
   const start = Number(queue.dataset.start || 1);
