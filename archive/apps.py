@@ -8,6 +8,7 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         """Every signal receiver, system check and URL converter of the app,
         connected here and nowhere else."""
+        from django.contrib.auth.signals import user_logged_in
         from django.core import checks
         from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed
@@ -21,6 +22,7 @@ class ArchiveConfig(AppConfig):
         from archive.core.db import use_compiled_timestamptz_loader
         from archive.core.history import add_reason_from_context, announce_saved_row, history_written
         from archive.core.paths import Int64Converter
+        from archive.core.sessions import start_session_end
         from archive.models import Annotation
         from archive.search.signals import object_written, passage_annotations_changed
 
@@ -35,6 +37,8 @@ class ArchiveConfig(AppConfig):
             passage_annotations_changed, sender=Annotation.passages.through, dispatch_uid="search-passages"
         )
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
+        # A signed-in session ends at a time the pages know, to warn before it.
+        user_logged_in.connect(start_session_end, dispatch_uid="session-end")
         checks.register(check_tracked_models, checks.Tags.models)
         checks.register(check_kinds, checks.Tags.models)
         checks.register(check_compiled)

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "archive.views.context_processors.unread_alerts",
                 "archive.views.jobs.job_status",
+                "archive.views.context_processors.session_end",
             ],
         },
     },
@@ -162,6 +163,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A session ends SESSION_COOKIE_AGE after sign-in; pages warn SESSION_WARNING_SECONDS
+# before, and "Stay signed in" moves the end to SESSION_COOKIE_AGE from then, never past
+# SESSION_MAX_AGE after sign-in (archive/core/sessions.py). The default cap lets the end
+# move more than ten times (WCAG 2.2.1) and bounds the life of a stolen session.
+SESSION_ENGINE = "archive.core.sessions"
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 5 * 60)
+SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 7 * 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from archive.views import account
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -10,6 +12,8 @@ urlpatterns = [
     # session auth hash); the session that changed it stays logged in.
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # "Stay signed in", from the warning every page gives before the session ends.
+    path("accounts/session/", account.session_extend, name="session_extend"),
     path("api/", include("archive.api.urls")),
     path("w3c/", include("archive.w3c.urls")),
     path("exports/", include("archive.exchange.urls")),

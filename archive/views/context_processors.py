@@ -1,10 +1,13 @@
-"""What every page's header shows: the signed-in member's unread alerts."""
+"""What every page shows a signed-in member: their unread alerts, and when their session ends."""
 
 from functools import partial
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from archive.alerts import unread_count
+from archive.core import sessions
+from archive.views.account import session_json
 
 
 def unread_alerts(request: HttpRequest) -> dict[str, object]:
@@ -12,3 +15,14 @@ def unread_alerts(request: HttpRequest) -> dict[str, object]:
     # A request refused before the user is known (a host not served here) has no user.
     user = getattr(request, "user", None)
     return {"unread_alerts": partial(unread_count, user) if user is not None else 0}
+
+
+def session_end(request: HttpRequest) -> dict[str, object]:
+    """When a signed-in session ends, for the warning before it (templates/archive/_session_warning.html)."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    end = sessions.session_end(session=request.session) if signed_in else None
+    return {
+        "session_end": session_json(end) if end else None,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+    }

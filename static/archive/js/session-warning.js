@@ -1,0 +1,118 @@
+// Before the signed-in session ends (WCAG 2.2.1 Timing Adjustable): data-warn-seconds
+// before the end the server gave (data-ends), an alert dialog says when it ends and
+// offers to stay signed in, which posts its form and takes the new end from the answer,
+// without reloading, so nothing typed on the page is lost; closing the dialog returns
+// the focus where it was. Once the session has ended, the dialog says so and links to
+// the sign-in page in a new tab. Tabs share the end in localStorage: a page loaded, or
+// the session extended, in one moves it in every other, and shuts their warning.
+const dialog = document.getElementById("session-warning");
+const KEY = "warrant-session-end";
+// setTimeout fires at once for a longer delay (24.8 days): a longer wait is taken in steps.
+const LONGEST_DELAY = 2 ** 31 - 1;
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+let times;
+let timer;
+
+function share(end) {
+  times = { ends: end.ends, latest: end.latest };
+  try {
+    localStorage.setItem(KEY, JSON.stringify(times));
+  } catch {
+    // No storage (blocked by the browser): this tab keeps its own end.
+  }
+}
+
+function shared() {
+  try {
+    return JSON.parse(localStorage.getItem(KEY)) ?? times;
+  } catch {
+    return times;
+  }
+}
+
+function show(title, message, target) {
+  dialog.querySelector("h2").textContent = title;
+  dialog.querySelector("#session-warning-message").textContent = message;
+  dialog.querySelector(".form-error").hidden = true;
+  for (const control of dialog.querySelectorAll(".stay, .sign-in")) control.hidden = control !== target;
+  // Opened anew, so that a screen reader announces what changed.
+  if (dialog.open) dialog.close();
+  dialog.showModal();
+  target.focus();
+}
+
+function update() {
+  clearTimeout(timer);
+  times = shared();
+  const now = Date.now();
+  const ends = Date.parse(times.ends);
+  const warnAt = ends - Number(dialog.dataset.warnSeconds) * 1000;
+  if (now < warnAt) {
+    dialog.close();
+    timer = setTimeout(update, Math.min(warnAt - now, LONGEST_DELAY));
+  } else if (now < ends) {
+    const minutes = Math.ceil((ends - now) / 60000);
+    const when = `Your session ends at ${clock.format(ends)}, in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    if (ends < Date.parse(times.latest)) {
+      show("Your session is ending", `${when} Stay signed in?`, dialog.querySelector(".stay"));
+    } else {
+      show(
+        "Your session is ending",
+        `${when} It cannot be extended again: save your work, then sign in again.`,
+        dialog.querySelector("button:not(.stay)"),
+      );
+    }
+    timer = setTimeout(update, ends - now);
+  } else {
+    show(
+      "Your session has ended",
+      `Your session ended at ${clock.format(ends)}. What you typed on this page is still here: ` +
+        "sign in in a new tab, then copy what you have not saved into the page there.",
+      dialog.querySelector(".sign-in"),
+    );
+  }
+}
+
+async function staySignedIn(form) {
+  const error = dialog.querySelector(".form-error");
+  let response;
+  try {
+    // "manual": an ended session is answered with a redirect to the sign-in page.
+    response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      redirect: "manual",
+    });
+  } catch {
+    error.textContent = "The server could not be reached: try again.";
+    error.hidden = false;
+    return;
+  }
+  if (response.type === "opaqueredirect") {
+    share({ ends: new Date().toISOString(), latest: times.latest });
+  } else if (response.ok) {
+    share(await response.json());
+  } else {
+    error.textContent = `The session could not be extended (the server answered ${response.status}): try again.`;
+    error.hidden = false;
+    return;
+  }
+  update();
+}
+
+if (dialog) {
+  share(dialog.dataset);
+  dialog.querySelector("form").addEventListener("submit", (event) => {
+    if (event.submitter?.classList.contains("stay")) {
+      event.preventDefault();
+      staySignedIn(event.target);
+    }
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key === KEY) update();
+  });
+  update();
+}

@@ -1,0 +1,93 @@
+"""The warning before the session ends, in Chromium: staying signed in, in several tabs, and the end.
+
+The page's clock is Playwright's, moved on by hand; the server's is real, so each test
+first makes the session end soon, as if its member had signed in nearly a whole age ago.
+"""
+
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.accessibility import assert_accessible
+
+UNSAVED = "words typed and not yet sent"
+# The warning comes SESSION_WARNING_SECONDS (5 minutes) before the end, 10 minutes away.
+TO_THE_WARNING = "05:01"
+PAST_THE_END = "10:01"
+
+
+def session_of(page) -> SessionBase:
+    key = next(
+        cookie["value"] for cookie in page.context.cookies() if cookie["name"] == settings.SESSION_COOKIE_NAME
+    )
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+
+
+def open_home_ending_in_ten_minutes(page, *, typed: bool = True):
+    """The home page of a session that ends in 10 minutes, with words typed in its search field."""
+    session = session_of(page)
+    session.set_expiry(timezone.now().replace(microsecond=0) + timedelta(minutes=10))
+    session.save()
+    page.clock.install()
+    page.goto(reverse("archive:home"))
+    if typed:
+        page.get_by_role("searchbox").fill(UNSAVED)
+
+
+def test_staying_signed_in_by_keyboard_moves_the_end_and_returns_the_focus(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_home_ending_in_ten_minutes(page)
+    warning = page.get_by_role("alertdialog", name="Your session is ending")
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward(TO_THE_WARNING)
+    expect(warning).to_contain_text("Your session ends at")
+    expect(warning).to_contain_text("in 5 minutes. Stay signed in?")
+    assert_accessible(page, "the home page with the session's warning open")
+    expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(warning).to_be_hidden()
+    expect(page.get_by_role("searchbox")).to_be_focused()
+    expect(page.get_by_role("searchbox")).to_have_value(UNSAVED)
+    assert session_of(page).get_expiry_date() > timezone.now() + timedelta(hours=11)
+    assert page.errors == []
+
+
+def test_staying_signed_in_in_one_tab_shuts_the_warning_in_another(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_home_ending_in_ten_minutes(page)
+    other = page.context.new_page()
+    other.goto(reverse("archive:alerts"))
+    page.clock.fast_forward(TO_THE_WARNING)
+    expect(other.get_by_role("alertdialog")).to_be_visible()
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(page.get_by_role("alertdialog")).to_be_hidden()
+    expect(other.get_by_role("alertdialog")).to_be_hidden()
+
+
+def test_an_ended_session_says_so_and_offers_to_sign_in_in_a_new_tab(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_home_ending_in_ten_minutes(page)
+    page.clock.fast_forward(PAST_THE_END)
+    ended = page.get_by_role("alertdialog", name="Your session has ended")
+    expect(ended).to_contain_text("Your session ended at")
+    sign_in = ended.get_by_role("link", name="Sign in in a new tab")
+    expect(sign_in).to_be_focused()
+    expect(sign_in).to_have_attribute("target", "_blank")
+    expect(ended.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("searchbox")).to_have_value(UNSAVED)
+
+
+def test_the_warning_fits_and_passes_axe_at_360_px(page_for, analyst, workspace):
+    page = page_for(analyst, viewport={"width": 360, "height": 740})
+    open_home_ending_in_ten_minutes(page, typed=False)
+    page.clock.fast_forward(TO_THE_WARNING)
+    warning = page.get_by_role("alertdialog")
+    expect(warning).to_be_in_viewport(ratio=1)
+    assert_accessible(page, "the session's warning at 360 px")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
