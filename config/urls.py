@@ -12,8 +12,9 @@ urlpatterns = [
     # session auth hash); the session that changed it stays logged in.
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    # "Stay signed in", from the warning every page gives before the session ends.
-    path("accounts/session/", account.session_extend, name="session_extend"),
+    # "Stay signed in", from the warning every page gives before the session ends; and a
+    # session begun in another tab, taken up by a page of the ended one.
+    path("accounts/session/", account.account_session, name="account_session"),
     path("api/", include("archive.api.urls")),
     path("w3c/", include("archive.w3c.urls")),
     path("exports/", include("archive.exchange.urls")),

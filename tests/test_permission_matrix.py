@@ -127,8 +127,8 @@ RULES: dict[str, Rule] = {
     "logout": Rule({"POST": {role: LOGIN for role in ROLES}}),
     "password_change": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "password_change_done": Rule({"GET": SIGNED_IN}),
-    # "Stay signed in": moves the end of one's own session.
-    "session_extend": Rule({"POST": SIGNED_IN}),
+    # "Stay signed in": moves the end of one's own session; GET, its end and CSRF token.
+    "account_session": Rule({"GET": SIGNED_IN, "POST": SIGNED_IN}),
     "archive:home": Rule({"GET": SIGNED_IN}),
     # Background jobs: your own, and your workspaces' if you administer them; site
     # staff start a search index rebuild.

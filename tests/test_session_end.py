@@ -75,7 +75,7 @@ def test_staying_signed_in_ends_the_session_a_full_age_from_now(client, analyst)
     client.force_login(analyst)
     end = client.session.get_expiry_date()
     with an_hour_later():
-        answer = client.post(reverse("session_extend")).json()
+        answer = client.post(reverse("account_session")).json()
     moved = end + timedelta(hours=1)
     assert answer["ends"] == moved.isoformat()
     assert stored_end(client) == moved
@@ -87,22 +87,38 @@ def test_staying_signed_in_never_goes_past_the_latest_end(client, analyst, setti
     client.force_login(analyst)
     latest = client.session.get_expiry_date() + timedelta(seconds=60)
     with an_hour_later():
-        answer = client.post(reverse("session_extend")).json()
+        answer = client.post(reverse("account_session")).json()
     assert answer == {"ends": latest.isoformat(), "latest": latest.isoformat()}
     assert stored_end(client) == latest
 
 
 @pytest.mark.django_db
-def test_staying_signed_in_refuses_get(client, analyst):
+def test_reading_the_session_gives_its_end_and_owner_and_does_not_move_it(client, analyst):
     client.force_login(analyst)
     end = client.session.get_expiry_date()
-    assert client.get(reverse("session_extend")).status_code == 405
+    with an_hour_later():
+        answer = client.get(reverse("account_session")).json()
+    assert (answer["ends"], answer["username"]) == (end.isoformat(), analyst.username)
     assert stored_end(client) == end
 
 
 @pytest.mark.django_db
+def test_the_token_the_session_gives_is_one_its_forms_are_accepted_with(analyst):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    token = client.get(reverse("account_session")).json()["csrf_token"]
+    assert client.post(reverse("account_session"), HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_session_refuses_other_methods(client, analyst):
+    client.force_login(analyst)
+    assert client.put(reverse("account_session")).status_code == 405
+
+
+@pytest.mark.django_db
 def test_staying_signed_in_sends_a_signed_out_visitor_to_sign_in(client):
-    response = client.post(reverse("session_extend"))
+    response = client.post(reverse("account_session"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -113,5 +129,5 @@ def test_staying_signed_in_needs_the_csrf_token(analyst):
     client.force_login(analyst)
     end = client.session.get_expiry_date()
     with an_hour_later():
-        assert client.post(reverse("session_extend")).status_code == 403
+        assert client.post(reverse("account_session")).status_code == 403
     assert stored_end(client) == end

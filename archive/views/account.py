@@ -1,9 +1,11 @@
-"""The signed-in account's session: when it ends, and staying signed in."""
+"""The signed-in account's session: when it ends, staying signed in, and taking up a
+session begun in another tab."""
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_POST
+from django.middleware.csrf import get_token
+from django.views.decorators.http import require_http_methods
 
-from archive.core.sessions import SessionEnd, extend_session
+from archive.core.sessions import SessionEnd, extend_session, session_end
 from archive.permissions import member_view
 
 
@@ -13,7 +15,18 @@ def session_json(end: SessionEnd) -> dict[str, str]:
 
 
 @member_view
-@require_POST
-def session_extend(request: HttpRequest) -> JsonResponse:
-    """Stay signed in (js/session-warning.js): the session ends SESSION_COOKIE_AGE from now."""
-    return JsonResponse(session_json(extend_session(session=request.session)))
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_session(request: HttpRequest) -> JsonResponse:
+    """POST, "Stay signed in" (js/session-warning.js): the session ends SESSION_COOKIE_AGE
+    from now. GET, after signing in again in another tab: when the new session ends, whose
+    it is, and its CSRF token, for a page of the ended one to save what was typed in it."""
+    if request.method == "POST":
+        return JsonResponse(session_json(extend_session(session=request.session)))
+    end = session_end(session=request.session)
+    return JsonResponse(
+        {
+            **(session_json(end) if end else {}),
+            "username": request.user.get_username(),
+            "csrf_token": get_token(request),
+        }
+    )

@@ -13,7 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from archive.models import Annotation
 from tests.browser.accessibility import assert_accessible
+from tests.browser.test_reading_page import open_reading_page, select
+from tests.factories import PASSWORD, SourceFactory
 
 UNSAVED = "words typed and not yet sent"
 # The warning comes SESSION_WARNING_SECONDS (5 minutes) before the end, 10 minutes away.
@@ -91,3 +94,52 @@ def test_the_warning_fits_and_passes_axe_at_360_px(page_for, analyst, workspace)
     expect(warning).to_be_in_viewport(ratio=1)
     assert_accessible(page, "the session's warning at 360 px")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+def test_a_note_typed_before_the_session_ended_is_saved_after_signing_in_again_in_another_tab(
+    page_for, analyst, workspace
+):
+    page = page_for(analyst)
+    source = SourceFactory(workspace=workspace)
+    session = session_of(page)
+    session.set_expiry(timezone.now().replace(microsecond=0) + timedelta(minutes=10))
+    session.save()
+    page.clock.install()
+    open_reading_page(page, source)
+    select(page, "120 a week")
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_role("dialog", name="Annotate").get_by_label("Note").fill(UNSAVED)
+    session.delete()  # the session ends on the server
+    page.clock.fast_forward(PAST_THE_END)
+    expect(page.get_by_role("alertdialog", name="Your session has ended")).to_be_visible()
+
+    other = page.context.new_page()
+    other.goto(reverse("login"))
+    other.get_by_label("Username").fill(analyst.username)
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    expect(other.locator("#session-warning")).to_have_count(1)
+
+    again = page.get_by_role("alertdialog", name="You are signed in again")
+    expect(again).to_contain_text("What you typed on this page can be saved now.")
+    again.get_by_role("button", name="Close").click()
+    page.get_by_role("dialog", name="Annotate").get_by_role("button", name="Save").click()
+    expect(page.locator("#reading-status")).to_contain_text("Note saved")
+    assert Annotation.objects.get(workspace=workspace).body == UNSAVED
+
+
+def test_a_page_of_an_ended_session_does_not_take_up_another_members(page_for, analyst, ws_admin, workspace):
+    page = page_for(analyst)
+    session = session_of(page)
+    open_home_ending_in_ten_minutes(page)
+    session.delete()
+    page.clock.fast_forward(PAST_THE_END)
+    token = page.locator('#session-warning input[name="csrfmiddlewaretoken"]').input_value()
+    other = page.context.new_page()
+    other.goto(reverse("login"))
+    other.get_by_label("Username").fill(ws_admin.username)
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    expect(other.locator("#session-warning")).to_have_count(1)
+    expect(page.get_by_role("alertdialog", name="Your session has ended")).to_be_visible()
+    assert page.locator('#session-warning input[name="csrfmiddlewaretoken"]').input_value() == token

@@ -4,7 +4,9 @@
 // without reloading, so nothing typed on the page is lost; closing the dialog returns
 // the focus where it was. Once the session has ended, the dialog says so and links to
 // the sign-in page in a new tab. Tabs share the end in localStorage: a page loaded, or
-// the session extended, in one moves it in every other, and shuts their warning.
+// the session extended, in one moves it in every other, and shuts their warning. When the
+// member signs in again in another tab, a page of the ended session takes up the new one
+// (its CSRF token), so that what was typed in it can still be saved.
 const dialog = document.getElementById("session-warning");
 const KEY = "warrant-session-end";
 // setTimeout fires at once for a longer delay (24.8 days): a longer wait is taken in steps.
@@ -13,6 +15,7 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-d
 
 let times;
 let timer;
+let signedInAt; // this page's session, known by its latest end: a new sign-in has another
 
 function share(end) {
   times = { ends: end.ends, latest: end.latest };
@@ -42,15 +45,22 @@ function show(title, message, target) {
   target.focus();
 }
 
+function warnAt() {
+  return Date.parse(times.ends) - Number(dialog.dataset.warnSeconds) * 1000;
+}
+
+function waitToWarn() {
+  timer = setTimeout(update, Math.min(warnAt() - Date.now(), LONGEST_DELAY));
+}
+
 function update() {
   clearTimeout(timer);
   times = shared();
   const now = Date.now();
   const ends = Date.parse(times.ends);
-  const warnAt = ends - Number(dialog.dataset.warnSeconds) * 1000;
-  if (now < warnAt) {
+  if (now < warnAt()) {
     dialog.close();
-    timer = setTimeout(update, Math.min(warnAt - now, LONGEST_DELAY));
+    waitToWarn();
   } else if (now < ends) {
     const minutes = Math.ceil((ends - now) / 60000);
     const when = `Your session ends at ${clock.format(ends)}, in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
@@ -103,7 +113,43 @@ async function staySignedIn(form) {
   update();
 }
 
+/** Signed in again in another tab: this page's forms get the new session's CSRF token
+ *  (the old one was for the session that ended), if it is the same member's. */
+async function takeUp() {
+  let answer;
+  try {
+    const response = await fetch(dialog.querySelector("form").action, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      redirect: "manual",
+    });
+    answer = response.ok ? await response.json() : null;
+  } catch {
+    answer = null;
+  }
+  // Another member's session is not taken up (this page would save as them), and the
+  // page's own end stays the one it shows.
+  if (!answer?.ends || answer.username !== dialog.dataset.username) return;
+  document.querySelector('meta[name="csrf-token"]')?.setAttribute("content", answer.csrf_token);
+  for (const field of document.querySelectorAll('input[name="csrfmiddlewaretoken"]')) {
+    field.value = answer.csrf_token;
+  }
+  signedInAt = answer.latest;
+  clearTimeout(timer);
+  share(answer);
+  // Said only to a page that had said the session ended: to others nothing changed.
+  if (dialog.open) {
+    show(
+      "You are signed in again",
+      "What you typed on this page can be saved now.",
+      dialog.querySelector("button:not(.stay)"),
+    );
+  }
+  waitToWarn();
+}
+
 if (dialog) {
+  signedInAt = dialog.dataset.latest;
   share(dialog.dataset);
   dialog.querySelector("form").addEventListener("submit", (event) => {
     if (event.submitter?.classList.contains("stay")) {
@@ -112,7 +158,9 @@ if (dialog) {
     }
   });
   window.addEventListener("storage", (event) => {
-    if (event.key === KEY) update();
+    if (event.key !== KEY) return;
+    if (shared().latest === signedInAt) update();
+    else takeUp();
   });
   update();
 }
