@@ -96,6 +96,16 @@ def test_the_warning_fits_and_passes_axe_at_360_px(page_for, analyst, workspace)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
 
 
+def sign_in_in_a_new_tab(page, user) -> None:
+    """`user` signs in in another tab of the page's browser, and a page of the new session opens."""
+    other = page.context.new_page()
+    other.goto(reverse("login"))
+    other.get_by_label("Username").fill(user.username)
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    expect(other.locator("#session-warning")).to_have_count(1)
+
+
 def test_a_note_typed_before_the_session_ended_is_saved_after_signing_in_again_in_another_tab(
     page_for, analyst, workspace
 ):
@@ -113,12 +123,7 @@ def test_a_note_typed_before_the_session_ended_is_saved_after_signing_in_again_i
     page.clock.fast_forward(PAST_THE_END)
     expect(page.get_by_role("alertdialog", name="Your session has ended")).to_be_visible()
 
-    other = page.context.new_page()
-    other.goto(reverse("login"))
-    other.get_by_label("Username").fill(analyst.username)
-    other.get_by_label("Password").fill(PASSWORD)
-    other.get_by_role("button", name="Log in").click()
-    expect(other.locator("#session-warning")).to_have_count(1)
+    sign_in_in_a_new_tab(page, analyst)
 
     again = page.get_by_role("alertdialog", name="You are signed in again")
     expect(again).to_contain_text("What you typed on this page can be saved now.")
@@ -135,11 +140,6 @@ def test_a_page_of_an_ended_session_does_not_take_up_another_members(page_for, a
     session.delete()
     page.clock.fast_forward(PAST_THE_END)
     token = page.locator('#session-warning input[name="csrfmiddlewaretoken"]').input_value()
-    other = page.context.new_page()
-    other.goto(reverse("login"))
-    other.get_by_label("Username").fill(ws_admin.username)
-    other.get_by_label("Password").fill(PASSWORD)
-    other.get_by_role("button", name="Log in").click()
-    expect(other.locator("#session-warning")).to_have_count(1)
+    sign_in_in_a_new_tab(page, ws_admin)
     expect(page.get_by_role("alertdialog", name="Your session has ended")).to_be_visible()
     assert page.locator('#session-warning input[name="csrfmiddlewaretoken"]').input_value() == token
