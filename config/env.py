@@ -5,6 +5,7 @@ raises ImproperlyConfigured for a value it cannot read, so a typo in a
 deployment fails loudly at start-up instead of silently using a default.
 """
 
+import ipaddress
 import os
 from urllib.parse import urlsplit
 
@@ -55,3 +56,32 @@ def env_url(name: str, default: str = "") -> str:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ImproperlyConfigured(f"{name} must be an http:// or https:// address, got {raw!r}")
     return raw
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks ("127.0.0.0/8, ::1/128"); none by default."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP networks such as 127.0.0.0/8, got {network!r}"
+            ) from None
+    return networks
+
+
+def env_seconds_list(name: str, default: list[float]) -> list[float]:
+    """Comma-separated numbers of seconds, none negative ("5, 30, 120")."""
+    raw = env_list(name, [])
+    if not raw:
+        return list(default)
+    try:
+        seconds = [float(item) for item in raw]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must list numbers of seconds such as 5,30,120, got {raw!r}"
+        ) from None
+    if any(not 0 <= value < float("inf") for value in seconds):
+        raise ImproperlyConfigured(f"{name} must list numbers of seconds, none negative, got {raw!r}")
+    return seconds

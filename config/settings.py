@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_int, env_list, env_networks, env_seconds_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -244,7 +244,7 @@ CAPTURE_TIMEOUT_SECONDS = env_int("CAPTURE_TIMEOUT_SECONDS", 20)
 CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 5)
 # Captures refuse private, loopback and link-local addresses, so the archive
 # cannot be pointed at internal services; list CIDR networks to allow anyway.
-CAPTURE_ALLOWED_PRIVATE_NETWORKS = env_list("CAPTURE_ALLOWED_PRIVATE_NETWORKS", [])
+CAPTURE_ALLOWED_PRIVATE_NETWORKS = env_networks("CAPTURE_ALLOWED_PRIVATE_NETWORKS")
 
 # --- E-mail (alerts for members who opt in: archive/monitoring/alerts.py) --
 # Without EMAIL_HOST nothing is sent: mail goes to the console when DEBUG is on, nowhere otherwise.
@@ -277,6 +277,8 @@ EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10)
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# django-tasks-rq's job class for every `rqworker`: RQ's own cannot run a task.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # --- Caches ----------------------------------------------------------------
 # "reading": the reading page's rendered text and sidebar (archive/reading/cached.py),
@@ -313,7 +315,7 @@ else:
 # Which of TASKS the archive's jobs go to (tests send some to a real queue).
 JOBS_TASK_BACKEND = "default"
 # A job that failed on the network is tried again after each of these delays (seconds).
-JOBS_RETRY_DELAYS = [float(delay) for delay in env_list("JOBS_RETRY_DELAYS", ["5", "30", "120"])]
+JOBS_RETRY_DELAYS = env_seconds_list("JOBS_RETRY_DELAYS", [5, 30, 120])
 # A running job whose worker stopped answering for this long is queued again
 # (a worker on this machine that is gone is noticed at once).
 JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 15 * 60)

@@ -11,6 +11,7 @@ fails, nothing is compiled and the source runs, as it does in a deployment
 that installs requirements.txt alone.
 """
 
+import argparse
 import json
 import os
 import shutil
@@ -70,7 +71,9 @@ def compile_modules() -> None:
 
 
 def main() -> None:
-    if "--remove" in sys.argv[1:]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--remove", action="store_true", help="remove the compiled modules: the source runs")
+    if parser.parse_args().remove:
         remove()
         print("compile: compiled modules removed: the source runs.")
         return

@@ -393,3 +393,11 @@ def test_a_scheduled_recapture_on_the_real_queue_records_the_change_then_nothing
         ]
         == CheckOutcome.UNCHANGED
     )
+
+
+def test_an_rq_worker_runs_django_tasks_rq_jobs_without_being_told():
+    from django_rq.workers import get_worker
+    from django_tasks_rq.backend import Job as RQJob
+
+    # `manage.py rqworker default`, as scripts/serve.py starts it: RQ's own job class fails every task.
+    assert get_worker("default").job_class is RQJob

@@ -53,3 +53,18 @@ def test_the_time_stamping_authority_must_be_an_http_address(tmp_path, value, ok
     result = manage("check", env={"DEBUG": "true", "VAR_DIR": str(tmp_path), "EVIDENCE_TSA_URL": value})
     assert (result.returncode == 0) is ok
     assert ok or "EVIDENCE_TSA_URL must be an http:// or https:// address" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "ok"), [("127.0.0.0/8, ::1/128", True), ("localhost", False)])
+def test_the_private_networks_captures_may_reach_must_be_networks(tmp_path, value, ok):
+    env = {"DEBUG": "true", "VAR_DIR": str(tmp_path), "CAPTURE_ALLOWED_PRIVATE_NETWORKS": value}
+    result = manage("check", env=env)
+    assert (result.returncode == 0) is ok
+    assert ok or "CAPTURE_ALLOWED_PRIVATE_NETWORKS must list IP networks" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "ok"), [("5,30,120", True), ("5s", False), ("-1", False)])
+def test_the_retry_delays_must_be_seconds(tmp_path, value, ok):
+    result = manage("check", env={"DEBUG": "true", "VAR_DIR": str(tmp_path), "JOBS_RETRY_DELAYS": value})
+    assert (result.returncode == 0) is ok
+    assert ok or "JOBS_RETRY_DELAYS must list numbers of seconds" in result.stderr
