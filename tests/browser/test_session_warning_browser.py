@@ -143,3 +143,16 @@ def test_a_page_of_an_ended_session_does_not_take_up_another_members(page_for, a
     sign_in_in_a_new_tab(page, ws_admin)
     expect(page.get_by_role("alertdialog", name="Your session has ended")).to_be_visible()
     assert page.locator('#session-warning input[name="csrfmiddlewaretoken"]').input_value() == token
+
+
+def test_staying_signed_in_when_the_server_cannot_be_reached_says_so_in_the_warning(
+    page_for, analyst, workspace
+):
+    page = page_for(analyst)
+    open_home_ending_in_ten_minutes(page)
+    page.route("**/accounts/session/", lambda route: route.abort())
+    page.clock.fast_forward(TO_THE_WARNING)
+    page.get_by_role("button", name="Stay signed in").click()
+    warning = page.get_by_role("alertdialog", name="Your session is ending")
+    expect(warning.get_by_role("alert")).to_have_text("The server could not be reached: try again.")
+    expect(warning).to_be_visible()

@@ -1,6 +1,6 @@
 // Before the signed-in session ends (WCAG 2.2.1 Timing Adjustable): data-warn-seconds
 // before the end the server gave (data-ends), an alert dialog says when it ends and
-// offers to stay signed in, which posts its form and takes the new end from the answer,
+// offers to stay signed in, which posts to the server and takes the new end from the answer,
 // without reloading, so nothing typed on the page is lost; closing the dialog returns
 // the focus where it was. Once the session has ended, the dialog says so and links to
 // the sign-in page in a new tab. Tabs share the end in localStorage: a page loaded, or
@@ -37,7 +37,7 @@ function shared() {
 function show(title, message, target) {
   dialog.querySelector("h2").textContent = title;
   dialog.querySelector("#session-warning-message").textContent = message;
-  dialog.querySelector(".form-error").hidden = true;
+  showError("");
   for (const control of dialog.querySelectorAll(".stay, .sign-in")) control.hidden = control !== target;
   // Opened anew, so that a screen reader announces what changed.
   if (dialog.open) dialog.close();
@@ -70,7 +70,7 @@ function update() {
       show(
         "Your session is ending",
         `${when} It cannot be extended again: save your work, then sign in again.`,
-        dialog.querySelector("button:not(.stay)"),
+        dialog.querySelector(".close"),
       );
     }
     timer = setTimeout(update, ends - now);
@@ -84,31 +84,44 @@ function update() {
   }
 }
 
-async function staySignedIn(form) {
-  const error = dialog.querySelector(".form-error");
+/** Said at once (role alert, given as it appears), or taken away with "". */
+function showError(message) {
+  let error = dialog.querySelector(".form-error");
+  if (!error) {
+    if (!message) return;
+    error = document.createElement("p");
+    error.className = "form-error";
+    dialog.querySelector(".buttons").before(error);
+  }
+  error.textContent = message;
+  error.hidden = !message;
+  if (message) error.setAttribute("role", "alert");
+  else error.removeAttribute("role");
+}
+
+function csrfToken() {
+  return dialog.querySelector('input[name="csrfmiddlewaretoken"]').value;
+}
+
+async function staySignedIn() {
   let response;
   try {
     // "manual": an ended session is answered with a redirect to the sign-in page.
-    response = await fetch(form.action, {
+    response = await fetch(dialog.dataset.url, {
       method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
       credentials: "same-origin",
       redirect: "manual",
     });
   } catch {
-    error.textContent = "The server could not be reached: try again.";
-    error.hidden = false;
-    return;
+    return showError("The server could not be reached: try again.");
   }
   if (response.type === "opaqueredirect") {
     share({ ends: new Date().toISOString(), latest: times.latest });
   } else if (response.ok) {
     share(await response.json());
   } else {
-    error.textContent = `The session could not be extended (the server answered ${response.status}): try again.`;
-    error.hidden = false;
-    return;
+    return showError(`The session could not be extended (the server answered ${response.status}): try again.`);
   }
   update();
 }
@@ -118,7 +131,7 @@ async function staySignedIn(form) {
 async function takeUp() {
   let answer;
   try {
-    const response = await fetch(dialog.querySelector("form").action, {
+    const response = await fetch(dialog.dataset.url, {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
       redirect: "manual",
@@ -142,7 +155,7 @@ async function takeUp() {
     show(
       "You are signed in again",
       "What you typed on this page can be saved now.",
-      dialog.querySelector("button:not(.stay)"),
+      dialog.querySelector(".close"),
     );
   }
   waitToWarn();
@@ -151,12 +164,8 @@ async function takeUp() {
 if (dialog) {
   signedInAt = dialog.dataset.latest;
   share(dialog.dataset);
-  dialog.querySelector("form").addEventListener("submit", (event) => {
-    if (event.submitter?.classList.contains("stay")) {
-      event.preventDefault();
-      staySignedIn(event.target);
-    }
-  });
+  dialog.querySelector(".stay").addEventListener("click", staySignedIn);
+  dialog.querySelector(".close").addEventListener("click", () => dialog.close());
   window.addEventListener("storage", (event) => {
     if (event.key !== KEY) return;
     if (shared().latest === signedInAt) update();
