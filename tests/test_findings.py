@@ -10,6 +10,7 @@ import socket
 import struct
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -17,13 +18,18 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db.models import ProtectedError
 
-from archive.audit.ledger import verify_chain
-from archive.claims import add_evidence
+from archive.audit.ledger import verify_chain, verify_workspace
+from archive.backups.archive import export_workspace
+from archive.backups.new_workspace import import_as_new_workspace
+from archive.claims import add_evidence, delete_claim
 from archive.findings.claimreview import claim_review, missing_fields
+from archive.findings.exports import record_export
 from archive.findings.keys import fingerprint, signing_key
 from archive.findings.package import VERIFIER, PackageRefused, evidence_package, verifier, verifier_sha256
 from archive.findings.timestamp import request_timestamp
@@ -32,8 +38,10 @@ from archive.models import (
     Claim,
     ClaimStatus,
     Evidence,
+    HistoryEntry,
     Membership,
     Outlet,
+    PackageExport,
     Passage,
     Source,
     SourceVersion,
@@ -41,7 +49,9 @@ from archive.models import (
 )
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
+from archive.views.claims import EXPORTS_SHOWN
 from tests.support import api_client_for
+from tests.test_exchange import round_trip
 from tests.tsa import OPENSSL, local_tsa, make_ca
 
 DEMO = "demo"
@@ -970,3 +980,168 @@ def test_a_package_holding_a_file_twice_is_refused(demo_claim, tmp_path):
     result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
     assert result.returncode == 1
     assert f"{text} is in the package more than once" in result.stderr
+
+
+# --- the record of each package handed out --------------------------------------------
+
+
+def download(client, claim: Claim, username: str = "demo-analyst"):
+    client.force_login(Membership.objects.get(workspace=claim.workspace, user__username=username).user)
+    return client.get(f"/w/{claim.workspace.slug}/claims/{claim.pk}/evidence-package.zip")
+
+
+def record_of(claim: Claim, **given) -> PackageExport:
+    """A record written as a package's is, with made-up hashes: for what shows it."""
+    return record_export(
+        claim=claim,
+        package_uuid=str(uuid.uuid4()),
+        user=given.get("user"),
+        chain_length=given.get("chain_length", 3),
+        head_hash="a" * 64,
+        tag_manifest_sha256="b" * 64,
+        timestamped=False,
+    )
+
+
+def test_a_download_records_its_package_id_user_chain_head_and_tag_manifest(client, demo_claim):
+    response = download(client, demo_claim)
+    export = PackageExport.objects.get()
+    with zipfile.ZipFile(io.BytesIO(response.content)) as bag:
+        head = json.loads(bag.read("data/chain-head.json"))
+        tag_manifest = bag.read("tagmanifest-sha256.txt")
+    assert (export.claim, export.package_uuid, export.exported_by.username) == (
+        demo_claim,
+        response["X-Package-Id"],
+        "demo-analyst",
+    )
+    assert (export.chain_length, export.head_hash) == (head["length"], head["head_hash"])
+    assert export.tag_manifest_sha256 == hashlib.sha256(tag_manifest).hexdigest()
+    assert export.timestamped is False
+
+
+def test_the_command_records_its_package_with_no_user(demo_claim, tmp_path):
+    export(demo_claim, tmp_path / "claim.zip")
+    package_id = bag_info((tmp_path / "claim.zip").read_bytes())["Internal-Sender-Identifier"]
+    record = PackageExport.objects.get()
+    assert (f"urn:uuid:{record.package_uuid}", record.exported_by) == (package_id, None)
+
+
+def test_a_time_stamped_package_is_recorded_as_time_stamped(tsa, demo_claim):
+    package_of(demo_claim)
+    assert PackageExport.objects.get().timestamped is True
+
+
+def test_a_head_request_hands_no_package_out_and_records_none(client, demo_claim):
+    client.force_login(User.objects.get(username="demo-analyst"))
+    response = client.head(f"/w/{DEMO}/claims/{demo_claim.pk}/evidence-package.zip")
+    assert response.status_code == 200 and response.content == b""
+    assert not PackageExport.objects.exists()
+
+
+def test_a_package_refused_for_a_damaged_file_records_nothing(client, demo_claim, damage):
+    damage(_cited_source(demo_claim).original.name)
+    assert download(client, demo_claim).status_code == 409
+    assert not PackageExport.objects.exists()
+
+
+def test_a_package_the_tsa_would_not_stamp_records_nothing(client, tsa, demo_claim):
+    tsa.mode = "error"
+    assert download(client, demo_claim).status_code == 503
+    assert not PackageExport.objects.exists()
+
+
+def test_an_export_is_in_the_history_and_the_ledger_right_after_the_head_its_package_holds(demo_claim):
+    package_of(demo_claim)
+    record = PackageExport.objects.get()
+    entry = HistoryEntry.objects.get(model="packageexport", object_id=record.pk)
+    assert record.history.get().history_id == entry.history_id
+    assert (entry.action, entry.user, entry.claim_id) == ("exported", None, demo_claim.pk)
+    assert entry.sequence == record.chain_length + 1
+    assert verify_workspace(demo_claim.workspace_id).ok
+
+
+def test_an_export_record_is_never_changed(demo_claim):
+    record = record_of(demo_claim)
+    record.chain_length = 1
+    with pytest.raises(ValidationError, match="never changed once recorded"):
+        record.save()
+
+
+def test_a_claim_whose_package_was_exported_cannot_be_deleted(demo_claim):
+    package_of(demo_claim)
+    with pytest.raises(ProtectedError):
+        delete_claim(claim=demo_claim, user=None, reason="no longer needed")
+    assert Claim.objects.filter(pk=demo_claim.pk).exists()
+
+
+def test_the_claim_page_lists_its_exports_newest_first_with_who_when_and_chain_length(client, demo_claim):
+    by_command = record_of(demo_claim, chain_length=40)
+    by_member = record_of(demo_claim, chain_length=41, user=User.objects.get(username="demo-reviewer"))
+    client.force_login(User.objects.get(username="demo-analyst"))
+    page = client.get(f"/w/{DEMO}/claims/{demo_claim.pk}/").content.decode()
+    start = page.index('<h2 id="package-exports-heading">Evidence packages exported</h2>')
+    listed = page[start : page.index("</section>", start)]
+    assert listed.index(by_member.package_uuid) < listed.index(by_command.package_uuid)
+    assert "<bdi>demo-reviewer</bdi>" in listed and "the command line" in listed
+    assert '"Chain length">41</td>' in listed and '"Chain length">40</td>' in listed
+
+
+def test_the_claim_page_shows_a_few_exports_and_links_to_all_of_them(client, demo_claim):
+    records = [record_of(demo_claim) for _ in range(EXPORTS_SHOWN + 1)]
+    client.force_login(User.objects.get(username="demo-analyst"))
+    page = client.get(f"/w/{DEMO}/claims/{demo_claim.pk}/").content.decode()
+    assert records[0].package_uuid not in page and records[-1].package_uuid in page
+    assert (
+        f'<a href="/w/{DEMO}/activity/?model=packageexport&amp;claim={demo_claim.pk}">'
+        f"All {EXPORTS_SHOWN + 1} exports of this claim, in the activity</a>"
+    ) in page
+
+
+def test_members_see_an_export_in_the_activity_in_words(client, demo_claim):
+    package_of(demo_claim)
+    record = PackageExport.objects.get()
+    client.force_login(User.objects.get(username="demo-analyst"))
+    page = client.get(f"/w/{DEMO}/activity/", {"model": "packageexport"}).content.decode()
+    assert '<span class="action action-exported">exported</span>' in page
+    assert f"evidence package {record.package_uuid} of the claim “<bdi>{demo_claim}</bdi>”" in page
+
+
+def test_a_backup_round_trip_keeps_the_export_records(demo_claim, tmp_path):
+    package_of(demo_claim)
+    recorded = PackageExport.objects.values().get()
+    first, second = round_trip(demo_claim.workspace, tmp_path)
+    assert second == first
+    assert PackageExport.objects.values().get() == recorded
+
+
+def test_a_workspace_copied_beside_itself_keeps_the_record_of_its_exports(demo_claim, tmp_path):
+    package_of(demo_claim)
+    export_workspace(workspace=demo_claim.workspace, directory=tmp_path / "archive")
+    copy = import_as_new_workspace(directory=tmp_path / "archive", slug="copy").workspace
+    original, copied = (PackageExport.objects.get(workspace=ws) for ws in (demo_claim.workspace, copy))
+    assert copied.package_uuid == original.package_uuid and copied.claim.workspace == copy
+    assert verify_workspace(copy.pk).ok
+
+
+def test_members_open_an_exports_history_from_the_claim_page(client, demo_claim):
+    record = record_of(demo_claim)
+    client.force_login(User.objects.get(username="demo-analyst"))
+    history = f"/w/{DEMO}/history/packageexport/{record.pk}/"
+    assert f'<a href="{history}">' in client.get(f"/w/{DEMO}/claims/{demo_claim.pk}/").content.decode()
+    page = client.get(history).content.decode()
+    assert f"<h1>History of package export <q><bdi>evidence package {record.package_uuid} " in page
+    assert '<strong class="action action-exported">Exported</strong>' in page
+
+
+def test_a_record_of_a_package_id_that_is_not_one_is_refused(demo_claim):
+    with pytest.raises(ValidationError, match="A package id is a UUID"):
+        record_export(
+            claim=demo_claim,
+            package_uuid="urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
+            user=None,
+            chain_length=3,
+            head_hash="a" * 64,
+            tag_manifest_sha256="b" * 64,
+            timestamped=False,
+        )
+    assert not PackageExport.objects.exists()

@@ -20,6 +20,7 @@ from archive.models import (
     Hypothesis,
     Membership,
     Outlet,
+    PackageExport,
     Passage,
     PassageAnchor,
     Question,
@@ -83,6 +84,8 @@ KINDS: dict[str, Kind] = {
         Kind("recapturecheck", RecaptureCheck, names_itself=True),
         Kind("passageanchor", PassageAnchor),
         Kind("alert", Alert, personal_to="recipient"),
+        # What was handed out, named "evidence package … of the claim …": never reverted.
+        Kind("packageexport", PackageExport, names_itself=True),
         # Schedules decide what is re-checked and when: only admins restore one.
         Kind("schedule", Schedule, revert=Action.MANAGE),
     )

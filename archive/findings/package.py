@@ -40,8 +40,10 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
 A package that would fail verify.py's own checks is never signed: before signing, the
 workspace's history chain and its live rows are verified (archive.audit.ledger.verify_workspace)
 and every stored file is checked against the SHA-256 its record holds; if any is not,
-PackageRefused names it and nothing is built. Each package built is logged (who, which
-claim, when, its id) to the server's log: Warrant keeps no other record of downloads.
+PackageRefused names it and nothing is built. Each package built is recorded, once signed
+and before it is handed out, in the workspace's history (archive.findings.exports: who,
+which claim, when, its id, the chain head it holds and its tag manifest's SHA-256), and
+logged to the server's log.
 """
 
 import datetime
@@ -67,6 +69,7 @@ from archive import SOFTWARE
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
 from archive.core.graphemes import shorten
 from archive.core.text import sha256_hex
+from archive.findings.exports import record_export
 from archive.findings.keys import fingerprint, public_key_pem, signing_key
 from archive.findings.timestamp import request_timestamp
 from archive.models import (
@@ -112,11 +115,40 @@ class EvidencePackage:
     filename: str
     timestamped: bool
     package_id: str
+    chain_length: int  # the chain head its chain-head.json holds
+    head_hash: str
+    tag_manifest_sha256: str  # of its tagmanifest-sha256.txt, which the signature covers
 
 
 def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
+    """The package of `claim` (`built_package`), handed out to `user` (None: the command
+    line): its export is recorded in the workspace's history (archive.findings.exports)
+    and logged before it is returned."""
+    package = built_package(claim, base_uri=base_uri, user=user)
+    record_export(
+        claim=claim,
+        package_uuid=package.package_id,
+        user=user,
+        chain_length=package.chain_length,
+        head_hash=package.head_hash,
+        tag_manifest_sha256=package.tag_manifest_sha256,
+        timestamped=package.timestamped,
+    )
+    logger.info(
+        "Evidence package %s of claim %s in workspace %s exported by %s at %s.",
+        package.package_id,
+        claim.pk,
+        claim.workspace.slug,
+        _exporter(user),
+        timezone.now().isoformat(),
+    )
+    return package
+
+
+def built_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
     """The package of `claim`, signed by its workspace's key and time-stamped when a
-    TSA is configured, for `user` (None: the command line). PackageRefused when the
+    TSA is configured, naming `user` (None: the command line) as who exported it, but
+    not recorded as handed out (`evidence_package` records it). PackageRefused when the
     workspace's history or a stored file it would hold is not what was recorded;
     TimestampUnavailable when the TSA cannot stamp it."""
     verification = verify_workspace(claim.workspace_id)
@@ -172,8 +204,10 @@ def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePacka
                 "passageanchor": anchors,
             },
         ),
-        "data/chain-head.json": _json(_chain_head(claim)),
     }
+    # Read after the history it covers: the head is at or past each entry packed.
+    chain_head = _chain_head(claim)
+    payload["data/chain-head.json"] = _json(chain_head)
     for source in sources:
         folder = f"data/sources/{source.pk}"
         payload[f"{folder}/text.txt"] = source.text.encode("utf-8")
@@ -214,18 +248,15 @@ def evidence_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePacka
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bag:
         for name, data in {**tags, **extra, **payload}.items():
             bag.writestr(name, data)
-    name = f"{claim.workspace.slug}-claim-{claim.pk}-evidence.zip"
-    # The record of who exported what and when: no model records downloads, the server's log does.
-    logger.info(
-        "Evidence package %s of claim %s in workspace %s exported by %s at %s.",
-        package_id,
-        claim.pk,
-        claim.workspace.slug,
-        _exporter(user),
-        timezone.now().isoformat(),
-    )
     return EvidencePackage(
-        buffer.getvalue(), fingerprint(claim.workspace), name, timestamp is not None, package_id
+        data=buffer.getvalue(),
+        fingerprint=fingerprint(claim.workspace),
+        filename=f"{claim.workspace.slug}-claim-{claim.pk}-evidence.zip",
+        timestamped=timestamp is not None,
+        package_id=package_id,
+        chain_length=chain_head["length"],
+        head_hash=chain_head["head_hash"],
+        tag_manifest_sha256=sha256_hex(tag_manifest),
     )
 
 

@@ -7,6 +7,7 @@ from archive.models.annotation import Annotation, Motivation, ReviewStatus
 from archive.models.audit import HistoryAction, HistoryChain, HistoryEntry, HistoryVerification
 from archive.models.claim import Claim, ClaimStatus, Evidence, Stance
 from archive.models.discussion import Discussion, Reply
+from archive.models.findings import PackageExport
 from archive.models.idempotency import IdempotencyKey
 from archive.models.job import Job, JobKind, JobStatus, Schedule, ScheduleKind
 from archive.models.outlet import Outlet
@@ -58,6 +59,7 @@ __all__ = [
     "Membership",
     "Motivation",
     "Outlet",
+    "PackageExport",
     "Passage",
     "PassageAnchor",
     "Question",

@@ -33,6 +33,7 @@ class HistoryAction(models.TextChoices):
     REJECTED = "rejected", "rejected"
     FLAGGED = "flagged", "flagged for an admin"
     GRADED = "graded", "graded"  # a claim's credibility, an outlet's reliability: a judgement, not content
+    EXPORTED = "exported", "exported"  # an evidence package handed out, recorded once
 
 
 class HistoryEntry(models.Model):

@@ -29,6 +29,7 @@ from archive.models import (
     Claim,
     ClaimStatus,
     Evidence,
+    PackageExport,
     Passage,
     ReviewStatus,
     SearchKind,
@@ -82,8 +83,13 @@ DELETING = Deleting(
     title_field="statement",
     page="archive:claim",
     listed="archive:claims",
-    to_free_it="Take it out of each question that weighs it as a hypothesis first, on the question's page.",
+    to_free_it=(
+        "Take it out of each question that weighs it as a hypothesis first, on the question's page. "
+        "A claim whose evidence package was exported stays: the record of each export names it."
+    ),
 )
+# Exports listed on the claim's page; the activity lists them all.
+EXPORTS_SHOWN = 5
 CREDIBILITY_VALUES = {str(value) for value in Credibility.values}
 CSV_COLUMNS = [
     "id", "statement", "credibility", "credibility_reason", "status", "review_status", "tags",
@@ -333,9 +339,13 @@ def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_
         source_url=lambda source: reverse("archive:source", args=[slug, source.pk]),
         span_urls=span_urls,
     )
+    exports = PackageExport.objects.filter(claim=claim).select_related("exported_by")
+    recent_exports = list(exports[: EXPORTS_SHOWN + 1])
     context = {
         "claim": claim,
         "groups": groups,
+        "exports": recent_exports[:EXPORTS_SHOWN],
+        "all_exports": exports.count() if len(recent_exports) > EXPORTS_SHOWN else None,
         "graph": graph,
         "can_edit": can_change(request.role, request.user, claim),
         "can_grade": can(request.role, Action.REVIEW),

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.findings.package import PackageRefused, evidence_package, verifier_sha256
+from archive.findings.package import PackageRefused, built_package, evidence_package, verifier_sha256
 from archive.findings.package import verifier as verifier_source
 from archive.findings.timestamp import TimestampUnavailable
 from archive.models import Claim
@@ -43,8 +43,10 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     would be missing the time-stamp the deployment promises, so none is handed out)."""
     claim = get_in_workspace_or_404(Claim.objects.select_related("workspace"), request.workspace, pk=claim_id)
     namespace = request.build_absolute_uri(reverse("archive:workspace", args=[request.workspace.slug]))
+    # HEAD is answered as GET is, but hands no package out: none is recorded.
+    build = evidence_package if request.method == "GET" else built_package
     try:
-        package = evidence_package(claim, base_uri=namespace, user=request.user)
+        package = build(claim, base_uri=namespace, user=request.user)
     except PackageRefused as error:
         return render_claim(request, claim, status=409, package_error=f"{error} {PACKAGE_REFUSED_NEXT}")
     except TimestampUnavailable as error:

@@ -1,9 +1,12 @@
 """A claim's page in Chromium, on a phone: an analyst finds a passage already
 highlighted by its words and cites it as evidence, with a stance and a note."""
 
+import uuid
+
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from archive.findings.exports import record_export
 from archive.models import Stance
 from tests.browser.accessibility import assert_accessible
 from tests.factories import ClaimFactory, PassageFactory, SourceFactory
@@ -64,3 +67,27 @@ def test_an_analyst_sees_every_error_of_the_claim_form_at_once_in_an_accessible_
     expect(alert).to_contain_text("Statement: A claim needs a statement.")
     expect(alert).to_contain_text("Reason: Say why you change the credibility grade")
     assert_accessible(page, "a claim's page after a refused edit")
+
+
+def test_a_claims_exported_packages_are_listed_readably_on_a_phone(page_for, analyst, workspace):
+    claim = ClaimFactory(workspace=workspace, statement="The station was shut down.")
+    package_uuid = str(uuid.uuid4())
+    record_export(
+        claim=claim,
+        package_uuid=package_uuid,
+        user=analyst,
+        chain_length=1234,
+        head_hash="a" * 64,
+        tag_manifest_sha256="b" * 64,
+        timestamped=False,
+    )
+    page = page_for(analyst)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+
+    exports = page.get_by_role("region", name="Evidence packages exported")
+    expect(exports.get_by_role("link", name=package_uuid)).to_be_visible()
+    expect(exports.get_by_role("cell", name="1234")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert_accessible(page, "a claim's page listing its exported packages")
+    assert page.errors == []
