@@ -108,6 +108,21 @@ def test_annotated_selection_is_highlighted_and_still_there_after_reload(
     assert page.errors == []
 
 
+def test_evidence_saved_without_a_claim_marks_the_claim_field_with_the_message(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_reading_page(page, SourceFactory(workspace=workspace))
+    select(page, "120 a week")
+    page.get_by_role("button", name="Cite as evidence").click()
+    page.get_by_role("button", name="Save").click()
+    field = page.get_by_role("combobox", name="Claim")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(
+        "Choose a claim from the list, or “New claim” to create one."
+    )
+    assert not Evidence.objects.exists()
+
+
 def test_selection_cited_as_evidence_for_a_new_claim_is_on_the_claims_page(page_for, analyst, workspace):
     source = SourceFactory(workspace=workspace)
     page = page_for(analyst)

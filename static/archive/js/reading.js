@@ -462,7 +462,10 @@ function openSelectionForm(kind, [start, end], button) {
     let body;
     if (isEvidence) {
       const claim = picker.value();
-      if (!claim) return showError(form, "Choose a claim from the list, or “New claim” to create one.");
+      if (!claim) {
+        showError(form, "Choose a claim from the list, or “New claim” to create one.", fields.claim_query);
+        return fields.claim_query.focus();
+      }
       body = { target, ...claim, stance: fields.stance.value, note: fields.note.value };
     } else {
       const tags = tagsFrom(fields.tags.value);
