@@ -88,8 +88,27 @@ def test_staying_signed_in_never_goes_past_the_latest_end(client, analyst, setti
     latest = client.session.get_expiry_date() + timedelta(seconds=60)
     with an_hour_later():
         answer = client.post(reverse("account_session")).json()
-    assert answer == {"ends": latest.isoformat(), "latest": latest.isoformat()}
+    assert (answer["ends"], answer["latest"]) == (latest.isoformat(), latest.isoformat())
     assert stored_end(client) == latest
+
+
+@pytest.mark.django_db
+def test_two_sign_ins_in_the_same_second_are_told_apart(analyst):
+    signed_in = []
+    with mock.patch("archive.core.sessions._now", return_value=timezone.now().replace(microsecond=0)):
+        for _ in range(2):
+            client = Client()
+            client.post(reverse("login"), {"username": analyst.username, "password": PASSWORD})
+            signed_in.append(client.get(reverse("account_session")).json())
+    assert signed_in[0]["latest"] == signed_in[1]["latest"]
+    assert signed_in[0]["sign_in"] != signed_in[1]["sign_in"]
+
+
+@pytest.mark.django_db
+def test_staying_signed_in_keeps_the_same_sign_in(client, analyst):
+    client.post(reverse("login"), {"username": analyst.username, "password": PASSWORD})
+    before = client.get(reverse("account_session")).json()["sign_in"]
+    assert client.post(reverse("account_session")).json()["sign_in"] == before
 
 
 @pytest.mark.django_db

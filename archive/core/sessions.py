@@ -8,6 +8,7 @@ kept in it moves the end), a time no page could know. The cookie still ends with
 browser (SESSION_ENGINE is this module's SessionStore).
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 SIGNED_IN_KEY = "_signed_in_at"
+SIGN_IN_KEY = "_sign_in"
 
 
 class SessionStore(db.SessionStore):
@@ -34,6 +36,9 @@ class SessionStore(db.SessionStore):
 class SessionEnd:
     ends: datetime
     latest: datetime  # the furthest staying signed in can move `ends`
+    # Which sign-in this is, so that a page tells its own session from the next one, even
+    # one begun in the same second. Not the session key, which would let a script take it.
+    sign_in: str
 
 
 def _now() -> datetime:
@@ -45,6 +50,11 @@ def _latest(session: SessionBase) -> datetime:
     return datetime.fromisoformat(session[SIGNED_IN_KEY]) + timedelta(seconds=settings.SESSION_MAX_AGE)
 
 
+def _sign_in(session: SessionBase) -> str:
+    # A session signed in before sign-ins were told apart: its start tells it apart.
+    return str(session.get(SIGN_IN_KEY) or session[SIGNED_IN_KEY])
+
+
 def start_session_end(sender: object, request: HttpRequest, **kwargs: object) -> None:
     """user_logged_in: the session ends SESSION_COOKIE_AGE from now. A sign-in through
     the API makes no session (archive.api.authentication): nothing to end."""
@@ -52,6 +62,7 @@ def start_session_end(sender: object, request: HttpRequest, **kwargs: object) ->
     if session is not None:
         now = _now()
         session[SIGNED_IN_KEY] = now.isoformat()
+        session[SIGN_IN_KEY] = secrets.token_urlsafe(12)
         session.set_expiry(now + timedelta(seconds=settings.SESSION_COOKIE_AGE))
 
 
@@ -59,7 +70,7 @@ def session_end(*, session: SessionBase) -> SessionEnd | None:
     """When the session ends; None for one signed in before ends were kept, which ends as Django's did."""
     if SIGNED_IN_KEY not in session:
         return None
-    return SessionEnd(ends=session.get_expiry_date(), latest=_latest(session))
+    return SessionEnd(ends=session.get_expiry_date(), latest=_latest(session), sign_in=_sign_in(session))
 
 
 def extend_session(*, session: SessionBase) -> SessionEnd:
@@ -69,4 +80,4 @@ def extend_session(*, session: SessionBase) -> SessionEnd:
     latest = _latest(session)
     ends = min(now + timedelta(seconds=settings.SESSION_COOKIE_AGE), latest)
     session.set_expiry(ends)
-    return SessionEnd(ends=ends, latest=latest)
+    return SessionEnd(ends=ends, latest=latest, sign_in=_sign_in(session))

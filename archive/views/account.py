@@ -10,8 +10,9 @@ from archive.permissions import member_view
 
 
 def session_json(end: SessionEnd) -> dict[str, str]:
-    """The session's end and latest end as every page and "Stay signed in" give them (ISO 8601)."""
-    return {"ends": end.ends.isoformat(), "latest": end.latest.isoformat()}
+    """The session's end and latest end as every page and "Stay signed in" give them (ISO 8601),
+    and which sign-in it is."""
+    return {"ends": end.ends.isoformat(), "latest": end.latest.isoformat(), "sign_in": end.sign_in}
 
 
 @member_view

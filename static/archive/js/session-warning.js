@@ -15,10 +15,10 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-d
 
 let times;
 let timer;
-let signedInAt; // this page's session, known by its latest end: a new sign-in has another
+let signIn; // which sign-in this page's session is: signing in again makes another
 
 function share(end) {
-  times = { ends: end.ends, latest: end.latest };
+  times = { ends: end.ends, latest: end.latest, sign_in: end.sign_in };
   try {
     localStorage.setItem(KEY, JSON.stringify(times));
   } catch {
@@ -117,7 +117,7 @@ async function staySignedIn() {
     return showError("The server could not be reached: try again.");
   }
   if (response.type === "opaqueredirect") {
-    share({ ends: new Date().toISOString(), latest: times.latest });
+    share({ ...times, ends: new Date().toISOString() });
   } else if (response.ok) {
     share(await response.json());
   } else {
@@ -147,7 +147,7 @@ async function takeUp() {
   for (const field of document.querySelectorAll('input[name="csrfmiddlewaretoken"]')) {
     field.value = answer.csrf_token;
   }
-  signedInAt = answer.latest;
+  signIn = answer.sign_in;
   clearTimeout(timer);
   share(answer);
   // Said only to a page that had said the session ended: to others nothing changed.
@@ -162,13 +162,13 @@ async function takeUp() {
 }
 
 if (dialog) {
-  signedInAt = dialog.dataset.latest;
-  share(dialog.dataset);
+  signIn = dialog.dataset.signIn;
+  share({ ends: dialog.dataset.ends, latest: dialog.dataset.latest, sign_in: signIn });
   dialog.querySelector(".stay").addEventListener("click", staySignedIn);
   dialog.querySelector(".close").addEventListener("click", () => dialog.close());
   window.addEventListener("storage", (event) => {
     if (event.key !== KEY) return;
-    if (shared().latest === signedInAt) update();
+    if (shared().sign_in === signIn) update();
     else takeUp();
   });
   update();
