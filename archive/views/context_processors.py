@@ -4,6 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from archive.alerts import unread_count
 from archive.core import sessions
@@ -24,5 +25,8 @@ def session_end(request: HttpRequest) -> dict[str, object]:
     end = sessions.session_end(session=request.session) if signed_in else None
     return {
         "session_end": session_json(end) if end else None,
+        # The server's clock as the page is made: the page times the warning by it, not by
+        # the computer's own clock, which may be minutes off the server's.
+        "server_now": timezone.now().isoformat(timespec="milliseconds") if end else None,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }

@@ -32,12 +32,13 @@ def session_of(page) -> SessionBase:
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
 
 
-def open_home_ending_in_ten_minutes(page, *, typed: bool = True):
-    """The home page of a session that ends in 10 minutes, with words typed in its search field."""
+def open_home_ending_in_ten_minutes(page, *, typed: bool = True, clock_off: timedelta = timedelta(0)):
+    """The home page of a session that ends in 10 minutes, with words typed in its search field;
+    the computer's clock is `clock_off` from the server's."""
     session = session_of(page)
     session.set_expiry(timezone.now().replace(microsecond=0) + timedelta(minutes=10))
     session.save()
-    page.clock.install()
+    page.clock.install(time=timezone.now() + clock_off)
     page.goto(reverse("archive:home"))
     if typed:
         page.get_by_role("searchbox").fill(UNSAVED)
@@ -71,6 +72,24 @@ def test_staying_signed_in_in_one_tab_shuts_the_warning_in_another(page_for, ana
     page.get_by_role("button", name="Stay signed in").click()
     expect(page.get_by_role("alertdialog")).to_be_hidden()
     expect(other.get_by_role("alertdialog")).to_be_hidden()
+
+
+def test_the_warning_comes_by_the_servers_clock_on_a_computer_whose_clock_is_behind(
+    page_for, analyst, workspace
+):
+    page = page_for(analyst)
+    open_home_ending_in_ten_minutes(page, clock_off=-timedelta(minutes=20))
+    page.clock.fast_forward(TO_THE_WARNING)
+    expect(page.get_by_role("alertdialog", name="Your session is ending")).to_contain_text("in 5 minutes.")
+
+
+def test_a_computer_whose_clock_is_ahead_does_not_say_the_session_has_ended(page_for, analyst, workspace):
+    page = page_for(analyst)
+    open_home_ending_in_ten_minutes(page, clock_off=timedelta(minutes=20))
+    page.clock.fast_forward("01:00")
+    expect(page.get_by_role("alertdialog")).to_be_hidden()
+    page.clock.fast_forward("04:01")
+    expect(page.get_by_role("alertdialog", name="Your session is ending")).to_contain_text("in 5 minutes.")
 
 
 def test_an_ended_session_says_so_and_offers_to_sign_in_in_a_new_tab(page_for, analyst, workspace):

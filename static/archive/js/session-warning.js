@@ -6,9 +6,11 @@
 // the sign-in page in a new tab. Tabs share the end in localStorage: a page loaded, or
 // the session extended, in one moves it in every other, and shuts their warning. When the
 // member signs in again in another tab, a page of the ended session takes up the new one
-// (its CSRF token), so that what was typed in it can still be saved.
+// (its CSRF token), so that what was typed in it can still be saved. Times are the
+// server's: a computer's clock may be minutes off, so the page keeps how far (data-now).
 const dialog = document.getElementById("session-warning");
 const KEY = "warrant-session-end";
+const SKEW_KEY = "warrant-clock-skew";
 // setTimeout fires at once for a longer delay (24.8 days): a longer wait is taken in steps.
 const LONGEST_DELAY = 2 ** 31 - 1;
 const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -16,6 +18,26 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-d
 let times;
 let timer;
 let signIn; // which sign-in this page's session is: signing in again makes another
+let skew = 0; // the server's clock less this computer's, in milliseconds
+
+function now() {
+  return Date.now() + skew;
+}
+
+/** How far this computer's clock is from the server's, from the time the page was made;
+ *  a page shown again from the history (its time is old) takes the last one measured. */
+function measureSkew() {
+  try {
+    if (performance.getEntriesByType("navigation")[0]?.type === "back_forward") {
+      skew = Number(localStorage.getItem(SKEW_KEY)) || 0;
+    } else {
+      skew = Date.parse(dialog.dataset.now) - Date.now() || 0;
+      localStorage.setItem(SKEW_KEY, String(skew));
+    }
+  } catch {
+    // No storage: this page's own measure stands.
+  }
+}
 
 function share(end) {
   times = { ends: end.ends, latest: end.latest, sign_in: end.sign_in };
@@ -50,19 +72,19 @@ function warnAt() {
 }
 
 function waitToWarn() {
-  timer = setTimeout(update, Math.min(warnAt() - Date.now(), LONGEST_DELAY));
+  timer = setTimeout(update, Math.min(warnAt() - now(), LONGEST_DELAY));
 }
 
 function update() {
   clearTimeout(timer);
   times = shared();
-  const now = Date.now();
+  const at = now();
   const ends = Date.parse(times.ends);
-  if (now < warnAt()) {
+  if (at < warnAt()) {
     dialog.close();
     waitToWarn();
-  } else if (now < ends) {
-    const minutes = Math.ceil((ends - now) / 60000);
+  } else if (at < ends) {
+    const minutes = Math.ceil((ends - at) / 60000);
     const when = `Your session ends at ${clock.format(ends)}, in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
     if (ends < Date.parse(times.latest)) {
       show("Your session is ending", `${when} Stay signed in?`, dialog.querySelector(".stay"));
@@ -73,7 +95,7 @@ function update() {
         dialog.querySelector(".close"),
       );
     }
-    timer = setTimeout(update, ends - now);
+    timer = setTimeout(update, ends - at);
   } else {
     show(
       "Your session has ended",
@@ -117,7 +139,7 @@ async function staySignedIn() {
     return showError("The server could not be reached: try again.");
   }
   if (response.type === "opaqueredirect") {
-    share({ ...times, ends: new Date().toISOString() });
+    share({ ...times, ends: new Date(now()).toISOString() });
   } else if (response.ok) {
     share(await response.json());
   } else {
@@ -163,6 +185,7 @@ async function takeUp() {
 
 if (dialog) {
   signIn = dialog.dataset.signIn;
+  measureSkew();
   share({ ends: dialog.dataset.ends, latest: dialog.dataset.latest, sign_in: signIn });
   dialog.querySelector(".stay").addEventListener("click", staySignedIn);
   dialog.querySelector(".close").addEventListener("click", () => dialog.close());
