@@ -257,6 +257,34 @@ def test_header_fits_one_line_at_1366_px_for_every_role(page_for, workspace, rol
     assert_accessible(page, f"header with the account menu open ({role})")
 
 
+# Whether the member's name in the open account menu is drawn whole, inside the window.
+WHOLE_USERNAME = """
+() => {
+  const text = document.createRange();
+  text.selectNodeContents(document.querySelector(".signed-in-as bdi"));
+  const name = text.getBoundingClientRect();
+  return name.width > 0 && name.left >= 0 && name.right <= innerWidth;
+}
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_a_long_username_cut_in_the_header_is_read_whole_in_the_account_menu(
+    page_for, analyst, workspace, width
+):
+    username = "a-username-much-longer-than-the-header-has-room-for-" * 2
+    type(analyst).objects.filter(pk=analyst.pk).update(username=username)
+    page = page_for(analyst)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(reverse("archive:workspace", args=[workspace.slug]))
+    if width < 1000:
+        page.get_by_role("button", name="Menu").click()
+    page.locator(".account-menu summary").click()
+    expect(page.locator(".signed-in-as")).to_have_text(f"Signed in as {username}")
+    assert page.evaluate(WHOLE_USERNAME)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
 # Whether all of the workspace's name in the header is drawn inside its link and the window
 # (a name cut with "…" runs on past its box, hidden), and how wide the page is.
 WHOLE_CRUMB = """
