@@ -14,6 +14,12 @@ in memory. Prints entries per second of both and the ratio (on PostgreSQL,
 read the wall-clock one: the CPU time of this process leaves the database's
 work out), then the same for the chain alone (verify_chain), which shows
 what the live rows' comparison costs.
+
+`--floor` (PostgreSQL) also times, against the same baseline, what any
+verification from the rows must do in the database, without our canonical
+text: reading every entry joined with its history row, and reading them
+and hashing each history row's own text (PostgreSQL's record output). No
+verification that recomputes every hash from the rows costs less.
 """
 
 import argparse
@@ -25,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alternate import alternate, analyze, bench_database, report
+from django.db import connection
 
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_chain, verify_workspace
 from archive.models import HistoryEntry
@@ -46,10 +53,37 @@ def serialised(workspace_id: int) -> list[bytes]:
     ]
 
 
+def floor_queries(*, hashed: bool) -> list[tuple[str, str]]:
+    """Per kind of history row: (label, SELECT reading a workspace's entries of that kind
+    joined with their rows, and, `hashed`, hashing each row's record text)."""
+    quote = connection.ops.quote_name
+    entries = quote(live_ledger().entry_model._meta.db_table)
+    work = "encode(sha256(convert_to(h::text, 'UTF8')), 'hex')" if hashed else "h.history_id::text"
+    return [
+        (
+            label,
+            f"SELECT count(*) FILTER (WHERE e.hash = {work}) FROM {entries} e "  # noqa: S608  # nosec B608
+            f"JOIN {quote(model._meta.db_table)} h ON h.history_id = e.history_id "
+            "WHERE e.workspace_id = %s AND e.model = %s",
+        )
+        for label, model in live_ledger().history_models.items()
+    ]
+
+
+def run_all(queries: list[tuple[str, str]], workspace_id: int) -> None:
+    with connection.cursor() as cursor:
+        for label, query in queries:
+            cursor.execute(query, [workspace_id, label])
+            cursor.fetchone()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("entries", type=int, nargs="?", default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the database reading (and hashing) the rows alone"
+    )
     args = parser.parse_args()
     from audit import build  # bench/audit.py: the same chain as the feed's benchmark
 
@@ -79,6 +113,13 @@ def main() -> None:
         report(f"verify_history, {len(texts)} entries", rounds, per=len(texts), unit="entries")
         rounds = alternate(args.rounds, chain_only, baseline)
         report(f"  the chain alone, {len(texts)} entries", rounds, per=len(texts), unit="entries")
+        if args.floor and connection.vendor == "postgresql":
+            for label, hashed in (("reading the rows", False), ("reading and hashing the rows", True)):
+                queries = floor_queries(hashed=hashed)
+                rounds = alternate(
+                    args.rounds, lambda queries=queries: run_all(queries, workspace.pk), baseline
+                )
+                report(f"  the database {label} alone", rounds, per=len(texts), unit="entries")
 
 
 if __name__ == "__main__":
