@@ -55,6 +55,7 @@ from archive.models import (
 from archive.passages import writes as passages
 from archive.sources import outlets
 from archive.sources import writes as sources
+from archive.sources.importing.pipeline import pasted_original
 
 REASON_HELP = "Why this change? Shown in the object's history."
 # Site staff change memberships here whatever their own role in the workspace, and
@@ -508,7 +509,8 @@ class SourceAdmin(CreateFieldsAdmin):
     editable = sources.EDITABLE_FIELDS
 
     def create(self, fields, **kwargs) -> Source:
-        return sources.create_source(**fields, **kwargs)
+        # Its original is the text as typed or pasted, as the import form keeps it.
+        return sources.create_source(**fields, original=pasted_original(fields["text"]), **kwargs)
 
     def edit(self, obj, **kwargs) -> Source:
         return sources.edit_source(obj, **kwargs)

@@ -1,6 +1,7 @@
 """The Django admin: read-only stored texts, and the reasons a delete, a revert
 or a regrade needs there as everywhere else."""
 
+import hashlib
 import re
 
 import pytest
@@ -632,3 +633,18 @@ def test_site_staff_change_their_own_membership_in_the_admin_without_being_asked
     data = {"user": superuser.pk, "workspace": workspace.pk, "role": Role.ANALYST, "change_reason": "done"}
     assert staff.post(reverse("admin:archive_membership_change", args=[own.pk]), data).status_code == 302
     assert Membership.objects.get(pk=own.pk).role == Role.ANALYST
+
+
+def test_a_source_added_in_the_admin_keeps_its_text_as_typed_without_the_forms_carriage_returns(staff, workspace):
+    data = {
+        "workspace": workspace.pk,
+        "title": "Typed in",
+        "text": "line one\r\ncafe\u0301",
+        "language": "en",
+        "authors": "[]",
+        "change_reason": "typed from a printed statement",
+    }
+    assert staff.post(reverse("admin:archive_source_add"), data).status_code == 302
+    source = Source.objects.get(title="Typed in")
+    assert source.original_sha256 == hashlib.sha256("line one\ncafe\u0301".encode()).hexdigest()
+    assert source.text == "line one\ncafé"

@@ -24,6 +24,25 @@ def test_a_text_archived_through_the_api_is_served_as_utf8(analyst, workspace):
     assert b"".join(response.streaming_content).decode("utf-8") == ARABIC
 
 
+SENT = "line one\r\nline two cafe\u0301\r\nend"
+
+
+def test_a_text_posted_to_the_api_keeps_the_bytes_sent_as_its_original(analyst, workspace):
+    client = api_client_for(analyst)
+    posted = {"workspace": workspace.slug, "title": "Statement", "language": "en", "text": SENT}
+    created = client.post("/api/sources/", posted, format="json").json()
+    assert created["original_sha256"] == hashlib.sha256(SENT.encode("utf-8")).hexdigest()
+    original = client.get(f"/api/sources/{created['id']}/original/")
+    assert b"".join(original.streaming_content) == SENT.encode("utf-8")
+
+
+def test_a_text_posted_to_the_api_is_normalized_where_offsets_point(analyst, workspace):
+    client = api_client_for(analyst)
+    posted = {"workspace": workspace.slug, "title": "Statement", "language": "en", "text": SENT}
+    created = client.post("/api/sources/", posted, format="json").json()
+    assert client.get(f"/api/sources/{created['id']}/text/").content.decode() == "line one\nline two café\nend"
+
+
 def test_an_imported_text_is_served_in_the_encoding_it_was_decoded_from(analyst, workspace):
     source = archived(workspace, analyst, text=ARABIC, original=ARABIC.encode("cp1256"))
     CaptureFactory(source=source, extraction="text as decoded (cp1256)")

@@ -556,7 +556,11 @@ class SourceIn(StrictIn):
 
 
 class SourceCreateIn(CreateIn, SourceIn):
-    text = Text(trim_whitespace=False, help_text="The plain text; it is also the original.")
+    text = Text(
+        trim_whitespace=False,
+        help_text="The plain text. Kept as sent (UTF-8) as the original, whose SHA-256 is `original_sha256`; "
+        "the text passages point into (`text_url`) is normalized: Unicode NFC, line breaks as \\n.",
+    )
     media_type = Text(max_length=100, required=False, default="text/plain")
 
 

@@ -51,8 +51,8 @@ def create_source(
 ) -> Source:
     """Archive a document: keep its original bytes and its normalized text, as its version 1.
 
-    Without `original`, the text itself (UTF-8) is the original, so its media
-    type is a text one. A web capture gives its WARC record and when it was
+    Without `original`, the text itself as given (UTF-8, before normalizing) is the
+    original, so its media type is a text one. A web capture gives its WARC record and when it was
     fetched. What it derives from is an archived source (`derived_from`) or an
     original that is not archived (`unarchived_original`), with its `derivation`.
     ValidationError names a media type the archive does not keep, or what is
@@ -65,9 +65,11 @@ def create_source(
             "unarchived_url": unarchived_original.url if unarchived_original else "",
         }
     )
-    text = normalize_text(text)
+    given, text = text, normalize_text(text)
     check_text(text=text)
-    name, digest = store_original(original if original is not None else text.encode("utf-8"))
+    # Without a file, the original is the text as it was given, before normalizing: its
+    # SHA-256 is the one its sender can compute.
+    name, digest = store_original(original if original is not None else given.encode("utf-8"))
     source = Source(
         workspace=workspace,
         title=title,
