@@ -186,6 +186,20 @@ def test_the_quote_fallback_uses_a_unique_quote_and_says_so():
     assert note.startswith("TextPositionSelector ignored:") and note.isascii()
 
 
+def test_the_quote_fallback_says_when_utf16_units_explain_the_position():
+    start = EMOJI_TEXT.index("near Daraa")
+    _, note = selector_from_quote_fallback(
+        EMOJI_TEXT, target(*utf16_span(EMOJI_TEXT, start, start + 10), "near Daraa")
+    )
+    assert "(it does in UTF-16 units: count code points)" in note
+
+
+def test_the_quote_fallback_does_not_blame_utf16_units_for_a_position_simply_elsewhere():
+    start = EMOJI_TEXT.index("near Daraa")
+    _, note = selector_from_quote_fallback(EMOJI_TEXT, target(0, 10, "near Daraa"))
+    assert "UTF-16" not in note and f"found it at {start}-{start + 10}" in note
+
+
 def test_the_quote_fallback_refuses_an_ambiguous_quote_with_the_unit_hint():
     second = EMOJI_TEXT.rindex("Daraa")
     u16 = utf16_span(EMOJI_TEXT, second, second + 5)

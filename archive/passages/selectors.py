@@ -134,10 +134,16 @@ def selector_from_quote_fallback(text: str, target: object) -> tuple[TextSelecto
             selector = selector_from_target(text, {"selector": quotes[0]})
         except ValidationError:
             raise error from None
-        sent = f"{positions[0].get('start')}-{positions[0].get('end')}"
+        first, last = utf16_to_code_point(text, start), utf16_to_code_point(text, end)
+        # Say "UTF-16" only where counting in its units explains the miss.
+        why = (
+            " (it does in UTF-16 units: count code points)"
+            if (first, last) == (selector.start, selector.end)
+            else ""
+        )
         note = (
-            f"TextPositionSelector ignored: {sent} does not select the quote in Unicode code points "
-            f"(UTF-16 units?); the TextQuoteSelector alone found it at {selector.start}-{selector.end}."
+            f"TextPositionSelector ignored: {start}-{end} does not select the quote in Unicode code points"
+            f"{why}; the TextQuoteSelector alone found it at {selector.start}-{selector.end}."
         )
         return selector, note.encode("ascii", "replace").decode()
 
