@@ -36,7 +36,9 @@ def test_a_failed_login_is_focused_so_that_it_is_read_out(browser, live_server, 
     page.get_by_label("Password").fill("not the password")
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("did not match")
-    assert page.evaluate("document.activeElement.id") == "login-error"
+    # Focused by its autofocus attribute, which the browser applies at a rendering update
+    # after the page is parsed: a moment after the message is there.
+    expect(page.locator("#login-error")).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_username"
     context.close()

@@ -33,7 +33,13 @@ def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspa
     assert Claim.objects.count() == 2  # the existing claim, not a copy
 
     picker.fill("Maintenance had stopped the station.")
+    # The list opens once the search that typing starts has answered (150 ms and a request later):
+    # Escape closes it then. Pressed before, it closes nothing, and the list opening after it
+    # pushes the button down as the click aims at it.
+    new_claim = page.get_by_role("option", name="New claim: “Maintenance had stopped the station.”")
+    expect(new_claim).to_be_visible()
     picker.press("Escape")
+    expect(picker).to_have_attribute("aria-expanded", "false")
     page.get_by_role("button", name="Add hypothesis").click()
     expect(page.locator(".messages")).to_contain_text("Maintenance had stopped the station.")
     new = Claim.objects.get(statement="Maintenance had stopped the station.")

@@ -32,6 +32,9 @@ def phone_page(page_for, analyst, workspace):
 def open_panel(page):
     page.get_by_role("button", name="Annotations and evidence").click()
     expect(page.get_by_role("button", name="Close annotations")).to_be_focused()
+    # The close button has the focus as the panel starts to slide in (0.2 s): where the panel
+    # is, and what a tap beside it reaches, are known once it has stopped.
+    page.wait_for_function("() => document.getElementById('reading-sidebar').getAnimations().length === 0")
 
 
 PANEL_OPEN = "() => document.getElementById('reading-sidebar').classList.contains('open')"

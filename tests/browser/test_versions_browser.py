@@ -1,6 +1,8 @@
 """A recaptured Arabic source in Chromium: from its reading page to the
 comparison of its two versions, at phone and desktop widths, axe clean."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -48,6 +50,8 @@ def test_analyst_compares_the_versions_of_an_arabic_source(page_for, analyst, ar
     assert page.locator(".alerts-link .badge").inner_text().startswith("2")
     page.get_by_role("link", name="Versions (2)").click()
     page.get_by_role("button", name="Compare").click()
+    # Read whole below: the page is there once loaded, not once its navigation has begun.
+    page.wait_for_url("**/versions/compare/**")
 
     diff = page.locator(".diff-columns")
     old_side, new_side = diff.locator("section").nth(0), diff.locator("section").nth(1)
@@ -66,6 +70,7 @@ def test_analyst_compares_the_versions_of_an_arabic_source(page_for, analyst, ar
     assert_accessible(page, f"the comparison at {width} px")
 
     page.get_by_role("link", name="version 1", exact=True).first.click()
+    page.wait_for_url("**/versions/1/")
     assert "as captured on" in page.locator(".version-banner").inner_text()
     assert DELETED in page.locator(".source-text").inner_text()
     assert_accessible(page, f"version 1 at {width} px")
@@ -78,6 +83,7 @@ def test_analyst_compares_the_versions_of_an_arabic_source(page_for, analyst, ar
     assert_accessible(page, f"the timeline at {width} px")
     page.goto(reverse("archive:alerts"))
     page.get_by_role("link", name="the claim").first.click()
+    page.wait_for_url(re.compile(r"/claims/\d+/"))
     assert "Evidence" in page.locator(".evidence-changed").first.inner_text()
     assert_accessible(page, f"the claim page at {width} px")
     page.goto(reverse("archive:alerts"))
