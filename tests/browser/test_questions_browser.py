@@ -19,6 +19,20 @@ def open_new_question(page_for, analyst, workspace):
     return question, page
 
 
+def test_a_click_on_the_button_below_an_open_list_of_claims_sends_the_form(page_for, analyst, workspace):
+    question, page = open_new_question(page_for, analyst, workspace)
+    picker = page.get_by_role("combobox", name="A claim of the workspace, or a new one")
+    picker.fill("Maintenance had stopped the station.")
+    expect(
+        page.get_by_role("option", name="New claim: “Maintenance had stopped the station.”")
+    ).to_be_visible()
+    page.get_by_role(
+        "button", name="Add hypothesis"
+    ).click()  # the list, open above it, closes as it is pressed
+    expect(page.locator(".messages")).to_contain_text("Maintenance had stopped the station.")
+    assert question.hypotheses.filter(claim__statement="Maintenance had stopped the station.").exists()
+
+
 def test_an_analyst_adds_hypotheses_and_takes_one_out(page_for, analyst, workspace):
     shelling = ClaimFactory(workspace=workspace, statement="Shelling put the water station out of service.")
     ClaimFactory(workspace=workspace, statement="A power cut stopped the pumps.")

@@ -11,6 +11,24 @@ import { requestJSON } from "./http.js";
 
 const SEARCH_DELAY_MS = 150;
 
+// Whether a pointer is pressed: the field loses its focus as a press begins (mousedown),
+// and closing the list then would move what is below it out from under the pointer
+// before the press ends, so that a click on the button below the field is lost.
+let pressing = false;
+document.addEventListener("pointerdown", () => (pressing = true), true);
+for (const type of ["pointerup", "pointercancel"]) document.addEventListener(type, () => (pressing = false), true);
+
+/** Run `action` now, or once the press under way has ended and its click gone where it was aimed. */
+function afterPress(action) {
+  if (!pressing) return action();
+  const ended = new AbortController();
+  const later = () => {
+    ended.abort();
+    setTimeout(action);
+  };
+  for (const type of ["pointerup", "pointercancel"]) document.addEventListener(type, later, { signal: ended.signal });
+}
+
 export class Picker {
   constructor(root, searchUrl) {
     this.input = root.querySelector('[role="combobox"]');
@@ -32,7 +50,11 @@ export class Picker {
       if (this.list.hidden) this.search();
     });
     this.input.addEventListener("keydown", (event) => this.onKey(event));
-    this.input.addEventListener("blur", () => this.open(false));
+    this.input.addEventListener("blur", () =>
+      afterPress(() => {
+        if (document.activeElement !== this.input) this.open(false);
+      }),
+    );
     // mousedown, not click: choose before the input loses focus (nor lose it to the list's scroll bar).
     this.list.addEventListener("mousedown", (event) => {
       event.preventDefault();
