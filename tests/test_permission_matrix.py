@@ -224,7 +224,7 @@ RULES: dict[str, Rule] = {
     "archive:import_confirm": Rule({"GET": CONTRIBUTORS, "POST": CONTRIBUTORS}),
     "archive:source_provenance": Rule({"GET": EVERY_MEMBER}),
     "archive:source_original": Rule(
-        {"GET": EVERY_MEMBER},
+        {"GET": EVERY_MEMBER_DOWNLOADS},
         kwargs=lambda world: {
             "slug": world.workspace.slug,
             "source_id": SourceFactory(workspace=world.workspace, with_original=True).pk,

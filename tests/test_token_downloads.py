@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from archive.sources.writes import create_source
 from tests.factories import ClaimFactory
 
 
@@ -103,3 +104,34 @@ def test_a_browser_without_a_session_is_still_sent_to_sign_in(workspace):
     url = reverse("exchange:annotations-jsonld", args=[workspace.slug])
     response = Client().get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_filter_a_download_refuses_is_said_to_a_script_in_json(analyst, workspace):
+    response = token_client(analyst).get(
+        reverse("archive:claims_csv", args=[workspace.slug]), {"credibility": "9"}
+    )
+    assert response.status_code == 400
+    assert "credibility" in response.json()["error"]
+
+
+def test_another_workspaces_download_is_a_404_in_json_for_a_script(outsider, workspace):
+    response = token_client(outsider).get(reverse("archive:claims_csv", args=[workspace.slug]))
+    assert response.json() == {"error": "Not found."}
+
+
+def test_a_role_refused_a_download_is_a_403_in_json_for_a_script(analyst, workspace):
+    response = token_client(analyst).get(reverse("archive:activity_csv", args=[workspace.slug]))
+    assert response.status_code == 403 and response.json()["error"]
+
+
+def test_a_browser_refused_a_download_still_gets_the_page(analyst, workspace, client):
+    client.force_login(analyst)
+    url = reverse("archive:claims_csv", args=[workspace.slug])
+    response = client.get(url, {"credibility": "9"}, HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+
+
+def test_a_sources_original_downloads_with_an_api_token(analyst, workspace):
+    source = create_source(workspace=workspace, user=analyst, title="Statement", text="Said.", language="en")
+    response = token_client(analyst).get(reverse("archive:source_original", args=[workspace.slug, source.pk]))
+    assert b"".join(response.streaming_content) == b"Said."

@@ -14,6 +14,7 @@ from archive.audit.forms import reason_field
 from archive.models import DivergenceKind, Source
 from archive.permissions import Action, WorkspaceRequest, can, get_in_workspace_or_404, workspace_view
 from archive.reading.side_by_side import build_side_by_side, parse_marks
+from archive.views.refusals import refused
 
 
 def _pair(request: WorkspaceRequest, source_id: int) -> tuple[Source, Source]:
@@ -88,4 +89,4 @@ def _first_error(form: forms.Form) -> str:
 
 def _refused(request: WorkspaceRequest, problem: str) -> HttpResponse:
     """The app's refusal page (400), saying what was wrong."""
-    return render(request, "refused.html", {"problem": problem}, status=400)
+    return refused(request, problem)

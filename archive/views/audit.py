@@ -38,6 +38,7 @@ from archive.permissions import (
 )
 from archive.views.downloads import accepts_api_token
 from archive.views.paging import NotAPage, paged
+from archive.views.refusals import refused
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = [
@@ -186,7 +187,7 @@ def object_history(request: WorkspaceRequest, model: str, object_id: int) -> Htt
     try:
         listed = paged(request, rows, per_page=PAGE_SIZE)
     except NotAPage as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
+        return refused(request, str(error))
     page = listed.page
     shown = list(page)
     # The row before the page's oldest, which that one's changes are read against.

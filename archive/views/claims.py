@@ -58,6 +58,7 @@ from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.picking import passage_option, picked
 from archive.views.redirects import post_only_form
+from archive.views.refusals import refused
 
 if TYPE_CHECKING:  # a type for the type checker only
     from django_stubs_ext import WithAnnotations
@@ -161,7 +162,7 @@ def _render_claim_list(
         claims, chosen = _filtered_claims(request)
         listed = paged(request, claims)
     except (QueryError, NotAPage) as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
+        return refused(request, str(error))
     all_tags = sorted(
         {
             tag

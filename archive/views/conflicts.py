@@ -6,9 +6,9 @@ same race with their own 409 (archive.api.errors)."""
 
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from archive.views.passing import PassingMiddleware
+from archive.views.refusals import refused
 
 CONFLICT = (
     "Someone saved something that conflicts with this at the same moment, "
@@ -19,5 +19,5 @@ CONFLICT = (
 class ConflictMiddleware(PassingMiddleware):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, IntegrityError):
-            return render(request, "refused.html", {"problem": CONFLICT}, status=409)
+            return refused(request, CONFLICT, status=409)
         return None

@@ -6,9 +6,12 @@ in, and never makes a write).
 
 Without a session or a token, a browser (whose Accept names text/html) is sent to the
 sign-in page; a script, which asks for the file, gets the 401 a bad token gets, in JSON
-with `WWW-Authenticate: Token`, rather than the sign-in page's HTML."""
+with `WWW-Authenticate: Token`, rather than the sign-in page's HTML. So too any other
+refusal of a download (a filter it refuses, not found): the page for a browser, JSON
+for a script."""
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
@@ -19,6 +22,7 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from archive.api.authentication import TokenAuthentication
 from archive.sources.fixity import DamagedFile
 from archive.views.passing import PassingMiddleware
+from archive.views.refusals import Refusal
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -29,6 +33,17 @@ def accepts_api_token(view: V) -> V:
 
 
 class ApiTokenDownloadsMiddleware(PassingMiddleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and _is_download(request)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not _asks_for_a_page(request)
+        ):
+            return _refused_to_a_script(response)
+        return response
+
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
@@ -45,6 +60,16 @@ class ApiTokenDownloadsMiddleware(PassingMiddleware):
             return _unauthorized(str(failed.detail))
         request.user = cast(User, user)
         return None
+
+
+def _is_download(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, "accepts_api_token", False)
+
+
+def _refused_to_a_script(page: HttpResponse) -> JsonResponse:
+    problem = page.problem if isinstance(page, Refusal) else f"{HTTPStatus(page.status_code).phrase}."
+    return JsonResponse({"error": problem}, status=page.status_code)
 
 
 def _asks_for_a_page(request: HttpRequest) -> bool:

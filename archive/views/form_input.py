@@ -24,7 +24,6 @@ from django.core.exceptions import TooManyFieldsSent
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
-from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.views import defaults
 from rest_framework.exceptions import ParseError, ValidationError
@@ -32,6 +31,7 @@ from rest_framework.views import APIView
 
 from archive.api.errors import error_body
 from archive.views.passing import PassingMiddleware
+from archive.views.refusals import refused
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -60,7 +60,7 @@ class FormInputMiddleware(PassingMiddleware):
         field, problem = found
         if reads_json:  # as every JSON endpoint refuses, naming the field
             return JsonResponse(error_body(ValidationError({field: [problem]})), status=400)
-        return render(request, "refused.html", {"problem": problem}, status=400)
+        return refused(request, problem)
 
 
 def _problem_of(request: HttpRequest, *, form_post: bool) -> tuple[str, str] | None:
@@ -244,7 +244,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: a multipart field not in UTF-8 is refused naming it; anything
     else Django refuses (a body too large, too many fields) as Django does."""
     if isinstance(exception, PartRefused):
-        return render(request, "refused.html", {"problem": str(exception)}, status=400)
+        return refused(request, str(exception))
     return defaults.bad_request(request, exception)
 
 

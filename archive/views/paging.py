@@ -16,10 +16,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 
 from archive.core.spreadsheets import csv_download
 from archive.search import QueryError
+from archive.views.refusals import refused
 
 PER_PAGE = 50
 
@@ -81,6 +81,6 @@ def whole_list_csv(
     try:
         items = chosen()
     except QueryError as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
+        return refused(request, str(error))
     rows = (row(item) for item in items.iterator(chunk_size=500))
     return csv_download(itertools.chain([columns], rows), filename)

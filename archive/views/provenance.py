@@ -92,6 +92,7 @@ def _attachment(
         return damaged_file_refused(request, damaged)
 
 
+@accepts_api_token
 @workspace_view(Action.VIEW)
 @require_safe
 def source_original(request: WorkspaceRequest, source_id: int) -> HttpResponse | FileResponse:

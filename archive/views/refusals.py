@@ -1,4 +1,4 @@
-"""The 403 and 404 pages: besides what was refused, whom to ask for access.
+"""The 400, 403 and 404 pages: besides what was refused, whom to ask for access.
 
 A member refused for their role, and a former member who follows an old link
 into the workspace, are told who its admins are; anyone else sees the same
@@ -8,7 +8,7 @@ page whether or not the workspace exists (archive.workspaces.admins_to_ask).
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from archive.models import Membership, Role, Workspace
 from archive.permissions import Action, can
@@ -39,12 +39,35 @@ def _access(request: HttpRequest) -> dict[str, Any]:
     return {"access": access}
 
 
+class Refusal(HttpResponse):
+    """A refusal's page, which keeps its problem in words: a script that fetched a
+    download with its API token gets that as JSON (archive.views.downloads)."""
+
+    def __init__(self, content: str, *, status: int, problem: str):
+        super().__init__(content, status=status)
+        self.problem = problem
+
+
+def refused(
+    request: HttpRequest,
+    problem: str,
+    *,
+    status: int = 400,
+    template: str = "refused.html",
+    context: dict[str, Any] | None = None,
+) -> Refusal:
+    """The page saying what was refused and why."""
+    content = render_to_string(template, {"problem": problem, **(context or {})}, request)
+    return Refusal(content, status=status, problem=problem)
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler403: why, and which admins can change the member's role."""
+    problem = str(exception) or "You do not have access to this."
     context = {"exception": str(exception), **_access(request)}
-    return render(request, "403.html", context, status=403)
+    return refused(request, problem, status=403, template="403.html", context=context)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: not found; a former member of the workspace is told whom to ask to be added again."""
-    return render(request, "404.html", _access(request), status=404)
+    return refused(request, "Not found.", status=404, template="404.html", context=_access(request))

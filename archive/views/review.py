@@ -18,6 +18,7 @@ from archive.audit.kinds import REVIEWED, Reviewed
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Evidence, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.views import refusals
 from archive.views.annotations import annotation_state, evidence_state
 from archive.views.audit import report_errors
 from archive.views.json_endpoints import json_endpoint, read_json
@@ -58,7 +59,7 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
     try:
         listed = paged(request, waiting, per_page=QUEUE_PAGE)
     except NotAPage as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
+        return refusals.refused(request, str(error))
     items = review.queue_items(workspace=request.workspace, waiting=list(listed.page))
     refused = request.session.pop(REFUSED_KEY, None)
     # One form per item: ids of their own (names unchanged), so no two fields share one;

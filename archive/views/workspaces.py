@@ -34,6 +34,7 @@ from archive.views.downloads import accepts_api_token
 from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.redirects import post_only_form
+from archive.views.refusals import refused
 from archive.workspaces import (
     OwnAccessUnconfirmed,
     account_called,
@@ -98,7 +99,7 @@ def workspace_detail(request: WorkspaceRequest) -> HttpResponse:
             request, sources.select_related("outlet", "derived_from").defer("text", "derived_from__text")
         )
     except (QueryError, NotAPage) as error:
-        return render(request, "refused.html", {"problem": str(error)}, status=400)
+        return refused(request, str(error))
     context = {
         "sources": listed,
         "outlets": _outlets(request),
