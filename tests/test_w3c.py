@@ -135,6 +135,29 @@ def test_prefer_contained_iris_lists_only_iris(analyst, source, annotation):
     assert response.json()["last"] == f"{container(source)}?iris=1&page=last"
 
 
+def test_prefer_minimal_container_and_contained_iris_together_are_both_honoured(analyst, source, annotation):
+    both = "http://www.w3.org/ns/ldp#PreferMinimalContainer http://www.w3.org/ns/oa#PreferContainedIRIs"
+    response = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/", HTTP_PREFER=PREFER.format(both))
+    assert response.json()["first"] == f"{container(source)}?iris=1&page=0"
+    assert response["Preference-Applied"] == "return=representation"
+
+
+def test_prefer_with_a_quoted_return_value_in_another_case_is_honoured(analyst, source, annotation):
+    prefer = 'Return = "Representation" ; include="http://www.w3.org/ns/ldp#PreferMinimalContainer"'
+    response = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/", HTTP_PREFER=prefer)
+    assert response.json()["first"] == f"{container(source)}?page=0"
+    assert response["Preference-Applied"] == "return=representation"
+
+
+def test_prefer_include_of_another_preference_than_return_representation_is_ignored(
+    analyst, source, annotation
+):
+    prefer = 'return=minimal, respond-async; include="http://www.w3.org/ns/ldp#PreferMinimalContainer"'
+    response = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/", HTTP_PREFER=prefer)
+    assert response.json()["first"]["type"] == "AnnotationPage"
+    assert "Preference-Applied" not in response
+
+
 def test_prefer_contained_descriptions_embeds_annotations(analyst, source, annotation):
     response = api_client_for(analyst).get(
         f"/w3c/sources/{source.pk}/",

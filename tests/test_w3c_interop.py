@@ -196,6 +196,12 @@ def test_a_put_whose_id_is_not_one_of_ours_is_refused_by_id(client, source, item
     assert response.status_code == 400 and "id" in field_errors(response.json())
 
 
+def test_a_put_whose_id_is_the_items_path_on_another_server_is_refused_by_id(client, source, item):
+    elsewhere = item.replace("http://testserver/", "https://elsewhere.example/")
+    response = put(client, item, posted(source, id=elsewhere))
+    assert response.status_code == 400 and "id" in field_errors(response.json())
+
+
 def test_a_put_whose_id_is_the_items_own_iri_is_accepted(client, source, item):
     response = put(client, item, posted(source, id=item))
     assert (response.status_code, response.json()["id"]) == (200, item)

@@ -3,11 +3,11 @@ annotation that reads back without it."""
 
 import pytest
 
-from archive.models import Annotation, VersionOrigin
+from archive.models import Annotation, Evidence, VersionOrigin
 from archive.sources.versions import record_version
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for
-from tests.test_w3c import post, posted, put
+from tests.test_w3c import post, posted, posted_on_two, put
 from tests.w3c_schemas import model_violations
 
 FOREIGN_STATE = {"sourceDate": "2019-01-01T00:00:00Z", "cached": "https://web.archive.org/web/2019/x"}
@@ -156,3 +156,105 @@ def test_evidence_put_back_exactly_as_got_is_accepted(analyst, workspace, versio
     response = put(client, got.json()["id"], got.json(), HTTP_IF_MATCH=got["ETag"])
     assert response.status_code == 200, response.content
     assert response.json()["target"] == got.json()["target"]
+
+
+# --- a target's source is this server's IRI, as it gives it --------------------------------------
+
+
+def with_target_source(source, given: object) -> dict:
+    """`posted(source)` whose target's source is `given`."""
+    annotation = posted(source)
+    annotation["target"]["source"] = given
+    return annotation
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "http://evil.example/api/sources/{pk}/text/",
+        "/api/sources/{pk}/text/",
+        "http://testserver/api/sources/{pk}/text/?x=1",
+        "http://testserver/api/sources/{pk}/text/#x",
+        "https://testserver/api/sources/{pk}/text/",
+    ],
+)
+def test_a_target_source_that_is_not_this_servers_iri_is_refused_by_name(analyst, source, iri):
+    response = post(api_client_for(analyst), source, with_target_source(source, iri.format(pk=source.pk)))
+    assert response.status_code == 400 and "is not this one" in response.json()["target.source"][0], (
+        response.content
+    )
+    assert not Annotation.objects.exists()
+
+
+def test_a_target_source_object_whose_id_is_another_servers_is_refused_by_name(analyst, source):
+    given = {"id": f"http://evil.example/api/sources/{source.pk}/text/", "language": "en"}
+    response = post(api_client_for(analyst), source, with_target_source(source, given))
+    assert response.status_code == 400 and "target.source" in response.json(), response.content
+    assert not Annotation.objects.exists()
+
+
+def test_a_put_with_a_target_source_on_another_server_is_refused_and_changes_nothing(
+    analyst, versioned, annotation
+):
+    iri = f"http://testserver/w3c/sources/{versioned.pk}/annotations/{annotation.pk}/"
+    foreign = f"http://evil.example/api/sources/{versioned.pk}/text/"
+    response = put(api_client_for(analyst), iri, with_target_source(versioned, foreign))
+    assert response.status_code == 400 and "target.source" in response.json(), response.content
+    annotation.refresh_from_db()
+    assert annotation.version == 1
+
+
+def test_a_target_source_with_the_default_port_spelt_out_is_this_servers(analyst, source):
+    given = f"http://testserver:80/api/sources/{source.pk}/text/"
+    response = post(api_client_for(analyst), source, with_target_source(source, given))
+    assert response.status_code == 201, response.content
+
+
+# --- of several targets, a refusal names the one refused -----------------------------------------
+
+
+def test_a_refused_second_target_is_named_by_its_position(analyst, workspace, source):
+    other = SourceFactory(workspace=workspace, text="A second report on Aleppo.")
+    annotation = posted_on_two(source, other)
+    annotation["target"][1]["selector"] = {"type": "TextQuoteSelector", "exact": "not in the text"}
+    response = post(api_client_for(analyst), source, annotation)
+    assert response.status_code == 400 and "target[1]" in response.json(), response.content
+    assert response.json()["error"].lower().startswith("target[1]: ")
+    assert not Annotation.objects.exists()
+
+
+def test_a_property_of_a_second_target_that_is_not_kept_is_named_with_its_position(
+    analyst, workspace, source
+):
+    other = SourceFactory(workspace=workspace, text="A second report on Aleppo.")
+    annotation = posted_on_two(source, other)
+    annotation["target"][1]["styleClass"] = "red"
+    response = post(api_client_for(analyst), source, annotation)
+    assert response.status_code == 400 and "target[1].styleClass" in response.json(), response.content
+
+
+# --- a stance body says a stance -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("motivation", ["assessing", "linking"])
+def test_evidence_whose_stance_is_not_one_is_refused_naming_the_stances(
+    analyst, workspace, source, motivation
+):
+    claim = ClaimFactory(workspace=workspace)
+    maybe = {"type": "TextualBody", "value": "maybe", "purpose": "classifying"}
+    annotation = posted(
+        source, motivation=motivation, body=[f"http://testserver/api/claims/{claim.pk}/", maybe]
+    )
+    response = post(api_client_for(analyst), source, annotation)
+    assert response.status_code == 400, response.content
+    message = response.json()["body"][0]
+    assert "'maybe' is not a stance" in message
+    assert all(f'"{stance}"' in message for stance in ("supports", "refutes", "contextualizes"))
+    assert not Evidence.objects.exists()
+
+
+def test_a_classifying_body_that_is_not_a_stance_is_not_kept_as_an_annotations_text(analyst, source):
+    maybe = {"type": "TextualBody", "value": "maybe", "purpose": "classifying"}
+    response = post(api_client_for(analyst), source, posted(source, body=maybe))
+    assert response.status_code == 400 and "not a stance" in response.json()["body"][0], response.content
+    assert not Annotation.objects.exists()

@@ -133,6 +133,13 @@ def test_pages_of_iris_link_on_to_pages_of_iris(client, url, items):
     assert page["next"].startswith(f"{url}?iris=1&after=")
 
 
+@pytest.mark.parametrize("query", ["iris=2&page=0", "iris=0&page=0", "iris=&after=annotation-0", "iris=true"])
+def test_an_iris_value_other_than_1_is_refused_by_name(client, url, items, query):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400, response.content
+    assert "Send iris=1" in response.json()["iris"][0]
+
+
 def test_a_keyset_page_meets_the_w3c_page_musts(client, url, items):
     assert page_violations(client.get(f"{url}?after=annotation-0").json()) == []
 

@@ -331,9 +331,36 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _route_of(iri: object, name: str) -> int | None:
-    """The id in one of our IRIs for the URL named `name`, else None."""
+# The port a scheme implies, so that "http://host:80/" is "http://host/".
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(iri: str) -> tuple[str, str | None, int | None] | None:
+    """Scheme, host and port of an absolute IRI (None for a relative one or a bad port)."""
+    parts = urlsplit(iri)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, port or DEFAULT_PORTS.get(scheme)
+
+
+def is_ours(iri: object, links: Links) -> bool:
+    """Whether `iri` is one of this server's, as it gives them: absolute, on its host,
+    without query or fragment. A relative IRI, or another server's with our path, names
+    nothing here (it would be rewritten to ours, not kept)."""
     if not isinstance(iri, str):
+        return False
+    parts = urlsplit(iri)
+    return _origin(iri) == _origin(links.base) and not parts.query and not parts.fragment
+
+
+def _route_of(iri: object, name: str, links: Links) -> int | None:
+    """The id in one of our IRIs (is_ours) for the URL named `name`, else None."""
+    if not isinstance(iri, str) or not is_ours(iri, links):
         return None
     try:
         match = resolve(urlsplit(iri).path)
@@ -352,7 +379,7 @@ def check_own_id(request: "W3CRequest", obj: Annotation | Evidence, links: Links
     annotation's IRI, or anyone else's, is refused rather than ignored."""
     if not request.client_id:
         return
-    if any(_route_of(request.client_id, name) == obj.pk for name in ITEM_ROUTES[type(obj)]):
+    if any(_route_of(request.client_id, name, links) == obj.pk for name in ITEM_ROUTES[type(obj)]):
         return
     raise ValidationError(
         {
@@ -362,13 +389,13 @@ def check_own_id(request: "W3CRequest", obj: Annotation | Evidence, links: Links
     )
 
 
-def _claim_named(body: object) -> int | None:
+def _claim_named(body: object, links: Links) -> int | None:
     """The claim a body names: its IRI, as the body or the body's id or source."""
     if isinstance(body, dict):
-        return _route_of(body.get("source"), "api:claim-detail") or _route_of(
-            body.get("id"), "api:claim-detail"
+        return _route_of(body.get("source"), "api:claim-detail", links) or _route_of(
+            body.get("id"), "api:claim-detail", links
         )
-    return _route_of(body, "api:claim-detail")
+    return _route_of(body, "api:claim-detail", links)
 
 
 def read_w3c(data: object, *, source_for: Callable[[int], Source | None], links: Links) -> W3CRequest:
@@ -393,7 +420,7 @@ def read_w3c(data: object, *, source_for: Callable[[int], Source | None], links:
         _read_iri(data, "via"),
         _read_iri(data, "id"),
     )
-    _read_bodies(data, request)
+    _read_bodies(data, request, links)
     request.motivation = _read_motivation(data.get("motivation"), request)
     if request.is_evidence and len(request.targets) != 1:
         raise ValidationError({"target": "Evidence cites exactly one passage."})
@@ -516,7 +543,7 @@ def _read_text_body(body: dict) -> None:
         )
 
 
-def _read_bodies(data: dict, request: W3CRequest) -> None:
+def _read_bodies(data: dict, request: W3CRequest, links: Links) -> None:
     if isinstance(data.get("bodyValue"), str):
         request.body, request.text_member = data["bodyValue"], "bodyValue"
         return
@@ -524,7 +551,7 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
         raise ValidationError({"bodyValue": "bodyValue must be text."})
     texts = []
     for body in _as_list(data["body"]) if "body" in data else []:
-        claim_id = _claim_named(body)
+        claim_id = _claim_named(body, links)
         if claim_id is not None:
             if request.claim_id is not None:
                 raise ValidationError({"body": "Name one claim."})
@@ -537,7 +564,15 @@ def _read_bodies(data: dict, request: W3CRequest) -> None:
             purpose = body.get("purpose")
             if purpose == TAG_PURPOSE and body["value"].strip():
                 request.tags.append(body["value"])
-            elif purpose == STANCE_PURPOSE and body["value"] in Stance.values:
+            elif purpose == STANCE_PURPOSE:
+                if body["value"] not in Stance.values:
+                    stances = ", ".join(f'"{stance}"' for stance in Stance.values)
+                    raise ValidationError(
+                        {
+                            "body": f"{body['value']!r} is not a stance: a TextualBody with purpose "
+                            f'"{STANCE_PURPOSE}" says {stances}.'
+                        }
+                    )
                 request.stance = body["value"]
             else:
                 texts.append(body["value"])
@@ -591,7 +626,24 @@ def _read_targets(
 ) -> list[tuple[Source, TextSelector]]:
     if value is None or value == []:
         raise ValidationError({"target": "An annotation needs a target."})
-    return [_read_target(target, source_for, links, notes) for target in _as_list(value)]
+    targets = _as_list(value)
+    if len(targets) == 1:
+        return [_read_target(targets[0], source_for, links, notes)]
+    read = []
+    for position, target in enumerate(targets):
+        try:
+            read.append(_read_target(target, source_for, links, notes))
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            # Of several targets, name the one refused by its position, as JSON counts: target[1].
+            raise ValidationError(
+                {
+                    name.replace("target", f"target[{position}]", 1): errors
+                    for name, errors in error.error_dict.items()
+                }
+            ) from None
+    return read
 
 
 def _read_target(
@@ -614,7 +666,15 @@ def _read_target(
     if isinstance(given, dict):
         _refuse_unkept(given, SOURCE_KEYS, under="target.source.")
     iri = given.get("id") if isinstance(given, dict) else given
-    source_id = _route_of(iri, "api:source-text") or _route_of(iri, "api:source-detail")
+    if isinstance(iri, str) and not is_ours(iri, links):
+        raise ValidationError(
+            {
+                "target.source": "A target's source is a source's text by its IRI on this server, "
+                f"{links.base}/api/sources/<id>/text/: a relative IRI, another server's, or one with "
+                "a query or fragment is not this one. Send the IRI as the server gave it."
+            }
+        )
+    source_id = _route_of(iri, "api:source-text", links) or _route_of(iri, "api:source-detail", links)
     source = source_for(source_id) if source_id is not None else None
     if source is None:
         raise ValidationError({"target": "A target's source must be the text of a source in this workspace."})

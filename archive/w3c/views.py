@@ -102,6 +102,8 @@ OA = "http://www.w3.org/ns/oa#"
 PREFER_MINIMAL = f"{LDP}PreferMinimalContainer"
 PREFER_IRIS = f"{OA}PreferContainedIRIs"
 PREFER_DESCRIPTIONS = f"{OA}PreferContainedDescriptions"
+# ?iris= takes one value: pages that list their items' IRIs only (Container.page_iri).
+IRIS_ONLY_VALUE = "Send iris=1 for pages of the items' IRIs only, or leave it out for their descriptions."
 # A delete's reason when it gives none (?reason=): see AnnotationResource.delete.
 W3C_DELETE_REASON = "Deleted through the W3C protocol."
 RESOURCE_LINK = f'<{LDP}Resource>; rel="type"'
@@ -303,7 +305,9 @@ class Container(W3CView):
         positions = [name for name in ("page", "after", "before") if name in request.query_params]
         if len(positions) > 1:
             raise ValidationError({name: ["Give one of page, after and before."] for name in positions})
-        iris_only = request.query_params.get("iris") == "1"
+        if request.query_params.get("iris", "1") != "1":
+            raise ValidationError({"iris": [IRIS_ONLY_VALUE]})
+        iris_only = "iris" in request.query_params
         counts = tuple(items.count() for items in _items_of(pk))
         # Prefer chooses among the container's representations; a page has one, and the ETag
         # of the whole container, so that a client walking them sees whether it changed meanwhile.
@@ -765,14 +769,34 @@ def _container_state(source: Source, counts: tuple[int, ...], variant: str = "")
     return f'W/"{hashlib.sha256(repr(state).encode()).hexdigest()[:32]}"'
 
 
-_INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"')
+# One name, its value if any (a token or a quoted string) and what ends it: ";" before a
+# parameter of the same preference, "," or the end after the preference (RFC 7240 2).
+_PREFER_ITEM = re.compile(r'\s*([^\s=;,"]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^\s;,"]*))?\s*([;,]|$)')
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
 
 
 def _preferences(prefer: str) -> set[str]:
-    """The IRIs a `Prefer: return=representation; include="..."` header asks for."""
-    if "return=representation" not in prefer:
-        return set()
-    return {iri for match in _INCLUDE.findall(prefer) for iri in match.split()}
+    """The IRIs a `Prefer: return=representation; include="..."` header asks for. As RFC 7240
+    has it: names and `representation` in any case, values quoted or not, several preferences
+    comma-separated (several Prefer headers arrive so); the IRIs of include space-separated (LDP)."""
+    wanted: set[str] = set()
+    representation, included = False, list[str]()
+    for name, value, separator in _PREFER_ITEM.findall(prefer):
+        name, value = name.lower(), _unquoted(value)
+        if name == "return":
+            representation = value.lower() == "representation"
+        elif name == "include":
+            included += value.split()
+        if separator != ";":  # the preference ends: its include counts if it is return=representation
+            if representation:
+                wanted.update(included)
+            representation, included = False, []
+    return wanted
 
 
 def _variant(preferences: set[str]) -> str:
