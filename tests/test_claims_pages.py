@@ -640,7 +640,8 @@ def test_a_refused_evidence_package_says_to_ask_an_admin_to_check_the_history_an
     claim = ClaimFactory(workspace=workspace)
     Claim.history.filter(id=claim.pk).update(statement="Edited in the database.")  # the chain breaks
     client.force_login(analyst)
-    response = client.get(reverse("archive:claim_evidence_package", args=[workspace.slug, claim.pk]))
+    url = reverse("archive:claim_evidence_package", args=[workspace.slug, claim.pk])
+    response = client.get(url, HTTP_ACCEPT="text/html")
     assert response.status_code == 409
     [said] = re.findall(r'<p class="error" role="alert">(.*?)</p>', response.content.decode(), flags=re.S)
     assert said.startswith("The evidence package was not built. The workspace&#x27;s history does not verify")

@@ -708,7 +708,8 @@ def test_the_download_of_a_package_with_a_damaged_file_is_refused_naming_it(clie
     source = _cited_source(demo_claim)
     damage(source.original.name)
     client.force_login(Membership.objects.filter(workspace=demo_claim.workspace).first().user)
-    response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    url = f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip"
+    response = client.get(url, HTTP_ACCEPT="text/html")
     assert response.status_code == 409 and response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "The evidence package was not built." in page
@@ -953,7 +954,8 @@ def test_an_unreachable_tsa_stops_the_export(settings, demo_claim, tmp_path):
 def test_the_download_says_what_failed_when_the_tsa_answers_500(client, tsa, demo_claim):
     tsa.mode = "error"
     client.force_login(Membership.objects.filter(workspace=demo_claim.workspace).first().user)
-    response = client.get(f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip")
+    url = f"/w/{demo_claim.workspace.slug}/claims/{demo_claim.pk}/evidence-package.zip"
+    response = client.get(url, HTTP_ACCEPT="text/html")
     assert response.status_code == 503 and response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "The evidence package was not built." in page and "answered HTTP 500" in page

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from archive.models import Claim
 from archive.sources.writes import create_source
 from tests.factories import ClaimFactory
 
@@ -135,3 +136,19 @@ def test_a_sources_original_downloads_with_an_api_token(analyst, workspace):
     source = create_source(workspace=workspace, user=analyst, title="Statement", text="Said.", language="en")
     response = token_client(analyst).get(reverse("archive:source_original", args=[workspace.slug, source.pk]))
     assert b"".join(response.streaming_content) == b"Said."
+
+
+def test_a_refused_evidence_package_says_why_to_a_script(analyst, workspace):
+    claim = ClaimFactory(workspace=workspace)
+    Claim.history.filter(id=claim.pk).update(statement="Edited in the database.")  # the chain breaks
+    url = reverse("archive:claim_evidence_package", args=[workspace.slug, claim.pk])
+    response = token_client(analyst).get(url)
+    assert response.status_code == 409
+    assert response.json()["error"].startswith("The evidence package was not built.")
+
+
+def test_a_method_a_download_refuses_keeps_its_allow_header_for_a_script(analyst, workspace, client):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:claims_csv", args=[workspace.slug]), HTTP_ACCEPT="*/*")
+    assert response.status_code == 405 and "GET" in response["Allow"]
+    assert response.json() == {"error": "Method Not Allowed."}

@@ -10,6 +10,7 @@ with `WWW-Authenticate: Token`, rather than the sign-in page's HTML. So too any 
 refusal of a download (a filter it refuses, not found): the page for a browser, JSON
 for a script."""
 
+import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, TypeVar, cast
@@ -67,9 +68,15 @@ def _is_download(request: HttpRequest) -> bool:
     return match is not None and getattr(match.func, "accepts_api_token", False)
 
 
-def _refused_to_a_script(page: HttpResponse) -> JsonResponse:
+def _refused_to_a_script(page: HttpResponse) -> HttpResponse:
+    """The refusal in JSON, in the same response: its headers (Allow, Retry-After) kept,
+    and logged once."""
     problem = page.problem if isinstance(page, Refusal) else f"{HTTPStatus(page.status_code).phrase}."
-    return JsonResponse({"error": problem}, status=page.status_code)
+    page.content = json.dumps({"error": problem}).encode()
+    page["Content-Type"] = "application/json"
+    if page.has_header("Content-Length"):
+        page["Content-Length"] = str(len(page.content))
+    return page
 
 
 def _asks_for_a_page(request: HttpRequest) -> bool:

@@ -18,6 +18,7 @@ from archive.permissions import (
 )
 from archive.views.claims import render_claim
 from archive.views.downloads import accepts_api_token
+from archive.views.refusals import Refusal
 
 # What to do, said on the claim's page after why its package was not built. A refusal comes
 # back the same however often one tries: the evidence is not what was recorded, and an admin
@@ -48,11 +49,9 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     try:
         package = build(claim, base_uri=namespace, user=request.user)
     except PackageRefused as error:
-        return render_claim(request, claim, status=409, package_error=f"{error} {PACKAGE_REFUSED_NEXT}")
+        return _refused_package(request, claim, 409, f"{error} {PACKAGE_REFUSED_NEXT}")
     except TimestampUnavailable as error:
-        response = render_claim(
-            request, claim, status=503, package_error=f"{error} {TIMESTAMP_UNAVAILABLE_NEXT}"
-        )
+        response = _refused_package(request, claim, 503, f"{error} {TIMESTAMP_UNAVAILABLE_NEXT}")
         response["Retry-After"] = "60"
         return response
     response = HttpResponse(package.data, content_type="application/zip")
@@ -61,6 +60,12 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     response["X-Package-Id"] = package.package_id
     response["X-Verifier-SHA256"] = verifier_sha256()
     return response
+
+
+def _refused_package(request: WorkspaceRequest, claim: Claim, status: int, problem: str) -> Refusal:
+    """The claim's page saying why its package was not built (to a script, the why alone)."""
+    page = render_claim(request, claim, status=status, package_error=problem)
+    return Refusal(page.content, status=status, problem=f"The evidence package was not built. {problem}")
 
 
 @public_view

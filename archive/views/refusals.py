@@ -43,7 +43,7 @@ class Refusal(HttpResponse):
     """A refusal's page, which keeps its problem in words: a script that fetched a
     download with its API token gets that as JSON (archive.views.downloads)."""
 
-    def __init__(self, content: str, *, status: int, problem: str):
+    def __init__(self, content: str | bytes, *, status: int, problem: str):
         super().__init__(content, status=status)
         self.problem = problem
 
