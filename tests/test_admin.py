@@ -635,7 +635,9 @@ def test_site_staff_change_their_own_membership_in_the_admin_without_being_asked
     assert Membership.objects.get(pk=own.pk).role == Role.ANALYST
 
 
-def test_a_source_added_in_the_admin_keeps_its_text_as_typed_without_the_forms_carriage_returns(staff, workspace):
+def test_a_source_added_in_the_admin_keeps_its_text_as_typed_less_the_forms_carriage_returns(
+    staff, workspace
+):
     data = {
         "workspace": workspace.pk,
         "title": "Typed in",

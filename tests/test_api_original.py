@@ -40,7 +40,8 @@ def test_a_text_posted_to_the_api_is_normalized_where_offsets_point(analyst, wor
     client = api_client_for(analyst)
     posted = {"workspace": workspace.slug, "title": "Statement", "language": "en", "text": SENT}
     created = client.post("/api/sources/", posted, format="json").json()
-    assert client.get(f"/api/sources/{created['id']}/text/").content.decode() == "line one\nline two café\nend"
+    text = client.get(f"/api/sources/{created['id']}/text/").content.decode()
+    assert text == "line one\nline two café\nend"
 
 
 def test_an_imported_text_is_served_in_the_encoding_it_was_decoded_from(analyst, workspace):

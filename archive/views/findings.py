@@ -51,9 +51,9 @@ def claim_evidence_package(request: WorkspaceRequest, claim_id: int) -> HttpResp
     except PackageRefused as error:
         return _refused_package(request, claim, 409, f"{error} {PACKAGE_REFUSED_NEXT}")
     except TimestampUnavailable as error:
-        response = _refused_package(request, claim, 503, f"{error} {TIMESTAMP_UNAVAILABLE_NEXT}")
-        response["Retry-After"] = "60"
-        return response
+        unavailable = _refused_package(request, claim, 503, f"{error} {TIMESTAMP_UNAVAILABLE_NEXT}")
+        unavailable["Retry-After"] = "60"
+        return unavailable
     response = HttpResponse(package.data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
     response["X-Signing-Key"] = package.fingerprint
