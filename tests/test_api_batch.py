@@ -110,3 +110,36 @@ def test_a_batchs_query_count_does_not_grow_with_its_size(analyst, workspace, pa
 
     queries_for(1)  # the chain and the search terms exist from here on
     assert queries_for(2) == queries_for(40)
+
+
+def refusal_of_second_item(analyst, workspace, passages, item: dict) -> dict:
+    notes = [{"passages": [passages[0].pk]}, {"passages": [passages[1].pk], **item}]
+    response = api_client_for(analyst).post(URL, batch(workspace, *notes), format="json")
+    assert response.status_code == 400
+    return response.json()
+
+
+def test_a_control_character_in_a_batch_items_body_is_refused_naming_the_item(analyst, workspace, passages):
+    body = refusal_of_second_item(
+        analyst, workspace, passages, {"body": "x\u0007", "motivation": "commenting", "tags": []}
+    )
+    assert list(body["annotations"]) == ["1"]
+    assert "U+0007" in body["annotations"]["1"]["body"][0]
+    assert body["error"].startswith("annotations[1].body: ")
+
+
+def test_a_control_character_in_a_batch_items_tag_is_refused_naming_the_item(analyst, workspace, passages):
+    body = refusal_of_second_item(analyst, workspace, passages, {"body": "x", "tags": ["a\u001b"]})
+    assert list(body["annotations"]) == ["1"]
+    assert body["error"].startswith("annotations[1].tags: ")
+
+
+def test_an_empty_note_in_a_batch_is_refused_naming_the_item(analyst, workspace, passages):
+    body = refusal_of_second_item(analyst, workspace, passages, {"body": "", "motivation": "commenting"})
+    assert list(body["annotations"]["1"]) == ["body"]
+    assert not Annotation.objects.exists()
+
+
+def test_a_batch_items_refused_passage_is_summarised_naming_the_item(analyst, workspace, passages):
+    body = refusal_of_second_item(analyst, workspace, passages, {"passages": [0]})
+    assert body["error"].startswith("annotations[1].passages: ")

@@ -2,9 +2,13 @@
 (README, "Every JSON endpoint answers a refusal the same way"), through the REST API and
 the W3C protocol as on the reading page; a GET of it stays 404."""
 
-from archive.claims import delete_claim
+import pytest
+
+from archive.api.views import AnnotationDetail
+from archive.claims import delete_annotation, delete_claim
+from archive.models import Annotation
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory
-from tests.support import api_client_for
+from tests.support import api_client_for, etag_of
 
 
 def _deleted_claim(analyst, workspace):
@@ -49,3 +53,35 @@ def test_a_w3c_delete_of_an_annotation_deleted_meanwhile_is_gone(analyst, source
     assert client.delete(item).status_code == 204
     response = client.delete(item)
     assert response.status_code == 410 and analyst.username in response.json()["error"]
+
+
+@pytest.fixture
+def deleted_after_its_first_read(monkeypatch, analyst, ws_admin, source):
+    """An annotation an admin deletes between the view's first read and the domain's
+    locked re-read, as when a DELETE with the same If-Match wins the race."""
+    passage = PassageFactory(source=source, created_by=analyst)
+    annotation = AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage])
+    first_read = AnnotationDetail.expected_version
+
+    def deleting_meanwhile(view, obj):
+        version = first_read(view, obj)
+        delete_annotation(annotation=Annotation.objects.get(pk=obj.pk), user=ws_admin, reason="spam")
+        return version
+
+    monkeypatch.setattr(AnnotationDetail, "expected_version", deleting_meanwhile)
+    return annotation
+
+
+def test_a_rest_edit_losing_the_race_with_a_delete_is_gone_saying_who_and_why(
+    analyst, ws_admin, deleted_after_its_first_read
+):
+    client, url = api_client_for(analyst), f"/api/annotations/{deleted_after_its_first_read.pk}/"
+    response = client.patch(url, {"body": "New"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+    assert response.status_code == 410
+    assert ws_admin.username in response.json()["error"] and "spam" in response.json()["error"]
+
+
+def test_a_rest_delete_losing_the_race_with_a_delete_is_gone(analyst, deleted_after_its_first_read):
+    client, url = api_client_for(analyst), f"/api/annotations/{deleted_after_its_first_read.pk}/"
+    response = client.delete(f"{url}?reason=again", HTTP_IF_MATCH=etag_of(client, url))
+    assert response.status_code == 410

@@ -1147,3 +1147,27 @@ def test_a_record_of_a_package_id_that_is_not_one_is_refused(demo_claim):
             timestamped=False,
         )
     assert not PackageExport.objects.exists()
+
+
+@pytest.mark.parametrize("accept", ["application/ld+json", "*/*", "application/*"])
+def test_the_api_serves_the_claimreview_as_json_ld_when_asked_for_it(demo_claim, accept):
+    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+    response = api_client_for(member).get(f"/api/claims/{demo_claim.pk}/claimreview/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
+
+
+def test_the_api_serves_the_claimreview_as_json_when_asked_for_json(demo_claim):
+    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+    response = api_client_for(member).get(
+        f"/api/claims/{demo_claim.pk}/claimreview/", HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert missing_fields(response.json()) == []
+
+
+def test_the_api_refuses_the_claimreview_in_a_type_it_cannot_give(demo_claim):
+    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+    response = api_client_for(member).get(
+        f"/api/claims/{demo_claim.pk}/claimreview/", HTTP_ACCEPT="text/html"
+    )
+    assert response.status_code == 406

@@ -3,6 +3,7 @@ JSON reason, and writes nothing (archive.core.json_input, archive.api.parsing,
 archive.views.json_endpoints.read_json). Each probe that once gave a 500 (or a
 bare HTML 400, or a misleading 409) is a test here, on every entry path."""
 
+import gzip
 import json
 
 import pytest
@@ -221,6 +222,38 @@ def test_invalid_utf8_is_400_everywhere(api, browser, workspace, source):
         assert "not valid UTF-8" in reason(refused(response)), (url, content_type)
 
 
+def gzipped_claim(api, workspace, coding: str):
+    body = gzip.compress(json.dumps({"workspace": workspace.slug, "statement": "x"}).encode())
+    return api.post("/api/claims/", body, content_type="application/json", HTTP_CONTENT_ENCODING=coding)
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br", "identity, gzip"])
+def test_a_compressed_rest_body_is_415_asking_for_it_uncompressed(api, workspace, coding):
+    answer = refused(gzipped_claim(api, workspace, coding), 415)
+    assert "send the body uncompressed" in reason(answer)
+    assert not Claim.objects.exists()
+
+
+def test_a_compressed_body_is_answered_with_identity_as_the_coding_accepted(api, workspace):
+    assert gzipped_claim(api, workspace, "gzip")["Accept-Encoding"] == "identity"
+
+
+def test_a_compressed_w3c_body_is_415(api, source):
+    body = gzip.compress(json.dumps(w3c_annotation(source, bodyValue="x")).encode())
+    response = api.post(
+        f"/w3c/sources/{source.pk}/", body, content_type="application/ld+json", HTTP_CONTENT_ENCODING="gzip"
+    )
+    assert "send the body uncompressed" in reason(refused(response, 415))
+
+
+def test_a_body_sent_as_identity_is_read(api, workspace):
+    body = json.dumps({"workspace": workspace.slug, "statement": "x"})
+    response = api.post(
+        "/api/claims/", body, content_type="application/json", HTTP_CONTENT_ENCODING="identity"
+    )
+    assert response.status_code == 201, response.content
+
+
 # --- probe 4: oversized bodies ----------------------------------------------------------
 
 
@@ -306,7 +339,9 @@ def _deleted_behind_the_views_back(get):
 
 @pytest.mark.parametrize("kind", ["annotation", "claim", "evidence"])
 @pytest.mark.parametrize("method", ["patch", "delete"])
-def test_rest_write_racing_a_delete_is_404_json(api, monkeypatch, annotation, evidence, kind, method):
+def test_rest_write_racing_a_delete_is_410_json_saying_it_was_deleted(
+    api, monkeypatch, annotation, evidence, kind, method
+):
     from archive.api.views import ResourceDetail
 
     monkeypatch.setattr(
@@ -318,7 +353,8 @@ def test_rest_write_racing_a_delete_is_404_json(api, monkeypatch, annotation, ev
         response = api.patch(url, {}, format="json", HTTP_IF_MATCH="*")
     else:
         response = api.delete(f"{url}?reason=gone", HTTP_IF_MATCH="*")
-    assert "no longer exists" in refused(response, 404)["detail"]
+    # As when the delete came first (tests/test_api_deleted_meanwhile.py).
+    assert "deleted this" in refused(response, 410)["error"]
 
 
 @pytest.mark.parametrize("method", ["put", "delete"])

@@ -414,6 +414,29 @@ def test_the_api_refuses_an_unarchived_original_without_title_or_address_by_its_
     assert "title or the address" in field_errors(response.json())["unarchived_original"]["title"][0]
 
 
+@pytest.mark.parametrize("empty", [{}, {"title": "", "url": ""}])
+def test_the_api_refuses_an_empty_unarchived_original_for_a_source_without_one(ws_admin, translation, empty):
+    client, url = api_client_for(ws_admin), f"/api/sources/{translation.pk}/"
+    before = etag_of(client, url)
+    response = patch_source(ws_admin, translation, {"unarchived_original": empty, "reason": "t"})
+    assert response.status_code == 400
+    assert "title or the address" in field_errors(response.json())["unarchived_original"]["title"][0]
+    assert etag_of(client, url) == before
+
+
+@pytest.mark.parametrize("empty", [{}, {"title": "", "url": ""}])
+def test_the_api_refuses_an_empty_unarchived_original_for_a_source_with_one(ws_admin, described, empty):
+    response = patch_source(ws_admin, described, {"unarchived_original": empty, "reason": "t"})
+    assert response.status_code == 400
+    assert "title or the address" in field_errors(response.json())["unarchived_original"]["title"][0]
+
+
+def test_the_api_names_a_missing_title_or_address_once(ws_admin, translation):
+    body = {"derivation": "translation", "unarchived_original": {"outlet": "Baladi News"}, "reason": "x"}
+    response = patch_source(ws_admin, translation, body)
+    assert len(field_errors(response.json())["unarchived_original"]["title"]) == 1
+
+
 def test_the_api_refuses_an_unknown_field_of_an_unarchived_original(ws_admin, translation):
     body = {"derivation": "translation", "unarchived_original": {"title": "R", "author": "X"}, "reason": "x"}
     response = patch_source(ws_admin, translation, body)

@@ -44,6 +44,19 @@ class PayloadTooLarge(APIException):
         self.limit = limit
 
 
+class ContentCodingRefused(APIException):
+    """A body sent with a content coding (gzip...): 415, as RFC 9110 §15.5.16 says, with
+    Accept-Encoding: identity (added by the exception handler) naming the only one taken."""
+
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported_content_coding"
+
+    def __init__(self, coding: str):
+        super().__init__(
+            f"Content codings are not accepted (the body was sent as {coding}): send the body uncompressed."
+        )
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -152,21 +165,33 @@ def error_body(exc: APIException, data: object = None) -> dict[str, object]:
     return body
 
 
-def _summary(data: object, name: object = "") -> str:
-    """The messages of DRF's error rendering as sentences, each named by its field."""
+def _summary(data: object, name: object = "", within: str = "") -> str:
+    """The messages of DRF's error rendering as sentences, each named by its field
+    (`within`: the list item the fields are members of, as "annotations[1]")."""
     if isinstance(data, dict):
-        # A list item's errors come under its index: name them by the field they are in.
         return " ".join(
-            _summary(value, name if str(key).isdigit() else key) for key, value in data.items() if value
+            _member_summary(str(key), value, name, within) for key, value in data.items() if value
         )
     if isinstance(data, list):
-        return " ".join(_summary(item, name) for item in data if item)
+        return " ".join(_summary(item, name, within) for item in data if item)
     if name in ("", "detail", api_settings.NON_FIELD_ERRORS_KEY):
-        return str(data)
+        return f"{within}: {data}" if within else str(data)
     label = str(name)
-    if label.islower() and "." not in label:  # a model's field, not a member a client sent as named
+    if label.islower() and not any(mark in label for mark in ".["):  # a model's field, not a path
         label = label.replace("_", " ").capitalize()
     return f"{label}: {data}"
+
+
+def _member_summary(key: str, value: object, name: object, within: str) -> str:
+    if key.isdigit():
+        if isinstance(value, dict) and name:
+            # An item of a list of objects: name its fields by its position, as a JSON path does.
+            return _summary(value, "", f"{name}[{key}]")
+        # An item of a list of values (a tag): its messages say which; name the field it is in.
+        return _summary(value, name, within)
+    if within and key not in ("detail", api_settings.NON_FIELD_ERRORS_KEY):
+        return _summary(value, f"{within}.{key}")
+    return _summary(value, key, within)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -176,4 +201,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     response = drf_exception_handler(api_exception, context)  # with its headers (WWW-Authenticate...)
     if response is not None:
         response.data = error_body(api_exception, response.data)
+        if isinstance(api_exception, ContentCodingRefused):
+            response["Accept-Encoding"] = "identity"
     return response

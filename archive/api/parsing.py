@@ -13,7 +13,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.utils.mediatypes import media_type_matches
 
-from archive.api.errors import PayloadTooLarge
+from archive.api.errors import ContentCodingRefused, PayloadTooLarge
 from archive.core.json_input import JSONInputError, JSONInputTooLarge, parse_json_body
 
 NOT_AN_OBJECT = "The body must be a JSON object."
@@ -23,6 +23,7 @@ class JSONParser(parsers.JSONParser):
     """application/json, read by `parse_json_body` (always UTF-8, as RFC 8259 requires)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        refuse_content_coding((parser_context or {}).get("request"))
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if limit is not None else stream.read()
         if not raw.strip(b" \t\r\n"):  # JSON's whitespace alone: no value, as an empty body
@@ -38,6 +39,17 @@ class JSONParser(parsers.JSONParser):
         if not isinstance(data, dict):
             raise ParseError(NOT_AN_OBJECT)
         return data
+
+
+def refuse_content_coding(request: Request | None) -> None:
+    """A body compressed (Content-Encoding other than identity) is refused as such (415),
+    not read as bytes that are not UTF-8: no parser here decodes a content coding."""
+    if request is None:
+        return
+    sent = request.META.get("HTTP_CONTENT_ENCODING", "")
+    codings = [coding.strip().lower() for coding in sent.split(",")]
+    if any(coding not in ("", "identity") for coding in codings):
+        raise ContentCodingRefused(sent.strip())
 
 
 def refuse_empty_body(request: Request) -> None:

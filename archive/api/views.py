@@ -30,6 +30,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -61,6 +62,7 @@ from archive.claims import (
     edit_evidence,
     set_credibility,
 )
+from archive.claims.annotations import ItemRefused
 from archive.core.editing import StaleVersion
 from archive.findings.claimreview import NoVerdict, claim_review
 from archive.findings.keys import fingerprint
@@ -205,18 +207,30 @@ class ResourceDetail(ResourceView):
             return super().get_object()
         obj = scoped_by_id(self.queryset, self.request.user, self.kwargs["pk"])
         if obj is None:
-            if self.request.method not in SAFE_METHODS:
-                # An edit or delete of what someone deleted meanwhile: say so, as the pages do.
-                notice = deletion_notice(
-                    user=self.request.user, model=self.queryset.model, object_id=self.kwargs["pk"]
-                )
-                if notice is not None:
-                    raise Gone(notice)
+            gone = self.deleted_meanwhile()
+            if gone is not None:
+                raise gone
             raise Http404(f"No such {self.queryset.model._meta.verbose_name}.")
         self.check_object_permissions(self.request, obj)
         if not self.lists:  # a history's pages are a list
             filters.refuse_stray_parameters(self.request)
         return obj
+
+    def deleted_meanwhile(self) -> Gone | None:
+        """An edit or delete of what someone deleted meanwhile: 410 saying so, as the pages do."""
+        if self.request.method in SAFE_METHODS or "pk" not in self.kwargs:
+            return None
+        notice = deletion_notice(
+            user=self.request.user, model=self.queryset.model, object_id=self.kwargs["pk"]
+        )
+        return Gone(notice) if notice is not None else None
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Deleted after get_object() read it, before the domain's locked re-read
+        # (lock_at_version): the same 410 as when the deletion came first.
+        if isinstance(exc, self.queryset.model.DoesNotExist):
+            exc = self.deleted_meanwhile() or exc
+        return super().handle_exception(exc)
 
     def get(self, request, *args, **kwargs) -> HttpResponseBase:
         return self.represented(self.get_object())
@@ -687,7 +701,13 @@ class AnnotationBatch(AnnotationsMixin, ResourceView):
     def post(self, request, *args, **kwargs) -> Response:
         _, data = self.create_input()
         items = data["annotations"]
-        annotations = create_annotations(user=request.user, items=items)
+        try:
+            annotations = create_annotations(user=request.user, items=items)
+        except ItemRefused as refused:
+            # Named by its position, as the serializer names the items it refuses.
+            raise serializers.ValidationError(
+                {"annotations": {str(refused.index): field_errors(refused)}}
+            ) from None
         for annotation, item in zip(annotations, items, strict=True):
             annotation.passage_ids = sorted({passage.pk for passage in item["passages"]})
         output = self.output_serializer({"results": annotations}, context=self.get_serializer_context())
@@ -775,11 +795,18 @@ class ClaimGrade(ResourceDetail):
         return self.respond_with(claim)
 
 
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
 class ClaimReviewView(ResourceDetail):
     """schema.org ClaimReview JSON-LD of a claim with a verdict (its status), for
     publishing a fact-check; 409 while the claim is open."""
 
     permission_rule = Rule()
+    # JSON-LD unless the client asks for plain JSON (the same document): first is the default.
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
     etag_on_get = False
     queryset = Claim.objects.select_related("workspace")
     output_serializer = io.ClaimOut
@@ -801,7 +828,7 @@ class ClaimReviewView(ResourceDetail):
             )
         except NoVerdict as error:
             raise Conflict(" ".join(error.messages)) from None
-        return Response(review, content_type="application/ld+json")
+        return Response(review)
 
 
 class EvidenceList(CreatableList):

@@ -18,7 +18,7 @@ from archive.claims.editing import (
 from archive.claims.tags import clean_tags
 from archive.core.attribution import recorded_as
 from archive.core.db import set_prefetched
-from archive.core.editing import delete_object
+from archive.core.editing import AlreadyExists, delete_object
 from archive.core.history import history_paused
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Annotation, Motivation, Passage, Source
@@ -26,6 +26,15 @@ from archive.passages.selectors import TextSelector
 from archive.passages.writes import delete_unused_passages, passage_at
 
 REPEATED_CANONICAL = "Two annotations of one batch cannot have the same canonical IRI."
+
+
+class ItemRefused(ValidationError):
+    """One item of create_annotations() refused: its errors, and `index`, its position in
+    the items as sent, so that a caller can name the item the errors are about."""
+
+    def __init__(self, error: ValidationError, index: int):
+        super().__init__(error)
+        self.index = index
 
 
 def default_motivation(body: str) -> Motivation:
@@ -56,7 +65,14 @@ def create_annotations(*, user: Any, items: Sequence[dict[str, Any]]) -> list[An
     """Annotations, all or none: `items` are create_annotation()'s arguments but
     the user. Written in bulk, with one history row each (with its passages),
     so a batch costs a handful of queries whatever its size."""
-    annotations = [_new_annotation(user=user, **item) for item in items]
+    annotations = []
+    for index, item in enumerate(items):
+        try:
+            annotations.append(_new_annotation(user=user, **item))
+        except AlreadyExists:
+            raise  # a conflict with what is there (409), whichever item it is
+        except ValidationError as error:
+            raise ItemRefused(error, index) from error
     claimed = [(each.workspace_id, each.canonical) for each in annotations if each.canonical]
     repeated = next((pair for pair, count in Counter(claimed).items() if count > 1), None)
     if repeated is not None:

@@ -92,6 +92,7 @@ class UnarchivedOriginal:
         return {f"unarchived_{name}": getattr(self, name) for name in UNARCHIVED_PARTS}
 
 
+UNDESCRIBED_ORIGINAL = "Give the title or the address of the original that is not archived."
 UNARCHIVED_PARTS = ("title", "url", "outlet", "language", "published_on")
 UNARCHIVED_FIELDS = tuple(f"unarchived_{name}" for name in UNARCHIVED_PARTS)
 # The fields of a source with no original that is not archived.
@@ -232,9 +233,7 @@ class Source(WorkspaceOwned):
                 }
             )
         if described is None and any(getattr(self, name) for name in UNARCHIVED_FIELDS):
-            raise ValidationError(
-                {"unarchived_title": "Give the title or the address of the original that is not archived."}
-            )
+            raise ValidationError({"unarchived_title": UNDESCRIBED_ORIGINAL})
         if bool(self.derived_from_id or described) != bool(self.derivation):
             raise ValidationError(
                 {

@@ -17,7 +17,7 @@ from archive.core.editing import create_object, delete_object, required_reason, 
 from archive.core.text import direction_for_language, normalize_text
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Derivation, Outlet, Source, UnarchivedOriginal, VersionOrigin, Workspace
-from archive.models.source import NO_UNARCHIVED_ORIGINAL, UNARCHIVED_FIELDS
+from archive.models.source import NO_UNARCHIVED_ORIGINAL, UNARCHIVED_FIELDS, UNDESCRIBED_ORIGINAL
 from archive.sources.importing import ImportRefused
 from archive.sources.importing.capture import check_address
 from archive.sources.importing.detect import MEDIA_TYPES, PLAIN_TEXT, TEXT_MEDIA_TYPES
@@ -191,7 +191,11 @@ def edit_source(
     in place of its fields. What the source derives from is one original, archived or
     not: a change that gives one replaces the other (see _one_original)."""
     reason = required_reason(reason, RECORD_REASON_REQUIRED)
-    changes, refused = _one_original(changes), None
+    # An empty description is no description, not "none" (that is None): refused, whether
+    # or not the source has one. (One with other details only, the model refuses.)
+    empty = changes.get("unarchived_original") == UnarchivedOriginal()
+    errors: dict[str, list[Any]] = {"unarchived_title": [UNDESCRIBED_ORIGINAL]} if empty else {}
+    changes = _one_original(changes)
     # A stored address kept as it is does not stop an edit of the other fields. One refused
     # stays in the changes, so the rest is judged with it (an original's description is
     # not taken for one without its address) and every problem is said at once.
@@ -203,7 +207,8 @@ def edit_source(
     try:
         _check_addresses(given)
     except ValidationError as error:
-        refused = error
+        errors = error.update_error_dict(errors)
+    refused = ValidationError(errors) if errors else None
     source = update_object(
         source,
         user=user,
