@@ -38,6 +38,7 @@ from archive.permissions import (
 )
 from archive.views.downloads import accepts_api_token
 from archive.views.paging import NotAPage, paged
+from archive.views.redirects import keep_refused, take_refused
 from archive.views.refusals import refused
 
 PAGE_SIZE = 50
@@ -197,14 +198,21 @@ def object_history(request: WorkspaceRequest, model: str, object_id: int) -> Htt
     exists = latest.history_type != "-"
     model_class = live_ledger().history_models[model].instance_type
     revertible = may_revert(request.role, model)
+    kept = take_refused(request, f"revert-{model}-{object_id}") or {}
     for version in versions:
         row = version["row"]
         # Any version but the current one can be gone back to; a deleted object, to any version.
         if revertible and row.history_type != "-" and (row.history_id != latest.history_id or not exists):
+            again = kept.get("history_id") == str(row.history_id)
             version["revert_form"] = RevertForm(
-                initial={"history_id": row.history_id, "latest_history_id": latest.history_id},
+                initial={
+                    "history_id": row.history_id,
+                    "latest_history_id": latest.history_id,
+                    "reason": kept["reason"] if again else "",
+                },
                 auto_id=f"id_revert_{row.history_id}_%s",  # one form per version: ids of its own
             )
+            version["revert_open"] = again
     title = (
         HistoryEntry.objects.filter(workspace=request.workspace, model=model, object_id=object_id)
         .order_by("-sequence")
@@ -291,8 +299,11 @@ def revert(request: WorkspaceRequest, model: str, object_id: int) -> HttpRespons
     get_in_workspace_or_404(HistoryEntry.objects, request.workspace, model=model, object_id=object_id)
     history_url = reverse("archive:object_history", args=[request.workspace.slug, model, object_id])
     form = RevertForm(request.POST)
+    # Refused, the reason typed comes back in its version's form, open.
+    kept = {"history_id": request.POST.get("history_id", ""), "reason": request.POST.get("reason", "")}
     if not form.is_valid():
         report_errors(request, form)
+        keep_refused(request, form=f"revert-{model}-{object_id}", data=kept)
         return redirect(history_url)
     try:
         outcome = revert_object(
@@ -306,6 +317,7 @@ def revert(request: WorkspaceRequest, model: str, object_id: int) -> HttpRespons
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        keep_refused(request, form=f"revert-{model}-{object_id}", data=kept)
         return redirect(history_url)
     done = "Restored" if outcome.restored else "Reverted"
     messages.success(request, f"{done}: {outcome.obj}")

@@ -48,3 +48,22 @@ def post_only_form(
         return wrapper
 
     return decorator
+
+
+# What a refused form held, kept for the page it goes back to (a redirect): a page
+# opened anew would have lost what was typed.
+_KEPT_KEY = "refused_form"
+
+
+def keep_refused(request: HttpRequest, *, form: str, data: dict[str, str]) -> None:
+    """Keep what the form named `form` was sent with, for its page to show it again."""
+    request.session[_KEPT_KEY] = {"form": form, "data": data}
+
+
+def take_refused(request: HttpRequest, form: str) -> dict[str, str] | None:
+    """What keep_refused() kept of the form named `form`, once; None if nothing."""
+    kept = request.session.get(_KEPT_KEY)
+    if not isinstance(kept, dict) or kept.get("form") != form:
+        return None
+    del request.session[_KEPT_KEY]
+    return kept["data"]
