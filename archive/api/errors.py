@@ -20,7 +20,6 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from archive.core.editing import AlreadyExists
 from archive.core.json_input import JSONInputError, JSONInputTooLarge
@@ -198,6 +197,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     api_exception = as_api_exception(exc)
     if api_exception is None:
         return drf_exception_handler(exc, context)
+    # Imported here: rest_framework.views loads the parsers (settings), which import this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(api_exception, context)  # with its headers (WWW-Authenticate...)
     if response is not None:
         response.data = error_body(api_exception, response.data)
