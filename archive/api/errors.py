@@ -194,12 +194,12 @@ def _member_summary(key: str, value: object, name: object, within: str) -> str:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    api_exception = as_api_exception(exc)
-    if api_exception is None:
-        return drf_exception_handler(exc, context)
     # Imported here: rest_framework.views loads the parsers (settings), which import this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    api_exception = as_api_exception(exc)
+    if api_exception is None:
+        return drf_exception_handler(exc, context)
     response = drf_exception_handler(api_exception, context)  # with its headers (WWW-Authenticate...)
     if response is not None:
         response.data = error_body(api_exception, response.data)
