@@ -45,6 +45,7 @@ from archive.models import (
     Membership,
     Passage,
     ReviewStatus,
+    Role,
     Source,
     Stance,
     Workspace,
@@ -288,21 +289,52 @@ def _tell_the_author(item: Reviewed, *, reviewer: Any, comment: str) -> None:
     if not member.exists():
         return
     alert = Alert(workspace_id=item.workspace_id, recipient_id=author_id, kind=AlertKind.REJECTED, message="")
-    if isinstance(item, Claim):
-        alert.claim, what = item, f"your claim {isolated(shorten(item.statement, _QUOTED))}"
-    elif isinstance(item, Evidence):
-        alert.evidence, alert.claim = item, item.claim
-        what = f"your evidence for the claim {isolated(shorten(item.claim.statement, _QUOTED))}"
-    else:
-        alert.annotation = item
-        alert.source = Source.objects.filter(passages__annotations=item).order_by("passages__pk").first()
-        what = f"your {item.get_motivation_display().lower()}"
-        if item.body.strip():
-            what += f" {isolated(shorten(item.body, _QUOTED))}"
-        elif alert.source is not None:
-            what += f" on {isolated(alert.source.title)}"
-    alert.message = f"{reviewer.get_username()} rejected {what}: {comment.strip()}"
+    what = _point_at(alert, item)
+    alert.message = f"{reviewer.get_username()} rejected your {what}: {comment.strip()}"
     record([alert], user=reviewer, reason=comment)
+
+
+def _point_at(alert: Alert, item: Reviewed) -> str:
+    """Link `alert` to the item (and what its inbox entry links to: the claim of
+    evidence, the source of an annotation); name the item, without an article."""
+    if isinstance(item, Claim):
+        alert.claim = item
+        return f"claim {isolated(shorten(item.statement, _QUOTED))}"
+    if isinstance(item, Evidence):
+        alert.evidence, alert.claim = item, item.claim
+        return f"evidence for the claim {isolated(shorten(item.claim.statement, _QUOTED))}"
+    alert.annotation = item
+    alert.source = Source.objects.filter(passages__annotations=item).order_by("passages__pk").first()
+    what = item.get_motivation_display().lower()
+    if item.body.strip():
+        what += f" {isolated(shorten(item.body, _QUOTED))}"
+    elif alert.source is not None:
+        what += f" on {isolated(alert.source.title)}"
+    return what
+
+
+# Those a flag is for: the workspace's admins.
+_ADMIN_ROLES = [role for role in Role.values if can(role, Action.MANAGE)]
+
+
+def _tell_the_admins(item: Reviewed, *, flagger: Any, reason: str) -> None:
+    """An alert to each active admin of the item's workspace (but the flagger) naming
+    the item, who flagged it and why, linking to it."""
+    admins = (
+        Membership.objects.filter(workspace_id=item.workspace_id, role__in=_ADMIN_ROLES, user__is_active=True)
+        .exclude(user_id=flagger.pk)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    alerts = []
+    for admin_id in admins:
+        alert = Alert(
+            workspace_id=item.workspace_id, recipient_id=admin_id, kind=AlertKind.FLAGGED, message=""
+        )
+        what = _point_at(alert, item)
+        alert.message = f"{flagger.get_username()} flagged the {what} for an admin: {reason}"
+        alerts.append(alert)
+    record(alerts, user=flagger, reason=reason)
 
 
 @unit_of_work()
@@ -311,9 +343,11 @@ def flag_for_admin(obj: Reviewed, *, user: Any, reason: str, expected_version: i
 
     The flag is a history row of the item with the action FLAGGED and the
     reason, so it is in the item's history and the ledger, and admins find
-    every flag in the activity feed (action: flagged for an admin). Nothing
-    else changes: not the content, not the review status, not the version (a
-    reviewer deciding on the item meanwhile is not told it changed).
+    every flag in the activity feed (action: flagged for an admin); each
+    admin (but the flagger) also gets an alert, and the item's page shows its
+    latest flag (`latest_flag`). Nothing else changes: not the content, not
+    the review status, not the version (a reviewer deciding on the item
+    meanwhile is not told it changed).
     """
     _require_reviewer(user, obj)
     if not reason.strip():
@@ -321,7 +355,80 @@ def flag_for_admin(obj: Reviewed, *, user: Any, reason: str, expected_version: i
     current = lock_at_version(obj, expected_version)
     with recorded_as(user=user, reason=reason.strip(), action=HistoryAction.FLAGGED):
         record_history(current, "~")
+    _tell_the_admins(current, flagger=user, reason=reason.strip())
     return current
+
+
+@dataclass(frozen=True)
+class Flag:
+    by: AbstractBaseUser | None
+    reason: str
+    at: datetime
+
+
+def latest_flag(*, workspace: Workspace | int, kind: str, object_id: int) -> Flag | None:
+    """The item's latest flag for an admin (from the ledger), if it was ever flagged.
+    Flags are not resolved: an admin reads it and acts on the item."""
+    entry = (
+        HistoryEntry.objects.filter(
+            workspace=workspace, model=kind, object_id=object_id, action=HistoryAction.FLAGGED
+        )
+        .select_related("user")
+        .order_by("-sequence")
+        .first()
+    )
+    return None if entry is None else Flag(by=entry.user, reason=entry.reason, at=entry.recorded_at)
+
+
+@dataclass(frozen=True)
+class UnapprovedEvidence:
+    """How many of a claim's pieces of evidence are not approved yet, by review status:
+    approving the claim leaves them as they are, and a reviewer should know it."""
+
+    total: int
+    draft: int
+    waiting: int
+    rejected: int
+
+    @property
+    def count(self) -> int:
+        return self.draft + self.waiting + self.rejected
+
+    @property
+    def by_status(self) -> list[tuple[int, str]]:
+        """The statuses it has any evidence in, as (count, label)."""
+        counts = ((self.draft, "draft"), (self.waiting, "waiting"), (self.rejected, "rejected"))
+        return [(count, label) for count, label in counts if count]
+
+
+# Prefixed: a claim of the queue is annotated with its evidence by stance too.
+_BY_REVIEW = {
+    status: f"evidence_review_{status}"
+    for status in (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.REJECTED)
+}
+
+
+def with_evidence_review(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """`claims`, each with how many pieces of evidence it has and in which review status
+    (for `unapproved_evidence`): counted in the query that loads them, not one per claim."""
+    return claims.annotate(
+        evidence_review_total=Count("evidence"),
+        **{
+            name: Count("evidence", filter=Q(evidence__review_status=status))
+            for status, name in _BY_REVIEW.items()
+        },
+    )
+
+
+def unapproved_evidence(claim: Claim) -> UnapprovedEvidence:
+    """Of a claim loaded `with_evidence_review`."""
+    counted = {status: getattr(claim, name) for status, name in _BY_REVIEW.items()}
+    return UnapprovedEvidence(
+        total=getattr(claim, "evidence_review_total"),  # noqa: B009 (an annotation)
+        draft=counted[ReviewStatus.DRAFT],
+        waiting=counted[ReviewStatus.SUBMITTED],
+        rejected=counted[ReviewStatus.REJECTED],
+    )
 
 
 @dataclass
@@ -336,6 +443,8 @@ class QueueItem:
     claim: Claim | None = None
     # A claim's: how many pieces of evidence it has of each stance, as (label, count).
     evidence: list[tuple[str, int]] = field(default_factory=list)
+    # A claim's: how many of its pieces of evidence are not approved yet.
+    unapproved_evidence: UnapprovedEvidence | None = None
     last_approved_version: int | None = None
     changes_since_approved: list[FieldChange] = field(default_factory=list)
     # Who changed it since its last decision (user ids): they do not decide on it.
@@ -468,7 +577,7 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
         "annotation": Annotation.objects.select_related("author").prefetch_related(
             "passages__source__outlet"
         ),
-        "claim": Claim.objects.select_related("created_by").annotate(
+        "claim": with_evidence_review(Claim.objects.select_related("created_by")).annotate(
             **{
                 f"evidence_{stance}": Count("evidence", filter=Q(evidence__stance=stance))
                 for stance in Stance
@@ -508,6 +617,7 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
             item.passage, item.claim = obj.passage, obj.claim
         else:
             item.evidence = [(stance.label, getattr(obj, f"evidence_{stance}")) for stance in Stance]
+            item.unapproved_evidence = unapproved_evidence(obj)
         item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=each.kind)
         items.append(item)
     return items

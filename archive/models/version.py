@@ -165,13 +165,15 @@ class AlertKind(models.TextChoices):
     RECAPTURE_FAILED = "recapture_failed", "recapture failed"
     FIXITY_FAILED = "fixity_failed", "stored file damaged or missing"
     REJECTED = "rejected", "your work was rejected"
+    FLAGGED = "flagged", "flagged for an admin"
 
 
 class Alert(WorkspaceOwned):
     """A notice for one member: cited text changed or vanished, a recapture
     failed (with its check), a fixity check found a stored file or text of a
-    source not as archived, or a reviewer rejected their claim, annotation or
-    evidence (with the source of the annotation)."""
+    source not as archived, a reviewer rejected their claim, annotation or
+    evidence (with the source of the annotation), or, for an admin, a reviewer
+    flagged such an item for them."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=AlertKind.choices)

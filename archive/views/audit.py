@@ -22,11 +22,19 @@ from archive.audit.history import history_rows, object_versions
 from archive.audit.kinds import REVIEWED, may_see_history, object_name, others_personal_entries
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
-from archive.audit.review import may_decide, may_submit, rejection_comments, submission_notes
+from archive.audit.review import (
+    latest_flag,
+    may_decide,
+    may_submit,
+    rejection_comments,
+    submission_notes,
+    unapproved_evidence,
+    with_evidence_review,
+)
 from archive.audit.verification import last_verification, verify_and_record
 from archive.core.forms import id_from
 from archive.core.spreadsheets import csv_download
-from archive.models import HistoryChain, HistoryEntry, HistoryVerification, ReviewStatus
+from archive.models import Claim, HistoryChain, HistoryEntry, HistoryVerification, ReviewStatus
 from archive.models.audit import GENESIS_HASH
 from archive.permissions import (
     Action,
@@ -264,28 +272,32 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
     """The review status of an annotation, claim or evidence, and what this user may do about it."""
     if model not in REVIEWED:
         return None
-    obj = REVIEWED[model].objects.filter(workspace=request.workspace, pk=object_id).first()
+    # A claim with its evidence's review statuses, counted in the query that loads it.
+    objects = with_evidence_review(Claim.objects.all()) if model == "claim" else REVIEWED[model].objects.all()
+    obj = objects.filter(workspace=request.workspace, pk=object_id).first()
     if obj is None:
         return None
     initial = {"version": obj.version}
     may_revise = obj.review_status == ReviewStatus.REJECTED and can_change(request.role, request.user, obj)
     comments = rejection_comments(workspace=request.workspace, kind=model, ids=[obj.pk]) if may_revise else {}
     notes = submission_notes(workspace=request.workspace, kind=model, ids=[obj.pk])
+    deciding = may_decide(request.role, request.user, obj)
     # Shown together, and with the page's other forms: each has ids of its own.
     return {
         "obj": obj,
         "comment": comments.get(obj.pk, ""),
         "submission_note": notes.get(obj.pk, ""),
+        "flag": latest_flag(workspace=request.workspace, kind=model, object_id=obj.pk),
         "submit_form": (
             SubmitForm(initial=initial, auto_id="id_submit_%s")
             if may_submit(request.role, request.user, obj)
             else None
         ),
         "decision_form": (
-            ReviewDecisionForm(initial=initial, auto_id="id_decision_%s")
-            if may_decide(request.role, request.user, obj)
-            else None
+            ReviewDecisionForm(initial=initial, auto_id="id_decision_%s") if deciding else None
         ),
+        # What approving a claim leaves unapproved, said to whoever decides on it.
+        "unapproved_evidence": unapproved_evidence(obj) if deciding and isinstance(obj, Claim) else None,
         "flag_form": (
             FlagForm(initial=initial, auto_id="id_flag_%s") if can(request.role, Action.REVIEW) else None
         ),
