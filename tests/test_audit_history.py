@@ -333,6 +333,34 @@ def test_reverting_an_approved_claim_sends_it_back_to_review(workspace, reviewer
     assert Claim.objects.get(pk=edited_claim.pk).review_status == ReviewStatus.SUBMITTED
 
 
+def approved_then_edited(workspace, analyst, reviewer):
+    """A claim approved ("120 a week"), then edited by its analyst: waiting again."""
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    approved = approve(submit_for_review(claim, user=analyst), user=reviewer)
+    edit_item(
+        approved, user=analyst, expected_version=approved.version, changes={"statement": "Reached 400."}
+    )
+    return Claim.objects.get(pk=claim.pk)
+
+
+def test_reverting_to_the_version_last_approved_approves_it_again(workspace, reviewer, analyst):
+    claim = approved_then_edited(workspace, analyst, reviewer)
+    approved_row = Claim.history.filter(id=claim.pk, review_status=ReviewStatus.APPROVED).latest("history_id")
+    outcome = reverted(
+        claim, history_id=approved_row.history_id, user=reviewer, reason="the figure was right"
+    )
+    assert Claim.objects.get(pk=claim.pk).review_status == ReviewStatus.APPROVED
+    assert any("which was approved: it is approved again" in note for note in outcome.notes)
+
+
+def test_reverting_to_a_version_never_approved_leaves_it_waiting(workspace, reviewer, analyst):
+    claim = approved_then_edited(workspace, analyst, reviewer)
+    edit_item(claim, user=analyst, expected_version=claim.version, changes={"statement": "Reached 450."})
+    unapproved = Claim.history.filter(id=claim.pk, statement="Reached 400.").latest("history_id")
+    reverted(claim, history_id=unapproved.history_id, user=reviewer, reason="450 was a typo")
+    assert Claim.objects.get(pk=claim.pk).review_status == ReviewStatus.SUBMITTED
+
+
 def test_reverting_to_a_version_that_differs_only_in_review_status_says_so(workspace, reviewer, analyst):
     claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
     reject(submit_for_review(claim, user=analyst), user=reviewer, comment="no source given")

@@ -5,6 +5,7 @@ reviewer's reason and the action "reverted". Links are restored where what
 they point to still exists; what could not be restored is reported.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
@@ -16,6 +17,7 @@ from django.db.models import ForeignKey, Max, Model, QuerySet
 from archive.alignment import refresh_later
 from archive.audit.kinds import KINDS, object_name
 from archive.audit.ledger import OBJECT_REPR_LENGTH, live_ledger
+from archive.audit.review import changes_since_approved
 from archive.claims.editing import reopen_review
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
@@ -212,7 +214,7 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
             # A revert restores every field an old version holds, by the ordinary edit rules.
             editable=changes.keys(),
             reason=reason,
-            before_save=reopen_review,
+            before_save=_review_after_revert(_model_name(type(current)), notes),
             linked_changed=passages_changed,
         )
     if changes and isinstance(current, Source):
@@ -221,6 +223,23 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
         # A text change moves passages: the text service re-anchors them.
         current = revert_source_text(source=current, user=user, text=text, reason=reason).source
     return RevertOutcome(current, restored=False, notes=notes)
+
+
+def _review_after_revert(kind: str, notes: list[str]) -> Callable[[Model, dict[str, Any]], None]:
+    """As any edit, a revert sends an approved item back to the reviewers; but one that
+    makes it read again as the version last approved makes it approved again: nothing
+    in it is new to review (and its reverter, who changed it, could not decide on it)."""
+
+    def before_save(obj: Model, before: dict[str, Any]) -> None:
+        reopen_review(obj, before)
+        if getattr(obj, "review_status", ReviewStatus.APPROVED) == ReviewStatus.APPROVED:
+            return
+        approved, changes = changes_since_approved(obj, kind=kind)
+        if approved is not None and not changes:
+            obj.review_status = ReviewStatus.APPROVED  # type: ignore[attr-defined]
+            notes.append(f"It reads again as version {approved}, which was approved: it is approved again.")
+
+    return before_save
 
 
 def _set_passages(
