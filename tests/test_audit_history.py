@@ -26,6 +26,8 @@ from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.core.times import human_time
 from archive.models import (
+    Alert,
+    AlertKind,
     Annotation,
     Claim,
     Evidence,
@@ -737,3 +739,27 @@ def test_a_revert_reason_kept_once_is_gone_on_the_next_visit(
     }
     client.post(url, posted, follow=True)
     assert "typed reason" not in history_page(client, workspace, "claim", edited_claim.pk)
+
+
+def test_reverting_a_claim_tells_its_author_who_and_why(workspace, reviewer, analyst, edited_claim):
+    revert_to_first_version(edited_claim, user=reviewer, reason="the figure was right")
+    alert = Alert.objects.get(recipient=analyst, kind=AlertKind.REVERTED)
+    assert alert.message.startswith(f"{reviewer.username} reverted your claim")
+    assert alert.message.endswith(": the figure was right") and alert.claim_id == edited_claim.pk
+
+
+def test_restoring_a_deleted_claim_tells_its_author(workspace, reviewer, analyst):
+    from archive.claims import delete_claim
+
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    delete_claim(claim=claim, user=analyst, reason="duplicate")
+    reverted(claim, history_id=first_version(claim), user=reviewer, reason="not a duplicate")
+    alert = Alert.objects.get(recipient=analyst, kind=AlertKind.REVERTED)
+    assert alert.message.startswith(f"{reviewer.username} restored your claim")
+
+
+def test_reverting_ones_own_claim_tells_nobody(workspace, ws_admin):
+    claim = create_claim(workspace=workspace, user=ws_admin, statement="Airstrikes reached 120 a week.")
+    edit_item(claim, user=ws_admin, expected_version=1, changes={"statement": "Reached 400."})
+    revert_to_first_version(claim, user=ws_admin, reason="back")
+    assert not Alert.objects.filter(kind=AlertKind.REVERTED).exists()

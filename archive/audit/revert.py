@@ -17,7 +17,7 @@ from django.db.models import ForeignKey, Max, Model, QuerySet
 from archive.alignment import refresh_later
 from archive.audit.kinds import KINDS, object_name
 from archive.audit.ledger import OBJECT_REPR_LENGTH, live_ledger
-from archive.audit.review import changes_since_approved
+from archive.audit.review import changes_since_approved, tell_the_author
 from archive.claims.editing import reopen_review
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
@@ -25,6 +25,7 @@ from archive.core.graphemes import shorten
 from archive.core.history import HistoryRow, history_paused, record_history
 from archive.core.unit_of_work import unit_of_work
 from archive.models import (
+    AlertKind,
     Annotation,
     Claim,
     Evidence,
@@ -157,8 +158,14 @@ def revert_object(
         raise ValidationError("It changed since you opened its history: look at the new version first.")
     with recorded_as(user=user, reason=reason, action=HistoryAction.REVERTED):
         if current is None:
-            return _restore(model, target, workspace)
-        return _revert_changes(current, target, user=user, reason=reason)
+            outcome = _restore(model, target, workspace)
+        else:
+            outcome = _revert_changes(current, target, user=user, reason=reason)
+    if isinstance(outcome.obj, Annotation | Claim | Evidence):
+        # Its author learns that their work is not as they left it.
+        done = "restored" if outcome.restored else "reverted"
+        tell_the_author(outcome.obj, by=user, kind=AlertKind.REVERTED, done=done, reason=reason)
+    return outcome
 
 
 def _linked_value(fk: ForeignKey, value: int | None, workspace: Workspace, notes: list[str]) -> int | None:

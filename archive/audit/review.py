@@ -269,7 +269,7 @@ def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | No
         action=HistoryAction.REJECTED,
         reason=comment,
     )
-    _tell_the_author(rejected, reviewer=user, comment=comment)
+    tell_the_author(rejected, by=user, kind=AlertKind.REJECTED, done="rejected", reason=comment)
     return rejected
 
 
@@ -277,21 +277,21 @@ def reject(obj: Reviewed, *, user: Any, comment: str, expected_version: int | No
 _QUOTED = 120
 
 
-def _tell_the_author(item: Reviewed, *, reviewer: Any, comment: str) -> None:
-    """An alert to the item's author that it was rejected, and why: they are the one
-    to change it and submit it again (if they still can)."""
+def tell_the_author(item: Reviewed, *, by: Any, kind: AlertKind, done: str, reason: str) -> None:
+    """An alert to the item's author that `by` `done` it ("rejected", "reverted"), and
+    why: they are the one to change it again (if they still can). None to themselves."""
     author_id = item.owner_id
-    if author_id is None:
+    if author_id is None or author_id == by.pk:
         return
     member = Membership.objects.filter(
         workspace_id=item.workspace_id, user_id=author_id, role__in=RECIPIENT_ROLES, user__is_active=True
     )
     if not member.exists():
         return
-    alert = Alert(workspace_id=item.workspace_id, recipient_id=author_id, kind=AlertKind.REJECTED, message="")
+    alert = Alert(workspace_id=item.workspace_id, recipient_id=author_id, kind=kind, message="")
     what = _point_at(alert, item)
-    alert.message = f"{reviewer.get_username()} rejected your {what}: {comment.strip()}"
-    record([alert], user=reviewer, reason=comment)
+    alert.message = f"{by.get_username()} {done} your {what}: {reason.strip()}"
+    record([alert], user=by, reason=reason)
 
 
 def _point_at(alert: Alert, item: Reviewed) -> str:

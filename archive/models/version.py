@@ -166,14 +166,15 @@ class AlertKind(models.TextChoices):
     FIXITY_FAILED = "fixity_failed", "stored file damaged or missing"
     REJECTED = "rejected", "your work was rejected"
     FLAGGED = "flagged", "flagged for an admin"
+    REVERTED = "reverted", "your work was reverted"
 
 
 class Alert(WorkspaceOwned):
     """A notice for one member: cited text changed or vanished, a recapture
     failed (with its check), a fixity check found a stored file or text of a
     source not as archived, a reviewer rejected their claim, annotation or
-    evidence (with the source of the annotation), or, for an admin, a reviewer
-    flagged such an item for them."""
+    evidence (with the source of the annotation) or reverted or restored it, or,
+    for an admin, a reviewer flagged such an item for them."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=AlertKind.choices)

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                     ("fixity_failed", "stored file damaged or missing"),
                     ("rejected", "your work was rejected"),
                     ("flagged", "flagged for an admin"),
+                    ("reverted", "your work was reverted"),
                 ],
                 max_length=20,
             ),
@@ -41,6 +42,7 @@ class Migration(migrations.Migration):
                     ("fixity_failed", "stored file damaged or missing"),
                     ("rejected", "your work was rejected"),
                     ("flagged", "flagged for an admin"),
+                    ("reverted", "your work was reverted"),
                 ],
                 max_length=20,
             ),
@@ -58,6 +60,7 @@ class Migration(migrations.Migration):
                             "fixity_failed",
                             "rejected",
                             "flagged",
+                            "reverted",
                         ],
                     )
                 ),
