@@ -7,7 +7,7 @@ from archive.audit.kinds import KINDS
 from archive.models import HistoryEntry
 from archive.reading.items import ItemLinks
 from archive.templatetags.warrant_names import user_text_isolated
-from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
+from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory
 
 
 def page(client, user, name: str, *args) -> str:
@@ -129,3 +129,31 @@ def test_every_kind_of_tracked_object_has_a_history_link(db, kind):
 def test_a_name_that_is_no_kind_has_no_history_link(db):
     with pytest.raises(KeyError):
         ItemLinks("case").history_url("pasage", 7)
+
+
+# --- The provenance page and the outlets --------------------------------------------------
+
+
+@pytest.mark.parametrize("role", MEMBERS)
+def test_provenance_page_links_to_the_sources_history(client, source, role, request):
+    html = page(
+        client, request.getfixturevalue(role), "archive:source_provenance", source.workspace.slug, source.pk
+    )
+    assert href("archive:object_history", source.workspace.slug, "source", source.pk) in html
+
+
+@pytest.mark.parametrize("role", MEMBERS)
+def test_provenance_page_links_to_the_sources_versions(client, source, role, request):
+    html = page(
+        client, request.getfixturevalue(role), "archive:source_provenance", source.workspace.slug, source.pk
+    )
+    assert href("archive:source_versions", source.workspace.slug, source.pk) in html
+
+
+# Outlets are nobody's personal objects: every member sees their history (may_see_history).
+@pytest.mark.parametrize("role", MEMBERS)
+def test_outlets_page_links_each_outlet_to_its_history(client, workspace, role, request):
+    outlets = [OutletFactory(workspace=workspace), OutletFactory(workspace=workspace)]
+    html = page(client, request.getfixturevalue(role), "archive:outlets", workspace.slug)
+    for outlet in outlets:
+        assert href("archive:object_history", workspace.slug, "outlet", outlet.pk) in html

@@ -29,7 +29,7 @@ from archive.alerts import RECIPIENT_ROLES, record
 from archive.audit.diffing import FieldChange, field_changes, shown_fields
 from archive.audit.kinds import Reviewed, kind_of
 from archive.core.attribution import recorded_as
-from archive.core.editing import lock_at_version
+from archive.core.editing import StaleVersion, lock_at_version
 from archive.core.graphemes import shorten
 from archive.core.history import record_history
 from archive.core.text import isolated
@@ -63,7 +63,12 @@ def _transition(
     action: HistoryAction,
     reason: str,
 ) -> Reviewed:
-    current = lock_at_version(obj, expected_version)
+    try:
+        current = lock_at_version(obj, expected_version)
+    except StaleVersion as stale:
+        if action in _DECISIONS:
+            raise _decided_meanwhile(stale) from None
+        raise
     if current.review_status not in allowed_from:
         raise ValidationError(
             f"This {current._meta.verbose_name} is {current.get_review_status_display()}: "
@@ -73,6 +78,29 @@ def _transition(
     with recorded_as(user=user, reason=reason, action=action):
         current.save()
     return current
+
+
+def _decided_meanwhile(stale: StaleVersion) -> StaleVersion:
+    """`stale`, saying who decided what, if the change since the reviewer read the item
+    was another reviewer's decision: they need not look for an edit that is not there."""
+    current = stale.current
+    latest = (
+        HistoryEntry.objects.filter(
+            workspace=current.workspace_id, model=kind_of(current), object_id=current.pk
+        )
+        .exclude(action=HistoryAction.FLAGGED)  # a flag changes no version: not the change meant
+        .select_related("user")
+        .order_by("-sequence")
+        .first()
+    )
+    if latest is None or latest.action not in _DECISIONS:
+        return stale
+    who = latest.user.get_username() if latest.user is not None else "Another reviewer"
+    return StaleVersion(
+        current,
+        f"{who} {latest.get_action_display()} it meanwhile (now version {current.version}): "
+        "look at it again before deciding.",
+    )
 
 
 SUBMITTABLE = {ReviewStatus.DRAFT, ReviewStatus.REJECTED}
@@ -378,6 +406,29 @@ def latest_flag(*, workspace: Workspace | int, kind: str, object_id: int) -> Fla
         .first()
     )
     return None if entry is None else Flag(by=entry.user, reason=entry.reason, at=entry.recorded_at)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: HistoryAction
+    by: AbstractBaseUser | None
+    at: datetime
+
+
+def latest_decision(*, workspace: Workspace | int, kind: str, object_id: int) -> Decision | None:
+    """The item's latest approval or rejection (from the ledger): who decided, what and
+    when; None if no reviewer ever decided on it."""
+    entry = (
+        HistoryEntry.objects.filter(
+            workspace=workspace, model=kind, object_id=object_id, action__in=_DECISIONS
+        )
+        .select_related("user")
+        .order_by("-sequence")
+        .first()
+    )
+    if entry is None:
+        return None
+    return Decision(action=HistoryAction(entry.action), by=entry.user, at=entry.recorded_at)
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,13 @@ BeforeSave = Callable[[Model, dict[str, Any]], None]
 class StaleVersion(Exception):
     """Someone else saved the object since the editor loaded it."""
 
-    def __init__(self, current: Any):
+    def __init__(self, current: Any, message: str | None = None):
         # Any tracked model: callers read its version, history and editable fields.
-        super().__init__(
+        # `message`: said instead when the caller knows what the change was.
+        changed = (
             f"The {current._meta.verbose_name} was changed by someone else (now version {current.version})."
         )
+        super().__init__(message or changed)
         self.current = current
 
 

@@ -23,6 +23,7 @@ from archive.audit.kinds import REVIEWED, may_see_history, object_name, others_p
 from archive.audit.ledger import live_ledger
 from archive.audit.revert import may_revert, revert_object
 from archive.audit.review import (
+    latest_decision,
     latest_flag,
     may_decide,
     may_submit,
@@ -282,11 +283,15 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
     comments = rejection_comments(workspace=request.workspace, kind=model, ids=[obj.pk]) if may_revise else {}
     notes = submission_notes(workspace=request.workspace, kind=model, ids=[obj.pk])
     deciding = may_decide(request.role, request.user, obj)
+    decided = obj.review_status in (ReviewStatus.APPROVED, ReviewStatus.REJECTED)
+    decision = latest_decision(workspace=request.workspace, kind=model, object_id=obj.pk) if decided else None
     # Shown together, and with the page's other forms: each has ids of its own.
     return {
         "obj": obj,
         "comment": comments.get(obj.pk, ""),
         "submission_note": notes.get(obj.pk, ""),
+        # Who gave it its status: unless a revert brought back another (no decision made it).
+        "decision": decision if decision is not None and decision.action == obj.review_status else None,
         "flag": latest_flag(workspace=request.workspace, kind=model, object_id=obj.pk),
         "submit_form": (
             SubmitForm(initial=initial, auto_id="id_submit_%s")
