@@ -269,6 +269,11 @@ def _page_url(request: WorkspaceRequest, model: str, object_id: int, suffix: str
     )
 
 
+def decision_form_name(model: str, object_id: int) -> str:
+    """The name a refused decision's comment is kept under (archive.views.redirects)."""
+    return f"decision-{model}-{object_id}"
+
+
 def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict | None:
     """The review status of an annotation, claim or evidence, and what this user may do about it."""
     if model not in REVIEWED:
@@ -299,7 +304,12 @@ def review_forms(request: WorkspaceRequest, model: str, object_id: int) -> dict 
             else None
         ),
         "decision_form": (
-            ReviewDecisionForm(initial=initial, auto_id="id_decision_%s") if deciding else None
+            ReviewDecisionForm(
+                initial={**initial, **(take_refused(request, decision_form_name(model, obj.pk)) or {})},
+                auto_id="id_decision_%s",
+            )
+            if deciding
+            else None
         ),
         # What approving a claim leaves unapproved, said to whoever decides on it.
         "unapproved_evidence": unapproved_evidence(obj) if deciding and isinstance(obj, Claim) else None,

@@ -20,10 +20,10 @@ from archive.models import Annotation, Evidence, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 from archive.views import refusals
 from archive.views.annotations import annotation_state, evidence_state
-from archive.views.audit import report_errors
+from archive.views.audit import decision_form_name, report_errors
 from archive.views.json_endpoints import json_endpoint, read_json
 from archive.views.paging import NotAPage, paged
-from archive.views.redirects import posted_next
+from archive.views.redirects import keep_refused, posted_next
 
 QUEUE_PAGE = 20  # items, each with its context and decision form
 # A decision the queue refused without JS, shown at its item on the queue it redirects to.
@@ -127,6 +127,13 @@ def _refused_in_queue(
     return HttpResponseRedirect(queue.split("#")[0])
 
 
+def _keep_comment(request: WorkspaceRequest, model: str, object_id: int) -> None:
+    """A decision refused on an item's page: the comment typed comes back in its form there
+    (archive.views.audit.review_forms)."""
+    if comment := request.POST.get("comment", ""):
+        keep_refused(request, form=decision_form_name(model, object_id), data={"comment": comment})
+
+
 Act = Callable[[Reviewed, dict[str, Any]], str]
 
 
@@ -180,6 +187,7 @@ def _decide(
                 field=field != "__all__",
             )
         report_errors(request, form)
+        _keep_comment(request, model, object_id)
         return _back(request, model, object_id)
     try:
         done = act(obj, form.cleaned_data)
@@ -187,6 +195,7 @@ def _decide(
         if queue:
             return _refused_in_queue(request, model, object_id, queue, error=_refusal(error), field=False)
         messages.error(request, _refusal(error))
+        _keep_comment(request, model, object_id)
     else:
         messages.success(request, f"{done}: {obj}")
     return _back(request, model, object_id)
