@@ -63,6 +63,13 @@ def field_errors(body: dict) -> dict:
     return {key: value for key, value in body.items() if key != "error"}
 
 
+def same_page(html: str) -> str:
+    """A page but what differs in every response of it: the CSRF token, masked anew
+    each time, and the server's clock the session's warning is timed by."""
+    html = re.sub(r'(value|content)="[A-Za-z0-9]{64}"', "", html)
+    return re.sub(r'data-now="[^"]*"', "", html)
+
+
 def repeated_ids(html: str) -> list[str]:
     """The element ids a page gives more than one element (a label's `for`, and a script, find
     only the first)."""
