@@ -707,37 +707,36 @@ def test_history_names_a_stored_originals_kind_whatever_charset_its_media_type_s
     assert "stored file, plain text, 9\xa0bytes" in history_page(client, workspace, "source", source.pk)
 
 
-def test_a_revert_refused_as_stale_comes_back_with_its_reason_in_its_version_form_open(
-    client, reviewer, analyst, workspace, edited_claim
-):
-    rows = list(edited_claim.history.order_by("history_id"))
-    edit_item(edited_claim, user=analyst, expected_version=2, changes={"statement": "Changed meanwhile."})
+def stale_revert(client, *, reviewer, analyst, workspace, claim) -> tuple[str, int]:
+    """A reviewer's revert of `claim` to its first version with "typed reason", refused
+    because its analyst changed it meanwhile: the page it lands on, and that version's row."""
+    rows = list(claim.history.order_by("history_id"))
+    edit_item(claim, user=analyst, expected_version=2, changes={"statement": "Changed meanwhile."})
     client.force_login(reviewer)
-    url = reverse("archive:revert", args=[workspace.slug, "claim", edited_claim.pk])
+    url = reverse("archive:revert", args=[workspace.slug, "claim", claim.pk])
     posted = {
         "history_id": rows[0].history_id,
         "latest_history_id": rows[1].history_id,
         "reason": "typed reason",
     }
-    page = client.post(url, posted, follow=True).content.decode()
+    return client.post(url, posted, follow=True).content.decode(), rows[0].history_id
+
+
+def test_a_revert_refused_as_stale_comes_back_with_its_reason_in_its_version_form_open(
+    client, reviewer, analyst, workspace, edited_claim
+):
+    page, first = stale_revert(
+        client, reviewer=reviewer, analyst=analyst, workspace=workspace, claim=edited_claim
+    )
     assert "It changed since you opened its history" in page
     form = re.search(r'<details class="revert" open>.*?</details>', page, flags=re.S)[0]
-    assert f'value="{rows[0].history_id}"' in form and "typed reason" in form
+    assert f'value="{first}"' in form and "typed reason" in form
 
 
 def test_a_revert_reason_kept_once_is_gone_on_the_next_visit(
     client, reviewer, analyst, workspace, edited_claim
 ):
-    rows = list(edited_claim.history.order_by("history_id"))
-    edit_item(edited_claim, user=analyst, expected_version=2, changes={"statement": "Changed meanwhile."})
-    client.force_login(reviewer)
-    url = reverse("archive:revert", args=[workspace.slug, "claim", edited_claim.pk])
-    posted = {
-        "history_id": rows[0].history_id,
-        "latest_history_id": rows[1].history_id,
-        "reason": "typed reason",
-    }
-    client.post(url, posted, follow=True)
+    stale_revert(client, reviewer=reviewer, analyst=analyst, workspace=workspace, claim=edited_claim)
     assert "typed reason" not in history_page(client, workspace, "claim", edited_claim.pk)
 
 

@@ -233,9 +233,9 @@ def test_rejecting_without_a_comment_in_the_browser_shows_why(client, submitted,
     assert Claim.objects.get(pk=submitted.pk).review_status == ReviewStatus.SUBMITTED
 
 
-def test_a_rejection_refused_as_stale_on_the_claim_page_keeps_its_comment(
-    client, submitted, reviewer, analyst, workspace
-):
+def stale_rejection(client, *, submitted, reviewer, analyst, workspace) -> str:
+    """A reviewer's rejection on the claim's page, with a comment, refused because its analyst
+    changed it meanwhile: the page it lands on."""
     seen = submitted.version
     edit_item(submitted, user=analyst, expected_version=seen, changes={"statement": "Changed meanwhile."})
     client.force_login(reviewer)
@@ -247,24 +247,22 @@ def test_a_rejection_refused_as_stale_on_the_claim_page_keeps_its_comment(
         "comment": "no source for the figure",
         "next": claim_page,
     }
-    page = client.post(url, posted, follow=True).content.decode()
+    return client.post(url, posted, follow=True).content.decode()
+
+
+def test_a_rejection_refused_as_stale_on_the_claim_page_keeps_its_comment(
+    client, submitted, reviewer, analyst, workspace
+):
+    page = stale_rejection(
+        client, submitted=submitted, reviewer=reviewer, analyst=analyst, workspace=workspace
+    )
     assert "changed by someone else" in page and "no source for the figure</textarea>" in page
 
 
 def test_a_kept_comment_is_shown_once(client, submitted, reviewer, analyst, workspace):
-    seen = submitted.version
-    edit_item(submitted, user=analyst, expected_version=seen, changes={"statement": "Changed meanwhile."})
-    client.force_login(reviewer)
-    url = reverse("archive:review_decision", args=[workspace.slug, "claim", submitted.pk])
-    claim_page = reverse("archive:claim", args=[workspace.slug, submitted.pk])
-    posted = {
-        "version": seen,
-        "decision": "reject",
-        "comment": "no source for the figure",
-        "next": claim_page,
-    }
-    client.post(url, posted, follow=True)
-    assert "no source for the figure" not in client.get(claim_page).content.decode()
+    stale_rejection(client, submitted=submitted, reviewer=reviewer, analyst=analyst, workspace=workspace)
+    page = client.get(reverse("archive:claim", args=[workspace.slug, submitted.pk])).content.decode()
+    assert "no source for the figure" not in page
 
 
 def test_analyst_gets_403_for_the_decision_and_the_queue(client, submitted, analyst, workspace):
