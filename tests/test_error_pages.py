@@ -9,7 +9,7 @@ from django.views.defaults import server_error
 
 from archive.models import Membership, Role
 from archive.workspaces import admins_to_ask, remove_member, set_role
-from tests.factories import MembershipFactory, SourceFactory, UserFactory
+from tests.factories import AnnotationFactory, MembershipFactory, SourceFactory, UserFactory
 
 
 def test_a_missing_page_is_shown_in_the_apps_layout(client, analyst, workspace):
@@ -26,6 +26,26 @@ def test_a_refused_page_says_why_in_the_apps_layout(client, reviewer, workspace)
     html = response.content.decode()
     assert response.status_code == 403
     assert "<h1>Not allowed</h1>" in html and "cannot contribute" in html
+
+
+def test_a_pages_script_refused_for_its_role_gets_why_in_json(client, reviewer, workspace):
+    annotation = AnnotationFactory(workspace=workspace)
+    client.force_login(reviewer)
+    url = reverse("archive:annotation", args=[workspace.slug, annotation.pk])
+    response = client.patch(url, '{"body": "edited"}', content_type="application/json")
+    assert response.status_code == 403 and "cannot contribute" in response.json()["error"]
+
+
+def test_a_pages_script_asking_for_what_is_not_there_gets_a_404_in_json(client, analyst, workspace):
+    client.force_login(analyst)
+    response = client.get(f"/w/{workspace.slug}/sources/999999/", HTTP_ACCEPT="application/json")
+    assert response.json() == {"error": "Not found."}
+
+
+def test_a_browser_refused_still_gets_the_page(client, reviewer, workspace):
+    client.force_login(reviewer)
+    response = client.get(reverse("archive:import", args=[workspace.slug]), HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_the_server_error_page_needs_no_request_context(db):

@@ -7,7 +7,7 @@ page whether or not the workspace exists (archive.workspaces.admins_to_ask).
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from archive.models import Membership, Role, Workspace
@@ -61,13 +61,25 @@ def refused(
     return Refusal(content, status=status, problem=problem)
 
 
+def _sends_json(request: HttpRequest) -> bool:
+    """Whether the request is a page's script: it sends JSON, or asks for JSON and not HTML."""
+    if request.content_type == "application/json":
+        return True
+    return request.accepts("application/json") and not request.accepts("text/html")
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler403: why, and which admins can change the member's role."""
+    """handler403: why, and which admins can change the member's role (to a page's
+    script, refused before its JSON endpoint runs, the why in JSON)."""
     problem = str(exception) or "You do not have access to this."
+    if _sends_json(request):
+        return JsonResponse({"error": problem}, status=403)
     context = {"exception": str(exception), **_access(request)}
     return refused(request, problem, status=403, template="403.html", context=context)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: not found; a former member of the workspace is told whom to ask to be added again."""
+    if _sends_json(request):
+        return JsonResponse({"error": "Not found."}, status=404)
     return refused(request, "Not found.", status=404, template="404.html", context=_access(request))
