@@ -53,6 +53,22 @@ class Action(StrEnum):
     MANAGE = "manage"  # sources, outlets and grades, text corrections, members, any reply's deletion
 
 
+# What each action lets a member do, in the words a refusal says it in.
+ACTION_WORDS = {
+    Action.VIEW: "read this workspace",
+    Action.CONTRIBUTE: "add or change highlights, notes, claims, evidence or sources",
+    Action.DISCUSS: "reply in discussions",
+    Action.REVIEW: "approve, reject or revert work",
+    Action.AUDIT: "export the audit trail",
+    Action.MANAGE: "manage this workspace's sources, outlets, grades and members",
+}
+
+
+def refused_for(action: Action | None) -> str:
+    """Why a member whose role may not take `action` is refused (None: no role may)."""
+    return f"Your role in this workspace cannot {ACTION_WORDS[action] if action else 'do this'}."
+
+
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ANALYST: frozenset({Action.VIEW, Action.CONTRIBUTE, Action.DISCUSS}),
     Role.REVIEWER: frozenset({Action.VIEW, Action.DISCUSS, Action.REVIEW, Action.AUDIT}),
@@ -307,7 +323,7 @@ def workspace_view(
             ws_request = cast(WorkspaceRequest, request)  # the same object, given the attributes below
             ws_request.workspace, ws_request.role = get_workspace_or_404(request.user, slug)
             if not can(ws_request.role, action):
-                raise PermissionDenied(f"Your role in this workspace cannot {action}.")
+                raise PermissionDenied(refused_for(action))
             return view(ws_request, *args, **kwargs)
 
         wrapper.permission_rule = f"workspace:{action}"  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ def test_a_refused_page_says_why_in_the_apps_layout(client, reviewer, workspace)
     response = client.get(reverse("archive:import", args=[workspace.slug]))
     html = response.content.decode()
     assert response.status_code == 403
-    assert "<h1>Not allowed</h1>" in html and "cannot contribute" in html
+    assert "<h1>Not allowed</h1>" in html and "cannot add or change highlights, notes, claims" in html
 
 
 def test_a_pages_script_refused_for_its_role_gets_why_in_json(client, reviewer, workspace):
@@ -33,7 +33,7 @@ def test_a_pages_script_refused_for_its_role_gets_why_in_json(client, reviewer, 
     client.force_login(reviewer)
     url = reverse("archive:annotation", args=[workspace.slug, annotation.pk])
     response = client.patch(url, '{"body": "edited"}', content_type="application/json")
-    assert response.status_code == 403 and "cannot contribute" in response.json()["error"]
+    assert response.status_code == 403 and "cannot add or change highlights" in response.json()["error"]
 
 
 def test_a_pages_script_asking_for_what_is_not_there_gets_a_404_in_json(client, analyst, workspace):

@@ -18,7 +18,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 
 from archive.models import Workspace
 from archive.models.base import WorkspaceOwned
-from archive.permissions import Action, can, can_change, get_workspace_or_404, role_in, scoped
+from archive.permissions import Action, can, can_change, get_workspace_or_404, refused_for, role_in, scoped
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
@@ -83,10 +83,10 @@ class WorkspaceScopedMixin(_ViewBase):
         workspace, role = get_workspace_or_404(self.request.user, slug)
         self._roles = {workspace.pk: role}
         if not can(role, self.permission_rule.create):
-            self.permission_denied(self.request, message=f"Your role cannot {self.permission_rule.create}.")
+            self.permission_denied(self.request, message=refused_for(self.permission_rule.create))
         return workspace
 
     def check_create_allowed(self, workspace: Workspace) -> None:
         """For creates whose workspace comes from a parent object (W3C containers)."""
         if not can(self.role_in(workspace), self.permission_rule.create):
-            self.permission_denied(self.request, message=f"Your role cannot {self.permission_rule.create}.")
+            self.permission_denied(self.request, message=refused_for(self.permission_rule.create))
