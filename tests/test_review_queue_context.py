@@ -116,7 +116,8 @@ def test_queue_filters(client, reviewer, ws_admin, workspace, note, cited, analy
     html = client.get(url, {"kind": "evidence", "waiting": "", "author": analyst.pk}).content.decode()
     assert f"queue-evidence-{cited.pk}" in html and f"queue-annotation-{note.pk}" not in html
     assert "Nothing waiting matches" in client.get(url, {"waiting": "7d"}).content.decode()
-    assert client.get(url, {"kind": "passage"}).status_code == 200  # an unknown kind: the form says so
+    unknown = client.get(url, {"kind": "passage"})  # an unknown kind: refused, and the form says why
+    assert unknown.status_code == 400 and 'aria-invalid="true"' in unknown.content.decode()
 
 
 def test_claim_page_shows_evidence_in_context(client, analyst, cited, passage):

@@ -82,6 +82,8 @@ def review_queue(request: WorkspaceRequest) -> HttpResponse:
             "filter_form": filter_form,
             "filtered": any(request.GET.get(name) for name in filter_form.fields),
         },
+        # A filter refused is a bad request, as on the other lists: the page says which.
+        status=200 if filter_form.is_valid() else 400,
     )
 
 
