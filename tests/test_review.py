@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from archive.audit.forms import ReviewDecisionForm
 from archive.audit.kinds import REVIEWED
 from archive.audit.review import OWN_WORK, approve, reject, review_queue, submit_for_review
 from archive.claims import edit_item
@@ -263,6 +264,12 @@ def test_a_kept_comment_is_shown_once(client, submitted, reviewer, analyst, work
     stale_rejection(client, submitted=submitted, reviewer=reviewer, analyst=analyst, workspace=workspace)
     page = client.get(reverse("archive:claim", args=[workspace.slug, submitted.pk])).content.decode()
     assert "no source for the figure" not in page
+
+
+def test_a_rejection_comment_too_long_is_refused_for_that_alone():
+    form = ReviewDecisionForm({"version": 1, "decision": "reject", "comment": "x" * 2500})
+    assert not form.is_valid()
+    assert len(form.errors["comment"]) == 1 and "Say why" not in form.errors["comment"][0]
 
 
 def test_analyst_gets_403_for_the_decision_and_the_queue(client, submitted, analyst, workspace):

@@ -187,7 +187,8 @@ class ReviewDecisionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("decision") == "reject" and not data.get("comment"):
+        # A comment refused already (too long) is not a comment missing.
+        if data.get("decision") == "reject" and not data.get("comment") and "comment" not in self.errors:
             self.add_error("comment", "Say why it is rejected: the analyst needs to know.")
         return data
 
