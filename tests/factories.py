@@ -141,6 +141,10 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
     workspace = factory.SubFactory(WorkspaceFactory)
     body = "Check this figure against the original."
 
+    class Params:
+        # A passage marked with nothing written about it.
+        highlight = factory.Trait(body="", motivation="highlighting")
+
     @factory.post_generation
     def passages(self, create, extracted, **kwargs):
         if create and extracted:

@@ -393,9 +393,7 @@ def test_a_highlight_is_drawn_labelled_and_listed_in_the_legend_as_a_highlight_n
     client, workspace, analyst, source
 ):
     passage = PassageFactory(source=source)
-    AnnotationFactory(
-        workspace=workspace, passages=[passage], author=analyst, body="", motivation="highlighting"
-    )
+    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, highlight=True)
     page = page_of(client, analyst, source)
     assert f'<mark class="hl hl-highlight" data-passage="{passage.pk}"' in page
     # Its kind says it all: no "Highlight" repeated beside the label.

@@ -462,7 +462,7 @@ def test_emitted_evidence_meets_the_w3c_model(analyst, evidence):
 
 def test_every_annotation_in_a_container_meets_the_w3c_model(analyst, workspace, source, passage, evidence):
     second = PassageFactory(source=source, start=0, length=7)
-    AnnotationFactory(workspace=workspace, passages=[passage, second], body="", motivation="highlighting")
+    AnnotationFactory(workspace=workspace, passages=[passage, second], highlight=True)
     AnnotationFactory(workspace=workspace, passages=[second], tags=["a", "b"])
     items = api_client_for(analyst).get(f"/w3c/sources/{source.pk}/").json()["first"]["items"]
     assert len(items) == 3

@@ -119,8 +119,7 @@ def test_an_edited_highlight_is_announced_as_a_highlight(page_for, analyst, work
         workspace=workspace,
         passages=[PassageFactory(source=source, start=10, length=5)],
         author=analyst,
-        body="",
-        motivation="highlighting",
+        highlight=True,
     )
     page = page_for(analyst)
     open_reading_page(page, source)

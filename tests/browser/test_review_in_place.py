@@ -136,8 +136,7 @@ def test_a_highlight_submitted_from_the_reading_page_is_announced_as_a_highlight
         workspace=workspace,
         passages=[PassageFactory(source=source, start=8, length=11)],
         author=analyst,
-        body="",
-        motivation="highlighting",
+        highlight=True,
     )
     page = page_for(analyst)
     open_reading_page(page, source)
