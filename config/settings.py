@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "archive.views.context_processors.unread_alerts",
+                "archive.views.context_processors.review_waiting",
                 "archive.views.jobs.job_status",
                 "archive.views.context_processors.session_end",
             ],

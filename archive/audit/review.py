@@ -611,6 +611,17 @@ def waiting_items(*, workspace: Workspace, filters: QueueFilters | None = None) 
     return sorted(waiting)
 
 
+def waiting_count(*, workspace: Workspace) -> int:
+    """How many items wait for review in the workspace: the queue's length, unfiltered."""
+    submitted = [
+        model.objects.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED)
+        .order_by()
+        .values("pk")
+        for model, _ in _QUEUED.values()
+    ]
+    return submitted[0].union(*submitted[1:], all=True).count()
+
+
 def sources_waited_on(*, workspace: Workspace) -> QuerySet[Source]:
     """The sources of the workspace that something waiting for review is about (as the
     queue's source filter finds it: a claim by the sources of any of its evidence)."""

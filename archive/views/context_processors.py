@@ -1,4 +1,5 @@
-"""What every page shows a signed-in member: their unread alerts, and when their session ends."""
+"""What every page shows a signed-in member: their unread alerts, what waits for their
+review, and when their session ends."""
 
 from functools import partial
 
@@ -7,7 +8,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from archive.alerts import unread_count
+from archive.audit.review import waiting_count
 from archive.core import sessions
+from archive.permissions import Action, can
 from archive.views.account import session_json
 
 
@@ -16,6 +19,15 @@ def unread_alerts(request: HttpRequest) -> dict[str, object]:
     # A request refused before the user is known (a host not served here) has no user.
     user = getattr(request, "user", None)
     return {"unread_alerts": partial(unread_count, user) if user is not None else 0}
+
+
+def review_waiting(request: HttpRequest) -> dict[str, object]:
+    """How many items wait in the workspace's review queue, for the Review link of a
+    member who may review: a callable, as unread_alerts is."""
+    workspace, role = getattr(request, "workspace", None), getattr(request, "role", None)
+    if workspace is None or role is None or not can(role, Action.REVIEW):
+        return {"review_waiting": 0}
+    return {"review_waiting": partial(waiting_count, workspace=workspace)}
 
 
 def session_end(request: HttpRequest) -> dict[str, object]:
