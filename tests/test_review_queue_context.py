@@ -86,6 +86,33 @@ def test_queue_shows_what_changed_since_the_last_approval(client, analyst, revie
     assert "<ins>" in html
 
 
+def test_queue_shows_an_earlier_rejection_and_what_changed_since(client, analyst, reviewer, workspace, note):
+    rejected = reject(note, user=reviewer, comment="Which date?")
+    edited = edit_item(
+        rejected, user=analyst, expected_version=rejected.version, changes={"body": "First take, 3 May."}
+    )
+    submit_for_review(edited, user=analyst)
+    (item,) = review_queue(workspace=workspace)
+    assert (item.rejected_before.by, item.rejected_before.comment) == (reviewer, "Which date?")
+    assert item.rejected_version == rejected.version
+    (change,) = item.changes_since_rejected
+    assert change.name == "body"
+    client.force_login(reviewer)
+    html = client.get(reverse("archive:review_queue", args=[workspace.slug])).content.decode()
+    assert f"Rejected before, at version {rejected.version}, by <bdi>reviewer</bdi>" in html
+    assert '<strong>Their comment:</strong> <span dir="auto">Which date?</span>' in html
+
+
+def test_queue_forgets_a_rejection_once_a_later_decision_approved(analyst, reviewer, workspace, note):
+    rejected = reject(note, user=reviewer, comment="Which date?")
+    resubmitted = submit_for_review(rejected, user=analyst)
+    approved = approve(resubmitted, user=reviewer)
+    edit_item(approved, user=analyst, expected_version=approved.version, changes={"body": "Later."})
+    (item,) = review_queue(workspace=workspace)
+    assert item.rejected_before is None
+    assert item.last_approved_version == approved.version
+
+
 def test_queue_filters(client, reviewer, ws_admin, workspace, note, cited, analyst):
     other_source = SourceFactory(workspace=workspace)
     mine = AnnotationFactory(

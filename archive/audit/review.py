@@ -413,22 +413,35 @@ class Decision:
     action: HistoryAction
     by: AbstractBaseUser | None
     at: datetime
+    comment: str = ""
+    history_id: int | None = None  # the item's history row as the reviewer decided on it
+
+
+def latest_decisions(*, workspace: Workspace | int, kind: str, ids: Collection[int]) -> dict[int, Decision]:
+    """Each item's latest approval or rejection (from the ledger), by item id: who
+    decided, what, when and with which comment; items no reviewer decided on are left out."""
+    if not ids:
+        return {}
+    entries = (
+        HistoryEntry.objects.filter(workspace=workspace, model=kind, object_id__in=ids, action__in=_DECISIONS)
+        .select_related("user")
+        .order_by("sequence")
+    )
+    return {  # the latest wins
+        entry.object_id: Decision(
+            action=HistoryAction(entry.action),
+            by=entry.user,
+            at=entry.recorded_at,
+            comment=entry.reason,
+            history_id=entry.history_id,
+        )
+        for entry in entries
+    }
 
 
 def latest_decision(*, workspace: Workspace | int, kind: str, object_id: int) -> Decision | None:
-    """The item's latest approval or rejection (from the ledger): who decided, what and
-    when; None if no reviewer ever decided on it."""
-    entry = (
-        HistoryEntry.objects.filter(
-            workspace=workspace, model=kind, object_id=object_id, action__in=_DECISIONS
-        )
-        .select_related("user")
-        .order_by("-sequence")
-        .first()
-    )
-    if entry is None:
-        return None
-    return Decision(action=HistoryAction(entry.action), by=entry.user, at=entry.recorded_at)
+    """The item's latest approval or rejection; None if no reviewer ever decided on it."""
+    return latest_decisions(workspace=workspace, kind=kind, ids=[object_id]).get(object_id)
 
 
 @dataclass(frozen=True)
@@ -502,6 +515,10 @@ class QueueItem:
     changed_by: set[int] = field(default_factory=set)
     # What its author asked the reviewers with this submission, if anything.
     submission_note: str = ""
+    # Its latest decision, if that was a rejection: it comes back, and what changed since.
+    rejected_before: Decision | None = None
+    rejected_version: int | None = None
+    changes_since_rejected: list[FieldChange] = field(default_factory=list)
 
     @property
     def source(self) -> Source | None:
@@ -538,9 +555,13 @@ def changes_since_approved(obj: Model, *, kind: str) -> tuple[int | None, list[F
         .order_by("-sequence")
         .first()
     )
-    if entry is None:
-        return None, []
-    row = obj.history.filter(history_id=entry.history_id).first()  # type: ignore[attr-defined]
+    return (None, []) if entry is None else changes_since(obj, history_id=entry.history_id)
+
+
+def changes_since(obj: Model, *, history_id: int) -> tuple[int | None, list[FieldChange]]:
+    """The item's version in its history row `history_id`, and what changed since (its
+    review status left out); (None, []) if that row is gone."""
+    row = obj.history.filter(history_id=history_id).first()  # type: ignore[attr-defined]
     if row is None:
         return None, []
     model = type(obj)
@@ -650,6 +671,7 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
     loaded: dict[tuple[str, int], Any] = {}
     changed_by: dict[tuple[str, int], set[int]] = {}
     notes: dict[tuple[str, int], str] = {}
+    rejections: dict[tuple[str, int], Decision] = {}
     for kind, queryset in with_context.items():
         if pks := [each.pk for each in waiting if each.kind == kind]:
             found = queryset.filter(workspace=workspace, review_status=ReviewStatus.SUBMITTED, pk__in=pks)
@@ -660,6 +682,11 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
             notes |= {
                 (kind, pk): note
                 for pk, note in submission_notes(workspace=workspace, kind=kind, ids=pks).items()
+            }
+            rejections |= {
+                (kind, pk): decision
+                for pk, decision in latest_decisions(workspace=workspace, kind=kind, ids=pks).items()
+                if decision.action == HistoryAction.REJECTED
             }
     items = []
     for each in waiting:
@@ -681,6 +708,11 @@ def queue_items(*, workspace: Workspace, waiting: Sequence[Waiting]) -> list[Que
             item.evidence = [(stance.label, getattr(obj, f"evidence_{stance}")) for stance in Stance]
             item.unapproved_evidence = unapproved_evidence(obj)
         item.last_approved_version, item.changes_since_approved = changes_since_approved(obj, kind=each.kind)
+        if (rejection := rejections.get((each.kind, each.pk))) is not None and rejection.history_id:
+            item.rejected_before = rejection
+            item.rejected_version, item.changes_since_rejected = changes_since(
+                obj, history_id=rejection.history_id
+            )
         items.append(item)
     return items
 
