@@ -8,14 +8,16 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         """Every signal receiver, system check and URL converter of the app,
         connected here and nowhere else."""
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import m2m_changed, pre_save
         from django.urls import register_converter
         from django.urls.converters import get_converters
         from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
+        from archive.api.authentication import revoke_tokens_on_password_change
         from archive.audit.checks import check_kinds, check_tracked_models
         from archive.audit.ledger import chain_history_rows
         from archive.core.compiled import check_compiled
@@ -39,6 +41,10 @@ class ArchiveConfig(AppConfig):
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
         # A signed-in session ends at a time the pages know, to warn before it.
         user_logged_in.connect(start_session_end, dispatch_uid="session-end")
+        # A new password shuts out the API token too, as it ends the other sessions.
+        pre_save.connect(
+            revoke_tokens_on_password_change, sender=get_user_model(), dispatch_uid="token-password"
+        )
         checks.register(check_tracked_models, checks.Tags.models)
         checks.register(check_kinds, checks.Tags.models)
         checks.register(check_compiled)

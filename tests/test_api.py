@@ -75,6 +75,34 @@ def test_token_of_a_deactivated_user_is_refused(analyst, annotation):
     assert response.json()["detail"] == "User inactive or deleted."
 
 
+def test_a_new_password_revokes_the_token(analyst, annotation):
+    token = Token.objects.create(user=analyst)
+    analyst.set_password("a new passphrase for a taken-over account")
+    analyst.save()
+    response = APIClient().get(f"/api/annotations/{annotation.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    assert not Token.objects.filter(user=analyst).exists()
+
+
+def test_an_admins_password_reset_revokes_the_token(client, superuser, analyst):
+    token = Token.objects.create(user=analyst)
+    client.force_login(superuser)
+    password = "a new passphrase for a taken-over account"
+    response = client.post(
+        f"/admin/auth/user/{analyst.pk}/password/", {"password1": password, "password2": password}
+    )
+    assert response.status_code == 302
+    assert not Token.objects.filter(key=token.key).exists()
+
+
+def test_saving_an_account_without_a_new_password_keeps_the_token(analyst):
+    token = Token.objects.create(user=analyst)
+    analyst.email = "analyst@example.org"
+    analyst.save()
+    analyst.save(update_fields=["last_login"])
+    assert Token.objects.filter(key=token.key).exists()
+
+
 def test_issuing_a_token_replaces_the_old_one(analyst):
     client = api_client_for(analyst)
     first = client.post("/api/token/").json()["key"]

@@ -29,6 +29,19 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return found[0].user, found[0]
 
 
+def revoke_tokens_on_password_change(
+    sender: type, instance: Any, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Before a user is saved with a new password, delete their API token, as the new
+    password's session auth hash ends their other sessions: a reset after an account
+    was taken over must also shut out a token minted with it. (pre_save of the user model.)"""
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return  # a new account has no token; a sign-in saves last_login alone
+    stored = type(instance).objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if stored is not None and stored != instance.password:
+        Token.objects.filter(user_id=instance.pk).delete()
+
+
 def user_by_credentials(request: Request, credentials: dict[str, str] | None) -> Any:
     """The user whose username and password are `credentials` (the JSON body's) or,
     without those, the request's HTTP Basic credentials; None if it has neither.
