@@ -57,6 +57,10 @@ def find_or_create_passage(*, source: Source, user: Any, selector: TextSelector)
     """passage_at(), and whether the passage is new (a REST client is told which)."""
     # Before reuse too: a passage stored before the rule must not take new annotations.
     check_whole_clusters(source.text, selector.start, selector.end)
+    # Two requests for one span at once (two tabs, a retry) must find one passage: the
+    # second waits here until the first commits. (PostgreSQL; SQLite's writers are
+    # serialized already.) NO KEY: rows that merely refer to the source are not held up.
+    Source.objects.select_for_update(no_key=True).filter(pk=source.pk).values_list("pk").first()
     existing = (
         Passage.objects.filter(source=source, start=selector.start, end=selector.end, exact=selector.exact)
         .exclude(anchor_status=AnchorStatus.ORPHANED)
