@@ -6,6 +6,7 @@ with Ctrl+C."""
 import http.cookiejar
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -117,3 +118,9 @@ def _child_groups(pid: int) -> list[int]:
         with open(f"/proc/{pid}/task/{task}/children") as listed:
             children += [int(child) for child in listed.read().split()]
     return [os.getpgid(child) for child in children]
+
+
+def test_make_runs_server_closes_its_database_connections_after_each_request():
+    serve = runpy.run_path(str(ROOT / "scripts" / "serve.py"))
+    assert serve["server_environment"]({"PATH": "/bin"}) == {"PATH": "/bin", "CONN_MAX_AGE": "0"}
+    assert serve["server_environment"]({"CONN_MAX_AGE": "30"})["CONN_MAX_AGE"] == "30"
