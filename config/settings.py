@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "archive.views.form_input.FormInputMiddleware",
     "archive.views.conflicts.ConflictMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.views.caching.PrivatePagesMiddleware",
     "archive.views.downloads.ApiTokenDownloadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,0 +1,18 @@
+"""A signed-in member's pages are not stored by the browser: Back asks for them anew."""
+
+from django.urls import reverse
+
+from tests.support import api_client_for
+
+
+def test_a_members_page_is_not_stored(client, analyst, workspace, source):
+    client.force_login(analyst)
+    response = client.get(reverse("archive:source", args=[workspace.slug, source.pk]))
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].split(", ")) == {"no-store", "private"}
+
+
+def test_an_api_answer_is_left_to_its_etag(analyst, workspace):
+    response = api_client_for(analyst).get("/api/workspaces/")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
