@@ -12,13 +12,14 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from archive.core.attribution import recorded_as
 from archive.core.editing import update_object
 from archive.core.unit_of_work import unit_of_work
 from archive.models import Alert, Membership, Role
-from archive.permissions import Action, can
+from archive.permissions import Action, can, scoped
 
 # Those who contribute: they cite the evidence a recapture may change, and
 # write the work a reviewer may reject.
@@ -61,16 +62,24 @@ def _send(messages: list[tuple[str, str, list[Alert]]]) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
+def alerts_of(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """The member's alerts, of the workspaces they belong to now: one removed from a
+    workspace no longer sees, counts or marks its alerts (nor writes to its history)."""
+    if not user.is_authenticated:
+        return Alert.objects.none()
+    return scoped(Alert.objects.filter(recipient=user), user)
+
+
 def unread_count(user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+    return alerts_of(user).filter(read_at__isnull=True).count()
 
 
 @unit_of_work()
 def mark_read(*, user: User, alert_ids: list[int] | None = None) -> int:
     """Mark the user's unread alerts read (those of `alert_ids`, or all); how many were."""
-    unread = Alert.objects.filter(recipient=user, read_at__isnull=True).select_for_update()
+    unread = alerts_of(user).filter(read_at__isnull=True).select_for_update()
     if alert_ids is not None:
         unread = unread.filter(pk__in=alert_ids)
     now = timezone.now()

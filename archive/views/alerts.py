@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from archive.alerts import RECIPIENT_ROLES, mark_read, set_email_alerts
+from archive.alerts import RECIPIENT_ROLES, alerts_of, mark_read, set_email_alerts
 from archive.core.text import isolated
-from archive.models import Alert, Membership
-from archive.permissions import Action, WorkspaceRequest, member_view, scoped, workspace_view
+from archive.models import Membership
+from archive.permissions import Action, WorkspaceRequest, member_view, workspace_view
 from archive.views.methods import require_form_methods
 
 INBOX_SIZE = 200
@@ -36,7 +36,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{marked} alert{'s' if marked != 1 else ''} marked read.")
         return redirect("archive:alerts")
     alerts = (
-        scoped(Alert.objects.filter(recipient=user), user)
+        alerts_of(user)
         .select_related("workspace", "source", "evidence", "check_record__source_version")
         .order_by("read_at", "-created_at", "-id")[:INBOX_SIZE]
     )
