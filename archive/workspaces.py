@@ -141,6 +141,7 @@ def _confirm_own_access(membership: Membership, role: str | None, *, user: Any, 
 
 
 NO_ACCOUNT = "No account is called “{username}”. Accounts are made by the operator of the site."
+DEACTIVATED = "The account “{username}” is deactivated: the operator of the site can reactivate it."
 ACCOUNTS_DIFFER_BY_CASE = (
     "Several accounts are called “{username}” apart from capital letters ({names}): type the name exactly."
 )
@@ -150,15 +151,17 @@ def account_called(username: str, *, active_only: bool = True) -> Any:
     """The account a person typed the name of. Usernames are case-sensitive, but phone keyboards
     capitalise the first letter: the exact name wins, else the one account whose name differs
     only by case. ValidationError if there is none, or several that differ only by case."""
-    accounts = get_user_model()._default_manager.filter(username__iexact=username)
-    if active_only:
-        accounts = accounts.filter(is_active=True)
-    found = list(accounts.order_by("username")[:10])
+    accounts = list(
+        get_user_model()._default_manager.filter(username__iexact=username).order_by("username")[:10]
+    )
+    found = [account for account in accounts if account.is_active or not active_only]
     exact = [account for account in found if account.username == username]
     if exact:
         return exact[0]
     if len(found) == 1:
         return found[0]
+    if not found and accounts:
+        raise ValidationError(DEACTIVATED.format(username=isolated(accounts[0].username)), code="deactivated")
     if not found:
         raise ValidationError(NO_ACCOUNT.format(username=isolated(username)), code="no_account")
     names = ", ".join(isolated(account.username) for account in found)

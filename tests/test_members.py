@@ -97,6 +97,15 @@ def test_an_unknown_username_is_refused_with_what_to_do(client, ws_admin, worksp
     assert workspace.memberships.count() == before
 
 
+def test_a_deactivated_account_is_refused_saying_it_is_deactivated(client, ws_admin, workspace):
+    UserFactory(username="leaver", is_active=False)
+    client.force_login(ws_admin)
+    response = client.post(members_url(workspace), {"username": "Leaver", "role": Role.ANALYST})
+    assert response.status_code == 400
+    assert "is deactivated: the operator of the site can reactivate it." in response.content.decode()
+    assert not workspace.memberships.filter(user__username="leaver").exists()
+
+
 def test_a_username_with_a_control_character_is_refused_on_the_field_with_the_shared_message(
     client, ws_admin, workspace, analyst
 ):
@@ -505,7 +514,7 @@ def test_a_deactivated_account_is_not_found_by_its_name_in_another_case(db):
     UserFactory(username="former", is_active=False)
     with pytest.raises(ValidationError) as refused:
         workspaces.account_called("Former")
-    assert refused.value.messages == [workspaces.NO_ACCOUNT.format(username="\u2068Former\u2069")]
+    assert refused.value.messages == [workspaces.DEACTIVATED.format(username="\u2068former\u2069")]
 
 
 def test_a_command_finds_its_user_whatever_the_case_typed(analyst):
