@@ -330,6 +330,9 @@ class MembershipInline(CheckedRelations, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "email_alerts"]
+    # E-mailed alerts are the member's own choice, made on their alerts page: shown, not set here.
+    readonly_fields = ["email_alerts"]
 
 
 class CreateFieldsAdmin(TrackedAdmin):

@@ -148,6 +148,15 @@ def test_removing_a_member_in_the_admin_needs_a_reason(staff, workspace, analyst
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_a_members_email_alerts_are_shown_on_the_workspaces_admin_page_not_offered_to_change(
+    staff, workspace, analyst
+):
+    # The member's own choice, made on their alerts page: a box here was ticked and not saved.
+    page = staff.get(reverse("admin:archive_workspace_change", args=[workspace.pk])).content.decode()
+    assert "E-mail alerts" in page or "Email alerts" in page
+    assert 'name="memberships-0-email_alerts"' not in page
+
+
 def test_removing_a_member_in_the_admin_keeps_the_reason(staff, workspace, analyst):
     membership = Membership.objects.get(user=analyst)
     url = reverse("admin:archive_workspace_change", args=[workspace.pk])
