@@ -304,6 +304,14 @@ def can_change(role: str | None, user, obj: object) -> bool:
     return can(role, Action.MANAGE) or (can(role, Action.CONTRIBUTE) and is_own(user, obj))
 
 
+def refused_change(role: str | None) -> str:
+    """Why can_change() refused `role`: it may not change anything, or the work is another's."""
+    return refused_for(Action.CONTRIBUTE) if not can(role, Action.CONTRIBUTE) else NOT_OWN
+
+
+NOT_OWN = "Only its author or a workspace admin can change this."
+
+
 def workspace_view(
     action: Action,
 ) -> Callable[[Callable[Concatenate[WorkspaceRequest, P], R]], Callable[Concatenate[HttpRequest, str, P], R]]:

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from archive.audit.review import submit_for_review
 from archive.models import Annotation, Claim, Evidence, Passage, ReviewStatus
+from archive.permissions import NOT_OWN, Action, refused_for
 from tests.factories import (
     AnnotationFactory,
     ClaimFactory,
@@ -189,6 +190,22 @@ def test_analyst_cannot_edit_another_analysts_annotation(workspace, annotation):
     client, url = api_client_for(other), f"/api/annotations/{annotation.pk}/"
     response = client.patch(url, {"body": "mine now"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
     assert response.status_code == 403
+    assert response.json()["detail"] == NOT_OWN
+
+
+def test_a_reviewer_refused_an_edit_is_told_their_role_cannot(reviewer, annotation):
+    client, url = api_client_for(reviewer), f"/api/annotations/{annotation.pk}/"
+    response = client.patch(url, {"body": "mine now"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+    assert response.status_code == 403
+    assert response.json()["detail"] == refused_for(Action.CONTRIBUTE)
+
+
+def test_an_analyst_refused_an_outlet_change_is_told_their_role_cannot(analyst, workspace):
+    outlet = OutletFactory(workspace=workspace)
+    client, url = api_client_for(analyst), f"/api/outlets/{outlet.pk}/"
+    response = client.patch(url, {"name": "Renamed"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+    assert response.status_code == 403
+    assert response.json()["detail"] == refused_for(Action.MANAGE)
 
 
 def test_workspace_admin_edits_anyones_annotation(ws_admin, annotation):

@@ -18,7 +18,16 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 
 from archive.models import Workspace
 from archive.models.base import WorkspaceOwned
-from archive.permissions import Action, can, can_change, get_workspace_or_404, refused_for, role_in, scoped
+from archive.permissions import (
+    Action,
+    can,
+    can_change,
+    get_workspace_or_404,
+    refused_change,
+    refused_for,
+    role_in,
+    scoped,
+)
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
@@ -52,10 +61,14 @@ class WorkspacePermission(BasePermission):
     def has_object_permission(self, request, view, obj: Workspace | WorkspaceOwned) -> bool:
         rule: Rule = view.permission_rule
         role = view.role_in(obj if isinstance(obj, Workspace) else obj.workspace)
+        # DRF makes this object per request: the message says why this one was refused.
         if request.method in SAFE_METHODS:
+            self.message = refused_for(rule.read)
             return can(role, rule.read)
         if rule.change == OWN:
+            self.message = refused_change(role)
             return can_change(role, request.user, obj)
+        self.message = refused_for(rule.change if isinstance(rule.change, Action) else None)
         return isinstance(rule.change, Action) and can(role, rule.change)
 
 

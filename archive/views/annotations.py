@@ -28,7 +28,14 @@ from archive.claims import (
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Claim, Evidence, Passage, Source
 from archive.passages.selectors import selector_from_target
-from archive.permissions import Action, WorkspaceRequest, can_change, get_in_workspace_or_404, workspace_view
+from archive.permissions import (
+    Action,
+    WorkspaceRequest,
+    can_change,
+    get_in_workspace_or_404,
+    refused_change,
+    workspace_view,
+)
 from archive.reading.items import ItemLinks, render_item
 from archive.reading.page import (
     ReadingItem,
@@ -114,7 +121,7 @@ def _changeable(request: WorkspaceRequest, queryset, object_id: int):
     if obj is None:
         raise _missing(request, queryset.model, object_id)
     if not can_change(request.role, request.user, obj):
-        raise PermissionDenied("Only its author or a workspace admin can change this.")
+        raise PermissionDenied(refused_change(request.role))
     return obj
 
 

@@ -45,6 +45,7 @@ from archive.permissions import (
     can,
     can_change,
     get_in_workspace_or_404,
+    refused_change,
     workspace_view,
 )
 from archive.reading.side_by_side import passage_across
@@ -384,7 +385,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
     )
     if not can_change(request.role, request.user, claim):
-        raise PermissionDenied("Only the claim's author or a workspace admin can edit it.")
+        raise PermissionDenied(refused_change(request.role))
     form = request.POST
     try:
         version = int(form.get("version", ""))
