@@ -37,27 +37,120 @@ const sidebarToggle = document.querySelector(".sidebar-toggle"); // floats over 
 
 let returnFocus = null;
 let onDialogClosed = null;
+let popupPlaces = null; // "this passage" or "these passages" while the dialog shows a highlight's items
+
+// --- What the reader typed ---------------------------------------------------------
+//
+// A form the reader typed in is never thrown away unasked: a click beside the dialog
+// leaves it open, Esc and the dialog's × ask first (the browser's own confirm(), which
+// screen readers read and which gives the focus back), and leaving the page asks too
+// (`beforeunload`, listened for only while something typed is unsaved, as a listener
+// keeps the page out of the browser's back-forward cache). Cancel is the reader's own
+// choice to discard, and is not asked about again. A form left as it was opened, or
+// with only spaces typed, closes as before.
+
+const watched = new Map(); // form -> its values as opened
+
+/** A form's values, spaces around them not counted (they are nothing typed). */
+function valuesOf(form) {
+  return JSON.stringify([...new FormData(form)].map(([name, value]) => [name, String(value).trim()]));
+}
+
+/** Watch a form for what the reader types in it, from its values now. */
+function watch(form) {
+  watched.set(form, valuesOf(form));
+}
+
+function isChanged(form) {
+  return form.isConnected && watched.has(form) && watched.get(form) !== valuesOf(form);
+}
+
+/** The watched forms in `within` the reader changed and did not save. */
+function changedForms(within = document) {
+  for (const form of watched.keys()) if (!form.isConnected) watched.delete(form);
+  return [...watched.keys()].filter((form) => within.contains(form) && isChanged(form));
+}
+
+function askToDiscard() {
+  return window.confirm("Discard what you typed? It is not saved.");
+}
+
+function warnBeforeLeaving(event) {
+  event.preventDefault();
+  event.returnValue = ""; // what older browsers read
+}
+
+let guardingLeave = false;
+
+/** Ask before the page is left while, and only while, something typed is unsaved. */
+function guardLeaving() {
+  const changed = changedForms().length > 0;
+  if (changed === guardingLeave) return;
+  guardingLeave = changed;
+  if (changed) window.addEventListener("beforeunload", warnBeforeLeaving);
+  else window.removeEventListener("beforeunload", warnBeforeLeaving);
+}
+
+document.addEventListener("input", guardLeaving);
+document.addEventListener("change", guardLeaving);
 
 function openDialog(title, content, whenClosed = null, from = document.activeElement) {
   dialog.querySelector("#reading-dialog-title").textContent = title;
   dialog.querySelector(".dialog-body").replaceChildren(content);
   returnFocus = from;
   onDialogClosed = whenClosed;
+  popupPlaces = null;
   if (!dialog.open) dialog.showModal();
   const first = content.querySelector("textarea, input:not([type=hidden]), select, button, a[href]");
   first?.focus();
+  guardLeaving(); // a form replaced by this content is gone
+}
+
+/** Close the dialog, unless what was typed in it is unsaved and the reader keeps it. */
+function closeDialogAsking() {
+  if (changedForms(dialog).length && !askToDiscard()) return false;
+  dialog.close();
+  return true;
 }
 
 dialog.addEventListener("close", () => {
   const closed = onDialogClosed;
   onDialogClosed = null;
+  popupPlaces = null;
   closed?.();
   if (returnFocus?.isConnected) returnFocus.focus();
   for (const item of document.querySelectorAll(".item.active")) item.classList.remove("active");
+  // Its forms were saved, left as they were, or discarded by the reader's choice: nothing to keep.
+  for (const form of watched.keys()) if (dialog.contains(form)) watched.delete(form);
+  guardLeaving();
 });
 dialog.addEventListener("click", (event) => {
-  // A click on the backdrop lands on the dialog element itself.
-  if (event.target === dialog || event.target.closest('[data-action="close"]')) dialog.close();
+  if (event.target.closest('[data-action="close"]')) closeDialogAsking();
+  // A click on the backdrop lands on the dialog element itself: it closes the dialog,
+  // but not over something typed and unsaved (a click beside a form is easily a slip).
+  else if (event.target === dialog && !changedForms(dialog).length) dialog.close();
+});
+// A press on the backdrop would take the focus out of the form (to the page's body,
+// where Esc would no longer reach the form's keys): it stays where it was.
+dialog.addEventListener("mousedown", (event) => {
+  if (event.target === dialog) event.preventDefault();
+});
+// Esc over unsaved typing asks first. Listened for as the key bubbles, so that a
+// field's own use of Esc (a combobox's list closing) comes first; preventing the key
+// keeps the browser from closing the dialog.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.defaultPrevented || event.isComposing || !dialog.open) return;
+  if (!changedForms(dialog).length) return;
+  event.preventDefault();
+  if (askToDiscard()) dialog.close();
+});
+// Any other request to close (a phone's back gesture) is refused over unsaved typing,
+// where the browser lets it be (it may not, after an Esc already refused).
+dialog.addEventListener("cancel", (event) => {
+  if (event.cancelable && changedForms(dialog).length) {
+    event.preventDefault();
+    if (askToDiscard()) dialog.close();
+  }
 });
 
 function fromTemplate(id) {
@@ -77,9 +170,11 @@ function announce(message) {
 
 const KIND_NAMES = { annotation: "Note", evidence: "Evidence" };
 
-/** An item's kind in what is said of it: an annotation that only highlights is a highlight. */
+/** An item's kind in what is said of it: an annotation by its motivation, as the form's
+ * Motivation names it (a Question, an Error flag, a Highlight), evidence as evidence. */
 function kindName(kind, motivation) {
-  return kind === "annotation" && motivation === "highlighting" ? "Highlight" : (KIND_NAMES[kind] ?? "Item");
+  if (kind === "annotation" && motivationLabels[motivation]) return motivationLabels[motivation];
+  return KIND_NAMES[kind] ?? "Item";
 }
 
 // Tags are comma-separated, Latin or Arabic (an Arabic keyboard types "،"): as the server reads them.
@@ -151,6 +246,7 @@ function showItem(item) {
       copy.replaceWith(copy.closest("#reading-items") ? fresh : popupCopy(fresh));
     }
     describeHighlights();
+    guardLeaving(); // an item shown anew replaced its form
     return;
   }
   const element = elementFrom(item.html);
@@ -170,6 +266,12 @@ function removeItem(itemId) {
   document.getElementById("no-items").hidden = sidebar.children.length > 0;
   countItems();
   describeHighlights();
+  // The open popup's title counts the items it still shows.
+  const left = dialog.querySelectorAll(".dialog-body [data-item]").length;
+  if (dialog.open && popupPlaces && left) {
+    dialog.querySelector("#reading-dialog-title").textContent = popupTitle(left, popupPlaces);
+  }
+  guardLeaving();
 }
 
 // The count on the narrow screens' sidebar button, as the server counts them: the sidebar's items.
@@ -251,7 +353,7 @@ function flash(elements) {
 function goToPassage(passageId) {
   const marks = marksOf(textElement, passageId);
   if (!marks.length) return;
-  if (dialog.open) dialog.close();
+  if (dialog.open && !closeDialogAsking()) return;
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   marks[0].scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
   tabStopOf(textElement, passageId)?.focus({ preventScroll: true });
@@ -290,7 +392,12 @@ function openPassages(passageIds) {
   for (const item of items) item.classList.add("active");
   items[0].scrollIntoView({ block: "nearest" });
   const where = passageIds.length === 1 ? "this passage" : "these passages";
-  openDialog(items.length === 1 ? `On ${where}` : `${items.length} items on ${where}`, list);
+  openDialog(popupTitle(items.length, where), list);
+  popupPlaces = where;
+}
+
+function popupTitle(count, where) {
+  return count === 1 ? `On ${where}` : `${count} items on ${where}`;
 }
 
 function passagesAt(mark) {
@@ -500,6 +607,7 @@ function openSelectionForm(kind, [start, end], button) {
     updateTools();
   };
   openDialog(isEvidence ? "Cite as evidence" : "Annotate", form, () => saved || giveUp(), button);
+  watch(form);
 }
 
 if (tools) {
@@ -623,6 +731,7 @@ function openQuoteForm() {
     else if (action === "annotate" || action === "cite") annotate(action);
   });
   openDialog("Highlight by quote", form, null, quoteOpener);
+  watch(form);
 }
 
 if (tools && quoteOpener) {
@@ -740,26 +849,47 @@ function editInPlace(item, form, send, takeTheirs = null) {
   const shown = [...item.childNodes];
   const opener = document.activeElement; // the Edit or Delete button, focused again on cancel
   let current = null; // the item as the server has it now, after a conflict
+  let gone = null; // the note saying someone deleted the item meanwhile
   item.replaceChildren(form);
   form.querySelector("textarea, input, select")?.focus();
+  watch(form);
   const cancel = form.querySelector('[data-action="cancel"]');
   cancel.addEventListener("click", () => {
-    if (current) showItem(current);
-    else item.replaceChildren(...shown);
-    if (opener?.isConnected) opener.focus();
+    if (gone) {
+      // Deleted meanwhile: the item as it was, marked deleted, and nothing to change in it.
+      item.replaceChildren(gone, ...shown);
+      item.querySelector(".item-actions")?.remove();
+      gone.focus();
+    } else {
+      if (current) showItem(current);
+      else item.replaceChildren(...shown);
+      if (opener?.isConnected) opener.focus();
+    }
+    guardLeaving();
   });
-  // Escape gives up the edit (in a popup the dialog closes too, as always).
+  // Escape gives up the edit (in a popup the dialog closes too, as always); over unsaved
+  // typing it asks first (in a popup the dialog's own Esc asks, for all its forms).
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") cancel.click();
+    if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
+    if (!isChanged(form)) return cancel.click();
+    if (dialog.contains(form)) return;
+    // Kept from the narrow screens' panel too, which Esc would close.
+    event.preventDefault();
+    event.stopPropagation();
+    if (askToDiscard()) cancel.click();
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (gone) return; // nothing left to save it to (Ctrl+Enter still sends the form)
     const submit = form.querySelector('button[type="submit"]');
     submit.disabled = true;
     const where = placeOf(item);
     const { ok, status, data } = await send(Number(item.dataset.version));
     submit.disabled = false;
-    if (ok) return settle(where, form.classList.contains("delete-form"));
+    if (ok) {
+      guardLeaving();
+      return settle(where, form.classList.contains("delete-form"));
+    }
     if (status === 412) {
       // Keep what the user typed; saving again now replaces theirs knowingly (where the user changed it).
       current = data.item;
@@ -770,12 +900,31 @@ function editInPlace(item, form, send, takeTheirs = null) {
       return showError(form, "");
     }
     if (status === 410) {
-      item.replaceChildren(...shown);
+      // Its other copies show it as it was, marked deleted; here what the user typed stays,
+      // to be copied (read-only, no longer to be saved), under who deleted it, when and why.
       markDeleted(item.dataset.item, data.error);
-      return item.querySelector(".item-gone").focus();
+      gone = item.querySelector(".item-gone");
+      keepToCopy(form, submit, cancel);
+      gone.append(" What you typed was not saved: it stays below for you to copy.");
+      return gone.focus();
     }
     showRefusal(form, data);
   });
+}
+
+/** A form whose item is gone: its text can be read, selected and copied, not changed or sent. */
+function keepToCopy(form, submit, cancel) {
+  for (const field of form.querySelectorAll("textarea, input")) {
+    if (field.type === "radio" || field.type === "checkbox") field.disabled = !field.checked;
+    else field.readOnly = true;
+  }
+  for (const select of form.querySelectorAll("select")) {
+    for (const option of select.options) option.disabled = !option.selected;
+  }
+  form.querySelector(".conflict")?.remove(); // their version is gone too
+  showError(form, "");
+  submit.disabled = true;
+  cancel.textContent = "Close";
 }
 
 function chooseMotivation(select, motivation) {
