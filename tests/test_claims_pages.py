@@ -383,7 +383,7 @@ def test_changing_a_claims_credibility_without_a_reason_is_refused_keeping_the_f
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Reason: Say why you change the credibility grade" in page
+    assert "Reason for the change: Say why you change the credibility grade" in page
     assert "Kept statement" in page
     claim.refresh_from_db()
     assert (claim.credibility, claim.version, claim.history.count()) == (6, 1, 1)
@@ -395,7 +395,7 @@ def test_claim_edit_shows_every_error_of_the_form_at_once(client, workspace, ana
     page = response.content.decode()
     assert response.status_code == 400
     assert "Statement: A claim needs a statement." in page
-    assert "Reason: Say why you change the credibility grade" in page
+    assert "Reason for the change: Say why you change the credibility grade" in page
 
 
 def alerting_elements(page: str) -> list[str]:

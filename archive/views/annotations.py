@@ -10,13 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_http_methods, require_POST
 
-from archive.api.errors import Conflict, Gone
-from archive.audit.history import deletion_notice
+from archive.api.errors import Conflict
 from archive.claims import (
     annotate_selection,
     cite_selection,
@@ -45,6 +43,7 @@ from archive.reading.page import (
     with_discussions,
     with_review_comments,
 )
+from archive.views.gone import missing
 from archive.views.json_endpoints import (
     conflict_response,
     id_value,
@@ -109,17 +108,10 @@ def _source(request: WorkspaceRequest, source_id: int, payload: dict) -> Source:
     return source
 
 
-def _missing(request: WorkspaceRequest, model: type[Model], object_id: int) -> Exception:
-    """Why the object is not there: 410 with who deleted it, when and why (someone deleted
-    it while the editor was at it); else 404."""
-    notice = deletion_notice(user=request.user, model=model, object_id=object_id)
-    return Http404("Not found.") if notice is None else Gone(notice)
-
-
 def _changeable(request: WorkspaceRequest, queryset, object_id: int):
     obj = queryset.filter(workspace=request.workspace, pk=object_id).first()
     if obj is None:
-        raise _missing(request, queryset.model, object_id)
+        raise missing(request, queryset.model, object_id)
     if not can_change(request.role, request.user, obj):
         raise PermissionDenied(refused_change(request.role))
     return obj
@@ -197,7 +189,7 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
     except StaleVersion as error:
         return _stale(request, error, version, annotation_state)
     except Annotation.DoesNotExist:  # deleted while this request waited for its row lock
-        raise _missing(request, Annotation, annotation_id) from None
+        raise missing(request, Annotation, annotation_id) from None
     return JsonResponse(annotation_state(request, annotation))
 
 
@@ -241,5 +233,5 @@ def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse
     except StaleVersion as error:
         return _stale(request, error, version, evidence_state)
     except Evidence.DoesNotExist:  # deleted while this request waited for its row lock
-        raise _missing(request, Evidence, evidence_id) from None
+        raise missing(request, Evidence, evidence_id) from None
     return JsonResponse(evidence_state(request, evidence))

@@ -4,11 +4,12 @@ passage from a claim's page, and the searches of the claim and passage pickers."
 
 from collections.abc import Collection
 from functools import partial
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -54,6 +55,7 @@ from archive.sources.versions import first_came_in, version_entries
 from archive.views.asof import AsOfForm
 from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
+from archive.views.discussion import reply_forms
 from archive.views.downloads import accepts_api_token
 from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
@@ -230,6 +232,30 @@ def _credibility_from(value: str) -> int:
         raise ValidationError({"credibility": "Choose a credibility grade from 1 to 6."}) from error
 
 
+class ClaimEditForm(forms.Form):
+    """The claim page's edit form, for the domain's refusals (edit_claim decides what is
+    refused, and why): each beside the field it names, marked, and linked from the
+    summary of errors by the field's label. The fields check nothing themselves."""
+
+    statement = forms.CharField(label="Statement", required=False)
+    credibility = forms.CharField(label="Credibility", required=False)
+    credibility_reason = forms.CharField(label="Why this grade", required=False)
+    status = forms.CharField(label="Status", required=False)
+    tags = forms.CharField(label="Tags", required=False)
+    reason = forms.CharField(label="Reason for the change", required=False)
+
+    def __init__(self, data: Any, error: ValidationError) -> None:
+        super().__init__(data, auto_id="claim-edit-%s")
+        self.full_clean()
+        found = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        for name, texts in found.items():
+            field = name if name in self.fields else None
+            # A field the form does not show (the version, say) is named in words instead.
+            named = "" if field or name == NON_FIELD_ERRORS else f"{name.replace('_', ' ').capitalize()}: "
+            for text in texts:
+                self.add_error(field, f"{named}{text}")
+
+
 def _messages_of(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [
@@ -357,11 +383,13 @@ def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_
         "credibilities": Credibility.choices,
         "form_values": form_state.get("form_values"),
         "form_errors": form_state.get("form_errors", []),
+        "edit_form": form_state.get("edit_form"),
         "conflict": form_state.get("conflict"),
         "package_error": form_state.get("package_error"),
         "as_of_form": AsOfForm(),
         "review": review_forms(request, "claim", claim.pk),
         "thread": discussion_thread(claim, user=request.user, role=request.role),
+        "reply_form": reply_forms(request, claim),
         "model": "claim",
         "object_id": claim.pk,
     }
@@ -410,7 +438,9 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             form_errors=["The form is out of date: reload the page."],
         )
     except ValidationError as error:
-        return render_claim(request, claim, status=400, form_values=form, form_errors=_messages_of(error))
+        return render_claim(
+            request, claim, status=400, form_values=form, edit_form=ClaimEditForm(form, error)
+        )
     messages.success(request, "Claim saved." if saved.version != version else NOTHING_CHANGED)
     return redirect("archive:claim", request.workspace.slug, claim.pk)
 

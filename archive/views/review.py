@@ -6,12 +6,13 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from archive.api.errors import Gone
 from archive.audit import review
 from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
 from archive.audit.kinds import REVIEWED, Reviewed
@@ -21,6 +22,7 @@ from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_40
 from archive.views import refusals
 from archive.views.annotations import annotation_state, evidence_state
 from archive.views.audit import decision_form_name, report_errors
+from archive.views.gone import gone_page, missing
 from archive.views.json_endpoints import json_endpoint, read_json
 from archive.views.paging import NotAPage, paged
 from archive.views.redirects import keep_refused, posted_next
@@ -31,9 +33,14 @@ REFUSED_KEY = "review_refused"
 
 
 def _reviewed(request: WorkspaceRequest, model: str, object_id: int):
+    """The item; one deleted meanwhile is Gone (410, saying who deleted it, when and why), as
+    its edits answer (archive.views.gone), anything else not there a 404."""
     if model not in REVIEWED:
         raise Http404("Only annotations, claims and evidence are reviewed.")
-    return get_in_workspace_or_404(REVIEWED[model].objects, request.workspace, pk=object_id)
+    found = REVIEWED[model].objects.filter(workspace=request.workspace, pk=object_id).first()
+    if found is None:
+        raise missing(request, REVIEWED[model], object_id)
+    return found
 
 
 def _back(request: WorkspaceRequest, model: str, object_id: int) -> HttpResponse:
@@ -141,13 +148,18 @@ Act = Callable[[Reviewed, dict[str, Any]], str]
 
 @json_endpoint
 def _decide_json(
-    request: WorkspaceRequest, obj: Reviewed, form_class: type[forms.Form], act: Act
+    request: WorkspaceRequest, model: str, object_id: int, form_class: type[forms.Form], act: Act
 ) -> JsonResponse:
-    """The fetch() path: the same form, read from JSON; refusals in the JSON endpoints' format."""
+    """The fetch() path: the same form, read from JSON; refusals in the JSON endpoints' format
+    (an item deleted meanwhile: 410, who deleted it, when and why)."""
+    obj = _reviewed(request, model, object_id)
     form = form_class(read_json(request, allowed=set(form_class.base_fields)))
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-    done = act(obj, form.cleaned_data)
+    try:
+        done = act(obj, form.cleaned_data)
+    except ObjectDoesNotExist:  # deleted while this request waited for its row lock
+        raise missing(request, type(obj), object_id) from None
     obj.refresh_from_db()  # the transition saved a copy it locked
     answer: dict[str, Any] = {
         "message": f"{done}: {obj}",
@@ -172,9 +184,12 @@ def _decide(
     """Read `form_class` from the POST and `act` on the item with its data (it returns
     what was done, for the message); a refusal is shown instead; back to the form's page.
     Posted as JSON (the pages' scripts decide in place), it answers in JSON."""
-    obj = _reviewed(request, model, object_id)
     if request.content_type == "application/json":
-        return _decide_json(request, obj, form_class, act)
+        return _decide_json(request, model, object_id, form_class, act)
+    try:
+        obj = _reviewed(request, model, object_id)
+    except Gone:  # deleted meanwhile: the page saying who deleted it, when and why
+        return gone_page(request, REVIEWED[model], object_id)
     form = form_class(request.POST)
     queue = _from_queue(request)
     if not form.is_valid():
@@ -193,6 +208,8 @@ def _decide(
         return _back(request, model, object_id)
     try:
         done = act(obj, form.cleaned_data)
+    except ObjectDoesNotExist:  # deleted while this request waited for its row lock
+        return gone_page(request, type(obj), object_id)
     except (ValidationError, StaleVersion) as error:
         if queue:
             return _refused_in_queue(request, model, object_id, queue, error=_refusal(error), field=False)

@@ -65,7 +65,7 @@ def test_an_analyst_sees_every_error_of_the_claim_form_at_once_in_an_accessible_
 
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Statement: A claim needs a statement.")
-    expect(alert).to_contain_text("Reason: Say why you change the credibility grade")
+    expect(alert).to_contain_text("Reason for the change: Say why you change the credibility grade")
     assert_accessible(page, "a claim's page after a refused edit")
 
 
