@@ -6,7 +6,10 @@ makes every job safe to run twice: a job that already finished is not run
 again, and the work itself is idempotent (a capture finds the source a first
 run saved). Network failures (`TRANSIENT`) are tried again after each of
 settings.JOBS_RETRY_DELAYS, the task queued again to run that much later (the
-worker does not wait); anything else fails the job with its reason.
+worker does not wait); anything else fails the job with its reason. Each attempt
+first checks that whoever the job acts for (its starter, or whoever set the schedule
+that started it) may still do it (`refusal`, the rule "Try again" checks too): one
+removed, deactivated or demoted since fails the job, which writes nothing.
 
 django-tasks' database backend does not notice a worker that died mid-job:
 its task stays "running" for ever. `reclaim_stale_jobs()` (run when a worker
@@ -35,7 +38,9 @@ from django_tasks import TaskContext
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
+from archive.core.text import isolated
 from archive.models import Job, JobKind, JobStatus, Role, Schedule, Source, Workspace
+from archive.permissions import Action, can, role_in
 from archive.sources.importing import ImportRefused, Unreachable
 
 logger = logging.getLogger(__name__)
@@ -127,6 +132,69 @@ def _on_own_connection(write: Callable[[], object]) -> None:
 Work = Callable[[Job, Progress], Outcome]
 
 
+# What each kind of job does in its workspace, as the permission layer names it (the
+# action of the page that starts it), and in the words its failure says it in. A job
+# acts as whoever started it: each time it runs, they must still be allowed to.
+JOB_RIGHTS: dict[str, tuple[Action, str]] = {
+    JobKind.CAPTURE: (Action.CONTRIBUTE, "capture web pages"),
+    JobKind.IMPORT_FILES: (Action.CONTRIBUTE, "import sources"),
+    JobKind.RECAPTURE: (Action.CONTRIBUTE, "recapture sources"),
+    JobKind.CORRECT_TEXT: (Action.MANAGE, "correct source texts"),
+    JobKind.FIXITY: (Action.MANAGE, "check the fixity of stored files"),
+    JobKind.HISTORY_CHAIN: (Action.AUDIT, "verify the history chain"),
+    JobKind.EXPORT: (Action.MANAGE, "export the workspace"),
+}
+# A job a schedule started acts on the decision of whoever set the schedule.
+SCHEDULE_RIGHTS: tuple[Action, str] = (Action.MANAGE, "set schedules")
+
+
+def refusal(*, job: Job, user, rights: tuple[Action, str] | None = None) -> str:
+    """Why `user` may not do `job`'s work now, for the job's page ("" if they may): their
+    account is deactivated, they are no longer a member of its workspace, or their role
+    may not take its action (`rights`; by default its kind's). A job in no workspace (a
+    site-wide search index rebuild) is for site staff."""
+    name = isolated(user.get_username())
+    if not user.is_active:
+        return f"{name}'s account is deactivated."
+    if job.workspace is None:
+        return "" if user.is_staff else f"{name} is no longer site staff."
+    # A kind missing from JOB_RIGHTS is refused: no action, no role may (`can`).
+    action: Action | None
+    action, words = rights or JOB_RIGHTS.get(job.kind) or (None, "do this")
+    role = role_in(user, job.workspace)
+    if role is None:
+        return f"{name} is no longer a member of this workspace."
+    if not can(role, action):
+        return f"{name}'s role can no longer {words}."
+    return ""
+
+
+def schedule_setter(schedule: Schedule):
+    """Who set `schedule` (its first history row's user); None if no one did (a command)."""
+    created = (
+        Schedule.history.filter(id=schedule.pk, history_type="+")
+        .order_by("history_date", "history_id")
+        .select_related("history_user")
+        .first()
+    )
+    return created.history_user if created is not None else None
+
+
+def _acting_refused(job: Job) -> str:
+    """Why the job may not run as whoever it acts for ("" if it may): whoever started it,
+    else whoever set the schedule that started it. A job started by neither (a command,
+    run by the site's operator) acts for no one."""
+    if job.started_by is not None:
+        return refusal(job=job, user=job.started_by)
+    setter = schedule_setter(job.schedule) if job.schedule is not None else None
+    if setter is None:
+        return ""
+    refused = refusal(job=job, user=setter, rights=SCHEDULE_RIGHTS)
+    if not refused:
+        return ""
+    return f"{refused} They set the schedule that started this job: an admin may delete it and set it again."
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -166,6 +234,11 @@ def run(context: TaskContext, job_id: int, work: Work) -> dict:
     if job.finished:  # a second delivery of the same job: it is done, do nothing
         return {"status": job.status, "summary": job.summary}
     _mark_running(job, context)
+    # Every attempt (a retry too) acts as its starter now, not as they were when it was
+    # queued: one removed, deactivated or demoted since writes nothing.
+    refused = _acting_refused(job)
+    if refused:
+        return _fail(job, refused)
     try:
         outcome = work(job, Progress(job))
     except TRANSIENT as error:
@@ -335,10 +408,15 @@ class JobStatusLine:
 
 
 def status_for(user) -> JobStatusLine:
-    """How many of `user`'s jobs are queued or running, and when one last failed today (one query)."""
+    """How many of `user`'s jobs are queued or running, and when one last failed today (one query):
+    of their jobs the jobs page lists (`visible_jobs`), none of a workspace they have left."""
     since = timezone.now() - timedelta(days=1)
-    counts = Job.objects.filter(started_by=user).aggregate(
-        running=Count("pk", filter=Q(status__in=ACTIVE)),
-        last_failure_at=Max("finished_at", filter=Q(status=JobStatus.FAILED, finished_at__gte=since)),
+    counts = (
+        visible_jobs(user)
+        .filter(started_by=user)
+        .aggregate(
+            running=Count("pk", filter=Q(status__in=ACTIVE)),
+            last_failure_at=Max("finished_at", filter=Q(status=JobStatus.FAILED, finished_at__gte=since)),
+        )
     )
     return JobStatusLine(counts["running"], counts["last_failure_at"])

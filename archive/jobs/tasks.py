@@ -18,11 +18,11 @@ from django.urls import reverse
 from django_tasks import TaskContext, task
 
 from archive.audit.verification import verify_and_record
-from archive.backups.packed import ExportName, export_packed
+from archive.backups.packed import KEPT_FOR, ExportName, export_packed, is_kept
 from archive.core.attribution import check_reason
 from archive.core.editing import StaleVersion
 from archive.core.text import counted, isolated, normalize_text
-from archive.jobs.running import JobFailed, Outcome, Progress, last_attempt, run, start
+from archive.jobs.running import JobFailed, Outcome, Progress, last_attempt, refusal, run, start
 from archive.models import (
     CheckOutcome,
     FixityStatus,
@@ -417,6 +417,28 @@ def export_name(job: Job) -> ExportName:
     return ExportName(key=job.pk, slug=_workspace(job).slug, made=job.created_at)
 
 
+# Who may download an export's ZIP: archive.views.exports.workspace_export_download's rule.
+EXPORT_DOWNLOAD_ACTION = Action.MANAGE
+
+
+def download_refused(*, job: Job, user) -> str:
+    """Why the page of export `job`, which succeeded, offers `user` no ZIP ("" if it does):
+    their role may not download it (an admin who started it and was demoted since), or it
+    is no longer kept. A link the download would refuse is cancelled by the browser without
+    a word (`download`), so the page says why instead."""
+    role = role_in(user, _workspace(job))
+    if role is None:
+        return "The ZIP is not offered here: you are no longer a member of this workspace."
+    if not can(role, EXPORT_DOWNLOAD_ACTION):
+        return (
+            "The ZIP is not offered here: only the workspace's admins download its exports, "
+            f"and your role in it is now {role}."
+        )
+    if not is_kept(export_name(job)):
+        return f"The ZIP is no longer kept: exports are kept for {KEPT_FOR.days} days."
+    return ""
+
+
 def exports_of(workspace: Workspace) -> QuerySet[Job]:
     """The workspace's exports, newest first."""
     return Job.objects.filter(workspace=workspace, kind=JobKind.EXPORT).select_related(
@@ -425,10 +447,6 @@ def exports_of(workspace: Workspace) -> QuerySet[Job]:
 
 
 # --- Trying a failed job again ------------------------------------------------
-
-# Who may try a job again: whoever may start it (the import page and "Recapture
-# now" both take CONTRIBUTE).
-RETRY_ACTION = Action.CONTRIBUTE
 
 
 def retryable(job: Job) -> bool:
@@ -447,8 +465,9 @@ def retryable(job: Job) -> bool:
 
 
 def may_retry(*, job: Job, user) -> bool:
-    """Whether `user` may start `job` again: the role that starts its kind, in its workspace."""
-    return job.workspace is not None and can(role_in(user, job.workspace), RETRY_ACTION)
+    """Whether `user` may start `job` again: the role that starts its kind, in its workspace,
+    the rule each run of a job checks its starter against (running.refusal)."""
+    return job.workspace is not None and not refusal(job=job, user=user)
 
 
 def retry(*, job: Job, user) -> Job:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from archive.backups.packed import KEPT_FOR, is_kept, packed_file
-from archive.jobs.tasks import export_name, exports_of, start_export
+from archive.jobs.tasks import EXPORT_DOWNLOAD_ACTION, export_name, exports_of, start_export
 from archive.models import Job, JobStatus
 from archive.permissions import Action, WorkspaceRequest, workspace_view
 from archive.views.methods import require_form_methods
@@ -42,7 +42,7 @@ def workspace_export(request: WorkspaceRequest) -> HttpResponse:
     return _render(request)
 
 
-@workspace_view(Action.MANAGE)
+@workspace_view(EXPORT_DOWNLOAD_ACTION)
 @require_safe
 def workspace_export_download(request: WorkspaceRequest, job_id: int) -> HttpResponse | FileResponse:
     """An export's ZIP, to the workspace's admins only (whoever started it, if still one)."""

@@ -25,6 +25,7 @@ from archive.jobs.schedules import (
     set_schedule,
 )
 from archive.jobs.tasks import (
+    download_refused,
     may_retry,
     retry,
     retryable,
@@ -32,7 +33,7 @@ from archive.jobs.tasks import (
     start_history_chain,
     start_search_rebuild,
 )
-from archive.models import JobStatus, Schedule, ScheduleKind, Source
+from archive.models import JobKind, JobStatus, Schedule, ScheduleKind, Source
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, member_view, workspace_view
 from archive.views.methods import require_form_methods
 
@@ -90,7 +91,10 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             messages.info(request, job.summary)
         return redirect(job.result_url)
     can_retry = retryable(job) and may_retry(job=job, user=user)
-    return render(request, "archive/job_detail.html", {"job": job, "go": go, "can_retry": can_retry})
+    context = {"job": job, "go": go, "can_retry": can_retry}
+    if done and job.kind == JobKind.EXPORT:
+        context["download_refused"] = download_refused(job=job, user=user)
+    return render(request, "archive/job_detail.html", context)
 
 
 class ScheduleForm(forms.Form):
