@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from archive.claims import edit_item
 from archive.models import Annotation, Claim, Evidence, Passage, ReviewStatus, Role
+from archive.models.base import MAX_NOTE_LENGTH
 from archive.w3c.mapping import MEMBERS
 from tests.factories import (
     AnnotationFactory,
@@ -454,6 +455,32 @@ def test_a_note_emptied_by_an_edit_is_refused(entry, writer, annotation):
     outcome = entry.edit_annotation(writer, annotation, annotation.version, {"body": ""})
     assert outcome.status == entry.bad_input_status and outcome.names("body"), outcome.content
     assert stored(annotation) == before
+
+
+@through(BROWSER, REST, W3C, ADMIN)
+def test_a_note_longer_than_a_note_may_be_is_refused_on_create(entry, writer, source):
+    body = "x" * (MAX_NOTE_LENGTH + 1)
+    outcome = entry.create_annotation(writer, source, span_of(source.text, "Aleppo"), body=body)
+    assert outcome.status == entry.bad_input_status and outcome.names("body"), outcome.content[:300]
+    assert not Annotation.objects.exists()
+
+
+@through(BROWSER, REST, W3C, ADMIN)
+def test_a_note_lengthened_past_the_limit_by_an_edit_is_refused(entry, writer, annotation):
+    before = stored(annotation)
+    outcome = entry.edit_annotation(
+        writer, annotation, annotation.version, {"body": "x" * (MAX_NOTE_LENGTH + 1)}
+    )
+    assert outcome.status == entry.bad_input_status and outcome.names("body"), outcome.content[:300]
+    assert stored(annotation) == before
+
+
+@through(BROWSER, REST)
+def test_a_note_as_long_as_a_note_may_be_is_saved(entry, writer, source):
+    body = "x" * MAX_NOTE_LENGTH
+    outcome = entry.create_annotation(writer, source, span_of(source.text, "Aleppo"), body=body)
+    assert outcome.status == entry.created_status, outcome.content[:300]
+    assert len(Annotation.objects.get().body) == MAX_NOTE_LENGTH
 
 
 # Not W3C and the admin: their adapters always name a motivation here (W3C's own default

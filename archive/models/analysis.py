@@ -3,7 +3,7 @@ from django.db import models
 
 from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
-from archive.models.base import WorkspaceOwned
+from archive.models.base import WorkspaceOwned, note_field
 from archive.models.grading import Credibility
 
 
@@ -58,7 +58,7 @@ class EvidenceItem(WorkspaceOwned):
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
     )
-    note = models.TextField(blank=True)
+    note = note_field()
 
     history = tracked_history()
 

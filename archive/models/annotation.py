@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
-from archive.models.base import WorkspaceOwned, tags_field
+from archive.models.base import WorkspaceOwned, note_field, tags_field
 
 # The longest canonical or via IRI kept (W3C Web Annotation identities).
 IRI_MAX_LENGTH = 2048
@@ -44,7 +44,7 @@ class Annotation(WorkspaceOwned):
     author_field = "author"
 
     passages = models.ManyToManyField("archive.Passage", related_name="annotations")
-    body = models.TextField(blank=True)
+    body = note_field()
     motivation = models.CharField(max_length=20, choices=Motivation.choices, default=Motivation.COMMENTING)
     tags = tags_field()
     author = models.ForeignKey(

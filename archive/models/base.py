@@ -4,6 +4,7 @@ from collections.abc import Collection, Iterator
 from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from archive.core.text import PAGE_TEXT_CONTROLS, TEXT_CONTROLS, control_character_problem
@@ -177,6 +178,24 @@ class WorkspaceOwned(VersionedModel):
             related = getattr(self, field, None)
             if related is not None and related.workspace_id != self.workspace_id:
                 raise ValidationError({field: "This belongs to another workspace."})
+
+
+# A note (an annotation's text, evidence's note) is read beside its passage: a longer
+# text is a source of its own. Without a bound, one of megabytes made every page it is on that big.
+MAX_NOTE_LENGTH = 50_000
+
+
+def note_field() -> models.TextField:
+    return models.TextField(
+        blank=True,
+        validators=[
+            MaxLengthValidator(
+                MAX_NOTE_LENGTH,
+                f"A note has at most {MAX_NOTE_LENGTH:,} characters (this has %(show_value)d): "
+                "put a longer text in a source of its own.",
+            )
+        ],
+    )
 
 
 # The one rule for tags, however they are saved (archive.claims.tags cleans them first).

@@ -5,7 +5,7 @@ from django.db import models
 from archive.core.graphemes import shorten
 from archive.core.history import tracked_history
 from archive.models.annotation import IRI_MAX_LENGTH, ReviewStatus
-from archive.models.base import WorkspaceOwned, tags_field
+from archive.models.base import WorkspaceOwned, note_field, tags_field
 from archive.models.grading import Credibility, admiralty_code
 
 # A claim is one checkable statement; its context goes in notes and evidence.
@@ -87,7 +87,7 @@ class Evidence(WorkspaceOwned):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     passage = models.ForeignKey("archive.Passage", on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=20, choices=Stance.choices)
-    note = models.TextField(blank=True)
+    note = note_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

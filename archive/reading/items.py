@@ -17,6 +17,7 @@ from archive.audit.kinds import KINDS, REVIEWED
 from archive.core.graphemes import shorten
 from archive.core.times import human_time
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
+from archive.models.discussion import MAX_REPLY_LENGTH
 from archive.models.grading import Credibility, Reliability
 from archive.reading.kinds import LABELS
 from archive.reading.page import ReadingItem, Row, Thread, ThreadReply
@@ -173,7 +174,8 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
         field_id = f"reply-{item.dom_id}"
         inner = (
             f'<label for="{field_id}">Your reply</label>'
-            f'<textarea id="{field_id}" name="body" rows="3" required dir="auto"></textarea>'
+            f'<textarea id="{field_id}" name="body" rows="3" required dir="auto" '
+            f'maxlength="{MAX_REPLY_LENGTH}"></textarea>'
             '<button type="submit" class="small">Post reply</button>'
         )
         form = _form(links.discussion_url("reply", pk), {"next": back}, links, inner, "reply-form")
@@ -194,7 +196,8 @@ def _reply_changes(item: ReadingItem, reply: ThreadReply, links: ItemLinks, back
     if reply.can_edit:
         inner = (
             f'<label for="{field_id}-body">Corrected reply</label>'
-            f'<textarea id="{field_id}-body" name="body" rows="3" required dir="auto">'
+            f'<textarea id="{field_id}-body" name="body" rows="3" required dir="auto" '
+            f'maxlength="{MAX_REPLY_LENGTH}">'
             f"{escape(reply.body)}</textarea>"
             '<button type="submit" class="small">Save reply</button>'
         )

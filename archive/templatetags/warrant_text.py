@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from archive.core import graphemes, spans
+from archive.models.base import MAX_NOTE_LENGTH
 from archive.sources.importing.extract import how_extracted as _how_extracted
 
 register = template.Library()
@@ -58,6 +59,12 @@ def grade_said(label: str) -> SafeString:
     if not meaning:
         return format_html('<span class="grade">{}</span>', code)
     return format_html('<span class="grade-said"><span class="grade">{}</span> · {}</span>', code, meaning)
+
+
+@register.simple_tag
+def note_max_length() -> int:
+    """The longest note the domain keeps, for a note field's maxlength."""
+    return MAX_NOTE_LENGTH
 
 
 @register.simple_tag
