@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from archive.models import Passage, Source
 from archive.passages.correction import TEXT_REASON_REQUIRED, correct_source_text
+from archive.sources.writes import create_source, edit_source
 from tests.factories import PassageFactory, SourceFactory
 from tests.test_permission_matrix import database_fingerprint
 
@@ -23,8 +24,11 @@ MOVED_AND_DELETED = (
 
 
 @pytest.fixture
-def article(workspace):
-    return SourceFactory(workspace=workspace, text=PLAIN, title="Why Aleppo fell")
+def article(workspace, ws_admin):
+    # Through the domain, as sources come in: with its text's first version.
+    return create_source(
+        workspace=workspace, user=ws_admin, title="Why Aleppo fell", text=PLAIN, language="en"
+    )
 
 
 def passage_on(source: Source, quote: str) -> Passage:
@@ -111,14 +115,27 @@ def test_summary_counts_each_status_and_names_the_orphan(client, article, ws_adm
     passage_on(article, "more than 400 airstrikes")
     response = post_correction(client, ws_admin, article, text=MOVED_AND_DELETED)
     assert notes(response) == [
-        "Text corrected (now version 2). 3 passages re-anchored: 1 exact, 1 moved, 0 fuzzy, 1 orphaned.",
+        "Text corrected (now version 2 of its text). "
+        "3 passages re-anchored: 1 exact, 1 moved, 0 fuzzy, 1 orphaned.",
         "Not found in the new text: “more than 400 airstrikes”",
     ]
 
 
 def test_summary_of_a_source_without_passages_says_so(client, article, ws_admin):
     response = post_correction(client, ws_admin, article, text="Heavy " + PLAIN)
-    assert notes(response) == ["Text corrected (now version 2). The source has no passages to re-anchor."]
+    assert notes(response) == [
+        "Text corrected (now version 2 of its text). The source has no passages to re-anchor."
+    ]
+
+
+def test_the_versions_said_are_the_texts_not_the_records_edits(client, article, ws_admin):
+    edit_source(
+        source=article, user=ws_admin, changes={"title": "Renamed"}, reason="typo", expected_version=None
+    )
+    client.force_login(ws_admin)
+    assert "This is version 1 of its text." in client.get(correction_url(article)).content.decode()
+    response = post_correction(client, ws_admin, Source.objects.get(pk=article.pk), text="Heavy " + PLAIN)
+    assert notes(response)[0].startswith("Text corrected (now version 2 of its text).")
 
 
 def test_summary_names_the_first_orphans_and_counts_the_rest(client, workspace, ws_admin):
@@ -158,7 +175,7 @@ def test_stale_version_says_who_changed_it_and_keeps_the_admins_text(client, art
     stale = article.version
     correct_source_text(source=article, user=analyst, new_text="Update: " + PLAIN, reason="dateline")
     page = post_correction(client, ws_admin, article, version=stale, text="Mine: " + PLAIN).content.decode()
-    assert "Not saved: analyst changed this text while you were correcting it (now version 2)." in page
+    assert "Not saved: analyst changed this text while you were correcting it." in page
     assert f"Mine: {PLAIN}</textarea>" in page
     assert '<input type="hidden" name="version" value="2"' in page
 
@@ -209,7 +226,11 @@ def test_a_corrected_text_obeys_the_rules_of_every_sources_text(article, ws_admi
         correct_source_text(source=article, user=ws_admin, new_text=text, reason="cleanup")
     assert "text" in refused.value.message_dict
     article.refresh_from_db()
-    assert (article.version, article.text, article.versions.count()) == (1, PLAIN, 0)
+    assert (article.version, article.text, article.versions.count()) == (
+        1,
+        PLAIN,
+        1,
+    )  # its first version only
 
 
 def test_a_text_correction_without_a_reason_is_refused_on_every_path_and_changes_nothing(workspace, ws_admin):

@@ -36,7 +36,7 @@ from archive.models import (
 )
 from archive.monitoring.fixity import verify_all
 from archive.monitoring.recapture import recapture
-from archive.passages.correction import correct_source_text
+from archive.passages.correction import correct_source_text, said_corrected
 from archive.permissions import Action, can, role_in
 from archive.search import rebuild_index
 from archive.sources.importing import ImportRefused, Unreachable
@@ -280,7 +280,7 @@ def _correct_text(job: Job, progress: Progress) -> Outcome:
         raise JobFailed(f"Not corrected. {error}") from None
     orphaned = f" {len(report.orphaned)} not found in the new text." if report.orphaned else ""
     return Outcome(
-        f"Text corrected (now version {report.source.version}). {report.describe()}{orphaned}",
+        f"{said_corrected(report)}{orphaned}",
         _source_url(source),
         source,
     )

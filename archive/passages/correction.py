@@ -12,7 +12,13 @@ from archive.passages.carrying import ReanchorReport, carry_passages
 from archive.sources.text_rules import check_text
 from archive.sources.versions import latest_version, record_version
 
-__all__ = ["TEXT_REASON_REQUIRED", "ReanchorReport", "correct_source_text", "revert_source_text"]
+__all__ = [
+    "TEXT_REASON_REQUIRED",
+    "ReanchorReport",
+    "correct_source_text",
+    "revert_source_text",
+    "said_corrected",
+]
 
 TEXT_REASON_REQUIRED = "Say why the text changes: the reason is kept in the history."
 
@@ -34,6 +40,15 @@ def correct_source_text(
     return _replace_text(
         source=source, user=user, new_text=new_text, reason=reason, expected_version=expected_version
     )
+
+
+def said_corrected(report: ReanchorReport) -> str:
+    """What a correction says it did: the text's version now, numbered as the versions page
+    numbers them (not the record's edit count, which a change of title moves too), and
+    how the passages fared."""
+    version = latest_version(report.source)
+    number = f" (now version {version.number} of its text)" if version is not None else ""
+    return f"Text corrected{number}. {report.describe()}"
 
 
 @unit_of_work()

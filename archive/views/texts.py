@@ -20,8 +20,9 @@ from archive.core.graphemes import shorten
 from archive.core.text import normalize_text
 from archive.jobs.tasks import start_text_correction
 from archive.models import Source
-from archive.passages.correction import ReanchorReport, correct_source_text
+from archive.passages.correction import ReanchorReport, correct_source_text, said_corrected
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
+from archive.sources.versions import latest_version
 from archive.views.methods import require_form_methods
 
 # Orphaned passages named one by one after a correction; the rest are counted
@@ -68,7 +69,8 @@ def orphan_notes(report: ReanchorReport) -> list[str]:
 
 
 def _render(request: HttpRequest, form: TextCorrectionForm, source: Source, *, status=200, conflict=None):
-    context = {"form": form, "source": source, "conflict": conflict}
+    text_version = latest_version(source)
+    context = {"form": form, "source": source, "conflict": conflict, "text_version": text_version}
     return render(request, "archive/source_text.html", context, status=status)
 
 
@@ -122,7 +124,7 @@ def correct_text(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     except ValidationError as error:
         show_refusal(form, error)
         return _render(request, form, source, status=400)
-    messages.success(request, f"Text corrected (now version {report.source.version}). {report.describe()}")
+    messages.success(request, said_corrected(report))
     for note in orphan_notes(report):
         messages.warning(request, note)
     return redirect("archive:source", request.workspace.slug, source.pk)
