@@ -4,6 +4,8 @@
 // so the counts are those of what is shown; items the page adds, replaces or
 // removes (after an edit) are counted again as they change.
 
+import { foldedWords } from "./find-words.js";
+
 const box = document.getElementById("sidebar-filters");
 const form = box?.querySelector("form");
 const status = document.getElementById("filter-result");
@@ -14,9 +16,9 @@ const lists = [...document.querySelectorAll("#reading-sidebar ol.items")];
 
 const FACETS = ["person", "tag", "motivation", "stance", "status"];
 
-function normalized(text) {
-  return text.normalize("NFKC").toLocaleLowerCase();
-}
+// The text filter compares as "Highlight by quote" and search do: case, accents and harakat,
+// ة/ه, digits of any script, dashes and white space need not match ("محطه" finds "محطة").
+const normalized = foldedWords;
 
 // What each item can be filtered by, read once per element: while an item is
 // being edited in place its content is a form, but it still counts as itself.

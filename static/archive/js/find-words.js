@@ -6,16 +6,18 @@
 // finds "٣:٤٥"), Arabic letters written either way ("محطه" finds "محطة"), the Arabic
 // decimal and thousands separators ("12,000" finds "١٢٬٠٠٠"); a thousands separator
 // may be left out ("12000" finds it); the Arabic comma, semicolon and question mark
-// are the Latin ones ("دمشق, قال" finds "دمشق، قال"). What is found is a span of the text in UTF-16
-// indexes, as a mouse selection gives (js/offsets.js turns it into code points),
-// widened to whole grapheme clusters: a letter with its accents, an emoji with its
-// modifiers.
+// are the Latin ones ("دمشق, قال" finds "دمشق، قال"); a dash or hyphen is a space between
+// words, as search splits words at both ("Daraa al Mahatta" finds "al-Mahatta"). Quotation
+// marks around the words, pasted with a quote from a report, are left out where the text does
+// not have them there ("“Al-Rashideen area”" finds "Al-Rashideen area," too). What is found
+// is a span of the text in UTF-16 indexes, as a mouse selection gives (js/offsets.js turns
+// it into code points), widened to whole grapheme clusters: a letter with its accents, an
+// emoji with its modifiers.
 
 const IGNORED = /^[\p{Mn}\p{Me}\p{Cf}\u0640]$/u; // accents, harakat, joiners, bidi marks, tatweel
 const EQUIVALENT = new Map([
   ..."‘’‚‛′ʹʼ`´".split("").map((mark) => [mark, "'"]),
   ..."“”„‟″«»".split("").map((mark) => [mark, '"']),
-  ..."‐‑‒–—―−".split("").map((dash) => [dash, "-"]),
   ["\u0671", "\u0627"], // alef wasla: alef (the hamza forms lose their hamza under NFKD)
   ["\u0649", "\u064a"], // alef maksura: yeh
   ["\u06cc", "\u064a"], // Farsi yeh: yeh
@@ -28,6 +30,9 @@ const EQUIVALENT = new Map([
   ["\u061f", "?"], // Arabic question mark
 ]);
 const SPACE = /^\s+$/u;
+// Search (archive/search/normalize.py) takes only letters and digits as words: a hyphen or dash
+// (-, ‐, –, —, −, ...) separates them as a space does, so "al-Mahatta" is the words "al Mahatta".
+const DASH = /^\p{Dash}$/u;
 const DIGIT = /^\p{Nd}$/u;
 // A comma or Arabic thousands separator between a digit and a group of three.
 const THOUSANDS = /(?<=\p{Nd})[,\u066c](?=\p{Nd}{3}(?!\p{Nd}))/gu;
@@ -44,15 +49,15 @@ function asciiDigit(digit) {
   return asciiDigits.get(digit);
 }
 
-/** One code point as it is compared: "" when it does not count, " " for white space. */
+/** One code point as it is compared: "" when it does not count, " " for white space or a dash. */
 function fold(character) {
-  if (SPACE.test(character)) return " ";
+  if (SPACE.test(character) || DASH.test(character)) return " ";
   if (IGNORED.test(character)) return "";
   if (EQUIVALENT.has(character)) return EQUIVALENT.get(character);
   if (DIGIT.test(character)) return asciiDigit(character);
   let folded = "";
   for (const part of character.normalize("NFKD")) {
-    if (SPACE.test(part)) folded += " ";
+    if (SPACE.test(part) || DASH.test(part)) folded += " ";
     else if (!IGNORED.test(part)) folded += EQUIVALENT.get(part) ?? part.toUpperCase().toLowerCase();
   }
   return folded;
@@ -89,6 +94,16 @@ export function foldedWords(words) {
   return foldedText(words).folded.trim();
 }
 
+// Quotation marks (straight, typographic, angle, corner, full-width, and the primes and accents
+// typed for them), with white space and invisible marks (a bidi mark pasted beside them).
+const MARKS_AROUND = /^[\p{Quotation_Mark}\p{Cf}\s`´′″‵‶]+|[\p{Quotation_Mark}\p{Cf}\s`´′″‵‶]+$/gu;
+
+/** The words without the quotation marks around them: `“Al-Rashideen area”` is
+ * `Al-Rashideen area`, as a reader who pasted a quote with its marks meant. */
+export function unquoted(words) {
+  return words.replace(MARKS_AROUND, "");
+}
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /** [start, end) widened to whole grapheme clusters of `segments` (of the text). */
@@ -101,10 +116,18 @@ function wholeClusters(segments, start, end) {
 /**
  * Where `words` occur in `text`, in text order, without overlapping: at most `limit` spans
  * [start, end) in UTF-16 indexes, and how many there are in all. `folded` is
- * foldedText(text), for a caller that searches the same text again.
+ * foldedText(text), for a caller that searches the same text again. Words in quotation
+ * marks are looked for with their marks first (the text may quote them too), then without.
  */
 export function findWords(text, words, { limit = Infinity, folded = foldedText(text) } = {}) {
   const wanted = foldedWords(words);
+  const found = findFolded(text, wanted, limit, folded);
+  const bare = foldedWords(unquoted(words));
+  return found.count || bare === wanted ? found : findFolded(text, bare, limit, folded);
+}
+
+/** findWords() for words already folded. */
+function findFolded(text, wanted, limit, folded) {
   const spans = [];
   let count = 0;
   if (!wanted) return { spans, count };

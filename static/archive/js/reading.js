@@ -4,7 +4,7 @@
 // place. The server renders the highlights and every sidebar item; this
 // module only asks the server to change things and puts its answers in.
 
-import { contextOf, findWords, foldedText } from "./find-words.js";
+import { contextOf, findWords, foldedText, unquoted } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
 import { showError, showRefusal } from "./form-errors.js";
 import {
@@ -671,7 +671,8 @@ function openQuoteForm() {
   const chosen = () => spans[Number(occurrences.querySelector("input:checked")?.value ?? 0)];
   const find = () => {
     forget();
-    const typed = [...words.value.trim().replace(/\s+/gu, " ")];
+    // Shown in our own quotation marks: those pasted around the words are left out, not doubled.
+    const typed = [...unquoted(words.value).replace(/\s+/gu, " ")];
     if (!typed.length) {
       showError(form, "Type the words to highlight.", words);
       return words.focus();
