@@ -12,6 +12,12 @@ duplicate a workspace, or another site's that has other workspaces):
   object id) is rewritten through these maps (`id_columns`).
 - users: matched by username; the others are created as the plain import
   creates them (archived fields, no usable password).
+- members: the archive's memberships, with their roles, are those of the export,
+  whoever holds these usernames here. Without them (`with_members=False`) they are
+  still copied, since the history that verifies the copy names them, then removed
+  through archive.workspaces, each removal in the new history; `admin` (required
+  then) is made the copy's admin first, as a workspace always keeps one. `Copy`
+  lists who is a member of the copy, and with which role, and who was left out.
 - the ledger: its hashes cover the ids, so they cannot be copied. Each
   imported history row, read back and mapped to its old ids, must hash as the
   archive's entry says, entry after entry up to the archive's head: a changed
@@ -39,6 +45,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -66,13 +73,35 @@ from archive.backups.archive import (
 from archive.backups.sequences import reserve_ids
 from archive.core.attribution import recorded_as
 from archive.core.db import concrete_field
-from archive.models import HistoryChain, HistoryEntry, SearchDocument, SearchTerm, Workspace
+from archive.core.text import isolated
+from archive.models import (
+    HistoryChain,
+    HistoryEntry,
+    Membership,
+    Role,
+    SearchDocument,
+    SearchTerm,
+    Workspace,
+)
 from archive.models.audit import GENESIS_HASH
 from archive.search.indexing import index_workspace
+from archive.workspaces import DEACTIVATED, NEEDS_AN_ADMIN, add_member, remove_member, set_role
 
 # Derived tables, not copied: the ledger is re-chained over the new ids, the search index rebuilt.
 REBUILT = (HistoryChain, HistoryEntry, SearchDocument, SearchTerm)
 _BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Member:
+    """A membership of the copy, or one of the archive's left out of it (`role` then the
+    archived one): whose account, of this site, gets which role."""
+
+    username: str
+    role: str
+    created: bool
+    """The account was created by the import (none here had its username): no password yet."""
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -81,12 +110,17 @@ class Copy:
     source_slug: str
     manifest_sha256: str
     history_length: int
-    """Of the archive's chain, verified; the new chain has one more entry (the import itself)."""
+    """Of the archive's chain, verified; the new chain has more entries: the import itself, and
+    the membership changes `admin` and `with_members=False` make."""
     head_hash: str
     matched_users: list[str]
     created_users: list[str]
     rows: int
     files: int
+    members: list[Member]
+    """Every membership of the copy, by username."""
+    left_out: list[Member]
+    """The archive's members who have no membership in the copy (`with_members=False`)."""
 
 
 class _Renumbering:
@@ -130,14 +164,34 @@ class _Renumbering:
 
 
 @transaction.atomic
-def import_as_new_workspace(*, directory: Path, slug: str, name: str | None = None) -> Copy:
+def import_as_new_workspace(
+    *,
+    directory: Path,
+    slug: str,
+    name: str | None = None,
+    with_members: bool = True,
+    admin: Any = None,
+) -> Copy:
     """Copy an exported workspace, with its full history and files, into a new
-    workspace `slug` (named `name`, else as archived), under new ids."""
+    workspace `slug` (named `name`, else as archived), under new ids. Its members are
+    the archive's (matched by username), or none but `admin` without `with_members`;
+    `admin`, an active account here, is made the copy's admin either way."""
     _check_new_workspace(slug, name)
+    _check_admin(admin, with_members=with_members)
     manifest = verify(directory)
     contents = checked_contents(directory, manifest, archived_models(manifest))
     with rows_that_fit():
-        return _copy(directory, manifest, contents, slug=slug, name=name)
+        return _copy(
+            directory, manifest, contents, slug=slug, name=name, with_members=with_members, admin=admin
+        )
+
+
+def _check_admin(admin: Any, *, with_members: bool) -> None:
+    """Refuse, before anything is read, a copy that would have no admin to manage its members."""
+    if admin is None and not with_members:
+        raise ValidationError(NEEDS_AN_ADMIN)
+    if admin is not None and not admin.is_active:
+        raise ValidationError(DEACTIVATED.format(username=isolated(admin.username)), code="deactivated")
 
 
 def _check_new_workspace(slug: str, name: str | None) -> None:
@@ -156,7 +210,16 @@ def _check_new_workspace(slug: str, name: str | None) -> None:
         raise ValidationError(f"A workspace {slug!r} exists already: choose another slug.")
 
 
-def _copy(directory: Path, manifest: dict, contents: Contents, *, slug: str, name: str | None) -> Copy:
+def _copy(
+    directory: Path,
+    manifest: dict,
+    contents: Contents,
+    *,
+    slug: str,
+    name: str | None,
+    with_members: bool,
+    admin: Any,
+) -> Copy:
     tables = {model: id_columns(model) for model in archived_models(manifest) if model not in REBUILT}
     # The rebuilt tables' own ids are not copied; checked_contents found the workspace the only one.
     mentioned = {target: ids for target, ids in contents.ids.items() if target not in (*REBUILT, Workspace)}
@@ -182,6 +245,7 @@ def _copy(directory: Path, manifest: dict, contents: Contents, *, slug: str, nam
     index_workspace(workspace=workspace)
     manifest_sha256 = sha256_file(directory / "manifest.json")
     _record_provenance(workspace, name, manifest["workspace"], manifest_sha256, length, head)
+    left_out = _settle_members(workspace, manifest["workspace"], with_members=with_members, admin=admin)
     problem = live_rows_problem(workspace.pk)
     if problem:
         raise _changed_outside(problem, renumbering)
@@ -196,6 +260,49 @@ def _copy(directory: Path, manifest: dict, contents: Contents, *, slug: str, nam
         created,
         rows,
         len(contents.files),
+        _members(workspace.memberships.select_related("user"), created),
+        _members(left_out, created),
+    )
+
+
+ADMIN_OF_THE_COPY = "Made admin of this copy of the archive of {source!r} by whoever imported it."
+LEFT_OUT = (
+    "Imported without the archive's members: its memberships are those of {source!r} when it was "
+    "exported, and this copy's admin chooses its own."
+)
+
+
+def _settle_members(workspace: Workspace, source: str, *, with_members: bool, admin: Any) -> list[Membership]:
+    """Make `admin` the copy's admin, then, without `with_members`, take away every other
+    membership the archive brought (returned, as they were). Through archive.workspaces, so in
+    the copy's history, and its rule that a workspace keeps an admin: hence the admin first."""
+    if admin is not None:
+        own = Membership.objects.filter(workspace=workspace, user=admin).first()
+        reason = ADMIN_OF_THE_COPY.format(source=source)
+        if own is None:
+            add_member(workspace=workspace, member=admin, role=Role.ADMIN, user=None, reason=reason)
+        elif own.role != Role.ADMIN:
+            set_role(workspace=workspace, member=admin, role=Role.ADMIN, user=None, reason=reason)
+    if with_members:
+        return []
+    others = list(workspace.memberships.exclude(user=admin).select_related("user"))
+    for membership in others:
+        remove_member(membership=membership, user=None, reason=LEFT_OUT.format(source=source))
+    return others
+
+
+def _members(memberships: Iterable[Membership], created: list[str]) -> list[Member]:
+    return sorted(
+        (
+            Member(
+                username=membership.user.username,
+                role=membership.role,
+                created=membership.user.username in created,
+                active=membership.user.is_active,
+            )
+            for membership in memberships
+        ),
+        key=lambda member: member.username,
     )
 
 

@@ -8,8 +8,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from archive.backups.archive import import_archive
-from archive.backups.new_workspace import import_as_new_workspace
+from archive.backups.new_workspace import Copy, Member, import_as_new_workspace
 from archive.backups.packed import unpacked
+from archive.models import Role
+from archive.workspaces import account_called
+
+ARCHIVED, NONE = "archived", "none"
 
 
 class Command(BaseCommand):
@@ -34,10 +38,39 @@ class Command(BaseCommand):
         parser.add_argument(
             "--name", help="The new workspace's name (with --as-new-workspace; default: the archived one)."
         )
+        parser.add_argument(
+            "--members",
+            choices=[ARCHIVED, NONE],
+            help="With --as-new-workspace: who is a member of the copy. 'archived' (the default): "
+            "everyone who was a member when the archive was exported, with their role then, given to "
+            "the account of this site with their username (whoever holds it here); 'none': nobody "
+            "but --admin.",
+        )
+        parser.add_argument(
+            "--admin",
+            metavar="USERNAME",
+            help="With --as-new-workspace: the account of this site made the copy's admin "
+            "(required with --members none).",
+        )
 
-    def handle(self, *args, archive: Path, slug: str | None, name: str | None, **options) -> None:
-        if name is not None and slug is None:
-            raise CommandError("--name needs --as-new-workspace.")
+    def handle(
+        self,
+        *args,
+        archive: Path,
+        slug: str | None,
+        name: str | None,
+        members: str | None,
+        admin: str | None,
+        **options,
+    ) -> None:
+        for option, value in (("--name", name), ("--members", members), ("--admin", admin)):
+            if value is not None and slug is None:
+                raise CommandError(f"{option} needs --as-new-workspace.")
+        if members == NONE and admin is None:
+            raise CommandError(
+                "--members none needs --admin USERNAME: a workspace always has an admin, who manages "
+                "its members. Name the account of this site that is to be the copy's admin."
+            )
         if not archive.is_dir() and not zipfile.is_zipfile(archive):
             raise CommandError(
                 f"{archive} is not a directory or a ZIP file: give the directory export_archive wrote, "
@@ -49,6 +82,12 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             # Restoring onto a new server is the usual case, and its tables do not exist yet.
             raise CommandError("The database is not migrated: run `manage.py migrate` first, then import.")
+        account = None
+        if admin is not None:
+            try:
+                account = account_called(admin)
+            except ValidationError as error:
+                raise CommandError(f"--admin: {' '.join(error.messages)}") from None
         try:
             with ExitStack() as stack:
                 directory = archive if archive.is_dir() else stack.enter_context(unpacked(archive))
@@ -60,7 +99,9 @@ class Command(BaseCommand):
                         "site's administrators again (createsuperuser, or the admin's user page)."
                     )
                     return
-                copy = import_as_new_workspace(directory=directory, slug=slug, name=name)
+                copy = import_as_new_workspace(
+                    directory=directory, slug=slug, name=name, with_members=members != NONE, admin=account
+                )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
@@ -74,3 +115,36 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Users created without a password (to be reset): {', '.join(copy.created_users)}."
             )
+        self._write_members(copy, admin=account)
+
+    def _write_members(self, copy: Copy, *, admin) -> None:
+        """Who has access to the copy, and who does not: its members were the archive's."""
+        admin_name = None if admin is None else admin.username
+        if copy.members:
+            self.stdout.write(f"Members of {copy.workspace.slug!r} (username: role):")
+        else:
+            self.stdout.write(f"{copy.workspace.slug!r} has no members.")
+        for member in copy.members:
+            if member.username == admin_name:
+                how = "--admin"
+            else:
+                how = f"a member of {copy.source_slug!r} when it was exported, {_account(member)}"
+            self.stdout.write(f"  {member.username}: {Role(member.role).label.lower()} ({how})")
+        if copy.left_out:
+            left_out = ", ".join(
+                f"{member.username} ({Role(member.role).label.lower()})" for member in copy.left_out
+            )
+            self.stdout.write(f"Members of the archive left out (--members none): {left_out}.")
+        if not any(member.role == Role.ADMIN and member.active for member in copy.members):
+            self.stdout.write(
+                f"No member of {copy.workspace.slug!r} is an active admin, to manage its members: make "
+                "one in the site's admin, or import the archive again with --admin USERNAME."
+            )
+
+
+def _account(member: Member) -> str:
+    if member.created:
+        return "its account created by this import, without a password"
+    if not member.active:
+        return "the account here of that username, deactivated"
+    return "the account here of that username"
