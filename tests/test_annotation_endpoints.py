@@ -334,6 +334,13 @@ def test_edit_from_a_stale_version_is_refused_with_the_other_version(client, ana
     assert annotation.body == "Admin's words"
 
 
+def test_a_stale_edit_over_ones_own_change_in_another_tab_says_it_was_yours(client, analyst, annotation):
+    edit_item(annotation, user=analyst, expected_version=1, changes={"body": "From the other tab"})
+    status, data = send(client, analyst, "PATCH", annotation_url(annotation), {"version": 1, "body": "Mine"})
+    assert status == 412
+    assert data["error"] == "Not saved: you changed this in another tab or window while you were editing."
+
+
 def test_a_stale_edit_names_every_field_that_differs_from_the_version_edited(
     client, analyst, annotation, ws_admin
 ):

@@ -201,7 +201,11 @@ def _stale(
 ) -> JsonResponse:
     """The 412 of an edit or delete from `version`: the current state, and what differs."""
     return conflict_response(
-        error, since=version, deleting=request.method == "DELETE", **state(request, error.current)
+        error,
+        since=version,
+        deleting=request.method == "DELETE",
+        user=request.user,
+        **state(request, error.current),
     )
 
 

@@ -88,25 +88,30 @@ _REVIEW_DECISIONS = {
 }
 
 
-def _conflict_message(current: Any, changed: list[str], editor: str | None, *, deleting: bool) -> str:
+def _conflict_message(
+    current: Any, changed: list[str], editor: str | None, *, yours: bool, deleting: bool
+) -> str:
     did = "changed this"
     if changed == ["review_status"]:
         did = _REVIEW_DECISIONS.get(current.review_status, did)
+    # The editor's own change, from another tab or window: named as theirs, not by their name.
+    who = "you" if yours else editor or "Someone"
+    where = " in another tab or window" if yours else ""
     if deleting:
-        return f"Not deleted: {editor or 'Someone'} {did} while you were about to delete it."
+        return f"Not deleted: {who} {did}{where} while you were about to delete it."
     # Saving a change to an approved item sends it back to the reviewers (archive.claims.editing).
     approved = current.review_status == ReviewStatus.APPROVED
     again = "; saving will submit your change for review again" if approved else ""
-    return f"Not saved: {editor or 'Someone'} {did} while you were editing{again}."
+    return f"Not saved: {who} {did}{where} while you were editing{again}."
 
 
 def conflict_response(
-    error: StaleVersion, *, since: int | None = None, deleting: bool = False, **extra
+    error: StaleVersion, *, since: int | None = None, deleting: bool = False, user: Any = None, **extra
 ) -> JsonResponse:
     """412 with the version that is there now, who saved it, its editable fields and review
     status; given `since`, the version the editor started from, also which of these differ
     from it (`changed`) and a message that says what happened, so the editor knows what
-    saving (or deleting) over it replaces."""
+    saving (or deleting) over it replaces (`user`, the editor: their own change is said to be theirs)."""
     current = error.current
     latest = current.history.first()
     editor = latest.history_user.get_username() if latest and latest.history_user else None
@@ -121,7 +126,8 @@ def conflict_response(
     started = current.history.filter(version=since).first()
     # From a version that never was, everything may differ.
     changed = [name for name in names if started is None or getattr(started, name) != getattr(current, name)]
-    message = _conflict_message(current, changed, editor, deleting=deleting)
+    yours = user is not None and latest is not None and latest.history_user_id == user.pk
+    message = _conflict_message(current, changed, editor, yours=yours, deleting=deleting)
     return json_error(message, 412, current=state, changed=changed, **extra)
 
 
