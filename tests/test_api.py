@@ -595,7 +595,7 @@ def test_citing_a_passage_already_evidence_for_the_claim_is_a_409_naming_that_ev
     assert response.status_code == 409
     assert response.json()["existing"] == {"type": "evidence", "id": existing.pk}
     assert (
-        f"already evidence for that claim. The existing one is evidence {existing.pk}."
+        f"already evidence for that claim: it supports it. The existing one is evidence {existing.pk}."
         in (response.json()["error"])
     )
     assert Evidence.objects.count() == 1

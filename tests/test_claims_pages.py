@@ -512,9 +512,11 @@ def test_citing_without_choosing_a_passage_says_so_and_cites_nothing(client, wor
 
 
 def test_citing_a_passage_already_evidence_for_the_claim_says_so(client, workspace, analyst, source):
-    evidence = EvidenceFactory(claim=ClaimFactory(workspace=workspace), passage=PassageFactory(source=source))
+    evidence = EvidenceFactory(
+        claim=ClaimFactory(workspace=workspace), passage=PassageFactory(source=source), stance="refutes"
+    )
     response = cite(client, analyst, evidence.claim, passage=evidence.passage.pk, stance="supports")
-    assert flashed(response) == ["This passage is already evidence for that claim."]
+    assert flashed(response) == ["This passage is already evidence for that claim: it refutes it."]
     assert evidence.claim.evidence.count() == 1
 
 

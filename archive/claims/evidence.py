@@ -33,7 +33,11 @@ def add_evidence(
     """`canonical` and `via`: a W3C client's identities (see IDENTITY_FIELDS)."""
     existing = Evidence.objects.filter(claim=claim, passage=passage).first()
     if existing is not None:
-        raise AlreadyExists("This passage is already evidence for that claim.", existing=existing)
+        # Its stance said: citing it again with another stance is a change of the existing one.
+        raise AlreadyExists(
+            f"This passage is already evidence for that claim: it {existing.get_stance_display()} it.",
+            existing=existing,
+        )
     refuse_taken_canonical(workspace_id=claim.workspace_id, canonical=canonical)
     evidence = Evidence(
         claim=claim,
