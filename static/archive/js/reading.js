@@ -1050,9 +1050,24 @@ document.addEventListener("submit", async (event) => {
 // --- Arriving at #passage-N (e.g. from a claim's page) ------------------------------
 
 const arrived = /^#passage-(\d+)$/.exec(location.hash);
-if (arrived) {
-  flash(marksOf(textElement, arrived[1]));
-  for (const item of sidebarItemsFor([arrived[1]])) item.classList.add("active");
-}
 describeHighlights();
+if (arrived) {
+  const marks = marksOf(textElement, arrived[1]);
+  const items = sidebarItemsFor([arrived[1]]);
+  for (const item of items) item.classList.add("active");
+  // Centred, with its context above it, rather than flush against the top edge where the
+  // browser puts it: after the browser's own scroll to it, which comes with the page's load.
+  // Then the sidebar's own scroll (alone: scrollIntoView would move the page) shows its item.
+  const panel = document.getElementById("reading-sidebar");
+  const centre = () =>
+    requestAnimationFrame(() => {
+      marks[0]?.scrollIntoView({ block: "center" });
+      if (!items[0]) return;
+      const middle = panel.getBoundingClientRect().top + panel.clientHeight / 2;
+      panel.scrollTop += items[0].getBoundingClientRect().top - middle;
+    });
+  if (document.readyState === "complete") centre();
+  else window.addEventListener("load", centre, { once: true });
+  flash(marks);
+}
 reading.dataset.ready = "true";
