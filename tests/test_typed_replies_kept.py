@@ -123,6 +123,19 @@ def test_a_reply_to_a_claim_deleted_meanwhile_says_who_deleted_it_and_keeps_the_
     assert not Reply.objects.exists()
 
 
+def test_an_edit_of_a_claim_deleted_meanwhile_says_who_deleted_it_and_keeps_the_statement(
+    client, analyst, ws_admin, claim
+):
+    client.force_login(analyst)
+    url = reverse("archive:claim_edit", args=[claim.workspace.slug, claim.pk])
+    version = claim.version
+    delete_claim(claim=claim, user=ws_admin, reason="Duplicate of another claim.")
+    response = client.post(url, {"version": version, "statement": "Shelling resumed on 3 May."})
+    assert response.status_code == 410
+    assert "ws-admin deleted this claim on " in unescape(response.content.decode())
+    assert textarea_text(response.content.decode(), "kept-text") == "Shelling resumed on 3 May."
+
+
 def test_a_correction_of_a_reply_deleted_meanwhile_is_kept_on_the_410_page(client, reviewer, ws_admin, claim):
     posted = reply(item=claim, user=reviewer, body="Which day?")
     delete_reply(reply=posted, user=ws_admin, reason="Off topic.")

@@ -57,6 +57,7 @@ from archive.views.audit import review_forms
 from archive.views.deleting import Deleting, delete_page
 from archive.views.discussion import reply_forms
 from archive.views.downloads import accepts_api_token
+from archive.views.gone import gone_page
 from archive.views.methods import require_form_methods
 from archive.views.paging import NotAPage, count_of, paged, whole_list_csv
 from archive.views.picking import passage_option, picked
@@ -408,10 +409,13 @@ def claim_detail(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
 @workspace_view(Action.CONTRIBUTE)
 @post_only_form("archive:claim", keep=("claim_id",))
 def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
-    """Save the claim form; a save from a stale version is refused with the other's version shown."""
-    claim = get_in_workspace_or_404(
-        Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
+    """Save the claim form; a save from a stale version is refused with the other's version
+    shown; one for a claim deleted meanwhile gets the 410 page, the statement typed kept."""
+    claim = (
+        Claim.objects.select_related("created_by").filter(workspace=request.workspace, pk=claim_id).first()
     )
+    if claim is None:
+        return gone_page(request, Claim, claim_id, context={"kept": request.POST.get("statement", "")})
     if not can_change(request.role, request.user, claim):
         raise PermissionDenied(refused_change(request.role))
     form = request.POST
