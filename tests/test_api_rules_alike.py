@@ -61,19 +61,27 @@ def graded(workspace, analyst):
     )
 
 
+def patch_claim(user, claim, changes: dict):
+    client, url = api_client_for(user), f"/api/claims/{claim.pk}/"
+    return client.patch(url, changes, format="json", HTTP_IF_MATCH=etag_of(client, url))
+
+
 def test_an_authors_regrade_by_patch_records_its_reason_as_the_credibility_reason(analyst, graded):
-    client, url = api_client_for(analyst), f"/api/claims/{graded.pk}/"
-    response = client.patch(
-        url,
-        {"credibility": 4, "reason": "Analyst regrade: new witness"},
-        format="json",
-        HTTP_IF_MATCH=etag_of(client, url),
-    )
+    response = patch_claim(analyst, graded, {"credibility": 4, "reason": "Analyst regrade: new witness"})
     assert response.status_code == 200, response.content
     assert (response.json()["credibility"], response.json()["credibility_reason"]) == (
         4,
         "Analyst regrade: new witness",
     )
+
+
+def test_a_regrade_given_only_why_this_grade_is_asked_for_the_reason_of_the_change(analyst, graded):
+    # One rule on every path (archive.core.editing.check_grade_reason): the claim page's
+    # "Why this grade" is the grade's own words, not the reason for the change.
+    response = patch_claim(analyst, graded, {"credibility": 2, "credibility_reason": "Two outlets agree."})
+    assert response.status_code == 400
+    assert list(field_errors(response.json())) == ["reason"]
+    assert Claim.objects.get(pk=graded.pk).credibility == 5
 
 
 def test_a_regrade_sending_the_old_grade_reason_back_records_the_new_reason(analyst, graded):

@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from archive.audit import review as review_domain
 from archive.claims import delete_annotation, delete_claim, delete_reply, reply
-from archive.models import Annotation, Claim, Reply
+from archive.models import Annotation, Reply
 from archive.models.discussion import MAX_REPLY_LENGTH
 from tests.factories import AnnotationFactory, ClaimFactory
-from tests.support import api_client_for, etag_of, field_errors
 
 TOO_LONG = "word " * ((MAX_REPLY_LENGTH // 5) + 400)  # 12,000 characters
 REFUSED = f"A reply has at most {MAX_REPLY_LENGTH} characters."
@@ -245,18 +244,3 @@ def test_a_regrade_without_a_reason_marks_the_reason_field_and_says_its_name(cli
     claim.refresh_from_db()
     assert (claim.credibility, claim.credibility_reason) == (2, "Two outlets agree.")
     assert claim.history.first().history_change_reason == "A second outlet confirmed it."
-
-
-def test_the_api_asks_the_same_reason_of_a_regrade_given_only_why_this_grade(analyst, claim):
-    # One rule on every path (archive.core.editing.check_grade_reason): the claim page's
-    # "Why this grade" is the grade's own words, not the reason for the change.
-    client, url = api_client_for(analyst), f"/api/claims/{claim.pk}/"
-    response = client.patch(
-        url,
-        {"credibility": 2, "credibility_reason": "Two outlets agree."},
-        format="json",
-        HTTP_IF_MATCH=etag_of(client, url),
-    )
-    assert response.status_code == 400
-    assert list(field_errors(response.json())) == ["reason"]
-    assert Claim.objects.get(pk=claim.pk).credibility == 6

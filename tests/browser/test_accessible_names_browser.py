@@ -5,7 +5,7 @@ reading page, a highlight is a button that opens a dialog."""
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.test_reading_page import annotate, open_reading_page, select
+from tests.browser.reading import annotate, open_reading_page, select
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory, SourceFactory
 
 

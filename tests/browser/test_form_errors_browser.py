@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, select
 from tests.factories import SourceFactory
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from archive.models import Annotation, Evidence, Passage
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page
+from tests.browser.reading import open_reading_page
 from tests.factories import ClaimFactory, SourceFactory
 
 PHONE = {"width": 360, "height": 740}

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from archive.models import Annotation
 from archive.reading.page import Highlight, highlighted_html
 from tests.browser.accessibility import serious_violations
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, select
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 TEXT = "The pumping station stopped on Tuesday after three shells hit the pump building. Water ran on Friday."

@@ -4,7 +4,7 @@ combobox whose list has no active option until an arrow key moves to one."""
 from playwright.sync_api import expect
 
 from archive.models import Evidence
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, select
 from tests.factories import ClaimFactory, SourceFactory
 
 OLDER = "Aleppo was encircled in 2012"

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from archive.models import Annotation, Passage
+from tests.browser.reading import open_reading_page
 from tests.browser.test_highlight_by_quote import FIND, annotate_chosen, find_words, open_quote_form
-from tests.browser.test_reading_page import open_reading_page
 from tests.browser.test_reading_sidebar import open_filters, shown_bodies
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 

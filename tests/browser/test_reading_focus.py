@@ -4,7 +4,7 @@ where the reader was, and what was done is said in the page's status line."""
 from playwright.sync_api import expect
 
 from archive.models import Annotation
-from tests.browser.test_reading_page import annotate, open_reading_page, select
+from tests.browser.reading import annotate, open_reading_page, open_with_own_notes, select
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 # The item the focused control is in, and the control's action.
@@ -12,23 +12,6 @@ FOCUSED = (
     "`${document.activeElement.closest('[data-item]')?.dataset.item} "
     "${document.activeElement.dataset.action}`"
 )
-
-
-def own_notes(page_for, analyst, workspace, *bodies: str):
-    """The reading page, as `analyst`, of a source with one note of theirs per body, in text order."""
-    source = SourceFactory(workspace=workspace)
-    notes = [
-        AnnotationFactory(
-            workspace=workspace,
-            passages=[PassageFactory(source=source, start=10 * place, length=5)],
-            author=analyst,
-            body=body,
-        )
-        for place, body in enumerate(bodies)
-    ]
-    page = page_for(analyst)
-    open_reading_page(page, source)
-    return page, notes
 
 
 def edit_by_keyboard(page, within, text: str):
@@ -40,7 +23,7 @@ def edit_by_keyboard(page, within, text: str):
 
 
 def test_an_edit_saved_in_the_sidebar_keeps_the_focus_on_the_item(page_for, analyst, workspace):
-    page, [note] = own_notes(page_for, analyst, workspace, "First thought")
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "First thought")
     edit_by_keyboard(page, page.locator("#reading-items"), "Second thought")
     expect(page.locator("#reading-status")).to_have_text("Note saved.")
     assert page.evaluate(FOCUSED) == f"annotation-{note.pk} edit"
@@ -50,7 +33,7 @@ def test_an_edit_saved_in_the_sidebar_keeps_the_focus_on_the_item(page_for, anal
 
 
 def test_a_deletion_in_the_sidebar_moves_the_focus_to_the_next_item(page_for, analyst, workspace):
-    page, [_, second] = own_notes(page_for, analyst, workspace, "Wrong", "Right")
+    page, [_, second] = open_with_own_notes(page_for, analyst, workspace, "Wrong", "Right")
     items = page.locator("#reading-items")
     items.get_by_role("button", name="Delete").first.focus()
     page.keyboard.press("Enter")
@@ -63,7 +46,7 @@ def test_a_deletion_in_the_sidebar_moves_the_focus_to_the_next_item(page_for, an
 
 
 def test_an_edit_saved_in_the_popup_keeps_the_focus_in_the_popup(page_for, analyst, workspace):
-    page, [note] = own_notes(page_for, analyst, workspace, "First thought")
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "First thought")
     page.locator("#source-text mark[tabindex]").first.focus()
     page.keyboard.press("Enter")
     dialog = page.locator("#reading-dialog")
@@ -79,7 +62,7 @@ def test_an_edit_saved_in_the_popup_keeps_the_focus_in_the_popup(page_for, analy
 def test_deleting_the_last_item_in_the_popup_leaves_the_focus_on_the_sidebar_heading(
     page_for, analyst, workspace
 ):
-    page, _ = own_notes(page_for, analyst, workspace, "Only note")
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "Only note")
     page.locator("#source-text mark[tabindex]").first.focus()
     page.keyboard.press("Enter")
     page.locator("#reading-dialog").get_by_role("button", name="Delete").focus()
@@ -130,7 +113,7 @@ def test_an_edited_highlight_is_announced_as_a_highlight(page_for, analyst, work
 
 
 def test_a_screen_readers_click_on_a_highlight_opens_it(page_for, analyst, workspace):
-    page, _ = own_notes(page_for, analyst, workspace, "Read out")
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "Read out")
     # What assistive technology sends: a click event with no press before it (detail 0).
     page.locator("#source-text mark[tabindex]").first.dispatch_event("click", {"detail": 0})
     dialog = page.locator("#reading-dialog")

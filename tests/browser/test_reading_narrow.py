@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, select
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 PHONE = {"width": 360, "height": 740}

@@ -3,68 +3,15 @@
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from archive.models import Annotation, Evidence, Passage
 from tests.browser.accessibility import assert_accessible
+from tests.browser.reading import annotate, open_reading_page, open_with_own_notes, select
 from tests.factories import AnnotationFactory, ClaimFactory, PassageFactory, SourceFactory
 
 ARABIC_TEXT = "قال مدير المحطة إن المحطة توقفت عن العمل صباح الثلاثاء بعد سقوط ثلاث قذائف على مبنى المضخات."
 EMOJI_TEXT = "Witness 😀🇸🇾 and 👩🏽‍⚕️ said: the pump building was hit at dawn."
-
-SELECT_PHRASE = """
-([phrase, occurrence]) => {
-  const container = document.getElementById("source-text");
-  let start = -1;
-  for (let n = 0; n <= occurrence; n += 1) start = container.textContent.indexOf(phrase, start + 1);
-  const end = start + phrase.length;
-  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  let offset = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (start >= offset && start < offset + node.length) range.setStart(node, start - offset);
-    if (end > offset && end <= offset + node.length) { range.setEnd(node, end - offset); break; }
-    offset += node.length;
-  }
-  const selection = getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-}
-"""
-
-
-def reading_url(source) -> str:
-    return reverse("archive:source", args=[source.workspace.slug, source.pk])
-
-
-def open_reading_page(page, source):
-    page.goto(reading_url(source))
-    page.wait_for_selector("#reading[data-ready=true]")
-
-
-def open_with_own_note(page_for, analyst, workspace, body: str):
-    """The reading page of a new source, as `analyst`, and the passage of the one note of theirs on it."""
-    source = SourceFactory(workspace=workspace)
-    passage = PassageFactory(source=source, start=8, length=11)
-    AnnotationFactory(workspace=workspace, passages=[passage], author=analyst, body=body)
-    page = page_for(analyst)
-    open_reading_page(page, source)
-    return page, passage
-
-
-def select(page, phrase: str, occurrence: int = 0):
-    page.evaluate(SELECT_PHRASE, [phrase, occurrence])
-    page.wait_for_selector("#selection-tools:not([hidden])")
-
-
-def annotate(page, phrase: str, note: str):
-    select(page, phrase)
-    page.get_by_role("button", name="Annotate").click()
-    page.get_by_label("Note").fill(note)
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_selector("#reading-dialog:not([open])", state="attached")
-
 
 HIGHLIGHTED_TEXT = """
 marks => marks.map(
@@ -163,7 +110,8 @@ def test_citing_an_existing_claim_found_by_typing(page_for, analyst, workspace):
 
 
 def test_keyboard_tab_to_a_highlight_enter_opens_escape_closes(page_for, analyst, workspace):
-    page, passage = open_with_own_note(page_for, analyst, workspace, "Keyboard note")
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "Keyboard note")
+    passage = note.passages.get()
     for _ in range(30):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('mark.hl')"):
@@ -183,7 +131,7 @@ def test_keyboard_tab_to_a_highlight_enter_opens_escape_closes(page_for, analyst
 
 
 def test_deleting_own_annotation_asks_once_and_removes_the_highlight(page_for, analyst, workspace):
-    page, _ = open_with_own_note(page_for, analyst, workspace, "To be deleted")
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "To be deleted")
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
     page.get_by_label("Reason (kept in the history)").fill("wrong passage")
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
@@ -195,7 +143,7 @@ def test_deleting_own_annotation_asks_once_and_removes_the_highlight(page_for, a
 
 
 def test_delete_needs_a_reason_and_escape_gives_up_by_keyboard(page_for, analyst, workspace):
-    page, _ = open_with_own_note(page_for, analyst, workspace, "Keep me")
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "Keep me")
     items = page.locator("#reading-items")
     items.get_by_role("button", name="Delete").focus()
     page.keyboard.press("Enter")
@@ -345,7 +293,8 @@ DUPLICATE_IDS = """
 
 
 def test_a_highlights_popup_repeats_no_id_of_the_sidebar(page_for, analyst, workspace):
-    page, passage = open_with_own_note(page_for, analyst, workspace, "Popup note")
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "Popup note")
+    passage = note.passages.get()
     page.locator(f"#passage-{passage.pk}").click()
     dialog = page.locator("#reading-dialog")
     expect(dialog).to_contain_text("Popup note")
@@ -394,7 +343,7 @@ def test_annotating_in_place_shows_the_submit_drafts_button_with_its_count(page_
 
 
 def test_annotating_in_place_counts_the_new_draft_with_those_already_there(page_for, analyst, workspace):
-    page, _ = open_with_own_note(page_for, analyst, workspace, "The first draft")
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "The first draft")
     expect(submit_drafts_button(page)).to_have_accessible_name(
         "Submit all my drafts on this source for review (1)"
     )
@@ -406,7 +355,7 @@ def test_annotating_in_place_counts_the_new_draft_with_those_already_there(page_
 
 
 def test_deleting_the_last_draft_in_place_hides_the_submit_drafts_button(page_for, analyst, workspace):
-    page, _ = open_with_own_note(page_for, analyst, workspace, "To be deleted")
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "To be deleted")
     expect(submit_drafts_button(page)).to_be_visible()
     page.locator("#reading-items").get_by_role("button", name="Delete").click()
     page.get_by_label("Reason (kept in the history)").fill("wrong passage")

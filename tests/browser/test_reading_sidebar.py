@@ -12,7 +12,7 @@ from archive.claims import create_annotation
 from archive.models import Annotation, Stance
 from archive.passages.writes import create_passage
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, select
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 WIDTHS = [

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from archive.audit.review import submit_for_review
 from archive.models import Annotation, ReviewStatus
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page
+from tests.browser.reading import open_reading_page, open_with_own_notes
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True}
@@ -105,12 +105,7 @@ def test_without_the_script_a_refusal_comes_back_at_its_item(page_for, reviewer,
 
 
 def test_submitting_from_the_reading_page_stays_in_place(page_for, analyst, workspace):
-    source = SourceFactory(workspace=workspace)
-    note = AnnotationFactory(
-        workspace=workspace, passages=[PassageFactory(source=source, start=8, length=11)], author=analyst
-    )
-    page = page_for(analyst, **PHONE)
-    open_reading_page(page, source)
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "A note", **PHONE)
     page.evaluate(MARK_PAGE)
     page.get_by_role("button", name="Annotations and evidence").tap()
     card = page.locator(f"#reading-items #annotation-{note.pk}")
@@ -149,12 +144,7 @@ def test_a_highlight_submitted_from_the_reading_page_is_announced_as_a_highlight
 
 
 def test_submitting_from_a_highlights_popup_keeps_the_popup(page_for, analyst, workspace):
-    source = SourceFactory(workspace=workspace)
-    note = AnnotationFactory(
-        workspace=workspace, passages=[PassageFactory(source=source, start=8, length=11)], author=analyst
-    )
-    page = page_for(analyst, **PHONE)
-    open_reading_page(page, source)
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "A note", **PHONE)
     page.locator("#source-text mark[tabindex]").first.tap()
     dialog = page.locator("#reading-dialog")
     dialog.get_by_role("button", name="Submit for review").tap()
@@ -183,10 +173,9 @@ def test_without_the_script_submitting_lands_at_the_card(page_for, analyst, work
     expect(card).to_be_in_viewport()
 
 
-def delete_first_highlight_in_its_popup(page, source):
-    """On the reading page of `source`, tap its first highlight and delete the note in the popup,
-    giving a reason; the popup's locator."""
-    open_reading_page(page, source)
+def delete_first_highlight_in_its_popup(page):
+    """On the reading page, tap the first highlight and delete the note in the popup, giving a
+    reason; the popup's locator."""
     page.locator("#source-text mark[tabindex]").first.tap()
     dialog = page.locator("#reading-dialog")
     dialog.get_by_role("button", name="Delete").tap()
@@ -196,18 +185,8 @@ def delete_first_highlight_in_its_popup(page, source):
 
 
 def test_deleting_in_a_highlights_popup_moves_the_focus_to_the_next_highlight(page_for, analyst, workspace):
-    source = SourceFactory(workspace=workspace)
-    notes = [
-        AnnotationFactory(
-            workspace=workspace,
-            passages=[PassageFactory(source=source, start=start, length=5)],
-            author=analyst,
-            body=body,
-        )
-        for start, body in ((0, "Wrong"), (20, "Right"))
-    ]
-    page = page_for(analyst, **PHONE)
-    dialog = delete_first_highlight_in_its_popup(page, source)
+    page, notes = open_with_own_notes(page_for, analyst, workspace, "Wrong", "Right", **PHONE)
+    dialog = delete_first_highlight_in_its_popup(page)
 
     expect(page.locator("#reading-status")).to_have_text("Note deleted, its history kept.")
     assert dialog.get_attribute("open") is None
@@ -220,12 +199,8 @@ def test_deleting_in_a_highlights_popup_moves_the_focus_to_the_next_highlight(pa
 def test_deleting_the_last_highlight_in_a_popup_on_a_phone_focuses_the_panel_button(
     page_for, analyst, workspace
 ):
-    source = SourceFactory(workspace=workspace)
-    AnnotationFactory(
-        workspace=workspace, passages=[PassageFactory(source=source, start=8, length=11)], author=analyst
-    )
-    page = page_for(analyst, **PHONE)
-    delete_first_highlight_in_its_popup(page, source)
+    page, _ = open_with_own_notes(page_for, analyst, workspace, "A note", **PHONE)
+    delete_first_highlight_in_its_popup(page)
 
     expect(page.locator("#reading-status")).to_have_text("Note deleted, its history kept.")
     expect(page.get_by_role("button", name="Annotations and evidence")).to_be_focused()

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from archive.models import Annotation, Claim, Evidence, HistoryAction, HistoryEntry, ReviewStatus
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import annotate, open_reading_page, select
+from tests.browser.reading import annotate, open_reading_page, select
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 
 NOTED = "captured many areas in the city"

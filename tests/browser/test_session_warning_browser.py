@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from archive.models import Annotation
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, select
 from tests.factories import PASSWORD, SourceFactory
 
 UNSAVED = "words typed and not yet sent"

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import AnchorStatus, Passage
 from archive.passages.correction import correct_source_text
+from tests.browser.reading import open_reading_page
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 PLAIN = (
@@ -25,11 +25,6 @@ def annotated(source, quote: str, note: str) -> Passage:
     passage = PassageFactory(source=source, start=source.text.index(quote), length=len(quote))
     AnnotationFactory(workspace=source.workspace, passages=[passage], body=note)
     return passage
-
-
-def open_reading_page(page, source):
-    page.goto(reverse("archive:source", args=[source.workspace.slug, source.pk]))
-    page.wait_for_selector("#reading[data-ready=true]")
 
 
 def test_admin_corrects_the_text_sees_the_summary_and_the_moved_highlight_stays(

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from archive.findings import ach
 from archive.models import Alert, AlertKind, Outlet, Question, Source, Workspace
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_reading_page import open_reading_page
+from tests.browser.reading import open_reading_page
 from tests.factories import EvidenceFactory, PassageFactory, SourceFactory
 
 PHONE = {"width": 360, "height": 740}

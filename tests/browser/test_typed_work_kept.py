@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from archive.claims import delete_annotation
 from archive.models import Annotation
-from tests.browser.test_reading_page import open_reading_page, select
+from tests.browser.reading import open_reading_page, open_with_own_notes, select
 from tests.factories import AnnotationFactory, PassageFactory, SourceFactory
 
 DISCARD = "Discard what you typed? It is not saved."
@@ -50,19 +50,6 @@ def open_annotate_form(page, phrase: str = "more than 400 airstrikes"):
     dialog = page.get_by_role("dialog", name="Annotate")
     expect(dialog).to_be_visible()
     return dialog
-
-
-def own_note_page(page_for, analyst, workspace, body: str = "First thought"):
-    source = SourceFactory(workspace=workspace)
-    note = AnnotationFactory(
-        workspace=workspace,
-        passages=[PassageFactory(source=source, start=10, length=5)],
-        author=analyst,
-        body=body,
-    )
-    page = page_for(analyst)
-    open_reading_page(page, source)
-    return page, note
 
 
 def test_a_click_beside_the_annotate_dialog_closes_it_only_with_nothing_typed(page_for, analyst, workspace):
@@ -183,7 +170,7 @@ def test_leaving_the_page_over_a_typed_note_asks_first_and_only_then(page_for, a
 
 
 def test_an_edit_in_the_sidebar_is_kept_from_escape_unless_discarded(page_for, analyst, workspace):
-    page, note = own_note_page(page_for, analyst, workspace)
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "First thought")
     items = page.locator("#reading-items")
     answers = DialogAnswers(page, accept=False)
     seen = answers.seen
@@ -221,7 +208,7 @@ def test_an_edit_in_the_sidebar_is_kept_from_escape_unless_discarded(page_for, a
 def test_an_edit_in_a_highlights_popup_is_kept_from_a_click_beside_it_and_from_escape(
     page_for, analyst, workspace
 ):
-    page, note = own_note_page(page_for, analyst, workspace)
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "First thought")
     highlight = page.locator("#source-text mark[tabindex]").first
     highlight.focus()
     page.keyboard.press("Enter")
@@ -252,7 +239,7 @@ def test_an_edit_in_a_highlights_popup_is_kept_from_a_click_beside_it_and_from_e
 def test_an_edit_to_an_item_deleted_meanwhile_keeps_what_was_typed_to_copy(
     page_for, analyst, ws_admin, workspace
 ):
-    page, note = own_note_page(page_for, analyst, workspace)
+    page, [note] = open_with_own_notes(page_for, analyst, workspace, "First thought")
     items = page.locator("#reading-items")
     items.get_by_role("button", name="Edit").click()
     delete_annotation(
