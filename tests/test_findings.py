@@ -23,8 +23,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError
+from django.test import Client
+from django.urls import reverse
 
 from archive.audit.ledger import verify_chain, verify_workspace
+from archive.audit.review import approve, submit_for_review
 from archive.backups.archive import export_workspace
 from archive.backups.new_workspace import import_as_new_workspace
 from archive.claims import add_evidence, delete_claim
@@ -43,13 +46,17 @@ from archive.models import (
     Outlet,
     PackageExport,
     Passage,
+    ReviewStatus,
+    Role,
     Source,
     SourceVersion,
+    Stance,
     Workspace,
 )
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
 from archive.views.claims import EXPORTS_SHOWN
+from tests.factories import EvidenceFactory, MembershipFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for
 from tests.test_exchange import round_trip
 from tests.tsa import OPENSSL, local_tsa, make_ca
@@ -70,6 +77,27 @@ def demo_claim(demo) -> Claim:
     return Claim.objects.get(workspace=demo, status=ClaimStatus.DEBUNKED)
 
 
+@pytest.fixture
+def published_claim(demo_claim) -> Claim:
+    """The demo claim, its evidence and its verdict approved by a reviewer with no hand in them."""
+    reviewer = MembershipFactory(workspace=demo_claim.workspace, role=Role.REVIEWER).user
+    for item in [*demo_claim.evidence.all(), demo_claim]:
+        if item.review_status != ReviewStatus.SUBMITTED:
+            submit_for_review(item, user=item.created_by)
+        approve(item, user=reviewer)
+    demo_claim.refresh_from_db()
+    return demo_claim
+
+
+def claim_page_of(claim: Claim) -> str:
+    member = Membership.objects.filter(workspace=claim.workspace).first().user
+    client = Client()
+    client.force_login(member)
+    response = client.get(reverse("archive:claim", args=[claim.workspace.slug, claim.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def review_of(claim: Claim) -> dict:
     return claim_review(
         claim,
@@ -82,24 +110,87 @@ def review_of(claim: Claim) -> dict:
 # --- ClaimReview --------------------------------------------------------------
 
 
-def test_the_demo_claim_has_a_claimreview_with_every_field_google_requires(demo_claim):
-    review = review_of(demo_claim)
+def test_the_published_claim_has_a_claimreview_with_every_field_google_requires(published_claim):
+    review = review_of(published_claim)
     assert missing_fields(review) == []
-    assert review["claimReviewed"] == demo_claim.statement
+    assert review["claimReviewed"] == published_claim.statement
     assert (review["reviewRating"]["ratingValue"], review["reviewRating"]["alternateName"]) == (1, "False")
 
 
-def test_a_claimreview_names_where_the_claim_appeared(demo_claim):
-    appearances = review_of(demo_claim)["itemReviewed"]["appearance"]
-    assert {item["url"] for item in appearances} == {
-        f"https://warrant.example/sources/{evidence.passage.source_id}/"
-        for evidence in demo_claim.evidence.all()
-    }
+def test_a_claimreview_names_where_the_claim_appeared_as_the_sources_supporting_it(published_claim):
+    # The demo's republication says 50,000 (supports); the original it refutes it with is the
+    # fact-check's evidence, not a place the claim was made.
+    appearances = review_of(published_claim)["itemReviewed"]["appearance"]
+    supporting = published_claim.evidence.filter(stance=Stance.SUPPORTS)
+    assert published_claim.evidence.exclude(stance=Stance.SUPPORTS).exists()
+    assert [item["url"] for item in appearances] == [
+        f"https://warrant.example/sources/{evidence.passage.source_id}/" for evidence in supporting
+    ]
 
 
-def test_a_workspaces_own_scale_rates_the_verdict(demo_claim):
-    demo_claim.workspace.verdict_scale = {ClaimStatus.DEBUNKED: [2, "Mostly false"]}
-    assert review_of(demo_claim)["reviewRating"]["alternateName"] == "Mostly false"
+def test_a_claimreview_leaves_out_supporting_evidence_a_reviewer_rejected(published_claim):
+    supporting = published_claim.evidence.get(stance=Stance.SUPPORTS)
+    Evidence.objects.filter(pk=supporting.pk).update(review_status=ReviewStatus.REJECTED)
+    assert review_of(published_claim)["itemReviewed"]["appearance"] == []
+
+
+def test_a_claimreviews_first_appearance_is_the_earliest_published(published_claim, demo):
+    supporting = published_claim.evidence.get(stance=Stance.SUPPORTS)
+    earlier = SourceFactory(workspace=demo, title="Earlier", published_on=datetime.date(2016, 1, 5))
+    later = SourceFactory(workspace=demo, title="Undated", published_on=None)
+    for source in (later, earlier):
+        EvidenceFactory(
+            workspace=demo,
+            claim=published_claim,
+            passage=PassageFactory(source=source, start=0, length=5),
+            stance=Stance.SUPPORTS,
+            review_status=ReviewStatus.APPROVED,
+        )
+    item = review_of(published_claim)["itemReviewed"]
+    assert item["firstAppearance"]["name"] == "Earlier"
+    assert [appearance["name"] for appearance in item["appearance"]] == [
+        "Earlier",
+        supporting.passage.source.title,
+        "Undated",
+    ]
+
+
+def test_a_claimreview_is_dated_by_the_verdicts_approval(published_claim):
+    # Touched since, as an edit of its tags or a reply would: the review keeps its date.
+    Claim.objects.filter(pk=published_claim.pk).update(
+        updated_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    )
+    published_claim.refresh_from_db()
+    approved_at = HistoryEntry.objects.filter(
+        model="claim", object_id=published_claim.pk, action="approved"
+    ).get()
+    assert review_of(published_claim)["datePublished"] == approved_at.recorded_at.date().isoformat()
+
+
+def test_a_verdict_no_reviewer_approved_has_no_claimreview(demo_claim):
+    assert demo_claim.review_status == ReviewStatus.DRAFT
+    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+    response = api_client_for(member).get(f"/api/claims/{demo_claim.pk}/claimreview/")
+    assert response.status_code == 409
+    assert response.json()["error"] == (
+        "Its verdict is still a draft: a reviewer approves it before it is published."
+    )
+
+
+def test_the_claim_page_links_its_claimreview_once_approved(published_claim, demo_claim):
+    page = claim_page_of(published_claim)
+    assert f'href="/api/claims/{published_claim.pk}/claimreview/"' in page
+
+
+def test_the_claim_page_says_why_there_is_no_claimreview_yet(demo_claim):
+    page = claim_page_of(demo_claim)
+    assert "/claimreview/" not in page
+    assert "ClaimReview: Its verdict is still a draft: a reviewer approves it" in page
+
+
+def test_a_workspaces_own_scale_rates_the_verdict(published_claim):
+    published_claim.workspace.verdict_scale = {ClaimStatus.DEBUNKED: [2, "Mostly false"]}
+    assert review_of(published_claim)["reviewRating"]["alternateName"] == "Mostly false"
 
 
 @pytest.mark.parametrize(
@@ -111,9 +202,9 @@ def test_a_malformed_verdict_scale_is_refused(demo, scale):
         demo.full_clean()
 
 
-def test_the_api_serves_the_claimreview_to_members(demo_claim):
-    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
-    response = api_client_for(member).get(f"/api/claims/{demo_claim.pk}/claimreview/")
+def test_the_api_serves_the_claimreview_to_members(published_claim):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
+    response = api_client_for(member).get(f"/api/claims/{published_claim.pk}/claimreview/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
     assert missing_fields(response.json()) == []
 
@@ -1150,16 +1241,18 @@ def test_a_record_of_a_package_id_that_is_not_one_is_refused(demo_claim):
 
 
 @pytest.mark.parametrize("accept", ["application/ld+json", "*/*", "application/*"])
-def test_the_api_serves_the_claimreview_as_json_ld_when_asked_for_it(demo_claim, accept):
-    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
-    response = api_client_for(member).get(f"/api/claims/{demo_claim.pk}/claimreview/", HTTP_ACCEPT=accept)
+def test_the_api_serves_the_claimreview_as_json_ld_when_asked_for_it(published_claim, accept):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
+    response = api_client_for(member).get(
+        f"/api/claims/{published_claim.pk}/claimreview/", HTTP_ACCEPT=accept
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
 
 
-def test_the_api_serves_the_claimreview_as_json_when_asked_for_json(demo_claim):
-    member = Membership.objects.filter(workspace=demo_claim.workspace).first().user
+def test_the_api_serves_the_claimreview_as_json_when_asked_for_json(published_claim):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
     response = api_client_for(member).get(
-        f"/api/claims/{demo_claim.pk}/claimreview/", HTTP_ACCEPT="application/json"
+        f"/api/claims/{published_claim.pk}/claimreview/", HTTP_ACCEPT="application/json"
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     assert missing_fields(response.json()) == []

@@ -802,7 +802,7 @@ class JSONLDRenderer(JSONRenderer):
 
 class ClaimReviewView(ResourceDetail):
     """schema.org ClaimReview JSON-LD of a claim with a verdict (its status), for
-    publishing a fact-check; 409 while the claim is open."""
+    publishing a fact-check; 409 while the claim is open or its verdict not approved."""
 
     permission_rule = Rule()
     # JSON-LD unless the client asks for plain JSON (the same document): first is the default.

@@ -5,13 +5,21 @@ The verdict is the claim's status; the rating scale maps each status that is
 a verdict to a rating, worst (1) to best (5). A workspace may set its own
 scale (`Workspace.verdict_scale`, same shape as DEFAULT_SCALE); statuses it
 leaves out are not verdicts.
+
+Only what a reviewer approved is published: the claim's verdict itself, dated by
+its approval, and, as where the claim appeared, the sources of the approved
+evidence that supports it (those refuting it are the fact-check's evidence, not
+places the claim was made), earliest published first.
 """
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from archive.models import Claim, ClaimStatus, Evidence, Stance
+from archive.audit.kinds import kind_of
+from archive.audit.review import latest_decision
+from archive.models import Claim, ClaimStatus, Evidence, ReviewStatus, Stance
 
 # status -> (rating, its name); worst 1, best 5.
 DEFAULT_SCALE: dict[str, tuple[int, str]] = {
@@ -27,7 +35,7 @@ REQUIRED_RATING = ("alternateName",)
 
 
 class NoVerdict(ValidationError):
-    """The claim has no verdict yet (it is open), so there is nothing to review."""
+    """The claim has no verdict yet (it is open), or no reviewer approved it: nothing to publish."""
 
 
 def rating_scale(claim: Claim) -> dict[str, tuple[int, str]]:
@@ -37,25 +45,44 @@ def rating_scale(claim: Claim) -> dict[str, tuple[int, str]]:
     return {status: (int(value[0]), str(value[1])) for status, value in custom.items()}
 
 
+UNAPPROVED = "Its verdict is {state}: a reviewer approves it before it is published."
+UNAPPROVED_STATES = {
+    ReviewStatus.DRAFT: "still a draft",
+    ReviewStatus.SUBMITTED: "waiting for a reviewer",
+    ReviewStatus.REJECTED: "rejected by a reviewer",
+}
+
+
+def not_publishable(claim: Claim) -> str:
+    """Why `claim` has no ClaimReview to publish yet, or "" if it has one."""
+    if claim.status not in rating_scale(claim):
+        return f"The claim is {claim.get_status_display()}: give it a verdict first."
+    if claim.review_status != ReviewStatus.APPROVED:
+        return UNAPPROVED.format(state=UNAPPROVED_STATES[ReviewStatus(claim.review_status)])
+    return ""
+
+
 def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation: str) -> dict[str, Any]:
     """The ClaimReview JSON-LD of `claim`; `claim_url` is its public page, `source_url(source)`
-    a source's page in the archive. NoVerdict if its status is not on the scale."""
-    scale = rating_scale(claim)
-    if claim.status not in scale:
-        raise NoVerdict(f"The claim is {claim.get_status_display()}: give it a verdict first.")
-    rating, name = scale[claim.status]
-    evidence = (
-        Evidence.objects.filter(claim=claim)
-        .exclude(stance=Stance.CONTEXTUALIZES)
-        .select_related("passage__source__outlet")
-        .order_by("passage__source_id", "pk")
+    a source's page in the archive. NoVerdict if its status is not on the scale or no reviewer
+    approved it."""
+    refused = not_publishable(claim)
+    if refused:
+        raise NoVerdict(refused)
+    approval = latest_decision(workspace=claim.workspace_id, kind=kind_of(claim), object_id=claim.pk)
+    if approval is None:
+        raise NoVerdict(UNAPPROVED.format(state="not approved by a reviewer"))
+    rating, name = rating_scale(claim)[claim.status]
+    evidence = Evidence.objects.filter(
+        claim=claim, stance=Stance.SUPPORTS, review_status=ReviewStatus.APPROVED
+    ).select_related("passage__source__outlet")
+    # Earliest published first (undated last): the first is the claim's first appearance.
+    sources = sorted(
+        {item.passage.source for item in evidence},
+        key=lambda source: (source.published_on is None, source.published_on or date.min, source.pk),
     )
-    appearances, seen = [], set()
-    for item in evidence:
-        source = item.passage.source
-        if source.pk in seen:
-            continue
-        seen.add(source.pk)
+    appearances = []
+    for source in sources:
         appearance: dict[str, Any] = {
             "@type": "CreativeWork",
             "url": source_url(source),
@@ -76,7 +103,7 @@ def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation:
         "@type": "ClaimReview",
         "url": claim_url,
         "claimReviewed": claim.statement,
-        "datePublished": claim.updated_at.date().isoformat(),
+        "datePublished": approval.at.date().isoformat(),
         "author": {"@type": "Organization", "name": organisation},
         "reviewRating": {
             "@type": "Rating",

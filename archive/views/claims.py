@@ -26,6 +26,7 @@ from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import id_from
 from archive.core.graphemes import shorten
 from archive.core.text import isolated
+from archive.findings.claimreview import not_publishable
 from archive.models import (
     Claim,
     ClaimStatus,
@@ -387,6 +388,7 @@ def render_claim(request: WorkspaceRequest, claim: Claim, *, status=200, **form_
         "edit_form": form_state.get("edit_form"),
         "conflict": form_state.get("conflict"),
         "package_error": form_state.get("package_error"),
+        "claimreview_refused": not_publishable(claim),
         "as_of_form": AsOfForm(),
         "review": review_forms(request, "claim", claim.pk),
         "thread": discussion_thread(claim, user=request.user, role=request.role),

@@ -1,5 +1,5 @@
-"""Downloads that publish a claim: its evidence package and its ClaimReview; and the
-packages' verifier."""
+"""Downloads that publish a claim: its evidence package (its ClaimReview is the API's,
+api.views.ClaimReviewView); and the packages' verifier."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
