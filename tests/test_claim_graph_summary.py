@@ -3,6 +3,7 @@
 import pytest
 
 from archive.claims.graph import build_claim_graph
+from archive.models import ReviewStatus
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +29,20 @@ def test_sources_without_an_outlet_are_counted_apart_from_those_with_one(workspa
     assert _summary(workspace, sources).startswith(
         "Rests on 2 sources (1 from 1 outlet, 1 whose outlet is unknown),"
     )
+
+
+def test_evidence_a_reviewer_rejected_is_not_what_the_claim_rests_on(workspace):
+    outlet = OutletFactory(workspace=workspace)
+    kept, rejected = (SourceFactory(workspace=workspace, outlet=outlet) for _ in range(2))
+    claim = ClaimFactory(workspace=workspace)
+    evidence = [
+        EvidenceFactory(passage=PassageFactory(source=kept), claim=claim),
+        EvidenceFactory(
+            passage=PassageFactory(source=rejected), claim=claim, review_status=ReviewStatus.REJECTED
+        ),
+    ]
+    graph = build_claim_graph(claim, evidence, source_url=str)
+    assert graph.summary == (
+        "Rests on 1 source from 1 outlet. 1 piece of evidence a reviewer rejected is left out."
+    )
+    assert [node.url for node in graph.nodes if node.kind == "source"] == [str(kept)]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from archive.core.graphemes import shorten
 from archive.core.text import counted, isolated
-from archive.models import Claim, Derivation, Evidence, Source, Stance, UnarchivedOriginal
+from archive.models import Claim, Derivation, Evidence, ReviewStatus, Source, Stance, UnarchivedOriginal
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
@@ -264,6 +264,17 @@ def _translated(count: int) -> str:
     return f" {count} cited {what}: the original's words are a click away."
 
 
+def _rejected(count: int) -> str:
+    if not count:
+        return ""
+    what = (
+        "piece of evidence a reviewer rejected is"
+        if count == 1
+        else "pieces of evidence reviewers rejected are"
+    )
+    return f" {count} {what} left out."
+
+
 def _from_outlets(cited: list[Source]) -> str:
     """Where the cited sources come from: sources without an outlet are not one outlet
     between them (two may be two publishers), so they are counted apart."""
@@ -302,8 +313,11 @@ def build_claim_graph(
 ) -> ClaimGraph:
     """Lay out the graph. `source_url(source)` gives the link of a source node; an
     ancestor that is not cited itself links to `span_urls[its id]` where given (the
-    cited passage's counterpart in it)."""
+    cited passage's counterpart in it). Evidence a reviewer rejected is left out: the
+    claim does not rest on it; the summary says how much was."""
     span_urls = span_urls or {}
+    rejected = sum(1 for item in evidence if item.review_status == ReviewStatus.REJECTED)
+    evidence = [item for item in evidence if item.review_status != ReviewStatus.REJECTED]
     sources = load_sources_with_ancestors(evidence)
     cited_ids = list(dict.fromkeys(item.passage.source_id for item in evidence))
     children: dict[NodeKey, list[Source]] = defaultdict(list)
@@ -459,7 +473,8 @@ def build_claim_graph(
                 for source in cited
                 if source.derived_from_id and source.derivation == Derivation.TRANSLATION
             )
-        ),
+        )
+        + _rejected(rejected),
         view_x=left,
         view_y=top_edge,
     )
