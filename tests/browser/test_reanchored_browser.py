@@ -90,3 +90,57 @@ def test_analyst_accepts_orphans_and_reattaches_re_anchored_passages_at_360_px(
         orphaned.pk: (analyst, "selected anew after re-anchoring: the convoy paragraph was rewritten"),
     }
     assert page.errors == []
+
+
+def open_reattach_by_keyboard(page, workspace, world):
+    page.goto(reverse("archive:reanchored", args=[workspace.slug, world.source.pk]))
+    summary = page.locator(f"#reanchored-{world.orphaned.pk} summary", has_text="Re-attach by selecting text")
+    summary.focus()
+    page.keyboard.press("Enter")
+    return page.locator(f"#reanchored-{world.orphaned.pk}")
+
+
+def test_an_orphan_is_reattached_by_typing_its_words_without_a_mouse(page_for, analyst, ws_admin, workspace):
+    world = reanchored_world(workspace, ws_admin)
+    page = page_for(analyst)
+    row = open_reattach_by_keyboard(page, workspace, world)
+    words = row.get_by_label("Its words")
+    words.focus()
+    page.keyboard.type(f"“{REATTACHED}”")
+    page.keyboard.press("Enter")
+    expect(row.get_by_role("status")).to_have_text("Found once: start and end are filled in.")
+    expect(row.get_by_label("Reason")).to_be_focused()
+    expect(row.locator(".selected-quote")).to_have_text(REATTACHED)
+    page.keyboard.type("the convoy paragraph was rewritten")
+    page.keyboard.press("Tab")
+    expect(row.get_by_role("button", name="Save the selection")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text(f"Selected anew: “{REATTACHED}”")
+    orphaned = Passage.objects.get(pk=world.orphaned.pk)
+    assert (orphaned.anchor_status, orphaned.exact) == (AnchorStatus.CONFIRMED, REATTACHED)
+    assert page.errors == []
+
+
+def test_words_found_more_than_once_offer_each_occurrence_to_choose(page_for, analyst, ws_admin, workspace):
+    world = reanchored_world(workspace, ws_admin)
+    text = world.source.text
+    word = "the"
+    occurrences = [at for at in range(len(text)) if text.startswith(word, at) or text.startswith("The", at)]
+    assert len(occurrences) > 1
+    page = page_for(analyst)
+    row = open_reattach_by_keyboard(page, workspace, world)
+    row.get_by_label("Its words").fill(word)
+    row.get_by_role("button", name="Find").click()
+    choices = row.get_by_role("group", name=f"Found {len(occurrences)} times: which one?")
+    expect(choices.get_by_role("radio").first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(row.get_by_label("Start")).to_have_value(str(occurrences[1]))
+    expect(row.get_by_label("End")).to_have_value(str(occurrences[1] + len(word)))
+    assert_accessible(page, "occurrences of the words typed to re-attach")
+    row.get_by_label("Its words").fill("not in this text at all")
+    page.keyboard.press("Enter")
+    expect(row.get_by_role("status")).to_have_text(
+        "These words are not in the current text. Check them, or type fewer of them."
+    )
+    expect(row.get_by_label("Its words")).to_have_attribute("aria-invalid", "true")
+    assert page.errors == []

@@ -190,3 +190,25 @@ export function contextOf(text, [start, end], length = 40) {
     after: tidy(text.slice(end, afterEnd)) + (afterEnd < text.length ? "…" : ""),
   };
 }
+
+/** A radio button named `name` for the occurrence at `span` of `text`, shown in its context in
+ * the language and direction of `shownLike` (the element the text is shown in); the first
+ * (`index` 0) is checked. */
+export function occurrenceChoice(text, span, index, { shownLike, name = "occurrence" }) {
+  const label = document.createElement("label");
+  label.className = "occurrence";
+  const radio = document.createElement("input");
+  radio.type = "radio";
+  radio.name = name;
+  radio.value = String(index);
+  radio.checked = index === 0;
+  const context = document.createElement("span");
+  context.lang = shownLike.lang;
+  context.dir = shownLike.dir;
+  const { before, match, after } = contextOf(text, span);
+  const found = document.createElement("mark");
+  found.textContent = match;
+  context.append(before, found, after);
+  label.append(radio, " ", context);
+  return label;
+}

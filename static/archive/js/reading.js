@@ -4,7 +4,7 @@
 // place. The server renders the highlights and every sidebar item; this
 // module only asks the server to change things and puts its answers in.
 
-import { contextOf, findWords, foldedText, unquoted } from "./find-words.js";
+import { findWords, foldedText, occurrenceChoice, unquoted } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
 import { showError, showRefusal } from "./form-errors.js";
 import {
@@ -636,25 +636,6 @@ const quoteOpener = document.getElementById("highlight-by-quote");
 const LISTED = 20; // occurrences offered; more words narrow them down
 let foldedPageText = null; // the page's text folded for comparison, made on first use
 
-function occurrenceChoice(span, index, checked) {
-  const label = document.createElement("label");
-  label.className = "occurrence";
-  const radio = document.createElement("input");
-  radio.type = "radio";
-  radio.name = "occurrence";
-  radio.value = String(index);
-  radio.checked = checked;
-  const context = document.createElement("span");
-  context.lang = textElement.lang;
-  context.dir = textElement.dir;
-  const { before, match, after } = contextOf(text, span);
-  const found = document.createElement("mark");
-  found.textContent = match;
-  context.append(before, found, after);
-  label.append(radio, " ", context);
-  return label;
-}
-
 function openQuoteForm() {
   const form = fromTemplate("quote-form");
   const words = form.elements.words;
@@ -691,7 +672,7 @@ function openQuoteForm() {
       legend = `Found ${found.count} times; the first ${spans.length} are listed (type more of the words to narrow them down): which one?`;
     }
     occurrences.querySelector("legend").textContent = legend;
-    const choices = spans.map((span, index) => occurrenceChoice(span, index, index === 0));
+    const choices = spans.map((span, index) => occurrenceChoice(text, span, index, { shownLike: textElement }));
     occurrences.querySelector(".choices").replaceChildren(...choices);
     occurrences.hidden = false;
     actions.hidden = false;
