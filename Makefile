@@ -30,6 +30,7 @@ compile: $(STAMP) ## Compile the hot modules with mypyc (run and test do when th
 	$(BIN)/python scripts/compile.py
 
 run: $(STAMP) $(COMPILED) ## Install, migrate, load demo data and serve on 127.0.0.1:8000 with a job worker
+	$(BIN)/python scripts/serve.py --check-port $(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
 	$(BIN)/python scripts/serve.py $(HOST):$(PORT)

@@ -27,7 +27,11 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. On your own machine, put DEBUG=true before "
+            "the command (DEBUG=true .venv/bin/python manage.py ...); in production, set SECRET_KEY "
+            "(README, Configuration)."
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,16 +1,21 @@
 """`make run`'s server: Django's development server with a job worker beside it.
 
     python scripts/serve.py 127.0.0.1:8000
+    python scripts/serve.py --check-port 127.0.0.1:8000
 
 Ctrl+C (SIGINT or SIGTERM to this launcher), or either process ending, stops
 both. Each runs in its own process group, so their auto-reloading children
 stop with them. The worker is the database queue's `db_worker`, or RQ's
-`rqworker` when TASKS_BACKEND=rq.
+`rqworker` when TASKS_BACKEND=rq. With --check-port it only says whether the
+address is free, which `make run` asks before it loads the demo (and sets its
+passwords anew): a second `make run` would lock the first one's users out.
 """
 
 import contextlib
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,8 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 STOP_SECONDS = 10
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+class _Stop:
+    """The launcher's SIGINT and SIGTERM handler: the first signal stops it; any after that
+    (a second Ctrl+C, or make passing on its own SIGTERM) is not a reason to give up the
+    wait that kills a process slow to stop."""
+
+    stopping = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if not self.stopping:
+            self.stopping = True
+            raise KeyboardInterrupt
+
+
+_stop = _Stop()
 
 
 def _stop_group(process: subprocess.Popen, sig: signal.Signals) -> None:
@@ -38,8 +55,41 @@ def server_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {**environ, "CONN_MAX_AGE": environ.get("CONN_MAX_AGE", "0")}
 
 
+def _host_and_port(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def port_in_use(address: str) -> bool:
+    """Whether something already listens at `address` ("host:port"), as the server would bind it."""
+    host, port = _host_and_port(address)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
+def check_port(address: str) -> int:
+    if not port_in_use(address):
+        return 0
+    _, port = _host_and_port(address)
+    print(
+        f"Port {port} is in use: is Warrant already running there? Use that one (its logins "
+        f"still hold), stop it first, or run this one on another port: make run PORT={port + 1}",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def main(address: str) -> int:
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     manage = [sys.executable, str(ROOT / "manage.py")]
     # RQ's scheduler moves a job's delayed retry into the queue when it is due.
     rq = ["rqworker", "--with-scheduler", "default"]
@@ -61,6 +111,8 @@ def main(address: str) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        _stop.stopping = True  # ended on its own: no signal stops the stop either
+        ended = [process.returncode for process in processes if process.returncode]
         for process in processes:
             _stop_group(process, signal.SIGTERM)
         for process in processes:
@@ -69,8 +121,12 @@ def main(address: str) -> int:
             except subprocess.TimeoutExpired:
                 _stop_group(process, signal.SIGKILL)
                 process.wait()
-    return 0
+    # One of them failed on its own (not stopped by Ctrl+C): say so to make, as it said why.
+    return ended[0] if ended else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8000"))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--check-port"]:
+        sys.exit(check_port(arguments[1]))
+    sys.exit(main(arguments[0] if arguments else "127.0.0.1:8000"))

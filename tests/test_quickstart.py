@@ -124,3 +124,63 @@ def test_make_runs_server_closes_its_database_connections_after_each_request():
     serve = runpy.run_path(str(ROOT / "scripts" / "serve.py"))
     assert serve["server_environment"]({"PATH": "/bin"}) == {"PATH": "/bin", "CONN_MAX_AGE": "0"}
     assert serve["server_environment"]({"CONN_MAX_AGE": "30"})["CONN_MAX_AGE"] == "30"
+
+
+def test_make_run_on_a_port_in_use_stops_before_the_demo_says_why_and_fails():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "scripts/serve.py", "--check-port", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Port {port} is in use: is Warrant already running there?")
+    assert f"make run PORT={port + 1}" in result.stderr
+    free = subprocess.run(
+        [sys.executable, "scripts/serve.py", "--check-port", f"127.0.0.1:{port}"], cwd=ROOT, timeout=30
+    )
+    assert free.returncode == 0
+
+
+def test_the_launcher_fails_when_its_server_fails_on_its_own(quickstart_env):
+    manage(quickstart_env, "migrate", "--no-input")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = subprocess.run(
+            [sys.executable, "scripts/serve.py", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=quickstart_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert "That port is already in use" in server.stderr
+    assert server.returncode != 0
+
+
+def test_a_second_signal_while_stopping_neither_interrupts_the_stop_nor_prints_a_traceback(quickstart_env):
+    manage(quickstart_env, "migrate", "--no-input")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "scripts/serve.py", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=quickstart_env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(f"http://127.0.0.1:{port}/accounts/login/")
+    groups = _child_groups(server.pid)
+    server.send_signal(signal.SIGINT)  # Ctrl+C, then make passing on its own SIGTERM
+    server.send_signal(signal.SIGTERM)
+    assert server.wait(timeout=30) == 0
+    assert "Traceback" not in server.stderr.read()
+    for group in groups:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(group, 0)

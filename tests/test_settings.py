@@ -24,10 +24,15 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_secret_key_is_required_when_debug_is_off(tmp_path):
-    result = manage("check", env={"DEBUG": "false", "VAR_DIR": str(tmp_path)})
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_secret_key_is_required_when_debug_is_off_said_in_one_line_with_what_to_do(tmp_path):
+    result = manage("verify_history", env={"DEBUG": "false", "VAR_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    # Not a traceback that starts as if there were no such command.
+    assert result.stderr.splitlines() == [
+        "Warrant is not configured: SECRET_KEY must be set when DEBUG is off. On your own machine, "
+        "put DEBUG=true before the command (DEBUG=true .venv/bin/python manage.py ...); in "
+        "production, set SECRET_KEY (README, Configuration)."
+    ]
 
 
 def test_local_secret_key_is_generated_and_kept_in_var(tmp_path):
