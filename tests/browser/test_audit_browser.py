@@ -72,3 +72,17 @@ def test_a_statement_rewritten_in_arabic_shows_each_value_whole_on_its_line_in_i
     old_box, new_box = old.bounding_box(), new.bounding_box()
     assert new_box["y"] >= old_box["y"] + old_box["height"]
     assert page.errors == []
+
+
+def test_a_word_diff_says_aloud_which_words_went_and_which_came(page_for, reviewer, analyst, workspace):
+    claim = create_claim(workspace=workspace, user=analyst, statement="Airstrikes reached 120 a week.")
+    edit_item(
+        claim, user=analyst, expected_version=1, changes={"statement": "Airstrikes reached 400 a week."}
+    )
+    page = page_for(reviewer)
+    page.goto(reverse("archive:object_history", args=[workspace.slug, "claim", claim.pk]))
+    diff = page.locator("del", has_text="120").locator("xpath=..")
+    spoken = diff.aria_snapshot()
+    assert 'deletion: "[removed: 120' in spoken and 'insertion: "[added: 400' in spoken
+    assert "removed" not in diff.inner_text()  # what is seen and copied: the words alone
+    assert page.errors == []
