@@ -158,7 +158,8 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
             f'<span class="status status-resolved">resolved</span> '
             f'<span class="meta">by {escape(thread.resolved_by)} · {when}</span>'
         )
-    html = f'<p class="discussion-heading"><strong>Discussion</strong> · {label} {state}</p>'
+    heading = f"discussion-{item.dom_id}"
+    html = f'<p class="discussion-heading"><strong id="{heading}">Discussion</strong> · {label} {state}</p>'
     if thread.replies:
         html += (
             '<ol class="replies">'
@@ -186,7 +187,9 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
         fields = {"next": back, "version": thread.version, "resolved": resolved}
         button = f'<button type="submit" class="small">{text}</button>'
         html += _form(links.discussion_url("resolve", pk), fields, links, button, "resolve-form")
-    return f'<section class="discussion" aria-label="Discussion">{html}</section>'
+    # Named by its item too: a page of items has one such region each, told apart by name.
+    named_by = f"{heading} label-{item.dom_id} {item.dom_id}-quote"
+    return f'<section class="discussion" aria-labelledby="{named_by}">{html}</section>'
 
 
 def _reply_changes(item: ReadingItem, reply: ThreadReply, links: ItemLinks, back: str) -> str:

@@ -14,7 +14,8 @@ ENGLISH = "The station director said the pumps stopped after three shells hit th
 FIRST_LETTER_SIDE = """
 (phrase) => {
   const container = document.getElementById("source-text");
-  const node = [...container.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.data.includes(phrase));
+  const texts = [...container.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE);
+  const node = texts.find((n) => n.data.includes(phrase));
   const range = document.createRange();
   const at = node.data.indexOf(phrase);
   range.setStart(node, at);

@@ -389,3 +389,12 @@ def test_an_admin_deleting_anothers_draft_in_place_leaves_their_own_count(
         "Submit all my drafts on this source for review (1)"
     )
     assert page.errors == []
+
+
+def test_each_notes_discussion_is_a_region_named_by_its_note(page_for, analyst, workspace):
+    page, notes = open_with_own_notes(page_for, analyst, workspace, "First", "Second")
+    for note in notes:
+        quote = note.passages.get().exact.strip()
+        region = page.locator(f"#reading-items #annotation-{note.pk} section.discussion")
+        expect(region).to_have_accessible_name(re.compile(rf"^Discussion note\W+{re.escape(quote)}\W*$"))
+    assert page.errors == []

@@ -374,10 +374,12 @@ function popupCopy(item) {
     if (element.id) element.id = `popup-${element.id}`;
   }
   for (const label of copy.querySelectorAll("label[for]")) label.htmlFor = `popup-${label.htmlFor}`;
-  for (const described of copy.querySelectorAll("[aria-describedby]")) {
-    const ids = described.getAttribute("aria-describedby").split(/\s+/);
-    const renamed = ids.map((id) => (copy.querySelector(`#${CSS.escape(`popup-${id}`)}`) ? `popup-${id}` : id));
-    described.setAttribute("aria-describedby", renamed.join(" "));
+  for (const attribute of ["aria-describedby", "aria-labelledby"]) {
+    for (const named of copy.querySelectorAll(`[${attribute}]`)) {
+      const ids = named.getAttribute(attribute).split(/\s+/);
+      const renamed = ids.map((id) => (copy.querySelector(`#${CSS.escape(`popup-${id}`)}`) ? `popup-${id}` : id));
+      named.setAttribute(attribute, renamed.join(" "));
+    }
   }
   return copy;
 }
