@@ -322,6 +322,26 @@ def test_a_package_holds_the_claim_its_passages_sources_and_history(package_file
     assert "data/provenance.prov.json" in names
 
 
+def test_a_package_names_who_decided_on_the_claim_and_each_piece_of_evidence(published_claim, tmp_path):
+    reviewer = Membership.objects.filter(workspace=published_claim.workspace, role=Role.REVIEWER).last().user
+    path = tmp_path / "package.zip"
+    path.write_bytes(package_of(published_claim))
+    with zipfile.ZipFile(path) as bag:
+        claim = json.loads(bag.read("data/claim.json"))
+    decisions = [claim["review_decision"], *(item["review_decision"] for item in claim["evidence"])]
+    assert {(d["decision"], d["by"]) for d in decisions} == {("approved", reviewer.username)}
+
+
+def test_a_package_says_who_each_user_id_in_its_history_is(package_file, demo_claim):
+    with zipfile.ZipFile(package_file) as bag:
+        people = json.loads(bag.read("data/people.json"))
+        history = [json.loads(line)["entry"] for line in bag.read("data/history.jsonl").decode().splitlines()]
+    named = {person["id"]: person["username"] for person in people}
+    ids = {entry["user_id"] for entry in history} - {None}
+    assert ids and set(named) == ids
+    assert named == {user.pk: user.username for user in User.objects.filter(pk__in=ids)}
+
+
 def test_one_changed_byte_in_a_file_is_caught_and_named(package_file):
     def change(files):
         files["data/passages.json"] = files["data/passages.json"].replace(b"fifteen", b"fifty", 1)

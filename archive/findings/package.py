@@ -22,7 +22,8 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
     signature.ed25519            hex signature of tagmanifest-sha256.txt
     timestamp.tsr                the TSA's DER TimeStampResp over signature.ed25519, if configured
     public-key.pem
-    data/claim.json              the claim and its evidence, with grades and each passage's text as cited
+    data/claim.json              the claim and its evidence, with grades, each passage's text as cited,
+                                 and the latest review decision on each (who, when, with what comment)
     data/passages.json           each passage as W3C selectors (code points), and its
                                  anchor in each version of its source
     data/sources.json            each source's record (its outlet's too) and versions, hashes included;
@@ -35,6 +36,7 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
                                  passage cited on an earlier version was cited in
     data/provenance.prov.json    the claim's evidence trail as W3C PROV
     data/history.jsonl           the ledger entries of all of the above (outlets too), with their history rows
+    data/people.json             who each user id in the history is (its username)
     data/chain-head.json         the workspace chain's length and head hash at export
 
 A package that would fail verify.py's own checks is never signed: before signing, the
@@ -60,6 +62,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -67,6 +70,7 @@ from django.utils import timezone
 
 from archive import SOFTWARE
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
+from archive.audit.review import Decision, latest_decisions
 from archive.core.graphemes import shorten
 from archive.core.text import sha256_hex
 from archive.findings.exports import record_export
@@ -182,8 +186,14 @@ def built_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
         versions_of[version.source_id].append(version)
     for anchor in anchors:
         anchors_of[anchor.passage_id].append(anchor)
+    decisions = {
+        "claim": latest_decisions(workspace=claim.workspace_id, kind="claim", ids=[claim.pk]),
+        "evidence": latest_decisions(
+            workspace=claim.workspace_id, kind="evidence", ids=[item.pk for item in evidence]
+        ),
+    }
     payload: dict[str, bytes] = {
-        "data/claim.json": _json(_claim_record(claim, evidence, cited)),
+        "data/claim.json": _json(_claim_record(claim, evidence, cited, decisions)),
         "data/passages.json": _json(
             [_passage_record(passage, anchors_of[passage.pk]) for passage in passages]
         ),
@@ -205,6 +215,7 @@ def built_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
             },
         ),
     }
+    payload["data/people.json"] = _json(_people(payload["data/history.jsonl"]))
     # Read after the history it covers: the head is at or past each entry packed.
     chain_head = _chain_head(claim)
     payload["data/chain-head.json"] = _json(chain_head)
@@ -302,8 +313,29 @@ def _username(user: Any) -> str | None:
     return user.get_username() if user is not None else None
 
 
+def _decision_record(decision: Decision | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    return {
+        "decision": str(decision.action),
+        "by": _username(decision.by),
+        "at": decision.at.isoformat(),
+        "comment": decision.comment,
+    }
+
+
+def _people(history: bytes) -> list[dict[str, Any]]:
+    """Who each user id in the history lines is: the entries name users by id only."""
+    ids = {json.loads(line)["entry"]["user_id"] for line in history.decode().splitlines()} - {None}
+    users = get_user_model().objects.filter(pk__in=ids).order_by("pk")
+    return [{"id": user.pk, "username": user.get_username()} for user in users]
+
+
 def _claim_record(
-    claim: Claim, evidence: list[Evidence], cited: dict[int, tuple[str, str]]
+    claim: Claim,
+    evidence: list[Evidence],
+    cited: dict[int, tuple[str, str]],
+    decisions: dict[str, dict[int, Decision]],
 ) -> dict[str, Any]:
     return {
         "id": claim.pk,
@@ -313,6 +345,7 @@ def _claim_record(
         "credibility_reason": claim.credibility_reason,
         "status": claim.status,
         "review_status": claim.review_status,
+        "review_decision": _decision_record(decisions["claim"].get(claim.pk)),
         "tags": claim.tags,
         "created_by": _username(claim.created_by),
         "created_at": claim.created_at.isoformat(),
@@ -327,6 +360,7 @@ def _claim_record(
                 "source": item.passage.source_id,
                 "grade": item.grade,
                 "review_status": item.review_status,
+                "review_decision": _decision_record(decisions["evidence"].get(item.pk)),
                 "created_by": _username(item.created_by),
                 "version": item.version,
                 # What the analyst weighed, where the passage no longer reads so (passages.json: now).
