@@ -361,7 +361,19 @@ def test_several_files_from_the_import_page_are_imported_by_a_job(client, analys
     ]
     job.refresh_from_db()
     assert (job.kind, job.status, job.done, job.total) == ("import_files", JobStatus.SUCCEEDED, 2, 2)
-    assert job.summary == "2 imported, 0 already archived, 0 refused."
+    assert job.summary.splitlines()[0] == "2 imported, 0 already archived, 0 refused."
+
+
+def test_a_file_import_job_names_each_file_imported_and_the_source_it_became(client, analyst, workspace):
+    client.force_login(analyst)
+    files = _uploads("The road to Daraa was cut on Tuesday.", "The pumping station stopped.")
+    client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+    job = Job.objects.get()
+    titles = {source.text: source.title for source in Source.objects.filter(workspace=workspace)}
+    assert job.summary.splitlines()[1:] == [
+        f"report-1.txt (imported): “\u2068{titles['The road to Daraa was cut on Tuesday.']}\u2069”",
+        f"report-2.txt (imported): “\u2068{titles['The pumping station stopped.']}\u2069”",
+    ]
 
 
 def _import_with_a_png_named_pdf(client, workspace):
@@ -386,7 +398,7 @@ def test_a_file_import_job_names_each_refused_file_and_why(client, analyst, work
     job = Job.objects.get()
     assert (job.status, job.result_url) == (JobStatus.SUCCEEDED, "")
     assert job.summary.splitlines()[0] == "1 imported, 0 already archived, 1 refused."
-    assert job.summary.splitlines()[1].startswith("photo.pdf (refused): This file is a PNG image")
+    assert job.summary.splitlines()[-1].startswith("photo.pdf (refused): This file is a PNG image")
 
 
 def test_a_file_import_job_names_each_file_already_archived(client, analyst, workspace):
@@ -396,7 +408,7 @@ def test_a_file_import_job_names_each_file_already_archived(client, analyst, wor
     response = client.post(reverse("archive:import", args=[workspace.slug]), {"file": [first, second]})
     job = Job.objects.get()
     named = "report-1.txt (already archived): The same file is already in this workspace as"
-    assert job.summary.splitlines()[1:] == [f"{named} “\u2068The road\u2069”."]
+    assert job.summary.splitlines()[-1] == f"{named} “\u2068The road\u2069”."
     assert "report-1.txt (already archived)" in client.get(response.url).content.decode()
 
 
@@ -410,3 +422,11 @@ def test_a_file_import_job_run_again_imports_nothing_twice(client, analyst, work
     job.refresh_from_db()
     assert Source.objects.filter(workspace=workspace).count() == 2
     assert job.summary.splitlines()[0] == "0 imported, 2 already archived, 0 refused."
+
+
+def test_a_jobs_page_title_names_the_job_and_its_status(client, analyst, workspace):
+    client.force_login(analyst)
+    client.post(reverse("archive:import", args=[workspace.slug]), {"file": _uploads("One.", "Two.")})
+    job = Job.objects.get()
+    page = client.get(reverse("archive:job", args=[job.pk])).content.decode()
+    assert f"<title>File import (job {job.pk}): done · Warrant</title>" in page

@@ -163,6 +163,7 @@ def _import_files(job: Job, progress: Progress) -> Outcome:
     files = job.arguments["files"]  # [filename, SHA-256 of the staged upload] each
     counts: Counter[ImportStatus] = Counter()
     noted = []  # each file refused or already archived, and why
+    imported = []  # each file imported, and as which source
     for done, (filename, digest) in enumerate(files, start=1):
         try:
             examined = examine_upload(filename, staged(digest))
@@ -173,11 +174,14 @@ def _import_files(job: Job, progress: Progress) -> Outcome:
         counts[result.status] += 1
         if result.status != ImportStatus.IMPORTED:
             noted.append(f"{filename} ({_NOTED[result.status]}): {result.message}")
+        elif result.source is not None:
+            imported.append(f"{filename} (imported): “{isolated(result.source.title)}”")
         progress(done, len(files))
     summary = "\n".join(
         [
             f"{counts[ImportStatus.IMPORTED]} imported, {counts[ImportStatus.DUPLICATE]} already archived, "
             f"{counts[ImportStatus.FAILED]} refused.",
+            *imported,
             *noted,
         ]
     )

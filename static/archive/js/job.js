@@ -43,6 +43,7 @@ async function look() {
     const before = statusOf(state);
     const focused = focusedIndex();
     state.replaceChildren(...fresh.childNodes);
+    document.title = page.title; // it says the job's status too
     if (focused >= 0) state.querySelectorAll("a, button")[focused]?.focus();
     const now = statusOf(state);
     if (now !== before) said.textContent = `Status: ${now}`;
