@@ -187,8 +187,8 @@ def _thread(item: ReadingItem, thread: Thread, links: ItemLinks) -> str:
         fields = {"next": back, "version": thread.version, "resolved": resolved}
         button = f'<button type="submit" class="small">{text}</button>'
         html += _form(links.discussion_url("resolve", pk), fields, links, button, "resolve-form")
-    # Named by its item too: a page of items has one such region each, told apart by name.
-    named_by = f"{heading} label-{item.dom_id} {item.dom_id}-quote"
+    # Named by its quote too: a page of items has one such region each, told apart by name.
+    named_by = f"{heading} {item.dom_id}-quote"
     return f'<section class="discussion" aria-labelledby="{named_by}">{html}</section>'
 
 

@@ -396,5 +396,5 @@ def test_each_notes_discussion_is_a_region_named_by_its_note(page_for, analyst, 
     for note in notes:
         quote = note.passages.get().exact.strip()
         region = page.locator(f"#reading-items #annotation-{note.pk} section.discussion")
-        expect(region).to_have_accessible_name(re.compile(rf"^Discussion note\W+{re.escape(quote)}\W*$"))
+        expect(region).to_have_accessible_name(re.compile(rf"^Discussion\W+{re.escape(quote)}\W*$"))
     assert page.errors == []
