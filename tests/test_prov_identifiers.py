@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
 
+from archive.claims import delete_evidence
 from archive.claims.claims import set_credibility
 from archive.models import Derivation, UnarchivedOriginal, VersionOrigin
 from archive.passages.correction import correct_source_text
@@ -111,6 +112,20 @@ def test_evidence_s_identifier_leads_to_it_on_its_claim_s_page(client, analyst, 
     iri = exported(client, analyst, trail["claim"])[f"evidence-{evidence.pk}"]
     page = reverse("archive:claim", args=[workspace.slug, evidence.claim_id])
     assert resolved(client, iri) == f"{page}#evidence-{evidence.pk}"
+
+
+def test_deleted_evidence_s_identifier_leads_to_its_history(client, analyst, workspace, trail):
+    evidence = trail["evidence"]
+    iri = exported(client, analyst, trail["claim"])[f"evidence-{evidence.pk}"]
+    delete_evidence(evidence=evidence, user=analyst, reason="the passage says something else")
+    history = resolved(client, iri)
+    assert history == reverse("archive:object_history", args=[workspace.slug, "evidence", evidence.pk])
+    assert "the passage says something else" in client.get(history).content.decode()
+
+
+def test_an_identifier_of_what_never_was_is_not_found(client, analyst, workspace, trail):
+    client.force_login(analyst)
+    assert client.get(f"/w/{workspace.slug}/evidence-987654").status_code == 404
 
 
 def test_a_grading_s_identifier_leads_to_that_version_in_the_claim_s_history(

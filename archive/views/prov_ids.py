@@ -7,8 +7,10 @@ place on its claim's page, a passage to its source's reading page at the
 passage, a grading to that version in its object's history, and so on. People,
 agents known by name only (authors, publishers) and stored bytes
 (original-<sha>, warc-<sha>) have no page of their own: 404, as for an object not in the
-workspace. The redirect is a workspace view like the pages it leads to, so a
-non-member gets the same 404 as for the page.
+workspace. An object deleted since leads to its history, which says who deleted it,
+when and why (a published PROV document outlives what it names). The redirect is a
+workspace view like the pages it leads to, so a non-member gets the same 404 as for
+the page.
 """
 
 import re
@@ -21,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.core.json_input import INT64_MAX
-from archive.models import Claim, Evidence, FixityCheck, Outlet, Passage, Source, SourceVersion
+from archive.models import Claim, Evidence, FixityCheck, HistoryEntry, Outlet, Passage, Source, SourceVersion
 from archive.permissions import Action, WorkspaceRequest, get_in_workspace_or_404, workspace_view
 
 # What the route takes: a kind's words, then numbers (and words): claim-12, source-3-version-2.
@@ -30,9 +32,22 @@ IDENTIFIER = r"[a-z]+(?:-[a-z]+)*-[0-9][-a-z0-9]*"
 M = TypeVar("M", bound=Model)
 
 
+class _Deleted(Exception):
+    """The object is gone; its history (at `url`) is what is left of it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
 def _get(request: WorkspaceRequest, model: type[M], pk: int, *fields: str) -> M:
     """The object, with only the fields the redirect needs (a source's text can be long)."""
-    return get_in_workspace_or_404(model._default_manager.only("pk", *fields), request.workspace, pk=pk)
+    try:
+        return get_in_workspace_or_404(model._default_manager.only("pk", *fields), request.workspace, pk=pk)
+    except Http404:
+        kind = model._meta.model_name
+        if HistoryEntry.objects.filter(workspace=request.workspace, model=kind, object_id=pk).exists():
+            raise _Deleted(_page(request, "archive:object_history", str(kind), pk)) from None
+        raise
 
 
 def _page(request: WorkspaceRequest, view: str, *args: int | str, after: str = "") -> str:
@@ -124,5 +139,8 @@ def prov_identifier(request: WorkspaceRequest, identifier: str) -> HttpResponseR
         if match := pattern.fullmatch(identifier):
             found = [group for group in match.groups() if group is not None]
             arguments = [group if group.isalpha() else _number(group) for group in found]
-            return HttpResponseRedirect(page_of(request, *arguments))
+            try:
+                return HttpResponseRedirect(page_of(request, *arguments))
+            except _Deleted as deleted:
+                return HttpResponseRedirect(deleted.url)
     raise Http404("This identifier names nothing with a page of its own.")
