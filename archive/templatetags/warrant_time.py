@@ -1,10 +1,13 @@
-"""{{ moment|when }}: a <time> element in the pages' one human format (archive.core.times.human_time)."""
+"""{{ moment|when }}: a <time> element in the pages' one human format (archive.core.times.human_time);
+{{ moment|ago }}: how long ago, in words."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from archive.core.times import human_time
 
@@ -24,3 +27,15 @@ def when_exactly(moment: datetime | None) -> SafeString | str:
     if not isinstance(moment, datetime):
         return "—"
     return format_html('<time datetime="{}">{}</time>', moment.isoformat(), human_time(moment, exact=True))
+
+
+@register.filter
+def ago(moment: datetime | None) -> SafeString | str:
+    """How long ago, in words ("3 minutes ago"; "just now" within the minute, not "0 minutes ago")."""
+    if not isinstance(moment, datetime):
+        return "—"
+    if timezone.now() - moment < timedelta(minutes=1):
+        said = "just now"
+    else:
+        said = f"{timesince(moment)} ago"
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), human_time(moment), said)

@@ -194,9 +194,12 @@ def checked_target(url: str) -> _Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         # "No such name" is the DNS's definite answer; any other failure (a resolver
-        # that did not answer in time) may pass.
+        # that did not answer in time) may pass. Some systems answer so when offline too.
         if error.errno == socket.EAI_NONAME:
-            raise ImportRefused(f"The host name {host!r} does not exist.") from None
+            raise ImportRefused(
+                f"The host name {host!r} was not found: check the address, and that this "
+                "machine is online."
+            ) from None
         raise Unreachable(f"The host name {host!r} could not be resolved.") from None
     except UnicodeError:
         raise Unreachable(f"The host name {host!r} could not be resolved.") from None
