@@ -34,8 +34,7 @@ def ago(moment: datetime | None) -> SafeString | str:
     """How long ago, in words ("3 minutes ago"; "just now" within the minute, not "0 minutes ago")."""
     if not isinstance(moment, datetime):
         return "—"
-    if timezone.now() - moment < timedelta(minutes=1):
-        said = "just now"
-    else:
-        said = f"{timesince(moment)} ago"
-    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), human_time(moment), said)
+    said = "just now" if timezone.now() - moment < timedelta(minutes=1) else f"{timesince(moment)} ago"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', moment.isoformat(), human_time(moment), said
+    )

@@ -197,8 +197,7 @@ def checked_target(url: str) -> _Target:
         # that did not answer in time) may pass. Some systems answer so when offline too.
         if error.errno == socket.EAI_NONAME:
             raise ImportRefused(
-                f"The host name {host!r} was not found: check the address, and that this "
-                "machine is online."
+                f"The host name {host!r} was not found: check the address, and that this machine is online."
             ) from None
         raise Unreachable(f"The host name {host!r} could not be resolved.") from None
     except UnicodeError:
