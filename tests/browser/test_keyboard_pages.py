@@ -49,3 +49,17 @@ def test_the_workspace_link_is_named_by_the_workspace_alone(page_for, analyst, w
     page.goto(reverse("archive:claims", args=[workspace.slug]))
     crumb = page.get_by_role("navigation", name="Workspace").get_by_role("link").first
     expect(crumb).to_have_accessible_name(workspace.name)
+
+
+def test_a_date_field_shows_the_focus_whichever_of_its_parts_has_it(page_for, analyst, workspace):
+    page = page_for(analyst)
+    page.goto(reverse("archive:activity", args=[workspace.slug]))
+    field = page.get_by_label("From")
+    field.focus()
+    stops = 0
+    # Through the day, month, year, hours, minutes... and the calendar button.
+    while field.evaluate("(input) => input === document.activeElement"):
+        assert field.evaluate("(input) => getComputedStyle(input).outlineStyle") == "solid"
+        stops += 1
+        page.keyboard.press("Tab")
+    assert stops > 1
