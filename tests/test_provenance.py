@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
 
+from archive.audit.review import approve, reject, submit_for_review
 from archive.claims.claims import create_claim, edit_claim, set_credibility
 from archive.core.attribution import recorded_as
 from archive.models import Derivation, VersionOrigin
@@ -330,7 +331,7 @@ def regraded_claim(workspace, analyst, reviewer):
 
 
 def gradings_in(document: ProvDocument, prefix: str) -> dict[str, dict[str, str]]:
-    """The grading activities whose identifier starts with `prefix`: label and warrant attributes."""
+    """The activities (gradings, reviews) whose identifier starts with `prefix`: their attributes."""
     return {
         str(record.identifier.localpart): {
             str(key.localpart): str(value) for key, value in record.attributes if key.localpart != "type"
@@ -430,3 +431,58 @@ def test_a_claims_gradings_read_back_from_prov_n(client, workspace, analyst, reg
     text = response.content.decode()
     assert 'warrant:reason="Single partisan source; no independent count"' in text
     assert 'warrant:reason="Nothing to check it against yet"' in text
+
+
+def test_claim_prov_export_says_how_reviewers_decided_on_each_piece_of_evidence(
+    client, workspace, analyst, reviewer, chain
+):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    kept, refused = (
+        EvidenceFactory(
+            claim=claim, passage=PassageFactory(source=chain["republication"]), created_by=analyst
+        )
+        for _ in range(2)
+    )
+    for item in (kept, refused):
+        submit_for_review(item, user=analyst)
+    approve(kept, user=reviewer, comment="the passage says so")
+    reject(refused, user=reviewer, comment="the passage is about another town")
+
+    document = export(client, analyst, "archive:claim_prov_json", workspace.slug, claim.pk)
+    statuses = {
+        str(record.identifier.localpart): {
+            str(v) for k, v in record.attributes if k.localpart == "reviewStatus"
+        }
+        for record in document.get_records(ProvEntity)
+        if str(record.identifier.localpart).startswith(("evidence-", "claim-"))
+    }
+    assert statuses == {
+        f"claim-{claim.pk}": {"draft"},
+        f"evidence-{kept.pk}": {"approved"},
+        f"evidence-{refused.pk}": {"rejected"},
+    }
+    reviews = {
+        name: {key: value for key, value in attributes.items() if not key.endswith("Time")}
+        for name, attributes in gradings_in(document, "review-").items()
+    }
+    assert reviews == {
+        f"review-evidence-{kept.pk}": {
+            "label": "review: approved",
+            "decision": "approved",
+            "comment": "the passage says so",
+        },
+        f"review-evidence-{refused.pk}": {
+            "label": "review: rejected",
+            "decision": "rejected",
+            "comment": "the passage is about another town",
+        },
+    }
+    associations = {
+        (str(record.args[0].localpart), str(record.args[1].localpart))
+        for record in document.get_records()
+        if record.get_type().localpart == "Association"
+    }
+    assert {(f"review-evidence-{kept.pk}", f"user-{reviewer.pk}")} <= associations
+    client.force_login(analyst)
+    history = reverse("archive:object_history", args=[workspace.slug, "evidence", refused.pk])
+    assert client.get(f"/w/{workspace.slug}/review-evidence-{refused.pk}")["Location"] == history

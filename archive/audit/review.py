@@ -439,6 +439,16 @@ def latest_decisions(*, workspace: Workspace | int, kind: str, ids: Collection[i
     }
 
 
+def claim_decisions(claim: Claim, *, evidence_ids: Collection[int]) -> dict[tuple[str, int], Decision]:
+    """The latest decision on `claim` and on each of its pieces of evidence, by (kind, id)."""
+    found = {
+        ("claim", pk): d
+        for pk, d in latest_decisions(workspace=claim.workspace_id, kind="claim", ids=[claim.pk]).items()
+    }
+    evidence = latest_decisions(workspace=claim.workspace_id, kind="evidence", ids=evidence_ids)
+    return found | {("evidence", pk): decision for pk, decision in evidence.items()}
+
+
 def latest_decision(*, workspace: Workspace | int, kind: str, object_id: int) -> Decision | None:
     """The item's latest approval or rejection; None if no reviewer ever decided on it."""
     return latest_decisions(workspace=workspace, kind=kind, ids=[object_id]).get(object_id)

@@ -70,7 +70,7 @@ from django.utils import timezone
 
 from archive import SOFTWARE
 from archive.audit.ledger import ENTRY_FIELDS, canonical_json, live_ledger, verify_workspace
-from archive.audit.review import Decision, latest_decisions
+from archive.audit.review import Decision, claim_decisions
 from archive.core.graphemes import shorten
 from archive.core.text import sha256_hex
 from archive.findings.exports import record_export
@@ -186,12 +186,7 @@ def built_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
         versions_of[version.source_id].append(version)
     for anchor in anchors:
         anchors_of[anchor.passage_id].append(anchor)
-    decisions = {
-        "claim": latest_decisions(workspace=claim.workspace_id, kind="claim", ids=[claim.pk]),
-        "evidence": latest_decisions(
-            workspace=claim.workspace_id, kind="evidence", ids=[item.pk for item in evidence]
-        ),
-    }
+    decisions = claim_decisions(claim, evidence_ids=[item.pk for item in evidence])
     payload: dict[str, bytes] = {
         "data/claim.json": _json(_claim_record(claim, evidence, cited, decisions)),
         "data/passages.json": _json(
@@ -199,7 +194,7 @@ def built_package(claim: Claim, *, base_uri: str, user: Any) -> EvidencePackage:
         ),
         "data/sources.json": _json([_source_record(source, versions_of[source.pk]) for source in sources]),
         "data/provenance.prov.json": serialize(
-            claim_document(claim, base_uri=base_uri, cited=cited), PROV_JSON
+            claim_document(claim, base_uri=base_uri, cited=cited, decisions=decisions), PROV_JSON
         ).encode(),
         "data/history.jsonl": _history(
             claim,
@@ -335,7 +330,7 @@ def _claim_record(
     claim: Claim,
     evidence: list[Evidence],
     cited: dict[int, tuple[str, str]],
-    decisions: dict[str, dict[int, Decision]],
+    decisions: dict[tuple[str, int], Decision],
 ) -> dict[str, Any]:
     return {
         "id": claim.pk,
@@ -345,7 +340,7 @@ def _claim_record(
         "credibility_reason": claim.credibility_reason,
         "status": claim.status,
         "review_status": claim.review_status,
-        "review_decision": _decision_record(decisions["claim"].get(claim.pk)),
+        "review_decision": _decision_record(decisions.get(("claim", claim.pk))),
         "tags": claim.tags,
         "created_by": _username(claim.created_by),
         "created_at": claim.created_at.isoformat(),
@@ -360,7 +355,7 @@ def _claim_record(
                 "source": item.passage.source_id,
                 "grade": item.grade,
                 "review_status": item.review_status,
-                "review_decision": _decision_record(decisions["evidence"].get(item.pk)),
+                "review_decision": _decision_record(decisions.get(("evidence", item.pk))),
                 "created_by": _username(item.created_by),
                 "version": item.version,
                 # What the analyst weighed, where the passage no longer reads so (passages.json: now).

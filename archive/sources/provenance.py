@@ -11,7 +11,8 @@ reading its PROV-JSON back before handing it out.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from datetime import datetime
+from typing import Any, Protocol, cast
 
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -42,6 +43,19 @@ CONTENT_TYPES = {PROV_JSON: "application/json", PROV_N: "text/provenance-notatio
 
 # A PROV record's attributes: prov names ("prov:label") or the workspace's qualified names.
 _Attributes = dict[QualifiedName | str, AttributeValue]
+
+
+class ReviewDecision(Protocol):
+    """A reviewer's latest approval or rejection of an item (archive.audit.review.Decision)."""
+
+    @property
+    def action(self) -> str: ...
+    @property
+    def by(self) -> Any: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def comment(self) -> str: ...
 
 
 class ProvExportError(Exception):
@@ -113,9 +127,15 @@ class _ProvBuilder:
     """Adds each object once, under an identifier in the workspace's namespace (an IRI that
     leads to the object's page: archive.views.prov_ids, which a new kind of identifier needs)."""
 
-    def __init__(self, base_uri: str, cited: Mapping[int, tuple[str, str]] | None = None):
+    def __init__(
+        self,
+        base_uri: str,
+        cited: Mapping[int, tuple[str, str]] | None = None,
+        decisions: Mapping[tuple[str, int], ReviewDecision] | None = None,
+    ):
         self.document = ProvDocument()
         self.cited = cited or {}
+        self.decisions = decisions or {}
         self.ns = self.document.add_namespace("warrant", base_uri)
         self._added: set[str] = set()
         self._memo = Memo()
@@ -501,6 +521,22 @@ class _ProvBuilder:
             return {}
         return {self.ns["citedText"]: text, self.ns["changedSinceCited"]: since}
 
+    def _review(self, kind: str, obj: Claim | Evidence, identifier: QualifiedName) -> None:
+        """The latest reviewer's decision on the object, an activity: who, when, with what comment."""
+        decision = self.decisions.get((kind, obj.pk))
+        if decision is None:
+            return
+        review = self.ns[f"review-{kind}-{obj.pk}"]
+        attributes: _Attributes = {
+            "prov:label": f"review: {decision.action}",
+            self.ns["decision"]: str(decision.action),
+            self.ns["comment"]: decision.comment,
+        }
+        self.document.activity(review, decision.at, decision.at, attributes)
+        self.document.wasInfluencedBy(identifier, review)
+        if agent := self.user(decision.by):
+            self.document.wasAssociatedWith(review, agent)
+
     def claim(self, claim: Claim) -> QualifiedName:
         identifier = self.ns[f"claim-{claim.pk}"]
         self.document.entity(
@@ -510,11 +546,13 @@ class _ProvBuilder:
                 "prov:value": claim.statement,
                 self.ns["credibility"]: claim.credibility,
                 self.ns["status"]: claim.status,
+                self.ns["reviewStatus"]: claim.review_status,
             },
         )
         if agent := self.user(claim.created_by):
             self.document.wasAttributedTo(identifier, agent)
         self._grading(claim, "credibility", identifier)
+        self._review("claim", claim, identifier)
         evidence_list = claim.evidence.select_related(
             "created_by", "passage__created_by", "passage__source__outlet", "passage__source__captured_by"
         )
@@ -525,8 +563,10 @@ class _ProvBuilder:
                 self.ns["stance"]: evidence.stance,
                 self.ns["grade"]: evidence.grade,
                 self.ns["note"]: evidence.note,
+                self.ns["reviewStatus"]: evidence.review_status,
             }
             self.document.entity(item, attributes | self._as_cited(evidence))
+            self._review("evidence", evidence, item)
             self._step(
                 f"link-evidence-{evidence.pk}",
                 item,
@@ -551,10 +591,18 @@ def source_document(source: Source, *, base_uri: str) -> ProvDocument:
     return builder.document
 
 
-def claim_document(claim: Claim, *, base_uri: str, cited: Mapping[int, tuple[str, str]]) -> ProvDocument:
+def claim_document(
+    claim: Claim,
+    *,
+    base_uri: str,
+    cited: Mapping[int, tuple[str, str]],
+    decisions: Mapping[tuple[str, int], ReviewDecision],
+) -> ProvDocument:
     """A claim's full evidence trail, with the people who did each step; `cited`, each
-    piece of evidence's text as cited and what became of it (archive.monitoring.changes.cited_texts)."""
-    builder = _ProvBuilder(base_uri, cited)
+    piece of evidence's text as cited and what became of it (archive.monitoring.changes.cited_texts);
+    `decisions`, the latest reviewer's decision on the claim and on each piece of evidence, by
+    (kind, id) (archive.audit.review.claim_decisions)."""
+    builder = _ProvBuilder(base_uri, cited, decisions)
     builder.claim(claim)
     return builder.document
 

@@ -68,6 +68,11 @@ def _grading(request: WorkspaceRequest, model: str, pk: int, history_id: int) ->
     return _page(request, "archive:object_history", model, pk, after=f"?version={history_id}")
 
 
+def _reviewed(request: WorkspaceRequest, model: str, pk: int) -> str:
+    # A reviewer's decision is in its object's history, with who, when and the comment.
+    return _page(request, "archive:object_history", model, pk)
+
+
 def _outlet(request: WorkspaceRequest, pk: int) -> str:
     return _page(request, "archive:outlets", after=f"#outlet-{_get(request, Outlet, pk).pk}")
 
@@ -111,6 +116,7 @@ _PAGES: list[tuple[re.Pattern[str], Callable[..., str]]] = [
     (re.compile(f"claim-{_N}"), _claim),
     (re.compile(f"(?:link-)?evidence-{_N}"), _evidence),
     (re.compile(f"grading-(claim|outlet)-{_N}-{_N}"), _grading),
+    (re.compile(f"review-(claim|evidence)-{_N}"), _reviewed),
     (re.compile(f"outlet-{_N}"), _outlet),
     (re.compile(f"source-{_N}"), _source),
     (re.compile(f"source-{_N}-version-{_N}"), _version),

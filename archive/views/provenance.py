@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from archive.api.stored_files import stored_file_download
 from archive.audit.forms import reason_field
+from archive.audit.review import claim_decisions
 from archive.core.editing import StaleVersion
 from archive.core.forms import form_field, show_refusal
 from archive.models import Capture, Claim, Source, SourceVersion, UnarchivedOriginal
@@ -188,8 +189,10 @@ def claim_prov(request: WorkspaceRequest, claim_id: int, fmt: str) -> HttpRespon
     claim = get_in_workspace_or_404(
         Claim.objects.select_related("created_by"), request.workspace, pk=claim_id
     )
-    cited = cited_texts(claim.evidence.select_related("passage"))
-    document = claim_document(claim, base_uri=_namespace(request), cited=cited)
+    evidence = list(claim.evidence.select_related("passage"))
+    cited = cited_texts(evidence)
+    decisions = claim_decisions(claim, evidence_ids=[item.pk for item in evidence])
+    document = claim_document(claim, base_uri=_namespace(request), cited=cited, decisions=decisions)
     return _export(document, fmt, f"claim-{claim_id}-evidence-trail")
 
 
