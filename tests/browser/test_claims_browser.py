@@ -1,6 +1,7 @@
 """A claim's page in Chromium, on a phone: an analyst finds a passage already
 highlighted by its words and cites it as evidence, with a stance and a note."""
 
+import re
 import uuid
 
 from django.urls import reverse
@@ -90,4 +91,25 @@ def test_a_claims_exported_packages_are_listed_readably_on_a_phone(page_for, ana
     expect(exports.get_by_role("cell", name="1234")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert_accessible(page, "a claim's page listing its exported packages")
+    assert page.errors == []
+
+
+def test_the_passage_picker_says_how_many_passages_it_found_and_marks_itself_when_none_is_chosen(
+    page_for, analyst, workspace
+):
+    claim = ClaimFactory(workspace=workspace)
+    source = SourceFactory(workspace=workspace, title="Hawran Voice report", text=TEXT)
+    PassageFactory(source=source, start=TEXT.index("stopped"), length=len("stopped pumping on Monday"))
+    page = page_for(analyst)
+    page.goto(reverse("archive:claim", args=[workspace.slug, claim.pk]))
+    picker = page.get_by_role("combobox", name="Passage")
+    said = page.locator("#cite-passage .picker [role=status]")
+    picker.fill("nothing says this")
+    expect(said).to_have_text("No highlighted passage has these words.")
+    page.get_by_role("button", name="Cite").click()
+    expect(picker).to_have_attribute("aria-invalid", "true")
+    expect(picker).to_have_accessible_description(re.compile("^Choose a passage from the list"))
+    expect(picker).to_be_focused()
+    picker.fill("pumping")
+    expect(said).to_have_text("1 passage found.")
     assert page.errors == []

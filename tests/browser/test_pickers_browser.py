@@ -53,3 +53,12 @@ def test_tab_closes_the_claim_list_and_moves_past_it(page_for, analyst, workspac
     expect(picker).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_role("listbox", name="Claims")).to_be_hidden()
     assert page.evaluate("document.activeElement.name") == "stance"
+
+
+def test_the_claim_picker_says_how_many_claims_it_found(page_for, analyst, workspace):
+    page, picker = open_cite_dialog(page_for, analyst, workspace)
+    said = page.get_by_role("dialog").locator(".picker [role=status]")
+    picker.fill("Aleppo")
+    expect(said).to_have_text("1 claim found; or make it a new claim, listed last.")
+    picker.fill("Homs")
+    expect(said).to_have_text("No claims found; or make it a new claim, listed last.")

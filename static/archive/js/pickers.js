@@ -40,6 +40,11 @@ export class Picker {
     this.searches = 0;
     // Scrollable, the list would otherwise be a tab stop of its own in Chromium.
     this.list.tabIndex = -1;
+    // How much each search found, said to a screen reader (none, too, is an answer).
+    this.said = document.createElement("p");
+    this.said.className = "visually-hidden";
+    this.said.setAttribute("role", "status");
+    root.append(this.said);
     this.input.addEventListener("input", () => {
       this.choice = null;
       this.setActive(-1); // what was active was found for other words
@@ -70,14 +75,21 @@ export class Picker {
     const number = ++this.searches;
     const { ok, data } = await requestJSON(`${this.searchUrl}?q=${encodeURIComponent(query)}`);
     if (number !== this.searches || document.activeElement !== this.input) return; // a newer search or gone
-    this.options = this.optionsFrom(ok ? data.results : [], query);
+    const found = ok ? data.results : [];
+    this.options = this.optionsFrom(found, query);
     this.render();
+    this.said.textContent = this.foundSaid(found.length, query);
     if (step) this.move(step);
   }
 
   /** The options to list for what the search found (each {id, ...}). */
   optionsFrom(found) {
     return found;
+  }
+
+  /** What to say of `count` found for `query`. */
+  foundSaid(count) {
+    return `${count} found.`;
   }
 
   render() {
@@ -159,6 +171,11 @@ export class ClaimPicker extends Picker {
     return options;
   }
 
+  foundSaid(count, query) {
+    const found = count === 1 ? "1 claim found" : `${count || "No"} claims found`;
+    return query ? `${found}; or make it a new claim, listed last.` : `${found}.`;
+  }
+
   describe(item, option) {
     if (option.id) {
       item.textContent = `${option.statement} (credibility ${option.credibility})`;
@@ -180,6 +197,11 @@ export class ClaimPicker extends Picker {
 }
 
 export class PassagePicker extends Picker {
+  foundSaid(count) {
+    if (!count) return "No highlighted passage has these words.";
+    return count === 1 ? "1 passage found." : `${count} passages found.`;
+  }
+
   describe(item, option) {
     item.textContent = `“${option.exact}” (${option.source})`;
   }
@@ -203,11 +225,17 @@ export function passageForm(form) {
   form.addEventListener("submit", (event) => {
     const chosen = picker.value();
     unchosen.hidden = chosen !== null;
+    const field = form.querySelector('[role="combobox"]');
     if (chosen === null) {
       event.preventDefault();
-      form.querySelector('[role="combobox"]').focus();
+      // Marked and described by the message, as a refused field of any form is.
+      if (!unchosen.id) unchosen.id = `${field.id}-error`;
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", unchosen.id);
+      field.focus();
       return;
     }
+    field.removeAttribute("aria-invalid");
     form.elements.passage.value = String(chosen);
   });
 }
