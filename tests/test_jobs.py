@@ -1,5 +1,6 @@
 """Background jobs: what they do, that they are safe to run twice, retries, and who sees them."""
 
+import logging
 import re
 import socket
 
@@ -188,6 +189,14 @@ def test_a_refused_capture_fails_at_once_and_its_reason_is_shown(site, client, a
     assert "answered HTTP 404" in page
     header = client.get(reverse("archive:jobs")).content.decode()
     assert re.search(r"last failed <time datetime=\"[^\"]+\" title=\"[^\"]+\">just now</time>", header)
+
+
+def test_a_failed_job_is_logged_with_why_beside_the_queues_own_done(site, analyst, workspace, caplog):
+    with caplog.at_level(logging.WARNING, logger="archive.jobs.running"):
+        job = tasks.start_capture(workspace=workspace, user=analyst, url=f"{site.url}/gone")
+    [record] = [r for r in caplog.records if r.name == "archive.jobs.running"]
+    assert record.getMessage() == f"Job {job.pk} (capture) failed: {job.failure}"
+    assert "answered HTTP 404" in job.failure
 
 
 def test_fixity_job_records_a_check_per_source_and_reports_the_count(workspace, ws_admin):

@@ -310,6 +310,9 @@ def _succeed(job: Job, outcome: Outcome) -> dict:
 
 
 def _fail(job: Job, reason: str) -> dict:
+    # The queue records the task as done (its work ended as it should): the worker's log says
+    # the job failed, and why, beside that.
+    logger.warning("Job %s (%s) failed: %s", job.pk, job.kind, reason)
     job.status = JobStatus.FAILED
     job.failure = reason
     job.summary = ""  # what it was doing (or "trying again") no longer holds
