@@ -103,6 +103,25 @@ def test_the_matrix_page_lets_an_analyst_rate_every_cell(client, question):
     assert html.count('<label class="visually-hidden" for="cell-') == 18  # each select has its label
 
 
+def test_the_matrix_says_each_rating_in_words_and_which_evidence_each_select_rates(client, question):
+    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
+    client.force_login(analyst)
+    html = client.get(
+        reverse("archive:question", args=[question.workspace.slug, question.pk])
+    ).content.decode()
+    spoken = re.findall(r': (C|I|N|NA)<span class="visually-hidden"> \(([a-z ]+)\)</span>', html)
+    assert spoken and set(spoken) <= {
+        ("C", "consistent"),
+        ("I", "inconsistent"),
+        ("N", "neutral"),
+        ("NA", "not applicable"),
+    }
+    labels = re.findall(
+        r'<label class="visually-hidden" for="cell-[^"]+">Your rating of “([^”]+)” against', html
+    )
+    assert len(labels) == 18 and len(set(labels)) == 6  # each of the six items, against each hypothesis
+
+
 def test_posting_the_form_saves_the_analysts_ratings(client, question):
     analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
     client.force_login(analyst)
