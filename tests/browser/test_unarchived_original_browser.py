@@ -30,6 +30,9 @@ def test_an_admin_records_an_unarchived_original_at_360_px(page_for, ws_admin, w
     assert page.locator(f"#unarchived-original-{source.pk} .not-archived").inner_text() == "not archived"
     assert page.evaluate(PAGE_WIDTH) <= 360
     assert_accessible(page, "the provenance page at 360 px")
+    # The chain's arrows are drawn between its steps, and not read out.
+    assert page.locator("ol.chain > li + li, ul.derived > li").count() > 0
+    assert "↓" not in page.locator("main").aria_snapshot()
     assert Source.objects.get(pk=source.pk).unarchived_original == UnarchivedOriginal(
         title="محطة المياه خارج الخدمة", url="https://baladi-news.example/ar/2017/water", language="ar"
     )
