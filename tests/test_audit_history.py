@@ -258,6 +258,16 @@ def test_history_page_gives_each_form_field_an_id_of_its_own(client, ws_admin, w
     assert repeated_ids(page) == []
 
 
+def test_each_revert_is_named_by_its_version_for_a_list_of_controls(client, ws_admin, workspace):
+    claim = create_claim(workspace=workspace, user=ws_admin, statement="Airstrikes reached 120 a week.")
+    edit_item(claim, user=ws_admin, expected_version=1, changes={"statement": "Reached 400."})
+    edit_item(claim, user=ws_admin, expected_version=2, changes={"statement": "Reached 450."})
+    client.force_login(ws_admin)
+    page = history_page(client, workspace, "claim", claim.pk)
+    named = re.findall(r'Revert to this version<span class="visually-hidden"> \(version (\d+)\)</span>', page)
+    assert sorted(named) == ["1", "2"]
+
+
 def test_history_of_another_workspaces_object_is_404(client, outsider, workspace, edited_claim):
     client.force_login(outsider)
     url = reverse("archive:object_history", args=[workspace.slug, "claim", edited_claim.pk])

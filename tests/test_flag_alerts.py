@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import escape
 
 from archive.alerts import unread_count
 from archive.audit.ledger import verify_workspace
@@ -164,3 +165,12 @@ def test_a_flag_in_another_workspace_does_not_reach_this_ones_admin(reviewer, ws
     their_reviewer = MembershipFactory(workspace=elsewhere, role=Role.REVIEWER).user
     flag_for_admin(ClaimFactory(workspace=elsewhere), user=their_reviewer, reason=REASON)
     assert not Alert.objects.filter(recipient=ws_admin).exists()
+
+
+def test_each_mark_read_button_is_described_by_its_alerts_message(client, claim, reviewer, ws_admin):
+    flag_for_admin(claim, user=reviewer, reason=REASON)
+    alert = Alert.objects.get(recipient=ws_admin)
+    client.force_login(ws_admin)
+    page = client.get(reverse("archive:alerts")).content.decode()
+    assert f'id="alert-{alert.pk}-message">{escape(alert.message)}' in page
+    assert f'aria-describedby="alert-{alert.pk}-message">Mark read</button>' in page
