@@ -53,6 +53,7 @@ from archive.models import (
     Stance,
     Workspace,
 )
+from archive.models.grading import grade_meaning
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
 from archive.views.claims import EXPORTS_SHOWN
@@ -330,6 +331,13 @@ def test_a_package_names_who_decided_on_the_claim_and_each_piece_of_evidence(pub
         claim = json.loads(bag.read("data/claim.json"))
     decisions = [claim["review_decision"], *(item["review_decision"] for item in claim["evidence"])]
     assert {(d["decision"], d["by"]) for d in decisions} == {("approved", reviewer.username)}
+
+
+def test_a_packages_evidence_gives_its_grade_in_words(package_file):
+    with zipfile.ZipFile(package_file) as bag:
+        evidence = json.loads(bag.read("data/claim.json"))["evidence"]
+    assert evidence and all(item["grade_meaning"] == grade_meaning(item["grade"]) for item in evidence)
+    assert all(item["grade_meaning"].startswith("outlet: ") for item in evidence)
 
 
 def test_a_package_says_who_each_user_id_in_its_history_is(package_file, demo_claim):

@@ -35,7 +35,7 @@ from archive.models import (
     UnarchivedOriginal,
     Workspace,
 )
-from archive.models.grading import Credibility, Reliability
+from archive.models.grading import Credibility, Reliability, grade_meaning
 from archive.models.source import MAX_AUTHOR_LENGTH
 from archive.monitoring.changes import EvidenceChange, as_cited, evidence_changes
 from archive.passages.selectors import check_span
@@ -245,6 +245,10 @@ class EvidenceOut(VersionedOut):
     grade = serializers.CharField(
         read_only=True, help_text="Outlet reliability and claim credibility, e.g. B2."
     )
+    grade_meaning = serializers.SerializerMethodField(
+        help_text='The grade in words, e.g. "outlet: usually reliable; claim: probably true": its '
+        "second part is the claim's credibility, not the evidence's."
+    )
     cited_exact = serializers.SerializerMethodField(
         help_text="The passage's text as it read when it was cited: the passage's `exact` now "
         "differs when a later version of the source changed it (`changed_since_cited`)."
@@ -259,7 +263,7 @@ class EvidenceOut(VersionedOut):
         fields = [
             *VersionedOut.Meta.fields,
             *("claim", "passage", "stance", "note", "created_by", "review_status", "grade"),
-            *("cited_exact", "changed_since_cited"),
+            *("grade_meaning", "cited_exact", "changed_since_cited"),
         ]
         list_serializer_class = _EvidenceListOut
 
@@ -276,6 +280,9 @@ class EvidenceOut(VersionedOut):
         if evidence.pk not in self._looked_up:
             self.look_up_changes([evidence])
         return as_cited(evidence, self._changes)
+
+    def get_grade_meaning(self, evidence: Evidence) -> str:
+        return grade_meaning(evidence.grade)
 
     def get_cited_exact(self, evidence: Evidence) -> str:
         return self._as_cited(evidence)[0]

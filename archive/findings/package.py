@@ -88,6 +88,7 @@ from archive.models import (
     SourceVersion,
 )
 from archive.models.audit import GENESIS_HASH
+from archive.models.grading import grade_meaning
 from archive.monitoring.changes import cited_texts
 from archive.sources.fixity import DAMAGED
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
@@ -354,6 +355,7 @@ def _claim_record(
                 "passage": item.passage_id,
                 "source": item.passage.source_id,
                 "grade": item.grade,
+                "grade_meaning": grade_meaning(item.grade),
                 "review_status": item.review_status,
                 "review_decision": _decision_record(decisions.get(("evidence", item.pk))),
                 "created_by": _username(item.created_by),

@@ -28,3 +28,12 @@ class Credibility(models.IntegerChoices):
 def admiralty_code(reliability: str | None, credibility: int | None) -> str:
     """Combine both grades; an unknown part counts as "cannot be judged"."""
     return f"{reliability or Reliability.F}{credibility or Credibility.CANNOT_BE_JUDGED}"
+
+
+def grade_meaning(grade: str) -> str:
+    """What an Admiralty code says, in words: "B2" is "outlet: usually reliable; claim:
+    probably true". Its second part is the claim's credibility, not the evidence's: an
+    "F5" piece of evidence refuting an improbable claim is not itself improbable."""
+    reliability = Reliability(grade[0]).label.partition(": ")[2]
+    credibility = Credibility(int(grade[1:])).label.partition(": ")[2]
+    return f"outlet: {reliability}; claim: {credibility}"

@@ -18,7 +18,7 @@ from archive.core.graphemes import shorten
 from archive.core.times import human_time
 from archive.models import AnchorStatus, Annotation, Evidence, Motivation, Passage, ReviewStatus
 from archive.models.discussion import MAX_REPLY_LENGTH
-from archive.models.grading import Credibility, Reliability
+from archive.models.grading import grade_meaning
 from archive.reading.kinds import LABELS
 from archive.reading.page import ReadingItem, Row, Thread, ThreadReply
 
@@ -265,11 +265,9 @@ def _annotation_parts(item: ReadingItem, links: ItemLinks) -> tuple[dict, str]:
 def _grade_said(grade: str) -> str:
     """The Admiralty code with its meaning on the card ("B2 · outlet: usually reliable; claim:
     probably true"), not in a title that touch screens cannot open."""
-    reliability = Reliability(grade[0]).label.partition(": ")[2]
-    credibility = Credibility(int(grade[1:])).label.partition(": ")[2]
     return (
         f'<span class="grade-said"><span class="grade">{escape(grade)}</span> · '
-        f"outlet: {escape(reliability)}; claim: {escape(credibility)}</span>"
+        f"{escape(grade_meaning(grade))}</span>"
     )
 
 

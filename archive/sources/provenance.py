@@ -34,6 +34,7 @@ from archive.models import (
     SourceVersion,
     UnarchivedOriginal,
 )
+from archive.models.grading import grade_meaning
 from archive.sources.versions import Arrival, VersionEntry, current_came_in, version_entries
 
 PROV_JSON = "json"
@@ -562,6 +563,7 @@ class _ProvBuilder:
                 "prov:type": self.ns["Evidence"],
                 self.ns["stance"]: evidence.stance,
                 self.ns["grade"]: evidence.grade,
+                self.ns["gradeMeaning"]: grade_meaning(evidence.grade),
                 self.ns["note"]: evidence.note,
                 self.ns["reviewStatus"]: evidence.review_status,
             }
