@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local runs are development runs; production sets its own environment.
 export DEBUG ?= true
 
-.PHONY: run test lint typecheck audit audit-deps lock format compile clean
+.PHONY: help run test lint typecheck audit audit-deps lock format compile clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	$(BIN)/pip check
 	touch $(STAMP)
+
+help: ## What each target does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 12
 
 # Re-anchoring compiled to C with mypyc (about 1.6 to 1.8 times as fast) where a C compiler
 # is at hand; recompiled when its source changes; the source runs otherwise.
@@ -65,10 +68,10 @@ lock: $(STAMP) ## Recompile requirements*.txt (every dependency pinned and hashe
 	$(LOCK) --output-file requirements.txt requirements.in
 	$(LOCK) --output-file requirements-dev.txt requirements-dev.in
 
-format: $(STAMP)
+format: $(STAMP) ## Format the code and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-clean:
+clean: ## Remove the venv, the database and the caches (var/ too)
 	test ! -x $(BIN)/python || $(BIN)/python scripts/compile.py --remove
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
