@@ -31,6 +31,12 @@ def test_the_focus_starts_on_the_error_summary_of_a_refused_form(page_for, analy
     assert_accessible(page, "a refused import")
 
 
+def test_a_refused_forms_page_title_starts_with_error(page_for, analyst, workspace):
+    page = refused_import(page_for, analyst, workspace)
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert page.title().count("Error: ") == 1
+
+
 def test_a_link_of_the_error_summary_puts_the_focus_in_its_field(page_for, analyst, workspace):
     page = refused_import(page_for, analyst, workspace)
     page.get_by_role("link", name=re.compile("^Language: Enter a BCP 47 language tag")).click()
