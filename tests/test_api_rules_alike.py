@@ -279,3 +279,15 @@ def test_a_filter_text_over_500_characters_is_refused(analyst, url, name):
     response = api_client_for(analyst).get(url, {name: "x" * 501})
     assert response.status_code == 400
     assert field_errors(response.json()) == {name: ["The search is too long: use at most 500 characters."]}
+
+
+def test_a_new_claim_sent_with_a_verdict_is_told_how_to_give_one(analyst, workspace):
+    response = api_client_for(analyst).post(
+        "/api/claims/", {"workspace": workspace.slug, "statement": "S", "status": "debunked"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["status"] == [
+        "A new claim starts open: give its verdict by editing it (PATCH its status) "
+        "once its evidence is cited."
+    ]
+    assert not Claim.objects.exists()

@@ -469,6 +469,8 @@ class StrictIn(serializers.Serializer):
     is refused as such (review status with the domain's own reason)."""
 
     output: ClassVar[type[serializers.Serializer] | None] = None
+    # Why a read-only field of the output cannot be written here, where that says more.
+    read_only_reasons: ClassVar[dict[str, str]] = {"review_status": REVIEW_STATUS_MESSAGE}
 
     def to_internal_value(self, data: object) -> dict:
         if isinstance(data, dict):
@@ -483,9 +485,8 @@ class StrictIn(serializers.Serializer):
                 )
         return super().to_internal_value(data)
 
-    @staticmethod
-    def _refusal(name: str) -> str:
-        return REVIEW_STATUS_MESSAGE if name == "review_status" else READ_ONLY_MESSAGE
+    def _refusal(self, name: str) -> str:
+        return self.read_only_reasons.get(name, READ_ONLY_MESSAGE)
 
 
 class DivergenceExplanationIn(StrictIn):
@@ -668,7 +669,11 @@ class ClaimIn(StrictIn):
 
 
 class ClaimCreateIn(CreateIn, ClaimIn):
-    pass
+    read_only_reasons = {
+        **ClaimIn.read_only_reasons,
+        "status": "A new claim starts open: give its verdict by editing it (PATCH its status) "
+        "once its evidence is cited.",
+    }
 
 
 class ClaimUpdateIn(ClaimIn):
