@@ -212,3 +212,13 @@ export function occurrenceChoice(text, span, index, { shownLike, name = "occurre
   label.append(radio, " ", context);
   return label;
 }
+
+/** The legend over the occurrences listed: how often the words were found (`count`), and
+ * how many of them are listed when not all are. */
+export function occurrencesLegend(count, listed) {
+  if (count === 1) return "Found once:";
+  if (count > listed) {
+    return `Found ${count} times; the first ${listed} are listed (type more of the words to narrow them down): which one?`;
+  }
+  return `Found ${count} times: which one?`;
+}

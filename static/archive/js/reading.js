@@ -4,7 +4,7 @@
 // place. The server renders the highlights and every sidebar item; this
 // module only asks the server to change things and puts its answers in.
 
-import { findWords, foldedText, occurrenceChoice, unquoted } from "./find-words.js";
+import { findWords, foldedText, occurrenceChoice, occurrencesLegend, unquoted } from "./find-words.js";
 import { ClaimPicker } from "./pickers.js";
 import { showError, showRefusal } from "./form-errors.js";
 import {
@@ -669,11 +669,7 @@ function openQuoteForm() {
     }
     showError(form, "");
     spans = found.spans;
-    let legend = found.count === 1 ? "Found once:" : `Found ${found.count} times: which one?`;
-    if (found.count > spans.length) {
-      legend = `Found ${found.count} times; the first ${spans.length} are listed (type more of the words to narrow them down): which one?`;
-    }
-    occurrences.querySelector("legend").textContent = legend;
+    occurrences.querySelector("legend").textContent = occurrencesLegend(found.count, spans.length);
     const choices = spans.map((span, index) => occurrenceChoice(text, span, index, { shownLike: textElement }));
     occurrences.querySelector(".choices").replaceChildren(...choices);
     occurrences.hidden = false;

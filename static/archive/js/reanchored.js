@@ -3,7 +3,7 @@
 // start and end in code points (what the server counts). Without a mouse, the
 // words typed and found in the text (their occurrence chosen) fill them the same.
 
-import { findWords, occurrenceChoice, unquoted } from "./find-words.js";
+import { findWords, occurrenceChoice, occurrencesLegend, unquoted } from "./find-words.js";
 import { codePointOffset, rangeInText } from "./offsets.js";
 
 const LISTED = 20; // occurrences offered; more words narrow them down
@@ -77,11 +77,7 @@ if (panel && textElement) {
         return form.elements.reason.focus();
       }
       message.textContent = "";
-      let legend = `Found ${found.count} times: which one?`;
-      if (found.count > spans.length) {
-        legend = `Found ${found.count} times; the first ${spans.length} are listed (type more of the words to narrow them down): which one?`;
-      }
-      occurrences.querySelector("legend").textContent = legend;
+      occurrences.querySelector("legend").textContent = occurrencesLegend(found.count, spans.length);
       const name = `occurrence-${form.elements.start.id}`;
       const choices = spans.map((span, index) => occurrenceChoice(text, span, index, { shownLike: textElement, name }));
       occurrences.querySelector(".choices").replaceChildren(...choices);
