@@ -175,7 +175,9 @@ def test_claim_page_says_who_translated_and_captured_each_cited_source_and_its_t
     line = line[: line.index("</p>")]
     assert "Translated by <bdi>Levant Monitor staff</bdi>" in line
     assert f"entered as text by <bdi>{analyst.username}</bdi>" in line
-    assert f'title="{translation.text_sha256}">{translation.text_sha256[:12]}…' in line
+    sha = translation.text_sha256
+    shown = f'<span class="hash-short">{sha[:12]}…</span><span class="hash-full">{sha}</span>'
+    assert f'title="{sha}">{shown}' in line
 
 
 def test_claim_page_says_who_wrote_each_cited_source_and_when_it_was_published(
