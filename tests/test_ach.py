@@ -103,12 +103,16 @@ def test_the_matrix_page_lets_an_analyst_rate_every_cell(client, question):
     assert html.count('<label class="visually-hidden" for="cell-') == 18  # each select has its label
 
 
-def test_the_matrix_says_each_rating_in_words_and_which_evidence_each_select_rates(client, question):
-    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
-    client.force_login(analyst)
-    html = client.get(
+def matrix_page(client, question) -> str:
+    """The question's matrix page, as the demo's analyst sees it."""
+    client.force_login(Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user)
+    return client.get(
         reverse("archive:question", args=[question.workspace.slug, question.pk])
     ).content.decode()
+
+
+def test_the_matrix_says_each_rating_in_words_and_which_evidence_each_select_rates(client, question):
+    html = matrix_page(client, question)
     spoken = re.findall(r': (C|I|N|NA)<span class="visually-hidden"> \(([a-z ]+)\)</span>', html)
     assert spoken and set(spoken) <= {
         ("C", "consistent"),
@@ -339,11 +343,7 @@ def test_a_reviewer_starting_an_analysis_gets_the_refusal_page(client, question)
 
 
 def test_the_matrix_says_what_grade_and_diagnosticity_mean_on_the_page(client, question):
-    analyst = Membership.objects.get(workspace=question.workspace, role=Role.ANALYST).user
-    client.force_login(analyst)
-    html = client.get(
-        reverse("archive:question", args=[question.workspace.slug, question.pk])
-    ).content.decode()
+    html = matrix_page(client, question)
     [help_text] = re.findall(r'<p class="meta" id="matrix-help">(.*?)</p>', html, re.S)
     assert "Diagnosticity: how differently the item rates across the hypotheses" in help_text
     assert "Grade: the outlet's reliability" in help_text

@@ -16,17 +16,19 @@ def edited_claim(workspace, analyst):
     return claim
 
 
-def open_revert_form(page, workspace, claim):
-    page.goto(reverse("archive:object_history", args=[workspace.slug, "claim", claim.pk]))
+def revert_as(page_for, reviewer, claim, reason: str):
+    """The claim's history page, as `reviewer`, after a revert sent with `reason`."""
+    page = page_for(reviewer)
+    page.goto(reverse("archive:object_history", args=[claim.workspace.slug, "claim", claim.pk]))
     page.get_by_text("Revert to this version").click()
+    page.get_by_label("Reason (required)").fill(reason)
+    page.get_by_role("button", name="Revert").click()
+    return page
 
 
 def test_a_refused_revert_is_said_first_where_the_focus_starts(page_for, reviewer, analyst, workspace):
     claim = edited_claim(workspace, analyst)
-    page = page_for(reviewer)
-    open_revert_form(page, workspace, claim)
-    page.get_by_label("Reason (required)").fill("   ")
-    page.get_by_role("button", name="Revert").click()
+    page = revert_as(page_for, reviewer, claim, "   ")
     expect(page.locator("#page-messages")).to_be_focused()
     expect(page.locator("#page-messages")).to_contain_text("Say why")
     # The version's form is open again, with what was typed.
@@ -37,10 +39,7 @@ def test_a_refused_revert_is_said_first_where_the_focus_starts(page_for, reviewe
 
 def test_a_done_revert_is_said_first_where_the_focus_starts(page_for, reviewer, analyst, workspace):
     claim = edited_claim(workspace, analyst)
-    page = page_for(reviewer)
-    open_revert_form(page, workspace, claim)
-    page.get_by_label("Reason (required)").fill("the 400 figure is for Aleppo")
-    page.get_by_role("button", name="Revert").click()
+    page = revert_as(page_for, reviewer, claim, "the 400 figure is for Aleppo")
     expect(page.locator("#page-messages")).to_be_focused()
     expect(page.locator("#page-messages")).to_contain_text("Reverted:")
     page.keyboard.press("Tab")  # on from the message, in the page's order
