@@ -20,12 +20,14 @@ class ArchiveConfig(AppConfig):
         from archive.api.authentication import revoke_tokens_on_password_change
         from archive.audit.checks import check_kinds, check_tracked_models
         from archive.audit.ledger import chain_history_rows
+        from archive.audit.review import reopen_on_changed_words
         from archive.core.compiled import check_compiled
         from archive.core.db import use_compiled_timestamptz_loader
         from archive.core.history import add_reason_from_context, announce_saved_row, history_written
         from archive.core.paths import Int64Converter
         from archive.core.sessions import start_session_end
-        from archive.models import Annotation
+        from archive.models import Annotation, Passage
+        from archive.passages.carrying import words_changed
         from archive.search.signals import object_written, passage_annotations_changed
 
         # History rows: the reason of the enclosing recorded_as block; single
@@ -38,6 +40,8 @@ class ArchiveConfig(AppConfig):
         m2m_changed.connect(
             passage_annotations_changed, sender=Annotation.passages.through, dispatch_uid="search-passages"
         )
+        # What a reviewer approved on a passage's words goes back to them when the words change.
+        words_changed.connect(reopen_on_changed_words, sender=Passage, dispatch_uid="review-words-changed")
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
         # A signed-in session ends at a time the pages know, to warn before it.
         user_logged_in.connect(start_session_end, dispatch_uid="session-end")

@@ -12,6 +12,10 @@ rule lives in archive.claims.editing, which every edit goes
 through), so "approved" always means a reviewer approved exactly this content.
 Review status never changes through an edit: only through these functions. Every
 transition is a history row with who, why, and its action in the ledger.
+
+Approved evidence and annotations go back to submitted too when the words they cite
+change under them (a text correction, a recapture, a passage selected anew): a
+reviewer approved them on those words (`reopen_on_changed_words`).
 """
 
 from collections.abc import Collection, Sequence
@@ -26,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from archive.alerts import RECIPIENT_ROLES, record
-from archive.audit.diffing import FieldChange, field_changes, shown_fields
+from archive.audit.diffing import FieldChange, field_changes, shown_diff, shown_fields
 from archive.audit.kinds import Reviewed, kind_of
 from archive.core.attribution import recorded_as
 from archive.core.editing import StaleVersion, lock_at_version
@@ -37,6 +41,7 @@ from archive.core.unit_of_work import unit_of_work
 from archive.models import (
     Alert,
     AlertKind,
+    AnchorStatus,
     Annotation,
     Claim,
     Evidence,
@@ -101,6 +106,34 @@ def _decided_meanwhile(stale: StaleVersion) -> StaleVersion:
         f"{who} {latest.get_action_display()} it meanwhile (now version {current.version}): "
         "look at it again before deciding.",
     )
+
+
+def reopen_on_changed_words(
+    sender: type[Passage], *, passages: Sequence[Passage], user: Any, reason: str, **kwargs: object
+) -> None:
+    """archive.passages.carrying.words_changed: the approved evidence and annotations on
+    `passages`, whose words changed or left the text, back to submitted, each with a
+    history row by `user` saying why. A reviewer approved them on the words as they were."""
+    left = {passage.pk for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED}
+    ids = [passage.pk for passage in passages]
+    on_changed: dict[tuple[type[Reviewed], int], set[int]] = {}
+    for pk, passage_id in Evidence.objects.filter(passage_id__in=ids).values_list("pk", "passage_id"):
+        on_changed[Evidence, pk] = {passage_id}
+    links = Annotation.passages.through.objects.filter(passage_id__in=ids)
+    for pk, passage_id in links.values_list("annotation_id", "passage_id"):
+        on_changed.setdefault((Annotation, pk), set()).add(passage_id)
+    for model in (Evidence, Annotation):
+        approved = model.objects.select_for_update().filter(
+            pk__in=[pk for kind, pk in on_changed if kind is model], review_status=ReviewStatus.APPROVED
+        )
+        for item in approved.order_by("pk"):
+            what = "cites" if model is Evidence else "annotates"
+            # "Left the text" only when none of its words are still there, changed.
+            happened = "left the text" if on_changed[model, item.pk] <= left else "changed"
+            item.review_status = ReviewStatus.SUBMITTED
+            why = f"Back to review: the words it {what} {happened} ({reason})"
+            with recorded_as(user=user, reason=why, action=HistoryAction.SUBMITTED):
+                item.save()
 
 
 SUBMITTABLE = {ReviewStatus.DRAFT, ReviewStatus.REJECTED}
@@ -579,7 +612,35 @@ def changes_since(obj: Model, *, history_id: int) -> tuple[int | None, list[Fiel
     before = {f.attname: getattr(row, f.attname) for f in fields}
     after = {f.attname: getattr(obj, f.attname) for f in fields}
     changes = [change for change in field_changes(model, before, after) if change.name != "review_status"]
-    return row.version, changes
+    return row.version, changes + _words_changed_since(obj, row.history_date)
+
+
+def _words_changed_since(obj: Model, when: datetime) -> list[FieldChange]:
+    """How the words evidence cites, or an annotation annotates, changed since `when`
+    (a text correction or a recapture changes them without a row of the item's own)."""
+    if isinstance(obj, Evidence):
+        passages, label = [obj.passage], "Words cited"
+    elif isinstance(obj, Annotation):
+        passages, label = sorted(obj.passages.all(), key=lambda p: (p.start, p.pk)), "Words annotated"
+    else:
+        return []
+    changes = []
+    for passage in passages:
+        then = (
+            Passage.history.filter(id=passage.pk, history_date__lte=when)
+            .order_by("-history_date", "-history_id")
+            .values_list("exact", "anchor_status")
+            .first()
+        )
+        now = (passage.exact, passage.anchor_status)
+        if then is None or then == now:
+            continue
+        left = passage.anchor_status == AnchorStatus.ORPHANED
+        after = "(no longer in the source's text)" if left else passage.exact
+        words = None if left else shown_diff(before=then[0], after=passage.exact)
+        named = label if len(passages) == 1 else f"{label} (passage {passage.pk})"
+        changes.append(FieldChange(f"passage-{passage.pk}", named, then[0], after, words))
+    return changes
 
 
 @dataclass(frozen=True, order=True)

@@ -13,6 +13,7 @@ where it stood.
 from collections import Counter
 from dataclasses import dataclass
 
+from django.dispatch import Signal
 from django.utils import timezone
 
 from archive.core.attribution import recorded_as
@@ -40,6 +41,12 @@ _LOADED_FIELDS = [
     "anchor_status",
     "version",
 ]
+
+# Sent with `passages` whose words changed or left the text (a correction, a recapture,
+# an analyst's decision), `user` and `reason`, inside the change's transaction: what
+# was approved on their words goes back to the reviewers (archive.audit.review).
+# Connected in ArchiveConfig.ready.
+words_changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ def carry_passages(
             selector = selector_for(new_text, result.start, result.end)
         after[passage.pk] = (selector, result.status)
 
-    changed, requoted = [], []
+    changed, requoted, lost = [], [], []
     now = timezone.now()
     for passage, (old_selector, old_status) in zip(passages, before, strict=True):
         selector, passage.anchor_status = after[passage.pk]
@@ -114,11 +121,15 @@ def carry_passages(
             changed.append(passage)
             if passage.exact != old_selector.exact:
                 requoted.append(passage)
+            elif lost_words(old_status, passage.anchor_status):
+                lost.append(passage)
     update_rows(changed, _REANCHORED_FIELDS)
     if changed:
         with recorded_as(user=user, reason=reason, action=HistoryAction.REANCHORED):
             # The index holds quotes, not offsets: only the requoted need it.
             copy_history(changed, reindex=requoted)
+    if requoted or lost:
+        words_changed.send(sender=Passage, passages=[*requoted, *lost], user=user, reason=reason)
     anchors = _record_anchors(
         [
             _anchor(
@@ -137,6 +148,12 @@ def carry_passages(
         orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
         anchors=anchors,
     )
+
+
+def lost_words(before: str, after: str) -> bool:
+    """Whether a passage going from anchor status `before` to `after` left the text
+    (an orphan keeps its old quote: its words are the same, but no longer there)."""
+    return after == AnchorStatus.ORPHANED and before != AnchorStatus.ORPHANED
 
 
 def selector_of(passage: Passage | PassageAnchor) -> TextSelector:
