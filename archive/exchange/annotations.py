@@ -46,7 +46,8 @@ def jsonld_chunks(workspace: Workspace, links: Links) -> Iterator[str]:
         "type": "AnnotationCollection",
         "label": f"Annotations of {workspace.name}",
     }
-    first = {"id": page, "type": "AnnotationPage", "partOf": collection, "startIndex": 0}
+    # partOf as an object, as the W3C test suite's page assertions read it.
+    first = {"id": page, "type": "AnnotationPage", "partOf": {"id": collection}, "startIndex": 0}
     yield (
         json.dumps(head, ensure_ascii=False)[:-1]
         + ', "first": '
