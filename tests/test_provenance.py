@@ -1,5 +1,7 @@
 """Derivation chains, the provenance page, and W3C PROV exports of sources and claims."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from prov.model import ProvActivity, ProvAgent, ProvDocument, ProvEntity
@@ -8,9 +10,10 @@ from archive.audit.review import approve, reject, submit_for_review
 from archive.claims.claims import create_claim, edit_claim, set_credibility
 from archive.core.attribution import recorded_as
 from archive.models import Derivation, VersionOrigin
+from archive.models.grading import Credibility
 from archive.passages.correction import correct_source_text
 from archive.sources.outlets import create_outlet, grade_outlet
-from archive.sources.provenance import lineage
+from archive.sources.provenance import PROV_JSON, claim_document, lineage, serialize
 from archive.sources.versions import record_version
 from archive.sources.writes import create_source
 from tests.factories import (
@@ -486,3 +489,12 @@ def test_claim_prov_export_says_how_reviewers_decided_on_each_piece_of_evidence(
     client.force_login(analyst)
     history = reverse("archive:object_history", args=[workspace.slug, "evidence", refused.pk])
     assert client.get(f"/w/{workspace.slug}/review-evidence-{refused.pk}")["Location"] == history
+
+
+def test_a_claim_holding_a_credibility_member_reads_back_from_prov_as_written(workspace, analyst):
+    # The model's default, until the claim is read back from the database.
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    assert isinstance(claim.credibility, Credibility)
+    document = claim_document(claim, base_uri="https://warrant.example/w/x/", cited={}, decisions={})
+    entity = json.loads(serialize(document, PROV_JSON))["entity"][f"warrant:claim-{claim.pk}"]
+    assert entity["warrant:credibility"]["$"] == str(claim.credibility.value)

@@ -545,7 +545,9 @@ class _ProvBuilder:
             {
                 "prov:type": self.ns["Claim"],
                 "prov:value": claim.statement,
-                self.ns["credibility"]: claim.credibility,
+                # A number, not the Credibility member a claim not read back from the
+                # database holds: PROV reads back a plain int, and must read back what it wrote.
+                self.ns["credibility"]: int(claim.credibility),
                 self.ns["status"]: claim.status,
                 self.ns["reviewStatus"]: claim.review_status,
             },
