@@ -38,6 +38,7 @@ from archive.findings.package import VERIFIER, PackageRefused, evidence_package,
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
 from archive.models import (
+    CaptureMethod,
     Claim,
     ClaimStatus,
     Evidence,
@@ -55,9 +56,10 @@ from archive.models import (
 )
 from archive.models.grading import grade_meaning
 from archive.passages.writes import create_passage
+from archive.sources.importing.pipeline import Metadata, Origin, examine, pasted_original, save_import
 from archive.sources.writes import create_source
 from archive.views.claims import EXPORTS_SHOWN
-from tests.factories import EvidenceFactory, MembershipFactory, PassageFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, MembershipFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for
 from tests.test_exchange import round_trip
 from tests.tsa import OPENSSL, local_tsa, make_ca
@@ -451,6 +453,38 @@ def versioned(package_file: Path) -> tuple[dict, dict]:
         passages = json.loads(bag.read("data/passages.json"))
     source = next(source for source in sources if len(source["versions"]) > 1)
     return source, next(passage for passage in passages if passage["source"] == source["id"])
+
+
+def imported(workspace: Workspace, user, method: str, text: str) -> Source:
+    """A source archived as the import page archives a pasted text or a file."""
+    original = pasted_original(text) if method == CaptureMethod.PASTE else text.encode()
+    origin = Origin(method, filename="statement.txt" if method == CaptureMethod.FILE else "")
+    extraction = examine(origin, original)
+    metadata = Metadata.proposed(extraction.proposal, title=f"{method}: {text[:20]}")
+    return save_import(
+        workspace=workspace,
+        user=user,
+        original=original,
+        extraction=extraction,
+        metadata=metadata,
+        origin=origin,
+    ).source
+
+
+def test_a_package_says_whether_a_source_was_pasted_or_a_file(workspace, analyst, tmp_path):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst)
+    for method, text in [
+        (CaptureMethod.PASTE, "A pasted statement."),
+        (CaptureMethod.FILE, "A filed statement."),
+    ]:
+        passage = PassageFactory(
+            source=imported(workspace, analyst, method, text), workspace=workspace, length=8
+        )
+        EvidenceFactory(claim=claim, passage=passage, created_by=analyst)
+    with zipfile.ZipFile(io.BytesIO(package_of(claim))) as bag:
+        sources = json.loads(bag.read("data/sources.json"))
+    came_in = [(source["versions"][0]["origin"], source["versions"][0]["came_in"]) for source in sources]
+    assert came_in == [("import", "pasted"), ("import", "file")]
 
 
 def test_a_package_holds_every_version_of_a_source_and_where_each_passage_was_in_it(package_file):

@@ -26,8 +26,9 @@ time-stamping authority, its RFC 3161 time-stamp of the signature
                                  and the latest review decision on each (who, when, with what comment)
     data/passages.json           each passage as W3C selectors (code points), and its
                                  anchor in each version of its source
-    data/sources.json            each source's record (its outlet's too) and versions, hashes included;
-                                 an original it derives from that is not archived, described
+    data/sources.json            each source's record (its outlet's too) and versions, hashes included,
+                                 each version saying how it came in (typed, pasted, file, captured,
+                                 corrected); an original it derives from that is not archived, described
     data/sources/<id>/text.txt   the text passages point into (the newest version's)
     data/sources/<id>/original   the original file, byte for byte
     data/sources/<id>/capture.warc.gz   the web capture, if any
@@ -92,7 +93,7 @@ from archive.models.grading import grade_meaning
 from archive.monitoring.changes import cited_texts
 from archive.sources.fixity import DAMAGED
 from archive.sources.provenance import PROV_JSON, claim_document, serialize
-from archive.sources.versions import original_captured_at
+from archive.sources.versions import original_captured_at, version_entries
 
 VERIFIER = Path(__file__).with_name("verify_package.py")
 logger = logging.getLogger(__name__)
@@ -425,6 +426,8 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
             {
                 "number": version.number,
                 "origin": version.origin,
+                # "origin" says "import" of a paste, a file and a web capture alike.
+                "came_in": came_in.arrival.value,
                 "url": version.url,
                 "media_type": version.media_type,
                 "captured_at": version.captured_at.isoformat(),
@@ -434,7 +437,9 @@ def _source_record(source: Source, versions: list[SourceVersion]) -> dict[str, A
                 "original_sha256": version.original_sha256 if version.original else None,
                 "warc_sha256": version.warc_sha256 if version.warc else None,
             }
-            for version in versions
+            for version, came_in in (
+                (entry.version, entry.came_in) for entry in version_entries(source, versions)
+            )
         ],
     }
 
