@@ -14,7 +14,6 @@ from archive.models import Annotation, Evidence, Passage
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 from tests.support import api_client_for, field_errors
 from tests.w3c_schemas import (
-    assertion_failures,
     model_violations,
     must_violations,
     page_violations,
