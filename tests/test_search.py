@@ -357,6 +357,28 @@ def test_the_snippet_finds_a_match_of_the_stem_only_far_into_a_long_source(analy
     assert "Both <mark>roads</mark> were cut" in snippet.html
 
 
+def test_the_snippet_of_several_words_centres_where_most_of_them_stand(analyst, workspace):
+    text = "A station opened. " + "Nothing happened. " * 200 + "Then the water station was shelled."
+    SourceFactory(workspace=workspace, title="long", text=text)
+    snippet = search(user=analyst, query="water station").kinds[0].hits[0].snippet
+    assert "the <mark>water</mark> <mark>station</mark> was shelled" in snippet.html
+
+
+def test_the_snippet_of_several_words_stays_at_the_first_match_that_holds_them_all(analyst, workspace):
+    text = "The water station opened. " + "Nothing happened. " * 200 + "Then the water station was shelled."
+    SourceFactory(workspace=workspace, title="long", text=text)
+    snippet = search(user=analyst, query="water station").kinds[0].hits[0].snippet
+    assert snippet.start == 0 and "<mark>water</mark> <mark>station</mark> opened" in snippet.html
+
+
+def test_the_snippet_looks_a_stretch_at_a_time_for_where_the_words_stand_together(analyst, workspace):
+    # Past the first stretch of about 2,000 characters, and past the first match of each word.
+    text = "A station. " + "Nothing happened. " * 300 + "The water ran. " + "Nothing happened. " * 300
+    SourceFactory(workspace=workspace, title="long", text=text + "Then the water station was shelled.")
+    snippet = search(user=analyst, query="water station").kinds[0].hits[0].snippet
+    assert "the <mark>water</mark> <mark>station</mark> was shelled" in snippet.html
+
+
 def test_the_snippet_marks_a_phrase_after_its_first_word_alone(analyst, workspace):
     text = (
         "The road north. " + "Nothing happened. " * 200 + "Then the road was cut. The Castello road was cut."

@@ -9,6 +9,7 @@ letter with its combining marks is shown whole or not at all.
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -114,7 +115,12 @@ class Matcher:
         # Every match starts with its term's first word as typed (folded): where
         # none occurs, the pattern need not run, and elsewhere it starts at the first.
         self._first_words = tuple({term.words[0] for term in ordered})
-        self._pattern = re.compile("|".join(map(_pattern, ordered)))
+        # A group per term (t0, t1, ...), to tell which term a match is of.
+        self._pattern = re.compile("|".join(f"(?P<t{i}>{_pattern(term)})" for i, term in enumerate(ordered)))
+        # Which different term each group is ("water water" is one).
+        keys = [(tuple(term.words), term.prefix) for term in ordered]
+        self._term_of = {f"t{i}": keys.index(key) for i, key in enumerate(keys)}
+        self._different = len(set(keys))
 
     def _base_matches(self, word: str) -> bool:
         """Whether a query's Arabic base finds the word, as the index holds it (index_stems)."""
@@ -153,22 +159,46 @@ class Matcher:
         stemmed = self._stem_spans(doc.folded)
         return doc.original_start(stemmed[0][0]) if stemmed else None
 
-    def locate(self, text: str) -> int | None:
-        """The offset of the first match in `text` (of a stem only if nothing
-        else matches), if any. Folded a stretch at a time: a match near the
+    def locate(self, text: str, width: int = SNIPPET_CHARS) -> int | None:
+        """The offset to centre a snippet of `width` on in `text`: the first match
+        (of a stem only if nothing else matches), or, for a query of several words,
+        the first match whose snippet holds the most of them ("water station" rather
+        than a lone "station" before it). Folded a stretch at a time: a match near the
         start of a long source is found without folding all of it."""
         folded = []  # the stretches folded by the first pass, for the second
-        for start, end, read_end in _stretches(text):
+        for index, (start, end, read_end) in enumerate(stretches := list(_stretches(text))):
             doc = FoldedText(text[start:read_end])
             found = self._first_match(doc)
             if found is not None and start + found < end:
-                return start + found
+                if self._different == 1:
+                    return start + found
+                return self._fullest(text, stretches[index:], doc, width)
             folded.append((start, end, doc))
         for start, end, doc in folded:
             found = self._first_stem_match(doc)
             if found is not None and start + found < end:
                 return start + found
         return None
+
+    def _fullest(
+        self, text: str, stretches: list[tuple[int, int, int]], first: FoldedText, width: int
+    ) -> int:
+        """Of the matches in `stretches` (the first already folded as `first`), the first
+        whose snippet holds the most different terms: looked for a stretch at a time,
+        until one holds them all or FULLEST_WITHIN characters are read."""
+        hits: list[tuple[int, int]] = []  # (offset, term), in text order
+        best = (0, 0)  # (terms held, offset)
+        for number, (start, end, read_end) in enumerate(stretches):
+            doc = first if number == 0 else FoldedText(text[start:read_end])
+            hits += [
+                (offset, self._term_of[str(match.lastgroup)])
+                for match in self._pattern.finditer(doc.folded)
+                if (offset := start + doc.original_start(match.start())) < end
+            ]
+            best = max(best, _fullest_window(hits, width), key=lambda held: held[0])
+            if best[0] == self._different or end - stretches[0][0] >= FULLEST_WITHIN:
+                break
+        return best[1]
 
     def spans(self, doc: FoldedText) -> list[tuple[int, int]]:
         """Original (start, end) of every match, in order, not overlapping,
@@ -184,6 +214,8 @@ class Matcher:
 
 
 _STRETCH = 2_000  # characters folded at a time by Matcher.locate()
+# How far past the first match a snippet looks for one with more of the query's words.
+FULLEST_WITHIN = 20_000
 # How far each stretch is read into the next, for a match across the boundary:
 # as long as the longest query, so only a phrase whose words are further
 # apart than that (a run of spaces or punctuation) can be missed there.
@@ -203,6 +235,26 @@ def _stretches(text: str) -> Iterator[tuple[int, int, int]]:
 def _space_from(text: str, position: int) -> int:
     space = text.find(" ", position) if position < len(text) else -1
     return len(text) if space == -1 else space
+
+
+def _fullest_window(hits: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """(How many different terms, offset) of the first hit whose snippet, as snippet()
+    places it (a quarter of `width` before it), holds the most different terms."""
+    best, held, low, high = (0, 0), Counter[int](), 0, 0
+    for offset, _ in hits:
+        left, right = offset - width // 4, offset - width // 4 + width
+        while high < len(hits) and hits[high][0] < right:
+            held[hits[high][1]] += 1
+            high += 1
+        while hits[low][0] < left:
+            term = hits[low][1]
+            held[term] -= 1
+            if not held[term]:
+                del held[term]
+            low += 1
+        if len(held) > best[0]:
+            best = (len(held), offset)
+    return best
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -237,7 +289,7 @@ def snippet(text: str, matcher: Matcher, *, width: int = SNIPPET_CHARS) -> Snipp
     words where there are spaces, and whole grapheme clusters always."""
     if len(text) <= width:
         return highlight(text, matcher)
-    center = matcher.locate(text) or 0
+    center = matcher.locate(text, width) or 0
     start = max(0, center - width // 4)
     if start > 0:  # begin after a space, so no word is cut
         space = text.find(" ", start, center)
