@@ -126,9 +126,27 @@ def test_a_claimreview_names_where_the_claim_appeared_as_the_sources_supporting_
     appearances = review_of(published_claim)["itemReviewed"]["appearance"]
     supporting = published_claim.evidence.filter(stance=Stance.SUPPORTS)
     assert published_claim.evidence.exclude(stance=Stance.SUPPORTS).exists()
-    assert [item["url"] for item in appearances] == [
+    assert [item["archivedAt"] for item in appearances] == [
         f"https://warrant.example/sources/{evidence.passage.source_id}/" for evidence in supporting
     ]
+
+
+def test_a_claimreview_gives_where_the_claim_appeared_by_its_own_address(published_claim):
+    (appearance,) = review_of(published_claim)["itemReviewed"]["appearance"]
+    source = published_claim.evidence.get(stance=Stance.SUPPORTS).passage.source
+    assert source.original_url
+    assert (appearance["url"], appearance["archivedAt"]) == (
+        source.original_url,
+        f"https://warrant.example/sources/{source.pk}/",
+    )
+
+
+def test_a_claimreview_of_a_source_without_an_address_gives_its_archived_page(published_claim):
+    source = published_claim.evidence.get(stance=Stance.SUPPORTS).passage.source
+    Source.objects.filter(pk=source.pk).update(original_url="")
+    (appearance,) = review_of(published_claim)["itemReviewed"]["appearance"]
+    assert appearance["url"] == f"https://warrant.example/sources/{source.pk}/"
+    assert "archivedAt" not in appearance
 
 
 def test_a_claimreview_leaves_out_supporting_evidence_a_reviewer_rejected(published_claim):
@@ -210,6 +228,45 @@ def test_the_api_serves_the_claimreview_to_members(published_claim):
     response = api_client_for(member).get(f"/api/claims/{published_claim.pk}/claimreview/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
     assert missing_fields(response.json()) == []
+
+
+def test_the_api_gives_the_claimreview_the_published_fact_checks_address(published_claim):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
+    published = "https://factcheck.example/2017/06/tell-al-zaytoun?ref=warrant"
+    response = api_client_for(member).get(
+        f"/api/claims/{published_claim.pk}/claimreview/", {"url": published}
+    )
+    assert response.status_code == 200 and response.json()["url"] == published
+
+
+def test_the_api_gives_the_claimreview_the_claims_page_without_an_address(published_claim):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
+    response = api_client_for(member).get(f"/api/claims/{published_claim.pk}/claimreview/")
+    page = reverse("archive:claim", args=[published_claim.workspace.slug, published_claim.pk])
+    assert response.json()["url"] == f"http://testserver{page}"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["factcheck.example/article", "ftp://factcheck.example/a", "https://editor:pw@factcheck.example/a"],
+)
+def test_the_api_refuses_a_claimreview_address_a_reader_cannot_follow(published_claim, address):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
+    response = api_client_for(member).get(f"/api/claims/{published_claim.pk}/claimreview/", {"url": address})
+    assert response.status_code == 400
+    assert "address of the published fact-check" in response.json()["url"][0]
+
+
+def test_the_claimreview_refuses_other_parameters_by_name(published_claim):
+    member = Membership.objects.filter(workspace=published_claim.workspace).first().user
+    response = api_client_for(member).get(f"/api/claims/{published_claim.pk}/claimreview/", {"href": "x"})
+    assert response.status_code == 400 and "href" in response.json()
+
+
+def test_the_claim_page_asks_for_the_published_fact_checks_address(published_claim):
+    page = claim_page_of(published_claim)
+    assert f'<form method="get" action="/api/claims/{published_claim.pk}/claimreview/"' in page
+    assert 'name="url"' in page
 
 
 def test_an_open_claim_has_no_claimreview_yet(demo):

@@ -249,10 +249,11 @@ def refuse_unknown(request: Request, allowed: set[str] | frozenset[str]) -> None
 DELETE_REASON_PARAMETER = "reason"
 
 
-def refuse_stray_parameters(request: Request) -> None:
-    """An object's URL takes no query parameter but a delete's reason: a stray one (a
-    list's filter sent to one object, a misspelt option) is refused by name, not ignored."""
-    refuse_unknown(request, {DELETE_REASON_PARAMETER} if request.method == "DELETE" else set())
+def refuse_stray_parameters(request: Request, takes: frozenset[str] = frozenset()) -> None:
+    """An object's URL takes no query parameter but a delete's reason (and `takes`, those its
+    view names): a stray one (a list's filter sent to one object, a misspelt option) is
+    refused by name, not ignored."""
+    refuse_unknown(request, takes | ({DELETE_REASON_PARAMETER} if request.method == "DELETE" else set()))
 
 
 def delete_reason(request: Request, default: str = "") -> str:

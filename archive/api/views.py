@@ -23,7 +23,7 @@ from drf_spectacular.renderers import (
     OpenApiYamlRenderer2,
 )
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
@@ -64,7 +64,7 @@ from archive.claims import (
 )
 from archive.claims.annotations import ItemRefused
 from archive.core.editing import StaleVersion
-from archive.findings.claimreview import NoVerdict, claim_review
+from archive.findings.claimreview import NoVerdict, claim_review, published_address
 from archive.findings.keys import fingerprint
 from archive.findings.package import verifier_sha256
 from archive.models import (
@@ -199,6 +199,8 @@ class ResourceDetail(ResourceView):
     lists = False
     # Whether a GET's 200 carries an ETag (and so If-None-Match gives 304): the schema says so.
     etag_on_get = True
+    # The query parameters it takes (besides a DELETE's reason): any other is refused by name.
+    takes: frozenset[str] = frozenset()
 
     def get_object(self) -> Any:
         # DRF's, by a query compiled once (archive.permissions.scoped_by_id): the
@@ -213,7 +215,7 @@ class ResourceDetail(ResourceView):
             raise Http404(f"No such {self.queryset.model._meta.verbose_name}.")
         self.check_object_permissions(self.request, obj)
         if not self.lists:  # a history's pages are a list
-            filters.refuse_stray_parameters(self.request)
+            filters.refuse_stray_parameters(self.request, self.takes)
         return obj
 
     def deleted_meanwhile(self) -> Gone | None:
@@ -810,11 +812,23 @@ class ClaimReviewView(ResourceDetail):
     etag_on_get = False
     queryset = Claim.objects.select_related("workspace")
     output_serializer = io.ClaimOut
+    takes = frozenset({"url"})
 
-    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **refusals(401, 404, 409)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "url",
+                str,
+                description="The address of the published fact-check, the ClaimReview's `url` "
+                "(http or https); without it, the claim's page in the archive.",
+            )
+        ],
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **refusals(400, 401, 404, 409)},
+    )
     def get(self, request, *args, **kwargs) -> Response:
         claim = self.get_object()
         slug = claim.workspace.slug
+        published = published_address(request.query_params.get("url", ""))  # 400 if not an address
 
         def source_url(source: Source) -> str:
             return request.build_absolute_uri(reverse("archive:source", args=[slug, source.pk]))
@@ -822,7 +836,8 @@ class ClaimReviewView(ResourceDetail):
         try:
             review = claim_review(
                 claim,
-                claim_url=request.build_absolute_uri(reverse("archive:claim", args=[slug, claim.pk])),
+                claim_url=published
+                or request.build_absolute_uri(reverse("archive:claim", args=[slug, claim.pk])),
                 source_url=source_url,
                 organisation=claim.workspace.name,
             )

@@ -14,8 +14,10 @@ places the claim was made), earliest published first.
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from archive.audit.kinds import kind_of
 from archive.audit.review import latest_decision
@@ -53,6 +55,26 @@ UNAPPROVED_STATES = {
 }
 
 
+PUBLISHED_ADDRESS = (
+    "Give the address of the published fact-check: a whole http or https address, "
+    "without a user name or password, of at most 2,000 characters."
+)
+
+
+def published_address(url: str) -> str:
+    """`url`, the address where the fact-check is published (the ClaimReview's `url`), if a
+    reader can follow it; "" for none. ValidationError naming `url` otherwise."""
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+        if len(url) > 2000 or urlsplit(url).username is not None:
+            raise ValidationError(PUBLISHED_ADDRESS)
+    except ValidationError:
+        raise ValidationError({"url": PUBLISHED_ADDRESS}) from None
+    return url
+
+
 def not_publishable(claim: Claim) -> str:
     """Why `claim` has no ClaimReview to publish yet, or "" if it has one."""
     if claim.status not in rating_scale(claim):
@@ -63,9 +85,11 @@ def not_publishable(claim: Claim) -> str:
 
 
 def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation: str) -> dict[str, Any]:
-    """The ClaimReview JSON-LD of `claim`; `claim_url` is its public page, `source_url(source)`
-    a source's page in the archive. NoVerdict if its status is not on the scale or no reviewer
-    approved it."""
+    """The ClaimReview JSON-LD of `claim`; `claim_url` is the published fact-check (or the
+    claim's page), `source_url(source)` a source's page in the archive. Where the claim
+    appeared is each source's own address, archived at its page in the archive (only the
+    archive's page for a source with no address). NoVerdict if its status is not on the
+    scale or no reviewer approved it."""
     refused = not_publishable(claim)
     if refused:
         raise NoVerdict(refused)
@@ -83,13 +107,14 @@ def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation:
     )
     appearances = []
     for source in sources:
+        archived = source_url(source)
         appearance: dict[str, Any] = {
             "@type": "CreativeWork",
-            "url": source_url(source),
+            "url": source.original_url or archived,
             "name": source.title,
         }
         if source.original_url:
-            appearance["sameAs"] = source.original_url
+            appearance["archivedAt"] = archived
         if source.published_on:
             appearance["datePublished"] = source.published_on.isoformat()
         if source.outlet is not None:
