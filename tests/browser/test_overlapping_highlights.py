@@ -157,6 +157,19 @@ def test_the_shared_tab_stop_is_named_for_both_passages(page_for, analyst, overl
     expect(page.locator("#reading-dialog-title")).to_have_text("2 items on these passages")
 
 
+def test_each_tab_stop_is_named_by_all_of_its_passages_words(page_for, analyst, overlapping):
+    source, _ = overlapping
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    stops = page.locator(TAB_STOPS)
+    # "Tuesday after three shells" starts inside the whole stop, and the evidence inside it:
+    # its tab stop holds only "Tuesday", but is named by all of it.
+    for number, words in enumerate(
+        ["The pumping station", "stopped", "Tuesday after three shells", EVIDENCE]
+    ):
+        expect(stops.nth(number)).to_have_accessible_name(words)
+
+
 def test_a_screen_readers_click_opens_each_overlapping_passage(page_for, analyst, overlapping):
     source, items = overlapping
     page = page_for(analyst)

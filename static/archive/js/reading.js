@@ -280,8 +280,10 @@ function countItems() {
   if (count) count.textContent = String(sidebar.children.length);
 }
 
-// A highlight's text alternative for screen readers: its tab stop is described by the
-// kind and the note or claim of each item in the sidebar on the passages it opens.
+// A highlight's text alternative for screen readers: its tab stop is named by its passage's
+// words, all of them where another passage starts inside it (the tab stop holds only those
+// before), and described by the kind and the note or claim of each item in the sidebar on
+// the passages it opens.
 function describeHighlights() {
   const parts = new Map();
   for (const part of document.querySelectorAll("#reading-sidebar [data-item] > :is(.item-label, .item-body)[id]")) {
@@ -290,6 +292,9 @@ function describeHighlights() {
     parts.get(passageId).push(part.id);
   }
   for (const stop of textElement.querySelectorAll("mark[data-passage][role=button]")) {
+    const marks = marksOf(textElement, stop.dataset.passage);
+    if (marks.length > 1) stop.setAttribute("aria-label", marks.map((mark) => mark.textContent).join(""));
+    else stop.removeAttribute("aria-label");
     const ids = passagesOpenedBy(stop).flatMap((passageId) => parts.get(passageId) ?? []);
     if (ids.length) stop.setAttribute("aria-describedby", ids.join(" "));
     else stop.removeAttribute("aria-describedby");
