@@ -133,7 +133,8 @@ CAPABILITIES: list[tuple[str, Action, bool]] = [
     ("Flag an item for an admin (with a reason)", Action.REVIEW, False),
     ("Revert annotations, claims, evidence, passages, sources, outlets", Action.REVIEW, False),
     (
-        "Export the activity (CSV, JSON); verify the history chain; see other members' alerts in the "
+        "Export the activity (CSV, JSON); verify the history chain, and get an alert when a "
+        "verification finds it broken; see other members' alerts in the "
         "activity and history",
         Action.AUDIT,
         False,

@@ -33,7 +33,8 @@ URL_OF = {
     "Flag an item for an admin (with a reason)": "archive:flag",
     "Revert annotations, claims, evidence, passages, sources, outlets": "archive:revert",
     (
-        "Export the activity (CSV, JSON); verify the history chain; see other members' alerts in the "
+        "Export the activity (CSV, JSON); verify the history chain, and get an alert when a "
+        "verification finds it broken; see other members' alerts in the "
         "activity and history"
     ): "archive:activity_csv",
     "Add, correct, grade and delete outlets; correct source texts and derivations; delete sources": (

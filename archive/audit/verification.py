@@ -3,7 +3,9 @@
 Verification walks the whole chain (archive.audit.ledger.verify_workspace),
 which takes seconds at hundreds of thousands of entries. So it runs when a
 reviewer asks for it or `manage.py verify_history` runs, each run is recorded
-(HistoryVerification), and the status page shows the last record.
+(HistoryVerification), and the status page shows the last record. A run that finds
+the chain broken alerts the workspace's reviewers and admins, unless the run before
+found the same problem (a scheduled command would alert every hour).
 
 A chain cut short, or rewritten from some entry on with every hash recomputed,
 still links up by itself. So each run also holds the chain to the last run
@@ -19,10 +21,16 @@ from enum import Enum
 from django.db import connection, transaction
 from django.utils import timezone
 
+from archive.alerts import record
 from archive.audit.ledger import Verification, verify_workspace
 from archive.core.times import human_time
-from archive.models import HistoryEntry, HistoryVerification
+from archive.core.unit_of_work import unit_of_work
+from archive.models import Alert, AlertKind, HistoryEntry, HistoryVerification, Membership, Role, Workspace
 from archive.models.audit import GENESIS_HASH
+from archive.permissions import Action, can
+
+# Those who audit the history: reviewers and admins.
+AUDITOR_ROLES = [role for role in Role.values if can(role, Action.AUDIT)]
 
 
 @contextmanager
@@ -45,11 +53,12 @@ def _snapshot() -> Iterator[None]:
 def verify_and_record(*, workspace_id: int, user=None) -> HistoryVerification:
     """Verify the workspace's chain now and record the result; `user` None is the command."""
     started_at = timezone.now()
+    before = last_verification(workspace_id)
     with _snapshot():
         result = verify_workspace(workspace_id)
         if result.ok:
             result = _held_to_last_intact(result)
-    return HistoryVerification.objects.create(
+    run = HistoryVerification.objects.create(
         workspace_id=workspace_id,
         started_at=started_at,
         seconds=result.seconds,
@@ -61,6 +70,32 @@ def verify_and_record(*, workspace_id: int, user=None) -> HistoryVerification:
         sequence=result.sequence,
         run_by=user,
     )
+    if not run.ok and (before is None or before.ok or before.problem != run.problem):
+        _alert_auditors(run)
+    return run
+
+
+@unit_of_work()
+def _alert_auditors(run: HistoryVerification) -> None:
+    """An alert to each active reviewer and admin of the workspace that `run` found its chain broken."""
+    if not Workspace.objects.filter(pk=run.workspace_id).exists():
+        return  # the chain of a deleted workspace: nobody to tell but whoever ran it
+    who = run.run_by.username if run.run_by else "the verify_history command"
+    where = f" at entry #{run.sequence}" if run.sequence is not None else ""
+    message = f"The history chain failed verification{where} (run by {who}): {run.problem}"
+    auditors = Membership.objects.filter(
+        workspace_id=run.workspace_id, role__in=AUDITOR_ROLES, user__is_active=True
+    ).order_by("user_id")
+    alerts = [
+        Alert(
+            workspace_id=run.workspace_id,
+            recipient_id=member.user_id,
+            kind=AlertKind.HISTORY_BROKEN,
+            message=message,
+        )
+        for member in auditors
+    ]
+    record(alerts, user=run.run_by, reason="history chain verification failed")
 
 
 def last_verification(workspace_id: int, *, intact: bool = False) -> HistoryVerification | None:

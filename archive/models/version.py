@@ -167,6 +167,7 @@ class AlertKind(models.TextChoices):
     REJECTED = "rejected", "your work was rejected"
     FLAGGED = "flagged", "flagged for an admin"
     REVERTED = "reverted", "your work was reverted"
+    HISTORY_BROKEN = "history_broken", "history chain failed verification"
 
 
 class Alert(WorkspaceOwned):
@@ -174,7 +175,8 @@ class Alert(WorkspaceOwned):
     failed (with its check), a fixity check found a stored file or text of a
     source not as archived, a reviewer rejected their claim, annotation or
     evidence (with the source of the annotation) or reverted or restored it, or,
-    for an admin, a reviewer flagged such an item for them."""
+    for an admin, a reviewer flagged such an item for them; for reviewers and admins,
+    the workspace's history chain failed verification."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
