@@ -9,6 +9,7 @@ letter with its combining marks is shown whole or not at all.
 """
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,12 +116,16 @@ class Matcher:
         # Every match starts with its term's first word as typed (folded): where
         # none occurs, the pattern need not run, and elsewhere it starts at the first.
         self._first_words = tuple({term.words[0] for term in ordered})
-        # A group per term (t0, t1, ...), to tell which term a match is of.
-        self._pattern = re.compile("|".join(f"(?P<t{i}>{_pattern(term)})" for i, term in enumerate(ordered)))
-        # Which different term each group is ("water water" is one).
+        self._pattern = re.compile("|".join(map(_pattern, ordered)))
+        # Each different term ("water water" is one) by its first word and pattern, for
+        # _fullest to find where each stands: str.find, then a match there, is many times
+        # faster than one pattern run along the whole text.
         keys = [(tuple(term.words), term.prefix) for term in ordered]
-        self._term_of = {f"t{i}": keys.index(key) for i, key in enumerate(keys)}
-        self._different = len(set(keys))
+        self._terms = [
+            (term.words[0], re.compile(_pattern(term)), number)
+            for number, term in enumerate(ordered)
+            if keys.index(keys[number]) == number
+        ]
 
     def _base_matches(self, word: str) -> bool:
         """Whether a query's Arabic base finds the word, as the index holds it (index_stems)."""
@@ -170,7 +175,7 @@ class Matcher:
             doc = FoldedText(text[start:read_end])
             found = self._first_match(doc)
             if found is not None and start + found < end:
-                if self._different == 1:
+                if len(self._terms) == 1:
                     return start + found
                 return self._fullest(text, stretches[index:], doc, width)
             folded.append((start, end, doc))
@@ -185,20 +190,35 @@ class Matcher:
     ) -> int:
         """Of the matches in `stretches` (the first already folded as `first`), the first
         whose snippet holds the most different terms: looked for a stretch at a time,
-        until one holds them all or FULLEST_WITHIN characters are read."""
-        hits: list[tuple[int, int]] = []  # (offset, term), in text order
-        best = (0, 0)  # (terms held, offset)
+        until one holds them all or FULLEST_WITHIN characters are read. Windows are
+        measured in folded characters (near enough); only the offset chosen is mapped back."""
+        docs: list[FoldedText] = []
+        hits: list[tuple[int, int, int, int]] = []  # (about where, term, stretch, folded offset)
+        best = (0, 0, 0, 0)  # (terms held, about where, stretch, folded offset)
         for number, (start, end, read_end) in enumerate(stretches):
             doc = first if number == 0 else FoldedText(text[start:read_end])
+            docs.append(doc)
             hits += [
-                (offset, self._term_of[str(match.lastgroup)])
-                for match in self._pattern.finditer(doc.folded)
-                if (offset := start + doc.original_start(match.start())) < end
+                (start + at, term, number, at) for at, term in self._hits(doc.folded) if start + at < end
             ]
-            best = max(best, _fullest_window(hits, width), key=lambda held: held[0])
-            if best[0] == self._different or end - stretches[0][0] >= FULLEST_WITHIN:
+            # Only a window that reaches into this stretch can hold more than before.
+            reaching = bisect_left(hits, (start - width,))
+            best = max(best, _fullest_window(hits[reaching:], width), key=lambda held: held[0])
+            if best[0] == len(self._terms) or end - stretches[0][0] >= FULLEST_WITHIN:
                 break
-        return best[1]
+        _, _, number, at = best
+        return stretches[number][0] + docs[number].original_start(at)
+
+    def _hits(self, folded: str) -> list[tuple[int, int]]:
+        """(offset, term) of each match in `folded`, in text order."""
+        found = []
+        for word, pattern, term in self._terms:
+            at = folded.find(word)
+            while at != -1:
+                if pattern.match(folded, at):
+                    found.append((at, term))
+                at = folded.find(word, at + 1)
+        return sorted(found)
 
     def spans(self, doc: FoldedText) -> list[tuple[int, int]]:
         """Original (start, end) of every match, in order, not overlapping,
@@ -237,12 +257,13 @@ def _space_from(text: str, position: int) -> int:
     return len(text) if space == -1 else space
 
 
-def _fullest_window(hits: list[tuple[int, int]], width: int) -> tuple[int, int]:
-    """(How many different terms, offset) of the first hit whose snippet, as snippet()
-    places it (a quarter of `width` before it), holds the most different terms."""
-    best, held, low, high = (0, 0), Counter[int](), 0, 0
-    for offset, _ in hits:
-        left, right = offset - width // 4, offset - width // 4 + width
+def _fullest_window(hits: list[tuple[int, int, int, int]], width: int) -> tuple[int, int, int, int]:
+    """(How many different terms, and the rest of the hit) of the first of `hits` (about
+    where, term, ...) whose snippet, as snippet() places it (a quarter of `width` before
+    it), holds the most different terms."""
+    best, held, low, high = (0, 0, 0, 0), Counter[int](), 0, 0
+    for hit in hits:
+        left, right = hit[0] - width // 4, hit[0] - width // 4 + width
         while high < len(hits) and hits[high][0] < right:
             held[hits[high][1]] += 1
             high += 1
@@ -253,7 +274,7 @@ def _fullest_window(hits: list[tuple[int, int]], width: int) -> tuple[int, int]:
                 del held[term]
             low += 1
         if len(held) > best[0]:
-            best = (len(held), offset)
+            best = (len(held), hit[0], hit[2], hit[3])
     return best
 
 
