@@ -16,6 +16,7 @@ from archive.passages.correction import correct_source_text
 from archive.passages.reanchoring import AnchorResult, reanchor
 from archive.passages.selectors import TextSelector, selector_for
 from tests.factories import PassageFactory, SourceFactory
+from tests.pages import DELETED, EDITED, FILLER, KEPT
 
 PLAIN = (
     "Russian airstrikes were increased, reaching 120 a week. "
@@ -85,6 +86,17 @@ def test_small_edit_inside_a_passage_anchors_it_fuzzily_on_the_edited_words(text
     result = anchor(text, new_text, select(text, quote))
     assert result.status == AnchorStatus.FUZZY
     assert new_text[result.start : result.end] == edited
+
+
+def test_a_passage_edited_inside_keeps_its_last_word_when_the_text_after_it_moved():
+    # The paragraph after the passage moved and another took its place: the diff pairs the
+    # passage's last letters ("y.") with that paragraph's, and the passage must not end in "Jul".
+    before = [FILLER[0], EDITED, KEPT, DELETED, FILLER[1]]
+    after = [FILLER[0], EDITED.replace("forty", "fourteen"), FILLER[1], KEPT]
+    text, new_text = "\n".join(before), "\n".join(after)
+    result = anchor(text, new_text, select(text, EDITED))
+    assert result.status == AnchorStatus.FUZZY
+    assert new_text[result.start : result.end] == EDITED.replace("forty", "fourteen")
 
 
 def test_deleted_passage_is_orphaned_and_keeps_its_old_offsets():

@@ -608,6 +608,16 @@ class TextChange:
         if surviving < MIN_SURVIVING * len(quote):
             return None
         new_start, new_end = self._trimmed(quote, pieces[0][0], pieces[-1][1])
+        # The quote's lost head or tail may stand right beside the surviving text, unchanged:
+        # the diff paired it with text elsewhere ("July." of a passage, with another's "y.").
+        # It is the passage's still, and a passage does not end inside a word.
+        head, tail = quote[: pieces[0][3] - start], quote[pieces[-1][3] + pieces[-1][2] - start :]
+        if head and new_start == pieces[0][0] and self.new.endswith(head, 0, new_start):
+            new_start -= len(head)
+            surviving += len(head)
+        if tail and new_end == pieces[-1][1] and self.new.startswith(tail, new_end):
+            new_end += len(tail)
+            surviving += len(tail)
         # Whitespace trimmed off an edge was surviving text that the span no longer holds.
         if surviving - (new_start - pieces[0][0]) - (pieces[-1][1] - new_end) < MIN_SURVIVING * len(quote):
             return None
