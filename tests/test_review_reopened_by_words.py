@@ -21,7 +21,7 @@ from archive.models import (
 )
 from archive.monitoring.recapture import recapture
 from archive.passages.confirming import accept_anchor, reselect_passage
-from archive.passages.correction import correct_source_text
+from archive.passages.correction import ReanchorReport, correct_source_text, said_corrected
 from archive.sources.versions import record_version
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 from tests.pages import AFTER, BEFORE, DELETED, EDITED, FILLER, KEPT, article, capture_source
@@ -66,8 +66,8 @@ def world(workspace, analyst, reviewer) -> Approved:
     return approved_on(source, analyst=analyst, reviewer=reviewer)
 
 
-def corrected(world: Approved, user) -> None:
-    correct_source_text(
+def corrected(world: Approved, user) -> ReanchorReport:
+    return correct_source_text(
         source=world.source, user=user, new_text="\n".join(AFTER), reason="the editor's version"
     )
 
@@ -91,6 +91,12 @@ def test_a_correction_sends_evidence_on_changed_words_back_to_review(world, ws_a
     assert row.history_change_reason == (
         "Back to review: the words it cites changed (re-anchored after text correction: the editor's version)"
     )
+
+
+def test_a_correction_says_how_many_approved_items_went_back_to_review(world, ws_admin):
+    report = corrected(world, ws_admin)
+    assert report.back_to_review == 3  # the evidence on the edited and deleted words, and the note
+    assert said_corrected(report).endswith("3 approved items go back to review: the words cited changed.")
 
 
 def test_a_correction_leaves_evidence_whose_words_only_moved_approved(world, ws_admin):

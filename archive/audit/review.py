@@ -110,10 +110,11 @@ def _decided_meanwhile(stale: StaleVersion) -> StaleVersion:
 
 def reopen_on_changed_words(
     sender: type[Passage], *, passages: Sequence[Passage], user: Any, reason: str, **kwargs: object
-) -> None:
+) -> int:
     """archive.passages.carrying.words_changed: the approved evidence and annotations on
     `passages`, whose words changed or left the text, back to submitted, each with a
-    history row by `user` saying why. A reviewer approved them on the words as they were."""
+    history row by `user` saying why; how many. A reviewer approved them on the words as
+    they were."""
     left = {passage.pk for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED}
     ids = [passage.pk for passage in passages]
     on_changed: dict[tuple[type[Reviewed], int], set[int]] = {}
@@ -122,11 +123,13 @@ def reopen_on_changed_words(
     links = Annotation.passages.through.objects.filter(passage_id__in=ids)
     for pk, passage_id in links.values_list("annotation_id", "passage_id"):
         on_changed.setdefault((Annotation, pk), set()).add(passage_id)
+    reopened = 0
     for model in (Evidence, Annotation):
         approved = model.objects.select_for_update().filter(
             pk__in=[pk for kind, pk in on_changed if kind is model], review_status=ReviewStatus.APPROVED
         )
         for item in approved.order_by("pk"):
+            reopened += 1
             what = "cites" if model is Evidence else "annotates"
             # "Left the text" only when none of its words are still there, changed.
             happened = "left the text" if on_changed[model, item.pk] <= left else "changed"
@@ -134,6 +137,7 @@ def reopen_on_changed_words(
             why = f"Back to review: the words it {what} {happened} ({reason})"
             with recorded_as(user=user, reason=why, action=HistoryAction.SUBMITTED):
                 item.save()
+    return reopened
 
 
 SUBMITTABLE = {ReviewStatus.DRAFT, ReviewStatus.REJECTED}

@@ -12,6 +12,7 @@ where it stood.
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.dispatch import Signal
 from django.utils import timezone
@@ -44,9 +45,18 @@ _LOADED_FIELDS = [
 
 # Sent with `passages` whose words changed or left the text (a correction, a recapture,
 # an analyst's decision), `user` and `reason`, inside the change's transaction: what
-# was approved on their words goes back to the reviewers (archive.audit.review).
-# Connected in ArchiveConfig.ready.
+# was approved on their words goes back to the reviewers (archive.audit.review), and
+# each receiver answers how many items it sent back. Connected in ArchiveConfig.ready.
 words_changed = Signal()
+
+
+def send_words_changed(passages: list[Passage], *, user, reason: str) -> int:
+    """words_changed for `passages` (none: nothing sent); how many items went back to review."""
+    if not passages:
+        return 0
+    answers = words_changed.send(sender=Passage, passages=passages, user=user, reason=reason)
+    # (Django's stubs type a receiver's answer as text.)
+    return sum(int(cast(Any, answer) or 0) for _, answer in answers)
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,8 @@ class ReanchorReport:
     """Passages not found in the new text: they keep their old quote."""
     anchors: list[PassageAnchor]
     """Each passage's anchor in the new version, linked to the one it was carried from."""
+    back_to_review: int = 0
+    """Approved evidence and notes sent back to the reviewers: the words they cite changed."""
 
     def describe(self) -> str:
         """How the passages fared, e.g. "4 passages re-anchored: 2 exact, 1 moved, 0 fuzzy, 1 orphaned."."""
@@ -67,7 +79,11 @@ class ReanchorReport:
         if not total:
             return "The source has no passages to re-anchor."
         counts = ", ".join(f"{self.counts[status]} {status.value}" for status in FOUND_STATUSES)
-        return f"{total} passage{'s' if total != 1 else ''} re-anchored: {counts}."
+        described = f"{total} passage{'s' if total != 1 else ''} re-anchored: {counts}."
+        if self.back_to_review:
+            items = "item goes" if self.back_to_review == 1 else "items go"
+            described += f" {self.back_to_review} approved {items} back to review: the words cited changed."
+        return described
 
 
 @unit_of_work()
@@ -128,8 +144,7 @@ def carry_passages(
         with recorded_as(user=user, reason=reason, action=HistoryAction.REANCHORED):
             # The index holds quotes, not offsets: only the requoted need it.
             copy_history(changed, reindex=requoted)
-    if requoted or lost:
-        words_changed.send(sender=Passage, passages=[*requoted, *lost], user=user, reason=reason)
+    back_to_review = send_words_changed([*requoted, *lost], user=user, reason=reason)
     anchors = _record_anchors(
         [
             _anchor(
@@ -147,6 +162,7 @@ def carry_passages(
         changed=changed,
         orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
         anchors=anchors,
+        back_to_review=back_to_review,
     )
 
 

@@ -28,7 +28,7 @@ from archive.core.history import copy_history
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
-from archive.passages.carrying import lost_words, selector_of, words_changed
+from archive.passages.carrying import lost_words, selector_of, send_words_changed
 from archive.passages.reanchoring import AnchorResult, reanchor
 from archive.passages.selectors import TextSelector, selector_for
 from archive.sources.versions import latest_version
@@ -242,7 +242,7 @@ def _decided(current: Passage, *, user: Any, changes: dict[str, Any], reason: st
         reason=reason,
     )
     if passage.exact != words_before or lost_words(status_before, passage.anchor_status):
-        words_changed.send(sender=Passage, passages=[passage], user=user, reason=reason)
+        send_words_changed([passage], user=user, reason=reason)
     anchor = _newest_anchor(passage)
     if anchor is not None:
         for name in _SELECTOR_FIELDS:
