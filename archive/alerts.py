@@ -26,6 +26,15 @@ from archive.permissions import Action, can, scoped
 RECIPIENT_ROLES = [role for role in Role.values if can(role, Action.CONTRIBUTE)]
 
 
+def members_who_may(action: Action, *, workspace_id: int) -> QuerySet[Membership]:
+    """The workspace's active members whose role may `action`, by user id: whom an alert
+    about it is for (those who contribute, who audit, who manage)."""
+    roles = [role for role in Role.values if can(role, action)]
+    return Membership.objects.filter(
+        workspace_id=workspace_id, role__in=roles, user__is_active=True
+    ).order_by("user_id")
+
+
 def record(alerts: list[Alert], *, user, reason: str) -> list[Alert]:
     """Save alerts of one workspace, with their history, and e-mail them after the commit."""
     if not alerts:

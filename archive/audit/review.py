@@ -29,7 +29,7 @@ from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from archive.alerts import RECIPIENT_ROLES, record
+from archive.alerts import members_who_may, record
 from archive.audit.diffing import FieldChange, field_changes, shown_diff, shown_fields
 from archive.audit.kinds import Reviewed, kind_of
 from archive.core.attribution import recorded_as
@@ -47,10 +47,8 @@ from archive.models import (
     Evidence,
     HistoryAction,
     HistoryEntry,
-    Membership,
     Passage,
     ReviewStatus,
-    Role,
     Source,
     Stance,
     Workspace,
@@ -348,10 +346,11 @@ def tell_the_author(item: Reviewed, *, by: Any, kind: AlertKind, done: str, reas
     author_id = item.owner_id
     if author_id is None or author_id == by.pk:
         return
-    member = Membership.objects.filter(
-        workspace_id=item.workspace_id, user_id=author_id, role__in=RECIPIENT_ROLES, user__is_active=True
-    )
-    if not member.exists():
+    if (
+        not members_who_may(Action.CONTRIBUTE, workspace_id=item.workspace_id)
+        .filter(user_id=author_id)
+        .exists()
+    ):
         return
     alert = Alert(workspace_id=item.workspace_id, recipient_id=author_id, kind=kind, message="")
     what = _point_at(alert, item)
@@ -378,17 +377,13 @@ def _point_at(alert: Alert, item: Reviewed) -> str:
     return what
 
 
-# Those a flag is for: the workspace's admins.
-_ADMIN_ROLES = [role for role in Role.values if can(role, Action.MANAGE)]
-
-
 def _tell_the_admins(item: Reviewed, *, flagger: Any, reason: str) -> None:
     """An alert to each active admin of the item's workspace (but the flagger) naming
     the item, who flagged it and why, linking to it."""
+    # Those a flag is for: the workspace's admins.
     admins = (
-        Membership.objects.filter(workspace_id=item.workspace_id, role__in=_ADMIN_ROLES, user__is_active=True)
+        members_who_may(Action.MANAGE, workspace_id=item.workspace_id)
         .exclude(user_id=flagger.pk)
-        .order_by("user_id")
         .values_list("user_id", flat=True)
     )
     alerts = []

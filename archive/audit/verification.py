@@ -21,16 +21,13 @@ from enum import Enum
 from django.db import connection, transaction
 from django.utils import timezone
 
-from archive.alerts import record
+from archive.alerts import members_who_may, record
 from archive.audit.ledger import Verification, verify_workspace
 from archive.core.times import human_time
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Alert, AlertKind, HistoryEntry, HistoryVerification, Membership, Role, Workspace
+from archive.models import Alert, AlertKind, HistoryEntry, HistoryVerification, Workspace
 from archive.models.audit import GENESIS_HASH
-from archive.permissions import Action, can
-
-# Those who audit the history: reviewers and admins.
-AUDITOR_ROLES = [role for role in Role.values if can(role, Action.AUDIT)]
+from archive.permissions import Action
 
 
 @contextmanager
@@ -83,9 +80,7 @@ def _alert_auditors(run: HistoryVerification) -> None:
     who = run.run_by.username if run.run_by else "the verify_history command"
     where = f" at entry #{run.sequence}" if run.sequence is not None else ""
     message = f"The history chain failed verification{where} (run by {who}): {run.problem}"
-    auditors = Membership.objects.filter(
-        workspace_id=run.workspace_id, role__in=AUDITOR_ROLES, user__is_active=True
-    ).order_by("user_id")
+    auditors = members_who_may(Action.AUDIT, workspace_id=run.workspace_id)
     alerts = [
         Alert(
             workspace_id=run.workspace_id,

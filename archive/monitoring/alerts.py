@@ -2,17 +2,14 @@
 cited as evidence, or failed. Members who contribute (they cite the
 evidence) get them (archive.alerts records and e-mails them)."""
 
-from archive.alerts import RECIPIENT_ROLES, record
+from archive.alerts import members_who_may, record
 from archive.core.text import isolated
 from archive.models import Alert, AlertKind, AnchorStatus, Evidence, Membership, PassageAnchor, RecaptureCheck
+from archive.permissions import Action
 
 
 def recipients(workspace_id: int) -> list[Membership]:
-    return list(
-        Membership.objects.filter(workspace_id=workspace_id, role__in=RECIPIENT_ROLES, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
+    return list(members_who_may(Action.CONTRIBUTE, workspace_id=workspace_id).select_related("user"))
 
 
 def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user) -> list[Alert]:

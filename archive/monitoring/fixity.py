@@ -6,14 +6,11 @@ damaged until someone restores it, and a daily check would say so every day."""
 
 from collections.abc import Iterator
 
-from archive.alerts import record
+from archive.alerts import members_who_may, record
 from archive.core.unit_of_work import unit_of_work
-from archive.models import Alert, AlertKind, FixityCheck, Membership, Role, Source, Workspace
-from archive.permissions import Action, can
+from archive.models import Alert, AlertKind, FixityCheck, Source, Workspace
+from archive.permissions import Action
 from archive.sources.fixity import Failure, sources_to_verify, verify_source
-
-# Those who manage the workspace's sources: they can restore a file from a backup.
-ADMIN_ROLES = [role for role in Role.values if can(role, Action.MANAGE)]
 
 
 def verify_all(workspace: Workspace | None = None) -> Iterator[FixityCheck]:
@@ -35,9 +32,8 @@ def verify_and_alert(*, source: Source) -> FixityCheck:
 
 
 def _alert(source: Source, failures: list[Failure]) -> None:
-    admins = Membership.objects.filter(
-        workspace_id=source.workspace_id, role__in=ADMIN_ROLES, user__is_active=True
-    ).order_by("user_id")
+    # Those who manage the workspace's sources: they can restore a file from a backup.
+    admins = members_who_may(Action.MANAGE, workspace_id=source.workspace_id)
     alerts = [
         Alert(
             workspace_id=source.workspace_id,
