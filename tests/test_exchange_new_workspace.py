@@ -16,10 +16,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.audit.ledger import live_ledger, verify_workspace
+from archive.audit.verification import verify_and_record
 from archive.backups.archive import archive_models, export_workspace, import_archive
 from archive.backups.new_workspace import REBUILT, _Renumbering, id_columns, import_as_new_workspace
 from archive.claims import create_annotation
-from archive.models import Annotation, HistoryChain, HistoryEntry, SearchDocument, Source, Workspace
+from archive.models import (
+    Annotation,
+    HistoryChain,
+    HistoryEntry,
+    HistoryVerification,
+    SearchDocument,
+    Source,
+    Workspace,
+)
 from tests.test_exchange import files_of, generated_workspace
 
 COPIED = [model for model in archive_models() if model not in REBUILT]
@@ -164,6 +173,17 @@ def test_copy_chain_verifies_and_keeps_the_original_order_and_actions(archive, w
     assert copied[:-1] == original
     assert copied[-1][1:3] == ("workspace", "changed")
     call_command("verify_history", "--workspace", "copy", stdout=io.StringIO())
+
+
+def test_a_copy_of_a_workspace_verified_before_its_export_verifies(workspace, analyst, ws_admin, tmp_path):
+    # The original's recorded verifications vouch for its chain, not the copy's re-chained one.
+    generated_workspace(workspace, analyst, ws_admin)
+    assert verify_and_record(workspace_id=workspace.pk).ok
+    export_workspace(workspace=workspace, directory=tmp_path / "archive")
+    copy = import_as_new_workspace(directory=tmp_path / "archive", slug="copy").workspace
+    assert not HistoryVerification.objects.filter(workspace_id=copy.pk).exists()
+    run = verify_and_record(workspace_id=copy.pk)
+    assert run.ok, run.problem
 
 
 def test_copy_records_the_archive_and_the_head_it_verified(archive, workspace):

@@ -77,6 +77,7 @@ from archive.core.text import isolated
 from archive.models import (
     HistoryChain,
     HistoryEntry,
+    HistoryVerification,
     Membership,
     Role,
     SearchDocument,
@@ -87,8 +88,9 @@ from archive.models.audit import GENESIS_HASH
 from archive.search.indexing import index_workspace
 from archive.workspaces import DEACTIVATED, NEEDS_AN_ADMIN, add_member, remove_member, set_role
 
-# Derived tables, not copied: the ledger is re-chained over the new ids, the search index rebuilt.
-REBUILT = (HistoryChain, HistoryEntry, SearchDocument, SearchTerm)
+# Not copied: the ledger is re-chained over the new ids and the search index rebuilt; the
+# verifications recorded vouch for the archived chain, whose hashes the copy does not have.
+REBUILT = (HistoryChain, HistoryEntry, HistoryVerification, SearchDocument, SearchTerm)
 _BATCH = 1000
 
 
