@@ -224,6 +224,18 @@ def test_verification_catches_a_deleted_history_row(chained):
     assert result.sequence == HistoryEntry.objects.get(model="claim", history_id=row.pk).sequence
 
 
+def test_verification_reports_a_deleted_history_row_with_passages_instead_of_failing(chained, analyst):
+    # Its passages' history rows stay behind, pointing at a history row no longer there.
+    passage = PassageFactory(source=SourceFactory(workspace=chained), length=5)
+    annotation = create_annotation(passages=[passage], user=analyst, body="See the UN report.")
+    row = Annotation.history.get(id=annotation.pk)
+    tamper("DELETE FROM {t} WHERE history_id = %s", [row.pk], t=Annotation.history.model)
+    result = verify_workspace(chained.pk)
+    assert result.ok is False
+    assert "missing (deleted)" in result.problem
+    assert result.sequence == HistoryEntry.objects.get(model="annotation", history_id=row.pk).sequence
+
+
 def test_verification_catches_a_deleted_entry(chained):
     entry = HistoryEntry.objects.filter(workspace=chained).order_by("sequence")[2]
     tamper("DELETE FROM {t} WHERE id = %s", [entry.pk], t=HistoryEntry)

@@ -213,7 +213,9 @@ class Ledger:
             for values in by_id.values():
                 values[key] = []
             for values in sorted(m2m[key], key=lambda values: values[m2m_model._meta.pk.attname]):
-                by_id[values["history_id"]][key].append(values)
+                # Those of a history row deleted outside the history: its entry says it is missing.
+                if (row := by_id.get(values["history_id"])) is not None:
+                    row[key].append(values)
         return by_id
 
     def passage_sources(self, passage_ids: set[int]) -> dict[int, int]:
