@@ -7,8 +7,10 @@ deployment fails loudly at start-up instead of silently using a default.
 
 import ipaddress
 import os
+import zoneinfo
 from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -30,14 +32,55 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole number, at least `minimum` if given (0 seconds or -5 bytes names no limit one meant)."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of `choices`, given in any case ("info" for INFO)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    for choice in choices:
+        if raw.casefold() == choice.casefold():
+            return choice
+    raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name ("Europe/Berlin")."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone name such as UTC or Europe/Berlin, got {raw!r}"
+        ) from None
+    return raw
+
+
+def env_database(name: str, default: str, *, conn_max_age: int) -> dj_database_url.DBConfig:
+    """Django's settings of the database the URL names (postgres://…, sqlite:///…)."""
+    url = os.environ.get(name, "").strip() or default
+    try:
+        return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    except (ValueError, dj_database_url.UnknownSchemeError):
+        scheme = urlsplit(url).scheme
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// or sqlite:/// address, got one starting {scheme + '://'!r}"
+        ) from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

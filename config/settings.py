@@ -9,11 +9,21 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_networks, env_seconds_list, env_str, env_url
+from config.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_networks,
+    env_seconds_list,
+    env_str,
+    env_time_zone,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -110,12 +120,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 # SQLite by default (no server to install); PostgreSQL via DATABASE_URL.
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 # Health checks: a persistent connection the server dropped is replaced before
 # a request uses it, instead of failing that request.
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -159,23 +170,23 @@ LOGOUT_REDIRECT_URL = "login"
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 # Failed logins: lock a username, and separately an address (the client's, not a proxy's), after N failures.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = "archive.core.client.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "archive.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A session ends SESSION_COOKIE_AGE after sign-in; pages warn SESSION_WARNING_SECONDS
 # before, and "Stay signed in" moves the end to SESSION_COOKIE_AGE from then, never past
 # SESSION_MAX_AGE after sign-in (archive/core/sessions.py). The default cap lets the end
 # move more than ten times (WCAG 2.2.1) and bounds the life of a stolen session.
 SESSION_ENGINE = "archive.core.sessions"
-SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 5 * 60)
-SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 7 * 24 * 60 * 60)
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 5 * 60, minimum=0)
+SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 7 * 24 * 60 * 60, minimum=SESSION_COOKIE_AGE)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -186,7 +197,7 @@ SECURE = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -214,7 +225,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -244,10 +255,10 @@ FILE_UPLOAD_HANDLERS = [
 # imported, and the largest request body (a source's text sent as JSON to the
 # API must fit as well as an uploaded file does). A JSON body over it is
 # refused with 413 naming the limit (archive.core.json_input).
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
-CAPTURE_TIMEOUT_SECONDS = env_int("CAPTURE_TIMEOUT_SECONDS", 20)
-CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 5)
+CAPTURE_TIMEOUT_SECONDS = env_int("CAPTURE_TIMEOUT_SECONDS", 20, minimum=1)
+CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 5, minimum=0)
 # Captures refuse private, loopback and link-local addresses, so the archive
 # cannot be pointed at internal services; list CIDR networks to allow anyway.
 CAPTURE_ALLOWED_PRIVATE_NETWORKS = env_networks("CAPTURE_ALLOWED_PRIVATE_NETWORKS")
@@ -255,7 +266,7 @@ CAPTURE_ALLOWED_PRIVATE_NETWORKS = env_networks("CAPTURE_ALLOWED_PRIVATE_NETWORK
 # --- E-mail (alerts for members who opt in: archive/monitoring/alerts.py) --
 # Without EMAIL_HOST nothing is sent: mail goes to the console when DEBUG is on, nowhere otherwise.
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
@@ -274,7 +285,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "warrant@localhost")
 # and a package the TSA cannot stamp is not built (the export names the
 # failure) rather than handed out silently without one. Empty: no time-stamps.
 EVIDENCE_TSA_URL = env_url("EVIDENCE_TSA_URL")
-EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10)
+EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10, minimum=1)
 # --- Background jobs (archive/jobs) ----------------------------------------
 # Django's Tasks API (django-tasks). The database backend is the default: the queue is
 # a table, so SQLite serves `make run` and PostgreSQL any number of `db_worker`
@@ -307,7 +318,7 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "reading",
-            "OPTIONS": {"MAX_ENTRIES": env_int("READING_CACHE_ENTRIES", 64)},
+            "OPTIONS": {"MAX_ENTRIES": env_int("READING_CACHE_ENTRIES", 64, minimum=1)},
         }
     ),
 }
@@ -324,9 +335,9 @@ JOBS_TASK_BACKEND = "default"
 JOBS_RETRY_DELAYS = env_seconds_list("JOBS_RETRY_DELAYS", [5, 30, 120])
 # A running job whose worker stopped answering for this long is queued again
 # (a worker on this machine that is gone is noticed at once).
-JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 15 * 60)
+JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 15 * 60, minimum=60)
 # Text corrections of sources with more passages than this re-anchor them in a job.
-JOBS_INLINE_PASSAGES = env_int("JOBS_INLINE_PASSAGES", 500)
+JOBS_INLINE_PASSAGES = env_int("JOBS_INLINE_PASSAGES", 500, minimum=0)
 
 # --- API (archive/api, archive/w3c) --------------------------------------
 # Token first: its WWW-Authenticate header makes anonymous requests 401, not 403.
@@ -377,7 +388,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"refusals": {"()": "archive.core.logs.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     "loggers": {
         # A 4xx is logged as one line; a 5xx keeps its traceback.
         "django.request": {"filters": ["refusals"]},

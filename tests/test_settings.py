@@ -73,3 +73,32 @@ def test_the_retry_delays_must_be_seconds(tmp_path, value, ok):
     result = manage("check", env={"DEBUG": "true", "VAR_DIR": str(tmp_path), "JOBS_RETRY_DELAYS": value})
     assert (result.returncode == 0) is ok
     assert ok or "JOBS_RETRY_DELAYS must list numbers of seconds" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "refusal"),
+    [
+        ("LOG_LEVEL", "info", ""),
+        (
+            "LOG_LEVEL",
+            "verbose",
+            "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'verbose'",
+        ),
+        ("TIME_ZONE", "Europe/Berlin", ""),
+        ("TIME_ZONE", "Europe/Berln", "TIME_ZONE must be a time zone name such as UTC or Europe/Berlin"),
+        (
+            "DATABASE_URL",
+            "postgress://warrant@db/warrant",
+            "DATABASE_URL must be a postgres:// or sqlite:///",
+        ),
+        ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT must be at least 1, got '0'"),
+        ("IMPORT_MAX_BYTES", "-1", "IMPORT_MAX_BYTES must be at least 1024, got '-1'"),
+        ("SESSION_MAX_AGE", "600", "SESSION_MAX_AGE must be at least 43200, got '600'"),
+    ],
+)
+def test_a_setting_it_cannot_use_is_refused_in_one_line_naming_it(tmp_path, name, value, refusal):
+    result = manage("check", env={"DEBUG": "true", "VAR_DIR": str(tmp_path), name: value})
+    assert (result.returncode == 0) is not refusal, result.stderr
+    if refusal:
+        (line,) = result.stderr.splitlines()
+        assert refusal in line
