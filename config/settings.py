@@ -387,13 +387,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusals": {"()": "archive.core.logs.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 4xx is logged as one line, a 5xx keeps its traceback: on the handler, since Django
+    # logs a refused Host or a bad signature to a child of django.security.
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
     },
     "loggers": {
-        # A 4xx is logged as one line; a 5xx keeps its traceback.
+        # (And on Django's request logger itself, for whatever handler is added to it.)
         "django.request": {"filters": ["refusals"]},
         # Everything reaches the root's console once: Django's own console handler
         # (under DEBUG) printed each record a second time.

@@ -1,14 +1,19 @@
 """Refusals in the browser come in the app's own layout, and /api/ says where things are."""
 
+import io
 import logging
+import logging.config
 import re
 
-from django.test import RequestFactory
+import pytest
+from django.conf import settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.views.defaults import server_error
 
 from archive.models import Membership, Role
 from archive.workspaces import admins_to_ask, remove_member, set_role
+from config import settings as production
 from tests.factories import AnnotationFactory, MembershipFactory, SourceFactory, UserFactory
 
 
@@ -94,6 +99,25 @@ def test_a_refusal_is_logged_as_one_line_without_a_traceback(client, analyst, wo
     [record] = [record for record in caplog.records if record.name == "django.request"]
     assert record.getMessage().startswith("Forbidden") and record.exc_info is None
     assert "Traceback" not in caplog.text
+
+
+@pytest.fixture
+def production_log():
+    """What the log holds as settings.LOGGING configures it outside the tests."""
+    logging.config.dictConfig(production.LOGGING)
+    written = io.StringIO()
+    for handler in logging.getLogger().handlers:
+        handler.setStream(written)  # type: ignore[attr-defined]
+    yield written.getvalue
+    logging.config.dictConfig(settings.LOGGING)
+
+
+@override_settings(ALLOWED_HOSTS=["warrant.example"])
+def test_a_refused_host_is_logged_as_one_line_without_a_traceback(client, production_log):
+    response = client.get("/", HTTP_HOST="203.0.113.9")
+    assert response.status_code == 400
+    (line,) = production_log().splitlines()
+    assert "Invalid HTTP_HOST header: '203.0.113.9'" in line
 
 
 def test_a_server_error_is_logged_with_its_traceback(client, analyst, workspace, caplog, monkeypatch):
