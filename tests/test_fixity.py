@@ -190,3 +190,25 @@ def test_the_alerts_page_links_a_fixity_alert_to_the_source_s_provenance(client,
     page = client.get(reverse("archive:alerts")).content.decode()
     assert "stored file damaged or missing" in page
     assert reverse("archive:source_provenance", args=[archived.workspace.slug, archived.pk]) in page
+
+
+def test_a_missing_folder_of_stored_files_is_said_and_nothing_is_checked(
+    archived, ws_admin, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "not-mounted")
+    output, error = verify()
+    assert str(error) == (
+        f"The folder of stored files, MEDIA_ROOT {tmp_path / 'not-mounted'}, is not there: is its volume "
+        "mounted, and the setting right? Nothing was checked."
+    )
+    assert not FixityCheck.objects.exists()
+    assert fixity_alerts() == []
+
+
+def test_the_scheduled_fixity_job_fails_saying_the_folder_is_missing(archived, ws_admin, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "not-mounted")
+    job = tasks.start_fixity(workspace=archived.workspace, user=ws_admin)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "MEDIA_ROOT" in job.failure and "is not there" in job.failure
+    assert not FixityCheck.objects.exists()

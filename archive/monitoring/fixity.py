@@ -5,6 +5,10 @@ source's previous check already found is not alerted again: a damaged file stays
 damaged until someone restores it, and a daily check would say so every day."""
 
 from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, default_storage
 
 from archive.alerts import members_who_may, record
 from archive.core.unit_of_work import unit_of_work
@@ -14,9 +18,31 @@ from archive.sources.fixity import Failure, sources_to_verify, verify_source
 
 
 def verify_all(workspace: Workspace | None = None) -> Iterator[FixityCheck]:
-    """Verify every source (of one workspace, if given), one at a time, alerting new failures."""
+    """Verify every source (of one workspace, if given), one at a time, alerting new failures.
+
+    StorageMissing, before anything is checked, when the files' folder is not there at all.
+    """
+    check_storage()
     for source in sources_to_verify(workspace):
         yield verify_and_alert(source=source)
+
+
+class StorageMissing(ValidationError):
+    """The stored files' folder is not there: nothing can be verified."""
+
+
+def check_storage() -> None:
+    """StorageMissing if the folder of stored files (MEDIA_ROOT) is not there while files were
+    stored: a volume not mounted or a mistyped setting would otherwise read as every file of
+    the archive lost, recorded so for good, and each admin alerted to each one."""
+    location = getattr(default_storage, "location", None)
+    if not isinstance(default_storage, FileSystemStorage) or location is None or Path(location).is_dir():
+        return
+    if Source.objects.exclude(original="").exists():
+        raise StorageMissing(
+            f"The folder of stored files, MEDIA_ROOT {location}, is not there: is its volume "
+            "mounted, and the setting right? Nothing was checked."
+        )
 
 
 @unit_of_work()

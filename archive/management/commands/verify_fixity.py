@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from archive.core.text import counted
 from archive.models import FixityStatus, Workspace
-from archive.monitoring.fixity import verify_all
+from archive.monitoring.fixity import StorageMissing, check_storage, verify_all
 
 
 class Command(BaseCommand):
@@ -27,6 +27,10 @@ class Command(BaseCommand):
             if workspace is None:
                 raise CommandError(f"No workspace {options['workspace']!r}.")
         checked = failed = 0
+        try:
+            check_storage()
+        except StorageMissing as missing:
+            raise CommandError(missing.message) from None
         for check in verify_all(workspace):
             checked += 1
             if check.status != FixityStatus.OK:
