@@ -301,6 +301,22 @@ def test_verify_history_command_checks_a_published_head(chained):
         call_command("verify_history", "--workspace", chained.slug, "--expect", f"2:{'a' * 64}")
 
 
+def test_verify_history_command_takes_a_published_head_in_capitals(chained, capsys):
+    entry = HistoryEntry.objects.filter(workspace=chained).order_by("sequence")[1]
+    call_command("verify_history", "--workspace", chained.slug, "--expect", f"2:{entry.hash.upper()}")
+    assert "entry #2 still has the published hash" in capsys.readouterr().out
+
+
+def test_verify_history_command_refuses_entry_zero_as_input(chained):
+    with pytest.raises(CommandError, match="an entry number from 1"):
+        call_command("verify_history", "--workspace", chained.slug, "--expect", f"0:{'a' * 64}")
+
+
+def test_verify_history_command_says_when_there_is_nothing_to_verify(db, capsys):
+    call_command("verify_history")
+    assert capsys.readouterr().out == "No workspace has a history chain to verify.\n"
+
+
 def test_membership_of_a_new_user_is_chained(workspace):
     MembershipFactory(workspace=workspace, user=UserFactory(username="newcomer"))
     assert entries(workspace)[-1].model == "membership"

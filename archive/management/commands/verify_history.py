@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from archive.audit.verification import Departure, departure, verify_and_record
 from archive.models import HistoryChain, Workspace
 
-PUBLISHED = re.compile(r"^(?P<sequence>\d+):(?P<hash>[0-9a-f]{64})$")
+PUBLISHED = re.compile(r"^(?P<sequence>[1-9]\d*):(?P<hash>[0-9a-fA-F]{64})$")
 
 
 class Command(BaseCommand):
@@ -34,9 +34,15 @@ class Command(BaseCommand):
             raise CommandError("--expect needs --workspace.")
         published = PUBLISHED.match(expect or "")
         if expect and published is None:
-            raise CommandError("--expect takes SEQUENCE:HASH, e.g. 1520:3f5a… (64 hex digits).")
+            raise CommandError(
+                "--expect takes SEQUENCE:HASH, an entry number from 1 and its hash, e.g. 1520:3f5a… "
+                "(64 hex digits)."
+            )
         failures = []
-        for workspace_id, label in self._workspaces(workspace):
+        chains = self._workspaces(workspace)
+        if not chains:
+            self.stdout.write("No workspace has a history chain to verify.")
+        for workspace_id, label in chains:
             result = verify_and_record(workspace_id=workspace_id)
             if not result.ok:
                 failures.append(f"{label}: FAILED after {result.checked} good entries: {result.problem}")
@@ -65,7 +71,7 @@ class Command(BaseCommand):
         return [(pk, slugs.get(pk, f"deleted workspace {pk}")) for pk in ids]
 
     def _check_published(self, workspace_id: int, label: str, length: int, published: re.Match[str]) -> None:
-        sequence, digest = int(published["sequence"]), published["hash"]
+        sequence, digest = int(published["sequence"]), published["hash"].lower()
         found = departure(workspace_id, length=length, then_length=sequence, then_hash=digest)
         if found is Departure.SHORTENED:
             raise CommandError(
