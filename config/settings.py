@@ -118,6 +118,9 @@ TEMPLATES = [
     },
 ]
 
+# Checks a deployment means to skip, e.g. archive.W002 to run on SQLite on purpose.
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+
 # --- Database -------------------------------------------------------------
 # SQLite by default (no server to install); PostgreSQL via DATABASE_URL.
 # Health checks: a persistent connection the server dropped is replaced before

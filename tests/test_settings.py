@@ -18,10 +18,27 @@ def test_production_settings_pass_check_deploy(tmp_path):
             "SECRET_KEY": "a-long-random-production-key-" + "x7Q9" * 10,
             "ALLOWED_HOSTS": "warrant.example",
             "VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://warrant@db.internal:5432/warrant",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_a_production_on_sqlite(tmp_path):
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-key-" + "x7Q9" * 10,
+        "ALLOWED_HOSTS": "warrant.example",
+        "VAR_DIR": str(tmp_path),
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 1
+    assert "(archive.W002) The database is the SQLite file" in result.stderr
+    silenced = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=env | {"SILENCED_SYSTEM_CHECKS": "archive.W002"}
+    )
+    assert silenced.returncode == 0, silenced.stderr
 
 
 def test_secret_key_is_required_when_debug_is_off_said_in_one_line_with_what_to_do(tmp_path):
