@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "archive.views.form_input.FormInputMiddleware",
     "archive.views.conflicts.ConflictMiddleware",
+    "archive.views.unavailable.QueueUnavailableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "archive.views.caching.PrivatePagesMiddleware",
     "archive.views.downloads.ApiTokenDownloadsMiddleware",

@@ -443,3 +443,26 @@ def test_a_jobs_page_title_names_the_job_and_its_status(client, analyst, workspa
     job = Job.objects.get()
     page = client.get(reverse("archive:job", args=[job.pk])).content.decode()
     assert f"<title>File import (job {job.pk}): done · Warrant</title>" in page
+
+
+@pytest.fixture
+def queue_down(monkeypatch):
+    """A queue whose server cannot be reached, as RQ's client fails when Redis is down."""
+
+    class Unreachable:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(type(tasks.capture_page), "using", lambda task, **kwargs: Unreachable())
+
+
+def test_a_capture_the_queue_cannot_take_says_so_and_leaves_no_job_waiting(
+    site, client, analyst, workspace, queue_down
+):
+    client.force_login(analyst)
+    response = client.post(reverse("archive:import", args=[workspace.slug]), {"url": f"{site.url}/article"})
+    assert response.status_code == 503
+    assert "The job queue could not be reached, so the job was not started" in response.content.decode()
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "ConnectionError: Error 111 connecting to 127.0.0.1:6379" in job.failure

@@ -199,6 +199,16 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+QUEUE_UNAVAILABLE = (
+    "The job queue could not be reached, so the job was not started: try again in a while, "
+    "or tell whoever runs Warrant."
+)
+
+
+class QueueUnavailable(Exception):
+    """The queue did not take the job (its Redis down, say); the job is recorded as failed, saying so."""
+
+
 def start(
     task: Task,
     *,
@@ -210,7 +220,8 @@ def start(
     target: str = "",
     arguments: dict | None = None,
 ) -> Job:
-    """Record a job and put its task in the queue (an immediate backend runs it now)."""
+    """Record a job and put its task in the queue (an immediate backend runs it now).
+    QueueUnavailable if the queue does not take it: the job is then failed, not left waiting."""
     job = Job.objects.create(
         kind=kind,
         workspace=workspace,
@@ -220,7 +231,13 @@ def start(
         target=target[:2000],
         arguments=arguments or {},
     )
-    result = task.using(backend=settings.JOBS_TASK_BACKEND).enqueue(job_id=job.pk)
+    try:
+        result = task.using(backend=settings.JOBS_TASK_BACKEND).enqueue(job_id=job.pk)
+    except DatabaseError:
+        raise  # the queue is a table of this database: the job's own row is not written either
+    except Exception as error:  # whatever the queue's client raises when it cannot reach its server
+        _fail(job, f"{QUEUE_UNAVAILABLE} ({type(error).__name__}: {error})")
+        raise QueueUnavailable(QUEUE_UNAVAILABLE) from error
     Job.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=result.id)
     job.refresh_from_db()
     return job
