@@ -119,3 +119,15 @@ def test_a_setting_it_cannot_use_is_refused_in_one_line_naming_it(tmp_path, name
     if refusal:
         (line,) = result.stderr.splitlines()
         assert refusal in line
+
+
+def test_a_database_out_of_reach_is_said_in_one_line(tmp_path):
+    env = {
+        "DEBUG": "true",
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://warrant@127.0.0.1:1/warrant",
+    }
+    result = manage("verify_history", env=env)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Database error: ") and line.endswith("Is the database up, and migrated?")
