@@ -4,6 +4,7 @@ table (history and ledger included) and every original file, byte for byte."""
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from archive.audit.ledger import verify_workspace
 from archive.backups.archive import archive_models, export_workspace, import_archive, scope
 from archive.claims import add_evidence, create_annotation, create_claim, edit_item
 from archive.core.editing import delete_object
-from archive.models import Annotation, PassageAnchor, SourceVersion, Workspace
+from archive.models import Annotation, PassageAnchor, Source, SourceVersion, Workspace
 from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.writes import create_source
@@ -298,6 +299,31 @@ def test_commands_export_and_import(workspace, analyst, ws_admin, tmp_path):
     wipe_database()
     call_command("import_archive", str(tmp_path / "out"), stdout=io.StringIO())
     assert Annotation.objects.get().body == "Same place."
+
+
+def test_an_export_onto_a_file_is_refused_in_one_line(workspace, tmp_path):
+    (tmp_path / "taken").write_text("")
+    with pytest.raises(
+        CommandError, match=f"^{re.escape(str(tmp_path / 'taken'))} is a file, not a directory\\.$"
+    ):
+        call_command("export_archive", "--workspace", workspace.slug, str(tmp_path / "taken"))
+
+
+def test_an_export_where_no_directory_can_be_made_is_refused_in_one_line(workspace, tmp_path):
+    (tmp_path / "taken").write_text("")
+    with pytest.raises(CommandError, match=r"cannot be made: Not a directory\.$"):
+        call_command("export_archive", "--workspace", workspace.slug, str(tmp_path / "taken" / "out"))
+
+
+def test_an_export_missing_a_stored_file_says_which_and_leaves_nothing_behind(
+    workspace, analyst, ws_admin, tmp_path
+):
+    generated_workspace(workspace, analyst, ws_admin)
+    missing = Source.objects.filter(workspace=workspace).exclude(original="").first().original.name
+    default_storage.delete(missing)
+    with pytest.raises(CommandError, match=f"The stored file {re.escape(missing)} is missing"):
+        call_command("export_archive", "--workspace", workspace.slug, str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
 
 
 def test_restored_workspace_gives_new_objects_ids_no_deleted_object_had(

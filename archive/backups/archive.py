@@ -19,6 +19,7 @@ import datetime
 import decimal
 import hashlib
 import json
+import shutil
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -134,11 +135,45 @@ def export_workspace(
     `progress(done, total)` is told of each original copied: after the rows are read, outside
     their transaction, so a job recording it does not write while the export reads. `alive()`
     is called where there is nothing to count, as rows are written (in that transaction: a
-    job's heartbeat writes outside it) and files hashed."""
-    directory.mkdir(parents=True, exist_ok=True)
+    job's heartbeat writes outside it) and files hashed.
+
+    ValidationError, leaving `directory` as it was (empty, or not there), for a directory
+    that cannot be made or written, or a stored file that is missing."""
+    created = _empty_directory(directory)
+    try:
+        return _export(workspace, directory, progress, alive)
+    except BaseException:
+        for path in sorted(directory.iterdir()):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if created:
+            directory.rmdir()
+        raise
+
+
+def _empty_directory(directory: Path) -> bool:
+    """Make `directory` if it is not there (whether it did), or refuse one that is not empty."""
+    if directory.exists() and not directory.is_dir():
+        raise ValidationError(f"{directory} is a file, not a directory.")
+    created = not directory.exists()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValidationError(f"{directory} cannot be made: {error.strerror}.") from None
     if any(directory.iterdir()):
         raise ValidationError(f"{directory} is not empty.")
-    (directory / "records").mkdir()
+    return created
+
+
+def _export(
+    workspace: Workspace,
+    directory: Path,
+    progress: Callable[[int, int], None] | None,
+    alive: Callable[[], None] | None,
+) -> Summary:
+    try:
+        (directory / "records").mkdir()
+    except OSError as error:
+        raise ValidationError(f"{directory} cannot be written: {error.strerror}.") from None
     user_model = get_user_model()
     rows: dict[str, int] = {}
     user_ids: set[int] = set()
@@ -171,9 +206,14 @@ def export_workspace(
     for done, name in enumerate(sorted(stored_files), start=1):
         target = directory / "files" / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with default_storage.open(name, "rb") as source, target.open("wb") as out:
-            for chunk in iter(lambda: source.read(1 << 20), b""):
-                out.write(chunk)
+        try:
+            stored = default_storage.open(name, "rb")
+        except FileNotFoundError:
+            raise ValidationError(
+                f"The stored file {name} is missing (verify_fixity names its source): nothing was exported."
+            ) from None
+        with stored, target.open("wb") as out:
+            shutil.copyfileobj(stored, out, 1 << 20)
         if progress is not None:
             progress(done, len(stored_files))
     hashes = {}
