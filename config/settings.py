@@ -195,6 +195,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "archive.views.refusals.csrf_failure"
 
 # --- Security headers (production hardening follows from DEBUG off) -------
 SECURE = not DEBUG

@@ -148,6 +148,25 @@ def test_state_changing_request_without_csrf_token_is_refused():
 
 
 @pytest.mark.django_db
+def test_a_form_without_its_csrf_token_is_refused_on_the_apps_page_saying_what_to_do():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post(reverse("password_change"), {"old_password": PASSWORD})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "nothing was saved. Reload the page and send it again." in page and "<main" in page
+
+
+@pytest.mark.django_db
+def test_a_pages_script_without_its_csrf_token_is_refused_in_json():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post(reverse("password_change"), {}, content_type="application/json")
+    assert response.status_code == 403
+    assert "security token is missing or out of date" in response.json()["error"]
+
+
+@pytest.mark.django_db
 def test_login_form_without_csrf_token_is_refused():
     UserFactory(username="analyst")
     client = Client(enforce_csrf_checks=True)

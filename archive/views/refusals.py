@@ -78,6 +78,19 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return refused(request, problem, status=403, template="403.html", context=context)
 
 
+CSRF_REFUSED = (
+    "This form's security token is missing or out of date (the page was open a long time, "
+    "or you signed in again elsewhere): nothing was saved. Reload the page and send it again."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the refusal as the app's other refusals say it (to a page's script, in JSON)."""
+    if _sends_json(request):
+        return JsonResponse({"error": CSRF_REFUSED}, status=403)
+    return refused(request, CSRF_REFUSED, status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: not found; a former member of the workspace is told whom to ask to be added again."""
     if _sends_json(request):
