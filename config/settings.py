@@ -180,6 +180,9 @@ AXES_LOCKOUT_PARAMETERS = "archive.core.client.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "archive.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A lockout's log line names the client's address, for an operator to find an attacker by;
+# the username stays masked: people type their password into it by mistake.
+AXES_SENSITIVE_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from axes.helpers import cleanse_parameters
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -195,3 +196,8 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(client):
     assert session_cookie["httponly"]
     assert session_cookie["samesite"] == "Lax"
     assert settings.CSRF_COOKIE_HTTPONLY
+
+
+def test_a_lockout_is_logged_with_the_clients_address_and_the_username_masked():
+    logged = cleanse_parameters({"username": "my-password-typed-here", "ip_address": "203.0.113.9"})
+    assert logged == {"username": "********************", "ip_address": "203.0.113.9"}
