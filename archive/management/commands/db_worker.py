@@ -14,6 +14,5 @@ from archive.jobs.running import reclaim_stale_jobs
 
 class Command(LibraryWorker):
     def handle(self, *args, **options) -> None:
-        for job_id in reclaim_stale_jobs():
-            self.stdout.write(f"Job {job_id}: its worker stopped; queued again.")
+        reclaim_stale_jobs()  # each is logged, naming its worker
         super().handle(*args, **options)

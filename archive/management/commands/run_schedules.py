@@ -17,8 +17,7 @@ class Command(BaseCommand):
     help = "Enqueue the jobs of every enabled schedule that is due (run it from cron)."
 
     def handle(self, *args, **options) -> None:
-        for job_id in reclaim_stale_jobs():
-            self.stdout.write(f"Job {job_id}: its worker stopped; queued again.")
+        reclaim_stale_jobs()  # each is logged, naming its worker
         jobs = fire_due()
         for job in jobs:
             self.stdout.write(f"Job {job.pk}: {job}")
