@@ -26,6 +26,12 @@ two, three, a phrase, OR, a prefix), which shows where the time goes: the
 baseline's websearch_to_tsquery reads "kuzi*" as the word "kuzi" (no prefix
 expansion) and checks a phrase by the vector's positions, while search()
 expands the prefix and checks a phrase in the text itself.
+
+With --narrow (PostgreSQL), the option of a narrow table of the vectors alone
+(id, kind, workspace, vector, GIN-indexed), measured against the documents'
+table as it is: counting the matches of each kind, then counting and ranking
+the newest 1,000 of the passages and the sources as search() does. "Ours" is
+the documents' table, "baseline" the narrow one.
 """
 
 import argparse
@@ -42,8 +48,11 @@ from alternate import alternate, analyze, bench_database, report
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from archive.models import Passage
+from archive.models import Passage, SearchDocument
 from archive.search import search
+from archive.search.backends import stemmed_languages
+from archive.search.backends.postgres import tsquery
+from archive.search.query import parse_query
 
 TABLE = "bench_passage_fts"
 
@@ -98,6 +107,50 @@ class PerQuery:
         return medians[min(len(medians) - 1, int(share * len(medians)))] * 1000
 
 
+NARROW = "bench_search_vectors"
+# Counts of each kind; then those, and the newest 1,000 matches of a kind ranked as search() ranks them.
+COUNT = "SELECT kind, COUNT(*) FROM {table} WHERE vector @@ to_tsquery('simple', %s) GROUP BY kind"
+_RANK_KIND = (
+    "(SELECT kind, ts_rank('{{0.1, 0.2, 0.4, 1.0}}', vector, to_tsquery('simple', %s), 1)::bigint "
+    "FROM (SELECT * FROM m WHERE kind = %s ORDER BY id DESC LIMIT 1000) x ORDER BY 2 DESC LIMIT 20)"
+)
+_MATCHES = (
+    "WITH m AS MATERIALIZED (SELECT id, kind, vector FROM {table} WHERE vector @@ to_tsquery('simple', %s)) "
+)
+_COUNTS = "SELECT kind, COUNT(*) FROM m GROUP BY kind UNION ALL "
+RANKED = _MATCHES + _COUNTS + " UNION ALL ".join([_RANK_KIND] * 2)
+
+
+def compare_narrow(queries: list[str], rounds: int) -> None:
+    """The documents' table against a narrow one of their vectors, for counting and ranking."""
+    documents = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {NARROW} AS SELECT id, kind, workspace_id, vector FROM {documents}"  # noqa: S608  # nosec B608
+        )
+        cursor.execute(f"ALTER TABLE {NARROW} ADD PRIMARY KEY (id)")
+        cursor.execute(f"CREATE INDEX {NARROW}_vector ON {NARROW} USING gin (vector)")
+        cursor.execute("SELECT pg_relation_size(%s), pg_relation_size(%s)", [documents.strip('"'), NARROW])
+        wide, narrow = cursor.fetchone()
+    analyze()
+    print(f"narrow table: {narrow / 2**20:.1f} MB of rows, the documents' {wide / 2**20:.1f} MB")
+    languages = stemmed_languages()
+    texts = [tsquery(parse_query(query), languages) for query in queries]
+    for label, sql, parameters in (
+        ("count by kind", COUNT, lambda text: [text]),
+        ("count, rank the newest", RANKED, lambda text: [text, text, "passage", text, "source"]),
+    ):
+
+        def run(table: str, sql: str = sql, parameters: Callable[[str], list] = parameters) -> None:
+            with connection.cursor() as cursor:
+                for text in texts:
+                    cursor.execute(sql.format(table=table), parameters(text))
+                    cursor.fetchall()
+
+        rounds_of = alternate(rounds, lambda: run(documents), lambda: run(NARROW))
+        report(f"  {label}, documents' table against a narrow one", rounds_of, per=len(texts), each="query")
+
+
 def report_percentiles(ours: PerQuery, baseline: PerQuery) -> None:
     """The issue's figures: p50 and p95 over the queries, each query's time its median over the rounds."""
     figures = []
@@ -115,6 +168,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--by-class", action="store_true", help="passages only, per class of query too")
+    parser.add_argument("--narrow", action="store_true", help="a narrow table of the vectors, against ours")
     args = parser.parse_args()
     sources, passages, annotations = args.sizes + [2_000, 30_000, 10_000][len(args.sizes) :]
     import search as generated  # bench/search.py: the archive, its vocabularies and queries
@@ -142,6 +196,8 @@ def main() -> None:
             rounds = alternate(args.rounds, ours_times, baseline_times)
             report(label, rounds, per=len(queries), each="query")
             report_percentiles(ours_times, baseline_times)
+        if args.narrow and connection.vendor == "postgresql":
+            compare_narrow(queries, args.rounds)
         if args.by_class:
             for label, texts in made.items():
                 if label == "frequent words":
