@@ -196,7 +196,7 @@ def test_a_missing_folder_of_stored_files_is_said_and_nothing_is_checked(
     archived, ws_admin, settings, tmp_path
 ):
     settings.MEDIA_ROOT = str(tmp_path / "not-mounted")
-    output, error = verify()
+    _, error = verify()
     assert str(error) == (
         f"The folder of stored files, MEDIA_ROOT {tmp_path / 'not-mounted'}, is not there: is its volume "
         "mounted, and the setting right? Nothing was checked."
