@@ -294,6 +294,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "warrant@localhost")
 # failure) rather than handed out silently without one. Empty: no time-stamps.
 EVIDENCE_TSA_URL = env_url("EVIDENCE_TSA_URL")
 EVIDENCE_TSA_TIMEOUT_SECONDS = env_int("EVIDENCE_TSA_TIMEOUT_SECONDS", 10, minimum=1)
+# Who publishes the fact-checks (a ClaimReview's `author`): the organisation's name and
+# address. Empty: each workspace's name, and no address.
+CLAIMREVIEW_PUBLISHER = env_str("CLAIMREVIEW_PUBLISHER")
+CLAIMREVIEW_PUBLISHER_URL = env_url("CLAIMREVIEW_PUBLISHER_URL")
 # --- Background jobs (archive/jobs) ----------------------------------------
 # Django's Tasks API (django-tasks). The database backend is the default: the queue is
 # a table, so SQLite serves `make run` and PostgreSQL any number of `db_worker`

@@ -106,7 +106,6 @@ def review_of(claim: Claim) -> dict:
         claim,
         claim_url=f"https://warrant.example/claims/{claim.pk}/",
         source_url=lambda source: f"https://warrant.example/sources/{source.pk}/",
-        organisation=claim.workspace.name,
     )
 
 
@@ -207,6 +206,22 @@ def test_the_claim_page_says_why_there_is_no_claimreview_yet(demo_claim):
     page = claim_page_of(demo_claim)
     assert "/claimreview/" not in page
     assert "ClaimReview: Its verdict is still a draft: a reviewer approves it" in page
+
+
+def test_a_claimreview_is_by_the_workspace_unless_the_deployment_names_its_publisher(
+    published_claim, settings
+):
+    assert review_of(published_claim)["author"] == {
+        "@type": "Organization",
+        "name": published_claim.workspace.name,
+    }
+    settings.CLAIMREVIEW_PUBLISHER = "Syria Fact-Check Desk"
+    settings.CLAIMREVIEW_PUBLISHER_URL = "https://factcheck.example/"
+    assert review_of(published_claim)["author"] == {
+        "@type": "Organization",
+        "name": "Syria Fact-Check Desk",
+        "url": "https://factcheck.example/",
+    }
 
 
 def test_a_workspaces_own_scale_rates_the_verdict(published_claim):

@@ -839,7 +839,6 @@ class ClaimReviewView(ResourceDetail):
                 claim_url=published
                 or request.build_absolute_uri(reverse("archive:claim", args=[slug, claim.pk])),
                 source_url=source_url,
-                organisation=claim.workspace.name,
             )
         except NoVerdict as error:
             raise Conflict(" ".join(error.messages)) from None

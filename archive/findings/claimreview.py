@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -84,9 +85,18 @@ def not_publishable(claim: Claim) -> str:
     return ""
 
 
-def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation: str) -> dict[str, Any]:
-    """The ClaimReview JSON-LD of `claim`; `claim_url` is the published fact-check (or the
-    claim's page), `source_url(source)` a source's page in the archive. Where the claim
+def publisher(claim: Claim) -> dict[str, str]:
+    """Who publishes the fact-check (its `author`): the deployment's organisation
+    (CLAIMREVIEW_PUBLISHER, CLAIMREVIEW_PUBLISHER_URL), else the claim's workspace by name."""
+    organisation = {"@type": "Organization", "name": settings.CLAIMREVIEW_PUBLISHER or claim.workspace.name}
+    if settings.CLAIMREVIEW_PUBLISHER_URL:
+        organisation["url"] = settings.CLAIMREVIEW_PUBLISHER_URL
+    return organisation
+
+
+def claim_review(claim: Claim, *, claim_url: str, source_url: Any) -> dict[str, Any]:
+    """The ClaimReview JSON-LD of `claim`, by its publisher(); `claim_url` is the published
+    fact-check (or the claim's page), `source_url(source)` a source's page in the archive. Where the claim
     appeared is each source's own address, archived at its page in the archive (only the
     archive's page for a source with no address). NoVerdict if its status is not on the
     scale or no reviewer approved it."""
@@ -129,7 +139,7 @@ def claim_review(claim: Claim, *, claim_url: str, source_url: Any, organisation:
         "url": claim_url,
         "claimReviewed": claim.statement,
         "datePublished": approval.at.date().isoformat(),
-        "author": {"@type": "Organization", "name": organisation},
+        "author": publisher(claim),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": rating,
