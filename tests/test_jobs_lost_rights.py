@@ -99,6 +99,36 @@ def test_a_queued_file_import_whose_starter_lost_their_rights_fails_saying_so_an
     assert said.replace("'", "&#x27;") in client.get(reverse("archive:job", args=[job.pk])).content.decode()
 
 
+def test_a_file_import_whose_starter_is_removed_while_it_runs_stops_there(
+    queued_only, client, workspace, analyst, ws_admin, monkeypatch
+):
+    monkeypatch.setattr(running, "_RIGHTS_EVERY_SECONDS", 0)
+    client.force_login(analyst)
+    texts = ["The road to Daraa was cut.", "The pumping station stopped.", "Water ran on Friday."]
+    files = [
+        SimpleUploadedFile(f"report-{n}.txt", text.encode(), content_type="text/plain")
+        for n, text in enumerate(texts, start=1)
+    ]
+    client.post(reverse("archive:import", args=[workspace.slug]), {"file": files})
+    job = Job.objects.get(kind=JobKind.IMPORT_FILES)
+    importing = tasks.import_examined
+
+    def import_then_leave(**kwargs):
+        result = importing(**kwargs)
+        if not Source.objects.exclude(pk=result.source.pk).exists():  # after the first file
+            _removed(workspace, analyst, ws_admin)
+        return result
+
+    monkeypatch.setattr(tasks, "import_examined", import_then_leave)
+    job = _run_queued(job)
+
+    assert job.status == JobStatus.FAILED
+    assert (
+        job.failure == f"{_name(analyst)} is no longer a member of this workspace. It stopped after 1 of 3."
+    )
+    assert Source.objects.count() == 1
+
+
 def test_a_capture_whose_starter_is_removed_between_attempts_is_not_tried_again(
     settings, monkeypatch, workspace, analyst, ws_admin
 ):

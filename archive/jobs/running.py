@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 TRANSIENT: tuple[type[Exception], ...] = (Unreachable, ConnectionError, TimeoutError)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 _PROGRESS_EVERY_SECONDS = 0.5
+# How often a running job checks that whoever it acts for still may (a few queries each time).
+_RIGHTS_EVERY_SECONDS = 2.0
 # What a worker waits before a retry when its queue cannot hold the task back.
 _LONGEST_WAIT_IN_WORKER = 5.0
 # What a heartbeat written on its own connection is waited for (_on_own_connection).
@@ -69,15 +71,22 @@ class JobFailed(Exception):
 
 
 class Progress:
-    """Reports how far a job is (and that its worker is alive), at most twice a second."""
+    """Reports how far a job is (and that its worker is alive), at most twice a second; and
+    stops it, JobFailed saying why, once whoever it acts for may no longer run it (removed,
+    deactivated or demoted while it runs), checked every _RIGHTS_EVERY_SECONDS."""
 
     def __init__(self, job: Job):
         self.job = job
         self._last = 0.0
+        self._rights_checked = 0.0
 
     def __call__(self, done: int, total: int, note: str = "") -> None:
         self.job.done, self.job.total = done, total  # the outcome is saved from this object
         now = time.monotonic()
+        if done < total and now - self._rights_checked >= _RIGHTS_EVERY_SECONDS:
+            self._rights_checked = now
+            if refused := _acting_refused(self.job):
+                raise JobFailed(f"{refused} It stopped after {done} of {total}.")
         if done < total and now - self._last < _PROGRESS_EVERY_SECONDS:
             return
         self._last = now
