@@ -155,14 +155,14 @@ def test_leaving_the_page_over_a_typed_note_asks_first_and_only_then(page_for, a
 
     dialog.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-dialog")).to_be_hidden()
-    page.wait_for_function("window.beforeunloadListeners === 0")  # as the dialog's close event is handled
+    page.wait_for_function("() => window.beforeunloadListeners === 0")  # once the close event is handled
     assert list(Annotation.objects.values_list("body", flat=True)) == ["Half a thought"]
     # Cancel takes the listener away too.
     open_annotate_form(page, "120 a week").get_by_label("Note").fill("Another")
     assert page.evaluate("window.beforeunloadListeners") == 1
     page.get_by_role("dialog", name="Annotate").get_by_role("button", name="Cancel").click()
     expect(page.locator("#reading-dialog")).to_be_hidden()
-    page.wait_for_function("window.beforeunloadListeners === 0")  # as the dialog's close event is handled
+    page.wait_for_function("() => window.beforeunloadListeners === 0")  # once the close event is handled
     page.reload()
     page.wait_for_selector("#reading[data-ready=true]")
     assert [kind for kind, _ in seen] == ["beforeunload"]
