@@ -29,6 +29,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
+# load_demo makes three accounts it prints the passwords of, one a superuser: for a
+# development machine, or a demo server that says so.
+DEMO_DATA = env_bool("DEMO_DATA", default=DEBUG)
 
 
 def _secret_key() -> str:

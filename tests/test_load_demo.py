@@ -1,8 +1,10 @@
 import re
 from io import StringIO
 
-from django.contrib.auth import authenticate
+import pytest
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import RequestFactory
 
 from archive.audit.review import review_queue
@@ -112,3 +114,11 @@ def test_the_demos_verdict_is_given_by_the_claims_author_and_its_grade_by_the_re
     judged = next(v for v in versions if v.status == "debunked")
     assert (graded.history_user.username, judged.history_user.username) == ("demo-reviewer", "demo-analyst")
     assert graded.status != "debunked"
+
+
+def test_load_demo_refuses_where_demo_data_is_off_and_makes_no_account(db, settings):
+    settings.DEMO_DATA = False
+    with pytest.raises(CommandError, match="DEMO_DATA=true"):
+        run_load_demo()
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()
+    assert not Workspace.objects.filter(slug="demo").exists()

@@ -8,8 +8,9 @@ import datetime
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from archive.audit.review import submit_for_review
@@ -84,6 +85,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEMO_DATA:
+            raise CommandError(
+                "Not loading the demo: it makes the accounts demo-analyst, demo-reviewer and "
+                "demo-admin (a superuser) and prints their passwords, and DEBUG is off here. For a "
+                "demo server, set DEMO_DATA=true (README, Configuration)."
+            )
         with transaction.atomic():
             users = self._users()
             workspace = Workspace.objects.filter(slug=WORKSPACE_SLUG).first()
