@@ -23,7 +23,7 @@ class ArchiveConfig(AppConfig):
         from archive.audit.review import reopen_on_changed_words
         from archive.core.compiled import check_compiled
         from archive.core.db import use_compiled_timestamptz_loader
-        from archive.core.deployment import check_database
+        from archive.core.deployment import check_database, check_stored_files
         from archive.core.history import add_reason_from_context, announce_saved_row, history_written
         from archive.core.paths import Int64Converter
         from archive.core.sessions import start_session_end
@@ -54,6 +54,7 @@ class ArchiveConfig(AppConfig):
         checks.register(check_kinds, checks.Tags.models)
         checks.register(check_compiled)
         checks.register(check_database, deploy=True)
+        checks.register(check_stored_files, deploy=True)
         # Before the URLconf loads, which it does on the first request or reverse().
         if "int64" not in get_converters():
             register_converter(Int64Converter, "int64")

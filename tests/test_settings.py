@@ -1,5 +1,6 @@
 import pytest
 
+from archive.core.deployment import check_stored_files
 from tests.support import fresh_env, run_manage
 
 
@@ -131,3 +132,46 @@ def test_a_database_out_of_reach_is_said_in_one_line(tmp_path):
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith("Database error: ") and line.endswith("Is the database up, and migrated?")
+
+
+def _deploy_check(tmp_path, **env: str):
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-key-" + "x7Q9" * 10,
+        "ALLOWED_HOSTS": "warrant.example",
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://warrant@db.internal:5432/warrant",
+    }
+    return manage("check", "--deploy", "--fail-level", "WARNING", env=production | env)
+
+
+def test_check_deploy_refuses_originals_kept_among_the_static_files(tmp_path):
+    result = _deploy_check(
+        tmp_path, STATIC_ROOT=str(tmp_path / "public"), MEDIA_ROOT=str(tmp_path / "public" / "media")
+    )
+    assert result.returncode == 1
+    assert "(archive.E003) MEDIA_ROOT" in result.stderr
+    assert "served without a permission check" in result.stderr
+
+
+def test_check_deploy_accepts_a_media_root_it_can_create(tmp_path):
+    result = _deploy_check(tmp_path, MEDIA_ROOT=str(tmp_path / "srv" / "media"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_of_a_media_root_that_cannot_be_made(tmp_path):
+    (tmp_path / "mount").write_text("a file where the volume should be")
+    result = _deploy_check(tmp_path, MEDIA_ROOT=str(tmp_path / "mount" / "media"))
+    assert result.returncode == 1
+    assert "(archive.W003) MEDIA_ROOT" in result.stderr
+    assert f"cannot be made: {tmp_path / 'mount'} is a file" in result.stderr
+
+
+def test_check_deploy_warns_of_a_media_root_this_user_cannot_write(tmp_path, settings, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    # Tests may run as root, whom no permission bit stops.
+    monkeypatch.setattr("archive.core.deployment.os.access", lambda path, mode: False)
+    [warning] = check_stored_files()
+    assert warning.id == "archive.W003"
+    assert f"MEDIA_ROOT {settings.MEDIA_ROOT} is not writable by" in warning.msg
