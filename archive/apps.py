@@ -20,7 +20,7 @@ class ArchiveConfig(AppConfig):
         from archive.api.authentication import revoke_tokens_on_password_change
         from archive.audit.checks import check_kinds, check_tracked_models
         from archive.audit.ledger import chain_history_rows
-        from archive.audit.review import reopen_on_changed_words
+        from archive.audit.review import review_on_changed_words
         from archive.core.compiled import check_compiled
         from archive.core.db import use_compiled_timestamptz_loader
         from archive.core.deployment import check_database, check_stored_files
@@ -42,7 +42,7 @@ class ArchiveConfig(AppConfig):
             passage_annotations_changed, sender=Annotation.passages.through, dispatch_uid="search-passages"
         )
         # What a reviewer approved on a passage's words goes back to them when the words change.
-        words_changed.connect(reopen_on_changed_words, sender=Passage, dispatch_uid="review-words-changed")
+        words_changed.connect(review_on_changed_words, sender=Passage, dispatch_uid="review-words-changed")
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
         # A signed-in session ends at a time the pages know, to warn before it.
         user_logged_in.connect(start_session_end, dispatch_uid="session-end")

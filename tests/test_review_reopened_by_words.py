@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from archive.audit.ledger import verify_workspace
-from archive.audit.review import approve, review_queue, submit_for_review
+from archive.audit.review import approve, reject, review_queue, submit_for_review
+from archive.claims import edit_annotation
 from archive.models import (
     Annotation,
     Evidence,
@@ -21,7 +22,12 @@ from archive.models import (
 )
 from archive.monitoring.recapture import recapture
 from archive.passages.confirming import accept_anchor, reselect_passage
-from archive.passages.correction import ReanchorReport, correct_source_text, said_corrected
+from archive.passages.correction import (
+    ReanchorReport,
+    correct_source_text,
+    revert_source_text,
+    said_corrected,
+)
 from archive.sources.versions import record_version
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory, SourceFactory
 from tests.pages import AFTER, BEFORE, DELETED, EDITED, FILLER, KEPT, article, capture_source
@@ -72,6 +78,12 @@ def corrected(world: Approved, user) -> ReanchorReport:
     )
 
 
+def undone(world: Approved, user) -> ReanchorReport:
+    return revert_source_text(
+        source=world.source, user=user, text="\n".join(BEFORE), reason="the editor's version was wrong"
+    )
+
+
 def status(item) -> str:
     return type(item).objects.get(pk=item.pk).review_status
 
@@ -95,7 +107,7 @@ def test_a_correction_sends_evidence_on_changed_words_back_to_review(world, ws_a
 
 def test_a_correction_says_how_many_approved_items_went_back_to_review(world, ws_admin):
     report = corrected(world, ws_admin)
-    assert report.back_to_review == 3  # the evidence on the edited and deleted words, and the note
+    assert report.reviews.back == 3  # the evidence on the edited and deleted words, and the note
     assert said_corrected(report).endswith("3 approved items go back to review: the words cited changed.")
 
 
@@ -176,3 +188,41 @@ def test_a_recapture_that_changes_the_cited_words_sends_the_evidence_back(
     live_site.serve("/daraa", article(AFTER))
     recapture(source_id=source.pk)
     assert (status(world.edited), status(world.kept)) == (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
+
+
+def test_undoing_the_correction_approves_again_what_it_sent_back(world, ws_admin):
+    corrected(world, ws_admin)
+    undone(world, ws_admin)
+    assert {status(item) for item in (world.edited, world.deleted, world.note)} == {ReviewStatus.APPROVED}
+    entry = latest_entry(world.edited)
+    assert (entry.action, entry.user) == (HistoryAction.REVERTED, ws_admin)
+    assert entry.reason.startswith("Approved again: it cites the words approved in version ")
+
+
+def test_undoing_the_correction_says_how_many_items_are_approved_again(world, ws_admin):
+    corrected(world, ws_admin)
+    report = undone(world, ws_admin)
+    assert (report.reviews.back, report.reviews.again) == (0, 3)
+    assert said_corrected(report).endswith("3 items are approved again: the words cited are those approved.")
+
+
+def test_undoing_the_correction_leaves_a_note_edited_meanwhile_to_the_reviewers(world, ws_admin, analyst):
+    corrected(world, ws_admin)
+    note = Annotation.objects.get(pk=world.note.pk)
+    edit_annotation(note, user=analyst, expected_version=note.version, changes={"body": "Fourteen?"})
+    undone(world, ws_admin)
+    assert (status(world.note), status(world.edited)) == (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
+
+
+def test_undoing_the_correction_leaves_a_rejection_since_standing(world, ws_admin, analyst, reviewer):
+    corrected(world, ws_admin)
+    rejected = reject(Evidence.objects.get(pk=world.edited.pk), user=reviewer, comment="Which figure?")
+    submit_for_review(rejected, user=analyst)  # unchanged, as it was rejected
+    undone(world, ws_admin)
+    assert status(world.edited) == ReviewStatus.SUBMITTED
+
+
+def test_items_approved_again_keep_a_verifiable_ledger(world, ws_admin, workspace):
+    corrected(world, ws_admin)
+    undone(world, ws_admin)
+    assert verify_workspace(workspace.pk).ok

@@ -15,7 +15,8 @@ transition is a history row with who, why, and its action in the ledger.
 
 Approved evidence and annotations go back to submitted too when the words they cite
 change under them (a text correction, a recapture, a passage selected anew): a
-reviewer approved them on those words (`reopen_on_changed_words`).
+reviewer approved them on those words; undoing the change approves them again
+(`review_on_changed_words`).
 """
 
 from collections.abc import Collection, Sequence
@@ -53,6 +54,7 @@ from archive.models import (
     Stance,
     Workspace,
 )
+from archive.passages.carrying import ReviewsChanged, cited_words
 from archive.permissions import Action, can, can_change, is_own, role_in
 
 
@@ -106,13 +108,15 @@ def _decided_meanwhile(stale: StaleVersion) -> StaleVersion:
     )
 
 
-def reopen_on_changed_words(
+def review_on_changed_words(
     sender: type[Passage], *, passages: Sequence[Passage], user: Any, reason: str, **kwargs: object
-) -> int:
-    """archive.passages.carrying.words_changed: the approved evidence and annotations on
-    `passages`, whose words changed or left the text, back to submitted, each with a
-    history row by `user` saying why; how many. A reviewer approved them on the words as
-    they were."""
+) -> ReviewsChanged:
+    """archive.passages.carrying.words_changed: the evidence and annotations on `passages`,
+    whose words changed, left the text or came back to it, reviewed anew. Approved ones go
+    back to submitted: a reviewer approved them on the words as they were. Submitted ones
+    last decided by an approval go back to approved if they read again exactly as then,
+    their words included (the change undone): nothing in them is new to review. Each
+    with a history row by `user` saying why."""
     left = {passage.pk for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED}
     ids = [passage.pk for passage in passages]
     on_changed: dict[tuple[type[Reviewed], int], set[int]] = {}
@@ -121,21 +125,44 @@ def reopen_on_changed_words(
     links = Annotation.passages.through.objects.filter(passage_id__in=ids)
     for pk, passage_id in links.values_list("annotation_id", "passage_id"):
         on_changed.setdefault((Annotation, pk), set()).add(passage_id)
-    reopened = 0
+    back = again = 0
     for model in (Evidence, Annotation):
-        approved = model.objects.select_for_update().filter(
-            pk__in=[pk for kind, pk in on_changed if kind is model], review_status=ReviewStatus.APPROVED
+        kind, what = ("evidence", "cites") if model is Evidence else ("annotation", "annotates")
+        items: list[Reviewed] = list(
+            model.objects.select_for_update()
+            .filter(
+                pk__in=[pk for kind_, pk in on_changed if kind_ is model],
+                review_status__in=[ReviewStatus.APPROVED, ReviewStatus.SUBMITTED],
+            )
+            .order_by("pk")
         )
-        for item in approved.order_by("pk"):
-            reopened += 1
-            what = "cites" if model is Evidence else "annotates"
-            # "Left the text" only when none of its words are still there, changed.
-            happened = "left the text" if on_changed[model, item.pk] <= left else "changed"
-            item.review_status = ReviewStatus.SUBMITTED
-            why = f"Back to review: the words it {what} {happened} ({reason})"
-            with recorded_as(user=user, reason=why, action=HistoryAction.SUBMITTED):
+        waiting = [item.pk for item in items if item.review_status == ReviewStatus.SUBMITTED]
+        decisions = latest_decisions(workspace=passages[0].workspace_id, kind=kind, ids=waiting)
+        for item in items:
+            if item.review_status == ReviewStatus.APPROVED:
+                # "Left the text" only when none of its words are still there, changed.
+                happened = "left the text" if on_changed[model, item.pk] <= left else "changed"
+                item.review_status, action = ReviewStatus.SUBMITTED, HistoryAction.SUBMITTED
+                why = f"Back to review: the words it {what} {happened} ({reason})"
+                back += 1
+            else:
+                decision = decisions.get(item.pk)
+                if (
+                    decision is None
+                    or decision.action != HistoryAction.APPROVED
+                    or decision.history_id is None
+                ):
+                    continue
+                version, changes = changes_since(item, history_id=decision.history_id)
+                if version is None or changes:
+                    continue
+                # Restored, as a revert to the approved version restores it (archive.audit.revert).
+                item.review_status, action = ReviewStatus.APPROVED, HistoryAction.REVERTED
+                why = f"Approved again: it {what} the words approved in version {version} again ({reason})"
+                again += 1
+            with recorded_as(user=user, reason=why, action=action):
                 item.save()
-    return reopened
+    return ReviewsChanged(back=back, again=again)
 
 
 SUBMITTABLE = {ReviewStatus.DRAFT, ReviewStatus.REJECTED}
@@ -631,8 +658,8 @@ def _words_changed_since(obj: Model, when: datetime) -> list[FieldChange]:
             .values_list("exact", "anchor_status")
             .first()
         )
-        now = (passage.exact, passage.anchor_status)
-        if then is None or then == now:
+        # Moved, or found again less surely, its words are the same: nothing to show.
+        if then is None or cited_words(*then) == cited_words(passage.exact, passage.anchor_status):
             continue
         left = passage.anchor_status == AnchorStatus.ORPHANED
         after = "(no longer in the source's text)" if left else passage.exact

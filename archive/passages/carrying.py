@@ -12,7 +12,7 @@ where it stood.
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.dispatch import Signal
 from django.utils import timezone
@@ -43,20 +43,40 @@ _LOADED_FIELDS = [
     "version",
 ]
 
-# Sent with `passages` whose words changed or left the text (a correction, a recapture,
-# an analyst's decision), `user` and `reason`, inside the change's transaction: what
-# was approved on their words goes back to the reviewers (archive.audit.review), and
-# each receiver answers how many items it sent back. Connected in ArchiveConfig.ready.
+# Sent with `passages` whose words changed, left the text or came back to it (a
+# correction or its revert, a recapture, an analyst's decision), `user` and `reason`,
+# inside the change's transaction: the reviews of what cites their words follow
+# (archive.audit.review), each receiver answering with the ReviewsChanged it made.
+# Connected in ArchiveConfig.ready.
 words_changed = Signal()
 
 
-def send_words_changed(passages: list[Passage], *, user, reason: str) -> int:
-    """words_changed for `passages` (none: nothing sent); how many items went back to review."""
+@dataclass(frozen=True)
+class ReviewsChanged:
+    """What a change of passages' words did to the reviews of the work citing them."""
+
+    back: int = 0
+    """Approved items sent back to the reviewers: the words they cite changed."""
+    again: int = 0
+    """Items approved again: the words they cite read again as when they were approved."""
+
+    def __add__(self, other: "ReviewsChanged") -> "ReviewsChanged":
+        return ReviewsChanged(back=self.back + other.back, again=self.again + other.again)
+
+
+def send_words_changed(passages: list[Passage], *, user, reason: str) -> ReviewsChanged:
+    """words_changed for `passages` (none: nothing sent), and what it did to reviews."""
     if not passages:
-        return 0
+        return ReviewsChanged()
     answers = words_changed.send(sender=Passage, passages=passages, user=user, reason=reason)
     # (Django's stubs type a receiver's answer as text.)
-    return sum(int(cast(Any, answer) or 0) for _, answer in answers)
+    return sum((cast(ReviewsChanged, answer) for _, answer in answers), ReviewsChanged())
+
+
+def cited_words(exact: str, status: str) -> tuple[str, bool]:
+    """A passage's words as its citations see them: its quote, and whether it is in the
+    text (an orphan keeps its old quote: the same words, no longer there)."""
+    return exact, status != AnchorStatus.ORPHANED
 
 
 @dataclass(frozen=True)
@@ -70,8 +90,8 @@ class ReanchorReport:
     """Passages not found in the new text: they keep their old quote."""
     anchors: list[PassageAnchor]
     """Each passage's anchor in the new version, linked to the one it was carried from."""
-    back_to_review: int = 0
-    """Approved evidence and notes sent back to the reviewers: the words they cite changed."""
+    reviews: ReviewsChanged = ReviewsChanged()
+    """Evidence and notes sent back to the reviewers, or approved again, by the change of their words."""
 
     def describe(self) -> str:
         """How the passages fared, e.g. "4 passages re-anchored: 2 exact, 1 moved, 0 fuzzy, 1 orphaned."."""
@@ -80,9 +100,12 @@ class ReanchorReport:
             return "The source has no passages to re-anchor."
         counts = ", ".join(f"{self.counts[status]} {status.value}" for status in FOUND_STATUSES)
         described = f"{total} passage{'s' if total != 1 else ''} re-anchored: {counts}."
-        if self.back_to_review:
-            items = "item goes" if self.back_to_review == 1 else "items go"
-            described += f" {self.back_to_review} approved {items} back to review: the words cited changed."
+        if back := self.reviews.back:
+            items = "item goes" if back == 1 else "items go"
+            described += f" {back} approved {items} back to review: the words cited changed."
+        if again := self.reviews.again:
+            items = "item is" if again == 1 else "items are"
+            described += f" {again} {items} approved again: the words cited are those approved."
         return described
 
 
@@ -124,7 +147,7 @@ def carry_passages(
             selector = selector_for(new_text, result.start, result.end)
         after[passage.pk] = (selector, result.status)
 
-    changed, requoted, lost = [], [], []
+    changed, requoted, words_moved = [], [], []
     now = timezone.now()
     for passage, (old_selector, old_status) in zip(passages, before, strict=True):
         selector, passage.anchor_status = after[passage.pk]
@@ -137,14 +160,16 @@ def carry_passages(
             changed.append(passage)
             if passage.exact != old_selector.exact:
                 requoted.append(passage)
-            elif lost_words(old_status, passage.anchor_status):
-                lost.append(passage)
+            if cited_words(passage.exact, passage.anchor_status) != cited_words(
+                old_selector.exact, old_status
+            ):
+                words_moved.append(passage)
     update_rows(changed, _REANCHORED_FIELDS)
     if changed:
         with recorded_as(user=user, reason=reason, action=HistoryAction.REANCHORED):
             # The index holds quotes, not offsets: only the requoted need it.
             copy_history(changed, reindex=requoted)
-    back_to_review = send_words_changed([*requoted, *lost], user=user, reason=reason)
+    reviews = send_words_changed(words_moved, user=user, reason=reason)
     anchors = _record_anchors(
         [
             _anchor(
@@ -162,14 +187,8 @@ def carry_passages(
         changed=changed,
         orphaned=[passage for passage in passages if passage.anchor_status == AnchorStatus.ORPHANED],
         anchors=anchors,
-        back_to_review=back_to_review,
+        reviews=reviews,
     )
-
-
-def lost_words(before: str, after: str) -> bool:
-    """Whether a passage going from anchor status `before` to `after` left the text
-    (an orphan keeps its old quote: its words are the same, but no longer there)."""
-    return after == AnchorStatus.ORPHANED and before != AnchorStatus.ORPHANED
 
 
 def selector_of(passage: Passage | PassageAnchor) -> TextSelector:

@@ -28,7 +28,7 @@ from archive.core.history import copy_history
 from archive.core.spans import checked_position
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, PassageAnchor, Source, SourceVersion
-from archive.passages.carrying import lost_words, selector_of, send_words_changed
+from archive.passages.carrying import cited_words, selector_of, send_words_changed
 from archive.passages.reanchoring import AnchorResult, reanchor
 from archive.passages.selectors import TextSelector, selector_for
 from archive.sources.versions import latest_version
@@ -232,7 +232,7 @@ def _decided(current: Passage, *, user: Any, changes: dict[str, Any], reason: st
     analyst put the passage, not from re-anchoring's guess; that guess stays
     in the anchor's history.
     """
-    words_before, status_before = current.exact, current.anchor_status
+    words_before = cited_words(current.exact, current.anchor_status)
     passage = update_object(
         current,
         user=user,
@@ -241,7 +241,7 @@ def _decided(current: Passage, *, user: Any, changes: dict[str, Any], reason: st
         editable={*_SELECTOR_FIELDS, "anchor_status"},
         reason=reason,
     )
-    if passage.exact != words_before or lost_words(status_before, passage.anchor_status):
+    if cited_words(passage.exact, passage.anchor_status) != words_before:
         send_words_changed([passage], user=user, reason=reason)
     anchor = _newest_anchor(passage)
     if anchor is not None:
