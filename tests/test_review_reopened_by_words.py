@@ -9,7 +9,7 @@ import pytest
 
 from archive.audit.ledger import verify_workspace
 from archive.audit.review import approve, reject, review_queue, submit_for_review
-from archive.claims import edit_annotation
+from archive.claims import edit_annotation, edit_evidence
 from archive.models import (
     Annotation,
     Evidence,
@@ -226,3 +226,12 @@ def test_items_approved_again_keep_a_verifiable_ledger(world, ws_admin, workspac
     corrected(world, ws_admin)
     undone(world, ws_admin)
     assert verify_workspace(workspace.pk).ok
+
+
+def test_the_queue_card_leaves_out_cited_words_that_only_moved(world, ws_admin, analyst, workspace):
+    corrected(world, ws_admin)
+    kept = Evidence.objects.get(pk=world.kept.pk)
+    assert Passage.objects.get(pk=kept.passage_id).anchor_status != "exact"  # moved, same words
+    edit_evidence(kept, user=analyst, expected_version=kept.version, changes={"note": "Still holds."})
+    items = {(item.kind, item.obj.pk): item for item in review_queue(workspace=workspace)}
+    assert [change.name for change in items["evidence", kept.pk].changes_since_approved] == ["note"]
