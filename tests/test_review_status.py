@@ -5,6 +5,7 @@ status filters on the claim list and the activity feed."""
 import pytest
 from django.urls import reverse
 
+from archive.audit.forms import REASON_MAX_LENGTH
 from archive.audit.review import approve, reject, submit_drafts_on_source, submit_for_review
 from archive.models import Annotation, Evidence, HistoryAction, HistoryEntry, ReviewStatus
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
@@ -35,14 +36,15 @@ def test_sidebar_cards_show_the_status_in_words(client, analyst, source, note, c
     html = _reading(client, analyst, source)
     assert html.count('<span class="status status-draft" title="Review status">draft</span>') == 2
     assert html.count("Submit for review</button>") == 2
-    assert 'Submit all my drafts on this source for review (<span id="draft-count">2</span>)' in html
+    assert 'Submit all my drafts on this source for review (<span class="draft-count">2</span>)' in html
+    assert 'Submit my drafts (<span class="draft-count">2</span>)</button>' in html
 
 
 def test_a_contributor_without_drafts_gets_the_submit_drafts_form_hidden_for_the_page_to_show(
     client, analyst, source
 ):
     html = _reading(client, analyst, source)
-    assert 'class="submit-drafts" id="submit-drafts" hidden>' in html
+    assert '<details class="submit-drafts" id="submit-drafts" hidden>' in html
 
 
 def test_others_see_the_badge_but_no_submit_button(client, reviewer, source, note):
@@ -128,3 +130,28 @@ def test_activity_feed_filters_by_review_status_now(client, analyst, reviewer, w
     html = client.get(reverse("archive:activity", args=[workspace.slug]), {"review_status": "approved"})
     text = html.content.decode()
     assert "Approved one" in text and "Draft one" not in text
+
+
+def test_submit_all_my_drafts_carries_the_note_for_the_reviewer(client, analyst, source, note, cited):
+    client.force_login(analyst)
+    url = reverse("archive:submit_drafts", args=[source.workspace.slug, source.pk])
+    client.post(url, {"reason": "Both from the second paragraph."})
+    reasons = HistoryEntry.objects.filter(action=HistoryAction.SUBMITTED).values_list("reason", flat=True)
+    assert list(reasons) == ["Both from the second paragraph."] * 2
+
+
+def test_submit_all_my_drafts_with_a_note_too_long_submits_nothing_and_keeps_the_note(
+    client, analyst, source, note, cited
+):
+    client.force_login(analyst)
+    url = reverse("archive:submit_drafts", args=[source.workspace.slug, source.pk])
+    too_long = "Why. " * REASON_MAX_LENGTH
+    response = client.post(url, {"reason": too_long}, follow=True)
+    assert {
+        Annotation.objects.get(pk=note.pk).review_status,
+        Evidence.objects.get(pk=cited.pk).review_status,
+    } == {ReviewStatus.DRAFT}
+    html = response.content.decode()
+    assert "at most" in html
+    assert '<details class="submit-drafts" id="submit-drafts" open>' in html
+    assert too_long.strip() in html

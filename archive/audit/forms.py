@@ -169,9 +169,21 @@ class RevertForm(forms.Form):
     reason = reason_field(required=True)
 
 
-class SubmitForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class SubmitDraftsForm(forms.Form):
+    """Every draft of one's own on a source, to the reviewers with one note."""
+
     reason = reason_field(required=False, label="Note for the reviewer")
+
+
+def submit_drafts_form_name(source_id: int) -> str:
+    """The name a refused note is kept under for the reading page to show it again."""
+    return f"submit-drafts-{source_id}"
+
+
+class SubmitForm(SubmitDraftsForm):
+    """One item, as it stood when its author read it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class FlagForm(forms.Form):

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from archive.api.errors import Gone
 from archive.audit import review
-from archive.audit.forms import FlagForm, ReviewDecisionForm, ReviewQueueFilter, SubmitForm
+from archive.audit.forms import (
+    FlagForm,
+    ReviewDecisionForm,
+    ReviewQueueFilter,
+    SubmitDraftsForm,
+    SubmitForm,
+    submit_drafts_form_name,
+)
 from archive.audit.kinds import REVIEWED, Reviewed
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Evidence, Source
@@ -237,10 +244,17 @@ def submit_for_review(request: WorkspaceRequest, model: str, object_id: int) -> 
 def submit_drafts(request: WorkspaceRequest, source_id: int) -> HttpResponse:
     """Submit every draft annotation and evidence of the user on a source, back to its reading page."""
     source = get_in_workspace_or_404(Source.objects.all(), request.workspace, pk=source_id)
-    form = SubmitForm({"version": 0, "reason": request.POST.get("reason", "")})
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    form = SubmitDraftsForm(request.POST)
+    if not form.is_valid():  # nothing submitted: the note comes back to be put right
+        report_errors(request, form)
+        keep_refused(
+            request, form=submit_drafts_form_name(source.pk), data={"reason": form.data.get("reason", "")}
+        )
+        return redirect("archive:source", request.workspace.slug, source.pk)
     try:
-        submitted = review.submit_drafts_on_source(source=source, user=request.user, reason=reason)
+        submitted = review.submit_drafts_on_source(
+            source=source, user=request.user, reason=form.cleaned_data["reason"]
+        )
     except (ValidationError, StaleVersion) as error:
         messages.error(request, _refusal(error))
     else:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from archive.audit.forms import reason_field
+from archive.audit.forms import SubmitDraftsForm, reason_field, submit_drafts_form_name
 from archive.core.editing import NOTHING_CHANGED, StaleVersion
 from archive.core.forms import NamesField, form_field, show_refusal
 from archive.models import Motivation, Outlet, ReviewStatus, Source, Stance, TextDirection
@@ -25,6 +25,7 @@ from archive.views.asof import AsOfForm
 from archive.views.deleting import Deleting, delete_page
 from archive.views.methods import require_form_methods
 from archive.views.rebasing import rebased
+from archive.views.redirects import take_refused
 
 DELETING = Deleting(
     kind="source",
@@ -71,6 +72,8 @@ def source_detail(request: WorkspaceRequest, source_id: int) -> HttpResponse:
         "reading": reading,
         "can_contribute": can(request.role, Action.CONTRIBUTE),
         "my_drafts": reading.my_drafts,
+        # Bound when the last one was refused: what was typed, with why.
+        "submit_drafts_form": SubmitDraftsForm(take_refused(request, submit_drafts_form_name(source.pk))),
         "motivations": [(m.value, m.label) for m in FORM_MOTIVATIONS],
         "stances": Stance.choices,
         "workspace_tags": reading.workspace_tags,

@@ -59,6 +59,6 @@ def select(page, phrase: str, occurrence: int = 0):
 def annotate(page, phrase: str, note: str):
     select(page, phrase)
     page.get_by_role("button", name="Annotate").click()
-    page.get_by_label("Note").fill(note)
+    page.get_by_label("Note", exact=True).fill(note)
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#reading-dialog:not([open])", state="attached")

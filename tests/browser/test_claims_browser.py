@@ -34,7 +34,7 @@ def test_an_analyst_cites_a_passage_found_by_its_words_from_the_claims_page(page
     picker.fill("pumping")
     page.get_by_role("option", name="“stopped pumping on Monday” (Hawran Voice report)").click()
     page.get_by_label("Stance").select_option("refutes")
-    page.get_by_label("Note").fill("Shelling, not maintenance.")
+    page.get_by_label("Note", exact=True).fill("Shelling, not maintenance.")
     page.get_by_role("button", name="Cite").click()
 
     expect(page.locator(".messages")).to_contain_text("it refutes the claim")

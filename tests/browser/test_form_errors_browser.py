@@ -63,11 +63,11 @@ def test_a_refused_note_is_named_as_the_form_labels_it(page_for, analyst, worksp
 
 def test_a_refused_note_field_is_invalid_and_described_by_its_error(page_for, analyst, workspace):
     page = refused_note(page_for, analyst, workspace)
-    note = page.get_by_role("dialog").get_by_label("Note")
+    note = page.get_by_role("dialog").get_by_label("Note", exact=True)
     expect(note).to_have_attribute("aria-invalid", "true")
     expect(note).to_have_accessible_description(re.compile(r"^Note: A note needs some text\."))
 
 
 def test_a_refused_note_puts_the_focus_in_the_field_refused(page_for, analyst, workspace):
     page = refused_note(page_for, analyst, workspace)
-    expect(page.get_by_role("dialog").get_by_label("Note")).to_be_focused()
+    expect(page.get_by_role("dialog").get_by_label("Note", exact=True)).to_be_focused()

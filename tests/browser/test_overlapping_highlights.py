@@ -233,7 +233,7 @@ def test_highlights_added_and_removed_on_the_page_are_drawn_as_the_server_draws_
     # A new note starting where "stopped" starts, across the ends of the whole stop and of "stopped".
     select(page, "stopped on Tuesday after")
     page.get_by_role("button", name="Annotate").click()
-    page.get_by_label("Note").fill("All of it")
+    page.get_by_label("Note", exact=True).fill("All of it")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-dialog")).not_to_have_attribute("open", "")
     new = f"annotation-{Annotation.objects.get(body='All of it').pk}"

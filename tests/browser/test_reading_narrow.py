@@ -178,7 +178,7 @@ def test_the_panel_button_counts_the_items_added_and_deleted_in_place(phone_page
     expect(button).to_have_text("Annotations and evidence (2)")
     select(page, "three shells")
     page.get_by_role("button", name="Annotate").click()
-    page.get_by_label("Note").fill("Which side fired?")
+    page.get_by_label("Note", exact=True).fill("Which side fired?")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-items > .item")).to_have_count(3)
     expect(button).to_have_text("Annotations and evidence (3)")

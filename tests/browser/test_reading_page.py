@@ -79,7 +79,7 @@ def test_selection_cited_as_evidence_for_a_new_claim_is_on_the_claims_page(page_
     page.get_by_role("combobox").fill("Airstrikes on Daraa reached 120 a week")
     page.get_by_role("option", name="New claim: “Airstrikes on Daraa reached 120 a week”").click()
     page.get_by_label("refutes").check()
-    page.get_by_label("Note").fill("The article says 120, but for Aleppo.")
+    page.get_by_label("Note", exact=True).fill("The article says 120, but for Aleppo.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#source-text mark.hl-refutes")
     evidence = Evidence.objects.select_related("claim").get()
@@ -170,12 +170,12 @@ def test_editing_shows_the_others_version_when_someone_saved_first(page_for, ana
     open_reading_page(page, source)
     page.locator("#reading-items").get_by_role("button", name="Edit").click()
     Annotation.objects.filter(pk=annotation.pk).update(body="Admin's words", version=2)
-    page.get_by_label("Note").fill("My words")
+    page.get_by_label("Note", exact=True).fill("My words")
     page.get_by_role("button", name="Save").click()
     conflict = page.locator(".conflict")
     conflict.wait_for()
     assert "Admin's words" in conflict.inner_text()
-    assert page.get_by_label("Note").input_value() == "My words"
+    assert page.get_by_label("Note", exact=True).input_value() == "My words"
     page.get_by_role("button", name="Save mine over theirs").click()
     # The saved item replaces the editor once the server answers: wait for it.
     expect(page.locator("#reading-items .item-body")).to_have_text("My words")
@@ -201,7 +201,7 @@ def conflict_over_tags(page_for, analyst, ws_admin, workspace):
     form.get_by_label("Motivation").select_option("questioning")
     theirs.get_by_role("button", name="Save").click()
     expect(theirs.locator("#reading-items .tags")).to_contain_text("verified")
-    mine.get_by_label("Note").fill("My words")
+    mine.get_by_label("Note", exact=True).fill("My words")
     mine.get_by_role("button", name="Save").click()
     mine.locator(".conflict").wait_for()
     return mine, annotation
@@ -326,7 +326,8 @@ def test_cancel_gives_the_focus_back_to_the_button_with_the_text_still_selected(
 
 
 def submit_drafts_button(page):
-    return page.get_by_role("button", name=re.compile(r"^Submit all my drafts on this source for review"))
+    """What opens the form that submits them all (a disclosure, so that one click sends nothing)."""
+    return page.locator("#submit-drafts summary")
 
 
 def test_annotating_in_place_shows_the_submit_drafts_button_with_its_count(page_for, analyst, workspace):
@@ -351,6 +352,8 @@ def test_annotating_in_place_counts_the_new_draft_with_those_already_there(page_
     expect(submit_drafts_button(page)).to_have_accessible_name(
         "Submit all my drafts on this source for review (2)"
     )
+    submit_drafts_button(page).click()
+    expect(page.get_by_role("button", name="Submit my drafts (2)")).to_be_visible()
     assert page.errors == []
 
 

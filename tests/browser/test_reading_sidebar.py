@@ -214,7 +214,7 @@ def test_a_annotates_the_selection_and_ctrl_enter_saves(page_for, analyst, annot
     select(page, "eastern districts")
     page.keyboard.press("a")
     dialog = page.locator("#reading-dialog")
-    dialog.get_by_label("Note").fill("Which districts exactly?")
+    dialog.get_by_label("Note", exact=True).fill("Which districts exactly?")
     dialog.get_by_label("Motivation").select_option(label="Question")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#reading-dialog")).to_be_hidden()
@@ -269,7 +269,7 @@ def test_highlights_are_described_by_their_kind_and_note(page_for, analyst, anno
     # A note made on the page describes its new highlight too.
     select(page, "eastern districts")
     page.keyboard.press("a")
-    page.get_by_label("Note").fill("Which districts?")
+    page.get_by_label("Note", exact=True).fill("Which districts?")
     page.keyboard.press("Control+Enter")
     created = page.locator("#source-text mark[tabindex]", has_text="eastern districts")
     expect(created).to_have_attribute(

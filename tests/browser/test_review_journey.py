@@ -71,7 +71,7 @@ def analyst_annotates_cites_and_submits(page, article) -> tuple[Annotation, Evid
     page.get_by_role("combobox").fill(STATEMENT)
     page.get_by_role("option", name=f"New claim: “{STATEMENT}”").click()
     page.get_by_label("supports").check()
-    page.get_by_label("Note").fill("The article's account of the fall of Aleppo.")
+    page.get_by_label("Note", exact=True).fill("The article's account of the fall of Aleppo.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#source-text mark.hl-supports")
 
@@ -84,12 +84,15 @@ def analyst_annotates_cites_and_submits(page, article) -> tuple[Annotation, Evid
     # Both drafts go to the reviewers from the reading page.
     page.reload()
     page.wait_for_selector("#reading[data-ready=true]")
-    page.get_by_role("button", name="Submit all my drafts on this source for review (2)").click()
+    page.locator("#submit-drafts summary").click()
+    page.get_by_label("Note for the reviewer (optional)").fill("Both from the station's report.")
+    page.get_by_role("button", name="Submit my drafts (2)").click()
     page.wait_for_selector("#reading[data-ready=true]")
     for obj in (annotation, evidence):
         obj.refresh_from_db()
         assert obj.review_status == ReviewStatus.SUBMITTED
         assert actions(obj) == [HistoryAction.CREATED, HistoryAction.SUBMITTED]
+        assert obj.history.first().history_change_reason == "Both from the station's report."
         expect(sidebar_item(page, obj).locator(".meta .status").first).to_have_text("submitted")
     assert_accessible(page, "reading page (analyst, submitted)")
     assert page.errors == []

@@ -38,7 +38,7 @@ def test_a_drag_starting_inside_a_highlight_selects_and_annotates_the_right_code
     expect(page.locator("#selection-tools")).to_be_visible()
     expect(page.locator("#reading-dialog")).not_to_be_visible()  # the drag did not open the highlight
     page.get_by_role("button", name="Annotate").click()
-    page.get_by_label("Note").fill("A second reading of the same sentence.")
+    page.get_by_label("Note", exact=True).fill("A second reading of the same sentence.")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-items .item")).to_have_count(2)
 

@@ -138,7 +138,7 @@ def test_a_note_typed_before_the_session_ended_is_saved_after_signing_in_again_i
     open_reading_page(page, source)
     select(page, "120 a week")
     page.get_by_role("button", name="Annotate").click()
-    page.get_by_role("dialog", name="Annotate").get_by_label("Note").fill(UNSAVED)
+    page.get_by_role("dialog", name="Annotate").get_by_label("Note", exact=True).fill(UNSAVED)
     session.delete()  # the session ends on the server
     page.clock.fast_forward(PAST_THE_END)
     expect(page.get_by_role("alertdialog", name="Your session has ended")).to_be_visible()

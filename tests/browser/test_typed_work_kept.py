@@ -61,12 +61,12 @@ def test_a_click_beside_the_annotate_dialog_closes_it_only_with_nothing_typed(pa
     expect(page.locator("#reading-dialog")).to_be_hidden()
 
     dialog = open_annotate_form(page)
-    dialog.get_by_label("Note").fill("Count them against the UN figures.")
+    dialog.get_by_label("Note", exact=True).fill("Count them against the UN figures.")
     click_beside_the_dialog(page)
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_label("Note")).to_have_value("Count them against the UN figures.")
+    expect(dialog.get_by_label("Note", exact=True)).to_have_value("Count them against the UN figures.")
     # The press on the backdrop did not take the focus out of the form.
-    expect(dialog.get_by_label("Note")).to_be_focused()
+    expect(dialog.get_by_label("Note", exact=True)).to_be_focused()
     assert seen == []  # nothing asked: the click is simply not taken as closing
     dialog.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-dialog")).to_be_hidden()
@@ -78,7 +78,7 @@ def test_escape_over_a_typed_note_asks_and_keeps_it_unless_discarded(page_for, a
     page = page_for(analyst)
     open_reading_page(page, SourceFactory(workspace=workspace))
     dialog = open_annotate_form(page)
-    note = dialog.get_by_label("Note")
+    note = dialog.get_by_label("Note", exact=True)
     note.fill("Check the date")
     answers = DialogAnswers(page, accept=False)
     seen = answers.seen
@@ -113,7 +113,7 @@ def test_escape_on_an_untouched_form_closes_it_without_asking(page_for, analyst,
     open_reading_page(page, SourceFactory(workspace=workspace))
     seen = DialogAnswers(page, accept=False).seen
     dialog = open_annotate_form(page)
-    dialog.get_by_label("Note").fill("   ")  # spaces are nothing typed
+    dialog.get_by_label("Note", exact=True).fill("   ")  # spaces are nothing typed
     page.keyboard.press("Escape")
     expect(page.locator("#reading-dialog")).to_be_hidden()
     assert seen == []
@@ -143,7 +143,7 @@ def test_leaving_the_page_over_a_typed_note_asks_first_and_only_then(page_for, a
     # Nothing typed: no listener, which would keep the page out of the back-forward cache.
     assert page.evaluate("window.beforeunloadListeners") == 0
     dialog = open_annotate_form(page)
-    dialog.get_by_label("Note").fill("Half a thought")
+    dialog.get_by_label("Note", exact=True).fill("Half a thought")
     assert page.evaluate("window.beforeunloadListeners") == 1
 
     seen = DialogAnswers(page, accept=False).seen
@@ -151,14 +151,14 @@ def test_leaving_the_page_over_a_typed_note_asks_first_and_only_then(page_for, a
         page.close(run_before_unload=True)
     assert [kind for kind, _ in seen] == ["beforeunload"]
     assert not page.is_closed()
-    expect(dialog.get_by_label("Note")).to_have_value("Half a thought")
+    expect(dialog.get_by_label("Note", exact=True)).to_have_value("Half a thought")
 
     dialog.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-dialog")).to_be_hidden()
     page.wait_for_function("() => window.beforeunloadListeners === 0")  # once the close event is handled
     assert list(Annotation.objects.values_list("body", flat=True)) == ["Half a thought"]
     # Cancel takes the listener away too.
-    open_annotate_form(page, "120 a week").get_by_label("Note").fill("Another")
+    open_annotate_form(page, "120 a week").get_by_label("Note", exact=True).fill("Another")
     assert page.evaluate("window.beforeunloadListeners") == 1
     page.get_by_role("dialog", name="Annotate").get_by_role("button", name="Cancel").click()
     expect(page.locator("#reading-dialog")).to_be_hidden()
@@ -182,12 +182,12 @@ def test_an_edit_in_the_sidebar_is_kept_from_escape_unless_discarded(page_for, a
     assert seen == []
 
     items.get_by_role("button", name="Edit").click()
-    items.get_by_label("Note").fill("Second thought")
+    items.get_by_label("Note", exact=True).fill("Second thought")
     page.keyboard.press("Escape")
     assert seen == [("confirm", DISCARD)]
-    expect(items.get_by_label("Note")).to_have_value("Second thought")
+    expect(items.get_by_label("Note", exact=True)).to_have_value("Second thought")
     page.mouse.click(5, 5)  # beside the form
-    expect(items.get_by_label("Note")).to_have_value("Second thought")
+    expect(items.get_by_label("Note", exact=True)).to_have_value("Second thought")
     items.get_by_role("button", name="Save").click()
     expect(items.locator(".item-body")).to_have_text("Second thought")
     note.refresh_from_db()
@@ -195,7 +195,7 @@ def test_an_edit_in_the_sidebar_is_kept_from_escape_unless_discarded(page_for, a
 
     seen = answers.now(accept=True)
     items.get_by_role("button", name="Edit").click()
-    items.get_by_label("Note").fill("Third thought")
+    items.get_by_label("Note", exact=True).fill("Third thought")
     page.keyboard.press("Escape")
     assert seen == [("confirm", DISCARD)]
     expect(items.locator(".item-body")).to_have_text("Second thought")
@@ -215,7 +215,7 @@ def test_an_edit_in_a_highlights_popup_is_kept_from_a_click_beside_it_and_from_e
     dialog = page.locator("#reading-dialog")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Edit").click()
-    dialog.get_by_label("Note").fill("Typed in the popup")
+    dialog.get_by_label("Note", exact=True).fill("Typed in the popup")
     answers = DialogAnswers(page, accept=False)
     seen = answers.seen
     click_beside_the_dialog(page)
@@ -223,8 +223,8 @@ def test_an_edit_in_a_highlights_popup_is_kept_from_a_click_beside_it_and_from_e
     page.keyboard.press("Escape")
     assert seen == [("confirm", DISCARD)]
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_label("Note")).to_have_value("Typed in the popup")
-    expect(dialog.get_by_label("Note")).to_be_focused()
+    expect(dialog.get_by_label("Note", exact=True)).to_have_value("Typed in the popup")
+    expect(dialog.get_by_label("Note", exact=True)).to_be_focused()
 
     seen = answers.now(accept=True)
     page.keyboard.press("Escape")
@@ -245,7 +245,7 @@ def test_an_edit_to_an_item_deleted_meanwhile_keeps_what_was_typed_to_copy(
     delete_annotation(
         annotation=note, user=ws_admin, reason="duplicate of the note above", expected_version=1
     )
-    field = items.get_by_label("Note")
+    field = items.get_by_label("Note", exact=True)
     field.fill("Words worth keeping")
     items.get_by_role("button", name="Save").click()
 
@@ -308,7 +308,7 @@ def test_a_new_item_is_announced_as_its_motivation_names_it(page_for, analyst, w
     page = page_for(analyst)
     open_reading_page(page, SourceFactory(workspace=workspace))
     dialog = open_annotate_form(page)
-    dialog.get_by_label("Note").fill("Is this the same pump?")
+    dialog.get_by_label("Note", exact=True).fill("Is this the same pump?")
     dialog.get_by_label("Motivation").select_option(motivation)
     dialog.get_by_role("button", name="Save").click()
     expect(page.locator("#reading-status")).to_have_text(said)

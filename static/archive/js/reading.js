@@ -213,10 +213,10 @@ function copiesOf(itemId) {
   return [...document.querySelectorAll(`[data-item="${CSS.escape(itemId)}"]`)];
 }
 
-// The button that submits the reader's drafts on this source, with their count: the
-// server's when the page was made, then changed by each item added, edited or deleted here.
+// What submits the reader's drafts on this source, with their count: the server's when
+// the page was made, then changed by each item added, edited or deleted here.
 const draftsForm = document.getElementById("submit-drafts"); // absent for readers who cannot contribute
-const draftCount = document.getElementById("draft-count");
+const draftCounts = draftsForm ? [...draftsForm.querySelectorAll(".draft-count")] : [];
 
 /** Whether a sidebar item is a draft of the reader's own (what the server counts). */
 function isMyDraft(item) {
@@ -226,8 +226,8 @@ function isMyDraft(item) {
 function countDrafts(before, after) {
   const change = Number(isMyDraft(after)) - Number(isMyDraft(before));
   if (!draftsForm || !change) return;
-  const count = Math.max(0, Number(draftCount.textContent) + change);
-  draftCount.textContent = String(count);
+  const count = Math.max(0, Number(draftCounts[0].textContent) + change);
+  for (const shown of draftCounts) shown.textContent = String(count);
   draftsForm.hidden = count === 0;
 }
 
