@@ -228,7 +228,9 @@ def _revert_changes(current: Model, target: HistoryRow, *, user: Any, reason: st
         refresh_later(source_id=current.pk)  # the derivation or language may be restored
     if text is not None and isinstance(current, Source):
         # A text change moves passages: the text service re-anchors them.
-        current = revert_source_text(source=current, user=user, text=text, reason=reason).source
+        report = revert_source_text(source=current, user=user, text=text, reason=reason)
+        current = report.source
+        notes.append(report.describe())  # where the passages are, and the reviews that changed with them
     return RevertOutcome(current, restored=False, notes=notes)
 
 

@@ -1,13 +1,15 @@
 """A text correction that changes words a reviewer approved, in Chromium: the admin is told
 the approved evidence goes back to review, and the reviewer sees in the queue how the cited
-words changed and approves them again. The database and the history are checked after each
-step, and axe-core finds nothing serious or critical on the pages passed through."""
+words changed and approves them again; or a reviewer reverts the correction, and the evidence
+is approved again. The database and the history are checked after each step, and axe-core
+finds nothing serious or critical on the pages passed through."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from archive.audit.review import approve, submit_for_review
-from archive.models import Evidence, HistoryAction, HistoryEntry, ReviewStatus, VersionOrigin
+from archive.models import Evidence, HistoryAction, HistoryEntry, ReviewStatus, Source, VersionOrigin
+from archive.passages.correction import correct_source_text
 from archive.sources.versions import record_version
 from tests.browser.accessibility import assert_accessible
 from tests.browser.reading import open_reading_page
@@ -23,15 +25,20 @@ def entries(evidence: Evidence) -> list[tuple[str, str]]:
     return [(entry.action, getattr(entry.user, "username", "")) for entry in found.select_related("user")]
 
 
-def test_a_correction_sends_approved_evidence_back_and_the_reviewer_approves_it_again(
-    page_for, workspace, analyst, reviewer, ws_admin
-):
+def approved_evidence(workspace, analyst, reviewer) -> tuple[Source, Evidence]:
+    """Evidence a reviewer approved on the words of BEFORE that AFTER changes."""
     source = SourceFactory(workspace=workspace, text="\n".join(BEFORE), title="Daraa after the ceasefire")
     record_version(source=source, user=analyst, origin=VersionOrigin.IMPORT, text=source.text)
     passage = PassageFactory(source=source, start=source.text.index(EDITED), length=len(EDITED))
     claim = ClaimFactory(workspace=workspace, created_by=analyst, statement="Forty families returned")
     evidence = EvidenceFactory(passage=passage, claim=claim, created_by=analyst)
-    approve(submit_for_review(evidence, user=analyst), user=reviewer)
+    return source, approve(submit_for_review(evidence, user=analyst), user=reviewer)
+
+
+def test_a_correction_sends_approved_evidence_back_and_the_reviewer_approves_it_again(
+    page_for, workspace, analyst, reviewer, ws_admin
+):
+    source, evidence = approved_evidence(workspace, analyst, reviewer)
 
     # The admin corrects the text, and is told what it does to the approved evidence.
     page = page_for(ws_admin)
@@ -69,5 +76,35 @@ def test_a_correction_sends_approved_evidence_back_and_the_reviewer_approves_it_
         HistoryAction.APPROVED,
         HistoryAction.SUBMITTED,
         HistoryAction.APPROVED,
+    ]
+    assert page.errors == []
+
+
+def test_reverting_the_correction_approves_the_evidence_again(
+    page_for, workspace, analyst, reviewer, ws_admin
+):
+    source, evidence = approved_evidence(workspace, analyst, reviewer)
+    correct_source_text(
+        source=source, user=ws_admin, new_text="\n".join(AFTER), reason="the council's figure"
+    )
+    evidence.refresh_from_db()
+    assert evidence.review_status == ReviewStatus.SUBMITTED
+
+    # A reviewer finds the council meant forty after all, and reverts the source's text.
+    page = page_for(reviewer)
+    page.goto(reverse("archive:object_history", args=[workspace.slug, "source", source.pk]))
+    assert_accessible(page, "a corrected source's history")
+    page.get_by_text("Revert to this version").click()
+    page.get_by_label("Reason (required)").fill("the council confirmed forty")
+    page.get_by_role("button", name="Revert").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "1 item is approved again: the words cited are those approved."
+    )
+    evidence.refresh_from_db()
+    assert evidence.review_status == ReviewStatus.APPROVED
+    assert Evidence.objects.get(pk=evidence.pk).passage.exact == EDITED
+    assert entries(evidence)[-2:] == [
+        (HistoryAction.SUBMITTED, "ws-admin"),
+        (HistoryAction.REVERTED, "reviewer"),
     ]
     assert page.errors == []
