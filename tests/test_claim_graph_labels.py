@@ -103,3 +103,29 @@ def test_no_edge_label_overlaps_a_box(workspace):
         and node.y < edge.label_box[3]
     ]
     assert covered == []
+
+
+def test_every_line_of_a_box_stays_inside_it_whatever_its_letters(workspace):
+    outlet = OutletFactory(workspace=workspace, name="WORLD WIDE MEDIA WATCH MONITORING NETWORK")
+    source = SourceFactory(workspace=workspace, title="WAR WATER WOMEN WORK " * 3, outlet=outlet)
+    claim = ClaimFactory(workspace=workspace, statement="Mmm wow " * 20)
+    graph = build_claim_graph(claim, cite(claim, source, Stance.SUPPORTS, 1), source_url=str)
+    outside = [
+        (node.kind, line)
+        for node in graph.nodes
+        for line, (left, _, right, _) in zip(node.lines, node.text_boxes, strict=False)
+        if left < node.x or right > node.x + node.width
+    ]
+    assert outside == []
+    source_node = next(node for node in graph.nodes if node.kind == "source")
+    assert source_node.lines[-1].startswith("WORLD") and source_node.lines[-1].endswith(
+        f" · {outlet.reliability}"
+    )
+
+
+def test_a_short_statement_keeps_its_words_on_lines_that_fit(workspace):
+    claim = ClaimFactory(workspace=workspace, statement="A power cut stopped the pumps.")
+    graph = build_claim_graph(claim, [], source_url=str)
+    lines = graph.nodes[0].lines
+    assert " ".join(lines[:-1]) == "A power cut stopped the pumps."
+    assert lines[-1] == f"credibility {claim.credibility}"

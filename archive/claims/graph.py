@@ -25,7 +25,16 @@ from dataclasses import dataclass
 
 from archive.core.graphemes import shorten
 from archive.core.text import counted, isolated
-from archive.models import Claim, Derivation, Evidence, ReviewStatus, Source, Stance, UnarchivedOriginal
+from archive.models import (
+    Claim,
+    Derivation,
+    Evidence,
+    Outlet,
+    ReviewStatus,
+    Source,
+    Stance,
+    UnarchivedOriginal,
+)
 
 NODE_WIDTH, NODE_HEIGHT = 200, 62
 COLUMN_GAP, ROW_GAP, MARGIN = 80, 26, 16
@@ -40,19 +49,37 @@ NODE_FONT, SUB_FONT, TAG_FONT, EDGE_FONT = 13, 12, 11, 11
 LABEL_GAP = 6  # between an edge's label and the end of the edge
 ARROW = 14  # the length of an edge's arrowhead (7 stroke widths)
 LABEL_STEP = 12  # between the baselines of labels stacked over one box
+TEXT_ROOM = NODE_WIDTH - 2 * 8  # how wide a box's line may be, inside its padding
 
-# Advance widths (em) of Noto Sans, rounded up from the widest character of each group, so that an
-# estimate errs on the wide side; Arabic script (Noto Naskh Arabic) is narrower than the default.
-_NARROW = frozenset(" !'\"(),-./:;IJ[]`fijlrt·\u201c\u201d\u2018\u2019")
-_WIDE = frozenset("MWmw@%&#…")
+# Advance widths of Noto Sans (the face the pages load), in thousandths of an em, as Chromium
+# measures them (canvas measureText at 1000px): printable ASCII, quotes, dashes, the ellipsis.
+_MEASURED_CHARACTERS = (
+    " !\"#$%&'()*+,-./0123456789:;<=>?"
+    "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_"
+    "`abcdefghijklmnopqrstuvwxyz{|}~"
+    "\u2019\u2018\u201c\u201d\u2026\u2014\u2013\u00b7"  # quotes, ellipsis, dashes, middle dot
+)
+# fmt: off
+_MEASURED_WIDTHS = (
+    260, 269, 408, 646, 572, 831, 732, 225, 300, 300, 551, 572, 268, 322, 268, 372, 572, 572, 572, 572,
+    572, 572, 572, 572, 572, 572, 268, 268, 572, 572, 572, 434, 899, 639, 650, 632, 730, 556, 519, 728,
+    741, 339, 273, 619, 524, 907, 760, 781, 605, 781, 622, 549, 556, 731, 600, 930, 586, 566, 572, 329,
+    372, 329, 572, 444, 281, 561, 615, 480, 615, 564, 344, 615, 618, 258, 258, 534, 258, 935, 618, 605,
+    615, 615, 413, 479, 361, 618, 508, 786, 529, 510, 470, 380, 551, 380, 572, 175, 175, 359, 359, 791,
+    1000, 500, 268,
+)
+# fmt: on
+_MEASURED = dict(zip(_MEASURED_CHARACTERS, (width / 1000 for width in _MEASURED_WIDTHS), strict=True))
+MARGIN_OF_ERROR = 1.04  # kerning and hinting at small sizes: an estimate errs on the wide side
 
 
 def _advance(character: str) -> float:
-    if character in _NARROW:
-        return 0.42
-    if character in _WIDE:
-        return 0.95
-    if unicodedata.east_asian_width(character) in "WF" or character == "—":
+    """A character's advance width in em: measured, or that of the letter it decorates
+    (é as e), or estimated on the wide side (Arabic script's face is narrower than this)."""
+    base = unicodedata.normalize("NFD", character)[0]
+    if base in _MEASURED:
+        return _MEASURED[base] * MARGIN_OF_ERROR
+    if unicodedata.east_asian_width(character) in "WF":
         return 1.0
     if unicodedata.category(character) in ("Mn", "Me", "Cf"):  # a combining mark or a bidi control
         return 0
@@ -62,6 +89,18 @@ def _advance(character: str) -> float:
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """How wide `text` is drawn `size` px high, estimated from its characters (on the wide side)."""
     return sum(map(_advance, text)) * size * (1.07 if bold else 1)
+
+
+def fitted(text: str, size: float, room: float = TEXT_ROOM) -> str:
+    """`text`, or as much of it as is estimated to fit in `room` px with the ellipsis
+    (whole clusters): a box's line drawn in its box, whatever its letters' widths."""
+    if text_width(text, size) <= room:
+        return text
+    low, high = 1, len(text)  # shorten(text, low) fits, shorten(text, high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if text_width(shorten(text, middle), size) <= room else (low, middle)
+    return shorten(text, low)
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
@@ -410,8 +449,8 @@ def build_claim_graph(
         nodes[key] = GraphNode(
             kind="unarchived",
             lines=[
-                shorten(described.label, 30),
-                shorten(described.outlet, 24) if described.outlet else "outlet unknown",
+                fitted(described.label, NODE_FONT),
+                fitted(described.outlet, SUB_FONT) if described.outlet else "outlet unknown",
             ],
             full_text=described.label,
             url="",
@@ -428,8 +467,8 @@ def build_claim_graph(
         nodes[source.pk] = GraphNode(
             kind="source",
             lines=[
-                shorten(source.title, 30),
-                f"{shorten(outlet.name, 24)} · {outlet.reliability}" if outlet else "outlet unknown",
+                fitted(source.title, NODE_FONT),
+                _outlet_line(outlet) if outlet else "outlet unknown",
             ],
             full_text=source.title,
             url=source_url(source)
@@ -480,19 +519,26 @@ def build_claim_graph(
     )
 
 
+def _outlet_line(outlet: Outlet) -> str:
+    """The outlet's name, shortened to leave room for its reliability grade."""
+    grade = f" · {outlet.reliability}"
+    return fitted(outlet.name, SUB_FONT, TEXT_ROOM - text_width(grade, SUB_FONT)) + grade
+
+
 def _statement_lines(statement: str) -> list[str]:
-    """The claim's statement in up to two lines of about 32 characters."""
+    """The claim's statement in up to two lines that fit its box, wrapped between words."""
     words, lines, current = statement.split(), [], ""
     for word in words:
-        if current and len(current) + 1 + len(word) > 32:
+        if current and text_width(f"{current} {word}", NODE_FONT) > TEXT_ROOM:
             lines.append(current)
             current = word
         else:
             current = f"{current} {word}".strip()
     lines.append(current)
-    if len(lines) > 2:
-        lines = [lines[0], shorten(" ".join(lines[1:]), 32)]
-    return lines
+    return [
+        fitted(lines[0], NODE_FONT),
+        *([fitted(" ".join(lines[1:]), NODE_FONT)] if len(lines) > 1 else []),
+    ]
 
 
 def _derivation_edge(source: Source, node: GraphNode, parent: GraphNode) -> GraphEdge:
