@@ -181,6 +181,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = "archive.core.client.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "archive.core.client.client_address"
+AXES_USERNAME_CALLABLE = "archive.core.client.counted_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # A lockout's log line names the client's address, for an operator to find an attacker by;

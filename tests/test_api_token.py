@@ -78,3 +78,19 @@ def test_reading_the_token_unsigned_names_only_the_token_scheme():
     response = APIClient().get("/api/token/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def basic(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def test_a_basic_username_with_a_nul_is_401_saying_so(analyst):
+    response = APIClient().post("/api/token/", HTTP_AUTHORIZATION=basic("analyst\x00", PASSWORD))
+    assert response.status_code == 401
+    assert response.json()["error"] == "A username holds no NUL character."
+
+
+def test_a_username_longer_than_any_account_is_401_and_counted_cut_short(analyst):
+    response = APIClient().post("/api/token/", HTTP_AUTHORIZATION=basic("a" * 300, "wrong"))
+    assert response.status_code == 401
+    assert AccessAttempt.objects.get().username == "a" * 150

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from axes.helpers import cleanse_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -25,6 +26,27 @@ def attempt_login(username: str, password: str, address: str = "198.51.100.7"):
 def test_correct_login_succeeds():
     UserFactory(username="analyst")
     assert attempt_login("analyst", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("sign_in", ["login", "admin:login"])
+def test_a_username_longer_than_any_account_is_refused_as_a_wrong_one(db, sign_in):
+    response = Client().post(reverse(sign_in), {"username": "a" * 300, "password": "wrong"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()  # as for a wrong password
+    assert AccessAttempt.objects.get().username == "a" * 150  # what the lockout's table holds
+
+
+def test_a_form_in_another_charset_is_400_saying_forms_are_utf_8(db):
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("login"))
+    response = client.post(
+        reverse("login"),
+        "username=analyst",
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+        HTTP_REFERER="http://testserver/accounts/login/",
+    )
+    assert response.status_code == 400
+    assert "must be UTF-8 encoded" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -96,4 +96,6 @@ def _basic_credentials(request: Request) -> dict[str, str] | None:
         username, colon, password = "", "", ""
     if not colon:
         raise exceptions.AuthenticationFailed("Basic credentials are base64 of username:password, in UTF-8.")
+    if "\x00" in username:  # (a JSON body's or a form's is refused before any view)
+        raise exceptions.AuthenticationFailed("A username holds no NUL character.")
     return {"username": username, "password": password}

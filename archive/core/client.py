@@ -41,3 +41,18 @@ def _is_address(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# The longest username an account may have (django.contrib.auth's User): a longer one is
+# nobody's, and django-axes's table of failed sign-ins holds no more than 255.
+USERNAME_MAX_LENGTH = 150
+
+
+def counted_username(request: object, credentials: dict | None = None) -> str | None:
+    """The username a failed sign-in is counted under (AXES_USERNAME_CALLABLE): as typed,
+    cut to the longest an account may have, so that a longer one is refused as any wrong
+    username is, not with a server error storing it."""
+    username = (credentials or {}).get("username")
+    if username is None and isinstance(request, HttpRequest):
+        username = request.POST.get("username")
+    return None if username is None else str(username)[:USERNAME_MAX_LENGTH]

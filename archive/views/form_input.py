@@ -20,7 +20,7 @@ from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.exceptions import TooManyFieldsSent
+from django.core.exceptions import BadRequest, TooManyFieldsSent
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
@@ -241,9 +241,13 @@ def _encoded_name_unreadable(line: str) -> bool:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler400: a multipart field not in UTF-8 is refused naming it; anything
-    else Django refuses (a body too large, too many fields) as Django does."""
-    if isinstance(exception, PartRefused):
+    """handler400: a multipart field not in UTF-8 is refused naming it, and a form Django
+    cannot read (one in another charset) saying why; anything else Django refuses (a
+    body too large, too many fields, a host not allowed) as Django does, saying nothing
+    of the server's settings."""
+    if isinstance(exception, PartRefused | BadRequest):
+        # Not Django's own page: it checks the CSRF token, which reads the form again and
+        # so raises again, a server error.
         return refused(request, str(exception))
     return defaults.bad_request(request, exception)
 
