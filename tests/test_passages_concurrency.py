@@ -4,9 +4,11 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
-from archive.models import Passage
+from archive.models import Passage, Source
+from archive.passages.correction import correct_source_text
 from archive.passages.selectors import selector_for
 from archive.passages.writes import passage_at
 
@@ -44,3 +46,24 @@ def test_a_span_highlighted_twice_at_once_is_one_passage(source, analyst):
         thread.join(10)
     assert len(found) == 2 and found[0] == found[1]
     assert Passage.objects.filter(source=source).count() == 1
+
+
+def test_a_selection_read_before_a_correction_that_moved_its_words_is_refused(source, analyst, ws_admin):
+    stale = Source.objects.get(pk=source.pk)  # the page the analyst selected in
+    selector = selector_for(stale.text, 8, 18)
+    correct_source_text(source=source, user=ws_admin, new_text="Update: " + source.text, reason="a preface")
+    with pytest.raises(ValidationError, match="corrected meanwhile") as refused:
+        passage_at(source=stale, user=analyst, selector=selector)
+    assert refused.value.code == "quote_mismatch"
+    assert not Passage.objects.exists()
+
+
+def test_a_selection_whose_words_a_correction_left_in_place_is_made_on_the_new_text(
+    source, analyst, ws_admin
+):
+    stale = Source.objects.get(pk=source.pk)
+    selector = selector_for(stale.text, 8, 18)
+    correct_source_text(source=source, user=ws_admin, new_text=source.text + " Updated.", reason="a coda")
+    passage = passage_at(source=stale, user=analyst, selector=selector)
+    current = Source.objects.get(pk=source.pk).text
+    assert (passage.exact, passage.suffix) == (current[8:18], current[18 : 18 + len(passage.suffix)])

@@ -5,11 +5,13 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
 from archive.core.attribution import recorded_as
 from archive.core.editing import delete_object
 from archive.core.graphemes import check_whole_clusters
+from archive.core.text import sha256_hex
 from archive.core.unit_of_work import unit_of_work
 from archive.models import AnchorStatus, Passage, Source
 from archive.passages.selectors import TextSelector, check_quote, selector_for
@@ -60,7 +62,20 @@ def find_or_create_passage(*, source: Source, user: Any, selector: TextSelector)
     # Two requests for one span at once (two tabs, a retry) must find one passage: the
     # second waits here until the first commits. (PostgreSQL; SQLite's writers are
     # serialized already.) NO KEY: rows that merely refer to the source are not held up.
-    Source.objects.select_for_update(no_key=True).filter(pk=source.pk).values_list("pk").first()
+    locked = Source.objects.select_for_update(no_key=True).filter(pk=source.pk)
+    if locked.values_list("text_sha256", flat=True).get() != source.text_sha256:
+        # Corrected since the selection was read from it: offsets into the old text would
+        # stand, marked exact, on other words of the new.
+        text = locked.values_list("text", flat=True).get()
+        try:
+            check_quote(text, selector.start, selector.end, selector.exact)
+        except ValidationError:
+            raise ValidationError(
+                "The source's text was corrected meanwhile, and these words are no longer at "
+                "these offsets: reload it and select them again.",
+                code="quote_mismatch",
+            ) from None
+        source.text, source.text_sha256 = text, sha256_hex(text)
     existing = (
         Passage.objects.filter(source=source, start=selector.start, end=selector.end, exact=selector.exact)
         .exclude(anchor_status=AnchorStatus.ORPHANED)
