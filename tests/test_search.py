@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive.models import Role, SearchDocument, SearchKind, Stance
-from archive.search import QueryError, SearchFilters, backends, search
+from archive.search import QueryError, SearchFilters, backends, indexing, search
 from archive.search.backends import stemmed_languages
 from archive.search.service import KindResults
 from tests.factories import (
@@ -759,3 +759,11 @@ def test_a_chinese_word_that_finds_nothing_is_not_looked_up_for_a_suggestion(ana
 
 def test_no_suggestion_when_something_matched(analyst, sources):
     assert search(user=analyst, query="castello").suggestion is None
+
+
+def test_a_head_too_many_words_for_one_vector_is_indexed_up_to_where_it_fits():
+    head = " ".join(f"name{number}" for number in range(120_000))  # far past 1 MB of vector
+    document = indexing._document(kind="source", object_id=1, head=head, body="", stem_language="simple")
+    kept = document.head.split()
+    assert 0 < len(kept) < 120_000 and kept == head.split()[: len(kept)]
+    assert indexing._vector_bytes(kept, [], document.stems) <= indexing.MAX_VECTOR_BYTES

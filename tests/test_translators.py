@@ -52,6 +52,16 @@ def test_the_api_refuses_translators_that_are_not_names(analyst, workspace):
     assert api_client_for(analyst).post("/api/sources/", body, format="json").status_code == 400
 
 
+@pytest.mark.parametrize("field", ["authors", "translators"])
+def test_the_api_refuses_more_than_a_hundred_names_saying_so(analyst, workspace, field):
+    names = [f"Staff member {number}" for number in range(101)]
+    body = {"workspace": workspace.slug, "title": "T", "text": "Text.", "language": "en", field: names}
+    response = api_client_for(analyst).post("/api/sources/", body, format="json")
+    assert response.status_code == 400
+    assert "at most 100 names" in str(response.json()[field])
+    assert not Source.objects.exists()
+
+
 def test_an_admin_corrects_the_translators_with_a_reason_the_history_keeps(
     client, ws_admin, workspace, translation
 ):

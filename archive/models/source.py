@@ -27,15 +27,21 @@ def canonical_language_fields(instance: models.Model, *names: str) -> None:
 
 
 MAX_AUTHOR_LENGTH = 200
+MAX_NAMES = 100  # a report's authors and translators are a few; thousands are a mistake
 
 
 def validate_names(value: object) -> None:
     """A source's authors and translators are lists of names (JSON lets a form or an import send anything)."""
-    if not isinstance(value, list) or not all(
-        isinstance(name, str) and name.strip() and len(name) <= MAX_AUTHOR_LENGTH for name in value
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_NAMES
+        or not all(
+            isinstance(name, str) and name.strip() and len(name) <= MAX_AUTHOR_LENGTH for name in value
+        )
     ):
         raise ValidationError(
-            f"Enter a list of names, each of at most {MAX_AUTHOR_LENGTH} characters.", code="not_names"
+            f"Enter a list of at most {MAX_NAMES} names, each of at most {MAX_AUTHOR_LENGTH} characters.",
+            code="not_names",
         )
 
 

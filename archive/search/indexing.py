@@ -75,8 +75,16 @@ def _document(
     # refuse the vector of a text of them long before MAX_INDEXED_CHARS (near
     # 150,000 characters), and with it the save. Its words are indexed up to
     # where the vector fits, on both databases alike.
-    while (size := _vector_bytes(head_words, body_words, stems)) > MAX_VECTOR_BYTES and body_words:
-        body_words = body_words[: int(len(body_words) * min(0.9, MAX_VECTOR_BYTES / size))]
+    # The head too, once the body is all gone: a source's names are many words (and refused
+    # past a hundred names, but an import may bring older rows).
+    while (size := _vector_bytes(head_words, body_words, stems)) > MAX_VECTOR_BYTES and (
+        body_words or head_words
+    ):
+        keep = min(0.9, MAX_VECTOR_BYTES / size)
+        if body_words:
+            body_words = body_words[: int(len(body_words) * keep)]
+        else:
+            head_words = head_words[: int(len(head_words) * keep)]
         stems = index_stems(head_words + body_words, stem_language)
     document = SearchDocument(
         kind=kind,
