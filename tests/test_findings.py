@@ -31,6 +31,7 @@ from archive.audit.review import approve, submit_for_review
 from archive.backups.archive import export_workspace
 from archive.backups.new_workspace import import_as_new_workspace
 from archive.claims import add_evidence, delete_claim
+from archive.findings import verify_package
 from archive.findings.claimreview import claim_review, missing_fields
 from archive.findings.exports import record_export
 from archive.findings.keys import fingerprint, signing_key
@@ -38,6 +39,7 @@ from archive.findings.package import VERIFIER, PackageRefused, evidence_package,
 from archive.findings.timestamp import request_timestamp
 from archive.findings.verify_package import Refused, check_stamp
 from archive.models import (
+    AnchorStatus,
     CaptureMethod,
     Claim,
     ClaimStatus,
@@ -55,6 +57,7 @@ from archive.models import (
     Workspace,
 )
 from archive.models.grading import grade_meaning
+from archive.passages.correction import correct_source_text
 from archive.passages.writes import create_passage
 from archive.sources.importing.pipeline import Metadata, Origin, examine, pasted_original, save_import
 from archive.sources.writes import create_source
@@ -1398,3 +1401,26 @@ def test_the_api_refuses_the_claimreview_in_a_type_it_cannot_give(demo_claim):
         f"/api/claims/{demo_claim.pk}/claimreview/", HTTP_ACCEPT="text/html"
     )
     assert response.status_code == 406
+
+
+def test_a_package_citing_words_a_correction_removed_verifies(demo_claim, tmp_path):
+    user = demo_claim.created_by
+    source = create_source(
+        workspace=demo_claim.workspace,
+        user=user,
+        title="Figures",
+        text="Airstrikes reached 120 a week. The station stopped.",
+        language="en",
+    )
+    passage = create_passage(source=source, user=user, start=0, end=30)
+    add_evidence(claim=demo_claim, passage=passage, user=user, stance="supports")
+    correct_source_text(source=source, user=user, new_text="The station stopped.", reason="unsourced figure")
+    assert Passage.objects.get(pk=passage.pk).anchor_status == AnchorStatus.ORPHANED
+    path = tmp_path / "package.zip"
+    path.write_bytes(package_of(demo_claim))
+    result = verify(path, "--expect-key", fingerprint(demo_claim.workspace))
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_verifier_names_the_orphaned_status_as_the_archive_does():
+    assert verify_package.ORPHANED == AnchorStatus.ORPHANED

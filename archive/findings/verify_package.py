@@ -676,6 +676,9 @@ def check_history(files: dict[str, bytes]) -> list[dict]:
     return items
 
 
+ORPHANED = "orphaned"  # a passage's anchor status when it is no longer found in the text
+
+
 def check_sources(files: dict[str, bytes], history: list[dict]) -> tuple[int, int]:
     """Step 6; how many passages, and how many source versions."""
     # What the ledger records: each source's newest row, and each version's row.
@@ -701,9 +704,13 @@ def check_sources(files: dict[str, bytes], history: list[dict]) -> tuple[int, in
             )
     passages = json.loads(files["data/passages.json"])
     for passage in passages:
-        check_quote(texts, passage, passage["selector"], None)
+        # An orphaned passage keeps the quote and offsets it had where it was last found:
+        # its words are not in that version's text, and say so.
+        if passage.get("anchor_status") != ORPHANED:
+            check_quote(texts, passage, passage["selector"], None)
         for anchor in passage.get("anchors", []):
-            check_quote(texts, passage, anchor["selector"], anchor["version"])
+            if anchor.get("status") != ORPHANED:
+                check_quote(texts, passage, anchor["selector"], anchor["version"])
     return len(passages), sum(version is not None for _, version in texts)
 
 
