@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
+from archive.claims import add_evidence, delete_annotation
 from archive.models import Passage, Source
 from archive.passages.correction import correct_source_text
 from archive.passages.selectors import selector_for
 from archive.passages.writes import passage_at
+from tests.factories import AnnotationFactory, ClaimFactory
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
@@ -67,3 +69,45 @@ def test_a_selection_whose_words_a_correction_left_in_place_is_made_on_the_new_t
     passage = passage_at(source=stale, user=analyst, selector=selector)
     current = Source.objects.get(pk=source.pk).text
     assert (passage.exact, passage.suffix) == (current[8:18], current[18 : 18 + len(passage.suffix)])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_two_notes_on_one_passage_deleted_at_once_take_the_passage_with_them(source, analyst):
+    passage = passage_at(source=source, user=analyst, selector=selector_for(source.text, 8, 18))
+    first_note, second_note = (
+        AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage]) for _ in range(2)
+    )
+    deleted, release = threading.Event(), threading.Event()
+
+    def delete(note, *, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                delete_annotation(annotation=note, user=analyst, reason="duplicate")
+                if hold:
+                    deleted.set()
+                    release.wait(10)  # uncommitted while the other deletes
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=delete, args=(first_note,), kwargs={"hold": True}),
+        threading.Thread(target=delete, args=(second_note,), kwargs={"hold": False}),
+    ]
+    threads[0].start()
+    deleted.wait(10)
+    threads[1].start()
+    threads[1].join(0.5)
+    assert threads[1].is_alive()  # waiting for the first, to look at the passage after it
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert not Passage.objects.filter(pk=passage.pk).exists()
+
+
+def test_citing_a_passage_deleted_meanwhile_says_so(source, analyst):
+    passage = passage_at(source=source, user=analyst, selector=selector_for(source.text, 8, 18))
+    claim = ClaimFactory(workspace=source.workspace, created_by=analyst)
+    Passage.objects.filter(pk=passage.pk).delete()  # as another request's delete, committed
+    with pytest.raises(Passage.DoesNotExist, match="deleted meanwhile"):
+        add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")

@@ -11,7 +11,6 @@ of what is there already, 409 with `existing` naming it (its type and id)."""
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import status
@@ -21,7 +20,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from archive.core.editing import AlreadyExists
+from archive.core.editing import AlreadyExists, lost_a_race
 from archive.core.json_input import JSONInputError, JSONInputTooLarge
 from archive.sources.fixity import DamagedFile
 
@@ -121,9 +120,12 @@ def as_api_exception(exc: Exception) -> APIException | None:
         return _still_referred(exc)
     if isinstance(exc, DamagedFile):
         return Conflict(str(exc))
-    if isinstance(exc, IntegrityError):
-        # A concurrent write won a uniqueness race that validation had passed.
-        return Conflict("This conflicts with existing data; reload and try again.")
+    if lost_a_race(exc):
+        # A concurrent write won a uniqueness race that validation had passed, or the
+        # database aborted this one for the other's sake.
+        return Conflict(
+            "This conflicts with a change made at the same moment: nothing was saved; reload and try again."
+        )
     return None
 
 

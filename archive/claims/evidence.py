@@ -31,6 +31,12 @@ def add_evidence(
     via: str = "",
 ) -> Evidence:
     """`canonical` and `via`: a W3C client's identities (see IDENTITY_FIELDS)."""
+    # The claim and the passage are locked first, as deleting either locks it first: else
+    # a delete and a citation could each wait for the other (the citation's references are
+    # checked at COMMIT, after it took the ledger's lock), and the database abort one.
+    for model, pk in ((Claim, claim.pk), (Passage, passage.pk)):
+        if model.objects.select_for_update(no_key=True).filter(pk=pk).values_list("pk").first() is None:
+            raise model.DoesNotExist(f"The {model._meta.verbose_name} was deleted meanwhile.")
     existing = Evidence.objects.filter(claim=claim, passage=passage).first()
     if existing is not None:
         # Its stance said: citing it again with another stance is a change of the existing one.

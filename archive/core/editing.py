@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
-from django.db import connection, router
+from django.db import DatabaseError, IntegrityError, connection, router
 from django.db.models import BaseConstraint, CharField, ForeignKey, Model, TextField
 from django.db.models.deletion import Collector
 from django.db.transaction import TransactionManagementError
@@ -60,6 +60,21 @@ class AlreadyExists(ValidationError):
     def __init__(self, message: str, *, existing: Model):
         super().__init__(message, code="duplicate")
         self.existing = existing
+
+
+# PostgreSQL's codes for a transaction it aborted to let a concurrent one through: a
+# deadlock (each waited for a row the other held) and a serialization failure.
+_ABORTED_FOR_ANOTHER = {"40P01", "40001"}
+
+
+def lost_a_race(error: BaseException) -> bool:
+    """Whether `error` is a write that lost a race with another at the same moment: a
+    constraint the other's row now breaks, or a transaction the database aborted for the
+    other's sake. Nothing of it was saved: the adapters say so (409), not a server error."""
+    if isinstance(error, IntegrityError):
+        return True
+    cause = error.__cause__
+    return isinstance(error, DatabaseError) and getattr(cause, "sqlstate", None) in _ABORTED_FOR_ANOTHER
 
 
 def lock_at_version(obj: M, expected_version: int | None) -> M:

@@ -100,7 +100,13 @@ def delete_passage(*, passage: Passage, user: Any, reason: str, expected_version
 def delete_unused_passages(passage_ids: list[int], *, user: Any, reason: str) -> list[int]:
     """Delete the passages that no longer serve any annotation, evidence or question; their ids."""
     deleted = []
-    unused = Passage.objects.filter(pk__in=passage_ids, annotations=None, evidence=None, evidence_items=None)
+    # Locked before they are looked at: two deletes of the annotations sharing a passage,
+    # each looking before the other committed, would each find the other's still on it,
+    # and leave it. The second now waits, and then finds it unused. (PostgreSQL: SQLite's
+    # writers are one at a time.)
+    locked = Passage.objects.select_for_update().filter(pk__in=passage_ids).order_by("pk")
+    locked_ids = list(locked.values_list("pk", flat=True))
+    unused = Passage.objects.filter(pk__in=locked_ids, annotations=None, evidence=None, evidence_items=None)
     for passage in unused:
         deleted.append(passage.pk)
         delete_object(passage, user=user, reason=reason)
