@@ -111,3 +111,41 @@ def test_citing_a_passage_deleted_meanwhile_says_so(source, analyst):
     Passage.objects.filter(pk=passage.pk).delete()  # as another request's delete, committed
     with pytest.raises(Passage.DoesNotExist, match="deleted meanwhile"):
         add_evidence(claim=claim, passage=passage, user=analyst, stance="supports")
+
+
+def delete_while_citing(source, analyst, start: int) -> list[str]:
+    """A note deleted and its passage cited at the same moment: how each write ended."""
+    passage = passage_at(source=source, user=analyst, selector=selector_for(source.text, start, start + 5))
+    note = AnnotationFactory(workspace=source.workspace, author=analyst, passages=[passage])
+    claim = ClaimFactory(workspace=source.workspace, created_by=analyst)
+    together, outcomes = threading.Barrier(2), []
+
+    def run(write) -> None:
+        try:
+            together.wait(5)
+            write()
+            outcomes.append("saved")
+        except Passage.DoesNotExist:
+            outcomes.append("deleted meanwhile")  # the delete went first: said, not failed
+        except Exception as error:  # a deadlock the database broke, say
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    writes = [
+        lambda: delete_annotation(annotation=note, user=analyst, reason="a duplicate"),
+        lambda: add_evidence(claim=claim, passage=passage, user=analyst, stance="supports"),
+    ]
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    return outcomes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_note_deleted_as_its_passage_is_cited_never_deadlocks(source, analyst):
+    outcomes = [outcome for start in range(5) for outcome in delete_while_citing(source, analyst, start)]
+    assert set(outcomes) <= {"saved", "deleted meanwhile"}, outcomes
