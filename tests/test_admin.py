@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from archive.admin import TrackedAdmin
-from archive.audit.forms import REASON_MAX_LENGTH
 from archive.claims import EDITABLE_FIELDS, delete_claim, edit_item
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.models import Claim, HistoryAction, HistoryEntry, Membership, Outlet, Role, Source, Workspace
 from archive.sources.outlets import edit_outlet
 from archive.workspaces import LAST_ADMIN, NEEDS_AN_ADMIN, set_role
@@ -239,7 +239,7 @@ def test_a_sources_authors_other_than_a_list_of_names_are_sent_back_with_the_err
     }
     response = staff.post(url, form)
     assert response.status_code == 200
-    assert "list of names" in str(response.context["adminform"].form.errors["authors"])
+    assert "list of at most 100 names" in str(response.context["adminform"].form.errors["authors"])
     assert Source.objects.get(pk=source.pk).authors == source.authors
 
 
