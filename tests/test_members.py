@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from archive import workspaces
-from archive.audit.forms import REASON_MAX_LENGTH
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.text import control_character_problem
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.models.workspace import INACTIVE_ACCOUNT

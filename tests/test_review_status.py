@@ -5,8 +5,8 @@ status filters on the claim list and the activity feed."""
 import pytest
 from django.urls import reverse
 
-from archive.audit.forms import REASON_MAX_LENGTH
 from archive.audit.review import approve, reject, submit_drafts_on_source, submit_for_review
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.models import Annotation, Evidence, HistoryAction, HistoryEntry, ReviewStatus
 from tests.factories import AnnotationFactory, ClaimFactory, EvidenceFactory, PassageFactory
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task_backends
 
-from archive.audit.forms import REASON_MAX_LENGTH
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.editing import AlreadyExists, StaleVersion
 from archive.jobs import schedules as scheduling
 from archive.jobs import tasks

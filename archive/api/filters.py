@@ -19,6 +19,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from archive.claims.tags import with_tag
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.forms import in_utc
 from archive.models import Annotation, Claim, ClaimStatus, Evidence, Outlet, Passage, ReviewStatus, Source
 from archive.search import QueryError, refuse_too_long
@@ -259,4 +260,9 @@ def refuse_stray_parameters(request: Request, takes: frozenset[str] = frozenset(
 def delete_reason(request: Request, default: str = "") -> str:
     """The reason a DELETE gives (`?reason=`); `default` when it gives none. A blank one
     is passed on as given, for the domain to refuse (every delete needs a reason)."""
-    return request.query_params.get(DELETE_REASON_PARAMETER, default)
+    reason = request.query_params.get(DELETE_REASON_PARAMETER, default)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {DELETE_REASON_PARAMETER: [f"Give a reason of at most {REASON_MAX_LENGTH} characters."]}
+        )
+    return reason

@@ -17,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from archive.claims.editing import REVIEW_STATUS_MESSAGE
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.compiled_query import CompiledQuery
 from archive.core.json_input import INT64_MAX
 from archive.models import (
@@ -438,7 +439,12 @@ def _tags_field() -> serializers.ListField:
 
 def _reason_field() -> serializers.CharField:
     return Text(
-        required=False, allow_blank=True, default="", write_only=True, help_text="Why (kept in history)."
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        help_text="Why (kept in history).",
     )
 
 
@@ -517,7 +523,7 @@ class OutletIn(StrictIn):
     country = Text(max_length=100, required=False, allow_blank=True, default="")
     language = Text(max_length=35, required=False, allow_blank=True, default="")
     reliability = Choice(choices=Reliability.choices, required=False, default=Reliability.F)
-    reliability_reason = Text(required=False, allow_blank=True, default="")
+    reliability_reason = Text(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default="")
     reason = _reason_field()
 
 
@@ -658,6 +664,7 @@ class ClaimIn(StrictIn):
     # Writable as on the claim's page and in the admin ("Why this grade"), beside the reason
     # for the change (archive.claims.edit_claim; an outlet's reliability_reason likewise).
     credibility_reason = Text(
+        max_length=REASON_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",

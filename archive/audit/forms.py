@@ -17,10 +17,9 @@ from archive.audit.actions import Actions
 from archive.audit.kinds import REVIEWED, kind_label
 from archive.audit.ledger import live_ledger
 from archive.audit.review import QueueFilters, sources_waited_on
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.forms import MomentField, form_field
 from archive.models import HistoryAction, HistoryEntry, Membership, ReviewStatus, Source, Workspace
-
-REASON_MAX_LENGTH = 2000
 
 
 def reason_field(

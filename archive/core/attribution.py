@@ -63,11 +63,22 @@ def recorded_as(*, user: Any, reason: str = "", action: str | None = None) -> It
         _current.reset(token)
 
 
+# What a person may give as the reason for a change (the forms and the API hold them to it),
+# and what a history row's reason may hold: theirs and the words the archive puts around it
+# ("Back to review: the words it cites changed (re-anchored after text correction: ...)").
+REASON_MAX_LENGTH = 2000
+_RECORDED_REASON_MAX_LENGTH = REASON_MAX_LENGTH + 500
+
+
 def check_reason(reason: str) -> None:
-    """Refuse a reason for a change holding a control character: ValidationError on "reason"."""
+    """Refuse a reason for a change holding a control character, or far longer than a
+    person may give (a megabyte would be copied into every page of the history):
+    ValidationError on "reason"."""
     problem = control_character_problem(reason or "", what="The reason")
     if problem:
         raise ValidationError({"reason": problem})
+    if len(reason or "") > _RECORDED_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Give a reason of at most {REASON_MAX_LENGTH} characters."})
 
 
 def current_attribution() -> Attribution | None:

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from archive.audit.forms import REASON_MAX_LENGTH, reason_field
+from archive.audit.forms import reason_field
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.editing import NOTHING_CHANGED, AlreadyExists, StaleVersion
 from archive.core.forms import form_field, id_from, show_refusal
 from archive.jobs.running import status_for, visible_jobs

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from archive.audit.forms import REASON_MAX_LENGTH
+from archive.core.attribution import REASON_MAX_LENGTH
 from archive.core.editing import StaleVersion
 from archive.core.graphemes import shorten
 from archive.models import Passage, Source
