@@ -60,6 +60,7 @@ def test_a_decision_in_place_keeps_a_comment_typed_in_another_item(page_for, rev
     expect(item(page, first)).to_have_count(0)
     # The count follows, still saying what it counts, now in the singular.
     expect(page.get_by_role("heading", level=1)).to_have_accessible_name("Review queue 1 item waiting")
+    expect(page.locator("#review-waiting")).to_have_text("1 waiting")  # the header's too
     expect(item(page, second)).to_have_attribute("aria-label", "annotation 1 of 1")
     expect(item(page, second).get_by_label("Comment (required to reject)")).to_have_value(HALF_WRITTEN)
     assert (

@@ -59,6 +59,7 @@ document.addEventListener("keydown", (event) => {
 const queue = document.getElementById("review-queue");
 const statusLine = document.getElementById("queue-status");
 const heading = document.querySelector("h1 .count");
+const waitingBadge = document.getElementById("review-waiting"); // the header's, counting the whole queue
 
 function announce(message) {
   statusLine.textContent = "";
@@ -80,6 +81,10 @@ function setTotal(total) {
 function removeDecided(item) {
   const total = Math.max(0, Number(heading?.firstChild.nodeValue ?? 1) - 1);
   if (heading) setTotal(total);
+  // The header's count is of everything waiting, whatever the filters show: one less too.
+  const waiting = Number(waitingBadge?.firstChild.nodeValue ?? 0) - 1;
+  if (waiting > 0) waitingBadge.firstChild.nodeValue = String(waiting);
+  else waitingBadge?.remove();
   const next = item.nextElementSibling ?? item.previousElementSibling;
   item.remove();
   const start = Number(queue.dataset.start || 1);
