@@ -111,11 +111,14 @@ class _Counts(TypedDict):
 
 
 def _claims_with_counts(workspace) -> "QuerySet[WithAnnotations[Claim, _Counts]]":
+    # What a reviewer rejected is left out, as the claim's page and graph leave it out of
+    # what the claim rests on (archive.claims.graph).
+    standing = Evidence.objects.exclude(review_status=ReviewStatus.REJECTED)
     return Claim.objects.filter(workspace=workspace).annotate(
-        evidence_count=count_of(Evidence.objects.all(), "claim"),
-        supporting=count_of(Evidence.objects.filter(stance=Stance.SUPPORTS), "claim"),
-        refuting=count_of(Evidence.objects.filter(stance=Stance.REFUTES), "claim"),
-        contextual=count_of(Evidence.objects.filter(stance=Stance.CONTEXTUALIZES), "claim"),
+        evidence_count=count_of(standing, "claim"),
+        supporting=count_of(standing.filter(stance=Stance.SUPPORTS), "claim"),
+        refuting=count_of(standing.filter(stance=Stance.REFUTES), "claim"),
+        contextual=count_of(standing.filter(stance=Stance.CONTEXTUALIZES), "claim"),
     )
 
 
