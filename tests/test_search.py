@@ -767,3 +767,12 @@ def test_a_head_too_many_words_for_one_vector_is_indexed_up_to_where_it_fits():
     kept = document.head.split()
     assert 0 < len(kept) < 120_000 and kept == head.split()[: len(kept)]
     assert indexing._vector_bytes(kept, [], document.stems) <= indexing.MAX_VECTOR_BYTES
+
+
+def test_only_words_the_index_keeps_for_did_you_mean_are_respelled(analyst, workspace, monkeypatch):
+    SourceFactory(workspace=workspace, title="Water station", text="The water station stopped.")
+    asked = []
+    backend = type(backends.get_backend())
+    monkeypatch.setattr(backend, "respell", lambda self, *, words, workspaces: asked.append(words) or {})
+    search(user=analyst, query="ء" * 480 + " statoin 2019")
+    assert asked == [["statoin"]]

@@ -34,16 +34,20 @@ from archive.models import (
     Workspace,
 )
 from archive.search.backends import get_backend, stemmed_languages
-from archive.search.normalize import fold, guess_language, index_stems, is_unspaced, primary_language, tokens
+from archive.search.normalize import (
+    fold,
+    guess_language,
+    index_stems,
+    is_spelled_word,
+    primary_language,
+    tokens,
+)
 
 # Longer texts are indexed up to here (PostgreSQL's tsvector holds at most 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
 # And up to where their tsvector would be this big (_vector_bytes), below that 1 MB.
 MAX_VECTOR_BYTES = 1_000_000
 _MAX_PLACES = 16_384  # PostgreSQL counts the places of the words up to here
-# Words kept for "did you mean": not numbers, not too short to be a name, not
-# Chinese or Japanese pairs (cut from their words, they are no spellings of one).
-_SUGGESTED_WORD_LENGTH = range(3, 65)
 _DOCUMENT_FIELDS = [
     "workspace_id", "source_id", "outlet_id", "language", "date", "tags", "stances", "review_status",
     "author_id", "head", "body", "stems",
@@ -287,9 +291,7 @@ def _words_for_suggestions(documents: list[SearchDocument]) -> dict[int, set[str
     words: defaultdict[int, set[str]] = defaultdict(set)
     for document in documents:
         words[document.workspace_id].update(
-            word
-            for word in f"{document.head} {document.body}".split()
-            if len(word) in _SUGGESTED_WORD_LENGTH and not word.isdigit() and not is_unspaced(word)
+            word for word in f"{document.head} {document.body}".split() if is_spelled_word(word)
         )
     return words
 

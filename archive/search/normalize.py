@@ -109,6 +109,16 @@ def is_unspaced(word: str) -> bool:
     return _UNSPACED_CHAR.match(word) is not None
 
 
+_SPELLED_LENGTH = range(3, 65)
+
+
+def is_spelled_word(word: str) -> bool:
+    """Whether "did you mean" keeps a word of the index, and respells a word of a query:
+    not a number, not too short to be a name nor too long to be a word, not a Chinese or
+    Japanese pair (cut from their words, they are no spellings of one)."""
+    return len(word) in _SPELLED_LENGTH and not word.isdigit() and not is_unspaced(word)
+
+
 def _pairs(run: str) -> list[str]:
     return [run[at : at + 2] for at in range(len(run) - 1)] or [run]
 

@@ -44,7 +44,13 @@ from archive.search.backends import (
     where_sql,
 )
 from archive.search.highlight import Matcher, Snippet, highlight, snippet
-from archive.search.normalize import fold, guess_language, index_text, is_unspaced, primary_language
+from archive.search.normalize import (
+    fold,
+    guess_language,
+    index_text,
+    is_spelled_word,
+    primary_language,
+)
 from archive.search.query import Query, QueryError, or_in_capitals, parse_query, replace_terms
 
 PAGE_SIZE = 20  # hits per page of one kind
@@ -239,11 +245,12 @@ def _suggestion(
     parsed: Query, *, user, filters: SearchFilters, scope: tuple[str, list], languages: set[str]
 ) -> str | None:
     """The query with its unknown words respelled, if that finds something."""
-    # Chinese and Japanese pairs and characters are not respelled: the index keeps no words of theirs.
+    # Only words of the kind the index keeps for it: a Chinese pair, or a run of 500 letters
+    # (whose trigram search took seconds), resembles none of them.
     terms = [
         term
         for term in parsed.positive_terms
-        if not (term.is_phrase or term.prefix or is_unspaced(term.words[0]))
+        if not (term.is_phrase or term.prefix) and is_spelled_word(term.words[0])
     ]
     if not terms:
         return None
