@@ -274,11 +274,12 @@ def test_citing_the_same_passage_twice_for_one_claim_is_a_409_naming_the_evidenc
     assert data["existing"] == {"type": "evidence", "id": Evidence.objects.get().pk}
 
 
-def test_citing_for_a_claim_of_another_workspace_is_404(client, analyst, source):
+def test_citing_for_a_claim_of_another_workspace_is_400_as_in_the_api(client, analyst, source):
     foreign_claim = ClaimFactory(workspace=WorkspaceFactory())
     payload = {"target": target(source.text, "Aleppo"), "claim": foreign_claim.pk, "stance": "supports"}
-    status, _ = send(client, analyst, "POST", evidence_url(source), payload)
-    assert status == 404 and nothing_written()
+    status, data = send(client, analyst, "POST", evidence_url(source), payload)
+    assert status == 400 and nothing_written()
+    assert data["claim"] == [f"Claim {foreign_claim.pk} is not in this workspace."]
 
 
 def test_citing_with_a_claim_id_that_is_not_a_number_is_refused(client, analyst, source):

@@ -9,7 +9,7 @@ page updates without a reload and looks exactly as it would after one.
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,6 +31,7 @@ from archive.permissions import (
     WorkspaceRequest,
     can_change,
     get_in_workspace_or_404,
+    not_in_workspace,
     refused_change,
     workspace_view,
 )
@@ -143,7 +144,9 @@ def evidence_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
     source = _source(request, source_id, payload)
     selector = selector_from_target(source.text, payload.get("target"))
     claim_id = id_value(payload, "claim")
-    claim = get_in_workspace_or_404(Claim.objects.all(), request.workspace, pk=claim_id) if claim_id else None
+    claim = Claim.objects.filter(workspace=request.workspace, pk=claim_id).first() if claim_id else None
+    if claim_id and claim is None:  # a value of the body, refused as the API refuses it (not the page's 404)
+        raise ValidationError({"claim": not_in_workspace(Claim, claim_id)})
     evidence = cite_selection(
         source=source,
         user=request.user,
