@@ -3,7 +3,7 @@
 import pytest
 
 from archive.claims.graph import build_claim_graph
-from archive.models import ReviewStatus
+from archive.models import AnchorStatus, ReviewStatus
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, PassageFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,5 +44,27 @@ def test_evidence_a_reviewer_rejected_is_not_what_the_claim_rests_on(workspace):
     graph = build_claim_graph(claim, evidence, source_url=str)
     assert graph.summary == (
         "Rests on 1 source from 1 outlet. 1 piece of evidence a reviewer rejected is left out."
+    )
+    assert [node.url for node in graph.nodes if node.kind == "source"] == [str(kept)]
+
+
+def test_evidence_whose_words_left_the_text_is_not_what_the_claim_rests_on(workspace):
+    outlet = OutletFactory(workspace=workspace)
+    kept, corrected = (SourceFactory(workspace=workspace, outlet=outlet) for _ in range(2))
+    claim = ClaimFactory(workspace=workspace)
+    evidence = [
+        EvidenceFactory(
+            passage=PassageFactory(source=kept), claim=claim, review_status=ReviewStatus.APPROVED
+        ),
+        EvidenceFactory(
+            passage=PassageFactory(source=corrected, anchor_status=AnchorStatus.ORPHANED),
+            claim=claim,
+            review_status=ReviewStatus.APPROVED,
+        ),
+    ]
+    graph = build_claim_graph(claim, evidence, source_url=str)
+    assert graph.summary == (
+        "Rests on 1 source from 1 outlet. 1 piece of evidence whose words are no longer in the "
+        "source's text and left out."
     )
     assert [node.url for node in graph.nodes if node.kind == "source"] == [str(kept)]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from archive.claims import edit_item
 from archive.claims.graph import build_claim_graph
 from archive.core.editing import NOTHING_CHANGED
-from archive.models import Claim, ClaimStatus, ReviewStatus, Source, Stance, VersionOrigin
+from archive.models import AnchorStatus, Claim, ClaimStatus, ReviewStatus, Source, Stance, VersionOrigin
 from archive.search.query import MAX_QUERY_LENGTH
 from archive.sources.versions import record_version
 from archive.views.findings import PACKAGE_REFUSED_NEXT
@@ -70,6 +70,16 @@ def test_claims_list_leaves_out_evidence_a_reviewer_rejected_as_the_claims_page_
     claim = ClaimFactory(workspace=workspace, statement="Airstrikes reached 120 a week.")
     for start, status in [(0, ReviewStatus.APPROVED), (10, ReviewStatus.REJECTED)]:
         EvidenceFactory(passage=PassageFactory(source=source, start=start), claim=claim, review_status=status)
+    page = get_page(client, reviewer, "archive:claims", workspace.slug)
+    row = page[page.index("Airstrikes reached 120 a week.") :]
+    cells = [cell.split(">", 1)[1].split("</td>")[0] for cell in row.split('<td class="count"')[1:4]]
+    assert cells == ["1", "0", "0"]
+
+
+def test_claims_list_leaves_out_evidence_whose_words_left_the_text(client, workspace, reviewer, source):
+    claim = ClaimFactory(workspace=workspace, statement="Airstrikes reached 120 a week.")
+    for start, found in [(0, AnchorStatus.EXACT), (10, AnchorStatus.ORPHANED)]:
+        EvidenceFactory(passage=PassageFactory(source=source, start=start, anchor_status=found), claim=claim)
     page = get_page(client, reviewer, "archive:claims", workspace.slug)
     row = page[page.index("Airstrikes reached 120 a week.") :]
     cells = [cell.split(">", 1)[1].split("</td>")[0] for cell in row.split('<td class="count"')[1:4]]

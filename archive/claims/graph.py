@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from archive.core.graphemes import shorten
 from archive.core.text import counted, isolated
 from archive.models import (
+    AnchorStatus,
     Claim,
     Derivation,
     Evidence,
@@ -303,15 +304,29 @@ def _translated(count: int) -> str:
     return f" {count} cited {what}: the original's words are a click away."
 
 
-def _rejected(count: int) -> str:
-    if not count:
-        return ""
-    what = (
-        "piece of evidence a reviewer rejected is"
-        if count == 1
-        else "pieces of evidence reviewers rejected are"
+def _left_out(rejected: int, gone: int) -> str:
+    said = ""
+    if rejected:
+        what = (
+            "piece of evidence a reviewer rejected is"
+            if rejected == 1
+            else "pieces of evidence reviewers rejected are"
+        )
+        said += f" {rejected} {what} left out."
+    if gone:
+        what = "piece of evidence whose words are" if gone == 1 else "pieces of evidence whose words are"
+        said += f" {gone} {what} no longer in the source's text and left out."
+    return said
+
+
+def stands(evidence: Evidence) -> bool:
+    """Whether a claim rests on this evidence: not if a reviewer rejected it, nor if its
+    words left the source's text (a correction or a recapture took them out). The
+    claims list counts the same (archive.views.claims)."""
+    return (
+        evidence.review_status != ReviewStatus.REJECTED
+        and evidence.passage.anchor_status != AnchorStatus.ORPHANED
     )
-    return f" {count} {what} left out."
 
 
 def _from_outlets(cited: list[Source]) -> str:
@@ -352,11 +367,12 @@ def build_claim_graph(
 ) -> ClaimGraph:
     """Lay out the graph. `source_url(source)` gives the link of a source node; an
     ancestor that is not cited itself links to `span_urls[its id]` where given (the
-    cited passage's counterpart in it). Evidence a reviewer rejected is left out: the
-    claim does not rest on it; the summary says how much was."""
+    cited passage's counterpart in it). Evidence that does not stand (`stands`) is left
+    out: the claim does not rest on it; the summary says how much was."""
     span_urls = span_urls or {}
     rejected = sum(1 for item in evidence if item.review_status == ReviewStatus.REJECTED)
-    evidence = [item for item in evidence if item.review_status != ReviewStatus.REJECTED]
+    gone = sum(1 for item in evidence if not stands(item)) - rejected
+    evidence = [item for item in evidence if stands(item)]
     sources = load_sources_with_ancestors(evidence)
     cited_ids = list(dict.fromkeys(item.passage.source_id for item in evidence))
     children: dict[NodeKey, list[Source]] = defaultdict(list)
@@ -513,7 +529,7 @@ def build_claim_graph(
                 if source.derived_from_id and source.derivation == Derivation.TRANSLATION
             )
         )
-        + _rejected(rejected),
+        + _left_out(rejected, gone),
         view_x=left,
         view_y=top_edge,
     )

@@ -28,6 +28,7 @@ from archive.core.graphemes import shorten
 from archive.core.text import isolated
 from archive.findings.claimreview import not_publishable
 from archive.models import (
+    AnchorStatus,
     Claim,
     ClaimStatus,
     Evidence,
@@ -111,9 +112,11 @@ class _Counts(TypedDict):
 
 
 def _claims_with_counts(workspace) -> "QuerySet[WithAnnotations[Claim, _Counts]]":
-    # What a reviewer rejected is left out, as the claim's page and graph leave it out of
-    # what the claim rests on (archive.claims.graph).
-    standing = Evidence.objects.exclude(review_status=ReviewStatus.REJECTED)
+    # What the claim rests on, as its page and graph count it (archive.claims.graph.stands):
+    # not what a reviewer rejected, nor what cites words no longer in the source's text.
+    standing = Evidence.objects.exclude(review_status=ReviewStatus.REJECTED).exclude(
+        passage__anchor_status=AnchorStatus.ORPHANED
+    )
     return Claim.objects.filter(workspace=workspace).annotate(
         evidence_count=count_of(standing, "claim"),
         supporting=count_of(standing.filter(stance=Stance.SUPPORTS), "claim"),
