@@ -716,22 +716,24 @@ def test_a_row_changed_outside_its_history_then_packaged_and_signed_is_caught(
     assert f"the package's {what} is not what its last history entry records" in result.stderr
 
 
+def cited_in_new_source(claim: Claim, text: str, *, end: int, **fields) -> tuple[Source, Passage]:
+    """A new source of `text`, its first `end` characters cited in support of `claim`."""
+    user = claim.created_by
+    source = create_source(
+        workspace=claim.workspace, user=user, title="Figures", text=text, language="en", **fields
+    )
+    passage = create_passage(source=source, user=user, start=0, end=end)
+    add_evidence(claim=claim, passage=passage, user=user, stance="supports")
+    return source, passage
+
+
 def test_a_version_captured_at_a_whole_second_still_verifies(demo_claim, tmp_path):
     """A web capture's time has no fraction of a second: sources.json writes none, the ledger six zeros."""
-    user = demo_claim.created_by
-    source = create_source(
-        workspace=demo_claim.workspace,
-        user=user,
-        title="Noon",
-        text="Shelling at noon.",
-        language="en",
+    source, _ = cited_in_new_source(
+        demo_claim,
+        "Shelling at noon.",
+        end=8,
         fetched_at=datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC),
-    )
-    add_evidence(
-        claim=demo_claim,
-        passage=create_passage(source=source, user=user, start=0, end=8),
-        user=user,
-        stance="supports",
     )
     path = tmp_path / "package.zip"
     path.write_bytes(package_of(demo_claim))
@@ -1404,17 +1406,12 @@ def test_the_api_refuses_the_claimreview_in_a_type_it_cannot_give(demo_claim):
 
 
 def test_a_package_citing_words_a_correction_removed_verifies(demo_claim, tmp_path):
-    user = demo_claim.created_by
-    source = create_source(
-        workspace=demo_claim.workspace,
-        user=user,
-        title="Figures",
-        text="Airstrikes reached 120 a week. The station stopped.",
-        language="en",
+    source, passage = cited_in_new_source(
+        demo_claim, "Airstrikes reached 120 a week. The station stopped.", end=30
     )
-    passage = create_passage(source=source, user=user, start=0, end=30)
-    add_evidence(claim=demo_claim, passage=passage, user=user, stance="supports")
-    correct_source_text(source=source, user=user, new_text="The station stopped.", reason="unsourced figure")
+    correct_source_text(
+        source=source, user=demo_claim.created_by, new_text="The station stopped.", reason="unsourced figure"
+    )
     assert Passage.objects.get(pk=passage.pk).anchor_status == AnchorStatus.ORPHANED
     path = tmp_path / "package.zip"
     path.write_bytes(package_of(demo_claim))

@@ -9,19 +9,7 @@ def manage(*args: str, env: dict[str, str]):
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DEBUG": "false",
-            "SECRET_KEY": "a-long-random-production-key-" + "x7Q9" * 10,
-            "ALLOWED_HOSTS": "warrant.example",
-            "VAR_DIR": str(tmp_path),
-            "DATABASE_URL": "postgres://warrant@db.internal:5432/warrant",
-        },
-    )
+    result = _deploy_check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
