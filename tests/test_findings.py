@@ -157,6 +157,12 @@ def test_a_claimreview_leaves_out_supporting_evidence_a_reviewer_rejected(publis
     assert review_of(published_claim)["itemReviewed"]["appearance"] == []
 
 
+def test_a_claimreview_leaves_out_supporting_evidence_whose_words_left_the_text(published_claim):
+    supporting = published_claim.evidence.get(stance=Stance.SUPPORTS)
+    Passage.objects.filter(pk=supporting.passage_id).update(anchor_status=AnchorStatus.ORPHANED)
+    assert review_of(published_claim)["itemReviewed"]["appearance"] == []
+
+
 def test_a_claimreviews_first_appearance_is_the_earliest_published(published_claim, demo):
     supporting = published_claim.evidence.get(stance=Stance.SUPPORTS)
     earlier = SourceFactory(workspace=demo, title="Earlier", published_on=datetime.date(2016, 1, 5))

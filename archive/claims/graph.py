@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from archive.core.graphemes import shorten
 from archive.core.text import counted, isolated
 from archive.models import (
-    AnchorStatus,
     Claim,
     Derivation,
     Evidence,
@@ -319,16 +318,6 @@ def _left_out(rejected: int, gone: int) -> str:
     return said
 
 
-def stands(evidence: Evidence) -> bool:
-    """Whether a claim rests on this evidence: not if a reviewer rejected it, nor if its
-    words left the source's text (a correction or a recapture took them out). The
-    claims list counts the same (archive.views.claims)."""
-    return (
-        evidence.review_status != ReviewStatus.REJECTED
-        and evidence.passage.anchor_status != AnchorStatus.ORPHANED
-    )
-
-
 def _from_outlets(cited: list[Source]) -> str:
     """Where the cited sources come from: sources without an outlet are not one outlet
     between them (two may be two publishers), so they are counted apart."""
@@ -367,12 +356,12 @@ def build_claim_graph(
 ) -> ClaimGraph:
     """Lay out the graph. `source_url(source)` gives the link of a source node; an
     ancestor that is not cited itself links to `span_urls[its id]` where given (the
-    cited passage's counterpart in it). Evidence that does not stand (`stands`) is left
+    cited passage's counterpart in it). Evidence that does not stand (Evidence.stands) is left
     out: the claim does not rest on it; the summary says how much was."""
     span_urls = span_urls or {}
     rejected = sum(1 for item in evidence if item.review_status == ReviewStatus.REJECTED)
-    gone = sum(1 for item in evidence if not stands(item)) - rejected
-    evidence = [item for item in evidence if stands(item)]
+    gone = sum(1 for item in evidence if not item.stands) - rejected
+    evidence = [item for item in evidence if item.stands]
     sources = load_sources_with_ancestors(evidence)
     cited_ids = list(dict.fromkeys(item.passage.source_id for item in evidence))
     children: dict[NodeKey, list[Source]] = defaultdict(list)

@@ -107,9 +107,12 @@ def claim_review(claim: Claim, *, claim_url: str, source_url: Any) -> dict[str, 
     if approval is None:
         raise NoVerdict(UNAPPROVED.format(state="not approved by a reviewer"))
     rating, name = rating_scale(claim)[claim.status]
-    evidence = Evidence.objects.filter(
-        claim=claim, stance=Stance.SUPPORTS, review_status=ReviewStatus.APPROVED
-    ).select_related("passage__source__outlet")
+    # Where the claim appeared: approved support whose words are still in the source's text.
+    evidence = (
+        Evidence.objects.standing()
+        .filter(claim=claim, stance=Stance.SUPPORTS, review_status=ReviewStatus.APPROVED)
+        .select_related("passage__source__outlet")
+    )
     # Earliest published first (undated last): the first is the claim's first appearance.
     sources = sorted(
         {item.passage.source for item in evidence},

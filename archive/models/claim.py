@@ -7,6 +7,7 @@ from archive.core.history import tracked_history
 from archive.models.annotation import IRI_MAX_LENGTH, ReviewStatus
 from archive.models.base import WorkspaceOwned, note_field, tags_field
 from archive.models.grading import Credibility, admiralty_code
+from archive.models.passage import AnchorStatus
 
 # A claim is one checkable statement; its context goes in notes and evidence.
 MAX_STATEMENT_LENGTH = 1_000
@@ -79,6 +80,15 @@ class Stance(models.TextChoices):
 EVIDENCE_CANONICAL_TAKEN = "Evidence with this canonical IRI is in the workspace already."
 
 
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def standing(self) -> "EvidenceQuerySet":
+        """The evidence a claim rests on (Evidence.stands): not what a reviewer rejected,
+        nor what cites words a correction or a recapture took out of the source's text."""
+        return self.exclude(review_status=ReviewStatus.REJECTED).exclude(
+            passage__anchor_status=AnchorStatus.ORPHANED
+        )
+
+
 class Evidence(WorkspaceOwned):
     """A passage that supports, refutes or gives context to a claim."""
 
@@ -97,6 +107,7 @@ class Evidence(WorkspaceOwned):
     via = models.CharField(max_length=IRI_MAX_LENGTH, blank=True, default="")
 
     history = tracked_history()
+    objects = EvidenceQuerySet.as_manager()
 
     workspace_from = "claim"
     same_workspace_as = ("passage",)
@@ -123,6 +134,14 @@ class Evidence(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.passage} {self.get_stance_display()} {self.claim}"
+
+    @property
+    def stands(self) -> bool:
+        """Whether its claim rests on it, as EvidenceQuerySet.standing() selects."""
+        return (
+            self.review_status != ReviewStatus.REJECTED
+            and self.passage.anchor_status != AnchorStatus.ORPHANED
+        )
 
     @property
     def grade(self) -> str:

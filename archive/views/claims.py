@@ -28,7 +28,6 @@ from archive.core.graphemes import shorten
 from archive.core.text import isolated
 from archive.findings.claimreview import not_publishable
 from archive.models import (
-    AnchorStatus,
     Claim,
     ClaimStatus,
     Evidence,
@@ -112,11 +111,8 @@ class _Counts(TypedDict):
 
 
 def _claims_with_counts(workspace) -> "QuerySet[WithAnnotations[Claim, _Counts]]":
-    # What the claim rests on, as its page and graph count it (archive.claims.graph.stands):
-    # not what a reviewer rejected, nor what cites words no longer in the source's text.
-    standing = Evidence.objects.exclude(review_status=ReviewStatus.REJECTED).exclude(
-        passage__anchor_status=AnchorStatus.ORPHANED
-    )
+    # What the claim rests on, as its page and graph count it.
+    standing = Evidence.objects.standing()
     return Claim.objects.filter(workspace=workspace).annotate(
         evidence_count=count_of(standing, "claim"),
         supporting=count_of(standing.filter(stance=Stance.SUPPORTS), "claim"),
