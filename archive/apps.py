@@ -27,8 +27,10 @@ class ArchiveConfig(AppConfig):
         from archive.core.history import add_reason_from_context, announce_saved_row, history_written
         from archive.core.paths import Int64Converter
         from archive.core.sessions import start_session_end
-        from archive.models import Annotation, Passage
+        from archive.models import Annotation, Passage, Source
+        from archive.monitoring.alerts import alert_on_corrected_text
         from archive.passages.carrying import words_changed
+        from archive.passages.correction import text_corrected
         from archive.search.signals import object_written, passage_annotations_changed
 
         # History rows: the reason of the enclosing recorded_as block; single
@@ -43,6 +45,8 @@ class ArchiveConfig(AppConfig):
         )
         # What a reviewer approved on a passage's words goes back to them when the words change.
         words_changed.connect(review_on_changed_words, sender=Passage, dispatch_uid="review-words-changed")
+        # Those citing a source's words hear when a correction changes or removes them, as of a recapture.
+        text_corrected.connect(alert_on_corrected_text, sender=Source, dispatch_uid="alert-corrected-text")
         connection_created.connect(use_compiled_timestamptz_loader, dispatch_uid="compiled_timestamptz")
         # A signed-in session ends at a time the pages know, to warn before it.
         user_logged_in.connect(start_session_end, dispatch_uid="session-end")

@@ -5,10 +5,11 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from archive.models import Passage, Source
-from archive.passages.correction import TEXT_REASON_REQUIRED, correct_source_text
+from archive.core.text import isolated
+from archive.models import Alert, AlertKind, Evidence, HistoryEntry, Passage, Role, Source
+from archive.passages.correction import TEXT_REASON_REQUIRED, correct_source_text, revert_source_text
 from archive.sources.writes import create_source, edit_source
-from tests.factories import PassageFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, MembershipFactory, PassageFactory, SourceFactory
 from tests.test_permission_matrix import database_fingerprint
 
 PLAIN = (
@@ -240,3 +241,73 @@ def test_a_text_correction_without_a_reason_is_refused_on_every_path_and_changes
     assert refused.value.message_dict == {"reason": [TEXT_REASON_REQUIRED]}
     source.refresh_from_db()
     assert (source.text, source.version, source.versions.count()) == ("The pumps stopped at dawn.", 1, 0)
+
+
+# --- Who hears of it ----------------------------------------------------------------------
+
+
+def cite(source: Source, quote: str, statement: str) -> Evidence:
+    claim = ClaimFactory(workspace=source.workspace, statement=statement)
+    return EvidenceFactory(workspace=source.workspace, claim=claim, passage=passage_on(source, quote))
+
+
+def alerted(kind: str) -> set[tuple[str, int]]:
+    return {(alert.recipient.username, alert.evidence_id) for alert in Alert.objects.filter(kind=kind)}
+
+
+CORRECTED = PLAIN.replace(
+    "reaching 120 a week. Al-Rashideen area in Aleppo underwent more than 400 airstrikes.",
+    "reaching 130 a week.",
+)
+
+
+def test_a_correction_alerts_each_contributor_but_its_author_of_the_cited_text_it_changed_or_removed(
+    article, workspace, ws_admin, analyst, reviewer
+):
+    other_admin = MembershipFactory(workspace=workspace, role=Role.ADMIN).user
+    changed = cite(article, "reaching 120 a week", "Strikes reached 120 a week.")
+    removed = cite(article, "more than 400 airstrikes", "Al-Rashideen took 400 strikes.")
+    cite(article, "completely surrounded", "The city was surrounded.")  # untouched: no news
+    correct_source_text(source=article, user=ws_admin, new_text=CORRECTED, reason="the figures were wrong")
+    told = {analyst.username, other_admin.username}  # not the reviewer: reviewers do not cite
+    assert alerted(AlertKind.EVIDENCE_CHANGED) == {(name, changed.pk) for name in told}
+    assert alerted(AlertKind.EVIDENCE_REMOVED) == {(name, removed.pk) for name in told}
+
+
+QUOTES = ("reaching 120 a week", "reaching 130 a week")
+
+
+def test_a_corrections_alert_quotes_the_cited_words_before_and_after(article, ws_admin, analyst):
+    cite(article, "reaching 120 a week", "Strikes reached 120 a week.")
+    correct_source_text(source=article, user=ws_admin, new_text=CORRECTED, reason="the figures were wrong")
+    alert = Alert.objects.get(recipient=analyst)
+    claim, was, now = (isolated(words) for words in ("Strikes reached 120 a week.", *QUOTES))
+    assert alert.message == (
+        f"version 2 of “Why Aleppo fell” changed the text cited for the claim “{claim}”: "
+        f"“{was}” now reads “{now}”"
+    )
+    reason = HistoryEntry.objects.get(model="alert", object_id=alert.pk).reason
+    assert reason == "version 2 of “Why Aleppo fell”, a text correction: cited text changed"
+
+
+def test_a_correction_that_only_moves_cited_words_alerts_nobody(article, ws_admin, analyst):
+    cite(article, "reaching 120 a week", "Strikes reached 120 a week.")
+    correct_source_text(source=article, user=ws_admin, new_text=MOVED_AND_DELETED, reason="reordered")
+    assert not Alert.objects.exists()
+
+
+def test_undoing_a_correction_alerts_those_citing_the_words_it_changes_back(article, ws_admin, analyst):
+    evidence = cite(article, "reaching 120 a week", "Strikes reached 120 a week.")
+    correct_source_text(source=article, user=ws_admin, new_text=CORRECTED, reason="the figures were wrong")
+    Alert.objects.all().delete()
+    revert_source_text(source=article, user=ws_admin, text=PLAIN, reason="the figures were right")
+    assert alerted(AlertKind.EVIDENCE_CHANGED) == {(analyst.username, evidence.pk)}
+
+
+def test_a_corrections_alert_links_to_what_the_correction_changed(client, article, ws_admin, analyst):
+    cite(article, "reaching 120 a week", "Strikes reached 120 a week.")
+    correct_source_text(source=article, user=ws_admin, new_text=CORRECTED, reason="the figures were wrong")
+    client.force_login(analyst)
+    page = client.get(reverse("archive:alerts")).content.decode()
+    compare = reverse("archive:source_compare", args=[article.workspace.slug, article.pk])
+    assert f'href="{compare}?older=1&amp;newer=2">what changed</a>' in page

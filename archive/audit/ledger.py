@@ -74,7 +74,7 @@ LATER_COLUMNS: dict[str, dict[str, object]] = {
     "evidence": {"canonical": "", "via": ""},
     "workspace": {"verdict_scale": {}},
     "membership": {"email_alerts": False},
-    "alert": {"claim_id": None, "annotation_id": None},
+    "alert": {"claim_id": None, "annotation_id": None, "source_version_id": None},
     "source": {
         "translators": [],
         "unarchived_title": "",

@@ -195,12 +195,16 @@ class Alert(WorkspaceOwned):
     check_record = models.ForeignKey(
         RecaptureCheck, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
+    # The version a correction made (a recapture's is its check's).
+    source_version = models.ForeignKey(
+        SourceVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     message = models.TextField()
     read_at = models.DateTimeField(null=True, blank=True)
 
     history = tracked_history()
 
-    same_workspace_as = ("source", "evidence", "claim", "annotation", "check_record")
+    same_workspace_as = ("source", "evidence", "claim", "annotation", "check_record", "source_version")
     untyped_text_fields = ("message",)  # the app's, quoting cited text
 
     class Meta:
@@ -209,6 +213,13 @@ class Alert(WorkspaceOwned):
             models.CheckConstraint(condition=models.Q(kind__in=AlertKind.values), name="alert_kind_valid"),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    @property
+    def changed_in(self) -> SourceVersion | None:
+        """The source's version that changed the cited text: a correction's, or the recapture's."""
+        if self.source_version_id is not None:
+            return self.source_version
+        return self.check_record.source_version if self.check_record_id is not None else None
 
     def __str__(self) -> str:
         # What it is about: a rejected claim's alert has no source, a recapture's has no claim.

@@ -1,10 +1,22 @@
-"""A recapture's alerts: a notice per member when it changed or removed text
-cited as evidence, or failed. Members who contribute (they cite the
-evidence) get them (archive.alerts records and e-mails them)."""
+"""A new version's alerts: a notice per member when a recapture or a correction
+changed or removed text cited as evidence, or a recapture failed. Members who
+contribute (they cite the evidence) get them (archive.alerts records and
+e-mails them); of a correction, all but the one who made it."""
+
+from typing import Any
 
 from archive.alerts import members_who_may, record
 from archive.core.text import isolated
-from archive.models import Alert, AlertKind, AnchorStatus, Evidence, Membership, PassageAnchor, RecaptureCheck
+from archive.models import (
+    Alert,
+    AlertKind,
+    AnchorStatus,
+    Evidence,
+    Membership,
+    PassageAnchor,
+    RecaptureCheck,
+    SourceVersion,
+)
 from archive.permissions import Action
 
 
@@ -13,7 +25,38 @@ def recipients(workspace_id: int) -> list[Membership]:
 
 
 def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user) -> list[Alert]:
-    """An alert per member for each piece of evidence whose cited text the new version changed or removed."""
+    """An alert per member for each piece of evidence whose cited text the recapture's
+    version changed or removed."""
+    return _cited_text_alerts(
+        anchors=anchors, user=user, reason=str(check), check=check, recipients=recipients(check.workspace_id)
+    )
+
+
+def alert_on_corrected_text(
+    sender: Any, *, version: SourceVersion, anchors: list[PassageAnchor], user, **kwargs: Any
+) -> list[Alert]:
+    """archive.passages.correction.text_corrected: as a recapture's evidence_alerts, to every
+    member who contributes but the one who corrected the text (or undid a correction)."""
+    corrector = getattr(user, "pk", None)
+    members = [member for member in recipients(version.workspace_id) if member.user_id != corrector]
+    return _cited_text_alerts(
+        anchors=anchors,
+        user=user,
+        reason=f"{version}, a {version.get_origin_display()}",
+        recipients=members,
+        version=version,
+    )
+
+
+def _cited_text_alerts(
+    *,
+    anchors: list[PassageAnchor],
+    user,
+    reason: str,
+    recipients: list[Membership],
+    check: RecaptureCheck | None = None,
+    version: SourceVersion | None = None,
+) -> list[Alert]:
     touched: dict[int, tuple[AlertKind, PassageAnchor]] = {}
     for anchor in anchors:
         before = anchor.carried_from
@@ -25,10 +68,9 @@ def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user
             touched[anchor.passage_id] = (AlertKind.EVIDENCE_REMOVED, anchor)
         elif anchor.exact != before.exact:
             touched[anchor.passage_id] = (AlertKind.EVIDENCE_CHANGED, anchor)
-    if not touched:
+    if not touched or not recipients:
         return []
     evidence = Evidence.objects.filter(passage_id__in=touched).select_related("claim").order_by("pk")
-    members = recipients(check.workspace_id)
     alerts = []
     for item in evidence:
         kind, anchor = touched[item.passage_id]
@@ -41,20 +83,21 @@ def evidence_alerts(*, check: RecaptureCheck, anchors: list[PassageAnchor], user
         )
         alerts += [
             Alert(
-                workspace_id=check.workspace_id,
+                workspace_id=item.workspace_id,
                 recipient=member.user,
                 kind=kind,
-                source_id=check.source_id,
+                source_id=anchor.source_version.source_id,
                 evidence=item,
                 check_record=check,
+                source_version=version,
                 message=message,
             )
-            for member in members
+            for member in recipients
         ]
     for alert in alerts:
         # Each history row's reason names its own kind: the activity feed says "removed" of a removal.
-        alert._change_reason = f"{check}: {alert.get_kind_display()}"  # type: ignore[attr-defined]
-    return record(alerts, user=user, reason=f"{check}: cited text changed or removed")
+        alert._change_reason = f"{reason}: {alert.get_kind_display()}"  # type: ignore[attr-defined]
+    return record(alerts, user=user, reason=f"{reason}: cited text changed or removed")
 
 
 def failure_alerts(*, check: RecaptureCheck, user) -> list[Alert]:

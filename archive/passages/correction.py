@@ -4,6 +4,8 @@ A correction is recorded as a new version of the source (same original, the
 corrected text), so every version's text is one its passages' anchors point into.
 """
 
+from django.dispatch import Signal
+
 from archive.core.editing import required_reason, update_object
 from archive.core.text import normalize_text
 from archive.core.unit_of_work import unit_of_work
@@ -21,6 +23,11 @@ __all__ = [
 ]
 
 TEXT_REASON_REQUIRED = "Say why the text changes: the reason is kept in the history."
+
+# Sent with the new version's anchors (each linked to the one it was carried from)
+# inside the correction's transaction, so that those citing its words hear of it
+# (archive.monitoring.alerts). Connected in ArchiveConfig.ready.
+text_corrected = Signal()
 
 
 @unit_of_work()
@@ -105,4 +112,5 @@ def _replace_text(
         reason=f"re-anchored after text correction: {reason}",
         same_text_as=earlier,
     )
+    text_corrected.send(sender=Source, version=version, anchors=report.anchors, user=user)
     return report

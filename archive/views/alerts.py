@@ -37,7 +37,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return redirect("archive:alerts")
     alerts = (
         alerts_of(user)
-        .select_related("workspace", "source", "evidence", "check_record__source_version")
+        .select_related("workspace", "source", "evidence", "check_record__source_version", "source_version")
         .order_by("read_at", "-created_at", "-id")[:INBOX_SIZE]
     )
     memberships = Membership.objects.filter(user=user, role__in=RECIPIENT_ROLES).select_related("workspace")
