@@ -217,9 +217,9 @@ class Alert(WorkspaceOwned):
     @property
     def changed_in(self) -> SourceVersion | None:
         """The source's version that changed the cited text: a correction's, or the recapture's."""
-        if self.source_version_id is not None:
+        if self.source_version is not None:
             return self.source_version
-        return self.check_record.source_version if self.check_record_id is not None else None
+        return self.check_record.source_version if self.check_record is not None else None
 
     def __str__(self) -> str:
         # What it is about: a rejected claim's alert has no source, a recapture's has no claim.
