@@ -22,6 +22,7 @@ from archive.passages.confirming import (
 )
 from archive.passages.correction import correct_source_text
 from archive.sources.versions import record_version
+from archive.templatetags.warrant_text import score
 from tests.factories import PassageFactory, SourceFactory
 from tests.pages import AFTER, BEFORE, DELETED, EDITED, KEPT
 
@@ -247,6 +248,11 @@ def test_the_page_shows_before_and_after_with_the_quote_marked_in_the_sources_di
     assert "fuzzy match" in html and "score 0." in html
     # Reviewers read; contributors decide.
     assert "Accept</button>" not in html
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0.998, "0.99"), (1.0, "1.00"), (0.5, "0.50"), (0.0, "0.00")])
+def test_a_score_is_cut_not_rounded_up_to_a_perfect_one(value, shown):
+    assert score(value) == shown
 
 
 def test_the_reading_and_versions_pages_link_to_it_with_the_counts(client, world, analyst):

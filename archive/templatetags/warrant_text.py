@@ -4,8 +4,10 @@ where a passage is in its text, in words: {{ passage|place_in:text }};
 how a source's text was obtained, in words: {{ capture.extraction|how_extracted }};
 a source's title in its own language: {{ source|source_title }} or {{ source|source_title:60 }};
 a grade with its meaning: {{ outlet.get_reliability_display|grade_said }};
+a re-anchoring's score, never rounded up to a perfect one: {{ result.score|score }};
 and a count's badge saying what it counts: {% count_said n "item waiting" "items waiting" %}."""
 
+import math
 from typing import Any
 
 from django import template
@@ -17,6 +19,13 @@ from archive.models.base import MAX_NOTE_LENGTH
 from archive.sources.importing.extract import how_extracted as _how_extracted
 
 register = template.Library()
+
+
+@register.filter
+def score(value: float) -> str:
+    """Two decimals, cut rather than rounded: a fuzzy match scored 0.998 reads "0.99", not
+    "1.00", which is what only the passage's own words unchanged in place score."""
+    return f"{math.floor(float(value) * 100) / 100:.2f}"
 
 
 @register.filter
