@@ -250,7 +250,9 @@ def test_the_page_shows_before_and_after_with_the_quote_marked_in_the_sources_di
     assert "Accept</button>" not in html
 
 
-@pytest.mark.parametrize(("value", "shown"), [(0.998, "0.99"), (1.0, "1.00"), (0.5, "0.50"), (0.0, "0.00")])
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0.998, "0.99"), (0.57, "0.57"), (1.0, "1.00"), (0.5, "0.50"), (0.0, "0.00")]
+)
 def test_a_score_is_cut_not_rounded_up_to_a_perfect_one(value, shown):
     assert score(value) == shown
 

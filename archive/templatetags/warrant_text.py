@@ -7,7 +7,7 @@ a grade with its meaning: {{ outlet.get_reliability_display|grade_said }};
 a re-anchoring's score, never rounded up to a perfect one: {{ result.score|score }};
 and a count's badge saying what it counts: {% count_said n "item waiting" "items waiting" %}."""
 
-import math
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django import template
@@ -25,7 +25,8 @@ register = template.Library()
 def score(value: float) -> str:
     """Two decimals, cut rather than rounded: a fuzzy match scored 0.998 reads "0.99", not
     "1.00", which is what only the passage's own words unchanged in place score."""
-    return f"{math.floor(float(value) * 100) / 100:.2f}"
+    # From its shortest decimal form: 0.57 * 100 is 56.99… in binary.
+    return str(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
 
 
 @register.filter
