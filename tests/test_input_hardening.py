@@ -222,6 +222,26 @@ def test_invalid_utf8_is_400_everywhere(api, browser, workspace, source):
         assert "not valid UTF-8" in reason(refused(response)), (url, content_type)
 
 
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", '"iso-8859-1"'])
+def test_a_body_declared_in_another_charset_is_415_everywhere_and_saves_nothing(
+    api, browser, workspace, source, charset
+):
+    body = json.dumps({"body": "café", "statement": "café"}).encode("latin-1")
+    clients = {"api": api, "browser": browser}
+    for client, url, content_type in write_requests(workspace, source):
+        response = clients[client].post(url, body, content_type=f"{content_type}; charset={charset}")
+        assert "JSON is read as UTF-8" in reason(refused(response, 415)), (url, content_type)
+    assert not Claim.objects.exists() and not Annotation.objects.exists()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8", '"utf-8"'])
+def test_a_body_declared_utf8_is_read(api, workspace, charset):
+    body = json.dumps({"workspace": workspace.slug, "statement": "café"})
+    response = api.post("/api/claims/", body, content_type=f"application/json; charset={charset}")
+    assert response.status_code == 201, response.content
+    assert Claim.objects.get().statement == "café"
+
+
 def gzipped_claim(api, workspace, coding: str):
     body = gzip.compress(json.dumps({"workspace": workspace.slug, "statement": "x"}).encode())
     return api.post("/api/claims/", body, content_type="application/json", HTTP_CONTENT_ENCODING=coding)

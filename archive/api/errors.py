@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from archive.core.editing import AlreadyExists, lost_a_race
-from archive.core.json_input import JSONInputError, JSONInputTooLarge
+from archive.core.json_input import JSONCharsetRefused, JSONInputError, JSONInputTooLarge
 from archive.sources.fixity import DamagedFile
 
 
@@ -53,6 +53,13 @@ class ContentCodingRefused(APIException):
         super().__init__(
             f"Content codings are not accepted (the body was sent as {coding}): send the body uncompressed."
         )
+
+
+class CharsetRefused(APIException):
+    """A JSON body declared in a charset other than UTF-8: 415, saying so."""
+
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported_charset"
 
 
 class Conflict(APIException):
@@ -100,6 +107,8 @@ def as_api_exception(exc: Exception) -> APIException | None:
         return PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exc, JSONInputTooLarge):
         return PayloadTooLarge(exc.limit)
+    if isinstance(exc, JSONCharsetRefused):
+        return CharsetRefused(str(exc))
     if isinstance(exc, JSONInputError):
         return ParseError(str(exc))
     if isinstance(exc, Http404 | ObjectDoesNotExist):

@@ -8,22 +8,34 @@ same function (archive.views.json_endpoints.read_json).
 """
 
 from django.conf import settings
+from django.utils.http import parse_header_parameters
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.utils.mediatypes import media_type_matches
 
-from archive.api.errors import ContentCodingRefused, PayloadTooLarge
-from archive.core.json_input import JSONInputError, JSONInputTooLarge, parse_json_body
+from archive.api.errors import CharsetRefused, ContentCodingRefused, PayloadTooLarge
+from archive.core.json_input import (
+    JSONCharsetRefused,
+    JSONInputError,
+    JSONInputTooLarge,
+    check_charset,
+    parse_json_body,
+)
 
 NOT_AN_OBJECT = "The body must be a JSON object."
 
 
 class JSONParser(parsers.JSONParser):
-    """application/json, read by `parse_json_body` (always UTF-8, as RFC 8259 requires)."""
+    """application/json, read by `parse_json_body` (always UTF-8, as RFC 8259 requires: a
+    body declared in another charset is refused, 415)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         refuse_content_coding((parser_context or {}).get("request"))
+        try:
+            check_charset(parse_header_parameters(media_type or "")[1].get("charset"))
+        except JSONCharsetRefused as error:
+            raise CharsetRefused(str(error)) from None
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if limit is not None else stream.read()
         if not raw.strip(b" \t\r\n"):  # JSON's whitespace alone: no value, as an empty body

@@ -6,7 +6,8 @@ archive.api.parsing, the browser's endpoints through archive.views.json_endpoint
 `json.loads` would choke on or what the database cannot store:
 
 - a body over the size limit (JSONInputTooLarge, answered 413);
-- bytes that are not UTF-8 (RFC 8259 requires it);
+- bytes that are not UTF-8 (RFC 8259 requires it), and a body declared in another
+  charset (`check_charset`, JSONCharsetRefused, answered 415);
 - nesting deeper than MAX_DEPTH, checked by scanning the brackets outside
   strings before parsing, so a body of 100,000 `[` never reaches the
   recursive decoder;
@@ -51,6 +52,23 @@ class JSONInputTooLarge(JSONInputError):
     def __init__(self, limit: int):
         super().__init__(f"The request body is larger than the limit of {limit} bytes.")
         self.limit = limit
+
+
+class JSONCharsetRefused(JSONInputError):
+    status = 415
+
+    def __init__(self, charset: str):
+        super().__init__(
+            f"JSON is read as UTF-8 (RFC 8259), but the body was declared charset={shorten(charset, 40)}: "
+            "send it as UTF-8, with charset=utf-8 or none."
+        )
+
+
+def check_charset(charset: str | None) -> None:
+    """Refuse (JSONCharsetRefused) a body whose Content-Type declares a charset other than
+    UTF-8: its bytes read as UTF-8 could be other characters than the client meant."""
+    if charset is not None and charset.strip().strip('"').lower() not in ("utf-8", "utf8"):
+        raise JSONCharsetRefused(charset)
 
 
 def parse_json_body(raw: bytes, *, max_bytes: int | None = None) -> object:

@@ -23,7 +23,13 @@ from django.http import HttpRequest, JsonResponse
 from archive.api.errors import as_api_exception, error_body
 from archive.claims import EDITABLE_FIELDS
 from archive.core.editing import StaleVersion, refuse_unknown_fields
-from archive.core.json_input import INT64_MAX, JSONInputError, JSONInputTooLarge, parse_json_body
+from archive.core.json_input import (
+    INT64_MAX,
+    JSONInputError,
+    JSONInputTooLarge,
+    check_charset,
+    parse_json_body,
+)
 from archive.models import ReviewStatus
 
 
@@ -34,6 +40,7 @@ class MalformedRequest(JSONInputError):
 def read_json(request: HttpRequest, *, allowed: Collection[str] | None = None) -> dict:
     """The request's JSON object; with `allowed`, any other key is refused by name."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    check_charset((request.content_params or {}).get("charset"))
     try:
         raw = request.body
     except RequestDataTooBig:
