@@ -6,11 +6,13 @@ import io
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.claims import edit_item
+from archive.claims.editing import REOPENED
 from archive.claims.graph import build_claim_graph
 from archive.core.editing import NOTHING_CHANGED
 from archive.models import AnchorStatus, Claim, ClaimStatus, ReviewStatus, Source, Stance, VersionOrigin
@@ -365,6 +367,15 @@ def test_author_edits_a_claim(client, workspace, analyst):
     claim.refresh_from_db()
     assert (claim.statement, claim.status, claim.version) == ("Sharper statement", "disputed", 2)
     assert claim.history.first().history_change_reason == "new source"
+
+
+@pytest.mark.parametrize(
+    ("status", "said"), [("approved", f"Claim saved. {REOPENED}"), ("draft", "Claim saved.")]
+)
+def test_saving_a_claim_says_whether_it_went_back_to_the_reviewers(client, workspace, analyst, status, said):
+    claim = ClaimFactory(workspace=workspace, created_by=analyst, review_status=status)
+    response = post_claim_edit(client, analyst, claim, claim_form(claim, statement="Sharper statement"))
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [said]
 
 
 def test_saving_a_claim_unchanged_makes_no_version_and_says_so(client, workspace, analyst):

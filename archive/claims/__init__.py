@@ -14,7 +14,7 @@ from archive.claims.annotations import (
 )
 from archive.claims.claims import create_claim, delete_claim, edit_claim, set_credibility
 from archive.claims.discussion import delete_reply, edit_reply, reply, resolve_thread
-from archive.claims.editing import EDITABLE_FIELDS, edit_item
+from archive.claims.editing import EDITABLE_FIELDS, edit_item, said_reopened
 from archive.claims.evidence import (
     add_evidence,
     cite_selection,
@@ -46,5 +46,6 @@ __all__ = [
     "replace_evidence",
     "reply",
     "resolve_thread",
+    "said_reopened",
     "set_credibility",
 ]

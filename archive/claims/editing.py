@@ -115,6 +115,16 @@ def _refuse_taken(wanted: list[tuple[Model, str]]) -> None:
         refuse_taken_canonical(workspace_id=cast(Any, item).workspace_id, canonical=canonical, exclude=item)
 
 
+REOPENED = "It was approved: it goes back to the reviewers."
+
+
+def said_reopened(was: str, item: Model) -> str:
+    """What an edit says of `item`, approved (`was`) before it and sent back to the
+    reviewers by it (reopen_review): REOPENED; "" for any other edit."""
+    reopened = was == ReviewStatus.APPROVED and getattr(item, "review_status", None) == ReviewStatus.SUBMITTED
+    return REOPENED if reopened else ""
+
+
 def reopen_review(obj: Model, before: dict[str, Any]) -> None:
     """An approved item whose content changed goes back to the reviewers."""
     if getattr(obj, "review_status", None) == ReviewStatus.APPROVED and any(

@@ -22,6 +22,7 @@ from archive.claims import (
     delete_evidence,
     edit_annotation,
     edit_evidence,
+    said_reopened,
 )
 from archive.core.editing import StaleVersion
 from archive.models import Annotation, Claim, Evidence, Passage, Source
@@ -159,6 +160,12 @@ def evidence_create(request: WorkspaceRequest, source_id: int) -> JsonResponse:
     return JsonResponse(evidence_state(request, evidence), status=201)
 
 
+def _notice(was: str, item: Annotation | Evidence) -> dict[str, str]:
+    """What the page says of a save besides "saved": that it sent approved work back to review."""
+    said = said_reopened(was, item)
+    return {"notice": said} if said else {}
+
+
 def _changes(payload: dict) -> dict:
     return {key: value for key, value in payload.items() if key not in ("version", "reason")}
 
@@ -186,6 +193,7 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
                 expected_version=version,
             )
             return _deleted_response(passage_ids, deleted)
+        was = annotation.review_status
         annotation = edit_annotation(
             annotation, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
@@ -193,7 +201,7 @@ def annotation_change(request: WorkspaceRequest, annotation_id: int) -> JsonResp
         return _stale(request, error, version, annotation_state)
     except Annotation.DoesNotExist:  # deleted while this request waited for its row lock
         raise missing(request, Annotation, annotation_id) from None
-    return JsonResponse(annotation_state(request, annotation))
+    return JsonResponse(annotation_state(request, annotation) | _notice(was, annotation))
 
 
 def _stale(
@@ -234,6 +242,7 @@ def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse
                 expected_version=version,
             )
             return _deleted_response([evidence.passage_id], deleted)
+        was = evidence.review_status
         evidence = edit_evidence(
             evidence, user=request.user, expected_version=version, changes=_changes(payload), reason=reason
         )
@@ -241,4 +250,4 @@ def evidence_change(request: WorkspaceRequest, evidence_id: int) -> JsonResponse
         return _stale(request, error, version, evidence_state)
     except Evidence.DoesNotExist:  # deleted while this request waited for its row lock
         raise missing(request, Evidence, evidence_id) from None
-    return JsonResponse(evidence_state(request, evidence))
+    return JsonResponse(evidence_state(request, evidence) | _notice(was, evidence))

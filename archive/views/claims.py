@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from archive.alignment.counterparts import Memo
 from archive.audit.review import may_submit, rejection_comments
-from archive.claims import add_evidence, create_claim, delete_claim, edit_claim, set_credibility
+from archive.claims import (
+    add_evidence,
+    create_claim,
+    delete_claim,
+    edit_claim,
+    said_reopened,
+    set_credibility,
+)
 from archive.claims.discussion import discussion_thread
 from archive.claims.graph import build_claim_graph
 from archive.claims.tags import tags_typed, with_tag
@@ -432,6 +439,7 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
             "status": form.get("status", ""),
             "tags": tags_typed(form.get("tags", "")),
         }
+        was = claim.review_status
         saved = edit_claim(
             claim, user=request.user, expected_version=version, changes=changes, reason=form.get("reason", "")
         )
@@ -449,7 +457,8 @@ def claim_edit(request: WorkspaceRequest, claim_id: int) -> HttpResponse:
         return render_claim(
             request, claim, status=400, form_values=form, edit_form=ClaimEditForm(form, error)
         )
-    messages.success(request, "Claim saved." if saved.version != version else NOTHING_CHANGED)
+    said = " ".join(filter(None, ["Claim saved.", said_reopened(was, saved)]))
+    messages.success(request, said if saved.version != version else NOTHING_CHANGED)
     return redirect("archive:claim", request.workspace.slug, claim.pk)
 
 

@@ -185,6 +185,28 @@ def test_editing_shows_the_others_version_when_someone_saved_first(page_for, ana
     assert [error for error in page.errors if "412 (Precondition Failed)" not in error] == []
 
 
+def test_editing_an_approved_note_says_it_goes_back_to_the_reviewers(page_for, analyst, workspace):
+    source = SourceFactory(workspace=workspace)
+    annotation = AnnotationFactory(
+        workspace=workspace,
+        passages=[PassageFactory(source=source)],
+        author=analyst,
+        body="First words",
+        review_status="approved",
+    )
+    page = page_for(analyst)
+    open_reading_page(page, source)
+    page.locator("#reading-items").get_by_role("button", name="Edit").click()
+    page.get_by_label("Note", exact=True).fill("Other words")
+    page.get_by_role("button", name="Save").click()
+    said = "It was approved: it goes back to the reviewers."
+    expect(page.locator("#reading-items .item-notice")).to_have_text(said)
+    expect(page.locator("#reading-status")).to_have_text(f"Note saved. {said}")
+    annotation.refresh_from_db()
+    assert (annotation.body, annotation.review_status) == ("Other words", "submitted")
+    assert page.errors == []
+
+
 def conflict_over_tags(page_for, analyst, ws_admin, workspace):
     """The analyst's page after saving a new note text over the admin's new tags and
     motivation, both having opened the editor on the same version; and the annotation."""

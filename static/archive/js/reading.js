@@ -809,8 +809,9 @@ function shownToggle() {
 
 /** After a save in place the focus stays where the reader was (it would fall to the page's
  * start with the form it was in): on the item saved, on a neighbour of one deleted, else
- * on the sidebar's heading; and what was done is said. */
-function settle(where, deleted, said = null) {
+ * on the sidebar's heading; and what was done is said, with the server's `notice` (that
+ * the edit sent approved work back to the reviewers) shown on the item too. */
+function settle(where, deleted, said = null, notice = "") {
   const saved = copiesOf(where.id).find((copy) => dialog.contains(copy) === where.inDialog);
   const neighbour = where.neighbours.find((item) => item?.isConnected && (!where.inDialog || dialog.open));
   const place = saved ?? neighbour;
@@ -825,7 +826,17 @@ function settle(where, deleted, said = null) {
   }
   // Named as saved: an edit may have made a note a highlight, or a highlight a note.
   const name = kindName(where.kind, saved?.dataset.motivation ?? where.motivation);
-  announce(said ?? `${name} ${deleted ? "deleted, its history kept" : "saved"}.`);
+  if (notice) {
+    for (const copy of copiesOf(where.id)) {
+      const shown = document.createElement("p");
+      shown.className = "meta item-notice";
+      shown.textContent = notice;
+      const actions = copy.querySelector(".item-actions");
+      if (actions) actions.before(shown);
+      else copy.append(shown);
+    }
+  }
+  announce([said ?? `${name} ${deleted ? "deleted, its history kept" : "saved"}.`, notice].filter(Boolean).join(" "));
 }
 
 /** Replace `item`'s content by `form` until it is saved or cancelled; `takeTheirs` is given
@@ -873,7 +884,7 @@ function editInPlace(item, form, send, takeTheirs = null) {
     submit.disabled = false;
     if (ok) {
       guardLeaving();
-      return settle(where, form.classList.contains("delete-form"));
+      return settle(where, form.classList.contains("delete-form"), null, data?.notice);
     }
     if (status === 412) {
       // Keep what the user typed; saving again now replaces theirs knowingly (where the user changed it).
