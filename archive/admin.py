@@ -31,6 +31,8 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from rest_framework.authtoken import admin as authtoken_admin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
@@ -666,3 +668,22 @@ class UserAdmin(RefusedDeletesShown, CheckedRelations, auth_admin.UserAdmin):
 @admin.register(Group)
 class GroupAdmin(CheckedRelations, auth_admin.GroupAdmin):
     pass
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(authtoken_admin.TokenAdmin):
+    """API tokens, to revoke (delete) one: never the key itself, which would let whoever may
+    read this list act as anyone through the API. Its owner gets it from `POST /api/token/`,
+    as a new one is made: not here."""
+
+    list_display = ("key_start", "user", "created")
+
+    @admin.display(description="key")
+    def key_start(self, token: TokenProxy) -> str:
+        return f"{token.key[:4]}…"
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -9,6 +9,7 @@ from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission, User
 from django.test import RequestFactory
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from archive.admin import TrackedAdmin
 from archive.claims import EDITABLE_FIELDS, delete_claim, edit_item
@@ -659,3 +660,24 @@ def test_a_source_added_in_the_admin_keeps_its_text_as_typed_less_the_forms_carr
     source = Source.objects.get(title="Typed in")
     assert source.original_sha256 == hashlib.sha256("line one\ncafe\u0301".encode()).hexdigest()
     assert source.text == "line one\ncafé"
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def test_the_admins_token_list_never_shows_a_key(staff, analyst):
+    token = Token.objects.create(user=analyst)
+    page = staff.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
+    assert analyst.username in page and f"{token.key[:4]}…" in page
+    assert token.key not in page
+
+
+def test_the_admin_makes_no_token_whose_key_it_would_have_to_show(staff, analyst):
+    assert staff.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 403
+
+
+def test_the_admin_revokes_a_token(staff, analyst):
+    Token.objects.create(user=analyst)
+    delete = reverse("admin:authtoken_tokenproxy_delete", args=[analyst.pk])
+    assert staff.post(delete, {"post": "yes"}).status_code == 302
+    assert not Token.objects.filter(user=analyst).exists()
