@@ -39,6 +39,7 @@ from simple_history.utils import get_history_model_for_model
 from archive import claims, workspaces
 from archive.admin_site import CheckedRelations
 from archive.audit.forms import reason_field
+from archive.claims.editing import ANNOTATION_MOTIVATIONS
 from archive.core.attribution import check_reason, recorded_as
 from archive.core.editing import DELETE_REASON_REQUIRED, StaleVersion, required_reason
 from archive.core.forms import ADDRESS_ATTRS, AddressField
@@ -557,6 +558,11 @@ class AnnotationAdmin(CreateFieldsAdmin):
     autocomplete_fields = ["passages"]
     create_fields = ("passages", "body", "motivation", "tags")
     editable = (*claims.EDITABLE_FIELDS[Annotation], "passages")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "motivation":  # not the one the domain refuses
+            kwargs["choices"] = [(choice.value, choice.label) for choice in ANNOTATION_MOTIVATIONS]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def create(self, fields, *, user, reason) -> Annotation:
         fields = dict(fields)

@@ -681,3 +681,8 @@ def test_the_admin_revokes_a_token(staff, analyst):
     delete = reverse("admin:authtoken_tokenproxy_delete", args=[analyst.pk])
     assert staff.post(delete, {"post": "yes"}).status_code == 302
     assert not Token.objects.filter(user=analyst).exists()
+
+
+def test_the_admins_annotation_form_offers_no_motivation_it_would_refuse(staff):
+    page = staff.get(reverse("admin:archive_annotation_add")).content.decode()
+    assert 'value="commenting"' in page and 'value="replying"' not in page

@@ -50,6 +50,10 @@ REPLY_MOTIVATION_MESSAGE = (
 )
 
 
+# What an annotation may be: any motivation but a reply's (refuse_reply_motivation).
+ANNOTATION_MOTIVATIONS = tuple(motivation for motivation in Motivation if motivation != Motivation.REPLYING)
+
+
 def refuse_reply_motivation(model: type[Model], motivation: object) -> None:
     """ValidationError naming `motivation` if it makes an annotation a reply."""
     if model is Annotation and motivation == Motivation.REPLYING:
