@@ -43,7 +43,8 @@ def create_workspace(
     return workspace
 
 
-LAST_ADMIN = "A workspace keeps at least one admin: make someone else admin first."
+LAST_ADMIN = "A workspace keeps at least one admin who can sign in: make someone else admin first."
+DEACTIVATED_ADMINS = "{usernames} {are} admin too, but {whose} deactivated."
 LAST_ADMIN_ACCOUNT = (
     "{username} is the only active admin of {workspaces}: make someone else admin there first."
 )
@@ -61,8 +62,21 @@ def _last_active_admin(membership: Membership) -> bool:
 
 def keep_an_admin(membership: Membership) -> None:
     """Refuse to take away the workspace's last active admin: nobody could then manage it."""
-    if _last_active_admin(membership):
+    if not _last_active_admin(membership):
+        return
+    deactivated = Membership.objects.filter(
+        workspace_id=membership.workspace_id, role=Role.ADMIN, user__is_active=False
+    ).values_list("user__username", flat=True)
+    names = sorted(isolated(name) for name in deactivated)
+    if not names:
         raise ValidationError(LAST_ADMIN)
+    many = len(names) > 1
+    said = DEACTIVATED_ADMINS.format(
+        usernames=", ".join(names),
+        are="are" if many else "is",
+        whose="their accounts are" if many else "the account is",
+    )
+    raise ValidationError(f"{LAST_ADMIN} {said}")
 
 
 def keep_admins_of(account: Any) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from archive import workspaces
 from archive.core.attribution import REASON_MAX_LENGTH
-from archive.core.text import control_character_problem
+from archive.core.text import control_character_problem, isolated
 from archive.models import HistoryEntry, Membership, Role, Workspace
 from archive.models.workspace import INACTIVE_ACCOUNT
 from archive.workspaces import LAST_ADMIN, remove_member, set_role
@@ -439,14 +439,15 @@ def test_reverting_the_last_admins_membership_to_an_earlier_role_is_refused(ws_a
     assert Membership.objects.get(pk=promoted.pk).role == Role.ADMIN
 
 
-def test_a_deactivated_admin_does_not_count_as_the_workspaces_admin(ws_admin, workspace):
+def test_a_deactivated_admin_does_not_count_as_the_workspaces_admin_and_is_named(ws_admin, workspace):
     former = UserFactory(username="former", is_active=False)
     Membership.objects.create(workspace=workspace, user=former, role=Role.ADMIN)
     with pytest.raises(ValidationError) as refused:
         set_role(
             workspace=workspace, member=ws_admin, role=Role.ANALYST, user=ws_admin, reason="stepping down"
         )
-    assert refused.value.messages == [LAST_ADMIN]
+    said = f"{isolated('former')} is admin too, but the account is deactivated."
+    assert refused.value.messages == [f"{LAST_ADMIN} {said}"]
 
 
 def test_a_deactivated_account_cannot_be_added_to_a_workspace(ws_admin, workspace):
