@@ -26,6 +26,7 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from archive.audit import review as review_module
 from archive.audit.ledger import verify_chain, verify_workspace
 from archive.audit.review import approve, submit_for_review
 from archive.backups.archive import export_workspace
@@ -525,6 +526,76 @@ def test_a_changed_history_entry_resigned_with_another_key_is_caught(package_fil
     result = verify(rewritten(package_file, change))
     # A consistent forgery still fails: the entry no longer has its ledger hash.
     assert result.returncode == 1 and "does not match its hash" in result.stderr
+
+
+@pytest.fixture
+def decided_package(published_claim, tmp_path) -> Path:
+    """The package of a claim whose verdict and evidence a reviewer approved."""
+    path = tmp_path / "package.zip"
+    path.write_bytes(package_of(published_claim))
+    return path
+
+
+def with_decision_changed(change):
+    """A change of the package: `change` applied to the first review decision given, re-signed by a forger."""
+
+    def changed(files):
+        claim = json.loads(files["data/claim.json"])
+        decided = next(item for item in [claim, *claim["evidence"]] if item.get("review_decision"))
+        change(decided)
+        files["data/claim.json"] = json.dumps(claim).encode()
+        resign_as_a_forger(files)
+
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("comment", "Checked twice."),
+        ("by", "demo-admin"),
+        ("decision", "approved"),
+        ("decision", "rejected"),
+        ("at", "2020-01-01T00:00:00+00:00"),
+        ("at", "not a time"),
+    ],
+)
+def test_a_review_decision_changed_and_resigned_with_another_key_is_caught(decided_package, field, value):
+    def change(decided):
+        if decided["review_decision"][field] == value:  # approved where it was rejected, and so on
+            value_now = "rejected" if value == "approved" else "approved"
+        else:
+            value_now = value
+        decided["review_decision"][field] = value_now
+
+    result = verify(rewritten(decided_package, with_decision_changed(change)))
+    assert result.returncode == 1 and "review decision on" in result.stderr, result.stderr
+
+
+def test_a_package_with_review_decisions_verifies(decided_package, published_claim):
+    result = verify(decided_package, "--expect-key", fingerprint(published_claim.workspace))
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_review_decision_made_up_where_none_was_recorded_is_caught(package_file):
+    def change(files):
+        claim = json.loads(files["data/claim.json"])
+        undecided = next(item for item in [claim, *claim["evidence"]] if not item.get("review_decision"))
+        undecided["review_decision"] = {
+            "decision": "approved",
+            "by": "demo-reviewer",
+            "at": "2020-01-01",
+            "comment": "",
+        }
+        files["data/claim.json"] = json.dumps(claim).encode()
+        resign_as_a_forger(files)
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1 and "review decision on" in result.stderr, result.stderr
+
+
+def test_the_verifier_knows_the_reviewers_decisions_by_the_ledgers_names():
+    assert tuple(str(action) for action in review_module._DECISIONS) == verify_package.DECISIONS
 
 
 def versioned(package_file: Path) -> tuple[dict, dict]:

@@ -53,7 +53,10 @@ What it checks, in order:
 7. The claim, each piece of its evidence, each passage, and each source (its
    outlet and versions too) say what their newest history rows (step 5)
    record: a record edited in the database outside the history, then
-   packaged and signed, is caught here.
+   packaged and signed, is caught here. So does the latest reviewer's
+   decision given for the claim and each piece of evidence: the last approval
+   or rejection among its history entries (what, when, the comment), by the
+   user data/people.json names for that entry's user id.
 
 This file is standalone on purpose (standard library and `cryptography`): a
 recipient can read all of it.
@@ -714,6 +717,10 @@ def check_sources(files: dict[str, bytes], history: list[dict]) -> tuple[int, in
     return len(passages), sum(version is not None for _, version in texts)
 
 
+# A reviewer's decisions among a history entry's actions, and who each user id is.
+DECISIONS = ("approved", "rejected")
+PEOPLE = "data/people.json"
+
 # The fields of data/claim.json and data/passages.json that each history row records (record's
 # name: the row's column), and where passages.json gives them (its selector).
 CLAIM_FIELDS = {
@@ -773,17 +780,24 @@ def check_claim(files: dict[str, bytes], history: list[dict]) -> None:
     """Step 7."""
     newest: dict[tuple[str, int], dict] = {}  # the history is in the chain's order: the last row wins
     versions: dict[tuple[int, int], dict] = {}  # by source and number, as sources.json names them
+    decided: dict[tuple[str, int], dict] = {}  # the last approval or rejection, as newest
     for item in history:
-        model = item["entry"]["model"]
+        entry = item["entry"]
+        model = entry["model"]
         row = {**LATER_COLUMNS.get(model, {}), **item["row"]}
-        newest[model, item["entry"]["object_id"]] = row
+        newest[model, entry["object_id"]] = row
         if model == "sourceversion":
             versions[row["source_id"], row["number"]] = row
+        if entry["action"] in DECISIONS:
+            decided[model, entry["object_id"]] = entry
+    people = {person["id"]: person["username"] for person in json.loads(files.get(PEOPLE, b"[]"))}
     claim = json.loads(files["data/claim.json"])
     check_as_recorded(claim, newest.get(("claim", claim["id"])), CLAIM_FIELDS, f"claim {claim['id']}")
+    check_decision(claim, decided.get(("claim", claim["id"])), people, f"claim {claim['id']}")
     for evidence in claim["evidence"]:
         what = f"evidence {evidence['id']}"
         check_as_recorded(evidence, newest.get(("evidence", evidence["id"])), EVIDENCE_FIELDS, what)
+        check_decision(evidence, decided.get(("evidence", evidence["id"])), people, what)
     for passage in json.loads(files["data/passages.json"]):
         position, quote = passage["selector"][0], passage["selector"][1]
         given = {
@@ -794,6 +808,33 @@ def check_claim(files: dict[str, bytes], history: list[dict]) -> None:
         check_as_recorded(given, newest.get(("passage", passage["id"])), fields, f"passage {passage['id']}")
     for source in json.loads(files["data/sources.json"]):
         check_source(source, newest, versions)
+
+
+def check_decision(record: dict, entry: dict | None, people: dict[int, str], what: str) -> None:
+    """That the `review_decision` of `record` (packages made before it was given lack it) is
+    `entry`, its last approval or rejection in the history, or None if it has none."""
+    if "review_decision" not in record:
+        return
+    given = record["review_decision"]
+    if entry is None and given is None:
+        return
+    recorded = (
+        None
+        if entry is None
+        else {
+            "decision": entry["action"],
+            "by": people.get(entry["user_id"]),
+            "at": instant(entry["recorded_at"]),
+            "comment": entry["reason"],
+        }
+    )
+    if given is not None:
+        given = {**given, "at": instant(given.get("at"))}
+    if given != recorded:
+        raise Refused(
+            f"the package's review decision on {what} is not the last one its history entries "
+            "record: it was changed outside the history."
+        )
 
 
 def check_source(
@@ -837,7 +878,11 @@ def check_fields_as_recorded(record: dict, row: dict | None, fields: dict[str, s
 
 
 def instant(value: object) -> object:
-    return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    """The instant an ISO 8601 text names; anything else as it is (and unequal to an instant)."""
+    try:
+        return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 def check_as_recorded(record: dict, row: dict | None, fields: dict[str, str], what: str) -> None:
