@@ -577,6 +577,18 @@ def test_a_package_with_review_decisions_verifies(decided_package, published_cla
     assert result.returncode == 0, result.stderr
 
 
+def test_an_evidence_grade_changed_and_resigned_with_another_key_is_caught(package_file):
+    def change(files):
+        claim = json.loads(files["data/claim.json"])
+        evidence = claim["evidence"][0]
+        evidence["grade"] = "A1" if evidence["grade"] != "A1" else "B2"
+        files["data/claim.json"] = json.dumps(claim).encode()
+        resign_as_a_forger(files)
+
+    result = verify(rewritten(package_file, change))
+    assert result.returncode == 1 and "grade of evidence" in result.stderr, result.stderr
+
+
 def test_a_review_decision_made_up_where_none_was_recorded_is_caught(package_file):
     def change(files):
         claim = json.loads(files["data/claim.json"])

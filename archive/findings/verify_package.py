@@ -56,7 +56,8 @@ What it checks, in order:
    packaged and signed, is caught here. So does the latest reviewer's
    decision given for the claim and each piece of evidence: the last approval
    or rejection among its history entries (what, when, the comment), by the
-   user data/people.json names for that entry's user id.
+   user data/people.json names for that entry's user id; and each piece of
+   evidence's grade, its outlet's reliability and the claim's credibility.
 
 This file is standalone on purpose (standard library and `cryptography`): a
 recipient can read all of it.
@@ -806,8 +807,28 @@ def check_claim(files: dict[str, bytes], history: list[dict]) -> None:
         }
         fields = {key: key for key in given}
         check_as_recorded(given, newest.get(("passage", passage["id"])), fields, f"passage {passage['id']}")
-    for source in json.loads(files["data/sources.json"]):
+    sources = json.loads(files["data/sources.json"])
+    for source in sources:
         check_source(source, newest, versions)
+    check_grades(claim, json.loads(files["data/passages.json"]), sources)
+
+
+def check_grades(claim: dict, passages: list[dict], sources: list[dict]) -> None:
+    """That each piece of evidence's Admiralty grade is its source's outlet's reliability
+    (F, cannot be judged, without one) and the claim's credibility (6 without one), as
+    checked above."""
+    source_of = {passage["id"]: passage["source"] for passage in passages}
+    outlets = {source["id"]: source.get("outlet") for source in sources}
+    for evidence in claim["evidence"]:
+        if "grade" not in evidence or evidence["passage"] not in source_of:
+            continue
+        outlet = outlets.get(source_of[evidence["passage"]]) or {}
+        grade = f"{outlet.get('reliability') or 'F'}{claim.get('credibility') or 6}"
+        if evidence["grade"] != grade:
+            raise Refused(
+                f"the package's grade of evidence {evidence['id']} is not its outlet's reliability "
+                f"and the claim's credibility ({grade})."
+            )
 
 
 def check_decision(record: dict, entry: dict | None, people: dict[int, str], what: str) -> None:
