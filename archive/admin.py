@@ -509,7 +509,7 @@ class SourceAdmin(CreateFieldsAdmin):
     # A stored text is corrected only through archive.passages.correction.correct_source_text,
     # which re-anchors the passages that point into it: not editable here.
     create_fields = (
-        *("workspace", "title", "text", "language", "authors", "outlet", "original_url"),
+        *("workspace", "title", "text", "language", "authors", "translators", "outlet", "original_url"),
         *("published_on", "derived_from", "derivation"),
     )
     editable = sources.EDITABLE_FIELDS

@@ -118,6 +118,31 @@ class CheckedJSONField(forms.JSONField):
         return value
 
 
+class OnePerLineField(forms.CharField):
+    """A list of texts (a source's authors and translators, tags) typed one per line, as
+    people write them; a JSON list is read as one too. Held to CheckedJSONField's rules."""
+
+    def __init__(self, *, encoder: Any = None, decoder: Any = None, **kwargs: Any) -> None:
+        # (A JSONField's form field is given its encoder and decoder: a list of lines needs neither.)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(str(item) for item in value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value) or ""
+        if text.startswith("["):
+            items = CheckedJSONField().to_python(text)
+        else:
+            items = [line.strip() for line in text.splitlines() if line.strip()]
+            try:
+                check_text(items)
+            except JSONInputError as error:
+                raise ValidationError(str(error), code="invalid_text") from None
+        return items
+
+
 class CheckedRelations(BaseModelAdmin):
     """Model admins and inlines whose fields naming other objects check what is
     submitted (the autocomplete boxes and the choice of several above), whose
@@ -126,7 +151,10 @@ class CheckedRelations(BaseModelAdmin):
     Arabic right to left, as on the app's pages. Every admin in archive/admin.py is one."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, JSONField):
+        if isinstance(db_field, JSONField) and db_field.default is list:
+            kwargs.setdefault("form_class", OnePerLineField)
+            kwargs.setdefault("help_text", f"{db_field.help_text} One per line.".strip())
+        elif isinstance(db_field, JSONField):
             kwargs.setdefault("form_class", CheckedJSONField)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         # Free text, typed in a box (not a choice, nor an address or e-mail box: left to right).

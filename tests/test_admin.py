@@ -226,7 +226,7 @@ def test_a_revert_posted_by_someone_who_may_only_view_is_forbidden(client, claim
     assert Claim.objects.get(pk=claim.pk).statement == "Second words"
 
 
-@pytest.mark.parametrize("authors", ["99999999999999999999999", '"One name"', "[1, 2]", '[""]'])
+@pytest.mark.parametrize("authors", ["[99999999999999999999999]", '["One name", 2]', "[1, 2]", '[""]'])
 def test_a_sources_authors_other_than_a_list_of_names_are_sent_back_with_the_error(staff, source, authors):
     # The search index read each author as a name: a number there was a 500.
     url = reverse("admin:archive_source_change", args=[source.pk])
@@ -350,6 +350,21 @@ def test_an_admin_search_longer_than_a_search_is_400_saying_so(staff, claim, vie
     response = staff.get(reverse(view), query)
     assert response.status_code == 400
     assert "The search is too long" in response.content.decode()
+
+
+def test_a_sources_authors_are_typed_one_per_line_in_the_admin(staff, source):
+    url = reverse("admin:archive_source_change", args=[source.pk])
+    form = {
+        "title": source.title,
+        "language": "en",
+        "direction": "ltr",
+        "authors": "Alice Ä\r\n\r\n  Bob 🐝  \r\n",
+        "seen_version": source.version,
+        "change_reason": "named",
+    }
+    assert staff.post(url, form).status_code == 302
+    assert Source.objects.get(pk=source.pk).authors == ["Alice Ä", "Bob 🐝"]
+    assert "Alice Ä\nBob 🐝</textarea>" in staff.get(url).content.decode()
 
 
 def test_an_admin_search_of_ordinary_length_finds_what_it_names(staff, claim):
@@ -660,6 +675,21 @@ def test_a_source_added_in_the_admin_keeps_its_text_as_typed_less_the_forms_carr
     source = Source.objects.get(title="Typed in")
     assert source.original_sha256 == hashlib.sha256("line one\ncafe\u0301".encode()).hexdigest()
     assert source.text == "line one\ncafé"
+
+
+def test_a_translation_added_in_the_admin_names_its_translators(staff, workspace):
+    data = {
+        "workspace": workspace.pk,
+        "title": "Daraa, in English",
+        "text": "The pumps stopped.",
+        "language": "en",
+        "authors": "Enab Baladi",
+        "translators": "Syrian Observer desk",
+        "change_reason": "typed from the blog",
+    }
+    assert staff.post(reverse("admin:archive_source_add"), data).status_code == 302
+    source = Source.objects.get(title="Daraa, in English")
+    assert (source.authors, source.translators) == (["Enab Baladi"], ["Syrian Observer desk"])
 
 
 # --- API tokens ------------------------------------------------------------------------
