@@ -660,35 +660,37 @@ def test_site_staff_change_their_own_membership_in_the_admin_without_being_asked
     assert Membership.objects.get(pk=own.pk).role == Role.ANALYST
 
 
+def source_added_in_the_admin(staff, workspace, title: str, **fields) -> Source:
+    data = {
+        "workspace": workspace.pk,
+        "title": title,
+        "language": "en",
+        "change_reason": "typed in",
+        **fields,
+    }
+    assert staff.post(reverse("admin:archive_source_add"), data).status_code == 302
+    return Source.objects.get(title=title)
+
+
 def test_a_source_added_in_the_admin_keeps_its_text_as_typed_less_the_forms_carriage_returns(
     staff, workspace
 ):
-    data = {
-        "workspace": workspace.pk,
-        "title": "Typed in",
-        "text": "line one\r\ncafe\u0301",
-        "language": "en",
-        "authors": "[]",
-        "change_reason": "typed from a printed statement",
-    }
-    assert staff.post(reverse("admin:archive_source_add"), data).status_code == 302
-    source = Source.objects.get(title="Typed in")
+    source = source_added_in_the_admin(
+        staff, workspace, "Typed in", text="line one\r\ncafe\u0301", authors="[]"
+    )
     assert source.original_sha256 == hashlib.sha256("line one\ncafe\u0301".encode()).hexdigest()
     assert source.text == "line one\ncafé"
 
 
 def test_a_translation_added_in_the_admin_names_its_translators(staff, workspace):
-    data = {
-        "workspace": workspace.pk,
-        "title": "Daraa, in English",
-        "text": "The pumps stopped.",
-        "language": "en",
-        "authors": "Enab Baladi",
-        "translators": "Syrian Observer desk",
-        "change_reason": "typed from the blog",
-    }
-    assert staff.post(reverse("admin:archive_source_add"), data).status_code == 302
-    source = Source.objects.get(title="Daraa, in English")
+    source = source_added_in_the_admin(
+        staff,
+        workspace,
+        "Daraa, in English",
+        text="The pumps stopped.",
+        authors="Enab Baladi",
+        translators="Syrian Observer desk",
+    )
     assert (source.authors, source.translators) == (["Enab Baladi"], ["Syrian Observer desk"])
 
 
